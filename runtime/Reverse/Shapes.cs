@@ -1,0 +1,85 @@
+using System;
+
+namespace DiffGen.Reverse
+{
+    /// <summary>
+    /// Entry checks of generated Forward/Backward methods: every buffer is checked before anything is
+    /// written, and a mismatch names the parameter.
+    /// </summary>
+    public static class Shapes
+    {
+        /// <summary>Throws <see cref="ArgumentNullException"/> when <paramref name="value"/> is null.</summary>
+        public static void NotNull(object? value, string name)
+        {
+            if (value is null) throw new ArgumentNullException(name, $"'{name}' must not be null.");
+        }
+
+        /// <summary>A gradient buffer must have the length of the array it belongs to.</summary>
+        public static void SameShape<T, U>(T[] reference, U[]? buffer, string referenceName, string name)
+        {
+            NotNull(buffer, name);
+            if (buffer!.Length != reference.Length)
+                throw new ArgumentException($"'{name}' has length {buffer.Length} but '{referenceName}' has length {reference.Length}; the gradient buffer must have the same shape.", name);
+        }
+
+        /// <summary>A gradient buffer must have the dimensions of the 2-D array it belongs to.</summary>
+        public static void SameShape<T, U>(T[,] reference, U[,]? buffer, string referenceName, string name)
+        {
+            NotNull(buffer, name);
+            if (buffer!.GetLength(0) != reference.GetLength(0) || buffer.GetLength(1) != reference.GetLength(1))
+                throw new ArgumentException($"'{name}' has shape [{buffer.GetLength(0)}, {buffer.GetLength(1)}] but '{referenceName}' has shape [{reference.GetLength(0)}, {reference.GetLength(1)}]; the gradient buffer must have the same shape.", name);
+        }
+
+        /// <summary>A jagged gradient buffer must have the same row count and row lengths (rows caller-allocated).</summary>
+        public static void SameShape<T, U>(T[][] reference, U[][]? buffer, string referenceName, string name)
+        {
+            NotNull(buffer, name);
+            if (buffer!.Length != reference.Length)
+                throw new ArgumentException($"'{name}' has {buffer.Length} rows but '{referenceName}' has {reference.Length}; the gradient buffer must have the same shape.", name);
+            for (int i = 0; i < reference.Length; i++)
+            {
+                if (reference[i] is null) throw new ArgumentException($"'{referenceName}[{i}]' is null.", referenceName);
+                if (buffer[i] is null) throw new ArgumentException($"'{name}[{i}]' is null; allocate every row of the gradient buffer.", name);
+                if (buffer[i].Length != reference[i].Length)
+                    throw new ArgumentException($"'{name}[{i}]' has length {buffer[i].Length} but '{referenceName}[{i}]' has length {reference[i].Length}.", name);
+            }
+        }
+
+        /// <summary>Checks an input jagged array has no null rows.</summary>
+        public static void RowsNotNull<T>(T[][] value, string name)
+        {
+            for (int i = 0; i < value.Length; i++)
+                if (value[i] is null) throw new ArgumentException($"'{name}[{i}]' is null.", name);
+        }
+
+        /// <summary>Zeroes a gradient buffer (Backward overwrites, it does not accumulate).</summary>
+        public static void Clear<T>(T[][] buffer)
+        {
+            for (int i = 0; i < buffer.Length; i++) Array.Clear(buffer[i]);
+        }
+
+        /// <summary>A new zeroed array of the same shape (adjoint of a local or scratch for an inactive argument).</summary>
+        public static T[] Like<T>(T[] reference) => new T[reference.Length];
+        /// <summary>A new zeroed 2-D array of the same shape.</summary>
+        public static T[,] Like<T>(T[,] reference) => new T[reference.GetLength(0), reference.GetLength(1)];
+        /// <summary>A new zeroed jagged array with the same row lengths.</summary>
+        public static T[][] Like<T>(T[][] reference)
+        {
+            var r = new T[reference.Length][];
+            for (int i = 0; i < r.Length; i++) r[i] = new T[reference[i].Length];
+            return r;
+        }
+
+        /// <summary>A copy (upstream gradients are consumed by the reverse sweep; the caller's buffer is not touched).</summary>
+        public static T[] Copy<T>(T[] source) => (T[])source.Clone();
+        /// <summary>A copy of a 2-D array.</summary>
+        public static T[,] Copy<T>(T[,] source) => (T[,])source.Clone();
+        /// <summary>A deep copy of a jagged array.</summary>
+        public static T[][] Copy<T>(T[][] source)
+        {
+            var r = new T[source.Length][];
+            for (int i = 0; i < r.Length; i++) r[i] = (T[])source[i].Clone();
+            return r;
+        }
+    }
+}
