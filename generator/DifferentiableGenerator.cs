@@ -1,0 +1,50 @@
+using DiffGen.Generator.Differentiate;
+using DiffGen.Generator.Emit;
+using DiffGen.Generator.Parse;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace DiffGen.Generator
+{
+    /// <summary>
+    /// Entry point. Pipeline, one direction, each step a pure function of the previous one:
+    /// Parse (Roslyn → loop IR + diagnostics) → Differentiate (IR → forward + reverse sweeps) → Emit (C#).
+    /// </summary>
+    [Generator(LanguageNames.CSharp)]
+    public sealed class DifferentiableGenerator : IIncrementalGenerator
+    {
+        /// <summary>Names of the pipeline steps, for incremental-caching tests.</summary>
+        public static class TrackingNames
+        {
+            public const string Parse = nameof(Parse);
+            public const string Diagnostics = nameof(Diagnostics);
+            public const string Model = nameof(Model);
+            public const string Differentiate = nameof(Differentiate);
+            public const string Emit = nameof(Emit);
+        }
+
+        public void Initialize(IncrementalGeneratorInitializationContext context)
+        {
+            var parsed = context.SyntaxProvider
+                .ForAttributeWithMetadataName(
+                    DifferentiableParser.AttributeName,
+                    static (node, _) => node is MethodDeclarationSyntax,
+                    DifferentiableParser.Parse)
+                .WithTrackingName(TrackingNames.Parse);
+
+            var diagnostics = parsed.Select(static (r, _) => r.Diagnostics).WithTrackingName(TrackingNames.Diagnostics);
+            context.RegisterSourceOutput(diagnostics, static (spc, diags) =>
+            {
+                foreach (var d in diags) spc.ReportDiagnostic(d.ToDiagnostic());
+            });
+
+            var files = parsed
+                .Where(static r => r.Model is not null)
+                .Select(static (r, _) => r.Model!).WithTrackingName(TrackingNames.Model)
+                .Select(static (m, _) => Differentiator.Run(m)).WithTrackingName(TrackingNames.Differentiate)
+                .Select(static (a, _) => DifferentiableEmitter.Emit(a)).WithTrackingName(TrackingNames.Emit);
+
+            context.RegisterSourceOutput(files, static (spc, f) => spc.AddSource(f.HintName, f.Source));
+        }
+    }
+}

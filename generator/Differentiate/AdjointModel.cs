@@ -1,0 +1,25 @@
+using DiffGen.Generator.IR;
+using DiffGen.Generator.Model;
+
+namespace DiffGen.Generator.Differentiate
+{
+    /// <summary>A variable of the adjoint method declared once at its top (user locals, counters, adjoints).</summary>
+    internal sealed record HoistedLocal(string Name, IrType Type);
+
+    /// <summary>A primal variable or array and the name of its adjoint.</summary>
+    internal sealed record AdjointName(string Primal, string Adjoint, IrType Type);
+
+    /// <summary>
+    /// Output of Differentiate: the method, its primal IR (for Forward), and the adjoint method's forward
+    /// sweep (primal plus stores of overwritten values) and reverse sweep, all as IR.
+    /// </summary>
+    internal sealed record AdjointModel(
+        MethodModel Method,
+        EquatableArray<HoistedLocal> Locals,
+        EquatableArray<AdjointName> Adjoints,
+        EquatableArray<Stmt> ForwardSweep,
+        EquatableArray<Stmt> ReverseSweep,
+        string SeedName,
+        string ResultName,
+        int RestoredValues);
+}

@@ -1,0 +1,539 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using DiffGen.Generator.IR;
+using DiffGen.Generator.Model;
+
+namespace DiffGen.Generator.Differentiate
+{
+    /// <summary>
+    /// Reverse mode on the loop IR. The adjoint method runs a forward sweep, then a reverse sweep in which
+    /// every statement is replaced by its adjoint in reverse order and loops run backwards:
+    /// <list type="bullet">
+    /// <item>a reduction <c>s += f(i)</c> has the adjoint loop <c>f̄(i) += s̄</c>, which is parallel over i;</item>
+    /// <item>a value overwritten in the forward sweep is pushed on a restore stack just before the overwrite
+    ///   and popped back in the reverse sweep, but only when the reverse sweep will read it (to-be-recorded
+    ///   analysis: <see cref="Analyze"/>); everything else, int counters and sizes included, is recomputed;</item>
+    /// <item>a call to another [Differentiable] method calls its adjoint, which re-runs the callee's forward
+    ///   (recompute at call boundaries instead of a global tape).</item>
+    /// </list>
+    /// </summary>
+    internal sealed class Differentiator
+    {
+        private readonly MethodModel _m;
+        private readonly Dictionary<string, IrType> _types = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string> _adj = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+        private readonly List<HoistedLocal> _hoisted = new();
+        private readonly HashSet<Stmt> _pushed = new(ReferenceComparer.Instance);
+        private readonly Dictionary<Stmt, HashSet<string>> _pushedArrays = new(ReferenceComparer.Instance);
+        private readonly HashSet<Stmt> _pushedBranch = new(ReferenceComparer.Instance);
+        private readonly string _seed;
+        private readonly string _result;
+        private int _temps;
+
+        private Differentiator(MethodModel m)
+        {
+            _m = m;
+            foreach (var p in m.Params) { _types[p.Name] = p.Type; _names.Add(p.Name); }
+            CollectNames(m.Body);
+            _seed = Fresh("__seed");
+            _result = Fresh("__result");
+        }
+
+        public static AdjointModel Run(MethodModel m)
+        {
+            var d = new Differentiator(m);
+            return d.Build();
+        }
+
+        private AdjointModel Build()
+        {
+            // Declarations hoisted to the top of the adjoint method: the reverse sweep reads them outside their C# scopes.
+            HoistDeclarations(_m.Body);
+            foreach (var p in _m.Params)
+                if (p.Type.IsReal) _adj[p.Name] = Fresh(p.Name + "_adj");
+            foreach (var h in _hoisted.ToList())
+                if (h.Type.IsReal)
+                {
+                    _adj[h.Name] = Fresh(h.Name + "_adj");
+                    _hoisted.Add(new HoistedLocal(_adj[h.Name], h.Type));
+                }
+            if (_m.Return.Elem != Scalar.Void) _hoisted.Add(new HoistedLocal(_result, _m.Return));
+
+            // Output arrays are restored completely (the adjoint leaves every array as it found it, which is
+            // what a caller's own reverse sweep relies on), so they start in the to-be-recorded set.
+            var req = new HashSet<string>(_m.Params.Where(p => p.IsWritten).Select(p => p.Name), StringComparer.Ordinal);
+            Analyze(_m.Body, req);
+
+            var forward = Forward(_m.Body);
+            var reverse = Reverse(_m.Body, topLevel: true);
+            return new AdjointModel(_m, _hoisted.ToEquatable(),
+                _adj.Select(kv => new AdjointName(kv.Key, kv.Value, _types[kv.Key])).OrderBy(a => a.Primal, StringComparer.Ordinal).ToEquatable(),
+                forward.ToEquatable(), reverse.ToEquatable(), _seed, _result, _pushed.Count + _pushedArrays.Count + _pushedBranch.Count);
+        }
+
+        // ------------------------------------------------------------ names
+
+        private void CollectNames(IEnumerable<Stmt> stmts)
+        {
+            foreach (var s in stmts)
+            {
+                switch (s)
+                {
+                    case DeclScalar d: _names.Add(d.Name); _types[d.Name] = d.Type; break;
+                    case DeclArray a: _names.Add(a.Name); _types[a.Name] = a.Type; break;
+                    case For f: _names.Add(f.Var); _types[f.Var] = IrType.Int; CollectNames(f.Body); break;
+                    case If i: CollectNames(i.Then); CollectNames(i.Else); break;
+                }
+            }
+        }
+
+        private string Fresh(string name)
+        {
+            if (_names.Add(name)) return name;
+            for (int i = 2; ; i++)
+                if (_names.Add(name + i)) return name + i;
+        }
+
+        private void HoistDeclarations(IEnumerable<Stmt> stmts)
+        {
+            foreach (var s in stmts)
+            {
+                switch (s)
+                {
+                    case DeclScalar d: AddHoisted(d.Name, d.Type); break;
+                    case DeclArray a: AddHoisted(a.Name, a.Type); break;
+                    case For f: AddHoisted(f.Var, IrType.Int); HoistDeclarations(f.Body); break;
+                    case If i: HoistDeclarations(i.Then); HoistDeclarations(i.Else); break;
+                }
+            }
+        }
+
+        private void AddHoisted(string name, IrType type)
+        {
+            if (!_hoisted.Any(h => h.Name == name)) _hoisted.Add(new HoistedLocal(name, type));
+        }
+
+        private string NewTemp() => Fresh("__t" + (++_temps).ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        // ------------------------------------------------------------ to-be-recorded analysis
+
+        /// <summary>
+        /// Forward data flow over the set of variables whose current value some adjoint (of a statement already
+        /// executed) will read. Overwriting such a variable requires a push. Scalars leave the set when
+        /// overwritten; arrays never do (element granularity is not tracked). Loops iterate to a fixpoint.
+        /// </summary>
+        private HashSet<string> Analyze(IEnumerable<Stmt> stmts, HashSet<string> req)
+        {
+            foreach (var s in stmts)
+            {
+                switch (s)
+                {
+                    case DeclScalar { Init: { } init } d when d.Type.IsReal:
+                        Needed(init, req);
+                        if (req.Remove(d.Name)) _pushed.Add(s);
+                        break;
+                    case Assign a when a.Target.Type.IsReal:
+                        Needed(a.Value, req);
+                        if (a.Target is VarRef v) { if (req.Remove(v.Name)) _pushed.Add(s); }
+                        else if (req.Contains(((ElemRef)a.Target).Array)) _pushed.Add(s);
+                        break;
+                    case If f:
+                        {
+                            if (NeedsBranchPush(f)) _pushedBranch.Add(f);
+                            else IrQueries.RealReads(f.Condition, req);
+                            var t = Analyze(f.Then, new HashSet<string>(req, req.Comparer));
+                            var e = Analyze(f.Else, new HashSet<string>(req, req.Comparer));
+                            req.Clear(); req.UnionWith(t); req.UnionWith(e);
+                            break;
+                        }
+                    case For f:
+                        {
+                            var head = new HashSet<string>(req, req.Comparer);
+                            while (true)
+                            {
+                                var end = Analyze(f.Body, new HashSet<string>(head, head.Comparer));
+                                end.UnionWith(req);
+                                if (end.SetEquals(head)) break;
+                                head = end;
+                            }
+                            req.Clear(); req.UnionWith(head);
+                            break;
+                        }
+                    case CallStmt c:
+                        {
+                            foreach (var arg in c.Call.Args) IrQueries.RealReads(arg, req);
+                            for (int k = 0; k < c.Call.Args.Count; k++)
+                            {
+                                if (!c.Call.Method.Params[k].IsWritten || c.Call.Args[k] is not ArrayRef ar || !req.Contains(ar.Array)) continue;
+                                if (!_pushedArrays.TryGetValue(s, out var set)) _pushedArrays[s] = set = new HashSet<string>(StringComparer.Ordinal);
+                                set.Add(ar.Array);
+                            }
+                            break;
+                        }
+                    case Return { Value: { } r }:
+                        Needed(r, req);
+                        break;
+                }
+            }
+            return req;
+        }
+
+        /// <summary>The reverse sweep needs the branch taken; recompute it unless a branch overwrites what the condition reads.</summary>
+        private static bool NeedsBranchPush(If f)
+        {
+            var reads = new HashSet<string>(StringComparer.Ordinal);
+            IrQueries.RealReads(f.Condition, reads);
+            if (reads.Count == 0) return false;
+            var writes = new HashSet<string>(StringComparer.Ordinal);
+            IrQueries.Writes(f.Then, writes);
+            IrQueries.Writes(f.Else, writes);
+            return reads.Overlaps(writes);
+        }
+
+        /// <summary>Variables whose values the adjoint of <paramref name="e"/> reads (linear leaves need none).</summary>
+        private static void Needed(Expr e, HashSet<string> into)
+        {
+            switch (e)
+            {
+                case Unary { Op: UnaryOp.Neg } u: Needed(u.Operand, into); return;
+                case IR.Convert c: Needed(c.Operand, into); return;
+                case Binary { Op: BinaryOp.Add or BinaryOp.Sub, Type.IsReal: true } b: Needed(b.Left, into); Needed(b.Right, into); return;
+                case Binary { Type.IsReal: true } b: IrQueries.RealReads(b, into); return;
+                case Intrinsic or Invoke: IrQueries.RealReads(e, into); return;
+                case Conditional c:
+                    IrQueries.RealReads(c.Condition, into);
+                    Needed(c.WhenTrue, into);
+                    Needed(c.WhenFalse, into);
+                    return;
+            }
+        }
+
+        // ------------------------------------------------------------ forward sweep
+
+        private List<Stmt> Forward(IEnumerable<Stmt> stmts)
+        {
+            var output = new List<Stmt>();
+            foreach (var s in stmts)
+            {
+                switch (s)
+                {
+                    case DeclScalar d:
+                        if (d.Init is null) break;
+                        if (_pushed.Contains(s)) output.Add(new Push(new VarRef(d.Name, d.Type)));
+                        output.Add(new Assign(new VarRef(d.Name, d.Type), AssignOp.Set, d.Init));
+                        break;
+                    case DeclArray a:
+                        output.Add(a);
+                        output.Add(new DeclArray(_adj[a.Name], a.Type, a.Sizes));
+                        break;
+                    case Assign a:
+                        if (_pushed.Contains(s)) output.Add(new Push(a.Target));
+                        output.Add(a);
+                        break;
+                    case For f:
+                        output.Add(f with { Body = Forward(f.Body).ToEquatable() });
+                        break;
+                    case If f:
+                        if (_pushedBranch.Contains(s)) output.Add(new Push(f.Condition));
+                        output.Add(new If(f.Condition, Forward(f.Then).ToEquatable(), Forward(f.Else).ToEquatable()));
+                        break;
+                    case CallStmt c:
+                        if (_pushedArrays.TryGetValue(s, out var arrays))
+                            foreach (var name in arrays.OrderBy(x => x, StringComparer.Ordinal))
+                                output.Add(new PushAll(new ArrayRef(name, _types[name], null)));
+                        output.Add(c);
+                        break;
+                    case Return { Value: { } r }:
+                        output.Add(new Assign(new VarRef(_result, _m.Return), AssignOp.Set, r));
+                        break;
+                }
+            }
+            return output;
+        }
+
+        // ------------------------------------------------------------ reverse sweep
+
+        private List<Stmt> Reverse(IReadOnlyList<Stmt> stmts, bool topLevel)
+        {
+            var output = new List<Stmt>();
+            // Ints of this block are recomputed first: they depend only on counters and enclosing ints.
+            if (!topLevel)
+                foreach (var s in stmts)
+                    if (s is DeclScalar { Init: { } init } d && !d.Type.IsReal)
+                        output.Add(new Assign(new VarRef(d.Name, d.Type), AssignOp.Set, init));
+            for (int i = stmts.Count - 1; i >= 0; i--)
+                ReverseStmt(stmts[i], output);
+            return output;
+        }
+
+        private void ReverseStmt(Stmt s, List<Stmt> output)
+        {
+            switch (s)
+            {
+                case DeclScalar { Init: { } init } d when d.Type.IsReal:
+                    ReverseAssign(s, new VarRef(d.Name, d.Type), AssignOp.Set, init, output);
+                    break;
+                case Assign a when a.Target.Type.IsReal:
+                    ReverseAssign(s, a.Target, a.Op, a.Value, output);
+                    break;
+                case For f:
+                    output.Add(ReverseLoop(f));
+                    break;
+                case If f:
+                    {
+                        var cond = _pushedBranch.Contains(s) ? new Pop(IrType.Bool) : f.Condition;
+                        var then = Reverse(f.Then, false);
+                        var els = Reverse(f.Else, false);
+                        if (then.Count > 0 || els.Count > 0 || cond is Pop)
+                            output.Add(new If(cond, then.ToEquatable(), els.ToEquatable()));
+                        break;
+                    }
+                case CallStmt c:
+                    if (_pushedArrays.TryGetValue(s, out var arrays))
+                        foreach (var name in arrays.OrderByDescending(x => x, StringComparer.Ordinal))
+                            output.Add(new PopAll(new ArrayRef(name, _types[name], null)));
+                    EmitAdjointCall(c.Call, null, output);
+                    break;
+                case Return { Value: { } r }:
+                    output.Add(new Comment("d(result) = seed"));
+                    Propagate(r, new VarRef(_seed, _m.Return), output);
+                    break;
+            }
+        }
+
+        private void ReverseAssign(Stmt s, Expr target, AssignOp op, Expr value, List<Stmt> output)
+        {
+            var block = new List<Stmt>();
+            if (_pushed.Contains(s)) block.Add(new Assign(target, AssignOp.Set, new Pop(target.Type)));
+            var adjTarget = AdjointOf(target);
+            string root = target is VarRef v ? v.Name : ((ElemRef)target).Array;
+            if (op != AssignOp.Set && IrQueries.Mentions(value, root))
+            {
+                value = new Binary(op == AssignOp.Add ? BinaryOp.Add : BinaryOp.Sub, target, value, target.Type);
+                op = AssignOp.Set;
+            }
+            if (op == AssignOp.Set && !IrQueries.ReadsReal(value))
+            {
+                // x = constant: the old adjoint of x is simply discarded.
+                block.Add(new Assign(adjTarget, AssignOp.Set, new Const(0, target.Type)));
+            }
+            else if (op == AssignOp.Set)
+            {
+                // x = e: the adjoint of x flows into e, and the old x had no influence on the new one.
+                var g = NewTemp();
+                block.Add(new DeclScalar(g, target.Type, adjTarget));
+                block.Add(new Assign(adjTarget, AssignOp.Set, new Const(0, target.Type)));
+                Propagate(value, new VarRef(g, target.Type), block);
+            }
+            else
+            {
+                // x += e: e receives x̄ unchanged (x -= e: -x̄); x̄ itself is untouched.
+                Propagate(value, op == AssignOp.Add ? adjTarget : new Unary(UnaryOp.Neg, adjTarget, target.Type), block);
+            }
+            if (block.Count > 0) output.Add(new Block(block.ToEquatable()));
+        }
+
+        private Stmt ReverseLoop(For f)
+        {
+            var body = Reverse(f.Body, false);
+            Expr one = new Const(1, IrType.Int);
+            if (f.Step == 1 || f.Step == -1)
+            {
+                // for (i = lo; i < hi; i++)  ->  for (i = hi - 1; i >= lo; i--)
+                return (f.Step, f.Cmp) switch
+                {
+                    (1, BinaryOp.Lt) => new For(f.Var, new Binary(BinaryOp.Sub, f.Bound, one, IrType.Int), BinaryOp.Ge, f.Start, -1, body.ToEquatable()),
+                    (1, _) => new For(f.Var, f.Bound, BinaryOp.Ge, f.Start, -1, body.ToEquatable()),
+                    (-1, BinaryOp.Gt) => new For(f.Var, new Binary(BinaryOp.Add, f.Bound, one, IrType.Int), BinaryOp.Le, f.Start, 1, body.ToEquatable()),
+                    _ => new For(f.Var, f.Bound, BinaryOp.Le, f.Start, 1, body.ToEquatable()),
+                };
+            }
+            // General constant step: iterate the trip index t backwards and recompute i = start + t * step.
+            int s = Math.Abs(f.Step);
+            Expr sc = new Const(s, IrType.Int);
+            Expr span = f.Step > 0 ? new Binary(BinaryOp.Sub, f.Bound, f.Start, IrType.Int) : new Binary(BinaryOp.Sub, f.Start, f.Bound, IrType.Int);
+            bool inclusive = f.Cmp is BinaryOp.Le or BinaryOp.Ge;
+            Expr trips = new Binary(BinaryOp.Div, new Binary(BinaryOp.Add, span, new Const(inclusive ? s : s - 1, IrType.Int), IrType.Int), sc, IrType.Int);
+            Expr enters = new Binary(f.Cmp, f.Start, f.Bound, IrType.Bool);
+            Expr count = new Conditional(enters, trips, new Const(0, IrType.Int), IrType.Int);
+            var t = Fresh("__trip");
+            AddHoisted(t, IrType.Int);
+            var recompute = new Assign(new VarRef(f.Var, IrType.Int), AssignOp.Set,
+                new Binary(BinaryOp.Add, f.Start, new Binary(BinaryOp.Mul, new VarRef(t, IrType.Int), new Const(f.Step, IrType.Int), IrType.Int), IrType.Int));
+            var inner = new List<Stmt> { recompute };
+            inner.AddRange(body);
+            return new For(t, new Binary(BinaryOp.Sub, count, one, IrType.Int), BinaryOp.Ge, new Const(0, IrType.Int), -1, inner.ToEquatable());
+        }
+
+        private Expr AdjointOf(Expr target) => target switch
+        {
+            VarRef v => new VarRef(_adj[v.Name], v.Type),
+            ElemRef el => new ElemRef(_adj[el.Array], el.ArrayType, el.Indices),
+            _ => throw new InvalidOperationException("not an assignable target: " + target),
+        };
+
+        /// <summary>Emit statements adding <paramref name="g"/> × ∂e/∂(each real leaf of e) into the leaves' adjoints.</summary>
+        private void Propagate(Expr e, Expr g, List<Stmt> output)
+        {
+            if (!e.Type.IsReal || !IrQueries.ReadsReal(e)) return;
+            var t = e.Type;
+            switch (e)
+            {
+                case VarRef:
+                case ElemRef:
+                    output.Add(new Assign(AdjointOf(e), AssignOp.Add, g));
+                    return;
+                case IR.Convert c:
+                    if (c.Operand.Type.IsReal) Propagate(c.Operand, c.Operand.Type == t ? g : new IR.Convert(g, c.Operand.Type), output);
+                    return;
+                case Unary { Op: UnaryOp.Neg } u:
+                    Propagate(u.Operand, Negate(g), output);
+                    return;
+                case Binary b:
+                    {
+                        g = Bind(g, output);
+                        switch (b.Op)
+                        {
+                            case BinaryOp.Add: Propagate(b.Left, g, output); Propagate(b.Right, g, output); return;
+                            case BinaryOp.Sub: Propagate(b.Left, g, output); Propagate(b.Right, Negate(g), output); return;
+                            case BinaryOp.Mul:
+                                Propagate(b.Left, Mul(g, b.Right), output);
+                                Propagate(b.Right, Mul(b.Left, g), output);
+                                return;
+                            case BinaryOp.Div:
+                                Propagate(b.Left, new Binary(BinaryOp.Div, g, b.Right, t), output);
+                                if (IrQueries.ReadsReal(b.Right))
+                                    Propagate(b.Right, Negate(new Binary(BinaryOp.Div, Mul(g, b.Left), Mul(b.Right, b.Right), t)), output);
+                                return;
+                        }
+                        return;
+                    }
+                case Intrinsic f:
+                    PropagateIntrinsic(f, Bind(g, output), output);
+                    return;
+                case Conditional c:
+                    {
+                        g = Bind(g, output);
+                        var a = new List<Stmt>();
+                        var b = new List<Stmt>();
+                        Propagate(c.WhenTrue, g, a);
+                        Propagate(c.WhenFalse, g, b);
+                        if (a.Count > 0 || b.Count > 0) output.Add(new If(c.Condition, a.ToEquatable(), b.ToEquatable()));
+                        return;
+                    }
+                case Invoke inv:
+                    EmitAdjointCall(inv, Bind(g, output), output);
+                    return;
+            }
+        }
+
+        private void PropagateIntrinsic(Intrinsic f, Expr g, List<Stmt> output)
+        {
+            var t = f.Type;
+            var x = f.Args[0];
+            Expr Call(Fn fn, params Expr[] args) => new Intrinsic(fn, args.ToEquatable(), t);
+            Expr C(double v) => new Const(v, t);
+            switch (f.Fn)
+            {
+                case Fn.Exp:
+                    {
+                        var e = Bind(f, output);
+                        Propagate(x, Mul(g, e), output);
+                        return;
+                    }
+                case Fn.Log: Propagate(x, new Binary(BinaryOp.Div, g, x, t), output); return;
+                case Fn.Sqrt: Propagate(x, new Binary(BinaryOp.Div, g, Mul(C(2), f), t), output); return;
+                case Fn.Pow:
+                    {
+                        var y = f.Args[1];
+                        if (IrQueries.ReadsReal(x))
+                            Propagate(x, Mul(Mul(g, y), Call(Fn.Pow, x, new Binary(BinaryOp.Sub, y, C(1), t))), output);
+                        if (IrQueries.ReadsReal(y))
+                            Propagate(y, Mul(Mul(g, f), Call(Fn.Log, x)), output);
+                        return;
+                    }
+                case Fn.Abs:
+                    // d|x| = sign(x), 0 at x = 0.
+                    Propagate(x, new Conditional(new Binary(BinaryOp.Gt, x, C(0), IrType.Bool), g,
+                        new Conditional(new Binary(BinaryOp.Lt, x, C(0), IrType.Bool), Negate(g), C(0), t), t), output);
+                    return;
+                case Fn.Max:
+                case Fn.Min:
+                    {
+                        // The derivative follows the argument that was selected (the first on ties).
+                        var y = f.Args[1];
+                        var a = new List<Stmt>();
+                        var b = new List<Stmt>();
+                        Propagate(x, g, a);
+                        Propagate(y, g, b);
+                        if (a.Count > 0 || b.Count > 0)
+                            output.Add(new If(new Binary(f.Fn == Fn.Max ? BinaryOp.Ge : BinaryOp.Le, x, y, IrType.Bool), a.ToEquatable(), b.ToEquatable()));
+                        return;
+                    }
+                case Fn.Tanh:
+                    {
+                        var th = Bind(f, output);
+                        Propagate(x, Mul(g, new Binary(BinaryOp.Sub, C(1), Mul(th, th), t)), output);
+                        return;
+                    }
+                case Fn.Sin: Propagate(x, Mul(g, Call(Fn.Cos, x)), output); return;
+                case Fn.Cos: Propagate(x, Negate(Mul(g, Call(Fn.Sin, x))), output); return;
+            }
+        }
+
+        /// <summary>
+        /// Adjoint of a call: the callee's adjoint re-runs its forward on the current (restored) arguments and
+        /// accumulates into the adjoints we pass: arrays directly, scalars through temporaries that are then
+        /// propagated into the argument expressions.
+        /// </summary>
+        private void EmitAdjointCall(Invoke call, Expr? seed, List<Stmt> output)
+        {
+            var adjoints = new List<Expr>();
+            var scalarTemps = new List<(Expr Arg, string Temp, IrType Type)>();
+            for (int k = 0; k < call.Args.Count; k++)
+            {
+                var p = call.Method.Params[k];
+                if (!p.Type.IsReal) continue;
+                var arg = call.Args[k];
+                if (arg is ArrayRef ar)
+                    adjoints.Add(new ArrayRef(_adj[ar.Array], ar.ArrayType, ar.Row));
+                else
+                {
+                    var temp = NewTemp();
+                    output.Add(new DeclScalar(temp, p.Type, new Const(0, p.Type)));
+                    adjoints.Add(new VarRef(temp, p.Type));
+                    scalarTemps.Add((arg, temp, p.Type));
+                }
+            }
+            output.Add(new AdjointCall(call.Method, call.Args, adjoints.ToEquatable(), seed));
+            foreach (var (arg, temp, type) in scalarTemps)
+                Propagate(arg, arg.Type == type ? new VarRef(temp, type) : new IR.Convert(new VarRef(temp, type), arg.Type), output);
+        }
+
+        private Expr Bind(Expr g, List<Stmt> output)
+        {
+            if (g is VarRef or Const) return g;
+            var name = NewTemp();
+            output.Add(new DeclScalar(name, g.Type, g));
+            return new VarRef(name, g.Type);
+        }
+
+        private static Expr Negate(Expr g) => g is Unary { Op: UnaryOp.Neg } u ? u.Operand : new Unary(UnaryOp.Neg, g, g.Type);
+
+        private static Expr Mul(Expr a, Expr b)
+        {
+            if (a is Const { Value: 1 }) return b;
+            if (b is Const { Value: 1 }) return a;
+            return new Binary(BinaryOp.Mul, a, b, a.Type.IsReal ? a.Type : b.Type);
+        }
+
+        private sealed class ReferenceComparer : IEqualityComparer<Stmt>
+        {
+            public static readonly ReferenceComparer Instance = new();
+            public bool Equals(Stmt? x, Stmt? y) => ReferenceEquals(x, y);
+            public int GetHashCode(Stmt obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
+        }
+    }
+}

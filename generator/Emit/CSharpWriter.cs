@@ -1,0 +1,273 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text;
+using DiffGen.Generator.IR;
+
+namespace DiffGen.Generator.Emit
+{
+    /// <summary>
+    /// The one writer every generated line goes through: indentation, invariant-culture literals,
+    /// precedence-aware expressions (parentheses only where the IR tree needs them, so floating-point
+    /// evaluation order is exactly the IR's), global::-qualified names.
+    /// </summary>
+    internal sealed class CSharpWriter
+    {
+        private readonly StringBuilder _sb = new();
+        private int _indent;
+
+        /// <summary>Names declared at the top of the method: their declarations in the body print as assignments.</summary>
+        public HashSet<string> Hoisted { get; } = new(StringComparer.Ordinal);
+
+        public void Line(string text = "")
+        {
+            if (text.Length > 0) _sb.Append(' ', _indent * 4).Append(text);
+            _sb.Append('\n');
+        }
+
+        public void Open(string header)
+        {
+            Line(header);
+            Line("{");
+            _indent++;
+        }
+
+        public void Close(string suffix = "")
+        {
+            _indent--;
+            Line("}" + suffix);
+        }
+
+        public override string ToString() => _sb.ToString();
+
+        // ------------------------------------------------------------ literals
+
+        public static string Literal(double value, Scalar type)
+        {
+            switch (type)
+            {
+                case Scalar.Bool: return value != 0 ? "true" : "false";
+                case Scalar.Int: return ((long)value).ToString(CultureInfo.InvariantCulture);
+                case Scalar.Float:
+                    {
+                        float f = (float)value;
+                        if (float.IsNaN(f)) return "float.NaN";
+                        if (float.IsPositiveInfinity(f)) return "float.PositiveInfinity";
+                        if (float.IsNegativeInfinity(f)) return "float.NegativeInfinity";
+                        return f.ToString("R", CultureInfo.InvariantCulture) + "f";
+                    }
+                default:
+                    {
+                        if (double.IsNaN(value)) return "double.NaN";
+                        if (double.IsPositiveInfinity(value)) return "double.PositiveInfinity";
+                        if (double.IsNegativeInfinity(value)) return "double.NegativeInfinity";
+                        var s = value.ToString("R", CultureInfo.InvariantCulture);
+                        return s.IndexOfAny(new[] { '.', 'E', 'e' }) >= 0 ? s : s + ".0";
+                    }
+            }
+        }
+
+        // ------------------------------------------------------------ expressions
+
+        private const int PrecConditional = 1, PrecPrimary = 10, PrecUnary = 9;
+
+        private static int Prec(BinaryOp op) => op switch
+        {
+            BinaryOp.Or => 2,
+            BinaryOp.And => 3,
+            BinaryOp.Eq or BinaryOp.Ne => 4,
+            BinaryOp.Lt or BinaryOp.Le or BinaryOp.Gt or BinaryOp.Ge => 5,
+            BinaryOp.Add or BinaryOp.Sub => 6,
+            _ => 7,
+        };
+
+        private static string Op(BinaryOp op) => op switch
+        {
+            BinaryOp.Add => "+", BinaryOp.Sub => "-", BinaryOp.Mul => "*", BinaryOp.Div => "/", BinaryOp.Mod => "%",
+            BinaryOp.Lt => "<", BinaryOp.Le => "<=", BinaryOp.Gt => ">", BinaryOp.Ge => ">=",
+            BinaryOp.Eq => "==", BinaryOp.Ne => "!=", BinaryOp.And => "&&", _ => "||",
+        };
+
+        public static string TapeOf(Scalar s) => s switch
+        {
+            Scalar.Float => "__tapeF",
+            Scalar.Bool => "__tapeB",
+            _ => "__tapeD",
+        };
+
+        public static string Expr(Expr e) => Print(e, 0);
+
+        private static string Print(Expr e, int minPrec)
+        {
+            var (text, prec) = Core(e);
+            return prec < minPrec ? "(" + text + ")" : text;
+        }
+
+        private static (string Text, int Prec) Core(Expr e)
+        {
+            switch (e)
+            {
+                case Const c:
+                    {
+                        var s = Literal(c.Value, c.Type.Elem);
+                        return (s, s.StartsWith("-", StringComparison.Ordinal) ? PrecUnary : PrecPrimary);
+                    }
+                case VarRef v: return (v.Name, PrecPrimary);
+                case ElemRef el:
+                    {
+                        var idx = el.Indices;
+                        return (el.ArrayType.Shape switch
+                        {
+                            Shape.Matrix => $"{el.Array}[{Expr(idx[0])}, {Expr(idx[1])}]",
+                            Shape.Jagged => $"{el.Array}[{Expr(idx[0])}][{Expr(idx[1])}]",
+                            _ => $"{el.Array}[{Expr(idx[0])}]",
+                        }, PrecPrimary);
+                    }
+                case ArrayRef ar: return (ar.Row is null ? ar.Array : $"{ar.Array}[{Expr(ar.Row)}]", PrecPrimary);
+                case LengthOf l:
+                    {
+                        var target = l.Row is null ? l.Array : $"{l.Array}[{Expr(l.Row)}]";
+                        return (l.Dim < 0 ? target + ".Length" : $"{target}.GetLength({l.Dim.ToString(CultureInfo.InvariantCulture)})", PrecPrimary);
+                    }
+                case Unary u:
+                    {
+                        var operand = Print(u.Operand, PrecUnary);
+                        if (operand.StartsWith("-", StringComparison.Ordinal) || operand.StartsWith("!", StringComparison.Ordinal)) operand = "(" + operand + ")";
+                        return ((u.Op == UnaryOp.Neg ? "-" : "!") + operand, PrecUnary);
+                    }
+                case Binary b:
+                    {
+                        int p = Prec(b.Op);
+                        return (Print(b.Left, p) + " " + Op(b.Op) + " " + Print(b.Right, p + 1), p);
+                    }
+                case Intrinsic f:
+                    {
+                        var cls = f.Type.Elem == Scalar.Float ? "global::System.MathF" : "global::System.Math";
+                        var args = new List<string>();
+                        foreach (var a in f.Args) args.Add(Expr(a));
+                        return ($"{cls}.{f.Fn}({string.Join(", ", args)})", PrecPrimary);
+                    }
+                case Conditional c:
+                    return (Print(c.Condition, PrecConditional + 1) + " ? " + Print(c.WhenTrue, PrecConditional + 1) + " : " + Print(c.WhenFalse, PrecConditional), PrecConditional);
+                case IR.Convert cv:
+                    {
+                        var operand = Print(cv.Operand, PrecUnary);
+                        if (operand.StartsWith("-", StringComparison.Ordinal)) operand = "(" + operand + ")";
+                        return ("(" + cv.Type.Keyword + ")" + operand, PrecUnary);
+                    }
+                case Invoke inv:
+                    {
+                        var args = new List<string>();
+                        foreach (var a in inv.Args) args.Add(Expr(a));
+                        return ($"{inv.Method.ContainingType}.{inv.Method.Name}({string.Join(", ", args)})", PrecPrimary);
+                    }
+                case Pop p: return (TapeOf(p.Type.Elem) + ".Pop()", PrecPrimary);
+                default: throw new InvalidOperationException("unknown expression " + e.GetType().Name);
+            }
+        }
+
+        // ------------------------------------------------------------ statements
+
+        public void Statements(IEnumerable<Stmt> stmts)
+        {
+            foreach (var s in stmts) Statement(s);
+        }
+
+        public void Statement(Stmt s)
+        {
+            switch (s)
+            {
+                case DeclScalar d:
+                    if (Hoisted.Contains(d.Name)) { if (d.Init is not null) Line($"{d.Name} = {Expr(d.Init)};"); }
+                    else Line(d.Init is null ? $"{d.Type.Keyword} {d.Name};" : $"{d.Type.Keyword} {d.Name} = {Expr(d.Init)};");
+                    break;
+                case DeclArray a:
+                    {
+                        var sizes = new List<string>();
+                        foreach (var x in a.Sizes) sizes.Add(Expr(x));
+                        var alloc = $"new {a.Type.ElemKeyword}[{string.Join(", ", sizes)}]";
+                        Line(Hoisted.Contains(a.Name) ? $"{a.Name} = {alloc};" : $"{a.Type.Keyword} {a.Name} = {alloc};");
+                        break;
+                    }
+                case Assign a:
+                    Line($"{Expr(a.Target)} {(a.Op == AssignOp.Set ? "=" : a.Op == AssignOp.Add ? "+=" : "-=")} {Expr(a.Value)};");
+                    break;
+                case For f:
+                    {
+                        var decl = Hoisted.Contains(f.Var) ? f.Var : "int " + f.Var;
+                        var step = f.Step switch
+                        {
+                            1 => f.Var + "++",
+                            -1 => f.Var + "--",
+                            > 0 => $"{f.Var} += {f.Step.ToString(CultureInfo.InvariantCulture)}",
+                            _ => $"{f.Var} -= {(-f.Step).ToString(CultureInfo.InvariantCulture)}",
+                        };
+                        Open($"for ({decl} = {Expr(f.Start)}; {f.Var} {Op(f.Cmp)} {Expr(f.Bound)}; {step})");
+                        Statements(f.Body);
+                        Close();
+                        break;
+                    }
+                case If f:
+                    if (f.Then.Count == 0 && f.Else.Count > 0)
+                    {
+                        Open($"if (!({Expr(f.Condition)}))");
+                        Statements(f.Else);
+                        Close();
+                    }
+                    else
+                    {
+                        Open($"if ({Expr(f.Condition)})");
+                        Statements(f.Then);
+                        Close();
+                        if (f.Else.Count > 0)
+                        {
+                            Open("else");
+                            Statements(f.Else);
+                            Close();
+                        }
+                    }
+                    break;
+                case Return r:
+                    Line(r.Value is null ? "return;" : $"return {Expr(r.Value)};");
+                    break;
+                case CallStmt c:
+                    Line(Expr(c.Call) + ";");
+                    break;
+                case Push p:
+                    Line($"{TapeOf(p.Value.Type.Elem)}.Push({Expr(p.Value)});");
+                    break;
+                case PushAll p:
+                    Line($"{TapeOf(p.Array.ArrayType.Elem)}.PushAll({Expr(p.Array)});");
+                    break;
+                case PopAll p:
+                    Line($"{TapeOf(p.Array.ArrayType.Elem)}.PopAll({Expr(p.Array)});");
+                    break;
+                case AdjointCall a:
+                    {
+                        var args = new List<string>();
+                        foreach (var x in a.Args) args.Add(Expr(x));
+                        foreach (var x in a.Adjoints) args.Add(x is VarRef ? "ref " + Expr(x) : Expr(x));
+                        if (a.Method.Return.Elem != Scalar.Void) args.Add(a.Seed is null ? "0" : Expr(a.Seed));
+                        Line($"{a.Method.ContainingType}.{AdjointName(a.Method.Name)}({string.Join(", ", args)});");
+                        break;
+                    }
+                case Comment c:
+                    Line("// " + c.Text);
+                    break;
+                case Block b:
+                    Line("{");
+                    _indent++;
+                    Statements(b.Body);
+                    Close();
+                    break;
+                case Continue:
+                    Line("continue;");
+                    break;
+                default:
+                    throw new InvalidOperationException("unknown statement " + s.GetType().Name);
+            }
+        }
+
+        public static string AdjointName(string method) => "__" + method + "Adjoint";
+    }
+}

@@ -1,0 +1,136 @@
+using DiffGen.Generator.Model;
+
+// The loop IR: small, typed, value-equatable (it is part of the incremental model). Parse produces it,
+// Differentiate rewrites it into forward + reverse sweeps using the same node types plus the few
+// reverse-only statements at the bottom, and Emit prints it as C#. No Roslyn types in here.
+namespace DiffGen.Generator.IR
+{
+    internal enum Scalar { Void, Bool, Int, Float, Double }
+
+    /// <summary>T, T[], T[,], T[][].</summary>
+    internal enum Shape { Scalar, Vector, Matrix, Jagged }
+
+    internal readonly record struct IrType(Scalar Elem, Shape Shape)
+    {
+        public static readonly IrType Void = new(Scalar.Void, Shape.Scalar);
+        public static readonly IrType Bool = new(Scalar.Bool, Shape.Scalar);
+        public static readonly IrType Int = new(Scalar.Int, Shape.Scalar);
+        public static readonly IrType Float = new(Scalar.Float, Shape.Scalar);
+        public static readonly IrType Double = new(Scalar.Double, Shape.Scalar);
+
+        public bool IsArray => Shape != Shape.Scalar;
+        /// <summary>float or double element: the only values that carry derivatives.</summary>
+        public bool IsReal => Elem is Scalar.Float or Scalar.Double;
+        public IrType ElementType => new(Elem, Shape.Scalar);
+        public int Rank => Shape switch { Shape.Matrix => 2, Shape.Jagged => 2, Shape.Vector => 1, _ => 0 };
+
+        public string ElemKeyword => Elem switch
+        {
+            Scalar.Bool => "bool",
+            Scalar.Int => "int",
+            Scalar.Float => "float",
+            Scalar.Double => "double",
+            _ => "void",
+        };
+
+        public string Keyword => Shape switch
+        {
+            Shape.Vector => ElemKeyword + "[]",
+            Shape.Matrix => ElemKeyword + "[,]",
+            Shape.Jagged => ElemKeyword + "[][]",
+            _ => ElemKeyword,
+        };
+
+        public override string ToString() => Keyword;
+    }
+
+    internal enum UnaryOp { Neg, Not }
+    internal enum BinaryOp { Add, Sub, Mul, Div, Mod, Lt, Le, Gt, Ge, Eq, Ne, And, Or }
+    internal enum Fn { Exp, Log, Sqrt, Pow, Abs, Max, Min, Tanh, Sin, Cos }
+    internal enum AssignOp { Set, Add, Sub }
+
+    // ---------------- expressions ----------------
+
+    internal abstract record Expr(IrType Type);
+
+    internal sealed record Const(double Value, IrType Type) : Expr(Type);
+
+    /// <summary>A scalar variable: parameter, local, loop counter, adjoint or temporary.</summary>
+    internal sealed record VarRef(string Name, IrType Type) : Expr(Type);
+
+    /// <summary>One element <c>a[i]</c>, <c>a[i, j]</c> or <c>a[i][j]</c>; the shape of <see cref="ArrayType"/> says which.</summary>
+    internal sealed record ElemRef(string Array, IrType ArrayType, EquatableArray<Expr> Indices) : Expr(ArrayType.ElementType);
+
+    /// <summary>A whole array, or one row <c>a[i]</c> of a jagged array, passed to a call.</summary>
+    internal sealed record ArrayRef(string Array, IrType ArrayType, Expr? Row) : Expr(Row is null ? ArrayType : new IrType(ArrayType.Elem, Shape.Vector));
+
+    /// <summary><c>a.Length</c> (Dim -1), <c>a.GetLength(d)</c>, or <c>a[row].Length</c>.</summary>
+    internal sealed record LengthOf(string Array, IrType ArrayType, Expr? Row, int Dim) : Expr(IrType.Int);
+
+    internal sealed record Unary(UnaryOp Op, Expr Operand, IrType Type) : Expr(Type);
+
+    internal sealed record Binary(BinaryOp Op, Expr Left, Expr Right, IrType Type) : Expr(Type);
+
+    /// <summary>Math/MathF intrinsic; the result type says which (float: MathF).</summary>
+    internal sealed record Intrinsic(Fn Fn, EquatableArray<Expr> Args, IrType Type) : Expr(Type);
+
+    internal sealed record Conditional(Expr Condition, Expr WhenTrue, Expr WhenFalse, IrType Type) : Expr(Type);
+
+    /// <summary>Numeric conversion (implicit int to double, explicit casts between float and double).</summary>
+    internal sealed record Convert(Expr Operand, IrType Type) : Expr(Type);
+
+    /// <summary>Call of another [Differentiable] method.</summary>
+    internal sealed record Invoke(MethodRef Method, EquatableArray<Expr> Args, IrType Type) : Expr(Type);
+
+    /// <summary>Reverse sweep only: the value stored last on the restore stack of this type.</summary>
+    internal sealed record Pop(IrType Type) : Expr(Type);
+
+    /// <summary>A differentiable callee as the caller sees it: enough to call its Forward and its adjoint.</summary>
+    internal sealed record MethodRef(string ContainingType, string Name, IrType Return, EquatableArray<ParamInfo> Params);
+
+    /// <summary>A parameter; <see cref="IsWritten"/> marks output arrays (assigned by the method).</summary>
+    internal sealed record ParamInfo(string Name, IrType Type, bool IsWritten);
+
+    // ---------------- statements ----------------
+
+    internal abstract record Stmt;
+
+    internal sealed record DeclScalar(string Name, IrType Type, Expr? Init) : Stmt;
+
+    internal sealed record DeclArray(string Name, IrType Type, EquatableArray<Expr> Sizes) : Stmt;
+
+    /// <summary><c>target = value</c>, <c>+=</c>, <c>-=</c> (<c>*=</c>, <c>/=</c>, <c>++</c>, <c>--</c> are lowered to these).</summary>
+    internal sealed record Assign(Expr Target, AssignOp Op, Expr Value) : Stmt;
+
+    /// <summary><c>for (int Var = Start; Var Cmp Bound; Var += Step)</c>; Step is a non-zero constant.</summary>
+    internal sealed record For(string Var, Expr Start, BinaryOp Cmp, Expr Bound, int Step, EquatableArray<Stmt> Body) : Stmt;
+
+    internal sealed record If(Expr Condition, EquatableArray<Stmt> Then, EquatableArray<Stmt> Else) : Stmt;
+
+    internal sealed record Continue : Stmt;
+
+    internal sealed record Return(Expr? Value) : Stmt;
+
+    /// <summary>A call of a void [Differentiable] method as a statement.</summary>
+    internal sealed record CallStmt(Invoke Call) : Stmt;
+
+    // ---- only in the output of Differentiate ----
+
+    /// <summary>Store a value before it is overwritten (forward sweep).</summary>
+    internal sealed record Push(Expr Value) : Stmt;
+
+    /// <summary>Store every element of an array before a call overwrites it.</summary>
+    internal sealed record PushAll(ArrayRef Array) : Stmt;
+
+    /// <summary>Restore every element of an array (reverse sweep).</summary>
+    internal sealed record PopAll(ArrayRef Array) : Stmt;
+
+    /// <summary>Call a callee's adjoint: re-runs its forward, then accumulates into the adjoint arguments.</summary>
+    internal sealed record AdjointCall(MethodRef Method, EquatableArray<Expr> Args, EquatableArray<Expr> Adjoints, Expr? Seed) : Stmt;
+
+    /// <summary>A comment in the generated code (explains what a block is).</summary>
+    internal sealed record Comment(string Text) : Stmt;
+
+    /// <summary>A scoped block (keeps reverse-sweep temporaries local).</summary>
+    internal sealed record Block(EquatableArray<Stmt> Body) : Stmt;
+}

@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using DiffGen.Generator.Differentiate;
+using DiffGen.Generator.Emit;
+using DiffGen.Generator.Model;
+
+namespace DiffGen.Generator.IR
+{
+    /// <summary>
+    /// Stable text form of the IR of each stage (parsed method, forward and reverse sweeps), for snapshot
+    /// tests and for reading what the compiler did. Expressions use C# syntax; statements a compact IR syntax.
+    /// </summary>
+    internal static class IrPrinter
+    {
+        public static string Print(MethodModel m)
+        {
+            var sb = new StringBuilder();
+            sb.Append("method ").Append(m.ContainingTypeFullName).Append('.').Append(m.Name).Append('(')
+              .Append(string.Join(", ", m.Params.Select(p => $"{p.Name}: {p.Type}{(p.IsWrt ? " wrt" : "")}{(p.IsWritten ? " out" : "")}")))
+              .Append(") -> ").Append(m.Return).Append('\n');
+            Block(sb, m.Body, 1);
+            return sb.ToString();
+        }
+
+        public static string Print(AdjointModel a)
+        {
+            var sb = new StringBuilder();
+            sb.Append("adjoint ").Append(a.Method.Name).Append('\n');
+            sb.Append("  locals ").Append(string.Join(", ", a.Locals.Select(l => $"{l.Name}: {l.Type}"))).Append('\n');
+            sb.Append("  adjoints ").Append(string.Join(", ", a.Adjoints.Select(x => $"{x.Primal} -> {x.Adjoint}"))).Append('\n');
+            sb.Append("  restore points ").Append(a.RestoredValues.ToString(CultureInfo.InvariantCulture)).Append('\n');
+            sb.Append("forward sweep\n");
+            Block(sb, a.ForwardSweep, 1);
+            sb.Append("reverse sweep\n");
+            Block(sb, a.ReverseSweep, 1);
+            return sb.ToString();
+        }
+
+        private static void Block(StringBuilder sb, System.Collections.Generic.IEnumerable<Stmt> stmts, int depth)
+        {
+            foreach (var s in stmts) Statement(sb, s, depth);
+        }
+
+        private static void Statement(StringBuilder sb, Stmt s, int depth)
+        {
+            var pad = new string(' ', depth * 2);
+            string E(Expr e) => CSharpWriter.Expr(e);
+            switch (s)
+            {
+                case DeclScalar d: sb.Append(pad).Append($"let {d.Name}: {d.Type}{(d.Init is null ? "" : " = " + E(d.Init))}\n"); break;
+                case DeclArray a: sb.Append(pad).Append($"let {a.Name}: {a.Type} = zeros({string.Join(", ", a.Sizes.Select(E))})\n"); break;
+                case Assign a: sb.Append(pad).Append($"{E(a.Target)} {(a.Op == AssignOp.Set ? "=" : a.Op == AssignOp.Add ? "+=" : "-=")} {E(a.Value)}\n"); break;
+                case For f:
+                    sb.Append(pad).Append($"for {f.Var} from {E(f.Start)} while {f.Var} {f.Cmp.ToString().ToLowerInvariant()} {E(f.Bound)} step {f.Step.ToString(CultureInfo.InvariantCulture)}\n");
+                    Block(sb, f.Body, depth + 1);
+                    break;
+                case If f:
+                    sb.Append(pad).Append($"if {E(f.Condition)}\n");
+                    Block(sb, f.Then, depth + 1);
+                    if (f.Else.Count > 0)
+                    {
+                        sb.Append(pad).Append("else\n");
+                        Block(sb, f.Else, depth + 1);
+                    }
+                    break;
+                case Continue: sb.Append(pad).Append("continue\n"); break;
+                case Return r: sb.Append(pad).Append("return").Append(r.Value is null ? "" : " " + E(r.Value)).Append('\n'); break;
+                case CallStmt c: sb.Append(pad).Append("call ").Append(E(c.Call)).Append('\n'); break;
+                case Push p: sb.Append(pad).Append("push ").Append(E(p.Value)).Append('\n'); break;
+                case PushAll p: sb.Append(pad).Append("push all ").Append(E(p.Array)).Append('\n'); break;
+                case PopAll p: sb.Append(pad).Append("pop all ").Append(E(p.Array)).Append('\n'); break;
+                case AdjointCall a:
+                    sb.Append(pad).Append($"adjoint {a.Method.Name}({string.Join(", ", a.Args.Select(E))}; {string.Join(", ", a.Adjoints.Select(E))}{(a.Seed is null ? "" : "; seed " + E(a.Seed))})\n");
+                    break;
+                case Comment c: sb.Append(pad).Append("# ").Append(c.Text).Append('\n'); break;
+                case Block b:
+                    sb.Append(pad).Append("block\n");
+                    Block(sb, b.Body, depth + 1);
+                    break;
+            }
+        }
+    }
+}

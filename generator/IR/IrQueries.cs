@@ -1,0 +1,86 @@
+using System.Collections.Generic;
+
+namespace DiffGen.Generator.IR
+{
+    /// <summary>Read-only walks over the IR shared by the analyses.</summary>
+    internal static class IrQueries
+    {
+        /// <summary>The expression and all its sub-expressions, pre-order.</summary>
+        public static IEnumerable<Expr> Descendants(Expr e)
+        {
+            yield return e;
+            foreach (var c in Children(e))
+                foreach (var d in Descendants(c))
+                    yield return d;
+        }
+
+        public static IEnumerable<Expr> Children(Expr e)
+        {
+            switch (e)
+            {
+                case ElemRef el: foreach (var i in el.Indices) yield return i; break;
+                case ArrayRef { Row: { } r }: yield return r; break;
+                case LengthOf { Row: { } r }: yield return r; break;
+                case Unary u: yield return u.Operand; break;
+                case Binary b: yield return b.Left; yield return b.Right; break;
+                case Intrinsic f: foreach (var a in f.Args) yield return a; break;
+                case Conditional c: yield return c.Condition; yield return c.WhenTrue; yield return c.WhenFalse; break;
+                case Convert cv: yield return cv.Operand; break;
+                case Invoke inv: foreach (var a in inv.Args) yield return a; break;
+            }
+        }
+
+        /// <summary>Does the expression read a float/double value (a real variable, element or call result)?</summary>
+        public static bool ReadsReal(Expr e)
+        {
+            foreach (var d in Descendants(e))
+                if (d is VarRef { Type.IsReal: true } or ElemRef { Type.IsReal: true } or Invoke or ArrayRef { ArrayType.IsReal: true })
+                    return true;
+            return false;
+        }
+
+        /// <summary>Names of the real variables and arrays the expression reads (index expressions are ints and excluded).</summary>
+        public static void RealReads(Expr e, HashSet<string> into)
+        {
+            foreach (var d in Descendants(e))
+            {
+                switch (d)
+                {
+                    case VarRef { Type.IsReal: true } v: into.Add(v.Name); break;
+                    case ElemRef { Type.IsReal: true } el: into.Add(el.Array); break;
+                    case ArrayRef { ArrayType.IsReal: true } ar: into.Add(ar.Array); break;
+                }
+            }
+        }
+
+        /// <summary>Names of real variables and arrays a statement list may write (syntactically, including nested loops and calls).</summary>
+        public static void Writes(IEnumerable<Stmt> stmts, HashSet<string> into)
+        {
+            foreach (var s in stmts)
+            {
+                switch (s)
+                {
+                    case Assign a when a.Target is VarRef v: into.Add(v.Name); break;
+                    case Assign a when a.Target is ElemRef el: into.Add(el.Array); break;
+                    case DeclScalar d: into.Add(d.Name); break;
+                    case For f: Writes(f.Body, into); break;
+                    case If i: Writes(i.Then, into); Writes(i.Else, into); break;
+                    case Block b: Writes(b.Body, into); break;
+                    case CallStmt c:
+                        for (int k = 0; k < c.Call.Args.Count; k++)
+                            if (c.Call.Method.Params[k].IsWritten && c.Call.Args[k] is ArrayRef ar) into.Add(ar.Array);
+                        break;
+                }
+            }
+        }
+
+        /// <summary>Does the expression mention the variable or array (as a value)?</summary>
+        public static bool Mentions(Expr e, string name)
+        {
+            foreach (var d in Descendants(e))
+                if (d is VarRef v && v.Name == name || d is ElemRef el && el.Array == name || d is ArrayRef ar && ar.Array == name)
+                    return true;
+            return false;
+        }
+    }
+}

@@ -1,0 +1,373 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using DiffGen.Generator.Diagnostics;
+using DiffGen.Generator.IR;
+using DiffGen.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace DiffGen.Generator.Parse
+{
+    internal sealed partial class DifferentiableParser
+    {
+        /// <summary>An int or bool expression that the backward pass can recompute: no float/double value in it.</summary>
+        private Expr? LowerIntExpr(ExpressionSyntax e, string what)
+        {
+            var x = LowerExpr(e);
+            if (x is null) return null;
+            if (x.Type.Elem is not (Scalar.Int or Scalar.Bool) || x.Type.IsArray)
+            {
+                Report(Descriptors.UnsupportedExpression, e, e.ToString(), $"{what} must be an int expression");
+                return null;
+            }
+            if (IrQueries.ReadsReal(x))
+            {
+                Report(Descriptors.IntLocal, e, e.ToString(), $"is {what} computed from float/double values; integer values must depend only on ints (loop counters, sizes, int parameters), so the backward pass can recompute them. Compare values directly inside 'if' or '?:' instead");
+                return null;
+            }
+            return x;
+        }
+
+        private Expr? LowerExpr(ExpressionSyntax e)
+        {
+            _ct.ThrowIfCancellationRequested();
+            var info = _model.GetTypeInfo(e, _ct);
+            var converted = info.ConvertedType is null ? null : MapType(info.ConvertedType);
+
+            var constant = _model.GetConstantValue(e, _ct);
+            if (constant.HasValue && converted is { IsArray: false } ct && ct.Elem != Scalar.Void)
+            {
+                switch (constant.Value)
+                {
+                    case bool b: return new Const(b ? 1 : 0, IrType.Bool);
+                    case int or long or float or double or short or byte or uint:
+                        return new Const(System.Convert.ToDouble(constant.Value, System.Globalization.CultureInfo.InvariantCulture), ct);
+                }
+            }
+
+            var core = LowerCore(e);
+            if (core is null) return null;
+            if (converted is { } c && c != core.Type && !core.Type.IsArray && !c.IsArray && c.Elem is not (Scalar.Void or Scalar.Bool))
+                return new IR.Convert(core, c);
+            return core;
+        }
+
+        private Expr? LowerCore(ExpressionSyntax e)
+        {
+            switch (e)
+            {
+                case ParenthesizedExpressionSyntax p:
+                    return LowerExpr(p.Expression);
+                case IdentifierNameSyntax id:
+                    {
+                        var sym = _model.GetSymbolInfo(id, _ct).Symbol;
+                        if (sym is not null && _vars.TryGetValue(sym, out var v))
+                            return v.Type.IsArray ? new ArrayRef(v.Name, v.Type, null) : new VarRef(v.Name, v.Type);
+                        Report(Descriptors.UnsupportedExpression, id, id.Identifier.Text, sym is IFieldSymbol or IPropertySymbol
+                            ? "reads of fields and properties are not supported (const fields are); pass the value as a parameter"
+                            : "only parameters, locals and loop counters can be read");
+                        return null;
+                    }
+                case LiteralExpressionSyntax lit:
+                    Report(Descriptors.UnsupportedExpression, lit, lit.ToString(), "only numeric and bool literals are supported");
+                    return null;
+                case PrefixUnaryExpressionSyntax pu:
+                    {
+                        if (pu.IsKind(SyntaxKind.UnaryPlusExpression)) return LowerExpr(pu.Operand);
+                        if (pu.IsKind(SyntaxKind.UnaryMinusExpression) || pu.IsKind(SyntaxKind.LogicalNotExpression))
+                        {
+                            var x = LowerExpr(pu.Operand);
+                            if (x is null) return null;
+                            var t = MapType(_model.GetTypeInfo(pu, _ct).Type!) ?? x.Type;
+                            return new Unary(pu.IsKind(SyntaxKind.UnaryMinusExpression) ? UnaryOp.Neg : UnaryOp.Not, x, t);
+                        }
+                        Report(Descriptors.UnsupportedExpression, pu, pu.ToString(), "++/-- inside an expression is not supported; write it as its own statement");
+                        return null;
+                    }
+                case BinaryExpressionSyntax b:
+                    {
+                        var op = b.Kind() switch
+                        {
+                            SyntaxKind.AddExpression => BinaryOp.Add,
+                            SyntaxKind.SubtractExpression => BinaryOp.Sub,
+                            SyntaxKind.MultiplyExpression => BinaryOp.Mul,
+                            SyntaxKind.DivideExpression => BinaryOp.Div,
+                            SyntaxKind.ModuloExpression => BinaryOp.Mod,
+                            SyntaxKind.LessThanExpression => BinaryOp.Lt,
+                            SyntaxKind.LessThanOrEqualExpression => BinaryOp.Le,
+                            SyntaxKind.GreaterThanExpression => BinaryOp.Gt,
+                            SyntaxKind.GreaterThanOrEqualExpression => BinaryOp.Ge,
+                            SyntaxKind.EqualsExpression => BinaryOp.Eq,
+                            SyntaxKind.NotEqualsExpression => BinaryOp.Ne,
+                            SyntaxKind.LogicalAndExpression => BinaryOp.And,
+                            SyntaxKind.LogicalOrExpression => BinaryOp.Or,
+                            _ => (BinaryOp?)null,
+                        };
+                        if (op is null)
+                        {
+                            Report(Descriptors.UnsupportedExpression, b, b.OperatorToken.Text, "supported operators: + - * / % (ints) < <= > >= == != && ||");
+                            return null;
+                        }
+                        var l = LowerExpr(b.Left);
+                        var r = LowerExpr(b.Right);
+                        if (l is null || r is null) return null;
+                        var t = MapType(_model.GetTypeInfo(b, _ct).Type!);
+                        if (t is null || t.Value.IsArray || l.Type.IsArray || r.Type.IsArray)
+                        {
+                            Report(Descriptors.UnsupportedExpression, b, b.ToString(), "operands must be int, bool, float or double scalars");
+                            return null;
+                        }
+                        if (op == BinaryOp.Mod && t.Value.IsReal)
+                        {
+                            Report(Descriptors.UnsupportedExpression, b, b.ToString(), "'%' on float values is not differentiable; use it on ints only");
+                            return null;
+                        }
+                        return new Binary(op.Value, l, r, t.Value);
+                    }
+                case ConditionalExpressionSyntax c:
+                    {
+                        var cond = LowerExpr(c.Condition);
+                        var a = LowerExpr(c.WhenTrue);
+                        var b = LowerExpr(c.WhenFalse);
+                        if (cond is null || a is null || b is null) return null;
+                        var t = MapType(_model.GetTypeInfo(c, _ct).Type!);
+                        if (t is null || t.Value.IsArray)
+                        {
+                            Report(Descriptors.UnsupportedExpression, c, c.ToString(), "both branches must be scalars");
+                            return null;
+                        }
+                        return new Conditional(cond, a, b, t.Value);
+                    }
+                case CastExpressionSyntax cast:
+                    {
+                        var x = LowerExpr(cast.Expression);
+                        if (x is null) return null;
+                        var t = MapType(_model.GetTypeInfo(cast, _ct).Type!);
+                        if (t is null || t.Value.IsArray || t.Value.Elem == Scalar.Bool)
+                        {
+                            Report(Descriptors.UnsupportedExpression, cast, cast.ToString(), "only casts between int, float and double are supported");
+                            return null;
+                        }
+                        if (t.Value.Elem == Scalar.Int && x.Type.IsReal)
+                        {
+                            Report(Descriptors.UnsupportedExpression, cast, cast.ToString(), "casting a float value to int is not differentiable (its derivative is zero almost everywhere); keep indices in int loop counters");
+                            return null;
+                        }
+                        return t.Value == x.Type ? x : new IR.Convert(x, t.Value);
+                    }
+                case ElementAccessExpressionSyntax ea:
+                    return LowerElementAccess(ea);
+                case MemberAccessExpressionSyntax ma when ma.Name.Identifier.Text == "Length":
+                    {
+                        var target = LowerExpr(ma.Expression);
+                        if (target is ArrayRef ar) return new LengthOf(ar.Array, ar.ArrayType, ar.Row, -1);
+                        if (target is not null) Report(Descriptors.UnsupportedExpression, ma, ma.ToString(), "'.Length' is supported on arrays only");
+                        return null;
+                    }
+                case InvocationExpressionSyntax inv:
+                    return LowerInvocation(inv, asStatement: false);
+                case AssignmentExpressionSyntax:
+                    Report(Descriptors.UnsupportedExpression, e, e.ToString(), "assignments inside expressions are not supported; write the assignment as its own statement");
+                    return null;
+                case PostfixUnaryExpressionSyntax:
+                    Report(Descriptors.UnsupportedExpression, e, e.ToString(), "++/-- inside an expression is not supported; write it as its own statement");
+                    return null;
+                case LambdaExpressionSyntax or AnonymousMethodExpressionSyntax:
+                    Report(Descriptors.UnsupportedExpression, e, "lambda", "lambdas and delegates cannot be differentiated; write a static [Differentiable] method and call it");
+                    return null;
+                case ObjectCreationExpressionSyntax or ImplicitObjectCreationExpressionSyntax or ArrayCreationExpressionSyntax or ImplicitArrayCreationExpressionSyntax:
+                    Report(Descriptors.UnsupportedExpression, e, e.ToString(), "objects and arrays can only be created in a top-level local declaration 'T[] a = new T[n];'");
+                    return null;
+                default:
+                    Report(Descriptors.UnsupportedExpression, e, e.ToString(), $"{e.Kind()} is not in DiffGen's differentiable subset");
+                    return null;
+            }
+        }
+
+        private Expr? LowerElementAccess(ElementAccessExpressionSyntax ea)
+        {
+            var target = LowerExpr(ea.Expression);
+            if (target is null) return null;
+            var idx = new List<Expr>();
+            foreach (var a in ea.ArgumentList.Arguments)
+            {
+                var i = LowerIntExpr(a.Expression, "an array index");
+                if (i is null) return null;
+                idx.Add(i);
+            }
+            if (target is ArrayRef { Row: null } ar)
+            {
+                switch (ar.ArrayType.Shape)
+                {
+                    case Shape.Vector when idx.Count == 1: return new ElemRef(ar.Array, ar.ArrayType, idx.ToEquatable());
+                    case Shape.Matrix when idx.Count == 2: return new ElemRef(ar.Array, ar.ArrayType, idx.ToEquatable());
+                    case Shape.Jagged when idx.Count == 1: return new ArrayRef(ar.Array, ar.ArrayType, idx[0]);
+                }
+            }
+            else if (target is ArrayRef { Row: { } row } jr && idx.Count == 1)
+                return new ElemRef(jr.Array, jr.ArrayType, new[] { row, idx[0] }.ToEquatable());
+            Report(Descriptors.UnsupportedExpression, ea, ea.ToString(), "index arrays with one int per dimension: a[i], a[i, j] or a[i][j]");
+            return null;
+        }
+
+        private static readonly Dictionary<string, Fn> s_intrinsics = new(StringComparer.Ordinal)
+        {
+            ["Exp"] = Fn.Exp, ["Log"] = Fn.Log, ["Sqrt"] = Fn.Sqrt, ["Pow"] = Fn.Pow, ["Abs"] = Fn.Abs,
+            ["Max"] = Fn.Max, ["Min"] = Fn.Min, ["Tanh"] = Fn.Tanh, ["Sin"] = Fn.Sin, ["Cos"] = Fn.Cos,
+        };
+
+        private Expr? LowerInvocation(InvocationExpressionSyntax inv, bool asStatement)
+        {
+            var target = _model.GetSymbolInfo(inv, _ct).Symbol as IMethodSymbol;
+            if (target is null)
+            {
+                Report(Descriptors.NotDifferentiableCall, inv, inv.Expression.ToString(), "the call could not be resolved");
+                return null;
+            }
+
+            // a.GetLength(d)
+            if (target.Name == "GetLength" && inv.Expression is MemberAccessExpressionSyntax gl && inv.ArgumentList.Arguments.Count == 1)
+            {
+                var arr = LowerExpr(gl.Expression);
+                if (arr is ArrayRef ar && _model.GetConstantValue(inv.ArgumentList.Arguments[0].Expression, _ct) is { HasValue: true, Value: int dim } && dim >= 0 && dim < 2)
+                    return new LengthOf(ar.Array, ar.ArrayType, ar.Row, dim);
+                Report(Descriptors.UnsupportedExpression, inv, inv.ToString(), "GetLength needs a constant dimension 0 or 1 on an array parameter or local");
+                return null;
+            }
+
+            var containing = target.ContainingType?.ToDisplayString();
+            if (containing is "System.Math" or "System.MathF")
+            {
+                if (!s_intrinsics.TryGetValue(target.Name, out var fn))
+                {
+                    Report(Descriptors.NotDifferentiableCall, inv, containing + "." + target.Name,
+                        "it is not in DiffGen's differentiable subset (supported: Exp, Log, Sqrt, Pow, Abs, Max, Min, Tanh, Sin, Cos)");
+                    return null;
+                }
+                var args = new List<Expr>();
+                foreach (var a in inv.ArgumentList.Arguments)
+                {
+                    var x = LowerExpr(a.Expression);
+                    if (x is null) return null;
+                    args.Add(x);
+                }
+                var rt = MapType(target.ReturnType);
+                if (rt is null || rt.Value.Elem == Scalar.Bool)
+                {
+                    Report(Descriptors.NotDifferentiableCall, inv, containing + "." + target.Name, "only the float, double and int overloads are supported");
+                    return null;
+                }
+                return new Intrinsic(fn, args.ToEquatable(), rt.Value);
+            }
+
+            if (!HasDifferentiableAttribute(target))
+            {
+                Report(Descriptors.NotDifferentiableCall, inv, target.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat),
+                    "only Math/MathF intrinsics and other [Differentiable] methods can be called; mark it [Differentiable] (static, in a partial type) or inline its body");
+                return null;
+            }
+            if (SymbolEqualityComparer.Default.Equals(target.OriginalDefinition, _method.OriginalDefinition))
+            {
+                Report(Descriptors.Recursion, inv, _method.Name);
+                return null;
+            }
+
+            var ps = new List<ParamInfo>();
+            var callArgs = new List<Expr>();
+            if (inv.ArgumentList.Arguments.Count != target.Parameters.Length || inv.ArgumentList.Arguments.Any(a => a.NameColon is not null || !a.RefKindKeyword.IsKind(SyntaxKind.None)))
+            {
+                Report(Descriptors.UnsupportedExpression, inv, inv.ToString(), "pass every argument positionally (no named, optional, ref or out arguments)");
+                return null;
+            }
+            for (int i = 0; i < target.Parameters.Length; i++)
+            {
+                var p = target.Parameters[i];
+                var pt = MapType(p.Type);
+                var argSyntax = inv.ArgumentList.Arguments[i].Expression;
+                if (pt is null) { Report(Descriptors.UnsupportedType, argSyntax, p.Type.ToDisplayString(), p.Name); return null; }
+                bool written = pt.Value.IsArray && WritesParameter(target, i, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default));
+                ps.Add(new ParamInfo(p.Name, pt.Value, written));
+                var arg = LowerExpr(argSyntax);
+                if (arg is null) return null;
+                if (pt.Value.IsArray)
+                {
+                    if (arg is not ArrayRef ar || ar.Type != pt.Value)
+                    {
+                        Report(Descriptors.UnsupportedExpression, argSyntax, argSyntax.ToString(), $"pass an array variable (or a row z[i] of a jagged array) of type {pt.Value} to '{p.Name}'");
+                        return null;
+                    }
+                    if (written)
+                    {
+                        if (!pt.Value.IsReal) { Report(Descriptors.WriteToInput, argSyntax, argSyntax.ToString(), "int arrays are read-only"); return null; }
+                        if (RootSymbol(argSyntax) is IParameterSymbol rp && !_writtenParams.ContainsKey(rp.Name))
+                            _writtenParams[rp.Name] = argSyntax.GetLocation();
+                    }
+                }
+                else if (arg.Type.IsArray)
+                {
+                    Report(Descriptors.UnsupportedExpression, argSyntax, argSyntax.ToString(), $"'{p.Name}' expects a scalar");
+                    return null;
+                }
+                callArgs.Add(arg);
+            }
+            var ret = target.ReturnsVoid ? IrType.Void : MapType(target.ReturnType) ?? IrType.Void;
+            if (asStatement != target.ReturnsVoid)
+            {
+                Report(Descriptors.UnsupportedExpression, inv, inv.ToString(), asStatement
+                    ? "the result of a [Differentiable] call must be used (assign it)"
+                    : "a void [Differentiable] method can only be called as a statement");
+                return null;
+            }
+            var mref = new MethodRef(target.ContainingType!.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), target.Name, ret, ps.ToEquatable());
+            return new Invoke(mref, callArgs.ToEquatable(), ret);
+        }
+
+        private static bool HasDifferentiableAttribute(IMethodSymbol m) =>
+            m.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == AttributeName);
+
+        /// <summary>
+        /// Does the method assign elements of its parameter <paramref name="index"/>, directly or by passing it to
+        /// another [Differentiable] method that does? Syntactic, which suffices for a subset without aliasing.
+        /// </summary>
+        private bool WritesParameter(IMethodSymbol method, int index, HashSet<IMethodSymbol> visited)
+        {
+            if (!visited.Add(method)) return false;
+            var name = method.Parameters[index].Name;
+            foreach (var syntax in method.DeclaringSyntaxReferences.Select(r => r.GetSyntax(_ct)).OfType<MethodDeclarationSyntax>())
+            {
+                foreach (var node in syntax.DescendantNodes())
+                {
+                    ExpressionSyntax? target = node switch
+                    {
+                        AssignmentExpressionSyntax a => a.Left,
+                        PostfixUnaryExpressionSyntax p => p.Operand,
+                        PrefixUnaryExpressionSyntax p when p.IsKind(SyntaxKind.PreIncrementExpression) || p.IsKind(SyntaxKind.PreDecrementExpression) => p.Operand,
+                        _ => null,
+                    };
+                    if (target is ElementAccessExpressionSyntax)
+                    {
+                        var e = target;
+                        while (e is ElementAccessExpressionSyntax ea) e = ea.Expression;
+                        if (e is IdentifierNameSyntax id && id.Identifier.Text == name) return true;
+                    }
+                }
+                SemanticModel? model = null;
+                foreach (var inv in syntax.DescendantNodes().OfType<InvocationExpressionSyntax>())
+                {
+                    var args = inv.ArgumentList.Arguments;
+                    for (int j = 0; j < args.Count; j++)
+                    {
+                        if (args[j].Expression is not IdentifierNameSyntax id || id.Identifier.Text != name) continue;
+                        model ??= _model.Compilation.GetSemanticModel(syntax.SyntaxTree);
+                        if (model.GetSymbolInfo(inv, _ct).Symbol is IMethodSymbol callee && HasDifferentiableAttribute(callee)
+                            && j < callee.Parameters.Length && WritesParameter(callee, j, visited))
+                            return true;
+                    }
+                }
+            }
+            return false;
+        }
+    }
+}

@@ -1,0 +1,348 @@
+using System.Collections.Generic;
+using System.Linq;
+using DiffGen.Generator.Diagnostics;
+using DiffGen.Generator.IR;
+using DiffGen.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace DiffGen.Generator.Parse
+{
+    internal sealed partial class DifferentiableParser
+    {
+        private void LowerReturn(ReturnStatementSyntax rs, List<Stmt> output)
+        {
+            if (rs.Expression is null) { output.Add(new Return(null)); return; }
+            var e = LowerExpr(rs.Expression);
+            if (e is null) return;
+            if (!e.Type.IsReal || e.Type.IsArray)
+            {
+                Report(Descriptors.UnsupportedExpression, rs.Expression, rs.Expression.ToString(), "the returned value must be float or double");
+                return;
+            }
+            output.Add(new Return(e));
+        }
+
+        private void LowerBlock(StatementSyntax s, List<Stmt> output)
+        {
+            if (s is BlockSyntax b)
+                foreach (var inner in b.Statements) LowerStatement(inner, output);
+            else LowerStatement(s, output);
+        }
+
+        private void LowerStatement(StatementSyntax s, List<Stmt> output)
+        {
+            _ct.ThrowIfCancellationRequested();
+            switch (s)
+            {
+                case BlockSyntax b:
+                    foreach (var inner in b.Statements) LowerStatement(inner, output);
+                    break;
+                case EmptyStatementSyntax:
+                    break;
+                case LocalDeclarationStatementSyntax decl:
+                    LowerDeclaration(decl, output);
+                    break;
+                case ExpressionStatementSyntax es:
+                    LowerExpressionStatement(es.Expression, output);
+                    break;
+                case ForStatementSyntax f:
+                    LowerFor(f, output);
+                    break;
+                case IfStatementSyntax ifs:
+                    {
+                        var cond = LowerExpr(ifs.Condition);
+                        var then = new List<Stmt>();
+                        var els = new List<Stmt>();
+                        _branchDepth++;
+                        LowerBlock(ifs.Statement, then);
+                        if (ifs.Else is not null) LowerBlock(ifs.Else.Statement, els);
+                        _branchDepth--;
+                        if (cond is not null) output.Add(new If(cond, then.ToEquatable(), els.ToEquatable()));
+                        break;
+                    }
+                case ContinueStatementSyntax:
+                    output.Add(new Continue());
+                    break;
+                case BreakStatementSyntax:
+                    Report(Descriptors.UnsupportedStatement, s, "break", "a loop that exits early has a data-dependent trip count; loop over the full range and guard the body with 'if' (or 'continue') instead");
+                    break;
+                case ReturnStatementSyntax:
+                    Report(Descriptors.ReturnNotLast, s, "an early return makes the trip counts data-dependent; compute the value in a local and return it at the end");
+                    break;
+                case WhileStatementSyntax:
+                    Report(Descriptors.UnsupportedStatement, s, "while", "the trip count is not known on entry; write a for-loop with an int counter and a bound");
+                    break;
+                case DoStatementSyntax:
+                    Report(Descriptors.UnsupportedStatement, s, "do", "the trip count is not known on entry; write a for-loop with an int counter and a bound");
+                    break;
+                case ForEachStatementSyntax:
+                    Report(Descriptors.UnsupportedStatement, s, "foreach", "write 'for (int i = 0; i < a.Length; i++)' and index the array");
+                    break;
+                case SwitchStatementSyntax:
+                    Report(Descriptors.UnsupportedStatement, s, "switch", "use if/else");
+                    break;
+                case TryStatementSyntax:
+                    Report(Descriptors.UnsupportedStatement, s, "try", "exceptions cannot be differentiated; validate inputs before calling the method");
+                    break;
+                case GotoStatementSyntax:
+                    Report(Descriptors.UnsupportedStatement, s, "goto", "use structured for/if");
+                    break;
+                case ThrowStatementSyntax:
+                    Report(Descriptors.UnsupportedStatement, s, "throw", "validate inputs before calling the method");
+                    break;
+                case LocalFunctionStatementSyntax:
+                    Report(Descriptors.UnsupportedStatement, s, "local function", "move it to a static [Differentiable] method");
+                    break;
+                default:
+                    Report(Descriptors.UnsupportedStatement, s, s.Kind().ToString(), "only declarations, assignments, for, if/else, continue and calls of [Differentiable] methods are supported");
+                    break;
+            }
+        }
+
+        private void LowerDeclaration(LocalDeclarationStatementSyntax decl, List<Stmt> output)
+        {
+            if (decl.IsConst) return; // constants are folded where they are used
+            foreach (var v in decl.Declaration.Variables)
+            {
+                if (_model.GetDeclaredSymbol(v, _ct) is not ILocalSymbol local) continue;
+                var t = MapType(local.Type);
+                if (t is null || t.Value.Elem == Scalar.Bool && t.Value.IsArray)
+                {
+                    Report(Descriptors.UnsupportedType, v, local.Type.ToDisplayString(), local.Name);
+                    continue;
+                }
+                var type = t.Value;
+                var name = FreshName(local.Name);
+                if (type.IsArray)
+                {
+                    if (_loopDepth > 0 || _branchDepth > 0)
+                    {
+                        Report(Descriptors.LocalArray, v, local.Name, "declare local arrays once at the top level of the method (not inside a loop or if) and overwrite their elements");
+                        continue;
+                    }
+                    if (type.Shape == Shape.Jagged || type.Elem != Scalar.Float && type.Elem != Scalar.Double)
+                    {
+                        Report(Descriptors.LocalArray, v, local.Name, "only float/double T[] and T[,] locals are supported (use a T[,] instead of a jagged local)");
+                        continue;
+                    }
+                    var sizes = v.Initializer?.Value switch
+                    {
+                        ArrayCreationExpressionSyntax ac when ac.Initializer is null && ac.Type.RankSpecifiers.Count == 1 => ac.Type.RankSpecifiers[0].Sizes,
+                        _ => default(SeparatedSyntaxList<ExpressionSyntax>?),
+                    };
+                    if (sizes is null)
+                    {
+                        Report(Descriptors.LocalArray, v, local.Name, "initialise it with 'new T[n]' or 'new T[n, m]' (no initializer lists, no aliasing of other arrays)");
+                        continue;
+                    }
+                    var lowered = new List<Expr>();
+                    foreach (var se in sizes.Value)
+                    {
+                        var e = LowerIntExpr(se, "an array size");
+                        if (e is not null) lowered.Add(e);
+                    }
+                    _vars[local] = new Variable(name, type, VarKind.Local);
+                    output.Add(new DeclArray(name, type, lowered.ToEquatable()));
+                    continue;
+                }
+
+                Expr? init = null;
+                if (v.Initializer is not null)
+                {
+                    init = type.IsReal ? LowerExpr(v.Initializer.Value) : LowerIntExpr(v.Initializer.Value, $"the value of {(type.Elem == Scalar.Bool ? "bool" : "int")} local '{local.Name}'");
+                    if (init is null) continue;
+                }
+                else if (!type.IsReal)
+                {
+                    Report(Descriptors.IntLocal, v, local.Name, "must be initialised where it is declared (int and bool locals are single-assignment)");
+                    continue;
+                }
+                _vars[local] = new Variable(name, type, VarKind.Local);
+                output.Add(new DeclScalar(name, type, init));
+            }
+        }
+
+        private void LowerExpressionStatement(ExpressionSyntax e, List<Stmt> output)
+        {
+            switch (e)
+            {
+                case AssignmentExpressionSyntax a:
+                    {
+                        var target = LowerTarget(a.Left);
+                        if (target is null) return;
+                        var value = LowerExpr(a.Right);
+                        if (value is null) return;
+                        switch (a.Kind())
+                        {
+                            case SyntaxKind.SimpleAssignmentExpression: output.Add(new Assign(target, AssignOp.Set, value)); break;
+                            case SyntaxKind.AddAssignmentExpression: output.Add(new Assign(target, AssignOp.Add, value)); break;
+                            case SyntaxKind.SubtractAssignmentExpression: output.Add(new Assign(target, AssignOp.Sub, value)); break;
+                            case SyntaxKind.MultiplyAssignmentExpression: output.Add(new Assign(target, AssignOp.Set, new Binary(BinaryOp.Mul, target, value, target.Type))); break;
+                            case SyntaxKind.DivideAssignmentExpression: output.Add(new Assign(target, AssignOp.Set, new Binary(BinaryOp.Div, target, value, target.Type))); break;
+                            default:
+                                Report(Descriptors.UnsupportedExpression, a, a.OperatorToken.Text, "only =, +=, -=, *= and /= are supported on float/double values");
+                                break;
+                        }
+                        return;
+                    }
+                case PostfixUnaryExpressionSyntax p when p.IsKind(SyntaxKind.PostIncrementExpression) || p.IsKind(SyntaxKind.PostDecrementExpression):
+                    LowerIncrement(p.Operand, p.IsKind(SyntaxKind.PostIncrementExpression), output);
+                    return;
+                case PrefixUnaryExpressionSyntax p when p.IsKind(SyntaxKind.PreIncrementExpression) || p.IsKind(SyntaxKind.PreDecrementExpression):
+                    LowerIncrement(p.Operand, p.IsKind(SyntaxKind.PreIncrementExpression), output);
+                    return;
+                case InvocationExpressionSyntax inv:
+                    {
+                        var call = LowerInvocation(inv, asStatement: true);
+                        if (call is Invoke i) output.Add(new CallStmt(i));
+                        return;
+                    }
+                default:
+                    Report(Descriptors.UnsupportedStatement, e, e.Kind().ToString(), "an expression statement must be an assignment, ++/-- or a call of a void [Differentiable] method");
+                    return;
+            }
+        }
+
+        private void LowerIncrement(ExpressionSyntax operand, bool increment, List<Stmt> output)
+        {
+            var target = LowerTarget(operand);
+            if (target is null) return;
+            output.Add(new Assign(target, increment ? AssignOp.Add : AssignOp.Sub, new Const(1, target.Type)));
+        }
+
+        /// <summary>The left side of an assignment: a float/double local, or an element of a float/double array that may be written.</summary>
+        private Expr? LowerTarget(ExpressionSyntax left)
+        {
+            var sym = _model.GetSymbolInfo(left, _ct).Symbol;
+            if (left is IdentifierNameSyntax && sym is not null && _vars.TryGetValue(sym, out var v))
+            {
+                if (v.Kind == VarKind.LoopCounter)
+                {
+                    Report(Descriptors.UnsupportedLoop, left, $"the loop counter '{sym.Name}' is modified in the body; only the for-statement's own increment may change it");
+                    return null;
+                }
+                if (v.Type.IsArray)
+                {
+                    Report(Descriptors.LocalArray, left, sym.Name, "arrays cannot be reassigned; write its elements instead");
+                    return null;
+                }
+                if (v.Kind == VarKind.Param)
+                {
+                    Report(Descriptors.WriteToInput, left, sym.Name, "scalar parameters are read-only in a differentiable method; copy it into a local");
+                    return null;
+                }
+                if (!v.Type.IsReal)
+                {
+                    Report(Descriptors.IntLocal, left, sym.Name, "is reassigned; int and bool locals must be assigned once where declared (only for-loop counters change), so the backward pass can recompute them");
+                    return null;
+                }
+                return new VarRef(v.Name, v.Type);
+            }
+            if (left is ElementAccessExpressionSyntax ea)
+            {
+                var e = LowerElementAccess(ea);
+                if (e is not ElemRef elem) return null;
+                var root = RootSymbol(ea);
+                if (!elem.Type.IsReal)
+                {
+                    Report(Descriptors.WriteToInput, left, left.ToString(), "int arrays are read-only (labels, sizes); keep integer state in for-loop counters");
+                    return null;
+                }
+                if (root is IParameterSymbol p && !_writtenParams.ContainsKey(p.Name))
+                    _writtenParams[p.Name] = left.GetLocation();
+                return elem;
+            }
+            Report(Descriptors.UnsupportedExpression, left, left.ToString(), "only float/double locals and elements of float/double arrays can be assigned");
+            return null;
+        }
+
+        private ISymbol? RootSymbol(ExpressionSyntax e)
+        {
+            while (e is ElementAccessExpressionSyntax ea) e = ea.Expression;
+            return e is IdentifierNameSyntax ? _model.GetSymbolInfo(e, _ct).Symbol : null;
+        }
+
+        private void LowerFor(ForStatementSyntax f, List<Stmt> output)
+        {
+            // for (int i = start; i < bound; i++) with an int counter and a constant step.
+            if (f.Declaration is not { Variables.Count: 1 } d || f.Initializers.Count != 0 || d.Variables[0].Initializer is null)
+            {
+                Report(Descriptors.UnsupportedLoop, f.ForKeyword.GetLocation(), "declare exactly one int counter in the loop header: 'for (int i = start; i < bound; i++)'");
+                return;
+            }
+            var v = d.Variables[0];
+            if (_model.GetDeclaredSymbol(v, _ct) is not ILocalSymbol counter || counter.Type.SpecialType != SpecialType.System_Int32)
+            {
+                Report(Descriptors.UnsupportedLoop, d, "the loop counter must be an int");
+                return;
+            }
+            var start = LowerIntExpr(v.Initializer!.Value, "a loop start");
+            var name = FreshName(counter.Name);
+            _vars[counter] = new Variable(name, IrType.Int, VarKind.LoopCounter);
+
+            // condition: i < e, i <= e, i > e, i >= e (or mirrored)
+            BinaryOp cmp = default;
+            Expr? bound = null;
+            if (f.Condition is BinaryExpressionSyntax c && IsCounter(c.Left, counter) && CmpOf(c.Kind()) is { } op1)
+            {
+                cmp = op1; bound = LowerIntExpr(c.Right, "a loop bound");
+            }
+            else if (f.Condition is BinaryExpressionSyntax c2 && IsCounter(c2.Right, counter) && CmpOf(c2.Kind()) is { } op2)
+            {
+                cmp = Mirror(op2); bound = LowerIntExpr(c2.Left, "a loop bound");
+            }
+            else
+            {
+                Report(Descriptors.UnsupportedLoop, (SyntaxNode?)f.Condition ?? f, $"the condition must compare the counter with a bound: '{counter.Name} < n', '<=', '>' or '>='");
+            }
+
+            int step = 0;
+            if (f.Incrementors.Count == 1)
+            {
+                var inc = f.Incrementors[0];
+                switch (inc)
+                {
+                    case PostfixUnaryExpressionSyntax pu when IsCounter(pu.Operand, counter):
+                        step = pu.IsKind(SyntaxKind.PostIncrementExpression) ? 1 : -1; break;
+                    case PrefixUnaryExpressionSyntax pr when IsCounter(pr.Operand, counter) && (pr.IsKind(SyntaxKind.PreIncrementExpression) || pr.IsKind(SyntaxKind.PreDecrementExpression)):
+                        step = pr.IsKind(SyntaxKind.PreIncrementExpression) ? 1 : -1; break;
+                    case AssignmentExpressionSyntax ae when IsCounter(ae.Left, counter) && _model.GetConstantValue(ae.Right, _ct) is { HasValue: true, Value: int k } && k > 0:
+                        step = ae.IsKind(SyntaxKind.AddAssignmentExpression) ? k : ae.IsKind(SyntaxKind.SubtractAssignmentExpression) ? -k : 0; break;
+                }
+            }
+            if (step == 0)
+                Report(Descriptors.UnsupportedLoop, f.Incrementors.Count > 0 ? f.Incrementors[0] : (SyntaxNode)f, $"the increment must be '{counter.Name}++', '{counter.Name}--', '{counter.Name} += c' or '{counter.Name} -= c' with a positive constant c");
+            else if (bound is not null && (step > 0) != (cmp is BinaryOp.Lt or BinaryOp.Le))
+                Report(Descriptors.UnsupportedLoop, f.Condition, $"the counter moves away from the bound (step {step} with '{f.Condition}'); the loop would not terminate");
+
+            var body = new List<Stmt>();
+            _loopDepth++;
+            LowerBlock(f.Statement, body);
+            _loopDepth--;
+            if (start is null || bound is null || step == 0) return;
+            output.Add(new For(name, start, cmp, bound, step, ContinueNormalizer.Normalize(body).ToEquatable()));
+        }
+
+        private bool IsCounter(ExpressionSyntax e, ILocalSymbol counter) =>
+            e is IdentifierNameSyntax && SymbolEqualityComparer.Default.Equals(_model.GetSymbolInfo(e, _ct).Symbol, counter);
+
+        private static BinaryOp? CmpOf(SyntaxKind k) => k switch
+        {
+            SyntaxKind.LessThanExpression => BinaryOp.Lt,
+            SyntaxKind.LessThanOrEqualExpression => BinaryOp.Le,
+            SyntaxKind.GreaterThanExpression => BinaryOp.Gt,
+            SyntaxKind.GreaterThanOrEqualExpression => BinaryOp.Ge,
+            _ => null,
+        };
+
+        private static BinaryOp Mirror(BinaryOp op) => op switch
+        {
+            BinaryOp.Lt => BinaryOp.Gt,
+            BinaryOp.Le => BinaryOp.Ge,
+            BinaryOp.Gt => BinaryOp.Lt,
+            _ => BinaryOp.Le,
+        };
+    }
+}
