@@ -55,9 +55,9 @@ namespace DiffGen.Generator.Diagnostics
             "A return must be the last statement",
             "Only one 'return' as the last statement of the method is supported: {0}");
 
-        public static readonly DiagnosticDescriptor UnsupportedContinue = Error("DIFF0012",
-            "Unsupported use of continue",
-            "This 'continue' cannot be differentiated: {0}");
+        public static readonly DiagnosticDescriptor Break = Error("DIFF0012",
+            "break is not supported",
+            "'break' cannot be differentiated: {0}");
 
         public static readonly DiagnosticDescriptor LocalArray = Error("DIFF0013",
             "Unsupported local array",
@@ -85,7 +85,7 @@ namespace DiffGen.Generator.Diagnostics
             [UnsupportedLoop.Id] = UnsupportedLoop,
             [IntLocal.Id] = IntLocal,
             [ReturnNotLast.Id] = ReturnNotLast,
-            [UnsupportedContinue.Id] = UnsupportedContinue,
+            [Break.Id] = Break,
             [LocalArray.Id] = LocalArray,
             [AlwaysZero.Id] = AlwaysZero,
             [NameCollision.Id] = NameCollision,

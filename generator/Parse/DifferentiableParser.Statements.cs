@@ -66,7 +66,7 @@ namespace DiffGen.Generator.Parse
                     output.Add(new Continue());
                     break;
                 case BreakStatementSyntax:
-                    Report(Descriptors.UnsupportedStatement, s, "break", "a loop that exits early has a data-dependent trip count; loop over the full range and guard the body with 'if' (or 'continue') instead");
+                    Report(Descriptors.Break, s, "a loop that exits early has a data-dependent trip count; loop over the full range and guard the body with 'if' (or 'continue') instead");
                     break;
                 case ReturnStatementSyntax:
                     Report(Descriptors.ReturnNotLast, s, "an early return makes the trip counts data-dependent; compute the value in a local and return it at the end");

@@ -1,0 +1,153 @@
+using System.Linq;
+using DiffGen.Generator.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Xunit;
+
+namespace DiffGen.Generator.Tests
+{
+    /// <summary>Every diagnostic id is triggered, at the exact offending syntax, with a reason.</summary>
+    public class DiagnosticsTests
+    {
+        private const string Usings = "using System; using DiffGen;\n";
+
+        /// <summary>Runs the generator and checks the one diagnostic with <paramref name="id"/> sits on text starting with <paramref name="at"/>.</summary>
+        private static Diagnostic Expect(string id, string at, string body, string? header = null)
+        {
+            var source = Usings + (header ?? "public static partial class C {\n") + body + "\n}";
+            var result = GeneratorHarness.Run(source);
+            var diags = result.GeneratorDiagnostics.Where(d => d.Id == id).ToList();
+            Assert.True(diags.Count >= 1, $"expected {id}, got: {string.Join("; ", result.GeneratorDiagnostics.Select(d => d.ToString()))}");
+            var d = diags[0];
+            // Diagnostics travel through the cached model as (path, span), so the location is a file location.
+            Assert.Equal("Input0.cs", d.Location.GetLineSpan().Path);
+            var span = d.Location.SourceSpan;
+            Assert.True(span.Length > 0, $"{id} has an empty span");
+            var text = source.Substring(span.Start, span.Length);
+            Assert.StartsWith(at, text);
+            Assert.False(string.IsNullOrWhiteSpace(d.GetMessage()));
+            Assert.DoesNotContain("{0}", d.GetMessage());
+            return d;
+        }
+
+        [Fact]
+        public void DIFF0001_InstanceMethod() =>
+            Expect("DIFF0001", "F", "[Differentiable] public double F(double x) => x * x;");
+
+        [Fact]
+        public void DIFF0001_NonPartialType()
+        {
+            var d = Expect("DIFF0001", "F", "[Differentiable] public static double F(double x) => x * x;", "public static class C {\n");
+            Assert.Contains("partial", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0002_UnsupportedParameterType() =>
+            Expect("DIFF0002", "string s", "[Differentiable] public static double F(double x, string s) => x;");
+
+        [Fact]
+        public void DIFF0003_While()
+        {
+            var d = Expect("DIFF0003", "while", "[Differentiable] public static double F(double x) { double s = x; while (s > 1) { s = s / 2; } return s; }");
+            Assert.Contains("for-loop", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0004_ArrayCreationInExpression() =>
+            Expect("DIFF0004", "new double[] { 1.0 }", "[Differentiable] public static double F(double x) { return x * new double[] { 1.0 }[0]; }");
+
+        [Fact]
+        public void DIFF0002_DelegateLocal() =>
+            Expect("DIFF0002", "f = y => y", "[Differentiable] public static double F(double x) { Func<double, double> f = y => y; return x; }");
+
+        [Fact]
+        public void DIFF0004_CastToInt() =>
+            Expect("DIFF0004", "(int)x", "[Differentiable] public static double F(double x, double[] a) { return a[(int)x]; }");
+
+        [Fact]
+        public void DIFF0005_MathFloor()
+        {
+            var d = Expect("DIFF0005", "Math.Floor(x)", "[Differentiable] public static double F(double x) => Math.Floor(x) * x;");
+            Assert.Contains("Exp", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0005_PlainHelper() =>
+            Expect("DIFF0005", "Helper(x)", "static double Helper(double v) => v; [Differentiable] public static double F(double x) => Helper(x);");
+
+        [Fact]
+        public void DIFF0006_Recursion() =>
+            Expect("DIFF0006", "F(x - 1)", "[Differentiable] public static double F(double x) => x > 0 ? F(x - 1) : x;");
+
+        [Fact]
+        public void DIFF0007_WriteToDifferentiatedInput() =>
+            Expect("DIFF0007", "a[0]", "[Differentiable(nameof(a))] public static double F(double[] a) { a[0] = 1; return a[1]; }");
+
+        [Fact]
+        public void DIFF0007_AssignScalarParameter() =>
+            Expect("DIFF0007", "x", "[Differentiable] public static double F(double x) { x = x * 2; return x; }");
+
+        [Fact]
+        public void DIFF0008_UnknownWrtName() =>
+            Expect("DIFF0008", "Differentiable(\"nope\")", "[Differentiable(\"nope\")] public static double F(double x) => x;");
+
+        [Fact]
+        public void DIFF0008_IntWrt() =>
+            Expect("DIFF0008", "Differentiable(nameof(n))", "[Differentiable(nameof(n))] public static double F(double x, int n) => x * n;");
+
+        [Fact]
+        public void DIFF0009_NonConstantStep() =>
+            Expect("DIFF0009", "i *= 2", "[Differentiable] public static double F(double[] a) { double s = 0; for (int i = 1; i < a.Length; i *= 2) s += a[i]; return s; }");
+
+        [Fact]
+        public void DIFF0009_CounterModifiedInBody() =>
+            Expect("DIFF0009", "i", "[Differentiable] public static double F(double[] a) { double s = 0; for (int i = 0; i < a.Length; i++) { s += a[i]; i = i + 1; } return s; }");
+
+        [Fact]
+        public void DIFF0010_IntFromDouble() =>
+            Expect("DIFF0010", "x > 0 ? 1 : 0", "[Differentiable] public static double F(double x) { int k = x > 0 ? 1 : 0; return x * k; }");
+
+        [Fact]
+        public void DIFF0010_IntReassigned() =>
+            Expect("DIFF0010", "k", "[Differentiable] public static double F(double[] a) { int k = 0; for (int i = 0; i < a.Length; i++) { k = i; } return a[k]; }");
+
+        [Fact]
+        public void DIFF0011_EarlyReturn() =>
+            Expect("DIFF0011", "return x", "[Differentiable] public static double F(double x) { if (x > 0) return x; return -x; }");
+
+        [Fact]
+        public void DIFF0012_Break() =>
+            Expect("DIFF0012", "break", "[Differentiable] public static double F(double[] a) { double s = 0; for (int i = 0; i < a.Length; i++) { if (a[i] > 1) break; s += a[i]; } return s; }");
+
+        [Fact]
+        public void DIFF0013_LocalArrayInLoop() =>
+            Expect("DIFF0013", "t = new double[2]", "[Differentiable] public static double F(double[] a) { double s = 0; for (int i = 0; i < a.Length; i++) { double[] t = new double[2]; t[0] = a[i]; s += t[0]; } return s; }");
+
+        [Fact]
+        public void DIFF0014_AlwaysZeroWarning()
+        {
+            var d = Expect("DIFF0014", "unused", "[Differentiable] public static double F(double x, double unused) => x * x;");
+            Assert.Equal(DiagnosticSeverity.Warning, d.Severity);
+            // A warning does not stop generation.
+            var result = GeneratorHarness.Run(Usings + "public static partial class C {\n[Differentiable] public static double F(double x, double unused) => x * x;\n}");
+            Assert.NotEmpty(result.Run.GeneratedTrees);
+        }
+
+        [Fact]
+        public void DIFF0014_OnlyInCondition()
+        {
+            var d = Expect("DIFF0014", "t", "[Differentiable] public static double F(double x, double t) => x > t ? x : 2 * x;");
+            Assert.Contains("comparisons", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0015_NameCollision() =>
+            Expect("DIFF0015", "F", "[Differentiable] public static double F(double x) => x * x; public static double FForward(double x) => x;");
+
+        [Fact]
+        public void ErrorsSuppressGeneration()
+        {
+            var result = GeneratorHarness.Run(Usings + "public static partial class C {\n[Differentiable] public static double F(double x) { while (x > 1) { x = x / 2; } return x; }\n}");
+            Assert.Empty(result.Run.GeneratedTrees);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Reflection;
+using DiffGen.Generator.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Xunit;
+
+namespace DiffGen.Generator.Tests
+{
+    /// <summary>An unrelated edit must leave the named pipeline steps cached: the models are value-equatable.</summary>
+    public class IncrementalTests
+    {
+        private const string Source = @"using System; using DiffGen;
+public static partial class Losses
+{
+    [Differentiable]
+    public static double Sq(double[] x)
+    {
+        double s = 0;
+        for (int i = 0; i < x.Length; i++) s += x[i] * x[i];
+        return s;
+    }
+
+    public static int Unrelated() => 1;
+}";
+
+        private static IEnumerable<IncrementalStepRunReason> Reasons(GeneratorDriverRunResult run, string step) =>
+            run.Results[0].TrackedSteps[step].SelectMany(s => s.Outputs).Select(o => o.Reason);
+
+        [Fact]
+        public void UnrelatedFileLeavesEverythingCached()
+        {
+            var compilation = GeneratorHarness.Compile(Source);
+            var driver = GeneratorHarness.Driver().RunGenerators(compilation);
+            var next = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("public static class Other { public static int Two() => 2; }", GeneratorHarness.ParseOptions));
+            var run = driver.RunGenerators(next).GetRunResult();
+
+            Assert.All(Reasons(run, DifferentiableGenerator.TrackingNames.Parse), r => Assert.True(r is IncrementalStepRunReason.Unchanged or IncrementalStepRunReason.Cached, r.ToString()));
+            foreach (var step in new[] { DifferentiableGenerator.TrackingNames.Model, DifferentiableGenerator.TrackingNames.Differentiate, DifferentiableGenerator.TrackingNames.Emit })
+                Assert.All(Reasons(run, step), r => Assert.Equal(IncrementalStepRunReason.Cached, r));
+        }
+
+        [Fact]
+        public void EditInSameFileReparsesButLaterStepsStayCached()
+        {
+            var compilation = GeneratorHarness.Compile(Source);
+            var driver = GeneratorHarness.Driver().RunGenerators(compilation);
+            var oldTree = compilation.SyntaxTrees.Single();
+            var newTree = oldTree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(Source.Replace("=> 1;", "=> 42;")));
+            var run = driver.RunGenerators(compilation.ReplaceSyntaxTree(oldTree, newTree)).GetRunResult();
+
+            Assert.All(Reasons(run, DifferentiableGenerator.TrackingNames.Parse), r => Assert.True(r is IncrementalStepRunReason.Unchanged or IncrementalStepRunReason.Cached, r.ToString()));
+            Assert.All(Reasons(run, DifferentiableGenerator.TrackingNames.Differentiate), r => Assert.Equal(IncrementalStepRunReason.Cached, r));
+            Assert.All(Reasons(run, DifferentiableGenerator.TrackingNames.Emit), r => Assert.Equal(IncrementalStepRunReason.Cached, r));
+        }
+
+        [Fact]
+        public void EditOfTheMethodRegenerates()
+        {
+            var compilation = GeneratorHarness.Compile(Source);
+            var driver = GeneratorHarness.Driver().RunGenerators(compilation);
+            var oldTree = compilation.SyntaxTrees.Single();
+            var newTree = oldTree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(Source.Replace("x[i] * x[i]", "x[i] * x[i] * x[i]")));
+            var run = driver.RunGenerators(compilation.ReplaceSyntaxTree(oldTree, newTree)).GetRunResult();
+            Assert.Contains(IncrementalStepRunReason.Modified, Reasons(run, DifferentiableGenerator.TrackingNames.Emit));
+        }
+
+        /// <summary>No Roslyn object (symbol, syntax, location, compilation) or reference-equality collection anywhere in the model types.</summary>
+        [Fact]
+        public void ModelHoldsNoSymbolsSyntaxOrMutableCollections()
+        {
+            var forbidden = new[] { typeof(ISymbol), typeof(SyntaxNode), typeof(Location), typeof(Compilation), typeof(SemanticModel), typeof(SyntaxTree) };
+            var asm = typeof(DifferentiableGenerator).Assembly;
+            var modelTypes = asm.GetTypes().Where(t => t.Namespace is "DiffGen.Generator.Model" or "DiffGen.Generator.IR" or "DiffGen.Generator.Differentiate"
+                && (t.GetMethod("<Clone>$") is not null || t.IsValueType) && !t.IsEnum);
+            int checkedTypes = 0;
+            foreach (var t in modelTypes)
+            {
+                checkedTypes++;
+                foreach (var p in t.GetProperties(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly))
+                {
+                    var pt = p.PropertyType;
+                    Assert.False(forbidden.Any(f => f.IsAssignableFrom(pt)), $"{t.Name}.{p.Name} holds a {pt.Name}");
+                    Assert.False(pt.IsArray, $"{t.Name}.{p.Name} is an array (reference equality)");
+                    Assert.False(pt.IsGenericType && pt.GetGenericTypeDefinition() == typeof(List<>), $"{t.Name}.{p.Name} is a List<T>");
+                    Assert.False(pt.IsGenericType && pt.GetGenericTypeDefinition() == typeof(System.Collections.Immutable.ImmutableArray<>), $"{t.Name}.{p.Name} is an ImmutableArray (reference equality)");
+                }
+            }
+            Assert.True(checkedTypes > 20, $"only {checkedTypes} model types found");
+        }
+    }
+}
