@@ -1,6 +1,8 @@
 using DiffGen.Generator.Differentiate;
 using DiffGen.Generator.Emit;
 using DiffGen.Generator.Parse;
+using DiffGen.Generator.Raise;
+using DiffGen.Generator.Schedule;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
@@ -8,7 +10,8 @@ namespace DiffGen.Generator
 {
     /// <summary>
     /// Entry point. Pipeline, one direction, each step a pure function of the previous one:
-    /// Parse (Roslyn → loop IR + diagnostics) → Differentiate (IR → forward + reverse sweeps) → Emit (C#).
+    /// Parse (Roslyn → loop IR + diagnostics) → Raise (loops → array operations such as GEMM) →
+    /// Differentiate (IR → forward + reverse sweeps) → Schedule (which loops run as SIMD) → Emit (C#).
     /// </summary>
     [Generator(LanguageNames.CSharp)]
     public sealed class DifferentiableGenerator : IIncrementalGenerator
@@ -19,7 +22,10 @@ namespace DiffGen.Generator
             public const string Parse = nameof(Parse);
             public const string Diagnostics = nameof(Diagnostics);
             public const string Model = nameof(Model);
+            public const string Raise = nameof(Raise);
+            public const string Remarks = nameof(Remarks);
             public const string Differentiate = nameof(Differentiate);
+            public const string Schedule = nameof(Schedule);
             public const string Emit = nameof(Emit);
         }
 
@@ -38,10 +44,20 @@ namespace DiffGen.Generator
                 foreach (var d in diags) spc.ReportDiagnostic(d.ToDiagnostic());
             });
 
-            var files = parsed
+            var raised = parsed
                 .Where(static r => r.Model is not null)
                 .Select(static (r, _) => r.Model!).WithTrackingName(TrackingNames.Model)
-                .Select(static (m, _) => Differentiator.Run(m)).WithTrackingName(TrackingNames.Differentiate)
+                .Select(static (m, _) => Raiser.Run(m)).WithTrackingName(TrackingNames.Raise);
+
+            var remarks = raised.Select(static (r, _) => r.Remarks).WithTrackingName(TrackingNames.Remarks);
+            context.RegisterSourceOutput(remarks, static (spc, diags) =>
+            {
+                foreach (var d in diags) spc.ReportDiagnostic(d.ToDiagnostic());
+            });
+
+            var files = raised
+                .Select(static (r, _) => Differentiator.Run(r.Model)).WithTrackingName(TrackingNames.Differentiate)
+                .Select(static (a, _) => Vectorizer.Run(a)).WithTrackingName(TrackingNames.Schedule)
                 .Select(static (a, _) => DifferentiableEmitter.Emit(a)).WithTrackingName(TrackingNames.Emit);
 
             context.RegisterSourceOutput(files, static (spc, f) => spc.AddSource(f.HintName, f.Source));

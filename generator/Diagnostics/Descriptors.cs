@@ -72,8 +72,14 @@ namespace DiffGen.Generator.Diagnostics
             "Generated member name already exists",
             "'{0}' already declares a member named '{1}'; rename the method or the existing member");
 
+        public static readonly DiagnosticDescriptor Remark = new("DIFF0016",
+            "Vectorization report",
+            "{0}",
+            Category, DiagnosticSeverity.Info, isEnabledByDefault: true, helpLinkUri: "README.md#diff0016");
+
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new()
         {
+            [Remark.Id] = Remark,
             [NotStaticPartial.Id] = NotStaticPartial,
             [UnsupportedType.Id] = UnsupportedType,
             [UnsupportedStatement.Id] = UnsupportedStatement,

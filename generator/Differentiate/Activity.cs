@@ -49,6 +49,7 @@ namespace DiffGen.Generator.Differentiate
                             break;
                         }
                     case For f: Collect(f.Body, edges, mentioned, useful); break;
+                    case Contract c: Add(edges, c.Target, new HashSet<string> { c.A.Array, c.B.Array }); break;
                     case If i:
                         IrQueries.RealReads(i.Condition, mentioned);
                         Collect(i.Then, edges, mentioned, useful);

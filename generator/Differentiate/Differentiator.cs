@@ -175,6 +175,11 @@ namespace DiffGen.Generator.Differentiate
                     case Return { Value: { } r }:
                         Needed(r, req);
                         break;
+                    case Contract c:
+                        // The adjoint GEMMs read both operands; the target is a fresh table.
+                        req.Add(c.A.Array);
+                        req.Add(c.B.Array);
+                        break;
                 }
             }
             return req;
@@ -248,6 +253,9 @@ namespace DiffGen.Generator.Differentiate
                     case Return { Value: { } r }:
                         output.Add(new Assign(new VarRef(_result, _m.Return), AssignOp.Set, r));
                         break;
+                    case Contract or Comment:
+                        output.Add(s);
+                        break;
                 }
             }
             return output;
@@ -273,10 +281,10 @@ namespace DiffGen.Generator.Differentiate
             switch (s)
             {
                 case DeclScalar { Init: { } init } d when d.Type.IsReal:
-                    ReverseAssign(s, new VarRef(d.Name, d.Type), AssignOp.Set, init, output);
+                    ReverseAssign(s, new VarRef(d.Name, d.Type), AssignOp.Set, init, output, d.Hoisted);
                     break;
                 case Assign a when a.Target.Type.IsReal:
-                    ReverseAssign(s, a.Target, a.Op, a.Value, output);
+                    ReverseAssign(s, a.Target, a.Op, a.Value, output, a.Hoisted);
                     break;
                 case For f:
                     output.Add(ReverseLoop(f));
@@ -296,6 +304,11 @@ namespace DiffGen.Generator.Differentiate
                             output.Add(new PopAll(new ArrayRef(name, _types[name], null)));
                     EmitAdjointCall(c.Call, null, output);
                     break;
+                case Contract c:
+                    // T = A·Bᵀ  =>  Ā += T̄·B, B̄ += T̄ᵀ·A (two GEMMs), T̄ = 0.
+                    output.Add(new ContractAdjoint(_adj[c.Target], c.A, c.B, c.K,
+                        new ArrayRef(_adj[c.A.Array], c.A.ArrayType, null), new ArrayRef(_adj[c.B.Array], c.B.ArrayType, null)));
+                    break;
                 case Return { Value: { } r }:
                     output.Add(new Comment("d(result) = seed"));
                     Propagate(r, new VarRef(_seed, _m.Return), output);
@@ -303,7 +316,7 @@ namespace DiffGen.Generator.Differentiate
             }
         }
 
-        private void ReverseAssign(Stmt s, Expr target, AssignOp op, Expr value, List<Stmt> output)
+        private void ReverseAssign(Stmt s, Expr target, AssignOp op, Expr value, List<Stmt> output, bool hoisted = false)
         {
             var block = new List<Stmt>();
             if (_pushed.Contains(s)) block.Add(new Assign(target, AssignOp.Set, new Pop(target.Type)));
@@ -325,7 +338,15 @@ namespace DiffGen.Generator.Differentiate
                 var g = NewTemp();
                 block.Add(new DeclScalar(g, target.Type, adjTarget));
                 block.Add(new Assign(adjTarget, AssignOp.Set, new Const(0, target.Type)));
-                Propagate(value, new VarRef(g, target.Type), block);
+                if (hoisted)
+                {
+                    // Raise evaluated this value unconditionally; where the user's code never used it its adjoint is 0,
+                    // and 0 × (a partial that is infinite there, e.g. sqrt at 0) must stay 0, not NaN.
+                    var guarded = new List<Stmt>();
+                    Propagate(value, new VarRef(g, target.Type), guarded);
+                    block.Add(new If(new Binary(BinaryOp.Ne, new VarRef(g, target.Type), new Const(0, target.Type), IrType.Bool), guarded.ToEquatable(), EquatableArray<Stmt>.Empty));
+                }
+                else Propagate(value, new VarRef(g, target.Type), block);
             }
             else
             {

@@ -11,7 +11,7 @@ namespace DiffGen.Generator.Emit
     /// precedence-aware expressions (parentheses only where the IR tree needs them, so floating-point
     /// evaluation order is exactly the IR's), global::-qualified names.
     /// </summary>
-    internal sealed class CSharpWriter
+    internal sealed partial class CSharpWriter
     {
         private readonly StringBuilder _sb = new();
         private int _indent;
@@ -251,6 +251,15 @@ namespace DiffGen.Generator.Emit
                         Line($"{a.Method.ContainingType}.{AdjointName(a.Method.Name)}({string.Join(", ", args)});");
                         break;
                     }
+                case Contract c:
+                    Line($"global::DiffGen.Kernels.Contraction.RowsByRows({c.A.Array}, {c.B.Array}, {Expr(c.K)}, {c.Target});");
+                    break;
+                case ContractAdjoint c:
+                    Line($"global::DiffGen.Kernels.Contraction.RowsByRowsAdjoint({c.A.Array}, {c.B.Array}, {Expr(c.K)}, {c.TargetAdj}, {c.AAdj.Array}, {c.BAdj.Array});");
+                    break;
+                case VectorFor v:
+                    VectorLoop(v);
+                    break;
                 case Comment c:
                     Line("// " + c.Text);
                     break;

@@ -241,6 +241,7 @@ namespace DiffGen.Generator.Emit
                         case Push p: set.Add(p.Value.Type.Elem); break;
                         case PushAll p: set.Add(p.Array.ArrayType.Elem); break;
                         case For f: Walk(f.Body); break;
+                        case VectorFor v: Walk(v.Loop.Body); break;
                         case If f: Walk(f.Then); Walk(f.Else); break;
                         case Block b: Walk(b.Body); break;
                     }

@@ -1,4 +1,5 @@
 using DiffGen.Generator.Model;
+using Microsoft.CodeAnalysis.Text;
 
 // The loop IR: small, typed, value-equatable (it is part of the incremental model). Parse produces it,
 // Differentiate rewrites it into forward + reverse sweeps using the same node types plus the few
@@ -95,15 +96,28 @@ namespace DiffGen.Generator.IR
 
     internal abstract record Stmt;
 
-    internal sealed record DeclScalar(string Name, IrType Type, Expr? Init) : Stmt;
+    /// <summary>A scalar local. Hoisted: introduced by Raise (evaluated even where the user's code would not), so its adjoint is propagated only when non-zero.</summary>
+    internal sealed record DeclScalar(string Name, IrType Type, Expr? Init, bool Hoisted = false) : Stmt;
 
     internal sealed record DeclArray(string Name, IrType Type, EquatableArray<Expr> Sizes) : Stmt;
 
     /// <summary><c>target = value</c>, <c>+=</c>, <c>-=</c> (<c>*=</c>, <c>/=</c>, <c>++</c>, <c>--</c> are lowered to these).</summary>
-    internal sealed record Assign(Expr Target, AssignOp Op, Expr Value) : Stmt;
+    internal sealed record Assign(Expr Target, AssignOp Op, Expr Value, bool Hoisted = false) : Stmt;
 
-    /// <summary><c>for (int Var = Start; Var Cmp Bound; Var += Step)</c>; Step is a non-zero constant.</summary>
-    internal sealed record For(string Var, Expr Start, BinaryOp Cmp, Expr Bound, int Step, EquatableArray<Stmt> Body) : Stmt;
+    /// <summary><c>for (int Var = Start; Var Cmp Bound; Var += Step)</c>; Step is a non-zero constant. Origin: where the user wrote it (for remarks).</summary>
+    internal sealed record For(string Var, Expr Start, BinaryOp Cmp, Expr Bound, int Step, EquatableArray<Stmt> Body, SourceRef? Origin = null) : Stmt;
+
+    /// <summary>A place in the user's source, as plain data.</summary>
+    internal sealed record SourceRef(string Path, TextSpan Span, LinePositionSpan LineSpan);
+
+    /// <summary>
+    /// Raised contraction (from Raise): <c>Target[i, j] = Σ_{d &lt; K} A[i, d] · B[j, d]</c> for every row i of A and j of B,
+    /// i.e. one GEMM <c>Target = A[:, :K] · B[:, :K]ᵀ</c>. Target is a fresh local T[,] of shape [rows(A), rows(B)].
+    /// </summary>
+    internal sealed record Contract(string Target, ArrayRef A, ArrayRef B, Expr K) : Stmt;
+
+    /// <summary>Reverse of <see cref="Contract"/>: <c>AAdj += TargetAdj · B</c>, <c>BAdj += TargetAdjᵀ · A</c>, then TargetAdj = 0.</summary>
+    internal sealed record ContractAdjoint(string TargetAdj, ArrayRef A, ArrayRef B, Expr K, ArrayRef AAdj, ArrayRef BAdj) : Stmt;
 
     internal sealed record If(Expr Condition, EquatableArray<Stmt> Then, EquatableArray<Stmt> Else) : Stmt;
 
@@ -127,6 +141,9 @@ namespace DiffGen.Generator.IR
 
     /// <summary>Call a callee's adjoint: re-runs its forward, then accumulates into the adjoint arguments.</summary>
     internal sealed record AdjointCall(MethodRef Method, EquatableArray<Expr> Args, EquatableArray<Expr> Adjoints, Expr? Seed) : Stmt;
+
+    /// <summary>Schedule's decision: run this innermost loop with SIMD vectors (System.Numerics.Vector&lt;T&gt;) plus a scalar tail.</summary>
+    internal sealed record VectorFor(For Loop, Scalar Elem) : Stmt;
 
     /// <summary>A comment in the generated code (explains what a block is).</summary>
     internal sealed record Comment(string Text) : Stmt;

@@ -74,6 +74,12 @@ namespace DiffGen.Generator.IR
                     sb.Append(pad).Append($"adjoint {a.Method.Name}({string.Join(", ", a.Args.Select(E))}; {string.Join(", ", a.Adjoints.Select(E))}{(a.Seed is null ? "" : "; seed " + E(a.Seed))})\n");
                     break;
                 case Comment c: sb.Append(pad).Append("# ").Append(c.Text).Append('\n'); break;
+                case VectorFor v:
+                    sb.Append(pad).Append($"simd<{v.Elem.ToString().ToLowerInvariant()}>\n");
+                    Statement(sb, v.Loop, depth + 1);
+                    break;
+                case Contract c: sb.Append(pad).Append($"{c.Target} = gemm_nt({c.A.Array}, {c.B.Array}, k: {E(c.K)})\n"); break;
+                case ContractAdjoint c: sb.Append(pad).Append($"{c.AAdj.Array} += {c.TargetAdj} * {c.B.Array}; {c.BAdj.Array} += {c.TargetAdj}^T * {c.A.Array}; {c.TargetAdj} = 0  (k: {E(c.K)})\n"); break;
                 case Block b:
                     sb.Append(pad).Append("block\n");
                     Block(sb, b.Body, depth + 1);

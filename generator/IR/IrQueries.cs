@@ -63,6 +63,7 @@ namespace DiffGen.Generator.IR
                     case Assign a when a.Target is VarRef v: into.Add(v.Name); break;
                     case Assign a when a.Target is ElemRef el: into.Add(el.Array); break;
                     case DeclScalar d: into.Add(d.Name); break;
+                    case Contract c: into.Add(c.Target); break;
                     case For f: Writes(f.Body, into); break;
                     case If i: Writes(i.Then, into); Writes(i.Else, into); break;
                     case Block b: Writes(b.Body, into); break;
@@ -72,6 +73,43 @@ namespace DiffGen.Generator.IR
                         break;
                 }
             }
+        }
+
+        /// <summary>Every expression a statement evaluates (not assignment targets' roots, but their indices).</summary>
+        public static IEnumerable<Expr> ExprsOf(Stmt s)
+        {
+            switch (s)
+            {
+                case DeclScalar { Init: { } i }: yield return i; break;
+                case DeclArray a: foreach (var x in a.Sizes) yield return x; break;
+                case Assign a:
+                    if (a.Target is ElemRef el) foreach (var x in el.Indices) yield return x;
+                    if (a.Op != AssignOp.Set) yield return a.Target;
+                    yield return a.Value;
+                    break;
+                case For f:
+                    yield return f.Start; yield return f.Bound;
+                    foreach (var b in f.Body) foreach (var x in ExprsOf(b)) yield return x;
+                    break;
+                case If f:
+                    yield return f.Condition;
+                    foreach (var b in f.Then) foreach (var x in ExprsOf(b)) yield return x;
+                    foreach (var b in f.Else) foreach (var x in ExprsOf(b)) yield return x;
+                    break;
+                case Return { Value: { } v }: yield return v; break;
+                case CallStmt c: yield return c.Call; break;
+                case Contract c: yield return c.A; yield return c.B; yield return c.K; break;
+                case Block b: foreach (var st in b.Body) foreach (var x in ExprsOf(st)) yield return x; break;
+            }
+        }
+
+        /// <summary>Does the statement (deeply) read the scalar variable?</summary>
+        public static bool ReadsVar(Stmt s, string name)
+        {
+            foreach (var e in ExprsOf(s))
+                foreach (var d in Descendants(e))
+                    if (d is VarRef v && v.Name == name) return true;
+            return false;
         }
 
         /// <summary>Does the expression mention the variable or array (as a value)?</summary>

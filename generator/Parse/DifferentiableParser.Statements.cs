@@ -322,7 +322,9 @@ namespace DiffGen.Generator.Parse
             LowerBlock(f.Statement, body);
             _loopDepth--;
             if (start is null || bound is null || step == 0) return;
-            output.Add(new For(name, start, cmp, bound, step, ContinueNormalizer.Normalize(body).ToEquatable()));
+            var loc = f.ForKeyword.GetLocation();
+            var origin = new SourceRef(loc.SourceTree?.FilePath ?? "", loc.SourceSpan, loc.GetLineSpan().Span);
+            output.Add(new For(name, start, cmp, bound, step, ContinueNormalizer.Normalize(body).ToEquatable(), origin));
         }
 
         private bool IsCounter(ExpressionSyntax e, ILocalSymbol counter) =>

@@ -1,0 +1,262 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using DiffGen.Generator.IR;
+
+namespace DiffGen.Generator.Emit
+{
+    internal sealed partial class CSharpWriter
+    {
+        private int _vectorLoops;
+
+        /// <summary>
+        /// A SIMD loop (see Schedule.Vectorizer): Vector&lt;T&gt; lanes over the contiguous counter, invariants broadcast
+        /// once, reductions in vector accumulators, counter masks as lane masks; then the scalar loop finishes the
+        /// tail. When a bound does not fit the arrays the scalar loop runs alone and fails as the user's code would.
+        /// </summary>
+        private void VectorLoop(VectorFor v)
+        {
+            var f = v.Loop;
+            string n = (++_vectorLoops).ToString(CultureInfo.InvariantCulture);
+            var T = v.Elem == Scalar.Float ? "float" : "double";
+            var I = v.Elem == Scalar.Float ? "int" : "long";
+            var V = $"global::System.Numerics.Vector<{T}>";
+            var VI = $"global::System.Numerics.Vector<{I}>";
+            string lo = "__lo" + n, hi = "__hi" + n, c0 = "__c" + n;
+            var ctx = new VectorContext(f.Var, c0, V, VI, T, I, n);
+
+            // Normalised iteration range [lo, hi): order does not matter, iterations are independent.
+            string loExpr, hiExpr;
+            if (f.Step == 1)
+            {
+                loExpr = Expr(f.Start);
+                hiExpr = f.Cmp == BinaryOp.Le ? $"{Print(f.Bound, 6)} + 1" : Expr(f.Bound);
+            }
+            else
+            {
+                loExpr = f.Cmp == BinaryOp.Gt ? $"{Print(f.Bound, 6)} + 1" : Expr(f.Bound);
+                hiExpr = $"{Print(f.Start, 6)} + 1";
+            }
+
+            Line($"// SIMD: the loop over {f.Var} runs {T} lanes of {V} (independent iterations; reductions are summed in a different order)");
+            Line("{");
+            _indent++;
+            Line($"int {lo} = {loExpr};");
+            Line($"int {hi} = {hiExpr};");
+            Line($"int {c0} = {lo};");
+
+            // Vector body first (into a scratch writer) so broadcasts, accumulators and guards are known.
+            var body = new CSharpWriter();
+            body._indent = _indent + 2;
+            foreach (var h in Hoisted) body.Hoisted.Add(h);
+            ctx.Writer = body;
+            foreach (var s in f.Body) VectorStatement(s, null, ctx);
+
+            var guards = new List<string> { $"{lo} >= 0", $"{hi} - {lo} >= {V}.Count" };
+            guards.AddRange(ctx.Guards.Select(g => g.Replace("@hi", hi)).Distinct());
+            Open($"if ({string.Join(" && ", guards)})");
+            foreach (var b in ctx.Broadcasts) Line($"var {b.Name} = new {V}({b.Scalar});");
+            foreach (var r in ctx.Accumulators) Line($"var {r.Value} = {V}.Zero;");
+            if (ctx.UsesIndex) Line($"var {ctx.IotaName} = {VI}.Indices;");
+            Open($"for (; {c0} <= {hi} - {V}.Count; {c0} += {V}.Count)");
+            if (ctx.UsesIndex) Line($"var {ctx.IndexName} = new {VI}({c0}) + {ctx.IotaName};");
+            _sb.Append(body._sb);
+            Close();
+            foreach (var r in ctx.Accumulators)
+                Line($"{r.Key.Name} {(r.Key.Negate ? "-=" : "+=")} global::System.Numerics.Vector.Sum({r.Value});");
+            Close();
+
+            // Scalar tail (and the whole loop when the vector path's guards fail).
+            var decl = Hoisted.Contains(f.Var) ? f.Var : "int " + f.Var;
+            Open($"for ({decl} = {c0}; {f.Var} < {hi}; {f.Var}++)");
+            Statements(f.Body);
+            Close();
+            _indent--;
+            Line("}");
+        }
+
+        private sealed class VectorContext
+        {
+            public VectorContext(string counter, string c0, string v, string vi, string t, string i, string n)
+            {
+                Counter = counter; C0 = c0; V = v; VI = vi; T = t; I = i; N = n;
+                IotaName = "__iota" + n;
+                IndexName = "__idx" + n;
+            }
+            public string Counter, C0, V, VI, T, I, N, IotaName, IndexName;
+            public CSharpWriter Writer = null!;
+            public bool UsesIndex;
+            public readonly List<(Expr Key, string Name, string Scalar)> Broadcasts = new();
+            public readonly Dictionary<(string Name, bool Negate), string> Accumulators = new();
+            public readonly List<string> Guards = new();
+            public readonly Dictionary<string, string> Temps = new(StringComparer.Ordinal);
+            public int Count;
+            public string Fresh(string p) => $"__{p}{N}_{++Count}";
+        }
+
+        private void VectorStatement(Stmt s, string? mask, VectorContext ctx)
+        {
+            var w = ctx.Writer;
+            switch (s)
+            {
+                case Comment: break;
+                case Block b: foreach (var x in b.Body) VectorStatement(x, mask, ctx); break;
+                case If i:
+                    {
+                        var m = VectorMask(i.Condition, ctx);
+                        var name = ctx.Fresh("m");
+                        w.Line($"var {name} = {(mask is null ? m : $"{mask} & ({m})")};");
+                        foreach (var x in i.Then) VectorStatement(x, name, ctx);
+                        if (i.Else.Count > 0)
+                        {
+                            var notName = ctx.Fresh("m");
+                            w.Line($"var {notName} = {(mask is null ? $"~{name}" : $"{mask} & ~{name}")};");
+                            foreach (var x in i.Else) VectorStatement(x, notName, ctx);
+                        }
+                        break;
+                    }
+                case DeclScalar d:
+                    {
+                        var name = ctx.Fresh("v");
+                        w.Line($"var {name} = {VectorExpr(d.Init!, ctx)};");
+                        ctx.Temps[d.Name] = name;
+                        break;
+                    }
+                case Assign { Target: VarRef v } a:
+                    {
+                        var key = (v.Name, a.Op == AssignOp.Sub);
+                        if (!ctx.Accumulators.TryGetValue(key, out var acc)) ctx.Accumulators[key] = acc = ctx.Fresh("acc");
+                        w.Line($"{acc} += {Masked(VectorExpr(a.Value, ctx), mask, ctx)};");
+                        break;
+                    }
+                case Assign { Target: ElemRef el } a:
+                    {
+                        var at = ElementRef(el, ctx);
+                        var value = VectorExpr(a.Value, ctx);
+                        var load = $"global::System.Numerics.Vector.LoadUnsafe(ref {at})";
+                        string result = a.Op switch
+                        {
+                            AssignOp.Add => $"{load} + {Masked(value, mask, ctx)}",
+                            AssignOp.Sub => $"{load} - {Masked(value, mask, ctx)}",
+                            _ => mask is null ? value : $"global::System.Numerics.Vector.ConditionalSelect({mask}, {value}, {load})",
+                        };
+                        w.Line($"global::System.Numerics.Vector.StoreUnsafe({result}, ref {at});");
+                        break;
+                    }
+                default:
+                    throw new InvalidOperationException("not vectorizable: " + s.GetType().Name);
+            }
+        }
+
+        private static string Masked(string value, string? mask, VectorContext ctx) =>
+            mask is null ? value : $"global::System.Numerics.Vector.ConditionalSelect({mask}, {value}, {ctx.V}.Zero)";
+
+        /// <summary>ref X[.., c0]: the first lane's element; registers the guard that the last lane stays inside the row.</summary>
+        private static string ElementRef(ElemRef el, VectorContext ctx)
+        {
+            var idx = el.Indices;
+            switch (el.ArrayType.Shape)
+            {
+                case Shape.Matrix:
+                    ctx.Guards.Add($"@hi <= {el.Array}.GetLength(1)");
+                    return $"{el.Array}[{Expr(idx[0])}, {ctx.C0}]";
+                case Shape.Jagged:
+                    ctx.Guards.Add($"@hi <= {el.Array}[{Expr(idx[0])}].Length");
+                    return $"{el.Array}[{Expr(idx[0])}][{ctx.C0}]";
+                default:
+                    ctx.Guards.Add($"@hi <= {el.Array}.Length");
+                    return $"{el.Array}[{ctx.C0}]";
+            }
+        }
+
+        private static bool DependsOnLoop(Expr e, VectorContext ctx) =>
+            IrQueries.Descendants(e).Any(d => d is VarRef v && (v.Name == ctx.Counter || ctx.Temps.ContainsKey(v.Name)));
+
+        private string VectorExpr(Expr e, VectorContext ctx)
+        {
+            if (!DependsOnLoop(e, ctx))
+            {
+                // Invariant: one broadcast before the loop.
+                var found = ctx.Broadcasts.FirstOrDefault(b => b.Key.Equals(e));
+                if (found.Name is not null) return found.Name;
+                var name = ctx.Fresh("b");
+                ctx.Broadcasts.Add((e, name, Expr(e)));
+                return name;
+            }
+            switch (e)
+            {
+                case VarRef v when ctx.Temps.TryGetValue(v.Name, out var t): return t;
+                case ElemRef el: return $"global::System.Numerics.Vector.LoadUnsafe(ref {ElementRef(el, ctx)})";
+                case Unary u: return $"-({VectorExpr(u.Operand, ctx)})";
+                case Binary b:
+                    return $"({VectorExpr(b.Left, ctx)} {Op(b.Op)} {VectorExpr(b.Right, ctx)})";
+                case Intrinsic f:
+                    {
+                        var args = string.Join(", ", f.Args.Select(a => VectorExpr(a, ctx)));
+                        var name = f.Fn switch
+                        {
+                            Fn.Sqrt => "SquareRoot",
+                            _ => f.Fn.ToString(),
+                        };
+                        return $"global::System.Numerics.Vector.{name}({args})";
+                    }
+                case Conditional c:
+                    return $"global::System.Numerics.Vector.ConditionalSelect({VectorCondition(c.Condition, ctx)}, {VectorExpr(c.WhenTrue, ctx)}, {VectorExpr(c.WhenFalse, ctx)})";
+                case IR.Convert cv: return VectorExpr(cv.Operand, ctx);
+                default: throw new InvalidOperationException("not vectorizable: " + e);
+            }
+        }
+
+        /// <summary>A value comparison as a lane mask of the element type.</summary>
+        private string VectorCondition(Expr e, VectorContext ctx)
+        {
+            if (e is Binary b && b.Left.Type.IsReal)
+            {
+                var l = VectorExpr(b.Left, ctx);
+                var r = VectorExpr(b.Right, ctx);
+                return b.Op switch
+                {
+                    BinaryOp.Lt => $"global::System.Numerics.Vector.LessThan<{ctx.T}>({l}, {r})",
+                    BinaryOp.Le => $"global::System.Numerics.Vector.LessThanOrEqual<{ctx.T}>({l}, {r})",
+                    BinaryOp.Gt => $"global::System.Numerics.Vector.GreaterThan<{ctx.T}>({l}, {r})",
+                    BinaryOp.Ge => $"global::System.Numerics.Vector.GreaterThanOrEqual<{ctx.T}>({l}, {r})",
+                    BinaryOp.Eq => $"global::System.Numerics.Vector.Equals<{ctx.T}>({l}, {r})",
+                    _ => $"~global::System.Numerics.Vector.Equals<{ctx.T}>({l}, {r})",
+                };
+            }
+            return VectorMask(e, ctx);
+        }
+
+        /// <summary>A counter mask (m != k, m &lt; n, ...) as lanes of the element type.</summary>
+        private string VectorMask(Expr e, VectorContext ctx)
+        {
+            switch (e)
+            {
+                case Unary { Op: UnaryOp.Not } u: return $"~({VectorMask(u.Operand, ctx)})";
+                case Binary { Op: BinaryOp.And } b: return $"({VectorMask(b.Left, ctx)} & {VectorMask(b.Right, ctx)})";
+                case Binary { Op: BinaryOp.Or } b: return $"({VectorMask(b.Left, ctx)} | {VectorMask(b.Right, ctx)})";
+                case Binary b when DependsOnLoop(e, ctx):
+                    {
+                        ctx.UsesIndex = true;
+                        string Side(Expr x) => x is VarRef v && v.Name == ctx.Counter ? ctx.IndexName : $"new {ctx.VI}(({ctx.I})({Expr(x)}))";
+                        var l = Side(b.Left);
+                        var r = Side(b.Right);
+                        var cmp = b.Op switch
+                        {
+                            BinaryOp.Lt => $"global::System.Numerics.Vector.LessThan<{ctx.I}>({l}, {r})",
+                            BinaryOp.Le => $"global::System.Numerics.Vector.LessThanOrEqual<{ctx.I}>({l}, {r})",
+                            BinaryOp.Gt => $"global::System.Numerics.Vector.GreaterThan<{ctx.I}>({l}, {r})",
+                            BinaryOp.Ge => $"global::System.Numerics.Vector.GreaterThanOrEqual<{ctx.I}>({l}, {r})",
+                            BinaryOp.Eq => $"global::System.Numerics.Vector.Equals<{ctx.I}>({l}, {r})",
+                            _ => $"~global::System.Numerics.Vector.Equals<{ctx.I}>({l}, {r})",
+                        };
+                        return $"global::System.Numerics.Vector.As<{ctx.I}, {ctx.T}>({cmp})";
+                    }
+                default:
+                    // Invariant condition: all lanes or none.
+                    return $"(({Expr(e)}) ? global::System.Numerics.Vector<{ctx.T}>.AllBitsSet : {ctx.V}.Zero)";
+            }
+        }
+    }
+}

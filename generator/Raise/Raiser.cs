@@ -1,0 +1,320 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using DiffGen.Generator.Diagnostics;
+using DiffGen.Generator.IR;
+using DiffGen.Generator.Model;
+
+namespace DiffGen.Generator.Raise
+{
+    /// <summary>The raised method and the remarks (DIFF0016) saying which loops became what, and why others did not.</summary>
+    internal sealed record RaiseResult(MethodModel Model, EquatableArray<DiagnosticInfo> Remarks);
+
+    /// <summary>
+    /// Raise: recognises what loops mean and replaces them with array operations, before differentiation
+    /// (array operations then get their own adjoint rules, as Enzyme does for BLAS).
+    /// <para>Contractions: inside a loop nest, an innermost loop <c>for (d = 0; d &lt; K; d++) acc += A[r1, d] * B[r2, d]</c>
+    /// (acc zeroed just before) computes one entry of <c>A·Bᵀ</c>. The whole table is computed once before the
+    /// nest as one GEMM and the loop becomes <c>acc = T[r1, r2]</c>; values recomputed per pair that depend on
+    /// one index only (row norms, <c>A[r, d]·A[r, d]</c>) are read off the same table's diagonal. Reads of acc
+    /// are then forwarded to the table entry, so the scalar is no longer overwritten per pair.</para>
+    /// </summary>
+    internal sealed class Raiser
+    {
+        private readonly MethodModel _m;
+        private readonly List<DiagnosticInfo> _remarks = new();
+        private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _substituted = new(StringComparer.Ordinal);
+        private readonly HashSet<Stmt> _raised = new(ReferenceEquality.Instance);
+        private int _tables;
+
+        private Raiser(MethodModel m)
+        {
+            _m = m;
+            foreach (var p in m.Params) _names.Add(p.Name);
+            CollectNames(m.Body);
+        }
+
+        public static RaiseResult Run(MethodModel m)
+        {
+            var r = new Raiser(m);
+            var body = r.RaiseTopLevel(m.Body);
+            body = r.EliminateDeadAccumulators(body);
+            body = r.HoistAll(body);
+            return new RaiseResult(m with { Body = body.ToEquatable() }, r._remarks.ToEquatable());
+        }
+
+        private readonly Dictionary<string, IrType> _types = new(StringComparer.Ordinal);
+
+        private List<Stmt> HoistAll(List<Stmt> body)
+        {
+            foreach (var p in _m.Params) _types[p.Name] = p.Type;
+            var output = new List<Stmt>();
+            var topInts = new HashSet<string>(_m.Params.Where(p => p.Type == IrType.Int).Select(p => p.Name), StringComparer.Ordinal);
+            foreach (var s in body)
+            {
+                if (s is For f)
+                {
+                    var explained = new List<string>();
+                    var hoister = new Hoister(n => Fresh(n), explained, _types);
+                    output.AddRange(hoister.HoistTopLevel(s, topInts));
+                    if (explained.Count > 0) Remark(f.Origin, "hoisted: " + string.Join("; ", explained));
+                }
+                else
+                {
+                    if (s is DeclScalar { Type.Elem: Scalar.Int } d) topInts.Add(d.Name);
+                    output.Add(s);
+                }
+            }
+            return output;
+        }
+
+        private void CollectNames(IEnumerable<Stmt> stmts)
+        {
+            foreach (var s in stmts)
+            {
+                switch (s)
+                {
+                    case DeclScalar d: _names.Add(d.Name); _types[d.Name] = d.Type; break;
+                    case DeclArray a: _names.Add(a.Name); _types[a.Name] = a.Type; break;
+                    case For f: _names.Add(f.Var); _types[f.Var] = IrType.Int; CollectNames(f.Body); break;
+                    case If i: CollectNames(i.Then); CollectNames(i.Else); break;
+                }
+            }
+        }
+
+        private string Fresh(string name)
+        {
+            for (int i = 1; ; i++)
+                if (_names.Add(name + i)) return name + i;
+        }
+
+        private void Remark(SourceRef? at, string message)
+        {
+            _remarks.Add(new DiagnosticInfo(Descriptors.Remark.Id, at?.Path ?? "", at?.Span ?? default, at?.LineSpan ?? default, new[] { message }.ToEquatable()));
+        }
+
+        // ------------------------------------------------------------ per top-level loop nest
+
+        /// <summary>State of one top-level statement being raised: the tables it needs, computed just before it.</summary>
+        private sealed class Nest
+        {
+            public readonly HashSet<string> Written = new(StringComparer.Ordinal);
+            public readonly HashSet<string> TopInts = new(StringComparer.Ordinal);
+            public readonly List<(string Name, ArrayRef A, ArrayRef B, Expr K)> Tables = new();
+            public readonly List<string> Explained = new();
+        }
+
+        private List<Stmt> RaiseTopLevel(IReadOnlyList<Stmt> body)
+        {
+            var output = new List<Stmt>();
+            var topInts = new HashSet<string>(_m.Params.Where(p => p.Type == IrType.Int).Select(p => p.Name), StringComparer.Ordinal);
+            foreach (var s in body)
+            {
+                if (s is For f)
+                {
+                    var nest = new Nest();
+                    nest.TopInts.UnionWith(topInts);
+                    IrQueries.Writes(new[] { s }, nest.Written);
+                    var raised = new For(f.Var, f.Start, f.Cmp, f.Bound, f.Step, RaiseBlock(f.Body, 1, nest).ToEquatable(), f.Origin);
+                    foreach (var t in nest.Tables)
+                    {
+                        output.Add(new DeclArray(t.Name, new IrType(t.A.ArrayType.Elem, Shape.Matrix),
+                            new Expr[] { new LengthOf(t.A.Array, t.A.ArrayType, null, 0), new LengthOf(t.B.Array, t.B.ArrayType, null, 0) }.ToEquatable()));
+                        output.Add(new Comment($"Raised: {t.Name}[i, j] = sum over d < {CSharpText(t.K)} of {t.A.Array}[i, d] * {t.B.Array}[j, d], one GEMM ({t.A.Array} x {t.B.Array}^T)"));
+                        output.Add(new Contract(t.Name, t.A, t.B, t.K));
+                    }
+                    output.Add(raised);
+                    if (nest.Tables.Count > 0)
+                        Remark(f.Origin, $"raised to GEMM: {string.Join("; ", nest.Explained)}");
+                    else if (HasNestedLoop(f))
+                        Remark(f.Origin, "not vectorized: no contraction (a sum over a trailing index d of A[i, d] * B[j, d], zeroed before the d-loop, inside an outer loop) was found in this loop nest; it runs as scalar loops");
+                }
+                else
+                {
+                    if (s is DeclScalar { Type.Elem: Scalar.Int } d) topInts.Add(d.Name);
+                    output.Add(s);
+                }
+            }
+            return output;
+        }
+
+        private static bool HasNestedLoop(For f) => f.Body.Any(s => s is For || s is If i && (i.Then.Any(x => x is For) || i.Else.Any(x => x is For)));
+
+        private static string CSharpText(Expr e) => Emit.CSharpWriter.Expr(e);
+
+        private List<Stmt> RaiseBlock(IReadOnlyList<Stmt> stmts, int depth, Nest nest)
+        {
+            var result = new List<Stmt>();
+            foreach (var st in stmts)
+            {
+                switch (st)
+                {
+                    case For f when TryRaiseContraction(f, depth, nest, result):
+                        break;
+                    case For f:
+                        result.Add(f with { Body = RaiseBlock(f.Body, depth + 1, nest).ToEquatable() });
+                        break;
+                    case If i:
+                        result.Add(i with { Then = RaiseBlock(i.Then, depth, nest).ToEquatable(), Else = RaiseBlock(i.Else, depth, nest).ToEquatable() });
+                        break;
+                    default:
+                        result.Add(st);
+                        break;
+                }
+            }
+            ForwardSubstitute(result);
+            return result;
+        }
+
+        /// <summary>Recognises an accumulation loop over a trailing index and replaces it by table reads.</summary>
+        private bool TryRaiseContraction(For f, int depth, Nest nest, List<Stmt> result)
+        {
+            if (f.Start is not Const { Value: 0 } || f.Cmp != BinaryOp.Lt || f.Step != 1 || f.Body.Count == 0) return false;
+            var terms = new List<(string Acc, IrType Type, ElemRef A, ElemRef B)>();
+            foreach (var s in f.Body)
+            {
+                if (s is not Assign { Op: AssignOp.Add, Target: VarRef acc, Value: Binary { Op: BinaryOp.Mul, Left: ElemRef a, Right: ElemRef b } }
+                    || !acc.Type.IsReal || !IsRowOf(a, f.Var) || !IsRowOf(b, f.Var) || a.Type != acc.Type || b.Type != acc.Type)
+                    return false; // not a contraction loop: stays as it is (no remark, most loops are not)
+                terms.Add((acc.Name, acc.Type, a, b));
+            }
+
+            // From here on it has the shape of a contraction; say why when it cannot be raised.
+            string? reason = null;
+            if (depth < 1) reason = "it is not inside another loop, so there is no table of pairs to compute at once";
+            else if (IrQueries.Descendants(f.Bound).Any(e => e is VarRef v && !nest.TopInts.Contains(v.Name)))
+                reason = "its bound depends on values computed inside the loop nest";
+            else if (terms.Any(t => nest.Written.Contains(t.A.Array) || nest.Written.Contains(t.B.Array)))
+                reason = "an array it reads is written inside the same loop nest";
+            else if (terms.Select(t => t.Acc).Distinct().Count() != terms.Count)
+                reason = "the same accumulator receives several products";
+            var zeroIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+            if (reason is null)
+            {
+                foreach (var t in terms)
+                {
+                    int k = result.FindLastIndex(s => Mentions(s, t.Acc));
+                    if (k < 0 || !IsZeroInit(result[k], t.Acc)) { reason = $"'{t.Acc}' is not set to zero just before the loop"; break; }
+                    zeroIndex[t.Acc] = k;
+                }
+            }
+            if (reason is not null)
+            {
+                Remark(f.Origin, "not raised to GEMM: " + reason + "; it runs as a scalar loop");
+                return false;
+            }
+
+            // Replace: the zero-initialisations become table reads, the loop disappears.
+            foreach (var t in terms)
+            {
+                var entry = TableEntry(t.A, t.B, f.Bound, nest);
+                var k = zeroIndex[t.Acc];
+                Stmt read = result[k] is DeclScalar d ? d with { Init = entry } : new Assign(new VarRef(t.Acc, t.Type), AssignOp.Set, entry);
+                _raised.Add(read);
+                _substituted.Add(t.Acc);
+                result[k] = read;
+                nest.Explained.Add($"{t.Acc} += {CSharpText(t.A)} * {CSharpText(t.B)} is {CSharpText(entry)}");
+            }
+            return true;
+        }
+
+        private static bool IsRowOf(ElemRef e, string counter) =>
+            e.ArrayType.Shape == Shape.Matrix && e.ArrayType.IsReal
+            && e.Indices[1] is VarRef v && v.Name == counter
+            && !IrQueries.Mentions(e.Indices[0], counter);
+
+        private static bool IsZeroInit(Stmt s, string acc) => s switch
+        {
+            Assign { Op: AssignOp.Set, Target: VarRef v, Value: Const { Value: 0 } } => v.Name == acc,
+            DeclScalar { Init: Const { Value: 0 } } d => d.Name == acc,
+            _ => false,
+        };
+
+        private static bool Mentions(Stmt s, string name)
+        {
+            var w = new HashSet<string>(StringComparer.Ordinal);
+            IrQueries.Writes(new[] { s }, w);
+            return w.Contains(name) || IrQueries.ReadsVar(s, name);
+        }
+
+        /// <summary>The table entry for A[r1, :]·B[r2, :], creating the table (or reusing the transposed one).</summary>
+        private Expr TableEntry(ElemRef a, ElemRef b, Expr k, Nest nest)
+        {
+            foreach (var t in nest.Tables)
+            {
+                if (!t.K.Equals(k)) continue;
+                if (t.A.Array == a.Array && t.B.Array == b.Array)
+                    return new ElemRef(t.Name, new IrType(a.Type.Elem, Shape.Matrix), new[] { a.Indices[0], b.Indices[0] }.ToEquatable());
+                if (t.A.Array == b.Array && t.B.Array == a.Array)
+                    return new ElemRef(t.Name, new IrType(a.Type.Elem, Shape.Matrix), new[] { b.Indices[0], a.Indices[0] }.ToEquatable());
+            }
+            var name = Fresh("__prod");
+            _types[name] = new IrType(a.Type.Elem, Shape.Matrix);
+            nest.Tables.Add((name, new ArrayRef(a.Array, a.ArrayType, null), new ArrayRef(b.Array, b.ArrayType, null), k));
+            _tables++;
+            return new ElemRef(name, new IrType(a.Type.Elem, Shape.Matrix), new[] { a.Indices[0], b.Indices[0] }.ToEquatable());
+        }
+
+        /// <summary>
+        /// After <c>acc = T[r1, r2]</c>, later statements of the same block read T[r1, r2] directly, up to the next
+        /// statement that writes acc (T is written only by its GEMM; r1, r2 are ints that do not change in the block).
+        /// </summary>
+        private void ForwardSubstitute(List<Stmt> block)
+        {
+            for (int p = 0; p < block.Count; p++)
+            {
+                if (!_raised.Contains(block[p])) continue;
+                var (acc, entry) = block[p] switch
+                {
+                    Assign { Target: VarRef v } a => (v.Name, a.Value),
+                    DeclScalar d => (d.Name, d.Init!),
+                    _ => (null, null),
+                };
+                if (acc is null || entry is null) continue;
+                for (int q = p + 1; q < block.Count; q++)
+                {
+                    var w = new HashSet<string>(StringComparer.Ordinal);
+                    IrQueries.Writes(new[] { block[q] }, w);
+                    if (w.Contains(acc)) break;
+                    var replaced = IrRewriter.Map(block[q], e => e is VarRef v && v.Name == acc ? entry : null);
+                    if (_raised.Contains(block[q])) _raised.Add(replaced);
+                    block[q] = replaced;
+                }
+            }
+        }
+
+        /// <summary>Accumulators whose every read was forwarded to the table are not needed any more.</summary>
+        private List<Stmt> EliminateDeadAccumulators(List<Stmt> body)
+        {
+            var dead = _substituted.Where(acc => !body.Any(s => IrQueries.ReadsVar(s, acc))).ToList();
+            if (dead.Count == 0) return body;
+            var set = new HashSet<string>(dead, StringComparer.Ordinal);
+            return Filter(body, set);
+        }
+
+        private static List<Stmt> Filter(IEnumerable<Stmt> stmts, HashSet<string> dead)
+        {
+            var output = new List<Stmt>();
+            foreach (var s in stmts)
+            {
+                switch (s)
+                {
+                    case DeclScalar d when dead.Contains(d.Name): break;
+                    case Assign { Target: VarRef v } when dead.Contains(v.Name): break;
+                    case For f: output.Add(f with { Body = Filter(f.Body, dead).ToEquatable() }); break;
+                    case If i: output.Add(i with { Then = Filter(i.Then, dead).ToEquatable(), Else = Filter(i.Else, dead).ToEquatable() }); break;
+                    default: output.Add(s); break;
+                }
+            }
+            return output;
+        }
+
+        private sealed class ReferenceEquality : IEqualityComparer<Stmt>
+        {
+            public static readonly ReferenceEquality Instance = new();
+            public bool Equals(Stmt? x, Stmt? y) => ReferenceEquals(x, y);
+            public int GetHashCode(Stmt obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
+        }
+    }
+}
