@@ -47,8 +47,59 @@ namespace DiffGen.Generator.Differentiate
             return d.Build();
         }
 
+        /// <summary>
+        /// Activity: real variables whose value depends on a real parameter (flow-insensitive fixpoint). Only they
+        /// carry adjoints; a local computed from counters and constants alone gets none (no wasted work, and no
+        /// 0 × ∞ from the partials of a constant).
+        /// </summary>
+        private readonly HashSet<string> _varied = new(StringComparer.Ordinal);
+
+        private void ComputeVaried()
+        {
+            foreach (var p in _m.Params) if (p.Type.IsReal) _varied.Add(p.Name);
+            bool changed = true;
+            while (changed)
+            {
+                changed = false;
+                Visit(_m.Body);
+            }
+
+            void Mark(string name)
+            {
+                if (_varied.Add(name)) changed = true;
+            }
+            bool ReadsVaried(Expr e) => IrQueries.Descendants(e).Any(d =>
+                d is VarRef v && _varied.Contains(v.Name) || d is ElemRef el && _varied.Contains(el.Array) || d is ArrayRef ar && _varied.Contains(ar.Array) || d is Invoke inv && inv.Args.Any(ReadsVaried));
+            void Visit(IEnumerable<Stmt> stmts)
+            {
+                foreach (var s in stmts)
+                {
+                    switch (s)
+                    {
+                        case DeclScalar { Init: { } i } d when d.Type.IsReal && ReadsVaried(i): Mark(d.Name); break;
+                        case Assign { Target: VarRef v } a when v.Type.IsReal && ReadsVaried(a.Value): Mark(v.Name); break;
+                        case Assign { Target: ElemRef el } a when el.Type.IsReal && ReadsVaried(a.Value): Mark(el.Array); break;
+                        case Contract c when _varied.Contains(c.A.Array) || _varied.Contains(c.B.Array): Mark(c.Target); break;
+                        case CallStmt c when c.Call.Args.Any(ReadsVaried):
+                            for (int k = 0; k < c.Call.Args.Count; k++)
+                                if (c.Call.Method.Params[k].IsWritten && c.Call.Args[k] is ArrayRef ar) Mark(ar.Array);
+                            break;
+                        case For f: Visit(f.Body); break;
+                        case If f: Visit(f.Then); Visit(f.Else); break;
+                        case Block b: Visit(b.Body); break;
+                    }
+                }
+            }
+        }
+
+        private bool IsVaried(Expr e) => IrQueries.Descendants(e).Any(d =>
+            d is VarRef v && _varied.Contains(v.Name) || d is ElemRef el && _varied.Contains(el.Array) || d is Invoke);
+
+        private static string RootOf(Expr target) => target is VarRef v ? v.Name : ((ElemRef)target).Array;
+
         private AdjointModel Build()
         {
+            ComputeVaried();
             // Declarations hoisted to the top of the adjoint method: the reverse sweep reads them outside their C# scopes.
             HoistDeclarations(_m.Body);
             foreach (var p in _m.Params)
@@ -131,11 +182,11 @@ namespace DiffGen.Generator.Differentiate
                 switch (s)
                 {
                     case DeclScalar { Init: { } init } d when d.Type.IsReal:
-                        Needed(init, req);
+                        if (_varied.Contains(d.Name)) Needed(init, req);
                         if (req.Remove(d.Name)) _pushed.Add(s);
                         break;
                     case Assign a when a.Target.Type.IsReal:
-                        Needed(a.Value, req);
+                        if (_varied.Contains(RootOf(a.Target))) Needed(a.Value, req);
                         if (a.Target is VarRef v) { if (req.Remove(v.Name)) _pushed.Add(s); }
                         else if (req.Contains(((ElemRef)a.Target).Array)) _pushed.Add(s);
                         break;
@@ -320,8 +371,14 @@ namespace DiffGen.Generator.Differentiate
         {
             var block = new List<Stmt>();
             if (_pushed.Contains(s)) block.Add(new Assign(target, AssignOp.Set, new Pop(target.Type)));
+            string root = RootOf(target);
+            if (!_varied.Contains(root))
+            {
+                // Inactive: its value does not depend on any input, no adjoint flows through it.
+                if (block.Count > 0) output.Add(new Block(block.ToEquatable()));
+                return;
+            }
             var adjTarget = AdjointOf(target);
-            string root = target is VarRef v ? v.Name : ((ElemRef)target).Array;
             if (op != AssignOp.Set && IrQueries.Mentions(value, root))
             {
                 value = new Binary(op == AssignOp.Add ? BinaryOp.Add : BinaryOp.Sub, target, value, target.Type);
@@ -398,7 +455,7 @@ namespace DiffGen.Generator.Differentiate
         /// <summary>Emit statements adding <paramref name="g"/> × ∂e/∂(each real leaf of e) into the leaves' adjoints.</summary>
         private void Propagate(Expr e, Expr g, List<Stmt> output)
         {
-            if (!e.Type.IsReal || !IrQueries.ReadsReal(e)) return;
+            if (!e.Type.IsReal || !IrQueries.ReadsReal(e) || !IsVaried(e)) return;
             var t = e.Type;
             switch (e)
             {
@@ -425,7 +482,7 @@ namespace DiffGen.Generator.Differentiate
                                 return;
                             case BinaryOp.Div:
                                 Propagate(b.Left, new Binary(BinaryOp.Div, g, b.Right, t), output);
-                                if (IrQueries.ReadsReal(b.Right))
+                                if (IrQueries.ReadsReal(b.Right) && IsVaried(b.Right))
                                     Propagate(b.Right, Negate(new Binary(BinaryOp.Div, Mul(g, b.Left), Mul(b.Right, b.Right), t)), output);
                                 return;
                         }
@@ -469,9 +526,9 @@ namespace DiffGen.Generator.Differentiate
                 case Fn.Pow:
                     {
                         var y = f.Args[1];
-                        if (IrQueries.ReadsReal(x))
+                        if (IrQueries.ReadsReal(x) && IsVaried(x))
                             Propagate(x, Mul(Mul(g, y), Call(Fn.Pow, x, new Binary(BinaryOp.Sub, y, C(1), t))), output);
-                        if (IrQueries.ReadsReal(y))
+                        if (IrQueries.ReadsReal(y) && IsVaried(y))
                             Propagate(y, Mul(Mul(g, f), Call(Fn.Log, x)), output);
                         return;
                     }

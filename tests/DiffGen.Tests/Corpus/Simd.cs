@@ -1,0 +1,51 @@
+using System;
+
+namespace DiffGen.Tests.Corpus
+{
+    /// <summary>
+    /// Loops the scheduler runs as SIMD (Vector&lt;T&gt;) loops: masks on the counter, value conditions, reductions
+    /// with -=, masked stores, descending counters, Max/Min/Abs. Tested at sizes that leave a scalar tail.
+    /// </summary>
+    public static partial class Simd
+    {
+        /// <summary>Masked row reductions and a masked store, in double.</summary>
+        [Differentiable]
+        public static double MaskedRows(double[,] a, double[] w, double t)
+        {
+            int n = a.GetLength(0);
+            int m = a.GetLength(1);
+            double[,] h = new double[n, m];
+            double s = 0;
+            for (int i = 0; i < n; i++)
+            {
+                double inv = Math.Sqrt(w[i] * w[i] + 1);
+                for (int j = 0; j < m; j++)
+                {
+                    if (j != i && j < m - 1) s += Math.Exp(a[i, j] * inv / t);
+                    if (j >= i || j == 0) h[i, j] = Math.Abs(a[i, j]) + w[j % w.Length];
+                    else h[i, j] = a[i, j] > 0 ? a[i, j] * t : Math.Max(a[i, j], -0.5) - Math.Min(t, a[i, j]);
+                }
+                for (int j = m - 1; j >= 0; j--) s -= h[i, j] * h[i, j] * 0.25;
+            }
+            return s;
+        }
+
+        /// <summary>The same shape in float with MathF.</summary>
+        [Differentiable]
+        public static float MaskedRowsF(float[,] a, float[] w, float t)
+        {
+            int n = a.GetLength(0);
+            int m = a.GetLength(1);
+            float s = 0f;
+            for (int i = 0; i < n; i++)
+            {
+                float inv = MathF.Sqrt(w[i] * w[i] + 1f);
+                for (int j = 0; j < m; j++)
+                {
+                    if (!(j == i)) s += MathF.Exp(a[i, j] * inv / t) - MathF.Log(1f + a[i, j] * a[i, j]);
+                }
+            }
+            return s;
+        }
+    }
+}
