@@ -191,14 +191,24 @@ namespace DiffGen.Samples.NtXent
 
     /// <summary>
     /// 1. the loss on random two-view data; 2. the generated gradient against finite differences of the loop
-    /// method; 3. a linear projection trained with plain SGD on that gradient.
+    /// method; 3. a linear projection trained with plain SGD on that gradient. With arguments
+    /// <c>bench --batch B --dim D</c>: the float32 timing mode (<see cref="Bench"/>).
     /// </summary>
     internal static class Program
     {
         private const double LearningRate = 0.3;
 
-        private static int Main()
+        private static int Main(string[] args)
         {
+            if (args.Length > 0)
+            {
+                if (args[0] == "bench")
+                    return Bench.Run(args[1..]);
+                Console.Error.WriteLine($"unknown command '{args[0]}' (no arguments: the demo; 'bench': the float32 timing mode)");
+                Console.Error.WriteLine(Bench.Usage);
+                return 2;
+            }
+
             var rng = new Random(2020);
             bool ok = GradientCheck(rng);
             Train(rng);
