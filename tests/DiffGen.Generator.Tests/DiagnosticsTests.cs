@@ -144,6 +144,44 @@ namespace DiffGen.Generator.Tests
             Expect("DIFF0015", "F", "[Differentiable] public static double F(double x) => x * x; public static double FForward(double x) => x;");
 
         [Fact]
+        public void DIFF0016_RaisedContractionIsReported()
+        {
+            var d = Expect("DIFF0016", "for", @"[Differentiable] public static double F(double[,] a, double[,] b)
+{
+    int n = a.GetLength(0); int m = b.GetLength(0); int k = a.GetLength(1);
+    double s = 0;
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < m; j++)
+        {
+            double dot = 0;
+            for (int d = 0; d < k; d++) dot += a[i, d] * b[j, d];
+            s += Math.Exp(dot);
+        }
+    return s;
+}");
+            Assert.Equal(DiagnosticSeverity.Info, d.Severity);
+            Assert.Contains("GEMM", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0016_MissedContractionSaysWhy()
+        {
+            var d = Expect("DIFF0016", "for", @"[Differentiable] public static double F(double[,] a)
+{
+    int n = a.GetLength(0); int k = a.GetLength(1);
+    double s = 0;
+    for (int i = 0; i < n; i++)
+    {
+        double dot = 1;
+        for (int d = 0; d < k; d++) dot += a[i, d] * a[i, d];
+        s += Math.Log(dot);
+    }
+    return s;
+}");
+            Assert.Contains("not set to zero", d.GetMessage());
+        }
+
+        [Fact]
         public void ErrorsSuppressGeneration()
         {
             var result = GeneratorHarness.Run(Usings + "public static partial class C {\n[Differentiable] public static double F(double x) { while (x > 1) { x = x / 2; } return x; }\n}");

@@ -38,7 +38,8 @@ public static partial class Losses
             var run = driver.RunGenerators(next).GetRunResult();
 
             Assert.All(Reasons(run, DifferentiableGenerator.TrackingNames.Parse), r => Assert.True(r is IncrementalStepRunReason.Unchanged or IncrementalStepRunReason.Cached, r.ToString()));
-            foreach (var step in new[] { DifferentiableGenerator.TrackingNames.Model, DifferentiableGenerator.TrackingNames.Differentiate, DifferentiableGenerator.TrackingNames.Emit })
+            foreach (var step in new[] { DifferentiableGenerator.TrackingNames.Model, DifferentiableGenerator.TrackingNames.Raise,
+                                         DifferentiableGenerator.TrackingNames.Differentiate, DifferentiableGenerator.TrackingNames.Schedule, DifferentiableGenerator.TrackingNames.Emit })
                 Assert.All(Reasons(run, step), r => Assert.Equal(IncrementalStepRunReason.Cached, r));
         }
 

@@ -1,6 +1,5 @@
 using System;
 using System.IO;
-using System.Runtime.CompilerServices;
 using Xunit;
 
 namespace DiffGen.Generator.Tests.Infrastructure
@@ -12,9 +11,9 @@ namespace DiffGen.Generator.Tests.Infrastructure
     /// </summary>
     public static class Snapshot
     {
-        public static void Verify(string name, string actual, [CallerFilePath] string callerFile = "")
+        public static void Verify(string name, string actual)
         {
-            var dir = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(callerFile))!, "Snapshots");
+            var dir = Path.Combine(Repo.Root, "tests", "DiffGen.Generator.Tests", "Snapshots");
             Directory.CreateDirectory(dir);
             var verified = Path.Combine(dir, name + ".verified.txt");
             var received = Path.Combine(dir, name + ".received.txt");
