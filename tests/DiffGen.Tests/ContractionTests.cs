@@ -1,0 +1,85 @@
+using System;
+using DiffGen.Kernels;
+using Xunit;
+
+namespace DiffGen.Tests
+{
+    /// <summary>The kernels raised contractions call, against naive loops: general, Gram (blocked above 256 rows), adjoints.</summary>
+    public class ContractionTests
+    {
+        private static double[,] Rand(int r, int c, int seed)
+        {
+            var rng = new Random(seed);
+            var a = new double[r, c];
+            for (int i = 0; i < r; i++) for (int j = 0; j < c; j++) a[i, j] = rng.NextDouble() * 2 - 1;
+            return a;
+        }
+
+        [Theory]
+        [InlineData(5, 7, 3, 3, false)]
+        [InlineData(300, 300, 17, 17, true)]
+        [InlineData(601, 601, 33, 20, true)]
+        [InlineData(260, 129, 9, 9, false)]
+        public void RowsByRowsAndAdjoint(int m, int n, int cols, int k, bool gram)
+        {
+            var a = Rand(m, cols, 1);
+            var b = gram ? a : Rand(n, cols, 2);
+            var c = new double[m, n];
+            Contraction.RowsByRows(a, b, k, c);
+            for (int i = 0; i < m; i += 7)
+                for (int j = 0; j < n; j += 5)
+                {
+                    double s = 0;
+                    for (int d = 0; d < k; d++) s += a[i, d] * b[j, d];
+                    Assert.True(Math.Abs(s - c[i, j]) < 1e-11, $"c[{i},{j}] = {c[i, j]}, expected {s}");
+                }
+
+            var cAdj = Rand(m, n, 3);
+            var expectedA = new double[m, cols];
+            var expectedB = new double[n, cols];
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < n; j++)
+                    for (int d = 0; d < k; d++)
+                    {
+                        expectedA[i, d] += cAdj[i, j] * b[j, d];
+                        expectedB[j, d] += cAdj[i, j] * a[i, d];
+                    }
+            var aAdj = new double[m, cols];
+            var bAdj = gram ? aAdj : new double[n, cols];
+            Contraction.RowsByRowsAdjoint(a, b, k, cAdj, aAdj, bAdj);
+            for (int i = 0; i < m; i++)
+                for (int d = 0; d < cols; d++)
+                {
+                    double e = gram ? expectedA[i, d] + expectedB[i, d] : expectedA[i, d];
+                    Assert.True(Math.Abs(e - aAdj[i, d]) < 1e-10, $"aAdj[{i},{d}] = {aAdj[i, d]}, expected {e}");
+                }
+            if (!gram)
+                for (int j = 0; j < n; j++)
+                    for (int d = 0; d < cols; d++)
+                        Assert.True(Math.Abs(expectedB[j, d] - bAdj[j, d]) < 1e-10, $"bAdj[{j},{d}]");
+            foreach (var x in cAdj) Assert.Equal(0.0, x);
+        }
+
+        [Fact]
+        public void BoundBeyondRowsThrowsLikeTheLoop()
+        {
+            var a = Rand(3, 4, 1);
+            Assert.Throws<IndexOutOfRangeException>(() => Contraction.RowsByRows(a, a, 5, new double[3, 3]));
+        }
+
+        [Fact]
+        public void FloatGramMatchesDouble()
+        {
+            var a = Rand(300, 16, 4);
+            var af = new float[300, 16];
+            for (int i = 0; i < 300; i++) for (int j = 0; j < 16; j++) af[i, j] = (float)a[i, j];
+            var c = new double[300, 300];
+            var cf = new float[300, 300];
+            Contraction.RowsByRows(a, a, 16, c);
+            Contraction.RowsByRows(af, af, 16, cf);
+            for (int i = 0; i < 300; i++)
+                for (int j = 0; j < 300; j++)
+                    Assert.True(Math.Abs(c[i, j] - cf[i, j]) < 1e-4, $"[{i},{j}]");
+        }
+    }
+}
