@@ -19,6 +19,9 @@ namespace DiffGen.Generator.Emit
         /// <summary>Names declared at the top of the method: their declarations in the body print as assignments.</summary>
         public HashSet<string> Hoisted { get; } = new(StringComparer.Ordinal);
 
+        /// <summary>Local arrays come from the per-thread BufferPool (the method returns them in its finally block).</summary>
+        public bool PooledArrays { get; set; }
+
         public void Line(string text = "")
         {
             if (text.Length > 0) _sb.Append(' ', _indent * 4).Append(text);
@@ -185,7 +188,9 @@ namespace DiffGen.Generator.Emit
                     {
                         var sizes = new List<string>();
                         foreach (var x in a.Sizes) sizes.Add(Expr(x));
-                        var alloc = $"new {a.Type.ElemKeyword}[{string.Join(", ", sizes)}]";
+                        var alloc = PooledArrays
+                            ? $"global::DiffGen.Reverse.BufferPool<{a.Type.ElemKeyword}>.Rent({string.Join(", ", sizes)})"
+                            : $"new {a.Type.ElemKeyword}[{string.Join(", ", sizes)}]";
                         Line(Hoisted.Contains(a.Name) ? $"{a.Name} = {alloc};" : $"{a.Type.Keyword} {a.Name} = {alloc};");
                         break;
                     }

@@ -66,7 +66,26 @@ namespace DiffGen.Generator.Emit
             w.Line(GeneratedCode);
             w.Open($"{m.Accessibility} static {m.Return.Keyword} {m.Name}Forward({Signature(m, defaults: true)})");
             NullChecks(w, m);
-            w.Statements(m.Body);
+            // Local arrays (all declared at the top level) come from the per-thread pool and go back in finally.
+            var arrays = m.Body.OfType<DeclArray>().ToList();
+            if (arrays.Count == 0) w.Statements(m.Body);
+            else
+            {
+                foreach (var a in arrays)
+                {
+                    w.Line($"{a.Type.Keyword} {a.Name} = null!;");
+                    w.Hoisted.Add(a.Name);
+                }
+                w.PooledArrays = true;
+                w.Open("try");
+                w.Statements(m.Body);
+                w.Close();
+                w.Open("finally");
+                foreach (var a in arrays) w.Line($"global::DiffGen.Reverse.BufferPool<{a.Type.ElemKeyword}>.Return({a.Name});");
+                w.Close();
+                w.PooledArrays = false;
+                w.Hoisted.Clear();
+            }
             w.Close();
         }
 
@@ -211,7 +230,10 @@ namespace DiffGen.Generator.Emit
             var tapes = TapesUsed(a);
             foreach (var t in tapes)
                 w.Line($"var {CSharpWriter.TapeOf(t)} = global::DiffGen.Reverse.RestoreStack<{new IrType(t, Shape.Scalar).Keyword}>.Rent();");
-            if (tapes.Count > 0) w.Open("try");
+            var pooled = a.Locals.Where(l => l.Type.IsArray).ToList();
+            bool needsFinally = tapes.Count > 0 || pooled.Count > 0;
+            w.PooledArrays = true;
+            if (needsFinally) w.Open("try");
 
             w.Line("// ---- forward sweep ----");
             w.Statements(a.ForwardSweep);
@@ -219,11 +241,12 @@ namespace DiffGen.Generator.Emit
             w.Statements(a.ReverseSweep);
             if (returns) w.Line($"return {a.ResultName};");
 
-            if (tapes.Count > 0)
+            if (needsFinally)
             {
                 w.Close();
                 w.Open("finally");
                 foreach (var t in tapes) w.Line($"{CSharpWriter.TapeOf(t)}.Return();");
+                foreach (var l in pooled) w.Line($"global::DiffGen.Reverse.BufferPool<{l.Type.ElemKeyword}>.Return({l.Name});");
                 w.Close();
             }
             w.Close();
