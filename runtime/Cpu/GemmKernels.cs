@@ -155,7 +155,8 @@ namespace DiffGen.Cpu
             PrefetchTile(c, ldc, 6, 2 * w);
             TV c00 = S.Zero, c01 = S.Zero, c10 = S.Zero, c11 = S.Zero, c20 = S.Zero, c21 = S.Zero;
             TV c30 = S.Zero, c31 = S.Zero, c40 = S.Zero, c41 = S.Zero, c50 = S.Zero, c51 = S.Zero;
-            for (nint p = 0; p < kc; p++)
+            nint p = 0;
+            for (; p + 2 <= kc; p += 2)
             {
                 TV b0 = S.Load(b);
                 TV b1 = S.Load(b + w);
@@ -171,8 +172,40 @@ namespace DiffGen.Cpu
                 c40 = S.MulAdd(x, b0, c40); c41 = S.MulAdd(x, b1, c41);
                 x = S.Broadcast(a + 5);
                 c50 = S.MulAdd(x, b0, c50); c51 = S.MulAdd(x, b1, c51);
-                a += 6;
-                b += 2 * w;
+                b0 = S.Load(b + 2 * w);
+                b1 = S.Load(b + 3 * w);
+                x = S.Broadcast(a + 6);
+                c00 = S.MulAdd(x, b0, c00); c01 = S.MulAdd(x, b1, c01);
+                x = S.Broadcast(a + 7);
+                c10 = S.MulAdd(x, b0, c10); c11 = S.MulAdd(x, b1, c11);
+                x = S.Broadcast(a + 8);
+                c20 = S.MulAdd(x, b0, c20); c21 = S.MulAdd(x, b1, c21);
+                x = S.Broadcast(a + 9);
+                c30 = S.MulAdd(x, b0, c30); c31 = S.MulAdd(x, b1, c31);
+                x = S.Broadcast(a + 10);
+                c40 = S.MulAdd(x, b0, c40); c41 = S.MulAdd(x, b1, c41);
+                x = S.Broadcast(a + 11);
+                c50 = S.MulAdd(x, b0, c50); c51 = S.MulAdd(x, b1, c51);
+                a += 12;
+                b += 4 * w;
+            }
+
+            if (p < kc)
+            {
+                TV b0 = S.Load(b);
+                TV b1 = S.Load(b + w);
+                TV x = S.Broadcast(a);
+                c00 = S.MulAdd(x, b0, c00); c01 = S.MulAdd(x, b1, c01);
+                x = S.Broadcast(a + 1);
+                c10 = S.MulAdd(x, b0, c10); c11 = S.MulAdd(x, b1, c11);
+                x = S.Broadcast(a + 2);
+                c20 = S.MulAdd(x, b0, c20); c21 = S.MulAdd(x, b1, c21);
+                x = S.Broadcast(a + 3);
+                c30 = S.MulAdd(x, b0, c30); c31 = S.MulAdd(x, b1, c31);
+                x = S.Broadcast(a + 4);
+                c40 = S.MulAdd(x, b0, c40); c41 = S.MulAdd(x, b1, c41);
+                x = S.Broadcast(a + 5);
+                c50 = S.MulAdd(x, b0, c50); c51 = S.MulAdd(x, b1, c51);
             }
 
             TV va = S.Splat(alpha);
@@ -207,11 +240,13 @@ namespace DiffGen.Cpu
             TV c30 = S.Zero, c31 = S.Zero, c40 = S.Zero, c41 = S.Zero, c50 = S.Zero, c51 = S.Zero;
             TV c60 = S.Zero, c61 = S.Zero, c70 = S.Zero, c71 = S.Zero, c80 = S.Zero, c81 = S.Zero;
             TV c90 = S.Zero, c91 = S.Zero, ca0 = S.Zero, ca1 = S.Zero, cb0 = S.Zero, cb1 = S.Zero;
-            for (nint p = 0; p < kc; p++)
+            nint p = 0;
+            TV b0, b1, x;
+            for (; p + 2 <= kc; p += 2)
             {
-                TV b0 = S.Load(b);
-                TV b1 = S.Load(b + w);
-                TV x = S.Broadcast(a);
+                b0 = S.Load(b);
+                b1 = S.Load(b + w);
+                x = S.Broadcast(a);
                 c00 = S.MulAdd(x, b0, c00); c01 = S.MulAdd(x, b1, c01);
                 x = S.Broadcast(a + 1);
                 c10 = S.MulAdd(x, b0, c10); c11 = S.MulAdd(x, b1, c11);
@@ -235,8 +270,64 @@ namespace DiffGen.Cpu
                 ca0 = S.MulAdd(x, b0, ca0); ca1 = S.MulAdd(x, b1, ca1);
                 x = S.Broadcast(a + 11);
                 cb0 = S.MulAdd(x, b0, cb0); cb1 = S.MulAdd(x, b1, cb1);
-                a += 12;
-                b += 2 * w;
+                b0 = S.Load(b + 2 * w);
+                b1 = S.Load(b + 3 * w);
+                x = S.Broadcast(a + 12);
+                c00 = S.MulAdd(x, b0, c00); c01 = S.MulAdd(x, b1, c01);
+                x = S.Broadcast(a + 13);
+                c10 = S.MulAdd(x, b0, c10); c11 = S.MulAdd(x, b1, c11);
+                x = S.Broadcast(a + 14);
+                c20 = S.MulAdd(x, b0, c20); c21 = S.MulAdd(x, b1, c21);
+                x = S.Broadcast(a + 15);
+                c30 = S.MulAdd(x, b0, c30); c31 = S.MulAdd(x, b1, c31);
+                x = S.Broadcast(a + 16);
+                c40 = S.MulAdd(x, b0, c40); c41 = S.MulAdd(x, b1, c41);
+                x = S.Broadcast(a + 17);
+                c50 = S.MulAdd(x, b0, c50); c51 = S.MulAdd(x, b1, c51);
+                x = S.Broadcast(a + 18);
+                c60 = S.MulAdd(x, b0, c60); c61 = S.MulAdd(x, b1, c61);
+                x = S.Broadcast(a + 19);
+                c70 = S.MulAdd(x, b0, c70); c71 = S.MulAdd(x, b1, c71);
+                x = S.Broadcast(a + 20);
+                c80 = S.MulAdd(x, b0, c80); c81 = S.MulAdd(x, b1, c81);
+                x = S.Broadcast(a + 21);
+                c90 = S.MulAdd(x, b0, c90); c91 = S.MulAdd(x, b1, c91);
+                x = S.Broadcast(a + 22);
+                ca0 = S.MulAdd(x, b0, ca0); ca1 = S.MulAdd(x, b1, ca1);
+                x = S.Broadcast(a + 23);
+                cb0 = S.MulAdd(x, b0, cb0); cb1 = S.MulAdd(x, b1, cb1);
+                a += 24;
+                b += 4 * w;
+            }
+
+            if (p < kc)
+            {
+                b0 = S.Load(b);
+                b1 = S.Load(b + w);
+                x = S.Broadcast(a);
+                c00 = S.MulAdd(x, b0, c00); c01 = S.MulAdd(x, b1, c01);
+                x = S.Broadcast(a + 1);
+                c10 = S.MulAdd(x, b0, c10); c11 = S.MulAdd(x, b1, c11);
+                x = S.Broadcast(a + 2);
+                c20 = S.MulAdd(x, b0, c20); c21 = S.MulAdd(x, b1, c21);
+                x = S.Broadcast(a + 3);
+                c30 = S.MulAdd(x, b0, c30); c31 = S.MulAdd(x, b1, c31);
+                x = S.Broadcast(a + 4);
+                c40 = S.MulAdd(x, b0, c40); c41 = S.MulAdd(x, b1, c41);
+                x = S.Broadcast(a + 5);
+                c50 = S.MulAdd(x, b0, c50); c51 = S.MulAdd(x, b1, c51);
+                x = S.Broadcast(a + 6);
+                c60 = S.MulAdd(x, b0, c60); c61 = S.MulAdd(x, b1, c61);
+                x = S.Broadcast(a + 7);
+                c70 = S.MulAdd(x, b0, c70); c71 = S.MulAdd(x, b1, c71);
+                x = S.Broadcast(a + 8);
+                c80 = S.MulAdd(x, b0, c80); c81 = S.MulAdd(x, b1, c81);
+                x = S.Broadcast(a + 9);
+                c90 = S.MulAdd(x, b0, c90); c91 = S.MulAdd(x, b1, c91);
+                x = S.Broadcast(a + 10);
+                ca0 = S.MulAdd(x, b0, ca0); ca1 = S.MulAdd(x, b1, ca1);
+                x = S.Broadcast(a + 11);
+                cb0 = S.MulAdd(x, b0, cb0); cb1 = S.MulAdd(x, b1, cb1);
             }
 
             TV va = S.Splat(alpha);
