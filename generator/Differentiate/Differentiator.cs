@@ -57,6 +57,8 @@ namespace DiffGen.Generator.Differentiate
         private void ComputeVaried()
         {
             foreach (var p in _m.Params) if (p.Type.IsReal) _varied.Add(p.Name);
+            var detached = new HashSet<string>(StringComparer.Ordinal);
+            CollectDetached(_m.Body, detached);
             bool changed = true;
             while (changed)
             {
@@ -66,7 +68,7 @@ namespace DiffGen.Generator.Differentiate
 
             void Mark(string name)
             {
-                if (_varied.Add(name)) changed = true;
+                if (!detached.Contains(name) && _varied.Add(name)) changed = true;
             }
             bool ReadsVaried(Expr e) => IrQueries.Descendants(e).Any(d =>
                 d is VarRef v && _varied.Contains(v.Name) || d is ElemRef el && _varied.Contains(el.Array) || d is ArrayRef ar && _varied.Contains(ar.Array) || d is Invoke inv && inv.Args.Any(ReadsVaried));
@@ -88,6 +90,19 @@ namespace DiffGen.Generator.Differentiate
                         case If f: Visit(f.Then); Visit(f.Else); break;
                         case Block b: Visit(b.Body); break;
                     }
+                }
+            }
+        }
+
+        private static void CollectDetached(IEnumerable<Stmt> stmts, HashSet<string> into)
+        {
+            foreach (var s in stmts)
+            {
+                switch (s)
+                {
+                    case DeclScalar { Detached: true } d: into.Add(d.Name); break;
+                    case For f: CollectDetached(f.Body, into); break;
+                    case If i: CollectDetached(i.Then, into); CollectDetached(i.Else, into); break;
                 }
             }
         }

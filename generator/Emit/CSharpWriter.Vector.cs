@@ -58,6 +58,7 @@ namespace DiffGen.Generator.Emit
             Open($"if ({string.Join(" && ", guards)})");
             foreach (var b in ctx.Broadcasts) Line($"var {b.Name} = new {V}({b.Scalar});");
             foreach (var r in ctx.Accumulators) Line($"var {r.Value} = {V}.Zero;");
+            foreach (var r in ctx.MaxAccumulators) Line($"var {r.Value} = new {V}({r.Key});");
             if (ctx.UsesIndex) Line($"var {ctx.IotaName} = {VI}.Indices;");
             Open($"for (; {c0} <= {hi} - {V}.Count; {c0} += {V}.Count)");
             if (ctx.UsesIndex) Line($"var {ctx.IndexName} = new {VI}({c0}) + {ctx.IotaName};");
@@ -65,6 +66,8 @@ namespace DiffGen.Generator.Emit
             Close();
             foreach (var r in ctx.Accumulators)
                 Line($"{r.Key.Name} {(r.Key.Negate ? "-=" : "+=")} global::System.Numerics.Vector.Sum({r.Value});");
+            foreach (var r in ctx.MaxAccumulators)
+                Line($"for (int __l = 0; __l < {V}.Count; __l++) {r.Key} = global::System.{(T == "float" ? "MathF" : "Math")}.Max({r.Key}, {r.Value}[__l]);");
             Close();
 
             // Scalar tail (and the whole loop when the vector path's guards fail).
@@ -89,6 +92,7 @@ namespace DiffGen.Generator.Emit
             public bool UsesIndex;
             public readonly List<(Expr Key, string Name, string Scalar)> Broadcasts = new();
             public readonly Dictionary<(string Name, bool Negate), string> Accumulators = new();
+            public readonly Dictionary<string, string> MaxAccumulators = new(StringComparer.Ordinal);
             public readonly List<string> Guards = new();
             public readonly Dictionary<string, string> Temps = new(StringComparer.Ordinal);
             public int Count;
@@ -121,6 +125,15 @@ namespace DiffGen.Generator.Emit
                         var name = ctx.Fresh("v");
                         w.Line($"var {name} = {VectorExpr(d.Init!, ctx)};");
                         ctx.Temps[d.Name] = name;
+                        break;
+                    }
+                case Assign { Op: AssignOp.Set, Target: VarRef v, Value: Intrinsic { Fn: Fn.Max } f }:
+                    {
+                        if (!ctx.MaxAccumulators.TryGetValue(v.Name, out var acc)) ctx.MaxAccumulators[v.Name] = acc = ctx.Fresh("max");
+                        var value = VectorExpr(f.Args[1], ctx);
+                        if (mask is not null)
+                            value = $"global::System.Numerics.Vector.ConditionalSelect({mask}, {value}, new {ctx.V}({ctx.T}.NegativeInfinity))";
+                        w.Line($"{acc} = global::System.Numerics.Vector.Max({acc}, {value});");
                         break;
                     }
                 case Assign { Target: VarRef v } a:

@@ -97,7 +97,8 @@ namespace DiffGen.Generator.IR
     internal abstract record Stmt;
 
     /// <summary>A scalar local. Hoisted: introduced by Raise (evaluated even where the user's code would not), so its adjoint is propagated only when non-zero.</summary>
-    internal sealed record DeclScalar(string Name, IrType Type, Expr? Init, bool Hoisted = false) : Stmt;
+    /// <summary>Detached: a value that carries no derivative by construction (the max of a stable log-sum-exp, whose total derivative is exactly 0).</summary>
+    internal sealed record DeclScalar(string Name, IrType Type, Expr? Init, bool Hoisted = false, bool Detached = false) : Stmt;
 
     internal sealed record DeclArray(string Name, IrType Type, EquatableArray<Expr> Sizes) : Stmt;
 

@@ -41,10 +41,28 @@ namespace DiffGen.Generator.Raise
             var body = r.RaiseTopLevel(m.Body);
             body = r.EliminateDeadAccumulators(body);
             body = r.HoistAll(body);
+            body = r.StabilizeAll(body);
             return new RaiseResult(m with { Body = body.ToEquatable() }, r._remarks.ToEquatable());
         }
 
         private readonly Dictionary<string, IrType> _types = new(StringComparer.Ordinal);
+
+        private List<Stmt> StabilizeAll(List<Stmt> body)
+        {
+            var forwarded = new HashSet<string>(StringComparer.Ordinal);
+            var output = new List<Stmt>();
+            foreach (var s in body)
+            {
+                if (s is For f)
+                {
+                    var explained = new List<string>();
+                    output.Add(LogSumExp.Run(f, body, n => Fresh(n), explained, forwarded));
+                    if (explained.Count > 0) Remark(f.Origin, "stable log-sum-exp: " + string.Join("; ", explained));
+                }
+                else output.Add(s);
+            }
+            return DeadScalars.Eliminate(output, forwarded);
+        }
 
         private List<Stmt> HoistAll(List<Stmt> body)
         {
@@ -285,30 +303,7 @@ namespace DiffGen.Generator.Raise
         }
 
         /// <summary>Accumulators whose every read was forwarded to the table are not needed any more.</summary>
-        private List<Stmt> EliminateDeadAccumulators(List<Stmt> body)
-        {
-            var dead = _substituted.Where(acc => !body.Any(s => IrQueries.ReadsVar(s, acc))).ToList();
-            if (dead.Count == 0) return body;
-            var set = new HashSet<string>(dead, StringComparer.Ordinal);
-            return Filter(body, set);
-        }
-
-        private static List<Stmt> Filter(IEnumerable<Stmt> stmts, HashSet<string> dead)
-        {
-            var output = new List<Stmt>();
-            foreach (var s in stmts)
-            {
-                switch (s)
-                {
-                    case DeclScalar d when dead.Contains(d.Name): break;
-                    case Assign { Target: VarRef v } when dead.Contains(v.Name): break;
-                    case For f: output.Add(f with { Body = Filter(f.Body, dead).ToEquatable() }); break;
-                    case If i: output.Add(i with { Then = Filter(i.Then, dead).ToEquatable(), Else = Filter(i.Else, dead).ToEquatable() }); break;
-                    default: output.Add(s); break;
-                }
-            }
-            return output;
-        }
+        private List<Stmt> EliminateDeadAccumulators(List<Stmt> body) => DeadScalars.Eliminate(body, _substituted);
 
         private sealed class ReferenceEquality : IEqualityComparer<Stmt>
         {

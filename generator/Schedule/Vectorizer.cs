@@ -50,7 +50,8 @@ namespace DiffGen.Generator.Schedule
             if (!a.Block(f.Body)) return null;
             if (a.Elem is null || a.Assignments == 0) return null;
             // Scalars accumulated into must not be read in the loop; arrays written must be read only at the same element.
-            foreach (var acc in a.Reductions) if (a.ScalarReads.Contains(acc)) return null;
+            foreach (var acc in a.Reductions) if (a.ScalarReads.Contains(acc) || a.MaxReductions.Contains(acc)) return null;
+            foreach (var acc in a.MaxReductions) if (a.ScalarReads.Contains(acc)) return null;
             foreach (var kv in a.Writes)
             {
                 if (a.ElementReads.TryGetValue(kv.Key, out var reads) && reads.Any(r => !r.Equals(kv.Value))) return null;
@@ -66,6 +67,7 @@ namespace DiffGen.Generator.Schedule
             public int Assignments;
             public readonly HashSet<string> Temps = new(StringComparer.Ordinal);
             public readonly HashSet<string> Reductions = new(StringComparer.Ordinal);
+            public readonly HashSet<string> MaxReductions = new(StringComparer.Ordinal);
             public readonly HashSet<string> ScalarReads = new(StringComparer.Ordinal);
             public readonly HashSet<string> InvariantArrayReads = new(StringComparer.Ordinal);
             public readonly Dictionary<string, EquatableArray<Expr>> Writes = new(StringComparer.Ordinal);
@@ -84,6 +86,13 @@ namespace DiffGen.Generator.Schedule
                     case DeclScalar { Init: { } init } d when d.Type.IsReal && !d.Hoisted:
                         if (!Real(init) || !Type(d.Type)) return false;
                         Temps.Add(d.Name);
+                        return true;
+                    case Assign { Op: AssignOp.Set, Target: VarRef v, Value: Intrinsic { Fn: Fn.Max } f } when v.Type.IsReal && !Temps.Contains(v.Name)
+                        && f.Args[0] is VarRef self && self.Name == v.Name && !IrQueries.Mentions(f.Args[1], v.Name):
+                        // acc = Max(acc, E): a max-reduction
+                        if (!Real(f.Args[1]) || !Type(v.Type)) return false;
+                        MaxReductions.Add(v.Name);
+                        Assignments++;
                         return true;
                     case Assign { Target: VarRef v } a when a.Op != AssignOp.Set && v.Type.IsReal && !Temps.Contains(v.Name):
                         if (!Real(a.Value) || !Type(v.Type)) return false;
