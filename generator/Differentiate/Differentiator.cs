@@ -353,8 +353,13 @@ namespace DiffGen.Generator.Differentiate
                     ReverseAssign(s, a.Target, a.Op, a.Value, output, a.Hoisted);
                     break;
                 case For f:
-                    output.Add(ReverseLoop(f));
-                    break;
+                    {
+                        // A loop whose statements have no adjoint (only inactive values, nothing restored) has no reverse.
+                        var reversed = ReverseLoop(f);
+                        if (reversed is For rf && rf.Body.Any(x => x is not Assign { Target: VarRef { Type.IsReal: false } }))
+                            output.Add(reversed);
+                        break;
+                    }
                 case If f:
                     {
                         var cond = _pushedBranch.Contains(s) ? new Pop(IrType.Bool) : f.Condition;
