@@ -115,6 +115,8 @@ namespace DiffGen.Generator.Differentiate
         private AdjointModel Build()
         {
             ComputeVaried();
+            foreach (var d in _m.Body.OfType<DeclArray>())
+                if (d.Type.Shape == Shape.Vector && d.Sizes.Count == 1) _sizes[d.Name] = d.Sizes[0];
             // Declarations hoisted to the top of the adjoint method: the reverse sweep reads them outside their C# scopes.
             HoistDeclarations(_m.Body);
             foreach (var p in _m.Params)
@@ -225,6 +227,10 @@ namespace DiffGen.Generator.Differentiate
                                 head = end;
                             }
                             req.Clear(); req.UnionWith(head);
+                            // A loop that overwrites every element of a vector (whose old elements it pushed where
+                            // needed) leaves values no earlier adjoint reads: the vector leaves the set, so the
+                            // accumulations that follow (x[i] += ...) store nothing until an adjoint reads it again.
+                            if (OverwritesWholeVector(f) is { } whole) req.Remove(whole);
                             break;
                         }
                     case CallStmt c:
@@ -250,6 +256,27 @@ namespace DiffGen.Generator.Differentiate
             }
             return req;
         }
+
+        /// <summary>
+        /// <c>for (i = 0; i &lt; size; i++) { x[i] = e; ... }</c> where size is x's length (its allocation size or x.Length),
+        /// the assignment is unconditional at the top of the body and e does not read x: the name of x, else null.
+        /// </summary>
+        private string? OverwritesWholeVector(For f)
+        {
+            if (f.Start is not Const { Value: 0 } || f.Step != 1 || f.Cmp != BinaryOp.Lt) return null;
+            foreach (var s in f.Body)
+            {
+                if (s is not Assign { Op: AssignOp.Set, Target: ElemRef { ArrayType.Shape: Shape.Vector } el } a) continue;
+                if (el.Indices[0] is not VarRef v || v.Name != f.Var || IrQueries.Mentions(a.Value, el.Array)) continue;
+                bool fullRange = f.Bound is LengthOf { Dim: -1, Row: null } len && len.Array == el.Array
+                    || _sizes.TryGetValue(el.Array, out var size) && size.Equals(f.Bound);
+                if (fullRange) return el.Array;
+            }
+            return null;
+        }
+
+        /// <summary>Allocation size of each local vector (top-level declarations only; ints there never change).</summary>
+        private readonly Dictionary<string, Expr> _sizes = new(StringComparer.Ordinal);
 
         /// <summary>The reverse sweep needs the branch taken; recompute it unless a branch overwrites what the condition reads.</summary>
         private static bool NeedsBranchPush(If f)
