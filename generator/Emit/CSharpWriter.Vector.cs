@@ -54,7 +54,7 @@ namespace DiffGen.Generator.Emit
             foreach (var s in f.Body) VectorStatement(s, null, ctx);
 
             var guards = new List<string> { $"{lo} >= 0", $"{hi} - {lo} >= {V}.Count" };
-            guards.AddRange(ctx.Guards.Select(g => g.Replace("@hi", hi)).Distinct());
+            guards.AddRange(ctx.Guards.Select(g => g.Replace("@hi", hi).Replace("@lo", lo)).Distinct());
             Open($"if ({string.Join(" && ", guards)})");
             foreach (var b in ctx.Broadcasts) Line($"var {b.Name} = new {V}({b.Scalar});");
             foreach (var r in ctx.Accumulators) Line($"var {r.Value} = {V}.Zero;");
@@ -143,6 +143,15 @@ namespace DiffGen.Generator.Emit
                         w.Line($"{acc} += {Masked(VectorExpr(a.Value, ctx), mask, ctx)};");
                         break;
                     }
+                case Assign { Target: ElemRef el } a when !DependsOnLoop(el, ctx):
+                    {
+                        // reduction into one element, added once after the loop
+                        var target = Expr(el);
+                        var key = (target, a.Op == AssignOp.Sub);
+                        if (!ctx.Accumulators.TryGetValue(key, out var acc)) ctx.Accumulators[key] = acc = ctx.Fresh("acc");
+                        w.Line($"{acc} += {Masked(VectorExpr(a.Value, ctx), mask, ctx)};");
+                        break;
+                    }
                 case Assign { Target: ElemRef el } a:
                     {
                         var at = ElementRef(el, ctx);
@@ -169,18 +178,26 @@ namespace DiffGen.Generator.Emit
         private static string ElementRef(ElemRef el, VectorContext ctx)
         {
             var idx = el.Indices;
-            switch (el.ArrayType.Shape)
+            var last = idx[idx.Count - 1];
+            // The last index is the counter plus or minus invariants: at the first lane it is last(c0); the
+            // lanes stay inside the row when last(lo) >= 0 and last(hi - 1) < row length.
+            string At(Expr counterValue) => Expr(IrRewriter.Map(last, x => x is VarRef v && v.Name == ctx.Counter ? counterValue : null));
+            var first = At(new VarRef(ctx.C0, IrType.Int));
+            var lowest = At(new VarRef("@lo", IrType.Int));
+            var highest = At(new Binary(BinaryOp.Sub, new VarRef("@hi", IrType.Int), new Const(1, IrType.Int), IrType.Int));
+            string length = el.ArrayType.Shape switch
             {
-                case Shape.Matrix:
-                    ctx.Guards.Add($"@hi <= {el.Array}.GetLength(1)");
-                    return $"{el.Array}[{Expr(idx[0])}, {ctx.C0}]";
-                case Shape.Jagged:
-                    ctx.Guards.Add($"@hi <= {el.Array}[{Expr(idx[0])}].Length");
-                    return $"{el.Array}[{Expr(idx[0])}][{ctx.C0}]";
-                default:
-                    ctx.Guards.Add($"@hi <= {el.Array}.Length");
-                    return $"{el.Array}[{ctx.C0}]";
-            }
+                Shape.Matrix => $"{el.Array}.GetLength(1)",
+                Shape.Jagged => $"{el.Array}[{Expr(idx[0])}].Length",
+                _ => $"{el.Array}.Length",
+            };
+            ctx.Guards.Add(last is VarRef ? $"@hi <= {length}" : $"{lowest} >= 0 && {highest} < {length}");
+            return el.ArrayType.Shape switch
+            {
+                Shape.Matrix => $"{el.Array}[{Expr(idx[0])}, {first}]",
+                Shape.Jagged => $"{el.Array}[{Expr(idx[0])}][{first}]",
+                _ => $"{el.Array}[{first}]",
+            };
         }
 
         private static bool DependsOnLoop(Expr e, VectorContext ctx) =>

@@ -52,6 +52,11 @@ namespace DiffGen.Generator.Schedule
             // Scalars accumulated into must not be read in the loop; arrays written must be read only at the same element.
             foreach (var acc in a.Reductions) if (a.ScalarReads.Contains(acc) || a.MaxReductions.Contains(acc)) return null;
             foreach (var acc in a.MaxReductions) if (a.ScalarReads.Contains(acc)) return null;
+            foreach (var kv in a.ElementReductions)
+            {
+                // the element accumulated into is touched by nothing else in the loop
+                if (a.Writes.ContainsKey(kv.Key) || a.ElementReads.ContainsKey(kv.Key) || a.InvariantArrayReads.Contains(kv.Key)) return null;
+            }
             foreach (var kv in a.Writes)
             {
                 if (a.ElementReads.TryGetValue(kv.Key, out var reads) && reads.Any(r => !r.Equals(kv.Value))) return null;
@@ -71,6 +76,7 @@ namespace DiffGen.Generator.Schedule
             public readonly HashSet<string> ScalarReads = new(StringComparer.Ordinal);
             public readonly HashSet<string> InvariantArrayReads = new(StringComparer.Ordinal);
             public readonly Dictionary<string, EquatableArray<Expr>> Writes = new(StringComparer.Ordinal);
+            public readonly Dictionary<string, EquatableArray<Expr>> ElementReductions = new(StringComparer.Ordinal);
             public readonly Dictionary<string, List<EquatableArray<Expr>>> ElementReads = new(StringComparer.Ordinal);
 
             public Analysis(string counter) => _counter = counter;
@@ -99,12 +105,20 @@ namespace DiffGen.Generator.Schedule
                         Reductions.Add(v.Name);
                         Assignments++;
                         return true;
+                    case Assign { Target: ElemRef el } a when el.Type.IsReal && a.Op != AssignOp.Set && Invariant(el):
+                        {
+                            // x[j] += e with j fixed in this loop: a reduction into one element
+                            if (!Real(a.Value) || !Type(el.Type)) return false;
+                            if (ElementReductions.TryGetValue(el.Array, out var other) && !other.Equals(el.Indices)) return false;
+                            ElementReductions[el.Array] = el.Indices;
+                            Assignments++;
+                            return true;
+                        }
                     case Assign { Target: ElemRef el } a when el.Type.IsReal:
                         {
                             if (!Contiguous(el) || !Real(a.Value) || !Type(el.Type)) return false;
-                            var prefix = Prefix(el);
-                            if (Writes.TryGetValue(el.Array, out var other) && !other.Equals(prefix)) return false;
-                            Writes[el.Array] = prefix;
+                            if (Writes.TryGetValue(el.Array, out var other) && !other.Equals(el.Indices)) return false;
+                            Writes[el.Array] = el.Indices;
                             Assignments++;
                             return true;
                         }
@@ -121,10 +135,18 @@ namespace DiffGen.Generator.Schedule
 
             private static EquatableArray<Expr> Prefix(ElemRef el) => el.Indices.Take(el.Indices.Count - 1).ToEquatable();
 
-            /// <summary>X[.., i] with the counter last and invariant indices before it.</summary>
+            /// <summary>X[.., i + c] with the counter (plus or minus invariants) last and invariant indices before it.</summary>
             private bool Contiguous(ElemRef el) =>
-                el.Indices[el.Indices.Count - 1] is VarRef v && v.Name == _counter
-                && Prefix(el).All(Invariant);
+                Affine(el.Indices[el.Indices.Count - 1]) && Prefix(el).All(Invariant);
+
+            /// <summary>counter, counter ± invariant, invariant + counter.</summary>
+            private bool Affine(Expr e) => e switch
+            {
+                VarRef v => v.Name == _counter,
+                Binary { Op: BinaryOp.Add } b => Affine(b.Left) && Invariant(b.Right) || Invariant(b.Left) && Affine(b.Right),
+                Binary { Op: BinaryOp.Sub } b => Affine(b.Left) && Invariant(b.Right),
+                _ => false,
+            };
 
             /// <summary>An int expression that does not change inside the loop.</summary>
             private bool Invariant(Expr e) =>
@@ -142,7 +164,7 @@ namespace DiffGen.Generator.Schedule
                         if (Invariant(el)) { InvariantArrayReads.Add(el.Array); return true; }
                         if (!Contiguous(el)) return false;
                         if (!ElementReads.TryGetValue(el.Array, out var list)) ElementReads[el.Array] = list = new List<EquatableArray<Expr>>();
-                        list.Add(Prefix(el));
+                        list.Add(el.Indices);
                         return true;
                     case Unary { Op: UnaryOp.Neg } u: return Real(u.Operand);
                     case Binary { Op: BinaryOp.Add or BinaryOp.Sub or BinaryOp.Mul or BinaryOp.Div } b when b.Type.IsReal: return Real(b.Left) && Real(b.Right);

@@ -82,5 +82,23 @@ namespace DiffGen.Tests
             Check.Gradient(FiniteDiff.Gradient(() => NtXentCorpus.NtXent(zi, zj, tau), zj), gzj, "dzj");
             Check.Gradient(FiniteDiff.Derivative(t => NtXentCorpus.NtXent(zi, zj, t), tau), gtau, "dtau");
         }
+
+        [Theory]
+        [InlineData(3)]
+        [InlineData(9)]
+        [InlineData(23)]
+        public void Triangular_OffsetRowsAndElementReductions(int d)
+        {
+            var rng = new Random(d);
+            var l = TestData.Vector(rng, d * (d - 1) / 2 + 1);
+            var x = TestData.Vector(rng, d);
+            var gl = TestData.Garbage(l);
+            var gx = TestData.Garbage(x);
+            double value = Simd.TriangularBackward(l, x, d, gl, gx);
+            Check.Forward(Simd.Triangular(l, x, d), value, "value");
+            Check.Forward(Simd.Triangular(l, x, d), Simd.TriangularForward(l, x, d), "forward");
+            Check.Gradient(FiniteDiff.Gradient(() => Simd.Triangular(l, x, d), l), gl, "dl");
+            Check.Gradient(FiniteDiff.Gradient(() => Simd.Triangular(l, x, d), x), gx, "dx");
+        }
     }
 }

@@ -47,5 +47,22 @@ namespace DiffGen.Tests.Corpus
             }
             return s;
         }
+
+        /// <summary>gmm's packed triangular product: a contiguous row at an offset (i + invariant), and in the
+        /// backward pass a reduction into one element x̄[j] per inner loop; plus shifted reads and writes.</summary>
+        [Differentiable]
+        public static double Triangular(double[] l, double[] x, int d)
+        {
+            double[] y = new double[d + 1];
+            for (int j = 0; j < d; j++) y[j] = x[j] * x[j];
+            for (int j = 0; j < d; j++)
+                for (int i = j + 1; i < d; i++)
+                    y[i] += l[j * (2 * d - j - 1) / 2 + i - j - 1] * x[j];
+            for (int i = 0; i < d; i++) y[i + 1] += 0.5 * x[i];
+            double s = 0;
+            for (int i = 0; i <= d; i++) s += y[i] * y[i];
+            for (int i = 2; i < d; i++) s += x[i - 2] * x[i] * 0.1;
+            return s;
+        }
     }
 }
