@@ -256,11 +256,17 @@ namespace DiffGen.Generator.Emit
                         Line($"{a.Method.ContainingType}.{AdjointName(a.Method.Name)}({string.Join(", ", args)});");
                         break;
                     }
-                case Contract c:
+                case Contract c when !c.TransA && !c.TransB:
                     Line($"global::DiffGen.Kernels.Contraction.RowsByRows({c.A.Array}, {c.B.Array}, {Expr(c.K)}, {c.Target});");
                     break;
-                case ContractAdjoint c:
+                case Contract c:
+                    Line($"global::DiffGen.Kernels.Contraction.Product({c.A.Array}, {Bool(c.TransA)}, {c.B.Array}, {Bool(c.TransB)}, {Expr(c.K)}, {c.Target});");
+                    break;
+                case ContractAdjoint c when !c.TransA && !c.TransB:
                     Line($"global::DiffGen.Kernels.Contraction.RowsByRowsAdjoint({c.A.Array}, {c.B.Array}, {Expr(c.K)}, {c.TargetAdj}, {c.AAdj.Array}, {c.BAdj.Array});");
+                    break;
+                case ContractAdjoint c:
+                    Line($"global::DiffGen.Kernels.Contraction.ProductAdjoint({c.A.Array}, {Bool(c.TransA)}, {c.B.Array}, {Bool(c.TransB)}, {Expr(c.K)}, {c.TargetAdj}, {c.AAdj.Array}, {c.BAdj.Array});");
                     break;
                 case VectorFor v:
                     VectorLoop(v);
@@ -283,5 +289,7 @@ namespace DiffGen.Generator.Emit
         }
 
         public static string AdjointName(string method) => "__" + method + "Adjoint";
+
+        private static string Bool(bool b) => b ? "true" : "false";
     }
 }

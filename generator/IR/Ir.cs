@@ -115,10 +115,11 @@ namespace DiffGen.Generator.IR
     /// Raised contraction (from Raise): <c>Target[i, j] = Σ_{d &lt; K} A[i, d] · B[j, d]</c> for every row i of A and j of B,
     /// i.e. one GEMM <c>Target = A[:, :K] · B[:, :K]ᵀ</c>. Target is a fresh local T[,] of shape [rows(A), rows(B)].
     /// </summary>
-    internal sealed record Contract(string Target, ArrayRef A, ArrayRef B, Expr K) : Stmt;
+    /// <remarks>With TransA the left factor is <c>A[d, i]</c> (the counter first), with TransB the right factor is <c>B[d, j]</c>.</remarks>
+    internal sealed record Contract(string Target, ArrayRef A, ArrayRef B, Expr K, bool TransA = false, bool TransB = false) : Stmt;
 
     /// <summary>Reverse of <see cref="Contract"/>: <c>AAdj += TargetAdj · B</c>, <c>BAdj += TargetAdjᵀ · A</c>, then TargetAdj = 0.</summary>
-    internal sealed record ContractAdjoint(string TargetAdj, ArrayRef A, ArrayRef B, Expr K, ArrayRef AAdj, ArrayRef BAdj) : Stmt;
+    internal sealed record ContractAdjoint(string TargetAdj, ArrayRef A, ArrayRef B, Expr K, ArrayRef AAdj, ArrayRef BAdj, bool TransA = false, bool TransB = false) : Stmt;
 
     internal sealed record If(Expr Condition, EquatableArray<Stmt> Then, EquatableArray<Stmt> Else) : Stmt;
 

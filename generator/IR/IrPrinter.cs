@@ -78,8 +78,8 @@ namespace DiffGen.Generator.IR
                     sb.Append(pad).Append($"simd<{v.Elem.ToString().ToLowerInvariant()}>\n");
                     Statement(sb, v.Loop, depth + 1);
                     break;
-                case Contract c: sb.Append(pad).Append($"{c.Target} = gemm_nt({c.A.Array}, {c.B.Array}, k: {E(c.K)})\n"); break;
-                case ContractAdjoint c: sb.Append(pad).Append($"{c.AAdj.Array} += {c.TargetAdj} * {c.B.Array}; {c.BAdj.Array} += {c.TargetAdj}^T * {c.A.Array}; {c.TargetAdj} = 0  (k: {E(c.K)})\n"); break;
+                case Contract c: sb.Append(pad).Append($"{c.Target} = gemm({c.A.Array}{(c.TransA ? "^T" : "")}, {c.B.Array}{(c.TransB ? "" : "^T")}, k: {E(c.K)})\n"); break;
+                case ContractAdjoint c: sb.Append(pad).Append($"adjoint of gemm({c.A.Array}{(c.TransA ? "^T" : "")}, {c.B.Array}{(c.TransB ? "" : "^T")}): {c.AAdj.Array}, {c.BAdj.Array} += from {c.TargetAdj}; {c.TargetAdj} = 0  (k: {E(c.K)})\n"); break;
                 case Block b:
                     sb.Append(pad).Append("block\n");
                     Block(sb, b.Body, depth + 1);

@@ -14,6 +14,7 @@ namespace DiffGen.Generator.Raise
     /// Raise: recognises what loops mean and replaces them with array operations, before differentiation
     /// (array operations then get their own adjoint rules, as Enzyme does for BLAS).
     /// <para>Contractions: inside a loop nest, an innermost loop <c>for (d = 0; d &lt; K; d++) acc += A[r1, d] * B[r2, d]</c>
+    /// (either factor may also be a column <c>B[d, r2]</c>, as in logits = X·W)
     /// (acc zeroed just before) computes one entry of <c>A·Bᵀ</c>. The whole table is computed once before the
     /// nest as one GEMM and the loop becomes <c>acc = T[r1, r2]</c>; values recomputed per pair that depend on
     /// one index only (row norms, <c>A[r, d]·A[r, d]</c>) are read off the same table's diagonal. Reads of acc
@@ -119,7 +120,7 @@ namespace DiffGen.Generator.Raise
         {
             public readonly HashSet<string> Written = new(StringComparer.Ordinal);
             public readonly HashSet<string> TopInts = new(StringComparer.Ordinal);
-            public readonly List<(string Name, ArrayRef A, ArrayRef B, Expr K)> Tables = new();
+            public readonly List<(string Name, ArrayRef A, bool TransA, ArrayRef B, bool TransB, Expr K)> Tables = new();
             public readonly List<string> Explained = new();
         }
 
@@ -138,9 +139,12 @@ namespace DiffGen.Generator.Raise
                     foreach (var t in nest.Tables)
                     {
                         output.Add(new DeclArray(t.Name, new IrType(t.A.ArrayType.Elem, Shape.Matrix),
-                            new Expr[] { new LengthOf(t.A.Array, t.A.ArrayType, null, 0), new LengthOf(t.B.Array, t.B.ArrayType, null, 0) }.ToEquatable()));
-                        output.Add(new Comment($"Raised: {t.Name}[i, j] = sum over d < {CSharpText(t.K)} of {t.A.Array}[i, d] * {t.B.Array}[j, d], one GEMM ({t.A.Array} x {t.B.Array}^T)"));
-                        output.Add(new Contract(t.Name, t.A, t.B, t.K));
+                            new Expr[] { new LengthOf(t.A.Array, t.A.ArrayType, null, t.TransA ? 1 : 0), new LengthOf(t.B.Array, t.B.ArrayType, null, t.TransB ? 1 : 0) }.ToEquatable()));
+                        string l = t.TransA ? $"{t.A.Array}[d, i]" : $"{t.A.Array}[i, d]";
+                        string r = t.TransB ? $"{t.B.Array}[d, j]" : $"{t.B.Array}[j, d]";
+                        string gemm = $"{t.A.Array}{(t.TransA ? "^T" : "")} x {t.B.Array}{(t.TransB ? "" : "^T")}";
+                        output.Add(new Comment($"Raised: {t.Name}[i, j] = sum over d < {CSharpText(t.K)} of {l} * {r}, one GEMM ({gemm})"));
+                        output.Add(new Contract(t.Name, t.A, t.B, t.K, t.TransA, t.TransB));
                     }
                     output.Add(raised);
                     if (nest.Tables.Count > 0)
@@ -189,13 +193,17 @@ namespace DiffGen.Generator.Raise
         private bool TryRaiseContraction(For f, int depth, Nest nest, List<Stmt> result)
         {
             if (f.Start is not Const { Value: 0 } || f.Cmp != BinaryOp.Lt || f.Step != 1 || f.Body.Count == 0) return false;
-            var terms = new List<(string Acc, IrType Type, ElemRef A, ElemRef B)>();
+            // Every statement: target += A[..] * B[..] with the counter in one index of each factor; the target is a
+            // scalar or an element that does not move with the counter (C[i, j] += X[i, d] * W[d, j]).
+            var terms = new List<(Expr Target, ElemRef A, ElemRef B)>();
             foreach (var s in f.Body)
             {
-                if (s is not Assign { Op: AssignOp.Add, Target: VarRef acc, Value: Binary { Op: BinaryOp.Mul, Left: ElemRef a, Right: ElemRef b } }
-                    || !acc.Type.IsReal || !IsRowOf(a, f.Var) || !IsRowOf(b, f.Var) || a.Type != acc.Type || b.Type != acc.Type)
+                if (s is not Assign { Op: AssignOp.Add, Value: Binary { Op: BinaryOp.Mul, Left: ElemRef a, Right: ElemRef b } } asg
+                    || asg.Target is not (VarRef or ElemRef) || !asg.Target.Type.IsReal || IrQueries.Mentions(asg.Target, f.Var)
+                    || asg.Target is ElemRef te && IrQueries.Descendants(te).Skip(1).Any(x => x is VarRef v && v.Name == f.Var)
+                    || Side(a, f.Var) is null || Side(b, f.Var) is null || a.Type != asg.Target.Type || b.Type != asg.Target.Type)
                     return false; // not a contraction loop: stays as it is (no remark, most loops are not)
-                terms.Add((acc.Name, acc.Type, a, b));
+                terms.Add((asg.Target, a, b));
             }
 
             // From here on it has the shape of a contraction; say why when it cannot be raised.
@@ -205,42 +213,47 @@ namespace DiffGen.Generator.Raise
                 reason = "its bound depends on values computed inside the loop nest";
             else if (terms.Any(t => nest.Written.Contains(t.A.Array) || nest.Written.Contains(t.B.Array)))
                 reason = "an array it reads is written inside the same loop nest";
-            else if (terms.Select(t => t.Acc).Distinct().Count() != terms.Count)
+            else if (terms.Select(t => CSharpText(t.Target)).Distinct().Count() != terms.Count)
                 reason = "the same accumulator receives several products";
-            var zeroIndex = new Dictionary<string, int>(StringComparer.Ordinal);
-            if (reason is null)
-            {
-                foreach (var t in terms)
-                {
-                    int k = result.FindLastIndex(s => Mentions(s, t.Acc));
-                    if (k < 0 || !IsZeroInit(result[k], t.Acc)) { reason = $"'{t.Acc}' is not set to zero just before the loop"; break; }
-                    zeroIndex[t.Acc] = k;
-                }
-            }
             if (reason is not null)
             {
                 Remark(f.Origin, "not raised to GEMM: " + reason + "; it runs as a scalar loop");
                 return false;
             }
 
-            // Replace: the zero-initialisations become table reads, the loop disappears.
+            // Replace: a scalar zeroed just before becomes the table read (and later reads are forwarded to the
+            // table); anything else receives the table entry with +=; the loop disappears.
             foreach (var t in terms)
             {
-                var entry = TableEntry(t.A, t.B, f.Bound, nest);
-                var k = zeroIndex[t.Acc];
-                Stmt read = result[k] is DeclScalar d ? d with { Init = entry } : new Assign(new VarRef(t.Acc, t.Type), AssignOp.Set, entry);
-                _raised.Add(read);
-                _substituted.Add(t.Acc);
-                result[k] = read;
-                nest.Explained.Add($"{t.Acc} += {CSharpText(t.A)} * {CSharpText(t.B)} is {CSharpText(entry)}");
+                var entry = TableEntry(t.A, t.B, f.Bound, nest, f.Var);
+                int k = t.Target is VarRef acc ? result.FindLastIndex(s => Mentions(s, acc.Name)) : -1;
+                if (t.Target is VarRef v && k >= 0 && IsZeroInit(result[k], v.Name))
+                {
+                    Stmt read = result[k] is DeclScalar d ? d with { Init = entry } : new Assign(v, AssignOp.Set, entry);
+                    _raised.Add(read);
+                    _substituted.Add(v.Name);
+                    result[k] = read;
+                }
+                else result.Add(new Assign(t.Target, AssignOp.Add, entry));
+                nest.Explained.Add($"{CSharpText(t.Target)} += {CSharpText(t.A)} * {CSharpText(t.B)} is {CSharpText(entry)}");
             }
             return true;
         }
 
-        private static bool IsRowOf(ElemRef e, string counter) =>
-            e.ArrayType.Shape == Shape.Matrix && e.ArrayType.IsReal
-            && e.Indices[1] is VarRef v && v.Name == counter
-            && !IrQueries.Mentions(e.Indices[0], counter);
+        /// <summary>
+        /// How a factor of a contraction over the counter d is laid out: false for a row <c>A[i, d]</c> (d last), true for a
+        /// column <c>A[d, j]</c> (d first); null when it is neither (then the loop is not a contraction).
+        /// </summary>
+        private static bool? Side(ElemRef e, string counter)
+        {
+            if (e.ArrayType.Shape != Shape.Matrix || !e.ArrayType.IsReal) return null;
+            bool IsCounter(Expr x) => x is VarRef v && v.Name == counter;
+            if (IsCounter(e.Indices[1]) && !IrQueries.Mentions(e.Indices[0], counter)) return false;
+            if (IsCounter(e.Indices[0]) && !IrQueries.Mentions(e.Indices[1], counter)) return true;
+            return null;
+        }
+
+        private static Expr Free(ElemRef e, bool trans) => trans ? e.Indices[1] : e.Indices[0];
 
         private static bool IsZeroInit(Stmt s, string acc) => s switch
         {
@@ -257,21 +270,23 @@ namespace DiffGen.Generator.Raise
         }
 
         /// <summary>The table entry for A[r1, :]·B[r2, :], creating the table (or reusing the transposed one).</summary>
-        private Expr TableEntry(ElemRef a, ElemRef b, Expr k, Nest nest)
+        private Expr TableEntry(ElemRef a, ElemRef b, Expr k, Nest nest, string counter)
         {
+            bool ta = Side(a, counter)!.Value, tb = Side(b, counter)!.Value;
+            var type = new IrType(a.Type.Elem, Shape.Matrix);
             foreach (var t in nest.Tables)
             {
                 if (!t.K.Equals(k)) continue;
-                if (t.A.Array == a.Array && t.B.Array == b.Array)
-                    return new ElemRef(t.Name, new IrType(a.Type.Elem, Shape.Matrix), new[] { a.Indices[0], b.Indices[0] }.ToEquatable());
-                if (t.A.Array == b.Array && t.B.Array == a.Array)
-                    return new ElemRef(t.Name, new IrType(a.Type.Elem, Shape.Matrix), new[] { b.Indices[0], a.Indices[0] }.ToEquatable());
+                if (t.A.Array == a.Array && t.TransA == ta && t.B.Array == b.Array && t.TransB == tb)
+                    return new ElemRef(t.Name, type, new[] { Free(a, ta), Free(b, tb) }.ToEquatable());
+                if (t.A.Array == b.Array && t.TransA == tb && t.B.Array == a.Array && t.TransB == ta)
+                    return new ElemRef(t.Name, type, new[] { Free(b, tb), Free(a, ta) }.ToEquatable());
             }
             var name = Fresh("__prod");
-            _types[name] = new IrType(a.Type.Elem, Shape.Matrix);
-            nest.Tables.Add((name, new ArrayRef(a.Array, a.ArrayType, null), new ArrayRef(b.Array, b.ArrayType, null), k));
+            _types[name] = type;
+            nest.Tables.Add((name, new ArrayRef(a.Array, a.ArrayType, null), ta, new ArrayRef(b.Array, b.ArrayType, null), tb, k));
             _tables++;
-            return new ElemRef(name, new IrType(a.Type.Elem, Shape.Matrix), new[] { a.Indices[0], b.Indices[0] }.ToEquatable());
+            return new ElemRef(name, type, new[] { Free(a, ta), Free(b, tb) }.ToEquatable());
         }
 
         /// <summary>

@@ -74,6 +74,58 @@ namespace DiffGen.Kernels
             Array.Clear(cAdj);
         }
 
+
+        /// <summary>
+        /// General raised contraction: <c>c[i, j] = Σ_{d &lt; k} L(i, d) · R(j, d)</c> with <c>L(i, d) = transA ? a[d, i] : a[i, d]</c>
+        /// and <c>R(j, d) = transB ? b[d, j] : b[j, d]</c>; <c>transB</c> is the ordinary product a·b (logits = X·W).
+        /// </summary>
+        public static void Product(double[,] a, bool transA, double[,] b, bool transB, int k, double[,] c) => Product<double>(a, transA, b, transB, k, c);
+
+        /// <inheritdoc cref="Product(double[,], bool, double[,], bool, int, double[,])"/>
+        public static void Product(float[,] a, bool transA, float[,] b, bool transB, int k, float[,] c) => Product<float>(a, transA, b, transB, k, c);
+
+        /// <summary>Adjoint of <see cref="Product(double[,], bool, double[,], bool, int, double[,])"/>: accumulates into aAdj and bAdj, then cAdj = 0.</summary>
+        public static void ProductAdjoint(double[,] a, bool transA, double[,] b, bool transB, int k, double[,] cAdj, double[,] aAdj, double[,] bAdj) =>
+            ProductAdjoint<double>(a, transA, b, transB, k, cAdj, aAdj, bAdj);
+
+        /// <inheritdoc cref="ProductAdjoint(double[,], bool, double[,], bool, int, double[,], double[,], double[,])"/>
+        public static void ProductAdjoint(float[,] a, bool transA, float[,] b, bool transB, int k, float[,] cAdj, float[,] aAdj, float[,] bAdj) =>
+            ProductAdjoint<float>(a, transA, b, transB, k, cAdj, aAdj, bAdj);
+
+        private static void Product<T>(T[,] a, bool transA, T[,] b, bool transB, int k, T[,] c) where T : unmanaged, System.Numerics.INumber<T>
+        {
+            int m = a.GetLength(transA ? 1 : 0), n = b.GetLength(transB ? 1 : 0);
+            CheckShapes(m, n, k, a.GetLength(transA ? 0 : 1), b.GetLength(transB ? 0 : 1), c.GetLength(0), c.GetLength(1));
+            if (k <= 0 || m == 0 || n == 0) { Array.Clear(c); return; }
+            // c (m x n) = op(a) (m x k) · op(b) (k x n), op(b) = transB ? b[:k, :] : b[:, :k]ᵀ
+            Mul(transA, !transB, m, n, k, Span(a), a.GetLength(1), Span(b), b.GetLength(1), T.Zero, Span(c), n);
+        }
+
+        private static void ProductAdjoint<T>(T[,] a, bool transA, T[,] b, bool transB, int k, T[,] cAdj, T[,] aAdj, T[,] bAdj) where T : unmanaged, System.Numerics.INumber<T>
+        {
+            int m = a.GetLength(transA ? 1 : 0), n = b.GetLength(transB ? 1 : 0);
+            if (k > 0 && m > 0 && n > 0)
+            {
+                int lda = a.GetLength(1), ldb = b.GetLength(1);
+                // L̄ = c̄·R (m x k), R = transB ? b[:k, :]ᵀ : b[:, :k]
+                if (!transA) Mul(false, transB, m, k, n, Span(cAdj), n, Span(b), ldb, T.One, Span(aAdj), lda);
+                else Mul(!transB, true, k, m, n, Span(b), ldb, Span(cAdj), n, T.One, Span(aAdj), lda);      // āᵀ += Rᵀ·c̄ᵀ
+                // R̄ = c̄ᵀ·L (n x k), L = transA ? a[:k, :]ᵀ : a[:, :k]
+                if (!transB) Mul(true, transA, n, k, m, Span(cAdj), n, Span(a), lda, T.One, Span(bAdj), ldb);
+                else Mul(!transA, false, k, n, m, Span(a), lda, Span(cAdj), n, T.One, Span(bAdj), ldb);    // b̄[:k, :] += Lᵀ·c̄
+            }
+            Array.Clear(cAdj);
+        }
+
+        private static void Mul<T>(bool transA, bool transB, int m, int n, int k, Span<T> a, int lda, Span<T> b, int ldb, T beta, Span<T> c, int ldc) where T : unmanaged, System.Numerics.INumber<T>
+        {
+            if (typeof(T) == typeof(double))
+                Gemm.Multiply(transA, transB, m, n, k, 1.0, Cast<T, double>(a), lda, Cast<T, double>(b), ldb, double.CreateChecked(beta), Cast<T, double>(c), ldc);
+            else
+                Gemm.Multiply(transA, transB, m, n, k, 1f, Cast<T, float>(a), lda, Cast<T, float>(b), ldb, float.CreateChecked(beta), Cast<T, float>(c), ldc);
+        }
+
+
         private const int GramBlock = 256;
 
         /// <summary>

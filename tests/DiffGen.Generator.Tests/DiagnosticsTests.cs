@@ -169,16 +169,18 @@ namespace DiffGen.Generator.Tests
             var d = Expect("DIFF0016", "for", @"[Differentiable] public static double F(double[,] a)
 {
     int n = a.GetLength(0); int k = a.GetLength(1);
+    double[,] t = new double[n, k];
     double s = 0;
     for (int i = 0; i < n; i++)
     {
-        double dot = 1;
-        for (int d = 0; d < k; d++) dot += a[i, d] * a[i, d];
-        s += Math.Log(dot);
+        double dot = 0;
+        for (int d = 0; d < k; d++) dot += a[i, d] * t[i, d];
+        t[i, 0] = dot;
+        s += Math.Log(1 + dot * dot);
     }
     return s;
 }");
-            Assert.Contains("not set to zero", d.GetMessage());
+            Assert.Contains("written inside the same loop nest", d.GetMessage());
         }
 
         [Fact]

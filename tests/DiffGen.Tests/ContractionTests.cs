@@ -81,5 +81,45 @@ namespace DiffGen.Tests
                 for (int j = 0; j < 300; j++)
                     Assert.True(Math.Abs(c[i, j] - cf[i, j]) < 1e-4, $"[{i},{j}]");
         }
+
+        [Theory]
+        [InlineData(false, false)]
+        [InlineData(false, true)]
+        [InlineData(true, false)]
+        [InlineData(true, true)]
+        public void ProductEveryLayoutAndAdjoint(bool transA, bool transB)
+        {
+            int m = 13, n = 10, k = 7, extra = 2;
+            var a = transA ? Rand(k + extra, m, 5) : Rand(m, k + extra, 5);
+            var b = transB ? Rand(k + extra, n, 6) : Rand(n, k + extra, 6);
+            double L(int i, int d) => transA ? a[d, i] : a[i, d];
+            double R(int j, int d) => transB ? b[d, j] : b[j, d];
+            var c = new double[m, n];
+            Contraction.Product(a, transA, b, transB, k, c);
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < n; j++)
+                {
+                    double s = 0;
+                    for (int d = 0; d < k; d++) s += L(i, d) * R(j, d);
+                    Assert.True(Math.Abs(s - c[i, j]) < 1e-12, $"c[{i},{j}]");
+                }
+            var cAdj = Rand(m, n, 7);
+            var aAdj = new double[a.GetLength(0), a.GetLength(1)];
+            var bAdj = new double[b.GetLength(0), b.GetLength(1)];
+            Contraction.ProductAdjoint(a, transA, b, transB, k, cAdj, aAdj, bAdj);
+            var ea = new double[a.GetLength(0), a.GetLength(1)];
+            var eb = new double[b.GetLength(0), b.GetLength(1)];
+            var g = Rand(m, n, 7);
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < n; j++)
+                    for (int d = 0; d < k; d++)
+                    {
+                        if (transA) ea[d, i] += g[i, j] * R(j, d); else ea[i, d] += g[i, j] * R(j, d);
+                        if (transB) eb[d, j] += g[i, j] * L(i, d); else eb[j, d] += g[i, j] * L(i, d);
+                    }
+            for (int i = 0; i < ea.GetLength(0); i++) for (int j = 0; j < ea.GetLength(1); j++) Assert.True(Math.Abs(ea[i, j] - aAdj[i, j]) < 1e-12, $"aAdj[{i},{j}]");
+            for (int i = 0; i < eb.GetLength(0); i++) for (int j = 0; j < eb.GetLength(1); j++) Assert.True(Math.Abs(eb[i, j] - bAdj[i, j]) < 1e-12, $"bAdj[{i},{j}]");
+            foreach (var x in cAdj) Assert.Equal(0.0, x);
+        }
     }
 }
