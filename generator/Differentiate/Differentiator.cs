@@ -145,16 +145,8 @@ namespace DiffGen.Generator.Differentiate
 
         private void CollectNames(IEnumerable<Stmt> stmts)
         {
-            foreach (var s in stmts)
-            {
-                switch (s)
-                {
-                    case DeclScalar d: _names.Add(d.Name); _types[d.Name] = d.Type; break;
-                    case DeclArray a: _names.Add(a.Name); _types[a.Name] = a.Type; break;
-                    case For f: _names.Add(f.Var); _types[f.Var] = IrType.Int; CollectNames(f.Body); break;
-                    case If i: CollectNames(i.Then); CollectNames(i.Else); break;
-                }
-            }
+            IrQueries.Declarations(stmts, _types);
+            _names.UnionWith(_types.Keys);
         }
 
         private string Fresh(string name)

@@ -112,6 +112,38 @@ namespace DiffGen.Generator.IR
             return false;
         }
 
+        /// <summary>Every variable declared in the statements (locals, local arrays, loop counters) with its type.</summary>
+        public static void Declarations(IEnumerable<Stmt> stmts, IDictionary<string, IrType> into)
+        {
+            foreach (var s in stmts)
+            {
+                switch (s)
+                {
+                    case DeclScalar d: into[d.Name] = d.Type; break;
+                    case DeclArray a: into[a.Name] = a.Type; break;
+                    case For f: into[f.Var] = IrType.Int; Declarations(f.Body, into); break;
+                    case If i: Declarations(i.Then, into); Declarations(i.Else, into); break;
+                    case Block b: Declarations(b.Body, into); break;
+                }
+            }
+        }
+
+        /// <summary>Does the statement read or write the scalar variable (deeply)?</summary>
+        public static bool ReadsOrWrites(Stmt s, string name)
+        {
+            var w = new HashSet<string>(System.StringComparer.Ordinal);
+            Writes(new[] { s }, w);
+            return w.Contains(name) || ReadsVar(s, name);
+        }
+
+        /// <summary><c>name = 0</c> or a declaration initialised to 0.</summary>
+        public static bool IsZeroInit(Stmt s, string name) => s switch
+        {
+            Assign { Op: AssignOp.Set, Target: VarRef v, Value: Const { Value: 0 } } => v.Name == name,
+            DeclScalar { Init: Const { Value: 0 } } d => d.Name == name,
+            _ => false,
+        };
+
         /// <summary>Does the expression mention the variable or array (as a value)?</summary>
         public static bool Mentions(Expr e, string name)
         {

@@ -52,8 +52,8 @@ namespace DiffGen.Generator.Raise
             for (int p = 0; p < block.Count; p++)
             {
                 if (block[p] is not For loop || !Match(loop, out var den, out var exp, out var mask)) continue;
-                int z = block.FindLastIndex(p - 1 < 0 ? 0 : p - 1, p, s => Mentions(s, den.Name));
-                if (z < 0 || !IsZeroInit(block[z], den.Name)) continue;
+                int z = block.FindLastIndex(p - 1 < 0 ? 0 : p - 1, p, s => IrQueries.ReadsOrWrites(s, den.Name));
+                if (z < 0 || !IrQueries.IsZeroInit(block[z], den.Name)) continue;
                 int uses = CountLogUses(den.Name);
                 if (uses < 0) continue;
                 var original = block.ToList();
@@ -120,20 +120,6 @@ namespace DiffGen.Generator.Raise
             return true;
         }
 
-        private static bool IsZeroInit(Stmt s, string name) => s switch
-        {
-            Assign { Op: AssignOp.Set, Target: VarRef v, Value: Const { Value: 0 } } => v.Name == name,
-            DeclScalar { Init: Const { Value: 0 } } d => d.Name == name,
-            _ => false,
-        };
-
-        private static bool Mentions(Stmt s, string name)
-        {
-            var w = new HashSet<string>(StringComparer.Ordinal);
-            IrQueries.Writes(new[] { s }, w);
-            return w.Contains(name) || IrQueries.ReadsVar(s, name);
-        }
-
         private int _rewritten;
 
         /// <summary>
@@ -171,8 +157,8 @@ namespace DiffGen.Generator.Raise
                         case For f: Check(f.Start, false); Check(f.Bound, false); Walk(f.Body); break;
                         case If i: Check(i.Condition, false); Walk(i.Then); Walk(i.Else); break;
                         case Assign { Target: VarRef v, Op: AssignOp.Add } a when v.Name == den: accumulations++; Check(a.Value, false); break;
-                        case Assign { Target: VarRef v } a when v.Name == den && !IsZeroInit(a, den): ok = false; break;
-                        case DeclScalar d when d.Name == den && d.Init is not null && !IsZeroInit(d, den): ok = false; break;
+                        case Assign { Target: VarRef v } a when v.Name == den && !IrQueries.IsZeroInit(a, den): ok = false; break;
+                        case DeclScalar d when d.Name == den && d.Init is not null && !IrQueries.IsZeroInit(d, den): ok = false; break;
                         default: foreach (var e in IrQueries.ExprsOf(s)) Check(e, false); break;
                     }
                 }

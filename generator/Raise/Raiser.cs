@@ -90,16 +90,8 @@ namespace DiffGen.Generator.Raise
 
         private void CollectNames(IEnumerable<Stmt> stmts)
         {
-            foreach (var s in stmts)
-            {
-                switch (s)
-                {
-                    case DeclScalar d: _names.Add(d.Name); _types[d.Name] = d.Type; break;
-                    case DeclArray a: _names.Add(a.Name); _types[a.Name] = a.Type; break;
-                    case For f: _names.Add(f.Var); _types[f.Var] = IrType.Int; CollectNames(f.Body); break;
-                    case If i: CollectNames(i.Then); CollectNames(i.Else); break;
-                }
-            }
+            IrQueries.Declarations(stmts, _types);
+            _names.UnionWith(_types.Keys);
         }
 
         private string Fresh(string name)
@@ -200,7 +192,6 @@ namespace DiffGen.Generator.Raise
             {
                 if (s is not Assign { Op: AssignOp.Add, Value: Binary { Op: BinaryOp.Mul, Left: ElemRef a, Right: ElemRef b } } asg
                     || asg.Target is not (VarRef or ElemRef) || !asg.Target.Type.IsReal || IrQueries.Mentions(asg.Target, f.Var)
-                    || asg.Target is ElemRef te && IrQueries.Descendants(te).Skip(1).Any(x => x is VarRef v && v.Name == f.Var)
                     || Side(a, f.Var) is null || Side(b, f.Var) is null || a.Type != asg.Target.Type || b.Type != asg.Target.Type)
                     return false; // not a contraction loop: stays as it is (no remark, most loops are not)
                 terms.Add((asg.Target, a, b));
@@ -226,8 +217,8 @@ namespace DiffGen.Generator.Raise
             foreach (var t in terms)
             {
                 var entry = TableEntry(t.A, t.B, f.Bound, nest, f.Var);
-                int k = t.Target is VarRef acc ? result.FindLastIndex(s => Mentions(s, acc.Name)) : -1;
-                if (t.Target is VarRef v && k >= 0 && IsZeroInit(result[k], v.Name))
+                int k = t.Target is VarRef acc ? result.FindLastIndex(s => IrQueries.ReadsOrWrites(s, acc.Name)) : -1;
+                if (t.Target is VarRef v && k >= 0 && IrQueries.IsZeroInit(result[k], v.Name))
                 {
                     Stmt read = result[k] is DeclScalar d ? d with { Init = entry } : new Assign(v, AssignOp.Set, entry);
                     _raised.Add(read);
@@ -254,20 +245,6 @@ namespace DiffGen.Generator.Raise
         }
 
         private static Expr Free(ElemRef e, bool trans) => trans ? e.Indices[1] : e.Indices[0];
-
-        private static bool IsZeroInit(Stmt s, string acc) => s switch
-        {
-            Assign { Op: AssignOp.Set, Target: VarRef v, Value: Const { Value: 0 } } => v.Name == acc,
-            DeclScalar { Init: Const { Value: 0 } } d => d.Name == acc,
-            _ => false,
-        };
-
-        private static bool Mentions(Stmt s, string name)
-        {
-            var w = new HashSet<string>(StringComparer.Ordinal);
-            IrQueries.Writes(new[] { s }, w);
-            return w.Contains(name) || IrQueries.ReadsVar(s, name);
-        }
 
         /// <summary>The table entry for A[r1, :]·B[r2, :], creating the table (or reusing the transposed one).</summary>
         private Expr TableEntry(ElemRef a, ElemRef b, Expr k, Nest nest, string counter)
