@@ -42,11 +42,28 @@ namespace DiffGen.Generator.Raise
             var body = r.RaiseTopLevel(m.Body);
             body = r.EliminateDeadAccumulators(body);
             body = r.HoistAll(body);
+            body = r.ReduceStrength(body);
             body = r.StabilizeAll(body);
             return new RaiseResult(m with { Body = body.ToEquatable() }, r._remarks.ToEquatable());
         }
 
         private readonly Dictionary<string, IrType> _types = new(StringComparer.Ordinal);
+
+        private List<Stmt> ReduceStrength(List<Stmt> body)
+        {
+            var output = new List<Stmt>();
+            foreach (var s in body)
+            {
+                if (s is For f)
+                {
+                    var explained = new List<string>();
+                    output.AddRange(StrengthReduction.Run(new[] { s }, n => Fresh(n), explained));
+                    if (explained.Count > 0) Remark(f.Origin, "strength reduction: " + string.Join("; ", explained));
+                }
+                else output.Add(s);
+            }
+            return output;
+        }
 
         private List<Stmt> StabilizeAll(List<Stmt> body)
         {

@@ -96,5 +96,20 @@ namespace DiffGen.Tests
             Check.Forward(Transforms.TwoNests(z), Transforms.TwoNestsForward(z), "forward");
             Check.Gradient(FiniteDiff.Gradient(() => Transforms.TwoNests(z), z), gz, "dz");
         }
+
+        [Fact]
+        public void PowOfTheCounterAsRunningProduct()
+        {
+            var c = TestData.Vector(s_rng, 9);
+            var t = TestData.Vector(s_rng, 5);
+            var gc = TestData.Garbage(c);
+            var gt = TestData.Garbage(t);
+            double value = Transforms.PowerSeriesBackward(c, 0.9, t, gc, out double ga, gt);
+            Check.Forward(Transforms.PowerSeries(c, 0.9, t), value, "value");
+            Check.Forward(Transforms.PowerSeries(c, 0.9, t), Transforms.PowerSeriesForward(c, 0.9, t), "forward");
+            Check.Gradient(FiniteDiff.Gradient(() => Transforms.PowerSeries(c, 0.9, t), c), gc, "dc");
+            Check.Gradient(FiniteDiff.Gradient(() => Transforms.PowerSeries(c, 0.9, t), t), gt, "dt");
+            Check.Gradient(FiniteDiff.Derivative(a => Transforms.PowerSeries(c, a, t), 0.9), ga, "da");
+        }
     }
 }

@@ -135,5 +135,23 @@ namespace DiffGen.Tests.Corpus
             }
             return s;
         }
+
+        // 9. Pow of the loop counter: strength-reduced to a running product, with the base differentiated too.
+        [Differentiable]
+        public static double PowerSeries(double[] c, double a, double[] t)
+        {
+            double s = 0;
+            for (int i = 0; i < t.Length; i++)
+            {
+                double r = 0;
+                for (int j = 0; j < c.Length; j++)
+                {
+                    if (j == 2) continue;
+                    r += c[j] * Math.Pow(a * t[i], j) - 0.1 * Math.Pow(t[i], j);
+                }
+                s += r * r;
+            }
+            return s;
+        }
     }
 }
