@@ -561,7 +561,12 @@ namespace DiffGen.Generator.Differentiate
                         return;
                     }
                 case Fn.Log: Propagate(x, new Binary(BinaryOp.Div, g, x, t), output); return;
-                case Fn.Sqrt: Propagate(x, new Binary(BinaryOp.Div, g, Mul(C(2), f), t), output); return;
+                case Fn.Sqrt:
+                    // d sqrt(x) = 1 / (2 sqrt(x)) for x > 0; 0 at x = 0 (where it is infinite), so that the norm of a
+                    // zero vector gives a zero gradient instead of 0 × ∞ = NaN (JAX's "safe" convention).
+                    Propagate(x, new Conditional(new Binary(BinaryOp.Gt, x, C(0), IrType.Bool),
+                        new Binary(BinaryOp.Div, g, Mul(C(2), f), t), C(0), t), output);
+                    return;
                 case Fn.Pow:
                     {
                         var y = f.Args[1];

@@ -223,9 +223,11 @@ namespace DiffGen.Generator.Raise
                 reason = "an array it reads is written inside the same loop nest";
             else if (terms.Select(t => CSharpText(t.Target)).Distinct().Count() != terms.Count)
                 reason = "the same accumulator receives several products";
+            else if (terms.All(t => IsDiagonal(t.A, t.B, f.Var)) && !terms.Any(t => nest.Tables.Any(x => x.A.Array == t.A.Array && x.B.Array == t.A.Array)))
+                reason = "it only sums squares of one row (a table of all pairs would cost more than the loop); it stays a SIMD loop";
             if (reason is not null)
             {
-                Remark(f.Origin, "not raised to GEMM: " + reason + "; it runs as a scalar loop");
+                Remark(f.Origin, "not raised to GEMM: " + reason + (reason.EndsWith("SIMD loop", StringComparison.Ordinal) ? "" : "; it runs as a loop"));
                 return false;
             }
 
@@ -262,6 +264,10 @@ namespace DiffGen.Generator.Raise
         }
 
         private static Expr Free(ElemRef e, bool trans) => trans ? e.Indices[1] : e.Indices[0];
+
+        /// <summary>A[r, d] * A[r, d]: an entry on the diagonal of A·Aᵀ only.</summary>
+        private static bool IsDiagonal(ElemRef a, ElemRef b, string counter) =>
+            a.Array == b.Array && Side(a, counter) == Side(b, counter) && a.Indices.Equals(b.Indices);
 
         /// <summary>The table entry for A[r1, :]·B[r2, :], creating the table (or reusing the transposed one).</summary>
         private Expr TableEntry(ElemRef a, ElemRef b, Expr k, Nest nest, string counter)

@@ -111,5 +111,21 @@ namespace DiffGen.Tests
             Check.Gradient(FiniteDiff.Gradient(() => Transforms.PowerSeries(c, 0.9, t), t), gt, "dt");
             Check.Gradient(FiniteDiff.Derivative(a => Transforms.PowerSeries(c, a, t), 0.9), ga, "da");
         }
+
+        [Fact]
+        public void NormOfAZeroRowHasAFiniteGradient()
+        {
+            var x = TestData.Matrix(s_rng, 4, 6);
+            for (int d = 0; d < 6; d++) x[2, d] = 0;
+            var gx = TestData.Garbage(x);
+            Transforms.RowNormsBackward(x, gx);
+            foreach (var g in gx) Assert.False(double.IsNaN(g), "NaN in the gradient of a norm at zero");
+            for (int d = 0; d < 6; d++) Assert.Equal(0.0, gx[2, d]);
+            // elsewhere the gradient is the usual x / |x|
+            var fd = FiniteDiff.Gradient(() => Transforms.RowNorms(x), x);
+            for (int i = 0; i < 4; i++)
+                if (i != 2)
+                    for (int d = 0; d < 6; d++) Check.Gradient(fd[i, d], gx[i, d], $"d/dx[{i},{d}]");
+        }
     }
 }

@@ -153,5 +153,19 @@ namespace DiffGen.Tests.Corpus
             }
             return s;
         }
+
+        // 10. Norms at zero: sqrt's derivative is taken as 0 at exactly 0, so a zero row gives a finite gradient.
+        [Differentiable]
+        public static double RowNorms(double[,] x)
+        {
+            double s = 0;
+            for (int i = 0; i < x.GetLength(0); i++)
+            {
+                double n2 = 0;
+                for (int d = 0; d < x.GetLength(1); d++) n2 += x[i, d] * x[i, d];
+                s += Math.Sqrt(n2);
+            }
+            return s;
+        }
     }
 }
