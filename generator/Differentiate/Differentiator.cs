@@ -25,9 +25,9 @@ namespace DiffGen.Generator.Differentiate
         private readonly Dictionary<string, string> _adj = new(StringComparer.Ordinal);
         private readonly HashSet<string> _names = new(StringComparer.Ordinal);
         private readonly List<HoistedLocal> _hoisted = new();
-        private readonly HashSet<Stmt> _pushed = new(ReferenceComparer.Instance);
-        private readonly Dictionary<Stmt, HashSet<string>> _pushedArrays = new(ReferenceComparer.Instance);
-        private readonly HashSet<Stmt> _pushedBranch = new(ReferenceComparer.Instance);
+        private readonly HashSet<Stmt> _pushed = new(StmtReferenceComparer.Instance);
+        private readonly Dictionary<Stmt, HashSet<string>> _pushedArrays = new(StmtReferenceComparer.Instance);
+        private readonly HashSet<Stmt> _pushedBranch = new(StmtReferenceComparer.Instance);
         private readonly string _seed;
         private readonly string _result;
         private int _temps;
@@ -649,13 +649,6 @@ namespace DiffGen.Generator.Differentiate
             if (a is Const { Value: 1 }) return b;
             if (b is Const { Value: 1 }) return a;
             return new Binary(BinaryOp.Mul, a, b, a.Type.IsReal ? a.Type : b.Type);
-        }
-
-        private sealed class ReferenceComparer : IEqualityComparer<Stmt>
-        {
-            public static readonly ReferenceComparer Instance = new();
-            public bool Equals(Stmt? x, Stmt? y) => ReferenceEquals(x, y);
-            public int GetHashCode(Stmt obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
         }
     }
 }

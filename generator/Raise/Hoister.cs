@@ -92,7 +92,9 @@ namespace DiffGen.Generator.Raise
             // What the loop defines or changes: its counter, locals declared in it, everything written in it.
             var local = new HashSet<string>(StringComparer.Ordinal) { loop.Var };
             IrQueries.Writes(processed.Body, local);
-            CollectDeclared(processed.Body, local);
+            var declared = new Dictionary<string, IrType>(StringComparer.Ordinal);
+            IrQueries.Declarations(processed.Body, declared);
+            local.UnionWith(declared.Keys);
 
             bool boundsFixed = loop.Step == 1 && loop.Cmp is BinaryOp.Lt or BinaryOp.Le && loop.Start is Const { Value: >= 0 }
                 && OnlyReads(loop.Bound, v => topInts.Contains(v));
@@ -142,13 +144,10 @@ namespace DiffGen.Generator.Raise
                 return null;
             }
 
-            var body = processed.Body.Select(s => s is For ? s : IrRewriter.Map(s, Map)).ToEquatable();
             // Nested loops were handled by the recursive call; their bodies may still hold expressions invariant here.
-            body = body.Select(s => s is For f ? MapForDeep(f, Map) : s).ToEquatable();
+            var body = processed.Body.Select(s => IrRewriter.Map(s, Map)).ToEquatable();
             return processed with { Body = body };
         }
-
-        private static Stmt MapForDeep(For f, Func<Expr, Expr?> map) => IrRewriter.Map(f, map);
 
         private bool IsTopLevelValue(string name) => _types.TryGetValue(name, out var t) && (t.IsArray || t.Elem is Scalar.Float or Scalar.Double);
 
@@ -175,19 +174,5 @@ namespace DiffGen.Generator.Raise
         }
 
         private static bool OnlyReads(Expr e, Func<string, bool> allowed) => Reads(e).All(allowed);
-
-        private static void CollectDeclared(IEnumerable<Stmt> stmts, HashSet<string> into)
-        {
-            foreach (var s in stmts)
-            {
-                switch (s)
-                {
-                    case DeclScalar d: into.Add(d.Name); break;
-                    case DeclArray a: into.Add(a.Name); break;
-                    case For f: into.Add(f.Var); CollectDeclared(f.Body, into); break;
-                    case If i: CollectDeclared(i.Then, into); CollectDeclared(i.Else, into); break;
-                }
-            }
-        }
     }
 }

@@ -26,8 +26,7 @@ namespace DiffGen.Generator.Raise
         private readonly List<DiagnosticInfo> _remarks = new();
         private readonly HashSet<string> _names = new(StringComparer.Ordinal);
         private readonly HashSet<string> _substituted = new(StringComparer.Ordinal);
-        private readonly HashSet<Stmt> _raised = new(ReferenceEquality.Instance);
-        private int _tables;
+        private readonly HashSet<Stmt> _raised = new(StmtReferenceComparer.Instance);
 
         private Raiser(MethodModel m)
         {
@@ -285,7 +284,6 @@ namespace DiffGen.Generator.Raise
             var name = Fresh("__prod");
             _types[name] = type;
             nest.Tables.Add((name, new ArrayRef(a.Array, a.ArrayType, null), ta, new ArrayRef(b.Array, b.ArrayType, null), tb, k));
-            _tables++;
             return new ElemRef(name, type, new[] { Free(a, ta), Free(b, tb) }.ToEquatable());
         }
 
@@ -319,12 +317,5 @@ namespace DiffGen.Generator.Raise
 
         /// <summary>Accumulators whose every read was forwarded to the table are not needed any more.</summary>
         private List<Stmt> EliminateDeadAccumulators(List<Stmt> body) => DeadScalars.Eliminate(body, _substituted);
-
-        private sealed class ReferenceEquality : IEqualityComparer<Stmt>
-        {
-            public static readonly ReferenceEquality Instance = new();
-            public bool Equals(Stmt? x, Stmt? y) => ReferenceEquals(x, y);
-            public int GetHashCode(Stmt obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
-        }
     }
 }
