@@ -32,11 +32,14 @@ namespace DiffGen.Generator.Emit
             foreach (var t in m.ContainingTypes)
                 w.Open((t.IsStatic ? "static " : "") + "partial " + t.Keyword + " " + t.Name);
 
-            WriteForward(w, m);
+            var plans = DeviceEmitter.Plan(a);
+            WriteForward(w, a, plans);
             w.Line();
-            WriteBackward(w, a);
+            WriteBackward(w, a, plans);
             w.Line();
             WriteAdjoint(w, a);
+            w.Line();
+            DeviceEmitter.Write(w, a, plans, GradParams(m).Select(g => (g.Param, g.Name, g.IsUpstream)).ToList(), SeedName(m));
 
             foreach (var _ in m.ContainingTypes) w.Close();
             if (m.Namespace is not null) w.Close();
@@ -59,13 +62,15 @@ namespace DiffGen.Generator.Emit
 
         // ------------------------------------------------------------ Forward
 
-        private static void WriteForward(CSharpWriter w, MethodModel m)
+        private static void WriteForward(CSharpWriter w, AdjointModel am, DeviceEmitter.Plans plans)
         {
+            var m = am.Method;
             w.Line($"/// <summary>Forward pass of <see cref=\"{Cref(m)}\"/>: the same value, computed by DiffGen's generated code.</summary>");
             w.Line($"/// <inheritdoc cref=\"{Cref(m)}\"/>");
             w.Line(GeneratedCode);
             w.Open($"{m.Accessibility} static {m.Return.Keyword} {m.Name}Forward({Signature(m, defaults: true)})");
             NullChecks(w, m);
+            DeviceEmitter.Dispatch(w, am, plans, "Forward", m.Params.Select(p => p.Name), m.Return.Elem != Scalar.Void);
             // Local arrays (all declared at the top level) come from the per-thread pool and go back in finally.
             var arrays = m.Body.OfType<DeclArray>().ToList();
             if (arrays.Count == 0) w.Statements(m.Body);
@@ -114,7 +119,7 @@ namespace DiffGen.Generator.Emit
             return name;
         }
 
-        private static void WriteBackward(CSharpWriter w, AdjointModel a)
+        private static void WriteBackward(CSharpWriter w, AdjointModel a, DeviceEmitter.Plans plans)
         {
             var m = a.Method;
             var grads = GradParams(m);
@@ -154,6 +159,9 @@ namespace DiffGen.Generator.Emit
             NullChecks(w, m);
             foreach (var g in grads.Where(g => g.Param.Type.IsArray))
                 w.Line($"{Shapes}.SameShape({g.Param.Name}, {g.Name}, nameof({g.Param.Name}), nameof({g.Name}));");
+            var dispatchArgs = m.Params.Select(p => p.Name).Concat(grads.Select(g => g.Param.Type.IsArray ? g.Name : "out " + g.Name)).ToList();
+            if (returns) dispatchArgs.Add(seed);
+            DeviceEmitter.Dispatch(w, a, plans, "Backward", dispatchArgs, returns);
             // Nothing is written before this point.
             foreach (var g in grads.Where(g => !g.IsUpstream))
             {

@@ -74,6 +74,33 @@ namespace DiffGen.Cuda
                 "cublasDgemm_v2", Describe(transposeA, transposeB, m, n, k));
         }
 
+        /// <summary>
+        /// Row-major GEMM on raw device addresses with explicit row strides (lda, ldb, ldc: the stored rows' lengths),
+        /// for generated code whose operands are sub-blocks (<c>a[:, :k]</c>). C = op(A)·op(B) + beta·C.
+        /// </summary>
+        internal unsafe void GemmRaw(bool transposeA, bool transposeB, int m, int n, int k,
+            ulong a, int lda, ulong b, int ldb, double beta, ulong c, int ldc, bool isDouble)
+        {
+            if (m <= 0 || n <= 0) return;
+            ThrowIfDisposed();
+            MakeCurrent();
+            var opA = transposeA ? Interop.CublasOperation.CUBLAS_OP_T : Interop.CublasOperation.CUBLAS_OP_N;
+            var opB = transposeB ? Interop.CublasOperation.CUBLAS_OP_T : Interop.CublasOperation.CUBLAS_OP_N;
+            lda = Math.Max(1, lda); ldb = Math.Max(1, ldb); ldc = Math.Max(1, ldc);
+            if (isDouble)
+            {
+                double alpha = 1;
+                CudaErrors.Check(Interop.CuBlas.cublasDgemm_v2(Blas.DangerousGetHandle(), opB, opA, n, m, k,
+                    &alpha, b, ldb, a, lda, &beta, c, ldc), "cublasDgemm_v2", Describe(transposeA, transposeB, m, n, k));
+            }
+            else
+            {
+                float alpha = 1, betaF = (float)beta;
+                CudaErrors.Check(Interop.CuBlas.cublasSgemm_v2(Blas.DangerousGetHandle(), opB, opA, n, m, k,
+                    &alpha, b, ldb, a, lda, &betaF, c, ldc), "cublasSgemm_v2", Describe(transposeA, transposeB, m, n, k));
+            }
+        }
+
         private readonly record struct GemmShape(Interop.CublasOperation OpA, Interop.CublasOperation OpB, int Lda, int Ldb, int Ldc);
 
         /// <summary>

@@ -6,6 +6,7 @@
 // is what the kernels require of their callers anyway (blockDim.x a multiple of 32 for reductions).
 #pragma once
 
+#include <atomic>
 #include <barrier>
 #include <cmath>
 #include <cstring>
@@ -52,6 +53,15 @@ inline T __shfl_down_sync(unsigned /*mask*/, T value, int delta)
     if (source < 32) std::memcpy(&result, warp->slots[source], sizeof(T));
     warp->barrier.arrive_and_wait(); // nobody overwrites a slot before every lane has read
     return result;
+}
+
+// Atomics (std::atomic_ref, C++20): what generated kernels use for sums across blocks and for error reports.
+inline float atomicAdd(float* address, float value) { return std::atomic_ref<float>(*address).fetch_add(value); }
+inline double atomicAdd(double* address, double value) { return std::atomic_ref<double>(*address).fetch_add(value); }
+inline int atomicCAS(int* address, int compare, int value)
+{
+    std::atomic_ref<int>(*address).compare_exchange_strong(compare, value);
+    return compare;
 }
 
 inline float __int_as_float(int bits) { float f; std::memcpy(&f, &bits, sizeof f); return f; }

@@ -1,0 +1,590 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using DiffGen.Generator.IR;
+using DiffGen.Generator.Schedule;
+
+namespace DiffGen.Generator.Emit
+{
+    /// <summary>
+    /// Prints a <see cref="DeviceProgram"/>'s kernels as CUDA C (one <c>extern "C" __global__</c> function per
+    /// non-GEMM step, all taking the uniform <c>__dg_args</c> block). Names are prefixed (<c>v_</c> scalars,
+    /// <c>a_</c> arrays) so user names never collide with CUDA's. Every element access is bounds-checked: an index
+    /// outside an array records the array in the control block (the host throws IndexOutOfRangeException, as the
+    /// CPU code would) and reads element 0 instead, so a bad shape never touches memory outside a buffer.
+    /// </summary>
+    internal sealed class CudaKernelWriter
+    {
+        /// <summary>Helpers every generated source starts with; compiles with NVRTC and, under the test emulation header, with g++.</summary>
+        public const string Prelude = @"// DiffGen device prelude: argument block, bounds checks, restore tape, block reductions.
+struct __dg_args { unsigned long long p[48]; int n[96]; };
+
+__device__ __forceinline__ long long __dg_ix1(long long i, int n, int* ctl, int id)
+{
+    if (i < 0 || i >= n) { atomicCAS(ctl + 2, 0, id); return 0; }
+    return i;
+}
+
+__device__ __forceinline__ long long __dg_ix2(long long i, long long j, int n0, int n1, int* ctl, int id)
+{
+    if (i < 0 || i >= n0 || j < 0 || j >= n1) { atomicCAS(ctl + 2, 0, id); return 0; }
+    return i * n1 + j;
+}
+
+// Iterations of for (i = s; i cmp b; i += step); cmp: 0 <, 1 <=, 2 >, 3 >=.
+__device__ __forceinline__ long long __dg_trip(long long s, long long b, int step, int cmp)
+{
+    long long span = step > 0 ? (cmp == 1 ? b + 1 : b) - s : s - (cmp == 3 ? b - 1 : b);
+    long long st = step > 0 ? step : -step;
+    return span <= 0 ? 0 : (span + st - 1) / st;
+}
+
+__device__ __forceinline__ void __dg_push(double* tape, int cap, int* tp, int* hw, double x)
+{
+    if (*tp < cap) tape[*tp] = x;
+    ++*tp;
+    if (*tp > *hw) *hw = *tp;
+}
+
+__device__ __forceinline__ double __dg_pop(const double* tape, int cap, int* tp)
+{
+    --*tp;
+    return *tp >= 0 && *tp < cap ? tape[*tp] : 0.0;
+}
+
+// Math.Max/Min semantics: NaN wins.
+template <typename T> __device__ __forceinline__ T __dg_max(T a, T b) { return a != a ? a : b != b ? b : a > b ? a : b; }
+template <typename T> __device__ __forceinline__ T __dg_min(T a, T b) { return a != a ? a : b != b ? b : a < b ? a : b; }
+
+// Block-wide sum / max (blockDim.x a multiple of 32; every thread of the block calls, every thread gets the result).
+__device__ double __dg_block_sum(double v)
+{
+    __shared__ double sh[33];
+    for (int o = 16; o > 0; o >>= 1) v += __shfl_down_sync(0xffffffffu, v, o);
+    const int lane = (int)(threadIdx.x & 31), w = (int)(threadIdx.x >> 5);
+    __syncthreads();
+    if (lane == 0) sh[w] = v;
+    __syncthreads();
+    if (w == 0)
+    {
+        v = lane < (int)(blockDim.x >> 5) ? sh[lane] : 0.0;
+        for (int o = 16; o > 0; o >>= 1) v += __shfl_down_sync(0xffffffffu, v, o);
+        if (lane == 0) sh[32] = v;
+    }
+    __syncthreads();
+    return sh[32];
+}
+
+__device__ double __dg_block_max(double v)
+{
+    __shared__ double sh[33];
+    for (int o = 16; o > 0; o >>= 1) v = __dg_max(v, __shfl_down_sync(0xffffffffu, v, o));
+    const int lane = (int)(threadIdx.x & 31), w = (int)(threadIdx.x >> 5);
+    __syncthreads();
+    if (lane == 0) sh[w] = v;
+    __syncthreads();
+    if (w == 0)
+    {
+        v = lane < (int)(blockDim.x >> 5) ? sh[lane] : sh[0];
+        for (int o = 16; o > 0; o >>= 1) v = __dg_max(v, __shfl_down_sync(0xffffffffu, v, o));
+        if (lane == 0) sh[32] = v;
+    }
+    __syncthreads();
+    return sh[32];
+}
+
+__device__ double __dg_block_min(double v)
+{
+    return -__dg_block_max(-v);
+}
+";
+
+        private enum Mode { Serial, Thread, Block }
+
+        /// <summary>Generated locals may go unread in one kernel (a value only another kernel needs): no NVRTC warning for that.</summary>
+        private const string U = " __attribute__((unused))";
+
+        private readonly DeviceProgram _p;
+        private readonly StringBuilder _sb = new();
+        private int _indent;
+
+        // per kernel
+        private Mode _mode;
+        private DeviceStep? _step;
+        private bool _recompute;
+        private bool _inPartition;
+        private readonly Dictionary<string, (string Partial, string Kind)> _partials = new(StringComparer.Ordinal);
+        private int _partialCounter;
+
+        private CudaKernelWriter(DeviceProgram p) => _p = p;
+
+        /// <summary>The kernels of <paramref name="p"/>.</summary>
+        public static string Kernels(DeviceProgram p)
+        {
+            var w = new CudaKernelWriter(p);
+            foreach (var st in p.Steps.Where(s => s.Kind != StepKind.Gemm)) w.Kernel(st);
+            return w._sb.ToString();
+        }
+
+        public static string Scalar(string name) => "v_" + name;
+        public static string ArrayName(string name) => "a_" + name;
+        private static string Dim(string name, int d) => "d" + d.ToString(CultureInfo.InvariantCulture) + "_" + name;
+
+        private void Line(string s = "")
+        {
+            if (s.Length > 0) _sb.Append(' ', _indent * 4).Append(s);
+            _sb.Append('\n');
+        }
+
+        private void Open(string header)
+        {
+            Line(header);
+            Line("{");
+            _indent++;
+        }
+
+        private void Close()
+        {
+            _indent--;
+            Line("}");
+        }
+
+        private static string I(int v) => v.ToString(CultureInfo.InvariantCulture);
+
+        private static string CType(IrType t) => t.Elem switch
+        {
+            IR.Scalar.Float => "float",
+            IR.Scalar.Double => "double",
+            IR.Scalar.Bool => "bool",
+            _ => "int",
+        };
+
+        // ------------------------------------------------------------ kernels
+
+        private void Kernel(DeviceStep st)
+        {
+            _step = st;
+            _mode = st.Kind == StepKind.Serial ? Mode.Serial : st.BlockPerIteration ? Mode.Block : Mode.Thread;
+            _partials.Clear();
+            _partialCounter = 0;
+            var stmts = new List<Stmt>();
+            if (st.Recompute is { } rf) stmts.AddRange(rf.Body);
+            if (st.Kind == StepKind.Serial) stmts.AddRange(st.Body);
+            else stmts.AddRange(st.Loop!.Body);
+
+            var use = new Uses();
+            foreach (var s in stmts) use.Stmt(s);
+            if (st.Loop is { } loop) { use.Expr(loop.Start); use.Expr(loop.Bound); use.ForVars.Add(loop.Var); }
+
+            Line();
+            foreach (var c in st.Comments) Line("// " + c.Replace("\n", " "));
+            Line("// " + Describe(st));
+            Open($"extern \"C\" __global__ void {st.Kernel}(const __dg_args __A)");
+            bool tape = st.Kind == StepKind.Serial && stmts.Any(s => DevicePlanner.Flatten(new[] { s }).Any(x => x is Push) || HasPop(s));
+            bool usesScalars = _mode == Mode.Serial
+                ? use.Scalars.Any(n => _p.Scalars.TryGetValue(n, out var t) && t.IsReal)
+                : st.Classes.Count > 0;
+            if (usesScalars) Line("double* __s" + U + " = (double*)__A.p[0];");
+            Line("int* __ctl" + U + " = (int*)__A.p[2];");
+            if (tape)
+            {
+                Line("double* __tape = (double*)__A.p[1];");
+                Line("const int __cap = __A.n[0];");
+                Line("int __tp = __ctl[0], __hw = __ctl[1];");
+            }
+            foreach (var a in use.Arrays.OrderBy(x => x, StringComparer.Ordinal))
+            {
+                var info = _p.Arrays[a];
+                Line($"{CType(info.Type.ElementType)}* {ArrayName(a)}{U} = ({CType(info.Type.ElementType)}*)__A.p[{I(info.Pointer)}];");
+            }
+            foreach (var a in use.Dims.OrderBy(x => x, StringComparer.Ordinal))
+            {
+                var info = _p.Arrays[a];
+                Line($"const int {Dim(a, 0)}{U} = __A.n[{I(info.Dim0)}];");
+                if (info.Dim1 >= 0) Line($"const int {Dim(a, 1)}{U} = __A.n[{I(info.Dim1)}];");
+                            }
+            foreach (var h in use.Scalars.Where(_p.HostInts.Contains).OrderBy(x => x, StringComparer.Ordinal))
+            {
+                var t = _p.Scalars.TryGetValue(h, out var ht) ? ht : IrType.Int;
+                Line(t.Elem == IR.Scalar.Bool
+                    ? $"const bool {Scalar(h)}{U} = __A.n[{I(_p.IntSlots[h])}] != 0;"
+                    : $"const int {Scalar(h)}{U} = __A.n[{I(_p.IntSlots[h])}];");
+            }
+
+            if (_mode == Mode.Serial) SerialBody(st, use);
+            else ParallelBody(st, use);
+            if (tape) Line("__ctl[0] = __tp; __ctl[1] = __hw;");
+            Close();
+            _step = null;
+        }
+
+        private static string Describe(DeviceStep st) => st.Kind switch
+        {
+            StepKind.Serial => "serial: statements that depend on each other, one thread",
+            _ when st.Recompute is not null => $"parallel over {st.Loop!.Var} ({(st.BlockPerIteration ? "one block per iteration, SIMD loops split over its threads" : "one thread per iteration")}); recomputes the forward iteration, {st.LocalStack} restored value(s) in registers",
+            _ => $"parallel over {st.Loop!.Var} ({(st.BlockPerIteration ? "one block per iteration, SIMD loops split over its threads" : "one thread per iteration")})",
+        };
+
+        private void SerialBody(DeviceStep st, Uses use)
+        {
+            var reals = use.Scalars.Where(n => !_p.HostInts.Contains(n) && _p.Scalars.TryGetValue(n, out var t) && t.IsReal).OrderBy(x => x, StringComparer.Ordinal).ToList();
+            foreach (var n in reals) Line($"{CType(_p.Scalars[n])} {Scalar(n)}{U} = ({CType(_p.Scalars[n])})__s[{I(_p.Slots[n])}];");
+            DeclareLocalInts(use);
+            foreach (var s in st.Body) Stmt(s);
+            var written = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var s in DevicePlanner.Flatten(st.Body))
+                if (s is DeclScalar d) written.Add(d.Name);
+                else if (s is Assign { Target: VarRef v }) written.Add(v.Name);
+            foreach (var n in reals.Where(written.Contains)) Line($"__s[{I(_p.Slots[n])}] = (double){Scalar(n)};");
+        }
+
+        private void DeclareLocalInts(Uses use)
+        {
+            foreach (var n in use.Scalars.Where(n => !_p.HostInts.Contains(n) && !use.ForVars.Contains(n) && (!_p.Scalars.TryGetValue(n, out var t) || !t.IsReal)).OrderBy(x => x, StringComparer.Ordinal))
+            {
+                var t = use.Types.TryGetValue(n, out var tt) ? tt : _p.Scalars.TryGetValue(n, out var pt) ? pt : IrType.Int;
+                Line($"{CType(t)} {Scalar(n)}{U} = {(t.Elem == IR.Scalar.Bool ? "false" : "0")};");
+            }
+        }
+
+        private void ParallelBody(DeviceStep st, Uses use)
+        {
+            var loop = st.Loop!;
+            int cmp = loop.Cmp switch { BinaryOp.Lt => 0, BinaryOp.Le => 1, BinaryOp.Gt => 2, _ => 3 };
+            Line($"const long long __cnt = __dg_trip({Expr(loop.Start)}, {Expr(loop.Bound)}, {I(loop.Step)}, {I(cmp)});");
+            foreach (var kv in st.Classes.Where(kv => kv.Value == VarClass.Invariant).OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                Line($"const {CType(_p.Scalars[kv.Key])} {Scalar(kv.Key)}{U} = ({CType(_p.Scalars[kv.Key])})__s[{I(_p.Slots[kv.Key])}];");
+            var reductions = st.Classes.Where(kv => kv.Value == VarClass.Reduction).Select(kv => kv.Key).OrderBy(x => x, StringComparer.Ordinal).ToList();
+            foreach (var r in reductions) Line($"double __r_{r} = 0;");
+            var t = _mode == Mode.Block
+                ? "for (long long __t = blockIdx.x; __t < __cnt; __t += gridDim.x)"
+                : "for (long long __t = blockIdx.x * (long long)blockDim.x + threadIdx.x; __t < __cnt; __t += (long long)gridDim.x * blockDim.x)";
+            Open(t);
+            Line($"const int {Scalar(loop.Var)} = (int)({Expr(loop.Start)} + __t * {I(loop.Step)});");
+            foreach (var kv in st.Classes.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                var ct = CType(_p.Scalars[kv.Key]);
+                switch (kv.Value)
+                {
+                    case VarClass.Private:
+                    case VarClass.Recomputed:
+                        Line($"{ct} {Scalar(kv.Key)}{U} = 0;");
+                        break;
+                    case VarClass.Carried:
+                        Line($"{ct} {Scalar(kv.Key)}{U} = __t == 0 ? ({ct})__s[{I(_p.Slots[kv.Key])}] : {Literal(st.CarriedReset[kv.Key].Value, _p.Scalars[kv.Key].Elem)};");
+                        break;
+                }
+            }
+            var inner = new Uses();
+            inner.Scalars.UnionWith(use.Scalars);
+            inner.ForVars.UnionWith(use.ForVars);
+            foreach (var kv in use.Types) inner.Types[kv.Key] = kv.Value;
+            inner.ForVars.Add(loop.Var);
+            DeclareLocalInts(inner);
+            if (st.Recompute is { } f)
+            {
+                if (st.LocalStack > 0) Line($"double __stk[{I(st.LocalStack)}]{U}; int __sp{U} = 0;");
+                Line($"// recompute forward iteration {loop.Var} (its pushes go to registers)");
+                _recompute = true;
+                foreach (var s in f.Body) Stmt(s);
+                _recompute = false;
+                Line($"// reverse iteration {loop.Var}");
+            }
+            foreach (var s in loop.Body) Stmt(s);
+            foreach (var kv in st.Classes.Where(kv => kv.Value == VarClass.Carried).OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                Line($"if (__t == 0{ThreadZero}) __s[{I(_p.Slots[kv.Key])}] = (double){Scalar(kv.Key)};");
+            if (st.WriteBackPrivates)
+                foreach (var kv in st.Classes.Where(kv => kv.Value == VarClass.Private).OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                    Line($"if (__t == __cnt - 1{ThreadZero}) __s[{I(_p.Slots[kv.Key])}] = (double){Scalar(kv.Key)};");
+            if (_mode == Mode.Block) Line("__syncthreads();");
+            Close();
+            foreach (var r in reductions)
+            {
+                Line($"{{ const double __sum = __dg_block_sum(__r_{r}); if (threadIdx.x == 0 && __sum != 0) atomicAdd(&__s[{I(_p.Slots[r])}], __sum); }}");
+            }
+        }
+
+        private string ThreadZero => _mode == Mode.Block ? " && threadIdx.x == 0" : "";
+
+        private static bool HasPop(Stmt s) =>
+            DevicePlanner.Flatten(new[] { s }).Any(x => IrQueries.ExprsOf(x).Any(e => IrQueries.Descendants(e).Any(d => d is Pop)));
+
+        // ------------------------------------------------------------ statements
+
+        private void Stmt(Stmt s)
+        {
+            switch (s)
+            {
+                case DeclScalar d:
+                    if (d.Init is not null) Assign(new VarRef(d.Name, d.Type), AssignOp.Set, d.Init);
+                    break;
+                case Assign a:
+                    Assign(a.Target, a.Op, a.Value);
+                    break;
+                case For f:
+                    Open($"for (int {Scalar(f.Var)} = {Expr(f.Start)}; {Scalar(f.Var)} {Op(f.Cmp)} {Expr(f.Bound)}; {Scalar(f.Var)} += {I(f.Step)})");
+                    foreach (var x in f.Body) Stmt(x);
+                    Close();
+                    break;
+                case VectorFor v:
+                    if (_mode == Mode.Block && !_inPartition) Partition(v.Loop);
+                    else Stmt(v.Loop);
+                    break;
+                case If i:
+                    Open($"if ({Expr(i.Condition)})");
+                    foreach (var x in i.Then) Stmt(x);
+                    Close();
+                    if (i.Else.Count > 0)
+                    {
+                        Open("else");
+                        foreach (var x in i.Else) Stmt(x);
+                        Close();
+                    }
+                    break;
+                case Block b:
+                    Open("");
+                    foreach (var x in b.Body) Stmt(x);
+                    Close();
+                    break;
+                case Push p:
+                    if (_recompute) Line($"__stk[__sp++] = (double)({Expr(p.Value)});");
+                    else if (_mode == Mode.Serial) Line($"__dg_push(__tape, __cap, &__tp, &__hw, (double)({Expr(p.Value)}));");
+                    // else: a forward loop whose reverse recomputes it: nothing to store
+                    break;
+                case Comment c:
+                    Line("// " + c.Text.Replace("\n", " "));
+                    break;
+                case Continue:
+                    Line("continue;");
+                    break;
+                default:
+                    throw new InvalidOperationException("no device form for " + s.GetType().Name);
+            }
+        }
+
+        private void Assign(Expr target, AssignOp op, Expr value)
+        {
+            string sop = op == AssignOp.Set ? "=" : op == AssignOp.Add ? "+=" : "-=";
+            if (target is VarRef v)
+            {
+                if (_recompute && _step!.RecomputeReductions.Contains(v.Name)) return; // the forward sweep summed it already
+                if (_inPartition && _partials.TryGetValue(v.Name, out var part))
+                {
+                    if (part.Kind == "+") Line($"{part.Partial} {sop} (double)({Expr(value)});");
+                    else
+                    {
+                        var arg = ((Intrinsic)value).Args[1];
+                        Line($"{part.Partial} = __dg_{part.Kind}({part.Partial}, (double)({Expr(arg)}));");
+                    }
+                    return;
+                }
+                if (_step is { Kind: StepKind.Parallel } st && st.Classes.TryGetValue(v.Name, out var cls) && cls == VarClass.Reduction)
+                {
+                    Guarded($"__r_{v.Name} {sop} (double)({Expr(value)});");
+                    return;
+                }
+                Line($"{Scalar(v.Name)} {sop} {Expr(value)};");
+                return;
+            }
+            var el = (ElemRef)target;
+            var lhs = Elem(el);
+            if (_step is { Kind: StepKind.Parallel } s2 && s2.AtomicArrays.Contains(el.Array) && op != AssignOp.Set)
+            {
+                var val = Expr(value);
+                Guarded($"atomicAdd(&{lhs}, {(op == AssignOp.Sub ? "-(" + val + ")" : val)});");
+                return;
+            }
+            Guarded($"{lhs} {sop} {Expr(value)};");
+        }
+
+        /// <summary>In a block, memory updates outside split loops are done by thread 0 alone (the others computed the same value).</summary>
+        private void Guarded(string line)
+        {
+            if (_mode == Mode.Block && !_inPartition) Line("if (threadIdx.x == 0) " + line);
+            else Line(line);
+        }
+
+        /// <summary>A SIMD loop split over the block's threads: partial sums / maxima per thread, then a block reduction.</summary>
+        private void Partition(For f)
+        {
+            var inner = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var s in DevicePlanner.Flatten(f.Body)) if (s is DeclScalar d) inner.Add(d.Name);
+            var reduced = new List<(string Var, string Partial, string Kind)>();
+            foreach (var s in DevicePlanner.Flatten(f.Body))
+            {
+                if (s is not Assign { Target: VarRef t } a || inner.Contains(t.Name)) continue;
+                if (_step!.Classes.TryGetValue(t.Name, out var cls) && cls == VarClass.Reduction) continue; // per-thread accumulator already
+                if (_recompute && _step.RecomputeReductions.Contains(t.Name)) continue;
+                if (reduced.Any(r => r.Var == t.Name)) continue;
+                var kind = DevicePlanner.ReductionKind(a, t.Name) ?? throw new InvalidOperationException("not a reduction: " + t.Name);
+                reduced.Add((t.Name, "__p" + I(_partialCounter++), kind));
+            }
+            Open("");
+            foreach (var r in reduced)
+            {
+                Line(r.Kind == "+" ? $"double {r.Partial} = 0;" : $"double {r.Partial} = (double){Scalar(r.Var)};");
+                _partials[r.Var] = (r.Partial, r.Kind);
+            }
+            var lo = f.Step > 0 ? f.Start : (f.Cmp == BinaryOp.Gt ? new Binary(BinaryOp.Add, f.Bound, new Const(1, IrType.Int), IrType.Int) : f.Bound);
+            var hi = f.Step > 0 ? (f.Cmp == BinaryOp.Le ? new Binary(BinaryOp.Add, f.Bound, new Const(1, IrType.Int), IrType.Int) : f.Bound) : new Binary(BinaryOp.Add, f.Start, new Const(1, IrType.Int), IrType.Int);
+            _inPartition = true;
+            Open($"for (int {Scalar(f.Var)} = {Expr(lo)} + (int)threadIdx.x; {Scalar(f.Var)} < {Expr(hi)}; {Scalar(f.Var)} += (int)blockDim.x)");
+            foreach (var s in f.Body) Stmt(s);
+            Close();
+            _inPartition = false;
+            foreach (var r in reduced)
+            {
+                var ct = CType(_p.Scalars[r.Var]);
+                if (r.Kind == "+") Line($"{Scalar(r.Var)} = ({ct})((double){Scalar(r.Var)} + __dg_block_sum({r.Partial}));");
+                else Line($"{Scalar(r.Var)} = ({ct})__dg_block_{r.Kind}({r.Partial});");
+                _partials.Remove(r.Var);
+            }
+            Line("__syncthreads();");
+            Close();
+        }
+
+        // ------------------------------------------------------------ expressions
+
+        private string Elem(ElemRef el)
+        {
+            var info = _p.Arrays[el.Array];
+            int id = info.Pointer + 1;
+            return el.Indices.Count == 2
+                ? $"{ArrayName(el.Array)}[__dg_ix2({Expr(el.Indices[0])}, {Expr(el.Indices[1])}, {Dim(el.Array, 0)}, {Dim(el.Array, 1)}, __ctl, {I(id)})]"
+                : $"{ArrayName(el.Array)}[__dg_ix1({Expr(el.Indices[0])}, {Dim(el.Array, 0)}, __ctl, {I(id)})]";
+        }
+
+        private static string Op(BinaryOp op) => op switch
+        {
+            BinaryOp.Add => "+", BinaryOp.Sub => "-", BinaryOp.Mul => "*", BinaryOp.Div => "/", BinaryOp.Mod => "%",
+            BinaryOp.Lt => "<", BinaryOp.Le => "<=", BinaryOp.Gt => ">", BinaryOp.Ge => ">=",
+            BinaryOp.Eq => "==", BinaryOp.Ne => "!=", BinaryOp.And => "&&", _ => "||",
+        };
+
+        public static string Literal(double value, IR.Scalar type)
+        {
+            switch (type)
+            {
+                case IR.Scalar.Bool: return value != 0 ? "true" : "false";
+                case IR.Scalar.Int: return ((long)value).ToString(CultureInfo.InvariantCulture);
+                case IR.Scalar.Float:
+                    {
+                        float f = (float)value;
+                        if (float.IsNaN(f)) return "__int_as_float(0x7fffffff)";
+                        if (float.IsPositiveInfinity(f)) return "__int_as_float(0x7f800000)";
+                        if (float.IsNegativeInfinity(f)) return "__int_as_float((int)0xff800000)";
+                        var s = f.ToString("R", CultureInfo.InvariantCulture);
+                        if (s.IndexOfAny(new[] { '.', 'E', 'e' }) < 0) s += ".0";
+                        return s + "f";
+                    }
+                default:
+                    {
+                        if (double.IsNaN(value)) return "__longlong_as_double(0x7ff8000000000000LL)";
+                        if (double.IsPositiveInfinity(value)) return "__longlong_as_double(0x7ff0000000000000LL)";
+                        if (double.IsNegativeInfinity(value)) return "__longlong_as_double((long long)0xfff0000000000000ULL)";
+                        var s = value.ToString("R", CultureInfo.InvariantCulture);
+                        return s.IndexOfAny(new[] { '.', 'E', 'e' }) >= 0 ? s : s + ".0";
+                    }
+            }
+        }
+
+        private string Expr(Expr e)
+        {
+            switch (e)
+            {
+                case Const c:
+                    {
+                        var s = Literal(c.Value, c.Type.Elem);
+                        return s.StartsWith("-", StringComparison.Ordinal) ? "(" + s + ")" : s;
+                    }
+                case VarRef v: return Scalar(v.Name);
+                case ElemRef el: return Elem(el);
+                case LengthOf l:
+                    {
+                        var info = _p.Arrays[l.Array];
+                        if (l.Dim >= 0) return Dim(l.Array, l.Dim);
+                        return info.Dim1 >= 0 ? $"({Dim(l.Array, 0)} * {Dim(l.Array, 1)})" : Dim(l.Array, 0);
+                    }
+                case Unary u: return (u.Op == UnaryOp.Neg ? "(-" : "(!") + Expr(u.Operand) + ")";
+                case Binary b: return "(" + Expr(b.Left) + " " + Op(b.Op) + " " + Expr(b.Right) + ")";
+                case Intrinsic f:
+                    {
+                        bool isFloat = f.Type.Elem == IR.Scalar.Float;
+                        var args = string.Join(", ", f.Args.Select(Expr));
+                        string name = f.Fn switch
+                        {
+                            Fn.Max => "__dg_max",
+                            Fn.Min => "__dg_min",
+                            Fn.Abs => isFloat ? "fabsf" : "fabs",
+                            _ => f.Fn.ToString().ToLowerInvariant() + (isFloat ? "f" : ""),
+                        };
+                        return $"{name}({args})";
+                    }
+                case Conditional c: return "(" + Expr(c.Condition) + " ? " + Expr(c.WhenTrue) + " : " + Expr(c.WhenFalse) + ")";
+                case IR.Convert cv: return "((" + CType(cv.Type) + ")" + Expr(cv.Operand) + ")";
+                case Pop p:
+                    return _step?.Recompute is not null && _step.Kind == StepKind.Parallel
+                        ? $"(({CType(p.Type)})__stk[--__sp])"
+                        : $"(({CType(p.Type)})__dg_pop(__tape, __cap, &__tp))";
+                default: throw new InvalidOperationException("no device form for " + e.GetType().Name);
+            }
+        }
+
+        /// <summary>What a kernel's statements mention.</summary>
+        private sealed class Uses
+        {
+            public readonly HashSet<string> Scalars = new(StringComparer.Ordinal);
+            public readonly HashSet<string> Arrays = new(StringComparer.Ordinal);
+            public readonly HashSet<string> Dims = new(StringComparer.Ordinal);
+            public readonly HashSet<string> ForVars = new(StringComparer.Ordinal);
+            public readonly Dictionary<string, IrType> Types = new(StringComparer.Ordinal);
+
+            public void Stmt(Stmt s)
+            {
+                foreach (var x in DevicePlanner.Flatten(new[] { s }))
+                {
+                    switch (x)
+                    {
+                        case DeclScalar d: Scalars.Add(d.Name); Types[d.Name] = d.Type; break;
+                        case Assign { Target: VarRef v }: Scalars.Add(v.Name); Types[v.Name] = v.Type; break;
+                        case Assign { Target: ElemRef el }: Arrays.Add(el.Array); Dims.Add(el.Array); break;
+                        case For f: ForVars.Add(f.Var); break;
+                        case VectorFor v: ForVars.Add(v.Loop.Var); break;
+                    }
+                    foreach (var e in Own(x)) Expr(e);
+                }
+            }
+
+            private static IEnumerable<Expr> Own(Stmt s)
+            {
+                switch (s)
+                {
+                    case DeclScalar { Init: { } i }: yield return i; break;
+                    case Assign a:
+                        if (a.Target is ElemRef el) foreach (var i in el.Indices) yield return i;
+                        yield return a.Value;
+                        break;
+                    case For f: yield return f.Start; yield return f.Bound; break;
+                    case VectorFor v: yield return v.Loop.Start; yield return v.Loop.Bound; break;
+                    case If i: yield return i.Condition; break;
+                    case Push p: yield return p.Value; break;
+                }
+            }
+
+            public void Expr(Expr e)
+            {
+                foreach (var d in IrQueries.Descendants(e))
+                {
+                    switch (d)
+                    {
+                        case VarRef v: Scalars.Add(v.Name); Types[v.Name] = v.Type; break;
+                        case ElemRef el: Arrays.Add(el.Array); Dims.Add(el.Array); break;
+                        case LengthOf l: Dims.Add(l.Array); break;
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,375 @@
+using System.Collections.Generic;
+using System.Linq;
+using DiffGen.Generator.Differentiate;
+using DiffGen.Generator.IR;
+using DiffGen.Generator.Model;
+using DiffGen.Generator.Schedule;
+
+namespace DiffGen.Generator.Emit
+{
+    /// <summary>
+    /// The GPU half of a generated file: the CUDA C source (a string constant, compiled by NVRTC at run time), device
+    /// entry points <c>MForward</c>/<c>MBackward</c> over <c>DeviceArray&lt;T&gt;</c> that run the plan (host ints and
+    /// allocations, then kernels and cuBLAS GEMMs in order), and the helpers the host-array entry points use to
+    /// dispatch to the GPU (<c>DIFFGEN_BACKEND</c>, cost rule in DeviceDispatch).
+    /// </summary>
+    internal static class DeviceEmitter
+    {
+        private const string Rt = "global::DiffGen.Cuda.Execution.";
+
+        /// <summary>Both plans, or the reason there is no device code.</summary>
+        internal sealed class Plans
+        {
+            public DeviceProgram? Forward;
+            public DeviceProgram? Adjoint;
+            public string? Failure;
+            public bool Ok => Failure is null;
+        }
+
+        public static Plans Plan(AdjointModel a)
+        {
+            var f = DevicePlanner.PlanForward(a.Method, out var ff);
+            if (f is null) return new Plans { Failure = ff };
+            var b = DevicePlanner.PlanAdjoint(a, out var bf);
+            if (b is null) return new Plans { Failure = bf };
+            return new Plans { Forward = f, Adjoint = b };
+        }
+
+        public static string SourceName(MethodModel m) => "__" + m.Name + "CudaSource";
+        public static string WorkName(MethodModel m) => "__" + m.Name + "CudaWork";
+        public static string OnCudaName(MethodModel m, string pass) => "__" + m.Name + pass + "OnCuda";
+
+        private static string DeviceParam(MethodModel m)
+        {
+            var name = "device";
+            while (m.Params.Any(p => p.Name == name)) name += "_";
+            return name;
+        }
+
+        /// <summary>Line for the host entry points: go to the GPU when asked (or when auto and the work is large).</summary>
+        public static void Dispatch(CSharpWriter w, AdjointModel a, Plans plans, string pass, IEnumerable<string> args, bool returns)
+        {
+            var m = a.Method;
+            var name = m.ContainingTypeFullName.Replace("global::", "") + "." + m.Name;
+            if (!plans.Ok)
+            {
+                w.Line($"{Rt}DeviceDispatch.CpuOnly(\"{name}\", \"{Escape(plans.Failure!)}\");");
+                return;
+            }
+            var call = $"{OnCudaName(m, pass)}({string.Join(", ", args)})";
+            w.Open($"if ({Rt}DeviceDispatch.Considered && {Rt}DeviceDispatch.UseCuda({WorkName(m)}({string.Join(", ", m.Params.Select(p => p.Name))})))");
+            w.Line(returns ? $"return {call};" : call + ";");
+            if (!returns) w.Line("return;");
+            w.Close();
+        }
+
+        private static string Escape(string s) => s.Replace("\\", "\\\\").Replace("\"", "\\\"");
+
+        public static void Write(CSharpWriter w, AdjointModel a, Plans plans, List<(ParamModel Param, string Name, bool IsUpstream)> grads, string seed)
+        {
+            var m = a.Method;
+            if (!plans.Ok)
+            {
+                w.Line($"// No device code: {plans.Failure}.");
+                return;
+            }
+            var fwd = plans.Forward!;
+            var adj = plans.Adjoint!;
+            string dev = DeviceParam(m);
+            bool returns = m.Return.Elem != Scalar.Void;
+            string typeName = m.ContainingTypeFullName.Replace("global::", "") + "." + m.Name;
+
+            // ---- source
+            w.Line($"/// <summary>CUDA C of the device code of <c>{m.Name}</c> (forward pass and adjoint); NVRTC compiles it once per process.</summary>");
+            w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
+            var src = CudaKernelWriter.Prelude + "\n// ---- forward pass\n" + CudaKernelWriter.Kernels(fwd) + "\n// ---- adjoint: forward sweep, then reverse sweep\n" + CudaKernelWriter.Kernels(adj);
+            w.Line($"internal const string {SourceName(m)} = @\"{src.Replace("\"", "\"\"")}\";");
+            w.Line();
+
+            // ---- work estimate
+            w.Line($"/// <summary>Floating-point work of one call, for DIFFGEN_BACKEND=auto: 2·m·n·k per raised GEMM plus the input elements.</summary>");
+            w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
+            w.Open($"{m.Accessibility} static long {WorkName(m)}({string.Join(", ", m.Params.Select(p => p.Type.Keyword + " " + p.Name))})");
+            ParamDims(w, m);
+            HostStatements(w, adj, m, frame: null);
+            var terms = new List<string> { "0L" };
+            foreach (var p in m.Params.Where(p => p.Type.IsArray)) terms.Add($"(long){p.Name}.Length");
+            foreach (var st in adj.Steps.Where(s => s.Kind == StepKind.Gemm))
+            {
+                var (arrA, arrB, k, ta, tb) = st.Gemm switch
+                {
+                    Contract c => (c.A.Array, c.B.Array, c.K, c.TransA, c.TransB),
+                    ContractAdjoint c => (c.A.Array, c.B.Array, c.K, c.TransA, c.TransB),
+                    _ => default,
+                };
+                terms.Add($"2L * {DimVar(arrA, ta ? 1 : 0)} * {DimVar(arrB, tb ? 1 : 0)} * global::System.Math.Max(0, {HostExpr(adj, k)})");
+            }
+            w.Line($"return {string.Join(" + ", terms)};");
+            w.Close();
+            w.Line();
+
+            // ---- device forward
+            string ElemOf(ParamModel p) => p.Type.ElemKeyword;
+            string DevType(ParamModel p) => p.Type.IsArray ? $"{Rt}DeviceArray<{ElemOf(p)}>" : p.Type.Keyword;
+            w.Line($"/// <summary>Forward pass of <c>{m.Name}</c> on a GPU: inputs and outputs stay in device memory.</summary>");
+            w.Line($"/// <param name=\"{dev}\">The device (default: the device of the first array).</param>");
+            w.Line(Gen);
+            var fsig = m.Params.Select(p => DevType(p) + " " + p.Name).Concat(new[] { $"{Rt}IKernelDevice? {dev} = null" });
+            w.Open($"{m.Accessibility} static {m.Return.Keyword} {m.Name}Forward({string.Join(", ", fsig)})");
+            Checks(w, m, dev, grads: null);
+            RunProgram(w, fwd, m, typeName + " (forward)", info => BindForward(w, m, info), new (string, string)[0]);
+            if (returns) w.Line($"return ({m.Return.Keyword})__f.Slot({fwd.Slots[DevicePlanner.ResultVar]});");
+            w.Close();
+            w.Line();
+
+            // ---- device backward
+            var adjOf = a.Adjoints.ToDictionary(x => x.Primal, x => x.Adjoint);
+            w.Line($"/// <summary>Value and gradients of <c>{m.Name}</c> on a GPU, as the host-array overload: gradient buffers are overwritten.</summary>");
+            w.Line($"/// <param name=\"{dev}\">The device (default: the device of the first array).</param>");
+            w.Line(Gen);
+            var bsig = new List<string>();
+            bsig.AddRange(m.Params.Select(p => DevType(p) + " " + p.Name));
+            foreach (var g in grads)
+                bsig.Add(g.Param.Type.IsArray ? DevType(g.Param) + " " + g.Name : "out " + g.Param.Type.Keyword + " " + g.Name);
+            if (returns) bsig.Add($"{m.Return.Keyword} {seed} = 1");
+            bsig.Add($"{Rt}IKernelDevice? {dev} = null");
+            w.Open($"{m.Accessibility} static {m.Return.Keyword} {m.Name}Backward({string.Join(", ", bsig)})");
+            foreach (var g in grads.Where(g => !g.Param.Type.IsArray)) w.Line($"{g.Name} = 0;");
+            Checks(w, m, dev, grads);
+            RunProgram(w, adj, m, typeName + " (backward)", info => BindAdjoint(w, a, adjOf, grads, info),
+                returns ? new[] { (a.SeedName, seed) } : new (string, string)[0]);
+            foreach (var g in grads.Where(g => !g.Param.Type.IsArray))
+                w.Line($"{g.Name} = ({g.Param.Type.Keyword})__f.Slot({adj.Slots[adjOf[g.Param.Name]]});");
+            if (m.Params.Any(p => p.IsWritten))
+            {
+                w.Line("// Leave the outputs filled, as the host overload does.");
+                w.Line($"{m.Name}Forward({string.Join(", ", m.Params.Select(p => p.Name))}, __dev);");
+            }
+            if (returns) w.Line($"return ({m.Return.Keyword})__f.Slot({adj.Slots[a.ResultName]});");
+            w.Close();
+            w.Line();
+
+            // ---- host arrays through the GPU
+            string HostSig(bool backward)
+            {
+                var list = m.Params.Select(p => p.Type.Keyword + " " + p.Name).ToList();
+                if (backward)
+                {
+                    foreach (var g in grads) list.Add(g.Param.Type.IsArray ? g.Param.Type.Keyword + " " + g.Name : "out " + g.Param.Type.Keyword + " " + g.Name);
+                    if (returns) list.Add(m.Return.Keyword + " " + seed);
+                }
+                return string.Join(", ", list);
+            }
+            void Uploads()
+            {
+                w.Line($"var __dev = {Rt}CudaKernelDevice.Default;");
+                foreach (var p in m.Params.Where(p => p.Type.IsArray))
+                    w.Line($"using var __d_{p.Name} = {Rt}DeviceArray<{ElemOf(p)}>.Upload(__dev, {p.Name});");
+            }
+            string DevArgs() => string.Join(", ", m.Params.Select(p => p.Type.IsArray ? "__d_" + p.Name : p.Name));
+
+            w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
+            w.Open($"private static {m.Return.Keyword} {OnCudaName(m, "Forward")}({HostSig(false)})");
+            Uploads();
+            w.Line((returns ? "var __r = " : "") + $"{m.Name}Forward({DevArgs()}, __dev);");
+            foreach (var p in m.Params.Where(p => p.IsWritten)) w.Line($"__d_{p.Name}.CopyTo({p.Name});");
+            if (returns) w.Line("return __r;");
+            w.Close();
+            w.Line();
+
+            w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
+            w.Open($"private static {m.Return.Keyword} {OnCudaName(m, "Backward")}({HostSig(true)})");
+            Uploads();
+            var gargs = new List<string>();
+            foreach (var g in grads)
+            {
+                if (!g.Param.Type.IsArray) { gargs.Add("out " + g.Name); continue; }
+                w.Line(g.IsUpstream
+                    ? $"using var __g_{g.Name} = {Rt}DeviceArray<{ElemOf(g.Param)}>.Upload(__dev, {g.Name});"
+                    : g.Param.Type.Shape == Shape.Matrix
+                        ? $"using var __g_{g.Name} = {Rt}DeviceArray<{ElemOf(g.Param)}>.Zeros(__dev, {g.Name}.GetLength(0), {g.Name}.GetLength(1));"
+                        : $"using var __g_{g.Name} = {Rt}DeviceArray<{ElemOf(g.Param)}>.Zeros(__dev, {g.Name}.Length);");
+                gargs.Add("__g_" + g.Name);
+            }
+            if (returns) gargs.Add(seed);
+            w.Line((returns ? "var __r = " : "") + $"{m.Name}Backward({DevArgs()}, {string.Join(", ", gargs)}, __dev);");
+            foreach (var g in grads.Where(g => g.Param.Type.IsArray && !g.IsUpstream)) w.Line($"__g_{g.Name}.CopyTo({g.Name});");
+            foreach (var p in m.Params.Where(p => p.IsWritten)) w.Line($"__d_{p.Name}.CopyTo({p.Name});");
+            if (returns) w.Line("return __r;");
+            w.Close();
+        }
+
+        private const string Gen = "[global::System.CodeDom.Compiler.GeneratedCode(\"DiffGen\", \"0.1.0\")]";
+
+        private static void Checks(CSharpWriter w, MethodModel m, string dev, List<(ParamModel Param, string Name, bool IsUpstream)>? grads)
+        {
+            var arrays = m.Params.Where(p => p.Type.IsArray).ToList();
+            foreach (var p in arrays) w.Line($"{Rt}DeviceShapes.Check({p.Name}, {p.Type.Rank}, nameof({p.Name}));");
+            if (grads is not null)
+                foreach (var g in grads.Where(g => g.Param.Type.IsArray))
+                    w.Line($"{Rt}DeviceShapes.SameShape({g.Param.Name}, {g.Name}, nameof({g.Param.Name}), nameof({g.Name}));");
+            w.Line($"var __dev = {dev} ?? {arrays[0].Name}.Device;");
+            foreach (var p in arrays) w.Line($"{Rt}DeviceShapes.SameDevice(__dev, {p.Name}.Device, nameof({p.Name}));");
+            if (grads is not null)
+                foreach (var g in grads.Where(g => g.Param.Type.IsArray))
+                    w.Line($"{Rt}DeviceShapes.SameDevice(__dev, {g.Name}.Device, nameof({g.Name}));");
+        }
+
+        private static string DimVar(string array, int d) => "__" + array + "_d" + d.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        /// <summary>A host int expression: sizes of every array come from the host's variables.</summary>
+        private static string HostExpr(DeviceProgram p, Expr e) => CSharpWriter.Expr(IrRewriter.Map(e, x => x switch
+        {
+            LengthOf { Row: null } l when p.Arrays.TryGetValue(l.Array, out var info) =>
+                l.Dim >= 0 ? new VarRef(DimVar(l.Array, l.Dim), IrType.Int)
+                : info.Dim1 >= 0 ? new Binary(BinaryOp.Mul, new VarRef(DimVar(l.Array, 0), IrType.Int), new VarRef(DimVar(l.Array, 1), IrType.Int), IrType.Int)
+                : new VarRef(DimVar(l.Array, 0), IrType.Int),
+            _ => null,
+        }));
+
+        private static void ParamDims(CSharpWriter w, MethodModel m)
+        {
+            foreach (var prm in m.Params.Where(x => x.Type.IsArray))
+                w.Line($"int {DimVar(prm.Name, 0)} = {prm.Name}.GetLength(0);" + (prm.Type.Rank == 2 ? $" int {DimVar(prm.Name, 1)} = {prm.Name}.GetLength(1);" : ""));
+        }
+
+        /// <summary>The host ints and local array sizes, in program order (<paramref name="frame"/> allocates each local array).</summary>
+        private static void HostStatements(CSharpWriter w, DeviceProgram p, MethodModel m, System.Action<DeviceArrayInfo>? frame)
+        {
+            var declared = new HashSet<string>(m.Params.Select(x => x.Name));
+            foreach (var s in p.HostStatements)
+            {
+                switch (s)
+                {
+                    case DeclScalar d:
+                        w.Line((declared.Add(d.Name) ? d.Type.Keyword + " " : "") + $"{d.Name} = {(d.Init is null ? "default" : HostExpr(p, d.Init))};");
+                        break;
+                    case Assign { Target: VarRef v } a:
+                        w.Line((declared.Add(v.Name) ? v.Type.Keyword + " " : "") + $"{v.Name} = {HostExpr(p, a.Value)};");
+                        break;
+                    case DeclArray da:
+                        w.Line($"int {DimVar(da.Name, 0)} = {HostExpr(p, da.Sizes[0])};" + (da.Sizes.Count > 1 ? $" int {DimVar(da.Name, 1)} = {HostExpr(p, da.Sizes[1])};" : ""));
+                        if (frame is not null) frame(p.Arrays[da.Name]);
+                        break;
+                }
+            }
+        }
+
+        private static string ElemCount(DeviceArrayInfo info) =>
+            info.Dim1 >= 0 ? $"(long){DimVar(info.Name, 0)} * {DimVar(info.Name, 1)}" : $"(long){DimVar(info.Name, 0)}";
+
+        private static void Scratch(CSharpWriter w, DeviceArrayInfo info)
+        {
+            w.Line($"var {Address(info.Name)} = __f.Scratch<{info.Type.ElemKeyword}>({info.Pointer}, {ElemCount(info)}, \"{info.Name}\");");
+            SetDims(w, info);
+        }
+
+        private static void SetDims(CSharpWriter w, DeviceArrayInfo info)
+        {
+            w.Line($"__f.Int({info.Dim0}, {DimVar(info.Name, 0)});" + (info.Dim1 >= 0 ? $" __f.Int({info.Dim1}, {DimVar(info.Name, 1)});" : ""));
+        }
+
+        private static void RunProgram(CSharpWriter w, DeviceProgram p, MethodModel m, string what, System.Action<DeviceArrayInfo> binder, IEnumerable<(string Var, string Value)> slots)
+        {
+            w.Line($"using var __f = new {Rt}KernelFrame(__dev, {SourceName(m)}, \"{what}\", {p.SlotCount});");
+            // Parameters' arrays (and their adjoints) first, then host ints and local arrays in program order.
+            ParamDims(w, m);
+            foreach (var info in p.Arrays.Values.OrderBy(i => i.Pointer)) binder(info);
+            HostStatements(w, p, m, frame: info => Scratch(w, info));
+            foreach (var h in p.HostInts.Where(h => p.IntSlots.ContainsKey(h)))
+            {
+                var isBool = p.Scalars.TryGetValue(h, out var t) && t.Elem == Scalar.Bool;
+                w.Line($"__f.Int({p.IntSlots[h]}, {(isBool ? h + " ? 1 : 0" : h)});");
+            }
+            foreach (var prm in m.Params.Where(x => x.Type.IsReal && !x.Type.IsArray))
+                if (p.Slots.TryGetValue(prm.Name, out var slot)) w.Line($"__f.Slot({slot}, {prm.Name});");
+            foreach (var (v, value) in slots)
+                if (p.Slots.TryGetValue(v, out var slot)) w.Line($"__f.Slot({slot}, {value});");
+            w.Open("do");
+            w.Line("__f.Begin();");
+            foreach (var st in p.Steps)
+            {
+                switch (st.Kind)
+                {
+                    case StepKind.Serial:
+                        w.Line($"__f.Serial(\"{st.Kernel}\");");
+                        break;
+                    case StepKind.Parallel:
+                        {
+                            var l = st.Loop!;
+                            int cmp = l.Cmp switch { BinaryOp.Lt => 0, BinaryOp.Le => 1, BinaryOp.Gt => 2, _ => 3 };
+                            w.Line($"__f.Parallel(\"{st.Kernel}\", {Rt}KernelFrame.Trip({HostExpr(p, l.Start)}, {HostExpr(p, l.Bound)}, {l.Step}, {cmp}), blockPerIteration: {(st.BlockPerIteration ? "true" : "false")});");
+                            break;
+                        }
+                    case StepKind.Gemm:
+                        foreach (var c in st.Comments) w.Line("// " + c);
+                        w.Line(Gemm(p, st.Gemm!));
+                        break;
+                }
+            }
+            w.Close(" while (!__f.End());");
+        }
+
+        private static string Address(string array) => "__addr_" + array;
+
+        private static string Operand(DeviceProgram p, ArrayRef a) =>
+            $"{Address(a.Array)}, {DimVar(a.Array, 0)}, {DimVar(a.Array, 1)}";
+
+        private static string Gemm(DeviceProgram p, Stmt s)
+        {
+            switch (s)
+            {
+                case Contract c:
+                    {
+                        var t = p.Arrays[c.Target].Type.ElemKeyword;
+                        return $"__f.Contract<{t}>({Operand(p, c.A)}, {(c.TransA ? "true" : "false")}, {Operand(p, c.B)}, {(c.TransB ? "true" : "false")}, {HostExpr(p, c.K)}, {Address(c.Target)});";
+                    }
+                case ContractAdjoint c:
+                    {
+                        var t = p.Arrays[c.TargetAdj].Type.ElemKeyword;
+                        return $"__f.ContractAdjoint<{t}>({Operand(p, c.A)}, {(c.TransA ? "true" : "false")}, {Operand(p, c.B)}, {(c.TransB ? "true" : "false")}, {HostExpr(p, c.K)}, {Address(c.TargetAdj)}, {Address(c.AAdj.Array)}, {Address(c.BAdj.Array)});";
+                    }
+                default: throw new System.InvalidOperationException(s.GetType().Name);
+            }
+        }
+
+        // Binding: parameters to their buffers, adjoints of parameters to gradient buffers or scratch; local arrays are
+        // scratch allocated with the host ints.
+        private static void BindForward(CSharpWriter w, MethodModel m, DeviceArrayInfo info)
+        {
+            var prm = m.Params.FirstOrDefault(x => x.Name == info.Name);
+            if (prm is null) return;
+            w.Line($"var {Address(info.Name)} = {info.Name}.Address; __f.Array({info.Pointer}, {Address(info.Name)}, \"{info.Name}\");");
+            SetDims(w, info);
+        }
+
+        private static void BindAdjoint(CSharpWriter w, AdjointModel a, Dictionary<string, string> adjOf,
+            List<(ParamModel Param, string Name, bool IsUpstream)> grads, DeviceArrayInfo info)
+        {
+            var m = a.Method;
+            var prm = m.Params.FirstOrDefault(x => x.Name == info.Name);
+            if (prm is not null)
+            {
+                w.Line($"var {Address(info.Name)} = {info.Name}.Address; __f.Array({info.Pointer}, {Address(info.Name)}, \"{info.Name}\");");
+                SetDims(w, info);
+                if (prm.IsWritten) w.Line($"__f.Protect({Address(info.Name)}, {info.Name}.ByteLength);");
+                return;
+            }
+            var owner = m.Params.FirstOrDefault(x => x.Type.IsReal && x.Type.IsArray && adjOf[x.Name] == info.Name);
+            if (owner is null) return;
+            w.Line($"int {DimVar(info.Name, 0)} = {DimVar(owner.Name, 0)};" + (info.Dim1 >= 0 ? $" int {DimVar(info.Name, 1)} = {DimVar(owner.Name, 1)};" : ""));
+            var g = grads.FirstOrDefault(x => x.Param.Name == owner.Name);
+            if (g.Name is not null && !g.IsUpstream)
+            {
+                w.Line($"var {Address(info.Name)} = {g.Name}.Address; __f.Array({info.Pointer}, {Address(info.Name)}, \"{g.Name}\"); __f.ZeroEachRun({Address(info.Name)}, {g.Name}.ByteLength);");
+                SetDims(w, info);
+            }
+            else
+            {
+                // the upstream gradient of an output (consumed by the reverse sweep: work on a copy), or a gradient nobody asked for
+                Scratch(w, info);
+                if (g.Name is not null) w.Line($"__f.CopyEachRun({Address(info.Name)}, {g.Name}.Address, {g.Name}.ByteLength);");
+            }
+        }
+    }
+}

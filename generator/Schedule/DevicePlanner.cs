@@ -1,0 +1,677 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using DiffGen.Generator.Differentiate;
+using DiffGen.Generator.IR;
+using DiffGen.Generator.Model;
+
+namespace DiffGen.Generator.Schedule
+{
+    /// <summary>What one top-level statement (or run of statements) of a sweep becomes on the GPU.</summary>
+    internal enum StepKind
+    {
+        /// <summary>Statements that depend on each other: one kernel launched as a single thread.</summary>
+        Serial,
+        /// <summary>A loop whose iterations are independent: one block (or one thread) per iteration.</summary>
+        Parallel,
+        /// <summary>A raised contraction: cuBLAS.</summary>
+        Gemm,
+    }
+
+    /// <summary>How a method-level scalar behaves inside a parallel loop.</summary>
+    internal enum VarClass
+    {
+        /// <summary>Read only: loaded from its slot.</summary>
+        Invariant,
+        /// <summary>Written before it is read in every iteration: a register per iteration.</summary>
+        Private,
+        /// <summary>Only accumulated (<c>+=</c>, <c>-=</c>): per-thread partial sums, one atomic add per block.</summary>
+        Reduction,
+        /// <summary>Ends every iteration reset to a constant (reverse-sweep adjoints): the first iteration starts from the slot.</summary>
+        Carried,
+        /// <summary>A private value of the paired forward loop, recomputed in the reverse kernel.</summary>
+        Recomputed,
+    }
+
+    internal sealed class DeviceStep
+    {
+        public StepKind Kind;
+        public string Kernel = "";
+        public List<Stmt> Body = new();
+        public For? Loop;
+        /// <summary>The paired forward loop whose iteration the reverse kernel recomputes before its own (restore stack in registers).</summary>
+        public For? Recompute;
+        public bool BlockPerIteration;
+        public Dictionary<string, VarClass> Classes = new(StringComparer.Ordinal);
+        public Dictionary<string, Const> CarriedReset = new(StringComparer.Ordinal);
+        public HashSet<string> AtomicArrays = new(StringComparer.Ordinal);
+        public HashSet<string> RecomputeReductions = new(StringComparer.Ordinal);
+        public int LocalStack;
+        public bool WriteBackPrivates = true;
+        public Stmt? Gemm;
+        public List<string> Comments = new();
+    }
+
+    internal sealed record DeviceArrayInfo(string Name, IrType Type, int Pointer, int Dim0, int Dim1);
+
+    /// <summary>
+    /// A method's forward pass or adjoint as GPU work: host-side int statements and array allocations, then steps.
+    /// Every float/double scalar lives in a double slot on the device; ints computed from sizes are computed by the
+    /// host and passed to every kernel; arrays are device buffers bound to address slots.
+    /// </summary>
+    internal sealed class DeviceProgram
+    {
+        public string Prefix = "";
+        public Dictionary<string, IrType> Scalars = new(StringComparer.Ordinal);
+        public HashSet<string> HostInts = new(StringComparer.Ordinal);
+        public List<Stmt> HostStatements = new();
+        public Dictionary<string, int> Slots = new(StringComparer.Ordinal);
+        public Dictionary<string, int> IntSlots = new(StringComparer.Ordinal);
+        public Dictionary<string, DeviceArrayInfo> Arrays = new(StringComparer.Ordinal);
+        public List<DeviceStep> Steps = new();
+        public int SlotCount => Slots.Count;
+    }
+
+    /// <summary>
+    /// Schedule for the GPU: splits a sweep into GEMMs, parallel loops and serial runs. A top-level loop runs in
+    /// parallel when its iterations are independent: every scalar it writes is private to an iteration, a pure sum
+    /// (atomics), or reset to a constant at the end of each iteration (adjoints of private values); every array
+    /// element it sets belongs to the iteration (first index <c>i + c</c> for offsets that cannot collide); other
+    /// array updates are sums (atomics) into arrays it does not read. A loop with SIMD loops inside runs one block
+    /// per iteration and splits those loops over the block's threads (block reductions); otherwise one thread per
+    /// iteration. A reverse loop that pops what its forward loop pushed recomputes that forward iteration first,
+    /// keeping the pushed values in registers, so neither loop needs the sequential restore tape.
+    /// </summary>
+    internal static class DevicePlanner
+    {
+        public static DeviceProgram? PlanForward(MethodModel m, out string? failure)
+        {
+            var scalars = new Dictionary<string, IrType>(StringComparer.Ordinal);
+            var decls = new Dictionary<string, IrType>(StringComparer.Ordinal);
+            IrQueries.Declarations(m.Body, decls);
+            foreach (var p in m.Params.Where(p => !p.Type.IsArray)) scalars[p.Name] = p.Type;
+            foreach (var kv in decls.Where(kv => !kv.Value.IsArray)) scalars[kv.Key] = kv.Value;
+            var arrays = m.Params.Where(p => p.Type.IsArray).Select(p => (p.Name, p.Type)).ToList();
+            arrays.AddRange(decls.Where(kv => kv.Value.IsArray).Select(kv => (kv.Key, kv.Value)));
+            if (m.Return.IsReal) scalars[ResultVar] = m.Return;
+            var body = m.Body.Select(s => s is Return { Value: { } v } ? new Assign(new VarRef(ResultVar, m.Return), AssignOp.Set, v) : s).ToList();
+            return Plan(m, "f", scalars, arrays, body, new List<Stmt>(), out failure);
+        }
+
+        public static DeviceProgram? PlanAdjoint(AdjointModel a, out string? failure)
+        {
+            var m = a.Method;
+            var scalars = new Dictionary<string, IrType>(StringComparer.Ordinal);
+            foreach (var p in m.Params.Where(p => !p.Type.IsArray)) scalars[p.Name] = p.Type;
+            foreach (var l in a.Locals.Where(l => !l.Type.IsArray)) scalars[l.Name] = l.Type;
+            var adjOf = a.Adjoints.ToDictionary(x => x.Primal, x => x);
+            var arrays = m.Params.Where(p => p.Type.IsArray).Select(p => (p.Name, p.Type)).ToList();
+            foreach (var p in m.Params.Where(p => p.Type.IsReal))
+            {
+                var adj = adjOf[p.Name];
+                if (p.Type.IsArray) arrays.Add((adj.Adjoint, p.Type));
+                else scalars[adj.Adjoint] = p.Type;
+            }
+            arrays.AddRange(a.Locals.Where(l => l.Type.IsArray).Select(l => (l.Name, l.Type)));
+            if (m.Return.IsReal) scalars[a.SeedName] = m.Return;
+            return Plan(m, "b", scalars, arrays, a.ForwardSweep.ToList(), a.ReverseSweep.ToList(), out failure);
+        }
+
+        /// <summary>The variable a Forward program stores its return value in.</summary>
+        public const string ResultVar = "__result";
+
+        private static DeviceProgram? Plan(MethodModel m, string tag, Dictionary<string, IrType> scalars, List<(string Name, IrType Type)> arrays,
+            List<Stmt> forward, List<Stmt> reverse, out string? failure)
+        {
+            failure = Unsupported(m, forward.Concat(reverse), arrays);
+            if (failure is not null) return null;
+
+            var p = new DeviceProgram { Prefix = KernelPrefix(m) + "_" + tag };
+            foreach (var kv in scalars) p.Scalars[kv.Key] = kv.Value;
+            var all = forward.Concat(reverse).ToList();
+
+            // Host ints: int/bool parameters and int/bool locals assigned only at the top level.
+            foreach (var prm in m.Params.Where(x => !x.Type.IsArray && !x.Type.IsReal)) p.HostInts.Add(prm.Name);
+            var nestedIntWrites = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var s in all) if (s is For or If or Block) CollectScalarWrites(new[] { s }, nestedIntWrites);
+            foreach (var s in all)
+            {
+                if (s is DeclScalar { Type.IsReal: false } d && !nestedIntWrites.Contains(d.Name)) { p.HostInts.Add(d.Name); p.HostStatements.Add(s); }
+                else if (s is Assign { Target: VarRef { Type.IsReal: false } v } && !nestedIntWrites.Contains(v.Name)) { p.HostInts.Add(v.Name); p.HostStatements.Add(s); }
+                else if (s is DeclArray) p.HostStatements.Add(s);
+            }
+
+            int pointer = 3, ints = 1;
+            foreach (var h in p.HostInts) p.IntSlots[h] = ints++;
+            foreach (var (name, type) in arrays)
+            {
+                if (p.Arrays.ContainsKey(name)) continue;
+                int d0 = ints++, d1 = type.Shape == Shape.Matrix ? ints++ : -1;
+                p.Arrays[name] = new DeviceArrayInfo(name, type, pointer++, d0, d1);
+            }
+            if (pointer > 48) { failure = $"it uses {pointer - 3} arrays; device code passes at most 45"; return null; }
+            if (ints > 96) { failure = "it has too many sizes and ints for one kernel argument block"; return null; }
+            foreach (var kv in p.Scalars.Where(kv => kv.Value.IsReal).OrderBy(kv => kv.Key, StringComparer.Ordinal)) p.Slots[kv.Key] = p.Slots.Count;
+
+            // Pair reverse loops that pop with the forward loops that pushed, last pushed first.
+            var pushing = forward.OfType<For>().Where(f => Contains(f, s => s is Push)).ToList();
+            var popping = reverse.OfType<For>().Where(f => ContainsExpr(f, e => e is Pop)).ToList();
+            var pairs = new Dictionary<Stmt, For>(StmtReferenceComparer.Instance);
+            var fusedForward = new HashSet<Stmt>(StmtReferenceComparer.Instance);
+            if (pushing.Count == popping.Count)
+            {
+                for (int i = 0; i < popping.Count; i++)
+                {
+                    var f = pushing[pushing.Count - 1 - i];
+                    var r = popping[i];
+                    if (CanFuse(p, f, r, forward, reverse)) { pairs[r] = f; fusedForward.Add(f); }
+                }
+            }
+
+            var serial = new List<Stmt>();
+            var comments = new List<string>();
+            void FlushSerial()
+            {
+                if (serial.Count == 0) return;
+                var st = new DeviceStep { Kind = StepKind.Serial, Body = serial.ToList(), Comments = comments.ToList() };
+                comments.Clear();
+                p.Steps.Add(st);
+                serial.Clear();
+            }
+
+            foreach (var s in all)
+            {
+                switch (s)
+                {
+                    case Comment c:
+                        comments.Add(c.Text);
+                        continue;
+                    case DeclArray:
+                        continue; // allocated (zero-filled) by the host before the first step
+                    case DeclScalar d when p.HostInts.Contains(d.Name):
+                    case Assign { Target: VarRef v } when p.HostInts.Contains(v.Name):
+                        continue;
+                    case Contract or ContractAdjoint:
+                        FlushSerial();
+                        p.Steps.Add(new DeviceStep { Kind = StepKind.Gemm, Gemm = s, Comments = comments.ToList() });
+                        comments.Clear();
+                        continue;
+                    case For f:
+                        {
+                            DeviceStep? step = null;
+                            if (pairs.TryGetValue(f, out var fwd)) step = AnalyzeLoop(p, f, fwd, all);
+                            else if (fusedForward.Contains(f)) step = AnalyzeLoop(p, f, null, all, dropPushes: true);
+                            else if (!Contains(f, x => x is Push) && !ContainsExpr(f, e => e is Pop)) step = AnalyzeLoop(p, f, null, all);
+                            if (step is null) { serial.Add(s); continue; }
+                            FlushSerial();
+                            step.Comments.AddRange(comments);
+                            comments.Clear();
+                            p.Steps.Add(step);
+                            continue;
+                        }
+                    default:
+                        serial.Add(s);
+                        continue;
+                }
+            }
+            FlushSerial();
+            for (int i = 0; i < p.Steps.Count; i++) p.Steps[i].Kernel = p.Prefix + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+            // A non-host int read by a kernel must be computed in that kernel.
+            foreach (var st in p.Steps.Where(x => x.Kind != StepKind.Gemm))
+            {
+                var stmts = KernelStatements(st);
+                var written = new HashSet<string>(StringComparer.Ordinal);
+                CollectScalarWrites(stmts, written);
+                if (st.Loop is { } l) written.Add(l.Var);
+                foreach (var x in Flatten(stmts))
+                    if (x is For ff) written.Add(ff.Var);
+                    else if (x is VectorFor vf) written.Add(vf.Loop.Var);
+                foreach (var s in stmts)
+                    foreach (var e in IrQueries.ExprsOf(s))
+                        foreach (var d in IrQueries.Descendants(e))
+                            if (d is VarRef { Type.IsReal: false } v && !p.HostInts.Contains(v.Name) && !written.Contains(v.Name))
+                            {
+                                failure = $"the int '{v.Name}' is computed in one loop and read in another";
+                                return null;
+                            }
+            }
+            return p;
+        }
+
+        private static IEnumerable<Stmt> KernelStatements(DeviceStep st)
+        {
+            if (st.Kind == StepKind.Serial) return st.Body;
+            var list = new List<Stmt>();
+            if (st.Recompute is { } f) list.AddRange(f.Body);
+            list.AddRange(st.Loop!.Body);
+            return list;
+        }
+
+        private static string? Unsupported(MethodModel m, IEnumerable<Stmt> stmts, List<(string Name, IrType Type)> arrays)
+        {
+            if (!m.Params.Any(p => p.Type.IsArray)) return "it has no array parameter (nothing to gain from a GPU)";
+            foreach (var (name, type) in arrays)
+                if (type.Shape == Shape.Jagged) return $"'{name}' is a jagged array (device code handles T[] and T[,])";
+            foreach (var s in Flatten(stmts))
+            {
+                switch (s)
+                {
+                    case CallStmt or AdjointCall: return "it calls another [Differentiable] method (device code does not inline calls yet)";
+                    case PushAll or PopAll: return "it overwrites arrays through calls";
+                }
+                foreach (var e in IrQueries.ExprsOf(s))
+                    foreach (var d in IrQueries.Descendants(e))
+                        if (d is Invoke) return "it calls another [Differentiable] method (device code does not inline calls yet)";
+            }
+            return null;
+        }
+
+        private static string KernelPrefix(MethodModel m)
+        {
+            var sb = new System.Text.StringBuilder();
+            foreach (char c in m.Name) sb.Append(char.IsLetterOrDigit(c) && c < 128 ? c : '_');
+            return sb.ToString();
+        }
+
+        // ------------------------------------------------------------ loop analysis
+
+        private static DeviceStep? AnalyzeLoop(DeviceProgram p, For loop, For? forwardPair, List<Stmt> all, bool dropPushes = false)
+        {
+            if (!IsHostExpr(p, loop.Start) || !IsHostExpr(p, loop.Bound)) return null;
+            if (!(loop.Step > 0 && loop.Cmp is BinaryOp.Lt or BinaryOp.Le || loop.Step < 0 && loop.Cmp is BinaryOp.Gt or BinaryOp.Ge)) return null;
+            var range = Range(loop);
+            var step = new DeviceStep { Kind = StepKind.Parallel, Loop = loop, Recompute = forwardPair, WriteBackPrivates = !dropPushes && forwardPair is null };
+
+            var recomputed = new HashSet<string>(StringComparer.Ordinal);
+            if (forwardPair is not null)
+            {
+                // The forward iteration: private values (recomputed here) and sums (skipped: the forward sweep did them).
+                var fClasses = ClassifyScalars(p, forwardPair.Body, ignorePushes: true);
+                if (fClasses is null) return null;
+                foreach (var kv in fClasses)
+                {
+                    if (kv.Value == VarClass.Invariant)
+                    {
+                        if (WrittenIn(loop.Body, kv.Key)) return null; // the recomputation would see the reverse iteration's value
+                        step.Classes[kv.Key] = VarClass.Invariant;
+                    }
+                    else if (kv.Value == VarClass.Private) recomputed.Add(kv.Key);
+                    else if (kv.Value == VarClass.Reduction) step.RecomputeReductions.Add(kv.Key);
+                    else if (kv.Value != VarClass.Invariant) return null;
+                }
+                if (ArrayWrites(forwardPair.Body).Any()) return null;
+                step.LocalStack = CountPushes(forwardPair.Body);
+                if (step.LocalStack < 0) return null;
+            }
+
+            var body = loop.Body;
+            var classes = ClassifyScalars(p, body, ignorePushes: dropPushes, recomputed);
+            if (classes is null) return null;
+            foreach (var kv in classes)
+            {
+                if (step.Classes.TryGetValue(kv.Key, out var fc) && fc != kv.Value) return null;
+                if (kv.Value == VarClass.Carried) step.CarriedReset[kv.Key] = LastReset(body, kv.Key)!;
+                step.Classes[kv.Key] = kv.Value;
+            }
+            foreach (var r in recomputed) step.Classes[r] = VarClass.Recomputed;
+            // A reverse kernel may not read the forward loop's sums (their per-iteration values are gone).
+            foreach (var r in step.RecomputeReductions)
+                if (classes.ContainsKey(r)) return null;
+            // Pops only of recomputed values.
+            if (forwardPair is null && ContainsExpr(loop, e => e is Pop)) return null;
+            if (!dropPushes && forwardPair is null && Contains(loop, s => s is Push)) return null;
+
+            // Arrays: owned rows or atomic sums.
+            var writes = ArrayWrites(body).ToList();
+            var offsets = new Dictionary<string, List<Expr>>(StringComparer.Ordinal);
+            var atomic = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var w in writes)
+            {
+                var target = (ElemRef)w.Target;
+                var off = Offset(p, target.Indices[0], loop.Var);
+                if (off is null)
+                {
+                    if (w.Op == AssignOp.Set) return null;
+                    atomic.Add(target.Array);
+                    continue;
+                }
+                if (!offsets.TryGetValue(target.Array, out var list)) offsets[target.Array] = list = new List<Expr>();
+                if (!list.Contains(off)) list.Add(off);
+            }
+            foreach (var a in atomic)
+            {
+                if (offsets.ContainsKey(a))
+                {
+                    // mixed: some writes owned, some not: every write must then be a sum
+                    if (writes.Any(w => ((ElemRef)w.Target).Array == a && w.Op == AssignOp.Set)) return null;
+                    offsets.Remove(a);
+                }
+            }
+            foreach (var kv in offsets)
+                if (!Separated(kv.Value, range)) return null;
+            // Reads of written arrays: only the iteration's own rows; atomically summed arrays are not read.
+            foreach (var s in Flatten(body))
+            {
+                foreach (var e in ReadExprs(s))
+                    foreach (var d in IrQueries.Descendants(e))
+                    {
+                        if (d is not ElemRef el) continue;
+                        if (atomic.Contains(el.Array)) return null;
+                        if (offsets.TryGetValue(el.Array, out var own))
+                        {
+                            var off = Offset(p, el.Indices[0], loop.Var);
+                            if (off is null || !own.Contains(off)) return null;
+                        }
+                    }
+            }
+            step.AtomicArrays = atomic;
+
+            // One block per iteration when SIMD loops can be split over its threads.
+            var simd = Flatten(body).OfType<VectorFor>().ToList();
+            if (forwardPair is not null) simd.AddRange(Flatten(forwardPair.Body).OfType<VectorFor>());
+            step.BlockPerIteration = simd.Count > 0 && simd.All(v => Partitionable(v, step))
+                && BlockSafe(body, step, offsets.Keys) && (forwardPair is null || BlockSafe(forwardPair.Body, step, offsets.Keys));
+
+            // A fused pair: the forward loop's private values must not be needed between the two loops.
+            return step;
+        }
+
+        /// <summary>[lo, hi) of the counter's values, as expressions.</summary>
+        private static (Expr Lo, Expr Hi) Range(For f)
+        {
+            static Expr Plus1(Expr e) => e is Binary { Op: BinaryOp.Sub, Right: Const { Value: 1 } } b ? b.Left : new Binary(BinaryOp.Add, e, new Const(1, IrType.Int), IrType.Int);
+            if (f.Step > 0) return (f.Start, f.Cmp == BinaryOp.Le ? Plus1(f.Bound) : f.Bound);
+            return (f.Cmp == BinaryOp.Gt ? Plus1(f.Bound) : f.Bound, Plus1(f.Start));
+        }
+
+        private static bool Separated(List<Expr> offsets, (Expr Lo, Expr Hi) range)
+        {
+            if (offsets.Count == 1) return true;
+            if (offsets.Count != 2 || range.Lo is not Const { Value: 0 }) return false;
+            var zero = offsets.FirstOrDefault(o => o is Const { Value: 0 });
+            var other = offsets.FirstOrDefault(o => o is not Const { Value: 0 });
+            return zero is not null && other is not null && other.Equals(range.Hi);
+        }
+
+        /// <summary>c when the index is <c>var</c>, <c>var + c</c> or <c>c + var</c> with c computed by the host; else null.</summary>
+        private static Expr? Offset(DeviceProgram p, Expr index, string var)
+        {
+            if (index is VarRef v && v.Name == var) return new Const(0, IrType.Int);
+            if (index is Binary { Op: BinaryOp.Add } b)
+            {
+                if (b.Left is VarRef l && l.Name == var && IsHostExpr(p, b.Right)) return b.Right;
+                if (b.Right is VarRef r && r.Name == var && IsHostExpr(p, b.Left)) return b.Left;
+            }
+            return null;
+        }
+
+        private static bool IsHostExpr(DeviceProgram p, Expr e)
+        {
+            foreach (var d in IrQueries.Descendants(e))
+            {
+                switch (d)
+                {
+                    case VarRef v when !p.HostInts.Contains(v.Name): return false;
+                    case ElemRef or Pop or Invoke: return false;
+                    case Const c when c.Type.IsReal: return false;
+                }
+            }
+            return true;
+        }
+
+        /// <summary>Classes of the method-level scalars a loop body mentions, or null when one fits none.</summary>
+        private static Dictionary<string, VarClass>? ClassifyScalars(DeviceProgram p, IReadOnlyList<Stmt> body, bool ignorePushes, HashSet<string>? recomputed = null)
+        {
+            var result = new Dictionary<string, VarClass>(StringComparer.Ordinal);
+            var mentioned = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var s in Flatten(body))
+            {
+                if (s is DeclScalar d) mentioned.Add(d.Name);
+                if (s is Assign { Target: VarRef tv }) mentioned.Add(tv.Name);
+                if (s is Push && ignorePushes) continue;
+                foreach (var e in IrQueries.ExprsOf(s))
+                    foreach (var x in IrQueries.Descendants(e))
+                        if (x is VarRef v) mentioned.Add(v.Name);
+            }
+            var top = FlattenBlocks(body).ToList();
+            foreach (var name in mentioned)
+            {
+                if (!p.Scalars.TryGetValue(name, out var type) || !type.IsReal) continue; // ints: host or computed in the loop
+                if (recomputed is not null && recomputed.Contains(name)) continue;
+                if (!WrittenIn(body, name)) { result[name] = VarClass.Invariant; continue; }
+                if (IsReduction(body, name)) { result[name] = VarClass.Reduction; continue; }
+                if (FirstMentionIsSet(top, name, ignorePushes)) { result[name] = VarClass.Private; continue; }
+                if (LastReset(body, name) is not null) { result[name] = VarClass.Carried; continue; }
+                return null;
+            }
+            return result;
+        }
+
+        private static bool WrittenIn(IReadOnlyList<Stmt> body, string name)
+        {
+            var w = new HashSet<string>(StringComparer.Ordinal);
+            CollectScalarWrites(body, w);
+            return w.Contains(name);
+        }
+
+        private static void CollectScalarWrites(IEnumerable<Stmt> stmts, HashSet<string> into)
+        {
+            foreach (var s in Flatten(stmts))
+            {
+                if (s is DeclScalar d) into.Add(d.Name);
+                else if (s is Assign { Target: VarRef v }) into.Add(v.Name);
+            }
+        }
+
+        /// <summary>Every mention is <c>name += e</c> or <c>name -= e</c> with e free of name.</summary>
+        private static bool IsReduction(IReadOnlyList<Stmt> body, string name)
+        {
+            foreach (var s in Flatten(body))
+            {
+                if (s is Assign { Target: VarRef v } a && v.Name == name)
+                {
+                    if (a.Op == AssignOp.Set || IrQueries.Mentions(a.Value, name)) return false;
+                    continue;
+                }
+                if (s is DeclScalar d && d.Name == name) return false;
+                if (s is For or If or VectorFor or Block) continue; // their contents are visited by Flatten; headers below
+                if (ReadExprs(s).Any(e => IrQueries.Mentions(e, name))) return false;
+            }
+            foreach (var s in Flatten(body))
+            {
+                if (s is For f && (IrQueries.Mentions(f.Start, name) || IrQueries.Mentions(f.Bound, name))) return false;
+                if (s is If i && IrQueries.Mentions(i.Condition, name)) return false;
+            }
+            return true;
+        }
+
+        /// <summary>The first top-level statement that mentions name is an unconditional set that does not read it.</summary>
+        private static bool FirstMentionIsSet(List<Stmt> top, string name, bool ignorePushes)
+        {
+            foreach (var s in top)
+            {
+                if (ignorePushes && s is Push) continue;
+                switch (s)
+                {
+                    case DeclScalar { Init: null } d when d.Name == name: continue;
+                    case DeclScalar d when d.Name == name: return !IrQueries.Mentions(d.Init!, name);
+                    case Assign { Target: VarRef v, Op: AssignOp.Set } a when v.Name == name: return !IrQueries.Mentions(a.Value, name);
+                }
+                if (MentionsDeep(s, name)) return false;
+            }
+            return false;
+        }
+
+        /// <summary>The constant the body's last top-level mention of name sets it to, when that is all that mentions it last.</summary>
+        private static Const? LastReset(IReadOnlyList<Stmt> body, string name)
+        {
+            var top = FlattenBlocks(body).ToList();
+            for (int i = top.Count - 1; i >= 0; i--)
+            {
+                var s = top[i];
+                if (s is Assign { Target: VarRef v, Op: AssignOp.Set, Value: Const c } && v.Name == name) return c;
+                if (MentionsDeep(s, name)) return null;
+            }
+            return null;
+        }
+
+        private static bool MentionsDeep(Stmt s, string name)
+        {
+            foreach (var x in Flatten(new[] { s }))
+            {
+                if (x is DeclScalar d && d.Name == name) return true;
+                if (x is Assign { Target: VarRef v } && v.Name == name) return true;
+                if (x is For f && f.Var == name) return true;
+                if (ReadExprs(x).Any(e => IrQueries.Mentions(e, name))) return true;
+            }
+            return false;
+        }
+
+        /// <summary>The expressions a statement itself evaluates (not those of nested statements).</summary>
+        private static IEnumerable<Expr> ReadExprs(Stmt s)
+        {
+            switch (s)
+            {
+                case DeclScalar { Init: { } i }: yield return i; break;
+                case Assign a:
+                    if (a.Target is ElemRef el) foreach (var x in el.Indices) yield return x;
+                    yield return a.Value;
+                    break;
+                case For f: yield return f.Start; yield return f.Bound; break;
+                case VectorFor v: yield return v.Loop.Start; yield return v.Loop.Bound; break;
+                case If i: yield return i.Condition; break;
+                case Push p: yield return p.Value; break;
+                case Return { Value: { } r }: yield return r; break;
+            }
+        }
+
+        private static IEnumerable<Assign> ArrayWrites(IEnumerable<Stmt> body) =>
+            Flatten(body).OfType<Assign>().Where(a => a.Target is ElemRef);
+
+        private static int CountPushes(IReadOnlyList<Stmt> body)
+        {
+            int n = 0;
+            foreach (var s in FlattenBlocks(body))
+            {
+                if (s is Push) n++;
+                else if (s is If i)
+                {
+                    if (Contains(i, x => x is For or VectorFor) && Contains(i, x => x is Push)) return -1;
+                    n += Flatten(new[] { s }).Count(x => x is Push);
+                }
+                else if (Contains(s, x => x is Push)) return -1;
+            }
+            return n;
+        }
+
+        /// <summary>Can this SIMD loop's iterations be spread over a block's threads? Its scalar updates must be sums or max/min.</summary>
+        private static bool Partitionable(VectorFor v, DeviceStep step)
+        {
+            var f = v.Loop;
+            if (f.Step is not (1 or -1)) return false;
+            var inner = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var s in Flatten(f.Body)) if (s is DeclScalar d) inner.Add(d.Name);
+            foreach (var s in Flatten(f.Body))
+            {
+                if (s is For or VectorFor or Push) return false;
+                if (s is Assign { Target: ElemRef el } && !el.Indices.Any(i => IrQueries.Mentions(i, f.Var))) return false;
+                if (s is Assign { Target: VarRef t } a && !inner.Contains(t.Name))
+                {
+                    if (ReductionKind(a, t.Name) is null) return false;
+                }
+            }
+            // a scalar reduced here is read nowhere else in the loop
+            foreach (var s in Flatten(f.Body))
+                if (s is Assign { Target: VarRef t } a && !inner.Contains(t.Name))
+                    foreach (var o in Flatten(f.Body))
+                        if (!ReferenceEquals(o, s) && ReadExprs(o).Any(e => IrQueries.Mentions(e, t.Name)) && !(o is Assign { Target: VarRef ot } && ot.Name == t.Name))
+                            return false;
+            return true;
+        }
+
+        /// <summary>"+" for <c>s += e</c> / <c>s -= e</c>, "max" / "min" for <c>s = Max(s, e)</c>; null otherwise.</summary>
+        public static string? ReductionKind(Assign a, string name)
+        {
+            if (a.Op != AssignOp.Set) return IrQueries.Mentions(a.Value, name) ? null : "+";
+            if (a.Value is Intrinsic { Fn: Fn.Max or Fn.Min } f && f.Args[0] is VarRef v && v.Name == name && !IrQueries.Mentions(f.Args[1], name))
+                return f.Fn == Fn.Max ? "max" : "min";
+            return null;
+        }
+
+        /// <summary>Block mode runs scalar code redundantly in every thread and lets thread 0 alone write memory: safe when nothing reads back what thread 0 wrote.</summary>
+        private static bool BlockSafe(IReadOnlyList<Stmt> body, DeviceStep step, IEnumerable<string> ownedArrays)
+        {
+            var guardedArrays = new HashSet<string>(StringComparer.Ordinal);
+            void Walk(IEnumerable<Stmt> stmts)
+            {
+                foreach (var s in stmts)
+                {
+                    switch (s)
+                    {
+                        case VectorFor: break;
+                        case Assign { Target: ElemRef el }: guardedArrays.Add(el.Array); break;
+                        case For f: Walk(f.Body); break;
+                        case If i: Walk(i.Then); Walk(i.Else); break;
+                        case Block b: Walk(b.Body); break;
+                    }
+                }
+            }
+            Walk(body);
+            foreach (var s in Flatten(body))
+                foreach (var e in ReadExprs(s))
+                    foreach (var d in IrQueries.Descendants(e))
+                        if (d is ElemRef el && guardedArrays.Contains(el.Array)) return false;
+            return true;
+        }
+
+        private static bool CanFuse(DeviceProgram p, For f, For r, List<Stmt> forward, List<Stmt> reverse)
+        {
+            if (f.Var != r.Var || !Range(f).Equals(Range(r))) return false;
+            if (Contains(f, s => s is Continue) || Contains(r, s => s is Continue)) return false;
+            // The forward loop's private values must not be read between the two loops (they stay registers).
+            var priv = ClassifyScalars(p, f.Body, ignorePushes: true);
+            if (priv is null) return false;
+            int fi = forward.FindIndex(s => ReferenceEquals(s, f)), ri = reverse.FindIndex(s => ReferenceEquals(s, r));
+            var between = forward.Skip(fi + 1).Concat(reverse.Take(ri));
+            foreach (var kv in priv.Where(kv => kv.Value == VarClass.Private))
+                if (between.Any(s => MentionsDeep(s, kv.Key))) return false;
+            return true;
+        }
+
+        // ------------------------------------------------------------ walks
+
+        /// <summary>Every statement, nested ones included (blocks, loops, ifs, SIMD loops), pre-order.</summary>
+        public static IEnumerable<Stmt> Flatten(IEnumerable<Stmt> stmts)
+        {
+            foreach (var s in stmts)
+            {
+                yield return s;
+                IEnumerable<Stmt> inner = s switch
+                {
+                    For f => f.Body,
+                    VectorFor v => v.Loop.Body,
+                    If i => i.Then.Concat(i.Else),
+                    Block b => b.Body,
+                    _ => Array.Empty<Stmt>(),
+                };
+                foreach (var x in Flatten(inner)) yield return x;
+            }
+        }
+
+        /// <summary>Top-level statements with blocks opened (blocks only scope temporaries).</summary>
+        public static IEnumerable<Stmt> FlattenBlocks(IEnumerable<Stmt> stmts)
+        {
+            foreach (var s in stmts)
+            {
+                if (s is Block b) { foreach (var x in FlattenBlocks(b.Body)) yield return x; }
+                else yield return s;
+            }
+        }
+
+        private static bool Contains(Stmt s, Func<Stmt, bool> pred) => Flatten(new[] { s }).Any(pred);
+
+        private static bool ContainsExpr(Stmt s, Func<Expr, bool> pred) =>
+            Flatten(new[] { s }).Any(x => ReadExprs(x).Any(e => IrQueries.Descendants(e).Any(pred)));
+    }
+}

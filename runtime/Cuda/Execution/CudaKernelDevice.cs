@@ -1,0 +1,132 @@
+using System;
+using System.Collections.Generic;
+
+namespace DiffGen.Cuda.Execution
+{
+    /// <summary>
+    /// <see cref="IKernelDevice"/> on a real GPU: a <see cref="CudaContext"/> (NVRTC-compiled kernels cached per
+    /// source, cuBLAS on the context's stream) plus a pool of device allocations by size, so a training loop that
+    /// calls the generated code repeatedly does not cuMemAlloc on every call.
+    /// </summary>
+    public sealed class CudaKernelDevice : IKernelDevice, IDisposable
+    {
+        private static readonly object s_lock = new();
+        private static CudaKernelDevice? s_default;
+        private readonly Dictionary<long, Stack<ulong>> _pool = new();
+        private readonly object _poolLock = new();
+
+        /// <summary>Wraps <paramref name="context"/>.</summary>
+        public CudaKernelDevice(CudaContext context)
+        {
+            ArgumentNullException.ThrowIfNull(context);
+            Context = context;
+        }
+
+        /// <summary>
+        /// The device generated code uses when none is passed: <see cref="CudaContext.Default"/> (device 0).
+        /// </summary>
+        /// <exception cref="CudaUnavailableException">CUDA is not available; the message says why.</exception>
+        public static CudaKernelDevice Default
+        {
+            get
+            {
+                lock (s_lock) return s_default ??= new CudaKernelDevice(CudaContext.Default);
+            }
+        }
+
+        /// <summary>The context.</summary>
+        public CudaContext Context { get; }
+
+        /// <inheritdoc/>
+        public string Name => Context.DeviceName;
+
+        /// <inheritdoc/>
+        public int ThreadsPerBlock => 256;
+
+        /// <inheritdoc/>
+        public unsafe ulong Allocate(long bytes)
+        {
+            bytes = Math.Max(1, bytes);
+            ulong address = 0;
+            lock (_poolLock)
+                if (_pool.TryGetValue(bytes, out var free) && free.Count > 0) address = free.Pop();
+            Context.MakeCurrent();
+            if (address == 0)
+                CudaErrors.Check(Interop.CudaDriver.cuMemAlloc_v2(&address, (nuint)bytes), "cuMemAlloc_v2", $"{bytes} bytes");
+            CudaErrors.Check(Interop.CudaDriver.cuMemsetD8_v2(address, 0, (nuint)bytes), "cuMemsetD8_v2", $"{bytes} bytes");
+            return address;
+        }
+
+        /// <inheritdoc/>
+        public void Free(ulong address, long bytes)
+        {
+            if (address == 0) return;
+            bytes = Math.Max(1, bytes);
+            lock (_poolLock)
+            {
+                if (!_pool.TryGetValue(bytes, out var free)) _pool[bytes] = free = new Stack<ulong>();
+                free.Push(address);
+            }
+        }
+
+        /// <inheritdoc/>
+        public void Clear(ulong address, long bytes)
+        {
+            if (bytes <= 0) return;
+            Context.MakeCurrent();
+            CudaErrors.Check(Interop.CudaDriver.cuMemsetD8_v2(address, 0, (nuint)bytes), "cuMemsetD8_v2", $"{bytes} bytes");
+        }
+
+        /// <inheritdoc/>
+        public unsafe void CopyToDevice(ulong destination, nint source, long bytes)
+        {
+            if (bytes <= 0) return;
+            Context.MakeCurrent();
+            CudaErrors.Check(Interop.CudaDriver.cuMemcpyHtoD_v2(destination, (void*)source, (nuint)bytes), "cuMemcpyHtoD_v2", $"{bytes} bytes");
+        }
+
+        /// <inheritdoc/>
+        public unsafe void CopyToHost(nint destination, ulong source, long bytes)
+        {
+            if (bytes <= 0) return;
+            Context.Synchronize();
+            CudaErrors.Check(Interop.CudaDriver.cuMemcpyDtoH_v2((void*)destination, source, (nuint)bytes), "cuMemcpyDtoH_v2", $"{bytes} bytes");
+        }
+
+        /// <inheritdoc/>
+        public void CopyOnDevice(ulong destination, ulong source, long bytes)
+        {
+            if (bytes <= 0) return;
+            Context.MakeCurrent();
+            CudaErrors.Check(Interop.CudaDriver.cuMemcpyDtoD_v2(destination, source, (nuint)bytes), "cuMemcpyDtoD_v2", $"{bytes} bytes");
+        }
+
+        /// <inheritdoc/>
+        public unsafe void Launch(string source, string kernel, int grid, int block, in KernelArgs args)
+        {
+            KernelArgs copy = args;
+            nint p = (nint)(&copy);
+            Context.Launch(source, kernel, new Dim3((uint)grid), new Dim3((uint)block), 0, new ReadOnlySpan<nint>(&p, 1));
+        }
+
+        /// <inheritdoc/>
+        public void Gemm(bool transA, bool transB, int m, int n, int k, ulong a, int lda, ulong b, int ldb, float beta, ulong c, int ldc)
+            => Context.GemmRaw(transA, transB, m, n, k, a, lda, b, ldb, beta, c, ldc, isDouble: false);
+
+        /// <inheritdoc/>
+        public void Gemm(bool transA, bool transB, int m, int n, int k, ulong a, int lda, ulong b, int ldb, double beta, ulong c, int ldc)
+            => Context.GemmRaw(transA, transB, m, n, k, a, lda, b, ldb, beta, c, ldc, isDouble: true);
+
+        /// <summary>Frees the pooled allocations.</summary>
+        public void Dispose()
+        {
+            lock (_poolLock)
+            {
+                Context.MakeCurrent();
+                foreach (var free in _pool.Values)
+                    while (free.Count > 0) Interop.CudaDriver.cuMemFree_v2(free.Pop());
+                _pool.Clear();
+            }
+        }
+    }
+}

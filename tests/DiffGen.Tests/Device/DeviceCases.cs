@@ -1,0 +1,350 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Reflection;
+using DiffGen.Cuda.Execution;
+
+namespace DiffGen.Tests.Device
+{
+    /// <summary>A corpus method that has generated device code.</summary>
+    public sealed record DeviceCase(Type Type, MethodInfo Method)
+    {
+        /// <summary>Type.Method.</summary>
+        public string Name => Type.Name + "." + Method.Name;
+
+        /// <summary>Works in float (tolerances follow).</summary>
+        public bool IsFloat => Method.GetParameters().Any(p => p.ParameterType == typeof(float) || p.ParameterType == typeof(float[]) || p.ParameterType == typeof(float[,]));
+
+        /// <inheritdoc/>
+        public override string ToString() => Name;
+    }
+
+    /// <summary>What one case computed on the device against the CPU backend.</summary>
+    public sealed record DeviceResult(string Name, double MaxRelativeError, string Worst, string Inputs, int Launches);
+
+    /// <summary>
+    /// Runs every corpus method that has device code on an <see cref="IKernelDevice"/> (the emulator in CI, a GPU in
+    /// tests/gpu) and compares Forward and Backward (value, every gradient, every output) with the CPU backend on the
+    /// same inputs. Shared by the xunit tests and the GPU check program, so both check the same thing.
+    /// </summary>
+    public static class DeviceCases
+    {
+        /// <summary>Every [Differentiable] method of <paramref name="corpus"/> (namespace DiffGen.Tests.Corpus) with a generated CUDA source.</summary>
+        public static IReadOnlyList<DeviceCase> All(Assembly corpus)
+        {
+            var list = new List<DeviceCase>();
+            foreach (var t in corpus.GetTypes().Where(t => t.Namespace == "DiffGen.Tests.Corpus").OrderBy(t => t.FullName, StringComparer.Ordinal))
+            {
+                foreach (var f in t.GetFields(BindingFlags.NonPublic | BindingFlags.Public | BindingFlags.Static).Where(f => f.IsLiteral && f.Name.EndsWith("CudaSource", StringComparison.Ordinal)).OrderBy(f => f.Name, StringComparer.Ordinal))
+                {
+                    string name = f.Name.Substring(2, f.Name.Length - 2 - "CudaSource".Length);
+                    var m = t.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)
+                        .Single(x => x.Name == name && x.GetCustomAttributes().Any(a => a.GetType().Name == "DifferentiableAttribute"));
+                    list.Add(new DeviceCase(t, m));
+                }
+            }
+            return list;
+        }
+
+        /// <summary>The CUDA source of a case.</summary>
+        public static string Source(DeviceCase c) =>
+            (string)c.Type.GetField("__" + c.Method.Name + "CudaSource", BindingFlags.NonPublic | BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
+
+        /// <summary>Runs the case on <paramref name="device"/> and on the CPU; returns the largest relative difference.</summary>
+        public static DeviceResult Run(DeviceCase c, IKernelDevice device, int seed = 1, int? size = null)
+        {
+            var (inputs, describe) = Inputs(c, seed, size);
+            int launchesBefore = device is EmulatedDevice e0 ? e0.Launches : 0;
+            var worst = (Error: 0.0, Where: "");
+            void Note(double err, string where)
+            {
+                if (double.IsNaN(err) || err > worst.Error) worst = (double.IsNaN(err) ? double.PositiveInfinity : err, where);
+            }
+
+            // Forward
+            var hostArgs = Clone(inputs);
+            var cpuForward = Find(c, "Forward", device: false).Invoke(null, hostArgs);
+            var devArgs = Upload(device, inputs, out var owned);
+            try
+            {
+                var devForwardArgs = devArgs.Append(device).ToArray();
+                var gpuForward = Find(c, "Forward", device: true).Invoke(null, devForwardArgs);
+                if (cpuForward is not null) Note(Relative(ToDouble(cpuForward), ToDouble(gpuForward!)), "Forward value");
+                foreach (var (p, i) in c.Method.GetParameters().Select((p, i) => (p, i)).Where(x => IsWritten(c, x.p)))
+                    Note(Relative(Flat(hostArgs[i]!), Download(devArgs[i]!)), $"Forward output {p.Name}");
+            }
+            finally
+            {
+                foreach (var d in owned) d.Dispose();
+            }
+
+            // Backward
+            var hostB = Find(c, "Backward", device: false);
+            var devB = Find(c, "Backward", device: true);
+            var bParams = hostB.GetParameters();
+            int n = c.Method.GetParameters().Length;
+            var rng = new Random(seed + 17);
+            var hostBArgs = new object?[bParams.Length];
+            var extra = new List<object?>(); // host values of the gradient arguments, for the device call
+            var cloned = Clone(inputs);
+            for (int i = 0; i < n; i++) hostBArgs[i] = cloned[i];
+            for (int i = n; i < bParams.Length; i++)
+            {
+                var bp = bParams[i];
+                if (bp.ParameterType.IsByRef) { hostBArgs[i] = null; extra.Add(null); continue; }
+                if (bp.Name!.StartsWith("seed", StringComparison.Ordinal) && !bp.ParameterType.IsArray)
+                {
+                    hostBArgs[i] = bp.ParameterType == typeof(float) ? 0.75f : (object)0.75;
+                    extra.Add(hostBArgs[i]);
+                    continue;
+                }
+                var primal = c.Method.GetParameters().Single(p => p.Name == bp.Name!.TrimEnd('_')[..^"Grad".Length]);
+                var like = inputs[primal.Position]!;
+                // upstream gradients of outputs are inputs (random); gradient buffers are outputs (garbage: must be overwritten)
+                var buffer = Fill(like, rng, IsWritten(c, primal) ? 1.0 : 9.0);
+                hostBArgs[i] = buffer;
+                extra.Add(Clone(new[] { buffer })[0]);
+            }
+            var cpuValue = hostB.Invoke(null, hostBArgs);
+
+            var devBArgs = new List<object?>();
+            var devInputs = Upload(device, inputs, out var owned2);
+            try
+            {
+                devBArgs.AddRange(devInputs);
+                foreach (var x in extra)
+                {
+                    if (x is Array a)
+                    {
+                        var d = UploadOne(device, a);
+                        owned2.Add(d);
+                        devBArgs.Add(d);
+                    }
+                    else devBArgs.Add(x);
+                }
+                devBArgs.Add(device);
+                var devArr = devBArgs.ToArray();
+                var gpuValue = devB.Invoke(null, devArr);
+                if (cpuValue is not null) Note(Relative(ToDouble(cpuValue), ToDouble(gpuValue!)), "Backward value");
+                for (int i = n; i < bParams.Length; i++)
+                {
+                    var bp = bParams[i];
+                    if (bp.ParameterType.IsByRef) Note(Relative(ToDouble(hostBArgs[i]!), ToDouble(devArr[i]!)), "gradient " + bp.Name);
+                    else if (hostBArgs[i] is Array ha) Note(Relative(Flat(ha), Download(devArr[i]!)), "gradient " + bp.Name);
+                }
+                foreach (var (p, i) in c.Method.GetParameters().Select((p, i) => (p, i)).Where(x => IsWritten(c, x.p)))
+                    Note(Relative(Flat(hostBArgs[i]!), Download(devArr[i]!)), $"Backward output {p.Name}");
+            }
+            finally
+            {
+                foreach (var d in owned2) d.Dispose();
+            }
+            int launches = device is EmulatedDevice e1 ? e1.Launches - launchesBefore : -1;
+            return new DeviceResult(c.Name, worst.Error, worst.Where, describe, launches);
+        }
+
+        // ------------------------------------------------------------ inputs
+
+        /// <summary>
+        /// Inputs the CPU backend accepts (no exception, a finite value): known shapes for methods whose arrays relate
+        /// to each other, else every matrix square; values uniform in [-1, 1], or positive when negatives give NaN.
+        /// </summary>
+        public static (object?[] Inputs, string Description) Inputs(DeviceCase c, int seed, int? size = null)
+        {
+            var ps = c.Method.GetParameters();
+            var attempts = new List<Func<Random, object?[]>>();
+            if (size is null && Overrides.TryGetValue(c.Method.Name, out var shapes))
+                attempts.Add(r => Make(ps, shapes, r, positive: false));
+            foreach (int n in size is { } s ? new[] { s } : new[] { 5, 4, 3 })
+            {
+                attempts.Add(r => Make(ps, Square(ps, n), r, positive: false));
+                attempts.Add(r => Make(ps, Square(ps, n), r, positive: true));
+            }
+            var errors = new List<string>();
+            foreach (var attempt in attempts)
+            {
+                var inputs = attempt(new Random(seed));
+                try
+                {
+                    var v = Find(c, "Forward", device: false).Invoke(null, Clone(inputs));
+                    if (v is not null && !double.IsFinite(ToDouble(v))) { errors.Add("not finite"); continue; }
+                    return (inputs, string.Join(", ", inputs.Select(Describe)));
+                }
+                catch (TargetInvocationException ex)
+                {
+                    errors.Add(ex.InnerException?.GetType().Name ?? ex.GetType().Name);
+                }
+            }
+            throw new InvalidOperationException($"No inputs found that {c.Name} accepts on the CPU ({string.Join("; ", errors)}); add its shapes to DeviceCases.Overrides.");
+        }
+
+        /// <summary>Shapes per parameter (null for scalars) for methods whose arrays have related sizes.</summary>
+        private static readonly Dictionary<string, int[]?[]> Overrides = new(StringComparer.Ordinal)
+        {
+            ["NtXent"] = new[] { new[] { 6, 4 }, new[] { 6, 4 }, null },
+            ["NtXentF"] = new[] { new[] { 6, 4 }, new[] { 6, 4 }, null },
+            ["SoftmaxCrossEntropy"] = new[] { new[] { 5, 3 }, new[] { 3, 4 }, new[] { 5 } },
+            ["Linear"] = new[] { new[] { 5, 3 }, new[] { 3, 4 }, new[] { 4 }, new[] { 5, 4 } },
+            ["Dense"] = new[] { new[] { 5, 3 }, new[] { 3, 4 }, new[] { 4 }, new[] { 5, 4 } },
+            ["MlpMse"] = new[] { new[] { 5, 3 }, new[] { 3, 4 }, new[] { 4 }, new[] { 4, 2 }, new[] { 2 }, new[] { 5, 2 } },
+            ["ClipLoss"] = new[] { new[] { 5, 3 }, new[] { 5, 3 }, null },
+            ["ProjectedNtXent"] = new[] { new[] { 4, 5 }, new[] { 4, 5 }, new[] { 5, 3 }, null },
+            ["SelfAttention"] = new[] { new[] { 5, 3 }, new[] { 3, 4 }, new[] { 3, 4 } },
+        };
+
+        private static int[]?[] Square(ParameterInfo[] ps, int n) =>
+            ps.Select(p => p.ParameterType.IsArray ? (p.ParameterType.GetArrayRank() == 2 ? new[] { n, n } : new[] { n }) : null).ToArray();
+
+        private static object?[] Make(ParameterInfo[] ps, int[]?[] shapes, Random r, bool positive)
+        {
+            var args = new object?[ps.Length];
+            for (int i = 0; i < ps.Length; i++)
+            {
+                var t = ps[i].ParameterType;
+                double Next() => positive ? 0.1 + r.NextDouble() : 2 * r.NextDouble() - 1;
+                if (t == typeof(double)) args[i] = 0.7;
+                else if (t == typeof(float)) args[i] = 0.7f;
+                else if (t == typeof(int)) args[i] = 2;
+                else if (t == typeof(bool)) args[i] = true;
+                else if (t == typeof(int[])) args[i] = Enumerable.Range(0, shapes[i]![0]).Select(k => k % 2).ToArray();
+                else if (t == typeof(double[])) args[i] = Enumerable.Range(0, shapes[i]![0]).Select(_ => Next()).ToArray();
+                else if (t == typeof(float[])) args[i] = Enumerable.Range(0, shapes[i]![0]).Select(_ => (float)Next()).ToArray();
+                else if (t == typeof(double[,]) || t == typeof(float[,]))
+                {
+                    var s = shapes[i]!;
+                    var a = Array.CreateInstance(t.GetElementType()!, s[0], s[1]);
+                    for (int x = 0; x < s[0]; x++)
+                        for (int y = 0; y < s[1]; y++)
+                            a.SetValue(t == typeof(float[,]) ? (object)(float)Next() : Next(), x, y);
+                    args[i] = a;
+                }
+                else throw new NotSupportedException(t.Name);
+            }
+            return args;
+        }
+
+        private static string Describe(object? o) => o switch
+        {
+            Array a when a.Rank == 2 => $"{a.GetType().GetElementType()!.Name}[{a.GetLength(0)},{a.GetLength(1)}]",
+            Array a => $"{a.GetType().GetElementType()!.Name}[{a.Length}]",
+            _ => Convert.ToString(o, System.Globalization.CultureInfo.InvariantCulture) ?? "null",
+        };
+
+        // ------------------------------------------------------------ reflection and copies
+
+        private static bool IsWritten(DeviceCase c, ParameterInfo p)
+        {
+            // an output: the generated Backward takes a read-only upstream gradient for it (no 'out', array) and the
+            // method writes it; the host Backward documents it, but the simplest test is the generated XML-free rule:
+            // Backward has a {p}Grad parameter while p is an array the method's Forward also fills
+            var b = Find(c, "Backward", device: false);
+            return p.ParameterType.IsArray && p.ParameterType != typeof(int[]) && Written(c).Contains(p.Name!) && b.GetParameters().Any(x => x.Name == p.Name + "Grad");
+        }
+
+        private static readonly Dictionary<MethodInfo, HashSet<string>> s_written = new();
+
+        /// <summary>Array parameters the method writes: the CPU Forward changes them.</summary>
+        private static HashSet<string> Written(DeviceCase c)
+        {
+            lock (s_written)
+            {
+                if (s_written.TryGetValue(c.Method, out var w)) return w;
+                w = new HashSet<string>(StringComparer.Ordinal);
+                var (inputs, _) = Inputs(c, 99);
+                var copy = Clone(inputs);
+                Find(c, "Forward", device: false).Invoke(null, copy);
+                foreach (var (p, i) in c.Method.GetParameters().Select((p, i) => (p, i)))
+                    if (inputs[i] is Array a && !Flat(a).SequenceEqual(Flat(copy[i]!))) w.Add(p.Name!);
+                s_written[c.Method] = w;
+                return w;
+            }
+        }
+
+        private static MethodInfo Find(DeviceCase c, string pass, bool device)
+        {
+            var name = c.Method.Name + pass;
+            return c.Type.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)
+                .Single(m => m.Name == name && m.GetParameters().Any(p => p.ParameterType.IsGenericType && p.ParameterType.GetGenericTypeDefinition() == typeof(DeviceArray<>)) == device);
+        }
+
+        private static object?[] Clone(object?[] values) => values.Select(v => v is Array a ? a.Clone() : v).ToArray();
+
+        private static Array Fill(object like, Random r, double scale)
+        {
+            var a = (Array)((Array)like).Clone();
+            var idx = new int[a.Rank];
+            for (int i = 0; i < a.Length; i++)
+            {
+                if (a.Rank == 2) { idx[0] = i / a.GetLength(1); idx[1] = i % a.GetLength(1); } else idx[0] = i;
+                double v = scale * (2 * r.NextDouble() - 1);
+                a.SetValue(a.GetType().GetElementType() == typeof(float) ? (object)(float)v : v, idx);
+            }
+            return a;
+        }
+
+        private static object?[] Upload(IKernelDevice device, object?[] inputs, out List<IDisposable> owned)
+        {
+            owned = new List<IDisposable>();
+            var result = new object?[inputs.Length];
+            for (int i = 0; i < inputs.Length; i++)
+            {
+                if (inputs[i] is Array a)
+                {
+                    var d = UploadOne(device, a);
+                    owned.Add(d);
+                    result[i] = d;
+                }
+                else result[i] = inputs[i];
+            }
+            return result;
+        }
+
+        private static IDisposable UploadOne(IKernelDevice device, Array a) => a switch
+        {
+            double[] v => DeviceArray<double>.Upload(device, v),
+            float[] v => DeviceArray<float>.Upload(device, v),
+            int[] v => DeviceArray<int>.Upload(device, v),
+            double[,] v => DeviceArray<double>.Upload(device, v),
+            float[,] v => DeviceArray<float>.Upload(device, v),
+            _ => throw new NotSupportedException(a.GetType().Name),
+        };
+
+        private static double[] Download(object d) => d switch
+        {
+            DeviceArray<double> x => x.ToArray(),
+            DeviceArray<float> x => x.ToArray().Select(v => (double)v).ToArray(),
+            _ => throw new NotSupportedException(d.GetType().Name),
+        };
+
+        private static double[] Flat(object a) => ((Array)a).Cast<object>().Select(ToDouble).ToArray();
+
+        private static double ToDouble(object o) => o switch
+        {
+            double d => d,
+            float f => f,
+            int i => i,
+            _ => throw new NotSupportedException(o.GetType().Name),
+        };
+
+        /// <summary>|a - b| over the scale of the reference (at least 1e-3 of it): a relative error that tolerates near-zero entries.</summary>
+        public static double Relative(double reference, double value)
+        {
+            if (double.IsNaN(reference) && double.IsNaN(value)) return 0;
+            return Math.Abs(reference - value) / Math.Max(Math.Abs(reference), 1e-3);
+        }
+
+        /// <inheritdoc cref="Relative(double, double)"/>
+        public static double Relative(double[] reference, double[] value)
+        {
+            if (reference.Length != value.Length) return double.PositiveInfinity;
+            double scale = 1e-3, diff = 0;
+            for (int i = 0; i < reference.Length; i++)
+            {
+                scale = Math.Max(scale, Math.Abs(reference[i]));
+                if (double.IsNaN(reference[i]) && double.IsNaN(value[i])) continue;
+                diff = Math.Max(diff, double.IsNaN(value[i]) || double.IsNaN(reference[i]) ? double.PositiveInfinity : Math.Abs(reference[i] - value[i]));
+            }
+            return diff / scale;
+        }
+    }
+}
