@@ -88,6 +88,8 @@ namespace DiffGen.Generator.Emit
 
             // ---- work estimate
             w.Line($"/// <summary>Floating-point work of one call, for DIFFGEN_BACKEND=auto: 2·m·n·k per raised GEMM plus the input elements.</summary>");
+            foreach (var p in m.Params) w.Line($"/// <param name=\"{p.Name}\">As for the original method.</param>");
+            w.Line("/// <returns>The estimate.</returns>");
             w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
             w.Open($"{m.Accessibility} static long {WorkName(m)}({string.Join(", ", m.Params.Select(p => p.Type.Keyword + " " + p.Name))})");
             ParamDims(w, m);
@@ -112,7 +114,10 @@ namespace DiffGen.Generator.Emit
             string ElemOf(ParamModel p) => p.Type.ElemKeyword;
             string DevType(ParamModel p) => p.Type.IsArray ? $"{Rt}DeviceArray<{ElemOf(p)}>" : p.Type.Keyword;
             w.Line($"/// <summary>Forward pass of <c>{m.Name}</c> on a GPU: inputs and outputs stay in device memory.</summary>");
+            foreach (var p in m.Params)
+                w.Line($"/// <param name=\"{p.Name}\">{(p.IsWritten ? "Output array (device): holds the result on return." : p.Type.IsArray ? "Input, in device memory." : "Input, as for the original method.")}</param>");
             w.Line($"/// <param name=\"{dev}\">The device (default: the device of the first array).</param>");
+            if (returns) w.Line($"/// <returns>The value of <c>{m.Name}</c>.</returns>");
             w.Line(Gen);
             var fsig = m.Params.Select(p => DevType(p) + " " + p.Name).Concat(new[] { $"{Rt}IKernelDevice? {dev} = null" });
             w.Open($"{m.Accessibility} static {m.Return.Keyword} {m.Name}Forward({string.Join(", ", fsig)})");
@@ -125,7 +130,13 @@ namespace DiffGen.Generator.Emit
             // ---- device backward
             var adjOf = a.Adjoints.ToDictionary(x => x.Primal, x => x.Adjoint);
             w.Line($"/// <summary>Value and gradients of <c>{m.Name}</c> on a GPU, as the host-array overload: gradient buffers are overwritten.</summary>");
+            foreach (var p in m.Params)
+                w.Line($"/// <param name=\"{p.Name}\">{(p.IsWritten ? "Output array (device): holds the forward result on return." : p.Type.IsArray ? "Input, in device memory." : "Input, as for the original method.")}</param>");
+            foreach (var g in grads)
+                w.Line($"/// <param name=\"{g.Name}\">{(g.IsUpstream ? "Upstream gradient of the output (device, read only)." : g.Param.Type.IsArray ? "Receives the gradient (device, same shape; overwritten)." : "The gradient.")}</param>");
+            if (returns) w.Line($"/// <param name=\"{seed}\">Scale of the gradients.</param>");
             w.Line($"/// <param name=\"{dev}\">The device (default: the device of the first array).</param>");
+            if (returns) w.Line($"/// <returns>The value of <c>{m.Name}</c>.</returns>");
             w.Line(Gen);
             var bsig = new List<string>();
             bsig.AddRange(m.Params.Select(p => DevType(p) + " " + p.Name));
@@ -162,7 +173,7 @@ namespace DiffGen.Generator.Emit
             }
             void Uploads()
             {
-                w.Line($"var __dev = {Rt}CudaKernelDevice.Default;");
+                w.Line($"var __dev = {Rt}DeviceDispatch.Current;");
                 foreach (var p in m.Params.Where(p => p.Type.IsArray))
                     w.Line($"using var __d_{p.Name} = {Rt}DeviceArray<{ElemOf(p)}>.Upload(__dev, {p.Name});");
             }

@@ -164,7 +164,11 @@ namespace DiffGen.Generator.Schedule
                 {
                     var f = pushing[pushing.Count - 1 - i];
                     var r = popping[i];
-                    if (CanFuse(p, f, r, forward, reverse)) { pairs[r] = f; fusedForward.Add(f); }
+                    if (CanFuse(p, f, r, forward, reverse) && AnalyzeLoop(p, r, f, forward) is not null && AnalyzeLoop(p, f, null, forward, dropPushes: true) is not null)
+                    {
+                        pairs[r] = f;
+                        fusedForward.Add(f);
+                    }
                 }
             }
 
@@ -199,7 +203,7 @@ namespace DiffGen.Generator.Schedule
                     case For f:
                         {
                             DeviceStep? step = null;
-                            if (pairs.TryGetValue(f, out var fwd)) step = AnalyzeLoop(p, f, fwd, all);
+                            if (pairs.TryGetValue(f, out var fwd)) step = AnalyzeLoop(p, f, fwd, all) ?? throw new InvalidOperationException("paired loop no longer parallel");
                             else if (fusedForward.Contains(f)) step = AnalyzeLoop(p, f, null, all, dropPushes: true);
                             else if (!Contains(f, x => x is Push) && !ContainsExpr(f, e => e is Pop)) step = AnalyzeLoop(p, f, null, all);
                             if (step is null) { serial.Add(s); continue; }

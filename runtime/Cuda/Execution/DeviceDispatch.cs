@@ -11,18 +11,37 @@ namespace DiffGen.Cuda.Execution
     /// </summary>
     public static class DeviceDispatch
     {
-        /// <summary>Is the GPU worth estimating the work for (cuda requested, or auto on a machine with CUDA)?</summary>
+        private static IKernelDevice? s_device;
+
+        /// <summary>
+        /// The device the host-array entry points use when they go to the GPU; null (the default) means
+        /// <see cref="CudaKernelDevice.Default"/>. Setting another <see cref="IKernelDevice"/> (for example a test
+        /// emulator) also makes it count as available.
+        /// </summary>
+        public static IKernelDevice? Device
+        {
+            get => System.Threading.Volatile.Read(ref s_device);
+            set => System.Threading.Volatile.Write(ref s_device, value);
+        }
+
+        /// <summary>The device a dispatched call runs on.</summary>
+        public static IKernelDevice Current => Device ?? CudaKernelDevice.Default;
+
+        private static bool Available => Device is not null || Cuda.IsAvailable;
+
+        /// <summary>Is the GPU worth estimating the work for (cuda requested, or auto with a device available)?</summary>
         public static bool Considered
         {
             get
             {
                 var requested = BackendSelector.Requested;
-                return requested == Backend.Cuda || requested == Backend.Auto && Cuda.IsAvailable;
+                return requested == Backend.Cuda || requested == Backend.Auto && Available;
             }
         }
 
         /// <summary>Run this call on the GPU? Throws <see cref="CudaUnavailableException"/> when cuda is requested and there is none.</summary>
-        public static bool UseCuda(long work) => BackendSelector.Resolve(work) == Backend.Cuda;
+        public static bool UseCuda(long work) =>
+            BackendSelector.Resolve(BackendSelector.Requested, work, Available, () => Cuda.UnavailableReason) == Backend.Cuda;
 
         /// <summary>For methods without device code: throws when CUDA was requested explicitly; does nothing otherwise.</summary>
         /// <exception cref="NotSupportedException">DIFFGEN_BACKEND=cuda (or the override) and the method has no device code.</exception>

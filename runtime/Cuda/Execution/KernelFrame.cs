@@ -23,6 +23,7 @@ namespace DiffGen.Cuda.Execution
         private readonly string _source;
         private readonly string _method;
         private readonly double[] _slots;
+        private double[]? _initialSlots;
         private readonly string?[] _names = new string?[KernelArgs.PointerCount];
         private readonly List<(ulong Address, long Bytes)> _owned = new();
         private readonly List<(ulong Address, long Bytes)> _zeroEachRun = new();
@@ -107,7 +108,9 @@ namespace DiffGen.Cuda.Execution
             foreach (var (a, b) in _zeroEachRun) _device.Clear(a, b);
             foreach (var (d, s, b) in _copyEachRun) _device.CopyOnDevice(d, s, b);
             _device.Clear(_control, 4L * ControlInts);
-            fixed (double* p = _slots) _device.CopyToDevice(_slotBuffer, (nint)p, 8L * _slots.Length);
+            // Every run starts from the slots the caller set (a repeated run must not see the failed run's values).
+            _initialSlots ??= (double[])_slots.Clone();
+            fixed (double* p = _initialSlots) _device.CopyToDevice(_slotBuffer, (nint)p, 8L * _slots.Length);
             _runs++;
         }
 

@@ -1,0 +1,359 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using DiffGen.Cuda;
+using DiffGen.Cuda.Execution;
+using DiffGen.Tests.Corpus;
+using DiffGen.Tests.Device;
+
+namespace GpuCheck
+{
+    /// <summary>
+    /// The GPU check (tests/gpu/README.md). <c>check</c>: every corpus method with device code, on the GPU against the
+    /// CPU backend. <c>bench</c>: NT-Xent forward + backward (float32) through the generated device-resident API, against
+    /// the cuBLAS GEMMs it contains. Exit codes: 0 all passed, 1 a failure, 2 CUDA unavailable, 64 bad arguments.
+    /// </summary>
+    public static class Program
+    {
+        private const double FloatTolerance = 1e-4;
+        private const double DoubleTolerance = 1e-9;
+
+        public static int Main(string[] args)
+        {
+            CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+            CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+            string command = args.Length > 0 && !args[0].StartsWith("-", StringComparison.Ordinal) ? args[0] : "check";
+            var options = Options.Parse(args.SkipWhile(a => !a.StartsWith("-", StringComparison.Ordinal)).ToArray());
+            if (options is null || command is not ("check" or "bench" or "list"))
+            {
+                Console.Error.WriteLine("usage: DiffGen.GpuCheck [check] | list | bench [--batch 1024,8192,65536] [--dim 128,512] [--seconds 3] [--min-reps 3] [--max-reps 20] [--budget 400]");
+                return 64;
+            }
+
+            if (command == "list") return List();
+            if (!global::DiffGen.Cuda.Cuda.IsAvailable)
+            {
+                Console.WriteLine("CUDA unavailable: " + global::DiffGen.Cuda.Cuda.UnavailableReason);
+                return 2;
+            }
+            Console.WriteLine(global::DiffGen.Cuda.Cuda.Diagnostics);
+            var context = CudaContext.Default;
+            int cublas = global::DiffGen.Cuda.Cuda.CuBlasVersion;
+            Console.WriteLine($"device 0: {context.DeviceName} ({context.Architecture}, {context.MultiprocessorCount} SMs), cuBLAS {cublas}");
+
+            // The host-array overloads are the reference: keep them on the CPU whatever the problem size or DIFFGEN_BACKEND.
+            BackendSelector.Override = Backend.Cpu;
+            return command == "bench" ? Bench(context, options) : Check(context);
+        }
+
+        // ------------------------------------------------------------ check
+
+        private static int Check(CudaContext context)
+        {
+            var device = new CudaKernelDevice(context);
+            var cases = DeviceCases.All(typeof(Program).Assembly);
+            Console.WriteLine($"check: {cases.Count} corpus methods with device code; pass: max relative error <= {FloatTolerance:0e0} (float), <= {DoubleTolerance:0e0} (double)");
+            int passed = 0, failed = 0, skipped = 0;
+            foreach (var c in cases)
+            {
+                double tolerance = c.IsFloat ? FloatTolerance : DoubleTolerance;
+                foreach (var (label, seed, size) in new (string, int, int?)[] { ("default", 1, null), ("size 64", 2, 64) })
+                {
+                    string name = $"{c.Name} [{label}]";
+                    var watch = Stopwatch.StartNew();
+                    try
+                    {
+                        var r = DeviceCases.Run(c, device, seed, size);
+                        bool ok = r.MaxRelativeError <= tolerance;
+                        if (ok) passed++; else failed++;
+                        Console.WriteLine($"{(ok ? "PASS" : "FAIL")} {name}: max rel err {r.MaxRelativeError:0.###e0} at {(r.Worst.Length == 0 ? "-" : r.Worst)}; {r.Launches} launches; inputs {r.Inputs}; {watch.ElapsedMilliseconds} ms");
+                    }
+                    catch (InvalidOperationException e) when (size is not null && e.Message.StartsWith("No inputs found", StringComparison.Ordinal))
+                    {
+                        skipped++;
+                        Console.WriteLine($"SKIP {name}: {e.Message}");
+                    }
+                    catch (Exception e)
+                    {
+                        failed++;
+                        var inner = e is System.Reflection.TargetInvocationException { InnerException: { } ie } ? ie : e;
+                        Console.WriteLine($"FAIL {name}: {inner.GetType().Name}: {OneLine(inner.Message)}");
+                    }
+                }
+            }
+            Console.WriteLine($"check: {passed} passed, {failed} failed, {skipped} skipped");
+            return failed == 0 ? 0 : 1;
+        }
+
+        // ------------------------------------------------------------ list (no GPU needed)
+
+        /// <summary>
+        /// Smoke test of the published (trimmed) app without a GPU: finds the cases, their CPU inputs and their
+        /// generated host and device entry points by reflection, up to the first kernel launch on a host-memory device.
+        /// </summary>
+        private static int List()
+        {
+            BackendSelector.Override = Backend.Cpu;
+            var cases = DeviceCases.All(typeof(Program).Assembly);
+            int bad = 0;
+            foreach (var c in cases)
+            {
+                string status;
+                try
+                {
+                    int chars = DeviceCases.Source(c).Length;
+                    DeviceCases.Run(c, new HostMemoryDevice());
+                    status = $"ran without a launch?; CUDA source {chars} chars";
+                }
+                catch (Exception e) when ((e is System.Reflection.TargetInvocationException { InnerException: { } ie } ? ie : e) is NotLaunchedException)
+                {
+                    status = "ok (reached the device code)";
+                }
+                catch (Exception e)
+                {
+                    bad++;
+                    var inner = e is System.Reflection.TargetInvocationException { InnerException: { } ie } ? ie : e;
+                    status = $"ERROR {inner.GetType().Name}: {OneLine(inner.Message)}";
+                }
+                string large;
+                try { large = "size 64: " + DeviceCases.Inputs(c, 2, 64).Description; }
+                catch (InvalidOperationException e) when (e.Message.StartsWith("No inputs found", StringComparison.Ordinal)) { large = "size 64: SKIP (no inputs)"; }
+                catch (Exception e) { large = $"size 64: {e.GetType().Name}"; }
+                Console.WriteLine($"{c.Name} ({(c.IsFloat ? "float" : "double")}): {status}; {large}");
+            }
+            Console.WriteLine($"list: {cases.Count} cases, {bad} errors");
+            return cases.Count > 0 && bad == 0 ? 0 : 1;
+        }
+
+        private sealed class NotLaunchedException() : Exception("host-memory device: kernels do not run here");
+
+        /// <summary>An <see cref="IKernelDevice"/> in host memory that stops at the first kernel or GEMM.</summary>
+        private sealed unsafe class HostMemoryDevice : IKernelDevice
+        {
+            public string Name => "host memory";
+            public int ThreadsPerBlock => 256;
+            public ulong Allocate(long bytes) => (ulong)System.Runtime.InteropServices.NativeMemory.AllocZeroed((nuint)Math.Max(1, bytes));
+            public void Free(ulong address, long bytes) => System.Runtime.InteropServices.NativeMemory.Free((void*)address);
+            public void Clear(ulong address, long bytes) => new Span<byte>((void*)address, checked((int)bytes)).Clear();
+            public void CopyToDevice(ulong destination, nint source, long bytes) => Buffer.MemoryCopy((void*)source, (void*)destination, bytes, bytes);
+            public void CopyToHost(nint destination, ulong source, long bytes) => Buffer.MemoryCopy((void*)source, (void*)destination, bytes, bytes);
+            public void CopyOnDevice(ulong destination, ulong source, long bytes) => Buffer.MemoryCopy((void*)source, (void*)destination, bytes, bytes);
+            public void Launch(string source, string kernel, int grid, int block, in KernelArgs args) => throw new NotLaunchedException();
+            public void Gemm(bool transA, bool transB, int m, int n, int k, ulong a, int lda, ulong b, int ldb, float beta, ulong c, int ldc) => throw new NotLaunchedException();
+            public void Gemm(bool transA, bool transB, int m, int n, int k, ulong a, int lda, ulong b, int ldb, double beta, ulong c, int ldc) => throw new NotLaunchedException();
+        }
+
+        // ------------------------------------------------------------ bench
+
+        private static int Bench(CudaContext context, Options o)
+        {
+            const float tau = 0.1f;
+            var total = Stopwatch.StartNew();
+            int errors = 0;
+            Console.WriteLine($"bench: NT-Xent float32, tau = {tau}, N = 2B rows; times are medians in ms; generated = NtXentFBackward (value + gradients); gemm = cuBLAS SGEMM z·zᵀ + two (N×N)·z (FP32, no TF32)");
+            foreach (int batch in o.Batches)
+            {
+                foreach (int dim in o.Dims)
+                {
+                    var json = new List<(string, object?)> { ("batch", batch), ("dim", dim) };
+                    if (total.Elapsed.TotalSeconds > o.Budget)
+                    {
+                        json.Add(("error", $"skipped: bench budget of {o.Budget} s spent"));
+                        Console.WriteLine(Json(json));
+                        continue;
+                    }
+                    using var device = new CudaKernelDevice(context); // per size: Dispose frees the pooled allocations
+                    try
+                    {
+                        BenchOne(device, batch, dim, tau, o, json);
+                    }
+                    catch (Exception e)
+                    {
+                        var inner = e is System.Reflection.TargetInvocationException { InnerException: { } ie } ? ie : e;
+                        json.Add(("error", IsOutOfMemory(inner) ? "OOM" : $"{inner.GetType().Name}: {OneLine(inner.Message)}"));
+                        if (!IsOutOfMemory(inner)) errors++;
+                    }
+                    Console.WriteLine(Json(json));
+                    try { context.Synchronize(); }
+                    catch (Exception e) { Console.WriteLine($"bench: the context is unusable after batch {batch}, dim {dim}: {OneLine(e.Message)}"); return 1; }
+                }
+            }
+            return errors == 0 ? 0 : 1;
+        }
+
+        private static void BenchOne(CudaKernelDevice device, int batch, int dim, float tau, Options o, List<(string, object?)> json)
+        {
+            int n = 2 * batch;
+            var rng = new Random(batch * 31 + dim);
+            var hostI = Normal(rng, batch, dim);
+            var hostJ = Normal(rng, batch, dim);
+
+            // cuBLAS alone first (the cheapest to fail): one N×N buffer, reused by the three products.
+            json.Add(("gemm_ms", Round(TimeGemms(device, n, dim, hostI, hostJ, o))));
+
+            using var zi = DeviceArray<float>.Upload(device, hostI);
+            using var zj = DeviceArray<float>.Upload(device, hostJ);
+            using var ziGrad = DeviceArray<float>.Zeros(device, batch, dim);
+            using var zjGrad = DeviceArray<float>.Zeros(device, batch, dim);
+
+            var watch = Stopwatch.StartNew();
+            float loss = NtXentCorpus.NtXentFForward(zi, zj, tau, device);
+            json.Add(("first_forward_ms", Round(watch.Elapsed.TotalMilliseconds))); // includes the NVRTC compile
+            double forward = Time(() => NtXentCorpus.NtXentFForward(zi, zj, tau, device), o, out int forwardReps);
+            json.Add(("forward_ms", Round(forward)));
+
+            float value = 0, tauGrad = 0;
+            watch.Restart();
+            value = NtXentCorpus.NtXentFBackward(zi, zj, tau, ziGrad, zjGrad, out tauGrad, 1f, device);
+            json.Add(("first_backward_ms", Round(watch.Elapsed.TotalMilliseconds)));
+            double generated = Time(() => value = NtXentCorpus.NtXentFBackward(zi, zj, tau, ziGrad, zjGrad, out tauGrad, 1f, device), o, out int reps);
+            json.Add(("generated_ms", Round(generated)));
+            double gemm = (double)json.First(x => x.Item1 == "gemm_ms").Item2!;
+            json.Add(("ratio_to_gemm", gemm > 0 ? Round(generated / gemm) : null));
+            json.Add(("reps", reps));
+            json.Add(("forward_reps", forwardReps));
+            json.Add(("loss", (double)loss));
+            json.Add(("backward_loss", (double)value));
+            json.Add(("tau_grad", (double)tauGrad));
+            var g = ziGrad.ToArray();
+            json.Add(("zi_grad_finite", g.All(float.IsFinite)));
+
+            // A CPU reference of the loss where it is cheap (the host overload runs on the CPU: BackendSelector.Override).
+            if ((double)n * n * dim <= 2e9)
+            {
+                float cpu = NtXentCorpus.NtXentFForward(hostI, hostJ, tau);
+                json.Add(("cpu_loss", (double)cpu));
+                json.Add(("loss_rel_err", DeviceCases.Relative(cpu, value)));
+            }
+        }
+
+        /// <summary>Forward Gram S = z·zᵀ (m = n = N, k = D) and the backward's S̄·z and S̄ᵀ·z (N×D, k = N), as KernelFrame raises them.</summary>
+        private static double TimeGemms(CudaKernelDevice device, int n, int dim, float[,] hostI, float[,] hostJ, Options o)
+        {
+            var z = new float[n, dim];
+            Buffer.BlockCopy(hostI, 0, z, 0, hostI.Length * sizeof(float));
+            Buffer.BlockCopy(hostJ, 0, z, hostI.Length * sizeof(float), hostJ.Length * sizeof(float));
+            using var zd = DeviceArray<float>.Upload(device, z);
+            long squareBytes = (long)n * n * sizeof(float), rowsBytes = (long)n * dim * sizeof(float);
+            ulong s = device.Allocate(squareBytes), zAdj = 0;
+            try
+            {
+                zAdj = device.Allocate(rowsBytes);
+                ulong za = zd.Address;
+                void Run()
+                {
+                    device.Gemm(false, true, n, n, dim, za, dim, za, dim, 0f, s, n);
+                    device.Gemm(false, false, n, dim, n, s, n, za, dim, 1f, zAdj, dim);
+                    device.Gemm(true, false, n, dim, n, s, n, za, dim, 1f, zAdj, dim);
+                    device.Context.Synchronize();
+                }
+                Run(); // warm-up (cuBLAS picks its kernels)
+                return Time(Run, o, out _);
+            }
+            finally
+            {
+                device.Free(s, squareBytes);
+                if (zAdj != 0) device.Free(zAdj, rowsBytes);
+            }
+        }
+
+        /// <summary>Median of as many synchronized runs as fit in o.Seconds (at least MinReps, at most MaxReps).</summary>
+        private static double Time(Action run, Options o, out int reps)
+        {
+            var times = new List<double>();
+            var total = Stopwatch.StartNew();
+            while (times.Count < o.MaxReps && (times.Count < o.MinReps || total.Elapsed.TotalSeconds < o.Seconds))
+            {
+                var w = Stopwatch.StartNew();
+                run();
+                times.Add(w.Elapsed.TotalMilliseconds);
+            }
+            reps = times.Count;
+            times.Sort();
+            return times.Count % 2 == 1 ? times[times.Count / 2] : (times[times.Count / 2 - 1] + times[times.Count / 2]) / 2;
+        }
+
+        private static float[,] Normal(Random rng, int rows, int cols)
+        {
+            var a = new float[rows, cols];
+            for (int r = 0; r < rows; r++)
+                for (int c = 0; c < cols; c++)
+                {
+                    double u = 1 - rng.NextDouble(), v = rng.NextDouble();
+                    a[r, c] = (float)(Math.Sqrt(-2 * Math.Log(u)) * Math.Cos(2 * Math.PI * v));
+                }
+            return a;
+        }
+
+        private static bool IsOutOfMemory(Exception e) =>
+            e is OutOfMemoryException
+            || e is CudaException ce && (ce.ErrorName.Contains("OUT_OF_MEMORY", StringComparison.Ordinal) || ce.ErrorName.Contains("ALLOC_FAILED", StringComparison.Ordinal));
+
+        private static double Round(double ms) => Math.Round(ms, 4);
+
+        private static string OneLine(string s) => s.Replace('\r', ' ').Replace('\n', ' ');
+
+        private static string Json(List<(string Key, object? Value)> fields)
+        {
+            var sb = new StringBuilder("{");
+            foreach (var (key, value) in fields)
+            {
+                if (sb.Length > 1) sb.Append(',');
+                sb.Append('"').Append(key).Append("\":");
+                switch (value)
+                {
+                    case null: sb.Append("null"); break;
+                    case bool b: sb.Append(b ? "true" : "false"); break;
+                    case int i: sb.Append(i.ToString(CultureInfo.InvariantCulture)); break;
+                    case double d when double.IsFinite(d): sb.Append(d.ToString("R", CultureInfo.InvariantCulture)); break;
+                    case double: sb.Append("null"); break;
+                    default: sb.Append('"').Append(value.ToString()!.Replace("\\", "\\\\").Replace("\"", "\\\"")).Append('"'); break;
+                }
+            }
+            return sb.Append('}').ToString();
+        }
+
+        private sealed class Options
+        {
+            public int[] Batches = { 1024, 8192, 65536 };
+            public int[] Dims = { 128, 512 };
+            public double Seconds = 3;
+            public int MinReps = 3;
+            public int MaxReps = 20;
+            public double Budget = 240;
+
+            public static Options? Parse(string[] args)
+            {
+                var o = new Options();
+                try
+                {
+                    for (int i = 0; i < args.Length; i++)
+                    {
+                        string value = i + 1 < args.Length ? args[i + 1] : throw new FormatException(args[i] + " needs a value");
+                        switch (args[i++])
+                        {
+                            case "--batch": o.Batches = Ints(value); break;
+                            case "--dim": o.Dims = Ints(value); break;
+                            case "--seconds": o.Seconds = double.Parse(value, CultureInfo.InvariantCulture); break;
+                            case "--min-reps": o.MinReps = int.Parse(value, CultureInfo.InvariantCulture); break;
+                            case "--max-reps": o.MaxReps = int.Parse(value, CultureInfo.InvariantCulture); break;
+                            case "--budget": o.Budget = double.Parse(value, CultureInfo.InvariantCulture); break;
+                            default: throw new FormatException("unknown option " + args[i - 1]);
+                        }
+                    }
+                    return o.Batches.All(b => b > 0) && o.Dims.All(d => d > 0) && o.MinReps >= 1 && o.MaxReps >= o.MinReps ? o : null;
+                }
+                catch (FormatException e)
+                {
+                    Console.Error.WriteLine(e.Message);
+                    return null;
+                }
+            }
+
+            private static int[] Ints(string s) => s.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray();
+        }
+    }
+}

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# GPU check, run ONCE on the GPU machine from the repository root:   bash tests/gpu/run.sh
+#
+# Build first, here (needs the .NET 10 SDK, no GPU):                  bash tests/gpu/publish.sh
+# which leaves a self-contained linux-x64 app in tests/gpu/out (gitignored: carry it to the device, e.g. the device
+# tool's carry: ["tests/gpu/out"]). The GPU machine needs the NVIDIA driver, cuBLAS and NVRTC, not .NET; python3 with
+# torch is optional (the PyTorch comparison is skipped without it).
+#
+# Runs: nvidia-smi -L; DiffGen.GpuCheck check (every corpus method with device code vs the CPU backend);
+# DiffGen.GpuCheck bench (NT-Xent float32 vs its cuBLAS GEMMs); tests/gpu/torch_ntxent.py; then a table per size.
+# Everything is also written to ${OUT:-tests/gpu}/gpu-report.txt. Extra arguments go to both benchmarks, e.g.
+#   bash tests/gpu/run.sh --batch 1024,8192 --dim 128
+# Environment: CHECK_TIMEOUT / BENCH_TIMEOUT / TORCH_TIMEOUT (seconds; default 120 / 270 / 120; about 9 min in all at most).
+# Exit status: that of `check` (0 all passed, 1 a failure, 2 CUDA unavailable).
+set -u
+cd "$(dirname "$0")/../.."
+report_dir="${OUT:-tests/gpu}"
+mkdir -p "$report_dir"
+report="$report_dir/gpu-report.txt"
+app=tests/gpu/out/DiffGen.GpuCheck
+tmp="$(mktemp -d)"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+main() {
+  echo "== GPU check, $(date -u '+%Y-%m-%d %H:%M:%SZ'), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+  if command -v nvidia-smi >/dev/null 2>&1; then
+    nvidia-smi -L
+    nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null
+  else
+    echo "nvidia-smi: not found"
+  fi
+  if [ ! -x "$app" ]; then
+    echo "$app is missing: run tests/gpu/publish.sh where the .NET SDK is and carry tests/gpu/out"
+    return 3
+  fi
+
+  echo; echo "== check"
+  timeout "${CHECK_TIMEOUT:-120}" "$app" check
+  check_rc=$?
+  echo "check: exit $check_rc"
+
+  echo; echo "== bench (DiffGen generated NtXentF on the GPU vs cuBLAS)"
+  timeout "${BENCH_TIMEOUT:-270}" "$app" bench "$@" | tee "$tmp/bench.txt"
+  echo "bench: exit ${PIPESTATUS[0]}"
+
+  echo; echo "== torch"
+  if command -v python3 >/dev/null 2>&1; then
+    timeout "${TORCH_TIMEOUT:-120}" python3 tests/gpu/torch_ntxent.py "$@" | tee "$tmp/torch.txt"
+    echo "torch: exit ${PIPESTATUS[0]}"
+  else
+    echo "python3: not found; torch comparison skipped"
+    : > "$tmp/torch.txt"
+  fi
+
+  echo; echo "== summary (median ms per forward+backward, float32)"
+  if command -v python3 >/dev/null 2>&1; then
+    python3 - "$tmp/bench.txt" "$tmp/torch.txt" <<'PY'
+import json, sys
+rows, order = {}, []
+for path in sys.argv[1:]:
+    for line in open(path):
+        line = line.strip()
+        if not line.startswith("{"):
+            continue
+        try:
+            d = json.loads(line)
+        except ValueError:
+            continue
+        key = (d.get("batch"), d.get("dim"))
+        if key not in rows:
+            rows[key] = {}
+            order.append(key)
+        rows[key].update(d)
+def f(v):
+    if v is None: return "-"
+    if isinstance(v, float): return f"{v:.3f}"
+    return str(v)
+cols = ["batch", "dim", "forward_ms", "generated_ms", "gemm_ms", "ratio_to_gemm", "torch_ms", "gen/torch", "error"]
+print(" | ".join(cols))
+for key in order:
+    d = rows[key]
+    g, t = d.get("generated_ms"), d.get("torch_ms")
+    d["gen/torch"] = g / t if isinstance(g, (int, float)) and isinstance(t, (int, float)) and t > 0 else None
+    print(" | ".join(f(d.get(c)) for c in cols))
+PY
+  else
+    cat "$tmp/bench.txt" "$tmp/torch.txt" | grep '^{'
+  fi
+  return "$check_rc"
+}
+
+main "$@" 2>&1 | tee "$report"
+rc=${PIPESTATUS[0]}
+rm -rf "$tmp"
+echo "report: $report (exit $rc)"
+exit "$rc"
