@@ -91,24 +91,7 @@ namespace DiffGen.Generator.Emit
             foreach (var p in m.Params) w.Line($"/// <param name=\"{p.Name}\">As for the original method.</param>");
             w.Line("/// <returns>The estimate.</returns>");
             w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
-            w.Open($"{m.Accessibility} static long {WorkName(m)}({string.Join(", ", m.Params.Select(p => p.Type.Keyword + " " + p.Name))})");
-            ParamDims(w, m);
-            HostStatements(w, adj, m, frame: null);
-            var terms = new List<string> { "0L" };
-            foreach (var p in m.Params.Where(p => p.Type.IsArray)) terms.Add($"(long){p.Name}.Length");
-            foreach (var st in adj.Steps.Where(s => s.Kind == StepKind.Gemm))
-            {
-                var (arrA, arrB, k, ta, tb) = st.Gemm switch
-                {
-                    Contract c => (c.A.Array, c.B.Array, c.K, c.TransA, c.TransB),
-                    ContractAdjoint c => (c.A.Array, c.B.Array, c.K, c.TransA, c.TransB),
-                    _ => default,
-                };
-                terms.Add($"2L * {DimVar(arrA, ta ? 1 : 0)} * {DimVar(arrB, tb ? 1 : 0)} * global::System.Math.Max(0, {HostExpr(adj, k)})");
-            }
-            w.Line($"return {string.Join(" + ", terms)};");
-            w.Close();
-            w.Line();
+            WriteWork(w, m, fwd, adj);
 
             // ---- device forward
             string ElemOf(ParamModel p) => p.Type.ElemKeyword;
@@ -208,6 +191,37 @@ namespace DiffGen.Generator.Emit
             foreach (var p in m.Params.Where(p => p.IsWritten)) w.Line($"__d_{p.Name}.CopyTo({p.Name});");
             if (returns) w.Line("return __r;");
             w.Close();
+        }
+
+        private static void WriteWork(CSharpWriter w, MethodModel m, DeviceProgram fwd, DeviceProgram adj)
+        {
+            w.Open($"{m.Accessibility} static long {WorkName(m)}({string.Join(", ", m.Params.Select(p => p.Type.Keyword + " " + p.Name))})");
+            if (fwd.HasSerialLoops || adj.HasSerialLoops)
+            {
+                // A loop of this method runs on a single GPU thread (its iterations depend on each other, or it uses the
+                // restore tape): auto keeps the method on the CPU; DIFFGEN_BACKEND=cuda still runs it on the GPU.
+                w.Line("return 0L;");
+                w.Close();
+                w.Line();
+                return;
+            }
+            ParamDims(w, m);
+            HostStatements(w, adj, m, frame: null);
+            var terms = new List<string> { "0L" };
+            foreach (var p in m.Params.Where(p => p.Type.IsArray)) terms.Add($"(long){p.Name}.Length");
+            foreach (var st in adj.Steps.Where(s => s.Kind == StepKind.Gemm))
+            {
+                var (arrA, arrB, k, ta, tb) = st.Gemm switch
+                {
+                    Contract c => (c.A.Array, c.B.Array, c.K, c.TransA, c.TransB),
+                    ContractAdjoint c => (c.A.Array, c.B.Array, c.K, c.TransA, c.TransB),
+                    _ => default,
+                };
+                terms.Add($"2L * {DimVar(arrA, ta ? 1 : 0)} * {DimVar(arrB, tb ? 1 : 0)} * global::System.Math.Max(0, {HostExpr(adj, k)})");
+            }
+            w.Line($"return {string.Join(" + ", terms)};");
+            w.Close();
+            w.Line();
         }
 
         private const string Gen = "[global::System.CodeDom.Compiler.GeneratedCode(\"DiffGen\", \"0.1.0\")]";

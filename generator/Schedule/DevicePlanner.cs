@@ -70,6 +70,9 @@ namespace DiffGen.Generator.Schedule
         public Dictionary<string, DeviceArrayInfo> Arrays = new(StringComparer.Ordinal);
         public List<DeviceStep> Steps = new();
         public int SlotCount => Slots.Count;
+
+        /// <summary>A loop runs in a single-thread kernel: correct, but slower than the CPU for large inputs.</summary>
+        public bool HasSerialLoops => Steps.Any(s => s.Kind == StepKind.Serial && DevicePlanner.Flatten(s.Body).Any(x => x is For or VectorFor));
     }
 
     /// <summary>
@@ -158,16 +161,24 @@ namespace DiffGen.Generator.Schedule
             var popping = reverse.OfType<For>().Where(f => ContainsExpr(f, e => e is Pop)).ToList();
             var pairs = new Dictionary<Stmt, For>(StmtReferenceComparer.Instance);
             var fusedForward = new HashSet<Stmt>(StmtReferenceComparer.Instance);
+            var pairReasons = new Dictionary<Stmt, string>(StmtReferenceComparer.Instance);
             if (pushing.Count == popping.Count)
             {
                 for (int i = 0; i < popping.Count; i++)
                 {
                     var f = pushing[pushing.Count - 1 - i];
                     var r = popping[i];
-                    if (CanFuse(p, f, r, forward, reverse) && AnalyzeLoop(p, r, f, forward) is not null && AnalyzeLoop(p, f, null, forward, dropPushes: true) is not null)
+                    var why = new List<string>();
+                    if (!CanFuse(p, f, r, forward, reverse)) why.Add("its private values are needed between the forward and the reverse loop");
+                    if (why.Count == 0 && AnalyzeLoop(p, r, f, why) is not null && AnalyzeLoop(p, f, null, why, dropPushes: true) is not null)
                     {
                         pairs[r] = f;
                         fusedForward.Add(f);
+                    }
+                    else
+                    {
+                        pairReasons[f] = why.Count > 0 ? why[0] : "";
+                        pairReasons[r] = pairReasons[f];
                     }
                 }
             }
@@ -203,10 +214,19 @@ namespace DiffGen.Generator.Schedule
                     case For f:
                         {
                             DeviceStep? step = null;
-                            if (pairs.TryGetValue(f, out var fwd)) step = AnalyzeLoop(p, f, fwd, all) ?? throw new InvalidOperationException("paired loop no longer parallel");
-                            else if (fusedForward.Contains(f)) step = AnalyzeLoop(p, f, null, all, dropPushes: true);
-                            else if (!Contains(f, x => x is Push) && !ContainsExpr(f, e => e is Pop)) step = AnalyzeLoop(p, f, null, all);
-                            if (step is null) { serial.Add(s); continue; }
+                            var why = new List<string>();
+                            if (pairs.TryGetValue(f, out var fwd)) step = AnalyzeLoop(p, f, fwd, why) ?? throw new InvalidOperationException("paired loop no longer parallel");
+                            else if (fusedForward.Contains(f)) step = AnalyzeLoop(p, f, null, why, dropPushes: true);
+                            else if (Contains(f, x => x is Push) || ContainsExpr(f, e => e is Pop))
+                                why.Add("it stores values for the reverse sweep (restore tape), and its forward/reverse pair cannot run as a parallel recomputation"
+                                    + (pairReasons.TryGetValue(f, out var pr) && pr.Length > 0 ? ": " + pr : ""));
+                            else step = AnalyzeLoop(p, f, null, why);
+                            if (step is null)
+                            {
+                                comments.Add($"loop over {f.Var} runs on one thread: {(why.Count > 0 ? why[0] : "its iterations depend on each other")}");
+                                serial.Add(s);
+                                continue;
+                            }
                             FlushSerial();
                             step.Comments.AddRange(comments);
                             comments.Clear();
@@ -280,10 +300,10 @@ namespace DiffGen.Generator.Schedule
 
         // ------------------------------------------------------------ loop analysis
 
-        private static DeviceStep? AnalyzeLoop(DeviceProgram p, For loop, For? forwardPair, List<Stmt> all, bool dropPushes = false)
+        private static DeviceStep? AnalyzeLoop(DeviceProgram p, For loop, For? forwardPair, List<string>? why, bool dropPushes = false)
         {
-            if (!IsHostExpr(p, loop.Start) || !IsHostExpr(p, loop.Bound)) return null;
-            if (!(loop.Step > 0 && loop.Cmp is BinaryOp.Lt or BinaryOp.Le || loop.Step < 0 && loop.Cmp is BinaryOp.Gt or BinaryOp.Ge)) return null;
+            if (!IsHostExpr(p, loop.Start) || !IsHostExpr(p, loop.Bound)) return Why(why, "its bounds are not computed from sizes");
+            if (!(loop.Step > 0 && loop.Cmp is BinaryOp.Lt or BinaryOp.Le || loop.Step < 0 && loop.Cmp is BinaryOp.Gt or BinaryOp.Ge)) return Why(why, "its condition does not match its step");
             var range = Range(loop);
             var step = new DeviceStep { Kind = StepKind.Parallel, Loop = loop, Recompute = forwardPair, WriteBackPrivates = !dropPushes && forwardPair is null };
 
@@ -292,39 +312,39 @@ namespace DiffGen.Generator.Schedule
             {
                 // The forward iteration: private values (recomputed here) and sums (skipped: the forward sweep did them).
                 var fClasses = ClassifyScalars(p, forwardPair.Body, ignorePushes: true);
-                if (fClasses is null) return null;
+                if (fClasses is null) return Why(why, "a scalar of the forward loop is neither private to an iteration nor a sum");
                 foreach (var kv in fClasses)
                 {
                     if (kv.Value == VarClass.Invariant)
                     {
-                        if (WrittenIn(loop.Body, kv.Key)) return null; // the recomputation would see the reverse iteration's value
+                        if (WrittenIn(loop.Body, kv.Key)) return Why(why, "the reverse loop writes a value the forward iteration reads"); // the recomputation would see the reverse iteration's value
                         step.Classes[kv.Key] = VarClass.Invariant;
                     }
                     else if (kv.Value == VarClass.Private) recomputed.Add(kv.Key);
                     else if (kv.Value == VarClass.Reduction) step.RecomputeReductions.Add(kv.Key);
-                    else if (kv.Value != VarClass.Invariant) return null;
+                    else if (kv.Value != VarClass.Invariant) return Why(why, "a scalar of the forward loop carries a value between iterations");
                 }
-                if (ArrayWrites(forwardPair.Body).Any()) return null;
+                if (ArrayWrites(forwardPair.Body).Any()) return Why(why, "the forward loop writes arrays that the reverse loop restores");
                 step.LocalStack = CountPushes(forwardPair.Body);
-                if (step.LocalStack < 0) return null;
+                if (step.LocalStack < 0) return Why(why, "the forward loop stores values inside an inner loop (their number varies per iteration)");
             }
 
             var body = loop.Body;
             var classes = ClassifyScalars(p, body, ignorePushes: dropPushes, recomputed);
-            if (classes is null) return null;
+            if (classes is null) return Why(why, "a scalar carries a value from one iteration to the next");
             foreach (var kv in classes)
             {
-                if (step.Classes.TryGetValue(kv.Key, out var fc) && fc != kv.Value) return null;
+                if (step.Classes.TryGetValue(kv.Key, out var fc) && fc != kv.Value) return Why(why, "a scalar is used differently by the forward and the reverse loop");
                 if (kv.Value == VarClass.Carried) step.CarriedReset[kv.Key] = LastReset(body, kv.Key)!;
                 step.Classes[kv.Key] = kv.Value;
             }
             foreach (var r in recomputed) step.Classes[r] = VarClass.Recomputed;
             // A reverse kernel may not read the forward loop's sums (their per-iteration values are gone).
             foreach (var r in step.RecomputeReductions)
-                if (classes.ContainsKey(r)) return null;
+                if (classes.ContainsKey(r)) return Why(why, "the reverse loop reads a sum of the forward loop");
             // Pops only of recomputed values.
-            if (forwardPair is null && ContainsExpr(loop, e => e is Pop)) return null;
-            if (!dropPushes && forwardPair is null && Contains(loop, s => s is Push)) return null;
+            if (forwardPair is null && ContainsExpr(loop, e => e is Pop)) return Why(why, "it restores values stored by another loop");
+            if (!dropPushes && forwardPair is null && Contains(loop, s => s is Push)) return Why(why, "it stores values for the reverse sweep");
 
             // Arrays: owned rows or atomic sums.
             var writes = ArrayWrites(body).ToList();
@@ -336,7 +356,7 @@ namespace DiffGen.Generator.Schedule
                 var off = Offset(p, target.Indices[0], loop.Var);
                 if (off is null)
                 {
-                    if (w.Op == AssignOp.Set) return null;
+                    if (w.Op == AssignOp.Set) return Why(why, "it sets array elements that other iterations may also set");
                     atomic.Add(target.Array);
                     continue;
                 }
@@ -348,12 +368,12 @@ namespace DiffGen.Generator.Schedule
                 if (offsets.ContainsKey(a))
                 {
                     // mixed: some writes owned, some not: every write must then be a sum
-                    if (writes.Any(w => ((ElemRef)w.Target).Array == a && w.Op == AssignOp.Set)) return null;
+                    if (writes.Any(w => ((ElemRef)w.Target).Array == a && w.Op == AssignOp.Set)) return Why(why, "it both sets and sums into an array's elements outside its own row");
                     offsets.Remove(a);
                 }
             }
             foreach (var kv in offsets)
-                if (!Separated(kv.Value, range)) return null;
+                if (!Separated(kv.Value, range)) return Why(why, "the rows it writes may overlap between iterations");
             // Reads of written arrays: only the iteration's own rows; atomically summed arrays are not read.
             foreach (var s in Flatten(body))
             {
@@ -361,11 +381,11 @@ namespace DiffGen.Generator.Schedule
                     foreach (var d in IrQueries.Descendants(e))
                     {
                         if (d is not ElemRef el) continue;
-                        if (atomic.Contains(el.Array)) return null;
+                        if (atomic.Contains(el.Array)) return Why(why, "it reads an array that iterations sum into");
                         if (offsets.TryGetValue(el.Array, out var own))
                         {
                             var off = Offset(p, el.Indices[0], loop.Var);
-                            if (off is null || !own.Contains(off)) return null;
+                            if (off is null || !own.Contains(off)) return Why(why, "it reads rows of an array that other iterations write");
                         }
                     }
             }
@@ -379,6 +399,12 @@ namespace DiffGen.Generator.Schedule
 
             // A fused pair: the forward loop's private values must not be needed between the two loops.
             return step;
+        }
+
+        private static DeviceStep? Why(List<string>? why, string reason)
+        {
+            why?.Add(reason);
+            return null;
         }
 
         /// <summary>[lo, hi) of the counter's values, as expressions.</summary>
