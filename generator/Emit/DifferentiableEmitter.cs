@@ -37,7 +37,7 @@ namespace DiffGen.Generator.Emit
             w.Line();
             WriteBackward(w, a, plans);
             w.Line();
-            WriteAdjoint(w, a);
+            WriteAdjoint(w, a, plans);
             w.Line();
             DeviceEmitter.Write(w, a, plans, GradParams(m).Select(g => (g.Param, g.Name, g.IsUpstream)).ToList(), SeedName(m));
 
@@ -73,7 +73,8 @@ namespace DiffGen.Generator.Emit
             DeviceEmitter.Dispatch(w, am, plans, "Forward", m.Params.Select(p => p.Name), m.Return.Elem != Scalar.Void);
             // Local arrays (all declared at the top level) come from the per-thread pool and go back in finally.
             var arrays = m.Body.OfType<DeclArray>().ToList();
-            if (arrays.Count == 0) w.Statements(m.Body);
+            var par = ParallelLoopEmitter.For(plans.Forward, m.Name, "F");
+            if (arrays.Count == 0) par.Statements(w, m.Body);
             else
             {
                 foreach (var a in arrays)
@@ -83,7 +84,7 @@ namespace DiffGen.Generator.Emit
                 }
                 w.PooledArrays = true;
                 w.Open("try");
-                w.Statements(m.Body);
+                par.Statements(w, m.Body);
                 w.Close();
                 w.Open("finally");
                 foreach (var a in arrays) w.Line($"global::DiffGen.Reverse.BufferPool<{a.Type.ElemKeyword}>.Return({a.Name});");
@@ -92,6 +93,7 @@ namespace DiffGen.Generator.Emit
                 w.Hoisted.Clear();
             }
             w.Close();
+            par.WriteClasses(w);
         }
 
         // ------------------------------------------------------------ Backward
@@ -209,8 +211,9 @@ namespace DiffGen.Generator.Emit
 
         // ------------------------------------------------------------ Adjoint
 
-        private static void WriteAdjoint(CSharpWriter w, AdjointModel a)
+        private static void WriteAdjoint(CSharpWriter w, AdjointModel a, DeviceEmitter.Plans plans)
         {
+            var par = ParallelLoopEmitter.For(plans.Adjoint, a.Method.Name, "B");
             var m = a.Method;
             bool returns = m.Return.Elem != Scalar.Void;
             var adjOf = a.Adjoints.ToDictionary(x => x.Primal, x => x.Adjoint);
@@ -243,10 +246,11 @@ namespace DiffGen.Generator.Emit
             w.PooledArrays = true;
             if (needsFinally) w.Open("try");
 
+            par.DeclarePairState(w);
             w.Line("// ---- forward sweep ----");
-            w.Statements(a.ForwardSweep);
+            par.Statements(w, a.ForwardSweep);
             w.Line("// ---- reverse sweep ----");
-            w.Statements(a.ReverseSweep);
+            par.Statements(w, a.ReverseSweep);
             if (returns) w.Line($"return {a.ResultName};");
 
             if (needsFinally)
@@ -258,6 +262,7 @@ namespace DiffGen.Generator.Emit
                 w.Close();
             }
             w.Close();
+            par.WriteClasses(w);
         }
 
         private static List<Scalar> TapesUsed(AdjointModel a)

@@ -142,6 +142,38 @@ namespace DiffGen.Tests.Device
             return new DeviceResult(c.Name, worst.Error, worst.Where, describe, device.Launches);
         }
 
+        /// <summary>
+        /// Host Forward and Backward of a case on fixed inputs: every number they produce (values, gradients, outputs),
+        /// flattened in a fixed order, to compare two CPU configurations (sequential and multi-core loops).
+        /// </summary>
+        public static List<double[]> RunHost(DeviceCase c, object?[] inputs, int seed)
+        {
+            var results = new List<double[]>();
+            var hostArgs = Clone(inputs);
+            var fwd = Find(c, "Forward", device: false).Invoke(null, hostArgs);
+            if (fwd is not null) results.Add(new[] { ToDouble(fwd) });
+            foreach (var a in hostArgs.OfType<Array>()) results.Add(Flat(a));
+            var hostB = Find(c, "Backward", device: false);
+            var bParams = hostB.GetParameters();
+            int n = c.Method.GetParameters().Length;
+            var rng = new Random(seed + 17);
+            var args = new object?[bParams.Length];
+            var cloned = Clone(inputs);
+            for (int i = 0; i < n; i++) args[i] = cloned[i];
+            for (int i = n; i < bParams.Length; i++)
+            {
+                var bp = bParams[i];
+                if (bp.ParameterType.IsByRef) continue;
+                if (bp.Name!.StartsWith("seed", StringComparison.Ordinal) && !bp.ParameterType.IsArray) { args[i] = bp.ParameterType == typeof(float) ? 0.75f : (object)0.75; continue; }
+                var primal = c.Method.GetParameters().Single(p => p.Name == bp.Name!.TrimEnd('_')[..^"Grad".Length]);
+                args[i] = Fill(inputs[primal.Position]!, rng, IsWritten(c, primal) ? 1.0 : 9.0);
+            }
+            var value = hostB.Invoke(null, args);
+            if (value is not null) results.Add(new[] { ToDouble(value) });
+            foreach (var a in args) if (a is Array arr) results.Add(Flat(arr)); else if (a is double or float) results.Add(new[] { ToDouble(a) });
+            return results;
+        }
+
         // ------------------------------------------------------------ inputs
 
         /// <summary>

@@ -1,0 +1,377 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using DiffGen.Generator.IR;
+using DiffGen.Generator.Model;
+using DiffGen.Generator.Schedule;
+
+namespace DiffGen.Generator.Emit
+{
+    /// <summary>
+    /// Multi-core CPU execution of the loops the GPU plan runs one block per iteration (a row of SIMD work per
+    /// iteration, iterations independent: see <see cref="DevicePlanner"/>). Each such loop gets a nested worker class
+    /// whose fields are the loop's inputs and whose Run(chunk) executes a contiguous range of iterations with its own
+    /// private scalars; sums come back per chunk and are added in chunk order; arrays the iterations sum into outside
+    /// their own row get a copy per chunk. A forward/reverse pair that the GPU fuses by recomputation uses an indexed
+    /// tape here instead: forward iteration i stores what it pushes (and its private values at the end) at slot i, the
+    /// reverse iteration i reads them back, so both loops run in parallel and nothing is recomputed. Small loops keep the
+    /// sequential code (the decision is made at run time by DiffGen.Cpu.LoopParallelism).
+    /// </summary>
+    internal sealed class ParallelLoopEmitter
+    {
+        private const string Lp = "global::DiffGen.Cpu.LoopParallelism";
+
+        private sealed class CpuLoop
+        {
+            public DeviceStep Step = null!;
+            public int Id;
+            public CpuLoop? ForwardOf;   // this loop is the forward half of a pair: the reverse loop
+            public CpuLoop? ReverseOf;   // this loop is the reverse half: the forward loop
+            public int Pushes;           // P: stores per forward iteration (upper bound)
+            public List<string> Finals = new(); // Q: private values of the forward iteration the reverse one starts from
+            public int Width => Pushes + Finals.Count;
+        }
+
+        private readonly Dictionary<Stmt, CpuLoop> _loops = new(StmtReferenceComparer.Instance);
+        private readonly DeviceProgram? _program;
+        private readonly string _method;
+        private readonly List<CpuLoop> _classes = new();
+
+        private ParallelLoopEmitter(DeviceProgram? program, string method)
+        {
+            _program = program;
+            _method = method;
+        }
+
+        /// <summary>The CPU-parallel loops of a pass (forward method or adjoint), from its GPU plan; none without a plan.</summary>
+        public static ParallelLoopEmitter For(DeviceProgram? program, string method, string tag)
+        {
+            var e = new ParallelLoopEmitter(program, method + "_" + tag);
+            if (program is null) return e;
+            int id = 0;
+            var byLoop = new Dictionary<Stmt, DeviceStep>(StmtReferenceComparer.Instance);
+            foreach (var st in program.Steps.Where(s => s.Kind == StepKind.Parallel)) byLoop[st.Loop!] = st;
+            foreach (var st in program.Steps.Where(s => s.Kind == StepKind.Parallel && s.BlockPerIteration))
+            {
+                if (e._loops.ContainsKey(st.Loop!)) continue;
+                if (!Eligible(program, st)) continue;
+                if (st.Recompute is { } f)
+                {
+                    if (!byLoop.TryGetValue(f, out var fstep) || !fstep.BlockPerIteration && !EligibleThreadMode(fstep)) continue;
+                    if (!Eligible(program, fstep)) continue;
+                    var rev = new CpuLoop { Step = st, Id = id++ };
+                    var fwd = new CpuLoop { Step = fstep, Id = id++, ForwardOf = rev };
+                    rev.ReverseOf = fwd;
+                    fwd.Pushes = st.LocalStack;
+                    fwd.Finals = st.Classes.Where(kv => kv.Value == VarClass.Recomputed).Select(kv => kv.Key).OrderBy(x => x, StringComparer.Ordinal).ToList();
+                    rev.Pushes = fwd.Pushes;
+                    rev.Finals = fwd.Finals;
+                    e._loops[f] = fwd;
+                    e._loops[st.Loop!] = rev;
+                    continue;
+                }
+                if (DevicePlanner.Flatten(st.Loop!.Body).Any(x => x is Push)) continue; // a fused forward half without its pair
+                e._loops[st.Loop!] = new CpuLoop { Step = st, Id = id++ };
+            }
+            return e;
+        }
+
+        private static bool EligibleThreadMode(DeviceStep st) => true;
+
+        /// <summary>Sums into other rows only of vectors (a copy per chunk); ints the body reads are computed in it.</summary>
+        private static bool Eligible(DeviceProgram p, DeviceStep st)
+        {
+            foreach (var a in st.AtomicArrays)
+                if (p.Arrays[a].Type.Shape != Shape.Vector) return false;
+            var written = new HashSet<string>(StringComparer.Ordinal) { st.Loop!.Var };
+            foreach (var s in DevicePlanner.Flatten(st.Loop.Body))
+            {
+                if (s is DeclScalar d) written.Add(d.Name);
+                else if (s is Assign { Target: VarRef v }) written.Add(v.Name);
+                else if (s is For f) written.Add(f.Var);
+                else if (s is VectorFor vf) written.Add(vf.Loop.Var);
+            }
+            foreach (var s in DevicePlanner.Flatten(st.Loop.Body))
+                foreach (var e in s is VectorFor vf ? new[] { vf.Loop.Start, vf.Loop.Bound } : IrQueries.ExprsOf(s))
+                    foreach (var x in IrQueries.Descendants(e))
+                        if (x is VarRef { Type.IsReal: false } v && !p.HostInts.Contains(v.Name) && !written.Contains(v.Name)) return false;
+            return true;
+        }
+
+        public bool Any => _loops.Count > 0;
+
+        /// <summary>Locals the adjoint declares for its pairs (decision and indexed tape).</summary>
+        public void DeclarePairState(CSharpWriter w)
+        {
+            foreach (var l in _loops.Values.Where(l => l.ForwardOf is not null).OrderBy(l => l.Id))
+                w.Line($"bool __par{l.Id} = false; double[] __it{l.Id} = null!; int[] __itn{l.Id} = null!;");
+        }
+
+        /// <summary>Writes the statements; parallel loops get a run-time choice between the parallel and the sequential code.</summary>
+        public void Statements(CSharpWriter w, IEnumerable<Stmt> stmts)
+        {
+            foreach (var s in stmts)
+            {
+                if (_loops.TryGetValue(s, out var l)) Call(w, l, (For)s);
+                else w.Statement(s);
+            }
+        }
+
+        private string ClassName(CpuLoop l) => "__" + _method + "_Loop" + l.Id.ToString(CultureInfo.InvariantCulture);
+
+        private static string I(long v) => v.ToString(CultureInfo.InvariantCulture);
+
+        private void Call(CSharpWriter w, CpuLoop l, For loop)
+        {
+            _classes.Add(l);
+            var st = l.Step;
+            var pairId = l.ForwardOf is not null ? l.Id : l.ReverseOf?.Id ?? -1;
+            int cmp = loop.Cmp switch { BinaryOp.Lt => 0, BinaryOp.Le => 1, BinaryOp.Gt => 2, _ => 3 };
+            string n = l.Id.ToString(CultureInfo.InvariantCulture);
+            w.Line($"// Iterations over {loop.Var} are independent: split over cores when the loop is large ({ClassName(l)}).");
+            w.Open("");
+            w.Line($"long __cnt{n} = {Lp}.Trip({CSharpWriter.Expr(loop.Start)}, {CSharpWriter.Expr(loop.Bound)}, {loop.Step}, {cmp});");
+            if (l.ReverseOf is not null)
+            {
+                // the forward half decided; the reverse half follows it (the indexed tape exists only then)
+                w.Line($"int __ch{n} = __par{l.ReverseOf.Id} ? {Lp}.Chunks(__cnt{n}, long.MaxValue) : 1;");
+                w.Open($"if (!__par{l.ReverseOf.Id})");
+            }
+            else
+            {
+                var inner = DevicePlanner.Flatten(loop.Body).OfType<VectorFor>().FirstOrDefault();
+                string trip = inner is null ? "1L" : $"global::System.Math.Max(1L, {Lp}.Trip({CSharpWriter.Expr(inner.Loop.Start)}, {CSharpWriter.Expr(inner.Loop.Bound)}, {inner.Loop.Step}, {(inner.Loop.Cmp switch { BinaryOp.Lt => 0, BinaryOp.Le => 1, BinaryOp.Gt => 2, _ => 3 })}))";
+                bool innerIsHost = inner is null || (IsHost(inner.Loop.Start) && IsHost(inner.Loop.Bound));
+                w.Line($"int __ch{n} = {Lp}.Chunks(__cnt{n}, __cnt{n} * {(innerIsHost ? trip : "1L")});");
+                if (l.ForwardOf is not null) w.Line($"__par{l.Id} = __ch{n} > 1;");
+                w.Open($"if (__ch{n} <= 1)");
+            }
+            w.Statement(loop);
+            w.Close();
+            w.Open("else");
+            var fields = Fields(l);
+            var reductions = Reductions(l);
+            var init = new List<string>();
+            foreach (var f in fields.Where(f => f.Kind is FieldKind.Array or FieldKind.Value)) init.Add($"{f.Name} = {f.Name}");
+            foreach (var f in fields.Where(f => f.Kind == FieldKind.Entry)) init.Add($"__entry_{f.Name} = {f.Name}");
+            init.Add($"__count = __cnt{n}");
+            init.Add($"__chunks = __ch{n}");
+            init.Add($"__red = new double[__ch{n} * {I(Math.Max(1, reductions.Count))}]");
+            var lo = Range(loop).Lo;
+            if (l.ForwardOf is not null)
+            {
+                w.Line($"__it{l.Id} = new double[__cnt{n} * {I(Math.Max(1, l.Width))}];");
+                w.Line($"__itn{l.Id} = new int[__cnt{n}];");
+            }
+            if (pairId >= 0)
+            {
+                init.Add($"__it = __it{pairId}");
+                init.Add($"__itn = __itn{pairId}");
+                init.Add($"__lo = {CSharpWriter.Expr(lo)}");
+            }
+            if (WritesBack(l)) init.Add($"__last = new double[{I(Math.Max(1, Privates(l).Count))}]");
+            w.Line($"var __w{n} = new {ClassName(l)} {{ {string.Join(", ", init)} }};");
+            foreach (var a in st.AtomicArrays.OrderBy(x => x, StringComparer.Ordinal))
+            {
+                var t = _program!.Arrays[a].Type.ElemKeyword;
+                w.Line($"__w{n}.__chunk_{a} = new {t}[__ch{n}][];");
+                w.Line($"for (int __c = 1; __c < __ch{n}; __c++) __w{n}.__chunk_{a}[__c] = new {t}[{a}.Length];");
+            }
+            w.Line($"{Lp}.Run(__w{n}, __ch{n});");
+            for (int r = 0; r < reductions.Count; r++)
+            {
+                var v = reductions[r];
+                w.Line($"{v} += ({_program!.Scalars[v].Keyword}){Lp}.Sum(__w{n}.__red, {I(reductions.Count)}, {I(r)});");
+            }
+            foreach (var a in st.AtomicArrays.OrderBy(x => x, StringComparer.Ordinal))
+                w.Line($"for (int __c = 1; __c < __ch{n}; __c++) {Lp}.AddInto({a}, __w{n}.__chunk_{a}[__c]);");
+            foreach (var kv in st.CarriedReset.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                w.Line($"if (__cnt{n} > 0) {kv.Key} = {CSharpWriter.Literal(kv.Value.Value, _program!.Scalars[kv.Key].Elem)};");
+            if (WritesBack(l))
+            {
+                var privs = Privates(l);
+                for (int q = 0; q < privs.Count; q++)
+                    w.Line($"if (__cnt{n} > 0) {privs[q]} = ({_program!.Scalars[privs[q]].Keyword})__w{n}.__last[{I(q)}];");
+            }
+            w.Close();
+            w.Close();
+        }
+
+        private bool IsHost(Expr e) => IrQueries.Descendants(e).All(d => d is not VarRef v || _program!.HostInts.Contains(v.Name)) && !IrQueries.Descendants(e).Any(d => d is ElemRef);
+
+        private static (Expr Lo, Expr Hi) Range(For f)
+        {
+            static Expr Plus1(Expr e) => e is Binary { Op: BinaryOp.Sub, Right: Const { Value: 1 } } b ? b.Left : new Binary(BinaryOp.Add, e, new Const(1, IrType.Int), IrType.Int);
+            if (f.Step > 0) return (f.Start, f.Cmp == BinaryOp.Le ? Plus1(f.Bound) : f.Bound);
+            return (f.Cmp == BinaryOp.Gt ? Plus1(f.Bound) : f.Bound, Plus1(f.Start));
+        }
+
+        private bool WritesBack(CpuLoop l) => l.Step.WriteBackPrivates && l.ForwardOf is null && l.ReverseOf is null && Privates(l).Count > 0;
+
+        /// <summary>Private scalars declared outside the loop (their value after the loop is the last iteration's).</summary>
+        private static List<string> Privates(CpuLoop l)
+        {
+            var declared = new HashSet<string>(DevicePlanner.Flatten(l.Step.Loop!.Body).OfType<DeclScalar>().Select(d => d.Name), StringComparer.Ordinal);
+            return l.Step.Classes.Where(kv => kv.Value == VarClass.Private && !declared.Contains(kv.Key)).Select(kv => kv.Key).OrderBy(x => x, StringComparer.Ordinal).ToList();
+        }
+
+        private static List<string> Reductions(CpuLoop l) =>
+            l.Step.Classes.Where(kv => kv.Value == VarClass.Reduction).Select(kv => kv.Key).OrderBy(x => x, StringComparer.Ordinal).ToList();
+
+        private enum FieldKind { Array, Value, Entry }
+
+        private sealed record Field(string Name, string Type, FieldKind Kind);
+
+        /// <summary>What the worker needs from the caller: arrays, host ints, invariant scalars, entry values of carried scalars.</summary>
+        private List<Field> Fields(CpuLoop l)
+        {
+            var p = _program!;
+            var st = l.Step;
+            var arrays = new SortedSet<string>(StringComparer.Ordinal);
+            var scalars = new SortedSet<string>(StringComparer.Ordinal);
+            foreach (var s in DevicePlanner.Flatten(st.Loop!.Body))
+            {
+                if (s is Assign { Target: ElemRef el }) arrays.Add(el.Array);
+                var exprs = s is VectorFor vf ? new[] { vf.Loop.Start, vf.Loop.Bound } : IrQueries.ExprsOf(s);
+                foreach (var e in exprs)
+                    foreach (var d in IrQueries.Descendants(e))
+                    {
+                        if (d is ElemRef er) arrays.Add(er.Array);
+                        else if (d is LengthOf lo) arrays.Add(lo.Array);
+                        else if (d is VarRef v) scalars.Add(v.Name);
+                    }
+            }
+            foreach (var e in new[] { st.Loop.Start, st.Loop.Bound })
+                foreach (var d in IrQueries.Descendants(e))
+                    if (d is VarRef v) scalars.Add(v.Name);
+                    else if (d is LengthOf lo) arrays.Add(lo.Array);
+            var list = new List<Field>();
+            foreach (var a in arrays) list.Add(new Field(a, p.Arrays[a].Type.Keyword, FieldKind.Array));
+            foreach (var v in scalars)
+            {
+                if (p.HostInts.Contains(v)) list.Add(new Field(v, p.Scalars[v].Keyword, FieldKind.Value));
+                else if (st.Classes.TryGetValue(v, out var c))
+                {
+                    if (c == VarClass.Invariant) list.Add(new Field(v, p.Scalars[v].Keyword, FieldKind.Value));
+                    else if (c == VarClass.Carried) list.Add(new Field(v, p.Scalars[v].Keyword, FieldKind.Entry));
+                }
+            }
+            return list;
+        }
+
+        /// <summary>The worker classes of the loops written so far.</summary>
+        public void WriteClasses(CSharpWriter w)
+        {
+            foreach (var l in _classes) WriteClass(w, l);
+            _classes.Clear();
+        }
+
+        private void WriteClass(CSharpWriter w, CpuLoop l)
+        {
+            var p = _program!;
+            var st = l.Step;
+            var loop = st.Loop!;
+            var fields = Fields(l);
+            var reductions = Reductions(l);
+            w.Line();
+            w.Line($"/// <summary>Chunks of the loop over {loop.Var} ({(l.ForwardOf is not null ? "forward half of a pair: stores its restore values by iteration" : l.ReverseOf is not null ? "reverse half of a pair: reads the restore values by iteration" : "independent iterations")}).</summary>");
+            w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
+            w.Open($"private sealed class {ClassName(l)} : global::DiffGen.Cpu.IChunkBody");
+            foreach (var f in fields)
+            {
+                var name = f.Kind == FieldKind.Entry ? "__entry_" + f.Name : f.Name;
+                w.Line($"public {f.Type} {name}{(f.Type.Contains('[') ? " = null!" : "")};");
+            }
+            w.Line("public long __count;");
+            w.Line("public int __chunks;");
+            w.Line("public double[] __red = null!;");
+            if (l.ForwardOf is not null || l.ReverseOf is not null) w.Line("public double[] __it = null!; public int[] __itn = null!; public long __lo;");
+            if (WritesBack(l)) w.Line("public double[] __last = null!;");
+            foreach (var a in st.AtomicArrays.OrderBy(x => x, StringComparer.Ordinal))
+                w.Line($"public {p.Arrays[a].Type.ElemKeyword}[][] __chunk_{a} = null!;");
+
+            w.Line();
+            w.Open("public void Run(int __chunk)");
+            w.Line($"var (__first, __end) = {Lp}.Range(__chunk, __chunks, __count);");
+            foreach (var a in st.AtomicArrays.OrderBy(x => x, StringComparer.Ordinal))
+                w.Line($"var {a} = __chunk == 0 ? this.{a} : __chunk_{a}[__chunk];");
+            // private scalars and ints of the body, declared once (the body assigns them)
+            var decls = new Dictionary<string, IrType>(StringComparer.Ordinal);
+            IrQueries.Declarations(loop.Body, decls);
+            var savedHoisted = w.Hoisted.ToList();
+            w.Hoisted.Clear();
+            var locals = new SortedDictionary<string, IrType>(StringComparer.Ordinal);
+            foreach (var kv in st.Classes.Where(kv => kv.Value is VarClass.Private or VarClass.Recomputed or VarClass.Carried or VarClass.Reduction))
+                locals[kv.Key] = p.Scalars[kv.Key];
+            foreach (var kv in decls.Where(kv => !kv.Value.IsArray && !kv.Value.IsReal)) locals[kv.Key] = kv.Value;
+            foreach (var s in DevicePlanner.Flatten(loop.Body))
+                if (s is Assign { Target: VarRef v } && !p.HostInts.Contains(v.Name) && !v.Type.IsReal) locals[v.Name] = v.Type;
+            var forVars = new HashSet<string>(DevicePlanner.Flatten(loop.Body).Select(s => s is For f ? f.Var : s is VectorFor vf ? vf.Loop.Var : null).Where(x => x is not null)!, StringComparer.Ordinal);
+            foreach (var kv in locals.Where(kv => !forVars.Contains(kv.Key) && kv.Key != loop.Var))
+            {
+                w.Line($"{kv.Value.Keyword} {kv.Key} = {(kv.Value.Elem == Scalar.Bool ? "false" : "0")};");
+                w.Hoisted.Add(kv.Key);
+            }
+            w.Open("for (long __iter = __first; __iter < __end; __iter++)");
+            w.Line($"int {loop.Var} = (int)({CSharpWriter.Expr(loop.Start)} + __iter * {I(loop.Step)});");
+            foreach (var kv in st.CarriedReset.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                w.Line($"{kv.Key} = __iter == 0 ? __entry_{kv.Key} : {CSharpWriter.Literal(kv.Value.Value, p.Scalars[kv.Key].Elem)};");
+            var lo = Range(loop).Lo;
+            IEnumerable<Stmt> body = loop.Body;
+            if (l.ForwardOf is not null || l.ReverseOf is not null)
+            {
+                w.Line($"long __ix = {loop.Var} - __lo;");
+                w.Line($"long __base = __ix * {I(Math.Max(1, l.Width))};");
+                w.Line(l.ForwardOf is not null ? "int __sp = 0;" : "int __sp = __itn[__ix];");
+                if (l.ReverseOf is not null)
+                    for (int q = 0; q < l.Finals.Count; q++)
+                        w.Line($"{l.Finals[q]} = ({p.Scalars[l.Finals[q]].Keyword})__it[__base + {I(l.Pushes + q)}];");
+                body = IndexedTape(loop.Body);
+            }
+            w.Statements(body);
+            if (l.ForwardOf is not null)
+            {
+                for (int q = 0; q < l.Finals.Count; q++) w.Line($"__it[__base + {I(l.Pushes + q)}] = {l.Finals[q]};");
+                w.Line("__itn[__ix] = __sp;");
+            }
+            if (WritesBack(l))
+            {
+                var privs = Privates(l);
+                w.Open("if (__iter == __count - 1)");
+                for (int q = 0; q < privs.Count; q++) w.Line($"__last[{I(q)}] = {privs[q]};");
+                w.Close();
+            }
+            w.Close();
+            for (int r = 0; r < reductions.Count; r++) w.Line($"__red[__chunk * {I(reductions.Count)} + {I(r)}] = {reductions[r]};");
+            w.Close();
+            w.Close();
+            w.Hoisted.Clear();
+            foreach (var h in savedHoisted) w.Hoisted.Add(h);
+        }
+
+        /// <summary>Pushes and pops of a pair's loops go to the indexed tape: slot __base + __sp of the iteration's row.</summary>
+        private static IEnumerable<Stmt> IndexedTape(IEnumerable<Stmt> body)
+        {
+            Expr MapPop(Expr e) => IrRewriter.Map(e, x => x switch
+            {
+                Pop pop when pop.Type.Elem == Scalar.Bool => new Binary(BinaryOp.Ne, new VarRef("__it[__base + --__sp]", IrType.Double), new Const(0, IrType.Double), IrType.Bool),
+                Pop pop when pop.Type.Elem == Scalar.Double => new VarRef("__it[__base + --__sp]", IrType.Double),
+                Pop pop => new IR.Convert(new VarRef("__it[__base + --__sp]", IrType.Double), pop.Type),
+                _ => null,
+            });
+            Stmt Map(Stmt s) => s switch
+            {
+                Push push => new Assign(new VarRef("__it[__base + __sp++]", IrType.Double), AssignOp.Set,
+                    push.Value.Type.Elem == Scalar.Bool ? new Conditional(push.Value, new Const(1, IrType.Double), new Const(0, IrType.Double), IrType.Double)
+                    : push.Value.Type.Elem == Scalar.Double ? push.Value : new IR.Convert(push.Value, IrType.Double)),
+                For f => f with { Body = f.Body.Select(Map).ToEquatable() },
+                VectorFor v => v with { Loop = v.Loop with { Body = v.Loop.Body.Select(Map).ToEquatable() } },
+                If i => i with { Condition = MapPop(i.Condition), Then = i.Then.Select(Map).ToEquatable(), Else = i.Else.Select(Map).ToEquatable() },
+                Block b => b with { Body = b.Body.Select(Map).ToEquatable() },
+                _ => IrRewriter.Map(s, x => x is Pop ? MapPop(x) : null),
+            };
+            return body.Select(Map).ToList();
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using System;
+using System.Threading.Tasks;
+
+namespace DiffGen.Cpu
+{
+    /// <summary>One chunk of a parallel loop: generated code implements it with the loop's inputs as fields.</summary>
+    public interface IChunkBody
+    {
+        /// <summary>Runs the iterations of chunk <paramref name="chunk"/>.</summary>
+        void Run(int chunk);
+    }
+
+    /// <summary>
+    /// Runs the independent iterations of a generated loop (one the GPU plan would give a block per iteration: a row of
+    /// SIMD work per iteration) on several cores. The iterations are split into contiguous chunks, one per thread, up to
+    /// <see cref="Gemm.MaxDegreeOfParallelism"/> (the same knob as the GEMM); sums are combined in chunk
+    /// order, so a result depends on the thread count only at rounding level. Small loops stay on the calling thread
+    /// (no allocation, no synchronization).
+    /// </summary>
+    public static class LoopParallelism
+    {
+        private static long s_minWork = 1 << 16;
+
+        /// <summary>
+        /// Iterations × inner trip count from which a loop is split (default 65536): below it the fork/join costs more
+        /// than it saves. Tests set 0 to run every eligible loop in parallel.
+        /// </summary>
+        public static long MinWork
+        {
+            get => System.Threading.Volatile.Read(ref s_minWork);
+            set => System.Threading.Volatile.Write(ref s_minWork, Math.Max(0, value));
+        }
+
+        /// <summary>How many chunks to run <paramref name="count"/> iterations of about <paramref name="work"/> element operations in; 1 means sequential.</summary>
+        public static int Chunks(long count, long work)
+        {
+            int threads = Gemm.MaxDegreeOfParallelism;
+            if (threads <= 1 || count < 2 || work < MinWork) return 1;
+            return (int)Math.Min(count, threads);
+        }
+
+        /// <summary>Iterations of <c>for (i = start; i cmp bound; i += step)</c>; cmp: 0 &lt;, 1 &lt;=, 2 &gt;, 3 &gt;=.</summary>
+        public static long Trip(long start, long bound, int step, int cmp)
+        {
+            long span = step > 0 ? (cmp == 1 ? bound + 1 : bound) - start : start - (cmp == 3 ? bound - 1 : bound);
+            long st = Math.Abs((long)step);
+            return span <= 0 ? 0 : (span + st - 1) / st;
+        }
+
+        /// <summary>[first, end) of the iteration ordinals of chunk <paramref name="chunk"/>.</summary>
+        public static (long First, long End) Range(int chunk, int chunks, long count) =>
+            (count * chunk / chunks, count * (chunk + 1) / chunks);
+
+        private static long s_parallelRuns;
+
+        /// <summary>Loops run split over more than one thread so far in this process (diagnostics, tests).</summary>
+        public static long ParallelRuns => System.Threading.Interlocked.Read(ref s_parallelRuns);
+
+        /// <summary>Runs every chunk (the calling thread takes part) and waits.</summary>
+        public static void Run(IChunkBody body, int chunks)
+        {
+            ArgumentNullException.ThrowIfNull(body);
+            if (chunks <= 1) { body.Run(0); return; }
+            System.Threading.Interlocked.Increment(ref s_parallelRuns);
+            System.Threading.Tasks.Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = chunks }, body.Run);
+        }
+
+        /// <summary>Sum of column <paramref name="index"/> of per-chunk partials laid out as [chunk * width + index], in chunk order.</summary>
+        public static double Sum(double[] partials, int width, int index)
+        {
+            double s = 0;
+            for (int i = index; i < partials.Length; i += width) s += partials[i];
+            return s;
+        }
+
+        /// <summary>destination += source, element by element (per-chunk copies of an array the iterations sum into).</summary>
+        public static void AddInto(double[] destination, double[] source)
+        {
+            for (int i = 0; i < destination.Length; i++) destination[i] += source[i];
+        }
+
+        /// <inheritdoc cref="AddInto(double[], double[])"/>
+        public static void AddInto(float[] destination, float[] source)
+        {
+            for (int i = 0; i < destination.Length; i++) destination[i] += source[i];
+        }
+    }
+}
