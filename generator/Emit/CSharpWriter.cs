@@ -35,6 +35,13 @@ namespace DiffGen.Generator.Emit
             _indent++;
         }
 
+        /// <summary>A bare block: <c>{</c> on its own line.</summary>
+        public void OpenBlock()
+        {
+            Line("{");
+            _indent++;
+        }
+
         public void Close(string suffix = "")
         {
             _indent--;

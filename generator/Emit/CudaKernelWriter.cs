@@ -145,6 +145,12 @@ __device__ double __dg_block_min(double v)
             _indent++;
         }
 
+        private void OpenBlock()
+        {
+            Line("{");
+            _indent++;
+        }
+
         private void Close()
         {
             _indent--;
@@ -344,7 +350,7 @@ __device__ double __dg_block_min(double v)
                     }
                     break;
                 case Block b:
-                    Open("");
+                    OpenBlock();
                     foreach (var x in b.Body) Stmt(x);
                     Close();
                     break;
@@ -421,7 +427,7 @@ __device__ double __dg_block_min(double v)
                 var kind = DevicePlanner.ReductionKind(a, t.Name) ?? throw new InvalidOperationException("not a reduction: " + t.Name);
                 reduced.Add((t.Name, "__p" + I(_partialCounter++), kind));
             }
-            Open("");
+            OpenBlock();
             foreach (var r in reduced)
             {
                 Line(r.Kind == "+" ? $"double {r.Partial} = 0;" : $"double {r.Partial} = (double){Scalar(r.Var)};");

@@ -130,7 +130,7 @@ namespace DiffGen.Generator.Emit
             int cmp = loop.Cmp switch { BinaryOp.Lt => 0, BinaryOp.Le => 1, BinaryOp.Gt => 2, _ => 3 };
             string n = l.Id.ToString(CultureInfo.InvariantCulture);
             w.Line($"// Iterations over {loop.Var} are independent: split over cores when the loop is large ({ClassName(l)}).");
-            w.Open("");
+            w.OpenBlock();
             w.Line($"long __cnt{n} = {Lp}.Trip({CSharpWriter.Expr(loop.Start)}, {CSharpWriter.Expr(loop.Bound)}, {loop.Step}, {cmp});");
             if (l.ReverseOf is not null)
             {
