@@ -79,7 +79,7 @@ namespace DiffGen.Cuda
         /// for generated code whose operands are sub-blocks (<c>a[:, :k]</c>). C = op(A)·op(B) + beta·C.
         /// </summary>
         internal unsafe void GemmRaw(bool transposeA, bool transposeB, int m, int n, int k,
-            ulong a, int lda, ulong b, int ldb, double beta, ulong c, int ldc, bool isDouble)
+            ulong a, int lda, ulong b, int ldb, double beta, ulong c, int ldc, bool isDouble, bool allowTf32 = false)
         {
             if (m <= 0 || n <= 0) return;
             ThrowIfDisposed();
@@ -92,6 +92,15 @@ namespace DiffGen.Cuda
                 double alpha = 1;
                 CudaErrors.Check(Interop.CuBlas.cublasDgemm_v2(Blas.DangerousGetHandle(), opB, opA, n, m, k,
                     &alpha, b, ldb, a, lda, &beta, c, ldc), "cublasDgemm_v2", Describe(transposeA, transposeB, m, n, k));
+            }
+            else if (allowTf32)
+            {
+                float alpha = 1, betaF = (float)beta;
+                CudaErrors.Check(Interop.CuBlas.cublasGemmEx(Blas.DangerousGetHandle(), opB, opA, n, m, k,
+                    &alpha, b, Interop.CudaDataType.CUDA_R_32F, ldb, a, Interop.CudaDataType.CUDA_R_32F, lda,
+                    &betaF, c, Interop.CudaDataType.CUDA_R_32F, ldc,
+                    Interop.CublasComputeType.CUBLAS_COMPUTE_32F_FAST_TF32, Interop.CublasGemmAlgo.CUBLAS_GEMM_DEFAULT),
+                    "cublasGemmEx", Describe(transposeA, transposeB, m, n, k) + ", TF32");
             }
             else
             {

@@ -84,6 +84,25 @@ namespace GpuCheck
                     }
                 }
             }
+            // TF32 (opt-in): the float cases again with tensor-core GEMMs; the issue's bound is 3e-3 relative.
+            var tf32 = new CudaKernelDevice(context) { AllowTf32 = true };
+            foreach (var c in cases.Where(c => c.IsFloat))
+            {
+                string name = $"{c.Name} [TF32, size 64]";
+                try
+                {
+                    var r = DeviceCases.Run(c, tf32, 3, 64);
+                    bool ok = r.MaxRelativeError <= 3e-3;
+                    if (ok) passed++; else failed++;
+                    Console.WriteLine($"{(ok ? "PASS" : "FAIL")} {name}: max rel err {r.MaxRelativeError:0.###e0} at {(r.Worst.Length == 0 ? "-" : r.Worst)} (bound 3e-3)");
+                }
+                catch (Exception e)
+                {
+                    failed++;
+                    var inner = e is System.Reflection.TargetInvocationException { InnerException: { } ie } ? ie : e;
+                    Console.WriteLine($"FAIL {name}: {inner.GetType().Name}: {OneLine(inner.Message)}");
+                }
+            }
             Console.WriteLine($"check: {passed} passed, {failed} failed, {skipped} skipped");
             return failed == 0 ? 0 : 1;
         }
