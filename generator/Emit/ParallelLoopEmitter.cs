@@ -158,7 +158,7 @@ namespace DiffGen.Generator.Emit
             init.Add($"__count = __cnt{n}");
             init.Add($"__chunks = __ch{n}");
             init.Add($"__red = new double[__ch{n} * {I(Math.Max(1, reductions.Count))}]");
-            var lo = Range(loop).Lo;
+            var lo = DevicePlanner.Range(loop).Lo;
             if (l.ForwardOf is not null)
             {
                 w.Line($"__it{l.Id} = new double[__cnt{n} * {I(Math.Max(1, l.Width))}];");
@@ -199,13 +199,6 @@ namespace DiffGen.Generator.Emit
         }
 
         private bool IsHost(Expr e) => IrQueries.Descendants(e).All(d => d is not VarRef v || _program!.HostInts.Contains(v.Name)) && !IrQueries.Descendants(e).Any(d => d is ElemRef);
-
-        private static (Expr Lo, Expr Hi) Range(For f)
-        {
-            static Expr Plus1(Expr e) => e is Binary { Op: BinaryOp.Sub, Right: Const { Value: 1 } } b ? b.Left : new Binary(BinaryOp.Add, e, new Const(1, IrType.Int), IrType.Int);
-            if (f.Step > 0) return (f.Start, f.Cmp == BinaryOp.Le ? Plus1(f.Bound) : f.Bound);
-            return (f.Cmp == BinaryOp.Gt ? Plus1(f.Bound) : f.Bound, Plus1(f.Start));
-        }
 
         private bool WritesBack(CpuLoop l) => l.Step.WriteBackPrivates && l.ForwardOf is null && l.ReverseOf is null && Privates(l).Count > 0;
 
@@ -317,7 +310,7 @@ namespace DiffGen.Generator.Emit
             w.Line($"int {loop.Var} = (int)({CSharpWriter.Expr(loop.Start)} + __iter * {I(loop.Step)});");
             foreach (var kv in st.CarriedReset.OrderBy(kv => kv.Key, StringComparer.Ordinal))
                 w.Line($"{kv.Key} = __iter == 0 ? __entry_{kv.Key} : {CSharpWriter.Literal(kv.Value.Value, p.Scalars[kv.Key].Elem)};");
-            var lo = Range(loop).Lo;
+            var lo = DevicePlanner.Range(loop).Lo;
             IEnumerable<Stmt> body = loop.Body;
             if (l.ForwardOf is not null || l.ReverseOf is not null)
             {

@@ -408,7 +408,7 @@ namespace DiffGen.Generator.Schedule
         }
 
         /// <summary>[lo, hi) of the counter's values, as expressions.</summary>
-        private static (Expr Lo, Expr Hi) Range(For f)
+        internal static (Expr Lo, Expr Hi) Range(For f)
         {
             static Expr Plus1(Expr e) => e is Binary { Op: BinaryOp.Sub, Right: Const { Value: 1 } } b ? b.Left : new Binary(BinaryOp.Add, e, new Const(1, IrType.Int), IrType.Int);
             if (f.Step > 0) return (f.Start, f.Cmp == BinaryOp.Le ? Plus1(f.Bound) : f.Bound);

@@ -115,12 +115,7 @@ namespace DiffGen.Cuda.Execution
         }
 
         /// <summary>Iterations of <c>for (i = start; i cmp bound; i += step)</c>; cmp: 0 &lt;, 1 &lt;=, 2 &gt;, 3 &gt;= (as the kernels' __dg_trip).</summary>
-        public static long Trip(long start, long bound, int step, int cmp)
-        {
-            long span = step > 0 ? (cmp == 1 ? bound + 1 : bound) - start : start - (cmp == 3 ? bound - 1 : bound);
-            long st = Math.Abs((long)step);
-            return span <= 0 ? 0 : (span + st - 1) / st;
-        }
+        public static long Trip(long start, long bound, int step, int cmp) => DiffGen.Cpu.LoopParallelism.Trip(start, bound, step, cmp);
 
         /// <summary>Launches a kernel over <paramref name="count"/> independent iterations: one block each (<paramref name="blockPerIteration"/>) or one thread each.</summary>
         public void Parallel(string kernel, long count, bool blockPerIteration)
