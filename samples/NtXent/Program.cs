@@ -209,6 +209,11 @@ namespace DiffGen.Samples.NtXent
                 return 2;
             }
 
+            // Where generated code runs: DIFFGEN_BACKEND=cpu|cuda|auto (auto: the GPU for large calls when CUDA works).
+            Console.WriteLine(DiffGen.Cuda.Cuda.IsAvailable
+                ? $"Backend: {DiffGen.Cuda.BackendSelector.Requested} (CUDA available: {DiffGen.Cuda.Cuda.DeviceCount} device(s))"
+                : $"Backend: {DiffGen.Cuda.BackendSelector.Requested}; CUDA not available here, so everything runs on the CPU ({DiffGen.Cpu.Gemm.MaxDegreeOfParallelism} threads).");
+            Console.WriteLine();
             var rng = new Random(2020);
             bool ok = GradientCheck(rng);
             Train(rng);
