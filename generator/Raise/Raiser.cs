@@ -14,7 +14,7 @@ namespace DiffGen.Generator.Raise
     /// Raise: recognises what loops mean and replaces them with array operations, before differentiation
     /// (array operations then get their own adjoint rules, as Enzyme does for BLAS).
     /// <para>Contractions: inside a loop nest, an innermost loop <c>for (d = 0; d &lt; K; d++) acc += A[r1, d] * B[r2, d]</c>
-    /// (either factor may also be a column <c>B[d, r2]</c>, as in logits = X·W)
+    /// (either factor may also be a column <c>B[d, r2]</c>, as in logits = X·W; the rows of jagged arrays <c>A[r1][d]</c> too)
     /// (acc zeroed just before) computes one entry of <c>A·Bᵀ</c>. The whole table is computed once before the
     /// nest as one GEMM and the loop becomes <c>acc = T[r1, r2]</c>; values recomputed per pair that depend on
     /// one index only (row norms, <c>A[r, d]·A[r, d]</c>) are read off the same table's diagonal. Reads of acc
@@ -148,8 +148,8 @@ namespace DiffGen.Generator.Raise
                     {
                         output.Add(new DeclArray(t.Name, new IrType(t.A.ArrayType.Elem, Shape.Matrix),
                             new Expr[] { new LengthOf(t.A.Array, t.A.ArrayType, null, t.TransA ? 1 : 0), new LengthOf(t.B.Array, t.B.ArrayType, null, t.TransB ? 1 : 0) }.ToEquatable()));
-                        string l = t.TransA ? $"{t.A.Array}[d, i]" : $"{t.A.Array}[i, d]";
-                        string r = t.TransB ? $"{t.B.Array}[d, j]" : $"{t.B.Array}[j, d]";
+                        string l = t.TransA ? $"{t.A.Array}[d, i]" : t.A.ArrayType.Shape == Shape.Jagged ? $"{t.A.Array}[i][d]" : $"{t.A.Array}[i, d]";
+                        string r = t.TransB ? $"{t.B.Array}[d, j]" : t.B.ArrayType.Shape == Shape.Jagged ? $"{t.B.Array}[j][d]" : $"{t.B.Array}[j, d]";
                         string gemm = $"{t.A.Array}{(t.TransA ? "^T" : "")} x {t.B.Array}{(t.TransB ? "" : "^T")}";
                         output.Add(new Comment($"Raised: {t.Name}[i, j] = sum over d < {CSharpText(t.K)} of {l} * {r}, one GEMM ({gemm})"));
                         output.Add(new Contract(t.Name, t.A, t.B, t.K, t.TransA, t.TransB));
@@ -220,6 +220,8 @@ namespace DiffGen.Generator.Raise
                 reason = "its bound depends on values computed inside the loop nest";
             else if (terms.Any(t => nest.Written.Contains(t.A.Array) || nest.Written.Contains(t.B.Array)))
                 reason = "an array it reads is written inside the same loop nest";
+            else if (terms.Any(t => (t.A.ArrayType.Shape == Shape.Jagged) != (t.B.ArrayType.Shape == Shape.Jagged)))
+                reason = "it multiplies rows of a jagged array with a two-dimensional array (raised only jagged by jagged, or 2-D by 2-D)";
             else if (terms.Select(t => CSharpText(t.Target)).Distinct().Count() != terms.Count)
                 reason = "the same accumulator receives several products";
             else if (terms.All(t => IsDiagonal(t.A, t.B, f.Var)) && !terms.Any(t => nest.Tables.Any(x => x.A.Array == t.A.Array && x.B.Array == t.A.Array)))
@@ -255,8 +257,11 @@ namespace DiffGen.Generator.Raise
         /// </summary>
         private static bool? Side(ElemRef e, string counter)
         {
-            if (e.ArrayType.Shape != Shape.Matrix || !e.ArrayType.IsReal) return null;
+            if (e.ArrayType.Shape is not (Shape.Matrix or Shape.Jagged) || !e.ArrayType.IsReal) return null;
             bool IsCounter(Expr x) => x is VarRef v && v.Name == counter;
+            // rows of a jagged array: only a[i][d] (a column a[d][j] would cross rows of different lengths)
+            if (e.ArrayType.Shape == Shape.Jagged)
+                return IsCounter(e.Indices[1]) && !IrQueries.Mentions(e.Indices[0], counter) ? false : null;
             if (IsCounter(e.Indices[1]) && !IrQueries.Mentions(e.Indices[0], counter)) return false;
             if (IsCounter(e.Indices[0]) && !IrQueries.Mentions(e.Indices[1], counter)) return true;
             return null;

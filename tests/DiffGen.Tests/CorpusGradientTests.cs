@@ -1,3 +1,4 @@
+using System.Linq;
 using System;
 using DiffGen.Tests.Corpus;
 using Xunit;
@@ -526,6 +527,41 @@ namespace DiffGen.Tests
             Helpers.JaggedQuadraticBackward(a, v, sa, sv, Seed);
             Check.Scaled(ga, sa, Seed, "JaggedQuadratic da");
             Check.Scaled(gv, sv, Seed, "JaggedQuadratic dv");
+        }
+
+        [Fact]
+        public void JaggedPairSoftmax_GemmOverJaggedRows()
+        {
+            var rng = new Random(405);
+            // ragged rows, all at least d = 3 long: only the first 3 entries count (and get gradients)
+            var x = new[] { TestData.Vector(rng, 3), TestData.Vector(rng, 5), TestData.Vector(rng, 4), TestData.Vector(rng, 3) };
+            var y = new[] { TestData.Vector(rng, 4), TestData.Vector(rng, 3), TestData.Vector(rng, 3) };
+            const int d = 3;
+            const double tau = 0.7;
+            Func<double> f = () => Helpers.JaggedPairSoftmax(x, y, d, tau);
+
+            double reference = f();
+            Check.Forward(reference, Helpers.JaggedPairSoftmaxForward(x, y, d, tau), "JaggedPairSoftmaxForward");
+            var gx = TestData.Garbage(x);
+            var gy = TestData.Garbage(y);
+            Check.Forward(reference, Helpers.JaggedPairSoftmaxBackward(x, y, d, tau, gx, gy, out double gtau), "JaggedPairSoftmaxBackward value");
+            Check.Gradient(FiniteDiff.Gradient(f, x), gx, "JaggedPairSoftmax dx");
+            Check.Gradient(FiniteDiff.Gradient(f, y), gy, "JaggedPairSoftmax dy");
+            Assert.Equal(0.0, gx[1][3]); // beyond d: no influence
+            Assert.Equal(0.0, gx[1][4]);
+
+            // the same rows twice (a Gram matrix of x): both contributions land in one gradient
+            Func<double> g = () => Helpers.JaggedPairSoftmax(x, x, d, tau);
+            var gxx = TestData.Garbage(x);
+            var gxx2 = TestData.Garbage(x);
+            Helpers.JaggedPairSoftmaxBackward(x, x, d, tau, gxx, gxx2, out _);
+            var sum = x.Select((row, i) => row.Select((_, k) => gxx[i][k] + gxx2[i][k]).ToArray()).ToArray();
+            Check.Gradient(FiniteDiff.Gradient(g, x), sum, "JaggedPairSoftmax Gram dx");
+
+            // a row shorter than d: the same exception as the loop
+            var shortRows = new[] { TestData.Vector(rng, 3), TestData.Vector(rng, 2) };
+            Assert.Throws<IndexOutOfRangeException>(() => Helpers.JaggedPairSoftmax(shortRows, y, d, tau));
+            Assert.Throws<IndexOutOfRangeException>(() => Helpers.JaggedPairSoftmaxForward(shortRows, y, d, tau));
         }
 
         // ------------------------------------------------------------------ elementwise, control flow, loops

@@ -73,5 +73,35 @@ namespace DiffGen.Tests.Corpus
             }
             return s;
         }
-    }
+    
+        /// <summary>
+        /// A softmax over pairwise similarities of jagged rows (rows may be longer than d; only the first d entries
+        /// count): Raise turns the inner sums into one Gram GEMM over the rows' first d entries.
+        /// </summary>
+        [Differentiable]
+        public static double JaggedPairSoftmax(double[][] x, double[][] y, int d, double tau)
+        {
+            double loss = 0;
+            for (int i = 0; i < x.Length; i++)
+            {
+                double den = 0;
+                for (int j = 0; j < y.Length; j++)
+                {
+                    double s = 0;
+                    for (int k = 0; k < d; k++)
+                    {
+                        s += x[i][k] * y[j][k];
+                    }
+                    den += Math.Exp(s / tau);
+                }
+                double own = 0;
+                for (int k = 0; k < d; k++)
+                {
+                    own += x[i][k] * x[i][k];
+                }
+                loss += Math.Log(den) - own / tau;
+            }
+            return loss;
+        }
+}
 }
