@@ -213,11 +213,12 @@ namespace DiffGen.Generator.Emit
             {
                 var (arrA, arrB, k, ta, tb) = st.Gemm switch
                 {
-                    Contract c => (c.A.Array, c.B.Array, c.K, c.TransA, c.TransB),
-                    ContractAdjoint c => (c.A.Array, c.B.Array, c.K, c.TransA, c.TransB),
+                    Contract c => (c.A, c.B, c.K, c.TransA, c.TransB),
+                    ContractAdjoint c => (c.A, c.B, c.K, c.TransA, c.TransB),
                     _ => default,
                 };
-                terms.Add($"2L * {DimVar(arrA, ta ? 1 : 0)} * {DimVar(arrB, tb ? 1 : 0)} * global::System.Math.Max(0, {HostExpr(adj, k)})");
+                string Rows(ArrayRef x, bool t) => x.ArrayType.Shape == Shape.Vector ? "1" : DimVar(x.Array, t ? 1 : 0);
+                terms.Add($"2L * {Rows(arrA!, ta)} * {Rows(arrB!, tb)} * global::System.Math.Max(0, {HostExpr(adj, k)})");
             }
             w.Line($"return {string.Join(" + ", terms)};");
             w.Close();
@@ -337,8 +338,11 @@ namespace DiffGen.Generator.Emit
 
         private static string Address(string array) => "__addr_" + array;
 
+        /// <summary>Address, rows, columns; a vector is one row.</summary>
         private static string Operand(DeviceProgram p, ArrayRef a) =>
-            $"{Address(a.Array)}, {DimVar(a.Array, 0)}, {DimVar(a.Array, 1)}";
+            a.ArrayType.Shape == Shape.Vector
+                ? $"{Address(a.Array)}, 1, {DimVar(a.Array, 0)}"
+                : $"{Address(a.Array)}, {DimVar(a.Array, 0)}, {DimVar(a.Array, 1)}";
 
         private static string Gemm(DeviceProgram p, Stmt s)
         {

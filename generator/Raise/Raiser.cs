@@ -146,12 +146,15 @@ namespace DiffGen.Generator.Raise
                     var raised = new For(f.Var, f.Start, f.Cmp, f.Bound, f.Step, RaiseBlock(f.Body, 1, nest).ToEquatable(), f.Origin);
                     foreach (var t in nest.Tables)
                     {
+                        Expr Rows(ArrayRef x, bool trans) => x.ArrayType.Shape == Shape.Vector ? new Const(1, IrType.Int) : new LengthOf(x.Array, x.ArrayType, null, trans ? 1 : 0);
                         output.Add(new DeclArray(t.Name, new IrType(t.A.ArrayType.Elem, Shape.Matrix),
-                            new Expr[] { new LengthOf(t.A.Array, t.A.ArrayType, null, t.TransA ? 1 : 0), new LengthOf(t.B.Array, t.B.ArrayType, null, t.TransB ? 1 : 0) }.ToEquatable()));
-                        string l = t.TransA ? $"{t.A.Array}[d, i]" : t.A.ArrayType.Shape == Shape.Jagged ? $"{t.A.Array}[i][d]" : $"{t.A.Array}[i, d]";
-                        string r = t.TransB ? $"{t.B.Array}[d, j]" : t.B.ArrayType.Shape == Shape.Jagged ? $"{t.B.Array}[j][d]" : $"{t.B.Array}[j, d]";
-                        string gemm = $"{t.A.Array}{(t.TransA ? "^T" : "")} x {t.B.Array}{(t.TransB ? "" : "^T")}";
-                        output.Add(new Comment($"Raised: {t.Name}[i, j] = sum over d < {CSharpText(t.K)} of {l} * {r}, one GEMM ({gemm})"));
+                            new Expr[] { Rows(t.A, t.TransA), Rows(t.B, t.TransB) }.ToEquatable()));
+                        string l = t.TransA ? $"{t.A.Array}[d, i]" : t.A.ArrayType.Shape == Shape.Jagged ? $"{t.A.Array}[i][d]" : t.A.ArrayType.Shape == Shape.Vector ? $"{t.A.Array}[d]" : $"{t.A.Array}[i, d]";
+                        string r = t.TransB ? $"{t.B.Array}[d, j]" : t.B.ArrayType.Shape == Shape.Jagged ? $"{t.B.Array}[j][d]" : t.B.ArrayType.Shape == Shape.Vector ? $"{t.B.Array}[d]" : $"{t.B.Array}[j, d]";
+                        bool gemv = t.A.ArrayType.Shape == Shape.Vector || t.B.ArrayType.Shape == Shape.Vector;
+                        string gemm = $"{t.A.Array}{(t.TransA ? "^T" : "")} x {t.B.Array}{(t.TransB ? "" : "^T")}" + (gemv ? ", a matrix-vector product" : "");
+                        string cell = t.B.ArrayType.Shape == Shape.Vector ? "[i, 0]" : t.A.ArrayType.Shape == Shape.Vector ? "[0, j]" : "[i, j]";
+                        output.Add(new Comment($"Raised: {t.Name}{cell} = sum over d < {CSharpText(t.K)} of {l} * {r}, one GEMM ({gemm})"));
                         output.Add(new Contract(t.Name, t.A, t.B, t.K, t.TransA, t.TransB));
                     }
                     output.Add(raised);
@@ -221,7 +224,11 @@ namespace DiffGen.Generator.Raise
             else if (terms.Any(t => nest.Written.Contains(t.A.Array) || nest.Written.Contains(t.B.Array)))
                 reason = "an array it reads is written inside the same loop nest";
             else if (terms.Any(t => (t.A.ArrayType.Shape == Shape.Jagged) != (t.B.ArrayType.Shape == Shape.Jagged)))
-                reason = "it multiplies rows of a jagged array with a two-dimensional array (raised only jagged by jagged, or 2-D by 2-D)";
+                reason = "it multiplies rows of a jagged array with a vector or a two-dimensional array (raised: jagged by jagged, 2-D by 2-D, 2-D rows by a vector)";
+            else if (terms.Any(t => t.A.ArrayType.Shape == Shape.Vector && t.B.ArrayType.Shape == Shape.Vector))
+                reason = "it is a dot product of two vectors inside a loop (it stays a SIMD loop)";
+            else if (terms.Any(t => (t.A.ArrayType.Shape == Shape.Vector || t.B.ArrayType.Shape == Shape.Vector) && (Side(t.A, f.Var) == true || Side(t.B, f.Var) == true)))
+                reason = "it multiplies a vector with columns of a matrix (raised: rows by a vector)";
             else if (terms.Select(t => CSharpText(t.Target)).Distinct().Count() != terms.Count)
                 reason = "the same accumulator receives several products";
             else if (terms.All(t => IsDiagonal(t.A, t.B, f.Var)) && !terms.Any(t => nest.Tables.Any(x => x.A.Array == t.A.Array && x.B.Array == t.A.Array)))
@@ -257,8 +264,11 @@ namespace DiffGen.Generator.Raise
         /// </summary>
         private static bool? Side(ElemRef e, string counter)
         {
-            if (e.ArrayType.Shape is not (Shape.Matrix or Shape.Jagged) || !e.ArrayType.IsReal) return null;
+            if (!e.ArrayType.IsReal) return null;
             bool IsCounter(Expr x) => x is VarRef v && v.Name == counter;
+            // a vector v[d] is a single row (a GEMV: the table has one column, or one row)
+            if (e.ArrayType.Shape == Shape.Vector) return IsCounter(e.Indices[0]) ? false : null;
+            if (e.ArrayType.Shape is not (Shape.Matrix or Shape.Jagged)) return null;
             // rows of a jagged array: only a[i][d] (a column a[d][j] would cross rows of different lengths)
             if (e.ArrayType.Shape == Shape.Jagged)
                 return IsCounter(e.Indices[1]) && !IrQueries.Mentions(e.Indices[0], counter) ? false : null;
@@ -267,7 +277,8 @@ namespace DiffGen.Generator.Raise
             return null;
         }
 
-        private static Expr Free(ElemRef e, bool trans) => trans ? e.Indices[1] : e.Indices[0];
+        private static Expr Free(ElemRef e, bool trans) =>
+            e.ArrayType.Shape == Shape.Vector ? new Const(0, IrType.Int) : trans ? e.Indices[1] : e.Indices[0];
 
         /// <summary>A[r, d] * A[r, d]: an entry on the diagonal of A·Aᵀ only.</summary>
         private static bool IsDiagonal(ElemRef a, ElemRef b, string counter) =>

@@ -121,5 +121,57 @@ namespace DiffGen.Tests
             for (int i = 0; i < eb.GetLength(0); i++) for (int j = 0; j < eb.GetLength(1); j++) Assert.True(Math.Abs(eb[i, j] - bAdj[i, j]) < 1e-12, $"bAdj[{i},{j}]");
             foreach (var x in cAdj) Assert.Equal(0.0, x);
         }
-    }
+    
+        [Theory]
+        [InlineData(6, 5, 4)]
+        [InlineData(1, 3, 3)]
+        [InlineData(40, 33, 33)]
+        public void RowsByVector_BothOrders_AndAdjoint(int m, int cols, int k)
+        {
+            var a = Rand(m, cols, 7);
+            var v = new double[cols + 2];
+            var rng = new Random(8);
+            for (int d = 0; d < v.Length; d++) v[d] = rng.NextDouble() - 0.5;
+            var expected = new double[m];
+            for (int i = 0; i < m; i++) for (int d = 0; d < k; d++) expected[i] += a[i, d] * v[d];
+
+            var column = new double[m, 1];
+            Contraction.RowsByRows(a, v, k, column);
+            var row = new double[1, m];
+            Contraction.RowsByRows(v, a, k, row);
+            for (int i = 0; i < m; i++)
+            {
+                Assert.True(Math.Abs(expected[i] - column[i, 0]) < 1e-12, $"column[{i}]");
+                Assert.True(Math.Abs(expected[i] - row[0, i]) < 1e-12, $"row[{i}]");
+            }
+
+            // adjoint: aAdj[i, d] += g[i] v[d], vAdj[d] += Σ_i g[i] a[i, d] (d < k), table cleared
+            var g = Rand(m, 1, 9);
+            var aAdj = Rand(m, cols, 10);
+            var vAdj = new double[v.Length];
+            vAdj[0] = 0.25;
+            var ea = (double[,])aAdj.Clone();
+            var ev = (double[])vAdj.Clone();
+            for (int i = 0; i < m; i++) for (int d = 0; d < k; d++) { ea[i, d] += g[i, 0] * v[d]; ev[d] += g[i, 0] * a[i, d]; }
+            var g2 = new double[1, m];
+            for (int i = 0; i < m; i++) g2[0, i] = g[i, 0];
+            var aAdj2 = (double[,])aAdj.Clone();
+            var vAdj2 = (double[])vAdj.Clone();
+            Contraction.RowsByRowsAdjoint(a, v, k, g, aAdj, vAdj);
+            Contraction.RowsByRowsAdjoint(v, a, k, g2, vAdj2, aAdj2);
+            for (int i = 0; i < m; i++) for (int d = 0; d < cols; d++)
+            {
+                Assert.True(Math.Abs(ea[i, d] - aAdj[i, d]) < 1e-12, $"aAdj[{i},{d}]");
+                Assert.True(Math.Abs(ea[i, d] - aAdj2[i, d]) < 1e-12, $"aAdj2[{i},{d}]");
+            }
+            for (int d = 0; d < v.Length; d++)
+            {
+                Assert.True(Math.Abs(ev[d] - vAdj[d]) < 1e-12, $"vAdj[{d}]");
+                Assert.True(Math.Abs(ev[d] - vAdj2[d]) < 1e-12, $"vAdj2[{d}]");
+            }
+            foreach (var x in g) Assert.Equal(0.0, x);
+            foreach (var x in g2) Assert.Equal(0.0, x);
+            Assert.Throws<IndexOutOfRangeException>(() => Contraction.RowsByRows(a, new double[k - 1], k, column));
+        }
+}
 }
