@@ -22,6 +22,9 @@ namespace DiffGen.Generator.Emit
         /// <summary>Local arrays come from the per-thread BufferPool (the method returns them in its finally block).</summary>
         public bool PooledArrays { get; set; }
 
+        /// <summary>Tables a raised GEMM writes entirely before anything reads them: rented without clearing.</summary>
+        public HashSet<string> OverwrittenTables { get; } = new(StringComparer.Ordinal);
+
         public void Line(string text = "")
         {
             if (text.Length > 0) _sb.Append(' ', _indent * 4).Append(text);
@@ -196,7 +199,7 @@ namespace DiffGen.Generator.Emit
                         var sizes = new List<string>();
                         foreach (var x in a.Sizes) sizes.Add(Expr(x));
                         var alloc = PooledArrays
-                            ? $"global::DiffGen.Reverse.BufferPool<{a.Type.ElemKeyword}>.Rent({string.Join(", ", sizes)})"
+                            ? $"global::DiffGen.Reverse.BufferPool<{a.Type.ElemKeyword}>.{(OverwrittenTables.Contains(a.Name) && a.Type.Shape == Shape.Matrix ? "RentUninitialized" : "Rent")}({string.Join(", ", sizes)})"
                             : $"new {a.Type.ElemKeyword}[{string.Join(", ", sizes)}]";
                         Line(Hoisted.Contains(a.Name) ? $"{a.Name} = {alloc};" : $"{a.Type.Keyword} {a.Name} = {alloc};");
                         break;

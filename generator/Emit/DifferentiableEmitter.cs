@@ -33,6 +33,8 @@ namespace DiffGen.Generator.Emit
                 w.Open((t.IsStatic ? "static " : "") + "partial " + t.Keyword + " " + t.Name);
 
             var plans = DeviceEmitter.Plan(a);
+            // A raised GEMM's table is declared just before its GEMM, which writes every entry (beta = 0).
+            foreach (var c in m.Body.Concat(a.ForwardSweep).OfType<Contract>()) w.OverwrittenTables.Add(c.Target);
             WriteForward(w, a, plans);
             w.Line();
             WriteBackward(w, a, plans);

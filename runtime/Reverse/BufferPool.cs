@@ -30,6 +30,17 @@ namespace DiffGen.Reverse
             return new T[rows, cols];
         }
 
+        /// <summary>
+        /// A <c>T[rows, cols]</c> whose contents are unspecified: for tables a raised GEMM overwrites entirely (it does
+        /// not read them), which saves clearing rows × cols elements per call.
+        /// </summary>
+        public static T[,] RentUninitialized(int rows, int cols)
+        {
+            if (rows < 0 || cols < 0) return new T[rows, cols];
+            if (s_matrices is { } d && d.TryGetValue((rows, cols), out var stack) && stack.Count > 0) return stack.Pop();
+            return new T[rows, cols];
+        }
+
         /// <summary>A zeroed <c>T[length]</c>.</summary>
         public static T[] Rent(int length)
         {
