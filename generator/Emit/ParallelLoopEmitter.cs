@@ -58,7 +58,7 @@ namespace DiffGen.Generator.Emit
                 if (!Eligible(program, st)) continue;
                 if (st.Recompute is { } f)
                 {
-                    if (!byLoop.TryGetValue(f, out var fstep) || !fstep.BlockPerIteration && !EligibleThreadMode(fstep)) continue;
+                    if (!byLoop.TryGetValue(f, out var fstep)) continue; // the forward half may be either mode: both run chunks here
                     if (!Eligible(program, fstep)) continue;
                     var rev = new CpuLoop { Step = st, Id = id++ };
                     var fwd = new CpuLoop { Step = fstep, Id = id++, ForwardOf = rev };
@@ -76,8 +76,6 @@ namespace DiffGen.Generator.Emit
             }
             return e;
         }
-
-        private static bool EligibleThreadMode(DeviceStep st) => true;
 
         /// <summary>Sums into other rows only of vectors (a copy per chunk); ints the body reads are computed in it.</summary>
         private static bool Eligible(DeviceProgram p, DeviceStep st)
