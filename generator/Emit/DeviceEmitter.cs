@@ -286,7 +286,9 @@ namespace DiffGen.Generator.Emit
 
         private static void Scratch(CSharpWriter w, DeviceArrayInfo info)
         {
-            w.Line($"var {Address(info.Name)} = __f.Scratch<{info.Type.ElemKeyword}>({info.Pointer}, {ElemCount(info)}, \"{info.Name}\");");
+            // a raised GEMM's table is written whole by cuBLAS (beta = 0) before anything reads it: no clearing per call
+            string overwritten = w.OverwrittenTables.Contains(info.Name) ? ", overwritten: true" : "";
+            w.Line($"var {Address(info.Name)} = __f.Scratch<{info.Type.ElemKeyword}>({info.Pointer}, {ElemCount(info)}, \"{info.Name}\"{overwritten});");
             SetDims(w, info);
         }
 

@@ -66,12 +66,13 @@ namespace DiffGen.Cuda.Execution
         }
 
         /// <summary>Allocates a zero-filled scratch array of <paramref name="length"/> elements, zeroed again before every run; bound to slot <paramref name="index"/>.</summary>
-        public ulong Scratch<T>(int index, long length, string name) where T : unmanaged
+        /// <remarks><paramref name="overwritten"/>: a raised GEMM writes every element before anything reads it, so it is not cleared per run.</remarks>
+        public ulong Scratch<T>(int index, long length, string name, bool overwritten = false) where T : unmanaged
         {
             if (length < 0) throw new OverflowException($"The local array '{name}' would have a negative length ({length}).");
             long bytes = Math.Max(1, length) * Unsafe.SizeOf<T>();
             ulong a = Own(bytes);
-            _zeroEachRun.Add((a, bytes));
+            if (!overwritten) _zeroEachRun.Add((a, bytes));
             Array(index, a, name);
             return a;
         }
@@ -137,7 +138,11 @@ namespace DiffGen.Cuda.Execution
         {
             int m = transA ? aCols : aRows, n = transB ? bCols : bRows;
             CheckK(m, n, k, transA ? aRows : aCols, transB ? bRows : bCols);
-            if (k <= 0 || m == 0 || n == 0) return; // c is zero scratch
+            if (k <= 0 || m == 0 || n == 0)
+            {
+                _device.Clear(c, (long)m * n * Unsafe.SizeOf<T>()); // an empty sum (the table is not cleared per run)
+                return;
+            }
             Gemm<T>(transA, !transB, m, n, k, a, aCols, b, bCols, 0, c, n);
         }
 
