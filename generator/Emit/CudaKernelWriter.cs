@@ -183,6 +183,7 @@ __device__ double __dg_block_min(double v)
             var use = new Uses();
             foreach (var s in stmts) use.Stmt(s);
             if (st.Loop is { } loop) { use.Expr(loop.Start); use.Expr(loop.Bound); use.ForVars.Add(loop.Var); }
+            if (st.Tape is { } tp) { use.Expr(tp.Width); use.Expr(tp.Lo); use.Expr(tp.Pushes); }
 
             Line();
             foreach (var c in st.Comments) Line("// " + c.Replace("\n", " "));
@@ -200,6 +201,7 @@ __device__ double __dg_block_min(double v)
                 Line("const int __cap = __A.n[0];");
                 Line("int __tp = __ctl[0], __hw = __ctl[1];");
             }
+            if (st.Tape is { } itape) Line($"double* __it = (double*)__A.p[{I(_p.Arrays[itape.Array].Pointer)}]; // the pair's indexed tape");
             foreach (var a in use.Arrays.OrderBy(x => x, StringComparer.Ordinal))
             {
                 var info = _p.Arrays[a];
@@ -229,6 +231,7 @@ __device__ double __dg_block_min(double v)
         private static string Describe(DeviceStep st) => st.Kind switch
         {
             StepKind.Serial => "serial: statements that depend on each other, one thread",
+            _ when st.Tape is { } t => $"parallel over {st.Loop!.Var} ({(st.BlockPerIteration ? "one block per iteration, SIMD loops split over its threads" : "one thread per iteration")}); {(t.IsForward ? "stores" : "restores")} its values in row {st.Loop!.Var} of an indexed tape",
             _ when st.Recompute is not null => $"parallel over {st.Loop!.Var} ({(st.BlockPerIteration ? "one block per iteration, SIMD loops split over its threads" : "one thread per iteration")}); recomputes the forward iteration, {st.LocalStack} restored value(s) in registers",
             _ => $"parallel over {st.Loop!.Var} ({(st.BlockPerIteration ? "one block per iteration, SIMD loops split over its threads" : "one thread per iteration")})",
         };
@@ -289,6 +292,17 @@ __device__ double __dg_block_min(double v)
             foreach (var kv in use.Types) inner.Types[kv.Key] = kv.Value;
             inner.ForVars.Add(loop.Var);
             DeclareLocalInts(inner);
+            if (st.Tape is { } tp)
+            {
+                Line($"const long long __base = (long long)({Scalar(loop.Var)} - {Expr(tp.Lo)}) * {Expr(tp.Width)};");
+                if (tp.IsForward) Line("int __sp = 0;");
+                else
+                {
+                    Line($"int __sp = (int)__it[__base + {Expr(tp.Width)} - 1];");
+                    for (int q = 0; q < tp.Finals.Count; q++)
+                        Line($"{Scalar(tp.Finals[q])} = ({CType(_p.Scalars[tp.Finals[q]])})__it[__base + {Expr(tp.Pushes)} + {I(q)}];");
+                }
+            }
             if (st.Recompute is { } f)
             {
                 if (st.LocalStack > 0) Line($"double __stk[{I(st.LocalStack)}]{U}; int __sp{U} = 0;");
@@ -299,6 +313,12 @@ __device__ double __dg_block_min(double v)
                 Line($"// reverse iteration {loop.Var}");
             }
             foreach (var s in loop.Body) Stmt(s);
+            if (st.Tape is { IsForward: true } ft)
+            {
+                for (int q = 0; q < ft.Finals.Count; q++)
+                    Guarded($"__it[__base + {Expr(ft.Pushes)} + {I(q)}] = (double){Scalar(ft.Finals[q])};");
+                Guarded($"__it[__base + {Expr(ft.Width)} - 1] = (double)__sp;");
+            }
             foreach (var kv in st.Classes.Where(kv => kv.Value == VarClass.Carried).OrderBy(kv => kv.Key, StringComparer.Ordinal))
                 Line($"if (__t == 0{ThreadZero}) __s[{I(_p.Slots[kv.Key])}] = (double){Scalar(kv.Key)};");
             if (st.WriteBackPrivates)
@@ -355,7 +375,12 @@ __device__ double __dg_block_min(double v)
                     Close();
                     break;
                 case Push p:
-                    if (_recompute) Line($"__stk[__sp++] = (double)({Expr(p.Value)});");
+                    if (_step?.Tape is { IsForward: true })
+                    {
+                        Guarded($"__it[__base + __sp] = (double)({Expr(p.Value)});");
+                        Line("__sp++;");
+                    }
+                    else if (_recompute) Line($"__stk[__sp++] = (double)({Expr(p.Value)});");
                     else if (_mode == Mode.Serial) Line($"__dg_push(__tape, __cap, &__tp, &__hw, (double)({Expr(p.Value)}));");
                     // else: a forward loop whose reverse recomputes it: nothing to store
                     break;
@@ -530,6 +555,8 @@ __device__ double __dg_block_min(double v)
                     }
                 case Conditional c: return "(" + Expr(c.Condition) + " ? " + Expr(c.WhenTrue) + " : " + Expr(c.WhenFalse) + ")";
                 case IR.Convert cv: return "((" + CType(cv.Type) + ")" + Expr(cv.Operand) + ")";
+                case Pop p when _step?.Tape is { IsForward: false }:
+                    return $"(({CType(p.Type)})__it[__base + --__sp])";
                 case Pop p:
                     return _step?.Recompute is not null && _step.Kind == StepKind.Parallel
                         ? $"(({CType(p.Type)})__stk[--__sp])"

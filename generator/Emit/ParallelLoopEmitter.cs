@@ -55,6 +55,7 @@ namespace DiffGen.Generator.Emit
             foreach (var st in program.Steps.Where(s => s.Kind == StepKind.Parallel && s.BlockPerIteration))
             {
                 if (e._loops.ContainsKey(st.Loop!)) continue;
+                if (st.Tape is not null) continue; // GPU-only pairing (stores inside inner loops); the CPU keeps its tape
                 if (!Eligible(program, st)) continue;
                 if (st.Recompute is { } f)
                 {

@@ -48,8 +48,26 @@ namespace DiffGen.Generator.Schedule
         public HashSet<string> RecomputeReductions = new(StringComparer.Ordinal);
         public int LocalStack;
         public bool WriteBackPrivates = true;
+        /// <summary>A forward/reverse pair on the GPU through an indexed tape (when recomputation is impossible: the forward loop writes arrays).</summary>
+        public TapeInfo? Tape;
         public Stmt? Gemm;
         public List<string> Comments = new();
+    }
+
+    /// <summary>
+    /// The per-iteration tape of an indexed pair: iteration i of the forward loop stores its pushes (at most
+    /// <see cref="Pushes"/>), then its private values (<see cref="Finals"/>), then how many it pushed, in row i
+    /// (<see cref="Width"/> values); the reverse iteration i starts from those values and pops from that row.
+    /// </summary>
+    internal sealed class TapeInfo
+    {
+        public int Id;
+        public bool IsForward;
+        public Expr Pushes = null!;
+        public Expr Width = null!;
+        public Expr Lo = null!;
+        public List<string> Finals = new();
+        public string Array => "__tape" + Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     internal sealed record DeviceArrayInfo(string Name, IrType Type, int Pointer, int Dim0, int Dim1);
@@ -162,6 +180,8 @@ namespace DiffGen.Generator.Schedule
             var pairs = new Dictionary<Stmt, For>(StmtReferenceComparer.Instance);
             var fusedForward = new HashSet<Stmt>(StmtReferenceComparer.Instance);
             var pairReasons = new Dictionary<Stmt, string>(StmtReferenceComparer.Instance);
+            var indexed = new Dictionary<Stmt, DeviceStep>(StmtReferenceComparer.Instance);
+            var pairedSteps = new Dictionary<Stmt, DeviceStep>(StmtReferenceComparer.Instance); // inner pairs decided so far
             if (pushing.Count == popping.Count)
             {
                 for (int i = 0; i < popping.Count; i++)
@@ -169,11 +189,22 @@ namespace DiffGen.Generator.Schedule
                     var f = pushing[pushing.Count - 1 - i];
                     var r = popping[i];
                     var why = new List<string>();
-                    if (!CanFuse(p, f, r, forward, reverse)) why.Add("its private values are needed between the forward and the reverse loop");
-                    if (why.Count == 0 && AnalyzeLoop(p, r, f, why) is not null && AnalyzeLoop(p, f, null, why, dropPushes: true) is not null)
+                    if (!CanFuse(p, f, r, forward, reverse, pairedSteps)) why.Add("its private values are needed between the forward and the reverse loop");
+                    DeviceStep? rStep = null, fStep = null;
+                    if (why.Count == 0 && (rStep = AnalyzeLoop(p, r, f, why)) is not null && (fStep = AnalyzeLoop(p, f, null, why, dropPushes: true)) is not null)
                     {
                         pairs[r] = f;
                         fusedForward.Add(f);
+                        pairedSteps[r] = rStep;
+                        pairedSteps[f] = fStep;
+                    }
+                    else if (why.Count > 0 && why[0] != "its private values are needed between the forward and the reverse loop"
+                        && IndexedPair(p, f, r, indexed.Count) is { } ip)
+                    {
+                        indexed[f] = ip.Forward;
+                        indexed[r] = ip.Reverse;
+                        pairedSteps[f] = ip.Forward;
+                        pairedSteps[r] = ip.Reverse;
                     }
                     else
                     {
@@ -181,6 +212,18 @@ namespace DiffGen.Generator.Schedule
                         pairReasons[r] = pairReasons[f];
                     }
                 }
+            }
+            // Each indexed pair's tape is a local array of the program, allocated with the others.
+            foreach (var st in indexed.Values.Where(x => x.Tape!.IsForward))
+            {
+                var t = st.Tape!;
+                var range = Range(st.Loop!);
+                var count = new Intrinsic(Fn.Max, new Expr[] { new Const(0, IrType.Int), new Binary(BinaryOp.Sub, range.Hi, range.Lo, IrType.Int) }.ToEquatable(), IrType.Int);
+                var type = new IrType(Scalar.Double, Shape.Vector);
+                p.Scalars.Remove(t.Array);
+                p.HostStatements.Add(new DeclArray(t.Array, type, new Expr[] { new Binary(BinaryOp.Mul, count, t.Width, IrType.Int) }.ToEquatable()));
+                if (pointer >= 48 || ints >= 96) { failure = "it uses too many arrays for one kernel argument block"; return null; }
+                p.Arrays[t.Array] = new DeviceArrayInfo(t.Array, type, pointer++, ints++, -1);
             }
 
             var serial = new List<Stmt>();
@@ -215,7 +258,8 @@ namespace DiffGen.Generator.Schedule
                         {
                             DeviceStep? step = null;
                             var why = new List<string>();
-                            if (pairs.TryGetValue(f, out var fwd)) step = AnalyzeLoop(p, f, fwd, why) ?? throw new InvalidOperationException("paired loop no longer parallel");
+                            if (indexed.TryGetValue(f, out var ist)) step = ist;
+                            else if (pairs.TryGetValue(f, out var fwd)) step = AnalyzeLoop(p, f, fwd, why) ?? throw new InvalidOperationException("paired loop no longer parallel");
                             else if (fusedForward.Contains(f)) step = AnalyzeLoop(p, f, null, why, dropPushes: true);
                             else if (Contains(f, x => x is Push) || ContainsExpr(f, e => e is Pop))
                                 why.Add("it stores values for the reverse sweep (restore tape), and its forward/reverse pair cannot run as a parallel recomputation"
@@ -300,14 +344,16 @@ namespace DiffGen.Generator.Schedule
 
         // ------------------------------------------------------------ loop analysis
 
-        private static DeviceStep? AnalyzeLoop(DeviceProgram p, For loop, For? forwardPair, List<string>? why, bool dropPushes = false)
+        private static DeviceStep? AnalyzeLoop(DeviceProgram p, For loop, For? forwardPair, List<string>? why, bool dropPushes = false,
+            TapeInfo? tape = null)
         {
             if (!IsHostExpr(p, loop.Start) || !IsHostExpr(p, loop.Bound)) return Why(why, "its bounds are not computed from sizes");
             if (!(loop.Step > 0 && loop.Cmp is BinaryOp.Lt or BinaryOp.Le || loop.Step < 0 && loop.Cmp is BinaryOp.Gt or BinaryOp.Ge)) return Why(why, "its condition does not match its step");
             var range = Range(loop);
-            var step = new DeviceStep { Kind = StepKind.Parallel, Loop = loop, Recompute = forwardPair, WriteBackPrivates = !dropPushes && forwardPair is null };
+            var step = new DeviceStep { Kind = StepKind.Parallel, Loop = loop, Recompute = forwardPair, WriteBackPrivates = !dropPushes && forwardPair is null, Tape = tape };
 
             var recomputed = new HashSet<string>(StringComparer.Ordinal);
+            if (tape is { IsForward: false }) recomputed.UnionWith(tape.Finals); // loaded from the tape at the start of each iteration
             if (forwardPair is not null)
             {
                 // The forward iteration: private values (recomputed here) and sums (skipped: the forward sweep did them).
@@ -330,7 +376,7 @@ namespace DiffGen.Generator.Schedule
             }
 
             var body = loop.Body;
-            var classes = ClassifyScalars(p, body, ignorePushes: dropPushes, recomputed);
+            var classes = ClassifyScalars(p, body, ignorePushes: dropPushes || tape is { IsForward: true }, recomputed);
             if (classes is null) return Why(why, "a scalar carries a value from one iteration to the next");
             foreach (var kv in classes)
             {
@@ -343,8 +389,8 @@ namespace DiffGen.Generator.Schedule
             foreach (var r in step.RecomputeReductions)
                 if (classes.ContainsKey(r)) return Why(why, "the reverse loop reads a sum of the forward loop");
             // Pops only of recomputed values.
-            if (forwardPair is null && ContainsExpr(loop, e => e is Pop)) return Why(why, "it restores values stored by another loop");
-            if (!dropPushes && forwardPair is null && Contains(loop, s => s is Push)) return Why(why, "it stores values for the reverse sweep");
+            if (forwardPair is null && tape is not { IsForward: false } && ContainsExpr(loop, e => e is Pop)) return Why(why, "it restores values stored by another loop");
+            if (!dropPushes && forwardPair is null && tape is not { IsForward: true } && Contains(loop, s => s is Push)) return Why(why, "it stores values for the reverse sweep");
 
             // Arrays: owned rows or atomic sums.
             var writes = ArrayWrites(body).ToList();
@@ -405,6 +451,71 @@ namespace DiffGen.Generator.Schedule
         {
             why?.Add(reason);
             return null;
+        }
+
+        /// <summary>
+        /// A pair that cannot be recomputed (the forward loop writes arrays) runs through an indexed tape: both loops
+        /// parallel, each forward iteration storing into its own row. Needs a bound on the stores per iteration that
+        /// the host can compute (stores inside inner loops with bounds computed from sizes count once per trip).
+        /// </summary>
+        private static (DeviceStep Forward, DeviceStep Reverse)? IndexedPair(DeviceProgram p, For f, For r, int taken)
+        {
+            if (f.Var != r.Var || !Range(f).Equals(Range(r))) return null;
+            if (Contains(f, s => s is Continue) || Contains(r, s => s is Continue)) return null;
+            var pushes = PushBound(p, f.Body);
+            if (pushes is null) return null;
+            int id = taken / 2;
+            var ft = new TapeInfo { Id = id, IsForward = true, Pushes = pushes, Lo = Range(f).Lo };
+            var fs = AnalyzeLoop(p, f, null, null, tape: ft);
+            if (fs is null) return null;
+            // Nothing between the two loops reads the forward loop's private values (CanFuse), and after the reverse
+            // loop they must be what they were before the forward loop (later reverse code may pop into them): so
+            // the forward loop leaves their slots alone, exactly as the sequential restore would.
+            fs.WriteBackPrivates = false;
+            ft.Finals = fs.Classes.Where(kv => kv.Value == VarClass.Private).Select(kv => kv.Key).OrderBy(x => x, StringComparer.Ordinal).ToList();
+            ft.Width = new Binary(BinaryOp.Add, pushes, new Const(ft.Finals.Count + 1, IrType.Int), IrType.Int);
+            var rt = new TapeInfo { Id = id, IsForward = false, Pushes = pushes, Lo = ft.Lo, Finals = ft.Finals, Width = ft.Width };
+            var rs = AnalyzeLoop(p, r, null, null, tape: rt);
+            if (rs is null) return null;
+            rs.WriteBackPrivates = false; // after the pair the slots hold what they held before it, as after a sequential restore
+            // the reverse loop may not read the forward loop's sums
+            foreach (var kv in fs.Classes.Where(kv => kv.Value == VarClass.Reduction))
+                if (rs.Classes.ContainsKey(kv.Key)) return null;
+            return (fs, rs);
+        }
+
+        /// <summary>Upper bound of the stores one iteration of the body makes, as a host expression; null when unknown.</summary>
+        private static Expr? PushBound(DeviceProgram p, IEnumerable<Stmt> body)
+        {
+            Expr total = new Const(0, IrType.Int);
+            foreach (var s in body)
+            {
+                Expr? n = s switch
+                {
+                    Push => new Const(1, IrType.Int),
+                    Block b => PushBound(p, b.Body),
+                    If i => PushBound(p, i.Then) is { } t && PushBound(p, i.Else) is { } e ? new Binary(BinaryOp.Add, t, e, IrType.Int) : null,
+                    VectorFor v => Contains(v, x => x is Push) ? null : new Const(0, IrType.Int),
+                    For g when !Contains(g, x => x is Push) => new Const(0, IrType.Int),
+                    For g when IsHostExpr(p, g.Start) && IsHostExpr(p, g.Bound) && PushBound(p, g.Body) is { } inner =>
+                        new Binary(BinaryOp.Mul, Trip(g), inner, IrType.Int),
+                    For => null,
+                    _ => new Const(0, IrType.Int),
+                };
+                if (n is null) return null;
+                if (n is not Const { Value: 0 }) total = total is Const { Value: 0 } ? n : new Binary(BinaryOp.Add, total, n, IrType.Int);
+            }
+            return total;
+        }
+
+        /// <summary>Trip count of a loop as an expression (at least 0; the step divides the span, rounded up).</summary>
+        private static Expr Trip(For g)
+        {
+            var (lo, hi) = Range(g);
+            Expr span = new Binary(BinaryOp.Sub, hi, lo, IrType.Int);
+            int st = Math.Abs(g.Step);
+            if (st != 1) span = new Binary(BinaryOp.Div, new Binary(BinaryOp.Add, span, new Const(st - 1, IrType.Int), IrType.Int), new Const(st, IrType.Int), IrType.Int);
+            return new Intrinsic(Fn.Max, new Expr[] { new Const(0, IrType.Int), span }.ToEquatable(), IrType.Int);
         }
 
         /// <summary>[lo, hi) of the counter's values, as expressions.</summary>
@@ -655,7 +766,7 @@ namespace DiffGen.Generator.Schedule
             return true;
         }
 
-        private static bool CanFuse(DeviceProgram p, For f, For r, List<Stmt> forward, List<Stmt> reverse)
+        private static bool CanFuse(DeviceProgram p, For f, For r, List<Stmt> forward, List<Stmt> reverse, Dictionary<Stmt, DeviceStep>? paired = null)
         {
             if (f.Var != r.Var || !Range(f).Equals(Range(r))) return false;
             if (Contains(f, s => s is Continue) || Contains(r, s => s is Continue)) return false;
@@ -664,8 +775,12 @@ namespace DiffGen.Generator.Schedule
             if (priv is null) return false;
             int fi = forward.FindIndex(s => ReferenceEquals(s, f)), ri = reverse.FindIndex(s => ReferenceEquals(s, r));
             var between = forward.Skip(fi + 1).Concat(reverse.Take(ri));
+            // A loop of an inner pair that has the value as its own private one (or recomputes it) neither reads
+            // nor changes what the slot holds, so it does not count.
+            bool Harmless(Stmt s, string v) =>
+                paired is not null && paired.TryGetValue(s, out var st) && st.Classes.TryGetValue(v, out var c) && c is VarClass.Private or VarClass.Recomputed;
             foreach (var kv in priv.Where(kv => kv.Value == VarClass.Private))
-                if (between.Any(s => MentionsDeep(s, kv.Key))) return false;
+                if (between.Any(s => MentionsDeep(s, kv.Key) && !Harmless(s, kv.Key))) return false;
             return true;
         }
 
