@@ -94,7 +94,8 @@ namespace DiffGen.Generator.Emit
             _ => 7,
         };
 
-        private static string Op(BinaryOp op) => op switch
+        /// <summary>The operator's spelling (the same in C# and CUDA C).</summary>
+        internal static string Op(BinaryOp op) => op switch
         {
             BinaryOp.Add => "+", BinaryOp.Sub => "-", BinaryOp.Mul => "*", BinaryOp.Div => "/", BinaryOp.Mod => "%",
             BinaryOp.Lt => "<", BinaryOp.Le => "<=", BinaryOp.Gt => ">", BinaryOp.Ge => ">=",

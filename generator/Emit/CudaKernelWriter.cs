@@ -487,12 +487,7 @@ __device__ double __dg_block_min(double v)
                 : $"{ArrayName(el.Array)}[__dg_ix1({Expr(el.Indices[0])}, {Dim(el.Array, 0)}, __ctl, {I(id)})]";
         }
 
-        private static string Op(BinaryOp op) => op switch
-        {
-            BinaryOp.Add => "+", BinaryOp.Sub => "-", BinaryOp.Mul => "*", BinaryOp.Div => "/", BinaryOp.Mod => "%",
-            BinaryOp.Lt => "<", BinaryOp.Le => "<=", BinaryOp.Gt => ">", BinaryOp.Ge => ">=",
-            BinaryOp.Eq => "==", BinaryOp.Ne => "!=", BinaryOp.And => "&&", _ => "||",
-        };
+        private static string Op(BinaryOp op) => CSharpWriter.Op(op);
 
         public static string Literal(double value, IR.Scalar type)
         {
