@@ -520,10 +520,20 @@ namespace DiffGen.Generator.Differentiate
                                 Propagate(b.Right, Mul(b.Left, g), output);
                                 return;
                             case BinaryOp.Div:
-                                Propagate(b.Left, new Binary(BinaryOp.Div, g, b.Right, t), output);
-                                if (IrQueries.ReadsReal(b.Right) && IsVaried(b.Right))
-                                    Propagate(b.Right, Negate(new Binary(BinaryOp.Div, Mul(g, b.Left), Mul(b.Right, b.Right), t)), output);
-                                return;
+                                {
+                                    // d(a/b) = da/b − (g/b)·(a/b) db. Never g·a/(b·b): b² overflows float32 once b passes
+                                    // 1.8e19 (a sum of exp(s/τ) at small τ), and the adjoint silently becomes 0.
+                                    var gOverB = new Binary(BinaryOp.Div, g, b.Right, t);
+                                    if (!(IrQueries.ReadsReal(b.Right) && IsVaried(b.Right)))
+                                    {
+                                        Propagate(b.Left, gOverB, output);
+                                        return;
+                                    }
+                                    var shared = Bind(gOverB, output);
+                                    Propagate(b.Left, shared, output);
+                                    Propagate(b.Right, Negate(Mul(shared, new Binary(BinaryOp.Div, b.Left, b.Right, t))), output);
+                                    return;
+                                }
                         }
                         return;
                     }

@@ -218,8 +218,21 @@ namespace DiffGen.Generator.Emit
                             > 0 => $"{f.Var} += {f.Step.ToString(CultureInfo.InvariantCulture)}",
                             _ => $"{f.Var} -= {(-f.Step).ToString(CultureInfo.InvariantCulture)}",
                         };
+                        if (f.WideSums.Count == 0)
+                        {
+                            Open($"for ({decl} = {Expr(f.Start)}; {f.Var} {Op(f.Cmp)} {Expr(f.Bound)}; {step})");
+                            Statements(f.Body);
+                            Close();
+                            break;
+                        }
+                        // Schedule's WideSums: float sums over the whole nest accumulate in double, added once after it.
+                        Line("{");
+                        _indent++;
+                        foreach (var sum in f.WideSums) Line($"double {Schedule.WideSums.AccumulatorOf(sum)} = 0;");
                         Open($"for ({decl} = {Expr(f.Start)}; {f.Var} {Op(f.Cmp)} {Expr(f.Bound)}; {step})");
-                        Statements(f.Body);
+                        Statements(Schedule.WideSums.Retarget(f));
+                        Close();
+                        foreach (var sum in f.WideSums) Line($"{sum} += (float){Schedule.WideSums.AccumulatorOf(sum)};");
                         Close();
                         break;
                     }

@@ -106,7 +106,8 @@ namespace DiffGen.Generator.IR
     internal sealed record Assign(Expr Target, AssignOp Op, Expr Value, bool Hoisted = false) : Stmt;
 
     /// <summary><c>for (int Var = Start; Var Cmp Bound; Var += Step)</c>; Step is a non-zero constant. Origin: where the user wrote it (for remarks).</summary>
-    internal sealed record For(string Var, Expr Start, BinaryOp Cmp, Expr Bound, int Step, EquatableArray<Stmt> Body, SourceRef? Origin = null) : Stmt;
+    /// <remarks>WideSums (Schedule's decision, <see cref="Schedule.WideSums"/>): float scalars the loop only adds into; the CPU code sums them in a double and adds the total once after the loop.</remarks>
+    internal sealed record For(string Var, Expr Start, BinaryOp Cmp, Expr Bound, int Step, EquatableArray<Stmt> Body, SourceRef? Origin = null, EquatableArray<string> WideSums = default) : Stmt;
 
     /// <summary>A place in the user's source, as plain data.</summary>
     internal sealed record SourceRef(string Path, TextSpan Span, LinePositionSpan LineSpan);

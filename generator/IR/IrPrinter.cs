@@ -52,7 +52,7 @@ namespace DiffGen.Generator.IR
                 case DeclArray a: sb.Append(pad).Append($"let {a.Name}: {a.Type} = zeros({string.Join(", ", a.Sizes.Select(E))})\n"); break;
                 case Assign a: sb.Append(pad).Append($"{E(a.Target)} {(a.Op == AssignOp.Set ? "=" : a.Op == AssignOp.Add ? "+=" : "-=")} {E(a.Value)}\n"); break;
                 case For f:
-                    sb.Append(pad).Append($"for {f.Var} from {E(f.Start)} while {f.Var} {f.Cmp.ToString().ToLowerInvariant()} {E(f.Bound)} step {f.Step.ToString(CultureInfo.InvariantCulture)}\n");
+                    sb.Append(pad).Append($"for {f.Var} from {E(f.Start)} while {f.Var} {f.Cmp.ToString().ToLowerInvariant()} {E(f.Bound)} step {f.Step.ToString(CultureInfo.InvariantCulture)}{(f.WideSums.Count > 0 ? " sums-in-double " + string.Join(", ", f.WideSums) : "")}\n");
                     Block(sb, f.Body, depth + 1);
                     break;
                 case If f:

@@ -38,7 +38,7 @@ namespace DiffGen.Generator.Raise
         public static RaiseResult Run(MethodModel m)
         {
             var r = new Raiser(m);
-            var body = r.RaiseTopLevel(m.Body);
+            var body = r.RaiseTopLevel(r.NarrowAll(m.Body));
             body = r.EliminateDeadAccumulators(body);
             body = r.HoistAll(body);
             body = r.ReduceStrength(body);
@@ -60,6 +60,18 @@ namespace DiffGen.Generator.Raise
                     if (explained.Count > 0) Remark(f.Origin, "strength reduction: " + string.Join("; ", explained));
                 }
                 else output.Add(s);
+            }
+            return output;
+        }
+
+        private List<Stmt> NarrowAll(IEnumerable<Stmt> body)
+        {
+            var output = new List<Stmt>();
+            foreach (var s in body)
+            {
+                var explained = new List<string>();
+                output.AddRange(Precision.NarrowMathCalls(new[] { s }, explained));
+                if (explained.Count > 0 && s is For { Origin: { } at }) Remark(at, "float math: " + string.Join("; ", explained));
             }
             return output;
         }
