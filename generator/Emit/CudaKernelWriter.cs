@@ -453,6 +453,7 @@ __device__ double __dg_block_min(double v)
                 reduced.Add((t.Name, "__p" + I(_partialCounter++), kind));
             }
             OpenBlock();
+            if (_step!.BarrierBefore.Contains(f)) Line("__syncthreads(); // code since the last barrier touches elements this split loop also touches");
             foreach (var r in reduced)
             {
                 Line(r.Kind == "+" ? $"double {r.Partial} = 0;" : $"double {r.Partial} = (double){Scalar(r.Var)};");

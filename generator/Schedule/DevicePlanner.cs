@@ -42,6 +42,8 @@ namespace DiffGen.Generator.Schedule
         /// <summary>The paired forward loop whose iteration the reverse kernel recomputes before its own (restore stack in registers).</summary>
         public For? Recompute;
         public bool BlockPerIteration;
+        /// <summary>Block mode: the split SIMD loops (their <see cref="VectorFor.Loop"/>) that must start with a barrier (<see cref="DevicePlanner.MarkBarriers"/>).</summary>
+        public HashSet<Stmt> BarrierBefore = new(StmtReferenceComparer.Instance);
         public Dictionary<string, VarClass> Classes = new(StringComparer.Ordinal);
         public Dictionary<string, Const> CarriedReset = new(StringComparer.Ordinal);
         public HashSet<string> AtomicArrays = new(StringComparer.Ordinal);
@@ -442,6 +444,12 @@ namespace DiffGen.Generator.Schedule
             if (forwardPair is not null) simd.AddRange(Flatten(forwardPair.Body).OfType<VectorFor>());
             step.BlockPerIteration = simd.Count > 0 && simd.All(v => Partitionable(v, step))
                 && BlockSafe(body, step, offsets.Keys) && (forwardPair is null || BlockSafe(forwardPair.Body, step, offsets.Keys));
+            if (step.BlockPerIteration)
+            {
+                var pending = new Unordered();
+                if (forwardPair is not null) MarkBarriers(forwardPair.Body, pending, step.BarrierBefore);
+                MarkBarriers(body, pending, step.BarrierBefore);
+            }
 
             // A fused pair: the forward loop's private values must not be needed between the two loops.
             return step;
@@ -738,6 +746,114 @@ namespace DiffGen.Generator.Schedule
             if (a.Value is Intrinsic { Fn: Fn.Max or Fn.Min } f && f.Args[0] is VarRef v && v.Name == name && !IrQueries.Mentions(f.Args[1], name))
                 return f.Fn == Fn.Max ? "max" : "min";
             return null;
+        }
+
+        /// <summary>Arrays accessed since the last barrier of a block-mode iteration by its code outside split loops (thread 0 writes; every thread reads).</summary>
+        internal sealed class Unordered
+        {
+            public readonly HashSet<string> Writes = new(StringComparer.Ordinal);
+            public readonly HashSet<string> Reads = new(StringComparer.Ordinal);
+
+            public Unordered Copy()
+            {
+                var c = new Unordered();
+                c.Writes.UnionWith(Writes);
+                c.Reads.UnionWith(Reads);
+                return c;
+            }
+
+            public void Add(Unordered o)
+            {
+                Writes.UnionWith(o.Writes);
+                Reads.UnionWith(o.Reads);
+            }
+
+            public void Clear()
+            {
+                Writes.Clear();
+                Reads.Clear();
+            }
+
+            public bool SameAs(Unordered o) => Writes.SetEquals(o.Writes) && Reads.SetEquals(o.Reads);
+        }
+
+        /// <summary>
+        /// Block mode: which split loops must start with <c>__syncthreads()</c>. Between two barriers the threads of a
+        /// block run in any order. Every split loop ends with a barrier (so does every iteration), but the code between
+        /// the previous barrier and a split loop is unordered with it: thread 0's update of an element that the split
+        /// loop also updates is lost when the two interleave (a <c>+=</c> on both sides, each reading the other's old
+        /// value: issue 15, where thread 0's <c>-loss_adj</c> on the diagonal of <c>logits_adj</c> in ClipLoss was
+        /// lost whenever the thread owning that column in the split loop ran at the same time), and an element that
+        /// every thread reads may be overwritten by the split loop before a slower thread has read it. Walks the body
+        /// in order with the arrays accessed since the last barrier (<paramref name="pending"/>); an inner serial loop
+        /// is walked until what reaches its next trip stops growing.
+        /// </summary>
+        internal static void MarkBarriers(IEnumerable<Stmt> body, Unordered pending, HashSet<Stmt> marks)
+        {
+            foreach (var s in body)
+            {
+                switch (s)
+                {
+                    case VectorFor v:
+                        {
+                            var split = new Unordered();
+                            Accesses(new[] { v.Loop }, split, deep: true);
+                            if (split.Writes.Overlaps(pending.Writes) || split.Reads.Overlaps(pending.Writes) || split.Writes.Overlaps(pending.Reads))
+                                marks.Add(v.Loop);
+                            pending.Clear(); // the split loop ends with a barrier
+                            break;
+                        }
+                    case For f:
+                        {
+                            Accesses(new[] { s }, pending, deep: false);
+                            var entry = pending.Copy();
+                            for (int pass = 0; ; pass++) // the sets only grow, over the method's arrays: it ends
+                            {
+                                var start = entry.Copy();
+                                if (pass > 0) start.Add(pending); // what the previous trip left reaches the next one
+                                var trip = start.Copy();
+                                MarkBarriers(f.Body, trip, marks);
+                                bool stable = pass > 0 && trip.SameAs(pending);
+                                pending.Clear();
+                                pending.Add(trip);
+                                if (stable) break;
+                            }
+                            pending.Add(entry); // zero trips
+                            break;
+                        }
+                    case If i:
+                        {
+                            Accesses(new[] { s }, pending, deep: false);
+                            var other = pending.Copy();
+                            MarkBarriers(i.Then, pending, marks);
+                            MarkBarriers(i.Else, other, marks);
+                            pending.Add(other);
+                            break;
+                        }
+                    case Block b:
+                        MarkBarriers(b.Body, pending, marks);
+                        break;
+                    default:
+                        Accesses(new[] { s }, pending, deep: false);
+                        break;
+                }
+            }
+        }
+
+        /// <summary>Arrays the statements write and read (a compound update counts as both); nested statements too when <paramref name="deep"/>.</summary>
+        private static void Accesses(IEnumerable<Stmt> stmts, Unordered into, bool deep)
+        {
+            foreach (var s in deep ? Flatten(stmts) : stmts)
+            {
+                if (s is Assign { Target: ElemRef el } a)
+                {
+                    into.Writes.Add(el.Array);
+                    if (a.Op != AssignOp.Set) into.Reads.Add(el.Array);
+                }
+                foreach (var e in ReadExprs(s))
+                    foreach (var d in IrQueries.Descendants(e))
+                        if (d is ElemRef r) into.Reads.Add(r.Array);
+            }
         }
 
         /// <summary>Block mode runs scalar code redundantly in every thread and lets thread 0 alone write memory: safe when nothing reads back what thread 0 wrote.</summary>

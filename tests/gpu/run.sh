@@ -6,11 +6,13 @@
 # tool's carry: ["tests/gpu/out"]). The GPU machine needs the NVIDIA driver, cuBLAS and NVRTC, not .NET; python3 with
 # torch is optional (the PyTorch comparison is skipped without it).
 #
-# Runs: nvidia-smi -L; DiffGen.GpuCheck check (every corpus method with device code vs the CPU backend);
+# Runs: nvidia-smi -L; DiffGen.GpuCheck check (every corpus method with device code vs the CPU backend, at its default
+# shapes and at square sizes 64, 300 and 1024; CHECK_ARGS="--sizes 64,300 --check-budget 100" changes that);
 # DiffGen.GpuCheck bench (NT-Xent float32 vs its cuBLAS GEMMs); tests/gpu/torch_ntxent.py; then a table per size.
 # Everything is also written to ${OUT:-tests/gpu}/gpu-report.txt. Extra arguments go to both benchmarks, e.g.
 #   bash tests/gpu/run.sh --batch 1024,8192 --dim 128
-# Environment: CHECK_TIMEOUT / BENCH_TIMEOUT / TORCH_TIMEOUT (seconds; default 120 / 270 / 120; about 9 min in all at most).
+# Environment: CHECK_TIMEOUT / BENCH_TIMEOUT / TORCH_TIMEOUT (seconds; default 240 / 270 / 120; about 11 min in all at
+# most; the check keeps to its own budget, 150 s by default, by skipping sizes it predicts would not fit); CHECK_ARGS.
 # Exit status: that of `check` (0 all passed, 1 a failure, 2 CUDA unavailable).
 set -u
 cd "$(dirname "$0")/../.."
@@ -35,7 +37,8 @@ main() {
   fi
 
   echo; echo "== check"
-  timeout "${CHECK_TIMEOUT:-120}" "$app" check
+  # shellcheck disable=SC2086 # CHECK_ARGS is a list of flags
+  timeout "${CHECK_TIMEOUT:-240}" "$app" check ${CHECK_ARGS:-}
   check_rc=$?
   echo "check: exit $check_rc"
 

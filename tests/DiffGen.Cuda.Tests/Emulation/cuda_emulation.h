@@ -4,6 +4,16 @@
 // __syncthreads is a block-wide std::barrier; __shfl_down_sync exchanges values through a per-warp slot array
 // between two warp-wide barriers, so it is exact as long as all 32 lanes of a warp call it (full mask), which
 // is what the kernels require of their callers anyway (blockDim.x a multiple of 32 for reductions).
+//
+// With DIFFGEN_EMU_STRICT defined (tests/DiffGen.Tests/Device/EmulatedDevice.cs, strictMemory: true, rewrites every
+// global-memory element access `x[i]` of a generated source into `__emu_at(x, i, "x")`), global memory is weak (a
+// store reaches other threads only at a barrier, as much as CUDA promises to racy code) and conflicts are reported:
+//  - a thread's stores stay in its own buffer (it reads its own stores back) until the next __syncthreads of its
+//    block or the end of the kernel, when the block's buffers are written to memory in thread order, so of two
+//    unsynchronized stores to one element the higher thread's wins (a lost update, as on a GPU under a race);
+//  - two threads of one block that touch the same element between two barriers, or two blocks that touch it in one
+//    launch, at least one of them writing (atomics excepted), are a data race: counted, and the first one described,
+//    for __emu_races().
 #pragma once
 
 #include <atomic>
@@ -14,6 +24,12 @@
 #include <memory>
 #include <thread>
 #include <vector>
+#ifdef DIFFGEN_EMU_STRICT
+#include <cstdio>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#endif
 
 #define __global__
 #define __device__
@@ -35,7 +51,43 @@ struct diffgen_emu_warp
     alignas(16) unsigned char slots[32][16];
 };
 
-inline thread_local std::barrier<>* diffgen_emu_block_barrier = nullptr;
+// One block while it runs: under DIFFGEN_EMU_STRICT, the threads' pending stores and the barrier count (epoch).
+struct diffgen_emu_block
+{
+#ifdef DIFFGEN_EMU_STRICT
+    struct pending { unsigned char bytes[8]; };
+    struct thread_stores
+    {
+        std::unordered_map<void*, pending> values;
+        std::vector<std::pair<void*, int>> order; // address, size: first store first
+    };
+    std::vector<thread_stores> threads;
+#endif
+    unsigned epoch = 0;
+
+    // Publishes every thread's stores, thread 0 first (so the highest thread wins a conflict); one thread runs it.
+    void flush() noexcept
+    {
+#ifdef DIFFGEN_EMU_STRICT
+        for (thread_stores& t : threads)
+        {
+            for (auto [address, size] : t.order) std::memcpy(address, t.values[address].bytes, static_cast<std::size_t>(size));
+            t.values.clear();
+            t.order.clear();
+        }
+#endif
+        ++epoch;
+    }
+};
+
+struct diffgen_emu_barrier_completion
+{
+    diffgen_emu_block* block;
+    void operator()() noexcept { block->flush(); }
+};
+
+inline thread_local std::barrier<diffgen_emu_barrier_completion>* diffgen_emu_block_barrier = nullptr;
+inline thread_local diffgen_emu_block* diffgen_emu_current_block = nullptr;
 inline thread_local diffgen_emu_warp* diffgen_emu_current_warp = nullptr;
 inline thread_local int diffgen_emu_lane = 0;
 
@@ -67,15 +119,144 @@ inline int atomicCAS(int* address, int compare, int value)
 inline float __int_as_float(int bits) { float f; std::memcpy(&f, &bits, sizeof f); return f; }
 inline double __longlong_as_double(long long bits) { double d; std::memcpy(&d, &bits, sizeof d); return d; }
 
+#ifdef DIFFGEN_EMU_STRICT
+// ---- strict memory: store buffers and race detection (see the top of the file)
+
+struct diffgen_emu_cell
+{
+    unsigned block;
+    unsigned epoch;
+    int writer;     // thread of the block that stored in this epoch, or -1
+    int reader;     // thread that loaded in this epoch, -1 none, -2 several
+    bool written;   // the block stored (any epoch)
+};
+
+inline std::mutex diffgen_emu_mutex;
+inline std::unordered_map<const void*, diffgen_emu_cell> diffgen_emu_cells; // this launch
+inline long diffgen_emu_race_count = 0;
+inline std::string diffgen_emu_first_race;
+inline const char* diffgen_emu_kernel_name = "";
+
+inline void diffgen_emu_note(const void* address, long long index, const char* name, bool write)
+{
+    std::lock_guard<std::mutex> lock(diffgen_emu_mutex);
+    const unsigned block = blockIdx.x, epoch = diffgen_emu_current_block->epoch;
+    const int thread = static_cast<int>(threadIdx.x);
+    auto [it, fresh] = diffgen_emu_cells.try_emplace(address, diffgen_emu_cell{block, epoch, -1, -1, false});
+    diffgen_emu_cell& c = it->second;
+    const char* kind = nullptr;
+    int other = -1;
+    if (!fresh && c.block != block)
+    {
+        if (write || c.written) { kind = "blocks"; other = static_cast<int>(c.block); }
+        c = diffgen_emu_cell{block, epoch, -1, -1, false};
+    }
+    else if (!fresh && c.epoch != epoch)
+    {
+        c.epoch = epoch;
+        c.writer = -1;
+        c.reader = -1;
+    }
+    if (kind == nullptr)
+    {
+        if (c.writer >= 0 && c.writer != thread) { kind = "threads"; other = c.writer; }
+        else if (write && c.reader != -1 && c.reader != thread) { kind = "threads"; other = c.reader; }
+    }
+    if (write) { c.writer = thread; c.written = true; }
+    else c.reader = c.reader == -1 || c.reader == thread ? thread : -2;
+    if (kind != nullptr && diffgen_emu_race_count++ == 0)
+    {
+        char text[320];
+        std::snprintf(text, sizeof text, "%s: %s[%lld] %s by block %u thread %d and, unsynchronized, by %s %d%s",
+            diffgen_emu_kernel_name, name, index, write ? "stored" : "loaded", block, thread,
+            kind[0] == 'b' ? "block" : "thread", other, kind[0] == 'b' ? "" : " of the same block (no __syncthreads between)");
+        diffgen_emu_first_race = text;
+    }
+}
+
+// A global-memory element: loads see the thread's own pending store, stores go to the thread's buffer.
+template <typename T>
+struct __emu_ref
+{
+    T* p;
+    long long index;
+    const char* name;
+
+    T load() const
+    {
+        diffgen_emu_note(p, index, name, false);
+        auto& mine = diffgen_emu_current_block->threads[threadIdx.x].values;
+        auto it = mine.find(static_cast<void*>(p));
+        if (it == mine.end()) return *p;
+        T v;
+        std::memcpy(&v, it->second.bytes, sizeof(T));
+        return v;
+    }
+
+    void store(T v) const
+    {
+        static_assert(sizeof(T) <= 8, "element wider than 8 bytes");
+        diffgen_emu_note(p, index, name, true);
+        auto& mine = diffgen_emu_current_block->threads[threadIdx.x];
+        auto [it, fresh] = mine.values.try_emplace(static_cast<void*>(p));
+        if (fresh) mine.order.emplace_back(static_cast<void*>(p), static_cast<int>(sizeof(T)));
+        std::memcpy(it->second.bytes, &v, sizeof(T));
+    }
+
+    operator T() const { return load(); }
+    const __emu_ref& operator=(T v) const { store(v); return *this; }
+    const __emu_ref& operator=(const __emu_ref& o) const { store(o.load()); return *this; }
+    const __emu_ref& operator+=(T v) const { store(load() + v); return *this; }
+    const __emu_ref& operator-=(T v) const { store(load() - v); return *this; }
+    const __emu_ref& operator*=(T v) const { store(load() * v); return *this; }
+    const __emu_ref& operator/=(T v) const { store(load() / v); return *this; }
+    T* operator&() const { return p; } // atomics: straight to memory, not tracked
+};
+
+template <typename T>
+inline __emu_ref<T> __emu_at(T* p, long long i, const char* name) { return __emu_ref<T>{p + i, i, name}; }
+
+// The prelude's __dg_max/__dg_min deduce T from both arguments: accept an element on either side.
+template <typename T> T __dg_max(T a, T b);
+template <typename T> T __dg_min(T a, T b);
+template <typename T> inline T __dg_max(__emu_ref<T> a, T b) { return __dg_max<T>(a.load(), b); }
+template <typename T> inline T __dg_max(T a, __emu_ref<T> b) { return __dg_max<T>(a, b.load()); }
+template <typename T> inline T __dg_max(__emu_ref<T> a, __emu_ref<T> b) { return __dg_max<T>(a.load(), b.load()); }
+template <typename T> inline T __dg_min(__emu_ref<T> a, T b) { return __dg_min<T>(a.load(), b); }
+template <typename T> inline T __dg_min(T a, __emu_ref<T> b) { return __dg_min<T>(a, b.load()); }
+template <typename T> inline T __dg_min(__emu_ref<T> a, __emu_ref<T> b) { return __dg_min<T>(a.load(), b.load()); }
+
+// Races since the last call (0: none) and the first one's description in `text`; resets both.
+extern "C" long __emu_races(char* text, int capacity)
+{
+    std::lock_guard<std::mutex> lock(diffgen_emu_mutex);
+    long n = diffgen_emu_race_count;
+    if (capacity > 0) std::snprintf(text, static_cast<std::size_t>(capacity), "%s", diffgen_emu_first_race.c_str());
+    diffgen_emu_race_count = 0;
+    diffgen_emu_first_race.clear();
+    return n;
+}
+#endif
+
 // Runs `kernel` (a callable that invokes the extern "C" kernel) on a 1-D grid of 1-D blocks.
 template <typename Kernel>
-void diffgen_emu_launch(unsigned grid, unsigned block, Kernel kernel)
+void diffgen_emu_launch(unsigned grid, unsigned block, Kernel kernel, const char* name = "")
 {
     gridDim = dim3{grid, 1, 1};
     blockDim = dim3{block, 1, 1};
+#ifdef DIFFGEN_EMU_STRICT
+    diffgen_emu_kernel_name = name;
+    diffgen_emu_cells.clear();
+#else
+    (void)name;
+#endif
     for (unsigned b = 0; b < grid; ++b)
     {
-        std::barrier<> blockBarrier(static_cast<std::ptrdiff_t>(block));
+        diffgen_emu_block state;
+#ifdef DIFFGEN_EMU_STRICT
+        state.threads.resize(block);
+#endif
+        std::barrier<diffgen_emu_barrier_completion> blockBarrier(static_cast<std::ptrdiff_t>(block), diffgen_emu_barrier_completion{&state});
         std::vector<std::unique_ptr<diffgen_emu_warp>> warps;
         for (unsigned w = 0; w < (block + 31) / 32; ++w) warps.push_back(std::make_unique<diffgen_emu_warp>());
         std::vector<std::thread> threads;
@@ -87,11 +268,13 @@ void diffgen_emu_launch(unsigned grid, unsigned block, Kernel kernel)
                 threadIdx = dim3{t, 1, 1};
                 blockIdx = dim3{b, 1, 1};
                 diffgen_emu_block_barrier = &blockBarrier;
+                diffgen_emu_current_block = &state;
                 diffgen_emu_current_warp = warps[t / 32].get();
                 diffgen_emu_lane = static_cast<int>(t % 32);
                 kernel();
             });
         }
         for (std::thread& thread : threads) thread.join();
+        state.flush(); // the end of the kernel publishes what is still pending
     }
 }

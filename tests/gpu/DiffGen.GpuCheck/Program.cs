@@ -13,7 +13,7 @@ namespace GpuCheck
 {
     /// <summary>
     /// The GPU check (tests/gpu/README.md). <c>check</c>: every corpus method with device code, on the GPU against the
-    /// CPU backend. <c>bench</c>: NT-Xent forward + backward (float32) through the generated device-resident API, against
+    /// CPU backend, at its default shapes and at square sizes 64, 300 and 1024 (<c>--sizes</c>). <c>bench</c>: NT-Xent forward + backward (float32) through the generated device-resident API, against
     /// the cuBLAS GEMMs it contains. Exit codes: 0 all passed, 1 a failure, 2 CUDA unavailable, 64 bad arguments.
     /// </summary>
     public static class Program
@@ -29,7 +29,7 @@ namespace GpuCheck
             var options = Options.Parse(args.SkipWhile(a => !a.StartsWith("-", StringComparison.Ordinal)).ToArray());
             if (options is null || command is not ("check" or "bench" or "list"))
             {
-                Console.Error.WriteLine("usage: DiffGen.GpuCheck [check] | list | bench [--batch 1024,8192,65536] [--dim 128,512] [--seconds 3] [--min-reps 3] [--max-reps 20] [--budget 400]");
+                Console.Error.WriteLine("usage: DiffGen.GpuCheck [check] [--sizes 64,300,1024] [--check-budget 150] | list | bench [--batch 1024,8192,65536] [--dim 128,512] [--seconds 3] [--min-reps 3] [--max-reps 20] [--budget 400]");
                 return 64;
             }
 
@@ -46,23 +46,43 @@ namespace GpuCheck
 
             // The host-array overloads are the reference: keep them on the CPU whatever the problem size or DIFFGEN_BACKEND.
             BackendSelector.Override = Backend.Cpu;
-            return command == "bench" ? Bench(context, options) : Check(context);
+            return command == "bench" ? Bench(context, options) : Check(context, options);
         }
 
         // ------------------------------------------------------------ check
 
-        private static int Check(CudaContext context)
+        /// <summary>A sized run predicted to take longer than this is skipped (SKIP, not FAIL).</summary>
+        private const double MaxRunSeconds = 30;
+
+        private static int Check(CudaContext context, Options o)
         {
             var device = new CudaKernelDevice(context);
             var cases = DeviceCases.All(typeof(Program).Assembly);
-            Console.WriteLine($"check: {cases.Count} corpus methods with device code; pass: max relative error <= {FloatTolerance:0e0} (float), <= {DoubleTolerance:0e0} (double)");
+            var total = Stopwatch.StartNew();
+            Console.WriteLine($"check: {cases.Count} corpus methods with device code, at their default shapes and at square sizes {string.Join(", ", o.Sizes)}; pass: max relative error <= {FloatTolerance:0e0} (float), <= {DoubleTolerance:0e0} (double)");
+            Console.WriteLine($"check: a size is skipped when the previous size's time, grown as n^3, exceeds {MaxRunSeconds:0} s or what is left of the {o.CheckBudget:0} s budget");
             int passed = 0, failed = 0, skipped = 0;
+            var runs = new List<(string Label, int Seed, int? Size)> { ("default", 1, null) };
+            runs.AddRange(o.Sizes.Distinct().OrderBy(n => n).Select(n => ($"size {n}", 2, (int?)n)));
             foreach (var c in cases)
             {
                 double tolerance = c.IsFloat ? FloatTolerance : DoubleTolerance;
-                foreach (var (label, seed, size) in new (string, int, int?)[] { ("default", 1, null), ("size 64", 2, 64) })
+                (int Size, double Seconds)? previous = null; // the last sized run of this case (the default one includes the NVRTC compile)
+                foreach (var (label, seed, size) in runs)
                 {
                     string name = $"{c.Name} [{label}]";
+                    if (size is { } n && previous is { } p)
+                    {
+                        // Loop nests of the corpus are at most cubic in the size; a single-thread kernel is the slow case.
+                        double estimate = p.Seconds * Math.Pow((double)n / p.Size, 3);
+                        double left = o.CheckBudget - total.Elapsed.TotalSeconds;
+                        if (estimate > Math.Min(MaxRunSeconds, left))
+                        {
+                            skipped++;
+                            Console.WriteLine($"SKIP {name}: estimated {estimate:0.#} s (size {p.Size} took {p.Seconds:0.###} s), over {(estimate > MaxRunSeconds ? $"the {MaxRunSeconds:0} s per run" : $"the {Math.Max(0, left):0} s left of the budget")}");
+                            continue;
+                        }
+                    }
                     var watch = Stopwatch.StartNew();
                     try
                     {
@@ -82,6 +102,7 @@ namespace GpuCheck
                         var inner = e is System.Reflection.TargetInvocationException { InnerException: { } ie } ? ie : e;
                         Console.WriteLine($"FAIL {name}: {inner.GetType().Name}: {OneLine(inner.Message)}");
                     }
+                    if (size is { } done) previous = (done, Math.Max(watch.Elapsed.TotalSeconds, 1e-3));
                 }
             }
             // TF32 (opt-in): the float cases again with tensor-core GEMMs; the issue's bound is 3e-3 relative.
@@ -103,7 +124,7 @@ namespace GpuCheck
                     Console.WriteLine($"FAIL {name}: {inner.GetType().Name}: {OneLine(inner.Message)}");
                 }
             }
-            Console.WriteLine($"check: {passed} passed, {failed} failed, {skipped} skipped");
+            Console.WriteLine($"check: {passed} passed, {failed} failed, {skipped} skipped; {total.Elapsed.TotalSeconds:0.#} s");
             return failed == 0 ? 0 : 1;
         }
 
@@ -343,6 +364,8 @@ namespace GpuCheck
             public int MinReps = 3;
             public int MaxReps = 20;
             public double Budget = 240;
+            public int[] Sizes = { 64, 300, 1024 };
+            public double CheckBudget = 150;
 
             public static Options? Parse(string[] args)
             {
@@ -360,10 +383,12 @@ namespace GpuCheck
                             case "--min-reps": o.MinReps = int.Parse(value, CultureInfo.InvariantCulture); break;
                             case "--max-reps": o.MaxReps = int.Parse(value, CultureInfo.InvariantCulture); break;
                             case "--budget": o.Budget = double.Parse(value, CultureInfo.InvariantCulture); break;
+                            case "--sizes": o.Sizes = Ints(value); break;
+                            case "--check-budget": o.CheckBudget = double.Parse(value, CultureInfo.InvariantCulture); break;
                             default: throw new FormatException("unknown option " + args[i - 1]);
                         }
                     }
-                    return o.Batches.All(b => b > 0) && o.Dims.All(d => d > 0) && o.MinReps >= 1 && o.MaxReps >= o.MinReps ? o : null;
+                    return o.Batches.All(b => b > 0) && o.Dims.All(d => d > 0) && o.Sizes.All(n => n > 0) && o.CheckBudget > 0 && o.MinReps >= 1 && o.MaxReps >= o.MinReps ? o : null;
                 }
                 catch (FormatException e)
                 {
