@@ -5,6 +5,7 @@ using DiffGen.Cpu;
 using DiffGen.Tests.Corpus;
 using Xunit;
 using Xunit.Abstractions;
+using static DiffGen.Tests.FloatVsDouble;
 
 namespace DiffGen.Tests
 {
@@ -18,40 +19,9 @@ namespace DiffGen.Tests
     [Collection("Backend selection")]
     public sealed class PrecisionTests(ITestOutputHelper output)
     {
-        /// <summary>Max-norm relative error bound of the done criterion.</summary>
-        private const double Tol = 1e-5;
         private const int B = 4096, D = 128;
 
         private static readonly ConcurrentDictionary<string, (double Loss, double[,] Gi, double[,] Gj, double GTau)> s_reference = new();
-
-        private static (float[,] F, double[,] W) Uniform(Random rng, int rows, int cols, double scale = 1)
-        {
-            var f = new float[rows, cols];
-            var w = new double[rows, cols];
-            for (int i = 0; i < rows; i++)
-                for (int j = 0; j < cols; j++)
-                {
-                    f[i, j] = (float)((rng.NextDouble() * 2 - 1) * scale);
-                    w[i, j] = f[i, j];
-                }
-            return (f, w);
-        }
-
-        private static double MaxNormRelative(double[,] expected, float[,] actual)
-        {
-            double scale = 0, err = 0;
-            foreach (double v in expected) scale = Math.Max(scale, Math.Abs(v));
-            for (int i = 0; i < expected.GetLength(0); i++)
-                for (int j = 0; j < expected.GetLength(1); j++)
-                {
-                    double e = Math.Abs(expected[i, j] - actual[i, j]);
-                    if (!(e <= err)) err = double.IsNaN(e) ? double.PositiveInfinity : e;
-                }
-            return err / scale;
-        }
-
-        private static double Relative(double expected, double actual)
-            => double.IsNaN(actual) ? double.PositiveInfinity : Math.Abs(expected - actual) / Math.Max(Math.Abs(expected), 1e-300);
 
         /// <summary>Runs <paramref name="run"/> sequentially (one thread, no split loops) or split over four chunks.</summary>
         private static T On<T>(bool multiCore, Func<T> run)
@@ -71,13 +41,7 @@ namespace DiffGen.Tests
             }
         }
 
-        private void Report(string what, params (string Name, double Error)[] errors)
-        {
-            string line = what + ": " + string.Join(", ", Array.ConvertAll(errors, e => e.Name + " " + e.Error.ToString("E2", CultureInfo.InvariantCulture)));
-            output.WriteLine(line);
-            foreach (var (name, error) in errors)
-                Assert.True(error <= Tol, $"{line}: {name} is off by {error:E2} (max-norm relative), more than {Tol:E0}");
-        }
+        private void Report(string what, params (string Name, double Error)[] errors) => FloatVsDouble.Report(output, what, errors);
 
         public static TheoryData<string, double, bool> NtXentCases()
         {

@@ -4,6 +4,7 @@ using DiffGen.Cuda.Execution;
 using DiffGen.Tests.Corpus;
 using Xunit;
 using Xunit.Abstractions;
+using static DiffGen.Tests.FloatVsDouble;
 
 namespace DiffGen.Tests.Device
 {
@@ -15,41 +16,9 @@ namespace DiffGen.Tests.Device
     /// </summary>
     public sealed class DevicePrecisionTests(ITestOutputHelper output)
     {
-        private const double Tol = 1e-5;
         private const int B = 512, D = 64;
 
-        private static (float[,] F, double[,] W) Uniform(Random rng, int rows, int cols)
-        {
-            var f = new float[rows, cols];
-            var w = new double[rows, cols];
-            for (int i = 0; i < rows; i++)
-                for (int j = 0; j < cols; j++)
-                    w[i, j] = f[i, j] = (float)(rng.NextDouble() * 2 - 1);
-            return (f, w);
-        }
-
-        private static double MaxNormRelative(double[,] expected, float[,] actual)
-        {
-            double scale = 0, err = 0;
-            foreach (double v in expected) scale = Math.Max(scale, Math.Abs(v));
-            for (int i = 0; i < expected.GetLength(0); i++)
-                for (int j = 0; j < expected.GetLength(1); j++)
-                {
-                    double e = Math.Abs(expected[i, j] - actual[i, j]);
-                    if (!(e <= err)) err = double.IsNaN(e) ? double.PositiveInfinity : e;
-                }
-            return err / scale;
-        }
-
-        private static double Relative(double expected, double actual)
-            => double.IsNaN(actual) ? double.PositiveInfinity : Math.Abs(expected - actual) / Math.Abs(expected);
-
-        private void Report(string what, params (string Name, double Error)[] errors)
-        {
-            string line = what + ": " + string.Join(", ", Array.ConvertAll(errors, e => $"{e.Name} {e.Error:E2}"));
-            output.WriteLine(line);
-            foreach (var (name, error) in errors) Assert.True(error <= Tol, $"{line}: {name} above {Tol:E0}");
-        }
+        private void Report(string what, params (string Name, double Error)[] errors) => FloatVsDouble.Report(output, what, errors);
 
         [GxxTheory]
         [InlineData(0.01)]
