@@ -234,6 +234,8 @@ namespace DiffGen.Generator.Emit
             if (grads is not null)
                 foreach (var g in grads.Where(g => g.Param.Type.IsArray))
                     w.Line($"{Rt}DeviceShapes.SameShape({g.Param.Name}, {g.Name}, nameof({g.Param.Name}), nameof({g.Name}));");
+            AliasChecks.Write(w, arrays.Select(p => (p.Name, p.Type, p.IsWritten))
+                .Concat((grads ?? new()).Where(g => g.Param.Type.IsArray).Select(g => (g.Name, g.Param.Type, !g.IsUpstream))).ToList());
             w.Line($"var __dev = {dev} ?? {arrays[0].Name}.Device;");
             foreach (var p in arrays) w.Line($"{Rt}DeviceShapes.SameDevice(__dev, {p.Name}.Device, nameof({p.Name}));");
             if (grads is not null)

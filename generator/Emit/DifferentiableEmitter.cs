@@ -72,6 +72,7 @@ namespace DiffGen.Generator.Emit
             w.Line(GeneratedCode);
             w.Open($"{m.Accessibility} static {m.Return.Keyword} {m.Name}Forward({Signature(m, defaults: true)})");
             NullChecks(w, m);
+            AliasChecks.Write(w, m.Params.Where(p => p.Type.IsArray).Select(p => (p.Name, p.Type, p.IsWritten)).ToList());
             DeviceEmitter.Dispatch(w, am, plans, "Forward", m.Params.Select(p => p.Name), m.Return.Elem != Scalar.Void);
             // Local arrays (all declared at the top level) come from the per-thread pool and go back in finally.
             var arrays = m.Body.OfType<DeclArray>().ToList();
@@ -163,6 +164,8 @@ namespace DiffGen.Generator.Emit
             NullChecks(w, m);
             foreach (var g in grads.Where(g => g.Param.Type.IsArray))
                 w.Line($"{Shapes}.SameShape({g.Param.Name}, {g.Name}, nameof({g.Param.Name}), nameof({g.Name}));");
+            AliasChecks.Write(w, m.Params.Where(p => p.Type.IsArray).Select(p => (p.Name, p.Type, p.IsWritten))
+                .Concat(grads.Where(g => g.Param.Type.IsArray).Select(g => (g.Name, g.Param.Type, !g.IsUpstream))).ToList());
             var dispatchArgs = m.Params.Select(p => p.Name).Concat(grads.Select(g => g.Param.Type.IsArray ? g.Name : "out " + g.Name)).ToList();
             if (returns) dispatchArgs.Add(seed);
             DeviceEmitter.Dispatch(w, a, plans, "Backward", dispatchArgs, returns);

@@ -14,6 +14,26 @@ namespace DiffGen.Reverse
             if (value is null) throw new ArgumentNullException(name, $"'{name}' must not be null.");
         }
 
+        /// <summary>
+        /// A buffer the call writes (an output or a gradient buffer) must not be another of its array arguments: the
+        /// generated code clears gradient buffers first and reads inputs after outputs are written, so an alias would
+        /// silently corrupt the result.
+        /// </summary>
+        /// <param name="written">the buffer the call writes.</param>
+        /// <param name="writtenName">its parameter name.</param>
+        /// <param name="others">the other array arguments of the same type (a stack-allocated span: no allocation).</param>
+        /// <param name="otherNames">their parameter names, comma separated, in the same order.</param>
+        public static void NotAliased(object? written, string writtenName, ReadOnlySpan<object?> others, string otherNames)
+        {
+            if (written is null) return;
+            for (int i = 0; i < others.Length; i++)
+            {
+                if (!ReferenceEquals(written, others[i])) continue;
+                string otherName = otherNames.Split(", ")[i];
+                throw new ArgumentException($"'{writtenName}' and '{otherName}' are the same array; the call writes '{writtenName}', so pass a separate array for each.", writtenName);
+            }
+        }
+
         /// <summary>A gradient buffer must have the length of the array it belongs to.</summary>
         public static void SameShape<T, U>(T[] reference, U[]? buffer, string referenceName, string name)
         {
