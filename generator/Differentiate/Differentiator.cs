@@ -326,9 +326,20 @@ namespace DiffGen.Generator.Differentiate
                         output.Add(f with { Body = Forward(f.Body).ToEquatable() });
                         break;
                     case If f:
-                        if (_pushedBranch.Contains(s)) output.Add(new Push(f.Condition));
-                        output.Add(new If(f.Condition, Forward(f.Then).ToEquatable(), Forward(f.Else).ToEquatable()));
-                        break;
+                        {
+                            var then = Forward(f.Then);
+                            var els = Forward(f.Else);
+                            if (_pushedBranch.Contains(s))
+                            {
+                                // The branch taken is stored after the branch ran, so that the reverse sweep finds it on top
+                                // of the stack before it pops what the branch stored (a nested pushed branch, an overwrite).
+                                // Pushing the condition before the branch made an outer if pop its inner if's flag.
+                                then.Add(new Push(new Const(1, IrType.Bool)));
+                                els.Add(new Push(new Const(0, IrType.Bool)));
+                            }
+                            output.Add(new If(f.Condition, then.ToEquatable(), els.ToEquatable()));
+                            break;
+                        }
                     case CallStmt c:
                         if (_pushedArrays.TryGetValue(s, out var arrays))
                             foreach (var name in arrays.OrderBy(x => x, StringComparer.Ordinal))
@@ -596,6 +607,12 @@ namespace DiffGen.Generator.Differentiate
                     {
                         // The derivative follows the argument that was selected (the first on ties).
                         var y = f.Args[1];
+                        if (x.Equals(y))
+                        {
+                            // Max(a, a) is a: no comparison of a value with itself in the generated code (CS1718).
+                            Propagate(x, g, output);
+                            return;
+                        }
                         var a = new List<Stmt>();
                         var b = new List<Stmt>();
                         Propagate(x, g, a);

@@ -251,7 +251,7 @@ __device__ double __dg_block_min(double v)
 
         private void DeclareLocalInts(Uses use)
         {
-            foreach (var n in use.Scalars.Where(n => !_p.HostInts.Contains(n) && !use.ForVars.Contains(n) && (!_p.Scalars.TryGetValue(n, out var t) || !t.IsReal)).OrderBy(x => x, StringComparer.Ordinal))
+            foreach (var n in use.Scalars.Where(n => !_p.HostInts.Contains(n) && (!use.ForVars.Contains(n) || use.Assigned.Contains(n)) && (!_p.Scalars.TryGetValue(n, out var t) || !t.IsReal)).OrderBy(x => x, StringComparer.Ordinal))
             {
                 var t = use.Types.TryGetValue(n, out var tt) ? tt : _p.Scalars.TryGetValue(n, out var pt) ? pt : IrType.Int;
                 Line($"{CType(t)} {Scalar(n)}{U} = {(t.Elem == IR.Scalar.Bool ? "false" : "0")};");
@@ -291,6 +291,8 @@ __device__ double __dg_block_min(double v)
             inner.ForVars.UnionWith(use.ForVars);
             foreach (var kv in use.Types) inner.Types[kv.Key] = kv.Value;
             inner.ForVars.Add(loop.Var);
+            inner.Assigned.UnionWith(use.Assigned);
+            inner.Assigned.Remove(loop.Var); // the kernel's own iteration index
             DeclareLocalInts(inner);
             if (st.Tape is { } tp)
             {
@@ -568,6 +570,8 @@ __device__ double __dg_block_min(double v)
             public readonly HashSet<string> Arrays = new(StringComparer.Ordinal);
             public readonly HashSet<string> Dims = new(StringComparer.Ordinal);
             public readonly HashSet<string> ForVars = new(StringComparer.Ordinal);
+            /// <summary>Scalars assigned by a statement (a counter a reverse loop recomputes from its trip index is one, besides being a for-variable elsewhere).</summary>
+            public readonly HashSet<string> Assigned = new(StringComparer.Ordinal);
             public readonly Dictionary<string, IrType> Types = new(StringComparer.Ordinal);
 
             public void Stmt(Stmt s)
@@ -577,7 +581,7 @@ __device__ double __dg_block_min(double v)
                     switch (x)
                     {
                         case DeclScalar d: Scalars.Add(d.Name); Types[d.Name] = d.Type; break;
-                        case Assign { Target: VarRef v }: Scalars.Add(v.Name); Types[v.Name] = v.Type; break;
+                        case Assign { Target: VarRef v }: Scalars.Add(v.Name); Assigned.Add(v.Name); Types[v.Name] = v.Type; break;
                         case Assign { Target: ElemRef el }: Arrays.Add(el.Array); Dims.Add(el.Array); break;
                         case For f: ForVars.Add(f.Var); break;
                         case VectorFor v: ForVars.Add(v.Loop.Var); break;
