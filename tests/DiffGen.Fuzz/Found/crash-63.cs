@@ -1,0 +1,59 @@
+// DiffGen.Fuzz reproducer (shrunk automatically; not compiled by the fuzz project)
+// oracle: crash   seed: 63   program size 333 -> 21
+// rerun the original: dotnet run -c Release --project tests/DiffGen.Fuzz -- --count 1 --seed 63
+// sizes: k = 2, m = 2, n = 2; inputs: Oracles.MakeInputs (arrays and scalars uniform in [-1, 1] from the seed)
+// features of the original: ?:, reverse loop, triangular loop, computed index, int local, call with arrays, jagged row call, if on value, step 2, if on index, continue, max/min
+// failure: System.InvalidOperationException: DiffGen restore stack underflow: the generated backward pass is inconsistent; please report this as a bug.
+// failure:    at Fz.C63s23x17.__FAdjoint(Double[][] x0, Double[] x1, Double[] x2, Double a0, Double[][] x0_adj, Double[] x1_adj, Double[] x2_adj, Double& a0_adj, Double __seed)
+// failure:    at System.RuntimeMethodHandle.InvokeMethod(ObjectHandleOnStack target, Void** arguments, ObjectHandleOnStack sig, BOOL isConstructor, ObjectHandleOnStack result)
+// failure:    at System.Reflection.MethodBaseInvoker.InvokeWithManyArgs(Object obj, BindingFlags invokeAttr, Binder binder, Object[] parameters, CultureInfo culture)
+// failure: --- End of stack trace from previous location ---
+// failure:    at DiffGen.Fuzz.Oracles.Invoke(MethodInfo m, Object[] args) in /work/main/tests/DiffGen.Fuzz/Oracles.cs:line 199
+// failure:    at DiffGen.Fuzz.Oracles.RunBackward(Type t, FuzzProgram p, Prec prec, Object[] inputs, Dictionary`2 upstream, Double seed, Object[] reuse) in /work/main/tests/DiffGen.Fuzz/Oracles.cs:line 247
+// failure:    at DiffGen.Fuzz.Oracles.Check(FuzzProgram p, Type t, Type twin, Outcome o, RunOptions opts) in /work/main/tests/DiffGen.Fuzz/Oracles.cs:line 312
+// failure:    at DiffGen.Fuzz.Batch.Execute(Compilation output, Dictionary`2 byClass, List`1 keep, Dictionary`2 outcomes, RunOptions opts) in /work/main/tests/DiffGen.Fuzz/Batch.cs:line 194
+
+using System;
+using DiffGen;
+
+namespace Fz
+{
+    public static partial class C63
+    {
+        [Differentiable]
+        public static double V0(double[] u, double[] w)
+        {
+            int n = u.Length;
+            double s = 0.0;
+            return 0.5;
+        }
+
+        [Differentiable]
+        public static double F(double[][] x0, double[] x1, double[] x2, double a0)
+        {
+            int m = x1.Length;
+            int n = x0.Length;
+            double s0 = 0.0;
+            double s1 = 1.0;
+            for (int i19 = 0; i19 < 1; i19++)
+            {
+                s1 += (s0 * x2[m - 1]);
+                for (int i21 = 0; i21 < 1; i21++)
+                {
+                    if (s1 >= 0.5)
+                    {
+                        if (s1 <= 0.5)
+                        {
+                            s1 += 0.5;
+                        }
+                    }
+                    else
+                    {
+                        s0 = 0.5;
+                    }
+                }
+            }
+            return 0.5;
+        }
+    }
+}

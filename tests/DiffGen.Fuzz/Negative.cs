@@ -1,0 +1,40 @@
+using System;
+using System.Linq;
+
+namespace DiffGen.Fuzz
+{
+    /// <summary>
+    /// Programs deliberately outside the subset: a valid generated program with one offending statement injected at its
+    /// top level. The generator must report the README's diagnostic for it (README "Diagnostics").
+    /// </summary>
+    public static class Negative
+    {
+        /// <summary>(expected id, statement text; {T} {M} {L1} {L05} are the precision's type, Math class and literals).</summary>
+        public static readonly (string Id, string Text)[] Templates =
+        {
+            ("DIFF0003", "{T} wq = {L05};\nwhile (wq < {L1}) { wq = wq + {L05}; }\ns0 += wq;"),
+            ("DIFF0003", "do { s0 = s0 + {L05}; } while (s0 < {L1});"),
+            ("DIFF0003", "try { s0 += {L05}; } finally { }"),
+            ("DIFF0012", "for (int bq = 0; bq < 2; bq++) { if (bq == 1) break; s0 += {L05}; }"),
+            ("DIFF0010", "int rq = 0;\nrq = 1;\ns0 += rq;"),
+            ("DIFF0010", "int rq = s0 > {L05} ? 1 : 0;\ns0 += rq;"),
+            ("DIFF0013", "for (int bq = 0; bq < 2; bq++) { {T}[] aq = new {T}[2]; aq[0] = s0; s0 += aq[0]; }"),
+            ("DIFF0005", "s0 += {M}.Floor(s0);"),
+            ("DIFF0009", "for (int bq = 1; bq < 4; bq *= 2) { s0 += {L05}; }"),
+            ("DIFF0009", "for (int bq = 0; bq < 4; bq++) { s0 += {L05}; bq = bq + 1; }"),
+            ("DIFF0011", "if (s0 > {L1}) return RET;"),
+            ("DIFF0002", "Func<{T}, {T}> fq = v => v;\ns0 += fq(s0);"),
+        };
+
+        public static void Inject(FuzzProgram p, Random r)
+        {
+            var (id, text) = Templates[r.Next(Templates.Length)];
+            var m = p.Main;
+            text = text.Replace("RET", m.Returns ? "s0" : "").Replace("return ;", "return;");
+            int pinned = m.Body.Count(s => s.Pinned);
+            m.Body.Insert(pinned + r.Next(m.Body.Count - pinned + 1), new Raw(text));
+            p.ExpectedDiagnostic = id;
+            p.Features.Add("negative " + id);
+        }
+    }
+}
