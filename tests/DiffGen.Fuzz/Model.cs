@@ -17,12 +17,12 @@ namespace DiffGen.Fuzz
         /// <summary>
         /// Rendering the monitor copy of a program: plain C# (no [Differentiable]) that throws OverflowException when a
         /// float local, array element or output is assigned, or an operator or intrinsic gives, a value beyond 1e30 (float) /
-        /// 1e150 (double) or NaN. A program
+        /// 1e12 (double: beyond that, adding an input of size 1 loses digits and central differences see noise) or NaN. A program
         /// whose intermediates leave that range is rejected: its gradient may be NaN (0 × ∞) with a finite result.
         /// </summary>
         public bool Monitor { get; } = monitor;
 
-        public string Guard(string target) => Monitor ? $"if (!({M}.Abs({target}) < {(P == Prec.Float ? "1e30f" : "1e150")})) throw new System.OverflowException();" : "";
+        public string Guard(string target) => Monitor ? $"if (!({M}.Abs({target}) < {(P == Prec.Float ? "1e30f" : "1e12")})) throw new System.OverflowException();" : "";
         public string T => P == Prec.Double ? "double" : "float";
         public string M => P == Prec.Double ? "Math" : "MathF";
 
@@ -458,7 +458,7 @@ namespace DiffGen.Fuzz
             w.Line($"public static partial class {(monitor ? MonitorName(p) : ClassName(p))}");
             w.Line("{");
             w.Indent++;
-            if (monitor) w.Line($"private static {c.T} __G({c.T} v) => {c.M}.Abs(v) < {(p == Prec.Float ? "1e30f" : "1e150")} ? v : throw new System.OverflowException();");
+            if (monitor) w.Line($"private static {c.T} __G({c.T} v) => {c.M}.Abs(v) < {(p == Prec.Float ? "1e30f" : "1e12")} ? v : throw new System.OverflowException();");
             for (int i = 0; i < Methods.Count; i++)
             {
                 if (i > 0) w.Line("");

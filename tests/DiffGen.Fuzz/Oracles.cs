@@ -22,6 +22,14 @@ namespace DiffGen.Fuzz
 
         /// <summary>Skip the device oracle (no g++).</summary>
         public bool NoDevice { get; init; }
+
+        /// <summary>
+        /// Large sizes (--large): central differences over every entry would take too long, so the gradient oracle of a
+        /// float program is its double twin's generated gradient (itself checked against central differences at small
+        /// sizes): max-norm relative error per gradient array within <see cref="Oracles.LargeFloatTol"/>. Double
+        /// programs keep every other oracle.
+        /// </summary>
+        public bool Large { get; init; }
     }
 
     /// <summary>
@@ -56,6 +64,13 @@ namespace DiffGen.Fuzz
     {
         public const double ForwardTol = 1e-10, FloatForwardTol = 1e-4;
         public const double GradTol = 1e-5, FloatGradTol = 2e-3;
+
+        /// <summary>A float program whose value is farther than this from its double twin's is rejected as ill-conditioned.</summary>
+        public const double FloatValueTol = 1e-3;
+
+        /// <summary>Large mode: float gradient against the double twin's, max-norm relative (programs whose float value is
+        /// more than 1e-3 from the twin's are rejected as ill-conditioned before this).</summary>
+        public const double LargeFloatTol = 1e-3;
         public const double SeedTol = 1e-12, FloatSeedTol = 1e-5;
         public const double ParallelTol = 1e-10, FloatParallelTol = 1e-4;
         public const double Range = 1e6;
@@ -310,9 +325,25 @@ namespace DiffGen.Fuzz
 
             // a float program that does not approximate its double twin (chaotic: rounding amplified past 1e-3) has no
             // meaningful float reference; rejected
-            if (fl && all(u).Zip(all(uD)).Any(x => !Near(x.First, x.Second, 1e-3)))
+            if (fl && all(u).Zip(all(uD)).Any(x => !Near(x.First, x.Second, FloatValueTol)))
             {
-                o.Rejected = "float program ill-conditioned (its value differs from the double twin's by more than 1e-3)";
+                o.Rejected = "float program ill-conditioned (its value differs from the double twin's by more than FloatValueTol)";
+                return;
+            }
+
+            // a program that amplifies rounding (a chaotic recurrence such as s /= cos(s), a sum that absorbs its inputs)
+            // cannot tell a correct reordering from a wrong one: inputs moved by 1e-13 (relative) must not move the value by
+            // more than 1e-9; otherwise rejected
+            if (Sensitive(userD, p, inputsD, uD, 1e-13, 1e-9))
+            {
+                o.Rejected = "ill-conditioned (inputs moved by 1e-13 move the value by more than 1e-9)";
+                return;
+            }
+            // float: the same at float rounding (inputs moved by 6e-8 must not move the double twin's value by more than
+            // 1e-4), or float rounding alone takes the gradient past FloatGradTol (sin of a doubled-up sum, found at seed 11771)
+            if (fl && Sensitive(userD, p, inputsD, uD, 6e-8, 1e-4))
+            {
+                o.Rejected = "float ill-conditioned (inputs moved by 6e-8 move the value by more than 1e-4)";
                 return;
             }
 
@@ -346,8 +377,14 @@ namespace DiffGen.Fuzz
                 for (int k = 0; k < arr.Length; k++)
                     if (!ForwardNear(arr[k], b1.Outputs[i][k], uD.Outputs[i][k])) { o.Fail("backward-outputs", $"output {ps[i].Name}[{k}]: F wrote {F(arr[k])}, after FBackward {F(b1.Outputs[i][k])}"); break; }
 
-            // gradient against central differences of the user's method in double
-            CheckGradient(p, userD, inputsD, upstream, b1, o, fl);
+            // gradient against central differences of the user's method in double (large sizes: float against the double twin)
+            if (fl && GradientSensitive(t, p, inputs, upstream, b1))
+            {
+                o.Rejected = "float gradient ill-conditioned (inputs moved by an ulp move it by more than FloatGradTol / 4)";
+                return;
+            }
+            if (!opts.Large) CheckGradient(p, userD, inputsD, upstream, b1, o, fl);
+            else if (fl && twin is not null) CheckAgainstTwin(p, RunBackward(twin, p, Prec.Double, inputsD, upstream, 1.0), b1, o);
 
             // repeat: a second Backward into the filled buffers
             {
@@ -449,6 +486,68 @@ namespace DiffGen.Fuzz
                 var b = Flat(after[i]!);
                 for (int k = 0; k < a.Length; k++)
                     if (!a[k].Equals(b[k])) { o.Fail("inputs", $"{pass} changed input {q.Name}[{k}] from {F(a[k])} to {F(b[k])}"); return; }
+            }
+        }
+
+        /// <summary>
+        /// Float programs: the generated float gradient at inputs moved by about an ulp (relative 1.2e-7, rounded to float).
+        /// When that alone moves an entry by more than FloatGradTol / 4, float rounding of the forward decides the gradient
+        /// at the oracle's tolerance (cancellation between the terms of a derivative): no float code can pass, so rejected.
+        /// </summary>
+        private static bool GradientSensitive(Type t, FuzzProgram p, object?[] inputs, Dictionary<int, double[]> upstream, Backward b)
+        {
+            var moved = CloneAll(inputs);
+            var r = new Random(p.Seed ^ 0x29);
+            for (int i = 0; i < p.Main.Params.Count; i++)
+            {
+                var q = p.Main.Params[i];
+                if (!q.IsFloatInput) continue;
+                if (q.Kind == PKind.Scalar) moved[i] = (float)((float)moved[i]! * (1 + 1.2e-7 * (2 * r.NextDouble() - 1)));
+                else for (int k = 0; k < Count(moved[i]!); k++) Set(moved[i]!, k, (float)(Get(moved[i]!, k) * (1 + 1.2e-7 * (2 * r.NextDouble() - 1))));
+            }
+            var b2 = RunBackward(t, p, Prec.Float, moved, upstream, 1.0);
+            foreach (var (i, g) in b.Grads)
+                for (int k = 0; k < g.Length; k++)
+                    if (!Near(g[k], b2.Grads[i][k], FloatGradTol / 4)) return true;
+            return false;
+        }
+
+        /// <summary>Does moving every float input by a relative <paramref name="rel"/> (random sign) move a value by more than <paramref name="tol"/>?</summary>
+        private static bool Sensitive(MethodInfo userD, FuzzProgram p, object?[] inputsD, Primal reference, double rel, double tol)
+        {
+            var moved = CloneAll(inputsD);
+            var r = new Random(p.Seed ^ 0x13);
+            for (int i = 0; i < p.Main.Params.Count; i++)
+            {
+                var q = p.Main.Params[i];
+                if (!q.IsFloatInput) continue;
+                if (q.Kind == PKind.Scalar) moved[i] = (double)moved[i]! * (1 + rel * (2 * r.NextDouble() - 1));
+                else for (int k = 0; k < Count(moved[i]!); k++) Set(moved[i]!, k, Get(moved[i]!, k) * (1 + rel * (2 * r.NextDouble() - 1)));
+            }
+            var after = RunPrimal(userD, p, moved);
+            IEnumerable<double> all(Primal x) => (x.Value is { } v ? new[] { v } : Array.Empty<double>()).Concat(x.Outputs.Values.SelectMany(y => y));
+            return all(reference).Zip(all(after)).Any(x => !Near(x.First, x.Second, tol));
+        }
+
+        /// <summary>Large mode's float-against-double oracle: every gradient array within LargeFloatTol of the twin's, max-norm relative.</summary>
+        private static void CheckAgainstTwin(FuzzProgram p, Backward twin, Backward b, Outcome o)
+        {
+            foreach (var (i, g64) in twin.Grads)
+            {
+                if (!b.Grads.TryGetValue(i, out var g32)) { o.Fail("gradient-float-large", $"Backward has no gradient for {p.Main.Params[i].Name}"); return; }
+                double scale = 0, err = 0;
+                int worst = 0;
+                for (int k = 0; k < g64.Length; k++)
+                {
+                    scale = Math.Max(scale, Math.Abs(g64[k]));
+                    double e = Math.Abs(g32[k] - g64[k]);
+                    if (!(e <= err)) { err = double.IsNaN(e) ? double.PositiveInfinity : e; worst = k; }
+                }
+                if (err > LargeFloatTol * Math.Max(scale, 1e-30))
+                {
+                    o.Fail("gradient-float-large", $"d/d{p.Main.Params[i].Name}[{worst}]: float {F(g32[worst])}, double twin {F(g64[worst])}; max-norm relative {F(err / scale)} over {g64.Length} entries");
+                    return;
+                }
             }
         }
 

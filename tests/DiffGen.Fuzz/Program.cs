@@ -35,6 +35,10 @@ namespace DiffGen.Fuzz
                     case "--device-fraction": opts = opts with { Run = opts.Run with { DeviceFraction = double.Parse(Next(), CultureInfo.InvariantCulture) } }; break;
                     case "--no-device": opts = opts with { Run = opts.Run with { NoDevice = true } }; break;
                     case "--no-shrink": opts = opts with { Shrink = false }; break;
+                    case "--large":
+                        // float programs at sizes 48..96, float gradients against the double twin's (issue 15)
+                        opts = opts with { Gen = opts.Gen with { MinSize = 48, MaxSize = 96, FloatFraction = 1.0 }, Run = opts.Run with { Large = true, NoDevice = true } };
+                        break;
                     case "--quiet": quiet = true; break;
                     case "--worker": worker = true; break;
                     default: Console.Error.WriteLine("unknown argument " + args[i]); return 2;

@@ -15,6 +15,12 @@ namespace DiffGen.Fuzz
 
         /// <summary>Fraction of programs in float (each also checked through its double twin).</summary>
         public double FloatFraction { get; init; } = 0.3;
+
+        /// <summary>Sizes n, m, k are drawn from [MinSize, MaxSize] (2..5 by default; --large: 48..96).</summary>
+        public int MinSize { get; init; } = 2;
+
+        /// <inheritdoc cref="MinSize"/>
+        public int MaxSize { get; init; } = 5;
     }
 
     /// <summary>
@@ -93,7 +99,7 @@ namespace DiffGen.Fuzz
         private FuzzProgram Build()
         {
             _p.Prec = P(_o.FloatFraction) ? Prec.Float : Prec.Double;
-            foreach (var d in new[] { "n", "m", "k" }) _p.Sizes[d] = 2 + _r.Next(4);   // 2..5
+            foreach (var d in new[] { "n", "m", "k" }) _p.Sizes[d] = _o.MinSize + _r.Next(_o.MaxSize - _o.MinSize + 1);   // 2..5 unless --large
             var helpers = new List<Helper>();
             int nh = Weighted((0.6, 0), (0.3, 1), (0.1, 2));
             for (int h = 0; h < nh; h++) helpers.Add(BuildHelper(h));
