@@ -25,7 +25,8 @@ namespace DiffGen.Reverse
         /// <param name="otherNames">their parameter names, comma separated, in the same order.</param>
         public static void NotAliased(object? written, string writtenName, ReadOnlySpan<object?> others, string otherNames)
         {
-            if (written is null) return;
+            // An empty array holds nothing to corrupt (Array.Empty<T>() is one shared instance).
+            if (written is null || written is Array { Length: 0 }) return;
             for (int i = 0; i < others.Length; i++)
             {
                 if (!ReferenceEquals(written, others[i])) continue;
