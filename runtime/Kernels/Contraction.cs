@@ -21,7 +21,6 @@ namespace DiffGen.Kernels
             int m = a.GetLength(0), n = b.GetLength(0);
             CheckShapes(m, n, k, a.GetLength(1), b.GetLength(1), c.GetLength(0), c.GetLength(1));
             if (k <= 0 || m == 0 || n == 0) { Array.Clear(c); return; }
-            if (ReferenceEquals(a, b)) { Gram(Span(a), m, a.GetLength(1), k, Span(c)); return; }
             Gemm.Multiply(false, true, m, n, k, 1.0, Span(a), a.GetLength(1), Span(b), b.GetLength(1), 0.0, Span(c), n);
         }
 
@@ -31,25 +30,19 @@ namespace DiffGen.Kernels
             int m = a.GetLength(0), n = b.GetLength(0);
             CheckShapes(m, n, k, a.GetLength(1), b.GetLength(1), c.GetLength(0), c.GetLength(1));
             if (k <= 0 || m == 0 || n == 0) { Array.Clear(c); return; }
-            if (ReferenceEquals(a, b)) { Gram(Span(a), m, a.GetLength(1), k, Span(c)); return; }
             Gemm.Multiply(false, true, m, n, k, 1f, Span(a), a.GetLength(1), Span(b), b.GetLength(1), 0f, Span(c), n);
         }
 
         /// <summary>
         /// Adjoint of <see cref="RowsByRows(double[,], double[,], int, double[,])"/>: <c>aAdj[:, :k] += cAdj · b[:, :k]</c>,
         /// <c>bAdj[:, :k] += cAdjᵀ · a[:, :k]</c>, then <c>cAdj = 0</c>. When a and b are the same array (a Gram
-        /// matrix) aAdj and bAdj are the same buffer and both contributions add up.
+        /// matrix) aAdj and bAdj are the same buffer and both contributions add up. (Two GEMMs: symmetrising cAdj
+        /// first to save one cost more than the GEMM it saved, a strided N x N transpose; measured in docs/benchmarks.md.)
         /// </summary>
         public static void RowsByRowsAdjoint(double[,] a, double[,] b, int k, double[,] cAdj, double[,] aAdj, double[,] bAdj)
         {
             int m = a.GetLength(0), n = b.GetLength(0);
-            if (k > 0 && m > 0 && n > 0 && ReferenceEquals(a, b) && ReferenceEquals(aAdj, bAdj))
-            {
-                // Gram matrix: aAdj += (cAdj + cAdjᵀ)·a, one GEMM instead of two.
-                Symmetrize(Span(cAdj), n);
-                Gemm.Multiply(false, false, m, k, n, 1.0, Span(cAdj), n, Span(a), a.GetLength(1), 1.0, Span(aAdj), aAdj.GetLength(1));
-            }
-            else if (k > 0 && m > 0 && n > 0)
+            if (k > 0 && m > 0 && n > 0)
             {
                 Gemm.Multiply(false, false, m, k, n, 1.0, Span(cAdj), n, Span(b), b.GetLength(1), 1.0, Span(aAdj), aAdj.GetLength(1));
                 Gemm.Multiply(true, false, n, k, m, 1.0, Span(cAdj), n, Span(a), a.GetLength(1), 1.0, Span(bAdj), bAdj.GetLength(1));
@@ -61,12 +54,7 @@ namespace DiffGen.Kernels
         public static void RowsByRowsAdjoint(float[,] a, float[,] b, int k, float[,] cAdj, float[,] aAdj, float[,] bAdj)
         {
             int m = a.GetLength(0), n = b.GetLength(0);
-            if (k > 0 && m > 0 && n > 0 && ReferenceEquals(a, b) && ReferenceEquals(aAdj, bAdj))
-            {
-                Symmetrize(Span(cAdj), n);
-                Gemm.Multiply(false, false, m, k, n, 1f, Span(cAdj), n, Span(a), a.GetLength(1), 1f, Span(aAdj), aAdj.GetLength(1));
-            }
-            else if (k > 0 && m > 0 && n > 0)
+            if (k > 0 && m > 0 && n > 0)
             {
                 Gemm.Multiply(false, false, m, k, n, 1f, Span(cAdj), n, Span(b), b.GetLength(1), 1f, Span(aAdj), aAdj.GetLength(1));
                 Gemm.Multiply(true, false, n, k, m, 1f, Span(cAdj), n, Span(a), a.GetLength(1), 1f, Span(bAdj), bAdj.GetLength(1));
@@ -126,35 +114,6 @@ namespace DiffGen.Kernels
         }
 
 
-        private const int GramBlock = 256;
-
-        /// <summary>
-        /// c = a[:, :k]·a[:, :k]ᵀ computing only the blocks on and above the diagonal (about half the flops of a
-        /// GEMM for many blocks) and mirroring the rest: a symmetric rank-k update built from GEMM calls.
-        /// </summary>
-        private static void Gram<T>(Span<T> a, int m, int lda, int k, Span<T> c) where T : unmanaged, System.Numerics.INumber<T>
-        {
-            if (m <= GramBlock)
-            {
-                GemmNT(a, 0, m, a, 0, m, lda, k, c, m);
-                return;
-            }
-            for (int i0 = 0; i0 < m; i0 += GramBlock)
-            {
-                int ib = Math.Min(GramBlock, m - i0);
-                // Row block i0 against all column blocks from i0 on: one GEMM of ib x (m - i0).
-                GemmNT(a, i0, ib, a, i0, m - i0, lda, k, c.Slice(i0 * m + i0), m);
-            }
-            // Mirror the strict upper triangle into the lower one, tile by tile (cache-friendly transpose).
-            for (int i0 = 0; i0 < m; i0 += Tile)
-                for (int j0 = 0; j0 <= i0; j0 += Tile)
-                    for (int i = i0; i < Math.Min(i0 + Tile, m); i++)
-                        for (int j = j0; j < Math.Min(Math.Min(j0 + Tile, m), i); j++)
-                            c[i * m + j] = c[j * m + i];
-        }
-
-        private const int Tile = 64;
-
         private static void GemmNT<T>(Span<T> a, int aRow, int rowsA, Span<T> b, int bRow, int rowsB, int ld, int k, Span<T> c, int ldc) where T : unmanaged, System.Numerics.INumber<T>
         {
             if (typeof(T) == typeof(double))
@@ -164,20 +123,6 @@ namespace DiffGen.Kernels
         }
 
         private static Span<TTo> Cast<TFrom, TTo>(Span<TFrom> s) where TFrom : unmanaged where TTo : unmanaged => MemoryMarshal.Cast<TFrom, TTo>(s);
-
-        /// <summary>c ← c + cᵀ for a square n x n matrix, in place.</summary>
-        private static void Symmetrize<T>(Span<T> c, int n) where T : unmanaged, System.Numerics.INumber<T>
-        {
-            for (int i0 = 0; i0 < n; i0 += Tile)
-                for (int j0 = i0; j0 < n; j0 += Tile)
-                    for (int i = i0; i < Math.Min(i0 + Tile, n); i++)
-                        for (int j = Math.Max(j0, i); j < Math.Min(j0 + Tile, n); j++)
-                        {
-                            var s = c[i * n + j] + c[j * n + i];
-                            c[i * n + j] = s;
-                            c[j * n + i] = s;
-                        }
-        }
 
         private static void CheckShapes(int m, int n, int k, int colsA, int colsB, int rowsC, int colsC)
         {

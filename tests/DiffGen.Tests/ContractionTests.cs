@@ -4,7 +4,7 @@ using Xunit;
 
 namespace DiffGen.Tests
 {
-    /// <summary>The kernels raised contractions call, against naive loops: general, Gram (blocked above 256 rows), adjoints.</summary>
+    /// <summary>The kernels raised contractions call, against naive loops: general, Gram (one array on both sides), adjoints.</summary>
     public class ContractionTests
     {
         private static double[,] Rand(int r, int c, int seed)
