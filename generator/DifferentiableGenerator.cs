@@ -57,7 +57,7 @@ namespace DiffGen.Generator
 
             var files = raised
                 .Select(static (r, _) => Differentiator.Run(r.Model)).WithTrackingName(TrackingNames.Differentiate)
-                .Select(static (a, _) => WideSums.Run(Vectorizer.Run(a))).WithTrackingName(TrackingNames.Schedule)
+                .Select(static (a, _) => TileFusion.Run(WideSums.Run(Vectorizer.Run(a)))).WithTrackingName(TrackingNames.Schedule)
                 .Select(static (a, _) => DifferentiableEmitter.Emit(a)).WithTrackingName(TrackingNames.Emit);
 
             context.RegisterSourceOutput(files, static (spc, f) => spc.AddSource(f.HintName, f.Source));

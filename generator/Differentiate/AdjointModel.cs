@@ -11,7 +11,8 @@ namespace DiffGen.Generator.Differentiate
 
     /// <summary>
     /// Output of Differentiate: the method, its primal IR (for Forward), and the adjoint method's forward
-    /// sweep (primal plus stores of overwritten values) and reverse sweep, all as IR.
+    /// sweep (primal plus stores of overwritten values) and reverse sweep, all as IR. <see cref="Tiles"/>: Schedule's
+    /// fused CPU version of the three, when it fused a contraction (the lists above stay the materialised form).
     /// </summary>
     internal sealed record AdjointModel(
         MethodModel Method,
@@ -21,5 +22,6 @@ namespace DiffGen.Generator.Differentiate
         EquatableArray<Stmt> ReverseSweep,
         string SeedName,
         string ResultName,
-        int RestoredValues);
+        int RestoredValues,
+        Schedule.TilePlan? Tiles = null);
 }

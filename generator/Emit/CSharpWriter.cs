@@ -176,6 +176,8 @@ namespace DiffGen.Generator.Emit
                         return ($"{inv.Method.ContainingType}.{inv.Method.Name}({string.Join(", ", args)})", PrecPrimary);
                     }
                 case Pop p: return (TapeOf(p.Type.Elem) + ".Pop()", PrecPrimary);
+                case TableEntry t:
+                    return ($"{Panel(t.Source)}.Entry({Factors(t.Source)}, {Expr(t.Row)}, {Expr(t.Col)})", PrecPrimary);
                 default: throw new InvalidOperationException("unknown expression " + e.GetType().Name);
             }
         }
@@ -295,6 +297,32 @@ namespace DiffGen.Generator.Emit
                 case VectorFor v:
                     VectorLoop(v);
                     break;
+                case TableEntryAdjoint t:
+                    Line($"{Panel(t.Source)}.EntryAdjoint({Factors(t.Source)}, {Expr(t.Row)}, {Expr(t.Col)}, {Expr(t.Value)}, {t.AAdj.Array}, {t.BAdj.Array});");
+                    break;
+                case TileEnsure e:
+                    Line($"int {e.Panel}_lo = {e.Panel}.Ensure({Expr(e.Row)});");
+                    break;
+                case TiledLoop t:
+                    {
+                        // Schedule's tile fusion: the table's rows come a block at a time (TilePanel), never the whole table.
+                        Line("{");
+                        _indent++;
+                        foreach (var p in t.Panels)
+                        {
+                            var adj = p.AAdj is null ? "" : $", {p.AAdj.Array}, {p.BAdj!.Array}";
+                            Line($"var {p.Name} = {Panel(p.Source)}.Rent({Factors(p.Source)}, {Bool(t.Loop.Step < 0)}{adj});");
+                            Line($"var {p.Name}_v = {p.Name}.Values;");
+                            if (p.AAdj is not null) Line($"var {p.Name}_a = {p.Name}.Adjoint!;");
+                        }
+                        Statement(t.Loop);
+                        foreach (var p in t.Panels) Line($"{p.Name}.Finish();");
+                        Close();
+                        break;
+                    }
+                case TileChoice c:
+                    Choice(c, Statements);
+                    break;
                 case Comment c:
                     Line("// " + c.Text);
                     break;
@@ -313,6 +341,26 @@ namespace DiffGen.Generator.Emit
         }
 
         public static string AdjointName(string method) => "__" + method + "Adjoint";
+
+        /// <summary>
+        /// Schedule's tile fusion, decided per call by the table's size (DiffGen.Cpu.Tiling): the fused statements run on
+        /// this thread; <paramref name="materialised"/> prints the other branch (the multi-core emitter passes its own).
+        /// </summary>
+        public void Choice(TileChoice c, Action<IEnumerable<Stmt>> materialised)
+        {
+            if (c.Rows is not null)
+                Line($"bool {c.Flag} = global::DiffGen.Cpu.Tiling.Fuse({Expr(c.Rows)}, {Expr(c.Cols!)}, sizeof({new IrType(c.Elem, Shape.Scalar).Keyword}));");
+            Open($"if ({c.Flag})");
+            Statements(c.Fused);
+            Close();
+            Open("else");
+            materialised(c.Materialised);
+            Close();
+        }
+
+        private static string Panel(Contract c) => $"global::DiffGen.Kernels.TilePanel<{c.A.ArrayType.ElemKeyword}>";
+
+        private static string Factors(Contract c) => $"{c.A.Array}, {Bool(c.TransA)}, {c.B.Array}, {Bool(c.TransB)}, {Expr(c.K)}";
 
         private static string Bool(bool b) => b ? "true" : "false";
     }

@@ -74,10 +74,12 @@ namespace DiffGen.Generator.Emit
             NullChecks(w, m);
             AliasChecks.Write(w, m.Params.Where(p => p.Type.IsArray).Select(p => (p.Name, p.Type, p.IsWritten)).ToList());
             DeviceEmitter.Dispatch(w, am, plans, "Forward", m.Params.Select(p => p.Name), m.Return.Elem != Scalar.Void);
-            // Local arrays (all declared at the top level) come from the per-thread pool and go back in finally.
-            var arrays = m.Body.OfType<DeclArray>().ToList();
+            // Local arrays (declared at the top level, or at the top of a tile-fusion branch) come from the per-thread
+            // pool and go back in finally.
+            var body = am.Tiles?.Body ?? m.Body;
+            var arrays = TopLevelArrays(body);
             var par = ParallelLoopEmitter.For(plans.Forward, m.Name, "F");
-            if (arrays.Count == 0) par.Statements(w, m.Body);
+            if (arrays.Count == 0) par.Statements(w, body);
             else
             {
                 foreach (var a in arrays)
@@ -87,7 +89,7 @@ namespace DiffGen.Generator.Emit
                 }
                 w.PooledArrays = true;
                 w.Open("try");
-                par.Statements(w, m.Body);
+                par.Statements(w, body);
                 w.Close();
                 w.Open("finally");
                 foreach (var a in arrays) w.Line($"global::DiffGen.Reverse.BufferPool<{a.Type.ElemKeyword}>.Return({a.Name});");
@@ -97,6 +99,17 @@ namespace DiffGen.Generator.Emit
             }
             w.Close();
             par.WriteClasses(w);
+        }
+
+        private static List<DeclArray> TopLevelArrays(IEnumerable<Stmt> body)
+        {
+            var list = new List<DeclArray>();
+            foreach (var s in body)
+            {
+                if (s is DeclArray d) list.Add(d);
+                else if (s is TileChoice c) list.AddRange(TopLevelArrays(c.Fused).Concat(TopLevelArrays(c.Materialised)));
+            }
+            return list.GroupBy(d => d.Name).Select(g => g.First()).ToList();
         }
 
         // ------------------------------------------------------------ Backward
@@ -253,9 +266,9 @@ namespace DiffGen.Generator.Emit
 
             par.DeclarePairState(w);
             w.Line("// ---- forward sweep ----");
-            par.Statements(w, a.ForwardSweep);
+            par.Statements(w, a.Tiles?.ForwardSweep ?? a.ForwardSweep);
             w.Line("// ---- reverse sweep ----");
-            par.Statements(w, a.ReverseSweep);
+            par.Statements(w, a.Tiles?.ReverseSweep ?? a.ReverseSweep);
             if (returns) w.Line($"return {a.ResultName};");
 
             if (needsFinally)

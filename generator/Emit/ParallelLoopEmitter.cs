@@ -113,6 +113,7 @@ namespace DiffGen.Generator.Emit
             foreach (var s in stmts)
             {
                 if (_loops.TryGetValue(s, out var l)) Call(w, l, (For)s);
+                else if (s is TileChoice c) w.Choice(c, m => Statements(w, m)); // the fused branch stays on this thread
                 else w.Statement(s);
             }
         }

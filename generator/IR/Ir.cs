@@ -148,6 +148,36 @@ namespace DiffGen.Generator.IR
     /// <summary>Schedule's decision: run this innermost loop with SIMD vectors (System.Numerics.Vector&lt;T&gt;) plus a scalar tail.</summary>
     internal sealed record VectorFor(For Loop, Scalar Elem) : Stmt;
 
+    // ---- Schedule's tile fusion (CPU): see Schedule/TileFusion.cs ----
+
+    /// <summary>
+    /// One entry <c>Σ_{d &lt; K} L(Row, d) · R(Col, d)</c> of a raised contraction's table, computed on demand (a dot product
+    /// of length K) instead of read from a stored table: tile fusion's form of a read outside the tiled loops.
+    /// </summary>
+    internal sealed record TableEntry(Contract Source, Expr Row, Expr Col) : Expr(Source.A.ArrayType.ElementType);
+
+    /// <summary>Adjoint of a <see cref="TableEntry"/>: <c>L̄(Row, :) += Value · R(Col, :)</c>, <c>R̄(Col, :) += Value · L(Row, :)</c>.</summary>
+    internal sealed record TableEntryAdjoint(Contract Source, Expr Row, Expr Col, Expr Value, ArrayRef AAdj, ArrayRef BAdj) : Stmt;
+
+    /// <summary>
+    /// Rows <c>Loop.Var + RowOffset</c> of a contraction's table, held a block of rows at a time: the tiled loop reads
+    /// <c>Name_v[row - Name_lo, col]</c> (and, with adjoints, adds into <c>Name_a</c>, flushed into AAdj and BAdj by two
+    /// GEMMs whenever the block changes and when the loop ends).
+    /// </summary>
+    internal sealed record TilePanel(string Name, Contract Source, Expr RowOffset, ArrayRef? AAdj, ArrayRef? BAdj);
+
+    /// <summary>A loop that reads its table through panels (a block of rows computed by one GEMM, never the whole table).</summary>
+    internal sealed record TiledLoop(For Loop, EquatableArray<TilePanel> Panels) : Stmt;
+
+    /// <summary>First statement of a tiled loop's body: make the panel hold row <c>Row</c>; declares <c>Panel_lo</c>.</summary>
+    internal sealed record TileEnsure(string Panel, Expr Row) : Stmt;
+
+    /// <summary>
+    /// The run-time choice between the fused statements and the materialised ones: the table's size decides
+    /// (DiffGen.Cpu.Tiling). <c>Rows == null</c>: the flag was set by an earlier choice (the reverse sweep follows the forward's).
+    /// </summary>
+    internal sealed record TileChoice(string Flag, Expr? Rows, Expr? Cols, Scalar Elem, EquatableArray<Stmt> Fused, EquatableArray<Stmt> Materialised) : Stmt;
+
     /// <summary>A comment in the generated code (explains what a block is).</summary>
     internal sealed record Comment(string Text) : Stmt;
 

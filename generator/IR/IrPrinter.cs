@@ -34,6 +34,16 @@ namespace DiffGen.Generator.IR
             Block(sb, a.ForwardSweep, 1);
             sb.Append("reverse sweep\n");
             Block(sb, a.ReverseSweep, 1);
+            if (a.Tiles is { } t)
+            {
+                sb.Append("tile fusion of ").Append(t.Table).Append(" (cpu)\n");
+                sb.Append("  forward\n");
+                Block(sb, t.Body, 2);
+                sb.Append("  forward sweep\n");
+                Block(sb, t.ForwardSweep, 2);
+                sb.Append("  reverse sweep\n");
+                Block(sb, t.ReverseSweep, 2);
+            }
             return sb.ToString();
         }
 
@@ -83,6 +93,18 @@ namespace DiffGen.Generator.IR
                 case Block b:
                     sb.Append(pad).Append("block\n");
                     Block(sb, b.Body, depth + 1);
+                    break;
+                case TableEntryAdjoint t: sb.Append(pad).Append($"adjoint of {E(new TableEntry(t.Source, t.Row, t.Col))} += {E(t.Value)} into {t.AAdj.Array}, {t.BAdj.Array}\n"); break;
+                case TileEnsure e: sb.Append(pad).Append($"{e.Panel}_lo = first row of {e.Panel} after making it hold row {E(e.Row)}\n"); break;
+                case TiledLoop t:
+                    foreach (var p in t.Panels)
+                        sb.Append(pad).Append($"panel {p.Name}: rows {E(p.RowOffset)} of gemm({p.Source.A.Array}{(p.Source.TransA ? "^T" : "")}, {p.Source.B.Array}{(p.Source.TransB ? "" : "^T")}), a block at a time{(p.AAdj is null ? "" : $"; adjoint block flushed into {p.AAdj.Array}, {p.BAdj!.Array}")}\n");
+                    Statement(sb, t.Loop, depth);
+                    break;
+                case TileChoice c:
+                    sb.Append(pad).Append(c.Rows is null ? $"if {c.Flag}\n" : $"if {c.Flag} = fuse({E(c.Rows)} x {E(c.Cols!)})\n");
+                    Block(sb, c.Fused, depth + 1);
+                    sb.Append(pad).Append("else (materialised, as above)\n");
                     break;
             }
         }

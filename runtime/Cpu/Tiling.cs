@@ -1,0 +1,96 @@
+using System;
+
+namespace DiffGen.Cpu
+{
+    /// <summary>When generated code runs a raised contraction fused (tiled) instead of materialising its table.</summary>
+    public enum TilingMode
+    {
+        /// <summary>Fused when the table would be larger than <see cref="Tiling.MaterializeLimitBytes"/> (the default).</summary>
+        Auto,
+        /// <summary>Always fused where the generator found a fusable pattern (tests, memory-bound callers).</summary>
+        Always,
+        /// <summary>Always materialised (comparisons).</summary>
+        Never,
+    }
+
+    /// <summary>
+    /// The run-time half of Schedule's tile fusion (see the generated code's TileChoice): the generator decides
+    /// where a contraction table may be computed a block of rows at a time and never stored; this decides, per call,
+    /// whether to do so. A materialised table costs rows × cols elements (and as much again for its adjoint) but
+    /// lets the element-wise passes run on all cores and the adjoint run as two large GEMMs; the fused form needs
+    /// O(rows-per-block × cols) memory, recomputes the table in the backward and runs its loop on one thread, so it
+    /// is chosen for tables past a size (default 512 MiB: at B = 16384 float NT-Xent's table is 4.3 GB).
+    /// </summary>
+    public static class Tiling
+    {
+        private static int s_mode = (int)FromEnvironment();
+        private static long s_limit = 512L << 20;
+        private static long s_blockBytes = 1L << 20;
+        private static long s_fusedRuns;
+
+        /// <summary>DIFFGEN_TILING=auto|always|never sets the initial mode (to run a whole test suite through one path).</summary>
+        private static TilingMode FromEnvironment() =>
+            Environment.GetEnvironmentVariable("DIFFGEN_TILING")?.Trim().ToLowerInvariant() switch
+            {
+                "always" => TilingMode.Always,
+                "never" => TilingMode.Never,
+                _ => TilingMode.Auto,
+            };
+
+        /// <summary>Auto (default, or DIFFGEN_TILING), Always or Never.</summary>
+        public static TilingMode Mode
+        {
+            get => (TilingMode)System.Threading.Volatile.Read(ref s_mode);
+            set
+            {
+                if (!Enum.IsDefined(value)) throw new ArgumentOutOfRangeException(nameof(value), value, "Mode must be Auto, Always or Never.");
+                System.Threading.Volatile.Write(ref s_mode, (int)value);
+            }
+        }
+
+        /// <summary>In Auto mode, tables larger than this many bytes are fused (default 512 MiB).</summary>
+        public static long MaterializeLimitBytes
+        {
+            get => System.Threading.Volatile.Read(ref s_limit);
+            set
+            {
+                if (value < 0) throw new ArgumentOutOfRangeException(nameof(value), value, "MaterializeLimitBytes must be >= 0.");
+                System.Threading.Volatile.Write(ref s_limit, value);
+            }
+        }
+
+        /// <summary>Target size of one block of table rows (default 1 MiB): rows per block = this / row size, 8..256.</summary>
+        public static long BlockBytes
+        {
+            get => System.Threading.Volatile.Read(ref s_blockBytes);
+            set
+            {
+                if (value <= 0) throw new ArgumentOutOfRangeException(nameof(value), value, "BlockBytes must be positive.");
+                System.Threading.Volatile.Write(ref s_blockBytes, value);
+            }
+        }
+
+        /// <summary>Calls that took the fused path so far in this process (diagnostics, tests).</summary>
+        public static long FusedRuns => System.Threading.Interlocked.Read(ref s_fusedRuns);
+
+        /// <summary>Generated code asks this once per call at the contraction: fuse a rows × cols table of elementSize-byte elements?</summary>
+        public static bool Fuse(long rows, long cols, int elementSize)
+        {
+            bool fuse = Mode switch
+            {
+                TilingMode.Always => true,
+                TilingMode.Never => false,
+                _ => rows * cols * elementSize > MaterializeLimitBytes || rows * cols > int.MaxValue,
+            };
+            if (fuse) System.Threading.Interlocked.Increment(ref s_fusedRuns);
+            return fuse;
+        }
+
+        /// <summary>Rows per block for rows of <paramref name="cols"/> elements.</summary>
+        internal static int RowsPerBlock(long cols, int elementSize)
+        {
+            long r = BlockBytes / Math.Max(1, cols * elementSize);
+            return (int)Math.Clamp(r, 8, 256);
+        }
+    }
+}
