@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -18,21 +19,27 @@ namespace DiffGen.Kernels
     /// <typeparam name="T">float or double.</typeparam>
     public sealed class TilePanel<T> where T : unmanaged, INumber<T>
     {
-        private readonly T[,] _a, _b;
-        private readonly T[,]? _aAdj, _bAdj;
-        private readonly bool _transA, _transB, _descending;
-        private readonly int _k, _rows, _cols, _block;
+        private T[,] _a = null!, _b = null!;
+        private T[,]? _aAdj, _bAdj;
+        private bool _transA, _transB, _descending;
+        private int _k, _rows, _cols, _block;
         private int _lo, _hi;
 
+        // Finished panels are kept per thread, so a training loop allocates nothing per call (like BufferPool).
+        [ThreadStatic] private static Stack<TilePanel<T>>? s_free;
+
         /// <summary>The block's values: row <c>r</c> holds table row <c>Lo + r</c>.</summary>
-        public T[,] Values { get; }
+        public T[,] Values { get; private set; } = null!;
 
         /// <summary>The block's adjoint (null without adjoint buffers): generated code adds into it.</summary>
-        public T[,]? Adjoint { get; }
+        public T[,]? Adjoint { get; private set; }
 
-        private TilePanel(T[,] a, bool transA, T[,] b, bool transB, int k, bool descending, T[,]? aAdj, T[,]? bAdj)
+        private TilePanel() { }
+
+        private void Init(T[,] a, bool transA, T[,] b, bool transB, int k, bool descending, T[,]? aAdj, T[,]? bAdj)
         {
             _a = a; _b = b; _transA = transA; _transB = transB; _k = k; _descending = descending; _aAdj = aAdj; _bAdj = bAdj;
+            _lo = _hi = 0;
             _rows = a.GetLength(transA ? 1 : 0);
             _cols = b.GetLength(transB ? 1 : 0);
             // The loop this replaces indexed a and b for d < k: same failure, same exception.
@@ -40,7 +47,7 @@ namespace DiffGen.Kernels
                 throw new IndexOutOfRangeException($"A raised contraction sums over d < {k}, but its factors have fewer entries along d.");
             _block = Math.Max(1, Math.Min(Tiling.RowsPerBlock(_cols, Unsafe.SizeOf<T>()), Math.Max(_rows, 1)));
             Values = BufferPool<T>.RentUninitialized(_block, _cols);
-            if (aAdj is not null) Adjoint = BufferPool<T>.Rent(_block, _cols);
+            Adjoint = aAdj is null ? null : BufferPool<T>.Rent(_block, _cols);
         }
 
         /// <summary>A panel over the table of a·b (see the class); <paramref name="descending"/>: the loop visits rows downwards.</summary>
@@ -49,7 +56,9 @@ namespace DiffGen.Kernels
             ArgumentNullException.ThrowIfNull(a);
             ArgumentNullException.ThrowIfNull(b);
             if ((aAdj is null) != (bAdj is null)) throw new ArgumentException("Both adjoint buffers or neither.", nameof(bAdj));
-            return new TilePanel<T>(a, transA, b, transB, k, descending, aAdj, bAdj);
+            var p = s_free is { Count: > 0 } free ? free.Pop() : new TilePanel<T>();
+            p.Init(a, transA, b, transB, k, descending, aAdj, bAdj);
+            return p;
         }
 
         /// <summary>Makes the panel hold table row <paramref name="row"/> and returns the first row it holds.</summary>
@@ -106,6 +115,12 @@ namespace DiffGen.Kernels
             Flush();
             BufferPool<T>.Return(Values);
             BufferPool<T>.Return(Adjoint);
+            Values = null!;
+            Adjoint = null;
+            _a = _b = null!;
+            _aAdj = _bAdj = null;
+            var free = s_free ??= new Stack<TilePanel<T>>();
+            if (free.Count < 8) free.Push(this);
         }
 
         /// <summary>One table entry <c>Σ_{d &lt; k} L(row, d) · R(col, d)</c>, without the table.</summary>

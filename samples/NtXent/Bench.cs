@@ -13,7 +13,8 @@ namespace DiffGen.Samples.NtXent
     /// Keys: batch, dim, generated_ms (median of NtXentFBackward = forward + backward),
     /// forward_ms (median of NtXentFForward), loop_ms (median of the loop method NtXentF; null when batch &gt; 1024,
     /// not measured), gflops (6·N²·D with N = 2·batch, divided by generated_ms), runs (timed runs of generated_ms;
-    /// forward_runs, loop_runs likewise), tau, threads, dotnet.
+    /// forward_runs, loop_runs likewise), peak_bytes (bytes one Backward call allocates on a thread with empty pools: its
+    /// scratch), fused (whether it took the tile-fused path: DIFFGEN_TILING=auto|always|never), tau, threads, dotnet.
     /// Without --runs, each measurement runs at least 3 times and stops once ~2 s have been spent (at most 1000 runs);
     /// without --warmup, each measurement is warmed up for ~0.5 s (at least one call).
     /// </summary>
@@ -159,6 +160,20 @@ namespace DiffGen.Samples.NtXent
                     Console.Error.WriteLine($"bench: value mismatch at batch {batch}, dim {dim}: loop {reference}, forward {fwd}, backward {bwd}");
             }
 
+            // peak_bytes: what one Backward call allocates on a thread whose pools are empty (every scratch array it
+            // needs at once: tables or tile panels, adjoints, tape); fused: whether that call took the tile-fused path
+            long fusedBefore = DiffGen.Cpu.Tiling.FusedRuns;
+            long peakBytes = 0;
+            var cold = new System.Threading.Thread(() =>
+            {
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                Losses.NtXentFBackward(zi, zj, Tau, ziGrad, zjGrad, out _);
+                peakBytes = GC.GetAllocatedBytesForCurrentThread() - before;
+            }, 16 << 20);
+            cold.Start();
+            cold.Join();
+            bool fused = DiffGen.Cpu.Tiling.FusedRuns > fusedBefore;
+
             var generated = Time(() => Losses.NtXentFBackward(zi, zj, Tau, ziGrad, zjGrad, out _), runs, warmup, out int generatedRuns);
             var forward = Time(() => Losses.NtXentFForward(zi, zj, Tau), runs, warmup, out int forwardRuns);
             double? loop = null;
@@ -180,6 +195,8 @@ namespace DiffGen.Samples.NtXent
             sb.Append(",\"runs\":").Append(I(generatedRuns));
             sb.Append(",\"forward_runs\":").Append(I(forwardRuns));
             sb.Append(",\"loop_runs\":").Append(loop.HasValue ? I(loopRuns) : "null");
+            sb.Append(",\"peak_bytes\":").Append(peakBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            sb.Append(",\"fused\":").Append(fused ? "true" : "false");
             sb.Append(",\"tau\":").Append(D(Tau));
             sb.Append(",\"threads\":").Append(I(Environment.ProcessorCount));
             sb.Append(",\"dotnet\":\"").Append(Escape(RuntimeInformation.FrameworkDescription)).Append('"');
