@@ -308,20 +308,14 @@ namespace DiffGen.Generator.Emit
                         // Schedule's tile fusion: the table's rows come a block at a time (TilePanel), never the whole table.
                         Line("{");
                         _indent++;
-                        foreach (var p in t.Panels)
-                        {
-                            var adj = p.AAdj is null ? "" : $", {p.AAdj.Array}, {p.BAdj!.Array}";
-                            Line($"var {p.Name} = {Panel(p.Source)}.Rent({Factors(p.Source)}, {Bool(t.Loop.Step < 0)}{adj});");
-                            Line($"var {p.Name}_v = {p.Name}.Values;");
-                            if (p.AAdj is not null) Line($"var {p.Name}_a = {p.Name}.Adjoint!;");
-                        }
+                        RentPanels(t);
                         Statement(t.Loop);
-                        foreach (var p in t.Panels) Line($"{p.Name}.Finish();");
+                        FinishPanels(t);
                         Close();
                         break;
                     }
                 case TileChoice c:
-                    Choice(c, Statements);
+                    Choice(c, Statements, Statements);
                     break;
                 case Comment c:
                     Line("// " + c.Text);
@@ -344,18 +338,36 @@ namespace DiffGen.Generator.Emit
 
         /// <summary>
         /// Schedule's tile fusion, decided per call by the table's size (DiffGen.Cpu.Tiling): the fused statements run on
-        /// this thread; <paramref name="materialised"/> prints the other branch (the multi-core emitter passes its own).
+        /// the printers given (the multi-core emitter passes its own).
         /// </summary>
-        public void Choice(TileChoice c, Action<IEnumerable<Stmt>> materialised)
+        public void Choice(TileChoice c, Action<IEnumerable<Stmt>> fused, Action<IEnumerable<Stmt>> materialised)
         {
             if (c.Rows is not null)
                 Line($"bool {c.Flag} = global::DiffGen.Cpu.Tiling.Fuse({Expr(c.Rows)}, {Expr(c.Cols!)}, sizeof({new IrType(c.Elem, Shape.Scalar).Keyword}));");
             Open($"if ({c.Flag})");
-            Statements(c.Fused);
+            fused(c.Fused);
             Close();
             Open("else");
             materialised(c.Materialised);
             Close();
+        }
+
+        /// <summary>A tiled loop's panels (rented before the loop; the adjoint buffers are whatever those names hold here).</summary>
+        public void RentPanels(TiledLoop t)
+        {
+            foreach (var p in t.Panels)
+            {
+                var adj = p.AAdj is null ? "" : $", {p.AAdj.Array}, {p.BAdj!.Array}";
+                Line($"var {p.Name} = {Panel(p.Source)}.Rent({Factors(p.Source)}, {Bool(t.Loop.Step < 0)}{adj});");
+                Line($"var {p.Name}_v = {p.Name}.Values;");
+                if (p.AAdj is not null) Line($"var {p.Name}_a = {p.Name}.Adjoint!;");
+            }
+        }
+
+        /// <summary>After the loop: the last block's adjoint goes into the factors' adjoints, the buffers back to the pool.</summary>
+        public void FinishPanels(TiledLoop t)
+        {
+            foreach (var p in t.Panels) Line($"{p.Name}.Finish();");
         }
 
         private static string Panel(Contract c) => $"global::DiffGen.Kernels.TilePanel<{c.A.ArrayType.ElemKeyword}>";

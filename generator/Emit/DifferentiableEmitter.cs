@@ -78,7 +78,7 @@ namespace DiffGen.Generator.Emit
             // pool and go back in finally.
             var body = am.Tiles?.Body ?? m.Body;
             var arrays = TopLevelArrays(body);
-            var par = ParallelLoopEmitter.For(plans.Forward, m.Name, "F");
+            var par = ParallelLoopEmitter.For(plans.Forward, m.Name, "F", am.Tiles?.Body);
             if (arrays.Count == 0) par.Statements(w, body);
             else
             {
@@ -231,7 +231,7 @@ namespace DiffGen.Generator.Emit
 
         private static void WriteAdjoint(CSharpWriter w, AdjointModel a, DeviceEmitter.Plans plans)
         {
-            var par = ParallelLoopEmitter.For(plans.Adjoint, a.Method.Name, "B");
+            var par = ParallelLoopEmitter.For(plans.Adjoint, a.Method.Name, "B", a.Tiles is { } plan ? plan.ForwardSweep.Concat(plan.ReverseSweep) : null);
             var m = a.Method;
             bool returns = m.Return.Elem != Scalar.Void;
             var adjOf = a.Adjoints.ToDictionary(x => x.Primal, x => x.Adjoint);

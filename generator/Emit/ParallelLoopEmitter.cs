@@ -30,8 +30,14 @@ namespace DiffGen.Generator.Emit
             public CpuLoop? ReverseOf;   // this loop is the reverse half: the forward loop
             public int Pushes;           // P: stores per forward iteration (upper bound)
             public List<string> Finals = new(); // Q: private values of the forward iteration the reverse one starts from
+            public TiledLoop? Tiled;     // the tile-fused version of the loop (Schedule's TileFusion): same plan, panels per chunk
             public int Width => Pushes + Finals.Count;
         }
+
+        // The tile-fused version of loop l gets its own worker class and pair flag: Id + TiledIds.
+        private const int TiledIds = 1000;
+        private readonly Dictionary<CpuLoop, CpuLoop> _variants = new();
+        private readonly HashSet<Stmt> _tiledOriginals = new(StmtReferenceComparer.Instance);
 
         private readonly Dictionary<Stmt, CpuLoop> _loops = new(StmtReferenceComparer.Instance);
         private readonly DeviceProgram? _program;
@@ -44,10 +50,18 @@ namespace DiffGen.Generator.Emit
             _method = method;
         }
 
-        /// <summary>The CPU-parallel loops of a pass (forward method or adjoint), from its GPU plan; none without a plan.</summary>
-        public static ParallelLoopEmitter For(DeviceProgram? program, string method, string tag)
+        /// <summary>
+        /// The CPU-parallel loops of a pass (forward method or adjoint), from its GPU plan; none without a plan.
+        /// <paramref name="fused"/>: the pass's tile-fused statements (Schedule's TilePlan), whose tiled loops are split
+        /// the way the loops they replace are.
+        /// </summary>
+        public static ParallelLoopEmitter For(DeviceProgram? program, string method, string tag, IEnumerable<Stmt>? fused = null)
         {
             var e = new ParallelLoopEmitter(program, method + "_" + tag);
+            if (fused is not null)
+                foreach (var c in fused.OfType<TileChoice>())
+                    foreach (var t in c.Fused.OfType<TiledLoop>())
+                        if (t.Original is not null) e._tiledOriginals.Add(t.Original);
             if (program is null) return e;
             int id = 0;
             var byLoop = new Dictionary<Stmt, DeviceStep>(StmtReferenceComparer.Instance);
@@ -104,7 +118,11 @@ namespace DiffGen.Generator.Emit
         public void DeclarePairState(CSharpWriter w)
         {
             foreach (var l in _loops.Values.Where(l => l.ForwardOf is not null).OrderBy(l => l.Id))
+            {
                 w.Line($"bool __par{l.Id} = false; double[] __it{l.Id} = null!; int[] __itn{l.Id} = null!;");
+                if (_tiledOriginals.Contains(l.Step.Loop!))
+                    w.Line($"bool __par{l.Id + TiledIds} = false; double[] __it{l.Id + TiledIds} = null!; int[] __itn{l.Id + TiledIds} = null!;");
+            }
         }
 
         /// <summary>Writes the statements; parallel loops get a run-time choice between the parallel and the sequential code.</summary>
@@ -113,10 +131,55 @@ namespace DiffGen.Generator.Emit
             foreach (var s in stmts)
             {
                 if (_loops.TryGetValue(s, out var l)) Call(w, l, (For)s);
-                else if (s is TileChoice c) w.Choice(c, m => Statements(w, m)); // the fused branch stays on this thread
+                else if (s is TileChoice c) w.Choice(c, f => FusedStatements(w, f), m => Statements(w, m));
                 else w.Statement(s);
             }
         }
+
+        /// <summary>
+        /// The tile-fused branch: a tiled loop runs in chunks like the loop it replaces (each chunk with its own panels and,
+        /// for the factors' adjoints, its own copy after the first). A forward/reverse pair is split only when both halves
+        /// are tiled or neither is (the halves must agree on the indexed tape).
+        /// </summary>
+        private void FusedStatements(CSharpWriter w, IEnumerable<Stmt> stmts)
+        {
+            foreach (var s in stmts)
+            {
+                if (s is TiledLoop t && t.Original is { } o && _loops.TryGetValue(o, out var l) && PairAgrees(l, tiled: true)) Call(w, Variant(l, t), t.Loop);
+                else if (s is not TiledLoop && _loops.TryGetValue(s, out var l2) && PairAgrees(l2, tiled: false)) Call(w, l2, (For)s);
+                else w.Statement(s);
+            }
+        }
+
+        private bool PairAgrees(CpuLoop l, bool tiled)
+        {
+            var partner = l.ForwardOf ?? l.ReverseOf;
+            return partner is null || _tiledOriginals.Contains(partner.Step.Loop!) == tiled;
+        }
+
+        private CpuLoop Variant(CpuLoop l, TiledLoop t)
+        {
+            if (_variants.TryGetValue(l, out var v) && ReferenceEquals(v.Tiled, t)) return v;
+            v = new CpuLoop { Step = l.Step, Id = l.Id + TiledIds, Tiled = t, Pushes = l.Pushes, Finals = l.Finals, ForwardOf = l.ForwardOf };
+            if (l.ReverseOf is { } f) v.ReverseOf = _variants.TryGetValue(f, out var fv) ? fv : f;
+            _variants[l] = v;
+            return v;
+        }
+
+        /// <summary>Arrays the chunks sum into beyond their own rows: a copy per chunk after the first, added in chunk order.</summary>
+        private static IEnumerable<string> Atomic(CpuLoop l)
+        {
+            var set = new SortedSet<string>(l.Step.AtomicArrays, StringComparer.Ordinal);
+            if (l.Tiled is { } t)
+                foreach (var p in t.Panels.Where(p => p.AAdj is not null)) { set.Add(p.AAdj!.Array); set.Add(p.BAdj!.Array); }
+            return set;
+        }
+
+        private static string NewLike(string a, IrType type) => type.Shape == Shape.Matrix
+            ? $"new {type.ElemKeyword}[{a}.GetLength(0), {a}.GetLength(1)]"
+            : $"new {type.ElemKeyword}[{a}.Length]";
+
+        private static string ChunkArrayType(IrType type) => type.ElemKeyword + "[][" + (type.Shape == Shape.Matrix ? "," : "") + "]";
 
         private string ClassName(CpuLoop l) => "__" + _method + "_Loop" + l.Id.ToString(CultureInfo.InvariantCulture);
 
@@ -124,7 +187,7 @@ namespace DiffGen.Generator.Emit
 
         private void Call(CSharpWriter w, CpuLoop l, For loop)
         {
-            _classes.Add(l);
+            if (!_classes.Contains(l)) _classes.Add(l); // a loop both branches of a tile choice print shares its worker class
             var st = l.Step;
             var pairId = l.ForwardOf is not null ? l.Id : l.ReverseOf?.Id ?? -1;
             int cmp = loop.Cmp switch { BinaryOp.Lt => 0, BinaryOp.Le => 1, BinaryOp.Gt => 2, _ => 3 };
@@ -147,7 +210,7 @@ namespace DiffGen.Generator.Emit
                 if (l.ForwardOf is not null) w.Line($"__par{l.Id} = __ch{n} > 1;");
                 w.Open($"if (__ch{n} <= 1)");
             }
-            w.Statement(loop);
+            w.Statement(l.Tiled is { } tl ? tl : loop);
             w.Close();
             w.Open("else");
             var fields = Fields(l);
@@ -172,11 +235,11 @@ namespace DiffGen.Generator.Emit
             }
             if (WritesBack(l)) init.Add($"__last = new double[{I(Math.Max(1, Privates(l).Count))}]");
             w.Line($"var __w{n} = new {ClassName(l)} {{ {string.Join(", ", init)} }};");
-            foreach (var a in st.AtomicArrays.OrderBy(x => x, StringComparer.Ordinal))
+            foreach (var a in Atomic(l))
             {
-                var t = _program!.Arrays[a].Type.ElemKeyword;
-                w.Line($"__w{n}.__chunk_{a} = new {t}[__ch{n}][];");
-                w.Line($"for (int __c = 1; __c < __ch{n}; __c++) __w{n}.__chunk_{a}[__c] = new {t}[{a}.Length];");
+                var t = _program!.Arrays[a].Type;
+                w.Line($"__w{n}.__chunk_{a} = new {t.ElemKeyword}[__ch{n}][{(t.Shape == Shape.Matrix ? "," : "")}];");
+                w.Line($"for (int __c = 1; __c < __ch{n}; __c++) __w{n}.__chunk_{a}[__c] = {NewLike(a, t)};");
             }
             w.Line($"{Lp}.Run(__w{n}, __ch{n});");
             for (int r = 0; r < reductions.Count; r++)
@@ -184,7 +247,7 @@ namespace DiffGen.Generator.Emit
                 var v = reductions[r];
                 w.Line($"{v} += ({_program!.Scalars[v].Keyword}){Lp}.Sum(__w{n}.__red, {I(reductions.Count)}, {I(r)});");
             }
-            foreach (var a in st.AtomicArrays.OrderBy(x => x, StringComparer.Ordinal))
+            foreach (var a in Atomic(l))
                 w.Line($"for (int __c = 1; __c < __ch{n}; __c++) {Lp}.AddInto({a}, __w{n}.__chunk_{a}[__c]);");
             foreach (var kv in st.CarriedReset.OrderBy(kv => kv.Key, StringComparer.Ordinal))
                 w.Line($"if (__cnt{n} > 0) {kv.Key} = {CSharpWriter.Literal(kv.Value.Value, _program!.Scalars[kv.Key].Elem)};");
@@ -223,8 +286,14 @@ namespace DiffGen.Generator.Emit
             var st = l.Step;
             var arrays = new SortedSet<string>(StringComparer.Ordinal);
             var scalars = new SortedSet<string>(StringComparer.Ordinal);
-            foreach (var s in DevicePlanner.Flatten(st.Loop!.Body))
+            var loop = l.Tiled?.Loop ?? st.Loop!;
+            foreach (var s in DevicePlanner.Flatten(loop.Body))
             {
+                if (s is TileEnsure te)
+                    foreach (var d in IrQueries.Descendants(te.Row)) if (d is VarRef v) scalars.Add(v.Name);
+                if (s is TableEntryAdjoint ta)
+                    foreach (var e in new[] { ta.Row, ta.Col, ta.Value })
+                        foreach (var d in IrQueries.Descendants(e)) if (d is VarRef v) scalars.Add(v.Name); else if (d is ElemRef er) arrays.Add(er.Array);
                 if (s is Assign { Target: ElemRef el }) arrays.Add(el.Array);
                 var exprs = s is VectorFor vf ? new[] { vf.Loop.Start, vf.Loop.Bound } : IrQueries.ExprsOf(s);
                 foreach (var e in exprs)
@@ -235,10 +304,24 @@ namespace DiffGen.Generator.Emit
                         else if (d is VarRef v) scalars.Add(v.Name);
                     }
             }
-            foreach (var e in new[] { st.Loop.Start, st.Loop.Bound })
+            foreach (var e in new[] { loop.Start, loop.Bound })
                 foreach (var d in IrQueries.Descendants(e))
                     if (d is VarRef v) scalars.Add(v.Name);
                     else if (d is LengthOf lo) arrays.Add(lo.Array);
+            if (l.Tiled is { } t)
+            {
+                // panels are the chunk's own; their factors (and the factors' adjoints) and K come from the caller
+                foreach (var pn in t.Panels)
+                {
+                    arrays.Remove(pn.Name + "_v");
+                    arrays.Remove(pn.Name + "_a");
+                    arrays.Add(pn.Source.A.Array);
+                    arrays.Add(pn.Source.B.Array);
+                    if (pn.AAdj is not null) { arrays.Add(pn.AAdj.Array); arrays.Add(pn.BAdj!.Array); }
+                    foreach (var d in IrQueries.Descendants(pn.Source.K)) if (d is VarRef v) scalars.Add(v.Name);
+                }
+                foreach (var pn in t.Panels) scalars.Remove(pn.Name + "_lo");
+            }
             var list = new List<Field>();
             foreach (var a in arrays) list.Add(new Field(a, p.Arrays[a].Type.Keyword, FieldKind.Array));
             foreach (var v in scalars)
@@ -264,7 +347,7 @@ namespace DiffGen.Generator.Emit
         {
             var p = _program!;
             var st = l.Step;
-            var loop = st.Loop!;
+            var loop = l.Tiled?.Loop ?? st.Loop!;
             var fields = Fields(l);
             var reductions = Reductions(l);
             w.Line();
@@ -281,14 +364,15 @@ namespace DiffGen.Generator.Emit
             w.Line("public double[] __red = null!;");
             if (l.ForwardOf is not null || l.ReverseOf is not null) w.Line("public double[] __it = null!; public int[] __itn = null!; public long __lo;");
             if (WritesBack(l)) w.Line("public double[] __last = null!;");
-            foreach (var a in st.AtomicArrays.OrderBy(x => x, StringComparer.Ordinal))
-                w.Line($"public {p.Arrays[a].Type.ElemKeyword}[][] __chunk_{a} = null!;");
+            foreach (var a in Atomic(l))
+                w.Line($"public {ChunkArrayType(p.Arrays[a].Type)} __chunk_{a} = null!;");
 
             w.Line();
             w.Open("public void Run(int __chunk)");
             w.Line($"var (__first, __end) = {Lp}.Range(__chunk, __chunks, __count);");
-            foreach (var a in st.AtomicArrays.OrderBy(x => x, StringComparer.Ordinal))
+            foreach (var a in Atomic(l))
                 w.Line($"var {a} = __chunk == 0 ? this.{a} : __chunk_{a}[__chunk];");
+            if (l.Tiled is { } tiled) w.RentPanels(tiled);
             // private scalars and ints of the body, declared once (the body assigns them)
             var decls = new Dictionary<string, IrType>(StringComparer.Ordinal);
             IrQueries.Declarations(loop.Body, decls);
@@ -336,6 +420,7 @@ namespace DiffGen.Generator.Emit
                 w.Close();
             }
             w.Close();
+            if (l.Tiled is { } tiledEnd) w.FinishPanels(tiledEnd);
             for (int r = 0; r < reductions.Count; r++) w.Line($"__red[__chunk * {I(reductions.Count)} + {I(r)}] = {reductions[r]};");
             w.Close();
             w.Close();

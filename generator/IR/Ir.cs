@@ -166,8 +166,11 @@ namespace DiffGen.Generator.IR
     /// </summary>
     internal sealed record TilePanel(string Name, Contract Source, Expr RowOffset, ArrayRef? AAdj, ArrayRef? BAdj);
 
-    /// <summary>A loop that reads its table through panels (a block of rows computed by one GEMM, never the whole table).</summary>
-    internal sealed record TiledLoop(For Loop, EquatableArray<TilePanel> Panels) : Stmt;
+    /// <summary>
+    /// A loop that reads its table through panels (a block of rows computed by one GEMM, never the whole table).
+    /// Original: the materialised loop it replaces (the multi-core emitter splits it the way it splits that one).
+    /// </summary>
+    internal sealed record TiledLoop(For Loop, EquatableArray<TilePanel> Panels, For? Original) : Stmt;
 
     /// <summary>First statement of a tiled loop's body: make the panel hold row <c>Row</c>; declares <c>Panel_lo</c>.</summary>
     internal sealed record TileEnsure(string Panel, Expr Row) : Stmt;

@@ -27,6 +27,7 @@ namespace DiffGen.Generator.IR
                 case Conditional c: yield return c.Condition; yield return c.WhenTrue; yield return c.WhenFalse; break;
                 case Convert cv: yield return cv.Operand; break;
                 case Invoke inv: foreach (var a in inv.Args) yield return a; break;
+                case TableEntry t: yield return t.Row; yield return t.Col; break;
             }
         }
 

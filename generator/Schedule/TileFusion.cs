@@ -174,7 +174,7 @@ namespace DiffGen.Generator.Schedule
             var panels = pctx.Panels.Values.ToList();
             var ensures = panels.Select(p => (Stmt)new TileEnsure(p.Panel.Name, p.Row));
             var tiled = loop with { Start = start, Bound = bound, Body = ensures.Concat(body.Value).ToEquatable() };
-            return new TiledLoop(tiled, panels.Select(p => p.Panel).ToEquatable());
+            return new TiledLoop(tiled, panels.Select(p => p.Panel).ToEquatable(), s as For);
         }
 
         private sealed record PanelLoop(string Var, HashSet<string> Variant, bool Descending);

@@ -84,5 +84,16 @@ namespace DiffGen.Cpu
         {
             for (int i = 0; i < destination.Length; i++) destination[i] += source[i];
         }
+
+        /// <summary>destination += source for 2-D arrays of one shape (per-chunk copies of a tiled loop's factor adjoints).</summary>
+        public static void AddInto(double[,] destination, double[,] source) =>
+            System.Numerics.Tensors.TensorPrimitives.Add(Flat(destination), Flat(source), Flat(destination));
+
+        /// <inheritdoc cref="AddInto(double[,], double[,])"/>
+        public static void AddInto(float[,] destination, float[,] source) =>
+            System.Numerics.Tensors.TensorPrimitives.Add(Flat(destination), Flat(source), Flat(destination));
+
+        private static Span<T> Flat<T>(T[,] a) =>
+            System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref System.Runtime.CompilerServices.Unsafe.As<byte, T>(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(a)), a.Length);
     }
 }

@@ -48,12 +48,27 @@ namespace DiffGen.Tests
             var fwd = Plain(type, name + "Forward");
             var bwd = Plain(type, name + "Backward");
             var (fm, fmArgs) = Run(TilingMode.Never, fwd, Inputs);
-            var (ff, ffArgs) = Run(TilingMode.Always, fwd, Inputs, expectFused: true);
-            Same(method + "Forward", fm, ff, fmArgs, ffArgs, tol);
-
             var (bm, bmArgs) = Run(TilingMode.Never, bwd, () => BackwardArgs(bwd, Inputs()));
-            var (bf, bfArgs) = Run(TilingMode.Always, bwd, () => BackwardArgs(bwd, Inputs()), expectFused: true);
-            Same(method + "Backward", bm, bf, bmArgs, bfArgs, tol);
+            foreach (bool split in new[] { false, true })
+            {
+                // split: the fused row loops run in chunks on several threads (each chunk its own panels)
+                var (ff, ffArgs) = Run(TilingMode.Always, fwd, Inputs, expectFused: true, split: split);
+                Same(method + "Forward" + (split ? " (split)" : ""), fm, ff, fmArgs, ffArgs, tol);
+                var (bf, bfArgs) = Run(TilingMode.Always, bwd, () => BackwardArgs(bwd, Inputs()), expectFused: true, split: split);
+                Same(method + "Backward" + (split ? " (split)" : ""), bm, bf, bmArgs, bfArgs, tol);
+            }
+        }
+
+        [Fact]
+        public void Fused_NtXent_row_loops_run_split_and_deterministically()
+        {
+            var bwd = Plain(typeof(NtXentCorpus), "NtXentBackward");
+            object?[] Inputs() => MakeInputs("NtXentCorpus.NtXent", 29, new Random(3));
+            long before = LoopParallelism.ParallelRuns;
+            var (v1, a1) = Run(TilingMode.Always, bwd, () => BackwardArgs(bwd, Inputs()), expectFused: true, split: true);
+            Assert.True(LoopParallelism.ParallelRuns > before, "the fused loops did not run split");
+            var (v2, a2) = Run(TilingMode.Always, bwd, () => BackwardArgs(bwd, Inputs()), expectFused: true, split: true);
+            Same("NtXent split twice", v1, v2, a1, a2, 0); // fixed chunks, fixed combine order: bitwise equal
         }
 
         [Fact]
@@ -152,12 +167,16 @@ namespace DiffGen.Tests
             return (typeof(NtXentCorpus).Assembly.GetType("DiffGen.Tests.Corpus." + parts[0])!, parts[1]);
         }
 
-        private static (object? Value, object?[] Args) Run(TilingMode mode, MethodInfo m, Func<object?[]> args, bool expectFused = false)
+        private static (object? Value, object?[] Args) Run(TilingMode mode, MethodInfo m, Func<object?[]> args, bool expectFused = false, bool split = false)
         {
             var oldMode = Tiling.Mode;
             var oldBlock = Tiling.BlockBytes;
+            long minWork = LoopParallelism.MinWork;
+            int threads = Gemm.MaxDegreeOfParallelism;
             Tiling.Mode = mode;
             Tiling.BlockBytes = 1; // 8 rows per block: block edges inside small batches
+            LoopParallelism.MinWork = split ? 0 : long.MaxValue;
+            if (split) Gemm.MaxDegreeOfParallelism = 3;
             try
             {
                 long before = Tiling.FusedRuns;
@@ -170,6 +189,8 @@ namespace DiffGen.Tests
             {
                 Tiling.Mode = oldMode;
                 Tiling.BlockBytes = oldBlock;
+                LoopParallelism.MinWork = minWork;
+                Gemm.MaxDegreeOfParallelism = threads;
             }
         }
 
