@@ -25,7 +25,7 @@ namespace DiffGen.Cpu
     {
         private static int s_mode = (int)FromEnvironment();
         private static long s_limit = 512L << 20;
-        private static long s_blockBytes = 1L << 20;
+        private static long s_blockBytes = 4L << 20;
         private static long s_fusedRuns;
 
         /// <summary>DIFFGEN_TILING=auto|always|never sets the initial mode (to run a whole test suite through one path).</summary>
@@ -59,7 +59,7 @@ namespace DiffGen.Cpu
             }
         }
 
-        /// <summary>Target size of one block of table rows (default 1 MiB): rows per block = this / row size, 8..256.</summary>
+        /// <summary>Target size of one block of table rows (default 4 MiB): rows per block = this / row size, 8..1024. Larger blocks make the adjoint's rank-(rows) updates of the second factor's adjoint fewer (each one reads and writes all of it).</summary>
         public static long BlockBytes
         {
             get => System.Threading.Volatile.Read(ref s_blockBytes);
@@ -90,7 +90,7 @@ namespace DiffGen.Cpu
         internal static int RowsPerBlock(long cols, int elementSize)
         {
             long r = BlockBytes / Math.Max(1, cols * elementSize);
-            return (int)Math.Clamp(r, 8, 256);
+            return (int)Math.Clamp(r, 8, 1024);
         }
     }
 }
