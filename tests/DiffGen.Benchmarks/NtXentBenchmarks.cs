@@ -15,8 +15,12 @@ namespace DiffGen.Benchmarks
         private float[,] _zi = new float[0, 0], _zj = new float[0, 0], _gi = new float[0, 0], _gj = new float[0, 0];
 
         /// <summary>Batch size B (N = 2B rows).</summary>
-        [Params(64, 256, 1024, 4096)]
+        [Params(64, 256, 1024, 4096, 16384)]
         public int Batch { get; set; }
+
+        /// <summary>Auto (the materialised table up to 512 MiB, tile fusion past it) or Always (tile fusion at every size).</summary>
+        [Params(DiffGen.Cpu.TilingMode.Auto, DiffGen.Cpu.TilingMode.Always)]
+        public DiffGen.Cpu.TilingMode Tiling { get; set; }
 
         /// <summary>Feature dimension.</summary>
         public const int Dim = 128;
@@ -25,6 +29,7 @@ namespace DiffGen.Benchmarks
         [GlobalSetup]
         public void Setup()
         {
+            DiffGen.Cpu.Tiling.Mode = Tiling;
             var rng = new Random(2020);
             _zi = new float[Batch, Dim];
             _zj = new float[Batch, Dim];
