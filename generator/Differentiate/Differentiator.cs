@@ -629,6 +629,65 @@ namespace DiffGen.Generator.Differentiate
                     }
                 case Fn.Sin: Propagate(x, Mul(g, Call(Fn.Cos, x)), output); return;
                 case Fn.Cos: Propagate(x, Negate(Mul(g, Call(Fn.Sin, x))), output); return;
+                case Fn.Tan:
+                    {
+                        var c = Call(Fn.Cos, x);
+                        Propagate(x, new Binary(BinaryOp.Div, g, Mul(c, c), t), output);
+                        return;
+                    }
+                case Fn.Atan: Propagate(x, new Binary(BinaryOp.Div, g, new Binary(BinaryOp.Add, C(1), Mul(x, x), t), t), output); return;
+                case Fn.Asin:
+                case Fn.Acos:
+                    {
+                        // d asin = 1 / sqrt(1 - x²), d acos = -1 / sqrt(1 - x²) (infinite at |x| = 1, like the functions' slopes)
+                        var d = new Binary(BinaryOp.Div, g, Call(Fn.Sqrt, new Binary(BinaryOp.Sub, C(1), Mul(x, x), t)), t);
+                        Propagate(x, f.Fn == Fn.Asin ? d : Negate(d), output);
+                        return;
+                    }
+                case Fn.Sinh: Propagate(x, Mul(g, Call(Fn.Cosh, x)), output); return;
+                case Fn.Cosh: Propagate(x, Mul(g, Call(Fn.Sinh, x)), output); return;
+                case Fn.Log2: Propagate(x, new Binary(BinaryOp.Div, g, Mul(x, C(Math.Log(2))), t), output); return;
+                case Fn.Log10: Propagate(x, new Binary(BinaryOp.Div, g, Mul(x, C(Math.Log(10))), t), output); return;
+                case Fn.Cbrt:
+                    {
+                        // d cbrt(x) = 1 / (3 cbrt(x)²); 0 at x = 0 (infinite there), as Sqrt
+                        Propagate(x, new Conditional(new Binary(BinaryOp.Ne, x, C(0), IrType.Bool),
+                            new Binary(BinaryOp.Div, g, Mul(C(3), Mul(f, f)), t), C(0), t), output);
+                        return;
+                    }
+                case Fn.Atan2:
+                    {
+                        // atan2(y, x): d/dy = x / (x² + y²), d/dx = -y / (x² + y²)
+                        var y = x;
+                        var xx = f.Args[1];
+                        var r2 = new Binary(BinaryOp.Add, Mul(xx, xx), Mul(y, y), t);
+                        var gr = Bind(new Binary(BinaryOp.Div, g, r2, t), output);
+                        if (IrQueries.ReadsReal(y) && IsVaried(y)) Propagate(y, Mul(gr, xx), output);
+                        if (IrQueries.ReadsReal(xx) && IsVaried(xx)) Propagate(xx, Negate(Mul(gr, y)), output);
+                        return;
+                    }
+                case Fn.Clamp:
+                    {
+                        // Clamp(x, lo, hi) = Min(Max(x, lo), hi): the derivative follows the selected argument (x on ties)
+                        var lo = f.Args[1];
+                        var hi = f.Args[2];
+                        var toX = new List<Stmt>();
+                        var toLo = new List<Stmt>();
+                        var toHi = new List<Stmt>();
+                        Propagate(x, g, toX);
+                        Propagate(lo, g, toLo);
+                        Propagate(hi, g, toHi);
+                        if (toX.Count + toLo.Count + toHi.Count == 0) return;
+                        var inner = new If(new Binary(BinaryOp.Gt, x, hi, IrType.Bool), toHi.ToEquatable(), toX.ToEquatable());
+                        output.Add(new If(new Binary(BinaryOp.Lt, x, lo, IrType.Bool), toLo.ToEquatable(), new EquatableArray<Stmt>(new Stmt[] { inner })));
+                        return;
+                    }
+                case Fn.Floor:
+                case Fn.Ceiling:
+                case Fn.Round:
+                case Fn.Truncate:
+                case Fn.Sign:
+                    return; // piecewise constant: derivative 0 (almost everywhere)
             }
         }
 

@@ -156,7 +156,8 @@ namespace DiffGen.Generator.Emit
                     }
                 case Intrinsic f:
                     {
-                        var cls = f.Type.Elem == Scalar.Float ? "global::System.MathF" : "global::System.Math";
+                        // MathF has no Clamp (Math.Clamp has the float overload); Sign returns int whatever the argument
+                        var cls = f.Type.Elem == Scalar.Float && f.Fn != Fn.Clamp ? "global::System.MathF" : "global::System.Math";
                         var args = new List<string>();
                         foreach (var a in f.Args) args.Add(Expr(a));
                         return ($"{cls}.{f.Fn}({string.Join(", ", args)})", PrecPrimary);

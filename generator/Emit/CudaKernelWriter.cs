@@ -57,6 +57,8 @@ __device__ __forceinline__ double __dg_pop(const double* tape, int cap, int* tp)
 // Math.Max/Min semantics: NaN wins.
 template <typename T> __device__ __forceinline__ T __dg_max(T a, T b) { return a != a ? a : b != b ? b : a > b ? a : b; }
 template <typename T> __device__ __forceinline__ T __dg_min(T a, T b) { return a != a ? a : b != b ? b : a < b ? a : b; }
+template <typename T> __device__ __forceinline__ int __dg_sign(T a) { return (a > (T)0) - (a < (T)0); }
+template <typename T> __device__ __forceinline__ T __dg_clamp(T a, T lo, T hi) { return a < lo ? lo : a > hi ? hi : a; }
 
 // Block-wide sum / max (blockDim.x a multiple of 32; every thread of the block calls, every thread gets the result).
 __device__ double __dg_block_sum(double v)
@@ -547,6 +549,12 @@ __device__ double __dg_block_min(double v)
                             Fn.Max => "__dg_max",
                             Fn.Min => "__dg_min",
                             Fn.Abs => isFloat ? "fabsf" : "fabs",
+                            Fn.Ceiling => isFloat ? "ceilf" : "ceil",
+                            Fn.Truncate => isFloat ? "truncf" : "trunc",
+                            Fn.Round => isFloat ? "rintf" : "rint", // .NET rounds half to even, as rint does
+                            // explicit type arguments: the operands may be of different (convertible) types
+                            Fn.Sign => "__dg_sign<" + CType(f.Args[0].Type) + ">",
+                            Fn.Clamp => "__dg_clamp<" + CType(f.Type) + ">",
                             _ => f.Fn.ToString().ToLowerInvariant() + (isFloat ? "f" : ""),
                         };
                         return $"{name}({args})";

@@ -216,7 +216,21 @@ namespace DiffGen.Generator.Parse
         {
             ["Exp"] = Fn.Exp, ["Log"] = Fn.Log, ["Sqrt"] = Fn.Sqrt, ["Pow"] = Fn.Pow, ["Abs"] = Fn.Abs,
             ["Max"] = Fn.Max, ["Min"] = Fn.Min, ["Tanh"] = Fn.Tanh, ["Sin"] = Fn.Sin, ["Cos"] = Fn.Cos,
+            ["Tan"] = Fn.Tan, ["Atan"] = Fn.Atan, ["Asin"] = Fn.Asin, ["Acos"] = Fn.Acos, ["Sinh"] = Fn.Sinh, ["Cosh"] = Fn.Cosh,
+            ["Log2"] = Fn.Log2, ["Log10"] = Fn.Log10, ["Cbrt"] = Fn.Cbrt, ["Atan2"] = Fn.Atan2, ["Clamp"] = Fn.Clamp,
+            ["Floor"] = Fn.Floor, ["Ceiling"] = Fn.Ceiling, ["Round"] = Fn.Round, ["Truncate"] = Fn.Truncate, ["Sign"] = Fn.Sign,
         };
+
+        /// <summary>Arguments of each intrinsic (the overloads with more, such as Round(x, digits) or Log(x, base), are not supported).</summary>
+        private static int Arity(Fn fn) => fn switch
+        {
+            Fn.Pow or Fn.Max or Fn.Min or Fn.Atan2 => 2,
+            Fn.Clamp => 3,
+            _ => 1,
+        };
+
+        private const string SupportedIntrinsics =
+            "Exp, Log, Sqrt, Pow, Abs, Max, Min, Clamp, Tanh, Sin, Cos, Tan, Atan, Atan2, Asin, Acos, Sinh, Cosh, Log2, Log10, Cbrt, and with derivative 0: Floor, Ceiling, Round, Truncate, Sign";
 
         private Expr? LowerInvocation(InvocationExpressionSyntax inv, bool asStatement)
         {
@@ -243,7 +257,13 @@ namespace DiffGen.Generator.Parse
                 if (!s_intrinsics.TryGetValue(target.Name, out var fn))
                 {
                     Report(Descriptors.NotDifferentiableCall, inv, containing + "." + target.Name,
-                        "it is not in DiffGen's differentiable subset (supported: Exp, Log, Sqrt, Pow, Abs, Max, Min, Tanh, Sin, Cos)");
+                        "it is not in DiffGen's differentiable subset (supported: " + SupportedIntrinsics + "); write it with those");
+                    return null;
+                }
+                if (inv.ArgumentList.Arguments.Count != Arity(fn))
+                {
+                    Report(Descriptors.NotDifferentiableCall, inv, containing + "." + target.Name,
+                        $"only its {Arity(fn)}-argument overload is supported");
                     return null;
                 }
                 var args = new List<Expr>();

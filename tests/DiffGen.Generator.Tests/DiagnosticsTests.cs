@@ -64,10 +64,18 @@ namespace DiffGen.Generator.Tests
             Expect("DIFF0004", "(int)x", "[Differentiable] public static double F(double x, double[] a) { return a[(int)x]; }");
 
         [Fact]
-        public void DIFF0005_MathFloor()
+        public void DIFF0005_MathAsinh()
         {
-            var d = Expect("DIFF0005", "Math.Floor(x)", "[Differentiable] public static double F(double x) => Math.Floor(x) * x;");
+            var d = Expect("DIFF0005", "Math.Asinh(x)", "[Differentiable] public static double F(double x) => Math.Asinh(x) * x;");
             Assert.Contains("Exp", d.GetMessage());
+            Assert.Contains("Floor", d.GetMessage()); // the list says what can be written instead
+        }
+
+        [Fact]
+        public void DIFF0005_RoundWithDigits()
+        {
+            var d = Expect("DIFF0005", "Math.Round(x, 2)", "[Differentiable] public static double F(double x) => Math.Round(x, 2) * x;");
+            Assert.Contains("1-argument overload", d.GetMessage());
         }
 
         [Fact]
