@@ -73,6 +73,7 @@ namespace DiffGen.Generator.Emit
             w.Open($"{m.Accessibility} static {m.Return.Keyword} {m.Name}Forward({Signature(m, defaults: true)})");
             NullChecks(w, m);
             AliasChecks.Write(w, m.Params.Where(p => p.Type.IsArray).Select(p => (p.Name, p.Type, p.IsWritten)).ToList());
+            Guards(w, m);
             DeviceEmitter.Dispatch(w, am, plans, "Forward", m.Params.Select(p => p.Name), m.Return.Elem != Scalar.Void);
             // Local arrays (declared at the top level, or at the top of a tile-fusion branch) come from the per-thread
             // pool and go back in finally.
@@ -99,6 +100,13 @@ namespace DiffGen.Generator.Emit
             }
             w.Close();
             par.WriteClasses(w);
+        }
+
+        /// <summary>The user's leading argument checks, as written (type names qualified).</summary>
+        private static void Guards(CSharpWriter w, MethodModel m)
+        {
+            foreach (var g in m.Guards)
+                foreach (var line in g.Split('\n')) w.Line(line.TrimEnd('\r'));
         }
 
         private static List<DeclArray> TopLevelArrays(IEnumerable<Stmt> body)
@@ -179,6 +187,7 @@ namespace DiffGen.Generator.Emit
                 w.Line($"{Shapes}.SameShape({g.Param.Name}, {g.Name}, nameof({g.Param.Name}), nameof({g.Name}));");
             AliasChecks.Write(w, m.Params.Where(p => p.Type.IsArray).Select(p => (p.Name, p.Type, p.IsWritten))
                 .Concat(grads.Where(g => g.Param.Type.IsArray).Select(g => (g.Name, g.Param.Type, !g.IsUpstream))).ToList());
+            Guards(w, m);
             var dispatchArgs = m.Params.Select(p => p.Name).Concat(grads.Select(g => g.Param.Type.IsArray ? g.Name : "out " + g.Name)).ToList();
             if (returns) dispatchArgs.Add(seed);
             DeviceEmitter.Dispatch(w, a, plans, "Backward", dispatchArgs, returns);
@@ -250,6 +259,7 @@ namespace DiffGen.Generator.Emit
             if (returns) sig.Add(m.Return.Keyword + " " + a.SeedName);
             w.Open($"{m.Accessibility} static {m.Return.Keyword} {CSharpWriter.AdjointName(m.Name)}({string.Join(", ", sig)})");
 
+            Guards(w, m);
             foreach (var l in a.Locals)
             {
                 w.Hoisted.Add(l.Name);

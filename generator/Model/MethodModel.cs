@@ -13,7 +13,8 @@ namespace DiffGen.Generator.Model
 
     /// <summary>
     /// Everything the later stages need about one [Differentiable] method, as plain equatable data (no
-    /// ISymbol, SyntaxNode or Location), so unrelated edits leave the pipeline cached.
+    /// ISymbol, SyntaxNode or Location), so unrelated edits leave the pipeline cached. Guards: the method's leading
+    /// argument checks as C# text (see Parse/GuardClauses), printed first by every generated entry point.
     /// </summary>
     internal sealed record MethodModel(
         string? Namespace,
@@ -24,7 +25,8 @@ namespace DiffGen.Generator.Model
         IrType Return,
         EquatableArray<ParamModel> Params,
         EquatableArray<Stmt> Body,
-        string DocCref)
+        string DocCref,
+        EquatableArray<string> Guards = default)
     {
         public string HintName
         {

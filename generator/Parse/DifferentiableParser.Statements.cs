@@ -90,7 +90,7 @@ namespace DiffGen.Generator.Parse
                     Report(Descriptors.UnsupportedStatement, s, "goto", "use structured for/if");
                     break;
                 case ThrowStatementSyntax:
-                    Report(Descriptors.UnsupportedStatement, s, "throw", "validate inputs before calling the method");
+                    Report(Descriptors.UnsupportedStatement, s, "throw", "move the check to the top of the method: leading guard clauses 'if (...) throw ...;' (reading parameters only) are kept in the generated code; a throw between the computations is not");
                     break;
                 case LocalFunctionStatementSyntax:
                     Report(Descriptors.UnsupportedStatement, s, "local function", "move it to a static [Differentiable] method");

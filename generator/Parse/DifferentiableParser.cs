@@ -121,8 +121,9 @@ namespace DiffGen.Generator.Parse
             }
             if (_diags.Count > 0) return null;
 
-            // ---- body ----
+            // ---- body (after the leading argument checks, kept as text) ----
             var body = new List<Stmt>();
+            var guards = new List<string>();
             if (syntax.ExpressionBody is { } arrow)
             {
                 var e = LowerExpr(arrow.Expression);
@@ -135,7 +136,13 @@ namespace DiffGen.Generator.Parse
             else if (syntax.Body is { } block)
             {
                 var stmts = block.Statements;
-                for (int i = 0; i < stmts.Count; i++)
+                int first = 0;
+                while (first < stmts.Count && GuardClauses.TryRead(stmts[first], _model, _ct) is { } guard)
+                {
+                    guards.Add(guard);
+                    first++;
+                }
+                for (int i = first; i < stmts.Count; i++)
                 {
                     _ct.ThrowIfCancellationRequested();
                     if (stmts[i] is ReturnStatementSyntax rs)
@@ -188,7 +195,8 @@ namespace DiffGen.Generator.Parse
                 ret,
                 parameters,
                 body.ToEquatable(),
-                _method.Name + "(" + string.Join(", ", _method.Parameters.Select(p => _vars[p].Type.Keyword)) + ")");
+                _method.Name + "(" + string.Join(", ", _method.Parameters.Select(p => _vars[p].Type.Keyword)) + ")",
+                guards.ToEquatable());
 
             foreach (var (param, reason) in Differentiate.Activity.AlwaysZero(model))
             {

@@ -72,6 +72,17 @@ namespace DiffGen.Generator.Tests
         }
 
         [Fact]
+        public void DIFF0003_ThrowBetweenComputations()
+        {
+            // leading guard clauses are kept; a throw after the first computation is not
+            const string body = "[Differentiable] public static double F(double x) { if (x < -10) throw new ArgumentException(\"low\"); double y = x * x; if (y > 100) throw new ArgumentException(\"big\"); return y; }";
+            var d = Expect("DIFF0003", "throw", body);
+            Assert.Contains("top of the method", d.GetMessage());
+            var source = Usings + "public static partial class C {\n" + body + "\n}";
+            Assert.Contains("\"big\"", source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length)); // the second throw
+        }
+
+        [Fact]
         public void DIFF0005_RoundWithDigits()
         {
             var d = Expect("DIFF0005", "Math.Round(x, 2)", "[Differentiable] public static double F(double x) => Math.Round(x, 2) * x;");

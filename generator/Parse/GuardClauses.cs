@@ -1,0 +1,76 @@
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace DiffGen.Generator.Parse
+{
+    /// <summary>
+    /// Argument checks at the top of a [Differentiable] method — <c>if (x.Length == 0) throw new ArgumentException(...);</c>
+    /// or <c>ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tau);</c> — are not part of the math: they are kept as C#
+    /// text (type names made fully qualified, since the generated file has no usings) and printed at the top of the
+    /// generated Forward, Backward and adjoint, before anything is written. Only leading statements qualify, and only
+    /// ones that read parameters, constants and static members (no assignments).
+    /// </summary>
+    internal static class GuardClauses
+    {
+        /// <summary>The guard's text with fully qualified type names, or null when the statement is not a guard clause.</summary>
+        public static string? TryRead(StatementSyntax s, SemanticModel model, CancellationToken ct)
+        {
+            bool isGuard = s switch
+            {
+                IfStatementSyntax { Else: null } i => i.Statement is ThrowStatementSyntax { Expression: not null }
+                    || i.Statement is BlockSyntax { Statements.Count: 1 } b && b.Statements[0] is ThrowStatementSyntax { Expression: not null },
+                ExpressionStatementSyntax { Expression: InvocationExpressionSyntax inv } =>
+                    model.GetSymbolInfo(inv, ct).Symbol is IMethodSymbol { IsStatic: true } m && m.Name.StartsWith("ThrowIf", System.StringComparison.Ordinal) && IsException(m.ContainingType),
+                _ => false,
+            };
+            if (!isGuard) return null;
+            foreach (var n in s.DescendantNodes())
+            {
+                if (n is AssignmentExpressionSyntax or PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PostIncrementExpression or (int)SyntaxKind.PostDecrementExpression }
+                    or PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression or (int)SyntaxKind.PreDecrementExpression }
+                    or AnonymousFunctionExpressionSyntax)
+                    return null;
+                if (n is IdentifierNameSyntax id && model.GetSymbolInfo(id, ct).Symbol is ILocalSymbol or IRangeVariableSymbol)
+                    return null;
+            }
+            return new Qualify(model, ct).Visit(s)!.NormalizeWhitespace().ToFullString();
+        }
+
+        private static bool IsException(INamedTypeSymbol? t)
+        {
+            for (; t is not null; t = t.BaseType)
+                if (t.ToDisplayString() == "System.Exception") return true;
+            return false;
+        }
+
+        /// <summary>Replaces type names with their global:: names (the generated file declares no usings).</summary>
+        private sealed class Qualify : CSharpSyntaxRewriter
+        {
+            private readonly SemanticModel _model;
+            private readonly CancellationToken _ct;
+
+            public Qualify(SemanticModel model, CancellationToken ct)
+            {
+                _model = model;
+                _ct = ct;
+            }
+
+            private SyntaxNode? AsType(SyntaxNode node) =>
+                _model.GetSymbolInfo(node, _ct).Symbol is INamedTypeSymbol t
+                    ? SyntaxFactory.ParseTypeName(t.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)).WithTriviaFrom(node)
+                    : null;
+
+            public override SyntaxNode? VisitIdentifierName(IdentifierNameSyntax node) => AsType(node) ?? base.VisitIdentifierName(node);
+
+            public override SyntaxNode? VisitQualifiedName(QualifiedNameSyntax node) => AsType(node) ?? base.VisitQualifiedName(node);
+
+            public override SyntaxNode? VisitGenericName(GenericNameSyntax node) => AsType(node) ?? base.VisitGenericName(node);
+
+            public override SyntaxNode? VisitMemberAccessExpression(MemberAccessExpressionSyntax node) =>
+                node.Parent is not MemberAccessExpressionSyntax && AsType(node) is { } t ? t : base.VisitMemberAccessExpression(node);
+        }
+    }
+}
