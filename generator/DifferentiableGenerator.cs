@@ -1,3 +1,4 @@
+using System;
 using DiffGen.Generator.Differentiate;
 using DiffGen.Generator.Emit;
 using DiffGen.Generator.Parse;
@@ -55,10 +56,16 @@ namespace DiffGen.Generator
                 foreach (var d in diags) spc.ReportDiagnostic(d.ToDiagnostic());
             });
 
+            // <DiffGenCuda>false</DiffGenCuda> in the project (a CompilerVisibleProperty, see runtime/build/DiffGen.props)
+            // leaves out the CUDA source and device entry points: CPU-only applications compile less code.
+            var cuda = context.AnalyzerConfigOptionsProvider.Select(static (o, _) =>
+                !(o.GlobalOptions.TryGetValue("build_property.DiffGenCuda", out var v) && string.Equals(v.Trim(), "false", StringComparison.OrdinalIgnoreCase)));
+
             var files = raised
                 .Select(static (r, _) => Differentiator.Run(r.Model)).WithTrackingName(TrackingNames.Differentiate)
                 .Select(static (a, _) => TileFusion.Run(WideSums.Run(Vectorizer.Run(a)))).WithTrackingName(TrackingNames.Schedule)
-                .Select(static (a, _) => DifferentiableEmitter.Emit(a)).WithTrackingName(TrackingNames.Emit);
+                .Combine(cuda)
+                .Select(static (x, _) => DifferentiableEmitter.Emit(x.Left, x.Right)).WithTrackingName(TrackingNames.Emit);
 
             context.RegisterSourceOutput(files, static (spc, f) => spc.AddSource(f.HintName, f.Source));
         }

@@ -19,7 +19,9 @@ namespace DiffGen.Generator.Emit
         private const string GeneratedCode = "[global::System.CodeDom.Compiler.GeneratedCode(\"DiffGen\", \"0.1.0\")]";
         private const string Shapes = "global::DiffGen.Reverse.Shapes";
 
-        public static GeneratedFile Emit(AdjointModel a)
+        /// <param name="cuda">false: no CUDA source and no device entry points (the project set DiffGenCuda to false);
+        /// the device plan is still made, since the multi-core CPU loops come from it.</param>
+        public static GeneratedFile Emit(AdjointModel a, bool cuda = true)
         {
             var m = a.Method;
             var w = new CSharpWriter();
@@ -33,6 +35,7 @@ namespace DiffGen.Generator.Emit
                 w.Open((t.IsStatic ? "static " : "") + "partial " + t.Keyword + " " + t.Name);
 
             var plans = DeviceEmitter.Plan(a);
+            if (!cuda && plans.Ok) plans.Failure = "device code generation is off in this project (<DiffGenCuda>false</DiffGenCuda>)";
             // A raised GEMM's table is declared just before its GEMM, which writes every entry (beta = 0).
             foreach (var c in m.Body.Concat(a.ForwardSweep).OfType<Contract>()) w.OverwrittenTables.Add(c.Target);
             WriteForward(w, a, plans);

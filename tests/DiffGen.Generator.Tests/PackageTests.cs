@@ -43,6 +43,7 @@ namespace DiffGen.Generator.Tests
                 {
                     Assert.NotNull(zip.GetEntry("analyzers/dotnet/cs/DiffGen.Generator.dll"));
                     Assert.NotNull(zip.GetEntry("lib/net10.0/DiffGen.Runtime.dll"));
+                    Assert.NotNull(zip.GetEntry("build/DiffGen.props")); // makes <DiffGenCuda> visible to the generator
                 }
 
                 File.WriteAllText(Path.Combine(app, "nuget.config"), $@"<?xml version=""1.0"" encoding=""utf-8""?>
