@@ -30,11 +30,12 @@ namespace DiffGen.Samples.NtXent
         private const long MaxElements = 1L << 26; // per B x D input array (256 MiB of float)
 
         internal const string Usage =
-            "usage: dotnet run -c Release --project samples/NtXent -- bench --batch B[,B...] --dim D[,D...] [--runs R] [--warmup W]\n" +
+            "usage: dotnet run -c Release --project samples/NtXent -- bench --batch B[,B...] --dim D[,D...] [--runs R] [--warmup W] [--form seed|lean]\n" +
             "  --batch  batch size(s) B, positive integers, comma-separated (N = 2B rows)\n" +
             "  --dim    embedding dimension(s) D, positive integers, comma-separated\n" +
             "  --runs   timed runs per measurement, positive (default: at least 3, until ~2 s)\n" +
             "  --warmup untimed runs before each measurement, >= 0 (default: ~0.5 s, at least 1)\n" +
+            "  --form   seed: the question's loops, cosine per pair (default); lean: normalise, one product, cross-entropy\n" +
             "prints one JSON line per (batch, dim) on stdout; loop_ms is null for batch > 1024 (not measured)";
 
         private sealed class UsageException : Exception
@@ -47,6 +48,7 @@ namespace DiffGen.Samples.NtXent
         {
             List<int> batches, dims;
             int? runs, warmup;
+            bool lean;
             try
             {
                 if (Array.IndexOf(args, "--help") >= 0 || Array.IndexOf(args, "-h") >= 0)
@@ -54,7 +56,7 @@ namespace DiffGen.Samples.NtXent
                     Console.Error.WriteLine(Usage);
                     return 0;
                 }
-                Parse(args, out batches, out dims, out runs, out warmup);
+                Parse(args, out batches, out dims, out runs, out warmup, out lean);
             }
             catch (UsageException e)
             {
@@ -65,14 +67,15 @@ namespace DiffGen.Samples.NtXent
 
             foreach (int batch in batches)
                 foreach (int dim in dims)
-                    Console.WriteLine(Measure(batch, dim, runs, warmup));
+                    Console.WriteLine(Measure(batch, dim, runs, warmup, lean));
             return 0;
         }
 
-        private static void Parse(string[] args, out List<int> batches, out List<int> dims, out int? runs, out int? warmup)
+        private static void Parse(string[] args, out List<int> batches, out List<int> dims, out int? runs, out int? warmup, out bool lean)
         {
             List<int>? b = null, d = null;
             int? r = null, w = null;
+            string? form = null;
             for (int i = 0; i < args.Length; i++)
             {
                 string flag = args[i];
@@ -83,7 +86,7 @@ namespace DiffGen.Samples.NtXent
                     value = flag.Substring(eq + 1);
                     flag = flag.Substring(0, eq);
                 }
-                if (flag is not ("--batch" or "--dim" or "--runs" or "--warmup"))
+                if (flag is not ("--batch" or "--dim" or "--runs" or "--warmup" or "--form"))
                     throw new UsageException(flag.StartsWith("-", StringComparison.Ordinal) ? $"unknown flag '{flag}'" : $"unexpected argument '{flag}'");
                 if (value == null)
                 {
@@ -109,6 +112,11 @@ namespace DiffGen.Samples.NtXent
                         if (w != null) throw new UsageException("--warmup given twice");
                         w = ParseInt(flag, value, allowZero: true);
                         break;
+                    case "--form":
+                        if (form != null) throw new UsageException("--form given twice");
+                        form = value.Trim();
+                        if (form is not ("seed" or "lean")) throw new UsageException($"--form: '{value}' is not 'seed' or 'lean'");
+                        break;
                 }
             }
             if (b == null) throw new UsageException("--batch is required");
@@ -121,6 +129,7 @@ namespace DiffGen.Samples.NtXent
             dims = d;
             runs = r;
             warmup = w;
+            lean = form == "lean";
         }
 
         private static List<int> ParseList(string flag, string value)
@@ -140,8 +149,12 @@ namespace DiffGen.Samples.NtXent
             return v;
         }
 
-        private static string Measure(int batch, int dim, int? runs, int? warmup)
+        private static string Measure(int batch, int dim, int? runs, int? warmup, bool lean)
         {
+            // --form seed (default): the question's loops (cosine recomputed per pair); lean: normalise, one product, CE
+            Func<float[,], float[,], float, float> user = lean ? Losses.NtXentLeanF : Losses.NtXentF;
+            Func<float[,], float[,], float, float> forwardOf = lean ? Losses.NtXentLeanFForward : Losses.NtXentFForward;
+            BackwardOf backwardOf = lean ? Losses.NtXentLeanFBackward : Losses.NtXentFBackward;
             var rng = new Random(Seed);
             float[,] zi = Normal(rng, batch, dim);
             float[,] zj = Normal(rng, batch, dim);
@@ -152,9 +165,9 @@ namespace DiffGen.Samples.NtXent
             // loop's value up to float rounding
             if (batch <= LoopMaxBatch)
             {
-                float reference = Losses.NtXentF(zi, zj, Tau);
-                float fwd = Losses.NtXentFForward(zi, zj, Tau);
-                float bwd = Losses.NtXentFBackward(zi, zj, Tau, ziGrad, zjGrad, out _);
+                float reference = user(zi, zj, Tau);
+                float fwd = forwardOf(zi, zj, Tau);
+                float bwd = backwardOf(zi, zj, Tau, ziGrad, zjGrad, out _);
                 if (!(Math.Abs(fwd - reference) <= 1e-3f * Math.Max(1f, Math.Abs(reference))) ||
                     !(Math.Abs(bwd - reference) <= 1e-3f * Math.Max(1f, Math.Abs(reference))))
                     Console.Error.WriteLine($"bench: value mismatch at batch {batch}, dim {dim}: loop {reference}, forward {fwd}, backward {bwd}");
@@ -167,19 +180,19 @@ namespace DiffGen.Samples.NtXent
             var cold = new System.Threading.Thread(() =>
             {
                 long before = GC.GetAllocatedBytesForCurrentThread();
-                Losses.NtXentFBackward(zi, zj, Tau, ziGrad, zjGrad, out _);
+                backwardOf(zi, zj, Tau, ziGrad, zjGrad, out _);
                 peakBytes = GC.GetAllocatedBytesForCurrentThread() - before;
             }, 16 << 20);
             cold.Start();
             cold.Join();
             bool fused = DiffGen.Cpu.Tiling.FusedRuns > fusedBefore;
 
-            var generated = Time(() => Losses.NtXentFBackward(zi, zj, Tau, ziGrad, zjGrad, out _), runs, warmup, out int generatedRuns);
-            var forward = Time(() => Losses.NtXentFForward(zi, zj, Tau), runs, warmup, out int forwardRuns);
+            var generated = Time(() => backwardOf(zi, zj, Tau, ziGrad, zjGrad, out _), runs, warmup, out int generatedRuns);
+            var forward = Time(() => forwardOf(zi, zj, Tau), runs, warmup, out int forwardRuns);
             double? loop = null;
             int loopRuns = 0;
             if (batch <= LoopMaxBatch)
-                loop = Time(() => Losses.NtXentF(zi, zj, Tau), runs, warmup, out loopRuns);
+                loop = Time(() => user(zi, zj, Tau), runs, warmup, out loopRuns);
 
             double n = 2.0 * batch;
             double gflops = 6.0 * n * n * dim / (generated * 1e-3) / 1e9;
@@ -188,6 +201,7 @@ namespace DiffGen.Samples.NtXent
             sb.Append('{');
             sb.Append("\"batch\":").Append(I(batch));
             sb.Append(",\"dim\":").Append(I(dim));
+            sb.Append(",\"form\":\"").Append(lean ? "lean" : "seed").Append('"');
             sb.Append(",\"generated_ms\":").Append(D(generated));
             sb.Append(",\"forward_ms\":").Append(D(forward));
             sb.Append(",\"loop_ms\":").Append(loop.HasValue ? D(loop.Value) : "null");
@@ -203,6 +217,8 @@ namespace DiffGen.Samples.NtXent
             sb.Append('}');
             return sb.ToString();
         }
+
+        private delegate float BackwardOf(float[,] zi, float[,] zj, float tau, float[,] ziGrad, float[,] zjGrad, out float tauGrad, float seed = 1);
 
         /// <summary>Median wall time in milliseconds.</summary>
         private static double Time(Func<float> f, int? runs, int? warmup, out int timedRuns)

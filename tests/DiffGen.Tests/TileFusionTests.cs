@@ -26,7 +26,7 @@ namespace DiffGen.Tests
             var d = new TheoryData<string, int>();
             foreach (var name in new[]
             {
-                "NtXentCorpus.NtXent", "NtXentCorpus.NtXentF", "NtXentCorpus.ProjectedNtXent",
+                "NtXentCorpus.NtXent", "NtXentCorpus.NtXentF", "NtXentCorpus.NtXentLeanF", "NtXentCorpus.ProjectedNtXent",
                 "PrecisionCorpus.NtXentQuestionF", "PrecisionCorpus.NtXentCastF", "PrecisionCorpus.ClipLossF", "PrecisionCorpus.SoftmaxCrossEntropyF",
                 "Classification.ClipLoss", "Classification.SoftmaxCrossEntropy", "Networks.Linear", "Networks.MlpMse",
                 "Sequences.Dense", "Sequences.SelfAttention", "Transforms.Clip", "Transforms.ContractionKept", "Transforms.TwoNests",
@@ -57,6 +57,33 @@ namespace DiffGen.Tests
                 var (bf, bfArgs) = Run(TilingMode.Always, bwd, () => BackwardArgs(bwd, Inputs()), expectFused: true, split: split);
                 Same(method + "Backward" + (split ? " (split)" : ""), bm, bf, bmArgs, bfArgs, tol);
             }
+        }
+
+        /// <summary>The question's loop form (cosine recomputed per pair) and the lean form are the same loss: same value and gradients, fused or not.</summary>
+        [Theory]
+        [InlineData(TilingMode.Never)]
+        [InlineData(TilingMode.Always)]
+        public void Seed_form_and_lean_form_agree(TilingMode mode)
+        {
+            var old = Tiling.Mode;
+            Tiling.Mode = mode;
+            try
+            {
+                foreach (float tau in new[] { 0.2f, 0.05f })
+                {
+                    var zi = FloatMatrix(new Random(21), 37, 16);
+                    var zj = FloatMatrix(new Random(22), 37, 16);
+                    var gi1 = new float[37, 16]; var gj1 = new float[37, 16];
+                    var gi2 = new float[37, 16]; var gj2 = new float[37, 16];
+                    float v1 = NtXentCorpus.NtXentFBackward(zi, zj, tau, gi1, gj1, out float t1);
+                    float v2 = NtXentCorpus.NtXentLeanFBackward(zi, zj, tau, gi2, gj2, out float t2);
+                    Near($"value tau={tau}", new double[] { v1 }, new double[] { v2 }, 1e-5);
+                    Near($"dzi tau={tau}", Flat(gi1), Flat(gi2), 1e-4);
+                    Near($"dzj tau={tau}", Flat(gj1), Flat(gj2), 1e-4);
+                    Near($"dtau tau={tau}", new double[] { t1 }, new double[] { t2 }, 1e-4);
+                }
+            }
+            finally { Tiling.Mode = old; }
         }
 
         [Fact]
@@ -280,7 +307,7 @@ namespace DiffGen.Tests
             return method switch
             {
                 "NtXentCorpus.NtXent" => new object?[] { M(n, 5), M(n, 5), 0.5 },
-                "NtXentCorpus.NtXentF" or "PrecisionCorpus.NtXentQuestionF" or "PrecisionCorpus.NtXentCastF" => new object?[] { F(M(n, 5)), F(M(n, 5)), 0.2f },
+                "NtXentCorpus.NtXentF" or "NtXentCorpus.NtXentLeanF" or "PrecisionCorpus.NtXentQuestionF" or "PrecisionCorpus.NtXentCastF" => new object?[] { F(M(n, 5)), F(M(n, 5)), 0.2f },
                 "NtXentCorpus.ProjectedNtXent" => new object?[] { M(n, 6), M(n, 6), M(6, 3, 0.5), 0.3 },
                 "Classification.ClipLoss" => new object?[] { M(n, 4), M(n, 4), 1.2 },
                 "PrecisionCorpus.ClipLossF" => new object?[] { F(M(n, 4)), F(M(n, 4)), 1.2f },
