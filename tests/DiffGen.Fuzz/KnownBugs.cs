@@ -11,7 +11,9 @@ namespace DiffGen.Fuzz
     /// double twin while its value agrees to 1e-4 and its gradient is stable under ulp-sized input moves. The generated
     /// float and double code are the same program line by line (types aside), the result is the same with the generator
     /// as it was before 2026-11-30, so the difference is float rounding of the phase 2·s that the rejection rules do not
-    /// detect. No switch: it is not a construct to leave out.
+    /// detect. No switch: it is not a construct to leave out. Seed 2717 (the same class: sin of a doubled-up sum) failed
+    /// CI once on 2026-12-01 and is now rejected by the float-gradient conditioning check, which draws four ulp-sized
+    /// input moves instead of one.
     ///
     /// Fixed, each with a regression test (tests/DiffGen.Tests/Corpus/FuzzRegressions.cs, checked by
     /// FuzzRegressionTests and, as corpus methods, by the device-emulation and multi-core tests):
