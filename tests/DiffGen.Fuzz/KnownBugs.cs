@@ -29,6 +29,9 @@ namespace DiffGen.Fuzz
     /// crash-3270.cs; oracle crash) → FuzzRegressions.ContinueInValueBranch.</item>
     /// <item>The device code of a nested step-2 loop used the recomputed counter without declaring it (Found/device-61.cs;
     /// oracle device) → FuzzRegressions.NestedStepTwoLoop.</item>
+    /// <item>Harness, not generator: the device oracle compared programs on DeviceCases' own inputs without range
+    /// monitoring (Found/device-13974.cs: s += s³ overflows there; CPU and device differ on ∞ arithmetic). The monitors
+    /// now run on those inputs first, and out-of-range programs are not compared.</item>
     /// <item>Device gradients after an if/else on a value (the same branch-flag order, on the device tape)
     /// (Found/device-234.cs, device-84.cs; oracle device) → FuzzRegressions.ValueBranchWithLocalArray.</item>
     /// </list>
