@@ -105,7 +105,8 @@ namespace DiffGen.Kernels
             Array.Clear(cAdj);
         }
 
-        private static void Mul<T>(bool transA, bool transB, int m, int n, int k, Span<T> a, int lda, Span<T> b, int ldb, T beta, Span<T> c, int ldc) where T : unmanaged, System.Numerics.INumber<T>
+        /// <summary>c = op(a)·op(b) + beta·c on the packed GEMM, for float or double spans (TilePanel uses it too).</summary>
+        internal static void Mul<T>(bool transA, bool transB, int m, int n, int k, Span<T> a, int lda, Span<T> b, int ldb, T beta, Span<T> c, int ldc) where T : unmanaged, System.Numerics.INumber<T>
         {
             if (typeof(T) == typeof(double))
                 Gemm.Multiply(transA, transB, m, n, k, 1.0, Cast<T, double>(a), lda, Cast<T, double>(b), ldb, double.CreateChecked(beta), Cast<T, double>(c), ldc);
@@ -133,7 +134,7 @@ namespace DiffGen.Kernels
                 throw new ArgumentException($"The contraction table has shape [{rowsC}, {colsC}] but must be [{m}, {n}].", "c");
         }
 
-        private static Span<T> Span<T>(T[,] array) =>
+        internal static Span<T> Span<T>(T[,] array) =>
             MemoryMarshal.CreateSpan(ref Unsafe.As<byte, T>(ref MemoryMarshal.GetArrayDataReference(array)), array.Length);
     }
 }

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using DiffGen.Cpu;
 using DiffGen.Reverse;
 
@@ -145,15 +144,9 @@ namespace DiffGen.Kernels
             }
         }
 
-        private static void Mul(bool transA, bool transB, int m, int n, int k, Span<T> a, int lda, Span<T> b, int ldb, T beta, Span<T> c, int ldc)
-        {
-            if (typeof(T) == typeof(double))
-                Gemm.Multiply(transA, transB, m, n, k, 1.0, MemoryMarshal.Cast<T, double>(a), lda, MemoryMarshal.Cast<T, double>(b), ldb, double.CreateChecked(beta), MemoryMarshal.Cast<T, double>(c), ldc);
-            else
-                Gemm.Multiply(transA, transB, m, n, k, 1f, MemoryMarshal.Cast<T, float>(a), lda, MemoryMarshal.Cast<T, float>(b), ldb, float.CreateChecked(beta), MemoryMarshal.Cast<T, float>(c), ldc);
-        }
+        private static void Mul(bool transA, bool transB, int m, int n, int k, Span<T> a, int lda, Span<T> b, int ldb, T beta, Span<T> c, int ldc) =>
+            Contraction.Mul(transA, transB, m, n, k, a, lda, b, ldb, beta, c, ldc);
 
-        private static Span<T> Span(T[,] array) =>
-            MemoryMarshal.CreateSpan(ref Unsafe.As<byte, T>(ref MemoryMarshal.GetArrayDataReference(array)), array.Length);
+        private static Span<T> Span(T[,] array) => Contraction.Span(array);
     }
 }

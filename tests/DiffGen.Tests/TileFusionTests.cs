@@ -101,7 +101,6 @@ namespace DiffGen.Tests
         [Fact]
         public void Fused_NtXentF_at_small_temperature_and_with_NaN_and_empty_batches()
         {
-            var rng = new Random(77);
             object?[] Small() => new object?[] { FloatMatrix(new Random(5), 19, 7), FloatMatrix(new Random(6), 19, 7), 0.01f };
             var bwd = Plain(typeof(NtXentCorpus), "NtXentFBackward");
             var (m, mArgs) = Run(TilingMode.Never, bwd, () => BackwardArgs(bwd, Small()));
@@ -237,8 +236,7 @@ namespace DiffGen.Tests
                 {
                     var like = (Array)inputs[Array.FindIndex(ps, q => q.Name + "Grad" == p.Name)]!;
                     var g = Array.CreateInstance(like.GetType().GetElementType()!, Enumerable.Range(0, like.Rank).Select(like.GetLength).ToArray());
-                    int k = 0;
-                    foreach (var idx in Indices(g)) { g.SetValue(System.Convert.ChangeType(rng.NextDouble() - 0.5, g.GetType().GetElementType()!), idx); k++; }
+                    foreach (var idx in Indices(g)) { g.SetValue(System.Convert.ChangeType(rng.NextDouble() - 0.5, g.GetType().GetElementType()!), idx); }
                     args[i] = g;
                 }
             }
@@ -289,8 +287,6 @@ namespace DiffGen.Tests
             for (int i = 0; i < r; i++) for (int j = 0; j < c; j++) m[i, j] = (float)TestData.Normal(rng);
             return m;
         }
-
-        private static float[] F(double[] v) => v.Select(x => (float)x).ToArray();
 
         private static float[,] F(double[,] m)
         {
