@@ -1,4 +1,7 @@
 using System;
+using System.Linq;
+using DiffGen.Generator.IR;
+using DiffGen.Generator.Model;
 using DiffGen.Generator.Differentiate;
 using DiffGen.Generator.Emit;
 using DiffGen.Generator.Parse;
@@ -23,6 +26,7 @@ namespace DiffGen.Generator
             public const string Parse = nameof(Parse);
             public const string Diagnostics = nameof(Diagnostics);
             public const string Model = nameof(Model);
+            public const string Unlocated = nameof(Unlocated);
             public const string Raise = nameof(Raise);
             public const string Remarks = nameof(Remarks);
             public const string Differentiate = nameof(Differentiate);
@@ -45,12 +49,17 @@ namespace DiffGen.Generator
                 foreach (var d in diags) spc.ReportDiagnostic(d.ToDiagnostic());
             });
 
-            var raised = parsed
+            var models = parsed
                 .Where(static r => r.Model is not null)
-                .Select(static (r, _) => r.Model!).WithTrackingName(TrackingNames.Model)
-                .Select(static (m, _) => Raiser.Run(m)).WithTrackingName(TrackingNames.Raise);
+                .Select(static (r, _) => r.Model!).WithTrackingName(TrackingNames.Model);
 
-            var remarks = raised.Select(static (r, _) => r.Remarks).WithTrackingName(TrackingNames.Remarks);
+            // Remarks (DIFF0016) point at loops, so they are computed from the model with source locations; the code
+            // path runs on the model without them (SourceLocations), so an edit above a method leaves Raise → Emit cached.
+            var remarks = models.Select(static (m, _) =>
+            {
+                var r = Raiser.Run(m);
+                return r.Remarks.Concat(TileFusion.Remarks(r)).ToEquatable();
+            }).WithTrackingName(TrackingNames.Remarks);
             context.RegisterSourceOutput(remarks, static (spc, diags) =>
             {
                 foreach (var d in diags) spc.ReportDiagnostic(d.ToDiagnostic());
@@ -61,11 +70,13 @@ namespace DiffGen.Generator
             var cuda = context.AnalyzerConfigOptionsProvider.Select(static (o, _) =>
                 !(o.GlobalOptions.TryGetValue("build_property.DiffGenCuda", out var v) && string.Equals(v.Trim(), "false", StringComparison.OrdinalIgnoreCase)));
 
-            var files = raised
-                .Select(static (r, _) => Differentiator.Run(r.Model)).WithTrackingName(TrackingNames.Differentiate)
-                .Select(static (a, _) => TileFusion.Run(WideSums.Run(Vectorizer.Run(a)))).WithTrackingName(TrackingNames.Schedule)
+            var files = models
+                .Select(static (m, _) => SourceLocations.Strip(m)).WithTrackingName(TrackingNames.Unlocated)
+                .Select(static (m, _) => Raiser.Run(m).Model).WithTrackingName(TrackingNames.Raise)
+                .Select(static (m, _) => Differentiator.Run(m)).WithTrackingName(TrackingNames.Differentiate)
                 .Combine(cuda)
-                .Select(static (x, _) => DifferentiableEmitter.Emit(x.Left, x.Right)).WithTrackingName(TrackingNames.Emit);
+                .Select(static (x, _) => Scheduler.Run(x.Left, x.Right)).WithTrackingName(TrackingNames.Schedule)
+                .Select(static (p, _) => DifferentiableEmitter.Emit(p)).WithTrackingName(TrackingNames.Emit);
 
             context.RegisterSourceOutput(files, static (spc, f) => spc.AddSource(f.HintName, f.Source));
         }

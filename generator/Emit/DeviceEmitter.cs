@@ -17,24 +17,6 @@ namespace DiffGen.Generator.Emit
     {
         private const string Rt = "global::DiffGen.Cuda.Execution.";
 
-        /// <summary>Both plans, or the reason there is no device code.</summary>
-        internal sealed class Plans
-        {
-            public DeviceProgram? Forward;
-            public DeviceProgram? Adjoint;
-            public string? Failure;
-            public bool Ok => Failure is null;
-        }
-
-        public static Plans Plan(AdjointModel a)
-        {
-            var f = DevicePlanner.PlanForward(a.Method, out var ff);
-            if (f is null) return new Plans { Failure = ff };
-            var b = DevicePlanner.PlanAdjoint(a, out var bf);
-            if (b is null) return new Plans { Failure = bf };
-            return new Plans { Forward = f, Adjoint = b };
-        }
-
         public static string SourceName(MethodModel m) => "__" + m.Name + "CudaSource";
         public static string WorkName(MethodModel m) => "__" + m.Name + "CudaWork";
         public static string OnCudaName(MethodModel m, string pass) => "__" + m.Name + pass + "OnCuda";
@@ -47,13 +29,13 @@ namespace DiffGen.Generator.Emit
         }
 
         /// <summary>Line for the host entry points: go to the GPU when asked (or when auto and the work is large).</summary>
-        public static void Dispatch(CSharpWriter w, AdjointModel a, Plans plans, string pass, IEnumerable<string> args, bool returns)
+        public static void Dispatch(CSharpWriter w, ExecutionPlan plan, string pass, IEnumerable<string> args, bool returns)
         {
-            var m = a.Method;
+            var m = plan.Model.Method;
             var name = m.ContainingTypeFullName.Replace("global::", "") + "." + m.Name;
-            if (!plans.Ok)
+            if (!plan.HasCuda)
             {
-                w.Line($"{Rt}DeviceDispatch.CpuOnly(\"{name}\", \"{Escape(plans.Failure!)}\");");
+                w.Line($"{Rt}DeviceDispatch.CpuOnly(\"{name}\", \"{Escape(plan.CudaFailure!)}\");");
                 return;
             }
             var call = $"{OnCudaName(m, pass)}({string.Join(", ", args)})";
@@ -65,16 +47,17 @@ namespace DiffGen.Generator.Emit
 
         private static string Escape(string s) => s.Replace("\\", "\\\\").Replace("\"", "\\\"");
 
-        public static void Write(CSharpWriter w, AdjointModel a, Plans plans, List<(ParamModel Param, string Name, bool IsUpstream)> grads, string seed)
+        public static void Write(CSharpWriter w, ExecutionPlan plan, List<(ParamModel Param, string Name, bool IsUpstream)> grads, string seed)
         {
+            var a = plan.Model;
             var m = a.Method;
-            if (!plans.Ok)
+            if (!plan.HasCuda)
             {
-                w.Line($"// No device code: {plans.Failure}.");
+                w.Line($"// No device code: {plan.CudaFailure}.");
                 return;
             }
-            var fwd = plans.Forward!;
-            var adj = plans.Adjoint!;
+            var fwd = plan.Forward.Cuda!;
+            var adj = plan.Adjoint.Cuda!;
             string dev = DeviceParam(m);
             bool returns = m.Return.Elem != Scalar.Void;
             string typeName = m.ContainingTypeFullName.Replace("global::", "") + "." + m.Name;

@@ -9,8 +9,8 @@ using DiffGen.Generator.Schedule;
 namespace DiffGen.Generator.Emit
 {
     /// <summary>
-    /// Multi-core CPU execution of the loops the GPU plan runs one block per iteration (a row of SIMD work per
-    /// iteration, iterations independent: see <see cref="DevicePlanner"/>). Each such loop gets a nested worker class
+    /// Multi-core CPU execution of the loops Schedule splits over cores (<see cref="CpuLoops"/>: a row of SIMD work per
+    /// iteration, iterations independent). Each such loop gets a nested worker class
     /// whose fields are the loop's inputs and whose Run(chunk) executes a contiguous range of iterations with its own
     /// private scalars; sums come back per chunk and are added in chunk order; arrays the iterations sum into outside
     /// their own row get a copy per chunk. A forward/reverse pair that the GPU fuses by recomputation uses an indexed
@@ -51,65 +51,25 @@ namespace DiffGen.Generator.Emit
         }
 
         /// <summary>
-        /// The CPU-parallel loops of a pass (forward method or adjoint), from its GPU plan; none without a plan.
+        /// Prints the CPU-parallel loops Schedule chose for a pass (<see cref="CpuLoops"/>).
         /// <paramref name="fused"/>: the pass's tile-fused statements (Schedule's TilePlan), whose tiled loops are split
         /// the way the loops they replace are.
         /// </summary>
-        public static ParallelLoopEmitter For(DeviceProgram? program, string method, string tag, IEnumerable<Stmt>? fused = null)
+        public static ParallelLoopEmitter For(PassPlan pass, string method, string tag, IEnumerable<Stmt>? fused = null)
         {
-            var e = new ParallelLoopEmitter(program, method + "_" + tag);
+            var e = new ParallelLoopEmitter(pass.Cpu, method + "_" + tag);
             if (fused is not null)
                 foreach (var c in fused.OfType<TileChoice>())
                     foreach (var t in c.Fused.OfType<TiledLoop>())
                         if (t.Original is not null) e._tiledOriginals.Add(t.Original);
-            if (program is null) return e;
-            int id = 0;
-            var byLoop = new Dictionary<Stmt, DeviceStep>(StmtReferenceComparer.Instance);
-            foreach (var st in program.Steps.Where(s => s.Kind == StepKind.Parallel)) byLoop[st.Loop!] = st;
-            foreach (var st in program.Steps.Where(s => s.Kind == StepKind.Parallel && s.BlockPerIteration))
+            var loops = pass.CpuParallel.ToDictionary(p => p, p => new CpuLoop { Step = p.Step, Id = p.Id, Pushes = p.Pushes, Finals = p.Finals });
+            foreach (var kv in loops)
             {
-                if (e._loops.ContainsKey(st.Loop!)) continue;
-                if (st.Tape is not null) continue; // GPU-only pairing (stores inside inner loops); the CPU keeps its tape
-                if (!Eligible(program, st)) continue;
-                if (st.Recompute is { } f)
-                {
-                    if (!byLoop.TryGetValue(f, out var fstep)) continue; // the forward half may be either mode: both run chunks here
-                    if (!Eligible(program, fstep)) continue;
-                    var rev = new CpuLoop { Step = st, Id = id++ };
-                    var fwd = new CpuLoop { Step = fstep, Id = id++, ForwardOf = rev };
-                    rev.ReverseOf = fwd;
-                    fwd.Pushes = st.LocalStack;
-                    fwd.Finals = st.Classes.Where(kv => kv.Value == VarClass.Recomputed).Select(kv => kv.Key).OrderBy(x => x, StringComparer.Ordinal).ToList();
-                    rev.Pushes = fwd.Pushes;
-                    rev.Finals = fwd.Finals;
-                    e._loops[f] = fwd;
-                    e._loops[st.Loop!] = rev;
-                    continue;
-                }
-                if (DevicePlanner.Flatten(st.Loop!.Body).Any(x => x is Push)) continue; // a fused forward half without its pair
-                e._loops[st.Loop!] = new CpuLoop { Step = st, Id = id++ };
+                if (kv.Key.ForwardOf is { } r) kv.Value.ForwardOf = loops[r];
+                if (kv.Key.ReverseOf is { } f) kv.Value.ReverseOf = loops[f];
+                e._loops[kv.Key.Step.Loop!] = kv.Value;
             }
             return e;
-        }
-
-        /// <summary>Sums into other rows only of vectors (a copy per chunk); ints the body reads are computed in it.</summary>
-        private static bool Eligible(DeviceProgram p, DeviceStep st)
-        {
-            foreach (var a in st.AtomicArrays)
-                if (p.Arrays[a].Type.Shape != Shape.Vector) return false;
-            var written = new HashSet<string>(StringComparer.Ordinal) { st.Loop!.Var };
-            foreach (var s in DevicePlanner.Flatten(st.Loop.Body))
-            {
-                if (s is DeclScalar d) written.Add(d.Name);
-                else if (s is Assign { Target: VarRef v }) written.Add(v.Name);
-                else if (s is For f) written.Add(f.Var);
-                else if (s is VectorFor vf) written.Add(vf.Loop.Var);
-            }
-            foreach (var s in DevicePlanner.Flatten(st.Loop.Body))
-                foreach (var e in s is VectorFor vf ? new[] { vf.Loop.Start, vf.Loop.Bound } : IrQueries.ExprsOf(s))
-                    foreach (var x in IrQueries.Descendants(e))
-                        if (x is VarRef { Type.IsReal: false } v && !p.HostInts.Contains(v.Name) && !written.Contains(v.Name)) return false;
-            return true;
         }
 
         public bool Any => _loops.Count > 0;

@@ -72,6 +72,9 @@ namespace DiffGen.Generator.Schedule
         public string Array => "__tape" + Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>What a loop plan is for: the GPU (kernels, cuBLAS) or the CPU's multi-core loops.</summary>
+    internal enum PlanTarget { Cuda, Cpu }
+
     internal sealed record DeviceArrayInfo(string Name, IrType Type, int Pointer, int Dim0, int Dim1);
 
     /// <summary>
@@ -81,6 +84,8 @@ namespace DiffGen.Generator.Schedule
     /// </summary>
     internal sealed class DeviceProgram
     {
+        /// <summary>Cuda: kernels for the GPU; Cpu: the same analysis for the multi-core CPU loops, without the device's limits.</summary>
+        public PlanTarget Target;
         public string Prefix = "";
         public Dictionary<string, IrType> Scalars = new(StringComparer.Ordinal);
         public HashSet<string> HostInts = new(StringComparer.Ordinal);
@@ -107,7 +112,7 @@ namespace DiffGen.Generator.Schedule
     /// </summary>
     internal static class DevicePlanner
     {
-        public static DeviceProgram? PlanForward(MethodModel m, out string? failure)
+        public static DeviceProgram? PlanForward(MethodModel m, PlanTarget target, out string? failure)
         {
             var scalars = new Dictionary<string, IrType>(StringComparer.Ordinal);
             var decls = new Dictionary<string, IrType>(StringComparer.Ordinal);
@@ -118,10 +123,10 @@ namespace DiffGen.Generator.Schedule
             arrays.AddRange(decls.Where(kv => kv.Value.IsArray).Select(kv => (kv.Key, kv.Value)));
             if (m.Return.IsReal) scalars[ResultVar] = m.Return;
             var body = m.Body.Select(s => s is Return { Value: { } v } ? new Assign(new VarRef(ResultVar, m.Return), AssignOp.Set, v) : s).ToList();
-            return Plan(m, "f", scalars, arrays, body, new List<Stmt>(), out failure);
+            return Plan(m, target, "f", scalars, arrays, body, new List<Stmt>(), out failure);
         }
 
-        public static DeviceProgram? PlanAdjoint(AdjointModel a, out string? failure)
+        public static DeviceProgram? PlanAdjoint(AdjointModel a, PlanTarget target, out string? failure)
         {
             var m = a.Method;
             var scalars = new Dictionary<string, IrType>(StringComparer.Ordinal);
@@ -137,19 +142,20 @@ namespace DiffGen.Generator.Schedule
             }
             arrays.AddRange(a.Locals.Where(l => l.Type.IsArray).Select(l => (l.Name, l.Type)));
             if (m.Return.IsReal) scalars[a.SeedName] = m.Return;
-            return Plan(m, "b", scalars, arrays, a.ForwardSweep.ToList(), a.ReverseSweep.ToList(), out failure);
+            return Plan(m, target, "b", scalars, arrays, a.ForwardSweep.ToList(), a.ReverseSweep.ToList(), out failure);
         }
 
         /// <summary>The variable a Forward program stores its return value in.</summary>
         public const string ResultVar = "__result";
 
-        private static DeviceProgram? Plan(MethodModel m, string tag, Dictionary<string, IrType> scalars, List<(string Name, IrType Type)> arrays,
+        private static DeviceProgram? Plan(MethodModel m, PlanTarget target, string tag, Dictionary<string, IrType> scalars, List<(string Name, IrType Type)> arrays,
             List<Stmt> forward, List<Stmt> reverse, out string? failure)
         {
-            failure = Unsupported(m, forward.Concat(reverse), arrays);
+            bool cuda = target == PlanTarget.Cuda;
+            failure = Unsupported(m, forward.Concat(reverse), arrays, target);
             if (failure is not null) return null;
 
-            var p = new DeviceProgram { Prefix = KernelPrefix(m) + "_" + tag };
+            var p = new DeviceProgram { Target = target, Prefix = KernelPrefix(m) + "_" + tag };
             foreach (var kv in scalars) p.Scalars[kv.Key] = kv.Value;
             var all = forward.Concat(reverse).ToList();
 
@@ -172,8 +178,8 @@ namespace DiffGen.Generator.Schedule
                 int d0 = ints++, d1 = type.Shape == Shape.Matrix ? ints++ : -1;
                 p.Arrays[name] = new DeviceArrayInfo(name, type, pointer++, d0, d1);
             }
-            if (pointer > 48) { failure = $"it uses {pointer - 3} arrays; device code passes at most 45"; return null; }
-            if (ints > 96) { failure = "it has too many sizes and ints for one kernel argument block"; return null; }
+            if (cuda && pointer > 48) { failure = $"it uses {pointer - 3} arrays; device code passes at most 45"; return null; }
+            if (cuda && ints > 96) { failure = "it has too many sizes and ints for one kernel argument block"; return null; }
             foreach (var kv in p.Scalars.Where(kv => kv.Value.IsReal).OrderBy(kv => kv.Key, StringComparer.Ordinal)) p.Slots[kv.Key] = p.Slots.Count;
 
             // Pair reverse loops that pop with the forward loops that pushed, last pushed first.
@@ -224,7 +230,7 @@ namespace DiffGen.Generator.Schedule
                 var type = new IrType(Scalar.Double, Shape.Vector);
                 p.Scalars.Remove(t.Array);
                 p.HostStatements.Add(new DeclArray(t.Array, type, new Expr[] { new Binary(BinaryOp.Mul, count, t.Width, IrType.Int) }.ToEquatable()));
-                if (pointer >= 48 || ints >= 96) { failure = "it uses too many arrays for one kernel argument block"; return null; }
+                if (cuda && (pointer >= 48 || ints >= 96)) { failure = "it uses too many arrays for one kernel argument block"; return null; }
                 p.Arrays[t.Array] = new DeviceArrayInfo(t.Array, type, pointer++, ints++, -1);
             }
 
@@ -287,8 +293,9 @@ namespace DiffGen.Generator.Schedule
             FlushSerial();
             for (int i = 0; i < p.Steps.Count; i++) p.Steps[i].Kernel = p.Prefix + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-            // A non-host int read by a kernel must be computed in that kernel.
-            foreach (var st in p.Steps.Where(x => x.Kind != StepKind.Gemm))
+            // A non-host int read by a kernel must be computed in that kernel (on the CPU the sequential code reads it, and
+            // a loop that reads one stays on one core: see CpuLoops).
+            foreach (var st in p.Steps.Where(x => cuda && x.Kind != StepKind.Gemm))
             {
                 var stmts = KernelStatements(st);
                 var written = new HashSet<string>(StringComparer.Ordinal);
@@ -318,9 +325,10 @@ namespace DiffGen.Generator.Schedule
             return list;
         }
 
-        private static string? Unsupported(MethodModel m, IEnumerable<Stmt> stmts, List<(string Name, IrType Type)> arrays)
+        private static string? Unsupported(MethodModel m, IEnumerable<Stmt> stmts, List<(string Name, IrType Type)> arrays, PlanTarget target)
         {
             if (!m.Params.Any(p => p.Type.IsArray)) return "it has no array parameter (nothing to gain from a GPU)";
+            if (target == PlanTarget.Cpu) return null; // jagged arrays and calls: the CPU runs them (loops with calls stay on one core)
             foreach (var (name, type) in arrays)
                 if (type.Shape == Shape.Jagged) return $"'{name}' is a jagged array (device code handles T[] and T[,])";
             foreach (var s in Flatten(stmts))
@@ -333,6 +341,20 @@ namespace DiffGen.Generator.Schedule
                 foreach (var e in IrQueries.ExprsOf(s))
                     foreach (var d in IrQueries.Descendants(e))
                         if (d is Invoke) return "it calls another [Differentiable] method (device code does not inline calls yet)";
+            }
+            return null;
+        }
+
+        /// <summary>A reason when the loop calls another method (what the callee writes is not analysed) or stores whole arrays.</summary>
+        private static string? CallsOrWholeArrayStores(Stmt loop)
+        {
+            foreach (var s in Flatten(new[] { loop }))
+            {
+                if (s is CallStmt or AdjointCall) return "it calls another [Differentiable] method (what the callee writes is not analysed)";
+                if (s is PushAll or PopAll) return "it stores whole arrays for the reverse sweep";
+                foreach (var e in IrQueries.ExprsOf(s))
+                    foreach (var d in IrQueries.Descendants(e))
+                        if (d is Invoke) return "it calls another [Differentiable] method (what the callee writes is not analysed)";
             }
             return null;
         }
@@ -351,6 +373,8 @@ namespace DiffGen.Generator.Schedule
         {
             if (!IsHostExpr(p, loop.Start) || !IsHostExpr(p, loop.Bound)) return Why(why, "its bounds are not computed from sizes");
             if (!(loop.Step > 0 && loop.Cmp is BinaryOp.Lt or BinaryOp.Le || loop.Step < 0 && loop.Cmp is BinaryOp.Gt or BinaryOp.Ge)) return Why(why, "its condition does not match its step");
+            if (p.Target == PlanTarget.Cpu && CallsOrWholeArrayStores(loop) is { } call) return Why(why, call);
+            if (forwardPair is not null && p.Target == PlanTarget.Cpu && CallsOrWholeArrayStores(forwardPair) is { } fcall) return Why(why, fcall);
             var range = Range(loop);
             var step = new DeviceStep { Kind = StepKind.Parallel, Loop = loop, Recompute = forwardPair, WriteBackPrivates = !dropPushes && forwardPair is null, Tape = tape };
 

@@ -41,6 +41,28 @@ namespace DiffGen.Generator.Schedule
             return a;
         }
 
+        /// <summary>
+        /// DIFF0016 remarks on each raised contraction's table, placed where Raise placed its "raised to GEMM" remark:
+        /// fused (and when), or which condition failed. Runs Differentiate and the Schedule passes on the raised model
+        /// (only for methods with a contraction): the remark path keeps source locations, the code path does not.
+        /// </summary>
+        public static IEnumerable<DiagnosticInfo> Remarks(Raise.RaiseResult raised)
+        {
+            var tables = raised.Model.Body.OfType<Contract>().ToList();
+            if (tables.Count == 0) yield break;
+            var a = Run(WideSums.Run(Vectorizer.Run(Differentiator.Run(raised.Model))));
+            foreach (var c in tables)
+            {
+                var at = raised.Remarks.FirstOrDefault(r => r.Args.Count > 0 && r.Args[0].StartsWith("raised to GEMM", StringComparison.Ordinal)
+                    && r.Args[0].Contains(c.Target + "[", StringComparison.Ordinal));
+                if (at is null) continue;
+                string message = a.Tiles?.Table == c.Target
+                    ? $"tile fusion: the table {c.Target} is computed a block of rows at a time and never stored whole, on the CPU, when it is large (DiffGen.Cpu.Tiling decides per call)"
+                    : $"not tile-fused: {(a.Tiles is not null ? "only the first fusable contraction of a method is fused" : WhyNot(a, c.Target))}; the table {c.Target} is stored whole";
+                yield return at with { Args = new[] { message }.ToEquatable() };
+            }
+        }
+
         /// <summary>Why the contraction writing <paramref name="table"/> is not fused (null when it is), for remarks and tests.</summary>
         public static string? WhyNot(AdjointModel a, string table)
         {

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace DiffGen.Reverse
 {
@@ -32,6 +33,36 @@ namespace DiffGen.Reverse
                 if (!ReferenceEquals(written, others[i])) continue;
                 string otherName = otherNames.Split(", ")[i];
                 throw new ArgumentException($"'{writtenName}' and '{otherName}' are the same array; the call writes '{writtenName}', so pass a separate array for each.", writtenName);
+            }
+        }
+
+        /// <summary>
+        /// The rows of a jagged array the call writes must be distinct arrays, and none may be a row of another jagged
+        /// argument: iterations that own row i write it (on several cores at once when the loop is split), and a shared
+        /// row would be written by two of them.
+        /// </summary>
+        /// <param name="written">the jagged array the call writes.</param>
+        /// <param name="writtenName">its parameter name.</param>
+        /// <param name="others">the other jagged arguments of the same type.</param>
+        /// <param name="otherNames">their parameter names, comma separated, in the same order.</param>
+        public static void RowsNotAliased<T>(T[][]? written, string writtenName, ReadOnlySpan<T[][]?> others, string otherNames)
+        {
+            if (written is null || written.Length == 0) return;
+            var seen = new Dictionary<T[], int>(written.Length, ReferenceEqualityComparer.Instance);
+            for (int i = 0; i < written.Length; i++)
+            {
+                var row = written[i];
+                if (row is null || row.Length == 0) continue;
+                if (!seen.TryAdd(row, i))
+                    throw new ArgumentException($"'{writtenName}[{seen[row]}]' and '{writtenName}[{i}]' are the same array; the call writes the rows of '{writtenName}', so each row must be a separate array.", writtenName);
+            }
+            for (int k = 0; k < others.Length; k++)
+            {
+                var other = others[k];
+                if (other is null) continue;
+                for (int j = 0; j < other.Length; j++)
+                    if (other[j] is { Length: > 0 } r && seen.TryGetValue(r, out int i))
+                        throw new ArgumentException($"'{writtenName}[{i}]' and '{otherNames.Split(", ")[k]}[{j}]' are the same array; the call writes the rows of '{writtenName}', so pass separate arrays.", writtenName);
             }
         }
 

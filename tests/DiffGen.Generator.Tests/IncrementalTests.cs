@@ -57,6 +57,50 @@ public static partial class Losses
             Assert.All(Reasons(run, DifferentiableGenerator.TrackingNames.Emit), r => Assert.Equal(IncrementalStepRunReason.Cached, r));
         }
 
+        /// <summary>
+        /// An edit above the method moves every source location in it. Locations serve the remarks only: the code path
+        /// runs on the model without them, so Raise → Schedule → Emit stay cached, while the remarks move with the code.
+        /// </summary>
+        [Fact]
+        public void EditAboveTheMethodLeavesRaiseToEmitCachedAndMovesTheRemarks()
+        {
+            const string Loss = @"using System; using DiffGen;
+public static partial class Losses
+{
+    public static int Unrelated() => 1;
+
+    [Differentiable]
+    public static double Gram(double[,] z)
+    {
+        int n = z.GetLength(0), d = z.GetLength(1);
+        double s = 0;
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++)
+            {
+                double dot = 0;
+                for (int k = 0; k < d; k++) dot += z[i, k] * z[j, k];
+                s += Math.Exp(dot);
+            }
+        return s;
+    }
+}";
+            var compilation = GeneratorHarness.Compile(Loss);
+            var driver = GeneratorHarness.Driver().RunGenerators(compilation);
+            var first = driver.GetRunResult().Diagnostics.Where(d => d.Id == "DIFF0016").Select(d => d.Location.GetLineSpan().StartLinePosition.Line).ToList();
+            Assert.NotEmpty(first);
+            var oldTree = compilation.SyntaxTrees.Single();
+            var newTree = oldTree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(Loss.Replace("    public static int Unrelated() => 1;\n",
+                "    public static int Unrelated() => 1;\n    // a comment\n    public static int Another() => 2;\n")));
+            var run = driver.RunGenerators(compilation.ReplaceSyntaxTree(oldTree, newTree)).GetRunResult();
+
+            Assert.Contains(Reasons(run, DifferentiableGenerator.TrackingNames.Model), r => r == IncrementalStepRunReason.Modified); // the locations moved
+            foreach (var step in new[] { DifferentiableGenerator.TrackingNames.Raise, DifferentiableGenerator.TrackingNames.Differentiate,
+                                         DifferentiableGenerator.TrackingNames.Schedule, DifferentiableGenerator.TrackingNames.Emit })
+                Assert.All(Reasons(run, step), r => Assert.Equal(IncrementalStepRunReason.Cached, r));
+            var moved = run.Diagnostics.Where(d => d.Id == "DIFF0016").Select(d => d.Location.GetLineSpan().StartLinePosition.Line).ToList();
+            Assert.Equal(first.Select(l => l + 2), moved);
+        }
+
         [Fact]
         public void EditOfTheMethodRegenerates()
         {

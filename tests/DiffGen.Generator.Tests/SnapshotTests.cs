@@ -30,7 +30,7 @@ namespace DiffGen.Generator.Tests
 
         public static IEnumerable<object[]> Methods() =>
             GeneratorHarness.StepOutputs(s_corpus.Value.Run, DifferentiableGenerator.TrackingNames.Schedule)
-                .OfType<AdjointModel>()
+                .OfType<DiffGen.Generator.Schedule.ExecutionPlan>().Select(p => p.Model)
                 .Select(a => new object[] { a.Method.HintName.Replace(".g.cs", "") })
                 .OrderBy(x => (string)x[0], StringComparer.Ordinal);
 
@@ -56,8 +56,18 @@ namespace DiffGen.Generator.Tests
         public void IrOfEachStage(string method)
         {
             var adjoint = GeneratorHarness.StepOutputs(s_corpus.Value.Run, DifferentiableGenerator.TrackingNames.Schedule)
-                .OfType<AdjointModel>().Single(a => a.Method.HintName.Replace(".g.cs", "") == method);
+                .OfType<DiffGen.Generator.Schedule.ExecutionPlan>().Select(p => p.Model).Single(a => a.Method.HintName.Replace(".g.cs", "") == method);
             Snapshot.Verify(method + ".ir", IrPrinter.Print(adjoint.Method) + "\n" + IrPrinter.Print(adjoint));
+        }
+
+        /// <summary>Schedule's decisions (what runs where and why not), the text the emitters print from.</summary>
+        [Theory]
+        [MemberData(nameof(Methods))]
+        public void ExecutionPlanOfEachMethod(string method)
+        {
+            var plan = GeneratorHarness.StepOutputs(s_corpus.Value.Run, DifferentiableGenerator.TrackingNames.Schedule)
+                .OfType<DiffGen.Generator.Schedule.ExecutionPlan>().Single(p => p.Model.Method.HintName.Replace(".g.cs", "") == method);
+            Snapshot.Verify(method + ".plan", plan.ToString());
         }
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.CodeAnalysis;
 using System.Linq;
 using DiffGen.Generator.Differentiate;
 using DiffGen.Generator.Schedule;
@@ -11,7 +12,7 @@ namespace DiffGen.Generator.Tests
     {
         private static AdjointModel Schedule(string source, string method) =>
             GeneratorHarness.StepOutputs(GeneratorHarness.Run(source).Run, DifferentiableGenerator.TrackingNames.Schedule)
-                .OfType<AdjointModel>().Single(a => a.Method.Name == method);
+                .OfType<DiffGen.Generator.Schedule.ExecutionPlan>().Select(p => p.Model).Single(a => a.Method.Name == method);
 
         private const string Head = "using System; using DiffGen; namespace T { public static partial class C {\n";
         private const string Tail = "\n} }";
@@ -98,6 +99,43 @@ namespace DiffGen.Generator.Tests
             Assert.NotNull(table);
             Assert.Null(a.Tiles);
             Assert.Contains("two-dimensional", TileFusion.WhyNot(a, table!));
+        }
+
+        /// <summary>DIFF0016 says, at the loop nest Raise turned into the GEMM, whether the table is tile-fused, and if not, why.</summary>
+        [Fact]
+        public void Remarks_say_fused_or_which_condition_failed_at_the_loop_nest()
+        {
+            const string Fused = """
+                [Differentiable]
+                public static double L(double[,] z)
+                {
+                    int n = z.GetLength(0), d = z.GetLength(1);
+                    double loss = 0;
+                    for (int i = 0; i < n; i++)
+                    {
+                        double den = 0;
+                        for (int j = 0; j < n; j++)
+                        {
+                            double dot = 0;
+                            for (int k = 0; k < d; k++) dot += z[i, k] * z[j, k];
+                            den += Math.Exp(dot);
+                        }
+                        loss += Math.Log(den);
+                    }
+                    return loss;
+                }
+                """;
+            var r = GeneratorHarness.Run(Head + Fused + Tail);
+            var remarks = r.GeneratorDiagnostics.Where(d => d.Id == "DIFF0016").ToList();
+            var fused = Assert.Single(remarks, d => d.GetMessage().Contains("tile fusion: the table"));
+            var gemm = Assert.Single(remarks, d => d.GetMessage().Contains("raised to GEMM"));
+            Assert.Equal(gemm.Location, fused.Location);
+
+            var j = GeneratorHarness.Run(Head + Fused.Replace("double[,] z", "double[][] z").Replace("z.GetLength(0)", "z.Length").Replace("z.GetLength(1)", "z[0].Length")
+                .Replace("z[i, k] * z[j, k]", "z[i][k] * z[j][k]") + Tail);
+            var why = Assert.Single(j.GeneratorDiagnostics, d => d.Id == "DIFF0016" && d.GetMessage().Contains("not tile-fused"));
+            Assert.Contains("the factors are not two-dimensional arrays", why.GetMessage());
+            Assert.NotEqual(Location.None, why.Location);
         }
     }
 }

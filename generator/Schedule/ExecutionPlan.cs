@@ -1,0 +1,77 @@
+using System;
+using System.Collections.Generic;
+using DiffGen.Generator.Differentiate;
+
+namespace DiffGen.Generator.Schedule
+{
+    /// <summary>The plan of one pass (the forward method, or the adjoint's two sweeps) for each backend.</summary>
+    internal sealed class PassPlan
+    {
+        /// <summary>GPU kernels and cuBLAS calls; null when there is no device code (<see cref="ExecutionPlan.CudaFailure"/> says why).</summary>
+        public DeviceProgram? Cuda;
+        /// <summary>The loop analysis for the CPU (always made for methods with array parameters).</summary>
+        public DeviceProgram? Cpu;
+        /// <summary>The loops the CPU splits over cores (from <see cref="Cpu"/>).</summary>
+        public List<CpuLoopPlan> CpuParallel = new();
+        /// <summary>Loops the CPU plan found independent that stay on one core, and why.</summary>
+        public Dictionary<IR.Stmt, string> CpuNotSplit = new(IR.StmtReferenceComparer.Instance);
+    }
+
+    /// <summary>
+    /// Schedule's output, everything the emitters print and nothing they decide: the scheduled IR (SIMD loops, sums kept
+    /// in double, the tile-fused version), the multi-core CPU loops, and the GPU plan (kernels, cuBLAS GEMMs) or why there
+    /// is none. Equality is the input's: every field is a pure function of <see cref="Model"/> and <see cref="Cuda"/>,
+    /// so comparing those is comparing the plan (the incremental pipeline caches on it).
+    /// </summary>
+    internal sealed class ExecutionPlan : IEquatable<ExecutionPlan>
+    {
+        public ExecutionPlan(AdjointModel model, bool cuda, PassPlan forward, PassPlan adjoint, string? cudaFailure)
+        {
+            Model = model;
+            Cuda = cuda;
+            Forward = forward;
+            Adjoint = adjoint;
+            CudaFailure = cudaFailure;
+        }
+
+        /// <summary>The differentiated method after Schedule's IR passes (SIMD loops, wide sums, tile fusion).</summary>
+        public AdjointModel Model { get; }
+        /// <summary>The project generates device code (not <c>&lt;DiffGenCuda&gt;false&lt;/DiffGenCuda&gt;</c>).</summary>
+        public bool Cuda { get; }
+        public PassPlan Forward { get; }
+        public PassPlan Adjoint { get; }
+        /// <summary>Why there is no device code; null when both passes have a GPU plan.</summary>
+        public string? CudaFailure { get; }
+        public bool HasCuda => CudaFailure is null;
+
+        /// <summary>The plan as text (what runs where and why not), for snapshots and for reading.</summary>
+        public override string ToString() => PlanPrinter.Print(this);
+
+        public bool Equals(ExecutionPlan? other) => other is not null && Cuda == other.Cuda && Model.Equals(other.Model);
+        public override bool Equals(object? obj) => Equals(obj as ExecutionPlan);
+        public override int GetHashCode() => Model.GetHashCode() * 2 + (Cuda ? 1 : 0);
+    }
+
+    /// <summary>
+    /// The Schedule stage: SIMD loops (<see cref="Vectorizer"/>), float sums carried in double (<see cref="WideSums"/>),
+    /// tile fusion (<see cref="TileFusion"/>), then the loop plans: GPU (<see cref="DevicePlanner"/>) and CPU cores
+    /// (<see cref="CpuLoops"/>). Backend-neutral decisions first, backend plans from them; the emitters only print.
+    /// </summary>
+    internal static class Scheduler
+    {
+        public static ExecutionPlan Run(AdjointModel differentiated, bool cuda = true)
+        {
+            var a = TileFusion.Run(WideSums.Run(Vectorizer.Run(differentiated)));
+            var forward = new PassPlan { Cpu = DevicePlanner.PlanForward(a.Method, PlanTarget.Cpu, out _) };
+            var adjoint = new PassPlan { Cpu = DevicePlanner.PlanAdjoint(a, PlanTarget.Cpu, out _) };
+            forward.CpuParallel = CpuLoops.Select(forward.Cpu, forward.CpuNotSplit);
+            adjoint.CpuParallel = CpuLoops.Select(adjoint.Cpu, adjoint.CpuNotSplit);
+
+            string? failure = null;
+            if (!cuda) failure = "device code generation is off in this project (<DiffGenCuda>false</DiffGenCuda>)";
+            else if ((forward.Cuda = DevicePlanner.PlanForward(a.Method, PlanTarget.Cuda, out var ff)) is null) failure = ff;
+            else if ((adjoint.Cuda = DevicePlanner.PlanAdjoint(a, PlanTarget.Cuda, out var bf)) is null) { failure = bf; forward.Cuda = null; }
+            return new ExecutionPlan(a, cuda, forward, adjoint, failure);
+        }
+    }
+}

@@ -1,0 +1,183 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using DiffGen.Generator.Emit;
+using DiffGen.Generator.IR;
+
+namespace DiffGen.Generator.Schedule
+{
+    /// <summary>
+    /// Stable text of an <see cref="ExecutionPlan"/>: per pass, what the CPU runs (GEMMs, loops split over cores with
+    /// their variable classes, SIMD loops with their sums, loops left on one core and why), the tile-fusion decision,
+    /// and what the GPU runs (kernels, cuBLAS) or why it runs nothing. Snapshot-tested per corpus method.
+    /// </summary>
+    internal static class PlanPrinter
+    {
+        public static string Print(ExecutionPlan plan)
+        {
+            var a = plan.Model;
+            var m = a.Method;
+            var sb = new StringBuilder();
+            sb.Append("plan of ").Append(m.ContainingTypeFullName.Replace("global::", "")).Append('.').Append(m.Name).Append('\n');
+            Fusion(sb, a);
+            sb.Append("forward pass\n");
+            Pass(sb, plan, plan.Forward, m.Body);
+            sb.Append("adjoint (forward sweep, then reverse sweep)\n");
+            Pass(sb, plan, plan.Adjoint, a.ForwardSweep.Concat(a.ReverseSweep));
+            return sb.ToString();
+        }
+
+        private static void Fusion(StringBuilder sb, Differentiate.AdjointModel a)
+        {
+            var tables = a.Method.Body.OfType<Contract>().ToList();
+            if (tables.Count == 0) return;
+            foreach (var c in tables)
+            {
+                sb.Append("tile fusion of ").Append(c.Target).Append(": ");
+                if (a.Tiles?.Table == c.Target)
+                {
+                    var panels = a.Tiles.Body.Concat(a.Tiles.ForwardSweep).Concat(a.Tiles.ReverseSweep).SelectMany(Tiled).ToList();
+                    sb.Append("fused on the cpu (").Append(panels.Count).Append(" tiled loop").Append(panels.Count == 1 ? "" : "s")
+                      .Append(", chosen at run time by the table's size)\n");
+                }
+                else if (a.Tiles is not null) sb.Append("not fused: only the first fusable contraction of a method is fused\n");
+                else sb.Append("not fused: ").Append(TileFusion.WhyNot(a, c.Target) ?? "?").Append('\n');
+            }
+        }
+
+        private static IEnumerable<TiledLoop> Tiled(Stmt s) => s switch
+        {
+            TiledLoop t => new[] { t },
+            TileChoice c => c.Fused.SelectMany(Tiled),
+            _ => Array.Empty<TiledLoop>(),
+        };
+
+        private static void Pass(StringBuilder sb, ExecutionPlan plan, PassPlan pass, IEnumerable<Stmt> stmts)
+        {
+            sb.Append("  cpu\n");
+            var split = pass.CpuParallel.ToDictionary(l => l.Step.Loop!, l => l, StmtReferenceComparer.Instance);
+            int serial = 0;
+            void Flush()
+            {
+                if (serial == 0) return;
+                sb.Append("    ").Append(serial).Append(serial == 1 ? " statement" : " statements").Append(" in order\n");
+                serial = 0;
+            }
+            foreach (var s in stmts)
+            {
+                switch (s)
+                {
+                    case Comment:
+                        continue;
+                    case Contract c:
+                        Flush();
+                        sb.Append("    gemm ").Append(c.Target).Append(" = ").Append(Gemm(c.A, c.TransA, c.B, c.TransB)).Append(" (k: ").Append(CSharpWriter.Expr(c.K)).Append(")\n");
+                        continue;
+                    case ContractAdjoint c:
+                        Flush();
+                        sb.Append("    gemm ").Append(c.AAdj.Array).Append(", ").Append(c.BAdj.Array).Append(" += from ").Append(c.TargetAdj).Append('\n');
+                        continue;
+                    case For f:
+                        Flush();
+                        sb.Append("    loop ").Append(f.Var).Append(": ");
+                        if (split.TryGetValue(f, out var l))
+                        {
+                            sb.Append("split over cores");
+                            if (l.ForwardOf is not null) sb.Append(", forward half of a pair (indexed tape: ").Append(l.Pushes).Append(" stores + ").Append(l.Finals.Count).Append(" values per iteration)");
+                            if (l.ReverseOf is not null) sb.Append(", reverse half of a pair");
+                            sb.Append(Classes(l.Step));
+                        }
+                        else if (pass.CpuNotSplit.TryGetValue(f, out var why)) sb.Append("one core: ").Append(why);
+                        else sb.Append("one core: ").Append(SerialReason(pass.Cpu, f));
+                        sb.Append('\n');
+                        Simd(sb, f);
+                        continue;
+                    case VectorFor v:
+                        Flush();
+                        sb.Append("    simd loop ").Append(v.Loop.Var).Append(Sums(v)).Append('\n');
+                        continue;
+                    default:
+                        serial++;
+                        continue;
+                }
+            }
+            Flush();
+
+            if (!plan.HasCuda)
+            {
+                sb.Append("  cuda: none: ").Append(plan.CudaFailure).Append('\n');
+                return;
+            }
+            sb.Append("  cuda\n");
+            foreach (var st in pass.Cuda!.Steps)
+            {
+                sb.Append("    ");
+                switch (st.Kind)
+                {
+                    case StepKind.Gemm:
+                        sb.Append("cublas ").Append(st.Gemm is Contract c ? "gemm " + c.Target : st.Gemm is ContractAdjoint ca ? "gemm " + ca.AAdj.Array + ", " + ca.BAdj.Array + " += from " + ca.TargetAdj : "gemm");
+                        break;
+                    case StepKind.Serial:
+                        sb.Append("kernel ").Append(st.Kernel).Append(": one thread, ").Append(st.Body.Count(x => x is not Comment)).Append(" statements");
+                        foreach (var why in st.Comments.Where(x => x.Contains(" runs on one thread: "))) sb.Append("; ").Append(why);
+                        break;
+                    default:
+                        sb.Append("kernel ").Append(st.Kernel).Append(": loop ").Append(st.Loop!.Var).Append(st.BlockPerIteration ? ", a block per iteration" : ", a thread per iteration");
+                        if (st.Recompute is not null) sb.Append(", recomputes its forward iteration");
+                        if (st.Tape is not null) sb.Append(st.Tape.IsForward ? ", stores an indexed tape" : ", reads an indexed tape");
+                        sb.Append(Classes(st));
+                        if (st.AtomicArrays.Count > 0) sb.Append("; atomic sums into ").Append(string.Join(", ", st.AtomicArrays.OrderBy(x => x, StringComparer.Ordinal)));
+                        break;
+                }
+                sb.Append('\n');
+            }
+        }
+
+        private static string Gemm(ArrayRef a, bool transA, ArrayRef b, bool transB) =>
+            a.Array + (transA ? "ᵀ" : "") + "·" + b.Array + (transB ? "" : "ᵀ");
+
+        private static string Classes(DeviceStep st)
+        {
+            var sb = new StringBuilder();
+            foreach (var g in st.Classes.Where(kv => kv.Value != VarClass.Invariant).GroupBy(kv => kv.Value).OrderBy(g => g.Key))
+            {
+                sb.Append("; ").Append(g.Key switch
+                {
+                    VarClass.Private => "private",
+                    VarClass.Reduction => "sums",
+                    VarClass.Carried => "carried",
+                    _ => "recomputed",
+                }).Append(' ').Append(string.Join(", ", g.Select(kv => kv.Key).OrderBy(x => x, StringComparer.Ordinal)));
+            }
+            return sb.ToString();
+        }
+
+        private static void Simd(StringBuilder sb, For f)
+        {
+            foreach (var v in DevicePlanner.Flatten(f.Body).OfType<VectorFor>())
+                sb.Append("      simd loop ").Append(v.Loop.Var).Append(Sums(v)).Append('\n');
+        }
+
+        private static string Sums(VectorFor v)
+        {
+            var sums = new SortedSet<string>(StringComparer.Ordinal);
+            foreach (var s in DevicePlanner.Flatten(v.Loop.Body))
+                if (s is Assign { Target: VarRef t, Op: AssignOp.Add or AssignOp.Sub }) sums.Add(t.Name);
+            return sums.Count == 0 ? "" : " (sums " + string.Join(", ", sums) + ")";
+        }
+
+        private static string SerialReason(DeviceProgram? cpu, For f)
+        {
+            if (cpu is null) return "the method has no array parameter";
+            foreach (var st in cpu.Steps.Where(s => s.Kind == StepKind.Serial && s.Body.Any(b => ReferenceEquals(b, f))))
+                foreach (var c in st.Comments)
+                {
+                    var at = c.IndexOf(" runs on one thread: ", StringComparison.Ordinal);
+                    if (c.StartsWith("loop over " + f.Var + " ", StringComparison.Ordinal) && at >= 0) return c.Substring(at + " runs on one thread: ".Length);
+                }
+            return "its iterations depend on each other";
+        }
+    }
+}
