@@ -364,7 +364,7 @@ namespace DiffGen.GradBench.Modules
                 var model = Json.Field(data, "model");
                 h.Parents = IntVector(model, "parents", null);
                 h.Bones = h.Parents.Length;
-                if (h.Bones < 20) throw new InputException($"the hand model must have at least 20 bones (theta has 5 fingers), not {h.Bones}");
+                if (h.Bones < 21) throw new InputException($"the hand model must have at least 21 bones (theta poses bones up to 20), not {h.Bones}");
                 for (int b = 0; b < h.Bones; b++)
                 {
                     if (h.Parents[b] < -1 || h.Parents[b] >= b)
