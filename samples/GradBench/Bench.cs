@@ -29,8 +29,7 @@ namespace DiffGen.GradBench
             "  Times each function on gradbench's default sizes (lse n=2500, 1280000; llsq n=16, 16392 with m=128;\n" +
             "  gmm 2_5_1000, 10_25_1000, 64_100_1000; ode n=1000,s=1 and n=100000,s=100; det ell=5,7,9,10,11;\n" +
             "  lstm l=2,c=1024, l=4,c=4096, l=6,c=8192; ba ba1, ba5; ht small model hand1, simple and complicated)\n" +
-            "  through the protocol's\n" +
-            "  evaluate, in-process, and prints a Markdown table on stdout. Progress goes to stderr.\n" +
+            "  through the protocol's evaluate, in-process, and prints a Markdown table on stdout. Progress goes to stderr.\n" +
             "  --min-runs N     runs per evaluation at least (default 1, gradbench's default)\n" +
             "  --min-seconds S  seconds per evaluation at least, summed over the runs (default 1, gradbench's default)\n" +
             "  --only LIST      comma-separated evals to run (default: all eight)\n" +
