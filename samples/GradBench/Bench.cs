@@ -25,21 +25,23 @@ namespace DiffGen.GradBench
     public static class Bench
     {
         public const string Usage =
-            "usage: GradBench bench [--min-runs N] [--min-seconds S] [--only lse,llsq,gmm,ode] [--threads N]\n" +
+            "usage: GradBench bench [--min-runs N] [--min-seconds S] [--only lse,llsq,gmm,ode,det,lstm,ba,ht] [--threads N]\n" +
             "  Times each function on gradbench's default sizes (lse n=2500, 1280000; llsq n=16, 16392 with m=128;\n" +
-            "  gmm 2_5_1000, 10_25_1000, 64_100_1000; ode n=1000,s=1 and n=100000,s=100) through the protocol's\n" +
-            "  evaluate, in-process, and prints a Markdown table on stdout. Progress goes to stderr.\n" +
+            "  gmm 2_5_1000, 10_25_1000, 64_100_1000; ode n=1000,s=1 and n=100000,s=100; det ell=5,7,9,10,11;\n" +
+            "  lstm l=2,c=1024, l=4,c=4096, l=6,c=8192; ba ba1, ba5; ht small model hand1, simple and complicated)\n" +
+            "  through the protocol's evaluate, in-process, and prints a Markdown table on stdout. Progress goes to stderr.\n" +
             "  --min-runs N     runs per evaluation at least (default 1, gradbench's default)\n" +
             "  --min-seconds S  seconds per evaluation at least, summed over the runs (default 1, gradbench's default)\n" +
-            "  --only LIST      comma-separated evals to run (default: lse,llsq,gmm,ode)\n" +
+            "  --only LIST      comma-separated evals to run (default: all eight)\n" +
             "  --threads N      threads for the runtime GEMM (default 1, or $" + ToolOptions.ThreadsVariable + ");\n" +
             "                   the generated loops stay single-threaded";
 
-        public static readonly string[] Evals = { "lse", "llsq", "gmm", "ode" };
+        public static readonly string[] Evals = { "lse", "llsq", "gmm", "ode", "det", "lstm", "ba", "ht" };
 
         /// <summary>
         /// The hand-written C++ reference tool (<c>manual</c>, one thread, -O3 -march=native), mean ms per
-        /// run, from the shared gradbench notes (/work/shared/gradbench/README.md). None for ode.
+        /// run, from the shared gradbench notes (/work/shared/gradbench/README.md). None for ode (the notes' ode
+        /// figures use the closed-form gradient) and ht (the notes time the big hand model only).
         /// </summary>
         public static readonly IReadOnlyDictionary<(string Module, string Description, string Function), double> CppReferenceMs =
             new Dictionary<(string, string, string), double>
@@ -58,15 +60,43 @@ namespace DiffGen.GradBench
                 [("gmm", "10_25_1000", "jacobian")] = 3.70,
                 [("gmm", "64_100_1000", "objective")] = 65,
                 [("gmm", "64_100_1000", "jacobian")] = 241,
+                // Measured 2026-11-30 (shared notes, "More evals"): one run of each eval, rough.
+                [("det", "5", "primal")] = 0.0010,
+                [("det", "5", "gradient")] = 0.0051,
+                [("det", "7", "primal")] = 0.042,
+                [("det", "7", "gradient")] = 0.309,
+                [("det", "9", "primal")] = 3.07,
+                [("det", "9", "gradient")] = 27.3,
+                [("det", "10", "primal")] = 30.1,
+                [("det", "10", "gradient")] = 304,
+                [("det", "11", "primal")] = 333,
+                [("det", "11", "gradient")] = 3660,
+                [("lstm", "l=2,c=1024", "objective")] = 1.49,
+                [("lstm", "l=2,c=1024", "jacobian")] = 11.1,
+                [("lstm", "l=4,c=4096", "objective")] = 12.1,
+                [("lstm", "l=4,c=4096", "jacobian")] = 132,
+                [("lstm", "l=6,c=8192", "objective")] = 34.1,
+                [("lstm", "l=6,c=8192", "jacobian")] = 622,
+                [("ba", "ba1_n49_m7776_p31843", "objective")] = 0.89,
+                [("ba", "ba1_n49_m7776_p31843", "jacobian")] = 6.36,
+                [("ba", "ba5_n257_m65132_p225911", "objective")] = 8.19,
+                [("ba", "ba5_n257_m65132_p225911", "jacobian")] = 82.3,
             };
 
-        /// <summary>The workloads of one eval: the smallest and the largest of its default sizes (gmm: three).</summary>
+        /// <summary>det's edge sizes: those the shared notes time the C++ reference at.</summary>
+        public static readonly int[] DetSizes = { 5, 7, 9, 10, 11 };
+
+        /// <summary>The workloads of one eval: the smallest and the largest of its default sizes (gmm: three), or those the C++ reference was timed at.</summary>
         public static IEnumerable<BenchWorkload> Workloads(string eval) => eval switch
         {
             "lse" => BenchInputs.Lse(new HashSet<int> { 2500, 1280000 }),
             "llsq" => BenchInputs.Llsq(new HashSet<(int, int)> { (16, 128), (16392, 128) }),
             "gmm" => new[] { (2, 5), (10, 25), (64, 100) }.Select(dk => BenchInputs.Gmm(dk.Item1, dk.Item2)),
             "ode" => BenchInputs.Ode(new HashSet<(int, int)> { (1000, 1), (100000, 100) }),
+            "det" => DetSizes.Select(BenchInputs.Det),
+            "lstm" => new[] { (2, 1024), (4, 4096), (6, 8192) }.Select(lc => BenchInputs.Lstm(lc.Item1, lc.Item2)),
+            "ba" => new[] { BenchInputs.Ba("ba1", 49, 7776, 31843), BenchInputs.Ba("ba5", 257, 65132, 225911) },
+            "ht" => BenchInputs.Ht(),
             _ => throw new ArgumentException($"unknown eval '{eval}'"),
         };
 

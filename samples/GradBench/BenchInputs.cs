@@ -120,6 +120,97 @@ namespace DiffGen.GradBench
         }
 
         /// <summary>
+        /// det inputs: A uniform on [0, 1), ell * ell numbers row-major, drawn with the legacy generator
+        /// from the seed (the eval's own numbers are not reproduced; the cost depends only on ell).
+        /// </summary>
+        public static BenchWorkload Det(int ell)
+        {
+            var rng = new NumpyLegacyRandom(Seed);
+            double[] a = rng.Rand(ell * ell);
+            return new BenchWorkload("det", ell.ToString(System.Globalization.CultureInfo.InvariantCulture), new[] { "primal", "gradient" }, w =>
+            {
+                WriteVector(w, "A", a);
+                w.WriteNumber("ell", ell);
+            });
+        }
+
+        /// <summary>
+        /// lstm inputs with l layers, c characters and b = 14 bits (the bit count of the eval's text at
+        /// c &gt;= 128): main_params, extra_params and state uniform on [0, 1) as in the eval; the
+        /// sequence is random bits, a stand-in for the text (the cost depends only on l, c and b).
+        /// </summary>
+        public static BenchWorkload Lstm(int l, int c, int b = 14)
+        {
+            var rng = new NumpyLegacyRandom(Seed);
+            double[][] main = Rows(2 * l, () => rng.Rand(4 * b));
+            double[][] extra = Rows(3, () => rng.Rand(b));
+            double[][] state = Rows(2 * l, () => rng.Rand(b));
+            double[][] sequence = Rows(c, () => rng.Rand(b).Select(v => v < 0.5 ? 0.0 : 1.0).ToArray());
+            return new BenchWorkload("lstm", $"l={l},c={c}", new[] { "objective", "jacobian" }, w =>
+            {
+                WriteMatrix(w, "main_params", main);
+                WriteMatrix(w, "extra_params", extra);
+                WriteMatrix(w, "state", state);
+                WriteMatrix(w, "sequence", sequence);
+            });
+        }
+
+        /// <summary>
+        /// A ba input as the eval sends it (compressed "replicate" form): ADBench file <paramref name="name"/>'s
+        /// n, m, p, with the camera, point, weight and feature every shared ba vector carries.
+        /// </summary>
+        public static BenchWorkload Ba(string name, int n, int m, int p) =>
+            new("ba", $"{name}_n{n}_m{m}_p{p}", new[] { "objective", "jacobian" }, w =>
+            {
+                w.WriteNumber("n", n);
+                w.WriteNumber("m", m);
+                w.WriteNumber("p", p);
+                WriteVector(w, "cam", new[] { -0.758453, -1.109613, -0.845551, 34.556073, 39.676747, 53.881673, 419.194514, 5.864426, -8.51887, 0.087812, 0.002739 });
+                WriteVector(w, "x", new[] { 7.203245, 0.001144, 3.023326 });
+                w.WriteNumber("w", 0.417022);
+                WriteVector(w, "feat", new[] { 271.760969, 834.209256 });
+            });
+
+        /// <summary>
+        /// ht inputs: the small hand model's hand1 (c = 100), simple and complicated, read from the shared
+        /// reference vectors (tests/DiffGen.GradBench.Tests/Data/ht.jsonl, found by walking up from the
+        /// tool's directory; none when absent). gradbench's default is the big model, which is not here.
+        /// </summary>
+        public static IEnumerable<BenchWorkload> Ht()
+        {
+            string? path = null;
+            for (var dir = new System.IO.DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                string candidate = System.IO.Path.Combine(dir.FullName, "tests", "DiffGen.GradBench.Tests", "Data", "ht.jsonl");
+                if (System.IO.File.Exists(candidate))
+                {
+                    path = candidate;
+                    break;
+                }
+            }
+            if (path is null)
+            {
+                Console.Error.WriteLine("bench: ht skipped: tests/DiffGen.GradBench.Tests/Data/ht.jsonl not found above " + AppContext.BaseDirectory);
+                yield break;
+            }
+            var seen = new HashSet<string>();
+            foreach (string line in System.IO.File.ReadLines(path))
+            {
+                if (string.IsNullOrWhiteSpace(line)) continue;
+                using var doc = JsonDocument.Parse(line);
+                var input = doc.RootElement.GetProperty("input");
+                bool complicated = input.GetProperty("us").GetArrayLength() > 0;
+                string description = doc.RootElement.GetProperty("description").GetString() + (complicated ? " complicated" : " simple");
+                if (!seen.Add(description)) continue;
+                var clone = input.Clone();
+                yield return new BenchWorkload("ht", description, new[] { "objective", "jacobian" }, w =>
+                {
+                    foreach (var property in clone.EnumerateObject()) property.WriteTo(w);
+                });
+            }
+        }
+
+        /// <summary>
         /// <c>sorted([(a, b) for a in first for b in second], key=lambda v: v[0] * v[1])</c>: Python's sort
         /// is stable, and so is LINQ's OrderBy.
         /// </summary>

@@ -29,10 +29,10 @@ namespace DiffGen.GradBench.Tests
         {
             using var tool = ToolProcess.Start();
             Assert.Equal("{\"id\":0,\"tool\":\"diffgen\"}", tool.Request("{\"id\":0,\"kind\":\"start\",\"eval\":\"gmm\",\"config\":{\"seed\":1}}").GetRawText());
-            foreach (var (module, id) in new[] { ("hello", 1), ("lse", 2), ("llsq", 3), ("gmm", 4), ("ode", 5) })
+            foreach (var (module, id) in new[] { ("hello", 1), ("lse", 2), ("llsq", 3), ("gmm", 4), ("ode", 5), ("det", 6), ("lstm", 7), ("ba", 8), ("ht", 9) })
                 Assert.Equal($"{{\"id\":{id},\"success\":true}}", tool.Request($"{{\"id\":{id},\"kind\":\"define\",\"module\":\"{module}\"}}").GetRawText());
-            Assert.Equal("{\"id\":6}", tool.Request("{\"id\":6,\"kind\":\"analysis\",\"of\":5,\"valid\":true}").GetRawText());
-            Assert.Equal("{\"id\":7}", tool.Request("{\"id\":7,\"kind\":\"analysis\",\"of\":5,\"valid\":false,\"error\":\"mismatch\"}").GetRawText());
+            Assert.Equal("{\"id\":10}", tool.Request("{\"id\":10,\"kind\":\"analysis\",\"of\":9,\"valid\":true}").GetRawText());
+            Assert.Equal("{\"id\":11}", tool.Request("{\"id\":11,\"kind\":\"analysis\",\"of\":9,\"valid\":false,\"error\":\"mismatch\"}").GetRawText());
             Assert.Equal(0, tool.CloseAndWait());
         }
 
@@ -40,8 +40,8 @@ namespace DiffGen.GradBench.Tests
         public void UnknownModuleIsNotDefined()
         {
             using var tool = ToolProcess.Start();
-            AssertFailure(tool.Request("{\"id\":0,\"kind\":\"define\",\"module\":\"ba\"}"), 0);
-            AssertFailure(tool.Request("{\"id\":1,\"kind\":\"evaluate\",\"module\":\"ba\",\"function\":\"objective\",\"input\":{}}"), 1);
+            AssertFailure(tool.Request("{\"id\":0,\"kind\":\"define\",\"module\":\"kmeans\"}"), 0);
+            AssertFailure(tool.Request("{\"id\":1,\"kind\":\"evaluate\",\"module\":\"kmeans\",\"function\":\"cost\",\"input\":{}}"), 1);
             AssertStillServes(tool, 2);
             Assert.Equal(0, tool.CloseAndWait());
         }
@@ -95,6 +95,11 @@ namespace DiffGen.GradBench.Tests
                 "{\"id\":9,\"kind\":\"evaluate\",\"module\":\"lse\",\"function\":\"primal\",\"input\":{\"x\":[1],\"min_runs\":\"many\"}}",
                 "{\"id\":10,\"kind\":\"evaluate\",\"module\":\"lse\",\"function\":\"primal\"}",
                 "{\"id\":11,\"kind\":\"evaluate\",\"module\":\"lse\",\"function\":\"primal\",\"input\":{\"x\":[1e308,1e308,-1e308]}}",
+                "{\"id\":12,\"kind\":\"evaluate\",\"module\":\"det\",\"function\":\"primal\",\"input\":{\"A\":[1,2,3],\"ell\":2}}",
+                "{\"id\":13,\"kind\":\"evaluate\",\"module\":\"det\",\"function\":\"gradient\",\"input\":{\"A\":[],\"ell\":0}}",
+                "{\"id\":14,\"kind\":\"evaluate\",\"module\":\"lstm\",\"function\":\"objective\",\"input\":{\"main_params\":[[1,2,3,4]],\"extra_params\":[[1],[1],[1]],\"state\":[[0],[0]],\"sequence\":[[1],[0]]}}",
+                "{\"id\":15,\"kind\":\"evaluate\",\"module\":\"ba\",\"function\":\"jacobian\",\"input\":{\"n\":1,\"m\":1,\"p\":1,\"cam\":[1,2,3],\"x\":[1,2,3],\"w\":1,\"feat\":[1,2]}}",
+                "{\"id\":16,\"kind\":\"evaluate\",\"module\":\"ht\",\"function\":\"objective\",\"input\":{\"theta\":[1],\"us\":[],\"data\":{}}}",
             };
             for (int i = 0; i < bad.Length; i++)
             {

@@ -42,6 +42,14 @@ namespace DiffGen.GradBench.Tests
 
     public sealed class OdeTool : ModuleTool { public OdeTool() : base("ode") { } }
 
+    public sealed class DetTool : ModuleTool { public DetTool() : base("det") { } }
+
+    public sealed class LstmTool : ModuleTool { public LstmTool() : base("lstm") { } }
+
+    public sealed class BaTool : ModuleTool { public BaTool() : base("ba") { } }
+
+    public sealed class HtTool : ModuleTool { public HtTool() : base("ht") { } }
+
     internal static class VectorCheck
     {
         /// <summary>Stricter than the eval's own 1e-4: the same measure, 1e-8.</summary>
@@ -150,6 +158,70 @@ namespace DiffGen.GradBench.Tests
                 Assert.True(Math.Abs(actual[i] - want[i]) <= 1e-12 * (Math.Abs(actual[i]) + Math.Abs(want[i])) + 1e-300,
                     $"ode::{function} {description}: element {i} is {actual[i]:R}, reference {want[i]:R}");
             }
+        }
+    }
+
+    public sealed class DetVectorTests : IClassFixture<DetTool>
+    {
+        private readonly DetTool _tool;
+        public DetVectorTests(DetTool tool) => _tool = tool;
+
+        public static IEnumerable<object[]> Cases => Vectors.Cases("det");
+
+        [Theory]
+        [MemberData(nameof(Cases))]
+        public void ReproducesReference(string module, int index, string function, string description)
+        {
+            Assert.Equal("det", module);
+            VectorCheck.Run(_tool, index, function, description);
+        }
+    }
+
+    public sealed class LstmVectorTests : IClassFixture<LstmTool>
+    {
+        private readonly LstmTool _tool;
+        public LstmVectorTests(LstmTool tool) => _tool = tool;
+
+        public static IEnumerable<object[]> Cases => Vectors.Cases("lstm");
+
+        [Theory]
+        [MemberData(nameof(Cases))]
+        public void ReproducesReference(string module, int index, string function, string description)
+        {
+            Assert.Equal("lstm", module);
+            VectorCheck.Run(_tool, index, function, description);
+        }
+    }
+
+    public sealed class BaVectorTests : IClassFixture<BaTool>
+    {
+        private readonly BaTool _tool;
+        public BaVectorTests(BaTool tool) => _tool = tool;
+
+        public static IEnumerable<object[]> Cases => Vectors.Cases("ba");
+
+        [Theory]
+        [MemberData(nameof(Cases))]
+        public void ReproducesReference(string module, int index, string function, string description)
+        {
+            Assert.Equal("ba", module);
+            VectorCheck.Run(_tool, index, function, description);
+        }
+    }
+
+    public sealed class HtVectorTests : IClassFixture<HtTool>
+    {
+        private readonly HtTool _tool;
+        public HtVectorTests(HtTool tool) => _tool = tool;
+
+        public static IEnumerable<object[]> Cases => Vectors.Cases("ht");
+
+        [Theory]
+        [MemberData(nameof(Cases))]
+        public void ReproducesReference(string module, int index, string function, string description)
+        {
+            Assert.Equal("ht", module);
+            VectorCheck.Run(_tool, index, function, description);
         }
     }
 }

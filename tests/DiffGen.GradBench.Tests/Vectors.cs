@@ -10,7 +10,8 @@ namespace DiffGen.GradBench.Tests
     /// <summary>
     /// The reference vectors in Data/{module}.jsonl: one evaluate per line, {"module", "function",
     /// "description", "input", "output"}, where output is the C++ reference tool's answer (lse, llsq,
-    /// gmm: copied from the shared gradbench vectors). ode.jsonl is ours: Data/make_ode_vectors.py
+    /// gmm, and det, lstm, ba, ht: copied from the shared gradbench vectors; those four lines also carry
+    /// "reference_valid", which is ignored). ode.jsonl is ours: Data/make_ode_vectors.py
     /// transcribes the C++ reference's ode.hpp for the primal and differentiates it with dual numbers.
     /// </summary>
     public static class Vectors
