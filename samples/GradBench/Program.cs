@@ -38,7 +38,7 @@ namespace DiffGen.GradBench
             }
             ApplyThreads(options.Threads);
             if (options.Threads != 1)
-                Console.Error.WriteLine($"GradBench: --threads {options.Threads}: runtime GEMMs use up to {options.Threads} threads; the generated loops themselves stay single-threaded.");
+                Console.Error.WriteLine($"GradBench: --threads {options.Threads}: runtime GEMMs and the generated multi-core loops use up to {options.Threads} threads (not single-threaded like gradbench's published comparisons).");
 
             var host = new ToolHost(options);
             using var stdin = new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
@@ -65,9 +65,9 @@ namespace DiffGen.GradBench
         }
 
         /// <summary>
-        /// The thread count of both modes: the most threads one runtime GEMM uses. GEMMs are what the
-        /// generator raises contractions to, and the only multi-threaded code the tool runs; everything
-        /// else (the generated loops, their SIMD lanes) runs on the calling thread.
+        /// The thread count of both modes: the most threads DiffGen's CPU runtime uses, for the GEMMs the
+        /// generator raises contractions to and for the generated loops Schedule splits over cores
+        /// (DiffGen.Cpu.LoopParallelism reads the same setting). 1: everything runs on the calling thread.
         /// </summary>
         public static void ApplyThreads(int threads) => DiffGen.Cpu.Gemm.MaxDegreeOfParallelism = threads;
 

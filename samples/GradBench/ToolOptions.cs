@@ -25,9 +25,9 @@ namespace DiffGen.GradBench
             "usage: GradBench [--threads N] [--verbose] [--help]\n" +
             "       GradBench bench [--help] [options]   (timings on gradbench's default sizes, a Markdown table on stdout)\n" +
             "  Speaks the gradbench protocol: one JSON message per line on stdin, one JSON reply per line on stdout.\n" +
-            "  Supported modules: hello, lse, llsq, gmm, ode.\n" +
-            "  --threads N   threads for the runtime GEMM (DiffGen.Cpu.Gemm.MaxDegreeOfParallelism; default 1,\n" +
-            "                or $" + ThreadsVariable + "); the generated loops stay single-threaded\n" +
+            "  Supported modules: hello, lse, llsq, gmm, ode, det, lstm, ba, ht.\n" +
+            "  --threads N   threads for the runtime GEMM and the generated multi-core loops\n" +
+            "                (DiffGen.Cpu.Gemm.MaxDegreeOfParallelism; default 1, single-threaded, or $" + ThreadsVariable + ")\n" +
             "  --verbose     log each message, and each evaluation's wall and CPU milliseconds per run, to stderr";
 
         /// <summary>Parses the arguments; throws <see cref="ArgumentException"/> with a message for a bad one.</summary>
