@@ -101,6 +101,19 @@ __device__ double __dg_block_min(double v)
 {
     return -__dg_block_max(-v);
 }
+
+// One entry of a contraction's table, sum over d < k of A(ra, d) * B(rb, d), computed where it is read (tile fusion).
+// (sa, ta): strides of A's row and contraction index; likewise (sb, tb). A row outside its array, or k beyond a
+// row's length, records the array as an out-of-range read.
+template <typename T> __device__ T __dg_entry(const T* a, long long na, long long ra, long long sa, long long ta,
+    const T* b, long long nb, long long rb, long long sb, long long tb, long long ka, long long kb, int k, int* ctl, int ida, int idb)
+{
+    if (ra < 0 || ra >= na || k > ka) { atomicCAS(ctl + 2, 0, ida); return (T)0; }
+    if (rb < 0 || rb >= nb || k > kb) { atomicCAS(ctl + 2, 0, idb); return (T)0; }
+    T s = (T)0;
+    for (int d = 0; d < k; d++) s += a[ra * sa + d * ta] * b[rb * sb + d * tb];
+    return s;
+}
 ";
 
         private enum Mode { Serial, Thread, Block }
@@ -492,6 +505,23 @@ __device__ double __dg_block_min(double v)
                 : $"{ArrayName(el.Array)}[__dg_ix1({Expr(el.Indices[0])}, {Dim(el.Array, 0)}, __ctl, {I(id)})]";
         }
 
+        /// <summary>A table entry as a dot product over the factors' rows (columns when transposed).</summary>
+        private string Entry(TableEntry t)
+        {
+            var c = t.Source;
+            string Operand(ArrayRef x, bool trans, Expr row)
+            {
+                // (rows, row stride, index stride, contraction length) of the operand as laid out in memory
+                string n0 = Dim(x.Array, 0), n1 = Dim(x.Array, 1);
+                return trans
+                    ? $"{ArrayName(x.Array)}, {n1}, {Expr(row)}, 1LL, (long long){n1}"
+                    : $"{ArrayName(x.Array)}, {n0}, {Expr(row)}, (long long){n1}, 1LL";
+            }
+            string Length(ArrayRef x, bool trans) => trans ? Dim(x.Array, 0) : Dim(x.Array, 1);
+            int ida = _p.Arrays[c.A.Array].Pointer + 1, idb = _p.Arrays[c.B.Array].Pointer + 1;
+            return $"__dg_entry<{CType(t.Type)}>({Operand(c.A, c.TransA, t.Row)}, {Operand(c.B, c.TransB, t.Col)}, {Length(c.A, c.TransA)}, {Length(c.B, c.TransB)}, {Expr(c.K)}, __ctl, {I(ida)}, {I(idb)})";
+        }
+
         private static string Op(BinaryOp op) => CSharpWriter.Op(op);
 
         public static string Literal(double value, IR.Scalar type)
@@ -560,6 +590,7 @@ __device__ double __dg_block_min(double v)
                         return $"{name}({args})";
                     }
                 case Conditional c: return "(" + Expr(c.Condition) + " ? " + Expr(c.WhenTrue) + " : " + Expr(c.WhenFalse) + ")";
+                case TableEntry t: return Entry(t);
                 case IR.Convert cv: return "((" + CType(cv.Type) + ")" + Expr(cv.Operand) + ")";
                 case Pop p when _step?.Tape is { IsForward: false }:
                     return $"(({CType(p.Type)})__it[__base + --__sp])";
@@ -623,6 +654,11 @@ __device__ double __dg_block_min(double v)
                         case VarRef v: Scalars.Add(v.Name); Types[v.Name] = v.Type; break;
                         case ElemRef el: Arrays.Add(el.Array); Dims.Add(el.Array); break;
                         case LengthOf l: Dims.Add(l.Array); break;
+                        case TableEntry t:
+                            Arrays.Add(t.Source.A.Array); Dims.Add(t.Source.A.Array);
+                            Arrays.Add(t.Source.B.Array); Dims.Add(t.Source.B.Array);
+                            foreach (var k in IrQueries.Descendants(t.Source.K)) if (k is VarRef kv) { Scalars.Add(kv.Name); Types[kv.Name] = kv.Type; } else if (k is LengthOf kl) Dims.Add(kl.Array);
+                            break;
                     }
                 }
             }

@@ -66,6 +66,9 @@ namespace DiffGen.Generator.Emit
             w.Line($"/// <summary>CUDA C of the device code of <c>{m.Name}</c> (forward pass and adjoint); NVRTC compiles it once per process.</summary>");
             w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
             var src = CudaKernelWriter.Prelude + "\n// ---- forward pass\n" + CudaKernelWriter.Kernels(fwd) + "\n// ---- adjoint: forward sweep, then reverse sweep\n" + CudaKernelWriter.Kernels(adj);
+            if (plan.HasCudaTiles)
+                src += "\n// ---- tile-fused forward pass (a block of table rows at a time)\n" + CudaKernelWriter.Kernels(plan.Forward.CudaTiled!)
+                    + "\n// ---- tile-fused adjoint\n" + CudaKernelWriter.Kernels(plan.Adjoint.CudaTiled!);
             w.Line($"internal const string {SourceName(m)} = @\"{src.Replace("\"", "\"\"")}\";");
             w.Line();
 
@@ -88,8 +91,11 @@ namespace DiffGen.Generator.Emit
             var fsig = m.Params.Select(p => DevType(p) + " " + p.Name).Concat(new[] { $"{Rt}IKernelDevice? {dev} = null" });
             w.Open($"{m.Accessibility} static {m.Return.Keyword} {m.Name}Forward({string.Join(", ", fsig)})");
             Checks(w, m, dev, grads: null);
-            RunProgram(w, fwd, m, typeName + " (forward)", info => BindForward(w, m, info), new (string, string)[0]);
-            if (returns) w.Line($"return ({m.Return.Keyword})__f.Slot({fwd.Slots[DevicePlanner.ResultVar]});");
+            Choose(w, plan, fwd, plan.Forward.CudaTiled, prog =>
+            {
+                RunProgram(w, prog, m, typeName + (prog == fwd ? " (forward)" : " (forward, tile-fused)"), info => BindForward(w, m, info), new (string, string)[0]);
+                if (returns) w.Line($"return ({m.Return.Keyword})__f.Slot({prog.Slots[DevicePlanner.ResultVar]});");
+            });
             w.Close();
             w.Line();
 
@@ -113,16 +119,19 @@ namespace DiffGen.Generator.Emit
             w.Open($"{m.Accessibility} static {m.Return.Keyword} {m.Name}Backward({string.Join(", ", bsig)})");
             foreach (var g in grads.Where(g => !g.Param.Type.IsArray)) w.Line($"{g.Name} = 0;");
             Checks(w, m, dev, grads);
-            RunProgram(w, adj, m, typeName + " (backward)", info => BindAdjoint(w, a, adjOf, grads, info),
-                returns ? new[] { (a.SeedName, seed) } : new (string, string)[0]);
-            foreach (var g in grads.Where(g => !g.Param.Type.IsArray))
-                w.Line($"{g.Name} = ({g.Param.Type.Keyword})__f.Slot({adj.Slots[adjOf[g.Param.Name]]});");
-            if (m.Params.Any(p => p.IsWritten))
+            Choose(w, plan, adj, plan.Adjoint.CudaTiled, prog =>
             {
-                w.Line("// Leave the outputs filled, as the host overload does.");
-                w.Line($"{m.Name}Forward({string.Join(", ", m.Params.Select(p => p.Name))}, __dev);");
-            }
-            if (returns) w.Line($"return ({m.Return.Keyword})__f.Slot({adj.Slots[a.ResultName]});");
+                RunProgram(w, prog, m, typeName + (prog == adj ? " (backward)" : " (backward, tile-fused)"), info => BindAdjoint(w, a, adjOf, grads, info),
+                    returns ? new[] { (a.SeedName, seed) } : new (string, string)[0]);
+                foreach (var g in grads.Where(g => !g.Param.Type.IsArray))
+                    w.Line($"{g.Name} = ({g.Param.Type.Keyword})__f.Slot({prog.Slots[adjOf[g.Param.Name]]});");
+                if (m.Params.Any(p => p.IsWritten))
+                {
+                    w.Line("// Leave the outputs filled, as the host overload does.");
+                    w.Line($"{m.Name}Forward({string.Join(", ", m.Params.Select(p => p.Name))}, __dev);");
+                }
+                if (returns) w.Line($"return ({m.Return.Keyword})__f.Slot({prog.Slots[a.ResultName]});");
+            });
             w.Close();
             w.Line();
 
@@ -282,6 +291,82 @@ namespace DiffGen.Generator.Emit
             w.Line($"__f.Int({info.Dim0}, {DimVar(info.Name, 0)});" + (info.Dim1 >= 0 ? $" __f.Int({info.Dim1}, {DimVar(info.Name, 1)});" : ""));
         }
 
+        /// <summary>
+        /// Runs the materialised program, or, when Schedule made a tile-fused GPU program, whichever of the two
+        /// DiffGen.Cpu.Tiling chooses for this call's table size (its host ints are computed first to know the size).
+        /// </summary>
+        private static void Choose(CSharpWriter w, ExecutionPlan plan, DeviceProgram materialised, DeviceProgram? tiled, System.Action<DeviceProgram> run)
+        {
+            var choice = plan.Model.Tiles?.Body.OfType<TileChoice>().FirstOrDefault(c => c.Rows is not null);
+            if (tiled is null || !plan.HasCudaTiles || choice is null)
+            {
+                run(materialised);
+                return;
+            }
+            var m = plan.Model.Method;
+            w.Line("bool __fused;");
+            w.OpenBlock();
+            ParamDims(w, m);
+            HostStatements(w, materialised, m, frame: null);
+            int size = choice.Elem == Scalar.Float ? 4 : 8;
+            w.Line($"__fused = global::DiffGen.Cpu.Tiling.FuseOnDevice({HostExpr(materialised, choice.Rows!)}, {HostExpr(materialised, choice.Cols!)}, {size});");
+            w.Close();
+            w.Open("if (__fused)");
+            w.Line($"// Tile fusion ({plan.Model.Tiles!.Table}): the table is computed a block of rows at a time by cuBLAS into panels, never whole.");
+            run(tiled);
+            w.Close();
+            w.Open("else");
+            run(materialised);
+            w.Close();
+        }
+
+        private static bool IsTileInt(DeviceProgram p, string name) =>
+            name == DeviceTiles.BlockLo || name == DeviceTiles.BlockHi || (name.EndsWith("_lo", System.StringComparison.Ordinal) && p.Panels.ContainsKey(name.Substring(0, name.Length - 3)));
+
+        /// <summary>The panels of a tile-fused program: rows per block from the widest panel, then each panel's buffer.</summary>
+        private static void Panels(CSharpWriter w, DeviceProgram p)
+        {
+            if (p.Panels.Count == 0) return;
+            var panels = p.Panels.Values.OrderBy(x => x.Name, System.StringComparer.Ordinal).ToList();
+            string Cols(DevicePanel x) => x.Source.TransB ? DimVar(x.Source.B.Array, 1) : DimVar(x.Source.B.Array, 0);
+            int size = panels[0].Source.A.ArrayType.Elem == Scalar.Float ? 4 : 8;
+            w.Line($"int __dblk_rows = global::DiffGen.Cpu.Tiling.DeviceRowsPerBlock({string.Join(", ", panels.Select(x => "(long)" + Cols(x)).Aggregate((x, y) => $"global::System.Math.Max({x}, {y})"))}, {size});");
+            foreach (var x in panels)
+            {
+                foreach (var name in x.Adjoint ? new[] { x.Name + "_v", x.Name + "_a" } : new[] { x.Name + "_v" })
+                {
+                    var info = p.Arrays[name];
+                    w.Line($"int {DimVar(name, 0)} = __dblk_rows; int {DimVar(name, 1)} = {Cols(x)};");
+                    if (name.EndsWith("_v", System.StringComparison.Ordinal)) w.OverwrittenTables.Add(name); // each block's GEMM writes the rows its kernel reads
+                    Scratch(w, info);
+                }
+            }
+        }
+
+        /// <summary>A tiled loop's step: its range a block of iterations at a time; per block the panel GEMMs, the kernel, the adjoint flushes.</summary>
+        private static void TiledStep(CSharpWriter w, DeviceProgram p, DeviceStep st)
+        {
+            var t = st.Tiled!;
+            var (lo, hi) = DevicePlanner.Range(t.Original);
+            string Elem(DevicePanel x) => x.Source.A.ArrayType.ElemKeyword;
+            string Factors(DevicePanel x) =>
+                $"{Address(x.Source.A.Array)}, {DimVar(x.Source.A.Array, 0)}, {DimVar(x.Source.A.Array, 1)}, {Address(x.Source.B.Array)}, {DimVar(x.Source.B.Array, 0)}, {DimVar(x.Source.B.Array, 1)}, {(x.Source.TransB ? "true" : "false")}, {HostExpr(p, x.Source.K)}";
+            var written = new HashSet<string>(DevicePlanner.Flatten(st.Loop!.Body).OfType<Assign>().Select(a => a.Target).OfType<ElemRef>().Select(e => e.Array), System.StringComparer.Ordinal);
+            w.Line($"// tiled loop over {t.Original.Var}: a block of __dblk_rows iterations at a time");
+            w.Open($"for (long __b = {HostExpr(p, lo)}, __bend = {HostExpr(p, hi)}; __b < __bend; __b += __dblk_rows)");
+            w.Line($"int {DeviceTiles.BlockLo} = (int)__b, {DeviceTiles.BlockHi} = (int)global::System.Math.Min(__bend, __b + __dblk_rows);");
+            w.Line($"__f.Int({p.IntSlots[DeviceTiles.BlockLo]}, {DeviceTiles.BlockLo}); __f.Int({p.IntSlots[DeviceTiles.BlockHi]}, {DeviceTiles.BlockHi});");
+            foreach (var x in st.Panels)
+            {
+                w.Line($"int {x.Name}_lo = {HostExpr(p, x.FirstRow)}; __f.Int({p.IntSlots[x.Name + "_lo"]}, {x.Name}_lo);");
+                w.Line($"__f.Panel<{Elem(x)}>({Factors(x)}, {x.Name}_lo, {DeviceTiles.BlockHi} - {DeviceTiles.BlockLo}, {Address(x.Name + "_v")});");
+            }
+            w.Line($"__f.Parallel(\"{st.Kernel}\", {DeviceTiles.BlockHi} - {DeviceTiles.BlockLo}, blockPerIteration: {(st.BlockPerIteration ? "true" : "false")});");
+            foreach (var x in st.Panels.Where(x => x.Adjoint && written.Contains(x.Name + "_a")))
+                w.Line($"__f.PanelAdjoint<{Elem(x)}>({Factors(x)}, {x.Name}_lo, {DeviceTiles.BlockHi} - {DeviceTiles.BlockLo}, {Address(x.Name + "_a")}, {Address(x.AAdj!.Array)}, {Address(x.BAdj!.Array)});");
+            w.Close();
+        }
+
         private static void RunProgram(CSharpWriter w, DeviceProgram p, MethodModel m, string what, System.Action<DeviceArrayInfo> binder, IEnumerable<(string Var, string Value)> slots)
         {
             w.Line($"using var __f = new {Rt}KernelFrame(__dev, {SourceName(m)}, \"{what}\", {p.SlotCount});");
@@ -289,7 +374,8 @@ namespace DiffGen.Generator.Emit
             ParamDims(w, m);
             foreach (var info in p.Arrays.Values.OrderBy(i => i.Pointer)) binder(info);
             HostStatements(w, p, m, frame: info => Scratch(w, info));
-            foreach (var h in p.HostInts.Where(h => p.IntSlots.ContainsKey(h)))
+            Panels(w, p);
+            foreach (var h in p.HostInts.Where(h => p.IntSlots.ContainsKey(h) && !IsTileInt(p, h)))
             {
                 var isBool = p.Scalars.TryGetValue(h, out var t) && t.Elem == Scalar.Bool;
                 w.Line($"__f.Int({p.IntSlots[h]}, {(isBool ? h + " ? 1 : 0" : h)});");
@@ -306,6 +392,9 @@ namespace DiffGen.Generator.Emit
                 {
                     case StepKind.Serial:
                         w.Line($"__f.Serial(\"{st.Kernel}\");");
+                        break;
+                    case StepKind.Parallel when st.Tiled is not null:
+                        TiledStep(w, p, st);
                         break;
                     case StepKind.Parallel:
                         {

@@ -54,6 +54,10 @@ namespace DiffGen.Generator.Schedule
         public TapeInfo? Tape;
         public Stmt? Gemm;
         public List<string> Comments = new();
+        /// <summary>A tiled loop (device tile fusion): the host runs the kernel a block of iterations at a time.</summary>
+        public DeviceTiledLoop? Tiled;
+        /// <summary>The panels the kernel reads (its own loop's and those of the forward iteration it recomputes).</summary>
+        public List<DevicePanel> Panels = new();
     }
 
     /// <summary>
@@ -95,6 +99,8 @@ namespace DiffGen.Generator.Schedule
         public Dictionary<string, DeviceArrayInfo> Arrays = new(StringComparer.Ordinal);
         public List<DeviceStep> Steps = new();
         public int SlotCount => Slots.Count;
+        /// <summary>The tile-fused program's panels (none for the materialised program).</summary>
+        public Dictionary<string, DevicePanel> Panels = new(StringComparer.Ordinal);
 
         /// <summary>A loop runs in a single-thread kernel: correct, but slower than the CPU for large inputs.</summary>
         public bool HasSerialLoops => Steps.Any(s => s.Kind == StepKind.Serial && DevicePlanner.Flatten(s.Body).Any(x => x is For or VectorFor));
@@ -145,11 +151,64 @@ namespace DiffGen.Generator.Schedule
             return Plan(m, target, "b", scalars, arrays, a.ForwardSweep.ToList(), a.ReverseSweep.ToList(), out failure);
         }
 
+        /// <summary>
+        /// The tile-fused forward pass on the GPU (Schedule's <see cref="TilePlan"/> lowered by <see cref="DeviceTiles"/>);
+        /// null with the reason when the fused statements do not all run in parallel on the device.
+        /// </summary>
+        public static DeviceProgram? PlanTiledForward(AdjointModel a, out string? failure)
+        {
+            failure = "no tile plan";
+            if (a.Tiles is not { } plan) return null;
+            var m = a.Method;
+            var tiles = new DeviceTiles();
+            var body = tiles.Lower(plan.Body);
+            if (tiles.Failure is not null) { failure = tiles.Failure; return null; }
+            var scalars = new Dictionary<string, IrType>(StringComparer.Ordinal);
+            var decls = new Dictionary<string, IrType>(StringComparer.Ordinal);
+            IrQueries.Declarations(body, decls);
+            foreach (var p in m.Params.Where(p => !p.Type.IsArray)) scalars[p.Name] = p.Type;
+            foreach (var kv in decls.Where(kv => !kv.Value.IsArray)) scalars[kv.Key] = kv.Value;
+            var arrays = m.Params.Where(p => p.Type.IsArray).Select(p => (p.Name, p.Type)).ToList();
+            arrays.AddRange(decls.Where(kv => kv.Value.IsArray).Select(kv => (kv.Key, kv.Value)));
+            if (m.Return.IsReal) scalars[ResultVar] = m.Return;
+            body = body.Select(s => s is Return { Value: { } v } ? new Assign(new VarRef(ResultVar, m.Return), AssignOp.Set, v) : s).ToList();
+            return Plan(m, PlanTarget.Cuda, "ft", scalars, arrays, body, new List<Stmt>(), out failure, tiles);
+        }
+
+        /// <summary>The tile-fused adjoint on the GPU; see <see cref="PlanTiledForward"/>.</summary>
+        public static DeviceProgram? PlanTiledAdjoint(AdjointModel a, out string? failure)
+        {
+            failure = "no tile plan";
+            if (a.Tiles is not { } plan) return null;
+            var m = a.Method;
+            var tiles = new DeviceTiles();
+            var forward = tiles.Lower(plan.ForwardSweep);
+            var reverse = tiles.Lower(plan.ReverseSweep);
+            if (tiles.Failure is not null) { failure = tiles.Failure; return null; }
+            var scalars = new Dictionary<string, IrType>(StringComparer.Ordinal);
+            foreach (var p in m.Params.Where(p => !p.Type.IsArray)) scalars[p.Name] = p.Type;
+            foreach (var l in a.Locals.Where(l => !l.Type.IsArray)) scalars[l.Name] = l.Type;
+            var adjOf = a.Adjoints.ToDictionary(x => x.Primal, x => x);
+            var arrays = m.Params.Where(p => p.Type.IsArray).Select(p => (p.Name, p.Type)).ToList();
+            foreach (var p in m.Params.Where(p => p.Type.IsReal))
+            {
+                var adj = adjOf[p.Name];
+                if (p.Type.IsArray) arrays.Add((adj.Adjoint, p.Type));
+                else scalars[adj.Adjoint] = p.Type;
+            }
+            // locals of the fused form: the materialised table and its adjoint are never allocated
+            var unused = new HashSet<string>(StringComparer.Ordinal) { plan.Table };
+            if (a.Adjoints.FirstOrDefault(x => x.Primal == plan.Table) is { } tAdj) unused.Add(tAdj.Adjoint);
+            arrays.AddRange(a.Locals.Where(l => l.Type.IsArray && !unused.Contains(l.Name)).Select(l => (l.Name, l.Type)));
+            if (m.Return.IsReal) scalars[a.SeedName] = m.Return;
+            return Plan(m, PlanTarget.Cuda, "bt", scalars, arrays, forward, reverse, out failure, tiles);
+        }
+
         /// <summary>The variable a Forward program stores its return value in.</summary>
         public const string ResultVar = "__result";
 
         private static DeviceProgram? Plan(MethodModel m, PlanTarget target, string tag, Dictionary<string, IrType> scalars, List<(string Name, IrType Type)> arrays,
-            List<Stmt> forward, List<Stmt> reverse, out string? failure)
+            List<Stmt> forward, List<Stmt> reverse, out string? failure, DeviceTiles? tiles = null)
         {
             bool cuda = target == PlanTarget.Cuda;
             failure = Unsupported(m, forward.Concat(reverse), arrays, target);
@@ -170,6 +229,22 @@ namespace DiffGen.Generator.Schedule
                 else if (s is DeclArray) p.HostStatements.Add(s);
             }
 
+            if (tiles is not null)
+            {
+                // block range and each panel's first row: set by the host before each block's launch
+                foreach (var h in new[] { DeviceTiles.BlockLo, DeviceTiles.BlockHi }.Concat(tiles.Panels.Keys.Select(k => k + "_lo")))
+                {
+                    p.HostInts.Add(h);
+                    p.Scalars[h] = IrType.Int;
+                }
+                foreach (var panel in tiles.Panels.Values)
+                {
+                    var type = new IrType(panel.Source.A.ArrayType.Elem, Shape.Matrix);
+                    arrays.Add((panel.Name + "_v", type));
+                    if (panel.Adjoint) arrays.Add((panel.Name + "_a", type));
+                    p.Panels[panel.Name] = panel;
+                }
+            }
             int pointer = 3, ints = 1;
             foreach (var h in p.HostInts) p.IntSlots[h] = ints++;
             foreach (var (name, type) in arrays)
@@ -292,6 +367,7 @@ namespace DiffGen.Generator.Schedule
             }
             FlushSerial();
             for (int i = 0; i < p.Steps.Count; i++) p.Steps[i].Kernel = p.Prefix + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (tiles is not null && (failure = MarkTiled(p, tiles)) is not null) return null;
 
             // A non-host int read by a kernel must be computed in that kernel (on the CPU the sequential code reads it, and
             // a loop that reads one stays on one core: see CpuLoops).
@@ -314,6 +390,32 @@ namespace DiffGen.Generator.Schedule
                             }
             }
             return p;
+        }
+
+        /// <summary>Binds each tiled loop to its parallel step; the reason when one does not run in parallel.</summary>
+        private static string? MarkTiled(DeviceProgram p, DeviceTiles tiles)
+        {
+            var placed = new HashSet<Stmt>(StmtReferenceComparer.Instance);
+            foreach (var st in p.Steps.Where(x => x.Kind == StepKind.Parallel))
+            {
+                if (!tiles.Loops.TryGetValue(st.Loop!, out var t)) continue;
+                if (st.Tape is not null) return $"the tiled loop over {st.Loop!.Var} and its reverse loop would need an indexed tape";
+                st.Tiled = t;
+                st.Panels.AddRange(t.Panels);
+                if (st.Recompute is { } f && tiles.Loops.TryGetValue(f, out var ft))
+                    foreach (var panel in ft.Panels.Where(x => st.Panels.All(y => y.Name != x.Name))) st.Panels.Add(panel);
+                placed.Add(st.Loop!);
+            }
+            foreach (var st in p.Steps)
+                if (st.Recompute is { } f && !tiles.Loops.ContainsKey(f) && st.Tiled is not null) return "a tiled reverse loop recomputes a loop that is not tiled";
+            foreach (var kv in tiles.Loops)
+            {
+                if (placed.Contains(kv.Key)) continue;
+                var why = p.Steps.Where(x => x.Kind == StepKind.Serial && x.Body.Any(b => ReferenceEquals(b, kv.Key)))
+                    .SelectMany(x => x.Comments).FirstOrDefault(c => c.Contains(" runs on one thread: "));
+                return $"the tiled loop over {((For)kv.Key).Var} does not run in parallel on the device" + (why is null ? "" : " (" + why + ")");
+            }
+            return null;
         }
 
         private static IEnumerable<Stmt> KernelStatements(DeviceStep st)
@@ -576,6 +678,9 @@ namespace DiffGen.Generator.Schedule
                 if (b.Left is VarRef l && l.Name == var && IsHostExpr(p, b.Right)) return b.Right;
                 if (b.Right is VarRef r && r.Name == var && IsHostExpr(p, b.Left)) return b.Left;
             }
+            // a tiled loop's panel row: (var + c) - the panel's first row
+            if (index is Binary { Op: BinaryOp.Sub } s && IsHostExpr(p, s.Right) && Offset(p, s.Left, var) is { } inner)
+                return new Binary(BinaryOp.Sub, inner, s.Right, IrType.Int);
             return null;
         }
 

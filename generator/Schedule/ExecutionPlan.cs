@@ -9,6 +9,8 @@ namespace DiffGen.Generator.Schedule
     {
         /// <summary>GPU kernels and cuBLAS calls; null when there is no device code (<see cref="ExecutionPlan.CudaFailure"/> says why).</summary>
         public DeviceProgram? Cuda;
+        /// <summary>The tile-fused GPU program (Schedule's tile plan on the device); null when not fused there.</summary>
+        public DeviceProgram? CudaTiled;
         /// <summary>The loop analysis for the CPU (always made for methods with array parameters).</summary>
         public DeviceProgram? Cpu;
         /// <summary>The loops the CPU splits over cores (from <see cref="Cpu"/>).</summary>
@@ -43,6 +45,9 @@ namespace DiffGen.Generator.Schedule
         /// <summary>Why there is no device code; null when both passes have a GPU plan.</summary>
         public string? CudaFailure { get; }
         public bool HasCuda => CudaFailure is null;
+        /// <summary>Why the tile plan has no GPU form (null when both passes have one, or when there is no tile plan).</summary>
+        public string? CudaTilingFailure { get; init; }
+        public bool HasCudaTiles => HasCuda && Forward.CudaTiled is not null && Adjoint.CudaTiled is not null;
 
         /// <summary>The plan as text (what runs where and why not), for snapshots and for reading.</summary>
         public override string ToString() => PlanPrinter.Print(this);
@@ -71,7 +76,19 @@ namespace DiffGen.Generator.Schedule
             if (!cuda) failure = "device code generation is off in this project (<DiffGenCuda>false</DiffGenCuda>)";
             else if ((forward.Cuda = DevicePlanner.PlanForward(a.Method, PlanTarget.Cuda, out var ff)) is null) failure = ff;
             else if ((adjoint.Cuda = DevicePlanner.PlanAdjoint(a, PlanTarget.Cuda, out var bf)) is null) { failure = bf; forward.Cuda = null; }
-            return new ExecutionPlan(a, cuda, forward, adjoint, failure);
+
+            string? tiling = null;
+            if (failure is null && a.Tiles is not null)
+            {
+                forward.CudaTiled = DevicePlanner.PlanTiledForward(a, out var tf);
+                adjoint.CudaTiled = DevicePlanner.PlanTiledAdjoint(a, out var tb);
+                if (forward.CudaTiled is null || adjoint.CudaTiled is null)
+                {
+                    tiling = forward.CudaTiled is null ? tf : tb;
+                    forward.CudaTiled = adjoint.CudaTiled = null;
+                }
+            }
+            return new ExecutionPlan(a, cuda, forward, adjoint, failure) { CudaTilingFailure = tiling };
         }
     }
 }

@@ -111,7 +111,19 @@ namespace DiffGen.Generator.Schedule
                 return;
             }
             sb.Append("  cuda\n");
-            foreach (var st in pass.Cuda!.Steps)
+            CudaSteps(sb, pass.Cuda!);
+            if (plan.Model.Tiles is null) return;
+            if (pass.CudaTiled is { } tiled)
+            {
+                sb.Append("  cuda, tile-fused (chosen per call by the table's size)\n");
+                CudaSteps(sb, tiled);
+            }
+            else sb.Append("  cuda, tile-fused: none: ").Append(plan.CudaTilingFailure).Append('\n');
+        }
+
+        private static void CudaSteps(StringBuilder sb, DeviceProgram program)
+        {
+            foreach (var st in program.Steps)
             {
                 sb.Append("    ");
                 switch (st.Kind)
@@ -124,7 +136,8 @@ namespace DiffGen.Generator.Schedule
                         foreach (var why in st.Comments.Where(x => x.Contains(" runs on one thread: "))) sb.Append("; ").Append(why);
                         break;
                     default:
-                        sb.Append("kernel ").Append(st.Kernel).Append(": loop ").Append(st.Loop!.Var).Append(st.BlockPerIteration ? ", a block per iteration" : ", a thread per iteration");
+                        sb.Append("kernel ").Append(st.Kernel).Append(": loop ").Append(st.Tiled?.Original.Var ?? st.Loop!.Var).Append(st.BlockPerIteration ? ", a block per iteration" : ", a thread per iteration");
+                        if (st.Tiled is not null) sb.Append(", a block of iterations per launch after cublas gemms into ").Append(string.Join(", ", st.Panels.Select(x => x.Name)));
                         if (st.Recompute is not null) sb.Append(", recomputes its forward iteration");
                         if (st.Tape is not null) sb.Append(st.Tape.IsForward ? ", stores an indexed tape" : ", reads an indexed tape");
                         sb.Append(Classes(st));

@@ -27,6 +27,9 @@ namespace DiffGen.Cpu
         private static long s_limit = 512L << 20;
         private static long s_blockBytes = 4L << 20;
         private static long s_fusedRuns;
+        private static long s_deviceLimit = 8L << 30;
+        private static long s_devicePanelBytes = 512L << 20;
+        private static long s_deviceFusedRuns;
 
         /// <summary>DIFFGEN_TILING=auto|always|never sets the initial mode (to run a whole test suite through one path).</summary>
         private static TilingMode FromEnvironment() =>
@@ -91,6 +94,54 @@ namespace DiffGen.Cpu
         {
             long r = BlockBytes / Math.Max(1, cols * elementSize);
             return (int)Math.Clamp(r, 8, 1024);
+        }
+    
+        // ---- the GPU (generated device entry points): the same choice, with device-sized limits
+
+        /// <summary>In Auto mode, a table larger than this many bytes is fused on the GPU (default 8 GiB: a GPU has room for
+        /// large tables, and the materialised form's element-wise kernels run on the whole table at once).</summary>
+        public static long DeviceMaterializeLimitBytes
+        {
+            get => System.Threading.Volatile.Read(ref s_deviceLimit);
+            set
+            {
+                if (value < 0) throw new ArgumentOutOfRangeException(nameof(value), value, "DeviceMaterializeLimitBytes must be >= 0.");
+                System.Threading.Volatile.Write(ref s_deviceLimit, value);
+            }
+        }
+
+        /// <summary>Target size of one panel of table rows on the GPU (default 512 MiB): rows per block = this / row size, at least 1.</summary>
+        public static long DevicePanelBytes
+        {
+            get => System.Threading.Volatile.Read(ref s_devicePanelBytes);
+            set
+            {
+                if (value <= 0) throw new ArgumentOutOfRangeException(nameof(value), value, "DevicePanelBytes must be positive.");
+                System.Threading.Volatile.Write(ref s_devicePanelBytes, value);
+            }
+        }
+
+        /// <summary>Device calls that took the fused path so far in this process (diagnostics, tests).</summary>
+        public static long DeviceFusedRuns => System.Threading.Interlocked.Read(ref s_deviceFusedRuns);
+
+        /// <summary>Generated device code asks this once per call: fuse a rows × cols table of elementSize-byte elements on the GPU?</summary>
+        public static bool FuseOnDevice(long rows, long cols, int elementSize)
+        {
+            bool fuse = Mode switch
+            {
+                TilingMode.Always => true,
+                TilingMode.Never => false,
+                _ => rows * cols * elementSize > DeviceMaterializeLimitBytes,
+            };
+            if (fuse) System.Threading.Interlocked.Increment(ref s_deviceFusedRuns);
+            return fuse;
+        }
+
+        /// <summary>Rows per block of the GPU's panels for rows of <paramref name="cols"/> elements (at least 1, at most 2^20).</summary>
+        public static int DeviceRowsPerBlock(long cols, int elementSize)
+        {
+            long r = DevicePanelBytes / Math.Max(1, cols * elementSize);
+            return (int)Math.Clamp(r, 1, 1 << 20);
         }
     }
 }

@@ -160,6 +160,30 @@ namespace DiffGen.Cuda.Execution
             _device.Clear(cAdj, (long)m * n * Unsafe.SizeOf<T>());
         }
 
+        /// <summary>
+        /// Tile fusion: rows <c>first .. first + count</c> of <c>A·B</c> (Bᵀ unless <paramref name="transB"/>) into the panel's
+        /// rows 0 .. count (leading dimension: the table's columns). Rows outside A are left as they are (the CPU would
+        /// have thrown for a read of them; the kernel's bounds check sees the panel, not A).
+        /// </summary>
+        public void Panel<T>(ulong a, int aRows, int aCols, ulong b, int bRows, int bCols, bool transB, int k, long first, int count, ulong panel) where T : unmanaged
+        {
+            long s = Math.Max(0, first), e = Math.Min(aRows, first + count);
+            if (e <= s) return;
+            int n = transB ? bCols : bRows, size = Unsafe.SizeOf<T>();
+            Contract<T>(a + (ulong)(s * aCols * size), (int)(e - s), aCols, false, b, bRows, bCols, transB, k, panel + (ulong)((s - first) * n * size));
+        }
+
+        /// <summary>Reverse of <see cref="Panel{T}"/>: aAdj's rows first .. first + count and bAdj accumulate the panel's adjoint, which is then cleared.</summary>
+        public void PanelAdjoint<T>(ulong a, int aRows, int aCols, ulong b, int bRows, int bCols, bool transB, int k, long first, int count, ulong panelAdj, ulong aAdj, ulong bAdj) where T : unmanaged
+        {
+            long s = Math.Max(0, first), e = Math.Min(aRows, first + count);
+            int n = transB ? bCols : bRows, size = Unsafe.SizeOf<T>();
+            if (e > s)
+                ContractAdjoint<T>(a + (ulong)(s * aCols * size), (int)(e - s), aCols, false, b, bRows, bCols, transB, k,
+                    panelAdj + (ulong)((s - first) * n * size), aAdj + (ulong)(s * aCols * size), bAdj);
+            _device.Clear(panelAdj, (long)count * n * size);
+        }
+
         private void Gemm<T>(bool transA, bool transB, int m, int n, int k, ulong a, int lda, ulong b, int ldb, double beta, ulong c, int ldc)
         {
             if (typeof(T) == typeof(double)) _device.Gemm(transA, transB, m, n, k, a, lda, b, ldb, beta, c, ldc);

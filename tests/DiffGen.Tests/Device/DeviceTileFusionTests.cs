@@ -1,0 +1,64 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using DiffGen.Cpu;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace DiffGen.Tests.Device
+{
+    /// <summary>
+    /// Tile fusion on the GPU: the device form of Schedule's tile plan (panels of table rows computed by cuBLAS a block
+    /// of iterations at a time, the kernels run per block, the adjoint panels flushed into the factors' adjoints by two
+    /// GEMMs per block) computes what the CPU computes, on the g++ emulation with strict memory (races reported). The
+    /// panels are made tiny (DevicePanelBytes) so that every run crosses many blocks and ends in a partial one.
+    /// </summary>
+    [Collection("Tiling mode")]
+    public sealed class DeviceTileFusionTests(ITestOutputHelper output)
+    {
+        public static IEnumerable<object[]> Cases() =>
+            from c in DeviceCases.All(typeof(DeviceTileFusionTests).Assembly)
+            where DeviceCases.Source(c).Contains("// ---- tile-fused forward pass", StringComparison.Ordinal)
+            from rows in new[] { 1, 3 }
+            select new object[] { c.Name, rows };
+
+        [Fact]
+        public void The_corpus_has_device_tiled_methods()
+        {
+            var names = Cases().Select(x => (string)x[0]).Distinct().ToList();
+            output.WriteLine(string.Join(", ", names));
+            Assert.Contains("NtXentCorpus.NtXentLeanF", names);
+            Assert.Contains("NtXentCorpus.NtXent", names);
+        }
+
+        [GxxTheory]
+        [MemberData(nameof(Cases))]
+        public void Tile_fused_device_code_matches_the_cpu_backend(string method, int rowsPerBlock)
+        {
+            var c = DeviceCases.All(typeof(DeviceTileFusionTests).Assembly).Single(x => x.Name == method);
+            var mode = Tiling.Mode;
+            long panel = Tiling.DevicePanelBytes;
+            try
+            {
+                Tiling.Mode = TilingMode.Always;
+                // rows per block = panel bytes / row bytes: the inputs' tables have at most 12 columns of 8 bytes
+                Tiling.DevicePanelBytes = rowsPerBlock * (c.IsFloat ? 4 : 8) * 12L;
+                long before = Tiling.DeviceFusedRuns;
+                var device = new EmulatedDevice(threadsPerBlock: 32, strictMemory: true);
+                var r = DeviceCases.Run(c, device, seed: 5);
+                long fused = Tiling.DeviceFusedRuns - before;
+                output.WriteLine($"{r.Name}: inputs {r.Inputs}; {r.Launches} kernel launches; {fused} tile-fused device calls; max relative difference {r.MaxRelativeError:E2} ({r.Worst})");
+                foreach (var race in device.Races) output.WriteLine("race: " + race);
+                Assert.True(fused >= 2, $"{method}: the device ran the materialised program ({fused} fused calls)");
+                Assert.True(device.Races.Count == 0, device.Races.Count == 0 ? "" : $"{r.Name}: data race in the device code: {device.Races[0]}");
+                Assert.True(r.MaxRelativeError <= (c.IsFloat ? 1e-4 : 1e-10), $"{r.Name}: {r.Worst} differs by {r.MaxRelativeError:E3} (relative)");
+                Assert.Equal(0, device.LiveAllocations);
+            }
+            finally
+            {
+                Tiling.Mode = mode;
+                Tiling.DevicePanelBytes = panel;
+            }
+        }
+    }
+}
