@@ -8,7 +8,11 @@
 #
 # Runs: nvidia-smi -L; DiffGen.GpuCheck check (every corpus method with device code vs the CPU backend, at its default
 # shapes and at square sizes 64, 300 and 1024; CHECK_ARGS="--sizes 64,300 --check-budget 100" changes that);
-# DiffGen.GpuCheck bench (NT-Xent float32 vs its cuBLAS GEMMs); tests/gpu/torch_ntxent.py; then a table per size.
+# DiffGen.GpuCheck bench (NT-Xent float32 vs its cuBLAS GEMMs; where the default (DiffGen.Cpu.Tiling, Auto) ran the
+# materialised device program, the tile-fused one too: fused_ms, fused_device_mb; device_mb is the device memory the
+# call took); tests/gpu/torch_ntxent.py (eager FP32 with its peak memory, eager TF32, and torch.compile with
+# --compile 1); then a table per size. Large batches (tile fusion's range, no N x N table):
+#   bash tests/gpu/run.sh --batch 8192,32768,65536,262144 --dim 128
 # Everything is also written to ${OUT:-tests/gpu}/gpu-report.txt. Extra arguments go to both benchmarks, e.g.
 #   bash tests/gpu/run.sh --batch 1024,8192 --dim 128
 # Environment: CHECK_TIMEOUT / BENCH_TIMEOUT / TORCH_TIMEOUT (seconds; default 240 / 270 / 120; about 11 min in all at
@@ -78,7 +82,8 @@ def f(v):
     if v is None: return "-"
     if isinstance(v, float): return f"{v:.3f}"
     return str(v)
-cols = ["batch", "dim", "forward_ms", "generated_ms", "gemm_ms", "ratio_to_gemm", "torch_ms", "gen/torch", "error"]
+cols = ["batch", "dim", "forward_ms", "generated_ms", "tile_fused", "device_mb", "fused_ms", "fused_device_mb", "gemm_ms", "ratio_to_gemm",
+        "torch_ms", "gen/torch", "torch_peak_mb", "torch_tf32_ms", "torch_compile_ms", "error", "fused_error"]
 print(" | ".join(cols))
 for key in order:
     d = rows[key]

@@ -50,6 +50,14 @@ namespace DiffGen.Cuda.Execution
         /// <inheritdoc/>
         public int ThreadsPerBlock => 256;
 
+        private long _heldBytes;
+
+        /// <summary>
+        /// Device memory this device has taken from the driver so far (freed buffers stay pooled until Dispose): the peak
+        /// footprint of the work run on it, for benchmarks (a fresh device per measurement).
+        /// </summary>
+        public long HeldBytes => System.Threading.Interlocked.Read(ref _heldBytes);
+
         /// <inheritdoc/>
         public unsafe ulong Allocate(long bytes)
         {
@@ -59,7 +67,10 @@ namespace DiffGen.Cuda.Execution
                 if (_pool.TryGetValue(bytes, out var free) && free.Count > 0) address = free.Pop();
             Context.MakeCurrent();
             if (address == 0)
+            {
                 CudaErrors.Check(Interop.CudaDriver.cuMemAlloc_v2(&address, (nuint)bytes), "cuMemAlloc_v2", $"{bytes} bytes");
+                System.Threading.Interlocked.Add(ref _heldBytes, bytes);
+            }
             CudaErrors.Check(Interop.CudaDriver.cuMemsetD8_v2(address, 0, (nuint)bytes), "cuMemsetD8_v2", $"{bytes} bytes");
             return address;
         }

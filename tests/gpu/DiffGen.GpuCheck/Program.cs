@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
 using System.Text;
+using DiffGen.Cpu;
 using DiffGen.Cuda;
 using DiffGen.Cuda.Execution;
 using DiffGen.Tests.Corpus;
@@ -105,6 +106,47 @@ namespace GpuCheck
                     if (size is { } done) previous = (done, Math.Max(watch.Elapsed.TotalSeconds, 1e-3));
                 }
             }
+            // Tile fusion: the cases with a tile-fused device program, forced through it (Tiling.Mode = Always) with panels
+            // of 64 KiB (several blocks and a partial last one at size 300), against the CPU.
+            var mode = Tiling.Mode;
+            long panelBytes = Tiling.DevicePanelBytes;
+            try
+            {
+                Tiling.Mode = TilingMode.Always;
+                Tiling.DevicePanelBytes = 64 << 10;
+                foreach (var c in cases.Where(c => DeviceCases.Source(c).Contains("// ---- tile-fused forward pass", StringComparison.Ordinal)))
+                {
+                    foreach (int? size in new int?[] { null, 300 })
+                    {
+                        string name = $"{c.Name} [tile-fused, {(size is null ? "default" : "size " + size)}]";
+                        long before = Tiling.DeviceFusedRuns;
+                        try
+                        {
+                            var r = DeviceCases.Run(c, device, 4, size);
+                            bool ok = r.MaxRelativeError <= (c.IsFloat ? FloatTolerance : DoubleTolerance) && Tiling.DeviceFusedRuns > before;
+                            if (ok) passed++; else failed++;
+                            Console.WriteLine($"{(ok ? "PASS" : "FAIL")} {name}: max rel err {r.MaxRelativeError:0.###e0} at {(r.Worst.Length == 0 ? "-" : r.Worst)}; {r.Launches} launches; {Tiling.DeviceFusedRuns - before} fused calls");
+                        }
+                        catch (InvalidOperationException e) when (size is not null && e.Message.StartsWith("No inputs found", StringComparison.Ordinal))
+                        {
+                            skipped++;
+                            Console.WriteLine($"SKIP {name}: {e.Message}");
+                        }
+                        catch (Exception e)
+                        {
+                            failed++;
+                            var inner = e is System.Reflection.TargetInvocationException { InnerException: { } ie } ? ie : e;
+                            Console.WriteLine($"FAIL {name}: {inner.GetType().Name}: {OneLine(inner.Message)}");
+                        }
+                    }
+                }
+            }
+            finally
+            {
+                Tiling.Mode = mode;
+                Tiling.DevicePanelBytes = panelBytes;
+            }
+
             // TF32 (opt-in): the float cases again with tensor-core GEMMs; the issue's bound is 3e-3 relative.
             var tf32 = new CudaKernelDevice(context) { AllowTf32 = true };
             foreach (var c in cases.Where(c => c.IsFloat))
@@ -209,6 +251,8 @@ namespace GpuCheck
                     try
                     {
                         BenchOne(device, batch, dim, tau, o, json);
+                        if (json.FirstOrDefault(x => x.Item1 == "tile_fused").Item2 is false)
+                            BenchFused(context, batch, dim, tau, o, json);
                     }
                     catch (Exception e)
                     {
@@ -231,14 +275,17 @@ namespace GpuCheck
             var hostI = Normal(rng, batch, dim);
             var hostJ = Normal(rng, batch, dim);
 
-            // cuBLAS alone first (the cheapest to fail): one N×N buffer, reused by the three products.
-            json.Add(("gemm_ms", Round(TimeGemms(device, n, dim, hostI, hostJ, o))));
+            // cuBLAS alone first (the cheapest to fail): one N×N buffer, reused by the three products; not where that
+            // buffer alone would take a quarter of a large GPU (B = 65536 and up: the fused code never stores it).
+            bool gemmFits = (long)n * n * sizeof(float) <= (32L << 30);
+            json.Add(("gemm_ms", gemmFits ? Round(TimeGemms(device, n, dim, hostI, hostJ, o)) : null));
 
             using var zi = DeviceArray<float>.Upload(device, hostI);
             using var zj = DeviceArray<float>.Upload(device, hostJ);
             using var ziGrad = DeviceArray<float>.Zeros(device, batch, dim);
             using var zjGrad = DeviceArray<float>.Zeros(device, batch, dim);
 
+            long fusedBefore = Tiling.DeviceFusedRuns;
             var watch = Stopwatch.StartNew();
             float loss = NtXentCorpus.NtXentFForward(zi, zj, tau, device);
             json.Add(("first_forward_ms", Round(watch.Elapsed.TotalMilliseconds))); // includes the NVRTC compile
@@ -251,8 +298,10 @@ namespace GpuCheck
             json.Add(("first_backward_ms", Round(watch.Elapsed.TotalMilliseconds)));
             double generated = Time(() => value = NtXentCorpus.NtXentFBackward(zi, zj, tau, ziGrad, zjGrad, out tauGrad, 1f, device), o, out int reps);
             json.Add(("generated_ms", Round(generated)));
-            double gemm = (double)json.First(x => x.Item1 == "gemm_ms").Item2!;
+            double gemm = json.First(x => x.Item1 == "gemm_ms").Item2 is double gm ? gm : 0;
             json.Add(("ratio_to_gemm", gemm > 0 ? Round(generated / gemm) : null));
+            json.Add(("tile_fused", Tiling.DeviceFusedRuns > fusedBefore));
+            json.Add(("device_mb", Round(device.HeldBytes / 1048576.0)));
             json.Add(("reps", reps));
             json.Add(("forward_reps", forwardReps));
             json.Add(("loss", (double)loss));
@@ -267,6 +316,39 @@ namespace GpuCheck
                 float cpu = NtXentCorpus.NtXentFForward(hostI, hostJ, tau);
                 json.Add(("cpu_loss", (double)cpu));
                 json.Add(("loss_rel_err", DeviceCases.Relative(cpu, value)));
+            }
+        }
+
+        /// <summary>
+        /// The same call forced through the tile-fused device program (Tiling.Mode = Always) on a fresh device, where the
+        /// default chose the materialised one: fused_ms, fused_forward_ms, fused_device_mb beside the default's numbers.
+        /// </summary>
+        private static void BenchFused(CudaContext context, int batch, int dim, float tau, Options o, List<(string, object?)> json)
+        {
+            var mode = Tiling.Mode;
+            try
+            {
+                Tiling.Mode = TilingMode.Always;
+                using var device = new CudaKernelDevice(context);
+                var rng = new Random(batch * 31 + dim);
+                using var zi = DeviceArray<float>.Upload(device, Normal(rng, batch, dim));
+                using var zj = DeviceArray<float>.Upload(device, Normal(rng, batch, dim));
+                using var ziGrad = DeviceArray<float>.Zeros(device, batch, dim);
+                using var zjGrad = DeviceArray<float>.Zeros(device, batch, dim);
+                float value = NtXentCorpus.NtXentFBackward(zi, zj, tau, ziGrad, zjGrad, out _, 1f, device);
+                json.Add(("fused_forward_ms", Round(Time(() => NtXentCorpus.NtXentFForward(zi, zj, tau, device), o, out _))));
+                json.Add(("fused_ms", Round(Time(() => value = NtXentCorpus.NtXentFBackward(zi, zj, tau, ziGrad, zjGrad, out _, 1f, device), o, out _))));
+                json.Add(("fused_loss", (double)value));
+                json.Add(("fused_device_mb", Round(device.HeldBytes / 1048576.0)));
+            }
+            catch (Exception e)
+            {
+                var inner = e is System.Reflection.TargetInvocationException { InnerException: { } ie } ? ie : e;
+                json.Add(("fused_error", IsOutOfMemory(inner) ? "OOM" : $"{inner.GetType().Name}: {OneLine(inner.Message)}"));
+            }
+            finally
+            {
+                Tiling.Mode = mode;
             }
         }
 
