@@ -42,8 +42,7 @@ namespace DiffGen.Generator.Schedule
                     sb.Append("fused on the cpu (").Append(panels.Count).Append(" tiled loop").Append(panels.Count == 1 ? "" : "s")
                       .Append(", chosen at run time by the table's size)\n");
                 }
-                else if (a.Tiles is not null) sb.Append("not fused: only the first fusable contraction of a method is fused\n");
-                else sb.Append("not fused: ").Append(TileFusion.WhyNot(a, c.Target) ?? "?").Append('\n');
+                else sb.Append("not fused: ").Append(TileFusion.WhyNotHere(a, c.Target)).Append('\n');
             }
         }
 

@@ -34,7 +34,9 @@ namespace DiffGen.Generator.Schedule
     {
         public static AdjointModel Run(AdjointModel a)
         {
-            foreach (var c in a.Method.Body.OfType<Contract>())
+            // One table per method: pairwise tables (columns = rows of the second factor, as in z·zᵀ or q·kᵀ, N × N) before
+            // products with a weight matrix (columns = its columns, as in x·W), then source order.
+            foreach (var c in a.Method.Body.OfType<Contract>().Select((c, i) => (c, i)).OrderBy(x => x.c.TransB ? 1 : 0).ThenBy(x => x.i).Select(x => x.c))
             {
                 if (Plan(a, c, out _) is { } plan) return a with { Tiles = plan };
             }
@@ -57,10 +59,17 @@ namespace DiffGen.Generator.Schedule
                     && r.Args[0].Contains(c.Target + "[", StringComparison.Ordinal));
                 if (at is null) continue;
                 string message = a.Tiles?.Table == c.Target
-                    ? $"tile fusion: the table {c.Target} is computed a block of rows at a time and never stored whole, on the CPU, when it is large (DiffGen.Cpu.Tiling decides per call)"
-                    : $"not tile-fused: {(a.Tiles is not null ? "only the first fusable contraction of a method is fused" : WhyNot(a, c.Target))}; the table {c.Target} is stored whole";
+                    ? $"tile fusion: the table {c.Target} is computed a block of rows at a time and never stored whole when it is large (DiffGen.Cpu.Tiling decides per call)"
+                    : $"not tile-fused: {WhyNotHere(a, c.Target)}; the table {c.Target} is stored whole";
                 yield return at with { Args = new[] { message }.ToEquatable() };
             }
+        }
+
+        /// <summary>Why the table is not fused in this method (null when it is): its own failed condition, or the table fused instead.</summary>
+        public static string? WhyNotHere(AdjointModel a, string table)
+        {
+            if (a.Tiles?.Table == table) return null;
+            return WhyNot(a, table) ?? $"it could be, but one table per method is fused and {a.Tiles?.Table} was chosen (pairwise tables first, then source order)";
         }
 
         /// <summary>Why the contraction writing <paramref name="table"/> is not fused (null when it is), for remarks and tests.</summary>
