@@ -23,6 +23,7 @@ namespace DiffGen.Fuzz
         public int HasWorkers { get; set; }
         /// <summary>Generated calls that took the tile-fused path (DIFFGEN_TILING=always makes every fusable one do so).</summary>
         public long FusedCalls { get; set; }
+        public long DeviceFusedCalls { get; set; }
         public double Seconds { get; set; }
         public List<Found> Failures { get; set; } = new();
         public Dictionary<string, int> Features { get; set; } = new();
@@ -32,7 +33,7 @@ namespace DiffGen.Fuzz
         public void Add(Summary o)
         {
             Programs += o.Programs; Rejected += o.Rejected; Negative += o.Negative; Float += o.Float; HasDevice += o.HasDevice;
-            DeviceChecked += o.DeviceChecked; HasWorkers += o.HasWorkers; FusedCalls += o.FusedCalls; Seconds = Math.Max(Seconds, o.Seconds);
+            DeviceChecked += o.DeviceChecked; HasWorkers += o.HasWorkers; FusedCalls += o.FusedCalls; DeviceFusedCalls += o.DeviceFusedCalls; Seconds = Math.Max(Seconds, o.Seconds);
             Failures.AddRange(o.Failures);
             foreach (var (k, v) in o.Features) Features[k] = Features.GetValueOrDefault(k) + v;
         }
@@ -43,7 +44,7 @@ namespace DiffGen.Fuzz
         {
             var sb = new StringBuilder();
             sb.AppendLine(CultureInfo.InvariantCulture, $"checked: {Programs - Rejected - Negative} in the subset ({Float} float with double twins), {Negative} outside it (expected diagnostic), {Rejected} rejected (values out of range)");
-            sb.AppendLine(CultureInfo.InvariantCulture, $"with multi-core loops: {HasWorkers}; with device code: {HasDevice}, run on the g++ emulation: {DeviceChecked}; tile-fused calls: {FusedCalls}");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"with multi-core loops: {HasWorkers}; with device code: {HasDevice}, run on the g++ emulation: {DeviceChecked}; tile-fused calls: {FusedCalls} (cpu), {DeviceFusedCalls} (device)");
             sb.AppendLine("features: " + string.Join(", ", Features.OrderByDescending(x => x.Value).Select(x => $"{x.Key} {x.Value}")));
             sb.AppendLine(CultureInfo.InvariantCulture, $"time: {Seconds:F1} s, {1000 * Seconds / Math.Max(1, Programs):F0} ms per program");
             foreach (var f in Failures.OrderBy(f => f.Seed)) sb.AppendLine($"FAIL seed {f.Seed} [{string.Join(", ", f.AllOracles)}] {f.Path ?? "(not shrunk)"}: {FirstLine(f.Detail)}");
@@ -120,6 +121,7 @@ namespace DiffGen.Fuzz
             }
             summary.Seconds = sw.Elapsed.TotalSeconds;
             summary.FusedCalls = DiffGen.Cpu.Tiling.FusedRuns;
+            summary.DeviceFusedCalls = DiffGen.Cpu.Tiling.DeviceFusedRuns;
             return summary;
         }
 
