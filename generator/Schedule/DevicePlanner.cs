@@ -282,7 +282,7 @@ namespace DiffGen.Generator.Schedule
                         pairedSteps[f] = fStep;
                     }
                     else if (why.Count > 0 && why[0] != "its private values are needed between the forward and the reverse loop"
-                        && IndexedPair(p, f, r, indexed.Count) is { } ip)
+                        && IndexedPair(p, f, r, indexed.Count, tiles is not null && tiles.Loops.TryGetValue(f, out var tf) ? Range(tf.Original) : null) is { } ip)
                     {
                         indexed[f] = ip.Forward;
                         indexed[r] = ip.Reverse;
@@ -300,7 +300,8 @@ namespace DiffGen.Generator.Schedule
             foreach (var st in indexed.Values.Where(x => x.Tape!.IsForward))
             {
                 var t = st.Tape!;
-                var range = Range(st.Loop!);
+                // a tiled loop's tape covers its whole range (each block's kernels use their own rows of it)
+                var range = tiles is not null && tiles.Loops.TryGetValue(st.Loop!, out var tl) ? Range(tl.Original) : Range(st.Loop!);
                 var count = new Intrinsic(Fn.Max, new Expr[] { new Const(0, IrType.Int), new Binary(BinaryOp.Sub, range.Hi, range.Lo, IrType.Int) }.ToEquatable(), IrType.Int);
                 var type = new IrType(Scalar.Double, Shape.Vector);
                 p.Scalars.Remove(t.Array);
@@ -399,7 +400,6 @@ namespace DiffGen.Generator.Schedule
             foreach (var st in p.Steps.Where(x => x.Kind == StepKind.Parallel))
             {
                 if (!tiles.Loops.TryGetValue(st.Loop!, out var t)) continue;
-                if (st.Tape is not null) return $"the tiled loop over {st.Loop!.Var} and its reverse loop would need an indexed tape";
                 st.Tiled = t;
                 st.Panels.AddRange(t.Panels);
                 if (st.Recompute is { } f && tiles.Loops.TryGetValue(f, out var ft))
@@ -592,14 +592,16 @@ namespace DiffGen.Generator.Schedule
         /// parallel, each forward iteration storing into its own row. Needs a bound on the stores per iteration that
         /// the host can compute (stores inside inner loops with bounds computed from sizes count once per trip).
         /// </summary>
-        private static (DeviceStep Forward, DeviceStep Reverse)? IndexedPair(DeviceProgram p, For f, For r, int taken)
+        /// <param name="whole">A tiled loop's whole range (the loops themselves cover one block): the tape's rows start at its low end.</param>
+        private static (DeviceStep Forward, DeviceStep Reverse)? IndexedPair(DeviceProgram p, For f, For r, int taken, (Expr Lo, Expr Hi)? whole = null)
         {
             if (f.Var != r.Var || !Range(f).Equals(Range(r))) return null;
             if (Contains(f, s => s is Continue) || Contains(r, s => s is Continue)) return null;
             var pushes = PushBound(p, f.Body);
             if (pushes is null) return null;
             int id = taken / 2;
-            var ft = new TapeInfo { Id = id, IsForward = true, Pushes = pushes, Lo = Range(f).Lo };
+            var ft = new TapeInfo { Id = id, IsForward = true, Pushes = pushes, Lo = (whole ?? Range(f)).Lo };
+            if (!IsHostExpr(p, ft.Lo)) return null;
             var fs = AnalyzeLoop(p, f, null, null, tape: ft);
             if (fs is null) return null;
             // Nothing between the two loops reads the forward loop's private values (CanFuse), and after the reverse
