@@ -227,15 +227,11 @@ namespace DiffGen.Generator.Emit
                     adjArgs.Add("ref " + local);
                 }
             }
-            var call = $"{CSharpWriter.AdjointName(m.Name)}({string.Join(", ", m.Params.Select(p => p.Name).Concat(adjArgs).Concat(returns ? new[] { seed } : new string[0]))})";
             bool hasOutputs = m.Params.Any(p => p.IsWritten);
+            // The adjoint leaves output arrays as it found them; asked to, it keeps the forward results and puts them back.
+            var call = $"{CSharpWriter.AdjointName(m.Name)}({string.Join(", ", m.Params.Select(p => p.Name).Concat(adjArgs).Concat(returns ? new[] { seed } : new string[0]).Concat(hasOutputs ? new[] { KeepOutputs + ": true" } : new string[0]))})";
             if (!returns) w.Line(call + ";");
             else w.Line($"var __value = {call};");
-            if (hasOutputs)
-            {
-                w.Line("// The adjoint leaves output arrays as it found them; run the forward pass to leave the results in them.");
-                w.Line($"{m.Name}({string.Join(", ", m.Params.Select(p => p.Name))});");
-            }
             if (returns) w.Line("return __value;");
             w.Close();
         }
@@ -253,7 +249,7 @@ namespace DiffGen.Generator.Emit
             w.Line($"/// <summary>");
             w.Line($"/// Adjoint of <see cref=\"{Cref(m)}\"/> for composition: runs the forward sweep, then accumulates");
             w.Line($"/// {(returns ? "seed × " : "")}the derivatives into the adjoint arguments (outputs: their adjoints are consumed).");
-            w.Line($"/// Leaves every array as it found it. Called by generated code; use {m.Name}Backward instead.");
+            w.Line($"/// Leaves every array as it found it{(m.Params.Any(p => p.IsWritten) ? " (with " + KeepOutputs + ", Backward's case, the outputs hold the forward results)" : "")}. Called by generated code; use {m.Name}Backward instead.");
             w.Line($"/// </summary>");
             w.Line(GeneratedCode);
             w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
@@ -262,6 +258,8 @@ namespace DiffGen.Generator.Emit
             foreach (var p in m.Params.Where(p => p.Type.IsReal))
                 sig.Add((p.Type.IsArray ? "" : "ref ") + p.Type.Keyword + " " + adjOf[p.Name]);
             if (returns) sig.Add(m.Return.Keyword + " " + a.SeedName);
+            var outputs = m.Params.Where(p => p.IsWritten).ToList();
+            if (outputs.Count > 0) sig.Add("bool " + KeepOutputs + " = false");
             w.Open($"{m.Accessibility} static {m.Return.Keyword} {CSharpWriter.AdjointName(m.Name)}({string.Join(", ", sig)})");
 
             Guards(w, m);
@@ -282,8 +280,12 @@ namespace DiffGen.Generator.Emit
             par.DeclarePairState(w);
             w.Line("// ---- forward sweep ----");
             par.Statements(w, a.Tiles?.ForwardSweep ?? a.ForwardSweep);
+            foreach (var o in outputs)
+                w.Line($"var __kept_{o.Name} = {KeepOutputs} ? global::DiffGen.Reverse.KeptOutputs.Keep({o.Name}) : null;");
             w.Line("// ---- reverse sweep ----");
             par.Statements(w, a.Tiles?.ReverseSweep ?? a.ReverseSweep);
+            foreach (var o in outputs)
+                w.Line($"if (__kept_{o.Name} is not null) global::DiffGen.Reverse.KeptOutputs.PutBack({o.Name}, __kept_{o.Name});");
             if (returns) w.Line($"return {a.ResultName};");
 
             if (needsFinally)
@@ -297,6 +299,9 @@ namespace DiffGen.Generator.Emit
             w.Close();
             par.WriteClasses(w);
         }
+
+        /// <summary>The adjoint's last parameter for methods with outputs: leave the forward results in them (Backward), not the inputs' state (callers).</summary>
+        private const string KeepOutputs = "__keepOutputs";
 
         private static List<Scalar> TapesUsed(AdjointModel a)
         {
