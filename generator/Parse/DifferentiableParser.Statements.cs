@@ -78,8 +78,8 @@ namespace DiffGen.Generator.Parse
                 case DoStatementSyntax:
                     Report(Descriptors.UnsupportedStatement, s, "do", "the trip count is not known on entry; write a for-loop with an int counter and a bound");
                     break;
-                case ForEachStatementSyntax:
-                    Report(Descriptors.UnsupportedStatement, s, "foreach", "write 'for (int i = 0; i < a.Length; i++)' and index the array");
+                case ForEachStatementSyntax fe:
+                    LowerForEach(fe, output);
                     break;
                 case SwitchStatementSyntax:
                     Report(Descriptors.UnsupportedStatement, s, "switch", "use if/else");
@@ -384,6 +384,52 @@ namespace DiffGen.Generator.Parse
             var loc = f.ForKeyword.GetLocation();
             var origin = new SourceRef(loc.SourceTree?.FilePath ?? "", loc.SourceSpan, loc.GetLineSpan().Span);
             output.Add(new For(name, start, cmp, bound, step, ContinueNormalizer.Normalize(body).ToEquatable(), origin));
+        }
+
+        /// <summary><c>foreach (T v in a)</c> over a T[] (or a row <c>a[i]</c> of a jagged array): <c>for (int k = 0; k &lt; a.Length; k++) { T v = a[k]; ... }</c>.</summary>
+        private void LowerForEach(ForEachStatementSyntax fe, List<Stmt> output)
+        {
+            var collection = LowerExpr(fe.Expression);
+            if (collection is null) return;
+            if (collection is not ArrayRef ar || collection.Type.Shape != Shape.Vector)
+            {
+                Report(Descriptors.UnsupportedStatement, fe.Expression, "foreach", "only a 1-D array (T[], or a row a[i] of a jagged array) can be iterated; for a T[,] or the rows of a T[][] write 'for' loops with counters and index it");
+                return;
+            }
+            if (_model.GetDeclaredSymbol(fe, _ct) is not ILocalSymbol local || MapType(local.Type) is not { IsArray: false, Elem: not Scalar.Void } vt)
+            {
+                Report(Descriptors.UnsupportedStatement, fe, "foreach", "the iteration variable must be a float, double, int or bool");
+                return;
+            }
+            var counter = FreshName("__" + local.Name + "_index");
+            var name = FreshName(local.Name);
+            Expr element = new ElemRef(ar.Array, ar.ArrayType, (ar.Row is null ? new[] { (Expr)new VarRef(counter, IrType.Int) } : new[] { ar.Row, new VarRef(counter, IrType.Int) }).ToEquatable());
+            if (element.Type != vt) element = new IR.Convert(element, vt);
+            _vars[local] = new Variable(name, vt, VarKind.Local);
+            var body = new List<Stmt> { new DeclScalar(name, vt, element) };
+            _loopDepth++;
+            LowerBlock(fe.Statement, body);
+            _loopDepth--;
+            Expr bound = new LengthOf(ar.Array, ar.ArrayType, ar.Row, -1);
+            var bodyWrites = new HashSet<string>(StringComparer.Ordinal);
+            IrQueries.Writes(body, bodyWrites);
+            if (!bodyWrites.Contains(ar.Array) && !(ar.Row is not null && IrQueries.Descendants(ar.Row).Any(x => x is VarRef r && bodyWrites.Contains(r.Name))))
+            {
+                // The array does not change in the loop: read the element where the value is used (no local to store
+                // for the reverse sweep), exactly the indexed loop one would write by hand.
+                body = body.Skip(1).Select(st => IrRewriter.Map(st, x => x is VarRef r && r.Name == name ? element : null)).ToList();
+            }
+            if (ar.Row is not null)
+            {
+                if (IrQueries.Descendants(ar.Row).FirstOrDefault(x => x is VarRef r && bodyWrites.Contains(r.Name)) is VarRef changed)
+                {
+                    Report(Descriptors.UnsupportedLoop, fe.Expression, $"the row it iterates reads '{changed.Name}', which the loop body changes; copy it into an int before the loop");
+                    return;
+                }
+            }
+            var loc = fe.ForEachKeyword.GetLocation();
+            var origin = new SourceRef(loc.SourceTree?.FilePath ?? "", loc.SourceSpan, loc.GetLineSpan().Span);
+            output.Add(new For(counter, new Const(0, IrType.Int), BinaryOp.Lt, bound, 1, ContinueNormalizer.Normalize(body).ToEquatable(), origin));
         }
 
         private bool IsCounter(ExpressionSyntax e, ILocalSymbol counter) =>

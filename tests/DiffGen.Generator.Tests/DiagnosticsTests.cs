@@ -186,6 +186,13 @@ namespace DiffGen.Generator.Tests
         }
 
         [Fact]
+        public void DIFF0003_ForeachOverMatrix()
+        {
+            var d = Expect("DIFF0003", "a", "[Differentiable] public static double F(double[,] a) { double s = 0; foreach (double v in a) s += v; return s; }");
+            Assert.Contains("write 'for' loops with counters", d.GetMessage());
+        }
+
+        [Fact]
         public void DIFF0013_JaggedLocal() =>
             Expect("DIFF0013", "t = new double[2][]", "[Differentiable] public static double F(double[] a) { double[][] t = new double[2][]; return a[0]; }");
 

@@ -266,5 +266,36 @@ namespace DiffGen.Tests
             NaturalIdioms.FirstAboveBackward(x, threshold, sx, Seed);
             Check.Scaled(gx, sx, Seed, "dx");
         }
+    
+        [Fact]
+        public void Foreach_over_vectors_jagged_rows_and_labels()
+        {
+            var rng = new Random(1112);
+            var x = TestData.Vector(rng, 5);
+            var rows = new[] { TestData.Vector(rng, 3), TestData.Vector(rng, 4), TestData.Vector(rng, 2) };
+            var labels = new[] { 4, 0, 0, 2 };
+            double reference = NaturalIdioms.ForEachSums(x, rows, labels);
+            Check.Forward(reference, NaturalIdioms.ForEachSumsForward(x, rows, labels), "Forward");
+            var (gx, grows) = (TestData.Garbage(x), TestData.Garbage(rows));
+            Check.Forward(reference, NaturalIdioms.ForEachSumsBackward(x, rows, labels, gx, grows), "Backward value");
+            Check.Gradient(FiniteDiff.Gradient(() => NaturalIdioms.ForEachSums(x, rows, labels), x), gx, "dx");
+            Check.Gradient(FiniteDiff.Gradient(() => NaturalIdioms.ForEachSums(x, rows, labels), rows), grows, "drows");
+            var (sx, srows) = (TestData.Garbage(x), TestData.Garbage(rows));
+            NaturalIdioms.ForEachSumsBackward(x, rows, labels, sx, srows, Seed);
+            Check.Scaled(gx, sx, Seed, "dx");
+            Check.Scaled(grows, srows, Seed, "drows");
+        }
+
+        [Fact]
+        public void Foreach_widening_float_to_double()
+        {
+            var x = new[] { 0.5f, -1.25f, 2f };
+            var xd = x.Select(v => (double)v).ToArray();
+            double reference = NaturalIdioms.ForEachWiden(x);
+            Check.Forward(reference, NaturalIdioms.ForEachWidenForward(x), "Forward");
+            var gx = new float[3];
+            Check.Forward(reference, NaturalIdioms.ForEachWidenBackward(x, gx), "Backward value");
+            for (int i = 0; i < 3; i++) Check.Near(Math.Exp(xd[i]) * (1 + xd[i]), gx[i], 1e-5, "dx[" + i + "]");
+        }
     }
 }

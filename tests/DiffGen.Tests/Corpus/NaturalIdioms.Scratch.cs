@@ -226,5 +226,34 @@ namespace DiffGen.Tests.Corpus
             for (int k = 0; k < above; k++) tail += x[k] * x[k];
             return first * first + tail;
         }
+    
+        // ------------------------------------------------------------ item 4: foreach
+
+        /// <summary><c>foreach</c> over a T[], over a jagged row and over an int[] of labels.</summary>
+        [Differentiable]
+        public static double ForEachSums(double[] x, double[][] rows, int[] labels)
+        {
+            double s = 0;
+            foreach (double v in x) s += v * v;
+            for (int i = 0; i < rows.Length; i++)
+            {
+                foreach (var r in rows[i])
+                {
+                    if (r < 0) continue;
+                    s += Math.Sin(r) * x[i % x.Length];
+                }
+            }
+            foreach (int l in labels) s += x[l];
+            return s;
+        }
+
+        /// <summary><c>foreach</c> over a float array, the iteration value widened to double.</summary>
+        [Differentiable]
+        public static double ForEachWiden(float[] x)
+        {
+            double s = 0;
+            foreach (double v in x) s += Math.Exp(v) * v;
+            return s;
+        }
     }
 }
