@@ -112,9 +112,61 @@ namespace DiffGen.Generator.Differentiate
 
         private static string RootOf(Expr target) => target is VarRef v ? v.Name : ((ElemRef)target).Array;
 
+        /// <summary>
+        /// Int and bool state the reverse sweep restores instead of recomputing (<see cref="IrQueries.MutableInts"/>, plus
+        /// int locals inside loops or ifs computed from it): every overwrite of it inside a loop or if stores the old
+        /// value, and the reverse sweep puts it back where it undoes that statement, so every adjoint and every
+        /// recomputed condition or index sees the value the forward sweep saw at that point.
+        /// </summary>
+        private HashSet<string> _restoredInts = new(StringComparer.Ordinal);
+
+        private void ComputeRestoredInts()
+        {
+            _restoredInts = IrQueries.MutableInts(_m.Body);
+            if (_restoredInts.Count == 0) return;
+            bool changed = true;
+            while (changed)
+            {
+                changed = false;
+                Closure(_m.Body, nested: false);
+            }
+            Mark(_m.Body, nested: false);
+
+            void Closure(IEnumerable<Stmt> stmts, bool nested)
+            {
+                foreach (var st in stmts)
+                {
+                    switch (st)
+                    {
+                        case DeclScalar { Init: { } init } d when nested && !d.Type.IsReal && !_restoredInts.Contains(d.Name)
+                            && IrQueries.Descendants(init).Any(x => x is VarRef v && _restoredInts.Contains(v.Name) || x is ElemRef el && _restoredInts.Contains(el.Array)):
+                            _restoredInts.Add(d.Name);
+                            changed = true;
+                            break;
+                        case For f: Closure(f.Body, true); break;
+                        case If i: Closure(i.Then, true); Closure(i.Else, true); break;
+                    }
+                }
+            }
+            void Mark(IEnumerable<Stmt> stmts, bool nested)
+            {
+                foreach (var st in stmts)
+                {
+                    switch (st)
+                    {
+                        case DeclScalar { Init: not null } d when nested && !d.Type.IsReal && _restoredInts.Contains(d.Name): _pushed.Add(st); break;
+                        case Assign { Target.Type.IsReal: false } a when nested && _restoredInts.Contains(RootOf(a.Target)): _pushed.Add(st); break;
+                        case For f: Mark(f.Body, true); break;
+                        case If i: Mark(i.Then, true); Mark(i.Else, true); break;
+                    }
+                }
+            }
+        }
+
         private AdjointModel Build()
         {
             ComputeVaried();
+            ComputeRestoredInts();
             foreach (var d in _m.Body.OfType<DeclArray>())
                 if (d.Type.Shape == Shape.Vector && d.Sizes.Count == 1) _sizes[d.Name] = d.Sizes[0];
             // Declarations hoisted to the top of the adjoint method: the reverse sweep reads them outside their C# scopes.
@@ -271,10 +323,13 @@ namespace DiffGen.Generator.Differentiate
         private readonly Dictionary<string, Expr> _sizes = new(StringComparer.Ordinal);
 
         /// <summary>The reverse sweep needs the branch taken; recompute it unless a branch overwrites what the condition reads.</summary>
-        private static bool NeedsBranchPush(If f)
+        private bool NeedsBranchPush(If f)
         {
             var reads = new HashSet<string>(StringComparer.Ordinal);
             IrQueries.RealReads(f.Condition, reads);
+            foreach (var d in IrQueries.Descendants(f.Condition))
+                if (d is VarRef v && _restoredInts.Contains(v.Name) || d is ElemRef el && _restoredInts.Contains(el.Array))
+                    reads.Add(d is VarRef vv ? vv.Name : ((ElemRef)d).Array);
             if (reads.Count == 0) return false;
             var writes = new HashSet<string>(StringComparer.Ordinal);
             IrQueries.Writes(f.Then, writes);
@@ -316,7 +371,7 @@ namespace DiffGen.Generator.Differentiate
                         break;
                     case DeclArray a:
                         output.Add(a);
-                        output.Add(new DeclArray(_adj[a.Name], a.Type, a.Sizes));
+                        if (a.Type.IsReal) output.Add(new DeclArray(_adj[a.Name], a.Type, a.Sizes));
                         break;
                     case Assign a:
                         if (_pushed.Contains(s)) output.Add(new Push(a.Target));
@@ -365,7 +420,7 @@ namespace DiffGen.Generator.Differentiate
             // Ints of this block are recomputed first: they depend only on counters and enclosing ints.
             if (!topLevel)
                 foreach (var s in stmts)
-                    if (s is DeclScalar { Init: { } init } d && !d.Type.IsReal)
+                    if (s is DeclScalar { Init: { } init } d && !d.Type.IsReal && !_restoredInts.Contains(d.Name))
                         output.Add(new Assign(new VarRef(d.Name, d.Type), AssignOp.Set, init));
             for (int i = stmts.Count - 1; i >= 0; i--)
                 ReverseStmt(stmts[i], output);
@@ -381,6 +436,13 @@ namespace DiffGen.Generator.Differentiate
                     break;
                 case Assign a when a.Target.Type.IsReal:
                     ReverseAssign(s, a.Target, a.Op, a.Value, output, a.Hoisted);
+                    break;
+                case DeclScalar d when _pushed.Contains(s):
+                    // int or bool state: put back the value it had before this statement
+                    output.Add(new Block(new Stmt[] { new Assign(new VarRef(d.Name, d.Type), AssignOp.Set, new Pop(d.Type)) }.ToEquatable()));
+                    break;
+                case Assign a when _pushed.Contains(s):
+                    output.Add(new Block(new Stmt[] { new Assign(a.Target, AssignOp.Set, new Pop(a.Target.Type)) }.ToEquatable()));
                     break;
                 case For f:
                     {

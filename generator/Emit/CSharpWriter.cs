@@ -106,6 +106,7 @@ namespace DiffGen.Generator.Emit
         {
             Scalar.Float => "__tapeF",
             Scalar.Bool => "__tapeB",
+            Scalar.Int => "__tapeI",
             _ => "__tapeD",
         };
 

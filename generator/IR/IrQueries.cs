@@ -145,6 +145,31 @@ namespace DiffGen.Generator.IR
             _ => false,
         };
 
+        /// <summary>
+        /// Int and bool state that changes after it is first set: locals assigned after their declaration and elements of
+        /// local int arrays that are written. The reverse sweep restores it from the restore tape instead of recomputing it.
+        /// </summary>
+        public static HashSet<string> MutableInts(IEnumerable<Stmt> stmts)
+        {
+            var set = new HashSet<string>(System.StringComparer.Ordinal);
+            void Walk(IEnumerable<Stmt> list)
+            {
+                foreach (var s in list)
+                {
+                    switch (s)
+                    {
+                        case Assign { Target: VarRef { Type.IsReal: false } v }: set.Add(v.Name); break;
+                        case Assign { Target: ElemRef { Type.IsReal: false } el }: set.Add(el.Array); break;
+                        case For f: Walk(f.Body); break;
+                        case If i: Walk(i.Then); Walk(i.Else); break;
+                        case Block b: Walk(b.Body); break;
+                    }
+                }
+            }
+            Walk(stmts);
+            return set;
+        }
+
         /// <summary>Does the expression mention the variable or array (as a value)?</summary>
         public static bool Mentions(Expr e, string name)
         {

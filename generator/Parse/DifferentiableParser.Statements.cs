@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using DiffGen.Generator.Diagnostics;
@@ -77,8 +78,8 @@ namespace DiffGen.Generator.Parse
                 case DoStatementSyntax:
                     Report(Descriptors.UnsupportedStatement, s, "do", "the trip count is not known on entry; write a for-loop with an int counter and a bound");
                     break;
-                case ForEachStatementSyntax:
-                    Report(Descriptors.UnsupportedStatement, s, "foreach", "write 'for (int i = 0; i < a.Length; i++)' and index the array");
+                case ForEachStatementSyntax fe:
+                    LowerForEach(fe, output);
                     break;
                 case SwitchStatementSyntax:
                     Report(Descriptors.UnsupportedStatement, s, "switch", "use if/else");
@@ -117,14 +118,9 @@ namespace DiffGen.Generator.Parse
                 var name = FreshName(local.Name);
                 if (type.IsArray)
                 {
-                    if (_loopDepth > 0 || _branchDepth > 0)
+                    if (type.Shape == Shape.Jagged || type.Elem is not (Scalar.Float or Scalar.Double or Scalar.Int))
                     {
-                        Report(Descriptors.LocalArray, v, local.Name, "declare local arrays once at the top level of the method (not inside a loop or if) and overwrite their elements");
-                        continue;
-                    }
-                    if (type.Shape == Shape.Jagged || type.Elem != Scalar.Float && type.Elem != Scalar.Double)
-                    {
-                        Report(Descriptors.LocalArray, v, local.Name, "only float/double T[] and T[,] locals are supported (use a T[,] instead of a jagged local)");
+                        Report(Descriptors.LocalArray, v, local.Name, "only float/double/int T[] and T[,] locals are supported (use a T[,] instead of a jagged local)");
                         continue;
                     }
                     var sizes = v.Initializer?.Value switch
@@ -143,8 +139,37 @@ namespace DiffGen.Generator.Parse
                         var e = LowerIntExpr(se, "an array size");
                         if (e is not null) lowered.Add(e);
                     }
+                    if (lowered.Count != sizes.Value.Count) continue;
+                    var arrayDecl = new DeclArray(name, type, lowered.ToEquatable());
+                    if (_loopDepth == 0 && _branchDepth == 0)
+                    {
+                        _topLevelLocals.Add(name);
+                        _vars[local] = new Variable(name, type, VarKind.Local);
+                        output.Add(arrayDecl);
+                        continue;
+                    }
+                    // Declared inside a loop or an if: one buffer for the whole method, allocated before the top-level
+                    // statement that holds the declaration (its size must not change), and zeroed where the user's
+                    // 'new' stands inside a loop. The reverse sweep sees each iteration's values because the zeroing is an
+                    // ordinary overwrite: what an adjoint still reads is stored on the restore tape before it.
+                    var sizeVars = new HashSet<string>(StringComparer.Ordinal);
+                    string? varying = null;
+                    foreach (var e in lowered)
+                        foreach (var d in IrQueries.Descendants(e))
+                        {
+                            if (d is VarRef r && !IsFixedName(r.Name)) varying ??= r.Name;
+                            else if (d is VarRef r2) sizeVars.Add(r2.Name);
+                            else if (d is ElemRef el && !IsParameterName(el.Array)) varying ??= el.Array;
+                        }
+                    if (varying is not null)
+                    {
+                        Report(Descriptors.LocalArray, v, local.Name, $"its size reads '{varying}', which changes inside the enclosing loop or if; a local array declared there gets one buffer reused by every iteration, so its size must not change: allocate it once before the loop with the largest size needed");
+                        continue;
+                    }
+                    _hoistedSizes.Add((name, sizeVars, v.GetLocation()));
                     _vars[local] = new Variable(name, type, VarKind.Local);
-                    output.Add(new DeclArray(name, type, lowered.ToEquatable()));
+                    _hoistedArrays.Add(arrayDecl);
+                    if (_loopDepth > 0) output.Add(ZeroFill(name, type, lowered));
                     continue;
                 }
 
@@ -154,14 +179,25 @@ namespace DiffGen.Generator.Parse
                     init = type.IsReal ? LowerExpr(v.Initializer.Value) : LowerIntExpr(v.Initializer.Value, $"the value of {(type.Elem == Scalar.Bool ? "bool" : "int")} local '{local.Name}'");
                     if (init is null) continue;
                 }
-                else if (!type.IsReal)
-                {
-                    Report(Descriptors.IntLocal, v, local.Name, "must be initialised where it is declared (int and bool locals are single-assignment)");
-                    continue;
-                }
                 _vars[local] = new Variable(name, type, VarKind.Local);
+                if (_loopDepth == 0 && _branchDepth == 0) _topLevelLocals.Add(name);
                 output.Add(new DeclScalar(name, type, init));
             }
+        }
+
+        private bool IsParameterName(string name) => _vars.Values.Any(x => x.Kind == VarKind.Param && x.Name == name);
+
+        /// <summary>A parameter or a top-level local: its value does not depend on the iteration (reassigned ints are checked at the end).</summary>
+        private bool IsFixedName(string name) => _topLevelLocals.Contains(name) || IsParameterName(name);
+
+        /// <summary><c>for (z = 0; z &lt; n; z++) a[z] = 0;</c> (nested for a T[,]): what <c>new T[n]</c> does to a reused buffer.</summary>
+        private Stmt ZeroFill(string array, IrType type, List<Expr> sizes)
+        {
+            var counters = sizes.Select(_ => FreshName("__z")).ToList();
+            Stmt body = new Assign(new ElemRef(array, type, counters.Select(c => (Expr)new VarRef(c, IrType.Int)).ToEquatable()), AssignOp.Set, new Const(0, type.ElementType));
+            for (int d = sizes.Count - 1; d >= 0; d--)
+                body = new For(counters[d], new Const(0, IrType.Int), BinaryOp.Lt, sizes[d], 1, new[] { body }.ToEquatable());
+            return body;
         }
 
         private void LowerExpressionStatement(ExpressionSyntax e, List<Stmt> output)
@@ -172,8 +208,19 @@ namespace DiffGen.Generator.Parse
                     {
                         var target = LowerTarget(a.Left);
                         if (target is null) return;
-                        var value = LowerExpr(a.Right);
+                        var value = target.Type.IsReal ? LowerExpr(a.Right) : LowerIntExpr(a.Right, $"the value assigned to '{a.Left}'");
                         if (value is null) return;
+                        if (!target.Type.IsReal && a.Kind() is not (SyntaxKind.SimpleAssignmentExpression or SyntaxKind.AddAssignmentExpression or SyntaxKind.SubtractAssignmentExpression
+                            or SyntaxKind.MultiplyAssignmentExpression or SyntaxKind.DivideAssignmentExpression or SyntaxKind.ModuloAssignmentExpression))
+                        {
+                            Report(Descriptors.UnsupportedExpression, a, a.OperatorToken.Text, "only =, +=, -=, *=, /= and %= are supported on int values");
+                            return;
+                        }
+                        if (target.Type.Elem == Scalar.Bool && a.Kind() != SyntaxKind.SimpleAssignmentExpression)
+                        {
+                            Report(Descriptors.UnsupportedExpression, a, a.OperatorToken.Text, "assign bool locals with '='");
+                            return;
+                        }
                         switch (a.Kind())
                         {
                             case SyntaxKind.SimpleAssignmentExpression: output.Add(new Assign(target, AssignOp.Set, value)); break;
@@ -181,6 +228,7 @@ namespace DiffGen.Generator.Parse
                             case SyntaxKind.SubtractAssignmentExpression: output.Add(new Assign(target, AssignOp.Sub, value)); break;
                             case SyntaxKind.MultiplyAssignmentExpression: output.Add(new Assign(target, AssignOp.Set, new Binary(BinaryOp.Mul, target, value, target.Type))); break;
                             case SyntaxKind.DivideAssignmentExpression: output.Add(new Assign(target, AssignOp.Set, new Binary(BinaryOp.Div, target, value, target.Type))); break;
+                            case SyntaxKind.ModuloAssignmentExpression when !target.Type.IsReal: output.Add(new Assign(target, AssignOp.Set, new Binary(BinaryOp.Mod, target, value, target.Type))); break;
                             default:
                                 Report(Descriptors.UnsupportedExpression, a, a.OperatorToken.Text, "only =, +=, -=, *= and /= are supported on float/double values");
                                 break;
@@ -233,11 +281,8 @@ namespace DiffGen.Generator.Parse
                     Report(Descriptors.WriteToInput, left, sym.Name, "scalar parameters are read-only in a differentiable method; copy it into a local");
                     return null;
                 }
-                if (!v.Type.IsReal)
-                {
-                    Report(Descriptors.IntLocal, left, sym.Name, "is reassigned; int and bool locals must be assigned once where declared (only for-loop counters change), so the backward pass can recompute them");
-                    return null;
-                }
+                // A reassigned int or bool local: the reverse sweep restores its old values from the restore tape.
+                if (!v.Type.IsReal) _reassigned.Add(v.Name);
                 return new VarRef(v.Name, v.Type);
             }
             if (left is ElementAccessExpressionSyntax ea)
@@ -245,16 +290,21 @@ namespace DiffGen.Generator.Parse
                 var e = LowerElementAccess(ea);
                 if (e is not ElemRef elem) return null;
                 var root = RootSymbol(ea);
-                if (!elem.Type.IsReal)
+                if (!elem.Type.IsReal && root is IParameterSymbol)
                 {
-                    Report(Descriptors.WriteToInput, left, left.ToString(), "int arrays are read-only (labels, sizes); keep integer state in for-loop counters");
+                    Report(Descriptors.WriteToInput, left, left.ToString(), "int array parameters are read-only (labels, sizes); copy it into a local int[] ('int[] p = new int[n];') and change that");
+                    return null;
+                }
+                if (!elem.Type.IsReal && elem.Indices.Any(i => IrQueries.Mentions(i, elem.Array)))
+                {
+                    Report(Descriptors.UnsupportedExpression, left, left.ToString(), "an int array element whose index reads the same array cannot be restored for the backward pass; read the index into an int local first ('int j = ...; a[j] = ...;')");
                     return null;
                 }
                 if (root is IParameterSymbol p && !_writtenParams.ContainsKey(p.Name))
                     _writtenParams[p.Name] = left.GetLocation();
                 return elem;
             }
-            Report(Descriptors.UnsupportedExpression, left, left.ToString(), "only float/double locals and elements of float/double arrays can be assigned");
+            Report(Descriptors.UnsupportedExpression, left, left.ToString(), "only locals and elements of arrays can be assigned");
             return null;
         }
 
@@ -322,9 +372,64 @@ namespace DiffGen.Generator.Parse
             LowerBlock(f.Statement, body);
             _loopDepth--;
             if (start is null || bound is null || step == 0) return;
+            var bodyWrites = new HashSet<string>(StringComparer.Ordinal);
+            IrQueries.Writes(body, bodyWrites);
+            foreach (var x in IrQueries.Descendants(start).Concat(IrQueries.Descendants(bound)))
+            {
+                string? changed = x is VarRef r && bodyWrites.Contains(r.Name) ? r.Name : x is ElemRef el && bodyWrites.Contains(el.Array) ? el.Array : null;
+                if (changed is null) continue;
+                Report(Descriptors.UnsupportedLoop, f.Condition, $"its bound reads '{changed}', which the loop body changes; copy it into an int before the loop ('int n = {changed};') and loop to that");
+                return;
+            }
             var loc = f.ForKeyword.GetLocation();
             var origin = new SourceRef(loc.SourceTree?.FilePath ?? "", loc.SourceSpan, loc.GetLineSpan().Span);
             output.Add(new For(name, start, cmp, bound, step, ContinueNormalizer.Normalize(body).ToEquatable(), origin));
+        }
+
+        /// <summary><c>foreach (T v in a)</c> over a T[] (or a row <c>a[i]</c> of a jagged array): <c>for (int k = 0; k &lt; a.Length; k++) { T v = a[k]; ... }</c>.</summary>
+        private void LowerForEach(ForEachStatementSyntax fe, List<Stmt> output)
+        {
+            var collection = LowerExpr(fe.Expression);
+            if (collection is null) return;
+            if (collection is not ArrayRef ar || collection.Type.Shape != Shape.Vector)
+            {
+                Report(Descriptors.UnsupportedStatement, fe.Expression, "foreach", "only a 1-D array (T[], or a row a[i] of a jagged array) can be iterated; for a T[,] or the rows of a T[][] write 'for' loops with counters and index it");
+                return;
+            }
+            if (_model.GetDeclaredSymbol(fe, _ct) is not ILocalSymbol local || MapType(local.Type) is not { IsArray: false, Elem: not Scalar.Void } vt)
+            {
+                Report(Descriptors.UnsupportedStatement, fe, "foreach", "the iteration variable must be a float, double, int or bool");
+                return;
+            }
+            var counter = FreshName("__" + local.Name + "_index");
+            var name = FreshName(local.Name);
+            Expr element = new ElemRef(ar.Array, ar.ArrayType, (ar.Row is null ? new[] { (Expr)new VarRef(counter, IrType.Int) } : new[] { ar.Row, new VarRef(counter, IrType.Int) }).ToEquatable());
+            if (element.Type != vt) element = new IR.Convert(element, vt);
+            _vars[local] = new Variable(name, vt, VarKind.Local);
+            var body = new List<Stmt> { new DeclScalar(name, vt, element) };
+            _loopDepth++;
+            LowerBlock(fe.Statement, body);
+            _loopDepth--;
+            Expr bound = new LengthOf(ar.Array, ar.ArrayType, ar.Row, -1);
+            var bodyWrites = new HashSet<string>(StringComparer.Ordinal);
+            IrQueries.Writes(body, bodyWrites);
+            if (!bodyWrites.Contains(ar.Array) && !(ar.Row is not null && IrQueries.Descendants(ar.Row).Any(x => x is VarRef r && bodyWrites.Contains(r.Name))))
+            {
+                // The array does not change in the loop: read the element where the value is used (no local to store
+                // for the reverse sweep), exactly the indexed loop one would write by hand.
+                body = body.Skip(1).Select(st => IrRewriter.Map(st, x => x is VarRef r && r.Name == name ? element : null)).ToList();
+            }
+            if (ar.Row is not null)
+            {
+                if (IrQueries.Descendants(ar.Row).FirstOrDefault(x => x is VarRef r && bodyWrites.Contains(r.Name)) is VarRef changed)
+                {
+                    Report(Descriptors.UnsupportedLoop, fe.Expression, $"the row it iterates reads '{changed.Name}', which the loop body changes; copy it into an int before the loop");
+                    return;
+                }
+            }
+            var loc = fe.ForEachKeyword.GetLocation();
+            var origin = new SourceRef(loc.SourceTree?.FilePath ?? "", loc.SourceSpan, loc.GetLineSpan().Span);
+            output.Add(new For(counter, new Const(0, IrType.Int), BinaryOp.Lt, bound, 1, ContinueNormalizer.Normalize(body).ToEquatable(), origin));
         }
 
         private bool IsCounter(ExpressionSyntax e, ILocalSymbol counter) =>

@@ -29,6 +29,14 @@ namespace DiffGen.Generator.Parse
         private readonly Dictionary<string, Location> _writtenParams = new(StringComparer.Ordinal);
         private int _loopDepth;
         private int _branchDepth;
+        /// <summary>IR names of locals declared at the top level of the method (outside every loop and if).</summary>
+        private readonly HashSet<string> _topLevelLocals = new(StringComparer.Ordinal);
+        /// <summary>IR names of int and bool locals assigned after their declaration (restored by the reverse sweep).</summary>
+        private readonly HashSet<string> _reassigned = new(StringComparer.Ordinal);
+        /// <summary>Declarations of local arrays written inside a loop or if, moved before the top-level statement that holds them.</summary>
+        private readonly List<Stmt> _hoistedArrays = new();
+        /// <summary>The ints each moved array's size reads, with where it was declared (checked once every reassignment is known).</summary>
+        private readonly List<(string Array, HashSet<string> SizeVars, Location Where)> _hoistedSizes = new();
 
         private enum VarKind { Param, Local, LoopCounter }
 
@@ -151,8 +159,18 @@ namespace DiffGen.Generator.Parse
                             Report(Descriptors.ReturnNotLast, rs, "statements after it are unreachable; remove them");
                         else LowerReturn(rs, body);
                     }
-                    else LowerStatement(stmts[i], body);
+                    else
+                    {
+                        int mark = body.Count;
+                        LowerStatement(stmts[i], body);
+                        // Local arrays declared inside this statement's loops or ifs: one buffer, allocated before it.
+                        body.InsertRange(mark, _hoistedArrays);
+                        _hoistedArrays.Clear();
+                    }
                 }
+                foreach (var (array, sizeVars, where) in _hoistedSizes)
+                    foreach (var v in sizeVars.Where(_reassigned.Contains))
+                        Report(Descriptors.LocalArray, where, array, $"its size reads '{v}', which is reassigned; give it a size that does not change (allocate it once before the loop with the largest size needed)");
                 if (ret.Elem != Scalar.Void && (stmts.Count == 0 || stmts[stmts.Count - 1] is not ReturnStatementSyntax))
                     Report(Descriptors.ReturnNotLast, syntax.Identifier.GetLocation(), "the method must end with 'return <expression>;'");
             }

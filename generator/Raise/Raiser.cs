@@ -98,6 +98,7 @@ namespace DiffGen.Generator.Raise
             foreach (var p in _m.Params) _types[p.Name] = p.Type;
             var output = new List<Stmt>();
             var topInts = new HashSet<string>(_m.Params.Where(p => p.Type == IrType.Int).Select(p => p.Name), StringComparer.Ordinal);
+            var reassigned = IrQueries.MutableInts(body); // ints that change are not fixed sizes
             foreach (var s in body)
             {
                 if (s is For f)
@@ -109,7 +110,7 @@ namespace DiffGen.Generator.Raise
                 }
                 else
                 {
-                    if (s is DeclScalar { Type.Elem: Scalar.Int } d) topInts.Add(d.Name);
+                    if (s is DeclScalar { Type.Elem: Scalar.Int } d && !reassigned.Contains(d.Name)) topInts.Add(d.Name);
                     output.Add(s);
                 }
             }
@@ -148,6 +149,7 @@ namespace DiffGen.Generator.Raise
         {
             var output = new List<Stmt>();
             var topInts = new HashSet<string>(_m.Params.Where(p => p.Type == IrType.Int).Select(p => p.Name), StringComparer.Ordinal);
+            var reassigned = IrQueries.MutableInts(body); // ints that change are not fixed sizes
             foreach (var s in body)
             {
                 if (s is For f)
@@ -177,7 +179,7 @@ namespace DiffGen.Generator.Raise
                 }
                 else
                 {
-                    if (s is DeclScalar { Type.Elem: Scalar.Int } d) topInts.Add(d.Name);
+                    if (s is DeclScalar { Type.Elem: Scalar.Int } d && !reassigned.Contains(d.Name)) topInts.Add(d.Name);
                     output.Add(s);
                 }
             }

@@ -93,6 +93,8 @@ namespace DiffGen.Generator.Schedule
         public string Prefix = "";
         public Dictionary<string, IrType> Scalars = new(StringComparer.Ordinal);
         public HashSet<string> HostInts = new(StringComparer.Ordinal);
+        /// <summary>Int state that changes after it is set (reassigned int locals, written local int arrays): restored by the reverse sweep, never split.</summary>
+        public HashSet<string> ChangingInts = new(StringComparer.Ordinal);
         public List<Stmt> HostStatements = new();
         public Dictionary<string, int> Slots = new(StringComparer.Ordinal);
         public Dictionary<string, int> IntSlots = new(StringComparer.Ordinal);
@@ -214,7 +216,7 @@ namespace DiffGen.Generator.Schedule
             failure = Unsupported(m, forward.Concat(reverse), arrays, target);
             if (failure is not null) return null;
 
-            var p = new DeviceProgram { Target = target, Prefix = KernelPrefix(m) + "_" + tag };
+            var p = new DeviceProgram { Target = target, Prefix = KernelPrefix(m) + "_" + tag, ChangingInts = IrQueries.MutableInts(m.Body) };
             foreach (var kv in scalars) p.Scalars[kv.Key] = kv.Value;
             var all = forward.Concat(reverse).ToList();
 
@@ -433,6 +435,10 @@ namespace DiffGen.Generator.Schedule
             if (target == PlanTarget.Cpu) return null; // jagged arrays and calls: the CPU runs them (loops with calls stay on one core)
             foreach (var (name, type) in arrays)
                 if (type.Shape == Shape.Jagged) return $"'{name}' is a jagged array (device code handles T[] and T[,])";
+            foreach (var (name, type) in arrays)
+                if (!type.IsReal && !m.Params.Any(x => x.Name == name)) return $"'{name}' is a local int array (device code allocates float/double local arrays)";
+            foreach (var name in IrQueries.MutableInts(m.Body).OrderBy(x => x, StringComparer.Ordinal))
+                return $"the int '{name}' is reassigned (device code computes ints from sizes and counters only)";
             foreach (var s in Flatten(stmts))
             {
                 switch (s)
@@ -443,6 +449,23 @@ namespace DiffGen.Generator.Schedule
                 foreach (var e in IrQueries.ExprsOf(s))
                     foreach (var d in IrQueries.Descendants(e))
                         if (d is Invoke) return "it calls another [Differentiable] method (device code does not inline calls yet)";
+            }
+            return null;
+        }
+
+        /// <summary>A reason when the loop reads or writes int state that changes (its iterations run in order), or restores ints.</summary>
+        private static string? ChangesInts(DeviceProgram p, Stmt loop)
+        {
+            foreach (var s in Flatten(new[] { loop }))
+            {
+                if (s is Push { Value.Type.Elem: Scalar.Int }) return "it stores int values for the reverse sweep";
+                if (s is Assign { Target: VarRef v } && p.ChangingInts.Contains(v.Name) || s is DeclScalar d && p.ChangingInts.Contains(d.Name))
+                    return $"it changes the int '{(s is Assign a ? ((VarRef)a.Target).Name : ((DeclScalar)s).Name)}', which carries from one iteration to the next";
+                if (s is Assign { Target: ElemRef { Type.IsReal: false } el }) return $"it writes the int array '{el.Array}'";
+                foreach (var e in ReadExprs(s))
+                    foreach (var x in IrQueries.Descendants(e))
+                        if (x is VarRef rv && p.ChangingInts.Contains(rv.Name) || x is ElemRef re && p.ChangingInts.Contains(re.Array))
+                            return $"it reads '{(x is VarRef r2 ? r2.Name : ((ElemRef)x).Array)}', int state that other statements change";
             }
             return null;
         }
@@ -475,6 +498,7 @@ namespace DiffGen.Generator.Schedule
         {
             if (!IsHostExpr(p, loop.Start) || !IsHostExpr(p, loop.Bound)) return Why(why, "its bounds are not computed from sizes");
             if (!(loop.Step > 0 && loop.Cmp is BinaryOp.Lt or BinaryOp.Le || loop.Step < 0 && loop.Cmp is BinaryOp.Gt or BinaryOp.Ge)) return Why(why, "its condition does not match its step");
+            if ((ChangesInts(p, loop) ?? (forwardPair is null ? null : ChangesInts(p, forwardPair))) is { } ints) return Why(why, ints);
             if (p.Target == PlanTarget.Cpu && CallsOrWholeArrayStores(loop) is { } call) return Why(why, call);
             if (forwardPair is not null && p.Target == PlanTarget.Cpu && CallsOrWholeArrayStores(forwardPair) is { } fcall) return Why(why, fcall);
             var range = Range(loop);

@@ -16,12 +16,13 @@ namespace DiffGen.Fuzz
             ("DIFF0003", "do { s0 = s0 + {L05}; } while (s0 < {L1});"),
             ("DIFF0003", "try { s0 += {L05}; } finally { }"),
             ("DIFF0012", "for (int bq = 0; bq < 2; bq++) { if (bq == 1) break; s0 += {L05}; }"),
-            ("DIFF0010", "int rq = 0;\nrq = 1;\ns0 += rq;"),
+            ("DIFF0010", "int rq = 0;\nrq = s0 > {L05} ? 1 : 0;\ns0 += rq;"), // (reassigned ints are in the subset since issue 10; computed from values they are not)
             ("DIFF0010", "int rq = s0 > {L05} ? 1 : 0;\ns0 += rq;"),
-            ("DIFF0013", "for (int bq = 0; bq < 2; bq++) { {T}[] aq = new {T}[2]; aq[0] = s0; s0 += aq[0]; }"),
+            ("DIFF0013", "for (int bq = 0; bq < 2; bq++) { {T}[] aq = new {T}[bq + 1]; aq[0] = s0; s0 += aq[0]; }"), // (a fixed size is in the subset since issue 10)
             ("DIFF0005", "s0 += {M}.Asinh(s0);"), // (Floor is in the subset since 2026-12-01, derivative 0)
             ("DIFF0009", "for (int bq = 1; bq < 4; bq *= 2) { s0 += {L05}; }"),
             ("DIFF0009", "for (int bq = 0; bq < 4; bq++) { s0 += {L05}; bq = bq + 1; }"),
+            ("DIFF0009", "int nq = 3;\nfor (int bq = 0; bq < nq; bq++) { s0 += {L05}; nq = nq - 1; }"),
             ("DIFF0011", "if (s0 > {L1}) return RET;"),
             ("DIFF0002", "Func<{T}, {T}> fq = v => v;\ns0 += fq(s0);"),
         };

@@ -126,8 +126,41 @@ namespace DiffGen.Generator.Tests
             Expect("DIFF0010", "x > 0 ? 1 : 0", "[Differentiable] public static double F(double x) { int k = x > 0 ? 1 : 0; return x * k; }");
 
         [Fact]
-        public void DIFF0010_IntReassigned() =>
-            Expect("DIFF0010", "k", "[Differentiable] public static double F(double[] a) { int k = 0; for (int i = 0; i < a.Length; i++) { k = i; } return a[k]; }");
+        public void DIFF0010_IntReassignedFromDouble()
+        {
+            // Reassigned ints are accepted (restored for the reverse sweep); a value computed from doubles still is not.
+            var d = Expect("DIFF0010", "a[i] > 0 ? 1 : 0", "[Differentiable] public static double F(double[] a) { int k = 0; for (int i = 0; i < a.Length; i++) { k = a[i] > 0 ? 1 : 0; } return a[0] * k; }");
+            Assert.Contains("Compare values directly inside 'if'", d.GetMessage());
+        }
+
+        [Fact]
+        public void IntReassignedIsAccepted()
+        {
+            var result = GeneratorHarness.Run(Usings + "public static partial class C {\n[Differentiable] public static double F(double[] a) { int k = 0; int count = 0; for (int i = 0; i < a.Length; i++) { if (a[i] > a[k]) k = i; count++; } return a[k] / count; }\n}");
+            Assert.Empty(result.GeneratorDiagnostics.Where(x => x.Severity == DiagnosticSeverity.Error));
+            Assert.Empty(result.CompileDiagnostics);
+        }
+
+        [Fact]
+        public void DIFF0009_BoundChangedInBody()
+        {
+            var d = Expect("DIFF0009", "i < n", "[Differentiable] public static double F(double[] a) { double s = 0; int n = a.Length; for (int i = 0; i < n; i++) { s += a[i]; n--; } return s; }");
+            Assert.Contains("copy it into an int before the loop", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0007_IntArrayParameterWritten()
+        {
+            var d = Expect("DIFF0007", "labels[0]", "[Differentiable] public static double F(double[] a, int[] labels) { labels[0] = 1; return a[labels[0]]; }");
+            Assert.Contains("copy it into a local int[]", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0004_IntArrayIndexedThroughItself()
+        {
+            var d = Expect("DIFF0004", "p[p[0]]", "[Differentiable] public static double F(double[] a) { int[] p = new int[2]; p[p[0]] = 1; return a[p[0]]; }");
+            Assert.Contains("read the index into an int local first", d.GetMessage());
+        }
 
         [Fact]
         public void DIFF0011_EarlyReturn() =>
@@ -138,8 +171,38 @@ namespace DiffGen.Generator.Tests
             Expect("DIFF0012", "break", "[Differentiable] public static double F(double[] a) { double s = 0; for (int i = 0; i < a.Length; i++) { if (a[i] > 1) break; s += a[i]; } return s; }");
 
         [Fact]
-        public void DIFF0013_LocalArrayInLoop() =>
-            Expect("DIFF0013", "t = new double[2]", "[Differentiable] public static double F(double[] a) { double s = 0; for (int i = 0; i < a.Length; i++) { double[] t = new double[2]; t[0] = a[i]; s += t[0]; } return s; }");
+        public void DIFF0013_LocalArrayInLoopWithChangingSize()
+        {
+            // A scratch array inside a loop gets one buffer reused by every iteration: its size must not change.
+            var d = Expect("DIFF0013", "t = new double[i + 1]", "[Differentiable] public static double F(double[] a) { double s = 0; for (int i = 0; i < a.Length; i++) { double[] t = new double[i + 1]; t[0] = a[i]; s += t[0]; } return s; }");
+            Assert.Contains("allocate it once before the loop with the largest size needed", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0013_LocalArraySizeReassigned()
+        {
+            var d = Expect("DIFF0013", "t = new double[m]", "[Differentiable] public static double F(double[] a) { double s = 0; int m = 2; for (int i = 0; i < a.Length; i++) { double[] t = new double[m]; t[0] = a[i]; s += t[0]; m = 3; } return s; }");
+            Assert.Contains("reassigned", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0003_ForeachOverMatrix()
+        {
+            var d = Expect("DIFF0003", "a", "[Differentiable] public static double F(double[,] a) { double s = 0; foreach (double v in a) s += v; return s; }");
+            Assert.Contains("write 'for' loops with counters", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0013_JaggedLocal() =>
+            Expect("DIFF0013", "t = new double[2][]", "[Differentiable] public static double F(double[] a) { double[][] t = new double[2][]; return a[0]; }");
+
+        [Fact]
+        public void LocalArrayInLoopIsAccepted()
+        {
+            var result = GeneratorHarness.Run(Usings + "public static partial class C {\n[Differentiable] public static double F(double[] a) { double s = 0; for (int i = 0; i < a.Length; i++) { double[] t = new double[2]; int[] p = new int[2]; p[1] = i; t[0] = a[p[1]]; s += t[0] * t[0]; } return s; }\n}");
+            Assert.Empty(result.GeneratorDiagnostics.Where(x => x.Severity == DiagnosticSeverity.Error));
+            Assert.Empty(result.CompileDiagnostics);
+        }
 
         [Fact]
         public void DIFF0014_AlwaysZeroWarning()
