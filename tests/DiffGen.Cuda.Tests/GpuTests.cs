@@ -1,6 +1,6 @@
 using System;
 using System.Linq;
-using DiffGen.Cuda.Kernels;
+using DiffGen.Cuda.Tests.Kernels;
 using Xunit;
 using Xunit.Abstractions;
 
