@@ -16,7 +16,7 @@ namespace DiffGen.Cuda
     /// Methods make the context current on the calling thread (cuCtxSetCurrent) before each driver call, so a
     /// context can be used from any thread, but not from two at once.
     /// </remarks>
-    public sealed partial class CudaContext : IDisposable
+    internal sealed partial class CudaContext : IDisposable
     {
         private static readonly object s_defaultLock = new();
         private static CudaContext? s_default;
@@ -45,9 +45,9 @@ namespace DiffGen.Cuda
 
         private unsafe CudaContext(int deviceOrdinal, bool isDefault)
         {
-            Cuda.EnsureAvailable("a CudaContext");
-            if (deviceOrdinal < 0 || deviceOrdinal >= Cuda.DeviceCount)
-                throw new ArgumentOutOfRangeException(nameof(deviceOrdinal), deviceOrdinal, $"There are {Cuda.DeviceCount} CUDA device(s).");
+            CudaEnvironment.EnsureAvailable("a CudaContext");
+            if (deviceOrdinal < 0 || deviceOrdinal >= CudaEnvironment.DeviceCount)
+                throw new ArgumentOutOfRangeException(nameof(deviceOrdinal), deviceOrdinal, $"There are {CudaEnvironment.DeviceCount} CUDA device(s).");
             _isDefault = isDefault;
 
             int device = 0;
@@ -94,7 +94,7 @@ namespace DiffGen.Cuda
         {
             CudaContext? existing = Volatile.Read(ref s_default);
             if (existing is not null) return existing;
-            Cuda.EnsureAvailable(what);
+            CudaEnvironment.EnsureAvailable(what);
             lock (s_defaultLock)
             {
                 return s_default ??= new CudaContext(0, isDefault: true);
@@ -157,7 +157,7 @@ namespace DiffGen.Cuda
         public void Synchronize()
         {
             MakeCurrent();
-            CudaErrors.Check(Interop.CudaDriver.cuStreamSynchronize(Stream.DangerousGetHandle()), "cuStreamSynchronize");
+            CudaErrors.Check(Interop.CudaDriver.cuStreamSynchronize(Stream), "cuStreamSynchronize");
         }
 
         /// <summary>The SHA-256 of the UTF-8 source, lower-case hex: the module cache key.</summary>
@@ -260,7 +260,7 @@ namespace DiffGen.Cuda
             {
                 CudaErrors.Check(
                     Interop.CudaDriver.cuLaunchKernel(function, grid.X, grid.Y, grid.Z, block.X, block.Y, block.Z, (uint)sharedBytes,
-                        Stream.DangerousGetHandle(), kernelParams.Length == 0 ? null : (void**)p, null),
+                        Stream, kernelParams.Length == 0 ? null : (void**)p, null),
                     "cuLaunchKernel", $"kernel '{kernelName}', grid {grid}, block {block}, {sharedBytes} shared bytes");
             }
         }

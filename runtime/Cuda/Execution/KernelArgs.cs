@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 
 namespace DiffGen.Cuda.Execution
@@ -9,6 +10,7 @@ namespace DiffGen.Cuda.Execution
     /// one layout; one uniform signature keeps launches, the emulator and the generated code simple. Support type of
     /// <see cref="IKernelDevice.Launch"/>, not for user code.
     /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public struct KernelArgs
     {
         /// <summary>Address slots.</summary>

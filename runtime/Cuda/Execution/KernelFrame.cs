@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 
 namespace DiffGen.Cuda.Execution
@@ -14,6 +15,7 @@ namespace DiffGen.Cuda.Execution
     /// the generated code runs the steps again (outputs and cleared buffers are put back first), so the tape's size
     /// never has to be known in advance. Not for direct use.
     /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public sealed class KernelFrame : IDisposable
     {
         private const int ControlInts = KernelAbi.ControlInts;
