@@ -56,7 +56,6 @@ namespace DiffGen.Cuda
             ComputeCapabilityMajor = Attribute(device, Interop.CuDeviceAttribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR);
             ComputeCapabilityMinor = Attribute(device, Interop.CuDeviceAttribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR);
             MultiprocessorCount = Attribute(device, Interop.CuDeviceAttribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT);
-            MaxThreadsPerBlock = Attribute(device, Interop.CuDeviceAttribute.CU_DEVICE_ATTRIBUTE_MAX_THREADS_PER_BLOCK);
 
             byte* name = stackalloc byte[256];
             CudaErrors.Check(Interop.CudaDriver.cuDeviceGetName(name, 256, device), "cuDeviceGetName");
@@ -115,9 +114,6 @@ namespace DiffGen.Cuda
 
         /// <summary>The number of streaming multiprocessors.</summary>
         public int MultiprocessorCount { get; }
-
-        /// <summary>The largest block size a kernel may be launched with.</summary>
-        public int MaxThreadsPerBlock { get; }
 
         /// <summary>
         /// The NVRTC target: <c>compute_XY</c> for the device's compute capability, or the closest older one NVRTC

@@ -57,9 +57,6 @@ namespace DiffGen.Cuda
         /// <summary>The size in bytes.</summary>
         public long ByteLength { get; }
 
-        /// <summary>The underlying allocation, or null for an empty buffer.</summary>
-        public DeviceMemoryHandle? Handle => _memory;
-
         /// <summary>The device address, for kernel arguments (0 for an empty buffer).</summary>
         public ulong DevicePointer
         {

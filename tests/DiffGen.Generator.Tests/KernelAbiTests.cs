@@ -55,12 +55,8 @@ namespace DiffGen.Generator.Tests
                 [Differentiable]
                 public static double L(double[] x, double[,] w, int n)
                 {
-                    double s = 0;
-                    for (int i = 0; i < n; i++)
-                    {
-                        double v = x[i] * w[i, 0];
-                        if (v > 0) s += Math.Sqrt(v); else s -= v * v;
-                    }
+                    double s = 1;
+                    for (int i = 0; i < n; i++) s = Math.Sin(s * x[i]) + w[i, 0]; // each step overwrites s: a restore tape
                     return s;
                 }
             } }
@@ -75,6 +71,10 @@ namespace DiffGen.Generator.Tests
             Assert.Contains("__global__", text);
             Assert.Contains($"(double*)__A.p[{KernelAbi.ScalarsPointer}];", text);
             Assert.Contains($"(int*)__A.p[{KernelAbi.ControlPointer}];", text);
+            // The sequential loop pushes to the restore tape: its address, capacity and control ints.
+            Assert.Contains($"(double*)__A.p[{KernelAbi.TapePointer}];", text);
+            Assert.Contains($"= __A.n[{KernelAbi.TapeCapacityInt}];", text);
+            Assert.Contains($"__ctl[{KernelAbi.ControlTapeTop}], __hw = __ctl[{KernelAbi.ControlHighWater}];", text);
             // Host ints come first (n), then arrays in parameter order: x, w (two dimensions).
             int first = KernelAbi.FirstArrayPointer, i0 = KernelAbi.FirstHostInt;
             Assert.Contains($"__f.Int({i0}, n);", text);

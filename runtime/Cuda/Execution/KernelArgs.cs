@@ -44,11 +44,5 @@ namespace DiffGen.Cuda.Execution
             if ((uint)index >= IntCount) throw new ArgumentOutOfRangeException(nameof(index), index, $"at most {IntCount} int slots");
             _n[index] = value;
         }
-
-        /// <summary>Reads address slot <paramref name="index"/>.</summary>
-        public readonly ulong GetPointer(int index) => _p[index];
-
-        /// <summary>Reads int slot <paramref name="index"/>.</summary>
-        public readonly int GetInt(int index) => _n[index];
     }
 }

@@ -205,12 +205,6 @@ namespace DiffGen.Cuda.Execution
             return false;
         }
 
-        /// <summary>Capacity of the restore tape in values (int slot 0 of the argument block, where kernels read it).</summary>
-        public int TapeCapacity => (int)_tapeCapacity;
-
-        /// <summary>The argument block (for tests).</summary>
-        public ref readonly KernelArgs Args => ref _args;
-
         private ulong Own(long bytes)
         {
             bytes = Math.Max(16, bytes);

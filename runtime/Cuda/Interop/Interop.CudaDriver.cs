@@ -46,9 +46,6 @@ namespace DiffGen.Cuda
             internal static partial CuResult cuCtxSetCurrent(CudaPrimaryContextHandle context);
 
             [LibraryImport(Libraries.CudaDriver)]
-            internal static partial CuResult cuCtxSynchronize();
-
-            [LibraryImport(Libraries.CudaDriver)]
             internal static partial CuResult cuMemAlloc_v2(ulong* devicePointer, nuint byteCount);
 
             [LibraryImport(Libraries.CudaDriver)]
@@ -114,7 +111,7 @@ namespace DiffGen.Cuda
             [
                 "cuInit", "cuDriverGetVersion", "cuDeviceGetCount", "cuDeviceGet", "cuDeviceGetAttribute",
                 "cuDeviceGetName", "cuDevicePrimaryCtxRetain", "cuDevicePrimaryCtxRelease_v2", "cuCtxSetCurrent",
-                "cuCtxSynchronize", "cuMemAlloc_v2", "cuMemFree_v2", "cuMemcpyHtoD_v2", "cuMemcpyDtoH_v2",
+                "cuMemAlloc_v2", "cuMemFree_v2", "cuMemcpyHtoD_v2", "cuMemcpyDtoH_v2",
                 "cuMemcpyDtoD_v2", "cuMemsetD8_v2", "cuStreamCreate", "cuStreamDestroy_v2", "cuStreamSynchronize",
                 "cuModuleLoadData", "cuModuleUnload", "cuModuleGetFunction", "cuLaunchKernel", "cuGetErrorName",
                 "cuGetErrorString",
