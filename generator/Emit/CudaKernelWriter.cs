@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
+using DiffGen.Cuda.Execution;
 using DiffGen.Generator.IR;
 using DiffGen.Generator.Schedule;
 
@@ -18,8 +19,8 @@ namespace DiffGen.Generator.Emit
     internal sealed class CudaKernelWriter
     {
         /// <summary>Helpers every generated source starts with; compiles with NVRTC and, under the test emulation header, with g++.</summary>
-        public const string Prelude = @"// DiffGen device prelude: argument block, bounds checks, restore tape, block reductions.
-struct __dg_args { unsigned long long p[48]; int n[96]; };
+        public static readonly string Prelude = @"// DiffGen device prelude: argument block, bounds checks, restore tape, block reductions.
+" + KernelAbi.CudaStruct + @"
 
 __device__ __forceinline__ long long __dg_ix1(long long i, int n, int* ctl, int id)
 {
@@ -208,12 +209,12 @@ template <typename T> __device__ T __dg_entry(const T* a, long long na, long lon
             bool usesScalars = _mode == Mode.Serial
                 ? use.Scalars.Any(n => _p.Scalars.TryGetValue(n, out var t) && t.IsReal)
                 : st.Classes.Count > 0;
-            if (usesScalars) Line("double* __s" + U + " = (double*)__A.p[0];");
-            Line("int* __ctl" + U + " = (int*)__A.p[2];");
+            if (usesScalars) Line("double* __s" + U + $" = (double*)__A.p[{I(KernelAbi.ScalarsPointer)}];");
+            Line("int* __ctl" + U + $" = (int*)__A.p[{I(KernelAbi.ControlPointer)}];");
             if (tape)
             {
-                Line("double* __tape = (double*)__A.p[1];");
-                Line("const int __cap = __A.n[0];");
+                Line($"double* __tape = (double*)__A.p[{I(KernelAbi.TapePointer)}];");
+                Line($"const int __cap = __A.n[{I(KernelAbi.TapeCapacityInt)}];");
                 Line("int __tp = __ctl[0], __hw = __ctl[1];");
             }
             if (st.Tape is { } itape) Line($"double* __it = (double*)__A.p[{I(_p.Arrays[itape.Array].Pointer)}]; // the pair's indexed tape");

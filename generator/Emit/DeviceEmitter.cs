@@ -217,7 +217,7 @@ namespace DiffGen.Generator.Emit
             w.Line();
         }
 
-        private const string Gen = "[global::System.CodeDom.Compiler.GeneratedCode(\"DiffGen\", \"0.1.0\")]";
+        private const string Gen = DifferentiableEmitter.GeneratedCode;
 
         private static void Checks(CSharpWriter w, MethodModel m, string dev, List<(ParamModel Param, string Name, bool IsUpstream)>? grads)
         {

@@ -17,7 +17,11 @@ namespace DiffGen.Generator.Emit
     /// </summary>
     internal static class DifferentiableEmitter
     {
-        private const string GeneratedCode = "[global::System.CodeDom.Compiler.GeneratedCode(\"DiffGen\", \"0.1.0\")]";
+        /// <summary>The version generated code names; the package version (Directory.Build.props, checked by a test).</summary>
+        internal const string Version = "0.1.0";
+
+        /// <summary>The attribute on every generated member (device entry points too).</summary>
+        internal const string GeneratedCode = "[global::System.CodeDom.Compiler.GeneratedCode(\"DiffGen\", \"" + Version + "\")]";
         private const string Shapes = "global::DiffGen.Reverse.Shapes";
 
         /// <summary>Prints Schedule's plan: the CPU code, and the device code when the plan has it.</summary>

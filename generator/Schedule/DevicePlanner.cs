@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using DiffGen.Cuda.Execution;
 using DiffGen.Generator.Differentiate;
 using DiffGen.Generator.IR;
 using DiffGen.Generator.Model;
@@ -247,7 +248,7 @@ namespace DiffGen.Generator.Schedule
                     p.Panels[panel.Name] = panel;
                 }
             }
-            int pointer = 3, ints = 1;
+            int pointer = KernelAbi.FirstArrayPointer, ints = KernelAbi.FirstHostInt;
             foreach (var h in p.HostInts) p.IntSlots[h] = ints++;
             foreach (var (name, type) in arrays)
             {
@@ -255,8 +256,8 @@ namespace DiffGen.Generator.Schedule
                 int d0 = ints++, d1 = type.Shape == Shape.Matrix ? ints++ : -1;
                 p.Arrays[name] = new DeviceArrayInfo(name, type, pointer++, d0, d1);
             }
-            if (cuda && pointer > 48) { failure = $"it uses {pointer - 3} arrays; device code passes at most 45"; return null; }
-            if (cuda && ints > 96) { failure = "it has too many sizes and ints for one kernel argument block"; return null; }
+            if (cuda && pointer > KernelAbi.PointerSlots) { failure = $"it uses {pointer - KernelAbi.FirstArrayPointer} arrays; device code passes at most {KernelAbi.MaxArrays}"; return null; }
+            if (cuda && ints > KernelAbi.IntSlots) { failure = "it has too many sizes and ints for one kernel argument block"; return null; }
             foreach (var kv in p.Scalars.Where(kv => kv.Value.IsReal).OrderBy(kv => kv.Key, StringComparer.Ordinal)) p.Slots[kv.Key] = p.Slots.Count;
 
             // Pair reverse loops that pop with the forward loops that pushed, last pushed first.
@@ -308,7 +309,7 @@ namespace DiffGen.Generator.Schedule
                 var type = new IrType(Scalar.Double, Shape.Vector);
                 p.Scalars.Remove(t.Array);
                 p.HostStatements.Add(new DeclArray(t.Array, type, new Expr[] { new Binary(BinaryOp.Mul, count, t.Width, IrType.Int) }.ToEquatable()));
-                if (cuda && (pointer >= 48 || ints >= 96)) { failure = "it uses too many arrays for one kernel argument block"; return null; }
+                if (cuda && (pointer >= KernelAbi.PointerSlots || ints >= KernelAbi.IntSlots)) { failure = "it uses too many arrays for one kernel argument block"; return null; }
                 p.Arrays[t.Array] = new DeviceArrayInfo(t.Array, type, pointer++, ints++, -1);
             }
 

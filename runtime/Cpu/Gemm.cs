@@ -3,9 +3,6 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Numerics.Tensors;
 
-[assembly: InternalsVisibleTo("DiffGen.Cpu.Tests")]
-[assembly: InternalsVisibleTo("DiffGen.Benchmarks")]
-
 namespace DiffGen.Cpu
 {
     /// <summary>

@@ -26,9 +26,6 @@ namespace DiffGen.Cpu
         private static int s_pending;
         private static Exception? s_error;
 
-        /// <summary>Threads started so far (for tests and diagnostics).</summary>
-        internal static int WorkerCount => Volatile.Read(ref s_workers).Length;
-
         /// <summary>Runs <paramref name="fn"/>(ctx, i) for i in [0, count): index 0 on the calling thread.</summary>
         public static void Run(int count, delegate*<void*, int, void> fn, void* ctx)
         {

@@ -1,9 +1,11 @@
 using System;
+using System.ComponentModel;
 using System.Threading.Tasks;
 
 namespace DiffGen.Cpu
 {
     /// <summary>One chunk of a parallel loop: generated code implements it with the loop's inputs as fields.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public interface IChunkBody
     {
         /// <summary>Runs the iterations of chunk <paramref name="chunk"/>.</summary>
@@ -32,6 +34,7 @@ namespace DiffGen.Cpu
         }
 
         /// <summary>How many chunks to run <paramref name="count"/> iterations of about <paramref name="work"/> element operations in; 1 means sequential.</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
         public static int Chunks(long count, long work)
         {
             int threads = Gemm.MaxDegreeOfParallelism;
@@ -40,6 +43,7 @@ namespace DiffGen.Cpu
         }
 
         /// <summary>Iterations of <c>for (i = start; i cmp bound; i += step)</c>; cmp: 0 &lt;, 1 &lt;=, 2 &gt;, 3 &gt;=.</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
         public static long Trip(long start, long bound, int step, int cmp)
         {
             long span = step > 0 ? (cmp == 1 ? bound + 1 : bound) - start : start - (cmp == 3 ? bound - 1 : bound);
@@ -48,6 +52,7 @@ namespace DiffGen.Cpu
         }
 
         /// <summary>[first, end) of the iteration ordinals of chunk <paramref name="chunk"/>.</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
         public static (long First, long End) Range(int chunk, int chunks, long count) =>
             (count * chunk / chunks, count * (chunk + 1) / chunks);
 
@@ -57,6 +62,7 @@ namespace DiffGen.Cpu
         public static long ParallelRuns => System.Threading.Interlocked.Read(ref s_parallelRuns);
 
         /// <summary>Runs every chunk (the calling thread takes part) and waits.</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
         public static void Run(IChunkBody body, int chunks)
         {
             ArgumentNullException.ThrowIfNull(body);
@@ -66,6 +72,7 @@ namespace DiffGen.Cpu
         }
 
         /// <summary>Sum of column <paramref name="index"/> of per-chunk partials laid out as [chunk * width + index], in chunk order.</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
         public static double Sum(double[] partials, int width, int index)
         {
             double s = 0;
@@ -74,22 +81,26 @@ namespace DiffGen.Cpu
         }
 
         /// <summary>destination += source, element by element (per-chunk copies of an array the iterations sum into).</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
         public static void AddInto(double[] destination, double[] source)
         {
             for (int i = 0; i < destination.Length; i++) destination[i] += source[i];
         }
 
         /// <inheritdoc cref="AddInto(double[], double[])"/>
+        [EditorBrowsable(EditorBrowsableState.Never)]
         public static void AddInto(float[] destination, float[] source)
         {
             for (int i = 0; i < destination.Length; i++) destination[i] += source[i];
         }
 
         /// <summary>destination += source for 2-D arrays of one shape (per-chunk copies of a tiled loop's factor adjoints).</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
         public static void AddInto(double[,] destination, double[,] source) =>
             System.Numerics.Tensors.TensorPrimitives.Add(Flat(destination), Flat(source), Flat(destination));
 
         /// <inheritdoc cref="AddInto(double[,], double[,])"/>
+        [EditorBrowsable(EditorBrowsableState.Never)]
         public static void AddInto(float[,] destination, float[,] source) =>
             System.Numerics.Tensors.TensorPrimitives.Add(Flat(destination), Flat(source), Flat(destination));
 

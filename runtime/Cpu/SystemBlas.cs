@@ -26,7 +26,7 @@ namespace DiffGen.Cpu
     /// something asks, and a machine without a BLAS only gets <see cref="IsAvailable"/> = false and a
     /// <see cref="Status"/> that lists every attempt.
     /// </summary>
-    public static unsafe class SystemBlas
+    internal static unsafe class SystemBlas
     {
         private const int CblasRowMajor = 101;
         private const int CblasNoTrans = 111;

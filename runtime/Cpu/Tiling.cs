@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 
 namespace DiffGen.Cpu
 {
@@ -77,6 +78,7 @@ namespace DiffGen.Cpu
         public static long FusedRuns => System.Threading.Interlocked.Read(ref s_fusedRuns);
 
         /// <summary>Generated code asks this once per call at the contraction: fuse a rows × cols table of elementSize-byte elements?</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
         public static bool Fuse(long rows, long cols, int elementSize)
         {
             bool fuse = Mode switch

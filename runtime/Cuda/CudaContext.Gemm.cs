@@ -2,7 +2,7 @@ using System;
 
 namespace DiffGen.Cuda
 {
-    public sealed partial class CudaContext
+    internal sealed partial class CudaContext
     {
         /// <summary>
         /// Row-major single-precision GEMM on the device: C = alpha * op(A) * op(B) + beta * C, where op(A) is
@@ -30,7 +30,7 @@ namespace DiffGen.Cuda
             var shape = CheckGemm(transposeA, transposeB, m, n, k, a, b, c);
             if (m == 0 || n == 0) return;
             MakeCurrent();
-            nint blas = Blas.DangerousGetHandle();
+            CublasHandle blas = Blas;
             if (allowTf32)
             {
                 CudaErrors.Check(Interop.CuBlas.cublasGemmEx(blas, shape.OpB, shape.OpA, n, m, k,
@@ -69,7 +69,7 @@ namespace DiffGen.Cuda
             var shape = CheckGemm(transposeA, transposeB, m, n, k, a, b, c);
             if (m == 0 || n == 0) return;
             MakeCurrent();
-            CudaErrors.Check(Interop.CuBlas.cublasDgemm_v2(Blas.DangerousGetHandle(), shape.OpB, shape.OpA, n, m, k,
+            CudaErrors.Check(Interop.CuBlas.cublasDgemm_v2(Blas, shape.OpB, shape.OpA, n, m, k,
                 &alpha, b.DevicePointer, shape.Ldb, a.DevicePointer, shape.Lda, &beta, c.DevicePointer, shape.Ldc),
                 "cublasDgemm_v2", Describe(transposeA, transposeB, m, n, k));
         }
@@ -90,13 +90,13 @@ namespace DiffGen.Cuda
             if (isDouble)
             {
                 double alpha = 1;
-                CudaErrors.Check(Interop.CuBlas.cublasDgemm_v2(Blas.DangerousGetHandle(), opB, opA, n, m, k,
+                CudaErrors.Check(Interop.CuBlas.cublasDgemm_v2(Blas, opB, opA, n, m, k,
                     &alpha, b, ldb, a, lda, &beta, c, ldc), "cublasDgemm_v2", Describe(transposeA, transposeB, m, n, k));
             }
             else if (allowTf32)
             {
                 float alpha = 1, betaF = (float)beta;
-                CudaErrors.Check(Interop.CuBlas.cublasGemmEx(Blas.DangerousGetHandle(), opB, opA, n, m, k,
+                CudaErrors.Check(Interop.CuBlas.cublasGemmEx(Blas, opB, opA, n, m, k,
                     &alpha, b, Interop.CudaDataType.CUDA_R_32F, ldb, a, Interop.CudaDataType.CUDA_R_32F, lda,
                     &betaF, c, Interop.CudaDataType.CUDA_R_32F, ldc,
                     Interop.CublasComputeType.CUBLAS_COMPUTE_32F_FAST_TF32, Interop.CublasGemmAlgo.CUBLAS_GEMM_DEFAULT),
@@ -105,7 +105,7 @@ namespace DiffGen.Cuda
             else
             {
                 float alpha = 1, betaF = (float)beta;
-                CudaErrors.Check(Interop.CuBlas.cublasSgemm_v2(Blas.DangerousGetHandle(), opB, opA, n, m, k,
+                CudaErrors.Check(Interop.CuBlas.cublasSgemm_v2(Blas, opB, opA, n, m, k,
                     &alpha, b, ldb, a, lda, &betaF, c, ldc), "cublasSgemm_v2", Describe(transposeA, transposeB, m, n, k));
             }
         }

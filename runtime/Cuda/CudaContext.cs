@@ -16,7 +16,7 @@ namespace DiffGen.Cuda
     /// Methods make the context current on the calling thread (cuCtxSetCurrent) before each driver call, so a
     /// context can be used from any thread, but not from two at once.
     /// </remarks>
-    public sealed partial class CudaContext : IDisposable
+    internal sealed partial class CudaContext : IDisposable
     {
         private static readonly object s_defaultLock = new();
         private static CudaContext? s_default;
@@ -45,9 +45,9 @@ namespace DiffGen.Cuda
 
         private unsafe CudaContext(int deviceOrdinal, bool isDefault)
         {
-            Cuda.EnsureAvailable("a CudaContext");
-            if (deviceOrdinal < 0 || deviceOrdinal >= Cuda.DeviceCount)
-                throw new ArgumentOutOfRangeException(nameof(deviceOrdinal), deviceOrdinal, $"There are {Cuda.DeviceCount} CUDA device(s).");
+            CudaEnvironment.EnsureAvailable("a CudaContext");
+            if (deviceOrdinal < 0 || deviceOrdinal >= CudaEnvironment.DeviceCount)
+                throw new ArgumentOutOfRangeException(nameof(deviceOrdinal), deviceOrdinal, $"There are {CudaEnvironment.DeviceCount} CUDA device(s).");
             _isDefault = isDefault;
 
             int device = 0;
@@ -56,7 +56,6 @@ namespace DiffGen.Cuda
             ComputeCapabilityMajor = Attribute(device, Interop.CuDeviceAttribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR);
             ComputeCapabilityMinor = Attribute(device, Interop.CuDeviceAttribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR);
             MultiprocessorCount = Attribute(device, Interop.CuDeviceAttribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT);
-            MaxThreadsPerBlock = Attribute(device, Interop.CuDeviceAttribute.CU_DEVICE_ATTRIBUTE_MAX_THREADS_PER_BLOCK);
 
             byte* name = stackalloc byte[256];
             CudaErrors.Check(Interop.CudaDriver.cuDeviceGetName(name, 256, device), "cuDeviceGetName");
@@ -94,7 +93,7 @@ namespace DiffGen.Cuda
         {
             CudaContext? existing = Volatile.Read(ref s_default);
             if (existing is not null) return existing;
-            Cuda.EnsureAvailable(what);
+            CudaEnvironment.EnsureAvailable(what);
             lock (s_defaultLock)
             {
                 return s_default ??= new CudaContext(0, isDefault: true);
@@ -115,9 +114,6 @@ namespace DiffGen.Cuda
 
         /// <summary>The number of streaming multiprocessors.</summary>
         public int MultiprocessorCount { get; }
-
-        /// <summary>The largest block size a kernel may be launched with.</summary>
-        public int MaxThreadsPerBlock { get; }
 
         /// <summary>
         /// The NVRTC target: <c>compute_XY</c> for the device's compute capability, or the closest older one NVRTC
@@ -157,7 +153,7 @@ namespace DiffGen.Cuda
         public void Synchronize()
         {
             MakeCurrent();
-            CudaErrors.Check(Interop.CudaDriver.cuStreamSynchronize(Stream.DangerousGetHandle()), "cuStreamSynchronize");
+            CudaErrors.Check(Interop.CudaDriver.cuStreamSynchronize(Stream), "cuStreamSynchronize");
         }
 
         /// <summary>The SHA-256 of the UTF-8 source, lower-case hex: the module cache key.</summary>
@@ -260,7 +256,7 @@ namespace DiffGen.Cuda
             {
                 CudaErrors.Check(
                     Interop.CudaDriver.cuLaunchKernel(function, grid.X, grid.Y, grid.Z, block.X, block.Y, block.Z, (uint)sharedBytes,
-                        Stream.DangerousGetHandle(), kernelParams.Length == 0 ? null : (void**)p, null),
+                        Stream, kernelParams.Length == 0 ? null : (void**)p, null),
                     "cuLaunchKernel", $"kernel '{kernelName}', grid {grid}, block {block}, {sharedBytes} shared bytes");
             }
         }

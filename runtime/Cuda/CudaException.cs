@@ -8,7 +8,7 @@ namespace DiffGen.Cuda
     /// <c>cuMemAlloc_v2 failed: CUDA_ERROR_OUT_OF_MEMORY (2): out of memory</c>; for an NVRTC compilation the
     /// compiler log follows.
     /// </summary>
-    public class CudaException : Exception
+    public sealed class CudaException : Exception
     {
         /// <summary>Creates the exception for a failed call.</summary>
         /// <param name="library">The library that returned the status.</param>
@@ -18,7 +18,7 @@ namespace DiffGen.Cuda
         /// <param name="errorDescription">The library's description of the status.</param>
         /// <param name="detail">What the call was doing (e.g. the program name and architecture), or null.</param>
         /// <param name="log">The NVRTC compile log, or null.</param>
-        public CudaException(CudaLibrary library, string call, int status, string errorName, string errorDescription, string? detail = null, string? log = null)
+        internal CudaException(CudaLibrary library, string call, int status, string errorName, string errorDescription, string? detail = null, string? log = null)
             : base(Format(call, status, errorName, errorDescription, detail, log))
         {
             Library = library;

@@ -4,7 +4,7 @@ namespace DiffGen.Cuda
 {
     /// <summary>
     /// CUDA was asked for (a <see cref="CudaContext"/>, a <see cref="DeviceBuffer{T}"/>, the <c>cuda</c> backend)
-    /// on a machine where it cannot run. The message includes <see cref="Cuda.UnavailableReason"/>, which lists
+    /// on a machine where it cannot run. The message includes <see cref="CudaEnvironment.UnavailableReason"/>, which lists
     /// every library file tried and what happened.
     /// </summary>
     public sealed class CudaUnavailableException : Exception
@@ -16,9 +16,9 @@ namespace DiffGen.Cuda
             Reason = reason;
         }
 
-        /// <summary>Creates the exception with the standard first line and <see cref="Cuda.UnavailableReason"/>.</summary>
+        /// <summary>Creates the exception with the standard first line and <see cref="CudaEnvironment.UnavailableReason"/>.</summary>
         public CudaUnavailableException()
-            : this("CUDA is not available on this machine.", Cuda.UnavailableReason)
+            : this("CUDA is not available on this machine.", CudaEnvironment.UnavailableReason)
         {
         }
 

@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 namespace DiffGen.Cuda
 {
     /// <summary>Implemented by <see cref="DeviceBuffer{T}"/>, so kernel launches can pass any buffer's address.</summary>
-    public interface IDeviceBuffer
+    internal interface IDeviceBuffer
     {
         /// <summary>The context the memory lives in.</summary>
         CudaContext Context { get; }
@@ -21,7 +21,7 @@ namespace DiffGen.Cuda
     /// and ordered after the kernels and GEMMs already queued on the context's stream.
     /// </summary>
     /// <typeparam name="T">An unmanaged element type, e.g. <see cref="float"/> or <see cref="double"/>.</typeparam>
-    public sealed class DeviceBuffer<T> : IDeviceBuffer, IDisposable where T : unmanaged
+    internal sealed class DeviceBuffer<T> : IDeviceBuffer, IDisposable where T : unmanaged
     {
         private readonly DeviceMemoryHandle? _memory;
 
@@ -57,9 +57,6 @@ namespace DiffGen.Cuda
         /// <summary>The size in bytes.</summary>
         public long ByteLength { get; }
 
-        /// <summary>The underlying allocation, or null for an empty buffer.</summary>
-        public DeviceMemoryHandle? Handle => _memory;
-
         /// <summary>The device address, for kernel arguments (0 for an empty buffer).</summary>
         public ulong DevicePointer
         {
@@ -83,7 +80,7 @@ namespace DiffGen.Cuda
             if (Length == 0) return;
             Context.MakeCurrent();
             fixed (T* p = source)
-                CudaErrors.Check(Interop.CudaDriver.cuMemcpyHtoD_v2(_memory!.DevicePointer, p, (nuint)ByteLength), "cuMemcpyHtoD_v2", $"{ByteLength} bytes");
+                CudaErrors.Check(Interop.CudaDriver.cuMemcpyHtoD_v2(_memory!, p, (nuint)ByteLength), "cuMemcpyHtoD_v2", $"{ByteLength} bytes");
         }
 
         /// <summary>Copies the device contents to <paramref name="destination"/> (exactly <see cref="Length"/> elements).</summary>
@@ -95,7 +92,7 @@ namespace DiffGen.Cuda
             if (Length == 0) return;
             Context.MakeCurrent();
             fixed (T* p = destination)
-                CudaErrors.Check(Interop.CudaDriver.cuMemcpyDtoH_v2(p, _memory!.DevicePointer, (nuint)ByteLength), "cuMemcpyDtoH_v2", $"{ByteLength} bytes");
+                CudaErrors.Check(Interop.CudaDriver.cuMemcpyDtoH_v2(p, _memory!, (nuint)ByteLength), "cuMemcpyDtoH_v2", $"{ByteLength} bytes");
         }
 
         /// <summary>Downloads into a new array.</summary>
@@ -118,7 +115,7 @@ namespace DiffGen.Cuda
             destination.ThrowIfDisposed();
             if (Length == 0) return;
             Context.MakeCurrent();
-            CudaErrors.Check(Interop.CudaDriver.cuMemcpyDtoD_v2(destination.DevicePointer, DevicePointer, (nuint)ByteLength), "cuMemcpyDtoD_v2", $"{ByteLength} bytes");
+            CudaErrors.Check(Interop.CudaDriver.cuMemcpyDtoD_v2(destination._memory!, _memory!, (nuint)ByteLength), "cuMemcpyDtoD_v2", $"{ByteLength} bytes");
         }
 
         /// <summary>Sets every byte to zero (cuMemsetD8_v2).</summary>
@@ -127,7 +124,7 @@ namespace DiffGen.Cuda
             ThrowIfDisposed();
             if (Length == 0) return;
             Context.MakeCurrent();
-            CudaErrors.Check(Interop.CudaDriver.cuMemsetD8_v2(DevicePointer, 0, (nuint)ByteLength), "cuMemsetD8_v2", $"{ByteLength} bytes");
+            CudaErrors.Check(Interop.CudaDriver.cuMemsetD8_v2(_memory!, 0, (nuint)ByteLength), "cuMemsetD8_v2", $"{ByteLength} bytes");
         }
 
         /// <summary>Frees the device memory (it stays valid until kernels queued before are done: cuMemFree synchronizes).</summary>

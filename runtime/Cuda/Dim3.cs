@@ -3,7 +3,7 @@ using System;
 namespace DiffGen.Cuda
 {
     /// <summary>A grid or block size for a kernel launch (CUDA's dim3). An <see cref="int"/> converts to (x, 1, 1).</summary>
-    public readonly struct Dim3 : IEquatable<Dim3>
+    internal readonly struct Dim3 : IEquatable<Dim3>
     {
         /// <summary>Creates a size; every component must be at least 1.</summary>
         public Dim3(uint x, uint y = 1, uint z = 1)

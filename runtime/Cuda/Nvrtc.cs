@@ -6,9 +6,9 @@ namespace DiffGen.Cuda
 {
     /// <summary>
     /// Whether NVRTC, the runtime CUDA C++ compiler, can be loaded. NVRTC needs no GPU, so this is separate from
-    /// <see cref="Cuda.IsAvailable"/>: kernels can be compiled to PTX (and tested) on any machine that has it.
+    /// <see cref="CudaEnvironment.IsAvailable"/>: kernels can be compiled to PTX (and tested) on any machine that has it.
     /// </summary>
-    public static class Nvrtc
+    internal static class Nvrtc
     {
         private static readonly Lazy<State> s_state = new(Load, LazyThreadSafetyMode.ExecutionAndPublication);
 

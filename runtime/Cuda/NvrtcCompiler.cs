@@ -6,7 +6,7 @@ using System.Text.RegularExpressions;
 namespace DiffGen.Cuda
 {
     /// <summary>The result of an NVRTC compilation: PTX text and the compiler's log (empty when it had nothing to say).</summary>
-    public sealed class PtxCompilation
+    internal sealed class PtxCompilation
     {
         internal PtxCompilation(string name, string architecture, string ptx, string log)
         {
@@ -30,7 +30,7 @@ namespace DiffGen.Cuda
     }
 
     /// <summary>Compiles CUDA C++ source to PTX with NVRTC. Works without a GPU; needs only the NVRTC library.</summary>
-    public static partial class NvrtcCompiler
+    internal static partial class NvrtcCompiler
     {
         [GeneratedRegex(@"^(compute|sm)_[0-9]{2,3}[a-z]?$", RegexOptions.CultureInvariant)]
         private static partial Regex ArchitecturePattern();
@@ -60,8 +60,7 @@ namespace DiffGen.Cuda
             Nvrtc.EnsureAvailable();
 
             string detail = $"program '{name}', {arch}";
-            using NvrtcProgramHandle program = NvrtcProgramHandle.Create(source, name);
-            nint p = program.DangerousGetHandle();
+            using NvrtcProgramHandle p = NvrtcProgramHandle.Create(source, name);
 
             var all = new List<string>(options.Count + 1) { "--gpu-architecture=" + arch };
             all.AddRange(options);
@@ -79,7 +78,7 @@ namespace DiffGen.Cuda
             return new PtxCompilation(name, arch, Utf8WithoutNul(ptx), log);
         }
 
-        private static unsafe Interop.NvrtcResult Compile(nint program, byte[][] options)
+        private static unsafe Interop.NvrtcResult Compile(NvrtcProgramHandle program, byte[][] options)
         {
             var handles = new System.Runtime.InteropServices.GCHandle[options.Length];
             byte** pointers = stackalloc byte*[options.Length];
@@ -98,7 +97,7 @@ namespace DiffGen.Cuda
             }
         }
 
-        private static unsafe string ReadLog(nint program)
+        private static unsafe string ReadLog(NvrtcProgramHandle program)
         {
             nuint size = 0;
             if (Interop.Nvrtc.nvrtcGetProgramLogSize(program, &size) != Interop.NvrtcResult.NVRTC_SUCCESS || size <= 1) return string.Empty;

@@ -8,7 +8,7 @@ namespace DiffGen.Cuda
     /// cuDevicePrimaryCtxRelease_v2. Every other handle of this layer holds a reference on it, so the context
     /// outlives the streams, modules, buffers and cuBLAS handles created in it, whatever order they are disposed in.
     /// </summary>
-    public sealed class CudaPrimaryContextHandle : SafeHandle
+    internal sealed class CudaPrimaryContextHandle : SafeHandle
     {
         private CudaPrimaryContextHandle() : base(0, ownsHandle: true) { }
 
@@ -33,7 +33,7 @@ namespace DiffGen.Cuda
         internal void MakeCurrent()
         {
             ObjectDisposedException.ThrowIf(IsClosed, this);
-            CudaErrors.Check(Interop.CudaDriver.cuCtxSetCurrent(handle), "cuCtxSetCurrent");
+            CudaErrors.Check(Interop.CudaDriver.cuCtxSetCurrent(this), "cuCtxSetCurrent");
         }
 
         /// <inheritdoc/>
@@ -54,12 +54,16 @@ namespace DiffGen.Cuda
         }
 
         /// <summary>Makes the owning context current for a release call; never throws (runs on the finalizer thread too).</summary>
+        /// <remarks>
+        /// The raw handle, not the SafeHandle: the releasing handle holds a reference on the context (so it is valid),
+        /// but the context may already be disposed, and marshalling a disposed SafeHandle throws.
+        /// </remarks>
         internal static void EnterForRelease(CudaPrimaryContextHandle context)
             => Interop.CudaDriver.cuCtxSetCurrent(context.DangerousGetHandle());
     }
 
     /// <summary>A CUDA stream (cuStreamCreate), destroyed with cuStreamDestroy_v2.</summary>
-    public sealed class CudaStreamHandle : SafeHandle
+    internal sealed class CudaStreamHandle : SafeHandle
     {
         private CudaPrimaryContextHandle? _context;
 
@@ -92,7 +96,7 @@ namespace DiffGen.Cuda
     }
 
     /// <summary>A loaded module (cuModuleLoadData), unloaded with cuModuleUnload.</summary>
-    public sealed class CudaModuleHandle : SafeHandle
+    internal sealed class CudaModuleHandle : SafeHandle
     {
         private CudaPrimaryContextHandle? _context;
 
@@ -121,7 +125,7 @@ namespace DiffGen.Cuda
             byte[] utf8 = System.Text.Encoding.UTF8.GetBytes(name + "\0");
             nint function = 0;
             fixed (byte* p = utf8)
-                CudaErrors.Check(Interop.CudaDriver.cuModuleGetFunction(&function, handle, p), "cuModuleGetFunction", $"kernel '{name}'");
+                CudaErrors.Check(Interop.CudaDriver.cuModuleGetFunction(&function, this, p), "cuModuleGetFunction", $"kernel '{name}'");
             return function;
         }
 
@@ -137,7 +141,7 @@ namespace DiffGen.Cuda
     }
 
     /// <summary>Device memory (cuMemAlloc_v2), freed with cuMemFree_v2. The handle value is the CUdeviceptr.</summary>
-    public sealed class DeviceMemoryHandle : SafeHandle
+    internal sealed class DeviceMemoryHandle : SafeHandle
     {
         private CudaPrimaryContextHandle? _context;
 
@@ -176,7 +180,7 @@ namespace DiffGen.Cuda
     }
 
     /// <summary>A cuBLAS handle (cublasCreate_v2), destroyed with cublasDestroy_v2.</summary>
-    public sealed class CublasHandle : SafeHandle
+    internal sealed class CublasHandle : SafeHandle
     {
         private CudaPrimaryContextHandle? _context;
 
@@ -194,8 +198,8 @@ namespace DiffGen.Cuda
             CudaErrors.Check(Interop.CuBlas.cublasCreate_v2(&blas), "cublasCreate_v2");
             result._context = ContextBound.AddRef(context);
             result.SetHandle(blas);
-            CudaErrors.Check(Interop.CuBlas.cublasSetStream_v2(blas, stream.DangerousGetHandle()), "cublasSetStream_v2");
-            CudaErrors.Check(Interop.CuBlas.cublasSetMathMode(blas, Interop.CublasMath.CUBLAS_DEFAULT_MATH), "cublasSetMathMode");
+            CudaErrors.Check(Interop.CuBlas.cublasSetStream_v2(result, stream), "cublasSetStream_v2");
+            CudaErrors.Check(Interop.CuBlas.cublasSetMathMode(result, Interop.CublasMath.CUBLAS_DEFAULT_MATH), "cublasSetMathMode");
             return result;
         }
 
@@ -211,7 +215,7 @@ namespace DiffGen.Cuda
     }
 
     /// <summary>An NVRTC program (nvrtcCreateProgram), destroyed with nvrtcDestroyProgram. Needs no GPU.</summary>
-    public sealed class NvrtcProgramHandle : SafeHandle
+    internal sealed class NvrtcProgramHandle : SafeHandle
     {
         private NvrtcProgramHandle() : base(0, ownsHandle: true) { }
 

@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using DiffGen.Cpu;
@@ -9,6 +10,7 @@ namespace DiffGen.Kernels
     /// Contractions that Raise recognised in loop code, with their adjoints (Enzyme-style: a GEMM's adjoint
     /// is two GEMMs). Generated code calls these; they run on the packed CPU GEMM.
     /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public static partial class Contraction
     {
         /// <summary><c>c[i, j] = Σ_{d &lt; k} a[i, d] · b[j, d]</c> for all i, j (<c>c = a[:, :k] · b[:, :k]ᵀ</c>).</summary>

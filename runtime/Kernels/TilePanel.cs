@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.ComponentModel;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using DiffGen.Cpu;
@@ -16,6 +17,7 @@ namespace DiffGen.Kernels
     /// block by block. Memory: rows-per-block × cols elements (twice with adjoints), from <see cref="BufferPool{T}"/>.
     /// </summary>
     /// <typeparam name="T">float or double.</typeparam>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public sealed class TilePanel<T> where T : unmanaged, INumber<T>
     {
         private T[,] _a = null!, _b = null!;

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.ComponentModel;
 
 namespace DiffGen.Reverse
 {
@@ -9,6 +10,7 @@ namespace DiffGen.Reverse
     /// allocates nothing in steady state. Rented arrays are zeroed, like <c>new T[n]</c>.
     /// </summary>
     /// <typeparam name="T">float or double.</typeparam>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public static class BufferPool<T> where T : unmanaged
     {
         /// <summary>How many arrays of one shape a thread keeps.</summary>

@@ -1,5 +1,6 @@
 using System;
 using System.Buffers;
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 
 namespace DiffGen.Reverse
@@ -12,6 +13,7 @@ namespace DiffGen.Reverse
     /// that an adjoint needs are stored (the generator's to-be-recorded analysis decides which).
     /// </summary>
     /// <typeparam name="T">float, double or bool.</typeparam>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public sealed class RestoreStack<T> where T : unmanaged
     {
         [ThreadStatic] private static RestoreStack<T>? s_free;

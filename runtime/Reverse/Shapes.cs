@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.ComponentModel;
 
 namespace DiffGen.Reverse
 {
@@ -7,6 +8,7 @@ namespace DiffGen.Reverse
     /// Entry checks of generated Forward/Backward methods: every buffer is checked before anything is
     /// written, and a mismatch names the parameter.
     /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public static class Shapes
     {
         /// <summary>Throws <see cref="ArgumentNullException"/> when <paramref name="value"/> is null.</summary>

@@ -210,8 +210,8 @@ namespace DiffGen.Samples.NtXent
             }
 
             // Where generated code runs: DIFFGEN_BACKEND=cpu|cuda|auto (auto: the GPU for large calls when CUDA works).
-            Console.WriteLine(DiffGen.Cuda.Cuda.IsAvailable
-                ? $"Backend: {DiffGen.Cuda.BackendSelector.Requested} (CUDA available: {DiffGen.Cuda.Cuda.DeviceCount} device(s))"
+            Console.WriteLine(DiffGen.Cuda.CudaEnvironment.IsAvailable
+                ? $"Backend: {DiffGen.Cuda.BackendSelector.Requested} (CUDA available: {DiffGen.Cuda.CudaEnvironment.DeviceCount} device(s))"
                 : $"Backend: {DiffGen.Cuda.BackendSelector.Requested}; CUDA not available here, so everything runs on the CPU ({DiffGen.Cpu.Gemm.MaxDegreeOfParallelism} threads).");
             Console.WriteLine();
             var rng = new Random(2020);

@@ -129,11 +129,11 @@ namespace DiffGen.Samples.SimClr
                 case BackendChoice.Cpu:
                     return false;
                 case BackendChoice.Cuda:
-                    if (!deviceGiven && !global::DiffGen.Cuda.Cuda.IsAvailable)
-                        throw new global::DiffGen.Cuda.CudaUnavailableException("--backend cuda was requested, but CUDA is not available on this machine; use --backend cpu or auto.", global::DiffGen.Cuda.Cuda.UnavailableReason);
+                    if (!deviceGiven && !global::DiffGen.Cuda.CudaEnvironment.IsAvailable)
+                        throw new global::DiffGen.Cuda.CudaUnavailableException("--backend cuda was requested, but CUDA is not available on this machine; use --backend cpu or auto.", global::DiffGen.Cuda.CudaEnvironment.UnavailableReason);
                     return true;
                 default:
-                    return deviceGiven || global::DiffGen.Cuda.Cuda.IsAvailable;
+                    return deviceGiven || global::DiffGen.Cuda.CudaEnvironment.IsAvailable;
             }
         }
 

@@ -134,7 +134,7 @@ namespace DiffGen.Cuda.Tests
             Assert.Equal(Backend.Cpu, BackendSelector.Resolve(Backend.Auto, long.MaxValue));
             Environment.SetEnvironmentVariable(BackendSelector.EnvironmentVariable, "cuda");
             CudaUnavailableException e = Assert.Throws<CudaUnavailableException>(() => BackendSelector.Resolve(1_000_000_000));
-            Assert.Equal(Cuda.UnavailableReason, e.Reason);
+            Assert.Equal(CudaEnvironment.UnavailableReason, e.Reason);
             Assert.Contains("libcuda.so.1", e.Message);
 
             BackendSelector.Override = Backend.Cuda;

@@ -11,20 +11,20 @@ namespace DiffGen.Cuda.Tests
         [Fact]
         public void Probing_never_throws_and_is_consistent()
         {
-            bool available = Cuda.IsAvailable;
-            output.WriteLine(Cuda.Diagnostics);
-            Assert.Equal(available, Cuda.IsAvailable); // cached, same answer
-            Assert.Equal(available, Cuda.UnavailableReason.Length == 0);
-            Assert.NotEmpty(Cuda.Diagnostics);
-            Assert.NotEmpty(Cuda.LibraryAttempts);
-            if (available) Assert.True(Cuda.DeviceCount > 0);
+            bool available = CudaEnvironment.IsAvailable;
+            output.WriteLine(CudaEnvironment.Diagnostics);
+            Assert.Equal(available, CudaEnvironment.IsAvailable); // cached, same answer
+            Assert.Equal(available, CudaEnvironment.UnavailableReason.Length == 0);
+            Assert.NotEmpty(CudaEnvironment.Diagnostics);
+            Assert.NotEmpty(CudaEnvironment.LibraryAttempts);
+            if (available) Assert.True(CudaEnvironment.DeviceCount > 0);
         }
 
         [NoGpuFact]
         public void Without_a_GPU_the_reason_lists_every_driver_and_cublas_attempt()
         {
-            Assert.False(Cuda.IsAvailable);
-            string reason = Cuda.UnavailableReason;
+            Assert.False(CudaEnvironment.IsAvailable);
+            string reason = CudaEnvironment.UnavailableReason;
             output.WriteLine(reason);
             Assert.StartsWith("CUDA is unavailable: ", reason);
             Assert.Contains("CUDA driver: ", reason);
@@ -35,31 +35,31 @@ namespace DiffGen.Cuda.Tests
                 Assert.Contains("no CUDA driver library could be loaded", reason);
                 foreach (string name in new[] { "libcuda.so.1", "libcuda.so", "nvcuda.dll" })
                     Assert.Contains(name + ": failed (", reason);
-                Assert.Equal(0, Cuda.DriverVersion);
-                Assert.Equal(0, Cuda.DeviceCount);
+                Assert.Equal(0, CudaEnvironment.DriverVersion);
+                Assert.Equal(0, CudaEnvironment.DeviceCount);
             }
             foreach (string name in new[] { "libcublas.so.13", "libcublas.so.12", "libcublas.so.11", "libcublas.so", "cublas64_13.dll", "cublas64_12.dll", "cublas64_11.dll" })
                 Assert.Contains(name + ": failed (", reason);
-            Assert.Equal(0, Cuda.CuBlasVersion);
+            Assert.Equal(0, CudaEnvironment.CuBlasVersion);
         }
 
         [Fact]
         public void Attempts_follow_the_documented_order()
         {
-            string[] driver = Cuda.LibraryAttempts.Where(a => a.Library == "CUDA driver").Select(a => a.FileName).ToArray();
-            string[] cublas = Cuda.LibraryAttempts.Where(a => a.Library == "cuBLAS").Select(a => a.FileName).ToArray();
-            string[] nvrtc = Cuda.LibraryAttempts.Where(a => a.Library == "NVRTC").Select(a => a.FileName).ToArray();
+            string[] driver = CudaEnvironment.LibraryAttempts.Where(a => a.Library == "CUDA driver").Select(a => a.FileName).ToArray();
+            string[] cublas = CudaEnvironment.LibraryAttempts.Where(a => a.Library == "cuBLAS").Select(a => a.FileName).ToArray();
+            string[] nvrtc = CudaEnvironment.LibraryAttempts.Where(a => a.Library == "NVRTC").Select(a => a.FileName).ToArray();
             Assert.Equal(new[] { "libcuda.so.1", "libcuda.so", "nvcuda.dll" }.Take(driver.Length), driver);
             Assert.Equal(new[] { "libcublas.so.13", "libcublas.so.12", "libcublas.so.11", "libcublas.so", "cublas64_13.dll", "cublas64_12.dll", "cublas64_11.dll" }.Take(cublas.Length), cublas);
             Assert.Equal(new[] { "libnvrtc.so.13", "libnvrtc.so.12", "libnvrtc.so.11.2", "libnvrtc.so", "nvrtc64_130_0.dll", "nvrtc64_120_0.dll", "nvrtc64_112_0.dll" }.Take(nvrtc.Length), nvrtc);
-            Assert.All(Cuda.LibraryAttempts, a => Assert.False(string.IsNullOrWhiteSpace(a.Message)));
-            Assert.True(Cuda.LibraryAttempts.Count(a => a.Succeeded && a.Library == "NVRTC") <= 1);
+            Assert.All(CudaEnvironment.LibraryAttempts, a => Assert.False(string.IsNullOrWhiteSpace(a.Message)));
+            Assert.True(CudaEnvironment.LibraryAttempts.Count(a => a.Succeeded && a.Library == "NVRTC") <= 1);
         }
 
         [Fact]
         public void A_failed_load_records_the_operating_system_message()
         {
-            NativeLibraryAttempt? failed = Cuda.LibraryAttempts.FirstOrDefault(a => !a.Succeeded && a.FileName.EndsWith(".dll", StringComparison.Ordinal));
+            NativeLibraryAttempt? failed = CudaEnvironment.LibraryAttempts.FirstOrDefault(a => !a.Succeeded && a.FileName.EndsWith(".dll", StringComparison.Ordinal));
             if (failed is null) return; // Windows with every DLL present: nothing to check
             output.WriteLine(failed.ToString());
             Assert.StartsWith(failed.FileName + ": failed (", failed.ToString());
@@ -73,13 +73,13 @@ namespace DiffGen.Cuda.Tests
             CudaUnavailableException e = Assert.Throws<CudaUnavailableException>(() => new CudaContext());
             output.WriteLine(e.Message);
             Assert.Contains("CudaContext", e.Message);
-            Assert.Equal(Cuda.UnavailableReason, e.Reason);
-            Assert.Contains(Cuda.UnavailableReason, e.Message);
+            Assert.Equal(CudaEnvironment.UnavailableReason, e.Reason);
+            Assert.Contains(CudaEnvironment.UnavailableReason, e.Message);
 
             e = Assert.Throws<CudaUnavailableException>(() => new CudaContext(3));
-            Assert.Equal(Cuda.UnavailableReason, e.Reason);
+            Assert.Equal(CudaEnvironment.UnavailableReason, e.Reason);
             e = Assert.Throws<CudaUnavailableException>(() => CudaContext.Default);
-            Assert.Contains(Cuda.UnavailableReason, e.Message);
+            Assert.Contains(CudaEnvironment.UnavailableReason, e.Message);
         }
 
         [NoGpuFact]
@@ -87,7 +87,7 @@ namespace DiffGen.Cuda.Tests
         {
             CudaUnavailableException e = Assert.Throws<CudaUnavailableException>(() => new DeviceBuffer<float>(16));
             Assert.Contains("DeviceBuffer", e.Message);
-            Assert.Contains(Cuda.UnavailableReason, e.Message);
+            Assert.Contains(CudaEnvironment.UnavailableReason, e.Message);
             Assert.Throws<CudaUnavailableException>(() => new DeviceBuffer<double>(0));
             // Argument errors come first, GPU or not.
             ArgumentOutOfRangeException bad = Assert.Throws<ArgumentOutOfRangeException>(() => new DeviceBuffer<float>(-1));
@@ -97,13 +97,13 @@ namespace DiffGen.Cuda.Tests
         [Fact]
         public void EnsureAvailable_matches_IsAvailable()
         {
-            if (Cuda.IsAvailable)
+            if (CudaEnvironment.IsAvailable)
             {
-                Cuda.EnsureAvailable("a test");
+                CudaEnvironment.EnsureAvailable("a test");
             }
             else
             {
-                CudaUnavailableException e = Assert.Throws<CudaUnavailableException>(() => Cuda.EnsureAvailable("a test"));
+                CudaUnavailableException e = Assert.Throws<CudaUnavailableException>(() => CudaEnvironment.EnsureAvailable("a test"));
                 Assert.StartsWith("a test needs CUDA", e.Message);
             }
         }
@@ -112,7 +112,7 @@ namespace DiffGen.Cuda.Tests
         public void The_default_constructor_of_CudaUnavailableException_carries_the_current_reason()
         {
             var e = new CudaUnavailableException();
-            Assert.Equal(Cuda.UnavailableReason, e.Reason);
+            Assert.Equal(CudaEnvironment.UnavailableReason, e.Reason);
         }
 
         [NvrtcFact]
@@ -130,7 +130,7 @@ namespace DiffGen.Cuda.Tests
             Assert.Contains($"NVRTC {Nvrtc.Version.Major}.{Nvrtc.Version.Minor}", used.Message);
             // Every attempt before the one used failed, and the CUDA report lists NVRTC as loaded too.
             Assert.All(Nvrtc.LibraryAttempts.TakeWhile(a => !a.Succeeded), a => Assert.False(a.Succeeded));
-            Assert.Contains(used.ToString(), Cuda.Diagnostics);
+            Assert.Contains(used.ToString(), CudaEnvironment.Diagnostics);
             Nvrtc.EnsureAvailable();
         }
 

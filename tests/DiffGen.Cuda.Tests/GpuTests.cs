@@ -1,6 +1,6 @@
 using System;
 using System.Linq;
-using DiffGen.Cuda.Kernels;
+using DiffGen.Cuda.Tests.Kernels;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -41,10 +41,10 @@ namespace DiffGen.Cuda.Tests
         {
             using var context = new CudaContext();
             output.WriteLine($"{context.DeviceName}: sm_{context.ComputeCapabilityMajor}{context.ComputeCapabilityMinor}, {context.MultiprocessorCount} SMs, NVRTC target {context.Architecture}");
-            output.WriteLine(Cuda.Diagnostics);
+            output.WriteLine(CudaEnvironment.Diagnostics);
             Assert.StartsWith("compute_", context.Architecture);
             Assert.True(context.ComputeCapabilityMajor >= 3);
-            Assert.Throws<ArgumentOutOfRangeException>(() => new CudaContext(Cuda.DeviceCount));
+            Assert.Throws<ArgumentOutOfRangeException>(() => new CudaContext(CudaEnvironment.DeviceCount));
         }
 
         [GpuFact]

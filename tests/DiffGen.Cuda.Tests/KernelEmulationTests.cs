@@ -5,7 +5,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
-using DiffGen.Cuda.Kernels;
+using DiffGen.Cuda.Tests.Kernels;
 using Xunit;
 using Xunit.Abstractions;
 

@@ -3,14 +3,14 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text.RegularExpressions;
-using DiffGen.Cuda.Kernels;
+using DiffGen.Cuda.Tests.Kernels;
 using Xunit;
 using Xunit.Abstractions;
 
 namespace DiffGen.Cuda.Tests
 {
     /// <summary>
-    /// Compiles every kernel source of runtime/Cuda/Kernels with the installed NVRTC, for compute_70 (Volta, the
+    /// Compiles every hand-written kernel source of tests/DiffGen.Cuda.Tests/Kernels with the installed NVRTC, for compute_70 (Volta, the
     /// oldest architecture DiffGen targets) and compute_90 (Hopper). When NVRTC cannot target compute_90 the test
     /// compiles for the highest architecture it supports and says so in its name and output. Any error OR warning
     /// in NVRTC's log fails the test.
@@ -127,7 +127,7 @@ namespace DiffGen.Cuda.Tests
             // The registry above is what the compile test iterates; a kernel source missing from it would go untested.
             var registered = KernelSources.All.Select(s => s.Source).ToHashSet(StringComparer.Ordinal);
             var constants = typeof(KernelSources).Assembly.GetTypes()
-                .Where(t => t.Namespace == "DiffGen.Cuda.Kernels")
+                .Where(t => t.Namespace == "DiffGen.Cuda.Tests.Kernels")
                 .SelectMany(t => t.GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static))
                 .Where(f => f.IsLiteral && f.FieldType == typeof(string))
                 .Select(f => (Field: f.DeclaringType!.Name + "." + f.Name, Value: (string)f.GetRawConstantValue()!))

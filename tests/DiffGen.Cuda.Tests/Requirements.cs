@@ -27,10 +27,10 @@ namespace DiffGen.Cuda.Tests
         }
 
         internal static string? GpuSkipReason
-            => Cuda.IsAvailable ? null : "No usable CUDA GPU on this machine: " + Cuda.UnavailableReason;
+            => CudaEnvironment.IsAvailable ? null : "No usable CUDA GPU on this machine: " + CudaEnvironment.UnavailableReason;
 
         internal static string? NoGpuSkipReason
-            => Cuda.IsAvailable ? "This machine has a usable CUDA GPU; the absent-library path cannot be observed here." : null;
+            => CudaEnvironment.IsAvailable ? "This machine has a usable CUDA GPU; the absent-library path cannot be observed here." : null;
     }
 
     /// <summary>A fact that needs NVRTC (skips without it, fails without it when CI=true).</summary>

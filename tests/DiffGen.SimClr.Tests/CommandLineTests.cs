@@ -11,7 +11,7 @@ namespace DiffGen.SimClr.Tests
         [Fact]
         public void CudaWithoutAGpuFailsWithAClearMessage()
         {
-            if (Cuda.Cuda.IsAvailable) return; // a GPU machine: nothing to check here
+            if (Cuda.CudaEnvironment.IsAvailable) return; // a GPU machine: nothing to check here
             var e = Assert.Throws<CudaUnavailableException>(() => SimClrTrainer.ResolveCuda(BackendChoice.Cuda));
             Assert.Contains("--backend cuda", e.Message);
             Assert.Contains("not available", e.Message);

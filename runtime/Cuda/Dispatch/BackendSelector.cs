@@ -80,8 +80,8 @@ namespace DiffGen.Cuda
 
         /// <summary>
         /// The backend for a call doing <paramref name="flops"/> floating-point operations, under <see cref="Requested"/>:
-        /// Cpu → Cpu; Cuda → Cuda, or <see cref="CudaUnavailableException"/> (with <see cref="Cuda.UnavailableReason"/>)
-        /// when CUDA cannot run; Auto → Cuda when <see cref="Cuda.IsAvailable"/> and <paramref name="flops"/> ≥
+        /// Cpu → Cpu; Cuda → Cuda, or <see cref="CudaUnavailableException"/> (with <see cref="CudaEnvironment.UnavailableReason"/>)
+        /// when CUDA cannot run; Auto → Cuda when <see cref="CudaEnvironment.IsAvailable"/> and <paramref name="flops"/> ≥
         /// <see cref="CudaFlopThreshold"/>, else Cpu. Never returns <see cref="Backend.Auto"/>.
         /// </summary>
         /// <param name="flops">An estimate of the call's floating-point operations (the generator computes it from the shapes).</param>
@@ -95,7 +95,7 @@ namespace DiffGen.Cuda
             // Cpu, and Auto below the threshold, never touch the CUDA probe: small and CPU-only runs pay nothing for it.
             ArgumentOutOfRangeException.ThrowIfNegative(flops);
             if (requested == Backend.Cpu || (requested == Backend.Auto && flops < CudaFlopThreshold)) return Backend.Cpu;
-            return Resolve(requested, flops, Cuda.IsAvailable, () => Cuda.UnavailableReason);
+            return Resolve(requested, flops, CudaEnvironment.IsAvailable, () => CudaEnvironment.UnavailableReason);
         }
 
         /// <summary>The rule itself, with availability given (tests simulate a GPU machine with it).</summary>

@@ -1,11 +1,12 @@
 using System;
 using System.Collections.Generic;
+using System.ComponentModel;
 
 namespace DiffGen.Cuda.Execution
 {
     /// <summary>
-    /// <see cref="IKernelDevice"/> on a real GPU: a <see cref="CudaContext"/> (NVRTC-compiled kernels cached per
-    /// source, cuBLAS on the context's stream) plus a pool of device allocations by size, so a training loop that
+    /// <see cref="IKernelDevice"/> on a real GPU: one device's primary context with a stream (NVRTC-compiled kernels
+    /// cached per source, cuBLAS on that stream) plus a pool of device allocations by size, so a training loop that
     /// calls the generated code repeatedly does not cuMemAlloc on every call.
     /// </summary>
     public sealed class CudaKernelDevice : IKernelDevice, IDisposable
@@ -14,16 +15,26 @@ namespace DiffGen.Cuda.Execution
         private static CudaKernelDevice? s_default;
         private readonly Dictionary<long, Stack<ulong>> _pool = new();
         private readonly object _poolLock = new();
+        private readonly bool _ownsContext;
 
-        /// <summary>Wraps <paramref name="context"/>.</summary>
-        public CudaKernelDevice(CudaContext context)
+        /// <summary>Opens device <paramref name="deviceOrdinal"/> (a context of its own; <see cref="Dispose"/> closes it).</summary>
+        /// <exception cref="CudaUnavailableException">CUDA is not available; the message says why.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">There is no such device.</exception>
+        public CudaKernelDevice(int deviceOrdinal)
+        {
+            Context = new CudaContext(deviceOrdinal);
+            _ownsContext = true;
+        }
+
+        /// <summary>Wraps <paramref name="context"/> (not disposed with this device).</summary>
+        internal CudaKernelDevice(CudaContext context)
         {
             ArgumentNullException.ThrowIfNull(context);
             Context = context;
         }
 
         /// <summary>
-        /// The device generated code uses when none is passed: <see cref="CudaContext.Default"/> (device 0).
+        /// The device generated code uses when none is passed: device 0, opened on first use and shared by the process.
         /// </summary>
         /// <exception cref="CudaUnavailableException">CUDA is not available; the message says why.</exception>
         public static CudaKernelDevice Default
@@ -35,7 +46,10 @@ namespace DiffGen.Cuda.Execution
         }
 
         /// <summary>The context.</summary>
-        public CudaContext Context { get; }
+        internal CudaContext Context { get; }
+
+        /// <summary>The device ordinal (0 for <see cref="Default"/>).</summary>
+        public int DeviceOrdinal => Context.DeviceOrdinal;
 
         /// <summary>
         /// Opt in to TF32 tensor cores for the float GEMMs of generated code (cublasGemmEx with
@@ -59,6 +73,7 @@ namespace DiffGen.Cuda.Execution
         public long HeldBytes => System.Threading.Interlocked.Read(ref _heldBytes);
 
         /// <inheritdoc/>
+        [EditorBrowsable(EditorBrowsableState.Never)] // the IKernelDevice plumbing that generated code calls
         public unsafe ulong Allocate(long bytes)
         {
             bytes = Math.Max(1, bytes);
@@ -76,6 +91,7 @@ namespace DiffGen.Cuda.Execution
         }
 
         /// <inheritdoc/>
+        [EditorBrowsable(EditorBrowsableState.Never)] // the IKernelDevice plumbing that generated code calls
         public void Free(ulong address, long bytes)
         {
             if (address == 0) return;
@@ -88,6 +104,7 @@ namespace DiffGen.Cuda.Execution
         }
 
         /// <inheritdoc/>
+        [EditorBrowsable(EditorBrowsableState.Never)] // the IKernelDevice plumbing that generated code calls
         public void Clear(ulong address, long bytes)
         {
             if (bytes <= 0) return;
@@ -96,6 +113,7 @@ namespace DiffGen.Cuda.Execution
         }
 
         /// <inheritdoc/>
+        [EditorBrowsable(EditorBrowsableState.Never)] // the IKernelDevice plumbing that generated code calls
         public unsafe void CopyToDevice(ulong destination, nint source, long bytes)
         {
             if (bytes <= 0) return;
@@ -104,6 +122,7 @@ namespace DiffGen.Cuda.Execution
         }
 
         /// <inheritdoc/>
+        [EditorBrowsable(EditorBrowsableState.Never)] // the IKernelDevice plumbing that generated code calls
         public unsafe void CopyToHost(nint destination, ulong source, long bytes)
         {
             if (bytes <= 0) return;
@@ -112,6 +131,7 @@ namespace DiffGen.Cuda.Execution
         }
 
         /// <inheritdoc/>
+        [EditorBrowsable(EditorBrowsableState.Never)] // the IKernelDevice plumbing that generated code calls
         public void CopyOnDevice(ulong destination, ulong source, long bytes)
         {
             if (bytes <= 0) return;
@@ -120,6 +140,7 @@ namespace DiffGen.Cuda.Execution
         }
 
         /// <inheritdoc/>
+        [EditorBrowsable(EditorBrowsableState.Never)] // the IKernelDevice plumbing that generated code calls
         public unsafe void Launch(string source, string kernel, int grid, int block, in KernelArgs args)
         {
             KernelArgs copy = args;
@@ -128,14 +149,16 @@ namespace DiffGen.Cuda.Execution
         }
 
         /// <inheritdoc/>
+        [EditorBrowsable(EditorBrowsableState.Never)] // the IKernelDevice plumbing that generated code calls
         public void Gemm(bool transA, bool transB, int m, int n, int k, ulong a, int lda, ulong b, int ldb, float beta, ulong c, int ldc)
             => Context.GemmRaw(transA, transB, m, n, k, a, lda, b, ldb, beta, c, ldc, isDouble: false, allowTf32: AllowTf32);
 
         /// <inheritdoc/>
+        [EditorBrowsable(EditorBrowsableState.Never)] // the IKernelDevice plumbing that generated code calls
         public void Gemm(bool transA, bool transB, int m, int n, int k, ulong a, int lda, ulong b, int ldb, double beta, ulong c, int ldc)
             => Context.GemmRaw(transA, transB, m, n, k, a, lda, b, ldb, beta, c, ldc, isDouble: true);
 
-        /// <summary>Frees the pooled allocations.</summary>
+        /// <summary>Frees the pooled allocations (and closes the context when this device opened it).</summary>
         public void Dispose()
         {
             lock (_poolLock)
@@ -145,6 +168,7 @@ namespace DiffGen.Cuda.Execution
                     while (free.Count > 0) Interop.CudaDriver.cuMemFree_v2(free.Pop());
                 _pool.Clear();
             }
+            if (_ownsContext) Context.Dispose();
         }
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 
 namespace DiffGen.Cuda.Execution
 {
@@ -27,9 +28,10 @@ namespace DiffGen.Cuda.Execution
         /// <summary>The device a dispatched call runs on.</summary>
         public static IKernelDevice Current => Device ?? CudaKernelDevice.Default;
 
-        private static bool Available => Device is not null || Cuda.IsAvailable;
+        private static bool Available => Device is not null || CudaEnvironment.IsAvailable;
 
         /// <summary>Is the GPU worth estimating the work for (cuda requested, or auto with a device available)?</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
         public static bool Considered
         {
             get
@@ -40,11 +42,13 @@ namespace DiffGen.Cuda.Execution
         }
 
         /// <summary>Run this call on the GPU? Throws <see cref="CudaUnavailableException"/> when cuda is requested and there is none.</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
         public static bool UseCuda(long work) =>
-            BackendSelector.Resolve(BackendSelector.Requested, work, Available, () => Cuda.UnavailableReason) == Backend.Cuda;
+            BackendSelector.Resolve(BackendSelector.Requested, work, Available, () => CudaEnvironment.UnavailableReason) == Backend.Cuda;
 
         /// <summary>For methods without device code: throws when CUDA was requested explicitly; does nothing otherwise.</summary>
         /// <exception cref="NotSupportedException">DIFFGEN_BACKEND=cuda (or the override) and the method has no device code.</exception>
+        [EditorBrowsable(EditorBrowsableState.Never)]
         public static void CpuOnly(string method, string reason)
         {
             if (BackendSelector.Requested == Backend.Cuda)
@@ -54,6 +58,7 @@ namespace DiffGen.Cuda.Execution
     }
 
     /// <summary>Argument checks of the generated device entry points; messages name the parameter.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public static class DeviceShapes
     {
         /// <summary>Not null and of the rank the parameter has in the method (1 for T[], 2 for T[,]).</summary>

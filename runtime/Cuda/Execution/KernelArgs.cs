@@ -1,25 +1,26 @@
 using System;
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 
 namespace DiffGen.Cuda.Execution
 {
     /// <summary>
-    /// The one argument every generated kernel takes, by value: <c>struct __dg_args { unsigned long long p[48]; int n[96]; }</c>.
-    /// A method's kernels share one layout: p[0] the scalar slots (double), p[1] the restore tape, p[2] the control
-    /// block (tape top, high-water mark, error code), then one address per array; n holds the host-side ints
-    /// (sizes computed from lengths) and every array's dimensions. One uniform signature keeps launches, the
-    /// emulator and the generated code simple.
+    /// The one argument every generated kernel takes, by value: <c>struct __dg_args { unsigned long long p[48]; int n[96]; }</c>
+    /// (the layout and its reserved slots are <c>KernelAbi</c>'s, shared with the generator). A method's kernels share
+    /// one layout; one uniform signature keeps launches, the emulator and the generated code simple. Support type of
+    /// <see cref="IKernelDevice.Launch"/>, not for user code.
     /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public struct KernelArgs
     {
         /// <summary>Address slots.</summary>
-        public const int PointerCount = 48;
+        public const int PointerCount = KernelAbi.PointerSlots;
 
         /// <summary>Int slots.</summary>
-        public const int IntCount = 96;
+        public const int IntCount = KernelAbi.IntSlots;
 
         /// <summary>Size in bytes of the CUDA struct.</summary>
-        public const int ByteSize = PointerCount * 8 + IntCount * 4;
+        public const int ByteSize = KernelAbi.ByteSize;
 
         private PointerBlock _p;
         private IntBlock _n;
@@ -43,11 +44,5 @@ namespace DiffGen.Cuda.Execution
             if ((uint)index >= IntCount) throw new ArgumentOutOfRangeException(nameof(index), index, $"at most {IntCount} int slots");
             _n[index] = value;
         }
-
-        /// <summary>Reads address slot <paramref name="index"/>.</summary>
-        public readonly ulong GetPointer(int index) => _p[index];
-
-        /// <summary>Reads int slot <paramref name="index"/>.</summary>
-        public readonly int GetInt(int index) => _n[index];
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 
 namespace DiffGen.Cuda.Execution
@@ -14,9 +15,10 @@ namespace DiffGen.Cuda.Execution
     /// the generated code runs the steps again (outputs and cleared buffers are put back first), so the tape's size
     /// never has to be known in advance. Not for direct use.
     /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public sealed class KernelFrame : IDisposable
     {
-        private const int ControlInts = 4; // tape top, high-water mark, error (1 + address slot), unused
+        private const int ControlInts = KernelAbi.ControlInts;
         private static readonly ConcurrentDictionary<string, long> s_tapeCapacity = new(StringComparer.Ordinal);
 
         private readonly IKernelDevice _device;
@@ -46,10 +48,10 @@ namespace DiffGen.Cuda.Execution
             _control = Own(4L * ControlInts);
             _tapeCapacity = s_tapeCapacity.GetOrAdd(method, 1024);
             _tape = Own(8L * _tapeCapacity);
-            _args.Pointer(0, _slotBuffer);
-            _args.Pointer(1, _tape);
-            _args.Pointer(2, _control);
-            _args.Int(0, (int)_tapeCapacity);
+            _args.Pointer(KernelAbi.ScalarsPointer, _slotBuffer);
+            _args.Pointer(KernelAbi.TapePointer, _tape);
+            _args.Pointer(KernelAbi.ControlPointer, _control);
+            _args.Int(KernelAbi.TapeCapacityInt, (int)_tapeCapacity);
         }
 
         /// <summary>The device.</summary>
@@ -208,13 +210,13 @@ namespace DiffGen.Cuda.Execution
             int* control = stackalloc int[ControlInts];
             _device.CopyToHost((nint)control, _control, 4L * ControlInts);
             fixed (double* p = _slots) _device.CopyToHost((nint)p, _slotBuffer, 8L * _slots.Length);
-            if (control[2] != 0)
+            if (control[KernelAbi.ControlError] != 0)
             {
-                int slot = control[2] - 1;
+                int slot = control[KernelAbi.ControlError] - 1;
                 string name = slot >= 0 && slot < _names.Length ? _names[slot] ?? "an array" : "an array";
                 throw new IndexOutOfRangeException($"Index was outside the bounds of the array '{name}' in the device code of {_method}.");
             }
-            long high = (uint)control[1];
+            long high = (uint)control[KernelAbi.ControlHighWater];
             if (high <= _tapeCapacity) return true;
             long grown = Math.Max(high + high / 4, 2 * _tapeCapacity);
             if (grown > int.MaxValue) throw new InvalidOperationException($"The restore tape of {_method} needs {high} values, more than the device code supports.");
@@ -222,16 +224,10 @@ namespace DiffGen.Cuda.Execution
             Release(_tape, 8L * _tapeCapacity);
             _tapeCapacity = grown;
             _tape = Own(8L * grown);
-            _args.Pointer(1, _tape);
-            _args.Int(0, (int)grown);
+            _args.Pointer(KernelAbi.TapePointer, _tape);
+            _args.Int(KernelAbi.TapeCapacityInt, (int)grown);
             return false;
         }
-
-        /// <summary>Capacity of the restore tape in values (int slot 0 of the argument block, where kernels read it).</summary>
-        public int TapeCapacity => (int)_tapeCapacity;
-
-        /// <summary>The argument block (for tests).</summary>
-        public ref readonly KernelArgs Args => ref _args;
 
         private ulong Own(long bytes)
         {

@@ -4,7 +4,7 @@ namespace DiffGen.Cuda
 {
     internal static partial class Interop
     {
-        /// <summary>NVRTC (nvrtc.h). nvrtcProgram is <see cref="nint"/>, strings are NUL-terminated UTF-8.</summary>
+        /// <summary>NVRTC (nvrtc.h). nvrtcProgram is its SafeHandle (raw <see cref="nint"/> only to create and destroy), strings are NUL-terminated UTF-8.</summary>
         internal static unsafe partial class Nvrtc
         {
             [LibraryImport(Libraries.Nvrtc)]
@@ -23,19 +23,19 @@ namespace DiffGen.Cuda
                 nint* program, byte* source, byte* name, int numHeaders, byte** headers, byte** includeNames);
 
             [LibraryImport(Libraries.Nvrtc)]
-            internal static partial NvrtcResult nvrtcCompileProgram(nint program, int numOptions, byte** options);
+            internal static partial NvrtcResult nvrtcCompileProgram(NvrtcProgramHandle program, int numOptions, byte** options);
 
             [LibraryImport(Libraries.Nvrtc)]
-            internal static partial NvrtcResult nvrtcGetPTXSize(nint program, nuint* size);
+            internal static partial NvrtcResult nvrtcGetPTXSize(NvrtcProgramHandle program, nuint* size);
 
             [LibraryImport(Libraries.Nvrtc)]
-            internal static partial NvrtcResult nvrtcGetPTX(nint program, byte* ptx);
+            internal static partial NvrtcResult nvrtcGetPTX(NvrtcProgramHandle program, byte* ptx);
 
             [LibraryImport(Libraries.Nvrtc)]
-            internal static partial NvrtcResult nvrtcGetProgramLogSize(nint program, nuint* size);
+            internal static partial NvrtcResult nvrtcGetProgramLogSize(NvrtcProgramHandle program, nuint* size);
 
             [LibraryImport(Libraries.Nvrtc)]
-            internal static partial NvrtcResult nvrtcGetProgramLog(nint program, byte* log);
+            internal static partial NvrtcResult nvrtcGetProgramLog(NvrtcProgramHandle program, byte* log);
 
             [LibraryImport(Libraries.Nvrtc)]
             internal static partial NvrtcResult nvrtcDestroyProgram(nint* program);

@@ -81,7 +81,7 @@ namespace DiffGen.Tests.Device
         [GxxFact]
         public unsafe void Strict_emulation_reports_unsynchronized_accesses_and_loses_the_update()
         {
-            const string Source = @"struct __dg_args { unsigned long long p[48]; int n[96]; };
+            string Source = KernelAbi.CudaStruct + @"
 extern ""C"" __global__ void racy(const __dg_args __A)
 {
     double* a_x = (double*)__A.p[0];

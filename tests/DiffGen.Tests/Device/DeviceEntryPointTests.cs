@@ -131,7 +131,7 @@ namespace DiffGen.Tests.Device
         [Fact]
         public void Cuda_requested_without_a_gpu_is_a_clear_error_not_a_fallback()
         {
-            if (Cuda.Cuda.IsAvailable) return; // this machine has a GPU: the request is honoured (covered by the GPU check)
+            if (Cuda.CudaEnvironment.IsAvailable) return; // this machine has a GPU: the request is honoured (covered by the GPU check)
             BackendSelector.Override = Backend.Cuda;
             var z = new float[4, 3];
             var e = Assert.Throws<CudaUnavailableException>(() => NtXentCorpus.NtXentFForward(z, z, 0.5f));

@@ -35,14 +35,14 @@ namespace GpuCheck
             }
 
             if (command == "list") return List();
-            if (!global::DiffGen.Cuda.Cuda.IsAvailable)
+            if (!global::DiffGen.Cuda.CudaEnvironment.IsAvailable)
             {
-                Console.WriteLine("CUDA unavailable: " + global::DiffGen.Cuda.Cuda.UnavailableReason);
+                Console.WriteLine("CUDA unavailable: " + global::DiffGen.Cuda.CudaEnvironment.UnavailableReason);
                 return 2;
             }
-            Console.WriteLine(global::DiffGen.Cuda.Cuda.Diagnostics);
+            Console.WriteLine(global::DiffGen.Cuda.CudaEnvironment.Diagnostics);
             var context = CudaContext.Default;
-            int cublas = global::DiffGen.Cuda.Cuda.CuBlasVersion;
+            int cublas = global::DiffGen.Cuda.CudaEnvironment.CuBlasVersion;
             Console.WriteLine($"device 0: {context.DeviceName} ({context.Architecture}, {context.MultiprocessorCount} SMs), cuBLAS {cublas}");
 
             // The host-array overloads are the reference: keep them on the CPU whatever the problem size or DIFFGEN_BACKEND.

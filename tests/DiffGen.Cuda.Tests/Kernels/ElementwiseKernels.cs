@@ -1,4 +1,4 @@
-namespace DiffGen.Cuda.Kernels
+namespace DiffGen.Cuda.Tests.Kernels
 {
     /// <summary>
     /// Elementwise maps in the style the generator emits for fused elementwise groups: one thread per element in

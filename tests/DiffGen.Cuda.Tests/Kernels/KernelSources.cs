@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace DiffGen.Cuda.Kernels
+namespace DiffGen.Cuda.Tests.Kernels
 {
     /// <summary>A hand-written kernel source: a name, the CUDA C++ text, and its <c>extern "C"</c> entry points.</summary>
     public sealed class KernelSource
@@ -25,7 +25,7 @@ namespace DiffGen.Cuda.Kernels
         public override string ToString() => Name;
     }
 
-    /// <summary>Every hand-written kernel source of the runtime (tests compile each with NVRTC).</summary>
+    /// <summary>Every hand-written kernel source of these tests (each is compiled with NVRTC; they exercise the CUDA layer without generated code).</summary>
     public static class KernelSources
     {
         /// <summary>The sources, in a fixed order.</summary>

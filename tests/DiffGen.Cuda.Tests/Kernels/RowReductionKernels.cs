@@ -1,4 +1,4 @@
-namespace DiffGen.Cuda.Kernels
+namespace DiffGen.Cuda.Tests.Kernels
 {
     /// <summary>
     /// Row-wise reductions of a row-major rows x cols matrix, one block per row (grid-stride over rows, so any grid

@@ -11,11 +11,7 @@ namespace DiffGen.Cuda
     /// first use, and never throws: on a machine without a GPU <see cref="IsAvailable"/> is false and
     /// <see cref="UnavailableReason"/> says which step failed and lists every library file tried.
     /// </summary>
-    /// <remarks>
-    /// Code inside a <c>DiffGen.*</c> namespace other than <c>DiffGen.Cuda</c> must write
-    /// <c>global::DiffGen.Cuda.Cuda</c>: a bare <c>Cuda</c> there finds the namespace first.
-    /// </remarks>
-    public static class Cuda
+    public static class CudaEnvironment
     {
         private static readonly Lazy<Probe> s_probe = new(Run, LazyThreadSafetyMode.ExecutionAndPublication);
 

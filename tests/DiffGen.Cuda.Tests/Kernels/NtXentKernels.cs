@@ -1,4 +1,4 @@
-namespace DiffGen.Cuda.Kernels
+namespace DiffGen.Cuda.Tests.Kernels
 {
     /// <summary>
     /// The NT-Xent denominator (SimCLR, arXiv 2002.05709, Eq. 1): for an N x N row-major similarity matrix

@@ -1,4 +1,4 @@
-namespace DiffGen.Cuda.Kernels
+namespace DiffGen.Cuda.Tests.Kernels
 {
     /// <summary>
     /// Device helpers every DiffGen kernel source starts with: float/double overloads of the math the generator
