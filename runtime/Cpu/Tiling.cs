@@ -127,6 +127,7 @@ namespace DiffGen.Cpu
         public static long DeviceFusedRuns => System.Threading.Interlocked.Read(ref s_deviceFusedRuns);
 
         /// <summary>Generated device code asks this once per call: fuse a rows × cols table of elementSize-byte elements on the GPU?</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
         public static bool FuseOnDevice(long rows, long cols, int elementSize)
         {
             bool fuse = Mode switch
@@ -140,6 +141,7 @@ namespace DiffGen.Cpu
         }
 
         /// <summary>Rows per block of the GPU's panels for rows of <paramref name="cols"/> elements (at least 1, at most 2^20).</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
         public static int DeviceRowsPerBlock(long cols, int elementSize)
         {
             long r = DevicePanelBytes / Math.Max(1, cols * elementSize);
