@@ -72,7 +72,6 @@ namespace DiffGen.Generator.Emit
             return e;
         }
 
-        public bool Any => _loops.Count > 0;
 
         /// <summary>Locals the adjoint declares for its pairs (decision and indexed tape).</summary>
         public void DeclarePairState(CSharpWriter w)

@@ -314,7 +314,16 @@ namespace DiffGen.Generator.Schedule
             }
 
             var serial = new List<Stmt>();
+            // Comments of the statements in the serial run so far, and comments written after its last statement: those
+            // belong to whatever comes next (a "Raised ..." comment to its GEMM, not to the serial kernel before it).
             var comments = new List<string>();
+            var pending = new List<string>();
+            void AddSerial(Stmt s)
+            {
+                comments.AddRange(pending);
+                pending.Clear();
+                serial.Add(s);
+            }
             void FlushSerial()
             {
                 if (serial.Count == 0) return;
@@ -329,7 +338,7 @@ namespace DiffGen.Generator.Schedule
                 switch (s)
                 {
                     case Comment c:
-                        comments.Add(c.Text);
+                        pending.Add(c.Text);
                         continue;
                     case DeclArray:
                         continue; // allocated (zero-filled) by the host before the first step
@@ -338,8 +347,8 @@ namespace DiffGen.Generator.Schedule
                         continue;
                     case Contract or ContractAdjoint:
                         FlushSerial();
-                        p.Steps.Add(new DeviceStep { Kind = StepKind.Gemm, Gemm = s, Comments = comments.ToList() });
-                        comments.Clear();
+                        p.Steps.Add(new DeviceStep { Kind = StepKind.Gemm, Gemm = s, Comments = pending.ToList() });
+                        pending.Clear();
                         continue;
                     case For f:
                         {
@@ -354,21 +363,23 @@ namespace DiffGen.Generator.Schedule
                             else step = AnalyzeLoop(p, f, null, why);
                             if (step is null)
                             {
-                                comments.Add($"loop over {f.Var} runs on one thread: {(why.Count > 0 ? why[0] : "its iterations depend on each other")}");
-                                serial.Add(s);
+                                pending.Add($"loop over {f.Var} runs on one thread: {(why.Count > 0 ? why[0] : "its iterations depend on each other")}");
+                                AddSerial(s);
                                 continue;
                             }
                             FlushSerial();
-                            step.Comments.AddRange(comments);
-                            comments.Clear();
+                            step.Comments.AddRange(pending);
+                            pending.Clear();
                             p.Steps.Add(step);
                             continue;
                         }
                     default:
-                        serial.Add(s);
+                        AddSerial(s);
                         continue;
                 }
             }
+            comments.AddRange(pending); // trailing comments stay with the last serial run
+            pending.Clear();
             FlushSerial();
             for (int i = 0; i < p.Steps.Count; i++) p.Steps[i].Kernel = p.Prefix + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (tiles is not null && (failure = MarkTiled(p, tiles)) is not null) return null;
