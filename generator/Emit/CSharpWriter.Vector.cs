@@ -15,14 +15,36 @@ namespace DiffGen.Generator.Emit
         /// once, reductions in vector accumulators, counter masks as lane masks; then the scalar loop finishes the
         /// tail. When a bound does not fit the arrays the scalar loop runs alone and fails as the user's code would.
         /// </summary>
+        /// <summary>
+        /// The file's alias of <c>System.Numerics.Vector&lt;T&gt;</c> (<c>__VecD</c>, <c>__VecF</c>, <c>__VecL</c>, <c>__VecI</c>;
+        /// <c>__Simd</c> is <c>System.Numerics.Vector</c>): SIMD code reads as arithmetic, not as namespaces.
+        /// </summary>
+        public static string VectorAlias(string elem) => elem switch
+        {
+            "double" => "__VecD",
+            "float" => "__VecF",
+            "long" => "__VecL",
+            _ => "__VecI",
+        };
+
+        /// <summary>The using-alias lines for the aliases <paramref name="text"/> uses (placed before the namespace).</summary>
+        public static string VectorAliases(string text)
+        {
+            var sb = new System.Text.StringBuilder();
+            if (text.Contains("__Simd.")) sb.Append("using __Simd = global::System.Numerics.Vector;\n");
+            foreach (var (alias, elem) in new[] { ("__VecD", "double"), ("__VecF", "float"), ("__VecL", "long"), ("__VecI", "int") })
+                if (text.Contains(alias)) sb.Append($"using {alias} = global::System.Numerics.Vector<{elem}>;\n");
+            return sb.ToString();
+        }
+
         private void VectorLoop(VectorFor v)
         {
             var f = v.Loop;
             string n = (++_vectorLoops).ToString(CultureInfo.InvariantCulture);
             var T = v.Elem == Scalar.Float ? "float" : "double";
             var I = v.Elem == Scalar.Float ? "int" : "long";
-            var V = $"global::System.Numerics.Vector<{T}>";
-            var VI = $"global::System.Numerics.Vector<{I}>";
+            var V = VectorAlias(T);
+            var VI = VectorAlias(I);
             string lo = "__lo" + n, hi = "__hi" + n, c0 = "__c" + n;
             var ctx = new VectorContext(f.Var, c0, V, VI, T, I, n);
 
@@ -39,7 +61,7 @@ namespace DiffGen.Generator.Emit
                 hiExpr = $"{Print(f.Start, 6)} + 1";
             }
 
-            Line($"// SIMD: the loop over {f.Var} runs {T} lanes of {V} (independent iterations; reductions are summed in a different order)");
+            Line($"// SIMD: the loop over {f.Var} runs {T} lanes of {V} = Vector<{T}> (independent iterations; reductions are summed in a different order)");
             Line("{");
             _indent++;
             Line($"int {lo} = {loExpr};");
@@ -65,7 +87,7 @@ namespace DiffGen.Generator.Emit
             _sb.Append(body._sb);
             Close();
             foreach (var r in ctx.Accumulators)
-                Line($"{r.Key.Name} {(r.Key.Negate ? "-=" : "+=")} global::System.Numerics.Vector.Sum({r.Value});");
+                Line($"{r.Key.Name} {(r.Key.Negate ? "-=" : "+=")} __Simd.Sum({r.Value});");
             foreach (var r in ctx.MaxAccumulators)
                 Line($"for (int __l = 0; __l < {V}.Count; __l++) {r.Key} = global::System.{(T == "float" ? "MathF" : "Math")}.Max({r.Key}, {r.Value}[__l]);");
             Close();
@@ -132,8 +154,8 @@ namespace DiffGen.Generator.Emit
                         if (!ctx.MaxAccumulators.TryGetValue(v.Name, out var acc)) ctx.MaxAccumulators[v.Name] = acc = ctx.Fresh("max");
                         var value = VectorExpr(f.Args[1], ctx);
                         if (mask is not null)
-                            value = $"global::System.Numerics.Vector.ConditionalSelect({mask}, {value}, new {ctx.V}({ctx.T}.NegativeInfinity))";
-                        w.Line($"{acc} = global::System.Numerics.Vector.Max({acc}, {value});");
+                            value = $"__Simd.ConditionalSelect({mask}, {value}, new {ctx.V}({ctx.T}.NegativeInfinity))";
+                        w.Line($"{acc} = __Simd.Max({acc}, {value});");
                         break;
                     }
                 case Assign { Target: VarRef v } a:
@@ -156,14 +178,14 @@ namespace DiffGen.Generator.Emit
                     {
                         var at = ElementRef(el, ctx);
                         var value = VectorExpr(a.Value, ctx);
-                        var load = $"global::System.Numerics.Vector.LoadUnsafe(ref {at})";
+                        var load = $"__Simd.LoadUnsafe(ref {at})";
                         string result = a.Op switch
                         {
                             AssignOp.Add => $"{load} + {Masked(value, mask, ctx)}",
                             AssignOp.Sub => $"{load} - {Masked(value, mask, ctx)}",
-                            _ => mask is null ? value : $"global::System.Numerics.Vector.ConditionalSelect({mask}, {value}, {load})",
+                            _ => mask is null ? value : $"__Simd.ConditionalSelect({mask}, {value}, {load})",
                         };
-                        w.Line($"global::System.Numerics.Vector.StoreUnsafe({result}, ref {at});");
+                        w.Line($"__Simd.StoreUnsafe({result}, ref {at});");
                         break;
                     }
                 default:
@@ -172,7 +194,7 @@ namespace DiffGen.Generator.Emit
         }
 
         private static string Masked(string value, string? mask, VectorContext ctx) =>
-            mask is null ? value : $"global::System.Numerics.Vector.ConditionalSelect({mask}, {value}, {ctx.V}.Zero)";
+            mask is null ? value : $"__Simd.ConditionalSelect({mask}, {value}, {ctx.V}.Zero)";
 
         /// <summary>ref X[.., c0]: the first lane's element; registers the guard that the last lane stays inside the row.</summary>
         private static string ElementRef(ElemRef el, VectorContext ctx)
@@ -217,7 +239,7 @@ namespace DiffGen.Generator.Emit
             switch (e)
             {
                 case VarRef v when ctx.Temps.TryGetValue(v.Name, out var t): return t;
-                case ElemRef el: return $"global::System.Numerics.Vector.LoadUnsafe(ref {ElementRef(el, ctx)})";
+                case ElemRef el: return $"__Simd.LoadUnsafe(ref {ElementRef(el, ctx)})";
                 case Unary u: return $"-({VectorExpr(u.Operand, ctx)})";
                 case Binary b:
                     return $"({VectorExpr(b.Left, ctx)} {Op(b.Op)} {VectorExpr(b.Right, ctx)})";
@@ -229,10 +251,10 @@ namespace DiffGen.Generator.Emit
                             Fn.Sqrt => "SquareRoot",
                             _ => f.Fn.ToString(),
                         };
-                        return $"global::System.Numerics.Vector.{name}({args})";
+                        return $"__Simd.{name}({args})";
                     }
                 case Conditional c:
-                    return $"global::System.Numerics.Vector.ConditionalSelect({VectorCondition(c.Condition, ctx)}, {VectorExpr(c.WhenTrue, ctx)}, {VectorExpr(c.WhenFalse, ctx)})";
+                    return $"__Simd.ConditionalSelect({VectorCondition(c.Condition, ctx)}, {VectorExpr(c.WhenTrue, ctx)}, {VectorExpr(c.WhenFalse, ctx)})";
                 case IR.Convert cv: return VectorExpr(cv.Operand, ctx);
                 default: throw new InvalidOperationException("not vectorizable: " + e);
             }
@@ -247,12 +269,12 @@ namespace DiffGen.Generator.Emit
                 var r = VectorExpr(b.Right, ctx);
                 return b.Op switch
                 {
-                    BinaryOp.Lt => $"global::System.Numerics.Vector.LessThan<{ctx.T}>({l}, {r})",
-                    BinaryOp.Le => $"global::System.Numerics.Vector.LessThanOrEqual<{ctx.T}>({l}, {r})",
-                    BinaryOp.Gt => $"global::System.Numerics.Vector.GreaterThan<{ctx.T}>({l}, {r})",
-                    BinaryOp.Ge => $"global::System.Numerics.Vector.GreaterThanOrEqual<{ctx.T}>({l}, {r})",
-                    BinaryOp.Eq => $"global::System.Numerics.Vector.Equals<{ctx.T}>({l}, {r})",
-                    _ => $"~global::System.Numerics.Vector.Equals<{ctx.T}>({l}, {r})",
+                    BinaryOp.Lt => $"__Simd.LessThan<{ctx.T}>({l}, {r})",
+                    BinaryOp.Le => $"__Simd.LessThanOrEqual<{ctx.T}>({l}, {r})",
+                    BinaryOp.Gt => $"__Simd.GreaterThan<{ctx.T}>({l}, {r})",
+                    BinaryOp.Ge => $"__Simd.GreaterThanOrEqual<{ctx.T}>({l}, {r})",
+                    BinaryOp.Eq => $"__Simd.Equals<{ctx.T}>({l}, {r})",
+                    _ => $"~__Simd.Equals<{ctx.T}>({l}, {r})",
                 };
             }
             return VectorMask(e, ctx);
@@ -274,18 +296,18 @@ namespace DiffGen.Generator.Emit
                         var r = Side(b.Right);
                         var cmp = b.Op switch
                         {
-                            BinaryOp.Lt => $"global::System.Numerics.Vector.LessThan<{ctx.I}>({l}, {r})",
-                            BinaryOp.Le => $"global::System.Numerics.Vector.LessThanOrEqual<{ctx.I}>({l}, {r})",
-                            BinaryOp.Gt => $"global::System.Numerics.Vector.GreaterThan<{ctx.I}>({l}, {r})",
-                            BinaryOp.Ge => $"global::System.Numerics.Vector.GreaterThanOrEqual<{ctx.I}>({l}, {r})",
-                            BinaryOp.Eq => $"global::System.Numerics.Vector.Equals<{ctx.I}>({l}, {r})",
-                            _ => $"~global::System.Numerics.Vector.Equals<{ctx.I}>({l}, {r})",
+                            BinaryOp.Lt => $"__Simd.LessThan<{ctx.I}>({l}, {r})",
+                            BinaryOp.Le => $"__Simd.LessThanOrEqual<{ctx.I}>({l}, {r})",
+                            BinaryOp.Gt => $"__Simd.GreaterThan<{ctx.I}>({l}, {r})",
+                            BinaryOp.Ge => $"__Simd.GreaterThanOrEqual<{ctx.I}>({l}, {r})",
+                            BinaryOp.Eq => $"__Simd.Equals<{ctx.I}>({l}, {r})",
+                            _ => $"~__Simd.Equals<{ctx.I}>({l}, {r})",
                         };
-                        return $"global::System.Numerics.Vector.As<{ctx.I}, {ctx.T}>({cmp})";
+                        return $"__Simd.As<{ctx.I}, {ctx.T}>({cmp})";
                     }
                 default:
                     // Invariant condition: all lanes or none.
-                    return $"(({Expr(e)}) ? global::System.Numerics.Vector<{ctx.T}>.AllBitsSet : {ctx.V}.Zero)";
+                    return $"(({Expr(e)}) ? {ctx.V}.AllBitsSet : {ctx.V}.Zero)";
             }
         }
     }
