@@ -69,7 +69,7 @@ namespace DiffGen.Generator.Parse
                 case BreakStatementSyntax:
                     if (_loops.Count == 0)
                     {
-                        Report(Descriptors.Break, s, "'break' leaves a for, foreach, while or do loop only (switch is not supported); use if/else");
+                        Report(Descriptors.Break, s, "switch is not supported; use if/else");
                         break;
                     }
                     // lowered with its loop: an exit flag (EarlyExits)
@@ -104,7 +104,7 @@ namespace DiffGen.Generator.Parse
                     Report(Descriptors.UnsupportedStatement, s, "local function", "move it to a static [Differentiable] method");
                     break;
                 default:
-                    Report(Descriptors.UnsupportedStatement, s, s.Kind().ToString(), "only declarations, assignments, for, if/else, continue and calls of [Differentiable] methods are supported");
+                    Report(Descriptors.UnsupportedStatement, s, s.Kind().ToString(), "only declarations, assignments, for, foreach, while, do, if/else, break, continue, return and calls of [Differentiable] methods are supported");
                     break;
             }
         }
@@ -326,7 +326,7 @@ namespace DiffGen.Generator.Parse
             // for (int i = start; i < bound; i++) with an int counter and a constant step.
             if (f.Declaration is not { Variables.Count: 1 } d || f.Initializers.Count != 0 || d.Variables[0].Initializer is null)
             {
-                Report(Descriptors.UnsupportedLoop, f.ForKeyword.GetLocation(), "declare exactly one int counter in the loop header: 'for (int i = start; i < bound; i++)'");
+                Report(Descriptors.UnsupportedLoop, f.ForKeyword.GetLocation(), "declare exactly one int counter in the loop header: 'for (int i = start; i < bound; i++)'; for a loop without a counter write 'while (condition)'");
                 return;
             }
             var v = d.Variables[0];

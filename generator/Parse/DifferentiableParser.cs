@@ -164,7 +164,7 @@ namespace DiffGen.Generator.Parse
                     if (stmts[i] is ReturnStatementSyntax rs)
                     {
                         if (i != stmts.Count - 1)
-                            Report(Descriptors.ReturnNotLast, rs, "statements after it are unreachable; remove them");
+                            Report(Descriptors.ReturnNotLast, rs, "statements after it are unreachable; remove them (a return inside a loop or an if is supported)");
                         else LowerReturn(rs, body);
                     }
                     else
