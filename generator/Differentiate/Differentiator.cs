@@ -538,7 +538,7 @@ namespace DiffGen.Generator.Differentiate
         private void ReverseExitLoop(For f, List<Stmt> output)
         {
             var body = Reverse(f.Body, false);
-            var end = Fresh("__end");
+            var end = Fresh("__exit");
             AddHoisted(end, IrType.Int);
             Expr e = new VarRef(end, IrType.Int);
             Expr one = new Const(1, IrType.Int);

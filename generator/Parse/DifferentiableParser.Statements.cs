@@ -445,12 +445,12 @@ namespace DiffGen.Generator.Parse
         }
 
         /// <summary>
-        /// <c>while (c) body</c>: <c>for (int __it = 0; __it &lt; int.MaxValue &amp;&amp; c; __it++) body</c>; <c>do body while (c);</c>:
-        /// the same with <c>__it == 0 || c</c>. The hidden counter is what the forward sweep records (the trip count).
+        /// <c>while (c) body</c>: <c>for (int __while = 0; __while &lt; int.MaxValue &amp;&amp; c; __while++) body</c>; <c>do body while (c);</c>:
+        /// the same with <c>__while == 0 || c</c>. The hidden counter is what the forward sweep records (the trip count).
         /// </summary>
         private void LowerWhile(ExpressionSyntax conditionSyntax, StatementSyntax statement, bool isDo, Location where, List<Stmt> output)
         {
-            var counter = FreshName("__it");
+            var counter = FreshName("__while");
             var body = new List<Stmt>();
             var frame = EnterLoop();
             LowerBlock(statement, body);

@@ -9,6 +9,7 @@ namespace DiffGen.Tests
     /// Issue 10, item 4: while, do/while, break and return inside loops. Each against the user's method (Forward),
     /// central differences (Backward, inputs away from where a condition switches), seed scaling, inputs unchanged.
     /// </summary>
+    [Collection("Backend selection")] // one test sets the CPU's loop splitting
     public class NaturalControlTests
     {
         private const double Seed = -2.5;
@@ -74,6 +75,46 @@ namespace DiffGen.Tests
             var sx = TestData.Garbage(x);
             NaturalIdioms.PrefixProductBackward(x, eps, sx, Seed);
             Check.Scaled(gx, sx, Seed, "dx");
+        }
+
+        [Theory]
+        [InlineData(7, 2.0)]
+        [InlineData(300, 400.0)]
+        public void Repeated_passes_until_a_limit(int n, double limit)
+        {
+            var rng = new Random(1202);
+            var v = TestData.Vector(rng, n, 0.3);
+            var vb = TestData.Clone(v);
+            double reference = NaturalIdioms.RepeatedPasses(v, limit);
+            Check.Forward(reference, NaturalIdioms.RepeatedPassesForward(v, limit), "Forward");
+            var gv = TestData.Garbage(v);
+            Check.Forward(reference, NaturalIdioms.RepeatedPassesBackward(v, limit, gv), "Backward value");
+            Check.Unchanged(vb, v, "v");
+            // s = passes * (0.001 + |v|²), passes fixed away from the switch points: ds/dv = 2 passes v
+            double passes = Math.Round(reference / (0.001 + v.Sum(x => x * x)));
+            Check.Gradient(v.Select(x => 2 * passes * x).ToArray(), gv, "dv (closed form)");
+            if (n < 100) Check.Gradient(FiniteDiff.Gradient(() => NaturalIdioms.RepeatedPasses(v, limit), v), gv, "dv");
+            var sv = TestData.Garbage(v);
+            NaturalIdioms.RepeatedPassesBackward(v, limit, sv, Seed);
+            Check.Scaled(gv, sv, Seed, "dv");
+
+            // The reverse loop of the while loop runs the recorded number of passes; the CPU plan splits it over cores
+            // (its passes only add into v̄): force the split and compare.
+            long minWork = DiffGen.Cpu.LoopParallelism.MinWork;
+            int threads = DiffGen.Cpu.Gemm.MaxDegreeOfParallelism;
+            try
+            {
+                DiffGen.Cpu.LoopParallelism.MinWork = 0;
+                DiffGen.Cpu.Gemm.MaxDegreeOfParallelism = 3;
+                var pv = TestData.Garbage(v);
+                Check.Forward(reference, NaturalIdioms.RepeatedPassesBackward(v, limit, pv), "Backward value (split)");
+                Check.Gradient(gv, pv, "dv (split over cores)", 1e-12);
+            }
+            finally
+            {
+                DiffGen.Cpu.LoopParallelism.MinWork = minWork;
+                DiffGen.Cpu.Gemm.MaxDegreeOfParallelism = threads;
+            }
         }
 
         [Theory]

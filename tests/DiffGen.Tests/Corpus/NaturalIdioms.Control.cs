@@ -87,6 +87,22 @@ namespace DiffGen.Tests.Corpus
             return v + 0.5 * steps;
         }
 
+        /// <summary>
+        /// Passes over v, each adding its squares, until the total passes a limit: the reverse loop of the
+        /// while loop is a plain counted loop (its count is the recorded one) whose iterations add into v̄.
+        /// </summary>
+        [Differentiable(nameof(v))]
+        public static double RepeatedPasses(double[] v, double limit)
+        {
+            double s = 0;
+            while (s < limit)
+            {
+                s += 0.001;
+                for (int j = 0; j < v.Length; j++) s += v[j] * v[j];
+            }
+            return s;
+        }
+
         // ------------------------------------------------------------ break
 
         /// <summary>A sum of squares truncated as soon as it passes a limit (the term that passes it is included).</summary>
