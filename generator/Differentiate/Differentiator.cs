@@ -15,7 +15,10 @@ namespace DiffGen.Generator.Differentiate
     ///   and popped back in the reverse sweep, but only when the reverse sweep will read it (to-be-recorded
     ///   analysis: <see cref="Analyze"/>); everything else, int counters and sizes included, is recomputed;</item>
     /// <item>a call to another [Differentiable] method calls its adjoint, which re-runs the callee's forward
-    ///   (recompute at call boundaries instead of a global tape).</item>
+    ///   (recompute at call boundaries instead of a global tape);</item>
+    /// <item>a loop with an exit condition (while, do/while, break, return in a loop: <see cref="For.While"/>) stores its
+    ///   counter's exit value on the int tape; its reverse runs that many iterations backwards, never the condition
+    ///   (which carries no derivative: the trip count is piecewise constant in the inputs).</item>
     /// </list>
     /// </summary>
     internal sealed class Differentiator

@@ -211,10 +211,12 @@ namespace DiffGen.Generator.Tests
                 + "[Differentiable] public static double W(double x) { double s = x; int k = 0; while (s > 1 && k < 100) { s = s / 2; k++; } do { s = s * 1.5; } while (s < 0.5); return s; }\n"
                 + "[Differentiable] public static double B(double[] a) { double s = 0; for (int i = 0; i < a.Length; i++) { if (a[i] > 1) break; s += a[i]; } return s; }\n"
                 + "[Differentiable] public static double R(double[] a) { for (int i = 0; i < a.Length; i++) { if (a[i] > 1) return a[i] * 2; } return 0; }\n"
+                + "[Differentiable(nameof(a))] public static void V(double[] a, double[] y) { for (int i = 0; i < a.Length; i++) { if (a[i] > 5) return; y[i] = 2 * a[i]; } }\n"
+                + "[Differentiable] public static double N(double[] a) { double s = 0; foreach (double v in a) { int k = 0; while (k < 3) { if (v * k > 2) break; s += v * k; k++; } } return s; }\n"
                 + "}");
             Assert.DoesNotContain(result.GeneratorDiagnostics, d => d.Severity == DiagnosticSeverity.Error);
             Assert.DoesNotContain(result.CompileDiagnostics, d => d.Severity == DiagnosticSeverity.Error);
-            Assert.True(result.Run.GeneratedTrees.Length >= 3);
+            Assert.True(result.Run.GeneratedTrees.Length >= 5);
         }
 
         [Fact]
