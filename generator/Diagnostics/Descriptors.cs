@@ -52,12 +52,12 @@ namespace DiffGen.Generator.Diagnostics
             "'{0}' {1}");
 
         public static readonly DiagnosticDescriptor ReturnNotLast = Error("DIFF0011",
-            "A return must be the last statement",
-            "Only one 'return' as the last statement of the method is supported: {0}");
+            "Return at the top level before the end, or no final return",
+            "A 'return' at the top level of the method must be its last statement, and the method must end with one: {0}");
 
         public static readonly DiagnosticDescriptor Break = Error("DIFF0012",
-            "break is not supported",
-            "'break' cannot be differentiated: {0}");
+            "break outside a loop",
+            "'break' is supported only inside a for, foreach, while or do loop: {0}");
 
         public static readonly DiagnosticDescriptor LocalArray = Error("DIFF0013",
             "Unsupported local array",

@@ -15,7 +15,10 @@ namespace DiffGen.Generator.Differentiate
     ///   and popped back in the reverse sweep, but only when the reverse sweep will read it (to-be-recorded
     ///   analysis: <see cref="Analyze"/>); everything else, int counters and sizes included, is recomputed;</item>
     /// <item>a call to another [Differentiable] method calls its adjoint, which re-runs the callee's forward
-    ///   (recompute at call boundaries instead of a global tape).</item>
+    ///   (recompute at call boundaries instead of a global tape);</item>
+    /// <item>a loop with an exit condition (while, do/while, break, return in a loop: <see cref="For.While"/>) stores its
+    ///   counter's exit value on the int tape; its reverse runs that many iterations backwards, never the condition
+    ///   (which carries no derivative: the trip count is piecewise constant in the inputs).</item>
     /// </list>
     /// </summary>
     internal sealed class Differentiator
@@ -307,7 +310,7 @@ namespace DiffGen.Generator.Differentiate
         /// </summary>
         private string? OverwritesWholeVector(For f)
         {
-            if (f.Start is not Const { Value: 0 } || f.Step != 1 || f.Cmp != BinaryOp.Lt) return null;
+            if (f.Start is not Const { Value: 0 } || f.Step != 1 || f.Cmp != BinaryOp.Lt || f.While is not null) return null;
             foreach (var s in f.Body)
             {
                 if (s is not Assign { Op: AssignOp.Set, Target: ElemRef { ArrayType.Shape: Shape.Vector } el } a) continue;
@@ -379,6 +382,8 @@ namespace DiffGen.Generator.Differentiate
                         break;
                     case For f:
                         output.Add(f with { Body = Forward(f.Body).ToEquatable() });
+                        // A loop that leaves on a condition: its counter's exit value (the trip count) for the reverse sweep.
+                        if (f.While is not null) output.Add(new Push(new VarRef(f.Var, IrType.Int)));
                         break;
                     case If f:
                         {
@@ -443,6 +448,9 @@ namespace DiffGen.Generator.Differentiate
                     break;
                 case Assign a when _pushed.Contains(s):
                     output.Add(new Block(new Stmt[] { new Assign(a.Target, AssignOp.Set, new Pop(a.Target.Type)) }.ToEquatable()));
+                    break;
+                case For { While: not null } f:
+                    ReverseExitLoop(f, output);
                     break;
                 case For f:
                     {
@@ -523,6 +531,38 @@ namespace DiffGen.Generator.Differentiate
                 Propagate(value, op == AssignOp.Add ? adjTarget : new Unary(UnaryOp.Neg, adjTarget, target.Type), block);
             }
             if (block.Count > 0) output.Add(new Block(block.ToEquatable()));
+        }
+
+        /// <summary>
+        /// Reverse of a loop that left on a condition (while, do/while, break, return): the forward sweep stored the counter's
+        /// exit value; the reverse runs the iterations that ran, last first. The condition is not evaluated again: it
+        /// carries no derivative (the trip count is piecewise constant in the inputs, so this is exact almost everywhere).
+        /// </summary>
+        private void ReverseExitLoop(For f, List<Stmt> output)
+        {
+            var body = Reverse(f.Body, false);
+            var end = Fresh("__exit");
+            AddHoisted(end, IrType.Int);
+            Expr e = new VarRef(end, IrType.Int);
+            Expr one = new Const(1, IrType.Int);
+            output.Add(new Assign(e, AssignOp.Set, new Pop(IrType.Int)));
+            if (!body.Any(x => x is not Assign { Target: VarRef { Type.IsReal: false } })) return; // nothing to undo: the count is dropped
+            if (f.Step == 1)
+                output.Add(new For(f.Var, new Binary(BinaryOp.Sub, e, one, IrType.Int), BinaryOp.Ge, f.Start, -1, body.ToEquatable()));
+            else if (f.Step == -1)
+                output.Add(new For(f.Var, new Binary(BinaryOp.Add, e, one, IrType.Int), BinaryOp.Le, f.Start, 1, body.ToEquatable()));
+            else
+            {
+                // the iterations that ran: i = start + t * step for t < (end - start) / step
+                var t = Fresh("__trip");
+                AddHoisted(t, IrType.Int);
+                var trips = new Binary(BinaryOp.Div, new Binary(BinaryOp.Sub, e, f.Start, IrType.Int), new Const(f.Step, IrType.Int), IrType.Int);
+                var recompute = new Assign(new VarRef(f.Var, IrType.Int), AssignOp.Set,
+                    new Binary(BinaryOp.Add, f.Start, new Binary(BinaryOp.Mul, new VarRef(t, IrType.Int), new Const(f.Step, IrType.Int), IrType.Int), IrType.Int));
+                var inner = new List<Stmt> { recompute };
+                inner.AddRange(body);
+                output.Add(new For(t, new Binary(BinaryOp.Sub, trips, one, IrType.Int), BinaryOp.Ge, new Const(0, IrType.Int), -1, inner.ToEquatable()));
+            }
         }
 
         private Stmt ReverseLoop(For f)

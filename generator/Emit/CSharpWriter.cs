@@ -222,6 +222,15 @@ namespace DiffGen.Generator.Emit
                             > 0 => $"{f.Var} += {f.Step.ToString(CultureInfo.InvariantCulture)}",
                             _ => $"{f.Var} -= {(-f.Step).ToString(CultureInfo.InvariantCulture)}",
                         };
+                        if (f.While is not null)
+                        {
+                            // an exit condition (while, break, return in a loop): checked with the bound before each iteration
+                            var cond = new Binary(BinaryOp.And, new Binary(f.Cmp, new VarRef(f.Var, IrType.Int), f.Bound, IrType.Bool), f.While, IrType.Bool);
+                            Open($"for ({decl} = {Expr(f.Start)}; {Expr(cond)}; {step})");
+                            Statements(f.Body);
+                            Close();
+                            break;
+                        }
                         if (f.WideSums.Count == 0)
                         {
                             Open($"for ({decl} = {Expr(f.Start)}; {f.Var} {Op(f.Cmp)} {Expr(f.Bound)}; {step})");

@@ -108,7 +108,14 @@ namespace DiffGen.Generator.IR
 
     /// <summary><c>for (int Var = Start; Var Cmp Bound; Var += Step)</c>; Step is a non-zero constant. Origin: where the user wrote it (for remarks).</summary>
     /// <remarks>WideSums (Schedule's decision, <see cref="Schedule.WideSums"/>): float scalars the loop only adds into; the CPU code sums them in a double and adds the total once after the loop.</remarks>
-    internal sealed record For(string Var, Expr Start, BinaryOp Cmp, Expr Bound, int Step, EquatableArray<Stmt> Body, SourceRef? Origin = null, EquatableArray<string> WideSums = default) : Stmt;
+    /// <remarks>
+    /// While: an exit condition (null for a counted loop): the loop runs while <c>Var Cmp Bound &amp;&amp; While</c>, so its trip
+    /// count is decided as it runs. Parse lowers <c>while</c>, <c>do/while</c>, <c>break</c> and a <c>return</c> inside a loop
+    /// to it (see <see cref="Parse.EarlyExits"/>); the forward sweep stores the counter's exit value on the int tape and the
+    /// reverse sweep runs that many iterations backwards. Passes that need the trip count on entry (SIMD, multi-core and GPU
+    /// loops, raising) leave such loops alone.
+    /// </remarks>
+    internal sealed record For(string Var, Expr Start, BinaryOp Cmp, Expr Bound, int Step, EquatableArray<Stmt> Body, SourceRef? Origin = null, EquatableArray<string> WideSums = default, Expr? While = null) : Stmt;
 
     /// <summary>A place in the user's source, as plain data.</summary>
     internal sealed record SourceRef(string Path, TextSpan Span, LinePositionSpan LineSpan);
@@ -126,6 +133,12 @@ namespace DiffGen.Generator.IR
     internal sealed record If(Expr Condition, EquatableArray<Stmt> Then, EquatableArray<Stmt> Else) : Stmt;
 
     internal sealed record Continue : Stmt;
+
+    /// <summary>
+    /// Parse only: <c>break</c> of the innermost loop, or (Method) a <c>return</c> inside a loop or an if after its value
+    /// was stored; lowered to exit flags before Parse returns (<see cref="Parse.EarlyExits"/>).
+    /// </summary>
+    internal sealed record Break(bool Method = false) : Stmt;
 
     internal sealed record Return(Expr? Value) : Stmt;
 

@@ -62,7 +62,7 @@ namespace DiffGen.Generator.IR
                 case DeclArray a: sb.Append(pad).Append($"let {a.Name}: {a.Type} = zeros({string.Join(", ", a.Sizes.Select(E))})\n"); break;
                 case Assign a: sb.Append(pad).Append($"{E(a.Target)} {(a.Op == AssignOp.Set ? "=" : a.Op == AssignOp.Add ? "+=" : "-=")} {E(a.Value)}\n"); break;
                 case For f:
-                    sb.Append(pad).Append($"for {f.Var} from {E(f.Start)} while {f.Var} {f.Cmp.ToString().ToLowerInvariant()} {E(f.Bound)} step {f.Step.ToString(CultureInfo.InvariantCulture)}{(f.WideSums.Count > 0 ? " sums-in-double " + string.Join(", ", f.WideSums) : "")}\n");
+                    sb.Append(pad).Append($"for {f.Var} from {E(f.Start)} while {f.Var} {f.Cmp.ToString().ToLowerInvariant()} {E(f.Bound)}{(f.While is null ? "" : " and " + E(f.While))} step {f.Step.ToString(CultureInfo.InvariantCulture)}{(f.WideSums.Count > 0 ? " sums-in-double " + string.Join(", ", f.WideSums) : "")}\n");
                     Block(sb, f.Body, depth + 1);
                     break;
                 case If f:
@@ -75,6 +75,7 @@ namespace DiffGen.Generator.IR
                     }
                     break;
                 case Continue: sb.Append(pad).Append("continue\n"); break;
+                case Break: sb.Append(pad).Append("break\n"); break;
                 case Return r: sb.Append(pad).Append("return").Append(r.Value is null ? "" : " " + E(r.Value)).Append('\n'); break;
                 case CallStmt c: sb.Append(pad).Append("call ").Append(E(c.Call)).Append('\n'); break;
                 case Push p: sb.Append(pad).Append("push ").Append(E(p.Value)).Append('\n'); break;

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 
 namespace DiffGen.Generator.IR
 {
@@ -90,6 +91,7 @@ namespace DiffGen.Generator.IR
                     break;
                 case For f:
                     yield return f.Start; yield return f.Bound;
+                    if (f.While is { } w) yield return w;
                     foreach (var b in f.Body) foreach (var x in ExprsOf(b)) yield return x;
                     break;
                 case If f:
@@ -169,6 +171,16 @@ namespace DiffGen.Generator.IR
             Walk(stmts);
             return set;
         }
+
+        /// <summary>Is the statement, or a statement inside it, a loop with an exit condition (while, do/while, break, return in a loop)?</summary>
+        public static bool HasEarlyExit(Stmt s) => s switch
+        {
+            For f => f.While is not null || f.Body.Any(HasEarlyExit),
+            If i => i.Then.Any(HasEarlyExit) || i.Else.Any(HasEarlyExit),
+            Block b => b.Body.Any(HasEarlyExit),
+            VectorFor v => HasEarlyExit(v.Loop),
+            _ => false,
+        };
 
         /// <summary>Does the expression mention the variable or array (as a value)?</summary>
         public static bool Mentions(Expr e, string name)

@@ -39,7 +39,7 @@ namespace DiffGen.Generator.IR
                         var target = a.Target is ElemRef el ? el with { Indices = el.Indices.Select(i => Map(i, map)).ToEquatable() } : a.Target;
                         return a with { Target = target, Value = Map(a.Value, map) };
                     }
-                case For f: return f with { Start = Map(f.Start, map), Bound = Map(f.Bound, map), Body = f.Body.Select(b => Map(b, map)).ToEquatable() };
+                case For f: return f with { Start = Map(f.Start, map), Bound = Map(f.Bound, map), While = f.While is null ? null : Map(f.While, map), Body = f.Body.Select(b => Map(b, map)).ToEquatable() };
                 case If f: return f with { Condition = Map(f.Condition, map), Then = f.Then.Select(b => Map(b, map)).ToEquatable(), Else = f.Else.Select(b => Map(b, map)).ToEquatable() };
                 case Return { Value: { } v } r: return r with { Value = Map(v, map) };
                 case CallStmt c: return c with { Call = (Invoke)Map(c.Call, map) };

@@ -67,16 +67,23 @@ namespace DiffGen.Generator.Parse
                     output.Add(new Continue());
                     break;
                 case BreakStatementSyntax:
-                    Report(Descriptors.Break, s, "a loop that exits early has a data-dependent trip count; loop over the full range and guard the body with 'if' (or 'continue') instead");
+                    if (_loops.Count == 0)
+                    {
+                        Report(Descriptors.Break, s, "switch is not supported; use if/else");
+                        break;
+                    }
+                    // lowered with its loop: an exit flag (EarlyExits)
+                    _loops.Peek().BreakFlag ??= FreshName("__brk");
+                    output.Add(new Break());
                     break;
-                case ReturnStatementSyntax:
-                    Report(Descriptors.ReturnNotLast, s, "an early return makes the trip counts data-dependent; compute the value in a local and return it at the end");
+                case ReturnStatementSyntax rs:
+                    LowerNestedReturn(rs, output);
                     break;
-                case WhileStatementSyntax:
-                    Report(Descriptors.UnsupportedStatement, s, "while", "the trip count is not known on entry; write a for-loop with an int counter and a bound");
+                case WhileStatementSyntax w:
+                    LowerWhile(w.Condition, w.Statement, isDo: false, w.WhileKeyword.GetLocation(), output);
                     break;
-                case DoStatementSyntax:
-                    Report(Descriptors.UnsupportedStatement, s, "do", "the trip count is not known on entry; write a for-loop with an int counter and a bound");
+                case DoStatementSyntax d:
+                    LowerWhile(d.Condition, d.Statement, isDo: true, d.DoKeyword.GetLocation(), output);
                     break;
                 case ForEachStatementSyntax fe:
                     LowerForEach(fe, output);
@@ -97,7 +104,7 @@ namespace DiffGen.Generator.Parse
                     Report(Descriptors.UnsupportedStatement, s, "local function", "move it to a static [Differentiable] method");
                     break;
                 default:
-                    Report(Descriptors.UnsupportedStatement, s, s.Kind().ToString(), "only declarations, assignments, for, if/else, continue and calls of [Differentiable] methods are supported");
+                    Report(Descriptors.UnsupportedStatement, s, s.Kind().ToString(), "only declarations, assignments, for, foreach, while, do, if/else, break, continue, return and calls of [Differentiable] methods are supported");
                     break;
             }
         }
@@ -319,7 +326,7 @@ namespace DiffGen.Generator.Parse
             // for (int i = start; i < bound; i++) with an int counter and a constant step.
             if (f.Declaration is not { Variables.Count: 1 } d || f.Initializers.Count != 0 || d.Variables[0].Initializer is null)
             {
-                Report(Descriptors.UnsupportedLoop, f.ForKeyword.GetLocation(), "declare exactly one int counter in the loop header: 'for (int i = start; i < bound; i++)'");
+                Report(Descriptors.UnsupportedLoop, f.ForKeyword.GetLocation(), "declare exactly one int counter in the loop header: 'for (int i = start; i < bound; i++)'; for a loop without a counter write 'while (condition)'");
                 return;
             }
             var v = d.Variables[0];
@@ -335,17 +342,34 @@ namespace DiffGen.Generator.Parse
             // condition: i < e, i <= e, i > e, i >= e (or mirrored)
             BinaryOp cmp = default;
             Expr? bound = null;
-            if (f.Condition is BinaryExpressionSyntax c && IsCounter(c.Left, counter) && CmpOf(c.Kind()) is { } op1)
+            // 'i < n && more && ...': the rest of the condition is an exit condition (checked before each iteration, like a while's)
+            ExpressionSyntax? condSyntax = f.Condition;
+            Expr? extra = null;
+            var chain = new List<ExpressionSyntax>();
+            AndChain(f.Condition, chain);
+            if (chain.Count > 1 && chain[0] is BinaryExpressionSyntax cf && (IsCounter(cf.Left, counter) || IsCounter(cf.Right, counter)) && CmpOf(cf.Kind()) is not null)
+            {
+                condSyntax = cf;
+                foreach (var part in chain.Skip(1))
+                {
+                    var pe = LowerExpr(part);
+                    if (pe is null) return;
+                    if (pe.Type != IrType.Bool) { Report(Descriptors.UnsupportedExpression, part, part.ToString(), "the loop condition must be a bool"); return; }
+                    extra = EarlyExits.And(extra, pe);
+                }
+            }
+            var c0 = condSyntax;
+            if (c0 is BinaryExpressionSyntax c && IsCounter(c.Left, counter) && CmpOf(c.Kind()) is { } op1)
             {
                 cmp = op1; bound = LowerIntExpr(c.Right, "a loop bound");
             }
-            else if (f.Condition is BinaryExpressionSyntax c2 && IsCounter(c2.Right, counter) && CmpOf(c2.Kind()) is { } op2)
+            else if (c0 is BinaryExpressionSyntax c2 && IsCounter(c2.Right, counter) && CmpOf(c2.Kind()) is { } op2)
             {
                 cmp = Mirror(op2); bound = LowerIntExpr(c2.Left, "a loop bound");
             }
             else
             {
-                Report(Descriptors.UnsupportedLoop, (SyntaxNode?)f.Condition ?? f, $"the condition must compare the counter with a bound: '{counter.Name} < n', '<=', '>' or '>='");
+                Report(Descriptors.UnsupportedLoop, (SyntaxNode?)f.Condition ?? f, $"the condition must compare the counter with a bound: '{counter.Name} < n', '<=', '>' or '>=' (optionally followed by '&& more conditions'); for a loop that runs until a condition holds, write 'while (...)'");
             }
 
             int step = 0;
@@ -368,9 +392,9 @@ namespace DiffGen.Generator.Parse
                 Report(Descriptors.UnsupportedLoop, f.Condition, $"the counter moves away from the bound (step {step} with '{f.Condition}'); the loop would not terminate");
 
             var body = new List<Stmt>();
-            _loopDepth++;
+            var frame = EnterLoop();
             LowerBlock(f.Statement, body);
-            _loopDepth--;
+            ExitLoop();
             if (start is null || bound is null || step == 0) return;
             var bodyWrites = new HashSet<string>(StringComparer.Ordinal);
             IrQueries.Writes(body, bodyWrites);
@@ -383,7 +407,93 @@ namespace DiffGen.Generator.Parse
             }
             var loc = f.ForKeyword.GetLocation();
             var origin = new SourceRef(loc.SourceTree?.FilePath ?? "", loc.SourceSpan, loc.GetLineSpan().Span);
-            output.Add(new For(name, start, cmp, bound, step, ContinueNormalizer.Normalize(body).ToEquatable(), origin));
+            EmitLoop(new For(name, start, cmp, bound, step, default, origin), extra, body, frame, output);
+        }
+
+        private sealed class LoopFrame
+        {
+            /// <summary>The loop's break flag, created at its first 'break'.</summary>
+            public string? BreakFlag;
+        }
+
+        private LoopFrame EnterLoop()
+        {
+            var frame = new LoopFrame();
+            _loops.Push(frame);
+            _loopDepth++;
+            return frame;
+        }
+
+        private void ExitLoop()
+        {
+            _loops.Pop();
+            _loopDepth--;
+        }
+
+        /// <summary>
+        /// Adds a lowered loop: its breaks and returns become flags (<see cref="EarlyExits"/>), its continues if/else, and its
+        /// exit condition is <paramref name="condition"/> (while, do/while, the rest of a for's condition) and the flags.
+        /// </summary>
+        private void EmitLoop(For loop, Expr? condition, List<Stmt> body, LoopFrame frame, List<Stmt> output)
+        {
+            var lowered = EarlyExits.Normalize(body, frame.BreakFlag, _doneFlag);
+            bool returns = _doneFlag is not null && lowered.Any(x => EarlyExits.Sets(x, _doneFlag));
+            // the flags first: after a break the user's condition is not evaluated again (it may index past the end)
+            var exit = EarlyExits.And(EarlyExits.NotAny(frame.BreakFlag, returns ? _doneFlag : null), condition);
+            if (frame.BreakFlag is not null) output.Add(new DeclScalar(frame.BreakFlag, IrType.Bool, new Const(0, IrType.Bool)));
+            output.Add(loop with { Body = ContinueNormalizer.Normalize(lowered).ToEquatable(), While = exit });
+        }
+
+        /// <summary>
+        /// <c>while (c) body</c>: <c>for (int __while = 0; __while &lt; int.MaxValue &amp;&amp; c; __while++) body</c>; <c>do body while (c);</c>:
+        /// the same with <c>__while == 0 || c</c>. The hidden counter is what the forward sweep records (the trip count).
+        /// </summary>
+        private void LowerWhile(ExpressionSyntax conditionSyntax, StatementSyntax statement, bool isDo, Location where, List<Stmt> output)
+        {
+            var counter = FreshName("__while");
+            var body = new List<Stmt>();
+            var frame = EnterLoop();
+            LowerBlock(statement, body);
+            ExitLoop();
+            var condition = LowerExpr(conditionSyntax);
+            if (condition is null) return;
+            if (condition.Type != IrType.Bool)
+            {
+                Report(Descriptors.UnsupportedExpression, conditionSyntax, conditionSyntax.ToString(), "the loop condition must be a bool");
+                return;
+            }
+            var it = new VarRef(counter, IrType.Int);
+            if (isDo) condition = new Binary(BinaryOp.Or, new Binary(BinaryOp.Eq, it, new Const(0, IrType.Int), IrType.Bool), condition, IrType.Bool);
+            var origin = new SourceRef(where.SourceTree?.FilePath ?? "", where.SourceSpan, where.GetLineSpan().Span);
+            EmitLoop(new For(counter, new Const(0, IrType.Int), BinaryOp.Lt, new Const(int.MaxValue, IrType.Int), 1, default, origin), condition, body, frame, output);
+        }
+
+        /// <summary>
+        /// <c>return e</c> inside a loop or an if: <c>__ret = e; __done = true</c>, then leave (<see cref="EarlyExits"/>);
+        /// the method's last statement returns <c>__ret</c>.
+        /// </summary>
+        private void LowerNestedReturn(ReturnStatementSyntax rs, List<Stmt> output)
+        {
+            if (_doneFlag is null)
+            {
+                _doneFlag = FreshName("__done");
+                _firstEarlyReturn = rs.GetLocation();
+            }
+            if (_returnType.Elem != Scalar.Void)
+            {
+                if (rs.Expression is null) return; // not C#
+                var e = LowerExpr(rs.Expression);
+                if (e is null) return;
+                if (!e.Type.IsReal || e.Type.IsArray)
+                {
+                    Report(Descriptors.UnsupportedExpression, rs.Expression, rs.Expression.ToString(), "the returned value must be float or double");
+                    return;
+                }
+                _returnVar ??= FreshName("__ret");
+                if (e.Type != _returnType) e = new IR.Convert(e, _returnType);
+                output.Add(new Assign(new VarRef(_returnVar, _returnType), AssignOp.Set, e));
+            }
+            output.Add(new Break(Method: true));
         }
 
         /// <summary><c>foreach (T v in a)</c> over a T[] (or a row <c>a[i]</c> of a jagged array): <c>for (int k = 0; k &lt; a.Length; k++) { T v = a[k]; ... }</c>.</summary>
@@ -407,9 +517,9 @@ namespace DiffGen.Generator.Parse
             if (element.Type != vt) element = new IR.Convert(element, vt);
             _vars[local] = new Variable(name, vt, VarKind.Local);
             var body = new List<Stmt> { new DeclScalar(name, vt, element) };
-            _loopDepth++;
+            var frame = EnterLoop();
             LowerBlock(fe.Statement, body);
-            _loopDepth--;
+            ExitLoop();
             Expr bound = new LengthOf(ar.Array, ar.ArrayType, ar.Row, -1);
             var bodyWrites = new HashSet<string>(StringComparer.Ordinal);
             IrQueries.Writes(body, bodyWrites);
@@ -429,7 +539,20 @@ namespace DiffGen.Generator.Parse
             }
             var loc = fe.ForEachKeyword.GetLocation();
             var origin = new SourceRef(loc.SourceTree?.FilePath ?? "", loc.SourceSpan, loc.GetLineSpan().Span);
-            output.Add(new For(counter, new Const(0, IrType.Int), BinaryOp.Lt, bound, 1, ContinueNormalizer.Normalize(body).ToEquatable(), origin));
+            EmitLoop(new For(counter, new Const(0, IrType.Int), BinaryOp.Lt, bound, 1, default, origin), null, body, frame, output);
+        }
+
+        /// <summary>The operands of <c>a &amp;&amp; b &amp;&amp; c</c>, left to right (one element when it is not a conjunction).</summary>
+        private static void AndChain(ExpressionSyntax? e, List<ExpressionSyntax> into)
+        {
+            while (e is ParenthesizedExpressionSyntax p) e = p.Expression;
+            if (e is null) return;
+            if (e is BinaryExpressionSyntax b && b.IsKind(SyntaxKind.LogicalAndExpression))
+            {
+                AndChain(b.Left, into);
+                AndChain(b.Right, into);
+            }
+            else into.Add(e);
         }
 
         private bool IsCounter(ExpressionSyntax e, ILocalSymbol counter) =>

@@ -38,6 +38,14 @@ namespace DiffGen.Generator.Parse
         /// <summary>The ints each moved array's size reads, with where it was declared (checked once every reassignment is known).</summary>
         private readonly List<(string Array, HashSet<string> SizeVars, Location Where)> _hoistedSizes = new();
 
+        /// <summary>The loops being lowered, innermost on top (their break flags).</summary>
+        private readonly Stack<LoopFrame> _loops = new();
+        /// <summary>Set by a return inside a loop or an if: the flag that leaves every loop, and the local holding the value.</summary>
+        private string? _doneFlag;
+        private string? _returnVar;
+        private Location? _firstEarlyReturn;
+        private IrType _returnType = IrType.Void;
+
         private enum VarKind { Param, Local, LoopCounter }
 
         private sealed class Variable
@@ -108,7 +116,7 @@ namespace DiffGen.Generator.Parse
             if (!_method.ReturnsVoid)
             {
                 var r = MapType(_method.ReturnType);
-                if (r is { IsArray: false, IsReal: true }) ret = r.Value;
+                if (r is { IsArray: false, IsReal: true }) _returnType = ret = r.Value;
                 else Report(Descriptors.UnsupportedType, syntax.ReturnType, _method.ReturnType.ToDisplayString(), "the return value (return float or double, or void and write output arrays)");
             }
 
@@ -156,7 +164,7 @@ namespace DiffGen.Generator.Parse
                     if (stmts[i] is ReturnStatementSyntax rs)
                     {
                         if (i != stmts.Count - 1)
-                            Report(Descriptors.ReturnNotLast, rs, "statements after it are unreachable; remove them");
+                            Report(Descriptors.ReturnNotLast, rs, "statements after it are unreachable; remove them (a return inside a loop or an if is supported)");
                         else LowerReturn(rs, body);
                     }
                     else
@@ -168,6 +176,7 @@ namespace DiffGen.Generator.Parse
                         _hoistedArrays.Clear();
                     }
                 }
+                if (_doneFlag is not null) body = LowerEarlyReturns(body, ret);
                 foreach (var (array, sizeVars, where) in _hoistedSizes)
                     foreach (var v in sizeVars.Where(_reassigned.Contains))
                         Report(Descriptors.LocalArray, where, array, $"its size reads '{v}', which is reassigned; give it a size that does not change (allocate it once before the loop with the largest size needed)");
@@ -222,6 +231,52 @@ namespace DiffGen.Generator.Parse
                 Report(Descriptors.AlwaysZero, p.Locations.FirstOrDefault(), param, reason);
             }
             return model;
+        }
+
+        /// <summary>
+        /// The method's body once a return inside a loop or an if was lowered: <c>__ret</c> and <c>__done</c> declared first,
+        /// the final <c>return e</c> stored in <c>__ret</c>, what follows a statement that may return guarded by
+        /// <c>if (!__done)</c>, and <c>return __ret</c> last. Local arrays stay at the top level (allocated before the
+        /// first statement that may return).
+        /// </summary>
+        private List<Stmt> LowerEarlyReturns(List<Stmt> body, IrType ret)
+        {
+            var done = _doneFlag!;
+            if (body.Count > 0 && body[body.Count - 1] is Return last)
+            {
+                body.RemoveAt(body.Count - 1);
+                if (last.Value is { } v && _returnVar is not null)
+                    body.Add(new Assign(new VarRef(_returnVar, ret), AssignOp.Set, v.Type == ret ? v : new IR.Convert(v, ret)));
+            }
+            int first = body.FindIndex(x => EarlyExits.MayBreak(x, method: true) || EarlyExits.Sets(x, done));
+            if (first >= 0)
+            {
+                var declaredAfter = new HashSet<string>(StringComparer.Ordinal);
+                for (int k = first; k < body.Count; k++)
+                {
+                    if (body[k] is DeclArray a)
+                    {
+                        if (a.Sizes.SelectMany(IrQueries.Descendants).FirstOrDefault(x => x is VarRef r && declaredAfter.Contains(r.Name)) is VarRef late)
+                            Report(Descriptors.LocalArray, _firstEarlyReturn, a.Name, $"it is allocated after a 'return' inside a loop or if, with a size read from '{late.Name}'; declare it (and its size) before the statement that may return");
+                        body.RemoveAt(k);
+                        body.Insert(first++, a);
+                    }
+                    else
+                    {
+                        var d = new Dictionary<string, IrType>(StringComparer.Ordinal);
+                        IrQueries.Declarations(new[] { body[k] }, d);
+                        declaredAfter.UnionWith(d.Keys);
+                    }
+                }
+            }
+            var lowered = EarlyExits.Normalize(body, null, done);
+            lowered.Insert(0, new DeclScalar(done, IrType.Bool, new Const(0, IrType.Bool)));
+            if (_returnVar is not null)
+            {
+                lowered.Insert(0, new DeclScalar(_returnVar, ret, new Const(0, ret)));
+                lowered.Add(new Return(new VarRef(_returnVar, ret)));
+            }
+            return lowered;
         }
 
         private static string DefaultText(IParameterSymbol p) => p.ExplicitDefaultValue switch

@@ -53,7 +53,7 @@ namespace DiffGen.Generator.Raise
             var output = new List<Stmt>();
             foreach (var s in body)
             {
-                if (s is For f)
+                if (s is For f && !IrQueries.HasEarlyExit(f)) // a loop nest that leaves on a condition runs as written
                 {
                     var explained = new List<string>();
                     output.AddRange(StrengthReduction.Run(new[] { s }, n => Fresh(n), explained));
@@ -82,7 +82,7 @@ namespace DiffGen.Generator.Raise
             var output = new List<Stmt>();
             foreach (var s in body)
             {
-                if (s is For f)
+                if (s is For f && !IrQueries.HasEarlyExit(f)) // a loop nest that leaves on a condition runs as written
                 {
                     var explained = new List<string>();
                     output.Add(LogSumExp.Run(f, body, n => Fresh(n), explained, forwarded));
@@ -101,7 +101,7 @@ namespace DiffGen.Generator.Raise
             var reassigned = IrQueries.MutableInts(body); // ints that change are not fixed sizes
             foreach (var s in body)
             {
-                if (s is For f)
+                if (s is For f && !IrQueries.HasEarlyExit(f)) // a loop nest that leaves on a condition runs as written
                 {
                     var explained = new List<string>();
                     var hoister = new Hoister(n => Fresh(n), explained, _types);
@@ -152,12 +152,12 @@ namespace DiffGen.Generator.Raise
             var reassigned = IrQueries.MutableInts(body); // ints that change are not fixed sizes
             foreach (var s in body)
             {
-                if (s is For f)
+                if (s is For f && !IrQueries.HasEarlyExit(f)) // a loop nest that leaves on a condition runs as written
                 {
                     var nest = new Nest();
                     nest.TopInts.UnionWith(topInts);
                     IrQueries.Writes(new[] { s }, nest.Written);
-                    var raised = new For(f.Var, f.Start, f.Cmp, f.Bound, f.Step, RaiseBlock(f.Body, 1, nest).ToEquatable(), f.Origin);
+                    var raised = f with { Body = RaiseBlock(f.Body, 1, nest).ToEquatable() };
                     foreach (var t in nest.Tables)
                     {
                         Expr Rows(ArrayRef x, bool trans) => x.ArrayType.Shape == Shape.Vector ? new Const(1, IrType.Int) : new LengthOf(x.Array, x.ArrayType, null, trans ? 1 : 0);

@@ -449,6 +449,8 @@ namespace DiffGen.Generator.Schedule
                 if (type.Shape == Shape.Jagged) return $"'{name}' is a jagged array (device code handles T[] and T[,])";
             foreach (var (name, type) in arrays)
                 if (!type.IsReal && !m.Params.Any(x => x.Name == name)) return $"'{name}' is a local int array (device code allocates float/double local arrays)";
+            if (m.Body.Any(IrQueries.HasEarlyExit))
+                return "a loop leaves on a condition (while, do/while, break or return in a loop; device code runs counted loops only)";
             foreach (var name in IrQueries.MutableInts(m.Body).OrderBy(x => x, StringComparer.Ordinal))
                 return $"the int '{name}' is reassigned (device code computes ints from sizes and counters only)";
             foreach (var s in Flatten(stmts))
@@ -508,6 +510,8 @@ namespace DiffGen.Generator.Schedule
         private static DeviceStep? AnalyzeLoop(DeviceProgram p, For loop, For? forwardPair, List<string>? why, bool dropPushes = false,
             TapeInfo? tape = null)
         {
+            if (IrQueries.HasEarlyExit(loop) || forwardPair is not null && IrQueries.HasEarlyExit(forwardPair))
+                return Why(why, "it (or a loop inside it) leaves on a condition (while, break or return): its trip count is known only as it runs");
             if (!IsHostExpr(p, loop.Start) || !IsHostExpr(p, loop.Bound)) return Why(why, "its bounds are not computed from sizes");
             if (!(loop.Step > 0 && loop.Cmp is BinaryOp.Lt or BinaryOp.Le || loop.Step < 0 && loop.Cmp is BinaryOp.Gt or BinaryOp.Ge)) return Why(why, "its condition does not match its step");
             if ((ChangesInts(p, loop) ?? (forwardPair is null ? null : ChangesInts(p, forwardPair))) is { } ints) return Why(why, ints);

@@ -45,7 +45,7 @@ namespace DiffGen.Generator.Schedule
         /// <summary>The element type of a vectorizable loop, or null.</summary>
         public static Scalar? Analyze(For f)
         {
-            if (f.Step is not (1 or -1)) return null;
+            if (f.Step is not (1 or -1) || f.While is not null) return null; // SIMD needs the trip count on entry
             var a = new Analysis(f.Var);
             if (!a.Block(f.Body)) return null;
             if (a.Elem is null || a.Assignments == 0) return null;

@@ -50,6 +50,7 @@ namespace DiffGen.Generator.Schedule
         {
             var sums = new HashSet<string>(StringComparer.Ordinal);
             var other = new HashSet<string>(StringComparer.Ordinal);
+            if (loop.While is not null) return Array.Empty<string>(); // it leaves on a condition: its inner loops may sum in double
             if (!Visit(loop.Body, sums, other)) return Array.Empty<string>();
             sums.ExceptWith(other);
             return sums;
@@ -78,6 +79,7 @@ namespace DiffGen.Generator.Schedule
                     case For f:
                         other.Add(f.Var);
                         Reads(f.Start, other); Reads(f.Bound, other);
+                        if (f.While is not null) Reads(f.While, other);
                         if (!Visit(f.Body, sums, other)) return false;
                         break;
                     case VectorFor v:

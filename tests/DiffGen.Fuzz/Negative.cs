@@ -12,10 +12,10 @@ namespace DiffGen.Fuzz
         /// <summary>(expected id, statement text; {T} {M} {L1} {L05} are the precision's type, Math class and literals).</summary>
         public static readonly (string Id, string Text)[] Templates =
         {
-            ("DIFF0003", "{T} wq = {L05};\nwhile (wq < {L1}) { wq = wq + {L05}; }\ns0 += wq;"),
-            ("DIFF0003", "do { s0 = s0 + {L05}; } while (s0 < {L1});"),
+            ("DIFF0003", "switch (0) { default: s0 += {L05}; break; }"), // (while, do/while, break and return in loops are in the subset since issue 10)
+            ("DIFF0003", "checked { s0 = s0 + {L05}; }"),
             ("DIFF0003", "try { s0 += {L05}; } finally { }"),
-            ("DIFF0012", "for (int bq = 0; bq < 2; bq++) { if (bq == 1) break; s0 += {L05}; }"),
+            ("DIFF0009", "for (int bq = 0; s0 < {L1}; bq++) { s0 += {L05}; }"), // (the condition must start with the counter's bound)
             ("DIFF0010", "int rq = 0;\nrq = s0 > {L05} ? 1 : 0;\ns0 += rq;"), // (reassigned ints are in the subset since issue 10; computed from values they are not)
             ("DIFF0010", "int rq = s0 > {L05} ? 1 : 0;\ns0 += rq;"),
             ("DIFF0013", "for (int bq = 0; bq < 2; bq++) { {T}[] aq = new {T}[bq + 1]; aq[0] = s0; s0 += aq[0]; }"), // (a fixed size is in the subset since issue 10)
@@ -23,7 +23,7 @@ namespace DiffGen.Fuzz
             ("DIFF0009", "for (int bq = 1; bq < 4; bq *= 2) { s0 += {L05}; }"),
             ("DIFF0009", "for (int bq = 0; bq < 4; bq++) { s0 += {L05}; bq = bq + 1; }"),
             ("DIFF0009", "int nq = 3;\nfor (int bq = 0; bq < nq; bq++) { s0 += {L05}; nq = nq - 1; }"),
-            ("DIFF0011", "if (s0 > {L1}) return RET;"),
+            ("DIFF0011", "return RET;\ns0 += {L05};"), // (a return inside an if or a loop is in the subset since issue 10)
             ("DIFF0002", "Func<{T}, {T}> fq = v => v;\ns0 += fq(s0);"),
         };
 

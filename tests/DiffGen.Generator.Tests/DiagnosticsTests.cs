@@ -45,10 +45,17 @@ namespace DiffGen.Generator.Tests
             Expect("DIFF0002", "string s", "[Differentiable] public static double F(double x, string s) => x;");
 
         [Fact]
-        public void DIFF0003_While()
+        public void DIFF0003_Switch()
         {
-            var d = Expect("DIFF0003", "while", "[Differentiable] public static double F(double x) { double s = x; while (s > 1) { s = s / 2; } return s; }");
-            Assert.Contains("for-loop", d.GetMessage());
+            var d = Expect("DIFF0003", "switch", "[Differentiable] public static double F(double x, int k) { double s = x; switch (k) { case 0: s = s * 2; break; } return s; }");
+            Assert.Contains("if/else", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0003_OtherStatementsListWhatIsSupported()
+        {
+            var d = Expect("DIFF0003", "checked { s = s * 2; }", "[Differentiable] public static double F(double x) { double s = x; checked { s = s * 2; } return s; }");
+            Assert.Contains("while, do", d.GetMessage());
         }
 
         [Fact]
@@ -163,12 +170,54 @@ namespace DiffGen.Generator.Tests
         }
 
         [Fact]
-        public void DIFF0011_EarlyReturn() =>
-            Expect("DIFF0011", "return x", "[Differentiable] public static double F(double x) { if (x > 0) return x; return -x; }");
+        public void DIFF0011_ReturnBeforeTheEndAtTheTopLevel()
+        {
+            var d = Expect("DIFF0011", "return x;", "[Differentiable] public static double F(double x) { return x; x = 2; }");
+            Assert.Contains("a return inside a loop or an if is supported", d.GetMessage());
+        }
 
         [Fact]
-        public void DIFF0012_Break() =>
-            Expect("DIFF0012", "break", "[Differentiable] public static double F(double[] a) { double s = 0; for (int i = 0; i < a.Length; i++) { if (a[i] > 1) break; s += a[i]; } return s; }");
+        public void DIFF0011_NoFinalReturn()
+        {
+            var d = Expect("DIFF0011", "F", "[Differentiable] public static double F(double[] a) { while (true) { for (int i = 0; i < a.Length; i++) if (a[i] > 1) return a[i]; } }");
+            Assert.Contains("must end with 'return", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0009_ConditionWithoutTheCounterSuggestsWhile()
+        {
+            var d = Expect("DIFF0009", "a[i] > 0", "[Differentiable] public static double F(double[] a) { double s = 0; for (int i = 0; a[i] > 0; i++) s += a[i]; return s; }");
+            Assert.Contains("while (", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0009_LoopWithoutACounterSuggestsWhile()
+        {
+            var d = Expect("DIFF0009", "for", "[Differentiable] public static double F(double x) { double s = x; for (; s > 1;) s = s / 2; return s; }");
+            Assert.Contains("while (condition)", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0013_LocalArrayAfterAnEarlyReturnSizedByALaterLocal()
+        {
+            var d = Expect("DIFF0013", "return a[i];", "[Differentiable] public static double F(double[] a) { for (int i = 0; i < a.Length; i++) if (a[i] > 1) return a[i]; int m = a.Length + 1; double[] t = new double[m]; t[0] = a[0]; return t[0]; }");
+            Assert.Contains("before the statement that may return", d.GetMessage());
+        }
+
+        [Fact]
+        public void WhileBreakAndEarlyReturnAreAccepted()
+        {
+            var result = GeneratorHarness.Run(Usings + "public static partial class C {\n"
+                + "[Differentiable] public static double W(double x) { double s = x; int k = 0; while (s > 1 && k < 100) { s = s / 2; k++; } do { s = s * 1.5; } while (s < 0.5); return s; }\n"
+                + "[Differentiable] public static double B(double[] a) { double s = 0; for (int i = 0; i < a.Length; i++) { if (a[i] > 1) break; s += a[i]; } return s; }\n"
+                + "[Differentiable] public static double R(double[] a) { for (int i = 0; i < a.Length; i++) { if (a[i] > 1) return a[i] * 2; } return 0; }\n"
+                + "[Differentiable(nameof(a))] public static void V(double[] a, double[] y) { for (int i = 0; i < a.Length; i++) { if (a[i] > 5) return; y[i] = 2 * a[i]; } }\n"
+                + "[Differentiable] public static double N(double[] a) { double s = 0; foreach (double v in a) { int k = 0; while (k < 3) { if (v * k > 2) break; s += v * k; k++; } } return s; }\n"
+                + "}");
+            Assert.DoesNotContain(result.GeneratorDiagnostics, d => d.Severity == DiagnosticSeverity.Error);
+            Assert.DoesNotContain(result.CompileDiagnostics, d => d.Severity == DiagnosticSeverity.Error);
+            Assert.True(result.Run.GeneratedTrees.Length >= 5);
+        }
 
         [Fact]
         public void DIFF0013_LocalArrayInLoopWithChangingSize()
@@ -268,7 +317,7 @@ namespace DiffGen.Generator.Tests
         [Fact]
         public void ErrorsSuppressGeneration()
         {
-            var result = GeneratorHarness.Run(Usings + "public static partial class C {\n[Differentiable] public static double F(double x) { while (x > 1) { x = x / 2; } return x; }\n}");
+            var result = GeneratorHarness.Run(Usings + "public static partial class C {\n[Differentiable] public static double F(double x) { double s = x; switch (0) { default: s = s / 2; break; } return s; }\n}");
             Assert.Empty(result.Run.GeneratedTrees);
         }
     }
