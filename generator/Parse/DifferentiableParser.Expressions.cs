@@ -239,6 +239,8 @@ namespace DiffGen.Generator.Parse
         {
             var target = _model.GetSymbolInfo(inv, _ct).Symbol as IMethodSymbol;
             if (target is null) return Suppress(); // the C# compiler reports why the call does not bind
+            if (inv.Expression is IdentifierNameSyntax callee && _model.GetSymbolInfo(callee, _ct).Symbol is { } cs && _rejected.Contains(cs))
+                return Suppress(); // a delegate local whose declaration was reported (DIFF0002)
 
             // a.GetLength(d)
             if (target.Name == "GetLength" && inv.Expression is MemberAccessExpressionSyntax gl && inv.ArgumentList.Arguments.Count == 1)

@@ -366,6 +366,8 @@ namespace DiffGen.Generator.Tests
         [InlineData("DIFF0013", "[Differentiable] public static double F(double[] a) { double[] t = new double[] { 1, 2 }; t[0] = a[0]; return t[0] * t[1]; }")]
         // an unsupported initializer expression, then the local's uses
         [InlineData("DIFF0004", "[Differentiable] public static double F(double x) { double y = x % 2.0; double z = y * y; return z + y; }")]
+        // a delegate local, then a call of it
+        [InlineData("DIFF0002", "[Differentiable] public static double F(double x) { Func<double, double> f = v => v; return f(x) + x; }")]
         // a jagged local, then its rows
         [InlineData("DIFF0013", "[Differentiable] public static double F(double[] a) { double[][] t = new double[2][]; double s = t[0][0]; return a[0] + s + t[1][0]; }")]
         public void OneRootProblemGivesOneDiagnostic(string id, string body)
