@@ -1,15 +1,30 @@
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 
 namespace DiffGen.Generator.Diagnostics
 {
-    /// <summary>Every diagnostic DiffGen reports; ids DIFF0001..DIFF0099 are reserved. Listed in the README.</summary>
+    /// <summary>
+    /// Every diagnostic DiffGen reports; ids DIFF0001..DIFF0099 are reserved. Each one is explained, with an example that
+    /// triggers it and what to write instead, under its own anchor in docs/diagnostics.md, which its help link points to.
+    /// </summary>
     internal static class Descriptors
     {
         private const string Category = "DiffGen";
 
-        private static DiagnosticDescriptor Error(string id, string title, string message) =>
-            new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: "README.md#" + id.ToLowerInvariant());
+        /// <summary>
+        /// Where docs/diagnostics.md is published; help links are this plus '#' and the lower-case id. The repository has
+        /// no public address yet: this is the one place that defines it, and it must match the published repository
+        /// (docs/diagnostics.md says so too).
+        /// </summary>
+        public const string HelpBase = "https://github.com/diffgen/diffgen/blob/main/docs/diagnostics.md";
+
+        public static string HelpLink(string id) => HelpBase + "#" + id.ToLowerInvariant();
+
+        private static DiagnosticDescriptor Make(string id, string title, string message, DiagnosticSeverity severity) =>
+            new(id, title, message, Category, severity, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
+
+        private static DiagnosticDescriptor Error(string id, string title, string message) => Make(id, title, message, DiagnosticSeverity.Error);
 
         public static readonly DiagnosticDescriptor NotStaticPartial = Error("DIFF0001",
             "[Differentiable] needs a static method in a partial type",
@@ -17,7 +32,7 @@ namespace DiffGen.Generator.Diagnostics
 
         public static readonly DiagnosticDescriptor UnsupportedType = Error("DIFF0002",
             "Unsupported type in a differentiable method",
-            "The type '{0}' of '{1}' is not supported: use float or double scalars, T[], T[,] or T[][] of float/double, int, bool or int[]");
+            "{1} has the type '{0}', which cannot be differentiated: {2}");
 
         public static readonly DiagnosticDescriptor UnsupportedStatement = Error("DIFF0003",
             "Unsupported statement in a differentiable method",
@@ -49,7 +64,7 @@ namespace DiffGen.Generator.Diagnostics
 
         public static readonly DiagnosticDescriptor IntLocal = Error("DIFF0010",
             "Unsupported int or bool local",
-            "'{0}' {1}");
+            "'{0}' is {1} computed from float/double values, which the backward pass cannot recompute (int and bool values may depend only on ints: loop counters, sizes, int parameters); {2}");
 
         public static readonly DiagnosticDescriptor ReturnNotLast = Error("DIFF0011",
             "Return at the top level before the end, or no final return",
@@ -63,19 +78,23 @@ namespace DiffGen.Generator.Diagnostics
             "Unsupported local array",
             "Local array '{0}': {1}");
 
-        public static readonly DiagnosticDescriptor AlwaysZero = new("DIFF0014",
+        public static readonly DiagnosticDescriptor AlwaysZero = Make("DIFF0014",
             "Derivative is always zero",
-            "The derivative with respect to '{0}' is always zero: {1}",
-            Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: "README.md#diff0014");
+            "The derivative with respect to '{0}' is always zero: {1}; if that is intended mark it [Constant] (then Backward has no '{0}Grad'), otherwise check how it is used",
+            DiagnosticSeverity.Warning);
 
         public static readonly DiagnosticDescriptor NameCollision = Error("DIFF0015",
             "Generated member name already exists",
             "'{0}' already declares a member named '{1}'; rename the method or the existing member");
 
-        public static readonly DiagnosticDescriptor Remark = new("DIFF0016",
+        public static readonly DiagnosticDescriptor Remark = Make("DIFF0016",
             "Vectorization report",
             "{0}",
-            Category, DiagnosticSeverity.Info, isEnabledByDefault: true, helpLinkUri: "README.md#diff0016");
+            DiagnosticSeverity.Info);
+
+        public static readonly DiagnosticDescriptor BadConstant = Error("DIFF0017",
+            "Invalid [Constant] parameter",
+            "'{0}' {1}");
 
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new()
         {
@@ -95,7 +114,11 @@ namespace DiffGen.Generator.Diagnostics
             [LocalArray.Id] = LocalArray,
             [AlwaysZero.Id] = AlwaysZero,
             [NameCollision.Id] = NameCollision,
+            [BadConstant.Id] = BadConstant,
         };
+
+        /// <summary>Every descriptor, in id order (tests check each one's help link and documentation).</summary>
+        public static IEnumerable<DiagnosticDescriptor> All => s_byId.Values.OrderBy(d => d.Id, System.StringComparer.Ordinal);
 
         public static DiagnosticDescriptor ById(string id) => s_byId[id];
     }

@@ -59,7 +59,8 @@ namespace DiffGen.Generator.Differentiate
 
         private void ComputeVaried()
         {
-            foreach (var p in _m.Params) if (p.Type.IsReal) _varied.Add(p.Name);
+            // [Constant] parameters are inputs like int labels: no derivative flows from them.
+            foreach (var p in _m.Params) if (p.Type.IsReal && !p.IsConstant) _varied.Add(p.Name);
             var detached = new HashSet<string>(StringComparer.Ordinal);
             CollectDetached(_m.Body, detached);
             bool changed = true;

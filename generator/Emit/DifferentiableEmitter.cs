@@ -227,12 +227,12 @@ namespace DiffGen.Generator.Emit
                     adjArgs.Add(p.Type.IsArray ? g.Name : "ref " + g.Name);
                 else if (p.Type.IsArray)
                 {
-                    w.Line($"var {local} = {Shapes}.Like({p.Name}); // not differentiated: scratch");
+                    w.Line($"var {local} = {Shapes}.Like({p.Name}); // {(p.IsConstant ? "[Constant]: no derivative flows from it; scratch for what callee or GEMM adjoints add" : "not differentiated: scratch")}");
                     adjArgs.Add(local);
                 }
                 else
                 {
-                    w.Line($"{p.Type.Keyword} {local} = 0; // not differentiated: scratch");
+                    w.Line($"{p.Type.Keyword} {local} = 0; // {(p.IsConstant ? "[Constant]" : "not differentiated")}: scratch");
                     adjArgs.Add("ref " + local);
                 }
             }

@@ -91,7 +91,7 @@ namespace DiffGen.Generator.IR
     internal sealed record MethodRef(string ContainingType, string Name, IrType Return, EquatableArray<ParamInfo> Params);
 
     /// <summary>A parameter; <see cref="IsWritten"/> marks output arrays (assigned by the method).</summary>
-    internal sealed record ParamInfo(string Name, IrType Type, bool IsWritten);
+    internal sealed record ParamInfo(string Name, IrType Type, bool IsWritten, bool IsConstant = false);
 
     // ---------------- statements ----------------
 

@@ -17,7 +17,7 @@ namespace DiffGen.Generator.IR
         {
             var sb = new StringBuilder();
             sb.Append("method ").Append(m.ContainingTypeFullName).Append('.').Append(m.Name).Append('(')
-              .Append(string.Join(", ", m.Params.Select(p => $"{p.Name}: {p.Type}{(p.IsWrt ? " wrt" : "")}{(p.IsWritten ? " out" : "")}")))
+              .Append(string.Join(", ", m.Params.Select(p => $"{p.Name}: {p.Type}{(p.IsWrt ? " wrt" : "")}{(p.IsWritten ? " out" : "")}{(p.IsConstant ? " const" : "")}")))
               .Append(") -> ").Append(m.Return).Append('\n');
             Block(sb, m.Body, 1);
             return sb.ToString();

@@ -9,7 +9,8 @@ namespace DiffGen.Generator.Model
     /// <param name="IsWritten">The method assigns elements of this array: an output.</param>
     /// <param name="IsWrt">Gradients with respect to it are returned by Backward.</param>
     /// <param name="DefaultValue">C# text of the default value, kept on Forward.</param>
-    internal sealed record ParamModel(string Name, IrType Type, bool IsWritten, bool IsWrt, string? DefaultValue);
+    /// <param name="IsConstant">A float/double parameter marked [Constant]: not differentiated, and no derivative flows from it (not active).</param>
+    internal sealed record ParamModel(string Name, IrType Type, bool IsWritten, bool IsWrt, string? DefaultValue, bool IsConstant = false);
 
     /// <summary>
     /// Everything the later stages need about one [Differentiable] method, as plain equatable data (no

@@ -19,12 +19,13 @@ namespace DiffGen.Generator.Parse
             if (x is null) return null;
             if (x.Type.Elem is not (Scalar.Int or Scalar.Bool) || x.Type.IsArray)
             {
-                Report(Descriptors.UnsupportedExpression, e, e.ToString(), $"{what} must be an int expression");
+                Report(Descriptors.UnsupportedExpression, e, e.ToString(), $"{what} must be an int expression; use an int loop counter, an int local or .Length/GetLength");
                 return null;
             }
             if (IrQueries.ReadsReal(x))
             {
-                Report(Descriptors.IntLocal, e, e.ToString(), $"is {what} computed from float/double values; integer values must depend only on ints (loop counters, sizes, int parameters), so the backward pass can recompute them. Compare values directly inside 'if' or '?:' instead");
+                Report(Descriptors.IntLocal, e, e.ToString(), what,
+                    "compare the values directly inside 'if' or '?:' where the outcome is used instead ('if (x > 0) s += x;', 's += x > 0 ? x : 0;'); an int assigned under such an 'if' from ints, like 'if (a[i] > best) { best = a[i]; arg = i; }', is fine");
                 return null;
             }
             return x;
@@ -65,13 +66,15 @@ namespace DiffGen.Generator.Parse
                         var sym = _model.GetSymbolInfo(id, _ct).Symbol;
                         if (sym is not null && _vars.TryGetValue(sym, out var v))
                             return v.Type.IsArray ? new ArrayRef(v.Name, v.Type, null) : new VarRef(v.Name, v.Type);
+                        // A local whose declaration was already reported, or a name C# cannot bind (the compiler says so).
+                        if (sym is null || _rejected.Contains(sym)) return Suppress();
                         Report(Descriptors.UnsupportedExpression, id, id.Identifier.Text, sym is IFieldSymbol or IPropertySymbol
                             ? "reads of fields and properties are not supported (const fields are); pass the value as a parameter"
-                            : "only parameters, locals and loop counters can be read");
+                            : "only parameters, locals and loop counters can be read; pass the value as a parameter");
                         return null;
                     }
                 case LiteralExpressionSyntax lit:
-                    Report(Descriptors.UnsupportedExpression, lit, lit.ToString(), "only numeric and bool literals are supported");
+                    Report(Descriptors.UnsupportedExpression, lit, lit.ToString(), "only numeric and bool literals are supported; remove it (text has no derivative) or pass a number instead");
                     return null;
                 case PrefixUnaryExpressionSyntax pu:
                     {
@@ -107,7 +110,7 @@ namespace DiffGen.Generator.Parse
                         };
                         if (op is null)
                         {
-                            Report(Descriptors.UnsupportedExpression, b, b.OperatorToken.Text, "supported operators: + - * / % (ints) < <= > >= == != && ||");
+                            Report(Descriptors.UnsupportedExpression, b, b.OperatorToken.Text, "rewrite it with the supported operators: + - * / % (ints) < <= > >= == != && || (Math.Pow for powers)");
                             return null;
                         }
                         var l = LowerExpr(b.Left);
@@ -116,12 +119,12 @@ namespace DiffGen.Generator.Parse
                         var t = MapType(_model.GetTypeInfo(b, _ct).Type!);
                         if (t is null || t.Value.IsArray || l.Type.IsArray || r.Type.IsArray)
                         {
-                            Report(Descriptors.UnsupportedExpression, b, b.ToString(), "operands must be int, bool, float or double scalars");
+                            Report(Descriptors.UnsupportedExpression, b, b.ToString(), "operands must be int, bool, float or double scalars; index the array (a[i]) and combine the elements in a loop");
                             return null;
                         }
                         if (op == BinaryOp.Mod && t.Value.IsReal)
                         {
-                            Report(Descriptors.UnsupportedExpression, b, b.ToString(), "'%' on float values is not differentiable; use it on ints only");
+                            Report(Descriptors.UnsupportedExpression, b, b.ToString(), "'%' on float values is not differentiable; use it on ints only (x - Math.Floor(x / m) * m for a float remainder)");
                             return null;
                         }
                         return new Binary(op.Value, l, r, t.Value);
@@ -135,7 +138,7 @@ namespace DiffGen.Generator.Parse
                         var t = MapType(_model.GetTypeInfo(c, _ct).Type!);
                         if (t is null || t.Value.IsArray)
                         {
-                            Report(Descriptors.UnsupportedExpression, c, c.ToString(), "both branches must be scalars");
+                            Report(Descriptors.UnsupportedExpression, c, c.ToString(), "both branches must be scalars; choose between arrays with if/else and index each one");
                             return null;
                         }
                         return new Conditional(cond, a, b, t.Value);
@@ -147,7 +150,7 @@ namespace DiffGen.Generator.Parse
                         var t = MapType(_model.GetTypeInfo(cast, _ct).Type!);
                         if (t is null || t.Value.IsArray || t.Value.Elem == Scalar.Bool)
                         {
-                            Report(Descriptors.UnsupportedExpression, cast, cast.ToString(), "only casts between int, float and double are supported");
+                            Report(Descriptors.UnsupportedExpression, cast, cast.ToString(), "only casts between int, float and double are supported; remove the cast or convert to one of those");
                             return null;
                         }
                         if (t.Value.Elem == Scalar.Int && x.Type.IsReal)
@@ -163,7 +166,7 @@ namespace DiffGen.Generator.Parse
                     {
                         var target = LowerExpr(ma.Expression);
                         if (target is ArrayRef ar) return new LengthOf(ar.Array, ar.ArrayType, ar.Row, -1);
-                        if (target is not null) Report(Descriptors.UnsupportedExpression, ma, ma.ToString(), "'.Length' is supported on arrays only");
+                        if (target is not null) Report(Descriptors.UnsupportedExpression, ma, ma.ToString(), "'.Length' is supported on arrays only; pass the size as an int parameter");
                         return null;
                     }
                 case InvocationExpressionSyntax inv:
@@ -178,10 +181,10 @@ namespace DiffGen.Generator.Parse
                     Report(Descriptors.UnsupportedExpression, e, "lambda", "lambdas and delegates cannot be differentiated; write a static [Differentiable] method and call it");
                     return null;
                 case ObjectCreationExpressionSyntax or ImplicitObjectCreationExpressionSyntax or ArrayCreationExpressionSyntax or ImplicitArrayCreationExpressionSyntax:
-                    Report(Descriptors.UnsupportedExpression, e, e.ToString(), "objects and arrays can only be created in a top-level local declaration 'T[] a = new T[n];'");
+                    Report(Descriptors.UnsupportedExpression, e, e.ToString(), "objects cannot be created, and arrays only in a local declaration: write 'T[] a = new T[n];' (or 'new T[n, m]') as its own statement and fill it with a loop");
                     return null;
                 default:
-                    Report(Descriptors.UnsupportedExpression, e, e.ToString(), $"{e.Kind()} is not in DiffGen's differentiable subset");
+                    Report(Descriptors.UnsupportedExpression, e, e.ToString(), $"{e.Kind()} is not in DiffGen's differentiable subset; rewrite it with locals, arithmetic, Math calls, array indexing and calls of [Differentiable] methods");
                     return null;
             }
         }
@@ -235,11 +238,9 @@ namespace DiffGen.Generator.Parse
         private Expr? LowerInvocation(InvocationExpressionSyntax inv, bool asStatement)
         {
             var target = _model.GetSymbolInfo(inv, _ct).Symbol as IMethodSymbol;
-            if (target is null)
-            {
-                Report(Descriptors.NotDifferentiableCall, inv, inv.Expression.ToString(), "the call could not be resolved");
-                return null;
-            }
+            if (target is null) return Suppress(); // the C# compiler reports why the call does not bind
+            if (inv.Expression is IdentifierNameSyntax callee && _model.GetSymbolInfo(callee, _ct).Symbol is { } cs && _rejected.Contains(cs))
+                return Suppress(); // a delegate local whose declaration was reported (DIFF0002)
 
             // a.GetLength(d)
             if (target.Name == "GetLength" && inv.Expression is MemberAccessExpressionSyntax gl && inv.ArgumentList.Arguments.Count == 1)
@@ -247,7 +248,7 @@ namespace DiffGen.Generator.Parse
                 var arr = LowerExpr(gl.Expression);
                 if (arr is ArrayRef ar && _model.GetConstantValue(inv.ArgumentList.Arguments[0].Expression, _ct) is { HasValue: true, Value: int dim } && dim >= 0 && dim < 2)
                     return new LengthOf(ar.Array, ar.ArrayType, ar.Row, dim);
-                Report(Descriptors.UnsupportedExpression, inv, inv.ToString(), "GetLength needs a constant dimension 0 or 1 on an array parameter or local");
+                Report(Descriptors.UnsupportedExpression, inv, inv.ToString(), "GetLength needs a constant dimension 0 or 1 on an array parameter or local; write a.GetLength(0) or a.GetLength(1)");
                 return null;
             }
 
@@ -263,7 +264,7 @@ namespace DiffGen.Generator.Parse
                 if (inv.ArgumentList.Arguments.Count != Arity(fn))
                 {
                     Report(Descriptors.NotDifferentiableCall, inv, containing + "." + target.Name,
-                        $"only its {Arity(fn)}-argument overload is supported");
+                        $"only its {Arity(fn)}-argument overload is supported; call that one (Math.Round(x * 100) / 100 rounds to 2 digits, Math.Log(x) / Math.Log(b) is a log in base b)");
                     return null;
                 }
                 var args = new List<Expr>();
@@ -276,7 +277,7 @@ namespace DiffGen.Generator.Parse
                 var rt = MapType(target.ReturnType);
                 if (rt is null || rt.Value.Elem == Scalar.Bool)
                 {
-                    Report(Descriptors.NotDifferentiableCall, inv, containing + "." + target.Name, "only the float, double and int overloads are supported");
+                    Report(Descriptors.NotDifferentiableCall, inv, containing + "." + target.Name, "only the float, double and int overloads are supported; convert the arguments to double (or float)");
                     return null;
                 }
                 return new Intrinsic(fn, args.ToEquatable(), rt.Value);
@@ -293,6 +294,7 @@ namespace DiffGen.Generator.Parse
                 Report(Descriptors.Recursion, inv, _method.Name);
                 return null;
             }
+            if (CalleeFails(target)) return Suppress(); // reported at the callee
 
             var ps = new List<ParamInfo>();
             var callArgs = new List<Expr>();
@@ -306,11 +308,13 @@ namespace DiffGen.Generator.Parse
                 var p = target.Parameters[i];
                 var pt = MapType(p.Type);
                 var argSyntax = inv.ArgumentList.Arguments[i].Expression;
-                if (pt is null) { Report(Descriptors.UnsupportedType, argSyntax, p.Type.ToDisplayString(), p.Name); return null; }
+                if (pt is null) return Suppress(); // the callee reports DIFF0002 at its own parameter
                 bool written = pt.Value.IsArray && WritesParameter(target, i, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default));
-                ps.Add(new ParamInfo(p.Name, pt.Value, written));
+                bool constant = pt.Value.IsReal && IsConstant(p);
+                ps.Add(new ParamInfo(p.Name, pt.Value, written, constant));
                 var arg = LowerExpr(argSyntax);
                 if (arg is null) return null;
+                if (constant) _constantArgs.Add((arg, argSyntax.GetLocation(), target.Name, p.Name));
                 if (pt.Value.IsArray)
                 {
                     if (arg is not ArrayRef ar || ar.Type != pt.Value)
@@ -320,14 +324,14 @@ namespace DiffGen.Generator.Parse
                     }
                     if (written)
                     {
-                        if (!pt.Value.IsReal) { Report(Descriptors.WriteToInput, argSyntax, argSyntax.ToString(), "int arrays are read-only"); return null; }
+                        if (!pt.Value.IsReal) { Report(Descriptors.WriteToInput, argSyntax, argSyntax.ToString(), "the callee writes it and int array parameters are read-only; copy it into a local int[] and pass that"); return null; }
                         if (RootSymbol(argSyntax) is IParameterSymbol rp && !_writtenParams.ContainsKey(rp.Name))
                             _writtenParams[rp.Name] = argSyntax.GetLocation();
                     }
                 }
                 else if (arg.Type.IsArray)
                 {
-                    Report(Descriptors.UnsupportedExpression, argSyntax, argSyntax.ToString(), $"'{p.Name}' expects a scalar");
+                    Report(Descriptors.UnsupportedExpression, argSyntax, argSyntax.ToString(), $"'{p.Name}' expects a scalar; pass an element (a[i]) or a scalar local");
                     return null;
                 }
                 callArgs.Add(arg);
@@ -336,8 +340,8 @@ namespace DiffGen.Generator.Parse
             if (asStatement != target.ReturnsVoid)
             {
                 Report(Descriptors.UnsupportedExpression, inv, inv.ToString(), asStatement
-                    ? "the result of a [Differentiable] call must be used (assign it)"
-                    : "a void [Differentiable] method can only be called as a statement");
+                    ? "the result of a [Differentiable] call must be used; assign it ('double v = F(...);')"
+                    : "a void [Differentiable] method can only be called as a statement; call it on its own line and read its output array afterwards");
                 return null;
             }
             var mref = new MethodRef(target.ContainingType!.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), target.Name, ret, ps.ToEquatable());

@@ -19,7 +19,7 @@ namespace DiffGen.Generator.Parse
             if (e is null) return;
             if (!e.Type.IsReal || e.Type.IsArray)
             {
-                Report(Descriptors.UnsupportedExpression, rs.Expression, rs.Expression.ToString(), "the returned value must be float or double");
+                Report(Descriptors.UnsupportedExpression, rs.Expression, rs.Expression.ToString(), "the returned value must be float or double; return a float/double expression (a sum, an element a[i]), or make the method void and write an output array");
                 return;
             }
             output.Add(new Return(e));
@@ -89,22 +89,22 @@ namespace DiffGen.Generator.Parse
                     LowerForEach(fe, output);
                     break;
                 case SwitchStatementSyntax:
-                    Report(Descriptors.UnsupportedStatement, s, "switch", "use if/else");
+                    Report(Descriptors.UnsupportedStatement, s, "switch", "write it as if/else if/else");
                     break;
                 case TryStatementSyntax:
-                    Report(Descriptors.UnsupportedStatement, s, "try", "exceptions cannot be differentiated; validate inputs before calling the method");
+                    Report(Descriptors.UnsupportedStatement, s, "try", "exceptions cannot be differentiated; validate inputs before calling the method, or with a guard clause 'if (...) throw ...;' at the top of the method");
                     break;
                 case GotoStatementSyntax:
-                    Report(Descriptors.UnsupportedStatement, s, "goto", "use structured for/if");
+                    Report(Descriptors.UnsupportedStatement, s, "goto", "write it with for loops, if/else and continue");
                     break;
                 case ThrowStatementSyntax:
                     Report(Descriptors.UnsupportedStatement, s, "throw", "move the check to the top of the method: leading guard clauses 'if (...) throw ...;' (reading parameters only) are kept in the generated code; a throw between the computations is not");
                     break;
                 case LocalFunctionStatementSyntax:
-                    Report(Descriptors.UnsupportedStatement, s, "local function", "move it to a static [Differentiable] method");
+                    Report(Descriptors.UnsupportedStatement, s, "local function", "move it out into a static [Differentiable] method of the same type and call that");
                     break;
                 default:
-                    Report(Descriptors.UnsupportedStatement, s, s.Kind().ToString(), "only declarations, assignments, for, foreach, while, do, if/else, break, continue, return and calls of [Differentiable] methods are supported");
+                    Report(Descriptors.UnsupportedStatement, s, s.Kind().ToString(), "write it with local declarations, assignments, for, foreach, while, do, if/else, break, continue, return and calls of [Differentiable] methods (only those are supported)");
                     break;
             }
         }
@@ -118,7 +118,8 @@ namespace DiffGen.Generator.Parse
                 var t = MapType(local.Type);
                 if (t is null || t.Value.Elem == Scalar.Bool && t.Value.IsArray)
                 {
-                    Report(Descriptors.UnsupportedType, v, local.Type.ToDisplayString(), local.Name);
+                    Report(Descriptors.UnsupportedType, v, local.Type.ToDisplayString(), "'" + local.Name + "'", TypeAdvice(local.Type));
+                    _rejected.Add(local);
                     continue;
                 }
                 var type = t.Value;
@@ -127,7 +128,8 @@ namespace DiffGen.Generator.Parse
                 {
                     if (type.Shape == Shape.Jagged || type.Elem is not (Scalar.Float or Scalar.Double or Scalar.Int))
                     {
-                        Report(Descriptors.LocalArray, v, local.Name, "only float/double/int T[] and T[,] locals are supported (use a T[,] instead of a jagged local)");
+                        Report(Descriptors.LocalArray, v, local.Name, "only float/double/int T[] and T[,] locals are supported; use a T[,] instead of a jagged local (and an int[] of 0/1 instead of a bool[])");
+                        _rejected.Add(local);
                         continue;
                     }
                     var sizes = v.Initializer?.Value switch
@@ -137,7 +139,8 @@ namespace DiffGen.Generator.Parse
                     };
                     if (sizes is null)
                     {
-                        Report(Descriptors.LocalArray, v, local.Name, "initialise it with 'new T[n]' or 'new T[n, m]' (no initializer lists, no aliasing of other arrays)");
+                        Report(Descriptors.LocalArray, v, local.Name, "initialise it with 'new T[n]' or 'new T[n, m]' and fill it with a loop (no initializer lists, no aliasing of other arrays: index the other array directly)");
+                        _rejected.Add(local);
                         continue;
                     }
                     var lowered = new List<Expr>();
@@ -146,7 +149,7 @@ namespace DiffGen.Generator.Parse
                         var e = LowerIntExpr(se, "an array size");
                         if (e is not null) lowered.Add(e);
                     }
-                    if (lowered.Count != sizes.Value.Count) continue;
+                    if (lowered.Count != sizes.Value.Count) { _rejected.Add(local); continue; }
                     var arrayDecl = new DeclArray(name, type, lowered.ToEquatable());
                     if (_loopDepth == 0 && _branchDepth == 0)
                     {
@@ -171,6 +174,7 @@ namespace DiffGen.Generator.Parse
                     if (varying is not null)
                     {
                         Report(Descriptors.LocalArray, v, local.Name, $"its size reads '{varying}', which changes inside the enclosing loop or if; a local array declared there gets one buffer reused by every iteration, so its size must not change: allocate it once before the loop with the largest size needed");
+                        _rejected.Add(local);
                         continue;
                     }
                     _hoistedSizes.Add((name, sizeVars, v.GetLocation()));
@@ -184,7 +188,7 @@ namespace DiffGen.Generator.Parse
                 if (v.Initializer is not null)
                 {
                     init = type.IsReal ? LowerExpr(v.Initializer.Value) : LowerIntExpr(v.Initializer.Value, $"the value of {(type.Elem == Scalar.Bool ? "bool" : "int")} local '{local.Name}'");
-                    if (init is null) continue;
+                    if (init is null) { _rejected.Add(local); continue; }
                 }
                 _vars[local] = new Variable(name, type, VarKind.Local);
                 if (_loopDepth == 0 && _branchDepth == 0) _topLevelLocals.Add(name);
@@ -220,7 +224,7 @@ namespace DiffGen.Generator.Parse
                         if (!target.Type.IsReal && a.Kind() is not (SyntaxKind.SimpleAssignmentExpression or SyntaxKind.AddAssignmentExpression or SyntaxKind.SubtractAssignmentExpression
                             or SyntaxKind.MultiplyAssignmentExpression or SyntaxKind.DivideAssignmentExpression or SyntaxKind.ModuloAssignmentExpression))
                         {
-                            Report(Descriptors.UnsupportedExpression, a, a.OperatorToken.Text, "only =, +=, -=, *=, /= and %= are supported on int values");
+                            Report(Descriptors.UnsupportedExpression, a, a.OperatorToken.Text, "write it with =, +=, -=, *=, /= or %= (the only operators supported on int values)");
                             return;
                         }
                         if (target.Type.Elem == Scalar.Bool && a.Kind() != SyntaxKind.SimpleAssignmentExpression)
@@ -237,7 +241,7 @@ namespace DiffGen.Generator.Parse
                             case SyntaxKind.DivideAssignmentExpression: output.Add(new Assign(target, AssignOp.Set, new Binary(BinaryOp.Div, target, value, target.Type))); break;
                             case SyntaxKind.ModuloAssignmentExpression when !target.Type.IsReal: output.Add(new Assign(target, AssignOp.Set, new Binary(BinaryOp.Mod, target, value, target.Type))); break;
                             default:
-                                Report(Descriptors.UnsupportedExpression, a, a.OperatorToken.Text, "only =, +=, -=, *= and /= are supported on float/double values");
+                                Report(Descriptors.UnsupportedExpression, a, a.OperatorToken.Text, "write it with =, +=, -=, *= or /= (the only operators supported on float/double values)");
                                 break;
                         }
                         return;
@@ -255,7 +259,7 @@ namespace DiffGen.Generator.Parse
                         return;
                     }
                 default:
-                    Report(Descriptors.UnsupportedStatement, e, e.Kind().ToString(), "an expression statement must be an assignment, ++/-- or a call of a void [Differentiable] method");
+                    Report(Descriptors.UnsupportedStatement, e, e.Kind().ToString(), "an expression statement must be an assignment, ++/-- or a call of a void [Differentiable] method; assign its value to a local or an array element");
                     return;
             }
         }
@@ -271,11 +275,12 @@ namespace DiffGen.Generator.Parse
         private Expr? LowerTarget(ExpressionSyntax left)
         {
             var sym = _model.GetSymbolInfo(left, _ct).Symbol;
+            if (left is IdentifierNameSyntax && (sym is null || _rejected.Contains(sym))) return Suppress(); // reported already (or by the compiler)
             if (left is IdentifierNameSyntax && sym is not null && _vars.TryGetValue(sym, out var v))
             {
                 if (v.Kind == VarKind.LoopCounter)
                 {
-                    Report(Descriptors.UnsupportedLoop, left, $"the loop counter '{sym.Name}' is modified in the body; only the for-statement's own increment may change it");
+                    Report(Descriptors.UnsupportedLoop, left, $"the loop counter '{sym.Name}' is modified in the body; only the for-statement's own increment may change it: use a separate int local for the other index, or 'continue' to skip iterations");
                     return null;
                 }
                 if (v.Type.IsArray)
@@ -285,7 +290,7 @@ namespace DiffGen.Generator.Parse
                 }
                 if (v.Kind == VarKind.Param)
                 {
-                    Report(Descriptors.WriteToInput, left, sym.Name, "scalar parameters are read-only in a differentiable method; copy it into a local");
+                    Report(Descriptors.WriteToInput, left, sym.Name, "scalar parameters are read-only in a differentiable method; copy it into a local ('double t = x;') and change that");
                     return null;
                 }
                 // A reassigned int or bool local: the reverse sweep restores its old values from the restore tape.
@@ -311,7 +316,7 @@ namespace DiffGen.Generator.Parse
                     _writtenParams[p.Name] = left.GetLocation();
                 return elem;
             }
-            Report(Descriptors.UnsupportedExpression, left, left.ToString(), "only locals and elements of arrays can be assigned");
+            Report(Descriptors.UnsupportedExpression, left, left.ToString(), "only locals and elements of arrays can be assigned; assign a local, or write the result into an output array parameter");
             return null;
         }
 
@@ -332,7 +337,7 @@ namespace DiffGen.Generator.Parse
             var v = d.Variables[0];
             if (_model.GetDeclaredSymbol(v, _ct) is not ILocalSymbol counter || counter.Type.SpecialType != SpecialType.System_Int32)
             {
-                Report(Descriptors.UnsupportedLoop, d, "the loop counter must be an int");
+                Report(Descriptors.UnsupportedLoop, d, "the loop counter must be an int: 'for (int i = 0; i < n; i++)'");
                 return;
             }
             var start = LowerIntExpr(v.Initializer!.Value, "a loop start");
@@ -387,9 +392,9 @@ namespace DiffGen.Generator.Parse
                 }
             }
             if (step == 0)
-                Report(Descriptors.UnsupportedLoop, f.Incrementors.Count > 0 ? f.Incrementors[0] : (SyntaxNode)f, $"the increment must be '{counter.Name}++', '{counter.Name}--', '{counter.Name} += c' or '{counter.Name} -= c' with a positive constant c");
+                Report(Descriptors.UnsupportedLoop, f.Incrementors.Count > 0 ? f.Incrementors[0] : (SyntaxNode)f, $"the increment must be '{counter.Name}++', '{counter.Name}--', '{counter.Name} += c' or '{counter.Name} -= c' with a positive constant c; write one of those, and for other index sequences loop over a counter k with step 1 and compute the index from k in the body");
             else if (bound is not null && (step > 0) != (cmp is BinaryOp.Lt or BinaryOp.Le))
-                Report(Descriptors.UnsupportedLoop, f.Condition, $"the counter moves away from the bound (step {step} with '{f.Condition}'); the loop would not terminate");
+                Report(Descriptors.UnsupportedLoop, f.Condition, $"the counter moves away from the bound (step {step} with '{f.Condition}'); the loop would not terminate: count up with '<'/'<=' and '++', or down with '>'/'>=' and '--'");
 
             var body = new List<Stmt>();
             var frame = EnterLoop();
@@ -508,7 +513,7 @@ namespace DiffGen.Generator.Parse
             }
             if (_model.GetDeclaredSymbol(fe, _ct) is not ILocalSymbol local || MapType(local.Type) is not { IsArray: false, Elem: not Scalar.Void } vt)
             {
-                Report(Descriptors.UnsupportedStatement, fe, "foreach", "the iteration variable must be a float, double, int or bool");
+                Report(Descriptors.UnsupportedStatement, fe, "foreach", "the iteration variable must be a float, double, int or bool: 'foreach (double v in a)'");
                 return;
             }
             var counter = FreshName("__" + local.Name + "_index");
@@ -533,7 +538,7 @@ namespace DiffGen.Generator.Parse
             {
                 if (IrQueries.Descendants(ar.Row).FirstOrDefault(x => x is VarRef r && bodyWrites.Contains(r.Name)) is VarRef changed)
                 {
-                    Report(Descriptors.UnsupportedLoop, fe.Expression, $"the row it iterates reads '{changed.Name}', which the loop body changes; copy it into an int before the loop");
+                    Report(Descriptors.UnsupportedLoop, fe.Expression, $"the row it iterates reads '{changed.Name}', which the loop body changes; copy it into an int before the loop ('int r = i;') and iterate a[r]");
                     return;
                 }
             }

@@ -19,6 +19,8 @@ namespace DiffGen.Generator.Parse
     internal sealed partial class DifferentiableParser
     {
         public const string AttributeName = "DiffGen.DifferentiableAttribute";
+        /// <summary>The parameter attribute that keeps a float/double parameter out of differentiation.</summary>
+        public const string ConstantAttributeName = "DiffGen.ConstantAttribute";
 
         private readonly SemanticModel _model;
         private readonly IMethodSymbol _method;
@@ -37,6 +39,18 @@ namespace DiffGen.Generator.Parse
         private readonly List<Stmt> _hoistedArrays = new();
         /// <summary>The ints each moved array's size reads, with where it was declared (checked once every reassignment is known).</summary>
         private readonly List<(string Array, HashSet<string> SizeVars, Location Where)> _hoistedSizes = new();
+        /// <summary>
+        /// Locals whose declaration was rejected (its diagnostic already reported): their reads and writes are not
+        /// reported again, so one root problem gives one diagnostic.
+        /// </summary>
+        private readonly HashSet<ISymbol> _rejected = new(SymbolEqualityComparer.Default);
+        /// <summary>
+        /// Set when something was dropped without a diagnostic of its own (a follow-on of a reported problem, or a C#
+        /// compile error the compiler reports): the method then gets no model, so nothing is generated from a partial body.
+        /// </summary>
+        private bool _suppressed;
+        /// <summary>Arguments passed to [Constant] parameters of other [Differentiable] methods (checked once the body is known).</summary>
+        private readonly List<(Expr Arg, Location Where, string Callee, string Param)> _constantArgs = new();
 
         /// <summary>The loops being lowered, innermost on top (their break flags).</summary>
         private readonly Stack<LoopFrame> _loops = new();
@@ -56,11 +70,32 @@ namespace DiffGen.Generator.Parse
             public VarKind Kind { get; }
         }
 
-        private DifferentiableParser(SemanticModel model, IMethodSymbol method, CancellationToken ct)
+        /// <summary>The methods whose parse asked for this one (a callee checked for errors), to stop at mutual recursion.</summary>
+        private readonly ImmutableHashSet<IMethodSymbol> _callers;
+
+        private DifferentiableParser(SemanticModel model, IMethodSymbol method, CancellationToken ct, ImmutableHashSet<IMethodSymbol>? callers = null)
         {
             _model = model;
             _method = method;
             _ct = ct;
+            _callers = callers ?? ImmutableHashSet.Create<IMethodSymbol>(SymbolEqualityComparer.Default);
+        }
+
+        /// <summary>
+        /// Does a [Differentiable] callee fail to parse (an error of its own, reported where it is)? Then a call of it
+        /// is not reported again, and the caller generates nothing (its code would call an adjoint that does not exist).
+        /// </summary>
+        private bool CalleeFails(IMethodSymbol callee)
+        {
+            callee = callee.OriginalDefinition;
+            if (_callers.Contains(callee)) return false; // mutual recursion: the first parse on the cycle decides
+            var syntax = callee.DeclaringSyntaxReferences.Select(r => r.GetSyntax(_ct)).OfType<MethodDeclarationSyntax>().FirstOrDefault();
+            if (syntax is null) return false; // from metadata: it was generated when its assembly was built
+            var model = syntax.SyntaxTree == _model.SyntaxTree ? _model : _model.Compilation.GetSemanticModel(syntax.SyntaxTree);
+            var child = new DifferentiableParser(model, callee, _ct, _callers.Add(_method.OriginalDefinition));
+            var attributes = callee.GetAttributes().Where(a => a.AttributeClass?.ToDisplayString() == AttributeName).ToImmutableArray();
+            child.ParseMethod(syntax, attributes);
+            return child._suppressed || child._diags.Any(d => d.Id != Descriptors.AlwaysZero.Id);
         }
 
         /// <summary>Transform step of the incremental pipeline.</summary>
@@ -70,7 +105,8 @@ namespace DiffGen.Generator.Parse
             var method = (IMethodSymbol)context.TargetSymbol;
             var parser = new DifferentiableParser(context.SemanticModel, method, ct);
             var model = parser.ParseMethod(syntax, context.Attributes);
-            return new ParseResult(parser._diags.Any(d => d.Id != Descriptors.AlwaysZero.Id) ? null : model, parser._diags.ToEquatable());
+            bool failed = parser._suppressed || parser._diags.Any(d => d.Id != Descriptors.AlwaysZero.Id);
+            return new ParseResult(failed ? null : model, parser._diags.ToEquatable());
         }
 
         private void Report(DiagnosticDescriptor d, SyntaxNode? node, params string[] args) =>
@@ -79,13 +115,27 @@ namespace DiffGen.Generator.Parse
         private void Report(DiagnosticDescriptor d, Location? location, params string[] args) =>
             _diags.Add(DiagnosticInfo.Create(d, location, args));
 
+        /// <summary>A follow-on of a problem already reported (or a C# compile error): no diagnostic, but no model either.</summary>
+        private Expr? Suppress()
+        {
+            _suppressed = true;
+            return null;
+        }
+
+        private static bool IsConstant(IParameterSymbol p) =>
+            p.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == ConstantAttributeName);
+
+        private SyntaxNode? ConstantAttributeSyntax(IParameterSymbol p) =>
+            p.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == ConstantAttributeName)?.ApplicationSyntaxReference?.GetSyntax(_ct)
+            ?? p.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_ct);
+
         private MethodModel? ParseMethod(MethodDeclarationSyntax syntax, ImmutableArray<AttributeData> attributes)
         {
             // ---- shape of the declaration ----
             if (!_method.IsStatic)
                 Report(Descriptors.NotStaticPartial, syntax.Identifier.GetLocation(), _method.Name, "it is an instance method; make it static (pass what it needs as parameters)");
             if (_method.IsGenericMethod)
-                Report(Descriptors.NotStaticPartial, syntax.Identifier.GetLocation(), _method.Name, "generic methods are not supported; write it for float or double");
+                Report(Descriptors.NotStaticPartial, syntax.Identifier.GetLocation(), _method.Name, "generic methods are not supported; write it for float or double (one method per element type)");
 
             var types = new List<TypeDeclInfo>();
             for (var t = _method.ContainingType; t is not null; t = t.ContainingType)
@@ -93,11 +143,11 @@ namespace DiffGen.Generator.Parse
                 var decl = t.DeclaringSyntaxReferences.Select(r => r.GetSyntax(_ct)).OfType<TypeDeclarationSyntax>().FirstOrDefault();
                 if (decl is null || !decl.Modifiers.Any(SyntaxKind.PartialKeyword))
                 {
-                    Report(Descriptors.NotStaticPartial, syntax.Identifier.GetLocation(), _method.Name, $"its containing type '{t.Name}' must be declared 'partial' so the generated methods can be added to it");
+                    Report(Descriptors.NotStaticPartial, syntax.Identifier.GetLocation(), _method.Name, $"its containing type '{t.Name}' must be declared 'partial' so the generated methods can be added to it: write 'partial' on it (and on every type around it)");
                     continue;
                 }
                 if (t.IsGenericType)
-                    Report(Descriptors.NotStaticPartial, syntax.Identifier.GetLocation(), _method.Name, $"its containing type '{t.Name}' is generic, which is not supported");
+                    Report(Descriptors.NotStaticPartial, syntax.Identifier.GetLocation(), _method.Name, $"its containing type '{t.Name}' is generic, which is not supported; move the method into a non-generic partial type");
                 string keyword = decl switch
                 {
                     RecordDeclarationSyntax r => r.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) ? "record struct" : "record",
@@ -117,7 +167,8 @@ namespace DiffGen.Generator.Parse
             {
                 var r = MapType(_method.ReturnType);
                 if (r is { IsArray: false, IsReal: true }) _returnType = ret = r.Value;
-                else Report(Descriptors.UnsupportedType, syntax.ReturnType, _method.ReturnType.ToDisplayString(), "the return value (return float or double, or void and write output arrays)");
+                else Report(Descriptors.UnsupportedType, syntax.ReturnType, _method.ReturnType.ToDisplayString(), "the return value",
+                    "return a float or double (a loss), or return void and write the results into output array parameters");
             }
 
             // ---- parameters ----
@@ -126,9 +177,10 @@ namespace DiffGen.Generator.Parse
                 var pt = MapType(p.Type);
                 var psyntax = p.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_ct);
                 if (p.RefKind != RefKind.None)
-                    Report(Descriptors.UnsupportedType, psyntax, p.RefKind.ToString().ToLowerInvariant() + " " + p.Type.ToDisplayString(), p.Name);
+                    Report(Descriptors.UnsupportedType, psyntax, p.RefKind.ToString().ToLowerInvariant() + " " + p.Type.ToDisplayString(), "'" + p.Name + "'",
+                        "pass it by value; return a float/double result, or write results into an output array parameter (a double[] the method fills)");
                 else if (pt is null || pt.Value.Elem == Scalar.Bool && pt.Value.IsArray)
-                    Report(Descriptors.UnsupportedType, psyntax, p.Type.ToDisplayString(), p.Name);
+                    Report(Descriptors.UnsupportedType, psyntax, p.Type.ToDisplayString(), "'" + p.Name + "'", TypeAdvice(p.Type));
                 else
                 {
                     _vars[p] = new Variable(p.Name, pt.Value, VarKind.Param);
@@ -181,10 +233,20 @@ namespace DiffGen.Generator.Parse
                     foreach (var v in sizeVars.Where(_reassigned.Contains))
                         Report(Descriptors.LocalArray, where, array, $"its size reads '{v}', which is reassigned; give it a size that does not change (allocate it once before the loop with the largest size needed)");
                 if (ret.Elem != Scalar.Void && (stmts.Count == 0 || stmts[stmts.Count - 1] is not ReturnStatementSyntax))
-                    Report(Descriptors.ReturnNotLast, syntax.Identifier.GetLocation(), "the method must end with 'return <expression>;'");
+                    Report(Descriptors.ReturnNotLast, syntax.Identifier.GetLocation(), "the method must end with 'return <expression>;': compute the value in a local and return it as the last statement");
             }
 
             // ---- which parameters are differentiated ----
+            // [Constant] float/double parameters are not (like int labels); on int/bool parameters it changes nothing.
+            var constants = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var p in _method.Parameters)
+            {
+                if (!IsConstant(p) || !(_vars.TryGetValue(p, out var v) && v.Type.IsReal)) continue;
+                if (_writtenParams.ContainsKey(p.Name))
+                    Report(Descriptors.BadConstant, ConstantAttributeSyntax(p), p.Name,
+                        $"is marked [Constant] but the method writes it, which makes it an output (Backward takes its upstream gradient '{p.Name}Grad'); remove [Constant], or copy it into a local array ('var t = new double[n];') if it is an input the method only changes for its own use");
+                else constants.Add(p.Name);
+            }
             var wrtNames = new HashSet<string>(StringComparer.Ordinal);
             var attr = attributes.FirstOrDefault();
             if (attr is not null && attr.ConstructorArguments.Length == 1)
@@ -195,23 +257,34 @@ namespace DiffGen.Generator.Parse
                 foreach (var n in names)
                 {
                     var p = _method.Parameters.FirstOrDefault(q => q.Name == n);
-                    if (p is null) Report(Descriptors.BadWithRespectTo, attrSyntax, n ?? "null", $"is not a parameter of '{_method.Name}'");
-                    else if (!(_vars.TryGetValue(p, out var v) && v.Type.IsReal)) Report(Descriptors.BadWithRespectTo, attrSyntax, n!, "is not a float or double parameter (int and bool parameters are never differentiated)");
+                    if (p is null) Report(Descriptors.BadWithRespectTo, attrSyntax, n ?? "null", $"is not a parameter of '{_method.Name}'; name a float/double parameter with nameof(...), or remove the name");
+                    else if (!(_vars.TryGetValue(p, out var v) && v.Type.IsReal)) Report(Descriptors.BadWithRespectTo, attrSyntax, n!, "is not a float or double parameter (int and bool parameters are never differentiated); remove it from the list");
                     else if (_writtenParams.TryGetValue(n!, out var loc)) Report(Descriptors.WriteToInput, loc, n!, "it is differentiated (named in [Differentiable]) and the method writes it; copy it into a local array first, or remove it from the list to make it an output");
+                    else if (IsConstant(p)) Report(Descriptors.BadConstant, ConstantAttributeSyntax(p), n!, "is marked [Constant] and also named in [Differentiable(...)]; remove [Constant] to differentiate it, or remove it from the list (prefer [Constant] alone: without a list every other float/double parameter is differentiated)");
                     else wrtNames.Add(n!);
                 }
             }
             else
             {
                 foreach (var p in _method.Parameters)
-                    if (_vars.TryGetValue(p, out var v) && v.Type.IsReal && !_writtenParams.ContainsKey(p.Name)) wrtNames.Add(p.Name);
+                    if (_vars.TryGetValue(p, out var v) && v.Type.IsReal && !_writtenParams.ContainsKey(p.Name) && !constants.Contains(p.Name)) wrtNames.Add(p.Name);
             }
 
             var parameters = _method.Parameters.Select(p => new ParamModel(
                 p.Name, _vars[p].Type, _writtenParams.ContainsKey(p.Name), wrtNames.Contains(p.Name),
-                p.HasExplicitDefaultValue ? DefaultText(p) : null)).ToEquatable();
+                p.HasExplicitDefaultValue ? DefaultText(p) : null, constants.Contains(p.Name))).ToEquatable();
 
-            if (_diags.Count > 0) return null;
+            // A derivative passed into a callee's [Constant] parameter would be dropped silently: refuse it.
+            if (_constantArgs.Count > 0)
+            {
+                var varied = ConstantArguments.Varied(body, _method.Parameters.Where(p => _vars[p].Type.IsReal && !constants.Contains(p.Name)).Select(p => p.Name));
+                foreach (var (argExpr, where, callee, param) in _constantArgs)
+                    if (ConstantArguments.ReadsVaried(argExpr, varied) is { } source)
+                        Report(Descriptors.BadConstant, where, param,
+                            $"is a [Constant] parameter of '{callee}', but this argument depends on '{source}', which carries a derivative here, so that part of the gradient would be lost; remove [Constant] from '{param}' in '{callee}', or pass a value that depends on constants only (mark the parameters it comes from [Constant] if their gradient is not wanted)");
+            }
+
+            if (_diags.Count > 0 || _suppressed) return null;
 
             var model = new MethodModel(
                 _method.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : null,
@@ -277,6 +350,36 @@ namespace DiffGen.Generator.Parse
                 lowered.Add(new Return(new VarRef(_returnVar, ret)));
             }
             return lowered;
+        }
+
+        /// <summary>What to write instead of an unsupported parameter or local type (DIFF0002).</summary>
+        private static string TypeAdvice(ITypeSymbol type)
+        {
+            const string Supported = "the supported types are float, double, int and bool scalars, float/double T[], T[,] and T[][], and int[] and int[,]";
+            switch (type)
+            {
+                case IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Boolean }:
+                    return "use an int[] holding 0 and 1 instead of a bool[]";
+                case IArrayTypeSymbol { ElementType: IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Int32 } }:
+                    return "use an int[,] instead of a jagged int[][]";
+                case IArrayTypeSymbol { Rank: > 2 }:
+                    return "use a T[,] or T[][] and fold the extra dimensions into an index (a[i, j * m + k])";
+                case IArrayTypeSymbol:
+                    return "use float or double elements (int for labels and indices); " + Supported;
+                case INamedTypeSymbol { TypeKind: TypeKind.Delegate }:
+                    return "delegates cannot be differentiated; write the function as a static [Differentiable] method and call it";
+                case INamedTypeSymbol { IsGenericType: true } g when g.TypeArguments.Length == 1 && g.TypeArguments[0].SpecialType is SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Int32:
+                    return $"pass a {g.TypeArguments[0].ToDisplayString()}[] instead (call .ToArray() where you call the method)";
+            }
+            return type.SpecialType switch
+            {
+                SpecialType.System_Int64 or SpecialType.System_Int16 or SpecialType.System_Byte or SpecialType.System_SByte
+                    or SpecialType.System_UInt16 or SpecialType.System_UInt32 or SpecialType.System_UInt64 => "use int for counts and indices",
+                SpecialType.System_Decimal => "use double",
+                SpecialType.System_String or SpecialType.System_Char => "text has no derivative; keep it out of the method (pass an int code or a flag instead)",
+                _ when type.TypeKind is TypeKind.Struct or TypeKind.Class => "pass its float/double values as separate parameters or arrays; " + Supported,
+                _ => Supported,
+            };
         }
 
         private static string DefaultText(IParameterSymbol p) => p.ExplicitDefaultValue switch

@@ -1,14 +1,26 @@
+using System.IO;
 using System.Linq;
+using System.Text.RegularExpressions;
+using DiffGen.Generator.Diagnostics;
 using DiffGen.Generator.Tests.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Xunit;
 
 namespace DiffGen.Generator.Tests
 {
-    /// <summary>Every diagnostic id is triggered, at the exact offending syntax, with a reason.</summary>
+    /// <summary>
+    /// Every diagnostic id is triggered, at the exact offending syntax, with a reason and what to write instead; every
+    /// help link resolves to its section of docs/diagnostics.md; one root problem gives one diagnostic (no cascades).
+    /// </summary>
     public class DiagnosticsTests
     {
         private const string Usings = "using System; using DiffGen;\n";
+
+        /// <summary>
+        /// A suggestion: an imperative saying what to write instead (every error and warning message has one, the
+        /// README promises it). Checked on every diagnostic <see cref="Expect"/> sees.
+        /// </summary>
+        private static readonly Regex Suggestion = new(@"\b(use|write|remove|copy|mark|pass|move|rename|make|declare|call|give|allocate|assign|compare|convert|return|index|initialise|compute|choose|rewrite|name|count|iterate|fold|keep|loop over|validate)\b", RegexOptions.IgnoreCase);
 
         /// <summary>Runs the generator and checks the one diagnostic with <paramref name="id"/> sits on text starting with <paramref name="at"/>.</summary>
         private static Diagnostic Expect(string id, string at, string body, string? header = null)
@@ -26,8 +38,20 @@ namespace DiffGen.Generator.Tests
             Assert.StartsWith(at, text);
             Assert.False(string.IsNullOrWhiteSpace(d.GetMessage()));
             Assert.DoesNotContain("{0}", d.GetMessage());
+            if (d.Severity != DiagnosticSeverity.Info)
+                Assert.True(Suggestion.IsMatch(d.GetMessage()), $"{id} does not say what to write instead: {d.GetMessage()}");
+            Assert.Equal(Descriptors.HelpLink(id), d.Descriptor.HelpLinkUri);
             return d;
         }
+
+        /// <summary>Runs the generator on one method body; all the generator's diagnostics except the DIFF0016 remarks.</summary>
+        private static System.Collections.Generic.List<Diagnostic> Problems(string body)
+        {
+            var result = GeneratorHarness.Run(Usings + "public static partial class C {\n" + body + "\n}");
+            return result.GeneratorDiagnostics.Where(d => d.Id != "DIFF0016").ToList();
+        }
+
+        private static string Describe(System.Collections.Generic.IEnumerable<Diagnostic> ds) => string.Join("; ", ds.Select(d => d.ToString()));
 
         [Fact]
         public void DIFF0001_InstanceMethod() =>
@@ -129,6 +153,23 @@ namespace DiffGen.Generator.Tests
             Expect("DIFF0009", "i", "[Differentiable] public static double F(double[] a) { double s = 0; for (int i = 0; i < a.Length; i++) { s += a[i]; i = i + 1; } return s; }");
 
         [Fact]
+        public void DIFF0002_SaysWhatToUseInstead()
+        {
+            Assert.Contains("double[]", Expect("DIFF0002", "System.Collections.Generic.List<double> xs", "[Differentiable] public static double F(System.Collections.Generic.List<double> xs) => 0;").GetMessage());
+            Assert.Contains("int[]", Expect("DIFF0002", "bool[] m", "[Differentiable] public static double F(double x, bool[] m) => x;").GetMessage());
+            Assert.Contains("by value", Expect("DIFF0002", "ref double y", "[Differentiable] public static double F(double x, ref double y) => x;").GetMessage());
+            Assert.Contains("return a float or double", Expect("DIFF0002", "int", "[Differentiable] public static int F(double x) => 1;").GetMessage());
+            Assert.Contains("use int", Expect("DIFF0002", "long n", "[Differentiable] public static double F(double x, long n) => x;").GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0005_HelperSaysWhatToWrite()
+        {
+            var d = Expect("DIFF0005", "Helper(x)", "static double Helper(double v) => v; [Differentiable] public static double F(double x) => Helper(x);");
+            Assert.Contains("mark it [Differentiable]", d.GetMessage());
+        }
+
+        [Fact]
         public void DIFF0010_IntFromDouble() =>
             Expect("DIFF0010", "x > 0 ? 1 : 0", "[Differentiable] public static double F(double x) { int k = x > 0 ? 1 : 0; return x * k; }");
 
@@ -137,7 +178,7 @@ namespace DiffGen.Generator.Tests
         {
             // Reassigned ints are accepted (restored for the reverse sweep); a value computed from doubles still is not.
             var d = Expect("DIFF0010", "a[i] > 0 ? 1 : 0", "[Differentiable] public static double F(double[] a) { int k = 0; for (int i = 0; i < a.Length; i++) { k = a[i] > 0 ? 1 : 0; } return a[0] * k; }");
-            Assert.Contains("Compare values directly inside 'if'", d.GetMessage());
+            Assert.Contains("compare the values directly inside 'if'", d.GetMessage());
         }
 
         [Fact]
@@ -312,6 +353,135 @@ namespace DiffGen.Generator.Tests
     return s;
 }");
             Assert.Contains("written inside the same loop nest", d.GetMessage());
+        }
+
+        // ------------------------------------------------------------------ [Constant] (DIFF0017)
+
+        [Fact]
+        public void DIFF0017_ConstantAndListed()
+        {
+            var d = Expect("DIFF0017", "Constant", "[Differentiable(nameof(x), nameof(t))] public static double F(double x, [Constant] double t) => x * t;");
+            Assert.Contains("remove", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0017_ConstantOutput()
+        {
+            var d = Expect("DIFF0017", "Constant", "[Differentiable] public static void F(double[] x, [Constant] double[] y) { for (int i = 0; i < x.Length; i++) y[i] = 2 * x[i]; }");
+            Assert.Contains("output", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0017_DerivativeIntoConstantParameterOfCallee()
+        {
+            // Mse's target is [Constant]: passing the differentiated 'p' there would drop its gradient silently.
+            var d = Expect("DIFF0017", "p", @"[Differentiable] public static double Mse(double[] a, [Constant] double[] target) { double s = 0; for (int i = 0; i < a.Length; i++) s += (a[i] - target[i]) * (a[i] - target[i]); return s; }
+[Differentiable] public static double F(double[] q, double[] p) => Mse(q, p);");
+            Assert.Contains("'target'", d.GetMessage());
+            Assert.Contains("'p'", d.GetMessage());
+        }
+
+        [Fact]
+        public void ConstantIsAccepted()
+        {
+            // A constant passed on to a constant parameter, or to a differentiated one; [Constant] on an int is harmless.
+            var problems = Problems(@"[Differentiable] public static double Mse(double[] a, [Constant] double[] target) { double s = 0; for (int i = 0; i < a.Length; i++) s += (a[i] - target[i]) * (a[i] - target[i]); return s; }
+[Differentiable] public static double Dot(double[] a, double[] b) { double s = 0; for (int i = 0; i < a.Length; i++) s += a[i] * b[i]; return s; }
+[Differentiable] public static double F(double[] q, [Constant] double[] p, [Constant] int k) { double[] t = new double[p.Length]; for (int i = 0; i < p.Length; i++) t[i] = 2 * p[i] + k; return Mse(q, t) + Dot(q, p); }");
+            Assert.True(problems.Count == 0, Describe(problems));
+            var result = GeneratorHarness.Run(Usings + "public static partial class C {\n[Differentiable] public static double F(double[] q, [Constant] double[] p) { double s = 0; for (int i = 0; i < q.Length; i++) s += q[i] * p[i]; return s; }\n}");
+            Assert.Empty(result.CompileDiagnostics);
+            var backward = result.Run.GeneratedTrees.Single().ToString();
+            Assert.Contains("FBackward(double[] q, double[] p, double[] qGrad, double seed = 1)", backward);
+        }
+
+        [Fact]
+        public void DIFF0014_SuggestsConstant()
+        {
+            var d = Expect("DIFF0014", "unused", "[Differentiable] public static double F(double x, double unused) => x * x;");
+            Assert.Contains("[Constant]", d.GetMessage());
+            // and a [Constant] parameter gets no DIFF0014
+            Assert.Empty(Problems("[Differentiable] public static double F(double x, [Constant] double unused) => x * x;"));
+        }
+
+        // ------------------------------------------------------------------ one problem, one diagnostic
+
+        [Theory]
+        // an unsupported local type, then reads and writes of the local
+        [InlineData("DIFF0002", "[Differentiable] public static double F(double x) { long n = 3; double s = x * n; n = 4; for (int i = 0; i < n; i++) s += x; return s + n; }")]
+        // an int local computed from a double, then its uses
+        [InlineData("DIFF0010", "[Differentiable] public static double F(double x) { int k = x > 0 ? 1 : 0; double s = x * k; k = k + 1; return s * k; }")]
+        // a rejected local array, then element reads and writes
+        [InlineData("DIFF0013", "[Differentiable] public static double F(double[] a) { double[] t = new double[] { 1, 2 }; t[0] = a[0]; return t[0] * t[1]; }")]
+        // an unsupported initializer expression, then the local's uses
+        [InlineData("DIFF0004", "[Differentiable] public static double F(double x) { double y = x % 2.0; double z = y * y; return z + y; }")]
+        // a delegate local, then a call of it
+        [InlineData("DIFF0002", "[Differentiable] public static double F(double x) { Func<double, double> f = v => v; return f(x) + x; }")]
+        // a jagged local, then its rows
+        [InlineData("DIFF0013", "[Differentiable] public static double F(double[] a) { double[][] t = new double[2][]; double s = t[0][0]; return a[0] + s + t[1][0]; }")]
+        public void OneRootProblemGivesOneDiagnostic(string id, string body)
+        {
+            var problems = Problems(body);
+            Assert.True(problems.Count == 1 && problems[0].Id == id, $"expected exactly one {id}, got: {Describe(problems)}");
+        }
+
+        [Fact]
+        public void CompileErrorsAreLeftToTheCompiler()
+        {
+            // An unknown name or method: the C# compiler reports it; DiffGen adds nothing and generates nothing.
+            var result = GeneratorHarness.Run(Usings + "public static partial class C {\n[Differentiable] public static double F(double x) { double y = x * nope; return Missing(y) + y; }\n}");
+            Assert.Empty(result.GeneratorDiagnostics.Where(d => d.Id != "DIFF0016"));
+            Assert.Empty(result.Run.GeneratedTrees);
+        }
+
+        [Fact]
+        public void CalleeErrorIsReportedOnceAtTheCallee()
+        {
+            // G has an error; F, which calls it, is not reported again and does not produce code that fails to compile.
+            var result = GeneratorHarness.Run(Usings + "public static partial class C {\n[Differentiable] public static double G(double x) { while (x > 1) { x = x / 2; } return x; }\n[Differentiable] public static double F(double x) => G(x) * 2;\n}");
+            var problems = result.GeneratorDiagnostics.Where(d => d.Id != "DIFF0016").ToList();
+            Assert.True(problems.Count == 1 && problems[0].Id == "DIFF0003", Describe(problems));
+            Assert.Empty(result.CompileDiagnostics.Where(d => d.Location.SourceTree?.FilePath.EndsWith(".g.cs", System.StringComparison.Ordinal) == true));
+        }
+
+        // ------------------------------------------------------------------ documentation
+
+        private static string DiagnosticsDoc => File.ReadAllText(Path.Combine(Repo.Root, "docs", "diagnostics.md"));
+
+        [Fact]
+        public void EveryHelpLinkResolvesToAnAnchorInDocsDiagnostics()
+        {
+            var doc = DiagnosticsDoc;
+            Assert.StartsWith("https://", Descriptors.HelpBase);
+            Assert.EndsWith("/docs/diagnostics.md", Descriptors.HelpBase);
+            Assert.Contains(Descriptors.HelpBase, doc); // the doc states the base the links use
+            var ids = Descriptors.All.Select(d => d.Id).ToList();
+            Assert.Equal(Enumerable.Range(1, ids.Count).Select(i => $"DIFF{i:D4}"), ids); // no gaps: every id is in All
+            foreach (var d in Descriptors.All)
+            {
+                var uri = new System.Uri(d.HelpLinkUri);
+                Assert.True(uri.IsAbsoluteUri, d.Id);
+                Assert.Equal(Descriptors.HelpBase, uri.GetLeftPart(System.UriPartial.Path));
+                var anchor = uri.Fragment.TrimStart('#');
+                Assert.Equal(d.Id.ToLowerInvariant(), anchor);
+                Assert.True(doc.Contains($"<a id=\"{anchor}\"></a>"), $"docs/diagnostics.md has no anchor '{anchor}' for {d.Id}");
+                // each section says what it means, shows an example and what to write instead
+                int at = doc.IndexOf($"<a id=\"{anchor}\"></a>", System.StringComparison.Ordinal);
+                int next = doc.IndexOf("<a id=\"diff", at + 1, System.StringComparison.Ordinal);
+                var section = next < 0 ? doc.Substring(at) : doc.Substring(at, next - at);
+                Assert.Contains(d.Id, section);
+                Assert.Contains("```csharp", section);
+                if (d.DefaultSeverity != DiagnosticSeverity.Info) Assert.Contains("Instead", section);
+            }
+        }
+
+        [Fact]
+        public void ReadmeTableListsEveryIdAndPointsToTheDoc()
+        {
+            var readme = File.ReadAllText(Path.Combine(Repo.Root, "README.md"));
+            Assert.Contains("docs/diagnostics.md", readme);
+            foreach (var d in Descriptors.All)
+                Assert.Contains(d.Id, readme);
         }
 
         [Fact]
