@@ -123,35 +123,14 @@ namespace DiffGen.Generator.Schedule
     {
         public static DeviceProgram? PlanForward(MethodModel m, PlanTarget target, out string? failure)
         {
-            var scalars = new Dictionary<string, IrType>(StringComparer.Ordinal);
-            var decls = new Dictionary<string, IrType>(StringComparer.Ordinal);
-            IrQueries.Declarations(m.Body, decls);
-            foreach (var p in m.Params.Where(p => !p.Type.IsArray)) scalars[p.Name] = p.Type;
-            foreach (var kv in decls.Where(kv => !kv.Value.IsArray)) scalars[kv.Key] = kv.Value;
-            var arrays = m.Params.Where(p => p.Type.IsArray).Select(p => (p.Name, p.Type)).ToList();
-            arrays.AddRange(decls.Where(kv => kv.Value.IsArray).Select(kv => (kv.Key, kv.Value)));
-            if (m.Return.IsReal) scalars[ResultVar] = m.Return;
-            var body = m.Body.Select(s => s is Return { Value: { } v } ? new Assign(new VarRef(ResultVar, m.Return), AssignOp.Set, v) : s).ToList();
+            var (scalars, arrays, body) = ForwardVariables(m, m.Body);
             return Plan(m, target, "f", scalars, arrays, body, new List<Stmt>(), out failure);
         }
 
         public static DeviceProgram? PlanAdjoint(AdjointModel a, PlanTarget target, out string? failure)
         {
-            var m = a.Method;
-            var scalars = new Dictionary<string, IrType>(StringComparer.Ordinal);
-            foreach (var p in m.Params.Where(p => !p.Type.IsArray)) scalars[p.Name] = p.Type;
-            foreach (var l in a.Locals.Where(l => !l.Type.IsArray)) scalars[l.Name] = l.Type;
-            var adjOf = a.Adjoints.ToDictionary(x => x.Primal, x => x);
-            var arrays = m.Params.Where(p => p.Type.IsArray).Select(p => (p.Name, p.Type)).ToList();
-            foreach (var p in m.Params.Where(p => p.Type.IsReal))
-            {
-                var adj = adjOf[p.Name];
-                if (p.Type.IsArray) arrays.Add((adj.Adjoint, p.Type));
-                else scalars[adj.Adjoint] = p.Type;
-            }
-            arrays.AddRange(a.Locals.Where(l => l.Type.IsArray).Select(l => (l.Name, l.Type)));
-            if (m.Return.IsReal) scalars[a.SeedName] = m.Return;
-            return Plan(m, target, "b", scalars, arrays, a.ForwardSweep.ToList(), a.ReverseSweep.ToList(), out failure);
+            var (scalars, arrays) = AdjointVariables(a, unusedLocals: null);
+            return Plan(a.Method, target, "b", scalars, arrays, a.ForwardSweep.ToList(), a.ReverseSweep.ToList(), out failure);
         }
 
         /// <summary>
@@ -162,20 +141,11 @@ namespace DiffGen.Generator.Schedule
         {
             failure = "no tile plan";
             if (a.Tiles is not { } plan) return null;
-            var m = a.Method;
             var tiles = new DeviceTiles();
-            var body = tiles.Lower(plan.Body);
+            var lowered = tiles.Lower(plan.Body);
             if (tiles.Failure is not null) { failure = tiles.Failure; return null; }
-            var scalars = new Dictionary<string, IrType>(StringComparer.Ordinal);
-            var decls = new Dictionary<string, IrType>(StringComparer.Ordinal);
-            IrQueries.Declarations(body, decls);
-            foreach (var p in m.Params.Where(p => !p.Type.IsArray)) scalars[p.Name] = p.Type;
-            foreach (var kv in decls.Where(kv => !kv.Value.IsArray)) scalars[kv.Key] = kv.Value;
-            var arrays = m.Params.Where(p => p.Type.IsArray).Select(p => (p.Name, p.Type)).ToList();
-            arrays.AddRange(decls.Where(kv => kv.Value.IsArray).Select(kv => (kv.Key, kv.Value)));
-            if (m.Return.IsReal) scalars[ResultVar] = m.Return;
-            body = body.Select(s => s is Return { Value: { } v } ? new Assign(new VarRef(ResultVar, m.Return), AssignOp.Set, v) : s).ToList();
-            return Plan(m, PlanTarget.Cuda, "ft", scalars, arrays, body, new List<Stmt>(), out failure, tiles);
+            var (scalars, arrays, body) = ForwardVariables(a.Method, lowered);
+            return Plan(a.Method, PlanTarget.Cuda, "ft", scalars, arrays, body, new List<Stmt>(), out failure, tiles);
         }
 
         /// <summary>The tile-fused adjoint on the GPU; see <see cref="PlanTiledForward"/>.</summary>
@@ -183,11 +153,36 @@ namespace DiffGen.Generator.Schedule
         {
             failure = "no tile plan";
             if (a.Tiles is not { } plan) return null;
-            var m = a.Method;
             var tiles = new DeviceTiles();
             var forward = tiles.Lower(plan.ForwardSweep);
             var reverse = tiles.Lower(plan.ReverseSweep);
             if (tiles.Failure is not null) { failure = tiles.Failure; return null; }
+            // the fused form never allocates the materialised table or its adjoint
+            var unused = new HashSet<string>(StringComparer.Ordinal) { plan.Table };
+            if (a.Adjoints.FirstOrDefault(x => x.Primal == plan.Table) is { } tAdj) unused.Add(tAdj.Adjoint);
+            var (scalars, arrays) = AdjointVariables(a, unused);
+            return Plan(a.Method, PlanTarget.Cuda, "bt", scalars, arrays, forward, reverse, out failure, tiles);
+        }
+
+        /// <summary>A forward program's scalars and arrays (parameters and the body's declarations), and the body with its return stored in <see cref="ResultVar"/>.</summary>
+        private static (Dictionary<string, IrType> Scalars, List<(string Name, IrType Type)> Arrays, List<Stmt> Body) ForwardVariables(MethodModel m, IEnumerable<Stmt> body)
+        {
+            var stmts = body.ToList();
+            var scalars = new Dictionary<string, IrType>(StringComparer.Ordinal);
+            var decls = new Dictionary<string, IrType>(StringComparer.Ordinal);
+            IrQueries.Declarations(stmts, decls);
+            foreach (var p in m.Params.Where(p => !p.Type.IsArray)) scalars[p.Name] = p.Type;
+            foreach (var kv in decls.Where(kv => !kv.Value.IsArray)) scalars[kv.Key] = kv.Value;
+            var arrays = m.Params.Where(p => p.Type.IsArray).Select(p => (p.Name, p.Type)).ToList();
+            arrays.AddRange(decls.Where(kv => kv.Value.IsArray).Select(kv => (kv.Key, kv.Value)));
+            if (m.Return.IsReal) scalars[ResultVar] = m.Return;
+            return (scalars, arrays, stmts.Select(s => s is Return { Value: { } v } ? new Assign(new VarRef(ResultVar, m.Return), AssignOp.Set, v) : s).ToList());
+        }
+
+        /// <summary>An adjoint program's scalars and arrays: parameters, their adjoints, the adjoint's hoisted locals (but <paramref name="unusedLocals"/>), the seed.</summary>
+        private static (Dictionary<string, IrType> Scalars, List<(string Name, IrType Type)> Arrays) AdjointVariables(AdjointModel a, HashSet<string>? unusedLocals)
+        {
+            var m = a.Method;
             var scalars = new Dictionary<string, IrType>(StringComparer.Ordinal);
             foreach (var p in m.Params.Where(p => !p.Type.IsArray)) scalars[p.Name] = p.Type;
             foreach (var l in a.Locals.Where(l => !l.Type.IsArray)) scalars[l.Name] = l.Type;
@@ -199,12 +194,9 @@ namespace DiffGen.Generator.Schedule
                 if (p.Type.IsArray) arrays.Add((adj.Adjoint, p.Type));
                 else scalars[adj.Adjoint] = p.Type;
             }
-            // locals of the fused form: the materialised table and its adjoint are never allocated
-            var unused = new HashSet<string>(StringComparer.Ordinal) { plan.Table };
-            if (a.Adjoints.FirstOrDefault(x => x.Primal == plan.Table) is { } tAdj) unused.Add(tAdj.Adjoint);
-            arrays.AddRange(a.Locals.Where(l => l.Type.IsArray && !unused.Contains(l.Name)).Select(l => (l.Name, l.Type)));
+            arrays.AddRange(a.Locals.Where(l => l.Type.IsArray && unusedLocals?.Contains(l.Name) != true).Select(l => (l.Name, l.Type)));
             if (m.Return.IsReal) scalars[a.SeedName] = m.Return;
-            return Plan(m, PlanTarget.Cuda, "bt", scalars, arrays, forward, reverse, out failure, tiles);
+            return (scalars, arrays);
         }
 
         /// <summary>The variable a Forward program stores its return value in.</summary>

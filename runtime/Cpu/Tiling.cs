@@ -56,22 +56,22 @@ namespace DiffGen.Cpu
         public static long MaterializeLimitBytes
         {
             get => System.Threading.Volatile.Read(ref s_limit);
-            set
-            {
-                if (value < 0) throw new ArgumentOutOfRangeException(nameof(value), value, "MaterializeLimitBytes must be >= 0.");
-                System.Threading.Volatile.Write(ref s_limit, value);
-            }
+            set => Set(ref s_limit, value, 0, "MaterializeLimitBytes");
         }
 
         /// <summary>Target size of one block of table rows (default 4 MiB): rows per block = this / row size, 8..1024. Larger blocks make the adjoint's rank-(rows) updates of the second factor's adjoint fewer (each one reads and writes all of it).</summary>
         public static long BlockBytes
         {
             get => System.Threading.Volatile.Read(ref s_blockBytes);
-            set
-            {
-                if (value <= 0) throw new ArgumentOutOfRangeException(nameof(value), value, "BlockBytes must be positive.");
-                System.Threading.Volatile.Write(ref s_blockBytes, value);
-            }
+            set => Set(ref s_blockBytes, value, 1, "BlockBytes");
+        }
+
+        /// <summary>Stores a size setting; below <paramref name="minimum"/> is an error naming the setting.</summary>
+        private static void Set(ref long field, long value, long minimum, string name)
+        {
+            if (value < minimum)
+                throw new ArgumentOutOfRangeException(nameof(value), value, minimum == 0 ? $"{name} must be >= 0." : $"{name} must be positive.");
+            System.Threading.Volatile.Write(ref field, value);
         }
 
         /// <summary>Calls that took the fused path so far in this process (diagnostics, tests).</summary>
@@ -105,22 +105,14 @@ namespace DiffGen.Cpu
         public static long DeviceMaterializeLimitBytes
         {
             get => System.Threading.Volatile.Read(ref s_deviceLimit);
-            set
-            {
-                if (value < 0) throw new ArgumentOutOfRangeException(nameof(value), value, "DeviceMaterializeLimitBytes must be >= 0.");
-                System.Threading.Volatile.Write(ref s_deviceLimit, value);
-            }
+            set => Set(ref s_deviceLimit, value, 0, "DeviceMaterializeLimitBytes");
         }
 
         /// <summary>Target size of one panel of table rows on the GPU (default 512 MiB): rows per block = this / row size, at least 1.</summary>
         public static long DevicePanelBytes
         {
             get => System.Threading.Volatile.Read(ref s_devicePanelBytes);
-            set
-            {
-                if (value <= 0) throw new ArgumentOutOfRangeException(nameof(value), value, "DevicePanelBytes must be positive.");
-                System.Threading.Volatile.Write(ref s_devicePanelBytes, value);
-            }
+            set => Set(ref s_devicePanelBytes, value, 1, "DevicePanelBytes");
         }
 
         /// <summary>Device calls that took the fused path so far in this process (diagnostics, tests).</summary>

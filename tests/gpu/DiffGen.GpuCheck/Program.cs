@@ -63,6 +63,27 @@ namespace GpuCheck
             Console.WriteLine($"check: {cases.Count} corpus methods with device code, at their default shapes and at square sizes {string.Join(", ", o.Sizes)}; pass: max relative error <= {FloatTolerance:0e0} (float), <= {DoubleTolerance:0e0} (double)");
             Console.WriteLine($"check: a size is skipped when the previous size's time, grown as n^3, exceeds {MaxRunSeconds:0} s or what is left of the {o.CheckBudget:0} s budget");
             int passed = 0, failed = 0, skipped = 0;
+            // One checked run: PASS/FAIL from its result, SKIP when a size suits none of the case's inputs.
+            void RunCase(string name, int? size, Func<(DeviceResult R, bool Ok, string Note)> run)
+            {
+                try
+                {
+                    var (r, ok, note) = run();
+                    if (ok) passed++; else failed++;
+                    Console.WriteLine($"{(ok ? "PASS" : "FAIL")} {name}: max rel err {r.MaxRelativeError:0.###e0} at {(r.Worst.Length == 0 ? "-" : r.Worst)}; {r.Launches} launches; {note}");
+                }
+                catch (InvalidOperationException e) when (size is not null && e.Message.StartsWith("No inputs found", StringComparison.Ordinal))
+                {
+                    skipped++;
+                    Console.WriteLine($"SKIP {name}: {e.Message}");
+                }
+                catch (Exception e)
+                {
+                    failed++;
+                    var inner = e is System.Reflection.TargetInvocationException { InnerException: { } ie } ? ie : e;
+                    Console.WriteLine($"FAIL {name}: {inner.GetType().Name}: {OneLine(inner.Message)}");
+                }
+            }
             var runs = new List<(string Label, int Seed, int? Size)> { ("default", 1, null) };
             runs.AddRange(o.Sizes.Distinct().OrderBy(n => n).Select(n => ($"size {n}", 2, (int?)n)));
             foreach (var c in cases)
@@ -85,24 +106,11 @@ namespace GpuCheck
                         }
                     }
                     var watch = Stopwatch.StartNew();
-                    try
+                    RunCase(name, size, () =>
                     {
                         var r = DeviceCases.Run(c, device, seed, size);
-                        bool ok = r.MaxRelativeError <= tolerance;
-                        if (ok) passed++; else failed++;
-                        Console.WriteLine($"{(ok ? "PASS" : "FAIL")} {name}: max rel err {r.MaxRelativeError:0.###e0} at {(r.Worst.Length == 0 ? "-" : r.Worst)}; {r.Launches} launches; inputs {r.Inputs}; {watch.ElapsedMilliseconds} ms");
-                    }
-                    catch (InvalidOperationException e) when (size is not null && e.Message.StartsWith("No inputs found", StringComparison.Ordinal))
-                    {
-                        skipped++;
-                        Console.WriteLine($"SKIP {name}: {e.Message}");
-                    }
-                    catch (Exception e)
-                    {
-                        failed++;
-                        var inner = e is System.Reflection.TargetInvocationException { InnerException: { } ie } ? ie : e;
-                        Console.WriteLine($"FAIL {name}: {inner.GetType().Name}: {OneLine(inner.Message)}");
-                    }
+                        return (r, r.MaxRelativeError <= tolerance, $"inputs {r.Inputs}; {watch.ElapsedMilliseconds} ms");
+                    });
                     if (size is { } done) previous = (done, Math.Max(watch.Elapsed.TotalSeconds, 1e-3));
                 }
             }
@@ -120,24 +128,12 @@ namespace GpuCheck
                     {
                         string name = $"{c.Name} [tile-fused, {(size is null ? "default" : "size " + size)}]";
                         long before = Tiling.DeviceFusedRuns;
-                        try
+                        RunCase(name, size, () =>
                         {
                             var r = DeviceCases.Run(c, device, 4, size);
-                            bool ok = r.MaxRelativeError <= (c.IsFloat ? FloatTolerance : DoubleTolerance) && Tiling.DeviceFusedRuns > before;
-                            if (ok) passed++; else failed++;
-                            Console.WriteLine($"{(ok ? "PASS" : "FAIL")} {name}: max rel err {r.MaxRelativeError:0.###e0} at {(r.Worst.Length == 0 ? "-" : r.Worst)}; {r.Launches} launches; {Tiling.DeviceFusedRuns - before} fused calls");
-                        }
-                        catch (InvalidOperationException e) when (size is not null && e.Message.StartsWith("No inputs found", StringComparison.Ordinal))
-                        {
-                            skipped++;
-                            Console.WriteLine($"SKIP {name}: {e.Message}");
-                        }
-                        catch (Exception e)
-                        {
-                            failed++;
-                            var inner = e is System.Reflection.TargetInvocationException { InnerException: { } ie } ? ie : e;
-                            Console.WriteLine($"FAIL {name}: {inner.GetType().Name}: {OneLine(inner.Message)}");
-                        }
+                            long fused = Tiling.DeviceFusedRuns - before;
+                            return (r, r.MaxRelativeError <= (c.IsFloat ? FloatTolerance : DoubleTolerance) && fused > 0, $"{fused} fused calls");
+                        });
                     }
                 }
             }
@@ -151,20 +147,11 @@ namespace GpuCheck
             var tf32 = new CudaKernelDevice(context) { AllowTf32 = true };
             foreach (var c in cases.Where(c => c.IsFloat))
             {
-                string name = $"{c.Name} [TF32, size 64]";
-                try
+                RunCase($"{c.Name} [TF32, size 64]", null, () =>
                 {
                     var r = DeviceCases.Run(c, tf32, 3, 64);
-                    bool ok = r.MaxRelativeError <= 3e-3;
-                    if (ok) passed++; else failed++;
-                    Console.WriteLine($"{(ok ? "PASS" : "FAIL")} {name}: max rel err {r.MaxRelativeError:0.###e0} at {(r.Worst.Length == 0 ? "-" : r.Worst)} (bound 3e-3)");
-                }
-                catch (Exception e)
-                {
-                    failed++;
-                    var inner = e is System.Reflection.TargetInvocationException { InnerException: { } ie } ? ie : e;
-                    Console.WriteLine($"FAIL {name}: {inner.GetType().Name}: {OneLine(inner.Message)}");
-                }
+                    return (r, r.MaxRelativeError <= 3e-3, "bound 3e-3");
+                });
             }
             Console.WriteLine($"check: {passed} passed, {failed} failed, {skipped} skipped; {total.Elapsed.TotalSeconds:0.#} s");
             return failed == 0 ? 0 : 1;
