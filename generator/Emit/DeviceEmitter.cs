@@ -198,7 +198,14 @@ namespace DiffGen.Generator.Emit
                 return;
             }
             ParamDims(w, m);
-            HostStatements(w, adj, m, frame: null);
+            // the sizes the terms below read: the GEMM operands' dimensions and contraction lengths
+            var operands = adj.Steps.Where(x => x.Kind == StepKind.Gemm).SelectMany(x => x.Gemm switch
+            {
+                Contract c => new Expr[] { new LengthOf(c.A.Array, c.A.ArrayType, null, 0), new LengthOf(c.B.Array, c.B.ArrayType, null, 0), c.K },
+                ContractAdjoint c => new Expr[] { new LengthOf(c.A.Array, c.A.ArrayType, null, 0), new LengthOf(c.B.Array, c.B.ArrayType, null, 0), c.K },
+                _ => System.Array.Empty<Expr>(),
+            }).ToList();
+            HostStatements(w, adj, m, frame: null, operands);
             var terms = new List<string> { "0L" };
             foreach (var p in m.Params.Where(p => p.Type.IsArray)) terms.Add($"(long){p.Name}.Length");
             foreach (var st in adj.Steps.Where(s => s.Kind == StepKind.Gemm))
@@ -254,9 +261,17 @@ namespace DiffGen.Generator.Emit
         }
 
         /// <summary>The host ints and local array sizes, in program order (<paramref name="frame"/> allocates each local array).</summary>
-        private static void HostStatements(CSharpWriter w, DeviceProgram p, MethodModel m, System.Action<DeviceArrayInfo>? frame)
+        /// <param name="frame">Allocates each local array; null when only the sizes are wanted (work estimate, tile choice):
+        /// then a local array's sizes are declared only when <paramref name="extra"/> or a host statement reads them (no
+        /// unused variables in the generated code).</param>
+        private static void HostStatements(CSharpWriter w, DeviceProgram p, MethodModel m, System.Action<DeviceArrayInfo>? frame, IEnumerable<Expr>? extra = null)
         {
             var declared = new HashSet<string>(m.Params.Select(x => x.Name));
+            var sized = new HashSet<string>(System.StringComparer.Ordinal);
+            if (frame is null)
+                foreach (var e in p.HostStatements.SelectMany(IrQueries.ExprsOf).Concat(extra ?? Enumerable.Empty<Expr>()))
+                    foreach (var d in IrQueries.Descendants(e))
+                        if (d is LengthOf l) sized.Add(l.Array);
             foreach (var s in p.HostStatements)
             {
                 switch (s)
@@ -266,6 +281,8 @@ namespace DiffGen.Generator.Emit
                         break;
                     case Assign { Target: VarRef v } a:
                         w.Line((declared.Add(v.Name) ? v.Type.Keyword + " " : "") + $"{v.Name} = {HostExpr(p, a.Value)};");
+                        break;
+                    case DeclArray da when frame is null && !sized.Contains(da.Name):
                         break;
                     case DeclArray da:
                         w.Line($"int {DimVar(da.Name, 0)} = {HostExpr(p, da.Sizes[0])};" + (da.Sizes.Count > 1 ? $" int {DimVar(da.Name, 1)} = {HostExpr(p, da.Sizes[1])};" : ""));
@@ -307,7 +324,7 @@ namespace DiffGen.Generator.Emit
             w.Line("bool __fused;");
             w.OpenBlock();
             ParamDims(w, m);
-            HostStatements(w, materialised, m, frame: null);
+            HostStatements(w, materialised, m, frame: null, new[] { choice.Rows!, choice.Cols! });
             int size = choice.Elem == Scalar.Float ? 4 : 8;
             w.Line($"__fused = global::DiffGen.Cpu.Tiling.FuseOnDevice({HostExpr(materialised, choice.Rows!)}, {HostExpr(materialised, choice.Cols!)}, {size});");
             w.Close();
