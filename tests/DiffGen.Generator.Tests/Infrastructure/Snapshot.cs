@@ -11,9 +11,12 @@ namespace DiffGen.Generator.Tests.Infrastructure
     /// </summary>
     public static class Snapshot
     {
-        public static void Verify(string name, string actual)
+        public static void Verify(string name, string actual) =>
+            VerifyIn(Path.Combine(Repo.Root, "tests", "DiffGen.Generator.Tests", "Snapshots"), name, actual);
+
+        /// <summary>The same in <paramref name="dir"/> (other test projects link this file); <paramref name="onChange"/> ends the failure message.</summary>
+        public static void VerifyIn(string dir, string name, string actual, string onChange = "")
         {
-            var dir = Path.Combine(Repo.Root, "tests", "DiffGen.Generator.Tests", "Snapshots");
             Directory.CreateDirectory(dir);
             var verified = Path.Combine(dir, name + ".verified.txt");
             var received = Path.Combine(dir, name + ".received.txt");
@@ -32,7 +35,7 @@ namespace DiffGen.Generator.Tests.Infrastructure
             File.WriteAllText(received, actual);
             Assert.Fail(expected is null
                 ? $"No verified snapshot for '{name}'. Wrote {received}; review it and rename it to {Path.GetFileName(verified)}."
-                : $"Snapshot '{name}' differs from {verified}. Wrote {received}; diff the two files.");
+                : $"Snapshot '{name}' differs from {verified}. Wrote {received}; diff the two files{onChange}.");
         }
     }
 }

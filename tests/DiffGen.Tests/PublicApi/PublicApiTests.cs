@@ -24,23 +24,8 @@ namespace DiffGen.Tests.PublicApi
         {
             var actual = Describe(typeof(DifferentiableAttribute).Assembly);
             string dir = Path.GetDirectoryName(ThisFile())!;
-            string verified = Path.Combine(dir, "DiffGen.Runtime.verified.txt");
-            string received = Path.Combine(dir, "DiffGen.Runtime.received.txt");
-            string? expected = File.Exists(verified) ? File.ReadAllText(verified).Replace("\r\n", "\n") : null;
-            if (expected == actual)
-            {
-                if (File.Exists(received)) File.Delete(received);
-                return;
-            }
-            if (Environment.GetEnvironmentVariable("DIFFGEN_ACCEPT") == "1")
-            {
-                File.WriteAllText(verified, actual);
-                return;
-            }
-            File.WriteAllText(received, actual);
-            Assert.Fail(expected is null
-                ? $"No public API baseline. Wrote {received}; review it and rename it to {Path.GetFileName(verified)}."
-                : $"The runtime's public API differs from {verified}. Wrote {received}; diff the two files, and if the change is meant, accept it and update docs/api.md.");
+            DiffGen.Generator.Tests.Infrastructure.Snapshot.VerifyIn(dir, "DiffGen.Runtime", actual,
+                ", and if the change to the runtime's public API is meant, accept it and update docs/api.md");
         }
 
         [Fact]
