@@ -328,6 +328,15 @@ namespace DiffGen.Generator.Emit
                 case TileChoice c:
                     Choice(c, Statements, Statements);
                     break;
+                case RowBlocks r:
+                    RowBlocks(r);
+                    break;
+                case ContractRows c:
+                    Line($"global::DiffGen.Kernels.RowBlocks.Product({c.Source.A.Array}, {c.Hi} - {c.Lo}, {c.Source.B.Array}, {Bool(c.Source.TransB)}, {Expr(c.Source.K)}, {c.Source.Target}, {c.Lo});");
+                    break;
+                case ContractRowsAdjoint c:
+                    Line($"global::DiffGen.Kernels.RowBlocks.ProductAdjoint({c.Source.A.Array}, {c.Hi} - {c.Lo}, {c.Source.B.Array}, {Bool(c.Source.TransB)}, {Expr(c.Source.K)}, {c.Source.TargetAdj}, {c.Lo}, {c.Source.AAdj.Array}, {c.Source.BAdj.Array});");
+                    break;
                 case Comment c:
                     Line("// " + c.Text);
                     break;
@@ -360,6 +369,28 @@ namespace DiffGen.Generator.Emit
             Close();
             Open("else");
             materialised(c.Materialised);
+            Close();
+        }
+
+        /// <summary>
+        /// Schedule's row-block fusion: the panels hold one block of rows (rented once, reused by the next RowBlocks of the
+        /// method), the body runs per block with the block's bounds in <c>Name_lo</c> and <c>Name_hi</c>.
+        /// </summary>
+        private void RowBlocks(RowBlocks r)
+        {
+            var rows = Expr(r.Rows);
+            Line("{");
+            _indent++;
+            Line($"int {r.Name} = global::DiffGen.Kernels.RowBlocks.Rows({rows}, {Expr(r.Cols)}, sizeof({new IrType(r.Elem, Shape.Scalar).Keyword}));");
+            foreach (var p in r.Panels)
+                Line($"{p.Name} = global::DiffGen.Kernels.RowBlocks.Panel({p.Name}, {r.Name}, {Expr(p.Sizes[1])});");
+            Open(r.Descending
+                ? $"for (int {r.Name}_lo = ({rows} - 1) / {r.Name} * {r.Name}; {r.Name}_lo >= 0; {r.Name}_lo -= {r.Name})"
+                : $"for (int {r.Name}_lo = 0; {r.Name}_lo < {rows}; {r.Name}_lo += {r.Name})");
+            Line($"int {r.Name}_hi = global::System.Math.Min({rows}, {r.Name}_lo + {r.Name});");
+            foreach (var p in r.Panels) Line($"global::System.Array.Clear({p.Name});");
+            Statements(r.Body);
+            Close();
             Close();
         }
 

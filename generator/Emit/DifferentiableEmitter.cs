@@ -347,6 +347,9 @@ namespace DiffGen.Generator.Emit
                         case Block b: Walk(b.Body); break;
                         case TiledLoop t: Walk(new Stmt[] { t.Loop }); break;
                         case TileChoice c: names.Add(c.Flag); Walk(c.Fused); Walk(c.Materialised); break;
+                        case RowBlocks r: Expr(r.Rows); Expr(r.Cols); Walk(r.Panels); Walk(r.Body); break;
+                        case ContractRows c: names.Add(c.Source.Target); names.Add(c.Source.A.Array); names.Add(c.Source.B.Array); Expr(c.Source.K); break;
+                        case ContractRowsAdjoint c: Walk(new Stmt[] { c.Source }); Expr(c.Source.K); break;
                         case Contract c: names.Add(c.Target); names.Add(c.A.Array); names.Add(c.B.Array); break;
                         case ContractAdjoint c: names.Add(c.TargetAdj); names.Add(c.AAdj.Array); names.Add(c.BAdj.Array); break;
                         case TableEntryAdjoint e: names.Add(e.AAdj.Array); names.Add(e.BAdj.Array); Expr(e.Row); Expr(e.Col); Expr(e.Value); break;

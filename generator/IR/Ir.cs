@@ -195,6 +195,21 @@ namespace DiffGen.Generator.IR
     /// </summary>
     internal sealed record TileChoice(string Flag, Expr? Rows, Expr? Cols, Scalar Elem, EquatableArray<Stmt> Fused, EquatableArray<Stmt> Materialised) : Stmt;
 
+    // ---- Schedule's row-block fusion (CPU): see Schedule/RowBlockFusion.cs ----
+
+    /// <summary>
+    /// Body runs once per block of rows <c>[Name_lo, Name_hi)</c> of <c>0 .. Rows</c> (Descending: the last block first); each
+    /// Panels array holds that block only (its rows at <c>i - Name_lo</c>), cleared per block; the block size comes from
+    /// DiffGen's tiling settings for rows of Cols elements.
+    /// </summary>
+    internal sealed record RowBlocks(string Name, Expr Rows, Expr Cols, Scalar Elem, bool Descending, EquatableArray<DeclArray> Panels, EquatableArray<Stmt> Body) : Stmt;
+
+    /// <summary>Rows <c>[Lo, Hi)</c> of <see cref="Contract"/> Source, whose left factor holds just those rows (a <see cref="RowBlocks"/> panel).</summary>
+    internal sealed record ContractRows(Contract Source, string Lo, string Hi) : Stmt;
+
+    /// <summary>The share of rows <c>[Lo, Hi)</c> of <see cref="ContractAdjoint"/> Source (left factor and its adjoint are panels); clears those rows of TargetAdj.</summary>
+    internal sealed record ContractRowsAdjoint(ContractAdjoint Source, string Lo, string Hi) : Stmt;
+
     /// <summary>A comment in the generated code (explains what a block is).</summary>
     internal sealed record Comment(string Text) : Stmt;
 

@@ -102,6 +102,12 @@ namespace DiffGen.Generator.IR
                         sb.Append(pad).Append($"panel {p.Name}: rows {E(p.RowOffset)} of gemm({p.Source.A.Array}{(p.Source.TransA ? "^T" : "")}, {p.Source.B.Array}{(p.Source.TransB ? "" : "^T")}), a block at a time{(p.AAdj is null ? "" : $"; adjoint block flushed into {p.AAdj.Array}, {p.BAdj!.Array}")}\n");
                     Statement(sb, t.Loop, depth);
                     break;
+                case RowBlocks r:
+                    sb.Append(pad).Append($"blocks {r.Name}_lo .. {r.Name}_hi of rows 0 .. {E(r.Rows)}{(r.Descending ? ", last block first" : "")}; {string.Join(", ", r.Panels.Select(p => p.Name))} hold the block's rows\n");
+                    Block(sb, r.Body, depth + 1);
+                    break;
+                case ContractRows c: sb.Append(pad).Append($"{c.Source.Target}[{c.Lo} .. {c.Hi}, :] = gemm({c.Source.A.Array} block, {c.Source.B.Array}{(c.Source.TransB ? "" : "^T")}, k: {E(c.Source.K)})\n"); break;
+                case ContractRowsAdjoint c: sb.Append(pad).Append($"adjoint of {c.Source.TargetAdj}[{c.Lo} .. {c.Hi}, :] = gemm({c.Source.A.Array} block, {c.Source.B.Array}{(c.Source.TransB ? "" : "^T")}): {c.Source.AAdj.Array} block, {c.Source.BAdj.Array} += ...; those rows of {c.Source.TargetAdj} = 0\n"); break;
                 case TileChoice c:
                     sb.Append(pad).Append(c.Rows is null ? $"if {c.Flag}\n" : $"if {c.Flag} = fuse({E(c.Rows)} x {E(c.Cols!)})\n");
                     Block(sb, c.Fused, depth + 1);

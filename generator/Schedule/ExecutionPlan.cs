@@ -88,6 +88,8 @@ namespace DiffGen.Generator.Schedule
                     forward.CudaTiled = adjoint.CudaTiled = null;
                 }
             }
+            // Row-block fusion is a CPU plan for the tile-fused statements: after the GPU plans, which keep the tiled form.
+            a = RowBlockFusion.Run(a);
             return new ExecutionPlan(a, cuda, forward, adjoint, failure) { CudaTilingFailure = tiling };
         }
     }

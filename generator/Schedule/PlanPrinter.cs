@@ -44,12 +44,17 @@ namespace DiffGen.Generator.Schedule
                 }
                 else sb.Append("not fused: ").Append(TileFusion.WhyNotHere(a, c.Target)).Append('\n');
             }
+            if (a.Tiles?.RowBlocked is { } p)
+                sb.Append("row-block fusion of ").Append(p).Append(": held a block of rows at a time with the tile-fused table (the reverse sweep recomputes each block)\n");
+            else if (a.Tiles?.RowBlocksWhyNot is { } why)
+                sb.Append("row-block fusion: not applied to ").Append(why).Append('\n');
         }
 
         private static IEnumerable<TiledLoop> Tiled(Stmt s) => s switch
         {
             TiledLoop t => new[] { t },
             TileChoice c => c.Fused.SelectMany(Tiled),
+            RowBlocks r => r.Body.SelectMany(Tiled),
             _ => Array.Empty<TiledLoop>(),
         };
 

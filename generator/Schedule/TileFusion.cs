@@ -12,7 +12,13 @@ namespace DiffGen.Generator.Schedule
     /// The CPU statements of a method whose contraction table is fused (never stored): Schedule's tile-fusion decision,
     /// printed by the C# emitter as the <see cref="TileChoice"/> branch taken when DiffGen.Cpu.Tiling says so.
     /// </summary>
-    internal sealed record TilePlan(string Table, EquatableArray<Stmt> Body, EquatableArray<Stmt> ForwardSweep, EquatableArray<Stmt> ReverseSweep);
+    internal sealed record TilePlan(string Table, EquatableArray<Stmt> Body, EquatableArray<Stmt> ForwardSweep, EquatableArray<Stmt> ReverseSweep)
+    {
+        /// <summary>The local array held a block of rows at a time by <see cref="RowBlockFusion"/> (null: none).</summary>
+        public string? RowBlocked { get; init; }
+        /// <summary>Why no row-block fusion applies to the contractions that consume a local array (null: none to consider).</summary>
+        public string? RowBlocksWhyNot { get; init; }
+    }
 
     /// <summary>
     /// Schedule: tile fusion on the CPU. A raised contraction <c>T = L·Rᵀ</c> at the top level of the method whose table

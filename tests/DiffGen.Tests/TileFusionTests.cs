@@ -30,6 +30,7 @@ namespace DiffGen.Tests
                 "PrecisionCorpus.NtXentQuestionF", "PrecisionCorpus.NtXentCastF", "PrecisionCorpus.ClipLossF", "PrecisionCorpus.SoftmaxCrossEntropyF",
                 "Classification.ClipLoss", "Classification.SoftmaxCrossEntropy", "Networks.Linear", "Networks.MlpMse",
                 "Sequences.Dense", "Sequences.SelfAttention", "Transforms.Clip", "Transforms.ContractionKept", "Transforms.TwoNests",
+                "Attention.AttentionMse", "Attention.AttentionMseF",
             })
                 foreach (int n in new[] { 1, 2, 3, 13, 21 })
                     d.Add(name, n);
@@ -152,6 +153,52 @@ namespace DiffGen.Tests
             long n = 2 * B;
             Assert.True(float.IsFinite(loss));
             Assert.True(bytes < 8 * n * D * sizeof(float) + (16 << 20), $"the fused backward allocated {bytes} bytes (a table is {n * n * sizeof(float)})");
+        }
+
+        /// <summary>
+        /// Attention's probability table (row-block fusion) and score table (tile fusion) are never stored whole: one
+        /// Backward call on a thread with empty pools allocates less than one n × n table, where the materialised form
+        /// needs four of them plus a restore tape of three entries per pair.
+        /// </summary>
+        [Fact]
+        public void Attention_backward_never_stores_an_n_by_n_table()
+        {
+            const int n = 2048, d = 16;
+            var rng = new Random(77);
+            double[,] q = M(n, d, 0.3), k = M(n, d, 0.3), v = M(n, d), target = M(n, d);
+            double[,] M(int r, int c, double scale = 1)
+            {
+                var m = new double[r, c];
+                for (int i = 0; i < r; i++) for (int j = 0; j < c; j++) m[i, j] = scale * TestData.Normal(rng);
+                return m;
+            }
+            var oldMode = Tiling.Mode;
+            var oldBlock = Tiling.BlockBytes;
+            long bytes = 0, fused = Tiling.FusedRuns;
+            double loss = 0, reference = Attention.AttentionMse(q, k, v, target);
+            try
+            {
+                Tiling.Mode = TilingMode.Always;
+                Tiling.BlockBytes = 1 << 20; // 64 rows of 2048 doubles per block
+                var t = new Thread(() =>
+                {
+                    var (gq, gk, gv) = (new double[n, d], new double[n, d], new double[n, d]);
+                    long before = GC.GetAllocatedBytesForCurrentThread();
+                    loss = Attention.AttentionMseBackward(q, k, v, target, gq, gk, gv);
+                    bytes = GC.GetAllocatedBytesForCurrentThread() - before;
+                }, 16 << 20);
+                t.Start();
+                t.Join();
+            }
+            finally
+            {
+                Tiling.Mode = oldMode;
+                Tiling.BlockBytes = oldBlock;
+            }
+            Assert.True(Tiling.FusedRuns > fused);
+            Assert.Equal(reference, loss, 1e-9 * Math.Abs(reference));
+            long table = (long)n * n * sizeof(double);
+            Assert.True(bytes < table, $"the fused attention backward allocated {bytes} bytes; one n x n table is {table}");
         }
 
         [Fact]
@@ -312,6 +359,9 @@ namespace DiffGen.Tests
                 "Networks.Linear" or "Sequences.Dense" => new object?[] { M(n, 3), M(3, 4), TestData.Vector(rng, 4), new double[n, 4] },
                 "Networks.MlpMse" => new object?[] { M(n, 3), M(3, 5), TestData.Vector(rng, 5), M(5, 2), TestData.Vector(rng, 2), M(n, 2) },
                 "Sequences.SelfAttention" => new object?[] { M(n, 4), M(4, 3, 0.5), M(4, 3, 0.5) },
+                // keys and values: n + 3 rows (a rectangular probability table, blocks of rows that end inside it)
+                "Attention.AttentionMse" => new object?[] { M(n, 4), M(n + 3, 4), M(n + 3, 3), M(n, 3) },
+                "Attention.AttentionMseF" => new object?[] { F(M(n, 4)), F(M(n + 3, 4)), F(M(n + 3, 3)), F(M(n, 3)) },
                 "Transforms.Clip" => new object?[] { M(n, 3), M(n, 3), 0.4 },
                 "Transforms.ContractionKept" => new object?[] { M(n, 5), M(n + 2, 5), 4 },
                 "Transforms.TwoNests" => new object?[] { M(n, 3) },
