@@ -63,14 +63,14 @@ namespace DiffGen.Generator.Emit
 
             Line($"// SIMD: the loop over {f.Var} runs {T} lanes of {V} = Vector<{T}> (independent iterations; reductions are summed in a different order)");
             Line("{");
-            _indent++;
+            Indent++;
             Line($"int {lo} = {loExpr};");
             Line($"int {hi} = {hiExpr};");
             Line($"int {c0} = {lo};");
 
             // Vector body first (into a scratch writer) so broadcasts, accumulators and guards are known.
             var body = new CSharpWriter();
-            body._indent = _indent + 2;
+            body.Indent = Indent + 2;
             foreach (var h in Hoisted) body.Hoisted.Add(h);
             ctx.Writer = body;
             foreach (var s in f.Body) VectorStatement(s, null, ctx);
@@ -84,7 +84,7 @@ namespace DiffGen.Generator.Emit
             if (ctx.UsesIndex) Line($"var {ctx.IotaName} = {VI}.Indices;");
             Open($"for (; {c0} <= {hi} - {V}.Count; {c0} += {V}.Count)");
             if (ctx.UsesIndex) Line($"var {ctx.IndexName} = new {VI}({c0}) + {ctx.IotaName};");
-            _sb.Append(body._sb);
+            Append(body);
             Close();
             foreach (var r in ctx.Accumulators)
                 Line($"{r.Key.Name} {(r.Key.Negate ? "-=" : "+=")} __Simd.Sum({r.Value});");
@@ -97,7 +97,7 @@ namespace DiffGen.Generator.Emit
             Open($"for ({decl} = {c0}; {f.Var} < {hi}; {f.Var}++)");
             Statements(f.Body);
             Close();
-            _indent--;
+            Indent--;
             Line("}");
         }
 

@@ -7,15 +7,11 @@ using DiffGen.Generator.IR;
 namespace DiffGen.Generator.Emit
 {
     /// <summary>
-    /// The one writer every generated line goes through: indentation, invariant-culture literals,
-    /// precedence-aware expressions (parentheses only where the IR tree needs them, so floating-point
-    /// evaluation order is exactly the IR's), global::-qualified names.
+    /// The C# emitter's writer: IR statements as C# lines (through <see cref="CodeWriter"/>), expressions through the
+    /// C# dialect of <see cref="ExprPrinter"/>, global::-qualified names.
     /// </summary>
-    internal sealed partial class CSharpWriter
+    internal sealed partial class CSharpWriter : CodeWriter
     {
-        private readonly StringBuilder _sb = new();
-        private int _indent;
-
         /// <summary>Names declared at the top of the method: their declarations in the body print as assignments.</summary>
         public HashSet<string> Hoisted { get; } = new(StringComparer.Ordinal);
 
@@ -25,164 +21,13 @@ namespace DiffGen.Generator.Emit
         /// <summary>Tables a raised GEMM writes entirely before anything reads them: rented without clearing.</summary>
         public HashSet<string> OverwrittenTables { get; } = new(StringComparer.Ordinal);
 
-        public void Line(string text = "")
-        {
-            if (text.Length > 0) _sb.Append(' ', _indent * 4).Append(text);
-            _sb.Append('\n');
-        }
+        private static string Expr(Expr e) => ExprPrinter.CSharp.Print(e);
 
-        public void Open(string header)
-        {
-            Line(header);
-            Line("{");
-            _indent++;
-        }
+        private static string Print(Expr e, int minPrec) => ExprPrinter.CSharp.Print(e, minPrec);
 
-        /// <summary>A bare block: <c>{</c> on its own line.</summary>
-        public void OpenBlock()
-        {
-            Line("{");
-            _indent++;
-        }
+        private static string TapeOf(Scalar s) => CSharpExprPrinter.TapeOf(s);
 
-        public void Close(string suffix = "")
-        {
-            _indent--;
-            Line("}" + suffix);
-        }
-
-        public override string ToString() => _sb.ToString();
-
-        // ------------------------------------------------------------ literals
-
-        public static string Literal(double value, Scalar type)
-        {
-            switch (type)
-            {
-                case Scalar.Bool: return value != 0 ? "true" : "false";
-                case Scalar.Int: return ((long)value).ToString(CultureInfo.InvariantCulture);
-                case Scalar.Float:
-                    {
-                        float f = (float)value;
-                        if (float.IsNaN(f)) return "float.NaN";
-                        if (float.IsPositiveInfinity(f)) return "float.PositiveInfinity";
-                        if (float.IsNegativeInfinity(f)) return "float.NegativeInfinity";
-                        return f.ToString("R", CultureInfo.InvariantCulture) + "f";
-                    }
-                default:
-                    {
-                        if (double.IsNaN(value)) return "double.NaN";
-                        if (double.IsPositiveInfinity(value)) return "double.PositiveInfinity";
-                        if (double.IsNegativeInfinity(value)) return "double.NegativeInfinity";
-                        var s = value.ToString("R", CultureInfo.InvariantCulture);
-                        return s.IndexOfAny(new[] { '.', 'E', 'e' }) >= 0 ? s : s + ".0";
-                    }
-            }
-        }
-
-        // ------------------------------------------------------------ expressions
-
-        private const int PrecConditional = 1, PrecPrimary = 10, PrecUnary = 9;
-
-        private static int Prec(BinaryOp op) => op switch
-        {
-            BinaryOp.Or => 2,
-            BinaryOp.And => 3,
-            BinaryOp.Eq or BinaryOp.Ne => 4,
-            BinaryOp.Lt or BinaryOp.Le or BinaryOp.Gt or BinaryOp.Ge => 5,
-            BinaryOp.Add or BinaryOp.Sub => 6,
-            _ => 7,
-        };
-
-        /// <summary>The operator's spelling (the same in C# and CUDA C).</summary>
-        internal static string Op(BinaryOp op) => op switch
-        {
-            BinaryOp.Add => "+", BinaryOp.Sub => "-", BinaryOp.Mul => "*", BinaryOp.Div => "/", BinaryOp.Mod => "%",
-            BinaryOp.Lt => "<", BinaryOp.Le => "<=", BinaryOp.Gt => ">", BinaryOp.Ge => ">=",
-            BinaryOp.Eq => "==", BinaryOp.Ne => "!=", BinaryOp.And => "&&", _ => "||",
-        };
-
-        public static string TapeOf(Scalar s) => s switch
-        {
-            Scalar.Float => "__tapeF",
-            Scalar.Bool => "__tapeB",
-            Scalar.Int => "__tapeI",
-            _ => "__tapeD",
-        };
-
-        public static string Expr(Expr e) => Print(e, 0);
-
-        private static string Print(Expr e, int minPrec)
-        {
-            var (text, prec) = Core(e);
-            return prec < minPrec ? "(" + text + ")" : text;
-        }
-
-        private static (string Text, int Prec) Core(Expr e)
-        {
-            switch (e)
-            {
-                case Const c:
-                    {
-                        var s = Literal(c.Value, c.Type.Elem);
-                        return (s, s.StartsWith("-", StringComparison.Ordinal) ? PrecUnary : PrecPrimary);
-                    }
-                case VarRef v: return (v.Name, PrecPrimary);
-                case ElemRef el:
-                    {
-                        var idx = el.Indices;
-                        return (el.ArrayType.Shape switch
-                        {
-                            Shape.Matrix => $"{el.Array}[{Expr(idx[0])}, {Expr(idx[1])}]",
-                            Shape.Jagged => $"{el.Array}[{Expr(idx[0])}][{Expr(idx[1])}]",
-                            _ => $"{el.Array}[{Expr(idx[0])}]",
-                        }, PrecPrimary);
-                    }
-                case ArrayRef ar: return (ar.Row is null ? ar.Array : $"{ar.Array}[{Expr(ar.Row)}]", PrecPrimary);
-                case LengthOf l:
-                    {
-                        var target = l.Row is null ? l.Array : $"{l.Array}[{Expr(l.Row)}]";
-                        return (l.Dim < 0 ? target + ".Length" : $"{target}.GetLength({l.Dim.ToString(CultureInfo.InvariantCulture)})", PrecPrimary);
-                    }
-                case Unary u:
-                    {
-                        var operand = Print(u.Operand, PrecUnary);
-                        if (operand.StartsWith("-", StringComparison.Ordinal) || operand.StartsWith("!", StringComparison.Ordinal)) operand = "(" + operand + ")";
-                        return ((u.Op == UnaryOp.Neg ? "-" : "!") + operand, PrecUnary);
-                    }
-                case Binary b:
-                    {
-                        int p = Prec(b.Op);
-                        return (Print(b.Left, p) + " " + Op(b.Op) + " " + Print(b.Right, p + 1), p);
-                    }
-                case Intrinsic f:
-                    {
-                        // MathF has no Clamp (Math.Clamp has the float overload); Sign returns int whatever the argument
-                        var cls = f.Type.Elem == Scalar.Float && f.Fn != Fn.Clamp ? "global::System.MathF" : "global::System.Math";
-                        var args = new List<string>();
-                        foreach (var a in f.Args) args.Add(Expr(a));
-                        return ($"{cls}.{f.Fn}({string.Join(", ", args)})", PrecPrimary);
-                    }
-                case Conditional c:
-                    return (Print(c.Condition, PrecConditional + 1) + " ? " + Print(c.WhenTrue, PrecConditional + 1) + " : " + Print(c.WhenFalse, PrecConditional), PrecConditional);
-                case IR.Convert cv:
-                    {
-                        var operand = Print(cv.Operand, PrecUnary);
-                        if (operand.StartsWith("-", StringComparison.Ordinal)) operand = "(" + operand + ")";
-                        return ("(" + cv.Type.Keyword + ")" + operand, PrecUnary);
-                    }
-                case Invoke inv:
-                    {
-                        var args = new List<string>();
-                        foreach (var a in inv.Args) args.Add(Expr(a));
-                        return ($"{inv.Method.ContainingType}.{inv.Method.Name}({string.Join(", ", args)})", PrecPrimary);
-                    }
-                case Pop p: return (TapeOf(p.Type.Elem) + ".Pop()", PrecPrimary);
-                case TableEntry t:
-                    return ($"{Panel(t.Source)}.Entry({Factors(t.Source)}, {Expr(t.Row)}, {Expr(t.Col)})", PrecPrimary);
-                default: throw new InvalidOperationException("unknown expression " + e.GetType().Name);
-            }
-        }
+        private static string Op(BinaryOp op) => ExprPrinter.Op(op);
 
         // ------------------------------------------------------------ statements
 
@@ -240,7 +85,7 @@ namespace DiffGen.Generator.Emit
                         }
                         // Schedule's WideSums: float sums over the whole nest accumulate in double, added once after it.
                         Line("{");
-                        _indent++;
+                        Indent++;
                         foreach (var sum in f.WideSums) Line($"double {Schedule.WideSums.AccumulatorOf(sum)} = 0;");
                         Open($"for ({decl} = {Expr(f.Start)}; {f.Var} {Op(f.Cmp)} {Expr(f.Bound)}; {step})");
                         Statements(Schedule.WideSums.Retarget(f));
@@ -318,7 +163,7 @@ namespace DiffGen.Generator.Emit
                     {
                         // Schedule's tile fusion: the table's rows come a block at a time (TilePanel), never the whole table.
                         Line("{");
-                        _indent++;
+                        Indent++;
                         RentPanels(t);
                         Statement(t.Loop);
                         FinishPanels(t);
@@ -342,7 +187,7 @@ namespace DiffGen.Generator.Emit
                     break;
                 case Block b:
                     Line("{");
-                    _indent++;
+                    Indent++;
                     Statements(b.Body);
                     Close();
                     break;
@@ -380,7 +225,7 @@ namespace DiffGen.Generator.Emit
         {
             var rows = Expr(r.Rows);
             Line("{");
-            _indent++;
+            Indent++;
             Line($"int {r.Name} = global::DiffGen.Kernels.RowBlocks.Rows({rows}, {Expr(r.Cols)}, sizeof({new IrType(r.Elem, Shape.Scalar).Keyword}));");
             foreach (var p in r.Panels)
                 Line($"{p.Name} = global::DiffGen.Kernels.RowBlocks.Panel({p.Name}, {r.Name}, {Expr(p.Sizes[1])});");
@@ -412,10 +257,10 @@ namespace DiffGen.Generator.Emit
             foreach (var p in t.Panels) Line($"{p.Name}.Finish();");
         }
 
-        private static string Panel(Contract c) => $"global::DiffGen.Kernels.TilePanel<{c.A.ArrayType.ElemKeyword}>";
+        private static string Panel(Contract c) => CSharpExprPrinter.TilePanel(c);
 
-        private static string Factors(Contract c) => $"{c.A.Array}, {Bool(c.TransA)}, {c.B.Array}, {Bool(c.TransB)}, {Expr(c.K)}";
+        private static string Factors(Contract c) => ((CSharpExprPrinter)ExprPrinter.CSharp).Factors(c);
 
-        private static string Bool(bool b) => b ? "true" : "false";
+        private static string Bool(bool b) => CSharpExprPrinter.Bool(b);
     }
 }

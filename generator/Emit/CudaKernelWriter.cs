@@ -16,7 +16,7 @@ namespace DiffGen.Generator.Emit
     /// outside an array records the array in the control block (the host throws IndexOutOfRangeException, as the
     /// CPU code would) and reads element 0 instead, so a bad shape never touches memory outside a buffer.
     /// </summary>
-    internal sealed class CudaKernelWriter
+    internal sealed class CudaKernelWriter : CodeWriter
     {
         /// <summary>Helpers every generated source starts with; compiles with NVRTC and, under the test emulation header, with g++.</summary>
         public static readonly string Prelude = @"// DiffGen device prelude: argument block, bounds checks, restore tape, block reductions.
@@ -123,8 +123,7 @@ template <typename T> __device__ T __dg_entry(const T* a, long long na, long lon
         private const string U = " __attribute__((unused))";
 
         private readonly DeviceProgram _p;
-        private readonly StringBuilder _sb = new();
-        private int _indent;
+        private readonly CudaExprPrinter _printer;
 
         // per kernel
         private Mode _mode;
@@ -134,44 +133,23 @@ template <typename T> __device__ T __dg_entry(const T* a, long long na, long lon
         private readonly Dictionary<string, (string Partial, string Kind)> _partials = new(StringComparer.Ordinal);
         private int _partialCounter;
 
-        private CudaKernelWriter(DeviceProgram p) => _p = p;
+        private CudaKernelWriter(DeviceProgram p)
+        {
+            _p = p;
+            _printer = new CudaExprPrinter(this);
+        }
 
         /// <summary>The kernels of <paramref name="p"/>.</summary>
         public static string Kernels(DeviceProgram p)
         {
             var w = new CudaKernelWriter(p);
             foreach (var st in p.Steps.Where(s => s.Kind != StepKind.Gemm)) w.Kernel(st);
-            return w._sb.ToString();
+            return w.ToString();
         }
 
         public static string Scalar(string name) => "v_" + name;
         public static string ArrayName(string name) => "a_" + name;
         private static string Dim(string name, int d) => "d" + d.ToString(CultureInfo.InvariantCulture) + "_" + name;
-
-        private void Line(string s = "")
-        {
-            if (s.Length > 0) _sb.Append(' ', _indent * 4).Append(s);
-            _sb.Append('\n');
-        }
-
-        private void Open(string header)
-        {
-            Line(header);
-            Line("{");
-            _indent++;
-        }
-
-        private void OpenBlock()
-        {
-            Line("{");
-            _indent++;
-        }
-
-        private void Close()
-        {
-            _indent--;
-            Line("}");
-        }
 
         private static string I(int v) => v.ToString(CultureInfo.InvariantCulture);
 
@@ -523,7 +501,7 @@ template <typename T> __device__ T __dg_entry(const T* a, long long na, long lon
             return $"__dg_entry<{CType(t.Type)}>({Operand(c.A, c.TransA, t.Row)}, {Operand(c.B, c.TransB, t.Col)}, {Length(c.A, c.TransA)}, {Length(c.B, c.TransB)}, {Expr(c.K)}, __ctl, {I(ida)}, {I(idb)})";
         }
 
-        private static string Op(BinaryOp op) => CSharpWriter.Op(op);
+        private static string Op(BinaryOp op) => ExprPrinter.Op(op);
 
         public static string Literal(double value, IR.Scalar type)
         {
@@ -552,54 +530,62 @@ template <typename T> __device__ T __dg_entry(const T* a, long long na, long lon
             }
         }
 
-        private string Expr(Expr e)
+        /// <summary>An expression of the kernel, parenthesised unless primary (it is pasted into any context).</summary>
+        private string Expr(Expr e) => _printer.Print(e, ExprPrinter.PrecPrimary);
+
+        /// <summary>The CUDA C dialect of <see cref="ExprPrinter"/>: the kernel's names, checked indexing, device math.</summary>
+        private sealed class CudaExprPrinter : ExprPrinter
         {
-            switch (e)
+            private readonly CudaKernelWriter _w;
+
+            public CudaExprPrinter(CudaKernelWriter w) => _w = w;
+
+            public override string Literal(double value, IR.Scalar type) => CudaKernelWriter.Literal(value, type);
+
+            protected override string Name(string name) => Scalar(name);
+
+            protected override string TypeName(IrType type) => CType(type);
+
+            protected override string Call(Intrinsic f)
             {
-                case Const c:
-                    {
-                        var s = Literal(c.Value, c.Type.Elem);
-                        return s.StartsWith("-", StringComparison.Ordinal) ? "(" + s + ")" : s;
-                    }
-                case VarRef v: return Scalar(v.Name);
-                case ElemRef el: return Elem(el);
-                case LengthOf l:
-                    {
-                        var info = _p.Arrays[l.Array];
-                        if (l.Dim >= 0) return Dim(l.Array, l.Dim);
-                        return info.Dim1 >= 0 ? $"({Dim(l.Array, 0)} * {Dim(l.Array, 1)})" : Dim(l.Array, 0);
-                    }
-                case Unary u: return (u.Op == UnaryOp.Neg ? "(-" : "(!") + Expr(u.Operand) + ")";
-                case Binary b: return "(" + Expr(b.Left) + " " + Op(b.Op) + " " + Expr(b.Right) + ")";
-                case Intrinsic f:
-                    {
-                        bool isFloat = f.Type.Elem == IR.Scalar.Float;
-                        var args = string.Join(", ", f.Args.Select(Expr));
-                        string name = f.Fn switch
+                bool isFloat = f.Type.Elem == IR.Scalar.Float;
+                var args = string.Join(", ", f.Args.Select(a => Print(a)));
+                string name = f.Fn switch
+                {
+                    Fn.Max => "__dg_max",
+                    Fn.Min => "__dg_min",
+                    Fn.Abs => isFloat ? "fabsf" : "fabs",
+                    Fn.Ceiling => isFloat ? "ceilf" : "ceil",
+                    Fn.Truncate => isFloat ? "truncf" : "trunc",
+                    Fn.Round => isFloat ? "rintf" : "rint", // .NET rounds half to even, as rint does
+                    // explicit type arguments: the operands may be of different (convertible) types
+                    Fn.Sign => "__dg_sign<" + CType(f.Args[0].Type) + ">",
+                    Fn.Clamp => "__dg_clamp<" + CType(f.Type) + ">",
+                    _ => f.Fn.ToString().ToLowerInvariant() + (isFloat ? "f" : ""),
+                };
+                return $"{name}({args})";
+            }
+
+            protected override string Other(Expr e)
+            {
+                switch (e)
+                {
+                    case ElemRef el: return _w.Elem(el);
+                    case LengthOf l:
                         {
-                            Fn.Max => "__dg_max",
-                            Fn.Min => "__dg_min",
-                            Fn.Abs => isFloat ? "fabsf" : "fabs",
-                            Fn.Ceiling => isFloat ? "ceilf" : "ceil",
-                            Fn.Truncate => isFloat ? "truncf" : "trunc",
-                            Fn.Round => isFloat ? "rintf" : "rint", // .NET rounds half to even, as rint does
-                            // explicit type arguments: the operands may be of different (convertible) types
-                            Fn.Sign => "__dg_sign<" + CType(f.Args[0].Type) + ">",
-                            Fn.Clamp => "__dg_clamp<" + CType(f.Type) + ">",
-                            _ => f.Fn.ToString().ToLowerInvariant() + (isFloat ? "f" : ""),
-                        };
-                        return $"{name}({args})";
-                    }
-                case Conditional c: return "(" + Expr(c.Condition) + " ? " + Expr(c.WhenTrue) + " : " + Expr(c.WhenFalse) + ")";
-                case TableEntry t: return Entry(t);
-                case IR.Convert cv: return "((" + CType(cv.Type) + ")" + Expr(cv.Operand) + ")";
-                case Pop p when _step?.Tape is { IsForward: false }:
-                    return $"(({CType(p.Type)})__it[__base + --__sp])";
-                case Pop p:
-                    return _step?.Recompute is not null && _step.Kind == StepKind.Parallel
-                        ? $"(({CType(p.Type)})__stk[--__sp])"
-                        : $"(({CType(p.Type)})__dg_pop(__tape, __cap, &__tp))";
-                default: throw new InvalidOperationException("no device form for " + e.GetType().Name);
+                            var info = _w._p.Arrays[l.Array];
+                            if (l.Dim >= 0) return Dim(l.Array, l.Dim);
+                            return info.Dim1 >= 0 ? $"({Dim(l.Array, 0)} * {Dim(l.Array, 1)})" : Dim(l.Array, 0);
+                        }
+                    case TableEntry t: return _w.Entry(t);
+                    case Pop p when _w._step?.Tape is { IsForward: false }:
+                        return $"(({CType(p.Type)})__it[__base + --__sp])";
+                    case Pop p:
+                        return _w._step?.Recompute is not null && _w._step.Kind == StepKind.Parallel
+                            ? $"(({CType(p.Type)})__stk[--__sp])"
+                            : $"(({CType(p.Type)})__dg_pop(__tape, __cap, &__tp))";
+                    default: throw new InvalidOperationException("no device form for " + e.GetType().Name);
+                }
             }
         }
 

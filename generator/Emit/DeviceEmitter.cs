@@ -245,7 +245,7 @@ namespace DiffGen.Generator.Emit
         private static string DimVar(string array, int d) => "__" + array + "_d" + d.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         /// <summary>A host int expression: sizes of every array come from the host's variables.</summary>
-        private static string HostExpr(DeviceProgram p, Expr e) => CSharpWriter.Expr(IrRewriter.Map(e, x => x switch
+        private static string HostExpr(DeviceProgram p, Expr e) => ExprPrinter.CSharp.Print(IrRewriter.Map(e, x => x switch
         {
             LengthOf { Row: null } l when p.Arrays.TryGetValue(l.Array, out var info) =>
                 l.Dim >= 0 ? new VarRef(DimVar(l.Array, l.Dim), IrType.Int)

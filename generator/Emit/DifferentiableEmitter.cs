@@ -286,7 +286,7 @@ namespace DiffGen.Generator.Emit
 
             var tapes = TapesUsed(a);
             foreach (var t in tapes)
-                w.Line($"var {CSharpWriter.TapeOf(t)} = global::DiffGen.Reverse.RestoreStack<{new IrType(t, Shape.Scalar).Keyword}>.Rent();");
+                w.Line($"var {CSharpExprPrinter.TapeOf(t)} = global::DiffGen.Reverse.RestoreStack<{new IrType(t, Shape.Scalar).Keyword}>.Rent();");
             var pooled = a.Locals.Where(l => l.Type.IsArray).ToList();
             bool needsFinally = tapes.Count > 0 || pooled.Count > 0;
             w.PooledArrays = true;
@@ -307,7 +307,7 @@ namespace DiffGen.Generator.Emit
             {
                 w.Close();
                 w.Open("finally");
-                foreach (var t in tapes) w.Line($"{CSharpWriter.TapeOf(t)}.Return();");
+                foreach (var t in tapes) w.Line($"{CSharpExprPrinter.TapeOf(t)}.Return();");
                 foreach (var l in pooled) w.Line($"global::DiffGen.Reverse.BufferPool<{l.Type.ElemKeyword}>.Return({l.Name});");
                 w.Close();
             }

@@ -153,7 +153,7 @@ namespace DiffGen.Generator.Emit
             string n = l.Id.ToString(CultureInfo.InvariantCulture);
             w.Line($"// Iterations over {loop.Var} are independent: split over cores when the loop is large ({ClassName(l)}).");
             w.OpenBlock();
-            w.Line($"long __cnt{n} = {Lp}.Trip({CSharpWriter.Expr(loop.Start)}, {CSharpWriter.Expr(loop.Bound)}, {loop.Step}, {cmp});");
+            w.Line($"long __cnt{n} = {Lp}.Trip({ExprPrinter.CSharp.Print(loop.Start)}, {ExprPrinter.CSharp.Print(loop.Bound)}, {loop.Step}, {cmp});");
             if (l.ReverseOf is not null)
             {
                 // the forward half decided; the reverse half follows it (the indexed tape exists only then)
@@ -163,7 +163,7 @@ namespace DiffGen.Generator.Emit
             else
             {
                 var inner = DevicePlanner.Flatten(loop.Body).OfType<VectorFor>().FirstOrDefault();
-                string trip = inner is null ? "1L" : $"global::System.Math.Max(1L, {Lp}.Trip({CSharpWriter.Expr(inner.Loop.Start)}, {CSharpWriter.Expr(inner.Loop.Bound)}, {inner.Loop.Step}, {(inner.Loop.Cmp switch { BinaryOp.Lt => 0, BinaryOp.Le => 1, BinaryOp.Gt => 2, _ => 3 })}))";
+                string trip = inner is null ? "1L" : $"global::System.Math.Max(1L, {Lp}.Trip({ExprPrinter.CSharp.Print(inner.Loop.Start)}, {ExprPrinter.CSharp.Print(inner.Loop.Bound)}, {inner.Loop.Step}, {(inner.Loop.Cmp switch { BinaryOp.Lt => 0, BinaryOp.Le => 1, BinaryOp.Gt => 2, _ => 3 })}))";
                 bool innerIsHost = inner is null || (IsHost(inner.Loop.Start) && IsHost(inner.Loop.Bound));
                 w.Line($"int __ch{n} = {Lp}.Chunks(__cnt{n}, __cnt{n} * {(innerIsHost ? trip : "1L")});");
                 if (l.ForwardOf is not null) w.Line($"__par{l.Id} = __ch{n} > 1;");
@@ -190,7 +190,7 @@ namespace DiffGen.Generator.Emit
             {
                 init.Add($"__it = __it{pairId}");
                 init.Add($"__itn = __itn{pairId}");
-                init.Add($"__lo = {CSharpWriter.Expr(lo)}");
+                init.Add($"__lo = {ExprPrinter.CSharp.Print(lo)}");
             }
             if (WritesBack(l)) init.Add($"__last = new double[{I(Math.Max(1, Privates(l).Count))}]");
             w.Line($"var __w{n} = new {ClassName(l)} {{ {string.Join(", ", init)} }};");
@@ -209,7 +209,7 @@ namespace DiffGen.Generator.Emit
             foreach (var a in Atomic(l))
                 w.Line($"for (int __c = 1; __c < __ch{n}; __c++) {Lp}.AddInto({a}, __w{n}.__chunk_{a}[__c]);");
             foreach (var kv in st.CarriedReset.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-                w.Line($"if (__cnt{n} > 0) {kv.Key} = {CSharpWriter.Literal(kv.Value.Value, _program!.Scalars[kv.Key].Elem)};");
+                w.Line($"if (__cnt{n} > 0) {kv.Key} = {ExprPrinter.CSharp.Literal(kv.Value.Value, _program!.Scalars[kv.Key].Elem)};");
             if (WritesBack(l))
             {
                 var privs = Privates(l);
@@ -350,9 +350,9 @@ namespace DiffGen.Generator.Emit
                 w.Hoisted.Add(kv.Key);
             }
             w.Open("for (long __iter = __first; __iter < __end; __iter++)");
-            w.Line($"int {loop.Var} = (int)({CSharpWriter.Expr(loop.Start)} + __iter * {I(loop.Step)});");
+            w.Line($"int {loop.Var} = (int)({ExprPrinter.CSharp.Print(loop.Start)} + __iter * {I(loop.Step)});");
             foreach (var kv in st.CarriedReset.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-                w.Line($"{kv.Key} = __iter == 0 ? __entry_{kv.Key} : {CSharpWriter.Literal(kv.Value.Value, p.Scalars[kv.Key].Elem)};");
+                w.Line($"{kv.Key} = __iter == 0 ? __entry_{kv.Key} : {ExprPrinter.CSharp.Literal(kv.Value.Value, p.Scalars[kv.Key].Elem)};");
             var lo = DevicePlanner.Range(loop).Lo;
             IEnumerable<Stmt> body = loop.Body;
             if (l.ForwardOf is not null || l.ReverseOf is not null)

@@ -55,7 +55,7 @@ namespace DiffGen.Generator.IR
         private static void Statement(StringBuilder sb, Stmt s, int depth)
         {
             var pad = new string(' ', depth * 2);
-            string E(Expr e) => CSharpWriter.Expr(e);
+            string E(Expr e) => ExprPrinter.CSharp.Print(e);
             switch (s)
             {
                 case DeclScalar d: sb.Append(pad).Append($"let {d.Name}: {d.Type}{(d.Init is null ? "" : " = " + E(d.Init))}\n"); break;

@@ -385,8 +385,8 @@ namespace DiffGen.Generator.Parse
         private static string DefaultText(IParameterSymbol p) => p.ExplicitDefaultValue switch
         {
             null => "default",
-            double d => Emit.CSharpWriter.Literal(d, Scalar.Double),
-            float f => Emit.CSharpWriter.Literal(f, Scalar.Float),
+            double d => ExprPrinter.CSharp.Literal(d, Scalar.Double),
+            float f => ExprPrinter.CSharp.Literal(f, Scalar.Float),
             bool b => b ? "true" : "false",
             IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
             var o => o.ToString(),

@@ -113,7 +113,7 @@ namespace DiffGen.Generator.Raise
                         scalarTemps[e] = name;
                         _types[name] = e.Type;
                         before.Add(new DeclScalar(name, e.Type, e, Hoisted: true));
-                        _explained.Add($"{Emit.CSharpWriter.Expr(e)} hoisted out of the loop over {loop.Var}");
+                        _explained.Add($"{ExprPrinter.CSharp.Print(e)} hoisted out of the loop over {loop.Var}");
                     }
                     return new VarRef(name, e.Type);
                 }
@@ -137,7 +137,7 @@ namespace DiffGen.Generator.Raise
                         var value = IrRewriter.Map(canonical, x => x is VarRef { Name: "__index" } ? new VarRef(counter, IrType.Int) : null);
                         pre.Add(new For(counter, loop.Start, loop.Cmp, loop.Bound, 1,
                             new Stmt[] { new Assign(new ElemRef(name, vt, new Expr[] { new VarRef(counter, IrType.Int) }.ToEquatable()), AssignOp.Set, value, Hoisted: true) }.ToEquatable()));
-                        _explained.Add($"{Emit.CSharpWriter.Expr(e)} depends on {loop.Var} only: computed once per index into {name}");
+                        _explained.Add($"{ExprPrinter.CSharp.Print(e)} depends on {loop.Var} only: computed once per index into {name}");
                     }
                     return new ElemRef(name, new IrType(e.Type.Elem, Shape.Vector), new Expr[] { new VarRef(loop.Var, IrType.Int) }.ToEquatable());
                 }

@@ -188,7 +188,7 @@ namespace DiffGen.Generator.Raise
 
         private static bool HasNestedLoop(For f) => f.Body.Any(s => s is For || s is If i && (i.Then.Any(x => x is For) || i.Else.Any(x => x is For)));
 
-        private static string CSharpText(Expr e) => Emit.CSharpWriter.Expr(e);
+        private static string CSharpText(Expr e) => ExprPrinter.CSharp.Print(e);
 
         private List<Stmt> RaiseBlock(IReadOnlyList<Stmt> stmts, int depth, Nest nest)
         {

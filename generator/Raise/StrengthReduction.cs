@@ -74,7 +74,7 @@ namespace DiffGen.Generator.Raise
                 names[pow] = name;
                 before.Add(new DeclScalar(name, pow.Type, new Const(1, pow.Type)));
                 after.Add(new Assign(new VarRef(name, pow.Type), AssignOp.Set, new Binary(BinaryOp.Mul, new VarRef(name, pow.Type), pow.Args[0], pow.Type)));
-                explained.Add($"{Emit.CSharpWriter.Expr(pow)} computed as a running product over {loop.Var}");
+                explained.Add($"{ExprPrinter.CSharp.Print(pow)} computed as a running product over {loop.Var}");
             }
             var body = loop.Body.Select(st => IrRewriter.Map(st, x => x is Intrinsic p && names.TryGetValue(p, out var n) ? new VarRef(n, p.Type) : null)).ToList();
             body.AddRange(after);

@@ -77,7 +77,7 @@ namespace DiffGen.Generator.Schedule
             {
                 var p = t.Panels.Single(x => x.Name == ensure.Panel);
                 var first = Substitute(ensure.Row, loop.Var, new VarRef(BlockLo, IrType.Int));
-                var key = p.Source.Target + "|" + Emit.CSharpWriter.Expr(first);
+                var key = p.Source.Target + "|" + ExprPrinter.CSharp.Print(first);
                 if (!_panelByKey.TryGetValue(key, out var name))
                 {
                     name = "__dpanel" + (_panelByKey.Count + 1).ToString(CultureInfo.InvariantCulture);

@@ -77,7 +77,7 @@ namespace DiffGen.Generator.Schedule
                         continue;
                     case Contract c:
                         Flush();
-                        sb.Append("    gemm ").Append(c.Target).Append(" = ").Append(Gemm(c.A, c.TransA, c.B, c.TransB)).Append(" (k: ").Append(CSharpWriter.Expr(c.K)).Append(")\n");
+                        sb.Append("    gemm ").Append(c.Target).Append(" = ").Append(Gemm(c.A, c.TransA, c.B, c.TransB)).Append(" (k: ").Append(ExprPrinter.CSharp.Print(c.K)).Append(")\n");
                         continue;
                     case ContractAdjoint c:
                         Flush();

@@ -219,7 +219,7 @@ namespace DiffGen.Generator.Schedule
                 bool full = ascending
                     ? f.Step == 1 && f.Cmp == BinaryOp.Lt && f.Start is Const { Value: 0 } && Equals(f.Bound, rows)
                     : f.Step == -1 && f.Cmp == BinaryOp.Ge && f.Bound is Const { Value: 0 } && f.Start is Binary { Op: BinaryOp.Sub, Right: Const { Value: 1 } } b && Equals(b.Left, rows);
-                if (!full || f.While is not null) { why = $"the loop over {f.Var} does not run over all rows 0 .. {Emit.CSharpWriter.Expr(rows)} in order"; return null; }
+                if (!full || f.While is not null) { why = $"the loop over {f.Var} does not run over all rows 0 .. {ExprPrinter.CSharp.Print(rows)} in order"; return null; }
                 var w = new HashSet<string>(StringComparer.Ordinal);
                 ScalarWrites(s, w);
                 if (w.Contains(f.Var)) { why = $"the loop counter {f.Var} is assigned in its body"; return null; }

@@ -256,7 +256,7 @@ namespace DiffGen.Generator.Schedule
                             if (value is null || row is null || col is null) return null;
                             if (PanelOf(t.Indices[0], depth) is { } p)
                                 return a with { Target = new ElemRef(p.Name + "_a", t.ArrayType, new EquatableArray<Expr>(new[] { Local(row, p.Name), col })), Value = value };
-                            if (depth > 1) return Fail($"{_tAdj}[{CSharpWriter.Expr(t.Indices[0])}, ..] is accumulated into inside nested loops at a row that is not the row loop's counter");
+                            if (depth > 1) return Fail($"{_tAdj}[{ExprPrinter.CSharp.Print(t.Indices[0])}, ..] is accumulated into inside nested loops at a row that is not the row loop's counter");
                             return new TableEntryAdjoint(_c, row, col, value, _ca!.AAdj, _ca.BAdj);
                         }
                     case Assign a:
@@ -350,7 +350,7 @@ namespace DiffGen.Generator.Schedule
                     if (row is null || col is null) { ok = false; return x; }
                     if (PanelOf(t.Indices[0], depth) is { } p)
                         return new ElemRef(p.Name + "_v", t.ArrayType, new EquatableArray<Expr>(new[] { Local(row, p.Name), col }));
-                    if (depth > 1) { ok = false; Why = $"{_c.Target}[{CSharpWriter.Expr(t.Indices[0])}, ..] is read inside nested loops at a row that is not the row loop's counter (plus an invariant)"; return x; }
+                    if (depth > 1) { ok = false; Why = $"{_c.Target}[{ExprPrinter.CSharp.Print(t.Indices[0])}, ..] is read inside nested loops at a row that is not the row loop's counter (plus an invariant)"; return x; }
                     return new TableEntry(_c, row, col);
                 });
                 return ok ? r : null;
@@ -363,7 +363,7 @@ namespace DiffGen.Generator.Schedule
             private TilePanel? PanelOf(Expr row, int depth)
             {
                 if (_loop is null || depth < 1 || !IsCounterPlusInvariant(row)) return null;
-                var key = CSharpWriter.Expr(row);
+                var key = ExprPrinter.CSharp.Print(row);
                 if (Panels.TryGetValue(key, out var p)) return p.Panel;
                 var panel = new TilePanel(_names.Panel(), _c, row, _ca?.AAdj, _ca?.BAdj);
                 Panels[key] = (panel, row);

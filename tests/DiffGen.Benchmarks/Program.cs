@@ -10,7 +10,7 @@ namespace DiffGen.Benchmarks
     /// <summary>
     /// Entry point. `quick [options]` runs <see cref="QuickBench"/> (a GFLOP/s table, managed vs
     /// OpenBLAS, in one process); anything else goes to BenchmarkDotNet's switcher, e.g.
-    /// `--filter *SquareSgemm*` or `--list flat`. Benchmark classes: GemmBenchmarks.cs (GEMM);
+    /// `--filter *SquareSgemm*` or `--list flat`; `attention [options]` runs <see cref="AttentionBench"/>. Benchmark classes: GemmBenchmarks.cs (GEMM);
     /// NT-Xent benchmarks go in their own file beside it and are picked up by the switcher.
     /// </summary>
     public static class Program
@@ -20,6 +20,8 @@ namespace DiffGen.Benchmarks
         {
             if (args.Length > 0 && string.Equals(args[0], "quick", StringComparison.OrdinalIgnoreCase))
                 return QuickBench.Run(args.Skip(1).ToArray());
+            if (args.Length > 0 && string.Equals(args[0], "attention", StringComparison.OrdinalIgnoreCase))
+                return AttentionBench.Run(args.Skip(1).ToArray());
 
             // Default job: in-process (no separate build of the solution while the benchmarks run),
             // one launch, 3 warm-up and 10 measured iterations. Job options on the command line
