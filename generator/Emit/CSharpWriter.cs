@@ -94,6 +94,15 @@ namespace DiffGen.Generator.Emit
                         Close();
                         break;
                     }
+                case If f when IrQueries.ConstantCondition(f.Condition) is { } taken:
+                    // a condition of literals only: the branch taken alone (C# would flag the other as unreachable)
+                    if ((taken ? f.Then : f.Else).Count > 0)
+                    {
+                        OpenBlock();
+                        Statements(taken ? f.Then : f.Else);
+                        Close();
+                    }
+                    break;
                 case If f:
                     if (f.Then.Count == 0 && f.Else.Count > 0)
                     {

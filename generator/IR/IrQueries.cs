@@ -183,6 +183,39 @@ namespace DiffGen.Generator.IR
         };
 
         /// <summary>Does the expression mention the variable or array (as a value)?</summary>
+        /// <summary>
+        /// The value of a condition built from literals only (a C# constant expression, as a fuzzed or hand-written
+        /// <c>(0.25 >= 0.25) ? a : b</c> gives), else null: the emitter prints only the branch taken, since C# flags the
+        /// other as unreachable (CS0162).
+        /// </summary>
+        public static bool? ConstantCondition(Expr e) => ConstantValue(e) is { } v ? v != 0 : null;
+
+        private static double? ConstantValue(Expr e)
+        {
+            switch (e)
+            {
+                case Const c: return c.Type.Elem == Scalar.Float ? (float)c.Value : c.Value;
+                case Convert { Operand: var o } cv:
+                    {
+                        if (ConstantValue(o) is not { } v) return null;
+                        return cv.Type.Elem switch { Scalar.Float => (float)v, Scalar.Int => (long)v, Scalar.Bool => v != 0 ? 1 : 0, _ => v };
+                    }
+                case Unary u when ConstantValue(u.Operand) is { } v:
+                    return u.Op == UnaryOp.Not ? (v != 0 ? 0 : 1) : -v;
+                case Binary b when b.Op is BinaryOp.Lt or BinaryOp.Le or BinaryOp.Gt or BinaryOp.Ge or BinaryOp.Eq or BinaryOp.Ne or BinaryOp.And or BinaryOp.Or:
+                    {
+                        if (ConstantValue(b.Left) is not { } l || ConstantValue(b.Right) is not { } r) return null;
+                        bool t = b.Op switch
+                        {
+                            BinaryOp.Lt => l < r, BinaryOp.Le => l <= r, BinaryOp.Gt => l > r, BinaryOp.Ge => l >= r,
+                            BinaryOp.Eq => l == r, BinaryOp.Ne => l != r, BinaryOp.And => l != 0 && r != 0, _ => l != 0 || r != 0,
+                        };
+                        return t ? 1 : 0;
+                    }
+                default: return null; // arithmetic is left alone: only conditions decide reachability
+            }
+        }
+
         public static bool Mentions(Expr e, string name)
         {
             foreach (var d in Descendants(e))

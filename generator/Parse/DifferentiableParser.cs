@@ -294,7 +294,7 @@ namespace DiffGen.Generator.Parse
                 SyntaxFacts.GetText(_method.DeclaredAccessibility),
                 ret,
                 parameters,
-                body.ToEquatable(),
+                DeadCode.Remove(body).ToEquatable(),
                 _method.Name + "(" + string.Join(", ", _method.Parameters.Select(p => _vars[p].Type.Keyword)) + ")",
                 guards.ToEquatable());
 
