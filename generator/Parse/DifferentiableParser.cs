@@ -364,7 +364,7 @@ namespace DiffGen.Generator.Parse
         /// <summary>What to write instead of an unsupported parameter or local type (DIFF0002).</summary>
         private static string TypeAdvice(ITypeSymbol type)
         {
-            const string Supported = "the supported types are float, double, int and bool scalars, float/double T[], T[,] and T[][], and int[] and int[,]";
+            const string Supported = "the supported types are float, double, int and bool scalars, float/double T[], T[,] and T[][], and int[] and int[,] (parameters also ReadOnlySpan<T>/Span<T>, T[,,] and struct/record config types)";
             switch (type)
             {
                 case IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Boolean }:
@@ -372,7 +372,7 @@ namespace DiffGen.Generator.Parse
                 case IArrayTypeSymbol { ElementType: IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Int32 } }:
                     return "use an int[,] instead of a jagged int[][]";
                 case IArrayTypeSymbol { Rank: > 2 }:
-                    return "use a T[,] or T[][] and fold the extra dimensions into an index (a[i, j * m + k])";
+                    return "use a T[,] and fold the extra dimensions into an index (a[i, j * m + k]); T[,,] is supported for parameters only";
                 case IArrayTypeSymbol:
                     return "use float or double elements (int for labels and indices); " + Supported;
                 case INamedTypeSymbol { TypeKind: TypeKind.Delegate }:
@@ -386,7 +386,7 @@ namespace DiffGen.Generator.Parse
                     or SpecialType.System_UInt16 or SpecialType.System_UInt32 or SpecialType.System_UInt64 => "use int for counts and indices",
                 SpecialType.System_Decimal => "use double",
                 SpecialType.System_String or SpecialType.System_Char => "text has no derivative; keep it out of the method (pass an int code or a flag instead)",
-                _ when type.TypeKind is TypeKind.Struct or TypeKind.Class => "pass its float/double values as separate parameters or arrays; " + Supported,
+                _ when type.TypeKind is TypeKind.Struct or TypeKind.Class => "read its members from a parameter of that type ('cfg.Tau') or pass its float/double values as separate parameters or arrays; " + Supported,
                 _ => Supported,
             };
         }
