@@ -365,7 +365,20 @@ namespace DiffGen.Generator.Parse
             return (ps.ToEquatable(), model);
         }
 
-        /// <summary>After the body: a member the method assigned through a callee, or a differentiated field it writes.</summary>
+        /// <summary>
+        /// A field, property or config member passed to a [Differentiable] callee that writes it (direct writes are
+        /// reported where they stand): reported at the member, since generated code never writes fields.
+        /// </summary>
+        private void CheckMemberWrites(List<Stmt> body)
+        {
+            var written = new HashSet<string>(StringComparer.Ordinal);
+            IrQueries.Writes(body, written);
+            foreach (var i in _memberInputs.Where(i => written.Contains(i.Core)))
+                Report(Descriptors.WriteToInput, i.Where, i.Source,
+                    "it is passed to a [Differentiable] method that writes it, and fields and properties are read once when the method starts and never written by the generated code; pass a local array instead ('var h = new double[n];') and store it in the field after calling the method");
+        }
+
+        /// <summary>Where a member input is declared (its field, or the config member read).</summary>
         private Location? MemberLocation(string core) =>
             _memberInputs.FirstOrDefault(i => i.Core == core)?.Where;
     }

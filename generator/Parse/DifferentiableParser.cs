@@ -275,6 +275,7 @@ namespace DiffGen.Generator.Parse
 
             SurfaceModel? surface = null;
             EquatableArray<ParamModel> parameters;
+            if (_surface) CheckMemberWrites(body); // a field passed to a callee that writes it (Members.cs)
             if (_surface && (_diags.Count > 0 || _suppressed)) return null;
             if (_surface) (parameters, surface) = BuildSurface(wrtNames, constants, memberWrt);
             else parameters = _method.Parameters.Select(p => new ParamModel(

@@ -32,6 +32,13 @@ namespace DiffGen.Generator.Tests
         }
 
         [Fact]
+        public void DIFF0007_PassingAFieldToACalleeThatWritesIt()
+        {
+            var d = Expect("DIFF0007", "W", "[Differentiable] public static void Fill(double[] a, double x) { for (int i = 0; i < a.Length; i++) a[i] = x; }\n[Differentiable] public double F(double x) { Fill(W, x); return W[0]; }", Model);
+            Assert.Contains("pass a local array instead", d.GetMessage());
+        }
+
+        [Fact]
         public void DIFF0004_MemberOfAMemberOfAConfig()
         {
             var d = Expect("DIFF0004", "cfg.Inner.Tau", "public struct Inner { public double Tau; } public struct Cfg { public Inner Inner; }\n[Differentiable] public static double F(double x, Cfg cfg) => x * cfg.Inner.Tau;");
