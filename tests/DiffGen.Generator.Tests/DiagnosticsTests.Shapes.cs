@@ -20,6 +20,24 @@ namespace DiffGen.Generator.Tests
             }";
             var result = GeneratorHarness.Run(source);
             Assert.Empty(result.GeneratorDiagnostics.Where(d => d.Id != "DIFF0016"));
+            Assert.Empty(result.CompileDiagnostics); // the generated entry points compile
+        }
+
+        [Fact]
+        public void Struct_models_properties_in_the_attribute_and_foreach_over_a_span_are_accepted()
+        {
+            var source = Usings + @"public partial struct S {
+                public double Gain { get; set; } public static readonly float[] Table = { 1f, 2f };
+                [Differentiable(nameof(Gain))] public double F(ReadOnlySpan<double> x) { double s = 0; foreach (double v in x) s += Gain * v * v; return s; }
+                [Differentiable] public static float G(float[] x) { float s = 0; for (int i = 0; i < x.Length; i++) s += Table[i % 2] * x[i]; return s; }
+            }";
+            var result = GeneratorHarness.Run(source);
+            Assert.Empty(result.GeneratorDiagnostics.Where(d => d.Id != "DIFF0016"));
+            Assert.Empty(result.CompileDiagnostics); // the generated entry points compile
+            var text = string.Join("\n", result.Run.GeneratedTrees.Select(t => t.ToString()));
+            var line = text.Split('\n').Select(l => l.Trim()).First(l => l.Contains(" FBackward("));
+            // the list names only Gain: x is not differentiated
+            Assert.Equal("public double FBackward(global::System.ReadOnlySpan<double> x, out double GainGrad, double seed = 1)", line);
         }
 
         [Fact]
