@@ -102,6 +102,21 @@ namespace DiffGen.Tests
         }
 
         [Fact]
+        public void Fields_and_properties_are_read_once_per_call()
+        {
+            var model = new CountingModel();
+            var x = new[] { 1.0, -2.0, 0.5 };
+            double reference = model.GainedSquares(x);
+            model.GainReads = 0;
+            Check.Forward(reference, model.GainedSquaresForward(x), "Forward");
+            Assert.Equal(1, model.GainReads);
+            var gx = TestData.Garbage(x);
+            Check.Forward(reference, model.GainedSquaresBackward(x, gx), "Backward value");
+            Assert.Equal(2, model.GainReads);
+            Check.Gradient(x.Select(v => 2 * 1.5 * 1.5 * v).ToArray(), gx, "dx");
+        }
+
+        [Fact]
         public void A_null_field_is_reported_by_name()
         {
             var model = NewMlp(new Random(2003));

@@ -231,6 +231,23 @@ namespace DiffGen.Tests.Corpus
         }
     }
 
+    /// <summary>A model whose property counts its reads: generated code reads it once per call (a snapshot).</summary>
+    public partial class CountingModel
+    {
+        public int GainReads;
+        private readonly double _gain = 1.5;
+        public double Gain { get { GainReads++; return _gain; } }
+
+        /// <summary>Reads Gain twice per element in the method; the entry points read it once.</summary>
+        [Differentiable]
+        public double GainedSquares(double[] x)
+        {
+            double s = 0;
+            for (int i = 0; i < x.Length; i++) s += Gain * x[i] * x[i] * Gain;
+            return s;
+        }
+    }
+
     /// <summary>A float model: a linear layer with a softmax cross-entropy, weights as fields.</summary>
     public partial class LinearModelF
     {
