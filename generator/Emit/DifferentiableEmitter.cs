@@ -47,6 +47,12 @@ namespace DiffGen.Generator.Emit
             w.Line();
             WriteAdjoint(w, plan);
             w.Line();
+            if (m.Surface is not null)
+            {
+                // the user's entry points (instance, spans, T[,,], fields): gather the inputs, call the array form above
+                SurfaceEmitter.Write(w, plan, GradParams(m).Select(g => (g.Param, g.Name, g.IsUpstream)).ToList(), SeedName(m));
+                w.Line();
+            }
             DeviceEmitter.Write(w, plan, GradParams(m).Select(g => (g.Param, g.Name, g.IsUpstream)).ToList(), SeedName(m));
 
             foreach (var _ in m.ContainingTypes) w.Close();

@@ -27,7 +27,8 @@ namespace DiffGen.Generator.Model
         EquatableArray<ParamModel> Params,
         EquatableArray<Stmt> Body,
         string DocCref,
-        EquatableArray<string> Guards = default)
+        EquatableArray<string> Guards = default,
+        SurfaceModel? Surface = null)
     {
         public string HintName
         {
@@ -35,12 +36,43 @@ namespace DiffGen.Generator.Model
             {
                 var type = ContainingTypeFullName.Replace("global::", "");
                 var sb = new System.Text.StringBuilder();
-                foreach (char c in type + "." + Name)
+                foreach (char c in type + "." + (Surface?.Name ?? Name))
                     sb.Append(char.IsLetterOrDigit(c) || c == '.' || c == '_' ? c : '_');
                 return sb + ".g.cs";
             }
         }
     }
+
+    /// <summary>How the user-facing method hands one parameter of the generated array form (the core) over.</summary>
+    internal enum ArgKind
+    {
+        /// <summary>The user's parameter as it is (arrays, scalars, <c>in</c> scalars).</summary>
+        Direct,
+        /// <summary>A <c>Span&lt;T&gt;</c>: copied into a pooled <c>T[]</c> (and back when written).</summary>
+        Span,
+        /// <summary>A <c>ReadOnlySpan&lt;T&gt;</c>: copied into a pooled <c>T[]</c>.</summary>
+        ReadOnlySpan,
+        /// <summary>A <c>T[,,]</c> (or higher rank): copied into a pooled <c>T[d0, d1·d2·…]</c> (and back when written).</summary>
+        Flatten,
+        /// <summary>A value read once at entry: a field or property, a member of a config parameter, a dimension.</summary>
+        Snapshot,
+    }
+
+    /// <summary>Where the core parameter <paramref name="Core"/> comes from: a user parameter's name, or a C# expression (Snapshot).</summary>
+    internal sealed record CoreArg(string Core, ArgKind Kind, string Source, int Rank = 0);
+
+    /// <summary>A parameter of the user's method, as the generated entry points repeat it.</summary>
+    /// <param name="TypeText">fully qualified type.</param>
+    /// <param name="Modifier">"in ", "ref readonly " or "".</param>
+    /// <param name="NullCheck">a reference type the wrapper reads from (a T[,,] or a config class): checked first.</param>
+    internal sealed record SurfaceParam(string Name, string TypeText, string Modifier, string? DefaultValue, bool NullCheck);
+
+    /// <summary>
+    /// A method written with members, spans, T[,,] or config parameters: the pipeline differentiates its array form (the
+    /// model with <see cref="MethodModel.Name"/> <c>{Name}Arrays</c>, static, every input a parameter), and Emit adds
+    /// the user-facing <c>{Name}Forward</c>/<c>{Name}Backward</c> that gather the inputs and call it.
+    /// </summary>
+    internal sealed record SurfaceModel(string Name, bool IsStatic, string Accessibility, string Cref, EquatableArray<SurfaceParam> Params, EquatableArray<CoreArg> Args, EquatableArray<string> Guards = default);
 
     /// <summary>The parse step's output: a model when the method can be differentiated, and diagnostics either way.</summary>
     internal sealed record ParseResult(MethodModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);

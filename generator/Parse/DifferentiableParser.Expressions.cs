@@ -68,6 +68,8 @@ namespace DiffGen.Generator.Parse
                             return v.Type.IsArray ? new ArrayRef(v.Name, v.Type, null) : new VarRef(v.Name, v.Type);
                         // A local whose declaration was already reported, or a name C# cannot bind (the compiler says so).
                         if (sym is null || _rejected.Contains(sym)) return Suppress();
+                        var member = LowerOtherIdentifier(id, sym, out bool handled); // a field, a property (Members.cs)
+                        if (handled) return member;
                         Report(Descriptors.UnsupportedExpression, id, id.Identifier.Text, sym is IFieldSymbol or IPropertySymbol
                             ? "reads of fields and properties are not supported (const fields are); pass the value as a parameter"
                             : "only parameters, locals and loop counters can be read; pass the value as a parameter");
@@ -170,7 +172,14 @@ namespace DiffGen.Generator.Parse
                         return null;
                     }
                 case InvocationExpressionSyntax inv:
-                    return LowerInvocation(inv, asStatement: false);
+                    {
+                        var length = LowerHighRankGetLength(inv, out bool handled); // x.GetLength(2) on a T[,,] (Members.cs)
+                        if (handled) return length;
+                        if (RejectSurfaceCall(inv)) return null;
+                        return LowerInvocation(inv, asStatement: false);
+                    }
+                case MemberAccessExpressionSyntax ma:
+                    return LowerMemberAccess(ma); // this.W, Type.Table, cfg.Tau (Members.cs)
                 case AssignmentExpressionSyntax:
                     Report(Descriptors.UnsupportedExpression, e, e.ToString(), "assignments inside expressions are not supported; write the assignment as its own statement");
                     return null;
@@ -191,6 +200,8 @@ namespace DiffGen.Generator.Parse
 
         private Expr? LowerElementAccess(ElementAccessExpressionSyntax ea)
         {
+            var flat = LowerHighRankElement(ea, out bool highRank); // x[b, i, j] on a T[,,] (Members.cs)
+            if (highRank) return flat;
             var target = LowerExpr(ea.Expression);
             if (target is null) return null;
             var idx = new List<Expr>();

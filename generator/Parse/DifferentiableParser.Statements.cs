@@ -254,6 +254,7 @@ namespace DiffGen.Generator.Parse
                     return;
                 case InvocationExpressionSyntax inv:
                     {
+                        if (RejectSurfaceCall(inv)) return;
                         var call = LowerInvocation(inv, asStatement: true);
                         if (call is Invoke i) output.Add(new CallStmt(i));
                         return;
@@ -274,6 +275,7 @@ namespace DiffGen.Generator.Parse
         /// <summary>The left side of an assignment: a float/double local, or an element of a float/double array that may be written.</summary>
         private Expr? LowerTarget(ExpressionSyntax left)
         {
+            if (RejectMemberWrite(left)) return null; // fields are never written (Members.cs)
             var sym = _model.GetSymbolInfo(left, _ct).Symbol;
             if (left is IdentifierNameSyntax && (sym is null || _rejected.Contains(sym))) return Suppress(); // reported already (or by the compiler)
             if (left is IdentifierNameSyntax && sym is not null && _vars.TryGetValue(sym, out var v))

@@ -132,8 +132,8 @@ namespace DiffGen.Generator.Parse
         private MethodModel? ParseMethod(MethodDeclarationSyntax syntax, ImmutableArray<AttributeData> attributes)
         {
             // ---- shape of the declaration ----
-            if (!_method.IsStatic)
-                Report(Descriptors.NotStaticPartial, syntax.Identifier.GetLocation(), _method.Name, "it is an instance method; make it static (pass what it needs as parameters)");
+            // An instance method reads the object's fields (Members.cs): its array form is static, the entry points are not.
+            if (!_method.IsStatic) _isInstance = _surface = true;
             if (_method.IsGenericMethod)
                 Report(Descriptors.NotStaticPartial, syntax.Identifier.GetLocation(), _method.Name, "generic methods are not supported; write it for float or double (one method per element type)");
 
@@ -158,7 +158,7 @@ namespace DiffGen.Generator.Parse
                 types.Insert(0, new TypeDeclInfo(keyword, t.Name, t.IsStatic));
             }
 
-            foreach (var name in new[] { _method.Name + "Forward", _method.Name + "Backward", "__" + _method.Name + "Adjoint" })
+            foreach (var name in new[] { _method.Name + "Forward", _method.Name + "Backward", "__" + _method.Name + "Adjoint", _method.Name + "ArraysForward", _method.Name + "ArraysBackward" })
                 if (!_method.ContainingType.GetMembers(name).IsEmpty)
                     Report(Descriptors.NameCollision, syntax.Identifier.GetLocation(), _method.ContainingType.Name, name);
 
@@ -176,9 +176,10 @@ namespace DiffGen.Generator.Parse
             {
                 var pt = MapType(p.Type);
                 var psyntax = p.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_ct);
+                if (TryParseSurfaceParameter(p, psyntax)) continue; // in, spans, T[,,], config structs (Members.cs)
                 if (p.RefKind != RefKind.None)
                     Report(Descriptors.UnsupportedType, psyntax, p.RefKind.ToString().ToLowerInvariant() + " " + p.Type.ToDisplayString(), "'" + p.Name + "'",
-                        "pass it by value; return a float/double result, or write results into an output array parameter (a double[] the method fills)");
+                        "pass it by value (or with 'in'); return a float/double result, or write results into an output array parameter (a double[] or Span<double> the method fills)");
                 else if (pt is null || pt.Value.Elem == Scalar.Bool && pt.Value.IsArray)
                     Report(Descriptors.UnsupportedType, psyntax, p.Type.ToDisplayString(), "'" + p.Name + "'", TypeAdvice(p.Type));
                 else
@@ -248,6 +249,7 @@ namespace DiffGen.Generator.Parse
                 else constants.Add(p.Name);
             }
             var wrtNames = new HashSet<string>(StringComparer.Ordinal);
+            var memberWrt = new List<string>();
             var attr = attributes.FirstOrDefault();
             if (attr is not null && attr.ConstructorArguments.Length == 1)
             {
@@ -257,7 +259,8 @@ namespace DiffGen.Generator.Parse
                 foreach (var n in names)
                 {
                     var p = _method.Parameters.FirstOrDefault(q => q.Name == n);
-                    if (p is null) Report(Descriptors.BadWithRespectTo, attrSyntax, n ?? "null", $"is not a parameter of '{_method.Name}'; name a float/double parameter with nameof(...), or remove the name");
+                    if (p is null && n is not null && TryMemberWrt(n, attrSyntax, memberWrt)) continue; // a field or property (Members.cs)
+                    if (p is null) Report(Descriptors.BadWithRespectTo, attrSyntax, n ?? "null", $"is not a parameter or a field of '{_method.Name}'; name a float/double parameter (or field of this type) with nameof(...), or remove the name");
                     else if (!(_vars.TryGetValue(p, out var v) && v.Type.IsReal)) Report(Descriptors.BadWithRespectTo, attrSyntax, n!, "is not a float or double parameter (int and bool parameters are never differentiated); remove it from the list");
                     else if (_writtenParams.TryGetValue(n!, out var loc)) Report(Descriptors.WriteToInput, loc, n!, "it is differentiated (named in [Differentiable]) and the method writes it; copy it into a local array first, or remove it from the list to make it an output");
                     else if (IsConstant(p)) Report(Descriptors.BadConstant, ConstantAttributeSyntax(p), n!, "is marked [Constant] and also named in [Differentiable(...)]; remove [Constant] to differentiate it, or remove it from the list (prefer [Constant] alone: without a list every other float/double parameter is differentiated)");
@@ -270,14 +273,19 @@ namespace DiffGen.Generator.Parse
                     if (_vars.TryGetValue(p, out var v) && v.Type.IsReal && !_writtenParams.ContainsKey(p.Name) && !constants.Contains(p.Name)) wrtNames.Add(p.Name);
             }
 
-            var parameters = _method.Parameters.Select(p => new ParamModel(
+            SurfaceModel? surface = null;
+            EquatableArray<ParamModel> parameters;
+            if (_surface) CheckMemberWrites(body); // a field passed to a callee that writes it (Members.cs)
+            if (_surface && (_diags.Count > 0 || _suppressed)) return null;
+            if (_surface) (parameters, surface) = BuildSurface(wrtNames, constants, memberWrt);
+            else parameters = _method.Parameters.Select(p => new ParamModel(
                 p.Name, _vars[p].Type, _writtenParams.ContainsKey(p.Name), wrtNames.Contains(p.Name),
                 p.HasExplicitDefaultValue ? DefaultText(p) : null, constants.Contains(p.Name))).ToEquatable();
 
             // A derivative passed into a callee's [Constant] parameter would be dropped silently: refuse it.
             if (_constantArgs.Count > 0)
             {
-                var varied = ConstantArguments.Varied(body, _method.Parameters.Where(p => _vars[p].Type.IsReal && !constants.Contains(p.Name)).Select(p => p.Name));
+                var varied = ConstantArguments.Varied(body, _method.Parameters.Where(p => _vars.TryGetValue(p, out var pv) && pv.Type.IsReal && !constants.Contains(p.Name)).Select(p => p.Name).Concat(memberWrt));
                 foreach (var (argExpr, where, callee, param) in _constantArgs)
                     if (ConstantArguments.ReadsVaried(argExpr, varied) is { } source)
                         Report(Descriptors.BadConstant, where, param,
@@ -290,18 +298,20 @@ namespace DiffGen.Generator.Parse
                 _method.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : null,
                 types.ToEquatable(),
                 _method.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
-                _method.Name,
+                surface is null ? _method.Name : _method.Name + "Arrays",
                 SyntaxFacts.GetText(_method.DeclaredAccessibility),
                 ret,
                 parameters,
                 DeadCode.Remove(body).ToEquatable(),
-                _method.Name + "(" + string.Join(", ", _method.Parameters.Select(p => _vars[p].Type.Keyword)) + ")",
-                guards.ToEquatable());
+                surface?.Cref ?? _method.Name + "(" + string.Join(", ", _method.Parameters.Select(p => _vars[p].Type.Keyword)) + ")",
+                // with a surface the user's guards read the user's parameters and fields: the entry points print them
+                surface is null ? guards.ToEquatable() : default,
+                surface is null ? null : surface with { Guards = guards.ToEquatable() });
 
             foreach (var (param, reason) in Differentiate.Activity.AlwaysZero(model))
             {
-                var p = _method.Parameters.First(q => q.Name == param);
-                Report(Descriptors.AlwaysZero, p.Locations.FirstOrDefault(), param, reason);
+                var where = _method.Parameters.FirstOrDefault(q => q.Name == param)?.Locations.FirstOrDefault() ?? MemberLocation(param);
+                Report(Descriptors.AlwaysZero, where, param, reason);
             }
             return model;
         }
@@ -355,7 +365,7 @@ namespace DiffGen.Generator.Parse
         /// <summary>What to write instead of an unsupported parameter or local type (DIFF0002).</summary>
         private static string TypeAdvice(ITypeSymbol type)
         {
-            const string Supported = "the supported types are float, double, int and bool scalars, float/double T[], T[,] and T[][], and int[] and int[,]";
+            const string Supported = "the supported types are float, double, int and bool scalars, float/double T[], T[,] and T[][], and int[] and int[,] (parameters also ReadOnlySpan<T>/Span<T>, T[,,] and struct/record config types)";
             switch (type)
             {
                 case IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Boolean }:
@@ -363,7 +373,7 @@ namespace DiffGen.Generator.Parse
                 case IArrayTypeSymbol { ElementType: IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Int32 } }:
                     return "use an int[,] instead of a jagged int[][]";
                 case IArrayTypeSymbol { Rank: > 2 }:
-                    return "use a T[,] or T[][] and fold the extra dimensions into an index (a[i, j * m + k])";
+                    return "use a T[,] and fold the extra dimensions into an index (a[i, j * m + k]); T[,,] is supported for parameters only";
                 case IArrayTypeSymbol:
                     return "use float or double elements (int for labels and indices); " + Supported;
                 case INamedTypeSymbol { TypeKind: TypeKind.Delegate }:
@@ -377,7 +387,7 @@ namespace DiffGen.Generator.Parse
                     or SpecialType.System_UInt16 or SpecialType.System_UInt32 or SpecialType.System_UInt64 => "use int for counts and indices",
                 SpecialType.System_Decimal => "use double",
                 SpecialType.System_String or SpecialType.System_Char => "text has no derivative; keep it out of the method (pass an int code or a flag instead)",
-                _ when type.TypeKind is TypeKind.Struct or TypeKind.Class => "pass its float/double values as separate parameters or arrays; " + Supported,
+                _ when type.TypeKind is TypeKind.Struct or TypeKind.Class => "read its members from a parameter of that type ('cfg.Tau') or pass its float/double values as separate parameters or arrays; " + Supported,
                 _ => Supported,
             };
         }

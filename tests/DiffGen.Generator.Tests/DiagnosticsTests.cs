@@ -12,7 +12,7 @@ namespace DiffGen.Generator.Tests
     /// Every diagnostic id is triggered, at the exact offending syntax, with a reason and what to write instead; every
     /// help link resolves to its section of docs/diagnostics.md; one root problem gives one diagnostic (no cascades).
     /// </summary>
-    public class DiagnosticsTests
+    public partial class DiagnosticsTests
     {
         private const string Usings = "using System; using DiffGen;\n";
 
@@ -54,8 +54,11 @@ namespace DiffGen.Generator.Tests
         private static string Describe(System.Collections.Generic.IEnumerable<Diagnostic> ds) => string.Join("; ", ds.Select(d => d.ToString()));
 
         [Fact]
-        public void DIFF0001_InstanceMethod() =>
-            Expect("DIFF0001", "F", "[Differentiable] public double F(double x) => x * x;");
+        public void DIFF0001_GenericMethod()
+        {
+            var d = Expect("DIFF0001", "F", "[Differentiable] public static T F<T>(T x) where T : struct => x;");
+            Assert.Contains("generic", d.GetMessage());
+        }
 
         [Fact]
         public void DIFF0001_NonPartialType()

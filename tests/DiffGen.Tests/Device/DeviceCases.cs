@@ -7,10 +7,20 @@ using DiffGen.Cuda.Execution;
 namespace DiffGen.Tests.Device
 {
     /// <summary>A corpus method that has generated device code.</summary>
-    public sealed record DeviceCase(Type Type, MethodInfo Method)
+    /// <param name="ArrayForm">
+    /// For a method written with fields, spans, T[,,] or config parameters: the name of its generated array form
+    /// (<c>{Name}Arrays</c>, which has the device code), and <paramref name="Method"/> is that form's host Forward.
+    /// </param>
+    public sealed record DeviceCase(Type Type, MethodInfo Method, string? ArrayForm = null)
     {
+        /// <summary>The name the generated members start with: the method's, or its array form's.</summary>
+        public string BaseName => ArrayForm ?? Method.Name;
+
+        /// <summary>The parameters of the method (of the array form: every field and member as a parameter).</summary>
+        public ParameterInfo[] Parameters => Method.GetParameters();
+
         /// <summary>Type.Method.</summary>
-        public string Name => Type.Name + "." + Method.Name;
+        public string Name => Type.Name + "." + BaseName;
 
         /// <summary>Works in float (tolerances follow).</summary>
         public bool IsFloat => Method.GetParameters().Any(p => p.ParameterType == typeof(float) || p.ParameterType == typeof(float[]) || p.ParameterType == typeof(float[,]));
@@ -39,8 +49,16 @@ namespace DiffGen.Tests.Device
                 {
                     string name = f.Name.Substring(2, f.Name.Length - 2 - "CudaSource".Length);
                     var m = t.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)
-                        .Single(x => x.Name == name && x.GetCustomAttributes().Any(a => a.GetType().Name == "DifferentiableAttribute"));
-                    list.Add(new DeviceCase(t, m));
+                        .SingleOrDefault(x => x.Name == name && x.GetCustomAttributes().Any(a => a.GetType().Name == "DifferentiableAttribute"));
+                    if (m is not null)
+                    {
+                        list.Add(new DeviceCase(t, m));
+                        continue;
+                    }
+                    // the array form of a method with fields, spans, T[,,] or config parameters: its host Forward
+                    var host = t.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)
+                        .Single(x => x.Name == name + "Forward" && !x.GetParameters().Any(p => p.ParameterType.IsGenericType && p.ParameterType.GetGenericTypeDefinition() == typeof(DeviceArray<>)));
+                    list.Add(new DeviceCase(t, host, name));
                 }
             }
             return list;
@@ -48,7 +66,7 @@ namespace DiffGen.Tests.Device
 
         /// <summary>The CUDA source of a case.</summary>
         public static string Source(DeviceCase c) =>
-            (string)c.Type.GetField("__" + c.Method.Name + "CudaSource", BindingFlags.NonPublic | BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
+            (string)c.Type.GetField("__" + c.BaseName + "CudaSource", BindingFlags.NonPublic | BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
 
         /// <summary>Runs the case on <paramref name="device"/> and on the CPU; returns the largest relative difference.</summary>
         public static DeviceResult Run(DeviceCase c, IKernelDevice target, int seed = 1, int? size = null)
@@ -70,7 +88,7 @@ namespace DiffGen.Tests.Device
                 var devForwardArgs = devArgs.Append(device).ToArray();
                 var gpuForward = Find(c, "Forward", device: true).Invoke(null, devForwardArgs);
                 if (cpuForward is not null) Note(Relative(ToDouble(cpuForward), ToDouble(gpuForward!)), "Forward value");
-                foreach (var (p, i) in c.Method.GetParameters().Select((p, i) => (p, i)).Where(x => IsWritten(c, x.p)))
+                foreach (var (p, i) in c.Parameters.Select((p, i) => (p, i)).Where(x => IsWritten(c, x.p)))
                     Note(Relative(Flat(hostArgs[i]!), Download(devArgs[i]!)), $"Forward output {p.Name}");
             }
             finally
@@ -82,7 +100,7 @@ namespace DiffGen.Tests.Device
             var hostB = Find(c, "Backward", device: false);
             var devB = Find(c, "Backward", device: true);
             var bParams = hostB.GetParameters();
-            int n = c.Method.GetParameters().Length;
+            int n = c.Parameters.Length;
             var rng = new Random(seed + 17);
             var hostBArgs = new object?[bParams.Length];
             var extra = new List<object?>(); // host values of the gradient arguments, for the device call
@@ -98,7 +116,7 @@ namespace DiffGen.Tests.Device
                     extra.Add(hostBArgs[i]);
                     continue;
                 }
-                var primal = c.Method.GetParameters().Single(p => p.Name == bp.Name!.TrimEnd('_')[..^"Grad".Length]);
+                var primal = c.Parameters.Single(p => p.Name == bp.Name!.TrimEnd('_')[..^"Grad".Length]);
                 var like = inputs[primal.Position]!;
                 // upstream gradients of outputs are inputs (random); gradient buffers are outputs (garbage: must be overwritten)
                 var buffer = Fill(like, rng, IsWritten(c, primal) ? 1.0 : 9.0);
@@ -132,7 +150,7 @@ namespace DiffGen.Tests.Device
                     if (bp.ParameterType.IsByRef) Note(Relative(ToDouble(hostBArgs[i]!), ToDouble(devArr[i]!)), "gradient " + bp.Name);
                     else if (hostBArgs[i] is Array ha) Note(Relative(Flat(ha), Download(devArr[i]!)), "gradient " + bp.Name);
                 }
-                foreach (var (p, i) in c.Method.GetParameters().Select((p, i) => (p, i)).Where(x => IsWritten(c, x.p)))
+                foreach (var (p, i) in c.Parameters.Select((p, i) => (p, i)).Where(x => IsWritten(c, x.p)))
                     Note(Relative(Flat(hostBArgs[i]!), Download(devArr[i]!)), $"Backward output {p.Name}");
             }
             finally
@@ -155,7 +173,7 @@ namespace DiffGen.Tests.Device
             foreach (var a in hostArgs.OfType<Array>()) results.Add(Flat(a));
             var hostB = Find(c, "Backward", device: false);
             var bParams = hostB.GetParameters();
-            int n = c.Method.GetParameters().Length;
+            int n = c.Parameters.Length;
             var rng = new Random(seed + 17);
             var args = new object?[bParams.Length];
             var cloned = Clone(inputs);
@@ -165,7 +183,7 @@ namespace DiffGen.Tests.Device
                 var bp = bParams[i];
                 if (bp.ParameterType.IsByRef) continue;
                 if (bp.Name!.StartsWith("seed", StringComparison.Ordinal) && !bp.ParameterType.IsArray) { args[i] = bp.ParameterType == typeof(float) ? 0.75f : (object)0.75; continue; }
-                var primal = c.Method.GetParameters().Single(p => p.Name == bp.Name!.TrimEnd('_')[..^"Grad".Length]);
+                var primal = c.Parameters.Single(p => p.Name == bp.Name!.TrimEnd('_')[..^"Grad".Length]);
                 args[i] = Fill(inputs[primal.Position]!, rng, IsWritten(c, primal) ? 1.0 : 9.0);
             }
             var value = hostB.Invoke(null, args);
@@ -182,9 +200,9 @@ namespace DiffGen.Tests.Device
         /// </summary>
         public static (object?[] Inputs, string Description) Inputs(DeviceCase c, int seed, int? size = null)
         {
-            var ps = c.Method.GetParameters();
+            var ps = c.Parameters;
             var attempts = new List<Func<Random, object?[]>>();
-            if (size is null && Overrides.TryGetValue(c.Method.Name, out var shapes))
+            if (size is null && Overrides.TryGetValue(c.BaseName, out var shapes))
                 attempts.Add(r => Make(ps, shapes, r, positive: false));
             foreach (int n in size is { } s ? new[] { s } : new[] { 5, 4, 3 })
             {
@@ -284,7 +302,7 @@ namespace DiffGen.Tests.Device
                 var (inputs, _) = Inputs(c, 99);
                 var copy = Clone(inputs);
                 Find(c, "Forward", device: false).Invoke(null, copy);
-                foreach (var (p, i) in c.Method.GetParameters().Select((p, i) => (p, i)))
+                foreach (var (p, i) in c.Parameters.Select((p, i) => (p, i)))
                     if (inputs[i] is Array a && !Flat(a).SequenceEqual(Flat(copy[i]!))) w.Add(p.Name!);
                 s_written[c.Method] = w;
                 return w;
@@ -293,7 +311,7 @@ namespace DiffGen.Tests.Device
 
         private static MethodInfo Find(DeviceCase c, string pass, bool device)
         {
-            var name = c.Method.Name + pass;
+            var name = c.BaseName + pass;
             return c.Type.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)
                 .Single(m => m.Name == name && m.GetParameters().Any(p => p.ParameterType.IsGenericType && p.ParameterType.GetGenericTypeDefinition() == typeof(DeviceArray<>)) == device);
         }

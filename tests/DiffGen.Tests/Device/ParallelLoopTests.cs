@@ -34,7 +34,7 @@ namespace DiffGen.Tests.Device
                 Gemm.MaxDegreeOfParallelism = 4;
                 long before = LoopParallelism.ParallelRuns;
                 parallel = DeviceCases.RunHost(c, inputs, 11);
-                bool hasWorkers = c.Type.GetNestedTypes(System.Reflection.BindingFlags.NonPublic).Any(t => t.Name.StartsWith("__" + c.Method.Name + "_", System.StringComparison.Ordinal));
+                bool hasWorkers = c.Type.GetNestedTypes(System.Reflection.BindingFlags.NonPublic).Any(t => t.Name.StartsWith("__" + c.BaseName + "_", System.StringComparison.Ordinal));
                 output.WriteLine($"{(hasWorkers ? "has" : "no")} multi-core loops; {LoopParallelism.ParallelRuns - before} ran split");
                 // (a loop of one iteration, e.g. a convolution whose output is 1 x 1 at these shapes, stays sequential)
                 if (hasWorkers && method.StartsWith("NtXentCorpus.", System.StringComparison.Ordinal))

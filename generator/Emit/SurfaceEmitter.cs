@@ -1,0 +1,191 @@
+using System.Collections.Generic;
+using System.Linq;
+using DiffGen.Generator.IR;
+using DiffGen.Generator.Model;
+using DiffGen.Generator.Schedule;
+
+namespace DiffGen.Generator.Emit
+{
+    /// <summary>
+    /// The user-facing <c>MForward</c>/<c>MBackward</c> of a method written with fields, spans, <c>T[,,]</c>, config or
+    /// <c>in</c> parameters (see Parse/DifferentiableParser.Members.cs): they check what they are given, read every field,
+    /// property and config member once, copy spans into pooled <c>T[]</c> and <c>T[,,]</c> into pooled flattened
+    /// <c>T[d0, d1·d2]</c>, call the array form <c>MArraysForward</c>/<c>MArraysBackward</c> (which has the CPU,
+    /// multi-core and device code), and copy outputs and gradients back.
+    /// </summary>
+    internal static class SurfaceEmitter
+    {
+        private const string Pool = "global::DiffGen.Reverse.BufferPool";
+        private const string Arrays = "global::DiffGen.Reverse.SurfaceArrays";
+        private const string Shapes = "global::DiffGen.Reverse.Shapes";
+
+        public static void Write(CSharpWriter w, ExecutionPlan plan, IReadOnlyList<(ParamModel Param, string Name, bool IsUpstream)> grads, string seed)
+        {
+            var m = plan.Model.Method;
+            var s = m.Surface!;
+            WriteForward(w, m, s);
+            w.Line();
+            WriteBackward(w, m, s, grads, seed);
+        }
+
+        private static string Header(SurfaceModel s, MethodModel m, string suffix, IEnumerable<string> parameters) =>
+            $"{s.Accessibility} {(s.IsStatic ? "static " : "")}{m.Return.Keyword} {s.Name}{suffix}({string.Join(", ", parameters)})";
+
+        private static string Cref(SurfaceModel s) => s.Cref.Replace('<', '{').Replace('>', '}');
+
+        private static void Checks(CSharpWriter w, SurfaceModel s)
+        {
+            foreach (var p in s.Params.Where(p => p.NullCheck)) w.Line($"{Shapes}.NotNull({p.Name}, nameof({p.Name}));");
+        }
+
+        private static void Guards(CSharpWriter w, SurfaceModel s)
+        {
+            foreach (var g in s.Guards)
+                foreach (var line in g.Split('\n')) w.Line(line.TrimEnd('\r'));
+        }
+
+        private sealed class Prepared
+        {
+            public readonly List<string> Args = new();
+            public readonly List<(string Local, string Elem)> Pooled = new();
+            public readonly List<string> CopyBack = new();
+            public readonly List<string> InTry = new();
+        }
+
+        /// <summary>Snapshots before the try; pooled copies inside it; the core's arguments.</summary>
+        private static Prepared Prepare(CSharpWriter w, MethodModel m, SurfaceModel s)
+        {
+            var r = new Prepared();
+            for (int i = 0; i < s.Args.Count; i++)
+            {
+                var a = s.Args[i];
+                var p = m.Params[i];
+                string local = "__a_" + a.Core, elem = p.Type.ElemKeyword;
+                switch (a.Kind)
+                {
+                    case ArgKind.Direct:
+                        r.Args.Add(a.Source);
+                        break;
+                    case ArgKind.Snapshot:
+                        w.Line($"var {local} = {a.Source};");
+                        r.Args.Add(local);
+                        break;
+                    case ArgKind.Span:
+                    case ArgKind.ReadOnlySpan:
+                        r.Pooled.Add(($"{elem}[]", local));
+                        r.InTry.Add($"{local} = {Arrays}.Rent<{elem}>({a.Source});");
+                        if (p.IsWritten) r.CopyBack.Add($"global::System.MemoryExtensions.CopyTo({local}, {a.Source});");
+                        r.Args.Add(local);
+                        break;
+                    case ArgKind.Flatten:
+                        r.Pooled.Add(($"{elem}[,]", local));
+                        r.InTry.Add($"{local} = {Arrays}.Flatten<{elem}>({a.Source});");
+                        if (p.IsWritten) r.CopyBack.Add($"{Arrays}.CopyBack({local}, {a.Source});");
+                        r.Args.Add(local);
+                        break;
+                }
+            }
+            return r;
+        }
+
+        private static void Call(CSharpWriter w, MethodModel m, Prepared r, string call)
+        {
+            bool returns = m.Return.Elem != Scalar.Void;
+            foreach (var (type, local) in r.Pooled) w.Line($"{type}? {local} = null;");
+            if (r.Pooled.Count > 0) w.Open("try");
+            foreach (var line in r.InTry) w.Line(line);
+            w.Line(returns ? $"var __value = {call};" : call + ";");
+            foreach (var line in r.CopyBack) w.Line(line);
+            if (returns) w.Line("return __value;");
+            if (r.Pooled.Count > 0)
+            {
+                w.Close();
+                w.Open("finally");
+                foreach (var (type, local) in r.Pooled) w.Line($"{Pool}<{type.Substring(0, type.IndexOf('['))}>.Return({local});");
+                w.Close();
+            }
+        }
+
+        private static IEnumerable<string> SurfaceSignature(SurfaceModel s, bool defaults) =>
+            s.Params.Select(p => p.Modifier + p.TypeText + " " + p.Name + (defaults && p.DefaultValue is not null ? " = " + p.DefaultValue : ""));
+
+        private static void WriteForward(CSharpWriter w, MethodModel m, SurfaceModel s)
+        {
+            w.Line($"/// <summary>Forward pass of <see cref=\"{Cref(s)}\"/>: the same value, computed by DiffGen's generated code (fields and properties are read once, at entry).</summary>");
+            w.Line(DifferentiableEmitter.GeneratedCode);
+            w.Open(Header(s, m, "Forward", SurfaceSignature(s, defaults: true)));
+            Checks(w, s);
+            Guards(w, s);
+            var r = Prepare(w, m, s);
+            Call(w, m, r, $"{m.Name}Forward({string.Join(", ", r.Args)})");
+            w.Close();
+        }
+
+        private static void WriteBackward(CSharpWriter w, MethodModel m, SurfaceModel s, IReadOnlyList<(ParamModel Param, string Name, bool IsUpstream)> grads, string seed)
+        {
+            bool returns = m.Return.Elem != Scalar.Void;
+            var kinds = s.Args.ToDictionary(a => a.Core);
+            var sig = SurfaceSignature(s, defaults: false).ToList();
+            foreach (var g in grads)
+            {
+                var a = kinds[g.Param.Name];
+                var elem = g.Param.Type.ElemKeyword;
+                sig.Add(a.Kind switch
+                {
+                    ArgKind.Span or ArgKind.ReadOnlySpan => (g.IsUpstream ? $"global::System.ReadOnlySpan<{elem}> " : $"global::System.Span<{elem}> ") + g.Name,
+                    ArgKind.Flatten => s.Params.First(p => p.Name == a.Source).TypeText + " " + g.Name,
+                    _ => (g.Param.Type.IsArray ? "" : "out ") + g.Param.Type.Keyword + " " + g.Name,
+                });
+            }
+            if (returns) sig.Add($"{m.Return.Keyword} {seed} = 1");
+
+            w.Line($"/// <summary>");
+            w.Line($"/// Value and reverse-mode gradients of <see cref=\"{Cref(s)}\"/>: gradient buffers come after the parameters, in the order of");
+            w.Line($"/// the parameters, then of the fields named in [Differentiable(...)]; each is overwritten with {(returns ? "seed × " : "")}the derivative of the");
+            w.Line($"/// result. Fields and properties are read once, at entry, and never written; spans and arrays of rank 3 or more are copied.");
+            w.Line($"/// </summary>");
+            w.Line(DifferentiableEmitter.GeneratedCode);
+            w.Open(Header(s, m, "Backward", sig));
+            Checks(w, s);
+            foreach (var g in grads)
+            {
+                var a = kinds[g.Param.Name];
+                if (a.Kind is ArgKind.Span or ArgKind.ReadOnlySpan)
+                    w.Line($"{Arrays}.SameLength({a.Source}.Length, {g.Name}.Length, \"{a.Source}\", \"{g.Name}\");");
+                else if (a.Kind == ArgKind.Flatten)
+                    w.Line($"{Arrays}.SameShape({a.Source}, {g.Name}, \"{a.Source}\", \"{g.Name}\");");
+            }
+            Guards(w, s);
+            var r = Prepare(w, m, s);
+            var gradArgs = new List<string>();
+            foreach (var g in grads)
+            {
+                var a = kinds[g.Param.Name];
+                string local = "__g_" + a.Core, elem = g.Param.Type.ElemKeyword;
+                switch (a.Kind)
+                {
+                    case ArgKind.Span:
+                    case ArgKind.ReadOnlySpan:
+                        r.Pooled.Add(($"{elem}[]", local));
+                        r.InTry.Add(g.IsUpstream ? $"{local} = {Arrays}.Rent<{elem}>({g.Name});" : $"{local} = {Pool}<{elem}>.Rent({a.Source}.Length);");
+                        if (!g.IsUpstream) r.CopyBack.Add($"global::System.MemoryExtensions.CopyTo({local}, {g.Name});");
+                        gradArgs.Add(local);
+                        break;
+                    case ArgKind.Flatten:
+                        r.Pooled.Add(($"{elem}[,]", local));
+                        r.InTry.Add(g.IsUpstream ? $"{local} = {Arrays}.Flatten<{elem}>({g.Name});" : $"{local} = {Arrays}.RentFlat<{elem}>({a.Source});");
+                        if (!g.IsUpstream) r.CopyBack.Add($"{Arrays}.CopyBack({local}, {g.Name});");
+                        gradArgs.Add(local);
+                        break;
+                    default:
+                        gradArgs.Add(g.Param.Type.IsArray ? g.Name : "out " + g.Name);
+                        break;
+                }
+            }
+            var args = r.Args.Concat(gradArgs).ToList();
+            if (returns) args.Add(seed);
+            Call(w, m, r, $"{m.Name}Backward({string.Join(", ", args)})");
+            w.Close();
+        }
+    }
+}

@@ -1,0 +1,385 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using DiffGen.Generator.Diagnostics;
+using DiffGen.Generator.IR;
+using DiffGen.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace DiffGen.Generator.Parse
+{
+    /// <summary>
+    /// Shapes and types users write (issue 10, item 5): instance methods reading fields and properties, static readonly
+    /// tables, config struct/record parameters (<c>cfg.Tau</c>), <c>in</c> parameters, <c>Span&lt;T&gt;</c> /
+    /// <c>ReadOnlySpan&lt;T&gt;</c> parameters and <c>T[,,]</c> (any rank ≥ 3) parameters. All of them are lowered to
+    /// the array form the rest of the pipeline knows: every value read becomes a parameter of a static method
+    /// <c>{Name}Arrays</c> (a field or member: read once at entry; a span: a T[]; a T[,,]: a T[d0, d1·d2] with an index
+    /// rewrite), and Emit (SurfaceEmitter) writes the user-facing entry points that gather them and call it.
+    /// </summary>
+    internal sealed partial class DifferentiableParser
+    {
+        /// <summary>A value the array form takes as a parameter that is not a parameter of the user's method.</summary>
+        private sealed record MemberInput(string Core, IrType Type, string Source, ISymbol? Member, Location? Where);
+
+        private bool _surface;
+        private bool _isInstance;
+        private readonly List<MemberInput> _memberInputs = new();
+        private readonly Dictionary<string, Variable> _configVars = new(StringComparer.Ordinal);
+        private readonly HashSet<IParameterSymbol> _configParams = new(SymbolEqualityComparer.Default);
+        private readonly Dictionary<IParameterSymbol, ArgKind> _paramKinds = new(SymbolEqualityComparer.Default);
+        /// <summary>Parameters of rank ≥ 3: the names of their dimension parameters d1.. (d0 is the flattened array's GetLength(0)).</summary>
+        private readonly Dictionary<IParameterSymbol, List<string>> _highRank = new(SymbolEqualityComparer.Default);
+
+        private const string WhatFieldsCanBe = "float, double, int or bool, or an array of float/double/int (T[], T[,], T[][])";
+
+        private static Scalar? ElemOf(ITypeSymbol t) => t.SpecialType switch
+        {
+            SpecialType.System_Single => Scalar.Float,
+            SpecialType.System_Double => Scalar.Double,
+            SpecialType.System_Int32 => Scalar.Int,
+            _ => null,
+        };
+
+        private static bool IsSpan(ITypeSymbol t, out bool readOnly, out ITypeSymbol? elem)
+        {
+            readOnly = false;
+            elem = null;
+            if (t is not INamedTypeSymbol { IsGenericType: true } n || n.TypeArguments.Length != 1) return false;
+            var def = n.OriginalDefinition.ToDisplayString();
+            if (def == "System.Span<T>") { elem = n.TypeArguments[0]; return true; }
+            if (def == "System.ReadOnlySpan<T>") { elem = n.TypeArguments[0]; readOnly = true; return true; }
+            return false;
+        }
+
+        /// <summary>A struct, record or class parameter whose members the method reads (not arrays, spans, delegates, text).</summary>
+        private static bool IsConfigType(ITypeSymbol t) =>
+            t is INamedTypeSymbol { TypeKind: TypeKind.Struct or TypeKind.Class } n && n.SpecialType == SpecialType.None
+            && !n.IsGenericType && n.ToDisplayString() is not ("object" or "string" or "decimal");
+
+        /// <summary>
+        /// A parameter of one of the new shapes (or passed with 'in'): registered, or reported. False: the usual rules apply.
+        /// </summary>
+        private bool TryParseSurfaceParameter(IParameterSymbol p, SyntaxNode? psyntax)
+        {
+            bool byIn = p.RefKind is RefKind.In or RefKind.RefReadOnlyParameter;
+            if (!byIn && p.RefKind != RefKind.None) return false;
+            var t = p.Type;
+            if (IsSpan(t, out bool ro, out var elem))
+            {
+                if (ElemOf(elem!) is not { } e)
+                {
+                    Report(Descriptors.UnsupportedType, psyntax, t.ToDisplayString(), "'" + p.Name + "'", "spans of float, double or int are supported (ReadOnlySpan<T> for inputs, Span<T> for outputs); pass a span of one of those");
+                    return true;
+                }
+                _vars[p] = new Variable(p.Name, new IrType(e, Shape.Vector), VarKind.Param);
+                _usedNames.Add(p.Name);
+                _paramKinds[p] = ro ? ArgKind.ReadOnlySpan : ArgKind.Span;
+                _surface = true;
+                return true;
+            }
+            if (t is IArrayTypeSymbol { Rank: >= 3 } at)
+            {
+                if (ElemOf(at.ElementType) is not { } e)
+                {
+                    Report(Descriptors.UnsupportedType, psyntax, t.ToDisplayString(), "'" + p.Name + "'", "arrays of rank 3 or more must have float, double or int elements");
+                    return true;
+                }
+                _vars[p] = new Variable(p.Name, new IrType(e, Shape.Matrix), VarKind.Param);
+                _usedNames.Add(p.Name);
+                var dims = new List<string>();
+                for (int d = 1; d < at.Rank; d++) dims.Add(FreshName(p.Name + "__d" + d));
+                _highRank[p] = dims;
+                _paramKinds[p] = ArgKind.Flatten;
+                _surface = true;
+                return true;
+            }
+            if (MapType(t) is { } mapped)
+            {
+                if (!byIn) return false;
+                if (mapped.Elem == Scalar.Bool && mapped.IsArray) return false;
+                _vars[p] = new Variable(p.Name, mapped, VarKind.Param);
+                _usedNames.Add(p.Name);
+                _paramKinds[p] = ArgKind.Direct;
+                _surface = true;
+                return true;
+            }
+            if (IsConfigType(t))
+            {
+                _configParams.Add(p);
+                _usedNames.Add(p.Name);
+                _surface = true;
+                return true;
+            }
+            return false;
+        }
+
+        private static bool IsReadableMember(ISymbol s) =>
+            s is IFieldSymbol { IsConst: false } or IPropertySymbol { IsIndexer: false, GetMethod: not null };
+
+        private static ITypeSymbol MemberType(ISymbol s) => s is IFieldSymbol f ? f.Type : ((IPropertySymbol)s).Type;
+
+        /// <summary>Is <paramref name="member"/> declared on this method's type (or a base type of it)?</summary>
+        private bool OnOwnType(ISymbol member)
+        {
+            for (var t = _method.ContainingType; t is not null; t = t.BaseType)
+                if (SymbolEqualityComparer.Default.Equals(t, member.ContainingType)) return true;
+            return false;
+        }
+
+        /// <summary>A field or property read (W1, this.W1, Model.Table): a parameter of the array form, read once at entry.</summary>
+        private Expr? ReadMember(ISymbol member, SyntaxNode where)
+        {
+            if (_vars.TryGetValue(member, out var known)) return Ref(known);
+            if (!member.IsStatic && !OnOwnType(member))
+            {
+                Report(Descriptors.UnsupportedExpression, where, where.ToString(), "only fields and properties of this type (and static ones) can be read; pass the value as a parameter");
+                return null;
+            }
+            if (!member.IsStatic && _method.IsStatic) return Suppress(); // C# reports it
+            var type = MapType(MemberType(member));
+            if (type is null || type.Value.Elem == Scalar.Bool && type.Value.IsArray)
+            {
+                Report(Descriptors.UnsupportedType, where, MemberType(member).ToDisplayString(), "the member '" + member.Name + "'",
+                    "fields and properties a differentiable method reads must be " + WhatFieldsCanBe + "; pass other values as parameters (a T[,,] field: pass it as a parameter)");
+                _rejected.Add(member);
+                return null;
+            }
+            var name = FreshName(member.Name);
+            var v = new Variable(name, type.Value, VarKind.Param);
+            _vars[member] = v;
+            string source = member.IsStatic
+                ? member.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + member.Name
+                : "this." + member.Name;
+            _memberInputs.Add(new MemberInput(name, type.Value, source, member, member.Locations.FirstOrDefault()));
+            _surface = true;
+            return Ref(v);
+        }
+
+        private static Expr Ref(Variable v) => v.Type.IsArray ? new ArrayRef(v.Name, v.Type, null) : new VarRef(v.Name, v.Type);
+
+        /// <summary>An identifier bound to something that is not a parameter, local or counter: a member, or a whole config parameter.</summary>
+        private Expr? LowerOtherIdentifier(IdentifierNameSyntax id, ISymbol sym, out bool handled)
+        {
+            handled = true;
+            if (_rejected.Contains(sym)) return Suppress();
+            if (IsReadableMember(sym)) return ReadMember(sym, id);
+            if (sym is IParameterSymbol cp && _configParams.Contains(cp))
+            {
+                Report(Descriptors.UnsupportedExpression, id, id.Identifier.Text, $"a struct, record or class parameter can only be read member by member ('{cp.Name}.Member'); pass the members a callee needs as separate arguments");
+                return null;
+            }
+            handled = false;
+            return null;
+        }
+
+        /// <summary>this.W, Type.Table, cfg.Tau (any member access but .Length).</summary>
+        private Expr? LowerMemberAccess(MemberAccessExpressionSyntax ma)
+        {
+            var sym = _model.GetSymbolInfo(ma, _ct).Symbol;
+            if (sym is null) return Suppress();
+            if (_rejected.Contains(sym)) return Suppress();
+            if (ma.Expression is ThisExpressionSyntax or BaseExpressionSyntax && IsReadableMember(sym)) return ReadMember(sym, ma);
+            var owner = _model.GetSymbolInfo(ma.Expression, _ct).Symbol;
+            if (owner is INamedTypeSymbol && sym.IsStatic && IsReadableMember(sym)) return ReadMember(sym, ma);
+            if (owner is IParameterSymbol cp && _configParams.Contains(cp) && IsReadableMember(sym))
+            {
+                string key = cp.Name + "." + sym.Name;
+                if (_configVars.TryGetValue(key, out var known)) return Ref(known);
+                var type = MapType(MemberType(sym));
+                if (type is null || type.Value.Elem == Scalar.Bool && type.Value.IsArray)
+                {
+                    Report(Descriptors.UnsupportedType, ma, MemberType(sym).ToDisplayString(), "'" + ma + "'",
+                        "members of a config parameter must be " + WhatFieldsCanBe + "; pass other values as separate parameters (a nested struct: pass the inner one as its own parameter)");
+                    return null;
+                }
+                var v = new Variable(FreshName(cp.Name + "_" + sym.Name), type.Value, VarKind.Param);
+                _configVars[key] = v;
+                _memberInputs.Add(new MemberInput(v.Name, type.Value, cp.Name + "." + sym.Name, null, ma.GetLocation()));
+                return Ref(v);
+            }
+            if (owner is IParameterSymbol sp && _vars.ContainsKey(sp) && sym.Name is "Length")
+                return null; // handled by the .Length case
+            Report(Descriptors.UnsupportedExpression, ma, ma.ToString(),
+                "only fields and properties of this type ('W' or 'this.W'), static fields ('Type.Table'), constants, and members of a struct/record/class parameter ('cfg.Tau') can be read; copy other values into a parameter");
+            return null;
+        }
+
+        /// <summary>x[b, i, j] on a T[,,] parameter: x[b, i * d2 + j] on its flattened T[d0, d1·d2]. Null when not such a parameter.</summary>
+        private Expr? LowerHighRankElement(ElementAccessExpressionSyntax ea, out bool handled)
+        {
+            handled = false;
+            if (ea.Expression is not IdentifierNameSyntax id || _model.GetSymbolInfo(id, _ct).Symbol is not IParameterSymbol p || !_highRank.TryGetValue(p, out var dims))
+                return null;
+            handled = true;
+            var v = _vars[p];
+            var args = ea.ArgumentList.Arguments;
+            if (args.Count != dims.Count + 1)
+            {
+                Report(Descriptors.UnsupportedExpression, ea, ea.ToString(), $"index '{p.Name}' with one int per dimension ({dims.Count + 1} of them: {p.Name}[i0, ..., i{dims.Count}])");
+                return null;
+            }
+            var idx = new List<Expr>();
+            foreach (var a in args)
+            {
+                var i = LowerIntExpr(a.Expression, "an array index");
+                if (i is null) return null;
+                idx.Add(i);
+            }
+            Expr col = idx[1];
+            for (int d = 2; d < idx.Count; d++)
+                col = new Binary(BinaryOp.Add, new Binary(BinaryOp.Mul, col, new VarRef(dims[d - 1], IrType.Int), IrType.Int), idx[d], IrType.Int);
+            return new ElemRef(v.Name, v.Type, new[] { idx[0], col }.ToEquatable());
+        }
+
+        /// <summary>x.GetLength(d) on a T[,,] parameter: d0 of the flattened array, or the dimension parameter.</summary>
+        private Expr? LowerHighRankGetLength(InvocationExpressionSyntax inv, out bool handled)
+        {
+            handled = false;
+            if (inv.Expression is not MemberAccessExpressionSyntax { Name.Identifier.Text: "GetLength" } gl || inv.ArgumentList.Arguments.Count != 1
+                || _model.GetSymbolInfo(gl.Expression, _ct).Symbol is not IParameterSymbol p || !_highRank.TryGetValue(p, out var dims))
+                return null;
+            handled = true;
+            if (_model.GetConstantValue(inv.ArgumentList.Arguments[0].Expression, _ct) is not { HasValue: true, Value: int dim } || dim < 0 || dim > dims.Count)
+            {
+                Report(Descriptors.UnsupportedExpression, inv, inv.ToString(), $"GetLength needs a constant dimension 0 to {dims.Count}; write {p.Name}.GetLength(0) ... {p.Name}.GetLength({dims.Count})");
+                return null;
+            }
+            var v = _vars[p];
+            return dim == 0 ? new LengthOf(v.Name, v.Type, null, 0) : new VarRef(dims[dim - 1], IrType.Int);
+        }
+
+        /// <summary>
+        /// An assignment to a field or property, an element of one, or a member of a config parameter: reported (fields are
+        /// read once at entry and never written by generated code).
+        /// </summary>
+        private bool RejectMemberWrite(ExpressionSyntax left)
+        {
+            var e = left;
+            while (e is ElementAccessExpressionSyntax ea) e = ea.Expression;
+            var sym = e is IdentifierNameSyntax or MemberAccessExpressionSyntax ? _model.GetSymbolInfo(e, _ct).Symbol : null;
+            bool member = sym is IFieldSymbol or IPropertySymbol && e is IdentifierNameSyntax or MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax or BaseExpressionSyntax }
+                || sym is IFieldSymbol or IPropertySymbol && e is MemberAccessExpressionSyntax m && (_model.GetSymbolInfo(m.Expression, _ct).Symbol is INamedTypeSymbol
+                    || _model.GetSymbolInfo(m.Expression, _ct).Symbol is IParameterSymbol cp && _configParams.Contains(cp));
+            if (!member) return false;
+            Report(Descriptors.WriteToInput, left, left.ToString(),
+                $"fields and properties are read once when the method starts and are never written by the generated code; write into a local ('var h = new double[n];'), or into an output array parameter the method fills, and store that in '{sym!.Name}' after calling the method");
+            return true;
+        }
+
+        /// <summary>
+        /// A call of a [Differentiable] method that reads fields or takes spans, T[,,], 'in' or config parameters: its array
+        /// form takes more parameters than the call passes, so it cannot be composed. Reported here.
+        /// </summary>
+        private bool RejectSurfaceCall(InvocationExpressionSyntax inv)
+        {
+            if (_model.GetSymbolInfo(inv, _ct).Symbol is not IMethodSymbol target || !HasDifferentiableAttribute(target)) return false;
+            if (SymbolEqualityComparer.Default.Equals(target.OriginalDefinition, _method.OriginalDefinition)) return false;
+            string? why = null;
+            if (!target.IsStatic) why = "it is an instance method (it reads the object's fields)";
+            else if (target.Parameters.FirstOrDefault(p => p.RefKind != RefKind.None || IsSpan(p.Type, out _, out _) || p.Type is IArrayTypeSymbol { Rank: >= 3 } || MapType(p.Type) is null && IsConfigType(p.Type)) is { } sp)
+                why = $"its parameter '{sp.Name}' is {(sp.RefKind != RefKind.None ? "passed with '" + sp.RefKind.ToString().ToLowerInvariant() + "'" : "a " + sp.Type.ToDisplayString())}";
+            else if (ReadsMembers(target)) why = "it reads fields or properties";
+            if (why is null) return false;
+            Report(Descriptors.NotDifferentiableCall, inv, target.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat),
+                $"{why}, and only static [Differentiable] methods over arrays and scalars can be called from another one; make the callee static and pass it what it reads as array or scalar parameters (fields as arguments: 'Layer(W1, x)')");
+            return true;
+        }
+
+        private bool ReadsMembers(IMethodSymbol m)
+        {
+            foreach (var r in m.DeclaringSyntaxReferences)
+            {
+                var node = r.GetSyntax(_ct);
+                var model = node.SyntaxTree == _model.SyntaxTree ? _model : _model.Compilation.GetSemanticModel(node.SyntaxTree);
+                foreach (var id in node.DescendantNodes().OfType<IdentifierNameSyntax>())
+                    if (model.GetSymbolInfo(id, _ct).Symbol is { } s && IsReadableMember(s) && s is not IPropertySymbol { Name: "Length" }
+                        && !(s.ContainingType?.SpecialType is not SpecialType.None || s.ContainingType?.ToDisplayString() is "System.Math" or "System.MathF"))
+                        return true;
+            }
+            return false;
+        }
+
+        /// <summary>A name in [Differentiable(...)] that is not a parameter: a float/double field or property of this type, differentiated.</summary>
+        private bool TryMemberWrt(string name, SyntaxNode? attrSyntax, List<string> memberWrt)
+        {
+            ISymbol? member = null;
+            for (var t = _method.ContainingType; t is not null && member is null; t = t.BaseType)
+                member = t.GetMembers(name).FirstOrDefault(IsReadableMember);
+            if (member is null) return false;
+            if (_rejected.Contains(member)) return true;
+            var e = ReadMember(member, attrSyntax ?? (SyntaxNode)_method.DeclaringSyntaxReferences.First().GetSyntax(_ct));
+            if (e is null) return true;
+            if (!e.Type.IsReal)
+            {
+                Report(Descriptors.BadWithRespectTo, attrSyntax, name, "is not a float or double field (int and bool values are never differentiated); remove it from the list");
+                return true;
+            }
+            var core = _vars[member].Name;
+            if (!memberWrt.Contains(core)) memberWrt.Add(core);
+            return true;
+        }
+
+        /// <summary>The method's C# signature for crefs (Name(in double, System.ReadOnlySpan{double})).</summary>
+        private string SurfaceCref() =>
+            _method.Name + "(" + string.Join(", ", _method.Parameters.Select(p =>
+                (p.RefKind == RefKind.In ? "in " : p.RefKind == RefKind.RefReadOnlyParameter ? "ref readonly " : "") + p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat))) + ")";
+
+        /// <summary>
+        /// The array form's parameters (the user's, then dimensions, then config members and fields: differentiated
+        /// fields first, in the order [Differentiable(...)] names them) and the surface the entry points repeat.
+        /// </summary>
+        private (EquatableArray<ParamModel> Params, SurfaceModel Surface) BuildSurface(HashSet<string> wrtNames, HashSet<string> constants, List<string> memberWrt)
+        {
+            var ps = new List<ParamModel>();
+            var args = new List<CoreArg>();
+            var surface = new List<SurfaceParam>();
+            foreach (var p in _method.Parameters)
+            {
+                string modifier = p.RefKind == RefKind.In ? "in " : p.RefKind == RefKind.RefReadOnlyParameter ? "ref readonly " : "";
+                string? def = p.HasExplicitDefaultValue ? DefaultText(p) : null;
+                bool nullCheck = _configParams.Contains(p) && p.Type.IsReferenceType || _highRank.ContainsKey(p);
+                surface.Add(new SurfaceParam(p.Name, p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), modifier, def, nullCheck));
+                if (_configParams.Contains(p)) continue;
+                var v = _vars[p];
+                ps.Add(new ParamModel(p.Name, v.Type, _writtenParams.ContainsKey(p.Name), wrtNames.Contains(p.Name), null, constants.Contains(p.Name)));
+                var kind = _paramKinds.TryGetValue(p, out var k) ? k : ArgKind.Direct;
+                args.Add(new CoreArg(p.Name, kind, p.Name, kind == ArgKind.Flatten ? _highRank[p].Count + 1 : 0));
+                if (_highRank.TryGetValue(p, out var dims))
+                    for (int d = 0; d < dims.Count; d++)
+                    {
+                        ps.Add(new ParamModel(dims[d], IrType.Int, false, false, null));
+                        args.Add(new CoreArg(dims[d], ArgKind.Snapshot, p.Name + ".GetLength(" + (d + 1) + ")"));
+                    }
+            }
+            var inputs = _memberInputs.Where(i => memberWrt.Contains(i.Core)).OrderBy(i => memberWrt.IndexOf(i.Core))
+                .Concat(_memberInputs.Where(i => !memberWrt.Contains(i.Core)));
+            foreach (var i in inputs)
+            {
+                bool wrt = memberWrt.Contains(i.Core);
+                ps.Add(new ParamModel(i.Core, i.Type, false, wrt, null, IsConstant: !wrt && i.Type.IsReal));
+                args.Add(new CoreArg(i.Core, ArgKind.Snapshot, i.Source));
+            }
+            var model = new SurfaceModel(_method.Name, _method.IsStatic, SyntaxFacts.GetText(_method.DeclaredAccessibility), SurfaceCref(), surface.ToEquatable(), args.ToEquatable());
+            return (ps.ToEquatable(), model);
+        }
+
+        /// <summary>
+        /// A field, property or config member passed to a [Differentiable] callee that writes it (direct writes are
+        /// reported where they stand): reported at the member, since generated code never writes fields.
+        /// </summary>
+        private void CheckMemberWrites(List<Stmt> body)
+        {
+            var written = new HashSet<string>(StringComparer.Ordinal);
+            IrQueries.Writes(body, written);
+            foreach (var i in _memberInputs.Where(i => written.Contains(i.Core)))
+                Report(Descriptors.WriteToInput, i.Where, i.Source,
+                    "it is passed to a [Differentiable] method that writes it, and fields and properties are read once when the method starts and never written by the generated code; pass a local array instead ('var h = new double[n];') and store it in the field after calling the method");
+        }
+
+        /// <summary>Where a member input is declared (its field, or the config member read).</summary>
+        private Location? MemberLocation(string core) =>
+            _memberInputs.FirstOrDefault(i => i.Core == core)?.Where;
+    }
+}

@@ -1,0 +1,71 @@
+using System;
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+
+namespace DiffGen.Reverse
+{
+    /// <summary>
+    /// What the generated entry points of a method with <c>Span&lt;T&gt;</c>/<c>ReadOnlySpan&lt;T&gt;</c> or
+    /// <c>T[,,]</c> parameters use: the differentiated code works on arrays, so spans are copied into pooled
+    /// <c>T[]</c> and arrays of rank 3 or more into pooled <c>T[d0, d1·d2·…]</c> (same element order), and results are
+    /// copied back. Every check runs before anything is written, and a mismatch names the parameter.
+    /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static class SurfaceArrays
+    {
+        /// <summary>A pooled copy of <paramref name="source"/> (give it back with <see cref="BufferPool{T}.Return(T[])"/>).</summary>
+        public static T[] Rent<T>(ReadOnlySpan<T> source) where T : unmanaged
+        {
+            var a = BufferPool<T>.Rent(source.Length);
+            source.CopyTo(a);
+            return a;
+        }
+
+        /// <summary>A gradient span must have the length of the span it belongs to.</summary>
+        public static void SameLength(int referenceLength, int length, string referenceName, string name)
+        {
+            if (length != referenceLength)
+                throw new ArgumentException($"'{name}' has length {length} but '{referenceName}' has length {referenceLength}; the gradient buffer must have the same length.", name);
+        }
+
+        /// <summary>A gradient array of rank 3 or more must have the dimensions of the array it belongs to.</summary>
+        public static void SameShape(Array reference, Array? buffer, string referenceName, string name)
+        {
+            Shapes.NotNull(buffer, name);
+            bool same = buffer!.Rank == reference.Rank;
+            for (int d = 0; same && d < reference.Rank; d++) same = buffer.GetLength(d) == reference.GetLength(d);
+            if (!same)
+                throw new ArgumentException($"'{name}' has shape {Describe(buffer)} but '{referenceName}' has shape {Describe(reference)}; the gradient buffer must have the same shape.", name);
+        }
+
+        private static string Describe(Array a)
+        {
+            var dims = new string[a.Rank];
+            for (int d = 0; d < a.Rank; d++) dims[d] = a.GetLength(d).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return "[" + string.Join(", ", dims) + "]";
+        }
+
+        /// <summary>Columns of the flattened form of <paramref name="source"/>: d1·d2·….</summary>
+        private static int Columns(Array source)
+        {
+            long cols = 1;
+            for (int d = 1; d < source.Rank; d++) cols *= source.GetLength(d);
+            return checked((int)cols);
+        }
+
+        /// <summary>A zeroed pooled <c>T[d0, d1·d2·…]</c> for an array shaped like <paramref name="shape"/>.</summary>
+        public static T[,] RentFlat<T>(Array shape) where T : unmanaged => BufferPool<T>.Rent(shape.GetLength(0), Columns(shape));
+
+        /// <summary>A pooled <c>T[d0, d1·d2·…]</c> holding <paramref name="source"/>'s elements in the same order.</summary>
+        public static T[,] Flatten<T>(Array source) where T : unmanaged
+        {
+            var flat = BufferPool<T>.RentUninitialized(source.GetLength(0), Columns(source));
+            Buffer.BlockCopy(source, 0, flat, 0, source.Length * Unsafe.SizeOf<T>());
+            return flat;
+        }
+
+        /// <summary>Copies the flattened form back into <paramref name="target"/> (same element order).</summary>
+        public static void CopyBack<T>(T[,] flat, Array target) where T : unmanaged =>
+            Buffer.BlockCopy(flat, 0, target, 0, target.Length * Unsafe.SizeOf<T>());
+    }
+}

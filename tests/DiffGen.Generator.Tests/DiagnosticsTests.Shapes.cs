@@ -1,0 +1,108 @@
+using System.Linq;
+using DiffGen.Generator.Tests.Infrastructure;
+using Xunit;
+
+namespace DiffGen.Generator.Tests
+{
+    /// <summary>Issue 10, item 5: what stays unsupported among fields, spans, T[,,], config and 'in' parameters.</summary>
+    public partial class DiagnosticsTests
+    {
+        private const string Model = "public partial class M {\n public double[] W = new double[3]; public double B; public int Count; public double[,,] T3 = new double[1, 1, 1];\n";
+
+        [Fact]
+        public void Instance_methods_reading_fields_spans_rank3_config_and_in_parameters_are_accepted()
+        {
+            var source = Usings + Model + @"
+                public readonly struct Cfg { public double Tau { get; init; } }
+                [Differentiable(nameof(W))] public double F(ReadOnlySpan<double> x, double[,,] t, in Cfg cfg, in double s)
+                { double a = B * s; for (int i = 0; i < x.Length; i++) a += W[i % W.Length] * x[i] / cfg.Tau + t[0, i % t.GetLength(1), 0]; return a; }
+                [Differentiable] public static void G(ReadOnlySpan<float> x, Span<float> y) { for (int i = 0; i < y.Length; i++) y[i] = 2 * x[i]; }
+            }";
+            var result = GeneratorHarness.Run(source);
+            Assert.Empty(result.GeneratorDiagnostics.Where(d => d.Id != "DIFF0016"));
+            Assert.Empty(result.CompileDiagnostics); // the generated entry points compile
+        }
+
+        [Fact]
+        public void Struct_models_properties_in_the_attribute_and_foreach_over_a_span_are_accepted()
+        {
+            var source = Usings + @"public partial struct S {
+                public double Gain { get; set; } public static readonly float[] Table = { 1f, 2f };
+                [Differentiable(nameof(Gain))] public double F(ReadOnlySpan<double> x) { double s = 0; foreach (double v in x) s += Gain * v * v; return s; }
+                [Differentiable] public static float G(float[] x) { float s = 0; for (int i = 0; i < x.Length; i++) s += Table[i % 2] * x[i]; return s; }
+            }";
+            var result = GeneratorHarness.Run(source);
+            Assert.Empty(result.GeneratorDiagnostics.Where(d => d.Id != "DIFF0016"));
+            Assert.Empty(result.CompileDiagnostics); // the generated entry points compile
+            var text = string.Join("\n", result.Run.GeneratedTrees.Select(t => t.ToString()));
+            var line = text.Split('\n').Select(l => l.Trim()).First(l => l.Contains(" FBackward("));
+            // the list names only Gain: x is not differentiated
+            Assert.Equal("public double FBackward(global::System.ReadOnlySpan<double> x, out double GainGrad, double seed = 1)", line);
+        }
+
+        [Fact]
+        public void DIFF0007_WritingAFieldSaysWhatToWriteInstead()
+        {
+            var d = Expect("DIFF0007", "W[0]", "[Differentiable] public double F(double x) { W[0] = x; return x * x; }", Model);
+            Assert.Contains("output array parameter", d.GetMessage());
+            d = Expect("DIFF0007", "this.B", "[Differentiable] public double G(double x) { this.B = x; return x; }", Model);
+            Assert.Contains("read once", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0007_PassingAFieldToACalleeThatWritesIt()
+        {
+            var d = Expect("DIFF0007", "W", "[Differentiable] public static void Fill(double[] a, double x) { for (int i = 0; i < a.Length; i++) a[i] = x; }\n[Differentiable] public double F(double x) { Fill(W, x); return W[0]; }", Model);
+            Assert.Contains("pass a local array instead", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0004_MemberOfAMemberOfAConfig()
+        {
+            var d = Expect("DIFF0004", "cfg.Inner.Tau", "public struct Inner { public double Tau; } public struct Cfg { public Inner Inner; }\n[Differentiable] public static double F(double x, Cfg cfg) => x * cfg.Inner.Tau;");
+            Assert.Contains("cfg.Tau", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0002_SpanOfAnUnsupportedElementType()
+        {
+            var d = Expect("DIFF0002", "ReadOnlySpan<long> x", "[Differentiable] public static double F(ReadOnlySpan<long> x) => 0;");
+            Assert.Contains("spans of float, double or int", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0002_FieldOfRank3()
+        {
+            var d = Expect("DIFF0002", "T3", "[Differentiable] public double F(double x) => x * T3[0, 0, 0];", Model);
+            Assert.Contains("as a parameter", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0004_GetLengthOfRank3NeedsAConstantDimension()
+        {
+            var d = Expect("DIFF0004", "x.GetLength(k)", "[Differentiable] public static double F(double[,,] x, int k) { double s = 0; for (int i = 0; i < x.GetLength(k); i++) s += x[0, 0, i]; return s; }");
+            Assert.Contains("GetLength(2)", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0005_CallingAnInstanceDifferentiableMethod()
+        {
+            var d = Expect("DIFF0005", "Inner(x)", "[Differentiable] public double Inner(double x) => x * B; [Differentiable] public double F(double x) => Inner(x) * 2;", Model);
+            Assert.Contains("make the callee static", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0008_IntFieldInTheAttribute()
+        {
+            var d = Expect("DIFF0008", "Differentiable(nameof(Count))", "[Differentiable(nameof(Count))] public double F(double x) => x * Count;", Model);
+            Assert.Contains("not a float or double field", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0002_RefParameterSuggestsIn()
+        {
+            var d = Expect("DIFF0002", "ref double x", "[Differentiable] public static double F(ref double x) => x * x;");
+            Assert.Contains("'in'", d.GetMessage());
+        }
+    }
+}
