@@ -114,6 +114,9 @@ namespace DiffGen.Generator.Differentiate
         private bool IsVaried(Expr e) => IrQueries.Descendants(e).Any(d =>
             d is VarRef v && _varied.Contains(v.Name) || d is ElemRef el && _varied.Contains(el.Array) || d is Invoke);
 
+        /// <summary>Does <see cref="Propagate"/> emit anything for <paramref name="e"/> (a real value depending on a varied one)?</summary>
+        private bool Propagates(Expr e) => e.Type.IsReal && IrQueries.ReadsReal(e) && IsVaried(e);
+
         private static string RootOf(Expr target) => target is VarRef v ? v.Name : ((ElemRef)target).Array;
 
         /// <summary>
@@ -188,13 +191,13 @@ namespace DiffGen.Generator.Differentiate
             // Output arrays are restored completely (the adjoint leaves every array as it found it, which is
             // what a caller's own reverse sweep relies on), so they start in the to-be-recorded set.
             var req = new HashSet<string>(_m.Params.Where(p => p.IsWritten).Select(p => p.Name), StringComparer.Ordinal);
-            Analyze(_m.Body, req);
+            Analyze(_m.Body, req, top: true);
 
             var forward = Forward(_m.Body);
             var reverse = Reverse(_m.Body, topLevel: true);
             return new AdjointModel(_m, _hoisted.ToEquatable(),
                 _adj.Select(kv => new AdjointName(kv.Key, kv.Value, _types[kv.Key])).OrderBy(a => a.Primal, StringComparer.Ordinal).ToEquatable(),
-                forward.ToEquatable(), reverse.ToEquatable(), _seed, _result, _pushed.Count + _pushedArrays.Count + _pushedBranch.Count);
+                forward.ToEquatable(), reverse.ToEquatable(), _seed, _result, _pushed.Count + _pushedArrays.Count + _pushedBranch.Count + _extrema.Count);
         }
 
         // ------------------------------------------------------------ names
@@ -237,53 +240,132 @@ namespace DiffGen.Generator.Differentiate
 
         /// <summary>
         /// Forward data flow over the set of variables whose current value some adjoint (of a statement already
-        /// executed) will read. Overwriting such a variable requires a push. Scalars leave the set when
-        /// overwritten; arrays never do (element granularity is not tracked). Loops iterate to a fixpoint.
+        /// executed) will read. Overwriting such a variable requires a push. Scalars leave the set when overwritten.
+        /// Arrays are tracked as wholes in <paramref name="req"/>, refined at element level in two ways:
+        /// <list type="bullet">
+        /// <item><paramref name="clean"/>: elements written since the last read of their array by an adjoint, with
+        ///   indices that have not changed since (a must-fact: intersected where branches meet, dropped at a loop whose
+        ///   body reads the array or changes the indices). Overwriting such an element stores nothing, since no adjoint
+        ///   has read its current value: <c>b[k] = a; for (..) b[k] -= e;</c> stores only before the first write.</item>
+        /// <item>rows private to an iteration (<see cref="IterationRows"/>): when every access to an array in a loop's
+        ///   body has the loop's counter at the same index position, iteration i touches only row i, so what earlier
+        ///   iterations' adjoints read is not carried round the loop: <c>for (i ..) { t[i] = ..; s += f(t[i]); }</c>
+        ///   stores nothing, while the same loop after a statement whose adjoint reads t still stores.</item>
+        /// </list>
+        /// Loops iterate to a fixpoint.
         /// </summary>
-        private HashSet<string> Analyze(IEnumerable<Stmt> stmts, HashSet<string> req)
+        private HashSet<string> Analyze(IEnumerable<Stmt> stmts, HashSet<string> req, HashSet<ElemRef>? clean = null, bool top = false)
         {
+            clean ??= new HashSet<ElemRef>();
             foreach (var s in stmts)
             {
                 switch (s)
                 {
                     case DeclScalar { Init: { } init } d when d.Type.IsReal:
-                        if (_varied.Contains(d.Name)) Needed(init, req);
+                        if (_varied.Contains(d.Name)) Read(init);
                         if (req.Remove(d.Name)) _pushed.Add(s);
                         break;
+                    case DeclScalar d:
+                        KillIndex(d.Name);
+                        break;
                     case Assign a when a.Target.Type.IsReal:
-                        if (_varied.Contains(RootOf(a.Target))) Needed(a.Value, req);
+                        if (_varied.Contains(RootOf(a.Target))) Read(a.Value);
                         if (a.Target is VarRef v) { if (req.Remove(v.Name)) _pushed.Add(s); }
-                        else if (req.Contains(((ElemRef)a.Target).Array)) _pushed.Add(s);
+                        else
+                        {
+                            var el = (ElemRef)a.Target;
+                            if (req.Contains(el.Array) && !clean.Contains(el)) _pushed.Add(s);
+                            // Its new value has not been read by any adjoint yet (indices reading int arrays are not tracked).
+                            if (!el.Indices.Any(i => IrQueries.Descendants(i).Any(x => x is ElemRef || x is VarRef { Type.IsReal: true }))) clean.Add(el);
+                        }
+                        break;
+                    case Assign a:
+                        KillIndex(RootOf(a.Target));
                         break;
                     case If f:
                         {
                             if (NeedsBranchPush(f)) _pushedBranch.Add(f);
-                            else IrQueries.RealReads(f.Condition, req);
-                            var t = Analyze(f.Then, new HashSet<string>(req, req.Comparer));
-                            var e = Analyze(f.Else, new HashSet<string>(req, req.Comparer));
+                            else
+                            {
+                                var cond = new HashSet<string>(StringComparer.Ordinal);
+                                IrQueries.RealReads(f.Condition, cond);
+                                KillArrays(cond);
+                                req.UnionWith(cond);
+                            }
+                            var ct = new HashSet<ElemRef>(clean);
+                            var ce = new HashSet<ElemRef>(clean);
+                            var t = Analyze(f.Then, new HashSet<string>(req, req.Comparer), ct);
+                            var e = Analyze(f.Else, new HashSet<string>(req, req.Comparer), ce);
                             req.Clear(); req.UnionWith(t); req.UnionWith(e);
+                            ct.IntersectWith(ce);
+                            clean.Clear(); clean.UnionWith(ct);
+                            break;
+                        }
+                    case For f when IsRunningExtremum(f, out var accName, out _, out var ext) && _varied.Contains(accName):
+                        {
+                            // Stores the initial value once (the forward loop itself stores nothing); the reverse reads the
+                            // final value and e's operands.
+                            _extrema.Add(f);
+                            var reads = new HashSet<string>(StringComparer.Ordinal);
+                            IrQueries.RealReads(ext, reads);
+                            KillArrays(reads);
+                            req.UnionWith(reads);
+                            req.Add(accName);
                             break;
                         }
                     case For f:
                         {
-                            var head = new HashSet<string>(req, req.Comparer);
-                            while (true)
+                            // Facts that hold through any number of iterations: the body neither reads the array nor
+                            // changes an index.
+                            var bodyReads = new HashSet<string>(StringComparer.Ordinal);
+                            var bodyInts = new HashSet<string>(StringComparer.Ordinal) { f.Var };
+                            BodyReadsAndInts(f.Body, bodyReads, bodyInts);
+                            clean.RemoveWhere(el => bodyReads.Contains(el.Array) || el.Indices.Any(i => bodyInts.Any(v => IrQueries.Mentions(i, v))));
+                            var rows = f.While is null ? IterationRows(f) : new HashSet<string>(StringComparer.Ordinal);
+                            var entry = new HashSet<string>(req, req.Comparer);
+                            var result = LoopFixpoint(f, entry, clean, rows);
+                            if (top && ReplaySplit(f, entry) is { } split)
                             {
-                                var end = Analyze(f.Body, new HashSet<string>(head, head.Comparer));
-                                end.UnionWith(req);
-                                if (end.SetEquals(head)) break;
-                                head = end;
+                                // Try the replay (see ReplaySplit); keep it only if its conditions on what the suffix
+                                // stores hold and the cost model prefers it, else analyse the loop again as before.
+                                var inner = new List<Stmt>();
+                                StatementsIn(f.Body, inner);
+                                var stored = inner.Where(_pushed.Contains).ToList();
+                                double storeCost = StoreCost(f.Body.Take(split.Prefix), 1);
+                                foreach (var st in inner) _pushed.Remove(st);
+                                var replayed = LoopFixpoint(f, entry, clean, new HashSet<string>(rows.Concat(split.Written), StringComparer.Ordinal));
+                                double replayCost = WorkCost(f.Body.Take(split.Prefix), 1) + NearStore * StoreCost(f.Body.Take(split.Prefix), 1) / FarStore;
+                                if (SuffixRestores(f, split) && replayCost < storeCost)
+                                {
+                                    _replayed[f] = split.Prefix;
+                                    result = replayed;
+                                }
+                                else
+                                {
+                                    foreach (var st in inner) _pushed.Remove(st);
+                                    foreach (var st in stored) _pushed.Add(st);
+                                }
                             }
-                            req.Clear(); req.UnionWith(head);
+                            req.Clear(); req.UnionWith(result);
                             // A loop that overwrites every element of a vector (whose old elements it pushed where
                             // needed) leaves values no earlier adjoint reads: the vector leaves the set, so the
                             // accumulations that follow (x[i] += ...) store nothing until an adjoint reads it again.
-                            if (OverwritesWholeVector(f) is { } whole) req.Remove(whole);
+                            // Unless the loop's own adjoints read the values it wrote (for (..) { b[j] = ..; s += exp(b[j]); }):
+                            // then a later overwrite must still store them.
+                            if (OverwritesWholeVector(f) is { } whole)
+                            {
+                                var loopReads = new HashSet<string>(StringComparer.Ordinal);
+                                AdjointReads(f.Body, loopReads);
+                                if (!loopReads.Contains(whole)) req.Remove(whole);
+                            }
                             break;
                         }
                     case CallStmt c:
                         {
-                            foreach (var arg in c.Call.Args) IrQueries.RealReads(arg, req);
+                            var reads = new HashSet<string>(StringComparer.Ordinal);
+                            foreach (var arg in c.Call.Args) IrQueries.RealReads(arg, reads);
+                            KillArrays(reads);
+                            req.UnionWith(reads);
                             for (int k = 0; k < c.Call.Args.Count; k++)
                             {
                                 if (!c.Call.Method.Params[k].IsWritten || c.Call.Args[k] is not ArrayRef ar || !req.Contains(ar.Array)) continue;
@@ -293,16 +375,325 @@ namespace DiffGen.Generator.Differentiate
                             break;
                         }
                     case Return { Value: { } r }:
-                        Needed(r, req);
+                        Read(r);
                         break;
                     case Contract c:
                         // The adjoint GEMMs read both operands; the target is a fresh table.
                         req.Add(c.A.Array);
                         req.Add(c.B.Array);
+                        KillArrays(new[] { c.A.Array, c.B.Array, c.Target });
                         break;
                 }
             }
             return req;
+
+            void Read(Expr value)
+            {
+                var reads = new HashSet<string>(StringComparer.Ordinal);
+                Needed(value, reads);
+                KillArrays(reads);
+                req.UnionWith(reads);
+            }
+            void KillArrays(IEnumerable<string> names)
+            {
+                var set = new HashSet<string>(names, StringComparer.Ordinal);
+                if (set.Count > 0) clean.RemoveWhere(el => set.Contains(el.Array));
+            }
+            void KillIndex(string name) => clean.RemoveWhere(el => el.Array == name || el.Indices.Any(i => IrQueries.Mentions(i, name)));
+        }
+
+        /// <summary>Real variables and arrays a loop body may read (values, conditions, call arguments), and the ints it may change.</summary>
+        /// <param name="stmts">The statements.</param>
+        /// <param name="reads">Receives the real names read.</param>
+        /// <param name="ints">Receives the ints changed.</param>
+        /// <param name="forward">Count x += e as reading x (what the forward sweep reads; an adjoint does not read it).</param>
+        private static void BodyReadsAndInts(IEnumerable<Stmt> stmts, HashSet<string> reads, HashSet<string> ints, bool forward = false)
+        {
+            foreach (var s in stmts)
+            {
+                switch (s)
+                {
+                    case DeclScalar d:
+                        if (!d.Type.IsReal) ints.Add(d.Name);
+                        if (d.Init is { } i) IrQueries.RealReads(i, reads);
+                        break;
+                    case Assign a:
+                        if (!a.Target.Type.IsReal) ints.Add(RootOf(a.Target));
+                        IrQueries.RealReads(a.Value, reads);
+                        if (a.Op != AssignOp.Set && (forward || IrQueries.Mentions(a.Value, RootOf(a.Target)))) reads.Add(RootOf(a.Target));
+                        break;
+                    case For f:
+                        ints.Add(f.Var);
+                        if (f.While is { } w) IrQueries.RealReads(w, reads);
+                        BodyReadsAndInts(f.Body, reads, ints, forward);
+                        break;
+                    case If f:
+                        IrQueries.RealReads(f.Condition, reads);
+                        BodyReadsAndInts(f.Then, reads, ints, forward);
+                        BodyReadsAndInts(f.Else, reads, ints, forward);
+                        break;
+                    case Block b: BodyReadsAndInts(b.Body, reads, ints, forward); break;
+                    default:
+                        foreach (var e in IrQueries.ExprsOf(s)) IrQueries.RealReads(e, reads);
+                        if (s is Contract c) reads.Add(c.Target);
+                        break;
+                }
+            }
+        }
+
+        /// <summary>
+        /// Arrays that every access in the loop's body (read or write, nested statements included) indexes by the loop's
+        /// counter at the same position (a[i, j], a[i, j_2] in loop i): iteration i touches only its own row, so no adjoint
+        /// of an earlier iteration reads what iteration i overwrites.
+        /// </summary>
+        private static HashSet<string> IterationRows(For f)
+        {
+            // per array: the positions where every access so far has exactly the counter
+            var positions = new Dictionary<string, HashSet<int>>(StringComparer.Ordinal);
+            var bad = new HashSet<string>(StringComparer.Ordinal);
+            void See(Expr e)
+            {
+                foreach (var d in IrQueries.Descendants(e))
+                {
+                    if (d is ArrayRef ar) bad.Add(ar.Array);
+                    else if (d is ElemRef el)
+                    {
+                        var here = new HashSet<int>(Enumerable.Range(0, el.Indices.Count).Where(p => el.Indices[p] is VarRef v && v.Name == f.Var));
+                        if (positions.TryGetValue(el.Array, out var have)) have.IntersectWith(here);
+                        else positions[el.Array] = here;
+                    }
+                }
+            }
+            void Walk(IEnumerable<Stmt> stmts)
+            {
+                foreach (var s in stmts)
+                {
+                    switch (s)
+                    {
+                        case Assign a: See(a.Target); See(a.Value); break;
+                        case For g: See(g.Start); See(g.Bound); if (g.While is { } w) See(w); Walk(g.Body); break;
+                        case If i: See(i.Condition); Walk(i.Then); Walk(i.Else); break;
+                        case Block b: Walk(b.Body); break;
+                        case Contract c: bad.Add(c.Target); bad.Add(c.A.Array); bad.Add(c.B.Array); break;
+                        case DeclArray d: bad.Add(d.Name); foreach (var x in d.Sizes) See(x); break;
+                        default: foreach (var e in IrQueries.ExprsOf(s)) See(e); break;
+                    }
+                }
+            }
+            Walk(f.Body);
+            var rows = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var kv in positions)
+                if (!bad.Contains(kv.Key) && kv.Value.Count > 0) rows.Add(kv.Key);
+            return rows;
+        }
+
+        private HashSet<string> LoopFixpoint(For f, HashSet<string> entry, HashSet<ElemRef> clean, HashSet<string> notCarried)
+        {
+            var head = new HashSet<string>(entry, entry.Comparer);
+            HashSet<string> end;
+            while (true)
+            {
+                end = Analyze(f.Body, new HashSet<string>(head, head.Comparer), new HashSet<ElemRef>(clean));
+                var next = new HashSet<string>(end.Where(x => !notCarried.Contains(x)), entry.Comparer);
+                next.UnionWith(entry);
+                if (next.SetEquals(head)) break;
+                head = next;
+            }
+            head.UnionWith(end);
+            return head;
+        }
+
+        // ------------------------------------------------------------ recompute instead of store (replay)
+
+        /// <summary>Top-level loops whose body's first statements are replayed in the reverse sweep: loop -> their number.</summary>
+        private readonly Dictionary<Stmt, int> _replayed = new(StmtReferenceComparer.Instance);
+
+        /// <summary>
+        /// Cost model, in units of one arithmetic operation: a value kept on the restore tape across the whole sweep
+        /// costs <see cref="FarStore"/> (a push and a pop, and the tape's memory traffic once it outgrows the caches); one
+        /// stored and taken back within one iteration of the reverse sweep costs <see cref="NearStore"/> (in cache, but a
+        /// push and a pop all the same);
+        /// recomputing costs the real operations (+, -, *: 1; / : 2; a Math call: 16; loads and index arithmetic free). A statement nested in k
+        /// loops counts 16^k times. A loop body's prefix is replayed when its work plus its in-iteration stores costs
+        /// less than the values the plain scheme keeps for the whole sweep.
+        /// </summary>
+        private const double FarStore = 8, NearStore = 4;
+
+        internal readonly record struct Split(int Prefix, HashSet<string> Written);
+
+        /// <summary>
+        /// Recompute instead of store, for a top-level counted loop: its body is a prefix A (statements 0 .. m-1) and a
+        /// suffix C. The forward sweep runs A storing nothing, and C as usual. Each iteration of the reverse sweep runs C's
+        /// adjoint, which restores what C overwrote (so the variables A reads hold their values at the iteration's start),
+        /// then A again with its stores, then A's adjoint. Sound when: A writes nothing an earlier adjoint reads (not in
+        /// <paramref name="entry"/>) and nothing C writes; every array A writes is written whole (element 0 .. its size)
+        /// before A reads it, and every outer scalar A writes is set before A reads it, so replaying A gives the values of
+        /// the first run; C's adjoints read nothing A writes; and C stores every value A reads that C overwrites
+        /// (<see cref="SuffixRestores"/>). The body may not call, contract, allocate, return, exit early, or change ints.
+        /// The largest prefix that qualifies is taken. Returns null when none does.
+        /// </summary>
+        private Split? ReplaySplit(For f, HashSet<string> entry)
+        {
+            if (f.While is not null || f.Body.Count == 0) return null;
+            var all = new List<Stmt>();
+            StatementsIn(f.Body, all);
+            foreach (var st in all)
+            {
+                if (st is CallStmt or Contract or Return or DeclArray or Push or PushAll) return null;
+                if (st is For { While: not null } || st is If && _pushedBranch.Contains(st) || _extrema.Contains(st)) return null;
+                if (st is Assign { Target.Type.IsReal: false }) return null;
+                if (st is DeclScalar { Type.IsReal: false } d && _restoredInts.Contains(d.Name)) return null;
+            }
+            var declaredInBody = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var st in all)
+                if (st is DeclScalar d) declaredInBody.Add(d.Name);
+            for (int m = f.Body.Count; m >= 1; m--)
+            {
+                var a = f.Body.Take(m).ToList();
+                var c = f.Body.Skip(m).ToList();
+                var wa = new HashSet<string>(StringComparer.Ordinal);
+                IrQueries.Writes(a, wa);
+                wa.RemoveWhere(x => !_types.TryGetValue(x, out var t) || !t.IsReal);
+                if (wa.Count == 0 || wa.Overlaps(entry)) continue;
+                var wc = new HashSet<string>(StringComparer.Ordinal);
+                IrQueries.Writes(c, wc);
+                if (wa.Overlaps(wc)) continue;
+                var cReads = new HashSet<string>(StringComparer.Ordinal);
+                AdjointReads(c, cReads);
+                if (wa.Overlaps(cReads)) continue;
+                if (!DefinedBeforeUse(a, wa, declaredInBody)) continue;
+                return new Split(m, wa);
+            }
+            return null;
+        }
+
+        /// <summary>What the reverse sweep of the statements reads: their adjoints' operands and the conditions recomputed.</summary>
+        private void AdjointReads(IEnumerable<Stmt> stmts, HashSet<string> into)
+        {
+            foreach (var st in stmts)
+            {
+                switch (st)
+                {
+                    case DeclScalar { Init: { } i } d when d.Type.IsReal && _varied.Contains(d.Name): Needed(i, into); break;
+                    case Assign a when a.Target.Type.IsReal && _varied.Contains(RootOf(a.Target)): Needed(a.Value, into); break;
+                    case For g: AdjointReads(g.Body, into); break;
+                    case If i: IrQueries.RealReads(i.Condition, into); AdjointReads(i.Then, into); AdjointReads(i.Else, into); break;
+                    case Block b: AdjointReads(b.Body, into); break;
+                    case DeclScalar or Assign: break;
+                    default: foreach (var e in IrQueries.ExprsOf(st)) IrQueries.RealReads(e, into); break;
+                }
+            }
+        }
+
+        /// <summary>In order through the prefix: every read of a name the prefix writes comes after the prefix has set it whole.</summary>
+        private bool DefinedBeforeUse(List<Stmt> prefix, HashSet<string> written, HashSet<string> declaredInBody)
+        {
+            var whole = new HashSet<string>(StringComparer.Ordinal);
+            var consts = new Dictionary<string, HashSet<int>>(StringComparer.Ordinal);
+            foreach (var st in prefix)
+            {
+                var reads = new HashSet<string>(StringComparer.Ordinal);
+                var ints = new HashSet<string>(StringComparer.Ordinal);
+                BodyReadsAndInts(new[] { st }, reads, ints, forward: true);
+                foreach (var r in reads)
+                    if (written.Contains(r) && !declaredInBody.Contains(r) && !whole.Contains(r)) return false;
+                switch (st)
+                {
+                    case Assign { Op: AssignOp.Set, Target: VarRef v }: whole.Add(v.Name); break;
+                    case Assign { Op: AssignOp.Set, Target: ElemRef { ArrayType.Shape: Shape.Vector, Indices: var ix } el } a
+                        when ix[0] is Const { Value: var cv } && cv >= 0 && cv == Math.Floor(cv) && !IrQueries.Mentions(a.Value, el.Array):
+                        if (!consts.TryGetValue(el.Array, out var set)) consts[el.Array] = set = new HashSet<int>();
+                        set.Add((int)cv);
+                        break;
+                    case For g when g.While is null && g.Start is Const { Value: var lo } && g.Step == 1 && g.Cmp == BinaryOp.Lt:
+                        foreach (var b in g.Body)
+                        {
+                            if (b is not Assign { Op: AssignOp.Set, Target: ElemRef { ArrayType.Shape: Shape.Vector } el } a) continue;
+                            if (el.Indices[0] is not VarRef iv || iv.Name != g.Var || IrQueries.Mentions(a.Value, el.Array)) continue;
+                            bool toEnd = g.Bound is LengthOf { Dim: -1, Row: null } len && len.Array == el.Array
+                                || _sizes.TryGetValue(el.Array, out var size) && size.Equals(g.Bound);
+                            if (!toEnd) continue;
+                            consts.TryGetValue(el.Array, out var have);
+                            bool prefixCovered = true;
+                            for (int k = 0; k < (int)lo; k++) if (have is null || !have.Contains(k)) prefixCovered = false;
+                            if (prefixCovered) whole.Add(el.Array);
+                        }
+                        break;
+                }
+            }
+            return true;
+        }
+
+        /// <summary>After the replayed analysis: C stores, before each of its writes, every value A reads that C overwrites.</summary>
+        private bool SuffixRestores(For f, Split split)
+        {
+            var aReads = new HashSet<string>(StringComparer.Ordinal);
+            BodyReadsAndInts(f.Body.Take(split.Prefix), aReads, new HashSet<string>(StringComparer.Ordinal), forward: true);
+            var c = new List<Stmt>();
+            StatementsIn(f.Body.Skip(split.Prefix), c);
+            foreach (var st in c)
+            {
+                if (st is Assign { Target.Type.IsReal: true } a && aReads.Contains(RootOf(a.Target)) && !_pushed.Contains(st)) return false;
+                if (st is DeclScalar d && aReads.Contains(d.Name) && !_pushed.Contains(st)) return false;
+            }
+            return true;
+        }
+
+        private static void StatementsIn(IEnumerable<Stmt> stmts, List<Stmt> into)
+        {
+            foreach (var st in stmts)
+            {
+                into.Add(st);
+                switch (st)
+                {
+                    case For g: StatementsIn(g.Body, into); break;
+                    case If i: StatementsIn(i.Then, into); StatementsIn(i.Else, into); break;
+                    case Block b: StatementsIn(b.Body, into); break;
+                }
+            }
+        }
+
+        /// <summary>Far-store cost of what the (current) analysis stores in these statements, nesting weighted.</summary>
+        private double StoreCost(IEnumerable<Stmt> stmts, double weight)
+        {
+            double cost = 0;
+            foreach (var st in stmts)
+            {
+                if (_pushed.Contains(st)) cost += FarStore * weight;
+                switch (st)
+                {
+                    case For g: cost += StoreCost(g.Body, weight * 16); break;
+                    case If i: cost += StoreCost(i.Then, weight) + StoreCost(i.Else, weight); break;
+                }
+            }
+            return cost;
+        }
+
+        /// <summary>Operations the statements evaluate, nesting weighted (see <see cref="FarStore"/>).</summary>
+        private static double WorkCost(IEnumerable<Stmt> stmts, double weight)
+        {
+            double cost = 0;
+            foreach (var st in stmts)
+            {
+                switch (st)
+                {
+                    case For g: cost += WorkCost(g.Body, weight * 16); break;
+                    case If i: cost += weight * Ops(i.Condition) + WorkCost(i.Then, weight) + WorkCost(i.Else, weight); break;
+                    default:
+                        foreach (var e in IrQueries.ExprsOf(st)) cost += weight * Ops(e);
+                        if (st is Assign { Op: not AssignOp.Set }) cost += weight;
+                        break;
+                }
+            }
+            return cost;
+
+            static double Ops(Expr e) => IrQueries.Descendants(e).Sum(d => d switch
+            {
+                Binary { Op: BinaryOp.Div, Type.IsReal: true } => 2.0,
+                Binary { Type.IsReal: true } or Unary { Type.IsReal: true } => 1.0,
+                Intrinsic or Invoke => 16.0,
+                _ => 0.0,
+            });
         }
 
         /// <summary>
@@ -323,6 +714,27 @@ namespace DiffGen.Generator.Differentiate
             return null;
         }
 
+        /// <summary>
+        /// Running extrema <c>for (..) a = Math.Max(a, e(i));</c> (or Min) whose reverse recomputes instead of storing: the
+        /// forward sweep stores a once before the loop (not once per iteration), and the reverse finds the iteration whose e
+        /// was selected by scanning e again: the first i with e(i) equal to the final a, unless the initial a was already the
+        /// extremum (ties keep a, as Max's derivative does everywhere here). Cost model: a scan re-evaluates e (a load, or
+        /// an expression without calls) per iteration where storing costs a push and a pop, and it keeps the forward loop
+        /// free of stores so that it runs on vector lanes like the primal's.
+        /// </summary>
+        private readonly HashSet<Stmt> _extrema = new(StmtReferenceComparer.Instance);
+
+        private static bool IsRunningExtremum(For f, out string acc, out Fn fn, out Expr e)
+        {
+            acc = ""; fn = Fn.Max; e = null!;
+            if (f.While is not null || f.Body.Count != 1) return false;
+            if (f.Body[0] is not Assign { Op: AssignOp.Set, Target: VarRef { Type.IsReal: true } v, Value: Intrinsic { Fn: Fn.Max or Fn.Min } m }
+                || m.Args.Count != 2 || m.Args[0] is not VarRef a0 || a0.Name != v.Name || IrQueries.Mentions(m.Args[1], v.Name)
+                || IrQueries.Descendants(m.Args[1]).Any(x => x is Invoke)) return false;
+            acc = v.Name; fn = m.Fn; e = m.Args[1];
+            return true;
+        }
+
         /// <summary>Allocation size of each local vector (top-level declarations only; ints there never change).</summary>
         private readonly Dictionary<string, Expr> _sizes = new(StringComparer.Ordinal);
 
@@ -341,14 +753,29 @@ namespace DiffGen.Generator.Differentiate
             return reads.Overlaps(writes);
         }
 
-        /// <summary>Variables whose values the adjoint of <paramref name="e"/> reads (linear leaves need none).</summary>
-        private static void Needed(Expr e, HashSet<string> into)
+        /// <summary>
+        /// Variables whose values the adjoint of <paramref name="e"/> reads, mirroring <see cref="Propagate"/>: a subexpression
+        /// that depends on no differentiated input gets no adjoint (nothing read); linear leaves need none; a product needs
+        /// only the factor that multiplies a varied one (h * k[i] with h inactive reads h, never k), a quotient a / b its
+        /// divisor, and its dividend only when b is varied.
+        /// </summary>
+        private void Needed(Expr e, HashSet<string> into)
         {
+            if (!Propagates(e)) return;
             switch (e)
             {
                 case Unary { Op: UnaryOp.Neg } u: Needed(u.Operand, into); return;
                 case IR.Convert c: Needed(c.Operand, into); return;
                 case Binary { Op: BinaryOp.Add or BinaryOp.Sub, Type.IsReal: true } b: Needed(b.Left, into); Needed(b.Right, into); return;
+                case Binary { Op: BinaryOp.Mul, Type.IsReal: true } b:
+                    if (Propagates(b.Left)) { IrQueries.RealReads(b.Right, into); Needed(b.Left, into); }
+                    if (Propagates(b.Right)) { IrQueries.RealReads(b.Left, into); Needed(b.Right, into); }
+                    return;
+                case Binary { Op: BinaryOp.Div, Type.IsReal: true } b:
+                    IrQueries.RealReads(b.Right, into);
+                    Needed(b.Left, into);
+                    if (Propagates(b.Right)) { IrQueries.RealReads(b.Left, into); Needed(b.Right, into); }
+                    return;
                 case Binary { Type.IsReal: true } b: IrQueries.RealReads(b, into); return;
                 case Intrinsic or Invoke: IrQueries.RealReads(e, into); return;
                 case Conditional c:
@@ -361,7 +788,9 @@ namespace DiffGen.Generator.Differentiate
 
         // ------------------------------------------------------------ forward sweep
 
-        private List<Stmt> Forward(IEnumerable<Stmt> stmts)
+        /// <param name="stmts">The statements.</param>
+        /// <param name="noPush">A replayed prefix's first run (<see cref="ReplaySplit"/>): store nothing.</param>
+        private List<Stmt> Forward(IEnumerable<Stmt> stmts, bool noPush = false)
         {
             var output = new List<Stmt>();
             foreach (var s in stmts)
@@ -370,7 +799,7 @@ namespace DiffGen.Generator.Differentiate
                 {
                     case DeclScalar d:
                         if (d.Init is null) break;
-                        if (_pushed.Contains(s)) output.Add(new Push(new VarRef(d.Name, d.Type)));
+                        if (_pushed.Contains(s) && !noPush) output.Add(new Push(new VarRef(d.Name, d.Type)));
                         output.Add(new Assign(new VarRef(d.Name, d.Type), AssignOp.Set, d.Init));
                         break;
                     case DeclArray a:
@@ -378,18 +807,29 @@ namespace DiffGen.Generator.Differentiate
                         if (a.Type.IsReal) output.Add(new DeclArray(_adj[a.Name], a.Type, a.Sizes));
                         break;
                     case Assign a:
-                        if (_pushed.Contains(s)) output.Add(new Push(a.Target));
+                        if (_pushed.Contains(s) && !noPush) output.Add(new Push(a.Target));
                         output.Add(a);
                         break;
+                    case For f when _extrema.Contains(s) && IsRunningExtremum(f, out var accName, out _, out _):
+                        output.Add(new Push(new VarRef(accName, _types[accName])));
+                        output.Add(f);
+                        break;
+                    case For f when _replayed.TryGetValue(s, out var prefix):
+                        {
+                            var body = Forward(f.Body.Take(prefix), noPush: true);
+                            body.AddRange(Forward(f.Body.Skip(prefix), noPush));
+                            output.Add(f with { Body = body.ToEquatable() });
+                            break;
+                        }
                     case For f:
-                        output.Add(f with { Body = Forward(f.Body).ToEquatable() });
+                        output.Add(f with { Body = Forward(f.Body, noPush).ToEquatable() });
                         // A loop that leaves on a condition: its counter's exit value (the trip count) for the reverse sweep.
                         if (f.While is not null) output.Add(new Push(new VarRef(f.Var, IrType.Int)));
                         break;
                     case If f:
                         {
-                            var then = Forward(f.Then);
-                            var els = Forward(f.Else);
+                            var then = Forward(f.Then, noPush);
+                            var els = Forward(f.Else, noPush);
                             if (_pushedBranch.Contains(s))
                             {
                                 // The branch taken is stored after the branch ran, so that the reverse sweep finds it on top
@@ -453,10 +893,13 @@ namespace DiffGen.Generator.Differentiate
                 case For { While: not null } f:
                     ReverseExitLoop(f, output);
                     break;
+                case For f when _extrema.Contains(s) && IsRunningExtremum(f, out var accName, out var fn, out var ext):
+                    ReverseExtremum(f, accName, fn, ext, output);
+                    break;
                 case For f:
                     {
                         // A loop whose statements have no adjoint (only inactive values, nothing restored) has no reverse.
-                        var reversed = ReverseLoop(f);
+                        var reversed = _replayed.TryGetValue(s, out var prefix) ? ReverseLoop(f, ReplayedBody(f, prefix)) : ReverseLoop(f);
                         if (reversed is For rf && rf.Body.Any(x => x is not Assign { Target: VarRef { Type.IsReal: false } }))
                             output.Add(reversed);
                         break;
@@ -566,9 +1009,54 @@ namespace DiffGen.Generator.Differentiate
             }
         }
 
-        private Stmt ReverseLoop(For f)
+        /// <summary>One iteration of a replayed loop's reverse: C's adjoint, A again (storing), A's adjoint.</summary>
+        private List<Stmt> ReplayedBody(For f, int prefix)
         {
-            var body = Reverse(f.Body, false);
+            var output = new List<Stmt>();
+            foreach (var s in f.Body)
+                if (s is DeclScalar { Init: { } init } d && !d.Type.IsReal && !_restoredInts.Contains(d.Name))
+                    output.Add(new Assign(new VarRef(d.Name, d.Type), AssignOp.Set, init));
+            for (int i = f.Body.Count - 1; i >= prefix; i--) ReverseStmt(f.Body[i], output);
+            output.Add(new Comment("replay: recompute the iteration's first statements instead of storing their values"));
+            output.AddRange(Forward(f.Body.Take(prefix)));
+            for (int i = prefix - 1; i >= 0; i--) ReverseStmt(f.Body[i], output);
+            return output;
+        }
+
+        /// <summary>
+        /// Reverse of a running extremum (<see cref="_extrema"/>): no per-iteration tape. The initial value keeps the
+        /// adjoint when it is the extremum (ties keep it, as Max(a, e)'s derivative does); otherwise one scan in the
+        /// forward order hands it to the first iteration whose e equals the final value. Only real state is carried, so
+        /// the scan is an ordinary loop for every back end.
+        /// </summary>
+        private void ReverseExtremum(For f, string acc, Fn fn, Expr e, List<Stmt> output)
+        {
+            var type = _types[acc];
+            var final = Fresh("__ext");
+            AddHoisted(final, type);
+            var accRef = new VarRef(acc, type);
+            var finalRef = new VarRef(final, type);
+            output.Add(new Assign(finalRef, AssignOp.Set, accRef));
+            output.Add(new Assign(accRef, AssignOp.Set, new Pop(type)));
+            if (!_varied.Contains(acc) || !Propagates(e)) return;
+            var pending = Fresh("__sel");
+            AddHoisted(pending, type);
+            var pendingRef = new VarRef(pending, type);
+            var zero = new Const(0, type);
+            var keepsInitial = new Binary(fn == Fn.Max ? BinaryOp.Ge : BinaryOp.Le, accRef, finalRef, IrType.Bool);
+            output.Add(new If(keepsInitial,
+                new EquatableArray<Stmt>(new Stmt[] { new Assign(pendingRef, AssignOp.Set, zero) }),
+                new EquatableArray<Stmt>(new Stmt[] { new Assign(pendingRef, AssignOp.Set, AdjointOf(accRef)), new Assign(AdjointOf(accRef), AssignOp.Set, zero) })));
+            var toE = new List<Stmt>();
+            Propagate(e, pendingRef, toE);
+            toE.Add(new Assign(pendingRef, AssignOp.Set, zero));
+            var hit = new Binary(BinaryOp.And, new Binary(BinaryOp.Eq, e, finalRef, IrType.Bool), new Binary(BinaryOp.Ne, pendingRef, zero, IrType.Bool), IrType.Bool);
+            output.Add(f with { Body = new EquatableArray<Stmt>(new Stmt[] { new If(hit, toE.ToEquatable(), EquatableArray<Stmt>.Empty) }) });
+        }
+
+        private Stmt ReverseLoop(For f, List<Stmt>? bodyOverride = null)
+        {
+            var body = bodyOverride ?? Reverse(f.Body, false);
             Expr one = new Const(1, IrType.Int);
             if (f.Step == 1 || f.Step == -1)
             {

@@ -390,6 +390,7 @@ namespace DiffGen.Generator.Emit
                 }
             }
             Walk(a.ForwardSweep);
+            Walk(a.ReverseSweep); // a replayed loop stores within each iteration of the reverse sweep
             return set.ToList();
         }
     }
