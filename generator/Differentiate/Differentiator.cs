@@ -301,7 +301,9 @@ namespace DiffGen.Generator.Differentiate
                             clean.Clear(); clean.UnionWith(ct);
                             break;
                         }
-                    case For f when IsRunningExtremum(f, out var accName, out _, out var ext) && _varied.Contains(accName):
+                    // Top-level loops only: inside a loop over rows (a softmax's max per row) the per-iteration tape keeps the row
+                    // loop's forward/reverse pair parallel on the GPU (an indexed tape), which the rewrite's carried scan would not.
+                    case For f when top && IsRunningExtremum(f, out var accName, out _, out var ext) && _varied.Contains(accName):
                         {
                             // Stores the initial value once (the forward loop itself stores nothing); the reverse reads the
                             // final value and e's operands.
