@@ -1,0 +1,287 @@
+using System;
+
+namespace DiffGen.Tests.Corpus
+{
+    /// <summary>
+    /// Issue 10, item 2: helpers without [Differentiable] (inlined by the generator): static helpers in this type and in
+    /// another non-partial class, private ones, helpers calling helpers, loops over array arguments, int and bool
+    /// results, local functions (static and capturing), lambdas in locals, tuple results.
+    /// </summary>
+    public static partial class NaturalIdioms
+    {
+        // ------------------------------------------------------------ static helpers
+
+        /// <summary>Σ Sq(x_i - t_i) with the helper in another (non-partial) class.</summary>
+        [Differentiable]
+        public static double SquaredErrorViaHelper(double[] x, [Constant] double[] t)
+        {
+            double s = 0;
+            for (int i = 0; i < x.Length; i++) s += HelperMath.Sq(x[i] - t[i]);
+            return s / x.Length;
+        }
+
+        private static double Softplus(double v) => Math.Log(1 + Math.Exp(v));
+
+        /// <summary>Logistic loss through a private expression-bodied helper.</summary>
+        [Differentiable]
+        public static double LogisticViaPrivateHelper(double[,] x, double[] w, [Constant] double[] y)
+        {
+            int n = x.GetLength(0);
+            double loss = 0;
+            for (int i = 0; i < n; i++)
+            {
+                double z = 0;
+                for (int j = 0; j < w.Length; j++) z += x[i, j] * w[j];
+                loss += Softplus(z) - y[i] * z;
+            }
+            return loss / n;
+        }
+
+        /// <summary>Cosine similarity of rows: Dot (a loop over its array arguments) and Norm (which calls Dot) per row.</summary>
+        [Differentiable]
+        public static double CosineRowsViaHelpers(double[][] a, double[][] b)
+        {
+            double s = 0;
+            for (int i = 0; i < a.Length; i++)
+                s += HelperMath.Dot(a[i], b[i]) / (HelperMath.Norm(a[i]) * HelperMath.Norm(b[i]));
+            return s;
+        }
+
+        /// <summary>A helper with early returns (clipping) inside a loop, and a helper call in both branches of ?:.</summary>
+        [Differentiable]
+        public static double ClippedViaHelpers(double[] x, double lim)
+        {
+            double s = 0;
+            for (int i = 0; i < x.Length; i++)
+            {
+                double c = HelperMath.Clip(x[i], lim);
+                s += c > 0 ? HelperMath.Dot3(x, i) : HelperMath.Sq(c);
+            }
+            return s;
+        }
+
+        /// <summary>A void helper writing a softmax into the caller's scratch array, then a cross-entropy.</summary>
+        [Differentiable]
+        public static double SoftmaxIntoScratch(double[] x, int label)
+        {
+            double[] p = new double[x.Length];
+            HelperMath.SoftmaxInto(x, p);
+            return -Math.Log(p[label]);
+        }
+
+        // ------------------------------------------------------------ int and bool helpers
+
+        private static int ArgmaxWindow(double[] x, int start, int len)
+        {
+            int best = start;
+            for (int k = start + 1; k < start + len; k++)
+                if (x[k] > x[best]) best = k;
+            return best;
+        }
+
+        /// <summary>Max pooling with windows of <paramref name="pool"/>: an int argmax helper picks the element.</summary>
+        [Differentiable]
+        public static double MaxPoolViaArgmax(double[] x, int pool)
+        {
+            double s = 0;
+            int windows = x.Length / pool;
+            for (int w = 0; w < windows; w++)
+            {
+                int j = ArgmaxWindow(x, w * pool, pool);
+                s += x[j] * x[j];
+            }
+            return s;
+        }
+
+        private static bool IsOutlier(double r, double delta) => Math.Abs(r) > delta;
+
+        /// <summary>Huber loss with a bool helper in the condition (and on the right of &amp;&amp;).</summary>
+        [Differentiable]
+        public static double HuberViaBoolHelper(double[] p, [Constant] double[] y, double delta)
+        {
+            double loss = 0;
+            for (int i = 0; i < p.Length; i++)
+            {
+                double r = p[i] - y[i];
+                bool far = IsOutlier(r, delta);
+                if (far && IsOutlier(r, 2 * delta)) loss += 2 * delta * (Math.Abs(r) - delta);
+                else if (far) loss += delta * (Math.Abs(r) - delta / 2);
+                else loss += r * r / 2;
+            }
+            return loss;
+        }
+
+        // ------------------------------------------------------------ local functions and lambdas
+
+        /// <summary>A static local function.</summary>
+        [Differentiable]
+        public static double LocalFunctionStatic(double[] x)
+        {
+            static double Sq(double v) => v * v;
+            double s = 0;
+            for (int i = 0; i < x.Length; i++) s += Sq(x[i] - 1) + Sq(x[i]) * 0.5;
+            return s;
+        }
+
+        /// <summary>A block-bodied local function capturing the weights and the input (a tanh layer), and a scale.</summary>
+        [Differentiable]
+        public static double LocalFunctionCapturing(double[,] w, double[] x, double scale)
+        {
+            int h = w.GetLength(0);
+            double Unit(int r)
+            {
+                double t = 0;
+                for (int k = 0; k < x.Length; k++) t += w[r, k] * x[k];
+                return scale * Math.Tanh(t);
+            }
+            double s = 0;
+            for (int r = 0; r < h; r++) s += Unit(r) * Unit(r);
+            return s;
+        }
+
+        /// <summary>Lambdas in locals: an activation Func&lt;double, double&gt; and a loss Func&lt;double, double, double&gt;.</summary>
+        [Differentiable]
+        public static double LambdaLayer(double[,] w, double[] x, [Constant] double[] y)
+        {
+            Func<double, double> act = v => Math.Max(v, 0);
+            Func<double, double, double> loss = (p, t) => (p - t) * (p - t);
+            int h = w.GetLength(0);
+            double s = 0;
+            for (int j = 0; j < h; j++)
+            {
+                double a = 0;
+                for (int k = 0; k < x.Length; k++) a += w[j, k] * x[k];
+                s += loss(act(a), y[j]);
+            }
+            return s;
+        }
+
+        // ------------------------------------------------------------ tuples
+
+        private static (double Mean, double Var) Stats(double[] x)
+        {
+            double m = 0;
+            for (int i = 0; i < x.Length; i++) m += x[i];
+            m /= x.Length;
+            double v = 0;
+            for (int i = 0; i < x.Length; i++) v += (x[i] - m) * (x[i] - m);
+            return (m, v / x.Length);
+        }
+
+        /// <summary>Layer norm of a vector through a tuple helper, deconstructed.</summary>
+        [Differentiable]
+        public static double LayerNormViaTuple(double[] x, double[] g)
+        {
+            var (m, v) = Stats(x);
+            double inv = 1 / Math.Sqrt(v + 1e-5);
+            double s = 0;
+            for (int i = 0; i < x.Length; i++)
+            {
+                double z = g[i] * (x[i] - m) * inv;
+                s += z * z * z;
+            }
+            return s;
+        }
+
+        /// <summary>Per-row statistics kept in a tuple local and read by element name.</summary>
+        [Differentiable]
+        public static double RowStatsNamed(double[][] rows)
+        {
+            double total = 0;
+            for (int i = 0; i < rows.Length; i++)
+            {
+                var s = Stats(rows[i]);
+                total += s.Var + s.Mean * s.Mean;
+            }
+            return total;
+        }
+
+        // ------------------------------------------------------------ float
+
+        private static float SoftplusF(float v) => MathF.Log(1 + MathF.Exp(v));
+
+        /// <summary>Float logistic loss through a private helper and the other class's float dot product.</summary>
+        [Differentiable]
+        public static float LogisticViaHelperF(float[][] x, float[] w, [Constant] float[] y)
+        {
+            float loss = 0;
+            for (int i = 0; i < x.Length; i++)
+            {
+                float z = HelperMath.DotF(x[i], w);
+                loss += SoftplusF(z) - y[i] * z;
+            }
+            return loss / x.Length;
+        }
+
+        private static (float Mean, float Var) StatsF(float[] x)
+        {
+            float m = 0;
+            for (int i = 0; i < x.Length; i++) m += x[i];
+            m /= x.Length;
+            float v = 0;
+            for (int i = 0; i < x.Length; i++) v += (x[i] - m) * (x[i] - m);
+            return (m, v / x.Length);
+        }
+
+        /// <summary>Float layer norm through a tuple helper and a float lambda.</summary>
+        [Differentiable]
+        public static float LayerNormViaTupleF(float[] x, float[] g)
+        {
+            (float m, float v) = StatsF(x);
+            Func<float, float> cube = z => z * z * z;
+            float s = 0;
+            for (int i = 0; i < x.Length; i++) s += cube(g[i] * (x[i] - m) / MathF.Sqrt(v + 1e-5f));
+            return s;
+        }
+    }
+
+    /// <summary>Ordinary helpers without [Differentiable], in a type that is not partial.</summary>
+    internal static class HelperMath
+    {
+        public static double Sq(double v) => v * v;
+
+        public static double Dot(double[] a, double[] b)
+        {
+            double s = 0;
+            for (int i = 0; i < a.Length; i++) s += a[i] * b[i];
+            return s;
+        }
+
+        public static double Norm(double[] a) => Math.Sqrt(Dot(a, a));
+
+        public static float DotF(float[] a, float[] b)
+        {
+            float s = 0;
+            for (int i = 0; i < a.Length; i++) s += a[i] * b[i];
+            return s;
+        }
+
+        /// <summary>x[i-1] x[i] x[i+1] (missing neighbours count as 1).</summary>
+        public static double Dot3(double[] x, int i)
+        {
+            double left = i > 0 ? x[i - 1] : 1;
+            double right = i + 1 < x.Length ? x[i + 1] : 1;
+            return left * x[i] * right;
+        }
+
+        public static double Clip(double v, double lim)
+        {
+            if (v > lim) return lim;
+            if (v < -lim) return -lim;
+            return v;
+        }
+
+        public static void SoftmaxInto(double[] x, double[] p)
+        {
+            double m = x[0];
+            for (int i = 1; i < x.Length; i++) m = Math.Max(m, x[i]);
+            double z = 0;
+            for (int i = 0; i < x.Length; i++)
+            {
+                p[i] = Math.Exp(x[i] - m);
+                z += p[i];
+            }
+            for (int i = 0; i < x.Length; i++) p[i] /= z;
+        }
+    }
+}
