@@ -234,6 +234,10 @@ namespace DiffGen.Generator.Parse
                 }
                 if (p.RefKind is RefKind.Ref or RefKind.Out)
                 {
+                    // 'out double r' declared in the call: its later reads are not reported again
+                    foreach (var arg in inv.ArgumentList.Arguments)
+                        if (arg.Expression is DeclarationExpressionSyntax { Designation: SingleVariableDesignationSyntax dv } && _model.GetDeclaredSymbol(dv, _ct) is { } outLocal)
+                            _rejected.Add(outLocal);
                     Report(Descriptors.NotDifferentiableCall, inv, name, $"its parameter '{p.Name}' is '{p.RefKind.ToString().ToLowerInvariant()}'; pass it by value and return the result instead (a tuple '(double A, double B)' for several results, or write into an array parameter)");
                     return null;
                 }
@@ -398,8 +402,10 @@ namespace DiffGen.Generator.Parse
                     var v = direct[i].Type == rt ? direct[i] : new IR.Convert(direct[i], rt);
                     // The returned expression is used in place when moving it cannot change what it reads: nothing was
                     // computed before it, or it reads only scalars (the helper's own locals, which nothing else writes).
+                    // An int/bool read from float values stays a local (restored by the backward pass), except in a loop
+                    // condition, which reads it in place like the same expression written there.
                     bool inPlace = (hb.Count == 0 || !IrQueries.Descendants(v).Any(x => x is ElemRef or ArrayRef or Invoke))
-                        && (rt.IsReal || !IrQueries.ReadsReal(v));
+                        && (rt.IsReal || !IrQueries.ReadsReal(v) || _hoistBan is not null && hb.Count == 0 && stmts.Count == 0);
                     if (inPlace) values.Add(v);
                     else
                     {
