@@ -261,6 +261,98 @@ namespace DiffGen.Tests
             Check.Scaled(gr, sr, Seed, "drows");
         }
 
+        [Theory]
+        [InlineData(0.8)]
+        [InlineData(-0.6)]
+        public void Helpers_at_the_top_level_in_branches_with_named_optional_arguments_and_method_groups(double t)
+        {
+            var rng = new Random(1215);
+            var x = TestData.Vector(rng, 6);
+            var y = TestData.Vector(rng, 5);
+            var (xb, yb) = (TestData.Clone(x), TestData.Clone(y));
+            double reference = NaturalIdioms.TopLevelHelpers(x, y, t);
+            Check.Forward(reference, NaturalIdioms.TopLevelHelpersForward(x, y, t), "Forward");
+            var (gx, gy) = (TestData.Garbage(x), TestData.Garbage(y));
+            Check.Forward(reference, NaturalIdioms.TopLevelHelpersBackward(x, y, t, gx, gy, out double gt), "Backward value");
+            Check.Unchanged(xb, x, "x");
+            Check.Unchanged(yb, y, "y");
+            Check.Gradient(FiniteDiff.Gradient(() => NaturalIdioms.TopLevelHelpers(x, y, t), x), gx, "dx");
+            Check.Gradient(FiniteDiff.Gradient(() => NaturalIdioms.TopLevelHelpers(x, y, t), y), gy, "dy");
+            Check.Gradient(FiniteDiff.Derivative(s => NaturalIdioms.TopLevelHelpers(x, y, s), t), gt, "dt");
+            var (sx, sy) = (TestData.Garbage(x), TestData.Garbage(y));
+            NaturalIdioms.TopLevelHelpersBackward(x, y, t, sx, sy, out double st, Seed);
+            Check.Scaled(gx, sx, Seed, "dx");
+            Check.Scaled(gy, sy, Seed, "dy");
+            Check.Scaled(gt, st, Seed, "dt");
+        }
+
+        [Fact]
+        public void Void_layer_whose_output_is_written_by_helpers()
+        {
+            var rng = new Random(1216);
+            var w = TestData.Matrix(rng, 5, 3);
+            var x = TestData.Vector(rng, 3);
+            var u = TestData.Vector(rng, 5);
+            var (wb, xb) = (TestData.Clone(w), TestData.Clone(x));
+            var expected = new double[5];
+            NaturalIdioms.ReluLayerViaHelper(w, x, expected);
+            var y = TestData.Garbage(u);
+            NaturalIdioms.ReluLayerViaHelperForward(w, x, y);
+            Check.Gradient(expected, y, "Forward output y", 1e-12);
+            double L()
+            {
+                var yy = new double[5];
+                NaturalIdioms.ReluLayerViaHelper(w, x, yy);
+                return yy.Zip(u, (a, b) => a * b).Sum();
+            }
+            var (gw, gx) = (TestData.Garbage(w), TestData.Garbage(x));
+            var yOut = new double[5];
+            NaturalIdioms.ReluLayerViaHelperBackward(w, x, yOut, gw, gx, TestData.Clone(u));
+            Check.Unchanged(wb, w, "w");
+            Check.Unchanged(xb, x, "x");
+            Check.Gradient(FiniteDiff.Gradient(L, w), gw, "dw");
+            Check.Gradient(FiniteDiff.Gradient(L, x), gx, "dx");
+        }
+
+        [Fact]
+        public void Differentiable_callee_writing_through_a_helper_and_a_capturing_lambda()
+        {
+            var rng = new Random(1217);
+            var w = TestData.Matrix(rng, 6, 3);
+            var x = TestData.Vector(rng, 3);
+            var (wb, xb) = (TestData.Clone(w), TestData.Clone(x));
+            double F() => NaturalIdioms.CallsLayerViaHelper(w, x);
+            double reference = F();
+            Check.Forward(reference, NaturalIdioms.CallsLayerViaHelperForward(w, x), "Forward");
+            var (gw, gx) = (TestData.Garbage(w), TestData.Garbage(x));
+            Check.Forward(reference, NaturalIdioms.CallsLayerViaHelperBackward(w, x, gw, gx), "Backward value");
+            Check.Unchanged(wb, w, "w");
+            Check.Unchanged(xb, x, "x");
+            Check.Gradient(FiniteDiff.Gradient(F, w), gw, "dw");
+            Check.Gradient(FiniteDiff.Gradient(F, x), gx, "dx");
+            var (sw, sx) = (TestData.Garbage(w), TestData.Garbage(x));
+            NaturalIdioms.CallsLayerViaHelperBackward(w, x, sw, sx, Seed);
+            Check.Scaled(gw, sw, Seed, "dw");
+            Check.Scaled(gx, sx, Seed, "dx");
+        }
+
+        [Fact]
+        public void Helper_statements_on_the_right_of_and_run_only_when_needed()
+        {
+            var rng = new Random(1218);
+            var x = TestData.Vector(rng, 9);
+            var xb = TestData.Clone(x);
+            double reference = NaturalIdioms.GuardedHelpers(x);
+            Check.Forward(reference, NaturalIdioms.GuardedHelpersForward(x), "Forward");
+            var gx = TestData.Garbage(x);
+            Check.Forward(reference, NaturalIdioms.GuardedHelpersBackward(x, gx), "Backward value");
+            Check.Unchanged(xb, x, "x");
+            Check.Gradient(FiniteDiff.Gradient(() => NaturalIdioms.GuardedHelpers(x), x), gx, "dx");
+            var sx = TestData.Garbage(x);
+            NaturalIdioms.GuardedHelpersBackward(x, sx, Seed);
+            Check.Scaled(gx, sx, Seed, "dx");
+        }
+
         // ------------------------------------------------------------ float, against double twins
 
         private static double LogisticTwin(double[][] x, double[] w, double[] y)

@@ -196,6 +196,84 @@ namespace DiffGen.Tests.Corpus
             return total;
         }
 
+
+        // ------------------------------------------------------------ more shapes of calls
+
+        private static double LogSumExp(double[] x)
+        {
+            double[] e = new double[x.Length];
+            double m = x[0];
+            foreach (double v in x) m = Math.Max(m, v);
+            double s = 0;
+            for (int i = 0; i < x.Length; i++)
+            {
+                double[] t = new double[2];
+                t[0] = x[i] - m;
+                e[i] = Math.Exp(t[0]);
+                s += e[i];
+            }
+            return m + Math.Log(s);
+        }
+
+        /// <summary>
+        /// A helper with local arrays (one at its top level, one in its loop) called at the top level and in a branch of
+        /// ?:, a helper with named and optional arguments, a method group in a Func, a tuple swap.
+        /// </summary>
+        [Differentiable]
+        public static double TopLevelHelpers(double[] x, double[] y, double t)
+        {
+            double a = LogSumExp(x);
+            double b = t > 0 ? LogSumExp(y) : Scale(y[0], factor: 2);
+            Func<double, double> sq = HelperMath.Sq;
+            double c = sq(a - b) + Scale(t);
+            (a, b) = (b, a);
+            return a * 2 + b + c;
+        }
+
+        private static double Scale(double v, double factor = 0.5, double shift = 0) => factor * v + shift;
+
+        /// <summary>A void [Differentiable] layer whose output is written by a helper (y becomes an output).</summary>
+        [Differentiable]
+        public static void ReluLayerViaHelper(double[,] w, double[] x, double[] y)
+        {
+            for (int j = 0; j < y.Length; j++) y[j] = 0;
+            HelperMath.AddProduct(w, x, y);
+            HelperMath.ReluInPlace(y);
+        }
+
+        /// <summary>Calls the layer above ([Differentiable] callee that writes through a helper) and a capturing lambda per row.</summary>
+        [Differentiable]
+        public static double CallsLayerViaHelper(double[,] w, double[] x)
+        {
+            double[] h = new double[w.GetLength(0)];
+            ReluLayerViaHelper(w, x, h);
+            double s = 0;
+            for (int j = 0; j < h.Length; j++)
+            {
+                Func<double, double> shifted = v => v + x[j % x.Length];
+                s += shifted(h[j]) * shifted(h[j]);
+            }
+            return s;
+        }
+
+        private static bool Positive(double v) { double t = v; return t > 0; }
+
+        /// <summary>A helper with statements on the right of &amp;&amp; (runs only when the left is true) and an int helper sizing an array.</summary>
+        [Differentiable]
+        public static double GuardedHelpers(double[] x)
+        {
+            int n = Half(x.Length);
+            double[] first = new double[n];
+            for (int i = 0; i < n; i++) first[i] = x[i];
+            double s = 0;
+            for (int i = 0; i < x.Length; i++)
+                if (i < n && Positive(first[i])) s += first[i] * x[i];
+                else s += 0.5 * x[i];
+            return s;
+        }
+
+        private static int Half(int n) => n / 2;
+
         // ------------------------------------------------------------ float
 
         private static float SoftplusF(float v) => MathF.Log(1 + MathF.Exp(v));
@@ -269,6 +347,18 @@ namespace DiffGen.Tests.Corpus
             if (v > lim) return lim;
             if (v < -lim) return -lim;
             return v;
+        }
+
+        public static void AddProduct(double[,] w, double[] x, double[] y)
+        {
+            for (int j = 0; j < y.Length; j++)
+                for (int k = 0; k < x.Length; k++)
+                    y[j] += w[j, k] * x[k];
+        }
+
+        public static void ReluInPlace(double[] y)
+        {
+            for (int j = 0; j < y.Length; j++) y[j] = Math.Max(y[j], 0);
         }
 
         public static void SoftmaxInto(double[] x, double[] p)
