@@ -353,6 +353,28 @@ namespace DiffGen.Generator.Parse
             return new Invoke(mref, callArgs.ToEquatable(), ret);
         }
 
+        /// <summary>Is an element of the array named <paramref name="name"/> assigned somewhere in <paramref name="syntax"/>?</summary>
+        private static bool WritesElementsOf(SyntaxNode syntax, string name)
+        {
+            foreach (var node in syntax.DescendantNodes())
+            {
+                ExpressionSyntax? target = node switch
+                {
+                    AssignmentExpressionSyntax a => a.Left,
+                    PostfixUnaryExpressionSyntax p => p.Operand,
+                    PrefixUnaryExpressionSyntax p when p.IsKind(SyntaxKind.PreIncrementExpression) || p.IsKind(SyntaxKind.PreDecrementExpression) => p.Operand,
+                    _ => null,
+                };
+                if (target is ElementAccessExpressionSyntax)
+                {
+                    var e = target;
+                    while (e is ElementAccessExpressionSyntax ea) e = ea.Expression;
+                    if (e is IdentifierNameSyntax id && id.Identifier.Text == name) return true;
+                }
+            }
+            return false;
+        }
+
         private static bool HasDifferentiableAttribute(IMethodSymbol m) =>
             m.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == AttributeName);
 
@@ -366,22 +388,7 @@ namespace DiffGen.Generator.Parse
             var name = method.Parameters[index].Name;
             foreach (var syntax in method.DeclaringSyntaxReferences.Select(r => r.GetSyntax(_ct)).Where(n => n is MethodDeclarationSyntax or LocalFunctionStatementSyntax))
             {
-                foreach (var node in syntax.DescendantNodes())
-                {
-                    ExpressionSyntax? target = node switch
-                    {
-                        AssignmentExpressionSyntax a => a.Left,
-                        PostfixUnaryExpressionSyntax p => p.Operand,
-                        PrefixUnaryExpressionSyntax p when p.IsKind(SyntaxKind.PreIncrementExpression) || p.IsKind(SyntaxKind.PreDecrementExpression) => p.Operand,
-                        _ => null,
-                    };
-                    if (target is ElementAccessExpressionSyntax)
-                    {
-                        var e = target;
-                        while (e is ElementAccessExpressionSyntax ea) e = ea.Expression;
-                        if (e is IdentifierNameSyntax id && id.Identifier.Text == name) return true;
-                    }
-                }
+                if (WritesElementsOf(syntax, name)) return true;
                 SemanticModel? model = null;
                 foreach (var inv in syntax.DescendantNodes().OfType<InvocationExpressionSyntax>())
                 {
@@ -392,6 +399,13 @@ namespace DiffGen.Generator.Parse
                         model ??= _model.Compilation.GetSemanticModel(syntax.SyntaxTree);
                         if (model.GetSymbolInfo(inv, _ct).Symbol is IMethodSymbol callee && (HasDifferentiableAttribute(callee) || HelperSyntax(callee) is not null)
                             && j < callee.Parameters.Length && WritesParameter(callee, j, visited))
+                            return true;
+                        // a lambda stored in a local and called with the array: does its body write that parameter?
+                        if (model.GetSymbolInfo(inv, _ct).Symbol is IMethodSymbol { MethodKind: MethodKind.DelegateInvoke }
+                            && inv.Expression is IdentifierNameSyntax fid && model.GetSymbolInfo(fid, _ct).Symbol is ILocalSymbol fl
+                            && fl.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_ct) is VariableDeclaratorSyntax { Initializer.Value: AnonymousFunctionExpressionSyntax lambda }
+                            && model.GetSymbolInfo(lambda, _ct).Symbol is IMethodSymbol lm && j < lm.Parameters.Length
+                            && WritesElementsOf(lambda, lm.Parameters[j].Name))
                             return true;
                     }
                 }

@@ -306,7 +306,8 @@ namespace DiffGen.Generator.Parse
                     continue;
                 }
                 if (arg.Type.IsArray) { Suppress(); return null; } // not C#
-                if (arg is Const || arg is VarRef && !assigned.Contains(p) && !writesOuter)
+                // array lengths never change: a.Length is substituted like a constant
+                if (arg is Const || (arg is VarRef || arg is LengthOf { Row: null or VarRef or Const }) && !assigned.Contains(p) && !writesOuter)
                 {
                     bindings.Add((p, null, arg));
                     continue;

@@ -353,6 +353,24 @@ namespace DiffGen.Tests
             Check.Scaled(gx, sx, Seed, "dx");
         }
 
+        [Fact]
+        public void Differentiable_callee_writing_its_output_through_a_lambda()
+        {
+            var rng = new Random(1219);
+            var x = TestData.Vector(rng, 7);
+            var xb = TestData.Clone(x);
+            double reference = NaturalIdioms.CallsDoubleViaLambda(x);
+            Check.Forward(reference, NaturalIdioms.CallsDoubleViaLambdaForward(x), "Forward");
+            Check.Forward(x.Sum(v => 2 * v * v * v), reference, "value");
+            var gx = TestData.Garbage(x);
+            Check.Forward(reference, NaturalIdioms.CallsDoubleViaLambdaBackward(x, gx), "Backward value");
+            Check.Unchanged(xb, x, "x");
+            Check.Gradient(FiniteDiff.Gradient(() => NaturalIdioms.CallsDoubleViaLambda(x), x), gx, "dx");
+            var sx = TestData.Garbage(x);
+            NaturalIdioms.CallsDoubleViaLambdaBackward(x, sx, Seed);
+            Check.Scaled(gx, sx, Seed, "dx");
+        }
+
         // ------------------------------------------------------------ float, against double twins
 
         private static double LogisticTwin(double[][] x, double[] w, double[] y)

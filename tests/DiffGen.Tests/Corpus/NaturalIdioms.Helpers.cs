@@ -274,6 +274,25 @@ namespace DiffGen.Tests.Corpus
 
         private static int Half(int n) => n / 2;
 
+        /// <summary>A void layer writing its output through an Action lambda that takes the array as a parameter.</summary>
+        [Differentiable]
+        public static void DoubleViaLambda(double[] x, double[] y)
+        {
+            Action<double[], int> set = (a, k) => a[k] = 2 * x[k] * x[k];
+            for (int k = 0; k < y.Length; k++) set(y, k);
+        }
+
+        /// <summary>Calls the layer above: the caller must see that the callee writes y (through the lambda).</summary>
+        [Differentiable]
+        public static double CallsDoubleViaLambda(double[] x)
+        {
+            double[] y = new double[x.Length];
+            DoubleViaLambda(x, y);
+            double s = 0;
+            for (int k = 0; k < y.Length; k++) s += y[k] * x[k];
+            return s;
+        }
+
         // ------------------------------------------------------------ float
 
         private static float SoftplusF(float v) => MathF.Log(1 + MathF.Exp(v));
