@@ -145,6 +145,7 @@ namespace DiffGen.Generator.Parse
 
         private List<Expr>? InlineMethod(InvocationExpressionSyntax inv, IMethodSymbol target)
         {
+            target = target.ReducedFrom ?? target; // x.Ext(): the extension method with its 'this' parameter
             var display = target.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat);
             var syntax = HelperSyntax(target);
             if (syntax is null)
@@ -254,8 +255,10 @@ namespace DiffGen.Generator.Parse
             var calleeModel = ModelFor(owner.SyntaxTree);
             var assigned = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
             bool writesOuter = false;
+            bool writesAnything = false;
             foreach (var n in body.DescendantNodesAndSelf())
             {
+                if (n is AssignmentExpressionSyntax or PostfixUnaryExpressionSyntax or PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression or (int)SyntaxKind.PreDecrementExpression }) writesAnything = true;
                 ExpressionSyntax? t = n switch
                 {
                     AssignmentExpressionSyntax x => x.Left,
@@ -307,7 +310,10 @@ namespace DiffGen.Generator.Parse
                 }
                 if (arg.Type.IsArray) { Suppress(); return null; } // not C#
                 // array lengths never change: a.Length is substituted like a constant
-                if (arg is Const || (arg is VarRef || arg is LengthOf { Row: null or VarRef or Const }) && !assigned.Contains(p) && !writesOuter)
+                // In a loop condition, a helper that assigns nothing takes any argument in place (evaluated where the
+                // condition is, like the same expression written there; nothing can change it in between).
+                if (arg is Const || (arg is VarRef || arg is LengthOf { Row: null or VarRef or Const }) && !assigned.Contains(p) && !writesOuter
+                    || _hoistBan is not null && !writesAnything && !IrQueries.Descendants(arg).Any(x => x is Invoke))
                 {
                     bindings.Add((p, null, arg));
                     continue;

@@ -162,6 +162,8 @@ namespace DiffGen.Generator.Tests
             Assert.Contains("compute the value into a local", d.GetMessage());
             // a helper that is one expression is evaluated where the condition is: accepted
             Assert.Empty(Problems("static bool Near(double v) => v * v < 4; [Differentiable] public static double F(double x) { double s = x; while (Near(s)) s = s * 1.5 + 0.1; return s; }"));
+            // also with an element as the argument (taken in place: the helper assigns nothing)
+            Assert.Empty(Problems("static bool Near(double v) => v * v < 4; [Differentiable] public static double F(double[] x) { double s = 0; for (int i = 0; i < x.Length && Near(x[i]); i++) s += x[i]; return s; }"));
         }
 
         [Fact]

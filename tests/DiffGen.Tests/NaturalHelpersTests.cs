@@ -371,6 +371,25 @@ namespace DiffGen.Tests
             Check.Scaled(gx, sx, Seed, "dx");
         }
 
+        [Fact]
+        public void Extension_helper_and_helpers_in_loop_conditions()
+        {
+            var rng = new Random(1220);
+            var x = TestData.Vector(rng, 8);
+            x[5] = -1.9; // the for condition stops there
+            var xb = TestData.Clone(x);
+            double tol = 0.37;
+            double reference = NaturalIdioms.ExtensionAndLoopConditions(x, tol);
+            Check.Forward(reference, NaturalIdioms.ExtensionAndLoopConditionsForward(x, tol), "Forward");
+            var gx = TestData.Garbage(x);
+            Check.Forward(reference, NaturalIdioms.ExtensionAndLoopConditionsBackward(x, tol, gx), "Backward value");
+            Check.Unchanged(xb, x, "x");
+            Check.Gradient(FiniteDiff.Gradient(() => NaturalIdioms.ExtensionAndLoopConditions(x, tol), x), gx, "dx");
+            var sx = TestData.Garbage(x);
+            NaturalIdioms.ExtensionAndLoopConditionsBackward(x, tol, sx, Seed);
+            Check.Scaled(gx, sx, Seed, "dx");
+        }
+
         // ------------------------------------------------------------ float, against double twins
 
         private static double LogisticTwin(double[][] x, double[] w, double[] y)

@@ -293,6 +293,23 @@ namespace DiffGen.Tests.Corpus
             return s;
         }
 
+        /// <summary>An extension-method helper, and one-expression helpers in a while condition and a for condition.</summary>
+        [Differentiable]
+        public static double ExtensionAndLoopConditions(double[] x, [Constant] double tol)
+        {
+            double s = x.SumOfSquares();
+            double t = s;
+            int k = 0;
+            while (HelperMath.Above(t, tol) && k < 50)
+            {
+                t = t * 0.5;
+                k++;
+            }
+            double u = 0;
+            for (int i = 0; i < x.Length && HelperMath.Above(x[i], -1.5); i++) u += x[i] * t;
+            return t + s + u;
+        }
+
         // ------------------------------------------------------------ float
 
         private static float SoftplusF(float v) => MathF.Log(1 + MathF.Exp(v));
@@ -336,6 +353,15 @@ namespace DiffGen.Tests.Corpus
     internal static class HelperMath
     {
         public static double Sq(double v) => v * v;
+
+        public static bool Above(double v, double tol) => v > tol;
+
+        public static double SumOfSquares(this double[] a)
+        {
+            double s = 0;
+            foreach (double v in a) s += v * v;
+            return s;
+        }
 
         public static double Dot(double[] a, double[] b)
         {
