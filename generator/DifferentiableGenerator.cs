@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using DiffGen.Generator.IR;
 using DiffGen.Generator.Model;
@@ -43,10 +44,14 @@ namespace DiffGen.Generator
                     DifferentiableParser.Parse)
                 .WithTrackingName(TrackingNames.Parse);
 
-            var diagnostics = parsed.Select(static (r, _) => r.Diagnostics).WithTrackingName(TrackingNames.Diagnostics);
-            context.RegisterSourceOutput(diagnostics, static (spc, diags) =>
+            // Collected: a problem inside a helper that several methods inline is one diagnostic, not one per caller.
+            var diagnostics = parsed.Select(static (r, _) => r.Diagnostics).WithTrackingName(TrackingNames.Diagnostics).Collect();
+            context.RegisterSourceOutput(diagnostics, static (spc, all) =>
             {
-                foreach (var d in diags) spc.ReportDiagnostic(d.ToDiagnostic());
+                var seen = new HashSet<DiagnosticInfo>();
+                foreach (var diags in all)
+                    foreach (var d in diags)
+                        if (seen.Add(d)) spc.ReportDiagnostic(d.ToDiagnostic());
             });
 
             var models = parsed

@@ -64,8 +64,9 @@ namespace DiffGen.Generator.Parse
                 case IdentifierNameSyntax id:
                     {
                         var sym = _model.GetSymbolInfo(id, _ct).Symbol;
+                        if (sym is not null && _substituted.TryGetValue(sym, out var sub)) return sub;
                         if (sym is not null && _vars.TryGetValue(sym, out var v))
-                            return v.Type.IsArray ? new ArrayRef(v.Name, v.Type, null) : new VarRef(v.Name, v.Type);
+                            return v.Type.IsArray ? new ArrayRef(v.Name, v.Type, v.Row) : new VarRef(v.Name, v.Type);
                         // A local whose declaration was already reported, or a name C# cannot bind (the compiler says so).
                         if (sym is null || _rejected.Contains(sym)) return Suppress();
                         var member = LowerOtherIdentifier(id, sym, out bool handled); // a field, a property (Members.cs)
@@ -116,8 +117,12 @@ namespace DiffGen.Generator.Parse
                             return null;
                         }
                         var l = LowerExpr(b.Left);
-                        var r = LowerExpr(b.Right);
+                        // the right side of && and || runs only when it decides: so do the statements of helpers it calls
+                        List<Stmt>? rightPre = null;
+                        var r = op is BinaryOp.And or BinaryOp.Or ? LowerBranch(b.Right, out rightPre) : LowerExpr(b.Right);
                         if (l is null || r is null) return null;
+                        if (rightPre is { Count: > 0 })
+                            EmitGuarded(op == BinaryOp.And ? l : new Unary(UnaryOp.Not, l, IrType.Bool), rightPre, new List<Stmt>());
                         var t = MapType(_model.GetTypeInfo(b, _ct).Type!);
                         if (t is null || t.Value.IsArray || l.Type.IsArray || r.Type.IsArray)
                         {
@@ -134,9 +139,10 @@ namespace DiffGen.Generator.Parse
                 case ConditionalExpressionSyntax c:
                     {
                         var cond = LowerExpr(c.Condition);
-                        var a = LowerExpr(c.WhenTrue);
-                        var b = LowerExpr(c.WhenFalse);
+                        var a = LowerBranch(c.WhenTrue, out var preA);
+                        var b = LowerBranch(c.WhenFalse, out var preB);
                         if (cond is null || a is null || b is null) return null;
+                        EmitGuarded(cond, preA, preB);
                         var t = MapType(_model.GetTypeInfo(c, _ct).Type!);
                         if (t is null || t.Value.IsArray)
                         {
@@ -164,6 +170,8 @@ namespace DiffGen.Generator.Parse
                     }
                 case ElementAccessExpressionSyntax ea:
                     return LowerElementAccess(ea);
+                case MemberAccessExpressionSyntax ma when _model.GetSymbolInfo(ma, _ct).Symbol is IFieldSymbol { ContainingType.IsTupleType: true } element:
+                    return LowerTupleElement(ma, element);
                 case MemberAccessExpressionSyntax ma when ma.Name.Identifier.Text == "Length":
                     {
                         var target = LowerExpr(ma.Expression);
@@ -187,7 +195,7 @@ namespace DiffGen.Generator.Parse
                     Report(Descriptors.UnsupportedExpression, e, e.ToString(), "++/-- inside an expression is not supported; write it as its own statement");
                     return null;
                 case LambdaExpressionSyntax or AnonymousMethodExpressionSyntax:
-                    Report(Descriptors.UnsupportedExpression, e, "lambda", "lambdas and delegates cannot be differentiated; write a static [Differentiable] method and call it");
+                    Report(Descriptors.UnsupportedExpression, e, "lambda", "a lambda can only be stored in a local and called ('Func<double, double> f = v => v * v;' then 'f(x)'); write it as a local function or a static helper method and call that");
                     return null;
                 case ObjectCreationExpressionSyntax or ImplicitObjectCreationExpressionSyntax or ArrayCreationExpressionSyntax or ImplicitArrayCreationExpressionSyntax:
                     Report(Descriptors.UnsupportedExpression, e, e.ToString(), "objects cannot be created, and arrays only in a local declaration: write 'T[] a = new T[n];' (or 'new T[n, m]') as its own statement and fill it with a loop");
@@ -252,6 +260,8 @@ namespace DiffGen.Generator.Parse
             if (target is null) return Suppress(); // the C# compiler reports why the call does not bind
             if (inv.Expression is IdentifierNameSyntax callee && _model.GetSymbolInfo(callee, _ct).Symbol is { } cs && _rejected.Contains(cs))
                 return Suppress(); // a delegate local whose declaration was reported (DIFF0002)
+            if (target.MethodKind == MethodKind.DelegateInvoke)
+                return LowerDelegateCall(inv, asStatement);
 
             // a.GetLength(d)
             if (target.Name == "GetLength" && inv.Expression is MemberAccessExpressionSyntax gl && inv.ArgumentList.Arguments.Count == 1)
@@ -295,14 +305,10 @@ namespace DiffGen.Generator.Parse
             }
 
             if (!HasDifferentiableAttribute(target))
-            {
-                Report(Descriptors.NotDifferentiableCall, inv, target.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat),
-                    "only Math/MathF intrinsics and other [Differentiable] methods can be called; mark it [Differentiable] (static, in a partial type) or inline its body");
-                return null;
-            }
+                return LowerHelperCall(inv, target, asStatement); // a helper with source: inlined
             if (SymbolEqualityComparer.Default.Equals(target.OriginalDefinition, _method.OriginalDefinition))
             {
-                Report(Descriptors.Recursion, inv, _method.Name);
+                Report(Descriptors.Recursion, inv, _method.Name, Cycle(target));
                 return null;
             }
             if (CalleeFails(target)) return Suppress(); // reported at the callee
@@ -336,8 +342,7 @@ namespace DiffGen.Generator.Parse
                     if (written)
                     {
                         if (!pt.Value.IsReal) { Report(Descriptors.WriteToInput, argSyntax, argSyntax.ToString(), "the callee writes it and int array parameters are read-only; copy it into a local int[] and pass that"); return null; }
-                        if (RootSymbol(argSyntax) is IParameterSymbol rp && !_writtenParams.ContainsKey(rp.Name))
-                            _writtenParams[rp.Name] = argSyntax.GetLocation();
+                        MarkWritten(argSyntax);
                     }
                 }
                 else if (arg.Type.IsArray)
@@ -359,35 +364,42 @@ namespace DiffGen.Generator.Parse
             return new Invoke(mref, callArgs.ToEquatable(), ret);
         }
 
+        /// <summary>Is an element of the array named <paramref name="name"/> assigned somewhere in <paramref name="syntax"/>?</summary>
+        private static bool WritesElementsOf(SyntaxNode syntax, string name)
+        {
+            foreach (var node in syntax.DescendantNodes())
+            {
+                ExpressionSyntax? target = node switch
+                {
+                    AssignmentExpressionSyntax a => a.Left,
+                    PostfixUnaryExpressionSyntax p => p.Operand,
+                    PrefixUnaryExpressionSyntax p when p.IsKind(SyntaxKind.PreIncrementExpression) || p.IsKind(SyntaxKind.PreDecrementExpression) => p.Operand,
+                    _ => null,
+                };
+                if (target is ElementAccessExpressionSyntax)
+                {
+                    var e = target;
+                    while (e is ElementAccessExpressionSyntax ea) e = ea.Expression;
+                    if (e is IdentifierNameSyntax id && id.Identifier.Text == name) return true;
+                }
+            }
+            return false;
+        }
+
         private static bool HasDifferentiableAttribute(IMethodSymbol m) =>
             m.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == AttributeName);
 
         /// <summary>
         /// Does the method assign elements of its parameter <paramref name="index"/>, directly or by passing it to
-        /// another [Differentiable] method that does? Syntactic, which suffices for a subset without aliasing.
+        /// another [Differentiable] method or a helper (inlined) that does? Syntactic, which suffices for a subset without aliasing.
         /// </summary>
         private bool WritesParameter(IMethodSymbol method, int index, HashSet<IMethodSymbol> visited)
         {
             if (!visited.Add(method)) return false;
             var name = method.Parameters[index].Name;
-            foreach (var syntax in method.DeclaringSyntaxReferences.Select(r => r.GetSyntax(_ct)).OfType<MethodDeclarationSyntax>())
+            foreach (var syntax in method.DeclaringSyntaxReferences.Select(r => r.GetSyntax(_ct)).Where(n => n is MethodDeclarationSyntax or LocalFunctionStatementSyntax))
             {
-                foreach (var node in syntax.DescendantNodes())
-                {
-                    ExpressionSyntax? target = node switch
-                    {
-                        AssignmentExpressionSyntax a => a.Left,
-                        PostfixUnaryExpressionSyntax p => p.Operand,
-                        PrefixUnaryExpressionSyntax p when p.IsKind(SyntaxKind.PreIncrementExpression) || p.IsKind(SyntaxKind.PreDecrementExpression) => p.Operand,
-                        _ => null,
-                    };
-                    if (target is ElementAccessExpressionSyntax)
-                    {
-                        var e = target;
-                        while (e is ElementAccessExpressionSyntax ea) e = ea.Expression;
-                        if (e is IdentifierNameSyntax id && id.Identifier.Text == name) return true;
-                    }
-                }
+                if (WritesElementsOf(syntax, name)) return true;
                 SemanticModel? model = null;
                 foreach (var inv in syntax.DescendantNodes().OfType<InvocationExpressionSyntax>())
                 {
@@ -396,8 +408,15 @@ namespace DiffGen.Generator.Parse
                     {
                         if (args[j].Expression is not IdentifierNameSyntax id || id.Identifier.Text != name) continue;
                         model ??= _model.Compilation.GetSemanticModel(syntax.SyntaxTree);
-                        if (model.GetSymbolInfo(inv, _ct).Symbol is IMethodSymbol callee && HasDifferentiableAttribute(callee)
+                        if (model.GetSymbolInfo(inv, _ct).Symbol is IMethodSymbol callee && (HasDifferentiableAttribute(callee) || HelperSyntax(callee) is not null)
                             && j < callee.Parameters.Length && WritesParameter(callee, j, visited))
+                            return true;
+                        // a lambda stored in a local and called with the array: does its body write that parameter?
+                        if (model.GetSymbolInfo(inv, _ct).Symbol is IMethodSymbol { MethodKind: MethodKind.DelegateInvoke }
+                            && inv.Expression is IdentifierNameSyntax fid && model.GetSymbolInfo(fid, _ct).Symbol is ILocalSymbol fl
+                            && fl.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_ct) is VariableDeclaratorSyntax { Initializer.Value: AnonymousFunctionExpressionSyntax lambda }
+                            && model.GetSymbolInfo(lambda, _ct).Symbol is IMethodSymbol lm && j < lm.Parameters.Length
+                            && WritesElementsOf(lambda, lm.Parameters[j].Name))
                             return true;
                     }
                 }

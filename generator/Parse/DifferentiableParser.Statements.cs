@@ -32,7 +32,22 @@ namespace DiffGen.Generator.Parse
             else LowerStatement(s, output);
         }
 
+        /// <summary>
+        /// Lowers one statement; the statements of helpers inlined in its expressions (<see cref="_pending"/>) go before it
+        /// (conditions of loops that run per iteration refuse them, see <see cref="_hoistBan"/>).
+        /// </summary>
         private void LowerStatement(StatementSyntax s, List<Stmt> output)
+        {
+            var saved = _pending;
+            var pending = _pending = new List<Stmt>();
+            var own = new List<Stmt>();
+            try { LowerStatementCore(s, own); }
+            finally { _pending = saved; }
+            output.AddRange(pending);
+            output.AddRange(own);
+        }
+
+        private void LowerStatementCore(StatementSyntax s, List<Stmt> output)
         {
             _ct.ThrowIfCancellationRequested();
             switch (s)
@@ -101,8 +116,7 @@ namespace DiffGen.Generator.Parse
                     Report(Descriptors.UnsupportedStatement, s, "throw", "move the check to the top of the method: leading guard clauses 'if (...) throw ...;' (reading parameters only) are kept in the generated code; a throw between the computations is not");
                     break;
                 case LocalFunctionStatementSyntax:
-                    Report(Descriptors.UnsupportedStatement, s, "local function", "move it out into a static [Differentiable] method of the same type and call that");
-                    break;
+                    break; // inlined where it is called
                 default:
                     Report(Descriptors.UnsupportedStatement, s, s.Kind().ToString(), "write it with local declarations, assignments, for, foreach, while, do, if/else, break, continue, return and calls of [Differentiable] methods (only those are supported)");
                     break;
@@ -115,6 +129,10 @@ namespace DiffGen.Generator.Parse
             foreach (var v in decl.Declaration.Variables)
             {
                 if (_model.GetDeclaredSymbol(v, _ct) is not ILocalSymbol local) continue;
+                // what the previous declarator's helpers computed goes before its declaration, not this one's
+                output.AddRange(_pending);
+                _pending.Clear();
+                if (TryDeclareDelegateOrTuple(v, local, output)) continue;
                 var t = MapType(local.Type);
                 if (t is null || t.Value.Elem == Scalar.Bool && t.Value.IsArray)
                 {
@@ -123,7 +141,7 @@ namespace DiffGen.Generator.Parse
                     continue;
                 }
                 var type = t.Value;
-                var name = FreshName(local.Name);
+                var name = FreshName(_prefix + local.Name);
                 if (type.IsArray)
                 {
                     if (type.Shape == Shape.Jagged || type.Elem is not (Scalar.Float or Scalar.Double or Scalar.Int))
@@ -192,6 +210,8 @@ namespace DiffGen.Generator.Parse
                 }
                 _vars[local] = new Variable(name, type, VarKind.Local);
                 if (_loopDepth == 0 && _branchDepth == 0) _topLevelLocals.Add(name);
+                output.AddRange(_pending);
+                _pending.Clear();
                 output.Add(new DeclScalar(name, type, init));
             }
         }
@@ -215,6 +235,9 @@ namespace DiffGen.Generator.Parse
         {
             switch (e)
             {
+                case AssignmentExpressionSyntax a when a.Left is DeclarationExpressionSyntax or TupleExpressionSyntax || IsTupleLocal(a.Left):
+                    LowerDeconstruction(a, output);
+                    return;
                 case AssignmentExpressionSyntax a:
                     {
                         var target = LowerTarget(a.Left);
@@ -278,6 +301,11 @@ namespace DiffGen.Generator.Parse
             if (RejectMemberWrite(left)) return null; // fields are never written (Members.cs)
             var sym = _model.GetSymbolInfo(left, _ct).Symbol;
             if (left is IdentifierNameSyntax && (sym is null || _rejected.Contains(sym))) return Suppress(); // reported already (or by the compiler)
+            if (left is IdentifierNameSyntax && sym is not null && _delegates.ContainsKey(sym))
+            {
+                Report(Descriptors.UnsupportedExpression, left, left.ToString(), "a local holding a lambda is inlined where it is called, so it cannot be reassigned; declare a second local for the other function");
+                return null;
+            }
             if (left is IdentifierNameSyntax && sym is not null && _vars.TryGetValue(sym, out var v))
             {
                 if (v.Kind == VarKind.LoopCounter)
@@ -304,7 +332,8 @@ namespace DiffGen.Generator.Parse
                 var e = LowerElementAccess(ea);
                 if (e is not ElemRef elem) return null;
                 var root = RootSymbol(ea);
-                if (!elem.Type.IsReal && root is IParameterSymbol)
+                var rootVar = root is not null && _vars.TryGetValue(root, out var rv) ? rv : null;
+                if (!elem.Type.IsReal && rootVar is { Kind: VarKind.Param })
                 {
                     Report(Descriptors.WriteToInput, left, left.ToString(), "int array parameters are read-only (labels, sizes); copy it into a local int[] ('int[] p = new int[n];') and change that");
                     return null;
@@ -314,8 +343,7 @@ namespace DiffGen.Generator.Parse
                     Report(Descriptors.UnsupportedExpression, left, left.ToString(), "an int array element whose index reads the same array cannot be restored for the backward pass; read the index into an int local first ('int j = ...; a[j] = ...;')");
                     return null;
                 }
-                if (root is IParameterSymbol p && !_writtenParams.ContainsKey(p.Name))
-                    _writtenParams[p.Name] = left.GetLocation();
+                MarkWritten(ea);
                 return elem;
             }
             Report(Descriptors.UnsupportedExpression, left, left.ToString(), "only locals and elements of arrays can be assigned; assign a local, or write the result into an output array parameter");
@@ -343,7 +371,7 @@ namespace DiffGen.Generator.Parse
                 return;
             }
             var start = LowerIntExpr(v.Initializer!.Value, "a loop start");
-            var name = FreshName(counter.Name);
+            var name = FreshName(_prefix + counter.Name);
             _vars[counter] = new Variable(name, IrType.Int, VarKind.LoopCounter);
 
             // condition: i < e, i <= e, i > e, i >= e (or mirrored)
@@ -359,7 +387,7 @@ namespace DiffGen.Generator.Parse
                 condSyntax = cf;
                 foreach (var part in chain.Skip(1))
                 {
-                    var pe = LowerExpr(part);
+                    var pe = WithHoistBan(() => LowerExpr(part), "the loop condition is evaluated before every iteration");
                     if (pe is null) return;
                     if (pe.Type != IrType.Bool) { Report(Descriptors.UnsupportedExpression, part, part.ToString(), "the loop condition must be a bool"); return; }
                     extra = EarlyExits.And(extra, pe);
@@ -368,11 +396,11 @@ namespace DiffGen.Generator.Parse
             var c0 = condSyntax;
             if (c0 is BinaryExpressionSyntax c && IsCounter(c.Left, counter) && CmpOf(c.Kind()) is { } op1)
             {
-                cmp = op1; bound = LowerIntExpr(c.Right, "a loop bound");
+                cmp = op1; bound = WithHoistBan(() => LowerIntExpr(c.Right, "a loop bound"), "the loop bound is evaluated before every iteration");
             }
             else if (c0 is BinaryExpressionSyntax c2 && IsCounter(c2.Right, counter) && CmpOf(c2.Kind()) is { } op2)
             {
-                cmp = Mirror(op2); bound = LowerIntExpr(c2.Left, "a loop bound");
+                cmp = Mirror(op2); bound = WithHoistBan(() => LowerIntExpr(c2.Left, "a loop bound"), "the loop bound is evaluated before every iteration");
             }
             else
             {
@@ -462,7 +490,7 @@ namespace DiffGen.Generator.Parse
             var frame = EnterLoop();
             LowerBlock(statement, body);
             ExitLoop();
-            var condition = LowerExpr(conditionSyntax);
+            var condition = WithHoistBan(() => LowerExpr(conditionSyntax), "the loop condition is evaluated before every iteration");
             if (condition is null) return;
             if (condition.Type != IrType.Bool)
             {
@@ -486,7 +514,11 @@ namespace DiffGen.Generator.Parse
                 _doneFlag = FreshName("__done");
                 _firstEarlyReturn = rs.GetLocation();
             }
-            if (_returnType.Elem != Scalar.Void)
+            if (_helperResults is not null)
+            {
+                if (rs.Expression is not null && !AssignHelperResults(rs.Expression, output)) return;
+            }
+            else if (_returnType.Elem != Scalar.Void)
             {
                 if (rs.Expression is null) return; // not C#
                 var e = LowerExpr(rs.Expression);
@@ -518,8 +550,8 @@ namespace DiffGen.Generator.Parse
                 Report(Descriptors.UnsupportedStatement, fe, "foreach", "the iteration variable must be a float, double, int or bool: 'foreach (double v in a)'");
                 return;
             }
-            var counter = FreshName("__" + local.Name + "_index");
-            var name = FreshName(local.Name);
+            var counter = FreshName("__" + _prefix + local.Name + "_index");
+            var name = FreshName(_prefix + local.Name);
             Expr element = new ElemRef(ar.Array, ar.ArrayType, (ar.Row is null ? new[] { (Expr)new VarRef(counter, IrType.Int) } : new[] { ar.Row, new VarRef(counter, IrType.Int) }).ToEquatable());
             if (element.Type != vt) element = new IR.Convert(element, vt);
             _vars[local] = new Variable(name, vt, VarKind.Local);

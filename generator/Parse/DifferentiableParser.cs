@@ -22,7 +22,8 @@ namespace DiffGen.Generator.Parse
         /// <summary>The parameter attribute that keeps a float/double parameter out of differentiation.</summary>
         public const string ConstantAttributeName = "DiffGen.ConstantAttribute";
 
-        private readonly SemanticModel _model;
+        /// <summary>The model of the syntax being lowered: the method's, or an inlined helper's while its body is lowered.</summary>
+        private SemanticModel _model;
         private readonly IMethodSymbol _method;
         private readonly CancellationToken _ct;
         private readonly List<DiagnosticInfo> _diags = new();
@@ -64,10 +65,14 @@ namespace DiffGen.Generator.Parse
 
         private sealed class Variable
         {
-            public Variable(string name, IrType type, VarKind kind) { Name = name; Type = type; Kind = kind; }
+            public Variable(string name, IrType type, VarKind kind, Expr? row = null, Location? aliasSite = null) { Name = name; Type = type; Kind = kind; Row = row; AliasSite = aliasSite; }
             public string Name { get; }
             public IrType Type { get; }
             public VarKind Kind { get; }
+            /// <summary>An inlined helper's T[] parameter bound to a row <c>z[i]</c> of a jagged array: the row.</summary>
+            public Expr? Row { get; }
+            /// <summary>An inlined helper's array parameter: the caller's argument (where writes through it are reported).</summary>
+            public Location? AliasSite { get; }
         }
 
         /// <summary>The methods whose parse asked for this one (a callee checked for errors), to stop at mutual recursion.</summary>
@@ -109,11 +114,15 @@ namespace DiffGen.Generator.Parse
             return new ParseResult(failed ? null : model, parser._diags.ToEquatable());
         }
 
-        private void Report(DiagnosticDescriptor d, SyntaxNode? node, params string[] args) =>
-            _diags.Add(DiagnosticInfo.Create(d, node?.GetLocation(), args));
+        private void Report(DiagnosticDescriptor d, SyntaxNode? node, params string[] args) => Report(d, node?.GetLocation(), args);
 
-        private void Report(DiagnosticDescriptor d, Location? location, params string[] args) =>
-            _diags.Add(DiagnosticInfo.Create(d, location, args));
+        /// <summary>Adds a diagnostic once (a helper inlined at two calls is lowered twice, its problem is one problem).</summary>
+        private void Report(DiagnosticDescriptor d, Location? location, params string[] args)
+        {
+            _reports++;
+            var info = DiagnosticInfo.Create(d, location, args);
+            if (!_diags.Contains(info)) _diags.Add(info);
+        }
 
         /// <summary>A follow-on of a problem already reported (or a C# compile error): no diagnostic, but no model either.</summary>
         private Expr? Suppress()
@@ -193,6 +202,7 @@ namespace DiffGen.Generator.Parse
             // ---- body (after the leading argument checks, kept as text) ----
             var body = new List<Stmt>();
             var guards = new List<string>();
+            _pending = body; // statements of helpers inlined in a top-level return go before it
             if (syntax.ExpressionBody is { } arrow)
             {
                 var e = LowerExpr(arrow.Expression);
@@ -201,6 +211,8 @@ namespace DiffGen.Generator.Parse
                     if (ret.Elem == Scalar.Void) body.Add(new Return(null));
                     else body.Add(new Return(e));
                 }
+                body.InsertRange(0, _hoistedArrays);
+                _hoistedArrays.Clear();
             }
             else if (syntax.Body is { } block)
             {
@@ -218,7 +230,13 @@ namespace DiffGen.Generator.Parse
                     {
                         if (i != stmts.Count - 1)
                             Report(Descriptors.ReturnNotLast, rs, "statements after it are unreachable; remove them (a return inside a loop or an if is supported)");
-                        else LowerReturn(rs, body);
+                        else
+                        {
+                            int mark = body.Count;
+                            LowerReturn(rs, body);
+                            body.InsertRange(mark, _hoistedArrays);
+                            _hoistedArrays.Clear();
+                        }
                     }
                     else
                     {
@@ -377,7 +395,7 @@ namespace DiffGen.Generator.Parse
                 case IArrayTypeSymbol:
                     return "use float or double elements (int for labels and indices); " + Supported;
                 case INamedTypeSymbol { TypeKind: TypeKind.Delegate }:
-                    return "delegates cannot be differentiated; write the function as a static [Differentiable] method and call it";
+                    return "initialise the local with a lambda or a method name where it is declared ('Func<double, double> f = v => v * v;'), or call a helper method directly";
                 case INamedTypeSymbol { IsGenericType: true } g when g.TypeArguments.Length == 1 && g.TypeArguments[0].SpecialType is SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Int32:
                     return $"pass a {g.TypeArguments[0].ToDisplayString()}[] instead (call .ToArray() where you call the method)";
             }

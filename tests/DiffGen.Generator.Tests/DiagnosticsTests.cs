@@ -91,7 +91,7 @@ namespace DiffGen.Generator.Tests
 
         [Fact]
         public void DIFF0002_DelegateLocal() =>
-            Expect("DIFF0002", "f = y => y", "[Differentiable] public static double F(double x) { Func<double, double> f = y => y; return x; }");
+            Expect("DIFF0002", "f = null", "[Differentiable] public static double F(double x) { Func<double, double> f = null; return x; }");
 
         [Fact]
         public void DIFF0004_CastToInt() =>
@@ -124,8 +124,70 @@ namespace DiffGen.Generator.Tests
         }
 
         [Fact]
-        public void DIFF0005_PlainHelper() =>
-            Expect("DIFF0005", "Helper(x)", "static double Helper(double v) => v; [Differentiable] public static double F(double x) => Helper(x);");
+        public void DIFF0005_LibraryMethodWithoutSource() =>
+            Expect("DIFF0005", "double.Hypot(x, 1.0)", "[Differentiable] public static double F(double x) => double.Hypot(x, 1.0) * x;");
+
+        [Fact]
+        public void DIFF0006_RecursionThroughHelpers()
+        {
+            var d = Expect("DIFF0006", "H(v / 2)", "static double H(double v) => v > 1 ? H(v / 2) : v; [Differentiable] public static double F(double x) => H(x) * x;");
+            Assert.Contains("F → H → H", d.GetMessage());
+            d = Expect("DIFF0006", "A(v - 1)", "static double A(double v) => v > 0 ? B(v) : v; static double B(double v) => A(v - 1) * 2; [Differentiable] public static double F(double x) => A(x) + x;");
+            Assert.Contains("F → A → B → A", d.GetMessage());
+            // a local function calling itself
+            Expect("DIFF0006", "Fact(k - 1)", "[Differentiable] public static double F(double x) { double Fact(int k) => k <= 1 ? x : k * Fact(k - 1); return Fact(3); }");
+        }
+
+        [Fact]
+        public void DIFF0005_HelperWithRefOrOutOrParams()
+        {
+            var d = Expect("DIFF0005", "H(x, out double r)", "static void H(double v, out double r) { r = v * v; } [Differentiable] public static double F(double x) { H(x, out double r); return r * x; }");
+            Assert.Contains("'r' is 'out'", d.GetMessage());
+            Assert.Contains("return the result", d.GetMessage());
+            d = Expect("DIFF0005", "H(ref s)", "static void H(ref double v) { v = v * v; } [Differentiable] public static double F(double x) { double s = x; H(ref s); return s; }");
+            Assert.Contains("'v' is 'ref'", d.GetMessage());
+            d = Expect("DIFF0005", "H(x, x)", "static double H(params double[] v) => v[0] * v[1]; [Differentiable] public static double F(double x) => H(x, x);");
+            Assert.Contains("params", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0005_GenericHelper()
+        {
+            var d = Expect("DIFF0005", "Sq(x)", "static T Sq<T>(T v) where T : System.Numerics.INumber<T> => v * v; [Differentiable] public static double F(double x) => Sq(x) + x;");
+            Assert.Contains("write the helper for double", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0005_HelperWithStatementsInALoopCondition()
+        {
+            var d = Expect("DIFF0005", "Far(s)", "static bool Far(double v) { double t = v * v; return t < 4; } [Differentiable] public static double F(double x) { double s = x; while (Far(s)) s = s * 1.5 + 0.1; return s; }");
+            Assert.Contains("before every iteration", d.GetMessage());
+            Assert.Contains("compute the value into a local", d.GetMessage());
+            // a helper that is one expression is evaluated where the condition is: accepted
+            Assert.Empty(Problems("static bool Near(double v) => v * v < 4; [Differentiable] public static double F(double x) { double s = x; while (Near(s)) s = s * 1.5 + 0.1; return s; }"));
+            // also with an element as the argument (taken in place: the helper assigns nothing)
+            Assert.Empty(Problems("static bool Near(double v) => v * v < 4; [Differentiable] public static double F(double[] x) { double s = 0; for (int i = 0; i < x.Length && Near(x[i]); i++) s += x[i]; return s; }"));
+        }
+
+        [Fact]
+        public void DIFF0007_HelperWritesADifferentiatedInput()
+        {
+            const string body = "static void Zero(double[] v) { v[0] = 0; } [Differentiable(nameof(a))] public static double F(double[] a) { Zero(a); return a[1]; }";
+            var d = Expect("DIFF0007", "a", body);
+            // at the caller's argument, not inside the helper
+            Assert.Equal((Usings + "public static partial class C {\n" + body).IndexOf("Zero(a)", System.StringComparison.Ordinal) + 5, d.Location.SourceSpan.Start);
+            Assert.Contains("copy it into a local array", d.GetMessage());
+        }
+
+        [Fact]
+        public void HelperProblemIsReportedOnceAtTheHelper()
+        {
+            // two [Differentiable] methods, three calls: one diagnostic, inside the helper
+            var problems = Problems("static double H(double v) { double y = v % 2.0; return y * v; } [Differentiable] public static double F(double x) => H(x) + H(2 * x); [Differentiable] public static double G(double x) => H(x) * x;");
+            Assert.True(problems.Count == 1 && problems[0].Id == "DIFF0004", Describe(problems));
+            var source = Usings + "public static partial class C {\n" + "static double H(double v) { double y = v % 2.0; return y * v; }";
+            Assert.StartsWith("v % 2.0", source.Substring(problems[0].Location.SourceSpan.Start));
+        }
 
         [Fact]
         public void DIFF0006_Recursion() =>
@@ -168,8 +230,13 @@ namespace DiffGen.Generator.Tests
         [Fact]
         public void DIFF0005_HelperSaysWhatToWrite()
         {
-            var d = Expect("DIFF0005", "Helper(x)", "static double Helper(double v) => v; [Differentiable] public static double F(double x) => Helper(x);");
-            Assert.Contains("mark it [Differentiable]", d.GetMessage());
+            // helpers with source are inlined; a library method is not, and the message says what to write instead
+            Assert.Empty(Problems("static double Helper(double v) => v * v; [Differentiable] public static double F(double x) => Helper(x);"));
+            var d = Expect("DIFF0005", "Math.Round(x, 2)", "[Differentiable] public static double F(double x) => Math.Round(x, 2) + Helper(x); static double Helper(double v) => System.Linq.Enumerable.Sum(new[] { v });");
+            Assert.Contains("Math.Round(x * 100) / 100", d.GetMessage());
+            d = Expect("DIFF0005", "System.Linq.Enumerable.Sum", "[Differentiable] public static double F(double x) => Helper(x) * x; static double Helper(double v) { double[] a = new double[1]; a[0] = v; return System.Linq.Enumerable.Sum(a); }");
+            Assert.Contains("source is not in this compilation", d.GetMessage());
+            Assert.Contains("helper methods of your own", d.GetMessage());
         }
 
         [Fact]
@@ -419,7 +486,11 @@ namespace DiffGen.Generator.Tests
         // an unsupported initializer expression, then the local's uses
         [InlineData("DIFF0004", "[Differentiable] public static double F(double x) { double y = x % 2.0; double z = y * y; return z + y; }")]
         // a delegate local, then a call of it
-        [InlineData("DIFF0002", "[Differentiable] public static double F(double x) { Func<double, double> f = v => v; return f(x) + x; }")]
+        [InlineData("DIFF0002", "[Differentiable] public static double F(double x) { Func<double, double> f = null; return f(x) + x; }")]
+        // a problem inside a helper inlined at two calls: once, at the helper
+        [InlineData("DIFF0004", "static double H(double v) { double y = v % 2.0; return y * v; } [Differentiable] public static double F(double x) { double a = H(x); return a + H(x * x); }")]
+        // a helper with an out parameter, then the out variable's reads
+        [InlineData("DIFF0005", "static void H(double v, out double r) { r = v * v; } [Differentiable] public static double F(double x) { H(x, out double r); return r * x; }")]
         // a jagged local, then its rows
         [InlineData("DIFF0013", "[Differentiable] public static double F(double[] a) { double[][] t = new double[2][]; double s = t[0][0]; return a[0] + s + t[1][0]; }")]
         public void OneRootProblemGivesOneDiagnostic(string id, string body)

@@ -43,6 +43,31 @@ public static partial class Losses
                 Assert.All(Reasons(run, step), r => Assert.Equal(IncrementalStepRunReason.Cached, r));
         }
 
+        /// <summary>A helper without [Differentiable] is inlined: editing it in its own file regenerates the methods that call it.</summary>
+        [Fact]
+        public void EditingAHelperInAnotherFileRegeneratesItsCaller()
+        {
+            const string Caller = @"using System; using DiffGen;
+public static partial class Losses
+{
+    [Differentiable]
+    public static double Loss(double[] x) { double s = 0; for (int i = 0; i < x.Length; i++) s += Mathx.Act(x[i]); return s; }
+}";
+            const string Helper = "public static class Mathx { public static double Act(double v) => v * v; }";
+            var compilation = GeneratorHarness.Compile(Caller, Helper);
+            var driver = GeneratorHarness.Driver().RunGenerators(compilation);
+            string Generated(GeneratorDriver d) => string.Join("\n", d.GetRunResult().GeneratedTrees.Select(t => t.ToString()));
+            var before = Generated(driver);
+            Assert.Contains("Act_v * Act_v", before);
+            var oldTree = compilation.SyntaxTrees.Single(t => t.ToString().Contains("class Mathx"));
+            var newTree = oldTree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(Helper.Replace("v * v", "System.Math.Tanh(v)")));
+            driver = driver.RunGenerators(compilation.ReplaceSyntaxTree(oldTree, newTree));
+            var after = Generated(driver);
+            Assert.DoesNotContain("Act_v * Act_v", after);
+            Assert.Contains("Tanh(Act_v)", after);
+            Assert.Contains(IncrementalStepRunReason.Modified, Reasons(driver.GetRunResult(), DifferentiableGenerator.TrackingNames.Parse));
+        }
+
         [Fact]
         public void EditInSameFileReparsesButLaterStepsStayCached()
         {

@@ -62,6 +62,25 @@ namespace DiffGen.Tests.Device
                 double b = Sequences.MlpViaDenseBackward(x, w1, b1, w2, b2, t, (double[,])g[0], (double[,])g[1], (double[])g[2], (double[,])g[3], (double[])g[4], (double[,])g[5]);
                 return new[] { f, b }.Concat(g.SelectMany(a => ((Array)a).Cast<double>())).ToArray();
             },
+            // issue 10 item 2: helpers inlined into jagged-array methods (CPU only: jagged)
+            ["CosineRowsViaHelpers"] = rng =>
+            {
+                var a = Enumerable.Range(0, 9).Select(i => TestData.Vector(rng, 4 + i % 3)).ToArray();
+                var b = a.Select(r => TestData.Vector(rng, r.Length)).ToArray();
+                var ga = a.Select(r => new double[r.Length]).ToArray();
+                var gb = b.Select(r => new double[r.Length]).ToArray();
+                double f = NaturalIdioms.CosineRowsViaHelpersForward(a, b);
+                double v = NaturalIdioms.CosineRowsViaHelpersBackward(a, b, ga, gb);
+                return new[] { f, v }.Concat(ga.SelectMany(r => r)).Concat(gb.SelectMany(r => r)).ToArray();
+            },
+            ["RowStatsNamed"] = rng =>
+            {
+                var rows = Enumerable.Range(0, 9).Select(i => TestData.Vector(rng, 3 + i % 4)).ToArray();
+                var g = rows.Select(r => new double[r.Length]).ToArray();
+                double f = NaturalIdioms.RowStatsNamedForward(rows);
+                double v = NaturalIdioms.RowStatsNamedBackward(rows, g);
+                return new[] { f, v }.Concat(g.SelectMany(r => r)).ToArray();
+            },
         };
 
         public static IEnumerable<object[]> Names() => Cases.Keys.Select(k => new object[] { k });

@@ -1,0 +1,737 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using DiffGen.Generator.Diagnostics;
+using DiffGen.Generator.IR;
+using DiffGen.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace DiffGen.Generator.Parse
+{
+    /// <summary>
+    /// Calls of helpers without [Differentiable] whose source is in the compilation (static methods of any type, local
+    /// functions, lambdas stored in locals), inlined at Parse time: the callee's body is lowered with the callee's
+    /// semantic model into statements placed before the statement that holds the call, its locals renamed
+    /// (<c>Helper_local</c>), scalar parameters bound to the argument (substituted when it is a constant or a variable
+    /// the callee does not assign, else a fresh local), array parameters to the caller's array (writes go to it), and
+    /// its <c>return</c> to result locals (or the returned expression itself when that is safe to move). Everything after
+    /// Parse (AD, SIMD, multi-core, CUDA) sees ordinary statements. Int and bool results are values without derivative.
+    /// A helper's own problem is reported once, at the helper's syntax; the call adds nothing.
+    /// </summary>
+    internal sealed partial class DifferentiableParser
+    {
+        /// <summary>Where the statements of helpers inlined in the expression being lowered go (before its statement).</summary>
+        private List<Stmt> _pending = new();
+        /// <summary>Set while lowering an expression evaluated on every iteration (a loop condition): inlining statements there is refused, with this reason.</summary>
+        private string? _hoistBan;
+        /// <summary>Prefix of the locals of the helper being inlined (empty in the method itself).</summary>
+        private string _prefix = "";
+        /// <summary>The helpers being inlined, outermost first (to report recursion with its cycle).</summary>
+        private readonly List<(ISymbol Key, string Name)> _inlineStack = new();
+        /// <summary>Locals holding a lambda or a method group: inlined where they are called.</summary>
+        private readonly Dictionary<ISymbol, (AnonymousFunctionExpressionSyntax? Lambda, IMethodSymbol Method)> _delegates = new(SymbolEqualityComparer.Default);
+        /// <summary>Tuple locals: one IR local per element.</summary>
+        private readonly Dictionary<ISymbol, List<Variable>> _tupleVars = new(SymbolEqualityComparer.Default);
+        /// <summary>Scalar parameters of an inlined helper replaced by the argument (a constant, or a variable the helper does not assign).</summary>
+        private readonly Dictionary<ISymbol, Expr> _substituted = new(SymbolEqualityComparer.Default);
+        /// <summary>The result locals of the helper being inlined (null in the method itself; empty for a void helper).</summary>
+        private List<(string Name, IrType Type)>? _helperResults;
+        private readonly Dictionary<SyntaxTree, SemanticModel> _models = new();
+        /// <summary>Counts every Report (also the duplicates <see cref="Report(DiagnosticDescriptor, Location?, string[])"/> drops).</summary>
+        private int _reports;
+
+        private SemanticModel ModelFor(SyntaxTree tree)
+        {
+            if (_models.Count == 0) _models[_model.SyntaxTree] = _model;
+            if (tree == _model.SyntaxTree) return _model;
+            if (!_models.TryGetValue(tree, out var m)) _models[tree] = m = _model.Compilation.GetSemanticModel(tree);
+            return m;
+        }
+
+        private T WithHoistBan<T>(Func<T> lower, string reason)
+        {
+            var saved = _hoistBan;
+            _hoistBan = reason;
+            try { return lower(); }
+            finally { _hoistBan = saved; }
+        }
+
+        /// <summary>Lowers an operand that runs only sometimes (a branch of ?:, the right side of &amp;&amp; / ||): the statements its helpers need are returned, not placed.</summary>
+        private Expr? LowerBranch(ExpressionSyntax e, out List<Stmt> pre)
+        {
+            var saved = _pending;
+            pre = _pending = new List<Stmt>();
+            _branchDepth++;
+            try { return LowerExpr(e); }
+            finally
+            {
+                _pending = saved;
+                _branchDepth--;
+            }
+        }
+
+        /// <summary>
+        /// <c>if (cond) { then } else { els }</c> before the statement: the helpers of a branch run only when it is taken. Their
+        /// top-level locals are declared before the if (the value after it reads them) and assigned inside.
+        /// </summary>
+        private void EmitGuarded(Expr cond, List<Stmt> then, List<Stmt> els)
+        {
+            if (then.Count == 0 && els.Count == 0) return;
+            List<Stmt> Lift(List<Stmt> list)
+            {
+                var r = new List<Stmt>();
+                foreach (var s in list)
+                {
+                    if (s is DeclScalar d)
+                    {
+                        _pending.Add(new DeclScalar(d.Name, d.Type, new Const(0, d.Type)));
+                        if (!d.Type.IsReal) _reassigned.Add(d.Name);
+                        if (d.Init is { } i) r.Add(new Assign(new VarRef(d.Name, d.Type), AssignOp.Set, i));
+                    }
+                    else r.Add(s);
+                }
+                return r;
+            }
+            var t = Lift(then);
+            var e = Lift(els);
+            _pending.Add(new If(cond, t.ToEquatable(), e.ToEquatable()));
+        }
+
+        /// <summary>Records that an element of the array at the root of <paramref name="e"/> is written: for a parameter (also through a helper's array parameter), it becomes an output.</summary>
+        private void MarkWritten(ExpressionSyntax e)
+        {
+            var root = RootSymbol(e);
+            if (root is not null && _vars.TryGetValue(root, out var v) && v.Kind == VarKind.Param && !_writtenParams.ContainsKey(v.Name))
+                _writtenParams[v.Name] = v.AliasSite ?? e.GetLocation();
+        }
+
+        /// <summary>"F → Helper → Helper": the calls from the method to <paramref name="target"/>.</summary>
+        private string Cycle(ISymbol target) =>
+            string.Join(" → ", new[] { _method.Name }.Concat(_inlineStack.Select(x => x.Name)).Concat(new[] { target.Name }));
+
+        /// <summary>The declaration of a method with a body in this compilation (a method or a local function), or null.</summary>
+        private SyntaxNode? HelperSyntax(IMethodSymbol m)
+        {
+            m = m.PartialImplementationPart ?? m;
+            foreach (var r in m.DeclaringSyntaxReferences)
+            {
+                var node = r.GetSyntax(_ct);
+                if (node is MethodDeclarationSyntax md && (md.Body is not null || md.ExpressionBody is not null)) return md;
+                if (node is LocalFunctionStatementSyntax lf && (lf.Body is not null || lf.ExpressionBody is not null)) return lf;
+            }
+            return null;
+        }
+
+        private const string HelperAdvice = "write the computation with Math/MathF functions (" + SupportedIntrinsics + "), loops, and helper methods of your own (their source is inlined)";
+
+        /// <summary>A call of a method that is neither an intrinsic nor [Differentiable]: inlined when its source is here.</summary>
+        private Expr? LowerHelperCall(InvocationExpressionSyntax inv, IMethodSymbol target, bool asStatement)
+        {
+            var results = InlineMethod(inv, target);
+            return Single(inv, results, asStatement);
+        }
+
+        private Expr? Single(InvocationExpressionSyntax inv, List<Expr>? results, bool asStatement)
+        {
+            if (results is null || asStatement) return null;
+            if (results.Count == 1) return results[0];
+            if (results.Count == 0) return Suppress(); // a void call in an expression: the compiler reports it
+            Report(Descriptors.UnsupportedExpression, inv, inv.ToString(), "it returns a tuple; deconstruct it ('var (a, b) = F(...);'), keep it in a local ('var t = F(...);' then 't.Item1'), or read one element ('F(...).Item1')");
+            return null;
+        }
+
+        private List<Expr>? InlineMethod(InvocationExpressionSyntax inv, IMethodSymbol target)
+        {
+            target = target.ReducedFrom ?? target; // x.Ext(): the extension method with its 'this' parameter
+            var display = target.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat);
+            var syntax = HelperSyntax(target);
+            if (syntax is null)
+            {
+                Report(Descriptors.NotDifferentiableCall, inv, display, target.DeclaringSyntaxReferences.IsEmpty
+                    ? "it is a library method whose source is not in this compilation, so DiffGen cannot see what it computes; " + HelperAdvice
+                    : "it has no body to inline (abstract, extern, or a partial method without implementation); call a method with a body");
+                return null;
+            }
+            if (target.IsGenericMethod || target.ContainingType is { IsGenericType: true })
+            {
+                Report(Descriptors.NotDifferentiableCall, inv, display, "generic helpers are not inlined; write the helper for double (or float), one method per element type");
+                return null;
+            }
+            if (!target.IsStatic && target.MethodKind != MethodKind.LocalFunction)
+            {
+                Report(Descriptors.NotDifferentiableCall, inv, display, "it is an instance method; make it static and pass what it reads as parameters");
+                return null;
+            }
+            CSharpSyntaxNode body = syntax switch
+            {
+                MethodDeclarationSyntax md => (CSharpSyntaxNode?)md.Body ?? md.ExpressionBody!.Expression,
+                LocalFunctionStatementSyntax lf => (CSharpSyntaxNode?)lf.Body ?? lf.ExpressionBody!.Expression,
+                _ => throw new InvalidOperationException(),
+            };
+            return Inline(inv, target, target.OriginalDefinition, target.Name, syntax, body, target.Parameters);
+        }
+
+        /// <summary><c>f(x)</c> where f is a local holding a lambda or a method group.</summary>
+        private Expr? LowerDelegateCall(InvocationExpressionSyntax inv, bool asStatement)
+        {
+            if (inv.Expression is IdentifierNameSyntax id && _model.GetSymbolInfo(id, _ct).Symbol is { } local && _delegates.TryGetValue(local, out var d))
+            {
+                var results = d.Lambda is { } lambda
+                    ? Inline(inv, d.Method, d.Method, local.Name, lambda, lambda.Body, d.Method.Parameters)
+                    : InlineMethod(inv, d.Method);
+                return Single(inv, results, asStatement);
+            }
+            Report(Descriptors.NotDifferentiableCall, inv, inv.Expression.ToString(),
+                "a delegate can only be called when it is a local of this method initialised with a lambda or a method name ('Func<double, double> f = v => v * v;'); call the method itself, or pass the values it needs instead of a delegate");
+            return null;
+        }
+
+        /// <summary>
+        /// Inlines one call: <paramref name="signature"/> gives the parameters and the return type, <paramref name="owner"/>
+        /// and <paramref name="body"/> the source (a block or an expression). Returns the results (none for void), or null
+        /// when something was reported.
+        /// </summary>
+        private List<Expr>? Inline(InvocationExpressionSyntax inv, IMethodSymbol signature, ISymbol key, string name,
+            SyntaxNode owner, CSharpSyntaxNode body, IReadOnlyList<IParameterSymbol> parameters)
+        {
+            if (_inlineStack.Any(x => SymbolEqualityComparer.Default.Equals(x.Key, key)))
+            {
+                Report(Descriptors.Recursion, inv, name, Cycle(key));
+                return null;
+            }
+
+            // ---- the results ----
+            var resultTypes = new List<(string Name, IrType Type)>();
+            if (!signature.ReturnsVoid)
+            {
+                var rt = signature.ReturnType;
+                var elems = rt is INamedTypeSymbol { IsTupleType: true } tt ? tt.TupleElements.Select(e => (e.Name, e.Type)).ToList() : new List<(string, ITypeSymbol)> { ("r", rt) };
+                foreach (var (en, et) in elems)
+                {
+                    if (MapType(et) is not { IsArray: false } m || m.Elem == Scalar.Void)
+                    {
+                        Report(Descriptors.NotDifferentiableCall, inv, name, $"it returns {rt.ToDisplayString()}; a helper must return float, double, int or bool, or a tuple of those; to produce an array, pass it as a parameter, write its elements and return void");
+                        return null;
+                    }
+                    resultTypes.Add((en, m));
+                }
+            }
+
+            // ---- the arguments, lowered where the call is ----
+            if (_model.GetOperation(inv, _ct) is not IInvocationOperation op) { Suppress(); return null; }
+            var argSyntax = new ExpressionSyntax?[parameters.Count];
+            var argConst = new Expr?[parameters.Count];
+            foreach (var a in op.Arguments)
+            {
+                if (a.Parameter is null || a.Parameter.Ordinal >= parameters.Count) { Suppress(); return null; }
+                var p = parameters[a.Parameter.Ordinal];
+                if (a.ArgumentKind == ArgumentKind.ParamArray || p.IsParams)
+                {
+                    Report(Descriptors.NotDifferentiableCall, inv, name, $"its parameter '{p.Name}' is a 'params' array; declare it as a plain array parameter and pass an array variable");
+                    return null;
+                }
+                if (p.RefKind is RefKind.Ref or RefKind.Out)
+                {
+                    // 'out double r' declared in the call: its later reads are not reported again
+                    foreach (var arg in inv.ArgumentList.Arguments)
+                        if (arg.Expression is DeclarationExpressionSyntax { Designation: SingleVariableDesignationSyntax dv } && _model.GetDeclaredSymbol(dv, _ct) is { } outLocal)
+                            _rejected.Add(outLocal);
+                    Report(Descriptors.NotDifferentiableCall, inv, name, $"its parameter '{p.Name}' is '{p.RefKind.ToString().ToLowerInvariant()}'; pass it by value and return the result instead (a tuple '(double A, double B)' for several results, or write into an array parameter)");
+                    return null;
+                }
+                if (a.ArgumentKind == ArgumentKind.DefaultValue)
+                {
+                    var pt0 = MapType(p.Type);
+                    if (pt0 is { IsArray: false } && a.Value.ConstantValue is { HasValue: true } cv && cv.Value is IConvertible c)
+                        argConst[p.Ordinal] = new Const(c is bool b ? (b ? 1 : 0) : c.ToDouble(System.Globalization.CultureInfo.InvariantCulture), pt0.Value);
+                    else { Report(Descriptors.NotDifferentiableCall, inv, name, $"the default value of '{p.Name}' is not a number; pass the argument explicitly"); return null; }
+                }
+                else argSyntax[p.Ordinal] = a.Syntax is ArgumentSyntax s ? s.Expression : a.Value.Syntax as ExpressionSyntax;
+            }
+
+            var calleeModel = ModelFor(owner.SyntaxTree);
+            var assigned = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            bool writesOuter = false;
+            bool writesAnything = false;
+            foreach (var n in body.DescendantNodesAndSelf())
+            {
+                if (n is AssignmentExpressionSyntax or PostfixUnaryExpressionSyntax or PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression or (int)SyntaxKind.PreDecrementExpression }) writesAnything = true;
+                ExpressionSyntax? t = n switch
+                {
+                    AssignmentExpressionSyntax x => x.Left,
+                    PostfixUnaryExpressionSyntax x => x.Operand,
+                    PrefixUnaryExpressionSyntax x when x.IsKind(SyntaxKind.PreIncrementExpression) || x.IsKind(SyntaxKind.PreDecrementExpression) => x.Operand,
+                    _ => null,
+                };
+                if (t is null || t is ElementAccessExpressionSyntax) continue;
+                foreach (var id in t.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>())
+                {
+                    if (calleeModel.GetSymbolInfo(id, _ct).Symbol is not { } s || s is not (ILocalSymbol or IParameterSymbol)) continue;
+                    assigned.Add(s);
+                    if (s.DeclaringSyntaxReferences.FirstOrDefault() is { } r && (r.SyntaxTree != owner.SyntaxTree || !owner.Span.Contains(r.Span))) writesOuter = true;
+                }
+            }
+
+            var stmts = new List<Stmt>();
+            var prefix = name + "_";
+            var bindings = new List<(IParameterSymbol P, Variable? V, Expr? Sub)>();
+            for (int k = 0; k < parameters.Count; k++)
+            {
+                var p = parameters[k];
+                var pt = MapType(p.Type);
+                if (pt is null || pt.Value.Elem == Scalar.Bool && pt.Value.IsArray)
+                {
+                    Report(Descriptors.NotDifferentiableCall, inv, name, $"its parameter '{p.Name}' has type {p.Type.ToDisplayString()}, which is not supported: {TypeAdvice(p.Type)}");
+                    return null;
+                }
+                Expr? arg = argConst[k] ?? (argSyntax[k] is { } sx ? LowerExpr(sx) : Suppress());
+                if (arg is null) return null;
+                if (pt.Value.IsArray)
+                {
+                    if (arg is not ArrayRef ar || ar.Type != pt.Value)
+                    {
+                        Report(Descriptors.UnsupportedExpression, (SyntaxNode?)argSyntax[k] ?? inv, argSyntax[k]?.ToString() ?? p.Name, $"pass an array variable (or a row z[i] of a jagged array) of type {pt.Value} to '{p.Name}'");
+                        return null;
+                    }
+                    var row = ar.Row;
+                    if (row is not null and not (VarRef or Const))
+                    {
+                        var rn = FreshName(prefix + p.Name + "_row");
+                        stmts.Add(new DeclScalar(rn, IrType.Int, row));
+                        row = new VarRef(rn, IrType.Int);
+                    }
+                    var rootVar = argSyntax[k] is { } asx && RootSymbol(asx) is { } rs && _vars.TryGetValue(rs, out var rv0) ? rv0 : null;
+                    var kind = IsParameterName(ar.Array) ? VarKind.Param : VarKind.Local;
+                    bindings.Add((p, new Variable(ar.Array, ar.ArrayType, kind, row, rootVar?.AliasSite ?? argSyntax[k]?.GetLocation()), null));
+                    continue;
+                }
+                if (arg.Type.IsArray) { Suppress(); return null; } // not C#
+                // array lengths never change: a.Length is substituted like a constant
+                // In a loop condition, a helper that assigns nothing takes any argument in place (evaluated where the
+                // condition is, like the same expression written there; nothing can change it in between).
+                if (arg is Const || (arg is VarRef || arg is LengthOf { Row: null or VarRef or Const }) && !assigned.Contains(p) && !writesOuter
+                    || _hoistBan is not null && !writesAnything && !IrQueries.Descendants(arg).Any(x => x is Invoke))
+                {
+                    bindings.Add((p, null, arg));
+                    continue;
+                }
+                var local = FreshName(prefix + p.Name);
+                if (!Declare(local, pt.Value, arg, stmts, (SyntaxNode?)argSyntax[k] ?? inv)) return null;
+                bindings.Add((p, new Variable(local, pt.Value, VarKind.Local), null));
+            }
+            foreach (var (p, v, sub) in bindings)
+            {
+                _vars.Remove(p);
+                _substituted.Remove(p);
+                if (v is not null) _vars[p] = v;
+                else _substituted[p] = sub!;
+            }
+
+            // ---- the body, with the callee's model and its own return machinery ----
+            var saved = (_model, _doneFlag, _returnVar, _firstEarlyReturn, _returnType, _prefix, _helperResults, _pending, _hoistBan, _suppressed);
+            int reportsBefore = _reports;
+            _model = calleeModel;
+            _doneFlag = null;
+            _returnVar = null;
+            _firstEarlyReturn = null;
+            _returnType = IrType.Void;
+            _prefix = prefix;
+            _hoistBan = null;
+            _suppressed = false;
+            var results = resultTypes.Select(r => (FreshName(prefix + r.Name), r.Type)).ToList();
+            _helperResults = results;
+            _inlineStack.Add((key, name));
+            var hb = new List<Stmt>();
+            _pending = hb;
+            List<Expr>? direct = null;
+            bool failed;
+            try
+            {
+                bool topLevel = _loopDepth == 0 && _branchDepth == 0;
+                int hoistMark = _hoistedArrays.Count;
+                if (body is ExpressionSyntax ex)
+                {
+                    if (results.Count == 0) LowerExpressionStatement(ex, hb);
+                    else direct = LowerReturnValues(ex);
+                }
+                else if (body is BlockSyntax block)
+                {
+                    var list = block.Statements;
+                    for (int i = 0; i < list.Count; i++)
+                    {
+                        _ct.ThrowIfCancellationRequested();
+                        if (i == list.Count - 1 && list[i] is ReturnStatementSyntax { Expression: { } re } && _doneFlag is null && results.Count > 0)
+                        {
+                            direct = LowerReturnValues(re);
+                            continue;
+                        }
+                        if (i == list.Count - 1 && list[i] is ReturnStatementSyntax { Expression: null }) continue;
+                        int mark = hb.Count;
+                        LowerStatement(list[i], hb);
+                        if (topLevel && _hoistedArrays.Count > hoistMark)
+                        {
+                            // the helper's top-level statements are top-level statements of the caller: arrays of their loops go right before them
+                            var moved = _hoistedArrays.GetRange(hoistMark, _hoistedArrays.Count - hoistMark);
+                            _hoistedArrays.RemoveRange(hoistMark, moved.Count);
+                            hb.InsertRange(mark, moved);
+                        }
+                    }
+                }
+                failed = _suppressed || _reports != reportsBefore;
+                if (!failed && _doneFlag is not null)
+                {
+                    hb = LowerEarlyReturns(hb, IrType.Void);
+                    hb.InsertRange(0, results.Select(r => (Stmt)new DeclScalar(r.Item1, r.Item2, new Const(0, r.Item2))));
+                    foreach (var r in results.Where(r => !r.Item2.IsReal)) _reassigned.Add(r.Item1);
+                    direct = null;
+                }
+                failed = failed || _suppressed || _reports != reportsBefore;
+            }
+            finally
+            {
+                _inlineStack.RemoveAt(_inlineStack.Count - 1);
+                bool nowSuppressed = _suppressed;
+                (_model, _doneFlag, _returnVar, _firstEarlyReturn, _returnType, _prefix, _helperResults, _pending, _hoistBan, _suppressed) = saved;
+                _suppressed |= nowSuppressed;
+            }
+            if (failed) return null; // reported inside the helper, once
+
+            var values = new List<Expr>();
+            if (direct is not null)
+            {
+                if (direct.Count != results.Count) { Suppress(); return null; }
+                for (int i = 0; i < results.Count; i++)
+                {
+                    var (rn, rt) = results[i];
+                    var v = direct[i].Type == rt ? direct[i] : new IR.Convert(direct[i], rt);
+                    // The returned expression is used in place when moving it cannot change what it reads: nothing was
+                    // computed before it, or it reads only scalars (the helper's own locals, which nothing else writes).
+                    // An int/bool read from float values stays a local (restored by the backward pass), except in a loop
+                    // condition, which reads it in place like the same expression written there.
+                    bool inPlace = (hb.Count == 0 || !IrQueries.Descendants(v).Any(x => x is ElemRef or ArrayRef or Invoke))
+                        && (rt.IsReal || !IrQueries.ReadsReal(v) || _hoistBan is not null && hb.Count == 0 && stmts.Count == 0);
+                    if (inPlace) values.Add(v);
+                    else
+                    {
+                        if (!Declare(rn, rt, v, hb, inv)) return null;
+                        values.Add(new VarRef(rn, rt));
+                    }
+                }
+            }
+            else values.AddRange(results.Select(r => (Expr)new VarRef(r.Item1, r.Item2)));
+
+            if (_hoistBan is not null && (stmts.Count > 0 || hb.Count > 0))
+            {
+                Report(Descriptors.NotDifferentiableCall, inv, name,
+                    $"{_hoistBan}, but the helper's statements would run once, before the loop; compute the value into a local before the loop and again at the end of the loop body ('bool go = F(...); while (go) {{ ...; go = F(...); }}'), or write the helper as one expression ('=> ...')");
+                return null;
+            }
+            _pending.AddRange(stmts);
+            _pending.AddRange(hb);
+            return values;
+        }
+
+        /// <summary>The value(s) of <c>return e</c> in the helper being inlined: one, or one per tuple element.</summary>
+        private List<Expr>? LowerReturnValues(ExpressionSyntax e)
+        {
+            if (_helperResults is { Count: > 1 }) return LowerTuple(e);
+            var x = LowerExpr(e);
+            return x is null ? null : new List<Expr> { x };
+        }
+
+        /// <summary>A <c>return</c> inside a loop or an if of an inlined helper: its value(s) into the result locals.</summary>
+        private bool AssignHelperResults(ExpressionSyntax e, List<Stmt> output)
+        {
+            var values = LowerReturnValues(e);
+            if (values is null) return false;
+            if (values.Count != _helperResults!.Count) { Suppress(); return false; }
+            for (int i = 0; i < values.Count; i++)
+            {
+                var (rn, rt) = _helperResults[i];
+                var v = values[i].Type == rt ? values[i] : new IR.Convert(values[i], rt);
+                var s = AssignNonReal(new VarRef(rn, rt), v);
+                if (s is null) { ReportIntFromReal(e, rt); return false; }
+                output.AddRange(s);
+            }
+            return true;
+        }
+
+        /// <summary>
+        /// <c>target = e</c> for a target of any type; an int or bool value that reads float values becomes if/else on the
+        /// comparison (<c>bool b = x &gt; 0</c>: <c>b = false; if (x &gt; 0) b = true;</c>), the form the backward pass restores.
+        /// Null when it cannot be written so.
+        /// </summary>
+        private static List<Stmt>? AssignNonReal(Expr target, Expr e)
+        {
+            if (target.Type.IsReal || !IrQueries.ReadsReal(e)) return new List<Stmt> { new Assign(target, AssignOp.Set, e) };
+            if (e is Conditional c)
+            {
+                var a = AssignNonReal(target, c.WhenTrue);
+                var b = AssignNonReal(target, c.WhenFalse);
+                if (a is null || b is null) return null;
+                return new List<Stmt> { new If(c.Condition, a.ToEquatable(), b.ToEquatable()) };
+            }
+            if (e.Type == IrType.Bool)
+                return new List<Stmt> { new If(e, new Stmt[] { new Assign(target, AssignOp.Set, new Const(1, IrType.Bool)) }.ToEquatable(),
+                    new Stmt[] { new Assign(target, AssignOp.Set, new Const(0, IrType.Bool)) }.ToEquatable()) };
+            return null;
+        }
+
+        private void ReportIntFromReal(SyntaxNode where, IrType type) =>
+            Report(Descriptors.IntLocal, where, where.ToString(), $"the {type.Keyword} result",
+                "compare the values directly inside 'if' or '?:' where the outcome is used instead ('return x > 0 ? 1 : 0;' is fine, arithmetic on such a value is not)");
+
+        /// <summary>Declares a fresh local holding <paramref name="value"/> (int/bool values read from float ones go through <see cref="AssignNonReal"/>).</summary>
+        private bool Declare(string name, IrType type, Expr value, List<Stmt> output, SyntaxNode where)
+        {
+            if (_loopDepth == 0 && _branchDepth == 0) _topLevelLocals.Add(name);
+            if (value.Type != type && !value.Type.IsArray) value = new IR.Convert(value, type);
+            if (type.IsReal || !IrQueries.ReadsReal(value))
+            {
+                output.Add(new DeclScalar(name, type, value));
+                return true;
+            }
+            var assign = AssignNonReal(new VarRef(name, type), value);
+            if (assign is null) { ReportIntFromReal(where, type); return false; }
+            _reassigned.Add(name);
+            output.Add(new DeclScalar(name, type, new Const(0, type)));
+            output.AddRange(assign);
+            return true;
+        }
+
+        // ------------------------------------------------------------------ tuples and delegate locals
+
+        /// <summary>The elements of a tuple expression: a literal, a helper call returning a tuple, or a tuple local.</summary>
+        private List<Expr>? LowerTuple(ExpressionSyntax e)
+        {
+            while (e is ParenthesizedExpressionSyntax p) e = p.Expression;
+            switch (e)
+            {
+                case TupleExpressionSyntax t:
+                    {
+                        var r = new List<Expr>();
+                        var types = _model.GetTypeInfo(t, _ct).ConvertedType as INamedTypeSymbol;
+                        for (int i = 0; i < t.Arguments.Count; i++)
+                        {
+                            var x = LowerExpr(t.Arguments[i].Expression);
+                            if (x is null) return null;
+                            if (x.Type.IsArray)
+                            {
+                                Report(Descriptors.UnsupportedExpression, t.Arguments[i], t.Arguments[i].ToString(), "tuple elements must be float, double, int or bool values; pass arrays as parameters instead");
+                                return null;
+                            }
+                            if (types is { IsTupleType: true } && i < types.TupleElements.Length && MapType(types.TupleElements[i].Type) is { IsArray: false } et && et != x.Type && et.Elem != Scalar.Bool)
+                                x = new IR.Convert(x, et);
+                            r.Add(x);
+                        }
+                        return r;
+                    }
+                case InvocationExpressionSyntax inv when _model.GetSymbolInfo(inv, _ct).Symbol is IMethodSymbol m:
+                    {
+                        if (m.MethodKind == MethodKind.DelegateInvoke)
+                        {
+                            if (inv.Expression is IdentifierNameSyntax id && _model.GetSymbolInfo(id, _ct).Symbol is { } local && _delegates.TryGetValue(local, out var d))
+                                return d.Lambda is { } lambda ? Inline(inv, d.Method, d.Method, local.Name, lambda, lambda.Body, d.Method.Parameters) : InlineMethod(inv, d.Method);
+                            LowerDelegateCall(inv, asStatement: false);
+                            return null;
+                        }
+                        return InlineMethod(inv, m);
+                    }
+                case IdentifierNameSyntax id when _model.GetSymbolInfo(id, _ct).Symbol is { } s:
+                    if (_tupleVars.TryGetValue(s, out var vars)) return vars.Select(v => (Expr)new VarRef(v.Name, v.Type)).ToList();
+                    if (_rejected.Contains(s)) { Suppress(); return null; }
+                    break;
+            }
+            Report(Descriptors.UnsupportedExpression, e, e.ToString(), "a tuple must be a literal '(a, b)', the result of a helper or a tuple local; write it as one of those, or use separate locals");
+            return null;
+        }
+
+        /// <summary><c>t.Mean</c>, <c>t.Item1</c>, <c>F(x).Item2</c>.</summary>
+        private Expr? LowerTupleElement(MemberAccessExpressionSyntax ma, IFieldSymbol element)
+        {
+            var field = element.CorrespondingTupleField ?? element;
+            var elems = LowerTuple(ma.Expression);
+            if (elems is null) return null;
+            if (field.Name.StartsWith("Item", StringComparison.Ordinal) && int.TryParse(field.Name.Substring(4), out int n) && n >= 1 && n <= elems.Count)
+                return elems[n - 1];
+            Report(Descriptors.UnsupportedExpression, ma, ma.ToString(), "tuples of more than 7 elements are not supported; return fewer values, or write them into an array parameter");
+            return null;
+        }
+
+        private bool IsTupleLocal(ExpressionSyntax e) =>
+            e is IdentifierNameSyntax && _model.GetSymbolInfo(e, _ct).Symbol is { } s && _tupleVars.ContainsKey(s);
+
+        /// <summary>A local of delegate type (a lambda or a method name, inlined where called) or of tuple type (one local per element).</summary>
+        private bool TryDeclareDelegateOrTuple(VariableDeclaratorSyntax v, ILocalSymbol local, List<Stmt> output)
+        {
+            if (local.Type.TypeKind == TypeKind.Delegate)
+            {
+                var init = v.Initializer?.Value;
+                while (init is ParenthesizedExpressionSyntax p) init = p.Expression;
+                if (init is AnonymousFunctionExpressionSyntax af && _model.GetSymbolInfo(af, _ct).Symbol is IMethodSymbol lambda)
+                {
+                    _delegates[local] = (af, lambda);
+                    return true;
+                }
+                if (init is IdentifierNameSyntax or MemberAccessExpressionSyntax && _model.GetSymbolInfo(init, _ct).Symbol is IMethodSymbol group)
+                {
+                    _delegates[local] = (null, group);
+                    return true;
+                }
+                return false; // DIFF0002 with the advice for delegates
+            }
+            if (local.Type is INamedTypeSymbol { IsTupleType: true } tt)
+            {
+                var elems = tt.TupleElements;
+                var types = elems.Select(e => MapType(e.Type)).ToList();
+                if (types.Any(t => t is not { IsArray: false } || t.Value.Elem == Scalar.Void))
+                {
+                    Report(Descriptors.UnsupportedType, v, local.Type.ToDisplayString(), "'" + local.Name + "'", "tuple elements must be float, double, int or bool; use separate locals for arrays");
+                    _rejected.Add(local);
+                    return true;
+                }
+                if (v.Initializer is null)
+                {
+                    Report(Descriptors.UnsupportedExpression, v, local.Name, "initialise the tuple local where it is declared ('var t = F(...);')");
+                    _rejected.Add(local);
+                    return true;
+                }
+                var values = LowerTuple(v.Initializer.Value);
+                if (values is null || values.Count != elems.Length) { _rejected.Add(local); if (values is not null) Suppress(); return true; }
+                var vars = new List<Variable>();
+                output.AddRange(_pending);
+                _pending.Clear();
+                for (int i = 0; i < elems.Length; i++)
+                {
+                    var name = FreshName(_prefix + local.Name + "_" + elems[i].Name);
+                    if (!Declare(name, types[i]!.Value, values[i], output, v)) { _rejected.Add(local); return true; }
+                    vars.Add(new Variable(name, types[i]!.Value, VarKind.Local));
+                }
+                _tupleVars[local] = vars;
+                return true;
+            }
+            return false;
+        }
+
+        /// <summary><c>var (m, v) = F(x);</c>, <c>(double m, double v) = ...;</c>, <c>(a, b) = ...;</c>, <c>t = F(x);</c> for a tuple local t.</summary>
+        private void LowerDeconstruction(AssignmentExpressionSyntax a, List<Stmt> output)
+        {
+            if (!a.IsKind(SyntaxKind.SimpleAssignmentExpression))
+            {
+                Report(Descriptors.UnsupportedExpression, a, a.OperatorToken.Text, "assign tuples with '='");
+                return;
+            }
+            // the targets: a new local (its symbol), an existing target (its syntax), or a discard (neither)
+            var targets = new List<(ILocalSymbol? Local, ExpressionSyntax? Existing)>();
+            bool ok = true;
+            void Designation(VariableDesignationSyntax d)
+            {
+                switch (d)
+                {
+                    case SingleVariableDesignationSyntax sv when _model.GetDeclaredSymbol(sv, _ct) is ILocalSymbol l: targets.Add((l, null)); break;
+                    case DiscardDesignationSyntax: targets.Add((null, null)); break;
+                    case ParenthesizedVariableDesignationSyntax pd when ReferenceEquals(d.Parent, a.Left):
+                        foreach (var x in pd.Variables) Designation(x);
+                        break;
+                    default:
+                        Report(Descriptors.UnsupportedExpression, d, d.ToString(), "nested tuples are not supported; deconstruct one level: 'var (a, b) = F(x);'");
+                        ok = false;
+                        break;
+                }
+            }
+            List<Variable>? tupleTarget = null;
+            switch (a.Left)
+            {
+                case DeclarationExpressionSyntax de:
+                    Designation(de.Designation);
+                    break;
+                case TupleExpressionSyntax te:
+                    foreach (var arg in te.Arguments)
+                    {
+                        switch (arg.Expression)
+                        {
+                            case DeclarationExpressionSyntax { Designation: SingleVariableDesignationSyntax or DiscardDesignationSyntax } d1: Designation(d1.Designation); break;
+                            case IdentifierNameSyntax { Identifier.Text: "_" } id when _model.GetSymbolInfo(id, _ct).Symbol is IDiscardSymbol: targets.Add((null, null)); break;
+                            case TupleExpressionSyntax or DeclarationExpressionSyntax:
+                                Report(Descriptors.UnsupportedExpression, arg, arg.ToString(), "nested tuples are not supported; deconstruct one level: 'var (a, b) = F(x);'");
+                                ok = false;
+                                break;
+                            default: targets.Add((null, arg.Expression)); break;
+                        }
+                    }
+                    break;
+                default:
+                    tupleTarget = _tupleVars[_model.GetSymbolInfo(a.Left, _ct).Symbol!];
+                    break;
+            }
+            if (!ok) return;
+            var values = LowerTuple(a.Right);
+            if (values is null) { foreach (var t in targets) if (t.Local is not null) _rejected.Add(t.Local); return; }
+            int count = tupleTarget?.Count ?? targets.Count;
+            if (values.Count != count) { Suppress(); return; }
+            output.AddRange(_pending);
+            _pending.Clear();
+            if (tupleTarget is not null)
+            {
+                // every value first (t = (t.Item2, t.Item1) swaps), then the elements
+                var temps = new List<Expr>();
+                for (int i = 0; i < count; i++)
+                {
+                    var tn = FreshName("__tuple");
+                    if (!Declare(tn, tupleTarget[i].Type, values[i], output, a.Right)) return;
+                    temps.Add(new VarRef(tn, tupleTarget[i].Type));
+                }
+                for (int i = 0; i < count; i++)
+                {
+                    var tv = tupleTarget[i];
+                    if (!tv.Type.IsReal) _reassigned.Add(tv.Name);
+                    output.Add(new Assign(new VarRef(tv.Name, tv.Type), AssignOp.Set, temps[i]));
+                }
+                return;
+            }
+            var existing = targets.Count(t => t.Existing is not null);
+            var pendingAssign = new List<(ExpressionSyntax Target, Expr Value)>();
+            for (int i = 0; i < count; i++)
+            {
+                var (local, target) = targets[i];
+                if (local is not null)
+                {
+                    var lt = MapType(local.Type);
+                    if (lt is not { IsArray: false })
+                    {
+                        Report(Descriptors.UnsupportedType, a.Left, local.Type.ToDisplayString(), "'" + local.Name + "'", TypeAdvice(local.Type));
+                        _rejected.Add(local);
+                        continue;
+                    }
+                    var name = FreshName(_prefix + local.Name);
+                    if (!Declare(name, lt.Value, values[i], output, a.Right)) { _rejected.Add(local); continue; }
+                    _vars[local] = new Variable(name, lt.Value, VarKind.Local);
+                }
+                else if (target is not null)
+                {
+                    var value = values[i];
+                    if (existing > 1)
+                    {
+                        // (a, b) = (b, a): every value is read before anything is assigned
+                        var tn = FreshName("__tuple");
+                        if (!Declare(tn, value.Type, value, output, a.Right)) return;
+                        value = new VarRef(tn, value.Type);
+                    }
+                    pendingAssign.Add((target, value));
+                }
+            }
+            foreach (var (target, value) in pendingAssign)
+            {
+                var t = LowerTarget(target);
+                if (t is null) continue;
+                var v = value.Type == t.Type ? value : new IR.Convert(value, t.Type);
+                var s = AssignNonReal(t, v);
+                if (s is null) { ReportIntFromReal(target, t.Type); continue; }
+                output.AddRange(s);
+            }
+        }
+    }
+}
