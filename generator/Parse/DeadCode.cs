@@ -24,6 +24,8 @@ namespace DiffGen.Generator.Parse
                 var dead = new HashSet<string>(StringComparer.Ordinal);
                 Declared(list, dead);
                 dead.ExceptWith(read);
+                // a variable is dropped only with all its writes: one that holds a call's result keeps them all
+                dead.ExceptWith(ImpureWrites(list));
                 if (dead.Count == 0) return list;
                 var next = Drop(list, dead);
                 if (Count(next) == Count(list)) return list;
@@ -93,6 +95,28 @@ namespace DiffGen.Generator.Parse
                 }
             }
             return r;
+        }
+
+        /// <summary>Scalars some declaration or assignment sets from a call.</summary>
+        private static HashSet<string> ImpureWrites(IEnumerable<Stmt> list)
+        {
+            var into = new HashSet<string>(StringComparer.Ordinal);
+            void Walk(IEnumerable<Stmt> stmts)
+            {
+                foreach (var s in stmts)
+                {
+                    switch (s)
+                    {
+                        case DeclScalar { Init: { } i } d when !Pure(i): into.Add(d.Name); break;
+                        case Assign { Target: VarRef v } a when !Pure(a.Value): into.Add(v.Name); break;
+                        case For f: Walk(f.Body); break;
+                        case If i: Walk(i.Then); Walk(i.Else); break;
+                        case Block b: Walk(b.Body); break;
+                    }
+                }
+            }
+            Walk(list);
+            return into;
         }
 
         /// <summary>No call (a callee may throw: its statement stays, as the user wrote it).</summary>
