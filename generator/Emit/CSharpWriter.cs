@@ -268,7 +268,7 @@ namespace DiffGen.Generator.Emit
 
         private static string Panel(Contract c) => CSharpExprPrinter.TilePanel(c);
 
-        private static string Factors(Contract c) => ((CSharpExprPrinter)ExprPrinter.CSharp).Factors(c);
+        private static string Factors(Contract c) => CSharpExprPrinter.Factors(c);
 
         private static string Bool(bool b) => CSharpExprPrinter.Bool(b);
     }

@@ -172,7 +172,7 @@ namespace DiffGen.Generator.IR
         public static string TilePanel(Contract c) => $"global::DiffGen.Kernels.TilePanel<{c.A.ArrayType.ElemKeyword}>";
 
         /// <summary>A contraction's factors as the runtime's panel calls take them.</summary>
-        public string Factors(Contract c) => $"{c.A.Array}, {Bool(c.TransA)}, {c.B.Array}, {Bool(c.TransB)}, {Print(c.K)}";
+        public static string Factors(Contract c) => $"{c.A.Array}, {Bool(c.TransA)}, {c.B.Array}, {Bool(c.TransB)}, {CSharp.Print(c.K)}";
 
         public static string Bool(bool b) => b ? "true" : "false";
     }
