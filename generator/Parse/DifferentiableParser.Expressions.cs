@@ -89,7 +89,10 @@ namespace DiffGen.Generator.Parse
                             var t = MapType(_model.GetTypeInfo(pu, _ct).Type!) ?? x.Type;
                             return new Unary(pu.IsKind(SyntaxKind.UnaryMinusExpression) ? UnaryOp.Neg : UnaryOp.Not, x, t);
                         }
-                        Report(Descriptors.UnsupportedExpression, pu, pu.ToString(), "++/-- inside an expression is not supported; write it as its own statement");
+                        Report(Descriptors.UnsupportedExpression, pu, pu.ToString(),
+                            pu.IsKind(SyntaxKind.PreIncrementExpression) || pu.IsKind(SyntaxKind.PreDecrementExpression) ? "++/-- inside an expression is not supported; write it as its own statement"
+                            : pu.IsKind(SyntaxKind.IndexExpression) ? "an index from the end (^k) is supported only inside an array index: write a[^k] or a[a.Length - k]"
+                            : $"the operator '{pu.OperatorToken.Text}' is not in DiffGen's differentiable subset; write it with arithmetic");
                         return null;
                     }
                 case BinaryExpressionSyntax b:
@@ -136,6 +139,8 @@ namespace DiffGen.Generator.Parse
                         }
                         return new Binary(op.Value, l, r, t.Value);
                     }
+                case SwitchExpressionSyntax sx:
+                    return LowerSwitchExpression(sx);
                 case ConditionalExpressionSyntax c:
                     {
                         var cond = LowerExpr(c.Condition);
@@ -215,6 +220,17 @@ namespace DiffGen.Generator.Parse
             var idx = new List<Expr>();
             foreach (var a in ea.ArgumentList.Arguments)
             {
+                // a[^k] is a[a.Length - k] (a[i, ^k]: the length of that dimension; row[^k]: the row's length)
+                if (a.Expression is PrefixUnaryExpressionSyntax fromEnd && fromEnd.IsKind(SyntaxKind.IndexExpression) && target is ArrayRef far)
+                {
+                    var k = LowerIntExpr(fromEnd.Operand, "an array index");
+                    if (k is null) return null;
+                    var len = far.Row is not null || far.ArrayType.Shape != Shape.Matrix
+                        ? new LengthOf(far.Array, far.ArrayType, far.Row, 0)
+                        : new LengthOf(far.Array, far.ArrayType, null, idx.Count);
+                    idx.Add(new Binary(BinaryOp.Sub, len, k, IrType.Int));
+                    continue;
+                }
                 var i = LowerIntExpr(a.Expression, "an array index");
                 if (i is null) return null;
                 idx.Add(i);
@@ -251,6 +267,34 @@ namespace DiffGen.Generator.Parse
             _ => 1,
         };
 
+        /// <summary>Functions that are sums and products of the supported ones: lowered to those.</summary>
+        private static readonly HashSet<string> s_rewritten = new(StringComparer.Ordinal) { "FusedMultiplyAdd", "Log", "Hypot" };
+
+        /// <summary>
+        /// <c>FusedMultiplyAdd(a, b, c)</c> is <c>a·b + c</c> (the derivative does not care about the single rounding),
+        /// <c>Log(x, b)</c> is <c>Log(x) / Log(b)</c>, <c>Hypot(x, y)</c> is <c>Sqrt(x·x + y·y)</c>. Null (Expr unset) when the
+        /// call is not one of them; a null Expr with the flag set means the arguments failed and were reported.
+        /// </summary>
+        private (Expr? Expr, bool Handled)? RewrittenIntrinsic(InvocationExpressionSyntax inv, IMethodSymbol target)
+        {
+            int n = inv.ArgumentList.Arguments.Count;
+            bool fma = target.Name == "FusedMultiplyAdd" && n == 3, logBase = target.Name == "Log" && n == 2, hypot = target.Name == "Hypot" && n == 2;
+            if (!fma && !logBase && !hypot) return null;
+            var rt = MapType(target.ReturnType);
+            if (rt is null || !rt.Value.IsReal) return null;
+            var args = new List<Expr>();
+            foreach (var a in inv.ArgumentList.Arguments)
+            {
+                var x = LowerExpr(a.Expression);
+                if (x is null) return (null, true);
+                args.Add(x.Type == rt.Value ? x : new IR.Convert(x, rt.Value));
+            }
+            var t = rt.Value;
+            if (fma) return (new Binary(BinaryOp.Add, new Binary(BinaryOp.Mul, args[0], args[1], t), args[2], t), true);
+            if (logBase) return (new Binary(BinaryOp.Div, new Intrinsic(Fn.Log, new[] { args[0] }.ToEquatable(), t), new Intrinsic(Fn.Log, new[] { args[1] }.ToEquatable(), t), t), true);
+            return (new Intrinsic(Fn.Sqrt, new Expr[] { new Binary(BinaryOp.Add, new Binary(BinaryOp.Mul, args[0], args[0], t), new Binary(BinaryOp.Mul, args[1], args[1], t), t) }.ToEquatable(), t), true);
+        }
+
         private const string SupportedIntrinsics =
             "Exp, Log, Sqrt, Pow, Abs, Max, Min, Clamp, Tanh, Sin, Cos, Tan, Atan, Atan2, Asin, Acos, Sinh, Cosh, Log2, Log10, Cbrt, and with derivative 0: Floor, Ceiling, Round, Truncate, Sign";
 
@@ -262,6 +306,8 @@ namespace DiffGen.Generator.Parse
                 return Suppress(); // a delegate local whose declaration was reported (DIFF0002)
             if (target.MethodKind == MethodKind.DelegateInvoke)
                 return LowerDelegateCall(inv, asStatement);
+            var reduction = TryLowerLinqReduction(inv, target, out bool isLinq); // x.Sum(), x.Max(v => ...): a loop before the statement
+            if (isLinq) return reduction;
 
             // a.GetLength(d)
             if (target.Name == "GetLength" && inv.Expression is MemberAccessExpressionSyntax gl && inv.ArgumentList.Arguments.Count == 1)
@@ -274,12 +320,15 @@ namespace DiffGen.Generator.Parse
             }
 
             var containing = target.ContainingType?.ToDisplayString();
-            if (containing is "System.Math" or "System.MathF")
+            // double.Exp, float.Sqrt, ... (the generic-math statics) are the Math/MathF functions under another name
+            bool mathStatic = target.ContainingType?.SpecialType is SpecialType.System_Double or SpecialType.System_Single && (s_intrinsics.ContainsKey(target.Name) || s_rewritten.Contains(target.Name));
+            if (containing is "System.Math" or "System.MathF" || mathStatic)
             {
+                if (RewrittenIntrinsic(inv, target) is { } rewritten) return rewritten.Expr;
                 if (!s_intrinsics.TryGetValue(target.Name, out var fn))
                 {
                     Report(Descriptors.NotDifferentiableCall, inv, containing + "." + target.Name,
-                        "it is not in DiffGen's differentiable subset (supported: " + SupportedIntrinsics + "); write it with those");
+                        "it is not in DiffGen's differentiable subset (supported: " + SupportedIntrinsics + ", FusedMultiplyAdd, Log(x, base), and the same names on double/float); write it with those");
                     return null;
                 }
                 if (inv.ArgumentList.Arguments.Count != Arity(fn))

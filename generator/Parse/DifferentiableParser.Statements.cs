@@ -84,7 +84,7 @@ namespace DiffGen.Generator.Parse
                 case BreakStatementSyntax:
                     if (_loops.Count == 0)
                     {
-                        Report(Descriptors.Break, s, "switch is not supported; use if/else");
+                        Report(Descriptors.Break, s, "outside a loop it has nothing to leave; put the rest of the method under an if, or return early");
                         break;
                     }
                     // lowered with its loop: an exit flag (EarlyExits)
@@ -103,8 +103,8 @@ namespace DiffGen.Generator.Parse
                 case ForEachStatementSyntax fe:
                     LowerForEach(fe, output);
                     break;
-                case SwitchStatementSyntax:
-                    Report(Descriptors.UnsupportedStatement, s, "switch", "write it as if/else if/else");
+                case SwitchStatementSyntax sw:
+                    LowerSwitch(sw, output);
                     break;
                 case TryStatementSyntax:
                     Report(Descriptors.UnsupportedStatement, s, "try", "exceptions cannot be differentiated; validate inputs before calling the method, or with a guard clause 'if (...) throw ...;' at the top of the method");
@@ -123,10 +123,12 @@ namespace DiffGen.Generator.Parse
             }
         }
 
-        private void LowerDeclaration(LocalDeclarationStatementSyntax decl, List<Stmt> output)
+        private void LowerDeclaration(LocalDeclarationStatementSyntax decl, List<Stmt> output) => LowerVariables(decl.Declaration, decl.IsConst, output);
+
+        private void LowerVariables(VariableDeclarationSyntax declaration, bool isConst, List<Stmt> output)
         {
-            if (decl.IsConst) return; // constants are folded where they are used
-            foreach (var v in decl.Declaration.Variables)
+            if (isConst) return; // constants are folded where they are used
+            foreach (var v in declaration.Variables)
             {
                 if (_model.GetDeclaredSymbol(v, _ct) is not ILocalSymbol local) continue;
                 // what the previous declarator's helpers computed goes before its declaration, not this one's
@@ -134,6 +136,10 @@ namespace DiffGen.Generator.Parse
                 _pending.Clear();
                 if (TryDeclareDelegateOrTuple(v, local, output)) continue;
                 var t = MapType(local.Type);
+                // Span<double> t = stackalloc double[n] (or = new double[n]): scratch storage like a local double[n]
+                if (t is null && IsSpan(local.Type, out _, out var spanElem) && ElemOf(spanElem!) is { } spanScalar
+                    && v.Initializer?.Value is StackAllocArrayCreationExpressionSyntax or ArrayCreationExpressionSyntax)
+                    t = new IrType(spanScalar, Shape.Vector);
                 if (t is null || t.Value.Elem == Scalar.Bool && t.Value.IsArray)
                 {
                     Report(Descriptors.UnsupportedType, v, local.Type.ToDisplayString(), "'" + local.Name + "'", TypeAdvice(local.Type));
@@ -153,6 +159,7 @@ namespace DiffGen.Generator.Parse
                     var sizes = v.Initializer?.Value switch
                     {
                         ArrayCreationExpressionSyntax ac when ac.Initializer is null && ac.Type.RankSpecifiers.Count == 1 => ac.Type.RankSpecifiers[0].Sizes,
+                        StackAllocArrayCreationExpressionSyntax { Initializer: null, Type: ArrayTypeSyntax st } when st.RankSpecifiers.Count == 1 => st.RankSpecifiers[0].Sizes,
                         _ => default(SeparatedSyntaxList<ExpressionSyntax>?),
                     };
                     if (sizes is null)
@@ -277,6 +284,11 @@ namespace DiffGen.Generator.Parse
                     return;
                 case InvocationExpressionSyntax inv:
                     {
+                        // Debug.Assert(...), Debug.WriteLine(...): checks and traces of debug builds compute nothing the result depends on
+                        var called = _model.GetSymbolInfo(inv, _ct).Symbol as IMethodSymbol;
+                        if (called is { ContainingType: { } dt } && dt.ToDisplayString() is "System.Diagnostics.Debug" or "System.Diagnostics.Trace")
+                            return;
+                        if (called is not null && TryLowerArrayCall(inv, called, output)) return; // Array.Fill/Clear/Copy, CopyTo: loops
                         if (RejectSurfaceCall(inv)) return;
                         var call = LowerInvocation(inv, asStatement: true);
                         if (call is Invoke i) output.Add(new CallStmt(i));
@@ -358,18 +370,14 @@ namespace DiffGen.Generator.Parse
 
         private void LowerFor(ForStatementSyntax f, List<Stmt> output)
         {
-            // for (int i = start; i < bound; i++) with an int counter and a constant step.
-            if (f.Declaration is not { Variables.Count: 1 } d || f.Initializers.Count != 0 || d.Variables[0].Initializer is null)
+            // for (int i = start; i < bound; i++) with an int counter and a constant step: a counted loop (SIMD, cores, GPU);
+            // any other for is what it means, its initializers then a while loop (see LowerGeneralFor)
+            if (!IsCountedFor(f, out var counter))
             {
-                Report(Descriptors.UnsupportedLoop, f.ForKeyword.GetLocation(), "declare exactly one int counter in the loop header: 'for (int i = start; i < bound; i++)'; for a loop without a counter write 'while (condition)'");
+                LowerGeneralFor(f, output);
                 return;
             }
-            var v = d.Variables[0];
-            if (_model.GetDeclaredSymbol(v, _ct) is not ILocalSymbol counter || counter.Type.SpecialType != SpecialType.System_Int32)
-            {
-                Report(Descriptors.UnsupportedLoop, d, "the loop counter must be an int: 'for (int i = 0; i < n; i++)'");
-                return;
-            }
+            var v = f.Declaration!.Variables[0];
             var start = LowerIntExpr(v.Initializer!.Value, "a loop start");
             var name = FreshName(_prefix + counter.Name);
             _vars[counter] = new Variable(name, IrType.Int, VarKind.LoopCounter);
@@ -445,6 +453,92 @@ namespace DiffGen.Generator.Parse
             EmitLoop(new For(name, start, cmp, bound, step, default, origin), extra, body, frame, output);
         }
 
+        /// <summary>
+        /// Is this for loop a counted loop: one int counter declared in the header, compared with a bound (first in a chain of
+        /// &amp;&amp;), moved by one constant step toward it, and not assigned in the body, nor the bound's variables?
+        /// A counter moving away from its bound is counted too, so that LowerFor reports it (it would not terminate).
+        /// </summary>
+        private bool IsCountedFor(ForStatementSyntax f, out ILocalSymbol counter)
+        {
+            counter = null!;
+            if (f.Declaration is not { Variables.Count: 1 } d || f.Initializers.Count != 0 || d.Variables[0].Initializer is null) return false;
+            if (_model.GetDeclaredSymbol(d.Variables[0], _ct) is not ILocalSymbol c || c.Type.SpecialType != SpecialType.System_Int32) return false;
+            counter = c;
+            var chain = new List<ExpressionSyntax>();
+            AndChain(f.Condition, chain);
+            if (chain.Count == 0 || chain[0] is not BinaryExpressionSyntax cmp || CmpOf(cmp.Kind()) is null) return false;
+            ExpressionSyntax boundSyntax;
+            if (IsCounter(cmp.Left, c)) boundSyntax = cmp.Right;
+            else if (IsCounter(cmp.Right, c)) boundSyntax = cmp.Left;
+            else return false;
+            if (f.Incrementors.Count != 1) return false;
+            bool stepOk = f.Incrementors[0] switch
+            {
+                PostfixUnaryExpressionSyntax pu => IsCounter(pu.Operand, c),
+                PrefixUnaryExpressionSyntax pr => IsCounter(pr.Operand, c) && (pr.IsKind(SyntaxKind.PreIncrementExpression) || pr.IsKind(SyntaxKind.PreDecrementExpression)),
+                AssignmentExpressionSyntax ae => IsCounter(ae.Left, c) && (ae.IsKind(SyntaxKind.AddAssignmentExpression) || ae.IsKind(SyntaxKind.SubtractAssignmentExpression))
+                    && _model.GetConstantValue(ae.Right, _ct) is { HasValue: true, Value: int k } && k > 0,
+                _ => false,
+            };
+            if (!stepOk) return false;
+            // the body must not move the counter, nor change what the bound reads
+            var boundNames = new HashSet<string>(boundSyntax.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Select(x => x.Identifier.Text), StringComparer.Ordinal) { c.Name };
+            foreach (var node in f.Statement.DescendantNodesAndSelf())
+            {
+                ExpressionSyntax? target = node switch
+                {
+                    AssignmentExpressionSyntax a => a.Left,
+                    PostfixUnaryExpressionSyntax p => p.Operand,
+                    PrefixUnaryExpressionSyntax p when p.IsKind(SyntaxKind.PreIncrementExpression) || p.IsKind(SyntaxKind.PreDecrementExpression) => p.Operand,
+                    _ => null,
+                };
+                if (target is IdentifierNameSyntax id && boundNames.Contains(id.Identifier.Text)) return false;
+            }
+            return true;
+        }
+
+        /// <summary>
+        /// A for loop outside the counted form (two counters 'i = 0, j = n - 1', a double counter, a step 'i *= 2', a condition
+        /// without the counter, a counter the body moves, 'for (;;)'): its declarations and initializers, then
+        /// <c>while (condition) { body; incrementors }</c>, where a continue still runs the incrementors. It runs on one core,
+        /// like any while loop; the forward sweep records its trip count.
+        /// </summary>
+        private void LowerGeneralFor(ForStatementSyntax f, List<Stmt> output)
+        {
+            if (f.Declaration is { } d)
+                LowerVariables(d, isConst: false, output);
+            foreach (var init in f.Initializers) LowerStatementExpression(init, output);
+            var counter = FreshName("__while");
+            var body = new List<Stmt>();
+            var incrementors = new List<Stmt>();
+            var frame = EnterLoop();
+            LowerBlock(f.Statement, body);
+            foreach (var inc in f.Incrementors) LowerStatementExpression(inc, incrementors);
+            ExitLoop();
+            Expr? condition = f.Condition is null ? null : WithHoistBan(() => LowerExpr(f.Condition), "the loop condition is evaluated before every iteration");
+            if (f.Condition is not null && condition is null) return;
+            if (condition is not null && condition.Type != IrType.Bool)
+            {
+                Report(Descriptors.UnsupportedExpression, f.Condition!, f.Condition!.ToString(), "the loop condition must be a bool");
+                return;
+            }
+            var where = f.ForKeyword.GetLocation();
+            var origin = new SourceRef(where.SourceTree?.FilePath ?? "", where.SourceSpan, where.GetLineSpan().Span);
+            EmitLoop(new For(counter, new Const(0, IrType.Int), BinaryOp.Lt, new Const(int.MaxValue, IrType.Int), 1, default, origin), condition, body, frame, output, incrementors);
+        }
+
+        /// <summary>An incrementor or initializer of a for header: an assignment, ++/-- or a call, lowered as its own statement (with the helpers it inlines before it).</summary>
+        private void LowerStatementExpression(ExpressionSyntax e, List<Stmt> output)
+        {
+            var saved = _pending;
+            var pending = _pending = new List<Stmt>();
+            var own = new List<Stmt>();
+            try { LowerExpressionStatement(e, own); }
+            finally { _pending = saved; }
+            output.AddRange(pending);
+            output.AddRange(own);
+        }
+
         private sealed class LoopFrame
         {
             /// <summary>The loop's break flag, created at its first 'break'.</summary>
@@ -469,14 +563,22 @@ namespace DiffGen.Generator.Parse
         /// Adds a lowered loop: its breaks and returns become flags (<see cref="EarlyExits"/>), its continues if/else, and its
         /// exit condition is <paramref name="condition"/> (while, do/while, the rest of a for's condition) and the flags.
         /// </summary>
-        private void EmitLoop(For loop, Expr? condition, List<Stmt> body, LoopFrame frame, List<Stmt> output)
+        /// <param name="incrementors">A general for's incrementors: after the body (also after a continue), not after a break or a return.</param>
+        private void EmitLoop(For loop, Expr? condition, List<Stmt> body, LoopFrame frame, List<Stmt> output, List<Stmt>? incrementors = null)
         {
             var lowered = EarlyExits.Normalize(body, frame.BreakFlag, _doneFlag);
             bool returns = _doneFlag is not null && lowered.Any(x => EarlyExits.Sets(x, _doneFlag));
             // the flags first: after a break the user's condition is not evaluated again (it may index past the end)
-            var exit = EarlyExits.And(EarlyExits.NotAny(frame.BreakFlag, returns ? _doneFlag : null), condition);
+            var flags = EarlyExits.NotAny(frame.BreakFlag, returns ? _doneFlag : null);
+            var exit = EarlyExits.And(flags, condition);
             if (frame.BreakFlag is not null) output.Add(new DeclScalar(frame.BreakFlag, IrType.Bool, new Const(0, IrType.Bool)));
-            output.Add(loop with { Body = ContinueNormalizer.Normalize(lowered).ToEquatable(), While = exit });
+            var normalized = ContinueNormalizer.Normalize(lowered);
+            if (incrementors is { Count: > 0 })
+            {
+                if (flags is null) normalized.AddRange(incrementors);
+                else normalized.Add(new If(flags, incrementors.ToEquatable(), default));
+            }
+            output.Add(loop with { Body = normalized.ToEquatable(), While = exit });
         }
 
         /// <summary>

@@ -203,6 +203,7 @@ namespace DiffGen.Generator.Parse
             var body = new List<Stmt>();
             var guards = new List<string>();
             _pending = body; // statements of helpers inlined in a top-level return go before it
+            var shadowed = ShadowAssignedParameters(syntax, body);
             if (syntax.ExpressionBody is { } arrow)
             {
                 var e = LowerExpr(arrow.Expression);
@@ -254,6 +255,9 @@ namespace DiffGen.Generator.Parse
                 if (ret.Elem != Scalar.Void && (stmts.Count == 0 || stmts[stmts.Count - 1] is not ReturnStatementSyntax))
                     Report(Descriptors.ReturnNotLast, syntax.Identifier.GetLocation(), "the method must end with 'return <expression>;': compute the value in a local and return it as the last statement");
             }
+
+            foreach (var (p, param) in shadowed) _vars[p] = param;
+            if (_reassigned.Count > 0) body = SnapshotLoopBounds(body);
 
             // ---- which parameters are differentiated ----
             // [Constant] float/double parameters are not (like int labels); on int/bool parameters it changes nothing.
@@ -450,6 +454,95 @@ namespace DiffGen.Generator.Parse
             if (_usedNames.Add(name)) return name;
             for (int i = 2; ; i++)
                 if (_usedNames.Add(name + "_" + i)) return name + "_" + i;
+        }
+
+        /// <summary>
+        /// Scalar parameters the body assigns (<c>x = Math.Max(x, 0);</c>, <c>(a, b) = (b, a + b);</c>, <c>n--;</c>): the body works on
+        /// a local copy made at entry (<c>x_copy</c>), as C# itself does with a by-value parameter; the parameter keeps its
+        /// value for the gradient's bookkeeping. Returns the parameters to restore in <see cref="_vars"/> after the body.
+        /// </summary>
+        private List<(IParameterSymbol Param, Variable Original)> ShadowAssignedParameters(MethodDeclarationSyntax syntax, List<Stmt> body)
+        {
+            var result = new List<(IParameterSymbol, Variable)>();
+            SyntaxNode? root = (SyntaxNode?)syntax.Body ?? syntax.ExpressionBody;
+            if (root is null) return result;
+            var targets = new List<ExpressionSyntax>();
+            foreach (var node in root.DescendantNodes())
+            {
+                switch (node)
+                {
+                    case AssignmentExpressionSyntax a when a.Left is TupleExpressionSyntax t:
+                        targets.AddRange(t.Arguments.Select(x => x.Expression));
+                        break;
+                    case AssignmentExpressionSyntax a:
+                        targets.Add(a.Left);
+                        break;
+                    case PostfixUnaryExpressionSyntax pu when pu.IsKind(SyntaxKind.PostIncrementExpression) || pu.IsKind(SyntaxKind.PostDecrementExpression):
+                        targets.Add(pu.Operand);
+                        break;
+                    case PrefixUnaryExpressionSyntax pr when pr.IsKind(SyntaxKind.PreIncrementExpression) || pr.IsKind(SyntaxKind.PreDecrementExpression):
+                        targets.Add(pr.Operand);
+                        break;
+                }
+            }
+            var seen = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            foreach (var t in targets)
+            {
+                if (t is not IdentifierNameSyntax id || _model.GetSymbolInfo(id, _ct).Symbol is not IParameterSymbol p) continue;
+                if (!SymbolEqualityComparer.Default.Equals(p.ContainingSymbol, _method) || !seen.Add(p)) continue;
+                if (!_vars.TryGetValue(p, out var v) || v.Kind != VarKind.Param || v.Type.IsArray) continue;
+                var copy = new Variable(FreshName(p.Name + "_copy"), v.Type, VarKind.Local);
+                body.Add(new DeclScalar(copy.Name, v.Type, new VarRef(v.Name, v.Type)));
+                _topLevelLocals.Add(copy.Name);
+                _vars[p] = copy;
+                result.Add((p, v));
+            }
+            return result;
+        }
+
+        /// <summary>
+        /// A counted loop whose start or bound reads an int that is reassigned somewhere (<c>for (i &lt; n) ...; n--;</c>) gets
+        /// that value in a local of its own, declared before the loop and never written again: the reverse sweep runs the
+        /// loop backwards over the same range (an int changed after the loop would give it another one).
+        /// </summary>
+        private List<Stmt> SnapshotLoopBounds(IEnumerable<Stmt> stmts)
+        {
+            bool Reads(Expr e) => IrQueries.Descendants(e).Any(x => x is VarRef v && _reassigned.Contains(v.Name));
+            var result = new List<Stmt>();
+            foreach (var s in stmts)
+            {
+                switch (s)
+                {
+                    case For f:
+                        {
+                            var loop = f with { Body = SnapshotLoopBounds(f.Body).ToEquatable() };
+                            if (Reads(loop.Start))
+                            {
+                                var name = FreshName("__start_" + f.Var);
+                                result.Add(new DeclScalar(name, IrType.Int, loop.Start));
+                                loop = loop with { Start = new VarRef(name, IrType.Int) };
+                            }
+                            if (Reads(loop.Bound))
+                            {
+                                var name = FreshName("__bound_" + f.Var);
+                                result.Add(new DeclScalar(name, IrType.Int, loop.Bound));
+                                loop = loop with { Bound = new VarRef(name, IrType.Int) };
+                            }
+                            result.Add(loop);
+                            break;
+                        }
+                    case If i:
+                        result.Add(i with { Then = SnapshotLoopBounds(i.Then).ToEquatable(), Else = SnapshotLoopBounds(i.Else).ToEquatable() });
+                        break;
+                    case Block b:
+                        result.Add(b with { Body = SnapshotLoopBounds(b.Body).ToEquatable() });
+                        break;
+                    default:
+                        result.Add(s);
+                        break;
+                }
+            }
+            return result;
         }
     }
 }

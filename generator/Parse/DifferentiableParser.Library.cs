@@ -1,0 +1,214 @@
+using System.Collections.Generic;
+using System.Linq;
+using DiffGen.Generator.Diagnostics;
+using DiffGen.Generator.IR;
+using DiffGen.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace DiffGen.Generator.Parse
+{
+    /// <summary>
+    /// .NET library calls whose meaning is a loop, lowered to that loop so AD, SIMD and the plans see ordinary statements:
+    /// <c>Array.Fill(a, v)</c>, <c>Array.Clear(a)</c> / <c>Array.Clear(a, start, count)</c>, <c>Array.Copy(src, dst, n)</c>,
+    /// <c>src.CopyTo(dst, 0)</c> as statements; LINQ's <c>Sum</c>, <c>Max</c>, <c>Min</c>, <c>Average</c> over a T[] (optionally with
+    /// a lambda selector <c>x.Sum(v =&gt; v * v)</c>) as a reduction into a fresh local before the statement.
+    /// </summary>
+    internal sealed partial class DifferentiableParser
+    {
+        /// <summary>Array.Fill/Clear/Copy and CopyTo as a statement: true when handled (lowered or reported).</summary>
+        private bool TryLowerArrayCall(InvocationExpressionSyntax inv, IMethodSymbol target, List<Stmt> output)
+        {
+            bool onArray = target.ContainingType?.ToDisplayString() == "System.Array";
+            var args = inv.ArgumentList.Arguments.Select(a => a.Expression).ToList();
+            if (onArray && target.Name == "Fill" && args.Count == 2) return Fill(inv, args[0], args[1], null, null, output);
+            if (onArray && target.Name == "Fill" && args.Count == 4) return Fill(inv, args[0], args[1], args[2], args[3], output);
+            if (onArray && target.Name == "Clear" && args.Count == 1) return Fill(inv, args[0], null, null, null, output);
+            if (onArray && target.Name == "Clear" && args.Count == 3) return Fill(inv, args[0], null, args[1], args[2], output);
+            if (onArray && target.Name == "Copy" && args.Count == 3) return Copy(inv, args[0], null, args[1], null, args[2], output);
+            if (onArray && target.Name == "Copy" && args.Count == 5) return Copy(inv, args[0], args[1], args[2], args[3], args[4], output);
+            // src.CopyTo(dst, index) on arrays
+            if (target.Name == "CopyTo" && inv.Expression is MemberAccessExpressionSyntax ma && _model.GetTypeInfo(ma.Expression, _ct).Type is IArrayTypeSymbol && args.Count == 2)
+                return Copy(inv, ma.Expression, null, args[0], args[1], null, output);
+            return false;
+        }
+
+        /// <summary>A writable 1-D array (a local, or an output parameter), lowered; null (reported) otherwise.</summary>
+        private ArrayRef? WritableVector(ExpressionSyntax e, InvocationExpressionSyntax inv)
+        {
+            var a = LowerExpr(e);
+            if (a is null) return null;
+            if (a is not ArrayRef { Row: null } ar || ar.ArrayType.Shape is not (Shape.Vector or Shape.Matrix) || !ar.ArrayType.IsReal && IsParameterName(ar.Array))
+            {
+                Report(Descriptors.UnsupportedExpression, e, e.ToString(), "pass a float/double T[] or T[,] local or output parameter (or an int[] local) to " + inv.Expression);
+                return null;
+            }
+            MarkWritten(e);
+            return ar;
+        }
+
+        /// <summary>Fill with <paramref name="value"/> (null: zero), the whole array or <c>[start, start + count)</c> of a T[].</summary>
+        private bool Fill(InvocationExpressionSyntax inv, ExpressionSyntax array, ExpressionSyntax? value, ExpressionSyntax? start, ExpressionSyntax? count, List<Stmt> output)
+        {
+            var a = WritableVector(array, inv);
+            if (a is null) return true;
+            Expr v = new Const(0, a.ArrayType.ElementType);
+            if (value is not null)
+            {
+                var x = LowerExpr(value);
+                if (x is null) return true;
+                v = OnceBefore(x, a.ArrayType.ElementType, output);
+            }
+            if (a.ArrayType.Shape == Shape.Matrix)
+            {
+                if (start is not null) { Report(Descriptors.UnsupportedExpression, inv, inv.ToString(), "a range of a T[,] cannot be filled; fill it with a loop"); return true; }
+                var i = FreshName("__fi");
+                var j = FreshName("__fj");
+                Stmt inner = new For(j, new Const(0, IrType.Int), BinaryOp.Lt, new LengthOf(a.Array, a.ArrayType, null, 1), 1,
+                    new Stmt[] { new Assign(new ElemRef(a.Array, a.ArrayType, new Expr[] { new VarRef(i, IrType.Int), new VarRef(j, IrType.Int) }.ToEquatable()), AssignOp.Set, v) }.ToEquatable());
+                output.Add(new For(i, new Const(0, IrType.Int), BinaryOp.Lt, new LengthOf(a.Array, a.ArrayType, null, 0), 1, new[] { inner }.ToEquatable()));
+                return true;
+            }
+            Expr lo = new Const(0, IrType.Int), hi = new LengthOf(a.Array, a.ArrayType, null, 0);
+            if (start is not null)
+            {
+                var s = LowerIntExpr(start, "a start index");
+                var c = LowerIntExpr(count!, "a count");
+                if (s is null || c is null) return true;
+                lo = s;
+                hi = new Binary(BinaryOp.Add, s, c, IrType.Int);
+            }
+            var k = FreshName("__fk");
+            output.Add(new For(k, lo, BinaryOp.Lt, hi, 1,
+                new Stmt[] { new Assign(new ElemRef(a.Array, a.ArrayType, new Expr[] { new VarRef(k, IrType.Int) }.ToEquatable()), AssignOp.Set, v) }.ToEquatable()));
+            return true;
+        }
+
+        /// <summary><c>dst[dstStart + k] = src[srcStart + k]</c> for k &lt; count (count null: src.Length), T[] only.</summary>
+        private bool Copy(InvocationExpressionSyntax inv, ExpressionSyntax src, ExpressionSyntax? srcStart, ExpressionSyntax dst, ExpressionSyntax? dstStart, ExpressionSyntax? count, List<Stmt> output)
+        {
+            var s = LowerExpr(src);
+            if (s is null) return true;
+            if (s is not ArrayRef sa || sa.Type.Shape != Shape.Vector)
+            {
+                Report(Descriptors.UnsupportedExpression, src, src.ToString(), "copy from a T[] (or a row of a jagged array); for a T[,] write the loop");
+                return true;
+            }
+            var d = WritableVector(dst, inv);
+            if (d is null) return true;
+            if (d.ArrayType.Shape != Shape.Vector) { Report(Descriptors.UnsupportedExpression, dst, dst.ToString(), "copy into a T[]; for a T[,] write the loop"); return true; }
+            Expr s0 = new Const(0, IrType.Int), d0 = new Const(0, IrType.Int);
+            Expr n = new LengthOf(sa.Array, sa.ArrayType, sa.Row, 0);
+            if (srcStart is not null && LowerIntExpr(srcStart, "a start index") is { } ss) s0 = ss;
+            if (dstStart is not null && LowerIntExpr(dstStart, "a start index") is { } ds) d0 = ds;
+            if (count is not null)
+            {
+                var c = LowerIntExpr(count, "a count");
+                if (c is null) return true;
+                n = c;
+            }
+            var k = FreshName("__ck");
+            Expr K = new VarRef(k, IrType.Int);
+            Expr At(Expr start) => start is Const { Value: 0 } ? K : new Binary(BinaryOp.Add, start, K, IrType.Int);
+            Expr read = sa.Row is null
+                ? new ElemRef(sa.Array, sa.ArrayType, new[] { At(s0) }.ToEquatable())
+                : new ElemRef(sa.Array, sa.ArrayType, new[] { sa.Row, At(s0) }.ToEquatable());
+            if (read.Type.Elem != d.ArrayType.Elem) read = new IR.Convert(read, d.ArrayType.ElementType);
+            output.Add(new For(k, new Const(0, IrType.Int), BinaryOp.Lt, n, 1,
+                new Stmt[] { new Assign(new ElemRef(d.Array, d.ArrayType, new[] { At(d0) }.ToEquatable()), AssignOp.Set, read) }.ToEquatable()));
+            return true;
+        }
+
+        /// <summary>A value used on every iteration of a lowered loop: itself when it is a constant or a variable, else a local computed once.</summary>
+        private Expr OnceBefore(Expr x, IrType type, List<Stmt> output)
+        {
+            if (x.Type != type) x = new IR.Convert(x, type);
+            if (x is Const or VarRef) return x;
+            var name = FreshName("__fv");
+            output.Add(new DeclScalar(name, type, x));
+            return new VarRef(name, type);
+        }
+
+        /// <summary>
+        /// <c>x.Sum()</c>, <c>x.Max()</c>, <c>x.Min()</c>, <c>x.Average()</c> (and <c>Enumerable.Sum(x)</c>) over a float/double T[] or a
+        /// row of a jagged array, optionally with a selector lambda <c>v =&gt; expr</c>: a loop into a fresh local placed before the
+        /// statement. Null when the call is not one of them (the caller goes on); <paramref name="handled"/> when it is.
+        /// </summary>
+        private Expr? TryLowerLinqReduction(InvocationExpressionSyntax inv, IMethodSymbol target, out bool handled)
+        {
+            handled = false;
+            if (target.ContainingType?.ToDisplayString() != "System.Linq.Enumerable" || target.Name is not ("Sum" or "Max" or "Min" or "Average")) return null;
+            handled = true;
+            var reduced = target.ReducedFrom is not null;
+            var args = inv.ArgumentList.Arguments.Select(a => a.Expression).ToList();
+            ExpressionSyntax? source = reduced ? (inv.Expression as MemberAccessExpressionSyntax)?.Expression : args.FirstOrDefault();
+            var selector = reduced ? args.FirstOrDefault() : args.Skip(1).FirstOrDefault();
+            if (source is null || (reduced ? args.Count : args.Count - 1) > 1)
+            {
+                Report(Descriptors.NotDifferentiableCall, inv, "Enumerable." + target.Name, "only x.Sum(), x.Max(), x.Min(), x.Average() over an array, optionally with a selector v => ..., are supported; write the loop");
+                return null;
+            }
+            if (_hoistBan is { } ban)
+            {
+                Report(Descriptors.UnsupportedExpression, inv, inv.ToString(), ban + "; compute it into a local before the loop");
+                return null;
+            }
+            var src = LowerExpr(source);
+            if (src is null) return null;
+            if (src is not ArrayRef sa || sa.Type.Shape != Shape.Vector || !sa.Type.IsReal && selector is null)
+            {
+                Report(Descriptors.NotDifferentiableCall, inv, "Enumerable." + target.Name, "the source must be a float/double T[] (or an int[] with a float/double selector); write the loop");
+                return null;
+            }
+            var rt = MapType(target.ReturnType);
+            if (rt is not { IsArray: false, IsReal: true } resultType)
+            {
+                Report(Descriptors.NotDifferentiableCall, inv, "Enumerable." + target.Name, "the result must be float or double; write the loop");
+                return null;
+            }
+            var k = FreshName("__lq");
+            var K = new VarRef(k, IrType.Int);
+            Expr elem = sa.Row is null ? new ElemRef(sa.Array, sa.ArrayType, new Expr[] { K }.ToEquatable()) : new ElemRef(sa.Array, sa.ArrayType, new[] { sa.Row, K }.ToEquatable());
+            var body = new List<Stmt>();
+            Expr value = elem;
+            if (selector is not null)
+            {
+                if (selector is not SimpleLambdaExpressionSyntax { ExpressionBody: { } lbody } lambda || _model.GetDeclaredSymbol(lambda.Parameter, _ct) is not IParameterSymbol lp)
+                {
+                    Report(Descriptors.NotDifferentiableCall, inv, "Enumerable." + target.Name, "the selector must be a lambda with an expression body (v => v * v); write the loop");
+                    return null;
+                }
+                var item = FreshName(_prefix + lp.Name);
+                body.Add(new DeclScalar(item, elem.Type, elem));
+                _vars[lp] = new Variable(item, elem.Type, VarKind.Local);
+                _loopDepth++;
+                var saved = _pending;
+                _pending = body;
+                var sel = LowerExpr(lbody);
+                _pending = saved;
+                _loopDepth--;
+                if (sel is null) return null;
+                value = sel;
+            }
+            if (value.Type != resultType) value = new IR.Convert(value, resultType);
+            var acc = FreshName("__" + target.Name.ToLowerInvariant());
+            var accRef = new VarRef(acc, resultType);
+            var n = new LengthOf(sa.Array, sa.ArrayType, sa.Row, 0);
+            Stmt loop;
+            if (target.Name is "Sum" or "Average")
+            {
+                _pending.Add(new DeclScalar(acc, resultType, new Const(0, resultType)));
+                body.Add(new Assign(accRef, AssignOp.Add, value));
+                loop = new For(k, new Const(0, IrType.Int), BinaryOp.Lt, n, 1, body.ToEquatable());
+                _pending.Add(loop);
+                return target.Name == "Sum" ? accRef : new Binary(BinaryOp.Div, accRef, new IR.Convert(n, resultType), resultType);
+            }
+            // Max/Min: start from the first element (an empty array throws in .NET; here the result is ±infinity's opposite)
+            var fn = target.Name == "Max" ? Fn.Max : Fn.Min;
+            _pending.Add(new DeclScalar(acc, resultType, new Const(target.Name == "Max" ? double.NegativeInfinity : double.PositiveInfinity, resultType)));
+            body.Add(new Assign(accRef, AssignOp.Set, new Intrinsic(fn, new Expr[] { accRef, value }.ToEquatable(), resultType)));
+            _pending.Add(new For(k, new Const(0, IrType.Int), BinaryOp.Lt, n, 1, body.ToEquatable()));
+            return accRef;
+        }
+    }
+}

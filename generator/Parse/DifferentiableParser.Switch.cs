@@ -1,0 +1,166 @@
+using System.Collections.Generic;
+using System.Linq;
+using DiffGen.Generator.Diagnostics;
+using DiffGen.Generator.IR;
+using DiffGen.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace DiffGen.Generator.Parse
+{
+    /// <summary>
+    /// <c>switch</c> statements and switch expressions, lowered to the if/else chains and conditionals they mean: sections
+    /// in source order (the default section last), a section's labels joined with ||, patterns (constants, &lt; &lt;= &gt; &gt;=,
+    /// and/or/not, _, a <c>when</c> clause) to comparisons of the governing value, which is lowered once. Like an if, a
+    /// switch on a value carries no derivative through its condition.
+    /// </summary>
+    internal sealed partial class DifferentiableParser
+    {
+        private void LowerSwitch(SwitchStatementSyntax sw, List<Stmt> output)
+        {
+            var gov = LowerExpr(sw.Expression);
+            if (gov is null) return;
+            if (gov.Type.IsArray)
+            {
+                Report(Descriptors.UnsupportedStatement, sw, "switch", "switch on an int, bool, float or double value; index the array first");
+                return;
+            }
+            var chain = new List<(Expr? Cond, List<Stmt> Body)>();
+            List<Stmt>? defaultBody = null;
+            foreach (var section in sw.Sections)
+            {
+                var stmts = section.Statements.SelectMany(s => s is BlockSyntax b && section.Statements.Count == 1 ? b.Statements : (IEnumerable<StatementSyntax>)new[] { s }).ToList();
+                if (stmts.Count > 0 && stmts[stmts.Count - 1] is BreakStatementSyntax) stmts.RemoveAt(stmts.Count - 1);
+                // a break elsewhere in the section leaves the switch early: not an if/else any more
+                var early = stmts.SelectMany(s => s.DescendantNodesAndSelf(n => n is not (ForStatementSyntax or WhileStatementSyntax or DoStatementSyntax or ForEachStatementSyntax or SwitchStatementSyntax)))
+                    .OfType<BreakStatementSyntax>().FirstOrDefault();
+                if (early is not null)
+                {
+                    Report(Descriptors.UnsupportedStatement, early, "break", "a break that leaves a switch section early is not supported; write the section with one break at its end and put the rest of the section under an if");
+                    return;
+                }
+                var body = new List<Stmt>();
+                _branchDepth++;
+                foreach (var s in stmts) LowerStatement(s, body);
+                _branchDepth--;
+                Expr? cond = null;
+                bool isDefault = false;
+                foreach (var label in section.Labels)
+                {
+                    Expr? c;
+                    switch (label)
+                    {
+                        case DefaultSwitchLabelSyntax:
+                            isDefault = true;
+                            continue;
+                        case CaseSwitchLabelSyntax cl:
+                            c = Compare(BinaryOp.Eq, gov, cl.Value);
+                            break;
+                        case CasePatternSwitchLabelSyntax pl:
+                            c = LowerPattern(pl.Pattern, gov);
+                            if (c is not null && pl.WhenClause is { } when)
+                            {
+                                var w = LowerExpr(when.Condition);
+                                c = w is null ? null : new Binary(BinaryOp.And, c, w, IrType.Bool);
+                            }
+                            break;
+                        default:
+                            Report(Descriptors.UnsupportedStatement, label, "switch", "use case labels with constants or patterns (case 1:, case > 0:)");
+                            return;
+                    }
+                    if (c is null) return;
+                    cond = cond is null ? c : new Binary(BinaryOp.Or, cond, c, IrType.Bool);
+                }
+                // 'case 1: default:' in one section: the section is the default
+                if (isDefault) defaultBody = body;
+                else chain.Add((cond, body));
+            }
+            var tail = defaultBody ?? new List<Stmt>();
+            for (int i = chain.Count - 1; i >= 0; i--)
+                tail = new List<Stmt> { new If(chain[i].Cond!, chain[i].Body.ToEquatable(), tail.ToEquatable()) };
+            output.AddRange(tail);
+        }
+
+        /// <summary><c>v switch { p1 =&gt; a, p2 when c =&gt; b, _ =&gt; d }</c> as nested conditionals (an unmatched value takes the last arm).</summary>
+        private Expr? LowerSwitchExpression(SwitchExpressionSyntax sw)
+        {
+            var gov = LowerExpr(sw.GoverningExpression);
+            if (gov is null) return null;
+            var t = MapType(_model.GetTypeInfo(sw, _ct).Type!);
+            if (t is null || t.Value.IsArray || gov.Type.IsArray)
+            {
+                Report(Descriptors.UnsupportedExpression, sw, "switch", "switch on a scalar and choose between scalars; for arrays use if/else and index each one");
+                return null;
+            }
+            var arms = new List<(Expr Cond, Expr Value)>();
+            foreach (var arm in sw.Arms)
+            {
+                var c = LowerPattern(arm.Pattern, gov);
+                if (c is null) return null;
+                if (arm.WhenClause is { } when)
+                {
+                    var w = LowerExpr(when.Condition);
+                    if (w is null) return null;
+                    c = new Binary(BinaryOp.And, c, w, IrType.Bool);
+                }
+                var v = LowerBranch(arm.Expression, out var pre);
+                if (v is null) return null;
+                // helpers an arm calls run when its pattern matches (also when an earlier arm took the value: harmless, they only compute)
+                if (pre.Count > 0) EmitGuarded(c, pre, new List<Stmt>());
+                arms.Add((c, v.Type == t.Value ? v : new IR.Convert(v, t.Value)));
+            }
+            if (arms.Count == 0) { Report(Descriptors.UnsupportedExpression, sw, "switch", "give the switch expression at least one arm"); return null; }
+            var result = arms[arms.Count - 1].Value;
+            for (int i = arms.Count - 2; i >= 0; i--) result = new Conditional(arms[i].Cond, arms[i].Value, result, t.Value);
+            return result;
+        }
+
+        /// <summary>A pattern tested against <paramref name="gov"/>: constants, relational, and/or/not, parentheses, discard.</summary>
+        private Expr? LowerPattern(PatternSyntax p, Expr gov)
+        {
+            switch (p)
+            {
+                case DiscardPatternSyntax:
+                    return new Const(1, IrType.Bool);
+                case ConstantPatternSyntax c:
+                    return Compare(BinaryOp.Eq, gov, c.Expression);
+                case RelationalPatternSyntax r:
+                    {
+                        BinaryOp? op = r.OperatorToken.Kind() switch
+                        {
+                            SyntaxKind.LessThanToken => BinaryOp.Lt,
+                            SyntaxKind.LessThanEqualsToken => BinaryOp.Le,
+                            SyntaxKind.GreaterThanToken => BinaryOp.Gt,
+                            SyntaxKind.GreaterThanEqualsToken => BinaryOp.Ge,
+                            _ => null,
+                        };
+                        if (op is null) break;
+                        return Compare(op.Value, gov, r.Expression);
+                    }
+                case ParenthesizedPatternSyntax pp:
+                    return LowerPattern(pp.Pattern, gov);
+                case UnaryPatternSyntax u when u.OperatorToken.IsKind(SyntaxKind.NotKeyword):
+                    {
+                        var x = LowerPattern(u.Pattern, gov);
+                        return x is null ? null : new Unary(UnaryOp.Not, x, IrType.Bool);
+                    }
+                case BinaryPatternSyntax b:
+                    {
+                        var l = LowerPattern(b.Left, gov);
+                        var r = LowerPattern(b.Right, gov);
+                        if (l is null || r is null) return null;
+                        return new Binary(b.OperatorToken.IsKind(SyntaxKind.AndKeyword) ? BinaryOp.And : BinaryOp.Or, l, r, IrType.Bool);
+                    }
+            }
+            Report(Descriptors.UnsupportedExpression, p, p.ToString(), "use constant and relational patterns (1, > 0, <= x, and/or/not, _); type and property patterns are not supported");
+            return null;
+        }
+
+        private Expr? Compare(BinaryOp op, Expr gov, ExpressionSyntax value)
+        {
+            var v = LowerExpr(value);
+            return v is null ? null : new Binary(op, gov, v, IrType.Bool);
+        }
+    }
+}
