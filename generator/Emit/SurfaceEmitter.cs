@@ -83,6 +83,11 @@ namespace DiffGen.Generator.Emit
                         if (p.IsWritten) r.CopyBack.Add($"{Arrays}.CopyBack({local}, {a.Source});");
                         r.Args.Add(local);
                         break;
+                    case ArgKind.Mask:
+                        r.Pooled.Add((p.Type.Shape == Shape.Matrix ? "int[,]" : "int[]", local));
+                        r.InTry.Add($"{local} = {Arrays}.Mask({a.Source}, \"{a.Source}\");");
+                        r.Args.Add(local);
+                        break;
                 }
             }
             return r;

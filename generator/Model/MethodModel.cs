@@ -56,6 +56,8 @@ namespace DiffGen.Generator.Model
         Flatten,
         /// <summary>A value read once at entry: a field or property, a member of a config parameter, a dimension.</summary>
         Snapshot,
+        /// <summary>A <c>bool[]</c> or <c>bool[,]</c> mask: copied into a pooled <c>int[]</c>/<c>int[,]</c> of 0 and 1 (read-only).</summary>
+        Mask,
     }
 
     /// <summary>Where the core parameter <paramref name="Core"/> comes from: a user parameter's name, or a C# expression (Snapshot).</summary>

@@ -239,8 +239,8 @@ namespace DiffGen.Generator.Parse
             {
                 switch (ar.ArrayType.Shape)
                 {
-                    case Shape.Vector when idx.Count == 1: return new ElemRef(ar.Array, ar.ArrayType, idx.ToEquatable());
-                    case Shape.Matrix when idx.Count == 2: return new ElemRef(ar.Array, ar.ArrayType, idx.ToEquatable());
+                    case Shape.Vector when idx.Count == 1: return MaskRead(ea, new ElemRef(ar.Array, ar.ArrayType, idx.ToEquatable()));
+                    case Shape.Matrix when idx.Count == 2: return MaskRead(ea, new ElemRef(ar.Array, ar.ArrayType, idx.ToEquatable()));
                     case Shape.Jagged when idx.Count == 1: return new ArrayRef(ar.Array, ar.ArrayType, idx[0]);
                 }
             }
@@ -249,6 +249,12 @@ namespace DiffGen.Generator.Parse
             Report(Descriptors.UnsupportedExpression, ea, ea.ToString(), "index arrays with one int per dimension: a[i], a[i, j] or a[i][j]");
             return null;
         }
+
+        /// <summary>An element of a bool[] mask parameter (an int 0/1 in the array form) read as the bool it is: <c>mask[i] != 0</c>.</summary>
+        private Expr MaskRead(ElementAccessExpressionSyntax ea, ElemRef e) =>
+            e.Type.Elem == Scalar.Int && _model.GetTypeInfo(ea, _ct).Type?.SpecialType == SpecialType.System_Boolean
+                ? new Binary(BinaryOp.Ne, e, new Const(0, IrType.Int), IrType.Bool)
+                : e;
 
         private static readonly Dictionary<string, Fn> s_intrinsics = new(StringComparer.Ordinal)
         {
@@ -295,6 +301,32 @@ namespace DiffGen.Generator.Parse
             return (new Intrinsic(Fn.Sqrt, new Expr[] { new Binary(BinaryOp.Add, new Binary(BinaryOp.Mul, args[0], args[0], t), new Binary(BinaryOp.Mul, args[1], args[1], t), t) }.ToEquatable(), t), true);
         }
 
+        /// <summary>
+        /// <c>double.IsNaN(v)</c>, <c>IsInfinity</c>, <c>IsFinite</c>, <c>IsPositiveInfinity</c>, <c>IsNegativeInfinity</c> (and float's): comparisons
+        /// of |v| or v with infinity (a NaN compares false), bool values without derivative like any comparison.
+        /// </summary>
+        private (Expr? Expr, bool Handled)? FloatClassification(InvocationExpressionSyntax inv, IMethodSymbol target)
+        {
+            if (target.ContainingType?.SpecialType is not (SpecialType.System_Double or SpecialType.System_Single) || inv.ArgumentList.Arguments.Count != 1
+                || target.Name is not ("IsNaN" or "IsInfinity" or "IsFinite" or "IsPositiveInfinity" or "IsNegativeInfinity"))
+                return null;
+            var v = LowerExpr(inv.ArgumentList.Arguments[0].Expression);
+            if (v is null) return (null, true);
+            var t = target.ContainingType.SpecialType == SpecialType.System_Single ? IrType.Float : IrType.Double;
+            if (v.Type != t) v = new IR.Convert(v, t);
+            var inf = new Const(double.PositiveInfinity, t);
+            var abs = new Intrinsic(Fn.Abs, new[] { v }.ToEquatable(), t);
+            Expr e = target.Name switch
+            {
+                "IsNaN" => new Unary(UnaryOp.Not, new Binary(BinaryOp.Le, abs, inf, IrType.Bool), IrType.Bool),
+                "IsInfinity" => new Binary(BinaryOp.Eq, abs, inf, IrType.Bool),
+                "IsFinite" => new Binary(BinaryOp.Lt, abs, inf, IrType.Bool),
+                "IsPositiveInfinity" => new Binary(BinaryOp.Eq, v, inf, IrType.Bool),
+                _ => new Binary(BinaryOp.Eq, v, new Const(double.NegativeInfinity, t), IrType.Bool),
+            };
+            return (e, true);
+        }
+
         private const string SupportedIntrinsics =
             "Exp, Log, Sqrt, Pow, Abs, Max, Min, Clamp, Tanh, Sin, Cos, Tan, Atan, Atan2, Asin, Acos, Sinh, Cosh, Log2, Log10, Cbrt, and with derivative 0: Floor, Ceiling, Round, Truncate, Sign";
 
@@ -320,6 +352,7 @@ namespace DiffGen.Generator.Parse
             }
 
             var containing = target.ContainingType?.ToDisplayString();
+            if (FloatClassification(inv, target) is { } test) return test.Expr;
             // double.Exp, float.Sqrt, ... (the generic-math statics) are the Math/MathF functions under another name
             bool mathStatic = target.ContainingType?.SpecialType is SpecialType.System_Double or SpecialType.System_Single && (s_intrinsics.ContainsKey(target.Name) || s_rewritten.Contains(target.Name));
             if (containing is "System.Math" or "System.MathF" || mathStatic)

@@ -210,5 +210,79 @@ namespace DiffGen.Generator.Parse
             _pending.Add(new For(k, new Const(0, IrType.Int), BinaryOp.Lt, n, 1, body.ToEquatable()));
             return accRef;
         }
+
+        /// <summary>
+        /// A local array's initializer other than <c>new T[n]</c>: <c>{ a, b }</c> / <c>new[] { a, b }</c> / <c>[a, b]</c> (a T[] and one store
+        /// per element), <c>(T[])x.Clone()</c> and <c>x.ToArray()</c> (a new array shaped like x and a copy loop), or an expression that
+        /// is an array already (an array a helper returns, another array variable): an alias. Null when it is none of those;
+        /// Reported when it was one and an error was reported.
+        /// </summary>
+        private (List<Expr>? Sizes, List<Stmt>? Fill, ArrayRef? Alias, bool Reported)? LowerArrayInitializer(ExpressionSyntax init, string name, IrType type)
+        {
+            var reported = ((List<Expr>?)null, (List<Stmt>?)null, (ArrayRef?)null, true);
+            while (init is CastExpressionSyntax c) init = c.Expression;
+            // (the syntax nodes themselves: the semantic model knows only nodes of its tree)
+            List<ExpressionSyntax>? elements = init switch
+            {
+                InitializerExpressionSyntax ie => ie.Expressions.ToList(),
+                ArrayCreationExpressionSyntax { Initializer: { } ai } => ai.Expressions.ToList(),
+                ImplicitArrayCreationExpressionSyntax ia => ia.Initializer.Expressions.ToList(),
+                CollectionExpressionSyntax ce when ce.Elements.All(e => e is ExpressionElementSyntax) => ce.Elements.Select(e => ((ExpressionElementSyntax)e).Expression).ToList(),
+                _ => null,
+            };
+            if (elements is { } els)
+            {
+                if (type.Shape != Shape.Vector)
+                {
+                    Report(Descriptors.LocalArray, init, name, "initializer lists are supported for T[] locals; fill a T[,] with a loop");
+                    return reported;
+                }
+                var fill = new List<Stmt>();
+                for (int k = 0; k < els.Count; k++)
+                {
+                    var x = LowerExpr(els[k]);
+                    if (x is null) return reported;
+                    if (x.Type != type.ElementType) x = new IR.Convert(x, type.ElementType);
+                    fill.Add(new Assign(new ElemRef(name, type, new Expr[] { new Const(k, IrType.Int) }.ToEquatable()), AssignOp.Set, x));
+                }
+                return (new List<Expr> { new Const(els.Count, IrType.Int) }, fill, null, false);
+            }
+            // x.Clone() / x.ToArray()
+            if (init is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax ma } inv && inv.ArgumentList.Arguments.Count == 0
+                && ma.Name.Identifier.Text is "Clone" or "ToArray" && _model.GetTypeInfo(ma.Expression, _ct).Type is IArrayTypeSymbol)
+            {
+                var src = LowerExpr(ma.Expression);
+                if (src is null) return reported;
+                if (src is not ArrayRef sa || sa.Type != type)
+                {
+                    Report(Descriptors.LocalArray, init, name, $"copy an array of the same type ({type})");
+                    return reported;
+                }
+                var sizes = new List<Expr>();
+                var counters = new List<string>();
+                int rank = type.Shape == Shape.Matrix ? 2 : 1;
+                for (int d = 0; d < rank; d++)
+                {
+                    sizes.Add(new LengthOf(sa.Array, sa.ArrayType, sa.Row, d));
+                    counters.Add(FreshName("__cp"));
+                }
+                var idx = counters.Select(x => (Expr)new VarRef(x, IrType.Int)).ToList();
+                Expr read = sa.Row is null ? new ElemRef(sa.Array, sa.ArrayType, idx.ToEquatable()) : new ElemRef(sa.Array, sa.ArrayType, new[] { sa.Row }.Concat(idx).ToEquatable());
+                Stmt body = new Assign(new ElemRef(name, type, idx.ToEquatable()), AssignOp.Set, read);
+                for (int d = rank - 1; d >= 0; d--)
+                    body = new For(counters[d], new Const(0, IrType.Int), BinaryOp.Lt, sizes[d], 1, new[] { body }.ToEquatable());
+                return (sizes, new List<Stmt> { body }, null, false);
+            }
+            // an array-valued expression: a helper's returned array, another array variable
+            if (init is InvocationExpressionSyntax or IdentifierNameSyntax or MemberAccessExpressionSyntax)
+            {
+                var a = LowerExpr(init);
+                if (a is null) return reported;
+                if (a is ArrayRef { Row: null } ar && ar.Type == type) return (null, null, ar, false);
+                Report(Descriptors.LocalArray, init, name, $"initialise it with an array of the same type ({type}), 'new T[n]' or a copy 'x.Clone()'");
+                return reported;
+            }
+            return null;
+        }
     }
 }

@@ -95,6 +95,15 @@ namespace DiffGen.Generator.Parse
                 _surface = true;
                 return true;
             }
+            // bool[] / bool[,] masks: the array form reads a pooled int copy (0/1); reads of mask[i] compare with 0
+            if (t is IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Boolean, Rank: 1 or 2 } mask && !byIn)
+            {
+                _vars[p] = new Variable(p.Name, new IrType(Scalar.Int, mask.Rank == 1 ? Shape.Vector : Shape.Matrix), VarKind.Param);
+                _usedNames.Add(p.Name);
+                _paramKinds[p] = ArgKind.Mask;
+                _surface = true;
+                return true;
+            }
             if (MapType(t) is { } mapped)
             {
                 if (!byIn) return false;

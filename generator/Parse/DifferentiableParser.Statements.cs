@@ -162,25 +162,45 @@ namespace DiffGen.Generator.Parse
                         StackAllocArrayCreationExpressionSyntax { Initializer: null, Type: ArrayTypeSyntax st } when st.RankSpecifiers.Count == 1 => st.RankSpecifiers[0].Sizes,
                         _ => default(SeparatedSyntaxList<ExpressionSyntax>?),
                     };
+                    List<Expr> lowered;
+                    List<Stmt>? fill = null;
                     if (sizes is null)
                     {
-                        Report(Descriptors.LocalArray, v, local.Name, "initialise it with 'new T[n]' or 'new T[n, m]' and fill it with a loop (no initializer lists, no aliasing of other arrays: index the other array directly)");
-                        _rejected.Add(local);
-                        continue;
+                        // { 1, 2, 3 }, x.Clone(), x.ToArray(): a new array and its elements; an array a helper returns (or
+                        // another array variable): the same array under a second name
+                        var arrayInit = v.Initializer?.Value is { } iv ? LowerArrayInitializer(iv, name, type) : null;
+                        if (arrayInit is { Alias: { } alias })
+                        {
+                            _vars[local] = new Variable(alias.Array, type, IsParameterName(alias.Array) ? VarKind.Param : VarKind.Local);
+                            continue;
+                        }
+                        if (arrayInit is null || arrayInit.Value.Reported)
+                        {
+                            if (arrayInit is null)
+                                Report(Descriptors.LocalArray, v, local.Name, "initialise it with 'new T[n]' or 'new T[n, m]' and fill it with a loop, with '{ 1, 2, 3 }', with a copy 'x.Clone()' or 'x.ToArray()', or with an array a helper method returns");
+                            _rejected.Add(local);
+                            continue;
+                        }
+                        lowered = arrayInit.Value.Sizes!;
+                        fill = arrayInit.Value.Fill;
                     }
-                    var lowered = new List<Expr>();
-                    foreach (var se in sizes.Value)
+                    else
                     {
-                        var e = LowerIntExpr(se, "an array size");
-                        if (e is not null) lowered.Add(e);
+                        lowered = new List<Expr>();
+                        foreach (var se in sizes.Value)
+                        {
+                            var e = LowerIntExpr(se, "an array size");
+                            if (e is not null) lowered.Add(e);
+                        }
+                        if (lowered.Count != sizes.Value.Count) { _rejected.Add(local); continue; }
                     }
-                    if (lowered.Count != sizes.Value.Count) { _rejected.Add(local); continue; }
                     var arrayDecl = new DeclArray(name, type, lowered.ToEquatable());
                     if (_loopDepth == 0 && _branchDepth == 0)
                     {
                         _topLevelLocals.Add(name);
                         _vars[local] = new Variable(name, type, VarKind.Local);
                         output.Add(arrayDecl);
+                        if (fill is not null) output.AddRange(fill);
                         continue;
                     }
                     // Declared inside a loop or an if: one buffer for the whole method, allocated before the top-level
@@ -205,7 +225,8 @@ namespace DiffGen.Generator.Parse
                     _hoistedSizes.Add((name, sizeVars, v.GetLocation()));
                     _vars[local] = new Variable(name, type, VarKind.Local);
                     _hoistedArrays.Add(arrayDecl);
-                    if (_loopDepth > 0) output.Add(ZeroFill(name, type, lowered));
+                    if (fill is not null) output.AddRange(fill);
+                    else if (_loopDepth > 0) output.Add(ZeroFill(name, type, lowered));
                     continue;
                 }
 

@@ -211,9 +211,10 @@ namespace DiffGen.Generator.Parse
                 var elems = rt is INamedTypeSymbol { IsTupleType: true } tt ? tt.TupleElements.Select(e => (e.Name, e.Type)).ToList() : new List<(string, ITypeSymbol)> { ("r", rt) };
                 foreach (var (en, et) in elems)
                 {
-                    if (MapType(et) is not { IsArray: false } m || m.Elem == Scalar.Void)
+                    // a T[] or T[,] the helper fills and returns (its own local) is the caller's array from then on
+                    if (MapType(et) is not { } m || m.Elem == Scalar.Void || m.IsArray && (elems.Count > 1 || m.Shape == Shape.Jagged))
                     {
-                        Report(Descriptors.NotDifferentiableCall, inv, name, $"it returns {rt.ToDisplayString()}; a helper must return float, double, int or bool, or a tuple of those; to produce an array, pass it as a parameter, write its elements and return void");
+                        Report(Descriptors.NotDifferentiableCall, inv, name, $"it returns {rt.ToDisplayString()}; a helper must return float, double, int or bool, a tuple of those, or a T[] or T[,] it fills; to produce several arrays, pass them as parameters, write their elements and return void");
                         return null;
                     }
                     resultTypes.Add((en, m));
@@ -381,6 +382,11 @@ namespace DiffGen.Generator.Parse
                     }
                 }
                 failed = _suppressed || _reports != reportsBefore;
+                if (!failed && results.Any(r => r.Item2.IsArray) && (_doneFlag is not null || direct is null || direct.Count != 1 || direct[0] is not ArrayRef { Row: null }))
+                {
+                    Report(Descriptors.NotDifferentiableCall, inv, name, "a helper that returns an array must end with 'return a;' for an array variable a, and return nowhere else; fill the array, then return it once at the end");
+                    failed = true;
+                }
                 if (!failed && _doneFlag is not null)
                 {
                     hb = LowerEarlyReturns(hb, IrType.Void);
@@ -406,6 +412,7 @@ namespace DiffGen.Generator.Parse
                 for (int i = 0; i < results.Count; i++)
                 {
                     var (rn, rt) = results[i];
+                    if (rt.IsArray) { values.Add(direct[i]); continue; } // the helper's array (or the argument it returns), by name
                     var v = direct[i].Type == rt ? direct[i] : new IR.Convert(direct[i], rt);
                     // The returned expression is used in place when moving it cannot change what it reads: nothing was
                     // computed before it, or it reads only scalars (the helper's own locals, which nothing else writes).

@@ -21,6 +21,25 @@ namespace DiffGen.Reverse
             return a;
         }
 
+        /// <summary>A pooled <c>int[]</c> holding 1 where <paramref name="mask"/> is true, 0 elsewhere (give it back to <see cref="BufferPool{T}"/>).</summary>
+        public static int[] Mask(bool[] mask, string name)
+        {
+            Shapes.NotNull(mask, name);
+            var a = BufferPool<int>.Rent(mask.Length);
+            for (int i = 0; i < mask.Length; i++) a[i] = mask[i] ? 1 : 0;
+            return a;
+        }
+
+        /// <summary>A pooled <c>int[,]</c> holding 1 where <paramref name="mask"/> is true, 0 elsewhere.</summary>
+        public static int[,] Mask(bool[,] mask, string name)
+        {
+            Shapes.NotNull(mask, name);
+            var a = BufferPool<int>.Rent(mask.GetLength(0), mask.GetLength(1));
+            for (int i = 0; i < mask.GetLength(0); i++)
+                for (int j = 0; j < mask.GetLength(1); j++) a[i, j] = mask[i, j] ? 1 : 0;
+            return a;
+        }
+
         /// <summary>A gradient span must have the length of the span it belongs to.</summary>
         public static void SameLength(int referenceLength, int length, string referenceName, string name)
         {

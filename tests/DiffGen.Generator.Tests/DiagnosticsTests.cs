@@ -232,7 +232,8 @@ namespace DiffGen.Generator.Tests
         public void DIFF0002_SaysWhatToUseInstead()
         {
             Assert.Contains("double[]", Expect("DIFF0002", "System.Collections.Generic.List<double> xs", "[Differentiable] public static double F(System.Collections.Generic.List<double> xs) => 0;").GetMessage());
-            Assert.Contains("int[]", Expect("DIFF0002", "bool[] m", "[Differentiable] public static double F(double x, bool[] m) => x;").GetMessage());
+            Assert.Contains("int[]", Expect("DIFF0002", "m = new bool[2]", "[Differentiable] public static double F(double x) { bool[] m = new bool[2]; m[0] = x > 0; return m[0] ? x : -x; }").GetMessage());
+            Assert.Empty(Problems("[Differentiable] public static double F(double[] x, bool[] m) { double s = 0; for (int i = 0; i < x.Length; i++) if (m[i]) s += x[i]; return s; }")); // a bool[] parameter is a mask
             Assert.Contains("by value", Expect("DIFF0002", "ref double y", "[Differentiable] public static double F(double x, ref double y) => x;").GetMessage());
             Assert.Contains("return a float or double", Expect("DIFF0002", "int", "[Differentiable] public static int F(double x) => 1;").GetMessage());
             Assert.Contains("use int", Expect("DIFF0002", "long n", "[Differentiable] public static double F(double x, long n) => x;").GetMessage());
@@ -483,7 +484,7 @@ namespace DiffGen.Generator.Tests
         // an int local computed from a double, then its uses
         [InlineData("DIFF0010", "[Differentiable] public static double F(double x) { int k = x > 0 ? 1 : 0; double s = x * k; k = k + 1; return s * k; }")]
         // a rejected local array, then element reads and writes
-        [InlineData("DIFF0013", "[Differentiable] public static double F(double[] a) { double[] t = new double[] { 1, 2 }; t[0] = a[0]; return t[0] * t[1]; }")]
+        [InlineData("DIFF0013", "[Differentiable] public static double F(double[] a) { double[] t = new double[2]; double[] u = new double[2]; t = u; t[0] = a[0]; return t[0] * t[1]; }")]
         // an unsupported initializer expression, then the local's uses
         [InlineData("DIFF0004", "[Differentiable] public static double F(double x) { double y = x % 2.0; double z = y * y; return z + y; }")]
         // a delegate local, then a call of it

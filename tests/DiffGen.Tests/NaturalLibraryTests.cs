@@ -165,5 +165,56 @@ namespace DiffGen.Tests
         [Fact]
         public void Loop_bound_reassigned_after_the_loop() =>
             CheckVector(X, NaturalLibrary.BoundChangedAfterLoop, NaturalLibrary.BoundChangedAfterLoopForward, NaturalLibrary.BoundChangedAfterLoopBackward, "BoundChangedAfterLoop");
+
+        [Fact]
+        public void Bool_mask_parameter()
+        {
+            var mask = X.Select((v, i) => i % 3 != 1).ToArray();
+            CheckVector(X, x => NaturalLibrary.MaskedMean(x, mask), x => NaturalLibrary.MaskedMeanForward(x, mask),
+                (x, g, seed) => NaturalLibrary.MaskedMeanBackward(x, mask, g, seed), "MaskedMean");
+            Assert.Equal(0, NaturalLibrary.MaskedMeanForward(X, new bool[X.Length]));
+            var e = Assert.Throws<ArgumentNullException>(() => NaturalLibrary.MaskedMeanForward(X, null!));
+            Assert.Equal("mask", e.ParamName);
+        }
+
+        [Fact]
+        public void Bool_matrix_mask_parameter()
+        {
+            var rng = new Random(5);
+            var scores = TestData.Matrix(rng, 4, 6);
+            var allowed = new bool[4, 6];
+            for (int i = 0; i < 4; i++)
+                for (int j = 0; j < 6; j++) allowed[i, j] = j <= i + 1;
+            var sb = TestData.Clone(scores);
+            double reference = NaturalLibrary.MaskedRowLogSumExp(scores, allowed);
+            Check.Forward(reference, NaturalLibrary.MaskedRowLogSumExpForward(scores, allowed), "Forward");
+            var g = TestData.Garbage(scores);
+            Check.Forward(reference, NaturalLibrary.MaskedRowLogSumExpBackward(scores, allowed, g), "Backward value");
+            Check.Unchanged(sb, scores, "scores");
+            Check.Gradient(FiniteDiff.Gradient(() => NaturalLibrary.MaskedRowLogSumExp(scores, allowed), scores), g, "dscores");
+            Assert.Equal(0, g[0, 5]); // masked out: no gradient
+        }
+
+        [Theory]
+        [InlineData(0)]
+        [InlineData(4)]
+        public void Helper_returning_the_array_it_fills(int label) =>
+            CheckVector(X, x => NaturalLibrary.SoftmaxHelperCrossEntropy(x, label), x => NaturalLibrary.SoftmaxHelperCrossEntropyForward(x, label),
+                (x, g, seed) => NaturalLibrary.SoftmaxHelperCrossEntropyBackward(x, label, g, seed), "SoftmaxHelperCrossEntropy");
+
+        [Fact]
+        public void Clone_ToArray_and_initializer_lists() =>
+            CheckVector(X, NaturalLibrary.CopiesAndInitializers, NaturalLibrary.CopiesAndInitializersForward, NaturalLibrary.CopiesAndInitializersBackward, "CopiesAndInitializers");
+
+        [Fact]
+        public void IsNaN_and_IsFinite_skip_entries()
+        {
+            CheckVector(X, NaturalLibrary.NanSafeSumOfSquares, NaturalLibrary.NanSafeSumOfSquaresForward, NaturalLibrary.NanSafeSumOfSquaresBackward, "NanSafeSumOfSquares");
+            var x = new[] { 1.0, double.NaN, 2.0, double.PositiveInfinity, -3.0 };
+            Assert.Equal(14.0, NaturalLibrary.NanSafeSumOfSquaresForward(x));
+            var g = new double[x.Length];
+            Assert.Equal(14.0, NaturalLibrary.NanSafeSumOfSquaresBackward(x, g));
+            Assert.Equal(new[] { 2.0, 0, 4.0, 0, -6.0 }, g);
+        }
     }
 }

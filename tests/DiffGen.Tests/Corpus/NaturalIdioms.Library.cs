@@ -186,5 +186,98 @@ namespace DiffGen.Tests.Corpus
             n = n / 2;
             return s + n * x[0];
         }
+
+        /// <summary>A bool[] mask and an int counter: the mean of the selected entries.</summary>
+        [Differentiable]
+        public static double MaskedMean(double[] x, bool[] mask)
+        {
+            double s = 0;
+            int count = 0;
+            for (int i = 0; i < x.Length; i++)
+            {
+                if (mask[i])
+                {
+                    s += x[i] * x[i];
+                    count++;
+                }
+            }
+            return count == 0 ? 0 : s / count;
+        }
+
+        /// <summary>A bool[,] attention mask: log-sum-exp per row over the allowed columns (at least one per row).</summary>
+        [Differentiable(nameof(scores))]
+        public static double MaskedRowLogSumExp(double[,] scores, bool[,] allowed)
+        {
+            double total = 0;
+            for (int i = 0; i < scores.GetLength(0); i++)
+            {
+                double mx = double.NegativeInfinity;
+                for (int j = 0; j < scores.GetLength(1); j++)
+                    if (allowed[i, j] && scores[i, j] > mx) mx = scores[i, j];
+                double z = 0;
+                for (int j = 0; j < scores.GetLength(1); j++)
+                    if (allowed[i, j]) z += Math.Exp(scores[i, j] - mx);
+                total += mx + Math.Log(z);
+            }
+            return total;
+        }
+
+        private static double[] Softmax(double[] z)
+        {
+            var p = new double[z.Length];
+            double mx = double.NegativeInfinity;
+            foreach (var v in z) mx = Math.Max(mx, v);
+            double s = 0;
+            for (int i = 0; i < z.Length; i++)
+            {
+                p[i] = Math.Exp(z[i] - mx);
+                s += p[i];
+            }
+            for (int i = 0; i < z.Length; i++) p[i] /= s;
+            return p;
+        }
+
+        /// <summary>A helper that returns the array it fills (softmax), used twice.</summary>
+        [Differentiable(nameof(logits))]
+        public static double SoftmaxHelperCrossEntropy(double[] logits, int label)
+        {
+            var p = Softmax(logits);
+            var q = Softmax(p);
+            return -Math.Log(p[label]) + q[0];
+        }
+
+        /// <summary>x.Clone(), x.ToArray(), an initializer list and a collection expression.</summary>
+        [Differentiable]
+        public static double CopiesAndInitializers(double[] x)
+        {
+            var y = (double[])x.Clone();
+            for (int i = 0; i < y.Length; i++) y[i] = Math.Tanh(y[i]);
+            double[] z = x.ToArray();
+            z[0] = 0;
+            double[] w = { 0.25, 0.5, 0.25 };
+            double[] v = [1.0, x[1], -x[2]];
+            double s = 0;
+            for (int i = 1; i < x.Length - 1; i++)
+            {
+                double c = 0;
+                for (int k = 0; k < 3; k++) c += w[k] * y[i + k - 1] * v[k];
+                s += c * c + z[i] * y[i];
+            }
+            return s;
+        }
+
+        /// <summary>NaN entries skipped with double.IsNaN; infinite ones with double.IsFinite.</summary>
+        [Differentiable]
+        public static double NanSafeSumOfSquares(double[] x)
+        {
+            double s = 0;
+            foreach (var v in x)
+            {
+                if (double.IsNaN(v)) continue;
+                if (!double.IsFinite(v)) continue;
+                s += v * v;
+            }
+            return s;
+        }
     }
 }
