@@ -234,6 +234,12 @@ namespace DiffGen.Generator.Parse
                     Report(Descriptors.NotDifferentiableCall, inv, name, $"its parameter '{p.Name}' is a 'params' array; declare it as a plain array parameter and pass an array variable");
                     return null;
                 }
+                if (p.RefKind is RefKind.Ref or RefKind.Out && MapType(p.Type) is { IsArray: false } && a.Syntax is ArgumentSyntax byRefArg)
+                {
+                    // 'out double lo' / 'ref s': the helper writes the caller's variable (bound below)
+                    argSyntax[p.Ordinal] = byRefArg.Expression;
+                    continue;
+                }
                 if (p.RefKind is RefKind.Ref or RefKind.Out)
                 {
                     // 'out double r' declared in the call: its later reads are not reported again
@@ -287,6 +293,13 @@ namespace DiffGen.Generator.Parse
                 {
                     Report(Descriptors.NotDifferentiableCall, inv, name, $"its parameter '{p.Name}' has type {p.Type.ToDisplayString()}, which is not supported: {TypeAdvice(p.Type)}");
                     return null;
+                }
+                if (p.RefKind is RefKind.Ref or RefKind.Out)
+                {
+                    var target = BindByRef(argSyntax[k]!, p, pt.Value, stmts);
+                    if (target is null) return null;
+                    bindings.Add((p, target, null));
+                    continue;
                 }
                 Expr? arg = argConst[k] ?? (argSyntax[k] is { } sx ? LowerExpr(sx) : Suppress());
                 if (arg is null) return null;
@@ -439,6 +452,35 @@ namespace DiffGen.Generator.Parse
             _pending.AddRange(stmts);
             _pending.AddRange(hb);
             return values;
+        }
+
+        /// <summary>
+        /// The caller's variable an <c>out</c>/<c>ref</c> scalar parameter writes: a local declared in the call (<c>out double lo</c>,
+        /// declared before the call's statement), a discard (a fresh local), or an existing local (<c>ref s</c>, <c>out s</c>).
+        /// </summary>
+        private Variable? BindByRef(ExpressionSyntax arg, IParameterSymbol p, IrType type, List<Stmt> stmts)
+        {
+            if (arg is DeclarationExpressionSyntax { Designation: SingleVariableDesignationSyntax dv } && _model.GetDeclaredSymbol(dv, _ct) is ILocalSymbol declared)
+            {
+                var v = new Variable(FreshName(_prefix + declared.Name), type, VarKind.Local);
+                stmts.Add(new DeclScalar(v.Name, type, new Const(0, type)));
+                if (_loopDepth == 0 && _branchDepth == 0) _topLevelLocals.Add(v.Name);
+                if (!type.IsReal) _reassigned.Add(v.Name);
+                _vars[declared] = v;
+                return v;
+            }
+            if (arg is DeclarationExpressionSyntax { Designation: DiscardDesignationSyntax } || arg is IdentifierNameSyntax { Identifier.Text: "_" } && _model.GetSymbolInfo(arg, _ct).Symbol is null or IDiscardSymbol)
+            {
+                var v = new Variable(FreshName(_prefix + p.Name + "_discard"), type, VarKind.Local);
+                stmts.Add(new DeclScalar(v.Name, type, new Const(0, type)));
+                if (!type.IsReal) _reassigned.Add(v.Name);
+                return v;
+            }
+            var lowered = LowerTarget(arg);
+            if (lowered is VarRef target && target.Type == type) return new Variable(target.Name, type, VarKind.Local);
+            if (lowered is not null) // (null: LowerTarget reported why)
+                Report(Descriptors.UnsupportedExpression, arg, arg.ToString(), $"pass a local {type} variable (or 'out {type.Keyword} name') to the {p.RefKind.ToString().ToLowerInvariant()} parameter '{p.Name}'");
+            return null;
         }
 
         /// <summary>The value(s) of <c>return e</c> in the helper being inlined: one, or one per tuple element.</summary>

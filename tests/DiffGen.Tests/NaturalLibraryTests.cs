@@ -216,5 +216,9 @@ namespace DiffGen.Tests
             Assert.Equal(14.0, NaturalLibrary.NanSafeSumOfSquaresBackward(x, g));
             Assert.Equal(new[] { 2.0, 0, 4.0, 0, -6.0 }, g);
         }
+
+        [Fact]
+        public void Helpers_with_out_and_ref_parameters() =>
+            CheckVector(X, NaturalLibrary.OutAndRefHelpers, NaturalLibrary.OutAndRefHelpersForward, NaturalLibrary.OutAndRefHelpersBackward, "OutAndRefHelpers");
     }
 }

@@ -279,5 +279,34 @@ namespace DiffGen.Tests.Corpus
             }
             return s;
         }
+
+        private static void MinMax(double[] x, out double lo, out double hi, out int argMax)
+        {
+            lo = x[0];
+            hi = x[0];
+            argMax = 0;
+            for (int i = 1; i < x.Length; i++)
+            {
+                lo = Math.Min(lo, x[i]);
+                if (x[i] > hi)
+                {
+                    hi = x[i];
+                    argMax = i;
+                }
+            }
+        }
+
+        private static void Accumulate(ref double total, double v) => total += v * v;
+
+        /// <summary>Helpers with out and ref parameters (the TryGet / MinMax pattern), and a discard.</summary>
+        [Differentiable]
+        public static double OutAndRefHelpers(double[] x)
+        {
+            MinMax(x, out double lo, out double hi, out int at);
+            double s = hi - lo;
+            for (int i = 0; i < x.Length; i++) Accumulate(ref s, x[i] * 0.1);
+            MinMax(x, out var lo2, out _, out _);
+            return s + at * lo2;
+        }
     }
 }
