@@ -35,7 +35,8 @@ namespace DiffGen.Generator.Parse
         {
             _ct.ThrowIfCancellationRequested();
             var info = _model.GetTypeInfo(e, _ct);
-            var converted = info.ConvertedType is null ? null : MapType(info.ConvertedType);
+            // (long: only a long loop counter and the values compared with it, which are ints in the IR)
+            var converted = info.ConvertedType is null ? null : MapType(info.ConvertedType) ?? (info.ConvertedType.SpecialType == SpecialType.System_Int64 ? IrType.Int : null);
 
             var constant = _model.GetConstantValue(e, _ct);
             if (constant.HasValue && converted is { IsArray: false } ct && ct.Elem != Scalar.Void)

@@ -104,6 +104,15 @@ namespace DiffGen.Generator.Parse
                 _surface = true;
                 return true;
             }
+            // an enum parameter: the array form takes its int value ((int)a, read once at entry)
+            if (IsEnum(t) && MapType(t) is { } enumType)
+            {
+                _vars[p] = new Variable(p.Name, enumType, VarKind.Param);
+                _usedNames.Add(p.Name);
+                _paramKinds[p] = ArgKind.Snapshot;
+                _surface = true;
+                return true;
+            }
             if (MapType(t) is { } mapped)
             {
                 if (!byIn) return false;
@@ -161,7 +170,7 @@ namespace DiffGen.Generator.Parse
             string source = member.IsStatic
                 ? member.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + member.Name
                 : "this." + member.Name;
-            _memberInputs.Add(new MemberInput(name, type.Value, source, member, member.Locations.FirstOrDefault()));
+            _memberInputs.Add(new MemberInput(name, type.Value, IsEnum(MemberType(member)) ? "(int)" + source : source, member, member.Locations.FirstOrDefault()));
             _surface = true;
             return Ref(v);
         }
@@ -205,7 +214,7 @@ namespace DiffGen.Generator.Parse
                 }
                 var v = new Variable(FreshName(cp.Name + "_" + sym.Name), type.Value, VarKind.Param);
                 _configVars[key] = v;
-                _memberInputs.Add(new MemberInput(v.Name, type.Value, cp.Name + "." + sym.Name, null, ma.GetLocation()));
+                _memberInputs.Add(new MemberInput(v.Name, type.Value, (IsEnum(MemberType(sym)) ? "(int)" : "") + cp.Name + "." + sym.Name, null, ma.GetLocation()));
                 return Ref(v);
             }
             if (owner is IParameterSymbol sp && _vars.ContainsKey(sp) && sym.Name is "Length")
@@ -354,7 +363,7 @@ namespace DiffGen.Generator.Parse
                 var v = _vars[p];
                 ps.Add(new ParamModel(p.Name, v.Type, _writtenParams.ContainsKey(p.Name), wrtNames.Contains(p.Name), null, constants.Contains(p.Name)));
                 var kind = _paramKinds.TryGetValue(p, out var k) ? k : ArgKind.Direct;
-                args.Add(new CoreArg(p.Name, kind, p.Name, kind == ArgKind.Flatten ? _highRank[p].Count + 1 : 0));
+                args.Add(new CoreArg(p.Name, kind, IsEnum(p.Type) ? "(int)" + p.Name : p.Name, kind == ArgKind.Flatten ? _highRank[p].Count + 1 : 0));
                 if (_highRank.TryGetValue(p, out var dims))
                     for (int d = 0; d < dims.Count; d++)
                     {

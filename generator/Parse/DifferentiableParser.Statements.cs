@@ -483,7 +483,8 @@ namespace DiffGen.Generator.Parse
         {
             counter = null!;
             if (f.Declaration is not { Variables.Count: 1 } d || f.Initializers.Count != 0 || d.Variables[0].Initializer is null) return false;
-            if (_model.GetDeclaredSymbol(d.Variables[0], _ct) is not ILocalSymbol c || c.Type.SpecialType != SpecialType.System_Int32) return false;
+            // a long counter (for (long i = 0; i < x.Length; i++)) indexes arrays like an int: it is one in the IR
+            if (_model.GetDeclaredSymbol(d.Variables[0], _ct) is not ILocalSymbol c || c.Type.SpecialType is not (SpecialType.System_Int32 or SpecialType.System_Int64)) return false;
             counter = c;
             var chain = new List<ExpressionSyntax>();
             AndChain(f.Condition, chain);

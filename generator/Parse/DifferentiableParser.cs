@@ -446,8 +446,13 @@ namespace DiffGen.Generator.Parse
                 if (at.Rank == 2) return new IrType(e, Shape.Matrix);
                 return null;
             }
+            // an enum (with int values) is the int it holds: its members are int constants, == and switch compare ints
+            if (type is INamedTypeSymbol { TypeKind: TypeKind.Enum, EnumUnderlyingType.SpecialType: SpecialType.System_Int32 }) return IrType.Int;
             return Elem(type) is { } s ? new IrType(s, Shape.Scalar) : null;
         }
+
+        /// <summary>An enum type: values passed into generated code are cast to int where they enter (parameters, fields).</summary>
+        private static bool IsEnum(ITypeSymbol t) => t.TypeKind == TypeKind.Enum;
 
         private string FreshName(string name)
         {

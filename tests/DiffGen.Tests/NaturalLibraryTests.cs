@@ -220,5 +220,54 @@ namespace DiffGen.Tests
         [Fact]
         public void Helpers_with_out_and_ref_parameters() =>
             CheckVector(X, NaturalLibrary.OutAndRefHelpers, NaturalLibrary.OutAndRefHelpersForward, NaturalLibrary.OutAndRefHelpersBackward, "OutAndRefHelpers");
+
+        [Theory]
+        [InlineData(LibraryActivation.Relu)]
+        [InlineData(LibraryActivation.Tanh)]
+        [InlineData(LibraryActivation.Identity)]
+        public void Enum_parameter(LibraryActivation a)
+        {
+            var t = X.Select(v => 0.3 * v - 0.2).ToArray();
+            CheckVector(X, p => NaturalLibrary.EnumChoice(p, t, a), p => NaturalLibrary.EnumChoiceForward(p, t, a),
+                (p, g, seed) => NaturalLibrary.EnumChoiceBackward(p, t, a, g, new double[t.Length], seed), "EnumChoice");
+        }
+
+        [Theory]
+        [InlineData(LibraryActivation.Relu)]
+        [InlineData(LibraryActivation.Tanh)]
+        [InlineData(LibraryActivation.Identity)]
+        public void Layer_class_with_an_enum_field_and_a_switch(LibraryActivation act)
+        {
+            var rng = new Random(17);
+            var w = TestData.Matrix(rng, 3, 5);
+            var b = TestData.Vector(rng, 3);
+            var x = TestData.Vector(rng, 5);
+            var u = TestData.Vector(rng, 3); // upstream gradient of the outputs
+            var layer = new LibraryDense(w, b, act);
+            var y = new double[3];
+            layer.Forward(x, y);
+            var yf = new double[3];
+            layer.ForwardForward(x, yf);
+            Check.Gradient(y, yf, "ForwardForward");
+            double L()
+            {
+                var o = new double[3];
+                layer.Forward(x, o);
+                return o.Select((v, i) => v * u[i]).Sum();
+            }
+            var gx = TestData.Garbage(x);
+            var gw = TestData.Garbage(w);
+            var gb = TestData.Garbage(b);
+            var yb = new double[3];
+            layer.ForwardBackward(x, yb, gx, u, gw, gb);
+            Check.Gradient(y, yb, "outputs of Backward");
+            Check.Gradient(FiniteDiff.Gradient(L, x), gx, "dx");
+            Check.Gradient(FiniteDiff.Gradient(L, w), gw, "dW");
+            Check.Gradient(FiniteDiff.Gradient(L, b), gb, "db");
+        }
+
+        [Fact]
+        public void Long_loop_counter() =>
+            CheckVector(X, NaturalLibrary.LongCounter, NaturalLibrary.LongCounterForward, NaturalLibrary.LongCounterBackward, "LongCounter");
     }
 }

@@ -308,5 +308,68 @@ namespace DiffGen.Tests.Corpus
             MinMax(x, out var lo2, out _, out _);
             return s + at * lo2;
         }
+
+        /// <summary>A long loop counter (an int in the generated code: arrays are indexed by ints).</summary>
+        [Differentiable]
+        public static double LongCounter(double[] x)
+        {
+            double s = 0;
+            for (long i = 0; i < x.Length; i++) s += x[i] * x[i] * (i + 1);
+            return s;
+        }
+
+        /// <summary>An enum parameter compared with == and used in a switch expression.</summary>
+        [Differentiable]
+        public static double EnumChoice(double[] p, double[] t, LibraryActivation a)
+        {
+            double s = 0;
+            for (int i = 0; i < p.Length; i++)
+            {
+                double v = a == LibraryActivation.Relu ? Math.Max(0, p[i]) : a switch { LibraryActivation.Tanh => Math.Tanh(p[i]), _ => p[i] };
+                s += (v - t[i]) * (v - t[i]);
+            }
+            return s;
+        }
+    }
+
+    /// <summary>The activation of <see cref="LibraryDense"/>.</summary>
+    public enum LibraryActivation { Relu, Tanh, Identity }
+
+    /// <summary>A layer class as written in ML code: readonly weight fields, an enum field chosen at construction, a switch on it.</summary>
+    public sealed partial class LibraryDense
+    {
+        private readonly double[,] _w;
+        private readonly double[] _b;
+        private readonly LibraryActivation _act;
+
+        public LibraryDense(double[,] w, double[] b, LibraryActivation act)
+        {
+            _w = w;
+            _b = b;
+            _act = act;
+        }
+
+        /// <summary>y = act(W·x + b).</summary>
+        [Differentiable(nameof(_w), nameof(_b), nameof(x))]
+        public void Forward(double[] x, double[] y)
+        {
+            for (int o = 0; o < _b.Length; o++)
+            {
+                double z = _b[o];
+                for (int i = 0; i < x.Length; i++) z += _w[o, i] * x[i];
+                switch (_act)
+                {
+                    case LibraryActivation.Relu:
+                        y[o] = Math.Max(0, z);
+                        break;
+                    case LibraryActivation.Tanh:
+                        y[o] = Math.Tanh(z);
+                        break;
+                    default:
+                        y[o] = z;
+                        break;
+                }
+            }
+        }
     }
 }

@@ -256,6 +256,15 @@ namespace DiffGen.Tests.Device
                 else if (t == typeof(int)) args[i] = 2;
                 else if (t == typeof(bool)) args[i] = true;
                 else if (t == typeof(int[])) args[i] = Enumerable.Range(0, shapes[i]![0]).Select(k => k % 2).ToArray();
+                else if (t == typeof(int[,]))
+                {
+                    // a 0/1 mask (bool[,] parameters reach the array form as int[,]): every row keeps an entry when it has two columns
+                    var s = shapes[i]!;
+                    var a = new int[s[0], s[1]];
+                    for (int x = 0; x < s[0]; x++)
+                        for (int y = 0; y < s[1]; y++) a[x, y] = (x + y) % 3 == 2 ? 0 : 1;
+                    args[i] = a;
+                }
                 else if (t == typeof(double[])) args[i] = Enumerable.Range(0, shapes[i]![0]).Select(_ => Next()).ToArray();
                 else if (t == typeof(float[])) args[i] = Enumerable.Range(0, shapes[i]![0]).Select(_ => (float)Next()).ToArray();
                 else if (t == typeof(double[,]) || t == typeof(float[,]))
