@@ -51,11 +51,6 @@ namespace DiffGen.Generator.Emit
         {
             var a = plan.Model;
             var m = a.Method;
-            if (!plan.HasCuda)
-            {
-                w.Line($"// No device code: {plan.CudaFailure}.");
-                return;
-            }
             var fwd = plan.Forward.Cuda!;
             var adj = plan.Adjoint.Cuda!;
             string dev = DeviceParam(m);
