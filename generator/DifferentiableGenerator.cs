@@ -83,7 +83,11 @@ namespace DiffGen.Generator
                 .Select(static (x, _) => Scheduler.Run(x.Left, x.Right)).WithTrackingName(TrackingNames.Schedule)
                 .Select(static (p, _) => DifferentiableEmitter.Emit(p)).WithTrackingName(TrackingNames.Emit);
 
-            context.RegisterSourceOutput(files, static (spc, f) => spc.AddSource(f.HintName, f.Source));
+            context.RegisterSourceOutput(files, static (spc, f) =>
+            {
+                spc.AddSource(f.Cpu.HintName, f.Cpu.Source);
+                if (f.Cuda is not null) spc.AddSource(f.Cuda.HintName, f.Cuda.Source);
+            });
         }
     }
 }

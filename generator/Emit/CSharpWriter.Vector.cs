@@ -64,9 +64,7 @@ namespace DiffGen.Generator.Emit
             Line($"// SIMD: the loop over {f.Var} runs {T} lanes of {V} = Vector<{T}> (independent iterations; reductions are summed in a different order)");
             Line("{");
             Indent++;
-            Line($"int {lo} = {loExpr};");
-            Line($"int {hi} = {hiExpr};");
-            Line($"int {c0} = {lo};");
+            Line($"int {lo} = {loExpr}, {hi} = {hiExpr}, {c0} = {lo};");
 
             // Vector body first (into a scratch writer) so broadcasts, accumulators and guards are known.
             var body = new CSharpWriter();

@@ -18,104 +18,11 @@ namespace DiffGen.Generator.Emit
     /// </summary>
     internal sealed class CudaKernelWriter : CodeWriter
     {
-        /// <summary>Helpers every generated source starts with; compiles with NVRTC and, under the test emulation header, with g++.</summary>
-        public static readonly string Prelude = @"// DiffGen device prelude: argument block, bounds checks, restore tape, block reductions.
-" + KernelAbi.CudaStruct + @"
-
-__device__ __forceinline__ long long __dg_ix1(long long i, int n, int* ctl, int id)
-{
-    if (i < 0 || i >= n) { atomicCAS(ctl + 2, 0, id); return 0; }
-    return i;
-}
-
-__device__ __forceinline__ long long __dg_ix2(long long i, long long j, int n0, int n1, int* ctl, int id)
-{
-    if (i < 0 || i >= n0 || j < 0 || j >= n1) { atomicCAS(ctl + 2, 0, id); return 0; }
-    return i * n1 + j;
-}
-
-// Iterations of for (i = s; i cmp b; i += step); cmp: 0 <, 1 <=, 2 >, 3 >=.
-__device__ __forceinline__ long long __dg_trip(long long s, long long b, int step, int cmp)
-{
-    long long span = step > 0 ? (cmp == 1 ? b + 1 : b) - s : s - (cmp == 3 ? b - 1 : b);
-    long long st = step > 0 ? step : -step;
-    return span <= 0 ? 0 : (span + st - 1) / st;
-}
-
-__device__ __forceinline__ void __dg_push(double* tape, int cap, int* tp, int* hw, double x)
-{
-    if (*tp < cap) tape[*tp] = x;
-    ++*tp;
-    if (*tp > *hw) *hw = *tp;
-}
-
-__device__ __forceinline__ double __dg_pop(const double* tape, int cap, int* tp)
-{
-    --*tp;
-    return *tp >= 0 && *tp < cap ? tape[*tp] : 0.0;
-}
-
-// Math.Max/Min semantics: NaN wins.
-template <typename T> __device__ __forceinline__ T __dg_max(T a, T b) { return a != a ? a : b != b ? b : a > b ? a : b; }
-template <typename T> __device__ __forceinline__ T __dg_min(T a, T b) { return a != a ? a : b != b ? b : a < b ? a : b; }
-template <typename T> __device__ __forceinline__ int __dg_sign(T a) { return (a > (T)0) - (a < (T)0); }
-template <typename T> __device__ __forceinline__ T __dg_clamp(T a, T lo, T hi) { return a < lo ? lo : a > hi ? hi : a; }
-
-// Block-wide sum / max (blockDim.x a multiple of 32; every thread of the block calls, every thread gets the result).
-__device__ double __dg_block_sum(double v)
-{
-    __shared__ double sh[33];
-    for (int o = 16; o > 0; o >>= 1) v += __shfl_down_sync(0xffffffffu, v, o);
-    const int lane = (int)(threadIdx.x & 31), w = (int)(threadIdx.x >> 5);
-    __syncthreads();
-    if (lane == 0) sh[w] = v;
-    __syncthreads();
-    if (w == 0)
-    {
-        v = lane < (int)(blockDim.x >> 5) ? sh[lane] : 0.0;
-        for (int o = 16; o > 0; o >>= 1) v += __shfl_down_sync(0xffffffffu, v, o);
-        if (lane == 0) sh[32] = v;
-    }
-    __syncthreads();
-    return sh[32];
-}
-
-__device__ double __dg_block_max(double v)
-{
-    __shared__ double sh[33];
-    for (int o = 16; o > 0; o >>= 1) v = __dg_max(v, __shfl_down_sync(0xffffffffu, v, o));
-    const int lane = (int)(threadIdx.x & 31), w = (int)(threadIdx.x >> 5);
-    __syncthreads();
-    if (lane == 0) sh[w] = v;
-    __syncthreads();
-    if (w == 0)
-    {
-        v = lane < (int)(blockDim.x >> 5) ? sh[lane] : sh[0];
-        for (int o = 16; o > 0; o >>= 1) v = __dg_max(v, __shfl_down_sync(0xffffffffu, v, o));
-        if (lane == 0) sh[32] = v;
-    }
-    __syncthreads();
-    return sh[32];
-}
-
-__device__ double __dg_block_min(double v)
-{
-    return -__dg_block_max(-v);
-}
-
-// One entry of a contraction's table, sum over d < k of A(ra, d) * B(rb, d), computed where it is read (tile fusion).
-// (sa, ta): strides of A's row and contraction index; likewise (sb, tb). A row outside its array, or k beyond a
-// row's length, records the array as an out-of-range read.
-template <typename T> __device__ T __dg_entry(const T* a, long long na, long long ra, long long sa, long long ta,
-    const T* b, long long nb, long long rb, long long sb, long long tb, long long ka, long long kb, int k, int* ctl, int ida, int idb)
-{
-    if (ra < 0 || ra >= na || k > ka) { atomicCAS(ctl + 2, 0, ida); return (T)0; }
-    if (rb < 0 || rb >= nb || k > kb) { atomicCAS(ctl + 2, 0, idb); return (T)0; }
-    T s = (T)0;
-    for (int d = 0; d < k; d++) s += a[ra * sa + d * ta] * b[rb * sb + d * tb];
-    return s;
-}
-";
+        /// <summary>
+        /// The helpers every kernel source uses (runtime/Cuda/Execution/KernelPrelude.cs, linked into the generator):
+        /// the runtime puts them before the generated kernels, so they are not repeated in every generated file.
+        /// </summary>
+        public static string Prelude => KernelPrelude.Source;
 
         private enum Mode { Serial, Thread, Block }
 

@@ -51,11 +51,6 @@ namespace DiffGen.Generator.Emit
         {
             var a = plan.Model;
             var m = a.Method;
-            if (!plan.HasCuda)
-            {
-                w.Line($"// No device code: {plan.CudaFailure}.");
-                return;
-            }
             var fwd = plan.Forward.Cuda!;
             var adj = plan.Adjoint.Cuda!;
             string dev = DeviceParam(m);
@@ -63,9 +58,9 @@ namespace DiffGen.Generator.Emit
             string typeName = m.ContainingTypeFullName.Replace("global::", "") + "." + m.Name;
 
             // ---- source
-            w.Line($"/// <summary>CUDA C of the device code of <c>{m.Name}</c> (forward pass and adjoint); NVRTC compiles it once per process.</summary>");
+            w.Line($"/// <summary>CUDA C of the device code of <c>{m.Name}</c> (forward pass and adjoint); NVRTC compiles it after the runtime's prelude, once per process.</summary>");
             w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
-            var src = CudaKernelWriter.Prelude + "\n// ---- forward pass\n" + CudaKernelWriter.Kernels(fwd) + "\n// ---- adjoint: forward sweep, then reverse sweep\n" + CudaKernelWriter.Kernels(adj);
+            var src = "// Kernels only: the runtime compiles them after DiffGen.Cuda.Execution.KernelPrelude (bounds checks, tape, reductions).\n// ---- forward pass\n" + CudaKernelWriter.Kernels(fwd) + "\n// ---- adjoint: forward sweep, then reverse sweep\n" + CudaKernelWriter.Kernels(adj);
             if (plan.HasCudaTiles)
                 src += "\n// ---- tile-fused forward pass (a block of table rows at a time)\n" + CudaKernelWriter.Kernels(plan.Forward.CudaTiled!)
                     + "\n// ---- tile-fused adjoint\n" + CudaKernelWriter.Kernels(plan.Adjoint.CudaTiled!);

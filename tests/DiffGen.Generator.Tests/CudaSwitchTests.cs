@@ -51,12 +51,40 @@ namespace DiffGen.Generator.Tests
 
         private static (string Text, ImmutableArray<Diagnostic> Compile) Generate(string? cuda)
         {
+            var (files, errors) = GenerateFiles(cuda);
+            return (string.Join("\n", files.Select(f => f.Text)), errors);
+        }
+
+        /// <summary>The generated files (name, text) and the compile errors of the result.</summary>
+        private static (List<(string Name, string Text)> Files, ImmutableArray<Diagnostic> Compile) GenerateFiles(string? cuda)
+        {
             var global = new Dictionary<string, string>();
             if (cuda is not null) global["build_property.DiffGenCuda"] = cuda;
             var driver = CSharpGeneratorDriver.Create(new[] { new DifferentiableGenerator().AsSourceGenerator() }, parseOptions: GeneratorHarness.ParseOptions, optionsProvider: new Provider(global));
             driver.RunGeneratorsAndUpdateCompilation(GeneratorHarness.Compile(Source), out var output, out _);
-            var text = string.Join("\n", output.SyntaxTrees.Skip(1).Select(t => t.ToString()));
-            return (text, output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToImmutableArray());
+            var files = output.SyntaxTrees.Skip(1).Select(t => (System.IO.Path.GetFileName(t.FilePath), t.ToString())).ToList();
+            return (files, output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToImmutableArray());
+        }
+
+        /// <summary>Issue 10 (cost): the device code is its own file, C.L.cuda.g.cs; the CPU file C.L.g.cs holds no kernel source.</summary>
+        [Fact]
+        public void Device_code_is_its_own_file()
+        {
+            var (on, onErrors) = GenerateFiles(null);
+            Assert.Empty(onErrors);
+            Assert.Equal(new[] { "T.C.L.cuda.g.cs", "T.C.L.g.cs" }, on.Select(f => f.Name).OrderBy(n => n, System.StringComparer.Ordinal));
+            var cpu = on.Single(f => f.Name == "T.C.L.g.cs").Text;
+            var device = on.Single(f => f.Name == "T.C.L.cuda.g.cs").Text;
+            Assert.DoesNotContain("__global__", cpu);
+            Assert.DoesNotContain("CudaSource", cpu);
+            Assert.DoesNotContain("DeviceArray<", cpu);
+            Assert.Contains("__LCudaSource", device);
+            Assert.Contains("__global__", device);
+            Assert.DoesNotContain("__LAdjoint(", device); // the CPU code stays in the CPU file
+
+            var (off, offErrors) = GenerateFiles("false");
+            Assert.Empty(offErrors);
+            Assert.Equal(new[] { "T.C.L.g.cs" }, off.Select(f => f.Name));
         }
 
         [Fact]

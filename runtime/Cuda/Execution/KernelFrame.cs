@@ -36,12 +36,12 @@ namespace DiffGen.Cuda.Execution
         private long _tapeCapacity;
         private int _runs;
 
-        /// <summary>Starts a call of <paramref name="method"/>'s device code.</summary>
+        /// <summary>Starts a call of <paramref name="method"/>'s device code; <paramref name="source"/> is its generated kernels (compiled after <see cref="KernelPrelude"/>).</summary>
         public KernelFrame(IKernelDevice device, string source, string method, int slotCount)
         {
             ArgumentNullException.ThrowIfNull(device);
             _device = device;
-            _source = source;
+            _source = KernelPrelude.With(source); // generated sources hold their kernels only
             _method = method;
             _slots = new double[Math.Max(1, slotCount)];
             _slotBuffer = Own(8L * _slots.Length);

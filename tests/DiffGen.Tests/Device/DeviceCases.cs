@@ -64,8 +64,11 @@ namespace DiffGen.Tests.Device
             return list;
         }
 
-        /// <summary>The CUDA source of a case.</summary>
-        public static string Source(DeviceCase c) =>
+        /// <summary>The CUDA source of a case, as the runtime compiles it (the prelude, then the generated kernels).</summary>
+        public static string Source(DeviceCase c) => KernelPrelude.With(GeneratedSource(c));
+
+        /// <summary>The generated kernels of a case (<c>__MCudaSource</c>).</summary>
+        public static string GeneratedSource(DeviceCase c) =>
             (string)c.Type.GetField("__" + c.BaseName + "CudaSource", BindingFlags.NonPublic | BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
 
         /// <summary>Runs the case on <paramref name="device"/> and on the CPU; returns the largest relative difference.</summary>
