@@ -286,7 +286,8 @@ namespace DiffGen.Generator.Schedule
                     var f = pushing[pushing.Count - 1 - i];
                     var r = popping[i];
                     var why = new List<string>();
-                    if (!CanFuse(p, f, r, all, pairedSteps)) why.Add("its private values are needed between the forward and the reverse loop");
+                    if (!CanFuse(p, f, r, all, pairedSteps, out bool tapeOnly)) why.Add("its private values are needed between the forward and the reverse loop");
+                    else if (tapeOnly) why.Add("a value is private only to the iterations of an inner loop (only an indexed tape could run the pair, and it does not apply here)");
                     DeviceStep? rStep = null, fStep = null;
                     if (why.Count == 0 && (rStep = AnalyzeLoop(p, r, f, why)) is not null && (fStep = AnalyzeLoop(p, f, null, why, dropPushes: true)) is not null)
                     {
@@ -571,12 +572,14 @@ namespace DiffGen.Generator.Schedule
             }
 
             var body = loop.Body;
-            var classes = ClassifyScalars(p, body, ignorePushes: dropPushes || tape is { IsForward: true }, recomputed);
+            // an indexed pair's loops (GPU) may have values private to (or reset at the end of) an inner loop's iterations
+            bool nested = tape is not null && p.Target == PlanTarget.Cuda;
+            var classes = ClassifyScalars(p, body, ignorePushes: dropPushes || tape is { IsForward: true }, recomputed, nested);
             if (classes is null) return Why(why, "a scalar carries a value from one iteration to the next");
             foreach (var kv in classes)
             {
                 if (step.Classes.TryGetValue(kv.Key, out var fc) && fc != kv.Value) return Why(why, "a scalar is used differently by the forward and the reverse loop");
-                if (kv.Value == VarClass.Carried) step.CarriedReset[kv.Key] = LastReset(body, kv.Key)!;
+                if (kv.Value == VarClass.Carried) step.CarriedReset[kv.Key] = LastReset(body, kv.Key, nested)!;
                 step.Classes[kv.Key] = kv.Value;
             }
             foreach (var r in recomputed) step.Classes[r] = VarClass.Recomputed;
@@ -768,7 +771,13 @@ namespace DiffGen.Generator.Schedule
         }
 
         /// <summary>Classes of the method-level scalars a loop body mentions, or null when one fits none.</summary>
-        private static Dictionary<string, VarClass>? ClassifyScalars(DeviceProgram p, IReadOnlyList<Stmt> body, bool ignorePushes, HashSet<string>? recomputed = null)
+        /// <param name="nested">
+        /// Also private: a value first mentioned by an inner loop (plain For) in which it is private, and not mentioned after
+        /// that loop; also carried: a value last mentioned by an inner loop whose iterations end with it reset to a constant.
+        /// (With zero inner trips the value is never read and the iteration leaves it as it was.) For indexed pairs, which
+        /// never write private values back to their slots.
+        /// </param>
+        private static Dictionary<string, VarClass>? ClassifyScalars(DeviceProgram p, IReadOnlyList<Stmt> body, bool ignorePushes, HashSet<string>? recomputed = null, bool nested = false)
         {
             var result = new Dictionary<string, VarClass>(StringComparer.Ordinal);
             var mentioned = new HashSet<string>(StringComparer.Ordinal);
@@ -788,8 +797,8 @@ namespace DiffGen.Generator.Schedule
                 if (recomputed is not null && recomputed.Contains(name)) continue;
                 if (!WrittenIn(body, name)) { result[name] = VarClass.Invariant; continue; }
                 if (IsReduction(body, name)) { result[name] = VarClass.Reduction; continue; }
-                if (FirstMentionIsSet(top, name, ignorePushes)) { result[name] = VarClass.Private; continue; }
-                if (LastReset(body, name) is not null) { result[name] = VarClass.Carried; continue; }
+                if (FirstMentionIsSet(top, name, ignorePushes, nested)) { result[name] = VarClass.Private; continue; }
+                if (LastReset(body, name, nested) is not null) { result[name] = VarClass.Carried; continue; }
                 return null;
             }
             return result;
@@ -834,11 +843,16 @@ namespace DiffGen.Generator.Schedule
         }
 
         /// <summary>The first top-level statement that mentions name is an unconditional set that does not read it.</summary>
-        private static bool FirstMentionIsSet(List<Stmt> top, string name, bool ignorePushes)
+        private static bool FirstMentionIsSet(List<Stmt> top, string name, bool ignorePushes, bool nested = false)
         {
-            foreach (var s in top)
+            for (int k = 0; k < top.Count; k++)
             {
+                var s = top[k];
                 if (ignorePushes && s is Push) continue;
+                if (nested && s is For inner && inner.While is null && !IrQueries.Mentions(inner.Start, name) && !IrQueries.Mentions(inner.Bound, name) && inner.Var != name
+                    && FirstMentionIsSet(FlattenBlocks(inner.Body).ToList(), name, ignorePushes, nested)
+                    && !top.Skip(k + 1).Any(x => MentionsDeep(x, name)))
+                    return true;
                 switch (s)
                 {
                     case DeclScalar { Init: null } d when d.Name == name: continue;
@@ -851,13 +865,15 @@ namespace DiffGen.Generator.Schedule
         }
 
         /// <summary>The constant the body's last top-level mention of name sets it to, when that is all that mentions it last.</summary>
-        private static Const? LastReset(IReadOnlyList<Stmt> body, string name)
+        private static Const? LastReset(IReadOnlyList<Stmt> body, string name, bool nested = false)
         {
             var top = FlattenBlocks(body).ToList();
             for (int i = top.Count - 1; i >= 0; i--)
             {
                 var s = top[i];
                 if (s is Assign { Target: VarRef v, Op: AssignOp.Set, Value: Const c } && v.Name == name) return c;
+                if (nested && s is For inner && inner.While is null && inner.Var != name && !IrQueries.Mentions(inner.Start, name) && !IrQueries.Mentions(inner.Bound, name) && MentionsDeep(s, name))
+                    return LastReset(inner.Body, name, nested);
                 if (MentionsDeep(s, name)) return null;
             }
             return null;
@@ -1107,12 +1123,18 @@ namespace DiffGen.Generator.Schedule
             return (pushing, popping);
         }
 
-        private static bool CanFuse(DeviceProgram p, For f, For r, List<Stmt> all, Dictionary<Stmt, DeviceStep>? paired = null)
+        /// <param name="tapeOnly">
+        /// Set when the forward loop's values are private only counting those private to an iteration of an inner loop
+        /// (<see cref="ClassifyScalars"/> with nested): the pair can run through an indexed tape, not as a recomputation.
+        /// </param>
+        private static bool CanFuse(DeviceProgram p, For f, For r, List<Stmt> all, Dictionary<Stmt, DeviceStep>? paired, out bool tapeOnly)
         {
+            tapeOnly = false;
             if (f.Var != r.Var || !Range(f).Equals(Range(r))) return false;
             if (Contains(f, s => s is Continue) || Contains(r, s => s is Continue)) return false;
             // The forward loop's private values must not be read between the two loops (they stay registers).
             var priv = ClassifyScalars(p, f.Body, ignorePushes: true);
+            if (priv is null && p.Target == PlanTarget.Cuda && (priv = ClassifyScalars(p, f.Body, ignorePushes: true, nested: true)) is not null) tapeOnly = true;
             if (priv is null) return false;
             int fi = all.FindIndex(s => ReferenceEquals(s, f)), ri = all.FindIndex(s => ReferenceEquals(s, r));
             var between = all.Skip(fi + 1).Take(ri - fi - 1);
