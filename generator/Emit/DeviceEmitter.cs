@@ -280,6 +280,9 @@ namespace DiffGen.Generator.Emit
                     case DeclArray da when frame is null && !sized.Contains(da.Name):
                         break;
                     case DeclArray da:
+                        // a row block's panel: rows per block from the panel's row size (DiffGen.Cpu.Tiling), once per program
+                        if (p.RowBlocks.Values.FirstOrDefault(b => b.PanelArrays.Contains(da.Name)) is { } rb && declared.Add(rb.Name))
+                            w.Line($"int {rb.Name} = global::DiffGen.Cpu.Tiling.DeviceRowsPerBlock((long){HostExpr(p, rb.Cols)}, {(rb.Elem == Scalar.Float ? 4 : 8)});");
                         w.Line($"int {DimVar(da.Name, 0)} = {HostExpr(p, da.Sizes[0])};" + (da.Sizes.Count > 1 ? $" int {DimVar(da.Name, 1)} = {HostExpr(p, da.Sizes[1])};" : ""));
                         if (frame is not null) frame(p.Arrays[da.Name]);
                         break;
@@ -333,6 +336,7 @@ namespace DiffGen.Generator.Emit
         }
 
         private static bool IsTileInt(DeviceProgram p, string name) =>
+            p.RowBlocks.Values.Any(b => b.Lo == name || b.Hi == name) ||
             name == DeviceTiles.BlockLo || name == DeviceTiles.BlockHi || (name.EndsWith("_lo", System.StringComparison.Ordinal) && p.Panels.ContainsKey(name.Substring(0, name.Length - 3)));
 
         /// <summary>The panels of a tile-fused program: rows per block from the widest panel, then each panel's buffer.</summary>
@@ -398,8 +402,15 @@ namespace DiffGen.Generator.Emit
                 if (p.Slots.TryGetValue(v, out var slot)) w.Line($"__f.Slot({slot}, {value});");
             w.Open("do");
             w.Line("__f.Begin();");
+            DeviceRowBlock? open = null;
             foreach (var st in p.Steps)
             {
+                if (!ReferenceEquals(st.RowBlock, open))
+                {
+                    if (open is not null) w.Close();
+                    open = st.RowBlock;
+                    if (open is not null) OpenRowBlock(w, p, open);
+                }
                 switch (st.Kind)
                 {
                     case StepKind.Serial:
@@ -421,10 +432,35 @@ namespace DiffGen.Generator.Emit
                         break;
                 }
             }
+            if (open is not null) w.Close();
             w.Close(" while (!__f.End());");
         }
 
+        /// <summary>
+        /// Device row-block fusion: the host loop over the blocks of rows (the last block first for the reverse sweep); per
+        /// block its range into the int slots and the panels cleared (as the CPU's RowBlocks clears them per block).
+        /// </summary>
+        private static void OpenRowBlock(CSharpWriter w, DeviceProgram p, DeviceRowBlock b)
+        {
+            var rows = HostExpr(p, b.Rows);
+            w.Line($"// Row-block fusion: {string.Join(" and ", b.PanelArrays)} hold{(b.PanelArrays.Count == 1 ? "s" : "")} {b.Name} rows at a time{(b.Descending ? ", the last block first (each block's forward iterations are recomputed)" : "")}");
+            w.Open(b.Descending
+                ? $"for (int {b.Lo} = {rows} > 0 ? ({rows} - 1) / {b.Name} * {b.Name} : -1; {b.Lo} >= 0; {b.Lo} -= {b.Name})"
+                : $"for (int {b.Lo} = 0; {b.Lo} < {rows}; {b.Lo} += {b.Name})");
+            w.Line($"int {b.Hi} = global::System.Math.Min({rows}, {b.Lo} + {b.Name});");
+            w.Line($"__f.Int({p.IntSlots[b.Lo]}, {b.Lo}); __f.Int({p.IntSlots[b.Hi]}, {b.Hi});");
+            foreach (var panel in b.PanelArrays)
+            {
+                var info = p.Arrays[panel];
+                w.Line($"__f.Device.Clear({Address(panel)}, {ElemCount(info)} * sizeof({info.Type.ElemKeyword}));");
+            }
+        }
+
         private static string Address(string array) => "__addr_" + array;
+
+        /// <summary>The address of row <paramref name="row"/> of a T[,] device array.</summary>
+        private static string RowAddress(string array, string row, string elem) =>
+            $"{Address(array)} + (ulong)((long){row} * {DimVar(array, 1)} * sizeof({elem}))";
 
         /// <summary>Address, rows, columns; a vector is one row.</summary>
         private static string Operand(DeviceProgram p, ArrayRef a) =>
@@ -445,6 +481,20 @@ namespace DiffGen.Generator.Emit
                     {
                         var t = p.Arrays[c.TargetAdj].Type.ElemKeyword;
                         return $"__f.ContractAdjoint<{t}>({Operand(p, c.A)}, {(c.TransA ? "true" : "false")}, {Operand(p, c.B)}, {(c.TransB ? "true" : "false")}, {HostExpr(p, c.K)}, {Address(c.TargetAdj)}, {Address(c.AAdj.Array)}, {Address(c.BAdj.Array)});";
+                    }
+                case ContractRows r:
+                    {
+                        // rows [lo, hi) of the product: the panel (the block's rows of the left factor) times the right factor, into the target's rows
+                        var c = r.Source;
+                        var t = p.Arrays[c.Target].Type.ElemKeyword;
+                        return $"__f.Contract<{t}>({Address(c.A.Array)}, {r.Hi} - {r.Lo}, {DimVar(c.A.Array, 1)}, false, {Operand(p, c.B)}, {(c.TransB ? "true" : "false")}, {HostExpr(p, c.K)}, {RowAddress(c.Target, r.Lo, t)});";
+                    }
+                case ContractRowsAdjoint r:
+                    {
+                        // the block's share of the adjoint: panel adjoint += target adjoint's rows · R, R's adjoint += their transpose · panel; those rows cleared
+                        var c = r.Source;
+                        var t = p.Arrays[c.TargetAdj].Type.ElemKeyword;
+                        return $"__f.ContractAdjoint<{t}>({Address(c.A.Array)}, {r.Hi} - {r.Lo}, {DimVar(c.A.Array, 1)}, false, {Operand(p, c.B)}, {(c.TransB ? "true" : "false")}, {HostExpr(p, c.K)}, {RowAddress(c.TargetAdj, r.Lo, t)}, {Address(c.AAdj.Array)}, {Address(c.BAdj.Array)});";
                     }
                 default: throw new System.InvalidOperationException(s.GetType().Name);
             }

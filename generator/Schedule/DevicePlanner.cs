@@ -59,6 +59,8 @@ namespace DiffGen.Generator.Schedule
         public DeviceTiledLoop? Tiled;
         /// <summary>The panels the kernel reads (its own loop's and those of the forward iteration it recomputes).</summary>
         public List<DevicePanel> Panels = new();
+        /// <summary>Device row-block fusion: the step runs once per block of this row block (consecutive steps of one block form its body).</summary>
+        public DeviceRowBlock? RowBlock;
     }
 
     /// <summary>
@@ -104,6 +106,8 @@ namespace DiffGen.Generator.Schedule
         public int SlotCount => Slots.Count;
         /// <summary>The tile-fused program's panels (none for the materialised program).</summary>
         public Dictionary<string, DevicePanel> Panels = new(StringComparer.Ordinal);
+        /// <summary>The row blocks of a row-block fused program (device row-block fusion), by name; none otherwise.</summary>
+        public Dictionary<string, DeviceRowBlock> RowBlocks = new(StringComparer.Ordinal);
 
         /// <summary>A loop runs in a single-thread kernel: correct, but slower than the CPU for large inputs.</summary>
         public bool HasSerialLoops => Steps.Any(s => s.Kind == StepKind.Serial && DevicePlanner.Flatten(s.Body).Any(x => x is For or VectorFor));
@@ -232,6 +236,16 @@ namespace DiffGen.Generator.Schedule
                     p.HostInts.Add(h);
                     p.Scalars[h] = IrType.Int;
                 }
+                // row blocks: rows per block (set once), the block's range (set per block)
+                foreach (var rb in tiles.RowBlocks.Values)
+                {
+                    foreach (var h in new[] { rb.Name, rb.Lo, rb.Hi })
+                    {
+                        p.HostInts.Add(h);
+                        p.Scalars[h] = IrType.Int;
+                    }
+                    p.RowBlocks[rb.Name] = rb;
+                }
                 foreach (var panel in tiles.Panels.Values)
                 {
                     var type = new IrType(panel.Source.A.ArrayType.Elem, Shape.Matrix);
@@ -252,9 +266,14 @@ namespace DiffGen.Generator.Schedule
             if (cuda && ints > KernelAbi.IntSlots) { failure = "it has too many sizes and ints for one kernel argument block"; return null; }
             foreach (var kv in p.Scalars.Where(kv => kv.Value.IsReal).OrderBy(kv => kv.Key, StringComparer.Ordinal)) p.Slots[kv.Key] = p.Slots.Count;
 
-            // Pair reverse loops that pop with the forward loops that pushed, last pushed first.
-            var pushing = forward.OfType<For>().Where(f => Contains(f, s => s is Push)).ToList();
-            var popping = reverse.OfType<For>().Where(f => ContainsExpr(f, e => e is Pop)).ToList();
+            // Pair reverse loops that pop with the forward loops that pushed, last pushed first (a stack: a row block of
+            // the reverse sweep recomputes its forward loops, which push, before its reverse loops pop).
+            var (pushing, popping) = PushPopLoops(all);
+            if (pushing.Count == 0)
+            {
+                pushing = forward.OfType<For>().Where(f => Contains(f, s => s is Push)).ToList();
+                popping = reverse.OfType<For>().Where(f => ContainsExpr(f, e => e is Pop)).ToList();
+            }
             var pairs = new Dictionary<Stmt, For>(StmtReferenceComparer.Instance);
             var fusedForward = new HashSet<Stmt>(StmtReferenceComparer.Instance);
             var pairReasons = new Dictionary<Stmt, string>(StmtReferenceComparer.Instance);
@@ -267,7 +286,8 @@ namespace DiffGen.Generator.Schedule
                     var f = pushing[pushing.Count - 1 - i];
                     var r = popping[i];
                     var why = new List<string>();
-                    if (!CanFuse(p, f, r, forward, reverse, pairedSteps)) why.Add("its private values are needed between the forward and the reverse loop");
+                    if (!CanFuse(p, f, r, all, pairedSteps, out bool tapeOnly)) why.Add("its private values are needed between the forward and the reverse loop");
+                    else if (tapeOnly) why.Add("a value is private only to the iterations of an inner loop (only an indexed tape could run the pair, and it does not apply here)");
                     DeviceStep? rStep = null, fStep = null;
                     if (why.Count == 0 && (rStep = AnalyzeLoop(p, r, f, why)) is not null && (fStep = AnalyzeLoop(p, f, null, why, dropPushes: true)) is not null)
                     {
@@ -297,7 +317,10 @@ namespace DiffGen.Generator.Schedule
                 var t = st.Tape!;
                 // a tiled loop's tape covers its whole range (each block's kernels use their own rows of it)
                 var range = tiles is not null && tiles.Loops.TryGetValue(st.Loop!, out var tl) ? Range(tl.Original) : Range(st.Loop!);
-                var count = new Intrinsic(Fn.Max, new Expr[] { new Const(0, IrType.Int), new Binary(BinaryOp.Sub, range.Hi, range.Lo, IrType.Int) }.ToEquatable(), IrType.Int);
+                Expr count = new Intrinsic(Fn.Max, new Expr[] { new Const(0, IrType.Int), new Binary(BinaryOp.Sub, range.Hi, range.Lo, IrType.Int) }.ToEquatable(), IrType.Int);
+                // a loop over a row block's rows: the tape holds one block (each block's pair writes and reads it in turn)
+                if (p.RowBlocks.Values.FirstOrDefault(b => range.Lo is VarRef lv && lv.Name == b.Lo && range.Hi is VarRef hv && hv.Name == b.Hi) is { } tapeBlock)
+                    count = new VarRef(tapeBlock.Name, IrType.Int);
                 var type = new IrType(Scalar.Double, Shape.Vector);
                 p.Scalars.Remove(t.Array);
                 p.HostStatements.Add(new DeclArray(t.Array, type, new Expr[] { new Binary(BinaryOp.Mul, count, t.Width, IrType.Int) }.ToEquatable()));
@@ -325,10 +348,23 @@ namespace DiffGen.Generator.Schedule
                 serial.Clear();
             }
 
+            DeviceRowBlock? rowBlock = null;
+            int firstOfBlock = 0;
             foreach (var s in all)
             {
                 switch (s)
                 {
+                    case RowBlocksBegin rb:
+                        FlushSerial();
+                        if (rowBlock is not null) { failure = "row blocks inside row blocks"; return null; }
+                        rowBlock = rb.Block;
+                        firstOfBlock = p.Steps.Count;
+                        continue;
+                    case RowBlocksEnd:
+                        FlushSerial();
+                        for (int k = firstOfBlock; k < p.Steps.Count; k++) p.Steps[k].RowBlock = rowBlock;
+                        rowBlock = null;
+                        continue;
                     case Comment c:
                         pending.Add(c.Text);
                         continue;
@@ -337,7 +373,7 @@ namespace DiffGen.Generator.Schedule
                     case DeclScalar d when p.HostInts.Contains(d.Name):
                     case Assign { Target: VarRef v } when p.HostInts.Contains(v.Name):
                         continue;
-                    case Contract or ContractAdjoint:
+                    case Contract or ContractAdjoint or ContractRows or ContractRowsAdjoint:
                         FlushSerial();
                         p.Steps.Add(new DeviceStep { Kind = StepKind.Gemm, Gemm = s, Comments = pending.ToList() });
                         pending.Clear();
@@ -536,12 +572,14 @@ namespace DiffGen.Generator.Schedule
             }
 
             var body = loop.Body;
-            var classes = ClassifyScalars(p, body, ignorePushes: dropPushes || tape is { IsForward: true }, recomputed);
+            // an indexed pair's loops (GPU) may have values private to (or reset at the end of) an inner loop's iterations
+            bool nested = tape is not null && p.Target == PlanTarget.Cuda;
+            var classes = ClassifyScalars(p, body, ignorePushes: dropPushes || tape is { IsForward: true }, recomputed, nested);
             if (classes is null) return Why(why, "a scalar carries a value from one iteration to the next");
             foreach (var kv in classes)
             {
                 if (step.Classes.TryGetValue(kv.Key, out var fc) && fc != kv.Value) return Why(why, "a scalar is used differently by the forward and the reverse loop");
-                if (kv.Value == VarClass.Carried) step.CarriedReset[kv.Key] = LastReset(body, kv.Key)!;
+                if (kv.Value == VarClass.Carried) step.CarriedReset[kv.Key] = LastReset(body, kv.Key, nested)!;
                 step.Classes[kv.Key] = kv.Value;
             }
             foreach (var r in recomputed) step.Classes[r] = VarClass.Recomputed;
@@ -733,7 +771,13 @@ namespace DiffGen.Generator.Schedule
         }
 
         /// <summary>Classes of the method-level scalars a loop body mentions, or null when one fits none.</summary>
-        private static Dictionary<string, VarClass>? ClassifyScalars(DeviceProgram p, IReadOnlyList<Stmt> body, bool ignorePushes, HashSet<string>? recomputed = null)
+        /// <param name="nested">
+        /// Also private: a value first mentioned by an inner loop (plain For) in which it is private, and not mentioned after
+        /// that loop; also carried: a value last mentioned by an inner loop whose iterations end with it reset to a constant.
+        /// (With zero inner trips the value is never read and the iteration leaves it as it was.) For indexed pairs, which
+        /// never write private values back to their slots.
+        /// </param>
+        private static Dictionary<string, VarClass>? ClassifyScalars(DeviceProgram p, IReadOnlyList<Stmt> body, bool ignorePushes, HashSet<string>? recomputed = null, bool nested = false)
         {
             var result = new Dictionary<string, VarClass>(StringComparer.Ordinal);
             var mentioned = new HashSet<string>(StringComparer.Ordinal);
@@ -753,8 +797,8 @@ namespace DiffGen.Generator.Schedule
                 if (recomputed is not null && recomputed.Contains(name)) continue;
                 if (!WrittenIn(body, name)) { result[name] = VarClass.Invariant; continue; }
                 if (IsReduction(body, name)) { result[name] = VarClass.Reduction; continue; }
-                if (FirstMentionIsSet(top, name, ignorePushes)) { result[name] = VarClass.Private; continue; }
-                if (LastReset(body, name) is not null) { result[name] = VarClass.Carried; continue; }
+                if (FirstMentionIsSet(top, name, ignorePushes, nested)) { result[name] = VarClass.Private; continue; }
+                if (LastReset(body, name, nested) is not null) { result[name] = VarClass.Carried; continue; }
                 return null;
             }
             return result;
@@ -799,11 +843,16 @@ namespace DiffGen.Generator.Schedule
         }
 
         /// <summary>The first top-level statement that mentions name is an unconditional set that does not read it.</summary>
-        private static bool FirstMentionIsSet(List<Stmt> top, string name, bool ignorePushes)
+        private static bool FirstMentionIsSet(List<Stmt> top, string name, bool ignorePushes, bool nested = false)
         {
-            foreach (var s in top)
+            for (int k = 0; k < top.Count; k++)
             {
+                var s = top[k];
                 if (ignorePushes && s is Push) continue;
+                if (nested && s is For inner && inner.While is null && !IrQueries.Mentions(inner.Start, name) && !IrQueries.Mentions(inner.Bound, name) && inner.Var != name
+                    && FirstMentionIsSet(FlattenBlocks(inner.Body).ToList(), name, ignorePushes, nested)
+                    && !top.Skip(k + 1).Any(x => MentionsDeep(x, name)))
+                    return true;
                 switch (s)
                 {
                     case DeclScalar { Init: null } d when d.Name == name: continue;
@@ -816,13 +865,15 @@ namespace DiffGen.Generator.Schedule
         }
 
         /// <summary>The constant the body's last top-level mention of name sets it to, when that is all that mentions it last.</summary>
-        private static Const? LastReset(IReadOnlyList<Stmt> body, string name)
+        private static Const? LastReset(IReadOnlyList<Stmt> body, string name, bool nested = false)
         {
             var top = FlattenBlocks(body).ToList();
             for (int i = top.Count - 1; i >= 0; i--)
             {
                 var s = top[i];
                 if (s is Assign { Target: VarRef v, Op: AssignOp.Set, Value: Const c } && v.Name == name) return c;
+                if (nested && s is For inner && inner.While is null && inner.Var != name && !IrQueries.Mentions(inner.Start, name) && !IrQueries.Mentions(inner.Bound, name) && MentionsDeep(s, name))
+                    return LastReset(inner.Body, name, nested);
                 if (MentionsDeep(s, name)) return null;
             }
             return null;
@@ -1045,15 +1096,48 @@ namespace DiffGen.Generator.Schedule
             return true;
         }
 
-        private static bool CanFuse(DeviceProgram p, For f, For r, List<Stmt> forward, List<Stmt> reverse, Dictionary<Stmt, DeviceStep>? paired = null)
+        /// <summary>
+        /// The top-level loops that push (the restore tape) and those that pop, matched as a stack: the i-th popping loop
+        /// pairs with the (Count - 1 - i)-th pushing loop. Empty lists when a loop does both or the two do not match.
+        /// </summary>
+        private static (List<For> Pushing, List<For> Popping) PushPopLoops(List<Stmt> all)
         {
+            var stack = new List<For>();
+            var pushing = new List<For>();
+            var popping = new List<For>();
+            var none = (new List<For>(), new List<For>());
+            foreach (var f in all.OfType<For>())
+            {
+                bool push = Contains(f, s => s is Push), pop = ContainsExpr(f, e => e is Pop);
+                if (push && pop) return none;
+                if (push) stack.Add(f);
+                else if (pop)
+                {
+                    if (stack.Count == 0) return none;
+                    pushing.Insert(0, stack[stack.Count - 1]);
+                    stack.RemoveAt(stack.Count - 1);
+                    popping.Add(f);
+                }
+            }
+            if (stack.Count > 0) return none;
+            return (pushing, popping);
+        }
+
+        /// <param name="tapeOnly">
+        /// Set when the forward loop's values are private only counting those private to an iteration of an inner loop
+        /// (<see cref="ClassifyScalars"/> with nested): the pair can run through an indexed tape, not as a recomputation.
+        /// </param>
+        private static bool CanFuse(DeviceProgram p, For f, For r, List<Stmt> all, Dictionary<Stmt, DeviceStep>? paired, out bool tapeOnly)
+        {
+            tapeOnly = false;
             if (f.Var != r.Var || !Range(f).Equals(Range(r))) return false;
             if (Contains(f, s => s is Continue) || Contains(r, s => s is Continue)) return false;
             // The forward loop's private values must not be read between the two loops (they stay registers).
             var priv = ClassifyScalars(p, f.Body, ignorePushes: true);
+            if (priv is null && p.Target == PlanTarget.Cuda && (priv = ClassifyScalars(p, f.Body, ignorePushes: true, nested: true)) is not null) tapeOnly = true;
             if (priv is null) return false;
-            int fi = forward.FindIndex(s => ReferenceEquals(s, f)), ri = reverse.FindIndex(s => ReferenceEquals(s, r));
-            var between = forward.Skip(fi + 1).Concat(reverse.Take(ri));
+            int fi = all.FindIndex(s => ReferenceEquals(s, f)), ri = all.FindIndex(s => ReferenceEquals(s, r));
+            var between = all.Skip(fi + 1).Take(ri - fi - 1);
             // A loop of an inner pair that has the value as its own private one (or recomputes it) neither reads
             // nor changes what the slot holds, so it does not count.
             bool Harmless(Stmt s, string v) =>

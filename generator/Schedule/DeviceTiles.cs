@@ -18,6 +18,24 @@ namespace DiffGen.Generator.Schedule
     internal sealed record DeviceTiledLoop(For Original, IReadOnlyList<DevicePanel> Panels);
 
     /// <summary>
+    /// A row block on the GPU (Schedule's <see cref="RowBlocks"/>, the device form of row-block fusion): the host walks
+    /// the rows <c>0 .. Rows</c> a block of <c>Name</c> rows at a time (<c>Name_lo</c>, <c>Name_hi</c>: host ints set per
+    /// block), descending for the reverse sweep, and runs the steps planned from the block's statements for each block.
+    /// The panels (<see cref="PanelArrays"/>) are device buffers of rows-per-block × <c>Cols</c> elements, cleared per block.
+    /// </summary>
+    internal sealed record DeviceRowBlock(string Name, Expr Rows, Expr Cols, Scalar Elem, bool Descending, EquatableArray<string> PanelArrays)
+    {
+        public string Lo => Name + "_lo";
+        public string Hi => Name + "_hi";
+    }
+
+    /// <summary>Lowered marker: the statements up to the matching <see cref="RowBlocksEnd"/> run once per block of rows.</summary>
+    internal sealed record RowBlocksBegin(DeviceRowBlock Block) : Stmt;
+
+    /// <summary>Lowered marker: the end of a row block's statements.</summary>
+    internal sealed record RowBlocksEnd(DeviceRowBlock Block) : Stmt;
+
+    /// <summary>
     /// Lowers Schedule's tile-fused statements (the CPU's <see cref="TilePlan"/>) to the loop IR the GPU planner analyses:
     /// the fused branch of each <see cref="TileChoice"/>; each <see cref="TiledLoop"/> becomes a loop over one block of
     /// iterations <c>[__dblk_lo, __dblk_hi)</c> that reads device panels (one per table and first row, shared by the
@@ -38,6 +56,9 @@ namespace DiffGen.Generator.Schedule
         private readonly Dictionary<string, string> _panelByKey = new(StringComparer.Ordinal);
         private int _entries;
         public string? Failure;
+        /// <summary>Row blocks (device row-block fusion), by name.</summary>
+        public readonly Dictionary<string, DeviceRowBlock> RowBlocks = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _panelDecls = new(StringComparer.Ordinal);
 
         public List<Stmt> Lower(IEnumerable<Stmt> stmts)
         {
@@ -45,6 +66,7 @@ namespace DiffGen.Generator.Schedule
             foreach (var s in stmts)
             {
                 if (s is TileChoice c) list.AddRange(Lower(c.Fused));
+                else if (s is RowBlocks r) list.AddRange(LowerRowBlocks(r));
                 else list.Add(LowerStmt(s));
             }
             return list;
@@ -63,6 +85,30 @@ namespace DiffGen.Generator.Schedule
                 case TileEnsure: throw new InvalidOperationException("a TileEnsure outside its tiled loop");
                 default: return s;
             }
+        }
+
+        /// <summary>
+        /// A row block: its panels declared rows-per-block × columns (once per program: the forward and the reverse sweep
+        /// share them), then its statements between the two markers; the loops over the block's rows stay loops over
+        /// <c>[Name_lo, Name_hi)</c> (host ints), <see cref="ContractRows"/> and <see cref="ContractRowsAdjoint"/> stay (cuBLAS
+        /// on row ranges).
+        /// </summary>
+        private IEnumerable<Stmt> LowerRowBlocks(RowBlocks r)
+        {
+            if (r.Body.Any(x => x is RowBlocks)) Failure ??= "row blocks inside row blocks";
+            var block = new DeviceRowBlock(r.Name, r.Rows, r.Cols, r.Elem, r.Descending, r.Panels.Select(x => x.Name).ToEquatable());
+            if (RowBlocks.TryGetValue(r.Name, out var had) && (!Equals(had.Rows, r.Rows) || !Equals(had.Cols, r.Cols))) Failure ??= "two row blocks of one name differ";
+            RowBlocks[r.Name] = had is null ? block : had with { PanelArrays = had.PanelArrays.Concat(block.PanelArrays).Distinct().ToEquatable() };
+            var list = new List<Stmt>();
+            foreach (var d in r.Panels)
+            {
+                if (d.Sizes.Count != 2) { Failure ??= $"the row-block panel {d.Name} is not a T[,]"; continue; }
+                if (_panelDecls.Add(d.Name)) list.Add(new DeclArray(d.Name, d.Type, new Expr[] { new VarRef(r.Name, IrType.Int), d.Sizes[1] }.ToEquatable()));
+            }
+            list.Add(new RowBlocksBegin(block));
+            list.AddRange(Lower(r.Body));
+            list.Add(new RowBlocksEnd(block));
+            return list;
         }
 
         private Stmt Tiled(TiledLoop t)

@@ -47,6 +47,8 @@ namespace DiffGen.Generator.Schedule
         public bool HasCuda => CudaFailure is null;
         /// <summary>Why the tile plan has no GPU form (null when both passes have one, or when there is no tile plan).</summary>
         public string? CudaTilingFailure { get; init; }
+        /// <summary>Why the row-block fused statements have no GPU form (the device keeps the tile-fused form); null when they have one or there are none.</summary>
+        public string? CudaRowBlocksFailure { get; init; }
         public bool HasCudaTiles => HasCuda && Forward.CudaTiled is not null && Adjoint.CudaTiled is not null;
 
         /// <summary>The plan as text (what runs where and why not), for snapshots and for reading.</summary>
@@ -88,9 +90,23 @@ namespace DiffGen.Generator.Schedule
                     forward.CudaTiled = adjoint.CudaTiled = null;
                 }
             }
-            // Row-block fusion is a CPU plan for the tile-fused statements: after the GPU plans, which keep the tiled form.
+            // Row-block fusion of the tile-fused statements; on the GPU too when the row-blocked statements plan there
+            // (device row blocks: the block's panel GEMMs, kernels and row-range GEMMs per block), else the GPU keeps
+            // the tiled form planned above.
             a = RowBlockFusion.Run(a);
-            return new ExecutionPlan(a, cuda, forward, adjoint, failure) { CudaTilingFailure = tiling };
+            string? rowBlocks = null;
+            if (forward.CudaTiled is not null && adjoint.CudaTiled is not null && a.Tiles?.RowBlocked is not null)
+            {
+                var rf = DevicePlanner.PlanTiledForward(a, out var rff);
+                var rb = DevicePlanner.PlanTiledAdjoint(a, out var rbf);
+                if (rf is not null && rb is not null && rf.RowBlocks.Count > 0 && rb.RowBlocks.Count > 0)
+                {
+                    forward.CudaTiled = rf;
+                    adjoint.CudaTiled = rb;
+                }
+                else rowBlocks = rf is null ? rff : rb is null ? rbf : "the row blocks did not reach the device program";
+            }
+            return new ExecutionPlan(a, cuda, forward, adjoint, failure) { CudaTilingFailure = tiling, CudaRowBlocksFailure = rowBlocks };
         }
     }
 }

@@ -120,6 +120,7 @@ namespace DiffGen.Generator.Schedule
             if (pass.CudaTiled is { } tiled)
             {
                 sb.Append("  cuda, tile-fused (chosen per call by the table's size)\n");
+                if (tiled.RowBlocks.Count == 0 && plan.CudaRowBlocksFailure is { } rbWhy) sb.Append("    row-block fusion: not on the device: ").Append(rbWhy).Append('\n');
                 CudaSteps(sb, tiled);
             }
             else sb.Append("  cuda, tile-fused: none: ").Append(plan.CudaTilingFailure).Append('\n');
@@ -127,13 +128,30 @@ namespace DiffGen.Generator.Schedule
 
         private static void CudaSteps(StringBuilder sb, DeviceProgram program)
         {
+            DeviceRowBlock? open = null;
             foreach (var st in program.Steps)
             {
-                sb.Append("    ");
+                if (!ReferenceEquals(st.RowBlock, open))
+                {
+                    open = st.RowBlock;
+                    if (open is not null)
+                        sb.Append("    row-block fusion of ").Append(string.Join(", ", open.PanelArrays)).Append(": per block of ").Append(open.Name)
+                          .Append(" rows (rows per block × ").Append(ExprPrinter.CSharp.Print(open.Cols)).Append(" elements on the device, not ")
+                          .Append(ExprPrinter.CSharp.Print(open.Rows)).Append(" × ").Append(ExprPrinter.CSharp.Print(open.Cols)).Append(")")
+                          .Append(open.Descending ? ", last block first, its forward iterations recomputed" : "").Append(":\n");
+                }
+                sb.Append(open is null ? "    " : "      ");
                 switch (st.Kind)
                 {
                     case StepKind.Gemm:
-                        sb.Append("cublas ").Append(st.Gemm is Contract c ? "gemm " + c.Target : st.Gemm is ContractAdjoint ca ? "gemm " + ca.AAdj.Array + ", " + ca.BAdj.Array + " += from " + ca.TargetAdj : "gemm");
+                        sb.Append("cublas ").Append(st.Gemm switch
+                        {
+                            Contract c => "gemm " + c.Target,
+                            ContractAdjoint ca => "gemm " + ca.AAdj.Array + ", " + ca.BAdj.Array + " += from " + ca.TargetAdj,
+                            ContractRows r => "gemm rows [lo, hi) of " + r.Source.Target + " = " + r.Source.A.Array + " block·" + r.Source.B.Array + (r.Source.TransB ? "" : "ᵀ"),
+                            ContractRowsAdjoint r => "gemm " + r.Source.AAdj.Array + " block, " + r.Source.BAdj.Array + " += from rows [lo, hi) of " + r.Source.TargetAdj,
+                            _ => "gemm",
+                        });
                         break;
                     case StepKind.Serial:
                         sb.Append("kernel ").Append(st.Kernel).Append(": one thread, ").Append(st.Body.Count(x => x is not Comment)).Append(" statements");

@@ -15,8 +15,11 @@
 #   bash tests/gpu/run.sh --batch 8192,32768,65536,262144 --dim 128
 # Everything is also written to ${OUT:-tests/gpu}/gpu-report.txt. Extra arguments go to both benchmarks, e.g.
 #   bash tests/gpu/run.sh --batch 1024,8192 --dim 128
-# Environment: CHECK_TIMEOUT / BENCH_TIMEOUT / TORCH_TIMEOUT (seconds; default 240 / 270 / 120; about 11 min in all at
-# most; the check keeps to its own budget, 150 s by default, by skipping sizes it predicts would not fit); CHECK_ARGS.
+# Then DiffGen.GpuCheck attention (attention forward + backward, float32, seq 2048 and 16384, head 64: the materialised
+# device program against device row-block fusion, time and device memory; ATTENTION_ARGS="--seq 4096 --head 128").
+# Environment: CHECK_TIMEOUT / BENCH_TIMEOUT / ATTENTION_TIMEOUT / TORCH_TIMEOUT (seconds; default 240 / 270 / 120 / 120;
+# about 13 min in all at most; the check keeps to its own budget, 150 s by default, by skipping sizes it predicts would
+# not fit); CHECK_ARGS, ATTENTION_ARGS.
 # Exit status: that of `check` (0 all passed, 1 a failure, 2 CUDA unavailable).
 set -u
 cd "$(dirname "$0")/../.."
@@ -49,6 +52,11 @@ main() {
   echo; echo "== bench (DiffGen generated NtXentF on the GPU vs cuBLAS)"
   timeout "${BENCH_TIMEOUT:-270}" "$app" bench "$@" | tee "$tmp/bench.txt"
   echo "bench: exit ${PIPESTATUS[0]}"
+
+  echo; echo "== attention (AttentionMseF: materialised vs device row-block fusion)"
+  # shellcheck disable=SC2086 # ATTENTION_ARGS is a list of flags
+  timeout "${ATTENTION_TIMEOUT:-120}" "$app" attention --seconds 1 --budget 90 ${ATTENTION_ARGS:-}
+  echo "attention: exit $?"
 
   echo; echo "== torch"
   if command -v python3 >/dev/null 2>&1; then

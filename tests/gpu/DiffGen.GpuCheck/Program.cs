@@ -28,9 +28,9 @@ namespace GpuCheck
             CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
             string command = args.Length > 0 && !args[0].StartsWith("-", StringComparison.Ordinal) ? args[0] : "check";
             var options = Options.Parse(args.SkipWhile(a => !a.StartsWith("-", StringComparison.Ordinal)).ToArray());
-            if (options is null || command is not ("check" or "bench" or "list"))
+            if (options is null || command is not ("check" or "bench" or "list" or "attention"))
             {
-                Console.Error.WriteLine("usage: DiffGen.GpuCheck [check] [--sizes 64,300,1024] [--check-budget 150] | list | bench [--batch 1024,8192,65536] [--dim 128,512] [--seconds 3] [--min-reps 3] [--max-reps 20] [--budget 400]");
+                Console.Error.WriteLine("usage: DiffGen.GpuCheck [check] [--sizes 64,300,1024] [--check-budget 150] | list | bench [--batch 1024,8192,65536] [--dim 128,512] [--seconds 3] [--min-reps 3] [--max-reps 20] [--budget 400] | attention [--seq 2048,16384] [--head 64] [--seconds 3] [--budget 400]");
                 return 64;
             }
 
@@ -47,7 +47,12 @@ namespace GpuCheck
 
             // The host-array overloads are the reference: keep them on the CPU whatever the problem size or DIFFGEN_BACKEND.
             BackendSelector.Override = Backend.Cpu;
-            return command == "bench" ? Bench(context, options) : Check(context, options);
+            return command switch
+            {
+                "bench" => Bench(context, options),
+                "attention" => BenchAttention(context, options),
+                _ => Check(context, options),
+            };
         }
 
         // ------------------------------------------------------------ check
@@ -339,6 +344,77 @@ namespace GpuCheck
             }
         }
 
+        // ------------------------------------------------------------ attention
+
+        /// <summary>
+        /// Attention (<c>Attention.AttentionMseF</c>: Σ (softmax(q·kᵀ/√d)·v − target)², float32, n = m = seq, d = e = head)
+        /// forward + backward on the GPU, per size twice on fresh devices: the materialised device program (Tiling.Mode =
+        /// Never: q·kᵀ, p and p̄ whole, n × m each) and the row-block fused one (Always: a panel of q·kᵀ and a block of p's
+        /// rows at a time). One JSON line per size: materialised_ms / materialised_mb, rowblock_ms / rowblock_mb (device
+        /// memory the call took), both losses, and the CPU's loss where it is cheap.
+        /// </summary>
+        private static int BenchAttention(CudaContext context, Options o)
+        {
+            var total = Stopwatch.StartNew();
+            int errors = 0;
+            Console.WriteLine("attention: AttentionMseF (float32) forward + backward, n = m = seq, d = e = head; medians in ms; materialised = the whole n×m table on the device, rowblock = device row-block fusion");
+            foreach (int seq in o.Seqs)
+            {
+                foreach (int head in o.Heads)
+                {
+                    var json = new List<(string, object?)> { ("attention_seq", seq), ("head", head) };
+                    if (total.Elapsed.TotalSeconds > o.Budget)
+                    {
+                        json.Add(("error", $"skipped: budget of {o.Budget} s spent"));
+                        Console.WriteLine(Json(json));
+                        continue;
+                    }
+                    var rng = new Random(seq * 7 + head);
+                    var q = Normal(rng, seq, head);
+                    var k = Normal(rng, seq, head);
+                    var v = Normal(rng, seq, head);
+                    var target = Normal(rng, seq, head);
+                    foreach (var (label, mode) in new[] { ("materialised", TilingMode.Never), ("rowblock", TilingMode.Always) })
+                    {
+                        var saved = Tiling.Mode;
+                        try
+                        {
+                            Tiling.Mode = mode;
+                            using var device = new CudaKernelDevice(context);
+                            using var dq = DeviceArray<float>.Upload(device, q);
+                            using var dk = DeviceArray<float>.Upload(device, k);
+                            using var dv = DeviceArray<float>.Upload(device, v);
+                            using var dt = DeviceArray<float>.Upload(device, target);
+                            using var qg = DeviceArray<float>.Zeros(device, seq, head);
+                            using var kg = DeviceArray<float>.Zeros(device, seq, head);
+                            using var vg = DeviceArray<float>.Zeros(device, seq, head);
+                            float value = Attention.AttentionMseFBackward(dq, dk, dv, dt, qg, kg, vg, 1f, device); // compiles the kernels
+                            json.Add((label + "_ms", Round(Time(() => value = Attention.AttentionMseFBackward(dq, dk, dv, dt, qg, kg, vg, 1f, device), o, out _))));
+                            json.Add((label + "_loss", (double)value));
+                            json.Add((label + "_mb", Round(device.HeldBytes / 1048576.0)));
+                            json.Add((label + "_grad_finite", qg.ToArray().All(float.IsFinite)));
+                        }
+                        catch (Exception e)
+                        {
+                            var inner = e is System.Reflection.TargetInvocationException { InnerException: { } ie } ? ie : e;
+                            json.Add((label + "_error", IsOutOfMemory(inner) ? "OOM" : $"{inner.GetType().Name}: {OneLine(inner.Message)}"));
+                            if (!IsOutOfMemory(inner)) errors++;
+                        }
+                        finally
+                        {
+                            Tiling.Mode = saved;
+                        }
+                        try { context.Synchronize(); }
+                        catch (Exception e) { Console.WriteLine($"attention: the context is unusable after seq {seq}: {OneLine(e.Message)}"); return 1; }
+                    }
+                    if ((double)seq * seq * head <= 2e9)
+                        json.Add(("cpu_loss", (double)Attention.AttentionMseFForward(q, k, v, target)));
+                    Console.WriteLine(Json(json));
+                }
+            }
+            return errors == 0 ? 0 : 1;
+        }
+
         /// <summary>Forward Gram S = z·zᵀ (m = n = N, k = D) and the backward's S̄·z and S̄ᵀ·z (N×D, k = N), as KernelFrame raises them.</summary>
         private static double TimeGemms(CudaKernelDevice device, int n, int dim, float[,] hostI, float[,] hostJ, Options o)
         {
@@ -435,6 +511,8 @@ namespace GpuCheck
             public double Budget = 240;
             public int[] Sizes = { 64, 300, 1024 };
             public double CheckBudget = 150;
+            public int[] Seqs = { 2048, 16384 };
+            public int[] Heads = { 64 };
 
             public static Options? Parse(string[] args)
             {
@@ -454,10 +532,12 @@ namespace GpuCheck
                             case "--budget": o.Budget = double.Parse(value, CultureInfo.InvariantCulture); break;
                             case "--sizes": o.Sizes = Ints(value); break;
                             case "--check-budget": o.CheckBudget = double.Parse(value, CultureInfo.InvariantCulture); break;
+                            case "--seq": o.Seqs = Ints(value); break;
+                            case "--head": o.Heads = Ints(value); break;
                             default: throw new FormatException("unknown option " + args[i - 1]);
                         }
                     }
-                    return o.Batches.All(b => b > 0) && o.Dims.All(d => d > 0) && o.Sizes.All(n => n > 0) && o.CheckBudget > 0 && o.MinReps >= 1 && o.MaxReps >= o.MinReps ? o : null;
+                    return o.Batches.All(b => b > 0) && o.Dims.All(d => d > 0) && o.Sizes.All(n => n > 0) && o.Seqs.All(n => n > 0) && o.Heads.All(n => n > 0) && o.CheckBudget > 0 && o.MinReps >= 1 && o.MaxReps >= o.MinReps ? o : null;
                 }
                 catch (FormatException e)
                 {
