@@ -76,6 +76,7 @@ namespace DiffGen.Generator.Emit
                             Close();
                             break;
                         }
+                        if (f.WideSums.Count == 0 && TapeBlockLoop(f)) break;
                         if (f.WideSums.Count == 0)
                         {
                             Open($"for ({decl} = {Expr(f.Start)}; {f.Var} {Op(f.Cmp)} {Expr(f.Bound)}; {step})");

@@ -1,0 +1,99 @@
+using System.Collections.Generic;
+using System.Linq;
+using DiffGen.Generator.IR;
+using DiffGen.Generator.Model;
+
+namespace DiffGen.Generator.Schedule
+{
+    /// <summary>
+    /// Restore-stack stores and loads of a whole loop at once (CPU). An innermost counted loop whose every iteration
+    /// pushes exactly one value of a type (step +1), or pops exactly one (step -1, the mirror of such a loop), takes
+    /// the loop's block of the stack before it starts (<c>PushBlock</c>/<c>PopBlock</c>: one capacity check), and
+    /// iteration <c>i</c> addresses slot <c>base + (i - lo)</c> of the stack's buffer. Iteration t of a pop loop
+    /// running from hi down to lo reads the t-th value from the top: slot base + (hi - lo) - t = base + (i - lo), so
+    /// the slots are those of the scalar pushes and pops, in any order. The loop is then an ordinary loop over
+    /// contiguous elements, which <see cref="Vectorizer"/> may run on SIMD lanes (gmm's per-point rows, ode's steps).
+    /// Planned after the CPU and GPU loop plans (the emitter asks), so the device plans keep the scalar tape.
+    /// </summary>
+    internal static class TapeBlocks
+    {
+        /// <summary>A loop rewritten to address its block of the stack.</summary>
+        internal sealed record Plan(For Loop, Scalar Elem, bool Pop, string Base, string Buffer, string Lo, string Hi, Scalar? SimdElem);
+
+        /// <summary>The block form of <paramref name="f"/>, or null when the loop does not push or pop one value per iteration.</summary>
+        public static Plan? Try(For f, int id)
+        {
+            if (f.While is not null || f.WideSums.Count > 0) return null;
+            if (f.Body.Any(ContainsLoop)) return null;
+            bool up = f.Step == 1 && f.Cmp is BinaryOp.Lt or BinaryOp.Le;
+            bool down = f.Step == -1 && f.Cmp is BinaryOp.Gt or BinaryOp.Ge;
+            if (!up && !down) return null;
+
+            // exactly one stack operation in the body, unconditional, of a real type
+            var ops = new List<(Scalar Elem, bool Pop, bool TopLevel)>();
+            foreach (var s in f.Body) Collect(s, true, ops);
+            if (ops.Count != 1) return null;
+            var op = ops[0];
+            if (!op.TopLevel || op.Elem is not (Scalar.Double or Scalar.Float)) return null;
+            if (op.Pop != down) return null; // pushes in ascending loops, pops in their mirrors
+
+            string n = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            string baseName = "__tb" + n, buf = "__tbuf" + n, lo = "__tlo" + n, hi = "__thi" + n;
+            var arrayType = new IrType(op.Elem, Shape.Vector);
+            var index = new Binary(BinaryOp.Add, new VarRef(baseName, IrType.Int),
+                new Binary(BinaryOp.Sub, new VarRef(f.Var, IrType.Int), new VarRef(lo, IrType.Int), IrType.Int), IrType.Int);
+            var slot = new ElemRef(buf, arrayType, new Expr[] { index }.ToEquatable());
+            var body = f.Body.Select(s => Rewrite(s, op.Elem, slot)).ToEquatable();
+            var loop = f with { Body = body };
+            var simd = Vectorizer.Analyze(loop);
+            return new Plan(loop, op.Elem, op.Pop, baseName, buf, lo, hi, simd == op.Elem ? simd : null);
+        }
+
+        private static bool ContainsLoop(Stmt s) => s switch
+        {
+            For or VectorFor => true,
+            If i => i.Then.Any(ContainsLoop) || i.Else.Any(ContainsLoop),
+            Block b => b.Body.Any(ContainsLoop),
+            _ => false,
+        };
+
+        private static void Collect(Stmt s, bool top, List<(Scalar, bool, bool)> ops)
+        {
+            switch (s)
+            {
+                case Push p:
+                    ops.Add((p.Value.Type.Elem, false, top));
+                    Pops(p.Value, top, ops);
+                    break;
+                case PushAll or PopAll or AdjointCall or CallStmt:
+                    ops.Add((Scalar.Void, false, false)); // whole-array or callee stores: not blocked
+                    break;
+                case Block b: foreach (var x in b.Body) Collect(x, top, ops); break;
+                case If i:
+                    Pops(i.Condition, top, ops);
+                    foreach (var x in i.Then) Collect(x, false, ops);
+                    foreach (var x in i.Else) Collect(x, false, ops);
+                    break;
+                default:
+                    foreach (var e in IrQueries.ExprsOf(s)) Pops(e, top, ops);
+                    break;
+            }
+        }
+
+        private static void Pops(Expr e, bool top, List<(Scalar, bool, bool)> ops)
+        {
+            foreach (var x in IrQueries.Descendants(e))
+            {
+                if (x is Pop p) ops.Add((p.Type.Elem, true, top));
+                else if (x is Invoke) ops.Add((Scalar.Void, false, false));
+            }
+        }
+
+        private static Stmt Rewrite(Stmt s, Scalar elem, ElemRef slot) => s switch
+        {
+            Push p when p.Value.Type.Elem == elem => new Assign(slot, AssignOp.Set, p.Value),
+            Block b => b with { Body = b.Body.Select(x => Rewrite(x, elem, slot)).ToEquatable() },
+            _ => IrRewriter.Map(s, x => x is Pop pop && pop.Type.Elem == elem ? slot : null),
+        };
+    }
+}
