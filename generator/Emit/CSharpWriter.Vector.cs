@@ -133,6 +133,32 @@ namespace DiffGen.Generator.Emit
             Line($"var {plan.Buffer} = {tape}.Items;");
             if (plan.SimdElem is { } elem) VectorLoop(new VectorFor(plan.Loop, elem));
             else Statement(plan.Loop);
+            if (plan.Restored is { } v) Line($"if ({plan.Hi} > {plan.Lo}) {v} = {plan.Buffer}[{plan.Base}];");
+            Indent--;
+            Line("}");
+            return true;
+        }
+
+        private int _promoted;
+
+        /// <summary>
+        /// A scalar loop updating one element of a local array at an index it does not change (see
+        /// Schedule.ElementPromotion): the element lives in a local while the loop runs (read before, written after,
+        /// both only when the loop runs at least once).
+        /// </summary>
+        private bool PromotedLoop(For f)
+        {
+            if (Schedule.ElementPromotion.Try(f, LocalArrays, _promoted + 1) is not { } plan) return false;
+            _promoted++;
+            var runs = "__spr" + _promoted.ToString(CultureInfo.InvariantCulture);
+            var el = Expr(plan.Element);
+            Line($"// {el} is updated in a local while the loop over {f.Var} runs");
+            Line("{");
+            Indent++;
+            Line($"bool {runs} = {Expr(new Binary(f.Cmp, f.Start, f.Bound, IrType.Bool))};");
+            Line($"{plan.Element.Type.Keyword} {plan.Local} = {runs} ? {el} : default;");
+            Statement(plan.Loop);
+            Line($"if ({runs}) {el} = {plan.Local};");
             Indent--;
             Line("}");
             return true;

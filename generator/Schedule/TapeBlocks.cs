@@ -18,7 +18,9 @@ namespace DiffGen.Generator.Schedule
     internal static class TapeBlocks
     {
         /// <summary>A loop rewritten to address its block of the stack.</summary>
-        internal sealed record Plan(For Loop, Scalar Elem, bool Pop, string Base, string Buffer, string Lo, string Hi, Scalar? SimdElem);
+        /// <param name="Restored">A scalar the pop loop restores (<c>v = Pop()</c>): the loop reads a per-iteration copy
+        /// instead, and <c>v</c> gets the last popped value (slot <c>base</c>) after the loop.</param>
+        internal sealed record Plan(For Loop, Scalar Elem, bool Pop, string Base, string Buffer, string Lo, string Hi, Scalar? SimdElem, string? Restored = null);
 
         /// <summary>The block form of <paramref name="f"/>, or null when the loop does not push or pop one value per iteration.</summary>
         public static Plan? Try(For f, int id)
@@ -43,11 +45,47 @@ namespace DiffGen.Generator.Schedule
             var index = new Binary(BinaryOp.Add, new VarRef(baseName, IrType.Int),
                 new Binary(BinaryOp.Sub, new VarRef(f.Var, IrType.Int), new VarRef(lo, IrType.Int), IrType.Int), IrType.Int);
             var slot = new ElemRef(buf, arrayType, new Expr[] { index }.ToEquatable());
-            var body = f.Body.Select(s => Rewrite(s, op.Elem, slot)).ToEquatable();
-            var loop = f with { Body = body };
+            var body = f.Body.Select(s => Rewrite(s, op.Elem, slot)).ToList();
+            string? restored = null;
+            if (op.Pop && RestoredScalar(body, slot, "__tv" + n) is { } r) { body = r.Body; restored = r.Name; }
+            var loop = f with { Body = body.ToEquatable() };
             var simd = Vectorizer.Analyze(loop);
-            return new Plan(loop, op.Elem, op.Pop, baseName, buf, lo, hi, simd == op.Elem ? simd : null);
+            return new Plan(loop, op.Elem, op.Pop, baseName, buf, lo, hi, simd == op.Elem ? simd : null, restored);
         }
+
+        /// <summary>
+        /// <c>v = slot</c> as the body's first mention of the scalar v, and v not assigned again: the body reads a local
+        /// copy declared there (an iteration-private value, which SIMD lanes can hold). Null when the pattern is absent.
+        /// </summary>
+        private static (List<Stmt> Body, string Name)? RestoredScalar(List<Stmt> body, ElemRef slot, string copy)
+        {
+            // flatten top-level blocks (the differentiator wraps each adjoint in one)
+            var flat = new List<Stmt>();
+            foreach (var s in body) { if (s is Block b) flat.AddRange(b.Body); else flat.Add(s); }
+            int at = flat.FindIndex(s => s is Assign { Op: AssignOp.Set, Target: VarRef, Value: ElemRef e } && e.Equals(slot));
+            if (at < 0) return null;
+            var v = (VarRef)((Assign)flat[at]).Target;
+            if (!v.Type.IsReal) return null;
+            for (int k = 0; k < at; k++) if (Mentions(flat[k], v.Name)) return null;
+            for (int k = at + 1; k < flat.Count; k++) if (Assigns(flat[k], v.Name)) return null;
+            var local = new VarRef(copy, v.Type);
+            var result = new List<Stmt>(flat.Take(at)) { new DeclScalar(copy, v.Type, slot) };
+            foreach (var s in flat.Skip(at + 1)) result.Add(IrRewriter.Map(s, x => x is VarRef r && r.Name == v.Name ? local : null));
+            return (result, v.Name);
+        }
+
+        private static bool Mentions(Stmt s, string name) =>
+            Assigns(s, name) || IrQueries.ExprsOf(s).Any(e => IrQueries.Mentions(e, name));
+
+        private static bool Assigns(Stmt s, string name) => s switch
+        {
+            Assign { Target: VarRef t } => t.Name == name,
+            DeclScalar d => d.Name == name,
+            Block b => b.Body.Any(x => Assigns(x, name)),
+            If i => i.Then.Any(x => Assigns(x, name)) || i.Else.Any(x => Assigns(x, name)),
+            For g => g.Var == name || g.Body.Any(x => Assigns(x, name)),
+            _ => false,
+        };
 
         private static bool ContainsLoop(Stmt s) => s switch
         {
