@@ -27,6 +27,10 @@ namespace DiffGen.Generator.Schedule
         {
             if (f.While is not null || f.WideSums.Count > 0) return null;
             if (f.Body.Any(ContainsLoop)) return null;
+            // the trip count is taken on entry: the body may not change what the bounds read
+            foreach (var x in IrQueries.Descendants(f.Start).Concat(IrQueries.Descendants(f.Bound)))
+                if (x is VarRef bv && (bv.Name == f.Var || f.Body.Any(st => Assigns(st, bv.Name)))) return null;
+                else if (x is ElemRef or Pop or Invoke) return null;
             bool up = f.Step == 1 && f.Cmp is BinaryOp.Lt or BinaryOp.Le;
             bool down = f.Step == -1 && f.Cmp is BinaryOp.Gt or BinaryOp.Ge;
             if (!up && !down) return null;
