@@ -77,6 +77,7 @@ namespace DiffGen.Generator.Emit
             guards.AddRange(ctx.Guards.Select(g => g.Replace("@hi", hi).Replace("@lo", lo)).Distinct());
             Open($"if ({string.Join(" && ", guards)})");
             foreach (var b in ctx.Broadcasts) Line($"var {b.Name} = new {V}({b.Scalar});");
+            foreach (var r in ctx.RowRefs) Line($"ref {T} {r.Value} = ref {r.Key.Replace("@lo", lo)};");
             foreach (var r in ctx.Accumulators) Line($"var {r.Value} = {V}.Zero;");
             foreach (var r in ctx.MaxAccumulators) Line($"var {r.Value} = new {V}({r.Key});");
             if (ctx.UsesIndex) Line($"var {ctx.IotaName} = {VI}.Indices;");
@@ -99,6 +100,68 @@ namespace DiffGen.Generator.Emit
             Line("}");
         }
 
+        private int _tapeBlocks;
+
+        /// <summary>
+        /// A loop that pushes (or pops) one restore-stack value per iteration (see Schedule.TapeBlocks): its block of the
+        /// stack is taken once, iterations address their slots, and the loop runs on SIMD lanes when it qualifies.
+        /// </summary>
+        private bool TapeBlockLoop(For f)
+        {
+            if (Schedule.TapeBlocks.Try(f, _tapeBlocks + 1) is not { } plan) return false;
+            _tapeBlocks++;
+            string loExpr, hiExpr;
+            if (f.Step == 1)
+            {
+                loExpr = Expr(f.Start);
+                hiExpr = f.Cmp == BinaryOp.Le ? $"{Print(f.Bound, 6)} + 1" : Expr(f.Bound);
+            }
+            else
+            {
+                loExpr = f.Cmp == BinaryOp.Gt ? $"{Print(f.Bound, 6)} + 1" : Expr(f.Bound);
+                hiExpr = $"{Print(f.Start, 6)} + 1";
+            }
+            var tape = TapeOf(plan.Elem);
+            Line($"// restore stack: the loop over {f.Var} {(plan.Pop ? "pops" : "pushes")} one value per iteration, slots {plan.Base} + ({f.Var} - {plan.Lo}) of one block");
+            Line("{");
+            Indent++;
+            Line($"int {plan.Lo} = {loExpr};");
+            Line($"int {plan.Hi} = {hiExpr};");
+            Line($"int {plan.Base} = {tape}.{(plan.Pop ? "PopBlock" : "PushBlock")}({plan.Hi} - {plan.Lo});");
+            Line($"var {plan.Buffer} = {tape}.Items;");
+            if (plan.SimdElem is { } elem) VectorLoop(new VectorFor(plan.Loop, elem));
+            else Statement(plan.Loop);
+            if (plan.Restored is { } v) Line($"if ({plan.Hi} > {plan.Lo}) {v} = {plan.Buffer}[{plan.Base}];");
+            Indent--;
+            Line("}");
+            return true;
+        }
+
+        private int _promoted;
+
+        /// <summary>
+        /// A scalar loop updating one element of a local array at an index it does not change (see
+        /// Schedule.ElementPromotion): the element lives in a local while the loop runs (read before, written after,
+        /// both only when the loop runs at least once).
+        /// </summary>
+        private bool PromotedLoop(For f)
+        {
+            if (Schedule.ElementPromotion.Try(f, LocalArrays, _promoted + 1) is not { } plan) return false;
+            _promoted++;
+            var runs = "__spr" + _promoted.ToString(CultureInfo.InvariantCulture);
+            var el = Expr(plan.Element);
+            Line($"// {el} is updated in a local while the loop over {f.Var} runs");
+            Line("{");
+            Indent++;
+            Line($"bool {runs} = {Expr(new Binary(f.Cmp, f.Start, f.Bound, IrType.Bool))};");
+            Line($"{plan.Element.Type.Keyword} {plan.Local} = {runs} ? {el} : default;");
+            Statement(plan.Loop);
+            Line($"if ({runs}) {el} = {plan.Local};");
+            Indent--;
+            Line("}");
+            return true;
+        }
+
         private sealed class VectorContext
         {
             public VectorContext(string counter, string c0, string v, string vi, string t, string i, string n)
@@ -114,6 +177,8 @@ namespace DiffGen.Generator.Emit
             public readonly Dictionary<(string Name, bool Negate), string> Accumulators = new();
             public readonly Dictionary<string, string> MaxAccumulators = new(StringComparer.Ordinal);
             public readonly List<string> Guards = new();
+            /// <summary>ref locals at the first element of each row the loop touches: element at lo (with @lo) → name.</summary>
+            public readonly Dictionary<string, string> RowRefs = new(StringComparer.Ordinal);
             public readonly Dictionary<string, string> Temps = new(StringComparer.Ordinal);
             public int Count;
             public string Fresh(string p) => $"__{p}{N}_{++Count}";
@@ -212,12 +277,16 @@ namespace DiffGen.Generator.Emit
                 _ => $"{el.Array}.Length",
             };
             ctx.Guards.Add(last is VarRef ? $"@hi <= {length}" : $"{lowest} >= 0 && {highest} < {length}");
-            return el.ArrayType.Shape switch
+            // The row's element at lo, taken once before the loop (one bounds check; the guards keep every lane inside
+            // the row), and each vector at its offset from it: no per-iteration index checks or 2-D address arithmetic.
+            var atLo = el.ArrayType.Shape switch
             {
-                Shape.Matrix => $"{el.Array}[{Expr(idx[0])}, {first}]",
-                Shape.Jagged => $"{el.Array}[{Expr(idx[0])}][{first}]",
-                _ => $"{el.Array}[{first}]",
+                Shape.Matrix => $"{el.Array}[{Expr(idx[0])}, {lowest}]",
+                Shape.Jagged => $"{el.Array}[{Expr(idx[0])}][{lowest}]",
+                _ => $"{el.Array}[{lowest}]",
             };
+            if (!ctx.RowRefs.TryGetValue(atLo, out var row)) ctx.RowRefs[atLo] = row = ctx.Fresh("p");
+            return $"{row}, (nuint)({ctx.C0} - __lo{ctx.N})";
         }
 
         private static bool DependsOnLoop(Expr e, VectorContext ctx) =>

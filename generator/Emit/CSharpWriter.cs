@@ -15,6 +15,9 @@ namespace DiffGen.Generator.Emit
         /// <summary>Names declared at the top of the method: their declarations in the body print as assignments.</summary>
         public HashSet<string> Hoisted { get; } = new(StringComparer.Ordinal);
 
+        /// <summary>Arrays the method declares (DeclArray printed so far): nothing aliases them (Schedule.ElementPromotion).</summary>
+        public HashSet<string> LocalArrays { get; } = new(StringComparer.Ordinal);
+
         /// <summary>Local arrays come from the per-thread BufferPool (the method returns them in its finally block).</summary>
         public bool PooledArrays { get; set; }
 
@@ -46,6 +49,7 @@ namespace DiffGen.Generator.Emit
                     break;
                 case DeclArray a:
                     {
+                        LocalArrays.Add(a.Name);
                         var sizes = new List<string>();
                         foreach (var x in a.Sizes) sizes.Add(Expr(x));
                         var alloc = PooledArrays
@@ -76,6 +80,8 @@ namespace DiffGen.Generator.Emit
                             Close();
                             break;
                         }
+                        if (f.WideSums.Count == 0 && TapeBlockLoop(f)) break;
+                        if (f.WideSums.Count == 0 && PromotedLoop(f)) break;
                         if (f.WideSums.Count == 0)
                         {
                             Open($"for ({decl} = {Expr(f.Start)}; {f.Var} {Op(f.Cmp)} {Expr(f.Bound)}; {step})");

@@ -61,6 +61,35 @@ namespace DiffGen.Reverse
             return _items[--_count];
         }
 
+        /// <summary>
+        /// The stack's buffer: slots [0, <see cref="Count"/>) hold the stored values. Valid until the next store that
+        /// grows it (generated loops read it right after <see cref="PushBlock"/> or <see cref="PopBlock"/>).
+        /// </summary>
+        public T[] Items => _items;
+
+        /// <summary>Reserves <paramref name="count"/> slots (none when negative) for a loop that stores one value per
+        /// iteration; returns the first. The loop writes <see cref="Items"/>[first + t] in place of its t-th push.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public int PushBlock(int count)
+        {
+            if (count < 0) count = 0;
+            if (_count + count > _items.Length) Grow(count);
+            int first = _count;
+            _count += count;
+            return first;
+        }
+
+        /// <summary>Takes back the <paramref name="count"/> values stored last (none when negative); returns the slot of
+        /// the oldest. The pop loop mirroring a <see cref="PushBlock"/> loop reads the same slots.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public int PopBlock(int count)
+        {
+            if (count < 0) count = 0;
+            if (_count < count) throw new InvalidOperationException("DiffGen restore stack underflow: the generated backward pass is inconsistent; please report this as a bug.");
+            _count -= count;
+            return _count;
+        }
+
         /// <summary>Stores every element of an array (a call overwrites the whole array).</summary>
         public void PushAll(Array array)
         {

@@ -100,5 +100,66 @@ namespace DiffGen.Tests
             Check.Gradient(FiniteDiff.Gradient(() => Simd.Triangular(l, x, d), l), gl, "dl");
             Check.Gradient(FiniteDiff.Gradient(() => Simd.Triangular(l, x, d), x), gx, "dx");
         }
-    }
+    
+        [Theory]
+        [InlineData(3, 2, 5)]
+        [InlineData(7, 3, 4)]
+        [InlineData(9, 5, 3)]
+        public void BlockTape_MixtureRowsStoredPerPoint(int d, int k, int n)
+        {
+            var rng = new Random(d * 31 + k);
+            var x = TestData.Matrix(rng, n, d);
+            var mu = TestData.Matrix(rng, k, d);
+            var q = TestData.Matrix(rng, k, d);
+            var l = TestData.Matrix(rng, k, d * (d - 1) / 2 + 1);
+            var gx = TestData.Garbage(x);
+            var gmu = TestData.Garbage(mu);
+            var gq = TestData.Garbage(q);
+            var gl = TestData.Garbage(l);
+            double value = BlockTape.MixtureBackward(x, mu, q, l, d, k, gx, gmu, gq, gl);
+            Check.Forward(BlockTape.Mixture(x, mu, q, l, d, k), value, "value");
+            Check.Forward(BlockTape.Mixture(x, mu, q, l, d, k), BlockTape.MixtureForward(x, mu, q, l, d, k), "forward");
+            Check.Gradient(FiniteDiff.Gradient(() => BlockTape.Mixture(x, mu, q, l, d, k), x), gx, "dx");
+            Check.Gradient(FiniteDiff.Gradient(() => BlockTape.Mixture(x, mu, q, l, d, k), mu), gmu, "dmu");
+            Check.Gradient(FiniteDiff.Gradient(() => BlockTape.Mixture(x, mu, q, l, d, k), q), gq, "dq");
+            Check.Gradient(FiniteDiff.Gradient(() => BlockTape.Mixture(x, mu, q, l, d, k), l), gl, "dl");
+        }
+
+        [Theory]
+        [InlineData(1, 2)]
+        [InlineData(6, 5)]
+        [InlineData(13, 9)]
+        public void BlockTape_PolynomialPromotedElementAndRestoredScalar(int m, int n)
+        {
+            var rng = new Random(m * 7 + n);
+            var c = TestData.Vector(rng, m);
+            var gc = TestData.Garbage(c);
+            double value = BlockTape.PolynomialBackward(c, m, n, gc);
+            Check.Forward(BlockTape.Polynomial(c, m, n), value, "value");
+            Check.Forward(BlockTape.Polynomial(c, m, n), BlockTape.PolynomialForward(c, m, n), "forward");
+            Check.Gradient(FiniteDiff.Gradient(() => BlockTape.Polynomial(c, m, n), c), gc, "dc");
+        }
+
+        [Theory]
+        [InlineData(1, 1)]
+        [InlineData(6, 3)]
+        [InlineData(11, 4)]
+        public void BlockTape_StepsStoredPerStep(int n, int s)
+        {
+            var rng = new Random(n * 5 + s);
+            var a = TestData.Vector(rng, n);
+            var ga = TestData.Garbage(a);
+            var y = new double[n];
+            var yGrad = new double[n];
+            for (int i = 0; i < n; i++) yGrad[i] = 1.0 + 0.25 * i;
+            var yb = new double[n];
+            BlockTape.StepsBackward(a, n, s, yb, ga, (double[])yGrad.Clone());
+            double F(double[] aa) { var yy = new double[n]; BlockTape.Steps(aa, n, s, yy); double f = 0; for (int i = 0; i < n; i++) f += yGrad[i] * yy[i]; return f; }
+            Check.Gradient(FiniteDiff.Gradient(() => F(a), a), ga, "da");
+            var yf = new double[n];
+            BlockTape.StepsForward(a, n, s, yf);
+            BlockTape.Steps(a, n, s, y);
+            Check.Forward(y[n - 1], yf[n - 1], "forward");
+        }
+}
 }
