@@ -31,12 +31,15 @@ namespace DiffGen.Generator.Parse
             return x;
         }
 
+        /// <summary>The type of a computed value: <see cref="MapType"/>, and long (arithmetic on a long loop counter) as int.</summary>
+        private static IrType? MapValueType(ITypeSymbol t) => MapType(t) ?? (t.SpecialType == SpecialType.System_Int64 ? IrType.Int : null);
+
         private Expr? LowerExpr(ExpressionSyntax e)
         {
             _ct.ThrowIfCancellationRequested();
             var info = _model.GetTypeInfo(e, _ct);
             // (long: only a long loop counter and the values compared with it, which are ints in the IR)
-            var converted = info.ConvertedType is null ? null : MapType(info.ConvertedType) ?? (info.ConvertedType.SpecialType == SpecialType.System_Int64 ? IrType.Int : null);
+            var converted = info.ConvertedType is null ? null : MapValueType(info.ConvertedType);
 
             var constant = _model.GetConstantValue(e, _ct);
             if (constant.HasValue && converted is { IsArray: false } ct && ct.Elem != Scalar.Void)
@@ -127,7 +130,7 @@ namespace DiffGen.Generator.Parse
                         if (l is null || r is null) return null;
                         if (rightPre is { Count: > 0 })
                             EmitGuarded(op == BinaryOp.And ? l : new Unary(UnaryOp.Not, l, IrType.Bool), rightPre, new List<Stmt>());
-                        var t = MapType(_model.GetTypeInfo(b, _ct).Type!);
+                        var t = MapValueType(_model.GetTypeInfo(b, _ct).Type!);
                         if (t is null || t.Value.IsArray || l.Type.IsArray || r.Type.IsArray)
                         {
                             Report(Descriptors.UnsupportedExpression, b, b.ToString(), "operands must be int, bool, float or double scalars; index the array (a[i]) and combine the elements in a loop");
@@ -149,7 +152,7 @@ namespace DiffGen.Generator.Parse
                         var b = LowerBranch(c.WhenFalse, out var preB);
                         if (cond is null || a is null || b is null) return null;
                         EmitGuarded(cond, preA, preB);
-                        var t = MapType(_model.GetTypeInfo(c, _ct).Type!);
+                        var t = MapValueType(_model.GetTypeInfo(c, _ct).Type!);
                         if (t is null || t.Value.IsArray)
                         {
                             Report(Descriptors.UnsupportedExpression, c, c.ToString(), "both branches must be scalars; choose between arrays with if/else and index each one");
