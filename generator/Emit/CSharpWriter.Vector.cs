@@ -49,17 +49,7 @@ namespace DiffGen.Generator.Emit
             var ctx = new VectorContext(f.Var, c0, V, VI, T, I, n);
 
             // Normalised iteration range [lo, hi): order does not matter, iterations are independent.
-            string loExpr, hiExpr;
-            if (f.Step == 1)
-            {
-                loExpr = Expr(f.Start);
-                hiExpr = f.Cmp == BinaryOp.Le ? $"{Print(f.Bound, 6)} + 1" : Expr(f.Bound);
-            }
-            else
-            {
-                loExpr = f.Cmp == BinaryOp.Gt ? $"{Print(f.Bound, 6)} + 1" : Expr(f.Bound);
-                hiExpr = $"{Print(f.Start, 6)} + 1";
-            }
+            var (loExpr, hiExpr) = Range(f);
 
             Line($"// SIMD: the loop over {f.Var} runs {T} lanes of {V} = Vector<{T}> (independent iterations; reductions are summed in a different order)");
             Line("{");
@@ -102,6 +92,11 @@ namespace DiffGen.Generator.Emit
 
         private int _tapeBlocks;
 
+        /// <summary>A loop's iterations as the half-open range [lo, hi) (either direction: the order does not matter to its callers).</summary>
+        private (string Lo, string Hi) Range(For f) => f.Step == 1
+            ? (Expr(f.Start), f.Cmp == BinaryOp.Le ? $"{Print(f.Bound, 6)} + 1" : Expr(f.Bound))
+            : (f.Cmp == BinaryOp.Gt ? $"{Print(f.Bound, 6)} + 1" : Expr(f.Bound), $"{Print(f.Start, 6)} + 1");
+
         /// <summary>
         /// A loop that pushes (or pops) one restore-stack value per iteration (see Schedule.TapeBlocks): its block of the
         /// stack is taken once, iterations address their slots, and the loop runs on SIMD lanes when it qualifies.
@@ -110,17 +105,7 @@ namespace DiffGen.Generator.Emit
         {
             if (Schedule.TapeBlocks.Try(f, _tapeBlocks + 1) is not { } plan) return false;
             _tapeBlocks++;
-            string loExpr, hiExpr;
-            if (f.Step == 1)
-            {
-                loExpr = Expr(f.Start);
-                hiExpr = f.Cmp == BinaryOp.Le ? $"{Print(f.Bound, 6)} + 1" : Expr(f.Bound);
-            }
-            else
-            {
-                loExpr = f.Cmp == BinaryOp.Gt ? $"{Print(f.Bound, 6)} + 1" : Expr(f.Bound);
-                hiExpr = $"{Print(f.Start, 6)} + 1";
-            }
+            var (loExpr, hiExpr) = Range(f);
             var tape = TapeOf(plan.Elem);
             Line($"// restore stack: the loop over {f.Var} {(plan.Pop ? "pops" : "pushes")} one value per iteration, slots {plan.Base} + ({f.Var} - {plan.Lo}) of one block");
             Line("{");

@@ -36,12 +36,15 @@ namespace DiffGen.Generator.Parse
         /// Lowers one statement; the statements of helpers inlined in its expressions (<see cref="_pending"/>) go before it
         /// (conditions of loops that run per iteration refuse them, see <see cref="_hoistBan"/>).
         /// </summary>
-        private void LowerStatement(StatementSyntax s, List<Stmt> output)
+        private void LowerStatement(StatementSyntax s, List<Stmt> output) => WithPending(own => LowerStatementCore(s, own), output);
+
+        /// <summary>Runs a lowering whose inlined helpers' statements (<see cref="_pending"/>) go before what it writes.</summary>
+        private void WithPending(Action<List<Stmt>> lower, List<Stmt> output)
         {
             var saved = _pending;
             var pending = _pending = new List<Stmt>();
             var own = new List<Stmt>();
-            try { LowerStatementCore(s, own); }
+            try { lower(own); }
             finally { _pending = saved; }
             output.AddRange(pending);
             output.AddRange(own);
@@ -550,16 +553,7 @@ namespace DiffGen.Generator.Parse
         }
 
         /// <summary>An incrementor or initializer of a for header: an assignment, ++/-- or a call, lowered as its own statement (with the helpers it inlines before it).</summary>
-        private void LowerStatementExpression(ExpressionSyntax e, List<Stmt> output)
-        {
-            var saved = _pending;
-            var pending = _pending = new List<Stmt>();
-            var own = new List<Stmt>();
-            try { LowerExpressionStatement(e, own); }
-            finally { _pending = saved; }
-            output.AddRange(pending);
-            output.AddRange(own);
-        }
+        private void LowerStatementExpression(ExpressionSyntax e, List<Stmt> output) => WithPending(own => LowerExpressionStatement(e, own), output);
 
         private sealed class LoopFrame
         {
