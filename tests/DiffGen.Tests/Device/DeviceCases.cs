@@ -365,6 +365,7 @@ namespace DiffGen.Tests.Device
             double[] v => DeviceArray<double>.Upload(device, v),
             float[] v => DeviceArray<float>.Upload(device, v),
             int[] v => DeviceArray<int>.Upload(device, v),
+            int[,] v => DeviceArray<int>.Upload(device, v),
             double[,] v => DeviceArray<double>.Upload(device, v),
             float[,] v => DeviceArray<float>.Upload(device, v),
             _ => throw new NotSupportedException(a.GetType().Name),
