@@ -4,7 +4,8 @@ using Xunit;
 namespace DiffGen.Cuda.Tests
 {
     /// <summary>The dispatch rule. These tests change process-wide state (the environment variable, the override),
-    /// so they run in one non-parallel collection and restore what they change.</summary>
+    /// so they run in one non-parallel collection and restore what they change. The variable is read once per process;
+    /// SetVariable makes each change visible.</summary>
     [CollectionDefinition(nameof(BackendSelectorTests), DisableParallelization = true)]
     public sealed class BackendSelectorCollection
     {
@@ -19,13 +20,30 @@ namespace DiffGen.Cuda.Tests
         public BackendSelectorTests()
         {
             BackendSelector.Override = null;
-            Environment.SetEnvironmentVariable(BackendSelector.EnvironmentVariable, null);
+            SetVariable(null);
         }
 
         public void Dispose()
         {
-            Environment.SetEnvironmentVariable(BackendSelector.EnvironmentVariable, _savedVariable);
+            SetVariable(_savedVariable);
             BackendSelector.Override = _savedOverride;
+        }
+
+        private static void SetVariable(string? value)
+        {
+            Environment.SetEnvironmentVariable(BackendSelector.EnvironmentVariable, value);
+            BackendSelector.ReloadEnvironment();
+        }
+
+        [Fact]
+        public void The_environment_variable_is_read_once_until_reloaded()
+        {
+            SetVariable("cpu");
+            Assert.Equal(Backend.Cpu, BackendSelector.Requested);
+            Environment.SetEnvironmentVariable(BackendSelector.EnvironmentVariable, "cuda");
+            Assert.Equal(Backend.Cpu, BackendSelector.Requested); // the value read first stays in effect
+            BackendSelector.ReloadEnvironment();
+            Assert.Equal(Backend.Cuda, BackendSelector.Requested);
         }
 
         private static string NoReason() => "simulated: no GPU";
@@ -43,7 +61,7 @@ namespace DiffGen.Cuda.Tests
         [InlineData("CUDA", Backend.Cuda)]
         public void The_environment_variable_is_parsed_case_insensitively(string? value, Backend expected)
         {
-            Environment.SetEnvironmentVariable(BackendSelector.EnvironmentVariable, value);
+            SetVariable(value);
             Assert.Equal(expected, BackendSelector.Requested);
             Assert.Equal(expected, BackendSelector.Parse(value));
             Assert.True(BackendSelector.TryParse(value, out Backend parsed));
@@ -57,7 +75,7 @@ namespace DiffGen.Cuda.Tests
         [InlineData("cpu,cuda")]
         public void An_invalid_environment_value_is_a_clear_error_naming_the_variable(string value)
         {
-            Environment.SetEnvironmentVariable(BackendSelector.EnvironmentVariable, value);
+            SetVariable(value);
             InvalidOperationException e = Assert.Throws<InvalidOperationException>(() => BackendSelector.Requested);
             Assert.Contains("DIFFGEN_BACKEND", e.Message);
             Assert.Contains($"'{value}'", e.Message);
@@ -72,19 +90,19 @@ namespace DiffGen.Cuda.Tests
         [Fact]
         public void The_override_takes_precedence_over_the_environment()
         {
-            Environment.SetEnvironmentVariable(BackendSelector.EnvironmentVariable, "cuda");
+            SetVariable("cuda");
             BackendSelector.Override = Backend.Cpu;
             Assert.Equal(Backend.Cpu, BackendSelector.Requested);
             Assert.Equal(Backend.Cpu, BackendSelector.Resolve(long.MaxValue));
 
             // Even an invalid variable is not read while an override is set.
-            Environment.SetEnvironmentVariable(BackendSelector.EnvironmentVariable, "nonsense");
+            SetVariable("nonsense");
             Assert.Equal(Backend.Cpu, BackendSelector.Requested);
             BackendSelector.Override = Backend.Auto;
             Assert.Equal(Backend.Auto, BackendSelector.Requested);
 
             BackendSelector.Override = null;
-            Environment.SetEnvironmentVariable(BackendSelector.EnvironmentVariable, "cpu");
+            SetVariable("cpu");
             Assert.Null(BackendSelector.Override);
             Assert.Equal(Backend.Cpu, BackendSelector.Requested);
         }
@@ -132,13 +150,13 @@ namespace DiffGen.Cuda.Tests
         public void On_this_machine_auto_is_cpu_and_cuda_throws_with_the_real_reason()
         {
             Assert.Equal(Backend.Cpu, BackendSelector.Resolve(Backend.Auto, long.MaxValue));
-            Environment.SetEnvironmentVariable(BackendSelector.EnvironmentVariable, "cuda");
+            SetVariable("cuda");
             CudaUnavailableException e = Assert.Throws<CudaUnavailableException>(() => BackendSelector.Resolve(1_000_000_000));
             Assert.Equal(CudaEnvironment.UnavailableReason, e.Reason);
             Assert.Contains("libcuda.so.1", e.Message);
 
             BackendSelector.Override = Backend.Cuda;
-            Environment.SetEnvironmentVariable(BackendSelector.EnvironmentVariable, null);
+            SetVariable(null);
             Assert.Throws<CudaUnavailableException>(() => BackendSelector.Resolve(0));
         }
 
