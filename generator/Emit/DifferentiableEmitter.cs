@@ -259,6 +259,10 @@ namespace DiffGen.Generator.Emit
             }
 
             var adjArgs = new List<string>();
+            // Scratch adjoint arrays (not jagged) come from the pool and go back after the call: a small function called
+            // per observation would otherwise allocate two arrays per Backward.
+            var pooled = new List<(string Local, IrType Type)>();
+            string Scratch(IrType t, string what) => t.Shape == Shape.Jagged ? what : "Pooled" + what;
             foreach (var p in m.Params.Where(p => p.Type.IsReal))
             {
                 var g = grads.FirstOrDefault(x => x.Param.Name == p.Name);
@@ -266,15 +270,17 @@ namespace DiffGen.Generator.Emit
                 if (g is { IsUpstream: true })
                 {
                     // The reverse sweep consumes adjoints of outputs; work on a copy, the caller's buffer stays as given.
-                    w.Line($"var {local} = {Shapes}.Copy({g.Name});");
+                    w.Line($"var {local} = {Shapes}.{Scratch(p.Type, "Copy")}({g.Name});");
                     adjArgs.Add(local);
+                    if (p.Type.Shape != Shape.Jagged) pooled.Add((local, p.Type));
                 }
                 else if (g is not null)
                     adjArgs.Add(p.Type.IsArray ? g.Name : "ref " + g.Name);
                 else if (p.Type.IsArray)
                 {
-                    w.Line($"var {local} = {Shapes}.Like({p.Name}); // {(p.IsConstant ? "[Constant]: no derivative flows from it; scratch for what callee or GEMM adjoints add" : "not differentiated: scratch")}");
+                    w.Line($"var {local} = {Shapes}.{Scratch(p.Type, "Like")}({p.Name}); // {(p.IsConstant ? "[Constant]: no derivative flows from it; scratch for what callee or GEMM adjoints add" : "not differentiated: scratch")}");
                     adjArgs.Add(local);
+                    if (p.Type.Shape != Shape.Jagged) pooled.Add((local, p.Type));
                 }
                 else
                 {
@@ -287,6 +293,8 @@ namespace DiffGen.Generator.Emit
             var call = $"{CSharpWriter.AdjointName(m.Name)}({string.Join(", ", m.Params.Select(p => p.Name).Concat(adjArgs).Concat(returns ? new[] { seed } : new string[0]).Concat(hasOutputs ? new[] { KeepOutputs + ": true" } : new string[0]))})";
             if (!returns) w.Line(call + ";");
             else w.Line($"var __value = {call};");
+            foreach (var (local, type) in pooled)
+                w.Line($"global::DiffGen.Reverse.BufferPool<{type.ElemKeyword}>.Return({local});");
             if (returns) w.Line("return __value;");
             w.Close();
         }

@@ -43,16 +43,46 @@ namespace DiffGen.Reverse
             return new T[rows, cols];
         }
 
+        /// <summary>Vectors shorter than this are kept in a per-thread table indexed by length, not in the dictionary.</summary>
+        private const int SmallLength = 64;
+
+        /// <summary>
+        /// Small vectors by length: slots [length · PerShape, (length + 1) · PerShape), Counts[length] of them in use. A
+        /// per-observation function (a 3-vector, a 2-D projection) rents and returns several per call, so the lookup
+        /// must cost a few nanoseconds, not a dictionary probe.
+        /// </summary>
+        private sealed class SmallVectors
+        {
+            public readonly T[]?[] Slots = new T[]?[SmallLength * PerShape];
+            public readonly int[] Counts = new int[SmallLength];
+        }
+
+        [ThreadStatic] private static SmallVectors? s_small;
+
         /// <summary>A zeroed <c>T[length]</c>.</summary>
         public static T[] Rent(int length)
         {
+            var a = RentUninitialized(length);
+            Array.Clear(a);
+            return a;
+        }
+
+        /// <summary>A <c>T[length]</c> whose contents are unspecified (the caller overwrites all of it).</summary>
+        public static T[] RentUninitialized(int length)
+        {
             if (length < 0) return new T[length];
-            if (s_vectors is { } d && d.TryGetValue(length, out var stack) && stack.Count > 0)
+            if (length < SmallLength)
             {
-                var a = stack.Pop();
-                Array.Clear(a);
-                return a;
+                if (s_small is { } small && small.Counts[length] > 0)
+                {
+                    int slot = length * PerShape + --small.Counts[length];
+                    var a = small.Slots[slot]!;
+                    small.Slots[slot] = null;
+                    return a;
+                }
+                return new T[length];
             }
+            if (s_vectors is { } d && d.TryGetValue(length, out var stack) && stack.Count > 0) return stack.Pop();
             return new T[length];
         }
 
@@ -70,6 +100,17 @@ namespace DiffGen.Reverse
         public static void Return(T[]? array)
         {
             if (array is null) return;
+            if (array.Length < SmallLength)
+            {
+                var small = s_small ??= new SmallVectors();
+                int count = small.Counts[array.Length];
+                if (count < PerShape)
+                {
+                    small.Slots[array.Length * PerShape + count] = array;
+                    small.Counts[array.Length] = count + 1;
+                }
+                return;
+            }
             s_vectors ??= new Dictionary<int, Stack<T[]>>();
             if (!s_vectors.TryGetValue(array.Length, out var stack)) s_vectors[array.Length] = stack = new Stack<T[]>();
             if (stack.Count < PerShape) stack.Push(array);
@@ -80,6 +121,7 @@ namespace DiffGen.Reverse
         {
             s_matrices = null;
             s_vectors = null;
+            s_small = null;
         }
     }
 }

@@ -14,7 +14,7 @@ namespace DiffGen.Reverse
         /// <summary>A pooled copy of <paramref name="output"/>.</summary>
         public static T[] Keep<T>(T[] output) where T : unmanaged
         {
-            var copy = BufferPool<T>.Rent(output.Length);
+            var copy = BufferPool<T>.RentUninitialized(output.Length);
             output.AsSpan().CopyTo(copy);
             return copy;
         }

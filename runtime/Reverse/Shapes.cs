@@ -124,6 +124,27 @@ namespace DiffGen.Reverse
             return r;
         }
 
+        /// <summary>A zeroed pooled array of the same length (give it back with <see cref="BufferPool{T}.Return(T[])"/>).</summary>
+        public static T[] PooledLike<T>(T[] reference) where T : unmanaged => BufferPool<T>.Rent(reference.Length);
+        /// <summary>A zeroed pooled 2-D array of the same shape.</summary>
+        public static T[,] PooledLike<T>(T[,] reference) where T : unmanaged => BufferPool<T>.Rent(reference.GetLength(0), reference.GetLength(1));
+
+        /// <summary>A pooled copy (give it back with <see cref="BufferPool{T}.Return(T[])"/>).</summary>
+        public static T[] PooledCopy<T>(T[] source) where T : unmanaged
+        {
+            var copy = BufferPool<T>.RentUninitialized(source.Length);
+            source.AsSpan().CopyTo(copy);
+            return copy;
+        }
+
+        /// <summary>A pooled copy of a 2-D array.</summary>
+        public static T[,] PooledCopy<T>(T[,] source) where T : unmanaged
+        {
+            var copy = BufferPool<T>.RentUninitialized(source.GetLength(0), source.GetLength(1));
+            Array.Copy(source, copy, source.Length);
+            return copy;
+        }
+
         /// <summary>A copy (upstream gradients are consumed by the reverse sweep; the caller's buffer is not touched).</summary>
         public static T[] Copy<T>(T[] source) => (T[])source.Clone();
         /// <summary>A copy of a 2-D array.</summary>
