@@ -38,10 +38,11 @@ namespace DiffGen.Generator.Raise
         public static RaiseResult Run(MethodModel m)
         {
             var r = new Raiser(m);
-            var body = r.RaiseTopLevel(r.NarrowAll(m.Body));
+            var body = r.RaiseTopLevel(r.NarrowAll(r.ScalarReplace(m.Body)));
             body = r.EliminateDeadAccumulators(body);
             body = r.HoistAll(body);
             body = r.ReduceStrength(body);
+            body = r.DetachShifts(body); // before stabilising: a sum the user shifted by its max is stable already
             body = r.StabilizeAll(body);
             return new RaiseResult(m with { Body = body.ToEquatable() }, r._remarks.ToEquatable());
         }
@@ -63,6 +64,25 @@ namespace DiffGen.Generator.Raise
             }
             return output;
         }
+
+        private List<Stmt> ScalarReplace(IReadOnlyList<Stmt> body)
+        {
+            var explained = new List<string>();
+            var output = ScalarReplacement.Run(body, Claim, explained);
+            if (explained.Count > 0) Remark(FirstOrigin(body), "scalar replacement: " + string.Join("; ", explained));
+            return output;
+        }
+
+        private List<Stmt> DetachShifts(List<Stmt> body)
+        {
+            var explained = new List<string>();
+            var output = ShiftInvariance.Run(body, explained);
+            if (explained.Count > 0) Remark(FirstOrigin(body), "shift-invariant log-sum-exp: " + string.Join("; ", explained));
+            return output;
+        }
+
+        /// <summary>The first loop's place in the source (where a remark about the whole body goes).</summary>
+        private static SourceRef? FirstOrigin(IEnumerable<Stmt> body) => body.OfType<For>().Select(f => f.Origin).FirstOrDefault(o => o is not null);
 
         private List<Stmt> NarrowAll(IEnumerable<Stmt> body)
         {
@@ -122,6 +142,9 @@ namespace DiffGen.Generator.Raise
             IrQueries.Declarations(stmts, _types);
             _names.UnionWith(_types.Keys);
         }
+
+        /// <summary>The name asked for when no local has it, else a numbered variant.</summary>
+        private string Claim(string name) => _names.Add(name) ? name : Fresh(name + "_");
 
         private string Fresh(string name)
         {

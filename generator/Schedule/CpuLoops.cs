@@ -45,7 +45,7 @@ namespace DiffGen.Generator.Schedule
             var byLoop = new Dictionary<Stmt, DeviceStep>(StmtReferenceComparer.Instance);
             foreach (var st in program.Steps.Where(s => s.Kind == StepKind.Parallel)) byLoop[st.Loop!] = st;
             foreach (var st in program.Steps.Where(s => s.Kind == StepKind.Parallel && !RowOfWork(s)))
-                notSplit[st.Loop!] = "its iterations are independent, but each is a few operations (no inner loop): too little to split";
+                notSplit[st.Loop!] = $"its iterations are independent, but each is a few operations (no inner loop, under {StraightLineWork} statements): too little to split";
             foreach (var st in program.Steps.Where(s => s.Kind == StepKind.Parallel && RowOfWork(s)))
             {
                 if (taken.Contains(st.Loop!)) continue;
@@ -75,8 +75,18 @@ namespace DiffGen.Generator.Schedule
             return result;
         }
 
-        /// <summary>An iteration runs an inner loop (a row of work): worth a chunk of its own on a large input.</summary>
-        private static bool RowOfWork(DeviceStep st) => DevicePlanner.Flatten(st.Loop!.Body).Any(x => x is For or VectorFor);
+        /// <summary>
+        /// Statements of straight-line code that count as a row of work: a body Raise unrolled (a 3 × 3 product over
+        /// scalars) does as much per iteration as the short inner loops it came from.
+        /// </summary>
+        private const int StraightLineWork = 12;
+
+        /// <summary>An iteration runs an inner loop or a long straight-line body (a row of work): worth a chunk of its own on a large input.</summary>
+        private static bool RowOfWork(DeviceStep st)
+        {
+            var flat = DevicePlanner.Flatten(st.Loop!.Body);
+            return flat.Any(x => x is For or VectorFor) || flat.Count(x => x is Assign or DeclScalar) >= StraightLineWork;
+        }
 
         /// <summary>Null when the loop sums into other rows only of vectors (a copy per chunk) and computes the ints it reads; else why not.</summary>
         private static string? Ineligible(DeviceProgram p, DeviceStep st)
