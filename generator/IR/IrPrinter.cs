@@ -58,7 +58,7 @@ namespace DiffGen.Generator.IR
             string E(Expr e) => ExprPrinter.CSharp.Print(e);
             switch (s)
             {
-                case DeclScalar d: sb.Append(pad).Append($"let {d.Name}: {d.Type}{(d.Init is null ? "" : " = " + E(d.Init))}\n"); break;
+                case DeclScalar d: sb.Append(pad).Append($"let {d.Name}: {d.Type}{(d.Init is null ? "" : " = " + E(d.Init))}{(d.Detached ? "  (detached: no derivative)" : "")}\n"); break;
                 case DeclArray a: sb.Append(pad).Append($"let {a.Name}: {a.Type} = zeros({string.Join(", ", a.Sizes.Select(E))})\n"); break;
                 case Assign a: sb.Append(pad).Append($"{E(a.Target)} {(a.Op == AssignOp.Set ? "=" : a.Op == AssignOp.Add ? "+=" : "-=")} {E(a.Value)}\n"); break;
                 case For f:

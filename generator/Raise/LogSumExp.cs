@@ -52,6 +52,8 @@ namespace DiffGen.Generator.Raise
             for (int p = 0; p < block.Count; p++)
             {
                 if (block[p] is not For loop || !Match(loop, out var den, out var exp, out var mask)) continue;
+                // Already shifted by a max the user computed (ShiftInvariance detached it): stable as written.
+                if (exp.Args[0] is Binary { Op: BinaryOp.Sub, Right: VarRef shift } && IsDetached(_wholeBody, shift.Name)) continue;
                 int z = block.FindLastIndex(p - 1 < 0 ? 0 : p - 1, p, s => IrQueries.ReadsOrWrites(s, den.Name));
                 if (z < 0 || !IrQueries.IsZeroInit(block[z], den.Name)) continue;
                 int uses = CountLogUses(den.Name);
@@ -94,6 +96,15 @@ namespace DiffGen.Generator.Raise
             }
             return block;
         }
+
+        private static bool IsDetached(IEnumerable<Stmt> stmts, string name) => stmts.Any(s => s switch
+        {
+            DeclScalar { Detached: true } d => d.Name == name,
+            For f => IsDetached(f.Body, name),
+            If i => IsDetached(i.Then, name) || IsDetached(i.Else, name),
+            Block b => IsDetached(b.Body, name),
+            _ => false,
+        });
 
         /// <summary><c>for (...) [if (mask)] den += exp(E)</c>, nothing else in the body.</summary>
         private static bool Match(For loop, out VarRef den, out Intrinsic exp, out Expr? mask)
