@@ -23,5 +23,10 @@ namespace DiffGen.Generator.Differentiate
         string SeedName,
         string ResultName,
         int RestoredValues,
-        Schedule.TilePlan? Tiles = null);
+        Schedule.TilePlan? Tiles = null)
+    {
+        /// <summary>Loops whose running recurrences the reverse sweep recomputes instead of reading them from the restore stack
+        /// (Differentiator.RecurrenceReplay); the device plans are made from the form without them.</summary>
+        public int ReplayedRecurrences { get; init; }
+    }
 }

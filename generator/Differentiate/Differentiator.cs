@@ -35,18 +35,26 @@ namespace DiffGen.Generator.Differentiate
         private readonly string _result;
         private int _temps;
 
-        private Differentiator(MethodModel m)
+        /// <summary>Whether loops of running recurrences recompute them in the reverse sweep (<see cref="RecurrenceReplay"/>).</summary>
+        private readonly bool _replayRecurrences;
+
+        private Differentiator(MethodModel m, bool replayRecurrences)
         {
             _m = m;
+            _replayRecurrences = replayRecurrences;
             foreach (var p in m.Params) { _types[p.Name] = p.Type; _names.Add(p.Name); }
             CollectNames(m.Body);
             _seed = Fresh("__seed");
             _result = Fresh("__result");
         }
 
-        public static AdjointModel Run(MethodModel m)
+        /// <param name="m">The raised method.</param>
+        /// <param name="replayRecurrences">Recompute running recurrences in the reverse sweep instead of storing their values
+        /// (the CPU's form; the GPU planner pairs forward and reverse loops by what they store, so the device plans are made from
+        /// the stored form: see Schedule.Scheduler).</param>
+        public static AdjointModel Run(MethodModel m, bool replayRecurrences = true)
         {
-            var d = new Differentiator(m);
+            var d = new Differentiator(m, replayRecurrences);
             return d.Build();
         }
 
@@ -197,7 +205,10 @@ namespace DiffGen.Generator.Differentiate
             var reverse = Reverse(_m.Body, topLevel: true);
             return new AdjointModel(_m, _hoisted.ToEquatable(),
                 _adj.Select(kv => new AdjointName(kv.Key, kv.Value, _types[kv.Key])).OrderBy(a => a.Primal, StringComparer.Ordinal).ToEquatable(),
-                forward.ToEquatable(), reverse.ToEquatable(), _seed, _result, _pushed.Count + _pushedArrays.Count + _pushedBranch.Count + _extrema.Count);
+                forward.ToEquatable(), reverse.ToEquatable(), _seed, _result, _pushed.Count + _pushedArrays.Count + _pushedBranch.Count + _extrema.Count)
+            {
+                ReplayedRecurrences = _recurrences.Count,
+            };
         }
 
         // ------------------------------------------------------------ names
@@ -257,6 +268,7 @@ namespace DiffGen.Generator.Differentiate
         private HashSet<string> Analyze(IEnumerable<Stmt> stmts, HashSet<string> req, HashSet<ElemRef>? clean = null, bool top = false)
         {
             clean ??= new HashSet<ElemRef>();
+            var before = new List<Stmt>();
             foreach (var s in stmts)
             {
                 switch (s)
@@ -349,6 +361,18 @@ namespace DiffGen.Generator.Differentiate
                                 }
                             }
                             req.Clear(); req.UnionWith(result);
+                            // Running recurrences (p = p * c) whose only stores are their own values: the reverse sweep
+                            // recomputes them from the entry value (see RecurrenceReplay), which then reads c's operands.
+                            _recurrences.Remove(f);
+                            if (RecurrenceReplay(f, before) is { } rec)
+                            {
+                                _recurrences[f] = rec;
+                                var recReads = new HashSet<string>(StringComparer.Ordinal);
+                                foreach (var r in rec) IrQueries.RealReads(r.Step.Value, recReads);
+                                foreach (var r in rec) recReads.Remove(r.Name);
+                                KillArrays(recReads);
+                                req.UnionWith(recReads);
+                            }
                             // A loop that overwrites every element of a vector (whose old elements it pushed where
                             // needed) leaves values no earlier adjoint reads: the vector leaves the set, so the
                             // accumulations that follow (x[i] += ...) store nothing until an adjoint reads it again.
@@ -386,6 +410,7 @@ namespace DiffGen.Generator.Differentiate
                         KillArrays(new[] { c.A.Array, c.B.Array, c.Target });
                         break;
                 }
+                before.Add(s);
             }
             return req;
 
@@ -503,6 +528,115 @@ namespace DiffGen.Generator.Differentiate
             }
             head.UnionWith(end);
             return head;
+        }
+
+        // ------------------------------------------------------------ running recurrences: recompute instead of store
+
+        /// <summary>Loops whose stored values are those of running recurrences, recomputed in the reverse sweep: loop -> recurrences.</summary>
+        private readonly Dictionary<Stmt, List<Recurrence>> _recurrences = new(StmtReferenceComparer.Instance);
+
+        /// <summary>
+        /// A running recurrence of a loop: the body's statement <paramref name="Step"/> <c>p = e(p, ...)</c>. <paramref name="Entry"/> is
+        /// p's value on entry when one of the constant settings just before the loop sets it (strength reduction's <c>p = 1</c>),
+        /// else null (the forward sweep stores that one value before the loop).
+        /// </summary>
+        internal sealed record Recurrence(string Name, IrType Type, Assign Step, Expr? Entry);
+
+        /// <summary>
+        /// Recompute instead of store, for a counted loop at any depth whose only stored values are those of running recurrences:
+        /// statements <c>p = e</c> at the top of the body, with p a real scalar that e reads, that no other statement of the body
+        /// writes or declares, and e reading nothing else the body writes or changes, not the counter either, and calling nothing
+        /// (strength reduction's <c>p = p * a</c>, a running sum <c>p = p + a</c> with a invariant). The plain scheme stores p once per iteration
+        /// (llsq: m values per point, 2·10⁶ doubles that outgrow the caches). Instead the forward sweep runs the loop storing nothing
+        /// (only p's entry value, once, unless the statements just before the loop set p to a constant), and the reverse sweep first
+        /// replays the recurrences alone, from the entry value, storing their values on the stack (one loop's worth, in cache),
+        /// which the loop's adjoint then takes back as before. Sound because e's operands hold, at that point of the reverse sweep,
+        /// the values the forward loop saw: the body does not write them, and after the loop they count as read by the reverse
+        /// sweep (so a later overwrite stores them). The body may not leave early, store a branch, an array or an int, or contain
+        /// a loop that is itself replayed, and the cost model (<see cref="FarStore"/>) must prefer recomputing: a recurrence
+        /// of a few multiplications and additions qualifies, one that calls Math.Sin or Math.Max per iteration does not;
+        /// otherwise the loop keeps the plain scheme.
+        /// </summary>
+        private List<Recurrence>? RecurrenceReplay(For f, List<Stmt> before)
+        {
+            if (!_replayRecurrences || f.While is not null || f.Body.Count == 0) return null;
+            var all = new List<Stmt>();
+            StatementsIn(f.Body, all);
+            var steps = new List<Assign>();
+            foreach (var st in all)
+            {
+                if (st is For { While: not null } || _pushedBranch.Contains(st) || _pushedArrays.ContainsKey(st) || _extrema.Contains(st)
+                    || _replayed.ContainsKey(st) || _recurrences.ContainsKey(st) || st is Push or PushAll or Return) return null;
+                if (!_pushed.Contains(st)) continue;
+                if (st is not Assign { Op: AssignOp.Set, Target: VarRef { Type.IsReal: true } p } a || !f.Body.Contains(st, StmtReferenceComparer.Instance)
+                    || !IrQueries.Mentions(a.Value, p.Name)) return null;
+                steps.Add(a);
+            }
+            if (steps.Count == 0) return null;
+            // Cost model (see FarStore): replaying a value costs its recurrence's operations and a store taken back within the
+            // iteration of the reverse sweep; storing it costs a far store. A sine per iteration is cheaper to keep.
+            if (steps.Sum(a => WorkCost(new Stmt[] { a }, 1) + NearStore) >= FarStore * steps.Count) return null;
+            var written = new HashSet<string>(StringComparer.Ordinal);
+            IrQueries.Writes(f.Body, written);
+            var ints = new HashSet<string>(StringComparer.Ordinal);
+            BodyReadsAndInts(f.Body, new HashSet<string>(StringComparer.Ordinal), ints);
+            ints.Remove(f.Var);
+            var names = new HashSet<string>(steps.Select(a => ((VarRef)a.Target).Name), StringComparer.Ordinal);
+            // the trip count is the forward loop's: the bounds read nothing the body changes
+            foreach (var x in IrQueries.Descendants(f.Start).Concat(IrQueries.Descendants(f.Bound)))
+                if (x is VarRef bv && (bv.Name == f.Var || ints.Contains(bv.Name) || written.Contains(bv.Name)) || x is ElemRef or Pop or Invoke) return null;
+            var result = new List<Recurrence>();
+            foreach (var a in steps)
+            {
+                var p = (VarRef)a.Target;
+                // p is set by this statement only
+                foreach (var st in all)
+                    if (!ReferenceEquals(st, a) && (st is DeclScalar d && d.Name == p.Name || st is Assign o && RootOf(o.Target) == p.Name)) return null;
+                // the step's other operands do not change with the counter either: a geometric or arithmetic recurrence
+                // (p = p * c, p = p + c), whose replay is one multiplication per iteration on SIMD lanes. A factor that
+                // varies per iteration (det's gathered matrix entries) costs its loads again in the replay, and with short
+                // trip counts the extra loop outweighs the stores it saves (measured: det's gradient 20-30% slower).
+                if (IrQueries.Mentions(a.Value, f.Var)) return null;
+                foreach (var x in IrQueries.Descendants(a.Value))
+                {
+                    if (x is Pop or Invoke) return null;
+                    if (x is VarRef v && v.Name != p.Name && (written.Contains(v.Name) || ints.Contains(v.Name))) return null;
+                    if (x is ElemRef el && (written.Contains(el.Array) || ints.Contains(el.Array))) return null;
+                    if (x is VarRef v2 && v2.Name != p.Name && names.Contains(v2.Name)) return null;
+                }
+                // the entry value is a constant when p is set to one among the constant settings just before the loop
+                Expr? entry = null;
+                for (int k = before.Count - 1; k >= 0 && entry is null; k--)
+                {
+                    var (name, value) = before[k] switch
+                    {
+                        DeclScalar { Init: Const c } d => (d.Name, c),
+                        Assign { Op: AssignOp.Set, Target: VarRef t, Value: Const c } => (t.Name, c),
+                        _ => (null, null),
+                    };
+                    if (name is null) break;
+                    if (name == p.Name) entry = value;
+                }
+                result.Add(new Recurrence(p.Name, p.Type, a, entry));
+            }
+            return result;
+        }
+
+        /// <summary>The reverse sweep's replay of a loop's recurrences (see <see cref="RecurrenceReplay"/>), before its adjoint loop.</summary>
+        private void ReplayRecurrences(For f, List<Recurrence> rec, List<Stmt> output)
+        {
+            output.Add(new Comment("recurrence " + string.Join(", ", rec.Select(r => r.Name)) + ": recomputed from its entry value instead of stored per iteration"));
+            for (int i = rec.Count - 1; i >= 0; i--)
+                if (rec[i].Entry is null) output.Add(new Assign(new VarRef(rec[i].Name, rec[i].Type), AssignOp.Set, new Pop(rec[i].Type)));
+            foreach (var r in rec)
+                if (r.Entry is { } e) output.Add(new Assign(new VarRef(r.Name, r.Type), AssignOp.Set, e));
+            var body = new List<Stmt>();
+            foreach (var r in rec)
+            {
+                body.Add(new Push(new VarRef(r.Name, r.Type)));
+                body.Add(r.Step);
+            }
+            output.Add(f with { Body = body.ToEquatable() });
         }
 
         // ------------------------------------------------------------ recompute instead of store (replay)
@@ -816,6 +950,13 @@ namespace DiffGen.Generator.Differentiate
                         output.Add(new Push(new VarRef(accName, _types[accName])));
                         output.Add(f);
                         break;
+                    case For f when _recurrences.TryGetValue(s, out var rec):
+                        // the recurrences' values are recomputed in the reverse sweep: only their entry values are stored
+                        if (!noPush)
+                            foreach (var r in rec)
+                                if (r.Entry is null) output.Add(new Push(new VarRef(r.Name, r.Type)));
+                        output.Add(f with { Body = Forward(f.Body, noPush: true).ToEquatable() });
+                        break;
                     case For f when _replayed.TryGetValue(s, out var prefix):
                         {
                             var body = Forward(f.Body.Take(prefix), noPush: true);
@@ -897,6 +1038,10 @@ namespace DiffGen.Generator.Differentiate
                     break;
                 case For f when _extrema.Contains(s) && IsRunningExtremum(f, out var accName, out var fn, out var ext):
                     ReverseExtremum(f, accName, fn, ext, output);
+                    break;
+                case For f when _recurrences.TryGetValue(s, out var rec):
+                    ReplayRecurrences(f, rec, output);
+                    output.Add(ReverseLoop(f));
                     break;
                 case For f:
                     {

@@ -61,6 +61,13 @@ namespace DiffGen.Generator.Emit
             body.Indent = Indent + 2;
             foreach (var h in Hoisted) body.Hoisted.Add(h);
             ctx.Writer = body;
+            var inductions = Schedule.Vectorizer.Inductions(f);
+            foreach (var ind in inductions)
+            {
+                var g = ctx.Fresh("g");
+                ctx.Temps[ind.Name] = g;
+                ctx.Inductions[ind.Name] = (g, ctx.Fresh("gs"));
+            }
             foreach (var s in f.Body) VectorStatement(s, null, ctx);
 
             var guards = new List<string> { $"{lo} >= 0", $"{hi} - {lo} >= {V}.Count" };
@@ -71,6 +78,19 @@ namespace DiffGen.Generator.Emit
             foreach (var r in ctx.Accumulators) Line($"var {r.Value} = {V}.Zero;");
             foreach (var r in ctx.MaxAccumulators) Line($"var {r.Value} = new {V}({r.Key});");
             if (ctx.UsesIndex) Line($"var {ctx.IotaName} = {VI}.Indices;");
+            foreach (var ind in inductions)
+            {
+                // lane l starts at p * c^l (multiplied in order, as the scalar loop does); each step multiplies by c^Count
+                var (g, gs) = ctx.Inductions[ind.Name];
+                var factor = Expr(ind.Factor);
+                Line($"var {g} = new {V}({ind.Name});");
+                Line($"{T} {gs}_s = 1;");
+                Open($"for (int __l = 0; __l < {V}.Count; __l++)");
+                Line($"{g} = __Simd.ConditionalSelect(__Simd.GreaterThan({V}.Indices, new {V}(__l)), {g} * ({factor}), {g});");
+                Line($"{gs}_s = {gs}_s * ({factor});");
+                Close();
+                Line($"var {gs} = new {V}({gs}_s);");
+            }
             Open($"for (; {c0} <= {hi} - {V}.Count; {c0} += {V}.Count)");
             if (ctx.UsesIndex) Line($"var {ctx.IndexName} = new {VI}({c0}) + {ctx.IotaName};");
             Append(body);
@@ -79,6 +99,8 @@ namespace DiffGen.Generator.Emit
                 Line($"{r.Key.Name} {(r.Key.Negate ? "-=" : "+=")} __Simd.Sum({r.Value});");
             foreach (var r in ctx.MaxAccumulators)
                 Line($"for (int __l = 0; __l < {V}.Count; __l++) {r.Key} = global::System.{(T == "float" ? "MathF" : "Math")}.Max({r.Key}, {r.Value}[__l]);");
+            // the scalar tail continues from the next iteration's value
+            foreach (var ind in inductions) Line($"{ind.Name} = {ctx.Inductions[ind.Name].Vector}[0];");
             Close();
 
             // Scalar tail (and the whole loop when the vector path's guards fail).
@@ -165,6 +187,8 @@ namespace DiffGen.Generator.Emit
             /// <summary>ref locals at the first element of each row the loop touches: element at lo (with @lo) → name.</summary>
             public readonly Dictionary<string, string> RowRefs = new(StringComparer.Ordinal);
             public readonly Dictionary<string, string> Temps = new(StringComparer.Ordinal);
+            /// <summary>Running products (Schedule.Vectorizer.Inductions): scalar -> its lanes and the step vector.</summary>
+            public readonly Dictionary<string, (string Vector, string Step)> Inductions = new(StringComparer.Ordinal);
             public int Count;
             public string Fresh(string p) => $"__{p}{N}_{++Count}";
         }
@@ -206,6 +230,9 @@ namespace DiffGen.Generator.Emit
                         w.Line($"{acc} = __Simd.Max({acc}, {value});");
                         break;
                     }
+                case Assign { Op: AssignOp.Set, Target: VarRef v } when ctx.Inductions.TryGetValue(v.Name, out var ind):
+                    w.Line($"{ind.Vector} = {ind.Vector} * {ind.Step};");
+                    break;
                 case Assign { Target: VarRef v } a:
                     {
                         var key = (v.Name, a.Op == AssignOp.Sub);

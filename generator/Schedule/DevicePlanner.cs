@@ -589,6 +589,10 @@ namespace DiffGen.Generator.Schedule
             // Pops only of recomputed values.
             if (forwardPair is null && tape is not { IsForward: false } && ContainsExpr(loop, e => e is Pop)) return Why(why, "it restores values stored by another loop");
             if (!dropPushes && forwardPair is null && tape is not { IsForward: true } && Contains(loop, s => s is Push)) return Why(why, "it stores values for the reverse sweep");
+            // A reverse loop that stores values itself (the recurrences it recomputes, Differentiator.RecurrenceReplay) would
+            // outgrow the stack a paired iteration has (its forward iteration's stores, or its row of an indexed tape).
+            if ((forwardPair is not null || tape is { IsForward: false }) && Contains(loop, s => s is Push))
+                return Why(why, "its reverse iteration stores values of its own (recurrences it recomputes), which a paired iteration has no room for");
 
             // Arrays: owned rows or atomic sums.
             var writes = ArrayWrites(body).ToList();

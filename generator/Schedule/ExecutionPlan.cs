@@ -69,6 +69,11 @@ namespace DiffGen.Generator.Schedule
         public static ExecutionPlan Run(AdjointModel differentiated, bool cuda = true)
         {
             var a = TileFusion.Run(WideSums.Run(Vectorizer.Run(differentiated)));
+            // The GPU planner pairs a forward loop with its reverse by what they store (indexed tapes, recomputed iterations);
+            // a reverse sweep that recomputes running recurrences stores inside its own loops, which it does not pair. The
+            // device plans are made from the adjoint that stores those values (same names, same statements otherwise).
+            var d = differentiated.ReplayedRecurrences == 0 ? a
+                : TileFusion.Run(WideSums.Run(Vectorizer.Run(Differentiator.Run(differentiated.Method, replayRecurrences: false))));
             var forward = new PassPlan { Cpu = DevicePlanner.PlanForward(a.Method, PlanTarget.Cpu, out _) };
             var adjoint = new PassPlan { Cpu = DevicePlanner.PlanAdjoint(a, PlanTarget.Cpu, out _) };
             forward.CpuParallel = CpuLoops.Select(forward.Cpu, forward.CpuNotSplit);
@@ -76,14 +81,14 @@ namespace DiffGen.Generator.Schedule
 
             string? failure = null;
             if (!cuda) failure = "device code generation is off in this project (<DiffGenCuda>false</DiffGenCuda>)";
-            else if ((forward.Cuda = DevicePlanner.PlanForward(a.Method, PlanTarget.Cuda, out var ff)) is null) failure = ff;
-            else if ((adjoint.Cuda = DevicePlanner.PlanAdjoint(a, PlanTarget.Cuda, out var bf)) is null) { failure = bf; forward.Cuda = null; }
+            else if ((forward.Cuda = DevicePlanner.PlanForward(d.Method, PlanTarget.Cuda, out var ff)) is null) failure = ff;
+            else if ((adjoint.Cuda = DevicePlanner.PlanAdjoint(d, PlanTarget.Cuda, out var bf)) is null) { failure = bf; forward.Cuda = null; }
 
             string? tiling = null;
-            if (failure is null && a.Tiles is not null)
+            if (failure is null && d.Tiles is not null)
             {
-                forward.CudaTiled = DevicePlanner.PlanTiledForward(a, out var tf);
-                adjoint.CudaTiled = DevicePlanner.PlanTiledAdjoint(a, out var tb);
+                forward.CudaTiled = DevicePlanner.PlanTiledForward(d, out var tf);
+                adjoint.CudaTiled = DevicePlanner.PlanTiledAdjoint(d, out var tb);
                 if (forward.CudaTiled is null || adjoint.CudaTiled is null)
                 {
                     tiling = forward.CudaTiled is null ? tf : tb;
@@ -93,12 +98,14 @@ namespace DiffGen.Generator.Schedule
             // Row-block fusion of the tile-fused statements; on the GPU too when the row-blocked statements plan there
             // (device row blocks: the block's panel GEMMs, kernels and row-range GEMMs per block), else the GPU keeps
             // the tiled form planned above.
+            bool same = ReferenceEquals(a, d);
             a = RowBlockFusion.Run(a);
+            d = same ? a : RowBlockFusion.Run(d);
             string? rowBlocks = null;
-            if (forward.CudaTiled is not null && adjoint.CudaTiled is not null && a.Tiles?.RowBlocked is not null)
+            if (forward.CudaTiled is not null && adjoint.CudaTiled is not null && d.Tiles?.RowBlocked is not null)
             {
-                var rf = DevicePlanner.PlanTiledForward(a, out var rff);
-                var rb = DevicePlanner.PlanTiledAdjoint(a, out var rbf);
+                var rf = DevicePlanner.PlanTiledForward(d, out var rff);
+                var rb = DevicePlanner.PlanTiledAdjoint(d, out var rbf);
                 if (rf is not null && rb is not null && rf.RowBlocks.Count > 0 && rb.RowBlocks.Count > 0)
                 {
                     forward.CudaTiled = rf;

@@ -11,7 +11,10 @@ namespace DiffGen.Generator.Schedule
     /// independent: it only reads loop-invariant values and contiguous elements <c>X[.., i]</c>, accumulates into
     /// scalars it never reads (reductions, summed in a different order: results change at rounding level), writes
     /// contiguous elements <c>X[.., i]</c> it reads nowhere else, and its ifs test the counter against invariants
-    /// (masks such as <c>m != k</c>). Both sweeps of the backward pass and the forward pass are scheduled.
+    /// (masks such as <c>m != k</c>). Running products <c>p = p * c</c> at the end of the body (strength reduction's
+    /// powers, c invariant) are induction variables: lane l holds p · c^l, each vector step multiplies by c^Count
+    /// (rounding differs from the scalar loop's, as a reordered sum's does). Both sweeps of the backward pass and the
+    /// forward pass are scheduled.
     /// </summary>
     internal static class Vectorizer
     {
@@ -49,6 +52,20 @@ namespace DiffGen.Generator.Schedule
             var a = new Analysis(f.Var);
             if (!a.Block(f.Body)) return null;
             if (a.Elem is null || a.Assignments == 0) return null;
+            // Running products p = p * c: c invariant (reads nothing the loop changes), p written by nothing else, and the
+            // statements at the end of the body, so every read of p in an iteration sees that iteration's value.
+            var inductions = Inductions(f);
+            foreach (var ind in inductions)
+            {
+                if (a.Reductions.Contains(ind.Name) || a.MaxReductions.Contains(ind.Name) || a.Temps.Contains(ind.Name)) return null;
+                foreach (var x in IrQueries.Descendants(ind.Factor))
+                {
+                    if (x is VarRef v && (v.Name == f.Var || a.Temps.Contains(v.Name) || a.Reductions.Contains(v.Name) || a.MaxReductions.Contains(v.Name)
+                        || inductions.Any(o => o.Name == v.Name))) return null;
+                    if (x is ElemRef el && (a.Writes.ContainsKey(el.Array) || a.ElementReductions.ContainsKey(el.Array) || a.ElementReads.ContainsKey(el.Array))) return null;
+                }
+            }
+            if (a.Inductions != inductions.Count) return null;
             // Scalars accumulated into must not be read in the loop; arrays written must be read only at the same element.
             foreach (var acc in a.Reductions) if (a.ScalarReads.Contains(acc) || a.MaxReductions.Contains(acc)) return null;
             foreach (var acc in a.MaxReductions) if (a.ScalarReads.Contains(acc)) return null;
@@ -65,8 +82,34 @@ namespace DiffGen.Generator.Schedule
             return a.Elem;
         }
 
+        /// <summary>A running product <c>Name = Name * Factor</c> of a SIMD loop: lane l of the vector holds the value of iteration c0 + l.</summary>
+        internal sealed record Induction(string Name, IrType Type, Expr Factor, Assign Step);
+
+        /// <summary>The trailing statements of the body of the form <c>p = p * c</c> (or <c>c * p</c>), p a real scalar c does not mention.</summary>
+        internal static List<Induction> Inductions(For f)
+        {
+            var list = new List<Induction>();
+            for (int k = f.Body.Count - 1; k >= 0; k--)
+            {
+                if (f.Body[k] is not Assign { Op: AssignOp.Set, Target: VarRef { Type.IsReal: true } p, Value: Binary { Op: BinaryOp.Mul } m } a) break;
+                Expr? factor = m.Left is VarRef l && l.Name == p.Name ? m.Right : m.Right is VarRef r && r.Name == p.Name ? m.Left : null;
+                if (factor is null || IrQueries.Mentions(factor, p.Name) || list.Any(o => o.Name == p.Name)) break;
+                list.Insert(0, new Induction(p.Name, p.Type, factor, a));
+            }
+            // p is written by nothing else in the body
+            foreach (var ind in list.ToList())
+            {
+                var others = f.Body.Where(st => !ReferenceEquals(st, ind.Step)).ToList();
+                var w = new HashSet<string>(StringComparer.Ordinal);
+                IrQueries.Writes(others, w);
+                if (w.Contains(ind.Name)) list.Remove(ind);
+            }
+            return list;
+        }
+
         private sealed class Analysis
         {
+            public int Inductions;
             private readonly string _counter;
             public Scalar? Elem;
             public int Assignments;
@@ -98,6 +141,13 @@ namespace DiffGen.Generator.Schedule
                         // acc = Max(acc, E): a max-reduction
                         if (!Real(f.Args[1]) || !Type(v.Type)) return false;
                         MaxReductions.Add(v.Name);
+                        Assignments++;
+                        return true;
+                    case Assign { Op: AssignOp.Set, Target: VarRef v, Value: Binary { Op: BinaryOp.Mul } m } when v.Type.IsReal && !Temps.Contains(v.Name)
+                        && (m.Left is VarRef l && l.Name == v.Name && !IrQueries.Mentions(m.Right, v.Name) || m.Right is VarRef r && r.Name == v.Name && !IrQueries.Mentions(m.Left, v.Name)):
+                        // p = p * c: a running product (checked against Inductions by Analyze)
+                        if (!Real(m) || !Type(v.Type)) return false;
+                        Inductions++;
                         Assignments++;
                         return true;
                     case Assign { Target: VarRef v } a when a.Op != AssignOp.Set && v.Type.IsReal && !Temps.Contains(v.Name):

@@ -142,6 +142,29 @@ namespace DiffGen.Tests
 
         [Theory]
         [InlineData(1, 1)]
+        [InlineData(3, 2)]
+        [InlineData(9, 5)]
+        [InlineData(14, 3)]
+        public void BlockTape_RecurrencesRecomputedInTheReverseSweep(int m, int n)
+        {
+            var rng = new Random(m * 11 + n);
+            var c = TestData.Vector(rng, m);
+            var w = TestData.Vector(rng, n);
+            double a = 0.9 + 0.1 * rng.NextDouble();
+            var gc = TestData.Garbage(c);
+            var gw = TestData.Garbage(w);
+            double value = BlockTape.RecurrencesBackward(c, w, a, n, gc, gw, out double ga);
+            double reference = BlockTape.Recurrences(c, w, a, n);
+            Check.Forward(reference, value, "value");
+            Check.Forward(reference, BlockTape.RecurrencesForward(c, w, a, n), "forward");
+            Check.Gradient(FiniteDiff.Gradient(() => BlockTape.Recurrences(c, w, a, n), c), gc, "dc");
+            Check.Gradient(FiniteDiff.Gradient(() => BlockTape.Recurrences(c, w, a, n), w), gw, "dw");
+            var ab = new[] { a };
+            Check.Gradient(FiniteDiff.Gradient(() => BlockTape.Recurrences(c, w, ab[0], n), ab), new[] { ga }, "da");
+        }
+
+        [Theory]
+        [InlineData(1, 1)]
         [InlineData(6, 3)]
         [InlineData(11, 4)]
         public void BlockTape_StepsStoredPerStep(int n, int s)

@@ -58,6 +58,36 @@ namespace DiffGen.Tests.Corpus
             return sum / 2;
         }
 
+        /// <summary>
+        /// Running recurrences the reverse sweep recomputes instead of storing per iteration: p starts at an input
+        /// (its entry value is stored once per point), its factor reads an active scalar and a row element that the
+        /// point overwrites after the loop (so that overwrite must store it for the replay), and q starts at a constant.
+        /// The inner loops run on SIMD lanes (running products); sizes leave scalar tails.
+        /// </summary>
+        [Differentiable]
+        public static double Recurrences(double[] c, double[] w, double a, int n)
+        {
+            int m = c.Length;
+            double[] f = new double[n];
+            double s = 0;
+            for (int i = 0; i < n; i++)
+            {
+                f[i] = 0.8 + 0.3 * i / n;
+                double p = w[i];
+                double q = 1.0;
+                double acc = 0;
+                for (int j = 0; j < m; j++)
+                {
+                    acc += c[j] * p - 0.25 * q * c[j] * c[j];
+                    p = p * (a * f[i]);
+                    q = q * f[i];
+                }
+                f[i] = acc * a;
+                s += acc * acc + f[i] * w[i] + p;
+            }
+            return s;
+        }
+
         /// <summary>An ode-like step loop: y updated in place each step (stored before each update), a stage row
         /// overwritten per step, and an element accumulated over an inner loop.</summary>
         [Differentiable]
