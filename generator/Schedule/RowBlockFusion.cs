@@ -37,10 +37,22 @@ namespace DiffGen.Generator.Schedule
             {
                 if (u.Target == tiles.Table) continue;
                 var plan = Plan(a, tiles, u, out var w);
-                if (plan is not null) return a with { Tiles = plan };
+                if (plan is not null) return a with { Tiles = Cores(plan) };
                 why ??= $"{u.A.Array} ({u.Target} = {u.A.Array}·{u.B.Array}): {w}";
             }
             return why is null ? a : a with { Tiles = tiles with { RowBlocksWhyNot = why } };
+        }
+
+        /// <summary>Each row block's CPU cores decision (<see cref="RowBlockCoresPlanner"/>), in the context of its pass.</summary>
+        private static TilePlan Cores(TilePlan plan)
+        {
+            var sweeps = RowBlockCoresPlanner.Context(plan.ForwardSweep.Concat(plan.ReverseSweep));
+            return plan with
+            {
+                Body = RowBlockCoresPlanner.Run(plan.Body, RowBlockCoresPlanner.Context(plan.Body)),
+                ForwardSweep = RowBlockCoresPlanner.Run(plan.ForwardSweep, sweeps),
+                ReverseSweep = RowBlockCoresPlanner.Run(plan.ReverseSweep, sweeps),
+            };
         }
 
         private static TilePlan? Plan(AdjointModel a, TilePlan tiles, Contract u, out string why)
