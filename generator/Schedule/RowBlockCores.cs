@@ -26,11 +26,13 @@ namespace DiffGen.Generator.Schedule
     internal static class RowBlockCoresPlanner
     {
         /// <summary>Every RowBlocks of the list (inside the tile-fused branches) with its decision; <paramref name="context"/>: the whole pass.</summary>
-        public static EquatableArray<Stmt> Run(EquatableArray<Stmt> list, IReadOnlyList<Stmt> context) =>
+        /// <paramref name="liveOut"/>: names whose value leaves the method (parameters, their adjoints, the seed and the result):
+        /// a worker's copy of one would be lost.
+        public static EquatableArray<Stmt> Run(EquatableArray<Stmt> list, IReadOnlyList<Stmt> context, ISet<string> liveOut) =>
             list.Select(s => s switch
             {
-                TileChoice c => c with { Fused = Run(c.Fused, context) },
-                RowBlocks r => r with { Cores = Decide(r, context) },
+                TileChoice c => c with { Fused = Run(c.Fused, context, liveOut) },
+                RowBlocks r => r with { Cores = Decide(r, context, liveOut) },
                 _ => s,
             }).ToEquatable();
 
@@ -58,7 +60,7 @@ namespace DiffGen.Generator.Schedule
             public string? Unsupported;
         }
 
-        private static RowBlockCores Decide(RowBlocks r, IReadOnlyList<Stmt> context)
+        private static RowBlockCores Decide(RowBlocks r, IReadOnlyList<Stmt> context, ISet<string> liveOut)
         {
             var n = new Names();
             n.BlockLocal.Add(r.Name);
@@ -119,6 +121,8 @@ namespace DiffGen.Generator.Schedule
                 }
             }
 
+            if (why is null && n.Written.Keys.FirstOrDefault(liveOut.Contains) is { } leaves)
+                why = $"'{leaves}', written in the blocks, leaves the method (a parameter, its adjoint, the seed or the result)";
             if (why is null)
                 foreach (var x in n.Written.Keys)
                 {
