@@ -109,7 +109,8 @@ namespace DiffGen.Generator.Schedule
                     double? reset = null;
                     bool resets = loops.All(l =>
                     {
-                        if (LoopOf(l) is not { } f) return false;
+                        if (LoopOf(l) is not { } f || f.While is not null) return false;
+                        if (SkipsRest(f.Body)) return false; // a continue could skip the reset
                         var last = Flat(f.Body).LastOrDefault(s => Uses(s, x));
                         if (last is not Assign { Target: VarRef v, Op: AssignOp.Set, Value: Const c } || v.Name != x) return false;
                         if (reset is { } had && had != c.Value) return false;
@@ -310,6 +311,15 @@ namespace DiffGen.Generator.Schedule
             }
             return true;
         }
+
+        /// <summary>Does a continue of this loop (outside inner loops) appear in the body?</summary>
+        private static bool SkipsRest(IEnumerable<Stmt> body) => body.Any(s => s switch
+        {
+            Continue => true,
+            Block b => SkipsRest(b.Body),
+            If i => SkipsRest(i.Then) || SkipsRest(i.Else),
+            _ => false,
+        });
 
         /// <summary>The statements with top-level blocks opened.</summary>
         private static IEnumerable<Stmt> Flat(IEnumerable<Stmt> list)
