@@ -238,10 +238,21 @@ namespace DiffGen.Generator.Emit
         /// </summary>
         private void RowBlocks(RowBlocks r)
         {
-            var rows = Expr(r.Rows);
             Line("{");
             Indent++;
-            Line($"int {r.Name} = global::DiffGen.Kernels.RowBlocks.Rows({rows}, {Expr(r.Cols)}, sizeof({new IrType(r.Elem, Shape.Scalar).Keyword}));");
+            RowsPerBlock(r);
+            SequentialRowBlocks(r);
+            Close();
+        }
+
+        /// <summary>The block size line of a row block (<c>int Name = rows per block</c>).</summary>
+        public void RowsPerBlock(RowBlocks r) =>
+            Line($"int {r.Name} = global::DiffGen.Kernels.RowBlocks.Rows({Expr(r.Rows)}, {Expr(r.Cols)}, sizeof({new IrType(r.Elem, Shape.Scalar).Keyword}));");
+
+        /// <summary>The blocks in order on this thread, the panels in the method's own locals.</summary>
+        public void SequentialRowBlocks(RowBlocks r)
+        {
+            var rows = Expr(r.Rows);
             foreach (var p in r.Panels)
                 Line($"{p.Name} = global::DiffGen.Kernels.RowBlocks.Panel({p.Name}, {r.Name}, {Expr(p.Sizes[1])});");
             Open(r.Descending
@@ -250,7 +261,6 @@ namespace DiffGen.Generator.Emit
             Line($"int {r.Name}_hi = global::System.Math.Min({rows}, {r.Name}_lo + {r.Name});");
             foreach (var p in r.Panels) Line($"global::System.Array.Clear({p.Name});");
             Statements(r.Body);
-            Close();
             Close();
         }
 

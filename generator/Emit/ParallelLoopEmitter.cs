@@ -104,7 +104,8 @@ namespace DiffGen.Generator.Emit
         {
             foreach (var s in stmts)
             {
-                if (s is TiledLoop t && t.Original is { } o && _loops.TryGetValue(o, out var l) && PairAgrees(l, tiled: true)) Call(w, Variant(l, t), t.Loop);
+                if (s is RowBlocks { Cores.Split: true } rb) RowBlocksCall(w, rb);
+                else if (s is TiledLoop t && t.Original is { } o && _loops.TryGetValue(o, out var l) && PairAgrees(l, tiled: true)) Call(w, Variant(l, t), t.Loop);
                 else if (s is not TiledLoop && _loops.TryGetValue(s, out var l2) && PairAgrees(l2, tiled: false)) Call(w, l2, (For)s);
                 else w.Statement(s);
             }
@@ -300,6 +301,144 @@ namespace DiffGen.Generator.Emit
         {
             foreach (var l in _classes) WriteClass(w, l);
             _classes.Clear();
+            foreach (var b in _blockClasses) WriteBlockClass(w, b);
+            _blockClasses.Clear();
+        }
+
+        // ------------------------------------------------------------ row blocks over cores (Schedule's RowBlockCores)
+
+        private sealed record BlockClass(RowBlocks Blocks, string Name, HashSet<string> Hoisted);
+
+        private readonly List<BlockClass> _blockClasses = new();
+        private int _blockIds;
+
+        private static string Keyword(IrType t) => t.Keyword;
+
+        private static string Literal(double v, IrType t) => ExprPrinter.CSharp.Literal(v, t.Elem);
+
+        /// <summary>
+        /// A row block whose blocks Schedule split over cores: the block size, then the workers (DiffGen.Kernels.RowBlocks.Workers
+        /// decides per call); one worker runs the sequential code, several run the worker class, each adding into its own
+        /// pooled copy of the accumulated arrays, added into the arrays in worker order afterwards.
+        /// </summary>
+        private void RowBlocksCall(CSharpWriter w, RowBlocks r)
+        {
+            var cores = r.Cores!;
+            var name = "__" + _method + "_RowBlocks" + (_blockIds++).ToString(CultureInfo.InvariantCulture);
+            _blockClasses.Add(new BlockClass(r, name, new HashSet<string>(w.Hoisted, StringComparer.Ordinal)));
+            var rows = ExprPrinter.CSharp.Print(r.Rows);
+            var workers = r.Name + "_w";
+            var wv = "__w" + r.Name;
+            var acc = cores.Accumulated.Count == 0 ? "" : $", adds into its own copy of {string.Join(", ", cores.Accumulated.Select(a => a.Name))} (added in worker order)";
+            w.Line($"// Blocks of {string.Join(" and ", r.Panels.Select(p => p.Name))} split over cores ({name}): each worker holds its own panels{acc}.");
+            w.OpenBlock();
+            w.RowsPerBlock(r);
+            w.Line($"int {workers} = global::DiffGen.Kernels.RowBlocks.Workers({rows}, {ExprPrinter.CSharp.Print(r.Cols)}, ref {r.Name});");
+            w.Open($"if ({workers} <= 1)");
+            w.SequentialRowBlocks(r);
+            w.Close();
+            w.Open("else");
+            var init = new List<string>();
+            foreach (var x in cores.Inputs) init.Add($"{x.Name} = {x.Name}");
+            foreach (var x in cores.Entry) init.Add($"__entry_{x.Name} = {x.Name}");
+            init.Add($"__rows = {r.Name}");
+            init.Add($"__workers = {workers}");
+            w.Line($"var {wv} = new {name} {{ {string.Join(", ", init)} }};");
+            foreach (var a in cores.Accumulated)
+            {
+                var pool = $"global::DiffGen.Reverse.BufferPool<{a.Type.ElemKeyword}>";
+                w.Line($"{wv}.__chunk_{a.Name} = new {a.Type.ElemKeyword}[{workers}][{(a.Type.Shape == Shape.Matrix ? "," : "")}];");
+                w.Line($"for (int __c = 1; __c < {workers}; __c++) {wv}.__chunk_{a.Name}[__c] = {pool}.Rent({(a.Type.Shape == Shape.Matrix ? $"{a.Name}.GetLength(0), {a.Name}.GetLength(1)" : $"{a.Name}.Length")});");
+            }
+            w.Line($"{Lp}.Run({wv}, {workers});");
+            foreach (var a in cores.Accumulated)
+            {
+                w.Open($"for (int __c = 1; __c < {workers}; __c++)");
+                w.Line($"{Lp}.AddInto({a.Name}, {wv}.__chunk_{a.Name}[__c]);");
+                w.Line($"global::DiffGen.Reverse.BufferPool<{a.Type.ElemKeyword}>.Return({wv}.__chunk_{a.Name}[__c]);");
+                w.Close();
+            }
+            w.Close();
+            w.Close();
+        }
+
+        private static IEnumerable<Stmt> AllStatements(IEnumerable<Stmt> list)
+        {
+            foreach (var s in list)
+            {
+                yield return s;
+                IEnumerable<Stmt> inner = s switch
+                {
+                    For f => f.Body,
+                    VectorFor v => new Stmt[] { v.Loop },
+                    TiledLoop t => new Stmt[] { t.Loop },
+                    If i => i.Then.Concat(i.Else),
+                    Block b => b.Body,
+                    _ => Array.Empty<Stmt>(),
+                };
+                foreach (var x in AllStatements(inner)) yield return x;
+            }
+        }
+
+        private static void WriteBlockClass(CSharpWriter w, BlockClass b)
+        {
+            var r = b.Blocks;
+            var cores = r.Cores!;
+            var rows = ExprPrinter.CSharp.Print(r.Rows);
+            w.Line();
+            w.Line($"/// <summary>Blocks of rows of {string.Join(" and ", r.Panels.Select(p => p.Name))}{(r.Descending ? ", last block first" : "")}: a contiguous range of blocks per worker (Schedule's row-block cores).</summary>");
+            w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
+            w.Open($"private sealed class {b.Name} : global::DiffGen.Cpu.IChunkBody");
+            foreach (var x in cores.Inputs) w.Line($"public {Keyword(x.Type)} {x.Name}{(x.Type.IsArray ? " = null!" : "")};");
+            foreach (var x in cores.Entry) w.Line($"public {Keyword(x.Type)} __entry_{x.Name};");
+            w.Line("public int __rows;");
+            w.Line("public int __workers;");
+            foreach (var a in cores.Accumulated) w.Line($"public {ChunkArrayType(a.Type)} __chunk_{a.Name} = null!;");
+            w.Line();
+            w.Open("public void Run(int __chunk)");
+            foreach (var a in cores.Accumulated) w.Line($"var {a.Name} = __chunk == 0 ? this.{a.Name} : __chunk_{a.Name}[__chunk];");
+            w.Line($"int {r.Name} = __rows;");
+            w.Line($"var (__first, __end) = {Lp}.Range(__chunk, __workers, global::DiffGen.Kernels.RowBlocks.Blocks({rows}, {r.Name}));");
+            // the worker's scalars: those the method declares at its top, and those the body assigns without declaring
+            var declared = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var s in AllStatements(r.Body))
+            {
+                if (s is DeclScalar d) declared.Add(d.Name);
+                else if (s is For f) declared.Add(f.Var);
+            }
+            var savedHoisted = w.Hoisted.ToList();
+            w.Hoisted.Clear();
+            foreach (var x in cores.Locals)
+            {
+                if (!b.Hoisted.Contains(x.Name) && declared.Contains(x.Name)) continue;
+                var entry = cores.Entry.FirstOrDefault(e => e.Name == x.Name);
+                var first = r.Descending ? "__workers - 1" : "0"; // the worker holding the first block in the block order
+                var init = entry is null ? (x.Type.Elem == Scalar.Bool ? "false" : "0") : $"__chunk == {first} ? __entry_{x.Name} : {Literal(entry.Reset, x.Type)}";
+                w.Line($"{Keyword(x.Type)} {x.Name} = {init};");
+                w.Hoisted.Add(x.Name);
+            }
+            foreach (var t in cores.Tapes)
+                w.Line($"var {CSharpExprPrinter.TapeOf(t.Elem)} = global::DiffGen.Reverse.RestoreStack<{t.Keyword}>.Rent();");
+            foreach (var p in r.Panels)
+                w.Line($"{p.Type.Keyword} {p.Name} = global::DiffGen.Reverse.BufferPool<{p.Type.ElemKeyword}>.Rent({r.Name}, {ExprPrinter.CSharp.Print(p.Sizes[1])});");
+            w.Open("try");
+            w.Open(r.Descending
+                ? "for (long __b = __end - 1; __b >= __first; __b--)"
+                : "for (long __b = __first; __b < __end; __b++)");
+            w.Line($"int {r.Name}_lo = (int)(__b * {r.Name});");
+            w.Line($"int {r.Name}_hi = global::System.Math.Min({rows}, {r.Name}_lo + {r.Name});");
+            foreach (var p in r.Panels) w.Line($"global::System.Array.Clear({p.Name});");
+            w.Statements(r.Body);
+            w.Close();
+            w.Close();
+            w.Open("finally");
+            foreach (var t in cores.Tapes) w.Line($"{CSharpExprPrinter.TapeOf(t.Elem)}.Return();");
+            foreach (var p in r.Panels) w.Line($"global::DiffGen.Reverse.BufferPool<{p.Type.ElemKeyword}>.Return({p.Name});");
+            w.Close();
+            w.Close();
+            w.Close();
+            w.Hoisted.Clear();
+            foreach (var h in savedHoisted) w.Hoisted.Add(h);
         }
 
         private void WriteClass(CSharpWriter w, CpuLoop l)

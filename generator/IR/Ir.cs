@@ -202,7 +202,25 @@ namespace DiffGen.Generator.IR
     /// Panels array holds that block only (its rows at <c>i - Name_lo</c>), cleared per block; the block size comes from
     /// DiffGen's tiling settings for rows of Cols elements.
     /// </summary>
-    internal sealed record RowBlocks(string Name, Expr Rows, Expr Cols, Scalar Elem, bool Descending, EquatableArray<DeclArray> Panels, EquatableArray<Stmt> Body) : Stmt;
+    internal sealed record RowBlocks(string Name, Expr Rows, Expr Cols, Scalar Elem, bool Descending, EquatableArray<DeclArray> Panels, EquatableArray<Stmt> Body, RowBlockCores? Cores = null) : Stmt;
+
+    /// <summary>
+    /// Schedule's decision for the CPU cores of a <see cref="RowBlocks"/> (Schedule/RowBlockCores.cs): with <see cref="WhyNot"/>
+    /// null the blocks may run on several workers (a contiguous range of blocks each, in the block order), each with its own
+    /// panels, restore tapes (<see cref="Tapes"/>) and <see cref="Locals"/>; it reads <see cref="Inputs"/> from the caller,
+    /// adds into its own zeroed copy of each <see cref="Accumulated"/> array (the first worker into the array itself), the
+    /// copies added in worker order afterwards; a scalar of <see cref="Entry"/> (reset to its constant at the end of every
+    /// iteration) starts from the caller's value in the worker that holds the first block in the block order, from the
+    /// constant in the others.
+    /// </summary>
+    internal sealed record RowBlockCores(string? WhyNot, EquatableArray<RowBlockName> Inputs, EquatableArray<RowBlockName> Locals,
+        EquatableArray<RowBlockName> Accumulated, EquatableArray<RowBlockName> Entry, EquatableArray<IrType> Tapes)
+    {
+        public bool Split => WhyNot is null;
+    }
+
+    /// <summary>A name a row-block worker holds, its type and (for an entry scalar) the constant it is reset to.</summary>
+    internal sealed record RowBlockName(string Name, IrType Type, double Reset = 0);
 
     /// <summary>Rows <c>[Lo, Hi)</c> of <see cref="Contract"/> Source, whose left factor holds just those rows (a <see cref="RowBlocks"/> panel).</summary>
     internal sealed record ContractRows(Contract Source, string Lo, string Hi) : Stmt;

@@ -95,7 +95,8 @@ namespace DiffGen.Generator.Schedule
                     forward.CudaTiled = adjoint.CudaTiled = null;
                 }
             }
-            // Row-block fusion of the tile-fused statements; on the GPU too when the row-blocked statements plan there
+            // Row-block fusion of the tile-fused statements, with each row block's CPU cores decision (RowBlockCores:
+            // blocks over workers, or in order and why); on the GPU too when the row-blocked statements plan there
             // (device row blocks: the block's panel GEMMs, kernels and row-range GEMMs per block), else the GPU keeps
             // the tiled form planned above.
             bool same = ReferenceEquals(a, d);

@@ -24,8 +24,10 @@ namespace DiffGen.Generator.Schedule
             Fusion(sb, a);
             sb.Append("forward pass\n");
             Pass(sb, plan, plan.Forward, m.Body);
+            RowBlockCores(sb, a.Tiles?.Body);
             sb.Append("adjoint (forward sweep, then reverse sweep)\n");
             Pass(sb, plan, plan.Adjoint, a.ForwardSweep.Concat(a.ReverseSweep));
+            RowBlockCores(sb, a.Tiles is { } t ? t.ForwardSweep.Concat(t.ReverseSweep) : null);
             return sb.ToString();
         }
 
@@ -48,6 +50,29 @@ namespace DiffGen.Generator.Schedule
                 sb.Append("row-block fusion of ").Append(p).Append(": held a block of rows at a time with the tile-fused table (the reverse sweep recomputes each block)\n");
             else if (a.Tiles?.RowBlocksWhyNot is { } why)
                 sb.Append("row-block fusion: not applied to ").Append(why).Append('\n');
+        }
+
+        /// <summary>The tile-fused branch's row blocks on the CPU cores (Schedule's <see cref="RowBlockCoresPlanner"/>).</summary>
+        private static void RowBlockCores(StringBuilder sb, IEnumerable<Stmt>? stmts)
+        {
+            if (stmts is null) return;
+            var blocks = stmts.SelectMany(s => s is TileChoice c ? c.Fused.AsEnumerable() : new[] { s }).OfType<RowBlocks>().ToList();
+            if (blocks.Count == 0) return;
+            sb.Append("  cpu, tile-fused\n");
+            foreach (var r in blocks)
+            {
+                sb.Append("    row blocks of ").Append(string.Join(", ", r.Panels.Select(p => p.Name))).Append(r.Descending ? ", last block first" : "").Append(": ");
+                if (r.Cores is not { } cores) { sb.Append("one core\n"); continue; }
+                if (!cores.Split) { sb.Append("one core: ").Append(cores.WhyNot).Append('\n'); continue; }
+                sb.Append("split over cores (a range of blocks per worker, chosen per call by the table's size)");
+                sb.Append("; per worker: panels ").Append(string.Join(", ", r.Panels.Select(p => p.Name)));
+                if (cores.Tapes.Count > 0) sb.Append(", restore tape").Append(cores.Tapes.Count == 1 ? "" : "s").Append(" of ").Append(string.Join(", ", cores.Tapes.Select(t => t.Keyword)));
+                if (cores.Accumulated.Count > 0) sb.Append(", own copies of ").Append(string.Join(", ", cores.Accumulated.Select(x => x.Name))).Append(" (added in worker order)");
+                if (cores.Entry.Count > 0) sb.Append("; reset per iteration ").Append(string.Join(", ", cores.Entry.Select(x => x.Name)));
+                var locals = cores.Locals.Where(x => x.Type.Elem != Scalar.Int && !cores.Entry.Any(e => e.Name == x.Name)).Select(x => x.Name).ToList();
+                if (locals.Count > 0) sb.Append("; private ").Append(string.Join(", ", locals));
+                sb.Append('\n');
+            }
         }
 
         private static IEnumerable<TiledLoop> Tiled(Stmt s) => s switch

@@ -37,10 +37,31 @@ namespace DiffGen.Generator.Schedule
             {
                 if (u.Target == tiles.Table) continue;
                 var plan = Plan(a, tiles, u, out var w);
-                if (plan is not null) return a with { Tiles = plan };
+                if (plan is not null) return a with { Tiles = Cores(plan, LiveOut(a)) };
                 why ??= $"{u.A.Array} ({u.Target} = {u.A.Array}·{u.B.Array}): {w}";
             }
             return why is null ? a : a with { Tiles = tiles with { RowBlocksWhyNot = why } };
+        }
+
+        /// <summary>Each row block's CPU cores decision (<see cref="RowBlockCoresPlanner"/>), in the context of its pass.</summary>
+        private static TilePlan Cores(TilePlan plan, ISet<string> liveOut)
+        {
+            var sweeps = RowBlockCoresPlanner.Context(plan.ForwardSweep.Concat(plan.ReverseSweep));
+            return plan with
+            {
+                Body = RowBlockCoresPlanner.Run(plan.Body, RowBlockCoresPlanner.Context(plan.Body), liveOut),
+                ForwardSweep = RowBlockCoresPlanner.Run(plan.ForwardSweep, sweeps, liveOut),
+                ReverseSweep = RowBlockCoresPlanner.Run(plan.ReverseSweep, sweeps, liveOut),
+            };
+        }
+
+        /// <summary>Names whose value leaves the method: parameters, the parameters' adjoints, the seed and the result.</summary>
+        private static ISet<string> LiveOut(AdjointModel a)
+        {
+            var set = new HashSet<string>(StringComparer.Ordinal) { a.SeedName, a.ResultName };
+            foreach (var p in a.Method.Params) set.Add(p.Name);
+            foreach (var x in a.Adjoints) if (a.Method.Params.Any(p => p.Name == x.Primal)) set.Add(x.Adjoint);
+            return set;
         }
 
         private static TilePlan? Plan(AdjointModel a, TilePlan tiles, Contract u, out string why)

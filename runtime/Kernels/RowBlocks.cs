@@ -19,6 +19,31 @@ namespace DiffGen.Kernels
         public static int Rows(long rows, long cols, int elementSize) =>
             (int)Math.Max(1, Math.Min(Tiling.RowsPerBlock(cols, elementSize), rows));
 
+        private static long s_splitRuns;
+
+        /// <summary>Row-block runs split over more than one worker so far in this process (diagnostics, tests).</summary>
+        public static long SplitRuns => System.Threading.Interlocked.Read(ref s_splitRuns);
+
+        /// <summary>
+        /// Workers for the blocks of a <paramref name="rows"/> × <paramref name="cols"/> table that Schedule split over cores:
+        /// 1 (run the blocks in order here) when one core is configured or the table is small (<see cref="LoopParallelism.MinWork"/>),
+        /// else up to <see cref="Gemm.MaxDegreeOfParallelism"/>; <paramref name="rowsPerBlock"/> shrinks so that each worker has a
+        /// block (the memory held, workers × rows per block × cols, stays within the sequential bound times the workers).
+        /// </summary>
+        public static int Workers(long rows, long cols, ref int rowsPerBlock)
+        {
+            int threads = LoopParallelism.Chunks(rows, rows * Math.Max(1, cols));
+            if (threads <= 1 || rowsPerBlock < 1) return 1;
+            long per = (rows + threads - 1) / threads;
+            if (per < rowsPerBlock) rowsPerBlock = (int)Math.Max(1, per);
+            int workers = (int)Math.Min(threads, Blocks(rows, rowsPerBlock));
+            if (workers > 1) System.Threading.Interlocked.Increment(ref s_splitRuns);
+            return workers;
+        }
+
+        /// <summary>Blocks of <paramref name="rowsPerBlock"/> rows that cover <paramref name="rows"/> rows (the last may be shorter).</summary>
+        public static long Blocks(long rows, int rowsPerBlock) => rows <= 0 ? 0 : (rows + rowsPerBlock - 1) / rowsPerBlock;
+
         /// <summary>A zeroed <paramref name="rows"/> × <paramref name="cols"/> panel: <paramref name="held"/> when it has that shape, else a pooled one (held goes back to the pool).</summary>
         public static T[,] Panel<T>(T[,]? held, int rows, int cols) where T : unmanaged
         {

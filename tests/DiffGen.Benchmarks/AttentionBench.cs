@@ -34,6 +34,7 @@ namespace DiffGen.Benchmarks
                 }
             }
             var old = Tiling.Mode;
+            long oldMinWork = LoopParallelism.MinWork;
             try
             {
                 foreach (int n in sizes)
@@ -47,9 +48,11 @@ namespace DiffGen.Benchmarks
                     }
                     var (q, k, v, t) = (M(0.5f), M(0.5f), M(1), M(1));
                     var (gq, gk, gv) = (new float[n, d], new float[n, d], new float[n, d]);
-                    foreach (var mode in new[] { TilingMode.Never, TilingMode.Always })
+                    // fused in order: no loop or row-block split (LoopParallelism.MinWork = max; the GEMMs still use the cores)
+                    foreach (var (mode, label, minWork) in new[] { (TilingMode.Never, "materialised", oldMinWork), (TilingMode.Always, "fused, blocks in order", long.MaxValue), (TilingMode.Always, "fused", oldMinWork) })
                     {
                         Tiling.Mode = mode;
+                        LoopParallelism.MinWork = minWork;
                         long bytes = 0;
                         var th = new Thread(() =>
                         {
@@ -71,11 +74,11 @@ namespace DiffGen.Benchmarks
                             loss = Attention.AttentionMseFBackward(q, k, v, t, gq, gk, gv);
                             both[r] = sw.Elapsed.TotalMilliseconds;
                         }
-                        Console.WriteLine(string.Create(Inv, $"{{\"n\":{n},\"d\":{d},\"mode\":\"{(mode == TilingMode.Always ? "fused" : "materialised")}\",\"forward_ms\":{Median(fwd):F2},\"backward_ms\":{Median(both):F2},\"peak_bytes\":{bytes},\"loss\":{loss}}}"));
+                        Console.WriteLine(string.Create(Inv, $"{{\"n\":{n},\"d\":{d},\"mode\":\"{label}\",\"forward_ms\":{Median(fwd):F2},\"backward_ms\":{Median(both):F2},\"peak_bytes\":{bytes},\"loss\":{loss}}}"));
                     }
                 }
             }
-            finally { Tiling.Mode = old; }
+            finally { Tiling.Mode = old; LoopParallelism.MinWork = oldMinWork; }
             return 0;
         }
 
