@@ -184,7 +184,7 @@ namespace DiffGen.Generator.Parse
                 case MemberAccessExpressionSyntax ma when ma.Name.Identifier.Text == "Length":
                     {
                         var target = LowerExpr(ma.Expression);
-                        if (target is ArrayRef ar) return new LengthOf(ar.Array, ar.ArrayType, ar.Row, -1);
+                        if (target is ArrayRef ar) return Len(ar.Array, ar.ArrayType, ar.Row, -1);
                         if (target is not null) Report(Descriptors.UnsupportedExpression, ma, ma.ToString(), "'.Length' is supported on arrays only; pass the size as an int parameter");
                         return null;
                     }
@@ -230,8 +230,8 @@ namespace DiffGen.Generator.Parse
                     var k = LowerIntExpr(fromEnd.Operand, "an array index");
                     if (k is null) return null;
                     var len = far.Row is not null || far.ArrayType.Shape != Shape.Matrix
-                        ? new LengthOf(far.Array, far.ArrayType, far.Row, 0)
-                        : new LengthOf(far.Array, far.ArrayType, null, idx.Count);
+                        ? Len(far.Array, far.ArrayType, far.Row, 0)
+                        : Len(far.Array, far.ArrayType, null, idx.Count);
                     idx.Add(new Binary(BinaryOp.Sub, len, k, IrType.Int));
                     continue;
                 }
@@ -246,6 +246,7 @@ namespace DiffGen.Generator.Parse
                     case Shape.Vector when idx.Count == 1: return MaskRead(ea, new ElemRef(ar.Array, ar.ArrayType, idx.ToEquatable()));
                     case Shape.Matrix when idx.Count == 2: return MaskRead(ea, new ElemRef(ar.Array, ar.ArrayType, idx.ToEquatable()));
                     case Shape.Jagged when idx.Count == 1: return new ArrayRef(ar.Array, ar.ArrayType, idx[0]);
+                    case Shape.Matrix when idx.Count == 1 && _rowBuffers.Contains(ar.Array): return new ArrayRef(ar.Array, ar.ArrayType, idx[0]); // a row of a jagged local
                 }
             }
             else if (target is ArrayRef { Row: { } row } jr && idx.Count == 1)
@@ -350,7 +351,7 @@ namespace DiffGen.Generator.Parse
             {
                 var arr = LowerExpr(gl.Expression);
                 if (arr is ArrayRef ar && _model.GetConstantValue(inv.ArgumentList.Arguments[0].Expression, _ct) is { HasValue: true, Value: int dim } && dim >= 0 && dim < 2)
-                    return new LengthOf(ar.Array, ar.ArrayType, ar.Row, dim);
+                    return Len(ar.Array, ar.ArrayType, ar.Row, dim);
                 Report(Descriptors.UnsupportedExpression, inv, inv.ToString(), "GetLength needs a constant dimension 0 or 1 on an array parameter or local; write a.GetLength(0) or a.GetLength(1)");
                 return null;
             }
@@ -423,6 +424,11 @@ namespace DiffGen.Generator.Parse
                     if (arg is not ArrayRef ar || ar.Type != pt.Value)
                     {
                         Report(Descriptors.UnsupportedExpression, argSyntax, argSyntax.ToString(), $"pass an array variable (or a row z[i] of a jagged array) of type {pt.Value} to '{p.Name}'");
+                        return null;
+                    }
+                    if (IsRowView(ar))
+                    {
+                        Report(Descriptors.UnsupportedExpression, argSyntax, argSyntax.ToString(), $"a row of a jagged local or an array whose reference is swapped is held as a row of a T[,] and cannot be passed to the [Differentiable] method '{target.Name}'; copy it into a local T[] first ('var r = (double[])row.Clone();'), or call a helper without [Differentiable] (it is inlined)");
                         return null;
                     }
                     if (written)

@@ -64,12 +64,12 @@ namespace DiffGen.Generator.Parse
                 if (start is not null) { Report(Descriptors.UnsupportedExpression, inv, inv.ToString(), "a range of a T[,] cannot be filled; fill it with a loop"); return true; }
                 var i = FreshName("__fi");
                 var j = FreshName("__fj");
-                Stmt inner = new For(j, new Const(0, IrType.Int), BinaryOp.Lt, new LengthOf(a.Array, a.ArrayType, null, 1), 1,
+                Stmt inner = new For(j, new Const(0, IrType.Int), BinaryOp.Lt, Len(a.Array, a.ArrayType, null, 1), 1,
                     new Stmt[] { new Assign(new ElemRef(a.Array, a.ArrayType, new Expr[] { new VarRef(i, IrType.Int), new VarRef(j, IrType.Int) }.ToEquatable()), AssignOp.Set, v) }.ToEquatable());
-                output.Add(new For(i, new Const(0, IrType.Int), BinaryOp.Lt, new LengthOf(a.Array, a.ArrayType, null, 0), 1, new[] { inner }.ToEquatable()));
+                output.Add(new For(i, new Const(0, IrType.Int), BinaryOp.Lt, Len(a.Array, a.ArrayType, null, 0), 1, new[] { inner }.ToEquatable()));
                 return true;
             }
-            Expr lo = new Const(0, IrType.Int), hi = new LengthOf(a.Array, a.ArrayType, null, 0);
+            Expr lo = new Const(0, IrType.Int), hi = Len(a.Array, a.ArrayType, null, 0);
             if (start is not null)
             {
                 var s = LowerIntExpr(start, "a start index");
@@ -98,7 +98,7 @@ namespace DiffGen.Generator.Parse
             if (d is null) return true;
             if (d.ArrayType.Shape != Shape.Vector) { Report(Descriptors.UnsupportedExpression, dst, dst.ToString(), "copy into a T[]; for a T[,] write the loop"); return true; }
             Expr s0 = new Const(0, IrType.Int), d0 = new Const(0, IrType.Int);
-            Expr n = new LengthOf(sa.Array, sa.ArrayType, sa.Row, 0);
+            Expr n = Len(sa.Array, sa.ArrayType, sa.Row, 0);
             if (srcStart is not null && LowerIntExpr(srcStart, "a start index") is { } ss) s0 = ss;
             if (dstStart is not null && LowerIntExpr(dstStart, "a start index") is { } ds) d0 = ds;
             if (count is not null)
@@ -193,7 +193,7 @@ namespace DiffGen.Generator.Parse
             if (value.Type != resultType) value = new IR.Convert(value, resultType);
             var acc = FreshName("__" + target.Name.ToLowerInvariant());
             var accRef = new VarRef(acc, resultType);
-            var n = new LengthOf(sa.Array, sa.ArrayType, sa.Row, 0);
+            var n = Len(sa.Array, sa.ArrayType, sa.Row, 0);
             Stmt loop;
             if (target.Name is "Sum" or "Average")
             {
@@ -263,7 +263,7 @@ namespace DiffGen.Generator.Parse
                 int rank = type.Shape == Shape.Matrix ? 2 : 1;
                 for (int d = 0; d < rank; d++)
                 {
-                    sizes.Add(new LengthOf(sa.Array, sa.ArrayType, sa.Row, d));
+                    sizes.Add(Len(sa.Array, sa.ArrayType, sa.Row, d));
                     counters.Add(FreshName("__cp"));
                 }
                 var idx = counters.Select(x => (Expr)new VarRef(x, IrType.Int)).ToList();

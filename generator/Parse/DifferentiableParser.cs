@@ -204,6 +204,7 @@ namespace DiffGen.Generator.Parse
             var guards = new List<string>();
             _pending = body; // statements of helpers inlined in a top-level return go before it
             var shadowed = ShadowAssignedParameters(syntax, body);
+            if (((SyntaxNode?)syntax.Body ?? syntax.ExpressionBody) is { } bodySyntax) FindSwapGroups(bodySyntax); // double buffering (Buffers.cs)
             if (syntax.ExpressionBody is { } arrow)
             {
                 var e = LowerExpr(arrow.Expression);
@@ -252,6 +253,7 @@ namespace DiffGen.Generator.Parse
                 foreach (var (array, sizeVars, where) in _hoistedSizes)
                     foreach (var v in sizeVars.Where(_reassigned.Contains))
                         Report(Descriptors.LocalArray, where, array, $"its size reads '{v}', which is reassigned; give it a size that does not change (allocate it once before the loop with the largest size needed)");
+                CheckSizeAssumptions();
                 if (ret.Elem != Scalar.Void && (stmts.Count == 0 || stmts[stmts.Count - 1] is not ReturnStatementSyntax))
                     Report(Descriptors.ReturnNotLast, syntax.Identifier.GetLocation(), "the method must end with 'return <expression>;': compute the value in a local and return it as the last statement");
             }
