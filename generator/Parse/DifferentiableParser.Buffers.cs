@@ -129,6 +129,8 @@ namespace DiffGen.Generator.Parse
             public readonly List<ILocalSymbol> Members = new();
             /// <summary>Members whose declaration allocates (or copies) an array: one row each.</summary>
             public int OwnedRows;
+            /// <summary>Some member is allocated inside a loop or an if (<c>var next = new double[n]; ... u = next;</c>): one row per member.</summary>
+            public bool NestedOwner;
             public string? Buffer;
             public IrType BufferType;
             public EquatableArray<Expr> RowSizes;
@@ -199,8 +201,21 @@ namespace DiffGen.Generator.Parse
                 {
                     var decl = m.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_ct) as VariableDeclaratorSyntax;
                     if (decl?.Initializer?.Value is { } init && !(LocalVector(init) is { } src && g.Members.Contains(src, SymbolEqualityComparer.Default)))
+                    {
                         g.OwnedRows++;
+                        if (decl.Ancestors().TakeWhile(x => x != body).Any(x => x is ForStatementSyntax or WhileStatementSyntax or DoStatementSyntax or CommonForEachStatementSyntax or IfStatementSyntax or SwitchStatementSyntax))
+                            g.NestedOwner = true;
+                    }
                 }
+        }
+
+        /// <summary>Is <paramref name="m"/> declared before <paramref name="at"/> in a block that encloses it (still in scope there)?</summary>
+        private static bool InScopeAt(ILocalSymbol m, SyntaxNode at)
+        {
+            var decl = m.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax();
+            if (decl is null || decl.SyntaxTree != at.SyntaxTree || decl.SpanStart >= at.SpanStart) return false;
+            var scope = decl.Ancestors().FirstOrDefault(x => x is BlockSyntax or SwitchSectionSyntax) ?? decl.Parent;
+            return scope is not null && at.Ancestors().Contains(scope);
         }
 
         private static bool SameArrayType(ILocalSymbol a, ILocalSymbol b) => SymbolEqualityComparer.Default.Equals(a.Type, b.Type);
@@ -241,9 +256,10 @@ namespace DiffGen.Generator.Parse
                 return true;
             }
             const string advice = "arrays whose references are swapped ('var t = a; a = b; b = t;') are supported when each is declared before the loop with 'new T[n]' or a copy ('x.Clone()', 'x.ToArray()', '{ ... }'), all of one length; otherwise copy the elements ('for (...) a[i] = b[i];')";
-            if (type.Shape != Shape.Vector || _loopDepth > 0 || _branchDepth > 0)
+            bool nested = _loopDepth > 0 || _branchDepth > 0;
+            if (type.Shape != Shape.Vector || nested && g.Buffer is null)
             {
-                Report(Descriptors.LocalArray, v, local.Name, (_loopDepth > 0 || _branchDepth > 0 ? "it is created inside a loop or an if and its reference is swapped; " : "") + advice);
+                Report(Descriptors.LocalArray, v, local.Name, (nested ? "it is created inside a loop or an if before any array it is swapped with is created outside; " : "") + advice);
                 _rejected.Add(local);
                 return true;
             }
@@ -280,24 +296,45 @@ namespace DiffGen.Generator.Parse
                 _topLevelLocals.Add(g.Buffer);
                 output.AddRange(_pending);
                 _pending.Clear();
-                output.Add(new DeclArray(g.Buffer, matrix, new[] { (Expr)new Const(Math.Max(g.OwnedRows, 1), IrType.Int), sizes[0] }.ToEquatable()));
+                output.Add(new DeclArray(g.Buffer, matrix, new[] { (Expr)new Const(g.NestedOwner ? g.Members.Count : Math.Max(g.OwnedRows, 1), IrType.Int), sizes[0] }.ToEquatable()));
             }
-            else if (!SameSize(g.RowSizes[0], sizes[0], v.GetLocation()))
+            else if (!SameSize(g.RowSizes[0], sizes[0], v.GetLocation(), g))
             {
                 Report(Descriptors.LocalArray, v, local.Name, $"it is swapped with '{g.Members.First(m => _swapSlots.ContainsKey(m) && !SymbolEqualityComparer.Default.Equals(m, local)).Name}', which has another length; " + advice);
                 _rejected.Add(local);
                 return true;
             }
-            int r = g.NextRow++;
+            // the row: the next unused one for an array created at the top level; for one created in a loop or an if (a fresh
+            // array per iteration), the first row no other name in scope refers to (the arrays of names out of scope are garbage)
+            Expr rowInit;
+            if (!nested) rowInit = new Const(g.NextRow++, IrType.Int);
+            else
+            {
+                var live = g.Members.Where(m => !SymbolEqualityComparer.Default.Equals(m, local) && _swapSlots.ContainsKey(m) && InScopeAt(m, v))
+                    .Select(m => (Expr)new VarRef(_swapSlots[m], IrType.Int)).ToList();
+                int rows = g.Members.Count;
+                rowInit = new Const(rows - 1, IrType.Int);
+                for (int r = rows - 2; r >= 0; r--)
+                {
+                    Expr free = new Const(1, IrType.Bool);
+                    foreach (var l in live)
+                    {
+                        var ne = new Binary(BinaryOp.Ne, l, new Const(r, IrType.Int), IrType.Bool);
+                        free = free is Const ? ne : new Binary(BinaryOp.And, free, ne, IrType.Bool);
+                    }
+                    rowInit = free is Const ? new Const(r, IrType.Int) : new Conditional(free, new Const(r, IrType.Int), rowInit, IrType.Int);
+                }
+            }
             _reassigned.Add(slot);
-            _topLevelLocals.Add(slot);
+            if (!nested) _topLevelLocals.Add(slot);
             output.AddRange(_pending);
             _pending.Clear();
-            output.Add(new DeclScalar(slot, IrType.Int, new Const(r, IrType.Int)));
+            output.Add(new DeclScalar(slot, IrType.Int, rowInit));
             _vars[local] = new Variable(g.Buffer, matrix, VarKind.Local, new VarRef(slot, IrType.Int));
+            if (nested && fill is null) fill = new List<Stmt> { ZeroFill(tmpName, type, sizes) }; // new T[n]: a zeroed row
             if (fill is not null)
             {
-                Expr rowConst = new Const(r, IrType.Int);
+                Expr rowConst = new VarRef(slot, IrType.Int);
                 Expr? MapRead(Expr e) => e switch
                 {
                     ElemRef el when el.Array == tmpName => new ElemRef(g.Buffer, matrix, new[] { rowConst }.Concat(el.Indices.Select(i => IrRewriter.Map(i, MapRead))).ToEquatable()),
@@ -325,15 +362,15 @@ namespace DiffGen.Generator.Parse
         /// Do two array sizes agree for every input? Equal expressions, or equal once top-level int locals are replaced by
         /// their initial values (<c>new double[n]</c> and <c>x.Clone()</c> after <c>int n = x.Length;</c>).
         /// </summary>
-        private bool SameSize(Expr a, Expr b, Location where)
+        private bool SameSize(Expr a, Expr b, Location where, SwapGroup g)
         {
             if (a.Equals(b)) return true;
-            if (_intInits.Count == 0 && !(a is LengthOf || b is LengthOf)) return false;
             var used = new List<string>();
             Expr Expand(Expr e) => IrRewriter.Map(e, x => x switch
             {
                 VarRef r when _intInits.TryGetValue(r.Name, out var init) => Track(r.Name, Expand(init)),
                 LengthOf { Row: null, Dim: 0, ArrayType.Shape: Shape.Vector } l => l with { Dim = -1 }, // x.Length, x.GetLength(0)
+                LengthOf { Row: null, Dim: 1 } l when l.Array == g.Buffer => Expand(g.RowSizes[0]), // cur.Length of a member
                 _ => null,
             });
             Expr Track(string name, Expr e) { used.Add(name); return e; }
