@@ -356,6 +356,11 @@ namespace DiffGen.Generator.Parse
                 Report(Descriptors.UnsupportedExpression, left, left.ToString(), "a local holding a lambda is inlined where it is called, so it cannot be reassigned; declare a second local for the other function");
                 return null;
             }
+            if (left is IdentifierNameSyntax && sym is IParameterSymbol { RefKind: RefKind.Out } op && _substituted.TryGetValue(op, out var outElem))
+            {
+                MarkWritten(left); // out double aux: aux[0] of an output T[1] (Members.cs)
+                return outElem;
+            }
             if (left is IdentifierNameSyntax && sym is not null && _vars.TryGetValue(sym, out var v))
             {
                 if (v.Kind == VarKind.LoopCounter)

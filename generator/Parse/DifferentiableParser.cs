@@ -188,7 +188,9 @@ namespace DiffGen.Generator.Parse
                 if (TryParseSurfaceParameter(p, psyntax)) continue; // in, spans, T[,,], config structs (Members.cs)
                 if (p.RefKind != RefKind.None)
                     Report(Descriptors.UnsupportedType, psyntax, p.RefKind.ToString().ToLowerInvariant() + " " + p.Type.ToDisplayString(), "'" + p.Name + "'",
-                        "pass it by value (or with 'in'); return a float/double result, or write results into an output array parameter (a double[] or Span<double> the method fills)");
+                        p.RefKind == RefKind.Out && p.Type is IArrayTypeSymbol
+                            ? "an array result cannot be an out parameter: take a caller-allocated array parameter the method fills instead (write 'double[] y', an output; see docs/api.md); 'out double' and 'out float' scalar results are supported"
+                            : "pass it by value (or with 'in'); return a float/double result, or write results into an output array parameter (a double[] or Span<double> the method fills); a second scalar result can be an 'out double'");
                 else if (pt is null || pt.Value.Elem == Scalar.Bool && pt.Value.IsArray)
                     Report(Descriptors.UnsupportedType, psyntax, p.Type.ToDisplayString(), "'" + p.Name + "'", TypeAdvice(p.Type));
                 else

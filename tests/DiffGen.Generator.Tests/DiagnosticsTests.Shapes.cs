@@ -103,6 +103,15 @@ namespace DiffGen.Generator.Tests
         {
             var d = Expect("DIFF0002", "ref double x", "[Differentiable] public static double F(ref double x) => x * x;");
             Assert.Contains("'in'", d.GetMessage());
+            Assert.Contains("a second scalar result can be an 'out double'", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0002_OutArrayParameterSuggestsAnOutputArray()
+        {
+            // out double is a second result (docs/api.md); an array result is an output parameter the caller allocates
+            var d = Expect("DIFF0002", "out double[] y", "[Differentiable] public static double F(double[] x, out double[] y) { y = new double[x.Length]; return x[0]; }");
+            Assert.Contains("take a caller-allocated array parameter the method fills", d.GetMessage());
         }
     }
 }
