@@ -395,7 +395,7 @@ namespace DiffGen.Generator.Parse
                 return LowerHelperCall(inv, target, asStatement); // a helper with source: inlined
             if (SymbolEqualityComparer.Default.Equals(target.OriginalDefinition, _method.OriginalDefinition))
             {
-                Report(Descriptors.Recursion, inv, _method.Name, Cycle(target));
+                Report(Descriptors.Recursion, inv, _method.Name, Cycle(target), RecursionAdvice(inv));
                 return null;
             }
             if (CalleeFails(target)) return Suppress(); // reported at the callee

@@ -193,8 +193,19 @@ namespace DiffGen.Generator.Tests
         }
 
         [Fact]
-        public void DIFF0006_Recursion() =>
-            Expect("DIFF0006", "F(x - 1)", "[Differentiable] public static double F(double x) => x > 0 ? F(x - 1) : x;");
+        public void DIFF0006_Recursion()
+        {
+            var d = Expect("DIFF0006", "F(x - 1)", "[Differentiable] public static double F(double x) => x > 0 ? F(x - 1) : x;");
+            Assert.Contains("write it as a loop that carries the changing arguments in locals", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0006_DeterminantByMinorsSuggestsElimination()
+        {
+            var d = Expect("DIFF0006", "Det(m)", "[Differentiable] public static double Det(double[,] a) { int n = a.GetLength(0); if (n == 1) return a[0, 0]; double s = 0; for (int c = 0; c < n; c++) { var m = new double[n - 1, n - 1]; for (int i = 1; i < n; i++) for (int j = 0, k = 0; j < n; j++) if (j != c) m[i - 1, k++] = a[i, j]; s += (c % 2 == 0 ? 1 : -1) * a[0, c] * Det(m); } return s; }");
+            Assert.Contains("such as a determinant expanded in minors", d.GetMessage());
+            Assert.Contains("Gaussian elimination", d.GetMessage());
+        }
 
         [Fact]
         public void DIFF0007_WriteToDifferentiatedInput() =>
