@@ -65,6 +65,13 @@ namespace DiffGen.Generator.Parse
             {
                 case ParenthesizedExpressionSyntax p:
                     return LowerExpr(p.Expression);
+                case CheckedExpressionSyntax ce: // checked(2 * i + 1): the same value (the overflow check is the user's method's business)
+                    return LowerExpr(ce.Expression);
+                case IsPatternExpressionSyntax ip: // v is > 0 and < 1: the pattern's comparisons (Switch.cs)
+                    {
+                        var gov = LowerExpr(ip.Expression);
+                        return gov is null ? null : LowerPattern(ip.Pattern, gov);
+                    }
                 case IdentifierNameSyntax id:
                     {
                         var sym = _model.GetSymbolInfo(id, _ct).Symbol;
@@ -279,7 +286,7 @@ namespace DiffGen.Generator.Parse
         };
 
         /// <summary>Functions that are sums and products of the supported ones: lowered to those.</summary>
-        private static readonly HashSet<string> s_rewritten = new(StringComparer.Ordinal) { "FusedMultiplyAdd", "Log", "Hypot" };
+        private static readonly HashSet<string> s_rewritten = new(StringComparer.Ordinal) { "FusedMultiplyAdd", "Log", "Hypot", "ScaleB", "Lerp" };
 
         /// <summary>
         /// <c>FusedMultiplyAdd(a, b, c)</c> is <c>a·b + c</c> (the derivative does not care about the single rounding),
@@ -290,7 +297,8 @@ namespace DiffGen.Generator.Parse
         {
             int n = inv.ArgumentList.Arguments.Count;
             bool fma = target.Name == "FusedMultiplyAdd" && n == 3, logBase = target.Name == "Log" && n == 2, hypot = target.Name == "Hypot" && n == 2;
-            if (!fma && !logBase && !hypot) return null;
+            bool scaleB = target.Name == "ScaleB" && n == 2, lerp = target.Name == "Lerp" && n == 3;
+            if (!fma && !logBase && !hypot && !scaleB && !lerp) return null;
             var rt = MapType(target.ReturnType);
             if (rt is null || !rt.Value.IsReal) return null;
             var args = new List<Expr>();
@@ -301,6 +309,10 @@ namespace DiffGen.Generator.Parse
                 args.Add(x.Type == rt.Value ? x : new IR.Convert(x, rt.Value));
             }
             var t = rt.Value;
+            Expr One() => new Const(1, t);
+            // ScaleB(x, n) = x·2ⁿ (n an int); Lerp(a, b, t) = a·(1 − t) + b·t, the form .NET computes
+            if (scaleB) return (new Binary(BinaryOp.Mul, args[0], new Intrinsic(Fn.Pow, new[] { (Expr)new Const(2, t), args[1] }.ToEquatable(), t), t), true);
+            if (lerp) return (new Binary(BinaryOp.Add, new Binary(BinaryOp.Mul, args[0], new Binary(BinaryOp.Sub, One(), args[2], t), t), new Binary(BinaryOp.Mul, args[1], args[2], t), t), true);
             if (fma) return (new Binary(BinaryOp.Add, new Binary(BinaryOp.Mul, args[0], args[1], t), args[2], t), true);
             if (logBase) return (new Binary(BinaryOp.Div, new Intrinsic(Fn.Log, new[] { args[0] }.ToEquatable(), t), new Intrinsic(Fn.Log, new[] { args[1] }.ToEquatable(), t), t), true);
             return (new Intrinsic(Fn.Sqrt, new Expr[] { new Binary(BinaryOp.Add, new Binary(BinaryOp.Mul, args[0], args[0], t), new Binary(BinaryOp.Mul, args[1], args[1], t), t) }.ToEquatable(), t), true);
@@ -363,6 +375,12 @@ namespace DiffGen.Generator.Parse
             if (containing is "System.Math" or "System.MathF" || mathStatic)
             {
                 if (RewrittenIntrinsic(inv, target) is { } rewritten) return rewritten.Expr;
+                if (target.Name is "ReciprocalEstimate" or "ReciprocalSqrtEstimate")
+                {
+                    Report(Descriptors.NotDifferentiableCall, inv, containing + "." + target.Name,
+                        "its value is a hardware estimate (as few as 12 to 14 correct bits, different from one CPU to the next), which the generated code cannot reproduce and whose finite differences are steps; write " + (target.Name == "ReciprocalEstimate" ? "1.0 / x" : "1.0 / Math.Sqrt(x)") + " instead");
+                    return null;
+                }
                 if (!s_intrinsics.TryGetValue(target.Name, out var fn))
                 {
                     Report(Descriptors.NotDifferentiableCall, inv, containing + "." + target.Name,

@@ -153,6 +153,26 @@ namespace DiffGen.Generator.Parse
                 Report(Descriptors.UnsupportedExpression, inv, inv.ToString(), ban + "; compute it into a local before the loop");
                 return null;
             }
+            var k = FreshName("__lq");
+            var K = new VarRef(k, IrType.Int);
+            Expr elem, n;
+            // Enumerable.Range(start, count).Sum(i => ...): the selector over the ints start .. start + count - 1
+            if (source is InvocationExpressionSyntax { ArgumentList.Arguments.Count: 2 } range && _model.GetSymbolInfo(range, _ct).Symbol is IMethodSymbol { Name: "Range" } rm
+                && rm.ContainingType?.ToDisplayString() == "System.Linq.Enumerable")
+            {
+                var start = LowerIntExpr(range.ArgumentList.Arguments[0].Expression, "the start of Enumerable.Range");
+                var count = LowerIntExpr(range.ArgumentList.Arguments[1].Expression, "the count of Enumerable.Range");
+                if (start is null || count is null) return null;
+                if (selector is null)
+                {
+                    Report(Descriptors.NotDifferentiableCall, inv, "Enumerable." + target.Name, "over Enumerable.Range the selector must compute a float/double value (Enumerable.Range(0, n).Sum(i => x[i] * y[i])); write the loop");
+                    return null;
+                }
+                elem = start is Const { Value: 0 } ? K : new Binary(BinaryOp.Add, start, K, IrType.Int);
+                n = count;
+            }
+            else
+            {
             var src = LowerExpr(source);
             if (src is null) return null;
             if (src is not ArrayRef sa || sa.Type.Shape != Shape.Vector || !sa.Type.IsReal && selector is null)
@@ -160,15 +180,15 @@ namespace DiffGen.Generator.Parse
                 Report(Descriptors.NotDifferentiableCall, inv, "Enumerable." + target.Name, "the source must be a float/double T[] (or an int[] with a float/double selector); write the loop");
                 return null;
             }
+            elem = sa.Row is null ? new ElemRef(sa.Array, sa.ArrayType, new Expr[] { K }.ToEquatable()) : new ElemRef(sa.Array, sa.ArrayType, new[] { sa.Row, K }.ToEquatable());
+            n = Len(sa.Array, sa.ArrayType, sa.Row, 0);
+            }
             var rt = MapType(target.ReturnType);
             if (rt is not { IsArray: false, IsReal: true } resultType)
             {
                 Report(Descriptors.NotDifferentiableCall, inv, "Enumerable." + target.Name, "the result must be float or double; write the loop");
                 return null;
             }
-            var k = FreshName("__lq");
-            var K = new VarRef(k, IrType.Int);
-            Expr elem = sa.Row is null ? new ElemRef(sa.Array, sa.ArrayType, new Expr[] { K }.ToEquatable()) : new ElemRef(sa.Array, sa.ArrayType, new[] { sa.Row, K }.ToEquatable());
             var body = new List<Stmt>();
             Expr value = elem;
             if (selector is not null)
@@ -193,7 +213,6 @@ namespace DiffGen.Generator.Parse
             if (value.Type != resultType) value = new IR.Convert(value, resultType);
             var acc = FreshName("__" + target.Name.ToLowerInvariant());
             var accRef = new VarRef(acc, resultType);
-            var n = Len(sa.Array, sa.ArrayType, sa.Row, 0);
             Stmt loop;
             if (target.Name is "Sum" or "Average")
             {

@@ -677,9 +677,12 @@ namespace DiffGen.Generator.Parse
         {
             var collection = LowerExpr(fe.Expression);
             if (collection is null) return;
-            if (collection is not ArrayRef ar || collection.Type.Shape != Shape.Vector)
+            // foreach over a T[,] visits the elements row by row: one loop over k < a.Length reading a[k / cols, k % cols]
+            // (one loop, so a break leaves all of it)
+            bool matrix = collection is ArrayRef { Row: null, ArrayType.Shape: Shape.Matrix } mr && !_rowBuffers.Contains(mr.Array);
+            if (collection is not ArrayRef ar || collection.Type.Shape != Shape.Vector && !matrix)
             {
-                Report(Descriptors.UnsupportedStatement, fe.Expression, "foreach", "only a 1-D array (T[], or a row a[i] of a jagged array) can be iterated; for a T[,] or the rows of a T[][] write 'for' loops with counters and index it");
+                Report(Descriptors.UnsupportedStatement, fe.Expression, "foreach", "only a 1-D array (T[], or a row a[i] of a jagged array) or the elements of a T[,] can be iterated; for the rows of a T[][] write 'for' loops with counters and index it");
                 return;
             }
             if (_model.GetDeclaredSymbol(fe, _ct) is not ILocalSymbol local || MapType(local.Type) is not { IsArray: false, Elem: not Scalar.Void } vt)
@@ -689,7 +692,10 @@ namespace DiffGen.Generator.Parse
             }
             var counter = FreshName("__" + _prefix + local.Name + "_index");
             var name = FreshName(_prefix + local.Name);
-            Expr element = new ElemRef(ar.Array, ar.ArrayType, (ar.Row is null ? new[] { (Expr)new VarRef(counter, IrType.Int) } : new[] { ar.Row, new VarRef(counter, IrType.Int) }).ToEquatable());
+            Expr kRef = new VarRef(counter, IrType.Int);
+            Expr element = matrix
+                ? new ElemRef(ar.Array, ar.ArrayType, new[] { (Expr)new Binary(BinaryOp.Div, kRef, Len(ar.Array, ar.ArrayType, null, 1), IrType.Int), new Binary(BinaryOp.Mod, kRef, Len(ar.Array, ar.ArrayType, null, 1), IrType.Int) }.ToEquatable())
+                : new ElemRef(ar.Array, ar.ArrayType, (ar.Row is null ? new[] { kRef } : new[] { ar.Row, kRef }).ToEquatable());
             if (element.Type != vt) element = new IR.Convert(element, vt);
             _vars[local] = new Variable(name, vt, VarKind.Local);
             var body = new List<Stmt> { new DeclScalar(name, vt, element) };

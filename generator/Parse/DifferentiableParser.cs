@@ -404,6 +404,12 @@ namespace DiffGen.Generator.Parse
                     return "use float or double elements (int for labels and indices); " + Supported;
                 case INamedTypeSymbol { TypeKind: TypeKind.Delegate }:
                     return "initialise the local with a lambda or a method name where it is declared ('Func<double, double> f = v => v * v;'), or call a helper method directly";
+                case INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } n:
+                    return $"pass a plain {n.TypeArguments[0].ToDisplayString()} and resolve the missing value where you call the method ('F(x, tau ?? 1.0)'), or give the parameter a default value ('double tau = 1.0')";
+                case INamedTypeSymbol { IsGenericType: true } sv when sv.OriginalDefinition.ToDisplayString() is "System.Span<T>" or "System.ReadOnlySpan<T>":
+                    return "a span local (x.AsSpan(start, n), a Slice) is a view DiffGen cannot follow: index the array with the offset instead (x[start + i] for i < n), or pass the array with start and length to a helper";
+                case INamedTypeSymbol { IsGenericType: true } vt when vt.OriginalDefinition.ToDisplayString() is "System.Numerics.Vector<T>" or "System.Runtime.Intrinsics.Vector128<T>" or "System.Runtime.Intrinsics.Vector256<T>" or "System.Runtime.Intrinsics.Vector512<T>":
+                    return "write the plain scalar loop over the arrays (for (int i = 0; i < a.Length; i++) s += a[i] * b[i];): DiffGen vectorizes the forward and backward loops itself (Vector<T>, docs/benchmarks.md)";
                 case INamedTypeSymbol { IsGenericType: true } g when g.TypeArguments.Length == 1 && g.TypeArguments[0].SpecialType is SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Int32:
                     return $"pass a {g.TypeArguments[0].ToDisplayString()}[] instead (call .ToArray() where you call the method)";
             }

@@ -310,6 +310,9 @@ namespace DiffGen.Generator.Parse
             {
                 var p = parameters[k];
                 var pt = MapType(p.Type);
+                // a ReadOnlySpan<double>/Span<double> parameter of a helper takes the caller's array like a double[] would
+                if (pt is null && p.RefKind == RefKind.None && IsSpan(p.Type, out _, out var spanElem) && ElemOf(spanElem!) is { } se)
+                    pt = new IrType(se, Shape.Vector);
                 if (pt is null || pt.Value.Elem == Scalar.Bool && pt.Value.IsArray)
                 {
                     Report(Descriptors.NotDifferentiableCall, inv, name, $"its parameter '{p.Name}' has type {p.Type.ToDisplayString()}, which is not supported: {TypeAdvice(p.Type)}");

@@ -362,7 +362,8 @@ namespace DiffGen.Generator.Tests
         [Fact]
         public void DIFF0003_ForeachOverMatrix()
         {
-            var d = Expect("DIFF0003", "a", "[Differentiable] public static double F(double[,] a) { double s = 0; foreach (double v in a) s += v; return s; }");
+            // the elements of a T[,] can be iterated (row by row); the rows of a jagged array cannot
+            var d = Expect("DIFF0003", "a", "[Differentiable] public static double F(double[][] a) { double s = 0; foreach (double[] r in a) s += r[0]; return s; }");
             Assert.Contains("write 'for' loops with counters", d.GetMessage());
         }
 
