@@ -156,6 +156,7 @@ namespace DiffGen.Generator.Parse
             var k = FreshName("__lq");
             var K = new VarRef(k, IrType.Int);
             Expr elem, n;
+            List<Stmt>? zipBody = null;
             // Enumerable.Range(start, count).Sum(i => ...): the selector over the ints start .. start + count - 1
             if (source is InvocationExpressionSyntax { ArgumentList.Arguments.Count: 2 } range && _model.GetSymbolInfo(range, _ct).Symbol is IMethodSymbol { Name: "Range" } rm
                 && rm.ContainingType?.ToDisplayString() == "System.Linq.Enumerable")
@@ -170,6 +171,40 @@ namespace DiffGen.Generator.Parse
                 }
                 elem = start is Const { Value: 0 } ? K : new Binary(BinaryOp.Add, start, K, IrType.Int);
                 n = count;
+            }
+            // x.Zip(y, (a, b) => expr).Sum(): expr over the pairs x[k], y[k] for k < min(x.Length, y.Length)
+            else if (source is InvocationExpressionSyntax zip && _model.GetSymbolInfo(zip, _ct).Symbol is IMethodSymbol { Name: "Zip" } zm
+                && zm.ContainingType?.ToDisplayString() == "System.Linq.Enumerable")
+            {
+                var zargs = zip.ArgumentList.Arguments.Select(a => a.Expression).ToList();
+                ExpressionSyntax? first = zm.ReducedFrom is not null ? (zip.Expression as MemberAccessExpressionSyntax)?.Expression : zargs.FirstOrDefault();
+                if (zm.ReducedFrom is null) zargs.RemoveAt(0);
+                if (first is null || zargs.Count != 2 || zargs[1] is not ParenthesizedLambdaExpressionSyntax { ExpressionBody: { } zbody, ParameterList.Parameters.Count: 2 } zl)
+                {
+                    Report(Descriptors.NotDifferentiableCall, inv, "Enumerable.Zip", "only x.Zip(y, (a, b) => expression) over two arrays, followed by Sum, Max, Min or Average, is supported; write the loop over k < x.Length reading x[k] and y[k]");
+                    return null;
+                }
+                var xs = LowerExpr(first);
+                var ys = LowerExpr(zargs[0]);
+                if (xs is null || ys is null) return null;
+                if (xs is not ArrayRef xa || xa.Type.Shape != Shape.Vector || ys is not ArrayRef ya || ya.Type.Shape != Shape.Vector)
+                {
+                    Report(Descriptors.NotDifferentiableCall, inv, "Enumerable.Zip", "Zip is supported over two 1-D arrays; write the loop");
+                    return null;
+                }
+                Expr At(ArrayRef a) => a.Row is null ? new ElemRef(a.Array, a.ArrayType, new Expr[] { K }.ToEquatable()) : new ElemRef(a.Array, a.ArrayType, new[] { a.Row, K }.ToEquatable());
+                Expr lx = Len(xa.Array, xa.ArrayType, xa.Row, 0), ly = Len(ya.Array, ya.ArrayType, ya.Row, 0);
+                n = lx;
+                if (!lx.Equals(ly))
+                {
+                    var zn = FreshName("__zipn");
+                    _pending.Add(new DeclScalar(zn, IrType.Int, new Conditional(new Binary(BinaryOp.Lt, lx, ly, IrType.Bool), lx, ly, IrType.Int)));
+                    n = new VarRef(zn, IrType.Int);
+                }
+                zipBody = new List<Stmt>();
+                var zvalue = LowerLambdaBody(zl.ParameterList.Parameters.Select(q => _model.GetDeclaredSymbol(q, _ct) as IParameterSymbol).ToList(), new[] { At(xa), At(ya) }, zbody, zipBody);
+                if (zvalue is null) return null;
+                elem = zvalue;
             }
             else
             {
@@ -189,7 +224,7 @@ namespace DiffGen.Generator.Parse
                 Report(Descriptors.NotDifferentiableCall, inv, "Enumerable." + target.Name, "the result must be float or double; write the loop");
                 return null;
             }
-            var body = new List<Stmt>();
+            var body = zipBody ?? new List<Stmt>();
             Expr value = elem;
             if (selector is not null)
             {
@@ -228,6 +263,25 @@ namespace DiffGen.Generator.Parse
             body.Add(new Assign(accRef, AssignOp.Set, new Intrinsic(fn, new Expr[] { accRef, value }.ToEquatable(), resultType)));
             _pending.Add(new For(k, new Const(0, IrType.Int), BinaryOp.Lt, n, 1, body.ToEquatable()));
             return accRef;
+        }
+
+        /// <summary>A lambda's expression body with its parameters bound to fresh locals holding <paramref name="values"/> (statements into <paramref name="body"/>).</summary>
+        private Expr? LowerLambdaBody(List<IParameterSymbol?> ps, IReadOnlyList<Expr> values, ExpressionSyntax lbody, List<Stmt> body)
+        {
+            for (int i = 0; i < ps.Count; i++)
+            {
+                if (ps[i] is not { } lp) return Suppress();
+                var item = FreshName(_prefix + lp.Name);
+                body.Add(new DeclScalar(item, values[i].Type, values[i]));
+                _vars[lp] = new Variable(item, values[i].Type, VarKind.Local);
+            }
+            _loopDepth++;
+            var saved = _pending;
+            _pending = body;
+            var v = LowerExpr(lbody);
+            _pending = saved;
+            _loopDepth--;
+            return v;
         }
 
         /// <summary>
