@@ -391,6 +391,14 @@ namespace DiffGen.Generator.Parse
         private bool TryLowerSwapAssignment(AssignmentExpressionSyntax a, List<Stmt> output)
         {
             if (!a.IsKind(SyntaxKind.SimpleAssignmentExpression)) return false;
+            // T[,] references swapped (a 2-D heat equation): not held as rows; say what to write
+            bool Matrix(ExpressionSyntax e) => e is IdentifierNameSyntax && _model.GetSymbolInfo(e, _ct).Symbol is ILocalSymbol { Type: IArrayTypeSymbol { Rank: >= 2 } };
+            if (Matrix(a.Left) && Matrix(a.Right)
+                || a.Left is TupleExpressionSyntax lm && a.Right is TupleExpressionSyntax && lm.Arguments.Any(x => Matrix(x.Expression)))
+            {
+                Report(Descriptors.LocalArray, a, a.Left.ToString(), "references of T[,] locals cannot be swapped (local T[]s can): keep the state in T[]s indexed [i * cols + j] and swap those, or copy the elements (for (...) for (...) a[i, j] = b[i, j];)");
+                return true;
+            }
             if (LocalVector(a.Left) is { } l && LocalVector(a.Right) is { } r && _swapGroups.ContainsKey(l))
             {
                 if (!_swapSlots.TryGetValue(l, out var ls) || !_swapSlots.TryGetValue(r, out var rs)) { Suppress(); return true; }

@@ -441,7 +441,7 @@ namespace DiffGen.Generator.Parse
                 {
                     if (arg is not ArrayRef ar || ar.Type != pt.Value)
                     {
-                        Report(Descriptors.UnsupportedExpression, argSyntax, argSyntax.ToString(), $"pass an array variable (or a row z[i] of a jagged array) of type {pt.Value} to '{p.Name}'");
+                        Report(Descriptors.UnsupportedExpression, argSyntax, argSyntax.ToString(), (arg is ArrayRef { Row: null } jl && _rowBuffers.Contains(jl.Array) ? "a jagged local is held as a T[n, m] inside the method, so it cannot be passed whole: pass its rows h[i] to a helper taking a T[], or index it where it is declared" : $"pass an array variable (or a row z[i] of a jagged array) of type {pt.Value} to '{p.Name}'"));
                         return null;
                     }
                     if (IsRowView(ar))

@@ -409,6 +409,20 @@ namespace DiffGen.Generator.Tests
         }
 
         [Fact]
+        public void DIFF0013_SwappedMatrices()
+        {
+            var d = Expect("DIFF0013", "(a, b) = (b, a)", "[Differentiable] public static double F(double[,] x, int steps) { var a = (double[,])x.Clone(); var b = new double[x.GetLength(0), x.GetLength(1)]; for (int t = 0; t < steps; t++) { b[0, 0] = a[0, 0] * 2; (a, b) = (b, a); } return a[0, 0]; }");
+            Assert.Contains("keep the state in T[]s indexed [i * cols + j] and swap those", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0004_JaggedLocalPassedWhole()
+        {
+            var d = Expect("DIFF0004", "h", "static double First(double[][] h) => h[0][0]; [Differentiable] public static double F(double[] x) { var h = new double[2][]; h[0] = new double[x.Length]; h[1] = new double[x.Length]; h[0][0] = x[0] * x[1]; return First(h); }");
+            Assert.Contains("pass its rows h[i] to a helper taking a T[]", d.GetMessage());
+        }
+
+        [Fact]
         public void DIFF0004_SwappedArrayPassedToADifferentiableMethod()
         {
             var d = Expect("DIFF0004", "a", "[Differentiable] public static double Sq(double[] v) => v[0] * v[0]; [Differentiable] public static double F(double[] x) { var a = (double[])x.Clone(); var b = new double[x.Length]; (a, b) = (b, a); return Sq(a); }");
