@@ -101,6 +101,19 @@ namespace DiffGen.Tests
         }
 
         [Fact]
+        public void Zip_then_sum_max_and_a_selector()
+        {
+            CheckVector(X, x => NaturalMore.ZipReductions(x, Y), x => NaturalMore.ZipReductionsForward(x, Y),
+                (x, g, seed) => NaturalMore.ZipReductionsBackward(x, Y, g, new double[Y.Length], seed), "ZipReductions");
+            var gy = TestData.Garbage(Y);
+            NaturalMore.ZipReductionsBackward(X, Y, new double[X.Length], gy);
+            Check.Gradient(FiniteDiff.Gradient(() => NaturalMore.ZipReductions(X, Y), Y), gy, "dy");
+            // arrays of different lengths: Zip stops at the shorter one
+            var shortY = Y.Take(5).ToArray();
+            Check.Forward(NaturalMore.ZipReductions(X, shortY), NaturalMore.ZipReductionsForward(X, shortY), "Forward (shorter y)");
+        }
+
+        [Fact]
         public void Enumerable_range_sum_and_max() =>
             CheckVector(X, x => NaturalMore.RangeSum(x, Y), x => NaturalMore.RangeSumForward(x, Y),
                 (x, g, seed) => NaturalMore.RangeSumBackward(x, Y, g, new double[Y.Length], seed), "RangeSum");

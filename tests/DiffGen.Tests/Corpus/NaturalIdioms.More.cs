@@ -6,7 +6,7 @@ namespace DiffGen.Tests.Corpus
     /// <summary>
     /// Issue 10, a fourth round of natural idioms (docs/natural-csharp.md), the ones that needed a change to be accepted:
     /// checked index arithmetic, 'is' patterns on doubles, foreach over a T[,], a ReadOnlySpan helper called with an array,
-    /// Math.ScaleB, float.Lerp, Enumerable.Range(...).Sum(i => ...).
+    /// Math.ScaleB, float.Lerp, Enumerable.Range(...).Sum(i => ...), x.Zip(y, (a, b) => ...).Sum().
     /// </summary>
     public static partial class NaturalMore
     {
@@ -101,6 +101,11 @@ namespace DiffGen.Tests.Corpus
             }
             return s;
         }
+
+        /// <summary>x.Zip(y, (a, b) => ...) followed by Sum, and by Max, in both call forms, with a selector after the Zip.</summary>
+        [Differentiable]
+        public static double ZipReductions(double[] x, double[] y) =>
+            x.Zip(y, (a, b) => (a - b) * (a - b)).Sum() + x.Zip(y, (a, b) => a * b).Max() + Enumerable.Zip(x, y, (a, b) => Math.Exp(a - b)).Sum(v => v * 0.5);
 
         /// <summary>Enumerable.Range(start, count).Sum(i => ...) and .Max(i => ...).</summary>
         [Differentiable]
