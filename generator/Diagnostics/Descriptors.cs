@@ -48,7 +48,7 @@ namespace DiffGen.Generator.Diagnostics
 
         public static readonly DiagnosticDescriptor Recursion = Error("DIFF0006",
             "Recursive differentiable methods are not supported",
-            "'{0}' calls itself ({1}); write the recursion as a for-loop");
+            "'{0}' calls itself ({1}); {2}");
 
         public static readonly DiagnosticDescriptor WriteToInput = Error("DIFF0007",
             "Write to a parameter that is differentiated or a scalar parameter",

@@ -83,6 +83,12 @@ namespace DiffGen.Generator.Emit
                         if (p.IsWritten) r.CopyBack.Add($"{Arrays}.CopyBack({local}, {a.Source});");
                         r.Args.Add(local);
                         break;
+                    case ArgKind.OutScalar:
+                        r.Pooled.Add(($"{elem}[]", local));
+                        r.InTry.Add($"{local} = {Pool}<{elem}>.Rent(1);");
+                        r.CopyBack.Add($"{a.Source} = {local}[0];");
+                        r.Args.Add(local);
+                        break;
                     case ArgKind.Mask:
                         r.Pooled.Add((p.Type.Shape == Shape.Matrix ? "int[,]" : "int[]", local));
                         r.InTry.Add($"{local} = {Arrays}.Mask({a.Source}, \"{a.Source}\");");
@@ -139,6 +145,7 @@ namespace DiffGen.Generator.Emit
                 {
                     ArgKind.Span or ArgKind.ReadOnlySpan => (g.IsUpstream ? $"global::System.ReadOnlySpan<{elem}> " : $"global::System.Span<{elem}> ") + g.Name,
                     ArgKind.Flatten => s.Params.First(p => p.Name == a.Source).TypeText + " " + g.Name,
+                    ArgKind.OutScalar => elem + " " + g.Name, // the upstream derivative of an out result: a scalar
                     _ => (g.Param.Type.IsArray ? "" : "out ") + g.Param.Type.Keyword + " " + g.Name,
                 });
             }
@@ -174,6 +181,12 @@ namespace DiffGen.Generator.Emit
                         r.Pooled.Add(($"{elem}[]", local));
                         r.InTry.Add(g.IsUpstream ? $"{local} = {Arrays}.Rent<{elem}>({g.Name});" : $"{local} = {Pool}<{elem}>.Rent({a.Source}.Length);");
                         if (!g.IsUpstream) r.CopyBack.Add($"global::System.MemoryExtensions.CopyTo({local}, {g.Name});");
+                        gradArgs.Add(local);
+                        break;
+                    case ArgKind.OutScalar:
+                        r.Pooled.Add(($"{elem}[]", local));
+                        r.InTry.Add($"{local} = {Pool}<{elem}>.Rent(1);");
+                        r.InTry.Add($"{local}[0] = {g.Name};");
                         gradArgs.Add(local);
                         break;
                     case ArgKind.Flatten:

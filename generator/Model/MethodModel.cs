@@ -58,6 +58,8 @@ namespace DiffGen.Generator.Model
         Snapshot,
         /// <summary>A <c>bool[]</c> or <c>bool[,]</c> mask: copied into a pooled <c>int[]</c>/<c>int[,]</c> of 0 and 1 (read-only).</summary>
         Mask,
+        /// <summary>An <c>out double</c> (or float) result: a pooled <c>T[1]</c> output of the array form, copied out after the call.</summary>
+        OutScalar,
     }
 
     /// <summary>Where the core parameter <paramref name="Core"/> comes from: a user parameter's name, or a C# expression (Snapshot).</summary>

@@ -65,6 +65,13 @@ namespace DiffGen.Generator.Parse
             {
                 case ParenthesizedExpressionSyntax p:
                     return LowerExpr(p.Expression);
+                case CheckedExpressionSyntax ce: // checked(2 * i + 1): the same value (the overflow check is the user's method's business)
+                    return LowerExpr(ce.Expression);
+                case IsPatternExpressionSyntax ip: // v is > 0 and < 1: the pattern's comparisons (Switch.cs)
+                    {
+                        var gov = LowerExpr(ip.Expression);
+                        return gov is null ? null : LowerPattern(ip.Pattern, gov);
+                    }
                 case IdentifierNameSyntax id:
                     {
                         var sym = _model.GetSymbolInfo(id, _ct).Symbol;
@@ -184,7 +191,7 @@ namespace DiffGen.Generator.Parse
                 case MemberAccessExpressionSyntax ma when ma.Name.Identifier.Text == "Length":
                     {
                         var target = LowerExpr(ma.Expression);
-                        if (target is ArrayRef ar) return new LengthOf(ar.Array, ar.ArrayType, ar.Row, -1);
+                        if (target is ArrayRef ar) return Len(ar.Array, ar.ArrayType, ar.Row, -1);
                         if (target is not null) Report(Descriptors.UnsupportedExpression, ma, ma.ToString(), "'.Length' is supported on arrays only; pass the size as an int parameter");
                         return null;
                     }
@@ -230,8 +237,8 @@ namespace DiffGen.Generator.Parse
                     var k = LowerIntExpr(fromEnd.Operand, "an array index");
                     if (k is null) return null;
                     var len = far.Row is not null || far.ArrayType.Shape != Shape.Matrix
-                        ? new LengthOf(far.Array, far.ArrayType, far.Row, 0)
-                        : new LengthOf(far.Array, far.ArrayType, null, idx.Count);
+                        ? Len(far.Array, far.ArrayType, far.Row, 0)
+                        : Len(far.Array, far.ArrayType, null, idx.Count);
                     idx.Add(new Binary(BinaryOp.Sub, len, k, IrType.Int));
                     continue;
                 }
@@ -246,6 +253,7 @@ namespace DiffGen.Generator.Parse
                     case Shape.Vector when idx.Count == 1: return MaskRead(ea, new ElemRef(ar.Array, ar.ArrayType, idx.ToEquatable()));
                     case Shape.Matrix when idx.Count == 2: return MaskRead(ea, new ElemRef(ar.Array, ar.ArrayType, idx.ToEquatable()));
                     case Shape.Jagged when idx.Count == 1: return new ArrayRef(ar.Array, ar.ArrayType, idx[0]);
+                    case Shape.Matrix when idx.Count == 1 && _rowBuffers.Contains(ar.Array): return new ArrayRef(ar.Array, ar.ArrayType, idx[0]); // a row of a jagged local
                 }
             }
             else if (target is ArrayRef { Row: { } row } jr && idx.Count == 1)
@@ -278,7 +286,7 @@ namespace DiffGen.Generator.Parse
         };
 
         /// <summary>Functions that are sums and products of the supported ones: lowered to those.</summary>
-        private static readonly HashSet<string> s_rewritten = new(StringComparer.Ordinal) { "FusedMultiplyAdd", "Log", "Hypot" };
+        private static readonly HashSet<string> s_rewritten = new(StringComparer.Ordinal) { "FusedMultiplyAdd", "Log", "Hypot", "ScaleB", "Lerp" };
 
         /// <summary>
         /// <c>FusedMultiplyAdd(a, b, c)</c> is <c>a·b + c</c> (the derivative does not care about the single rounding),
@@ -289,7 +297,8 @@ namespace DiffGen.Generator.Parse
         {
             int n = inv.ArgumentList.Arguments.Count;
             bool fma = target.Name == "FusedMultiplyAdd" && n == 3, logBase = target.Name == "Log" && n == 2, hypot = target.Name == "Hypot" && n == 2;
-            if (!fma && !logBase && !hypot) return null;
+            bool scaleB = target.Name == "ScaleB" && n == 2, lerp = target.Name == "Lerp" && n == 3;
+            if (!fma && !logBase && !hypot && !scaleB && !lerp) return null;
             var rt = MapType(target.ReturnType);
             if (rt is null || !rt.Value.IsReal) return null;
             var args = new List<Expr>();
@@ -300,6 +309,10 @@ namespace DiffGen.Generator.Parse
                 args.Add(x.Type == rt.Value ? x : new IR.Convert(x, rt.Value));
             }
             var t = rt.Value;
+            Expr One() => new Const(1, t);
+            // ScaleB(x, n) = x·2ⁿ (n an int); Lerp(a, b, t) = a·(1 − t) + b·t, the form .NET computes
+            if (scaleB) return (new Binary(BinaryOp.Mul, args[0], new Intrinsic(Fn.Pow, new[] { (Expr)new Const(2, t), args[1] }.ToEquatable(), t), t), true);
+            if (lerp) return (new Binary(BinaryOp.Add, new Binary(BinaryOp.Mul, args[0], new Binary(BinaryOp.Sub, One(), args[2], t), t), new Binary(BinaryOp.Mul, args[1], args[2], t), t), true);
             if (fma) return (new Binary(BinaryOp.Add, new Binary(BinaryOp.Mul, args[0], args[1], t), args[2], t), true);
             if (logBase) return (new Binary(BinaryOp.Div, new Intrinsic(Fn.Log, new[] { args[0] }.ToEquatable(), t), new Intrinsic(Fn.Log, new[] { args[1] }.ToEquatable(), t), t), true);
             return (new Intrinsic(Fn.Sqrt, new Expr[] { new Binary(BinaryOp.Add, new Binary(BinaryOp.Mul, args[0], args[0], t), new Binary(BinaryOp.Mul, args[1], args[1], t), t) }.ToEquatable(), t), true);
@@ -350,7 +363,7 @@ namespace DiffGen.Generator.Parse
             {
                 var arr = LowerExpr(gl.Expression);
                 if (arr is ArrayRef ar && _model.GetConstantValue(inv.ArgumentList.Arguments[0].Expression, _ct) is { HasValue: true, Value: int dim } && dim >= 0 && dim < 2)
-                    return new LengthOf(ar.Array, ar.ArrayType, ar.Row, dim);
+                    return Len(ar.Array, ar.ArrayType, ar.Row, dim);
                 Report(Descriptors.UnsupportedExpression, inv, inv.ToString(), "GetLength needs a constant dimension 0 or 1 on an array parameter or local; write a.GetLength(0) or a.GetLength(1)");
                 return null;
             }
@@ -362,6 +375,12 @@ namespace DiffGen.Generator.Parse
             if (containing is "System.Math" or "System.MathF" || mathStatic)
             {
                 if (RewrittenIntrinsic(inv, target) is { } rewritten) return rewritten.Expr;
+                if (target.Name is "ReciprocalEstimate" or "ReciprocalSqrtEstimate")
+                {
+                    Report(Descriptors.NotDifferentiableCall, inv, containing + "." + target.Name,
+                        "its value is a hardware estimate (as few as 12 to 14 correct bits, different from one CPU to the next), which the generated code cannot reproduce and whose finite differences are steps; write " + (target.Name == "ReciprocalEstimate" ? "1.0 / x" : "1.0 / Math.Sqrt(x)") + " instead");
+                    return null;
+                }
                 if (!s_intrinsics.TryGetValue(target.Name, out var fn))
                 {
                     Report(Descriptors.NotDifferentiableCall, inv, containing + "." + target.Name,
@@ -394,7 +413,7 @@ namespace DiffGen.Generator.Parse
                 return LowerHelperCall(inv, target, asStatement); // a helper with source: inlined
             if (SymbolEqualityComparer.Default.Equals(target.OriginalDefinition, _method.OriginalDefinition))
             {
-                Report(Descriptors.Recursion, inv, _method.Name, Cycle(target));
+                Report(Descriptors.Recursion, inv, _method.Name, Cycle(target), RecursionAdvice(inv));
                 return null;
             }
             if (CalleeFails(target)) return Suppress(); // reported at the callee
@@ -422,7 +441,12 @@ namespace DiffGen.Generator.Parse
                 {
                     if (arg is not ArrayRef ar || ar.Type != pt.Value)
                     {
-                        Report(Descriptors.UnsupportedExpression, argSyntax, argSyntax.ToString(), $"pass an array variable (or a row z[i] of a jagged array) of type {pt.Value} to '{p.Name}'");
+                        Report(Descriptors.UnsupportedExpression, argSyntax, argSyntax.ToString(), (arg is ArrayRef { Row: null } jl && _rowBuffers.Contains(jl.Array) ? "a jagged local is held as a T[n, m] inside the method, so it cannot be passed whole: pass its rows h[i] to a helper taking a T[], or index it where it is declared" : $"pass an array variable (or a row z[i] of a jagged array) of type {pt.Value} to '{p.Name}'"));
+                        return null;
+                    }
+                    if (IsRowView(ar))
+                    {
+                        Report(Descriptors.UnsupportedExpression, argSyntax, argSyntax.ToString(), $"a row of a jagged local or an array whose reference is swapped is held as a row of a T[,] and cannot be passed to the [Differentiable] method '{target.Name}'; copy it into a local T[] first ('var r = (double[])row.Clone();'), or call a helper without [Differentiable] (it is inlined)");
                         return null;
                     }
                     if (written)

@@ -64,12 +64,12 @@ namespace DiffGen.Generator.Parse
                 if (start is not null) { Report(Descriptors.UnsupportedExpression, inv, inv.ToString(), "a range of a T[,] cannot be filled; fill it with a loop"); return true; }
                 var i = FreshName("__fi");
                 var j = FreshName("__fj");
-                Stmt inner = new For(j, new Const(0, IrType.Int), BinaryOp.Lt, new LengthOf(a.Array, a.ArrayType, null, 1), 1,
+                Stmt inner = new For(j, new Const(0, IrType.Int), BinaryOp.Lt, Len(a.Array, a.ArrayType, null, 1), 1,
                     new Stmt[] { new Assign(new ElemRef(a.Array, a.ArrayType, new Expr[] { new VarRef(i, IrType.Int), new VarRef(j, IrType.Int) }.ToEquatable()), AssignOp.Set, v) }.ToEquatable());
-                output.Add(new For(i, new Const(0, IrType.Int), BinaryOp.Lt, new LengthOf(a.Array, a.ArrayType, null, 0), 1, new[] { inner }.ToEquatable()));
+                output.Add(new For(i, new Const(0, IrType.Int), BinaryOp.Lt, Len(a.Array, a.ArrayType, null, 0), 1, new[] { inner }.ToEquatable()));
                 return true;
             }
-            Expr lo = new Const(0, IrType.Int), hi = new LengthOf(a.Array, a.ArrayType, null, 0);
+            Expr lo = new Const(0, IrType.Int), hi = Len(a.Array, a.ArrayType, null, 0);
             if (start is not null)
             {
                 var s = LowerIntExpr(start, "a start index");
@@ -98,7 +98,7 @@ namespace DiffGen.Generator.Parse
             if (d is null) return true;
             if (d.ArrayType.Shape != Shape.Vector) { Report(Descriptors.UnsupportedExpression, dst, dst.ToString(), "copy into a T[]; for a T[,] write the loop"); return true; }
             Expr s0 = new Const(0, IrType.Int), d0 = new Const(0, IrType.Int);
-            Expr n = new LengthOf(sa.Array, sa.ArrayType, sa.Row, 0);
+            Expr n = Len(sa.Array, sa.ArrayType, sa.Row, 0);
             if (srcStart is not null && LowerIntExpr(srcStart, "a start index") is { } ss) s0 = ss;
             if (dstStart is not null && LowerIntExpr(dstStart, "a start index") is { } ds) d0 = ds;
             if (count is not null)
@@ -153,6 +153,61 @@ namespace DiffGen.Generator.Parse
                 Report(Descriptors.UnsupportedExpression, inv, inv.ToString(), ban + "; compute it into a local before the loop");
                 return null;
             }
+            var k = FreshName("__lq");
+            var K = new VarRef(k, IrType.Int);
+            Expr elem, n;
+            List<Stmt>? zipBody = null;
+            // Enumerable.Range(start, count).Sum(i => ...): the selector over the ints start .. start + count - 1
+            if (source is InvocationExpressionSyntax { ArgumentList.Arguments.Count: 2 } range && _model.GetSymbolInfo(range, _ct).Symbol is IMethodSymbol { Name: "Range" } rm
+                && rm.ContainingType?.ToDisplayString() == "System.Linq.Enumerable")
+            {
+                var start = LowerIntExpr(range.ArgumentList.Arguments[0].Expression, "the start of Enumerable.Range");
+                var count = LowerIntExpr(range.ArgumentList.Arguments[1].Expression, "the count of Enumerable.Range");
+                if (start is null || count is null) return null;
+                if (selector is null)
+                {
+                    Report(Descriptors.NotDifferentiableCall, inv, "Enumerable." + target.Name, "over Enumerable.Range the selector must compute a float/double value (Enumerable.Range(0, n).Sum(i => x[i] * y[i])); write the loop");
+                    return null;
+                }
+                elem = start is Const { Value: 0 } ? K : new Binary(BinaryOp.Add, start, K, IrType.Int);
+                n = count;
+            }
+            // x.Zip(y, (a, b) => expr).Sum(): expr over the pairs x[k], y[k] for k < min(x.Length, y.Length)
+            else if (source is InvocationExpressionSyntax zip && _model.GetSymbolInfo(zip, _ct).Symbol is IMethodSymbol { Name: "Zip" } zm
+                && zm.ContainingType?.ToDisplayString() == "System.Linq.Enumerable")
+            {
+                var zargs = zip.ArgumentList.Arguments.Select(a => a.Expression).ToList();
+                ExpressionSyntax? first = zm.ReducedFrom is not null ? (zip.Expression as MemberAccessExpressionSyntax)?.Expression : zargs.FirstOrDefault();
+                if (zm.ReducedFrom is null) zargs.RemoveAt(0);
+                if (first is null || zargs.Count != 2 || zargs[1] is not ParenthesizedLambdaExpressionSyntax { ExpressionBody: { } zbody, ParameterList.Parameters.Count: 2 } zl)
+                {
+                    Report(Descriptors.NotDifferentiableCall, inv, "Enumerable.Zip", "only x.Zip(y, (a, b) => expression) over two arrays, followed by Sum, Max, Min or Average, is supported; write the loop over k < x.Length reading x[k] and y[k]");
+                    return null;
+                }
+                var xs = LowerExpr(first);
+                var ys = LowerExpr(zargs[0]);
+                if (xs is null || ys is null) return null;
+                if (xs is not ArrayRef xa || xa.Type.Shape != Shape.Vector || ys is not ArrayRef ya || ya.Type.Shape != Shape.Vector)
+                {
+                    Report(Descriptors.NotDifferentiableCall, inv, "Enumerable.Zip", "Zip is supported over two 1-D arrays; write the loop");
+                    return null;
+                }
+                Expr At(ArrayRef a) => a.Row is null ? new ElemRef(a.Array, a.ArrayType, new Expr[] { K }.ToEquatable()) : new ElemRef(a.Array, a.ArrayType, new[] { a.Row, K }.ToEquatable());
+                Expr lx = Len(xa.Array, xa.ArrayType, xa.Row, 0), ly = Len(ya.Array, ya.ArrayType, ya.Row, 0);
+                n = lx;
+                if (!lx.Equals(ly))
+                {
+                    var zn = FreshName("__zipn");
+                    _pending.Add(new DeclScalar(zn, IrType.Int, new Conditional(new Binary(BinaryOp.Lt, lx, ly, IrType.Bool), lx, ly, IrType.Int)));
+                    n = new VarRef(zn, IrType.Int);
+                }
+                zipBody = new List<Stmt>();
+                var zvalue = LowerLambdaBody(zl.ParameterList.Parameters.Select(q => _model.GetDeclaredSymbol(q, _ct) as IParameterSymbol).ToList(), new[] { At(xa), At(ya) }, zbody, zipBody);
+                if (zvalue is null) return null;
+                elem = zvalue;
+            }
+            else
+            {
             var src = LowerExpr(source);
             if (src is null) return null;
             if (src is not ArrayRef sa || sa.Type.Shape != Shape.Vector || !sa.Type.IsReal && selector is null)
@@ -160,16 +215,16 @@ namespace DiffGen.Generator.Parse
                 Report(Descriptors.NotDifferentiableCall, inv, "Enumerable." + target.Name, "the source must be a float/double T[] (or an int[] with a float/double selector); write the loop");
                 return null;
             }
+            elem = sa.Row is null ? new ElemRef(sa.Array, sa.ArrayType, new Expr[] { K }.ToEquatable()) : new ElemRef(sa.Array, sa.ArrayType, new[] { sa.Row, K }.ToEquatable());
+            n = Len(sa.Array, sa.ArrayType, sa.Row, 0);
+            }
             var rt = MapType(target.ReturnType);
             if (rt is not { IsArray: false, IsReal: true } resultType)
             {
                 Report(Descriptors.NotDifferentiableCall, inv, "Enumerable." + target.Name, "the result must be float or double; write the loop");
                 return null;
             }
-            var k = FreshName("__lq");
-            var K = new VarRef(k, IrType.Int);
-            Expr elem = sa.Row is null ? new ElemRef(sa.Array, sa.ArrayType, new Expr[] { K }.ToEquatable()) : new ElemRef(sa.Array, sa.ArrayType, new[] { sa.Row, K }.ToEquatable());
-            var body = new List<Stmt>();
+            var body = zipBody ?? new List<Stmt>();
             Expr value = elem;
             if (selector is not null)
             {
@@ -193,7 +248,6 @@ namespace DiffGen.Generator.Parse
             if (value.Type != resultType) value = new IR.Convert(value, resultType);
             var acc = FreshName("__" + target.Name.ToLowerInvariant());
             var accRef = new VarRef(acc, resultType);
-            var n = new LengthOf(sa.Array, sa.ArrayType, sa.Row, 0);
             Stmt loop;
             if (target.Name is "Sum" or "Average")
             {
@@ -209,6 +263,25 @@ namespace DiffGen.Generator.Parse
             body.Add(new Assign(accRef, AssignOp.Set, new Intrinsic(fn, new Expr[] { accRef, value }.ToEquatable(), resultType)));
             _pending.Add(new For(k, new Const(0, IrType.Int), BinaryOp.Lt, n, 1, body.ToEquatable()));
             return accRef;
+        }
+
+        /// <summary>A lambda's expression body with its parameters bound to fresh locals holding <paramref name="values"/> (statements into <paramref name="body"/>).</summary>
+        private Expr? LowerLambdaBody(List<IParameterSymbol?> ps, IReadOnlyList<Expr> values, ExpressionSyntax lbody, List<Stmt> body)
+        {
+            for (int i = 0; i < ps.Count; i++)
+            {
+                if (ps[i] is not { } lp) return Suppress();
+                var item = FreshName(_prefix + lp.Name);
+                body.Add(new DeclScalar(item, values[i].Type, values[i]));
+                _vars[lp] = new Variable(item, values[i].Type, VarKind.Local);
+            }
+            _loopDepth++;
+            var saved = _pending;
+            _pending = body;
+            var v = LowerExpr(lbody);
+            _pending = saved;
+            _loopDepth--;
+            return v;
         }
 
         /// <summary>
@@ -263,7 +336,7 @@ namespace DiffGen.Generator.Parse
                 int rank = type.Shape == Shape.Matrix ? 2 : 1;
                 for (int d = 0; d < rank; d++)
                 {
-                    sizes.Add(new LengthOf(sa.Array, sa.ArrayType, sa.Row, d));
+                    sizes.Add(Len(sa.Array, sa.ArrayType, sa.Row, d));
                     counters.Add(FreshName("__cp"));
                 }
                 var idx = counters.Select(x => (Expr)new VarRef(x, IrType.Int)).ToList();

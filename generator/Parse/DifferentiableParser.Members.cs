@@ -64,6 +64,16 @@ namespace DiffGen.Generator.Parse
         private bool TryParseSurfaceParameter(IParameterSymbol p, SyntaxNode? psyntax)
         {
             bool byIn = p.RefKind is RefKind.In or RefKind.RefReadOnlyParameter;
+            // out double aux: a second result; the array form writes it into an output T[1] (aux[0])
+            if (p.RefKind == RefKind.Out && MapType(p.Type) is { IsArray: false, IsReal: true } outType)
+            {
+                _vars[p] = new Variable(p.Name, new IrType(outType.Elem, Shape.Vector), VarKind.Param);
+                _usedNames.Add(p.Name);
+                _substituted[p] = new ElemRef(p.Name, new IrType(outType.Elem, Shape.Vector), new[] { (Expr)new Const(0, IrType.Int) }.ToEquatable());
+                _paramKinds[p] = ArgKind.OutScalar;
+                _surface = true;
+                return true;
+            }
             if (!byIn && p.RefKind != RefKind.None) return false;
             var t = p.Type;
             if (IsSpan(t, out bool ro, out var elem))
@@ -342,7 +352,7 @@ namespace DiffGen.Generator.Parse
         /// <summary>The method's C# signature for crefs (Name(in double, System.ReadOnlySpan{double})).</summary>
         private string SurfaceCref() =>
             _method.Name + "(" + string.Join(", ", _method.Parameters.Select(p =>
-                (p.RefKind == RefKind.In ? "in " : p.RefKind == RefKind.RefReadOnlyParameter ? "ref readonly " : "") + p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat))) + ")";
+                (p.RefKind == RefKind.In ? "in " : p.RefKind == RefKind.RefReadOnlyParameter ? "ref readonly " : p.RefKind == RefKind.Out ? "out " : "") + p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat))) + ")";
 
         /// <summary>
         /// The array form's parameters (the user's, then dimensions, then config members and fields: differentiated
@@ -355,7 +365,7 @@ namespace DiffGen.Generator.Parse
             var surface = new List<SurfaceParam>();
             foreach (var p in _method.Parameters)
             {
-                string modifier = p.RefKind == RefKind.In ? "in " : p.RefKind == RefKind.RefReadOnlyParameter ? "ref readonly " : "";
+                string modifier = p.RefKind == RefKind.In ? "in " : p.RefKind == RefKind.RefReadOnlyParameter ? "ref readonly " : p.RefKind == RefKind.Out ? "out " : "";
                 string? def = p.HasExplicitDefaultValue ? DefaultText(p) : null;
                 bool nullCheck = _configParams.Contains(p) && p.Type.IsReferenceType || _highRank.ContainsKey(p);
                 surface.Add(new SurfaceParam(p.Name, p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), modifier, def, nullCheck));

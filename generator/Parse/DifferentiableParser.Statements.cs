@@ -153,13 +153,23 @@ namespace DiffGen.Generator.Parse
                 var name = FreshName(_prefix + local.Name);
                 if (type.IsArray)
                 {
+                    if (TryDeclareSwapMember(v, local, type, output)) continue; // var tmp = cur; cur = next; next = tmp; (Buffers.cs)
+                    List<Expr>? jaggedSizes = null;
+                    if (type.Shape == Shape.Jagged && type.IsReal)
+                    {
+                        // T[][] h = new T[n][]; h[i] = new T[m]; ...: a T[n, m] (Buffers.cs)
+                        jaggedSizes = JaggedLocalSizes(v, local);
+                        if (jaggedSizes is null) { _rejected.Add(local); continue; }
+                        type = new IrType(type.Elem, Shape.Matrix);
+                        _rowBuffers.Add(name);
+                    }
                     if (type.Shape == Shape.Jagged || type.Elem is not (Scalar.Float or Scalar.Double or Scalar.Int))
                     {
-                        Report(Descriptors.LocalArray, v, local.Name, "only float/double/int T[] and T[,] locals are supported; use a T[,] instead of a jagged local (and an int[] of 0/1 instead of a bool[])");
+                        Report(Descriptors.LocalArray, v, local.Name, "only float/double/int T[] and T[,] locals (and float/double jagged locals whose rows all have one length) are supported; use an int[] of 0/1 instead of a bool[]");
                         _rejected.Add(local);
                         continue;
                     }
-                    var sizes = v.Initializer?.Value switch
+                    var sizes = jaggedSizes is not null ? default(SeparatedSyntaxList<ExpressionSyntax>?) : v.Initializer?.Value switch
                     {
                         ArrayCreationExpressionSyntax ac when ac.Initializer is null && ac.Type.RankSpecifiers.Count == 1 => ac.Type.RankSpecifiers[0].Sizes,
                         StackAllocArrayCreationExpressionSyntax { Initializer: null, Type: ArrayTypeSyntax st } when st.RankSpecifiers.Count == 1 => st.RankSpecifiers[0].Sizes,
@@ -167,7 +177,8 @@ namespace DiffGen.Generator.Parse
                     };
                     List<Expr> lowered;
                     List<Stmt>? fill = null;
-                    if (sizes is null)
+                    if (jaggedSizes is not null) lowered = jaggedSizes;
+                    else if (sizes is null)
                     {
                         // { 1, 2, 3 }, x.Clone(), x.ToArray(): a new array and its elements; an array a helper returns (or
                         // another array variable): the same array under a second name
@@ -241,6 +252,7 @@ namespace DiffGen.Generator.Parse
                 }
                 _vars[local] = new Variable(name, type, VarKind.Local);
                 if (_loopDepth == 0 && _branchDepth == 0) _topLevelLocals.Add(name);
+                if (_loopDepth == 0 && _branchDepth == 0 && type.Elem == Scalar.Int && init is not null) _intInits[name] = init; // int n = x.Length; (Buffers.cs)
                 output.AddRange(_pending);
                 _pending.Clear();
                 output.Add(new DeclScalar(name, type, init));
@@ -264,6 +276,8 @@ namespace DiffGen.Generator.Parse
 
         private void LowerExpressionStatement(ExpressionSyntax e, List<Stmt> output)
         {
+            // cur = next; (u, v) = (v, u); h[i] = new T[m]; on arrays held as rows of a 2-D buffer (Buffers.cs)
+            if (e is AssignmentExpressionSyntax ra && (TryLowerSwapAssignment(ra, output) || TryLowerRowAssignment(ra, output))) return;
             switch (e)
             {
                 case AssignmentExpressionSyntax a when a.Left is DeclarationExpressionSyntax or TupleExpressionSyntax || IsTupleLocal(a.Left):
@@ -342,6 +356,11 @@ namespace DiffGen.Generator.Parse
                 Report(Descriptors.UnsupportedExpression, left, left.ToString(), "a local holding a lambda is inlined where it is called, so it cannot be reassigned; declare a second local for the other function");
                 return null;
             }
+            if (left is IdentifierNameSyntax && sym is IParameterSymbol { RefKind: RefKind.Out } op && _substituted.TryGetValue(op, out var outElem))
+            {
+                MarkWritten(left); // out double aux: aux[0] of an output T[1] (Members.cs)
+                return outElem;
+            }
             if (left is IdentifierNameSyntax && sym is not null && _vars.TryGetValue(sym, out var v))
             {
                 if (v.Kind == VarKind.LoopCounter)
@@ -351,7 +370,7 @@ namespace DiffGen.Generator.Parse
                 }
                 if (v.Type.IsArray)
                 {
-                    Report(Descriptors.LocalArray, left, sym.Name, "arrays cannot be reassigned; write its elements instead");
+                    Report(Descriptors.LocalArray, left, sym.Name, "arrays cannot be reassigned except by swapping local arrays ('var t = a; a = b; b = t;' or 'a = b;' between local T[]s of one length, each created with 'new T[n]' or a copy before the loop); write its elements instead");
                     return null;
                 }
                 if (v.Kind == VarKind.Param)
@@ -658,9 +677,12 @@ namespace DiffGen.Generator.Parse
         {
             var collection = LowerExpr(fe.Expression);
             if (collection is null) return;
-            if (collection is not ArrayRef ar || collection.Type.Shape != Shape.Vector)
+            // foreach over a T[,] visits the elements row by row: one loop over k < a.Length reading a[k / cols, k % cols]
+            // (one loop, so a break leaves all of it)
+            bool matrix = collection is ArrayRef { Row: null, ArrayType.Shape: Shape.Matrix } mr && !_rowBuffers.Contains(mr.Array);
+            if (collection is not ArrayRef ar || collection.Type.Shape != Shape.Vector && !matrix)
             {
-                Report(Descriptors.UnsupportedStatement, fe.Expression, "foreach", "only a 1-D array (T[], or a row a[i] of a jagged array) can be iterated; for a T[,] or the rows of a T[][] write 'for' loops with counters and index it");
+                Report(Descriptors.UnsupportedStatement, fe.Expression, "foreach", "only a 1-D array (T[], or a row a[i] of a jagged array) or the elements of a T[,] can be iterated; for the rows of a T[][] write 'for' loops with counters and index it");
                 return;
             }
             if (_model.GetDeclaredSymbol(fe, _ct) is not ILocalSymbol local || MapType(local.Type) is not { IsArray: false, Elem: not Scalar.Void } vt)
@@ -670,14 +692,17 @@ namespace DiffGen.Generator.Parse
             }
             var counter = FreshName("__" + _prefix + local.Name + "_index");
             var name = FreshName(_prefix + local.Name);
-            Expr element = new ElemRef(ar.Array, ar.ArrayType, (ar.Row is null ? new[] { (Expr)new VarRef(counter, IrType.Int) } : new[] { ar.Row, new VarRef(counter, IrType.Int) }).ToEquatable());
+            Expr kRef = new VarRef(counter, IrType.Int);
+            Expr element = matrix
+                ? new ElemRef(ar.Array, ar.ArrayType, new[] { (Expr)new Binary(BinaryOp.Div, kRef, Len(ar.Array, ar.ArrayType, null, 1), IrType.Int), new Binary(BinaryOp.Mod, kRef, Len(ar.Array, ar.ArrayType, null, 1), IrType.Int) }.ToEquatable())
+                : new ElemRef(ar.Array, ar.ArrayType, (ar.Row is null ? new[] { kRef } : new[] { ar.Row, kRef }).ToEquatable());
             if (element.Type != vt) element = new IR.Convert(element, vt);
             _vars[local] = new Variable(name, vt, VarKind.Local);
             var body = new List<Stmt> { new DeclScalar(name, vt, element) };
             var frame = EnterLoop();
             LowerBlock(fe.Statement, body);
             ExitLoop();
-            Expr bound = new LengthOf(ar.Array, ar.ArrayType, ar.Row, -1);
+            Expr bound = Len(ar.Array, ar.ArrayType, ar.Row, -1);
             var bodyWrites = new HashSet<string>(StringComparer.Ordinal);
             IrQueries.Writes(body, bodyWrites);
             if (!bodyWrites.Contains(ar.Array) && !(ar.Row is not null && IrQueries.Descendants(ar.Row).Any(x => x is VarRef r && bodyWrites.Contains(r.Name))))

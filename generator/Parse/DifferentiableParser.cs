@@ -188,7 +188,9 @@ namespace DiffGen.Generator.Parse
                 if (TryParseSurfaceParameter(p, psyntax)) continue; // in, spans, T[,,], config structs (Members.cs)
                 if (p.RefKind != RefKind.None)
                     Report(Descriptors.UnsupportedType, psyntax, p.RefKind.ToString().ToLowerInvariant() + " " + p.Type.ToDisplayString(), "'" + p.Name + "'",
-                        "pass it by value (or with 'in'); return a float/double result, or write results into an output array parameter (a double[] or Span<double> the method fills)");
+                        p.RefKind == RefKind.Out && p.Type is IArrayTypeSymbol
+                            ? "an array result cannot be an out parameter: take a caller-allocated array parameter the method fills instead (write 'double[] y', an output; see docs/api.md); 'out double' and 'out float' scalar results are supported"
+                            : "pass it by value (or with 'in'); return a float/double result, or write results into an output array parameter (a double[] or Span<double> the method fills); a second scalar result can be an 'out double'");
                 else if (pt is null || pt.Value.Elem == Scalar.Bool && pt.Value.IsArray)
                     Report(Descriptors.UnsupportedType, psyntax, p.Type.ToDisplayString(), "'" + p.Name + "'", TypeAdvice(p.Type));
                 else
@@ -204,6 +206,7 @@ namespace DiffGen.Generator.Parse
             var guards = new List<string>();
             _pending = body; // statements of helpers inlined in a top-level return go before it
             var shadowed = ShadowAssignedParameters(syntax, body);
+            if (((SyntaxNode?)syntax.Body ?? syntax.ExpressionBody) is { } bodySyntax) FindSwapGroups(bodySyntax); // double buffering (Buffers.cs)
             if (syntax.ExpressionBody is { } arrow)
             {
                 var e = LowerExpr(arrow.Expression);
@@ -252,6 +255,7 @@ namespace DiffGen.Generator.Parse
                 foreach (var (array, sizeVars, where) in _hoistedSizes)
                     foreach (var v in sizeVars.Where(_reassigned.Contains))
                         Report(Descriptors.LocalArray, where, array, $"its size reads '{v}', which is reassigned; give it a size that does not change (allocate it once before the loop with the largest size needed)");
+                CheckSizeAssumptions();
                 if (ret.Elem != Scalar.Void && (stmts.Count == 0 || stmts[stmts.Count - 1] is not ReturnStatementSyntax))
                     Report(Descriptors.ReturnNotLast, syntax.Identifier.GetLocation(), "the method must end with 'return <expression>;': compute the value in a local and return it as the last statement");
             }
@@ -400,6 +404,12 @@ namespace DiffGen.Generator.Parse
                     return "use float or double elements (int for labels and indices); " + Supported;
                 case INamedTypeSymbol { TypeKind: TypeKind.Delegate }:
                     return "initialise the local with a lambda or a method name where it is declared ('Func<double, double> f = v => v * v;'), or call a helper method directly";
+                case INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } n:
+                    return $"pass a plain {n.TypeArguments[0].ToDisplayString()} and resolve the missing value where you call the method ('F(x, tau ?? 1.0)'), or give the parameter a default value ('double tau = 1.0')";
+                case INamedTypeSymbol { IsGenericType: true } sv when sv.OriginalDefinition.ToDisplayString() is "System.Span<T>" or "System.ReadOnlySpan<T>":
+                    return "a span local (x.AsSpan(start, n), a Slice) is a view DiffGen cannot follow: index the array with the offset instead (x[start + i] for i < n), or pass the array with start and length to a helper";
+                case INamedTypeSymbol { IsGenericType: true } vt when vt.OriginalDefinition.ToDisplayString() is "System.Numerics.Vector<T>" or "System.Runtime.Intrinsics.Vector128<T>" or "System.Runtime.Intrinsics.Vector256<T>" or "System.Runtime.Intrinsics.Vector512<T>":
+                    return "write the plain scalar loop over the arrays (for (int i = 0; i < a.Length; i++) s += a[i] * b[i];): DiffGen vectorizes the forward and backward loops itself (Vector<T>, docs/benchmarks.md)";
                 case INamedTypeSymbol { IsGenericType: true } g when g.TypeArguments.Length == 1 && g.TypeArguments[0].SpecialType is SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Int32:
                     return $"pass a {g.TypeArguments[0].ToDisplayString()}[] instead (call .ToArray() where you call the method)";
             }

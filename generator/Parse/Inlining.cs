@@ -108,6 +108,27 @@ namespace DiffGen.Generator.Parse
                 _writtenParams[v.Name] = v.AliasSite ?? e.GetLocation();
         }
 
+        /// <summary>
+        /// What to write instead of a recursive call. A call inside a loop, or one of several recursive calls, is branching
+        /// recursion (a determinant by expansion in minors, a tree walk): no loop of the same cost exists, so the message
+        /// names the loop algorithm; a single call (tail or linear recursion) becomes a loop carrying the arguments in locals.
+        /// </summary>
+        private string RecursionAdvice(InvocationExpressionSyntax inv)
+        {
+            var callee = _model.GetSymbolInfo(inv, _ct).Symbol as IMethodSymbol;
+            var body = inv.Ancestors().FirstOrDefault(a => a is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax);
+            int calls = body is null || callee is null ? 1 : body.DescendantNodes().OfType<InvocationExpressionSyntax>()
+                .Count(i => SymbolEqualityComparer.Default.Equals((_model.GetSymbolInfo(i, _ct).Symbol as IMethodSymbol)?.OriginalDefinition, callee.OriginalDefinition));
+            bool inLoop = inv.Ancestors().TakeWhile(a => a != body).Any(a => a is ForStatementSyntax or ForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax);
+            bool arrays = callee is not null && callee.Parameters.Any(p => p.Type is IArrayTypeSymbol);
+            if (inLoop || calls > 1)
+                return "recursion that branches (a call in a loop" + (arrays ? ", such as a determinant expanded in minors" : "") + ") has no loop of the same cost, so write the loop algorithm instead: "
+                    + (arrays ? "a determinant by Gaussian elimination on a local copy (det = product of the pivots; log|det| = sum of log|pivot|), a tree walk with an explicit stack in an int[] local, "
+                              : "")
+                    + "a sum over subproblems with for loops over a local table filled bottom-up (dynamic programming)";
+            return "write it as a loop that carries the changing arguments in locals ('double y = x; for (int k = n; k > 0; k--) y = y * y;'; a 'while' loop when the stop test reads values)";
+        }
+
         /// <summary>"F → Helper → Helper": the calls from the method to <paramref name="target"/>.</summary>
         private string Cycle(ISymbol target) =>
             string.Join(" → ", new[] { _method.Name }.Concat(_inlineStack.Select(x => x.Name)).Concat(new[] { target.Name }));
@@ -199,7 +220,7 @@ namespace DiffGen.Generator.Parse
         {
             if (_inlineStack.Any(x => SymbolEqualityComparer.Default.Equals(x.Key, key)))
             {
-                Report(Descriptors.Recursion, inv, name, Cycle(key));
+                Report(Descriptors.Recursion, inv, name, Cycle(key), RecursionAdvice(inv));
                 return null;
             }
 
@@ -289,6 +310,9 @@ namespace DiffGen.Generator.Parse
             {
                 var p = parameters[k];
                 var pt = MapType(p.Type);
+                // a ReadOnlySpan<double>/Span<double> parameter of a helper takes the caller's array like a double[] would
+                if (pt is null && p.RefKind == RefKind.None && IsSpan(p.Type, out _, out var spanElem) && ElemOf(spanElem!) is { } se)
+                    pt = new IrType(se, Shape.Vector);
                 if (pt is null || pt.Value.Elem == Scalar.Bool && pt.Value.IsArray)
                 {
                     Report(Descriptors.NotDifferentiableCall, inv, name, $"its parameter '{p.Name}' has type {p.Type.ToDisplayString()}, which is not supported: {TypeAdvice(p.Type)}");
@@ -307,7 +331,7 @@ namespace DiffGen.Generator.Parse
                 {
                     if (arg is not ArrayRef ar || ar.Type != pt.Value)
                     {
-                        Report(Descriptors.UnsupportedExpression, (SyntaxNode?)argSyntax[k] ?? inv, argSyntax[k]?.ToString() ?? p.Name, $"pass an array variable (or a row z[i] of a jagged array) of type {pt.Value} to '{p.Name}'");
+                        Report(Descriptors.UnsupportedExpression, (SyntaxNode?)argSyntax[k] ?? inv, argSyntax[k]?.ToString() ?? p.Name, (arg is ArrayRef { Row: null } jl && _rowBuffers.Contains(jl.Array) ? "a jagged local is held as a T[n, m] inside the method, so it cannot be passed whole: pass its rows h[i] to a helper taking a T[], or index it where it is declared" : $"pass an array variable (or a row z[i] of a jagged array) of type {pt.Value} to '{p.Name}'"));
                         return null;
                     }
                     var row = ar.Row;

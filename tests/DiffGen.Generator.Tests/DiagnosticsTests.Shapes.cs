@@ -103,6 +103,32 @@ namespace DiffGen.Generator.Tests
         {
             var d = Expect("DIFF0002", "ref double x", "[Differentiable] public static double F(ref double x) => x * x;");
             Assert.Contains("'in'", d.GetMessage());
+            Assert.Contains("a second scalar result can be an 'out double'", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0005_ReciprocalEstimateSaysWhatToWrite()
+        {
+            var d = Expect("DIFF0005", "Math.ReciprocalEstimate(x)", "[Differentiable] public static double F(double x) => Math.ReciprocalEstimate(x) * x;");
+            Assert.Contains("hardware estimate", d.GetMessage());
+            Assert.Contains("write 1.0 / x instead", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0002_NullableParameterAndSpanLocal()
+        {
+            var d = Expect("DIFF0002", "double? tau", "[Differentiable] public static double F(double[] x, double? tau) => x[0] * (tau ?? 1.0);");
+            Assert.Contains("resolve the missing value where you call the method", d.GetMessage());
+            d = Expect("DIFF0002", "head = x.AsSpan(0, 2)", "[Differentiable] public static double F(double[] x) { var head = x.AsSpan(0, 2); return head[0] * head[1]; }");
+            Assert.Contains("index the array with the offset instead", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0002_OutArrayParameterSuggestsAnOutputArray()
+        {
+            // out double is a second result (docs/api.md); an array result is an output parameter the caller allocates
+            var d = Expect("DIFF0002", "out double[] y", "[Differentiable] public static double F(double[] x, out double[] y) { y = new double[x.Length]; return x[0]; }");
+            Assert.Contains("take a caller-allocated array parameter the method fills", d.GetMessage());
         }
     }
 }

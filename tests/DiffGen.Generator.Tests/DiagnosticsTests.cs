@@ -193,8 +193,19 @@ namespace DiffGen.Generator.Tests
         }
 
         [Fact]
-        public void DIFF0006_Recursion() =>
-            Expect("DIFF0006", "F(x - 1)", "[Differentiable] public static double F(double x) => x > 0 ? F(x - 1) : x;");
+        public void DIFF0006_Recursion()
+        {
+            var d = Expect("DIFF0006", "F(x - 1)", "[Differentiable] public static double F(double x) => x > 0 ? F(x - 1) : x;");
+            Assert.Contains("write it as a loop that carries the changing arguments in locals", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0006_DeterminantByMinorsSuggestsElimination()
+        {
+            var d = Expect("DIFF0006", "Det(m)", "[Differentiable] public static double Det(double[,] a) { int n = a.GetLength(0); if (n == 1) return a[0, 0]; double s = 0; for (int c = 0; c < n; c++) { var m = new double[n - 1, n - 1]; for (int i = 1; i < n; i++) for (int j = 0, k = 0; j < n; j++) if (j != c) m[i - 1, k++] = a[i, j]; s += (c % 2 == 0 ? 1 : -1) * a[0, c] * Det(m); } return s; }");
+            Assert.Contains("such as a determinant expanded in minors", d.GetMessage());
+            Assert.Contains("Gaussian elimination", d.GetMessage());
+        }
 
         [Fact]
         public void DIFF0007_WriteToDifferentiatedInput() =>
@@ -351,13 +362,73 @@ namespace DiffGen.Generator.Tests
         [Fact]
         public void DIFF0003_ForeachOverMatrix()
         {
-            var d = Expect("DIFF0003", "a", "[Differentiable] public static double F(double[,] a) { double s = 0; foreach (double v in a) s += v; return s; }");
+            // the elements of a T[,] can be iterated (row by row); the rows of a jagged array cannot
+            var d = Expect("DIFF0003", "a", "[Differentiable] public static double F(double[][] a) { double s = 0; foreach (double[] r in a) s += r[0]; return s; }");
             Assert.Contains("write 'for' loops with counters", d.GetMessage());
         }
 
         [Fact]
-        public void DIFF0013_JaggedLocal() =>
-            Expect("DIFF0013", "t = new double[2][]", "[Differentiable] public static double F(double[] a) { double[][] t = new double[2][]; return a[0]; }");
+        public void DIFF0013_JaggedLocal()
+        {
+            var d = Expect("DIFF0013", "t = new double[2][]", "[Differentiable] public static double F(double[] a) { double[][] t = new double[2][]; return a[0]; }");
+            Assert.Contains("its rows are never assigned", d.GetMessage());
+            Assert.Contains("'h[i] = new T[m];' of one length m", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0013_JaggedLocalWithRowsOfDifferentLengths()
+        {
+            // a triangle: row i has i + 1 elements, which a T[n, m] cannot hold
+            var d = Expect("DIFF0013", "i + 1", "[Differentiable] public static double F(double[] x) { var h = new double[x.Length][]; for (int i = 0; i < x.Length; i++) { h[i] = new double[i + 1]; h[i][0] = x[i]; } return h[1][0]; }");
+            Assert.Contains("reads 'i', which is not known where 'h' is declared (it changes per row)", d.GetMessage());
+            Assert.Contains("use a T[,] sized by the longest row", d.GetMessage());
+            d = Expect("DIFF0013", "3", "[Differentiable] public static double F(double[] x) { var h = new double[2][]; h[0] = new double[2]; h[1] = new double[3]; h[1][0] = x[0]; return h[1][0]; }");
+            Assert.Contains("its rows have lengths '2' and '3'", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0013_JaggedLocalRowFromAnotherArray()
+        {
+            var d = Expect("DIFF0013", "h[i] = x[i]", "[Differentiable] public static double F(double[][] x) { var h = new double[x.Length][]; for (int i = 0; i < x.Length; i++) h[i] = x[i]; return h[0][0]; }");
+            Assert.Contains("copy its elements into h[i][j]", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0013_SwappedArraysOfDifferentLengths()
+        {
+            var d = Expect("DIFF0013", "b = new double[m]", "[Differentiable] public static double F(double[] x, int m) { var a = new double[x.Length]; var b = new double[m]; var t = a; a = b; b = t; a[0] = x[0]; return a[0] * x[0]; }");
+            Assert.Contains("it is swapped with 'a', which has another length", d.GetMessage());
+            Assert.Contains("copy the elements", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0013_FreshArrayInALoopWithNothingOutsideToSwapWith()
+        {
+            var d = Expect("DIFF0013", "b = new double[2]", "[Differentiable] public static double F(double[] x) { double s = 0; for (int t = 0; t < 3; t++) { var b = new double[2]; var c = b; b[0] = x[0]; c = b; s += c[0]; } return s; }");
+            Assert.Contains("created inside a loop or an if before any array it is swapped with is created outside", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0013_SwappedMatrices()
+        {
+            var d = Expect("DIFF0013", "(a, b) = (b, a)", "[Differentiable] public static double F(double[,] x, int steps) { var a = (double[,])x.Clone(); var b = new double[x.GetLength(0), x.GetLength(1)]; for (int t = 0; t < steps; t++) { b[0, 0] = a[0, 0] * 2; (a, b) = (b, a); } return a[0, 0]; }");
+            Assert.Contains("keep the state in T[]s indexed [i * cols + j] and swap those", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0004_JaggedLocalPassedWhole()
+        {
+            var d = Expect("DIFF0004", "h", "static double First(double[][] h) => h[0][0]; [Differentiable] public static double F(double[] x) { var h = new double[2][]; h[0] = new double[x.Length]; h[1] = new double[x.Length]; h[0][0] = x[0] * x[1]; return First(h); }");
+            Assert.Contains("pass its rows h[i] to a helper taking a T[]", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0004_SwappedArrayPassedToADifferentiableMethod()
+        {
+            var d = Expect("DIFF0004", "a", "[Differentiable] public static double Sq(double[] v) => v[0] * v[0]; [Differentiable] public static double F(double[] x) { var a = (double[])x.Clone(); var b = new double[x.Length]; (a, b) = (b, a); return Sq(a); }");
+            Assert.Contains("cannot be passed to the [Differentiable] method 'Sq'", d.GetMessage());
+            Assert.Contains("copy it into a local T[] first", d.GetMessage());
+        }
 
         [Fact]
         public void LocalArrayInLoopIsAccepted()
@@ -485,7 +556,7 @@ namespace DiffGen.Generator.Tests
         // an int local computed from a double, then its uses
         [InlineData("DIFF0010", "[Differentiable] public static double F(double x) { int k = x > 0 ? 1 : 0; double s = x * k; k = k + 1; return s * k; }")]
         // a rejected local array, then element reads and writes
-        [InlineData("DIFF0013", "[Differentiable] public static double F(double[] a) { double[] t = new double[2]; double[] u = new double[2]; t = u; t[0] = a[0]; return t[0] * t[1]; }")]
+        [InlineData("DIFF0013", "[Differentiable] public static double F(double[] a) { double[] t = new double[2]; t = a; t[0] = a[0]; return t[0] * t[1]; }")]
         // an unsupported initializer expression, then the local's uses
         [InlineData("DIFF0004", "[Differentiable] public static double F(double x) { double y = x % 2.0; double z = y * y; return z + y; }")]
         // a delegate local, then a call of it

@@ -1,0 +1,431 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using DiffGen.Generator.Diagnostics;
+using DiffGen.Generator.IR;
+using DiffGen.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace DiffGen.Generator.Parse
+{
+    /// <summary>
+    /// Local arrays held as the rows of one 2-D buffer (<c>T[,]</c>), so that every later stage sees the plain 2-D arrays it
+    /// already handles:
+    /// <list type="bullet">
+    /// <item>a jagged local <c>double[][] h = new double[n][];</c> whose rows are all assigned <c>h[i] = new double[m];</c>
+    /// with one length m is a <c>double[n, m]</c>; <c>h[i][j]</c> is <c>h[i, j]</c>, <c>h.Length</c> is n, <c>h[i].Length</c>
+    /// is m, and <c>h[i] = new double[m]</c> zeroes row i (a fresh row);</item>
+    /// <item>local <c>T[]</c>s whose references are exchanged (<c>var tmp = cur; cur = next; next = tmp;</c>,
+    /// <c>(u, next) = (next, u)</c>, double buffering between time steps) are the rows of one <c>T[k, n]</c>, one row per
+    /// array the code allocates; each name is an int local holding the row it refers to, and assigning a name copies that
+    /// int. The reverse sweep restores the ints like any reassigned int (from the int tape) and the overwritten elements
+    /// like any overwritten element, so it sees which buffer each name held at every step.</item>
+    /// </list>
+    /// A name of such a buffer is an <see cref="ArrayRef"/> with a <see cref="ArrayRef.Row"/> on a <c>T[,]</c> (a row view);
+    /// element reads and writes, <c>.Length</c>, <c>foreach</c>, LINQ reductions and inlined helpers take it like a row of a
+    /// jagged parameter. It cannot be passed to another <c>[Differentiable]</c> method (which takes whole arrays).
+    /// </summary>
+    internal sealed partial class DifferentiableParser
+    {
+        /// <summary>IR names of jagged locals held as a <c>T[n, m]</c> (their <c>.Length</c> is the row count).</summary>
+        private readonly HashSet<string> _rowBuffers = new(StringComparer.Ordinal);
+
+        /// <summary><c>a.Length</c> (dim -1), <c>a.GetLength(d)</c> or <c>row.Length</c>, for every kind of array and row view.</summary>
+        private LengthOf Len(string array, IrType type, Expr? row, int dim)
+        {
+            if (type.Shape == Shape.Matrix && row is not null) return new LengthOf(array, type, null, 1); // a row of a 2-D buffer
+            if (type.Shape == Shape.Matrix && dim == -1 && _rowBuffers.Contains(array)) return new LengthOf(array, type, null, 0); // h.Length of a jagged local
+            return new LengthOf(array, type, row, dim);
+        }
+
+        private static bool IsRowView(ArrayRef ar) => ar.Row is not null && ar.ArrayType.Shape == Shape.Matrix;
+
+        // ---------------- jagged locals ----------------
+
+        /// <summary>
+        /// The sizes [n, m] of a jagged local <c>T[][] h = new T[n][];</c> whose rows are all assigned <c>h[i] = new T[m];</c>
+        /// with the same m (known where h is declared); null, reported, otherwise.
+        /// </summary>
+        private List<Expr>? JaggedLocalSizes(VariableDeclaratorSyntax v, ILocalSymbol local)
+        {
+            const string form = "a jagged local is supported as 'T[][] h = new T[n][];' with every row assigned 'h[i] = new T[m];' of one length m (it is held as a T[n, m]); or declare 'new T[n, m]' and index h[i, j]";
+            if (v.Initializer?.Value is not ArrayCreationExpressionSyntax { Initializer: null } ac || ac.Type.RankSpecifiers.Count != 2
+                || ac.Type.RankSpecifiers[0].Sizes.Count != 1 || ac.Type.RankSpecifiers[1].Sizes.Any(s => s is not OmittedArraySizeExpressionSyntax))
+            {
+                Report(Descriptors.LocalArray, v, local.Name, form);
+                return null;
+            }
+            var scope = v.Ancestors().OfType<BlockSyntax>().FirstOrDefault() ?? (SyntaxNode?)v.Ancestors().OfType<MemberDeclarationSyntax>().FirstOrDefault();
+            var rowSizes = new List<ExpressionSyntax>();
+            foreach (var id in (scope ?? v).DescendantNodes().OfType<IdentifierNameSyntax>())
+            {
+                if (id.Identifier.Text != local.Name || !SymbolEqualityComparer.Default.Equals(_model.GetSymbolInfo(id, _ct).Symbol, local)) continue;
+                if (id.Parent is not ElementAccessExpressionSyntax { ArgumentList.Arguments.Count: 1 } row || row.Expression != id
+                    || row.Parent is not AssignmentExpressionSyntax asg || asg.Left != row)
+                    continue; // reads h[i][j], h.Length, h[i].Length: lowered where they are
+                if (asg.IsKind(SyntaxKind.SimpleAssignmentExpression) && asg.Right is ArrayCreationExpressionSyntax { Initializer: null } rc
+                    && rc.Type.RankSpecifiers.Count == 1 && rc.Type.RankSpecifiers[0].Sizes.Count == 1)
+                {
+                    rowSizes.Add(rc.Type.RankSpecifiers[0].Sizes[0]);
+                    continue;
+                }
+                Report(Descriptors.LocalArray, asg, local.Name, $"its row is assigned '{asg.Right}'; {form}. To keep another array's row, copy its elements into h[i][j]");
+                return null;
+            }
+            if (rowSizes.Count == 0)
+            {
+                Report(Descriptors.LocalArray, v, local.Name, "its rows are never assigned; " + form);
+                return null;
+            }
+            var first = rowSizes[0];
+            var firstSymbols = first.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Select(i => _model.GetSymbolInfo(i, _ct).Symbol).ToList();
+            foreach (var other in rowSizes.Skip(1))
+            {
+                var symbols = other.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Select(i => _model.GetSymbolInfo(i, _ct).Symbol).ToList();
+                if (!other.IsEquivalentTo(first, topLevel: false) || !symbols.SequenceEqual(firstSymbols, SymbolEqualityComparer.Default))
+                {
+                    Report(Descriptors.LocalArray, other, local.Name, $"its rows have lengths '{first}' and '{other}'; rows of different lengths are not supported: use a T[,] sized by the longest row (keep the lengths in an int[] if they differ)");
+                    return null;
+                }
+            }
+            // the row length must be known where h is declared: parameters, constants, fields, locals declared before it
+            foreach (var (sym, i) in firstSymbols.Select((s, i) => (s, i)))
+            {
+                if (sym is ILocalSymbol l && !l.IsConst && !_vars.ContainsKey(l) || sym is IRangeVariableSymbol)
+                {
+                    Report(Descriptors.LocalArray, first, local.Name, $"its row length '{first}' reads '{sym!.Name}', which is not known where '{local.Name}' is declared{(sym is ILocalSymbol { } ls && IsCounterLike(ls) ? " (it changes per row)" : "")}; rows must all have one length known at the declaration (a T[n, m]): compute it before the declaration, or use a T[,] sized by the longest row");
+                    return null;
+                }
+            }
+            var n = LowerIntExpr(ac.Type.RankSpecifiers[0].Sizes[0], "an array size");
+            var m = LowerIntExpr(first, "an array size");
+            if (n is null || m is null) return null;
+            return new List<Expr> { n, m };
+        }
+
+        private bool IsCounterLike(ILocalSymbol l) => l.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_ct).Parent?.Parent is ForStatementSyntax;
+
+        /// <summary><c>h[i] = new T[m];</c> on a jagged local held as a T[n, m]: zero row i. False when it is not such an assignment.</summary>
+        private bool TryLowerRowAssignment(AssignmentExpressionSyntax a, List<Stmt> output)
+        {
+            if (a.Left is not ElementAccessExpressionSyntax { ArgumentList.Arguments.Count: 1 } row || row.Expression is not IdentifierNameSyntax id
+                || _model.GetSymbolInfo(id, _ct).Symbol is not ILocalSymbol ls || !_vars.TryGetValue(ls, out var v) || !_rowBuffers.Contains(v.Name) || v.Row is not null)
+                return false;
+            if (a.Right is not ArrayCreationExpressionSyntax) { Suppress(); return true; } // reported at the declaration
+            var i = LowerIntExpr(row.ArgumentList.Arguments[0].Expression, "an array index");
+            if (i is null) return true;
+            var z = FreshName("__z");
+            output.Add(new For(z, new Const(0, IrType.Int), BinaryOp.Lt, new LengthOf(v.Name, v.Type, null, 1), 1,
+                new Stmt[] { new Assign(new ElemRef(v.Name, v.Type, new[] { i, new VarRef(z, IrType.Int) }.ToEquatable()), AssignOp.Set, new Const(0, v.Type.ElementType)) }.ToEquatable()));
+            return true;
+        }
+
+        // ---------------- swapped arrays (double buffering) ----------------
+
+        private sealed class SwapGroup
+        {
+            public readonly List<ILocalSymbol> Members = new();
+            /// <summary>Members whose declaration allocates (or copies) an array: one row each.</summary>
+            public int OwnedRows;
+            /// <summary>Some member is allocated inside a loop or an if (<c>var next = new double[n]; ... u = next;</c>): one row per member.</summary>
+            public bool NestedOwner;
+            public string? Buffer;
+            public IrType BufferType;
+            public EquatableArray<Expr> RowSizes;
+            public int NextRow;
+            public Location? FirstDeclaration;
+        }
+
+        private readonly Dictionary<ISymbol, SwapGroup> _swapGroups = new(SymbolEqualityComparer.Default);
+        /// <summary>The int local holding the row each member of a swap group refers to.</summary>
+        private readonly Dictionary<ISymbol, string> _swapSlots = new(SymbolEqualityComparer.Default);
+
+        private ILocalSymbol? LocalVector(ExpressionSyntax e) =>
+            e is IdentifierNameSyntax && _model.GetSymbolInfo(e, _ct).Symbol is ILocalSymbol { Type: IArrayTypeSymbol { Rank: 1, ElementType: var et } } l
+            && et.SpecialType is SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Int32 ? l : null;
+
+        /// <summary>
+        /// Finds the local T[]s whose references are assigned to each other (<c>a = b</c>, <c>(a, b) = (b, a)</c>, and
+        /// <c>var tmp = a</c> declarations joining them): each connected set becomes one swap group.
+        /// </summary>
+        private void FindSwapGroups(SyntaxNode body)
+        {
+            var parent = new Dictionary<ILocalSymbol, ILocalSymbol>(SymbolEqualityComparer.Default);
+            ILocalSymbol Find(ILocalSymbol x)
+            {
+                while (parent.TryGetValue(x, out var p) && !SymbolEqualityComparer.Default.Equals(p, x)) x = p;
+                return x;
+            }
+            void Union(ILocalSymbol a, ILocalSymbol b)
+            {
+                if (!parent.ContainsKey(a)) parent[a] = a;
+                if (!parent.ContainsKey(b)) parent[b] = b;
+                var ra = Find(a); var rb = Find(b);
+                if (!SymbolEqualityComparer.Default.Equals(ra, rb)) parent[ra] = rb;
+            }
+            var assigned = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+            // local functions and lambdas are inlined once per call: their arrays stay separate (and unswappable)
+            bool Nested(SyntaxNode n) => n.Ancestors().TakeWhile(x => x != body).Any(x => x is LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax);
+            foreach (var a in body.DescendantNodes().OfType<AssignmentExpressionSyntax>())
+            {
+                if (!a.IsKind(SyntaxKind.SimpleAssignmentExpression) || Nested(a)) continue;
+                if (LocalVector(a.Left) is { } l && LocalVector(a.Right) is { } r && SameArrayType(l, r))
+                {
+                    Union(l, r);
+                    assigned.Add(l);
+                }
+                else if (a.Left is TupleExpressionSyntax lt && a.Right is TupleExpressionSyntax rt && lt.Arguments.Count == rt.Arguments.Count)
+                {
+                    var pairs = lt.Arguments.Zip(rt.Arguments, (x, y) => (L: LocalVector(x.Expression), R: LocalVector(y.Expression))).ToList();
+                    if (pairs.All(p => p.L is not null && p.R is not null && SameArrayType(p.L, p.R)))
+                        foreach (var (l2, r2) in pairs) { Union(l2!, r2!); assigned.Add(l2!); }
+                }
+            }
+            if (assigned.Count == 0) return;
+            foreach (var v in body.DescendantNodes().OfType<VariableDeclaratorSyntax>())
+                if (v.Initializer?.Value is { } init && LocalVector(init) is { } src && parent.ContainsKey(src)
+                    && _model.GetDeclaredSymbol(v, _ct) is ILocalSymbol d && SameArrayType(d, src))
+                    Union(d, src);
+            var groups = new Dictionary<ILocalSymbol, SwapGroup>(SymbolEqualityComparer.Default);
+            foreach (var m in parent.Keys)
+            {
+                var root = Find(m);
+                if (!groups.TryGetValue(root, out var g)) groups[root] = g = new SwapGroup();
+                g.Members.Add(m);
+                _swapGroups[m] = g;
+            }
+            foreach (var g in groups.Values)
+                foreach (var m in g.Members)
+                {
+                    var decl = m.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_ct) as VariableDeclaratorSyntax;
+                    if (decl?.Initializer?.Value is { } init && !(LocalVector(init) is { } src && g.Members.Contains(src, SymbolEqualityComparer.Default)))
+                    {
+                        g.OwnedRows++;
+                        if (decl.Ancestors().TakeWhile(x => x != body).Any(x => x is ForStatementSyntax or WhileStatementSyntax or DoStatementSyntax or CommonForEachStatementSyntax or IfStatementSyntax or SwitchStatementSyntax))
+                            g.NestedOwner = true;
+                    }
+                }
+        }
+
+        /// <summary>Is <paramref name="m"/> declared before <paramref name="at"/> in a block that encloses it (still in scope there)?</summary>
+        private static bool InScopeAt(ILocalSymbol m, SyntaxNode at)
+        {
+            var decl = m.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax();
+            if (decl is null || decl.SyntaxTree != at.SyntaxTree || decl.SpanStart >= at.SpanStart) return false;
+            var scope = decl.Ancestors().FirstOrDefault(x => x is BlockSyntax or SwitchSectionSyntax) ?? decl.Parent;
+            return scope is not null && at.Ancestors().Contains(scope);
+        }
+
+        private static bool SameArrayType(ILocalSymbol a, ILocalSymbol b) => SymbolEqualityComparer.Default.Equals(a.Type, b.Type);
+
+        /// <summary>
+        /// The declaration of a member of a swap group: a row of the group's buffer (the first allocating member declares the
+        /// buffer), or the row another member refers to (<c>var tmp = cur;</c>). True when handled (or reported).
+        /// </summary>
+        private bool TryDeclareSwapMember(VariableDeclaratorSyntax v, ILocalSymbol local, IrType type, List<Stmt> output)
+        {
+            if (!_swapGroups.TryGetValue(local, out var g)) return false;
+            var slot = FreshName(_prefix + local.Name + "_row");
+            _swapSlots[local] = slot;
+            var init = v.Initializer?.Value;
+            var matrix = new IrType(type.Elem, Shape.Matrix);
+            if (init is null || LocalVector(init) is { } src && g.Members.Contains(src, SymbolEqualityComparer.Default))
+            {
+                // another name for a row: copies the int
+                Expr row = new Const(0, IrType.Int);
+                if (init is not null)
+                {
+                    var srcSym = LocalVector(init)!;
+                    if (!_swapSlots.TryGetValue(srcSym, out var srcSlot)) { _rejected.Add(local); Suppress(); return true; }
+                    row = new VarRef(srcSlot, IrType.Int);
+                }
+                if (g.Buffer is null)
+                {
+                    Report(Descriptors.LocalArray, v, local.Name, "it is swapped with other arrays before any of them is created; declare the arrays with 'new T[n]' first");
+                    _rejected.Add(local);
+                    return true;
+                }
+                _reassigned.Add(slot);
+                if (_loopDepth == 0 && _branchDepth == 0) _topLevelLocals.Add(slot);
+                output.AddRange(_pending);
+                _pending.Clear();
+                output.Add(new DeclScalar(slot, IrType.Int, row));
+                _vars[local] = new Variable(g.Buffer, matrix, VarKind.Local, new VarRef(slot, IrType.Int));
+                return true;
+            }
+            const string advice = "arrays whose references are swapped ('var t = a; a = b; b = t;') are supported when each is declared before the loop with 'new T[n]' or a copy ('x.Clone()', 'x.ToArray()', '{ ... }'), all of one length; otherwise copy the elements ('for (...) a[i] = b[i];')";
+            bool nested = _loopDepth > 0 || _branchDepth > 0;
+            if (type.Shape != Shape.Vector || nested && g.Buffer is null)
+            {
+                Report(Descriptors.LocalArray, v, local.Name, (nested ? "it is created inside a loop or an if before any array it is swapped with is created outside; " : "") + advice);
+                _rejected.Add(local);
+                return true;
+            }
+            var tmpName = FreshName(_prefix + local.Name);
+            List<Expr>? sizes = null;
+            List<Stmt>? fill = null;
+            if (init is ArrayCreationExpressionSyntax { Initializer: null } ac && ac.Type.RankSpecifiers.Count == 1 && ac.Type.RankSpecifiers[0].Sizes.Count == 1
+                || init is StackAllocArrayCreationExpressionSyntax)
+            {
+                var se = init is ArrayCreationExpressionSyntax ac2 ? ac2.Type.RankSpecifiers[0].Sizes[0] : ((ArrayTypeSyntax)((StackAllocArrayCreationExpressionSyntax)init).Type).RankSpecifiers[0].Sizes[0];
+                var n = LowerIntExpr(se, "an array size");
+                if (n is null) { _rejected.Add(local); return true; }
+                sizes = new List<Expr> { n };
+            }
+            else
+            {
+                var arrayInit = LowerArrayInitializer(init, tmpName, type);
+                if (arrayInit is null || arrayInit.Value.Alias is not null)
+                {
+                    Report(Descriptors.LocalArray, v, local.Name, advice);
+                    _rejected.Add(local);
+                    return true;
+                }
+                if (arrayInit.Value.Reported) { _rejected.Add(local); return true; }
+                sizes = arrayInit.Value.Sizes!;
+                fill = arrayInit.Value.Fill;
+            }
+            if (g.Buffer is null)
+            {
+                g.Buffer = FreshName(_prefix + local.Name + "_buffers");
+                g.BufferType = matrix;
+                g.RowSizes = sizes.ToEquatable();
+                g.FirstDeclaration = v.GetLocation();
+                _topLevelLocals.Add(g.Buffer);
+                output.AddRange(_pending);
+                _pending.Clear();
+                output.Add(new DeclArray(g.Buffer, matrix, new[] { (Expr)new Const(g.NestedOwner ? g.Members.Count : Math.Max(g.OwnedRows, 1), IrType.Int), sizes[0] }.ToEquatable()));
+            }
+            else if (!SameSize(g.RowSizes[0], sizes[0], v.GetLocation(), g))
+            {
+                Report(Descriptors.LocalArray, v, local.Name, $"it is swapped with '{g.Members.First(m => _swapSlots.ContainsKey(m) && !SymbolEqualityComparer.Default.Equals(m, local)).Name}', which has another length; " + advice);
+                _rejected.Add(local);
+                return true;
+            }
+            // the row: the next unused one for an array created at the top level; for one created in a loop or an if (a fresh
+            // array per iteration), the first row no other name in scope refers to (the arrays of names out of scope are garbage)
+            Expr rowInit;
+            if (!nested) rowInit = new Const(g.NextRow++, IrType.Int);
+            else
+            {
+                var live = g.Members.Where(m => !SymbolEqualityComparer.Default.Equals(m, local) && _swapSlots.ContainsKey(m) && InScopeAt(m, v))
+                    .Select(m => (Expr)new VarRef(_swapSlots[m], IrType.Int)).ToList();
+                int rows = g.Members.Count;
+                rowInit = new Const(rows - 1, IrType.Int);
+                for (int r = rows - 2; r >= 0; r--)
+                {
+                    Expr free = new Const(1, IrType.Bool);
+                    foreach (var l in live)
+                    {
+                        var ne = new Binary(BinaryOp.Ne, l, new Const(r, IrType.Int), IrType.Bool);
+                        free = free is Const ? ne : new Binary(BinaryOp.And, free, ne, IrType.Bool);
+                    }
+                    rowInit = free is Const ? new Const(r, IrType.Int) : new Conditional(free, new Const(r, IrType.Int), rowInit, IrType.Int);
+                }
+            }
+            _reassigned.Add(slot);
+            if (!nested) _topLevelLocals.Add(slot);
+            output.AddRange(_pending);
+            _pending.Clear();
+            output.Add(new DeclScalar(slot, IrType.Int, rowInit));
+            _vars[local] = new Variable(g.Buffer, matrix, VarKind.Local, new VarRef(slot, IrType.Int));
+            if (nested && fill is null) fill = new List<Stmt> { ZeroFill(tmpName, type, sizes) }; // new T[n]: a zeroed row
+            if (fill is not null)
+            {
+                Expr rowConst = new VarRef(slot, IrType.Int);
+                Expr? MapRead(Expr e) => e switch
+                {
+                    ElemRef el when el.Array == tmpName => new ElemRef(g.Buffer, matrix, new[] { rowConst }.Concat(el.Indices.Select(i => IrRewriter.Map(i, MapRead))).ToEquatable()),
+                    LengthOf l when l.Array == tmpName => new LengthOf(g.Buffer, matrix, null, 1),
+                    _ => null,
+                };
+                Stmt Retarget(Stmt s) => s switch
+                {
+                    Assign a => new Assign(IrRewriter.Map(a.Target, MapRead), a.Op, IrRewriter.Map(a.Value, MapRead), a.Hoisted),
+                    For f => f with { Start = IrRewriter.Map(f.Start, MapRead), Bound = IrRewriter.Map(f.Bound, MapRead), Body = f.Body.Select(Retarget).ToEquatable() },
+                    Block b => b with { Body = b.Body.Select(Retarget).ToEquatable() },
+                    _ => IrRewriter.Map(s, MapRead),
+                };
+                output.AddRange(fill.Select(Retarget));
+            }
+            return true;
+        }
+
+        /// <summary>Top-level int locals with their initial value (<c>int n = x.Length;</c>), to see that two array sizes agree.</summary>
+        private readonly Dictionary<string, Expr> _intInits = new(StringComparer.Ordinal);
+        /// <summary>Int locals whose initial value was used to match swapped arrays' sizes (reported if reassigned after all).</summary>
+        private readonly List<(string Local, Location Where)> _sizeAssumptions = new();
+
+        /// <summary>
+        /// Do two array sizes agree for every input? Equal expressions, or equal once top-level int locals are replaced by
+        /// their initial values (<c>new double[n]</c> and <c>x.Clone()</c> after <c>int n = x.Length;</c>).
+        /// </summary>
+        private bool SameSize(Expr a, Expr b, Location where, SwapGroup g)
+        {
+            if (a.Equals(b)) return true;
+            var used = new List<string>();
+            Expr Expand(Expr e) => IrRewriter.Map(e, x => x switch
+            {
+                VarRef r when _intInits.TryGetValue(r.Name, out var init) => Track(r.Name, Expand(init)),
+                LengthOf { Row: null, Dim: 0, ArrayType.Shape: Shape.Vector } l => l with { Dim = -1 }, // x.Length, x.GetLength(0)
+                LengthOf { Row: null, Dim: 1 } l when l.Array == g.Buffer => Expand(g.RowSizes[0]), // cur.Length of a member
+                _ => null,
+            });
+            Expr Track(string name, Expr e) { used.Add(name); return e; }
+            if (!Expand(a).Equals(Expand(b))) return false;
+            foreach (var u in used) _sizeAssumptions.Add((u, where));
+            return true;
+        }
+
+        /// <summary>Reports a size match that relied on an int local the body reassigns (called once every reassignment is known).</summary>
+        private void CheckSizeAssumptions()
+        {
+            foreach (var (local, where) in _sizeAssumptions)
+                if (_reassigned.Contains(local))
+                    Report(Descriptors.LocalArray, where, local, "arrays whose references are swapped must all have one length; this one's length was matched through an int local the method reassigns: size both with the same expression");
+        }
+
+        /// <summary><c>a = b;</c> between members of a swap group: a copies b's row number. False when it is not such an assignment.</summary>
+        private bool TryLowerSwapAssignment(AssignmentExpressionSyntax a, List<Stmt> output)
+        {
+            if (!a.IsKind(SyntaxKind.SimpleAssignmentExpression)) return false;
+            // T[,] references swapped (a 2-D heat equation): not held as rows; say what to write
+            bool Matrix(ExpressionSyntax e) => e is IdentifierNameSyntax && _model.GetSymbolInfo(e, _ct).Symbol is ILocalSymbol { Type: IArrayTypeSymbol { Rank: >= 2 } };
+            if (Matrix(a.Left) && Matrix(a.Right)
+                || a.Left is TupleExpressionSyntax lm && a.Right is TupleExpressionSyntax && lm.Arguments.Any(x => Matrix(x.Expression)))
+            {
+                Report(Descriptors.LocalArray, a, a.Left.ToString(), "references of T[,] locals cannot be swapped (local T[]s can): keep the state in T[]s indexed [i * cols + j] and swap those, or copy the elements (for (...) for (...) a[i, j] = b[i, j];)");
+                return true;
+            }
+            if (LocalVector(a.Left) is { } l && LocalVector(a.Right) is { } r && _swapGroups.ContainsKey(l))
+            {
+                if (!_swapSlots.TryGetValue(l, out var ls) || !_swapSlots.TryGetValue(r, out var rs)) { Suppress(); return true; }
+                _reassigned.Add(ls);
+                output.Add(new Assign(new VarRef(ls, IrType.Int), AssignOp.Set, new VarRef(rs, IrType.Int)));
+                return true;
+            }
+            if (a.Left is TupleExpressionSyntax lt && a.Right is TupleExpressionSyntax rt && lt.Arguments.Count == rt.Arguments.Count
+                && lt.Arguments.All(x => LocalVector(x.Expression) is { } s && _swapGroups.ContainsKey(s)))
+            {
+                var temps = new List<string>();
+                foreach (var y in rt.Arguments)
+                {
+                    if (LocalVector(y.Expression) is not { } rs || !_swapSlots.TryGetValue(rs, out var rslot)) { Suppress(); return true; }
+                    var t = FreshName("__swap");
+                    temps.Add(t);
+                    output.Add(new DeclScalar(t, IrType.Int, new VarRef(rslot, IrType.Int)));
+                }
+                for (int k = 0; k < lt.Arguments.Count; k++)
+                {
+                    if (!_swapSlots.TryGetValue(LocalVector(lt.Arguments[k].Expression)!, out var ls)) { Suppress(); return true; }
+                    _reassigned.Add(ls);
+                    output.Add(new Assign(new VarRef(ls, IrType.Int), AssignOp.Set, new VarRef(temps[k], IrType.Int)));
+                }
+                return true;
+            }
+            return false;
+        }
+    }
+}
