@@ -251,6 +251,7 @@ namespace DiffGen.Generator.Raise
                     case Assign { Target: VarRef v } when dead.Contains(v.Name): break;
                     case For f: output.Add(f with { Body = Filter(f.Body, dead).ToEquatable() }); break;
                     case If i: output.Add(i with { Then = Filter(i.Then, dead).ToEquatable(), Else = Filter(i.Else, dead).ToEquatable() }); break;
+                    case Block b: output.Add(b with { Body = Filter(b.Body, dead).ToEquatable() }); break;
                     default: output.Add(s); break;
                 }
             }

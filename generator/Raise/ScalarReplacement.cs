@@ -81,31 +81,7 @@ namespace DiffGen.Generator.Raise
 
             // An element written and never read (a slot the user's code fills but never uses) is dropped: as a local it would
             // only be dead stores (and C#'s warning about a variable assigned but never used).
-            var read = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var st in output)
-                foreach (var e in IrQueries.ExprsOf(st))
-                    foreach (var d in IrQueries.Descendants(e))
-                        if (d is VarRef v) read.Add(v.Name);
-            var dead = new HashSet<string>(scalars.Values.SelectMany(n => n).Where(n => !read.Contains(n)), StringComparer.Ordinal);
-            return dead.Count == 0 ? output : DropDead(output, dead);
-        }
-
-        private static List<Stmt> DropDead(IReadOnlyList<Stmt> body, HashSet<string> dead)
-        {
-            var output = new List<Stmt>();
-            foreach (var s in body)
-            {
-                switch (s)
-                {
-                    case DeclScalar d when dead.Contains(d.Name): break;
-                    case Assign { Target: VarRef v } when dead.Contains(v.Name): break;
-                    case For f: output.Add(f with { Body = DropDead(f.Body, dead).ToEquatable() }); break;
-                    case If i: output.Add(i with { Then = DropDead(i.Then, dead).ToEquatable(), Else = DropDead(i.Else, dead).ToEquatable() }); break;
-                    case Block b: output.Add(b with { Body = DropDead(b.Body, dead).ToEquatable() }); break;
-                    default: output.Add(s); break;
-                }
-            }
-            return output;
+            return DeadScalars.Eliminate(output, scalars.Values.SelectMany(n => n));
         }
 
         /// <summary>Local <c>T[]</c> declarations of constant length, declared once, read and written only element by element.</summary>

@@ -366,15 +366,7 @@ namespace DiffGen.Generator.Schedule
             _ => IrQueries.ExprsOf(s).Any(e => Reads(e, array)),
         };
 
-        private static bool Reads(Expr e, string name) => IrQueries.Descendants(e).Any(d => d switch
-        {
-            VarRef v => v.Name == name,
-            ElemRef el => el.Array == name,
-            ArrayRef ar => ar.Array == name,
-            LengthOf l => l.Array == name,
-            TableEntry t => t.Source.A.Array == name || t.Source.B.Array == name,
-            _ => false,
-        });
+        private static bool Reads(Expr e, string name) => RowBlockFusion.Reads(e, name);
 
         private static For? LoopOf(Stmt s) => s switch
         {

@@ -405,7 +405,8 @@ namespace DiffGen.Generator.Schedule
             _ => TileFusion.Mentions(s, name),
         };
 
-        private static bool Reads(Expr e, string name) => IrQueries.Descendants(e).Any(d => d switch
+        /// <summary>Does the expression read the variable or array (a table entry reads its factors)?</summary>
+        internal static bool Reads(Expr e, string name) => IrQueries.Descendants(e).Any(d => d switch
         {
             VarRef v => v.Name == name,
             ElemRef el => el.Array == name,

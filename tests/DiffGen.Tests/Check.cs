@@ -34,6 +34,26 @@ namespace DiffGen.Tests
         /// <summary>Backward with seed s against s times Backward with seed 1 (both generated).</summary>
         public const double SeedTol = 1e-12;
 
+        /// <summary>
+        /// The common oracle for a method of one array x (other arguments fixed in the closures): Forward equals the user's
+        /// method, Backward returns the same value and leaves x alone, the gradient equals central differences, and
+        /// <paramref name="seed"/> scales it.
+        /// </summary>
+        public static void VectorMethod(double[] x, Func<double[], double> f, Func<double[], double> forward,
+            Func<double[], double[], double, double> backward, string what, double seed)
+        {
+            var xb = TestData.Clone(x);
+            double reference = f(x);
+            Forward(reference, forward(x), what + " Forward");
+            var g = TestData.Garbage(x);
+            Forward(reference, backward(x, g, 1), what + " Backward value");
+            Unchanged(xb, x, "x");
+            Gradient(FiniteDiff.Gradient(() => f(x), x), g, what + " dx");
+            var scaled = TestData.Garbage(x);
+            backward(x, scaled, seed);
+            Scaled(g, scaled, seed, what + " dx");
+        }
+
         /// <summary>True when the two values agree under the measure above.</summary>
         public static bool IsNear(double expected, double actual, double tol)
         {

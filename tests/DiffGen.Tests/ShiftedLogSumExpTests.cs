@@ -13,19 +13,8 @@ namespace DiffGen.Tests
     {
         private static readonly double[] X = { 0.7, -1.3, 0.25, 2.1, -0.45, 1.6, -2.4, 0.05, 0.9 };
 
-        private static void CheckVector(double[] x, Func<double[], double> f, Func<double[], double> forward, Func<double[], double[], double, double> backward, string what)
-        {
-            var xb = TestData.Clone(x);
-            double reference = f(x);
-            Check.Forward(reference, forward(x), what + " Forward");
-            var g = TestData.Garbage(x);
-            Check.Forward(reference, backward(x, g, 1), what + " Backward value");
-            Check.Unchanged(xb, x, "x");
-            Check.Gradient(FiniteDiff.Gradient(() => f(x), x), g, what + " dx");
-            var s = TestData.Garbage(x);
-            backward(x, s, -0.5);
-            Check.Scaled(g, s, -0.5, what + " dx");
-        }
+        private static void CheckVector(double[] x, Func<double[], double> f, Func<double[], double> forward, Func<double[], double[], double, double> backward, string what) =>
+            Check.VectorMethod(x, f, forward, backward, what, -0.5);
 
         [Fact]
         public void Gradbench_lse_gradient_is_the_softmax()

@@ -12,19 +12,8 @@ namespace DiffGen.Tests
     {
         private const double Seed = 1.75;
 
-        private static void CheckVector(double[] x, Func<double[], double> f, Func<double[], double> forward, Func<double[], double[], double, double> backward, string what)
-        {
-            var xb = TestData.Clone(x);
-            double reference = f(x);
-            Check.Forward(reference, forward(x), what + " Forward");
-            var g = TestData.Garbage(x);
-            Check.Forward(reference, backward(x, g, 1), what + " Backward value");
-            Check.Unchanged(xb, x, "x");
-            Check.Gradient(FiniteDiff.Gradient(() => f(x), x), g, what + " dx");
-            var s = TestData.Garbage(x);
-            backward(x, s, Seed);
-            Check.Scaled(g, s, Seed, what + " dx");
-        }
+        private static void CheckVector(double[] x, Func<double[], double> f, Func<double[], double> forward, Func<double[], double[], double, double> backward, string what) =>
+            Check.VectorMethod(x, f, forward, backward, what, Seed);
 
         [Theory]
         [InlineData(0.3, -0.2, 0.5)]
