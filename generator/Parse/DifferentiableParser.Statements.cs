@@ -444,7 +444,8 @@ namespace DiffGen.Generator.Parse
                     extra = EarlyExits.And(extra, pe);
                 }
             }
-            var c0 = condSyntax;
+            // IsCountedFor found the comparison first in the chain, parentheses removed ('(i < n)' is 'i < n')
+            var c0 = chain.Count > 0 ? chain[0] : condSyntax;
             if (c0 is BinaryExpressionSyntax c && IsCounter(c.Left, counter) && CmpOf(c.Kind()) is { } op1)
             {
                 cmp = op1; bound = WithHoistBan(() => LowerIntExpr(c.Right, "a loop bound"), "the loop bound is evaluated before every iteration");

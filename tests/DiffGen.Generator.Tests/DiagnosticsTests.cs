@@ -330,6 +330,17 @@ namespace DiffGen.Generator.Tests
         }
 
         [Fact]
+        public void ParenthesizedLoopConditionIsACountedLoop()
+        {
+            var result = GeneratorHarness.Run(Usings + "public static partial class C {\n"
+                + "[Differentiable] public static double P(double[] a) { double s = 0; for (int i = 0; (i < a.Length); i++) s += a[i] * a[i]; for (int j = a.Length - 1; ((j >= 0) && a[j] > -10); j--) s += a[j]; return s; }\n"
+                + "}");
+            Assert.Empty(result.GeneratorDiagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning));
+            Assert.DoesNotContain(result.CompileDiagnostics, d => d.Severity == DiagnosticSeverity.Error);
+            Assert.NotEmpty(result.Run.GeneratedTrees);
+        }
+
+        [Fact]
         public void WhileBreakAndEarlyReturnAreAccepted()
         {
             var result = GeneratorHarness.Run(Usings + "public static partial class C {\n"
