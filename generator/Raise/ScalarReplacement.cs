@@ -77,7 +77,7 @@ namespace DiffGen.Generator.Raise
                 scalars[kv.Key] = Enumerable.Range(0, kv.Value.Length).Select(k => fresh($"{kv.Key}_{k}")).ToArray();
             explained.Add("held in scalar locals: " + string.Join(", ", replaced.OrderBy(kv => kv.Key, StringComparer.Ordinal)
                 .Select(kv => $"{kv.Key} ({kv.Value.Length} elements)")));
-            var output = Replace(unrolled, replaced, scalars);
+            var output = Replace(unrolled, scalars);
 
             // An element written and never read (a slot the user's code fills but never uses) is dropped: as a local it would
             // only be dead stores (and C#'s warning about a variable assigned but never used).
@@ -346,7 +346,7 @@ namespace DiffGen.Generator.Raise
 
         // ------------------------------------------------------------ replacement
 
-        private static List<Stmt> Replace(IReadOnlyList<Stmt> body, Dictionary<string, (IrType Type, int Length)> arrays, Dictionary<string, string[]> scalars)
+        private static List<Stmt> Replace(IReadOnlyList<Stmt> body, Dictionary<string, string[]> scalars)
         {
             Expr? Map(Expr e) => e is ElemRef el && scalars.TryGetValue(el.Array, out var names)
                 ? new VarRef(names[(int)((Const)el.Indices[0]).Value], el.Type)
@@ -361,13 +361,19 @@ namespace DiffGen.Generator.Raise
                         foreach (var n in names) output.Add(new DeclScalar(n, elem, new Const(0, elem)));
                         break;
                     case For f:
-                        output.Add(IrRewriter.Map(f with { Body = Replace(f.Body, arrays, scalars).ToEquatable() }, Map));
+                        output.Add(f with
+                        {
+                            Start = IrRewriter.Map(f.Start, Map),
+                            Bound = IrRewriter.Map(f.Bound, Map),
+                            While = f.While is null ? null : IrRewriter.Map(f.While, Map),
+                            Body = Replace(f.Body, scalars).ToEquatable(),
+                        });
                         break;
                     case If i:
-                        output.Add(IrRewriter.Map(i with { Then = Replace(i.Then, arrays, scalars).ToEquatable(), Else = Replace(i.Else, arrays, scalars).ToEquatable() }, Map));
+                        output.Add(i with { Condition = IrRewriter.Map(i.Condition, Map), Then = Replace(i.Then, scalars).ToEquatable(), Else = Replace(i.Else, scalars).ToEquatable() });
                         break;
                     case Block b:
-                        output.Add(b with { Body = Replace(b.Body, arrays, scalars).ToEquatable() });
+                        output.Add(b with { Body = Replace(b.Body, scalars).ToEquatable() });
                         break;
                     case Assign { Target: ElemRef el } a when scalars.TryGetValue(el.Array, out var names):
                         output.Add(IrRewriter.Map(a with { Target = new VarRef(names[(int)((Const)el.Indices[0]).Value], el.Type) }, Map));
