@@ -325,12 +325,12 @@ namespace DiffGen.Generator.Emit
                 case Intrinsic f:
                     {
                         var args = string.Join(", ", f.Args.Select(a => VectorExpr(a, ctx)));
-                        var name = f.Fn switch
+                        return f.Fn switch
                         {
-                            Fn.Sqrt => "SquareRoot",
-                            _ => f.Fn.ToString(),
+                            Fn.Sqrt => $"__Simd.SquareRoot({args})",
+                            Fn.Tanh => $"global::DiffGen.Cpu.VectorMath.Tanh({args})", // System.Numerics.Vector has no Tanh
+                            _ => $"__Simd.{f.Fn}({args})",
                         };
-                        return $"__Simd.{name}({args})";
                     }
                 case Conditional c:
                     return $"__Simd.ConditionalSelect({VectorCondition(c.Condition, ctx)}, {VectorExpr(c.WhenTrue, ctx)}, {VectorExpr(c.WhenFalse, ctx)})";

@@ -417,6 +417,10 @@ namespace DiffGen.Generator.Parse
                 return null;
             }
             if (CalleeFails(target)) return Suppress(); // reported at the callee
+            // A [Differentiable] scalar function of scalars whose body is one expression (a sigmoid, a softplus) is inlined
+            // like a helper: the loop that calls it stays arithmetic (SIMD lanes, device code) instead of a call per element.
+            // Same derivative: the callee's adjoint would propagate through every parameter too (none is [Constant]).
+            if (!asStatement && IsOneExpressionScalarFunction(target)) return LowerHelperCall(inv, target, asStatement);
 
             var ps = new List<ParamInfo>();
             var callArgs = new List<Expr>();
@@ -494,6 +498,17 @@ namespace DiffGen.Generator.Parse
                 }
             }
             return false;
+        }
+
+        /// <summary>Static, not generic, scalars in (by value, none [Constant]) and a real scalar out, body one expression.</summary>
+        private bool IsOneExpressionScalarFunction(IMethodSymbol m)
+        {
+            if (!m.IsStatic || m.IsGenericMethod || m.ContainingType is { IsGenericType: true }) return false;
+            if (MapType(m.ReturnType) is not { IsReal: true, IsArray: false }) return false;
+            foreach (var p in m.Parameters)
+                if (p.RefKind != RefKind.None || IsConstant(p) || MapType(p.Type) is not { IsArray: false } pt || pt.Elem == Scalar.Bool) return false;
+            return HelperSyntax(m) is MethodDeclarationSyntax md
+                && (md.ExpressionBody is not null || md.Body is { Statements.Count: 1 } b && b.Statements[0] is ReturnStatementSyntax { Expression: not null });
         }
 
         private static bool HasDifferentiableAttribute(IMethodSymbol m) =>

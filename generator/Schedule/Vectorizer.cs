@@ -10,7 +10,7 @@ namespace DiffGen.Generator.Schedule
     /// Schedule: decides which innermost loops run as SIMD loops. A loop qualifies when its iterations are
     /// independent: it only reads loop-invariant values and contiguous elements <c>X[.., i]</c>, accumulates into
     /// scalars it never reads (reductions, summed in a different order: results change at rounding level), writes
-    /// contiguous elements <c>X[.., i]</c> it reads nowhere else, and its ifs test the counter against invariants
+    /// contiguous elements <c>X[.., i]</c> of arrays it reads only in that column (any invariant rows), and its ifs test the counter against invariants
     /// (masks such as <c>m != k</c>). Running products <c>p = p * c</c> at the end of the body (strength reduction's
     /// powers, c invariant) are induction variables: lane l holds p · c^l, each vector step multiplies by c^Count
     /// (rounding differs from the scalar loop's, as a reordered sum's does). Both sweeps of the backward pass and the
@@ -76,11 +76,18 @@ namespace DiffGen.Generator.Schedule
             }
             foreach (var kv in a.Writes)
             {
-                if (a.ElementReads.TryGetValue(kv.Key, out var reads) && reads.Any(r => !r.Equals(kv.Value))) return null;
+                if (a.ElementReads.TryGetValue(kv.Key, out var reads) && reads.Any(r => !SameColumn(r, kv.Value))) return null;
                 if (a.InvariantArrayReads.Contains(kv.Key)) return null;
             }
             return a.Elem;
         }
+
+        /// <summary>
+        /// Two contiguous accesses of one array with the same last index (rows may differ: an LSTM cell updating rows w
+        /// and w + 1 at column i): iteration i then touches only column i of that array, so iterations stay independent.
+        /// </summary>
+        private static bool SameColumn(EquatableArray<Expr> a, EquatableArray<Expr> b) =>
+            a.Count == b.Count && a[a.Count - 1].Equals(b[b.Count - 1]);
 
         /// <summary>A running product <c>Name = Name * Factor</c> of a SIMD loop: lane l of the vector holds the value of iteration c0 + l.</summary>
         internal sealed record Induction(string Name, IrType Type, Expr Factor, Assign Step);
@@ -167,8 +174,8 @@ namespace DiffGen.Generator.Schedule
                     case Assign { Target: ElemRef el } a when el.Type.IsReal:
                         {
                             if (!Contiguous(el) || !Real(a.Value) || !Type(el.Type)) return false;
-                            if (Writes.TryGetValue(el.Array, out var other) && !other.Equals(el.Indices)) return false;
-                            Writes[el.Array] = el.Indices;
+                            if (Writes.TryGetValue(el.Array, out var other)) { if (!SameColumn(other, el.Indices)) return false; }
+                            else Writes[el.Array] = el.Indices;
                             Assignments++;
                             return true;
                         }
@@ -218,7 +225,7 @@ namespace DiffGen.Generator.Schedule
                         return true;
                     case Unary { Op: UnaryOp.Neg } u: return Real(u.Operand);
                     case Binary { Op: BinaryOp.Add or BinaryOp.Sub or BinaryOp.Mul or BinaryOp.Div } b when b.Type.IsReal: return Real(b.Left) && Real(b.Right);
-                    case Intrinsic { Fn: Fn.Exp or Fn.Log or Fn.Sqrt or Fn.Abs or Fn.Max or Fn.Min or Fn.Sin or Fn.Cos } f when f.Type.IsReal && Type(f.Type):
+                    case Intrinsic { Fn: Fn.Exp or Fn.Log or Fn.Sqrt or Fn.Abs or Fn.Max or Fn.Min or Fn.Sin or Fn.Cos or Fn.Tanh } f when f.Type.IsReal && Type(f.Type):
                         return f.Args.All(Real);
                     case Conditional c when c.Type.IsReal: return (RealCompare(c.Condition) || Mask(c.Condition)) && Real(c.WhenTrue) && Real(c.WhenFalse);
                     case IR.Convert cv when cv.Operand.Type == cv.Type: return Real(cv.Operand);
