@@ -184,5 +184,63 @@ namespace DiffGen.Tests
             BlockTape.Steps(a, n, s, y);
             Check.Forward(y[n - 1], yf[n - 1], "forward");
         }
+        /// <summary>
+        /// Two rows of one array written at one column per iteration run on SIMD lanes (the plan says so); the rows may be the
+        /// same row. Forward equals the user's scalar loop and the gradient equals central differences for every pair of rows,
+        /// at sizes below one vector, with a tail, and with several vectors.
+        /// </summary>
+        [Theory]
+        [InlineData(3)]
+        [InlineData(4)]
+        [InlineData(13)]
+        [InlineData(33)]
+        public void TwoRowCell_AnyRowPair_MatchesTheLoopAndFiniteDifferences(int n)
+        {
+            foreach (var (r, q) in new[] { (0, 1), (1, 0), (0, 0), (1, 1) })
+            {
+                var rng = new Random(31 * n + 7 * r + q);
+                var x = TestData.Vector(rng, n);
+                var w = TestData.Vector(rng, n);
+                string what = $"TwoRowCell n={n} rows ({r}, {q})";
+                double reference = Simd.TwoRowCell(x, w, r, q);
+                Check.Forward(reference, Simd.TwoRowCellForward(x, w, r, q), what + " Forward");
+                var gx = TestData.Garbage(x);
+                var gw = TestData.Garbage(w);
+                Check.Forward(reference, Simd.TwoRowCellBackward(x, w, r, q, gx, gw), what + " Backward value");
+                Check.Gradient(FiniteDiff.Gradient(() => Simd.TwoRowCell(x, w, r, q), x), gx, what + " dx");
+                Check.Gradient(FiniteDiff.Gradient(() => Simd.TwoRowCell(x, w, r, q), w), gw, what + " dw");
+            }
+        }
+
+        /// <summary>The float form: the same loops with float lanes (float SIMD tanh), against the double form's derivative.</summary>
+        [Theory]
+        [InlineData(5)]
+        [InlineData(19)]
+        public void TwoRowCellF_MatchesTheDoubleForm(int n)
+        {
+            foreach (var (r, q) in new[] { (0, 1), (1, 1) })
+            {
+                var rng = new Random(11 * n + r + q);
+                var x = TestData.Vector(rng, n);
+                var w = TestData.Vector(rng, n);
+                var xf = Array.ConvertAll(x, v => (float)v);
+                var wf = Array.ConvertAll(w, v => (float)v);
+                var xd = Array.ConvertAll(xf, v => (double)v);
+                var wd = Array.ConvertAll(wf, v => (double)v);
+                float reference = Simd.TwoRowCellF(xf, wf, r, q);
+                Assert.Equal(reference, Simd.TwoRowCellFForward(xf, wf, r, q), 3);
+                var gx = new float[n];
+                var gw = new float[n];
+                Assert.Equal(reference, Simd.TwoRowCellFBackward(xf, wf, r, q, gx, gw), 3);
+                var gxd = new double[n];
+                var gwd = new double[n];
+                Simd.TwoRowCellBackward(xd, wd, r, q, gxd, gwd);
+                for (int i = 0; i < n; i++)
+                {
+                    Assert.True(Math.Abs(gx[i] - gxd[i]) <= 1e-4 * Math.Max(1, Math.Abs(gxd[i])), $"rows ({r}, {q}) dx[{i}]: {gx[i]} vs {gxd[i]}");
+                    Assert.True(Math.Abs(gw[i] - gwd[i]) <= 1e-4 * Math.Max(1, Math.Abs(gwd[i])), $"rows ({r}, {q}) dw[{i}]: {gw[i]} vs {gwd[i]}");
+                }
+            }
+        }
 }
 }

@@ -64,5 +64,60 @@ namespace DiffGen.Tests.Corpus
             for (int i = 2; i < d; i++) s += x[i - 2] * x[i] * 0.1;
             return s;
         }
+            /// <summary>A logistic gate written as a [Differentiable] one-expression function (inlined where it is called).</summary>
+        [Differentiable]
+        public static double Gate(double v) => 1 / (1 + Math.Exp(-v));
+
+        /// <summary>A float gate (the float twin of <see cref="Gate"/>).</summary>
+        [Differentiable]
+        public static float GateF(float v) => 1 / (1 + MathF.Exp(-v));
+
+        /// <summary>
+        /// An LSTM-like cell: two rows of one array updated at column i in every iteration (rows <paramref name="r"/> and
+        /// <paramref name="q"/>, which may be the same row), through an inlined gate and tanh: a SIMD loop (every access of
+        /// s has the same last index), checked against the user's scalar loop for every pair of rows.
+        /// </summary>
+        [Differentiable(nameof(x), nameof(w))]
+        public static double TwoRowCell(double[] x, double[] w, int r, int q)
+        {
+            int n = x.Length;
+            double[,] s = new double[2, n];
+            for (int i = 0; i < n; i++)
+            {
+                s[0, i] = x[i];
+                s[1, i] = 0.5 * x[i] - w[i];
+            }
+            for (int i = 0; i < n; i++)
+            {
+                double g = Gate(x[i] * w[i] + 0.25);
+                s[q, i] = s[q, i] * g + Math.Tanh(s[r, i] * 1.5);
+                s[r, i] = g * Math.Tanh(s[q, i]);
+            }
+            double total = 0;
+            for (int i = 0; i < n; i++) total += s[0, i] * s[0, i] + s[1, i];
+            return total;
+        }
+
+        /// <summary>The float form of <see cref="TwoRowCell"/> (float SIMD tanh).</summary>
+        [Differentiable(nameof(x), nameof(w))]
+        public static float TwoRowCellF(float[] x, float[] w, int r, int q)
+        {
+            int n = x.Length;
+            float[,] s = new float[2, n];
+            for (int i = 0; i < n; i++)
+            {
+                s[0, i] = x[i];
+                s[1, i] = 0.5f * x[i] - w[i];
+            }
+            for (int i = 0; i < n; i++)
+            {
+                float g = GateF(x[i] * w[i] + 0.25f);
+                s[q, i] = s[q, i] * g + MathF.Tanh(s[r, i] * 1.5f);
+                s[r, i] = g * MathF.Tanh(s[q, i]);
+            }
+            float total = 0;
+            for (int i = 0; i < n; i++) total += s[0, i] * s[0, i] + s[1, i];
+            return total;
+        }
     }
 }
