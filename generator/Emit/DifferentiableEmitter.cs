@@ -136,6 +136,7 @@ namespace DiffGen.Generator.Emit
             // Local arrays (declared at the top level, or at the top of a tile-fusion branch) come from the per-thread
             // pool and go back in finally.
             var body = am.Tiles?.Body ?? m.Body;
+            w.Loops = plan.Loops.Forward;
             var arrays = TopLevelArrays(body);
             var par = ParallelLoopEmitter.For(plan.Forward, m.Name, "F", am.Tiles?.Body);
             if (arrays.Count == 0) par.Statements(w, body);
@@ -344,6 +345,7 @@ namespace DiffGen.Generator.Emit
             w.PooledArrays = true;
             if (needsFinally) w.Open("try");
 
+            w.Loops = plan.Loops.Adjoint;
             par.DeclarePairState(w);
             w.Line("// ---- forward sweep ----");
             par.Statements(w, a.Tiles?.ForwardSweep ?? a.ForwardSweep);

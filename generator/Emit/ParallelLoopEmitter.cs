@@ -428,7 +428,10 @@ namespace DiffGen.Generator.Emit
             w.Line($"int {r.Name}_lo = (int)(__b * {r.Name});");
             w.Line($"int {r.Name}_hi = global::System.Math.Min({rows}, {r.Name}_lo + {r.Name});");
             foreach (var p in r.Panels) w.Line($"global::System.Array.Clear({p.Name});");
+            var pass = w.Loops;
+            w.Loops = pass.Workers(r);
             w.Statements(r.Body);
+            w.Loops = pass;
             w.Close();
             w.Close();
             w.Open("finally");

@@ -27,9 +27,10 @@ namespace DiffGen.Generator.Schedule
     /// </summary>
     internal sealed class ExecutionPlan : IEquatable<ExecutionPlan>
     {
-        public ExecutionPlan(AdjointModel model, bool cuda, PassPlan forward, PassPlan adjoint, string? cudaFailure)
+        public ExecutionPlan(AdjointModel model, bool cuda, PassPlan forward, PassPlan adjoint, LoopForms loops, string? cudaFailure)
         {
             Model = model;
+            Loops = loops;
             Cuda = cuda;
             Forward = forward;
             Adjoint = adjoint;
@@ -38,6 +39,8 @@ namespace DiffGen.Generator.Schedule
 
         /// <summary>The differentiated method after Schedule's IR passes (SIMD loops, wide sums, tile fusion).</summary>
         public AdjointModel Model { get; }
+        /// <summary>The CPU forms of the scalar loops of <see cref="Model"/> (restore-stack blocks, elements held in locals).</summary>
+        public LoopForms Loops { get; }
         /// <summary>The project generates device code (not <c>&lt;DiffGenCuda&gt;false&lt;/DiffGenCuda&gt;</c>).</summary>
         public bool Cuda { get; }
         public PassPlan Forward { get; }
@@ -61,8 +64,8 @@ namespace DiffGen.Generator.Schedule
 
     /// <summary>
     /// The Schedule stage: SIMD loops (<see cref="Vectorizer"/>), float sums carried in double (<see cref="WideSums"/>),
-    /// tile fusion (<see cref="TileFusion"/>), then the loop plans: GPU (<see cref="DevicePlanner"/>) and CPU cores
-    /// (<see cref="CpuLoops"/>). Backend-neutral decisions first, backend plans from them; the emitters only print.
+    /// tile fusion (<see cref="TileFusion"/>), then the loop plans: GPU (<see cref="DevicePlanner"/>), CPU cores
+    /// (<see cref="CpuLoops"/>) and the CPU forms of scalar loops (<see cref="LoopForms"/>). Backend-neutral decisions first, backend plans from them; the emitters only print.
     /// </summary>
     internal static class Scheduler
     {
@@ -114,7 +117,8 @@ namespace DiffGen.Generator.Schedule
                 }
                 else rowBlocks = rf is null ? rff : rb is null ? rbf : "the row blocks did not reach the device program";
             }
-            return new ExecutionPlan(a, cuda, forward, adjoint, failure) { CudaTilingFailure = tiling, CudaRowBlocksFailure = rowBlocks };
+            // Last, the CPU forms of the scalar loops of what the CPU runs (the device plans above keep the scalar tape).
+            return new ExecutionPlan(a, cuda, forward, adjoint, LoopForms.Plan(a), failure) { CudaTilingFailure = tiling, CudaRowBlocksFailure = rowBlocks };
         }
     }
 }
