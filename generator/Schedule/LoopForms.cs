@@ -117,7 +117,7 @@ namespace DiffGen.Generator.Schedule
                 switch (s)
                 {
                     case For f when f.While is not null: Nested(f.Var, f.Body); break;
-                    case For f when f.WideSums.Count > 0: Nested(f.Var, _scope.Pass.WideBody(f)); break;
+                    case For f when f.WideSums.Count > 0: Nested(f.Var, _scope.Pass.AddWideBody(f)); break;
                     case For f: Loop(f); break;
                     case VectorFor v: Nested(v.Loop.Var, v.Loop.Body); break;
                     case If i when IrQueries.ConstantCondition(i.Condition) is { } taken: Statements(taken ? i.Then : i.Else); break;
@@ -127,15 +127,15 @@ namespace DiffGen.Generator.Schedule
                     case TileChoice c:
                         {
                             var outer = _scope;
-                            _scope = outer.Branch(c, fused: true);
+                            _scope = outer.Pass.Add(c, PassLoops.Fused, "tile-fused branch of " + c.Flag);
                             Statements(c.Fused);
-                            _scope = outer.Branch(c, fused: false);
+                            _scope = outer.Pass.Add(c, PassLoops.Materialised, "materialised branch of " + c.Flag);
                             Statements(c.Materialised);
                             _scope = outer;
                             break;
                         }
                     case RowBlocks r:
-                        if (r.Cores is { Split: true }) _scope.Workers(r);
+                        if (r.Cores is { Split: true }) _scope.Pass.Add(r, PassLoops.Workers, "workers of the row blocks " + r.Name);
                         Statements(r.Body);
                         break;
                 }
@@ -205,10 +205,10 @@ namespace DiffGen.Generator.Schedule
         public EquatableArray<Stmt> WideBody(For f) => Pass.WideBody(f);
 
         /// <summary>A branch of a tile choice of this pass.</summary>
-        public LoopScope Branch(TileChoice c, bool fused) => Pass.Scope(c, fused ? 0 : 1, () => (fused ? "tile-fused" : "materialised") + " branch of " + c.Flag);
+        public LoopScope Branch(TileChoice c, bool fused) => Pass.Scope(c, fused ? PassLoops.Fused : PassLoops.Materialised);
 
         /// <summary>The worker form of a row block split over cores (its worker class).</summary>
-        public LoopScope Workers(RowBlocks r) => Pass.Scope(r, 2, () => "workers of the row blocks " + r.Name);
+        public LoopScope Workers(RowBlocks r) => Pass.Scope(r, PassLoops.Workers);
 
         internal bool Has(For f) => _forms.ContainsKey(f);
 
@@ -234,17 +234,28 @@ namespace DiffGen.Generator.Schedule
 
         internal LoopForm? First(For f) => _first.TryGetValue(f, out var form) ? form : null;
 
-        internal EquatableArray<Stmt> WideBody(For f)
+        // the kinds of places inside a pass (with the statement that owns them)
+        internal const int Fused = 0, Materialised = 1, Workers = 2;
+
+        /// <summary>A wide-sum loop's retargeted body (the one decided; a loop the walk did not see gets a fresh one).</summary>
+        internal EquatableArray<Stmt> WideBody(For f) => _wideBodies.TryGetValue(f, out var body) ? body : WideSums.Retarget(f);
+
+        internal EquatableArray<Stmt> AddWideBody(For f)
         {
             if (!_wideBodies.TryGetValue(f, out var body)) _wideBodies[f] = body = WideSums.Retarget(f);
             return body;
         }
 
-        internal LoopScope Scope(Stmt owner, int kind, Func<string> place)
+        /// <summary>The place; one the walk did not make is empty (its loops print their first decision, if any).</summary>
+        internal LoopScope Scope(Stmt owner, int kind) =>
+            _scopes.TryGetValue((owner, kind), out var scope) ? scope : new LoopScope("", this);
+
+        /// <summary>Makes the place (the walk; the plan is read-only once made).</summary>
+        internal LoopScope Add(Stmt owner, int kind, string place)
         {
             if (_scopes.TryGetValue((owner, kind), out var scope)) return scope;
-            _scopes[(owner, kind)] = scope = new LoopScope(place(), this);
-            if (owner is RowBlocks r && kind == 2) WorkerForms.Add((r, scope));
+            _scopes[(owner, kind)] = scope = new LoopScope(place, this);
+            if (kind == Workers) WorkerForms.Add(((RowBlocks)owner, scope));
             return scope;
         }
 
