@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Globalization;
 using System.Text;
 using DiffGen.Generator.IR;
@@ -21,8 +22,8 @@ namespace DiffGen.Generator.Emit
         /// <summary>Local arrays come from the per-thread BufferPool (the method returns them in its finally block).</summary>
         public bool PooledArrays { get; set; }
 
-        /// <summary>Tables a raised GEMM writes entirely before anything reads them: rented without clearing.</summary>
-        public HashSet<string> OverwrittenTables { get; } = new(StringComparer.Ordinal);
+        /// <summary>Tables a raised GEMM writes entirely before anything reads them: rented without clearing (Schedule's <see cref="Schedule.ExecutionPlan.OverwrittenTables"/>).</summary>
+        public IReadOnlyCollection<string> OverwrittenTables { get; set; } = Array.Empty<string>();
 
         private static string Expr(Expr e) => ExprPrinter.CSharp.Print(e);
 

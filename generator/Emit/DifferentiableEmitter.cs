@@ -41,8 +41,7 @@ namespace DiffGen.Generator.Emit
             w.Line();
             OpenTypes(w, m);
 
-            // A raised GEMM's table is declared just before its GEMM, which writes every entry (beta = 0).
-            foreach (var c in m.Body.Concat(a.ForwardSweep).OfType<Contract>()) w.OverwrittenTables.Add(c.Target);
+            w.OverwrittenTables = plan.OverwrittenTables;
             WriteForward(w, plan);
             w.Line();
             WriteBackward(w, plan);
@@ -65,7 +64,7 @@ namespace DiffGen.Generator.Emit
                 // The device code goes to {Type}.{Method}.cuda.g.cs: CPU-only readers see a small file, and
                 // <DiffGenCuda>false</DiffGenCuda> leaves that file out.
                 var d = new CSharpWriter();
-                d.OverwrittenTables.UnionWith(w.OverwrittenTables);
+                d.OverwrittenTables = plan.OverwrittenTables;
                 OpenFile(d, m, " (device code: CUDA C source and its host code)");
                 d.Line();
                 OpenTypes(d, m);

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using DiffGen.Generator.Differentiate;
 
 namespace DiffGen.Generator.Schedule
@@ -39,6 +40,11 @@ namespace DiffGen.Generator.Schedule
 
         /// <summary>The differentiated method after Schedule's IR passes (SIMD loops, wide sums, tile fusion).</summary>
         public AdjointModel Model { get; }
+        /// <summary>
+        /// Tables a raised GEMM writes entirely before anything reads them (each is declared just before its GEMM, which
+        /// writes every entry, beta = 0): their buffers are rented without clearing, on the CPU and on the device.
+        /// </summary>
+        public IReadOnlyCollection<string> OverwrittenTables { get; init; } = Array.Empty<string>();
         /// <summary>The CPU forms of the scalar loops of <see cref="Model"/> (restore-stack blocks, elements held in locals).</summary>
         public LoopForms Loops { get; }
         /// <summary>The project generates device code (not <c>&lt;DiffGenCuda&gt;false&lt;/DiffGenCuda&gt;</c>).</summary>
@@ -118,7 +124,13 @@ namespace DiffGen.Generator.Schedule
                 else rowBlocks = rf is null ? rff : rb is null ? rbf : "the row blocks did not reach the device program";
             }
             // Last, the CPU forms of the scalar loops of what the CPU runs (the device plans above keep the scalar tape).
-            return new ExecutionPlan(a, cuda, forward, adjoint, LoopForms.Plan(a), failure) { CudaTilingFailure = tiling, CudaRowBlocksFailure = rowBlocks };
+            var overwritten = new SortedSet<string>(a.Method.Body.Concat(a.ForwardSweep).OfType<IR.Contract>().Select(c => c.Target), StringComparer.Ordinal);
+            return new ExecutionPlan(a, cuda, forward, adjoint, LoopForms.Plan(a), failure)
+            {
+                CudaTilingFailure = tiling,
+                CudaRowBlocksFailure = rowBlocks,
+                OverwrittenTables = overwritten,
+            };
         }
     }
 }
