@@ -55,8 +55,7 @@ namespace DiffGen.Generator.Schedule
             var forward = a.Tiles?.Body ?? a.Method.Body;
             var adjoint = (a.Tiles?.ForwardSweep ?? a.ForwardSweep).Concat(a.Tiles?.ReverseSweep ?? a.ReverseSweep).ToList();
             var arrays = new SortedSet<string>(StringComparer.Ordinal);
-            foreach (var s in Statements(forward.Concat(adjoint)))
-                if (s is DeclArray d) arrays.Add(d.Name);
+            Declared(forward.Concat(adjoint), arrays);
             var forms = new LoopForms(arrays);
             var walk = new Walker(arrays);
             walk.Run(forward, forms.Forward);
@@ -64,25 +63,17 @@ namespace DiffGen.Generator.Schedule
             return forms;
         }
 
-        /// <summary>Every statement, nested ones included (tile choices: both branches; row blocks: the body).</summary>
-        private static IEnumerable<Stmt> Statements(IEnumerable<Stmt> list)
+        /// <summary>The arrays the statements declare, nested ones included (tile choices: both branches; row blocks: the body).</summary>
+        private static void Declared(IEnumerable<Stmt> stmts, SortedSet<string> arrays)
         {
-            foreach (var s in list)
-            {
-                yield return s;
-                IEnumerable<Stmt> inner = s switch
+            foreach (var s in DevicePlanner.Flatten(stmts))
+                switch (s)
                 {
-                    For f => f.Body,
-                    VectorFor v => v.Loop.Body,
-                    TiledLoop t => new Stmt[] { t.Loop },
-                    TileChoice c => c.Fused.Concat(c.Materialised),
-                    RowBlocks r => r.Body,
-                    If i => i.Then.Concat(i.Else),
-                    Block b => b.Body,
-                    _ => Array.Empty<Stmt>(),
-                };
-                foreach (var x in Statements(inner)) yield return x;
-            }
+                    case DeclArray d: arrays.Add(d.Name); break;
+                    case TiledLoop t: Declared(new Stmt[] { t.Loop }, arrays); break;
+                    case TileChoice c: Declared(c.Fused, arrays); Declared(c.Materialised, arrays); break;
+                    case RowBlocks r: Declared(r.Body, arrays); break;
+                }
         }
 
         /// <summary>The walk: the statements in the order the C# emitter prints them, each loop decided once per place.</summary>
