@@ -137,7 +137,7 @@ namespace DiffGen.Generator.Emit
             var body = am.Tiles?.Body ?? m.Body;
             w.Loops = plan.Loops.Forward;
             var arrays = TopLevelArrays(body);
-            var par = ParallelLoopEmitter.For(plan.Forward, m.Name, "F", am.Tiles?.Body);
+            var par = ParallelLoopEmitter.For(plan.Forward, m.Name, "F");
             if (arrays.Count == 0) par.Statements(w, body);
             else
             {
@@ -304,7 +304,7 @@ namespace DiffGen.Generator.Emit
         private static void WriteAdjoint(CSharpWriter w, ExecutionPlan plan)
         {
             var a = plan.Model;
-            var par = ParallelLoopEmitter.For(plan.Adjoint, a.Method.Name, "B", a.Tiles is { } tiles ? tiles.ForwardSweep.Concat(tiles.ReverseSweep) : null);
+            var par = ParallelLoopEmitter.For(plan.Adjoint, a.Method.Name, "B");
             var m = a.Method;
             bool returns = m.Return.Elem != Scalar.Void;
             var adjOf = a.Adjoints.ToDictionary(x => x.Primal, x => x.Adjoint);

@@ -31,13 +31,14 @@ namespace DiffGen.Generator.Emit
             public int Pushes;           // P: stores per forward iteration (upper bound)
             public List<string> Finals = new(); // Q: private values of the forward iteration the reverse one starts from
             public TiledLoop? Tiled;     // the tile-fused version of the loop (Schedule's TileFusion): same plan, panels per chunk
+            public bool HasTiled;        // the tile-fused branch runs a tiled version of this loop
+            public bool SplitWhenFused;  // split in the tile-fused branch too (Schedule: the halves of a pair agree there)
             public int Width => Pushes + Finals.Count;
         }
 
         // The tile-fused version of loop l gets its own worker class and pair flag: Id + TiledIds.
         private const int TiledIds = 1000;
         private readonly Dictionary<CpuLoop, CpuLoop> _variants = new();
-        private readonly HashSet<Stmt> _tiledOriginals = new(StmtReferenceComparer.Instance);
 
         private readonly Dictionary<Stmt, CpuLoop> _loops = new(StmtReferenceComparer.Instance);
         private readonly DeviceProgram? _program;
@@ -52,17 +53,12 @@ namespace DiffGen.Generator.Emit
 
         /// <summary>
         /// Prints the CPU-parallel loops Schedule chose for a pass (<see cref="CpuLoops"/>).
-        /// <paramref name="fused"/>: the pass's tile-fused statements (Schedule's TilePlan), whose tiled loops are split
-        /// the way the loops they replace are.
+        /// The tile-fused statements' tiled loops are split the way the loops they replace are (<see cref="CpuLoopPlan.Tiled"/>).
         /// </summary>
-        public static ParallelLoopEmitter For(PassPlan pass, string method, string tag, IEnumerable<Stmt>? fused = null)
+        public static ParallelLoopEmitter For(PassPlan pass, string method, string tag)
         {
             var e = new ParallelLoopEmitter(pass.Cpu, method + "_" + tag);
-            if (fused is not null)
-                foreach (var c in fused.OfType<TileChoice>())
-                    foreach (var t in c.Fused.OfType<TiledLoop>())
-                        if (t.Original is not null) e._tiledOriginals.Add(t.Original);
-            var loops = pass.CpuParallel.ToDictionary(p => p, p => new CpuLoop { Step = p.Step, Id = p.Id, Pushes = p.Pushes, Finals = p.Finals });
+            var loops = pass.CpuParallel.ToDictionary(p => p, p => new CpuLoop { Step = p.Step, Id = p.Id, Pushes = p.Pushes, Finals = p.Finals, HasTiled = p.Tiled, SplitWhenFused = p.NotSplitWhenFused is null });
             foreach (var kv in loops)
             {
                 if (kv.Key.ForwardOf is { } r) kv.Value.ForwardOf = loops[r];
@@ -79,7 +75,7 @@ namespace DiffGen.Generator.Emit
             foreach (var l in _loops.Values.Where(l => l.ForwardOf is not null).OrderBy(l => l.Id))
             {
                 w.Line($"bool __par{l.Id} = false; double[] __it{l.Id} = null!; int[] __itn{l.Id} = null!;");
-                if (_tiledOriginals.Contains(l.Step.Loop!))
+                if (l.HasTiled)
                     w.Line($"bool __par{l.Id + TiledIds} = false; double[] __it{l.Id + TiledIds} = null!; int[] __itn{l.Id + TiledIds} = null!;");
             }
         }
@@ -97,24 +93,18 @@ namespace DiffGen.Generator.Emit
 
         /// <summary>
         /// The tile-fused branch: a tiled loop runs in chunks like the loop it replaces (each chunk with its own panels and,
-        /// for the factors' adjoints, its own copy after the first). A forward/reverse pair is split only when both halves
-        /// are tiled or neither is (the halves must agree on the indexed tape).
+        /// for the factors' adjoints, its own copy after the first); a loop Schedule keeps on one core there
+        /// (<see cref="CpuLoopPlan.NotSplitWhenFused"/>) prints its sequential code.
         /// </summary>
         private void FusedStatements(CSharpWriter w, IEnumerable<Stmt> stmts)
         {
             foreach (var s in stmts)
             {
                 if (s is RowBlocks { Cores.Split: true } rb) RowBlocksCall(w, rb);
-                else if (s is TiledLoop t && t.Original is { } o && _loops.TryGetValue(o, out var l) && PairAgrees(l, tiled: true)) Call(w, Variant(l, t), t.Loop);
-                else if (s is not TiledLoop && _loops.TryGetValue(s, out var l2) && PairAgrees(l2, tiled: false)) Call(w, l2, (For)s);
+                else if (s is TiledLoop t && t.Original is { } o && _loops.TryGetValue(o, out var l) && l.SplitWhenFused) Call(w, Variant(l, t), t.Loop);
+                else if (s is not TiledLoop && _loops.TryGetValue(s, out var l2) && l2.SplitWhenFused) Call(w, l2, (For)s);
                 else w.Statement(s);
             }
-        }
-
-        private bool PairAgrees(CpuLoop l, bool tiled)
-        {
-            var partner = l.ForwardOf ?? l.ReverseOf;
-            return partner is null || _tiledOriginals.Contains(partner.Step.Loop!) == tiled;
         }
 
         private CpuLoop Variant(CpuLoop l, TiledLoop t)

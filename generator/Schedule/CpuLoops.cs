@@ -23,6 +23,13 @@ namespace DiffGen.Generator.Schedule
         public int Pushes;
         /// <summary>Private values of the forward iteration the reverse one starts from.</summary>
         public List<string> Finals = new();
+        /// <summary>The tile-fused branch runs a tiled version of the loop (Schedule's TileFusion), split the same way.</summary>
+        public bool Tiled;
+        /// <summary>
+        /// Why the loop stays on one core in the tile-fused branch (null: split there too): a pair is split only when both
+        /// halves are tiled there or neither is (the halves must agree on the indexed tape).
+        /// </summary>
+        public string? NotSplitWhenFused;
     }
 
     /// <summary>
@@ -73,6 +80,26 @@ namespace DiffGen.Generator.Schedule
                 result.Add(new CpuLoopPlan { Step = st, Id = id++ });
             }
             return result;
+        }
+
+        /// <summary>
+        /// The loops of <paramref name="loops"/> the tile-fused branches run tiled (<paramref name="fused"/>: the pass's
+        /// tile-fused statements), and the pairs whose halves disagree there.
+        /// </summary>
+        public static void Tile(List<CpuLoopPlan> loops, IEnumerable<Stmt>? fused)
+        {
+            if (fused is null) return;
+            var tiled = new HashSet<Stmt>(StmtReferenceComparer.Instance);
+            foreach (var c in fused.OfType<TileChoice>())
+                foreach (var t in c.Fused.OfType<TiledLoop>())
+                    if (t.Original is not null) tiled.Add(t.Original);
+            foreach (var l in loops) l.Tiled = tiled.Contains(l.Step.Loop!);
+            foreach (var l in loops)
+                if ((l.ForwardOf ?? l.ReverseOf) is { } partner && partner.Tiled != l.Tiled)
+                {
+                    var half = l.ForwardOf is not null ? "reverse" : "forward";
+                    l.NotSplitWhenFused = "in the tile-fused branch, one core: " + (l.Tiled ? $"it is tiled there and its {half} half is not" : $"its {half} half is tiled there and it is not");
+                }
         }
 
         /// <summary>

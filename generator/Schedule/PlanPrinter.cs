@@ -140,6 +140,7 @@ namespace DiffGen.Generator.Schedule
                             if (l.ForwardOf is not null) sb.Append(", forward half of a pair (indexed tape: ").Append(l.Pushes).Append(" stores + ").Append(l.Finals.Count).Append(" values per iteration)");
                             if (l.ReverseOf is not null) sb.Append(", reverse half of a pair");
                             sb.Append(Classes(l.Step));
+                            if (l.NotSplitWhenFused is { } fusedWhy) sb.Append("; ").Append(fusedWhy);
                         }
                         else if (pass.CpuNotSplit.TryGetValue(f, out var why)) sb.Append("one core: ").Append(why);
                         else sb.Append("one core: ").Append(SerialReason(pass.Cpu, f));
