@@ -31,6 +31,8 @@ namespace DiffGen.Generator.Emit
             public int Pushes;           // P: stores per forward iteration (upper bound)
             public List<string> Finals = new(); // Q: private values of the forward iteration the reverse one starts from
             public TiledLoop? Tiled;     // the tile-fused version of the loop (Schedule's TileFusion): same plan, panels per chunk
+            public For? RowLoop;         // the SIMD loop measuring an iteration's work (Schedule's CpuLoopPlan.RowLoop)
+            public For? TiledRowLoop;    // RowLoop of the tiled version
             public bool HasTiled;        // the tile-fused branch runs a tiled version of this loop
             public bool SplitWhenFused;  // split in the tile-fused branch too (Schedule: the halves of a pair agree there)
             public int Width => Pushes + Finals.Count;
@@ -58,7 +60,7 @@ namespace DiffGen.Generator.Emit
         public static ParallelLoopEmitter For(PassPlan pass, string method, string tag)
         {
             var e = new ParallelLoopEmitter(pass.Cpu, method + "_" + tag);
-            var loops = pass.CpuParallel.ToDictionary(p => p, p => new CpuLoop { Step = p.Step, Id = p.Id, Pushes = p.Pushes, Finals = p.Finals, HasTiled = p.Tiled, SplitWhenFused = p.NotSplitWhenFused is null });
+            var loops = pass.CpuParallel.ToDictionary(p => p, p => new CpuLoop { Step = p.Step, Id = p.Id, Pushes = p.Pushes, Finals = p.Finals, RowLoop = p.RowLoop, TiledRowLoop = p.TiledRowLoop, HasTiled = p.Tiled, SplitWhenFused = p.NotSplitWhenFused is null });
             foreach (var kv in loops)
             {
                 if (kv.Key.ForwardOf is { } r) kv.Value.ForwardOf = loops[r];
@@ -110,7 +112,7 @@ namespace DiffGen.Generator.Emit
         private CpuLoop Variant(CpuLoop l, TiledLoop t)
         {
             if (_variants.TryGetValue(l, out var v) && ReferenceEquals(v.Tiled, t)) return v;
-            v = new CpuLoop { Step = l.Step, Id = l.Id + TiledIds, Tiled = t, Pushes = l.Pushes, Finals = l.Finals, ForwardOf = l.ForwardOf };
+            v = new CpuLoop { Step = l.Step, Id = l.Id + TiledIds, Tiled = t, RowLoop = l.TiledRowLoop, Pushes = l.Pushes, Finals = l.Finals, ForwardOf = l.ForwardOf };
             if (l.ReverseOf is { } f) v.ReverseOf = _variants.TryGetValue(f, out var fv) ? fv : f;
             _variants[l] = v;
             return v;
@@ -153,10 +155,10 @@ namespace DiffGen.Generator.Emit
             }
             else
             {
-                var inner = DevicePlanner.Flatten(loop.Body).OfType<VectorFor>().FirstOrDefault();
-                string trip = inner is null ? "1L" : $"global::System.Math.Max(1L, {Lp}.Trip({ExprPrinter.CSharp.Print(inner.Loop.Start)}, {ExprPrinter.CSharp.Print(inner.Loop.Bound)}, {inner.Loop.Step}, {(inner.Loop.Cmp switch { BinaryOp.Lt => 0, BinaryOp.Le => 1, BinaryOp.Gt => 2, _ => 3 })}))";
-                bool innerIsHost = inner is null || (IsHost(inner.Loop.Start) && IsHost(inner.Loop.Bound));
-                w.Line($"int __ch{n} = {Lp}.Chunks(__cnt{n}, __cnt{n} * {(innerIsHost ? trip : "1L")});");
+                // Schedule's measure of an iteration's work: the trip count of its row loop
+                var row = l.RowLoop;
+                string trip = row is null ? "1L" : $"global::System.Math.Max(1L, {Lp}.Trip({ExprPrinter.CSharp.Print(row.Start)}, {ExprPrinter.CSharp.Print(row.Bound)}, {row.Step}, {(row.Cmp switch { BinaryOp.Lt => 0, BinaryOp.Le => 1, BinaryOp.Gt => 2, _ => 3 })}))";
+                w.Line($"int __ch{n} = {Lp}.Chunks(__cnt{n}, __cnt{n} * {trip});");
                 if (l.ForwardOf is not null) w.Line($"__par{l.Id} = __ch{n} > 1;");
                 w.Open($"if (__ch{n} <= 1)");
             }
@@ -210,8 +212,6 @@ namespace DiffGen.Generator.Emit
             w.Close();
             w.Close();
         }
-
-        private bool IsHost(Expr e) => IrQueries.Descendants(e).All(d => d is not VarRef v || _program!.HostInts.Contains(v.Name)) && !IrQueries.Descendants(e).Any(d => d is ElemRef);
 
         private bool WritesBack(CpuLoop l) => l.Step.WriteBackPrivates && l.ForwardOf is null && l.ReverseOf is null && Privates(l).Count > 0;
 

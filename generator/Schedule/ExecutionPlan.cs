@@ -111,8 +111,8 @@ namespace DiffGen.Generator.Schedule
             bool same = ReferenceEquals(a, d);
             a = RowBlockFusion.Run(a);
             d = same ? a : RowBlockFusion.Run(d);
-            CpuLoops.Tile(forward.CpuParallel, a.Tiles?.Body);
-            CpuLoops.Tile(adjoint.CpuParallel, a.Tiles is { } t ? t.ForwardSweep.Concat(t.ReverseSweep) : null);
+            CpuLoops.Tile(forward.Cpu, forward.CpuParallel, a.Tiles?.Body);
+            CpuLoops.Tile(adjoint.Cpu, adjoint.CpuParallel, a.Tiles is { } t ? t.ForwardSweep.Concat(t.ReverseSweep) : null);
             string? rowBlocks = null;
             if (forward.CudaTiled is not null && adjoint.CudaTiled is not null && d.Tiles?.RowBlocked is not null)
             {

@@ -137,6 +137,7 @@ namespace DiffGen.Generator.Schedule
                         if (split.TryGetValue(f, out var l))
                         {
                             sb.Append("split over cores");
+                            if (l.RowLoop is { } row) sb.Append(" (work per iteration: the trip of loop ").Append(row.Var).Append(')');
                             if (l.ForwardOf is not null) sb.Append(", forward half of a pair (indexed tape: ").Append(l.Pushes).Append(" stores + ").Append(l.Finals.Count).Append(" values per iteration)");
                             if (l.ReverseOf is not null) sb.Append(", reverse half of a pair");
                             sb.Append(Classes(l.Step));
