@@ -60,6 +60,7 @@ namespace DiffGen.Generator.Emit
             var body = new CSharpWriter();
             body.Indent = Indent + 2;
             foreach (var h in Hoisted) body.Hoisted.Add(h);
+            body.Loops = Loops;
             ctx.Writer = body;
             var inductions = Schedule.Vectorizer.Inductions(f);
             foreach (var ind in inductions)
@@ -112,8 +113,6 @@ namespace DiffGen.Generator.Emit
             Line("}");
         }
 
-        private int _tapeBlocks;
-
         /// <summary>A loop's iterations as the half-open range [lo, hi) (either direction: the order does not matter to its callers).</summary>
         private (string Lo, string Hi) Range(For f) => f.Step == 1
             ? (Expr(f.Start), f.Cmp == BinaryOp.Le ? $"{Print(f.Bound, 6)} + 1" : Expr(f.Bound))
@@ -123,10 +122,8 @@ namespace DiffGen.Generator.Emit
         /// A loop that pushes (or pops) one restore-stack value per iteration (see Schedule.TapeBlocks): its block of the
         /// stack is taken once, iterations address their slots, and the loop runs on SIMD lanes when it qualifies.
         /// </summary>
-        private bool TapeBlockLoop(For f)
+        private void TapeBlockLoop(For f, Schedule.TapeBlocks.Plan plan)
         {
-            if (Schedule.TapeBlocks.Try(f, _tapeBlocks + 1) is not { } plan) return false;
-            _tapeBlocks++;
             var (loExpr, hiExpr) = Range(f);
             var tape = TapeOf(plan.Elem);
             Line($"// restore stack: the loop over {f.Var} {(plan.Pop ? "pops" : "pushes")} one value per iteration, slots {plan.Base} + ({f.Var} - {plan.Lo}) of one block");
@@ -141,21 +138,16 @@ namespace DiffGen.Generator.Emit
             if (plan.Restored is { } v) Line($"if ({plan.Hi} > {plan.Lo}) {v} = {plan.Buffer}[{plan.Base}];");
             Indent--;
             Line("}");
-            return true;
         }
-
-        private int _promoted;
 
         /// <summary>
         /// A scalar loop updating one element of a local array at an index it does not change (see
         /// Schedule.ElementPromotion): the element lives in a local while the loop runs (read before, written after,
         /// both only when the loop runs at least once).
         /// </summary>
-        private bool PromotedLoop(For f)
+        private void PromotedLoop(For f, Schedule.ElementPromotion.Plan plan)
         {
-            if (Schedule.ElementPromotion.Try(f, LocalArrays, _promoted + 1) is not { } plan) return false;
-            _promoted++;
-            var runs = "__spr" + _promoted.ToString(CultureInfo.InvariantCulture);
+            var runs = plan.Runs;
             var el = Expr(plan.Element);
             Line($"// {el} is updated in a local while the loop over {f.Var} runs");
             Line("{");
@@ -166,7 +158,6 @@ namespace DiffGen.Generator.Emit
             Line($"if ({runs}) {el} = {plan.Local};");
             Indent--;
             Line("}");
-            return true;
         }
 
         private sealed class VectorContext

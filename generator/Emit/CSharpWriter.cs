@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Globalization;
 using System.Text;
 using DiffGen.Generator.IR;
@@ -15,14 +16,14 @@ namespace DiffGen.Generator.Emit
         /// <summary>Names declared at the top of the method: their declarations in the body print as assignments.</summary>
         public HashSet<string> Hoisted { get; } = new(StringComparer.Ordinal);
 
-        /// <summary>Arrays the method declares (DeclArray printed so far): nothing aliases them (Schedule.ElementPromotion).</summary>
-        public HashSet<string> LocalArrays { get; } = new(StringComparer.Ordinal);
+        /// <summary>Schedule's CPU forms of the loops printed here (restore-stack blocks, elements held in locals): the pass's, or those of a place in it.</summary>
+        public Schedule.LoopScope Loops { get; set; } = Schedule.LoopForms.None.Forward;
 
         /// <summary>Local arrays come from the per-thread BufferPool (the method returns them in its finally block).</summary>
         public bool PooledArrays { get; set; }
 
-        /// <summary>Tables a raised GEMM writes entirely before anything reads them: rented without clearing.</summary>
-        public HashSet<string> OverwrittenTables { get; } = new(StringComparer.Ordinal);
+        /// <summary>Tables a raised GEMM writes entirely before anything reads them: rented without clearing (Schedule's <see cref="Schedule.ExecutionPlan.OverwrittenTables"/>).</summary>
+        public IReadOnlyCollection<string> OverwrittenTables { get; set; } = Array.Empty<string>();
 
         private static string Expr(Expr e) => ExprPrinter.CSharp.Print(e);
 
@@ -49,7 +50,6 @@ namespace DiffGen.Generator.Emit
                     break;
                 case DeclArray a:
                     {
-                        LocalArrays.Add(a.Name);
                         var sizes = new List<string>();
                         foreach (var x in a.Sizes) sizes.Add(Expr(x));
                         var alloc = PooledArrays
@@ -80,8 +80,12 @@ namespace DiffGen.Generator.Emit
                             Close();
                             break;
                         }
-                        if (f.WideSums.Count == 0 && TapeBlockLoop(f)) break;
-                        if (f.WideSums.Count == 0 && PromotedLoop(f)) break;
+                        if (f.WideSums.Count == 0 && Loops.Of(f) is { } form)
+                        {
+                            if (form.Block is { } block) TapeBlockLoop(f, block);
+                            else PromotedLoop(f, form.Promoted!);
+                            break;
+                        }
                         if (f.WideSums.Count == 0)
                         {
                             Open($"for ({decl} = {Expr(f.Start)}; {f.Var} {Op(f.Cmp)} {Expr(f.Bound)}; {step})");
@@ -94,7 +98,7 @@ namespace DiffGen.Generator.Emit
                         Indent++;
                         foreach (var sum in f.WideSums) Line($"double {Schedule.WideSums.AccumulatorOf(sum)} = 0;");
                         Open($"for ({decl} = {Expr(f.Start)}; {f.Var} {Op(f.Cmp)} {Expr(f.Bound)}; {step})");
-                        Statements(Schedule.WideSums.Retarget(f));
+                        Statements(Loops.WideBody(f));
                         Close();
                         foreach (var sum in f.WideSums) Line($"{sum} += (float){Schedule.WideSums.AccumulatorOf(sum)};");
                         Close();
@@ -224,11 +228,15 @@ namespace DiffGen.Generator.Emit
         {
             if (c.Rows is not null)
                 Line($"bool {c.Flag} = global::DiffGen.Cpu.Tiling.Fuse({Expr(c.Rows)}, {Expr(c.Cols!)}, sizeof({new IrType(c.Elem, Shape.Scalar).Keyword}));");
+            var outer = Loops;
             Open($"if ({c.Flag})");
+            Loops = outer.Branch(c, fused: true);
             fused(c.Fused);
             Close();
             Open("else");
+            Loops = outer.Branch(c, fused: false);
             materialised(c.Materialised);
+            Loops = outer;
             Close();
         }
 

@@ -293,10 +293,11 @@ namespace DiffGen.Generator.Emit
         private static string ElemCount(DeviceArrayInfo info) =>
             info.Dim1 >= 0 ? $"(long){DimVar(info.Name, 0)} * {DimVar(info.Name, 1)}" : $"(long){DimVar(info.Name, 0)}";
 
-        private static void Scratch(CSharpWriter w, DeviceArrayInfo info)
+        /// <param name="panel">A row block's panel values: each block's GEMM writes the rows its kernel reads.</param>
+        private static void Scratch(CSharpWriter w, DeviceArrayInfo info, bool panel = false)
         {
             // a raised GEMM's table is written whole by cuBLAS (beta = 0) before anything reads it: no clearing per call
-            string overwritten = w.OverwrittenTables.Contains(info.Name) ? ", overwritten: true" : "";
+            string overwritten = panel || w.OverwrittenTables.Contains(info.Name) ? ", overwritten: true" : "";
             w.Line($"var {Address(info.Name)} = __f.Scratch<{info.Type.ElemKeyword}>({info.Pointer}, {ElemCount(info)}, \"{info.Name}\"{overwritten});");
             SetDims(w, info);
         }
@@ -353,8 +354,7 @@ namespace DiffGen.Generator.Emit
                 {
                     var info = p.Arrays[name];
                     w.Line($"int {DimVar(name, 0)} = __dblk_rows; int {DimVar(name, 1)} = {Cols(x)};");
-                    if (name.EndsWith("_v", System.StringComparison.Ordinal)) w.OverwrittenTables.Add(name); // each block's GEMM writes the rows its kernel reads
-                    Scratch(w, info);
+                    Scratch(w, info, panel: name.EndsWith("_v", System.StringComparison.Ordinal));
                 }
             }
         }

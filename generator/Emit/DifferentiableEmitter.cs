@@ -41,8 +41,7 @@ namespace DiffGen.Generator.Emit
             w.Line();
             OpenTypes(w, m);
 
-            // A raised GEMM's table is declared just before its GEMM, which writes every entry (beta = 0).
-            foreach (var c in m.Body.Concat(a.ForwardSweep).OfType<Contract>()) w.OverwrittenTables.Add(c.Target);
+            w.OverwrittenTables = plan.OverwrittenTables;
             WriteForward(w, plan);
             w.Line();
             WriteBackward(w, plan);
@@ -65,7 +64,7 @@ namespace DiffGen.Generator.Emit
                 // The device code goes to {Type}.{Method}.cuda.g.cs: CPU-only readers see a small file, and
                 // <DiffGenCuda>false</DiffGenCuda> leaves that file out.
                 var d = new CSharpWriter();
-                d.OverwrittenTables.UnionWith(w.OverwrittenTables);
+                d.OverwrittenTables = plan.OverwrittenTables;
                 OpenFile(d, m, " (device code: CUDA C source and its host code)");
                 d.Line();
                 OpenTypes(d, m);
@@ -136,8 +135,9 @@ namespace DiffGen.Generator.Emit
             // Local arrays (declared at the top level, or at the top of a tile-fusion branch) come from the per-thread
             // pool and go back in finally.
             var body = am.Tiles?.Body ?? m.Body;
+            w.Loops = plan.Loops.Forward;
             var arrays = TopLevelArrays(body);
-            var par = ParallelLoopEmitter.For(plan.Forward, m.Name, "F", am.Tiles?.Body);
+            var par = ParallelLoopEmitter.For(plan.Forward, m.Name, "F");
             if (arrays.Count == 0) par.Statements(w, body);
             else
             {
@@ -304,7 +304,7 @@ namespace DiffGen.Generator.Emit
         private static void WriteAdjoint(CSharpWriter w, ExecutionPlan plan)
         {
             var a = plan.Model;
-            var par = ParallelLoopEmitter.For(plan.Adjoint, a.Method.Name, "B", a.Tiles is { } tiles ? tiles.ForwardSweep.Concat(tiles.ReverseSweep) : null);
+            var par = ParallelLoopEmitter.For(plan.Adjoint, a.Method.Name, "B");
             var m = a.Method;
             bool returns = m.Return.Elem != Scalar.Void;
             var adjOf = a.Adjoints.ToDictionary(x => x.Primal, x => x.Adjoint);
@@ -344,6 +344,7 @@ namespace DiffGen.Generator.Emit
             w.PooledArrays = true;
             if (needsFinally) w.Open("try");
 
+            w.Loops = plan.Loops.Adjoint;
             par.DeclarePairState(w);
             w.Line("// ---- forward sweep ----");
             par.Statements(w, a.Tiles?.ForwardSweep ?? a.ForwardSweep);

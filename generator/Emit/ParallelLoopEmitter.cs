@@ -31,13 +31,16 @@ namespace DiffGen.Generator.Emit
             public int Pushes;           // P: stores per forward iteration (upper bound)
             public List<string> Finals = new(); // Q: private values of the forward iteration the reverse one starts from
             public TiledLoop? Tiled;     // the tile-fused version of the loop (Schedule's TileFusion): same plan, panels per chunk
+            public For? RowLoop;         // the SIMD loop measuring an iteration's work (Schedule's CpuLoopPlan.RowLoop)
+            public For? TiledRowLoop;    // RowLoop of the tiled version
+            public bool HasTiled;        // the tile-fused branch runs a tiled version of this loop
+            public bool SplitWhenFused;  // split in the tile-fused branch too (Schedule: the halves of a pair agree there)
             public int Width => Pushes + Finals.Count;
         }
 
         // The tile-fused version of loop l gets its own worker class and pair flag: Id + TiledIds.
         private const int TiledIds = 1000;
         private readonly Dictionary<CpuLoop, CpuLoop> _variants = new();
-        private readonly HashSet<Stmt> _tiledOriginals = new(StmtReferenceComparer.Instance);
 
         private readonly Dictionary<Stmt, CpuLoop> _loops = new(StmtReferenceComparer.Instance);
         private readonly DeviceProgram? _program;
@@ -52,17 +55,12 @@ namespace DiffGen.Generator.Emit
 
         /// <summary>
         /// Prints the CPU-parallel loops Schedule chose for a pass (<see cref="CpuLoops"/>).
-        /// <paramref name="fused"/>: the pass's tile-fused statements (Schedule's TilePlan), whose tiled loops are split
-        /// the way the loops they replace are.
+        /// The tile-fused statements' tiled loops are split the way the loops they replace are (<see cref="CpuLoopPlan.Tiled"/>).
         /// </summary>
-        public static ParallelLoopEmitter For(PassPlan pass, string method, string tag, IEnumerable<Stmt>? fused = null)
+        public static ParallelLoopEmitter For(PassPlan pass, string method, string tag)
         {
             var e = new ParallelLoopEmitter(pass.Cpu, method + "_" + tag);
-            if (fused is not null)
-                foreach (var c in fused.OfType<TileChoice>())
-                    foreach (var t in c.Fused.OfType<TiledLoop>())
-                        if (t.Original is not null) e._tiledOriginals.Add(t.Original);
-            var loops = pass.CpuParallel.ToDictionary(p => p, p => new CpuLoop { Step = p.Step, Id = p.Id, Pushes = p.Pushes, Finals = p.Finals });
+            var loops = pass.CpuParallel.ToDictionary(p => p, p => new CpuLoop { Step = p.Step, Id = p.Id, Pushes = p.Pushes, Finals = p.Finals, RowLoop = p.RowLoop, TiledRowLoop = p.TiledRowLoop, HasTiled = p.Tiled, SplitWhenFused = p.NotSplitWhenFused is null });
             foreach (var kv in loops)
             {
                 if (kv.Key.ForwardOf is { } r) kv.Value.ForwardOf = loops[r];
@@ -79,7 +77,7 @@ namespace DiffGen.Generator.Emit
             foreach (var l in _loops.Values.Where(l => l.ForwardOf is not null).OrderBy(l => l.Id))
             {
                 w.Line($"bool __par{l.Id} = false; double[] __it{l.Id} = null!; int[] __itn{l.Id} = null!;");
-                if (_tiledOriginals.Contains(l.Step.Loop!))
+                if (l.HasTiled)
                     w.Line($"bool __par{l.Id + TiledIds} = false; double[] __it{l.Id + TiledIds} = null!; int[] __itn{l.Id + TiledIds} = null!;");
             }
         }
@@ -97,30 +95,24 @@ namespace DiffGen.Generator.Emit
 
         /// <summary>
         /// The tile-fused branch: a tiled loop runs in chunks like the loop it replaces (each chunk with its own panels and,
-        /// for the factors' adjoints, its own copy after the first). A forward/reverse pair is split only when both halves
-        /// are tiled or neither is (the halves must agree on the indexed tape).
+        /// for the factors' adjoints, its own copy after the first); a loop Schedule keeps on one core there
+        /// (<see cref="CpuLoopPlan.NotSplitWhenFused"/>) prints its sequential code.
         /// </summary>
         private void FusedStatements(CSharpWriter w, IEnumerable<Stmt> stmts)
         {
             foreach (var s in stmts)
             {
                 if (s is RowBlocks { Cores.Split: true } rb) RowBlocksCall(w, rb);
-                else if (s is TiledLoop t && t.Original is { } o && _loops.TryGetValue(o, out var l) && PairAgrees(l, tiled: true)) Call(w, Variant(l, t), t.Loop);
-                else if (s is not TiledLoop && _loops.TryGetValue(s, out var l2) && PairAgrees(l2, tiled: false)) Call(w, l2, (For)s);
+                else if (s is TiledLoop t && t.Original is { } o && _loops.TryGetValue(o, out var l) && l.SplitWhenFused) Call(w, Variant(l, t), t.Loop);
+                else if (s is not TiledLoop && _loops.TryGetValue(s, out var l2) && l2.SplitWhenFused) Call(w, l2, (For)s);
                 else w.Statement(s);
             }
-        }
-
-        private bool PairAgrees(CpuLoop l, bool tiled)
-        {
-            var partner = l.ForwardOf ?? l.ReverseOf;
-            return partner is null || _tiledOriginals.Contains(partner.Step.Loop!) == tiled;
         }
 
         private CpuLoop Variant(CpuLoop l, TiledLoop t)
         {
             if (_variants.TryGetValue(l, out var v) && ReferenceEquals(v.Tiled, t)) return v;
-            v = new CpuLoop { Step = l.Step, Id = l.Id + TiledIds, Tiled = t, Pushes = l.Pushes, Finals = l.Finals, ForwardOf = l.ForwardOf };
+            v = new CpuLoop { Step = l.Step, Id = l.Id + TiledIds, Tiled = t, RowLoop = l.TiledRowLoop, Pushes = l.Pushes, Finals = l.Finals, ForwardOf = l.ForwardOf };
             if (l.ReverseOf is { } f) v.ReverseOf = _variants.TryGetValue(f, out var fv) ? fv : f;
             _variants[l] = v;
             return v;
@@ -163,10 +155,10 @@ namespace DiffGen.Generator.Emit
             }
             else
             {
-                var inner = DevicePlanner.Flatten(loop.Body).OfType<VectorFor>().FirstOrDefault();
-                string trip = inner is null ? "1L" : $"global::System.Math.Max(1L, {Lp}.Trip({ExprPrinter.CSharp.Print(inner.Loop.Start)}, {ExprPrinter.CSharp.Print(inner.Loop.Bound)}, {inner.Loop.Step}, {(inner.Loop.Cmp switch { BinaryOp.Lt => 0, BinaryOp.Le => 1, BinaryOp.Gt => 2, _ => 3 })}))";
-                bool innerIsHost = inner is null || (IsHost(inner.Loop.Start) && IsHost(inner.Loop.Bound));
-                w.Line($"int __ch{n} = {Lp}.Chunks(__cnt{n}, __cnt{n} * {(innerIsHost ? trip : "1L")});");
+                // Schedule's measure of an iteration's work: the trip count of its row loop
+                var row = l.RowLoop;
+                string trip = row is null ? "1L" : $"global::System.Math.Max(1L, {Lp}.Trip({ExprPrinter.CSharp.Print(row.Start)}, {ExprPrinter.CSharp.Print(row.Bound)}, {row.Step}, {(row.Cmp switch { BinaryOp.Lt => 0, BinaryOp.Le => 1, BinaryOp.Gt => 2, _ => 3 })}))";
+                w.Line($"int __ch{n} = {Lp}.Chunks(__cnt{n}, __cnt{n} * {trip});");
                 if (l.ForwardOf is not null) w.Line($"__par{l.Id} = __ch{n} > 1;");
                 w.Open($"if (__ch{n} <= 1)");
             }
@@ -220,8 +212,6 @@ namespace DiffGen.Generator.Emit
             w.Close();
             w.Close();
         }
-
-        private bool IsHost(Expr e) => IrQueries.Descendants(e).All(d => d is not VarRef v || _program!.HostInts.Contains(v.Name)) && !IrQueries.Descendants(e).Any(d => d is ElemRef);
 
         private bool WritesBack(CpuLoop l) => l.Step.WriteBackPrivates && l.ForwardOf is null && l.ReverseOf is null && Privates(l).Count > 0;
 
@@ -428,7 +418,10 @@ namespace DiffGen.Generator.Emit
             w.Line($"int {r.Name}_lo = (int)(__b * {r.Name});");
             w.Line($"int {r.Name}_hi = global::System.Math.Min({rows}, {r.Name}_lo + {r.Name});");
             foreach (var p in r.Panels) w.Line($"global::System.Array.Clear({p.Name});");
+            var pass = w.Loops;
+            w.Loops = pass.Workers(r);
             w.Statements(r.Body);
+            w.Loops = pass;
             w.Close();
             w.Close();
             w.Open("finally");

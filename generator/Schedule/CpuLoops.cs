@@ -23,6 +23,20 @@ namespace DiffGen.Generator.Schedule
         public int Pushes;
         /// <summary>Private values of the forward iteration the reverse one starts from.</summary>
         public List<string> Finals = new();
+        /// <summary>
+        /// The SIMD loop whose trip count measures an iteration's work for the run-time choice of chunks (its bounds read
+        /// host ints only); null: an iteration counts as one unit.
+        /// </summary>
+        public For? RowLoop;
+        /// <summary>The tile-fused branch runs a tiled version of the loop (Schedule's TileFusion), split the same way.</summary>
+        public bool Tiled;
+        /// <summary><see cref="RowLoop"/> of the tiled version.</summary>
+        public For? TiledRowLoop;
+        /// <summary>
+        /// Why the loop stays on one core in the tile-fused branch (null: split there too): a pair is split only when both
+        /// halves are tiled there or neither is (the halves must agree on the indexed tape).
+        /// </summary>
+        public string? NotSplitWhenFused;
     }
 
     /// <summary>
@@ -58,6 +72,7 @@ namespace DiffGen.Generator.Schedule
                     var rev = new CpuLoopPlan { Step = st, Id = id++ };
                     var fwd = new CpuLoopPlan { Step = fstep, Id = id++, ForwardOf = rev };
                     rev.ReverseOf = fwd;
+                    fwd.RowLoop = RowLoop(program, fstep.Loop!);
                     fwd.Pushes = st.LocalStack;
                     fwd.Finals = st.Classes.Where(kv => kv.Value == VarClass.Recomputed).Select(kv => kv.Key).OrderBy(x => x, StringComparer.Ordinal).ToList();
                     rev.Pushes = fwd.Pushes;
@@ -70,9 +85,42 @@ namespace DiffGen.Generator.Schedule
                 }
                 if (DevicePlanner.Flatten(st.Loop!.Body).Any(x => x is Push)) { notSplit[st.Loop!] = "it stores values for the reverse sweep and its reverse loop is not split"; continue; }
                 taken.Add(st.Loop!);
-                result.Add(new CpuLoopPlan { Step = st, Id = id++ });
+                result.Add(new CpuLoopPlan { Step = st, Id = id++, RowLoop = RowLoop(program, st.Loop!) });
             }
             return result;
+        }
+
+        /// <summary>The loop's first SIMD loop when its bounds read only host ints (see <see cref="CpuLoopPlan.RowLoop"/>).</summary>
+        private static For? RowLoop(DeviceProgram p, For loop)
+        {
+            bool Host(Expr e) => IrQueries.Descendants(e).All(d => d is not VarRef v || p.HostInts.Contains(v.Name)) && !IrQueries.Descendants(e).Any(d => d is ElemRef);
+            var inner = DevicePlanner.Flatten(loop.Body).OfType<VectorFor>().FirstOrDefault()?.Loop;
+            return inner is not null && Host(inner.Start) && Host(inner.Bound) ? inner : null;
+        }
+
+        /// <summary>
+        /// The loops of <paramref name="loops"/> the tile-fused branches run tiled (<paramref name="fused"/>: the pass's
+        /// tile-fused statements), and the pairs whose halves disagree there.
+        /// </summary>
+        public static void Tile(DeviceProgram? program, List<CpuLoopPlan> loops, IEnumerable<Stmt>? fused)
+        {
+            if (fused is null || program is null) return;
+            var tiled = new Dictionary<Stmt, TiledLoop>(StmtReferenceComparer.Instance);
+            foreach (var c in fused.OfType<TileChoice>())
+                foreach (var t in c.Fused.OfType<TiledLoop>())
+                    if (t.Original is not null) tiled[t.Original] = t;
+            foreach (var l in loops)
+                if (tiled.TryGetValue(l.Step.Loop!, out var t))
+                {
+                    l.Tiled = true;
+                    l.TiledRowLoop = RowLoop(program, t.Loop);
+                }
+            foreach (var l in loops)
+                if ((l.ForwardOf ?? l.ReverseOf) is { } partner && partner.Tiled != l.Tiled)
+                {
+                    var half = l.ForwardOf is not null ? "reverse" : "forward";
+                    l.NotSplitWhenFused = "in the tile-fused branch, one core: " + (l.Tiled ? $"it is tiled there and its {half} half is not" : $"its {half} half is tiled there and it is not");
+                }
         }
 
         /// <summary>

@@ -16,7 +16,8 @@ namespace DiffGen.Generator.Schedule
     internal static class ElementPromotion
     {
         /// <summary>A loop whose updates of <see cref="Element"/> go to the local <see cref="Local"/>.</summary>
-        internal sealed record Plan(For Loop, ElemRef Element, string Local);
+        /// <param name="Runs">The flag that the loop runs at least once (the element is read before it and written after it only then).</param>
+        internal sealed record Plan(For Loop, ElemRef Element, string Local, string Runs);
 
         /// <summary>The promoted form of <paramref name="f"/>, or null.</summary>
         /// <param name="localArrays">Arrays the method declares (nothing else can alias them).</param>
@@ -38,10 +39,11 @@ namespace DiffGen.Generator.Schedule
                 if (!el.Type.IsReal || !localArrays.Contains(el.Array)) continue;
                 if (el.Indices.Any(i => IrQueries.Descendants(i).Any(x => x is VarRef v && assigned.Contains(v.Name) || x is Pop || x is Invoke || x is ElemRef))) continue;
                 if (!OnlyAt(f, el)) continue;
-                var local = "__sp" + id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                var n = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                var local = "__sp" + n;
                 var repl = new VarRef(local, el.Type);
                 var body = f.Body.Select(x => Replace(x, el, repl)).ToEquatable();
-                return new Plan(f with { Body = body }, el, local);
+                return new Plan(f with { Body = body }, el, local, "__spr" + n);
             }
             return null;
         }

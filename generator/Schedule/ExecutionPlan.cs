@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using DiffGen.Generator.Differentiate;
 
 namespace DiffGen.Generator.Schedule
@@ -27,9 +28,10 @@ namespace DiffGen.Generator.Schedule
     /// </summary>
     internal sealed class ExecutionPlan : IEquatable<ExecutionPlan>
     {
-        public ExecutionPlan(AdjointModel model, bool cuda, PassPlan forward, PassPlan adjoint, string? cudaFailure)
+        public ExecutionPlan(AdjointModel model, bool cuda, PassPlan forward, PassPlan adjoint, LoopForms loops, string? cudaFailure)
         {
             Model = model;
+            Loops = loops;
             Cuda = cuda;
             Forward = forward;
             Adjoint = adjoint;
@@ -38,6 +40,13 @@ namespace DiffGen.Generator.Schedule
 
         /// <summary>The differentiated method after Schedule's IR passes (SIMD loops, wide sums, tile fusion).</summary>
         public AdjointModel Model { get; }
+        /// <summary>
+        /// Tables a raised GEMM writes entirely before anything reads them (each is declared just before its GEMM, which
+        /// writes every entry, beta = 0): their buffers are rented without clearing, on the CPU and on the device.
+        /// </summary>
+        public IReadOnlyCollection<string> OverwrittenTables { get; init; } = Array.Empty<string>();
+        /// <summary>The CPU forms of the scalar loops of <see cref="Model"/> (restore-stack blocks, elements held in locals).</summary>
+        public LoopForms Loops { get; }
         /// <summary>The project generates device code (not <c>&lt;DiffGenCuda&gt;false&lt;/DiffGenCuda&gt;</c>).</summary>
         public bool Cuda { get; }
         public PassPlan Forward { get; }
@@ -61,8 +70,8 @@ namespace DiffGen.Generator.Schedule
 
     /// <summary>
     /// The Schedule stage: SIMD loops (<see cref="Vectorizer"/>), float sums carried in double (<see cref="WideSums"/>),
-    /// tile fusion (<see cref="TileFusion"/>), then the loop plans: GPU (<see cref="DevicePlanner"/>) and CPU cores
-    /// (<see cref="CpuLoops"/>). Backend-neutral decisions first, backend plans from them; the emitters only print.
+    /// tile fusion (<see cref="TileFusion"/>), then the loop plans: GPU (<see cref="DevicePlanner"/>), CPU cores
+    /// (<see cref="CpuLoops"/>) and the CPU forms of scalar loops (<see cref="LoopForms"/>). Backend-neutral decisions first, backend plans from them; the emitters only print.
     /// </summary>
     internal static class Scheduler
     {
@@ -102,6 +111,8 @@ namespace DiffGen.Generator.Schedule
             bool same = ReferenceEquals(a, d);
             a = RowBlockFusion.Run(a);
             d = same ? a : RowBlockFusion.Run(d);
+            CpuLoops.Tile(forward.Cpu, forward.CpuParallel, a.Tiles?.Body);
+            CpuLoops.Tile(adjoint.Cpu, adjoint.CpuParallel, a.Tiles is { } t ? t.ForwardSweep.Concat(t.ReverseSweep) : null);
             string? rowBlocks = null;
             if (forward.CudaTiled is not null && adjoint.CudaTiled is not null && d.Tiles?.RowBlocked is not null)
             {
@@ -114,7 +125,14 @@ namespace DiffGen.Generator.Schedule
                 }
                 else rowBlocks = rf is null ? rff : rb is null ? rbf : "the row blocks did not reach the device program";
             }
-            return new ExecutionPlan(a, cuda, forward, adjoint, failure) { CudaTilingFailure = tiling, CudaRowBlocksFailure = rowBlocks };
+            // Last, the CPU forms of the scalar loops of what the CPU runs (the device plans above keep the scalar tape).
+            var overwritten = new SortedSet<string>(a.Method.Body.Concat(a.ForwardSweep).OfType<IR.Contract>().Select(c => c.Target), StringComparer.Ordinal);
+            return new ExecutionPlan(a, cuda, forward, adjoint, LoopForms.Plan(a), failure)
+            {
+                CudaTilingFailure = tiling,
+                CudaRowBlocksFailure = rowBlocks,
+                OverwrittenTables = overwritten,
+            };
         }
     }
 }

@@ -25,10 +25,33 @@ namespace DiffGen.Generator.Schedule
             sb.Append("forward pass\n");
             Pass(sb, plan, plan.Forward, m.Body);
             RowBlockCores(sb, a.Tiles?.Body);
+            LoopForms(sb, plan.Loops.Forward.All);
             sb.Append("adjoint (forward sweep, then reverse sweep)\n");
             Pass(sb, plan, plan.Adjoint, a.ForwardSweep.Concat(a.ReverseSweep));
             RowBlockCores(sb, a.Tiles is { } t ? t.ForwardSweep.Concat(t.ReverseSweep) : null);
+            LoopForms(sb, plan.Loops.Adjoint.All);
             return sb.ToString();
+        }
+
+        /// <summary>Schedule's CPU forms of scalar loops (<see cref="Schedule.LoopForms"/>), in the order they were decided.</summary>
+        private static void LoopForms(StringBuilder sb, IReadOnlyList<LoopForm> forms)
+        {
+            if (forms.Count == 0) return;
+            sb.Append("  cpu, loop forms\n");
+            foreach (var f in forms)
+            {
+                sb.Append("    loop ").Append(f.Loop.Var);
+                if (f.At.Length > 0) sb.Append(" (in loop ").Append(f.At).Append(')');
+                if (f.Place.Length > 0) sb.Append(", ").Append(f.Place);
+                sb.Append(": ");
+                if (f.Block is { } b)
+                    sb.Append(b.Pop ? "pops" : "pushes").Append(" one ").Append(new IrType(b.Elem, Shape.Scalar).Keyword)
+                      .Append(" per iteration: one block of the restore stack (").Append(b.Base).Append(')')
+                      .Append(b.SimdElem is null ? "" : ", simd lanes")
+                      .Append(b.Restored is { } v ? ", restores " + v + " from the block's first slot" : "").Append('\n');
+                else if (f.Promoted is { } p)
+                    sb.Append("updates ").Append(ExprPrinter.CSharp.Print(p.Element)).Append(" in the local ").Append(p.Local).Append('\n');
+            }
         }
 
         private static void Fusion(StringBuilder sb, Differentiate.AdjointModel a)
@@ -114,9 +137,11 @@ namespace DiffGen.Generator.Schedule
                         if (split.TryGetValue(f, out var l))
                         {
                             sb.Append("split over cores");
+                            if (l.RowLoop is { } row) sb.Append(" (work per iteration: the trip of loop ").Append(row.Var).Append(')');
                             if (l.ForwardOf is not null) sb.Append(", forward half of a pair (indexed tape: ").Append(l.Pushes).Append(" stores + ").Append(l.Finals.Count).Append(" values per iteration)");
                             if (l.ReverseOf is not null) sb.Append(", reverse half of a pair");
                             sb.Append(Classes(l.Step));
+                            if (l.NotSplitWhenFused is { } fusedWhy) sb.Append("; ").Append(fusedWhy);
                         }
                         else if (pass.CpuNotSplit.TryGetValue(f, out var why)) sb.Append("one core: ").Append(why);
                         else sb.Append("one core: ").Append(SerialReason(pass.Cpu, f));

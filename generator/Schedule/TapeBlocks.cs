@@ -13,7 +13,7 @@ namespace DiffGen.Generator.Schedule
     /// running from hi down to lo reads the t-th value from the top: slot base + (hi - lo) - t = base + (i - lo), so
     /// the slots are those of the scalar pushes and pops, in any order. The loop is then an ordinary loop over
     /// contiguous elements, which <see cref="Vectorizer"/> may run on SIMD lanes (gmm's per-point rows, ode's steps).
-    /// Planned after the CPU and GPU loop plans (the emitter asks), so the device plans keep the scalar tape.
+    /// Decided by <see cref="LoopForms"/> after the CPU and GPU loop plans, so the device plans keep the scalar tape.
     /// </summary>
     internal static class TapeBlocks
     {
