@@ -201,11 +201,10 @@ namespace DiffGen.Generator.Differentiate
             var req = new HashSet<string>(_m.Params.Where(p => p.IsWritten).Select(p => p.Name), StringComparer.Ordinal);
             Analyze(_m.Body, req, top: true);
 
-            var forward = Forward(_m.Body);
-            var reverse = Reverse(_m.Body, topLevel: true);
+            var (forward, reverse) = ForwardValues.Reuse(Forward(_m.Body).ToEquatable(), Reverse(_m.Body, topLevel: true).ToEquatable());
             return new AdjointModel(_m, _hoisted.ToEquatable(),
                 _adj.Select(kv => new AdjointName(kv.Key, kv.Value, _types[kv.Key])).OrderBy(a => a.Primal, StringComparer.Ordinal).ToEquatable(),
-                forward.ToEquatable(), reverse.ToEquatable(), _seed, _result, _pushed.Count + _pushedArrays.Count + _pushedBranch.Count + _extrema.Count)
+                forward, reverse, _seed, _result, _pushed.Count + _pushedArrays.Count + _pushedBranch.Count + _extrema.Count)
             {
                 ReplayedRecurrences = _recurrences.Count,
             };
