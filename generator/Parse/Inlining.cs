@@ -39,6 +39,8 @@ namespace DiffGen.Generator.Parse
         private readonly Dictionary<ISymbol, Expr> _substituted = new(SymbolEqualityComparer.Default);
         /// <summary>The result locals of the helper being inlined (null in the method itself; empty for a void helper).</summary>
         private List<(string Name, IrType Type)>? _helperResults;
+        /// <summary>While inlining an instance method of a struct/record/class parameter ('cfg.Apply(v)'): that parameter, whose members the method's own member reads are.</summary>
+        private IParameterSymbol? _receiver;
         private readonly Dictionary<SyntaxTree, SemanticModel> _models = new();
         /// <summary>Counts every Report (also the duplicates <see cref="Report(DiagnosticDescriptor, Location?, string[])"/> drops).</summary>
         private int _reports;
@@ -181,10 +183,26 @@ namespace DiffGen.Generator.Parse
                 Report(Descriptors.NotDifferentiableCall, inv, display, "generic helpers are not inlined; write the helper for double (or float), one method per element type");
                 return null;
             }
+            var receiver = _receiver;
             if (!target.IsStatic && target.MethodKind != MethodKind.LocalFunction)
             {
-                Report(Descriptors.NotDifferentiableCall, inv, display, "it is an instance method; make it static and pass what it reads as parameters");
-                return null;
+                // an instance method of this object ('Activate(z)', 'this.Activate(z)') reads the fields this method reads;
+                // one of a struct/record/class parameter ('cfg.Apply(v)') reads that parameter's members
+                var recv = inv.Expression is MemberAccessExpressionSyntax rma ? rma.Expression : null;
+                string? why = null;
+                if (recv is null or ThisExpressionSyntax)
+                {
+                    if (_receiver is { } r ? !SymbolEqualityComparer.Default.Equals(r.Type, target.ContainingType) : _method.IsStatic || !OnOwnType(target))
+                        why = "it is an instance method of another object; make it static and pass what it reads as parameters";
+                }
+                else if (_model.GetSymbolInfo(recv, _ct).Symbol is IParameterSymbol cp && _configParams.Contains(cp) && SymbolEqualityComparer.Default.Equals(cp.Type, target.ContainingType))
+                    receiver = cp;
+                else why = "it is an instance method of an object that is not this one nor a struct, record or class parameter of the method; make it static and pass what it reads as parameters";
+                if (why is not null)
+                {
+                    Report(Descriptors.NotDifferentiableCall, inv, display, why);
+                    return null;
+                }
             }
             CSharpSyntaxNode body = syntax switch
             {
@@ -192,7 +210,7 @@ namespace DiffGen.Generator.Parse
                 LocalFunctionStatementSyntax lf => (CSharpSyntaxNode?)lf.Body ?? lf.ExpressionBody!.Expression,
                 _ => throw new InvalidOperationException(),
             };
-            return Inline(inv, target, target.OriginalDefinition, target.Name, syntax, body, target.Parameters);
+            return Inline(inv, target, target.OriginalDefinition, target.Name, syntax, body, target.Parameters, receiver);
         }
 
         /// <summary><c>f(x)</c> where f is a local holding a lambda or a method group.</summary>
@@ -216,8 +234,9 @@ namespace DiffGen.Generator.Parse
         /// when something was reported.
         /// </summary>
         private List<Expr>? Inline(InvocationExpressionSyntax inv, IMethodSymbol signature, ISymbol key, string name,
-            SyntaxNode owner, CSharpSyntaxNode body, IReadOnlyList<IParameterSymbol> parameters)
+            SyntaxNode owner, CSharpSyntaxNode body, IReadOnlyList<IParameterSymbol> parameters, IParameterSymbol? receiver = null)
         {
+            receiver ??= _receiver; // a lambda or a local function reads what the code around it reads
             if (_inlineStack.Any(x => SymbolEqualityComparer.Default.Equals(x.Key, key)))
             {
                 Report(Descriptors.Recursion, inv, name, Cycle(key), RecursionAdvice(inv));
@@ -369,7 +388,8 @@ namespace DiffGen.Generator.Parse
             }
 
             // ---- the body, with the callee's model and its own return machinery ----
-            var saved = (_model, _doneFlag, _returnVar, _firstEarlyReturn, _returnType, _prefix, _helperResults, _pending, _hoistBan, _suppressed);
+            var saved = (_model, _doneFlag, _returnVar, _firstEarlyReturn, _returnType, _prefix, _helperResults, _pending, _hoistBan, _suppressed, _receiver);
+            _receiver = receiver;
             int reportsBefore = _reports;
             _model = calleeModel;
             _doneFlag = null;
@@ -437,7 +457,7 @@ namespace DiffGen.Generator.Parse
             {
                 _inlineStack.RemoveAt(_inlineStack.Count - 1);
                 bool nowSuppressed = _suppressed;
-                (_model, _doneFlag, _returnVar, _firstEarlyReturn, _returnType, _prefix, _helperResults, _pending, _hoistBan, _suppressed) = saved;
+                (_model, _doneFlag, _returnVar, _firstEarlyReturn, _returnType, _prefix, _helperResults, _pending, _hoistBan, _suppressed, _receiver) = saved;
                 _suppressed |= nowSuppressed;
             }
             if (failed) return null; // reported inside the helper, once

@@ -1,0 +1,154 @@
+using System;
+using System.Linq;
+
+namespace DiffGen.Tests.Corpus
+{
+    /// <summary>
+    /// Issue 10, a fifth round of natural idioms (docs/natural-csharp.md), the ones that needed a change to be accepted:
+    /// a bool flag set from a comparison of values (=, |=, &amp;=, a bool local), x.Select(v => ...).Sum(), an instance method
+    /// of a struct parameter, 'n &lt;= 64 ? stackalloc double[n] : new double[n]'; <see cref="Round5Layer"/>: a private
+    /// instance helper of a layer class.
+    /// </summary>
+    public static partial class NaturalRound5
+    {
+        /// <summary>Babylonian square root until a 'converged' flag set from a tolerance test.</summary>
+        [Differentiable]
+        public static double ConvergedFlag(double a)
+        {
+            double x = 1.0;
+            bool converged = false;
+            int iter = 0;
+            while (!converged && iter < 100)
+            {
+                double next = 0.5 * (x + a / x);
+                converged = Math.Abs(next - x) < 1e-12;
+                x = next;
+                iter++;
+            }
+            return x * x * x;
+        }
+
+        /// <summary>'anyNeg |= x[i] &lt; 0;' and 'all &amp;= Math.Abs(v) &lt; tol;' used after the loop.</summary>
+        [Differentiable]
+        public static double FlagsAfterLoop(double[] x, [Constant] double tol)
+        {
+            double s = 0, c = 0;
+            bool anyNeg = false;
+            bool allSmall = true;
+            for (int i = 0; i < x.Length; i++)
+            {
+                s += x[i] * x[i];
+                c += x[i] * x[i] * x[i];
+                anyNeg |= x[i] < 0;
+                allSmall &= Math.Abs(x[i]) < tol;
+            }
+            double r = anyNeg ? s : 2 * s;
+            return allSmall ? r + c : r - c;
+        }
+
+        /// <summary>A bool local from a comparison, read twice in the loop body.</summary>
+        [Differentiable]
+        public static double LocalFlag(double[] x)
+        {
+            double s = 0;
+            for (int i = 0; i < x.Length; i++)
+            {
+                bool small = Math.Abs(x[i]) < 0.5;
+                double v = x[i];
+                if (small) v = v * v;
+                s += small ? v : Math.Sin(v) * v;
+            }
+            return s;
+        }
+
+        /// <summary>x.Select(v => ...) followed by Sum, Max, and Average with a selector of its own; over an int[] too.</summary>
+        [Differentiable]
+        public static double SelectThenReduce(double[] x, int[] counts) =>
+            x.Select(v => v * v).Sum() + Enumerable.Select(x, v => Math.Exp(0.5 * v)).Max() + x.Select(v => v - 1).Average(d => d * d)
+            + counts.Select(k => k * 0.5).Sum() * x[0];
+
+        /// <summary>A struct parameter with instance methods (one calling the other, one reading 'this.Std').</summary>
+        [Differentiable]
+        public static double StructMethod(double[] x, Round5Scaler s)
+        {
+            double acc = 0;
+            for (int i = 0; i < x.Length; i++)
+            {
+                var z = s.Apply(x[i]);
+                acc += z * z + s.Clip(x[i]);
+            }
+            return acc;
+        }
+
+        /// <summary>Small scratch on the stack, large on the heap: 'x.Length &lt;= 64 ? stackalloc double[x.Length] : new double[x.Length]'.</summary>
+        [Differentiable]
+        public static double StackOrHeapScratch(double[] x)
+        {
+            Span<double> d = x.Length <= 64 ? stackalloc double[x.Length] : new double[x.Length];
+            for (int i = 1; i < x.Length; i++) d[i] = x[i] - x[i - 1];
+            double s = 0;
+            for (int i = 1; i < x.Length; i++) s += d[i] * d[i] * d[i];
+            return s;
+        }
+    }
+
+    /// <summary>A config struct with instance methods (<see cref="NaturalRound5.StructMethod"/>).</summary>
+    public readonly struct Round5Scaler
+    {
+        public Round5Scaler(double mean, double std, double cap)
+        {
+            Mean = mean;
+            Std = std;
+            Cap = cap;
+        }
+
+        public double Mean { get; }
+        public double Std { get; }
+        public double Cap { get; }
+
+        public double Apply(double v) => (v - Mean) / this.Std;
+
+        public double Clip(double v)
+        {
+            double z = Apply(v);
+            return z > Cap ? Cap : z < -Cap ? -Cap : z;
+        }
+    }
+
+    /// <summary>A layer class whose [Differentiable] method calls a private instance helper reading a field.</summary>
+    public sealed partial class Round5Layer
+    {
+        private readonly double[,] _w;
+        private readonly double[] _b;
+        private readonly double _slope;
+
+        public Round5Layer(double[,] w, double[] b, double slope)
+        {
+            _w = w;
+            _b = b;
+            _slope = slope;
+        }
+
+        private double Activate(double z) => z > 0 ? z : _slope * z;
+
+        private double Unit(int o, double[] x)
+        {
+            double z = _b[o];
+            for (int i = 0; i < x.Length; i++) z += _w[o, i] * x[i];
+            return this.Activate(z);
+        }
+
+        /// <summary>½ Σ (act(W·x + b) − t)².</summary>
+        [Differentiable(nameof(_w), nameof(_b), nameof(x))]
+        public double Loss(double[] x, double[] target)
+        {
+            double loss = 0;
+            for (int o = 0; o < _b.Length; o++)
+            {
+                double d = Unit(o, x) - target[o];
+                loss += 0.5 * d * d;
+            }
+            return loss;
+        }
+    }
+}

@@ -1,0 +1,110 @@
+using System;
+using System.Linq;
+using DiffGen.Tests.Corpus;
+using Xunit;
+
+namespace DiffGen.Tests
+{
+    /// <summary>
+    /// Fifth round of natural idioms (<see cref="NaturalRound5"/>, <see cref="Round5Layer"/>): Forward equals the user's method,
+    /// Backward returns the same value, gradients equal central differences (inputs away from where a condition switches),
+    /// a seed scales them, inputs unchanged.
+    /// </summary>
+    public class NaturalRound5Tests
+    {
+        private const double Seed = 1.5;
+        private static readonly double[] X = { 0.7, -1.3, 0.25, 2.1, -0.45, 1.6, -2.4, 0.05, 0.9 };
+
+        private static void CheckVector(double[] x, Func<double[], double> f, Func<double[], double> forward, Func<double[], double[], double, double> backward, string what) =>
+            Check.VectorMethod(x, f, forward, backward, what, Seed);
+
+        [Theory]
+        [InlineData(2.5)]
+        [InlineData(0.3)]
+        [InlineData(40.0)]
+        public void Converged_flag_in_a_while_loop(double a)
+        {
+            double reference = NaturalRound5.ConvergedFlag(a);
+            Check.Forward(reference, NaturalRound5.ConvergedFlagForward(a), "Forward");
+            Check.Forward(reference, NaturalRound5.ConvergedFlagBackward(a, out double ga), "Backward value");
+            Check.Gradient(FiniteDiff.Derivative(NaturalRound5.ConvergedFlag, a), ga, "da");
+            Check.Gradient(1.5 * Math.Sqrt(a), ga, "da (exact: d a^1.5 = 1.5 a^0.5)");
+            NaturalRound5.ConvergedFlagBackward(a, out double scaled, Seed);
+            Check.Scaled(ga, scaled, Seed, "da");
+        }
+
+        [Theory]
+        [InlineData(3.0, false)] // every |x| below tol, some negative
+        [InlineData(1.0, false)] // some above
+        [InlineData(3.0, true)]  // no negative
+        [InlineData(1.0, true)]
+        public void Flags_set_with_or_and_and(double tol, bool positive)
+        {
+            var x = positive ? X.Select(Math.Abs).ToArray() : X;
+            CheckVector(x, v => NaturalRound5.FlagsAfterLoop(v, tol), v => NaturalRound5.FlagsAfterLoopForward(v, tol),
+                (v, g, seed) => NaturalRound5.FlagsAfterLoopBackward(v, tol, g, seed), "FlagsAfterLoop");
+        }
+
+        [Fact]
+        public void Bool_local_from_a_comparison() =>
+            CheckVector(X, NaturalRound5.LocalFlag, NaturalRound5.LocalFlagForward, NaturalRound5.LocalFlagBackward, "LocalFlag");
+
+        [Fact]
+        public void Select_then_sum_max_average()
+        {
+            var counts = new[] { 3, 1, 4, 1, 5 };
+            CheckVector(X, x => NaturalRound5.SelectThenReduce(x, counts), x => NaturalRound5.SelectThenReduceForward(x, counts),
+                (x, g, seed) => NaturalRound5.SelectThenReduceBackward(x, counts, g, seed), "SelectThenReduce");
+        }
+
+        [Fact]
+        public void Instance_methods_of_a_struct_parameter()
+        {
+            var s = new Round5Scaler(0.2, 0.8, 1.1);
+            CheckVector(X, x => NaturalRound5.StructMethod(x, s), x => NaturalRound5.StructMethodForward(x, s),
+                (x, g, seed) => NaturalRound5.StructMethodBackward(x, s, g, seed), "StructMethod");
+        }
+
+        [Theory]
+        [InlineData(9)]
+        [InlineData(100)]
+        public void Stackalloc_or_new_scratch(int n)
+        {
+            var x = TestData.Vector(new Random(n), n);
+            CheckVector(x, NaturalRound5.StackOrHeapScratch, NaturalRound5.StackOrHeapScratchForward, NaturalRound5.StackOrHeapScratchBackward, "StackOrHeapScratch");
+        }
+
+        [Theory]
+        [InlineData(0.1)]
+        [InlineData(0.6)]
+        public void Instance_helper_of_a_layer_class(double slope)
+        {
+            var rng = new Random(5);
+            var w = TestData.Matrix(rng, 3, 4);
+            var b = TestData.Vector(rng, 3);
+            var x = TestData.Vector(rng, 4);
+            var t = TestData.Vector(rng, 3);
+            var layer = new Round5Layer(w, b, slope);
+            double reference = layer.Loss(x, t);
+            Check.Forward(reference, layer.LossForward(x, t), "Forward");
+            var (w0, b0, x0) = (TestData.Clone(w), TestData.Clone(b), TestData.Clone(x));
+            var gx = TestData.Garbage(x);
+            var gw = TestData.Garbage(w);
+            var gb = TestData.Garbage(b);
+            Check.Forward(reference, layer.LossBackward(x, t, gx, gw, gb), "Backward value");
+            Check.Unchanged(w0, w, "w");
+            Check.Unchanged(b0, b, "b");
+            Check.Unchanged(x0, x, "x");
+            Check.Gradient(FiniteDiff.Gradient(() => layer.Loss(x, t), x), gx, "dx");
+            Check.Gradient(FiniteDiff.Gradient(() => layer.Loss(x, t), w), gw, "dW");
+            Check.Gradient(FiniteDiff.Gradient(() => layer.Loss(x, t), b), gb, "db");
+            var sx = TestData.Garbage(x);
+            var sw = TestData.Garbage(w);
+            var sb = TestData.Garbage(b);
+            layer.LossBackward(x, t, sx, sw, sb, Seed);
+            Check.Scaled(gx, sx, Seed, "dx");
+            Check.Scaled(gw, sw, Seed, "dW");
+            Check.Scaled(gb, sb, Seed, "db");
+        }
+    }
+}
