@@ -258,6 +258,7 @@ namespace DiffGen.Generator.Parse
                     _pending.Clear();
                     if (!IrQueries.ReadsReal(cond)) { output.Add(new DeclScalar(name, type, cond)); continue; }
                     var bref = new VarRef(name, type);
+                    _reassigned.Add(name); // assigned twice (the reverse sweep restores it; a loop bound reading it is snapshotted)
                     output.Add(new DeclScalar(name, type, new Const(0, IrType.Bool)));
                     output.Add(BoolFromOutcome(bref, cond, SyntaxKind.SimpleAssignmentExpression));
                     continue;

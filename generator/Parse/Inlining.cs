@@ -325,6 +325,7 @@ namespace DiffGen.Generator.Parse
             var stmts = new List<Stmt>();
             var prefix = name + "_";
             var bindings = new List<(IParameterSymbol P, Variable? V, Expr? Sub)>();
+            var back = new List<Stmt>(); // parts of arrays the helper wrote through a Span parameter, stored back after it (Slices.cs)
             for (int k = 0; k < parameters.Count; k++)
             {
                 var p = parameters[k];
@@ -344,7 +345,22 @@ namespace DiffGen.Generator.Parse
                     bindings.Add((p, target, null));
                     continue;
                 }
-                Expr? arg = argConst[k] ?? (argSyntax[k] is { } sx ? LowerExpr(sx) : Suppress());
+                Expr? arg = null;
+                if (pt.Value is { IsArray: true, Shape: Shape.Vector } && argSyntax[k] is { } slx && SliceForm(slx) is not null)
+                {
+                    // Dot(w.AsSpan(r * n, n), x), Sum(x[1..]): a copy of the part (Slices.cs)
+                    bool spanWrites = IsSpan(p.Type, out var readOnlySpan, out _) && !readOnlySpan && HelperWrites(body, calleeModel, parameters, p);
+                    var root = ArgumentRoot(slx);
+                    if (root is not null && (spanWrites || HelperWrites(body, calleeModel, parameters, null))
+                        && Enumerable.Range(0, parameters.Count).Any(j => j != k && argSyntax[j] is { } other && SymbolEqualityComparer.Default.Equals(ArgumentRoot(other), root)))
+                    {
+                        Report(Descriptors.UnsupportedExpression, slx, slx.ToString(),
+                            $"'{name}' gets a copy of this part of '{root.Name}' while another argument passes '{root.Name}' too and the helper writes an array: copy the part into a local array first ('var part = {root.Name}[start..end];'), or pass '{root.Name}' once with the start and the length as int parameters");
+                        return null;
+                    }
+                    arg = LowerSliceArgument(slx, pt.Value, FreshName(prefix + p.Name + "_part"), spanWrites, stmts, back);
+                }
+                else arg = argConst[k] ?? (argSyntax[k] is { } sx ? LowerExpr(sx) : Suppress());
                 if (arg is null) return null;
                 if (pt.Value.IsArray)
                 {
@@ -495,6 +511,7 @@ namespace DiffGen.Generator.Parse
             }
             _pending.AddRange(stmts);
             _pending.AddRange(hb);
+            _pending.AddRange(back);
             return values;
         }
 

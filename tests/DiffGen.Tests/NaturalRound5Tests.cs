@@ -74,6 +74,34 @@ namespace DiffGen.Tests
             CheckVector(x, NaturalRound5.StackOrHeapScratch, NaturalRound5.StackOrHeapScratchForward, NaturalRound5.StackOrHeapScratchBackward, "StackOrHeapScratch");
         }
 
+        [Fact]
+        public void Rows_of_a_flat_matrix_as_spans()
+        {
+            var w = TestData.Vector(new Random(7), 3 * X.Length);
+            CheckVector(w, v => NaturalRound5Slices.FlatRows(v, X, 3), v => NaturalRound5Slices.FlatRowsForward(v, X, 3),
+                (v, g, seed) => NaturalRound5Slices.FlatRowsBackward(v, X, 3, g, new double[X.Length], seed), "FlatRows dw");
+            CheckVector(X, v => NaturalRound5Slices.FlatRows(w, v, 3), v => NaturalRound5Slices.FlatRowsForward(w, v, 3),
+                (v, g, seed) => NaturalRound5Slices.FlatRowsBackward(w, v, 3, new double[w.Length], g, seed), "FlatRows dx");
+        }
+
+        [Fact]
+        public void Parts_and_ranges_passed_to_helpers() =>
+            CheckVector(X, NaturalRound5Slices.Parts, NaturalRound5Slices.PartsForward, NaturalRound5Slices.PartsBackward, "Parts");
+
+        [Fact]
+        public void Span_writer_on_a_part()
+        {
+            const double a = 1.7;
+            CheckVector(X, x => NaturalRound5Slices.ScalePart(x, a), x => NaturalRound5Slices.ScalePartForward(x, a),
+                (x, g, seed) => NaturalRound5Slices.ScalePartBackward(x, a, g, out _, seed), "ScalePart");
+            NaturalRound5Slices.ScalePartBackward(X, a, new double[X.Length], out double ga);
+            Check.Gradient(FiniteDiff.Derivative(v => NaturalRound5Slices.ScalePart(X, v), a), ga, "da");
+        }
+
+        [Fact]
+        public void Range_local_and_parts_in_a_loop() =>
+            CheckVector(X, NaturalRound5Slices.RangeLocal, NaturalRound5Slices.RangeLocalForward, NaturalRound5Slices.RangeLocalBackward, "RangeLocal");
+
         [Theory]
         [InlineData(0.1)]
         [InlineData(0.6)]

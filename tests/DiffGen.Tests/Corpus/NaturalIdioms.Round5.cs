@@ -92,6 +92,69 @@ namespace DiffGen.Tests.Corpus
         }
     }
 
+    /// <summary>Parts of arrays passed to helpers (AsSpan(start, length), AsSpan(start), ranges) and x[a..b] locals.</summary>
+    public static partial class NaturalRound5Slices
+    {
+        private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+        {
+            double s = 0;
+            for (int i = 0; i < a.Length; i++) s += a[i] * b[i];
+            return s;
+        }
+
+        private static double SumSq(double[] v)
+        {
+            double s = 0;
+            foreach (var t in v) s += t * t;
+            return s;
+        }
+
+        private static void Scale(Span<double> y, double a)
+        {
+            for (int i = 0; i < y.Length; i++) y[i] *= a;
+        }
+
+        /// <summary>A flattened weight matrix, one row per output: Dot(w.AsSpan(r * n, n), x) in a loop.</summary>
+        [Differentiable]
+        public static double FlatRows(double[] w, double[] x, int outputs)
+        {
+            int n = x.Length;
+            double loss = 0;
+            for (int r = 0; r < outputs; r++)
+            {
+                double y = Dot(w.AsSpan(r * n, n), x);
+                loss += Math.Tanh(y);
+            }
+            return loss;
+        }
+
+        /// <summary>AsSpan(start), AsSpan(start, length), AsSpan(range), AsSpan(), and a range x[1..^1] passed to a T[] helper.</summary>
+        [Differentiable]
+        public static double Parts(double[] x) =>
+            Dot(x.AsSpan(1), x.AsSpan(0, x.Length - 1)) + SumSq(x[1..^1]) + Dot(x.AsSpan(..3), x.AsSpan(2..5)) + Dot(x.AsSpan(), x);
+
+        /// <summary>A Span writer on a part of a local copy: the part is written back.</summary>
+        [Differentiable]
+        public static double ScalePart(double[] x, double a)
+        {
+            var t = (double[])x.Clone();
+            Scale(t.AsSpan(2, 3), a);
+            double s = 0;
+            for (int i = 0; i < t.Length; i++) s += t[i] * t[i] * (i + 1);
+            return s;
+        }
+
+        /// <summary>double[] inner = x[1..^1]; and parts of fixed length passed in a loop.</summary>
+        [Differentiable]
+        public static double RangeLocal(double[] x)
+        {
+            double[] inner = x[1..^1];
+            double s = 0;
+            for (int i = 0; i < inner.Length; i++) s += inner[i] * Dot(x.AsSpan(i, 2), x.AsSpan(i + 1, 2));
+            return s;
+        }
+    }
+
     /// <summary>A config struct with instance methods (<see cref="NaturalRound5.StructMethod"/>).</summary>
     public readonly struct Round5Scaler
     {

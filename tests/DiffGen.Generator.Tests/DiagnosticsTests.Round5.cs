@@ -1,0 +1,46 @@
+using Xunit;
+
+namespace DiffGen.Generator.Tests
+{
+    /// <summary>Issue 10, fifth round of natural idioms (docs/natural-csharp.md): the forms next to the newly accepted ones that stay rejected.</summary>
+    public partial class DiagnosticsTests
+    {
+        [Fact]
+        public void DIFF0005_InstanceMethodOfAnotherObject()
+        {
+            var d = Expect("DIFF0005", "_act.Apply(x[0])", "public sealed class Act { public double A = 0.1; public double Apply(double z) => z > 0 ? z : A * z; }\n"
+                + "private static readonly Act _act = new Act();\n[Differentiable] public static double F(double[] x) => _act.Apply(x[0]);");
+            Assert.Contains("make it static and pass what it reads as parameters", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0004_PartOfAnArrayWhoseLengthChangesInALoop()
+        {
+            var d = Expect("DIFF0004", "x.AsSpan(0, i)", "static double Sum(ReadOnlySpan<double> v) { double s = 0; foreach (var t in v) s += t; return s; }\n"
+                + "[Differentiable] public static double F(double[] x) { double s = 0; for (int i = 1; i < x.Length; i++) s += Sum(x.AsSpan(0, i)) * x[i]; return s; }");
+            Assert.Contains("pass the whole array with the start and the length as int parameters", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0004_PartOfAnArrayNextToTheSameArrayWhenTheHelperWrites()
+        {
+            var d = Expect("DIFF0004", "t.AsSpan(1, 3)", "static void AddInto(Span<double> y, double[] x) { for (int i = 0; i < y.Length; i++) y[i] += x[i]; }\n"
+                + "[Differentiable] public static double F(double[] x) { var t = (double[])x.Clone(); AddInto(t.AsSpan(1, 3), t); return t[0] * t[1] + t[2]; }");
+            Assert.Contains("copy the part into a local array first", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0005_SelectWithAnIndex()
+        {
+            var d = Expect("DIFF0005", "x.Select((v, i) => v * i).Sum()", "[Differentiable] public static double F(double[] x) => x.Select((v, i) => v * i).Sum();", "using System.Linq;\npublic static partial class C {\n");
+            Assert.Contains("Enumerable.Range(0, x.Length).Sum(i => ...)", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0002_StackallocOrNewOfDifferentLengths()
+        {
+            var d = Expect("DIFF0002", "d = n <= 4", "[Differentiable] public static double F(double[] x, int n) { Span<double> d = n <= 4 ? stackalloc double[4] : new double[n]; d[0] = x[0]; return d[0] * d[0]; }");
+            Assert.Contains("index the array with the offset instead", d.GetMessage());
+        }
+    }
+}
