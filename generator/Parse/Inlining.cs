@@ -178,10 +178,20 @@ namespace DiffGen.Generator.Parse
                     : "it has no body to inline (abstract, extern, or a partial method without implementation); call a method with a body");
                 return null;
             }
+            Location? instanceSite = null;
+            ISymbol key = target.OriginalDefinition;
             if (target.IsGenericMethod || target.ContainingType is { IsGenericType: true })
             {
-                Report(Descriptors.NotDifferentiableCall, inv, display, "generic helpers are not inlined; write the helper for double (or float), one method per element type");
-                return null;
+                // static T Cube<T>(T v) where T : INumber<T>: instantiated for the call's type (GenericHelpers.cs)
+                if (syntax is not MethodDeclarationSyntax gmd || Instantiate(target, gmd) is not { } inst)
+                {
+                    Report(Descriptors.NotDifferentiableCall, inv, display, "this generic helper could not be instantiated for " + string.Join(", ", target.TypeArguments.Select(t => t.ToDisplayString()))
+                        + " (only generic methods over float, double or int whose body compiles with the type written in, not generic types; 'T.One', 'T.Zero': write 'T.CreateChecked(1)'... or a literal); write the helper for double (or float), one method per element type");
+                    return null;
+                }
+                syntax = inst.Syntax;
+                target = inst.Symbol;
+                instanceSite = _instanceSite ?? inv.GetLocation();
             }
             var receiver = _receiver;
             if (!target.IsStatic && target.MethodKind != MethodKind.LocalFunction)
@@ -210,7 +220,10 @@ namespace DiffGen.Generator.Parse
                 LocalFunctionStatementSyntax lf => (CSharpSyntaxNode?)lf.Body ?? lf.ExpressionBody!.Expression,
                 _ => throw new InvalidOperationException(),
             };
-            return Inline(inv, target, target.OriginalDefinition, target.Name, syntax, body, target.Parameters, receiver);
+            var savedSite = _instanceSite;
+            if (instanceSite is not null) _instanceSite = instanceSite;
+            try { return Inline(inv, target, key, target.Name, syntax, body, target.Parameters, receiver); }
+            finally { _instanceSite = savedSite; }
         }
 
         /// <summary><c>f(x)</c> where f is a local holding a lambda or a method group.</summary>

@@ -30,6 +30,23 @@ namespace DiffGen.Generator.Tests
         }
 
         [Fact]
+        public void DIFF0005_GenericHelperThatDoesNotCompileForDouble()
+        {
+            // a generic helper is instantiated for the call's type; one whose body does not compile written for double is reported at the call
+            var d = Expect("DIFF0005", "Pi2(x[0])", "static T Pi2<T>(T v) where T : IFloatingPointConstants<T>, INumber<T> => v * T.Pi * T.NegativeOne;\n"
+                + "[Differentiable] public static double F(double[] x) => Pi2(x[0]);", "using System.Numerics;\npublic static partial class C {\n");
+            Assert.Contains("write the helper for double", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0005_ProblemInsideAGenericHelperIsReportedAtTheCall()
+        {
+            var d = Expect("DIFF0005", "Bad(x[0])", "static T Bad<T>(T v) where T : INumber<T> { var r = Random.Shared.NextDouble(); return v * v; }\n"
+                + "[Differentiable] public static double F(double[] x) => Bad(x[0]) + x[1];", "using System.Numerics;\npublic static partial class C {\n");
+            Assert.Contains("Random", d.GetMessage());
+        }
+
+        [Fact]
         public void DIFF0005_SelectWithAnIndex()
         {
             var d = Expect("DIFF0005", "x.Select((v, i) => v * i).Sum()", "[Differentiable] public static double F(double[] x) => x.Select((v, i) => v * i).Sum();", "using System.Linq;\npublic static partial class C {\n");

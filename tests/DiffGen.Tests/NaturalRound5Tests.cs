@@ -102,6 +102,23 @@ namespace DiffGen.Tests
         public void Range_local_and_parts_in_a_loop() =>
             CheckVector(X, NaturalRound5Slices.RangeLocal, NaturalRound5Slices.RangeLocalForward, NaturalRound5Slices.RangeLocalBackward, "RangeLocal");
 
+        [Fact]
+        public void Generic_math_helpers() =>
+            CheckVector(X, NaturalRound5Generic.Helpers, NaturalRound5Generic.HelpersForward, NaturalRound5Generic.HelpersBackward, "Generic helpers");
+
+        [Fact]
+        public void Generic_math_helpers_in_float()
+        {
+            var x = TestData.ToFloat(X);
+            float reference = NaturalRound5Generic.HelpersF(x);
+            Assert.Equal(reference, NaturalRound5Generic.HelpersFForward(x), 3);
+            var g = TestData.Garbage(x);
+            Assert.Equal(reference, NaturalRound5Generic.HelpersFBackward(x, g), 3);
+            // against central differences of the double instance (same formula) at the float inputs
+            var xd = TestData.ToDouble(x);
+            Check.Gradient(FiniteDiff.Gradient(() => NaturalRound5Generic.Helpers(xd), xd), g, "dx (float)");
+        }
+
         [Theory]
         [InlineData(0.1)]
         [InlineData(0.6)]

@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using System.Numerics;
 
 namespace DiffGen.Tests.Corpus
 {
@@ -152,6 +153,41 @@ namespace DiffGen.Tests.Corpus
             double s = 0;
             for (int i = 0; i < inner.Length; i++) s += inner[i] * Dot(x.AsSpan(i, 2), x.AsSpan(i + 1, 2));
             return s;
+        }
+    }
+
+    /// <summary>Generic-math helpers (INumber&lt;T&gt;, T.Zero, T.One, T.CreateChecked, T.Exp/T.Log) called with double and float.</summary>
+    public static partial class NaturalRound5Generic
+    {
+        private static T Cube<T>(T v) where T : INumber<T> => v * v * v;
+
+        private static T Total<T>(T[] values) where T : INumber<T>
+        {
+            T s = T.Zero;
+            foreach (var v in values) s += v;
+            return s;
+        }
+
+        private static T HalfPlusOne<T>(T v) where T : IFloatingPoint<T> => v * T.CreateChecked(0.5) + T.One;
+
+        private static T SoftPlus<T>(T v) where T : IExponentialFunctions<T>, ILogarithmicFunctions<T>, INumber<T> => T.Log(T.One + T.Exp(v));
+
+        /// <summary>Σ v³ + (Σ x)·x₀ + (x₁/2 + 1)·x₂ + Σ softplus(v), through generic helpers instantiated for double.</summary>
+        [Differentiable]
+        public static double Helpers(double[] x)
+        {
+            double s = 0;
+            foreach (var v in x) s += Cube(v) + SoftPlus(v);
+            return s + Total(x) * x[0] + HalfPlusOne(x[1]) * x[2];
+        }
+
+        /// <summary>The same helpers instantiated for float.</summary>
+        [Differentiable]
+        public static float HelpersF(float[] x)
+        {
+            float s = 0;
+            foreach (var v in x) s += Cube(v) + SoftPlus(v);
+            return s + Total(x) * x[0] + HalfPlusOne(x[1]) * x[2];
         }
     }
 
