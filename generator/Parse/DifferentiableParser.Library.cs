@@ -369,11 +369,12 @@ namespace DiffGen.Generator.Parse
                     body = new For(counters[d], new Const(0, IrType.Int), BinaryOp.Lt, sizes[d], 1, new[] { body }.ToEquatable());
                 return (sizes, new List<Stmt> { body }, null, false);
             }
-            // x[a..b]: a new array holding that part (Slices.cs)
-            if (init is ElementAccessExpressionSyntax && SliceForm(init) is { Copy: true } form)
+            // x[a..b]: a new array holding that part; x.AsSpan(a, n) in a span local nothing writes (checked before): a copy too (Slices.cs)
+            if (SliceForm(init) is { } form)
             {
                 if (LowerSlicePart(form, init, type) is not { } part) return reported;
-                var start = part.Start ?? new Const(0, IrType.Int);
+                if (part.Start is null) return (null, null, part.Array, false); // x.AsSpan(): the array itself
+                var start = part.Start;
                 return (new List<Expr> { part.Count }, new List<Stmt> { CopyPart(part.Array, start, part.Count, name, type) }, null, false);
             }
             // an array-valued expression: a helper's returned array, another array variable

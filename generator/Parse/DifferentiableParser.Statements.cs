@@ -145,6 +145,18 @@ namespace DiffGen.Generator.Parse
                 if (t is null && IsSpan(local.Type, out _, out var spanElem) && ElemOf(spanElem!) is { } spanScalar
                     && initValue is StackAllocArrayCreationExpressionSyntax or ArrayCreationExpressionSyntax)
                     t = new IrType(spanScalar, Shape.Vector);
+                // var row = w.AsSpan(r * n, n); ReadOnlySpan<double> tail = x[1..]: a copy of the part when neither it nor the array is written (Slices.cs)
+                if (t is null && IsSpan(local.Type, out _, out var viewElem) && ElemOf(viewElem!) is { } viewScalar && initValue is { } viewInit && SliceForm(viewInit) is not null)
+                {
+                    if (SpanViewWrites(v, local, viewInit) is { } why)
+                    {
+                        Report(Descriptors.UnsupportedType, v, local.Type.ToDisplayString(), "'" + local.Name + "'",
+                            $"a span local is a view of the array; DiffGen holds a copy of the part, which is the view only while neither is written, and {why}: index the array with the offset instead (x[start + i] for i < n), or pass the part straight to a helper ('Dot(w.AsSpan(r * n, n), x)')");
+                        _rejected.Add(local);
+                        continue;
+                    }
+                    t = new IrType(viewScalar, Shape.Vector);
+                }
                 if (t is null || t.Value.Elem == Scalar.Bool && t.Value.IsArray)
                 {
                     Report(Descriptors.UnsupportedType, v, local.Type.ToDisplayString(), "'" + local.Name + "'", TypeAdvice(local.Type));

@@ -166,5 +166,59 @@ namespace DiffGen.Generator.Parse
             }
             return false;
         }
+
+        /// <summary>
+        /// Why a span local viewing part of an array cannot be held as a copy (null when it can): the local is written
+        /// (an element, a method called on it, passed where a Span is written), or the array is (an element, reassigned, passed
+        /// to a method other than as a ReadOnlySpan), anywhere in the body that declares the local. Inside an inlined
+        /// helper, the array must not be a parameter while the helper writes any element (another parameter may be the same array).
+        /// </summary>
+        private string? SpanViewWrites(VariableDeclaratorSyntax v, ILocalSymbol local, ExpressionSyntax init)
+        {
+            var form = SliceForm(init)!.Value;
+            if (form.Copy) return null; // x[a..b] is a new array: writes to either do not meet
+            var scope = v.Ancestors().FirstOrDefault(a => a is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax or AccessorDeclarationSyntax);
+            if (scope is null) return "its scope is unknown";
+            var root = ArgumentRoot(form.Array);
+            if (root is null) return "the array is not a variable";
+            bool helperParam = _inlineStack.Count > 0 && root is IParameterSymbol;
+            ISymbol? Root(ExpressionSyntax e)
+            {
+                while (e is ElementAccessExpressionSyntax ea) e = ea.Expression;
+                return e is IdentifierNameSyntax or MemberAccessExpressionSyntax ? _model.GetSymbolInfo(e, _ct).Symbol : null;
+            }
+            foreach (var n in scope.DescendantNodes())
+            {
+                ExpressionSyntax? target = n switch
+                {
+                    AssignmentExpressionSyntax a => a.Left,
+                    PostfixUnaryExpressionSyntax p => p.Operand,
+                    PrefixUnaryExpressionSyntax p when p.IsKind(SyntaxKind.PreIncrementExpression) || p.IsKind(SyntaxKind.PreDecrementExpression) => p.Operand,
+                    _ => null,
+                };
+                if (target is not null)
+                {
+                    var r = Root(target);
+                    if (SymbolEqualityComparer.Default.Equals(r, local)) return $"'{local.Name}' is written";
+                    if (SymbolEqualityComparer.Default.Equals(r, root)) return $"'{root.Name}' is written";
+                    if (helperParam && target is ElementAccessExpressionSyntax) return $"the helper writes an array while '{root.Name}' is its parameter";
+                    continue;
+                }
+                if (n is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax ma } inv && inv != init && !inv.Span.Contains(init.Span)
+                    && SymbolEqualityComparer.Default.Equals(Root(ma.Expression), local) && ma.Name.Identifier.Text is not ("ToArray" or "IndexOf"))
+                    return $"a method is called on '{local.Name}'";
+                if (n is ArgumentSyntax arg && !arg.Span.Contains(init.Span) && !init.Span.Contains(arg.Span))
+                {
+                    var ar = ArgumentRoot(arg.Expression);
+                    bool isLocal = SymbolEqualityComparer.Default.Equals(ar, local), isRoot = SymbolEqualityComparer.Default.Equals(ar, root);
+                    if (!isLocal && !isRoot) continue;
+                    var p = (_model.GetOperation(arg, _ct) as Microsoft.CodeAnalysis.Operations.IArgumentOperation)?.Parameter;
+                    bool readOnly = p is not null && p.RefKind is RefKind.None or RefKind.In && IsSpan(p.Type, out var ro, out _) && ro;
+                    bool linq = p?.ContainingSymbol is IMethodSymbol { ContainingType: { } ct } && ct.ToDisplayString() is "System.Linq.Enumerable" or "System.Math" or "System.MathF";
+                    if (!readOnly && !linq) return $"'{(isLocal ? local.Name : root.Name)}' is passed to '{arg.Parent?.Parent}', which may write it";
+                }
+            }
+            return null;
+        }
     }
 }

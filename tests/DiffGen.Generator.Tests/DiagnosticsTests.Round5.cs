@@ -47,6 +47,16 @@ namespace DiffGen.Generator.Tests
         }
 
         [Fact]
+        public void DIFF0002_SpanLocalWhoseArrayIsWritten()
+        {
+            var d = Expect("DIFF0002", "row = t.AsSpan(0, 3)", "[Differentiable] public static double F(double[] x) { var t = (double[])x.Clone(); var row = t.AsSpan(0, 3); t[0] = 5; return row[0] * t[1]; }");
+            Assert.Contains("'t' is written", d.GetMessage());
+            Assert.Contains("index the array with the offset instead", d.GetMessage());
+            d = Expect("DIFF0002", "row = t.AsSpan(0, 3)", "[Differentiable] public static double F(double[] x) { var t = (double[])x.Clone(); var row = t.AsSpan(0, 3); Array.Fill(t, 2.0); return row[0] + t[0]; }");
+            Assert.Contains("which may write it", d.GetMessage());
+        }
+
+        [Fact]
         public void DIFF0005_SelectWithAnIndex()
         {
             var d = Expect("DIFF0005", "x.Select((v, i) => v * i).Sum()", "[Differentiable] public static double F(double[] x) => x.Select((v, i) => v * i).Sum();", "using System.Linq;\npublic static partial class C {\n");

@@ -99,6 +99,16 @@ namespace DiffGen.Tests
         }
 
         [Fact]
+        public void Span_locals_viewing_parts()
+        {
+            var w = TestData.Vector(new Random(11), 2 * X.Length);
+            CheckVector(w, v => NaturalRound5Slices.SpanLocals(v, X), v => NaturalRound5Slices.SpanLocalsForward(v, X),
+                (v, g, seed) => NaturalRound5Slices.SpanLocalsBackward(v, X, g, new double[X.Length], seed), "SpanLocals dw");
+            CheckVector(X, v => NaturalRound5Slices.SpanLocals(w, v), v => NaturalRound5Slices.SpanLocalsForward(w, v),
+                (v, g, seed) => NaturalRound5Slices.SpanLocalsBackward(w, v, new double[w.Length], g, seed), "SpanLocals dx");
+        }
+
+        [Fact]
         public void Range_local_and_parts_in_a_loop() =>
             CheckVector(X, NaturalRound5Slices.RangeLocal, NaturalRound5Slices.RangeLocalForward, NaturalRound5Slices.RangeLocalBackward, "RangeLocal");
 

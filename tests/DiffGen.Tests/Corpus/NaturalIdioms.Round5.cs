@@ -145,6 +145,28 @@ namespace DiffGen.Tests.Corpus
             return s;
         }
 
+        /// <summary>
+        /// Span locals viewing parts of arrays nothing writes (var head = x.AsSpan(0, 2); var row = w.AsSpan(r * n, n) in a loop;
+        /// ReadOnlySpan&lt;double&gt; tail = x.AsSpan(1) in a foreach), and a Span over a new array x[1..^1] that is written.
+        /// </summary>
+        [Differentiable]
+        public static double SpanLocals(double[] w, double[] x)
+        {
+            var head = x.AsSpan(0, 2);
+            double s = head[0] * head[1];
+            int n = x.Length;
+            for (int r = 0; r < w.Length / n; r++)
+            {
+                var row = w.AsSpan(r * n, n);
+                s += Math.Tanh(Dot(row, x)) + row[0] * row.Length;
+            }
+            ReadOnlySpan<double> tail = x.AsSpan(1);
+            foreach (var v in tail) s += v * v * x[0];
+            Span<double> mid = x[1..^1];
+            mid[0] = 3 * mid[0];
+            return s + mid[0] * mid[1];
+        }
+
         /// <summary>double[] inner = x[1..^1]; and parts of fixed length passed in a loop.</summary>
         [Differentiable]
         public static double RangeLocal(double[] x)
