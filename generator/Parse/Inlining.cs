@@ -168,6 +168,12 @@ namespace DiffGen.Generator.Parse
 
         private List<Expr>? InlineMethod(InvocationExpressionSyntax inv, IMethodSymbol target)
         {
+            // a method called on a local already reported (its declaration says why): nothing more
+            if (inv.Expression is MemberAccessExpressionSyntax { Expression: var calledOn } && _model.GetSymbolInfo(calledOn, _ct).Symbol is ILocalSymbol rl && _rejected.Contains(rl))
+            {
+                Suppress();
+                return null;
+            }
             target = target.ReducedFrom ?? target; // x.Ext(): the extension method with its 'this' parameter
             var display = target.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat);
             var syntax = HelperSyntax(target);

@@ -196,6 +196,13 @@ namespace DiffGen.Generator.Parse
                     PrefixUnaryExpressionSyntax p when p.IsKind(SyntaxKind.PreIncrementExpression) || p.IsKind(SyntaxKind.PreDecrementExpression) => p.Operand,
                     _ => null,
                 };
+                // another name for the array ('var tmp = cur;', 'next = cur;', '(cur, next) = (next, cur)'): writes under it are not seen here
+                bool Names(ExpressionSyntax? e) => e is not null && (e is ParenthesizedExpressionSyntax pe ? Names(pe.Expression)
+                    : e is TupleExpressionSyntax te ? te.Arguments.Any(a => Names(a.Expression))
+                    : e is IdentifierNameSyntax && SymbolEqualityComparer.Default.Equals(_model.GetSymbolInfo(e, _ct).Symbol, root));
+                if (n is AssignmentExpressionSyntax aa && (Names(aa.Right) || aa.Left is TupleExpressionSyntax && Names(aa.Left))
+                    || n is VariableDeclaratorSyntax { Initializer.Value: var iv } && n != v && Names(iv))
+                    return $"'{root.Name}' gets another name";
                 if (target is not null)
                 {
                     var r = Root(target);
