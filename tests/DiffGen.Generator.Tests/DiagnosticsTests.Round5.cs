@@ -54,6 +54,8 @@ namespace DiffGen.Generator.Tests
             Assert.Contains("index the array with the offset instead", d.GetMessage());
             d = Expect("DIFF0002", "row = t.AsSpan(0, 3)", "[Differentiable] public static double F(double[] x) { var t = (double[])x.Clone(); var row = t.AsSpan(0, 3); Array.Fill(t, 2.0); return row[0] + t[0]; }");
             Assert.Contains("which may write it", d.GetMessage());
+            d = Expect("DIFF0002", "row = a.AsSpan(0, 2)", "[Differentiable] public static double F(double[] x) { var a = (double[])x.Clone(); var row = a.AsSpan(0, 2); var t = a; t[0] = 4; return row[0] + a[1]; }");
+            Assert.Contains("'a' gets another name", d.GetMessage());
         }
 
         [Fact]
