@@ -345,6 +345,7 @@ namespace DiffGen.Generator.Parse
             var prefix = name + "_";
             var bindings = new List<(IParameterSymbol P, Variable? V, Expr? Sub)>();
             var back = new List<Stmt>(); // parts of arrays the helper wrote through a Span parameter, stored back after it (Slices.cs)
+            var copiedParts = new List<(int K, string Source, ExpressionSyntax Where)>(); // (when the helper writes an array)
             for (int k = 0; k < parameters.Count; k++)
             {
                 var p = parameters[k];
@@ -377,7 +378,8 @@ namespace DiffGen.Generator.Parse
                             $"'{name}' gets a copy of this part of '{root.Name}' while another argument passes '{root.Name}' too and the helper writes an array: copy the part into a local array first ('var part = {root.Name}[start..end];'), or pass '{root.Name}' once with the start and the length as int parameters");
                         return null;
                     }
-                    arg = LowerSliceArgument(slx, pt.Value, FreshName(prefix + p.Name + "_part"), spanWrites, stmts, back);
+                    arg = LowerSliceArgument(slx, pt.Value, FreshName(prefix + p.Name + "_part"), spanWrites, stmts, back, out var source);
+                    if (source is not null && (spanWrites || HelperWrites(body, calleeModel, parameters, null))) copiedParts.Add((k, source, slx));
                 }
                 else arg = argConst[k] ?? (argSyntax[k] is { } sx ? LowerExpr(sx) : Suppress());
                 if (arg is null) return null;
@@ -414,6 +416,16 @@ namespace DiffGen.Generator.Parse
                 if (!Declare(local, pt.Value, arg, stmts, (SyntaxNode?)argSyntax[k] ?? inv)) return null;
                 bindings.Add((p, new Variable(local, pt.Value, VarKind.Local), null));
             }
+            // a part copied for a helper that writes an array, next to an argument that is the same array under another
+            // name (arrays swapped between time steps are rows of one pooled buffer: the same IR array): the copy would not
+            // see the write
+            foreach (var (ck, source, where) in copiedParts)
+                if (bindings.Where((b, j) => j != ck && b.V is { } bv && bv.Name == source).Any())
+                {
+                    Report(Descriptors.UnsupportedExpression, where, where.ToString(),
+                        $"'{name}' gets a copy of this part while another argument may be the same array and the helper writes an array: copy the part into a local array first ('var part = a[start..end];'), or pass the array once with the start and the length as int parameters");
+                    return null;
+                }
             foreach (var (p, v, sub) in bindings)
             {
                 _vars.Remove(p);

@@ -104,10 +104,12 @@ namespace DiffGen.Generator.Parse
         /// Binds a slice argument of a helper's array/span parameter: a scratch copy (statements into <paramref name="stmts"/>,
         /// the store back into <paramref name="back"/>). Null when it was reported.
         /// </summary>
-        private ArrayRef? LowerSliceArgument(ExpressionSyntax arg, IrType pt, string scratch, bool writes, List<Stmt> stmts, List<Stmt> back)
+        private ArrayRef? LowerSliceArgument(ExpressionSyntax arg, IrType pt, string scratch, bool writes, List<Stmt> stmts, List<Stmt> back, out string? source)
         {
+            source = null;
             var form = SliceForm(arg)!.Value;
             if (LowerSlicePart(form, arg, pt) is not { } part) return null;
+            source = part.Array.Array;
             if (part.Start is not { } start) return part.Array;
             var count = part.Count;
             // the scratch: allocated where it is at the top level, else once for the method (its length must not change)

@@ -59,6 +59,15 @@ namespace DiffGen.Generator.Tests
         }
 
         [Fact]
+        public void DIFF0004_PartOfASwappedArrayNextToItsOtherName()
+        {
+            var d = Expect("DIFF0004", "next.AsSpan(0, 2)", "static void AddInto(Span<double> y, double[] x) { for (int i = 0; i < y.Length; i++) y[i] += x[i]; }\n"
+                + "[Differentiable] public static double F(double[] x) { var cur = (double[])x.Clone(); var next = new double[x.Length];\n"
+                + "for (int s = 0; s < 2; s++) { var t = cur; cur = next; next = t; AddInto(next.AsSpan(0, 2), t); } return cur[0] * next[1]; }");
+            Assert.Contains("another argument may be the same array", d.GetMessage());
+        }
+
+        [Fact]
         public void DIFF0005_SelectWithAnIndex()
         {
             var d = Expect("DIFF0005", "x.Select((v, i) => v * i).Sum()", "[Differentiable] public static double F(double[] x) => x.Select((v, i) => v * i).Sum();", "using System.Linq;\npublic static partial class C {\n");
