@@ -205,11 +205,14 @@ namespace DiffGen.Generator.Parse
                 if (n is AssignmentExpressionSyntax aa && (Names(aa.Right) || aa.Left is TupleExpressionSyntax && Names(aa.Left))
                     || n is VariableDeclaratorSyntax { Initializer.Value: var iv } && n != v && Names(iv))
                     return $"'{root.Name}' gets another name";
+                // a write of the array before the declaration, outside any lambda or local function, runs before each view is
+                // made: 'for (...) h[i] = ...; var row = h.AsSpan(0, k);' (a view declared in a loop body ends with it)
+                bool before = n.SpanStart < v.SpanStart && !n.Ancestors().TakeWhile(a => a != scope).Any(a => a is LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax);
                 if (target is not null)
                 {
                     var r = Root(target);
                     if (SymbolEqualityComparer.Default.Equals(r, local)) return $"'{local.Name}' is written";
-                    if (SymbolEqualityComparer.Default.Equals(r, root)) return $"'{root.Name}' is written";
+                    if (SymbolEqualityComparer.Default.Equals(r, root) && !before) return $"'{root.Name}' is written after the view is made";
                     if (helperParam && target is ElementAccessExpressionSyntax) return $"the helper writes an array while '{root.Name}' is its parameter";
                     continue;
                 }
@@ -220,7 +223,7 @@ namespace DiffGen.Generator.Parse
                 {
                     var ar = ArgumentRoot(arg.Expression);
                     bool isLocal = SymbolEqualityComparer.Default.Equals(ar, local), isRoot = SymbolEqualityComparer.Default.Equals(ar, root);
-                    if (!isLocal && !isRoot) continue;
+                    if (!isLocal && !isRoot || isRoot && before) continue;
                     var p = (_model.GetOperation(arg, _ct) as Microsoft.CodeAnalysis.Operations.IArgumentOperation)?.Parameter;
                     bool readOnly = p is not null && p.RefKind is RefKind.None or RefKind.In && IsSpan(p.Type, out var ro, out _) && ro;
                     bool linq = p?.ContainingSymbol is IMethodSymbol { ContainingType: { } ct } && ct.ToDisplayString() is "System.Linq.Enumerable" or "System.Math" or "System.MathF";

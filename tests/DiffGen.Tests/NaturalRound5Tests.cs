@@ -109,6 +109,11 @@ namespace DiffGen.Tests
         }
 
         [Fact]
+        public void Views_of_a_filled_scratch() =>
+            CheckVector(X, x => NaturalRound5Slices.ViewsOfFilledScratch(x, 3), x => NaturalRound5Slices.ViewsOfFilledScratchForward(x, 3),
+                (x, g, seed) => NaturalRound5Slices.ViewsOfFilledScratchBackward(x, 3, g, seed), "ViewsOfFilledScratch");
+
+        [Fact]
         public void Range_local_and_parts_in_a_loop() =>
             CheckVector(X, NaturalRound5Slices.RangeLocal, NaturalRound5Slices.RangeLocalForward, NaturalRound5Slices.RangeLocalBackward, "RangeLocal");
 

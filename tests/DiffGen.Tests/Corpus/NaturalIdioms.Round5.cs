@@ -167,6 +167,24 @@ namespace DiffGen.Tests.Corpus
             return s + mid[0] * mid[1];
         }
 
+        /// <summary>A scratch array filled first, then read through span views of its rows (writes before the view are fine).</summary>
+        [Differentiable]
+        public static double ViewsOfFilledScratch(double[] x, int rows)
+        {
+            int n = x.Length;
+            var h = new double[rows * n];
+            for (int r = 0; r < rows; r++)
+                for (int i = 0; i < n; i++) h[r * n + i] = Math.Sin((r + 1) * x[i]);
+            double s = 0;
+            for (int r = 0; r < rows; r++)
+            {
+                h[r * n] += 1.0; // written before this row's view is made (the previous view has ended)
+                ReadOnlySpan<double> row = h.AsSpan(r * n, n);
+                s += Dot(row, x) * row[0];
+            }
+            return s;
+        }
+
         /// <summary>double[] inner = x[1..^1]; and parts of fixed length passed in a loop.</summary>
         [Differentiable]
         public static double RangeLocal(double[] x)
