@@ -208,15 +208,38 @@ namespace DiffGen.Generator.Parse
             }
             else
             {
+            // x.Select(v => expr).Sum(): the selector applied to each element, then the reduction (with its own selector, if any)
+            SimpleLambdaExpressionSyntax? pre = null;
+            if (source is InvocationExpressionSyntax sel0 && _model.GetSymbolInfo(sel0, _ct).Symbol is IMethodSymbol { Name: "Select" } sm
+                && sm.ContainingType?.ToDisplayString() == "System.Linq.Enumerable")
+            {
+                var sargs = sel0.ArgumentList.Arguments.Select(a => a.Expression).ToList();
+                ExpressionSyntax? inner = sm.ReducedFrom is not null ? (sel0.Expression as MemberAccessExpressionSyntax)?.Expression : sargs.FirstOrDefault();
+                if (sm.ReducedFrom is null && sargs.Count > 0) sargs.RemoveAt(0);
+                if (inner is null || sargs.Count != 1 || sargs[0] is not SimpleLambdaExpressionSyntax { ExpressionBody: not null } sl)
+                {
+                    Report(Descriptors.NotDifferentiableCall, inv, "Enumerable.Select", "only x.Select(v => expression) over an array, followed by Sum, Max, Min or Average, is supported (an index (v, i) => ...: Enumerable.Range(0, x.Length).Sum(i => ...)); write the loop");
+                    return null;
+                }
+                source = inner;
+                pre = sl;
+            }
             var src = LowerExpr(source);
             if (src is null) return null;
-            if (src is not ArrayRef sa || sa.Type.Shape != Shape.Vector || !sa.Type.IsReal && selector is null)
+            if (src is not ArrayRef sa || sa.Type.Shape != Shape.Vector || !sa.Type.IsReal && selector is null && pre is null)
             {
                 Report(Descriptors.NotDifferentiableCall, inv, "Enumerable." + target.Name, "the source must be a float/double T[] (or an int[] with a float/double selector); write the loop");
                 return null;
             }
             elem = sa.Row is null ? new ElemRef(sa.Array, sa.ArrayType, new Expr[] { K }.ToEquatable()) : new ElemRef(sa.Array, sa.ArrayType, new[] { sa.Row, K }.ToEquatable());
             n = Len(sa.Array, sa.ArrayType, sa.Row, 0);
+            if (pre is not null)
+            {
+                zipBody = new List<Stmt>();
+                var pv = LowerLambdaBody(new List<IParameterSymbol?> { _model.GetDeclaredSymbol(pre.Parameter, _ct) as IParameterSymbol }, new[] { elem }, pre.ExpressionBody!, zipBody);
+                if (pv is null) return null;
+                elem = pv;
+            }
             }
             var rt = MapType(target.ReturnType);
             if (rt is not { IsArray: false, IsReal: true } resultType)
@@ -345,6 +368,14 @@ namespace DiffGen.Generator.Parse
                 for (int d = rank - 1; d >= 0; d--)
                     body = new For(counters[d], new Const(0, IrType.Int), BinaryOp.Lt, sizes[d], 1, new[] { body }.ToEquatable());
                 return (sizes, new List<Stmt> { body }, null, false);
+            }
+            // x[a..b]: a new array holding that part; x.AsSpan(a, n) in a span local nothing writes (checked before): a copy too (Slices.cs)
+            if (SliceForm(init) is { } form)
+            {
+                if (LowerSlicePart(form, init, type) is not { } part) return reported;
+                if (part.Start is null) return (null, null, part.Array, false); // x.AsSpan(): the array itself
+                var start = part.Start;
+                return (new List<Expr> { part.Count }, new List<Stmt> { CopyPart(part.Array, start, part.Count, name, type) }, null, false);
             }
             // an array-valued expression: a helper's returned array, another array variable
             if (init is InvocationExpressionSyntax or IdentifierNameSyntax or MemberAccessExpressionSyntax)

@@ -159,6 +159,7 @@ namespace DiffGen.Generator.Parse
         /// <summary>A field or property read (W1, this.W1, Model.Table): a parameter of the array form, read once at entry.</summary>
         private Expr? ReadMember(ISymbol member, SyntaxNode where)
         {
+            if (!member.IsStatic && _receiver is { } rc && SymbolEqualityComparer.Default.Equals(member.ContainingType, rc.Type)) return ReadConfigMember(rc, member, where);
             if (_vars.TryGetValue(member, out var known)) return Ref(known);
             if (!member.IsStatic && !OnOwnType(member))
             {
@@ -202,6 +203,24 @@ namespace DiffGen.Generator.Parse
             return null;
         }
 
+        /// <summary>cfg.Tau (also Tau inside an instance method of cfg's type called as cfg.Apply(v)): a scalar input read once at entry.</summary>
+        private Expr? ReadConfigMember(IParameterSymbol cp, ISymbol sym, SyntaxNode where)
+        {
+            string key = cp.Name + "." + sym.Name;
+            if (_configVars.TryGetValue(key, out var known)) return Ref(known);
+            var type = MapType(MemberType(sym));
+            if (type is null || type.Value.Elem == Scalar.Bool && type.Value.IsArray)
+            {
+                Report(Descriptors.UnsupportedType, where, MemberType(sym).ToDisplayString(), "'" + where + "'",
+                    "members of a config parameter must be " + WhatFieldsCanBe + "; pass other values as separate parameters (a nested struct: pass the inner one as its own parameter)");
+                return null;
+            }
+            var v = new Variable(FreshName(cp.Name + "_" + sym.Name), type.Value, VarKind.Param);
+            _configVars[key] = v;
+            _memberInputs.Add(new MemberInput(v.Name, type.Value, (IsEnum(MemberType(sym)) ? "(int)" : "") + cp.Name + "." + sym.Name, null, where.GetLocation()));
+            return Ref(v);
+        }
+
         /// <summary>this.W, Type.Table, cfg.Tau (any member access but .Length).</summary>
         private Expr? LowerMemberAccess(MemberAccessExpressionSyntax ma)
         {
@@ -212,21 +231,7 @@ namespace DiffGen.Generator.Parse
             var owner = _model.GetSymbolInfo(ma.Expression, _ct).Symbol;
             if (owner is INamedTypeSymbol && sym.IsStatic && IsReadableMember(sym)) return ReadMember(sym, ma);
             if (owner is IParameterSymbol cp && _configParams.Contains(cp) && IsReadableMember(sym))
-            {
-                string key = cp.Name + "." + sym.Name;
-                if (_configVars.TryGetValue(key, out var known)) return Ref(known);
-                var type = MapType(MemberType(sym));
-                if (type is null || type.Value.Elem == Scalar.Bool && type.Value.IsArray)
-                {
-                    Report(Descriptors.UnsupportedType, ma, MemberType(sym).ToDisplayString(), "'" + ma + "'",
-                        "members of a config parameter must be " + WhatFieldsCanBe + "; pass other values as separate parameters (a nested struct: pass the inner one as its own parameter)");
-                    return null;
-                }
-                var v = new Variable(FreshName(cp.Name + "_" + sym.Name), type.Value, VarKind.Param);
-                _configVars[key] = v;
-                _memberInputs.Add(new MemberInput(v.Name, type.Value, (IsEnum(MemberType(sym)) ? "(int)" : "") + cp.Name + "." + sym.Name, null, ma.GetLocation()));
-                return Ref(v);
-            }
+                return ReadConfigMember(cp, sym, ma);
             if (owner is IParameterSymbol sp && _vars.ContainsKey(sp) && sym.Name is "Length")
                 return null; // handled by the .Length case
             Report(Descriptors.UnsupportedExpression, ma, ma.ToString(),

@@ -139,10 +139,24 @@ namespace DiffGen.Generator.Parse
                 _pending.Clear();
                 if (TryDeclareDelegateOrTuple(v, local, output)) continue;
                 var t = MapType(local.Type);
-                // Span<double> t = stackalloc double[n] (or = new double[n]): scratch storage like a local double[n]
+                var initValue = SpanScratchInit(v.Initializer?.Value);
+                // Span<double> t = stackalloc double[n] (or = new double[n], or 'n <= 64 ? stackalloc double[n] : new double[n]'):
+                // scratch storage like a local double[n]
                 if (t is null && IsSpan(local.Type, out _, out var spanElem) && ElemOf(spanElem!) is { } spanScalar
-                    && v.Initializer?.Value is StackAllocArrayCreationExpressionSyntax or ArrayCreationExpressionSyntax)
+                    && initValue is StackAllocArrayCreationExpressionSyntax or ArrayCreationExpressionSyntax)
                     t = new IrType(spanScalar, Shape.Vector);
+                // var row = w.AsSpan(r * n, n); ReadOnlySpan<double> tail = x[1..]: a copy of the part when neither it nor the array is written (Slices.cs)
+                if (t is null && IsSpan(local.Type, out _, out var viewElem) && ElemOf(viewElem!) is { } viewScalar && initValue is { } viewInit && SliceForm(viewInit) is not null)
+                {
+                    if (SpanViewWrites(v, local, viewInit) is { } why)
+                    {
+                        Report(Descriptors.UnsupportedType, v, local.Type.ToDisplayString(), "'" + local.Name + "'",
+                            $"a span local is a view of the array; DiffGen holds a copy of the part, which is the view only while neither is written, and {why}: index the array with the offset instead (x[start + i] for i < n), or pass the part straight to a helper ('Dot(w.AsSpan(r * n, n), x)')");
+                        _rejected.Add(local);
+                        continue;
+                    }
+                    t = new IrType(viewScalar, Shape.Vector);
+                }
                 if (t is null || t.Value.Elem == Scalar.Bool && t.Value.IsArray)
                 {
                     Report(Descriptors.UnsupportedType, v, local.Type.ToDisplayString(), "'" + local.Name + "'", TypeAdvice(local.Type));
@@ -169,7 +183,7 @@ namespace DiffGen.Generator.Parse
                         _rejected.Add(local);
                         continue;
                     }
-                    var sizes = jaggedSizes is not null ? default(SeparatedSyntaxList<ExpressionSyntax>?) : v.Initializer?.Value switch
+                    var sizes = jaggedSizes is not null ? default(SeparatedSyntaxList<ExpressionSyntax>?) : initValue switch
                     {
                         ArrayCreationExpressionSyntax ac when ac.Initializer is null && ac.Type.RankSpecifiers.Count == 1 => ac.Type.RankSpecifiers[0].Sizes,
                         StackAllocArrayCreationExpressionSyntax { Initializer: null, Type: ArrayTypeSyntax st } when st.RankSpecifiers.Count == 1 => st.RankSpecifiers[0].Sizes,
@@ -245,6 +259,22 @@ namespace DiffGen.Generator.Parse
                 }
 
                 Expr? init = null;
+                if (v.Initializer is not null && type.Elem == Scalar.Bool)
+                {
+                    // bool small = Math.Abs(d) < tol;: declared false, then set by the outcome (see BoolFromOutcome)
+                    var cond = LowerExpr(v.Initializer.Value);
+                    if (cond is null) { _rejected.Add(local); continue; }
+                    _vars[local] = new Variable(name, type, VarKind.Local);
+                    if (_loopDepth == 0 && _branchDepth == 0) _topLevelLocals.Add(name);
+                    output.AddRange(_pending);
+                    _pending.Clear();
+                    if (!IrQueries.ReadsReal(cond)) { output.Add(new DeclScalar(name, type, cond)); continue; }
+                    var bref = new VarRef(name, type);
+                    _reassigned.Add(name); // assigned twice (the reverse sweep restores it; a loop bound reading it is snapshotted)
+                    output.Add(new DeclScalar(name, type, new Const(0, IrType.Bool)));
+                    output.Add(BoolFromOutcome(bref, cond, SyntaxKind.SimpleAssignmentExpression));
+                    continue;
+                }
                 if (v.Initializer is not null)
                 {
                     init = type.IsReal ? LowerExpr(v.Initializer.Value) : LowerIntExpr(v.Initializer.Value, $"the value of {(type.Elem == Scalar.Bool ? "bool" : "int")} local '{local.Name}'");
@@ -287,6 +317,16 @@ namespace DiffGen.Generator.Parse
                     {
                         var target = LowerTarget(a.Left);
                         if (target is null) return;
+                        if (target is VarRef { Type.Elem: Scalar.Bool } bt && a.Kind() is SyntaxKind.SimpleAssignmentExpression or SyntaxKind.OrAssignmentExpression or SyntaxKind.AndAssignmentExpression)
+                        {
+                            // 'done = Math.Abs(d) < tol;', 'anyNeg |= x[i] < 0;': the outcome of a comparison of values is
+                            // kept like a bool assigned under an 'if' on it ('if (x[i] < 0) anyNeg = true;')
+                            var cond = LowerExpr(a.Right);
+                            if (cond is null) return;
+                            if (a.IsKind(SyntaxKind.SimpleAssignmentExpression) && !IrQueries.ReadsReal(cond)) { output.Add(new Assign(bt, AssignOp.Set, cond)); return; }
+                            output.Add(BoolFromOutcome(bt, cond, a.Kind()));
+                            return;
+                        }
                         var value = target.Type.IsReal ? LowerExpr(a.Right) : LowerIntExpr(a.Right, $"the value assigned to '{a.Left}'");
                         if (value is null) return;
                         if (!target.Type.IsReal && a.Kind() is not (SyntaxKind.SimpleAssignmentExpression or SyntaxKind.AddAssignmentExpression or SyntaxKind.SubtractAssignmentExpression
@@ -757,5 +797,49 @@ namespace DiffGen.Generator.Parse
             BinaryOp.Gt => BinaryOp.Lt,
             _ => BinaryOp.Le,
         };
+
+        /// <summary>
+        /// <c>n &lt;= 64 ? stackalloc double[n] : new double[n]</c> (small scratch on the stack, large on the heap): both branches
+        /// make a zeroed array of the same length, so it is that array (the <c>new</c> branch). The condition must be
+        /// plain (no calls, assignments or increments: it is not evaluated). Anything else is returned unchanged.
+        /// </summary>
+        private static ExpressionSyntax? SpanScratchInit(ExpressionSyntax? init)
+        {
+            static ExpressionSyntax Strip(ExpressionSyntax e) { while (e is ParenthesizedExpressionSyntax p) e = p.Expression; return e; }
+            static ExpressionSyntax? Size(ExpressionSyntax e) => e switch
+            {
+                ArrayCreationExpressionSyntax { Initializer: null } ac when ac.Type.RankSpecifiers.Count == 1 && ac.Type.RankSpecifiers[0].Sizes.Count == 1 => ac.Type.RankSpecifiers[0].Sizes[0],
+                StackAllocArrayCreationExpressionSyntax { Initializer: null, Type: ArrayTypeSyntax st } when st.RankSpecifiers.Count == 1 && st.RankSpecifiers[0].Sizes.Count == 1 => st.RankSpecifiers[0].Sizes[0],
+                _ => null,
+            };
+            if (init is null || Strip(init) is not ConditionalExpressionSyntax c) return init;
+            var a = Strip(c.WhenTrue);
+            var b = Strip(c.WhenFalse);
+            if (Size(a) is not { } sa || Size(b) is not { } sb || !SyntaxFactory.AreEquivalent(sa, sb)) return init;
+            if (c.Condition.DescendantNodesAndSelf().Any(n => n is InvocationExpressionSyntax or AssignmentExpressionSyntax
+                    || n is PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression or (int)SyntaxKind.PreDecrementExpression }
+                    || n is PostfixUnaryExpressionSyntax))
+                return init;
+            if (sa.DescendantNodesAndSelf().Any(n => n is InvocationExpressionSyntax or AssignmentExpressionSyntax or PostfixUnaryExpressionSyntax)) return init;
+            return a is ArrayCreationExpressionSyntax ? a : b;
+        }
+
+        /// <summary>
+        /// A bool set from a condition that may read values: <c>b = c</c> → <c>if (c) b = true; else b = false;</c>,
+        /// <c>b |= c</c> → <c>if (c) b = true;</c>, <c>b &amp;= c</c> → <c>if (c) { } else b = false;</c>. A bool assigned a constant
+        /// under an 'if' on values is kept by the backward pass like any int or bool assigned in a branch.
+        /// </summary>
+        private static Stmt BoolFromOutcome(VarRef target, Expr cond, SyntaxKind kind)
+        {
+            var set = new Stmt[] { new Assign(target, AssignOp.Set, new Const(1, IrType.Bool)) }.ToEquatable();
+            var clear = new Stmt[] { new Assign(target, AssignOp.Set, new Const(0, IrType.Bool)) }.ToEquatable();
+            var none = new Stmt[0].ToEquatable();
+            return kind switch
+            {
+                SyntaxKind.OrAssignmentExpression => new If(cond, set, none),
+                SyntaxKind.AndAssignmentExpression => new If(cond, none, clear),
+                _ => new If(cond, set, clear),
+            };
+        }
     }
 }

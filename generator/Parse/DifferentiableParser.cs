@@ -120,7 +120,7 @@ namespace DiffGen.Generator.Parse
         private void Report(DiagnosticDescriptor d, Location? location, params string[] args)
         {
             _reports++;
-            var info = DiagnosticInfo.Create(d, location, args);
+            var info = DiagnosticInfo.Create(d, UserLocation(location), args);
             if (!_diags.Contains(info)) _diags.Add(info);
         }
 

@@ -39,6 +39,8 @@ namespace DiffGen.Generator.Parse
         private readonly Dictionary<ISymbol, Expr> _substituted = new(SymbolEqualityComparer.Default);
         /// <summary>The result locals of the helper being inlined (null in the method itself; empty for a void helper).</summary>
         private List<(string Name, IrType Type)>? _helperResults;
+        /// <summary>While inlining an instance method of a struct/record/class parameter ('cfg.Apply(v)'): that parameter, whose members the method's own member reads are.</summary>
+        private IParameterSymbol? _receiver;
         private readonly Dictionary<SyntaxTree, SemanticModel> _models = new();
         /// <summary>Counts every Report (also the duplicates <see cref="Report(DiagnosticDescriptor, Location?, string[])"/> drops).</summary>
         private int _reports;
@@ -166,6 +168,12 @@ namespace DiffGen.Generator.Parse
 
         private List<Expr>? InlineMethod(InvocationExpressionSyntax inv, IMethodSymbol target)
         {
+            // a method called on a local already reported (its declaration says why): nothing more
+            if (inv.Expression is MemberAccessExpressionSyntax { Expression: var calledOn } && _model.GetSymbolInfo(calledOn, _ct).Symbol is ILocalSymbol rl && _rejected.Contains(rl))
+            {
+                Suppress();
+                return null;
+            }
             target = target.ReducedFrom ?? target; // x.Ext(): the extension method with its 'this' parameter
             var display = target.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat);
             var syntax = HelperSyntax(target);
@@ -176,15 +184,41 @@ namespace DiffGen.Generator.Parse
                     : "it has no body to inline (abstract, extern, or a partial method without implementation); call a method with a body");
                 return null;
             }
+            Location? instanceSite = null;
+            ISymbol key = target.OriginalDefinition;
             if (target.IsGenericMethod || target.ContainingType is { IsGenericType: true })
             {
-                Report(Descriptors.NotDifferentiableCall, inv, display, "generic helpers are not inlined; write the helper for double (or float), one method per element type");
-                return null;
+                // static T Cube<T>(T v) where T : INumber<T>: instantiated for the call's type (GenericHelpers.cs)
+                if (syntax is not MethodDeclarationSyntax gmd || Instantiate(target, gmd) is not { } inst)
+                {
+                    Report(Descriptors.NotDifferentiableCall, inv, display, "this generic helper could not be instantiated for " + string.Join(", ", target.TypeArguments.Select(t => t.ToDisplayString()))
+                        + " (only generic methods over float, double or int whose body compiles with the type written in, not generic types; 'T.One', 'T.Zero': write 'T.CreateChecked(1)'... or a literal); write the helper for double (or float), one method per element type");
+                    return null;
+                }
+                syntax = inst.Syntax;
+                target = inst.Symbol;
+                instanceSite = _instanceSite ?? inv.GetLocation();
             }
+            var receiver = _receiver;
             if (!target.IsStatic && target.MethodKind != MethodKind.LocalFunction)
             {
-                Report(Descriptors.NotDifferentiableCall, inv, display, "it is an instance method; make it static and pass what it reads as parameters");
-                return null;
+                // an instance method of this object ('Activate(z)', 'this.Activate(z)') reads the fields this method reads;
+                // one of a struct/record/class parameter ('cfg.Apply(v)') reads that parameter's members
+                var recv = inv.Expression is MemberAccessExpressionSyntax rma ? rma.Expression : null;
+                string? why = null;
+                if (recv is null or ThisExpressionSyntax)
+                {
+                    if (_receiver is { } r ? !SymbolEqualityComparer.Default.Equals(r.Type, target.ContainingType) : _method.IsStatic || !OnOwnType(target))
+                        why = "it is an instance method of another object; make it static and pass what it reads as parameters";
+                }
+                else if (_model.GetSymbolInfo(recv, _ct).Symbol is IParameterSymbol cp && _configParams.Contains(cp) && SymbolEqualityComparer.Default.Equals(cp.Type, target.ContainingType))
+                    receiver = cp;
+                else why = "it is an instance method of an object that is not this one nor a struct, record or class parameter of the method; make it static and pass what it reads as parameters";
+                if (why is not null)
+                {
+                    Report(Descriptors.NotDifferentiableCall, inv, display, why);
+                    return null;
+                }
             }
             CSharpSyntaxNode body = syntax switch
             {
@@ -192,7 +226,10 @@ namespace DiffGen.Generator.Parse
                 LocalFunctionStatementSyntax lf => (CSharpSyntaxNode?)lf.Body ?? lf.ExpressionBody!.Expression,
                 _ => throw new InvalidOperationException(),
             };
-            return Inline(inv, target, target.OriginalDefinition, target.Name, syntax, body, target.Parameters);
+            var savedSite = _instanceSite;
+            if (instanceSite is not null) _instanceSite = instanceSite;
+            try { return Inline(inv, target, key, target.Name, syntax, body, target.Parameters, receiver); }
+            finally { _instanceSite = savedSite; }
         }
 
         /// <summary><c>f(x)</c> where f is a local holding a lambda or a method group.</summary>
@@ -216,8 +253,9 @@ namespace DiffGen.Generator.Parse
         /// when something was reported.
         /// </summary>
         private List<Expr>? Inline(InvocationExpressionSyntax inv, IMethodSymbol signature, ISymbol key, string name,
-            SyntaxNode owner, CSharpSyntaxNode body, IReadOnlyList<IParameterSymbol> parameters)
+            SyntaxNode owner, CSharpSyntaxNode body, IReadOnlyList<IParameterSymbol> parameters, IParameterSymbol? receiver = null)
         {
+            receiver ??= _receiver; // a lambda or a local function reads what the code around it reads
             if (_inlineStack.Any(x => SymbolEqualityComparer.Default.Equals(x.Key, key)))
             {
                 Report(Descriptors.Recursion, inv, name, Cycle(key), RecursionAdvice(inv));
@@ -306,6 +344,8 @@ namespace DiffGen.Generator.Parse
             var stmts = new List<Stmt>();
             var prefix = name + "_";
             var bindings = new List<(IParameterSymbol P, Variable? V, Expr? Sub)>();
+            var back = new List<Stmt>(); // parts of arrays the helper wrote through a Span parameter, stored back after it (Slices.cs)
+            var copiedParts = new List<(int K, string Source, ExpressionSyntax Where)>(); // (when the helper writes an array)
             for (int k = 0; k < parameters.Count; k++)
             {
                 var p = parameters[k];
@@ -325,7 +365,23 @@ namespace DiffGen.Generator.Parse
                     bindings.Add((p, target, null));
                     continue;
                 }
-                Expr? arg = argConst[k] ?? (argSyntax[k] is { } sx ? LowerExpr(sx) : Suppress());
+                Expr? arg = null;
+                if (pt.Value is { IsArray: true, Shape: Shape.Vector } && argSyntax[k] is { } slx && SliceForm(slx) is not null)
+                {
+                    // Dot(w.AsSpan(r * n, n), x), Sum(x[1..]): a copy of the part (Slices.cs)
+                    bool spanWrites = IsSpan(p.Type, out var readOnlySpan, out _) && !readOnlySpan && HelperWrites(body, calleeModel, parameters, p);
+                    var root = ArgumentRoot(slx);
+                    if (root is not null && (spanWrites || HelperWrites(body, calleeModel, parameters, null))
+                        && Enumerable.Range(0, parameters.Count).Any(j => j != k && argSyntax[j] is { } other && SymbolEqualityComparer.Default.Equals(ArgumentRoot(other), root)))
+                    {
+                        Report(Descriptors.UnsupportedExpression, slx, slx.ToString(),
+                            $"'{name}' gets a copy of this part of '{root.Name}' while another argument passes '{root.Name}' too and the helper writes an array: copy the part into a local array first ('var part = {root.Name}[start..end];'), or pass '{root.Name}' once with the start and the length as int parameters");
+                        return null;
+                    }
+                    arg = LowerSliceArgument(slx, pt.Value, FreshName(prefix + p.Name + "_part"), spanWrites, stmts, back, out var source);
+                    if (source is not null && (spanWrites || HelperWrites(body, calleeModel, parameters, null))) copiedParts.Add((k, source, slx));
+                }
+                else arg = argConst[k] ?? (argSyntax[k] is { } sx ? LowerExpr(sx) : Suppress());
                 if (arg is null) return null;
                 if (pt.Value.IsArray)
                 {
@@ -360,6 +416,16 @@ namespace DiffGen.Generator.Parse
                 if (!Declare(local, pt.Value, arg, stmts, (SyntaxNode?)argSyntax[k] ?? inv)) return null;
                 bindings.Add((p, new Variable(local, pt.Value, VarKind.Local), null));
             }
+            // a part copied for a helper that writes an array, next to an argument that is the same array under another
+            // name (arrays swapped between time steps are rows of one pooled buffer: the same IR array): the copy would not
+            // see the write
+            foreach (var (ck, source, where) in copiedParts)
+                if (bindings.Where((b, j) => j != ck && b.V is { } bv && bv.Name == source).Any())
+                {
+                    Report(Descriptors.UnsupportedExpression, where, where.ToString(),
+                        $"'{name}' gets a copy of this part while another argument may be the same array and the helper writes an array: copy the part into a local array first ('var part = a[start..end];'), or pass the array once with the start and the length as int parameters");
+                    return null;
+                }
             foreach (var (p, v, sub) in bindings)
             {
                 _vars.Remove(p);
@@ -369,7 +435,8 @@ namespace DiffGen.Generator.Parse
             }
 
             // ---- the body, with the callee's model and its own return machinery ----
-            var saved = (_model, _doneFlag, _returnVar, _firstEarlyReturn, _returnType, _prefix, _helperResults, _pending, _hoistBan, _suppressed);
+            var saved = (_model, _doneFlag, _returnVar, _firstEarlyReturn, _returnType, _prefix, _helperResults, _pending, _hoistBan, _suppressed, _receiver);
+            _receiver = receiver;
             int reportsBefore = _reports;
             _model = calleeModel;
             _doneFlag = null;
@@ -437,7 +504,7 @@ namespace DiffGen.Generator.Parse
             {
                 _inlineStack.RemoveAt(_inlineStack.Count - 1);
                 bool nowSuppressed = _suppressed;
-                (_model, _doneFlag, _returnVar, _firstEarlyReturn, _returnType, _prefix, _helperResults, _pending, _hoistBan, _suppressed) = saved;
+                (_model, _doneFlag, _returnVar, _firstEarlyReturn, _returnType, _prefix, _helperResults, _pending, _hoistBan, _suppressed, _receiver) = saved;
                 _suppressed |= nowSuppressed;
             }
             if (failed) return null; // reported inside the helper, once
@@ -475,6 +542,7 @@ namespace DiffGen.Generator.Parse
             }
             _pending.AddRange(stmts);
             _pending.AddRange(hb);
+            _pending.AddRange(back);
             return values;
         }
 

@@ -1,0 +1,84 @@
+using Xunit;
+
+namespace DiffGen.Generator.Tests
+{
+    /// <summary>Issue 10, fifth round of natural idioms (docs/natural-csharp.md): the forms next to the newly accepted ones that stay rejected.</summary>
+    public partial class DiagnosticsTests
+    {
+        [Fact]
+        public void DIFF0005_InstanceMethodOfAnotherObject()
+        {
+            var d = Expect("DIFF0005", "_act.Apply(x[0])", "public sealed class Act { public double A = 0.1; public double Apply(double z) => z > 0 ? z : A * z; }\n"
+                + "private static readonly Act _act = new Act();\n[Differentiable] public static double F(double[] x) => _act.Apply(x[0]);");
+            Assert.Contains("make it static and pass what it reads as parameters", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0004_PartOfAnArrayWhoseLengthChangesInALoop()
+        {
+            var d = Expect("DIFF0004", "x.AsSpan(0, i)", "static double Sum(ReadOnlySpan<double> v) { double s = 0; foreach (var t in v) s += t; return s; }\n"
+                + "[Differentiable] public static double F(double[] x) { double s = 0; for (int i = 1; i < x.Length; i++) s += Sum(x.AsSpan(0, i)) * x[i]; return s; }");
+            Assert.Contains("pass the whole array with the start and the length as int parameters", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0004_PartOfAnArrayNextToTheSameArrayWhenTheHelperWrites()
+        {
+            var d = Expect("DIFF0004", "t.AsSpan(1, 3)", "static void AddInto(Span<double> y, double[] x) { for (int i = 0; i < y.Length; i++) y[i] += x[i]; }\n"
+                + "[Differentiable] public static double F(double[] x) { var t = (double[])x.Clone(); AddInto(t.AsSpan(1, 3), t); return t[0] * t[1] + t[2]; }");
+            Assert.Contains("copy the part into a local array first", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0005_GenericHelperThatDoesNotCompileForDouble()
+        {
+            // a generic helper is instantiated for the call's type; one whose body does not compile written for double is reported at the call
+            var d = Expect("DIFF0005", "Pi2(x[0])", "static T Pi2<T>(T v) where T : IFloatingPointConstants<T>, INumber<T> => v * T.Pi * T.NegativeOne;\n"
+                + "[Differentiable] public static double F(double[] x) => Pi2(x[0]);", "using System.Numerics;\npublic static partial class C {\n");
+            Assert.Contains("write the helper for double", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0005_ProblemInsideAGenericHelperIsReportedAtTheCall()
+        {
+            var d = Expect("DIFF0005", "Bad(x[0])", "static T Bad<T>(T v) where T : INumber<T> { var r = Random.Shared.NextDouble(); return v * v; }\n"
+                + "[Differentiable] public static double F(double[] x) => Bad(x[0]) + x[1];", "using System.Numerics;\npublic static partial class C {\n");
+            Assert.Contains("Random", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0002_SpanLocalWhoseArrayIsWritten()
+        {
+            var d = Expect("DIFF0002", "row = t.AsSpan(0, 3)", "[Differentiable] public static double F(double[] x) { var t = (double[])x.Clone(); var row = t.AsSpan(0, 3); t[0] = 5; return row[0] * t[1]; }");
+            Assert.Contains("'t' is written after the view is made", d.GetMessage());
+            Assert.Contains("index the array with the offset instead", d.GetMessage());
+            d = Expect("DIFF0002", "row = t.AsSpan(0, 3)", "[Differentiable] public static double F(double[] x) { var t = (double[])x.Clone(); var row = t.AsSpan(0, 3); Array.Fill(t, 2.0); return row[0] + t[0]; }");
+            Assert.Contains("which may write it", d.GetMessage());
+            d = Expect("DIFF0002", "row = a.AsSpan(0, 2)", "[Differentiable] public static double F(double[] x) { var a = (double[])x.Clone(); var row = a.AsSpan(0, 2); var t = a; t[0] = 4; return row[0] + a[1]; }");
+            Assert.Contains("'a' gets another name", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0004_PartOfASwappedArrayNextToItsOtherName()
+        {
+            var d = Expect("DIFF0004", "next.AsSpan(0, 2)", "static void AddInto(Span<double> y, double[] x) { for (int i = 0; i < y.Length; i++) y[i] += x[i]; }\n"
+                + "[Differentiable] public static double F(double[] x) { var cur = (double[])x.Clone(); var next = new double[x.Length];\n"
+                + "for (int s = 0; s < 2; s++) { var t = cur; cur = next; next = t; AddInto(next.AsSpan(0, 2), t); } return cur[0] * next[1]; }");
+            Assert.Contains("another argument may be the same array", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0005_SelectWithAnIndex()
+        {
+            var d = Expect("DIFF0005", "x.Select((v, i) => v * i).Sum()", "[Differentiable] public static double F(double[] x) => x.Select((v, i) => v * i).Sum();", "using System.Linq;\npublic static partial class C {\n");
+            Assert.Contains("Enumerable.Range(0, x.Length).Sum(i => ...)", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0002_StackallocOrNewOfDifferentLengths()
+        {
+            var d = Expect("DIFF0002", "d = n <= 4", "[Differentiable] public static double F(double[] x, int n) { Span<double> d = n <= 4 ? stackalloc double[4] : new double[n]; d[0] = x[0]; return d[0] * d[0]; }");
+            Assert.Contains("index the array with the offset instead", d.GetMessage());
+        }
+    }
+}
