@@ -38,7 +38,7 @@ namespace DiffGen.Tests.Corpus
 
         /// <summary>Not reused outside its if: exp(x0) is kept only when a &gt; 0, and the sum after the if needs it always.</summary>
         [Differentiable]
-        public static double KeptInABranch(double[] x, double a)
+        public static double KeptInABranch(double[] x, [Constant] double a)
         {
             double s = 0;
             if (a > 0)
