@@ -81,6 +81,7 @@ namespace DiffGen.Tests.Corpus
         public static double TwoRowCell(double[] x, double[] w, int r, int q)
         {
             int n = x.Length;
+            int a = r % 2, b = q % 2; // rows of s (device emulation passes 2 for every int)
             double[,] s = new double[2, n];
             for (int i = 0; i < n; i++)
             {
@@ -90,8 +91,8 @@ namespace DiffGen.Tests.Corpus
             for (int i = 0; i < n; i++)
             {
                 double g = Gate(x[i] * w[i] + 0.25);
-                s[q, i] = s[q, i] * g + Math.Tanh(s[r, i] * 1.5);
-                s[r, i] = g * Math.Tanh(s[q, i]);
+                s[b, i] = s[b, i] * g + Math.Tanh(s[a, i] * 1.5);
+                s[a, i] = g * Math.Tanh(s[b, i]);
             }
             double total = 0;
             for (int i = 0; i < n; i++) total += s[0, i] * s[0, i] + s[1, i];
@@ -103,6 +104,7 @@ namespace DiffGen.Tests.Corpus
         public static float TwoRowCellF(float[] x, float[] w, int r, int q)
         {
             int n = x.Length;
+            int a = r % 2, b = q % 2;
             float[,] s = new float[2, n];
             for (int i = 0; i < n; i++)
             {
@@ -112,8 +114,8 @@ namespace DiffGen.Tests.Corpus
             for (int i = 0; i < n; i++)
             {
                 float g = GateF(x[i] * w[i] + 0.25f);
-                s[q, i] = s[q, i] * g + MathF.Tanh(s[r, i] * 1.5f);
-                s[r, i] = g * MathF.Tanh(s[q, i]);
+                s[b, i] = s[b, i] * g + MathF.Tanh(s[a, i] * 1.5f);
+                s[a, i] = g * MathF.Tanh(s[b, i]);
             }
             float total = 0;
             for (int i = 0; i < n; i++) total += s[0, i] * s[0, i] + s[1, i];

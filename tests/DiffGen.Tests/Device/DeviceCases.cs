@@ -242,6 +242,7 @@ namespace DiffGen.Tests.Device
             ["ClipLoss"] = new[] { new[] { 5, 3 }, new[] { 5, 3 }, null },
             ["ProjectedNtXent"] = new[] { new[] { 4, 5 }, new[] { 4, 5 }, new[] { 5, 3 }, null },
             ["SelfAttention"] = new[] { new[] { 5, 3 }, new[] { 3, 4 }, new[] { 3, 4 } },
+            ["FlatRows"] = new[] { new[] { 10 }, new[] { 5 }, null }, // w holds `outputs` (2) rows of x's length
         };
 
         private static int[]?[] Square(ParameterInfo[] ps, int n) =>
