@@ -90,7 +90,7 @@ namespace DiffGen.Generator.Emit
             foreach (var c in st.Comments) Line("// " + c.Replace("\n", " "));
             Line("// " + Describe(st));
             Open($"extern \"C\" __global__ void {st.Kernel}(const __dg_args __A)");
-            bool tape = st.Kind == StepKind.Serial && stmts.Any(s => DevicePlanner.Flatten(new[] { s }).Any(x => x is Push) || HasPop(s));
+            bool tape = st.UsesTape;
             bool usesScalars = _mode == Mode.Serial
                 ? use.Scalars.Any(n => _p.Scalars.TryGetValue(n, out var t) && t.IsReal)
                 : st.Classes.Count > 0;
@@ -237,9 +237,6 @@ namespace DiffGen.Generator.Emit
 
         private string ThreadZero => _mode == Mode.Block ? " && threadIdx.x == 0" : "";
 
-        private static bool HasPop(Stmt s) =>
-            DevicePlanner.Flatten(new[] { s }).Any(x => IrQueries.ExprsOf(x).Any(e => IrQueries.Descendants(e).Any(d => d is Pop)));
-
         // ------------------------------------------------------------ statements
 
         private void Stmt(Stmt s)
@@ -343,18 +340,8 @@ namespace DiffGen.Generator.Emit
         /// <summary>A SIMD loop split over the block's threads: partial sums / maxima per thread, then a block reduction.</summary>
         private void Partition(For f)
         {
-            var inner = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var s in DevicePlanner.Flatten(f.Body)) if (s is DeclScalar d) inner.Add(d.Name);
-            var reduced = new List<(string Var, string Partial, string Kind)>();
-            foreach (var s in DevicePlanner.Flatten(f.Body))
-            {
-                if (s is not Assign { Target: VarRef t } a || inner.Contains(t.Name)) continue;
-                if (_step!.Classes.TryGetValue(t.Name, out var cls) && cls == VarClass.Reduction) continue; // per-thread accumulator already
-                if (_recompute && _step.RecomputeReductions.Contains(t.Name)) continue;
-                if (reduced.Any(r => r.Var == t.Name)) continue;
-                var kind = DevicePlanner.ReductionKind(a, t.Name) ?? throw new InvalidOperationException("not a reduction: " + t.Name);
-                reduced.Add((t.Name, "__p" + I(_partialCounter++), kind));
-            }
+            var part = (_recompute ? _step!.RecomputedPartitions : _step!.Partitions)[f];
+            var reduced = part.Reduced.Select(r => (r.Var, Partial: "__p" + I(_partialCounter++), r.Kind)).ToList();
             OpenBlock();
             if (_step!.BarrierBefore.Contains(f)) Line("__syncthreads(); // code since the last barrier touches elements this split loop also touches");
             foreach (var r in reduced)
@@ -362,8 +349,7 @@ namespace DiffGen.Generator.Emit
                 Line(r.Kind == "+" ? $"double {r.Partial} = 0;" : $"double {r.Partial} = (double){Scalar(r.Var)};");
                 _partials[r.Var] = (r.Partial, r.Kind);
             }
-            var lo = f.Step > 0 ? f.Start : (f.Cmp == BinaryOp.Gt ? new Binary(BinaryOp.Add, f.Bound, new Const(1, IrType.Int), IrType.Int) : f.Bound);
-            var hi = f.Step > 0 ? (f.Cmp == BinaryOp.Le ? new Binary(BinaryOp.Add, f.Bound, new Const(1, IrType.Int), IrType.Int) : f.Bound) : new Binary(BinaryOp.Add, f.Start, new Const(1, IrType.Int), IrType.Int);
+            var (lo, hi) = (part.Lo, part.Hi);
             _inPartition = true;
             Open($"for (int {Scalar(f.Var)} = {Expr(lo)} + (int)threadIdx.x; {Scalar(f.Var)} < {Expr(hi)}; {Scalar(f.Var)} += (int)blockDim.x)");
             foreach (var s in f.Body) Stmt(s);

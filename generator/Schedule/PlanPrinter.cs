@@ -217,6 +217,18 @@ namespace DiffGen.Generator.Schedule
                         break;
                 }
                 sb.Append('\n');
+                var detail = open is null ? "      " : "        ";
+                if (st.UsesTape) sb.Append(detail).Append("pushes to or pops from the sequential restore tape\n");
+                foreach (var (what, loop, part) in st.RecomputedPartitions.Select(kv => ("recomputed ", kv.Key, kv.Value)).Concat(st.Partitions.Select(kv => ("", kv.Key, kv.Value))))
+                {
+                    sb.Append(detail).Append(what).Append("simd loop ").Append(((For)loop).Var).Append(" over the block's threads [")
+                      .Append(ExprPrinter.CSharp.Print(part.Lo)).Append(", ").Append(ExprPrinter.CSharp.Print(part.Hi)).Append(')');
+                    if (part.Reduced.Count > 0) sb.Append(", block reductions: ").Append(string.Join(", ", part.Reduced.Select(r => r.Var + " (" + r.Kind + ")")));
+                    sb.Append('\n');
+                }
+                if (st.FlushedPanels.Count > 0)
+                    sb.Append(detail).Append("after each block of ").Append(ExprPrinter.CSharp.Print(st.TiledRange.Lo)).Append(" .. ").Append(ExprPrinter.CSharp.Print(st.TiledRange.Hi))
+                      .Append(": flushes panel adjoint").Append(st.FlushedPanels.Count == 1 ? " " : "s ").Append(string.Join(", ", st.FlushedPanels.Select(x => x.Name + "_a"))).Append('\n');
             }
         }
 
