@@ -35,6 +35,9 @@ namespace DiffGen.Generator.Emit
             public For? TiledRowLoop;    // RowLoop of the tiled version
             public bool HasTiled;        // the tile-fused branch runs a tiled version of this loop
             public bool SplitWhenFused;  // split in the tile-fused branch too (Schedule: the halves of a pair agree there)
+            public CpuWorker Worker = null!;  // the worker's inputs, locals and range (Schedule's CpuLoopPlan.Worker)
+            public CpuWorker? TiledWorker;    // Worker of the tiled version
+            public List<string> WrittenBack = new(); // private scalars the last iteration writes back (Schedule's CpuLoopPlan.WrittenBack)
             public int Width => Pushes + Finals.Count;
         }
 
@@ -60,7 +63,7 @@ namespace DiffGen.Generator.Emit
         public static ParallelLoopEmitter For(PassPlan pass, string method, string tag)
         {
             var e = new ParallelLoopEmitter(pass.Cpu, method + "_" + tag);
-            var loops = pass.CpuParallel.ToDictionary(p => p, p => new CpuLoop { Step = p.Step, Id = p.Id, Pushes = p.Pushes, Finals = p.Finals, RowLoop = p.RowLoop, TiledRowLoop = p.TiledRowLoop, HasTiled = p.Tiled, SplitWhenFused = p.NotSplitWhenFused is null });
+            var loops = pass.CpuParallel.ToDictionary(p => p, p => new CpuLoop { Step = p.Step, Id = p.Id, Pushes = p.Pushes, Finals = p.Finals, RowLoop = p.RowLoop, TiledRowLoop = p.TiledRowLoop, HasTiled = p.Tiled, SplitWhenFused = p.NotSplitWhenFused is null, Worker = p.Worker, TiledWorker = p.TiledWorker, WrittenBack = p.WrittenBack });
             foreach (var kv in loops)
             {
                 if (kv.Key.ForwardOf is { } r) kv.Value.ForwardOf = loops[r];
@@ -112,7 +115,7 @@ namespace DiffGen.Generator.Emit
         private CpuLoop Variant(CpuLoop l, TiledLoop t)
         {
             if (_variants.TryGetValue(l, out var v) && ReferenceEquals(v.Tiled, t)) return v;
-            v = new CpuLoop { Step = l.Step, Id = l.Id + TiledIds, Tiled = t, RowLoop = l.TiledRowLoop, Pushes = l.Pushes, Finals = l.Finals, ForwardOf = l.ForwardOf };
+            v = new CpuLoop { Step = l.Step, Id = l.Id + TiledIds, Tiled = t, RowLoop = l.TiledRowLoop, Pushes = l.Pushes, Finals = l.Finals, ForwardOf = l.ForwardOf, Worker = l.TiledWorker!, WrittenBack = l.WrittenBack };
             if (l.ReverseOf is { } f) v.ReverseOf = _variants.TryGetValue(f, out var fv) ? fv : f;
             _variants[l] = v;
             return v;
@@ -165,15 +168,15 @@ namespace DiffGen.Generator.Emit
             w.Statement(l.Tiled is { } tl ? tl : loop);
             w.Close();
             w.Open("else");
-            var fields = Fields(l);
+            var fields = l.Worker.Fields;
             var reductions = Reductions(l);
             var init = new List<string>();
-            foreach (var f in fields.Where(f => f.Kind is FieldKind.Array or FieldKind.Value)) init.Add($"{f.Name} = {f.Name}");
-            foreach (var f in fields.Where(f => f.Kind == FieldKind.Entry)) init.Add($"__entry_{f.Name} = {f.Name}");
+            foreach (var f in fields.Where(f => f.Kind is CpuFieldKind.Array or CpuFieldKind.Value)) init.Add($"{f.Name} = {f.Name}");
+            foreach (var f in fields.Where(f => f.Kind == CpuFieldKind.Entry)) init.Add($"__entry_{f.Name} = {f.Name}");
             init.Add($"__count = __cnt{n}");
             init.Add($"__chunks = __ch{n}");
             init.Add($"__red = new double[__ch{n} * {I(Math.Max(1, reductions.Count))}]");
-            var lo = DevicePlanner.Range(loop).Lo;
+            var lo = l.Worker.Lo;
             if (l.ForwardOf is not null)
             {
                 w.Line($"__it{l.Id} = new double[__cnt{n} * {I(Math.Max(1, l.Width))}];");
@@ -185,7 +188,7 @@ namespace DiffGen.Generator.Emit
                 init.Add($"__itn = __itn{pairId}");
                 init.Add($"__lo = {ExprPrinter.CSharp.Print(lo)}");
             }
-            if (WritesBack(l)) init.Add($"__last = new double[{I(Math.Max(1, Privates(l).Count))}]");
+            if (WritesBack(l)) init.Add($"__last = new double[{I(Math.Max(1, l.WrittenBack.Count))}]");
             w.Line($"var __w{n} = new {ClassName(l)} {{ {string.Join(", ", init)} }};");
             foreach (var a in Atomic(l))
             {
@@ -205,7 +208,7 @@ namespace DiffGen.Generator.Emit
                 w.Line($"if (__cnt{n} > 0) {kv.Key} = {ExprPrinter.CSharp.Literal(kv.Value.Value, _program!.Scalars[kv.Key].Elem)};");
             if (WritesBack(l))
             {
-                var privs = Privates(l);
+                var privs = l.WrittenBack;
                 for (int q = 0; q < privs.Count; q++)
                     w.Line($"if (__cnt{n} > 0) {privs[q]} = ({_program!.Scalars[privs[q]].Keyword})__w{n}.__last[{I(q)}];");
             }
@@ -213,78 +216,10 @@ namespace DiffGen.Generator.Emit
             w.Close();
         }
 
-        private bool WritesBack(CpuLoop l) => l.Step.WriteBackPrivates && l.ForwardOf is null && l.ReverseOf is null && Privates(l).Count > 0;
-
-        /// <summary>Private scalars declared outside the loop (their value after the loop is the last iteration's).</summary>
-        private static List<string> Privates(CpuLoop l)
-        {
-            var declared = new HashSet<string>(DevicePlanner.Flatten(l.Step.Loop!.Body).OfType<DeclScalar>().Select(d => d.Name), StringComparer.Ordinal);
-            return l.Step.Classes.Where(kv => kv.Value == VarClass.Private && !declared.Contains(kv.Key)).Select(kv => kv.Key).OrderBy(x => x, StringComparer.Ordinal).ToList();
-        }
+        private static bool WritesBack(CpuLoop l) => l.WrittenBack.Count > 0;
 
         private static List<string> Reductions(CpuLoop l) =>
             l.Step.Classes.Where(kv => kv.Value == VarClass.Reduction).Select(kv => kv.Key).OrderBy(x => x, StringComparer.Ordinal).ToList();
-
-        private enum FieldKind { Array, Value, Entry }
-
-        private sealed record Field(string Name, string Type, FieldKind Kind);
-
-        /// <summary>What the worker needs from the caller: arrays, host ints, invariant scalars, entry values of carried scalars.</summary>
-        private List<Field> Fields(CpuLoop l)
-        {
-            var p = _program!;
-            var st = l.Step;
-            var arrays = new SortedSet<string>(StringComparer.Ordinal);
-            var scalars = new SortedSet<string>(StringComparer.Ordinal);
-            var loop = l.Tiled?.Loop ?? st.Loop!;
-            foreach (var s in DevicePlanner.Flatten(loop.Body))
-            {
-                if (s is TileEnsure te)
-                    foreach (var d in IrQueries.Descendants(te.Row)) if (d is VarRef v) scalars.Add(v.Name);
-                if (s is TableEntryAdjoint ta)
-                    foreach (var e in new[] { ta.Row, ta.Col, ta.Value })
-                        foreach (var d in IrQueries.Descendants(e)) if (d is VarRef v) scalars.Add(v.Name); else if (d is ElemRef er) arrays.Add(er.Array);
-                if (s is Assign { Target: ElemRef el }) arrays.Add(el.Array);
-                var exprs = s is VectorFor vf ? new[] { vf.Loop.Start, vf.Loop.Bound } : IrQueries.ExprsOf(s);
-                foreach (var e in exprs)
-                    foreach (var d in IrQueries.Descendants(e))
-                    {
-                        if (d is ElemRef er) arrays.Add(er.Array);
-                        else if (d is LengthOf lo) arrays.Add(lo.Array);
-                        else if (d is VarRef v) scalars.Add(v.Name);
-                    }
-            }
-            foreach (var e in new[] { loop.Start, loop.Bound })
-                foreach (var d in IrQueries.Descendants(e))
-                    if (d is VarRef v) scalars.Add(v.Name);
-                    else if (d is LengthOf lo) arrays.Add(lo.Array);
-            if (l.Tiled is { } t)
-            {
-                // panels are the chunk's own; their factors (and the factors' adjoints) and K come from the caller
-                foreach (var pn in t.Panels)
-                {
-                    arrays.Remove(pn.Name + "_v");
-                    arrays.Remove(pn.Name + "_a");
-                    arrays.Add(pn.Source.A.Array);
-                    arrays.Add(pn.Source.B.Array);
-                    if (pn.AAdj is not null) { arrays.Add(pn.AAdj.Array); arrays.Add(pn.BAdj!.Array); }
-                    foreach (var d in IrQueries.Descendants(pn.Source.K)) if (d is VarRef v) scalars.Add(v.Name);
-                }
-                foreach (var pn in t.Panels) scalars.Remove(pn.Name + "_lo");
-            }
-            var list = new List<Field>();
-            foreach (var a in arrays) list.Add(new Field(a, p.Arrays[a].Type.Keyword, FieldKind.Array));
-            foreach (var v in scalars)
-            {
-                if (p.HostInts.Contains(v)) list.Add(new Field(v, p.Scalars[v].Keyword, FieldKind.Value));
-                else if (st.Classes.TryGetValue(v, out var c))
-                {
-                    if (c == VarClass.Invariant) list.Add(new Field(v, p.Scalars[v].Keyword, FieldKind.Value));
-                    else if (c == VarClass.Carried) list.Add(new Field(v, p.Scalars[v].Keyword, FieldKind.Entry));
-                }
-            }
-            return list;
-        }
 
         /// <summary>The worker classes of the loops written so far.</summary>
         public void WriteClasses(CSharpWriter w)
@@ -439,7 +374,7 @@ namespace DiffGen.Generator.Emit
             var p = _program!;
             var st = l.Step;
             var loop = l.Tiled?.Loop ?? st.Loop!;
-            var fields = Fields(l);
+            var fields = l.Worker.Fields;
             var reductions = Reductions(l);
             w.Line();
             w.Line($"/// <summary>Chunks of the loop over {loop.Var} ({(l.ForwardOf is not null ? "forward half of a pair: stores its restore values by iteration" : l.ReverseOf is not null ? "reverse half of a pair: reads the restore values by iteration" : "independent iterations")}).</summary>");
@@ -447,8 +382,8 @@ namespace DiffGen.Generator.Emit
             w.Open($"private sealed class {ClassName(l)} : global::DiffGen.Cpu.IChunkBody");
             foreach (var f in fields)
             {
-                var name = f.Kind == FieldKind.Entry ? "__entry_" + f.Name : f.Name;
-                w.Line($"public {f.Type} {name}{(f.Type.Contains('[') ? " = null!" : "")};");
+                var name = f.Kind == CpuFieldKind.Entry ? "__entry_" + f.Name : f.Name;
+                w.Line($"public {f.Type.Keyword} {name}{(f.Type.IsArray ? " = null!" : "")};");
             }
             w.Line("public long __count;");
             w.Line("public int __chunks;");
@@ -465,28 +400,17 @@ namespace DiffGen.Generator.Emit
                 w.Line($"var {a} = __chunk == 0 ? this.{a} : __chunk_{a}[__chunk];");
             if (l.Tiled is { } tiled) w.RentPanels(tiled);
             // private scalars and ints of the body, declared once (the body assigns them)
-            var decls = new Dictionary<string, IrType>(StringComparer.Ordinal);
-            IrQueries.Declarations(loop.Body, decls);
             var savedHoisted = w.Hoisted.ToList();
             w.Hoisted.Clear();
-            var locals = new SortedDictionary<string, IrType>(StringComparer.Ordinal);
-            foreach (var kv in st.Classes.Where(kv => kv.Value is VarClass.Private or VarClass.Recomputed or VarClass.Carried or VarClass.Reduction))
-                locals[kv.Key] = p.Scalars[kv.Key];
-            foreach (var kv in decls.Where(kv => !kv.Value.IsArray && !kv.Value.IsReal)) locals[kv.Key] = kv.Value;
-            foreach (var s in DevicePlanner.Flatten(loop.Body))
-                if (s is Assign { Target: VarRef v } && !p.HostInts.Contains(v.Name) && !v.Type.IsReal) locals[v.Name] = v.Type;
-            var forVars = new HashSet<string>(DevicePlanner.Flatten(loop.Body).Select(s => s is For f ? f.Var : s is VectorFor vf ? vf.Loop.Var : null).Where(x => x is not null)!, StringComparer.Ordinal);
-            foreach (var kv in locals.Where(kv => !forVars.Contains(kv.Key) && kv.Key != loop.Var))
+            foreach (var x in l.Worker.Locals)
             {
-                w.Line($"{kv.Value.Keyword} {kv.Key} = {(kv.Value.Elem == Scalar.Bool ? "false" : "0")};");
-                w.Hoisted.Add(kv.Key);
+                w.Line($"{x.Type.Keyword} {x.Name} = {(x.Type.Elem == Scalar.Bool ? "false" : "0")};");
+                w.Hoisted.Add(x.Name);
             }
             w.Open("for (long __iter = __first; __iter < __end; __iter++)");
             w.Line($"int {loop.Var} = (int)({ExprPrinter.CSharp.Print(loop.Start)} + __iter * {I(loop.Step)});");
             foreach (var kv in st.CarriedReset.OrderBy(kv => kv.Key, StringComparer.Ordinal))
                 w.Line($"{kv.Key} = __iter == 0 ? __entry_{kv.Key} : {ExprPrinter.CSharp.Literal(kv.Value.Value, p.Scalars[kv.Key].Elem)};");
-            var lo = DevicePlanner.Range(loop).Lo;
-            IEnumerable<Stmt> body = loop.Body;
             if (l.ForwardOf is not null || l.ReverseOf is not null)
             {
                 w.Line($"long __ix = {loop.Var} - __lo;");
@@ -495,9 +419,8 @@ namespace DiffGen.Generator.Emit
                 if (l.ReverseOf is not null)
                     for (int q = 0; q < l.Finals.Count; q++)
                         w.Line($"{l.Finals[q]} = ({p.Scalars[l.Finals[q]].Keyword})__it[__base + {I(l.Pushes + q)}];");
-                body = IndexedTape(loop.Body);
             }
-            w.Statements(body);
+            w.Statements(l.Worker.Body);
             if (l.ForwardOf is not null)
             {
                 for (int q = 0; q < l.Finals.Count; q++) w.Line($"__it[__base + {I(l.Pushes + q)}] = {l.Finals[q]};");
@@ -505,7 +428,7 @@ namespace DiffGen.Generator.Emit
             }
             if (WritesBack(l))
             {
-                var privs = Privates(l);
+                var privs = l.WrittenBack;
                 w.Open("if (__iter == __count - 1)");
                 for (int q = 0; q < privs.Count; q++) w.Line($"__last[{I(q)}] = {privs[q]};");
                 w.Close();
@@ -517,30 +440,6 @@ namespace DiffGen.Generator.Emit
             w.Close();
             w.Hoisted.Clear();
             foreach (var h in savedHoisted) w.Hoisted.Add(h);
-        }
-
-        /// <summary>Pushes and pops of a pair's loops go to the indexed tape: slot __base + __sp of the iteration's row.</summary>
-        private static IEnumerable<Stmt> IndexedTape(IEnumerable<Stmt> body)
-        {
-            Expr MapPop(Expr e) => IrRewriter.Map(e, x => x switch
-            {
-                Pop pop when pop.Type.Elem == Scalar.Bool => new Binary(BinaryOp.Ne, new VarRef("__it[__base + --__sp]", IrType.Double), new Const(0, IrType.Double), IrType.Bool),
-                Pop pop when pop.Type.Elem == Scalar.Double => new VarRef("__it[__base + --__sp]", IrType.Double),
-                Pop pop => new IR.Convert(new VarRef("__it[__base + --__sp]", IrType.Double), pop.Type),
-                _ => null,
-            });
-            Stmt Map(Stmt s) => s switch
-            {
-                Push push => new Assign(new VarRef("__it[__base + __sp++]", IrType.Double), AssignOp.Set,
-                    push.Value.Type.Elem == Scalar.Bool ? new Conditional(push.Value, new Const(1, IrType.Double), new Const(0, IrType.Double), IrType.Double)
-                    : push.Value.Type.Elem == Scalar.Double ? push.Value : new IR.Convert(push.Value, IrType.Double)),
-                For f => f with { Body = f.Body.Select(Map).ToEquatable() },
-                VectorFor v => v with { Loop = v.Loop with { Body = v.Loop.Body.Select(Map).ToEquatable() } },
-                If i => i with { Condition = MapPop(i.Condition), Then = i.Then.Select(Map).ToEquatable(), Else = i.Else.Select(Map).ToEquatable() },
-                Block b => b with { Body = b.Body.Select(Map).ToEquatable() },
-                _ => IrRewriter.Map(s, x => x is Pop ? MapPop(x) : null),
-            };
-            return body.Select(Map).ToList();
         }
     }
 }

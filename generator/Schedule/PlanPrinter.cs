@@ -142,6 +142,11 @@ namespace DiffGen.Generator.Schedule
                             if (l.ReverseOf is not null) sb.Append(", reverse half of a pair");
                             sb.Append(Classes(l.Step));
                             if (l.NotSplitWhenFused is { } fusedWhy) sb.Append("; ").Append(fusedWhy);
+                            sb.Append('\n');
+                            Worker(sb, "worker", l.Worker, l.WrittenBack);
+                            if (l.TiledWorker is { } tw) Worker(sb, "tiled worker", tw, l.WrittenBack);
+                            Simd(sb, f);
+                            continue;
                         }
                         else if (pass.CpuNotSplit.TryGetValue(f, out var why)) sb.Append("one core: ").Append(why);
                         else sb.Append("one core: ").Append(SerialReason(pass.Cpu, f));
@@ -174,6 +179,15 @@ namespace DiffGen.Generator.Schedule
                 CudaSteps(sb, tiled);
             }
             else sb.Append("  cuda, tile-fused: none: ").Append(plan.CudaTilingFailure).Append('\n');
+        }
+
+        /// <summary>A split loop's worker (<see cref="CpuWorker"/>): its inputs, its locals, the privates it writes back.</summary>
+        private static void Worker(StringBuilder sb, string what, CpuWorker w, List<string> writtenBack)
+        {
+            sb.Append("      ").Append(what).Append(": inputs ").Append(w.Fields.Count == 0 ? "none" : string.Join(", ", w.Fields.Select(x => x.Kind == CpuFieldKind.Entry ? x.Name + " (entry value)" : x.Name)));
+            if (w.Locals.Count > 0) sb.Append("; locals ").Append(string.Join(", ", w.Locals.Select(x => x.Name)));
+            if (writtenBack.Count > 0) sb.Append("; privates written back: ").Append(string.Join(", ", writtenBack));
+            sb.Append('\n');
         }
 
         private static void CudaSteps(StringBuilder sb, DeviceProgram program)
