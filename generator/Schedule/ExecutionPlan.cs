@@ -47,6 +47,8 @@ namespace DiffGen.Generator.Schedule
         public IReadOnlyCollection<string> OverwrittenTables { get; init; } = Array.Empty<string>();
         /// <summary>The CPU forms of the scalar loops of <see cref="Model"/> (restore-stack blocks, elements held in locals).</summary>
         public LoopForms Loops { get; }
+        /// <summary>What the CPU methods hold around their statements: pooled arrays, declared adjoint locals, restore stacks.</summary>
+        public CpuFrame Frame { get; init; } = CpuFrame.None;
         /// <summary>The project generates device code (not <c>&lt;DiffGenCuda&gt;false&lt;/DiffGenCuda&gt;</c>).</summary>
         public bool Cuda { get; }
         public PassPlan Forward { get; }
@@ -132,6 +134,7 @@ namespace DiffGen.Generator.Schedule
                 CudaTilingFailure = tiling,
                 CudaRowBlocksFailure = rowBlocks,
                 OverwrittenTables = overwritten,
+                Frame = CpuFrame.Plan(a),
             };
         }
     }

@@ -26,10 +26,16 @@ namespace DiffGen.Generator.Schedule
             Pass(sb, plan, plan.Forward, m.Body);
             RowBlockCores(sb, a.Tiles?.Body);
             LoopForms(sb, plan.Loops.Forward.All);
+            if (plan.Frame.ForwardPooled.Count > 0)
+                sb.Append("  cpu, pooled arrays: ").Append(string.Join(", ", plan.Frame.ForwardPooled.Select(d => d.Name))).Append('\n');
             sb.Append("adjoint (forward sweep, then reverse sweep)\n");
             Pass(sb, plan, plan.Adjoint, a.ForwardSweep.Concat(a.ReverseSweep));
             RowBlockCores(sb, a.Tiles is { } t ? t.ForwardSweep.Concat(t.ReverseSweep) : null);
             LoopForms(sb, plan.Loops.Adjoint.All);
+            if (plan.Frame.RestoreStacks.Count > 0)
+                sb.Append("  cpu, restore stacks: ").Append(string.Join(", ", plan.Frame.RestoreStacks.Select(t => new IrType(t, Shape.Scalar).Keyword))).Append('\n');
+            var unused = a.Locals.Where(l => !plan.Frame.AdjointDeclared.Contains(l)).Select(l => l.Name).ToList();
+            if (unused.Count > 0) sb.Append("  cpu, locals not declared (no statement mentions them): ").Append(string.Join(", ", unused)).Append('\n');
             return sb.ToString();
         }
 
