@@ -22,33 +22,10 @@ namespace DiffGen.Generator.Emit
     {
         private const string Lp = "global::DiffGen.Cpu.LoopParallelism";
 
-        private sealed class CpuLoop
-        {
-            public DeviceStep Step = null!;
-            public int Id;
-            public CpuLoop? ForwardOf;   // this loop is the forward half of a pair: the reverse loop
-            public CpuLoop? ReverseOf;   // this loop is the reverse half: the forward loop
-            public int Pushes;           // P: stores per forward iteration (upper bound)
-            public List<string> Finals = new(); // Q: private values of the forward iteration the reverse one starts from
-            public TiledLoop? Tiled;     // the tile-fused version of the loop (Schedule's TileFusion): same plan, panels per chunk
-            public For? RowLoop;         // the SIMD loop measuring an iteration's work (Schedule's CpuLoopPlan.RowLoop)
-            public For? TiledRowLoop;    // RowLoop of the tiled version
-            public bool HasTiled;        // the tile-fused branch runs a tiled version of this loop
-            public bool SplitWhenFused;  // split in the tile-fused branch too (Schedule: the halves of a pair agree there)
-            public CpuWorker Worker = null!;  // the worker's inputs, locals and range (Schedule's CpuLoopPlan.Worker)
-            public CpuWorker? TiledWorker;    // Worker of the tiled version
-            public List<string> WrittenBack = new(); // private scalars the last iteration writes back (Schedule's CpuLoopPlan.WrittenBack)
-            public int Width => Pushes + Finals.Count;
-        }
-
-        // The tile-fused version of loop l gets its own worker class and pair flag: Id + TiledIds.
-        private const int TiledIds = 1000;
-        private readonly Dictionary<CpuLoop, CpuLoop> _variants = new();
-
-        private readonly Dictionary<Stmt, CpuLoop> _loops = new(StmtReferenceComparer.Instance);
+        private readonly Dictionary<Stmt, CpuLoopPlan> _loops = new(StmtReferenceComparer.Instance);
         private readonly DeviceProgram? _program;
         private readonly string _method;
-        private readonly List<CpuLoop> _classes = new();
+        private readonly List<CpuLoopPlan> _classes = new();
 
         private ParallelLoopEmitter(DeviceProgram? program, string method)
         {
@@ -63,13 +40,7 @@ namespace DiffGen.Generator.Emit
         public static ParallelLoopEmitter For(PassPlan pass, string method, string tag)
         {
             var e = new ParallelLoopEmitter(pass.Cpu, method + "_" + tag);
-            var loops = pass.CpuParallel.ToDictionary(p => p, p => new CpuLoop { Step = p.Step, Id = p.Id, Pushes = p.Pushes, Finals = p.Finals, RowLoop = p.RowLoop, TiledRowLoop = p.TiledRowLoop, HasTiled = p.Tiled, SplitWhenFused = p.NotSplitWhenFused is null, Worker = p.Worker, TiledWorker = p.TiledWorker, WrittenBack = p.WrittenBack });
-            foreach (var kv in loops)
-            {
-                if (kv.Key.ForwardOf is { } r) kv.Value.ForwardOf = loops[r];
-                if (kv.Key.ReverseOf is { } f) kv.Value.ReverseOf = loops[f];
-                e._loops[kv.Key.Step.Loop!] = kv.Value;
-            }
+            foreach (var l in pass.CpuParallel) e._loops[l.Step.Loop!] = l;
             return e;
         }
 
@@ -80,8 +51,8 @@ namespace DiffGen.Generator.Emit
             foreach (var l in _loops.Values.Where(l => l.ForwardOf is not null).OrderBy(l => l.Id))
             {
                 w.Line($"bool __par{l.Id} = false; double[] __it{l.Id} = null!; int[] __itn{l.Id} = null!;");
-                if (l.HasTiled)
-                    w.Line($"bool __par{l.Id + TiledIds} = false; double[] __it{l.Id + TiledIds} = null!; int[] __itn{l.Id + TiledIds} = null!;");
+                if (l.TiledVersion is { } t)
+                    w.Line($"bool __par{t.Id} = false; double[] __it{t.Id} = null!; int[] __itn{t.Id} = null!;");
             }
         }
 
@@ -106,26 +77,17 @@ namespace DiffGen.Generator.Emit
             foreach (var s in stmts)
             {
                 if (s is RowBlocks { Cores.Split: true } rb) RowBlocksCall(w, rb);
-                else if (s is TiledLoop t && t.Original is { } o && _loops.TryGetValue(o, out var l) && l.SplitWhenFused) Call(w, Variant(l, t), t.Loop);
-                else if (s is not TiledLoop && _loops.TryGetValue(s, out var l2) && l2.SplitWhenFused) Call(w, l2, (For)s);
+                else if (s is TiledLoop t && t.Original is { } o && _loops.TryGetValue(o, out var l) && l.NotSplitWhenFused is null) Call(w, l.TiledVersion!, t.Loop);
+                else if (s is not TiledLoop && _loops.TryGetValue(s, out var l2) && l2.NotSplitWhenFused is null) Call(w, l2, (For)s);
                 else w.Statement(s);
             }
         }
 
-        private CpuLoop Variant(CpuLoop l, TiledLoop t)
-        {
-            if (_variants.TryGetValue(l, out var v) && ReferenceEquals(v.Tiled, t)) return v;
-            v = new CpuLoop { Step = l.Step, Id = l.Id + TiledIds, Tiled = t, RowLoop = l.TiledRowLoop, Pushes = l.Pushes, Finals = l.Finals, ForwardOf = l.ForwardOf, Worker = l.TiledWorker!, WrittenBack = l.WrittenBack };
-            if (l.ReverseOf is { } f) v.ReverseOf = _variants.TryGetValue(f, out var fv) ? fv : f;
-            _variants[l] = v;
-            return v;
-        }
-
         /// <summary>Arrays the chunks sum into beyond their own rows: a copy per chunk after the first, added in chunk order.</summary>
-        private static IEnumerable<string> Atomic(CpuLoop l)
+        private static IEnumerable<string> Atomic(CpuLoopPlan l)
         {
             var set = new SortedSet<string>(l.Step.AtomicArrays, StringComparer.Ordinal);
-            if (l.Tiled is { } t)
+            if (l.TiledForm is { } t)
                 foreach (var p in t.Panels.Where(p => p.AAdj is not null)) { set.Add(p.AAdj!.Array); set.Add(p.BAdj!.Array); }
             return set;
         }
@@ -136,11 +98,11 @@ namespace DiffGen.Generator.Emit
 
         private static string ChunkArrayType(IrType type) => type.ElemKeyword + "[][" + (type.Shape == Shape.Matrix ? "," : "") + "]";
 
-        private string ClassName(CpuLoop l) => "__" + _method + "_Loop" + l.Id.ToString(CultureInfo.InvariantCulture);
+        private string ClassName(CpuLoopPlan l) => "__" + _method + "_Loop" + l.Id.ToString(CultureInfo.InvariantCulture);
 
         private static string I(long v) => v.ToString(CultureInfo.InvariantCulture);
 
-        private void Call(CSharpWriter w, CpuLoop l, For loop)
+        private void Call(CSharpWriter w, CpuLoopPlan l, For loop)
         {
             if (!_classes.Contains(l)) _classes.Add(l); // a loop both branches of a tile choice print shares its worker class
             var st = l.Step;
@@ -165,7 +127,7 @@ namespace DiffGen.Generator.Emit
                 if (l.ForwardOf is not null) w.Line($"__par{l.Id} = __ch{n} > 1;");
                 w.Open($"if (__ch{n} <= 1)");
             }
-            w.Statement(l.Tiled is { } tl ? tl : loop);
+            w.Statement(l.TiledForm is { } tl ? tl : loop);
             w.Close();
             w.Open("else");
             var fields = l.Worker.Fields;
@@ -216,9 +178,9 @@ namespace DiffGen.Generator.Emit
             w.Close();
         }
 
-        private static bool WritesBack(CpuLoop l) => l.WrittenBack.Count > 0;
+        private static bool WritesBack(CpuLoopPlan l) => l.WrittenBack.Count > 0;
 
-        private static List<string> Reductions(CpuLoop l) =>
+        private static List<string> Reductions(CpuLoopPlan l) =>
             l.Step.Classes.Where(kv => kv.Value == VarClass.Reduction).Select(kv => kv.Key).OrderBy(x => x, StringComparer.Ordinal).ToList();
 
         /// <summary>The worker classes of the loops written so far.</summary>
@@ -369,11 +331,11 @@ namespace DiffGen.Generator.Emit
             foreach (var h in savedHoisted) w.Hoisted.Add(h);
         }
 
-        private void WriteClass(CSharpWriter w, CpuLoop l)
+        private void WriteClass(CSharpWriter w, CpuLoopPlan l)
         {
             var p = _program!;
             var st = l.Step;
-            var loop = l.Tiled?.Loop ?? st.Loop!;
+            var loop = l.TiledForm?.Loop ?? st.Loop!;
             var fields = l.Worker.Fields;
             var reductions = Reductions(l);
             w.Line();
@@ -398,7 +360,7 @@ namespace DiffGen.Generator.Emit
             w.Line($"var (__first, __end) = {Lp}.Range(__chunk, __chunks, __count);");
             foreach (var a in Atomic(l))
                 w.Line($"var {a} = __chunk == 0 ? this.{a} : __chunk_{a}[__chunk];");
-            if (l.Tiled is { } tiled) w.RentPanels(tiled);
+            if (l.TiledForm is { } tiled) w.RentPanels(tiled);
             // private scalars and ints of the body, declared once (the body assigns them)
             var savedHoisted = w.Hoisted.ToList();
             w.Hoisted.Clear();
@@ -434,7 +396,7 @@ namespace DiffGen.Generator.Emit
                 w.Close();
             }
             w.Close();
-            if (l.Tiled is { } tiledEnd) w.FinishPanels(tiledEnd);
+            if (l.TiledForm is { } tiledEnd) w.FinishPanels(tiledEnd);
             for (int r = 0; r < reductions.Count; r++) w.Line($"__red[__chunk * {I(reductions.Count)} + {I(r)}] = {reductions[r]};");
             w.Close();
             w.Close();

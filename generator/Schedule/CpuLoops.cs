@@ -31,8 +31,14 @@ namespace DiffGen.Generator.Schedule
         public For? RowLoop;
         /// <summary>The tile-fused branch runs a tiled version of the loop (Schedule's TileFusion), split the same way.</summary>
         public bool Tiled;
-        /// <summary><see cref="RowLoop"/> of the tiled version.</summary>
-        public For? TiledRowLoop;
+        /// <summary>
+        /// Set when <see cref="Tiled"/>: the plan of the tiled version (a worker class and pair flag of its own, numbered
+        /// <see cref="Id"/> + <see cref="CpuLoops.TiledIds"/>; its <see cref="RowLoop"/> and <see cref="Worker"/> are the
+        /// tiled loop's).
+        /// </summary>
+        public CpuLoopPlan? TiledVersion;
+        /// <summary>Set on a tiled version: the tiled loop it runs.</summary>
+        public TiledLoop? TiledForm;
         /// <summary>
         /// Why the loop stays on one core in the tile-fused branch (null: split there too): a pair is split only when both
         /// halves are tiled there or neither is (the halves must agree on the indexed tape).
@@ -40,13 +46,13 @@ namespace DiffGen.Generator.Schedule
         public string? NotSplitWhenFused;
         /// <summary>What a worker of the loop takes and declares (<see cref="CpuLoops.Worker"/>).</summary>
         public CpuWorker Worker = null!;
-        /// <summary><see cref="Worker"/> of the tiled version (null when not <see cref="Tiled"/>).</summary>
-        public CpuWorker? TiledWorker;
         /// <summary>
         /// Private scalars declared outside the loop that the last iteration writes back to the caller (alphabetical):
         /// none for the halves of a pair (after a pair the slots hold what they held before it).
         /// </summary>
         public List<string> WrittenBack = new();
+        /// <summary>Values per iteration in a pair's indexed tape (stores, then the forward iteration's private values).</summary>
+        public int Width => Pushes + Finals.Count;
     }
 
     /// <summary>How a worker field is set: an array or a value from the caller, or a carried scalar's value on entry.</summary>
@@ -75,6 +81,9 @@ namespace DiffGen.Generator.Schedule
     /// </summary>
     internal static class CpuLoops
     {
+        /// <summary>The tiled version of loop l is numbered l's <see cref="CpuLoopPlan.Id"/> + TiledIds.</summary>
+        public const int TiledIds = 1000;
+
         /// <param name="notSplit">Filled with the parallel loops that stay on one core, and why.</param>
         public static List<CpuLoopPlan> Select(DeviceProgram? program, Dictionary<Stmt, string>? notSplit = null)
         {
@@ -142,9 +151,16 @@ namespace DiffGen.Generator.Schedule
                 if (tiled.TryGetValue(l.Step.Loop!, out var t))
                 {
                     l.Tiled = true;
-                    l.TiledRowLoop = RowLoop(program, t.Loop);
-                    l.TiledWorker = Worker(program, l.Step, t.Loop, t, pair: l.ForwardOf is not null || l.ReverseOf is not null);
+                    l.TiledVersion = new CpuLoopPlan
+                    {
+                        Step = l.Step, Id = l.Id + TiledIds, TiledForm = t, RowLoop = RowLoop(program, t.Loop), Pushes = l.Pushes, Finals = l.Finals,
+                        ForwardOf = l.ForwardOf, WrittenBack = l.WrittenBack,
+                        Worker = Worker(program, l.Step, t.Loop, t, pair: l.ForwardOf is not null || l.ReverseOf is not null),
+                    };
                 }
+            // a tiled reverse half follows its forward half's tiled version (the halves of a split pair are both tiled there)
+            foreach (var l in loops)
+                if (l.TiledVersion is { } v && l.ReverseOf is { } f) v.ReverseOf = f.TiledVersion ?? f;
             foreach (var l in loops)
                 if ((l.ForwardOf ?? l.ReverseOf) is { } partner && partner.Tiled != l.Tiled)
                 {

@@ -150,7 +150,7 @@ namespace DiffGen.Generator.Schedule
                             if (l.NotSplitWhenFused is { } fusedWhy) sb.Append("; ").Append(fusedWhy);
                             sb.Append('\n');
                             Worker(sb, "worker", l.Worker, l.WrittenBack);
-                            if (l.TiledWorker is { } tw) Worker(sb, "tiled worker", tw, l.WrittenBack);
+                            if (l.TiledVersion is { } tv) Worker(sb, "tiled worker", tv.Worker, tv.WrittenBack);
                             Simd(sb, f);
                             continue;
                         }
