@@ -178,7 +178,7 @@ namespace DiffGen.Generator.Emit
             /// <summary>ref locals at the first element of each row the loop touches: element at lo (with @lo) → name.</summary>
             public readonly Dictionary<string, string> RowRefs = new(StringComparer.Ordinal);
             public readonly Dictionary<string, string> Temps = new(StringComparer.Ordinal);
-            /// <summary>Running products (Schedule.Vectorizer.Inductions): scalar -> its lanes and the step vector.</summary>
+            /// <summary>Running products (VectorFor.Inductions): scalar -> its lanes and the step vector.</summary>
             public readonly Dictionary<string, (string Vector, string Step)> Inductions = new(StringComparer.Ordinal);
             public int Count;
             public string Fresh(string p) => $"__{p}{N}_{++Count}";
