@@ -71,6 +71,8 @@ namespace DiffGen.Generator.Schedule
         public (Expr Lo, Expr Hi) TiledRange;
         /// <summary>A tiled step: the adjoint panels its kernel writes, flushed into the factors' adjoints after each block.</summary>
         public List<DevicePanel> FlushedPanels = new();
+        /// <summary>What the step's kernel binds and declares (<see cref="KernelUses"/>); empty for a GEMM.</summary>
+        public KernelUses Uses = new();
     }
 
     /// <summary>
@@ -452,6 +454,7 @@ namespace DiffGen.Generator.Schedule
                                 return null;
                             }
             }
+            foreach (var st in p.Steps.Where(x => cuda && x.Kind != StepKind.Gemm)) st.Uses = KernelUses.Of(st);
             foreach (var st in p.Steps.Where(x => x.Kind == StepKind.Parallel && x.BlockPerIteration))
             {
                 if (st.Recompute is { } rf) Partitions(st, rf.Body, recompute: true, st.RecomputedPartitions);
