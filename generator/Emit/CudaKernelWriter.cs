@@ -135,11 +135,7 @@ namespace DiffGen.Generator.Emit
             foreach (var n in reals) Line($"{CType(_p.Scalars[n])} {Scalar(n)}{U} = ({CType(_p.Scalars[n])})__s[{I(_p.Slots[n])}];");
             DeclareLocalInts(use);
             foreach (var s in st.Body) Stmt(s);
-            var written = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var s in DevicePlanner.Flatten(st.Body))
-                if (s is DeclScalar d) written.Add(d.Name);
-                else if (s is Assign { Target: VarRef v }) written.Add(v.Name);
-            foreach (var n in reals.Where(written.Contains)) Line($"__s[{I(_p.Slots[n])}] = (double){Scalar(n)};");
+            foreach (var n in st.SlotsWrittenBack) Line($"__s[{I(_p.Slots[n])}] = (double){Scalar(n)};");
         }
 
         private void DeclareLocalInts(KernelUses use)

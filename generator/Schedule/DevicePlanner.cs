@@ -73,6 +73,8 @@ namespace DiffGen.Generator.Schedule
         public List<DevicePanel> FlushedPanels = new();
         /// <summary>What the step's kernel binds and declares (<see cref="KernelUses"/>); empty for a GEMM.</summary>
         public KernelUses Uses = new();
+        /// <summary>A serial kernel: the float/double scalars it reads and assigns, stored back into their slots at its end (ordered).</summary>
+        public List<string> SlotsWrittenBack = new();
     }
 
     /// <summary>
@@ -454,7 +456,17 @@ namespace DiffGen.Generator.Schedule
                                 return null;
                             }
             }
-            foreach (var st in p.Steps.Where(x => cuda && x.Kind != StepKind.Gemm)) st.Uses = KernelUses.Of(st);
+            foreach (var st in p.Steps.Where(x => cuda && x.Kind != StepKind.Gemm))
+            {
+                st.Uses = KernelUses.Of(st);
+                if (st.Kind != StepKind.Serial) continue;
+                var assigned = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var s in Flatten(st.Body))
+                    if (s is DeclScalar d) assigned.Add(d.Name);
+                    else if (s is Assign { Target: VarRef v }) assigned.Add(v.Name);
+                st.SlotsWrittenBack = st.Uses.Scalars.Where(n => !p.HostInts.Contains(n) && p.Scalars.TryGetValue(n, out var t) && t.IsReal && assigned.Contains(n))
+                    .OrderBy(x => x, StringComparer.Ordinal).ToList();
+            }
             foreach (var st in p.Steps.Where(x => x.Kind == StepKind.Parallel && x.BlockPerIteration))
             {
                 if (st.Recompute is { } rf) Partitions(st, rf.Body, recompute: true, st.RecomputedPartitions);

@@ -239,6 +239,7 @@ namespace DiffGen.Generator.Schedule
                 sb.Append('\n');
                 var detail = open is null ? "      " : "        ";
                 if (st.UsesTape) sb.Append(detail).Append("pushes to or pops from the sequential restore tape\n");
+                if (st.SlotsWrittenBack.Count > 0) sb.Append(detail).Append("stores back into their slots: ").Append(string.Join(", ", st.SlotsWrittenBack)).Append('\n');
                 foreach (var (what, loop, part) in st.RecomputedPartitions.Select(kv => ("recomputed ", kv.Key, kv.Value)).Concat(st.Partitions.Select(kv => ("", kv.Key, kv.Value))))
                 {
                     sb.Append(detail).Append(what).Append("simd loop ").Append(((For)loop).Var).Append(" over the block's threads [")
