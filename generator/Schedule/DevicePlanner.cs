@@ -939,7 +939,7 @@ namespace DiffGen.Generator.Schedule
         }
 
         /// <summary>The expressions a statement itself evaluates (not those of nested statements).</summary>
-        private static IEnumerable<Expr> ReadExprs(Stmt s)
+        internal static IEnumerable<Expr> ReadExprs(Stmt s)
         {
             switch (s)
             {

@@ -43,23 +43,7 @@ namespace DiffGen.Generator.Schedule
                     case For f: ForVars.Add(f.Var); break;
                     case VectorFor v: ForVars.Add(v.Loop.Var); break;
                 }
-                foreach (var e in Own(x)) Expr(e);
-            }
-        }
-
-        private static IEnumerable<Expr> Own(Stmt s)
-        {
-            switch (s)
-            {
-                case DeclScalar { Init: { } i }: yield return i; break;
-                case Assign a:
-                    if (a.Target is ElemRef el) foreach (var i in el.Indices) yield return i;
-                    yield return a.Value;
-                    break;
-                case For f: yield return f.Start; yield return f.Bound; break;
-                case VectorFor v: yield return v.Loop.Start; yield return v.Loop.Bound; break;
-                case If i: yield return i.Condition; break;
-                case Push p: yield return p.Value; break;
+                foreach (var e in DevicePlanner.ReadExprs(x)) Expr(e);
             }
         }
 
