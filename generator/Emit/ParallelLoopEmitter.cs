@@ -83,15 +83,6 @@ namespace DiffGen.Generator.Emit
             }
         }
 
-        /// <summary>Arrays the chunks sum into beyond their own rows: a copy per chunk after the first, added in chunk order.</summary>
-        private static IEnumerable<string> Atomic(CpuLoopPlan l)
-        {
-            var set = new SortedSet<string>(l.Step.AtomicArrays, StringComparer.Ordinal);
-            if (l.TiledForm is { } t)
-                foreach (var p in t.Panels.Where(p => p.AAdj is not null)) { set.Add(p.AAdj!.Array); set.Add(p.BAdj!.Array); }
-            return set;
-        }
-
         private static string NewLike(string a, IrType type) => type.Shape == Shape.Matrix
             ? $"new {type.ElemKeyword}[{a}.GetLength(0), {a}.GetLength(1)]"
             : $"new {type.ElemKeyword}[{a}.Length]";
@@ -152,7 +143,7 @@ namespace DiffGen.Generator.Emit
             }
             if (WritesBack(l)) init.Add($"__last = new double[{I(Math.Max(1, l.WrittenBack.Count))}]");
             w.Line($"var __w{n} = new {ClassName(l)} {{ {string.Join(", ", init)} }};");
-            foreach (var a in Atomic(l))
+            foreach (var a in l.Worker.ChunkCopies)
             {
                 var t = _program!.Arrays[a].Type;
                 w.Line($"__w{n}.__chunk_{a} = new {t.ElemKeyword}[__ch{n}][{(t.Shape == Shape.Matrix ? "," : "")}];");
@@ -164,7 +155,7 @@ namespace DiffGen.Generator.Emit
                 var v = reductions[r];
                 w.Line($"{v} += ({_program!.Scalars[v].Keyword}){Lp}.Sum(__w{n}.__red, {I(reductions.Count)}, {I(r)});");
             }
-            foreach (var a in Atomic(l))
+            foreach (var a in l.Worker.ChunkCopies)
                 w.Line($"for (int __c = 1; __c < __ch{n}; __c++) {Lp}.AddInto({a}, __w{n}.__chunk_{a}[__c]);");
             foreach (var kv in st.CarriedReset.OrderBy(kv => kv.Key, StringComparer.Ordinal))
                 w.Line($"if (__cnt{n} > 0) {kv.Key} = {ExprPrinter.CSharp.Literal(kv.Value.Value, _program!.Scalars[kv.Key].Elem)};");
@@ -352,13 +343,13 @@ namespace DiffGen.Generator.Emit
             w.Line("public double[] __red = null!;");
             if (l.ForwardOf is not null || l.ReverseOf is not null) w.Line("public double[] __it = null!; public int[] __itn = null!; public long __lo;");
             if (WritesBack(l)) w.Line("public double[] __last = null!;");
-            foreach (var a in Atomic(l))
+            foreach (var a in l.Worker.ChunkCopies)
                 w.Line($"public {ChunkArrayType(p.Arrays[a].Type)} __chunk_{a} = null!;");
 
             w.Line();
             w.Open("public void Run(int __chunk)");
             w.Line($"var (__first, __end) = {Lp}.Range(__chunk, __chunks, __count);");
-            foreach (var a in Atomic(l))
+            foreach (var a in l.Worker.ChunkCopies)
                 w.Line($"var {a} = __chunk == 0 ? this.{a} : __chunk_{a}[__chunk];");
             if (l.TiledForm is { } tiled) w.RentPanels(tiled);
             // private scalars and ints of the body, declared once (the body assigns them)

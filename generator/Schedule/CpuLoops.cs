@@ -67,10 +67,12 @@ namespace DiffGen.Generator.Schedule
     /// <summary>
     /// The worker of a split loop (or of its tiled version): its inputs (<see cref="Fields"/>: arrays alphabetically,
     /// then scalars), the locals it declares per chunk (alphabetically), and the low end of the loop's range (the
-    /// indexed tape's first row), and the body it runs per iteration (a pair's halves: pushes and pops through the
-    /// iteration's row of the indexed tape, <see cref="CpuLoops.IndexedTape"/>).
+    /// indexed tape's first row), the body it runs per iteration (a pair's halves: pushes and pops through the
+    /// iteration's row of the indexed tape, <see cref="CpuLoops.IndexedTape"/>), and the arrays its chunks sum into
+    /// beyond their own rows (<see cref="ChunkCopies"/>: a copy per chunk after the first, added in chunk order; a tiled
+    /// loop's panels add into the factors' adjoints too), alphabetically.
     /// </summary>
-    internal sealed record CpuWorker(EquatableArray<CpuField> Fields, EquatableArray<CpuLocal> Locals, Expr Lo, EquatableArray<Stmt> Body);
+    internal sealed record CpuWorker(EquatableArray<CpuField> Fields, EquatableArray<CpuLocal> Locals, Expr Lo, EquatableArray<Stmt> Body, EquatableArray<string> ChunkCopies);
 
     /// <summary>
     /// Schedule for the CPU's cores: of a pass's loop plan (<see cref="DevicePlanner"/> with <see cref="PlanTarget.Cpu"/>,
@@ -241,7 +243,10 @@ namespace DiffGen.Generator.Schedule
                 if (s is Assign { Target: VarRef v } && !p.HostInts.Contains(v.Name) && !v.Type.IsReal) locals[v.Name] = v.Type;
             var forVars = new HashSet<string>(DevicePlanner.Flatten(loop.Body).Select(s => s is For f ? f.Var : s is VectorFor vf ? vf.Loop.Var : null).Where(x => x is not null)!, StringComparer.Ordinal);
             var declared = locals.Where(kv => !forVars.Contains(kv.Key) && kv.Key != loop.Var).Select(kv => new CpuLocal(kv.Key, kv.Value));
-            return new CpuWorker(fields.ToEquatable(), declared.ToEquatable(), DevicePlanner.Range(loop).Lo, (pair ? IndexedTape(loop.Body) : loop.Body).ToEquatable());
+            var copies = new SortedSet<string>(st.AtomicArrays, StringComparer.Ordinal);
+            if (tiled is not null)
+                foreach (var pn in tiled.Panels.Where(x => x.AAdj is not null)) { copies.Add(pn.AAdj!.Array); copies.Add(pn.BAdj!.Array); }
+            return new CpuWorker(fields.ToEquatable(), declared.ToEquatable(), DevicePlanner.Range(loop).Lo, (pair ? IndexedTape(loop.Body) : loop.Body).ToEquatable(), copies.ToEquatable());
         }
 
         /// <summary>A pair's body with its pushes and pops on the indexed tape: slot __base + __sp of the iteration's row.</summary>

@@ -193,6 +193,7 @@ namespace DiffGen.Generator.Schedule
             sb.Append("      ").Append(what).Append(": inputs ").Append(w.Fields.Count == 0 ? "none" : string.Join(", ", w.Fields.Select(x => x.Kind == CpuFieldKind.Entry ? x.Name + " (entry value)" : x.Name)));
             if (w.Locals.Count > 0) sb.Append("; locals ").Append(string.Join(", ", w.Locals.Select(x => x.Name)));
             if (writtenBack.Count > 0) sb.Append("; privates written back: ").Append(string.Join(", ", writtenBack));
+            if (w.ChunkCopies.Count > 0) sb.Append("; a copy per chunk of ").Append(string.Join(", ", w.ChunkCopies));
             sb.Append('\n');
         }
 
