@@ -73,7 +73,8 @@ namespace DiffGen.Generator.Schedule
     /// <summary>
     /// The Schedule stage: SIMD loops (<see cref="Vectorizer"/>), float sums carried in double (<see cref="WideSums"/>),
     /// tile fusion (<see cref="TileFusion"/>), then the loop plans: GPU (<see cref="DevicePlanner"/>), CPU cores
-    /// (<see cref="CpuLoops"/>) and the CPU forms of scalar loops (<see cref="LoopForms"/>). Backend-neutral decisions first, backend plans from them; the emitters only print.
+    /// (<see cref="CpuLoops"/>: split loops with their workers), the CPU forms of scalar loops (<see cref="LoopForms"/>) and
+    /// the CPU methods' frame (<see cref="CpuFrame"/>). Backend-neutral decisions first, backend plans from them; the emitters only print.
     /// </summary>
     internal static class Scheduler
     {
