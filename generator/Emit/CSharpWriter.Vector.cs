@@ -62,7 +62,7 @@ namespace DiffGen.Generator.Emit
             foreach (var h in Hoisted) body.Hoisted.Add(h);
             body.Loops = Loops;
             ctx.Writer = body;
-            var inductions = Schedule.Vectorizer.Inductions(f);
+            var inductions = v.Inductions;
             foreach (var ind in inductions)
             {
                 var g = ctx.Fresh("g");
@@ -133,7 +133,7 @@ namespace DiffGen.Generator.Emit
             Line($"int {plan.Hi} = {hiExpr};");
             Line($"int {plan.Base} = {tape}.{(plan.Pop ? "PopBlock" : "PushBlock")}({plan.Hi} - {plan.Lo});");
             Line($"var {plan.Buffer} = {tape}.Items;");
-            if (plan.SimdElem is { } elem) VectorLoop(new VectorFor(plan.Loop, elem));
+            if (plan.Simd is { } simd) VectorLoop(simd);
             else Statement(plan.Loop);
             if (plan.Restored is { } v) Line($"if ({plan.Hi} > {plan.Lo}) {v} = {plan.Buffer}[{plan.Base}];");
             Indent--;
@@ -178,7 +178,7 @@ namespace DiffGen.Generator.Emit
             /// <summary>ref locals at the first element of each row the loop touches: element at lo (with @lo) → name.</summary>
             public readonly Dictionary<string, string> RowRefs = new(StringComparer.Ordinal);
             public readonly Dictionary<string, string> Temps = new(StringComparer.Ordinal);
-            /// <summary>Running products (Schedule.Vectorizer.Inductions): scalar -> its lanes and the step vector.</summary>
+            /// <summary>Running products (VectorFor.Inductions): scalar -> its lanes and the step vector.</summary>
             public readonly Dictionary<string, (string Vector, string Step)> Inductions = new(StringComparer.Ordinal);
             public int Count;
             public string Fresh(string p) => $"__{p}{N}_{++Count}";

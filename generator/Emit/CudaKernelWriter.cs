@@ -76,21 +76,13 @@ namespace DiffGen.Generator.Emit
             _mode = st.Kind == StepKind.Serial ? Mode.Serial : st.BlockPerIteration ? Mode.Block : Mode.Thread;
             _partials.Clear();
             _partialCounter = 0;
-            var stmts = new List<Stmt>();
-            if (st.Recompute is { } rf) stmts.AddRange(rf.Body);
-            if (st.Kind == StepKind.Serial) stmts.AddRange(st.Body);
-            else stmts.AddRange(st.Loop!.Body);
-
-            var use = new Uses();
-            foreach (var s in stmts) use.Stmt(s);
-            if (st.Loop is { } loop) { use.Expr(loop.Start); use.Expr(loop.Bound); use.ForVars.Add(loop.Var); }
-            if (st.Tape is { } tp) { use.Expr(tp.Width); use.Expr(tp.Lo); use.Expr(tp.Pushes); }
+            var use = st.Uses;
 
             Line();
             foreach (var c in st.Comments) Line("// " + c.Replace("\n", " "));
             Line("// " + Describe(st));
             Open($"extern \"C\" __global__ void {st.Kernel}(const __dg_args __A)");
-            bool tape = st.Kind == StepKind.Serial && stmts.Any(s => DevicePlanner.Flatten(new[] { s }).Any(x => x is Push) || HasPop(s));
+            bool tape = st.UsesTape;
             bool usesScalars = _mode == Mode.Serial
                 ? use.Scalars.Any(n => _p.Scalars.TryGetValue(n, out var t) && t.IsReal)
                 : st.Classes.Count > 0;
@@ -137,20 +129,16 @@ namespace DiffGen.Generator.Emit
             _ => $"parallel over {st.Loop!.Var} ({(st.BlockPerIteration ? "one block per iteration, SIMD loops split over its threads" : "one thread per iteration")})",
         };
 
-        private void SerialBody(DeviceStep st, Uses use)
+        private void SerialBody(DeviceStep st, KernelUses use)
         {
             var reals = use.Scalars.Where(n => !_p.HostInts.Contains(n) && _p.Scalars.TryGetValue(n, out var t) && t.IsReal).OrderBy(x => x, StringComparer.Ordinal).ToList();
             foreach (var n in reals) Line($"{CType(_p.Scalars[n])} {Scalar(n)}{U} = ({CType(_p.Scalars[n])})__s[{I(_p.Slots[n])}];");
             DeclareLocalInts(use);
             foreach (var s in st.Body) Stmt(s);
-            var written = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var s in DevicePlanner.Flatten(st.Body))
-                if (s is DeclScalar d) written.Add(d.Name);
-                else if (s is Assign { Target: VarRef v }) written.Add(v.Name);
-            foreach (var n in reals.Where(written.Contains)) Line($"__s[{I(_p.Slots[n])}] = (double){Scalar(n)};");
+            foreach (var n in st.SlotsWrittenBack) Line($"__s[{I(_p.Slots[n])}] = (double){Scalar(n)};");
         }
 
-        private void DeclareLocalInts(Uses use)
+        private void DeclareLocalInts(KernelUses use)
         {
             foreach (var n in use.Scalars.Where(n => !_p.HostInts.Contains(n) && (!use.ForVars.Contains(n) || use.Assigned.Contains(n)) && (!_p.Scalars.TryGetValue(n, out var t) || !t.IsReal)).OrderBy(x => x, StringComparer.Ordinal))
             {
@@ -159,7 +147,7 @@ namespace DiffGen.Generator.Emit
             }
         }
 
-        private void ParallelBody(DeviceStep st, Uses use)
+        private void ParallelBody(DeviceStep st, KernelUses use)
         {
             var loop = st.Loop!;
             int cmp = loop.Cmp switch { BinaryOp.Lt => 0, BinaryOp.Le => 1, BinaryOp.Gt => 2, _ => 3 };
@@ -187,7 +175,7 @@ namespace DiffGen.Generator.Emit
                         break;
                 }
             }
-            var inner = new Uses();
+            var inner = new KernelUses();
             inner.Scalars.UnionWith(use.Scalars);
             inner.ForVars.UnionWith(use.ForVars);
             foreach (var kv in use.Types) inner.Types[kv.Key] = kv.Value;
@@ -236,9 +224,6 @@ namespace DiffGen.Generator.Emit
         }
 
         private string ThreadZero => _mode == Mode.Block ? " && threadIdx.x == 0" : "";
-
-        private static bool HasPop(Stmt s) =>
-            DevicePlanner.Flatten(new[] { s }).Any(x => IrQueries.ExprsOf(x).Any(e => IrQueries.Descendants(e).Any(d => d is Pop)));
 
         // ------------------------------------------------------------ statements
 
@@ -343,18 +328,8 @@ namespace DiffGen.Generator.Emit
         /// <summary>A SIMD loop split over the block's threads: partial sums / maxima per thread, then a block reduction.</summary>
         private void Partition(For f)
         {
-            var inner = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var s in DevicePlanner.Flatten(f.Body)) if (s is DeclScalar d) inner.Add(d.Name);
-            var reduced = new List<(string Var, string Partial, string Kind)>();
-            foreach (var s in DevicePlanner.Flatten(f.Body))
-            {
-                if (s is not Assign { Target: VarRef t } a || inner.Contains(t.Name)) continue;
-                if (_step!.Classes.TryGetValue(t.Name, out var cls) && cls == VarClass.Reduction) continue; // per-thread accumulator already
-                if (_recompute && _step.RecomputeReductions.Contains(t.Name)) continue;
-                if (reduced.Any(r => r.Var == t.Name)) continue;
-                var kind = DevicePlanner.ReductionKind(a, t.Name) ?? throw new InvalidOperationException("not a reduction: " + t.Name);
-                reduced.Add((t.Name, "__p" + I(_partialCounter++), kind));
-            }
+            var part = (_recompute ? _step!.RecomputedPartitions : _step!.Partitions)[f];
+            var reduced = part.Reduced.Select(r => (r.Var, Partial: "__p" + I(_partialCounter++), r.Kind)).ToList();
             OpenBlock();
             if (_step!.BarrierBefore.Contains(f)) Line("__syncthreads(); // code since the last barrier touches elements this split loop also touches");
             foreach (var r in reduced)
@@ -362,8 +337,7 @@ namespace DiffGen.Generator.Emit
                 Line(r.Kind == "+" ? $"double {r.Partial} = 0;" : $"double {r.Partial} = (double){Scalar(r.Var)};");
                 _partials[r.Var] = (r.Partial, r.Kind);
             }
-            var lo = f.Step > 0 ? f.Start : (f.Cmp == BinaryOp.Gt ? new Binary(BinaryOp.Add, f.Bound, new Const(1, IrType.Int), IrType.Int) : f.Bound);
-            var hi = f.Step > 0 ? (f.Cmp == BinaryOp.Le ? new Binary(BinaryOp.Add, f.Bound, new Const(1, IrType.Int), IrType.Int) : f.Bound) : new Binary(BinaryOp.Add, f.Start, new Const(1, IrType.Int), IrType.Int);
+            var (lo, hi) = (part.Lo, part.Hi);
             _inPartition = true;
             Open($"for (int {Scalar(f.Var)} = {Expr(lo)} + (int)threadIdx.x; {Scalar(f.Var)} < {Expr(hi)}; {Scalar(f.Var)} += (int)blockDim.x)");
             foreach (var s in f.Body) Stmt(s);
@@ -496,66 +470,5 @@ namespace DiffGen.Generator.Emit
             }
         }
 
-        /// <summary>What a kernel's statements mention.</summary>
-        private sealed class Uses
-        {
-            public readonly HashSet<string> Scalars = new(StringComparer.Ordinal);
-            public readonly HashSet<string> Arrays = new(StringComparer.Ordinal);
-            public readonly HashSet<string> Dims = new(StringComparer.Ordinal);
-            public readonly HashSet<string> ForVars = new(StringComparer.Ordinal);
-            /// <summary>Scalars assigned by a statement (a counter a reverse loop recomputes from its trip index is one, besides being a for-variable elsewhere).</summary>
-            public readonly HashSet<string> Assigned = new(StringComparer.Ordinal);
-            public readonly Dictionary<string, IrType> Types = new(StringComparer.Ordinal);
-
-            public void Stmt(Stmt s)
-            {
-                foreach (var x in DevicePlanner.Flatten(new[] { s }))
-                {
-                    switch (x)
-                    {
-                        case DeclScalar d: Scalars.Add(d.Name); Types[d.Name] = d.Type; break;
-                        case Assign { Target: VarRef v }: Scalars.Add(v.Name); Assigned.Add(v.Name); Types[v.Name] = v.Type; break;
-                        case Assign { Target: ElemRef el }: Arrays.Add(el.Array); Dims.Add(el.Array); break;
-                        case For f: ForVars.Add(f.Var); break;
-                        case VectorFor v: ForVars.Add(v.Loop.Var); break;
-                    }
-                    foreach (var e in Own(x)) Expr(e);
-                }
-            }
-
-            private static IEnumerable<Expr> Own(Stmt s)
-            {
-                switch (s)
-                {
-                    case DeclScalar { Init: { } i }: yield return i; break;
-                    case Assign a:
-                        if (a.Target is ElemRef el) foreach (var i in el.Indices) yield return i;
-                        yield return a.Value;
-                        break;
-                    case For f: yield return f.Start; yield return f.Bound; break;
-                    case VectorFor v: yield return v.Loop.Start; yield return v.Loop.Bound; break;
-                    case If i: yield return i.Condition; break;
-                    case Push p: yield return p.Value; break;
-                }
-            }
-
-            public void Expr(Expr e)
-            {
-                foreach (var d in IrQueries.Descendants(e))
-                {
-                    switch (d)
-                    {
-                        case VarRef v: Scalars.Add(v.Name); Types[v.Name] = v.Type; break;
-                        case ElemRef el: Arrays.Add(el.Array); Dims.Add(el.Array); break;
-                        case LengthOf l: Dims.Add(l.Array); break;
-                        case TableEntry t:
-                            Arrays.Add(t.Source.A.Array); Dims.Add(t.Source.A.Array);
-                            Arrays.Add(t.Source.B.Array); Dims.Add(t.Source.B.Array);
-                            foreach (var k in IrQueries.Descendants(t.Source.K)) if (k is VarRef kv) { Scalars.Add(kv.Name); Types[kv.Name] = kv.Type; } else if (k is LengthOf kl) Dims.Add(kl.Array);
-                            break;
-                    }
-                }
-            }
-        }
     }
 }

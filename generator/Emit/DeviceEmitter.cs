@@ -363,11 +363,10 @@ namespace DiffGen.Generator.Emit
         private static void TiledStep(CSharpWriter w, DeviceProgram p, DeviceStep st)
         {
             var t = st.Tiled!;
-            var (lo, hi) = DevicePlanner.Range(t.Original);
+            var (lo, hi) = st.TiledRange;
             string Elem(DevicePanel x) => x.Source.A.ArrayType.ElemKeyword;
             string Factors(DevicePanel x) =>
                 $"{Address(x.Source.A.Array)}, {DimVar(x.Source.A.Array, 0)}, {DimVar(x.Source.A.Array, 1)}, {Address(x.Source.B.Array)}, {DimVar(x.Source.B.Array, 0)}, {DimVar(x.Source.B.Array, 1)}, {(x.Source.TransB ? "true" : "false")}, {HostExpr(p, x.Source.K)}";
-            var written = new HashSet<string>(DevicePlanner.Flatten(st.Loop!.Body).OfType<Assign>().Select(a => a.Target).OfType<ElemRef>().Select(e => e.Array), System.StringComparer.Ordinal);
             w.Line($"// tiled loop over {t.Original.Var}: a block of __dblk_rows iterations at a time");
             w.Open($"for (long __b = {HostExpr(p, lo)}, __bend = {HostExpr(p, hi)}; __b < __bend; __b += __dblk_rows)");
             w.Line($"int {DeviceTiles.BlockLo} = (int)__b, {DeviceTiles.BlockHi} = (int)global::System.Math.Min(__bend, __b + __dblk_rows);");
@@ -378,7 +377,7 @@ namespace DiffGen.Generator.Emit
                 w.Line($"__f.Panel<{Elem(x)}>({Factors(x)}, {x.Name}_lo, {DeviceTiles.BlockHi} - {DeviceTiles.BlockLo}, {Address(x.Name + "_v")});");
             }
             w.Line($"__f.Parallel(\"{st.Kernel}\", {DeviceTiles.BlockHi} - {DeviceTiles.BlockLo}, blockPerIteration: {(st.BlockPerIteration ? "true" : "false")});");
-            foreach (var x in st.Panels.Where(x => x.Adjoint && written.Contains(x.Name + "_a")))
+            foreach (var x in st.FlushedPanels)
                 w.Line($"__f.PanelAdjoint<{Elem(x)}>({Factors(x)}, {x.Name}_lo, {DeviceTiles.BlockHi} - {DeviceTiles.BlockLo}, {Address(x.Name + "_a")}, {Address(x.AAdj!.Array)}, {Address(x.BAdj!.Array)});");
             w.Close();
         }

@@ -136,7 +136,7 @@ namespace DiffGen.Generator.Emit
             // pool and go back in finally.
             var body = am.Tiles?.Body ?? m.Body;
             w.Loops = plan.Loops.Forward;
-            var arrays = TopLevelArrays(body);
+            var arrays = plan.Frame.ForwardPooled;
             var par = ParallelLoopEmitter.For(plan.Forward, m.Name, "F");
             if (arrays.Count == 0) par.Statements(w, body);
             else
@@ -165,17 +165,6 @@ namespace DiffGen.Generator.Emit
         {
             foreach (var g in m.Guards)
                 foreach (var line in g.Split('\n')) w.Line(line.TrimEnd('\r'));
-        }
-
-        private static List<DeclArray> TopLevelArrays(IEnumerable<Stmt> body)
-        {
-            var list = new List<DeclArray>();
-            foreach (var s in body)
-            {
-                if (s is DeclArray d) list.Add(d);
-                else if (s is TileChoice c) list.AddRange(TopLevelArrays(c.Fused).Concat(TopLevelArrays(c.Materialised)));
-            }
-            return list.GroupBy(d => d.Name).Select(g => g.First()).ToList();
         }
 
         // ------------------------------------------------------------ Backward
@@ -327,16 +316,13 @@ namespace DiffGen.Generator.Emit
 
             Guards(w, m);
             // a local no printed statement mentions (the adjoint of a max the log-sum-exp rewrite made constant) is not declared
-            var mentioned = Mentioned(a.ForwardSweep.Concat(a.ReverseSweep)
-                .Concat(a.Tiles is { } tp ? tp.ForwardSweep.Concat(tp.ReverseSweep) : Enumerable.Empty<Stmt>()));
-            foreach (var l in a.Locals)
+            foreach (var l in plan.Frame.AdjointDeclared)
             {
-                if (!mentioned.Contains(l.Name)) continue;
                 w.Hoisted.Add(l.Name);
                 w.Line($"{l.Type.Keyword} {l.Name} = {(l.Type.IsArray ? "null!" : l.Type.Elem == Scalar.Bool ? "false" : "0")};");
             }
 
-            var tapes = TapesUsed(a);
+            var tapes = plan.Frame.RestoreStacks;
             foreach (var t in tapes)
                 w.Line($"var {CSharpExprPrinter.TapeOf(t)} = global::DiffGen.Reverse.RestoreStack<{new IrType(t, Shape.Scalar).Keyword}>.Rent();");
             var pooled = a.Locals.Where(l => l.Type.IsArray).ToList();
@@ -368,80 +354,7 @@ namespace DiffGen.Generator.Emit
             par.WriteClasses(w);
         }
 
-        /// <summary>Every variable and array name the statements declare, assign or read (tile-fusion branches included).</summary>
-        private static HashSet<string> Mentioned(IEnumerable<Stmt> stmts)
-        {
-            var names = new HashSet<string>(System.StringComparer.Ordinal);
-            void Expr(Expr e)
-            {
-                foreach (var d in IrQueries.Descendants(e))
-                    switch (d)
-                    {
-                        case VarRef v: names.Add(v.Name); break;
-                        case ElemRef el: names.Add(el.Array); break;
-                        case ArrayRef ar: names.Add(ar.Array); break;
-                        case LengthOf lo: names.Add(lo.Array); break;
-                        case TableEntry te: names.Add(te.Source.A.Array); names.Add(te.Source.B.Array); Expr(te.Source.K); break;
-                    }
-            }
-            void Walk(IEnumerable<Stmt> list)
-            {
-                foreach (var s in list)
-                {
-                    switch (s)
-                    {
-                        case DeclScalar d: names.Add(d.Name); break;
-                        case DeclArray d: names.Add(d.Name); break;
-                        case Assign { Target: VarRef v }: names.Add(v.Name); break;
-                        case Assign { Target: ElemRef el }: names.Add(el.Array); break;
-                        case For f: names.Add(f.Var); Walk(f.Body); break;
-                        case VectorFor v: Walk(new Stmt[] { v.Loop }); break;
-                        case If i: Walk(i.Then); Walk(i.Else); break;
-                        case Block b: Walk(b.Body); break;
-                        case TiledLoop t: Walk(new Stmt[] { t.Loop }); break;
-                        case TileChoice c: names.Add(c.Flag); Walk(c.Fused); Walk(c.Materialised); break;
-                        case RowBlocks r: Expr(r.Rows); Expr(r.Cols); Walk(r.Panels); Walk(r.Body); break;
-                        case ContractRows c: names.Add(c.Source.Target); names.Add(c.Source.A.Array); names.Add(c.Source.B.Array); Expr(c.Source.K); break;
-                        case ContractRowsAdjoint c: Walk(new Stmt[] { c.Source }); Expr(c.Source.K); break;
-                        case Contract c: names.Add(c.Target); names.Add(c.A.Array); names.Add(c.B.Array); break;
-                        case ContractAdjoint c: names.Add(c.TargetAdj); names.Add(c.AAdj.Array); names.Add(c.BAdj.Array); break;
-                        case TableEntryAdjoint e: names.Add(e.AAdj.Array); names.Add(e.BAdj.Array); Expr(e.Row); Expr(e.Col); Expr(e.Value); break;
-                        case Push p: Expr(p.Value); break;
-                        case AdjointCall ac: foreach (var x in ac.Args.Concat(ac.Adjoints)) Expr(x); if (ac.Seed is { } sd) Expr(sd); break;
-                        case PushAll pa: names.Add(pa.Array.Array); break;
-                        case PopAll pa: names.Add(pa.Array.Array); break;
-                    }
-                    foreach (var e in IrQueries.ExprsOf(s)) Expr(e);
-                }
-            }
-            Walk(stmts);
-            return names;
-        }
-
         /// <summary>The adjoint's last parameter for methods with outputs: leave the forward results in them (Backward), not the inputs' state (callers).</summary>
         private const string KeepOutputs = "__keepOutputs";
-
-        private static List<Scalar> TapesUsed(AdjointModel a)
-        {
-            var set = new SortedSet<Scalar>();
-            void Walk(IEnumerable<Stmt> stmts)
-            {
-                foreach (var s in stmts)
-                {
-                    switch (s)
-                    {
-                        case Push p: set.Add(p.Value.Type.Elem); break;
-                        case PushAll p: set.Add(p.Array.ArrayType.Elem); break;
-                        case For f: Walk(f.Body); break;
-                        case VectorFor v: Walk(v.Loop.Body); break;
-                        case If f: Walk(f.Then); Walk(f.Else); break;
-                        case Block b: Walk(b.Body); break;
-                    }
-                }
-            }
-            Walk(a.ForwardSweep);
-            Walk(a.ReverseSweep); // a replayed loop stores within each iteration of the reverse sweep
-            return set.ToList();
-        }
     }
 }

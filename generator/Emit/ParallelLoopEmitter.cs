@@ -22,30 +22,10 @@ namespace DiffGen.Generator.Emit
     {
         private const string Lp = "global::DiffGen.Cpu.LoopParallelism";
 
-        private sealed class CpuLoop
-        {
-            public DeviceStep Step = null!;
-            public int Id;
-            public CpuLoop? ForwardOf;   // this loop is the forward half of a pair: the reverse loop
-            public CpuLoop? ReverseOf;   // this loop is the reverse half: the forward loop
-            public int Pushes;           // P: stores per forward iteration (upper bound)
-            public List<string> Finals = new(); // Q: private values of the forward iteration the reverse one starts from
-            public TiledLoop? Tiled;     // the tile-fused version of the loop (Schedule's TileFusion): same plan, panels per chunk
-            public For? RowLoop;         // the SIMD loop measuring an iteration's work (Schedule's CpuLoopPlan.RowLoop)
-            public For? TiledRowLoop;    // RowLoop of the tiled version
-            public bool HasTiled;        // the tile-fused branch runs a tiled version of this loop
-            public bool SplitWhenFused;  // split in the tile-fused branch too (Schedule: the halves of a pair agree there)
-            public int Width => Pushes + Finals.Count;
-        }
-
-        // The tile-fused version of loop l gets its own worker class and pair flag: Id + TiledIds.
-        private const int TiledIds = 1000;
-        private readonly Dictionary<CpuLoop, CpuLoop> _variants = new();
-
-        private readonly Dictionary<Stmt, CpuLoop> _loops = new(StmtReferenceComparer.Instance);
+        private readonly Dictionary<Stmt, CpuLoopPlan> _loops = new(StmtReferenceComparer.Instance);
         private readonly DeviceProgram? _program;
         private readonly string _method;
-        private readonly List<CpuLoop> _classes = new();
+        private readonly List<CpuLoopPlan> _classes = new();
 
         private ParallelLoopEmitter(DeviceProgram? program, string method)
         {
@@ -60,13 +40,7 @@ namespace DiffGen.Generator.Emit
         public static ParallelLoopEmitter For(PassPlan pass, string method, string tag)
         {
             var e = new ParallelLoopEmitter(pass.Cpu, method + "_" + tag);
-            var loops = pass.CpuParallel.ToDictionary(p => p, p => new CpuLoop { Step = p.Step, Id = p.Id, Pushes = p.Pushes, Finals = p.Finals, RowLoop = p.RowLoop, TiledRowLoop = p.TiledRowLoop, HasTiled = p.Tiled, SplitWhenFused = p.NotSplitWhenFused is null });
-            foreach (var kv in loops)
-            {
-                if (kv.Key.ForwardOf is { } r) kv.Value.ForwardOf = loops[r];
-                if (kv.Key.ReverseOf is { } f) kv.Value.ReverseOf = loops[f];
-                e._loops[kv.Key.Step.Loop!] = kv.Value;
-            }
+            foreach (var l in pass.CpuParallel) e._loops[l.Step.Loop!] = l;
             return e;
         }
 
@@ -77,8 +51,8 @@ namespace DiffGen.Generator.Emit
             foreach (var l in _loops.Values.Where(l => l.ForwardOf is not null).OrderBy(l => l.Id))
             {
                 w.Line($"bool __par{l.Id} = false; double[] __it{l.Id} = null!; int[] __itn{l.Id} = null!;");
-                if (l.HasTiled)
-                    w.Line($"bool __par{l.Id + TiledIds} = false; double[] __it{l.Id + TiledIds} = null!; int[] __itn{l.Id + TiledIds} = null!;");
+                if (l.TiledVersion is { } t)
+                    w.Line($"bool __par{t.Id} = false; double[] __it{t.Id} = null!; int[] __itn{t.Id} = null!;");
             }
         }
 
@@ -103,28 +77,10 @@ namespace DiffGen.Generator.Emit
             foreach (var s in stmts)
             {
                 if (s is RowBlocks { Cores.Split: true } rb) RowBlocksCall(w, rb);
-                else if (s is TiledLoop t && t.Original is { } o && _loops.TryGetValue(o, out var l) && l.SplitWhenFused) Call(w, Variant(l, t), t.Loop);
-                else if (s is not TiledLoop && _loops.TryGetValue(s, out var l2) && l2.SplitWhenFused) Call(w, l2, (For)s);
+                else if (s is TiledLoop t && t.Original is { } o && _loops.TryGetValue(o, out var l) && l.NotSplitWhenFused is null) Call(w, l.TiledVersion!, t.Loop);
+                else if (s is not TiledLoop && _loops.TryGetValue(s, out var l2) && l2.NotSplitWhenFused is null) Call(w, l2, (For)s);
                 else w.Statement(s);
             }
-        }
-
-        private CpuLoop Variant(CpuLoop l, TiledLoop t)
-        {
-            if (_variants.TryGetValue(l, out var v) && ReferenceEquals(v.Tiled, t)) return v;
-            v = new CpuLoop { Step = l.Step, Id = l.Id + TiledIds, Tiled = t, RowLoop = l.TiledRowLoop, Pushes = l.Pushes, Finals = l.Finals, ForwardOf = l.ForwardOf };
-            if (l.ReverseOf is { } f) v.ReverseOf = _variants.TryGetValue(f, out var fv) ? fv : f;
-            _variants[l] = v;
-            return v;
-        }
-
-        /// <summary>Arrays the chunks sum into beyond their own rows: a copy per chunk after the first, added in chunk order.</summary>
-        private static IEnumerable<string> Atomic(CpuLoop l)
-        {
-            var set = new SortedSet<string>(l.Step.AtomicArrays, StringComparer.Ordinal);
-            if (l.Tiled is { } t)
-                foreach (var p in t.Panels.Where(p => p.AAdj is not null)) { set.Add(p.AAdj!.Array); set.Add(p.BAdj!.Array); }
-            return set;
         }
 
         private static string NewLike(string a, IrType type) => type.Shape == Shape.Matrix
@@ -133,11 +89,11 @@ namespace DiffGen.Generator.Emit
 
         private static string ChunkArrayType(IrType type) => type.ElemKeyword + "[][" + (type.Shape == Shape.Matrix ? "," : "") + "]";
 
-        private string ClassName(CpuLoop l) => "__" + _method + "_Loop" + l.Id.ToString(CultureInfo.InvariantCulture);
+        private string ClassName(CpuLoopPlan l) => "__" + _method + "_Loop" + l.Id.ToString(CultureInfo.InvariantCulture);
 
         private static string I(long v) => v.ToString(CultureInfo.InvariantCulture);
 
-        private void Call(CSharpWriter w, CpuLoop l, For loop)
+        private void Call(CSharpWriter w, CpuLoopPlan l, For loop)
         {
             if (!_classes.Contains(l)) _classes.Add(l); // a loop both branches of a tile choice print shares its worker class
             var st = l.Step;
@@ -162,18 +118,18 @@ namespace DiffGen.Generator.Emit
                 if (l.ForwardOf is not null) w.Line($"__par{l.Id} = __ch{n} > 1;");
                 w.Open($"if (__ch{n} <= 1)");
             }
-            w.Statement(l.Tiled is { } tl ? tl : loop);
+            w.Statement(l.TiledForm is { } tl ? tl : loop);
             w.Close();
             w.Open("else");
-            var fields = Fields(l);
+            var fields = l.Worker.Fields;
             var reductions = Reductions(l);
             var init = new List<string>();
-            foreach (var f in fields.Where(f => f.Kind is FieldKind.Array or FieldKind.Value)) init.Add($"{f.Name} = {f.Name}");
-            foreach (var f in fields.Where(f => f.Kind == FieldKind.Entry)) init.Add($"__entry_{f.Name} = {f.Name}");
+            foreach (var f in fields.Where(f => f.Kind is CpuFieldKind.Array or CpuFieldKind.Value)) init.Add($"{f.Name} = {f.Name}");
+            foreach (var f in fields.Where(f => f.Kind == CpuFieldKind.Entry)) init.Add($"__entry_{f.Name} = {f.Name}");
             init.Add($"__count = __cnt{n}");
             init.Add($"__chunks = __ch{n}");
             init.Add($"__red = new double[__ch{n} * {I(Math.Max(1, reductions.Count))}]");
-            var lo = DevicePlanner.Range(loop).Lo;
+            var lo = l.Worker.Lo;
             if (l.ForwardOf is not null)
             {
                 w.Line($"__it{l.Id} = new double[__cnt{n} * {I(Math.Max(1, l.Width))}];");
@@ -185,9 +141,9 @@ namespace DiffGen.Generator.Emit
                 init.Add($"__itn = __itn{pairId}");
                 init.Add($"__lo = {ExprPrinter.CSharp.Print(lo)}");
             }
-            if (WritesBack(l)) init.Add($"__last = new double[{I(Math.Max(1, Privates(l).Count))}]");
+            if (WritesBack(l)) init.Add($"__last = new double[{I(Math.Max(1, l.WrittenBack.Count))}]");
             w.Line($"var __w{n} = new {ClassName(l)} {{ {string.Join(", ", init)} }};");
-            foreach (var a in Atomic(l))
+            foreach (var a in l.Worker.ChunkCopies)
             {
                 var t = _program!.Arrays[a].Type;
                 w.Line($"__w{n}.__chunk_{a} = new {t.ElemKeyword}[__ch{n}][{(t.Shape == Shape.Matrix ? "," : "")}];");
@@ -199,13 +155,13 @@ namespace DiffGen.Generator.Emit
                 var v = reductions[r];
                 w.Line($"{v} += ({_program!.Scalars[v].Keyword}){Lp}.Sum(__w{n}.__red, {I(reductions.Count)}, {I(r)});");
             }
-            foreach (var a in Atomic(l))
+            foreach (var a in l.Worker.ChunkCopies)
                 w.Line($"for (int __c = 1; __c < __ch{n}; __c++) {Lp}.AddInto({a}, __w{n}.__chunk_{a}[__c]);");
             foreach (var kv in st.CarriedReset.OrderBy(kv => kv.Key, StringComparer.Ordinal))
                 w.Line($"if (__cnt{n} > 0) {kv.Key} = {ExprPrinter.CSharp.Literal(kv.Value.Value, _program!.Scalars[kv.Key].Elem)};");
             if (WritesBack(l))
             {
-                var privs = Privates(l);
+                var privs = l.WrittenBack;
                 for (int q = 0; q < privs.Count; q++)
                     w.Line($"if (__cnt{n} > 0) {privs[q]} = ({_program!.Scalars[privs[q]].Keyword})__w{n}.__last[{I(q)}];");
             }
@@ -213,78 +169,10 @@ namespace DiffGen.Generator.Emit
             w.Close();
         }
 
-        private bool WritesBack(CpuLoop l) => l.Step.WriteBackPrivates && l.ForwardOf is null && l.ReverseOf is null && Privates(l).Count > 0;
+        private static bool WritesBack(CpuLoopPlan l) => l.WrittenBack.Count > 0;
 
-        /// <summary>Private scalars declared outside the loop (their value after the loop is the last iteration's).</summary>
-        private static List<string> Privates(CpuLoop l)
-        {
-            var declared = new HashSet<string>(DevicePlanner.Flatten(l.Step.Loop!.Body).OfType<DeclScalar>().Select(d => d.Name), StringComparer.Ordinal);
-            return l.Step.Classes.Where(kv => kv.Value == VarClass.Private && !declared.Contains(kv.Key)).Select(kv => kv.Key).OrderBy(x => x, StringComparer.Ordinal).ToList();
-        }
-
-        private static List<string> Reductions(CpuLoop l) =>
+        private static List<string> Reductions(CpuLoopPlan l) =>
             l.Step.Classes.Where(kv => kv.Value == VarClass.Reduction).Select(kv => kv.Key).OrderBy(x => x, StringComparer.Ordinal).ToList();
-
-        private enum FieldKind { Array, Value, Entry }
-
-        private sealed record Field(string Name, string Type, FieldKind Kind);
-
-        /// <summary>What the worker needs from the caller: arrays, host ints, invariant scalars, entry values of carried scalars.</summary>
-        private List<Field> Fields(CpuLoop l)
-        {
-            var p = _program!;
-            var st = l.Step;
-            var arrays = new SortedSet<string>(StringComparer.Ordinal);
-            var scalars = new SortedSet<string>(StringComparer.Ordinal);
-            var loop = l.Tiled?.Loop ?? st.Loop!;
-            foreach (var s in DevicePlanner.Flatten(loop.Body))
-            {
-                if (s is TileEnsure te)
-                    foreach (var d in IrQueries.Descendants(te.Row)) if (d is VarRef v) scalars.Add(v.Name);
-                if (s is TableEntryAdjoint ta)
-                    foreach (var e in new[] { ta.Row, ta.Col, ta.Value })
-                        foreach (var d in IrQueries.Descendants(e)) if (d is VarRef v) scalars.Add(v.Name); else if (d is ElemRef er) arrays.Add(er.Array);
-                if (s is Assign { Target: ElemRef el }) arrays.Add(el.Array);
-                var exprs = s is VectorFor vf ? new[] { vf.Loop.Start, vf.Loop.Bound } : IrQueries.ExprsOf(s);
-                foreach (var e in exprs)
-                    foreach (var d in IrQueries.Descendants(e))
-                    {
-                        if (d is ElemRef er) arrays.Add(er.Array);
-                        else if (d is LengthOf lo) arrays.Add(lo.Array);
-                        else if (d is VarRef v) scalars.Add(v.Name);
-                    }
-            }
-            foreach (var e in new[] { loop.Start, loop.Bound })
-                foreach (var d in IrQueries.Descendants(e))
-                    if (d is VarRef v) scalars.Add(v.Name);
-                    else if (d is LengthOf lo) arrays.Add(lo.Array);
-            if (l.Tiled is { } t)
-            {
-                // panels are the chunk's own; their factors (and the factors' adjoints) and K come from the caller
-                foreach (var pn in t.Panels)
-                {
-                    arrays.Remove(pn.Name + "_v");
-                    arrays.Remove(pn.Name + "_a");
-                    arrays.Add(pn.Source.A.Array);
-                    arrays.Add(pn.Source.B.Array);
-                    if (pn.AAdj is not null) { arrays.Add(pn.AAdj.Array); arrays.Add(pn.BAdj!.Array); }
-                    foreach (var d in IrQueries.Descendants(pn.Source.K)) if (d is VarRef v) scalars.Add(v.Name);
-                }
-                foreach (var pn in t.Panels) scalars.Remove(pn.Name + "_lo");
-            }
-            var list = new List<Field>();
-            foreach (var a in arrays) list.Add(new Field(a, p.Arrays[a].Type.Keyword, FieldKind.Array));
-            foreach (var v in scalars)
-            {
-                if (p.HostInts.Contains(v)) list.Add(new Field(v, p.Scalars[v].Keyword, FieldKind.Value));
-                else if (st.Classes.TryGetValue(v, out var c))
-                {
-                    if (c == VarClass.Invariant) list.Add(new Field(v, p.Scalars[v].Keyword, FieldKind.Value));
-                    else if (c == VarClass.Carried) list.Add(new Field(v, p.Scalars[v].Keyword, FieldKind.Entry));
-                }
-            }
-            return list;
-        }
 
         /// <summary>The worker classes of the loops written so far.</summary>
         public void WriteClasses(CSharpWriter w)
@@ -434,12 +322,12 @@ namespace DiffGen.Generator.Emit
             foreach (var h in savedHoisted) w.Hoisted.Add(h);
         }
 
-        private void WriteClass(CSharpWriter w, CpuLoop l)
+        private void WriteClass(CSharpWriter w, CpuLoopPlan l)
         {
             var p = _program!;
             var st = l.Step;
-            var loop = l.Tiled?.Loop ?? st.Loop!;
-            var fields = Fields(l);
+            var loop = l.TiledForm?.Loop ?? st.Loop!;
+            var fields = l.Worker.Fields;
             var reductions = Reductions(l);
             w.Line();
             w.Line($"/// <summary>Chunks of the loop over {loop.Var} ({(l.ForwardOf is not null ? "forward half of a pair: stores its restore values by iteration" : l.ReverseOf is not null ? "reverse half of a pair: reads the restore values by iteration" : "independent iterations")}).</summary>");
@@ -447,46 +335,35 @@ namespace DiffGen.Generator.Emit
             w.Open($"private sealed class {ClassName(l)} : global::DiffGen.Cpu.IChunkBody");
             foreach (var f in fields)
             {
-                var name = f.Kind == FieldKind.Entry ? "__entry_" + f.Name : f.Name;
-                w.Line($"public {f.Type} {name}{(f.Type.Contains('[') ? " = null!" : "")};");
+                var name = f.Kind == CpuFieldKind.Entry ? "__entry_" + f.Name : f.Name;
+                w.Line($"public {f.Type.Keyword} {name}{(f.Type.IsArray ? " = null!" : "")};");
             }
             w.Line("public long __count;");
             w.Line("public int __chunks;");
             w.Line("public double[] __red = null!;");
             if (l.ForwardOf is not null || l.ReverseOf is not null) w.Line("public double[] __it = null!; public int[] __itn = null!; public long __lo;");
             if (WritesBack(l)) w.Line("public double[] __last = null!;");
-            foreach (var a in Atomic(l))
+            foreach (var a in l.Worker.ChunkCopies)
                 w.Line($"public {ChunkArrayType(p.Arrays[a].Type)} __chunk_{a} = null!;");
 
             w.Line();
             w.Open("public void Run(int __chunk)");
             w.Line($"var (__first, __end) = {Lp}.Range(__chunk, __chunks, __count);");
-            foreach (var a in Atomic(l))
+            foreach (var a in l.Worker.ChunkCopies)
                 w.Line($"var {a} = __chunk == 0 ? this.{a} : __chunk_{a}[__chunk];");
-            if (l.Tiled is { } tiled) w.RentPanels(tiled);
+            if (l.TiledForm is { } tiled) w.RentPanels(tiled);
             // private scalars and ints of the body, declared once (the body assigns them)
-            var decls = new Dictionary<string, IrType>(StringComparer.Ordinal);
-            IrQueries.Declarations(loop.Body, decls);
             var savedHoisted = w.Hoisted.ToList();
             w.Hoisted.Clear();
-            var locals = new SortedDictionary<string, IrType>(StringComparer.Ordinal);
-            foreach (var kv in st.Classes.Where(kv => kv.Value is VarClass.Private or VarClass.Recomputed or VarClass.Carried or VarClass.Reduction))
-                locals[kv.Key] = p.Scalars[kv.Key];
-            foreach (var kv in decls.Where(kv => !kv.Value.IsArray && !kv.Value.IsReal)) locals[kv.Key] = kv.Value;
-            foreach (var s in DevicePlanner.Flatten(loop.Body))
-                if (s is Assign { Target: VarRef v } && !p.HostInts.Contains(v.Name) && !v.Type.IsReal) locals[v.Name] = v.Type;
-            var forVars = new HashSet<string>(DevicePlanner.Flatten(loop.Body).Select(s => s is For f ? f.Var : s is VectorFor vf ? vf.Loop.Var : null).Where(x => x is not null)!, StringComparer.Ordinal);
-            foreach (var kv in locals.Where(kv => !forVars.Contains(kv.Key) && kv.Key != loop.Var))
+            foreach (var x in l.Worker.Locals)
             {
-                w.Line($"{kv.Value.Keyword} {kv.Key} = {(kv.Value.Elem == Scalar.Bool ? "false" : "0")};");
-                w.Hoisted.Add(kv.Key);
+                w.Line($"{x.Type.Keyword} {x.Name} = {(x.Type.Elem == Scalar.Bool ? "false" : "0")};");
+                w.Hoisted.Add(x.Name);
             }
             w.Open("for (long __iter = __first; __iter < __end; __iter++)");
             w.Line($"int {loop.Var} = (int)({ExprPrinter.CSharp.Print(loop.Start)} + __iter * {I(loop.Step)});");
             foreach (var kv in st.CarriedReset.OrderBy(kv => kv.Key, StringComparer.Ordinal))
                 w.Line($"{kv.Key} = __iter == 0 ? __entry_{kv.Key} : {ExprPrinter.CSharp.Literal(kv.Value.Value, p.Scalars[kv.Key].Elem)};");
-            var lo = DevicePlanner.Range(loop).Lo;
-            IEnumerable<Stmt> body = loop.Body;
             if (l.ForwardOf is not null || l.ReverseOf is not null)
             {
                 w.Line($"long __ix = {loop.Var} - __lo;");
@@ -495,9 +372,8 @@ namespace DiffGen.Generator.Emit
                 if (l.ReverseOf is not null)
                     for (int q = 0; q < l.Finals.Count; q++)
                         w.Line($"{l.Finals[q]} = ({p.Scalars[l.Finals[q]].Keyword})__it[__base + {I(l.Pushes + q)}];");
-                body = IndexedTape(loop.Body);
             }
-            w.Statements(body);
+            w.Statements(l.Worker.Body);
             if (l.ForwardOf is not null)
             {
                 for (int q = 0; q < l.Finals.Count; q++) w.Line($"__it[__base + {I(l.Pushes + q)}] = {l.Finals[q]};");
@@ -505,42 +381,18 @@ namespace DiffGen.Generator.Emit
             }
             if (WritesBack(l))
             {
-                var privs = Privates(l);
+                var privs = l.WrittenBack;
                 w.Open("if (__iter == __count - 1)");
                 for (int q = 0; q < privs.Count; q++) w.Line($"__last[{I(q)}] = {privs[q]};");
                 w.Close();
             }
             w.Close();
-            if (l.Tiled is { } tiledEnd) w.FinishPanels(tiledEnd);
+            if (l.TiledForm is { } tiledEnd) w.FinishPanels(tiledEnd);
             for (int r = 0; r < reductions.Count; r++) w.Line($"__red[__chunk * {I(reductions.Count)} + {I(r)}] = {reductions[r]};");
             w.Close();
             w.Close();
             w.Hoisted.Clear();
             foreach (var h in savedHoisted) w.Hoisted.Add(h);
-        }
-
-        /// <summary>Pushes and pops of a pair's loops go to the indexed tape: slot __base + __sp of the iteration's row.</summary>
-        private static IEnumerable<Stmt> IndexedTape(IEnumerable<Stmt> body)
-        {
-            Expr MapPop(Expr e) => IrRewriter.Map(e, x => x switch
-            {
-                Pop pop when pop.Type.Elem == Scalar.Bool => new Binary(BinaryOp.Ne, new VarRef("__it[__base + --__sp]", IrType.Double), new Const(0, IrType.Double), IrType.Bool),
-                Pop pop when pop.Type.Elem == Scalar.Double => new VarRef("__it[__base + --__sp]", IrType.Double),
-                Pop pop => new IR.Convert(new VarRef("__it[__base + --__sp]", IrType.Double), pop.Type),
-                _ => null,
-            });
-            Stmt Map(Stmt s) => s switch
-            {
-                Push push => new Assign(new VarRef("__it[__base + __sp++]", IrType.Double), AssignOp.Set,
-                    push.Value.Type.Elem == Scalar.Bool ? new Conditional(push.Value, new Const(1, IrType.Double), new Const(0, IrType.Double), IrType.Double)
-                    : push.Value.Type.Elem == Scalar.Double ? push.Value : new IR.Convert(push.Value, IrType.Double)),
-                For f => f with { Body = f.Body.Select(Map).ToEquatable() },
-                VectorFor v => v with { Loop = v.Loop with { Body = v.Loop.Body.Select(Map).ToEquatable() } },
-                If i => i with { Condition = MapPop(i.Condition), Then = i.Then.Select(Map).ToEquatable(), Else = i.Else.Select(Map).ToEquatable() },
-                Block b => b with { Body = b.Body.Select(Map).ToEquatable() },
-                _ => IrRewriter.Map(s, x => x is Pop ? MapPop(x) : null),
-            };
-            return body.Select(Map).ToList();
         }
     }
 }

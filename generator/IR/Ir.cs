@@ -159,8 +159,39 @@ namespace DiffGen.Generator.IR
     /// <summary>Call a callee's adjoint: re-runs its forward, then accumulates into the adjoint arguments.</summary>
     internal sealed record AdjointCall(MethodRef Method, EquatableArray<Expr> Args, EquatableArray<Expr> Adjoints, Expr? Seed) : Stmt;
 
-    /// <summary>Schedule's decision: run this innermost loop with SIMD vectors (System.Numerics.Vector&lt;T&gt;) plus a scalar tail.</summary>
-    internal sealed record VectorFor(For Loop, Scalar Elem) : Stmt;
+    /// <summary>
+    /// Schedule's decision: run this innermost loop with SIMD vectors (System.Numerics.Vector&lt;T&gt;) plus a scalar tail.
+    /// <see cref="Inductions"/>, the loop's running products, is decided with the loop: whenever Schedule makes the node
+    /// or gives it another loop (<c>with { Loop = ... }</c>), never by the writer.
+    /// </summary>
+    internal sealed record VectorFor : Stmt
+    {
+        private readonly For _loop = null!;
+
+        public VectorFor(For Loop, Scalar Elem)
+        {
+            this.Loop = Loop;
+            this.Elem = Elem;
+        }
+
+        public For Loop
+        {
+            get => _loop;
+            init
+            {
+                _loop = value;
+                Inductions = IrQueries.Inductions(value).ToEquatable();
+            }
+        }
+
+        public Scalar Elem { get; init; }
+
+        /// <summary>The running products of <see cref="Loop"/> (<see cref="IrQueries.Inductions"/>): lanes start at p · c^l.</summary>
+        public EquatableArray<Induction> Inductions { get; private init; }
+    }
+
+    /// <summary>A running product <c>Name = Name * Factor</c> of a SIMD loop: lane l of the vector holds the value of iteration c0 + l.</summary>
+    internal sealed record Induction(string Name, IrType Type, Expr Factor, Assign Step);
 
     // ---- Schedule's tile fusion (CPU): see Schedule/TileFusion.cs ----
 

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 
@@ -6,6 +7,28 @@ namespace DiffGen.Generator.IR
     /// <summary>Read-only walks over the IR shared by the analyses.</summary>
     internal static class IrQueries
     {
+        /// <summary>The trailing statements of the body of the form <c>p = p * c</c> (or <c>c * p</c>), p a real scalar c does not mention.</summary>
+        public static List<Induction> Inductions(For f)
+        {
+            var list = new List<Induction>();
+            for (int k = f.Body.Count - 1; k >= 0; k--)
+            {
+                if (f.Body[k] is not Assign { Op: AssignOp.Set, Target: VarRef { Type.IsReal: true } p, Value: Binary { Op: BinaryOp.Mul } m } a) break;
+                Expr? factor = m.Left is VarRef l && l.Name == p.Name ? m.Right : m.Right is VarRef r && r.Name == p.Name ? m.Left : null;
+                if (factor is null || IrQueries.Mentions(factor, p.Name) || list.Any(o => o.Name == p.Name)) break;
+                list.Insert(0, new Induction(p.Name, p.Type, factor, a));
+            }
+            // p is written by nothing else in the body
+            foreach (var ind in list.ToList())
+            {
+                var others = f.Body.Where(st => !ReferenceEquals(st, ind.Step)).ToList();
+                var w = new HashSet<string>(StringComparer.Ordinal);
+                IrQueries.Writes(others, w);
+                if (w.Contains(ind.Name)) list.Remove(ind);
+            }
+            return list;
+        }
+
         /// <summary>The expression and all its sub-expressions, pre-order.</summary>
         public static IEnumerable<Expr> Descendants(Expr e)
         {

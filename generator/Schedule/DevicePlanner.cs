@@ -61,7 +61,30 @@ namespace DiffGen.Generator.Schedule
         public List<DevicePanel> Panels = new();
         /// <summary>Device row-block fusion: the step runs once per block of this row block (consecutive steps of one block form its body).</summary>
         public DeviceRowBlock? RowBlock;
+        /// <summary>A serial kernel pushes to or pops from the sequential restore tape.</summary>
+        public bool UsesTape;
+        /// <summary>Block mode: the SIMD loops of the loop's body split over the block's threads, by their <see cref="VectorFor.Loop"/>.</summary>
+        public Dictionary<Stmt, DevicePartition> Partitions = new(StmtReferenceComparer.Instance);
+        /// <summary>Block mode: the same for the SIMD loops of the forward iteration it recomputes (<see cref="Recompute"/>).</summary>
+        public Dictionary<Stmt, DevicePartition> RecomputedPartitions = new(StmtReferenceComparer.Instance);
+        /// <summary>A tiled step: [lo, hi) of the whole loop, which the host walks a block of iterations at a time.</summary>
+        public (Expr Lo, Expr Hi) TiledRange;
+        /// <summary>A tiled step: the adjoint panels its kernel writes, flushed into the factors' adjoints after each block.</summary>
+        public List<DevicePanel> FlushedPanels = new();
+        /// <summary>What the step's kernel binds and declares (<see cref="KernelUses"/>); empty for a GEMM.</summary>
+        public KernelUses Uses = new();
+        /// <summary>A serial kernel: the float/double scalars it reads and assigns, stored back into their slots at its end (ordered).</summary>
+        public List<string> SlotsWrittenBack = new();
     }
+
+    /// <summary>
+    /// A SIMD loop of a block-per-iteration kernel split over the block's threads: [<see cref="Lo"/>, <see cref="Hi"/>)
+    /// of its counter, and the scalars it reduces over the threads (partials per thread, then a block reduction).
+    /// </summary>
+    internal sealed record DevicePartition(Expr Lo, Expr Hi, EquatableArray<DeviceReduction> Reduced);
+
+    /// <summary>A scalar a split SIMD loop reduces over the block's threads: <see cref="Kind"/> is "+", "max" or "min".</summary>
+    internal sealed record DeviceReduction(string Var, string Kind);
 
     /// <summary>
     /// The per-iteration tape of an indexed pair: iteration i of the forward loop stores its pushes (at most
@@ -343,6 +366,7 @@ namespace DiffGen.Generator.Schedule
             {
                 if (serial.Count == 0) return;
                 var st = new DeviceStep { Kind = StepKind.Serial, Body = serial.ToList(), Comments = comments.ToList() };
+                st.UsesTape = Flatten(serial).Any(x => x is Push || IrQueries.ExprsOf(x).Any(e => IrQueries.Descendants(e).Any(d => d is Pop)));
                 comments.Clear();
                 p.Steps.Add(st);
                 serial.Clear();
@@ -432,6 +456,22 @@ namespace DiffGen.Generator.Schedule
                                 return null;
                             }
             }
+            foreach (var st in p.Steps.Where(x => cuda && x.Kind != StepKind.Gemm))
+            {
+                st.Uses = KernelUses.Of(st);
+                if (st.Kind != StepKind.Serial) continue;
+                var assigned = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var s in Flatten(st.Body))
+                    if (s is DeclScalar d) assigned.Add(d.Name);
+                    else if (s is Assign { Target: VarRef v }) assigned.Add(v.Name);
+                st.SlotsWrittenBack = st.Uses.Scalars.Where(n => !p.HostInts.Contains(n) && p.Scalars.TryGetValue(n, out var t) && t.IsReal && assigned.Contains(n))
+                    .OrderBy(x => x, StringComparer.Ordinal).ToList();
+            }
+            foreach (var st in p.Steps.Where(x => x.Kind == StepKind.Parallel && x.BlockPerIteration))
+            {
+                if (st.Recompute is { } rf) Partitions(st, rf.Body, recompute: true, st.RecomputedPartitions);
+                Partitions(st, st.Loop!.Body, recompute: false, st.Partitions);
+            }
             return p;
         }
 
@@ -443,9 +483,12 @@ namespace DiffGen.Generator.Schedule
             {
                 if (!tiles.Loops.TryGetValue(st.Loop!, out var t)) continue;
                 st.Tiled = t;
+                st.TiledRange = Range(t.Original);
                 st.Panels.AddRange(t.Panels);
                 if (st.Recompute is { } f && tiles.Loops.TryGetValue(f, out var ft))
                     foreach (var panel in ft.Panels.Where(x => st.Panels.All(y => y.Name != x.Name))) st.Panels.Add(panel);
+                var written = new HashSet<string>(Flatten(st.Loop!.Body).OfType<Assign>().Select(a => a.Target).OfType<ElemRef>().Select(e => e.Array), StringComparer.Ordinal);
+                st.FlushedPanels.AddRange(st.Panels.Where(x => x.Adjoint && written.Contains(x.Name + "_a")));
                 placed.Add(st.Loop!);
             }
             foreach (var st in p.Steps)
@@ -896,7 +939,7 @@ namespace DiffGen.Generator.Schedule
         }
 
         /// <summary>The expressions a statement itself evaluates (not those of nested statements).</summary>
-        private static IEnumerable<Expr> ReadExprs(Stmt s)
+        internal static IEnumerable<Expr> ReadExprs(Stmt s)
         {
             switch (s)
             {
@@ -955,6 +998,34 @@ namespace DiffGen.Generator.Schedule
                         if (!ReferenceEquals(o, s) && ReadExprs(o).Any(e => IrQueries.Mentions(e, t.Name)) && !(o is Assign { Target: VarRef ot } && ot.Name == t.Name))
                             return false;
             return true;
+        }
+
+        /// <summary>
+        /// The block-mode split of each SIMD loop of <paramref name="body"/>: its range and the scalars it reduces over the
+        /// threads (not the step's own sums, which are per-thread already, nor, in the recomputed forward iteration, the
+        /// sums the forward sweep made).
+        /// </summary>
+        private static void Partitions(DeviceStep step, IEnumerable<Stmt> body, bool recompute, Dictionary<Stmt, DevicePartition> into)
+        {
+            foreach (var v in Flatten(body).OfType<VectorFor>())
+            {
+                var f = v.Loop;
+                var inner = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var s in Flatten(f.Body)) if (s is DeclScalar d) inner.Add(d.Name);
+                var reduced = new List<DeviceReduction>();
+                foreach (var s in Flatten(f.Body))
+                {
+                    if (s is not Assign { Target: VarRef t } a || inner.Contains(t.Name)) continue;
+                    if (step.Classes.TryGetValue(t.Name, out var cls) && cls == VarClass.Reduction) continue;
+                    if (recompute && step.RecomputeReductions.Contains(t.Name)) continue;
+                    if (reduced.Any(r => r.Var == t.Name)) continue;
+                    reduced.Add(new DeviceReduction(t.Name, ReductionKind(a, t.Name) ?? throw new InvalidOperationException("not a reduction: " + t.Name)));
+                }
+                var one = new Const(1, IrType.Int);
+                var lo = f.Step > 0 ? f.Start : (f.Cmp == BinaryOp.Gt ? new Binary(BinaryOp.Add, f.Bound, one, IrType.Int) : f.Bound);
+                var hi = f.Step > 0 ? (f.Cmp == BinaryOp.Le ? new Binary(BinaryOp.Add, f.Bound, one, IrType.Int) : f.Bound) : new Binary(BinaryOp.Add, f.Start, one, IrType.Int);
+                into[f] = new DevicePartition(lo, hi, reduced.ToEquatable());
+            }
         }
 
         /// <summary>"+" for <c>s += e</c> / <c>s -= e</c>, "max" / "min" for <c>s = Max(s, e)</c>; null otherwise.</summary>

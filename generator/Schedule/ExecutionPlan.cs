@@ -47,6 +47,8 @@ namespace DiffGen.Generator.Schedule
         public IReadOnlyCollection<string> OverwrittenTables { get; init; } = Array.Empty<string>();
         /// <summary>The CPU forms of the scalar loops of <see cref="Model"/> (restore-stack blocks, elements held in locals).</summary>
         public LoopForms Loops { get; }
+        /// <summary>What the CPU methods hold around their statements: pooled arrays, declared adjoint locals, restore stacks.</summary>
+        public CpuFrame Frame { get; init; } = CpuFrame.None;
         /// <summary>The project generates device code (not <c>&lt;DiffGenCuda&gt;false&lt;/DiffGenCuda&gt;</c>).</summary>
         public bool Cuda { get; }
         public PassPlan Forward { get; }
@@ -71,7 +73,8 @@ namespace DiffGen.Generator.Schedule
     /// <summary>
     /// The Schedule stage: SIMD loops (<see cref="Vectorizer"/>), float sums carried in double (<see cref="WideSums"/>),
     /// tile fusion (<see cref="TileFusion"/>), then the loop plans: GPU (<see cref="DevicePlanner"/>), CPU cores
-    /// (<see cref="CpuLoops"/>) and the CPU forms of scalar loops (<see cref="LoopForms"/>). Backend-neutral decisions first, backend plans from them; the emitters only print.
+    /// (<see cref="CpuLoops"/>: split loops with their workers), the CPU forms of scalar loops (<see cref="LoopForms"/>) and
+    /// the CPU methods' frame (<see cref="CpuFrame"/>). Backend-neutral decisions first, backend plans from them; the emitters only print.
     /// </summary>
     internal static class Scheduler
     {
@@ -132,6 +135,7 @@ namespace DiffGen.Generator.Schedule
                 CudaTilingFailure = tiling,
                 CudaRowBlocksFailure = rowBlocks,
                 OverwrittenTables = overwritten,
+                Frame = CpuFrame.Plan(a),
             };
         }
     }

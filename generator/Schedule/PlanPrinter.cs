@@ -26,10 +26,16 @@ namespace DiffGen.Generator.Schedule
             Pass(sb, plan, plan.Forward, m.Body);
             RowBlockCores(sb, a.Tiles?.Body);
             LoopForms(sb, plan.Loops.Forward.All);
+            if (plan.Frame.ForwardPooled.Count > 0)
+                sb.Append("  cpu, pooled arrays: ").Append(string.Join(", ", plan.Frame.ForwardPooled.Select(d => d.Name))).Append('\n');
             sb.Append("adjoint (forward sweep, then reverse sweep)\n");
             Pass(sb, plan, plan.Adjoint, a.ForwardSweep.Concat(a.ReverseSweep));
             RowBlockCores(sb, a.Tiles is { } t ? t.ForwardSweep.Concat(t.ReverseSweep) : null);
             LoopForms(sb, plan.Loops.Adjoint.All);
+            if (plan.Frame.RestoreStacks.Count > 0)
+                sb.Append("  cpu, restore stacks: ").Append(string.Join(", ", plan.Frame.RestoreStacks.Select(t => new IrType(t, Shape.Scalar).Keyword))).Append('\n');
+            var unused = a.Locals.Where(l => !plan.Frame.AdjointDeclared.Contains(l)).Select(l => l.Name).ToList();
+            if (unused.Count > 0) sb.Append("  cpu, locals not declared (no statement mentions them): ").Append(string.Join(", ", unused)).Append('\n');
             return sb.ToString();
         }
 
@@ -142,6 +148,11 @@ namespace DiffGen.Generator.Schedule
                             if (l.ReverseOf is not null) sb.Append(", reverse half of a pair");
                             sb.Append(Classes(l.Step));
                             if (l.NotSplitWhenFused is { } fusedWhy) sb.Append("; ").Append(fusedWhy);
+                            sb.Append('\n');
+                            Worker(sb, "worker", l.Worker, l.WrittenBack);
+                            if (l.TiledVersion is { } tv) Worker(sb, "tiled worker", tv.Worker, tv.WrittenBack);
+                            Simd(sb, f);
+                            continue;
                         }
                         else if (pass.CpuNotSplit.TryGetValue(f, out var why)) sb.Append("one core: ").Append(why);
                         else sb.Append("one core: ").Append(SerialReason(pass.Cpu, f));
@@ -174,6 +185,16 @@ namespace DiffGen.Generator.Schedule
                 CudaSteps(sb, tiled);
             }
             else sb.Append("  cuda, tile-fused: none: ").Append(plan.CudaTilingFailure).Append('\n');
+        }
+
+        /// <summary>A split loop's worker (<see cref="CpuWorker"/>): its inputs, its locals, the privates it writes back.</summary>
+        private static void Worker(StringBuilder sb, string what, CpuWorker w, List<string> writtenBack)
+        {
+            sb.Append("      ").Append(what).Append(": inputs ").Append(w.Fields.Count == 0 ? "none" : string.Join(", ", w.Fields.Select(x => x.Kind == CpuFieldKind.Entry ? x.Name + " (entry value)" : x.Name)));
+            if (w.Locals.Count > 0) sb.Append("; locals ").Append(string.Join(", ", w.Locals.Select(x => x.Name)));
+            if (writtenBack.Count > 0) sb.Append("; privates written back: ").Append(string.Join(", ", writtenBack));
+            if (w.ChunkCopies.Count > 0) sb.Append("; a copy per chunk of ").Append(string.Join(", ", w.ChunkCopies));
+            sb.Append('\n');
         }
 
         private static void CudaSteps(StringBuilder sb, DeviceProgram program)
@@ -217,6 +238,19 @@ namespace DiffGen.Generator.Schedule
                         break;
                 }
                 sb.Append('\n');
+                var detail = open is null ? "      " : "        ";
+                if (st.UsesTape) sb.Append(detail).Append("pushes to or pops from the sequential restore tape\n");
+                if (st.SlotsWrittenBack.Count > 0) sb.Append(detail).Append("stores back into their slots: ").Append(string.Join(", ", st.SlotsWrittenBack)).Append('\n');
+                foreach (var (what, loop, part) in st.RecomputedPartitions.Select(kv => ("recomputed ", kv.Key, kv.Value)).Concat(st.Partitions.Select(kv => ("", kv.Key, kv.Value))))
+                {
+                    sb.Append(detail).Append(what).Append("simd loop ").Append(((For)loop).Var).Append(" over the block's threads [")
+                      .Append(ExprPrinter.CSharp.Print(part.Lo)).Append(", ").Append(ExprPrinter.CSharp.Print(part.Hi)).Append(')');
+                    if (part.Reduced.Count > 0) sb.Append(", block reductions: ").Append(string.Join(", ", part.Reduced.Select(r => r.Var + " (" + r.Kind + ")")));
+                    sb.Append('\n');
+                }
+                if (st.FlushedPanels.Count > 0)
+                    sb.Append(detail).Append("after each block of ").Append(ExprPrinter.CSharp.Print(st.TiledRange.Lo)).Append(" .. ").Append(ExprPrinter.CSharp.Print(st.TiledRange.Hi))
+                      .Append(": flushes panel adjoint").Append(st.FlushedPanels.Count == 1 ? " " : "s ").Append(string.Join(", ", st.FlushedPanels.Select(x => x.Name + "_a"))).Append('\n');
             }
         }
 

@@ -20,7 +20,11 @@ namespace DiffGen.Generator.Schedule
         /// <summary>A loop rewritten to address its block of the stack.</summary>
         /// <param name="Restored">A scalar the pop loop restores (<c>v = Pop()</c>): the loop reads a per-iteration copy
         /// instead, and <c>v</c> gets the last popped value (slot <c>base</c>) after the loop.</param>
-        internal sealed record Plan(For Loop, Scalar Elem, bool Pop, string Base, string Buffer, string Lo, string Hi, Scalar? SimdElem, string? Restored = null);
+        internal sealed record Plan(For Loop, Scalar Elem, bool Pop, string Base, string Buffer, string Lo, string Hi, Scalar? SimdElem, string? Restored = null)
+        {
+            /// <summary>The loop on SIMD lanes (with its running products), when <see cref="SimdElem"/> is set.</summary>
+            public VectorFor? Simd { get; } = SimdElem is { } e ? new VectorFor(Loop, e) : null;
+        }
 
         /// <summary>The block form of <paramref name="f"/>, or null when the loop does not push or pop one value per iteration.</summary>
         public static Plan? Try(For f, int id)

@@ -54,7 +54,7 @@ namespace DiffGen.Generator.Schedule
             if (a.Elem is null || a.Assignments == 0) return null;
             // Running products p = p * c: c invariant (reads nothing the loop changes), p written by nothing else, and the
             // statements at the end of the body, so every read of p in an iteration sees that iteration's value.
-            var inductions = Inductions(f);
+            var inductions = IrQueries.Inductions(f);
             foreach (var ind in inductions)
             {
                 if (a.Reductions.Contains(ind.Name) || a.MaxReductions.Contains(ind.Name) || a.Temps.Contains(ind.Name)) return null;
@@ -89,30 +89,6 @@ namespace DiffGen.Generator.Schedule
         private static bool SameColumn(EquatableArray<Expr> a, EquatableArray<Expr> b) =>
             a.Count == b.Count && a[a.Count - 1].Equals(b[b.Count - 1]);
 
-        /// <summary>A running product <c>Name = Name * Factor</c> of a SIMD loop: lane l of the vector holds the value of iteration c0 + l.</summary>
-        internal sealed record Induction(string Name, IrType Type, Expr Factor, Assign Step);
-
-        /// <summary>The trailing statements of the body of the form <c>p = p * c</c> (or <c>c * p</c>), p a real scalar c does not mention.</summary>
-        internal static List<Induction> Inductions(For f)
-        {
-            var list = new List<Induction>();
-            for (int k = f.Body.Count - 1; k >= 0; k--)
-            {
-                if (f.Body[k] is not Assign { Op: AssignOp.Set, Target: VarRef { Type.IsReal: true } p, Value: Binary { Op: BinaryOp.Mul } m } a) break;
-                Expr? factor = m.Left is VarRef l && l.Name == p.Name ? m.Right : m.Right is VarRef r && r.Name == p.Name ? m.Left : null;
-                if (factor is null || IrQueries.Mentions(factor, p.Name) || list.Any(o => o.Name == p.Name)) break;
-                list.Insert(0, new Induction(p.Name, p.Type, factor, a));
-            }
-            // p is written by nothing else in the body
-            foreach (var ind in list.ToList())
-            {
-                var others = f.Body.Where(st => !ReferenceEquals(st, ind.Step)).ToList();
-                var w = new HashSet<string>(StringComparer.Ordinal);
-                IrQueries.Writes(others, w);
-                if (w.Contains(ind.Name)) list.Remove(ind);
-            }
-            return list;
-        }
 
         private sealed class Analysis
         {
