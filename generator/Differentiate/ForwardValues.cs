@@ -46,6 +46,8 @@ namespace DiffGen.Generator.Differentiate
             private readonly HashSet<string> _writtenArrays = new(StringComparer.Ordinal);
             /// <summary>Statements nothing is known about (calls, whole-array stores): no reuse across them.</summary>
             private readonly List<int> _barriers = new();
+            /// <summary>A return or method exit seen in the forward sweep.</summary>
+            private bool _exited;
             /// <summary>Last statement number inside each loop, by the loop's own number.</summary>
             private readonly Dictionary<int, int> _loopEnd = new();
 
@@ -60,12 +62,12 @@ namespace DiffGen.Generator.Differentiate
                             if (a.Target is VarRef v) Assigned(v.Name, at);
                             else if (a.Target is ElemRef el) _writtenArrays.Add(el.Array);
                             else _barriers.Add(at);
-                            if (defs && !inLoop && a.Op == AssignOp.Set && a.Target is VarRef t && t.Type.IsReal && a.Value is Intrinsic)
+                            if (defs && !inLoop && !_exited && a.Op == AssignOp.Set && a.Target is VarRef t && t.Type.IsReal && a.Value is Intrinsic)
                                 Defs.Add(new Def(t.Name, a.Value, at, path.ToEquatable()));
                             break;
                         case DeclScalar d:
                             Assigned(d.Name, at);
-                            if (defs && !inLoop && d.Type.IsReal && d.Init is Intrinsic)
+                            if (defs && !inLoop && !_exited && d.Type.IsReal && d.Init is Intrinsic)
                                 Defs.Add(new Def(d.Name, d.Init, at, path.ToEquatable()));
                             break;
                         case For f:
@@ -81,7 +83,10 @@ namespace DiffGen.Generator.Differentiate
                             path.RemoveAt(path.Count - 1);
                             break;
                         case Block b: Collect(b.Body, ref next, path, inLoop, defs); break;
-                        case Push or Comment or Continue or Break or Return: break;
+                        case Return or Break { Method: true }:
+                            _exited = true; // an exit of the method may skip what follows: no definition after it is certain
+                            break;
+                        case Push or Comment or Continue or Break: break;
                         default: _barriers.Add(at); break;
                     }
                 }
@@ -142,7 +147,8 @@ namespace DiffGen.Generator.Differentiate
                         case For f:
                             {
                                 int end = loopEnd >= 0 ? loopEnd : _loopEnd[at];
-                                var bounds = Reads(f with { Body = EquatableArray<Stmt>.Empty }, upTo, path, defs);
+                                // the bound and the while condition are evaluated on every iteration: after the body's assignments too
+                                var bounds = Reads(f with { Body = EquatableArray<Stmt>.Empty }, end, path, defs);
                                 var body = Rewrite(f.Body, ref next, path, end, defs);
                                 output.Add(((For)bounds) with { Body = body });
                                 break;
