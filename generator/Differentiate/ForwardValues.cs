@@ -27,13 +27,11 @@ namespace DiffGen.Generator.Differentiate
             var facts = new Facts();
             int next = 0;
             facts.Collect(forward, ref next, new List<(Expr, bool, int)>(), inLoop: false, defs: true);
+            int at = next; // the reverse sweep is numbered after the forward sweep
             facts.Collect(reverse, ref next, new List<(Expr, bool, int)>(), inLoop: false, defs: false);
             var defs = facts.Defs.Where(facts.Stable).ToList();
             if (defs.Count == 0) return (forward, reverse);
 
-            int at = 0;
-            // the reverse sweep is numbered after the forward sweep, as above
-            facts.Skip(forward, ref at);
             var rewritten = facts.Rewrite(reverse, ref at, new List<(Expr, bool)>(), -1, defs);
             return (forward, rewritten);
         }
@@ -117,20 +115,6 @@ namespace DiffGen.Generator.Differentiate
                 foreach (var x in IrQueries.Descendants(e))
                     if (x is VarRef v && _assigned.TryGetValue(v.Name, out var list) && list.Any(p => p > after && p <= upTo)) return false;
                 return true;
-            }
-
-            public void Skip(IEnumerable<Stmt> stmts, ref int next)
-            {
-                foreach (var s in stmts)
-                {
-                    next++;
-                    switch (s)
-                    {
-                        case For f: Skip(f.Body, ref next); break;
-                        case If i: Skip(i.Then, ref next); Skip(i.Else, ref next); break;
-                        case Block b: Skip(b.Body, ref next); break;
-                    }
-                }
             }
 
             /// <param name="loopEnd">The last statement number of the outermost loop around these statements (-1: none): a

@@ -28,20 +28,14 @@ namespace DiffGen.Generator.Schedule
     /// </summary>
     internal sealed class LoopForms
     {
-        private readonly SortedSet<string> _localArrays;
-
-        private LoopForms(SortedSet<string> localArrays)
+        private LoopForms()
         {
-            _localArrays = localArrays;
             Forward = new LoopScope("");
             Adjoint = new LoopScope("");
         }
 
         /// <summary>No decisions (a writer that prints no method body).</summary>
-        public static LoopForms None { get; } = new(new SortedSet<string>(StringComparer.Ordinal));
-
-        /// <summary>Arrays the method declares (nothing else can alias them: <see cref="ElementPromotion"/>).</summary>
-        public IReadOnlyCollection<string> LocalArrays => _localArrays;
+        public static LoopForms None { get; } = new();
 
         /// <summary>The forward pass's loops.</summary>
         public LoopScope Forward { get; }
@@ -56,7 +50,7 @@ namespace DiffGen.Generator.Schedule
             var adjoint = (a.Tiles?.ForwardSweep ?? a.ForwardSweep).Concat(a.Tiles?.ReverseSweep ?? a.ReverseSweep).ToList();
             var arrays = new SortedSet<string>(StringComparer.Ordinal);
             Declared(forward.Concat(adjoint), arrays);
-            var forms = new LoopForms(arrays);
+            var forms = new LoopForms();
             var walk = new Walker(arrays);
             walk.Run(forward, forms.Forward);
             walk.Run(adjoint, forms.Adjoint);
