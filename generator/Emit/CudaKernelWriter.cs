@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text;
 using DiffGen.Cuda.Execution;
 using DiffGen.Generator.IR;
+using DiffGen.Generator.Model;
 using DiffGen.Generator.Schedule;
 
 namespace DiffGen.Generator.Emit
@@ -24,7 +25,7 @@ namespace DiffGen.Generator.Emit
         /// </summary>
         public static string Prelude => KernelPrelude.Source;
 
-        private enum Mode { Serial, Thread, Block }
+        private enum Mode { Serial, Thread, Block, Warp }
 
         /// <summary>Generated locals may go unread in one kernel (a value only another kernel needs): no NVRTC warning for that.</summary>
         private const string U = " __attribute__((unused))";
@@ -39,6 +40,9 @@ namespace DiffGen.Generator.Emit
         private bool _inPartition;
         private readonly Dictionary<string, (string Partial, string Kind)> _partials = new(StringComparer.Ordinal);
         private int _partialCounter;
+        /// <summary>Warp mode, inside a tile loop: the register holding each tile entry.</summary>
+        private readonly Dictionary<TileValue, string> _tileNames = new();
+        private int _tileCounter;
 
         private CudaKernelWriter(DeviceProgram p)
         {
@@ -50,7 +54,11 @@ namespace DiffGen.Generator.Emit
         public static string Kernels(DeviceProgram p)
         {
             var w = new CudaKernelWriter(p);
-            foreach (var st in p.Steps.Where(s => s.Kind != StepKind.Gemm)) w.Kernel(st);
+            foreach (var st in p.Steps.Where(s => s.Kind != StepKind.Gemm))
+            {
+                w.Kernel(st);
+                if (st.Fused is { } f) w.Kernel(f);
+            }
             return w.ToString();
         }
 
@@ -73,9 +81,11 @@ namespace DiffGen.Generator.Emit
         private void Kernel(DeviceStep st)
         {
             _step = st;
-            _mode = st.Kind == StepKind.Serial ? Mode.Serial : st.BlockPerIteration ? Mode.Block : Mode.Thread;
+            _mode = st.Kind == StepKind.Serial ? Mode.Serial : st.WarpPerIteration ? Mode.Warp : st.BlockPerIteration ? Mode.Block : Mode.Thread;
             _partials.Clear();
             _partialCounter = 0;
+            _tileNames.Clear();
+            _tileCounter = 0;
             var use = st.Uses;
 
             Line();
@@ -124,6 +134,8 @@ namespace DiffGen.Generator.Emit
         private static string Describe(DeviceStep st) => st.Kind switch
         {
             StepKind.Serial => "serial: statements that depend on each other, one thread",
+            _ when st.WarpPerIteration => $"parallel over {st.Loop!.Var} (one warp per iteration, SIMD loops split over its lanes; the block's warps share each 32-column tile of the table)"
+                + (st.Recompute is not null ? $"; recomputes the forward iteration, {st.LocalStack} restored value(s) in registers" : ""),
             _ when st.Tape is { } t => $"parallel over {st.Loop!.Var} ({(st.BlockPerIteration ? "one block per iteration, SIMD loops split over its threads" : "one thread per iteration")}); {(t.IsForward ? "stores" : "restores")} its values in row {st.Loop!.Var} of an indexed tape",
             _ when st.Recompute is not null => $"parallel over {st.Loop!.Var} ({(st.BlockPerIteration ? "one block per iteration, SIMD loops split over its threads" : "one thread per iteration")}); recomputes the forward iteration, {st.LocalStack} restored value(s) in registers",
             _ => $"parallel over {st.Loop!.Var} ({(st.BlockPerIteration ? "one block per iteration, SIMD loops split over its threads" : "one thread per iteration")})",
@@ -156,10 +168,22 @@ namespace DiffGen.Generator.Emit
                 Line($"const {CType(_p.Scalars[kv.Key])} {Scalar(kv.Key)}{U} = ({CType(_p.Scalars[kv.Key])})__s[{I(_p.Slots[kv.Key])}];");
             var reductions = st.Classes.Where(kv => kv.Value == VarClass.Reduction).Select(kv => kv.Key).OrderBy(x => x, StringComparer.Ordinal).ToList();
             foreach (var r in reductions) Line($"double __r_{r} = 0;");
-            var t = _mode == Mode.Block
-                ? "for (long long __t = blockIdx.x; __t < __cnt; __t += gridDim.x)"
-                : "for (long long __t = blockIdx.x * (long long)blockDim.x + threadIdx.x; __t < __cnt; __t += (long long)gridDim.x * blockDim.x)";
-            Open(t);
+            if (_mode == Mode.Warp)
+            {
+                Line("const int __lane = (int)(threadIdx.x & 31), __warp = (int)(threadIdx.x >> 5), __warps = (int)(blockDim.x >> 5);");
+                // every warp of a block walks the same groups (the tiles have barriers); a warp past the end computes
+                // tiles for the others and nothing else
+                Open("for (long long __g = (long long)blockIdx.x * __warps; __g < __cnt; __g += (long long)gridDim.x * __warps)");
+                Line("const bool __act = __g + __warp < __cnt;");
+                Line("const long long __t = __act ? __g + __warp : __g;");
+            }
+            else
+            {
+                var t = _mode == Mode.Block
+                    ? "for (long long __t = blockIdx.x; __t < __cnt; __t += gridDim.x)"
+                    : "for (long long __t = blockIdx.x * (long long)blockDim.x + threadIdx.x; __t < __cnt; __t += (long long)gridDim.x * blockDim.x)";
+                Open(t);
+            }
             Line($"const int {Scalar(loop.Var)} = (int)({Expr(loop.Start)} + __t * {I(loop.Step)});");
             foreach (var kv in st.Classes.OrderBy(kv => kv.Key, StringComparer.Ordinal))
             {
@@ -199,11 +223,11 @@ namespace DiffGen.Generator.Emit
                 if (st.LocalStack > 0) Line($"double __stk[{I(st.LocalStack)}]{U}; int __sp{U} = 0;");
                 Line($"// recompute forward iteration {loop.Var} (its pushes go to registers)");
                 _recompute = true;
-                foreach (var s in f.Body) Stmt(s);
+                Statements(f.Body);
                 _recompute = false;
                 Line($"// reverse iteration {loop.Var}");
             }
-            foreach (var s in loop.Body) Stmt(s);
+            Statements(loop.Body);
             if (st.Tape is { IsForward: true } ft)
             {
                 for (int q = 0; q < ft.Finals.Count; q++)
@@ -216,6 +240,7 @@ namespace DiffGen.Generator.Emit
                 foreach (var kv in st.Classes.Where(kv => kv.Value == VarClass.Private).OrderBy(kv => kv.Key, StringComparer.Ordinal))
                     Line($"if (__t == __cnt - 1{ThreadZero}) __s[{I(_p.Slots[kv.Key])}] = (double){Scalar(kv.Key)};");
             if (_mode == Mode.Block) Line("__syncthreads();");
+            else if (_mode == Mode.Warp) Line("__syncwarp();");
             Close();
             foreach (var r in reductions)
             {
@@ -223,7 +248,24 @@ namespace DiffGen.Generator.Emit
             }
         }
 
-        private string ThreadZero => _mode == Mode.Block ? " && threadIdx.x == 0" : "";
+        private string ThreadZero => _mode switch { Mode.Block => " && threadIdx.x == 0", Mode.Warp => " && __act && __lane == 0", _ => "" };
+
+        /// <summary>
+        /// An iteration's statements. Warp mode: a warp past the end of the range runs only the tile loops (whose tiles
+        /// every warp of the block computes together), nothing else.
+        /// </summary>
+        private void Statements(IEnumerable<Stmt> body)
+        {
+            bool open = false;
+            foreach (var s in body)
+            {
+                bool always = _mode != Mode.Warp || s is VectorFor v && _step!.TileLoops.ContainsKey(v.Loop);
+                if (always && open) { Close(); open = false; }
+                if (!always && !open) { Open("if (__act)"); open = true; }
+                Stmt(s);
+            }
+            if (open) Close();
+        }
 
         // ------------------------------------------------------------ statements
 
@@ -243,7 +285,7 @@ namespace DiffGen.Generator.Emit
                     Close();
                     break;
                 case VectorFor v:
-                    if (_mode == Mode.Block && !_inPartition) Partition(v.Loop);
+                    if ((_mode == Mode.Block || _mode == Mode.Warp) && !_inPartition) Partition(v.Loop);
                     else Stmt(v.Loop);
                     break;
                 case If i:
@@ -322,6 +364,7 @@ namespace DiffGen.Generator.Emit
         private void Guarded(string line)
         {
             if (_mode == Mode.Block && !_inPartition) Line("if (threadIdx.x == 0) " + line);
+            else if (_mode == Mode.Warp && !_inPartition) Line("if (__act && __lane == 0) " + line);
             else Line(line);
         }
 
@@ -330,8 +373,10 @@ namespace DiffGen.Generator.Emit
         {
             var part = (_recompute ? _step!.RecomputedPartitions : _step!.Partitions)[f];
             var reduced = part.Reduced.Select(r => (r.Var, Partial: "__p" + I(_partialCounter++), r.Kind)).ToList();
+            bool warp = _mode == Mode.Warp;
+            string barrier = warp ? "__syncwarp();" : "__syncthreads();";
             OpenBlock();
-            if (_step!.BarrierBefore.Contains(f)) Line("__syncthreads(); // code since the last barrier touches elements this split loop also touches");
+            if (_step!.BarrierBefore.Contains(f)) Line(barrier + " // code since the last barrier touches elements this split loop also touches");
             foreach (var r in reduced)
             {
                 Line(r.Kind == "+" ? $"double {r.Partial} = 0;" : $"double {r.Partial} = (double){Scalar(r.Var)};");
@@ -339,19 +384,49 @@ namespace DiffGen.Generator.Emit
             }
             var (lo, hi) = (part.Lo, part.Hi);
             _inPartition = true;
-            Open($"for (int {Scalar(f.Var)} = {Expr(lo)} + (int)threadIdx.x; {Scalar(f.Var)} < {Expr(hi)}; {Scalar(f.Var)} += (int)blockDim.x)");
-            foreach (var s in f.Body) Stmt(s);
-            Close();
+            if (warp && _step.TileLoops.TryGetValue(f, out var tiles)) TileLoop(f, lo, hi, tiles);
+            else
+            {
+                Open(warp
+                    ? $"for (int {Scalar(f.Var)} = {Expr(lo)} + __lane; {Scalar(f.Var)} < {Expr(hi)}; {Scalar(f.Var)} += 32)"
+                    : $"for (int {Scalar(f.Var)} = {Expr(lo)} + (int)threadIdx.x; {Scalar(f.Var)} < {Expr(hi)}; {Scalar(f.Var)} += (int)blockDim.x)");
+                foreach (var s in f.Body) Stmt(s);
+                Close();
+            }
             _inPartition = false;
+            string group = warp ? "warp" : "block";
             foreach (var r in reduced)
             {
                 var ct = CType(_p.Scalars[r.Var]);
-                if (r.Kind == "+") Line($"{Scalar(r.Var)} = ({ct})((double){Scalar(r.Var)} + __dg_block_sum({r.Partial}));");
-                else Line($"{Scalar(r.Var)} = ({ct})__dg_block_{r.Kind}({r.Partial});");
+                if (r.Kind == "+") Line($"{Scalar(r.Var)} = ({ct})((double){Scalar(r.Var)} + __dg_{group}_sum({r.Partial}));");
+                else Line($"{Scalar(r.Var)} = ({ct})__dg_{group}_{r.Kind}({r.Partial});");
                 _partials.Remove(r.Var);
             }
-            Line("__syncthreads();");
+            Line(barrier);
             Close();
+        }
+
+        /// <summary>
+        /// Warp mode: a split SIMD loop over a table row, 32 columns at a time for every warp of the block; each tile
+        /// entry it reads is computed for the block's rows in shared memory (<c>__dg_tile</c>) and lane l's lands in a
+        /// register. Only active warps run the body, for columns inside the range.
+        /// </summary>
+        private void TileLoop(For f, Expr lo, Expr hi, EquatableArray<TileValue> tiles)
+        {
+            var j = Scalar(f.Var);
+            Open($"for (long long __jt = {Expr(lo)}; __jt < {Expr(hi)}; __jt += 32)");
+            foreach (var tv in tiles)
+            {
+                var name = "__tv" + I(_tileCounter++);
+                _tileNames[tv] = name;
+                Line($"const {CType(tv.Type)} {name} = {Tile(tv.Entry, "__jt", Expr(hi))};");
+            }
+            Line($"const int {j} = (int)(__jt + __lane);");
+            Open($"if (__act && {j} < {Expr(hi)})");
+            foreach (var s in f.Body) Stmt(s);
+            Close();
+            Close();
+            foreach (var tv in tiles) _tileNames.Remove(tv);
         }
 
         // ------------------------------------------------------------ expressions
@@ -369,18 +444,29 @@ namespace DiffGen.Generator.Emit
         private string Entry(TableEntry t)
         {
             var c = t.Source;
-            string Operand(ArrayRef x, bool trans, Expr row)
-            {
-                // (rows, row stride, index stride, contraction length) of the operand as laid out in memory
-                string n0 = Dim(x.Array, 0), n1 = Dim(x.Array, 1);
-                return trans
-                    ? $"{ArrayName(x.Array)}, {n1}, {Expr(row)}, 1LL, (long long){n1}"
-                    : $"{ArrayName(x.Array)}, {n0}, {Expr(row)}, (long long){n1}, 1LL";
-            }
-            string Length(ArrayRef x, bool trans) => trans ? Dim(x.Array, 0) : Dim(x.Array, 1);
             int ida = _p.Arrays[c.A.Array].Pointer + 1, idb = _p.Arrays[c.B.Array].Pointer + 1;
-            return $"__dg_entry<{CType(t.Type)}>({Operand(c.A, c.TransA, t.Row)}, {Operand(c.B, c.TransB, t.Col)}, {Length(c.A, c.TransA)}, {Length(c.B, c.TransB)}, {Expr(c.K)}, __ctl, {I(ida)}, {I(idb)})";
+            return $"__dg_entry<{CType(t.Type)}>({Operand(c.A, c.TransA, Expr(t.Row))}, {Operand(c.B, c.TransB, Expr(t.Col))}, {Length(c.A, c.TransA)}, {Length(c.B, c.TransB)}, {Expr(c.K)}, __ctl, {I(ida)}, {I(idb)})";
         }
+
+        /// <summary>A fused tile kernel's tile of a table: the entry (t.Row, c0 + lane) of each warp's row (see <c>__dg_tile</c>).</summary>
+        private string Tile(TableEntry t, string c0, string hi)
+        {
+            var c = t.Source;
+            int ida = _p.Arrays[c.A.Array].Pointer + 1, idb = _p.Arrays[c.B.Array].Pointer + 1;
+            var b = Operand(c.B, c.TransB, null);
+            return $"__dg_tile<{CType(t.Type)}>({Operand(c.A, c.TransA, Expr(t.Row))}, {b}, {c0}, (long long){hi}, {Length(c.A, c.TransA)}, {Length(c.B, c.TransB)}, {Expr(c.K)}, __act, __ctl, {I(ida)}, {I(idb)})";
+        }
+
+        /// <summary>A factor as laid out in memory: array, rows, the row (when given), row stride, contraction-index stride.</summary>
+        private static string Operand(ArrayRef x, bool trans, string? row)
+        {
+            string n0 = Dim(x.Array, 0), n1 = Dim(x.Array, 1), r = row is null ? "" : row + ", ";
+            return trans
+                ? $"{ArrayName(x.Array)}, {n1}, {r}1LL, (long long){n1}"
+                : $"{ArrayName(x.Array)}, {n0}, {r}(long long){n1}, 1LL";
+        }
+
+        private static string Length(ArrayRef x, bool trans) => trans ? Dim(x.Array, 0) : Dim(x.Array, 1);
 
         private static string Op(BinaryOp op) => ExprPrinter.Op(op);
 
@@ -459,6 +545,7 @@ namespace DiffGen.Generator.Emit
                             return info.Dim1 >= 0 ? $"({Dim(l.Array, 0)} * {Dim(l.Array, 1)})" : Dim(l.Array, 0);
                         }
                     case TableEntry t: return _w.Entry(t);
+                    case TileValue tv: return _w._tileNames[tv];
                     case Pop p when _w._step?.Tape is { IsForward: false }:
                         return $"(({CType(p.Type)})__it[__base + --__sp])";
                     case Pop p:

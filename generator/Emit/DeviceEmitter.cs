@@ -348,12 +348,16 @@ namespace DiffGen.Generator.Emit
             string Cols(DevicePanel x) => x.Source.TransB ? DimVar(x.Source.B.Array, 1) : DimVar(x.Source.B.Array, 0);
             int size = panels[0].Source.A.ArrayType.Elem == Scalar.Float ? 4 : 8;
             w.Line($"int __dblk_rows = global::DiffGen.Cpu.Tiling.DeviceRowsPerBlock({string.Join(", ", panels.Select(x => "(long)" + Cols(x)).Aggregate((x, y) => $"global::System.Math.Max({x}, {y})"))}, {size});");
+            bool fused = p.Steps.Any(x => x.Fused is not null);
+            // fused tile kernels compute the table's entries where they read them: no value panels then
+            if (fused) w.Line("bool __dtiles = global::DiffGen.Cpu.Tiling.UseDeviceFusedKernels();");
             foreach (var x in panels)
             {
                 foreach (var name in x.Adjoint ? new[] { x.Name + "_v", x.Name + "_a" } : new[] { x.Name + "_v" })
                 {
                     var info = p.Arrays[name];
-                    w.Line($"int {DimVar(name, 0)} = __dblk_rows; int {DimVar(name, 1)} = {Cols(x)};");
+                    var rows = fused && name.EndsWith("_v", System.StringComparison.Ordinal) ? "__dtiles ? 0 : __dblk_rows" : "__dblk_rows";
+                    w.Line($"int {DimVar(name, 0)} = {rows}; int {DimVar(name, 1)} = {Cols(x)};");
                     Scratch(w, info, panel: name.EndsWith("_v", System.StringComparison.Ordinal));
                 }
             }
@@ -372,11 +376,16 @@ namespace DiffGen.Generator.Emit
             w.Line($"int {DeviceTiles.BlockLo} = (int)__b, {DeviceTiles.BlockHi} = (int)global::System.Math.Min(__bend, __b + __dblk_rows);");
             w.Line($"__f.Int({p.IntSlots[DeviceTiles.BlockLo]}, {DeviceTiles.BlockLo}); __f.Int({p.IntSlots[DeviceTiles.BlockHi]}, {DeviceTiles.BlockHi});");
             foreach (var x in st.Panels)
-            {
                 w.Line($"int {x.Name}_lo = {HostExpr(p, x.FirstRow)}; __f.Int({p.IntSlots[x.Name + "_lo"]}, {x.Name}_lo);");
-                w.Line($"__f.Panel<{Elem(x)}>({Factors(x)}, {x.Name}_lo, {DeviceTiles.BlockHi} - {DeviceTiles.BlockLo}, {Address(x.Name + "_v")});");
+            if (st.Fused is { } fk)
+            {
+                w.Line($"if (__dtiles) __f.Warps(\"{fk.Kernel}\", {DeviceTiles.BlockHi} - {DeviceTiles.BlockLo});");
+                w.Open("else");
             }
+            foreach (var x in st.Panels)
+                w.Line($"__f.Panel<{Elem(x)}>({Factors(x)}, {x.Name}_lo, {DeviceTiles.BlockHi} - {DeviceTiles.BlockLo}, {Address(x.Name + "_v")});");
             w.Line($"__f.Parallel(\"{st.Kernel}\", {DeviceTiles.BlockHi} - {DeviceTiles.BlockLo}, blockPerIteration: {(st.BlockPerIteration ? "true" : "false")});");
+            if (st.Fused is not null) w.Close();
             foreach (var x in st.FlushedPanels)
                 w.Line($"__f.PanelAdjoint<{Elem(x)}>({Factors(x)}, {x.Name}_lo, {DeviceTiles.BlockHi} - {DeviceTiles.BlockLo}, {Address(x.Name + "_a")}, {Address(x.AAdj!.Array)}, {Address(x.BAdj!.Array)});");
             w.Close();

@@ -75,6 +75,13 @@ namespace DiffGen.Generator.Schedule
         public KernelUses Uses = new();
         /// <summary>A serial kernel: the float/double scalars it reads and assigns, stored back into their slots at its end (ordered).</summary>
         public List<string> SlotsWrittenBack = new();
+        /// <summary>A tiled step: its fused tile kernel (<see cref="FusedTileKernels"/>), or null with <see cref="NotFused"/> saying why.</summary>
+        public DeviceStep? Fused;
+        public string? NotFused;
+        /// <summary>A fused tile kernel: one warp per iteration (the block's warps share the table's tiles).</summary>
+        public bool WarpPerIteration;
+        /// <summary>A fused tile kernel: its split SIMD loops that walk table rows 32 columns at a time, and the tile entries each reads.</summary>
+        public Dictionary<Stmt, EquatableArray<TileValue>> TileLoops = new(StmtReferenceComparer.Instance);
     }
 
     /// <summary>
@@ -472,6 +479,7 @@ namespace DiffGen.Generator.Schedule
                 if (st.Recompute is { } rf) Partitions(st, rf.Body, recompute: true, st.RecomputedPartitions);
                 Partitions(st, st.Loop!.Body, recompute: false, st.Partitions);
             }
+            if (cuda && tiles is not null) FusedTileKernels.Plan(p);
             return p;
         }
 
@@ -1005,7 +1013,7 @@ namespace DiffGen.Generator.Schedule
         /// threads (not the step's own sums, which are per-thread already, nor, in the recomputed forward iteration, the
         /// sums the forward sweep made).
         /// </summary>
-        private static void Partitions(DeviceStep step, IEnumerable<Stmt> body, bool recompute, Dictionary<Stmt, DevicePartition> into)
+        internal static void Partitions(DeviceStep step, IEnumerable<Stmt> body, bool recompute, Dictionary<Stmt, DevicePartition> into)
         {
             foreach (var v in Flatten(body).OfType<VectorFor>())
             {

@@ -56,6 +56,9 @@ namespace DiffGen.Generator.Schedule
                     case VarRef v: Scalars.Add(v.Name); Types[v.Name] = v.Type; break;
                     case ElemRef el: Arrays.Add(el.Array); Dims.Add(el.Array); break;
                     case LengthOf l: Dims.Add(l.Array); break;
+                    case TileValue tv:
+                        Expr(tv.Entry);
+                        break;
                     case TableEntry t:
                         Arrays.Add(t.Source.A.Array); Dims.Add(t.Source.A.Array);
                         Arrays.Add(t.Source.B.Array); Dims.Add(t.Source.B.Array);

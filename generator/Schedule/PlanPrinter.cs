@@ -248,6 +248,16 @@ namespace DiffGen.Generator.Schedule
                     if (part.Reduced.Count > 0) sb.Append(", block reductions: ").Append(string.Join(", ", part.Reduced.Select(r => r.Var + " (" + r.Kind + ")")));
                     sb.Append('\n');
                 }
+                if (st.Fused is { } fk)
+                {
+                    sb.Append(detail).Append("fused tile kernel ").Append(fk.Kernel).Append(" (Tiling.DeviceFusedKernels): a warp per iteration; tile loops ")
+                      .Append(string.Join(", ", fk.TileLoops.Select(kv => ((For)kv.Key).Var + " reads " + string.Join(", ", kv.Value.Select(t => t.Entry.Source.Target + "[" + ExprPrinter.CSharp.Print(t.Entry.Row) + ", " + ((For)kv.Key).Var + "]")))));
+                    int direct = DevicePlanner.Flatten(fk.Recompute is { } fr ? fr.Body.Concat(fk.Loop!.Body) : fk.Loop!.Body)
+                        .SelectMany(IrQueries.ExprsOf).SelectMany(IrQueries.Descendants).Count(x => x is TableEntry);
+                    if (direct > 0) sb.Append("; ").Append(direct).Append(" entr").Append(direct == 1 ? "y" : "ies").Append(" read as dot products");
+                    sb.Append('\n');
+                }
+                else if (st.NotFused is { } nf) sb.Append(detail).Append("no fused tile kernel: ").Append(nf).Append('\n');
                 if (st.FlushedPanels.Count > 0)
                     sb.Append(detail).Append("after each block of ").Append(ExprPrinter.CSharp.Print(st.TiledRange.Lo)).Append(" .. ").Append(ExprPrinter.CSharp.Print(st.TiledRange.Hi))
                       .Append(": flushes panel adjoint").Append(st.FlushedPanels.Count == 1 ? " " : "s ").Append(string.Join(", ", st.FlushedPanels.Select(x => x.Name + "_a"))).Append('\n');

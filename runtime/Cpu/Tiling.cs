@@ -31,6 +31,8 @@ namespace DiffGen.Cpu
         private static long s_deviceLimit = 8L << 30;
         private static long s_devicePanelBytes = 512L << 20;
         private static long s_deviceFusedRuns;
+        private static int s_deviceKernels = Environment.GetEnvironmentVariable("DIFFGEN_DEVICE_TILES")?.Trim().ToLowerInvariant() == "fused" ? 1 : 0;
+        private static long s_deviceFusedKernelRuns;
 
         /// <summary>DIFFGEN_TILING=auto|always|never sets the initial mode (to run a whole test suite through one path).</summary>
         private static TilingMode FromEnvironment() =>
@@ -113,6 +115,31 @@ namespace DiffGen.Cpu
         {
             get => System.Threading.Volatile.Read(ref s_devicePanelBytes);
             set => Set(ref s_devicePanelBytes, value, 1, "DevicePanelBytes");
+        }
+
+        /// <summary>
+        /// On the GPU, run each tiled loop as one fused kernel that computes the table's entries itself, 32 columns at a
+        /// time in shared memory, for the rows of a block's warps (no panel of the table is stored), instead of a cuBLAS
+        /// GEMM into a panel of rows followed by the loop's kernel. Off by default (or DIFFGEN_DEVICE_TILES=fused): the
+        /// panel form's GEMMs run at cuBLAS speed, and the fused kernels' speed against them is measured by tests/gpu.
+        /// Adjoint panels (the table's adjoint) are still flushed by two GEMMs per block in both forms.
+        /// </summary>
+        public static bool DeviceFusedKernels
+        {
+            get => System.Threading.Volatile.Read(ref s_deviceKernels) != 0;
+            set => System.Threading.Volatile.Write(ref s_deviceKernels, value ? 1 : 0);
+        }
+
+        /// <summary>Tiled loops run as fused kernels so far in this process (diagnostics, tests).</summary>
+        public static long DeviceFusedKernelRuns => System.Threading.Interlocked.Read(ref s_deviceFusedKernelRuns);
+
+        /// <summary>Generated device code asks this once per call that has fused kernels: run them (see <see cref="DeviceFusedKernels"/>)?</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public static bool UseDeviceFusedKernels()
+        {
+            bool use = DeviceFusedKernels;
+            if (use) System.Threading.Interlocked.Increment(ref s_deviceFusedKernelRuns);
+            return use;
         }
 
         /// <summary>Device calls that took the fused path so far in this process (diagnostics, tests).</summary>

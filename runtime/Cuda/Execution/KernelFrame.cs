@@ -129,6 +129,15 @@ namespace DiffGen.Cuda.Execution
             _device.Launch(_source, kernel, (int)Math.Min(grid, 65535), block, in _args);
         }
 
+        /// <summary>Launches a fused tile kernel over <paramref name="count"/> iterations: one warp each, a block's warps sharing its tiles.</summary>
+        public void Warps(string kernel, long count)
+        {
+            if (count <= 0) return;
+            int block = _device.ThreadsPerBlock, warps = Math.Max(1, block / 32);
+            long grid = (count + warps - 1) / warps;
+            _device.Launch(_source, kernel, (int)Math.Min(grid, 65535), block, in _args);
+        }
+
         /// <summary>Launches a kernel as one thread (statements that depend on each other).</summary>
         public void Serial(string kernel) => _device.Launch(_source, kernel, 1, 1, in _args);
 

@@ -109,6 +109,66 @@ template <typename T> __device__ T __dg_entry(const T* a, long long na, long lon
     for (int d = 0; d < k; d++) s += a[ra * sa + d * ta] * b[rb * sb + d * tb];
     return s;
 }
+
+// Warp-wide sum / max / min (every lane of a full warp calls, every lane gets the result): the reductions of a
+// fused tile kernel, where a warp is one iteration.
+__device__ __forceinline__ double __dg_warp_sum(double v)
+{
+    for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
+    return v;
+}
+
+__device__ __forceinline__ double __dg_warp_max(double v)
+{
+    for (int o = 16; o > 0; o >>= 1) v = __dg_max(v, __shfl_xor_sync(0xffffffffu, v, o));
+    return v;
+}
+
+__device__ __forceinline__ double __dg_warp_min(double v)
+{
+    return -__dg_warp_max(-v);
+}
+
+// One 32-column tile of a contraction's table, computed where it is read (a fused tile kernel: the table is never
+// stored, not even a panel of it). Warp w of the block supplies its table row ra (meaningful when act); lane l gets the
+// entry (ra, c0 + l) = sum over d < k of A(ra, d) * B(c0 + l, d), strides as in __dg_entry. The chunks of A's rows
+// and B's rows are staged in shared memory 32 values of d at a time, so each B value loaded from global memory
+// serves every warp of the block. Every thread of the block calls it with the same c0 and k (it has barriers).
+// A row outside A (an active warp), or a column below hi outside B, records that array as an out-of-range read.
+template <typename T> __device__ T __dg_tile(const T* a, long long na, long long ra, long long sa, long long ta,
+    const T* b, long long nb, long long sb, long long tb, long long c0, long long hi, long long ka, long long kb, int k,
+    bool act, int* ctl, int ida, int idb)
+{
+    __shared__ T as[32][33];
+    __shared__ T bs[32][33];
+    const int l = (int)(threadIdx.x & 31), w = (int)(threadIdx.x >> 5), nw = (int)(blockDim.x >> 5);
+    const bool rowOk = act && ra >= 0 && ra < na && k <= ka;
+    if (act && l == 0 && !rowOk) atomicCAS(ctl + 2, 0, ida);
+    if (act && c0 + l < hi && (c0 + l >= nb || k > kb)) atomicCAS(ctl + 2, 0, idb);
+    T s = (T)0;
+    for (int d0 = 0; d0 < k; d0 += 32)
+    {
+        __syncthreads(); // the previous chunk (or tile) is no longer read
+        if (w < 32) as[w][l] = rowOk && d0 + l < k ? a[ra * sa + (long long)(d0 + l) * ta] : (T)0;
+        for (int r = w; r < 32; r += nw)
+        {
+            if (tb == 1)
+            {   // B's rows are contiguous: the lanes read along d
+                const long long c = c0 + r;
+                bs[r][l] = c < nb && d0 + l < k && k <= kb ? b[c * sb + (d0 + l)] : (T)0;
+            }
+            else
+            {   // B is stored by columns: the lanes read along the tile's columns
+                const long long c = c0 + l;
+                bs[l][r] = c < nb && d0 + r < k && k <= kb ? b[c * sb + (long long)(d0 + r) * tb] : (T)0;
+            }
+        }
+        __syncthreads();
+        const int dn = k - d0 < 32 ? k - d0 : 32;
+        for (int d = 0; d < dn; d++) s += as[w][d] * bs[l][d];
+    }
+    return s;
+}
 ";
 
         private static readonly ConditionalWeakTable<string, string> s_full = new();

@@ -49,6 +49,8 @@ struct diffgen_emu_warp
 {
     std::barrier<> barrier{32};
     alignas(16) unsigned char slots[32][16];
+    unsigned epoch = 0; // __syncwarp calls so far in this block (strict memory: orders the warp's own accesses)
+    int first = 0;      // the block's thread index of lane 0
 };
 
 // One block while it runs: under DIFFGEN_EMU_STRICT, the threads' pending stores and the barrier count (epoch).
@@ -68,16 +70,31 @@ struct diffgen_emu_block
     // Publishes every thread's stores, thread 0 first (so the highest thread wins a conflict); one thread runs it.
     void flush() noexcept
     {
+        flush_threads(0, static_cast<int>(threads_count()));
+        ++epoch;
+    }
+
+    // Publishes the stores of threads [from, to) (a warp at __syncwarp, or the whole block).
+    void flush_threads(int from, int to) noexcept
+    {
 #ifdef DIFFGEN_EMU_STRICT
-        for (thread_stores& t : threads)
+        for (int i = from; i < to && i < static_cast<int>(threads.size()); ++i)
         {
+            thread_stores& t = threads[static_cast<std::size_t>(i)];
             for (auto [address, size] : t.order) std::memcpy(address, t.values[address].bytes, static_cast<std::size_t>(size));
             t.values.clear();
             t.order.clear();
         }
+#else
+        (void)from; (void)to;
 #endif
-        ++epoch;
     }
+
+#ifdef DIFFGEN_EMU_STRICT
+    std::size_t threads_count() const noexcept { return threads.size(); }
+#else
+    std::size_t threads_count() const noexcept { return 0; }
+#endif
 };
 
 struct diffgen_emu_barrier_completion
@@ -107,6 +124,34 @@ inline T __shfl_down_sync(unsigned /*mask*/, T value, int delta)
     return result;
 }
 
+template <typename T>
+inline T __shfl_xor_sync(unsigned /*mask*/, T value, int mask)
+{
+    static_assert(sizeof(T) <= 16, "shuffle of a value wider than 16 bytes");
+    diffgen_emu_warp* warp = diffgen_emu_current_warp;
+    std::memcpy(warp->slots[diffgen_emu_lane], &value, sizeof(T));
+    warp->barrier.arrive_and_wait();
+    T result = value;
+    int source = diffgen_emu_lane ^ mask;
+    if (source < 32) std::memcpy(&result, warp->slots[source], sizeof(T));
+    warp->barrier.arrive_and_wait();
+    return result;
+}
+
+// A warp-wide barrier: the warp's memory accesses before it are ordered before those after it (strict memory: the
+// warp's stores are published, and its own accesses on either side of it are no race).
+inline void __syncwarp(unsigned /*mask*/ = 0xffffffffu)
+{
+    diffgen_emu_warp* warp = diffgen_emu_current_warp;
+    warp->barrier.arrive_and_wait();
+    if (diffgen_emu_lane == 0)
+    {
+        diffgen_emu_current_block->flush_threads(warp->first, warp->first + 32);
+        ++warp->epoch;
+    }
+    warp->barrier.arrive_and_wait();
+}
+
 // Atomics (std::atomic_ref, C++20): what generated kernels use for sums across blocks and for error reports.
 inline float atomicAdd(float* address, float value) { return std::atomic_ref<float>(*address).fetch_add(value); }
 inline double atomicAdd(double* address, double value) { return std::atomic_ref<double>(*address).fetch_add(value); }
@@ -129,6 +174,9 @@ struct diffgen_emu_cell
     int writer;     // thread of the block that stored in this epoch, or -1
     int reader;     // thread that loaded in this epoch, -1 none, -2 several
     bool written;   // the block stored (any epoch)
+    unsigned wepoch = 0;  // the writer's warp epoch at its store
+    int rwarp = -1;       // the warp of every reader of this epoch, -2 when several warps read
+    unsigned repoch = 0;  // the warp epoch of the last read
 };
 
 inline std::mutex diffgen_emu_mutex;
@@ -156,14 +204,25 @@ inline void diffgen_emu_note(const void* address, long long index, const char* n
         c.epoch = epoch;
         c.writer = -1;
         c.reader = -1;
+        c.rwarp = -1;
     }
+    const int warp = thread / 32;
+    const unsigned wepoch = diffgen_emu_current_warp->epoch;
     if (kind == nullptr)
     {
+        // accesses of one warp on either side of a __syncwarp are ordered
+        if (c.writer >= 0 && c.writer != thread && c.writer / 32 == warp && c.wepoch != wepoch) c.writer = -1;
+        if (c.reader != -1 && c.rwarp == warp && c.repoch != wepoch) { c.reader = -1; c.rwarp = -1; }
         if (c.writer >= 0 && c.writer != thread) { kind = "threads"; other = c.writer; }
         else if (write && c.reader != -1 && c.reader != thread) { kind = "threads"; other = c.reader; }
     }
-    if (write) { c.writer = thread; c.written = true; }
-    else c.reader = c.reader == -1 || c.reader == thread ? thread : -2;
+    if (write) { c.writer = thread; c.written = true; c.wepoch = wepoch; }
+    else
+    {
+        c.rwarp = c.reader == -1 || c.rwarp == warp ? warp : -2;
+        c.reader = c.reader == -1 || c.reader == thread ? thread : -2;
+        c.repoch = wepoch;
+    }
     if (kind != nullptr && diffgen_emu_race_count++ == 0)
     {
         char text[320];
@@ -258,7 +317,11 @@ void diffgen_emu_launch(unsigned grid, unsigned block, Kernel kernel, const char
 #endif
         std::barrier<diffgen_emu_barrier_completion> blockBarrier(static_cast<std::ptrdiff_t>(block), diffgen_emu_barrier_completion{&state});
         std::vector<std::unique_ptr<diffgen_emu_warp>> warps;
-        for (unsigned w = 0; w < (block + 31) / 32; ++w) warps.push_back(std::make_unique<diffgen_emu_warp>());
+        for (unsigned w = 0; w < (block + 31) / 32; ++w)
+        {
+            warps.push_back(std::make_unique<diffgen_emu_warp>());
+            warps.back()->first = static_cast<int>(w * 32);
+        }
         std::vector<std::thread> threads;
         threads.reserve(block);
         for (unsigned t = 0; t < block; ++t)

@@ -60,5 +60,59 @@ namespace DiffGen.Tests.Device
                 Tiling.DevicePanelBytes = panel;
             }
         }
+
+        public static IEnumerable<object[]> FusedCases() =>
+            from c in DeviceCases.All(typeof(DeviceTileFusionTests).Assembly)
+            where DeviceCases.Source(c).Contains("_fused(const __dg_args", StringComparison.Ordinal)
+            from threads in new[] { 32, 64 }
+            select new object[] { c.Name, threads };
+
+        [Fact]
+        public void The_corpus_has_fused_tile_kernels()
+        {
+            var names = FusedCases().Select(x => (string)x[0]).Distinct().ToList();
+            output.WriteLine(string.Join(", ", names));
+            Assert.Contains("NtXentCorpus.NtXentLeanF", names);
+            Assert.Contains("NtXentCorpus.NtXent", names);
+            Assert.Contains("Classification.ClipLoss", names);
+            Assert.Contains("Attention.AttentionMseF", names);
+        }
+
+        /// <summary>
+        /// The fused tile kernels (a warp per iteration, the table's entries computed 32 columns at a time in shared
+        /// memory, no value panel) compute what the CPU computes: one warp per block, and two (a block's warps share
+        /// tiles; with an odd number of rows per launch the last block's second warp only helps compute tiles).
+        /// </summary>
+        [GxxTheory]
+        [MemberData(nameof(FusedCases))]
+        public void Fused_tile_kernels_match_the_cpu_backend(string method, int threadsPerBlock)
+        {
+            var c = DeviceCases.All(typeof(DeviceTileFusionTests).Assembly).Single(x => x.Name == method);
+            var mode = Tiling.Mode;
+            long panel = Tiling.DevicePanelBytes;
+            bool kernels = Tiling.DeviceFusedKernels;
+            try
+            {
+                Tiling.Mode = TilingMode.Always;
+                Tiling.DeviceFusedKernels = true;
+                Tiling.DevicePanelBytes = 3 * (c.IsFloat ? 4 : 8) * 12L; // 3 rows per launch: blocks of warps end part-full
+                long before = Tiling.DeviceFusedKernelRuns;
+                var device = new EmulatedDevice(threadsPerBlock: threadsPerBlock, strictMemory: true);
+                var r = DeviceCases.Run(c, device, seed: 7);
+                long fused = Tiling.DeviceFusedKernelRuns - before;
+                output.WriteLine($"{r.Name}: inputs {r.Inputs}; {r.Launches} kernel launches; {fused} calls with fused kernels; max relative difference {r.MaxRelativeError:E2} ({r.Worst})");
+                foreach (var race in device.Races) output.WriteLine("race: " + race);
+                Assert.True(fused >= 1, $"{method}: no call ran the fused tile kernels");
+                Assert.True(device.Races.Count == 0, device.Races.Count == 0 ? "" : $"{r.Name}: data race in the device code: {device.Races[0]}");
+                Assert.True(r.MaxRelativeError <= (c.IsFloat ? 1e-4 : 1e-10), $"{r.Name}: {r.Worst} differs by {r.MaxRelativeError:E3} (relative)");
+                Assert.Equal(0, device.LiveAllocations);
+            }
+            finally
+            {
+                Tiling.Mode = mode;
+                Tiling.DevicePanelBytes = panel;
+                Tiling.DeviceFusedKernels = kernels;
+            }
+        }
     }
 }
