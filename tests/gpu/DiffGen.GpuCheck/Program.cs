@@ -129,17 +129,25 @@ namespace GpuCheck
                 Tiling.DevicePanelBytes = 64 << 10;
                 foreach (var c in cases.Where(c => DeviceCases.Source(c).Contains("// ---- tile-fused forward pass", StringComparison.Ordinal)))
                 {
-                    foreach (int? size in new int?[] { null, 300 })
-                    {
-                        string name = $"{c.Name} [tile-fused, {(size is null ? "default" : "size " + size)}]";
-                        long before = Tiling.DeviceFusedRuns;
-                        RunCase(name, size, () =>
+                    // the panel form, then (where the generator made them) the fused tile kernels (Tiling.DeviceFusedKernels)
+                    bool hasKernels = DeviceCases.Source(c).Contains("_fused(const __dg_args", StringComparison.Ordinal);
+                    foreach (bool kernels in hasKernels ? new[] { false, true } : new[] { false })
+                        foreach (int? size in new int?[] { null, 300 })
                         {
-                            var r = DeviceCases.Run(c, device, 4, size);
-                            long fused = Tiling.DeviceFusedRuns - before;
-                            return (r, r.MaxRelativeError <= (c.IsFloat ? FloatTolerance : DoubleTolerance) && fused > 0, $"{fused} fused calls");
-                        });
-                    }
+                            string name = $"{c.Name} [{(kernels ? "fused tile kernels" : "tile-fused")}, {(size is null ? "default" : "size " + size)}]";
+                            long before = kernels ? Tiling.DeviceFusedKernelRuns : Tiling.DeviceFusedRuns;
+                            RunCase(name, size, () =>
+                            {
+                                Tiling.DeviceFusedKernels = kernels;
+                                try
+                                {
+                                    var r = DeviceCases.Run(c, device, 4, size);
+                                    long fused = (kernels ? Tiling.DeviceFusedKernelRuns : Tiling.DeviceFusedRuns) - before;
+                                    return (r, r.MaxRelativeError <= (c.IsFloat ? FloatTolerance : DoubleTolerance) && fused > 0, $"{fused} fused calls");
+                                }
+                                finally { Tiling.DeviceFusedKernels = false; }
+                            });
+                        }
                 }
             }
             finally
@@ -244,7 +252,8 @@ namespace GpuCheck
                     {
                         BenchOne(device, batch, dim, tau, o, json);
                         if (json.FirstOrDefault(x => x.Item1 == "tile_fused").Item2 is false)
-                            BenchFused(context, batch, dim, tau, o, json);
+                            BenchFused(context, batch, dim, tau, o, json, kernels: false);
+                        BenchFused(context, batch, dim, tau, o, json, kernels: true);
                     }
                     catch (Exception e)
                     {
@@ -313,14 +322,18 @@ namespace GpuCheck
 
         /// <summary>
         /// The same call forced through the tile-fused device program (Tiling.Mode = Always) on a fresh device, where the
-        /// default chose the materialised one: fused_ms, fused_forward_ms, fused_device_mb beside the default's numbers.
+        /// default chose the materialised one: fused_ms, fused_forward_ms, fused_device_mb beside the default's numbers;
+        /// with <paramref name="kernels"/>, through the fused tile kernels (Tiling.DeviceFusedKernels: no cuBLAS panels):
+        /// fusedk_ms, fusedk_forward_ms, fusedk_loss, fusedk_device_mb.
         /// </summary>
-        private static void BenchFused(CudaContext context, int batch, int dim, float tau, Options o, List<(string, object?)> json)
+        private static void BenchFused(CudaContext context, int batch, int dim, float tau, Options o, List<(string, object?)> json, bool kernels)
         {
             var mode = Tiling.Mode;
+            string k = kernels ? "fusedk" : "fused";
             try
             {
                 Tiling.Mode = TilingMode.Always;
+                Tiling.DeviceFusedKernels = kernels;
                 using var device = new CudaKernelDevice(context);
                 var rng = new Random(batch * 31 + dim);
                 using var zi = DeviceArray<float>.Upload(device, Normal(rng, batch, dim));
@@ -328,19 +341,20 @@ namespace GpuCheck
                 using var ziGrad = DeviceArray<float>.Zeros(device, batch, dim);
                 using var zjGrad = DeviceArray<float>.Zeros(device, batch, dim);
                 float value = NtXentCorpus.NtXentFBackward(zi, zj, tau, ziGrad, zjGrad, out _, 1f, device);
-                json.Add(("fused_forward_ms", Round(Time(() => NtXentCorpus.NtXentFForward(zi, zj, tau, device), o, out _))));
-                json.Add(("fused_ms", Round(Time(() => value = NtXentCorpus.NtXentFBackward(zi, zj, tau, ziGrad, zjGrad, out _, 1f, device), o, out _))));
-                json.Add(("fused_loss", (double)value));
-                json.Add(("fused_device_mb", Round(device.HeldBytes / 1048576.0)));
+                json.Add((k + "_forward_ms", Round(Time(() => NtXentCorpus.NtXentFForward(zi, zj, tau, device), o, out _))));
+                json.Add((k + "_ms", Round(Time(() => value = NtXentCorpus.NtXentFBackward(zi, zj, tau, ziGrad, zjGrad, out _, 1f, device), o, out _))));
+                json.Add((k + "_loss", (double)value));
+                json.Add((k + "_device_mb", Round(device.HeldBytes / 1048576.0)));
             }
             catch (Exception e)
             {
                 var inner = e is System.Reflection.TargetInvocationException { InnerException: { } ie } ? ie : e;
-                json.Add(("fused_error", IsOutOfMemory(inner) ? "OOM" : $"{inner.GetType().Name}: {OneLine(inner.Message)}"));
+                json.Add((k + "_error", IsOutOfMemory(inner) ? "OOM" : $"{inner.GetType().Name}: {OneLine(inner.Message)}"));
             }
             finally
             {
                 Tiling.Mode = mode;
+                Tiling.DeviceFusedKernels = false;
             }
         }
 
