@@ -356,7 +356,7 @@ namespace DiffGen.Generator.Emit
                 foreach (var name in x.Adjoint ? new[] { x.Name + "_v", x.Name + "_a" } : new[] { x.Name + "_v" })
                 {
                     var info = p.Arrays[name];
-                    var rows = fused && name.EndsWith("_v", System.StringComparison.Ordinal) ? "__dtiles ? 0 : __dblk_rows" : "__dblk_rows";
+                    var rows = name.EndsWith("_v", System.StringComparison.Ordinal) && FusedTileKernels.FusedAway(p, x) ? "__dtiles ? 0 : __dblk_rows" : "__dblk_rows";
                     w.Line($"int {DimVar(name, 0)} = {rows}; int {DimVar(name, 1)} = {Cols(x)};");
                     Scratch(w, info, panel: name.EndsWith("_v", System.StringComparison.Ordinal));
                 }
@@ -382,7 +382,7 @@ namespace DiffGen.Generator.Emit
                 w.Line($"if (__dtiles) __f.Warps(\"{fk.Kernel}\", {DeviceTiles.BlockHi} - {DeviceTiles.BlockLo});");
                 w.Open("else");
             }
-            foreach (var x in st.Panels)
+            foreach (var x in st.Panels.Where(x => st.Uses.Arrays.Contains(x.Name + "_v"))) // a kernel that only writes the adjoint needs no values
                 w.Line($"__f.Panel<{Elem(x)}>({Factors(x)}, {x.Name}_lo, {DeviceTiles.BlockHi} - {DeviceTiles.BlockLo}, {Address(x.Name + "_v")});");
             w.Line($"__f.Parallel(\"{st.Kernel}\", {DeviceTiles.BlockHi} - {DeviceTiles.BlockLo}, blockPerIteration: {(st.BlockPerIteration ? "true" : "false")});");
             if (st.Fused is not null) w.Close();

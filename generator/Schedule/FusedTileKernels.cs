@@ -28,15 +28,19 @@ namespace DiffGen.Generator.Schedule
     {
         public static void Plan(DeviceProgram p)
         {
-            var tiled = p.Steps.Where(x => x.Tiled is not null).ToList();
-            foreach (var st in tiled) st.Fused = Build(p, st, out st.NotFused);
-            if (tiled.Any(x => x.Fused is null))
-                foreach (var st in tiled.Where(x => x.Fused is not null))
-                {
-                    st.Fused = null;
-                    st.NotFused = "another tiled loop of this pass has no fused form (the panels are shared)";
-                }
+            foreach (var st in p.Steps.Where(x => x.Tiled is not null))
+                st.Fused = ReadsPanels(st) ? Build(p, st, out st.NotFused) : null; // a step that only writes the table's adjoint needs no value panel
         }
+
+        /// <summary>The step's kernel reads entries of the table (a value panel), not only its adjoint.</summary>
+        public static bool ReadsPanels(DeviceStep st) => st.Panels.Any(x => st.Uses.Arrays.Contains(x.Name + "_v"));
+
+        /// <summary>
+        /// A value panel that every step reading it can do without (each has a fused tile kernel): with the fused kernels
+        /// on, it is not allocated.
+        /// </summary>
+        public static bool FusedAway(DeviceProgram p, DevicePanel panel) =>
+            p.Steps.Any(x => x.Fused is not null) && p.Steps.All(x => x.Tiled is null || x.Fused is not null || !x.Uses.Arrays.Contains(panel.Name + "_v"));
 
         private static DeviceStep? Build(DeviceProgram p, DeviceStep st, out string? why)
         {

@@ -258,6 +258,7 @@ namespace DiffGen.Generator.Schedule
                     sb.Append('\n');
                 }
                 else if (st.NotFused is { } nf) sb.Append(detail).Append("no fused tile kernel: ").Append(nf).Append('\n');
+                else if (st.Tiled is not null && !FusedTileKernels.ReadsPanels(st)) sb.Append(detail).Append("reads no table entry: no panel gemm, no fused tile kernel needed\n");
                 if (st.FlushedPanels.Count > 0)
                     sb.Append(detail).Append("after each block of ").Append(ExprPrinter.CSharp.Print(st.TiledRange.Lo)).Append(" .. ").Append(ExprPrinter.CSharp.Print(st.TiledRange.Hi))
                       .Append(": flushes panel adjoint").Append(st.FlushedPanels.Count == 1 ? " " : "s ").Append(string.Join(", ", st.FlushedPanels.Select(x => x.Name + "_a"))).Append('\n');
