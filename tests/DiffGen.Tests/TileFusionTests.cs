@@ -30,7 +30,7 @@ namespace DiffGen.Tests
                 "PrecisionCorpus.NtXentQuestionF", "PrecisionCorpus.NtXentCastF", "PrecisionCorpus.ClipLossF", "PrecisionCorpus.SoftmaxCrossEntropyF",
                 "Classification.ClipLoss", "Classification.SoftmaxCrossEntropy", "Networks.Linear", "Networks.MlpMse",
                 "Sequences.Dense", "Sequences.SelfAttention", "Transforms.Clip", "Transforms.ContractionKept", "Transforms.TwoNests",
-                "Attention.AttentionMse", "Attention.AttentionMseF",
+                "Attention.AttentionMse", "Attention.AttentionMseF", "Contrastive.InfoNce", "Contrastive.InfoNceF",
             })
                 foreach (int n in new[] { 1, 2, 3, 13, 21 })
                     d.Add(name, n);
@@ -365,6 +365,9 @@ namespace DiffGen.Tests
                 "Transforms.Clip" => new object?[] { M(n, 3), M(n, 3), 0.4 },
                 "Transforms.ContractionKept" => new object?[] { M(n, 5), M(n + 2, 5), 4 },
                 "Transforms.TwoNests" => new object?[] { M(n, 3) },
+                // n queries against 2n + 1 keys (more keys than queries, blocks of query rows over a wider table)
+                "Contrastive.InfoNce" => new object?[] { M(n, 4), M(2 * n + 1, 4), Labels(n, 2 * n + 1), 0.3 },
+                "Contrastive.InfoNceF" => new object?[] { F(M(n, 4)), F(M(2 * n + 1, 4)), Labels(n, 2 * n + 1), 0.1f },
                 _ => throw new ArgumentException("no inputs for " + method),
             };
         }
