@@ -143,20 +143,16 @@ namespace DiffGen.Generator.Emit
 
         private void SerialBody(DeviceStep st, KernelUses use)
         {
-            var reals = use.Scalars.Where(n => !_p.HostInts.Contains(n) && _p.Scalars.TryGetValue(n, out var t) && t.IsReal).OrderBy(x => x, StringComparer.Ordinal).ToList();
-            foreach (var n in reals) Line($"{CType(_p.Scalars[n])} {Scalar(n)}{U} = ({CType(_p.Scalars[n])})__s[{I(_p.Slots[n])}];");
-            DeclareLocalInts(use);
+            foreach (var n in st.SlotsRead) Line($"{CType(_p.Scalars[n])} {Scalar(n)}{U} = ({CType(_p.Scalars[n])})__s[{I(_p.Slots[n])}];");
+            DeclareLocalInts(st);
             foreach (var s in st.Body) Stmt(s);
             foreach (var n in st.SlotsWrittenBack) Line($"__s[{I(_p.Slots[n])}] = (double){Scalar(n)};");
         }
 
-        private void DeclareLocalInts(KernelUses use)
+        private void DeclareLocalInts(DeviceStep st)
         {
-            foreach (var n in use.Scalars.Where(n => !_p.HostInts.Contains(n) && (!use.ForVars.Contains(n) || use.Assigned.Contains(n)) && (!_p.Scalars.TryGetValue(n, out var t) || !t.IsReal)).OrderBy(x => x, StringComparer.Ordinal))
-            {
-                var t = use.Types.TryGetValue(n, out var tt) ? tt : _p.Scalars.TryGetValue(n, out var pt) ? pt : IrType.Int;
+            foreach (var (n, t) in st.LocalInts)
                 Line($"{CType(t)} {Scalar(n)}{U} = {(t.Elem == IR.Scalar.Bool ? "false" : "0")};");
-            }
         }
 
         private void ParallelBody(DeviceStep st, KernelUses use)
@@ -199,14 +195,7 @@ namespace DiffGen.Generator.Emit
                         break;
                 }
             }
-            var inner = new KernelUses();
-            inner.Scalars.UnionWith(use.Scalars);
-            inner.ForVars.UnionWith(use.ForVars);
-            foreach (var kv in use.Types) inner.Types[kv.Key] = kv.Value;
-            inner.ForVars.Add(loop.Var);
-            inner.Assigned.UnionWith(use.Assigned);
-            inner.Assigned.Remove(loop.Var); // the kernel's own iteration index
-            DeclareLocalInts(inner);
+            DeclareLocalInts(st);
             if (st.Tape is { } tp)
             {
                 Line($"const long long __base = (long long)({Scalar(loop.Var)} - {Expr(tp.Lo)}) * {Expr(tp.Width)};");

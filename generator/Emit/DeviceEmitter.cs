@@ -336,10 +336,6 @@ namespace DiffGen.Generator.Emit
             w.Close();
         }
 
-        private static bool IsTileInt(DeviceProgram p, string name) =>
-            p.RowBlocks.Values.Any(b => b.Lo == name || b.Hi == name) ||
-            name == DeviceTiles.BlockLo || name == DeviceTiles.BlockHi || (name.EndsWith("_lo", System.StringComparison.Ordinal) && p.Panels.ContainsKey(name.Substring(0, name.Length - 3)));
-
         /// <summary>The panels of a tile-fused program: rows per block from the widest panel, then each panel's buffer.</summary>
         private static void Panels(CSharpWriter w, DeviceProgram p)
         {
@@ -399,7 +395,7 @@ namespace DiffGen.Generator.Emit
             foreach (var info in p.Arrays.Values.OrderBy(i => i.Pointer)) binder(info);
             HostStatements(w, p, m, frame: info => Scratch(w, info));
             Panels(w, p);
-            foreach (var h in p.HostInts.Where(h => p.IntSlots.ContainsKey(h) && !IsTileInt(p, h)))
+            foreach (var h in p.HostInts.Where(h => p.IntSlots.ContainsKey(h) && !p.TileInts.Contains(h)))
             {
                 var isBool = p.Scalars.TryGetValue(h, out var t) && t.Elem == Scalar.Bool;
                 w.Line($"__f.Int({p.IntSlots[h]}, {(isBool ? h + " ? 1 : 0" : h)});");

@@ -75,6 +75,10 @@ namespace DiffGen.Generator.Schedule
         public KernelUses Uses = new();
         /// <summary>A serial kernel: the float/double scalars it reads and assigns, stored back into their slots at its end (ordered).</summary>
         public List<string> SlotsWrittenBack = new();
+        /// <summary>A serial kernel: the float/double scalars it loads from their slots at its start (ordered).</summary>
+        public List<string> SlotsRead = new();
+        /// <summary>The int and bool locals the kernel declares, zero-initialised (ordered; <see cref="KernelUses.Locals"/>).</summary>
+        public List<(string Name, IrType Type)> LocalInts = new();
         /// <summary>A tiled step: its fused tile kernel (<see cref="FusedTileKernels"/>), or null with <see cref="NotFused"/> saying why.</summary>
         public DeviceStep? Fused;
         public string? NotFused;
@@ -128,6 +132,8 @@ namespace DiffGen.Generator.Schedule
         public HashSet<string> HostInts = new(StringComparer.Ordinal);
         /// <summary>Int state that changes after it is set (reassigned int locals, written local int arrays): restored by the reverse sweep, never split.</summary>
         public HashSet<string> ChangingInts = new(StringComparer.Ordinal);
+        /// <summary>Host ints the host sets per block of a tiled loop or row block (not once per call with the others).</summary>
+        public HashSet<string> TileInts = new(StringComparer.Ordinal);
         public List<Stmt> HostStatements = new();
         public Dictionary<string, int> Slots = new(StringComparer.Ordinal);
         public Dictionary<string, int> IntSlots = new(StringComparer.Ordinal);
@@ -264,6 +270,7 @@ namespace DiffGen.Generator.Schedule
                 foreach (var h in new[] { DeviceTiles.BlockLo, DeviceTiles.BlockHi }.Concat(tiles.Panels.Keys.Select(k => k + "_lo")))
                 {
                     p.HostInts.Add(h);
+                    p.TileInts.Add(h);
                     p.Scalars[h] = IrType.Int;
                 }
                 // row blocks: rows per block (set once), the block's range (set per block)
@@ -272,6 +279,7 @@ namespace DiffGen.Generator.Schedule
                     foreach (var h in new[] { rb.Name, rb.Lo, rb.Hi })
                     {
                         p.HostInts.Add(h);
+                        if (h != rb.Name) p.TileInts.Add(h);
                         p.Scalars[h] = IrType.Int;
                     }
                     p.RowBlocks[rb.Name] = rb;
@@ -466,6 +474,7 @@ namespace DiffGen.Generator.Schedule
             foreach (var st in p.Steps.Where(x => cuda && x.Kind != StepKind.Gemm))
             {
                 st.Uses = KernelUses.Of(st);
+                KernelUses.Locals(p, st);
                 if (st.Kind != StepKind.Serial) continue;
                 var assigned = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var s in Flatten(st.Body))

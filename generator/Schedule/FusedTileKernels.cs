@@ -122,6 +122,7 @@ namespace DiffGen.Generator.Schedule
             if (fused.Recompute is { } r2) DevicePlanner.Partitions(fused, r2.Body, recompute: true, fused.RecomputedPartitions);
             DevicePlanner.Partitions(fused, fused.Loop.Body, recompute: false, fused.Partitions);
             fused.Uses = KernelUses.Of(fused);
+            KernelUses.Locals(p, fused);
             return fused;
         }
 

@@ -31,6 +31,24 @@ namespace DiffGen.Generator.Schedule
             return use;
         }
 
+        /// <summary>
+        /// A kernel's locals (<see cref="DeviceStep.LocalInts"/>, <see cref="DeviceStep.SlotsRead"/>): the int and bool
+        /// scalars it mentions that the host does not pass, except counters of its own loops that nothing assigns (a
+        /// parallel kernel's iteration index is declared by its loop); and, for a serial kernel, the real scalars it
+        /// loads from their slots.
+        /// </summary>
+        public static void Locals(DeviceProgram p, DeviceStep st)
+        {
+            var use = st.Uses;
+            st.LocalInts = use.Scalars
+                .Where(n => !p.HostInts.Contains(n) && n != st.Loop?.Var && (!use.ForVars.Contains(n) || use.Assigned.Contains(n)) && (!p.Scalars.TryGetValue(n, out var t) || !t.IsReal))
+                .OrderBy(x => x, StringComparer.Ordinal)
+                .Select(n => (n, use.Types.TryGetValue(n, out var tt) ? tt : p.Scalars.TryGetValue(n, out var pt) ? pt : IrType.Int))
+                .ToList();
+            if (st.Kind == StepKind.Serial)
+                st.SlotsRead = use.Scalars.Where(n => !p.HostInts.Contains(n) && p.Scalars.TryGetValue(n, out var t) && t.IsReal).OrderBy(x => x, StringComparer.Ordinal).ToList();
+        }
+
         public void Stmt(Stmt s)
         {
             foreach (var x in DevicePlanner.Flatten(new[] { s }))
