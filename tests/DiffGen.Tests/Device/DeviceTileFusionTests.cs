@@ -61,6 +61,77 @@ namespace DiffGen.Tests.Device
             }
         }
 
+        /// <summary>
+        /// The fused tile kernels on the inputs that broke float NT-Xent before (τ = 0.01), a NaN input (propagates as on
+        /// the CPU), and an empty batch (NaN like the user's loop, zero gradients, nothing thrown), against the CPU.
+        /// </summary>
+        [GxxFact]
+        public void Fused_tile_kernels_at_small_temperature_with_NaN_and_an_empty_batch()
+        {
+            var mode = Tiling.Mode;
+            long panel = Tiling.DevicePanelBytes;
+            bool kernels = Tiling.DeviceFusedKernels;
+            try
+            {
+                Tiling.Mode = TilingMode.Always;
+                Tiling.DeviceFusedKernels = true;
+                Tiling.DevicePanelBytes = 3 * 4 * 10L; // 3 rows of the 10-column table per launch
+                var device = new EmulatedDevice(threadsPerBlock: 64, strictMemory: true);
+                (float Loss, float[,] Gi, float[,] Gj, float Gt) OnDevice(float[,] zi, float[,] zj, float tau)
+                {
+                    using var di = Cuda.Execution.DeviceArray<float>.Upload(device, zi);
+                    using var dj = Cuda.Execution.DeviceArray<float>.Upload(device, zj);
+                    using var gi = Cuda.Execution.DeviceArray<float>.Zeros(device, zi.GetLength(0), zi.GetLength(1));
+                    using var gj = Cuda.Execution.DeviceArray<float>.Zeros(device, zj.GetLength(0), zj.GetLength(1));
+                    float loss = Corpus.NtXentCorpus.NtXentLeanFBackward(di, dj, tau, gi, gj, out float gt);
+                    return (loss, gi.ToMatrix(), gj.ToMatrix(), gt);
+                }
+                (float Loss, float[,] Gi, float[,] Gj, float Gt) OnCpu(float[,] zi, float[,] zj, float tau)
+                {
+                    var gi = new float[zi.GetLength(0), zi.GetLength(1)];
+                    var gj = new float[zj.GetLength(0), zj.GetLength(1)];
+                    float loss = Corpus.NtXentCorpus.NtXentLeanFBackward(zi, zj, tau, gi, gj, out float gt);
+                    return (loss, gi, gj, gt);
+                }
+                float[,] Inputs(int seed, int rows) => TestData.ToFloat(TestData.Matrix(new Random(seed), rows, 7));
+                static double Worst(float[,] a, float[,] b)
+                {
+                    double scale = 1e-30, diff = 0;
+                    foreach (var v in a) scale = Math.Max(scale, Math.Abs(v));
+                    for (int i = 0; i < a.GetLength(0); i++)
+                        for (int j = 0; j < a.GetLength(1); j++) diff = Math.Max(diff, Math.Abs(a[i, j] - b[i, j]));
+                    return diff / scale;
+                }
+                long before = Tiling.DeviceFusedKernelRuns;
+
+                var (zi, zj) = (Inputs(11, 5), Inputs(12, 5));
+                var cpu = OnCpu(zi, zj, 0.01f);
+                var dev = OnDevice(zi, zj, 0.01f);
+                output.WriteLine($"tau 0.01: loss cpu {cpu.Loss} device {dev.Loss}; dzi {Worst(cpu.Gi, dev.Gi):E2}, dzj {Worst(cpu.Gj, dev.Gj):E2}, dtau {cpu.Gt} / {dev.Gt}");
+                Assert.True(float.IsFinite(dev.Loss) && Math.Abs(dev.Loss - cpu.Loss) <= 1e-4 * Math.Max(1, Math.Abs(cpu.Loss)), $"loss {dev.Loss} vs {cpu.Loss}");
+                Assert.True(Worst(cpu.Gi, dev.Gi) <= 1e-3 && Worst(cpu.Gj, dev.Gj) <= 1e-3, "gradients differ from the CPU's");
+                Assert.True(Math.Abs(dev.Gt - cpu.Gt) <= 1e-3 * Math.Max(1, Math.Abs(cpu.Gt)), $"dtau {dev.Gt} vs {cpu.Gt}");
+
+                zi[2, 3] = float.NaN;
+                Assert.True(float.IsNaN(OnCpu(zi, zj, 0.5f).Loss));
+                Assert.True(float.IsNaN(OnDevice(zi, zj, 0.5f).Loss));
+
+                var empty = OnDevice(new float[0, 7], new float[0, 7], 0.5f);
+                Assert.True(float.IsNaN(empty.Loss) && float.IsNaN(OnCpu(new float[0, 7], new float[0, 7], 0.5f).Loss));
+                Assert.Equal(0f, empty.Gt);
+
+                Assert.True(Tiling.DeviceFusedKernelRuns - before >= 3, "the calls did not run the fused tile kernels");
+                Assert.True(device.Races.Count == 0, device.Races.Count == 0 ? "" : device.Races[0]);
+                Assert.Equal(0, device.LiveAllocations);
+            }
+            finally
+            {
+                Tiling.Mode = mode;
+                Tiling.DevicePanelBytes = panel;
+                Tiling.DeviceFusedKernels = kernels;
+            }
+        }
+
         public static IEnumerable<object[]> FusedCases() =>
             from c in DeviceCases.All(typeof(DeviceTileFusionTests).Assembly)
             where DeviceCases.Source(c).Contains("_fused(const __dg_args", StringComparison.Ordinal)
