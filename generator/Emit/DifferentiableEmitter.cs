@@ -265,6 +265,12 @@ namespace DiffGen.Generator.Emit
                 }
                 else if (g is not null)
                     adjArgs.Add(p.Type.IsArray ? g.Name : "ref " + g.Name);
+                else if (p.Type.IsArray && !p.IsWritten && p.Type.Shape != Shape.Jagged)
+                {
+                    // an input never written: the reverse sweep only adds to its adjoint, never reads it
+                    w.Line($"var {local} = {Shapes}.DiscardLike({p.Name}); // {(p.IsConstant ? "[Constant]" : "not differentiated")}: what the sweep adds to it is never read");
+                    adjArgs.Add(local);
+                }
                 else if (p.Type.IsArray)
                 {
                     w.Line($"var {local} = {Shapes}.{Scratch(p.Type, "Like")}({p.Name}); // {(p.IsConstant ? "[Constant]: no derivative flows from it; scratch for what callee or GEMM adjoints add" : "not differentiated: scratch")}");

@@ -144,6 +144,43 @@ namespace DiffGen.Reverse
         /// <summary>A zeroed pooled 2-D array of the same shape.</summary>
         public static T[,] PooledLike<T>(T[,] reference) where T : unmanaged => BufferPool<T>.Rent(reference.GetLength(0), reference.GetLength(1));
 
+        /// <summary>
+        /// A buffer of <paramref name="like"/>'s shape for the adjoint of an input that is not differentiated and that the
+        /// method never writes: the reverse sweep only adds to such an adjoint and never reads it, so its contents do not
+        /// matter. One per thread and length (not cleared, not returned): a small function called per observation
+        /// (a reprojection) would otherwise rent, clear and return one per call.
+        /// </summary>
+        public static T[] DiscardLike<T>(T[] like) where T : unmanaged
+        {
+            int n = like.Length;
+            if (n >= DiscardSmall)
+            {
+                var big = DiscardBuffers<T>.Big;
+                if (big is null || big.Length != n) DiscardBuffers<T>.Big = big = new T[n];
+                return big;
+            }
+            var small = DiscardBuffers<T>.Small ??= new T[]?[DiscardSmall];
+            return small[n] ??= new T[n];
+        }
+
+        /// <summary>The 2-D form of <see cref="DiscardLike{T}(T[])"/> (one per thread, replaced when the shape changes).</summary>
+        public static T[,] DiscardLike<T>(T[,] like) where T : unmanaged
+        {
+            int r = like.GetLength(0), c = like.GetLength(1);
+            var m = DiscardBuffers<T>.Matrix;
+            if (m is null || m.GetLength(0) != r || m.GetLength(1) != c) DiscardBuffers<T>.Matrix = m = new T[r, c];
+            return m;
+        }
+
+        private const int DiscardSmall = 64;
+
+        private static class DiscardBuffers<T> where T : unmanaged
+        {
+            [ThreadStatic] public static T[]?[]? Small;
+            [ThreadStatic] public static T[]? Big;
+            [ThreadStatic] public static T[,]? Matrix;
+        }
+
         /// <summary>A pooled copy (give it back with <see cref="BufferPool{T}.Return(T[])"/>).</summary>
         public static T[] PooledCopy<T>(T[] source) where T : unmanaged
         {
