@@ -65,6 +65,9 @@ namespace DiffGen.Generator.Parse
             {
                 case ParenthesizedExpressionSyntax p:
                     return LowerExpr(p.Expression);
+                case RefExpressionSyntax:
+                    Report(Descriptors.UnsupportedExpression, e, e.ToString(), "a ref local aliases an array element, which DiffGen does not track; index the array where the local is used ('acc[k] += v;', with 'int k = ...;' computed once)");
+                    return null;
                 case CheckedExpressionSyntax ce: // checked(2 * i + 1): the same value (the overflow check is the user's method's business)
                     return LowerExpr(ce.Expression);
                 case IsPatternExpressionSyntax ip: // v is > 0 and < 1: the pattern's comparisons (Switch.cs)

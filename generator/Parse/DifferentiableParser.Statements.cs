@@ -112,6 +112,12 @@ namespace DiffGen.Generator.Parse
                 case TryStatementSyntax:
                     Report(Descriptors.UnsupportedStatement, s, "try", "exceptions cannot be differentiated; validate inputs before calling the method, or with a guard clause 'if (...) throw ...;' at the top of the method");
                     break;
+                case CheckedStatementSyntax cs: // checked { ... } / unchecked { ... }: the same statements (overflow checks on ints are the user's method's business)
+                    LowerBlock(cs.Block, output);
+                    break;
+                case GotoStatementSyntax g when g.IsKind(SyntaxKind.GotoCaseStatement) || g.IsKind(SyntaxKind.GotoDefaultStatement):
+                    Report(Descriptors.UnsupportedStatement, s, "goto case", "end the section with 'break' and repeat the target section's statements in it (or write the switch as if/else with the shared part after it)");
+                    break;
                 case GotoStatementSyntax:
                     Report(Descriptors.UnsupportedStatement, s, "goto", "write it with for loops, if/else and continue");
                     break;
@@ -455,6 +461,11 @@ namespace DiffGen.Generator.Parse
         {
             // for (int i = start; i < bound; i++) with an int counter and a constant step: a counted loop (SIMD, cores, GPU);
             // any other for is what it means, its initializers then a while loop (see LowerGeneralFor)
+            if (IsPostDecrementFor(f, out var down, out var downBound))
+            {
+                LowerPostDecrementFor(f, down, downBound, output);
+                return;
+            }
             if (!IsCountedFor(f, out var counter))
             {
                 LowerGeneralFor(f, output);
@@ -535,6 +546,68 @@ namespace DiffGen.Generator.Parse
             var loc = f.ForKeyword.GetLocation();
             var origin = new SourceRef(loc.SourceTree?.FilePath ?? "", loc.SourceSpan, loc.GetLineSpan().Span);
             EmitLoop(new For(name, start, cmp, bound, step, default, origin), extra, body, frame, output);
+        }
+
+        /// <summary>
+        /// 'for (int i = n; i-- &gt; b;)': one int counter declared in the header, no incrementors, the condition a post-decrement
+        /// of it compared with '&gt;', and neither the counter nor what the bound reads assigned in the body. The body sees
+        /// n - 1 down to b, so it is the counted loop 'for (int i = n - 1; i &gt;= b; i--)' (the counter's value after the loop,
+        /// b - 1, is out of scope).
+        /// </summary>
+        private bool IsPostDecrementFor(ForStatementSyntax f, out ILocalSymbol counter, out ExpressionSyntax bound)
+        {
+            counter = null!; bound = null!;
+            if (f.Declaration is not { Variables.Count: 1 } d || f.Initializers.Count != 0 || f.Incrementors.Count != 0 || d.Variables[0].Initializer is null) return false;
+            if (_model.GetDeclaredSymbol(d.Variables[0], _ct) is not ILocalSymbol c || c.Type.SpecialType is not (SpecialType.System_Int32 or SpecialType.System_Int64)) return false;
+            if (Unparen(f.Condition) is not BinaryExpressionSyntax { RawKind: (int)SyntaxKind.GreaterThanExpression } cmp
+                || Unparen(cmp.Left) is not PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PostDecrementExpression } pd || !IsCounter(pd.Operand, c)) return false;
+            var names = new HashSet<string>(cmp.Right.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Select(x => x.Identifier.Text), StringComparer.Ordinal) { c.Name };
+            foreach (var node in f.Statement.DescendantNodesAndSelf())
+            {
+                ExpressionSyntax? target = node switch
+                {
+                    AssignmentExpressionSyntax a => a.Left,
+                    PostfixUnaryExpressionSyntax p => p.Operand,
+                    PrefixUnaryExpressionSyntax p when p.IsKind(SyntaxKind.PreIncrementExpression) || p.IsKind(SyntaxKind.PreDecrementExpression) => p.Operand,
+                    ArgumentSyntax { RefKindKeyword.RawKind: not 0 } arg => arg.Expression,
+                    _ => null,
+                };
+                if (target is IdentifierNameSyntax id && names.Contains(id.Identifier.Text)) return false;
+            }
+            counter = c; bound = cmp.Right;
+            return true;
+
+            static ExpressionSyntax? Unparen(ExpressionSyntax? e)
+            {
+                while (e is ParenthesizedExpressionSyntax p) e = p.Expression;
+                return e;
+            }
+        }
+
+        private void LowerPostDecrementFor(ForStatementSyntax f, ILocalSymbol counter, ExpressionSyntax boundSyntax, List<Stmt> output)
+        {
+            var init = LowerIntExpr(f.Declaration!.Variables[0].Initializer!.Value, "a loop start");
+            var start = init is null ? null : new Binary(BinaryOp.Sub, init, new Const(1, IrType.Int), IrType.Int);
+            var name = FreshName(_prefix + counter.Name);
+            _vars[counter] = new Variable(name, IrType.Int, VarKind.LoopCounter);
+            var bound = WithHoistBan(() => LowerIntExpr(boundSyntax, "a loop bound"), "the loop bound is evaluated before every iteration");
+            var body = new List<Stmt>();
+            var frame = EnterLoop();
+            LowerBlock(f.Statement, body);
+            ExitLoop();
+            if (start is null || bound is null) return;
+            var bodyWrites = new HashSet<string>(StringComparer.Ordinal);
+            IrQueries.Writes(body, bodyWrites);
+            foreach (var x in IrQueries.Descendants(start).Concat(IrQueries.Descendants(bound)))
+            {
+                string? changed = x is VarRef r && bodyWrites.Contains(r.Name) ? r.Name : x is ElemRef el && bodyWrites.Contains(el.Array) ? el.Array : null;
+                if (changed is null) continue;
+                Report(Descriptors.UnsupportedLoop, f.Condition, $"its bound reads '{changed}', which the loop body changes; copy it into an int before the loop ('int n = {changed};') and loop to that");
+                return;
+            }
+            var loc = f.ForKeyword.GetLocation();
+            var origin = new SourceRef(loc.SourceTree?.FilePath ?? "", loc.SourceSpan, loc.GetLineSpan().Span);
+            EmitLoop(new For(name, start, BinaryOp.Ge, bound, -1, default, origin), null, body, frame, output);
         }
 
         /// <summary>
