@@ -534,9 +534,15 @@ namespace DiffGen.Generator.Parse
             LowerBlock(f.Statement, body);
             ExitLoop();
             if (start is null || bound is null || step == 0) return;
+            EmitCounted(f, new For(name, start, cmp, bound, step, default, default), extra, body, frame, output);
+        }
+
+        /// <summary>A counted loop whose start and bound the body does not change (else DIFF0009), with the for keyword as its origin.</summary>
+        private void EmitCounted(ForStatementSyntax f, For loop, Expr? extra, List<Stmt> body, LoopFrame frame, List<Stmt> output)
+        {
             var bodyWrites = new HashSet<string>(StringComparer.Ordinal);
             IrQueries.Writes(body, bodyWrites);
-            foreach (var x in IrQueries.Descendants(start).Concat(IrQueries.Descendants(bound)))
+            foreach (var x in IrQueries.Descendants(loop.Start).Concat(IrQueries.Descendants(loop.Bound)))
             {
                 string? changed = x is VarRef r && bodyWrites.Contains(r.Name) ? r.Name : x is ElemRef el && bodyWrites.Contains(el.Array) ? el.Array : null;
                 if (changed is null) continue;
@@ -545,7 +551,7 @@ namespace DiffGen.Generator.Parse
             }
             var loc = f.ForKeyword.GetLocation();
             var origin = new SourceRef(loc.SourceTree?.FilePath ?? "", loc.SourceSpan, loc.GetLineSpan().Span);
-            EmitLoop(new For(name, start, cmp, bound, step, default, origin), extra, body, frame, output);
+            EmitLoop(loop with { Origin = origin }, extra, body, frame, output);
         }
 
         /// <summary>
@@ -596,18 +602,7 @@ namespace DiffGen.Generator.Parse
             LowerBlock(f.Statement, body);
             ExitLoop();
             if (start is null || bound is null) return;
-            var bodyWrites = new HashSet<string>(StringComparer.Ordinal);
-            IrQueries.Writes(body, bodyWrites);
-            foreach (var x in IrQueries.Descendants(start).Concat(IrQueries.Descendants(bound)))
-            {
-                string? changed = x is VarRef r && bodyWrites.Contains(r.Name) ? r.Name : x is ElemRef el && bodyWrites.Contains(el.Array) ? el.Array : null;
-                if (changed is null) continue;
-                Report(Descriptors.UnsupportedLoop, f.Condition, $"its bound reads '{changed}', which the loop body changes; copy it into an int before the loop ('int n = {changed};') and loop to that");
-                return;
-            }
-            var loc = f.ForKeyword.GetLocation();
-            var origin = new SourceRef(loc.SourceTree?.FilePath ?? "", loc.SourceSpan, loc.GetLineSpan().Span);
-            EmitLoop(new For(name, start, BinaryOp.Ge, bound, -1, default, origin), null, body, frame, output);
+            EmitCounted(f, new For(name, start, BinaryOp.Ge, bound, -1, default, default), null, body, frame, output);
         }
 
         /// <summary>
