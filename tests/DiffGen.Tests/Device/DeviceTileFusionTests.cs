@@ -36,9 +36,7 @@ namespace DiffGen.Tests.Device
         public void Tile_fused_device_code_matches_the_cpu_backend(string method, int rowsPerBlock)
         {
             var c = DeviceCases.All(typeof(DeviceTileFusionTests).Assembly).Single(x => x.Name == method);
-            var mode = Tiling.Mode;
-            long panel = Tiling.DevicePanelBytes;
-            try
+            using (new TilingSettings())
             {
                 Tiling.Mode = TilingMode.Always;
                 // rows per block = panel bytes / row bytes: the inputs' tables have at most 12 columns of 8 bytes
@@ -54,11 +52,6 @@ namespace DiffGen.Tests.Device
                 Assert.True(r.MaxRelativeError <= (c.IsFloat ? 1e-4 : 1e-10), $"{r.Name}: {r.Worst} differs by {r.MaxRelativeError:E3} (relative)");
                 Assert.Equal(0, device.LiveAllocations);
             }
-            finally
-            {
-                Tiling.Mode = mode;
-                Tiling.DevicePanelBytes = panel;
-            }
         }
 
         /// <summary>
@@ -68,10 +61,7 @@ namespace DiffGen.Tests.Device
         [GxxFact]
         public void Fused_tile_kernels_at_small_temperature_with_NaN_and_an_empty_batch()
         {
-            var mode = Tiling.Mode;
-            long panel = Tiling.DevicePanelBytes;
-            bool kernels = Tiling.DeviceFusedKernels;
-            try
+            using (new TilingSettings())
             {
                 Tiling.Mode = TilingMode.Always;
                 Tiling.DeviceFusedKernels = true;
@@ -124,11 +114,20 @@ namespace DiffGen.Tests.Device
                 Assert.True(device.Races.Count == 0, device.Races.Count == 0 ? "" : device.Races[0]);
                 Assert.Equal(0, device.LiveAllocations);
             }
-            finally
+        }
+
+        /// <summary>Puts the tiling knobs a test changes back as they were.</summary>
+        private sealed class TilingSettings : IDisposable
+        {
+            private readonly TilingMode _mode = Tiling.Mode;
+            private readonly long _panelBytes = Tiling.DevicePanelBytes;
+            private readonly bool _kernels = Tiling.DeviceFusedKernels;
+
+            public void Dispose()
             {
-                Tiling.Mode = mode;
-                Tiling.DevicePanelBytes = panel;
-                Tiling.DeviceFusedKernels = kernels;
+                Tiling.Mode = _mode;
+                Tiling.DevicePanelBytes = _panelBytes;
+                Tiling.DeviceFusedKernels = _kernels;
             }
         }
 
@@ -159,10 +158,7 @@ namespace DiffGen.Tests.Device
         public void Fused_tile_kernels_match_the_cpu_backend(string method, int threadsPerBlock)
         {
             var c = DeviceCases.All(typeof(DeviceTileFusionTests).Assembly).Single(x => x.Name == method);
-            var mode = Tiling.Mode;
-            long panel = Tiling.DevicePanelBytes;
-            bool kernels = Tiling.DeviceFusedKernels;
-            try
+            using (new TilingSettings())
             {
                 Tiling.Mode = TilingMode.Always;
                 Tiling.DeviceFusedKernels = true;
@@ -177,12 +173,6 @@ namespace DiffGen.Tests.Device
                 Assert.True(device.Races.Count == 0, device.Races.Count == 0 ? "" : $"{r.Name}: data race in the device code: {device.Races[0]}");
                 Assert.True(r.MaxRelativeError <= (c.IsFloat ? 1e-4 : 1e-10), $"{r.Name}: {r.Worst} differs by {r.MaxRelativeError:E3} (relative)");
                 Assert.Equal(0, device.LiveAllocations);
-            }
-            finally
-            {
-                Tiling.Mode = mode;
-                Tiling.DevicePanelBytes = panel;
-                Tiling.DeviceFusedKernels = kernels;
             }
         }
     }
