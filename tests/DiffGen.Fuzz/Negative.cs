@@ -13,7 +13,7 @@ namespace DiffGen.Fuzz
         public static readonly (string Id, string Text)[] Templates =
         {
             ("DIFF0003", "switch (0) { case 0: if (s0 > {L05}) break; s0 += {L05}; break; }"), // (while, do/while, break and return in loops, and switch, are in the subset since issue 10; a break that leaves a section early is not)
-            ("DIFF0003", "checked { s0 = s0 + {L05}; }"),
+            ("DIFF0003", "lock (typeof(object)) { s0 = s0 + {L05}; }"), // (checked/unchecked blocks are in the subset since issue 10, round 6)
             ("DIFF0003", "try { s0 += {L05}; } finally { }"),
             ("DIFF0009", "for (int bq = 0; bq < 4; bq--) { s0 += {L05}; }"), // (any other for is a while loop since issue 10; a counter moving away from its bound never stops)
             ("DIFF0010", "int rq = 0;\nrq = s0 > {L05} ? 1 : 0;\ns0 += rq;"), // (reassigned ints are in the subset since issue 10; computed from values they are not)
