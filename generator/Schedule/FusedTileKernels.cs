@@ -21,8 +21,8 @@ namespace DiffGen.Generator.Schedule
     /// the columns 32 at a time, and each 32-column tile of the block's rows is computed in shared memory
     /// (<c>__dg_tile</c>), so no part of the table is ever stored. Entries read anywhere else are dot products where they
     /// are read (<see cref="TableEntry"/>). The table's adjoint panels stay (flushed by two GEMMs per block). Which form
-    /// runs is the caller's choice at run time (<c>Tiling.DeviceFusedKernels</c>); a program gets fused kernels only when
-    /// every tiled step can have one, and the plan says why not otherwise.
+    /// runs is the caller's choice at run time (<c>Tiling.DeviceFusedKernels</c>), step by step: a step without a fused
+    /// kernel keeps its panels (the plan says why), a step that reads no table entry needs none.
     /// </summary>
     internal static class FusedTileKernels
     {
