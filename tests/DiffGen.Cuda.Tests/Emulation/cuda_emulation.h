@@ -110,33 +110,25 @@ inline thread_local int diffgen_emu_lane = 0;
 
 inline void __syncthreads() { diffgen_emu_block_barrier->arrive_and_wait(); }
 
+// A lane reads `source`'s value (its own when source is outside the warp): every lane of the warp calls (full mask).
 template <typename T>
-inline T __shfl_down_sync(unsigned /*mask*/, T value, int delta)
+inline T diffgen_emu_shuffle(T value, int source)
 {
     static_assert(sizeof(T) <= 16, "shuffle of a value wider than 16 bytes");
     diffgen_emu_warp* warp = diffgen_emu_current_warp;
     std::memcpy(warp->slots[diffgen_emu_lane], &value, sizeof(T));
     warp->barrier.arrive_and_wait();
     T result = value;
-    int source = diffgen_emu_lane + delta;
-    if (source < 32) std::memcpy(&result, warp->slots[source], sizeof(T));
+    if (source >= 0 && source < 32) std::memcpy(&result, warp->slots[source], sizeof(T));
     warp->barrier.arrive_and_wait(); // nobody overwrites a slot before every lane has read
     return result;
 }
 
 template <typename T>
-inline T __shfl_xor_sync(unsigned /*mask*/, T value, int mask)
-{
-    static_assert(sizeof(T) <= 16, "shuffle of a value wider than 16 bytes");
-    diffgen_emu_warp* warp = diffgen_emu_current_warp;
-    std::memcpy(warp->slots[diffgen_emu_lane], &value, sizeof(T));
-    warp->barrier.arrive_and_wait();
-    T result = value;
-    int source = diffgen_emu_lane ^ mask;
-    if (source < 32) std::memcpy(&result, warp->slots[source], sizeof(T));
-    warp->barrier.arrive_and_wait();
-    return result;
-}
+inline T __shfl_down_sync(unsigned /*mask*/, T value, int delta) { return diffgen_emu_shuffle(value, diffgen_emu_lane + delta); }
+
+template <typename T>
+inline T __shfl_xor_sync(unsigned /*mask*/, T value, int mask) { return diffgen_emu_shuffle(value, diffgen_emu_lane ^ mask); }
 
 // A warp-wide barrier: the warp's memory accesses before it are ordered before those after it (strict memory: the
 // warp's stores are published, and its own accesses on either side of it are no race).
