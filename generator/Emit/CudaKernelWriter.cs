@@ -443,7 +443,7 @@ namespace DiffGen.Generator.Emit
             var c = t.Source;
             int ida = _p.Arrays[c.A.Array].Pointer + 1, idb = _p.Arrays[c.B.Array].Pointer + 1;
             var b = Operand(c.B, c.TransB, null);
-            return $"__dg_tile<{CType(t.Type)}>({Operand(c.A, c.TransA, Expr(t.Row))}, {b}, {c0}, (long long){hi}, {Length(c.A, c.TransA)}, {Length(c.B, c.TransB)}, {Expr(c.K)}, __act, __ctl, {I(ida)}, {I(idb)})";
+            return $"__dg_tile<{CType(t.Type)}>({Operand(c.A, c.TransA, Expr(t.Row))}, {b}, {c0}, (long long){hi}, {Length(c.A, c.TransA)}, {Length(c.B, c.TransB)}, {Expr(c.K)}, __act, __ctl, {I(ida)}, {I(idb)}, __A.n[{I(KernelAbi.FlagsInt)}])";
         }
 
         /// <summary>A factor as laid out in memory: array, rows, the row (when given), row stride, contraction-index stride.</summary>

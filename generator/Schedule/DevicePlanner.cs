@@ -301,7 +301,7 @@ namespace DiffGen.Generator.Schedule
                 p.Arrays[name] = new DeviceArrayInfo(name, type, pointer++, d0, d1);
             }
             if (cuda && pointer > KernelAbi.PointerSlots) { failure = $"it uses {pointer - KernelAbi.FirstArrayPointer} arrays; device code passes at most {KernelAbi.MaxArrays}"; return null; }
-            if (cuda && ints > KernelAbi.IntSlots) { failure = "it has too many sizes and ints for one kernel argument block"; return null; }
+            if (cuda && ints > KernelAbi.FlagsInt) { failure = "it has too many sizes and ints for one kernel argument block"; return null; }
             foreach (var kv in p.Scalars.Where(kv => kv.Value.IsReal).OrderBy(kv => kv.Key, StringComparer.Ordinal)) p.Slots[kv.Key] = p.Slots.Count;
 
             // Pair reverse loops that pop with the forward loops that pushed, last pushed first (a stack: a row block of

@@ -9,7 +9,7 @@
 # Runs: nvidia-smi -L; DiffGen.GpuCheck check (every corpus method with device code vs the CPU backend, at its default
 # shapes and at square sizes 64, 300 and 1024; CHECK_ARGS="--sizes 64,300 --check-budget 100" changes that);
 # DiffGen.GpuCheck bench (NT-Xent float32 vs its cuBLAS GEMMs; where the default (DiffGen.Cpu.Tiling, Auto) ran the
-# materialised device program, the tile-fused one too: fused_ms, fused_device_mb; the fused tile kernels (DiffGen.Cpu.Tiling.DeviceFusedKernels, no cuBLAS panels) always: fusedk_ms, fusedk_device_mb; device_mb is the device memory the
+# materialised device program, the tile-fused one too: fused_ms, fused_device_mb; the fused tile kernels (DiffGen.Cpu.Tiling.DeviceFusedKernels, no cuBLAS panels) always: fusedk_ms, fusedk_device_mb, and with their tiles on TF32 tensor cores fusedk_tf32_ms; device_mb is the device memory the
 # call took); tests/gpu/torch_ntxent.py (eager FP32 with its peak memory, eager TF32, and torch.compile with
 # --compile 1); then a table per size. Large batches (tile fusion's range, no N x N table):
 #   bash tests/gpu/run.sh --batch 8192,32768,65536,262144 --dim 128
@@ -90,7 +90,7 @@ def f(v):
     if v is None: return "-"
     if isinstance(v, float): return f"{v:.3f}"
     return str(v)
-cols = ["batch", "dim", "forward_ms", "generated_ms", "tile_fused", "device_mb", "fused_ms", "fused_device_mb", "fusedk_ms", "fusedk_device_mb", "gemm_ms", "ratio_to_gemm",
+cols = ["batch", "dim", "forward_ms", "generated_ms", "tile_fused", "device_mb", "fused_ms", "fused_device_mb", "fusedk_ms", "fusedk_device_mb", "fusedk_tf32_ms", "gemm_ms", "ratio_to_gemm",
         "torch_ms", "gen/torch", "torch_peak_mb", "torch_tf32_ms", "torch_compile_ms", "error", "fused_error"]
 print(" | ".join(cols))
 for key in order:

@@ -52,9 +52,10 @@ namespace DiffGen.Cuda.Execution
         public int DeviceOrdinal => Context.DeviceOrdinal;
 
         /// <summary>
-        /// Opt in to TF32 tensor cores for the float GEMMs of generated code (cublasGemmEx with
-        /// CUBLAS_COMPUTE_32F_FAST_TF32): inputs rounded to a 10-bit mantissa, results about 1e-3 relative from FP32.
-        /// Off by default; double GEMMs are unaffected.
+        /// Opt in to TF32 tensor cores for the float products of generated code: the GEMMs (cublasGemmEx with
+        /// CUBLAS_COMPUTE_32F_FAST_TF32) and the table tiles of fused tile kernels (mma.sync m16n8k8, on compute
+        /// capability 8.0 and later; <c>Tiling.DeviceFusedKernels</c>). Inputs are rounded to a 10-bit mantissa, sums stay
+        /// FP32: results about 1e-3 relative from FP32. Off by default; double products are unaffected.
         /// </summary>
         public bool AllowTf32 { get; set; }
 

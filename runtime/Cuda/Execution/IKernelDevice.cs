@@ -16,6 +16,12 @@ namespace DiffGen.Cuda.Execution
         /// <summary>Threads per block the generated code launches with (a multiple of 32).</summary>
         int ThreadsPerBlock { get; }
 
+        /// <summary>
+        /// Float products may use TF32 tensor cores (inputs rounded to a 10-bit mantissa, sums in FP32): the GEMMs, and the
+        /// tiles of fused tile kernels on devices of compute capability 8.0 or later. False unless the device opts in.
+        /// </summary>
+        bool AllowTf32 => false;
+
         /// <summary>Allocates <paramref name="bytes"/> bytes (at least 1), zero-filled.</summary>
         ulong Allocate(long bytes);
 

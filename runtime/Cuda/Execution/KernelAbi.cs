@@ -10,7 +10,8 @@ namespace DiffGen.Cuda.Execution
     /// Every generated kernel takes one <c>__dg_args</c> by value: <see cref="PointerSlots"/> 64-bit addresses, then
     /// <see cref="IntSlots"/> 32-bit ints. Reserved: p[<see cref="ScalarsPointer"/>] the scalar slots (double),
     /// p[<see cref="TapePointer"/>] the restore tape (double), p[<see cref="ControlPointer"/>] the control block
-    /// (<see cref="ControlInts"/> ints), n[<see cref="TapeCapacityInt"/>] the tape's capacity in values. Arrays take
+    /// (<see cref="ControlInts"/> ints), n[<see cref="TapeCapacityInt"/>] the tape's capacity in values, n[<see cref="FlagsInt"/>]
+    /// the call's options (TF32 allowed). Arrays take
     /// address slots from <see cref="FirstArrayPointer"/> on; host ints and array dimensions take int slots from
     /// <see cref="FirstHostInt"/> on. An out-of-range index stores 1 + the array's address slot in
     /// control[<see cref="ControlError"/>].
@@ -46,6 +47,12 @@ namespace DiffGen.Cuda.Execution
 
         /// <summary>The first int slot of a host int or an array dimension.</summary>
         public const int FirstHostInt = 1;
+
+        /// <summary>n[95], the last int slot: the device's options for this call (<see cref="FlagTf32"/>); host ints end before it.</summary>
+        public const int FlagsInt = IntSlots - 1;
+
+        /// <summary>Bit of <see cref="FlagsInt"/>: float tiles may use TF32 tensor cores (<c>IKernelDevice.AllowTf32</c>).</summary>
+        public const int FlagTf32 = 1;
 
         /// <summary>Ints in the control block.</summary>
         public const int ControlInts = 4;

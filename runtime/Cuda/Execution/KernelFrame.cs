@@ -52,6 +52,7 @@ namespace DiffGen.Cuda.Execution
             _args.Pointer(KernelAbi.TapePointer, _tape);
             _args.Pointer(KernelAbi.ControlPointer, _control);
             _args.Int(KernelAbi.TapeCapacityInt, (int)_tapeCapacity);
+            _args.Int(KernelAbi.FlagsInt, device.AllowTf32 ? KernelAbi.FlagTf32 : 0);
         }
 
         /// <summary>The device.</summary>

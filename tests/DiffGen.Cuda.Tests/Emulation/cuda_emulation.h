@@ -144,6 +144,43 @@ inline void __syncwarp(unsigned /*mask*/ = 0xffffffffu)
     warp->barrier.arrive_and_wait();
 }
 
+// TF32 tensor cores (the prelude's __dg_tf32 and __dg_mma8; PTX cvt.rna.tf32.f32 and mma.sync.aligned.m16n8k8.row.col
+// .f32.tf32.tf32.f32). Rounding: to a 10-bit mantissa, nearest, ties away from zero (add half of the dropped 13 bits to the
+// magnitude, then clear them); NaN and infinity pass. The mma is a warp collective as on the GPU: each lane holds its
+// fragment registers only, and gathers the A and B values its four C entries need from their owners by shuffles, with
+// the PTX layout (g = lane / 4, t = lane % 4; A[r][k] is a[(r / 8) + 2 (k / 4)] of lane (r % 8) * 4 + k % 4, B[k][n] is
+// b[k / 4] of lane n * 4 + k % 4, C[g + 8 h][2 t + e] is c[2 h + e]). Products of TF32 values are exact in float.
+#define DIFFGEN_EMU_TF32 1
+inline unsigned __dg_tf32(float x)
+{
+    unsigned bits;
+    std::memcpy(&bits, &x, sizeof bits);
+    if ((bits & 0x7f800000u) != 0x7f800000u) bits = (bits + 0x1000u) & 0xffffe000u;
+    return bits;
+}
+
+inline void __dg_mma8(float* c, const unsigned* a, const unsigned* b)
+{
+    const int g = diffgen_emu_lane >> 2, t = diffgen_emu_lane & 3;
+    float sum[4] = { c[0], c[1], c[2], c[3] };
+    for (int k = 0; k < 8; k++)
+    {
+        float av[2], bv[2];
+        for (int h = 0; h < 2; h++)
+        {
+            const unsigned x = diffgen_emu_shuffle(a[h + 2 * (k / 4)], g * 4 + k % 4); // A[g + 8 h][k]
+            std::memcpy(&av[h], &x, sizeof x);
+        }
+        for (int e = 0; e < 2; e++)
+        {
+            const unsigned x = diffgen_emu_shuffle(b[k / 4], (2 * t + e) * 4 + k % 4); // B[k][2 t + e]
+            std::memcpy(&bv[e], &x, sizeof x);
+        }
+        for (int i = 0; i < 4; i++) sum[i] += av[i >> 1] * bv[i & 1];
+    }
+    for (int i = 0; i < 4; i++) c[i] = sum[i];
+}
+
 // Atomics (std::atomic_ref, C++20): what generated kernels use for sums across blocks and for error reports.
 inline float atomicAdd(float* address, float value) { return std::atomic_ref<float>(*address).fetch_add(value); }
 inline double atomicAdd(double* address, double value) { return std::atomic_ref<double>(*address).fetch_add(value); }

@@ -424,6 +424,9 @@ namespace DiffGen.Tests.Device
         public int ThreadsPerBlock => inner.ThreadsPerBlock;
 
         /// <inheritdoc/>
+        public bool AllowTf32 => inner.AllowTf32;
+
+        /// <inheritdoc/>
         public ulong Allocate(long bytes) => inner.Allocate(bytes);
 
         /// <inheritdoc/>

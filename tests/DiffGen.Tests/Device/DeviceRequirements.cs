@@ -29,6 +29,16 @@ namespace DiffGen.Tests.Device
         }
     }
 
+    /// <summary>A fact that needs NVRTC.</summary>
+    public sealed class NvrtcFactAttribute : FactAttribute
+    {
+        /// <summary>Sets Skip when NVRTC is absent and CI is not "true".</summary>
+        public NvrtcFactAttribute()
+        {
+            if (DeviceRequirements.NvrtcSkip is { } s) Skip = s;
+        }
+    }
+
     /// <summary>A theory that needs g++ (C++20).</summary>
     public sealed class GxxTheoryAttribute : TheoryAttribute
     {

@@ -175,5 +175,36 @@ namespace DiffGen.Tests.Device
                 Assert.Equal(0, device.LiveAllocations);
             }
         }
+
+        public static IEnumerable<object[]> FloatFusedCases() =>
+            from c in DeviceCases.All(typeof(DeviceTileFusionTests).Assembly)
+            where c.IsFloat && DeviceCases.Source(c).Contains("_fused(const __dg_args", StringComparison.Ordinal)
+            select new object[] { c.Name };
+
+        /// <summary>
+        /// With TF32 allowed (<c>IKernelDevice.AllowTf32</c>) the float fused tile kernels compute their tiles on the
+        /// emulated tensor cores (mma.sync m16n8k8, inputs rounded to TF32): within the TF32 bound of the GPU check (3e-3
+        /// relative) of the CPU, and not equal to the FP32 kernels' results (the tensor-core path ran).
+        /// </summary>
+        [GxxTheory]
+        [MemberData(nameof(FloatFusedCases))]
+        public void Fused_tile_kernels_with_tf32_stay_within_the_tf32_bound(string method)
+        {
+            var c = DeviceCases.All(typeof(DeviceTileFusionTests).Assembly).Single(x => x.Name == method);
+            using (new TilingSettings())
+            {
+                Tiling.Mode = TilingMode.Always;
+                Tiling.DeviceFusedKernels = true;
+                Tiling.DevicePanelBytes = 3 * 4 * 12L;
+                var fp32 = DeviceCases.Run(c, new EmulatedDevice(threadsPerBlock: 64), seed: 7);
+                var device = new EmulatedDevice(threadsPerBlock: 64, strictMemory: true) { AllowTf32 = true };
+                var tf32 = DeviceCases.Run(c, device, seed: 7);
+                output.WriteLine($"{c.Name}: FP32 kernels {fp32.MaxRelativeError:E2} ({fp32.Worst}); TF32 tiles {tf32.MaxRelativeError:E2} ({tf32.Worst})");
+                Assert.True(device.Races.Count == 0, device.Races.Count == 0 ? "" : $"{c.Name}: data race in the device code: {device.Races[0]}");
+                Assert.True(tf32.MaxRelativeError <= 3e-3, $"{c.Name}: {tf32.Worst} differs by {tf32.MaxRelativeError:E3} (relative) with TF32 tiles");
+                Assert.True(tf32.MaxRelativeError != fp32.MaxRelativeError, $"{c.Name}: the TF32 run computed what the FP32 run did; were the tiles on tensor cores?");
+                Assert.Equal(0, device.LiveAllocations);
+            }
+        }
     }
 }

@@ -62,6 +62,9 @@ namespace DiffGen.Tests.Device
         /// <inheritdoc/>
         public int ThreadsPerBlock { get; }
 
+        /// <summary>Float tiles of fused tile kernels run on the emulated TF32 tensor cores (the header's __dg_mma8), as on a GPU of compute capability 8.0+; GEMMs stay exact.</summary>
+        public bool AllowTf32 { get; set; }
+
         /// <summary>The most blocks one launch runs (the rest of the grid is covered by the kernels' grid-stride loops).</summary>
         public int MaxGrid { get; }
 

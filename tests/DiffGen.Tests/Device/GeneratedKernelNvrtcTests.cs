@@ -44,6 +44,33 @@ namespace DiffGen.Tests.Device
             foreach (var k in kernels) Assert.Matches(new Regex(@"\.visible \.entry " + Regex.Escape(k) + @"\("), ptx.Ptx);
         }
 
+        /// <summary>
+        /// The float fused tile kernels carry the TF32 tensor-core tile (mma.sync m16n8k8, cvt.rna.tf32) where the target
+        /// has tensor cores for TF32 (compute_80 and later) and not below (compute_70 compiles the FP32 tile only); double
+        /// kernels never do.
+        /// </summary>
+        [NvrtcFact]
+        public void Float_fused_tile_kernels_use_tf32_mma_from_compute_80()
+        {
+            if (!Nvrtc.IsAvailable) Assert.Fail("CI=true and NVRTC is not installed. " + DeviceRequirements.NvrtcHint + "\n" + Nvrtc.UnavailableReason);
+            int best = Nvrtc.ClosestSupportedArchitecture(90);
+            Assert.True(best >= 80, $"NVRTC {Nvrtc.Version} cannot target compute_80 or later (best {best})");
+            string high = "compute_" + best.ToString(CultureInfo.InvariantCulture);
+            foreach (var (method, tf32) in new[] { ("NtXentCorpus.NtXentLeanF", true), ("Attention.AttentionMseF", true), ("NtXentCorpus.NtXent", false) })
+            {
+                var c = DeviceCases.All(typeof(GeneratedKernelNvrtcTests).Assembly).Single(x => x.Name == method);
+                string source = DeviceCases.Source(c);
+                Assert.Contains("_fused(const __dg_args", source);
+                var atHigh = NvrtcCompiler.CompileToPtx(source, method + ".cu", high).Ptx;
+                var at70 = NvrtcCompiler.CompileToPtx(source, method + ".cu", "compute_70").Ptx;
+                int mma = Regex.Matches(atHigh, @"mma\.sync\.aligned\.m16n8k8\.row\.col\.f32\.tf32\.tf32\.f32").Count;
+                output.WriteLine($"{method}: {mma} mma.sync at {high}, {Regex.Matches(atHigh, @"cvt\.rna\.tf32\.f32").Count} cvt.rna.tf32; compute_70: {Regex.Matches(at70, "mma\\.sync").Count}");
+                if (tf32) Assert.True(mma > 0, $"{method}: no TF32 mma.sync in the PTX for {high}");
+                else Assert.Equal(0, mma);
+                Assert.DoesNotContain("mma.sync", at70);
+            }
+        }
+
         [Fact]
         public void Most_of_the_corpus_has_device_code()
         {

@@ -166,6 +166,29 @@ namespace GpuCheck
                     return (r, r.MaxRelativeError <= 3e-3, "bound 3e-3");
                 });
             }
+            // TF32 tiles: the float fused tile kernels with their tiles on tensor cores (mma.sync m16n8k8), same bound.
+            foreach (var c in cases.Where(c => c.IsFloat && DeviceCases.Source(c).Contains("_fused(const __dg_args", StringComparison.Ordinal)))
+            {
+                long before = Tiling.DeviceFusedKernelRuns;
+                RunCase($"{c.Name} [fused tile kernels, TF32, size 300]", 300, () =>
+                {
+                    Tiling.Mode = TilingMode.Always;
+                    Tiling.DeviceFusedKernels = true;
+                    Tiling.DevicePanelBytes = 64 << 10;
+                    try
+                    {
+                        var r = DeviceCases.Run(c, tf32, 4, 300);
+                        long fused = Tiling.DeviceFusedKernelRuns - before;
+                        return (r, r.MaxRelativeError <= 3e-3 && fused > 0, $"bound 3e-3; {fused} fused calls");
+                    }
+                    finally
+                    {
+                        Tiling.Mode = mode;
+                        Tiling.DeviceFusedKernels = false;
+                        Tiling.DevicePanelBytes = panelBytes;
+                    }
+                });
+            }
             Console.WriteLine($"check: {passed} passed, {failed} failed, {skipped} skipped; {total.Elapsed.TotalSeconds:0.#} s");
             return failed == 0 ? 0 : 1;
         }
@@ -254,6 +277,7 @@ namespace GpuCheck
                         if (json.FirstOrDefault(x => x.Item1 == "tile_fused").Item2 is false)
                             BenchFused(context, batch, dim, tau, o, json, kernels: false);
                         BenchFused(context, batch, dim, tau, o, json, kernels: true);
+                        BenchFused(context, batch, dim, tau, o, json, kernels: true, tf32: true);
                     }
                     catch (Exception e)
                     {
@@ -324,17 +348,18 @@ namespace GpuCheck
         /// The same call forced through the tile-fused device program (Tiling.Mode = Always) on a fresh device, where the
         /// default chose the materialised one: fused_ms, fused_forward_ms, fused_device_mb beside the default's numbers;
         /// with <paramref name="kernels"/>, through the fused tile kernels (Tiling.DeviceFusedKernels: no cuBLAS panels):
-        /// fusedk_ms, fusedk_forward_ms, fusedk_loss, fusedk_device_mb.
+        /// fusedk_ms, fusedk_forward_ms, fusedk_loss, fusedk_device_mb; with <paramref name="tf32"/> too, their tiles on TF32
+        /// tensor cores (CudaKernelDevice.AllowTf32): fusedk_tf32_ms and the rest.
         /// </summary>
-        private static void BenchFused(CudaContext context, int batch, int dim, float tau, Options o, List<(string, object?)> json, bool kernels)
+        private static void BenchFused(CudaContext context, int batch, int dim, float tau, Options o, List<(string, object?)> json, bool kernels, bool tf32 = false)
         {
             var mode = Tiling.Mode;
-            string k = kernels ? "fusedk" : "fused";
+            string k = kernels ? (tf32 ? "fusedk_tf32" : "fusedk") : "fused";
             try
             {
                 Tiling.Mode = TilingMode.Always;
                 Tiling.DeviceFusedKernels = kernels;
-                using var device = new CudaKernelDevice(context);
+                using var device = new CudaKernelDevice(context) { AllowTf32 = tf32 };
                 var rng = new Random(batch * 31 + dim);
                 using var zi = DeviceArray<float>.Upload(device, Normal(rng, batch, dim));
                 using var zj = DeviceArray<float>.Upload(device, Normal(rng, batch, dim));
