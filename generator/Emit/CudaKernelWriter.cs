@@ -273,6 +273,8 @@ namespace DiffGen.Generator.Emit
                     foreach (var x in f.Body) Stmt(x);
                     Close();
                     break;
+                case VectorFor v when _step?.MergedSums.Contains(v.Loop) == true:
+                    break; // summed in the sweep of the max loop before it (OnlineSums)
                 case VectorFor v:
                     if ((_mode == Mode.Block || _mode == Mode.Warp) && !_inPartition) Partition(v.Loop);
                     else Stmt(v.Loop);
@@ -373,7 +375,8 @@ namespace DiffGen.Generator.Emit
             }
             var (lo, hi) = (part.Lo, part.Hi);
             _inPartition = true;
-            if (warp && _step.TileLoops.TryGetValue(f, out var tiles)) TileLoop(f, lo, hi, tiles);
+            if (warp && _step.OnlineSums.TryGetValue(f, out var online)) OnlineSweep(f, lo, hi, _step.TileLoops[f], online);
+            else if (warp && _step.TileLoops.TryGetValue(f, out var tiles)) TileLoop(f, lo, hi, tiles);
             else
             {
                 Open(warp
@@ -384,6 +387,18 @@ namespace DiffGen.Generator.Emit
             }
             _inPartition = false;
             string group = warp ? "warp" : "block";
+            if (warp && _step.OnlineSums.TryGetValue(f, out var on))
+            {   // the lanes' (maximum, sum relative to it) pairs: the warp's maximum, then the sums rescaled to it
+                var (pm, sum) = (reduced[0].Partial, on.Sum);
+                var st = CType(_p.Scalars[sum]);
+                Line($"const double {pm}_max = __dg_warp_max({pm});");
+                Line($"double {pm}_sum = __dg_warp_sum({pm}_s == 0 ? 0.0 : {pm}_s * exp({pm} - {pm}_max));");
+                Line($"if ({pm}_max == -__longlong_as_double(0x7ff0000000000000LL) && __dg_warp_sum({pm}_n) > 0) {pm}_sum = __longlong_as_double(0x7ff8000000000000LL); // every value -inf: exp(-inf - -inf) is NaN");
+                Line($"{Scalar(on.Max)} = ({CType(_p.Scalars[on.Max])}){pm}_max;");
+                Line($"{Scalar(sum)} = ({st})((double){Scalar(sum)} + {pm}_sum);");
+                _partials.Remove(on.Max);
+                reduced.Clear();
+            }
             foreach (var r in reduced)
             {
                 var ct = CType(_p.Scalars[r.Var]);
@@ -396,11 +411,36 @@ namespace DiffGen.Generator.Emit
         }
 
         /// <summary>
+        /// Warp mode: the tile loops of an <see cref="Schedule.OnlineSoftmax"/> in one sweep. Each lane keeps its running
+        /// maximum (the max loop's partial) and its sum of exp(value − that maximum) ({partial}_s), rescaled by
+        /// exp(old − new) when the maximum grows; {partial}_n says the lane saw a value. NaN wins the maximum and makes the sum
+        /// NaN; +∞ gives exp(∞ − ∞) = NaN as the two loops do; −∞ values add nothing (exp(−∞ − max) = 0), and a row whose
+        /// values are all −∞ gets the NaN the two loops compute (the warp step after the loop).
+        /// </summary>
+        private void OnlineSweep(For f, Expr lo, Expr hi, EquatableArray<TileValue> tiles, OnlineSoftmax on)
+        {
+            var pm = _partials[on.Max].Partial;
+            // exp of a difference <= 0 in the sum's precision (expf for float: the two loops' expf, from an exact difference)
+            string Exp(string x) => CType(_p.Scalars[on.Sum]) == "float" ? $"(double)expf((float)({x}))" : $"exp({x})";
+            Line($"double {pm}_s = 0, {pm}_n = 0;");
+            TileLoop(f, lo, hi, tiles, () =>
+            {
+                if (on.Condition is { } c) Open($"if ({Expr(c)})");
+                Line($"const double __x = (double)({Expr(on.Value)});");
+                Line($"{pm}_n = 1;");
+                Line($"if (__x > {pm}) {{ {pm}_s = {pm}_s * {Exp($"{pm} - __x")} + {Exp("__x - __x")}; {pm} = __x; }}");
+                Line($"else if (__x != __x || {pm} != {pm}) {{ {pm} = {pm} + __x; {pm}_s = {pm}; }}");
+                Line($"else if (__x != -__longlong_as_double(0x7ff0000000000000LL)) {pm}_s += {Exp($"__x - {pm}")};");
+                if (on.Condition is not null) Close();
+            });
+        }
+
+        /// <summary>
         /// Warp mode: a split SIMD loop over a table row, 32 columns at a time for every warp of the block; each tile
         /// entry it reads is computed for the block's rows in shared memory (<c>__dg_tile</c>) and lane l's lands in a
         /// register. Only active warps run the body, for columns inside the range.
         /// </summary>
-        private void TileLoop(For f, Expr lo, Expr hi, EquatableArray<TileValue> tiles)
+        private void TileLoop(For f, Expr lo, Expr hi, EquatableArray<TileValue> tiles, Action? body = null)
         {
             var j = Scalar(f.Var);
             Open($"for (long long __jt = {Expr(lo)}; __jt < {Expr(hi)}; __jt += 32)");
@@ -412,7 +452,8 @@ namespace DiffGen.Generator.Emit
             }
             Line($"const int {j} = (int)(__jt + __lane);");
             Open($"if (__act && {j} < {Expr(hi)})");
-            foreach (var s in f.Body) Stmt(s);
+            if (body is not null) body();
+            else foreach (var s in f.Body) Stmt(s);
             Close();
             Close();
             foreach (var tv in tiles) _tileNames.Remove(tv);

@@ -86,6 +86,13 @@ namespace DiffGen.Generator.Schedule
         public bool WarpPerIteration;
         /// <summary>A fused tile kernel: its split SIMD loops that walk table rows 32 columns at a time, and the tile entries each reads.</summary>
         public Dictionary<Stmt, EquatableArray<TileValue>> TileLoops = new(StmtReferenceComparer.Instance);
+        /// <summary>
+        /// A fused tile kernel: tile loops taking a maximum that run in one sweep with the next tile loop, which sums exp(the
+        /// same value − that maximum) (an online maximum with rescaled sums, <see cref="OnlineSoftmax"/>), by the max loop.
+        /// </summary>
+        public Dictionary<Stmt, OnlineSoftmax> OnlineSums = new(StmtReferenceComparer.Instance);
+        /// <summary>A fused tile kernel: the sum loops of <see cref="OnlineSums"/>, which print nothing of their own.</summary>
+        public HashSet<Stmt> MergedSums = new(StmtReferenceComparer.Instance);
     }
 
     /// <summary>

@@ -14,6 +14,15 @@ namespace DiffGen.Generator.Schedule
     internal sealed record TileValue(TableEntry Entry) : Expr(Entry.Type);
 
     /// <summary>
+    /// A tile loop <c>if (Condition) Max = Math.Max(Max, Value)</c> followed by the tile loop
+    /// <c>if (Condition) Sum += Math.Exp(Value − Max)</c> over the same columns (the max loop's counter and tiles in
+    /// <see cref="Value"/>): one sweep keeps a running maximum per lane and rescales its sum when the maximum grows, so each
+    /// tile is computed once instead of twice. Max and Sum end as the two loops leave them (NaN, ±∞ and rows whose
+    /// values are all −∞ included: the CUDA writer's comment says how).
+    /// </summary>
+    internal sealed record OnlineSoftmax(string Max, string Sum, Expr? Condition, Expr Value);
+
+    /// <summary>
     /// Schedule's fused form of each tiled loop on the GPU (issue 9, item 6): instead of a cuBLAS GEMM into a panel of
     /// table rows and a kernel that reads the panel (one block per iteration), one kernel runs each iteration on one warp,
     /// and the block's warps share the table's entries: every top-level split SIMD loop over a table row (the counter is
@@ -121,10 +130,57 @@ namespace DiffGen.Generator.Schedule
             DevicePlanner.MarkBarriers(fused.Loop.Body, pending, fused.BarrierBefore);
             if (fused.Recompute is { } r2) DevicePlanner.Partitions(fused, r2.Body, recompute: true, fused.RecomputedPartitions);
             DevicePlanner.Partitions(fused, fused.Loop.Body, recompute: false, fused.Partitions);
+            OnlineSums(fused, fused.Loop.Body, fused.Partitions);
+            if (fused.Recompute is { } r3) OnlineSums(fused, r3.Body, fused.RecomputedPartitions);
             fused.Uses = KernelUses.Of(fused);
             KernelUses.Locals(p, fused);
             return fused;
         }
+
+        /// <summary>
+        /// Pairs of consecutive tile loops of <paramref name="body"/> that are a maximum and a sum of exp(value − maximum)
+        /// over the same columns, the same condition and the same value (the second loop's counter renamed to the first's),
+        /// each reducing only that scalar over the warp, with no barrier between them: one online sweep
+        /// (<see cref="OnlineSoftmax"/>).
+        /// </summary>
+        private static void OnlineSums(DeviceStep st, EquatableArray<Stmt> body, Dictionary<Stmt, DevicePartition> partitions)
+        {
+            for (int i = 0; i + 1 < body.Count; i++)
+            {
+                if (body[i] is not VectorFor { Loop: var max } || body[i + 1] is not VectorFor { Loop: var sum }) continue;
+                if (!st.TileLoops.ContainsKey(max) || !st.TileLoops.ContainsKey(sum) || st.BarrierBefore.Contains(sum)) continue;
+                if (!partitions.TryGetValue(max, out var pm) || !partitions.TryGetValue(sum, out var ps)) continue;
+                if (pm.Reduced.Count != 1 || pm.Reduced[0].Kind != "max" || ps.Reduced.Count != 1 || ps.Reduced[0].Kind != "+") continue;
+                string m = pm.Reduced[0].Var, s = ps.Reduced[0].Var;
+                if (m == s || max.Step != sum.Step || max.Cmp != sum.Cmp || !Equals(max.Start, sum.Start) || !Equals(max.Bound, sum.Bound)) continue;
+                if (Single(max.Body) is not (var c1, Assign { Target: VarRef t1, Op: AssignOp.Set, Value: Intrinsic { Fn: Fn.Max, Args: var ma } })
+                    || t1.Name != m || ma.Count != 2 || ma[0] is not VarRef { Name: var m0 } || m0 != m) continue;
+                if (Single(sum.Body) is not (var c2, Assign { Target: VarRef t2, Op: AssignOp.Add, Value: Intrinsic { Fn: Fn.Exp, Args: var ea } })
+                    || t2.Name != s || ea.Count != 1 || ea[0] is not Binary { Op: BinaryOp.Sub, Right: VarRef { Name: var m1 } } diff || m1 != m) continue;
+                var value = ma[1];
+                Expr? Rename(Expr e) => e switch
+                {
+                    VarRef v when v.Name == sum.Var => new VarRef(max.Var, v.Type),
+                    TileValue tv => new TileValue(tv.Entry with { Row = IrRewriter.Map(tv.Entry.Row, Rename), Col = IrRewriter.Map(tv.Entry.Col, Rename) }),
+                    TableEntry te => te with { Row = IrRewriter.Map(te.Row, Rename), Col = IrRewriter.Map(te.Col, Rename) },
+                    _ => null,
+                };
+                if (!Equals(IrRewriter.Map(diff.Left, Rename), value) || !Equals(c2 is null ? null : IrRewriter.Map(c2, Rename), c1)) continue;
+                if (IrQueries.Descendants(value).Concat(c1 is null ? Enumerable.Empty<Expr>() : IrQueries.Descendants(c1))
+                    .Any(x => x is VarRef v && (v.Name == m || v.Name == s))) continue;
+                st.OnlineSums[max] = new OnlineSoftmax(m, s, c1, value);
+                st.MergedSums.Add(sum);
+                i++;
+            }
+        }
+
+        /// <summary>A loop body that is one statement, or one statement under an <c>if</c> without <c>else</c>: (condition or null, statement).</summary>
+        private static (Expr? Condition, Stmt Statement)? Single(EquatableArray<Stmt> body) => body.Count != 1 ? null : body[0] switch
+        {
+            If { Then.Count: 1, Else.Count: 0 } f => (f.Condition, f.Then[0]),
+            If => null,
+            var x => (null, x),
+        };
 
         /// <summary>A statement with <paramref name="map"/> applied to every expression, inside split SIMD loops too.</summary>
         private static Stmt MapAll(Stmt s, Func<Expr, Expr?> map) => s switch

@@ -255,6 +255,8 @@ namespace DiffGen.Generator.Schedule
                     int direct = DevicePlanner.Flatten(fk.Recompute is { } fr ? fr.Body.Concat(fk.Loop!.Body) : fk.Loop!.Body)
                         .SelectMany(IrQueries.ExprsOf).SelectMany(IrQueries.Descendants).Count(x => x is TableEntry);
                     if (direct > 0) sb.Append("; ").Append(direct).Append(" entr").Append(direct == 1 ? "y" : "ies").Append(" read as dot products");
+                    if (fk.OnlineSums.Count > 0)
+                        sb.Append("; one sweep (online maximum, rescaled sums) for ").Append(string.Join(", ", fk.OnlineSums.Values.Select(o => o.Max + " with " + o.Sum)));
                     sb.Append('\n');
                 }
                 else if (st.NotFused is { } nf) sb.Append(detail).Append("no fused tile kernel: ").Append(nf).Append('\n');

@@ -67,22 +67,8 @@ namespace DiffGen.Tests.Device
                 Tiling.DeviceFusedKernels = true;
                 Tiling.DevicePanelBytes = 3 * 4 * 10L; // 3 rows of the 10-column table per launch
                 var device = new EmulatedDevice(threadsPerBlock: 64, strictMemory: true);
-                (float Loss, float[,] Gi, float[,] Gj, float Gt) OnDevice(float[,] zi, float[,] zj, float tau)
-                {
-                    using var di = Cuda.Execution.DeviceArray<float>.Upload(device, zi);
-                    using var dj = Cuda.Execution.DeviceArray<float>.Upload(device, zj);
-                    using var gi = Cuda.Execution.DeviceArray<float>.Zeros(device, zi.GetLength(0), zi.GetLength(1));
-                    using var gj = Cuda.Execution.DeviceArray<float>.Zeros(device, zj.GetLength(0), zj.GetLength(1));
-                    float loss = Corpus.NtXentCorpus.NtXentLeanFBackward(di, dj, tau, gi, gj, out float gt);
-                    return (loss, gi.ToMatrix(), gj.ToMatrix(), gt);
-                }
-                (float Loss, float[,] Gi, float[,] Gj, float Gt) OnCpu(float[,] zi, float[,] zj, float tau)
-                {
-                    var gi = new float[zi.GetLength(0), zi.GetLength(1)];
-                    var gj = new float[zj.GetLength(0), zj.GetLength(1)];
-                    float loss = Corpus.NtXentCorpus.NtXentLeanFBackward(zi, zj, tau, gi, gj, out float gt);
-                    return (loss, gi, gj, gt);
-                }
+                (float Loss, float[,] Gi, float[,] Gj, float Gt) OnDevice(float[,] zi, float[,] zj, float tau) => LeanOnDevice(device, zi, zj, tau);
+                (float Loss, float[,] Gi, float[,] Gj, float Gt) OnCpu(float[,] zi, float[,] zj, float tau) => LeanOnCpu(zi, zj, tau);
                 float[,] Inputs(int seed, int rows) => TestData.ToFloat(TestData.Matrix(new Random(seed), rows, 7));
                 static double Worst(float[,] a, float[,] b)
                 {
@@ -111,6 +97,71 @@ namespace DiffGen.Tests.Device
                 Assert.Equal(0f, empty.Gt);
 
                 Assert.True(Tiling.DeviceFusedKernelRuns - before >= 3, "the calls did not run the fused tile kernels");
+                Assert.True(device.Races.Count == 0, device.Races.Count == 0 ? "" : device.Races[0]);
+                Assert.Equal(0, device.LiveAllocations);
+            }
+        }
+
+        private static (float Loss, float[,] Gi, float[,] Gj, float Gt) LeanOnDevice(EmulatedDevice device, float[,] zi, float[,] zj, float tau)
+        {
+            using var di = Cuda.Execution.DeviceArray<float>.Upload(device, zi);
+            using var dj = Cuda.Execution.DeviceArray<float>.Upload(device, zj);
+            using var gi = Cuda.Execution.DeviceArray<float>.Zeros(device, zi.GetLength(0), zi.GetLength(1));
+            using var gj = Cuda.Execution.DeviceArray<float>.Zeros(device, zj.GetLength(0), zj.GetLength(1));
+            float loss = Corpus.NtXentCorpus.NtXentLeanFBackward(di, dj, tau, gi, gj, out float gt);
+            return (loss, gi.ToMatrix(), gj.ToMatrix(), gt);
+        }
+
+        private static (float Loss, float[,] Gi, float[,] Gj, float Gt) LeanOnCpu(float[,] zi, float[,] zj, float tau)
+        {
+            var gi = new float[zi.GetLength(0), zi.GetLength(1)];
+            var gj = new float[zj.GetLength(0), zj.GetLength(1)];
+            float loss = Corpus.NtXentCorpus.NtXentLeanFBackward(zi, zj, tau, gi, gj, out float gt);
+            return (loss, gi, gj, gt);
+        }
+
+        /// <summary>
+        /// The one-sweep maximum and exp-sum of the fused kernels (online maximum, rescaled sums) where the values reach
+        /// infinities: τ = 1e-40 (subnormal) and τ = 0 turn every similarity into ±∞ (a row whose values are all −∞, a row with +∞, NaN from 0/0
+        /// on a zero row), τ = 1e-30 into ±1e30. The loss and the gradients are NaN, ±∞ or finite exactly where the CPU's two
+        /// loops make them so; the loss agrees where finite, and so do the gradients at τ = 0.5.
+        /// </summary>
+        [GxxFact]
+        public void Online_sweep_gives_the_two_loops_results_at_infinities()
+        {
+            using (new TilingSettings())
+            {
+                Tiling.Mode = TilingMode.Always;
+                Tiling.DeviceFusedKernels = true;
+                var device = new EmulatedDevice(threadsPerBlock: 64, strictMemory: true);
+                long before = Tiling.DeviceFusedKernelRuns;
+                var cases = new (string Name, float[,] Zi, float[,] Zj)[]
+                {
+                    ("opposite pair: row values all -inf", new float[,] { { 1, 0 } }, new float[,] { { -1, 0 } }),
+                    ("equal pair: +inf", new float[,] { { 1, 0 } }, new float[,] { { 1, 0 } }),
+                    ("simplex: all off-diagonal values negative", new float[,] { { 1, 0 }, { -0.5f, 0.8660254f } }, new float[,] { { -0.5f, -0.8660254f }, { 0.9f, 0.1f } }),
+                    ("zero row: 0/0", new float[,] { { 0, 0 }, { 1, 2 } }, new float[,] { { 3, 1 }, { -1, 0.5f } }),
+                };
+                static string Kind(float x) => float.IsNaN(x) ? "NaN" : float.IsPositiveInfinity(x) ? "+inf" : float.IsNegativeInfinity(x) ? "-inf" : "finite";
+                foreach (var (name, zi, zj) in cases)
+                    foreach (float tau in new[] { 1e-30f, 1e-40f, 0f, 0.5f })
+                    {
+                        var cpu = LeanOnCpu(zi, zj, tau);
+                        var dev = LeanOnDevice(device, zi, zj, tau);
+                        output.WriteLine($"{name}, tau {tau}: loss cpu {cpu.Loss} device {dev.Loss}; dtau {cpu.Gt} / {dev.Gt}");
+                        Assert.Equal(Kind(cpu.Loss), Kind(dev.Loss));
+                        Assert.Equal(Kind(cpu.Gt), Kind(dev.Gt));
+                        if (float.IsFinite(cpu.Loss)) Assert.True(Math.Abs(cpu.Loss - dev.Loss) <= 1e-4 * Math.Max(1, Math.Abs(cpu.Loss)), $"{name}, tau {tau}: loss {dev.Loss} vs {cpu.Loss}");
+                        foreach (var (c, d) in new[] { (cpu.Gi, dev.Gi), (cpu.Gj, dev.Gj) })
+                            for (int i = 0; i < c.GetLength(0); i++)
+                                for (int j = 0; j < c.GetLength(1); j++)
+                                {
+                                    Assert.Equal(Kind(c[i, j]), Kind(d[i, j]));
+                                    // at tiny tau a finite gradient is a difference of ~1e30 values: only its kind is meaningful
+                                    if (float.IsFinite(c[i, j]) && tau == 0.5f) Assert.True(Math.Abs(c[i, j] - d[i, j]) <= 1e-3 * Math.Max(1, Math.Abs(c[i, j])), $"{name}, tau {tau}: gradient {d[i, j]} vs {c[i, j]}");
+                                }
+                    }
+                Assert.True(Tiling.DeviceFusedKernelRuns - before >= 12, "the calls did not run the fused tile kernels");
                 Assert.True(device.Races.Count == 0, device.Races.Count == 0 ? "" : device.Races[0]);
                 Assert.Equal(0, device.LiveAllocations);
             }
