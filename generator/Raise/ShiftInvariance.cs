@@ -33,7 +33,12 @@ namespace DiffGen.Generator.Raise
                     explained.Add($"log(Σ exp(· − {kv.Key})) + {kv.Key} does not depend on {kv.Key} (sum{(sums.Count > 1 ? "s" : "")} {string.Join(", ", sums)}): {kv.Key} is detached");
                 }
             }
-            return detach.Count == 0 ? body : Mark(body, detach);
+            if (detach.Count == 0) return body;
+            var maxed = new SortedSet<string>(StringComparer.Ordinal);
+            var output = Mark(body, detach, maxed);
+            if (maxed.Count > 0)
+                explained.Add($"the running max{(maxed.Count > 1 ? "es" : "")} {string.Join(", ", maxed)} written with if (x > max) max = x {(maxed.Count > 1 ? "are" : "is")} Math.Max (any shift gives the same result; NaN, ±∞ too), so the loop runs on SIMD lanes");
+            return output;
         }
 
         private static void CollectDeclScalars(IEnumerable<Stmt> stmts, Dictionary<string, IrType> into)
@@ -50,14 +55,37 @@ namespace DiffGen.Generator.Raise
             }
         }
 
-        private static List<Stmt> Mark(IReadOnlyList<Stmt> stmts, HashSet<string> detach) => stmts.Select(s => s switch
+        /// <summary>
+        /// Marks the detached shifts, and rewrites their running maxima written as <c>if (E > a) a = E</c> (or <c>a &lt; E</c>,
+        /// <c>>=</c>) into <c>a = Max(a, E)</c>: the result does not depend on which value a holds, and where the two differ
+        /// (a NaN E, which the if skips and Max keeps) the sum is NaN either way, through exp(E − a). The Max form is a
+        /// reduction Schedule runs on SIMD lanes and splits over a GPU block.
+        /// </summary>
+        private static List<Stmt> Mark(IReadOnlyList<Stmt> stmts, HashSet<string> detach, SortedSet<string> maxed) => stmts.Select(s => s switch
         {
             DeclScalar d when detach.Contains(d.Name) => d with { Detached = true },
-            For f => f with { Body = Mark(f.Body, detach).ToEquatable() },
-            If i => i with { Then = Mark(i.Then, detach).ToEquatable(), Else = Mark(i.Else, detach).ToEquatable() },
-            Block b => b with { Body = Mark(b.Body, detach).ToEquatable() },
+            If { Then.Count: 1, Else.Count: 0 } i when i.Then[0] is Assign { Op: AssignOp.Set, Target: VarRef t, Value: var e }
+                && detach.Contains(t.Name) && Exceeds(i.Condition, t.Name) is { } c && Equals(c, e) && !IrQueries.Mentions(e, t.Name)
+                => RunningMax(t, e, maxed),
+            For f => f with { Body = Mark(f.Body, detach, maxed).ToEquatable() },
+            If i => i with { Then = Mark(i.Then, detach, maxed).ToEquatable(), Else = Mark(i.Else, detach, maxed).ToEquatable() },
+            Block b => b with { Body = Mark(b.Body, detach, maxed).ToEquatable() },
             _ => s,
         }).ToList();
+
+        private static Stmt RunningMax(VarRef a, Expr e, SortedSet<string> maxed)
+        {
+            maxed.Add(a.Name);
+            return new Assign(a, AssignOp.Set, new Intrinsic(Fn.Max, new Expr[] { a, e }.ToEquatable(), a.Type));
+        }
+
+        /// <summary>E when <paramref name="condition"/> is <c>E > a</c>, <c>E >= a</c>, <c>a &lt; E</c> or <c>a &lt;= E</c>.</summary>
+        private static Expr? Exceeds(Expr condition, string a) => condition switch
+        {
+            Binary { Op: BinaryOp.Gt or BinaryOp.Ge, Right: VarRef r } b when r.Name == a => b.Left,
+            Binary { Op: BinaryOp.Lt or BinaryOp.Le, Left: VarRef l } b when l.Name == a => b.Right,
+            _ => null,
+        };
 
         /// <summary>Every read of <paramref name="a"/> is one of the four forms, and every sum it shifts lives where a is fixed.</summary>
         private static bool Detachable(List<Stmt> body, string a, out List<string> sums)

@@ -58,6 +58,39 @@ namespace DiffGen.Tests
             CheckVector(X, ShiftedLogSumExp.IfMaxLocal, ShiftedLogSumExp.IfMaxLocalForward,
                 (x, g, seed) => ShiftedLogSumExp.IfMaxLocalBackward(x, g, seed), "IfMaxLocal");
 
+        /// <summary>
+        /// The running max written with an if is rewritten into Math.Max (a SIMD reduction; the result does not depend on the
+        /// shift): on NaN, ±∞ and values past exp's range the generated code gives what the user's loop gives, and the
+        /// gradient is the softmax at large values.
+        /// </summary>
+        [Theory]
+        [InlineData(double.NaN, 0)]
+        [InlineData(double.NaN, 4)]
+        [InlineData(double.PositiveInfinity, 2)]
+        [InlineData(double.NegativeInfinity, 2)]
+        [InlineData(900.0, 5)]
+        [InlineData(-900.0, 0)]
+        public void If_max_rewritten_as_max_keeps_the_loops_result(double value, int at)
+        {
+            var x = (double[])X.Clone();
+            x[at] = value;
+            double user = ShiftedLogSumExp.IfMaxLocal(x);
+            double forward = ShiftedLogSumExp.IfMaxLocalForward(x);
+            var g = new double[x.Length];
+            double backward = ShiftedLogSumExp.IfMaxLocalBackward(x, g);
+            static string Kind(double v) => double.IsNaN(v) ? "NaN" : double.IsPositiveInfinity(v) ? "+inf" : double.IsNegativeInfinity(v) ? "-inf" : "finite";
+            Assert.Equal(Kind(user), Kind(forward));
+            Assert.Equal(Kind(user), Kind(backward));
+            if (double.IsFinite(user))
+            {
+                Assert.Equal(user, forward, 10);
+                Assert.Equal(user, backward, 10);
+                // d/dx_i (2 lse(x) - x_0) = 2 softmax_i - [i == 0]
+                double m = x.Max(), total = x.Sum(v => Math.Exp(v - m));
+                for (int i = 0; i < x.Length; i++) Assert.Equal(2 * Math.Exp(x[i] - m) / total - (i == 0 ? 1 : 0), g[i], 12);
+            }
+        }
+
         [Fact]
         public void Max_used_elsewhere_keeps_its_derivative()
         {
