@@ -78,6 +78,7 @@ namespace DiffGen.Generator.Parse
                 case IdentifierNameSyntax id:
                     {
                         var sym = _model.GetSymbolInfo(id, _ct).Symbol;
+                        if (RefAlias(sym) is { } alias) return LowerExpr(alias); // a ref local: the element it refers to, read here
                         if (sym is not null && _substituted.TryGetValue(sym, out var sub)) return sub;
                         if (sym is not null && _vars.TryGetValue(sym, out var v))
                             return v.Type.IsArray ? new ArrayRef(v.Name, v.Type, v.Row) : new VarRef(v.Name, v.Type);

@@ -143,6 +143,7 @@ namespace DiffGen.Generator.Parse
                 // what the previous declarator's helpers computed goes before its declaration, not this one's
                 output.AddRange(_pending);
                 _pending.Clear();
+                if (TryDeclareRefAlias(v, local)) continue; // ref double acc = ref g[i, k]: a second name for the element (RefAliases.cs)
                 if (TryDeclareDelegateOrTuple(v, local, output)) continue;
                 var t = MapType(local.Type);
                 var initValue = SpanScratchInit(v.Initializer?.Value);
@@ -396,6 +397,7 @@ namespace DiffGen.Generator.Parse
         {
             if (RejectMemberWrite(left)) return null; // fields are never written (Members.cs)
             var sym = _model.GetSymbolInfo(left, _ct).Symbol;
+            if (left is IdentifierNameSyntax && RefAlias(sym) is { } alias) return LowerTarget(alias); // a write through a ref local
             if (left is IdentifierNameSyntax && (sym is null || _rejected.Contains(sym))) return Suppress(); // reported already (or by the compiler)
             if (left is IdentifierNameSyntax && sym is not null && _delegates.ContainsKey(sym))
             {

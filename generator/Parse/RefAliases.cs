@@ -1,0 +1,80 @@
+using System.Collections.Generic;
+using System.Linq;
+using DiffGen.Generator.Diagnostics;
+using DiffGen.Generator.IR;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace DiffGen.Generator.Parse
+{
+    /// <summary>
+    /// Ref locals (issue 10): <c>ref double acc = ref g[i, k];</c> then <c>acc += v;</c>, or <c>ref double s = ref total;</c>. The
+    /// local is a second name for the element (or variable) it refers to, so every use of it is lowered as that element
+    /// access, re-read where it is used: a read of <c>acc</c> is <c>g[i, k]</c>, <c>acc += v</c> is <c>g[i, k] += v</c>, with
+    /// the usual checks of array writes. That is the alias only while the element it names stays the same: the array
+    /// variable and every local the indices read must not change in the rest of the block that declares it, the indices
+    /// must be plain (no calls, assignments or increments), and the local must not be re-bound (<c>acc = ref ...</c>);
+    /// otherwise it is DIFF0004 with what to write instead.
+    /// </summary>
+    internal sealed partial class DifferentiableParser
+    {
+        /// <summary>Ref locals and the element access (or variable name) each stands for.</summary>
+        private readonly Dictionary<ISymbol, ExpressionSyntax> _refAliases = new(SymbolEqualityComparer.Default);
+
+        /// <summary>
+        /// Declares <paramref name="local"/> (a ref local) as an alias when its target qualifies; reports why not otherwise.
+        /// True when the declarator is handled either way.
+        /// </summary>
+        private bool TryDeclareRefAlias(VariableDeclaratorSyntax v, ILocalSymbol local)
+        {
+            if (!local.IsRef) return false;
+            var target = v.Initializer?.Value is RefExpressionSyntax r ? r.Expression : null;
+            while (target is ParenthesizedExpressionSyntax p) target = p.Expression;
+            string? why = target switch
+            {
+                null => "it has no 'ref' initializer",
+                ElementAccessExpressionSyntax ea when ea.Expression is not IdentifierNameSyntax => "it refers to an element of an expression, not of an array variable",
+                ElementAccessExpressionSyntax ea when ea.ArgumentList.Arguments.Any(a => !Plain(a.Expression)) => "its indices call methods or assign",
+                ElementAccessExpressionSyntax or IdentifierNameSyntax => null,
+                _ => "it refers to something other than an array element or a local",
+            };
+            var scope = v.FirstAncestorOrSelf<LocalDeclarationStatementSyntax>();
+            if (why is null && scope?.Parent is BlockSyntax block)
+            {
+                var rest = block.Statements.SkipWhile(s => s != scope).Skip(1).ToList();
+                if (rest.Count > 0)
+                {
+                    var flow = _model.AnalyzeDataFlow(rest[0], rest[rest.Count - 1]);
+                    var named = target!.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>()
+                        .Where(id => target is not IdentifierNameSyntax || id != target) // a scalar alias may change: it is the variable
+                        .Select(id => _model.GetSymbolInfo(id, _ct).Symbol).Where(s => s is ILocalSymbol or IParameterSymbol).ToList();
+                    if (flow is { Succeeded: true } && named.FirstOrDefault(s => flow.WrittenInside.Contains(s, SymbolEqualityComparer.Default)) is { } changed)
+                        why = $"'{changed.Name}', which names the element, changes while '{local.Name}' is in scope";
+                    else if (rest.SelectMany(s => s.DescendantNodesAndSelf()).OfType<AssignmentExpressionSyntax>()
+                        .Any(a => a.Right is RefExpressionSyntax && SymbolEqualityComparer.Default.Equals(_model.GetSymbolInfo(a.Left, _ct).Symbol, local)))
+                        why = $"'{local.Name}' is re-bound to another element ('{local.Name} = ref ...')";
+                }
+            }
+            else if (why is null) why = "it is not declared in a block";
+            if (why is not null)
+            {
+                Report(Descriptors.UnsupportedExpression, v, v.ToString(),
+                    $"a ref local is read as the element it refers to, which needs that element to stay the same, but {why}: index the array where the local is used ('g[i, k] += v;'), with the indices in int locals that do not change");
+                _rejected.Add(local);
+                return true;
+            }
+            _refAliases[local] = target!;
+            return true;
+        }
+
+        /// <summary>An index expression that can be lowered again where the alias is used: no calls, assignments or increments.</summary>
+        private static bool Plain(ExpressionSyntax e) => !e.DescendantNodesAndSelf().Any(n =>
+            n is InvocationExpressionSyntax or AssignmentExpressionSyntax or ObjectCreationExpressionSyntax
+            || n is PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression or (int)SyntaxKind.PreDecrementExpression }
+            || n is PostfixUnaryExpressionSyntax);
+
+        /// <summary>The element access (or variable) a ref local stands for, when <paramref name="sym"/> is one.</summary>
+        private ExpressionSyntax? RefAlias(ISymbol? sym) => sym is not null && _refAliases.TryGetValue(sym, out var target) ? target : null;
+    }
+}

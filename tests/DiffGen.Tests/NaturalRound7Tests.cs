@@ -1,0 +1,40 @@
+using System;
+using DiffGen.Tests.Corpus;
+using Xunit;
+
+namespace DiffGen.Tests
+{
+    /// <summary>
+    /// Seventh round of natural idioms (<see cref="NaturalRound7"/>, ref locals): Forward equals the user's method, Backward
+    /// returns the same value, gradients equal central differences, a seed scales them, inputs unchanged.
+    /// </summary>
+    public class NaturalRound7Tests
+    {
+        private const double Seed = 1.5;
+        private static readonly double[] X = { 0.7, -1.3, 0.25, 2.1, -0.45, 1.6, -2.4, 0.05, 0.9 };
+
+        private static void CheckVector(double[] x, Func<double[], double> f, Func<double[], double> forward, Func<double[], double[], double, double> backward, string what) =>
+            Check.VectorMethod(x, f, forward, backward, what, Seed);
+
+        [Fact]
+        public void Ref_local_to_a_bin() =>
+            CheckVector(X, NaturalRound7.RefBins, NaturalRound7.RefBinsForward, NaturalRound7.RefBinsBackward, "RefBins");
+
+        [Fact]
+        public void Ref_local_to_a_scalar() =>
+            CheckVector(X, NaturalRound7.RefScalar, NaturalRound7.RefScalarForward, NaturalRound7.RefScalarBackward, "RefScalar");
+
+        [Theory]
+        [InlineData(1, 1)]
+        [InlineData(3, 4)]
+        public void Ref_local_to_a_row_entry(int rows, int cols)
+        {
+            var flat = TestData.Vector(new Random(rows * 10 + cols), rows * cols);
+            double[,] M(double[] v) { var m = new double[rows, cols]; Buffer.BlockCopy(v, 0, m, 0, v.Length * sizeof(double)); return m; }
+            double[] F(double[,] m) { var v = new double[m.Length]; Buffer.BlockCopy(m, 0, v, 0, v.Length * sizeof(double)); return v; }
+            CheckVector(flat, v => NaturalRound7.RefRowNorms(M(v)), v => NaturalRound7.RefRowNormsForward(M(v)),
+                (v, g, seed) => { var gm = new double[rows, cols]; var r = NaturalRound7.RefRowNormsBackward(M(v), gm, seed); Array.Copy(F(gm), g, g.Length); return r; },
+                "RefRowNorms");
+        }
+    }
+}
