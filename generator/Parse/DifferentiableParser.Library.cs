@@ -137,6 +137,7 @@ namespace DiffGen.Generator.Parse
         private Expr? TryLowerLinqReduction(InvocationExpressionSyntax inv, IMethodSymbol target, out bool handled)
         {
             handled = false;
+            if (target.ContainingType?.ToDisplayString() == "System.Linq.Enumerable" && target.Name == "Aggregate") { handled = true; return LowerAggregate(inv, target); }
             if (target.ContainingType?.ToDisplayString() != "System.Linq.Enumerable" || target.Name is not ("Sum" or "Max" or "Min" or "Average")) return null;
             handled = true;
             var reduced = target.ReducedFrom is not null;
@@ -285,6 +286,50 @@ namespace DiffGen.Generator.Parse
             _pending.Add(new DeclScalar(acc, resultType, new Const(target.Name == "Max" ? double.NegativeInfinity : double.PositiveInfinity, resultType)));
             body.Add(new Assign(accRef, AssignOp.Set, new Intrinsic(fn, new Expr[] { accRef, value }.ToEquatable(), resultType)));
             _pending.Add(new For(k, new Const(0, IrType.Int), BinaryOp.Lt, n, 1, body.ToEquatable()));
+            return accRef;
+        }
+
+        /// <summary>
+        /// <c>x.Aggregate(seed, (s, v) =&gt; expr)</c> over a float/double T[] (or a jagged row): a local starting at seed and a loop
+        /// over the elements that sets it to expr with s bound to it and v to the element, placed before the statement (the
+        /// fold a reader of the paper writes as a loop). Without a seed (the first element as the seed, and an exception on an
+        /// empty array) or with a result selector it is reported with what to write.
+        /// </summary>
+        private Expr? LowerAggregate(InvocationExpressionSyntax inv, IMethodSymbol target)
+        {
+            var reduced = target.ReducedFrom is not null;
+            var args = inv.ArgumentList.Arguments.Select(a => a.Expression).ToList();
+            ExpressionSyntax? source = reduced ? (inv.Expression as MemberAccessExpressionSyntax)?.Expression : args.FirstOrDefault();
+            if (!reduced && args.Count > 0) args.RemoveAt(0);
+            if (source is null || args.Count != 2 || args[1] is not ParenthesizedLambdaExpressionSyntax { ExpressionBody: { } fbody, ParameterList.Parameters.Count: 2 } fl)
+            {
+                Report(Descriptors.NotDifferentiableCall, inv, "Enumerable.Aggregate", "only x.Aggregate(seed, (s, v) => expression) over an array is supported (give the seed: x.Aggregate(0.0, (s, v) => s + v * v)); write the loop otherwise");
+                return null;
+            }
+            if (_hoistBan is { } ban)
+            {
+                Report(Descriptors.UnsupportedExpression, inv, inv.ToString(), ban + "; compute it into a local before the loop");
+                return null;
+            }
+            var src = LowerExpr(source);
+            var seed = LowerExpr(args[0]);
+            if (src is null || seed is null) return null;
+            if (src is not ArrayRef sa || sa.Type.Shape != Shape.Vector || !sa.Type.IsReal || MapType(target.ReturnType) is not { IsArray: false, IsReal: true } resultType)
+            {
+                Report(Descriptors.NotDifferentiableCall, inv, "Enumerable.Aggregate", "the source must be a float/double T[] and the result a float or double; write the loop");
+                return null;
+            }
+            var k = FreshName("__lq");
+            var K = new VarRef(k, IrType.Int);
+            var acc = FreshName("__aggregate");
+            var accRef = new VarRef(acc, resultType);
+            _pending.Add(new DeclScalar(acc, resultType, seed.Type == resultType ? seed : new IR.Convert(seed, resultType)));
+            var elem = sa.Row is null ? new ElemRef(sa.Array, sa.ArrayType, new Expr[] { K }.ToEquatable()) : new ElemRef(sa.Array, sa.ArrayType, new[] { sa.Row, K }.ToEquatable());
+            var body = new List<Stmt>();
+            var value = LowerLambdaBody(fl.ParameterList.Parameters.Select(q => _model.GetDeclaredSymbol(q, _ct) as IParameterSymbol).ToList(), new Expr[] { accRef, elem }, fbody, body);
+            if (value is null) return null;
+            body.Add(new Assign(accRef, AssignOp.Set, value.Type == resultType ? value : new IR.Convert(value, resultType)));
+            _pending.Add(new For(k, new Const(0, IrType.Int), BinaryOp.Lt, Len(sa.Array, sa.ArrayType, sa.Row, 0), 1, body.ToEquatable()));
             return accRef;
         }
 

@@ -166,7 +166,7 @@ namespace DiffGen.Generator.Parse
                 }
                 if (t is null || t.Value.Elem == Scalar.Bool && t.Value.IsArray)
                 {
-                    Report(Descriptors.UnsupportedType, v, local.Type.ToDisplayString(), "'" + local.Name + "'", TypeAdvice(local.Type));
+                    Report(Descriptors.UnsupportedType, v, local.Type.ToDisplayString(), "'" + local.Name + "'", TypeAdvice(local.Type, local: true));
                     _rejected.Add(local);
                     continue;
                 }

@@ -389,7 +389,7 @@ namespace DiffGen.Generator.Parse
         }
 
         /// <summary>What to write instead of an unsupported parameter or local type (DIFF0002).</summary>
-        private static string TypeAdvice(ITypeSymbol type)
+        private static string TypeAdvice(ITypeSymbol type, bool local = false)
         {
             const string Supported = "the supported types are float, double, int and bool scalars, float/double T[], T[,] and T[][], and int[] and int[,] (parameters also ReadOnlySpan<T>/Span<T>, T[,,] and struct/record config types)";
             switch (type)
@@ -404,6 +404,8 @@ namespace DiffGen.Generator.Parse
                     return "use float or double elements (int for labels and indices); " + Supported;
                 case INamedTypeSymbol { TypeKind: TypeKind.Delegate }:
                     return "initialise the local with a lambda or a method name where it is declared ('Func<double, double> f = v => v * v;'), or call a helper method directly";
+                case INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } n when local:
+                    return $"keep a bool beside a plain {n.TypeArguments[0].ToDisplayString()} ('bool found = false; double best = 0;'), set both where the code assigns a value, and test the bool where it tests for null ('found ? best : 0.0')";
                 case INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } n:
                     return $"pass a plain {n.TypeArguments[0].ToDisplayString()} and resolve the missing value where you call the method ('F(x, tau ?? 1.0)'), or give the parameter a default value ('double tau = 1.0')";
                 case INamedTypeSymbol { IsGenericType: true } sv when sv.OriginalDefinition.ToDisplayString() is "System.Span<T>" or "System.ReadOnlySpan<T>":

@@ -843,7 +843,7 @@ namespace DiffGen.Generator.Parse
                     var lt = MapType(local.Type);
                     if (lt is not { IsArray: false })
                     {
-                        Report(Descriptors.UnsupportedType, a.Left, local.Type.ToDisplayString(), "'" + local.Name + "'", TypeAdvice(local.Type));
+                        Report(Descriptors.UnsupportedType, a.Left, local.Type.ToDisplayString(), "'" + local.Name + "'", TypeAdvice(local.Type, local: true));
                         _rejected.Add(local);
                         continue;
                     }

@@ -55,5 +55,22 @@ namespace DiffGen.Generator.Tests
                 + "for (int i = x.Length; i-- > 0;) { s += x[i] * x[i]; if (i > 2) i--; }\nreturn s; }");
             Assert.Contains("write it as its own statement", d.GetMessage());
         }
+
+        [Fact]
+        public void DIFF0005_AggregateWithoutSeed()
+        {
+            var d = Expect("DIFF0005", "System.Linq.Enumerable.Aggregate", "[Differentiable] public static double F(double[] x) => System.Linq.Enumerable.Aggregate(x, (s, v) => s + v * v);");
+            Assert.Contains("give the seed", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0002_NullableLocal_is_one_diagnostic_saying_to_keep_a_bool()
+        {
+            var ps = Problems("[Differentiable] public static double F(double[] x) { double? best = null;\n"
+                + "foreach (var v in x) if (best is null || v < best) best = v;\nreturn best ?? 0; }");
+            Assert.True(ps.Count == 1, Describe(ps));
+            Assert.Equal("DIFF0002", ps[0].Id);
+            Assert.Contains("keep a bool beside a plain double", ps[0].GetMessage());
+        }
     }
 }

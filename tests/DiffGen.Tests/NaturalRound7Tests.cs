@@ -21,6 +21,13 @@ namespace DiffGen.Tests
             CheckVector(X, NaturalRound7.RefBins, NaturalRound7.RefBinsForward, NaturalRound7.RefBinsBackward, "RefBins");
 
         [Fact]
+        public void Seeded_aggregate_folds()
+        {
+            CheckVector(X, NaturalRound7.AggregateFolds, NaturalRound7.AggregateFoldsForward, NaturalRound7.AggregateFoldsBackward, "AggregateFolds");
+            Assert.Equal(1.0, NaturalRound7.AggregateFoldsForward(Array.Empty<double>())); // the seeds: 0 + 1
+        }
+
+        [Fact]
         public void Ref_local_to_a_scalar() =>
             CheckVector(X, NaturalRound7.RefScalar, NaturalRound7.RefScalarForward, NaturalRound7.RefScalarBackward, "RefScalar");
 

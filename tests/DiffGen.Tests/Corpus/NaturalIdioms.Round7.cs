@@ -1,10 +1,12 @@
 using System;
+using System.Linq;
 
 namespace DiffGen.Tests.Corpus
 {
     /// <summary>
     /// Issue 10, a seventh round (docs/natural-csharp.md): ref locals, a second name for an array element or a local
-    /// ('ref double slot = ref acc[k]; slot += v;'), read and written as that element (Parse/RefAliases.cs).
+    /// ('ref double slot = ref acc[k]; slot += v;'), read and written as that element (Parse/RefAliases.cs); LINQ's
+    /// seeded fold 'x.Aggregate(seed, (s, v) => ...)'.
     /// </summary>
     public static partial class NaturalRound7
     {
@@ -48,5 +50,10 @@ namespace DiffGen.Tests.Corpus
                 t += Math.Exp(-0.5 * x[i] * x[i]);
             return total * t;
         }
+
+        /// <summary>Two seeded folds: a sum of squares and a running product.</summary>
+        [Differentiable]
+        public static double AggregateFolds(double[] x) =>
+            x.Aggregate(0.0, (s, v) => s + v * v) + x.Aggregate(1.0, (p, v) => p * (1.0 + 0.1 * v));
     }
 }
