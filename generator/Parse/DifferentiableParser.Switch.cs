@@ -13,7 +13,8 @@ namespace DiffGen.Generator.Parse
     /// <c>switch</c> statements and switch expressions, lowered to the if/else chains and conditionals they mean: sections
     /// in source order (the default section last), a section's labels joined with ||, patterns (constants, &lt; &lt;= &gt; &gt;=,
     /// and/or/not, _, a <c>when</c> clause) to comparisons of the governing value, which is lowered once. Like an if, a
-    /// switch on a value carries no derivative through its condition.
+    /// switch on a value carries no derivative through its condition. A section ending in <c>goto case</c>/<c>goto default</c>
+    /// runs on with the target section's statements (<see cref="SectionStatements"/>).
     /// </summary>
     internal sealed partial class DifferentiableParser
     {
@@ -30,8 +31,8 @@ namespace DiffGen.Generator.Parse
             List<Stmt>? defaultBody = null;
             foreach (var section in sw.Sections)
             {
-                var stmts = section.Statements.SelectMany(s => s is BlockSyntax b && section.Statements.Count == 1 ? b.Statements : (IEnumerable<StatementSyntax>)new[] { s }).ToList();
-                if (stmts.Count > 0 && stmts[stmts.Count - 1] is BreakStatementSyntax) stmts.RemoveAt(stmts.Count - 1);
+                var stmts = SectionStatements(sw, section, new HashSet<SwitchSectionSyntax>());
+                if (stmts is null) return;
                 // a break elsewhere in the section leaves the switch early: not an if/else any more
                 var early = stmts.SelectMany(s => s.DescendantNodesAndSelf(n => n is not (ForStatementSyntax or WhileStatementSyntax or DoStatementSyntax or ForEachStatementSyntax or SwitchStatementSyntax)))
                     .OfType<BreakStatementSyntax>().FirstOrDefault();
@@ -81,6 +82,51 @@ namespace DiffGen.Generator.Parse
                 tail = new List<Stmt> { new If(chain[i].Cond!, chain[i].Body.ToEquatable(), tail.ToEquatable()) };
             output.AddRange(tail);
         }
+
+        /// <summary>
+        /// A section's statements without its closing <c>break</c>. A section that ends with <c>goto case c;</c> or
+        /// <c>goto default;</c> (C#'s explicit fall-through) gets the target section's statements in place of the goto, which
+        /// is what running on into that section does; a chain of them is followed, a cycle (a loop written with goto) is
+        /// reported. Null when something was reported.
+        /// </summary>
+        private List<StatementSyntax>? SectionStatements(SwitchStatementSyntax sw, SwitchSectionSyntax section, HashSet<SwitchSectionSyntax> visiting)
+        {
+            var stmts = section.Statements.SelectMany(s => s is BlockSyntax b && section.Statements.Count == 1 ? b.Statements : (IEnumerable<StatementSyntax>)new[] { s }).ToList();
+            if (stmts.Count > 0 && stmts[stmts.Count - 1] is BreakStatementSyntax) stmts.RemoveAt(stmts.Count - 1);
+            if (stmts.Count == 0 || stmts[stmts.Count - 1] is not GotoStatementSyntax g || !(g.IsKind(SyntaxKind.GotoCaseStatement) || g.IsKind(SyntaxKind.GotoDefaultStatement)))
+                return stmts;
+            SwitchSectionSyntax? target;
+            if (g.IsKind(SyntaxKind.GotoDefaultStatement))
+                target = sw.Sections.FirstOrDefault(x => x.Labels.Any(l => l is DefaultSwitchLabelSyntax));
+            else
+            {
+                var wanted = _model.GetConstantValue(g.Expression!, _ct);
+                target = !wanted.HasValue ? null : sw.Sections.FirstOrDefault(x => x.Labels.OfType<CaseSwitchLabelSyntax>()
+                    .Any(l => _model.GetConstantValue(l.Value, _ct) is { HasValue: true } c && SameConstant(c.Value, wanted.Value)));
+            }
+            if (target is null)
+            {
+                Report(Descriptors.UnsupportedStatement, g, "goto case", "jump to a section labelled with a constant ('case 1:') or to 'default:'; or end the section with 'break' and repeat the target section's statements in it");
+                return null;
+            }
+            visiting.Add(section);
+            if (visiting.Contains(target))
+            {
+                Report(Descriptors.UnsupportedStatement, g, "goto case", "these sections jump to each other in a cycle, a loop written with goto: write the loop with while and a switch inside it");
+                return null;
+            }
+            var rest = SectionStatements(sw, target, visiting);
+            if (rest is null) return null;
+            stmts.RemoveAt(stmts.Count - 1);
+            stmts.AddRange(rest);
+            return stmts;
+        }
+
+        /// <summary>Two case constants are the same value (numbers compared as numbers: 'goto case 1' reaches 'case 1L').</summary>
+        private static bool SameConstant(object? a, object? b) =>
+            a is System.IConvertible && b is System.IConvertible && a is not (string or bool) && b is not (string or bool)
+                ? System.Convert.ToDouble(a, System.Globalization.CultureInfo.InvariantCulture) == System.Convert.ToDouble(b, System.Globalization.CultureInfo.InvariantCulture)
+                : Equals(a, b);
 
         /// <summary><c>v switch { p1 =&gt; a, p2 when c =&gt; b, _ =&gt; d }</c> as nested conditionals (an unmatched value takes the last arm).</summary>
         private Expr? LowerSwitchExpression(SwitchExpressionSyntax sw)

@@ -6,11 +6,27 @@ namespace DiffGen.Generator.Tests
     public partial class DiagnosticsTests
     {
         [Fact]
-        public void DIFF0003_GotoCase()
+        public void Goto_case_at_the_end_of_a_section_runs_on_into_the_target()
+        {
+            // accepted since round 7: the section gets the target section's statements in place of the goto
+            Assert.Empty(Problems("[Differentiable] public static double F(double[] x, int mode) { double s = x[0] * x[0];\n"
+                + "switch (mode) { case 0: s *= 2; goto case 1; case 1: s += 1; break; default: s = Math.Sqrt(s); break; }\nreturn s; }"));
+        }
+
+        [Fact]
+        public void DIFF0003_GotoCaseInsideABranch()
         {
             var d = Expect("DIFF0003", "goto case 1;", "[Differentiable] public static double F(double[] x, int mode) { double s = x[0] * x[0];\n"
-                + "switch (mode) { case 0: s *= 2; goto case 1; case 1: s += 1; break; default: s = Math.Sqrt(s); break; }\nreturn s; }");
+                + "switch (mode) { case 0: if (s > 1) goto case 1; s *= 2; break; case 1: s += 1; break; }\nreturn s; }");
             Assert.Contains("repeat the target section's statements", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0003_GotoCaseCycle()
+        {
+            var d = Expect("DIFF0003", "goto case 0;", "[Differentiable] public static double F(double[] x, int mode) { double s = x[0] * x[0];\n"
+                + "switch (mode) { case 0: s *= 2; goto case 1; case 1: s += 1; goto case 0; }\nreturn s; }");
+            Assert.Contains("cycle", d.GetMessage());
         }
 
         [Fact]

@@ -27,6 +27,14 @@ namespace DiffGen.Tests
             Assert.Equal(1.0, NaturalRound7.AggregateFoldsForward(Array.Empty<double>())); // the seeds: 0 + 1
         }
 
+        [Theory]
+        [InlineData(0)]
+        [InlineData(1)]
+        [InlineData(2)]
+        public void Goto_case_fall_through(int mode) =>
+            CheckVector(X, x => NaturalRound7.GotoCaseFallThrough(x, mode), x => NaturalRound7.GotoCaseFallThroughForward(x, mode),
+                (x, g, seed) => NaturalRound7.GotoCaseFallThroughBackward(x, mode, g, seed), "GotoCaseFallThrough");
+
         [Fact]
         public void Ref_local_to_a_scalar() =>
             CheckVector(X, NaturalRound7.RefScalar, NaturalRound7.RefScalarForward, NaturalRound7.RefScalarBackward, "RefScalar");

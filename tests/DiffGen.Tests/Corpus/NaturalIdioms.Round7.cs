@@ -6,7 +6,7 @@ namespace DiffGen.Tests.Corpus
     /// <summary>
     /// Issue 10, a seventh round (docs/natural-csharp.md): ref locals, a second name for an array element or a local
     /// ('ref double slot = ref acc[k]; slot += v;'), read and written as that element (Parse/RefAliases.cs); LINQ's
-    /// seeded fold 'x.Aggregate(seed, (s, v) => ...)'.
+    /// seeded fold 'x.Aggregate(seed, (s, v) => ...)'; 'goto case' / 'goto default' at the end of a switch section.
     /// </summary>
     public static partial class NaturalRound7
     {
@@ -55,5 +55,28 @@ namespace DiffGen.Tests.Corpus
         [Differentiable]
         public static double AggregateFolds(double[] x) =>
             x.Aggregate(0.0, (s, v) => s + v * v) + x.Aggregate(1.0, (p, v) => p * (1.0 + 0.1 * v));
+
+        /// <summary>A switch whose sections fall through explicitly: 'goto case 1;' and 'goto default;'.</summary>
+        [Differentiable]
+        public static double GotoCaseFallThrough(double[] x, [Constant] int mode)
+        {
+            double s = 0;
+            for (int i = 0; i < x.Length; i++)
+            {
+                switch ((mode + i) % 3)
+                {
+                    case 0:
+                        s += x[i] * x[i];
+                        goto case 1;
+                    case 1:
+                        s += Math.Sin(x[i]);
+                        goto default;
+                    default:
+                        s *= 0.9;
+                        break;
+                }
+            }
+            return s;
+        }
     }
 }
