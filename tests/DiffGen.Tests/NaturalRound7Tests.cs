@@ -44,12 +44,14 @@ namespace DiffGen.Tests
         [InlineData(3, 4)]
         public void Ref_local_to_a_row_entry(int rows, int cols)
         {
-            var flat = TestData.Vector(new Random(rows * 10 + cols), rows * cols);
-            double[,] M(double[] v) { var m = new double[rows, cols]; Buffer.BlockCopy(v, 0, m, 0, v.Length * sizeof(double)); return m; }
-            double[] F(double[,] m) { var v = new double[m.Length]; Buffer.BlockCopy(m, 0, v, 0, v.Length * sizeof(double)); return v; }
-            CheckVector(flat, v => NaturalRound7.RefRowNorms(M(v)), v => NaturalRound7.RefRowNormsForward(M(v)),
-                (v, g, seed) => { var gm = new double[rows, cols]; var r = NaturalRound7.RefRowNormsBackward(M(v), gm, seed); Array.Copy(F(gm), g, g.Length); return r; },
-                "RefRowNorms");
+            var x = TestData.Matrix(new Random(rows * 10 + cols), rows, cols);
+            var before = (double[,])x.Clone();
+            double reference = NaturalRound7.RefRowNorms(x);
+            Check.Forward(reference, NaturalRound7.RefRowNormsForward(x), "Forward");
+            var g = new double[rows, cols];
+            Check.Forward(reference, NaturalRound7.RefRowNormsBackward(x, g), "Backward value");
+            Check.Unchanged(before, x, "x");
+            Check.Gradient(FiniteDiff.Gradient(() => NaturalRound7.RefRowNorms(x), x), g, "dx");
         }
     }
 }
