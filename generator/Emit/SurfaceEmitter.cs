@@ -29,7 +29,16 @@ namespace DiffGen.Generator.Emit
         }
 
         private static string Header(SurfaceModel s, MethodModel m, string suffix, IEnumerable<string> parameters) =>
-            $"{s.Accessibility} {(s.IsStatic ? "static " : "")}{m.Return.Keyword} {s.Name}{suffix}({string.Join(", ", parameters)})";
+            $"{s.Accessibility} {(s.IsStatic ? "static " : "")}{ReturnKeyword(s, m)} {s.Name}{suffix}({string.Join(", ", parameters)})";
+
+        /// <summary>The user's return type: the array form's, or the array it returns (an output of the array form).</summary>
+        private static string ReturnKeyword(SurfaceModel s, MethodModel m)
+        {
+            if (s.ReturnText is not null) return s.ReturnText;
+            for (int i = 0; i < s.Args.Count; i++)
+                if (s.Args[i].Kind == ArgKind.ResultArray) return m.Params[i].Type.Keyword;
+            return m.Return.Keyword;
+        }
 
         private static string Cref(SurfaceModel s) => s.Cref.Replace('<', '{').Replace('>', '}');
 
@@ -50,6 +59,10 @@ namespace DiffGen.Generator.Emit
             public readonly List<(string Local, string Elem)> Pooled = new();
             public readonly List<string> CopyBack = new();
             public readonly List<string> InTry = new();
+            /// <summary>The returned array's local (a method that returns an array it fills).</summary>
+            public string? Result;
+            /// <summary>The locals holding a returned tuple's later elements.</summary>
+            public readonly List<string> TupleItems = new();
         }
 
         /// <summary>Snapshots before the try; pooled copies inside it; the core's arguments.</summary>
@@ -89,6 +102,18 @@ namespace DiffGen.Generator.Emit
                         r.CopyBack.Add($"{a.Source} = {local}[0];");
                         r.Args.Add(local);
                         break;
+                    case ArgKind.TupleItem:
+                        r.Pooled.Add(($"{elem}[]", local));
+                        r.InTry.Add($"{local} = {Pool}<{elem}>.Rent(1);");
+                        r.Args.Add(local);
+                        r.TupleItems.Add(local + "[0]");
+                        break;
+                    case ArgKind.ResultArray:
+                        // a fresh, zeroed array of the size the user wrote: it is handed to the caller
+                        w.Line($"var {local} = new {elem}[{a.Source}];");
+                        r.Args.Add(local);
+                        r.Result = local;
+                        break;
                     case ArgKind.Mask:
                         r.Pooled.Add((p.Type.Shape == Shape.Matrix ? "int[,]" : "int[]", local));
                         r.InTry.Add($"{local} = {Arrays}.Mask({a.Source}, \"{a.Source}\");");
@@ -107,7 +132,8 @@ namespace DiffGen.Generator.Emit
             foreach (var line in r.InTry) w.Line(line);
             w.Line(returns ? $"var __value = {call};" : call + ";");
             foreach (var line in r.CopyBack) w.Line(line);
-            if (returns) w.Line("return __value;");
+            if (returns) w.Line(r.TupleItems.Count > 0 ? $"return (__value, {string.Join(", ", r.TupleItems)});" : "return __value;");
+            else if (r.Result is not null) w.Line($"return {r.Result};");
             if (r.Pooled.Count > 0)
             {
                 w.Close();
@@ -145,7 +171,7 @@ namespace DiffGen.Generator.Emit
                 {
                     ArgKind.Span or ArgKind.ReadOnlySpan => (g.IsUpstream ? $"global::System.ReadOnlySpan<{elem}> " : $"global::System.Span<{elem}> ") + g.Name,
                     ArgKind.Flatten => s.Params.First(p => p.Name == a.Source).TypeText + " " + g.Name,
-                    ArgKind.OutScalar => elem + " " + g.Name, // the upstream derivative of an out result: a scalar
+                    ArgKind.OutScalar or ArgKind.TupleItem => elem + " " + g.Name, // the upstream derivative of an out result, a tuple element: a scalar
                     _ => (g.Param.Type.IsArray ? "" : "out ") + g.Param.Type.Keyword + " " + g.Name,
                 });
             }
@@ -155,6 +181,10 @@ namespace DiffGen.Generator.Emit
             w.Line($"/// Value and reverse-mode gradients of <see cref=\"{Cref(s)}\"/>: gradient buffers come after the parameters, in the order of");
             w.Line($"/// the parameters, then of the fields named in [Differentiable(...)]; each is overwritten with {(returns ? "seed × " : "")}the derivative of the");
             w.Line($"/// result. Fields and properties are read once, at entry, and never written; spans and arrays of rank 3 or more are copied.");
+            if (s.Args.Any(a => a.Kind == ArgKind.TupleItem))
+                w.Line($"/// Returns the tuple the method returns; {seed} is the upstream derivative of its first element, and each later element's comes after the parameters' gradients.");
+            if (s.Args.Any(a => a.Kind == ArgKind.ResultArray))
+                w.Line($"/// Returns the array the method returns; its upstream derivative (one entry per element) follows the parameters' gradient buffers.");
             w.Line($"/// </summary>");
             w.Line(DifferentiableEmitter.GeneratedCode);
             w.Open(Header(s, m, "Backward", sig));
@@ -184,6 +214,7 @@ namespace DiffGen.Generator.Emit
                         gradArgs.Add(local);
                         break;
                     case ArgKind.OutScalar:
+                    case ArgKind.TupleItem:
                         r.Pooled.Add(($"{elem}[]", local));
                         r.InTry.Add($"{local} = {Pool}<{elem}>.Rent(1);");
                         r.InTry.Add($"{local}[0] = {g.Name};");

@@ -60,6 +60,10 @@ namespace DiffGen.Generator.Model
         Mask,
         /// <summary>An <c>out double</c> (or float) result: a pooled <c>T[1]</c> output of the array form, copied out after the call.</summary>
         OutScalar,
+        /// <summary>The array the user's method returns: allocated by the entry point (Source: the sizes' C# text), an output of the array form, returned.</summary>
+        ResultArray,
+        /// <summary>The second (third, ...) element of a returned tuple: a pooled <c>T[1]</c> output of the array form, returned in the tuple.</summary>
+        TupleItem,
     }
 
     /// <summary>Where the core parameter <paramref name="Core"/> comes from: a user parameter's name, or a C# expression (Snapshot).</summary>
@@ -76,7 +80,8 @@ namespace DiffGen.Generator.Model
     /// model with <see cref="MethodModel.Name"/> <c>{Name}Arrays</c>, static, every input a parameter), and Emit adds
     /// the user-facing <c>{Name}Forward</c>/<c>{Name}Backward</c> that gather the inputs and call it.
     /// </summary>
-    internal sealed record SurfaceModel(string Name, bool IsStatic, string Accessibility, string Cref, EquatableArray<SurfaceParam> Params, EquatableArray<CoreArg> Args, EquatableArray<string> Guards = default);
+    /// <param name="ReturnText">the user's return type when the array form returns something else (a tuple): fully qualified C#.</param>
+    internal sealed record SurfaceModel(string Name, bool IsStatic, string Accessibility, string Cref, EquatableArray<SurfaceParam> Params, EquatableArray<CoreArg> Args, EquatableArray<string> Guards = default, string? ReturnText = null);
 
     /// <summary>The parse step's output: a model when the method can be differentiated, and diagnostics either way.</summary>
     internal sealed record ParseResult(MethodModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);

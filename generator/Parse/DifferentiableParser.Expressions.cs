@@ -429,6 +429,9 @@ namespace DiffGen.Generator.Parse
             // like a helper: the loop that calls it stays arithmetic (SIMD lanes, device code) instead of a call per element.
             // Same derivative: the callee's adjoint would propagate through every parameter too (none is [Constant]).
             if (!asStatement && IsOneExpressionScalarFunction(target)) return LowerHelperCall(inv, target, asStatement);
+            // A layer's instance method ('L1.Forward(x, h)') or one that reads fields: its Backward takes inputs the call does
+            // not pass, so it is inlined like a helper (RejectSurfaceCall said where it cannot be).
+            if (SurfaceCallReason(target) is not null) return LowerHelperCall(inv, target, asStatement);
 
             var ps = new List<ParamInfo>();
             var callArgs = new List<Expr>();

@@ -203,21 +203,54 @@ namespace DiffGen.Generator.Parse
             return null;
         }
 
-        /// <summary>cfg.Tau (also Tau inside an instance method of cfg's type called as cfg.Apply(v)): a scalar input read once at entry.</summary>
-        private Expr? ReadConfigMember(IParameterSymbol cp, ISymbol sym, SyntaxNode where)
+        /// <summary>
+        /// An object whose members the method reads: a struct/record/class parameter ('cfg'), a field or property of this object
+        /// holding one (a layer 'L1' of a model), or a member of such an object ('Enc.L1'). <paramref name="Key"/> tells reads
+        /// apart, <paramref name="Source"/> is how the entry points read it, <paramref name="Prefix"/> names the IR inputs.
+        /// </summary>
+        private sealed record Receiver(string Key, string Source, ITypeSymbol Type, string Prefix);
+
+        /// <summary>The object <paramref name="e"/> names when it is one whose members can be read (see <see cref="Receiver"/>); else null.</summary>
+        private Receiver? ReceiverOf(ExpressionSyntax e)
         {
-            string key = cp.Name + "." + sym.Name;
+            while (e is ParenthesizedExpressionSyntax p) e = p.Expression;
+            var sym = _model.GetSymbolInfo(e, _ct).Symbol;
+            if (sym is IParameterSymbol cp)
+                return _configParams.Contains(cp) ? new Receiver(cp.Name, cp.Name, cp.Type, cp.Name) : null;
+            if (sym is null || !IsReadableMember(sym) || !IsConfigType(MemberType(sym))) return null;
+            var type = MemberType(sym);
+            if (e is MemberAccessExpressionSyntax { Expression: not (ThisExpressionSyntax or BaseExpressionSyntax) } ma && !sym.IsStatic)
+                return ReceiverOf(ma.Expression) is { } outer && SymbolEqualityComparer.Default.Equals(sym.ContainingType, outer.Type)
+                    ? new Receiver(outer.Key + "." + sym.Name, outer.Source + "." + sym.Name, type, outer.Prefix + "_" + sym.Name) : null;
+            if (e is not (IdentifierNameSyntax or MemberAccessExpressionSyntax)) return null;
+            if (!sym.IsStatic && _receiver is { } rc && SymbolEqualityComparer.Default.Equals(sym.ContainingType, rc.Type))
+                return new Receiver(rc.Key + "." + sym.Name, rc.Source + "." + sym.Name, type, rc.Prefix + "_" + sym.Name);
+            if (sym.IsStatic)
+            {
+                var full = sym.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + sym.Name;
+                return new Receiver(full, full, type, sym.Name);
+            }
+            return _receiver is null && !_method.IsStatic && OnOwnType(sym) ? new Receiver("this." + sym.Name, "this." + sym.Name, type, sym.Name) : null;
+        }
+
+        /// <summary>
+        /// cfg.Tau, L1.W (a layer object held in a field), and Tau or W inside an instance method of that object's type called as
+        /// cfg.Apply(v) or L1.Forward(x, h): an input read once at entry.
+        /// </summary>
+        private Expr? ReadConfigMember(Receiver rc, ISymbol sym, SyntaxNode where)
+        {
+            string key = rc.Key + "." + sym.Name;
             if (_configVars.TryGetValue(key, out var known)) return Ref(known);
             var type = MapType(MemberType(sym));
             if (type is null || type.Value.Elem == Scalar.Bool && type.Value.IsArray)
             {
                 Report(Descriptors.UnsupportedType, where, MemberType(sym).ToDisplayString(), "'" + where + "'",
-                    "members of a config parameter must be " + WhatFieldsCanBe + "; pass other values as separate parameters (a nested struct: pass the inner one as its own parameter)");
+                    "members read from an object must be " + WhatFieldsCanBe + " (or an object whose members are read: 'L1.W'); pass other values as separate parameters");
                 return null;
             }
-            var v = new Variable(FreshName(cp.Name + "_" + sym.Name), type.Value, VarKind.Param);
+            var v = new Variable(FreshName(rc.Prefix + "_" + sym.Name), type.Value, VarKind.Param);
             _configVars[key] = v;
-            _memberInputs.Add(new MemberInput(v.Name, type.Value, (IsEnum(MemberType(sym)) ? "(int)" : "") + cp.Name + "." + sym.Name, null, where.GetLocation()));
+            _memberInputs.Add(new MemberInput(v.Name, type.Value, (IsEnum(MemberType(sym)) ? "(int)" : "") + rc.Source + "." + sym.Name, null, where.GetLocation()));
             return Ref(v);
         }
 
@@ -230,12 +263,12 @@ namespace DiffGen.Generator.Parse
             if (ma.Expression is ThisExpressionSyntax or BaseExpressionSyntax && IsReadableMember(sym)) return ReadMember(sym, ma);
             var owner = _model.GetSymbolInfo(ma.Expression, _ct).Symbol;
             if (owner is INamedTypeSymbol && sym.IsStatic && IsReadableMember(sym)) return ReadMember(sym, ma);
-            if (owner is IParameterSymbol cp && _configParams.Contains(cp) && IsReadableMember(sym))
-                return ReadConfigMember(cp, sym, ma);
+            if (IsReadableMember(sym) && !sym.IsStatic && ReceiverOf(ma.Expression) is { } rcv && SymbolEqualityComparer.Default.Equals(sym.ContainingType, rcv.Type))
+                return ReadConfigMember(rcv, sym, ma); // cfg.Tau, L1.W, this.Enc.L1.B
             if (owner is IParameterSymbol sp && _vars.ContainsKey(sp) && sym.Name is "Length")
                 return null; // handled by the .Length case
             Report(Descriptors.UnsupportedExpression, ma, ma.ToString(),
-                "only fields and properties of this type ('W' or 'this.W'), static fields ('Type.Table'), constants, and members of a struct/record/class parameter ('cfg.Tau') can be read; copy other values into a parameter");
+                "only fields and properties of this type ('W' or 'this.W'), static fields ('Type.Table'), constants, members of a struct/record/class parameter ('cfg.Tau') and members of an object held in a field of this type ('L1.W') can be read; copy other values into a parameter");
             return null;
         }
 
@@ -294,7 +327,8 @@ namespace DiffGen.Generator.Parse
             var sym = e is IdentifierNameSyntax or MemberAccessExpressionSyntax ? _model.GetSymbolInfo(e, _ct).Symbol : null;
             bool member = sym is IFieldSymbol or IPropertySymbol && e is IdentifierNameSyntax or MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax or BaseExpressionSyntax }
                 || sym is IFieldSymbol or IPropertySymbol && e is MemberAccessExpressionSyntax m && (_model.GetSymbolInfo(m.Expression, _ct).Symbol is INamedTypeSymbol
-                    || _model.GetSymbolInfo(m.Expression, _ct).Symbol is IParameterSymbol cp && _configParams.Contains(cp));
+                    || _model.GetSymbolInfo(m.Expression, _ct).Symbol is IParameterSymbol cp && _configParams.Contains(cp)
+                    || ReceiverOf(m.Expression) is not null);
             if (!member) return false;
             Report(Descriptors.WriteToInput, left, left.ToString(),
                 $"fields and properties are read once when the method starts and are never written by the generated code; write into a local ('var h = new double[n];'), or into an output array parameter the method fills, and store that in '{sym!.Name}' after calling the method");
@@ -302,21 +336,36 @@ namespace DiffGen.Generator.Parse
         }
 
         /// <summary>
-        /// A call of a [Differentiable] method that reads fields or takes spans, T[,,], 'in' or config parameters: its array
-        /// form takes more parameters than the call passes, so it cannot be composed. Reported here.
+        /// Why a [Differentiable] callee's generated Backward cannot be called from another method: it reads fields or takes
+        /// spans, T[,,], 'in' or config parameters, so its array form takes more parameters than the call passes. Null when
+        /// it can be (or the target is not [Differentiable]).
+        /// </summary>
+        private string? SurfaceCallReason(IMethodSymbol target)
+        {
+            if (!HasDifferentiableAttribute(target) || SymbolEqualityComparer.Default.Equals(target.OriginalDefinition, _method.OriginalDefinition)) return null;
+            if (!target.IsStatic) return "it is an instance method (it reads the object's fields)";
+            if (target.ReturnType is IArrayTypeSymbol) return "it returns an array";
+            if (target.ReturnType is INamedTypeSymbol { IsTupleType: true }) return "it returns a tuple";
+            if (target.Parameters.FirstOrDefault(p => p.RefKind != RefKind.None || IsSpan(p.Type, out _, out _) || p.Type is IArrayTypeSymbol { Rank: >= 3 } || MapType(p.Type) is null && IsConfigType(p.Type)) is { } sp)
+                return $"its parameter '{sp.Name}' is {(sp.RefKind != RefKind.None ? "passed with '" + sp.RefKind.ToString().ToLowerInvariant() + "'" : "a " + sp.Type.ToDisplayString())}";
+            return ReadsMembers(target) ? "it reads fields or properties" : null;
+        }
+
+        /// <summary>
+        /// Such a callee (a layer's instance method 'L1.Forward(x, h)', one reading fields) is inlined like a helper instead: its
+        /// source is here, and inlining gives the same derivative through every parameter. Not when a parameter is [Constant]
+        /// (its generated Backward drops that adjoint; inlining would not): reported here, with what to write.
         /// </summary>
         private bool RejectSurfaceCall(InvocationExpressionSyntax inv)
         {
-            if (_model.GetSymbolInfo(inv, _ct).Symbol is not IMethodSymbol target || !HasDifferentiableAttribute(target)) return false;
-            if (SymbolEqualityComparer.Default.Equals(target.OriginalDefinition, _method.OriginalDefinition)) return false;
-            string? why = null;
-            if (!target.IsStatic) why = "it is an instance method (it reads the object's fields)";
-            else if (target.Parameters.FirstOrDefault(p => p.RefKind != RefKind.None || IsSpan(p.Type, out _, out _) || p.Type is IArrayTypeSymbol { Rank: >= 3 } || MapType(p.Type) is null && IsConfigType(p.Type)) is { } sp)
-                why = $"its parameter '{sp.Name}' is {(sp.RefKind != RefKind.None ? "passed with '" + sp.RefKind.ToString().ToLowerInvariant() + "'" : "a " + sp.Type.ToDisplayString())}";
-            else if (ReadsMembers(target)) why = "it reads fields or properties";
-            if (why is null) return false;
+            if (_model.GetSymbolInfo(inv, _ct).Symbol is not IMethodSymbol target || SurfaceCallReason(target) is not { } why) return false;
+            // inlined (LowerInvocation) unless the inliner cannot bind a parameter (a config object, a T[,,]) or a [Constant]
+            // parameter would make the inlined derivative differ from the callee's own Backward
+            bool constant = target.Parameters.Any(IsConstant);
+            var unbound = target.Parameters.FirstOrDefault(p => p.Type is IArrayTypeSymbol { Rank: >= 3 } || MapType(p.Type) is null && IsConfigType(p.Type));
+            if (!constant && unbound is null && HelperSyntax(target) is not null) return false;
             Report(Descriptors.NotDifferentiableCall, inv, target.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat),
-                $"{why}, and only static [Differentiable] methods over arrays and scalars can be called from another one; make the callee static and pass it what it reads as array or scalar parameters (fields as arguments: 'Layer(W1, x)')");
+                $"{why}, so its Backward cannot be called from here, and it is not inlined either: {(constant ? "it has [Constant] parameters" : $"its parameter '{unbound!.Name}' is a {unbound.Type.ToDisplayString()}")}; {(constant ? "remove [Constant] from the callee, or " : "")}make it static and pass it what it reads as array or scalar parameters (fields as arguments: 'Layer(W1, x)')");
             return true;
         }
 
@@ -337,6 +386,7 @@ namespace DiffGen.Generator.Parse
         /// <summary>A name in [Differentiable(...)] that is not a parameter: a float/double field or property of this type, differentiated.</summary>
         private bool TryMemberWrt(string name, SyntaxNode? attrSyntax, List<string> memberWrt)
         {
+            if (name.Contains('.')) return TryMemberPathWrt(name, attrSyntax, memberWrt);
             ISymbol? member = null;
             for (var t = _method.ContainingType; t is not null && member is null; t = t.BaseType)
                 member = t.GetMembers(name).FirstOrDefault(IsReadableMember);
@@ -352,6 +402,42 @@ namespace DiffGen.Generator.Parse
             var core = _vars[member].Name;
             if (!memberWrt.Contains(core)) memberWrt.Add(core);
             return true;
+        }
+
+        /// <summary>
+        /// "L1.W" in [Differentiable(...)]: a float/double member of an object held in a field of this type (a layer of a model),
+        /// differentiated. nameof(L1.W) gives "W" only, so the path is written as a string.
+        /// </summary>
+        private bool TryMemberPathWrt(string path, SyntaxNode? attrSyntax, List<string> memberWrt)
+        {
+            var parts = path.Split('.');
+            ISymbol? first = null;
+            for (var t = _method.ContainingType; t is not null && first is null; t = t.BaseType)
+                first = t.GetMembers(parts[0]).FirstOrDefault(IsReadableMember);
+            if (first is null || first.IsStatic || _method.IsStatic || !IsConfigType(MemberType(first))) return false;
+            var rc = new Receiver("this." + first.Name, "this." + first.Name, MemberType(first), first.Name);
+            for (int i = 1; i < parts.Length; i++)
+            {
+                var m = rc.Type.GetMembers(parts[i]).FirstOrDefault(x => IsReadableMember(x) && !x.IsStatic);
+                if (m is null) return false;
+                if (i < parts.Length - 1)
+                {
+                    if (!IsConfigType(MemberType(m))) return false;
+                    rc = new Receiver(rc.Key + "." + m.Name, rc.Source + "." + m.Name, MemberType(m), rc.Prefix + "_" + m.Name);
+                    continue;
+                }
+                var e = ReadConfigMember(rc, m, attrSyntax ?? (SyntaxNode)_method.DeclaringSyntaxReferences.First().GetSyntax(_ct));
+                if (e is null) return true;
+                if (!e.Type.IsReal)
+                {
+                    Report(Descriptors.BadWithRespectTo, attrSyntax, path, "is not a float or double member (int and bool values are never differentiated); remove it from the list");
+                    return true;
+                }
+                var core = e is ArrayRef ar ? ar.Array : ((VarRef)e).Name;
+                if (!memberWrt.Contains(core)) memberWrt.Add(core);
+                return true;
+            }
+            return false;
         }
 
         /// <summary>The method's C# signature for crefs (Name(in double, System.ReadOnlySpan{double})).</summary>
@@ -386,6 +472,8 @@ namespace DiffGen.Generator.Parse
                         args.Add(new CoreArg(dims[d], ArgKind.Snapshot, p.Name + ".GetLength(" + (d + 1) + ")"));
                     }
             }
+            AddResultArray(ps, args); // 'return y;' of a local array: an output the entry points allocate (ResultArrays.cs)
+            AddTupleResults(ps, args); // 'return (loss, acc);': the later elements as T[1] outputs (ResultArrays.cs)
             var inputs = _memberInputs.Where(i => memberWrt.Contains(i.Core)).OrderBy(i => memberWrt.IndexOf(i.Core))
                 .Concat(_memberInputs.Where(i => !memberWrt.Contains(i.Core)));
             foreach (var i in inputs)
@@ -394,7 +482,8 @@ namespace DiffGen.Generator.Parse
                 ps.Add(new ParamModel(i.Core, i.Type, false, wrt, null, IsConstant: !wrt && i.Type.IsReal));
                 args.Add(new CoreArg(i.Core, ArgKind.Snapshot, i.Source));
             }
-            var model = new SurfaceModel(_method.Name, _method.IsStatic, SyntaxFacts.GetText(_method.DeclaredAccessibility), SurfaceCref(), surface.ToEquatable(), args.ToEquatable());
+            var model = new SurfaceModel(_method.Name, _method.IsStatic, SyntaxFacts.GetText(_method.DeclaredAccessibility), SurfaceCref(), surface.ToEquatable(), args.ToEquatable(),
+                ReturnText: _tupleItems is null ? null : _method.ReturnType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat));
             return (ps.ToEquatable(), model);
         }
 

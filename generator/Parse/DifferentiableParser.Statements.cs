@@ -14,7 +14,13 @@ namespace DiffGen.Generator.Parse
     {
         private void LowerReturn(ReturnStatementSyntax rs, List<Stmt> output)
         {
+            if (IsResultReturn(rs)) return; // 'return y;' last: the array form is void, y an output
             if (rs.Expression is null) { output.Add(new Return(null)); return; }
+            if (_tupleItems is not null)
+            {
+                if (LowerTupleReturn(rs.Expression, output) is { } first) output.Add(new Return(first)); // 'return (loss, acc);' (ResultArrays.cs)
+                return;
+            }
             var e = LowerExpr(rs.Expression);
             if (e is null) return;
             if (!e.Type.IsReal || e.Type.IsArray)
@@ -145,6 +151,8 @@ namespace DiffGen.Generator.Parse
                 _pending.Clear();
                 if (TryDeclareRefAlias(v, local)) continue; // ref double acc = ref g[i, k]: a second name for the element (RefAliases.cs)
                 if (TryDeclareDelegateOrTuple(v, local, output)) continue;
+                if (TryDeclareRowLocal(v, local, output)) continue; // double[] row = x[i]: a second name for that row (RefAliases.cs)
+                if (TryDeclareResultArray(local)) continue; // var y = new double[n]; ... return y; (ResultArrays.cs)
                 var t = MapType(local.Type);
                 var initValue = SpanScratchInit(v.Initializer?.Value);
                 // Span<double> t = stackalloc double[n] (or = new double[n], or 'n <= 64 ? stackalloc double[n] : new double[n]'):
@@ -769,7 +777,7 @@ namespace DiffGen.Generator.Parse
             else if (_returnType.Elem != Scalar.Void)
             {
                 if (rs.Expression is null) return; // not C#
-                var e = LowerExpr(rs.Expression);
+                var e = _tupleItems is not null ? LowerTupleReturn(rs.Expression, output) : LowerExpr(rs.Expression);
                 if (e is null) return;
                 if (!e.Type.IsReal || e.Type.IsArray)
                 {
@@ -788,17 +796,23 @@ namespace DiffGen.Generator.Parse
         {
             var collection = LowerExpr(fe.Expression);
             if (collection is null) return;
+            if (collection is ArrayRef { Row: null } rows && (rows.ArrayType.Shape == Shape.Jagged || _rowBuffers.Contains(rows.Array))
+                && _model.GetDeclaredSymbol(fe, _ct) is ILocalSymbol rowLocal && rowLocal.Type is IArrayTypeSymbol { Rank: 1 })
+            {
+                LowerForEachRow(fe, rows, rowLocal, output);
+                return;
+            }
             // foreach over a T[,] visits the elements row by row: one loop over k < a.Length reading a[k / cols, k % cols]
             // (one loop, so a break leaves all of it)
             bool matrix = collection is ArrayRef { Row: null, ArrayType.Shape: Shape.Matrix } mr && !_rowBuffers.Contains(mr.Array);
             if (collection is not ArrayRef ar || collection.Type.Shape != Shape.Vector && !matrix)
             {
-                Report(Descriptors.UnsupportedStatement, fe.Expression, "foreach", "only a 1-D array (T[], or a row a[i] of a jagged array) or the elements of a T[,] can be iterated; for the rows of a T[][] write 'for' loops with counters and index it");
+                Report(Descriptors.UnsupportedStatement, fe.Expression, "foreach", "only a 1-D array (T[], or a row a[i] of a jagged array), the rows of a T[][] or the elements of a T[,] can be iterated; write a 'for' loop with a counter and index it");
                 return;
             }
             if (_model.GetDeclaredSymbol(fe, _ct) is not ILocalSymbol local || MapType(local.Type) is not { IsArray: false, Elem: not Scalar.Void } vt)
             {
-                Report(Descriptors.UnsupportedStatement, fe, "foreach", "the iteration variable must be a float, double, int or bool: 'foreach (double v in a)'");
+                Report(Descriptors.UnsupportedStatement, fe, "foreach", "the iteration variable must be a float, double, int or bool (or a T[], a row of a T[][]): declare it as one, 'foreach (double v in a)'");
                 return;
             }
             var counter = FreshName("__" + _prefix + local.Name + "_index");
@@ -833,6 +847,24 @@ namespace DiffGen.Generator.Parse
             var loc = fe.ForEachKeyword.GetLocation();
             var origin = new SourceRef(loc.SourceTree?.FilePath ?? "", loc.SourceSpan, loc.GetLineSpan().Span);
             EmitLoop(new For(counter, new Const(0, IrType.Int), BinaryOp.Lt, bound, 1, default, origin), null, body, frame, output);
+        }
+
+        /// <summary>
+        /// <c>foreach (var row in x)</c> over the rows of a T[][] (or of a jagged local): <c>for (int k = 0; k &lt; x.Length; k++)</c>
+        /// with <c>row</c> a second name for the row <c>x[k]</c>, as a helper's T[] parameter bound to a row is.
+        /// </summary>
+        private void LowerForEachRow(ForEachStatementSyntax fe, ArrayRef rows, ILocalSymbol local, List<Stmt> output)
+        {
+            var counter = FreshName("__" + _prefix + local.Name + "_index");
+            Expr kRef = new VarRef(counter, IrType.Int);
+            _vars[local] = new Variable(rows.Array, rows.ArrayType, IsParameterName(rows.Array) ? VarKind.Param : VarKind.Local, kRef, fe.Expression.GetLocation());
+            var body = new List<Stmt>();
+            var frame = EnterLoop();
+            LowerBlock(fe.Statement, body);
+            ExitLoop();
+            var loc = fe.ForEachKeyword.GetLocation();
+            var origin = new SourceRef(loc.SourceTree?.FilePath ?? "", loc.SourceSpan, loc.GetLineSpan().Span);
+            EmitLoop(new For(counter, new Const(0, IrType.Int), BinaryOp.Lt, Len(rows.Array, rows.ArrayType, null, -1), 1, default, origin), null, body, frame, output);
         }
 
         /// <summary>The operands of <c>a &amp;&amp; b &amp;&amp; c</c>, left to right (one element when it is not a conjunction).</summary>

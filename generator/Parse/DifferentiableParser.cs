@@ -176,8 +176,12 @@ namespace DiffGen.Generator.Parse
             {
                 var r = MapType(_method.ReturnType);
                 if (r is { IsArray: false, IsReal: true }) _returnType = ret = r.Value;
-                else Report(Descriptors.UnsupportedType, syntax.ReturnType, _method.ReturnType.ToDisplayString(), "the return value",
-                    "return a float or double (a loss), or return void and write the results into output array parameters");
+                else if (_method.ReturnType is INamedTypeSymbol { IsTupleType: true } tt && TupleResult(tt) is { } first) _returnType = ret = first;
+                else if (r is { IsReal: true, Shape: Shape.Vector or Shape.Matrix } && ReturnedArray(syntax, r.Value) is { } why)
+                    Report(Descriptors.UnsupportedType, syntax.ReturnType, _method.ReturnType.ToDisplayString(), "the return value", why);
+                else if (_resultArray is null) Report(Descriptors.UnsupportedType, syntax.ReturnType, _method.ReturnType.ToDisplayString(), "the return value",
+                    _method.ReturnType is INamedTypeSymbol { IsTupleType: true } ? TypeAdvice(_method.ReturnType)
+                        : "return a float or double (a loss), a T[] or T[,] local array the method fills, or return void and write the results into output array parameters");
             }
 
             // ---- parameters ----
@@ -398,6 +402,8 @@ namespace DiffGen.Generator.Parse
                     return "use an int[] holding 0 and 1 instead of a bool[]";
                 case IArrayTypeSymbol { ElementType: IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Int32 } }:
                     return "use an int[,] instead of a jagged int[][]";
+                case IArrayTypeSymbol { ElementType: INamedTypeSymbol { IsTupleType: true } tup } when tup.TupleElements.All(e => e.Type.SpecialType == SpecialType.System_Int32):
+                    return $"pass the tuples as an int[,] with one row per tuple and {tup.TupleElements.Length} columns (edges[k, 0], edges[k, 1])";
                 case IArrayTypeSymbol { Rank: > 2 }:
                     return "use a T[,] and fold the extra dimensions into an index (a[i, j * m + k]); T[,,] is supported for parameters only";
                 case IArrayTypeSymbol:
@@ -412,8 +418,12 @@ namespace DiffGen.Generator.Parse
                     return "a span local (x.AsSpan(start, n), a Slice) is a view DiffGen cannot follow: index the array with the offset instead (x[start + i] for i < n), or pass the array with start and length to a helper";
                 case INamedTypeSymbol { IsGenericType: true } vt when vt.OriginalDefinition.ToDisplayString() is "System.Numerics.Vector<T>" or "System.Runtime.Intrinsics.Vector128<T>" or "System.Runtime.Intrinsics.Vector256<T>" or "System.Runtime.Intrinsics.Vector512<T>":
                     return "write the plain scalar loop over the arrays (for (int i = 0; i < a.Length; i++) s += a[i] * b[i];): DiffGen vectorizes the forward and backward loops itself (Vector<T>, docs/benchmarks.md)";
+                case INamedTypeSymbol { IsGenericType: true } gl when local && gl.TypeArguments.Length == 1 && gl.TypeArguments[0].SpecialType is SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Int32:
+                    return $"use a {gl.TypeArguments[0].ToDisplayString()}[] local sized for the most elements it can hold ('var kept = new {gl.TypeArguments[0].ToDisplayString()}[x.Length]; int count = 0;'), write kept[count++] = v where it adds, and loop to count";
                 case INamedTypeSymbol { IsGenericType: true } g when g.TypeArguments.Length == 1 && g.TypeArguments[0].SpecialType is SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Int32:
                     return $"pass a {g.TypeArguments[0].ToDisplayString()}[] instead (call .ToArray() where you call the method)";
+                case INamedTypeSymbol { IsTupleType: true }:
+                    return "a returned tuple's elements must all be float or double ('(double Loss, double Penalty)'); compute int or bool values outside the method, or write them into an int[] output parameter";
             }
             return type.SpecialType switch
             {

@@ -39,8 +39,8 @@ namespace DiffGen.Generator.Parse
         private readonly Dictionary<ISymbol, Expr> _substituted = new(SymbolEqualityComparer.Default);
         /// <summary>The result locals of the helper being inlined (null in the method itself; empty for a void helper).</summary>
         private List<(string Name, IrType Type)>? _helperResults;
-        /// <summary>While inlining an instance method of a struct/record/class parameter ('cfg.Apply(v)'): that parameter, whose members the method's own member reads are.</summary>
-        private IParameterSymbol? _receiver;
+        /// <summary>While inlining an instance method of a struct/record/class parameter ('cfg.Apply(v)') or of an object held in a field ('L1.Forward(x, h)'): that object, whose members the method's own member reads are.</summary>
+        private Receiver? _receiver;
         private readonly Dictionary<SyntaxTree, SemanticModel> _models = new();
         /// <summary>Counts every Report (also the duplicates <see cref="Report(DiagnosticDescriptor, Location?, string[])"/> drops).</summary>
         private int _reports;
@@ -211,9 +211,9 @@ namespace DiffGen.Generator.Parse
                     if (_receiver is { } r ? !SymbolEqualityComparer.Default.Equals(r.Type, target.ContainingType) : _method.IsStatic || !OnOwnType(target))
                         why = "it is an instance method of another object; make it static and pass what it reads as parameters";
                 }
-                else if (_model.GetSymbolInfo(recv, _ct).Symbol is IParameterSymbol cp && _configParams.Contains(cp) && SymbolEqualityComparer.Default.Equals(cp.Type, target.ContainingType))
-                    receiver = cp;
-                else why = "it is an instance method of an object that is not this one nor a struct, record or class parameter of the method; make it static and pass what it reads as parameters";
+                else if (ReceiverOf(recv) is { } rcv && SymbolEqualityComparer.Default.Equals(rcv.Type, target.ContainingType))
+                    receiver = rcv; // cfg.Apply(v), L1.Forward(x, h): its member reads are that object's
+                else why = "it is an instance method of an object that is not this one, a struct, record or class parameter of the method, nor an object held in a field of this type; make it static and pass what it reads as parameters";
                 if (why is not null)
                 {
                     Report(Descriptors.NotDifferentiableCall, inv, display, why);
@@ -253,7 +253,7 @@ namespace DiffGen.Generator.Parse
         /// when something was reported.
         /// </summary>
         private List<Expr>? Inline(InvocationExpressionSyntax inv, IMethodSymbol signature, ISymbol key, string name,
-            SyntaxNode owner, CSharpSyntaxNode body, IReadOnlyList<IParameterSymbol> parameters, IParameterSymbol? receiver = null)
+            SyntaxNode owner, CSharpSyntaxNode body, IReadOnlyList<IParameterSymbol> parameters, Receiver? receiver = null)
         {
             receiver ??= _receiver; // a lambda or a local function reads what the code around it reads
             if (_inlineStack.Any(x => SymbolEqualityComparer.Default.Equals(x.Key, key)))
@@ -284,14 +284,21 @@ namespace DiffGen.Generator.Parse
             if (_model.GetOperation(inv, _ct) is not IInvocationOperation op) { Suppress(); return null; }
             var argSyntax = new ExpressionSyntax?[parameters.Count];
             var argConst = new Expr?[parameters.Count];
+            var paramsArrays = new List<(int K, IArrayCreationOperation Values)>();
             foreach (var a in op.Arguments)
             {
                 if (a.Parameter is null || a.Parameter.Ordinal >= parameters.Count) { Suppress(); return null; }
                 var p = parameters[a.Parameter.Ordinal];
-                if (a.ArgumentKind == ArgumentKind.ParamArray || p.IsParams)
+                if (a.ArgumentKind == ArgumentKind.ParamArray)
                 {
-                    Report(Descriptors.NotDifferentiableCall, inv, name, $"its parameter '{p.Name}' is a 'params' array; declare it as a plain array parameter and pass an array variable");
-                    return null;
+                    // Sum(a, b * b, c) of 'params double[] v': a local array of those values, lowered below
+                    if (a.Value is not IArrayCreationOperation { Initializer: not null } packed || MapType(p.Type) is not { Shape: Shape.Vector })
+                    {
+                        Report(Descriptors.NotDifferentiableCall, inv, name, $"its parameter '{p.Name}' is a 'params' {p.Type.ToDisplayString()}; pass the values as a float/double/int array variable");
+                        return null;
+                    }
+                    paramsArrays.Add((p.Ordinal, packed));
+                    continue;
                 }
                 if (p.RefKind is RefKind.Ref or RefKind.Out && MapType(p.Type) is { IsArray: false } && a.Syntax is ArgumentSyntax byRefArg)
                 {
@@ -344,6 +351,34 @@ namespace DiffGen.Generator.Parse
             var stmts = new List<Stmt>();
             var prefix = name + "_";
             var bindings = new List<(IParameterSymbol P, Variable? V, Expr? Sub)>();
+            var argArray = new Expr?[parameters.Count];
+            foreach (var (k, packed) in paramsArrays)
+            {
+                // 'params' values: a fresh local array filled where the call is, like 'var v = new[] { a, b * b, c };'
+                var at = MapType(parameters[k].Type)!.Value;
+                var an = FreshName(prefix + parameters[k].Name);
+                var elems = packed.Initializer!.ElementValues;
+                var decl = new DeclArray(an, at, new Expr[] { new Const(elems.Length, IrType.Int) }.ToEquatable());
+                if (_loopDepth == 0 && _branchDepth == 0)
+                {
+                    stmts.Add(decl);
+                    _topLevelLocals.Add(an);
+                }
+                else
+                {
+                    // inside a loop or an if: one buffer for the method (its length is a constant), every element set here
+                    _hoistedSizes.Add((an, new HashSet<string>(StringComparer.Ordinal), inv.GetLocation()));
+                    _hoistedArrays.Add(decl);
+                }
+                for (int i = 0; i < elems.Length; i++)
+                {
+                    var ev = elems[i] is IConversionOperation { IsImplicit: true } conv ? conv.Operand : elems[i];
+                    if (ev.Syntax is not ExpressionSyntax es || LowerExpr(es) is not { } x) { if (ev.Syntax is not ExpressionSyntax) Suppress(); return null; }
+                    if (x.Type != at.ElementType) x = new IR.Convert(x, at.ElementType);
+                    stmts.Add(new Assign(new ElemRef(an, at, new Expr[] { new Const(i, IrType.Int) }.ToEquatable()), AssignOp.Set, x));
+                }
+                argArray[k] = new ArrayRef(an, at, null);
+            }
             var back = new List<Stmt>(); // parts of arrays the helper wrote through a Span parameter, stored back after it (Slices.cs)
             var copiedParts = new List<(int K, string Source, ExpressionSyntax Where)>(); // (when the helper writes an array)
             for (int k = 0; k < parameters.Count; k++)
@@ -381,7 +416,7 @@ namespace DiffGen.Generator.Parse
                     arg = LowerSliceArgument(slx, pt.Value, FreshName(prefix + p.Name + "_part"), spanWrites, stmts, back, out var source);
                     if (source is not null && (spanWrites || HelperWrites(body, calleeModel, parameters, null))) copiedParts.Add((k, source, slx));
                 }
-                else arg = argConst[k] ?? (argSyntax[k] is { } sx ? LowerExpr(sx) : Suppress());
+                else arg = argArray[k] ?? argConst[k] ?? (argSyntax[k] is { } sx ? LowerExpr(sx) : Suppress());
                 if (arg is null) return null;
                 if (pt.Value.IsArray)
                 {

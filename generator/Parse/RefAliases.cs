@@ -68,6 +68,60 @@ namespace DiffGen.Generator.Parse
             return true;
         }
 
+        /// <summary>
+        /// <c>double[] row = x[i];</c> (or <c>var</c>) with x a T[][] (or a jagged local): a second name for that row, as a helper's
+        /// T[] parameter bound to a row is. The row index is read once, into an int local, where the declaration is (C# takes the row
+        /// there too). Rejected when x or the local is assigned in the rest of the block, or a row of x is replaced
+        /// (<c>x[j] = ...</c>): the name would then have to keep the old array. True when the declarator is handled either way.
+        /// </summary>
+        private bool TryDeclareRowLocal(VariableDeclaratorSyntax v, ILocalSymbol local, List<Stmt> output)
+        {
+            if (local.IsRef || local.Type is not IArrayTypeSymbol { Rank: 1 }) return false;
+            var init = v.Initializer?.Value;
+            while (init is ParenthesizedExpressionSyntax p) init = p.Expression;
+            if (init is not ElementAccessExpressionSyntax { ArgumentList.Arguments.Count: 1 } ea
+                || _model.GetTypeInfo(ea.Expression, _ct).Type is not IArrayTypeSymbol { Rank: 1, ElementType: IArrayTypeSymbol })
+                return false;
+            string? why = ea.Expression is IdentifierNameSyntax ? null : "the rows are those of an expression, not of an array variable";
+            var source = ea.Expression is IdentifierNameSyntax id ? _model.GetSymbolInfo(id, _ct).Symbol : null;
+            var scope = v.FirstAncestorOrSelf<LocalDeclarationStatementSyntax>();
+            if (why is null && scope?.Parent is BlockSyntax block)
+            {
+                var rest = block.Statements.SkipWhile(s => s != scope).Skip(1).ToList();
+                if (rest.Count > 0)
+                {
+                    var flow = _model.AnalyzeDataFlow(rest[0], rest[rest.Count - 1]);
+                    if (flow is { Succeeded: true } && flow.WrittenInside.Contains(local, SymbolEqualityComparer.Default))
+                        why = $"'{local.Name}' is assigned another array later";
+                    else if (flow is { Succeeded: true } && source is not null && flow.WrittenInside.Contains(source, SymbolEqualityComparer.Default))
+                        why = $"'{source.Name}' is assigned another array later";
+                    else if (rest.SelectMany(s => s.DescendantNodesAndSelf()).OfType<AssignmentExpressionSyntax>().Any(a =>
+                        a.Left is ElementAccessExpressionSyntax { ArgumentList.Arguments.Count: 1, Expression: IdentifierNameSyntax target }
+                        && SymbolEqualityComparer.Default.Equals(_model.GetSymbolInfo(target, _ct).Symbol, source)))
+                        why = $"a row of '{source!.Name}' is replaced later";
+                }
+            }
+            else if (why is null) why = "it is not declared in a block";
+            if (why is not null)
+            {
+                Report(Descriptors.UnsupportedExpression, v, v.ToString(),
+                    $"a row local is a second name for the row, but {why}: index the rows where they are used ('x[i][j]'), or copy the row ('x[i].ToArray()')");
+                _rejected.Add(local);
+                return true;
+            }
+            var lowered = LowerExpr(ea);
+            if (lowered is null) { _rejected.Add(local); return true; }
+            if (lowered is not ArrayRef { Row: { } row } ar) return false;
+            if (row is not Const)
+            {
+                var rn = FreshName(_prefix + local.Name + "_index");
+                output.Add(new DeclScalar(rn, IrType.Int, row));
+                row = new VarRef(rn, IrType.Int);
+            }
+            _vars[local] = new Variable(ar.Array, ar.ArrayType, IsParameterName(ar.Array) ? VarKind.Param : VarKind.Local, row, v.GetLocation());
+            return true;
+        }
+
         /// <summary>An index expression that can be lowered again where the alias is used: no calls, assignments or increments.</summary>
         private static bool Plain(ExpressionSyntax e) => !e.DescendantNodesAndSelf().Any(n =>
             n is InvocationExpressionSyntax or AssignmentExpressionSyntax or ObjectCreationExpressionSyntax

@@ -149,8 +149,9 @@ namespace DiffGen.Generator.Tests
             var d = Expect("DIFF0005", "H(ref a)", "static void H(ref double[] v) { v[0] = v[0] * v[0]; } [Differentiable] public static double F(double[] x) { double[] a = new double[1]; a[0] = x[0]; H(ref a); return a[0]; }");
             Assert.Contains("'v' is 'ref'", d.GetMessage());
             Assert.Contains("return the result", d.GetMessage());
-            d = Expect("DIFF0005", "H(x, x)", "static double H(params double[] v) => v[0] * v[1]; [Differentiable] public static double F(double x) => H(x, x);");
-            Assert.Contains("params", d.GetMessage());
+            // since round 8 'params' values become a local array
+            Assert.Empty(Problems("static double H(params double[] v) => v[0] * v[1]; [Differentiable] public static double F(double x) => H(x, x);"));
+
         }
 
         [Fact]
@@ -374,9 +375,11 @@ namespace DiffGen.Generator.Tests
         [Fact]
         public void DIFF0003_ForeachOverMatrix()
         {
-            // the elements of a T[,] can be iterated (row by row); the rows of a jagged array cannot
-            var d = Expect("DIFF0003", "a", "[Differentiable] public static double F(double[][] a) { double s = 0; foreach (double[] r in a) s += r[0]; return s; }");
-            Assert.Contains("write 'for' loops with counters", d.GetMessage());
+            // the elements of a T[,] can be iterated (row by row); since round 8 the rows of a jagged array too
+            Assert.Empty(Problems("[Differentiable] public static double F(double[][] a) { double s = 0; foreach (double[] r in a) s += r[0]; return s; }"));
+            // an iteration variable of another type still is not
+            var d = Expect("DIFF0003", "foreach", "[Differentiable] public static double F(double[] a, int[] idx) { double s = 0; foreach (decimal v in idx) s += a[0] * (double)v; return s; }");
+            Assert.Contains("must be a float, double, int or bool", d.GetMessage());
         }
 
         [Fact]

@@ -1,0 +1,65 @@
+using System.Linq;
+using DiffGen.Generator.Tests.Infrastructure;
+using Xunit;
+
+namespace DiffGen.Generator.Tests
+{
+    /// <summary>Issue 10, eighth round of natural idioms (docs/natural-csharp.md): what stays rejected, and what its message says to write.</summary>
+    public partial class DiagnosticsTests
+    {
+        [Fact]
+        public void DIFF0002_TupleReturn()
+        {
+            // a tuple of float/double values is accepted since round 8 (the later elements are outputs)
+            Assert.Empty(Problems("[Differentiable] public static (double, double) F(double[] x) { double a = 0, b = 0; foreach (var v in x) { a += v; b += v * v; } return (a, b); }"));
+            var d = Expect("DIFF0002", "(double, int)", "[Differentiable] public static (double, int) F(double[] x) { double a = 0; int n = 0; foreach (var v in x) { a += v; n++; } return (a, n); }");
+            Assert.Contains("must all be float or double", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0002_ListLocal()
+        {
+            var d = Expect("DIFF0002", "l = new", "[Differentiable] public static double F(double[] x) { var l = new System.Collections.Generic.List<double>(); foreach (var v in x) if (v > 0) l.Add(v); return x[0]; }");
+            Assert.Contains("double[] local sized for the most elements", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0002_TupleArrayParameter()
+        {
+            var d = Expect("DIFF0002", "(int A, int B)[] edges", "[Differentiable] public static double F(double[] x, (int A, int B)[] edges) { double s = 0; foreach (var (a, b) in edges) s += x[a] - x[b]; return s; }");
+            Assert.Contains("int[,] with one row per tuple and 2 columns", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0002_ReturnedArrayNotOneTopLevelLocal()
+        {
+            var d = Expect("DIFF0002", "double[]", "[Differentiable] public static double[] F(double[] x, double[] y) { if (x[0] > 0) return x; return y; }");
+            Assert.Contains("does not return a local array", d.GetMessage());
+            d = Expect("DIFF0002", "double[]", "[Differentiable] public static double[] F(double[] x) { var a = new double[2]; var b = new double[2]; a[0] = x[0]; b[0] = x[1]; if (x[0] > 0) return a; return b; }");
+            Assert.Contains("returns both 'a' and 'b'", d.GetMessage());
+            d = Expect("DIFF0002", "double[]", "[Differentiable] public static double[] F(double[] x) { int m = 0; for (int i = 0; i < x.Length; i++) if (x[i] > 0) m++; var y = new double[m]; return y; }");
+            Assert.Contains("the size of 'y' reads 'm'", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0004_RowLocalOfARowReplacedLater()
+        {
+            var d = Expect("DIFF0004", "row = h[0]", "[Differentiable] public static double F(double[] x) { var h = new double[2][]; h[0] = new double[x.Length]; h[1] = new double[x.Length];\n"
+                + "double[] row = h[0]; h[0] = new double[x.Length]; row[0] = x[0]; return row[0] * h[0][0]; }");
+            Assert.Contains("a row of 'h' is replaced later", d.GetMessage());
+        }
+
+        [Fact]
+        public void Layer_object_members_are_read_and_their_methods_inlined()
+        {
+            var source = Usings + "public class Lin { public double[] W = new double[2]; public double Apply(double[] x) { double s = 0; for (int i = 0; i < W.Length; i++) s += W[i] * x[i]; return s; } }\n"
+                + "public partial class M { public Lin L1 = new Lin(); [Differentiable(\"L1.W\")] public double F(double[] x) => L1.Apply(x) * L1.W[0]; }";
+            var result = GeneratorHarness.Run(source);
+            Assert.Empty(result.GeneratorDiagnostics.Where(x => x.Id != "DIFF0016"));
+            Assert.Empty(result.CompileDiagnostics.Where(x => x.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error));
+            var text = string.Join("\n", result.Run.GeneratedTrees.Select(t => t.ToString()));
+            Assert.Contains("this.L1.W", text);
+            Assert.Contains("double[] L1_WGrad", text);
+        }
+    }
+}
