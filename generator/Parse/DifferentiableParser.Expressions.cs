@@ -110,6 +110,8 @@ namespace DiffGen.Generator.Parse
                             : $"the operator '{pu.OperatorToken.Text}' is not in DiffGen's differentiable subset; write it with arithmetic");
                         return null;
                     }
+                case BinaryExpressionSyntax b when IsTextComparison(b):
+                    return LowerTextComparison(b); // reduction == "mean" on a string parameter (Members.cs)
                 case BinaryExpressionSyntax b:
                     {
                         var op = b.Kind() switch

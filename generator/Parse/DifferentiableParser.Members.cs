@@ -76,6 +76,14 @@ namespace DiffGen.Generator.Parse
             }
             if (!byIn && p.RefKind != RefKind.None) return false;
             var t = p.Type;
+            if (t.SpecialType == SpecialType.System_String && !byIn)
+            {
+                // a mode ('string reduction = "mean"'): only compared with literals, each comparison an int flag the entry points compute
+                _textParams.Add(p);
+                _usedNames.Add(p.Name);
+                _surface = true;
+                return true;
+            }
             if (IsSpan(t, out bool ro, out var elem))
             {
                 if (ElemOf(elem!) is not { } e)
@@ -188,11 +196,65 @@ namespace DiffGen.Generator.Parse
 
         private static Expr Ref(Variable v) => v.Type.IsArray ? new ArrayRef(v.Name, v.Type, null) : new VarRef(v.Name, v.Type);
 
+        /// <summary>String parameters: modes compared with literals (<c>reduction == "mean"</c>).</summary>
+        private readonly HashSet<IParameterSymbol> _textParams = new(SymbolEqualityComparer.Default);
+
+        /// <summary><c>p == "lit"</c> or <c>p != "lit"</c> (either side) with p a string parameter of the method.</summary>
+        private bool IsTextComparison(BinaryExpressionSyntax b) =>
+            (b.IsKind(SyntaxKind.EqualsExpression) || b.IsKind(SyntaxKind.NotEqualsExpression))
+            && (TextParam(b.Left) is not null || TextParam(b.Right) is not null);
+
+        private IParameterSymbol? TextParam(ExpressionSyntax e)
+        {
+            while (e is ParenthesizedExpressionSyntax p) e = p.Expression;
+            return e is IdentifierNameSyntax && _model.GetSymbolInfo(e, _ct).Symbol is IParameterSymbol ps && _textParams.Contains(ps) ? ps : null;
+        }
+
+        /// <summary>
+        /// A string parameter compared with a constant: an int input the entry points compute once (<c>reduction == "mean" ? 1 : 0</c>),
+        /// so the text never enters the array form (nor the GPU). The comparison is that flag.
+        /// </summary>
+        private Expr? LowerTextComparison(BinaryExpressionSyntax b)
+        {
+            var p = TextParam(b.Left) ?? TextParam(b.Right)!;
+            var other = TextParam(b.Left) is not null ? b.Right : b.Left;
+            var constant = _model.GetConstantValue(other, _ct);
+            if (!constant.HasValue || constant.Value is not (string or null))
+            {
+                Report(Descriptors.UnsupportedExpression, b, b.ToString(), $"a string parameter can only be compared with a constant ('{p.Name} == \"mean\"'); compare it with a literal, or pass an int code or an enum instead");
+                return null;
+            }
+            return TextFlag(p, constant.Value as string, b.IsKind(SyntaxKind.EqualsExpression), b);
+        }
+
+        /// <summary>The test <c>p == text</c> (or <c>!=</c>) as an int input of the array form, computed once by the entry points.</summary>
+        private Expr TextFlag(IParameterSymbol p, string? text, bool equals, SyntaxNode where)
+        {
+            var literal = text is null ? "null" : SymbolDisplay.FormatLiteral(text, quote: true);
+            string key = p.Name + "==" + literal;
+            if (!_configVars.TryGetValue(key, out var flag))
+            {
+                var suffix = new string((text ?? "null").Select(c => char.IsLetterOrDigit(c) ? c : '_').ToArray());
+                flag = new Variable(FreshName(p.Name + "_is_" + suffix), IrType.Int, VarKind.Param);
+                _configVars[key] = flag;
+                _memberInputs.Add(new MemberInput(flag.Name, IrType.Int, $"({p.Name} == {literal} ? 1 : 0)", null, where.GetLocation()));
+            }
+            return new Binary(equals ? BinaryOp.Ne : BinaryOp.Eq, new VarRef(flag.Name, IrType.Int), new Const(0, IrType.Int), IrType.Bool);
+        }
+
+        /// <summary>The string parameter a switch governs (its case labels become <see cref="TextFlag"/> tests), while its patterns are lowered.</summary>
+        private IParameterSymbol? _textSwitch;
+
         /// <summary>An identifier bound to something that is not a parameter, local or counter: a member, or a whole config parameter.</summary>
         private Expr? LowerOtherIdentifier(IdentifierNameSyntax id, ISymbol sym, out bool handled)
         {
             handled = true;
             if (_rejected.Contains(sym)) return Suppress();
+            if (sym is IParameterSymbol tp && _textParams.Contains(tp))
+            {
+                Report(Descriptors.UnsupportedExpression, id, id.Identifier.Text, $"a string parameter can only be compared with a constant ('{tp.Name} == \"mean\"', or in a switch on it); write the comparison where the mode is used, or pass an int code or an enum instead");
+                return null;
+            }
             if (IsReadableMember(sym)) return ReadMember(sym, id);
             if (sym is IParameterSymbol cp && _configParams.Contains(cp))
             {
@@ -460,7 +522,7 @@ namespace DiffGen.Generator.Parse
                 string? def = p.HasExplicitDefaultValue ? DefaultText(p) : null;
                 bool nullCheck = _configParams.Contains(p) && p.Type.IsReferenceType || _highRank.ContainsKey(p);
                 surface.Add(new SurfaceParam(p.Name, p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), modifier, def, nullCheck));
-                if (_configParams.Contains(p)) continue;
+                if (_configParams.Contains(p) || _textParams.Contains(p)) continue;
                 var v = _vars[p];
                 ps.Add(new ParamModel(p.Name, v.Type, _writtenParams.ContainsKey(p.Name), wrtNames.Contains(p.Name), null, constants.Contains(p.Name)));
                 var kind = _paramKinds.TryGetValue(p, out var k) ? k : ArgKind.Direct;

@@ -20,7 +20,15 @@ namespace DiffGen.Generator.Parse
     {
         private void LowerSwitch(SwitchStatementSyntax sw, List<Stmt> output)
         {
-            var gov = LowerExpr(sw.Expression);
+            var savedText = _textSwitch;
+            _textSwitch = TextParam(sw.Expression); // switch (reduction) { case "mean": ... } (Members.cs)
+            try { LowerSwitchCore(sw, output); }
+            finally { _textSwitch = savedText; }
+        }
+
+        private void LowerSwitchCore(SwitchStatementSyntax sw, List<Stmt> output)
+        {
+            var gov = _textSwitch is not null ? new Const(0, IrType.Int) : LowerExpr(sw.Expression);
             if (gov is null) return;
             if (gov.Type.IsArray)
             {
@@ -55,6 +63,12 @@ namespace DiffGen.Generator.Parse
                         case DefaultSwitchLabelSyntax:
                             isDefault = true;
                             continue;
+                        case CaseSwitchLabelSyntax cl when _textSwitch is not null:
+                            {
+                                var k = _model.GetConstantValue(cl.Value, _ct);
+                                c = k.HasValue && k.Value is string or null ? TextFlag(_textSwitch, k.Value as string, equals: true, cl) : Compare(BinaryOp.Eq, gov, cl.Value);
+                                break;
+                            }
                         case CaseSwitchLabelSyntax cl:
                             c = Compare(BinaryOp.Eq, gov, cl.Value);
                             break;
@@ -131,7 +145,15 @@ namespace DiffGen.Generator.Parse
         /// <summary><c>v switch { p1 =&gt; a, p2 when c =&gt; b, _ =&gt; d }</c> as nested conditionals (an unmatched value takes the last arm).</summary>
         private Expr? LowerSwitchExpression(SwitchExpressionSyntax sw)
         {
-            var gov = LowerExpr(sw.GoverningExpression);
+            var savedText = _textSwitch;
+            _textSwitch = TextParam(sw.GoverningExpression); // reduction switch { "mean" => ..., _ => ... } (Members.cs)
+            try { return LowerSwitchExpressionCore(sw); }
+            finally { _textSwitch = savedText; }
+        }
+
+        private Expr? LowerSwitchExpressionCore(SwitchExpressionSyntax sw)
+        {
+            var gov = _textSwitch is not null ? new Const(0, IrType.Int) : LowerExpr(sw.GoverningExpression);
             if (gov is null) return null;
             var t = MapType(_model.GetTypeInfo(sw, _ct).Type!);
             if (t is null || t.Value.IsArray || gov.Type.IsArray)
@@ -169,6 +191,12 @@ namespace DiffGen.Generator.Parse
             {
                 case DiscardPatternSyntax:
                     return new Const(1, IrType.Bool);
+                case ConstantPatternSyntax c when _textSwitch is not null:
+                    {
+                        var k = _model.GetConstantValue(c.Expression, _ct);
+                        if (k.HasValue && k.Value is string or null) return TextFlag(_textSwitch, k.Value as string, equals: true, c);
+                        break;
+                    }
                 case ConstantPatternSyntax c:
                     return Compare(BinaryOp.Eq, gov, c.Expression);
                 case RelationalPatternSyntax r:

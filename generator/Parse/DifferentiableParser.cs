@@ -443,6 +443,7 @@ namespace DiffGen.Generator.Parse
             float f => ExprPrinter.CSharp.Literal(f, Scalar.Float),
             bool b => b ? "true" : "false",
             IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+            string s => SymbolDisplay.FormatLiteral(s, quote: true),
             var o => o.ToString(),
         };
 

@@ -50,6 +50,17 @@ namespace DiffGen.Generator.Tests
         }
 
         [Fact]
+        public void DIFF0004_StringParameterUsedOtherwiseThanCompared()
+        {
+            // a string parameter is a mode since round 8: compared with constants, or switched on
+            Assert.Empty(Problems("[Differentiable] public static double F(double x, string mode) => mode == \"sq\" ? x * x : x;"));
+            var d = Expect("DIFF0004", "mode", "[Differentiable] public static double F(double x, string mode) => mode.Length * x;");
+            Assert.Contains("can only be compared with a constant", d.GetMessage());
+            d = Expect("DIFF0004", "mode == other", "[Differentiable] public static double F(double x, string mode, string other) => mode == other ? x : 2 * x;");
+            Assert.Contains("compare it with a literal", d.GetMessage());
+        }
+
+        [Fact]
         public void Layer_object_members_are_read_and_their_methods_inlined()
         {
             var source = Usings + "public class Lin { public double[] W = new double[2]; public double Apply(double[] x) { double s = 0; for (int i = 0; i < W.Length; i++) s += W[i] * x[i]; return s; } }\n"

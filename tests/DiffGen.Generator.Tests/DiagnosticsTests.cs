@@ -69,7 +69,7 @@ namespace DiffGen.Generator.Tests
 
         [Fact]
         public void DIFF0002_UnsupportedParameterType() =>
-            Expect("DIFF0002", "string s", "[Differentiable] public static double F(double x, string s) => x;");
+            Expect("DIFF0002", "decimal s", "[Differentiable] public static double F(double x, decimal s) => x;");
 
         [Fact]
         public void DIFF0003_SwitchSectionLeftEarly()

@@ -262,3 +262,36 @@ namespace DiffGen.Tests
         }
     }
 }
+
+namespace DiffGen.Tests
+{
+    /// <summary>Round 8: string modes. Each mode (and null, and an unknown one) against the user's method and central differences.</summary>
+    public class NaturalRound8ModeTests
+    {
+        private static readonly double[] X = { 0.7, -1.3, 0.25, 2.1, -0.45, 1.6 };
+        private static readonly double[] T = { 0.5, 0.5, -2.0, 0.0, 1.0, 1.2 };
+
+        [Theory]
+        [InlineData("mean")]
+        [InlineData("sum")]
+        [InlineData("none")]
+        [InlineData(null)]
+        public void Huber_reduction_mode(string? mode) =>
+            Check.VectorMethod(X, p => NaturalRound8Modes.Huber(p, T, mode!), p => NaturalRound8Modes.HuberForward(p, T, mode!),
+                (p, g, s) => NaturalRound8Modes.HuberBackward(p, T, mode!, 1.0, g, out _, s), "Huber " + mode, 1.5);
+
+        [Fact]
+        public void Huber_default_mode_is_mean() =>
+            Check.Forward(NaturalRound8Modes.Huber(X, T), NaturalRound8Modes.HuberForward(X, T), "default reduction");
+
+        [Theory]
+        [InlineData("max")]
+        [InlineData("lse")]
+        [InlineData("logsumexp")]
+        [InlineData("avg")]
+        [InlineData(null)]
+        public void Pool_switch_on_mode(string? mode) =>
+            Check.VectorMethod(X, x => NaturalRound8Modes.Pool(x, mode!), x => NaturalRound8Modes.PoolForward(x, mode!),
+                (x, g, s) => NaturalRound8Modes.PoolBackward(x, mode!, g, s), "Pool " + mode, 1.5);
+    }
+}

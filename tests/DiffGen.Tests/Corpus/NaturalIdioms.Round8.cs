@@ -256,3 +256,52 @@ namespace DiffGen.Tests.Corpus
         }
     }
 }
+
+namespace DiffGen.Tests.Corpus
+{
+    /// <summary>Round 8: a string parameter as a mode (PyTorch's reduction="mean"), compared with literals and switched on.</summary>
+    public static partial class NaturalRound8Modes
+    {
+        /// <summary>Huber loss with a reduction mode; an unknown mode gives the sum of squares of the terms.</summary>
+        [Differentiable]
+        public static double Huber(double[] p, [Constant] double[] t, string reduction = "mean", double delta = 1.0)
+        {
+            double s = 0, s2 = 0;
+            for (int i = 0; i < p.Length; i++)
+            {
+                double r = p[i] - t[i];
+                double a = Math.Abs(r);
+                double term = a <= delta ? 0.5 * r * r : delta * (a - 0.5 * delta);
+                s += term;
+                s2 += term * term;
+            }
+            if (reduction == "mean") return s / p.Length;
+            if ("sum" == reduction) return s;
+            return s2;
+        }
+
+        /// <summary>A switch statement and a switch expression on the mode.</summary>
+        [Differentiable]
+        public static double Pool(double[] x, string mode)
+        {
+            double r = 0;
+            switch (mode)
+            {
+                case "max":
+                    r = x[0];
+                    for (int i = 1; i < x.Length; i++) r = Math.Max(r, x[i]);
+                    break;
+                case "lse":
+                case "logsumexp":
+                    for (int i = 0; i < x.Length; i++) r += Math.Exp(x[i]);
+                    r = Math.Log(r);
+                    break;
+                default:
+                    for (int i = 0; i < x.Length; i++) r += x[i] / x.Length;
+                    break;
+            }
+            double scale = mode switch { "max" => 2.0, null => -1.0, _ => 1.0 };
+            return scale * r + (mode != "max" ? x[0] : 0.0);
+        }
+    }
+}
