@@ -114,6 +114,11 @@ namespace DiffGen.Generator.Emit
                         r.Args.Add(local);
                         r.Result = local;
                         break;
+                    case ArgKind.TupleRows:
+                        r.Pooled.Add(("int[,]", local));
+                        r.InTry.Add($"{local} = {Arrays}.Rows({a.Source}, \"{a.Source}\");");
+                        r.Args.Add(local);
+                        break;
                     case ArgKind.Mask:
                         r.Pooled.Add((p.Type.Shape == Shape.Matrix ? "int[,]" : "int[]", local));
                         r.InTry.Add($"{local} = {Arrays}.Mask({a.Source}, \"{a.Source}\");");

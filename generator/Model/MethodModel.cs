@@ -62,6 +62,8 @@ namespace DiffGen.Generator.Model
         OutScalar,
         /// <summary>The array the user's method returns: allocated by the entry point (Source: the sizes' C# text), an output of the array form, returned.</summary>
         ResultArray,
+        /// <summary>A <c>(int, int)[]</c> or <c>(int, int, int)[]</c>: copied into a pooled <c>int[n, 2]</c> / <c>int[n, 3]</c> (read-only).</summary>
+        TupleRows,
         /// <summary>The second (third, ...) element of a returned tuple: a pooled <c>T[1]</c> output of the array form, returned in the tuple.</summary>
         TupleItem,
     }

@@ -36,7 +36,7 @@ namespace DiffGen.Generator.Parse
         private LengthOf Len(string array, IrType type, Expr? row, int dim)
         {
             if (type.Shape == Shape.Matrix && row is not null) return new LengthOf(array, type, null, 1); // a row of a 2-D buffer
-            if (type.Shape == Shape.Matrix && dim == -1 && _rowBuffers.Contains(array)) return new LengthOf(array, type, null, 0); // h.Length of a jagged local
+            if (type.Shape == Shape.Matrix && dim == -1 && (_rowBuffers.Contains(array) || _tupleArrays.Contains(array))) return new LengthOf(array, type, null, 0); // h.Length of a jagged local, edges.Length of pairs
             return new LengthOf(array, type, row, dim);
         }
 

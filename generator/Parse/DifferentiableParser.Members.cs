@@ -113,6 +113,17 @@ namespace DiffGen.Generator.Parse
                 _surface = true;
                 return true;
             }
+            // (int, int)[] / (int, int, int)[] pairs and triples: the array form reads a pooled int[n, 2] / int[n, 3]; edges[k].A is edges[k, 0]
+            if (t is IArrayTypeSymbol { Rank: 1, ElementType: INamedTypeSymbol { IsTupleType: true } tt } && tt.TupleElements.Length is 2 or 3
+                && tt.TupleElements.All(e => e.Type.SpecialType == SpecialType.System_Int32) && !byIn)
+            {
+                _vars[p] = new Variable(p.Name, new IrType(Scalar.Int, Shape.Matrix), VarKind.Param);
+                _usedNames.Add(p.Name);
+                _tupleArrays.Add(p.Name);
+                _paramKinds[p] = ArgKind.TupleRows;
+                _surface = true;
+                return true;
+            }
             // bool[] / bool[,] masks: the array form reads a pooled int copy (0/1); reads of mask[i] compare with 0
             if (t is IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Boolean, Rank: 1 or 2 } mask && !byIn)
             {
@@ -195,6 +206,21 @@ namespace DiffGen.Generator.Parse
         }
 
         private static Expr Ref(Variable v) => v.Type.IsArray ? new ArrayRef(v.Name, v.Type, null) : new VarRef(v.Name, v.Type);
+
+        /// <summary>IR names of <c>(int, int)[]</c> parameters held as <c>int[n, 2]</c> (their <c>.Length</c> is the row count).</summary>
+        private readonly HashSet<string> _tupleArrays = new(StringComparer.Ordinal);
+
+        /// <summary><c>edges[k]</c> of a tuple-array parameter: its elements <c>edges[k, 0]</c>, <c>edges[k, 1]</c>, ...; null when it is not one.</summary>
+        private List<Expr>? TupleArrayElement(ExpressionSyntax e)
+        {
+            while (e is ParenthesizedExpressionSyntax p) e = p.Expression;
+            if (e is not ElementAccessExpressionSyntax { ArgumentList.Arguments.Count: 1 } ea || _model.GetSymbolInfo(ea.Expression, _ct).Symbol is not IParameterSymbol ps
+                || !_vars.TryGetValue(ps, out var v) || !_tupleArrays.Contains(v.Name) || ps.Type is not IArrayTypeSymbol { ElementType: INamedTypeSymbol { IsTupleType: true } tt })
+                return null;
+            var k = LowerIntExpr(ea.ArgumentList.Arguments[0].Expression, "an index");
+            if (k is null) return new List<Expr>(); // reported
+            return Enumerable.Range(0, tt.TupleElements.Length).Select(i => (Expr)new ElemRef(v.Name, v.Type, new[] { k, new Const(i, IrType.Int) }.ToEquatable())).ToList();
+        }
 
         /// <summary>String parameters: modes compared with literals (<c>reduction == "mean"</c>).</summary>
         private readonly HashSet<IParameterSymbol> _textParams = new(SymbolEqualityComparer.Default);

@@ -112,6 +112,9 @@ namespace DiffGen.Generator.Parse
                 case ForEachStatementSyntax fe:
                     LowerForEach(fe, output);
                     break;
+                case ForEachVariableStatementSyntax fv:
+                    LowerForEachPairs(fv.Variable, fv.Expression, fv.Statement, fv.ForEachKeyword, output);
+                    break;
                 case SwitchStatementSyntax sw:
                     LowerSwitch(sw, output);
                     break;
@@ -796,6 +799,11 @@ namespace DiffGen.Generator.Parse
         {
             var collection = LowerExpr(fe.Expression);
             if (collection is null) return;
+            if (collection is ArrayRef { Row: null } pairs && _tupleArrays.Contains(pairs.Array))
+            {
+                LowerForEachPairs(fe, fe.Expression, fe.Statement, fe.ForEachKeyword, output);
+                return;
+            }
             if (collection is ArrayRef { Row: null } rows && (rows.ArrayType.Shape == Shape.Jagged || _rowBuffers.Contains(rows.Array))
                 && _model.GetDeclaredSymbol(fe, _ct) is ILocalSymbol rowLocal && rowLocal.Type is IArrayTypeSymbol { Rank: 1 })
             {
@@ -865,6 +873,65 @@ namespace DiffGen.Generator.Parse
             var loc = fe.ForEachKeyword.GetLocation();
             var origin = new SourceRef(loc.SourceTree?.FilePath ?? "", loc.SourceSpan, loc.GetLineSpan().Span);
             EmitLoop(new For(counter, new Const(0, IrType.Int), BinaryOp.Lt, Len(rows.Array, rows.ArrayType, null, -1), 1, default, origin), null, body, frame, output);
+        }
+
+        /// <summary>
+        /// <c>foreach (var (i, j) in pairs)</c> or <c>foreach (var e in pairs)</c> over a <c>(int, int)[]</c> parameter (held as an
+        /// <c>int[n, 2]</c>): a counted loop whose body starts with one int local per element (<c>e.I</c> reads them).
+        /// </summary>
+        private void LowerForEachPairs(SyntaxNode variable, ExpressionSyntax collectionSyntax, StatementSyntax statement, SyntaxToken keyword, List<Stmt> output)
+        {
+            var collection = LowerExpr(collectionSyntax);
+            if (collection is null) return;
+            if (collection is not ArrayRef { Row: null } pairs || !_tupleArrays.Contains(pairs.Array))
+            {
+                Report(Descriptors.UnsupportedStatement, collectionSyntax, "foreach", "deconstruct in a foreach only over a (int, int)[] or (int, int, int)[] parameter; iterate other arrays with 'foreach (var v in a)' or a counted loop");
+                return;
+            }
+            var counter = FreshName("__" + _prefix + "pair_index");
+            Expr kRef = new VarRef(counter, IrType.Int);
+            var body = new List<Stmt>();
+            ILocalSymbol?[] locals = variable switch
+            {
+                ForEachStatementSyntax fe => new[] { (ILocalSymbol?)null },
+                DeclarationExpressionSyntax { Designation: ParenthesizedVariableDesignationSyntax pd } => pd.Variables.Select(d => d is SingleVariableDesignationSyntax s ? _model.GetDeclaredSymbol(s, _ct) as ILocalSymbol : null).ToArray(),
+                _ => Array.Empty<ILocalSymbol?>(),
+            };
+            int width = pairs.ArrayType.Shape == Shape.Matrix && _model.GetTypeInfo(collectionSyntax, _ct).Type is IArrayTypeSymbol { ElementType: INamedTypeSymbol { IsTupleType: true } tt } ? tt.TupleElements.Length : 0;
+            if (variable is ForEachStatementSyntax whole && _model.GetDeclaredSymbol(whole, _ct) is ILocalSymbol tupleLocal)
+            {
+                // foreach (var e in pairs): a tuple local, one int per element
+                var vars = new List<Variable>();
+                var elems = ((INamedTypeSymbol)tupleLocal.Type).TupleElements;
+                for (int i = 0; i < width; i++)
+                {
+                    var name = FreshName(_prefix + tupleLocal.Name + "_" + elems[i].Name);
+                    body.Add(new DeclScalar(name, IrType.Int, new ElemRef(pairs.Array, pairs.ArrayType, new[] { kRef, new Const(i, IrType.Int) }.ToEquatable())));
+                    vars.Add(new Variable(name, IrType.Int, VarKind.Local));
+                }
+                _tupleVars[tupleLocal] = vars;
+            }
+            else if (locals.Length == width)
+            {
+                for (int i = 0; i < width; i++)
+                {
+                    if (locals[i] is not { } l) continue; // a discard
+                    var name = FreshName(_prefix + l.Name);
+                    body.Add(new DeclScalar(name, IrType.Int, new ElemRef(pairs.Array, pairs.ArrayType, new[] { kRef, new Const(i, IrType.Int) }.ToEquatable())));
+                    _vars[l] = new Variable(name, IrType.Int, VarKind.Local);
+                }
+            }
+            else
+            {
+                Report(Descriptors.UnsupportedStatement, variable, "foreach", "deconstruct each element into one int local per tuple element ('foreach (var (i, j) in pairs)')");
+                return;
+            }
+            var frame = EnterLoop();
+            LowerBlock(statement, body);
+            ExitLoop();
+            var loc = keyword.GetLocation();
+            var origin = new SourceRef(loc.SourceTree?.FilePath ?? "", loc.SourceSpan, loc.GetLineSpan().Span);
+            EmitLoop(new For(counter, new Const(0, IrType.Int), BinaryOp.Lt, Len(pairs.Array, pairs.ArrayType, null, -1), 1, default, origin), null, body, frame, output);
         }
 
         /// <summary>The operands of <c>a &amp;&amp; b &amp;&amp; c</c>, left to right (one element when it is not a conjunction).</summary>

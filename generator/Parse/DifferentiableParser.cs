@@ -402,8 +402,8 @@ namespace DiffGen.Generator.Parse
                     return "use an int[] holding 0 and 1 instead of a bool[]";
                 case IArrayTypeSymbol { ElementType: IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Int32 } }:
                     return "use an int[,] instead of a jagged int[][]";
-                case IArrayTypeSymbol { ElementType: INamedTypeSymbol { IsTupleType: true } tup } when tup.TupleElements.All(e => e.Type.SpecialType == SpecialType.System_Int32):
-                    return $"pass the tuples as an int[,] with one row per tuple and {tup.TupleElements.Length} columns (edges[k, 0], edges[k, 1])";
+                case IArrayTypeSymbol { ElementType: INamedTypeSymbol { IsTupleType: true } }:
+                    return "arrays of (int, int) or (int, int, int) tuples are supported; pass other tuple elements as separate arrays (an int[] or a double[] per element) or as an int[,] with one row per tuple";
                 case IArrayTypeSymbol { Rank: > 2 }:
                     return "use a T[,] and fold the extra dimensions into an index (a[i, j * m + k]); T[,,] is supported for parameters only";
                 case IArrayTypeSymbol:

@@ -684,6 +684,7 @@ namespace DiffGen.Generator.Parse
         private List<Expr>? LowerTuple(ExpressionSyntax e)
         {
             while (e is ParenthesizedExpressionSyntax p) e = p.Expression;
+            if (TupleArrayElement(e) is { } row) return row.Count == 0 ? null : row; // edges[k] of a (int, int)[] (Members.cs)
             switch (e)
             {
                 case TupleExpressionSyntax t:

@@ -40,6 +40,24 @@ namespace DiffGen.Reverse
             return a;
         }
 
+        /// <summary>A pooled <c>int[n, 2]</c> holding the pairs, one per row (index pairs such as graph edges or positive pairs).</summary>
+        public static int[,] Rows((int, int)[] pairs, string name)
+        {
+            Shapes.NotNull(pairs, name);
+            var a = BufferPool<int>.Rent(pairs.Length, 2);
+            for (int k = 0; k < pairs.Length; k++) (a[k, 0], a[k, 1]) = pairs[k];
+            return a;
+        }
+
+        /// <summary>A pooled <c>int[n, 3]</c> holding the triples, one per row (anchor, positive, negative).</summary>
+        public static int[,] Rows((int, int, int)[] triples, string name)
+        {
+            Shapes.NotNull(triples, name);
+            var a = BufferPool<int>.Rent(triples.Length, 3);
+            for (int k = 0; k < triples.Length; k++) (a[k, 0], a[k, 1], a[k, 2]) = triples[k];
+            return a;
+        }
+
         /// <summary>A gradient span must have the length of the span it belongs to.</summary>
         public static void SameLength(int referenceLength, int length, string referenceName, string name)
         {

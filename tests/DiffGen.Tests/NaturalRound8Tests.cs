@@ -295,3 +295,42 @@ namespace DiffGen.Tests
                 (x, g, s) => NaturalRound8Modes.PoolBackward(x, mode!, g, s), "Pool " + mode, 1.5);
     }
 }
+
+namespace DiffGen.Tests
+{
+    /// <summary>Round 8: (int, int)[] and (int, int, int)[] parameters.</summary>
+    public class NaturalRound8PairTests
+    {
+        private static void CheckMatrix(double[,] z, Func<double[,], double> f, Func<double[,], double> forward, Func<double[,], double[,], double> backward)
+        {
+            var before = (double[,])z.Clone();
+            double reference = f(z);
+            Check.Forward(reference, forward(z), "Forward");
+            var g = TestData.Garbage(z);
+            Check.Forward(reference, backward(z, g), "Backward value");
+            Check.Unchanged(before, z, "z");
+            Check.Gradient(FiniteDiff.Gradient(() => f(z), z), g, "dz");
+        }
+
+        [Fact]
+        public void Edges_as_int_pairs()
+        {
+            var z = TestData.Matrix(new Random(3), 5, 3);
+            var edges = new[] { (0, 1), (1, 2), (3, 4), (4, 0), (2, 2) };
+            CheckMatrix(z, v => NaturalRound8Pairs.EdgeSmoothness(v, edges), v => NaturalRound8Pairs.EdgeSmoothnessForward(v, edges),
+                (v, g) => NaturalRound8Pairs.EdgeSmoothnessBackward(v, edges, g));
+            Check.Forward(0.0, NaturalRound8Pairs.EdgeSmoothnessForward(z, Array.Empty<(int, int)>()), "no edges");
+            var ex = Assert.Throws<ArgumentNullException>(() => NaturalRound8Pairs.EdgeSmoothnessForward(z, null!));
+            Assert.Contains("edges", ex.Message);
+        }
+
+        [Fact]
+        public void Triplets_as_int_triples()
+        {
+            var z = TestData.Matrix(new Random(4), 6, 4);
+            var triplets = new[] { (0, 1, 2), (3, 4, 5), (5, 0, 3), (2, 2, 1) };
+            CheckMatrix(z, v => NaturalRound8Pairs.TripletMargin(v, triplets, 0.5), v => NaturalRound8Pairs.TripletMarginForward(v, triplets, 0.5),
+                (v, g) => NaturalRound8Pairs.TripletMarginBackward(v, triplets, 0.5, g, out _));
+        }
+    }
+}

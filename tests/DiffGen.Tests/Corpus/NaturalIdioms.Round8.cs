@@ -305,3 +305,45 @@ namespace DiffGen.Tests.Corpus
         }
     }
 }
+
+namespace DiffGen.Tests.Corpus
+{
+    /// <summary>Round 8: index pairs and triples as arrays of int tuples (graph edges, positive pairs, triplets).</summary>
+    public static partial class NaturalRound8Pairs
+    {
+        /// <summary>A graph smoothness term over edges: foreach with deconstruction, and a second pass reading e.A / e.B.</summary>
+        [Differentiable]
+        public static double EdgeSmoothness(double[,] z, (int A, int B)[] edges)
+        {
+            double s = 0;
+            foreach (var (a, b) in edges)
+                for (int d = 0; d < z.GetLength(1); d++)
+                {
+                    double diff = z[a, d] - z[b, d];
+                    s += diff * diff;
+                }
+            foreach (var e in edges) s += 0.1 * z[e.A, 0] * z[e.B, 0];
+            return s / Math.Max(1, edges.Length);
+        }
+
+        /// <summary>A triplet margin loss over (anchor, positive, negative) index triples, indexed and deconstructed.</summary>
+        [Differentiable]
+        public static double TripletMargin(double[,] z, (int, int, int)[] triplets, double margin)
+        {
+            double loss = 0;
+            for (int k = 0; k < triplets.Length; k++)
+            {
+                var (a, p, _) = triplets[k];
+                int n = triplets[k].Item3;
+                double dp = 0, dn = 0;
+                for (int d = 0; d < z.GetLength(1); d++)
+                {
+                    dp += (z[a, d] - z[p, d]) * (z[a, d] - z[p, d]);
+                    dn += (z[a, d] - z[n, d]) * (z[a, d] - z[n, d]);
+                }
+                loss += Math.Max(0, dp - dn + margin);
+            }
+            return loss;
+        }
+    }
+}
