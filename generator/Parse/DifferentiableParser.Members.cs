@@ -434,7 +434,7 @@ namespace DiffGen.Generator.Parse
             if (!target.IsStatic) return "it is an instance method (it reads the object's fields)";
             if (target.ReturnType is IArrayTypeSymbol) return "it returns an array";
             if (target.ReturnType is INamedTypeSymbol { IsTupleType: true }) return "it returns a tuple";
-            if (target.Parameters.FirstOrDefault(p => p.RefKind != RefKind.None || IsSpan(p.Type, out _, out _) || p.Type is IArrayTypeSymbol { Rank: >= 3 } || MapType(p.Type) is null && IsConfigType(p.Type)) is { } sp)
+            if (target.Parameters.FirstOrDefault(p => p.RefKind != RefKind.None || IsSpan(p.Type, out _, out _) || p.Type is IArrayTypeSymbol { Rank: >= 3 } || MapType(p.Type) is null && IsConfigType(p.Type) || NotBindable(p)) is { } sp)
                 return $"its parameter '{sp.Name}' is {(sp.RefKind != RefKind.None ? "passed with '" + sp.RefKind.ToString().ToLowerInvariant() + "'" : "a " + sp.Type.ToDisplayString())}";
             return ReadsMembers(target) ? "it reads fields or properties" : null;
         }
@@ -450,12 +450,16 @@ namespace DiffGen.Generator.Parse
             // inlined (LowerInvocation) unless the inliner cannot bind a parameter (a config object, a T[,,]) or a [Constant]
             // parameter would make the inlined derivative differ from the callee's own Backward
             bool constant = target.Parameters.Any(IsConstant);
-            var unbound = target.Parameters.FirstOrDefault(p => p.Type is IArrayTypeSymbol { Rank: >= 3 } || MapType(p.Type) is null && IsConfigType(p.Type));
+            var unbound = target.Parameters.FirstOrDefault(p => p.Type is IArrayTypeSymbol { Rank: >= 3 } || MapType(p.Type) is null && IsConfigType(p.Type) || NotBindable(p));
             if (!constant && unbound is null && HelperSyntax(target) is not null) return false;
             Report(Descriptors.NotDifferentiableCall, inv, target.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat),
                 $"{why}, so its Backward cannot be called from here, and it is not inlined either: {(constant ? "it has [Constant] parameters" : $"its parameter '{unbound!.Name}' is a {unbound.Type.ToDisplayString()}")}; {(constant ? "remove [Constant] from the callee, or " : "")}make it static and pass it what it reads as array or scalar parameters (fields as arguments: 'Layer(W1, x)')");
             return true;
         }
+
+        /// <summary>A string mode or an array of int tuples: the array form takes flags or an int[n, k] instead, and the inliner binds neither.</summary>
+        private static bool NotBindable(IParameterSymbol p) =>
+            p.Type.SpecialType == SpecialType.System_String || p.Type is IArrayTypeSymbol { ElementType: INamedTypeSymbol { IsTupleType: true } };
 
         private bool ReadsMembers(IMethodSymbol m)
         {

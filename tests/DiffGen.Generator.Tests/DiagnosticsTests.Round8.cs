@@ -58,6 +58,9 @@ namespace DiffGen.Generator.Tests
             Assert.Empty(Problems("[Differentiable] public static double F(double x, string mode) => mode == \"sq\" ? x * x : x;"));
             var d = Expect("DIFF0004", "mode", "[Differentiable] public static double F(double x, string mode) => mode.Length * x;");
             Assert.Contains("can only be compared with a constant", d.GetMessage());
+            // a [Differentiable] callee taking a mode cannot be called (its array form takes flags) nor inlined
+            d = Expect("DIFF0005", "G(x, mode)", "[Differentiable] public static double G(double x, string mode) => mode == \"sq\" ? x * x : x; [Differentiable] public static double F(double x, string mode) => G(x, mode);");
+            Assert.Contains("its parameter 'mode' is a string", d.GetMessage());
             d = Expect("DIFF0004", "mode == other", "[Differentiable] public static double F(double x, string mode, string other) => mode == other ? x : 2 * x;");
             Assert.Contains("compare it with a literal", d.GetMessage());
         }
