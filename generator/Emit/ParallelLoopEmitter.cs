@@ -185,7 +185,7 @@ namespace DiffGen.Generator.Emit
 
         // ------------------------------------------------------------ row blocks over cores (Schedule's RowBlockCores)
 
-        private sealed record BlockClass(RowBlocks Blocks, string Name, HashSet<string> Hoisted);
+        private sealed record BlockClass(RowBlocks Blocks, string Name);
 
         private readonly List<BlockClass> _blockClasses = new();
         private int _blockIds;
@@ -203,7 +203,7 @@ namespace DiffGen.Generator.Emit
         {
             var cores = r.Cores!;
             var name = "__" + _method + "_RowBlocks" + (_blockIds++).ToString(CultureInfo.InvariantCulture);
-            _blockClasses.Add(new BlockClass(r, name, new HashSet<string>(w.Hoisted, StringComparer.Ordinal)));
+            _blockClasses.Add(new BlockClass(r, name));
             var rows = ExprPrinter.CSharp.Print(r.Rows);
             var workers = r.Name + "_w";
             var wv = "__w" + r.Name;
@@ -240,24 +240,6 @@ namespace DiffGen.Generator.Emit
             w.Close();
         }
 
-        private static IEnumerable<Stmt> AllStatements(IEnumerable<Stmt> list)
-        {
-            foreach (var s in list)
-            {
-                yield return s;
-                IEnumerable<Stmt> inner = s switch
-                {
-                    For f => f.Body,
-                    VectorFor v => new Stmt[] { v.Loop },
-                    TiledLoop t => new Stmt[] { t.Loop },
-                    If i => i.Then.Concat(i.Else),
-                    Block b => b.Body,
-                    _ => Array.Empty<Stmt>(),
-                };
-                foreach (var x in AllStatements(inner)) yield return x;
-            }
-        }
-
         private static void WriteBlockClass(CSharpWriter w, BlockClass b)
         {
             var r = b.Blocks;
@@ -277,18 +259,11 @@ namespace DiffGen.Generator.Emit
             foreach (var a in cores.Accumulated) w.Line($"var {a.Name} = __chunk == 0 ? this.{a.Name} : __chunk_{a.Name}[__chunk];");
             w.Line($"int {r.Name} = __rows;");
             w.Line($"var (__first, __end) = {Lp}.Range(__chunk, __workers, global::DiffGen.Kernels.RowBlocks.Blocks({rows}, {r.Name}));");
-            // the worker's scalars: those the method declares at its top, and those the body assigns without declaring
-            var declared = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var s in AllStatements(r.Body))
-            {
-                if (s is DeclScalar d) declared.Add(d.Name);
-                else if (s is For f) declared.Add(f.Var);
-            }
+            // the worker's scalars declared at its top (Schedule's RowBlockCores.Declared)
             var savedHoisted = w.Hoisted.ToList();
             w.Hoisted.Clear();
-            foreach (var x in cores.Locals)
+            foreach (var x in cores.Declared)
             {
-                if (!b.Hoisted.Contains(x.Name) && declared.Contains(x.Name)) continue;
                 var entry = cores.Entry.FirstOrDefault(e => e.Name == x.Name);
                 var first = r.Descending ? "__workers - 1" : "0"; // the worker holding the first block in the block order
                 var init = entry is null ? (x.Type.Elem == Scalar.Bool ? "false" : "0") : $"__chunk == {first} ? __entry_{x.Name} : {Literal(entry.Reset, x.Type)}";

@@ -244,8 +244,10 @@ namespace DiffGen.Generator.IR
     /// iteration) starts from the caller's value in the worker that holds the first block in the block order, from the
     /// constant in the others.
     /// </summary>
+    /// <param name="Declared">the locals a worker declares at its top: those the blocks assign without declaring, and those the
+    /// pass hoists to the method's top (its statements then assign them), decided by Schedule so the emitter only prints.</param>
     internal sealed record RowBlockCores(string? WhyNot, EquatableArray<RowBlockName> Inputs, EquatableArray<RowBlockName> Locals,
-        EquatableArray<RowBlockName> Accumulated, EquatableArray<RowBlockName> Entry, EquatableArray<IrType> Tapes)
+        EquatableArray<RowBlockName> Accumulated, EquatableArray<RowBlockName> Entry, EquatableArray<IrType> Tapes, EquatableArray<RowBlockName> Declared = default)
     {
         public bool Split => WhyNot is null;
     }

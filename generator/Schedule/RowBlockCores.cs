@@ -28,11 +28,12 @@ namespace DiffGen.Generator.Schedule
         /// <summary>Every RowBlocks of the list (inside the tile-fused branches) with its decision; <paramref name="context"/>: the whole pass.</summary>
         /// <paramref name="liveOut"/>: names whose value leaves the method (parameters, their adjoints, the seed and the result):
         /// a worker's copy of one would be lost.
-        public static EquatableArray<Stmt> Run(EquatableArray<Stmt> list, IReadOnlyList<Stmt> context, ISet<string> liveOut) =>
+        /// <paramref name="hoisted"/>: the scalars the pass declares at the method's top (its statements assign them).
+        public static EquatableArray<Stmt> Run(EquatableArray<Stmt> list, IReadOnlyList<Stmt> context, ISet<string> liveOut, ISet<string> hoisted) =>
             list.Select(s => s switch
             {
-                TileChoice c => c with { Fused = Run(c.Fused, context, liveOut) },
-                RowBlocks r => r with { Cores = Decide(r, context, liveOut) },
+                TileChoice c => c with { Fused = Run(c.Fused, context, liveOut, hoisted) },
+                RowBlocks r => r with { Cores = Decide(r, context, liveOut, hoisted) },
                 _ => s,
             }).ToEquatable();
 
@@ -60,7 +61,7 @@ namespace DiffGen.Generator.Schedule
             public string? Unsupported;
         }
 
-        private static RowBlockCores Decide(RowBlocks r, IReadOnlyList<Stmt> context, ISet<string> liveOut)
+        private static RowBlockCores Decide(RowBlocks r, IReadOnlyList<Stmt> context, ISet<string> liveOut, ISet<string> hoisted)
         {
             var n = new Names();
             n.BlockLocal.Add(r.Name);
@@ -138,7 +139,36 @@ namespace DiffGen.Generator.Schedule
                 if (!n.Written.ContainsKey(kv.Key) && !n.BlockLocal.Contains(kv.Key)) inputs.Add(new RowBlockName(kv.Key, kv.Value));
             var locals = n.Written.Select(kv => new RowBlockName(kv.Key, kv.Value)).ToList();
             var accumulated = n.Accumulated.Where(kv => !panels.Contains(kv.Key) && !n.BlockLocal.Contains(kv.Key)).Select(kv => new RowBlockName(kv.Key, kv.Value)).ToList();
-            return new RowBlockCores(why, inputs.ToEquatable(), locals.ToEquatable(), accumulated.ToEquatable(), entry.ToEquatable(), n.Tapes.Select(t => new IrType(t, Shape.Scalar)).ToList().ToEquatable());
+            // A worker declares at its top what the blocks assign without declaring, and what the pass hoists (printed as
+            // assignments there); a local the blocks declare themselves stays theirs.
+            var declaredInBlocks = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var s in Nested(r.Body))
+            {
+                if (s is DeclScalar d) declaredInBlocks.Add(d.Name);
+                else if (s is For f) declaredInBlocks.Add(f.Var);
+            }
+            var declared = locals.Where(x => hoisted.Contains(x.Name) || !declaredInBlocks.Contains(x.Name)).ToList();
+            return new RowBlockCores(why, inputs.ToEquatable(), locals.ToEquatable(), accumulated.ToEquatable(), entry.ToEquatable(), n.Tapes.Select(t => new IrType(t, Shape.Scalar)).ToList().ToEquatable(),
+                declared.ToEquatable());
+        }
+
+        /// <summary>Every statement, loops, ifs and blocks entered.</summary>
+        private static IEnumerable<Stmt> Nested(IEnumerable<Stmt> list)
+        {
+            foreach (var s in list)
+            {
+                yield return s;
+                IEnumerable<Stmt> inner = s switch
+                {
+                    For f => f.Body,
+                    VectorFor v => new Stmt[] { v.Loop },
+                    TiledLoop t => new Stmt[] { t.Loop },
+                    If i => i.Then.Concat(i.Else),
+                    Block b => b.Body,
+                    _ => System.Array.Empty<Stmt>(),
+                };
+                foreach (var x in Nested(inner)) yield return x;
+            }
         }
 
         // ------------------------------------------------------------ what the body names

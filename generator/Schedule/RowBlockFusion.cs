@@ -37,21 +37,23 @@ namespace DiffGen.Generator.Schedule
             {
                 if (u.Target == tiles.Table) continue;
                 var plan = Plan(a, tiles, u, out var w);
-                if (plan is not null) return a with { Tiles = Cores(plan, LiveOut(a)) };
+                if (plan is not null) return a with { Tiles = Cores(plan, LiveOut(a), new HashSet<string>(a.Locals.Select(l => l.Name), StringComparer.Ordinal)) };
                 why ??= $"{u.A.Array} ({u.Target} = {u.A.Array}·{u.B.Array}): {w}";
             }
             return why is null ? a : a with { Tiles = tiles with { RowBlocksWhyNot = why } };
         }
 
         /// <summary>Each row block's CPU cores decision (<see cref="RowBlockCoresPlanner"/>), in the context of its pass.</summary>
-        private static TilePlan Cores(TilePlan plan, ISet<string> liveOut)
+        /// <paramref name="adjointLocals"/>: the adjoint's hoisted locals (its method declares them at the top; the forward pass hoists no scalars).
+        private static TilePlan Cores(TilePlan plan, ISet<string> liveOut, ISet<string> adjointLocals)
         {
             var sweeps = RowBlockCoresPlanner.Context(plan.ForwardSweep.Concat(plan.ReverseSweep));
+            var none = new HashSet<string>(StringComparer.Ordinal);
             return plan with
             {
-                Body = RowBlockCoresPlanner.Run(plan.Body, RowBlockCoresPlanner.Context(plan.Body), liveOut),
-                ForwardSweep = RowBlockCoresPlanner.Run(plan.ForwardSweep, sweeps, liveOut),
-                ReverseSweep = RowBlockCoresPlanner.Run(plan.ReverseSweep, sweeps, liveOut),
+                Body = RowBlockCoresPlanner.Run(plan.Body, RowBlockCoresPlanner.Context(plan.Body), liveOut, none),
+                ForwardSweep = RowBlockCoresPlanner.Run(plan.ForwardSweep, sweeps, liveOut, adjointLocals),
+                ReverseSweep = RowBlockCoresPlanner.Run(plan.ReverseSweep, sweeps, liveOut, adjointLocals),
             };
         }
 
