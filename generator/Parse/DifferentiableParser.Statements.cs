@@ -863,6 +863,16 @@ namespace DiffGen.Generator.Parse
         /// </summary>
         private void LowerForEachRow(ForEachStatementSyntax fe, ArrayRef rows, ILocalSymbol local, List<Stmt> output)
         {
+            // C# takes each row at the start of its iteration: a row replaced in the body ('h[k] = new double[m]') would be
+            // seen through the name, so it is refused
+            var source = _model.GetSymbolInfo(fe.Expression, _ct).Symbol;
+            if (source is not null && fe.Statement.DescendantNodesAndSelf().OfType<AssignmentExpressionSyntax>().Any(a =>
+                a.Left is ElementAccessExpressionSyntax { ArgumentList.Arguments.Count: 1, Expression: IdentifierNameSyntax target }
+                && SymbolEqualityComparer.Default.Equals(_model.GetSymbolInfo(target, _ct).Symbol, source)))
+            {
+                Report(Descriptors.UnsupportedStatement, fe.Expression, "foreach", $"a row of '{source.Name}' is replaced inside the loop, which the loop variable '{local.Name}' would not see in C#; write a 'for' loop with a counter and index the rows");
+                return;
+            }
             var counter = FreshName("__" + _prefix + local.Name + "_index");
             Expr kRef = new VarRef(counter, IrType.Int);
             _vars[local] = new Variable(rows.Array, rows.ArrayType, IsParameterName(rows.Array) ? VarKind.Param : VarKind.Local, kRef, fe.Expression.GetLocation());

@@ -66,6 +66,14 @@ namespace DiffGen.Generator.Tests
         }
 
         [Fact]
+        public void DIFF0003_ForeachOverRowsThatTheBodyReplaces()
+        {
+            var d = Expect("DIFF0003", "h", "[Differentiable] public static double F(double[] x) { var h = new double[2][]; h[0] = new double[x.Length]; h[1] = new double[x.Length];\n"
+                + "double s = 0; int k = 0; foreach (var r in h) { r[0] = x[0]; h[k] = new double[x.Length]; s += r[0]; k++; } return s; }");
+            Assert.Contains("is replaced inside the loop", d.GetMessage());
+        }
+
+        [Fact]
         public void Layer_object_members_are_read_and_their_methods_inlined()
         {
             var source = Usings + "public class Lin { public double[] W = new double[2]; public double Apply(double[] x) { double s = 0; for (int i = 0; i < W.Length; i++) s += W[i] * x[i]; return s; } }\n"
