@@ -227,7 +227,7 @@ namespace DiffGen.Generator.Parse
 
         /// <summary><c>p == "lit"</c> or <c>p != "lit"</c> (either side) with p a string parameter of the method.</summary>
         private bool IsTextComparison(BinaryExpressionSyntax b) =>
-            (b.IsKind(SyntaxKind.EqualsExpression) || b.IsKind(SyntaxKind.NotEqualsExpression))
+            _textParams.Count > 0 && (b.IsKind(SyntaxKind.EqualsExpression) || b.IsKind(SyntaxKind.NotEqualsExpression))
             && (TextParam(b.Left) is not null || TextParam(b.Right) is not null);
 
         private IParameterSymbol? TextParam(ExpressionSyntax e)
@@ -415,8 +415,7 @@ namespace DiffGen.Generator.Parse
             var sym = e is IdentifierNameSyntax or MemberAccessExpressionSyntax ? _model.GetSymbolInfo(e, _ct).Symbol : null;
             bool member = sym is IFieldSymbol or IPropertySymbol && e is IdentifierNameSyntax or MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax or BaseExpressionSyntax }
                 || sym is IFieldSymbol or IPropertySymbol && e is MemberAccessExpressionSyntax m && (_model.GetSymbolInfo(m.Expression, _ct).Symbol is INamedTypeSymbol
-                    || _model.GetSymbolInfo(m.Expression, _ct).Symbol is IParameterSymbol cp && _configParams.Contains(cp)
-                    || ReceiverOf(m.Expression) is not null);
+                    || ReceiverOf(m.Expression) is not null); // cfg.Tau, L1.W
             if (!member) return false;
             Report(Descriptors.WriteToInput, left, left.ToString(),
                 $"fields and properties are read once when the method starts and are never written by the generated code; write into a local ('var h = new double[n];'), or into an output array parameter the method fills, and store that in '{sym!.Name}' after calling the method");

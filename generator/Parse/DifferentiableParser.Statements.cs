@@ -901,13 +901,11 @@ namespace DiffGen.Generator.Parse
             var counter = FreshName("__" + _prefix + "pair_index");
             Expr kRef = new VarRef(counter, IrType.Int);
             var body = new List<Stmt>();
-            ILocalSymbol?[] locals = variable switch
-            {
-                ForEachStatementSyntax fe => new[] { (ILocalSymbol?)null },
-                DeclarationExpressionSyntax { Designation: ParenthesizedVariableDesignationSyntax pd } => pd.Variables.Select(d => d is SingleVariableDesignationSyntax s ? _model.GetDeclaredSymbol(s, _ct) as ILocalSymbol : null).ToArray(),
-                _ => Array.Empty<ILocalSymbol?>(),
-            };
-            int width = pairs.ArrayType.Shape == Shape.Matrix && _model.GetTypeInfo(collectionSyntax, _ct).Type is IArrayTypeSymbol { ElementType: INamedTypeSymbol { IsTupleType: true } tt } ? tt.TupleElements.Length : 0;
+            int width = _model.GetTypeInfo(collectionSyntax, _ct).Type is IArrayTypeSymbol { ElementType: INamedTypeSymbol { IsTupleType: true } tt } ? tt.TupleElements.Length : 0;
+            // foreach (var (i, j) in pairs): one local per element (null for a discard)
+            var locals = variable is DeclarationExpressionSyntax { Designation: ParenthesizedVariableDesignationSyntax pd }
+                ? pd.Variables.Select(d => d is SingleVariableDesignationSyntax s ? _model.GetDeclaredSymbol(s, _ct) as ILocalSymbol : null).ToArray()
+                : Array.Empty<ILocalSymbol?>();
             if (variable is ForEachStatementSyntax whole && _model.GetDeclaredSymbol(whole, _ct) is ILocalSymbol tupleLocal)
             {
                 // foreach (var e in pairs): a tuple local, one int per element

@@ -142,33 +142,21 @@ namespace DiffGen.Generator.Schedule
             // A worker declares at its top what the blocks assign without declaring, and what the pass hoists (printed as
             // assignments there); a local the blocks declare themselves stays theirs.
             var declaredInBlocks = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var s in Nested(r.Body))
+            void Declares(IEnumerable<Stmt> body)
             {
-                if (s is DeclScalar d) declaredInBlocks.Add(d.Name);
-                else if (s is For f) declaredInBlocks.Add(f.Var);
+                foreach (var s in DevicePlanner.Flatten(body))
+                    switch (s)
+                    {
+                        case DeclScalar d: declaredInBlocks.Add(d.Name); break;
+                        case For f: declaredInBlocks.Add(f.Var); break;
+                        case VectorFor v: declaredInBlocks.Add(v.Loop.Var); break; // Flatten enters its body, not the loop
+                        case TiledLoop t: Declares(new Stmt[] { t.Loop }); break;
+                    }
             }
+            Declares(r.Body);
             var declared = locals.Where(x => hoisted.Contains(x.Name) || !declaredInBlocks.Contains(x.Name)).ToList();
             return new RowBlockCores(why, inputs.ToEquatable(), locals.ToEquatable(), accumulated.ToEquatable(), entry.ToEquatable(), n.Tapes.Select(t => new IrType(t, Shape.Scalar)).ToList().ToEquatable(),
                 declared.ToEquatable());
-        }
-
-        /// <summary>Every statement, loops, ifs and blocks entered.</summary>
-        private static IEnumerable<Stmt> Nested(IEnumerable<Stmt> list)
-        {
-            foreach (var s in list)
-            {
-                yield return s;
-                IEnumerable<Stmt> inner = s switch
-                {
-                    For f => f.Body,
-                    VectorFor v => new Stmt[] { v.Loop },
-                    TiledLoop t => new Stmt[] { t.Loop },
-                    If i => i.Then.Concat(i.Else),
-                    Block b => b.Body,
-                    _ => System.Array.Empty<Stmt>(),
-                };
-                foreach (var x in Nested(inner)) yield return x;
-            }
         }
 
         // ------------------------------------------------------------ what the body names
