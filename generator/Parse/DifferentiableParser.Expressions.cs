@@ -84,6 +84,13 @@ namespace DiffGen.Generator.Parse
                             return v.Type.IsArray ? new ArrayRef(v.Name, v.Type, v.Row) : new VarRef(v.Name, v.Type);
                         // A local whose declaration was already reported, or a name C# cannot bind (the compiler says so).
                         if (sym is null || _rejected.Contains(sym)) return Suppress();
+                        var own = LowerStructThisMember(id, sym, out bool inStruct); // X inside a struct's own member (StructValues.cs)
+                        if (inStruct) return own;
+                        if (_tupleVars.ContainsKey(sym))
+                        {
+                            Report(Descriptors.UnsupportedExpression, id, id.Identifier.Text, "a tuple or struct local can only be read element by element ('t.Item1', 'p.X'), passed to a helper, or assigned whole; read its elements here");
+                            return null;
+                        }
                         var member = LowerOtherIdentifier(id, sym, out bool handled); // a field, a property (Members.cs)
                         if (handled) return member;
                         Report(Descriptors.UnsupportedExpression, id, id.Identifier.Text, sym is IFieldSymbol or IPropertySymbol
@@ -94,6 +101,8 @@ namespace DiffGen.Generator.Parse
                 case LiteralExpressionSyntax lit:
                     Report(Descriptors.UnsupportedExpression, lit, lit.ToString(), "only numeric and bool literals are supported; remove it (text has no derivative) or pass a number instead");
                     return null;
+                case PrefixUnaryExpressionSyntax pu when UserOperator(pu) is { } uop:
+                    return OneResult(pu, InlineMethod(pu, uop)); // a struct's operator (StructValues.cs)
                 case PrefixUnaryExpressionSyntax pu:
                     {
                         if (pu.IsKind(SyntaxKind.UnaryPlusExpression)) return LowerExpr(pu.Operand);
@@ -112,6 +121,8 @@ namespace DiffGen.Generator.Parse
                     }
                 case BinaryExpressionSyntax b when IsTextComparison(b):
                     return LowerTextComparison(b); // reduction == "mean" on a string parameter (Members.cs)
+                case BinaryExpressionSyntax b when UserOperator(b) is { } bop:
+                    return OneResult(b, InlineMethod(b, bop)); // 'a * b' a struct declares (StructValues.cs)
                 case BinaryExpressionSyntax b:
                     {
                         var op = b.Kind() switch
@@ -196,6 +207,8 @@ namespace DiffGen.Generator.Parse
                     }
                 case ElementAccessExpressionSyntax ea:
                     return LowerElementAccess(ea);
+                case MemberAccessExpressionSyntax ma when _model.GetSymbolInfo(ma, _ct).Symbol is { IsStatic: false } && IsStructValue(ma.Expression):
+                    return LowerStructMember(ma); // p.X, d.Length on a struct value (StructValues.cs)
                 case MemberAccessExpressionSyntax ma when _model.GetSymbolInfo(ma, _ct).Symbol is IFieldSymbol { ContainingType.IsTupleType: true } element:
                     return LowerTupleElement(ma, element);
                 case MemberAccessExpressionSyntax ma when ma.Name.Identifier.Text == "Length":

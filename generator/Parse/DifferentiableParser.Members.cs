@@ -338,6 +338,7 @@ namespace DiffGen.Generator.Parse
             }
             var v = new Variable(FreshName(rc.Prefix + "_" + sym.Name), type.Value, VarKind.Param);
             _configVars[key] = v;
+            _surface = true; // the entry points read it (also in a static method reading a static field's object)
             _memberInputs.Add(new MemberInput(v.Name, type.Value, (IsEnum(MemberType(sym)) ? "(int)" : "") + rc.Source + "." + sym.Name, null, where.GetLocation()));
             return Ref(v);
         }
@@ -348,6 +349,7 @@ namespace DiffGen.Generator.Parse
             var sym = _model.GetSymbolInfo(ma, _ct).Symbol;
             if (sym is null) return Suppress();
             if (_rejected.Contains(sym)) return Suppress();
+            if (_model.GetSymbolInfo(ma.Expression, _ct).Symbol is ILocalSymbol rl && _rejected.Contains(rl)) return Suppress(); // z.Magnitude of a local reported at its declaration
             if (ma.Expression is ThisExpressionSyntax or BaseExpressionSyntax && IsReadableMember(sym)) return ReadMember(sym, ma);
             var owner = _model.GetSymbolInfo(ma.Expression, _ct).Symbol;
             if (owner is INamedTypeSymbol && sym.IsStatic && IsReadableMember(sym)) return ReadMember(sym, ma);

@@ -406,6 +406,9 @@ namespace DiffGen.Generator.Parse
         /// <summary>The left side of an assignment: a float/double local, or an element of a float/double array that may be written.</summary>
         private Expr? LowerTarget(ExpressionSyntax left)
         {
+            if (left is not IdentifierNameSyntax && RejectedRoot(left)) return Suppress(); // s.A of a local reported at its declaration
+            var field = LowerStructTarget(left, out bool structField); // p.X on a struct local, X in its constructor (StructValues.cs)
+            if (structField) return field;
             if (RejectMemberWrite(left)) return null; // fields are never written (Members.cs)
             var sym = _model.GetSymbolInfo(left, _ct).Symbol;
             if (left is IdentifierNameSyntax && RefAlias(sym) is { } alias) return LowerTarget(alias); // a write through a ref local

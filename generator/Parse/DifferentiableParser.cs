@@ -404,6 +404,8 @@ namespace DiffGen.Generator.Parse
                     return "use an int[,] instead of a jagged int[][]";
                 case IArrayTypeSymbol { ElementType: INamedTypeSymbol { IsTupleType: true } }:
                     return "arrays of (int, int) or (int, int, int) tuples are supported; pass other tuple elements as separate arrays (an int[] or a double[] per element) or as an int[,] with one row per tuple";
+                case IArrayTypeSymbol { ElementType: INamedTypeSymbol { TypeKind: TypeKind.Struct, IsTupleType: false, SpecialType: SpecialType.None } se }:
+                    return $"arrays of structs are not split into their fields: keep one array per field ('var xs = new double[n]; var ys = new double[n];'), or a T[n, k] with one row per {se.Name}, and make {se.Name} values from them where they are used";
                 case IArrayTypeSymbol { Rank: > 2 }:
                     return "use a T[,] and fold the extra dimensions into an index (a[i, j * m + k]); T[,,] is supported for parameters only";
                 case IArrayTypeSymbol:
@@ -431,6 +433,7 @@ namespace DiffGen.Generator.Parse
                     or SpecialType.System_UInt16 or SpecialType.System_UInt32 or SpecialType.System_UInt64 => "use int for counts and indices",
                 SpecialType.System_Decimal => "use double",
                 SpecialType.System_String or SpecialType.System_Char => "text has no derivative; keep it out of the method (pass an int code or a flag instead)",
+                _ when local && StructRejection(type) is { } why => "struct locals are split into their fields, but not this one: " + why,
                 _ when type.TypeKind is TypeKind.Struct or TypeKind.Class => "read its members from a parameter of that type ('cfg.Tau') or pass its float/double values as separate parameters or arrays; " + Supported,
                 _ => Supported,
             };

@@ -39,6 +39,8 @@ namespace DiffGen.Generator.Parse
         private readonly Dictionary<ISymbol, Expr> _substituted = new(SymbolEqualityComparer.Default);
         /// <summary>The result locals of the helper being inlined (null in the method itself; empty for a void helper).</summary>
         private List<(string Name, IrType Type)>? _helperResults;
+        /// <summary>The helper being inlined returns a tuple or a struct: its <c>return</c> gives one value per element.</summary>
+        private bool _helperAggregate;
         /// <summary>While inlining an instance method of a struct/record/class parameter ('cfg.Apply(v)') or of an object held in a field ('L1.Forward(x, h)'): that object, whose members the method's own member reads are.</summary>
         private Receiver? _receiver;
         private readonly Dictionary<SyntaxTree, SemanticModel> _models = new();
@@ -115,7 +117,7 @@ namespace DiffGen.Generator.Parse
         /// recursion (a determinant by expansion in minors, a tree walk): no loop of the same cost exists, so the message
         /// names the loop algorithm; a single call (tail or linear recursion) becomes a loop carrying the arguments in locals.
         /// </summary>
-        private string RecursionAdvice(InvocationExpressionSyntax inv)
+        private string RecursionAdvice(ExpressionSyntax inv)
         {
             var callee = _model.GetSymbolInfo(inv, _ct).Symbol as IMethodSymbol;
             var body = inv.Ancestors().FirstOrDefault(a => a is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax);
@@ -144,6 +146,7 @@ namespace DiffGen.Generator.Parse
                 var node = r.GetSyntax(_ct);
                 if (node is MethodDeclarationSyntax md && (md.Body is not null || md.ExpressionBody is not null)) return md;
                 if (node is LocalFunctionStatementSyntax lf && (lf.Body is not null || lf.ExpressionBody is not null)) return lf;
+                if (node is OperatorDeclarationSyntax od && (od.Body is not null || od.ExpressionBody is not null)) return od; // a struct's operator (StructValues.cs)
             }
             return null;
         }
@@ -166,10 +169,10 @@ namespace DiffGen.Generator.Parse
             return null;
         }
 
-        private List<Expr>? InlineMethod(InvocationExpressionSyntax inv, IMethodSymbol target)
+        private List<Expr>? InlineMethod(ExpressionSyntax inv, IMethodSymbol target)
         {
             // a method called on a local already reported (its declaration says why): nothing more
-            if (inv.Expression is MemberAccessExpressionSyntax { Expression: var calledOn } && _model.GetSymbolInfo(calledOn, _ct).Symbol is ILocalSymbol rl && _rejected.Contains(rl))
+            if (inv is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Expression: var calledOn } } && _model.GetSymbolInfo(calledOn, _ct).Symbol is ILocalSymbol rl && _rejected.Contains(rl))
             {
                 Suppress();
                 return null;
@@ -177,9 +180,18 @@ namespace DiffGen.Generator.Parse
             target = target.ReducedFrom ?? target; // x.Ext(): the extension method with its 'this' parameter
             var display = target.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat);
             var syntax = HelperSyntax(target);
+            if (syntax is null && ArgumentsOf(inv) is { } given && given.Any(a => a.Value.Syntax is IdentifierNameSyntax id && _model.GetSymbolInfo(id, _ct).Symbol is ILocalSymbol l && _rejected.Contains(l)))
+            {
+                Suppress(); // Vector3.Dot(v, v) of a local reported at its declaration: that diagnostic says what to change
+                return null;
+            }
+            if (syntax is null && LibraryKind(target.ContainingType) is not null)
+                return LowerLibraryCall(inv, target); // Complex, Vector3: lowered from what .NET computes (LibraryStructs.cs)
             if (syntax is null)
             {
-                Report(Descriptors.NotDifferentiableCall, inv, display, target.DeclaringSyntaxReferences.IsEmpty
+                Report(Descriptors.NotDifferentiableCall, inv, display, target.IsImplicitlyDeclared && !target.ContainingType.DeclaringSyntaxReferences.IsEmpty
+                    ? "the compiler generates it (a record's equality, ToString or Deconstruct), so there is no source to inline; compare or read the fields instead ('a.X == b.X && a.Y == b.Y')"
+                    : target.DeclaringSyntaxReferences.IsEmpty
                     ? "it is a library method whose source is not in this compilation, so DiffGen cannot see what it computes; " + HelperAdvice
                     : "it has no body to inline (abstract, extern, or a partial method without implementation); call a method with a body");
                 return null;
@@ -200,13 +212,19 @@ namespace DiffGen.Generator.Parse
                 instanceSite = _instanceSite ?? inv.GetLocation();
             }
             var receiver = _receiver;
+            StructSelf? self = null;
             if (!target.IsStatic && target.MethodKind != MethodKind.LocalFunction)
             {
                 // an instance method of this object ('Activate(z)', 'this.Activate(z)') reads the fields this method reads;
                 // one of a struct/record/class parameter ('cfg.Apply(v)') reads that parameter's members
-                var recv = inv.Expression is MemberAccessExpressionSyntax rma ? rma.Expression : null;
+                var recv = inv is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax rma } ? rma.Expression : null;
                 string? why = null;
-                if (recv is null or ThisExpressionSyntax)
+                self = StructSelfOf(recv, target.ContainingType, out bool structCall); // p.Dot(q), s.Add(v): on a struct value (StructValues.cs)
+                if (structCall)
+                {
+                    if (self is null) return null;
+                }
+                else if (recv is null or ThisExpressionSyntax)
                 {
                     if (_receiver is { } r ? !SymbolEqualityComparer.Default.Equals(r.Type, target.ContainingType) : _method.IsStatic || !OnOwnType(target))
                         why = "it is an instance method of another object; make it static and pass what it reads as parameters";
@@ -224,11 +242,12 @@ namespace DiffGen.Generator.Parse
             {
                 MethodDeclarationSyntax md => (CSharpSyntaxNode?)md.Body ?? md.ExpressionBody!.Expression,
                 LocalFunctionStatementSyntax lf => (CSharpSyntaxNode?)lf.Body ?? lf.ExpressionBody!.Expression,
+                OperatorDeclarationSyntax od => (CSharpSyntaxNode?)od.Body ?? od.ExpressionBody!.Expression,
                 _ => throw new InvalidOperationException(),
             };
             var savedSite = _instanceSite;
             if (instanceSite is not null) _instanceSite = instanceSite;
-            try { return Inline(inv, target, key, target.Name, syntax, body, target.Parameters, receiver); }
+            try { return Inline(inv, target, key, target.MethodKind == MethodKind.UserDefinedOperator ? OperatorName(target) : target.Name, syntax, body, target.Parameters, receiver, self); }
             finally { _instanceSite = savedSite; }
         }
 
@@ -252,8 +271,8 @@ namespace DiffGen.Generator.Parse
         /// and <paramref name="body"/> the source (a block or an expression). Returns the results (none for void), or null
         /// when something was reported.
         /// </summary>
-        private List<Expr>? Inline(InvocationExpressionSyntax inv, IMethodSymbol signature, ISymbol key, string name,
-            SyntaxNode owner, CSharpSyntaxNode body, IReadOnlyList<IParameterSymbol> parameters, Receiver? receiver = null)
+        private List<Expr>? Inline(ExpressionSyntax inv, IMethodSymbol signature, ISymbol key, string name,
+            SyntaxNode owner, CSharpSyntaxNode body, IReadOnlyList<IParameterSymbol> parameters, Receiver? receiver = null, StructSelf? self = null)
         {
             receiver ??= _receiver; // a lambda or a local function reads what the code around it reads
             if (_inlineStack.Any(x => SymbolEqualityComparer.Default.Equals(x.Key, key)))
@@ -264,10 +283,15 @@ namespace DiffGen.Generator.Parse
 
             // ---- the results ----
             var resultTypes = new List<(string Name, IrType Type)>();
+            bool aggregate = false; // a tuple or a struct: one result per element
             if (!signature.ReturnsVoid)
             {
                 var rt = signature.ReturnType;
-                var elems = rt is INamedTypeSymbol { IsTupleType: true } tt ? tt.TupleElements.Select(e => (e.Name, e.Type)).ToList() : new List<(string, ITypeSymbol)> { ("r", rt) };
+                var structFields = StructFields(rt);
+                aggregate = rt is INamedTypeSymbol { IsTupleType: true } || structFields is not null;
+                var elems = rt is INamedTypeSymbol { IsTupleType: true } tt ? tt.TupleElements.Select(e => (e.Name, e.Type)).ToList()
+                    : structFields is not null ? structFields.Select(f => (f.Name, f.Type)).ToList()
+                    : new List<(string, ITypeSymbol)> { ("r", rt) };
                 foreach (var (en, et) in elems)
                 {
                     // a T[] or T[,] the helper fills and returns (its own local) is the caller's array from then on
@@ -281,11 +305,11 @@ namespace DiffGen.Generator.Parse
             }
 
             // ---- the arguments, lowered where the call is ----
-            if (_model.GetOperation(inv, _ct) is not IInvocationOperation op) { Suppress(); return null; }
+            if (ArgumentsOf(inv) is not { } callArgs) { Suppress(); return null; }
             var argSyntax = new ExpressionSyntax?[parameters.Count];
             var argConst = new Expr?[parameters.Count];
             var paramsArrays = new List<(int K, IArrayCreationOperation Values)>();
-            foreach (var a in op.Arguments)
+            foreach (var a in callArgs)
             {
                 if (a.Parameter is null || a.Parameter.Ordinal >= parameters.Count) { Suppress(); return null; }
                 var p = parameters[a.Parameter.Ordinal];
@@ -309,7 +333,7 @@ namespace DiffGen.Generator.Parse
                 if (p.RefKind is RefKind.Ref or RefKind.Out)
                 {
                     // 'out double r' declared in the call: its later reads are not reported again
-                    foreach (var arg in inv.ArgumentList.Arguments)
+                    foreach (var arg in (inv as InvocationExpressionSyntax)?.ArgumentList.Arguments ?? default)
                         if (arg.Expression is DeclarationExpressionSyntax { Designation: SingleVariableDesignationSyntax dv } && _model.GetDeclaredSymbol(dv, _ct) is { } outLocal)
                             _rejected.Add(outLocal);
                     Report(Descriptors.NotDifferentiableCall, inv, name, $"its parameter '{p.Name}' is '{p.RefKind.ToString().ToLowerInvariant()}'; pass it by value and return the result instead (a tuple '(double A, double B)' for several results, or write into an array parameter)");
@@ -351,6 +375,7 @@ namespace DiffGen.Generator.Parse
             var stmts = new List<Stmt>();
             var prefix = name + "_";
             var bindings = new List<(IParameterSymbol P, Variable? V, Expr? Sub)>();
+            var structBindings = new List<(IParameterSymbol P, List<Variable> Vars)>();
             var argArray = new Expr?[parameters.Count];
             foreach (var (k, packed) in paramsArrays)
             {
@@ -388,6 +413,25 @@ namespace DiffGen.Generator.Parse
                 // a ReadOnlySpan<double>/Span<double> parameter of a helper takes the caller's array like a double[] would
                 if (pt is null && p.RefKind == RefKind.None && IsSpan(p.Type, out _, out var spanElem) && ElemOf(spanElem!) is { } se)
                     pt = new IrType(se, Shape.Vector);
+                if (pt is null && p.RefKind is RefKind.None or RefKind.In && StructFields(p.Type) is { } pfields && argSyntax[k] is { } structArg)
+                {
+                    // a struct parameter: one variable per field, the argument's own when the helper changes neither (StructValues.cs)
+                    var fieldValues = LowerTuple(structArg);
+                    if (fieldValues is null) return null;
+                    var pv = new List<Variable>();
+                    if (!assigned.Contains(p) && !writesOuter && !CallsOn(body, calleeModel, p) && fieldValues.All(x => x is VarRef))
+                        pv.AddRange(fieldValues.Select(x => new Variable(((VarRef)x).Name, x.Type, VarKind.Local)));
+                    else
+                        for (int i = 0; i < fieldValues.Count; i++)
+                        {
+                            var fn = FreshName(prefix + p.Name + "_" + pfields[i].Name);
+                            if (!Declare(fn, fieldValues[i].Type, fieldValues[i], stmts, structArg)) return null;
+                            if (!fieldValues[i].Type.IsReal) _reassigned.Add(fn);
+                            pv.Add(new Variable(fn, fieldValues[i].Type, VarKind.Local));
+                        }
+                    structBindings.Add((p, pv));
+                    continue;
+                }
                 if (pt is null || pt.Value.Elem == Scalar.Bool && pt.Value.IsArray)
                 {
                     Report(Descriptors.NotDifferentiableCall, inv, name, $"its parameter '{p.Name}' has type {p.Type.ToDisplayString()}, which is not supported: {TypeAdvice(p.Type)}");
@@ -468,10 +512,14 @@ namespace DiffGen.Generator.Parse
                 if (v is not null) _vars[p] = v;
                 else _substituted[p] = sub!;
             }
+            foreach (var (p, vars) in structBindings) _tupleVars[p] = vars;
 
             // ---- the body, with the callee's model and its own return machinery ----
-            var saved = (_model, _doneFlag, _returnVar, _firstEarlyReturn, _returnType, _prefix, _helperResults, _pending, _hoistBan, _suppressed, _receiver);
+            var saved = (_model, _doneFlag, _returnVar, _firstEarlyReturn, _returnType, _prefix, _helperResults, _pending, _hoistBan, _suppressed, _receiver, _structThis, _helperAggregate);
             _receiver = receiver;
+            // a struct's member sees that struct's fields; a lambda or local function sees what the code around it sees
+            _structThis = self ?? (signature.MethodKind is MethodKind.AnonymousFunction or MethodKind.LocalFunction ? _structThis : null);
+            _helperAggregate = aggregate;
             int reportsBefore = _reports;
             _model = calleeModel;
             _doneFlag = null;
@@ -539,7 +587,7 @@ namespace DiffGen.Generator.Parse
             {
                 _inlineStack.RemoveAt(_inlineStack.Count - 1);
                 bool nowSuppressed = _suppressed;
-                (_model, _doneFlag, _returnVar, _firstEarlyReturn, _returnType, _prefix, _helperResults, _pending, _hoistBan, _suppressed, _receiver) = saved;
+                (_model, _doneFlag, _returnVar, _firstEarlyReturn, _returnType, _prefix, _helperResults, _pending, _hoistBan, _suppressed, _receiver, _structThis, _helperAggregate) = saved;
                 _suppressed |= nowSuppressed;
             }
             if (failed) return null; // reported inside the helper, once
@@ -581,6 +629,34 @@ namespace DiffGen.Generator.Parse
             return values;
         }
 
+        /// <summary>One argument of an inlined call, whatever the call's syntax (an invocation, a creation, an operator).</summary>
+        private readonly record struct CallArgument(IParameterSymbol? Parameter, ArgumentKind ArgumentKind, IOperation Value, SyntaxNode Syntax);
+
+        /// <summary>
+        /// The arguments of <paramref name="site"/>: a method call or <c>new T(...)</c>; a user-defined operator (<c>a + b</c>,
+        /// <c>-a</c>, <c>p += q</c>), whose operands are its arguments; a property read (none). Null for anything else.
+        /// </summary>
+        private List<CallArgument>? ArgumentsOf(ExpressionSyntax site)
+        {
+            static CallArgument Of(IArgumentOperation a) => new(a.Parameter, a.ArgumentKind, a.Value, a.Syntax);
+            CallArgument Operand(IMethodSymbol m, int k, IOperation v) => new(m.Parameters[k], ArgumentKind.Explicit, v, v.Syntax);
+            return _model.GetOperation(site, _ct) switch
+            {
+                IInvocationOperation i => i.Arguments.Select(Of).ToList(),
+                IObjectCreationOperation o => o.Arguments.Select(Of).ToList(),
+                IBinaryOperation { OperatorMethod: { } m } b => new List<CallArgument> { Operand(m, 0, b.LeftOperand), Operand(m, 1, b.RightOperand) },
+                IUnaryOperation { OperatorMethod: { } m } u => new List<CallArgument> { Operand(m, 0, u.Operand) },
+                ICompoundAssignmentOperation { OperatorMethod: { } m } c => new List<CallArgument> { Operand(m, 0, c.Target), Operand(m, 1, c.Value) },
+                IPropertyReferenceOperation => new List<CallArgument>(),
+                _ => null,
+            };
+        }
+
+        /// <summary>Does the helper call a method on its parameter <paramref name="p"/> (<c>p.Add(v)</c>, which may change a struct)?</summary>
+        private bool CallsOn(SyntaxNode body, SemanticModel model, IParameterSymbol p) =>
+            body.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(i => i.Expression is MemberAccessExpressionSyntax m
+                && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(m.Expression, _ct).Symbol, p));
+
         /// <summary>
         /// The caller's variable an <c>out</c>/<c>ref</c> scalar parameter writes: a local declared in the call (<c>out double lo</c>,
         /// declared before the call's statement), a discard (a fresh local), or an existing local (<c>ref s</c>, <c>out s</c>).
@@ -613,7 +689,7 @@ namespace DiffGen.Generator.Parse
         /// <summary>The value(s) of <c>return e</c> in the helper being inlined: one, or one per tuple element.</summary>
         private List<Expr>? LowerReturnValues(ExpressionSyntax e)
         {
-            if (_helperResults is { Count: > 1 }) return LowerTuple(e);
+            if (_helperAggregate) return LowerTuple(e);
             var x = LowerExpr(e);
             return x is null ? null : new List<Expr> { x };
         }
@@ -685,6 +761,14 @@ namespace DiffGen.Generator.Parse
         {
             while (e is ParenthesizedExpressionSyntax p) e = p.Expression;
             if (TupleArrayElement(e) is { } row) return row.Count == 0 ? null : row; // edges[k] of a (int, int)[] (Members.cs)
+            var typeInfo = _model.GetTypeInfo(e, _ct);
+            if (StructFields(typeInfo.Type) is null && StructFields(typeInfo.ConvertedType) is not null && !SymbolEqualityComparer.Default.Equals(typeInfo.Type, typeInfo.ConvertedType))
+                return LowerLibraryConversion(e, (INamedTypeSymbol)typeInfo.ConvertedType!); // 'Complex z = 2.0;' (LibraryStructs.cs)
+            if (StructFields(typeInfo.Type) is { } fields)
+            {
+                var values = LowerStruct(e, fields, out bool handled); // new V2(a, b), a + b, default (StructValues.cs)
+                if (handled) return values;
+            }
             switch (e)
             {
                 case TupleExpressionSyntax t:
@@ -722,7 +806,11 @@ namespace DiffGen.Generator.Parse
                     if (_rejected.Contains(s)) { Suppress(); return null; }
                     break;
             }
-            Report(Descriptors.UnsupportedExpression, e, e.ToString(), "a tuple must be a literal '(a, b)', the result of a helper or a tuple local; write it as one of those, or use separate locals");
+            if (RejectedRoot(e)) { Suppress(); return null; } // pts[0] of a local reported at its declaration
+            if (StructFields(_model.GetTypeInfo(e, _ct).Type) is not null)
+                Report(Descriptors.UnsupportedExpression, e, e.ToString(), $"a struct value must be created ('new {_model.GetTypeInfo(e, _ct).Type!.Name}(...)'), a local, a helper's or an operator's result, or a parameter of a helper; arrays of structs are not split: keep one array per field");
+            else
+                Report(Descriptors.UnsupportedExpression, e, e.ToString(), "a tuple must be a literal '(a, b)', the result of a helper or a tuple local; write it as one of those, or use separate locals");
             return null;
         }
 
@@ -790,13 +878,32 @@ namespace DiffGen.Generator.Parse
                 _tupleVars[local] = vars;
                 return true;
             }
+            if (StructFields(local.Type) is { } fields)
+            {
+                // a struct local: one local per field (StructValues.cs); 'V2 p;' starts at zero, as C# requires every field set before a read
+                var values = v.Initializer is null ? fields.Select(f => (Expr)new Const(0, MapType(f.Type)!.Value)).ToList() : LowerTuple(v.Initializer.Value);
+                if (values is null || values.Count != fields.Count) { _rejected.Add(local); if (values is not null) Suppress(); return true; }
+                var vars = new List<Variable>();
+                output.AddRange(_pending);
+                _pending.Clear();
+                for (int i = 0; i < fields.Count; i++)
+                {
+                    var ft = MapType(fields[i].Type)!.Value;
+                    var name = FreshName(_prefix + local.Name + "_" + fields[i].Name);
+                    if (!Declare(name, ft, values[i], output, v)) { _rejected.Add(local); return true; }
+                    vars.Add(new Variable(name, ft, VarKind.Local));
+                }
+                _tupleVars[local] = vars;
+                return true;
+            }
             return false;
         }
 
         /// <summary><c>var (m, v) = F(x);</c>, <c>(double m, double v) = ...;</c>, <c>(a, b) = ...;</c>, <c>t = F(x);</c> for a tuple local t.</summary>
         private void LowerDeconstruction(AssignmentExpressionSyntax a, List<Stmt> output)
         {
-            if (!a.IsKind(SyntaxKind.SimpleAssignmentExpression))
+            bool compound = !a.IsKind(SyntaxKind.SimpleAssignmentExpression);
+            if (compound && !(IsTupleLocal(a.Left) && StructFields(_model.GetTypeInfo(a.Left, _ct).Type) is not null)) // p += q on a struct local: its operator
             {
                 Report(Descriptors.UnsupportedExpression, a, a.OperatorToken.Text, "assign tuples with '='");
                 return;
@@ -845,7 +952,9 @@ namespace DiffGen.Generator.Parse
                     break;
             }
             if (!ok) return;
-            var values = LowerTuple(a.Right);
+            var values = compound ? LowerStructCompound(a) : LowerTuple(a.Right);
+            // var (x, y) = p; of a positional record struct: in the order of its parameters (StructValues.cs)
+            if (values is not null && tupleTarget is null && StructFields(_model.GetTypeInfo(a.Right, _ct).Type) is { } rfields) values = DeconstructedStruct(a.Right, rfields, values);
             if (values is null) { foreach (var t in targets) if (t.Local is not null) _rejected.Add(t.Local); return; }
             int count = tupleTarget?.Count ?? targets.Count;
             if (values.Count != count) { Suppress(); return; }

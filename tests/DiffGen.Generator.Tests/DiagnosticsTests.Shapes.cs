@@ -61,9 +61,11 @@ namespace DiffGen.Generator.Tests
         {
             // since round 8 a member of a member is read like the member (cfg.Inner.Tau once at entry)
             Assert.Empty(Problems("public struct Inner { public double Tau; } public struct Cfg { public Inner Inner; }\n[Differentiable] public static double F(double x, Cfg cfg) => x * cfg.Inner.Tau;"));
-            // a member of an element of an array of objects is not
-            var d = Expect("DIFF0004", "cfg.Items[0].Tau", "public struct Inner { public double Tau; } public struct Cfg { public Inner[] Items; }\n[Differentiable] public static double F(double x, Cfg cfg) => x * cfg.Items[0].Tau;");
+            // a member of an element of an array of objects is not (of structs: not split into fields either)
+            var d = Expect("DIFF0004", "cfg.Items[0].Tau", "public class Inner { public double Tau; } public struct Cfg { public Inner[] Items; }\n[Differentiable] public static double F(double x, Cfg cfg) => x * cfg.Items[0].Tau;");
             Assert.Contains("cfg.Tau", d.GetMessage());
+            d = Expect("DIFF0004", "cfg.Items[0]", "public struct Inner { public double Tau; } public struct Cfg { public Inner[] Items; }\n[Differentiable] public static double F(double x, Cfg cfg) => x * cfg.Items[0].Tau;");
+            Assert.Contains("one array per field", d.GetMessage());
         }
 
         [Fact]
