@@ -117,7 +117,7 @@ namespace DiffGen.Generator.Emit
                         }
                         if (f.WideSums.Count == 0)
                         {
-                            Open($"for ({decl} = {Expr(f.Start)}; {f.Var} {Op(f.Cmp)} {Expr(f.Bound)}; {step})");
+                            Open($"for ({decl} = {Expr(f.Start)}; {f.Var} {Op(f.Cmp)} {Print(f.Bound, ExprPrinter.PrecAdditive)}; {step})");
                             Statements(f.Body);
                             Close();
                             break;
@@ -126,7 +126,7 @@ namespace DiffGen.Generator.Emit
                         Line("{");
                         Indent++;
                         foreach (var sum in f.WideSums) Line($"double {Schedule.WideSums.AccumulatorOf(sum)} = 0;");
-                        Open($"for ({decl} = {Expr(f.Start)}; {f.Var} {Op(f.Cmp)} {Expr(f.Bound)}; {step})");
+                        Open($"for ({decl} = {Expr(f.Start)}; {f.Var} {Op(f.Cmp)} {Print(f.Bound, ExprPrinter.PrecAdditive)}; {step})");
                         Statements(Loops.WideBody(f));
                         Close();
                         foreach (var sum in f.WideSums) Line($"{sum} += (float){Schedule.WideSums.AccumulatorOf(sum)};");

@@ -333,6 +333,78 @@ namespace DiffGen.Generator.Parse
             return accRef;
         }
 
+        /// <summary>
+        /// <c>var e = x.Select(v =&gt; Math.Exp(v)).ToArray();</c> (also <c>(v, i) =&gt; ...</c>, a source <c>Enumerable.Range(start, count)</c>,
+        /// and <c>x.Zip(y, (a, b) =&gt; ...)</c>): a new T[] of the source's length and a loop storing the lambda's value per element,
+        /// the loop a reader of the paper writes. Null when <paramref name="init"/> is not such a call; Sizes null when reported.
+        /// </summary>
+        private (List<Expr>? Sizes, List<Stmt>? Fill, ArrayRef? Alias, bool Reported)? LowerLinqToArray(ExpressionSyntax init, string name, IrType type)
+        {
+            if (init is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.Text: "ToArray" } ta, ArgumentList.Arguments.Count: 0 }
+                || ta.Expression is not InvocationExpressionSyntax call || _model.GetSymbolInfo(call, _ct).Symbol is not IMethodSymbol { Name: "Select" or "Zip" } m
+                || m.ContainingType?.ToDisplayString() != "System.Linq.Enumerable")
+                return null;
+            var reported = ((List<Expr>?)null, (List<Stmt>?)null, (ArrayRef?)null, true);
+            var args = call.ArgumentList.Arguments.Select(a => a.Expression).ToList();
+            ExpressionSyntax? source = m.ReducedFrom is not null ? (call.Expression as MemberAccessExpressionSyntax)?.Expression : args.FirstOrDefault();
+            if (m.ReducedFrom is null && args.Count > 0) args.RemoveAt(0);
+            const string advice = "x.Select(v => expression).ToArray() (or (v, i) => ...) over a 1-D array or Enumerable.Range(start, count), and x.Zip(y, (a, b) => expression).ToArray() over two 1-D arrays, are supported; write a loop filling 'new T[n]' otherwise";
+            if (type.Shape != Shape.Vector || source is null)
+            {
+                Report(Descriptors.LocalArray, init, name, advice);
+                return reported;
+            }
+            var k = FreshName("__lq");
+            var K = new VarRef(k, IrType.Int);
+            Expr ElemOf(ArrayRef a) => a.Row is null ? new ElemRef(a.Array, a.ArrayType, new Expr[] { K }.ToEquatable()) : new ElemRef(a.Array, a.ArrayType, new[] { a.Row, K }.ToEquatable());
+            var values = new List<Expr>();
+            LambdaExpressionSyntax? lambda = args.Count > 0 ? args[args.Count - 1] as LambdaExpressionSyntax : null;
+            Expr n;
+            if (source is InvocationExpressionSyntax { ArgumentList.Arguments.Count: 2 } range && _model.GetSymbolInfo(range, _ct).Symbol is IMethodSymbol { Name: "Range" } rm
+                && rm.ContainingType?.ToDisplayString() == "System.Linq.Enumerable" && m.Name == "Select")
+            {
+                var start = LowerIntExpr(range.ArgumentList.Arguments[0].Expression, "the start of Enumerable.Range");
+                var count = LowerIntExpr(range.ArgumentList.Arguments[1].Expression, "the count of Enumerable.Range");
+                if (start is null || count is null) return reported;
+                values.Add(start is Const { Value: 0 } ? K : new Binary(BinaryOp.Add, start, K, IrType.Int));
+                n = count;
+            }
+            else
+            {
+                if (LowerExpr(source) is not { } src) return reported;
+                if (src is not ArrayRef { Type.Shape: Shape.Vector } sa) { Report(Descriptors.LocalArray, init, name, advice); return reported; }
+                values.Add(ElemOf(sa));
+                n = Len(sa.Array, sa.ArrayType, sa.Row, 0);
+                if (m.Name == "Zip")
+                {
+                    if (args.Count != 2 || LowerExpr(args[0]) is not { } second) { if (args.Count != 2) Report(Descriptors.LocalArray, init, name, advice); return reported; }
+                    if (second is not ArrayRef { Type.Shape: Shape.Vector } sb) { Report(Descriptors.LocalArray, init, name, advice); return reported; }
+                    values.Add(ElemOf(sb));
+                    var lb = Len(sb.Array, sb.ArrayType, sb.Row, 0);
+                    if (!n.Equals(lb)) n = new Conditional(new Binary(BinaryOp.Lt, n, lb, IrType.Bool), n, lb, IrType.Int); // Zip stops at the shorter array
+                }
+            }
+            var ps = lambda switch
+            {
+                SimpleLambdaExpressionSyntax sl => new List<IParameterSymbol?> { _model.GetDeclaredSymbol(sl.Parameter, _ct) as IParameterSymbol },
+                ParenthesizedLambdaExpressionSyntax pl => pl.ParameterList.Parameters.Select(q => _model.GetDeclaredSymbol(q, _ct) as IParameterSymbol).ToList(),
+                _ => null,
+            };
+            if (m.Name == "Select" && ps is { Count: 2 } && values.Count == 1) values.Add(K); // (v, i) => ...: the index
+            if (lambda?.ExpressionBody is not { } body || ps is null || ps.Count != values.Count)
+            {
+                Report(Descriptors.LocalArray, init, name, advice + " (the lambda with an expression body)");
+                return reported;
+            }
+            var fill = new List<Stmt>();
+            var value = LowerLambdaBody(ps, values, body, fill);
+            if (value is null) return reported;
+            if (value.Type.IsArray) { Report(Descriptors.LocalArray, init, name, advice + " (the lambda computing a number)"); return reported; }
+            if (value.Type != type.ElementType) value = new IR.Convert(value, type.ElementType);
+            fill.Add(new Assign(new ElemRef(name, type, new Expr[] { K }.ToEquatable()), AssignOp.Set, value));
+            return (new List<Expr> { n }, new List<Stmt> { new For(k, new Const(0, IrType.Int), BinaryOp.Lt, n, 1, fill.ToEquatable()) }, null, false);
+        }
+
         /// <summary>A lambda's expression body with its parameters bound to fresh locals holding <paramref name="values"/> (statements into <paramref name="body"/>).</summary>
         private Expr? LowerLambdaBody(List<IParameterSymbol?> ps, IReadOnlyList<Expr> values, ExpressionSyntax lbody, List<Stmt> body)
         {
@@ -414,6 +486,8 @@ namespace DiffGen.Generator.Parse
                     body = new For(counters[d], new Const(0, IrType.Int), BinaryOp.Lt, sizes[d], 1, new[] { body }.ToEquatable());
                 return (sizes, new List<Stmt> { body }, null, false);
             }
+            // x.Select(v => ...).ToArray(), Enumerable.Range(0, n).Select(i => ...).ToArray(), x.Zip(y, (a, b) => ...).ToArray()
+            if (LowerLinqToArray(init, name, type) is { } mapped) return mapped.Sizes is null ? reported : mapped;
             // x[a..b]: a new array holding that part; x.AsSpan(a, n) in a span local nothing writes (checked before): a copy too (Slices.cs)
             if (SliceForm(init) is { } form)
             {

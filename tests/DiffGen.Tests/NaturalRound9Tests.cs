@@ -137,6 +137,19 @@ namespace DiffGen.Tests
             return s + 2 * (s * s + 1);
         }
 
+        [Theory]
+        [InlineData(5)]
+        [InlineData(3)]
+        public void Arrays_made_by_Select_Zip_and_ToArray(int yLength)
+        {
+            var x = Vec(17, 5);
+            var y = Vec(18, yLength); // Zip stops at the shorter array
+            Check.VectorMethod(x, v => NaturalRound9.LinqArrays(v, y), v => NaturalRound9.LinqArraysForward(v, y),
+                (v, g, s) => NaturalRound9.LinqArraysBackward(v, y, g, TestData.Garbage(y), s), "LinqArrays x", Seed);
+            Check.VectorMethod(y, v => NaturalRound9.LinqArrays(x, v), v => NaturalRound9.LinqArraysForward(x, v),
+                (v, g, s) => NaturalRound9.LinqArraysBackward(x, v, TestData.Garbage(x), g, s), "LinqArrays y", Seed);
+        }
+
         [Fact]
         public void A_helper_changes_its_copy_of_a_struct_not_the_callers()
         {

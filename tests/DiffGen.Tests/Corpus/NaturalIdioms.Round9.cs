@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Numerics;
 
 namespace DiffGen.Tests.Corpus
@@ -221,6 +222,18 @@ namespace DiffGen.Tests.Corpus
             var w = new Vector2(s, 1);
             var q = new Vector4(w, 2, 3);
             return s + q.Z * w.LengthSquared();
+        }
+
+        /// <summary>Arrays made by LINQ: Select(...).ToArray() (with and without the index), over Enumerable.Range, and Zip(...).ToArray().</summary>
+        [Differentiable]
+        public static double LinqArrays(double[] x, double[] y)
+        {
+            var e = x.Select(v => Math.Exp(v)).ToArray();
+            double z = e.Sum();
+            var d = Enumerable.Range(0, x.Length - 1).Select(i => x[i + 1] - x[i]).ToArray();
+            double[] w = x.Select((v, i) => v * (i + 1)).ToArray();
+            var p = w.Zip(y, (a, b) => a * b).ToArray();
+            return e.Select(v => v / z).Max() + d.Sum(v => v * v) + p.Sum();
         }
 
         private static double MeanAfter(RunningStats s, double v)
