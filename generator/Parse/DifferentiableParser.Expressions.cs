@@ -207,6 +207,8 @@ namespace DiffGen.Generator.Parse
                     }
                 case ElementAccessExpressionSyntax ea:
                     return LowerElementAccess(ea);
+                case MemberAccessExpressionSyntax { Name.Identifier.Text: "Count" } ma when ListCount(ma.Expression) is { } count:
+                    return count; // kept.Count of a List local (ListLocals.cs)
                 case MemberAccessExpressionSyntax ma when _model.GetSymbolInfo(ma, _ct).Symbol is { IsStatic: false } && IsStructValue(ma.Expression):
                     return LowerStructMember(ma); // p.X, d.Length on a struct value (StructValues.cs)
                 case MemberAccessExpressionSyntax ma when _model.GetSymbolInfo(ma, _ct).Symbol is IFieldSymbol { ContainingType.IsTupleType: true } element:

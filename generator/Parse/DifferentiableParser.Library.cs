@@ -233,7 +233,7 @@ namespace DiffGen.Generator.Parse
                 return null;
             }
             elem = sa.Row is null ? new ElemRef(sa.Array, sa.ArrayType, new Expr[] { K }.ToEquatable()) : new ElemRef(sa.Array, sa.ArrayType, new[] { sa.Row, K }.ToEquatable());
-            n = Len(sa.Array, sa.ArrayType, sa.Row, 0);
+            n = (Expr?)ListCount(source) ?? Len(sa.Array, sa.ArrayType, sa.Row, 0); // a List local: its count (ListLocals.cs)
             if (pre is not null)
             {
                 zipBody = new List<Stmt>();

@@ -141,6 +141,49 @@ namespace DiffGen.Generator.Parse
             }
         }
 
+        /// <summary>
+        /// Declares the local array <paramref name="name"/> with its sizes and initial values (<paramref name="fill"/>): where it
+        /// stands at the top level; inside a loop or an if, one buffer for the method allocated before the top-level statement
+        /// (its size must not change there). False when reported (the local is rejected).
+        /// </summary>
+        private bool DeclareLocalArray(VariableDeclaratorSyntax v, ILocalSymbol local, string name, IrType type, List<Expr> lowered, List<Stmt>? fill, List<Stmt> output)
+        {
+            var arrayDecl = new DeclArray(name, type, lowered.ToEquatable());
+            if (_loopDepth == 0 && _branchDepth == 0)
+            {
+                _topLevelLocals.Add(name);
+                _vars[local] = new Variable(name, type, VarKind.Local);
+                output.Add(arrayDecl);
+                if (fill is not null) output.AddRange(fill);
+                return true;
+            }
+            // Declared inside a loop or an if: one buffer for the whole method, allocated before the top-level
+            // statement that holds the declaration (its size must not change), and zeroed where the user's
+            // 'new' stands inside a loop. The reverse sweep sees each iteration's values because the zeroing is an
+            // ordinary overwrite: what an adjoint still reads is stored on the restore tape before it.
+            var sizeVars = new HashSet<string>(StringComparer.Ordinal);
+            string? varying = null;
+            foreach (var e in lowered)
+                foreach (var d in IrQueries.Descendants(e))
+                {
+                    if (d is VarRef r && !IsFixedName(r.Name)) varying ??= r.Name;
+                    else if (d is VarRef r2) sizeVars.Add(r2.Name);
+                    else if (d is ElemRef el && !IsParameterName(el.Array)) varying ??= el.Array;
+                }
+            if (varying is not null)
+            {
+                Report(Descriptors.LocalArray, v, local.Name, $"its size reads '{varying}', which changes inside the enclosing loop or if; a local array declared there gets one buffer reused by every iteration, so its size must not change: allocate it once before the loop with the largest size needed");
+                _rejected.Add(local);
+                return false;
+            }
+            _hoistedSizes.Add((name, sizeVars, v.GetLocation()));
+            _vars[local] = new Variable(name, type, VarKind.Local);
+            _hoistedArrays.Add(arrayDecl);
+            if (fill is not null) output.AddRange(fill);
+            else if (_loopDepth > 0) output.Add(ZeroFill(name, type, lowered));
+            return true;
+        }
+
         private void LowerDeclaration(LocalDeclarationStatementSyntax decl, List<Stmt> output) => LowerVariables(decl.Declaration, decl.IsConst, output);
 
         private void LowerVariables(VariableDeclarationSyntax declaration, bool isConst, List<Stmt> output)
@@ -154,6 +197,7 @@ namespace DiffGen.Generator.Parse
                 _pending.Clear();
                 if (TryDeclareRefAlias(v, local)) continue; // ref double acc = ref g[i, k]: a second name for the element (RefAliases.cs)
                 if (TryDeclareDelegateOrTuple(v, local, output)) continue;
+                if (TryDeclareList(v, local, output)) continue; // List<double> kept = new(); kept.Add(v): a T[] and a count (ListLocals.cs)
                 if (TryDeclareRowLocal(v, local, output)) continue; // double[] row = x[i]: a second name for that row (RefAliases.cs)
                 if (TryDeclareResultArray(local)) continue; // var y = new double[n]; ... return y; (ResultArrays.cs)
                 var t = MapType(local.Type);
@@ -240,39 +284,7 @@ namespace DiffGen.Generator.Parse
                         }
                         if (lowered.Count != sizes.Value.Count) { _rejected.Add(local); continue; }
                     }
-                    var arrayDecl = new DeclArray(name, type, lowered.ToEquatable());
-                    if (_loopDepth == 0 && _branchDepth == 0)
-                    {
-                        _topLevelLocals.Add(name);
-                        _vars[local] = new Variable(name, type, VarKind.Local);
-                        output.Add(arrayDecl);
-                        if (fill is not null) output.AddRange(fill);
-                        continue;
-                    }
-                    // Declared inside a loop or an if: one buffer for the whole method, allocated before the top-level
-                    // statement that holds the declaration (its size must not change), and zeroed where the user's
-                    // 'new' stands inside a loop. The reverse sweep sees each iteration's values because the zeroing is an
-                    // ordinary overwrite: what an adjoint still reads is stored on the restore tape before it.
-                    var sizeVars = new HashSet<string>(StringComparer.Ordinal);
-                    string? varying = null;
-                    foreach (var e in lowered)
-                        foreach (var d in IrQueries.Descendants(e))
-                        {
-                            if (d is VarRef r && !IsFixedName(r.Name)) varying ??= r.Name;
-                            else if (d is VarRef r2) sizeVars.Add(r2.Name);
-                            else if (d is ElemRef el && !IsParameterName(el.Array)) varying ??= el.Array;
-                        }
-                    if (varying is not null)
-                    {
-                        Report(Descriptors.LocalArray, v, local.Name, $"its size reads '{varying}', which changes inside the enclosing loop or if; a local array declared there gets one buffer reused by every iteration, so its size must not change: allocate it once before the loop with the largest size needed");
-                        _rejected.Add(local);
-                        continue;
-                    }
-                    _hoistedSizes.Add((name, sizeVars, v.GetLocation()));
-                    _vars[local] = new Variable(name, type, VarKind.Local);
-                    _hoistedArrays.Add(arrayDecl);
-                    if (fill is not null) output.AddRange(fill);
-                    else if (_loopDepth > 0) output.Add(ZeroFill(name, type, lowered));
+                    DeclareLocalArray(v, local, name, type, lowered, fill, output);
                     continue;
                 }
 
@@ -385,6 +397,7 @@ namespace DiffGen.Generator.Parse
                         if (called is { ContainingType: { } dt } && dt.ToDisplayString() is "System.Diagnostics.Debug" or "System.Diagnostics.Trace")
                             return;
                         if (called is not null && TryLowerArrayCall(inv, called, output)) return; // Array.Fill/Clear/Copy, CopyTo: loops
+                        if (TryLowerListCall(inv, output)) return; // kept.Add(v), kept.Clear() on a List local (ListLocals.cs)
                         if (RejectSurfaceCall(inv)) return;
                         var call = LowerInvocation(inv, asStatement: true);
                         if (call is Invoke i) output.Add(new CallStmt(i));
@@ -838,7 +851,7 @@ namespace DiffGen.Generator.Parse
             var frame = EnterLoop();
             LowerBlock(fe.Statement, body);
             ExitLoop();
-            Expr bound = Len(ar.Array, ar.ArrayType, ar.Row, -1);
+            Expr bound = (Expr?)ListCount(fe.Expression) ?? Len(ar.Array, ar.ArrayType, ar.Row, -1); // a List local: its count (ListLocals.cs)
             var bodyWrites = new HashSet<string>(StringComparer.Ordinal);
             IrQueries.Writes(body, bodyWrites);
             if (!bodyWrites.Contains(ar.Array) && !(ar.Row is not null && IrQueries.Descendants(ar.Row).Any(x => x is VarRef r && bodyWrites.Contains(r.Name))))

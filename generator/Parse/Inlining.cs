@@ -180,9 +180,9 @@ namespace DiffGen.Generator.Parse
             target = target.ReducedFrom ?? target; // x.Ext(): the extension method with its 'this' parameter
             var display = target.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat);
             var syntax = HelperSyntax(target);
-            if (syntax is null && ArgumentsOf(inv) is { } given && given.Any(a => a.Value.Syntax is IdentifierNameSyntax id && _model.GetSymbolInfo(id, _ct).Symbol is ILocalSymbol l && _rejected.Contains(l)))
+            if (ArgumentsOf(inv) is { } given && given.Any(a => a.Value.Syntax is IdentifierNameSyntax id && _model.GetSymbolInfo(id, _ct).Symbol is ILocalSymbol l && _rejected.Contains(l)))
             {
-                Suppress(); // Vector3.Dot(v, v) of a local reported at its declaration: that diagnostic says what to change
+                Suppress(); // Sum(l), Vector3.Dot(v, v) of a local reported at its declaration: that diagnostic says what to change
                 return null;
             }
             if (syntax is null && LibraryKind(target.ContainingType) is not null)

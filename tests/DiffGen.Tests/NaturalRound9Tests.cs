@@ -151,6 +151,32 @@ namespace DiffGen.Tests
         }
 
         [Fact]
+        public void List_local_filled_with_Add()
+        {
+            var x = new[] { 0.4, -0.3, 1.2, 0.8, -1.1, 0.2 };
+            Check.VectorMethod(x, NaturalRound9.ListCollect, NaturalRound9.ListCollectForward, (v, g, s) => NaturalRound9.ListCollectBackward(v, g, s), "ListCollect", Seed);
+            var none = new[] { -0.4, -0.3 };
+            Check.Forward(0, NaturalRound9.ListCollectForward(none), "ListCollect with nothing kept");
+            var g0 = new double[2];
+            NaturalRound9.ListCollectBackward(none, g0);
+            Check.Gradient(new double[2], g0, "ListCollect with nothing kept");
+        }
+
+        [Fact]
+        public void List_per_row_declared_in_a_loop_and_cleared()
+        {
+            var rng = new Random(19);
+            var x = TestData.Matrix(rng, 3, 4);
+            var xb = TestData.Clone(x);
+            double reference = NaturalRound9.ListPerRow(x, 0.1);
+            Check.Forward(reference, NaturalRound9.ListPerRowForward(x, 0.1), "ListPerRow Forward");
+            var g = TestData.Garbage(x);
+            Check.Forward(reference, NaturalRound9.ListPerRowBackward(x, 0.1, g), "ListPerRow Backward value");
+            Check.Unchanged(xb, x, "x");
+            Check.Gradient(FiniteDiff.Gradient(() => NaturalRound9.ListPerRow(x, 0.1), x), g, "ListPerRow dx");
+        }
+
+        [Fact]
         public void A_helper_changes_its_copy_of_a_struct_not_the_callers()
         {
             var x = Vec(13, 5);

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Numerics;
 
@@ -234,6 +235,42 @@ namespace DiffGen.Tests.Corpus
             double[] w = x.Select((v, i) => v * (i + 1)).ToArray();
             var p = w.Zip(y, (a, b) => a * b).ToArray();
             return e.Select(v => v / z).Max() + d.Sum(v => v * v) + p.Sum();
+        }
+
+        /// <summary>A List local collecting the positive squares: Add under an if in a foreach, Count, indexing, foreach over it, LINQ on it.</summary>
+        [Differentiable]
+        public static double ListCollect(double[] x)
+        {
+            var kept = new List<double>();
+            foreach (var v in x)
+                if (v > 0) kept.Add(v * v);
+            double s = 0;
+            for (int i = 0; i < kept.Count; i++) s += kept[i] * (i + 1);
+            double m = kept.Count == 0 ? 0 : kept.Max();
+            double lse = 0;
+            foreach (var v in kept) lse += Math.Exp(v - m);
+            return kept.Count == 0 ? 0 : s / kept.Count + m + Math.Log(lse) + kept.Sum(v => Math.Sqrt(v + 1)) + kept.Average();
+        }
+
+        /// <summary>A List per row (declared in the loop, cleared, re-filled), first values from a collection initializer, a double loop around an Add.</summary>
+        [Differentiable]
+        public static double ListPerRow(double[,] x, [Constant] double threshold)
+        {
+            int n = x.GetLength(0), m = x.GetLength(1);
+            double s = 0;
+            for (int r = 0; r < n; r++)
+            {
+                List<double> big = new() { 0.5 };
+                for (int j = 0; j < m; j++)
+                    if (x[r, j] > threshold) big.Add(x[r, j]);
+                foreach (var v in big) s += v * v / big.Count;
+                big.Clear();
+                for (int j = 1; j < m; j++)
+                    for (int k = 0; k < m; k++)
+                        if (k < j) big.Add(x[r, j] * x[r, k]);
+                for (int i = 0; i < big.Count; i++) s += Math.Tanh(big[i]) * 0.1;
+            }
+            return s;
         }
 
         private static double MeanAfter(RunningStats s, double v)
