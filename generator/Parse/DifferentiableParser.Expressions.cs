@@ -86,7 +86,7 @@ namespace DiffGen.Generator.Parse
                         if (sym is null || _rejected.Contains(sym)) return Suppress();
                         var own = LowerStructThisMember(id, sym, out bool inStruct); // X inside a struct's own member (StructValues.cs)
                         if (inStruct) return own;
-                        if (_tupleVars.ContainsKey(sym))
+                        if (_tupleVars.ContainsKey(sym) || _structArgs.ContainsKey(sym))
                         {
                             Report(Descriptors.UnsupportedExpression, id, id.Identifier.Text, "a tuple or struct local can only be read element by element ('t.Item1', 'p.X'), passed to a helper, or assigned whole; read its elements here");
                             return null;

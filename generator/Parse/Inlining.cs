@@ -35,6 +35,8 @@ namespace DiffGen.Generator.Parse
         private readonly Dictionary<ISymbol, (AnonymousFunctionExpressionSyntax? Lambda, IMethodSymbol Method)> _delegates = new(SymbolEqualityComparer.Default);
         /// <summary>Tuple locals: one IR local per element.</summary>
         private readonly Dictionary<ISymbol, List<Variable>> _tupleVars = new(SymbolEqualityComparer.Default);
+        /// <summary>Struct parameters of a helper inlined in a loop condition, replaced by the argument's values (read where they are used).</summary>
+        private readonly Dictionary<ISymbol, List<Expr>> _structArgs = new(SymbolEqualityComparer.Default);
         /// <summary>Scalar parameters of an inlined helper replaced by the argument (a constant, or a variable the helper does not assign).</summary>
         private readonly Dictionary<ISymbol, Expr> _substituted = new(SymbolEqualityComparer.Default);
         /// <summary>The result locals of the helper being inlined (null in the method itself; empty for a void helper).</summary>
@@ -375,7 +377,7 @@ namespace DiffGen.Generator.Parse
             var stmts = new List<Stmt>();
             var prefix = name + "_";
             var bindings = new List<(IParameterSymbol P, Variable? V, Expr? Sub)>();
-            var structBindings = new List<(IParameterSymbol P, List<Variable> Vars)>();
+            var structBindings = new List<(IParameterSymbol P, List<Variable>? Vars, List<Expr>? Values)>();
             var argArray = new Expr?[parameters.Count];
             foreach (var (k, packed) in paramsArrays)
             {
@@ -419,8 +421,15 @@ namespace DiffGen.Generator.Parse
                     var fieldValues = LowerTuple(structArg);
                     if (fieldValues is null) return null;
                     var pv = new List<Variable>();
-                    if (!assigned.Contains(p) && !writesOuter && !CallsOn(body, calleeModel, p) && fieldValues.All(x => x is VarRef))
+                    bool readOnly = !assigned.Contains(p) && !writesOuter && !CallsOn(body, calleeModel, p);
+                    if (readOnly && fieldValues.All(x => x is VarRef))
                         pv.AddRange(fieldValues.Select(x => new Variable(((VarRef)x).Name, x.Type, VarKind.Local)));
+                    else if (readOnly && _hoistBan is not null)
+                    {
+                        // in a loop condition: the values in place, like a scalar argument there
+                        structBindings.Add((p, null, fieldValues));
+                        continue;
+                    }
                     else
                         for (int i = 0; i < fieldValues.Count; i++)
                         {
@@ -429,7 +438,7 @@ namespace DiffGen.Generator.Parse
                             if (!fieldValues[i].Type.IsReal) _reassigned.Add(fn);
                             pv.Add(new Variable(fn, fieldValues[i].Type, VarKind.Local));
                         }
-                    structBindings.Add((p, pv));
+                    structBindings.Add((p, pv, null));
                     continue;
                 }
                 if (pt is null || pt.Value.Elem == Scalar.Bool && pt.Value.IsArray)
@@ -512,7 +521,13 @@ namespace DiffGen.Generator.Parse
                 if (v is not null) _vars[p] = v;
                 else _substituted[p] = sub!;
             }
-            foreach (var (p, vars) in structBindings) _tupleVars[p] = vars;
+            foreach (var (p, vars, argValues) in structBindings)
+            {
+                _tupleVars.Remove(p);
+                _structArgs.Remove(p);
+                if (vars is not null) _tupleVars[p] = vars;
+                else _structArgs[p] = argValues!;
+            }
 
             // ---- the body, with the callee's model and its own return machinery ----
             var saved = (_model, _doneFlag, _returnVar, _firstEarlyReturn, _returnType, _prefix, _helperResults, _pending, _hoistBan, _suppressed, _receiver, _structThis, _helperAggregate);
@@ -803,6 +818,7 @@ namespace DiffGen.Generator.Parse
                     }
                 case IdentifierNameSyntax id when _model.GetSymbolInfo(id, _ct).Symbol is { } s:
                     if (_tupleVars.TryGetValue(s, out var vars)) return vars.Select(v => (Expr)new VarRef(v.Name, v.Type)).ToList();
+                    if (_structArgs.TryGetValue(s, out var inPlace)) return inPlace;
                     if (_rejected.Contains(s)) { Suppress(); return null; }
                     break;
             }

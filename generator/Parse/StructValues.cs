@@ -259,7 +259,7 @@ namespace DiffGen.Generator.Parse
                     else x = (a.Syntax is ArgumentSyntax s ? s.Expression : a.Value.Syntax as ExpressionSyntax) is { } xs ? LowerExpr(xs) : null;
                     if (x is null) { if (a.ArgumentKind == ArgumentKind.DefaultValue) Suppress(); return null; }
                     if (x.Type != pt.Value) x = new IR.Convert(x, pt.Value);
-                    if (x is not (Const or VarRef) && initializers)
+                    if (x is not (Const or VarRef) && initializers && _hoistBan is null)
                     {
                         // evaluated once, where the creation is (a parameter may feed several fields)
                         var name = FreshName(_prefix + type.Name + "_" + p.Name);
@@ -389,7 +389,8 @@ namespace DiffGen.Generator.Parse
             var kept = new List<Expr>();
             for (int i = 0; i < values.Count; i++)
             {
-                if (values[i] is Const or VarRef) { kept.Add(values[i]); continue; }
+                // (in a loop condition the values stay in place: a local set before the loop would be read on every test)
+                if (values[i] is Const or VarRef || _hoistBan is not null) { kept.Add(values[i]); continue; }
                 var name = FreshName(_prefix + type.Name + "_" + fields[i].Name);
                 if (!Declare(name, values[i].Type, values[i], _pending, recv)) return null;
                 kept.Add(new VarRef(name, values[i].Type));

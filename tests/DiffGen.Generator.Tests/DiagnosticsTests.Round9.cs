@@ -87,6 +87,14 @@ namespace DiffGen.Generator.Tests
             Assert.Contains("copy the value into a local", d.GetMessage());
         }
 
+        [Fact]
+        public void DIFF0005_StructHelperWithStatementsInALoopCondition()
+        {
+            // the helper's statements would run once before the loop: refused (an expression-bodied helper is evaluated on every test)
+            var d = Expect("DIFF0005", "Step(z)", "static V2 Step(V2 z) { var h = z + z; return h; }\n[Differentiable] public static double F(double[] x) { var z = new V2(x[0], x[1]); int it = 0; while (Step(z).Dot(z) < 4 && it < 5) { z = z + z; it++; } return z.X; }", V2Header);
+            Assert.Contains("before the loop", d.GetMessage());
+        }
+
         private static string V2Header => V2 + "public static partial class C {\n";
 
         private static System.Collections.Generic.List<Microsoft.CodeAnalysis.Diagnostic> ProblemsWith(string source) =>

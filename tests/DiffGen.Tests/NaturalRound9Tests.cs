@@ -176,6 +176,16 @@ namespace DiffGen.Tests
             Check.Gradient(FiniteDiff.Gradient(() => NaturalRound9.ListPerRow(x, 0.1), x), g, "ListPerRow dx");
         }
 
+        [Theory]
+        [InlineData(0.9, 0.7)]
+        [InlineData(1.3, -0.4)]
+        [InlineData(0.3, 0.2)]
+        public void Struct_values_in_a_while_condition(double c0, double c1)
+        {
+            var c = new[] { c0, c1 };
+            Check.VectorMethod(c, NaturalRound9.WhileOnStructs, NaturalRound9.WhileOnStructsForward, (v, g, s) => NaturalRound9.WhileOnStructsBackward(v, g, s), "WhileOnStructs", Seed);
+        }
+
         [Fact]
         public void A_helper_changes_its_copy_of_a_struct_not_the_callers()
         {

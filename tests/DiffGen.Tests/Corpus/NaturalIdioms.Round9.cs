@@ -273,6 +273,22 @@ namespace DiffGen.Tests.Corpus
             return s;
         }
 
+        private static Vec2 Half(Vec2 z) => z * 0.5;
+
+        /// <summary>Struct values in a while condition (an operator, a helper's result, a computed property), evaluated on every test.</summary>
+        [Differentiable]
+        public static double WhileOnStructs(double[] c)
+        {
+            var z = new Vec2(0, 0);
+            int it = 0;
+            while ((Half(z) + new Vec2(c[0], c[1])).Length < 3 && it < 6)
+            {
+                z = Half(z) + new Vec2(c[0] * c[0], c[1]);
+                it++;
+            }
+            return z.X * z.Y + it;
+        }
+
         private static double MeanAfter(RunningStats s, double v)
         {
             s.Add(v); // changes the helper's copy, not the caller's
