@@ -77,6 +77,11 @@ namespace DiffGen.Generator.Parse
                 {
                     var member = ma.Name.Identifier.Text;
                     var call = ma.Parent as InvocationExpressionSyntax;
+                    bool changes = member is "Add" or "Clear";
+                    // a counted loop reads its bound once, C# reads 'l.Count' on every test: a loop over the list that changes it is refused
+                    if (changes && call is not null && call.Ancestors().TakeWhile(a => a != scope).OfType<ForStatementSyntax>().FirstOrDefault(f => f.Condition is { } c
+                        && c.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(x => SymbolEqualityComparer.Default.Equals(_model.GetSymbolInfo(x, _ct).Symbol, local))) is { } overList)
+                        return Reject(call, $"it changes '{local.Name}' inside a loop whose condition reads '{local.Name}.Count', which C# reads again on every test; loop to the count it had before ('int n = {local.Name}.Count; for (int i = 0; i < n; i++)'), or " + ListAdvice);
                     if (member == "Add" && call is { ArgumentList.Arguments.Count: 1, Parent: ExpressionStatementSyntax }) adds.Add(call);
                     else if (member == "Clear" && call is { ArgumentList.Arguments.Count: 0, Parent: ExpressionStatementSyntax }) { }
                     else if (member == "Count" && call is null) { }

@@ -31,6 +31,9 @@ namespace DiffGen.Generator.Tests
             // an Add in a loop whose bound reads a counter of the loop around it (a triangle): not counted where the list is declared
             d = Expect("DIFF0002", "h.Add", "[Differentiable] public static double F(double[] x) { var h = new System.Collections.Generic.List<double>(); for (int i = 0; i < x.Length; i++) for (int j = i + 1; j < x.Length; j++) h.Add(x[i] * x[j]); return h[0]; }");
             Assert.Contains("declared after the list", d.GetMessage());
+            // cleared inside a loop that tests its Count: C# reads Count on every test, a counted loop once
+            d = Expect("DIFF0002", "l.Clear()", "[Differentiable] public static double F(double[] x) { var l = new System.Collections.Generic.List<double>(); foreach (var v in x) l.Add(v); double s = 0; for (int i = 0; i < l.Count; i++) { s += l[i]; if (s > 1) l.Clear(); } return s; }");
+            Assert.Contains("reads again on every test", d.GetMessage());
         }
 
         [Fact]
