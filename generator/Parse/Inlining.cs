@@ -51,6 +51,7 @@ namespace DiffGen.Generator.Parse
 
         private SemanticModel ModelFor(SyntaxTree tree)
         {
+            if (_shimModel is not null && tree == _shimModel.SyntaxTree) return _shimModel; // Array.Sort's own source (LibraryShims.cs)
             if (_models.Count == 0) _models[_model.SyntaxTree] = _model;
             if (tree == _model.SyntaxTree) return _model;
             if (!_models.TryGetValue(tree, out var m)) _models[tree] = m = _model.Compilation.GetSemanticModel(tree);
@@ -182,6 +183,11 @@ namespace DiffGen.Generator.Parse
             target = target.ReducedFrom ?? target; // x.Ext(): the extension method with its 'this' parameter
             var display = target.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat);
             var syntax = HelperSyntax(target);
+            if (syntax is null && LibraryShim(target) is { } shim)
+            {
+                target = shim; // Array.Sort, Array.IndexOf: DiffGen's own loops (LibraryShims.cs)
+                syntax = HelperSyntax(shim);
+            }
             if (ArgumentsOf(inv) is { } given && given.Any(a => a.Value.Syntax is IdentifierNameSyntax id && _model.GetSymbolInfo(id, _ct).Symbol is ILocalSymbol l && _rejected.Contains(l)))
             {
                 Suppress(); // Sum(l), Vector3.Dot(v, v) of a local reported at its declaration: that diagnostic says what to change

@@ -186,6 +186,18 @@ namespace DiffGen.Tests
             Check.VectorMethod(c, NaturalRound9.WhileOnStructs, NaturalRound9.WhileOnStructsForward, (v, g, s) => NaturalRound9.WhileOnStructsBackward(v, g, s), "WhileOnStructs", Seed);
         }
 
+        [Theory]
+        [InlineData(1)]
+        [InlineData(2)]
+        [InlineData(7)]
+        public void Array_Sort_of_a_copy_and_Array_IndexOf(int cls)
+        {
+            var x = new[] { 0.9, -0.4, 1.7, 0.1, -1.3, 0.6, 2.2 };
+            var labels = new[] { 0, 2, 1, 2, 0, 1, 1 };
+            Check.VectorMethod(x, v => NaturalRound9.SortedStats(v, labels, cls), v => NaturalRound9.SortedStatsForward(v, labels, cls),
+                (v, g, s) => NaturalRound9.SortedStatsBackward(v, labels, cls, g, s), "SortedStats", Seed);
+        }
+
         [Fact]
         public void A_helper_changes_its_copy_of_a_struct_not_the_callers()
         {

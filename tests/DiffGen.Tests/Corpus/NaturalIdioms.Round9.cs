@@ -289,6 +289,22 @@ namespace DiffGen.Tests.Corpus
             return z.X * z.Y + it;
         }
 
+        /// <summary>A median and a trimmed mean of squares through Array.Sort of a copy, plus the first sample of a class found by Array.IndexOf.</summary>
+        [Differentiable]
+        public static double SortedStats(double[] x, int[] labels, int cls)
+        {
+            var c = (double[])x.Clone();
+            Array.Sort(c);
+            double median = c[c.Length / 2];
+            var sq = new double[x.Length];
+            for (int i = 0; i < x.Length; i++) sq[i] = x[i] * x[i];
+            Array.Sort(sq);
+            double trimmed = 0;
+            for (int i = 1; i < sq.Length - 1; i++) trimmed += sq[i];
+            int first = Array.IndexOf(labels, cls);
+            return median + trimmed / (sq.Length - 2) + (first >= 0 ? 2 * x[first] : 0);
+        }
+
         private static double MeanAfter(RunningStats s, double v)
         {
             s.Add(v); // changes the helper's copy, not the caller's
