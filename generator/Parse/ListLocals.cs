@@ -80,7 +80,7 @@ namespace DiffGen.Generator.Parse
                     bool changes = member is "Add" or "Clear";
                     // a counted loop reads its bound once, C# reads 'l.Count' on every test: a loop over the list that changes it is refused
                     if (changes && call is not null && call.Ancestors().TakeWhile(a => a != scope).OfType<ForStatementSyntax>().FirstOrDefault(f => f.Condition is { } c
-                        && c.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(x => SymbolEqualityComparer.Default.Equals(_model.GetSymbolInfo(x, _ct).Symbol, local))) is { } overList)
+                        && c.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(x => SymbolEqualityComparer.Default.Equals(_model.GetSymbolInfo(x, _ct).Symbol, local))) is not null)
                         return Reject(call, $"it changes '{local.Name}' inside a loop whose condition reads '{local.Name}.Count', which C# reads again on every test; loop to the count it had before ('int n = {local.Name}.Count; for (int i = 0; i < n; i++)'), or " + ListAdvice);
                     if (member == "Add" && call is { ArgumentList.Arguments.Count: 1, Parent: ExpressionStatementSyntax }) adds.Add(call);
                     else if (member == "Clear" && call is { ArgumentList.Arguments.Count: 0, Parent: ExpressionStatementSyntax }) { }
