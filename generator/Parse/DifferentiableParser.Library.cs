@@ -193,7 +193,6 @@ namespace DiffGen.Generator.Parse
                     Report(Descriptors.NotDifferentiableCall, inv, "Enumerable.Zip", "Zip is supported over two 1-D arrays; write the loop");
                     return null;
                 }
-                Expr At(ArrayRef a) => a.Row is null ? new ElemRef(a.Array, a.ArrayType, new Expr[] { K }.ToEquatable()) : new ElemRef(a.Array, a.ArrayType, new[] { a.Row, K }.ToEquatable());
                 Expr lx = Len(xa.Array, xa.ArrayType, xa.Row, 0), ly = Len(ya.Array, ya.ArrayType, ya.Row, 0);
                 n = lx;
                 if (!lx.Equals(ly))
@@ -203,7 +202,7 @@ namespace DiffGen.Generator.Parse
                     n = new VarRef(zn, IrType.Int);
                 }
                 zipBody = new List<Stmt>();
-                var zvalue = LowerLambdaBody(zl.ParameterList.Parameters.Select(q => _model.GetDeclaredSymbol(q, _ct) as IParameterSymbol).ToList(), new[] { At(xa), At(ya) }, zbody, zipBody);
+                var zvalue = LowerLambdaBody(zl.ParameterList.Parameters.Select(q => _model.GetDeclaredSymbol(q, _ct) as IParameterSymbol).ToList(), new[] { ElementAt(xa, K), ElementAt(ya, K) }, zbody, zipBody);
                 if (zvalue is null) return null;
                 elem = zvalue;
             }
@@ -232,7 +231,7 @@ namespace DiffGen.Generator.Parse
                 Report(Descriptors.NotDifferentiableCall, inv, "Enumerable." + target.Name, "the source must be a float/double T[] (or an int[] with a float/double selector); write the loop");
                 return null;
             }
-            elem = sa.Row is null ? new ElemRef(sa.Array, sa.ArrayType, new Expr[] { K }.ToEquatable()) : new ElemRef(sa.Array, sa.ArrayType, new[] { sa.Row, K }.ToEquatable());
+            elem = ElementAt(sa, K);
             n = (Expr?)ListCount(source) ?? Len(sa.Array, sa.ArrayType, sa.Row, 0); // a List local: its count (ListLocals.cs)
             if (pre is not null)
             {
@@ -324,7 +323,7 @@ namespace DiffGen.Generator.Parse
             var acc = FreshName("__aggregate");
             var accRef = new VarRef(acc, resultType);
             _pending.Add(new DeclScalar(acc, resultType, seed.Type == resultType ? seed : new IR.Convert(seed, resultType)));
-            var elem = sa.Row is null ? new ElemRef(sa.Array, sa.ArrayType, new Expr[] { K }.ToEquatable()) : new ElemRef(sa.Array, sa.ArrayType, new[] { sa.Row, K }.ToEquatable());
+            var elem = ElementAt(sa, K);
             var body = new List<Stmt>();
             var value = LowerLambdaBody(fl.ParameterList.Parameters.Select(q => _model.GetDeclaredSymbol(q, _ct) as IParameterSymbol).ToList(), new Expr[] { accRef, elem }, fbody, body);
             if (value is null) return null;
@@ -356,7 +355,6 @@ namespace DiffGen.Generator.Parse
             }
             var k = FreshName("__lq");
             var K = new VarRef(k, IrType.Int);
-            Expr ElemOf(ArrayRef a) => a.Row is null ? new ElemRef(a.Array, a.ArrayType, new Expr[] { K }.ToEquatable()) : new ElemRef(a.Array, a.ArrayType, new[] { a.Row, K }.ToEquatable());
             var values = new List<Expr>();
             LambdaExpressionSyntax? lambda = args.Count > 0 ? args[args.Count - 1] as LambdaExpressionSyntax : null;
             Expr n;
@@ -373,13 +371,13 @@ namespace DiffGen.Generator.Parse
             {
                 if (LowerExpr(source) is not { } src) return reported;
                 if (src is not ArrayRef { Type.Shape: Shape.Vector } sa) { Report(Descriptors.LocalArray, init, name, advice); return reported; }
-                values.Add(ElemOf(sa));
+                values.Add(ElementAt(sa, K));
                 n = Len(sa.Array, sa.ArrayType, sa.Row, 0);
                 if (m.Name == "Zip")
                 {
                     if (args.Count != 2 || LowerExpr(args[0]) is not { } second) { if (args.Count != 2) Report(Descriptors.LocalArray, init, name, advice); return reported; }
                     if (second is not ArrayRef { Type.Shape: Shape.Vector } sb) { Report(Descriptors.LocalArray, init, name, advice); return reported; }
-                    values.Add(ElemOf(sb));
+                    values.Add(ElementAt(sb, K));
                     var lb = Len(sb.Array, sb.ArrayType, sb.Row, 0);
                     if (!n.Equals(lb)) n = new Conditional(new Binary(BinaryOp.Lt, n, lb, IrType.Bool), n, lb, IrType.Int); // Zip stops at the shorter array
                 }
@@ -404,6 +402,10 @@ namespace DiffGen.Generator.Parse
             fill.Add(new Assign(new ElemRef(name, type, new Expr[] { K }.ToEquatable()), AssignOp.Set, value));
             return (new List<Expr> { n }, new List<Stmt> { new For(k, new Const(0, IrType.Int), BinaryOp.Lt, n, 1, fill.ToEquatable()) }, null, false);
         }
+
+        /// <summary>Element <paramref name="k"/> of a 1-D array or of a row <c>z[i]</c> of a jagged one.</summary>
+        private static Expr ElementAt(ArrayRef a, Expr k) =>
+            a.Row is null ? new ElemRef(a.Array, a.ArrayType, new[] { k }.ToEquatable()) : new ElemRef(a.Array, a.ArrayType, new[] { a.Row, k }.ToEquatable());
 
         /// <summary>A lambda's expression body with its parameters bound to fresh locals holding <paramref name="values"/> (statements into <paramref name="body"/>).</summary>
         private Expr? LowerLambdaBody(List<IParameterSymbol?> ps, IReadOnlyList<Expr> values, ExpressionSyntax lbody, List<Stmt> body)

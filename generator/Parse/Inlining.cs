@@ -67,12 +67,15 @@ namespace DiffGen.Generator.Parse
         }
 
         /// <summary>Lowers an operand that runs only sometimes (a branch of ?:, the right side of &amp;&amp; / ||): the statements its helpers need are returned, not placed.</summary>
-        private Expr? LowerBranch(ExpressionSyntax e, out List<Stmt> pre)
+        private Expr? LowerBranch(ExpressionSyntax e, out List<Stmt> pre) => LowerBranch(() => LowerExpr(e), out pre);
+
+        /// <summary><see cref="LowerBranch(ExpressionSyntax, out List{Stmt})"/> for any lowering (a struct's values: StructValues.cs).</summary>
+        private T LowerBranch<T>(Func<T> lower, out List<Stmt> pre)
         {
             var saved = _pending;
             pre = _pending = new List<Stmt>();
             _branchDepth++;
-            try { return LowerExpr(e); }
+            try { return lower(); }
             finally
             {
                 _pending = saved;

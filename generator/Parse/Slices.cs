@@ -94,7 +94,7 @@ namespace DiffGen.Generator.Parse
             var k = FreshName("__sl");
             var K = new VarRef(k, IrType.Int);
             Expr i = start is Const { Value: 0 } ? K : new Binary(BinaryOp.Add, start, K, IrType.Int);
-            Expr at = sa.Row is null ? new ElemRef(sa.Array, sa.ArrayType, new[] { i }.ToEquatable()) : new ElemRef(sa.Array, sa.ArrayType, new[] { sa.Row, i }.ToEquatable());
+            Expr at = ElementAt(sa, i);
             var c = new ElemRef(copy, type, new Expr[] { K }.ToEquatable());
             var assign = back ? new Assign(at, AssignOp.Set, c) : new Assign(c, AssignOp.Set, at);
             return new For(k, new Const(0, IrType.Int), BinaryOp.Lt, count, 1, new Stmt[] { assign }.ToEquatable());

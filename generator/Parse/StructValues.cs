@@ -134,8 +134,8 @@ namespace DiffGen.Generator.Parse
                 case ConditionalExpressionSyntax c:
                     {
                         var cond = LowerExpr(c.Condition);
-                        var a = TupleBranch(c.WhenTrue, out var preA);
-                        var b = TupleBranch(c.WhenFalse, out var preB);
+                        var a = LowerBranch(() => LowerTuple(c.WhenTrue), out var preA);
+                        var b = LowerBranch(() => LowerTuple(c.WhenFalse), out var preB);
                         if (cond is null || a is null || b is null) return null;
                         EmitGuarded(cond, preA, preB);
                         return a.Zip(b, (x, y) => (Expr)new Conditional(cond, x, y, x.Type)).ToList();
@@ -162,20 +162,6 @@ namespace DiffGen.Generator.Parse
             }
             Report(Descriptors.UnsupportedExpression, e, e.ToString(), $"a {type.Name} value must be created ('new {type.Name}(...)'), a local, a helper's result, an operator on those, or 'c ? a : b' of those; write it as one of those");
             return null;
-        }
-
-        /// <summary>The values of a branch of <c>c ? a : b</c> of struct type: the statements its helpers need are returned, not placed.</summary>
-        private List<Expr>? TupleBranch(ExpressionSyntax e, out List<Stmt> pre)
-        {
-            var saved = _pending;
-            pre = _pending = new List<Stmt>();
-            _branchDepth++;
-            try { return LowerTuple(e); }
-            finally
-            {
-                _pending = saved;
-                _branchDepth--;
-            }
         }
 
         /// <summary>
