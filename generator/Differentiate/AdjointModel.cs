@@ -25,8 +25,9 @@ namespace DiffGen.Generator.Differentiate
         int RestoredValues,
         Schedule.TilePlan? Tiles = null)
     {
-        /// <summary>Loops whose running recurrences the reverse sweep recomputes instead of reading them from the restore stack
-        /// (Differentiator.RecurrenceReplay); the device plans are made from the form without them.</summary>
-        public int ReplayedRecurrences { get; init; }
+        /// <summary>Loops whose values the reverse sweep recomputes in the CPU form only, instead of reading them from the
+        /// restore stack: running recurrences (Differentiator.RecurrenceReplay) and per-iteration scratch
+        /// (Differentiator.ScratchReplay); the device plans are made from the form without them.</summary>
+        public int CpuReplays { get; init; }
     }
 }

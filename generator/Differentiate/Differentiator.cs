@@ -35,13 +35,14 @@ namespace DiffGen.Generator.Differentiate
         private readonly string _result;
         private int _temps;
 
-        /// <summary>Whether loops of running recurrences recompute them in the reverse sweep (<see cref="RecurrenceReplay"/>).</summary>
-        private readonly bool _replayRecurrences;
+        /// <summary>Whether loops recompute running recurrences (<see cref="RecurrenceReplay"/>) and per-iteration scratch
+        /// (<see cref="ScratchReplay"/>) in the reverse sweep: the CPU form.</summary>
+        private readonly bool _cpuReplays;
 
-        private Differentiator(MethodModel m, bool replayRecurrences)
+        private Differentiator(MethodModel m, bool cpuReplays)
         {
             _m = m;
-            _replayRecurrences = replayRecurrences;
+            _cpuReplays = cpuReplays;
             foreach (var p in m.Params) { _types[p.Name] = p.Type; _names.Add(p.Name); }
             CollectNames(m.Body);
             _seed = Fresh("__seed");
@@ -49,12 +50,12 @@ namespace DiffGen.Generator.Differentiate
         }
 
         /// <param name="m">The raised method.</param>
-        /// <param name="replayRecurrences">Recompute running recurrences in the reverse sweep instead of storing their values
-        /// (the CPU's form; the GPU planner pairs forward and reverse loops by what they store, so the device plans are made from
-        /// the stored form: see Schedule.Scheduler).</param>
-        public static AdjointModel Run(MethodModel m, bool replayRecurrences = true)
+        /// <param name="cpuReplays">Recompute running recurrences and per-iteration scratch in the reverse sweep instead of
+        /// storing their values (the CPU's form; the GPU planner pairs forward and reverse loops by what they store, so the
+        /// device plans are made from the stored form: see Schedule.Scheduler).</param>
+        public static AdjointModel Run(MethodModel m, bool cpuReplays = true)
         {
-            var d = new Differentiator(m, replayRecurrences);
+            var d = new Differentiator(m, cpuReplays);
             return d.Build();
         }
 
@@ -206,7 +207,7 @@ namespace DiffGen.Generator.Differentiate
                 _adj.Select(kv => new AdjointName(kv.Key, kv.Value, _types[kv.Key])).OrderBy(a => a.Primal, StringComparer.Ordinal).ToEquatable(),
                 forward, reverse, _seed, _result, _pushed.Count + _pushedArrays.Count + _pushedBranch.Count + _extrema.Count)
             {
-                ReplayedRecurrences = _recurrences.Count,
+                CpuReplays = _recurrences.Count + _scratch.Count,
             };
         }
 
@@ -359,6 +360,11 @@ namespace DiffGen.Generator.Differentiate
                                     foreach (var st in stored) _pushed.Add(st);
                                 }
                             }
+                            // Per-iteration scratch in a nested loop (see ScratchReplay): the reverse sweep refills it for each
+                            // iteration instead of the forward sweep storing it before each refill. Top-level loops keep
+                            // ReplaySplit and Schedule's parallel forward/reverse pairs, which recompute private values already.
+                            _scratch.Remove(f);
+                            if (!top && ScratchReplay(f, entry, clean, rows) is { } scratch) result = scratch;
                             req.Clear(); req.UnionWith(result);
                             // Running recurrences (p = p * c) whose only stores are their own values: the reverse sweep
                             // recomputes them from the entry value (see RecurrenceReplay), which then reads c's operands.
@@ -558,7 +564,7 @@ namespace DiffGen.Generator.Differentiate
         /// </summary>
         private List<Recurrence>? RecurrenceReplay(For f, List<Stmt> before)
         {
-            if (!_replayRecurrences || f.While is not null || f.Body.Count == 0) return null;
+            if (!_cpuReplays || f.While is not null || f.Body.Count == 0) return null;
             var all = new List<Stmt>();
             StatementsIn(f.Body, all);
             var steps = new List<Assign>();
@@ -702,6 +708,104 @@ namespace DiffGen.Generator.Differentiate
             return null;
         }
 
+        // ------------------------------------------------------------ per-iteration scratch: recompute instead of store
+
+        /// <summary>Loops whose body's first statements refill per-iteration scratch, run again at the start of each iteration
+        /// of the reverse sweep: loop -> their number (<see cref="ScratchReplay"/>).</summary>
+        private readonly Dictionary<Stmt, int> _scratch = new(StmtReferenceComparer.Instance);
+
+        /// <summary>
+        /// Recompute instead of store, for a counted loop at any depth whose body starts with statements A that fill scratch for
+        /// the iteration: gmm's <c>for (ik ..) { for (j ..) xc[j] = x[ix, j] - mu[ik, j]; ..uses of xc.. }</c> inside the loop over
+        /// points. The plain scheme pushes the scratch before each refill (d values per pair, kept for the whole sweep: 100,000
+        /// pairs of 64 values are 51 MB of restore stack, whose first use costs page faults). Instead the forward sweep runs A as
+        /// it is, and each iteration of the reverse sweep first runs A again, so that the rest of the body C and A itself find this
+        /// iteration's scratch when their adjoints run: A, then C's adjoint, then A's adjoint. Unlike <see cref="ReplaySplit"/>
+        /// (C's adjoint, A again, A's adjoint), C's adjoints may read what A writes.
+        /// <para>Sound when: A writes real variables only, each set whole by A on every run (a vector from 0 to its size, a scalar
+        /// not under an if) and before A reads it (<see cref="DefinedBeforeUse"/>),
+        /// none of them read by an adjoint outside the loop (not in <paramref name="entry"/>) or written by C; C writes nothing A
+        /// reads, ints included (so the replay, at the start of the iteration's reverse, reads what the forward run read: later
+        /// iterations write only A's scratch, and the reverse of what follows the loop has restored anything else, since A's
+        /// reads join the requirement after the loop); A stores nothing once its scratch is not carried from iteration to
+        /// iteration (its replay runs between C's stores and their pops on the one stack); and A calls, allocates, contracts,
+        /// returns, leaves early and changes ints nowhere.</para>
+        /// <para>Cost model (<see cref="FarStore"/>): the prefix whose stores in the plain scheme cost most above its work is
+        /// taken; none when no prefix costs less to recompute than to store. A scratch vector of differences qualifies; one filled
+        /// by a d x d product (gmm's Q·xc) costs more to recompute than its far stores, and stays stored.</para>
+        /// Returns the requirement set after the loop, or null when the plain scheme stands.
+        /// </summary>
+        private HashSet<string>? ScratchReplay(For f, HashSet<string> entry, HashSet<ElemRef> clean, HashSet<string> rows)
+        {
+            if (!_cpuReplays || f.While is not null || f.Body.Count < 2) return null;
+            var all = new List<Stmt>();
+            StatementsIn(f.Body, all);
+            var declaredInBody = new HashSet<string>(all.OfType<DeclScalar>().Select(d => d.Name), StringComparer.Ordinal);
+            (int Prefix, HashSet<string> Written, HashSet<string> Reads, double Saving)? best = null;
+            for (int m = f.Body.Count - 1; m >= 1; m--)
+            {
+                var a = f.Body.Take(m).ToList();
+                var c = f.Body.Skip(m).ToList();
+                var aAll = new List<Stmt>();
+                StatementsIn(a, aAll);
+                if (aAll.Any(st => st is CallStmt or Contract or Return or DeclArray or Push or PushAll or For { While: not null }
+                    || st is Assign { Target.Type.IsReal: false } || st is DeclScalar { Type.IsReal: false } d && _restoredInts.Contains(d.Name)
+                    || _pushedBranch.Contains(st) || _pushedArrays.ContainsKey(st) || _extrema.Contains(st) || _recurrences.ContainsKey(st)
+                    || _replayed.ContainsKey(st) || _scratch.ContainsKey(st))) continue;
+                var wa = new HashSet<string>(StringComparer.Ordinal);
+                IrQueries.Writes(a, wa);
+                wa.RemoveWhere(x => !_types.TryGetValue(x, out var t) || !t.IsReal);
+                if (wa.Count == 0 || wa.Overlaps(entry)) continue;
+                var wc = new HashSet<string>(StringComparer.Ordinal);
+                IrQueries.Writes(c, wc);
+                if (wa.Overlaps(wc)) continue;
+                var aReads = new HashSet<string>(StringComparer.Ordinal);
+                BodyReadsAndInts(a, aReads, new HashSet<string>(StringComparer.Ordinal), forward: true);
+                aReads.ExceptWith(wa);
+                if (aReads.Overlaps(wc)) continue;
+                // ints C changes, other than the counters of C's own loops (set before every use), are not read by A
+                var cInts = new HashSet<string>(StringComparer.Ordinal);
+                BodyReadsAndInts(c, new HashSet<string>(StringComparer.Ordinal), cInts);
+                foreach (var st in c) if (st is For g) cInts.Remove(g.Var);
+                if (cInts.Count > 0 && aAll.Any(st => IrQueries.ExprsOf(st).Any(e => cInts.Any(n => IrQueries.Mentions(e, n))))) continue;
+                // everything A writes is set whole on every run of A: C may read any of it, and must find this iteration's values
+                var setWhole = new HashSet<string>(StringComparer.Ordinal);
+                if (!DefinedBeforeUse(a, wa, declaredInBody, setWhole) || !wa.IsSubsetOf(setWhole)) continue;
+                double saving = StoreCost(a, 1) - WorkCost(a, 1);
+                if (saving > 0 && (best is null || saving > best.Value.Saving)) best = (m, wa, aReads, saving);
+            }
+            if (best is not { } chosen) return null;
+
+            foreach (var st in all) _pushed.Remove(st);
+            var replayed = LoopFixpoint(f, entry, clean, new HashSet<string>(rows.Concat(chosen.Written), StringComparer.Ordinal));
+            var prefixAll = new List<Stmt>();
+            StatementsIn(f.Body.Take(chosen.Prefix), prefixAll);
+            if (prefixAll.Any(st => _pushed.Contains(st) || _pushedBranch.Contains(st) || _pushedArrays.ContainsKey(st)))
+            {
+                // A would still store: analyse the loop again as before (nested loops' decisions included).
+                foreach (var st in all) _pushed.Remove(st);
+                return LoopFixpoint(f, entry, clean, rows);
+            }
+            _scratch[f] = chosen.Prefix;
+            // After the loop nothing needs the scratch (the reverse refills it); what A reads must hold when the reverse gets here.
+            replayed.ExceptWith(chosen.Written);
+            replayed.UnionWith(chosen.Reads);
+            return replayed;
+        }
+
+        /// <summary>One iteration of a scratch-replaying loop's reverse: A again (storing nothing), C's adjoint, A's adjoint.</summary>
+        private List<Stmt> ScratchBody(For f, int prefix)
+        {
+            var output = new List<Stmt>();
+            foreach (var s in f.Body)
+                if (s is DeclScalar { Init: { } init } d && !d.Type.IsReal && !_restoredInts.Contains(d.Name))
+                    output.Add(new Assign(new VarRef(d.Name, d.Type), AssignOp.Set, init));
+            output.Add(new Comment("scratch: refill this iteration's scratch instead of storing it before each refill"));
+            output.AddRange(Forward(f.Body.Take(prefix), noPush: true));
+            for (int i = f.Body.Count - 1; i >= 0; i--) ReverseStmt(f.Body[i], output);
+            return output;
+        }
+
         /// <summary>What the reverse sweep of the statements reads: their adjoints' operands and the conditions recomputed.</summary>
         private void AdjointReads(IEnumerable<Stmt> stmts, HashSet<string> into)
         {
@@ -721,9 +825,11 @@ namespace DiffGen.Generator.Differentiate
         }
 
         /// <summary>In order through the prefix: every read of a name the prefix writes comes after the prefix has set it whole.</summary>
-        private bool DefinedBeforeUse(List<Stmt> prefix, HashSet<string> written, HashSet<string> declaredInBody)
+        /// <param name="setWhole">Receives the names the prefix sets whole on every run: vectors written from 0 to their size,
+        /// scalars assigned or declared with a value by a statement of the prefix itself (not under an if).</param>
+        private bool DefinedBeforeUse(List<Stmt> prefix, HashSet<string> written, HashSet<string> declaredInBody, HashSet<string>? setWhole = null)
         {
-            var whole = new HashSet<string>(StringComparer.Ordinal);
+            var whole = setWhole ?? new HashSet<string>(StringComparer.Ordinal);
             var consts = new Dictionary<string, HashSet<int>>(StringComparer.Ordinal);
             foreach (var st in prefix)
             {
@@ -735,6 +841,7 @@ namespace DiffGen.Generator.Differentiate
                 switch (st)
                 {
                     case Assign { Op: AssignOp.Set, Target: VarRef v }: whole.Add(v.Name); break;
+                    case DeclScalar { Init: not null } d: whole.Add(d.Name); break;
                     case Assign { Op: AssignOp.Set, Target: ElemRef { ArrayType.Shape: Shape.Vector, Indices: var ix } el } a
                         when ix[0] is Const { Value: var cv } && cv >= 0 && cv == Math.Floor(cv) && !IrQueries.Mentions(a.Value, el.Array):
                         if (!consts.TryGetValue(el.Array, out var set)) consts[el.Array] = set = new HashSet<int>();
@@ -1045,7 +1152,9 @@ namespace DiffGen.Generator.Differentiate
                 case For f:
                     {
                         // A loop whose statements have no adjoint (only inactive values, nothing restored) has no reverse.
-                        var reversed = _replayed.TryGetValue(s, out var prefix) ? ReverseLoop(f, ReplayedBody(f, prefix)) : ReverseLoop(f);
+                        var reversed = _replayed.TryGetValue(s, out var prefix) ? ReverseLoop(f, ReplayedBody(f, prefix))
+                            : _scratch.TryGetValue(s, out var scratch) ? ReverseLoop(f, ScratchBody(f, scratch))
+                            : ReverseLoop(f);
                         if (reversed is For rf && rf.Body.Any(x => x is not Assign { Target: VarRef { Type.IsReal: false } }))
                             output.Add(reversed);
                         break;

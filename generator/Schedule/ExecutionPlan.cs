@@ -82,10 +82,11 @@ namespace DiffGen.Generator.Schedule
         {
             var a = TileFusion.Run(WideSums.Run(Vectorizer.Run(differentiated)));
             // The GPU planner pairs a forward loop with its reverse by what they store (indexed tapes, recomputed iterations);
-            // a reverse sweep that recomputes running recurrences stores inside its own loops, which it does not pair. The
-            // device plans are made from the adjoint that stores those values (same names, same statements otherwise).
-            var d = differentiated.ReplayedRecurrences == 0 ? a
-                : TileFusion.Run(WideSums.Run(Vectorizer.Run(Differentiator.Run(differentiated.Method, replayRecurrences: false))));
+            // a reverse sweep that recomputes running recurrences or per-iteration scratch runs forward statements inside its
+            // own loops, which it does not pair. The device plans are made from the adjoint that stores those values (same
+            // names, same statements otherwise).
+            var d = differentiated.CpuReplays == 0 ? a
+                : TileFusion.Run(WideSums.Run(Vectorizer.Run(Differentiator.Run(differentiated.Method, cpuReplays: false))));
             var forward = new PassPlan { Cpu = DevicePlanner.PlanForward(a.Method, PlanTarget.Cpu, out _) };
             var adjoint = new PassPlan { Cpu = DevicePlanner.PlanAdjoint(a, PlanTarget.Cpu, out _) };
             forward.CpuParallel = CpuLoops.Select(forward.Cpu, forward.CpuNotSplit);

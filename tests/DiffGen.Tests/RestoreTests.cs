@@ -97,6 +97,91 @@ namespace DiffGen.Tests
             Check.Near(0.0, gx[4], 1e-12, "dx[4]");
         }
 
+        [Theory]
+        [InlineData(3, 2, 4)]
+        [InlineData(5, 3, 7)]
+        public void Scratch_refilled_per_pair_is_recomputed(int n, int k, int d)
+        {
+            var rng = new Random(1210 + d);
+            var x = TestData.Matrix(rng, n, d, 0.7);
+            var c = TestData.Matrix(rng, k, d, 0.7);
+            var s = TestData.Vector(rng, k, 0.8);
+            var t = TestData.Matrix(rng, k, d, 0.5);
+            Func<double> f = () => Restore.ScratchPerPair(x, c, s, t);
+            double reference = f();
+            Check.Forward(reference, Restore.ScratchPerPairForward(x, c, s, t), "Forward");
+            var (gx, gc, gs, gt) = (TestData.Garbage(x), TestData.Garbage(c), TestData.Garbage(s), TestData.Garbage(t));
+            Check.Forward(reference, Restore.ScratchPerPairBackward(x, c, s, t, gx, gc, gs, gt), "Backward value");
+            // twice: the second call starts from a restore stack and scratch arrays the first one left
+            Check.Forward(reference, Restore.ScratchPerPairBackward(x, c, s, t, gx, gc, gs, gt), "Backward value, second call");
+            Check.Gradient(FiniteDiff.Gradient(f, x), gx, "dx");
+            Check.Gradient(FiniteDiff.Gradient(f, c), gc, "dc");
+            Check.Gradient(FiniteDiff.Gradient(f, s), gs, "ds");
+            Check.Gradient(FiniteDiff.Gradient(f, t), gt, "dt");
+        }
+
+        [Fact]
+        public void Scratch_scalar_in_a_nested_loop_is_recomputed()
+        {
+            var rng = new Random(1213);
+            var x = TestData.Matrix(rng, 6, 2);
+            var w = TestData.Matrix(rng, 3, 2);
+            var y = TestData.Matrix(rng, 6, 3);
+            Func<double> f = () => Restore.ScratchScalar(x, w, y);
+            double reference = f();
+            Check.Forward(reference, Restore.ScratchScalarForward(x, w, y), "Forward");
+            var (gx, gw, gy) = (TestData.Garbage(x), TestData.Garbage(w), TestData.Garbage(y));
+            Check.Forward(reference, Restore.ScratchScalarBackward(x, w, y, gx, gw, gy), "Backward value");
+            Check.Gradient(FiniteDiff.Gradient(f, x), gx, "dx");
+            Check.Gradient(FiniteDiff.Gradient(f, w), gw, "dw");
+            Check.Gradient(FiniteDiff.Gradient(f, y), gy, "dy");
+        }
+
+        [Fact]
+        public void Not_scratch_when_the_body_writes_what_the_refill_reads()
+        {
+            var rng = new Random(1214);
+            var x = TestData.Matrix(rng, 4, 3, 0.8);
+            var a0 = TestData.Vector(rng, 3, 0.8);
+            Func<double> f = () => Restore.ScratchReadsWhatTheBodyWrites(x, a0);
+            double reference = f();
+            Check.Forward(reference, Restore.ScratchReadsWhatTheBodyWritesForward(x, a0), "Forward");
+            var (gx, ga) = (TestData.Garbage(x), TestData.Garbage(a0));
+            Check.Forward(reference, Restore.ScratchReadsWhatTheBodyWritesBackward(x, a0, gx, ga), "Backward value");
+            Check.Gradient(FiniteDiff.Gradient(f, x), gx, "dx");
+            Check.Gradient(FiniteDiff.Gradient(f, a0), ga, "da0");
+        }
+
+        [Fact]
+        public void Not_scratch_when_the_last_refill_is_read_after_the_loop()
+        {
+            var rng = new Random(1215);
+            var x = TestData.Matrix(rng, 4, 3, 0.8);
+            var c = TestData.Matrix(rng, 3, 3, 0.8);
+            Func<double> f = () => Restore.ScratchReadAfterTheLoop(x, c);
+            double reference = f();
+            Check.Forward(reference, Restore.ScratchReadAfterTheLoopForward(x, c), "Forward");
+            var (gx, gc) = (TestData.Garbage(x), TestData.Garbage(c));
+            Check.Forward(reference, Restore.ScratchReadAfterTheLoopBackward(x, c, gx, gc), "Backward value");
+            Check.Gradient(FiniteDiff.Gradient(f, x), gx, "dx");
+            Check.Gradient(FiniteDiff.Gradient(f, c), gc, "dc");
+        }
+
+        [Fact]
+        public void Not_scratch_when_the_refill_is_partial()
+        {
+            var rng = new Random(1216);
+            var x = TestData.Matrix(rng, 3, 4, 0.8);
+            var b = TestData.Vector(rng, 4, 0.8);
+            Func<double> f = () => Restore.ScratchPartlyRefilled(x, b);
+            double reference = f();
+            Check.Forward(reference, Restore.ScratchPartlyRefilledForward(x, b), "Forward");
+            var (gx, gb) = (TestData.Garbage(x), TestData.Garbage(b));
+            Check.Forward(reference, Restore.ScratchPartlyRefilledBackward(x, b, gx, gb), "Backward value");
+            Check.Gradient(FiniteDiff.Gradient(f, x), gx, "dx");
+            Check.Gradient(FiniteDiff.Gradient(f, b), gb, "db");
+        }
+
         private static void CheckLayer(Action<double[], double[]> plain, Action<double[], double[]> forward,
             Action<double[], double[], double[], double[]> backward, double[] x, double[] y0, double[] yGrad)
         {

@@ -169,5 +169,176 @@ namespace DiffGen.Tests.Corpus
             }
             return hi - 2 * lo + hi * lo;
         }
-    }
+    
+        /// <summary>
+        /// Scratch refilled per pair of nested loops, recomputed instead of stored (gmm's shape): for each point and each
+        /// centre, diff = x_i - c_k is refilled whole, then read by the next statements and by their adjoints. The forward
+        /// sweep stores none of it; each iteration of the reverse sweep refills diff first. The scaled copy u (u = s_k * diff,
+        /// then u += a lower-triangular product of diff) is not: recomputing a product costs more than storing it, so its
+        /// old values stay on the tape. The per-point log-sum-exp stores e[k] before each overwrite, as before.
+        /// </summary>
+        [Differentiable]
+        public static double ScratchPerPair(double[,] x, double[,] c, double[] s, double[,] t)
+        {
+            int n = x.GetLength(0);
+            int k = c.GetLength(0);
+            int d = x.GetLength(1);
+            double[] diff = new double[d];
+            double[] u = new double[d];
+            double[] e = new double[k];
+            double total = 0;
+            for (int i = 0; i < n; i++)
+            {
+                for (int kk = 0; kk < k; kk++)
+                {
+                    for (int j = 0; j < d; j++)
+                    {
+                        diff[j] = x[i, j] - c[kk, j];
+                    }
+                    for (int j = 0; j < d; j++)
+                    {
+                        u[j] = s[kk] * diff[j];
+                    }
+                    for (int j = 0; j < d; j++)
+                    {
+                        for (int r = j + 1; r < d; r++)
+                        {
+                            u[r] += t[kk, r] * diff[j];
+                        }
+                    }
+                    e[kk] = -s[kk] * s[kk];
+                    for (int j = 0; j < d; j++)
+                    {
+                        e[kk] -= 0.5 * u[j] * u[j] + 0.1 * diff[j] * diff[j];
+                    }
+                }
+                double m = e[0];
+                for (int kk = 1; kk < k; kk++)
+                {
+                    m = Math.Max(m, e[kk]);
+                }
+                double z = 0;
+                for (int kk = 0; kk < k; kk++)
+                {
+                    z += Math.Exp(e[kk] - m);
+                }
+                total += Math.Log(z) + m;
+            }
+            return total;
+        }
+
+        /// <summary>
+        /// A scalar declared in a nested loop's body and read by its adjoint (r = y - w·row, then r * r): recomputed per
+        /// iteration of the reverse sweep instead of stored.
+        /// </summary>
+        [Differentiable]
+        public static double ScratchScalar(double[,] x, double[,] w, double[,] y)
+        {
+            int n = x.GetLength(0);
+            int m = w.GetLength(0);
+            double loss = 0;
+            for (int i = 0; i < n; i++)
+            {
+                for (int o = 0; o < m; o++)
+                {
+                    double r = y[i, o] - w[o, 0] * x[i, 0] - w[o, 1] * x[i, 1];
+                    loss += r * r + 0.5 * Math.Sin(r);
+                }
+            }
+            return loss;
+        }
+
+        /// <summary>
+        /// Not scratch: the first statements read acc, which the rest of the body changes (acc[j] += g[j]), so refilling g in
+        /// the reverse sweep would read later values of acc. g's old values stay on the tape.
+        /// </summary>
+        [Differentiable]
+        public static double ScratchReadsWhatTheBodyWrites(double[,] x, double[] a0)
+        {
+            int n = x.GetLength(0);
+            int d = a0.Length;
+            double[] acc = new double[d];
+            double[] g = new double[d];
+            double s = 0;
+            for (int j = 0; j < d; j++)
+            {
+                acc[j] = a0[j];
+            }
+            for (int i = 0; i < n; i++)
+            {
+                for (int rep = 0; rep < 2; rep++)
+                {
+                    for (int j = 0; j < d; j++)
+                    {
+                        g[j] = Math.Tanh(x[i, j] * acc[j]);
+                    }
+                    for (int j = 0; j < d; j++)
+                    {
+                        acc[j] += 0.5 * g[j];
+                        s += g[j] * g[j];
+                    }
+                }
+            }
+            return s;
+        }
+
+        /// <summary>
+        /// Not scratch: after the inner loop, the outer body reads the last refill (diff[0] of the last centre), so its adjoint
+        /// needs that value after the inner loop's reverse has run; diff's old values stay on the tape.
+        /// </summary>
+        [Differentiable]
+        public static double ScratchReadAfterTheLoop(double[,] x, double[,] c)
+        {
+            int n = x.GetLength(0);
+            int k = c.GetLength(0);
+            int d = x.GetLength(1);
+            double[] diff = new double[d];
+            double s = 0;
+            for (int i = 0; i < n; i++)
+            {
+                for (int kk = 0; kk < k; kk++)
+                {
+                    for (int j = 0; j < d; j++)
+                    {
+                        diff[j] = x[i, j] - c[kk, j];
+                    }
+                    for (int j = 0; j < d; j++)
+                    {
+                        s += diff[j] * diff[j] * c[kk, j];
+                    }
+                }
+                s += diff[0] * diff[d - 1] * x[i, 0];
+            }
+            return s;
+        }
+
+        /// <summary>
+        /// Not scratch: the refill covers the first d - 1 elements only, and the rest of the body reads the last one (set once
+        /// before the loops), so the array is not written whole and the replay could not be trusted; the plain scheme stands.
+        /// </summary>
+        [Differentiable]
+        public static double ScratchPartlyRefilled(double[,] x, double[] b)
+        {
+            int n = x.GetLength(0);
+            int d = b.Length;
+            double[] h = new double[d];
+            double s = 0;
+            h[d - 1] = b[d - 1] * b[0];
+            for (int i = 0; i < n; i++)
+            {
+                for (int rep = 0; rep < 3; rep++)
+                {
+                    for (int j = 0; j < d - 1; j++)
+                    {
+                        h[j] = x[i, j] * b[j] + rep;
+                    }
+                    for (int j = 0; j < d; j++)
+                    {
+                        s += h[j] * h[j] * h[d - 1];
+                    }
+                }
+            }
+            return s;
+        }
+}
 }
