@@ -119,6 +119,21 @@ namespace DiffGen.Generator.Emit
                         r.InTry.Add($"{local} = {Arrays}.Rows({a.Source}, \"{a.Source}\");");
                         r.Args.Add(local);
                         break;
+                    case ArgKind.TupleInts:
+                    case ArgKind.TupleValues:
+                        {
+                            // one row per tuple: the int elements in one pooled copy, the float/double ones (read-only data) in another
+                            bool values = a.Kind == ArgKind.TupleValues;
+                            var elements = Enumerable.Range(0, a.Rank / 16).Where(e => (a.Rank >> e & 1) == (values ? 1 : 0)).ToList();
+                            string type = values ? "double" : "int";
+                            var items = string.Join(" ", elements.Select((e, c) => $"{local}[__k, {c}] = {a.Source}[__k].Item{e + 1};"));
+                            r.Pooled.Add((type + "[,]", local));
+                            if (!values) r.InTry.Add($"global::DiffGen.Reverse.Shapes.NotNull({a.Source}, \"{a.Source}\");");
+                            r.InTry.Add($"{local} = {Pool}<{type}>.Rent({a.Source}.Length, {elements.Count});");
+                            r.InTry.Add($"for (int __k = 0; __k < {a.Source}.Length; __k++) {{ {items} }}");
+                            r.Args.Add(local);
+                            break;
+                        }
                     case ArgKind.Mask:
                         r.Pooled.Add((p.Type.Shape == Shape.Matrix ? "int[,]" : "int[]", local));
                         r.InTry.Add($"{local} = {Arrays}.Mask({a.Source}, \"{a.Source}\");");

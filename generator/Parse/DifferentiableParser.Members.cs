@@ -124,6 +124,23 @@ namespace DiffGen.Generator.Parse
                 _surface = true;
                 return true;
             }
+            // (int A, int B, double W)[]: tuples of ints with float/double elements are data (weighted edges, labelled pairs). The
+            // array form reads two pooled copies: the int elements as an int[n, i] (indices stay ints), the others as a
+            // double[n, r] input that is never differentiated.
+            if (t is IArrayTypeSymbol { Rank: 1, ElementType: INamedTypeSymbol { IsTupleType: true } dt } && dt.TupleElements.Length is >= 2 and <= 4
+                && dt.TupleElements.All(e => e.Type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Double or SpecialType.System_Single)
+                && dt.TupleElements.Any(e => e.Type.SpecialType == SpecialType.System_Int32)
+                && dt.TupleElements.Any(e => e.Type.SpecialType != SpecialType.System_Int32) && !byIn)
+            {
+                _vars[p] = new Variable(p.Name, new IrType(Scalar.Int, Shape.Matrix), VarKind.Param);
+                _usedNames.Add(p.Name);
+                _tupleArrays.Add(p.Name);
+                var values = FreshName(p.Name + "__values");
+                _dataTuples[p.Name] = new DataTuple(values, dt.TupleElements.Select(e => e.Type.SpecialType != SpecialType.System_Int32).ToArray());
+                _paramKinds[p] = ArgKind.TupleRows;
+                _surface = true;
+                return true;
+            }
             // bool[] / bool[,] masks: the array form reads a pooled int copy (0/1); reads of mask[i] compare with 0
             if (t is IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Boolean, Rank: 1 or 2 } mask && !byIn)
             {
@@ -210,6 +227,17 @@ namespace DiffGen.Generator.Parse
         /// <summary>IR names of <c>(int, int)[]</c> parameters held as <c>int[n, 2]</c> (their <c>.Length</c> is the row count).</summary>
         private readonly HashSet<string> _tupleArrays = new(StringComparer.Ordinal);
 
+        /// <summary>A tuple array with int and float/double elements: its int elements are the parameter's int[n, i]; the others are
+        /// the columns of <paramref name="Values"/>, a double[n, r] input (<see cref="ArgKind.TupleData"/>). <paramref name="IsReal"/>: per element.</summary>
+        private sealed record DataTuple(string Values, bool[] IsReal)
+        {
+            /// <summary>The column of element <paramref name="i"/> in its matrix (the ints' or the values').</summary>
+            public int Column(int i) => IsReal.Take(i).Count(r => r == IsReal[i]);
+        }
+
+        /// <summary>Tuple-array parameters with float/double elements, by IR name (<see cref="DataTuple"/>).</summary>
+        private readonly Dictionary<string, DataTuple> _dataTuples = new(StringComparer.Ordinal);
+
         /// <summary><c>edges[k]</c> of a tuple-array parameter: its elements <c>edges[k, 0]</c>, <c>edges[k, 1]</c>, ...; null when it is not one.</summary>
         private List<Expr>? TupleArrayElement(ExpressionSyntax e)
         {
@@ -219,7 +247,21 @@ namespace DiffGen.Generator.Parse
                 return null;
             var k = LowerIntExpr(ea.ArgumentList.Arguments[0].Expression, "an index");
             if (k is null) return new List<Expr>(); // reported
-            return Enumerable.Range(0, tt.TupleElements.Length).Select(i => (Expr)new ElemRef(v.Name, v.Type, new[] { k, new Const(i, IrType.Int) }.ToEquatable())).ToList();
+            return Enumerable.Range(0, tt.TupleElements.Length).Select(i => TupleRowElement(new ArrayRef(v.Name, v.Type, null), k, i, tt.TupleElements[i].Type).Value).ToList();
+        }
+
+        /// <summary>Element <paramref name="i"/> of row <paramref name="k"/> of a tuple array's rows, with the tuple element's type: a
+        /// <c>(int, int)[]</c> is an int[n, 2]; a data tuple's double[n, k] gives its ints and floats back by a conversion.</summary>
+        private (Expr Value, IrType Type) TupleRowElement(ArrayRef rows, Expr k, int i, ITypeSymbol elementType)
+        {
+            Expr value = _dataTuples.TryGetValue(rows.Array, out var data)
+                ? data.IsReal[i]
+                    ? new ElemRef(data.Values, new IrType(Scalar.Double, Shape.Matrix), new[] { k, new Const(data.Column(i), IrType.Int) }.ToEquatable())
+                    : new ElemRef(rows.Array, rows.ArrayType, new[] { k, new Const(data.Column(i), IrType.Int) }.ToEquatable())
+                : new ElemRef(rows.Array, rows.ArrayType, new[] { k, new Const(i, IrType.Int) }.ToEquatable());
+            var type = MapType(elementType) ?? IrType.Int;
+            if (value.Type != type) value = new IR.Convert(value, type);
+            return (value, type);
         }
 
         /// <summary>String parameters: modes compared with literals (<c>reduction == "mean"</c>).</summary>
@@ -557,6 +599,15 @@ namespace DiffGen.Generator.Parse
                 var v = _vars[p];
                 ps.Add(new ParamModel(p.Name, v.Type, _writtenParams.ContainsKey(p.Name), wrtNames.Contains(p.Name), null, constants.Contains(p.Name)));
                 var kind = _paramKinds.TryGetValue(p, out var k) ? k : ArgKind.Direct;
+                if (_dataTuples.TryGetValue(p.Name, out var data))
+                {
+                    // the int elements, then the float/double ones as a data input (Rank: 16 × width + a mask, bit e set for a value)
+                    int mask = data.IsReal.Length * 16 + Enumerable.Range(0, data.IsReal.Length).Where(e => data.IsReal[e]).Sum(e => 1 << e);
+                    args.Add(new CoreArg(p.Name, ArgKind.TupleInts, p.Name, mask));
+                    ps.Add(new ParamModel(data.Values, new IrType(Scalar.Double, Shape.Matrix), false, false, null, IsConstant: true));
+                    args.Add(new CoreArg(data.Values, ArgKind.TupleValues, p.Name, mask));
+                    continue;
+                }
                 args.Add(new CoreArg(p.Name, kind, IsEnum(p.Type) ? "(int)" + p.Name : p.Name, kind == ArgKind.Flatten ? _highRank[p].Count + 1 : 0));
                 if (_highRank.TryGetValue(p, out var dims))
                     for (int d = 0; d < dims.Count; d++)

@@ -911,7 +911,7 @@ namespace DiffGen.Generator.Parse
             if (collection is null) return;
             if (collection is not ArrayRef { Row: null } pairs || !_tupleArrays.Contains(pairs.Array))
             {
-                Report(Descriptors.UnsupportedStatement, collectionSyntax, "foreach", "deconstruct in a foreach only over a (int, int)[] or (int, int, int)[] parameter; iterate other arrays with 'foreach (var v in a)' or a counted loop");
+                Report(Descriptors.UnsupportedStatement, collectionSyntax, "foreach", "deconstruct in a foreach only over a tuple-array parameter ((int, int)[], (int, int, double)[], ...); iterate other arrays with 'foreach (var v in a)' or a counted loop");
                 return;
             }
             var counter = FreshName("__" + _prefix + "pair_index");
@@ -930,8 +930,9 @@ namespace DiffGen.Generator.Parse
                 for (int i = 0; i < width; i++)
                 {
                     var name = FreshName(_prefix + tupleLocal.Name + "_" + elems[i].Name);
-                    body.Add(new DeclScalar(name, IrType.Int, new ElemRef(pairs.Array, pairs.ArrayType, new[] { kRef, new Const(i, IrType.Int) }.ToEquatable())));
-                    vars.Add(new Variable(name, IrType.Int, VarKind.Local));
+                    var (value, type) = TupleRowElement(pairs, kRef, i, elems[i].Type);
+                    body.Add(new DeclScalar(name, type, value));
+                    vars.Add(new Variable(name, type, VarKind.Local));
                 }
                 _tupleVars[tupleLocal] = vars;
             }
@@ -941,13 +942,14 @@ namespace DiffGen.Generator.Parse
                 {
                     if (locals[i] is not { } l) continue; // a discard
                     var name = FreshName(_prefix + l.Name);
-                    body.Add(new DeclScalar(name, IrType.Int, new ElemRef(pairs.Array, pairs.ArrayType, new[] { kRef, new Const(i, IrType.Int) }.ToEquatable())));
-                    _vars[l] = new Variable(name, IrType.Int, VarKind.Local);
+                    var (value, type) = TupleRowElement(pairs, kRef, i, l.Type);
+                    body.Add(new DeclScalar(name, type, value));
+                    _vars[l] = new Variable(name, type, VarKind.Local);
                 }
             }
             else
             {
-                Report(Descriptors.UnsupportedStatement, variable, "foreach", "deconstruct each element into one int local per tuple element ('foreach (var (i, j) in pairs)')");
+                Report(Descriptors.UnsupportedStatement, variable, "foreach", "deconstruct each element into one local per tuple element ('foreach (var (i, j) in pairs)', 'foreach (var (i, j, w) in edges)')");
                 return;
             }
             var frame = EnterLoop();

@@ -291,6 +291,7 @@ namespace DiffGen.Generator.Parse
                     var p = _method.Parameters.FirstOrDefault(q => q.Name == n);
                     if (p is null && n is not null && TryMemberWrt(n, attrSyntax, memberWrt)) continue; // a field or property (Members.cs)
                     if (p is null) Report(Descriptors.BadWithRespectTo, attrSyntax, n ?? "null", $"is not a parameter or a field of '{_method.Name}'; name a float/double parameter (or field of this type) with nameof(...), or remove the name");
+                    else if (_dataTuples.ContainsKey(p.Name)) Report(Descriptors.BadWithRespectTo, attrSyntax, n!, "is an array of tuples, which is read as data (its elements are never differentiated); pass the values to differentiate as a separate double[] ('double[] w' next to '(int, int)[] edges') and name that one, or remove the name");
                     else if (!(_vars.TryGetValue(p, out var v) && v.Type.IsReal)) Report(Descriptors.BadWithRespectTo, attrSyntax, n!, "is not a float or double parameter (int and bool parameters are never differentiated); remove it from the list");
                     else if (_writtenParams.TryGetValue(n!, out var loc)) Report(Descriptors.WriteToInput, loc, n!, "it is differentiated (named in [Differentiable]) and the method writes it; copy it into a local array first, or remove it from the list to make it an output");
                     else if (IsConstant(p)) Report(Descriptors.BadConstant, ConstantAttributeSyntax(p), n!, "is marked [Constant] and also named in [Differentiable(...)]; remove [Constant] to differentiate it, or remove it from the list (prefer [Constant] alone: without a list every other float/double parameter is differentiated)");
@@ -403,7 +404,7 @@ namespace DiffGen.Generator.Parse
                 case IArrayTypeSymbol { ElementType: IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Int32 } }:
                     return "use an int[,] instead of a jagged int[][]";
                 case IArrayTypeSymbol { ElementType: INamedTypeSymbol { IsTupleType: true } }:
-                    return "arrays of (int, int) or (int, int, int) tuples are supported; pass other tuple elements as separate arrays (an int[] or a double[] per element) or as an int[,] with one row per tuple";
+                    return "arrays of tuples of 2 to 4 int, float or double elements are supported ((int, int)[], (int A, int B, double W)[]; the float/double elements are data, never differentiated); pass other tuple elements as separate arrays (an int[] or a double[] per element)";
                 case IArrayTypeSymbol { ElementType: INamedTypeSymbol { TypeKind: TypeKind.Struct, IsTupleType: false, SpecialType: SpecialType.None } se }:
                     return $"arrays of structs are not split into their fields: keep one array per field ('var xs = new double[n]; var ys = new double[n];'), or a T[n, k] with one row per {se.Name}, and make {se.Name} values from them where they are used";
                 case IArrayTypeSymbol { Rank: > 2 }:

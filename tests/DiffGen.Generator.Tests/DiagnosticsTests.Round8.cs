@@ -41,8 +41,13 @@ namespace DiffGen.Generator.Tests
         {
             // (int, int)[] pairs are accepted since round 8 (an int[n, 2] inside)
             Assert.Empty(Problems("[Differentiable] public static double F(double[] x, (int A, int B)[] edges) { double s = 0; foreach (var (a, b) in edges) s += x[a] - x[b]; return s; }"));
-            var d = Expect("DIFF0002", "(int A, double W)[] edges", "[Differentiable] public static double F(double[] x, (int A, double W)[] edges) { double s = 0; foreach (var (a, w) in edges) s += w * x[a]; return s; }");
+            // tuples of ints with float/double elements are accepted since round 10 (data: an int[n, i] and a double[n, r] inside)
+            Assert.Empty(Problems("[Differentiable] public static double F(double[] x, (int A, double W)[] edges) { double s = 0; foreach (var (a, w) in edges) s += w * x[a]; return s; }"));
+            // tuples without an int element, or with other element types, stay rejected
+            var d = Expect("DIFF0002", "(double X, double Y)[] pts", "[Differentiable] public static double F(double[] x, (double X, double Y)[] pts) { double s = 0; foreach (var (a, b) in pts) s += a * b * x[0]; return s; }");
             Assert.Contains("separate arrays", d.GetMessage());
+            d = Expect("DIFF0002", "(int A, bool On)[] edges", "[Differentiable] public static double F(double[] x, (int A, bool On)[] edges) { double s = 0; foreach (var (a, on) in edges) if (on) s += x[a]; return s; }");
+            Assert.Contains("int, float or double", d.GetMessage());
         }
 
         [Fact]

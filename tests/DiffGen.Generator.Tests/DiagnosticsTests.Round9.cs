@@ -33,6 +33,15 @@ namespace DiffGen.Generator.Tests
         }
 
         [Fact]
+        public void DIFF0008_DataTupleNamedForDifferentiation()
+        {
+            // round 10: the float/double elements of a tuple array are data; naming the array in [Differentiable] says so
+            var d = Expect("DIFF0008", "Differentiable(nameof(x), nameof(edges))",
+                "[Differentiable(nameof(x), nameof(edges))] public static double F(double[] x, (int A, int B, double W)[] edges) { double s = 0; foreach (var e in edges) s += e.W * x[e.A] * x[e.B]; return s; }");
+            Assert.Contains("separate double[]", d.GetMessage());
+        }
+
+        [Fact]
         public void DIFF0002_ArrayOfStructs()
         {
             var d = Expect("DIFF0002", "pts = new", "[Differentiable] public static double F(double[] x) { var pts = new V2[x.Length]; for (int i = 0; i < x.Length; i++) pts[i] = new V2(x[i], 1); return pts[0].X; }", V2Header);

@@ -333,4 +333,61 @@ namespace DiffGen.Tests
                 (v, g) => NaturalRound8Pairs.TripletMarginBackward(v, triplets, 0.5, g, out _));
         }
     }
+
+    /// <summary>Round 10: tuple arrays with float/double elements, read as data (<see cref="NaturalRound10"/>).</summary>
+    public class NaturalRound10TupleTests
+    {
+        [Fact]
+        public void Weighted_edges_as_tuples_with_a_double_element()
+        {
+            var z = TestData.Matrix(new Random(31), 5, 3);
+            var edges = new[] { (0, 1, 0.5), (1, 2, 2.0), (3, 4, -0.25), (4, 0, 1.5), (2, 2, 3.0) };
+            var before = ((int, int, double)[])edges.Clone();
+            double reference = NaturalRound10.WeightedEdges(z, edges);
+            Check.Forward(reference, NaturalRound10.WeightedEdgesForward(z, edges), "Forward");
+            var g = TestData.Garbage(z);
+            Check.Forward(reference, NaturalRound10.WeightedEdgesBackward(z, edges, g), "Backward value");
+            Check.Gradient(FiniteDiff.Gradient(() => NaturalRound10.WeightedEdges(z, edges), z), g, "dz");
+            Assert.Equal(before, edges);
+            var scaled = TestData.Garbage(z);
+            NaturalRound10.WeightedEdgesBackward(z, edges, scaled, -2.5);
+            Check.Scaled(g, scaled, -2.5, "dz");
+            Check.Forward(0.0, NaturalRound10.WeightedEdgesForward(z, Array.Empty<(int, int, double)>()), "no edges");
+            var ex = Assert.Throws<ArgumentNullException>(() => NaturalRound10.WeightedEdgesForward(z, null!));
+            Assert.Contains("edges", ex.Message);
+            // an index outside z fails as the user's method does, with an exception, not a wrong value
+            Assert.ThrowsAny<Exception>(() => NaturalRound10.WeightedEdgesForward(z, new[] { (0, 7, 1.0) }));
+        }
+
+        [Fact]
+        public void Labelled_pairs_deconstructed()
+        {
+            var z = TestData.Matrix(new Random(32), 6, 4);
+            var pairs = new[] { (0, 1, 1.0), (2, 3, 0.0), (4, 5, 1.0), (5, 0, 0.0), (1, 3, 0.5) };
+            double reference = NaturalRound10.LabelledPairs(z, pairs, 1.5);
+            Check.Forward(reference, NaturalRound10.LabelledPairsForward(z, pairs, 1.5), "Forward");
+            var g = TestData.Garbage(z);
+            double gm;
+            Check.Forward(reference, NaturalRound10.LabelledPairsBackward(z, pairs, 1.5, g, out gm), "Backward value");
+            Check.Gradient(FiniteDiff.Gradient(() => NaturalRound10.LabelledPairs(z, pairs, 1.5), z), g, "dz");
+            Check.Near(FiniteDiff.Derivative(m => NaturalRound10.LabelledPairs(z, pairs, m), 1.5), gm, 1e-6, "dmargin");
+        }
+
+        [Fact]
+        public void Sparse_terms_in_float()
+        {
+            var x = new[] { 0.5f, -1.25f, 2f, 0.75f };
+            var terms = new[] { (0, 1.5f), (2, -0.5f), (3, 2f), (0, 0.25f) };
+            float reference = NaturalRound10.SparseTerms(x, terms);
+            Assert.Equal(reference, NaturalRound10.SparseTermsForward(x, terms), 4);
+            var g = new float[x.Length];
+            NaturalRound10.SparseTermsBackward(x, terms, g);
+            for (int i = 0; i < x.Length; i++)
+            {
+                double expected = 0;
+                foreach (var (k, w) in terms) if (k == i) expected += w * 2 * x[i] / (1 + x[i] * x[i]);
+                Check.Near(expected, g[i], 1e-5, $"dx[{i}]");
+            }
+        }
+    }
 }

@@ -1,0 +1,68 @@
+using System;
+
+namespace DiffGen.Tests.Corpus
+{
+    /// <summary>
+    /// Round 10 of natural idioms: arrays of tuples whose elements include float or double values (weighted edges, labelled
+    /// pairs, sparse terms). The tuples are data: their float/double elements are never differentiated; the method's other
+    /// float/double parameters are.
+    /// </summary>
+    public static partial class NaturalRound10
+    {
+        /// <summary>A weighted graph smoothness term: foreach over named (int A, int B, double W) tuples, then indexed access.</summary>
+        [Differentiable]
+        public static double WeightedEdges(double[,] z, (int A, int B, double W)[] edges)
+        {
+            double s = 0;
+            foreach (var e in edges)
+            {
+                for (int d = 0; d < z.GetLength(1); d++)
+                {
+                    double diff = z[e.A, d] - z[e.B, d];
+                    s += e.W * diff * diff;
+                }
+            }
+            for (int k = 0; k < edges.Length; k++)
+            {
+                s += 0.1 * edges[k].W * z[edges[k].A, 0] * z[edges[k].B, 0];
+            }
+            return s / Math.Max(1, edges.Length);
+        }
+
+        /// <summary>A contrastive pair loss over (i, j, label) tuples, deconstructed in the foreach and by a deconstructing declaration.</summary>
+        [Differentiable]
+        public static double LabelledPairs(double[,] z, (int, int, double)[] pairs, double margin)
+        {
+            double loss = 0;
+            foreach (var (i, j, y) in pairs)
+            {
+                double d2 = 0;
+                for (int c = 0; c < z.GetLength(1); c++)
+                {
+                    d2 += (z[i, c] - z[j, c]) * (z[i, c] - z[j, c]);
+                }
+                double d = Math.Sqrt(d2 + 1e-9);
+                double hinge = Math.Max(0, margin - d);
+                loss += y * d2 + (1 - y) * hinge * hinge;
+            }
+            for (int k = 0; k < pairs.Length; k++)
+            {
+                var (i, _, y) = pairs[k];
+                loss += 0.01 * y * z[i, 0];
+            }
+            return loss / pairs.Length;
+        }
+
+        /// <summary>Sparse weighted terms in float: (int Index, float Weight)[], a float method.</summary>
+        [Differentiable]
+        public static float SparseTerms(float[] x, (int Index, float Weight)[] terms)
+        {
+            float s = 0;
+            foreach (var t in terms)
+            {
+                s += t.Weight * MathF.Log(1 + x[t.Index] * x[t.Index]);
+            }
+            return s;
+        }
+    }
+}
