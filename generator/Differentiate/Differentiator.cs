@@ -678,13 +678,7 @@ namespace DiffGen.Generator.Differentiate
             if (f.While is not null || f.Body.Count == 0) return null;
             var all = new List<Stmt>();
             StatementsIn(f.Body, all);
-            foreach (var st in all)
-            {
-                if (st is CallStmt or Contract or Return or DeclArray or Push or PushAll) return null;
-                if (st is For { While: not null } || st is If && _pushedBranch.Contains(st) || _extrema.Contains(st)) return null;
-                if (st is Assign { Target.Type.IsReal: false }) return null;
-                if (st is DeclScalar { Type.IsReal: false } d && _restoredInts.Contains(d.Name)) return null;
-            }
+            if (!all.All(Replayable)) return null;
             var declaredInBody = new HashSet<string>(StringComparer.Ordinal);
             foreach (var st in all)
                 if (st is DeclScalar d) declaredInBody.Add(d.Name);
@@ -692,13 +686,7 @@ namespace DiffGen.Generator.Differentiate
             {
                 var a = f.Body.Take(m).ToList();
                 var c = f.Body.Skip(m).ToList();
-                var wa = new HashSet<string>(StringComparer.Ordinal);
-                IrQueries.Writes(a, wa);
-                wa.RemoveWhere(x => !_types.TryGetValue(x, out var t) || !t.IsReal);
-                if (wa.Count == 0 || wa.Overlaps(entry)) continue;
-                var wc = new HashSet<string>(StringComparer.Ordinal);
-                IrQueries.Writes(c, wc);
-                if (wa.Overlaps(wc)) continue;
+                if (PrefixWrites(a, c, entry) is not { } wa) continue;
                 var cReads = new HashSet<string>(StringComparer.Ordinal);
                 AdjointReads(c, cReads);
                 if (wa.Overlaps(cReads)) continue;
@@ -748,17 +736,10 @@ namespace DiffGen.Generator.Differentiate
                 var c = f.Body.Skip(m).ToList();
                 var aAll = new List<Stmt>();
                 StatementsIn(a, aAll);
-                if (aAll.Any(st => st is CallStmt or Contract or Return or DeclArray or Push or PushAll or For { While: not null }
-                    || st is Assign { Target.Type.IsReal: false } || st is DeclScalar { Type.IsReal: false } d && _restoredInts.Contains(d.Name)
-                    || _pushedBranch.Contains(st) || _pushedArrays.ContainsKey(st) || _extrema.Contains(st) || _recurrences.ContainsKey(st)
-                    || _replayed.ContainsKey(st) || _scratch.ContainsKey(st))) continue;
-                var wa = new HashSet<string>(StringComparer.Ordinal);
-                IrQueries.Writes(a, wa);
-                wa.RemoveWhere(x => !_types.TryGetValue(x, out var t) || !t.IsReal);
-                if (wa.Count == 0 || wa.Overlaps(entry)) continue;
+                if (!aAll.All(st => Replayable(st) && !_pushedArrays.ContainsKey(st) && !_recurrences.ContainsKey(st) && !_replayed.ContainsKey(st) && !_scratch.ContainsKey(st))) continue;
+                if (PrefixWrites(a, c, entry) is not { } wa) continue;
                 var wc = new HashSet<string>(StringComparer.Ordinal);
                 IrQueries.Writes(c, wc);
-                if (wa.Overlaps(wc)) continue;
                 var aReads = new HashSet<string>(StringComparer.Ordinal);
                 BodyReadsAndInts(a, aReads, new HashSet<string>(StringComparer.Ordinal), forward: true);
                 aReads.ExceptWith(wa);
@@ -804,6 +785,26 @@ namespace DiffGen.Generator.Differentiate
             output.AddRange(Forward(f.Body.Take(prefix), noPush: true));
             for (int i = f.Body.Count - 1; i >= 0; i--) ReverseStmt(f.Body[i], output);
             return output;
+        }
+
+        /// <summary>A statement a replay may run again: no call, contraction, allocation, return, store, exit condition, stored branch,
+        /// running extremum or change of int state.</summary>
+        private bool Replayable(Stmt st) =>
+            st is not (CallStmt or Contract or Return or DeclArray or Push or PushAll or For { While: not null } or Assign { Target.Type.IsReal: false })
+            && !(st is If && _pushedBranch.Contains(st)) && !_extrema.Contains(st)
+            && !(st is DeclScalar { Type.IsReal: false } d && _restoredInts.Contains(d.Name));
+
+        /// <summary>The real variables a replayed prefix <paramref name="a"/> writes, or null when it writes none, writes one an adjoint
+        /// outside the loop reads (<paramref name="entry"/>), or one the rest of the body <paramref name="c"/> writes too.</summary>
+        private HashSet<string>? PrefixWrites(List<Stmt> a, List<Stmt> c, HashSet<string> entry)
+        {
+            var wa = new HashSet<string>(StringComparer.Ordinal);
+            IrQueries.Writes(a, wa);
+            wa.RemoveWhere(x => !_types.TryGetValue(x, out var t) || !t.IsReal);
+            if (wa.Count == 0 || wa.Overlaps(entry)) return null;
+            var wc = new HashSet<string>(StringComparer.Ordinal);
+            IrQueries.Writes(c, wc);
+            return wa.Overlaps(wc) ? null : wa;
         }
 
         /// <summary>What the reverse sweep of the statements reads: their adjoints' operands and the conditions recomputed.</summary>
