@@ -311,11 +311,13 @@ namespace DiffGen.Generator.Parse
         };
 
         /// <summary>Functions that are sums and products of the supported ones: lowered to those.</summary>
-        private static readonly HashSet<string> s_rewritten = new(StringComparer.Ordinal) { "FusedMultiplyAdd", "Log", "Hypot", "ScaleB", "Lerp" };
+        private static readonly HashSet<string> s_rewritten = new(StringComparer.Ordinal) { "FusedMultiplyAdd", "Log", "Hypot", "ScaleB", "Lerp", "MaxMagnitude", "MinMagnitude", "CopySign" };
 
         /// <summary>
         /// <c>FusedMultiplyAdd(a, b, c)</c> is <c>a·b + c</c> (the derivative does not care about the single rounding),
-        /// <c>Log(x, b)</c> is <c>Log(x) / Log(b)</c>, <c>Hypot(x, y)</c> is <c>Sqrt(x·x + y·y)</c>. Null (Expr unset) when the
+        /// <c>Log(x, b)</c> is <c>Log(x) / Log(b)</c>, <c>Hypot(x, y)</c> is <c>Sqrt(x·x + y·y)</c>; <c>MaxMagnitude</c>, <c>MinMagnitude</c>
+        /// and <c>CopySign</c> are the selections .NET makes (their derivatives follow the selected argument, and |x|'s).
+        /// Null (Expr unset) when the
         /// call is not one of them; a null Expr with the flag set means the arguments failed and were reported.
         /// </summary>
         private (Expr? Expr, bool Handled)? RewrittenIntrinsic(InvocationExpressionSyntax inv, IMethodSymbol target)
@@ -323,7 +325,8 @@ namespace DiffGen.Generator.Parse
             int n = inv.ArgumentList.Arguments.Count;
             bool fma = target.Name == "FusedMultiplyAdd" && n == 3, logBase = target.Name == "Log" && n == 2, hypot = target.Name == "Hypot" && n == 2;
             bool scaleB = target.Name == "ScaleB" && n == 2, lerp = target.Name == "Lerp" && n == 3;
-            if (!fma && !logBase && !hypot && !scaleB && !lerp) return null;
+            bool magnitude = target.Name is "MaxMagnitude" or "MinMagnitude" && n == 2, copySign = target.Name == "CopySign" && n == 2;
+            if (!fma && !logBase && !hypot && !scaleB && !lerp && !magnitude && !copySign) return null;
             var rt = MapType(target.ReturnType);
             if (rt is null || !rt.Value.IsReal) return null;
             var args = new List<Expr>();
@@ -339,6 +342,21 @@ namespace DiffGen.Generator.Parse
             if (scaleB) return (new Binary(BinaryOp.Mul, args[0], new Intrinsic(Fn.Pow, new[] { (Expr)new Const(2, t), args[1] }.ToEquatable(), t), t), true);
             if (lerp) return (new Binary(BinaryOp.Add, new Binary(BinaryOp.Mul, args[0], new Binary(BinaryOp.Sub, One(), args[2], t), t), new Binary(BinaryOp.Mul, args[1], args[2], t), t), true);
             if (fma) return (new Binary(BinaryOp.Add, new Binary(BinaryOp.Mul, args[0], args[1], t), args[2], t), true);
+            if (magnitude || copySign)
+            {
+                Expr Abs(Expr v) => new Intrinsic(Fn.Abs, new[] { v }.ToEquatable(), t);
+                Expr Cmp(BinaryOp op, Expr a, Expr b) => new Binary(op, a, b, IrType.Bool);
+                Expr Zero() => new Const(0, t);
+                // the sign bit, as .NET tests it: v < 0, or v is -0.0 (1 / -0.0 is -infinity); a NaN's sign is not seen
+                Expr Negative(Expr v) => Cmp(BinaryOp.Or, Cmp(BinaryOp.Lt, v, Zero()), Cmp(BinaryOp.And, Cmp(BinaryOp.Eq, v, Zero()), Cmp(BinaryOp.Lt, new Binary(BinaryOp.Div, One(), v, t), Zero())));
+                if (copySign) return (new Conditional(Negative(args[1]), new Unary(UnaryOp.Neg, Abs(args[0]), t), Abs(args[0]), t), true);
+                // MaxMagnitude: x when |x| > |y| or x is NaN; on equal magnitudes the non-negative one (y when x is negative)
+                var (ax, ay) = (Abs(args[0]), Abs(args[1]));
+                bool max = target.Name == "MaxMagnitude";
+                var firstWins = Cmp(BinaryOp.Or, Cmp(BinaryOp.Or, Cmp(max ? BinaryOp.Gt : BinaryOp.Lt, ax, ay), Cmp(BinaryOp.Ne, ax, ax)),
+                    Cmp(BinaryOp.And, Cmp(BinaryOp.Eq, ax, ay), max ? new Unary(UnaryOp.Not, Negative(args[0]), IrType.Bool) : Negative(args[0])));
+                return (new Conditional(firstWins, args[0], args[1], t), true);
+            }
             if (logBase) return (new Binary(BinaryOp.Div, new Intrinsic(Fn.Log, new[] { args[0] }.ToEquatable(), t), new Intrinsic(Fn.Log, new[] { args[1] }.ToEquatable(), t), t), true);
             return (new Intrinsic(Fn.Sqrt, new Expr[] { new Binary(BinaryOp.Add, new Binary(BinaryOp.Mul, args[0], args[0], t), new Binary(BinaryOp.Mul, args[1], args[1], t), t) }.ToEquatable(), t), true);
         }
@@ -409,7 +427,7 @@ namespace DiffGen.Generator.Parse
                 if (!s_intrinsics.TryGetValue(target.Name, out var fn))
                 {
                     Report(Descriptors.NotDifferentiableCall, inv, containing + "." + target.Name,
-                        "it is not in DiffGen's differentiable subset (supported: " + SupportedIntrinsics + ", FusedMultiplyAdd, Log(x, base), and the same names on double/float); write it with those");
+                        "it is not in DiffGen's differentiable subset (supported: " + SupportedIntrinsics + "; also FusedMultiplyAdd, Hypot, Lerp, ScaleB, MaxMagnitude, MinMagnitude, CopySign and Log(x, base), as what they compute; the same names on double/float); write it with those");
                     return null;
                 }
                 if (inv.ArgumentList.Arguments.Count != Arity(fn))

@@ -113,7 +113,8 @@ namespace DiffGen.Generator.Parse
                     LowerForEach(fe, output);
                     break;
                 case ForEachVariableStatementSyntax fv:
-                    LowerForEachPairs(fv.Variable, fv.Expression, fv.Statement, fv.ForEachKeyword, output);
+                    if (!TryLowerForEachLinq(fv.Variable, fv.Expression, fv.Statement, fv.ForEachKeyword, output))
+                        LowerForEachPairs(fv.Variable, fv.Expression, fv.Statement, fv.ForEachKeyword, output);
                     break;
                 case SwitchStatementSyntax sw:
                     LowerSwitch(sw, output);
@@ -813,6 +814,7 @@ namespace DiffGen.Generator.Parse
         /// <summary><c>foreach (T v in a)</c> over a T[] (or a row <c>a[i]</c> of a jagged array): <c>for (int k = 0; k &lt; a.Length; k++) { T v = a[k]; ... }</c>.</summary>
         private void LowerForEach(ForEachStatementSyntax fe, List<Stmt> output)
         {
+            if (TryLowerForEachLinq(fe, fe.Expression, fe.Statement, fe.ForEachKeyword, output)) return;
             var collection = LowerExpr(fe.Expression);
             if (collection is null) return;
             if (collection is ArrayRef { Row: null } pairs && _tupleArrays.Contains(pairs.Array))
@@ -958,6 +960,135 @@ namespace DiffGen.Generator.Parse
             var loc = keyword.GetLocation();
             var origin = new SourceRef(loc.SourceTree?.FilePath ?? "", loc.SourceSpan, loc.GetLineSpan().Span);
             EmitLoop(new For(counter, new Const(0, IrType.Int), BinaryOp.Lt, Len(pairs.Array, pairs.ArrayType, null, -1), 1, default, origin), null, body, frame, output);
+        }
+
+        /// <summary>
+        /// <c>foreach</c> over tuples LINQ makes of 1-D arrays: <c>x.Zip(y)</c> (and <c>x.Zip(y, z)</c>), <c>x.Index()</c>, and
+        /// <c>x.Select((v, i) =&gt; (v, i))</c> (a tuple of the lambda's parameters), deconstructed (<c>var (a, b)</c>) or as one tuple
+        /// local (<c>p.First</c>): a counted loop over the elements (Zip stops at the shorter array), each tuple element read where
+        /// it is used when the body writes none of the arrays. False when the collection is not one of these calls.
+        /// </summary>
+        private bool TryLowerForEachLinq(SyntaxNode variable, ExpressionSyntax collection, StatementSyntax statement, SyntaxToken keyword, List<Stmt> output)
+        {
+            while (collection is ParenthesizedExpressionSyntax p) collection = p.Expression;
+            if (collection is not InvocationExpressionSyntax call || _model.GetSymbolInfo(call, _ct).Symbol is not IMethodSymbol { Name: "Zip" or "Index" or "Select" } m
+                || m.ContainingType?.ToDisplayString() != "System.Linq.Enumerable")
+                return false;
+            var args = call.ArgumentList.Arguments.Select(a => a.Expression).ToList();
+            ExpressionSyntax? source = m.ReducedFrom is not null ? (call.Expression as MemberAccessExpressionSyntax)?.Expression : args.FirstOrDefault();
+            if (m.ReducedFrom is null && args.Count > 0) args.RemoveAt(0);
+            if (source is null) return false;
+            // per tuple element: the array it reads (its position in 'sources'), or -1 for the index
+            var sources = new List<ExpressionSyntax> { source };
+            var picks = new List<int>();
+            switch (m.Name)
+            {
+                case "Zip" when args.Count is 1 or 2 && args.All(a => a is not LambdaExpressionSyntax):
+                    sources.AddRange(args);
+                    picks.AddRange(Enumerable.Range(0, sources.Count));
+                    break;
+                case "Index" when args.Count == 0:
+                    picks.AddRange(new[] { -1, 0 });
+                    break;
+                case "Select" when args.Count == 1 && args[0] is ParenthesizedLambdaExpressionSyntax { ParameterList.Parameters.Count: 2, ExpressionBody: TupleExpressionSyntax tuple } lambda:
+                    {
+                        var value = _model.GetDeclaredSymbol(lambda.ParameterList.Parameters[0], _ct);
+                        var index = _model.GetDeclaredSymbol(lambda.ParameterList.Parameters[1], _ct);
+                        foreach (var a in tuple.Arguments)
+                        {
+                            var sym = a.Expression is IdentifierNameSyntax ? _model.GetSymbolInfo(a.Expression, _ct).Symbol : null;
+                            if (SymbolEqualityComparer.Default.Equals(sym, value)) picks.Add(0);
+                            else if (SymbolEqualityComparer.Default.Equals(sym, index)) picks.Add(-1);
+                            else return false; // another tuple: the plain path reports it
+                        }
+                        break;
+                    }
+                default:
+                    return false;
+            }
+            var arrays = new List<ArrayRef>();
+            foreach (var src in sources)
+            {
+                var lowered = LowerExpr(src);
+                if (lowered is null) return true; // reported
+                if (lowered is not ArrayRef { Type.Shape: Shape.Vector } ar || ListCount(src) is not null)
+                {
+                    Report(Descriptors.UnsupportedStatement, src, "foreach", "x.Zip(y), x.Index() and x.Select((v, i) => (v, i)) are iterated over 1-D arrays (or rows of a jagged array); write a counted loop over the arrays otherwise");
+                    return true;
+                }
+                arrays.Add(ar);
+            }
+            var counter = FreshName("__" + _prefix + "zip_index");
+            Expr kRef = new VarRef(counter, IrType.Int);
+            Expr bound = Len(arrays[0].Array, arrays[0].ArrayType, arrays[0].Row, 0);
+            foreach (var ar in arrays.Skip(1))
+            {
+                var len = Len(ar.Array, ar.ArrayType, ar.Row, 0);
+                if (!bound.Equals(len)) bound = new Conditional(new Binary(BinaryOp.Lt, bound, len, IrType.Bool), bound, len, IrType.Int); // the shorter
+            }
+            var elements = picks.Select(p => p < 0 ? kRef : ElementAt(arrays[p], kRef)).ToList();
+            // the iteration variables: one local per element (null for a discard)
+            var locals = variable switch
+            {
+                DeclarationExpressionSyntax { Designation: ParenthesizedVariableDesignationSyntax pd } when pd.Variables.Count == elements.Count
+                    => pd.Variables.Select(d => d is SingleVariableDesignationSyntax sv ? _model.GetDeclaredSymbol(sv, _ct) as ILocalSymbol : null).ToList(),
+                _ => null,
+            };
+            var body = new List<Stmt>();
+            var declared = new List<(string Name, Expr Value)>();
+            if (locals is not null)
+            {
+                foreach (var (l, e) in locals.Zip(elements, (l, e) => (l, e)))
+                {
+                    if (l is null || MapType(l.Type) is not { IsArray: false } lt) { if (l is not null) { Report(Descriptors.UnsupportedStatement, variable, "foreach", "the tuple's elements must be float, double or int"); return true; } continue; }
+                    var name = FreshName(_prefix + l.Name);
+                    var value = e.Type == lt ? e : new IR.Convert(e, lt);
+                    body.Add(new DeclScalar(name, lt, value));
+                    declared.Add((name, value));
+                    _vars[l] = new Variable(name, lt, VarKind.Local);
+                }
+            }
+            else if (variable is ForEachStatementSyntax whole && _model.GetDeclaredSymbol(whole, _ct) is ILocalSymbol { Type: INamedTypeSymbol { IsTupleType: true } tt } tupleLocal
+                && tt.TupleElements.Length == elements.Count)
+            {
+                var vars = new List<Variable>();
+                for (int i = 0; i < elements.Count; i++)
+                {
+                    if (MapType(tt.TupleElements[i].Type) is not { IsArray: false } lt) { Report(Descriptors.UnsupportedStatement, variable, "foreach", "the tuple's elements must be float, double or int"); return true; }
+                    var name = FreshName(_prefix + tupleLocal.Name + "_" + tt.TupleElements[i].Name);
+                    var value = elements[i].Type == lt ? elements[i] : new IR.Convert(elements[i], lt);
+                    body.Add(new DeclScalar(name, lt, value));
+                    declared.Add((name, value));
+                    vars.Add(new Variable(name, lt, VarKind.Local));
+                }
+                _tupleVars[tupleLocal] = vars;
+            }
+            else
+            {
+                Report(Descriptors.UnsupportedStatement, variable, "foreach", "deconstruct each tuple into one local per element ('foreach (var (a, b) in x.Zip(y))') or name the tuple ('foreach (var p in x.Zip(y))')");
+                return true;
+            }
+            int head = body.Count;
+            var frame = EnterLoop();
+            LowerBlock(statement, body);
+            ExitLoop();
+            // foreach variables are read-only: when the body writes none of the arrays, read the elements where they are used
+            var bodyWrites = new HashSet<string>(StringComparer.Ordinal);
+            IrQueries.Writes(body.Skip(head), bodyWrites);
+            if (arrays.FirstOrDefault(a => a.Row is not null && IrQueries.Descendants(a.Row).Any(x => x is VarRef r && bodyWrites.Contains(r.Name))) is { } moved)
+            {
+                Report(Descriptors.UnsupportedLoop, collection, $"the row '{moved.Array}[...]' it iterates depends on a value the loop body changes; copy the row index into an int before the loop ('int r = i;')");
+                return true;
+            }
+            if (!arrays.Any(a => bodyWrites.Contains(a.Array)))
+            {
+                var byName = declared.ToDictionary(d => d.Name, d => d.Value, StringComparer.Ordinal);
+                body = body.Skip(head).Select(st => IrRewriter.Map(st, x => x is VarRef r && byName.TryGetValue(r.Name, out var v) ? v : null)).ToList();
+            }
+            var loc = keyword.GetLocation();
+            var origin = new SourceRef(loc.SourceTree?.FilePath ?? "", loc.SourceSpan, loc.GetLineSpan().Span);
+            EmitLoop(new For(counter, new Const(0, IrType.Int), BinaryOp.Lt, bound, 1, default, origin), null, body, frame, output);
+            return true;
         }
 
         /// <summary>The operands of <c>a &amp;&amp; b &amp;&amp; c</c>, left to right (one element when it is not a conjunction).</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 
 namespace DiffGen.Tests.Corpus
 {
@@ -64,5 +65,67 @@ namespace DiffGen.Tests.Corpus
             }
             return s;
         }
-    }
+    
+        /// <summary>LINQ pairs iterated: x.Zip(y) deconstructed, then named (p.First, p.Second), over arrays of different lengths.</summary>
+        [Differentiable]
+        public static double ZipPairs(double[] x, double[] y)
+        {
+            double s = 0;
+            foreach (var (a, b) in x.Zip(y))
+            {
+                s += (a - b) * (a - b);
+            }
+            foreach (var p in x.Zip(y))
+            {
+                s += 0.5 * p.First * Math.Sin(p.Second);
+            }
+            return s;
+        }
+
+        /// <summary>Three arrays zipped, the .NET 9 Index() pairs, and Select((v, i) =&gt; (v, i)) with the index first in the tuple.</summary>
+        [Differentiable]
+        public static double IndexedTuples(double[] x, double[] y, double[] z)
+        {
+            double s = 0;
+            foreach (var (a, b, c) in x.Zip(y, z))
+            {
+                s += a * b - c * c;
+            }
+            foreach (var (i, v) in x.Index())
+            {
+                s += v * (i + 1);
+            }
+            foreach (var (i, v) in y.Select((v, i) => (i, v)))
+            {
+                s += Math.Exp(-v * v) * i;
+            }
+            return s;
+        }
+
+        /// <summary>A running buffer written while zipping: the elements are kept in locals, since the body writes an array.</summary>
+        [Differentiable]
+        public static double ZipWithWrites(double[] x, double[] y)
+        {
+            var run = new double[1];
+            double s = 0;
+            foreach (var (a, b) in x.Zip(y))
+            {
+                run[0] = 0.5 * run[0] + a;
+                s += run[0] * b;
+            }
+            return s;
+        }
+
+        /// <summary>Math.MaxMagnitude, MinMagnitude and CopySign: selections whose derivative follows the selected argument.</summary>
+        [Differentiable]
+        public static double Magnitudes(double[] x, double[] y)
+        {
+            double s = 0;
+            for (int i = 0; i < x.Length; i++)
+            {
+                s += Math.MaxMagnitude(x[i], y[i]) + 2 * Math.MinMagnitude(x[i], y[i]) + Math.CopySign(x[i] * x[i] + 1, y[i]) * x[i];
+            }
+            return s;
+        }
+}
 }
