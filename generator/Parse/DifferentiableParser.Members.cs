@@ -137,7 +137,7 @@ namespace DiffGen.Generator.Parse
                 _tupleArrays.Add(p.Name);
                 var values = FreshName(p.Name + "__values");
                 _dataTuples[p.Name] = new DataTuple(values, dt.TupleElements.Select(e => e.Type.SpecialType != SpecialType.System_Int32).ToArray());
-                _paramKinds[p] = ArgKind.TupleRows;
+                _paramKinds[p] = ArgKind.TupleRows; // a tuple array for the checks; BuildSurface copies it as TupleInts + TupleValues
                 _surface = true;
                 return true;
             }
@@ -228,7 +228,7 @@ namespace DiffGen.Generator.Parse
         private readonly HashSet<string> _tupleArrays = new(StringComparer.Ordinal);
 
         /// <summary>A tuple array with int and float/double elements: its int elements are the parameter's int[n, i]; the others are
-        /// the columns of <paramref name="Values"/>, a double[n, r] input (<see cref="ArgKind.TupleData"/>). <paramref name="IsReal"/>: per element.</summary>
+        /// the columns of <paramref name="Values"/>, a double[n, r] input (<see cref="ArgKind.TupleValues"/>). <paramref name="IsReal"/>: per element.</summary>
         private sealed record DataTuple(string Values, bool[] IsReal)
         {
             /// <summary>The column of element <paramref name="i"/> in its matrix (the ints' or the values').</summary>
@@ -251,7 +251,8 @@ namespace DiffGen.Generator.Parse
         }
 
         /// <summary>Element <paramref name="i"/> of row <paramref name="k"/> of a tuple array's rows, with the tuple element's type: a
-        /// <c>(int, int)[]</c> is an int[n, 2]; a data tuple's double[n, k] gives its ints and floats back by a conversion.</summary>
+        /// <c>(int, int)[]</c> is an int[n, 2]; a tuple with values reads its ints from its int[n, i] and its float/double elements
+        /// from its double[n, r] (a float converted back from the exact double).</summary>
         private (Expr Value, IrType Type) TupleRowElement(ArrayRef rows, Expr k, int i, ITypeSymbol elementType)
         {
             Expr value = _dataTuples.TryGetValue(rows.Array, out var data)
