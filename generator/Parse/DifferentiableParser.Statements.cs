@@ -983,7 +983,7 @@ namespace DiffGen.Generator.Parse
             var picks = new List<int>();
             switch (m.Name)
             {
-                case "Zip" when args.Count is 1 or 2 && args.All(a => a is not LambdaExpressionSyntax):
+                case "Zip" when args.Count is 1 or 2 && args.All(a => a is not LambdaExpressionSyntax && _model.GetTypeInfo(a, _ct).Type is not INamedTypeSymbol { TypeKind: TypeKind.Delegate }):
                     sources.AddRange(args);
                     picks.AddRange(Enumerable.Range(0, sources.Count));
                     break;

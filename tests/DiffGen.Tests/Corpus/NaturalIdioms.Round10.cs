@@ -102,16 +102,29 @@ namespace DiffGen.Tests.Corpus
             return s;
         }
 
-        /// <summary>A running buffer written while zipping: the elements are kept in locals, since the body writes an array.</summary>
+        /// <summary>
+        /// Zipping an array the body writes: each tuple is taken when its iteration starts (C#'s enumerator), so 'a' keeps the
+        /// value it had then although the body overwrites c[k] before reading 'a' again; the elements live in locals here.
+        /// </summary>
         [Differentiable]
         public static double ZipWithWrites(double[] x, double[] y)
         {
-            var run = new double[1];
-            double s = 0;
-            foreach (var (a, b) in x.Zip(y))
+            var c = new double[x.Length];
+            for (int i = 0; i < x.Length; i++)
             {
-                run[0] = 0.5 * run[0] + a;
-                s += run[0] * b;
+                c[i] = x[i];
+            }
+            double s = 0;
+            int k = 0;
+            foreach (var (a, b) in c.Zip(y))
+            {
+                c[k] = a * a + 1;
+                if (k + 1 < c.Length)
+                {
+                    c[k + 1] += 0.5 * a;
+                }
+                s += a * b + c[k] * 0.25;
+                k++;
             }
             return s;
         }
