@@ -920,36 +920,7 @@ namespace DiffGen.Generator.Parse
             Expr kRef = new VarRef(counter, IrType.Int);
             var body = new List<Stmt>();
             int width = _model.GetTypeInfo(collectionSyntax, _ct).Type is IArrayTypeSymbol { ElementType: INamedTypeSymbol { IsTupleType: true } tt } ? tt.TupleElements.Length : 0;
-            // foreach (var (i, j) in pairs): one local per element (null for a discard)
-            var locals = variable is DeclarationExpressionSyntax { Designation: ParenthesizedVariableDesignationSyntax pd }
-                ? pd.Variables.Select(d => d is SingleVariableDesignationSyntax s ? _model.GetDeclaredSymbol(s, _ct) as ILocalSymbol : null).ToArray()
-                : Array.Empty<ILocalSymbol?>();
-            if (variable is ForEachStatementSyntax whole && _model.GetDeclaredSymbol(whole, _ct) is ILocalSymbol tupleLocal)
-            {
-                // foreach (var e in pairs): a tuple local, one int per element
-                var vars = new List<Variable>();
-                var elems = ((INamedTypeSymbol)tupleLocal.Type).TupleElements;
-                for (int i = 0; i < width; i++)
-                {
-                    var name = FreshName(_prefix + tupleLocal.Name + "_" + elems[i].Name);
-                    var (value, type) = TupleRowElement(pairs, kRef, i, elems[i].Type);
-                    body.Add(new DeclScalar(name, type, value));
-                    vars.Add(new Variable(name, type, VarKind.Local));
-                }
-                _tupleVars[tupleLocal] = vars;
-            }
-            else if (locals.Length == width)
-            {
-                for (int i = 0; i < width; i++)
-                {
-                    if (locals[i] is not { } l) continue; // a discard
-                    var name = FreshName(_prefix + l.Name);
-                    var (value, type) = TupleRowElement(pairs, kRef, i, l.Type);
-                    body.Add(new DeclScalar(name, type, value));
-                    _vars[l] = new Variable(name, type, VarKind.Local);
-                }
-            }
-            else
+            if (!DeclareTupleLocals(variable, width, (i, t) => TupleRowElement(pairs, kRef, i, t), body, null))
             {
                 Report(Descriptors.UnsupportedStatement, variable, "foreach", "deconstruct each element into one local per tuple element ('foreach (var (i, j) in pairs)', 'foreach (var (i, j, w) in edges)')");
                 return;
@@ -1027,45 +998,13 @@ namespace DiffGen.Generator.Parse
                 if (!bound.Equals(len)) bound = new Conditional(new Binary(BinaryOp.Lt, bound, len, IrType.Bool), bound, len, IrType.Int); // the shorter
             }
             var elements = picks.Select(p => p < 0 ? kRef : ElementAt(arrays[p], kRef)).ToList();
-            // the iteration variables: one local per element (null for a discard)
-            var locals = variable switch
-            {
-                DeclarationExpressionSyntax { Designation: ParenthesizedVariableDesignationSyntax pd } when pd.Variables.Count == elements.Count
-                    => pd.Variables.Select(d => d is SingleVariableDesignationSyntax sv ? _model.GetDeclaredSymbol(sv, _ct) as ILocalSymbol : null).ToList(),
-                _ => null,
-            };
             var body = new List<Stmt>();
             var declared = new List<(string Name, Expr Value)>();
-            if (locals is not null)
+            (Expr, IrType)? Element(int i, ITypeSymbol t) =>
+                MapType(t) is { IsArray: false, Elem: Scalar.Int or Scalar.Float or Scalar.Double } lt ? (elements[i].Type == lt ? elements[i] : new IR.Convert(elements[i], lt), lt) : null;
+            if (!DeclareTupleLocals(variable, elements.Count, Element, body, declared))
             {
-                foreach (var (l, e) in locals.Zip(elements, (l, e) => (l, e)))
-                {
-                    if (l is null || MapType(l.Type) is not { IsArray: false } lt) { if (l is not null) { Report(Descriptors.UnsupportedStatement, variable, "foreach", "the tuple's elements must be float, double or int"); return true; } continue; }
-                    var name = FreshName(_prefix + l.Name);
-                    var value = e.Type == lt ? e : new IR.Convert(e, lt);
-                    body.Add(new DeclScalar(name, lt, value));
-                    declared.Add((name, value));
-                    _vars[l] = new Variable(name, lt, VarKind.Local);
-                }
-            }
-            else if (variable is ForEachStatementSyntax whole && _model.GetDeclaredSymbol(whole, _ct) is ILocalSymbol { Type: INamedTypeSymbol { IsTupleType: true } tt } tupleLocal
-                && tt.TupleElements.Length == elements.Count)
-            {
-                var vars = new List<Variable>();
-                for (int i = 0; i < elements.Count; i++)
-                {
-                    if (MapType(tt.TupleElements[i].Type) is not { IsArray: false } lt) { Report(Descriptors.UnsupportedStatement, variable, "foreach", "the tuple's elements must be float, double or int"); return true; }
-                    var name = FreshName(_prefix + tupleLocal.Name + "_" + tt.TupleElements[i].Name);
-                    var value = elements[i].Type == lt ? elements[i] : new IR.Convert(elements[i], lt);
-                    body.Add(new DeclScalar(name, lt, value));
-                    declared.Add((name, value));
-                    vars.Add(new Variable(name, lt, VarKind.Local));
-                }
-                _tupleVars[tupleLocal] = vars;
-            }
-            else
-            {
-                Report(Descriptors.UnsupportedStatement, variable, "foreach", "deconstruct each tuple into one local per element ('foreach (var (a, b) in x.Zip(y))') or name the tuple ('foreach (var p in x.Zip(y))')");
+                Report(Descriptors.UnsupportedStatement, variable, "foreach", "deconstruct each tuple into one float, double or int local per element ('foreach (var (a, b) in x.Zip(y))') or name the tuple ('foreach (var p in x.Zip(y))')");
                 return true;
             }
             int head = body.Count;
@@ -1088,6 +1027,45 @@ namespace DiffGen.Generator.Parse
             var loc = keyword.GetLocation();
             var origin = new SourceRef(loc.SourceTree?.FilePath ?? "", loc.SourceSpan, loc.GetLineSpan().Span);
             EmitLoop(new For(counter, new Const(0, IrType.Int), BinaryOp.Lt, bound, 1, default, origin), null, body, frame, output);
+            return true;
+        }
+
+        /// <summary>
+        /// The iteration variables of a foreach over tuples of width <paramref name="width"/>: a deconstruction's locals (<c>var (i, j)</c>;
+        /// nothing for a discard), or one tuple local whose elements are locals (<c>e.A</c>, <c>p.First</c>). <paramref name="element"/>
+        /// gives element i with the type of its variable (null: a type it cannot have). Declarations go into <paramref name="body"/>, and
+        /// each (local, value) into <paramref name="declared"/>. False when the variable is neither form; the caller reports.
+        /// </summary>
+        private bool DeclareTupleLocals(SyntaxNode variable, int width, Func<int, ITypeSymbol, (Expr Value, IrType Type)?> element,
+            List<Stmt> body, List<(string Name, Expr Value)>? declared)
+        {
+            var names = new List<(ISymbol Symbol, string Name, ITypeSymbol Type)?>();
+            ILocalSymbol? tupleLocal = null;
+            if (variable is DeclarationExpressionSyntax { Designation: ParenthesizedVariableDesignationSyntax pd } && pd.Variables.Count == width)
+            {
+                foreach (var d in pd.Variables)
+                    names.Add(d is SingleVariableDesignationSyntax sv && _model.GetDeclaredSymbol(sv, _ct) is ILocalSymbol l ? (l, _prefix + l.Name, l.Type) : null);
+            }
+            else if (variable is ForEachStatementSyntax whole && _model.GetDeclaredSymbol(whole, _ct) is ILocalSymbol { Type: INamedTypeSymbol { IsTupleType: true } tt } t
+                && tt.TupleElements.Length == width)
+            {
+                tupleLocal = t;
+                foreach (var e in tt.TupleElements) names.Add((e, _prefix + t.Name + "_" + e.Name, e.Type));
+            }
+            else return false;
+            var vars = new List<Variable>();
+            for (int i = 0; i < width; i++)
+            {
+                if (names[i] is not { } n) continue; // a discard
+                if (element(i, n.Type) is not { } e) return false;
+                var name = FreshName(n.Name);
+                body.Add(new DeclScalar(name, e.Type, e.Value));
+                declared?.Add((name, e.Value));
+                var v = new Variable(name, e.Type, VarKind.Local);
+                if (tupleLocal is null) _vars[n.Symbol] = v;
+                vars.Add(v);
+            }
+            if (tupleLocal is not null) _tupleVars[tupleLocal] = vars;
             return true;
         }
 
