@@ -124,13 +124,14 @@ namespace DiffGen.Generator.Emit
                         {
                             // one row per tuple: the int elements in one pooled copy, the float/double ones (read-only data) in another
                             bool values = a.Kind == ArgKind.TupleValues;
-                            var elements = Enumerable.Range(0, a.Rank / 16).Where(e => (a.Rank >> e & 1) == (values ? 1 : 0)).ToList();
+                            var members = a.Members!.Split(',');
+                            var elements = Enumerable.Range(0, members.Length).Where(e => (a.Rank >> e & 1) == (values ? 1 : 0)).ToList();
                             string type = values ? "double" : "int";
-                            var items = string.Join(" ", elements.Select((e, c) => $"{local}[__k, {c}] = {a.Source}[__k].Item{e + 1};"));
+                            var items = string.Join(" ", elements.Select((e, c) => $"{local}[__k, {c}] = {a.Source}[__k].{members[e]};"));
                             r.Pooled.Add((type + "[,]", local));
                             if (!values) r.InTry.Add($"global::DiffGen.Reverse.Shapes.NotNull({a.Source}, \"{a.Source}\");");
                             r.InTry.Add($"{local} = {Pool}<{type}>.Rent({a.Source}.Length, {elements.Count});");
-                            r.InTry.Add($"for (int __k = 0; __k < {a.Source}.Length; __k++) {{ {items} }}");
+                            if (elements.Count > 0) r.InTry.Add($"for (int __k = 0; __k < {a.Source}.Length; __k++) {{ {items} }}"); // (a struct with no int field: rows only)
                             r.Args.Add(local);
                             break;
                         }

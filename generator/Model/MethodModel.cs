@@ -66,16 +66,18 @@ namespace DiffGen.Generator.Model
         TupleRows,
         /// <summary>The second (third, ...) element of a returned tuple: a pooled <c>T[1]</c> output of the array form, returned in the tuple.</summary>
         TupleItem,
-        /// <summary>The int elements of a tuple array that also has float or double elements (<c>(int A, int B, double W)[]</c>): copied
-        /// into a pooled <c>int[n, i]</c>. <see cref="CoreArg.Rank"/>: 16 × the tuple's width + a mask with bit e set for a float/double element.</summary>
+        /// <summary>The int elements of a tuple array that also has float or double elements (<c>(int A, int B, double W)[]</c>), or
+        /// the int fields of an array of structs with float/double fields (<c>Particle[]</c>): copied into a pooled <c>int[n, i]</c>
+        /// (i may be 0: the rows still say how many). <see cref="CoreArg.Members"/>: every element's member name, in order;
+        /// <see cref="CoreArg.Rank"/>: a mask with bit e set for a float/double element.</summary>
         TupleInts,
-        /// <summary>The float/double elements of such a tuple array: a second argument, a pooled <c>double[n, r]</c> of read-only data
-        /// (never differentiated). <see cref="CoreArg.Rank"/>: the same width and mask.</summary>
+        /// <summary>The float/double elements of such an array: a second argument, a pooled <c>double[n, r]</c> of read-only data
+        /// (never differentiated). <see cref="CoreArg.Members"/> and <see cref="CoreArg.Rank"/>: as for <see cref="TupleInts"/>.</summary>
         TupleValues,
     }
 
     /// <summary>Where the core parameter <paramref name="Core"/> comes from: a user parameter's name, or a C# expression (Snapshot).</summary>
-    internal sealed record CoreArg(string Core, ArgKind Kind, string Source, int Rank = 0);
+    internal sealed record CoreArg(string Core, ArgKind Kind, string Source, int Rank = 0, string? Members = null);
 
     /// <summary>A parameter of the user's method, as the generated entry points repeat it.</summary>
     /// <param name="TypeText">fully qualified type.</param>

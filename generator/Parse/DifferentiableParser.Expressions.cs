@@ -79,6 +79,11 @@ namespace DiffGen.Generator.Parse
                     {
                         var sym = _model.GetSymbolInfo(id, _ct).Symbol;
                         if (RefAlias(sym) is { } alias) return LowerExpr(alias); // a ref local: the element it refers to, read here
+                        if (sym is not null && _spanViews.ContainsKey(sym))
+                        {
+                            Report(Descriptors.UnsupportedExpression, id, id.Identifier.Text, "a span local viewing part of an array can be indexed (row[j]), measured (row.Length), sliced (row.Slice(a, n), row[a..b]), iterated (foreach), filled, cleared or copied (Fill, Clear, CopyTo), or passed to a helper's span parameter; use it in one of those ways, or index the array with the offset");
+                            return null;
+                        }
                         if (sym is not null && _substituted.TryGetValue(sym, out var sub)) return sub;
                         if (sym is not null && _vars.TryGetValue(sym, out var v))
                             return v.Type.IsArray ? new ArrayRef(v.Name, v.Type, v.Row) : new VarRef(v.Name, v.Type);
@@ -215,6 +220,7 @@ namespace DiffGen.Generator.Parse
                     return LowerTupleElement(ma, element);
                 case MemberAccessExpressionSyntax ma when ma.Name.Identifier.Text == "Length":
                     {
+                        if (ViewOf(ma.Expression) is { } lview) return lview.Count; // row.Length of a span view (SpanViews.cs)
                         var target = LowerExpr(ma.Expression);
                         if (target is ArrayRef ar) return Len(ar.Array, ar.ArrayType, ar.Row, -1);
                         if (target is not null) Report(Descriptors.UnsupportedExpression, ma, ma.ToString(), "'.Length' is supported on arrays only; pass the size as an int parameter");
@@ -249,6 +255,7 @@ namespace DiffGen.Generator.Parse
 
         private Expr? LowerElementAccess(ElementAccessExpressionSyntax ea)
         {
+            if (ViewOf(ea.Expression) is { } view) return LowerViewElement(ea, view); // row[j] of a span view (SpanViews.cs)
             var flat = LowerHighRankElement(ea, out bool highRank); // x[b, i, j] on a T[,,] (Members.cs)
             if (highRank) return flat;
             var target = LowerExpr(ea.Expression);

@@ -462,6 +462,13 @@ namespace DiffGen.Generator.Parse
                 }
                 return (new List<Expr> { new Const(els.Count, IrType.Int) }, fill, null, false);
             }
+            // row.ToArray() of a span (a view, a part, a span parameter): a copy of that part (SpanViews.cs)
+            if (init is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.Text: "ToArray" } sta, ArgumentList.Arguments.Count: 0 }
+                && _model.GetTypeInfo(sta.Expression, _ct).Type is { } spanType && IsSpan(spanType, out _, out _) && type.Shape == Shape.Vector)
+            {
+                if (SpanPart(sta.Expression, type) is not { } part) return reported;
+                return (new List<Expr> { part.Count }, new List<Stmt> { CopyPart(part.Array, part.Start ?? new Const(0, IrType.Int), part.Count, name, type) }, null, false);
+            }
             // x.Clone() / x.ToArray()
             if (init is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax ma } inv && inv.ArgumentList.Arguments.Count == 0
                 && ma.Name.Identifier.Text is "Clone" or "ToArray" && _model.GetTypeInfo(ma.Expression, _ct).Type is IArrayTypeSymbol)

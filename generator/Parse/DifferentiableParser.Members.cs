@@ -136,8 +136,24 @@ namespace DiffGen.Generator.Parse
                 _usedNames.Add(p.Name);
                 _tupleArrays.Add(p.Name);
                 var values = FreshName(p.Name + "__values");
-                _dataTuples[p.Name] = new DataTuple(values, dt.TupleElements.Select(e => e.Type.SpecialType != SpecialType.System_Int32).ToArray());
+                _dataTuples[p.Name] = new DataTuple(values, dt.TupleElements.Select(e => e.Type.SpecialType != SpecialType.System_Int32).ToArray(),
+                    Enumerable.Range(1, dt.TupleElements.Length).Select(i => "Item" + i).ToArray());
                 _paramKinds[p] = ArgKind.TupleRows; // a tuple array for the checks; BuildSurface copies it as TupleInts + TupleValues
+                _surface = true;
+                return true;
+            }
+            // Particle[] / Obs[]: an array of structs with float/double fields (and ints) is data too, held the same way: ps[k].X
+            // reads the row, 'var p = ps[k]' and 'foreach (var p in ps)' make a struct local from it (StructValues.cs)
+            if (t is IArrayTypeSymbol { Rank: 1, ElementType: INamedTypeSymbol { TypeKind: TypeKind.Struct, IsTupleType: false } st } && !byIn
+                && StructFields(st) is { } sf && sf.All(f => f.Type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Double or SpecialType.System_Single)
+                && sf.Any(f => f.Type.SpecialType != SpecialType.System_Int32))
+            {
+                _vars[p] = new Variable(p.Name, new IrType(Scalar.Int, Shape.Matrix), VarKind.Param);
+                _usedNames.Add(p.Name);
+                _tupleArrays.Add(p.Name);
+                var values = FreshName(p.Name + "__values");
+                _dataTuples[p.Name] = new DataTuple(values, sf.Select(f => f.Type.SpecialType != SpecialType.System_Int32).ToArray(), sf.Select(f => f.Member.Name).ToArray());
+                _paramKinds[p] = ArgKind.TupleRows;
                 _surface = true;
                 return true;
             }
@@ -228,8 +244,9 @@ namespace DiffGen.Generator.Parse
         private readonly HashSet<string> _tupleArrays = new(StringComparer.Ordinal);
 
         /// <summary>A tuple array with int and float/double elements: its int elements are the parameter's int[n, i]; the others are
-        /// the columns of <paramref name="Values"/>, a double[n, r] input (<see cref="ArgKind.TupleValues"/>). <paramref name="IsReal"/>: per element.</summary>
-        private sealed record DataTuple(string Values, bool[] IsReal)
+        /// the columns of <paramref name="Values"/>, a double[n, r] input (<see cref="ArgKind.TupleValues"/>). <paramref name="IsReal"/>: per element;
+        /// <paramref name="Members"/>: what the entry points read each element through (Item1, ..., or a struct's field or property names).</summary>
+        private sealed record DataTuple(string Values, bool[] IsReal, string[] Members)
         {
             /// <summary>The column of element <paramref name="i"/> in its matrix (the ints' or the values').</summary>
             public int Column(int i) => IsReal.Take(i).Count(r => r == IsReal[i]);
@@ -243,12 +260,20 @@ namespace DiffGen.Generator.Parse
         {
             while (e is ParenthesizedExpressionSyntax p) e = p.Expression;
             if (e is not ElementAccessExpressionSyntax { ArgumentList.Arguments.Count: 1 } ea || _model.GetSymbolInfo(ea.Expression, _ct).Symbol is not IParameterSymbol ps
-                || !_vars.TryGetValue(ps, out var v) || !_tupleArrays.Contains(v.Name) || ps.Type is not IArrayTypeSymbol { ElementType: INamedTypeSymbol { IsTupleType: true } tt })
+                || !_vars.TryGetValue(ps, out var v) || !_tupleArrays.Contains(v.Name) || RowElementTypes(ps.Type) is not { } types)
                 return null;
             var k = LowerIntExpr(ea.ArgumentList.Arguments[0].Expression, "an index");
             if (k is null) return new List<Expr>(); // reported
-            return Enumerable.Range(0, tt.TupleElements.Length).Select(i => TupleRowElement(new ArrayRef(v.Name, v.Type, null), k, i, tt.TupleElements[i].Type).Value).ToList();
+            return types.Select((t, i) => TupleRowElement(new ArrayRef(v.Name, v.Type, null), k, i, t).Value).ToList();
         }
+
+        /// <summary>The element types of a row of a tuple array or of an array of split structs (fields in order); null for other types.</summary>
+        private List<ITypeSymbol>? RowElementTypes(ITypeSymbol? arrayType) => arrayType switch
+        {
+            IArrayTypeSymbol { ElementType: INamedTypeSymbol { IsTupleType: true } tt } => tt.TupleElements.Select(e => e.Type).ToList(),
+            IArrayTypeSymbol { ElementType: INamedTypeSymbol { TypeKind: TypeKind.Struct } st } when StructFields(st) is { } sf => sf.Select(f => f.Type).ToList(),
+            _ => null,
+        };
 
         /// <summary>Element <paramref name="i"/> of row <paramref name="k"/> of a tuple array's rows, with the tuple element's type: a
         /// <c>(int, int)[]</c> is an int[n, 2]; a tuple with values reads its ints from its int[n, i] and its float/double elements
@@ -602,11 +627,12 @@ namespace DiffGen.Generator.Parse
                 var kind = _paramKinds.TryGetValue(p, out var k) ? k : ArgKind.Direct;
                 if (_dataTuples.TryGetValue(p.Name, out var data))
                 {
-                    // the int elements, then the float/double ones as a data input (Rank: 16 × width + a mask, bit e set for a value)
-                    int mask = data.IsReal.Length * 16 + Enumerable.Range(0, data.IsReal.Length).Where(e => data.IsReal[e]).Sum(e => 1 << e);
-                    args.Add(new CoreArg(p.Name, ArgKind.TupleInts, p.Name, mask));
+                    // the int elements, then the float/double ones as a data input (Rank: a mask, bit e set for a value)
+                    int mask = Enumerable.Range(0, data.IsReal.Length).Where(e => data.IsReal[e]).Sum(e => 1 << e);
+                    var members = string.Join(",", data.Members);
+                    args.Add(new CoreArg(p.Name, ArgKind.TupleInts, p.Name, mask, members));
                     ps.Add(new ParamModel(data.Values, new IrType(Scalar.Double, Shape.Matrix), false, false, null, IsConstant: true));
-                    args.Add(new CoreArg(data.Values, ArgKind.TupleValues, p.Name, mask));
+                    args.Add(new CoreArg(data.Values, ArgKind.TupleValues, p.Name, mask, members));
                     continue;
                 }
                 args.Add(new CoreArg(p.Name, kind, IsEnum(p.Type) ? "(int)" + p.Name : p.Name, kind == ArgKind.Flatten ? _highRank[p].Count + 1 : 0));

@@ -200,6 +200,7 @@ namespace DiffGen.Generator.Parse
                 if (TryDeclareDelegateOrTuple(v, local, output)) continue;
                 if (TryDeclareList(v, local, output)) continue; // List<double> kept = new(); kept.Add(v): a T[] and a count (ListLocals.cs)
                 if (TryDeclareRowLocal(v, local, output)) continue; // double[] row = x[i]: a second name for that row (RefAliases.cs)
+                if (TryDeclareSpanView(v, local, output)) continue; // var row = w.AsSpan(r * n, n): a view of that part (SpanViews.cs)
                 if (TryDeclareResultArray(local)) continue; // var y = new double[n]; ... return y; (ResultArrays.cs)
                 var t = MapType(local.Type);
                 var initValue = SpanScratchInit(v.Initializer?.Value);
@@ -208,18 +209,9 @@ namespace DiffGen.Generator.Parse
                 if (t is null && IsSpan(local.Type, out _, out var spanElem) && ElemOf(spanElem!) is { } spanScalar
                     && initValue is StackAllocArrayCreationExpressionSyntax or ArrayCreationExpressionSyntax)
                     t = new IrType(spanScalar, Shape.Vector);
-                // var row = w.AsSpan(r * n, n); ReadOnlySpan<double> tail = x[1..]: a copy of the part when neither it nor the array is written (Slices.cs)
-                if (t is null && IsSpan(local.Type, out _, out var viewElem) && ElemOf(viewElem!) is { } viewScalar && initValue is { } viewInit && SliceForm(viewInit) is not null)
-                {
-                    if (SpanViewWrites(v, local, viewInit) is { } why)
-                    {
-                        Report(Descriptors.UnsupportedType, v, local.Type.ToDisplayString(), "'" + local.Name + "'",
-                            $"a span local is a view of the array; DiffGen holds a copy of the part, which is the view only while neither is written, and {why}: index the array with the offset instead (x[start + i] for i < n), or pass the part straight to a helper ('Dot(w.AsSpan(r * n, n), x)')");
-                        _rejected.Add(local);
-                        continue;
-                    }
+                // Span<double> mid = x[1..^1]: a span over a new array holding that part (views of parts are SpanViews.cs)
+                if (t is null && IsSpan(local.Type, out _, out var viewElem) && ElemOf(viewElem!) is { } viewScalar && initValue is { } viewInit && SliceForm(viewInit) is { Copy: true })
                     t = new IrType(viewScalar, Shape.Vector);
-                }
                 if (t is null || t.Value.Elem == Scalar.Bool && t.Value.IsArray)
                 {
                     Report(Descriptors.UnsupportedType, v, local.Type.ToDisplayString(), "'" + local.Name + "'", TypeAdvice(local.Type, local: true));
@@ -398,6 +390,7 @@ namespace DiffGen.Generator.Parse
                         if (called is { ContainingType: { } dt } && dt.ToDisplayString() is "System.Diagnostics.Debug" or "System.Diagnostics.Trace")
                             return;
                         if (called is not null && TryLowerArrayCall(inv, called, output)) return; // Array.Fill/Clear/Copy, CopyTo: loops
+                        if (called is not null && TryLowerSpanCall(inv, called, output)) return; // span.Fill/Clear/CopyTo: loops (SpanViews.cs)
                         if (TryLowerListCall(inv, output)) return; // kept.Add(v), kept.Clear() on a List local (ListLocals.cs)
                         if (RejectSurfaceCall(inv)) return;
                         var call = LowerInvocation(inv, asStatement: true);
@@ -484,6 +477,7 @@ namespace DiffGen.Generator.Parse
         private ISymbol? RootSymbol(ExpressionSyntax e)
         {
             while (e is ElementAccessExpressionSyntax ea) e = ea.Expression;
+            if (ViewOf(e) is { } view) return view.RootSymbol; // an element of a span view is one of its array (SpanViews.cs)
             return e is IdentifierNameSyntax ? _model.GetSymbolInfo(e, _ct).Symbol : null;
         }
 
@@ -815,14 +809,22 @@ namespace DiffGen.Generator.Parse
         private void LowerForEach(ForEachStatementSyntax fe, List<Stmt> output)
         {
             if (TryLowerForEachLinq(fe, fe.Expression, fe.Statement, fe.ForEachKeyword, output)) return;
-            var collection = LowerExpr(fe.Expression);
+            // a span view or a part of an array (x.AsSpan(1), s[1..], s.Slice(a, n)): the elements of that part (SpanViews.cs)
+            (ArrayRef Array, Expr? Start, Expr Count)? part = null;
+            if (SliceForm(fe.Expression) is { Copy: false } partForm && _model.GetTypeInfo(fe.Expression, _ct).Type is { } partType
+                && IsSpan(partType, out _, out var partElem) && ElemOf(partElem!) is { } partScalar && partScalar != Scalar.Bool)
+            {
+                part = LowerSlicePart(partForm, fe.Expression, new IrType(partScalar, Shape.Vector));
+                if (part is null) return;
+            }
+            var collection = part is { } whole ? whole.Array : LowerExpr(fe.Expression);
             if (collection is null) return;
-            if (collection is ArrayRef { Row: null } pairs && _tupleArrays.Contains(pairs.Array))
+            if (part is null && collection is ArrayRef { Row: null } pairs && _tupleArrays.Contains(pairs.Array))
             {
                 LowerForEachPairs(fe, fe.Expression, fe.Statement, fe.ForEachKeyword, output);
                 return;
             }
-            if (collection is ArrayRef { Row: null } rows && (rows.ArrayType.Shape == Shape.Jagged || _rowBuffers.Contains(rows.Array))
+            if (part is null && collection is ArrayRef { Row: null } rows && (rows.ArrayType.Shape == Shape.Jagged || _rowBuffers.Contains(rows.Array))
                 && _model.GetDeclaredSymbol(fe, _ct) is ILocalSymbol rowLocal && rowLocal.Type is IArrayTypeSymbol { Rank: 1 })
             {
                 LowerForEachRow(fe, rows, rowLocal, output);
@@ -844,6 +846,7 @@ namespace DiffGen.Generator.Parse
             var counter = FreshName("__" + _prefix + local.Name + "_index");
             var name = FreshName(_prefix + local.Name);
             Expr kRef = new VarRef(counter, IrType.Int);
+            if (part?.Start is { } partStart) kRef = new Binary(BinaryOp.Add, partStart, kRef, IrType.Int);
             Expr element = matrix
                 ? new ElemRef(ar.Array, ar.ArrayType, new[] { (Expr)new Binary(BinaryOp.Div, kRef, Len(ar.Array, ar.ArrayType, null, 1), IrType.Int), new Binary(BinaryOp.Mod, kRef, Len(ar.Array, ar.ArrayType, null, 1), IrType.Int) }.ToEquatable())
                 : new ElemRef(ar.Array, ar.ArrayType, (ar.Row is null ? new[] { kRef } : new[] { ar.Row, kRef }).ToEquatable());
@@ -853,7 +856,7 @@ namespace DiffGen.Generator.Parse
             var frame = EnterLoop();
             LowerBlock(fe.Statement, body);
             ExitLoop();
-            Expr bound = (Expr?)ListCount(fe.Expression) ?? Len(ar.Array, ar.ArrayType, ar.Row, -1); // a List local: its count (ListLocals.cs)
+            Expr bound = part?.Count ?? (Expr?)ListCount(fe.Expression) ?? Len(ar.Array, ar.ArrayType, ar.Row, -1); // a List local: its count (ListLocals.cs)
             var bodyWrites = new HashSet<string>(StringComparer.Ordinal);
             IrQueries.Writes(body, bodyWrites);
             if (!bodyWrites.Contains(ar.Array) && !(ar.Row is not null && IrQueries.Descendants(ar.Row).Any(x => x is VarRef r && bodyWrites.Contains(r.Name))))
@@ -919,7 +922,7 @@ namespace DiffGen.Generator.Parse
             var counter = FreshName("__" + _prefix + "pair_index");
             Expr kRef = new VarRef(counter, IrType.Int);
             var body = new List<Stmt>();
-            int width = _model.GetTypeInfo(collectionSyntax, _ct).Type is IArrayTypeSymbol { ElementType: INamedTypeSymbol { IsTupleType: true } tt } ? tt.TupleElements.Length : 0;
+            int width = RowElementTypes(_model.GetTypeInfo(collectionSyntax, _ct).Type)?.Count ?? 0;
             if (!DeclareTupleLocals(variable, width, (i, t) => TupleRowElement(pairs, kRef, i, t), body, null))
             {
                 Report(Descriptors.UnsupportedStatement, variable, "foreach", "deconstruct each element into one local per tuple element ('foreach (var (i, j) in pairs)', 'foreach (var (i, j, w) in edges)')");
@@ -1051,6 +1054,12 @@ namespace DiffGen.Generator.Parse
             {
                 tupleLocal = t;
                 foreach (var e in tt.TupleElements) names.Add((e, _prefix + t.Name + "_" + e.Name, e.Type));
+            }
+            else if (variable is ForEachStatementSyntax each && _model.GetDeclaredSymbol(each, _ct) is ILocalSymbol { Type: INamedTypeSymbol { IsTupleType: false } } s
+                && StructFields(s.Type) is { } fields && fields.Count == width)
+            {
+                tupleLocal = s; // foreach (var p in particles): a struct local, one variable per field
+                foreach (var f in fields) names.Add((f.Member, _prefix + s.Name + "_" + f.Name, f.Type));
             }
             else return false;
             var vars = new List<Variable>();

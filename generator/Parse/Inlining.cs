@@ -450,6 +450,13 @@ namespace DiffGen.Generator.Parse
                     structBindings.Add((p, pv, null));
                     continue;
                 }
+                if (pt is null && p.RefKind is RefKind.None or RefKind.In && RowElementTypes(p.Type) is not null && argSyntax[k] is { } rowsArg
+                    && LowerExpr(rowsArg) is ArrayRef { Row: null } rows && _tupleArrays.Contains(rows.Array))
+                {
+                    // a tuple array or an array of structs passed on whole: the same rows (read-only data, Members.cs)
+                    bindings.Add((p, new Variable(rows.Array, rows.ArrayType, VarKind.Param), null));
+                    continue;
+                }
                 if (pt is null || pt.Value.Elem == Scalar.Bool && pt.Value.IsArray)
                 {
                     Report(Descriptors.NotDifferentiableCall, inv, name, $"its parameter '{p.Name}' has type {p.Type.ToDisplayString()}, which is not supported: {TypeAdvice(p.Type)}");

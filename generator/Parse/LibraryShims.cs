@@ -8,7 +8,8 @@ namespace DiffGen.Generator.Parse
 {
     /// <summary>
     /// Library methods DiffGen lowers from C# of its own: the algorithm written as the plain loops a user would write
-    /// (an insertion sort for <c>Array.Sort</c>, a scan for <c>Array.IndexOf</c>), parsed into a tree added to the user's
+    /// (an insertion sort for <c>Array.Sort</c>, a scan for <c>Array.IndexOf</c>, a swap loop for <c>Array.Reverse</c>, and the
+    /// reductions and element-wise maps of <c>TensorPrimitives</c> on float/double spans), parsed into a tree added to the user's
     /// compilation and inlined like the user's own helpers. What the derivative sees is that code: a sort moves values
     /// (its adjoint moves them back), an index is an int without derivative.
     /// </summary>
@@ -18,7 +19,8 @@ namespace DiffGen.Generator.Parse
 
         // Array.Sort: an insertion sort (n² comparisons in the worst case: meant for the modest arrays of a median or a
         // trimmed mean; docs/natural-csharp.md). Ties keep their order, which changes no value.
-        private const string ShimSource = @"
+        private static readonly string ShimSource = @"
+using System;
 internal static class " + ShimClass + @"
 {
     public static void Sort(double[] a) { for (int i = 1; i < a.Length; i++) { double key = a[i]; int j = i - 1; while (j >= 0 && a[j] > key) { a[j + 1] = a[j]; j--; } a[j + 1] = key; } }
@@ -30,19 +32,62 @@ internal static class " + ShimClass + @"
     public static int LastIndexOf(double[] a, double v) { for (int i = a.Length - 1; i >= 0; i--) if (a[i] == v) return i; return -1; }
     public static int LastIndexOf(float[] a, float v) { for (int i = a.Length - 1; i >= 0; i--) if (a[i] == v) return i; return -1; }
     public static int LastIndexOf(int[] a, int v) { for (int i = a.Length - 1; i >= 0; i--) if (a[i] == v) return i; return -1; }
-}";
+    public static void Reverse(double[] a) { for (int i = 0, j = a.Length - 1; i < j; i++, j--) { double t = a[i]; a[i] = a[j]; a[j] = t; } }
+    public static void Reverse(float[] a) { for (int i = 0, j = a.Length - 1; i < j; i++, j--) { float t = a[i]; a[i] = a[j]; a[j] = t; } }
+    public static void Reverse(int[] a) { for (int i = 0, j = a.Length - 1; i < j; i++, j--) { int t = a[i]; a[i] = a[j]; a[j] = t; } }
+" + TensorShim("double", "Math") + TensorShim("float", "MathF") + "}";
+
+        // System.Numerics.Tensors.TensorPrimitives on float and double spans: reductions, and element-wise maps into a
+        // destination span, as the loops they compute (SoftMax shifted by the maximum, which changes no value)
+        private static string TensorShim(string t, string m) => @"
+    public static T Sum(ReadOnlySpan<T> x) { T s = 0; for (int i = 0; i < x.Length; i++) s += x[i]; return s; }
+    public static T SumOfSquares(ReadOnlySpan<T> x) { T s = 0; for (int i = 0; i < x.Length; i++) s += x[i] * x[i]; return s; }
+    public static T SumOfMagnitudes(ReadOnlySpan<T> x) { T s = 0; for (int i = 0; i < x.Length; i++) s += M.Abs(x[i]); return s; }
+    public static T Product(ReadOnlySpan<T> x) { T s = 1; for (int i = 0; i < x.Length; i++) s *= x[i]; return s; }
+    public static T Dot(ReadOnlySpan<T> x, ReadOnlySpan<T> y) { T s = 0; for (int i = 0; i < x.Length; i++) s += x[i] * y[i]; return s; }
+    public static T Norm(ReadOnlySpan<T> x) { T s = 0; for (int i = 0; i < x.Length; i++) s += x[i] * x[i]; return M.Sqrt(s); }
+    public static T Distance(ReadOnlySpan<T> x, ReadOnlySpan<T> y) { T s = 0; for (int i = 0; i < x.Length; i++) s += (x[i] - y[i]) * (x[i] - y[i]); return M.Sqrt(s); }
+    public static T CosineSimilarity(ReadOnlySpan<T> x, ReadOnlySpan<T> y) { T d = 0, a = 0, b = 0; for (int i = 0; i < x.Length; i++) { d += x[i] * y[i]; a += x[i] * x[i]; b += y[i] * y[i]; } return d / (M.Sqrt(a) * M.Sqrt(b)); }
+    public static T Max(ReadOnlySpan<T> x) { T s = x[0]; for (int i = 1; i < x.Length; i++) s = M.Max(s, x[i]); return s; }
+    public static T Min(ReadOnlySpan<T> x) { T s = x[0]; for (int i = 1; i < x.Length; i++) s = M.Min(s, x[i]); return s; }
+    public static int IndexOfMax(ReadOnlySpan<T> x) { int k = x.Length == 0 ? -1 : 0; for (int i = 1; i < x.Length; i++) if (x[i] > x[k]) k = i; return k; }
+    public static int IndexOfMin(ReadOnlySpan<T> x) { int k = x.Length == 0 ? -1 : 0; for (int i = 1; i < x.Length; i++) if (x[i] < x[k]) k = i; return k; }
+    public static void Add(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) { for (int i = 0; i < x.Length; i++) d[i] = x[i] + y[i]; }
+    public static void Add(ReadOnlySpan<T> x, T y, Span<T> d) { for (int i = 0; i < x.Length; i++) d[i] = x[i] + y; }
+    public static void Subtract(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) { for (int i = 0; i < x.Length; i++) d[i] = x[i] - y[i]; }
+    public static void Subtract(ReadOnlySpan<T> x, T y, Span<T> d) { for (int i = 0; i < x.Length; i++) d[i] = x[i] - y; }
+    public static void Multiply(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) { for (int i = 0; i < x.Length; i++) d[i] = x[i] * y[i]; }
+    public static void Multiply(ReadOnlySpan<T> x, T y, Span<T> d) { for (int i = 0; i < x.Length; i++) d[i] = x[i] * y; }
+    public static void Divide(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) { for (int i = 0; i < x.Length; i++) d[i] = x[i] / y[i]; }
+    public static void Divide(ReadOnlySpan<T> x, T y, Span<T> d) { for (int i = 0; i < x.Length; i++) d[i] = x[i] / y; }
+    public static void MultiplyAdd(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> z, Span<T> d) { for (int i = 0; i < x.Length; i++) d[i] = x[i] * y[i] + z[i]; }
+    public static void Negate(ReadOnlySpan<T> x, Span<T> d) { for (int i = 0; i < x.Length; i++) d[i] = -x[i]; }
+    public static void Abs(ReadOnlySpan<T> x, Span<T> d) { for (int i = 0; i < x.Length; i++) d[i] = M.Abs(x[i]); }
+    public static void Exp(ReadOnlySpan<T> x, Span<T> d) { for (int i = 0; i < x.Length; i++) d[i] = M.Exp(x[i]); }
+    public static void Log(ReadOnlySpan<T> x, Span<T> d) { for (int i = 0; i < x.Length; i++) d[i] = M.Log(x[i]); }
+    public static void Sqrt(ReadOnlySpan<T> x, Span<T> d) { for (int i = 0; i < x.Length; i++) d[i] = M.Sqrt(x[i]); }
+    public static void Tanh(ReadOnlySpan<T> x, Span<T> d) { for (int i = 0; i < x.Length; i++) d[i] = M.Tanh(x[i]); }
+    public static void Sigmoid(ReadOnlySpan<T> x, Span<T> d) { for (int i = 0; i < x.Length; i++) d[i] = 1 / (1 + M.Exp(-x[i])); }
+    public static void SoftMax(ReadOnlySpan<T> x, Span<T> d) { T m = x[0]; for (int i = 1; i < x.Length; i++) m = M.Max(m, x[i]); T s = 0; for (int i = 0; i < x.Length; i++) s += M.Exp(x[i] - m); for (int i = 0; i < x.Length; i++) d[i] = M.Exp(x[i] - m) / s; }
+    public static void Max(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) { for (int i = 0; i < x.Length; i++) d[i] = M.Max(x[i], y[i]); }
+    public static void Min(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) { for (int i = 0; i < x.Length; i++) d[i] = M.Min(x[i], y[i]); }
+".Replace("T ", t + " ").Replace("<T>", "<" + t + ">").Replace("M.", m + ".");
 
         private SemanticModel? _shimModel;
         private INamedTypeSymbol? _shimType;
 
-        /// <summary>The shim standing for <c>Array.Sort(a)</c>, <c>Array.IndexOf(a, v)</c>, <c>Array.LastIndexOf(a, v)</c> on a float/double/int T[]; null for other methods.</summary>
+        /// <summary>
+        /// The shim standing for <c>Array.Sort(a)</c>, <c>Array.IndexOf(a, v)</c>, <c>Array.LastIndexOf(a, v)</c>, <c>Array.Reverse(a)</c> on a
+        /// float/double/int T[], or a <c>TensorPrimitives</c> method on float/double spans; null for other methods.
+        /// </summary>
         private IMethodSymbol? LibraryShim(IMethodSymbol target)
         {
             target = target.ReducedFrom ?? target;
-            if (target.ContainingType?.ToDisplayString() != "System.Array" || target.Name is not ("Sort" or "IndexOf" or "LastIndexOf")) return null;
-            int arity = target.Name == "Sort" ? 1 : 2;
-            if (target.Parameters.Length != arity || target.Parameters[0].Type is not IArrayTypeSymbol { Rank: 1, ElementType: var elem }
-                || elem.SpecialType is not (SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Int32))
+            bool tensor = target.ContainingType?.ToDisplayString() == "System.Numerics.Tensors.TensorPrimitives";
+            if (!tensor && (target.ContainingType?.ToDisplayString() != "System.Array" || target.Name is not ("Sort" or "IndexOf" or "LastIndexOf" or "Reverse"))) return null;
+            int arity = target.Name is "Sort" or "Reverse" ? 1 : 2;
+            if (!tensor && (target.Parameters.Length != arity || target.Parameters[0].Type is not IArrayTypeSymbol { Rank: 1, ElementType: var elem }
+                || elem.SpecialType is not (SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Int32)))
                 return null;
             if (_shimType is null)
             {
@@ -53,8 +98,10 @@ internal static class " + ShimClass + @"
                 _shimType = _shimModel.GetDeclaredSymbol(decl, _ct);
                 if (_shimType is null) return null;
             }
+            // the overload whose parameter types are the call's (TensorPrimitives.Dot<double>: ReadOnlySpan<double> twice)
+            var types = target.Parameters.Select(p => p.Type.ToDisplayString()).ToList();
             return _shimType.GetMembers(target.Name).OfType<IMethodSymbol>()
-                .FirstOrDefault(m => m.Parameters.Length == arity && ((IArrayTypeSymbol)m.Parameters[0].Type).ElementType.SpecialType == elem.SpecialType);
+                .FirstOrDefault(m => m.Parameters.Select(p => p.Type.ToDisplayString()).SequenceEqual(types));
         }
     }
 }

@@ -34,17 +34,32 @@ namespace DiffGen.Generator.Parse
                 if (args.Any(a => _model.GetTypeInfo(a, _ct).Type?.SpecialType != SpecialType.System_Int32)) return null;
                 return (ma.Expression, args.ElementAtOrDefault(0), args.ElementAtOrDefault(1), null, false);
             }
-            // x[a..b] on an array: a new array (RuntimeHelpers.GetSubArray), never written back
-            if (e is ElementAccessExpressionSyntax ea && ea.ArgumentList.Arguments.Count == 1 && ea.ArgumentList.Arguments[0].Expression is RangeExpressionSyntax rr
-                && _model.GetTypeInfo(ea.Expression, _ct).Type is IArrayTypeSymbol { Rank: 1 })
-                return (ea.Expression, null, null, rr, true);
+            // x[a..b] on an array: a new array (RuntimeHelpers.GetSubArray), never written back; on a span: a view (SpanViews.cs)
+            if (e is ElementAccessExpressionSyntax ea && ea.ArgumentList.Arguments.Count == 1 && ea.ArgumentList.Arguments[0].Expression is RangeExpressionSyntax rr)
+            {
+                var t = _model.GetTypeInfo(ea.Expression, _ct).Type;
+                if (t is IArrayTypeSymbol { Rank: 1 }) return (ea.Expression, null, null, rr, true);
+                if (t is not null && IsSpan(t, out _, out _)) return (ea.Expression, null, null, rr, false);
+            }
+            // s.Slice(start) / s.Slice(start, length) on a span parameter or a span local
+            if (e is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.Text: "Slice" } sm } sinv
+                && sinv.ArgumentList.Arguments.Count is 1 or 2 && _model.GetTypeInfo(sm.Expression, _ct).Type is { } st && IsSpan(st, out _, out _)
+                && sinv.ArgumentList.Arguments.All(a => _model.GetTypeInfo(a.Expression, _ct).Type?.SpecialType == SpecialType.System_Int32))
+            {
+                var sargs = sinv.ArgumentList.Arguments;
+                return (sm.Expression, sargs[0].Expression, sargs.Count == 2 ? sargs[1].Expression : null, null, false);
+            }
+            // a span local viewing part of an array, passed on whole: that part
+            if (ViewOf(e) is not null) return (e, null, null, null, false);
             return null;
         }
 
         /// <summary>The variable (parameter, local, field) an argument's array comes from, through a slice or a row.</summary>
         private ISymbol? ArgumentRoot(ExpressionSyntax e)
         {
+            if (ViewOf(e) is { } view) return view.RootSymbol;
             if (SliceForm(e) is { } s) e = s.Array;
+            if (ViewOf(e) is { } inner) return inner.RootSymbol;
             while (e is ElementAccessExpressionSyntax ea) e = ea.Expression;
             return e is IdentifierNameSyntax or MemberAccessExpressionSyntax ? _model.GetSymbolInfo(e, _ct).Symbol : null;
         }
@@ -65,27 +80,37 @@ namespace DiffGen.Generator.Parse
         /// <summary>The array, start and length of a slice form (null when reported; Start null for the whole array).</summary>
         private (ArrayRef Array, Expr? Start, Expr Count)? LowerSlicePart((ExpressionSyntax Array, ExpressionSyntax? Start, ExpressionSyntax? Length, RangeExpressionSyntax? Range, bool Copy) form, ExpressionSyntax where, IrType pt)
         {
-            var src = LowerExpr(form.Array);
-            if (src is null) return null;
-            if (src is not ArrayRef sa || sa.Type != pt)
+            // a part of a span local that views part of an array: positions count from the view's start (SpanViews.cs)
+            var view = ViewOf(form.Array);
+            ArrayRef sa;
+            if (view is not null) sa = view.Root;
+            else
+            {
+                var src = LowerExpr(form.Array);
+                if (src is null) return null;
+                if (src is not ArrayRef a) { Report(Descriptors.UnsupportedExpression, where, where.ToString(), $"take a part of an array variable of type {pt}"); return null; }
+                sa = a;
+            }
+            if (sa.Type != pt)
             {
                 Report(Descriptors.UnsupportedExpression, where, where.ToString(), $"take a part of an array variable of type {pt}");
                 return null;
             }
-            Expr length = Len(sa.Array, sa.ArrayType, sa.Row, 0);
-            if (form.Start is null && form.Length is null && form.Range is null) return (sa, null, length); // x.AsSpan(): the array itself
+            Expr length = view?.Count ?? Len(sa.Array, sa.ArrayType, sa.Row, 0);
+            Expr? At(Expr? s) => view is null || s is null ? s : AddInts(view.Start, s);
+            if (form.Start is null && form.Length is null && form.Range is null) return (sa, view?.Start, length); // x.AsSpan(): the array itself (a view: its part)
             if (form.Range is { } r)
             {
                 var s = r.LeftOperand is null ? new Const(0, IrType.Int) : LowerIndex(r.LeftOperand, length);
                 var end = r.RightOperand is null ? length : LowerIndex(r.RightOperand, length);
                 if (s is null || end is null) return null;
-                return (sa, s, s is Const { Value: 0 } ? end : new Binary(BinaryOp.Sub, end, s, IrType.Int));
+                return (sa, At(s), s is Const { Value: 0 } ? end : new Binary(BinaryOp.Sub, end, s, IrType.Int));
             }
             var st = LowerIntExpr(form.Start!, "the start of a slice");
             if (st is null) return null;
             var c = form.Length is null ? new Binary(BinaryOp.Sub, length, st, IrType.Int) : LowerIntExpr(form.Length, "the length of a slice");
             if (c is null) return null;
-            return (sa, st, c);
+            return (sa, At(st), c);
         }
 
         /// <summary>copy[k] = a[start + k] for k &lt; count.</summary>
@@ -167,70 +192,6 @@ namespace DiffGen.Generator.Parse
                 if (t is not null && Is(t)) return true;
             }
             return false;
-        }
-
-        /// <summary>
-        /// Why a span local viewing part of an array cannot be held as a copy (null when it can): the local is written
-        /// (an element, a method called on it, passed where a Span is written), or the array is (an element, reassigned, passed
-        /// to a method other than as a ReadOnlySpan), anywhere in the body that declares the local. Inside an inlined
-        /// helper, the array must not be a parameter while the helper writes any element (another parameter may be the same array).
-        /// </summary>
-        private string? SpanViewWrites(VariableDeclaratorSyntax v, ILocalSymbol local, ExpressionSyntax init)
-        {
-            var form = SliceForm(init)!.Value;
-            if (form.Copy) return null; // x[a..b] is a new array: writes to either do not meet
-            var scope = v.Ancestors().FirstOrDefault(a => a is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax or AccessorDeclarationSyntax);
-            if (scope is null) return "its scope is unknown";
-            var root = ArgumentRoot(form.Array);
-            if (root is null) return "the array is not a variable";
-            bool helperParam = _inlineStack.Count > 0 && root is IParameterSymbol;
-            ISymbol? Root(ExpressionSyntax e)
-            {
-                while (e is ElementAccessExpressionSyntax ea) e = ea.Expression;
-                return e is IdentifierNameSyntax or MemberAccessExpressionSyntax ? _model.GetSymbolInfo(e, _ct).Symbol : null;
-            }
-            foreach (var n in scope.DescendantNodes())
-            {
-                ExpressionSyntax? target = n switch
-                {
-                    AssignmentExpressionSyntax a => a.Left,
-                    PostfixUnaryExpressionSyntax p => p.Operand,
-                    PrefixUnaryExpressionSyntax p when p.IsKind(SyntaxKind.PreIncrementExpression) || p.IsKind(SyntaxKind.PreDecrementExpression) => p.Operand,
-                    _ => null,
-                };
-                // another name for the array ('var tmp = cur;', 'next = cur;', '(cur, next) = (next, cur)'): writes under it are not seen here
-                bool Names(ExpressionSyntax? e) => e is not null && (e is ParenthesizedExpressionSyntax pe ? Names(pe.Expression)
-                    : e is TupleExpressionSyntax te ? te.Arguments.Any(a => Names(a.Expression))
-                    : e is IdentifierNameSyntax && SymbolEqualityComparer.Default.Equals(_model.GetSymbolInfo(e, _ct).Symbol, root));
-                if (n is AssignmentExpressionSyntax aa && (Names(aa.Right) || aa.Left is TupleExpressionSyntax && Names(aa.Left))
-                    || n is VariableDeclaratorSyntax { Initializer.Value: var iv } && n != v && Names(iv))
-                    return $"'{root.Name}' gets another name";
-                // a write of the array before the declaration, outside any lambda or local function, runs before each view is
-                // made: 'for (...) h[i] = ...; var row = h.AsSpan(0, k);' (a view declared in a loop body ends with it)
-                bool before = n.SpanStart < v.SpanStart && !n.Ancestors().TakeWhile(a => a != scope).Any(a => a is LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax);
-                if (target is not null)
-                {
-                    var r = Root(target);
-                    if (SymbolEqualityComparer.Default.Equals(r, local)) return $"'{local.Name}' is written";
-                    if (SymbolEqualityComparer.Default.Equals(r, root) && !before) return $"'{root.Name}' is written after the view is made";
-                    if (helperParam && target is ElementAccessExpressionSyntax) return $"the helper writes an array while '{root.Name}' is its parameter";
-                    continue;
-                }
-                if (n is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax ma } inv && inv != init && !inv.Span.Contains(init.Span)
-                    && SymbolEqualityComparer.Default.Equals(Root(ma.Expression), local) && ma.Name.Identifier.Text is not ("ToArray" or "IndexOf"))
-                    return $"a method is called on '{local.Name}'";
-                if (n is ArgumentSyntax arg && !arg.Span.Contains(init.Span) && !init.Span.Contains(arg.Span))
-                {
-                    var ar = ArgumentRoot(arg.Expression);
-                    bool isLocal = SymbolEqualityComparer.Default.Equals(ar, local), isRoot = SymbolEqualityComparer.Default.Equals(ar, root);
-                    if (!isLocal && !isRoot || isRoot && before) continue;
-                    var p = (_model.GetOperation(arg, _ct) as Microsoft.CodeAnalysis.Operations.IArgumentOperation)?.Parameter;
-                    bool readOnly = p is not null && p.RefKind is RefKind.None or RefKind.In && IsSpan(p.Type, out var ro, out _) && ro;
-                    bool linq = p?.ContainingSymbol is IMethodSymbol { ContainingType: { } ct } && ct.ToDisplayString() is "System.Linq.Enumerable" or "System.Math" or "System.MathF";
-                    if (!readOnly && !linq) return $"'{(isLocal ? local.Name : root.Name)}' is passed to '{arg.Parent?.Parent}', which may write it";
-                }
-            }
-            return null;
         }
     }
 }

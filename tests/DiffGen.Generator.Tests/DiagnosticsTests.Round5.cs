@@ -51,15 +51,23 @@ namespace DiffGen.Generator.Tests
         }
 
         [Fact]
-        public void DIFF0002_SpanLocalWhoseArrayIsWritten()
+        public void Span_views_written_or_whose_array_is_written_are_accepted()
         {
-            var d = Expect("DIFF0002", "row = t.AsSpan(0, 3)", "[Differentiable] public static double F(double[] x) { var t = (double[])x.Clone(); var row = t.AsSpan(0, 3); t[0] = 5; return row[0] * t[1]; }");
-            Assert.Contains("'t' is written after the view is made", d.GetMessage());
-            Assert.Contains("index the array with the offset instead", d.GetMessage());
-            d = Expect("DIFF0002", "row = t.AsSpan(0, 3)", "[Differentiable] public static double F(double[] x) { var t = (double[])x.Clone(); var row = t.AsSpan(0, 3); Array.Fill(t, 2.0); return row[0] + t[0]; }");
-            Assert.Contains("which may write it", d.GetMessage());
-            d = Expect("DIFF0002", "row = a.AsSpan(0, 2)", "[Differentiable] public static double F(double[] x) { var a = (double[])x.Clone(); var row = a.AsSpan(0, 2); var t = a; t[0] = 4; return row[0] + a[1]; }");
-            Assert.Contains("'a' gets another name", d.GetMessage());
+            // round 11: a span local is a view of its part (SpanViews.cs), so writes on either side meet, as in C#
+            Compiles("[Differentiable] public static double F(double[] x) { var t = (double[])x.Clone(); var row = t.AsSpan(0, 3); t[0] = 5; return row[0] * t[1]; }", "");
+            Compiles("[Differentiable] public static double F(double[] x) { var t = (double[])x.Clone(); var row = t.AsSpan(0, 3); Array.Fill(t, 2.0); row[1] *= x[0]; return row[0] + t[1]; }", "");
+            Compiles("[Differentiable] public static double F(double[] x) { var a = (double[])x.Clone(); var row = a.AsSpan(0, 2); var t = a; t[0] = 4; return row[0] + a[1]; }", "");
+        }
+
+        [Fact]
+        public void DIFF0002_SpanViewReboundOrItsArrayReplaced()
+        {
+            var d = Expect("DIFF0002", "t = x.AsSpan(0, 2)", "[Differentiable] public static double F(double[] x) { var t = x.AsSpan(0, 2); double s = t[0]; t = x.AsSpan(1, 2); return s + t[0]; }");
+            Assert.Contains("'t' is made to view another part later", d.GetMessage());
+            Assert.Contains("declare a second span local", d.GetMessage());
+            d = Expect("DIFF0002", "row = cur.AsSpan(0, 2)", "[Differentiable] public static double F(double[] x) { var cur = (double[])x.Clone(); var next = new double[x.Length]; var row = cur.AsSpan(0, 2); var tmp = cur; cur = next; next = tmp; return row[0] + cur[0]; }");
+            Assert.Contains("'cur' is assigned another array while 'row' views it", d.GetMessage());
+            Assert.Single(Problems("[Differentiable] public static double F(double[] x) { var t = x.AsSpan(0, 2); double s = t[0]; t = x.AsSpan(1, 2); return s + t[0]; }"));
         }
 
         [Fact]

@@ -1,0 +1,196 @@
+using System;
+using System.Numerics.Tensors;
+
+namespace DiffGen.Tests.Corpus
+{
+    /// <summary>A particle: position, velocity, mass, and a method reading them (an array of these is data).</summary>
+    public struct Particle
+    {
+        public double X;
+        public double V;
+        public double M;
+        public double Kinetic() => 0.5 * M * V * V;
+    }
+
+    /// <summary>An observation of a curve at time T.</summary>
+    public readonly record struct Observation(double T, double Y);
+
+    /// <summary>A labelled point: an int label next to a double weight and a float target.</summary>
+    public struct LabelledPoint
+    {
+        public int Label;
+        public double W;
+        public float Y;
+    }
+
+    /// <summary>
+    /// Round 11 of natural idioms: span locals that view parts of arrays and are written (views, not copies), slices of span
+    /// parameters and of views, span Fill/Clear/CopyTo, <c>TensorPrimitives</c> reductions and maps, <c>Array.Reverse</c>, and
+    /// arrays of structs as data (fields read per row, struct locals made from rows, passed to helpers).
+    /// </summary>
+    public static partial class NaturalRound11
+    {
+        /// <summary>Two views of one scratch array written through; a write of the array seen through a view.</summary>
+        [Differentiable]
+        public static double ViewWrites(double[] x)
+        {
+            var h = new double[2 * x.Length];
+            var lo = h.AsSpan(0, x.Length);
+            var hi = h.AsSpan(x.Length);
+            for (int i = 0; i < x.Length; i++)
+            {
+                lo[i] = Math.Sin(x[i]);
+                hi[i] = lo[i] * x[i];
+            }
+            h[0] += 1;
+            double s = lo[0];
+            foreach (var v in h) s += v * v;
+            return s + hi[^1];
+        }
+
+        /// <summary>Rows sliced from a whole-array view, a range of a view, foreach over a view, its Length.</summary>
+        [Differentiable]
+        public static double SlicedRows(double[] x, int d)
+        {
+            double s = 0;
+            var all = x.AsSpan();
+            for (int i = 0; i + d <= x.Length; i += d)
+            {
+                var row = all.Slice(i, d);
+                var tail = row[1..];
+                double m = 0;
+                foreach (var v in row) m += v;
+                s += m * m + tail[0] * tail.Length;
+            }
+            return s;
+        }
+
+        /// <summary>A span parameter cut in halves by ranges, and foreach over a Slice of it.</summary>
+        [Differentiable]
+        public static double SpanHalves(ReadOnlySpan<double> x)
+        {
+            var a = x[..(x.Length / 2)];
+            var b = x[(x.Length / 2)..];
+            double s = 0;
+            for (int i = 0; i < a.Length; i++) s += a[i] * b[i];
+            foreach (var v in x.Slice(1, 2)) s += v * v;
+            return s;
+        }
+
+        private static void Scale(Span<double> v, double a)
+        {
+            for (int i = 0; i < v.Length; i++) v[i] *= a;
+        }
+
+        [Differentiable]
+        public static double Product2(ReadOnlySpan<double> v) => v[0] * v[1];
+
+        /// <summary>Views passed to a [Differentiable] method taking a span, and a view copied by ToArray.</summary>
+        [Differentiable]
+        public static double ViewsPassedOn(double[] x)
+        {
+            var head = x.AsSpan(1, 2);
+            double[] c = head.ToArray();
+            c[0] *= 2;
+            return Product2(head) + Product2(x.AsSpan(0, 2)) + c[0] * c[1] + head[0];
+        }
+
+        /// <summary>Fill, Clear and CopyTo on parts; a helper that writes through a view; the view written after.</summary>
+        [Differentiable]
+        public static double ViewCalls(double[] x, double[] a)
+        {
+            var h = new double[x.Length + 2];
+            var part = h.AsSpan(1);
+            part.Fill(a[0]);
+            h.AsSpan(0, 1).Clear();
+            x.AsSpan(0, 2).CopyTo(h.AsSpan(2));
+            var mid = h.AsSpan(1, 3);
+            Scale(mid, a[1]);
+            mid[0] += x[0];
+            double s = 0;
+            for (int i = 0; i < x.Length; i++) s += h[i] * x[i];
+            return s + mid[1] * mid[2];
+        }
+
+        /// <summary>A float view of each jagged row but its first element.</summary>
+        [Differentiable]
+        public static float RowViews(float[][] x)
+        {
+            float s = 0;
+            for (int i = 0; i < x.Length; i++)
+            {
+                var r = x[i].AsSpan(1);
+                for (int j = 0; j < r.Length; j++) s += r[j] * x[i][0];
+            }
+            return s;
+        }
+
+        /// <summary>TensorPrimitives maps into scratch (in place too), a softmax, and reductions (one over a part).</summary>
+        [Differentiable]
+        public static double Tensors(double[] x, double[] w)
+        {
+            var h = new double[x.Length];
+            TensorPrimitives.Multiply<double>(x, w, h);
+            TensorPrimitives.Tanh<double>(h, h);
+            var p = new double[x.Length];
+            TensorPrimitives.SoftMax<double>(h, p);
+            return TensorPrimitives.Dot<double>(p, x) + TensorPrimitives.Norm<double>(w) + TensorPrimitives.CosineSimilarity<double>(x, w)
+                + TensorPrimitives.SumOfSquares<double>(x.AsSpan(1));
+        }
+
+        /// <summary>The float overloads: Subtract, Multiply by a scalar in place, SumOfSquares, Max, Distance, IndexOfMax.</summary>
+        [Differentiable]
+        public static float TensorsF(float[] x, float[] y)
+        {
+            var d = new float[x.Length];
+            TensorPrimitives.Subtract(x, y, d);
+            TensorPrimitives.Multiply(d, 2f, d);
+            return TensorPrimitives.SumOfSquares(d) + TensorPrimitives.Max(x) + TensorPrimitives.Distance(x, y) + 0.1f * TensorPrimitives.IndexOfMax(x);
+        }
+
+        /// <summary>Array.Reverse on a copy.</summary>
+        [Differentiable]
+        public static double Reversed(double[] x)
+        {
+            var y = (double[])x.Clone();
+            Array.Reverse(y);
+            double s = 0;
+            for (int i = 0; i < y.Length; i++) s += y[i] * x[i] * (i + 1);
+            return s;
+        }
+
+        /// <summary>An array of structs: foreach, a method of the struct, fields read per particle.</summary>
+        [Differentiable(nameof(k))]
+        public static double Energy(Particle[] ps, double[] k)
+        {
+            double e = 0;
+            foreach (var p in ps) e += p.Kinetic() * k[1] + 0.5 * k[0] * p.X * p.X;
+            return e;
+        }
+
+        /// <summary>An array of record structs: a struct local made from each row, fitted by an exponential.</summary>
+        [Differentiable]
+        public static double ExpFit(Observation[] data, double[] ab)
+        {
+            double s = 0;
+            for (int i = 0; i < data.Length; i++)
+            {
+                var o = data[i];
+                double r = ab[0] * Math.Exp(-ab[1] * o.T) - o.Y;
+                s += r * r;
+            }
+            return s;
+        }
+
+        private static double Total(LabelledPoint[] pts, double[] w)
+        {
+            double s = 0;
+            foreach (var d in pts) s += d.W * (w[d.Label] - d.Y) * (w[d.Label] - d.Y);
+            return s;
+        }
+
+        /// <summary>Structs with an int label, a double weight and a float target, passed to a helper.</summary>
+        [Differentiable]
+        public static double Labelled(LabelledPoint[] pts, double[] w) => Total(pts, w) / Math.Max(1, pts.Length);
+    }
+}

@@ -1,0 +1,185 @@
+using System;
+using System.Linq;
+using DiffGen.Tests.Corpus;
+using Xunit;
+
+namespace DiffGen.Tests
+{
+    /// <summary>
+    /// Round 11 of natural idioms (<see cref="NaturalRound11"/>): span views written through, slices of spans, span
+    /// Fill/Clear/CopyTo, TensorPrimitives, Array.Reverse, arrays of structs as data. Forward equals the user's method, Backward
+    /// returns the same value and leaves its inputs unchanged, gradients equal central differences, a seed scales them.
+    /// </summary>
+    public class NaturalRound11Tests
+    {
+        private const double Seed = -0.75;
+
+        private static double[] Vec(int seed, int n) => TestData.Vector(new Random(seed), n);
+
+        /// <summary>The checks for a method of one double[] (plus whatever the closures hold).</summary>
+        private static void CheckOne(double[] x, Func<double[], double> f, Func<double[], double> forward, Func<double[], double[], double, double> backward, string what)
+        {
+            var before = (double[])x.Clone();
+            double reference = f(x);
+            Check.Forward(reference, forward(x), what + " Forward");
+            var gx = TestData.Garbage(x);
+            Check.Forward(reference, backward(x, gx, 1), what + " Backward value");
+            Assert.Equal(before, x);
+            Check.Gradient(FiniteDiff.Gradient(() => f(x), x), gx, what + " dx");
+            var sx = TestData.Garbage(x);
+            backward(x, sx, Seed);
+            Check.Scaled(gx, sx, Seed, what + " dx");
+        }
+
+        private static void CheckPair(double[] x, double[] y, Func<double[], double[], double> f, Func<double[], double[], double> forward,
+            Func<double[], double[], double[], double[], double, double> backward, string what)
+        {
+            double reference = f(x, y);
+            Check.Forward(reference, forward(x, y), what + " Forward");
+            var (gx, gy) = (TestData.Garbage(x), TestData.Garbage(y));
+            Check.Forward(reference, backward(x, y, gx, gy, 1), what + " Backward value");
+            Check.Gradient(FiniteDiff.Gradient(() => f(x, y), x), gx, what + " dx");
+            Check.Gradient(FiniteDiff.Gradient(() => f(x, y), y), gy, what + " dy");
+            var (sx, sy) = (TestData.Garbage(x), TestData.Garbage(y));
+            backward(x, y, sx, sy, Seed);
+            Check.Scaled(gx, sx, Seed, what + " dx");
+            Check.Scaled(gy, sy, Seed, what + " dy");
+        }
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(4)]
+        [InlineData(9)]
+        public void Views_written_through_and_array_writes_seen_through_them(int n) =>
+            CheckOne(Vec(60 + n, n), NaturalRound11.ViewWrites, NaturalRound11.ViewWritesForward, (x, g, s) => NaturalRound11.ViewWritesBackward(x, g, s), "ViewWrites");
+
+        [Theory]
+        [InlineData(12, 3)]
+        [InlineData(10, 4)]
+        [InlineData(5, 5)]
+        public void Slices_of_a_whole_array_view_and_ranges_of_a_slice(int n, int d) =>
+            CheckOne(Vec(70 + n, n), x => NaturalRound11.SlicedRows(x, d), x => NaturalRound11.SlicedRowsForward(x, d),
+                (x, g, s) => NaturalRound11.SlicedRowsBackward(x, d, g, s), "SlicedRows");
+
+        [Theory]
+        [InlineData(4)]
+        [InlineData(7)]
+        public void Span_parameter_cut_by_ranges_and_Slice(int n) =>
+            CheckOne(Vec(80 + n, n), x => NaturalRound11.SpanHalves(x), x => NaturalRound11.SpanHalvesForward(x),
+                (x, g, s) => NaturalRound11.SpanHalvesBackward(x, g, s), "SpanHalves");
+
+        [Fact]
+        public void Views_passed_to_a_differentiable_method_and_copied() =>
+            CheckOne(Vec(85, 5), NaturalRound11.ViewsPassedOn, NaturalRound11.ViewsPassedOnForward, (x, g, s) => NaturalRound11.ViewsPassedOnBackward(x, g, s), "ViewsPassedOn");
+
+        [Fact]
+        public void Fill_Clear_CopyTo_and_a_helper_writing_through_a_view() =>
+            CheckPair(Vec(90, 5), new[] { 0.7, -1.3 }, NaturalRound11.ViewCalls, NaturalRound11.ViewCallsForward,
+                (x, a, gx, ga, s) => NaturalRound11.ViewCallsBackward(x, a, gx, ga, s), "ViewCalls");
+
+        [Fact]
+        public void Float_views_of_jagged_rows()
+        {
+            var rng = new Random(91);
+            var x = Enumerable.Range(0, 3).Select(i => Enumerable.Range(0, 2 + i).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray()).ToArray();
+            var xd = x.Select(r => r.Select(v => (double)v).ToArray()).ToArray();
+            double Reference(double[][] z) { double s = 0; foreach (var r in z) for (int j = 1; j < r.Length; j++) s += r[j] * r[0]; return s; }
+            Check.Near(Reference(xd), NaturalRound11.RowViews(x), Check.FloatForwardTol, "RowViews method");
+            Check.Near(Reference(xd), NaturalRound11.RowViewsForward(x), Check.FloatForwardTol, "Forward");
+            var g = x.Select(r => new float[r.Length]).ToArray();
+            Check.Near(Reference(xd), NaturalRound11.RowViewsBackward(x, g), Check.FloatForwardTol, "Backward value");
+            for (int i = 0; i < x.Length; i++)
+                for (int j = 0; j < x[i].Length; j++)
+                {
+                    double expected = j == 0 ? xd[i].Skip(1).Sum() : xd[i][0];
+                    Check.Near(expected, g[i][j], 1e-5, $"d x[{i}][{j}]");
+                }
+        }
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(6)]
+        [InlineData(17)]
+        public void TensorPrimitives_maps_softmax_and_reductions(int n) =>
+            CheckPair(Vec(100 + n, n).Select(v => v + 0.1).ToArray(), Vec(120 + n, n), NaturalRound11.Tensors, NaturalRound11.TensorsForward,
+                (x, w, gx, gw, s) => NaturalRound11.TensorsBackward(x, w, gx, gw, s), "Tensors");
+
+        [Fact]
+        public void TensorPrimitives_float_overloads_match_their_double_twin()
+        {
+            var rng = new Random(130);
+            var x = Enumerable.Range(0, 9).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+            var y = Enumerable.Range(0, 9).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+            double Twin(double[] a, double[] b)
+            {
+                double sq = 0, dist = 0; int arg = 0;
+                for (int i = 0; i < a.Length; i++) { double d = 2 * (a[i] - b[i]); sq += d * d; dist += (a[i] - b[i]) * (a[i] - b[i]); if (a[i] > a[arg]) arg = i; }
+                return sq + a.Max() + Math.Sqrt(dist) + 0.1 * arg;
+            }
+            var (xd, yd) = (x.Select(v => (double)v).ToArray(), y.Select(v => (double)v).ToArray());
+            double reference = Twin(xd, yd);
+            Check.Near(reference, NaturalRound11.TensorsF(x, y), 1e-4, "method");
+            Check.Near(reference, NaturalRound11.TensorsFForward(x, y), 1e-4, "Forward");
+            var (gx, gy) = (new float[9], new float[9]);
+            Check.Near(reference, NaturalRound11.TensorsFBackward(x, y, gx, gy), 1e-4, "Backward value");
+            var fdx = FiniteDiff.Gradient(() => Twin(xd, yd), xd);
+            var fdy = FiniteDiff.Gradient(() => Twin(xd, yd), yd);
+            for (int i = 0; i < 9; i++)
+            {
+                Check.Near(fdx[i], gx[i], 2e-3, $"dx[{i}]");
+                Check.Near(fdy[i], gy[i], 2e-3, $"dy[{i}]");
+            }
+        }
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(4)]
+        [InlineData(7)]
+        public void Array_Reverse_moves_values_and_their_adjoints(int n) =>
+            CheckOne(Vec(140 + n, n), NaturalRound11.Reversed, NaturalRound11.ReversedForward, (x, g, s) => NaturalRound11.ReversedBackward(x, g, s), "Reversed");
+
+        private static Particle[] Particles(int seed, int n)
+        {
+            var rng = new Random(seed);
+            return Enumerable.Range(0, n).Select(_ => new Particle { X = rng.NextDouble() * 2 - 1, V = rng.NextDouble() * 2 - 1, M = 0.5 + rng.NextDouble() }).ToArray();
+        }
+
+        [Theory]
+        [InlineData(0)]
+        [InlineData(1)]
+        [InlineData(5)]
+        public void Array_of_structs_read_by_foreach_and_a_struct_method(int n)
+        {
+            var ps = Particles(150 + n, n);
+            var copy = (Particle[])ps.Clone();
+            CheckOne(new[] { 1.3, 0.8 }, k => NaturalRound11.Energy(ps, k), k => NaturalRound11.EnergyForward(ps, k),
+                (k, g, s) => NaturalRound11.EnergyBackward(ps, k, g, s), "Energy");
+            Assert.Equal(copy, ps);
+        }
+
+        [Fact]
+        public void Array_of_record_structs_made_into_struct_locals()
+        {
+            var data = Enumerable.Range(0, 8).Select(i => new Observation(0.25 * i, 2.0 * Math.Exp(-0.7 * 0.25 * i) + 0.05 * Math.Sin(i))).ToArray();
+            CheckOne(new[] { 1.5, 0.4 }, ab => NaturalRound11.ExpFit(data, ab), ab => NaturalRound11.ExpFitForward(data, ab),
+                (ab, g, s) => NaturalRound11.ExpFitBackward(data, ab, g, s), "ExpFit");
+        }
+
+        [Fact]
+        public void Structs_with_int_labels_passed_to_a_helper()
+        {
+            var rng = new Random(160);
+            var pts = Enumerable.Range(0, 7).Select(i => new LabelledPoint { Label = i % 3, W = 0.5 + rng.NextDouble(), Y = (float)(rng.NextDouble() - 0.5) }).ToArray();
+            CheckOne(Vec(161, 3), w => NaturalRound11.Labelled(pts, w), w => NaturalRound11.LabelledForward(pts, w),
+                (w, g, s) => NaturalRound11.LabelledBackward(pts, w, g, s), "Labelled");
+            Check.Forward(0.0, NaturalRound11.LabelledForward(Array.Empty<LabelledPoint>(), Vec(162, 3)), "Labelled empty");
+        }
+
+        [Fact]
+        public void A_null_array_of_structs_is_named()
+        {
+            var e = Assert.ThrowsAny<ArgumentException>(() => NaturalRound11.EnergyForward(null!, new[] { 1.0, 1.0 }));
+            Assert.Contains("ps", e.Message);
+        }
+    }
+}
