@@ -61,6 +61,11 @@ namespace DiffGen.Generator.Parse
 
         private Expr? LowerCore(ExpressionSyntax e)
         {
+            if (e is BinaryExpressionSyntax or IsPatternExpressionSyntax or MemberAccessExpressionSyntax or InvocationExpressionSyntax)
+            {
+                var read = LowerNullableRead(e, out bool nullable); // best ?? 0, scale.Value, v > best on double? values (NullableValues.cs)
+                if (nullable) return read;
+            }
             switch (e)
             {
                 case ParenthesizedExpressionSyntax p:
@@ -79,6 +84,11 @@ namespace DiffGen.Generator.Parse
                     {
                         var sym = _model.GetSymbolInfo(id, _ct).Symbol;
                         if (RefAlias(sym) is { } alias) return LowerExpr(alias); // a ref local: the element it refers to, read here
+                        if (sym is not null && (_nullableLocals.ContainsKey(sym) || sym is IParameterSymbol np && _nullableParams.Contains(np)))
+                        {
+                            Report(Descriptors.UnsupportedExpression, id, id.Identifier.Text, NullableAdvice);
+                            return null;
+                        }
                         if (sym is not null && _spanViews.ContainsKey(sym))
                         {
                             Report(Descriptors.UnsupportedExpression, id, id.Identifier.Text, "a span local viewing part of an array can be indexed (row[j]), measured (row.Length), sliced (row.Slice(a, n), row[a..b]), iterated (foreach), filled, cleared or copied (Fill, Clear, CopyTo), or passed to a helper's span parameter; use it in one of those ways, or index the array with the offset");

@@ -84,6 +84,14 @@ namespace DiffGen.Generator.Parse
                 _surface = true;
                 return true;
             }
+            if (NullableOf(t) is not null && !byIn)
+            {
+                // double? scale = null: an option, read by the entry points into two inputs where it is used (NullableValues.cs)
+                _nullableParams.Add(p);
+                _usedNames.Add(p.Name);
+                _surface = true;
+                return true;
+            }
             if (IsSpan(t, out bool ro, out var elem))
             {
                 if (ElemOf(elem!) is not { } e)
@@ -621,7 +629,7 @@ namespace DiffGen.Generator.Parse
                 string? def = p.HasExplicitDefaultValue ? DefaultText(p) : null;
                 bool nullCheck = _configParams.Contains(p) && p.Type.IsReferenceType || _highRank.ContainsKey(p);
                 surface.Add(new SurfaceParam(p.Name, p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), modifier, def, nullCheck));
-                if (_configParams.Contains(p) || _textParams.Contains(p)) continue;
+                if (_configParams.Contains(p) || _textParams.Contains(p) || _nullableParams.Contains(p)) continue;
                 var v = _vars[p];
                 ps.Add(new ParamModel(p.Name, v.Type, _writtenParams.ContainsKey(p.Name), wrtNames.Contains(p.Name), null, constants.Contains(p.Name)));
                 var kind = _paramKinds.TryGetValue(p, out var k) ? k : ArgKind.Direct;

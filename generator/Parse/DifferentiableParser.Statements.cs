@@ -201,6 +201,7 @@ namespace DiffGen.Generator.Parse
                 if (TryDeclareList(v, local, output)) continue; // List<double> kept = new(); kept.Add(v): a T[] and a count (ListLocals.cs)
                 if (TryDeclareRowLocal(v, local, output)) continue; // double[] row = x[i]: a second name for that row (RefAliases.cs)
                 if (TryDeclareSpanView(v, local, output)) continue; // var row = w.AsSpan(r * n, n): a view of that part (SpanViews.cs)
+                if (TryDeclareNullable(v, local, output)) continue; // double? best = null: a flag and a value (NullableValues.cs)
                 if (TryDeclareResultArray(local)) continue; // var y = new double[n]; ... return y; (ResultArrays.cs)
                 var t = MapType(local.Type);
                 var initValue = SpanScratchInit(v.Initializer?.Value);
@@ -331,6 +332,7 @@ namespace DiffGen.Generator.Parse
         {
             // cur = next; (u, v) = (v, u); h[i] = new T[m]; on arrays held as rows of a 2-D buffer (Buffers.cs)
             if (e is AssignmentExpressionSyntax ra && (TryLowerSwapAssignment(ra, output) || TryLowerRowAssignment(ra, output))) return;
+            if (e is AssignmentExpressionSyntax na && TryLowerNullableAssignment(na, output)) return; // best = v on a double? local (NullableValues.cs)
             switch (e)
             {
                 case AssignmentExpressionSyntax a when a.Left is DeclarationExpressionSyntax or TupleExpressionSyntax || IsTupleLocal(a.Left):

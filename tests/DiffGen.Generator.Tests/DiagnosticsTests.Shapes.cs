@@ -129,8 +129,10 @@ namespace DiffGen.Generator.Tests
         [Fact]
         public void DIFF0002_NullableParameterAndSpanLocal()
         {
-            var d = Expect("DIFF0002", "double? tau", "[Differentiable] public static double F(double[] x, double? tau) => x[0] * (tau ?? 1.0);");
-            Assert.Contains("resolve the missing value where you call the method", d.GetMessage());
+            // (a double? parameter is an option since round 11, read by the entry points; naming it for differentiation is DIFF0008)
+            Assert.Empty(Problems("[Differentiable] public static double F(double[] x, double? tau = null) => x[0] * (tau ?? 1.0);"));
+            var d = Expect("DIFF0008", "Differentiable(nameof(x), nameof(tau))", "[Differentiable(nameof(x), nameof(tau))] public static double F(double[] x, double? tau) => x[0] * (tau ?? 1.0);");
+            Assert.Contains("pass a plain double to differentiate it", d.GetMessage());
             // (span locals viewing parts are accepted since round 11, written or not; one that is used as a value is not)
             d = Expect("DIFF0004", "head", "[Differentiable] public static double F(double[] x) { var head = x.AsSpan(1, 2); var tail = x.AsSpan(2); double s = 0; foreach (var v in x[0] > 0 ? head : tail) s += v; return s; }");
             Assert.Contains("can be indexed (row[j])", d.GetMessage());

@@ -183,3 +183,69 @@ namespace DiffGen.Tests
         }
     }
 }
+
+namespace DiffGen.Tests
+{
+    /// <summary>Round 11: nullable numbers (<see cref="NaturalRound11Nullable"/>), as options and as locals.</summary>
+    public class NaturalRound11NullableTests
+    {
+        private const double Seed = -0.75;
+
+        private static double[] Vec(int seed, int n) => TestData.Vector(new Random(seed), n);
+
+        [Theory]
+        [InlineData(null, null)]
+        [InlineData(2.5, null)]
+        [InlineData(null, -0.5)]
+        [InlineData(0.3, 1.7)]
+        public void Nullable_option_parameters_given_or_not(double? scale, double? shift)
+        {
+            var x = Vec(170, 6);
+            double reference = NaturalRound11Nullable.ScaledSquares(x, scale, shift);
+            Check.Forward(reference, NaturalRound11Nullable.ScaledSquaresForward(x, scale, shift), "Forward");
+            var gx = TestData.Garbage(x);
+            Check.Forward(reference, NaturalRound11Nullable.ScaledSquaresBackward(x, scale, shift, gx), "Backward value");
+            Check.Gradient(FiniteDiff.Gradient(() => NaturalRound11Nullable.ScaledSquares(x, scale, shift), x), gx, "dx");
+            var sx = TestData.Garbage(x);
+            NaturalRound11Nullable.ScaledSquaresBackward(x, scale, shift, sx, Seed);
+            Check.Scaled(gx, sx, Seed, "dx");
+            if (scale is null) Check.Forward(reference, NaturalRound11Nullable.ScaledSquaresForward(x, shift: shift), "Forward with the default");
+        }
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(2)]
+        [InlineData(7)]
+        public void Nullable_locals_for_the_best_so_far(int n)
+        {
+            var x = Vec(180 + n, n);
+            double reference = NaturalRound11Nullable.BestSoFar(x);
+            Check.Forward(reference, NaturalRound11Nullable.BestSoFarForward(x), "Forward");
+            var gx = TestData.Garbage(x);
+            Check.Forward(reference, NaturalRound11Nullable.BestSoFarBackward(x, gx), "Backward value");
+            Check.Gradient(FiniteDiff.Gradient(() => NaturalRound11Nullable.BestSoFar(x), x), gx, "dx");
+            Check.Forward(-1.0, NaturalRound11Nullable.BestSoFarForward(Array.Empty<double>()), "empty: no best");
+            var ties = new[] { 0.5, 0.5, 0.5 };
+            Check.Forward(NaturalRound11Nullable.BestSoFar(ties), NaturalRound11Nullable.BestSoFarForward(ties), "ties: no second");
+        }
+
+        [Theory]
+        [InlineData(191)]
+        [InlineData(192)]
+        [InlineData(193)]
+        public void Nullable_made_by_a_conditional_reset_and_incremented(int seed)
+        {
+            var (x, y) = (Vec(seed, 8), Vec(seed + 10, 8));
+            double reference = NaturalRound11Nullable.Differences(x, y);
+            Check.Forward(reference, NaturalRound11Nullable.DifferencesForward(x, y), "Forward");
+            var (gx, gy) = (TestData.Garbage(x), TestData.Garbage(y));
+            Check.Forward(reference, NaturalRound11Nullable.DifferencesBackward(x, y, gx, gy), "Backward value");
+            Check.Gradient(FiniteDiff.Gradient(() => NaturalRound11Nullable.Differences(x, y), x), gx, "dx");
+            Check.Gradient(FiniteDiff.Gradient(() => NaturalRound11Nullable.Differences(x, y), y), gy, "dy");
+            var (sx, sy) = (TestData.Garbage(x), TestData.Garbage(y));
+            NaturalRound11Nullable.DifferencesBackward(x, y, sx, sy, Seed);
+            Check.Scaled(gx, sx, Seed, "dx");
+            Check.Scaled(gy, sy, Seed, "dy");
+        }
+    }
+}

@@ -194,3 +194,60 @@ namespace DiffGen.Tests.Corpus
         public static double Labelled(LabelledPoint[] pts, double[] w) => Total(pts, w) / Math.Max(1, pts.Length);
     }
 }
+
+namespace DiffGen.Tests.Corpus
+{
+    /// <summary>Round 11: nullable numbers, as options (parameters) and as "not found yet" locals.</summary>
+    public static partial class NaturalRound11Nullable
+    {
+        /// <summary>Two optional parameters: a scale with a default, a shift that is only used when given.</summary>
+        [Differentiable]
+        public static double ScaledSquares(double[] x, double? scale = null, double? shift = null)
+        {
+            double c = scale ?? 1.0;
+            double s = 0;
+            foreach (var v in x) s += c * v * v + (shift.HasValue ? shift.Value * v : 0);
+            return s + (scale is null ? 0 : 0.5) + shift.GetValueOrDefault();
+        }
+
+        /// <summary>The largest value and its index so far, then the second largest: nullable locals compared, coalesced, lifted.</summary>
+        [Differentiable]
+        public static double BestSoFar(double[] x)
+        {
+            double? best = null;
+            int? at = null;
+            for (int i = 0; i < x.Length; i++)
+            {
+                if (best is null || x[i] > best)
+                {
+                    best = x[i];
+                    at = i;
+                }
+            }
+            double? second = null;
+            foreach (var v in x)
+                if (v < best && (second == null || v > second)) second = v;
+            return (best ?? 0) * (second ?? 1) + (at ?? -1) + (best * 2 ?? 0);
+        }
+
+        /// <summary>A nullable made by '?:' with null, reset to null, incremented when it has a value.</summary>
+        [Differentiable]
+        public static double Differences(double[] x, double[] y)
+        {
+            double s = 0;
+            double? last = null;
+            for (int i = 0; i < x.Length; i++)
+            {
+                double? d = y[i] > 0 ? x[i] - y[i] : null;
+                if (d.HasValue)
+                {
+                    s += d.Value * d.Value;
+                    last = d;
+                }
+                else last = null;
+                if (last != null) last += x[i];
+            }
+            return s + last.GetValueOrDefault(-1) + (last == null ? 1 : 0);
+        }
+    }
+}
