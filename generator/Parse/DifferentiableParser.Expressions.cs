@@ -89,6 +89,11 @@ namespace DiffGen.Generator.Parse
                             Report(Descriptors.UnsupportedExpression, id, id.Identifier.Text, NullableAdvice);
                             return null;
                         }
+                        if (sym is not null && _structArrays.TryGetValue(sym, out var structs))
+                        {
+                            Report(Descriptors.UnsupportedExpression, id, id.Identifier.Text, $"a local array of {structs.Type.Name} is one array per field: it can be indexed ('{id}[i].X', '{id}[i] = ...', 'var p = {id}[i]'), measured ('{id}.Length'), iterated (foreach) or passed to a helper's {structs.Type.Name}[] parameter; use it in one of those ways");
+                            return null;
+                        }
                         if (sym is not null && _spanViews.ContainsKey(sym))
                         {
                             Report(Descriptors.UnsupportedExpression, id, id.Identifier.Text, "a span local viewing part of an array can be indexed (row[j]), measured (row.Length), sliced (row.Slice(a, n), row[a..b]), iterated (foreach), filled, cleared or copied (Fill, Clear, CopyTo), or passed to a helper's span parameter; use it in one of those ways, or index the array with the offset");
@@ -231,6 +236,7 @@ namespace DiffGen.Generator.Parse
                 case MemberAccessExpressionSyntax ma when ma.Name.Identifier.Text == "Length":
                     {
                         if (ViewOf(ma.Expression) is { } lview) return lview.Count; // row.Length of a span view (SpanViews.cs)
+                        if (StructArrayOf(ma.Expression) is { } lstructs) return Len(lstructs.Arrays[0].Name, lstructs.Arrays[0].Type, null, -1); // pts.Length (StructArrays.cs)
                         var target = LowerExpr(ma.Expression);
                         if (target is ArrayRef ar) return Len(ar.Array, ar.ArrayType, ar.Row, -1);
                         if (target is not null) Report(Descriptors.UnsupportedExpression, ma, ma.ToString(), "'.Length' is supported on arrays only; pass the size as an int parameter");

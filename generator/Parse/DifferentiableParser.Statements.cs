@@ -202,6 +202,7 @@ namespace DiffGen.Generator.Parse
                 if (TryDeclareRowLocal(v, local, output)) continue; // double[] row = x[i]: a second name for that row (RefAliases.cs)
                 if (TryDeclareSpanView(v, local, output)) continue; // var row = w.AsSpan(r * n, n): a view of that part (SpanViews.cs)
                 if (TryDeclareNullable(v, local, output)) continue; // double? best = null: a flag and a value (NullableValues.cs)
+                if (TryDeclareStructArray(v, local, output)) continue; // var pts = new V2[n]: one array per field (StructArrays.cs)
                 if (TryDeclareResultArray(local)) continue; // var y = new double[n]; ... return y; (ResultArrays.cs)
                 var t = MapType(local.Type);
                 var initValue = SpanScratchInit(v.Initializer?.Value);
@@ -333,6 +334,7 @@ namespace DiffGen.Generator.Parse
             // cur = next; (u, v) = (v, u); h[i] = new T[m]; on arrays held as rows of a 2-D buffer (Buffers.cs)
             if (e is AssignmentExpressionSyntax ra && (TryLowerSwapAssignment(ra, output) || TryLowerRowAssignment(ra, output))) return;
             if (e is AssignmentExpressionSyntax na && TryLowerNullableAssignment(na, output)) return; // best = v on a double? local (NullableValues.cs)
+            if (e is AssignmentExpressionSyntax sa && TryLowerStructElementAssignment(sa, output)) return; // pts[i] = new V2(a, b) (StructArrays.cs)
             switch (e)
             {
                 case AssignmentExpressionSyntax a when a.Left is DeclarationExpressionSyntax or TupleExpressionSyntax || IsTupleLocal(a.Left):
@@ -416,6 +418,8 @@ namespace DiffGen.Generator.Parse
         private Expr? LowerTarget(ExpressionSyntax left)
         {
             if (left is not IdentifierNameSyntax && RejectedRoot(left)) return Suppress(); // s.A of a local reported at its declaration
+            var elementField = LowerStructArrayFieldTarget(left, out bool ofStructArray); // pts[i].X of a local array of structs (StructArrays.cs)
+            if (ofStructArray) return elementField;
             var field = LowerStructTarget(left, out bool structField); // p.X on a struct local, X in its constructor (StructValues.cs)
             if (structField) return field;
             if (RejectMemberWrite(left)) return null; // fields are never written (Members.cs)
@@ -811,6 +815,11 @@ namespace DiffGen.Generator.Parse
         private void LowerForEach(ForEachStatementSyntax fe, List<Stmt> output)
         {
             if (TryLowerForEachLinq(fe, fe.Expression, fe.Statement, fe.ForEachKeyword, output)) return;
+            if (StructArrayOf(fe.Expression) is { } structs)
+            {
+                LowerForEachStruct(fe, structs, output); // foreach (var p in pts) over a local array of structs (StructArrays.cs)
+                return;
+            }
             // a span view or a part of an array (x.AsSpan(1), s[1..], s.Slice(a, n)): the elements of that part (SpanViews.cs)
             (ArrayRef Array, Expr? Start, Expr Count)? part = null;
             if (SliceForm(fe.Expression) is { Copy: false } partForm && _model.GetTypeInfo(fe.Expression, _ct).Type is { } partType

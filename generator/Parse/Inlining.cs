@@ -234,6 +234,12 @@ namespace DiffGen.Generator.Parse
                 if (structCall)
                 {
                     if (self is null) return null;
+                    if (self.Vars is null && recv is ElementAccessExpressionSyntax && ChangesItsStruct(target))
+                    {
+                        // C# changes the array's element; here the call would work on a copy of it
+                        Report(Descriptors.UnsupportedExpression, inv, inv.ToString(), $"'{target.Name}' changes the {target.ContainingType.Name} it is called on, and an array element is not a variable here; copy the element into a local, call it there, and store it back ('var p = {recv}; p.{target.Name}(...); {recv} = p;')");
+                        return null;
+                    }
                 }
                 else if (recv is null or ThisExpressionSyntax)
                 {
@@ -448,6 +454,12 @@ namespace DiffGen.Generator.Parse
                             pv.Add(new Variable(fn, fieldValues[i].Type, VarKind.Local));
                         }
                     structBindings.Add((p, pv, null));
+                    continue;
+                }
+                if (pt is null && p.RefKind is RefKind.None or RefKind.In && argSyntax[k] is { } structsArg && StructArrayOf(structsArg) is { } structs
+                    && SymbolEqualityComparer.Default.Equals(p.Type, _model.GetTypeInfo(structsArg, _ct).Type))
+                {
+                    _structArrays[p] = structs; // a local V2[] passed on: the helper's parameter names the same field arrays (StructArrays.cs)
                     continue;
                 }
                 if (pt is null && p.RefKind is RefKind.None or RefKind.In && RowElementTypes(p.Type) is not null && argSyntax[k] is { } rowsArg
@@ -792,6 +804,7 @@ namespace DiffGen.Generator.Parse
         {
             while (e is ParenthesizedExpressionSyntax p) e = p.Expression;
             if (TupleArrayElement(e) is { } row) return row.Count == 0 ? null : row; // edges[k] of a (int, int)[] (Members.cs)
+            if (StructArrayRow(e) is { } element) return element.Count == 0 ? null : element; // pts[i] of a local V2[] (StructArrays.cs)
             var typeInfo = _model.GetTypeInfo(e, _ct);
             if (StructFields(typeInfo.Type) is null && StructFields(typeInfo.ConvertedType) is not null && !SymbolEqualityComparer.Default.Equals(typeInfo.Type, typeInfo.ConvertedType))
                 return LowerLibraryConversion(e, (INamedTypeSymbol)typeInfo.ConvertedType!); // 'Complex z = 2.0;' (LibraryStructs.cs)

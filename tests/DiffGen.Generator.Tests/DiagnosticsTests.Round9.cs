@@ -42,11 +42,16 @@ namespace DiffGen.Generator.Tests
         }
 
         [Fact]
-        public void DIFF0002_ArrayOfStructs()
+        public void Local_arrays_of_structs_are_accepted_and_a_changing_method_on_an_element_is_one_diagnostic()
         {
-            var d = Expect("DIFF0002", "pts = new", "[Differentiable] public static double F(double[] x) { var pts = new V2[x.Length]; for (int i = 0; i < x.Length; i++) pts[i] = new V2(x[i], 1); return pts[0].X; }", V2Header);
+            // round 11: a local V2[] is one array per field (StructArrays.cs)
+            Compiles("[Differentiable] public static double F(double[] x) { var pts = new V2[x.Length]; for (int i = 0; i < x.Length; i++) pts[i] = new V2(x[i], 1); pts[0].X += 1; return pts[0].X + pts[1].Dot(pts[0]); }");
+            const string body = "public struct Body { public double X; public double V; public void Step(double dt) { X += V * dt; } }\n";
+            var d = Expect("DIFF0004", "ps[0].Step(0.1)", "[Differentiable] public static double F(double[] x) { var ps = new Body[x.Length]; for (int i = 0; i < x.Length; i++) ps[i].X = x[i]; ps[0].Step(0.1); return ps[0].X; }", body + "public static partial class C {\n");
+            Assert.Contains("copy the element into a local, call it there, and store it back", d.GetMessage());
+            Assert.Single(ProblemsWith(body + "public static partial class C {\n[Differentiable] public static double F(double[] x) { var ps = new Body[x.Length]; for (int i = 0; i < x.Length; i++) ps[i].X = x[i]; ps[0].Step(0.1); return ps[0].X; }"));
+            d = Expect("DIFF0013", "p0 = pts", "[Differentiable] public static double F(double[] x) { var pts = new V2[x.Length]; var p0 = pts; return x[0]; }", V2Header);
             Assert.Contains("one array per field", d.GetMessage());
-            Assert.Single(ProblemsWith(V2 + "public static partial class C {\n[Differentiable] public static double F(double[] x) { var pts = new V2[x.Length]; for (int i = 0; i < x.Length; i++) pts[i] = new V2(x[i], 1); return pts[0].X; }"));
         }
 
         [Fact]

@@ -249,3 +249,43 @@ namespace DiffGen.Tests
         }
     }
 }
+
+namespace DiffGen.Tests
+{
+    /// <summary>Round 11: local arrays of structs (<see cref="NaturalRound11Structs"/>).</summary>
+    public class NaturalRound11StructsTests
+    {
+        private static double[] Vec(int seed, int n) => TestData.Vector(new Random(seed), n);
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(2)]
+        [InlineData(6)]
+        public void Local_arrays_of_record_structs(int n)
+        {
+            var x = Vec(200 + n, n);
+            double reference = NaturalRound11Structs.Points(x);
+            Check.Forward(reference, NaturalRound11Structs.PointsForward(x), "Forward");
+            var gx = TestData.Garbage(x);
+            Check.Forward(reference, NaturalRound11Structs.PointsBackward(x, gx), "Backward value");
+            Check.Gradient(FiniteDiff.Gradient(() => NaturalRound11Structs.Points(x), x), gx, "dx");
+            var sx = TestData.Garbage(x);
+            NaturalRound11Structs.PointsBackward(x, sx, -0.75);
+            Check.Scaled(gx, sx, -0.75, "dx");
+        }
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(5)]
+        public void Local_arrays_of_mutable_structs_with_an_int_field(int n)
+        {
+            var (x, v) = (Vec(210 + n, n), Vec(220 + n, n));
+            double reference = NaturalRound11Structs.Bodies(x, v);
+            Check.Forward(reference, NaturalRound11Structs.BodiesForward(x, v), "Forward");
+            var (gx, gv) = (TestData.Garbage(x), TestData.Garbage(v));
+            Check.Forward(reference, NaturalRound11Structs.BodiesBackward(x, v, gx, gv), "Backward value");
+            Check.Gradient(FiniteDiff.Gradient(() => NaturalRound11Structs.Bodies(x, v), x), gx, "dx");
+            Check.Gradient(FiniteDiff.Gradient(() => NaturalRound11Structs.Bodies(x, v), v), gv, "dv");
+        }
+    }
+}

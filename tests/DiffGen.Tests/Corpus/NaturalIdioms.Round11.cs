@@ -251,3 +251,71 @@ namespace DiffGen.Tests.Corpus
         }
     }
 }
+
+namespace DiffGen.Tests.Corpus
+{
+    /// <summary>A 2-D point with an operator and a method (arrays of these are local structure-of-arrays).</summary>
+    public readonly record struct P2(double X, double Y)
+    {
+        public static P2 operator +(P2 a, P2 b) => new(a.X + b.X, a.Y + b.Y);
+        public double Dot(P2 o) => X * o.X + Y * o.Y;
+    }
+
+    /// <summary>A body with an int id and a method that changes it.</summary>
+    public struct Body
+    {
+        public double X;
+        public double V;
+        public int Id;
+        public void Step(double dt) { X += V * dt; }
+        public readonly double Energy() => V * V;
+    }
+
+    /// <summary>Round 11: local arrays of structs (one array per field).</summary>
+    public static partial class NaturalRound11Structs
+    {
+        private static double SumOfSquares(P2[] pts)
+        {
+            double s = 0;
+            foreach (var p in pts) s += p.Dot(p);
+            return s;
+        }
+
+        /// <summary>Points made from x, combined with the struct's operator, swapped fields, a row copied, passed to a helper.</summary>
+        [Differentiable]
+        public static double Points(double[] x)
+        {
+            var pts = new P2[x.Length];
+            for (int i = 0; i < x.Length; i++) pts[i] = new P2(x[i], x[i] * x[i]);
+            pts[0] = pts[0] + pts[^1];
+            pts[^1] = new P2(pts[^1].Y, Math.Sin(pts[^1].X));
+            var q = pts[x.Length / 2];
+            return SumOfSquares(pts) + q.X * pts.Length;
+        }
+
+        /// <summary>Fields written one by one, an int field, a readonly method, a mutating one through a local copy, per-step scratch.</summary>
+        [Differentiable]
+        public static double Bodies(double[] x, double[] v)
+        {
+            double e = 0;
+            for (int step = 0; step < 2; step++)
+            {
+                var bs = new Body[x.Length];
+                for (int i = 0; i < x.Length; i++)
+                {
+                    bs[i].X = x[i];
+                    bs[i].V = v[i] * (step + 1);
+                    bs[i].Id = i;
+                }
+                for (int i = 0; i < bs.Length; i++)
+                {
+                    var b = bs[i];
+                    b.Step(0.1);
+                    bs[i] = b;
+                }
+                foreach (var b in bs) e += b.Energy() * b.X + 0.01 * b.Id;
+            }
+            return e;
+        }
+    }
+}
