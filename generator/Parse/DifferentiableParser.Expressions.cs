@@ -167,7 +167,7 @@ namespace DiffGen.Generator.Parse
                             // an operand whose declaration was reported (a double? local): that diagnostic is the root cause
                             if (b.DescendantNodes().OfType<IdentifierNameSyntax>().Any(id => _model.GetSymbolInfo(id, _ct).Symbol is { } rs && _rejected.Contains(rs))) return Suppress();
                             Report(Descriptors.UnsupportedExpression, b, b.OperatorToken.Text, b.IsKind(SyntaxKind.CoalesceExpression)
-                                ? "'??' works on nullable values, which have no derivative here: keep a bool beside a double ('bool found = false; double best = 0;') and write 'found ? best : 0.0'"
+                                ? "'??' works on double?, float? and int? values; for other types keep a bool beside the value ('bool found = false; double best = 0;') and write 'found ? best : 0.0'"
                                 : "rewrite it with the supported operators: + - * / % (ints) < <= > >= == != && || (Math.Pow for powers)");
                             return null;
                         }

@@ -407,7 +407,7 @@ namespace DiffGen.Generator.Parse
                 case IArrayTypeSymbol { ElementType: INamedTypeSymbol { IsTupleType: true } }:
                     return "arrays of tuples of 2 to 4 int, float or double elements are supported ((int, int)[], (int A, int B, double W)[]; the float/double elements are data, never differentiated); pass other tuple elements as separate arrays (an int[] or a double[] per element)";
                 case IArrayTypeSymbol { ElementType: INamedTypeSymbol { TypeKind: TypeKind.Struct, IsTupleType: false, SpecialType: SpecialType.None } se }:
-                    return $"arrays of structs are not split into their fields: keep one array per field ('var xs = new double[n]; var ys = new double[n];'), or a T[n, k] with one row per {se.Name}, and make {se.Name} values from them where they are used";
+                    return $"arrays of structs are split into one array per field when the struct has only float, double and int fields (parameters: at least one float/double, read as data); keep one array per field yourself ('var xs = new double[n]; var ys = new double[n];') for a {se.Name} with other fields, and make {se.Name} values from them where they are used";
                 case IArrayTypeSymbol { Rank: > 2 }:
                     return "use a T[,] and fold the extra dimensions into an index (a[i, j * m + k]); T[,,] is supported for parameters only";
                 case IArrayTypeSymbol:
@@ -415,11 +415,11 @@ namespace DiffGen.Generator.Parse
                 case INamedTypeSymbol { TypeKind: TypeKind.Delegate }:
                     return "initialise the local with a lambda or a method name where it is declared ('Func<double, double> f = v => v * v;'), or call a helper method directly";
                 case INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } n when local:
-                    return $"keep a bool beside a plain {n.TypeArguments[0].ToDisplayString()} ('bool found = false; double best = 0;'), set both where the code assigns a value, and test the bool where it tests for null ('found ? best : 0.0')";
+                    return $"double?, float? and int? locals are supported; for a {n.TypeArguments[0].ToDisplayString()}? keep a bool beside a plain {n.TypeArguments[0].ToDisplayString()} ('bool found = false;'), set both where the code assigns a value, and test the bool where it tests for null";
                 case INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } n:
-                    return $"pass a plain {n.TypeArguments[0].ToDisplayString()} and resolve the missing value where you call the method ('F(x, tau ?? 1.0)'), or give the parameter a default value ('double tau = 1.0')";
+                    return $"double?, float? and int? parameters are supported (options, never differentiated); pass a plain {n.TypeArguments[0].ToDisplayString()} and resolve the missing value where you call the method ('F(x, flag ?? false)'), or give the parameter a default value";
                 case INamedTypeSymbol { IsGenericType: true } sv when sv.OriginalDefinition.ToDisplayString() is "System.Span<T>" or "System.ReadOnlySpan<T>":
-                    return "a span local (x.AsSpan(start, n), a Slice) is a view DiffGen cannot follow: index the array with the offset instead (x[start + i] for i < n), or pass the array with start and length to a helper";
+                    return "a span local is a view of part of an array, made where it is declared ('var row = x.AsSpan(start, n)', 's.Slice(a, n)', 's[a..b]', 'stackalloc double[n]'); initialise it that way, or index the array with the offset (x[start + i] for i < n)";
                 case INamedTypeSymbol { IsGenericType: true } vt when vt.OriginalDefinition.ToDisplayString() is "System.Numerics.Vector<T>" or "System.Runtime.Intrinsics.Vector128<T>" or "System.Runtime.Intrinsics.Vector256<T>" or "System.Runtime.Intrinsics.Vector512<T>":
                     return "write the plain scalar loop over the arrays (for (int i = 0; i < a.Length; i++) s += a[i] * b[i];): DiffGen vectorizes the forward and backward loops itself (Vector<T>, docs/benchmarks.md)";
                 case INamedTypeSymbol { IsGenericType: true } gl when local && gl.TypeArguments.Length == 1 && gl.TypeArguments[0].SpecialType is SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Int32:
