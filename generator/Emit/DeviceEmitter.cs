@@ -263,10 +263,16 @@ namespace DiffGen.Generator.Emit
         {
             var declared = new HashSet<string>(m.Params.Select(x => x.Name));
             var sized = new HashSet<string>(System.StringComparer.Ordinal);
+            var dims = new HashSet<string>(System.StringComparer.Ordinal); // (only the dimensions read: a 2 x 2 whose columns nothing reads declares no __a_d1)
             if (frame is null)
                 foreach (var e in p.HostStatements.SelectMany(IrQueries.ExprsOf).Concat(extra ?? Enumerable.Empty<Expr>()))
                     foreach (var d in IrQueries.Descendants(e))
-                        if (d is LengthOf l) sized.Add(l.Array);
+                        if (d is LengthOf l)
+                        {
+                            sized.Add(l.Array);
+                            if (l.Dim >= 0) dims.Add(DimVar(l.Array, l.Dim));
+                            else { dims.Add(DimVar(l.Array, 0)); dims.Add(DimVar(l.Array, 1)); }
+                        }
             foreach (var s in p.HostStatements)
             {
                 switch (s)
@@ -283,7 +289,9 @@ namespace DiffGen.Generator.Emit
                         // a row block's panel: rows per block from the panel's row size (DiffGen.Cpu.Tiling), once per program
                         if (p.RowBlocks.Values.FirstOrDefault(b => b.PanelArrays.Contains(da.Name)) is { } rb && declared.Add(rb.Name))
                             w.Line($"int {rb.Name} = global::DiffGen.Cpu.Tiling.DeviceRowsPerBlock((long){HostExpr(p, rb.Cols)}, {(rb.Elem == Scalar.Float ? 4 : 8)});");
-                        w.Line($"int {DimVar(da.Name, 0)} = {HostExpr(p, da.Sizes[0])};" + (da.Sizes.Count > 1 ? $" int {DimVar(da.Name, 1)} = {HostExpr(p, da.Sizes[1])};" : ""));
+                        var sizes = Enumerable.Range(0, da.Sizes.Count).Where(k => frame is not null || dims.Contains(DimVar(da.Name, k)))
+                            .Select(k => $"int {DimVar(da.Name, k)} = {HostExpr(p, da.Sizes[k])};");
+                        w.Line(string.Join(" ", sizes));
                         if (frame is not null) frame(p.Arrays[da.Name]);
                         break;
                 }

@@ -33,6 +33,13 @@ namespace DiffGen.Generator.Tests
         }
 
         [Fact]
+        public void A_small_local_matrix_whose_columns_the_host_never_reads_compiles_without_warnings()
+        {
+            // round 11 probe: the device work estimate declared 'int __inv_d1 = 2;' and never read it (CS0219)
+            Compiles("[Differentiable] public static double F(double[,] a, double[] b) { double det = a[0, 0] * a[1, 1] - a[0, 1] * a[1, 0]; var inv = new double[2, 2]; inv[0, 0] = a[1, 1] / det; inv[1, 1] = a[0, 0] / det; inv[0, 1] = -a[0, 1] / det; inv[1, 0] = -a[1, 0] / det; double s = 0; for (int i = 0; i < 2; i++) { double r = 0; for (int j = 0; j < 2; j++) r += inv[i, j] * b[j]; s += r * r; } return s; }", "");
+        }
+
+        [Fact]
         public void DIFF0008_DataTupleNamedForDifferentiation()
         {
             // round 10: the float/double elements of a tuple array are data; naming the array in [Differentiable] says so
