@@ -90,6 +90,12 @@ namespace DiffGen.Generator.Emit
                         if (p.IsWritten) r.CopyBack.Add($"global::System.MemoryExtensions.CopyTo({local}, {a.Source});");
                         r.Args.Add(local);
                         break;
+                    case ArgKind.List:
+                        r.Pooled.Add(($"{elem}[]", local));
+                        r.InTry.Add($"{local} = {Arrays}.Rent<{elem}>({ListSpan(a.Source)});");
+                        if (p.IsWritten) r.CopyBack.Add($"global::System.MemoryExtensions.CopyTo({local}, {ListSpan(a.Source)});");
+                        r.Args.Add(local);
+                        break;
                     case ArgKind.Flatten:
                         r.Pooled.Add(($"{elem}[,]", local));
                         r.InTry.Add($"{local} = {Arrays}.Flatten<{elem}>({a.Source});");
@@ -145,6 +151,9 @@ namespace DiffGen.Generator.Emit
             return r;
         }
 
+        /// <summary>The elements of a List parameter as a span (no copy; the entry point copies them into its pooled array).</summary>
+        private static string ListSpan(string list) => $"global::System.Runtime.InteropServices.CollectionsMarshal.AsSpan({list})";
+
         private static void Call(CSharpWriter w, MethodModel m, Prepared r, string call)
         {
             bool returns = m.Return.Elem != Scalar.Void;
@@ -190,7 +199,7 @@ namespace DiffGen.Generator.Emit
                 var elem = g.Param.Type.ElemKeyword;
                 sig.Add(a.Kind switch
                 {
-                    ArgKind.Span or ArgKind.ReadOnlySpan => (g.IsUpstream ? $"global::System.ReadOnlySpan<{elem}> " : $"global::System.Span<{elem}> ") + g.Name,
+                    ArgKind.Span or ArgKind.ReadOnlySpan or ArgKind.List => (g.IsUpstream ? $"global::System.ReadOnlySpan<{elem}> " : $"global::System.Span<{elem}> ") + g.Name,
                     ArgKind.Flatten => s.Params.First(p => p.Name == a.Source).TypeText + " " + g.Name,
                     ArgKind.OutScalar or ArgKind.TupleItem => elem + " " + g.Name, // the upstream derivative of an out result, a tuple element: a scalar
                     _ => (g.Param.Type.IsArray ? "" : "out ") + g.Param.Type.Keyword + " " + g.Name,
@@ -215,6 +224,8 @@ namespace DiffGen.Generator.Emit
                 var a = kinds[g.Param.Name];
                 if (a.Kind is ArgKind.Span or ArgKind.ReadOnlySpan)
                     w.Line($"{Arrays}.SameLength({a.Source}.Length, {g.Name}.Length, \"{a.Source}\", \"{g.Name}\");");
+                else if (a.Kind == ArgKind.List)
+                    w.Line($"{Arrays}.SameLength({a.Source}.Count, {g.Name}.Length, \"{a.Source}\", \"{g.Name}\");");
                 else if (a.Kind == ArgKind.Flatten)
                     w.Line($"{Arrays}.SameShape({a.Source}, {g.Name}, \"{a.Source}\", \"{g.Name}\");");
             }
@@ -229,8 +240,9 @@ namespace DiffGen.Generator.Emit
                 {
                     case ArgKind.Span:
                     case ArgKind.ReadOnlySpan:
+                    case ArgKind.List:
                         r.Pooled.Add(($"{elem}[]", local));
-                        r.InTry.Add(g.IsUpstream ? $"{local} = {Arrays}.Rent<{elem}>({g.Name});" : $"{local} = {Pool}<{elem}>.Rent({a.Source}.Length);");
+                        r.InTry.Add(g.IsUpstream ? $"{local} = {Arrays}.Rent<{elem}>({g.Name});" : $"{local} = {Pool}<{elem}>.Rent({a.Source}.{(a.Kind == ArgKind.List ? "Count" : "Length")});");
                         if (!g.IsUpstream) r.CopyBack.Add($"global::System.MemoryExtensions.CopyTo({local}, {g.Name});");
                         gradArgs.Add(local);
                         break;

@@ -74,6 +74,9 @@ namespace DiffGen.Generator.Model
         /// <summary>The float/double elements of such an array: a second argument, a pooled <c>double[n, r]</c> of read-only data
         /// (never differentiated). <see cref="CoreArg.Members"/> and <see cref="CoreArg.Rank"/>: as for <see cref="TupleInts"/>.</summary>
         TupleValues,
+        /// <summary>A <c>List&lt;T&gt;</c> parameter: its elements copied into a pooled <c>T[]</c> (and back when the method writes
+        /// them), like a span; its gradient is a <c>Span&lt;T&gt;</c> of <c>Count</c> elements.</summary>
+        List,
     }
 
     /// <summary>Where the core parameter <paramref name="Core"/> comes from: a user parameter's name, or a C# expression (Snapshot).</summary>

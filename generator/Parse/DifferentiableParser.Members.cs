@@ -84,6 +84,16 @@ namespace DiffGen.Generator.Parse
                 _surface = true;
                 return true;
             }
+            // List<double> weights: read (and written) like a double[]; the entry points copy its elements (CollectionsMarshal.AsSpan)
+            if (t is INamedTypeSymbol { IsGenericType: true } lt && lt.OriginalDefinition.ToDisplayString() == "System.Collections.Generic.List<T>"
+                && ElemOf(lt.TypeArguments[0]) is { } listElem && listElem != Scalar.Bool && !byIn)
+            {
+                _vars[p] = new Variable(p.Name, new IrType(listElem, Shape.Vector), VarKind.Param);
+                _usedNames.Add(p.Name);
+                _paramKinds[p] = ArgKind.List;
+                _surface = true;
+                return true;
+            }
             if (NullableOf(t) is not null && !byIn)
             {
                 // double? scale = null: an option, read by the entry points into two inputs where it is used (NullableValues.cs)
@@ -627,7 +637,7 @@ namespace DiffGen.Generator.Parse
             {
                 string modifier = p.RefKind == RefKind.In ? "in " : p.RefKind == RefKind.RefReadOnlyParameter ? "ref readonly " : p.RefKind == RefKind.Out ? "out " : "";
                 string? def = p.HasExplicitDefaultValue ? DefaultText(p) : null;
-                bool nullCheck = _configParams.Contains(p) && p.Type.IsReferenceType || _highRank.ContainsKey(p);
+                bool nullCheck = _configParams.Contains(p) && p.Type.IsReferenceType || _highRank.ContainsKey(p) || _paramKinds.TryGetValue(p, out var pk) && pk == ArgKind.List;
                 surface.Add(new SurfaceParam(p.Name, p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), modifier, def, nullCheck));
                 if (_configParams.Contains(p) || _textParams.Contains(p) || _nullableParams.Contains(p)) continue;
                 var v = _vars[p];

@@ -131,6 +131,25 @@ namespace DiffGen.Tests
             }
         }
 
+        [Fact]
+        public void List_parameters_are_read_like_arrays_with_span_gradients()
+        {
+            var x = Vec(230, 5);
+            var weights = new System.Collections.Generic.List<double>(Vec(231, 5));
+            double reference = NaturalRound11.WeightedList(x, weights);
+            Check.Forward(reference, NaturalRound11.WeightedListForward(x, weights), "Forward");
+            var (gx, gw) = (TestData.Garbage(x), new double[5]);
+            Check.Forward(reference, NaturalRound11.WeightedListBackward(x, weights, gx, gw), "Backward value");
+            Check.Gradient(FiniteDiff.Gradient(() => NaturalRound11.WeightedList(x, weights), x), gx, "dx");
+            var wa = weights.ToArray();
+            Check.Gradient(FiniteDiff.Gradient(() => NaturalRound11.WeightedList(x, new System.Collections.Generic.List<double>(wa)), wa), gw, "dweights");
+            Assert.Equal(Vec(231, 5), weights);
+            var e = Assert.ThrowsAny<ArgumentException>(() => NaturalRound11.WeightedListForward(x, null!));
+            Assert.Contains("weights", e.Message);
+            e = Assert.ThrowsAny<ArgumentException>(() => NaturalRound11.WeightedListBackward(x, weights, gx, new double[4]));
+            Assert.Contains("weightsGrad", e.Message);
+        }
+
         [Theory]
         [InlineData(1)]
         [InlineData(4)]

@@ -148,6 +148,16 @@ namespace DiffGen.Tests.Corpus
             return TensorPrimitives.SumOfSquares(d) + TensorPrimitives.Max(x) + TensorPrimitives.Distance(x, y) + 0.1f * TensorPrimitives.IndexOfMax(x);
         }
 
+        /// <summary>A List&lt;double&gt; parameter: indexed, iterated, its Count.</summary>
+        [Differentiable]
+        public static double WeightedList(double[] x, System.Collections.Generic.List<double> weights)
+        {
+            double s = 0;
+            for (int i = 0; i < x.Length; i++) s += weights[i] * x[i] * x[i];
+            foreach (var w in weights) s += 0.1 * w * w;
+            return s / weights.Count;
+        }
+
         /// <summary>Array.Reverse on a copy.</summary>
         [Differentiable]
         public static double Reversed(double[] x)
