@@ -54,6 +54,25 @@ namespace DiffGen.Tests
             Scaled(g, scaled, seed, what + " dx");
         }
 
+        /// <summary>
+        /// <see cref="VectorMethod"/> for a method of two arrays x and y: Forward, Backward's value, both gradients against
+        /// central differences, and <paramref name="seed"/> scaling them.
+        /// </summary>
+        public static void PairMethod(double[] x, double[] y, Func<double[], double[], double> f, Func<double[], double[], double> forward,
+            Func<double[], double[], double[], double[], double, double> backward, string what, double seed)
+        {
+            double reference = f(x, y);
+            Forward(reference, forward(x, y), what + " Forward");
+            var (gx, gy) = (TestData.Garbage(x), TestData.Garbage(y));
+            Forward(reference, backward(x, y, gx, gy, 1), what + " Backward value");
+            Gradient(FiniteDiff.Gradient(() => f(x, y), x), gx, what + " dx");
+            Gradient(FiniteDiff.Gradient(() => f(x, y), y), gy, what + " dy");
+            var (sx, sy) = (TestData.Garbage(x), TestData.Garbage(y));
+            backward(x, y, sx, sy, seed);
+            Scaled(gx, sx, seed, what + " dx");
+            Scaled(gy, sy, seed, what + " dy");
+        }
+
         /// <summary>True when the two values agree under the measure above.</summary>
         public static bool IsNear(double expected, double actual, double tol)
         {

@@ -16,65 +16,41 @@ namespace DiffGen.Tests
 
         private static double[] Vec(int seed, int n) => TestData.Vector(new Random(seed), n);
 
-        /// <summary>The checks for a method of one double[] (plus whatever the closures hold).</summary>
-        private static void CheckOne(double[] x, Func<double[], double> f, Func<double[], double> forward, Func<double[], double[], double, double> backward, string what)
-        {
-            var before = (double[])x.Clone();
-            double reference = f(x);
-            Check.Forward(reference, forward(x), what + " Forward");
-            var gx = TestData.Garbage(x);
-            Check.Forward(reference, backward(x, gx, 1), what + " Backward value");
-            Assert.Equal(before, x);
-            Check.Gradient(FiniteDiff.Gradient(() => f(x), x), gx, what + " dx");
-            var sx = TestData.Garbage(x);
-            backward(x, sx, Seed);
-            Check.Scaled(gx, sx, Seed, what + " dx");
-        }
+        private static void OneMethod(double[] x, Func<double[], double> f, Func<double[], double> forward, Func<double[], double[], double, double> backward, string what) =>
+            Check.VectorMethod(x, f, forward, backward, what, Seed);
 
-        private static void CheckPair(double[] x, double[] y, Func<double[], double[], double> f, Func<double[], double[], double> forward,
-            Func<double[], double[], double[], double[], double, double> backward, string what)
-        {
-            double reference = f(x, y);
-            Check.Forward(reference, forward(x, y), what + " Forward");
-            var (gx, gy) = (TestData.Garbage(x), TestData.Garbage(y));
-            Check.Forward(reference, backward(x, y, gx, gy, 1), what + " Backward value");
-            Check.Gradient(FiniteDiff.Gradient(() => f(x, y), x), gx, what + " dx");
-            Check.Gradient(FiniteDiff.Gradient(() => f(x, y), y), gy, what + " dy");
-            var (sx, sy) = (TestData.Garbage(x), TestData.Garbage(y));
-            backward(x, y, sx, sy, Seed);
-            Check.Scaled(gx, sx, Seed, what + " dx");
-            Check.Scaled(gy, sy, Seed, what + " dy");
-        }
+        private static void PairMethod(double[] x, double[] y, Func<double[], double[], double> f, Func<double[], double[], double> forward,
+            Func<double[], double[], double[], double[], double, double> backward, string what) => Check.PairMethod(x, y, f, forward, backward, what, Seed);
 
         [Theory]
         [InlineData(1)]
         [InlineData(4)]
         [InlineData(9)]
         public void Views_written_through_and_array_writes_seen_through_them(int n) =>
-            CheckOne(Vec(60 + n, n), NaturalRound11.ViewWrites, NaturalRound11.ViewWritesForward, (x, g, s) => NaturalRound11.ViewWritesBackward(x, g, s), "ViewWrites");
+            OneMethod(Vec(60 + n, n), NaturalRound11.ViewWrites, NaturalRound11.ViewWritesForward, (x, g, s) => NaturalRound11.ViewWritesBackward(x, g, s), "ViewWrites");
 
         [Theory]
         [InlineData(12, 3)]
         [InlineData(10, 4)]
         [InlineData(5, 5)]
         public void Slices_of_a_whole_array_view_and_ranges_of_a_slice(int n, int d) =>
-            CheckOne(Vec(70 + n, n), x => NaturalRound11.SlicedRows(x, d), x => NaturalRound11.SlicedRowsForward(x, d),
+            OneMethod(Vec(70 + n, n), x => NaturalRound11.SlicedRows(x, d), x => NaturalRound11.SlicedRowsForward(x, d),
                 (x, g, s) => NaturalRound11.SlicedRowsBackward(x, d, g, s), "SlicedRows");
 
         [Theory]
         [InlineData(4)]
         [InlineData(7)]
         public void Span_parameter_cut_by_ranges_and_Slice(int n) =>
-            CheckOne(Vec(80 + n, n), x => NaturalRound11.SpanHalves(x), x => NaturalRound11.SpanHalvesForward(x),
+            OneMethod(Vec(80 + n, n), x => NaturalRound11.SpanHalves(x), x => NaturalRound11.SpanHalvesForward(x),
                 (x, g, s) => NaturalRound11.SpanHalvesBackward(x, g, s), "SpanHalves");
 
         [Fact]
         public void Views_passed_to_a_differentiable_method_and_copied() =>
-            CheckOne(Vec(85, 5), NaturalRound11.ViewsPassedOn, NaturalRound11.ViewsPassedOnForward, (x, g, s) => NaturalRound11.ViewsPassedOnBackward(x, g, s), "ViewsPassedOn");
+            OneMethod(Vec(85, 5), NaturalRound11.ViewsPassedOn, NaturalRound11.ViewsPassedOnForward, (x, g, s) => NaturalRound11.ViewsPassedOnBackward(x, g, s), "ViewsPassedOn");
 
         [Fact]
         public void Fill_Clear_CopyTo_and_a_helper_writing_through_a_view() =>
-            CheckPair(Vec(90, 5), new[] { 0.7, -1.3 }, NaturalRound11.ViewCalls, NaturalRound11.ViewCallsForward,
+            PairMethod(Vec(90, 5), new[] { 0.7, -1.3 }, NaturalRound11.ViewCalls, NaturalRound11.ViewCallsForward,
                 (x, a, gx, ga, s) => NaturalRound11.ViewCallsBackward(x, a, gx, ga, s), "ViewCalls");
 
         [Fact]
@@ -101,7 +77,7 @@ namespace DiffGen.Tests
         [InlineData(6)]
         [InlineData(17)]
         public void TensorPrimitives_maps_softmax_and_reductions(int n) =>
-            CheckPair(Vec(100 + n, n).Select(v => v + 0.1).ToArray(), Vec(120 + n, n), NaturalRound11.Tensors, NaturalRound11.TensorsForward,
+            PairMethod(Vec(100 + n, n).Select(v => v + 0.1).ToArray(), Vec(120 + n, n), NaturalRound11.Tensors, NaturalRound11.TensorsForward,
                 (x, w, gx, gw, s) => NaturalRound11.TensorsBackward(x, w, gx, gw, s), "Tensors");
 
         [Fact]
@@ -155,7 +131,7 @@ namespace DiffGen.Tests
         [InlineData(4)]
         [InlineData(7)]
         public void Array_Reverse_moves_values_and_their_adjoints(int n) =>
-            CheckOne(Vec(140 + n, n), NaturalRound11.Reversed, NaturalRound11.ReversedForward, (x, g, s) => NaturalRound11.ReversedBackward(x, g, s), "Reversed");
+            OneMethod(Vec(140 + n, n), NaturalRound11.Reversed, NaturalRound11.ReversedForward, (x, g, s) => NaturalRound11.ReversedBackward(x, g, s), "Reversed");
 
         private static Particle[] Particles(int seed, int n)
         {
@@ -171,7 +147,7 @@ namespace DiffGen.Tests
         {
             var ps = Particles(150 + n, n);
             var copy = (Particle[])ps.Clone();
-            CheckOne(new[] { 1.3, 0.8 }, k => NaturalRound11.Energy(ps, k), k => NaturalRound11.EnergyForward(ps, k),
+            OneMethod(new[] { 1.3, 0.8 }, k => NaturalRound11.Energy(ps, k), k => NaturalRound11.EnergyForward(ps, k),
                 (k, g, s) => NaturalRound11.EnergyBackward(ps, k, g, s), "Energy");
             Assert.Equal(copy, ps);
         }
@@ -180,7 +156,7 @@ namespace DiffGen.Tests
         public void Array_of_record_structs_made_into_struct_locals()
         {
             var data = Enumerable.Range(0, 8).Select(i => new Observation(0.25 * i, 2.0 * Math.Exp(-0.7 * 0.25 * i) + 0.05 * Math.Sin(i))).ToArray();
-            CheckOne(new[] { 1.5, 0.4 }, ab => NaturalRound11.ExpFit(data, ab), ab => NaturalRound11.ExpFitForward(data, ab),
+            OneMethod(new[] { 1.5, 0.4 }, ab => NaturalRound11.ExpFit(data, ab), ab => NaturalRound11.ExpFitForward(data, ab),
                 (ab, g, s) => NaturalRound11.ExpFitBackward(data, ab, g, s), "ExpFit");
         }
 
@@ -189,7 +165,7 @@ namespace DiffGen.Tests
         {
             var rng = new Random(160);
             var pts = Enumerable.Range(0, 7).Select(i => new LabelledPoint { Label = i % 3, W = 0.5 + rng.NextDouble(), Y = (float)(rng.NextDouble() - 0.5) }).ToArray();
-            CheckOne(Vec(161, 3), w => NaturalRound11.Labelled(pts, w), w => NaturalRound11.LabelledForward(pts, w),
+            OneMethod(Vec(161, 3), w => NaturalRound11.Labelled(pts, w), w => NaturalRound11.LabelledForward(pts, w),
                 (w, g, s) => NaturalRound11.LabelledBackward(pts, w, g, s), "Labelled");
             Check.Forward(0.0, NaturalRound11.LabelledForward(Array.Empty<LabelledPoint>(), Vec(162, 3)), "Labelled empty");
         }
