@@ -196,15 +196,10 @@ namespace DiffGen.Tests
         public void Nullable_option_parameters_given_or_not(double? scale, double? shift)
         {
             var x = Vec(170, 6);
-            double reference = NaturalRound11Nullable.ScaledSquares(x, scale, shift);
-            Check.Forward(reference, NaturalRound11Nullable.ScaledSquaresForward(x, scale, shift), "Forward");
-            var gx = TestData.Garbage(x);
-            Check.Forward(reference, NaturalRound11Nullable.ScaledSquaresBackward(x, scale, shift, gx), "Backward value");
-            Check.Gradient(FiniteDiff.Gradient(() => NaturalRound11Nullable.ScaledSquares(x, scale, shift), x), gx, "dx");
-            var sx = TestData.Garbage(x);
-            NaturalRound11Nullable.ScaledSquaresBackward(x, scale, shift, sx, Seed);
-            Check.Scaled(gx, sx, Seed, "dx");
-            if (scale is null) Check.Forward(reference, NaturalRound11Nullable.ScaledSquaresForward(x, shift: shift), "Forward with the default");
+            Check.VectorMethod(x, z => NaturalRound11Nullable.ScaledSquares(z, scale, shift), z => NaturalRound11Nullable.ScaledSquaresForward(z, scale, shift),
+                (z, g, s) => NaturalRound11Nullable.ScaledSquaresBackward(z, scale, shift, g, s), "ScaledSquares", Seed);
+            if (scale is null)
+                Check.Forward(NaturalRound11Nullable.ScaledSquares(x, null, shift), NaturalRound11Nullable.ScaledSquaresForward(x, shift: shift), "Forward with the default");
         }
 
         [Theory]
@@ -213,12 +208,8 @@ namespace DiffGen.Tests
         [InlineData(7)]
         public void Nullable_locals_for_the_best_so_far(int n)
         {
-            var x = Vec(180 + n, n);
-            double reference = NaturalRound11Nullable.BestSoFar(x);
-            Check.Forward(reference, NaturalRound11Nullable.BestSoFarForward(x), "Forward");
-            var gx = TestData.Garbage(x);
-            Check.Forward(reference, NaturalRound11Nullable.BestSoFarBackward(x, gx), "Backward value");
-            Check.Gradient(FiniteDiff.Gradient(() => NaturalRound11Nullable.BestSoFar(x), x), gx, "dx");
+            Check.VectorMethod(Vec(180 + n, n), NaturalRound11Nullable.BestSoFar, NaturalRound11Nullable.BestSoFarForward,
+                (x, g, s) => NaturalRound11Nullable.BestSoFarBackward(x, g, s), "BestSoFar", Seed);
             Check.Forward(-1.0, NaturalRound11Nullable.BestSoFarForward(Array.Empty<double>()), "empty: no best");
             var ties = new[] { 0.5, 0.5, 0.5 };
             Check.Forward(NaturalRound11Nullable.BestSoFar(ties), NaturalRound11Nullable.BestSoFarForward(ties), "ties: no second");
@@ -230,17 +221,8 @@ namespace DiffGen.Tests
         [InlineData(193)]
         public void Nullable_made_by_a_conditional_reset_and_incremented(int seed)
         {
-            var (x, y) = (Vec(seed, 8), Vec(seed + 10, 8));
-            double reference = NaturalRound11Nullable.Differences(x, y);
-            Check.Forward(reference, NaturalRound11Nullable.DifferencesForward(x, y), "Forward");
-            var (gx, gy) = (TestData.Garbage(x), TestData.Garbage(y));
-            Check.Forward(reference, NaturalRound11Nullable.DifferencesBackward(x, y, gx, gy), "Backward value");
-            Check.Gradient(FiniteDiff.Gradient(() => NaturalRound11Nullable.Differences(x, y), x), gx, "dx");
-            Check.Gradient(FiniteDiff.Gradient(() => NaturalRound11Nullable.Differences(x, y), y), gy, "dy");
-            var (sx, sy) = (TestData.Garbage(x), TestData.Garbage(y));
-            NaturalRound11Nullable.DifferencesBackward(x, y, sx, sy, Seed);
-            Check.Scaled(gx, sx, Seed, "dx");
-            Check.Scaled(gy, sy, Seed, "dy");
+            Check.PairMethod(Vec(seed, 8), Vec(seed + 10, 8), NaturalRound11Nullable.Differences, NaturalRound11Nullable.DifferencesForward,
+                (x, y, gx, gy, s) => NaturalRound11Nullable.DifferencesBackward(x, y, gx, gy, s), "Differences", Seed);
         }
     }
 }
@@ -258,15 +240,8 @@ namespace DiffGen.Tests
         [InlineData(6)]
         public void Local_arrays_of_record_structs(int n)
         {
-            var x = Vec(200 + n, n);
-            double reference = NaturalRound11Structs.Points(x);
-            Check.Forward(reference, NaturalRound11Structs.PointsForward(x), "Forward");
-            var gx = TestData.Garbage(x);
-            Check.Forward(reference, NaturalRound11Structs.PointsBackward(x, gx), "Backward value");
-            Check.Gradient(FiniteDiff.Gradient(() => NaturalRound11Structs.Points(x), x), gx, "dx");
-            var sx = TestData.Garbage(x);
-            NaturalRound11Structs.PointsBackward(x, sx, -0.75);
-            Check.Scaled(gx, sx, -0.75, "dx");
+            Check.VectorMethod(Vec(200 + n, n), NaturalRound11Structs.Points, NaturalRound11Structs.PointsForward,
+                (x, g, s) => NaturalRound11Structs.PointsBackward(x, g, s), "Points", -0.75);
         }
 
         [Theory]
@@ -274,13 +249,8 @@ namespace DiffGen.Tests
         [InlineData(5)]
         public void Local_arrays_of_mutable_structs_with_an_int_field(int n)
         {
-            var (x, v) = (Vec(210 + n, n), Vec(220 + n, n));
-            double reference = NaturalRound11Structs.Bodies(x, v);
-            Check.Forward(reference, NaturalRound11Structs.BodiesForward(x, v), "Forward");
-            var (gx, gv) = (TestData.Garbage(x), TestData.Garbage(v));
-            Check.Forward(reference, NaturalRound11Structs.BodiesBackward(x, v, gx, gv), "Backward value");
-            Check.Gradient(FiniteDiff.Gradient(() => NaturalRound11Structs.Bodies(x, v), x), gx, "dx");
-            Check.Gradient(FiniteDiff.Gradient(() => NaturalRound11Structs.Bodies(x, v), v), gv, "dv");
+            Check.PairMethod(Vec(210 + n, n), Vec(220 + n, n), NaturalRound11Structs.Bodies, NaturalRound11Structs.BodiesForward,
+                (x, v, gx, gv, s) => NaturalRound11Structs.BodiesBackward(x, v, gx, gv, s), "Bodies", -0.75);
         }
     }
 }
