@@ -260,7 +260,7 @@ namespace DiffGen.Generator.Parse
             output.Add(IrQueries.ReadsReal(cond) ? BoolFromOutcome(flag, cond, SyntaxKind.SimpleAssignmentExpression) : new Assign(flag, AssignOp.Set, cond));
         }
 
-        /// <summary><c>best = v;</c>, <c>best = null;</c>, <c>best += v;</c> on a nullable local: both parts. True when handled.</summary>
+        /// <summary><c>best = v;</c>, <c>best = null;</c>, <c>best ??= v;</c>, <c>best += v;</c> on a nullable local: both parts. True when handled.</summary>
         private bool TryLowerNullableAssignment(AssignmentExpressionSyntax a, List<Stmt> output)
         {
             if (a.Left is not IdentifierNameSyntax id || _model.GetSymbolInfo(id, _ct).Symbol is not { } s || !_nullableLocals.TryGetValue(s, out var pair)) return false;
@@ -282,9 +282,22 @@ namespace DiffGen.Generator.Parse
                 if (r.Value.Has is not Const { Value: not 0 }) AssignFlag(hasRef, AndB(hasRef, r.Value.Has), output);
                 return true;
             }
+            if (a.IsKind(SyntaxKind.CoalesceAssignmentExpression))
+            {
+                // best ??= v: the value only where there was none
+                var r = LowerNullable(a.Right, inner);
+                if (r is null) return true;
+                var kept = Choose(hasRef, valueRef, r.Value.Value);
+                var tmp = FreshName(_prefix + s.Name + "_next");
+                output.Add(new DeclScalar(tmp, inner, kept));
+                AssignFlag(hasRef, OrB(hasRef, r.Value.Has), output);
+                if (!inner.IsReal) _reassigned.Add(pair.Value.Name);
+                output.Add(new Assign(valueRef, AssignOp.Set, new VarRef(tmp, inner)));
+                return true;
+            }
             if (!a.IsKind(SyntaxKind.SimpleAssignmentExpression))
             {
-                Report(Descriptors.UnsupportedExpression, a, a.OperatorToken.Text, "assign a nullable number with =, +=, -=, *= or /=; write the operation out");
+                Report(Descriptors.UnsupportedExpression, a, a.OperatorToken.Text, "assign a nullable number with =, ??=, +=, -=, *= or /=; write the operation out");
                 return true;
             }
             var n = LowerNullable(a.Right, inner);

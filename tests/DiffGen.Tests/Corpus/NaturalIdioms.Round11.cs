@@ -240,12 +240,12 @@ namespace DiffGen.Tests.Corpus
             return (best ?? 0) * (second ?? 1) + (at ?? -1) + (best * 2 ?? 0);
         }
 
-        /// <summary>A nullable made by '?:' with null, reset to null, incremented when it has a value.</summary>
+        /// <summary>A nullable made by '?:' with null, reset to null, incremented when it has a value; the first value kept by '??='.</summary>
         [Differentiable]
         public static double Differences(double[] x, double[] y)
         {
             double s = 0;
-            double? last = null;
+            double? last = null, first = null;
             for (int i = 0; i < x.Length; i++)
             {
                 double? d = y[i] > 0 ? x[i] - y[i] : null;
@@ -256,8 +256,9 @@ namespace DiffGen.Tests.Corpus
                 }
                 else last = null;
                 if (last != null) last += x[i];
+                first ??= d;
             }
-            return s + last.GetValueOrDefault(-1) + (last == null ? 1 : 0);
+            return s + last.GetValueOrDefault(-1) + (last == null ? 1 : 0) + 0.5 * (first ?? 2);
         }
     }
 }
