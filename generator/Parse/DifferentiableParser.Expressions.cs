@@ -220,7 +220,7 @@ namespace DiffGen.Generator.Parse
                         }
                         if (t.Value.Elem == Scalar.Int && x.Type.IsReal)
                         {
-                            Report(Descriptors.UnsupportedExpression, cast, cast.ToString(), "casting a float value to int is not differentiable (its derivative is zero almost everywhere); keep indices in int loop counters");
+                            Report(Descriptors.UnsupportedExpression, cast, cast.ToString(), "an int made from a float value cannot be restored for the backward pass (only ints made from ints, and outcomes of comparisons, can); find the index with comparisons instead ('int i0 = 0; while (i0 < n - 2 && pos >= i0 + 1) i0++;' for the cell of a linear interpolation, 'int b = 0; while (b < bins - 1 && v >= (b + 1.0) / bins) b++;' for a bin)");
                             return null;
                         }
                         return t.Value == x.Type ? x : new IR.Convert(x, t.Value);

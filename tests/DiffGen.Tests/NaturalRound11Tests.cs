@@ -108,6 +108,14 @@ namespace DiffGen.Tests
         }
 
         [Fact]
+        public void Interpolation_cell_found_by_comparisons()
+        {
+            // points away from the cell edges, where the derivative exists
+            PairMethod(Vec(240, 7), new[] { 0.05, 0.31, 0.52, 0.77, 0.93 }, NaturalRound11.Interpolate, NaturalRound11.InterpolateForward,
+                (a, b, ga, gb, s) => NaturalRound11.InterpolateBackward(a, b, ga, gb, s), "Interpolate");
+        }
+
+        [Fact]
         public void List_parameters_are_read_like_arrays_with_span_gradients()
         {
             var x = Vec(230, 5);

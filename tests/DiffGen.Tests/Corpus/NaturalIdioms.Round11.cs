@@ -158,6 +158,26 @@ namespace DiffGen.Tests.Corpus
             return s / weights.Count;
         }
 
+        /// <summary>
+        /// Linear interpolation in a lookup table, the cell found the way DIFF0004 advises for '(int)Math.Floor(pos)': by
+        /// comparisons (their outcomes are restored for the backward pass); the fraction carries the derivative.
+        /// </summary>
+        [Differentiable]
+        public static double Interpolate(double[] table, double[] t)
+        {
+            double s = 0;
+            int n = table.Length;
+            foreach (var u in t)
+            {
+                double pos = u * (n - 1);
+                int i0 = 0;
+                while (i0 < n - 2 && pos >= i0 + 1) i0++;
+                double frac = pos - i0;
+                s += table[i0] * (1 - frac) + table[i0 + 1] * frac;
+            }
+            return s;
+        }
+
         /// <summary>Array.Reverse on a copy.</summary>
         [Differentiable]
         public static double Reversed(double[] x)
