@@ -456,10 +456,20 @@ namespace DiffGen.Generator.Parse
                         "it is not in DiffGen's differentiable subset (supported: " + SupportedIntrinsics + "; also FusedMultiplyAdd, Hypot, Lerp, ScaleB, MaxMagnitude, MinMagnitude, CopySign and Log(x, base), as what they compute; the same names on double/float); write it with those");
                     return null;
                 }
+                if (fn == Fn.Round && inv.ArgumentList.Arguments.Count == 2 && target.Parameters[1].Type.SpecialType == SpecialType.System_Int32)
+                {
+                    // Math.Round(x, digits) is .NET's Round(x * 10^digits) / 10^digits (to even; derivative 0 like Round)
+                    var x = LowerExpr(inv.ArgumentList.Arguments[0].Expression);
+                    var digits = LowerIntExpr(inv.ArgumentList.Arguments[1].Expression, "the number of digits");
+                    if (x is null || digits is null) return null;
+                    Expr p10 = digits is Const dc ? new Const(Math.Pow(10, dc.Value), x.Type)
+                        : new Intrinsic(Fn.Pow, new Expr[] { new Const(10, x.Type), new IR.Convert(digits, x.Type) }.ToEquatable(), x.Type);
+                    return new Binary(BinaryOp.Div, new Intrinsic(Fn.Round, new Expr[] { new Binary(BinaryOp.Mul, x, p10, x.Type) }.ToEquatable(), x.Type), p10, x.Type);
+                }
                 if (inv.ArgumentList.Arguments.Count != Arity(fn))
                 {
                     Report(Descriptors.NotDifferentiableCall, inv, containing + "." + target.Name,
-                        $"only its {Arity(fn)}-argument overload is supported; call that one (Math.Round(x * 100) / 100 rounds to 2 digits, Math.Log(x) / Math.Log(b) is a log in base b)");
+                        $"only its {Arity(fn)}-argument overload is supported{(fn == Fn.Round ? " (and Round(x, digits))" : "")}; call that one (Math.Round(x) rounds half to even, Math.Floor(x + 0.5) half up; Math.Log(x) / Math.Log(b) is a log in base b)");
                     return null;
                 }
                 var args = new List<Expr>();

@@ -210,23 +210,32 @@ namespace DiffGen.Generator.Parse
             {
             // x.Select(v => expr).Sum(): the selector applied to each element, then the reduction (with its own selector, if any)
             SimpleLambdaExpressionSyntax? pre = null;
+            ExpressionSyntax? preGroup = null; // x.Select(Math.Exp).Max(): a method group as the Select's selector
             if (source is InvocationExpressionSyntax sel0 && _model.GetSymbolInfo(sel0, _ct).Symbol is IMethodSymbol { Name: "Select" } sm
                 && sm.ContainingType?.ToDisplayString() == "System.Linq.Enumerable")
             {
                 var sargs = sel0.ArgumentList.Arguments.Select(a => a.Expression).ToList();
                 ExpressionSyntax? inner = sm.ReducedFrom is not null ? (sel0.Expression as MemberAccessExpressionSyntax)?.Expression : sargs.FirstOrDefault();
                 if (sm.ReducedFrom is null && sargs.Count > 0) sargs.RemoveAt(0);
-                if (inner is null || sargs.Count != 1 || sargs[0] is not SimpleLambdaExpressionSyntax { ExpressionBody: not null } sl)
+                if (inner is not null && sargs.Count == 1 && sargs[0] is IdentifierNameSyntax or MemberAccessExpressionSyntax && _model.GetSymbolInfo(sargs[0], _ct).Symbol is IMethodSymbol)
+                {
+                    source = inner;
+                    preGroup = sargs[0];
+                }
+                else if (inner is null || sargs.Count != 1 || sargs[0] is not SimpleLambdaExpressionSyntax { ExpressionBody: not null } sl)
                 {
                     Report(Descriptors.NotDifferentiableCall, inv, "Enumerable.Select", "only x.Select(v => expression) over an array, followed by Sum, Max, Min or Average, is supported (an index (v, i) => ...: Enumerable.Range(0, x.Length).Sum(i => ...)); write the loop");
                     return null;
                 }
-                source = inner;
-                pre = sl;
+                else
+                {
+                    source = inner;
+                    pre = sl;
+                }
             }
             var src = LowerExpr(source);
             if (src is null) return null;
-            if (src is not ArrayRef sa || sa.Type.Shape != Shape.Vector || !sa.Type.IsReal && selector is null && pre is null)
+            if (src is not ArrayRef sa || sa.Type.Shape != Shape.Vector || !sa.Type.IsReal && selector is null && pre is null && preGroup is null)
             {
                 Report(Descriptors.NotDifferentiableCall, inv, "Enumerable." + target.Name, "the source must be a float/double T[] (or an int[] with a float/double selector); write the loop");
                 return null;
@@ -240,6 +249,12 @@ namespace DiffGen.Generator.Parse
                 if (pv is null) return null;
                 elem = pv;
             }
+            else if (preGroup is not null && MethodGroupSelector(preGroup, elem) is { } mapped)
+            {
+                if (mapped.Value is null) return null;
+                zipBody = mapped.Pre;
+                elem = mapped.Value;
+            }
             }
             var rt = MapType(target.ReturnType);
             if (rt is not { IsArray: false, IsReal: true } resultType)
@@ -249,11 +264,18 @@ namespace DiffGen.Generator.Parse
             }
             var body = zipBody ?? new List<Stmt>();
             Expr value = elem;
-            if (selector is not null)
+            if (selector is not null && MethodGroupSelector(selector, elem) is { } grouped)
+            {
+                // x.Sum(Math.Abs), x.Sum(Sigmoid): the method applied to each element
+                if (grouped.Value is null) return null;
+                body.AddRange(grouped.Pre);
+                value = grouped.Value;
+            }
+            else if (selector is not null)
             {
                 if (selector is not SimpleLambdaExpressionSyntax { ExpressionBody: { } lbody } lambda || _model.GetDeclaredSymbol(lambda.Parameter, _ct) is not IParameterSymbol lp)
                 {
-                    Report(Descriptors.NotDifferentiableCall, inv, "Enumerable." + target.Name, "the selector must be a lambda with an expression body (v => v * v); write the loop");
+                    Report(Descriptors.NotDifferentiableCall, inv, "Enumerable." + target.Name, "the selector must be a lambda with an expression body (v => v * v), a Math function (Math.Abs) or a one-expression static helper of this file (Sigmoid); write the loop");
                     return null;
                 }
                 var item = FreshName(_prefix + lp.Name);
@@ -339,11 +361,33 @@ namespace DiffGen.Generator.Parse
         /// </summary>
         private (List<Expr>? Sizes, List<Stmt>? Fill, ArrayRef? Alias, bool Reported)? LowerLinqToArray(ExpressionSyntax init, string name, IrType type)
         {
-            if (init is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.Text: "ToArray" } ta, ArgumentList.Arguments.Count: 0 }
-                || ta.Expression is not InvocationExpressionSyntax call || _model.GetSymbolInfo(call, _ct).Symbol is not IMethodSymbol { Name: "Select" or "Zip" } m
-                || m.ContainingType?.ToDisplayString() != "System.Linq.Enumerable")
-                return null;
             var reported = ((List<Expr>?)null, (List<Stmt>?)null, (ArrayRef?)null, true);
+            // Enumerable.Repeat(v, n).ToArray(): n copies of one value
+            if (init is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.Text: "ToArray" } tr, ArgumentList.Arguments.Count: 0 }
+                && tr.Expression is InvocationExpressionSyntax { ArgumentList.Arguments.Count: 2 } rep && _model.GetSymbolInfo(rep, _ct).Symbol is IMethodSymbol { Name: "Repeat" } rpm
+                && rpm.ContainingType?.ToDisplayString() == "System.Linq.Enumerable" && type.Shape == Shape.Vector)
+            {
+                var v = LowerExpr(rep.ArgumentList.Arguments[0].Expression);
+                var count = LowerIntExpr(rep.ArgumentList.Arguments[1].Expression, "the count of Enumerable.Repeat");
+                if (v is null || count is null) return reported;
+                var fillRepeat = new List<Stmt>();
+                var once = OnceBefore(v, type.ElementType, fillRepeat);
+                var r = FreshName("__rp");
+                fillRepeat.Add(new For(r, new Const(0, IrType.Int), BinaryOp.Lt, count, 1,
+                    new Stmt[] { new Assign(new ElemRef(name, type, new Expr[] { new VarRef(r, IrType.Int) }.ToEquatable()), AssignOp.Set, once) }.ToEquatable()));
+                return (new List<Expr> { count }, fillRepeat, null, false);
+            }
+            InvocationExpressionSyntax call;
+            IMethodSymbol m;
+            if (init is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.Text: "ToArray" } ta, ArgumentList.Arguments.Count: 0 }
+                && ta.Expression is InvocationExpressionSyntax linq && _model.GetSymbolInfo(linq, _ct).Symbol is IMethodSymbol { Name: "Select" or "Zip" } lm
+                && lm.ContainingType?.ToDisplayString() == "System.Linq.Enumerable")
+                (call, m) = (linq, lm);
+            else if (init is InvocationExpressionSyntax { ArgumentList.Arguments.Count: 2 } convert && _model.GetSymbolInfo(convert, _ct).Symbol is IMethodSymbol { Name: "ConvertAll" } cm
+                && cm.ContainingType?.ToDisplayString() == "System.Array")
+                (call, m) = (convert, cm); // Array.ConvertAll(x, v => ...): x.Select(v => ...).ToArray()
+            else return null;
+            bool select = m.Name is "Select" or "ConvertAll";
             var args = call.ArgumentList.Arguments.Select(a => a.Expression).ToList();
             ExpressionSyntax? source = m.ReducedFrom is not null ? (call.Expression as MemberAccessExpressionSyntax)?.Expression : args.FirstOrDefault();
             if (m.ReducedFrom is null && args.Count > 0) args.RemoveAt(0);
@@ -359,7 +403,7 @@ namespace DiffGen.Generator.Parse
             LambdaExpressionSyntax? lambda = args.Count > 0 ? args[args.Count - 1] as LambdaExpressionSyntax : null;
             Expr n;
             if (source is InvocationExpressionSyntax { ArgumentList.Arguments.Count: 2 } range && _model.GetSymbolInfo(range, _ct).Symbol is IMethodSymbol { Name: "Range" } rm
-                && rm.ContainingType?.ToDisplayString() == "System.Linq.Enumerable" && m.Name == "Select")
+                && rm.ContainingType?.ToDisplayString() == "System.Linq.Enumerable" && select)
             {
                 var start = LowerIntExpr(range.ArgumentList.Arguments[0].Expression, "the start of Enumerable.Range");
                 var count = LowerIntExpr(range.ArgumentList.Arguments[1].Expression, "the count of Enumerable.Range");
@@ -388,7 +432,7 @@ namespace DiffGen.Generator.Parse
                 ParenthesizedLambdaExpressionSyntax pl => pl.ParameterList.Parameters.Select(q => _model.GetDeclaredSymbol(q, _ct) as IParameterSymbol).ToList(),
                 _ => null,
             };
-            if (m.Name == "Select" && ps is { Count: 2 } && values.Count == 1) values.Add(K); // (v, i) => ...: the index
+            if (select && ps is { Count: 2 } && values.Count == 1) values.Add(K); // (v, i) => ...: the index
             if (lambda?.ExpressionBody is not { } body || ps is null || ps.Count != values.Count)
             {
                 Report(Descriptors.LocalArray, init, name, advice + " (the lambda with an expression body)");
@@ -406,6 +450,40 @@ namespace DiffGen.Generator.Parse
         /// <summary>Element <paramref name="k"/> of a 1-D array or of a row <c>z[i]</c> of a jagged one.</summary>
         private static Expr ElementAt(ArrayRef a, Expr k) =>
             a.Row is null ? new ElemRef(a.Array, a.ArrayType, new[] { k }.ToEquatable()) : new ElemRef(a.Array, a.ArrayType, new[] { a.Row, k }.ToEquatable());
+
+        /// <summary>
+        /// A method group used as a LINQ selector (<c>x.Sum(Math.Abs)</c>, <c>x.Sum(Sigmoid)</c>) applied to <paramref name="elem"/>: a
+        /// one-argument Math/MathF function, or a static helper of this file whose body is one expression. Null when
+        /// <paramref name="selector"/> is not a method group; Value null when it was reported.
+        /// </summary>
+        private (Expr? Value, List<Stmt> Pre)? MethodGroupSelector(ExpressionSyntax selector, Expr elem)
+        {
+            if (selector is not (IdentifierNameSyntax or MemberAccessExpressionSyntax) || _model.GetSymbolInfo(selector, _ct) is not { Symbol: IMethodSymbol mg } && _model.GetSymbolInfo(selector, _ct).CandidateSymbols.FirstOrDefault() is not IMethodSymbol)
+                return null;
+            var method = _model.GetSymbolInfo(selector, _ct).Symbol as IMethodSymbol ?? (IMethodSymbol)_model.GetSymbolInfo(selector, _ct).CandidateSymbols.First();
+            var pre = new List<Stmt>();
+            if (method.Parameters.Length != 1) { Report(Descriptors.NotDifferentiableCall, selector, method.Name, "a method used as a selector takes one value; write the lambda (v => ...)"); return (null, pre); }
+            var pt = MapType(method.Parameters[0].Type);
+            Expr arg = pt is { IsArray: false } p && p != elem.Type ? new IR.Convert(elem, p) : elem;
+            if (method.ContainingType?.ToDisplayString() is "System.Math" or "System.MathF" && s_intrinsics.TryGetValue(method.Name, out var fn) && Arity(fn) == 1
+                && MapType(method.ReturnType) is { IsArray: false } rt)
+                return (new Intrinsic(fn, new[] { arg }.ToEquatable(), rt), pre);
+            if (method.IsStatic && HelperSyntax(method) is MethodDeclarationSyntax { ExpressionBody.Expression: { } body } md && md.SyntaxTree == _model.SyntaxTree)
+            {
+                var item = FreshName(_prefix + method.Parameters[0].Name);
+                pre.Add(new DeclScalar(item, arg.Type, arg));
+                _vars[method.Parameters[0]] = new Variable(item, arg.Type, VarKind.Local);
+                _loopDepth++;
+                var saved = _pending;
+                _pending = pre;
+                var value = LowerExpr(body);
+                _pending = saved;
+                _loopDepth--;
+                return (value, pre);
+            }
+            Report(Descriptors.NotDifferentiableCall, selector, method.Name, "a method used as a selector must be a one-argument Math function or a static helper of this file with one expression as its body; write the lambda (v => ...)");
+            return (null, pre);
+        }
 
         /// <summary>A lambda's expression body with its parameters bound to fresh locals holding <paramref name="values"/> (statements into <paramref name="body"/>).</summary>
         private Expr? LowerLambdaBody(List<IParameterSymbol?> ps, IReadOnlyList<Expr> values, ExpressionSyntax lbody, List<Stmt> body)

@@ -109,6 +109,10 @@ namespace DiffGen.Generator.Schedule
 
             public bool Block(IEnumerable<Stmt> stmts) => stmts.All(Statement);
 
+            /// <summary>Is <paramref name="e"/> computed in SIMD lanes exactly as in scalar code (arithmetic, Abs, Max, Min, Sqrt)?</summary>
+            private static bool ExactInLanes(Expr e) =>
+                !IrQueries.Descendants(e).Any(x => x is Intrinsic { Fn: not (Fn.Abs or Fn.Max or Fn.Min or Fn.Sqrt) });
+
             private bool Statement(Stmt s)
             {
                 switch (s)
@@ -121,8 +125,10 @@ namespace DiffGen.Generator.Schedule
                         return true;
                     case Assign { Op: AssignOp.Set, Target: VarRef v, Value: Intrinsic { Fn: Fn.Max } f } when v.Type.IsReal && !Temps.Contains(v.Name)
                         && f.Args[0] is VarRef self && self.Name == v.Name && !IrQueries.Mentions(f.Args[1], v.Name):
-                        // acc = Max(acc, E): a max-reduction
-                        if (!Real(f.Args[1]) || !Type(v.Type)) return false;
+                        // acc = Max(acc, E): a max-reduction. Its adjoint finds the element that gave the maximum by comparing each
+                        // recomputed E with it (Differentiate), so E must come out of the lanes bit for bit as the scalar code
+                        // computes it: SIMD Exp, Log, Sin, Cos, Tanh are not (an ulp off, the comparison fails, the gradient is lost)
+                        if (!Real(f.Args[1]) || !Type(v.Type) || !ExactInLanes(f.Args[1])) return false;
                         MaxReductions.Add(v.Name);
                         Assignments++;
                         return true;

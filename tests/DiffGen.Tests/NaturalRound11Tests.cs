@@ -115,6 +115,12 @@ namespace DiffGen.Tests
                 (a, b, ga, gb, s) => NaturalRound11.InterpolateBackward(a, b, ga, gb, s), "Interpolate");
         }
 
+        [Theory]
+        [InlineData(1)]
+        [InlineData(5)]
+        public void Repeat_ConvertAll_method_group_selectors_and_Round_digits(int n) =>
+            OneMethod(Vec(250 + n, n), NaturalRound11.LinqForms, NaturalRound11.LinqFormsForward, (x, g, s) => NaturalRound11.LinqFormsBackward(x, g, s), "LinqForms");
+
         [Fact]
         public void List_parameters_are_read_like_arrays_with_span_gradients()
         {

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Numerics.Tensors;
 
 namespace DiffGen.Tests.Corpus
@@ -176,6 +177,23 @@ namespace DiffGen.Tests.Corpus
                 s += table[i0] * (1 - frac) + table[i0 + 1] * frac;
             }
             return s;
+        }
+
+        private static double Softsign(double z) => z / (1 + Math.Abs(z));
+
+        /// <summary>
+        /// Enumerable.Repeat(v, n).ToArray(), Array.ConvertAll with a lambda, method groups as selectors (a helper of this file,
+        /// Math.Abs, Math.Exp in a Select), and Math.Round(v, digits) (derivative 0, like Round).
+        /// </summary>
+        [Differentiable]
+        public static double LinqForms(double[] x)
+        {
+            var acc = Enumerable.Repeat(0.5, 3).ToArray();
+            for (int i = 0; i < x.Length; i++) acc[i % 3] += x[i];
+            var sq = Array.ConvertAll(x, v => v * v + 1);
+            double rounded = 0;
+            foreach (var v in x) rounded += v * Math.Round(v, 2);
+            return acc[0] * acc[1] * acc[2] + sq.Sum() + x.Sum(Softsign) + x.Sum(Math.Abs) + x.Select(Math.Exp).Max() + rounded;
         }
 
         /// <summary>Array.Reverse on a copy.</summary>
