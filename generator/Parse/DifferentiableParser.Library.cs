@@ -180,9 +180,12 @@ namespace DiffGen.Generator.Parse
                 var zargs = zip.ArgumentList.Arguments.Select(a => a.Expression).ToList();
                 ExpressionSyntax? first = zm.ReducedFrom is not null ? (zip.Expression as MemberAccessExpressionSyntax)?.Expression : zargs.FirstOrDefault();
                 if (zm.ReducedFrom is null) zargs.RemoveAt(0);
-                if (first is null || zargs.Count != 2 || zargs[1] is not ParenthesizedLambdaExpressionSyntax { ExpressionBody: { } zbody, ParameterList.Parameters.Count: 2 } zl)
+                // x.Zip(y).Sum(t => t.First * t.Second): the reduction's selector reads the pair as a tuple
+                bool pairs = first is not null && zargs.Count == 1 && selector is SimpleLambdaExpressionSyntax { ExpressionBody: not null } tsel
+                    && _model.GetDeclaredSymbol(tsel.Parameter, _ct) is IParameterSymbol { Type: INamedTypeSymbol { IsTupleType: true, TupleElements.Length: 2 } };
+                if (first is null || !pairs && (zargs.Count != 2 || zargs[1] is not ParenthesizedLambdaExpressionSyntax { ExpressionBody: not null, ParameterList.Parameters.Count: 2 }))
                 {
-                    Report(Descriptors.NotDifferentiableCall, inv, "Enumerable.Zip", "only x.Zip(y, (a, b) => expression) over two arrays, followed by Sum, Max, Min or Average, is supported; write the loop over k < x.Length reading x[k] and y[k]");
+                    Report(Descriptors.NotDifferentiableCall, inv, "Enumerable.Zip", "only x.Zip(y, (a, b) => expression) over two arrays, followed by Sum, Max, Min or Average (or x.Zip(y).Sum(t => ... t.First ... t.Second)), is supported; write the loop over k < x.Length reading x[k] and y[k]");
                     return null;
                 }
                 var xs = LowerExpr(first);
@@ -202,14 +205,41 @@ namespace DiffGen.Generator.Parse
                     n = new VarRef(zn, IrType.Int);
                 }
                 zipBody = new List<Stmt>();
-                var zvalue = LowerLambdaBody(zl.ParameterList.Parameters.Select(q => _model.GetDeclaredSymbol(q, _ct) as IParameterSymbol).ToList(), new[] { ElementAt(xa, K), ElementAt(ya, K) }, zbody, zipBody);
-                if (zvalue is null) return null;
-                elem = zvalue;
+                if (pairs)
+                {
+                    // the tuple parameter t is a tuple local of the two elements; the selector is used up here
+                    var ts = (SimpleLambdaExpressionSyntax)selector!;
+                    var tp = (IParameterSymbol)_model.GetDeclaredSymbol(ts.Parameter, _ct)!;
+                    var parts = new List<Variable>();
+                    foreach (var (v, i) in new[] { (ElementAt(xa, K), 0), (ElementAt(ya, K), 1) })
+                    {
+                        var pn = FreshName(_prefix + tp.Name + "_" + (i == 0 ? "First" : "Second"));
+                        zipBody.Add(new DeclScalar(pn, v.Type, v));
+                        parts.Add(new Variable(pn, v.Type, VarKind.Local));
+                    }
+                    _tupleVars[tp] = parts;
+                    _loopDepth++;
+                    var savedPending = _pending;
+                    _pending = zipBody;
+                    var tvalue = LowerExpr(ts.ExpressionBody!);
+                    _pending = savedPending;
+                    _loopDepth--;
+                    if (tvalue is null) return null;
+                    elem = tvalue;
+                    selector = null;
+                }
+                else
+                {
+                    var zl = (ParenthesizedLambdaExpressionSyntax)zargs[1];
+                    var zvalue = LowerLambdaBody(zl.ParameterList.Parameters.Select(q => _model.GetDeclaredSymbol(q, _ct) as IParameterSymbol).ToList(), new[] { ElementAt(xa, K), ElementAt(ya, K) }, zl.ExpressionBody!, zipBody);
+                    if (zvalue is null) return null;
+                    elem = zvalue;
+                }
             }
             else
             {
             // x.Select(v => expr).Sum(): the selector applied to each element, then the reduction (with its own selector, if any)
-            SimpleLambdaExpressionSyntax? pre = null;
+            LambdaExpressionSyntax? pre = null;
             ExpressionSyntax? preGroup = null; // x.Select(Math.Exp).Max(): a method group as the Select's selector
             if (source is InvocationExpressionSyntax sel0 && _model.GetSymbolInfo(sel0, _ct).Symbol is IMethodSymbol { Name: "Select" } sm
                 && sm.ContainingType?.ToDisplayString() == "System.Linq.Enumerable")
@@ -222,15 +252,15 @@ namespace DiffGen.Generator.Parse
                     source = inner;
                     preGroup = sargs[0];
                 }
-                else if (inner is null || sargs.Count != 1 || sargs[0] is not SimpleLambdaExpressionSyntax { ExpressionBody: not null } sl)
+                else if (inner is null || sargs.Count != 1 || sargs[0] is not (SimpleLambdaExpressionSyntax { ExpressionBody: not null } or ParenthesizedLambdaExpressionSyntax { ExpressionBody: not null, ParameterList.Parameters.Count: 1 or 2 }))
                 {
-                    Report(Descriptors.NotDifferentiableCall, inv, "Enumerable.Select", "only x.Select(v => expression) over an array, followed by Sum, Max, Min or Average, is supported (an index (v, i) => ...: Enumerable.Range(0, x.Length).Sum(i => ...)); write the loop");
+                    Report(Descriptors.NotDifferentiableCall, inv, "Enumerable.Select", "only x.Select(v => expression) or x.Select((v, i) => expression) over an array, followed by Sum, Max, Min or Average, is supported; write the loop");
                     return null;
                 }
                 else
                 {
                     source = inner;
-                    pre = sl;
+                    pre = (LambdaExpressionSyntax)sargs[0]; // v => ..., or (v, i) => ... with the index
                 }
             }
             var src = LowerExpr(source);
@@ -245,7 +275,10 @@ namespace DiffGen.Generator.Parse
             if (pre is not null)
             {
                 zipBody = new List<Stmt>();
-                var pv = LowerLambdaBody(new List<IParameterSymbol?> { _model.GetDeclaredSymbol(pre.Parameter, _ct) as IParameterSymbol }, new[] { elem }, pre.ExpressionBody!, zipBody);
+                var preParams = pre is SimpleLambdaExpressionSyntax one ? new List<IParameterSymbol?> { _model.GetDeclaredSymbol(one.Parameter, _ct) as IParameterSymbol }
+                    : ((ParenthesizedLambdaExpressionSyntax)pre).ParameterList.Parameters.Select(q => _model.GetDeclaredSymbol(q, _ct) as IParameterSymbol).ToList();
+                var preValues = preParams.Count == 2 ? new[] { elem, (Expr)K } : new[] { elem };
+                var pv = LowerLambdaBody(preParams, preValues, pre.ExpressionBody!, zipBody);
                 if (pv is null) return null;
                 elem = pv;
             }

@@ -121,6 +121,14 @@ namespace DiffGen.Tests
         public void Repeat_ConvertAll_method_group_selectors_and_Round_digits(int n) =>
             OneMethod(Vec(250 + n, n), NaturalRound11.LinqForms, NaturalRound11.LinqFormsForward, (x, g, s) => NaturalRound11.LinqFormsBackward(x, g, s), "LinqForms");
 
+        [Theory]
+        [InlineData(1, 1)]
+        [InlineData(6, 6)]
+        [InlineData(5, 7)]
+        public void Zip_pairs_reduced_by_a_tuple_selector_and_Select_with_the_index(int n, int m) =>
+            PairMethod(Vec(260 + n, n), Vec(270 + m, m), NaturalRound11.ZipAndIndex, NaturalRound11.ZipAndIndexForward,
+                (x, w, gx, gw, s) => NaturalRound11.ZipAndIndexBackward(x, w, gx, gw, s), "ZipAndIndex");
+
         [Fact]
         public void List_parameters_are_read_like_arrays_with_span_gradients()
         {

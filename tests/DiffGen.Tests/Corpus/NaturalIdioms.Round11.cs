@@ -196,6 +196,11 @@ namespace DiffGen.Tests.Corpus
             return acc[0] * acc[1] * acc[2] + sq.Sum() + x.Sum(Softsign) + x.Sum(Math.Abs) + x.Select(Math.Exp).Max() + rounded;
         }
 
+        /// <summary>x.Zip(y) reduced with a selector over the pair (t.First, t.Second), and Select with the index.</summary>
+        [Differentiable]
+        public static double ZipAndIndex(double[] x, double[] w) =>
+            x.Zip(w).Sum(t => t.First * t.Second) + x.Select((v, i) => v * w[i] * i).Sum() + x.Zip(w).Max(p => p.First - 2 * p.Second);
+
         /// <summary>Array.Reverse on a copy.</summary>
         [Differentiable]
         public static double Reversed(double[] x)
