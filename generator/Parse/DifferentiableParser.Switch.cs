@@ -162,7 +162,21 @@ namespace DiffGen.Generator.Parse
                 return null;
             }
             var arms = new List<(Expr Cond, Expr Value)>();
-            foreach (var arm in sw.Arms)
+            var armSyntax = sw.Arms.ToList();
+            if (armSyntax.Count > 1 && armSyntax[armSyntax.Count - 1].Expression is ThrowExpressionSyntax)
+            {
+                // '_ => throw new ArgumentException(...)': checked by the entry points before anything runs, so one of the
+                // other arms matches here (GuardClauses.SwitchDefault)
+                if (_inlineStack.Count > 0 || GuardClauses.SwitchDefault(sw, _model, _ct) is not { } guard)
+                {
+                    Report(Descriptors.UnsupportedExpression, armSyntax[armSyntax.Count - 1], armSyntax[armSyntax.Count - 1].ToString(),
+                        "a throwing arm is supported as the last arm, '_ => throw ...', of a switch over parameters and constants (no 'when') in the method itself, where it becomes an argument check; write the check at the top of the method instead ('if (mode is not (\"sum\" or \"mean\")) throw new ArgumentException(...);')");
+                    return null;
+                }
+                if (!_guards.Contains(guard)) _guards.Add(guard);
+                armSyntax.RemoveAt(armSyntax.Count - 1);
+            }
+            foreach (var arm in armSyntax)
             {
                 var c = LowerPattern(arm.Pattern, gov);
                 if (c is null) return null;

@@ -75,6 +75,10 @@ namespace DiffGen.Generator.Parse
             public Location? AliasSite { get; }
         }
 
+        /// <summary>The argument checks printed at the top of the entry points: leading guard clauses, and the default arms of
+        /// switch expressions that throw (<see cref="GuardClauses.SwitchDefault"/>).</summary>
+        private readonly List<string> _guards = new();
+
         /// <summary>The methods whose parse asked for this one (a callee checked for errors), to stop at mutual recursion.</summary>
         private readonly ImmutableHashSet<IMethodSymbol> _callers;
 
@@ -207,7 +211,7 @@ namespace DiffGen.Generator.Parse
 
             // ---- body (after the leading argument checks, kept as text) ----
             var body = new List<Stmt>();
-            var guards = new List<string>();
+            var guards = _guards;
             _pending = body; // statements of helpers inlined in a top-level return go before it
             var shadowed = ShadowAssignedParameters(syntax, body);
             if (((SyntaxNode?)syntax.Body ?? syntax.ExpressionBody) is { } bodySyntax) FindSwapGroups(bodySyntax); // double buffering (Buffers.cs)

@@ -39,6 +39,33 @@ namespace DiffGen.Generator.Parse
             return new Qualify(model, ct).Visit(s)!.NormalizeWhitespace().ToFullString();
         }
 
+        /// <summary>
+        /// <c>mode switch { "sum" =&gt; ..., "mean" =&gt; ..., _ =&gt; throw new ArgumentException(...) }</c>: the throwing last arm as a
+        /// guard, <c>if (!(mode is "sum" or "mean")) throw ...;</c>, when the governing expression, the other arms' patterns and the
+        /// exception read only parameters, constants and static members and no arm has a 'when' clause. Null otherwise.
+        /// </summary>
+        public static string? SwitchDefault(SwitchExpressionSyntax sw, SemanticModel model, CancellationToken ct)
+        {
+            var arms = sw.Arms;
+            if (arms.Count < 2 || arms[arms.Count - 1] is not { Expression: ThrowExpressionSyntax { Expression: { } thrown }, WhenClause: null, Pattern: DiscardPatternSyntax }
+                || arms.Take(arms.Count - 1).Any(a => a.WhenClause is not null || a.Expression is ThrowExpressionSyntax))
+                return null;
+            var parts = new SyntaxNode[] { sw.GoverningExpression, thrown }.Concat(arms.Take(arms.Count - 1).Select(a => (SyntaxNode)a.Pattern));
+            foreach (var part in parts)
+                foreach (var n in part.DescendantNodesAndSelf())
+                {
+                    if (n is AssignmentExpressionSyntax or PostfixUnaryExpressionSyntax or AnonymousFunctionExpressionSyntax
+                        || n is PrefixUnaryExpressionSyntax p && (p.IsKind(SyntaxKind.PreIncrementExpression) || p.IsKind(SyntaxKind.PreDecrementExpression))
+                        || n is InvocationExpressionSyntax && part != thrown)
+                        return null;
+                    if (n is IdentifierNameSyntax id && model.GetSymbolInfo(id, ct).Symbol is ILocalSymbol or IRangeVariableSymbol) return null;
+                }
+            var q = new Qualify(model, ct);
+            string Text(SyntaxNode n) => q.Visit(n)!.NormalizeWhitespace().ToFullString();
+            var patterns = string.Join(" or ", arms.Take(arms.Count - 1).Select(a => "(" + Text(a.Pattern) + ")"));
+            return $"if (!(({Text(sw.GoverningExpression)}) is {patterns})) throw {Text(thrown)};";
+        }
+
         private static bool IsException(INamedTypeSymbol? t)
         {
             for (; t is not null; t = t.BaseType)

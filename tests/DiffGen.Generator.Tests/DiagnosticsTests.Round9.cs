@@ -47,6 +47,15 @@ namespace DiffGen.Generator.Tests
         }
 
         [Fact]
+        public void DIFF0004_ThrowingArmThatIsNotAnArgumentCheck()
+        {
+            // round 11: '_ => throw' over parameters becomes an argument check; over a value computed in the method it cannot
+            Compiles("[Differentiable] public static double F(double[] x, int kind) => kind switch { 0 => x[0], 1 => x[1], _ => throw new ArgumentOutOfRangeException(nameof(kind)) };", "");
+            var d = Expect("DIFF0004", "_ => throw", "[Differentiable] public static double F(double[] x) { int k = x.Length % 3; return k switch { 0 => x[0], 1 => x[1] * 2, _ => throw new InvalidOperationException() }; }");
+            Assert.Contains("write the check at the top of the method instead", d.GetMessage());
+        }
+
+        [Fact]
         public void DIFF0008_DataTupleNamedForDifferentiation()
         {
             // round 10: the float/double elements of a tuple array are data; naming the array in [Differentiable] says so

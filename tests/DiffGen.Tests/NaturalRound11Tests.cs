@@ -129,6 +129,28 @@ namespace DiffGen.Tests
             PairMethod(Vec(260 + n, n), Vec(270 + m, m), NaturalRound11.ZipAndIndex, NaturalRound11.ZipAndIndexForward,
                 (x, w, gx, gw, s) => NaturalRound11.ZipAndIndexBackward(x, w, gx, gw, s), "ZipAndIndex");
 
+        [Theory]
+        [InlineData("sum")]
+        [InlineData("mean")]
+        public void Switch_with_a_throwing_default_arm(string reduction) =>
+            OneMethod(Vec(280, 6), x => NaturalRound11.Reduced(x, reduction), x => NaturalRound11.ReducedForward(x, reduction),
+                (x, g, s) => NaturalRound11.ReducedBackward(x, reduction, g, s), "Reduced " + reduction);
+
+        [Fact]
+        public void A_throwing_default_arm_throws_from_the_entry_points_before_anything_is_written()
+        {
+            var x = Vec(281, 4);
+            var expected = Assert.Throws<ArgumentException>(() => NaturalRound11.Reduced(x, "max"));
+            var e = Assert.Throws<ArgumentException>(() => NaturalRound11.ReducedForward(x, "max"));
+            Assert.Equal(expected.Message, e.Message);
+            Assert.Equal("reduction", e.ParamName);
+            var g = new double[4];
+            Array.Fill(g, 7.0);
+            e = Assert.Throws<ArgumentException>(() => NaturalRound11.ReducedBackward(x, "max", g));
+            Assert.Equal("reduction", e.ParamName);
+            Assert.All(g, v => Assert.Equal(7.0, v));
+        }
+
         [Fact]
         public void List_parameters_are_read_like_arrays_with_span_gradients()
         {

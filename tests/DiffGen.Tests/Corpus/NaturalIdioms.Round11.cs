@@ -201,6 +201,20 @@ namespace DiffGen.Tests.Corpus
         public static double ZipAndIndex(double[] x, double[] w) =>
             x.Zip(w).Sum(t => t.First * t.Second) + x.Select((v, i) => v * w[i] * i).Sum() + x.Zip(w).Max(p => p.First - 2 * p.Second);
 
+        /// <summary>A reduction mode chosen by a switch expression whose default arm throws (an argument check of the entry points).</summary>
+        [Differentiable]
+        public static double Reduced(double[] x, string reduction = "mean")
+        {
+            double s = 0;
+            foreach (var v in x) s += v * v;
+            return reduction switch
+            {
+                "sum" => s,
+                "mean" => s / x.Length,
+                _ => throw new ArgumentException($"unknown reduction '{reduction}'", nameof(reduction)),
+            };
+        }
+
         /// <summary>Array.Reverse on a copy.</summary>
         [Differentiable]
         public static double Reversed(double[] x)
