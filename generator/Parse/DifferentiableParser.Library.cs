@@ -491,9 +491,9 @@ namespace DiffGen.Generator.Parse
         /// </summary>
         private (Expr? Value, List<Stmt> Pre)? MethodGroupSelector(ExpressionSyntax selector, Expr elem)
         {
-            if (selector is not (IdentifierNameSyntax or MemberAccessExpressionSyntax) || _model.GetSymbolInfo(selector, _ct) is not { Symbol: IMethodSymbol mg } && _model.GetSymbolInfo(selector, _ct).CandidateSymbols.FirstOrDefault() is not IMethodSymbol)
-                return null;
-            var method = _model.GetSymbolInfo(selector, _ct).Symbol as IMethodSymbol ?? (IMethodSymbol)_model.GetSymbolInfo(selector, _ct).CandidateSymbols.First();
+            if (selector is not (IdentifierNameSyntax or MemberAccessExpressionSyntax)) return null;
+            var info = _model.GetSymbolInfo(selector, _ct);
+            if ((info.Symbol ?? info.CandidateSymbols.FirstOrDefault()) is not IMethodSymbol method) return null;
             var pre = new List<Stmt>();
             if (method.Parameters.Length != 1) { Report(Descriptors.NotDifferentiableCall, selector, method.Name, "a method used as a selector takes one value; write the lambda (v => ...)"); return (null, pre); }
             var pt = MapType(method.Parameters[0].Type);
@@ -501,19 +501,9 @@ namespace DiffGen.Generator.Parse
             if (method.ContainingType?.ToDisplayString() is "System.Math" or "System.MathF" && s_intrinsics.TryGetValue(method.Name, out var fn) && Arity(fn) == 1
                 && MapType(method.ReturnType) is { IsArray: false } rt)
                 return (new Intrinsic(fn, new[] { arg }.ToEquatable(), rt), pre);
+            // a one-expression helper: its body read like a lambda's, the parameter bound to the element
             if (method.IsStatic && HelperSyntax(method) is MethodDeclarationSyntax { ExpressionBody.Expression: { } body } md && md.SyntaxTree == _model.SyntaxTree)
-            {
-                var item = FreshName(_prefix + method.Parameters[0].Name);
-                pre.Add(new DeclScalar(item, arg.Type, arg));
-                _vars[method.Parameters[0]] = new Variable(item, arg.Type, VarKind.Local);
-                _loopDepth++;
-                var saved = _pending;
-                _pending = pre;
-                var value = LowerExpr(body);
-                _pending = saved;
-                _loopDepth--;
-                return (value, pre);
-            }
+                return (LowerLambdaBody(new List<IParameterSymbol?> { method.Parameters[0] }, new[] { arg }, body, pre), pre);
             Report(Descriptors.NotDifferentiableCall, selector, method.Name, "a method used as a selector must be a one-argument Math function or a static helper of this file with one expression as its body; write the lambda (v => ...)");
             return (null, pre);
         }

@@ -114,8 +114,13 @@ namespace DiffGen.Generator.Parse
         private void MarkWritten(ExpressionSyntax e)
         {
             var root = RootSymbol(e);
-            if (root is not null && _vars.TryGetValue(root, out var v) && v.Kind == VarKind.Param && !_writtenParams.ContainsKey(v.Name))
-                _writtenParams[v.Name] = v.AliasSite ?? e.GetLocation();
+            if (root is not null && _vars.TryGetValue(root, out var v)) MarkWritten(v, e.GetLocation());
+        }
+
+        /// <summary>Records that the method writes the parameter array <paramref name="v"/> (the first place, or the helper call that aliases it).</summary>
+        private void MarkWritten(Variable v, Location where)
+        {
+            if (v.Kind == VarKind.Param && !_writtenParams.ContainsKey(v.Name)) _writtenParams[v.Name] = v.AliasSite ?? where;
         }
 
         /// <summary>

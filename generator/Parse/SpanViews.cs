@@ -190,8 +190,7 @@ namespace DiffGen.Generator.Parse
                 value = OnceBefore(x, pt.ElementType, output);
             }
             else value = new Const(0, pt.ElementType);
-            var written = _vars.Values.FirstOrDefault(x => x.Kind == VarKind.Param && x.Name == da.Array);
-            if (written is not null && !_writtenParams.ContainsKey(written.Name)) _writtenParams[written.Name] = written.AliasSite ?? inv.GetLocation();
+            if (_vars.Values.FirstOrDefault(x => x.Kind == VarKind.Param && x.Name == da.Array) is { } written) MarkWritten(written, inv.GetLocation());
             output.Add(new For(k, new Const(0, IrType.Int), BinaryOp.Lt, count, 1, new Stmt[] { new Assign((ElemRef)ElementAt(da, At(dStart)), AssignOp.Set, value) }.ToEquatable()));
             return true;
         }
