@@ -63,8 +63,8 @@ namespace DiffGen.Generator.Diagnostics
             "This for-loop cannot be differentiated: {0}");
 
         public static readonly DiagnosticDescriptor IntLocal = Error("DIFF0010",
-            "Unsupported int or bool local",
-            "'{0}' is {1} computed from float/double values, which the backward pass cannot recompute (int and bool values may depend only on ints: loop counters, sizes, int parameters); {2}");
+            "int value computed from float values in a loop bound or size",
+            "'{0}' is {1} computed from float/double values, which the backward pass cannot recompute in that position (it keeps the values of int and bool locals, not of loop bounds or sizes); {2}");
 
         public static readonly DiagnosticDescriptor ReturnNotLast = Error("DIFF0011",
             "Return at the top level before the end, or no final return",

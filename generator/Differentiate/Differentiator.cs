@@ -171,7 +171,8 @@ namespace DiffGen.Generator.Differentiate
                     switch (st)
                     {
                         case DeclScalar { Init: not null } d when nested && !d.Type.IsReal && _restoredInts.Contains(d.Name): _pushed.Add(st); break;
-                        case Assign { Target.Type.IsReal: false } a when nested && _restoredInts.Contains(RootOf(a.Target)): _pushed.Add(st); break;
+                        // at the top level too: 'int k = ...; s = x * k; k = k + 1;' must give s's adjoint the first k
+                        case Assign { Target.Type.IsReal: false } a when _restoredInts.Contains(RootOf(a.Target)): _pushed.Add(st); break;
                         case For f: Mark(f.Body, true); break;
                         case If i: Mark(i.Then, true); Mark(i.Else, true); break;
                     }

@@ -12,7 +12,12 @@ namespace DiffGen.Generator.Parse
 {
     internal sealed partial class DifferentiableParser
     {
-        /// <summary>An int or bool expression that the backward pass can recompute: no float/double value in it.</summary>
+        private const string IndexContext = "an array index";
+
+        /// <summary>
+        /// An int or bool expression that the backward pass can recompute: no float/double value in it; an array index made from
+        /// a float value is put in an int local first (restored by the reverse sweep).
+        /// </summary>
         private Expr? LowerIntExpr(ExpressionSyntax e, string what)
         {
             var x = LowerExpr(e);
@@ -22,10 +27,19 @@ namespace DiffGen.Generator.Parse
                 Report(Descriptors.UnsupportedExpression, e, e.ToString(), $"{what} must be an int expression; use an int loop counter, an int local or .Length/GetLength");
                 return null;
             }
+            if (IrQueries.ReadsReal(x) && x.Type == IrType.Int && what == IndexContext)
+            {
+                // a[(int)(v * n)]: the index goes into an int local first, which the reverse sweep restores (derivative 0)
+                var name = FreshName("__ix");
+                _reassigned.Add(name);
+                _pending.Add(new DeclScalar(name, IrType.Int, new Const(0, IrType.Int)));
+                _pending.Add(new Assign(new VarRef(name, IrType.Int), AssignOp.Set, x));
+                return new VarRef(name, IrType.Int);
+            }
             if (IrQueries.ReadsReal(x))
             {
                 Report(Descriptors.IntLocal, e, e.ToString(), what,
-                    "compare the values directly inside 'if' or '?:' where the outcome is used instead ('if (x > 0) s += x;', 's += x > 0 ? x : 0;'); an int assigned under such an 'if' from ints, like 'if (a[i] > best) { best = a[i]; arg = i; }', is fine");
+                    "store it in an int local first ('int m = (int)x;', then use m: the backward pass keeps that local's values), or compare the values directly inside 'if' or '?:' where the outcome is used ('if (x > 0) s += x;', 's += x > 0 ? x : 0;')");
                 return null;
             }
             return x;
@@ -218,11 +232,8 @@ namespace DiffGen.Generator.Parse
                             Report(Descriptors.UnsupportedExpression, cast, cast.ToString(), "only casts between int, float and double are supported; remove the cast or convert to one of those");
                             return null;
                         }
-                        if (t.Value.Elem == Scalar.Int && x.Type.IsReal)
-                        {
-                            Report(Descriptors.UnsupportedExpression, cast, cast.ToString(), "an int made from a float value cannot be restored for the backward pass (only ints made from ints, and outcomes of comparisons, can); find the index with comparisons instead ('int i0 = 0; while (i0 < n - 2 && pos >= i0 + 1) i0++;' for the cell of a linear interpolation, 'int b = 0; while (b < bins - 1 && v >= (b + 1.0) / bins) b++;' for a bin)");
-                            return null;
-                        }
+                        // An int made from a float value (a bin, an interpolation cell) has derivative 0; the reverse sweep stores it
+                        // (Differentiator.ComputeRestoredInts).
                         return t.Value == x.Type ? x : new IR.Convert(x, t.Value);
                     }
                 case ElementAccessExpressionSyntax ea:
@@ -293,7 +304,7 @@ namespace DiffGen.Generator.Parse
                     idx.Add(new Binary(BinaryOp.Sub, len, k, IrType.Int));
                     continue;
                 }
-                var i = LowerIntExpr(a.Expression, "an array index");
+                var i = LowerIntExpr(a.Expression, IndexContext);
                 if (i is null) return null;
                 idx.Add(i);
             }

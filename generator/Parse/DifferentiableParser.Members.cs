@@ -465,7 +465,7 @@ namespace DiffGen.Generator.Parse
             var idx = new List<Expr>();
             foreach (var a in args)
             {
-                var i = LowerIntExpr(a.Expression, "an array index");
+                var i = LowerIntExpr(a.Expression, IndexContext);
                 if (i is null) return null;
                 idx.Add(i);
             }

@@ -300,7 +300,27 @@ namespace DiffGen.Generator.Parse
                     output.Add(BoolFromOutcome(bref, cond, SyntaxKind.SimpleAssignmentExpression));
                     continue;
                 }
-                if (v.Initializer is not null)
+                if (v.Initializer is not null && type.Elem == Scalar.Int && !type.IsArray)
+                {
+                    // int b = (int)(v * bins);: an int made from a float value (derivative 0) is declared 0, then assigned, so the
+                    // reverse sweep restores it from the tape like any reassigned int (Differentiator.ComputeRestoredInts).
+                    var value = LowerExpr(v.Initializer.Value);
+                    if (value is null) { _rejected.Add(local); continue; }
+                    if (IrQueries.ReadsReal(value))
+                    {
+                        if (!IntValue(value, v.Initializer.Value)) { _rejected.Add(local); continue; }
+                        _vars[local] = new Variable(name, type, VarKind.Local);
+                        if (_loopDepth == 0 && _branchDepth == 0) _topLevelLocals.Add(name);
+                        _reassigned.Add(name);
+                        output.AddRange(_pending);
+                        _pending.Clear();
+                        output.Add(new DeclScalar(name, type, new Const(0, IrType.Int)));
+                        output.Add(new Assign(new VarRef(name, type), AssignOp.Set, value));
+                        continue;
+                    }
+                    init = value;
+                }
+                else if (v.Initializer is not null)
                 {
                     init = type.IsReal ? LowerExpr(v.Initializer.Value) : LowerIntExpr(v.Initializer.Value, $"the value of {(type.Elem == Scalar.Bool ? "bool" : "int")} local '{local.Name}'");
                     if (init is null) { _rejected.Add(local); continue; }
@@ -354,8 +374,11 @@ namespace DiffGen.Generator.Parse
                             output.Add(BoolFromOutcome(bt, cond, a.Kind()));
                             return;
                         }
-                        var value = target.Type.IsReal ? LowerExpr(a.Right) : LowerIntExpr(a.Right, $"the value assigned to '{a.Left}'");
+                        var value = target.Type.IsReal ? LowerExpr(a.Right)
+                            : target is VarRef { Type.Elem: Scalar.Int } ? LowerExpr(a.Right) // i0 = (int)pos;: stored like any reassigned int
+                            : LowerIntExpr(a.Right, $"the value assigned to '{a.Left}'");
                         if (value is null) return;
+                        if (!target.Type.IsReal && IrQueries.ReadsReal(value) && !IntValue(value, a.Right)) return;
                         if (!target.Type.IsReal && a.Kind() is not (SyntaxKind.SimpleAssignmentExpression or SyntaxKind.AddAssignmentExpression or SyntaxKind.SubtractAssignmentExpression
                             or SyntaxKind.MultiplyAssignmentExpression or SyntaxKind.DivideAssignmentExpression or SyntaxKind.ModuloAssignmentExpression))
                         {
@@ -1153,6 +1176,17 @@ namespace DiffGen.Generator.Parse
         /// <c>b |= c</c> → <c>if (c) b = true;</c>, <c>b &amp;= c</c> → <c>if (c) { } else b = false;</c>. A bool assigned a constant
         /// under an 'if' on values is kept by the backward pass like any int or bool assigned in a branch.
         /// </summary>
+        /// <summary>
+        /// An int value read from float values, for an int local ('int b = (int)(v * bins);', 'i0 = (int)pos;'): an int scalar
+        /// (Floor/Ceiling/Round/casts have derivative 0). Anything else (a float value assigned to an int) is reported.
+        /// </summary>
+        private bool IntValue(Expr value, ExpressionSyntax where)
+        {
+            if (value.Type == IrType.Int) return true;
+            Report(Descriptors.UnsupportedExpression, where, where.ToString(), "an int local holds int values; cast the value ('(int)Math.Floor(v)')");
+            return false;
+        }
+
         private static Stmt BoolFromOutcome(VarRef target, Expr cond, SyntaxKind kind)
         {
             var set = new Stmt[] { new Assign(target, AssignOp.Set, new Const(1, IrType.Bool)) }.ToEquatable();

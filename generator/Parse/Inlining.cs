@@ -760,9 +760,9 @@ namespace DiffGen.Generator.Parse
         }
 
         /// <summary>
-        /// <c>target = e</c> for a target of any type; an int or bool value that reads float values becomes if/else on the
-        /// comparison (<c>bool b = x &gt; 0</c>: <c>b = false; if (x &gt; 0) b = true;</c>), the form the backward pass restores.
-        /// Null when it cannot be written so.
+        /// <c>target = e</c> for a target of any type; a bool value that reads float values becomes if/else on the
+        /// comparison (<c>bool b = x &gt; 0</c>: <c>b = false; if (x &gt; 0) b = true;</c>), the form the backward pass restores;
+        /// an int one (a cast of a value) is assigned, which the backward pass restores too. Null when it cannot be written so.
         /// </summary>
         private static List<Stmt>? AssignNonReal(Expr target, Expr e)
         {
@@ -777,6 +777,8 @@ namespace DiffGen.Generator.Parse
             if (e.Type == IrType.Bool)
                 return new List<Stmt> { new If(e, new Stmt[] { new Assign(target, AssignOp.Set, new Const(1, IrType.Bool)) }.ToEquatable(),
                     new Stmt[] { new Assign(target, AssignOp.Set, new Const(0, IrType.Bool)) }.ToEquatable()) };
+            // an int made from a float value ('(int)(v * n)', derivative 0): assigned, so the reverse sweep restores it
+            if (e.Type == IrType.Int) return new List<Stmt> { new Assign(target, AssignOp.Set, e) };
             return null;
         }
 

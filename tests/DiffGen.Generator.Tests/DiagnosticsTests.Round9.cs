@@ -40,13 +40,6 @@ namespace DiffGen.Generator.Tests
         }
 
         [Fact]
-        public void DIFF0004_IntCastOfAValueSaysToFindTheIndexByComparisons()
-        {
-            var d = Expect("DIFF0004", "(int)Math.Floor(pos)", "[Differentiable] public static double F(double[] table, double u) { double pos = u * (table.Length - 1); int i0 = (int)Math.Floor(pos); return table[i0] * (pos - i0); }");
-            Assert.Contains("while (i0 < n - 2 && pos >= i0 + 1) i0++;", d.GetMessage());
-        }
-
-        [Fact]
         public void DIFF0004_ThrowingArmThatIsNotAnArgumentCheck()
         {
             // round 11: '_ => throw' over parameters becomes an argument check; over a value computed in the method it cannot
