@@ -188,15 +188,15 @@ namespace DiffGen.Generator.Parse
                     Report(Descriptors.NotDifferentiableCall, inv, "Enumerable.Zip", "only x.Zip(y, (a, b) => expression) over two arrays, followed by Sum, Max, Min or Average (or x.Zip(y).Sum(t => ... t.First ... t.Second)), is supported; write the loop over k < x.Length reading x[k] and y[k]");
                     return null;
                 }
-                var xs = LowerExpr(first);
-                var ys = LowerExpr(zargs[0]);
-                if (xs is null || ys is null) return null;
-                if (xs is not ArrayRef xa || xa.Type.Shape != Shape.Vector || ys is not ArrayRef ya || ya.Type.Shape != Shape.Vector)
+                var xs = VectorPart(first);
+                var ys = VectorPart(zargs[0]);
+                if (xs is null || ys is null || xs.Value.Reported || ys.Value.Reported)
                 {
-                    Report(Descriptors.NotDifferentiableCall, inv, "Enumerable.Zip", "Zip is supported over two 1-D arrays; write the loop");
+                    if (xs is null || ys is null) Report(Descriptors.NotDifferentiableCall, inv, "Enumerable.Zip", "Zip is supported over two 1-D arrays (or their Skip/Take parts); write the loop");
                     return null;
                 }
-                Expr lx = Len(xa.Array, xa.ArrayType, xa.Row, 0), ly = Len(ya.Array, ya.ArrayType, ya.Row, 0);
+                var (xa, x0, lx, _) = xs.Value;
+                var (ya, y0, ly, _) = ys.Value;
                 n = lx;
                 if (!lx.Equals(ly))
                 {
@@ -211,7 +211,7 @@ namespace DiffGen.Generator.Parse
                     var ts = (SimpleLambdaExpressionSyntax)selector!;
                     var tp = (IParameterSymbol)_model.GetDeclaredSymbol(ts.Parameter, _ct)!;
                     var parts = new List<Variable>();
-                    foreach (var (v, i) in new[] { (ElementAt(xa, K), 0), (ElementAt(ya, K), 1) })
+                    foreach (var (v, i) in new[] { (ElementAt(xa, AddInts(x0, K)), 0), (ElementAt(ya, AddInts(y0, K)), 1) })
                     {
                         var pn = FreshName(_prefix + tp.Name + "_" + (i == 0 ? "First" : "Second"));
                         zipBody.Add(new DeclScalar(pn, v.Type, v));
@@ -231,7 +231,7 @@ namespace DiffGen.Generator.Parse
                 else
                 {
                     var zl = (ParenthesizedLambdaExpressionSyntax)zargs[1];
-                    var zvalue = LowerLambdaBody(zl.ParameterList.Parameters.Select(q => _model.GetDeclaredSymbol(q, _ct) as IParameterSymbol).ToList(), new[] { ElementAt(xa, K), ElementAt(ya, K) }, zl.ExpressionBody!, zipBody);
+                    var zvalue = LowerLambdaBody(zl.ParameterList.Parameters.Select(q => _model.GetDeclaredSymbol(q, _ct) as IParameterSymbol).ToList(), new[] { ElementAt(xa, AddInts(x0, K)), ElementAt(ya, AddInts(y0, K)) }, zl.ExpressionBody!, zipBody);
                     if (zvalue is null) return null;
                     elem = zvalue;
                 }
@@ -263,6 +263,20 @@ namespace DiffGen.Generator.Parse
                     pre = (LambdaExpressionSyntax)sargs[0]; // v => ..., or (v, i) => ... with the index
                 }
             }
+            if (SkipTakePart(source) is { } part)
+            {
+                // x.Skip(1).Sum(), x.Take(k).Max(v => ...): the part's elements
+                if (part.Reported) return null;
+                if (!part.Array.Type.IsReal && selector is null && pre is null && preGroup is null)
+                {
+                    Report(Descriptors.NotDifferentiableCall, inv, "Enumerable." + target.Name, "the source must be a float/double T[] (or an int[] with a float/double selector); write the loop");
+                    return null;
+                }
+                elem = ElementAt(part.Array, AddInts(part.Start, K));
+                n = part.Count;
+            }
+            else
+            {
             var src = LowerExpr(source);
             if (src is null) return null;
             if (src is not ArrayRef sa || sa.Type.Shape != Shape.Vector || !sa.Type.IsReal && selector is null && pre is null && preGroup is null)
@@ -272,6 +286,7 @@ namespace DiffGen.Generator.Parse
             }
             elem = ElementAt(sa, K);
             n = (Expr?)ListCount(source) ?? Len(sa.Array, sa.ArrayType, sa.Row, 0); // a List local: its count (ListLocals.cs)
+            }
             if (pre is not null)
             {
                 zipBody = new List<Stmt>();
@@ -446,17 +461,18 @@ namespace DiffGen.Generator.Parse
             }
             else
             {
-                if (LowerExpr(source) is not { } src) return reported;
-                if (src is not ArrayRef { Type.Shape: Shape.Vector } sa) { Report(Descriptors.LocalArray, init, name, advice); return reported; }
-                values.Add(ElementAt(sa, K));
-                n = Len(sa.Array, sa.ArrayType, sa.Row, 0);
+                // x.Select(v => ...).ToArray() over an array or a Skip/Take part of one (x.Skip(1).Zip(x, (a, b) => a - b).ToArray())
+                if (VectorPart(source) is not { } part) { Report(Descriptors.LocalArray, init, name, advice); return reported; }
+                if (part.Reported) return reported;
+                values.Add(ElementAt(part.Array, AddInts(part.Start, K)));
+                n = part.Count;
                 if (m.Name == "Zip")
                 {
-                    if (args.Count != 2 || LowerExpr(args[0]) is not { } second) { if (args.Count != 2) Report(Descriptors.LocalArray, init, name, advice); return reported; }
-                    if (second is not ArrayRef { Type.Shape: Shape.Vector } sb) { Report(Descriptors.LocalArray, init, name, advice); return reported; }
-                    values.Add(ElementAt(sb, K));
-                    var lb = Len(sb.Array, sb.ArrayType, sb.Row, 0);
-                    if (!n.Equals(lb)) n = new Conditional(new Binary(BinaryOp.Lt, n, lb, IrType.Bool), n, lb, IrType.Int); // Zip stops at the shorter array
+                    if (args.Count != 2) { Report(Descriptors.LocalArray, init, name, advice); return reported; }
+                    if (VectorPart(args[0]) is not { } second) { Report(Descriptors.LocalArray, init, name, advice); return reported; }
+                    if (second.Reported) return reported;
+                    values.Add(ElementAt(second.Array, AddInts(second.Start, K)));
+                    if (!n.Equals(second.Count)) n = new Conditional(new Binary(BinaryOp.Lt, n, second.Count, IrType.Bool), n, second.Count, IrType.Int); // Zip stops at the shorter array
                 }
             }
             var ps = lambda switch
@@ -528,6 +544,59 @@ namespace DiffGen.Generator.Parse
         }
 
         /// <summary>
+        /// <c>x.Skip(a)</c>, <c>x.Take(b)</c> and chains of them over a 1-D array (or a row of a jagged one): the array, the first
+        /// position and the count, with Enumerable's bounds (a negative count is 0, a count past the end stops at the end). Null
+        /// when <paramref name="e"/> is not such a chain; Reported when it was one and an error was reported.
+        /// </summary>
+        private (ArrayRef Array, Expr Start, Expr Count, bool Reported)? SkipTakePart(ExpressionSyntax e)
+        {
+            while (e is ParenthesizedExpressionSyntax p) e = p.Expression;
+            if (e is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax ma, ArgumentList.Arguments.Count: 1 } inv
+                || _model.GetSymbolInfo(inv, _ct).Symbol is not IMethodSymbol { Name: "Skip" or "Take", ReducedFrom: not null } m
+                || m.ContainingType?.ToDisplayString() != "System.Linq.Enumerable"
+                || _model.GetTypeInfo(inv.ArgumentList.Arguments[0].Expression, _ct).Type?.SpecialType != SpecialType.System_Int32)
+                return null;
+            var failed = ((ArrayRef)null!, (Expr)null!, (Expr)null!, true);
+            ArrayRef array;
+            Expr start, count;
+            if (SkipTakePart(ma.Expression) is { } inner)
+            {
+                if (inner.Reported) return failed;
+                (array, start, count) = (inner.Array, inner.Start, inner.Count);
+            }
+            else
+            {
+                var src = LowerExpr(ma.Expression);
+                if (src is null) return failed;
+                if (src is not ArrayRef { Type.Shape: Shape.Vector } a)
+                {
+                    Report(Descriptors.NotDifferentiableCall, inv, "Enumerable." + m.Name, "Skip and Take are supported over a 1-D array (x.Skip(1).Sum(), x.Take(k).ToArray()); write the loop over the part");
+                    return failed;
+                }
+                (array, start, count) = (a, new Const(0, IrType.Int), Len(a.Array, a.ArrayType, a.Row, 0));
+            }
+            var k = LowerIntExpr(inv.ArgumentList.Arguments[0].Expression, "the count of " + m.Name);
+            if (k is null) return failed;
+            static Expr Min(Expr a, Expr b) => new Conditional(new Binary(BinaryOp.Lt, a, b, IrType.Bool), a, b, IrType.Int);
+            if (k is not Const { Value: >= 0 }) k = new Conditional(new Binary(BinaryOp.Lt, k, new Const(0, IrType.Int), IrType.Bool), new Const(0, IrType.Int), k, IrType.Int);
+            var taken = Min(k, count);
+            return m.Name == "Take" ? (array, start, taken, false)
+                : (array, AddInts(start, taken), new Binary(BinaryOp.Sub, count, taken, IrType.Int), false);
+        }
+
+        /// <summary>
+        /// A 1-D array or a Skip/Take part of one as the source of a LINQ call: the array, first position and count. Null when
+        /// it is neither (nothing reported); Reported when an error was reported.
+        /// </summary>
+        private (ArrayRef Array, Expr Start, Expr Count, bool Reported)? VectorPart(ExpressionSyntax e)
+        {
+            if (SkipTakePart(e) is { } part) return part;
+            var x = LowerExpr(e);
+            if (x is null) return ((ArrayRef)null!, (Expr)null!, (Expr)null!, true);
+            return x is ArrayRef { Type.Shape: Shape.Vector } a ? (a, new Const(0, IrType.Int), Len(a.Array, a.ArrayType, a.Row, 0), false) : null;
+        }
+
+        /// <summary>
         /// A local array's initializer other than <c>new T[n]</c>: <c>{ a, b }</c> / <c>new[] { a, b }</c> / <c>[a, b]</c> (a T[] and one store
         /// per element), <c>(T[])x.Clone()</c> and <c>x.ToArray()</c> (a new array shaped like x and a copy loop), or an expression that
         /// is an array already (an array a helper returns, another array variable): an alias. Null when it is none of those;
@@ -569,6 +638,14 @@ namespace DiffGen.Generator.Parse
             {
                 if (SpanPart(sta.Expression, type) is not { } part) return reported;
                 return (new List<Expr> { part.Count }, new List<Stmt> { CopyPart(part.Array, part.Start ?? new Const(0, IrType.Int), part.Count, name, type) }, null, false);
+            }
+            // x.Skip(a).ToArray(), x.Take(b).ToArray(): a copy of that part
+            if (init is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.Text: "ToArray" } stt, ArgumentList.Arguments.Count: 0 }
+                && type.Shape == Shape.Vector && SkipTakePart(stt.Expression) is { } skipTake)
+            {
+                if (skipTake.Reported) return reported;
+                if (skipTake.Array.Type != type) { Report(Descriptors.LocalArray, init, name, $"copy an array of the same type ({type})"); return reported; }
+                return (new List<Expr> { skipTake.Count }, new List<Stmt> { CopyPart(skipTake.Array, skipTake.Start, skipTake.Count, name, type) }, null, false);
             }
             // x.Clone() / x.ToArray()
             if (init is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax ma } inv && inv.ArgumentList.Arguments.Count == 0

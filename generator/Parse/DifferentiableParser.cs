@@ -228,7 +228,8 @@ namespace DiffGen.Generator.Parse
             }
             else if (syntax.Body is { } block)
             {
-                var stmts = block.Statements;
+                // Local functions are declarations, not steps: they may stand anywhere, after the final return too (inlined at calls).
+                var stmts = block.Statements.Where(st => st is not LocalFunctionStatementSyntax).ToList();
                 int first = 0;
                 while (first < stmts.Count && GuardClauses.TryRead(stmts[first], _model, _ct) is { } guard)
                 {

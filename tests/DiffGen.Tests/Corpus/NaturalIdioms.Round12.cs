@@ -466,3 +466,192 @@ namespace DiffGen.Tests.Corpus
         private static double Sigmoid(double v) => 1.0 / (1.0 + Math.Exp(-v));
     }
 }
+
+namespace DiffGen.Tests.Corpus
+{
+    /// <summary>An activation chosen by an enum parameter.</summary>
+    public enum Reduction12 { Sum, Mean }
+
+    /// <summary>A 2-D point with an operator and a method, built from array elements.</summary>
+    public readonly struct Vec12
+    {
+        public readonly double X, Y;
+        public Vec12(double x, double y) { X = x; Y = y; }
+        public double Dot(Vec12 o) => X * o.X + Y * o.Y;
+        public static Vec12 operator -(Vec12 a, Vec12 b) => new Vec12(a.X - b.X, a.Y - b.Y);
+    }
+
+    /// <summary>
+    /// Round 12, second probe batch (29 idioms written before any change, 26 accepted as written): physics, numerics, layers.
+    /// A selection of distinct forms, plus the three that needed changes: Skip/Take parts, local functions after the final
+    /// return, and Array.Copy with Skip().ToArray().
+    /// </summary>
+    public static partial class NaturalRound12b
+    {
+        /// <summary>Skip, Take and Skip().Take() parts: copied, reduced, zipped and mapped.</summary>
+        [Differentiable(nameof(x))]
+        public static double SkipTake(double[] x, int k)
+        {
+            var tail = x.Skip(1).ToArray();
+            var head = x.Take(k).ToArray();
+            double d = x.Skip(1).Zip(x, (a, b) => a - b).Sum(v => v * v);
+            var sq = x.Skip(k).Take(2).Select(v => v * v).ToArray();
+            return tail.Sum() * head.Sum() + d + x.Skip(2).Max() + x.Take(k).Average() + sq.Sum();
+        }
+
+        /// <summary>Array.Copy of a head and Skip(3).ToArray() of the tail (the probe as written).</summary>
+        [Differentiable]
+        public static double HeadTail(double[] x)
+        {
+            var head = new double[3];
+            Array.Copy(x, 0, head, 0, 3);
+            var tail = x.Skip(3).ToArray();
+            return head.Sum() * tail.Sum();
+        }
+
+        /// <summary>Local functions declared after the final return, one static, one calling the other.</summary>
+        [Differentiable]
+        public static double LocalFunctionsAfterReturn(double[] x)
+        {
+            double total = 0;
+            for (int i = 0; i < x.Length; i++) total += Sq(x[i]) + Cube(x[i]);
+            return total;
+            static double Sq(double v) => v * v;
+            double Cube(double v) => v * Sq(v);
+        }
+
+        /// <summary>A damped oscillator integrated with scalar parameters and an int step count.</summary>
+        [Differentiable(nameof(x0), nameof(v0))]
+        public static double Simulate(double x0, double v0, double dt, int steps)
+        {
+            double x = x0, v = v0;
+            for (int s = 0; s < steps; s++) { double a = -x - 0.1 * v * Math.Abs(v); v += a * dt; x += v * dt; }
+            return x * x + v * v;
+        }
+
+        /// <summary>The Thomas algorithm: a forward sweep, a backward loop counting down, and a LINQ sum of squares.</summary>
+        [Differentiable(nameof(d))]
+        public static double Tridiagonal(double[] a, double[] d, double[] c, double[] rhs)
+        {
+            int n = d.Length;
+            var cp = new double[n]; var dp = new double[n];
+            cp[0] = c[0] / d[0]; dp[0] = rhs[0] / d[0];
+            for (int i = 1; i < n; i++)
+            {
+                double m = d[i] - a[i] * cp[i - 1];
+                cp[i] = i < n - 1 ? c[i] / m : 0;
+                dp[i] = (rhs[i] - a[i] * dp[i - 1]) / m;
+            }
+            var x = new double[n];
+            x[n - 1] = dp[n - 1];
+            for (int i = n - 2; i >= 0; i--) x[i] = dp[i] - cp[i] * x[i + 1];
+            return x.Sum(v => v * v);
+        }
+
+        /// <summary>k-means inertia: the nearest center kept by a comparison in the loop.</summary>
+        [Differentiable(nameof(centers))]
+        public static double Inertia(double[,] pts, double[,] centers)
+        {
+            int n = pts.GetLength(0), k = centers.GetLength(0), d = pts.GetLength(1);
+            double total = 0;
+            for (int i = 0; i < n; i++)
+            {
+                double best = double.MaxValue;
+                for (int c = 0; c < k; c++)
+                {
+                    double dist = 0;
+                    for (int j = 0; j < d; j++) { double diff = pts[i, j] - centers[c, j]; dist += diff * diff; }
+                    if (dist < best) best = dist;
+                }
+                total += best;
+            }
+            return total;
+        }
+
+        /// <summary>An activation chosen by a string compared in a nested conditional.</summary>
+        [Differentiable(nameof(x))]
+        public static double NamedActivation(double[] x, string act)
+        {
+            double s = 0;
+            foreach (var v in x) s += act == "relu" ? Math.Max(v, 0) : act == "tanh" ? Math.Tanh(v) : v;
+            return s;
+        }
+
+        /// <summary>The reduction chosen by an enum.</summary>
+        [Differentiable(nameof(x))]
+        public static double Reduce(double[] x, Reduction12 r)
+        {
+            double s = 0;
+            foreach (var v in x) s += v * v;
+            return r == Reduction12.Mean ? s / x.Length : s;
+        }
+
+        /// <summary>A ref local to an element of scratch, accumulated through.</summary>
+        [Differentiable]
+        public static double RefSlots(double[] x)
+        {
+            var acc = new double[2];
+            for (int i = 0; i < x.Length; i++) { ref double slot = ref acc[i % 2]; slot += x[i] * x[i]; }
+            return acc[0] * acc[1];
+        }
+
+        private static double SumSq(params double[] v) { double s = 0; foreach (var t in v) s += t * t; return s; }
+
+        /// <summary>A params helper called with three scalars and with one.</summary>
+        [Differentiable]
+        public static double ParamsHelper(double a, double b, double c) => SumSq(a, b, c) + SumSq(a * b);
+
+        /// <summary>double.Lerp, Math.ScaleB, double.Hypot and a softplus of -|x|.</summary>
+        [Differentiable]
+        public static double LerpHypot(double[] x, double[] y, double t)
+        {
+            double s = 0;
+            for (int i = 0; i + 1 < x.Length; i++) s += double.Lerp(x[i], x[i + 1], t) * Math.ScaleB(1.0, 1);
+            for (int i = 0; i < x.Length; i++) s += double.Hypot(x[i], y[i]) + Math.Log(1 + Math.Exp(-Math.Abs(x[i])));
+            return s;
+        }
+
+        /// <summary>Path length through struct values made from two arrays, with an operator and a method.</summary>
+        [Differentiable]
+        public static double PathLength(double[] px, double[] py)
+        {
+            double s = 0;
+            for (int i = 0; i + 1 < px.Length; i++) { var d = new Vec12(px[i + 1], py[i + 1]) - new Vec12(px[i], py[i]); s += Math.Sqrt(d.Dot(d)); }
+            return s;
+        }
+
+        /// <summary>An early return for an empty input and one inside the loop for an infinite value.</summary>
+        [Differentiable]
+        public static double GuardedMean(double[] x)
+        {
+            if (x.Length == 0) return 0;
+            double s = 0;
+            foreach (var v in x) { if (double.IsInfinity(v)) return double.NaN; s += v; }
+            return s / x.Length;
+        }
+
+        /// <summary>Chebyshev series by the three-term recurrence, locals rotated.</summary>
+        [Differentiable(nameof(c))]
+        public static double Chebyshev(double[] c, double x)
+        {
+            double t0 = 1, t1 = x, s = c[0] + (c.Length > 1 ? c[1] * x : 0);
+            for (int k = 2; k < c.Length; k++) { double t2 = 2 * x * t1 - t0; s += c[k] * t2; t0 = t1; t1 = t2; }
+            return s;
+        }
+
+        /// <summary>Cross-entropy over jagged rows with row.Max() and a LINQ log-sum-exp.</summary>
+        [Differentiable(nameof(logits))]
+        public static double JaggedCrossEntropy(double[][] logits, int[] labels)
+        {
+            double loss = 0;
+            for (int i = 0; i < logits.Length; i++)
+            {
+                var row = logits[i];
+                double m = row.Max();
+                double lse = m + Math.Log(row.Sum(z => Math.Exp(z - m)));
+                loss += lse - row[labels[i]];
+            }
+            return loss / logits.Length;
+        }
+    }
+}
