@@ -241,8 +241,8 @@ namespace DiffGen.Generator.Parse
                 case MemberAccessExpressionSyntax { Name.Identifier.Text: "Count" } ma when ListCount(ma.Expression) is { } count:
                     return count; // kept.Count of a List local (ListLocals.cs)
                 case MemberAccessExpressionSyntax { Name.Identifier.Text: "Count" } ma when _model.GetSymbolInfo(ma.Expression, _ct).Symbol is IParameterSymbol lp
-                    && _paramKinds.TryGetValue(lp, out var lk) && lk == ArgKind.List && _vars.TryGetValue(lp, out var lv):
-                    return Len(lv.Name, lv.Type, null, -1); // weights.Count of a List parameter: its array's length
+                    && (_paramKinds.TryGetValue(lp, out var lk) && lk == ArgKind.List || _listRows.Contains(lp)) && _vars.TryGetValue(lp, out var lv):
+                    return Len(lv.Name, lv.Type, null, -1); // weights.Count of a List parameter (batch.Count of a List<T[]>): its array's length
                 case MemberAccessExpressionSyntax ma when _model.GetSymbolInfo(ma, _ct).Symbol is { IsStatic: false } && IsStructValue(ma.Expression):
                     return LowerStructMember(ma); // p.X, d.Length on a struct value (StructValues.cs)
                 case MemberAccessExpressionSyntax ma when _model.GetSymbolInfo(ma, _ct).Symbol is IFieldSymbol { ContainingType.IsTupleType: true } element:

@@ -61,6 +61,9 @@ namespace DiffGen.Generator.Parse
         /// <summary>
         /// A parameter of one of the new shapes (or passed with 'in'): registered, or reported. False: the usual rules apply.
         /// </summary>
+        /// <summary><c>List&lt;T[]&gt;</c> parameters: rows of data (never differentiated), passed on as <c>list.ToArray()</c>.</summary>
+        private readonly HashSet<IParameterSymbol> _listRows = new(SymbolEqualityComparer.Default);
+
         private bool TryParseSurfaceParameter(IParameterSymbol p, SyntaxNode? psyntax)
         {
             bool byIn = p.RefKind is RefKind.In or RefKind.RefReadOnlyParameter;
@@ -91,6 +94,17 @@ namespace DiffGen.Generator.Parse
                 _vars[p] = new Variable(p.Name, new IrType(listElem, Shape.Vector), VarKind.Param);
                 _usedNames.Add(p.Name);
                 _paramKinds[p] = ArgKind.List;
+                _surface = true;
+                return true;
+            }
+            // List<double[]> batch: rows of data, read like a double[][] (the entry points pass batch.ToArray(): the same rows)
+            if (t is INamedTypeSymbol { IsGenericType: true } lr && lr.OriginalDefinition.ToDisplayString() == "System.Collections.Generic.List<T>"
+                && lr.TypeArguments[0] is IArrayTypeSymbol { Rank: 1 } rowType && ElemOf(rowType.ElementType) is Scalar.Float or Scalar.Double && !byIn)
+            {
+                _vars[p] = new Variable(p.Name, new IrType(ElemOf(rowType.ElementType)!.Value, Shape.Jagged), VarKind.Param);
+                _usedNames.Add(p.Name);
+                _paramKinds[p] = ArgKind.Snapshot;
+                _listRows.Add(p);
                 _surface = true;
                 return true;
             }
@@ -637,12 +651,17 @@ namespace DiffGen.Generator.Parse
             {
                 string modifier = p.RefKind == RefKind.In ? "in " : p.RefKind == RefKind.RefReadOnlyParameter ? "ref readonly " : p.RefKind == RefKind.Out ? "out " : "";
                 string? def = p.HasExplicitDefaultValue ? DefaultText(p) : null;
-                bool nullCheck = _configParams.Contains(p) && p.Type.IsReferenceType || _highRank.ContainsKey(p) || _paramKinds.TryGetValue(p, out var pk) && pk == ArgKind.List;
+                bool nullCheck = _configParams.Contains(p) && p.Type.IsReferenceType || _highRank.ContainsKey(p) || _paramKinds.TryGetValue(p, out var pk) && pk == ArgKind.List || _listRows.Contains(p);
                 surface.Add(new SurfaceParam(p.Name, p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), modifier, def, nullCheck));
                 if (_configParams.Contains(p) || _textParams.Contains(p) || _nullableParams.Contains(p)) continue;
                 var v = _vars[p];
-                ps.Add(new ParamModel(p.Name, v.Type, _writtenParams.ContainsKey(p.Name), wrtNames.Contains(p.Name), null, constants.Contains(p.Name)));
+                ps.Add(new ParamModel(p.Name, v.Type, _writtenParams.ContainsKey(p.Name), wrtNames.Contains(p.Name), null, constants.Contains(p.Name) || _listRows.Contains(p)));
                 var kind = _paramKinds.TryGetValue(p, out var k) ? k : ArgKind.Direct;
+                if (_listRows.Contains(p))
+                {
+                    args.Add(new CoreArg(p.Name, ArgKind.Snapshot, "global::System.Linq.Enumerable.ToArray(" + p.Name + ")"));
+                    continue;
+                }
                 if (_dataTuples.TryGetValue(p.Name, out var data))
                 {
                     // the int elements, then the float/double ones as a data input (Rank: a mask, bit e set for a value)

@@ -297,6 +297,7 @@ namespace DiffGen.Generator.Parse
                     if (p is null && n is not null && TryMemberWrt(n, attrSyntax, memberWrt)) continue; // a field or property (Members.cs)
                     if (p is null) Report(Descriptors.BadWithRespectTo, attrSyntax, n ?? "null", $"is not a parameter or a field of '{_method.Name}'; name a float/double parameter (or field of this type) with nameof(...), or remove the name");
                     else if (_nullableParams.Contains(p)) Report(Descriptors.BadWithRespectTo, attrSyntax, n!, "is a nullable number, an option read as data (it is never differentiated); pass a plain double to differentiate it, or remove the name");
+                    else if (_listRows.Contains(p)) Report(Descriptors.BadWithRespectTo, attrSyntax, n!, "is a List of arrays, which is read as data (its rows are never differentiated); pass a double[][] to differentiate it, or remove the name");
                     else if (_dataTuples.ContainsKey(p.Name)) Report(Descriptors.BadWithRespectTo, attrSyntax, n!, "is an array of tuples or structs, which is read as data (its elements are never differentiated); pass the values to differentiate as a separate double[] ('double[] w' next to '(int, int)[] edges') and name that one, or remove the name");
                     else if (!(_vars.TryGetValue(p, out var v) && v.Type.IsReal)) Report(Descriptors.BadWithRespectTo, attrSyntax, n!, "is not a float or double parameter (int and bool parameters are never differentiated); remove it from the list");
                     else if (_writtenParams.TryGetValue(n!, out var loc)) Report(Descriptors.WriteToInput, loc, n!, "it is differentiated (named in [Differentiable]) and the method writes it; copy it into a local array first, or remove it from the list to make it an output");
@@ -307,7 +308,7 @@ namespace DiffGen.Generator.Parse
             else
             {
                 foreach (var p in _method.Parameters)
-                    if (_vars.TryGetValue(p, out var v) && v.Type.IsReal && !_writtenParams.ContainsKey(p.Name) && !constants.Contains(p.Name)) wrtNames.Add(p.Name);
+                    if (_vars.TryGetValue(p, out var v) && v.Type.IsReal && !_writtenParams.ContainsKey(p.Name) && !constants.Contains(p.Name) && !_listRows.Contains(p)) wrtNames.Add(p.Name);
             }
 
             SurfaceModel? surface = null;

@@ -80,7 +80,8 @@ namespace DiffGen.Generator.Parse
             var init = v.Initializer?.Value;
             while (init is ParenthesizedExpressionSyntax p) init = p.Expression;
             if (init is not ElementAccessExpressionSyntax { ArgumentList.Arguments.Count: 1 } ea
-                || _model.GetTypeInfo(ea.Expression, _ct).Type is not IArrayTypeSymbol { Rank: 1, ElementType: IArrayTypeSymbol })
+                || _model.GetTypeInfo(ea.Expression, _ct).Type is not IArrayTypeSymbol { Rank: 1, ElementType: IArrayTypeSymbol }
+                    && !(ea.Expression is IdentifierNameSyntax lid && _model.GetSymbolInfo(lid, _ct).Symbol is IParameterSymbol lp && _listRows.Contains(lp))) // List<T[]> rows
                 return false;
             string? why = ea.Expression is IdentifierNameSyntax ? null : "the rows are those of an expression, not of an array variable";
             var source = ea.Expression is IdentifierNameSyntax id ? _model.GetSymbolInfo(id, _ct).Symbol : null;

@@ -294,6 +294,13 @@ namespace DiffGen.Generator.Tests
         }
 
         [Fact]
+        public void DIFF0008_ListOfRowsNamedInTheAttribute()
+        {
+            var d = Expect("DIFF0008", "Differentiable(nameof(batch))", "[Differentiable(nameof(batch))] public static double F(System.Collections.Generic.List<double[]> batch, double[] w) => batch[0][0] * w[0];");
+            Assert.Contains("pass a double[][] to differentiate it", d.GetMessage());
+        }
+
+        [Fact]
         public void IntReassignedIsAccepted()
         {
             var result = GeneratorHarness.Run(Usings + "public static partial class C {\n[Differentiable] public static double F(double[] a) { int k = 0; int count = 0; for (int i = 0; i < a.Length; i++) { if (a[i] > a[k]) k = i; count++; } return a[k] / count; }\n}");

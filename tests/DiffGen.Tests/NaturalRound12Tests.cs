@@ -12,14 +12,14 @@ namespace DiffGen.Tests
     /// </summary>
     public class NaturalRound12Tests
     {
-        private const double Seed = -0.75;
+        internal const double Seed = -0.75;
 
-        private static double[] Vec(int seed, int n, double scale = 1.0) => TestData.Vector(new Random(seed), n, scale);
+        internal static double[] Vec(int seed, int n, double scale = 1.0) => TestData.Vector(new Random(seed), n, scale);
 
-        private static void OneMethod(double[] x, Func<double[], double> f, Func<double[], double> forward, Func<double[], double[], double, double> backward, string what) =>
+        internal static void OneMethod(double[] x, Func<double[], double> f, Func<double[], double> forward, Func<double[], double[], double, double> backward, string what) =>
             Check.VectorMethod(x, f, forward, backward, what, Seed);
 
-        private static void PairMethod(double[] x, double[] y, Func<double[], double[], double> f, Func<double[], double[], double> forward,
+        internal static void PairMethod(double[] x, double[] y, Func<double[], double[], double> f, Func<double[], double[], double> forward,
             Func<double[], double[], double[], double[], double, double> backward, string what) => Check.PairMethod(x, y, f, forward, backward, what, Seed);
 
         /// <summary>Values in (0, 1) at least 1e-3 away from every multiple of 1/bins (the bins' edges).</summary>

@@ -2,25 +2,17 @@ using System;
 using System.Linq;
 using DiffGen.Tests.Corpus;
 using Xunit;
+using static DiffGen.Tests.NaturalRound12Tests;
 
 namespace DiffGen.Tests
 {
     /// <summary>
     /// Round 12, second batch (<see cref="NaturalRound12b"/>): Forward equals the user's method, Backward returns the same value
-    /// and leaves its inputs unchanged, gradients equal central differences, a seed scales them.
+    /// and leaves its inputs unchanged, gradients equal central differences, a seed scales them (the oracles of
+    /// <see cref="NaturalRound12Tests"/>).
     /// </summary>
     public class NaturalRound12bTests
     {
-        private const double Seed = -0.75;
-
-        private static double[] Vec(int seed, int n, double scale = 1.0) => TestData.Vector(new Random(seed), n, scale);
-
-        private static void OneMethod(double[] x, Func<double[], double> f, Func<double[], double> forward, Func<double[], double[], double, double> backward, string what) =>
-            Check.VectorMethod(x, f, forward, backward, what, Seed);
-
-        private static void PairMethod(double[] x, double[] y, Func<double[], double[], double> f, Func<double[], double[], double> forward,
-            Func<double[], double[], double[], double[], double, double> backward, string what) => Check.PairMethod(x, y, f, forward, backward, what, Seed);
-
         [Theory]
         [InlineData(3, 1)]
         [InlineData(3, 2)]
@@ -30,6 +22,17 @@ namespace DiffGen.Tests
         {
             OneMethod(Vec(700 + n + k, n), x => NaturalRound12b.SkipTake(x, k), x => NaturalRound12b.SkipTakeForward(x, k),
                 (x, g, s) => NaturalRound12b.SkipTakeBackward(x, k, g, s), "SkipTake");
+        }
+
+        [Fact]
+        public void List_of_rows_as_data()
+        {
+            var rows = TestData.Jagged(new Random(715), 4, 3);
+            var batch = rows.ToList();
+            OneMethod(Vec(716, 3), w => NaturalRound12b.ListBatch(batch, w), w => NaturalRound12b.ListBatchForward(batch, w),
+                (w, g, s) => NaturalRound12b.ListBatchBackward(batch, w, g, s), "ListBatch");
+            var e = Assert.Throws<ArgumentNullException>(() => NaturalRound12b.ListBatchForward(null!, new double[3]));
+            Assert.Equal("batch", e.ParamName);
         }
 
         [Theory]

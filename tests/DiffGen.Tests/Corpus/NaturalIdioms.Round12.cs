@@ -499,6 +499,19 @@ namespace DiffGen.Tests.Corpus
             return tail.Sum() * head.Sum() + d + x.Skip(2).Max() + x.Take(k).Average() + sq.Sum();
         }
 
+        /// <summary>
+        /// A batch as a List of rows (data, never differentiated: Backward has no gradient for it), read by foreach, by Count and
+        /// by a row local.
+        /// </summary>
+        [Differentiable]
+        public static double ListBatch(List<double[]> batch, double[] w)
+        {
+            double s = 0;
+            foreach (var v in batch) { double d = 0; for (int j = 0; j < w.Length; j++) d += v[j] * w[j]; s += d * d; }
+            for (int n = 0; n < batch.Count; n++) { var row = batch[n]; s += row[0] * w[0] * w[w.Length - 1]; }
+            return s / batch.Count;
+        }
+
         /// <summary>Array.Copy of a head and Skip(3).ToArray() of the tail (the probe as written).</summary>
         [Differentiable]
         public static double HeadTail(double[] x)
