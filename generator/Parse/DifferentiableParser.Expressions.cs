@@ -27,6 +27,13 @@ namespace DiffGen.Generator.Parse
                 Report(Descriptors.UnsupportedExpression, e, e.ToString(), $"{what} must be an int expression; use an int loop counter, an int local or .Length/GetLength");
                 return null;
             }
+            if (IrQueries.ReadsReal(x) && x.Type == IrType.Int && what == IndexContext && _hoistBan is { } ban)
+            {
+                // in a loop condition or bound the local would be computed once, before the loop
+                Report(Descriptors.IntLocal, e, e.ToString(), what,
+                    ban + "; compute the index into an int local where it is used ('int b = (int)(v * n);' in the loop body, then test w[b])");
+                return null;
+            }
             if (IrQueries.ReadsReal(x) && x.Type == IrType.Int && what == IndexContext)
             {
                 // a[(int)(v * n)]: the index goes into an int local first, which the reverse sweep restores (derivative 0)

@@ -294,6 +294,15 @@ namespace DiffGen.Generator.Tests
         }
 
         [Fact]
+        public void DIFF0010_IndexCastFromAValueInALoopCondition()
+        {
+            // the index's int local would be computed once, before the loop, while C# evaluates it before every iteration
+            var d = Expect("DIFF0010", "(int)(x[i] * 2)", "[Differentiable(nameof(w))] public static double F(double[] w, double[] x) { int i = 0; while (i < x.Length && w[(int)(x[i] * 2)] > 0.5) i++; return w[0] * i; }");
+            Assert.Contains("the loop condition is evaluated before every iteration", d.GetMessage());
+            Assert.Contains("compute the index into an int local where it is used", d.GetMessage());
+        }
+
+        [Fact]
         public void DIFF0008_ListOfRowsNamedInTheAttribute()
         {
             var d = Expect("DIFF0008", "Differentiable(nameof(batch))", "[Differentiable(nameof(batch))] public static double F(System.Collections.Generic.List<double[]> batch, double[] w) => batch[0][0] * w[0];");
