@@ -58,12 +58,12 @@ namespace DiffGen.Generator.Parse
             t is INamedTypeSymbol { TypeKind: TypeKind.Struct or TypeKind.Class } n && n.SpecialType == SpecialType.None
             && !n.IsGenericType && n.ToDisplayString() is not ("object" or "string" or "decimal");
 
-        /// <summary>
-        /// A parameter of one of the new shapes (or passed with 'in'): registered, or reported. False: the usual rules apply.
-        /// </summary>
         /// <summary><c>List&lt;T[]&gt;</c> parameters: rows of data (never differentiated), passed on as <c>list.ToArray()</c>.</summary>
         private readonly HashSet<IParameterSymbol> _listRows = new(SymbolEqualityComparer.Default);
 
+        /// <summary>
+        /// A parameter of one of the new shapes (or passed with 'in'): registered, or reported. False: the usual rules apply.
+        /// </summary>
         private bool TryParseSurfaceParameter(IParameterSymbol p, SyntaxNode? psyntax)
         {
             bool byIn = p.RefKind is RefKind.In or RefKind.RefReadOnlyParameter;

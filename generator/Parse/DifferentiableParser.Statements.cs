@@ -1172,11 +1172,6 @@ namespace DiffGen.Generator.Parse
         }
 
         /// <summary>
-        /// A bool set from a condition that may read values: <c>b = c</c> → <c>if (c) b = true; else b = false;</c>,
-        /// <c>b |= c</c> → <c>if (c) b = true;</c>, <c>b &amp;= c</c> → <c>if (c) { } else b = false;</c>. A bool assigned a constant
-        /// under an 'if' on values is kept by the backward pass like any int or bool assigned in a branch.
-        /// </summary>
-        /// <summary>
         /// An int value read from float values, for an int local ('int b = (int)(v * bins);', 'i0 = (int)pos;'): an int scalar
         /// (Floor/Ceiling/Round/casts have derivative 0). Anything else (a float value assigned to an int) is reported.
         /// </summary>
@@ -1187,6 +1182,11 @@ namespace DiffGen.Generator.Parse
             return false;
         }
 
+        /// <summary>
+        /// A bool set from a condition that may read values: <c>b = c</c> → <c>if (c) b = true; else b = false;</c>,
+        /// <c>b |= c</c> → <c>if (c) b = true;</c>, <c>b &amp;= c</c> → <c>if (c) { } else b = false;</c>. A bool assigned a constant
+        /// under an 'if' on values is kept by the backward pass like any int or bool assigned in a branch.
+        /// </summary>
         private static Stmt BoolFromOutcome(VarRef target, Expr cond, SyntaxKind kind)
         {
             var set = new Stmt[] { new Assign(target, AssignOp.Set, new Const(1, IrType.Bool)) }.ToEquatable();
