@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using DiffGen.Generator.Diagnostics;
@@ -543,6 +544,48 @@ namespace DiffGen.Generator.Parse
             return v;
         }
 
+        /// <summary>A local array that copies one of two arrays (<c>var src = useA ? a : b;</c>) and the copy loops that fill it.</summary>
+        private sealed record ChosenCopy(string Name, string First, string Second, string CopyFirst, string CopySecond, bool TopLevel, SyntaxNode Where);
+
+        private readonly List<ChosenCopy> _chosenCopies = new();
+
+        /// <summary>
+        /// A chosen copy is the alias C# makes only while nothing writes the local, or either array after the choice: reported
+        /// otherwise (a write through the local would have to reach the array chosen, a write of the array the local).
+        /// </summary>
+        private void CheckChosenCopies(List<Stmt> body)
+        {
+            foreach (var c in _chosenCopies)
+            {
+                bool after = false;
+                string? written = null;
+                Walk(body);
+                if (written is not null)
+                    Report(Descriptors.LocalArray, c.Where, c.Name,
+                        $"'{written}' is written after the choice, and the local is a second name for the array chosen; index the arrays where they are read ('if (useA) s += a[i]; else s += b[i];'), or copy the chosen one into a new local array with a loop");
+
+                void Walk(IEnumerable<Stmt> stmts)
+                {
+                    foreach (var s in stmts)
+                    {
+                        if (written is not null) return;
+                        switch (s)
+                        {
+                            case For f when f.Var == c.CopyFirst || f.Var == c.CopySecond: after = true; continue; // the fill itself
+                            case For f: Walk(f.Body); continue;
+                            case If i: Walk(i.Then); Walk(i.Else); continue;
+                            case Block b: Walk(b.Body); continue;
+                        }
+                        var set = new HashSet<string>(StringComparer.Ordinal);
+                        IrQueries.Writes(new[] { s }, set);
+                        if (set.Contains(c.Name) && !(s is DeclArray)) written = c.Name;
+                        // the arrays: after the fill at the top level; anywhere when the choice is made in a loop or branch
+                        else if ((after || !c.TopLevel) && (set.Contains(c.First) || set.Contains(c.Second))) written = set.Contains(c.First) ? c.First : c.Second;
+                    }
+                }
+            }
+        }
+
         /// <summary>
         /// <c>x.Skip(a)</c>, <c>x.Take(b)</c> and chains of them over a 1-D array (or a row of a jagged one): the array, the first
         /// position and the count, with Enumerable's bounds (a negative count is 0, a count past the end stops at the end). Null
@@ -682,6 +725,31 @@ namespace DiffGen.Generator.Parse
                 if (part.Start is null) return (null, null, part.Array, false); // x.AsSpan(): the array itself
                 var start = part.Start;
                 return (new List<Expr> { part.Count }, new List<Stmt> { CopyPart(part.Array, start, part.Count, name, type) }, null, false);
+            }
+            // var src = useA ? a : b;: a copy of the array chosen, exactly the alias C# makes while nothing writes src, a or b
+            // afterwards (CheckChosenCopies, at the end of the method)
+            if (init is ConditionalExpressionSyntax choice && type.Shape == Shape.Vector)
+            {
+                var cond = LowerExpr(choice.Condition);
+                var first = LowerExpr(choice.WhenTrue);
+                var second = LowerExpr(choice.WhenFalse);
+                if (cond is null || first is null || second is null) return reported;
+                if (first is not ArrayRef fa || second is not ArrayRef sb || fa.Type != type || sb.Type != type)
+                {
+                    Report(Descriptors.LocalArray, init, name, $"choose between two arrays of the same type ({type}) with '?:', or choose with if/else around the code that reads them");
+                    return reported;
+                }
+                if (IrQueries.ReadsReal(cond))
+                {
+                    Report(Descriptors.LocalArray, init, name, "the choice between arrays may read parameters, ints and bools only (a flag); a choice made by values needs if/else around the code that reads them");
+                    return reported;
+                }
+                Expr lenA = Len(fa.Array, fa.ArrayType, fa.Row, 0), lenB = Len(sb.Array, sb.ArrayType, sb.Row, 0);
+                var copyA = (For)CopyPart(fa, new Const(0, IrType.Int), lenA, name, type);
+                var copyB = (For)CopyPart(sb, new Const(0, IrType.Int), lenB, name, type);
+                _chosenCopies.Add(new ChosenCopy(name, fa.Array, sb.Array, copyA.Var, copyB.Var, _loopDepth == 0 && _branchDepth == 0, init.Parent?.Parent ?? init));
+                return (new List<Expr> { new Conditional(cond, lenA, lenB, IrType.Int) },
+                    new List<Stmt> { new If(cond, new Stmt[] { copyA }.ToEquatable(), new Stmt[] { copyB }.ToEquatable()) }, null, false);
             }
             // an array-valued expression: a helper's returned array, another array variable
             if (init is InvocationExpressionSyntax or IdentifierNameSyntax or MemberAccessExpressionSyntax)

@@ -265,6 +265,7 @@ namespace DiffGen.Generator.Parse
                     foreach (var v in sizeVars.Where(_reassigned.Contains))
                         Report(Descriptors.LocalArray, where, array, $"its size reads '{v}', which is reassigned; give it a size that does not change (allocate it once before the loop with the largest size needed)");
                 CheckSizeAssumptions();
+                CheckChosenCopies(body); // var src = useA ? a : b; (Library.cs)
                 if (ret.Elem != Scalar.Void && (stmts.Count == 0 || stmts[stmts.Count - 1] is not ReturnStatementSyntax))
                     Report(Descriptors.ReturnNotLast, syntax.Identifier.GetLocation(), "the method must end with 'return <expression>;': compute the value in a local and return it as the last statement");
             }

@@ -303,6 +303,16 @@ namespace DiffGen.Generator.Tests
         }
 
         [Fact]
+        public void DIFF0013_ArrayChosenByAFlagThenWritten()
+        {
+            // the local copies the array chosen, which is the alias C# makes only while nothing writes either of them afterwards
+            var d = Expect("DIFF0013", "src = useA ? a : b", "[Differentiable(nameof(a))] public static double F(double[] a, double[] b, bool useA) { var src = useA ? a : b; src[0] = 1; return src[0] * a[0]; }");
+            Assert.Contains("'src' is written after the choice", d.GetMessage());
+            d = Expect("DIFF0013", "src = flip ? h2 : h1", "[Differentiable] public static double F(double[] x, bool flip) { var h1 = new double[x.Length]; var h2 = new double[x.Length]; var src = flip ? h2 : h1; for (int i = 0; i < x.Length; i++) { h1[i] = x[i]; h2[i] = 2 * x[i]; } return src[0]; }");
+            Assert.Contains("'h1' is written after the choice", d.GetMessage());
+        }
+
+        [Fact]
         public void DIFF0008_ListOfRowsNamedInTheAttribute()
         {
             var d = Expect("DIFF0008", "Differentiable(nameof(batch))", "[Differentiable(nameof(batch))] public static double F(System.Collections.Generic.List<double[]> batch, double[] w) => batch[0][0] * w[0];");

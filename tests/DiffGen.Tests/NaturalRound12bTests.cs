@@ -24,6 +24,18 @@ namespace DiffGen.Tests
                 (x, g, s) => NaturalRound12b.SkipTakeBackward(x, k, g, s), "SkipTake");
         }
 
+        [Theory]
+        [InlineData(true)]
+        [InlineData(false)]
+        public void One_of_two_arrays_chosen_by_a_flag(bool useA)
+        {
+            // different lengths: the copy takes the chosen one's
+            PairMethod(Vec(740, 4), Vec(741, 6), (a, b) => NaturalRound12b.Chosen(a, b, useA), (a, b) => NaturalRound12b.ChosenForward(a, b, useA),
+                (a, b, ga, gb, s) => NaturalRound12b.ChosenBackward(a, b, useA, ga, gb, s), "Chosen");
+            OneMethod(Vec(742, 5), x => NaturalRound12b.ChosenScratch(x, useA), x => NaturalRound12b.ChosenScratchForward(x, useA),
+                (x, g, s) => NaturalRound12b.ChosenScratchBackward(x, useA, g, s), "ChosenScratch");
+        }
+
         [Fact]
         public void List_of_rows_as_data()
         {

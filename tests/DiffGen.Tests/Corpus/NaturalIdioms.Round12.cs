@@ -512,6 +512,28 @@ namespace DiffGen.Tests.Corpus
             return s / batch.Count;
         }
 
+        /// <summary>One of two arrays chosen by a flag (the probe as written): a copy, the alias C# makes since nothing writes them.</summary>
+        [Differentiable]
+        public static double Chosen(double[] a, double[] b, bool useA)
+        {
+            var src = useA ? a : b;
+            double s = 0;
+            for (int i = 0; i < src.Length; i++) s += src[i] * src[i];
+            return s;
+        }
+
+        /// <summary>One of two scratch arrays filled before the choice; the gradient reaches x through the one chosen only.</summary>
+        [Differentiable]
+        public static double ChosenScratch(double[] x, bool flip)
+        {
+            var h1 = new double[x.Length]; var h2 = new double[x.Length];
+            for (int i = 0; i < x.Length; i++) { h1[i] = x[i] * x[i]; h2[i] = Math.Sin(x[i]); }
+            var src = flip ? h2 : h1;
+            double s = 0;
+            for (int i = 0; i < src.Length; i++) s += src[i] * x[i];
+            return s;
+        }
+
         /// <summary>Array.Copy of a head and Skip(3).ToArray() of the tail (the probe as written).</summary>
         [Differentiable]
         public static double HeadTail(double[] x)
