@@ -16,8 +16,10 @@ namespace DiffGen.Fuzz
             ("DIFF0003", "lock (typeof(object)) { s0 = s0 + {L05}; }"), // (checked/unchecked blocks are in the subset since issue 10, round 6)
             ("DIFF0003", "try { s0 += {L05}; } finally { }"),
             ("DIFF0009", "for (int bq = 0; bq < 4; bq--) { s0 += {L05}; }"), // (any other for is a while loop since issue 10; a counter moving away from its bound never stops)
-            ("DIFF0010", "int rq = 0;\nrq = s0 > {L05} ? 1 : 0;\ns0 += rq;"), // (reassigned ints are in the subset since issue 10; computed from values they are not)
-            ("DIFF0010", "int rq = s0 > {L05} ? 1 : 0;\ns0 += rq;"),
+            // (reassigned ints are in the subset since issue 10, ints computed from values since round 12; a loop bound or an array
+            // size computed from values is not)
+            ("DIFF0010", "{T} tq = 0;\nfor (int bq = 0; bq < (int){M}.Abs(s0) % 3; bq++) { tq += {L05}; }\ns0 += tq;"),
+            ("DIFF0010", "{T}[] aq = new {T}[(int){M}.Abs(s0) % 3 + 1];\naq[0] = s0;\ns0 += aq[0];"),
             ("DIFF0013", "for (int bq = 0; bq < 2; bq++) { {T}[] aq = new {T}[bq + 1]; aq[0] = s0; s0 += aq[0]; }"), // (a fixed size is in the subset since issue 10)
             ("DIFF0005", "s0 += {M}.Asinh(s0);"), // (Floor is in the subset since 2026-12-01, derivative 0)
             ("DIFF0009", "for (int bq = 4; bq > 0; bq++) { s0 += {L05}; }"),
