@@ -100,7 +100,7 @@ namespace DiffGen.Generator.Emit
             foreach (var p in m.Params)
                 w.Line($"/// <param name=\"{p.Name}\">{(p.IsWritten ? "Output array (device): holds the forward result on return." : p.Type.IsArray ? "Input, in device memory." : "Input, as for the original method.")}</param>");
             foreach (var g in grads)
-                w.Line($"/// <param name=\"{g.Name}\">{(g.IsUpstream ? "Upstream gradient of the output (device, read only)." : g.Param.Type.IsArray ? "Receives the gradient (device, same shape; overwritten)." : "The gradient.")}</param>");
+                w.Line($"/// <param name=\"{g.Name}\">{(g.IsUpstream ? (g.Param.ReadsInitial ? "In and out (the method reads the output's entry values): the upstream gradient on entry, the gradient with respect to the entry values on return (device)." : "Upstream gradient of the output (device, read only).") : g.Param.Type.IsArray ? "Receives the gradient (device, same shape; overwritten)." : "The gradient.")}</param>");
             if (returns) w.Line($"/// <param name=\"{seed}\">Scale of the gradients.</param>");
             w.Line($"/// <param name=\"{dev}\">The device (default: the device of the first array).</param>");
             if (returns) w.Line($"/// <returns>The value of <c>{m.Name}</c>.</returns>");
@@ -174,7 +174,7 @@ namespace DiffGen.Generator.Emit
             }
             if (returns) gargs.Add(seed);
             w.Line((returns ? "var __r = " : "") + $"{m.Name}Backward({DevArgs()}, {string.Join(", ", gargs)}, __dev);");
-            foreach (var g in grads.Where(g => g.Param.Type.IsArray && !g.IsUpstream)) w.Line($"__g_{g.Name}.CopyTo({g.Name});");
+            foreach (var g in grads.Where(g => g.Param.Type.IsArray && (!g.IsUpstream || g.Param.ReadsInitial))) w.Line($"__g_{g.Name}.CopyTo({g.Name});");
             foreach (var p in m.Params.Where(p => p.IsWritten)) w.Line($"__d_{p.Name}.CopyTo({p.Name});");
             if (returns) w.Line("return __r;");
             w.Close();
@@ -229,7 +229,7 @@ namespace DiffGen.Generator.Emit
                 foreach (var g in grads.Where(g => g.Param.Type.IsArray))
                     w.Line($"{Rt}DeviceShapes.SameShape({g.Param.Name}, {g.Name}, nameof({g.Param.Name}), nameof({g.Name}));");
             AliasChecks.Write(w, arrays.Select(p => (p.Name, p.Type, p.IsWritten))
-                .Concat((grads ?? new()).Where(g => g.Param.Type.IsArray).Select(g => (g.Name, g.Param.Type, !g.IsUpstream))).ToList());
+                .Concat((grads ?? new()).Where(g => g.Param.Type.IsArray).Select(g => (g.Name, g.Param.Type, !g.IsUpstream || g.Param.ReadsInitial))).ToList());
             w.Line($"var __dev = {dev} ?? {arrays[0].Name}.Device;");
             foreach (var p in arrays) w.Line($"{Rt}DeviceShapes.SameDevice(__dev, {p.Name}.Device, nameof({p.Name}));");
             if (grads is not null)
@@ -538,7 +538,13 @@ namespace DiffGen.Generator.Emit
             if (owner is null) return;
             w.Line($"int {DimVar(info.Name, 0)} = {DimVar(owner.Name, 0)};" + (info.Dim1 >= 0 ? $" int {DimVar(info.Name, 1)} = {DimVar(owner.Name, 1)};" : ""));
             var g = grads.FirstOrDefault(x => x.Param.Name == owner.Name);
-            if (g.Name is not null && !g.IsUpstream)
+            if (g.Name is not null && g.IsUpstream && owner.ReadsInitial)
+            {
+                // in and out: the sweep works on the caller's buffer (kept, so that a repeated run starts from the upstream gradient again)
+                w.Line($"var {Address(info.Name)} = {g.Name}.Address; __f.Array({info.Pointer}, {Address(info.Name)}, \"{g.Name}\"); __f.Protect({Address(info.Name)}, {g.Name}.ByteLength);");
+                SetDims(w, info);
+            }
+            else if (g.Name is not null && !g.IsUpstream)
             {
                 w.Line($"var {Address(info.Name)} = {g.Name}.Address; __f.Array({info.Pointer}, {Address(info.Name)}, \"{g.Name}\"); __f.ZeroEachRun({Address(info.Name)}, {g.Name}.ByteLength);");
                 SetDims(w, info);

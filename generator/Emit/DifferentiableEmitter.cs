@@ -208,7 +208,9 @@ namespace DiffGen.Generator.Emit
                 w.Line($"/// <param name=\"{p.Name}\">{(p.IsWritten ? "Output array: holds the forward result on return." : "Input, as for the original method.")}</param>");
             foreach (var g in grads)
             {
-                if (g.IsUpstream)
+                if (g.IsUpstream && g.Param.ReadsInitial)
+                    w.Line($"/// <param name=\"{g.Name}\">In and out (the method reads the values <paramref name=\"{g.Param.Name}\"/> holds on entry): on entry the upstream gradient dL/d{g.Param.Name} of the values it holds on return (zeros when only the result matters); on return the gradient with respect to the values it held on entry. Same shape.</param>");
+                else if (g.IsUpstream)
                     w.Line($"/// <param name=\"{g.Name}\">Upstream gradient dL/d{g.Param.Name} for the output <paramref name=\"{g.Param.Name}\"/>; same shape; read only.</param>");
                 else if (g.Param.Type.IsArray)
                     w.Line($"/// <param name=\"{g.Name}\">Receives the gradient with respect to <paramref name=\"{g.Param.Name}\"/>: caller-allocated, same shape{(g.Param.Type.Shape == Shape.Jagged ? " (every row allocated)" : "")}.</param>");
@@ -234,7 +236,7 @@ namespace DiffGen.Generator.Emit
             foreach (var g in grads.Where(g => g.Param.Type.IsArray))
                 w.Line($"{Shapes}.SameShape({g.Param.Name}, {g.Name}, nameof({g.Param.Name}), nameof({g.Name}));");
             AliasChecks.Write(w, m.Params.Where(p => p.Type.IsArray).Select(p => (p.Name, p.Type, p.IsWritten))
-                .Concat(grads.Where(g => g.Param.Type.IsArray).Select(g => (g.Name, g.Param.Type, !g.IsUpstream))).ToList());
+                .Concat(grads.Where(g => g.Param.Type.IsArray).Select(g => (g.Name, g.Param.Type, !g.IsUpstream || g.Param.ReadsInitial))).ToList());
             Guards(w, m);
             var dispatchArgs = m.Params.Select(p => p.Name).Concat(grads.Select(g => g.Param.Type.IsArray ? g.Name : "out " + g.Name)).ToList();
             if (returns) dispatchArgs.Add(seed);
@@ -256,7 +258,12 @@ namespace DiffGen.Generator.Emit
             {
                 var g = grads.FirstOrDefault(x => x.Param.Name == p.Name);
                 string local = "__adj_" + p.Name;
-                if (g is { IsUpstream: true })
+                if (g is { IsUpstream: true } && p.ReadsInitial)
+                {
+                    // In and out: the sweep turns the upstream gradient into the gradient with respect to the entry values in place.
+                    adjArgs.Add(g.Name);
+                }
+                else if (g is { IsUpstream: true })
                 {
                     // The reverse sweep consumes adjoints of outputs; work on a copy, the caller's buffer stays as given.
                     w.Line($"var {local} = {Shapes}.{Scratch(p.Type, "Copy")}({g.Name});");

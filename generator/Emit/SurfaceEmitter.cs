@@ -199,7 +199,7 @@ namespace DiffGen.Generator.Emit
                 var elem = g.Param.Type.ElemKeyword;
                 sig.Add(a.Kind switch
                 {
-                    ArgKind.Span or ArgKind.ReadOnlySpan or ArgKind.List => (g.IsUpstream ? $"global::System.ReadOnlySpan<{elem}> " : $"global::System.Span<{elem}> ") + g.Name,
+                    ArgKind.Span or ArgKind.ReadOnlySpan or ArgKind.List => (g.IsUpstream && !g.Param.ReadsInitial ? $"global::System.ReadOnlySpan<{elem}> " : $"global::System.Span<{elem}> ") + g.Name,
                     ArgKind.Flatten => s.Params.First(p => p.Name == a.Source).TypeText + " " + g.Name,
                     ArgKind.OutScalar or ArgKind.TupleItem => elem + " " + g.Name, // the upstream derivative of an out result, a tuple element: a scalar
                     _ => (g.Param.Type.IsArray ? "" : "out ") + g.Param.Type.Keyword + " " + g.Name,
@@ -243,7 +243,7 @@ namespace DiffGen.Generator.Emit
                     case ArgKind.List:
                         r.Pooled.Add(($"{elem}[]", local));
                         r.InTry.Add(g.IsUpstream ? $"{local} = {Arrays}.Rent<{elem}>({g.Name});" : $"{local} = {Pool}<{elem}>.Rent({a.Source}.{(a.Kind == ArgKind.List ? "Count" : "Length")});");
-                        if (!g.IsUpstream) r.CopyBack.Add($"global::System.MemoryExtensions.CopyTo({local}, {g.Name});");
+                        if (!g.IsUpstream || g.Param.ReadsInitial) r.CopyBack.Add($"global::System.MemoryExtensions.CopyTo({local}, {g.Name});");
                         gradArgs.Add(local);
                         break;
                     case ArgKind.OutScalar:
@@ -256,7 +256,7 @@ namespace DiffGen.Generator.Emit
                     case ArgKind.Flatten:
                         r.Pooled.Add(($"{elem}[,]", local));
                         r.InTry.Add(g.IsUpstream ? $"{local} = {Arrays}.Flatten<{elem}>({g.Name});" : $"{local} = {Arrays}.RentFlat<{elem}>({a.Source});");
-                        if (!g.IsUpstream) r.CopyBack.Add($"{Arrays}.CopyBack({local}, {g.Name});");
+                        if (!g.IsUpstream || g.Param.ReadsInitial) r.CopyBack.Add($"{Arrays}.CopyBack({local}, {g.Name});");
                         gradArgs.Add(local);
                         break;
                     default:

@@ -10,7 +10,9 @@ namespace DiffGen.Generator.Model
     /// <param name="IsWrt">Gradients with respect to it are returned by Backward.</param>
     /// <param name="DefaultValue">C# text of the default value, kept on Forward.</param>
     /// <param name="IsConstant">A float/double parameter marked [Constant]: not differentiated, and no derivative flows from it (not active).</param>
-    internal sealed record ParamModel(string Name, IrType Type, bool IsWritten, bool IsWrt, string? DefaultValue, bool IsConstant = false);
+    /// <param name="ReadsInitial">An output some read of which may see the value the caller passed in (Parse/InitialReads): its
+    /// gradient buffer is in and out (the upstream gradient on entry, the gradient with respect to the entry values on return).</param>
+    internal sealed record ParamModel(string Name, IrType Type, bool IsWritten, bool IsWrt, string? DefaultValue, bool IsConstant = false, bool ReadsInitial = false);
 
     /// <summary>
     /// Everything the later stages need about one [Differentiable] method, as plain equatable data (no

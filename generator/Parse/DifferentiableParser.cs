@@ -346,6 +346,10 @@ namespace DiffGen.Generator.Parse
                 // with a surface the user's guards read the user's parameters and fields: the entry points print them
                 surface is null ? guards.ToEquatable() : default,
                 surface is null ? null : surface with { Guards = guards.ToEquatable() });
+            // outputs whose entry values the body reads: their gradient buffers become in and out
+            var madeByEntryPoints = surface is null ? new HashSet<string>(StringComparer.Ordinal)
+                : new HashSet<string>(surface.Args.Where(x => x.Kind is ArgKind.ResultArray or ArgKind.OutScalar or ArgKind.TupleItem).Select(x => x.Core), StringComparer.Ordinal);
+            model = model with { Params = InitialReads.Mark(model.Params, model.Body, madeByEntryPoints) };
 
             foreach (var (param, reason) in Differentiate.Activity.AlwaysZero(model))
             {

@@ -376,6 +376,20 @@ namespace DiffGen.Fuzz
             foreach (var (i, arr) in u.Outputs)
                 for (int k = 0; k < arr.Length; k++)
                     if (!ForwardNear(arr[k], b1.Outputs[i][k], uD.Outputs[i][k])) { o.Fail("backward-outputs", $"output {ps[i].Name}[{k}]: F wrote {F(arr[k])}, after FBackward {F(b1.Outputs[i][k])}"); break; }
+            // An output's upstream gradient buffer is read only, or in and out when the generator could not prove that every read
+            // of the output sees a value the method wrote. Programs initialise their outputs first, so then it must hold the
+            // gradient with respect to the entry values: zeros.
+            {
+                var bps = Host(t, "FBackward").GetParameters();
+                for (int i = ps.Count; i < bps.Length; i++)
+                {
+                    int pi = ps.FindIndex(q => q.Name + "Grad" == bps[i].Name);
+                    if (pi < 0 || !ps[pi].IsOutput) continue;
+                    var after = Flat(b1.Args[i]!);
+                    if (!after.SequenceEqual(upstream[pi]) && after.Any(x => x != 0))
+                        o.Fail("backward-outputs", $"{bps[i].Name}: neither the upstream gradient (read only) nor zeros (in and out, entry values never read) after FBackward");
+                }
+            }
 
             // gradient against central differences of the user's method in double (large sizes: float against the double twin)
             if (fl && GradientSensitive(t, p, inputs, upstream, b1))
@@ -390,6 +404,13 @@ namespace DiffGen.Fuzz
             {
                 var again = CloneAll(b1.Args);
                 for (int i = 0; i < ps.Count; i++) again[i] = Clone(inputs[i]);
+                // the upstream gradients again (an in-and-out buffer holds the entry values' gradient after the first call)
+                var bps = Host(t, "FBackward").GetParameters();
+                for (int i = ps.Count; i < bps.Length; i++)
+                {
+                    int pi = ps.FindIndex(q => q.Name + "Grad" == bps[i].Name);
+                    if (pi >= 0 && ps[pi].IsOutput) again[i] = Like(inputs[pi]!, 0, upstream[pi]);
+                }
                 var b2 = RunBackward(t, p, prec, inputs, upstream, 1.0, again);
                 foreach (var (i, g) in b1.Grads)
                     for (int k = 0; k < g.Length; k++)

@@ -176,9 +176,13 @@ namespace DiffGen.Tests
             var yGrad = new double[n];
             for (int i = 0; i < n; i++) yGrad[i] = 1.0 + 0.25 * i;
             var yb = new double[n];
-            BlockTape.StepsBackward(a, n, s, yb, ga, (double[])yGrad.Clone());
+            var gy = (double[])yGrad.Clone();
+            BlockTape.StepsBackward(a, n, s, yb, ga, gy);
             double F(double[] aa) { var yy = new double[n]; BlockTape.Steps(aa, n, s, yy); double f = 0; for (int i = 0; i < n; i++) f += yGrad[i] * yy[i]; return f; }
             Check.Gradient(FiniteDiff.Gradient(() => F(a), a), ga, "da");
+            // y[0] is read after the loops (an entry value when n is 0), so yGrad is in and out: every entry value is
+            // overwritten first here, so the gradient with respect to them is 0
+            Check.Gradient(new double[n], gy, "dy (entry values)");
             var yf = new double[n];
             BlockTape.StepsForward(a, n, s, yf);
             BlockTape.Steps(a, n, s, y);
