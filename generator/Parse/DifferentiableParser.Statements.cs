@@ -236,7 +236,9 @@ namespace DiffGen.Generator.Parse
                     }
                     if (type.Shape == Shape.Jagged || type.Elem is not (Scalar.Float or Scalar.Double or Scalar.Int))
                     {
-                        Report(Descriptors.LocalArray, v, local.Name, "only float/double/int T[] and T[,] locals (and float/double jagged locals whose rows all have one length) are supported; use an int[] of 0/1 instead of a bool[]");
+                        Report(Descriptors.LocalArray, v, local.Name, type.Shape == Shape.Jagged && type.Elem == Scalar.Int
+                            ? "jagged int locals are not supported (int[][] parameters are: pass the lists in); keep rows of one length in an int[,], or ragged lists as one int[] of entries with an int[] of row starts (entries of row i at start[i] .. start[i + 1] - 1)"
+                            : "only float/double/int T[] and T[,] locals (and float/double jagged locals whose rows all have one length) are supported; use an int[] of 0/1 instead of a bool[]");
                         _rejected.Add(local);
                         continue;
                     }

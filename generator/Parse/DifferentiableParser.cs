@@ -236,9 +236,11 @@ namespace DiffGen.Generator.Parse
                     guards.Add(guard);
                     first++;
                 }
+                var lateGuards = LateGuards(stmts, first, guards);
                 for (int i = first; i < stmts.Count; i++)
                 {
                     _ct.ThrowIfCancellationRequested();
+                    if (lateGuards.Contains(i)) continue;
                     if (stmts[i] is ReturnStatementSyntax rs)
                     {
                         if (i != stmts.Count - 1)
@@ -360,6 +362,38 @@ namespace DiffGen.Generator.Parse
         }
 
         /// <summary>
+        /// Checks that follow local declarations only (<c>int outLen = ...; if (output.Length &lt; outLen) throw ...;</c>): guard
+        /// clauses too, run first with the locals they read replaced by their initializers (<see cref="GuardClauses.PureInitializer"/>).
+        /// Scanning stops at the first statement that is neither a declaration without side effects on other locals nor such a
+        /// check. Returns the indices of the checks taken (their text is added to <paramref name="guards"/>).
+        /// </summary>
+        private HashSet<int> LateGuards(List<StatementSyntax> stmts, int first, List<string> guards)
+        {
+            var taken = new HashSet<int>();
+            var locals = new Dictionary<ILocalSymbol, ExpressionSyntax>(SymbolEqualityComparer.Default);
+            for (int i = first; i < stmts.Count; i++)
+            {
+                if (stmts[i] is LocalDeclarationStatementSyntax decl && !decl.UsingKeyword.IsKind(SyntaxKind.UsingKeyword))
+                {
+                    // a declaration that changes another local (int a = b++;, F(ref b)) ends the scan
+                    if (decl.DescendantNodes().Any(n => n is AssignmentExpressionSyntax or PostfixUnaryExpressionSyntax
+                        or PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression or (int)SyntaxKind.PreDecrementExpression }
+                        or ArgumentSyntax { RefKindKeyword.RawKind: not 0 } or DeclarationExpressionSyntax))
+                        break;
+                    foreach (var v in decl.Declaration.Variables)
+                        if (v.Initializer?.Value is { } init && _model.GetDeclaredSymbol(v, _ct) is ILocalSymbol l && !l.IsRef
+                            && GuardClauses.PureInitializer(init, _model, _ct, locals))
+                            locals[l] = init;
+                    continue;
+                }
+                if (stmts[i] is not IfStatementSyntax || GuardClauses.TryRead(stmts[i], _model, _ct, locals) is not { } guard) break;
+                guards.Add(guard);
+                taken.Add(i);
+            }
+            return taken;
+        }
+
+        /// <summary>
         /// The method's body once a return inside a loop or an if was lowered: <c>__ret</c> and <c>__done</c> declared first,
         /// the final <c>return e</c> stored in <c>__ret</c>, what follows a statement that may return guarded by
         /// <c>if (!__done)</c>, and <c>return __ret</c> last. Local arrays stay at the top level (allocated before the
@@ -408,7 +442,7 @@ namespace DiffGen.Generator.Parse
         /// <summary>What to write instead of an unsupported parameter or local type (DIFF0002).</summary>
         private static string TypeAdvice(ITypeSymbol type, bool local = false)
         {
-            const string Supported = "the supported types are float, double, int and bool scalars, float/double T[], T[,] and T[][], and int[] and int[,] (parameters also ReadOnlySpan<T>/Span<T>, T[,,] and struct/record config types)";
+            const string Supported = "the supported types are float, double, int and bool scalars, float/double T[], T[,] and T[][], and int[] and int[,] (parameters also int[][], ReadOnlySpan<T>/Span<T>, T[,,] and struct/record config types)";
             switch (type)
             {
                 case IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Boolean }:
@@ -477,7 +511,7 @@ namespace DiffGen.Generator.Parse
             {
                 if (at.ElementType is IArrayTypeSymbol inner)
                 {
-                    if (at.Rank == 1 && inner.Rank == 1 && Elem(inner.ElementType) is { } ie && ie != Scalar.Int) return new IrType(ie, Shape.Jagged);
+                    if (at.Rank == 1 && inner.Rank == 1 && Elem(inner.ElementType) is { } ie && ie != Scalar.Bool) return new IrType(ie, Shape.Jagged);
                     return null;
                 }
                 if (Elem(at.ElementType) is not { } e) return null;

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -16,7 +17,15 @@ namespace DiffGen.Generator.Parse
     internal static class GuardClauses
     {
         /// <summary>The guard's text with fully qualified type names, or null when the statement is not a guard clause.</summary>
-        public static string? TryRead(StatementSyntax s, SemanticModel model, CancellationToken ct)
+        public static string? TryRead(StatementSyntax s, SemanticModel model, CancellationToken ct) => TryRead(s, model, ct, null);
+
+        /// <summary>
+        /// A check after local declarations (<c>int outLen = (n + 2 * pad - k) / stride + 1; if (y.Length &lt; outLen) throw ...;</c>):
+        /// the same guard, with each local it reads replaced by its initializer, so it still runs first, before anything is
+        /// written. <paramref name="locals"/>: the top-level locals declared since the method's start with a pure initializer
+        /// (<see cref="PureInitializer"/>) and nothing but declarations in between (so none has changed).
+        /// </summary>
+        public static string? TryRead(StatementSyntax s, SemanticModel model, CancellationToken ct, IReadOnlyDictionary<ILocalSymbol, ExpressionSyntax>? locals)
         {
             bool isGuard = s switch
             {
@@ -33,10 +42,42 @@ namespace DiffGen.Generator.Parse
                     or PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression or (int)SyntaxKind.PreDecrementExpression }
                     or AnonymousFunctionExpressionSyntax)
                     return null;
-                if (n is IdentifierNameSyntax id && model.GetSymbolInfo(id, ct).Symbol is ILocalSymbol or IRangeVariableSymbol)
+                if (n is IdentifierNameSyntax id && model.GetSymbolInfo(id, ct).Symbol is ILocalSymbol or IRangeVariableSymbol
+                    && !(locals is not null && model.GetSymbolInfo(id, ct).Symbol is ILocalSymbol l && locals.ContainsKey(l)))
                     return null;
             }
-            return new Qualify(model, ct).Visit(s)!.NormalizeWhitespace().ToFullString();
+            return new Qualify(model, ct, locals).Visit(s)!.NormalizeWhitespace().ToFullString();
+        }
+
+        /// <summary>
+        /// Can a late guard read this local through its initializer? The initializer reads parameters, constants, static members
+        /// and such locals only, calls nothing but Math/MathF functions and GetLength, and allocates, assigns and captures nothing:
+        /// evaluating it again at the top gives the same value.
+        /// </summary>
+        public static bool PureInitializer(ExpressionSyntax init, SemanticModel model, CancellationToken ct, IReadOnlyDictionary<ILocalSymbol, ExpressionSyntax> locals)
+        {
+            foreach (var n in init.DescendantNodesAndSelf())
+            {
+                switch (n)
+                {
+                    case AssignmentExpressionSyntax or AnonymousFunctionExpressionSyntax or ObjectCreationExpressionSyntax or ImplicitObjectCreationExpressionSyntax
+                        or ArrayCreationExpressionSyntax or ImplicitArrayCreationExpressionSyntax or StackAllocArrayCreationExpressionSyntax
+                        or CollectionExpressionSyntax or ArgumentSyntax { RefKindKeyword.RawKind: not 0 } or ThrowExpressionSyntax or AwaitExpressionSyntax:
+                        return false;
+                    case PostfixUnaryExpressionSyntax or PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression or (int)SyntaxKind.PreDecrementExpression }:
+                        return false;
+                    case InvocationExpressionSyntax inv:
+                        if (model.GetSymbolInfo(inv, ct).Symbol is not IMethodSymbol m) return false;
+                        var owner = m.ContainingType?.ToDisplayString();
+                        if (!(owner is "System.Math" or "System.MathF" || owner == "System.Array" && m.Name == "GetLength")) return false;
+                        break;
+                    case IdentifierNameSyntax id:
+                        if (model.GetSymbolInfo(id, ct).Symbol is ILocalSymbol l && !locals.ContainsKey(l) || model.GetSymbolInfo(id, ct).Symbol is IRangeVariableSymbol)
+                            return false;
+                        break;
+                }
+            }
+            return true;
         }
 
         /// <summary>
@@ -78,11 +119,13 @@ namespace DiffGen.Generator.Parse
         {
             private readonly SemanticModel _model;
             private readonly CancellationToken _ct;
+            private readonly IReadOnlyDictionary<ILocalSymbol, ExpressionSyntax>? _locals;
 
-            public Qualify(SemanticModel model, CancellationToken ct)
+            public Qualify(SemanticModel model, CancellationToken ct, IReadOnlyDictionary<ILocalSymbol, ExpressionSyntax>? locals = null)
             {
                 _model = model;
                 _ct = ct;
+                _locals = locals;
             }
 
             private SyntaxNode? AsType(SyntaxNode node) =>
@@ -90,7 +133,13 @@ namespace DiffGen.Generator.Parse
                     ? SyntaxFactory.ParseTypeName(t.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)).WithTriviaFrom(node)
                     : null;
 
-            public override SyntaxNode? VisitIdentifierName(IdentifierNameSyntax node) => AsType(node) ?? base.VisitIdentifierName(node);
+            public override SyntaxNode? VisitIdentifierName(IdentifierNameSyntax node)
+            {
+                // a local of a late guard: its initializer, in parentheses (itself qualified, its own locals replaced)
+                if (_locals is not null && _model.GetSymbolInfo(node, _ct).Symbol is ILocalSymbol l && _locals.TryGetValue(l, out var init))
+                    return SyntaxFactory.ParenthesizedExpression((ExpressionSyntax)Visit(init)!).WithTriviaFrom(node);
+                return AsType(node) ?? base.VisitIdentifierName(node);
+            }
 
             public override SyntaxNode? VisitQualifiedName(QualifiedNameSyntax node) => AsType(node) ?? base.VisitQualifiedName(node);
 

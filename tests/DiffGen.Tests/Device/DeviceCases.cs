@@ -205,6 +205,8 @@ namespace DiffGen.Tests.Device
         {
             var ps = c.Parameters;
             var attempts = new List<Func<Random, object?[]>>();
+            if (Explicit.TryGetValue(c.BaseName, out var make))
+                attempts.Add(r => make(r, size ?? 5));
             if (size is null && Overrides.TryGetValue(c.BaseName, out var shapes))
                 attempts.Add(r => Make(ps, shapes, r, positive: false));
             foreach (int n in size is { } s ? new[] { s } : new[] { 5, 4, 3 })
@@ -244,6 +246,29 @@ namespace DiffGen.Tests.Device
             ["SelfAttention"] = new[] { new[] { 5, 3 }, new[] { 3, 4 }, new[] { 3, 4 } },
             ["FlatRows"] = new[] { new[] { 10 }, new[] { 5 }, null }, // w holds `outputs` (2) rows of x's length
         };
+
+        /// <summary>Inputs made by hand, at size n, for methods whose int arrays must be valid indices or offsets, or whose
+        /// array sizes are multiples of each other.</summary>
+        private static readonly Dictionary<string, Func<Random, int, object?[]>> Explicit = new(StringComparer.Ordinal)
+        {
+            // x[D], hPrev[H], wIn[3H, D], wHid[3H, H], bias[3H], hNext[H] (gate rows [reset | update | candidate])
+            ["GruCell"] = (r, n) => new object?[] { Vec(r, n), Vec(r, n), Mat(r, 3 * n, n), Mat(r, 3 * n, n), Vec(r, 3 * n), new double[n] },
+            // n bags over 2n indices: offsets 0, 0, 2, 4, ... (bag 0 empty, the last one holds 4); mode 2 = max
+            ["EmbeddingBag"] = (r, n) => new object?[]
+            {
+                Mat(r, n, 3), Enumerable.Range(0, 2 * n).Select(k => (k * 7) % n).ToArray(),
+                Enumerable.Range(0, n).Select(b => b == 0 ? 0 : 2 * (b - 1)).ToArray(), new double[n, 3], 2,
+            },
+        };
+
+        private static double[] Vec(Random r, int n) => Enumerable.Range(0, n).Select(_ => 2 * r.NextDouble() - 1).ToArray();
+
+        private static double[,] Mat(Random r, int rows, int cols)
+        {
+            var a = new double[rows, cols];
+            for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) a[i, j] = 2 * r.NextDouble() - 1;
+            return a;
+        }
 
         private static int[]?[] Square(ParameterInfo[] ps, int n) =>
             ps.Select(p => p.ParameterType.IsArray ? (p.ParameterType.GetArrayRank() == 2 ? new[] { n, n } : new[] { n }) : null).ToArray();

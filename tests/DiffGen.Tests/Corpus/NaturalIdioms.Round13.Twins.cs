@@ -1,0 +1,30 @@
+using System;
+
+namespace DiffGen.Tests.Corpus
+{
+    /// <summary>Double twins of round 13's float methods: the same formulas in double, the reference of their gradients (MethodOracle).</summary>
+    public static partial class NaturalRound13
+    {
+        internal static double SoftDiceLossTwin(double[] logits, double[] mask, double smooth = 1)
+        {
+            double intersection = 0, predSum = 0, maskSum = 0;
+            for (int i = 0; i < logits.Length; i++)
+            {
+                double p = 1 / (1 + Math.Exp(-logits[i]));
+                intersection += p * mask[i];
+                predSum += p;
+                maskSum += mask[i];
+            }
+            double dice = (2 * intersection + smooth) / (predSum + maskSum + smooth);
+            return 1 - dice;
+        }
+
+        internal static void RmsNormTwin(double[] x, double[] weight, double[] output, double eps = 1e-6)
+        {
+            double sumSq = 0;
+            for (int i = 0; i < x.Length; i++) sumSq += x[i] * x[i];
+            double scale = 1 / Math.Sqrt(sumSq / x.Length + eps);
+            for (int i = 0; i < x.Length; i++) output[i] = x[i] * scale * weight[i];
+        }
+    }
+}

@@ -1,0 +1,202 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Reflection;
+using DiffGen.Cuda.Execution;
+using Xunit;
+
+namespace DiffGen.Tests
+{
+    /// <summary>
+    /// The corpus oracle for any [Differentiable] method with host arrays, by reflection, so a probe batch is checked as written
+    /// without a hand-made test per signature. With L = seed · value + Σ u · (outputs on return), u random:
+    /// <list type="bullet">
+    /// <item>MForward equals the method (value and outputs);</item>
+    /// <item>MBackward returns the same value, fills the outputs as the method does and leaves the inputs alone;</item>
+    /// <item>every gradient (NaN-filled before the call, so each entry must be written) equals central differences of L
+    /// computed with the USER's method (a float method: with its double twin <c>{Name}Twin</c>, widened inputs);</item>
+    /// <item>an output's gradient buffer holds u afterwards (read only, and then L must not depend on the output's entry values)
+    /// or the gradient of L with respect to its entry values (in and out);</item>
+    /// <item>seed s with upstream s · u scales every gradient by s.</item>
+    /// </list>
+    /// </summary>
+    public static class MethodOracle
+    {
+        private const double SeedValue = -2.5;
+
+        public static void Check(Type owner, string name, object?[] inputs, int seed = 1)
+        {
+            var user = owner.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)
+                .Single(m => m.Name == name && m.GetCustomAttributes().Any(a => a.GetType().Name == "DifferentiableAttribute"));
+            var ps = user.GetParameters();
+            int n = ps.Length;
+            bool Host(MethodInfo m) => !m.GetParameters().Any(p => p.ParameterType.IsGenericType && p.ParameterType.GetGenericTypeDefinition() == typeof(DeviceArray<>));
+            var fwd = owner.GetMethods().Single(m => m.Name == name + "Forward" && m.GetParameters().Length == n && Host(m));
+            var bwd = owner.GetMethods().Single(m => m.Name == name + "Backward" && Host(m)
+                && m.GetParameters().Take(n).Select(p => p.ParameterType).SequenceEqual(ps.Select(p => p.ParameterType)));
+            bool isFloat = ps.Any(p => Elem(p.ParameterType) == typeof(float)) || user.ReturnType == typeof(float);
+            var twin = isFloat ? owner.GetMethod(name + "Twin", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)
+                ?? throw new InvalidOperationException($"{name} is a float method: write its double twin {name}Twin") : user;
+            double fwdTol = isFloat ? DiffGen.Tests.Check.FloatForwardTol : DiffGen.Tests.Check.ForwardTol;
+            double gradTol = isFloat ? DiffGen.Tests.Check.FloatGradTol : DiffGen.Tests.Check.GradTol;
+
+            // the user's method: value and the arrays it writes (the outputs)
+            var run = Clone(inputs);
+            object? value = user.Invoke(null, run);
+            var outputs = Enumerable.Range(0, n).Where(i => inputs[i] is Array a && !Flat(a).SequenceEqual(Flat((Array)run[i]!))).ToHashSet();
+            var rng = new Random(seed);
+            var upstream = outputs.ToDictionary(i => i, i => Flat((Array)inputs[i]!).Select(_ => Round(2 * rng.NextDouble() - 1, isFloat)).ToArray());
+
+            // Forward
+            var f = Clone(inputs);
+            object? fv = fwd.Invoke(null, f);
+            if (value is not null) DiffGen.Tests.Check.Near(ToDouble(value), ToDouble(fv!), fwdTol, name + "Forward value");
+            foreach (var i in outputs) Near(Flat((Array)run[i]!), Flat((Array)f[i]!), fwdTol, $"{name}Forward output {ps[i].Name}");
+
+            // Backward at seed 1 and at SeedValue
+            var (bv, b, grads) = Backward(bwd, n, inputs, upstream, 1.0, isFloat);
+            var (_, _, scaled) = Backward(bwd, n, inputs, upstream, SeedValue, isFloat);
+            if (value is not null) DiffGen.Tests.Check.Near(ToDouble(value), ToDouble(bv!), fwdTol, name + "Backward value");
+            for (int i = 0; i < n; i++)
+            {
+                if (inputs[i] is not Array a) continue;
+                if (outputs.Contains(i)) Near(Flat((Array)run[i]!), Flat((Array)b[i]!), fwdTol, $"{name}Backward output {ps[i].Name}");
+                else Assert.True(Flat(a).SequenceEqual(Flat((Array)b[i]!)), $"{name}Backward changed its input {ps[i].Name}");
+            }
+
+            // L with the user's method (or its double twin), at double inputs
+            var at = isFloat ? inputs.Select(Widen).ToArray() : Clone(inputs);
+            double L()
+            {
+                var args = Clone(at);
+                object? v = twin.Invoke(null, args);
+                double l = v is null ? 0 : ToDouble(v);
+                foreach (var i in outputs)
+                {
+                    var o = Flat((Array)args[i]!);
+                    for (int k = 0; k < o.Length; k++) l += upstream[i][k] * o[k];
+                }
+                return l;
+            }
+
+            foreach (var (i, g) in grads)
+            {
+                string what = $"{name} d{ps[i].Name}";
+                double[] fd;
+                if (at[i] is Array arr) fd = Cells(arr).Select(c => FiniteDiff.Derivative(x => { double old = c.Get(); c.Set(x); double r = L(); c.Set(old); return r; }, c.Get())).ToArray();
+                else
+                {
+                    double x0 = ToDouble(at[i]!);
+                    fd = new[] { FiniteDiff.Derivative(x => { at[i] = x; double r = L(); at[i] = x0; return r; }, x0) };
+                    at[i] = x0;
+                }
+                if (outputs.Contains(i) && g.SequenceEqual(upstream[i]))
+                {
+                    // read only: then L must not depend on the entry values
+                    Near(new double[fd.Length], fd, gradTol, what + ": the upstream gradient came back unchanged (read only), but L depends on the entry values");
+                    continue;
+                }
+                Near(fd, g, gradTol, what + (outputs.Contains(i) ? " (in and out: entry values)" : "") + " (analytic vs finite differences)");
+                var s = scaled[i];
+                Near(g.Select(x => x * SeedValue).ToArray(), s, isFloat ? 1e-5 : DiffGen.Tests.Check.SeedTol, what + $" with seed {SeedValue}");
+            }
+        }
+
+        /// <summary>One Backward call: primal copies, gradient buffers NaN (inputs) or the upstream gradient × seed (outputs).</summary>
+        private static (object? Value, object?[] Args, Dictionary<int, double[]> Grads) Backward(MethodInfo bwd, int n, object?[] inputs,
+            Dictionary<int, double[]> upstream, double seed, bool isFloat)
+        {
+            var bps = bwd.GetParameters();
+            var args = new object?[bps.Length];
+            var primal = Clone(inputs);
+            for (int i = 0; i < n; i++) args[i] = primal[i];
+            var slot = new Dictionary<int, int>();
+            for (int j = n; j < bps.Length; j++)
+            {
+                var bp = bps[j];
+                if (bp.Name!.StartsWith("seed", StringComparison.Ordinal) && !bp.ParameterType.IsArray)
+                {
+                    args[j] = bp.ParameterType == typeof(float) ? (float)seed : (object)seed;
+                    continue;
+                }
+                int i = Array.FindIndex(bps, 0, n, p => p.Name + "Grad" == bp.Name!.TrimEnd('_'));
+                if (i < 0) throw new InvalidOperationException($"Backward parameter {bp.Name} matches no parameter");
+                slot[i] = j;
+                if (bp.ParameterType.IsByRef) continue;
+                args[j] = upstream.TryGetValue(i, out var u) ? Filled((Array)inputs[i]!, u.Select(x => Round(x * seed, isFloat)).ToArray()) : Filled((Array)inputs[i]!, null);
+            }
+            object? v = bwd.Invoke(null, args);
+            var grads = slot.ToDictionary(x => x.Key, x => args[x.Value] is Array a ? Flat(a) : new[] { ToDouble(args[x.Value]!) });
+            return (v, args, grads);
+        }
+
+        private static double Round(double x, bool isFloat) => isFloat ? (float)x : x;
+
+        private static Type? Elem(Type t) => t.IsArray ? (t.GetElementType()!.IsArray ? t.GetElementType()!.GetElementType() : t.GetElementType()) : t;
+
+        private static double ToDouble(object o) => Convert.ToDouble(o, System.Globalization.CultureInfo.InvariantCulture);
+
+        private static void Near(double[] expected, double[] actual, double tol, string what)
+        {
+            Assert.Equal(expected.Length, actual.Length);
+            for (int k = 0; k < expected.Length; k++) DiffGen.Tests.Check.Near(expected[k], actual[k], tol, $"{what} [{k}]");
+        }
+
+        private sealed record Cell(Func<double> Get, Action<double> Set);
+
+        /// <summary>Every float/double entry of a T[], T[,] or T[][], in row-major order (int arrays have none).</summary>
+        private static IEnumerable<Cell> Cells(Array a)
+        {
+            if (a is Array[] rows)
+            {
+                foreach (var r in rows) foreach (var c in Cells(r)) yield return c;
+                yield break;
+            }
+            var t = a.GetType().GetElementType();
+            if (t != typeof(double) && t != typeof(float)) yield break;
+            if (a.Rank == 1)
+                for (int i = 0; i < a.Length; i++) { int k = i; yield return new Cell(() => ToDouble(a.GetValue(k)!), v => a.SetValue(t == typeof(float) ? (float)v : (object)v, k)); }
+            else
+                for (int i = 0; i < a.GetLength(0); i++)
+                    for (int j = 0; j < a.GetLength(1); j++) { int r = i, c = j; yield return new Cell(() => ToDouble(a.GetValue(r, c)!), v => a.SetValue(t == typeof(float) ? (float)v : (object)v, r, c)); }
+        }
+
+        private static double[] Flat(Array a) => a is Array[] rows ? rows.SelectMany(Flat).ToArray()
+            : a.GetType().GetElementType() == typeof(int) ? a.Cast<int>().Select(x => (double)x).ToArray()
+            : a.Cast<object>().Select(ToDouble).ToArray();
+
+        /// <summary>An array shaped like <paramref name="like"/>, filled with <paramref name="values"/> (row-major) or NaN.</summary>
+        private static Array Filled(Array like, double[]? values)
+        {
+            var copy = (Array)DeepClone(like)!;
+            int k = 0;
+            foreach (var c in Cells(copy)) c.Set(values is null ? double.NaN : values[k++]);
+            return copy;
+        }
+
+        private static object?[] Clone(object?[] xs) => xs.Select(DeepClone).ToArray();
+
+        private static object? DeepClone(object? o) => o switch
+        {
+            Array[] rows => CloneRows(rows),
+            Array a => a.Clone(),
+            _ => o,
+        };
+
+        private static Array CloneRows(Array[] rows)
+        {
+            var copy = (Array)rows.Clone();
+            for (int i = 0; i < rows.Length; i++) copy.SetValue(rows[i]?.Clone(), i);
+            return copy;
+        }
+
+        /// <summary>float → double (scalars and arrays), other values as they are.</summary>
+        private static object? Widen(object? o) => o switch
+        {
+            float f => (double)f,
+            float[] a => a.Select(x => (double)x).ToArray(),
+            float[,] m => TestData.ToDouble(m),
+            _ => DeepClone(o),
+        };
+    }
+}
