@@ -52,6 +52,36 @@ namespace DiffGen.Generator.Parse
             return x;
         }
 
+        /// <summary>
+        /// <c>++k</c>, <c>k--</c> on an int local inside an expression (<c>if (++steps &gt; max) break;</c>, <c>buf[count++] = v;</c>): the
+        /// step goes before the statement (with the statement's other inlined steps, so under a <c>&amp;&amp;</c> it runs only where C#
+        /// runs it) and the expression reads k (prefix) or k ∓ 1 (postfix, the old value). Only when nothing else in the statement
+        /// (in an if or while: its condition) reads k, since C# would read it before or after the step depending on its place, and
+        /// not in a loop condition or bound (computed once there).
+        /// </summary>
+        private Expr? LowerEmbeddedIncrement(ExpressionSyntax e, ExpressionSyntax operand, bool increment, bool prefix)
+        {
+            var sym = _model.GetSymbolInfo(operand, _ct).Symbol;
+            SyntaxNode unit = e;
+            while (unit.Parent is { } up && up is not StatementSyntax) unit = up;
+            bool readElsewhere = sym is not null && unit.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>()
+                .Any(id => id != operand && SymbolEqualityComparer.Default.Equals(_model.GetSymbolInfo(id, _ct).Symbol, sym));
+            bool inLambda = e.Ancestors().TakeWhile(a => a != unit).Any(a => a is AnonymousFunctionExpressionSyntax);
+            if (operand is not IdentifierNameSyntax || sym is not (ILocalSymbol or IParameterSymbol) || !_vars.TryGetValue(sym, out var v) || v.Type != IrType.Int
+                || _hoistBan is not null || readElsewhere || inLambda)
+            {
+                Report(Descriptors.UnsupportedExpression, e, e.ToString(), readElsewhere
+                    ? $"++/-- inside an expression is supported on an int local that nothing else in the statement reads; '{operand}' is read there too, so write the step as its own statement"
+                    : _hoistBan is not null ? "++/-- inside a loop condition or bound is not supported (it would be computed once); step the counter in the loop body"
+                    : "++/-- inside an expression is supported on int locals only; write it as its own statement");
+                return null;
+            }
+            var target = LowerTarget(operand);
+            if (target is null) return null;
+            _pending.Add(new Assign(target, increment ? AssignOp.Add : AssignOp.Sub, new Const(1, IrType.Int)));
+            return prefix ? target : new Binary(increment ? BinaryOp.Sub : BinaryOp.Add, target, new Const(1, IrType.Int), IrType.Int);
+        }
+
         /// <summary>The type of a computed value: <see cref="MapType"/>, and long (arithmetic on a long loop counter) as int.</summary>
         private static IrType? MapValueType(ITypeSymbol t) => MapType(t) ?? (t.SpecialType == SpecialType.System_Int64 ? IrType.Int : null);
 
@@ -154,6 +184,8 @@ namespace DiffGen.Generator.Parse
                             var t = MapType(_model.GetTypeInfo(pu, _ct).Type!) ?? x.Type;
                             return new Unary(pu.IsKind(SyntaxKind.UnaryMinusExpression) ? UnaryOp.Neg : UnaryOp.Not, x, t);
                         }
+                        if (pu.IsKind(SyntaxKind.PreIncrementExpression) || pu.IsKind(SyntaxKind.PreDecrementExpression))
+                            return LowerEmbeddedIncrement(pu, pu.Operand, pu.IsKind(SyntaxKind.PreIncrementExpression), prefix: true);
                         Report(Descriptors.UnsupportedExpression, pu, pu.ToString(),
                             pu.IsKind(SyntaxKind.PreIncrementExpression) || pu.IsKind(SyntaxKind.PreDecrementExpression) ? "++/-- inside an expression is not supported; write it as its own statement"
                             : pu.IsKind(SyntaxKind.IndexExpression) ? "an index from the end (^k) is supported only inside an array index: write a[^k] or a[a.Length - k]"
@@ -275,6 +307,8 @@ namespace DiffGen.Generator.Parse
                 case AssignmentExpressionSyntax:
                     Report(Descriptors.UnsupportedExpression, e, e.ToString(), "assignments inside expressions are not supported; write the assignment as its own statement");
                     return null;
+                case PostfixUnaryExpressionSyntax po when po.IsKind(SyntaxKind.PostIncrementExpression) || po.IsKind(SyntaxKind.PostDecrementExpression):
+                    return LowerEmbeddedIncrement(po, po.Operand, po.IsKind(SyntaxKind.PostIncrementExpression), prefix: false);
                 case PostfixUnaryExpressionSyntax:
                     Report(Descriptors.UnsupportedExpression, e, e.ToString(), "++/-- inside an expression is not supported; write it as its own statement");
                     return null;
@@ -406,13 +440,14 @@ namespace DiffGen.Generator.Parse
         }
 
         /// <summary>
-        /// <c>double.IsNaN(v)</c>, <c>IsInfinity</c>, <c>IsFinite</c>, <c>IsPositiveInfinity</c>, <c>IsNegativeInfinity</c> (and float's): comparisons
-        /// of |v| or v with infinity (a NaN compares false), bool values without derivative like any comparison.
+        /// <c>double.IsNaN(v)</c>, <c>IsInfinity</c>, <c>IsFinite</c>, <c>IsPositiveInfinity</c>, <c>IsNegativeInfinity</c>, <c>IsNegative</c>,
+        /// <c>IsPositive</c>, <c>IsInteger</c> (and float's): comparisons of |v| or v with infinity, 0 or its floor (a NaN compares false),
+        /// bool values without derivative like any comparison. Differs from .NET only for a NaN with the sign bit set (IsNegative false).
         /// </summary>
         private (Expr? Expr, bool Handled)? FloatClassification(InvocationExpressionSyntax inv, IMethodSymbol target)
         {
             if (target.ContainingType?.SpecialType is not (SpecialType.System_Double or SpecialType.System_Single) || inv.ArgumentList.Arguments.Count != 1
-                || target.Name is not ("IsNaN" or "IsInfinity" or "IsFinite" or "IsPositiveInfinity" or "IsNegativeInfinity"))
+                || target.Name is not ("IsNaN" or "IsInfinity" or "IsFinite" or "IsPositiveInfinity" or "IsNegativeInfinity" or "IsNegative" or "IsPositive" or "IsInteger"))
                 return null;
             var v = LowerExpr(inv.ArgumentList.Arguments[0].Expression);
             if (v is null) return (null, true);
@@ -426,8 +461,16 @@ namespace DiffGen.Generator.Parse
                 "IsInfinity" => new Binary(BinaryOp.Eq, abs, inf, IrType.Bool),
                 "IsFinite" => new Binary(BinaryOp.Lt, abs, inf, IrType.Bool),
                 "IsPositiveInfinity" => new Binary(BinaryOp.Eq, v, inf, IrType.Bool),
-                _ => new Binary(BinaryOp.Eq, v, new Const(double.NegativeInfinity, t), IrType.Bool),
+                "IsNegativeInfinity" => new Binary(BinaryOp.Eq, v, new Const(double.NegativeInfinity, t), IrType.Bool),
+                "IsNegative" => Negative(),
+                "IsPositive" => new Unary(UnaryOp.Not, Negative(), IrType.Bool),
+                // a finite value equal to its floor
+                _ => new Binary(BinaryOp.And, new Binary(BinaryOp.Eq, new Intrinsic(Fn.Floor, new[] { v }.ToEquatable(), t), v, IrType.Bool), new Binary(BinaryOp.Lt, abs, inf, IrType.Bool), IrType.Bool),
             };
+            // the sign bit: v < 0, or v == -0.0 (1 / -0.0 is -infinity); a NaN counts as not negative whatever its sign bit
+            Expr Negative() => new Binary(BinaryOp.Or, new Binary(BinaryOp.Lt, v, new Const(0, t), IrType.Bool),
+                new Binary(BinaryOp.And, new Binary(BinaryOp.Eq, v, new Const(0, t), IrType.Bool),
+                    new Binary(BinaryOp.Lt, new Binary(BinaryOp.Div, new Const(1, t), v, t), new Const(0, t), IrType.Bool), IrType.Bool), IrType.Bool);
             return (e, true);
         }
 

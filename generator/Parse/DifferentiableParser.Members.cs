@@ -207,6 +207,15 @@ namespace DiffGen.Generator.Parse
                 _surface = true;
                 return true;
             }
+            // an array of enum values (ThermalLayerKind[] kinds): data, the int array it is in memory ((int[])(object)kinds: no copy)
+            if (EnumArray(t) is { } enumArray && !byIn)
+            {
+                _vars[p] = new Variable(p.Name, enumArray, VarKind.Param);
+                _usedNames.Add(p.Name);
+                _paramKinds[p] = ArgKind.Snapshot;
+                _surface = true;
+                return true;
+            }
             if (MapType(t) is { } mapped)
             {
                 if (!byIn) return false;
@@ -651,7 +660,7 @@ namespace DiffGen.Generator.Parse
             {
                 string modifier = p.RefKind == RefKind.In ? "in " : p.RefKind == RefKind.RefReadOnlyParameter ? "ref readonly " : p.RefKind == RefKind.Out ? "out " : "";
                 string? def = p.HasExplicitDefaultValue ? DefaultText(p) : null;
-                bool nullCheck = _configParams.Contains(p) && p.Type.IsReferenceType || _highRank.ContainsKey(p) || _paramKinds.TryGetValue(p, out var pk) && pk == ArgKind.List || _listRows.Contains(p);
+                bool nullCheck = _configParams.Contains(p) && p.Type.IsReferenceType || _highRank.ContainsKey(p) || _paramKinds.TryGetValue(p, out var pk) && pk == ArgKind.List || _listRows.Contains(p) || EnumArray(p.Type) is not null;
                 surface.Add(new SurfaceParam(p.Name, p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), modifier, def, nullCheck));
                 if (_configParams.Contains(p) || _textParams.Contains(p) || _nullableParams.Contains(p)) continue;
                 var v = _vars[p];
@@ -672,7 +681,7 @@ namespace DiffGen.Generator.Parse
                     args.Add(new CoreArg(data.Values, ArgKind.TupleValues, p.Name, mask, members));
                     continue;
                 }
-                args.Add(new CoreArg(p.Name, kind, IsEnum(p.Type) ? "(int)" + p.Name : p.Name, kind == ArgKind.Flatten ? _highRank[p].Count + 1 : 0));
+                args.Add(new CoreArg(p.Name, kind, IsEnum(p.Type) ? "(int)" + p.Name : EnumArray(p.Type) is { } ea ? $"(int{(ea.Shape == Shape.Matrix ? "[,]" : "[]")})(object){p.Name}" : p.Name, kind == ArgKind.Flatten ? _highRank[p].Count + 1 : 0));
                 if (_highRank.TryGetValue(p, out var dims))
                     for (int d = 0; d < dims.Count; d++)
                     {

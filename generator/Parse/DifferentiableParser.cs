@@ -527,6 +527,11 @@ namespace DiffGen.Generator.Parse
         /// <summary>An enum type: values passed into generated code are cast to int where they enter (parameters, fields).</summary>
         private static bool IsEnum(ITypeSymbol t) => t.TypeKind == TypeKind.Enum;
 
+        /// <summary>int[] or int[,] for an array of an enum whose values are ints (the same memory), else null.</summary>
+        private static IrType? EnumArray(ITypeSymbol t) =>
+            t is IArrayTypeSymbol { Rank: 1 or 2 } at && at.ElementType is INamedTypeSymbol { TypeKind: TypeKind.Enum, EnumUnderlyingType.SpecialType: SpecialType.System_Int32 }
+                ? new IrType(Scalar.Int, at.Rank == 1 ? Shape.Vector : Shape.Matrix) : null;
+
         private string FreshName(string name)
         {
             if (_usedNames.Add(name)) return name;

@@ -125,3 +125,18 @@ namespace DiffGen.Tests
         [Fact] public void SplineTrackingLoss() => Check("SplineTrackingLoss", V(1359, 5), new[] { -0.5, 0.3, 1.5, 2.2, 3.7, 4.5 }, V(1360, 6));
     }
 }
+
+namespace DiffGen.Tests
+{
+    public class SignCheckTests
+    {
+        [Fact]
+        public void Sign_and_integer_tests_branch_as_dotnet_does()
+        {
+            MethodOracle.Check(typeof(Corpus.SignChecks), "SignedHinge", new object?[] { new[] { 0.3, -1.2, 2.1, 0.9, -0.4, 3.3 }, 0.8 }); // away from whole numbers (a jump there)
+            // -0.0 is negative, +0.0 positive and an integer (each branch taken)
+            var x = new[] { -0.0, 0.0, 2.5, -3.0, 1.0 };
+            Assert.Equal(Corpus.SignChecks.SignedHinge(x, 0.8), Corpus.SignChecks.SignedHingeForward(x, 0.8));
+        }
+    }
+}

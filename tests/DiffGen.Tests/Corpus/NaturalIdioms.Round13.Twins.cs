@@ -28,3 +28,22 @@ namespace DiffGen.Tests.Corpus
         }
     }
 }
+
+namespace DiffGen.Tests.Corpus
+{
+    /// <summary>Double twin of round 14's float method (MethodOracle).</summary>
+    public static partial class NaturalRound14
+    {
+        internal static double TwoLinkArmErrorTwin(double[] jointAngles, double targetX, double targetY, double upperLen = 0.35, double foreLen = 0.3)
+        {
+            double q1 = jointAngles[0], q2 = jointAngles[1];
+            double elbowX = upperLen * Math.Cos(q1), elbowY = upperLen * Math.Sin(q1);
+            double handX = elbowX + foreLen * Math.Cos(q1 + q2), handY = elbowY + foreLen * Math.Sin(q1 + q2);
+            double dx = handX - targetX, dy = handY - targetY;
+            double s = Math.Sin(q2);
+            double singularity = 1e-3 / (1e-4 + s * s);
+            double over = Math.Max(0, Math.Abs(q2) - 2.6);
+            return 0.5 * (dx * dx + dy * dy) + singularity + 10 * over * over;
+        }
+    }
+}

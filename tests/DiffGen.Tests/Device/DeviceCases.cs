@@ -253,6 +253,10 @@ namespace DiffGen.Tests.Device
         {
             // x[D], hPrev[H], wIn[3H, D], wHid[3H, H], bias[3H], hNext[H] (gate rows [reset | update | candidate])
             ["GruCell"] = (r, n) => new object?[] { Vec(r, n), Vec(r, n), Mat(r, 3 * n, n), Mat(r, 3 * n, n), Vec(r, 3 * n), new double[n] },
+            // 8 control values (4 points), n samples along the curve
+            ["BezierLength"] = (r, n) => new object?[] { Vec(r, 8), n },
+            // beta[p + 1] (the intercept last), features[n, p], counts[n]
+            ["PoissonRegressionNll"] = (r, n) => new object?[] { Vec(r, 4).Select(v => 0.3 * v).ToArray(), Mat(r, n, 3), Enumerable.Range(0, n).Select(k => k % 4).ToArray(), true, 0.1 },
             // n bags over 2n indices: offsets 0, 0, 2, 4, ... (bag 0 empty, the last one holds 4); mode 2 = max
             ["EmbeddingBag"] = (r, n) => new object?[]
             {
