@@ -72,7 +72,7 @@ namespace DiffGen.Generator.Parse
             {
                 Report(Descriptors.UnsupportedExpression, e, e.ToString(), readElsewhere
                     ? $"++/-- inside an expression is supported on an int local that nothing else in the statement reads; '{operand}' is read there too, so write the step as its own statement"
-                    : _hoistBan is not null ? "++/-- inside a loop condition or bound is not supported (it would be computed once); step the counter in the loop body"
+                    : _hoistBan is not null ? "++/-- inside a loop condition or bound is not supported (it would be computed once); write the step as its own statement in the loop body"
                     : "++/-- inside an expression is supported on int locals only; write it as its own statement");
                 return null;
             }

@@ -71,7 +71,7 @@ namespace DiffGen.Generator.Tests
             // whose condition (a decrement inside an expression) stays refused
             var d = Expect("DIFF0004", "i--", "[Differentiable] public static double F(double[] x) { double s = 0;\n"
                 + "for (int i = x.Length; i-- > 0;) { s += x[i] * x[i]; if (i > 2) i--; }\nreturn s; }");
-            Assert.Contains("write it as its own statement", d.GetMessage());
+            Assert.Contains("as its own statement", d.GetMessage());
         }
 
         [Fact]

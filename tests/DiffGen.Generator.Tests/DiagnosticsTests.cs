@@ -114,8 +114,8 @@ namespace DiffGen.Generator.Tests
         [Fact]
         public void DIFF0003_ThrowBetweenComputations()
         {
-            // leading guard clauses are kept; a throw after the first computation is not
-            const string body = "[Differentiable] public static double F(double x) { if (x < -10) throw new ArgumentException(\"low\"); double y = x * x; if (y > 100) throw new ArgumentException(\"big\"); return y; }";
+            // leading guard clauses are kept, and checks after pure declarations (LateGuardTests); a throw after an assignment is not
+            const string body = "[Differentiable] public static double F(double x) { if (x < -10) throw new ArgumentException(\"low\"); double y = x * x; y += 1; if (y > 100) throw new ArgumentException(\"big\"); return y; }";
             var d = Expect("DIFF0003", "throw", body);
             Assert.Contains("top of the method", d.GetMessage());
             var source = Usings + "public static partial class C {\n" + body + "\n}";
