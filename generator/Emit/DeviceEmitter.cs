@@ -174,7 +174,7 @@ namespace DiffGen.Generator.Emit
             }
             if (returns) gargs.Add(seed);
             w.Line((returns ? "var __r = " : "") + $"{m.Name}Backward({DevArgs()}, {string.Join(", ", gargs)}, __dev);");
-            foreach (var g in grads.Where(g => g.Param.Type.IsArray && (!g.IsUpstream || g.Param.ReadsInitial))) w.Line($"__g_{g.Name}.CopyTo({g.Name});");
+            foreach (var g in grads.Where(g => g.Param.Type.IsArray && g.Param.GradientWritten)) w.Line($"__g_{g.Name}.CopyTo({g.Name});");
             foreach (var p in m.Params.Where(p => p.IsWritten)) w.Line($"__d_{p.Name}.CopyTo({p.Name});");
             if (returns) w.Line("return __r;");
             w.Close();
@@ -229,7 +229,7 @@ namespace DiffGen.Generator.Emit
                 foreach (var g in grads.Where(g => g.Param.Type.IsArray))
                     w.Line($"{Rt}DeviceShapes.SameShape({g.Param.Name}, {g.Name}, nameof({g.Param.Name}), nameof({g.Name}));");
             AliasChecks.Write(w, arrays.Select(p => (p.Name, p.Type, p.IsWritten))
-                .Concat((grads ?? new()).Where(g => g.Param.Type.IsArray).Select(g => (g.Name, g.Param.Type, !g.IsUpstream || g.Param.ReadsInitial))).ToList());
+                .Concat((grads ?? new()).Where(g => g.Param.Type.IsArray).Select(g => (g.Name, g.Param.Type, g.Param.GradientWritten))).ToList());
             w.Line($"var __dev = {dev} ?? {arrays[0].Name}.Device;");
             foreach (var p in arrays) w.Line($"{Rt}DeviceShapes.SameDevice(__dev, {p.Name}.Device, nameof({p.Name}));");
             if (grads is not null)

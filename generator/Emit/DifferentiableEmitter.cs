@@ -236,7 +236,7 @@ namespace DiffGen.Generator.Emit
             foreach (var g in grads.Where(g => g.Param.Type.IsArray))
                 w.Line($"{Shapes}.SameShape({g.Param.Name}, {g.Name}, nameof({g.Param.Name}), nameof({g.Name}));");
             AliasChecks.Write(w, m.Params.Where(p => p.Type.IsArray).Select(p => (p.Name, p.Type, p.IsWritten))
-                .Concat(grads.Where(g => g.Param.Type.IsArray).Select(g => (g.Name, g.Param.Type, !g.IsUpstream || g.Param.ReadsInitial))).ToList());
+                .Concat(grads.Where(g => g.Param.Type.IsArray).Select(g => (g.Name, g.Param.Type, g.Param.GradientWritten))).ToList());
             Guards(w, m);
             var dispatchArgs = m.Params.Select(p => p.Name).Concat(grads.Select(g => g.Param.Type.IsArray ? g.Name : "out " + g.Name)).ToList();
             if (returns) dispatchArgs.Add(seed);

@@ -243,7 +243,7 @@ namespace DiffGen.Generator.Emit
                     case ArgKind.List:
                         r.Pooled.Add(($"{elem}[]", local));
                         r.InTry.Add(g.IsUpstream ? $"{local} = {Arrays}.Rent<{elem}>({g.Name});" : $"{local} = {Pool}<{elem}>.Rent({a.Source}.{(a.Kind == ArgKind.List ? "Count" : "Length")});");
-                        if (!g.IsUpstream || g.Param.ReadsInitial) r.CopyBack.Add($"global::System.MemoryExtensions.CopyTo({local}, {g.Name});");
+                        if (g.Param.GradientWritten) r.CopyBack.Add($"global::System.MemoryExtensions.CopyTo({local}, {g.Name});");
                         gradArgs.Add(local);
                         break;
                     case ArgKind.OutScalar:
@@ -256,7 +256,7 @@ namespace DiffGen.Generator.Emit
                     case ArgKind.Flatten:
                         r.Pooled.Add(($"{elem}[,]", local));
                         r.InTry.Add(g.IsUpstream ? $"{local} = {Arrays}.Flatten<{elem}>({g.Name});" : $"{local} = {Arrays}.RentFlat<{elem}>({a.Source});");
-                        if (!g.IsUpstream || g.Param.ReadsInitial) r.CopyBack.Add($"{Arrays}.CopyBack({local}, {g.Name});");
+                        if (g.Param.GradientWritten) r.CopyBack.Add($"{Arrays}.CopyBack({local}, {g.Name});");
                         gradArgs.Add(local);
                         break;
                     default:

@@ -12,7 +12,11 @@ namespace DiffGen.Generator.Model
     /// <param name="IsConstant">A float/double parameter marked [Constant]: not differentiated, and no derivative flows from it (not active).</param>
     /// <param name="ReadsInitial">An output some read of which may see the value the caller passed in (Parse/InitialReads): its
     /// gradient buffer is in and out (the upstream gradient on entry, the gradient with respect to the entry values on return).</param>
-    internal sealed record ParamModel(string Name, IrType Type, bool IsWritten, bool IsWrt, string? DefaultValue, bool IsConstant = false, bool ReadsInitial = false);
+    internal sealed record ParamModel(string Name, IrType Type, bool IsWritten, bool IsWrt, string? DefaultValue, bool IsConstant = false, bool ReadsInitial = false)
+    {
+        /// <summary>Backward writes this parameter's gradient buffer: a differentiated input's, or an in-and-out output's (an output's is otherwise read only).</summary>
+        public bool GradientWritten => !IsWritten || ReadsInitial;
+    }
 
     /// <summary>
     /// Everything the later stages need about one [Differentiable] method, as plain equatable data (no
