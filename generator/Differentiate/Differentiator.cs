@@ -1101,8 +1101,8 @@ namespace DiffGen.Generator.Differentiate
                     case Return { Value: { } r }:
                         output.Add(new Assign(new VarRef(_result, _m.Return), AssignOp.Set, r));
                         break;
-                    case Contract or Comment:
-                        output.Add(s);
+                    case Contract or Comment or Throw:
+                        output.Add(s); // a throw has no reverse: the reverse sweep runs only after a forward sweep that did not throw
                         break;
                 }
             }

@@ -42,6 +42,7 @@ namespace DiffGen.Generator.Emit
             {
                 if (i + 1 < list.Count && SinCos(list[i], list[i + 1])) { i++; continue; }
                 Statement(list[i]);
+                if (list[i] is Throw) break; // what follows is unreachable (C# would warn CS0162)
             }
         }
 
@@ -164,6 +165,9 @@ namespace DiffGen.Generator.Emit
                     break;
                 case Return r:
                     Line(r.Value is null ? "return;" : $"return {Expr(r.Value)};");
+                    break;
+                case Throw t:
+                    Line($"throw {t.Print(Expr)};");
                     break;
                 case CallStmt c:
                     Line(Expr(c.Call) + ";");

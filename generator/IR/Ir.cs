@@ -142,6 +142,26 @@ namespace DiffGen.Generator.IR
 
     internal sealed record Return(Expr? Value) : Stmt;
 
+    /// <summary>
+    /// A <c>throw</c> between the computations (a <c>default: throw</c> of a switch in a loop, a helper's argument check):
+    /// the exception expression as C# text with fully qualified type names, in which each value the method computes (a
+    /// local, a parameter, an element) is the placeholder <see cref="Hole"/>(k) for <see cref="Holes"/>[k], so renaming and
+    /// inlining reach it like any expression. It has no derivative: the forward code throws as the source does, and a
+    /// reverse sweep runs only after a forward sweep that did not throw. Code after it in its block is unreachable.
+    /// </summary>
+    internal sealed record Throw(string Text, EquatableArray<Expr> Holes) : Stmt
+    {
+        public static string Hole(int k) => "__diffgen_hole" + k.ToString(System.Globalization.CultureInfo.InvariantCulture) + "_";
+
+        /// <summary>The text with every placeholder replaced by its expression printed by <paramref name="print"/>, in parentheses.</summary>
+        public string Print(System.Func<Expr, string> print)
+        {
+            var text = Text;
+            for (int k = Holes.Count - 1; k >= 0; k--) text = text.Replace(Hole(k), "(" + print(Holes[k]) + ")");
+            return text;
+        }
+    }
+
     /// <summary>A call of a void [Differentiable] method as a statement.</summary>
     internal sealed record CallStmt(Invoke Call) : Stmt;
 

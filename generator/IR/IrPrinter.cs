@@ -76,6 +76,7 @@ namespace DiffGen.Generator.IR
                     break;
                 case Continue: sb.Append(pad).Append("continue\n"); break;
                 case Break: sb.Append(pad).Append("break\n"); break;
+                case Throw t: sb.Append(pad).Append("throw ").Append(t.Print(E)).Append('\n'); break;
                 case Return r: sb.Append(pad).Append("return").Append(r.Value is null ? "" : " " + E(r.Value)).Append('\n'); break;
                 case CallStmt c: sb.Append(pad).Append("call ").Append(E(c.Call)).Append('\n'); break;
                 case Push p: sb.Append(pad).Append("push ").Append(E(p.Value)).Append('\n'); break;

@@ -126,6 +126,7 @@ namespace DiffGen.Generator.IR
                 case CallStmt c: yield return c.Call; break;
                 case Contract c: yield return c.A; yield return c.B; yield return c.K; break;
                 case Block b: foreach (var st in b.Body) foreach (var x in ExprsOf(st)) yield return x; break;
+                case Throw t: foreach (var x in t.Holes) yield return x; break;
             }
         }
 

@@ -44,6 +44,7 @@ namespace DiffGen.Generator.IR
                 case Return { Value: { } v } r: return r with { Value = Map(v, map) };
                 case CallStmt c: return c with { Call = (Invoke)Map(c.Call, map) };
                 case Block b: return b with { Body = b.Body.Select(x => Map(x, map)).ToEquatable() };
+                case Throw t: return t with { Holes = t.Holes.Select(x => Map(x, map)).ToEquatable() };
                 default: return s;
             }
         }

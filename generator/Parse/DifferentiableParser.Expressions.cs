@@ -246,6 +246,8 @@ namespace DiffGen.Generator.Parse
                     }
                 case SwitchExpressionSyntax sx:
                     return LowerSwitchExpression(sx);
+                case ConditionalExpressionSyntax c when c.WhenTrue is ThrowExpressionSyntax || c.WhenFalse is ThrowExpressionSyntax:
+                    return LowerConditionalThrow(c); // ok ? v : throw ... (Throw.cs)
                 case ConditionalExpressionSyntax c:
                     {
                         var cond = LowerExpr(c.Condition);

@@ -131,8 +131,9 @@ namespace DiffGen.Generator.Parse
                 case GotoStatementSyntax:
                     Report(Descriptors.UnsupportedStatement, s, "goto", "write it with for loops, if/else and continue");
                     break;
-                case ThrowStatementSyntax:
-                    Report(Descriptors.UnsupportedStatement, s, "throw", "move the check to the top of the method: leading guard clauses 'if (...) throw ...;' (reading parameters only) are kept in the generated code; a throw between the computations is not");
+                case ThrowStatementSyntax ts:
+                    // leading checks of parameters were taken as guards already; this one runs where it stands (Throw.cs)
+                    if (LowerThrow(ts.Expression, ts) is { } thrown) output.Add(thrown);
                     break;
                 case LocalFunctionStatementSyntax:
                     break; // inlined where it is called

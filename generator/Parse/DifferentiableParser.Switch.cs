@@ -163,18 +163,25 @@ namespace DiffGen.Generator.Parse
             }
             var arms = new List<(Expr Cond, Expr Value)>();
             var armSyntax = sw.Arms.ToList();
-            if (armSyntax.Count > 1 && armSyntax[armSyntax.Count - 1].Expression is ThrowExpressionSyntax)
+            Throw? unmatched = null;
+            if (armSyntax.Count > 1 && armSyntax[armSyntax.Count - 1] is { Expression: ThrowExpressionSyntax thrown, WhenClause: null, Pattern: DiscardPatternSyntax or VarPatternSyntax } last
+                && armSyntax.Take(armSyntax.Count - 1).All(a => a.Expression is not ThrowExpressionSyntax))
             {
-                // '_ => throw new ArgumentException(...)': checked by the entry points before anything runs, so one of the
-                // other arms matches here (GuardClauses.SwitchDefault)
-                if (_inlineStack.Count > 0 || GuardClauses.SwitchDefault(sw, _model, _ct) is not { } guard)
+                // '_ => throw new ArgumentException(...)': over parameters and constants in the method itself, checked by the
+                // entry points before anything runs (GuardClauses.SwitchDefault); otherwise checked before this statement,
+                // 'if (!(arm 1 matches || arm 2 matches ...)) throw ...' (Throw.cs). Either way one of the other arms matches here.
+                if (_inlineStack.Count == 0 && GuardClauses.SwitchDefault(sw, _model, _ct) is { } guard)
                 {
-                    Report(Descriptors.UnsupportedExpression, armSyntax[armSyntax.Count - 1], armSyntax[armSyntax.Count - 1].ToString(),
-                        "a throwing arm is supported as the last arm, '_ => throw ...', of a switch over parameters and constants (no 'when') in the method itself, where it becomes an argument check; write the check at the top of the method instead ('if (mode is not (\"sum\" or \"mean\")) throw new ArgumentException(...);')");
-                    return null;
+                    if (!_guards.Contains(guard)) _guards.Add(guard);
                 }
-                if (!_guards.Contains(guard)) _guards.Add(guard);
+                else if ((unmatched = LowerThrow(thrown.Expression, thrown)) is null) return null;
                 armSyntax.RemoveAt(armSyntax.Count - 1);
+            }
+            else if (armSyntax.FirstOrDefault(a => a.Expression is ThrowExpressionSyntax) is { } throwing)
+            {
+                Report(Descriptors.UnsupportedExpression, throwing, throwing.ToString(),
+                    "a throwing arm is supported as the last arm, '_ => throw ...' (no 'when'); make it the last arm, or check the value with 'if (...) throw ...;' before the switch");
+                return null;
             }
             foreach (var arm in armSyntax)
             {
@@ -193,6 +200,12 @@ namespace DiffGen.Generator.Parse
                 arms.Add((c, v.Type == t.Value ? v : new IR.Convert(v, t.Value)));
             }
             if (arms.Count == 0) { Report(Descriptors.UnsupportedExpression, sw, "switch", "give the switch expression at least one arm"); return null; }
+            if (unmatched is not null)
+            {
+                Expr matched = arms[0].Cond;
+                for (int i = 1; i < arms.Count; i++) matched = new Binary(BinaryOp.Or, matched, arms[i].Cond, IrType.Bool);
+                EmitGuarded(matched, new List<Stmt>(), new List<Stmt> { unmatched });
+            }
             var result = arms[arms.Count - 1].Value;
             for (int i = arms.Count - 2; i >= 0; i--) result = new Conditional(arms[i].Cond, arms[i].Value, result, t.Value);
             return result;

@@ -107,6 +107,14 @@ namespace DiffGen.Generator.Parse
             return $"if (!(({Text(sw.GoverningExpression)}) is {patterns})) throw {Text(thrown)};";
         }
 
+        /// <summary>
+        /// The exception of a throw between the computations as text with fully qualified type names, each expression
+        /// <paramref name="hole"/> replaces (a value the method computes) replaced by what it returns; <paramref name="hole"/>
+        /// sees each expression before its parts.
+        /// </summary>
+        public static string ThrowText(ExpressionSyntax thrown, SemanticModel model, CancellationToken ct, System.Func<ExpressionSyntax, ExpressionSyntax?> hole) =>
+            new Qualify(model, ct, null, hole).Visit(thrown)!.NormalizeWhitespace().ToFullString();
+
         private static bool IsException(INamedTypeSymbol? t)
         {
             for (; t is not null; t = t.BaseType)
@@ -121,12 +129,18 @@ namespace DiffGen.Generator.Parse
             private readonly CancellationToken _ct;
             private readonly IReadOnlyDictionary<ILocalSymbol, ExpressionSyntax>? _locals;
 
-            public Qualify(SemanticModel model, CancellationToken ct, IReadOnlyDictionary<ILocalSymbol, ExpressionSyntax>? locals = null)
+            private readonly System.Func<ExpressionSyntax, ExpressionSyntax?>? _hole;
+
+            public Qualify(SemanticModel model, CancellationToken ct, IReadOnlyDictionary<ILocalSymbol, ExpressionSyntax>? locals = null, System.Func<ExpressionSyntax, ExpressionSyntax?>? hole = null)
             {
                 _model = model;
                 _ct = ct;
                 _locals = locals;
+                _hole = hole;
             }
+
+            public override SyntaxNode? Visit(SyntaxNode? node) =>
+                _hole is not null && node is ExpressionSyntax e && _hole(e) is { } h ? h.WithTriviaFrom(node) : base.Visit(node);
 
             private SyntaxNode? AsType(SyntaxNode node) =>
                 _model.GetSymbolInfo(node, _ct).Symbol is INamedTypeSymbol t

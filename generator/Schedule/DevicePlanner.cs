@@ -554,6 +554,7 @@ namespace DiffGen.Generator.Schedule
                 {
                     case CallStmt or AdjointCall: return "it calls another [Differentiable] method (device code does not inline calls yet)";
                     case PushAll or PopAll: return "it overwrites arrays through calls";
+                    case Throw: return "it throws an exception between computations (a kernel cannot raise one)";
                 }
                 foreach (var e in IrQueries.ExprsOf(s))
                     foreach (var d in IrQueries.Descendants(e))
@@ -579,7 +580,11 @@ namespace DiffGen.Generator.Schedule
             return null;
         }
 
-        /// <summary>A reason when the loop calls another method (what the callee writes is not analysed) or stores whole arrays.</summary>
+        /// <summary>
+        /// A reason when the loop calls another method (what the callee writes is not analysed) or stores whole arrays. A throw
+        /// does not keep a loop on one core: the first failing chunk's exception is rethrown, the first failing iteration's
+        /// (DiffGen.Cpu.LoopParallelism.Run).
+        /// </summary>
         private static string? CallsOrWholeArrayStores(Stmt loop)
         {
             foreach (var s in Flatten(new[] { loop }))

@@ -61,14 +61,25 @@ namespace DiffGen.Cpu
         /// <summary>Loops run split over more than one thread so far in this process (diagnostics, tests).</summary>
         public static long ParallelRuns => System.Threading.Interlocked.Read(ref s_parallelRuns);
 
-        /// <summary>Runs every chunk (the calling thread takes part) and waits.</summary>
+        /// <summary>
+        /// Runs every chunk (the calling thread takes part) and waits. When chunks throw (a user's <c>throw</c> in the loop, an
+        /// index out of range), the exception of the first chunk that threw is rethrown as it is, not wrapped: chunks are
+        /// contiguous and each runs in order, so it is the exception of the first failing iteration, the one the method throws.
+        /// </summary>
         [EditorBrowsable(EditorBrowsableState.Never)]
         public static void Run(IChunkBody body, int chunks)
         {
             ArgumentNullException.ThrowIfNull(body);
             if (chunks <= 1) { body.Run(0); return; }
             System.Threading.Interlocked.Increment(ref s_parallelRuns);
-            System.Threading.Tasks.Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = chunks }, body.Run);
+            var errors = new Exception?[chunks];
+            System.Threading.Tasks.Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = chunks }, c =>
+            {
+                try { body.Run(c); }
+                catch (Exception e) { errors[c] = e; }
+            });
+            foreach (var e in errors)
+                if (e is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e).Throw();
         }
 
         /// <summary>Sum of column <paramref name="index"/> of per-chunk partials laid out as [chunk * width + index], in chunk order.</summary>

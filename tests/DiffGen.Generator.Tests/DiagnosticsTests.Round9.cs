@@ -42,10 +42,12 @@ namespace DiffGen.Generator.Tests
         [Fact]
         public void DIFF0004_ThrowingArmThatIsNotAnArgumentCheck()
         {
-            // round 11: '_ => throw' over parameters becomes an argument check; over a value computed in the method it cannot
+            // round 11: '_ => throw' over parameters becomes an argument check
             Compiles("[Differentiable] public static double F(double[] x, int kind) => kind switch { 0 => x[0], 1 => x[1], _ => throw new ArgumentOutOfRangeException(nameof(kind)) };", "");
-            var d = Expect("DIFF0004", "_ => throw", "[Differentiable] public static double F(double[] x) { int k = x.Length % 3; return k switch { 0 => x[0], 1 => x[1] * 2, _ => throw new InvalidOperationException() }; }");
-            Assert.Contains("write the check at the top of the method instead", d.GetMessage());
+            // round 15: over a computed value it is checked where the switch stands; only a throwing arm before others stays unsupported
+            Compiles("[Differentiable] public static double F(double[] x) { int k = x.Length % 3; return k switch { 0 => x[0], 1 => x[1] * 2, _ => throw new InvalidOperationException() }; }", "");
+            var d = Expect("DIFF0004", "0 => throw new InvalidOperationException()", "[Differentiable] public static double F(double[] x) { int k = x.Length % 3; return k switch { 0 => throw new InvalidOperationException(), 1 => x[1] * 2, _ => x[0] }; }");
+            Assert.Contains("make it the last arm", d.GetMessage());
         }
 
         [Fact]
