@@ -96,6 +96,12 @@ namespace DiffGen.Generator.Emit
                         if (p.IsWritten) r.CopyBack.Add($"global::System.MemoryExtensions.CopyTo({local}, {ListSpan(a.Source)});");
                         r.Args.Add(local);
                         break;
+                    case ArgKind.Sequence:
+                        r.Pooled.Add(($"{elem}[]", local));
+                        r.InTry.Add($"{local} = {Arrays}.RentSequence<{elem}>({a.Source});");
+                        if (p.IsWritten) r.CopyBack.Add($"{Arrays}.CopyBack<{elem}>({local}, {a.Source});");
+                        r.Args.Add(local);
+                        break;
                     case ArgKind.Flatten:
                         r.Pooled.Add(($"{elem}[,]", local));
                         r.InTry.Add($"{local} = {Arrays}.Flatten<{elem}>({a.Source});");
@@ -199,7 +205,7 @@ namespace DiffGen.Generator.Emit
                 var elem = g.Param.Type.ElemKeyword;
                 sig.Add(a.Kind switch
                 {
-                    ArgKind.Span or ArgKind.ReadOnlySpan or ArgKind.List => (g.IsUpstream && !g.Param.ReadsInitial ? $"global::System.ReadOnlySpan<{elem}> " : $"global::System.Span<{elem}> ") + g.Name,
+                    ArgKind.Span or ArgKind.ReadOnlySpan or ArgKind.List or ArgKind.Sequence => (g.IsUpstream && !g.Param.ReadsInitial ? $"global::System.ReadOnlySpan<{elem}> " : $"global::System.Span<{elem}> ") + g.Name,
                     ArgKind.Flatten => s.Params.First(p => p.Name == a.Source).TypeText + " " + g.Name,
                     ArgKind.OutScalar or ArgKind.TupleItem => elem + " " + g.Name, // the upstream derivative of an out result, a tuple element: a scalar
                     _ => (g.Param.Type.IsArray ? "" : "out ") + g.Param.Type.Keyword + " " + g.Name,
@@ -224,7 +230,7 @@ namespace DiffGen.Generator.Emit
                 var a = kinds[g.Param.Name];
                 if (a.Kind is ArgKind.Span or ArgKind.ReadOnlySpan)
                     w.Line($"{Arrays}.SameLength({a.Source}.Length, {g.Name}.Length, \"{a.Source}\", \"{g.Name}\");");
-                else if (a.Kind == ArgKind.List)
+                else if (a.Kind is ArgKind.List or ArgKind.Sequence)
                     w.Line($"{Arrays}.SameLength({a.Source}.Count, {g.Name}.Length, \"{a.Source}\", \"{g.Name}\");");
                 else if (a.Kind == ArgKind.Flatten)
                     w.Line($"{Arrays}.SameShape({a.Source}, {g.Name}, \"{a.Source}\", \"{g.Name}\");");
@@ -241,8 +247,9 @@ namespace DiffGen.Generator.Emit
                     case ArgKind.Span:
                     case ArgKind.ReadOnlySpan:
                     case ArgKind.List:
+                    case ArgKind.Sequence:
                         r.Pooled.Add(($"{elem}[]", local));
-                        r.InTry.Add(g.IsUpstream ? $"{local} = {Arrays}.Rent<{elem}>({g.Name});" : $"{local} = {Pool}<{elem}>.Rent({a.Source}.{(a.Kind == ArgKind.List ? "Count" : "Length")});");
+                        r.InTry.Add(g.IsUpstream ? $"{local} = {Arrays}.Rent<{elem}>({g.Name});" : $"{local} = {Pool}<{elem}>.Rent({a.Source}.{(a.Kind is ArgKind.List or ArgKind.Sequence ? "Count" : "Length")});");
                         if (g.Param.GradientWritten) r.CopyBack.Add($"global::System.MemoryExtensions.CopyTo({local}, {g.Name});");
                         gradArgs.Add(local);
                         break;

@@ -58,6 +58,8 @@ namespace DiffGen.Generator.Model
         Span,
         /// <summary>A <c>ReadOnlySpan&lt;T&gt;</c>: copied into a pooled <c>T[]</c>.</summary>
         ReadOnlySpan,
+        /// <summary>An <c>IReadOnlyList&lt;T&gt;</c> or <c>IList&lt;T&gt;</c>: copied into a pooled <c>T[]</c> element by element (and back when written).</summary>
+        Sequence,
         /// <summary>A <c>T[,,]</c> (or higher rank): copied into a pooled <c>T[d0, d1·d2·…]</c> (and back when written).</summary>
         Flatten,
         /// <summary>A value read once at entry: a field or property, a member of a config parameter, a dimension.</summary>

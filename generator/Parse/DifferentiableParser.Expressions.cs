@@ -29,6 +29,7 @@ namespace DiffGen.Generator.Parse
             }
             if (IrQueries.ReadsReal(x) && x.Type == IrType.Int && what == IndexContext && _hoistBan is { } ban)
             {
+                if (SoftBanHit()) return null;
                 // in a loop condition or bound the local would be computed once, before the loop
                 Report(Descriptors.IntLocal, e, e.ToString(), what,
                     ban + "; compute the index into an int local where it is used ('int b = (int)(v * n);' in the loop body, then test w[b])");
@@ -61,6 +62,7 @@ namespace DiffGen.Generator.Parse
         /// </summary>
         private Expr? LowerEmbeddedIncrement(ExpressionSyntax e, ExpressionSyntax operand, bool increment, bool prefix)
         {
+            if (_hoistBan is not null && SoftBanHit()) return null; // a while condition: lowered again into the loop (LowerWhile)
             var sym = _model.GetSymbolInfo(operand, _ct).Symbol;
             SyntaxNode unit = e;
             while (unit.Parent is { } up && up is not StatementSyntax) unit = up;
@@ -282,8 +284,12 @@ namespace DiffGen.Generator.Parse
                 case MemberAccessExpressionSyntax { Name.Identifier.Text: "Count" } ma when ListCount(ma.Expression) is { } count:
                     return count; // kept.Count of a List local (ListLocals.cs)
                 case MemberAccessExpressionSyntax { Name.Identifier.Text: "Count" } ma when _model.GetSymbolInfo(ma.Expression, _ct).Symbol is IParameterSymbol lp
-                    && (_paramKinds.TryGetValue(lp, out var lk) && lk == ArgKind.List || _listRows.Contains(lp)) && _vars.TryGetValue(lp, out var lv):
+                    && (_paramKinds.TryGetValue(lp, out var lk) && lk is ArgKind.List or ArgKind.Sequence || _listRows.Contains(lp)) && _vars.TryGetValue(lp, out var lv):
                     return Len(lv.Name, lv.Type, null, -1); // weights.Count of a List parameter (batch.Count of a List<T[]>): its array's length
+                case MemberAccessExpressionSyntax { Name.Identifier.Text: "Count" } ma when _model.GetTypeInfo(ma.Expression, _ct).Type is { } listType
+                    && (IsListInterface(listType, out _, out _) || listType.OriginalDefinition.ToDisplayString() == "System.Collections.Generic.List<T>")
+                    && LowerExpr(ma.Expression) is ArrayRef listArray:
+                    return Len(listArray.Array, listArray.ArrayType, listArray.Row, -1); // v.Count of a helper's IReadOnlyList<double> parameter bound to an array
                 case MemberAccessExpressionSyntax ma when _model.GetSymbolInfo(ma, _ct).Symbol is { IsStatic: false } && IsStructValue(ma.Expression):
                     return LowerStructMember(ma); // p.X, d.Length on a struct value (StructValues.cs)
                 case MemberAccessExpressionSyntax ma when _model.GetSymbolInfo(ma, _ct).Symbol is IFieldSymbol { ContainingType.IsTupleType: true } element:

@@ -152,6 +152,7 @@ namespace DiffGen.Generator.Parse
             }
             if (_hoistBan is { } ban)
             {
+                if (SoftBanHit()) return null;
                 Report(Descriptors.UnsupportedExpression, inv, inv.ToString(), ban + "; compute it into a local before the loop");
                 return null;
             }
@@ -378,6 +379,7 @@ namespace DiffGen.Generator.Parse
             }
             if (_hoistBan is { } ban)
             {
+                if (SoftBanHit()) return null;
                 Report(Descriptors.UnsupportedExpression, inv, inv.ToString(), ban + "; compute it into a local before the loop");
                 return null;
             }

@@ -53,6 +53,22 @@ namespace DiffGen.Generator.Parse
             return false;
         }
 
+        /// <summary>
+        /// An indexable list interface, <c>IReadOnlyList&lt;T&gt;</c> or <c>IList&lt;T&gt;</c> (<paramref name="readOnly"/> for the
+        /// first): read like a T[] (<c>.Count</c> its length); entry points copy it (<see cref="ArgKind.Sequence"/>), a helper's
+        /// parameter takes the caller's array.
+        /// </summary>
+        private static bool IsListInterface(ITypeSymbol t, out bool readOnly, out ITypeSymbol? elem)
+        {
+            readOnly = false;
+            elem = null;
+            if (t is not INamedTypeSymbol { IsGenericType: true, TypeKind: TypeKind.Interface } n || n.TypeArguments.Length != 1) return false;
+            var def = n.OriginalDefinition.ToDisplayString();
+            if (def == "System.Collections.Generic.IList<T>") { elem = n.TypeArguments[0]; return true; }
+            if (def == "System.Collections.Generic.IReadOnlyList<T>") { elem = n.TypeArguments[0]; readOnly = true; return true; }
+            return false;
+        }
+
         /// <summary>A struct, record or class parameter whose members the method reads (not arrays, spans, delegates, text).</summary>
         private static bool IsConfigType(ITypeSymbol t) =>
             t is INamedTypeSymbol { TypeKind: TypeKind.Struct or TypeKind.Class } n && n.SpecialType == SpecialType.None
@@ -94,6 +110,15 @@ namespace DiffGen.Generator.Parse
                 _vars[p] = new Variable(p.Name, new IrType(listElem, Shape.Vector), VarKind.Param);
                 _usedNames.Add(p.Name);
                 _paramKinds[p] = ArgKind.List;
+                _surface = true;
+                return true;
+            }
+            // IReadOnlyList<double> x, IList<double> y: the same, copied element by element (SurfaceArrays.RentSequence)
+            if (IsListInterface(t, out _, out var seqElem) && ElemOf(seqElem!) is { } se && se != Scalar.Bool && !byIn)
+            {
+                _vars[p] = new Variable(p.Name, new IrType(se, Shape.Vector), VarKind.Param);
+                _usedNames.Add(p.Name);
+                _paramKinds[p] = ArgKind.Sequence;
                 _surface = true;
                 return true;
             }
@@ -660,7 +685,7 @@ namespace DiffGen.Generator.Parse
             {
                 string modifier = p.RefKind == RefKind.In ? "in " : p.RefKind == RefKind.RefReadOnlyParameter ? "ref readonly " : p.RefKind == RefKind.Out ? "out " : "";
                 string? def = p.HasExplicitDefaultValue ? DefaultText(p) : null;
-                bool nullCheck = _configParams.Contains(p) && p.Type.IsReferenceType || _highRank.ContainsKey(p) || _paramKinds.TryGetValue(p, out var pk) && pk == ArgKind.List || _listRows.Contains(p) || EnumArray(p.Type) is not null;
+                bool nullCheck = _configParams.Contains(p) && p.Type.IsReferenceType || _highRank.ContainsKey(p) || _paramKinds.TryGetValue(p, out var pk) && pk is ArgKind.List or ArgKind.Sequence || _listRows.Contains(p) || EnumArray(p.Type) is not null;
                 surface.Add(new SurfaceParam(p.Name, p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), modifier, def, nullCheck));
                 if (_configParams.Contains(p) || _textParams.Contains(p) || _nullableParams.Contains(p)) continue;
                 var v = _vars[p];

@@ -792,7 +792,26 @@ namespace DiffGen.Generator.Parse
             var frame = EnterLoop();
             LowerBlock(statement, body);
             ExitLoop();
-            var condition = WithHoistBan(() => LowerExpr(conditionSyntax), "the loop condition is evaluated before every iteration");
+            // The condition as an expression the loop checks before every iteration; when it needs statements of its own
+            // ('while (steps++ < max)', a helper with a body, x.Sum()), the ban on them is only noted (SoftBanHit) and the
+            // condition is lowered again into the loop: 'while (true) { <its statements>; if (!c) break; body }', and for a
+            // do/while a flag those statements set after the body (also after a continue).
+            var soft = (_softBan, _banHit);
+            (_softBan, _banHit) = (true, false);
+            Expr? condition;
+            bool needsStatements;
+            try { condition = WithHoistBan(() => LowerExpr(conditionSyntax), "the loop condition is evaluated before every iteration"); }
+            finally { needsStatements = _banHit; (_softBan, _banHit) = soft; }
+            var checks = new List<Stmt>();
+            if (needsStatements)
+            {
+                _loops.Push(frame);
+                _loopDepth++;
+                var savedPending = _pending;
+                _pending = checks;
+                try { condition = LowerExpr(conditionSyntax); }
+                finally { _pending = savedPending; ExitLoop(); }
+            }
             if (condition is null) return;
             if (condition.Type != IrType.Bool)
             {
@@ -800,9 +819,26 @@ namespace DiffGen.Generator.Parse
                 return;
             }
             var it = new VarRef(counter, IrType.Int);
-            if (isDo) condition = new Binary(BinaryOp.Or, new Binary(BinaryOp.Eq, it, new Const(0, IrType.Int), IrType.Bool), condition, IrType.Bool);
+            List<Stmt>? after = null;
+            if (checks.Count > 0 && !isDo)
+            {
+                frame.BreakFlag ??= FreshName("__brk");
+                checks.Add(new If(condition, default, new Stmt[] { new Break() }.ToEquatable()));
+                body.InsertRange(0, checks);
+                condition = null;
+            }
+            else if (checks.Count > 0)
+            {
+                var go = FreshName("__go");
+                _reassigned.Add(go);
+                output.Add(new DeclScalar(go, IrType.Bool, new Const(1, IrType.Bool)));
+                checks.Add(new Assign(new VarRef(go, IrType.Bool), AssignOp.Set, condition));
+                condition = new VarRef(go, IrType.Bool);
+                after = checks;
+            }
+            else if (isDo) condition = new Binary(BinaryOp.Or, new Binary(BinaryOp.Eq, it, new Const(0, IrType.Int), IrType.Bool), condition, IrType.Bool);
             var origin = new SourceRef(where.SourceTree?.FilePath ?? "", where.SourceSpan, where.GetLineSpan().Span);
-            EmitLoop(new For(counter, new Const(0, IrType.Int), BinaryOp.Lt, new Const(int.MaxValue, IrType.Int), 1, default, origin), condition, body, frame, output);
+            EmitLoop(new For(counter, new Const(0, IrType.Int), BinaryOp.Lt, new Const(int.MaxValue, IrType.Int), 1, default, origin), condition, body, frame, output, after);
         }
 
         /// <summary>

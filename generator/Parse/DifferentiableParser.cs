@@ -268,7 +268,9 @@ namespace DiffGen.Generator.Parse
                         Report(Descriptors.LocalArray, where, array, $"its size reads '{v}', which is reassigned; give it a size that does not change (allocate it once before the loop with the largest size needed)");
                 CheckSizeAssumptions();
                 CheckChosenCopies(body); // var src = useA ? a : b; (Library.cs)
-                if (ret.Elem != Scalar.Void && (stmts.Count == 0 || stmts[stmts.Count - 1] is not ReturnStatementSyntax))
+                // a method may end with a throw when it returns from inside a loop or an if ('... return x; } throw new ...("no convergence");')
+                bool endsWithThrow = stmts.Count > 0 && stmts[stmts.Count - 1] is ThrowStatementSyntax && _returnVar is not null;
+                if (ret.Elem != Scalar.Void && !endsWithThrow && (stmts.Count == 0 || stmts[stmts.Count - 1] is not ReturnStatementSyntax))
                     Report(Descriptors.ReturnNotLast, syntax.Identifier.GetLocation(), "the method must end with 'return <expression>;': compute the value in a local and return it as the last statement");
             }
 

@@ -27,6 +27,20 @@ namespace DiffGen.Generator.Parse
         private List<Stmt> _pending = new();
         /// <summary>Set while lowering an expression evaluated on every iteration (a loop condition): inlining statements there is refused, with this reason.</summary>
         private string? _hoistBan;
+        /// <summary>
+        /// Set while LowerWhile tries its condition as one expression: what the ban refuses is noted in <see cref="_banHit"/>
+        /// instead of reported, and the condition is lowered again into the loop's body.
+        /// </summary>
+        private bool _softBan;
+        private bool _banHit;
+
+        /// <summary>Under a soft ban (<see cref="_softBan"/>): note the refusal and say so (the caller returns null without reporting).</summary>
+        private bool SoftBanHit()
+        {
+            if (!_softBan) return false;
+            _banHit = true;
+            return true;
+        }
         /// <summary>Prefix of the locals of the helper being inlined (empty in the method itself).</summary>
         private string _prefix = "";
         /// <summary>The helpers being inlined, outermost first (to report recursion with its cycle).</summary>
@@ -435,6 +449,11 @@ namespace DiffGen.Generator.Parse
                 // a ReadOnlySpan<double>/Span<double> parameter of a helper takes the caller's array like a double[] would
                 if (pt is null && p.RefKind == RefKind.None && IsSpan(p.Type, out _, out var spanElem) && ElemOf(spanElem!) is { } se)
                     pt = new IrType(se, Shape.Vector);
+                // so does an IReadOnlyList<double>/IList<double>/List<double> parameter ('.Count' its length)
+                if (pt is null && p.RefKind == RefKind.None && (IsListInterface(p.Type, out _, out var listElem)
+                        || p.Type is INamedTypeSymbol { IsGenericType: true } lt && lt.OriginalDefinition.ToDisplayString() == "System.Collections.Generic.List<T>" && (listElem = lt.TypeArguments[0]) is not null)
+                    && ElemOf(listElem!) is { } le && le != Scalar.Bool)
+                    pt = new IrType(le, Shape.Vector);
                 if (pt is null && p.RefKind is RefKind.None or RefKind.In && StructFields(p.Type) is { } pfields && argSyntax[k] is { } structArg)
                 {
                     // a struct parameter: one variable per field, the argument's own when the helper changes neither (StructValues.cs)
@@ -665,6 +684,7 @@ namespace DiffGen.Generator.Parse
             }
             else values.AddRange(results.Select(r => (Expr)new VarRef(r.Item1, r.Item2)));
 
+            if (_hoistBan is not null && (stmts.Count > 0 || hb.Count > 0) && SoftBanHit()) return null;
             if (_hoistBan is not null && (stmts.Count > 0 || hb.Count > 0))
             {
                 Report(Descriptors.NotDifferentiableCall, inv, name,

@@ -21,6 +21,36 @@ namespace DiffGen.Reverse
             return a;
         }
 
+        /// <summary>A pooled copy of an <c>IReadOnlyList&lt;T&gt;</c> parameter (an array or a List&lt;T&gt; copied as a span, others element by element).</summary>
+        public static T[] RentSequence<T>(System.Collections.Generic.IReadOnlyList<T> source) where T : unmanaged => source switch
+        {
+            T[] array => Rent<T>(array),
+            System.Collections.Generic.List<T> list => Rent<T>(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list)),
+            _ => Copy(source.Count, i => source[i]),
+        };
+
+        /// <summary>A pooled copy of an <c>IList&lt;T&gt;</c> parameter.</summary>
+        public static T[] RentSequence<T>(System.Collections.Generic.IList<T> source) where T : unmanaged => source switch
+        {
+            T[] array => Rent<T>(array),
+            System.Collections.Generic.List<T> list => Rent<T>(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list)),
+            _ => Copy(source.Count, i => source[i]),
+        };
+
+        private static T[] Copy<T>(int count, Func<int, T> at) where T : unmanaged
+        {
+            var a = BufferPool<T>.Rent(count);
+            for (int i = 0; i < count; i++) a[i] = at(i);
+            return a;
+        }
+
+        /// <summary>Copies an output's values back into the caller's <c>IList&lt;T&gt;</c> (same length, checked before the call).</summary>
+        public static void CopyBack<T>(T[] values, System.Collections.Generic.IList<T> target) where T : unmanaged
+        {
+            if (target is T[] array) { values.AsSpan(0, array.Length).CopyTo(array); return; }
+            for (int i = 0; i < target.Count; i++) target[i] = values[i];
+        }
+
         /// <summary>A pooled <c>int[]</c> holding 1 where <paramref name="mask"/> is true, 0 elsewhere (give it back to <see cref="BufferPool{T}"/>).</summary>
         public static int[] Mask(bool[] mask, string name)
         {

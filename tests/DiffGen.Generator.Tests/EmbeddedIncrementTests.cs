@@ -16,6 +16,8 @@ namespace DiffGen.Generator.Tests
         [InlineData("var y = new double[x.Length]; int c = 0; for (int i = 0; i < x.Length; i++) if (x[i] > 0) y[c++] = x[i]; return y[0] * c;")]
         [InlineData("int steps = 0; double s = 0; while (s < 10) { s += x[0] * x[0] + 1; if (++steps > 5) break; } return s;")]
         [InlineData("int k = 3; double s = x[0] * (k--); return s * k;")]
+        [InlineData("int i = 0; double s = 0; while (i++ < x.Length) s += x[0]; return s;")]            // round 15: in a while condition
+        [InlineData("int i = 0; double s = 0; do { s += x[0] * s + 1; } while (++i < 4); return s;")]  // and a do/while's
         public void Accepted(string body)
         {
             var r = Run(body);
@@ -25,7 +27,7 @@ namespace DiffGen.Generator.Tests
 
         [Theory]
         [InlineData("var y = new double[x.Length]; int c = 0; y[c++] = x[c]; return y[0];", "is read there too")]
-        [InlineData("int i = 0; double s = 0; while (i++ < x.Length) s += x[0]; return s;", "loop condition")]
+        [InlineData("int k = 0; double s = 0; for (int i = 0; i < x.Length && k++ < 3; i++) s += x[i]; return s;", "loop condition")]
         [InlineData("double s = x[0]; return x[0] * (s++);", "int locals only")]
         public void Rejected_with_the_reason(string body, string reason)
         {
