@@ -96,8 +96,14 @@ namespace DiffGen.Generator.Diagnostics
             "Invalid [Constant] parameter",
             "'{0}' {1}");
 
+        public static readonly DiagnosticDescriptor RecursionUnrolled = Make("DIFF0018",
+            "Recursive helper unrolled",
+            "'{0}' calls itself once per call (linear recursion): DiffGen unrolls it {1} calls deep, and a call deeper than that throws NotSupportedException at run time; write it as a loop if it can recurse deeper",
+            DiagnosticSeverity.Info);
+
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new()
         {
+            [RecursionUnrolled.Id] = RecursionUnrolled,
             [Remark.Id] = Remark,
             [NotStaticPartial.Id] = NotStaticPartial,
             [UnsupportedType.Id] = UnsupportedType,

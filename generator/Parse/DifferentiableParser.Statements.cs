@@ -845,25 +845,29 @@ namespace DiffGen.Generator.Parse
         /// <c>return e</c> inside a loop or an if: <c>__ret = e; __done = true</c>, then leave (<see cref="EarlyExits"/>);
         /// the method's last statement returns <c>__ret</c>.
         /// </summary>
-        private void LowerNestedReturn(ReturnStatementSyntax rs, List<Stmt> output)
+        private void LowerNestedReturn(ReturnStatementSyntax rs, List<Stmt> output) => LowerNestedReturn(rs.Expression, rs.GetLocation(), output);
+
+        /// <summary><see cref="LowerNestedReturn(ReturnStatementSyntax, List{Stmt})"/> of a value (also a branch of a tail-recursive helper's '=&gt; c ? v : H(...)').</summary>
+        private void LowerNestedReturn(ExpressionSyntax? returned, Location at, List<Stmt> output)
         {
+            if (returned is { } tailCall && TryLowerTailCall(tailCall, output)) return; // a tail-recursive helper's 'return H(...)' (Inlining.cs)
             if (_doneFlag is null)
             {
                 _doneFlag = FreshName("__done");
-                _firstEarlyReturn = rs.GetLocation();
+                _firstEarlyReturn = at;
             }
             if (_helperResults is not null)
             {
-                if (rs.Expression is not null && !AssignHelperResults(rs.Expression, output)) return;
+                if (returned is not null && !AssignHelperResults(returned, output)) return;
             }
             else if (_returnType.Elem != Scalar.Void)
             {
-                if (rs.Expression is null) return; // not C#
-                var e = _tupleItems is not null ? LowerTupleReturn(rs.Expression, output) : LowerExpr(rs.Expression);
+                if (returned is null) return; // not C#
+                var e = _tupleItems is not null ? LowerTupleReturn(returned, output) : LowerExpr(returned);
                 if (e is null) return;
                 if (!e.Type.IsReal || e.Type.IsArray)
                 {
-                    Report(Descriptors.UnsupportedExpression, rs.Expression, rs.Expression.ToString(), "the returned value must be float or double");
+                    Report(Descriptors.UnsupportedExpression, returned, returned.ToString(), "the returned value must be float or double");
                     return;
                 }
                 _returnVar ??= FreshName("__ret");

@@ -104,7 +104,7 @@ namespace DiffGen.Generator.Parse
             var child = new DifferentiableParser(model, callee, _ct, _callers.Add(_method.OriginalDefinition));
             var attributes = callee.GetAttributes().Where(a => a.AttributeClass?.ToDisplayString() == AttributeName).ToImmutableArray();
             child.ParseMethod(syntax, attributes);
-            return child._suppressed || child._diags.Any(d => d.Id != Descriptors.AlwaysZero.Id);
+            return child._suppressed || child._diags.Any(Fails);
         }
 
         /// <summary>Transform step of the incremental pipeline.</summary>
@@ -114,7 +114,7 @@ namespace DiffGen.Generator.Parse
             var method = (IMethodSymbol)context.TargetSymbol;
             var parser = new DifferentiableParser(context.SemanticModel, method, ct);
             var model = parser.ParseMethod(syntax, context.Attributes);
-            bool failed = parser._suppressed || parser._diags.Any(d => d.Id != Descriptors.AlwaysZero.Id);
+            bool failed = parser._suppressed || parser._diags.Any(Fails);
             return new ParseResult(failed ? null : model, parser._diags.ToEquatable());
         }
 
@@ -124,6 +124,16 @@ namespace DiffGen.Generator.Parse
         private void Report(DiagnosticDescriptor d, Location? location, params string[] args)
         {
             _reports++;
+            var info = DiagnosticInfo.Create(d, UserLocation(location), args);
+            if (!_diags.Contains(info)) _diags.Add(info);
+        }
+
+        /// <summary>A warning or information (DIFF0014, DIFF0018) leaves the model; anything else is an error.</summary>
+        private static bool Fails(DiagnosticInfo d) => d.Id != Descriptors.AlwaysZero.Id && d.Id != Descriptors.RecursionUnrolled.Id;
+
+        /// <summary>Adds an information diagnostic once; not a problem, so it fails nothing (<see cref="_reports"/> stays).</summary>
+        private void Note(DiagnosticDescriptor d, Location? location, params string[] args)
+        {
             var info = DiagnosticInfo.Create(d, UserLocation(location), args);
             if (!_diags.Contains(info)) _diags.Add(info);
         }
@@ -319,7 +329,7 @@ namespace DiffGen.Generator.Parse
             SurfaceModel? surface = null;
             EquatableArray<ParamModel> parameters;
             if (_surface) CheckMemberWrites(body); // a field passed to a callee that writes it (Members.cs)
-            if (_surface && (_diags.Count > 0 || _suppressed)) return null;
+            if (_surface && (_diags.Any(Fails) || _suppressed)) return null;
             if (_surface) (parameters, surface) = BuildSurface(wrtNames, constants, memberWrt);
             else parameters = _method.Parameters.Select(p => new ParamModel(
                 p.Name, _vars[p].Type, _writtenParams.ContainsKey(p.Name), wrtNames.Contains(p.Name),
@@ -335,7 +345,7 @@ namespace DiffGen.Generator.Parse
                             $"is a [Constant] parameter of '{callee}', but this argument depends on '{source}', which carries a derivative here, so that part of the gradient would be lost; remove [Constant] from '{param}' in '{callee}', or pass a value that depends on constants only (mark the parameters it comes from [Constant] if their gradient is not wanted)");
             }
 
-            if (_diags.Count > 0 || _suppressed) return null;
+            if (_diags.Any(Fails) || _suppressed) return null;
 
             var model = new MethodModel(
                 _method.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : null,

@@ -142,6 +142,111 @@ namespace DiffGen.Generator.Parse
         /// recursion (a determinant by expansion in minors, a tree walk): no loop of the same cost exists, so the message
         /// names the loop algorithm; a single call (tail or linear recursion) becomes a loop carrying the arguments in locals.
         /// </summary>
+        /// <summary>
+        /// Set while the body of a tail-recursive helper is lowered as a loop (<see cref="TailRecursive"/>): its call of itself
+        /// in 'return H(...)' sets the parameters' locals to the new arguments and starts the next iteration.
+        /// </summary>
+        private (IMethodSymbol Method, IReadOnlyList<IParameterSymbol> Params)? _tailLoop;
+
+        /// <summary>
+        /// A helper whose only call of itself is 'return H(args);' (outside loops and lambdas), with positional arguments,
+        /// scalar or array parameters (an array passed on as itself) and one scalar result: Clenshaw, Horner or a
+        /// continued fraction written with an accumulator. Inlined once as a loop, exact at any depth.
+        /// </summary>
+        private bool TailRecursive(IMethodSymbol signature, CSharpSyntaxNode body, SemanticModel calleeModel, IReadOnlyList<IParameterSymbol> parameters)
+        {
+            if (signature.ReturnsVoid || MapType(signature.ReturnType) is not { IsArray: false }) return false;
+            if (body is ExpressionSyntax && TailBranches(body) is null) return false;
+            if (parameters.Any(p => p.RefKind != RefKind.None || p.IsParams || MapType(p.Type) is not { } t || t.Shape == Shape.Jagged)) return false;
+            var calls = body.DescendantNodes().OfType<InvocationExpressionSyntax>()
+                .Where(i => SymbolEqualityComparer.Default.Equals((calleeModel.GetSymbolInfo(i, _ct).Symbol as IMethodSymbol)?.OriginalDefinition, signature.OriginalDefinition)).ToList();
+            if (calls.Count != 1) return false;
+            var call = calls[0];
+            SyntaxNode up = call.Parent!;
+            while (up is ParenthesizedExpressionSyntax) up = up.Parent!;
+            if (body is BlockSyntax ? up is not ReturnStatementSyntax : TailBranches(body) is not { } tb || tb.Tail != call) return false;
+            if (call.Ancestors().TakeWhile(a => a != body).Any(a => a is ForStatementSyntax or ForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax
+                    or AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or SwitchStatementSyntax)) return false;
+            var args = call.ArgumentList.Arguments;
+            if (args.Count != parameters.Count || args.Any(a => a.NameColon is not null || a.RefKindKeyword.RawKind != 0)) return false;
+            for (int k = 0; k < parameters.Count; k++)
+                if (MapType(parameters[k].Type)!.Value.IsArray
+                    && !SymbolEqualityComparer.Default.Equals(calleeModel.GetSymbolInfo(args[k].Expression, _ct).Symbol, parameters[k]))
+                    return false; // an array passed on must be the same array
+            return true;
+        }
+
+        /// <summary>
+        /// An expression-bodied helper '=&gt; c ? v : H(...)' (or the call first): the condition, the value that ends the
+        /// recursion, the tail call, and whether the call is the 'true' branch; null for another shape.
+        /// </summary>
+        private static (ExpressionSyntax Condition, ExpressionSyntax Value, InvocationExpressionSyntax Tail, bool TailWhenTrue)? TailBranches(CSharpSyntaxNode body)
+        {
+            static ExpressionSyntax Strip(ExpressionSyntax e) { while (e is ParenthesizedExpressionSyntax p) e = p.Expression; return e; }
+            if (body is not ExpressionSyntax e || Strip(e) is not ConditionalExpressionSyntax c) return null;
+            if (Strip(c.WhenFalse) is InvocationExpressionSyntax f && !c.WhenTrue.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>().Any(i => i.Expression.ToString() == f.Expression.ToString()))
+                return (c.Condition, c.WhenTrue, f, false);
+            if (Strip(c.WhenTrue) is InvocationExpressionSyntax t && !c.WhenFalse.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>().Any(i => i.Expression.ToString() == t.Expression.ToString()))
+                return (c.Condition, c.WhenFalse, t, true);
+            return null;
+        }
+
+        /// <summary>'return H(args)' in a helper lowered as a loop: the new arguments, all computed first, become the parameters' values, and the loop goes on.</summary>
+        private bool TryLowerTailCall(ExpressionSyntax returned, List<Stmt> output)
+        {
+            if (_tailLoop is not { } tl) return false;
+            var e = returned;
+            while (e is ParenthesizedExpressionSyntax pe) e = pe.Expression;
+            if (e is not InvocationExpressionSyntax call
+                || !SymbolEqualityComparer.Default.Equals((_model.GetSymbolInfo(call, _ct).Symbol as IMethodSymbol)?.OriginalDefinition, tl.Method.OriginalDefinition))
+                return false;
+            var next = new List<(Variable Param, string Temp)>();
+            for (int k = 0; k < tl.Params.Count; k++)
+            {
+                var p = tl.Params[k];
+                if (MapType(p.Type)!.Value.IsArray) continue;
+                var value = LowerExpr(call.ArgumentList.Arguments[k].Expression);
+                if (value is null) return true; // reported
+                var v = _vars[p];
+                var temp = FreshName(_prefix + p.Name + "_next");
+                if (!Declare(temp, v.Type, value, output, call)) return true;
+                next.Add((v, temp));
+            }
+            foreach (var (v, temp) in next) output.Add(new Assign(new VarRef(v.Name, v.Type), AssignOp.Set, new VarRef(temp, v.Type)));
+            output.Add(new Continue());
+            return true;
+        }
+
+        /// <summary>
+        /// How many calls deep a linear recursion that is not a tail call is unrolled (<see cref="LinearRecursion"/>); a deeper
+        /// call throws. Each level is a copy of the helper's body, so the depth shrinks as the body grows: 16 levels of a
+        /// one-statement helper (Horner), 4 or 5 of a ten-statement one (log-gamma's reflection, which needs 2).
+        /// </summary>
+        private static int UnrollDepth(CSharpSyntaxNode body) =>
+            Math.Max(2, Math.Min(16, 48 / Math.Max(1, body.DescendantNodesAndSelf().OfType<StatementSyntax>().Count(st => st is not BlockSyntax))));
+
+        /// <summary>Helpers reported as unrolled (DIFF0018, once each).</summary>
+        private readonly HashSet<ISymbol> _unrolledHelpers = new(SymbolEqualityComparer.Default);
+
+        /// <summary>
+        /// A helper that calls itself at one place, outside loops (Horner, Clenshaw, a reflection formula, a tail call that
+        /// carries its state in arguments, when not a tail call): unrolled <see cref="UnrollDepth"/> calls deep, each level an ordinary inlined
+        /// call under the conditions that lead to it, so the code is exact wherever the recursion ends within that depth.
+        /// Recursion that branches (two calls, a call in a loop) grows exponentially when unrolled: DIFF0006.
+        /// </summary>
+        private bool LinearRecursion(ExpressionSyntax inv, ISymbol key)
+        {
+            var callee = _model.GetSymbolInfo(inv, _ct).Symbol as IMethodSymbol;
+            var body = inv.Ancestors().FirstOrDefault(a => a is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax);
+            if (callee is null || body is null) return false;
+            int calls = body.DescendantNodes().OfType<InvocationExpressionSyntax>()
+                .Count(i => SymbolEqualityComparer.Default.Equals((_model.GetSymbolInfo(i, _ct).Symbol as IMethodSymbol)?.OriginalDefinition, callee.OriginalDefinition));
+            bool inLoop = inv.Ancestors().TakeWhile(a => a != body).Any(a => a is ForStatementSyntax or ForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax);
+            // only a direct self-call: a cycle through other helpers keeps DIFF0006
+            bool direct = _inlineStack.Count > 0 && SymbolEqualityComparer.Default.Equals(_inlineStack[_inlineStack.Count - 1].Key, key);
+            return calls == 1 && !inLoop && direct;
+        }
+
         private string RecursionAdvice(ExpressionSyntax inv)
         {
             var callee = _model.GetSymbolInfo(inv, _ct).Symbol as IMethodSymbol;
@@ -310,12 +415,49 @@ namespace DiffGen.Generator.Parse
         private List<Expr>? Inline(ExpressionSyntax inv, IMethodSymbol signature, ISymbol key, string name,
             SyntaxNode owner, CSharpSyntaxNode body, IReadOnlyList<IParameterSymbol> parameters, Receiver? receiver = null, StructSelf? self = null)
         {
+            // A recursive call binds the same parameter and local symbols again: the caller's level gets its own back after it.
+            if (!_inlineStack.Any(x => SymbolEqualityComparer.Default.Equals(x.Key, key)))
+                return InlineCore(inv, signature, key, name, owner, body, parameters, receiver, self);
+            var restore = SaveBindings();
+            try { return InlineCore(inv, signature, key, name, owner, body, parameters, receiver, self); }
+            finally { restore(); }
+        }
+
+        /// <summary>What symbols are bound to (variables, substitutions, views): restored after a recursive level's inlining.</summary>
+        private System.Action SaveBindings()
+        {
+            var restores = new List<System.Action>
+            {
+                Save(_vars), Save(_substituted), Save(_structArgs), Save(_tupleVars), Save(_delegates), Save(_listCounts),
+                Save(_nullableLocals), Save(_refAliases), Save(_spanViews), Save(_structArrays), Save(_swapGroups), Save(_swapSlots),
+            };
+            return () => { foreach (var r in restores) r(); };
+
+            static System.Action Save<TK, TV>(Dictionary<TK, TV> d) where TK : notnull
+            {
+                var copy = new Dictionary<TK, TV>(d, d.Comparer);
+                return () =>
+                {
+                    d.Clear();
+                    foreach (var kv in copy) d[kv.Key] = kv.Value;
+                };
+            }
+        }
+
+        private List<Expr>? InlineCore(ExpressionSyntax inv, IMethodSymbol signature, ISymbol key, string name,
+            SyntaxNode owner, CSharpSyntaxNode body, IReadOnlyList<IParameterSymbol> parameters, Receiver? receiver, StructSelf? self)
+        {
             receiver ??= _receiver; // a lambda or a local function reads what the code around it reads
-            if (_inlineStack.Any(x => SymbolEqualityComparer.Default.Equals(x.Key, key)))
+            int depth = _inlineStack.Count(x => SymbolEqualityComparer.Default.Equals(x.Key, key));
+            if (depth > 0 && !LinearRecursion(inv, key))
             {
                 Report(Descriptors.Recursion, inv, name, Cycle(key), RecursionAdvice(inv));
                 return null;
             }
+            bool tail = depth == 0 && signature.MethodKind != MethodKind.AnonymousFunction && _hoistBan is null
+                && TailRecursive(signature, body, ModelFor(owner.SyntaxTree), parameters);
+            if (depth == 1 && _unrolledHelpers.Add(key))
+                Note(Descriptors.RecursionUnrolled, inv.GetLocation(), name, UnrollDepth(body).ToString(System.Globalization.CultureInfo.InvariantCulture));
 
             // ---- the results ----
             var resultTypes = new List<(string Name, IrType Type)>();
@@ -338,6 +480,16 @@ namespace DiffGen.Generator.Parse
                     }
                     resultTypes.Add((en, m));
                 }
+            }
+
+            if (depth >= UnrollDepth(body))
+            {
+                // deeper than the unrolling: this call throws where it stands (under the conditions that lead to it), so the
+                // values it stands for are never used
+                if (resultTypes.Any(r => r.Type.IsArray)) { Report(Descriptors.Recursion, inv, name, Cycle(key), RecursionAdvice(inv)); return null; }
+                var text = SymbolDisplay.FormatLiteral($"the recursive helper '{name}' was unrolled {UnrollDepth(body)} calls deep by DiffGen and this call goes deeper; write the recursion as a loop", quote: true);
+                _pending.Add(new Throw($"new global::System.NotSupportedException({text})", EquatableArray<Expr>.Empty));
+                return resultTypes.Select(r => (Expr)new Const(0, r.Type)).ToList();
             }
 
             // ---- the arguments, lowered where the call is ----
@@ -546,14 +698,15 @@ namespace DiffGen.Generator.Parse
                 // array lengths never change: a.Length is substituted like a constant
                 // In a loop condition, a helper that assigns nothing takes any argument in place (evaluated where the
                 // condition is, like the same expression written there; nothing can change it in between).
-                if (arg is Const || (arg is VarRef || arg is LengthOf { Row: null or VarRef or Const }) && !assigned.Contains(p) && !writesOuter
-                    || _hoistBan is not null && !writesAnything && !IrQueries.Descendants(arg).Any(x => x is Invoke))
+                if (!tail && (arg is Const || (arg is VarRef || arg is LengthOf { Row: null or VarRef or Const }) && !assigned.Contains(p) && !writesOuter
+                    || _hoistBan is not null && !writesAnything && !IrQueries.Descendants(arg).Any(x => x is Invoke)))
                 {
                     bindings.Add((p, null, arg));
                     continue;
                 }
                 var local = FreshName(prefix + p.Name);
                 if (!Declare(local, pt.Value, arg, stmts, (SyntaxNode?)argSyntax[k] ?? inv)) return null;
+                if (tail && !pt.Value.IsReal) _reassigned.Add(local); // a tail call sets it again
                 bindings.Add((p, new Variable(local, pt.Value, VarKind.Local), null));
             }
             // a part copied for a helper that writes an array, next to an argument that is the same array under another
@@ -583,6 +736,8 @@ namespace DiffGen.Generator.Parse
 
             // ---- the body, with the callee's model and its own return machinery ----
             var saved = (_model, _doneFlag, _returnVar, _firstEarlyReturn, _returnType, _prefix, _helperResults, _pending, _hoistBan, _suppressed, _receiver, _structThis, _helperAggregate);
+            var savedTail = _tailLoop;
+            _tailLoop = null; // a helper this one calls is not the loop's body
             _receiver = receiver;
             // a struct's member sees that struct's fields; a lambda or local function sees what the code around it sees
             _structThis = self ?? (signature.MethodKind is MethodKind.AnonymousFunction or MethodKind.LocalFunction ? _structThis : null);
@@ -607,10 +762,53 @@ namespace DiffGen.Generator.Parse
             {
                 bool topLevel = _loopDepth == 0 && _branchDepth == 0;
                 int hoistMark = _hoistedArrays.Count;
-                if (body is ExpressionSyntax ex)
+                if (body is ExpressionSyntax ex && !tail)
                 {
                     if (results.Count == 0) LowerExpressionStatement(ex, hb);
                     else direct = LowerReturnValues(ex);
+                }
+                else if (tail && TailBranches(body) is { } tb)
+                {
+                    // '=> c ? v : H(...)': the loop's body is 'if (c) return v; else <tail call>'
+                    _tailLoop = (signature, parameters);
+                    var loopBody = new List<Stmt>();
+                    var frame = EnterLoop();
+                    try
+                    {
+                        var done = new List<Stmt>();
+                        var again = new List<Stmt>();
+                        Expr? cond = null;
+                        WithPending(own => cond = LowerExpr(tb.Condition), loopBody);
+                        _branchDepth++;
+                        WithPending(own => LowerNestedReturn(tb.Value, tb.Value.GetLocation(), own), done);
+                        WithPending(own => TryLowerTailCall(tb.Tail, own), again);
+                        _branchDepth--;
+                        if (cond is not null)
+                            loopBody.Add(tb.TailWhenTrue ? new If(cond, again.ToEquatable(), done.ToEquatable()) : new If(cond, done.ToEquatable(), again.ToEquatable()));
+                    }
+                    finally { ExitLoop(); _tailLoop = null; }
+                    var where = inv.GetLocation();
+                    EmitLoop(new For(FreshName("__tail"), new Const(0, IrType.Int), BinaryOp.Lt, new Const(int.MaxValue, IrType.Int), 1, default,
+                        new SourceRef(where.SourceTree?.FilePath ?? "", where.SourceSpan, where.GetLineSpan().Span)), null, loopBody, frame, hb);
+                }
+                else if (body is BlockSyntax tailBlock && tail)
+                {
+                    // a tail-recursive helper: its body is the body of a loop that the tail call continues and a return leaves
+                    _tailLoop = (signature, parameters);
+                    var loopBody = new List<Stmt>();
+                    var frame = EnterLoop();
+                    try
+                    {
+                        foreach (var st in tailBlock.Statements)
+                        {
+                            _ct.ThrowIfCancellationRequested();
+                            LowerStatement(st, loopBody);
+                        }
+                    }
+                    finally { ExitLoop(); _tailLoop = null; }
+                    var where = inv.GetLocation();
+                    EmitLoop(new For(FreshName("__tail"), new Const(0, IrType.Int), BinaryOp.Lt, new Const(int.MaxValue, IrType.Int), 1, default,
+                        new SourceRef(where.SourceTree?.FilePath ?? "", where.SourceSpan, where.GetLineSpan().Span)), null, loopBody, frame, hb);
                 }
                 else if (body is BlockSyntax block)
                 {
@@ -655,6 +853,7 @@ namespace DiffGen.Generator.Parse
                 _inlineStack.RemoveAt(_inlineStack.Count - 1);
                 bool nowSuppressed = _suppressed;
                 (_model, _doneFlag, _returnVar, _firstEarlyReturn, _returnType, _prefix, _helperResults, _pending, _hoistBan, _suppressed, _receiver, _structThis, _helperAggregate) = saved;
+                _tailLoop = savedTail;
                 _suppressed |= nowSuppressed;
             }
             if (failed) return null; // reported inside the helper, once

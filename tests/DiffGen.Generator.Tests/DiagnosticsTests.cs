@@ -140,12 +140,17 @@ namespace DiffGen.Generator.Tests
         [Fact]
         public void DIFF0006_RecursionThroughHelpers()
         {
-            var d = Expect("DIFF0006", "H(v / 2)", "static double H(double v) => v > 1 ? H(v / 2) : v; [Differentiable] public static double F(double x) => H(x) * x;");
-            Assert.Contains("F → H → H", d.GetMessage());
+            // round 15: a tail call is a loop; recursion with one call site otherwise is unrolled (DIFF0018, info)
+            Assert.Empty(Problems("static double H(double v) => v > 1 ? H(v / 2) : v; [Differentiable] public static double F(double x) => H(x) * x;"));
+            var d = Expect("DIFF0006", "Fib(n - 1, x)", "static double Fib(int n, double x) => n < 2 ? x : Fib(n - 1, x) + Fib(n - 2, x); [Differentiable] public static double F(double x) => Fib(5, x);");
+            Assert.Contains("F → Fib → Fib", d.GetMessage());
             d = Expect("DIFF0006", "A(v - 1)", "static double A(double v) => v > 0 ? B(v) : v; static double B(double v) => A(v - 1) * 2; [Differentiable] public static double F(double x) => A(x) + x;");
             Assert.Contains("F → A → B → A", d.GetMessage());
-            // a local function calling itself
-            Expect("DIFF0006", "Fact(k - 1)", "[Differentiable] public static double F(double x) { double Fact(int k) => k <= 1 ? x : k * Fact(k - 1); return Fact(3); }");
+            // a local function calling itself once, not as a tail call: unrolled, said as information
+            d = Expect("DIFF0018", "Fact(k - 1)", "[Differentiable] public static double F(double x) { double Fact(int k) => k <= 1 ? x : k * Fact(k - 1); return Fact(3); }");
+            Assert.Equal(DiagnosticSeverity.Info, d.Severity);
+            Assert.Contains("throws NotSupportedException", d.GetMessage());
+            Assert.DoesNotContain(Problems("[Differentiable] public static double F(double x) { double Fact(int k) => k <= 1 ? x : k * Fact(k - 1); return Fact(3); }"), x => x.Severity == DiagnosticSeverity.Error);
         }
 
         [Fact]
