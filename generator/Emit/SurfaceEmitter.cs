@@ -139,7 +139,7 @@ namespace DiffGen.Generator.Emit
                             var members = a.Members!.Split(',');
                             var elements = Enumerable.Range(0, members.Length).Where(e => (a.Rank >> e & 1) == (values ? 1 : 0)).ToList();
                             string type = values ? "double" : "int";
-                            var items = string.Join(" ", elements.Select((e, c) => $"{local}[__k, {c}] = {a.Source}[__k].{members[e]};"));
+                            var items = string.Join(" ", elements.Select((e, c) => $"{local}[__k, {c}] = {a.Source}[__k].{members[e]}{((a.Rank >> (16 + e) & 1) == 1 ? " ? 1 : 0" : "")};")); // bit 16 + e: a bool field, 0/1
                             r.Pooled.Add((type + "[,]", local));
                             if (!values) r.InTry.Add($"global::DiffGen.Reverse.Shapes.NotNull({a.Source}, \"{a.Source}\");");
                             r.InTry.Add($"{local} = {Pool}<{type}>.Rent({a.Source}.Length, {elements.Count});");

@@ -202,14 +202,16 @@ namespace DiffGen.Generator.Parse
             // Particle[] / Obs[]: an array of structs with float/double fields (and ints) is data too, held the same way: ps[k].X
             // reads the row, 'var p = ps[k]' and 'foreach (var p in ps)' make a struct local from it (StructValues.cs)
             if (t is IArrayTypeSymbol { Rank: 1, ElementType: INamedTypeSymbol { TypeKind: TypeKind.Struct, IsTupleType: false } st } && !byIn
-                && StructFields(st) is { } sf && sf.All(f => f.Type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Double or SpecialType.System_Single)
-                && sf.Any(f => f.Type.SpecialType != SpecialType.System_Int32))
+                && StructFields(st) is { } sf && sf.All(f => f.Type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Boolean)
+                && sf.Any(f => f.Type.SpecialType is SpecialType.System_Double or SpecialType.System_Single))
             {
                 _vars[p] = new Variable(p.Name, new IrType(Scalar.Int, Shape.Matrix), VarKind.Param);
                 _usedNames.Add(p.Name);
                 _tupleArrays.Add(p.Name);
                 var values = FreshName(p.Name + "__values");
-                _dataTuples[p.Name] = new DataTuple(values, sf.Select(f => f.Type.SpecialType != SpecialType.System_Int32).ToArray(), sf.Select(f => f.Member.Name).ToArray());
+                // a bool field (a 'done' flag) is held as 0/1 among the ints
+                _dataTuples[p.Name] = new DataTuple(values, sf.Select(f => f.Type.SpecialType is SpecialType.System_Double or SpecialType.System_Single).ToArray(), sf.Select(f => f.Member.Name).ToArray(),
+                    sf.Select(f => f.Type.SpecialType == SpecialType.System_Boolean).ToArray());
                 _paramKinds[p] = ArgKind.TupleRows;
                 _surface = true;
                 return true;
@@ -312,8 +314,12 @@ namespace DiffGen.Generator.Parse
         /// <summary>A tuple array with int and float/double elements: its int elements are the parameter's int[n, i]; the others are
         /// the columns of <paramref name="Values"/>, a double[n, r] input (<see cref="ArgKind.TupleValues"/>). <paramref name="IsReal"/>: per element;
         /// <paramref name="Members"/>: what the entry points read each element through (Item1, ..., or a struct's field or property names).</summary>
-        private sealed record DataTuple(string Values, bool[] IsReal, string[] Members)
+        /// <param name="IsBool">Bool fields of a struct (held as 0/1 among the ints; null: none).</param>
+        private sealed record DataTuple(string Values, bool[] IsReal, string[] Members, bool[]? IsBool = null)
         {
+            /// <summary>The <see cref="CoreArg.Rank"/> of the copies: bit e set for a value, bit 16 + e for a bool (at most 16 fields).</summary>
+            public int Mask => Enumerable.Range(0, IsReal.Length).Sum(e => (IsReal[e] ? 1 << e : 0) | (IsBool is not null && IsBool[e] ? 1 << (16 + e) : 0));
+
             /// <summary>The column of element <paramref name="i"/> in its matrix (the ints' or the values').</summary>
             public int Column(int i) => IsReal.Take(i).Count(r => r == IsReal[i]);
         }
@@ -352,7 +358,8 @@ namespace DiffGen.Generator.Parse
                     : new ElemRef(rows.Array, rows.ArrayType, new[] { k, new Const(data.Column(i), IrType.Int) }.ToEquatable())
                 : new ElemRef(rows.Array, rows.ArrayType, new[] { k, new Const(i, IrType.Int) }.ToEquatable());
             var type = MapType(elementType) ?? IrType.Int;
-            if (value.Type != type) value = new IR.Convert(value, type);
+            if (type == IrType.Bool) value = new Binary(BinaryOp.Ne, value, new Const(0, IrType.Int), IrType.Bool); // a bool field, held as 0/1
+            else if (value.Type != type) value = new IR.Convert(value, type);
             return (value, type);
         }
 
@@ -699,7 +706,7 @@ namespace DiffGen.Generator.Parse
                 if (_dataTuples.TryGetValue(p.Name, out var data))
                 {
                     // the int elements, then the float/double ones as a data input (Rank: a mask, bit e set for a value)
-                    int mask = Enumerable.Range(0, data.IsReal.Length).Where(e => data.IsReal[e]).Sum(e => 1 << e);
+                    int mask = data.Mask;
                     var members = string.Join(",", data.Members);
                     args.Add(new CoreArg(p.Name, ArgKind.TupleInts, p.Name, mask, members));
                     ps.Add(new ParamModel(data.Values, new IrType(Scalar.Double, Shape.Matrix), false, false, null, IsConstant: true));

@@ -31,6 +31,8 @@ namespace DiffGen.Generator.Parse
             ExpressionSyntax? Hole(ExpressionSyntax e)
             {
                 if (failed || !ReadsValues(e)) return null;
+                if (e is IdentifierNameSyntax id && _model.GetSymbolInfo(id, _ct).Symbol is IParameterSymbol tp && _helperTexts.TryGetValue(tp, out var helperText))
+                    return SyntaxFactory.LiteralExpression(SyntaxKind.StringLiteralExpression, SyntaxFactory.Literal(helperText)); // RequirePositive(v, "sigma")
                 var constant = _model.GetConstantValue(e, _ct);
                 if (constant.HasValue && constant.Value is string text) // nameof(x), a const string local
                     return SyntaxFactory.LiteralExpression(SyntaxKind.StringLiteralExpression, SyntaxFactory.Literal(text));

@@ -53,6 +53,8 @@ namespace DiffGen.Generator.Parse
         private readonly Dictionary<ISymbol, List<Expr>> _structArgs = new(SymbolEqualityComparer.Default);
         /// <summary>Scalar parameters of an inlined helper replaced by the argument (a constant, or a variable the helper does not assign).</summary>
         private readonly Dictionary<ISymbol, Expr> _substituted = new(SymbolEqualityComparer.Default);
+        /// <summary>String parameters of an inlined helper bound to a constant argument: the text, for exception messages.</summary>
+        private readonly Dictionary<ISymbol, string> _helperTexts = new(SymbolEqualityComparer.Default);
         /// <summary>The result locals of the helper being inlined (null in the method itself; empty for a void helper).</summary>
         private List<(string Name, IrType Type)>? _helperResults;
         /// <summary>The helper being inlined returns a tuple or a struct: its <c>return</c> gives one value per element.</summary>
@@ -429,7 +431,7 @@ namespace DiffGen.Generator.Parse
             var restores = new List<System.Action>
             {
                 Save(_vars), Save(_substituted), Save(_structArgs), Save(_tupleVars), Save(_delegates), Save(_listCounts),
-                Save(_nullableLocals), Save(_refAliases), Save(_spanViews), Save(_structArrays), Save(_swapGroups), Save(_swapSlots),
+                Save(_nullableLocals), Save(_refAliases), Save(_spanViews), Save(_structArrays), Save(_swapGroups), Save(_swapSlots), Save(_helperTexts),
             };
             return () => { foreach (var r in restores) r(); };
 
@@ -643,6 +645,13 @@ namespace DiffGen.Generator.Parse
                 {
                     // a tuple array or an array of structs passed on whole: the same rows (read-only data, Members.cs)
                     bindings.Add((p, new Variable(rows.Array, rows.ArrayType, VarKind.Param), null));
+                    continue;
+                }
+                if (pt is null && p.Type.SpecialType == SpecialType.System_String && p.RefKind == RefKind.None && argSyntax[k] is { } textArg
+                    && _model.GetConstantValue(textArg, _ct) is { HasValue: true, Value: string text })
+                {
+                    // RequirePositive(v, "sigma"): a constant text, read by the helper's exception messages (Throw.cs)
+                    _helperTexts[p] = text;
                     continue;
                 }
                 if (pt is null || pt.Value.Elem == Scalar.Bool && pt.Value.IsArray)

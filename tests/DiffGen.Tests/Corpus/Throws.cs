@@ -156,5 +156,24 @@ namespace DiffGen.Tests.Corpus
                 if (y[i] > 1e6) throw new OverflowException($"y[{i}] = {y[i]}");
             }
         }
+
+        private static double RequirePositive(double value, string what)
+        {
+            if (!(value > 0.0) || double.IsInfinity(value)) throw new ArgumentOutOfRangeException(what, value, "must be positive and finite");
+            return value;
+        }
+
+        /// <summary>A checking helper told what it checks by a string argument (a constant: the text goes into the message).</summary>
+        [Differentiable]
+        public static double ScaledLogLikelihood(double[] x, double[] logSigma)
+        {
+            double s = 0;
+            for (int i = 0; i < x.Length; i++)
+            {
+                double sigma = RequirePositive(Math.Exp(logSigma[i]), "sigma");
+                s += -0.5 * x[i] * x[i] / (sigma * sigma) - Math.Log(sigma);
+            }
+            return s / RequirePositive(x.Length, nameof(x));
+        }
     }
 }
