@@ -798,6 +798,7 @@ namespace DiffGen.Generator.Parse
             // do/while a flag those statements set after the body (also after a continue).
             var soft = (_softBan, _banHit);
             (_softBan, _banHit) = (true, false);
+            bool suppressedBefore = _suppressed;
             Expr? condition;
             bool needsStatements;
             try { condition = WithHoistBan(() => LowerExpr(conditionSyntax), "the loop condition is evaluated before every iteration"); }
@@ -805,6 +806,7 @@ namespace DiffGen.Generator.Parse
             var checks = new List<Stmt>();
             if (needsStatements)
             {
+                _suppressed = suppressedBefore; // what the trial suppressed after a noted refusal is lowered again below
                 _loops.Push(frame);
                 _loopDepth++;
                 var savedPending = _pending;

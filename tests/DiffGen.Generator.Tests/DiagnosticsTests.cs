@@ -179,7 +179,9 @@ namespace DiffGen.Generator.Tests
         public void DIFF0005_HelperWithStatementsInALoopCondition()
         {
             // in a while condition the helper's statements run in the loop, before each test (round 15); in a for condition they are refused
-            Assert.Empty(Problems("static bool Far(double v) { double t = v * v; return t < 4; } [Differentiable] public static double F(double x) { double s = x; while (Far(s)) s = s * 1.5 + 0.1; return s; }"));
+            var far = GeneratorHarness.Run(Usings + "public static partial class C {\nstatic bool Far(double v) { double t = v * v; return t < 4; } [Differentiable] public static double F(double x) { double s = x; while (Far(s)) s = s * 1.5 + 0.1; return s; }\n}");
+            Assert.Empty(far.GeneratorDiagnostics.Where(x => x.Severity == DiagnosticSeverity.Error));
+            Assert.Contains(far.Run.GeneratedTrees, t => t.ToString().Contains("FBackward", System.StringComparison.Ordinal));
             var d = Expect("DIFF0005", "Far(s)", "static bool Far(double v) { double t = v * v; return t < 4; } [Differentiable] public static double F(double x) { double s = x; for (int i = 0; i < 50 && Far(s); i++) s = s * 1.5 + 0.1; return s; }");
             Assert.Contains("before every iteration", d.GetMessage());
             Assert.Contains("compute the value into a local", d.GetMessage());

@@ -23,6 +23,7 @@ namespace DiffGen.Generator.Tests
             var r = Run(body);
             Assert.Empty(r.GeneratorDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error));
             Assert.Empty(r.CompileDiagnostics);
+            Assert.NotEmpty(r.Run.GeneratedTrees); // code was generated (a suppressed model would leave none, silently)
         }
 
         [Theory]
