@@ -257,6 +257,8 @@ namespace DiffGen.Tests.Device
             ["BezierLength"] = (r, n) => new object?[] { Vec(r, 8), n },
             // beta[p + 1] (the intercept last), features[n, p], counts[n]
             ["PoissonRegressionNll"] = (r, n) => new object?[] { Vec(r, 4).Select(v => 0.3 * v).ToArray(), Mat(r, n, 3), Enumerable.Range(0, n).Select(k => k % 4).ToArray(), true, 0.1 },
+            // series[n] with AR(2) and MA(1) coefficients small enough to keep the residual recursion stable
+            ["ArmaResidualSseArrays"] = (r, n) => new object?[] { Vec(r, n), Vec(r, 2).Select(v => 0.3 * v).ToArray(), Vec(r, 1).Select(v => 0.3 * v).ToArray(), 0.1 },
             // n bags over 2n indices: offsets 0, 0, 2, 4, ... (bag 0 empty, the last one holds 4); mode 2 = max
             ["EmbeddingBag"] = (r, n) => new object?[]
             {
