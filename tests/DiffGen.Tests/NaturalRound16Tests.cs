@@ -177,6 +177,12 @@ namespace DiffGen.Tests
                 Assert.True(row[0] - row[1] > 1e-3);
             }
             Check("DqnTargetMse", qOnline, M(1630, 4, 3), batch, 0.99);
+            // the bool field is read (held as 0/1): flipping it changes the generated code's value as it changes the method's
+            var qTarget = M(1630, 4, 3);
+            double before = NaturalRound16.DqnTargetMseForward(qOnline, qTarget, batch, 0.99);
+            batch[1].Terminal = false;
+            Assert.Equal(NaturalRound16.DqnTargetMse(qOnline, qTarget, batch, 0.99), NaturalRound16.DqnTargetMseForward(qOnline, qTarget, batch, 0.99), 12);
+            Assert.NotEqual(before, NaturalRound16.DqnTargetMseForward(qOnline, qTarget, batch, 0.99));
         }
 
         [Fact]
