@@ -107,6 +107,67 @@ namespace DiffGen.Generator.Differentiate
             }
         }
 
+        /// <summary>
+        /// Variables that may hold an infinity the method itself wrote (a <c>double.PositiveInfinity</c> border, a
+        /// <c>MaxValue</c> sentinel) or a value computed from one (flow-insensitive fixpoint). Only quotients that read
+        /// them get the zero-adjoint guard of <see cref="PropagateIntrinsic"/>'s exp: elsewhere the guard is a branch
+        /// that can never help.
+        /// </summary>
+        private readonly HashSet<string> _mayBeInfinite = new(StringComparer.Ordinal);
+
+        private void ComputeMayBeInfinite()
+        {
+            // A running max/min starts at ∓∞ and is finite once it has seen a finite value: its seed is not a source.
+            var extrema = new HashSet<string>(StringComparer.Ordinal);
+            var otherwise = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var st in IrQueries.AllStmts(_m.Body))
+                if (st is Assign { Target: VarRef v } a && !IsInfiniteConst(a.Value))
+                    (a.Op == AssignOp.Set && a.Value is Intrinsic { Fn: Fn.Max or Fn.Min } mm && mm.Args.Count == 2
+                        && mm.Args[0] is VarRef a0 && a0.Name == v.Name ? extrema : otherwise).Add(v.Name);
+            extrema.ExceptWith(otherwise);
+            bool changed = true;
+            while (changed)
+            {
+                changed = false;
+                Visit(_m.Body);
+            }
+
+            bool Reads(Expr e) => IrQueries.Descendants(e).Any(d =>
+                IsInfiniteConst(d)
+                || d is VarRef v && _mayBeInfinite.Contains(v.Name) || d is ElemRef el && _mayBeInfinite.Contains(el.Array));
+            void Mark(string name)
+            {
+                if (_mayBeInfinite.Add(name)) changed = true;
+            }
+            void Visit(IEnumerable<Stmt> stmts)
+            {
+                foreach (var s in stmts)
+                {
+                    switch (s)
+                    {
+                        case DeclScalar { Init: { } i } d when d.Type.IsReal && !(extrema.Contains(d.Name) && IsInfiniteConst(i)) && Reads(i): Mark(d.Name); break;
+                        case Assign { Target: VarRef v } a when v.Type.IsReal && !(extrema.Contains(v.Name) && IsInfiniteConst(a.Value)) && Reads(a.Value): Mark(v.Name); break;
+                        case Assign { Target: ElemRef el } a when el.Type.IsReal && Reads(a.Value): Mark(el.Array); break;
+                        case For f: Visit(f.Body); break;
+                        case If f: Visit(f.Then); Visit(f.Else); break;
+                        case Block b: Visit(b.Body); break;
+                    }
+                }
+            }
+        }
+
+        private static bool IsInfiniteConst(Expr e) => e is Const c && (double.IsInfinity(c.Value) || Math.Abs(c.Value) >= (c.Type.Elem == Scalar.Float ? 1e38 : 1e300))
+            || e is Unary { Op: UnaryOp.Neg, Operand: var o } && IsInfiniteConst(o);
+
+        /// <summary>
+        /// Does <paramref name="x"/> (an exponent) divide a value that may be infinite by a varied denominator? Then
+        /// exp(x) is 0 where the numerator is +∞ (soft-DTW's border cells), and the quotient rule's second term
+        /// multiplies that zero adjoint by numerator / denominator² = ∞: NaN unless guarded.
+        /// </summary>
+        private bool DividesMaybeInfinite(Expr x) => _mayBeInfinite.Count > 0 && IrQueries.Descendants(x).Any(d =>
+            d is Binary { Op: BinaryOp.Div } q && IrQueries.ReadsReal(q.Right) && IsVaried(q.Right)
+            && IrQueries.Descendants(q.Left).Any(n => n is VarRef v && _mayBeInfinite.Contains(v.Name) || n is ElemRef el && _mayBeInfinite.Contains(el.Array)));
+
         private static void CollectDetached(IEnumerable<Stmt> stmts, HashSet<string> into)
         {
             foreach (var s in stmts)
@@ -183,6 +244,7 @@ namespace DiffGen.Generator.Differentiate
         private AdjointModel Build()
         {
             ComputeVaried();
+            ComputeMayBeInfinite();
             ComputeRestoredInts();
             foreach (var d in _m.Body.OfType<DeclArray>())
                 if (d.Type.Shape == Shape.Vector && d.Sizes.Count == 1) _sizes[d.Name] = d.Sizes[0];
@@ -1426,7 +1488,16 @@ namespace DiffGen.Generator.Differentiate
                 case Fn.Exp:
                     {
                         var e = Bind(f, output);
-                        Propagate(x, Mul(g, e), output);
+                        if (!DividesMaybeInfinite(x))
+                        {
+                            Propagate(x, Mul(g, e), output);
+                            return;
+                        }
+                        // Where exp underflowed to 0 its adjoint is 0: skip the partials (∞ · 0 = NaN), which is exact.
+                        var inner = new List<Stmt>();
+                        Propagate(x, Mul(g, e), inner);
+                        if (inner.Count > 0)
+                            output.Add(new If(new Binary(BinaryOp.Ne, e, C(0), IrType.Bool), inner.ToEquatable(), EquatableArray<Stmt>.Empty));
                         return;
                     }
                 case Fn.Log: Propagate(x, new Binary(BinaryOp.Div, g, x, t), output); return;

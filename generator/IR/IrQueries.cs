@@ -175,6 +175,23 @@ namespace DiffGen.Generator.IR
         /// Int and bool state that changes after it is first set: locals assigned after their declaration and elements of
         /// local int arrays that are written. The reverse sweep restores it from the restore tape instead of recomputing it.
         /// </summary>
+        /// <summary>Every statement, nested ones included, in order (loop, branch and block bodies after their heads).</summary>
+        public static IEnumerable<Stmt> AllStmts(IEnumerable<Stmt> stmts)
+        {
+            foreach (var s in stmts)
+            {
+                yield return s;
+                var inner = s switch
+                {
+                    For f => (IEnumerable<Stmt>)f.Body,
+                    If i => i.Then.Concat(i.Else),
+                    Block b => b.Body,
+                    _ => System.Array.Empty<Stmt>(),
+                };
+                foreach (var n in AllStmts(inner)) yield return n;
+            }
+        }
+
         public static HashSet<string> MutableInts(IEnumerable<Stmt> stmts)
         {
             var set = new HashSet<string>(System.StringComparer.Ordinal);
