@@ -77,6 +77,7 @@ namespace DiffGen.Generator.Emit
                 switch (a.Kind)
                 {
                     case ArgKind.Direct:
+                    case ArgKind.Optional:
                         r.Args.Add(a.Source);
                         break;
                     case ArgKind.Snapshot:
@@ -208,6 +209,7 @@ namespace DiffGen.Generator.Emit
                     ArgKind.Span or ArgKind.ReadOnlySpan or ArgKind.List or ArgKind.Sequence => (g.IsUpstream && !g.Param.ReadsInitial ? $"global::System.ReadOnlySpan<{elem}> " : $"global::System.Span<{elem}> ") + g.Name,
                     ArgKind.Flatten => s.Params.First(p => p.Name == a.Source).TypeText + " " + g.Name,
                     ArgKind.OutScalar or ArgKind.TupleItem => elem + " " + g.Name, // the upstream derivative of an out result, a tuple element: a scalar
+                    ArgKind.Optional => g.Param.Type.Keyword + "? " + g.Name, // null with its array
                     _ => (g.Param.Type.IsArray ? "" : "out ") + g.Param.Type.Keyword + " " + g.Name,
                 });
             }
@@ -265,6 +267,10 @@ namespace DiffGen.Generator.Emit
                         r.InTry.Add(g.IsUpstream ? $"{local} = {Arrays}.Flatten<{elem}>({g.Name});" : $"{local} = {Arrays}.RentFlat<{elem}>({a.Source});");
                         if (g.Param.GradientWritten) r.CopyBack.Add($"{Arrays}.CopyBack({local}, {g.Name});");
                         gradArgs.Add(local);
+                        break;
+                    case ArgKind.Optional:
+                        // no array, no gradient: a null buffer is fine then (the array form checks it otherwise)
+                        gradArgs.Add($"({g.Param.Name} is null ? {a.Members} : {g.Name}!)");
                         break;
                     default:
                         gradArgs.Add(g.Param.Type.IsArray ? g.Name : "out " + g.Name);

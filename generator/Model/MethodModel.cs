@@ -85,6 +85,9 @@ namespace DiffGen.Generator.Model
         /// <summary>A <c>List&lt;T&gt;</c> parameter: its elements copied into a pooled <c>T[]</c> (and back when the method writes
         /// them), like a span; its gradient is a <c>Span&lt;T&gt;</c> of <c>Count</c> elements.</summary>
         List,
+        /// <summary>An array parameter the method compares with null: the entry points pass <c>(p ?? empty)</c> (Source), and for its
+        /// gradient buffer the empty array (<see cref="CoreArg.Members"/>) when p is null.</summary>
+        Optional,
     }
 
     /// <summary>Where the core parameter <paramref name="Core"/> comes from: a user parameter's name, or a C# expression (Snapshot).</summary>

@@ -118,6 +118,7 @@ namespace DiffGen.Generator.Parse
             {
                 var read = LowerNullableRead(e, out bool nullable); // best ?? 0, scale.Value, v > best on double? values (NullableValues.cs)
                 if (nullable) return read;
+                if (LowerArrayNullTest(e) is { } given) return given; // 'weights != null' for an optional array parameter (OptionalArrays.cs)
             }
             switch (e)
             {

@@ -693,7 +693,8 @@ namespace DiffGen.Generator.Parse
                 string modifier = p.RefKind == RefKind.In ? "in " : p.RefKind == RefKind.RefReadOnlyParameter ? "ref readonly " : p.RefKind == RefKind.Out ? "out " : "";
                 string? def = p.HasExplicitDefaultValue ? DefaultText(p) : null;
                 bool nullCheck = _configParams.Contains(p) && p.Type.IsReferenceType || _highRank.ContainsKey(p) || _paramKinds.TryGetValue(p, out var pk) && pk is ArgKind.List or ArgKind.Sequence || _listRows.Contains(p) || EnumArray(p.Type) is not null;
-                surface.Add(new SurfaceParam(p.Name, p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), modifier, def, nullCheck));
+                var typeText = p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + (_optionalArrays.Contains(p) ? "?" : "");
+                surface.Add(new SurfaceParam(p.Name, typeText, modifier, def, nullCheck));
                 if (_configParams.Contains(p) || _textParams.Contains(p) || _nullableParams.Contains(p)) continue;
                 var v = _vars[p];
                 ps.Add(new ParamModel(p.Name, v.Type, _writtenParams.ContainsKey(p.Name), wrtNames.Contains(p.Name), null, constants.Contains(p.Name) || _listRows.Contains(p)));
@@ -711,6 +712,13 @@ namespace DiffGen.Generator.Parse
                     args.Add(new CoreArg(p.Name, ArgKind.TupleInts, p.Name, mask, members));
                     ps.Add(new ParamModel(data.Values, new IrType(Scalar.Double, Shape.Matrix), false, false, null, IsConstant: true));
                     args.Add(new CoreArg(data.Values, ArgKind.TupleValues, p.Name, mask, members));
+                    continue;
+                }
+                if (_optionalArrays.Contains(p))
+                {
+                    // null becomes an empty array; Members: that empty array's text, for a null gradient buffer (OptionalArrays.cs)
+                    var empty = EmptyArrayText((IArrayTypeSymbol)p.Type);
+                    args.Add(new CoreArg(p.Name, ArgKind.Optional, $"({p.Name} ?? {empty})", 0, empty));
                     continue;
                 }
                 args.Add(new CoreArg(p.Name, kind, IsEnum(p.Type) ? "(int)" + p.Name : EnumArray(p.Type) is { } ea ? $"(int{(ea.Shape == Shape.Matrix ? "[,]" : "[]")})(object){p.Name}" : p.Name, kind == ArgKind.Flatten ? _highRank[p].Count + 1 : 0));
