@@ -139,6 +139,7 @@ namespace DiffGen.Generator.Parse
         {
             handled = false;
             if (target.ContainingType?.ToDisplayString() == "System.Linq.Enumerable" && target.Name == "Aggregate") { handled = true; return LowerAggregate(inv, target); }
+            if (target.ContainingType?.ToDisplayString() == "System.Linq.Enumerable" && target.Name is "Any" or "All" or "Count") { handled = true; return LowerLinqPredicate(inv, target); }
             if (target.ContainingType?.ToDisplayString() != "System.Linq.Enumerable" || target.Name is not ("Sum" or "Max" or "Min" or "Average")) return null;
             handled = true;
             var reduced = target.ReducedFrom is not null;
@@ -358,6 +359,66 @@ namespace DiffGen.Generator.Parse
             body.Add(new Assign(accRef, AssignOp.Set, new Intrinsic(fn, new Expr[] { accRef, value }.ToEquatable(), resultType)));
             _pending.Add(new For(k, new Const(0, IrType.Int), BinaryOp.Lt, n, 1, body.ToEquatable()));
             return accRef;
+        }
+
+        /// <summary>
+        /// <c>x.Any(v =&gt; test)</c>, <c>x.All(v =&gt; test)</c>, <c>x.Count(v =&gt; test)</c> over a T[] (or a jagged row), the guards
+        /// people write before a loss (<c>if (durations.Any(d =&gt; d &lt;= 0)) throw ...</c>): an int local counting the elements that
+        /// pass (Any, Count) or fail (All), filled by a loop placed before the statement. The tests carry no derivative. Without
+        /// a predicate: the length (Count), length &gt; 0 (Any), true (All).
+        /// </summary>
+        private Expr? LowerLinqPredicate(InvocationExpressionSyntax inv, IMethodSymbol target)
+        {
+            var reduced = target.ReducedFrom is not null;
+            var args = inv.ArgumentList.Arguments.Select(a => a.Expression).ToList();
+            ExpressionSyntax? source = reduced ? (inv.Expression as MemberAccessExpressionSyntax)?.Expression : args.FirstOrDefault();
+            if (!reduced && args.Count > 0) args.RemoveAt(0);
+            var advice = $"only x.{target.Name}(v => test) or x.{target.Name}() over an array (or a row of a jagged array) is supported; write the loop";
+            if (source is null || args.Count > 1 || args.Count == 1 && args[0] is not SimpleLambdaExpressionSyntax { ExpressionBody: not null })
+            {
+                Report(Descriptors.NotDifferentiableCall, inv, "Enumerable." + target.Name, advice);
+                return null;
+            }
+            var src = LowerExpr(source);
+            if (src is null) return null;
+            if (src is not ArrayRef sa || sa.Type.Shape != Shape.Vector)
+            {
+                Report(Descriptors.NotDifferentiableCall, inv, "Enumerable." + target.Name, advice);
+                return null;
+            }
+            Expr n = (Expr?)ListCount(source) ?? Len(sa.Array, sa.ArrayType, sa.Row, 0);
+            if (args.Count == 0)
+                return target.Name switch
+                {
+                    "Count" => n,
+                    "Any" => new Binary(BinaryOp.Gt, n, new Const(0, IrType.Int), IrType.Bool),
+                    _ => True,
+                };
+            if (_hoistBan is { } ban)
+            {
+                if (SoftBanHit()) return null;
+                Report(Descriptors.UnsupportedExpression, inv, inv.ToString(), ban + "; compute it into a local before the loop");
+                return null;
+            }
+            var lambda = (SimpleLambdaExpressionSyntax)args[0];
+            var k = FreshName("__lq");
+            var body = new List<Stmt>();
+            var test = LowerLambdaBody(new List<IParameterSymbol?> { _model.GetDeclaredSymbol(lambda.Parameter, _ct) as IParameterSymbol },
+                new[] { ElementAt(sa, new VarRef(k, IrType.Int)) }, lambda.ExpressionBody!, body);
+            if (test is null) return null;
+            var acc = FreshName("__" + target.Name.ToLowerInvariant());
+            var accRef = new VarRef(acc, IrType.Int);
+            _reassigned.Add(acc);
+            _pending.Add(new DeclScalar(acc, IrType.Int, new Const(0, IrType.Int)));
+            body.Add(new If(target.Name == "All" ? NotB(test) : test,
+                new Stmt[] { new Assign(accRef, AssignOp.Add, new Const(1, IrType.Int)) }.ToEquatable(), EquatableArray<Stmt>.Empty));
+            _pending.Add(new For(k, new Const(0, IrType.Int), BinaryOp.Lt, n, 1, body.ToEquatable()));
+            return target.Name switch
+            {
+                "Count" => accRef,
+                "Any" => new Binary(BinaryOp.Ne, accRef, new Const(0, IrType.Int), IrType.Bool),
+                _ => new Binary(BinaryOp.Eq, accRef, new Const(0, IrType.Int), IrType.Bool),
+            };
         }
 
         /// <summary>

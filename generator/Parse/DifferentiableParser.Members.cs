@@ -368,14 +368,18 @@ namespace DiffGen.Generator.Parse
 
         /// <summary><c>p == "lit"</c> or <c>p != "lit"</c> (either side) with p a string parameter of the method.</summary>
         private bool IsTextComparison(BinaryExpressionSyntax b) =>
-            _textParams.Count > 0 && (b.IsKind(SyntaxKind.EqualsExpression) || b.IsKind(SyntaxKind.NotEqualsExpression))
+            (_textParams.Count > 0 || _textAliases.Count > 0) && (b.IsKind(SyntaxKind.EqualsExpression) || b.IsKind(SyntaxKind.NotEqualsExpression))
             && (TextParam(b.Left) is not null || TextParam(b.Right) is not null);
 
         private IParameterSymbol? TextParam(ExpressionSyntax e)
         {
             while (e is ParenthesizedExpressionSyntax p) e = p.Expression;
-            return e is IdentifierNameSyntax && _model.GetSymbolInfo(e, _ct).Symbol is IParameterSymbol ps && _textParams.Contains(ps) ? ps : null;
+            if (e is not IdentifierNameSyntax || _model.GetSymbolInfo(e, _ct).Symbol is not IParameterSymbol ps) return null;
+            return _textParams.Contains(ps) ? ps : _textAliases.TryGetValue(ps, out var root) ? root : null;
         }
+
+        /// <summary>A helper's string parameter that receives the method's string parameter (<c>Structure(h, model)</c>): that parameter.</summary>
+        private readonly Dictionary<IParameterSymbol, IParameterSymbol> _textAliases = new(SymbolEqualityComparer.Default);
 
         /// <summary>
         /// A string parameter compared with a constant: an int input the entry points compute once (<c>reduction == "mean" ? 1 : 0</c>),
@@ -417,7 +421,7 @@ namespace DiffGen.Generator.Parse
         {
             handled = true;
             if (_rejected.Contains(sym)) return Suppress();
-            if (sym is IParameterSymbol tp && _textParams.Contains(tp))
+            if (sym is IParameterSymbol tp && (_textParams.Contains(tp) || _textAliases.ContainsKey(tp)))
             {
                 Report(Descriptors.UnsupportedExpression, id, id.Identifier.Text, $"a string parameter can only be compared with a constant ('{tp.Name} == \"mean\"', or in a switch on it); write the comparison where the mode is used, or pass an int code or an enum instead");
                 return null;

@@ -431,7 +431,7 @@ namespace DiffGen.Generator.Parse
             var restores = new List<System.Action>
             {
                 Save(_vars), Save(_substituted), Save(_structArgs), Save(_tupleVars), Save(_delegates), Save(_listCounts),
-                Save(_nullableLocals), Save(_refAliases), Save(_spanViews), Save(_structArrays), Save(_swapGroups), Save(_swapSlots), Save(_helperTexts),
+                Save(_nullableLocals), Save(_refAliases), Save(_spanViews), Save(_structArrays), Save(_swapGroups), Save(_swapSlots), Save(_helperTexts), Save(_textAliases),
             };
             return () => { foreach (var r in restores) r(); };
 
@@ -652,6 +652,13 @@ namespace DiffGen.Generator.Parse
                 {
                     // RequirePositive(v, "sigma"): a constant text, read by the helper's exception messages (Throw.cs)
                     _helperTexts[p] = text;
+                    continue;
+                }
+                if (pt is null && p.Type.SpecialType == SpecialType.System_String && p.RefKind == RefKind.None && argSyntax[k] is { } modeArg
+                    && TextParam(modeArg) is { } mode)
+                {
+                    // Structure(h, range, model): the helper compares the method's string parameter (its tests are entry-point flags)
+                    _textAliases[p] = mode;
                     continue;
                 }
                 if (pt is null || pt.Value.Elem == Scalar.Bool && pt.Value.IsArray)

@@ -259,6 +259,10 @@ namespace DiffGen.Tests.Device
             ["PoissonRegressionNll"] = (r, n) => new object?[] { Vec(r, 4).Select(v => 0.3 * v).ToArray(), Mat(r, n, 3), Enumerable.Range(0, n).Select(k => k % 4).ToArray(), true, 0.1 },
             // series[n] with AR(2) and MA(1) coefficients small enough to keep the residual recursion stable
             ["ArmaResidualSseArrays"] = (r, n) => new object?[] { Vec(r, n), Vec(r, 2).Select(v => 0.3 * v).ToArray(), Vec(r, 1).Select(v => 0.3 * v).ToArray(), 0.1 },
+            // round 17: an ARMA(2, 1) series of length n (the method throws when n is too short for the order)
+            ["ArmaConditionalSse"] = (r, n) => new object?[] { Vec(r, Math.Max(n, 4)), Vec(r, 2).Select(v => 0.3 * v).ToArray(), Vec(r, 1).Select(v => 0.3 * v).ToArray(), 0.1 },
+            // n pixels x 3 classes of logits, one class label per pixel
+            ["SoftDiceLoss"] = (r, n) => new object?[] { Vec(r, 3 * n).Select(v => (float)(2 * v)).ToArray(), Enumerable.Range(0, n).Select(k => k % 3).ToArray(), 3, 1f },
             // n bags over 2n indices: offsets 0, 0, 2, 4, ... (bag 0 empty, the last one holds 4); mode 2 = max
             ["EmbeddingBag"] = (r, n) => new object?[]
             {
