@@ -649,11 +649,17 @@ namespace DiffGen.Generator.Parse
         private bool TryMemberPathWrt(string path, SyntaxNode? attrSyntax, List<string> memberWrt)
         {
             var parts = path.Split('.');
-            ISymbol? first = null;
-            for (var t = _method.ContainingType; t is not null && first is null; t = t.BaseType)
-                first = t.GetMembers(parts[0]).FirstOrDefault(IsReadableMember);
-            if (first is null || first.IsStatic || _method.IsStatic || !IsConfigType(MemberType(first))) return false;
-            var rc = new Receiver("this." + first.Name, "this." + first.Name, MemberType(first), first.Name);
+            Receiver rc;
+            if (_configParams.FirstOrDefault(q => q.Name == parts[0]) is { } cp)
+                rc = new Receiver(cp.Name, cp.Name, cp.Type, cp.Name); // "p.Beta0": a member of a struct/record/class parameter
+            else
+            {
+                ISymbol? first = null;
+                for (var t = _method.ContainingType; t is not null && first is null; t = t.BaseType)
+                    first = t.GetMembers(parts[0]).FirstOrDefault(IsReadableMember);
+                if (first is null || first.IsStatic || _method.IsStatic || !IsConfigType(MemberType(first))) return false;
+                rc = new Receiver("this." + first.Name, "this." + first.Name, MemberType(first), first.Name);
+            }
             for (int i = 1; i < parts.Length; i++)
             {
                 var m = rc.Type.GetMembers(parts[i]).FirstOrDefault(x => IsReadableMember(x) && !x.IsStatic);
