@@ -33,8 +33,9 @@ namespace DiffGen.Generator.Parse
         private readonly HashSet<string> _rowBuffers = new(StringComparer.Ordinal);
 
         /// <summary><c>a.Length</c> (dim -1), <c>a.GetLength(d)</c> or <c>row.Length</c>, for every kind of array and row view.</summary>
-        private LengthOf Len(string array, IrType type, Expr? row, int dim)
+        private Expr Len(string array, IrType type, Expr? row, int dim)
         {
+            if (row is null && dim <= 0 && _dynamicLengths.TryGetValue(array, out var current)) return new VarRef(current, IrType.Int); // a per-row size
             if (type.Shape == Shape.Matrix && row is not null) return new LengthOf(array, type, null, 1); // a row of a 2-D buffer
             if (type.Shape == Shape.Matrix && dim == -1 && (_rowBuffers.Contains(array) || _tupleArrays.Contains(array))) return new LengthOf(array, type, null, 0); // h.Length of a jagged local, edges.Length of pairs
             return new LengthOf(array, type, row, dim);

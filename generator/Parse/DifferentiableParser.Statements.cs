@@ -174,7 +174,22 @@ namespace DiffGen.Generator.Parse
                 }
             if (varying is not null)
             {
-                Report(Descriptors.LocalArray, v, local.Name, $"its size reads '{varying}', which changes inside the enclosing loop or if; a local array declared there gets one buffer reused by every iteration, so its size must not change: allocate it once before the loop with the largest size needed");
+                // A size read from the data per row ('new double[x[i].Length]', 'new double[lens[i]]'): the buffer gets the
+                // largest such size (computed before the statement), and the array's Length is its own row's size.
+                if (type.Shape == Shape.Vector && _loopDepth > 0 && Capacity(lowered[0], out var before) is { } capacity)
+                {
+                    _hoistedArrays.AddRange(before);
+                    var sizeName = FreshName(name + "_len");
+                    output.Add(new DeclScalar(sizeName, IrType.Int, lowered[0]));
+                    _dynamicLengths[name] = sizeName;
+                    _vars[local] = new Variable(name, type, VarKind.Local);
+                    _hoistedArrays.Add(new DeclArray(name, type, new[] { capacity }.ToEquatable()));
+                    var current = new List<Expr> { new VarRef(sizeName, IrType.Int) };
+                    if (fill is not null) output.AddRange(fill);
+                    else output.Add(ZeroFill(name, type, current));
+                    return true;
+                }
+                Report(Descriptors.LocalArray, v, local.Name, $"its size reads '{varying}', which changes inside the enclosing loop or if; a local array declared there gets one buffer reused by every iteration, so its size must not change (a size read per row from a parameter, 'new double[x[i].Length]' or 'new double[lens[i]]', is supported): allocate it once before the loop with the largest size needed");
                 _rejected.Add(local);
                 return false;
             }
@@ -184,6 +199,54 @@ namespace DiffGen.Generator.Parse
             if (fill is not null) output.AddRange(fill);
             else if (_loopDepth > 0) output.Add(ZeroFill(name, type, lowered));
             return true;
+        }
+
+        /// <summary>Int locals declared inside loops or ifs with their initial values (a per-row size's bound reads through them).</summary>
+        private readonly Dictionary<string, Expr> _rowIntInits = new(StringComparer.Ordinal);
+
+        /// <summary>Local T[]s whose size changes per row: the int local holding this row's size (their Length).</summary>
+        private readonly Dictionary<string, string> _dynamicLengths = new(StringComparer.Ordinal);
+
+        /// <summary>
+        /// An upper bound of a per-row size, computable before the top-level statement: each row length of a jagged parameter
+        /// (<c>x[i].Length</c>) becomes the longest row's, each element of an int array parameter (<c>lens[i]</c>) the largest
+        /// element (loops placed in <paramref name="before"/>); sums and products of those, fixed ints and constants bound it.
+        /// Null when the size reads anything else (a counter, a local).
+        /// </summary>
+        private Expr? Capacity(Expr size, out List<Stmt> before)
+        {
+            var pre = new List<Stmt>();
+            before = pre;
+            Expr? Bound(Expr e)
+            {
+                switch (e)
+                {
+                    case Const: return e;
+                    case VarRef r when IsFixedName(r.Name): return e;
+                    case VarRef r when _rowIntInits.TryGetValue(r.Name, out var init) && !_reassigned.Contains(r.Name): return Bound(init);
+                    case LengthOf { Row: null } l when IsFixedName(l.Array): return e;
+                    case LengthOf { Row: not null } l when IsParameterName(l.Array) && l.ArrayType.Shape == Shape.Jagged:
+                        return MaxOver(l.Array, l.ArrayType, row: true);
+                    case ElemRef { Indices.Count: 1 } el when IsParameterName(el.Array) && el.Type == IrType.Int:
+                        return MaxOver(el.Array, new IrType(Scalar.Int, Shape.Vector), row: false);
+                    case Binary { Op: BinaryOp.Add or BinaryOp.Mul } b when Bound(b.Left) is { } l2 && Bound(b.Right) is { } r2:
+                        return b with { Left = l2, Right = r2 };
+                    default: return null;
+                }
+            }
+            Expr MaxOver(string array, IrType type, bool row)
+            {
+                var m = FreshName("__cap");
+                var k = FreshName("__ck");
+                var K = new VarRef(k, IrType.Int);
+                var M = new VarRef(m, IrType.Int);
+                Expr item = row ? new LengthOf(array, type, K, -1) : new ElemRef(array, type, new Expr[] { K }.ToEquatable());
+                pre.Add(new DeclScalar(m, IrType.Int, new Const(0, IrType.Int)));
+                pre.Add(new For(k, new Const(0, IrType.Int), BinaryOp.Lt, new LengthOf(array, type, null, -1), 1,
+                    new Stmt[] { new If(new Binary(BinaryOp.Gt, item, M, IrType.Bool), new Stmt[] { new Assign(M, AssignOp.Set, item) }.ToEquatable(), EquatableArray<Stmt>.Empty) }.ToEquatable()));
+                return M;
+            }
+            return Bound(size);
         }
 
         private void LowerDeclaration(LocalDeclarationStatementSyntax decl, List<Stmt> output) => LowerVariables(decl.Declaration, decl.IsConst, output);
@@ -331,6 +394,7 @@ namespace DiffGen.Generator.Parse
                 _vars[local] = new Variable(name, type, VarKind.Local);
                 if (_loopDepth == 0 && _branchDepth == 0) _topLevelLocals.Add(name);
                 if (_loopDepth == 0 && _branchDepth == 0 && type.Elem == Scalar.Int && init is not null) _intInits[name] = init; // int n = x.Length; (Buffers.cs)
+                else if (type == IrType.Int && init is not null) _rowIntInits[name] = init; // int k = x[i].Length; in a loop (Capacity)
                 output.AddRange(_pending);
                 _pending.Clear();
                 output.Add(new DeclScalar(name, type, init));
