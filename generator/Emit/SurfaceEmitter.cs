@@ -149,8 +149,9 @@ namespace DiffGen.Generator.Emit
                             break;
                         }
                     case ArgKind.Mask:
+                    case ArgKind.Narrow:
                         r.Pooled.Add((p.Type.Shape == Shape.Matrix ? "int[,]" : "int[]", local));
-                        r.InTry.Add($"{local} = {Arrays}.Mask({a.Source}, \"{a.Source}\");");
+                        r.InTry.Add($"{local} = {Arrays}.{(a.Kind == ArgKind.Mask ? "Mask" : "Narrow")}({a.Source}, \"{a.Source}\");");
                         r.Args.Add(local);
                         break;
                 }

@@ -88,6 +88,8 @@ namespace DiffGen.Generator.Model
         /// <summary>An array parameter the method compares with null: the entry points pass <c>(p ?? empty)</c> (Source), and for its
         /// gradient buffer the empty array (<see cref="CoreArg.Members"/>) when p is null.</summary>
         Optional,
+        /// <summary>A <c>long[]</c> or <c>long[,]</c>: copied into a pooled <c>int[]</c>/<c>int[,]</c> (read-only); a value outside int's range throws.</summary>
+        Narrow,
     }
 
     /// <summary>Where the core parameter <paramref name="Core"/> comes from: a user parameter's name, or a C# expression (Snapshot).</summary>

@@ -225,6 +225,15 @@ namespace DiffGen.Generator.Parse
                 _surface = true;
                 return true;
             }
+            // long[] / long[,] (timestamps, ids, counts): data, read as a pooled int copy; a value outside int's range throws at entry
+            if (t is IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Int64, Rank: 1 or 2 } longs && !byIn)
+            {
+                _vars[p] = new Variable(p.Name, new IrType(Scalar.Int, longs.Rank == 1 ? Shape.Vector : Shape.Matrix), VarKind.Param);
+                _usedNames.Add(p.Name);
+                _paramKinds[p] = ArgKind.Narrow;
+                _surface = true;
+                return true;
+            }
             // an enum parameter: the array form takes its int value ((int)a, read once at entry)
             if (IsEnum(t) && MapType(t) is { } enumType)
             {

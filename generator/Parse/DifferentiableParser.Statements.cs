@@ -269,6 +269,10 @@ namespace DiffGen.Generator.Parse
                 if (TryDeclareStructArray(v, local, output)) continue; // var pts = new V2[n]: one array per field (StructArrays.cs)
                 if (TryDeclareResultArray(local)) continue; // var y = new double[n]; ... return y; (ResultArrays.cs)
                 var t = MapType(local.Type);
+                // long ti = times[i]; of a long[] parameter (held as int data, Members.cs): an int local
+                if (t is null && local.Type.SpecialType == SpecialType.System_Int64 && v.Initializer?.Value is ElementAccessExpressionSyntax { Expression: IdentifierNameSyntax la }
+                    && _model.GetSymbolInfo(la, _ct).Symbol is IParameterSymbol lp && _paramKinds.TryGetValue(lp, out var lk) && lk == ArgKind.Narrow)
+                    t = IrType.Int;
                 var initValue = SpanScratchInit(v.Initializer?.Value);
                 // Span<double> t = stackalloc double[n] (or = new double[n], or 'n <= 64 ? stackalloc double[n] : new double[n]'):
                 // scratch storage like a local double[n]

@@ -70,6 +70,37 @@ namespace DiffGen.Reverse
             return a;
         }
 
+        /// <summary>A pooled <c>int[]</c> copy of a <c>long[]</c> parameter (timestamps, ids); a value outside int's range throws, naming it.</summary>
+        public static int[] Narrow(long[] values, string name)
+        {
+            Shapes.NotNull(values, name);
+            var a = BufferPool<int>.Rent(values.Length);
+            for (int i = 0; i < values.Length; i++)
+            {
+                if (values[i] is < int.MinValue or > int.MaxValue) { BufferPool<int>.Return(a); ThrowNarrow(name, $"[{i}]", values[i]); }
+                a[i] = (int)values[i];
+            }
+            return a;
+        }
+
+        /// <summary>A pooled <c>int[,]</c> copy of a <c>long[,]</c> parameter; a value outside int's range throws, naming it.</summary>
+        public static int[,] Narrow(long[,] values, string name)
+        {
+            Shapes.NotNull(values, name);
+            var a = BufferPool<int>.Rent(values.GetLength(0), values.GetLength(1));
+            for (int i = 0; i < values.GetLength(0); i++)
+                for (int j = 0; j < values.GetLength(1); j++)
+                {
+                    if (values[i, j] is < int.MinValue or > int.MaxValue) { BufferPool<int>.Return(a); ThrowNarrow(name, $"[{i}, {j}]", values[i, j]); }
+                    a[i, j] = (int)values[i, j];
+                }
+            return a;
+        }
+
+        [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+        private static void ThrowNarrow(string name, string at, long value) =>
+            throw new ArgumentOutOfRangeException(name, value, $"'{name}{at}' is {value}, outside the range of int; DiffGen reads long[] parameters as int data (ids, counts, timestamps that fit in 32 bits).");
+
         /// <summary>A pooled <c>int[n, 2]</c> holding the pairs, one per row (index pairs such as graph edges or positive pairs).</summary>
         public static int[,] Rows((int, int)[] pairs, string name)
         {
