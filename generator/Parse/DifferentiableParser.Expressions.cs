@@ -605,6 +605,12 @@ namespace DiffGen.Generator.Parse
                         Report(Descriptors.UnsupportedExpression, argSyntax, argSyntax.ToString(), $"a row of a jagged local or an array whose reference is swapped is held as a row of a T[,] and cannot be passed to the [Differentiable] method '{target.Name}'; copy it into a local T[] first ('var r = (double[])row.Clone();'), or call a helper without [Differentiable] (it is inlined)");
                         return null;
                     }
+                    if (ar.Row is null && _dynamicLengths.ContainsKey(ar.Array))
+                    {
+                        // its buffer is sized for the longest row; the callee's array form would see that length
+                        Report(Descriptors.UnsupportedExpression, argSyntax, argSyntax.ToString(), $"a local array whose size changes per row is one buffer sized for the longest row, so it cannot be passed to the [Differentiable] method '{target.Name}' (which would see that length); call a helper without [Differentiable] (it is inlined), or allocate the array once before the loop with one size");
+                        return null;
+                    }
                     if (written)
                     {
                         if (!pt.Value.IsReal) { Report(Descriptors.WriteToInput, argSyntax, argSyntax.ToString(), "the callee writes it and int array parameters are read-only; copy it into a local int[] and pass that"); return null; }

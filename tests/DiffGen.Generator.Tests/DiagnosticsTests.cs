@@ -315,6 +315,20 @@ namespace DiffGen.Generator.Tests
         }
 
         [Fact]
+        public void DIFF0013_PerRowSizes_AcceptedFromParameters_RejectedOtherwise()
+        {
+            // a size read per row from a parameter: one buffer of the longest row (accepted, code generated)
+            Assert.Empty(Problems("[Differentiable] public static double F(double[][] x) { double t = 0; for (int i = 0; i < x.Length; i++) { int k = x[i].Length; var r = new double[k + 1]; for (int j = 0; j < k; j++) r[j] = x[i][j]; foreach (var v in r) t += v * v; } return t; }"));
+            Assert.Empty(Problems("[Differentiable] public static double F(double[] x, int[] lens) { double t = 0; for (int b = 0; b < lens.Length; b++) { var w = new double[lens[b]]; for (int j = 0; j < w.Length; j++) w[j] = x[j]; t += w.Sum(); } return t; }"));
+            // a size from a counter: no bound before the loop
+            var d = Expect("DIFF0013", "r = new double[i + 1]", "[Differentiable] public static double F(double[] x) { double t = 0; for (int i = 0; i < x.Length; i++) { var r = new double[i + 1]; r[0] = x[i]; t += r[0]; } return t; }");
+            Assert.Contains("which changes inside the enclosing loop", d.GetMessage());
+            // the per-row buffer passed whole to a [Differentiable] callee would show it the longest row's length
+            d = Expect("DIFF0004", "r", "[Differentiable] public static double G(double[] v) { double s = 0; for (int i = 0; i < v.Length; i++) s += v[i] * v[i]; return s; }\n[Differentiable] public static double F(double[][] x) { double t = 0; for (int i = 0; i < x.Length; i++) { var r = new double[x[i].Length]; for (int j = 0; j < r.Length; j++) r[j] = x[i][j]; t += G(r); } return t; }");
+            Assert.Contains("sized for the longest row", d.GetMessage());
+        }
+
+        [Fact]
         public void DIFF0013_ArrayChosenByAFlagThenWritten()
         {
             // the local copies the array chosen, which is the alias C# makes only while nothing writes either of them afterwards
