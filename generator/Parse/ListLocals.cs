@@ -77,12 +77,12 @@ namespace DiffGen.Generator.Parse
                 {
                     var member = ma.Name.Identifier.Text;
                     var call = ma.Parent as InvocationExpressionSyntax;
-                    bool changes = member is "Add" or "Clear";
+                    bool changes = member is "Add" or "AddRange" or "Clear";
                     // a counted loop reads its bound once, C# reads 'l.Count' on every test: a loop over the list that changes it is refused
                     if (changes && call is not null && call.Ancestors().TakeWhile(a => a != scope).OfType<ForStatementSyntax>().FirstOrDefault(f => f.Condition is { } c
                         && c.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(x => SymbolEqualityComparer.Default.Equals(_model.GetSymbolInfo(x, _ct).Symbol, local))) is not null)
                         return Reject(call, $"it changes '{local.Name}' inside a loop whose condition reads '{local.Name}.Count', which C# reads again on every test; loop to the count it had before ('int n = {local.Name}.Count; for (int i = 0; i < n; i++)'), or " + ListAdvice);
-                    if (member == "Add" && call is { ArgumentList.Arguments.Count: 1, Parent: ExpressionStatementSyntax }) adds.Add(call);
+                    if (member is "Add" or "AddRange" && call is { ArgumentList.Arguments.Count: 1, Parent: ExpressionStatementSyntax }) adds.Add(call);
                     else if (member == "Clear" && call is { ArgumentList.Arguments.Count: 0, Parent: ExpressionStatementSyntax }) { }
                     else if (member == "Count" && call is null) { }
                     else if (member is "Sum" or "Max" or "Min" or "Average" && call is not null
@@ -122,6 +122,14 @@ namespace DiffGen.Generator.Parse
                         return true;
                     }
                     count = count is Const { Value: 1 } ? trip : new Binary(BinaryOp.Mul, count, trip, IrType.Int);
+                }
+                if (add.Expression is MemberAccessExpressionSyntax { Name.Identifier.Text: "AddRange" })
+                {
+                    // AddRange(x): x's length per call, known where the list is declared (an array, or another list's count)
+                    var src = add.ArgumentList.Arguments[0].Expression;
+                    var length = AddRangeLength(src, declStmt, written, out var why);
+                    if (length is null) return Reject(add, $"AddRange's argument must be an array (or a row of one) whose length is known where '{local.Name}' is declared{(why is null ? "" : ", but " + why)}; otherwise " + ListAdvice);
+                    count = count is Const { Value: 1 } ? length : new Binary(BinaryOp.Mul, count, length, IrType.Int);
                 }
                 capacity = capacity is null ? count : new Binary(BinaryOp.Add, capacity, count, IrType.Int);
             }
@@ -232,6 +240,22 @@ namespace DiffGen.Generator.Parse
             }
         }
 
+        /// <summary>The length of AddRange's argument, read where the list is declared; null (with the reason, if any) when unknown there.</summary>
+        private Expr? AddRangeLength(ExpressionSyntax src, StatementSyntax decl, HashSet<ISymbol> written, out string? why)
+        {
+            why = null;
+            foreach (var id in src.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>())
+            {
+                var sym = _model.GetSymbolInfo(id, _ct).Symbol;
+                if (sym is ILocalSymbol l && !l.DeclaringSyntaxReferences.All(r => r.SyntaxTree == decl.SyntaxTree && r.Span.End <= decl.SpanStart)) { why = $"it reads '{l.Name}', declared after the list"; return null; }
+                if (sym is ILocalSymbol or IParameterSymbol && written.Contains(sym!) && ListCount(id) is null) { why = $"it reads '{sym!.Name}', which changes after the declaration"; return null; }
+            }
+            if (ListCount(src) is not null) { why = "adding another List is not supported"; return null; }
+            if (LowerExpr(src) is ArrayRef a && a.Type.Shape == Shape.Vector) return Len(a.Array, a.ArrayType, a.Row, -1);
+            why = "it is not a T[] (or a row of a jagged array)";
+            return null;
+        }
+
         /// <summary><c>kept.Add(v);</c> and <c>kept.Clear();</c> on a List local: a store at the count and the count moved.</summary>
         private bool TryLowerListCall(InvocationExpressionSyntax inv, List<Stmt> output)
         {
@@ -240,6 +264,23 @@ namespace DiffGen.Generator.Parse
             if (ma.Name.Identifier.Text == "Clear")
             {
                 output.Add(new Assign(count, AssignOp.Set, new Const(0, IrType.Int)));
+                return true;
+            }
+            if (ma.Name.Identifier.Text == "AddRange")
+            {
+                // kept.AddRange(x): each element of x stored at the count, in order
+                if (LowerExpr(inv.ArgumentList.Arguments[0].Expression) is not ArrayRef src) return true; // reported at the declaration
+                var k = FreshName("__ar");
+                var K = new VarRef(k, IrType.Int);
+                Expr item = ElementAt(src, K);
+                if (item.Type != array.ArrayType.ElementType) item = new IR.Convert(item, array.ArrayType.ElementType);
+                output.AddRange(_pending);
+                _pending.Clear();
+                output.Add(new For(k, new Const(0, IrType.Int), BinaryOp.Lt, Len(src.Array, src.ArrayType, src.Row, -1), 1, new Stmt[]
+                {
+                    new Assign(new ElemRef(array.Array, array.ArrayType, new Expr[] { count }.ToEquatable()), AssignOp.Set, item),
+                    new Assign(count, AssignOp.Add, new Const(1, IrType.Int)),
+                }.ToEquatable()));
                 return true;
             }
             var value = LowerExpr(inv.ArgumentList.Arguments[0].Expression);

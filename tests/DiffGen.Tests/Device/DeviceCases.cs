@@ -249,6 +249,8 @@ namespace DiffGen.Tests.Device
 
         /// <summary>Inputs made by hand, at size n, for methods whose int arrays must be valid indices or offsets, or whose
         /// array sizes are multiples of each other.</summary>
+        private static float[] F(System.Collections.Generic.IEnumerable<double> v) => v.Select(x => (float)x).ToArray();
+
         private static readonly Dictionary<string, Func<Random, int, object?[]>> Explicit = new(StringComparer.Ordinal)
         {
             // x[D], hPrev[H], wIn[3H, D], wHid[3H, H], bias[3H], hNext[H] (gate rows [reset | update | candidate])
@@ -263,6 +265,12 @@ namespace DiffGen.Tests.Device
             ["ArmaConditionalSse"] = (r, n) => new object?[] { Vec(r, Math.Max(n, 4)), Vec(r, 2).Select(v => 0.3 * v).ToArray(), Vec(r, 1).Select(v => 0.3 * v).ToArray(), 0.1 },
             // n pixels x 3 classes of logits, one class label per pixel
             ["SoftDiceLoss"] = (r, n) => new object?[] { Vec(r, 3 * n).Select(v => (float)(2 * v)).ToArray(), Enumerable.Range(0, n).Select(k => k % 3).ToArray(), 3, 1f },
+            // round 18: n daily case counts (positive), a population of 1e5
+            ["SeirCaseFitLoss"] = (r, n) => new object?[] { 0.4, 0.2, 0.1, Vec(r, n).Select(v => Math.Round(20 + 10 * v)).ToArray(), 1e5, 10.0, 4 },
+            // x[d], tied weights [h * d] with h = 3, biases, scales
+            ["TiedAutoencoderAnomalyScore"] = (r, n) => new object?[] { F(Vec(r, n)), F(Vec(r, 3 * n).Select(v => 0.5 * v)), F(Vec(r, 3).Select(v => 0.1 * v)), F(Vec(r, n).Select(v => 0.1 * v)), F(Vec(r, n).Select(v => 1 + 0.5 * v)), 3 },
+            // x[d], layer norm gain and bias [d], w1[2d * d], b1[2d], w2[d * 2d], b2[d], target[d]
+            ["PreNormMlpBlockLoss"] = (r, n) => new object?[] { F(Vec(r, n)), F(Vec(r, n).Select(v => 1 + 0.2 * v)), F(Vec(r, n).Select(v => 0.1 * v)), F(Vec(r, 2 * n * n).Select(v => 0.3 * v)), F(Vec(r, 2 * n).Select(v => 0.1 * v)), F(Vec(r, 2 * n * n).Select(v => 0.3 * v)), F(Vec(r, n).Select(v => 0.1 * v)), F(Vec(r, n)), 1e-5f },
             // n bags over 2n indices: offsets 0, 0, 2, 4, ... (bag 0 empty, the last one holds 4); mode 2 = max
             ["EmbeddingBag"] = (r, n) => new object?[]
             {
