@@ -179,6 +179,9 @@ namespace DiffGen.Generator.Parse
                 if (type.Shape == Shape.Vector && _loopDepth > 0 && Capacity(lowered[0], out var before) is { } capacity)
                 {
                     _hoistedArrays.AddRange(before);
+                    // the bound's top-level ints are read before the statement: one the method reassigns is reported (as for any size)
+                    var boundVars = new HashSet<string>(IrQueries.Descendants(capacity).OfType<VarRef>().Select(x => x.Name).Where(IsFixedName), StringComparer.Ordinal);
+                    _hoistedSizes.Add((name, boundVars, v.GetLocation()));
                     var sizeName = FreshName(name + "_len");
                     output.Add(new DeclScalar(sizeName, IrType.Int, lowered[0]));
                     _dynamicLengths[name] = sizeName;
