@@ -205,7 +205,8 @@ namespace DiffGen.Tests.Device
         {
             var ps = c.Parameters;
             var attempts = new List<Func<Random, object?[]>>();
-            if (Explicit.TryGetValue(c.BaseName, out var make))
+            // a class-qualified key first ("NaturalRound17.SoftDiceLoss"): corpus classes may reuse a method name with another signature
+            if (Explicit.TryGetValue(c.Name, out var make) || Explicit.TryGetValue(c.BaseName, out make))
                 attempts.Add(r => make(r, size ?? 5));
             if (size is null && Overrides.TryGetValue(c.BaseName, out var shapes))
                 attempts.Add(r => Make(ps, shapes, r, positive: false));
@@ -264,7 +265,7 @@ namespace DiffGen.Tests.Device
             // round 17: an ARMA(2, 1) series of length n (the method throws when n is too short for the order)
             ["ArmaConditionalSse"] = (r, n) => new object?[] { Vec(r, Math.Max(n, 4)), Vec(r, 2).Select(v => 0.3 * v).ToArray(), Vec(r, 1).Select(v => 0.3 * v).ToArray(), 0.1 },
             // n pixels x 3 classes of logits, one class label per pixel
-            ["SoftDiceLoss"] = (r, n) => new object?[] { Vec(r, 3 * n).Select(v => (float)(2 * v)).ToArray(), Enumerable.Range(0, n).Select(k => k % 3).ToArray(), 3, 1f },
+            ["NaturalRound17.SoftDiceLoss"] = (r, n) => new object?[] { Vec(r, 3 * n).Select(v => (float)(2 * v)).ToArray(), Enumerable.Range(0, n).Select(k => k % 3).ToArray(), 3, 1f },
             // round 18: n daily case counts (positive), a population of 1e5
             ["SeirCaseFitLoss"] = (r, n) => new object?[] { 0.4, 0.2, 0.1, Vec(r, n).Select(v => Math.Round(20 + 10 * v)).ToArray(), 1e5, 10.0, 4 },
             // x[d], tied weights [h * d] with h = 3, biases, scales
