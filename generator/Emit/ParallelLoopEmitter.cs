@@ -249,7 +249,7 @@ namespace DiffGen.Generator.Emit
             w.Line($"/// <summary>Blocks of rows of {string.Join(" and ", r.Panels.Select(p => p.Name))}{(r.Descending ? ", last block first" : "")}: a contiguous range of blocks per worker (Schedule's row-block cores).</summary>");
             w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
             w.Open($"private sealed class {b.Name} : global::DiffGen.Cpu.IChunkBody");
-            foreach (var x in cores.Inputs) w.Line($"public {Keyword(x.Type)} {x.Name}{(x.Type.IsArray ? " = null!" : "")};");
+            foreach (var x in cores.Inputs) w.Line($"public {Keyword(x.Type)} {x.Name}{(x.Type.IsReference ? " = null!" : "")};");
             foreach (var x in cores.Entry) w.Line($"public {Keyword(x.Type)} __entry_{x.Name};");
             w.Line("public int __rows;");
             w.Line("public int __workers;");
@@ -311,7 +311,7 @@ namespace DiffGen.Generator.Emit
             foreach (var f in fields)
             {
                 var name = f.Kind == CpuFieldKind.Entry ? "__entry_" + f.Name : f.Name;
-                w.Line($"public {f.Type.Keyword} {name}{(f.Type.IsArray ? " = null!" : "")};");
+                w.Line($"public {f.Type.Keyword} {name}{(f.Type.IsReference ? " = null!" : "")};");
             }
             w.Line("public long __count;");
             w.Line("public int __chunks;");

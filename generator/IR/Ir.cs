@@ -6,7 +6,8 @@ using Microsoft.CodeAnalysis.Text;
 // reverse-only statements at the bottom, and Emit prints it as C#. No Roslyn types in here.
 namespace DiffGen.Generator.IR
 {
-    internal enum Scalar { Void, Bool, Int, Float, Double }
+    /// <summary>Element types. Text is a string parameter read only by a throw's message (never computed with).</summary>
+    internal enum Scalar { Void, Bool, Int, Float, Double, Text }
 
     /// <summary>T, T[], T[,], T[][].</summary>
     internal enum Shape { Scalar, Vector, Matrix, Jagged }
@@ -18,8 +19,11 @@ namespace DiffGen.Generator.IR
         public static readonly IrType Int = new(Scalar.Int, Shape.Scalar);
         public static readonly IrType Float = new(Scalar.Float, Shape.Scalar);
         public static readonly IrType Double = new(Scalar.Double, Shape.Scalar);
+        public static readonly IrType Text = new(Scalar.Text, Shape.Scalar);
 
         public bool IsArray => Shape != Shape.Scalar;
+        /// <summary>An array or a string: a field holding one starts as null.</summary>
+        public bool IsReference => IsArray || Elem == Scalar.Text;
         /// <summary>float or double element: the only values that carry derivatives.</summary>
         public bool IsReal => Elem is Scalar.Float or Scalar.Double;
         public IrType ElementType => new(Elem, Shape.Scalar);
@@ -31,6 +35,7 @@ namespace DiffGen.Generator.IR
             Scalar.Int => "int",
             Scalar.Float => "float",
             Scalar.Double => "double",
+            Scalar.Text => "string",
             _ => "void",
         };
 

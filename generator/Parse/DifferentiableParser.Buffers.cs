@@ -41,6 +41,64 @@ namespace DiffGen.Generator.Parse
             return new LengthOf(array, type, row, dim);
         }
 
+        // ---------------- local arrays of rank 3 or more ----------------
+
+        /// <summary>
+        /// Local arrays of rank 3 or more (<c>var enc = new double[F, H, W];</c>) and the int locals holding their dimensions
+        /// d1.. : held as a <c>T[d0, d1·d2·…]</c> like a T[,,] parameter, so <c>enc[f, i, j]</c> is <c>enc[f, i·d2 + j]</c>.
+        /// </summary>
+        private readonly Dictionary<ILocalSymbol, List<string>> _highRankLocals = new(SymbolEqualityComparer.Default);
+
+        /// <summary>A local of rank 3 or more: declared (or reported); false when the local is of another type.</summary>
+        private bool TryDeclareHighRankLocal(VariableDeclaratorSyntax v, ILocalSymbol local, List<Stmt> output)
+        {
+            if (local.Type is not IArrayTypeSymbol { Rank: >= 3 } at || ElemOf(at.ElementType) is not { } elem || elem == Scalar.Bool) return false;
+            if (v.Initializer?.Value is not ArrayCreationExpressionSyntax { Initializer: null } ac || ac.Type.RankSpecifiers.Count != 1
+                || ac.Type.RankSpecifiers[0].Sizes.Count != at.Rank)
+            {
+                Report(Descriptors.LocalArray, v, local.Name, $"a local array of rank {at.Rank} is supported when it is created with its sizes where it is declared ('new {new IrType(elem, Shape.Scalar).Keyword}[{string.Join(", ", Enumerable.Range(0, at.Rank).Select(d => "n" + d))}]')");
+                _rejected.Add(local);
+                return true;
+            }
+            var sizes = new List<Expr>();
+            foreach (var se in ac.Type.RankSpecifiers[0].Sizes)
+            {
+                var e = LowerIntExpr(se, "an array size");
+                if (e is null) { _rejected.Add(local); return true; }
+                sizes.Add(e);
+            }
+            output.AddRange(_pending);
+            _pending.Clear();
+            var name = FreshName(_prefix + local.Name);
+            bool top = _loopDepth == 0 && _branchDepth == 0;
+            var dims = new List<string>();
+            Expr cols = sizes[1];
+            for (int d = 1; d < sizes.Count; d++)
+            {
+                // each dimension an int local, so an element's index is one multiply-add per dimension
+                var dn = FreshName(name + "__d" + d);
+                dims.Add(dn);
+                output.Add(new DeclScalar(dn, IrType.Int, sizes[d]));
+                if (top) { _topLevelLocals.Add(dn); _intInits[dn] = sizes[d]; }
+                else _rowIntInits[dn] = sizes[d];
+                if (d > 1) cols = new Binary(BinaryOp.Mul, cols, sizes[d], IrType.Int);
+            }
+            if (!DeclareLocalArray(v, local, name, new IrType(elem, Shape.Matrix), new List<Expr> { sizes[0], cols }, null, output)) return true;
+            _highRankLocals[local] = dims;
+            return true;
+        }
+
+        /// <summary>A T[,,] parameter or a local of rank 3 or more: its flattened IR array and its dimension names d1..; false otherwise.</summary>
+        private bool HighRankArray(ExpressionSyntax e, out Variable v, out List<string> dims)
+        {
+            v = null!;
+            dims = null!;
+            var sym = e is IdentifierNameSyntax ? _model.GetSymbolInfo(e, _ct).Symbol : null;
+            if (sym is IParameterSymbol p && _highRank.TryGetValue(p, out var pd)) { dims = pd; v = _vars[p]; return true; }
+            if (sym is ILocalSymbol l && _highRankLocals.TryGetValue(l, out var ld) && _vars.TryGetValue(l, out var lv)) { dims = ld; v = lv; return true; }
+            return false;
+        }
+
         private static bool IsRowView(ArrayRef ar) => ar.Row is not null && ar.ArrayType.Shape == Shape.Matrix;
 
         // ---------------- jagged locals ----------------

@@ -116,6 +116,8 @@ namespace DiffGen.Generator.Parse
         {
             if (e is BinaryExpressionSyntax or IsPatternExpressionSyntax or MemberAccessExpressionSyntax or InvocationExpressionSyntax)
             {
+                var optional = LowerOptionalElement(e, out bool ofOptional); // weights?[i] ?? 1.0 on an optional array parameter (OptionalArrays.cs)
+                if (ofOptional) return optional;
                 var read = LowerNullableRead(e, out bool nullable); // best ?? 0, scale.Value, v > best on double? values (NullableValues.cs)
                 if (nullable) return read;
                 if (LowerArrayNullTest(e) is { } given) return given; // 'weights != null' for an optional array parameter (OptionalArrays.cs)

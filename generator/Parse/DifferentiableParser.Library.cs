@@ -5,6 +5,7 @@ using DiffGen.Generator.Diagnostics;
 using DiffGen.Generator.IR;
 using DiffGen.Generator.Model;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace DiffGen.Generator.Parse
@@ -324,20 +325,12 @@ namespace DiffGen.Generator.Parse
             }
             else if (selector is not null)
             {
-                if (selector is not SimpleLambdaExpressionSyntax { ExpressionBody: { } lbody } lambda || _model.GetDeclaredSymbol(lambda.Parameter, _ct) is not IParameterSymbol lp)
+                if (selector is not SimpleLambdaExpressionSyntax lambda || _model.GetDeclaredSymbol(lambda.Parameter, _ct) is not IParameterSymbol lp || !SelectorBody(lambda.Body))
                 {
-                    Report(Descriptors.NotDifferentiableCall, inv, "Enumerable." + target.Name, "the selector must be a lambda with an expression body (v => v * v), a Math function (Math.Abs) or a one-expression static helper of this file (Sigmoid); write the loop");
+                    Report(Descriptors.NotDifferentiableCall, inv, "Enumerable." + target.Name, "the selector must be a lambda (v => v * v, or a block ending in its only 'return'), a Math function (Math.Abs) or a static helper of this file (Sigmoid); write the loop");
                     return null;
                 }
-                var item = FreshName(_prefix + lp.Name);
-                body.Add(new DeclScalar(item, elem.Type, elem));
-                _vars[lp] = new Variable(item, elem.Type, VarKind.Local);
-                _loopDepth++;
-                var saved = _pending;
-                _pending = body;
-                var sel = LowerExpr(lbody);
-                _pending = saved;
-                _loopDepth--;
+                var sel = LowerLambdaBody(new List<IParameterSymbol?> { lp }, new[] { elem }, lambda.Body, body);
                 if (sel is null) return null;
                 value = sel;
             }
@@ -503,7 +496,7 @@ namespace DiffGen.Generator.Parse
             var args = call.ArgumentList.Arguments.Select(a => a.Expression).ToList();
             ExpressionSyntax? source = m.ReducedFrom is not null ? (call.Expression as MemberAccessExpressionSyntax)?.Expression : args.FirstOrDefault();
             if (m.ReducedFrom is null && args.Count > 0) args.RemoveAt(0);
-            const string advice = "x.Select(v => expression).ToArray() (or (v, i) => ...) over a 1-D array or Enumerable.Range(start, count), and x.Zip(y, (a, b) => expression).ToArray() over two 1-D arrays, are supported; write a loop filling 'new T[n]' otherwise";
+            const string advice = "x.Select(v => expression).ToArray() (or (v, i) => ..., a block ending in its only 'return', Math.Exp, a helper) over a 1-D array or Enumerable.Range(start, count), and x.Zip(y, (a, b) => expression).ToArray() over two 1-D arrays, are supported; write a loop filling 'new T[n]' otherwise";
             if (type.Shape != Shape.Vector || source is null)
             {
                 Report(Descriptors.LocalArray, init, name, advice);
@@ -546,13 +539,24 @@ namespace DiffGen.Generator.Parse
                 _ => null,
             };
             if (select && ps is { Count: 2 } && values.Count == 1) values.Add(K); // (v, i) => ...: the index
-            if (lambda?.ExpressionBody is not { } body || ps is null || ps.Count != values.Count)
-            {
-                Report(Descriptors.LocalArray, init, name, advice + " (the lambda with an expression body)");
-                return reported;
-            }
             var fill = new List<Stmt>();
-            var value = LowerLambdaBody(ps, values, body, fill);
+            Expr? value;
+            if (lambda is null && select && values.Count == 1 && args.Count == 1 && MethodGroupSelector(args[0], values[0]) is { } grouped)
+            {
+                // x.Select(Math.Exp).ToArray(), x.Select(Softplus).ToArray(): the method applied to each element
+                if (grouped.Value is null) return reported;
+                fill.AddRange(grouped.Pre);
+                value = grouped.Value;
+            }
+            else
+            {
+                if (lambda is null || !SelectorBody(lambda.Body) || ps is null || ps.Count != values.Count)
+                {
+                    Report(Descriptors.LocalArray, init, name, advice + " (the selector a lambda, a Math function or a helper of this file)");
+                    return reported;
+                }
+                value = LowerLambdaBody(ps, values, lambda.Body, fill);
+            }
             if (value is null) return reported;
             if (value.Type.IsArray) { Report(Descriptors.LocalArray, init, name, advice + " (the lambda computing a number)"); return reported; }
             if (value.Type != type.ElementType) value = new IR.Convert(value, type.ElementType);
@@ -581,15 +585,38 @@ namespace DiffGen.Generator.Parse
             if (method.ContainingType?.ToDisplayString() is "System.Math" or "System.MathF" && s_intrinsics.TryGetValue(method.Name, out var fn) && Arity(fn) == 1
                 && MapType(method.ReturnType) is { IsArray: false } rt)
                 return (new Intrinsic(fn, new[] { arg }.ToEquatable(), rt), pre);
-            // a one-expression helper: its body read like a lambda's, the parameter bound to the element
-            if (method.IsStatic && HelperSyntax(method) is MethodDeclarationSyntax { ExpressionBody.Expression: { } body } md && md.SyntaxTree == _model.SyntaxTree)
+            // a helper: its body read like a lambda's (one expression, or a block ending in its only return), the parameter bound to the element
+            if (method.IsStatic && HelperSyntax(method) is MethodDeclarationSyntax md && md.SyntaxTree == _model.SyntaxTree
+                && ((CSharpSyntaxNode?)md.ExpressionBody?.Expression ?? md.Body) is { } body && SelectorBody(body))
                 return (LowerLambdaBody(new List<IParameterSymbol?> { method.Parameters[0] }, new[] { arg }, body, pre), pre);
-            Report(Descriptors.NotDifferentiableCall, selector, method.Name, "a method used as a selector must be a one-argument Math function or a static helper of this file with one expression as its body; write the lambda (v => ...)");
+            Report(Descriptors.NotDifferentiableCall, selector, method.Name, "a method used as a selector must be a one-argument Math function or a static helper of this file whose body is one expression or ends in its only 'return'; write the lambda (v => ...)");
             return (null, pre);
         }
 
-        /// <summary>A lambda's expression body with its parameters bound to fresh locals holding <paramref name="values"/> (statements into <paramref name="body"/>).</summary>
-        private Expr? LowerLambdaBody(List<IParameterSymbol?> ps, IReadOnlyList<Expr> values, ExpressionSyntax lbody, List<Stmt> body)
+        /// <summary>
+        /// A selector's body that <see cref="LowerLambdaBody"/> takes: an expression, or a block whose last statement is its only
+        /// <c>return</c> (<c>j =&gt; { double dx = ...; return -dx * dx; }</c>, a helper with locals and a loop).
+        /// </summary>
+        private static bool SelectorBody(CSharpSyntaxNode body) =>
+            body is ExpressionSyntax
+            || body is BlockSyntax { Statements.Count: > 0 } b && b.Statements.Last() is ReturnStatementSyntax { Expression: not null }
+               && b.DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)).OfType<ReturnStatementSyntax>().Count() == 1;
+
+        /// <summary>
+        /// A lambda's (or a selector helper's) body with its parameters bound to fresh locals holding <paramref name="values"/>
+        /// (statements into <paramref name="body"/>): an expression, or a block's statements then its final return's value.
+        /// </summary>
+        private Expr? LowerLambdaBody(List<IParameterSymbol?> ps, IReadOnlyList<Expr> values, CSharpSyntaxNode lbody, List<Stmt> body)
+        {
+            if (lbody is BlockSyntax block)
+            {
+                if (!SelectorBody(block)) return Suppress();
+                return LowerLambdaBody(ps, values, ((ReturnStatementSyntax)block.Statements.Last()).Expression!, body, block.Statements.Take(block.Statements.Count - 1).ToList());
+            }
+            return LowerLambdaBody(ps, values, (ExpressionSyntax)lbody, body, null);
+        }
+
+        private Expr? LowerLambdaBody(List<IParameterSymbol?> ps, IReadOnlyList<Expr> values, ExpressionSyntax lbody, List<Stmt> body, List<StatementSyntax>? statements)
         {
             for (int i = 0; i < ps.Count; i++)
             {
@@ -599,6 +626,8 @@ namespace DiffGen.Generator.Parse
                 _vars[lp] = new Variable(item, values[i].Type, VarKind.Local);
             }
             _loopDepth++;
+            if (statements is not null)
+                foreach (var st in statements) LowerStatement(st, body); // a block's statements, in the loop over the elements
             var saved = _pending;
             _pending = body;
             var v = LowerExpr(lbody);

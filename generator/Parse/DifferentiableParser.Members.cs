@@ -380,9 +380,24 @@ namespace DiffGen.Generator.Parse
             (_textParams.Count > 0 || _textAliases.Count > 0) && (b.IsKind(SyntaxKind.EqualsExpression) || b.IsKind(SyntaxKind.NotEqualsExpression))
             && (TextParam(b.Left) is not null || TextParam(b.Right) is not null);
 
-        private IParameterSymbol? TextParam(ExpressionSyntax e)
+        private IParameterSymbol? TextParam(ExpressionSyntax e) => TextParam(e, out _);
+
+        /// <summary>
+        /// The method's string parameter that <paramref name="e"/> reads, with the case or space normalisation applied to it
+        /// (<paramref name="suffix"/>: <c>".ToLowerInvariant()"</c> for <c>switch (model.ToLowerInvariant())</c>), which the entry
+        /// points apply before comparing.
+        /// </summary>
+        private IParameterSymbol? TextParam(ExpressionSyntax e, out string suffix)
         {
+            suffix = "";
             while (e is ParenthesizedExpressionSyntax p) e = p.Expression;
+            if (e is InvocationExpressionSyntax { ArgumentList.Arguments.Count: 0, Expression: MemberAccessExpressionSyntax { Name.Identifier.Text: "ToLower" or "ToLowerInvariant" or "ToUpper" or "ToUpperInvariant" or "Trim" } ma }
+                && _model.GetSymbolInfo(e, _ct).Symbol is IMethodSymbol { ContainingType.SpecialType: SpecialType.System_String })
+            {
+                var inner = TextParam(ma.Expression, out var innerSuffix);
+                if (inner is not null) suffix = innerSuffix + "." + ma.Name.Identifier.Text + "()";
+                return inner;
+            }
             if (e is not IdentifierNameSyntax || _model.GetSymbolInfo(e, _ct).Symbol is not IParameterSymbol ps) return null;
             return _textParams.Contains(ps) ? ps : _textAliases.TryGetValue(ps, out var root) ? root : null;
         }
@@ -396,34 +411,37 @@ namespace DiffGen.Generator.Parse
         /// </summary>
         private Expr? LowerTextComparison(BinaryExpressionSyntax b)
         {
-            var p = TextParam(b.Left) ?? TextParam(b.Right)!;
-            var other = TextParam(b.Left) is not null ? b.Right : b.Left;
+            bool left = TextParam(b.Left) is not null;
+            var p = TextParam(left ? b.Left : b.Right, out var suffix)!;
+            var other = left ? b.Right : b.Left;
             var constant = _model.GetConstantValue(other, _ct);
             if (!constant.HasValue || constant.Value is not (string or null))
             {
                 Report(Descriptors.UnsupportedExpression, b, b.ToString(), $"a string parameter can only be compared with a constant ('{p.Name} == \"mean\"'); compare it with a literal, or pass an int code or an enum instead");
                 return null;
             }
-            return TextFlag(p, constant.Value as string, b.IsKind(SyntaxKind.EqualsExpression), b);
+            return TextFlag(p, constant.Value as string, b.IsKind(SyntaxKind.EqualsExpression), b, suffix);
         }
 
         /// <summary>The test <c>p == text</c> (or <c>!=</c>) as an int input of the array form, computed once by the entry points.</summary>
-        private Expr TextFlag(IParameterSymbol p, string? text, bool equals, SyntaxNode where)
+        private Expr TextFlag(IParameterSymbol p, string? text, bool equals, SyntaxNode where, string suffix = "")
         {
             var literal = text is null ? "null" : SymbolDisplay.FormatLiteral(text, quote: true);
-            string key = p.Name + "==" + literal;
+            string key = p.Name + suffix + "==" + literal;
             if (!_configVars.TryGetValue(key, out var flag))
             {
-                var suffix = new string((text ?? "null").Select(c => char.IsLetterOrDigit(c) ? c : '_').ToArray());
-                flag = new Variable(FreshName(p.Name + "_is_" + suffix), IrType.Int, VarKind.Param);
+                var tag = new string((text ?? "null").Select(c => char.IsLetterOrDigit(c) ? c : '_').ToArray());
+                flag = new Variable(FreshName(p.Name + "_is_" + tag), IrType.Int, VarKind.Param);
                 _configVars[key] = flag;
-                _memberInputs.Add(new MemberInput(flag.Name, IrType.Int, $"({p.Name} == {literal} ? 1 : 0)", null, where.GetLocation()));
+                _memberInputs.Add(new MemberInput(flag.Name, IrType.Int, $"({p.Name}{suffix} == {literal} ? 1 : 0)", null, where.GetLocation()));
             }
             return new Binary(equals ? BinaryOp.Ne : BinaryOp.Eq, new VarRef(flag.Name, IrType.Int), new Const(0, IrType.Int), IrType.Bool);
         }
 
         /// <summary>The string parameter a switch governs (its case labels become <see cref="TextFlag"/> tests), while its patterns are lowered.</summary>
         private IParameterSymbol? _textSwitch;
+        /// <summary>The normalisation the switch applies to <see cref="_textSwitch"/> (<c>".ToLowerInvariant()"</c>), or "".</summary>
+        private string _textSwitchSuffix = "";
 
         /// <summary>An identifier bound to something that is not a parameter, local or counter: a member, or a whole config parameter.</summary>
         private Expr? LowerOtherIdentifier(IdentifierNameSyntax id, ISymbol sym, out bool handled)
@@ -516,18 +534,16 @@ namespace DiffGen.Generator.Parse
             return null;
         }
 
-        /// <summary>x[b, i, j] on a T[,,] parameter: x[b, i * d2 + j] on its flattened T[d0, d1·d2]. Null when not such a parameter.</summary>
+        /// <summary>x[b, i, j] on a T[,,] parameter or local: x[b, i * d2 + j] on its flattened T[d0, d1·d2]. Null when not such an array.</summary>
         private Expr? LowerHighRankElement(ElementAccessExpressionSyntax ea, out bool handled)
         {
             handled = false;
-            if (ea.Expression is not IdentifierNameSyntax id || _model.GetSymbolInfo(id, _ct).Symbol is not IParameterSymbol p || !_highRank.TryGetValue(p, out var dims))
-                return null;
+            if (!HighRankArray(ea.Expression, out var v, out var dims)) return null;
             handled = true;
-            var v = _vars[p];
             var args = ea.ArgumentList.Arguments;
             if (args.Count != dims.Count + 1)
             {
-                Report(Descriptors.UnsupportedExpression, ea, ea.ToString(), $"index '{p.Name}' with one int per dimension ({dims.Count + 1} of them: {p.Name}[i0, ..., i{dims.Count}])");
+                Report(Descriptors.UnsupportedExpression, ea, ea.ToString(), $"index '{ea.Expression}' with one int per dimension ({dims.Count + 1} of them: {ea.Expression}[i0, ..., i{dims.Count}])");
                 return null;
             }
             var idx = new List<Expr>();
@@ -543,20 +559,19 @@ namespace DiffGen.Generator.Parse
             return new ElemRef(v.Name, v.Type, new[] { idx[0], col }.ToEquatable());
         }
 
-        /// <summary>x.GetLength(d) on a T[,,] parameter: d0 of the flattened array, or the dimension parameter.</summary>
+        /// <summary>x.GetLength(d) on a T[,,] parameter or local: d0 of the flattened array, or the dimension int.</summary>
         private Expr? LowerHighRankGetLength(InvocationExpressionSyntax inv, out bool handled)
         {
             handled = false;
             if (inv.Expression is not MemberAccessExpressionSyntax { Name.Identifier.Text: "GetLength" } gl || inv.ArgumentList.Arguments.Count != 1
-                || _model.GetSymbolInfo(gl.Expression, _ct).Symbol is not IParameterSymbol p || !_highRank.TryGetValue(p, out var dims))
+                || !HighRankArray(gl.Expression, out var v, out var dims))
                 return null;
             handled = true;
             if (_model.GetConstantValue(inv.ArgumentList.Arguments[0].Expression, _ct) is not { HasValue: true, Value: int dim } || dim < 0 || dim > dims.Count)
             {
-                Report(Descriptors.UnsupportedExpression, inv, inv.ToString(), $"GetLength needs a constant dimension 0 to {dims.Count}; write {p.Name}.GetLength(0) ... {p.Name}.GetLength({dims.Count})");
+                Report(Descriptors.UnsupportedExpression, inv, inv.ToString(), $"GetLength needs a constant dimension 0 to {dims.Count}; write {gl.Expression}.GetLength(0) ... {gl.Expression}.GetLength({dims.Count})");
                 return null;
             }
-            var v = _vars[p];
             return dim == 0 ? new LengthOf(v.Name, v.Type, null, 0) : new VarRef(dims[dim - 1], IrType.Int);
         }
 

@@ -20,10 +20,10 @@ namespace DiffGen.Generator.Parse
     {
         private void LowerSwitch(SwitchStatementSyntax sw, List<Stmt> output)
         {
-            var savedText = _textSwitch;
-            _textSwitch = TextParam(sw.Expression); // switch (reduction) { case "mean": ... } (Members.cs)
+            var savedText = (_textSwitch, _textSwitchSuffix);
+            _textSwitch = TextParam(sw.Expression, out _textSwitchSuffix); // switch (reduction) { case "mean": ... } (Members.cs)
             try { LowerSwitchCore(sw, output); }
-            finally { _textSwitch = savedText; }
+            finally { (_textSwitch, _textSwitchSuffix) = savedText; }
         }
 
         private void LowerSwitchCore(SwitchStatementSyntax sw, List<Stmt> output)
@@ -66,7 +66,7 @@ namespace DiffGen.Generator.Parse
                         case CaseSwitchLabelSyntax cl when _textSwitch is not null:
                             {
                                 var k = _model.GetConstantValue(cl.Value, _ct);
-                                c = k.HasValue && k.Value is string or null ? TextFlag(_textSwitch, k.Value as string, equals: true, cl) : Compare(BinaryOp.Eq, gov, cl.Value);
+                                c = k.HasValue && k.Value is string or null ? TextFlag(_textSwitch, k.Value as string, equals: true, cl, _textSwitchSuffix) : Compare(BinaryOp.Eq, gov, cl.Value);
                                 break;
                             }
                         case CaseSwitchLabelSyntax cl:
@@ -145,10 +145,10 @@ namespace DiffGen.Generator.Parse
         /// <summary><c>v switch { p1 =&gt; a, p2 when c =&gt; b, _ =&gt; d }</c> as nested conditionals (an unmatched value takes the last arm).</summary>
         private Expr? LowerSwitchExpression(SwitchExpressionSyntax sw)
         {
-            var savedText = _textSwitch;
-            _textSwitch = TextParam(sw.GoverningExpression); // reduction switch { "mean" => ..., _ => ... } (Members.cs)
+            var savedText = (_textSwitch, _textSwitchSuffix);
+            _textSwitch = TextParam(sw.GoverningExpression, out _textSwitchSuffix); // reduction switch { "mean" => ..., _ => ... } (Members.cs)
             try { return LowerSwitchExpressionCore(sw); }
-            finally { _textSwitch = savedText; }
+            finally { (_textSwitch, _textSwitchSuffix) = savedText; }
         }
 
         private Expr? LowerSwitchExpressionCore(SwitchExpressionSyntax sw)
@@ -221,7 +221,7 @@ namespace DiffGen.Generator.Parse
                 case ConstantPatternSyntax c when _textSwitch is not null:
                     {
                         var k = _model.GetConstantValue(c.Expression, _ct);
-                        if (k.HasValue && k.Value is string or null) return TextFlag(_textSwitch, k.Value as string, equals: true, c);
+                        if (k.HasValue && k.Value is string or null) return TextFlag(_textSwitch, k.Value as string, equals: true, c, _textSwitchSuffix);
                         break;
                     }
                 case ConstantPatternSyntax c:

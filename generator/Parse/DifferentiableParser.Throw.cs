@@ -18,7 +18,7 @@ namespace DiffGen.Generator.Parse
     /// </summary>
     internal sealed partial class DifferentiableParser
     {
-        /// <summary>The IR throw of <c>throw e;</c> or of a throw expression; null when something was reported.</summary>
+        /// <summary>The IR throw of <c>throw e;</c> (its message may name a string mode: <see cref="TextInput"/>) or of a throw expression; null when something was reported.</summary>
         private Throw? LowerThrow(ExpressionSyntax? thrown, SyntaxNode at)
         {
             if (thrown is null)
@@ -33,6 +33,11 @@ namespace DiffGen.Generator.Parse
                 if (failed || !ReadsValues(e)) return null;
                 if (e is IdentifierNameSyntax id && _model.GetSymbolInfo(id, _ct).Symbol is IParameterSymbol tp && _helperTexts.TryGetValue(tp, out var helperText))
                     return SyntaxFactory.LiteralExpression(SyntaxKind.StringLiteralExpression, SyntaxFactory.Literal(helperText)); // RequirePositive(v, "sigma")
+                if (TextParam(e, out var normalised) is { } textParam && normalised.Length == 0)
+                {
+                    holes.Add(TextInput(textParam, e)); // "unknown model: " + model
+                    return SyntaxFactory.IdentifierName(Throw.Hole(holes.Count - 1));
+                }
                 var constant = _model.GetConstantValue(e, _ct);
                 if (constant.HasValue && constant.Value is string text) // nameof(x), a const string local
                     return SyntaxFactory.LiteralExpression(SyntaxKind.StringLiteralExpression, SyntaxFactory.Literal(text));
@@ -50,13 +55,29 @@ namespace DiffGen.Generator.Parse
                 if (e is IdentifierNameSyntax or ThisExpressionSyntax)
                 {
                     Report(Descriptors.UnsupportedStatement, e, "throw",
-                        $"the exception reads '{e}', which is not a number or a bool; write its message with numbers ($\"... {{x[i]}} ...\"), bools, constants and nameof(...) only");
+                        $"the exception reads '{e}', which is not a number or a bool; write its message with numbers ($\"... {{x[i]}} ...\"), bools, the method's string parameters, constants and nameof(...) only");
                     failed = true;
                 }
                 return null;
             }
             var printed = GuardClauses.ThrowText(thrown, _model, _ct, Hole);
             return failed ? null : new Throw(printed, holes.ToEquatable());
+        }
+
+        /// <summary>
+        /// A string parameter (a mode) that an exception's message names: an input of the array form under the parameter's
+        /// own name, passed by the entry points as it is. Nothing but a throw reads it, and methods that throw run on the CPU.
+        /// </summary>
+        private Expr TextInput(IParameterSymbol p, SyntaxNode where)
+        {
+            string key = "text:" + p.Name;
+            if (!_configVars.TryGetValue(key, out var text))
+            {
+                text = new Variable(p.Name, IrType.Text, VarKind.Param);
+                _configVars[key] = text;
+                _memberInputs.Add(new MemberInput(text.Name, IrType.Text, p.Name, null, where.GetLocation()));
+            }
+            return new VarRef(text.Name, IrType.Text);
         }
 
         /// <summary>Does the expression read a local, a parameter, an instance member or 'this' (something the generated code names differently)?</summary>

@@ -466,7 +466,7 @@ namespace DiffGen.Generator.Parse
                 case IArrayTypeSymbol { ElementType: INamedTypeSymbol { TypeKind: TypeKind.Struct, IsTupleType: false, SpecialType: SpecialType.None } se }:
                     return $"arrays of structs are split into one array per field when the struct has only float, double and int fields (parameters: at least one float/double, read as data); keep one array per field yourself ('var xs = new double[n]; var ys = new double[n];') for a {se.Name} with other fields, and make {se.Name} values from them where they are used";
                 case IArrayTypeSymbol { Rank: > 2 }:
-                    return "use a T[,] and fold the extra dimensions into an index (a[i, j * m + k]); T[,,] is supported for parameters only";
+                    return "use a T[,] and fold the extra dimensions into an index (a[i, j * m + k]); T[,,] is supported for parameters and for locals created with their sizes ('new double[a, b, c]')";
                 case IArrayTypeSymbol:
                     return "use float or double elements (int for labels and indices); " + Supported;
                 case INamedTypeSymbol { TypeKind: TypeKind.Delegate }:

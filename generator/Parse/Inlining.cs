@@ -395,6 +395,17 @@ namespace DiffGen.Generator.Parse
         }
 
         /// <summary><c>f(x)</c> where f is a local holding a lambda or a method group.</summary>
+        /// <summary>A lambda, a method name or a delegate this method already knows, passed to a helper's delegate parameter; else null.</summary>
+        private (AnonymousFunctionExpressionSyntax? Lambda, IMethodSymbol Method)? DelegateArgument(ExpressionSyntax arg)
+        {
+            while (arg is ParenthesizedExpressionSyntax p) arg = p.Expression;
+            var sym = _model.GetSymbolInfo(arg, _ct).Symbol;
+            if (arg is AnonymousFunctionExpressionSyntax af && sym is IMethodSymbol lambda) return (af, lambda);
+            if (arg is IdentifierNameSyntax && sym is not null && _delegates.TryGetValue(sym, out var known)) return known; // passed along
+            if (arg is IdentifierNameSyntax or MemberAccessExpressionSyntax && sym is IMethodSymbol group) return (null, group);
+            return null;
+        }
+
         private Expr? LowerDelegateCall(InvocationExpressionSyntax inv, bool asStatement)
         {
             if (inv.Expression is IdentifierNameSyntax id && _model.GetSymbolInfo(id, _ct).Symbol is { } local && _delegates.TryGetValue(local, out var d))
@@ -566,6 +577,7 @@ namespace DiffGen.Generator.Parse
             var prefix = name + "_";
             var bindings = new List<(IParameterSymbol P, Variable? V, Expr? Sub)>();
             var structBindings = new List<(IParameterSymbol P, List<Variable>? Vars, List<Expr>? Values)>();
+            var delegateBindings = new List<(IParameterSymbol P, (AnonymousFunctionExpressionSyntax? Lambda, IMethodSymbol Method) Fn)>();
             var argArray = new Expr?[parameters.Count];
             foreach (var (k, packed) in paramsArrays)
             {
@@ -647,6 +659,12 @@ namespace DiffGen.Generator.Parse
                     bindings.Add((p, new Variable(rows.Array, rows.ArrayType, VarKind.Param), null));
                     continue;
                 }
+                if (pt is null && p.Type.TypeKind == TypeKind.Delegate && p.RefKind == RefKind.None && argSyntax[k] is { } fnArg && DelegateArgument(fnArg) is { } passed)
+                {
+                    // Apply(x, v => v * v), Array.FindIndex(a, t => t > 0): the helper's calls of the parameter inline the lambda
+                    delegateBindings.Add((p, passed));
+                    continue;
+                }
                 if (pt is null && p.Type.SpecialType == SpecialType.System_String && p.RefKind == RefKind.None && argSyntax[k] is { } textArg
                     && _model.GetConstantValue(textArg, _ct) is { HasValue: true, Value: string text })
                 {
@@ -655,7 +673,7 @@ namespace DiffGen.Generator.Parse
                     continue;
                 }
                 if (pt is null && p.Type.SpecialType == SpecialType.System_String && p.RefKind == RefKind.None && argSyntax[k] is { } modeArg
-                    && TextParam(modeArg) is { } mode)
+                    && TextParam(modeArg, out var modeSuffix) is { } mode && modeSuffix.Length == 0)
                 {
                     // Structure(h, range, model): the helper compares the method's string parameter (its tests are entry-point flags)
                     _textAliases[p] = mode;
@@ -735,6 +753,7 @@ namespace DiffGen.Generator.Parse
                         $"'{name}' gets a copy of this part while another argument may be the same array and the helper writes an array: copy the part into a local array first ('var part = a[start..end];'), or pass the array once with the start and the length as int parameters");
                     return null;
                 }
+            foreach (var (p, fn) in delegateBindings) _delegates[p] = fn;
             foreach (var (p, v, sub) in bindings)
             {
                 _vars.Remove(p);

@@ -8,7 +8,8 @@ namespace DiffGen.Generator.Parse
 {
     /// <summary>
     /// Library methods DiffGen lowers from C# of its own: the algorithm written as the plain loops a user would write
-    /// (an insertion sort for <c>Array.Sort</c>, a scan for <c>Array.IndexOf</c>, a swap loop for <c>Array.Reverse</c>, and the
+    /// (an insertion sort for <c>Array.Sort</c>, a scan for <c>Array.IndexOf</c> and <c>Array.FindIndex</c> (the predicate inlined like
+    /// any lambda passed to a helper), a swap loop for <c>Array.Reverse</c>, and the
     /// reductions and element-wise maps of <c>TensorPrimitives</c> on float/double spans), parsed into a tree added to the user's
     /// compilation and inlined like the user's own helpers. What the derivative sees is that code: a sort moves values
     /// (its adjoint moves them back), an index is an int without derivative.
@@ -32,6 +33,18 @@ internal static class " + ShimClass + @"
     public static int LastIndexOf(double[] a, double v) { for (int i = a.Length - 1; i >= 0; i--) if (a[i] == v) return i; return -1; }
     public static int LastIndexOf(float[] a, float v) { for (int i = a.Length - 1; i >= 0; i--) if (a[i] == v) return i; return -1; }
     public static int LastIndexOf(int[] a, int v) { for (int i = a.Length - 1; i >= 0; i--) if (a[i] == v) return i; return -1; }
+    public static int FindIndex(double[] a, Predicate<double> match) { for (int i = 0; i < a.Length; i++) if (match(a[i])) return i; return -1; }
+    public static int FindIndex(float[] a, Predicate<float> match) { for (int i = 0; i < a.Length; i++) if (match(a[i])) return i; return -1; }
+    public static int FindIndex(int[] a, Predicate<int> match) { for (int i = 0; i < a.Length; i++) if (match(a[i])) return i; return -1; }
+    public static int FindLastIndex(double[] a, Predicate<double> match) { for (int i = a.Length - 1; i >= 0; i--) if (match(a[i])) return i; return -1; }
+    public static int FindLastIndex(float[] a, Predicate<float> match) { for (int i = a.Length - 1; i >= 0; i--) if (match(a[i])) return i; return -1; }
+    public static int FindLastIndex(int[] a, Predicate<int> match) { for (int i = a.Length - 1; i >= 0; i--) if (match(a[i])) return i; return -1; }
+    public static bool Exists(double[] a, Predicate<double> match) { for (int i = 0; i < a.Length; i++) if (match(a[i])) return true; return false; }
+    public static bool Exists(float[] a, Predicate<float> match) { for (int i = 0; i < a.Length; i++) if (match(a[i])) return true; return false; }
+    public static bool Exists(int[] a, Predicate<int> match) { for (int i = 0; i < a.Length; i++) if (match(a[i])) return true; return false; }
+    public static bool TrueForAll(double[] a, Predicate<double> match) { for (int i = 0; i < a.Length; i++) if (!match(a[i])) return false; return true; }
+    public static bool TrueForAll(float[] a, Predicate<float> match) { for (int i = 0; i < a.Length; i++) if (!match(a[i])) return false; return true; }
+    public static bool TrueForAll(int[] a, Predicate<int> match) { for (int i = 0; i < a.Length; i++) if (!match(a[i])) return false; return true; }
     public static void Reverse(double[] a) { for (int i = 0, j = a.Length - 1; i < j; i++, j--) { double t = a[i]; a[i] = a[j]; a[j] = t; } }
     public static void Reverse(float[] a) { for (int i = 0, j = a.Length - 1; i < j; i++, j--) { float t = a[i]; a[i] = a[j]; a[j] = t; } }
     public static void Reverse(int[] a) { for (int i = 0, j = a.Length - 1; i < j; i++, j--) { int t = a[i]; a[i] = a[j]; a[j] = t; } }
@@ -84,7 +97,8 @@ internal static class " + ShimClass + @"
         {
             target = target.ReducedFrom ?? target;
             bool tensor = target.ContainingType?.ToDisplayString() == "System.Numerics.Tensors.TensorPrimitives";
-            if (!tensor && (target.ContainingType?.ToDisplayString() != "System.Array" || target.Name is not ("Sort" or "IndexOf" or "LastIndexOf" or "Reverse"))) return null;
+            if (!tensor && (target.ContainingType?.ToDisplayString() != "System.Array"
+                || target.Name is not ("Sort" or "IndexOf" or "LastIndexOf" or "Reverse" or "FindIndex" or "FindLastIndex" or "Exists" or "TrueForAll"))) return null;
             int arity = target.Name is "Sort" or "Reverse" ? 1 : 2;
             if (!tensor && (target.Parameters.Length != arity || target.Parameters[0].Type is not IArrayTypeSymbol { Rank: 1, ElementType: var elem }
                 || elem.SpecialType is not (SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Int32)))

@@ -56,6 +56,12 @@ namespace DiffGen.Generator.Parse
                     break;
             }
             if (p is null) return null;
+            return new Binary(isNull ? BinaryOp.Eq : BinaryOp.Ne, GivenFlag(p, e), new Const(0, IrType.Int), IrType.Bool);
+        }
+
+        /// <summary>The int input that says whether optional array <paramref name="p"/> was given (1) or null (0).</summary>
+        private Expr GivenFlag(IParameterSymbol p, SyntaxNode e)
+        {
             _optionalArrays.Add(p);
             _surface = true;
             string key = p.Name + "?given";
@@ -65,7 +71,47 @@ namespace DiffGen.Generator.Parse
                 _configVars[key] = given;
                 _memberInputs.Add(new MemberInput(given.Name, IrType.Int, $"({p.Name} != null ? 1 : 0)", null, e.GetLocation()));
             }
-            return new Binary(isNull ? BinaryOp.Eq : BinaryOp.Ne, new VarRef(given.Name, IrType.Int), new Const(0, IrType.Int), IrType.Bool);
+            return new VarRef(given.Name, IrType.Int);
+        }
+
+        /// <summary>
+        /// <c>weights?[i] ?? 1.0</c> (and <c>w?[i, j] ?? 0</c>, <c>w?.Length ?? 0</c>) on an optional array parameter: the element when
+        /// the array was given, else the fallback (<c>given != 0 ? weights[i] : 1.0</c>). Not that form: handled false.
+        /// </summary>
+        private Expr? LowerOptionalElement(ExpressionSyntax e, out bool handled)
+        {
+            handled = false;
+            if (e is not BinaryExpressionSyntax b || !b.IsKind(SyntaxKind.CoalesceExpression) || b.Left is not ConditionalAccessExpressionSyntax ca
+                || ArrayParameter(ca.Expression) is not { } p)
+                return null;
+            var array = _vars[p];
+            Expr? read = null;
+            switch (ca.WhenNotNull)
+            {
+                case ElementBindingExpressionSyntax eb when eb.ArgumentList.Arguments.Count == array.Type.Rank && array.Type.Shape != Shape.Jagged:
+                    handled = true;
+                    var indices = new List<Expr>();
+                    foreach (var a in eb.ArgumentList.Arguments)
+                    {
+                        var i = LowerIntExpr(a.Expression, "an array index");
+                        if (i is null) return null;
+                        indices.Add(i);
+                    }
+                    read = new ElemRef(array.Name, array.Type, indices.ToEquatable());
+                    break;
+                case MemberBindingExpressionSyntax { Name.Identifier.Text: "Length" } when array.Type.Shape == Shape.Vector:
+                    handled = true;
+                    read = new LengthOf(array.Name, array.Type, null, -1);
+                    break;
+                default:
+                    return null;
+            }
+            var fallback = read.Type.IsReal ? LowerExpr(b.Right) : LowerIntExpr(b.Right, "the value when '" + p.Name + "' is null");
+            if (fallback is null) return null;
+            var type = read.Type;
+            if (fallback.Type != type) fallback = new IR.Convert(fallback, type);
+            var given = new Binary(BinaryOp.Ne, GivenFlag(p, e), new Const(0, IrType.Int), IrType.Bool);
+            return new Conditional(given, read, fallback, type);
         }
 
         /// <summary>What the entry points pass for a null optional array: an empty one of its shape.</summary>

@@ -116,6 +116,8 @@ namespace DiffGen.Generator.Tests
         {
             // a throw between the computations runs where it stands (round 15); its message may read numbers and bools, not an array
             Compiles("[Differentiable] public static double F(double x) { double y = x * x; y += 1; if (y > 100) throw new ArgumentException($\"big: {y}\"); return y; }", "");
+            // a string mode in the message is an input of the array form that only the throw reads (batch 18's BeamTotalPotentialEnergy)
+            Compiles("[Differentiable] public static double F(double x, string mode) { double y = 0; for (int i = 0; i < 3; i++) { switch (mode) { case \"sq\": y += x * x; break; default: throw new ArgumentException($\"unknown mode '{mode}'\", nameof(mode)); } } return y; }", "");
             const string body = "[Differentiable] public static double F(double[] x) { double y = 0; for (int i = 0; i < x.Length; i++) y += x[i]; if (y > 100) throw new ArgumentException(string.Join(\", \", x)); return y; }";
             var d = Expect("DIFF0003", "x", body);
             Assert.Contains("not a number or a bool", d.GetMessage());

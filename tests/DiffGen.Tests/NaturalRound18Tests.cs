@@ -117,5 +117,18 @@ namespace DiffGen.Tests
         [Fact] public void GaussianMixtureNll() => Check("GaussianMixtureNll", V(81, 3), V(82, 3, -2, 2), V(83, 3, -0.5, 0.5), V(84, 50, -3, 3));
         [Fact] public void PortfolioSmoothedCvar() => Check("PortfolioSmoothedCvar", V(85, 5), 0.02, M(86, 100, 5, -0.05, 0.06), 0.95, 1.0, 0.01);
         [Fact] public void MultiImpulseTransferDeltaV_with_AddRange() => Check("MultiImpulseTransferDeltaV", new[] { 9000.0, 20000.0, 30000.0 }, 7000.0, 42164.0, 398600.4418, 8000.0);
+            [Theory]
+        [InlineData("pinned")]
+        [InlineData("clamped")]
+        public void BeamTotalPotentialEnergy(string support) => Check("BeamTotalPotentialEnergy", V(87, 7, -0.02, 0.02), V(88, 9, 1, 2), V(89, 7, -1, 1), 2.0, support);
+        [Fact]
+        public void BeamTotalPotentialEnergy_unknown_support_names_it()
+        {
+            var e = Assert.Throws<ArgumentException>(() => NaturalRound18.BeamTotalPotentialEnergyForward(new double[3], new double[5], new double[3], 1.0, "glued"));
+            Assert.Equal("support", e.ParamName);
+            Assert.StartsWith("Unknown support type 'glued'.", e.Message);
+            var b = Assert.Throws<ArgumentException>(() => NaturalRound18.BeamTotalPotentialEnergyBackward(new double[3], new double[5], new double[3], 1.0, "glued", new double[3], new double[5], new double[3], out _));
+            Assert.Equal(e.Message, b.Message);
+        }
     }
 }

@@ -36,7 +36,7 @@ namespace DiffGen.Tests.Corpus
                 case "gaussian":
                     return 1.0 - Math.Exp(-3.0 * r * r);
                 default:
-                    throw new ArgumentException("unknown variogram model", nameof(model));
+                    throw new ArgumentException("unknown variogram model: " + model, nameof(model)); // the message names the bad mode
             }
         }
 

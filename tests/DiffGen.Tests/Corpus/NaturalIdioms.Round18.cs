@@ -6,9 +6,9 @@ namespace DiffGen.Tests.Corpus
 {
     /// <summary>
     /// Round 18: the sixth probe batch, 30 functions written without DiffGen's documentation against this session's build; the
-    /// 28 accepted after List.AddRange was lowered are here as written. Rejected: TripletMarginLoss (a jagged local made by
-    /// 'embeddings.Select(Normalize).ToArray()', DIFF0013) and BeamTotalPotentialEnergy (an exception message reading a string
-    /// parameter, DIFF0003).
+    /// 28 accepted after List.AddRange was lowered are here as written, and BeamTotalPotentialEnergy (rejected then: its exception
+    /// message reads a string parameter, DIFF0003), accepted since. Still rejected: TripletMarginLoss (a jagged local made by
+    /// 'embeddings.Select(Normalize).ToArray()', DIFF0013).
     /// </summary>
     public static partial class NaturalRound18
     {
@@ -889,6 +889,44 @@ namespace DiffGen.Tests.Corpus
                 if (violation > 0.0) penalty += 1e-3 * violation * violation;
             }
             return totalDeltaV + penalty;
+        }
+
+
+        /// <summary>Rejected as written last round (the message reads the string mode); accepted since the mode became a throw-only input.</summary>
+        [Differentiable]
+        public static double BeamTotalPotentialEnergy(double[] deflection, double[] flexuralRigidity, double[] distributedLoad, double length, string support = "pinned")
+        {
+            int interior = deflection.Length;
+            int nodes = interior + 2;
+            if (flexuralRigidity.Length != nodes) throw new ArgumentException("EI is required at every node.");
+            double h = length / (nodes - 1);
+            double[] w = new double[nodes + 2]; // one ghost node beyond each support
+            for (int i = 0; i < interior; i++) w[i + 2] = deflection[i];
+            switch (support)
+            {
+                case "pinned":  // w = 0, w'' = 0 -> antisymmetric ghost
+                    w[0] = -w[2];
+                    w[nodes + 1] = -w[nodes - 1];
+                    break;
+                case "clamped": // w = 0, w' = 0 -> symmetric ghost
+                    w[0] = w[2];
+                    w[nodes + 1] = w[nodes - 1];
+                    break;
+                default:
+                    throw new ArgumentException($"Unknown support type '{support}'.", nameof(support));
+            }
+
+            double energy = 0.0;
+            for (int i = 1; i <= nodes; i++)
+            {
+                double curvature = (w[i - 1] - 2.0 * w[i] + w[i + 1]) / (h * h);
+                double weight = (i == 1 || i == nodes) ? 0.5 : 1.0; // trapezoidal rule
+                energy += weight * 0.5 * flexuralRigidity[i - 1] * curvature * curvature * h;
+            }
+            // work done by the distributed load
+            for (int i = 0; i < interior; i++)
+                energy -= distributedLoad[i] * deflection[i] * h;
+            return energy;
         }
     }
 }
