@@ -109,6 +109,13 @@ namespace DiffGen.Generator.Emit
                         if (p.IsWritten) r.CopyBack.Add($"{Arrays}.CopyBack({local}, {a.Source});");
                         r.Args.Add(local);
                         break;
+                    case ArgKind.Stack:
+                        // double[][,] layers: row l of a pooled T[L, r·c] (every array checked for one shape first)
+                        r.Pooled.Add(($"{elem}[,]", local));
+                        r.InTry.Add($"{local} = {Arrays}.FlattenStack<{elem}>({a.Source}, \"{a.Source}\");");
+                        if (p.IsWritten) r.CopyBack.Add($"{Arrays}.CopyBackStack({local}, {a.Source});");
+                        r.Args.Add(local);
+                        break;
                     case ArgKind.OutScalar:
                         r.Pooled.Add(($"{elem}[]", local));
                         r.InTry.Add($"{local} = {Pool}<{elem}>.Rent(1);");
@@ -208,7 +215,7 @@ namespace DiffGen.Generator.Emit
                 sig.Add(a.Kind switch
                 {
                     ArgKind.Span or ArgKind.ReadOnlySpan or ArgKind.List or ArgKind.Sequence => (g.IsUpstream && !g.Param.ReadsInitial ? $"global::System.ReadOnlySpan<{elem}> " : $"global::System.Span<{elem}> ") + g.Name,
-                    ArgKind.Flatten => s.Params.First(p => p.Name == a.Source).TypeText + " " + g.Name,
+                    ArgKind.Flatten or ArgKind.Stack => s.Params.First(p => p.Name == a.Source).TypeText + " " + g.Name,
                     ArgKind.OutScalar or ArgKind.TupleItem => elem + " " + g.Name, // the upstream derivative of an out result, a tuple element: a scalar
                     ArgKind.Optional => g.Param.Type.Keyword + "? " + g.Name, // null with its array
                     _ => (g.Param.Type.IsArray ? "" : "out ") + g.Param.Type.Keyword + " " + g.Name,
@@ -237,6 +244,8 @@ namespace DiffGen.Generator.Emit
                     w.Line($"{Arrays}.SameLength({a.Source}.Count, {g.Name}.Length, \"{a.Source}\", \"{g.Name}\");");
                 else if (a.Kind == ArgKind.Flatten)
                     w.Line($"{Arrays}.SameShape({a.Source}, {g.Name}, \"{a.Source}\", \"{g.Name}\");");
+                else if (a.Kind == ArgKind.Stack)
+                    w.Line($"{Arrays}.SameStackShape({a.Source}, {g.Name}, \"{a.Source}\", \"{g.Name}\");");
             }
             Guards(w, s);
             var r = Prepare(w, m, s);
@@ -267,6 +276,12 @@ namespace DiffGen.Generator.Emit
                         r.Pooled.Add(($"{elem}[,]", local));
                         r.InTry.Add(g.IsUpstream ? $"{local} = {Arrays}.Flatten<{elem}>({g.Name});" : $"{local} = {Arrays}.RentFlat<{elem}>({a.Source});");
                         if (g.Param.GradientWritten) r.CopyBack.Add($"{Arrays}.CopyBack({local}, {g.Name});");
+                        gradArgs.Add(local);
+                        break;
+                    case ArgKind.Stack:
+                        r.Pooled.Add(($"{elem}[,]", local));
+                        r.InTry.Add(g.IsUpstream ? $"{local} = {Arrays}.FlattenStack<{elem}>({g.Name}, \"{g.Name}\");" : $"{local} = {Arrays}.RentFlatStack<{elem}>({a.Source});");
+                        if (g.Param.GradientWritten) r.CopyBack.Add($"{Arrays}.CopyBackStack({local}, {g.Name});");
                         gradArgs.Add(local);
                         break;
                     case ArgKind.Optional:

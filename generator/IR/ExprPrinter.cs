@@ -29,6 +29,7 @@ namespace DiffGen.Generator.IR
 
         public static int Prec(BinaryOp op) => op switch
         {
+            BinaryOp.Shl or BinaryOp.Shr => 1, // below every other operator: parenthesised wherever it is an operand (its own operands, ints, need none)
             BinaryOp.Or => 2,
             BinaryOp.And => 3,
             BinaryOp.Eq or BinaryOp.Ne => 4,
@@ -42,7 +43,7 @@ namespace DiffGen.Generator.IR
         {
             BinaryOp.Add => "+", BinaryOp.Sub => "-", BinaryOp.Mul => "*", BinaryOp.Div => "/", BinaryOp.Mod => "%",
             BinaryOp.Lt => "<", BinaryOp.Le => "<=", BinaryOp.Gt => ">", BinaryOp.Ge => ">=",
-            BinaryOp.Eq => "==", BinaryOp.Ne => "!=", BinaryOp.And => "&&", _ => "||",
+            BinaryOp.Eq => "==", BinaryOp.Ne => "!=", BinaryOp.And => "&&", BinaryOp.Shl => "<<", BinaryOp.Shr => ">>", _ => "||",
         };
 
         private (string Text, int Prec) Core(Expr e)

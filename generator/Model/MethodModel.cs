@@ -62,6 +62,8 @@ namespace DiffGen.Generator.Model
         Sequence,
         /// <summary>A <c>T[,,]</c> (or higher rank): copied into a pooled <c>T[d0, d1·d2·…]</c> (and back when written).</summary>
         Flatten,
+        /// <summary>A <c>T[][,]</c> (or <c>T[][,,]</c>) of arrays of one shape: copied into a pooled <c>T[L, r·c·…]</c>, row l array l (and back when written).</summary>
+        Stack,
         /// <summary>A value read once at entry: a field or property, a member of a config parameter, a dimension.</summary>
         Snapshot,
         /// <summary>A <c>bool[]</c> or <c>bool[,]</c> mask: copied into a pooled <c>int[]</c>/<c>int[,]</c> of 0 and 1 (read-only).</summary>

@@ -88,15 +88,107 @@ namespace DiffGen.Generator.Parse
             return true;
         }
 
+        /// <summary>Helpers' T[,,] parameters given a T[,,] parameter or local of the method: that array and its dimension names.</summary>
+        private readonly Dictionary<ISymbol, (Variable Array, List<string> Dims)> _highRankBound = new(SymbolEqualityComparer.Default);
+
         /// <summary>A T[,,] parameter or a local of rank 3 or more: its flattened IR array and its dimension names d1..; false otherwise.</summary>
         private bool HighRankArray(ExpressionSyntax e, out Variable v, out List<string> dims)
         {
             v = null!;
             dims = null!;
+            while (e is ParenthesizedExpressionSyntax pe) e = pe.Expression;
             var sym = e is IdentifierNameSyntax ? _model.GetSymbolInfo(e, _ct).Symbol : null;
+            if (sym is not null && _highRankBound.TryGetValue(sym, out var bound)) { (v, dims) = bound; return true; }
             if (sym is IParameterSymbol p && _highRank.TryGetValue(p, out var pd)) { dims = pd; v = _vars[p]; return true; }
             if (sym is ILocalSymbol l && _highRankLocals.TryGetValue(l, out var ld) && _vars.TryGetValue(l, out var lv)) { dims = ld; v = lv; return true; }
             return false;
+        }
+
+        // ---------------- stacks of arrays (T[][,], per-layer weights) ----------------
+
+        /// <summary>
+        /// <c>double[][,] layers</c> parameters (arrays of one shape) and the names of their arrays' dimensions D0, D1, ..: held
+        /// as a <c>T[L, D0·D1·…]</c> whose row l is <c>layers[l]</c>'s elements in order (the entry points copy them).
+        /// </summary>
+        private readonly Dictionary<IParameterSymbol, List<string>> _stacks = new(SymbolEqualityComparer.Default);
+
+        /// <summary>One array of a stack: the stack, the row holding it (an int), and its dimensions' names.</summary>
+        private sealed record StackView(Variable Stack, Expr Layer, List<string> Dims);
+
+        /// <summary>Names for one array of a stack: <c>var w = layers[l];</c>, a helper's <c>double[,]</c> parameter given <c>layers[e]</c>.</summary>
+        private readonly Dictionary<ISymbol, StackView> _stackViews = new(SymbolEqualityComparer.Default);
+
+        /// <summary>Is <paramref name="e"/> one array of a stack (<c>layers[l]</c>, or a name for one)? Nothing is lowered.</summary>
+        private bool IsStackElement(ExpressionSyntax e)
+        {
+            while (e is ParenthesizedExpressionSyntax p) e = p.Expression;
+            if (e is IdentifierNameSyntax && _model.GetSymbolInfo(e, _ct).Symbol is { } s && _stackViews.ContainsKey(s)) return true;
+            return e is ElementAccessExpressionSyntax { ArgumentList.Arguments.Count: 1, Expression: IdentifierNameSyntax id }
+                && _model.GetSymbolInfo(id, _ct).Symbol is IParameterSymbol ps && _stacks.ContainsKey(ps);
+        }
+
+        /// <summary>The array of a stack <paramref name="e"/> names (<see cref="IsStackElement"/> must hold); null when its index was reported.</summary>
+        private StackView? StackElement(ExpressionSyntax e)
+        {
+            while (e is ParenthesizedExpressionSyntax p) e = p.Expression;
+            if (e is IdentifierNameSyntax && _model.GetSymbolInfo(e, _ct).Symbol is { } s && _stackViews.TryGetValue(s, out var view)) return view;
+            var ea = (ElementAccessExpressionSyntax)e;
+            var ps = (IParameterSymbol)_model.GetSymbolInfo(ea.Expression, _ct).Symbol!;
+            var layer = LowerIntExpr(ea.ArgumentList.Arguments[0].Expression, "an array index");
+            return layer is null ? null : new StackView(_vars[ps], layer, _stacks[ps]);
+        }
+
+        /// <summary><c>layers[l][i, j]</c> (or <c>w[i, j]</c> for <c>var w = layers[l];</c>): <c>layers[l, i·D1 + j]</c>. Not such an element: handled false.</summary>
+        private Expr? LowerStackElement(ElementAccessExpressionSyntax ea, out bool handled)
+        {
+            handled = IsStackElement(ea.Expression);
+            if (!handled) return null;
+            var view = StackElement(ea.Expression);
+            if (view is null) return null;
+            var args = ea.ArgumentList.Arguments;
+            if (args.Count != view.Dims.Count)
+            {
+                Report(Descriptors.UnsupportedExpression, ea, ea.ToString(), $"index '{ea.Expression}' with one int per dimension ({view.Dims.Count} of them)");
+                return null;
+            }
+            Expr? col = null;
+            for (int d = 0; d < args.Count; d++)
+            {
+                var i = LowerIntExpr(args[d].Expression, IndexContext);
+                if (i is null) return null;
+                col = col is null ? i : new Binary(BinaryOp.Add, new Binary(BinaryOp.Mul, col, new VarRef(view.Dims[d], IrType.Int), IrType.Int), i, IrType.Int);
+            }
+            return new ElemRef(view.Stack.Name, view.Stack.Type, new[] { view.Layer, col! }.ToEquatable());
+        }
+
+        /// <summary><c>layers[l].GetLength(d)</c>, <c>w.GetLength(d)</c>: dimension d of the stack's arrays; <c>.Length</c>: their element count.</summary>
+        private Expr? LowerStackLength(ExpressionSyntax array, int dim, SyntaxNode at)
+        {
+            var view = StackElement(array);
+            if (view is null) return null;
+            if (dim >= view.Dims.Count)
+            {
+                Report(Descriptors.UnsupportedExpression, at, at.ToString(), $"GetLength needs a constant dimension 0 to {view.Dims.Count - 1}");
+                return null;
+            }
+            if (dim >= 0) return new VarRef(view.Dims[dim], IrType.Int);
+            Expr n = new VarRef(view.Dims[0], IrType.Int);
+            for (int d = 1; d < view.Dims.Count; d++) n = new Binary(BinaryOp.Mul, n, new VarRef(view.Dims[d], IrType.Int), IrType.Int);
+            return n;
+        }
+
+        /// <summary><c>var w = layers[l];</c>: a name for that array of the stack (its row snapshotted: l may change later). False: not that form.</summary>
+        private bool TryDeclareStackView(VariableDeclaratorSyntax v, ILocalSymbol local, List<Stmt> output)
+        {
+            if (local.Type is not IArrayTypeSymbol { Rank: >= 2 } || v.Initializer?.Value is not { } init || !IsStackElement(init)) return false;
+            var view = StackElement(init);
+            if (view is null) { _rejected.Add(local); return true; }
+            output.AddRange(_pending);
+            _pending.Clear();
+            var layer = FreshName(_prefix + local.Name + "_layer");
+            output.Add(new DeclScalar(layer, IrType.Int, view.Layer));
+            _stackViews[local] = view with { Layer = new VarRef(layer, IrType.Int) };
+            return true;
         }
 
         private static bool IsRowView(ArrayRef ar) => ar.Row is not null && ar.ArrayType.Shape == Shape.Matrix;

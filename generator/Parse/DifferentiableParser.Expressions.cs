@@ -218,6 +218,8 @@ namespace DiffGen.Generator.Parse
                             SyntaxKind.NotEqualsExpression => BinaryOp.Ne,
                             SyntaxKind.LogicalAndExpression => BinaryOp.And,
                             SyntaxKind.LogicalOrExpression => BinaryOp.Or,
+                            SyntaxKind.LeftShiftExpression => BinaryOp.Shl,
+                            SyntaxKind.RightShiftExpression => BinaryOp.Shr,
                             _ => (BinaryOp?)null,
                         };
                         if (op is null)
@@ -226,7 +228,7 @@ namespace DiffGen.Generator.Parse
                             if (b.DescendantNodes().OfType<IdentifierNameSyntax>().Any(id => _model.GetSymbolInfo(id, _ct).Symbol is { } rs && _rejected.Contains(rs))) return Suppress();
                             Report(Descriptors.UnsupportedExpression, b, b.OperatorToken.Text, b.IsKind(SyntaxKind.CoalesceExpression)
                                 ? "'??' works on double?, float? and int? values; for other types keep a bool beside the value ('bool found = false; double best = 0;') and write 'found ? best : 0.0'"
-                                : "rewrite it with the supported operators: + - * / % (ints) < <= > >= == != && || (Math.Pow for powers)");
+                                : "rewrite it with the supported operators: + - * / % << >> (ints) < <= > >= == != && || (Math.Pow for powers)");
                             return null;
                         }
                         var l = LowerExpr(b.Left);
@@ -240,6 +242,11 @@ namespace DiffGen.Generator.Parse
                         if (t is null || t.Value.IsArray || l.Type.IsArray || r.Type.IsArray)
                         {
                             Report(Descriptors.UnsupportedExpression, b, b.ToString(), "operands must be int, bool, float or double scalars; index the array (a[i]) and combine the elements in a loop");
+                            return null;
+                        }
+                        if (op is BinaryOp.Shl or BinaryOp.Shr && t.Value != IrType.Int)
+                        {
+                            Report(Descriptors.UnsupportedExpression, b, b.ToString(), "shifts are supported on int values only");
                             return null;
                         }
                         if (op == BinaryOp.Mod && t.Value.IsReal)
@@ -301,6 +308,9 @@ namespace DiffGen.Generator.Parse
                     {
                         if (ViewOf(ma.Expression) is { } lview) return lview.Count; // row.Length of a span view (SpanViews.cs)
                         if (StructArrayOf(ma.Expression) is { } lstructs) return Len(lstructs.Arrays[0].Name, lstructs.Arrays[0].Type, null, -1); // pts.Length (StructArrays.cs)
+                        if (IsStackElement(ma.Expression)) return LowerStackLength(ma.Expression, -1, ma); // layers[l].Length (Buffers.cs)
+                        if (_model.GetSymbolInfo(ma.Expression, _ct).Symbol is IParameterSymbol sp && _stacks.ContainsKey(sp))
+                            return new LengthOf(_vars[sp].Name, _vars[sp].Type, null, 0); // layers.Length: the stack's rows
                         var target = LowerExpr(ma.Expression);
                         if (target is ArrayRef ar) return Len(ar.Array, ar.ArrayType, ar.Row, -1);
                         if (target is not null) Report(Descriptors.UnsupportedExpression, ma, ma.ToString(), "'.Length' is supported on arrays only; pass the size as an int parameter");
@@ -338,6 +348,8 @@ namespace DiffGen.Generator.Parse
         private Expr? LowerElementAccess(ElementAccessExpressionSyntax ea)
         {
             if (ViewOf(ea.Expression) is { } view) return LowerViewElement(ea, view); // row[j] of a span view (SpanViews.cs)
+            var stacked = LowerStackElement(ea, out bool ofStack); // layers[l][i, j] on a double[][,] (Buffers.cs)
+            if (ofStack) return stacked;
             var flat = LowerHighRankElement(ea, out bool highRank); // x[b, i, j] on a T[,,] (Members.cs)
             if (highRank) return flat;
             var target = LowerExpr(ea.Expression);
@@ -502,6 +514,13 @@ namespace DiffGen.Generator.Parse
             // a.GetLength(d)
             if (target.Name == "GetLength" && inv.Expression is MemberAccessExpressionSyntax gl && inv.ArgumentList.Arguments.Count == 1)
             {
+                if (IsStackElement(gl.Expression)) // layers[l].GetLength(1) (Buffers.cs)
+                {
+                    if (_model.GetConstantValue(inv.ArgumentList.Arguments[0].Expression, _ct) is { HasValue: true, Value: int sd } && sd >= 0)
+                        return LowerStackLength(gl.Expression, sd, inv);
+                    Report(Descriptors.UnsupportedExpression, inv, inv.ToString(), "GetLength needs a constant dimension");
+                    return null;
+                }
                 var arr = LowerExpr(gl.Expression);
                 if (arr is ArrayRef ar && _model.GetConstantValue(inv.ArgumentList.Arguments[0].Expression, _ct) is { HasValue: true, Value: int dim } && dim >= 0 && dim < 2)
                     return Len(ar.Array, ar.ArrayType, ar.Row, dim);

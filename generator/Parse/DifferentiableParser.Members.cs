@@ -170,6 +170,23 @@ namespace DiffGen.Generator.Parse
                 _surface = true;
                 return true;
             }
+            // double[][,] layers (or double[][,,]): arrays of one shape, per-layer weights; a T[L, r·c] whose row l is layers[l]
+            if (t is IArrayTypeSymbol { Rank: 1, ElementType: IArrayTypeSymbol { Rank: >= 2 } inner } && !byIn)
+            {
+                if (ElemOf(inner.ElementType) is not { } stackElem || stackElem == Scalar.Bool)
+                {
+                    Report(Descriptors.UnsupportedType, psyntax, t.ToDisplayString(), "'" + p.Name + "'", "a stack of arrays (T[][,]) must have float, double or int elements");
+                    return true;
+                }
+                _vars[p] = new Variable(p.Name, new IrType(stackElem, Shape.Matrix), VarKind.Param);
+                _usedNames.Add(p.Name);
+                var sdims = new List<string>();
+                for (int d = 0; d < inner.Rank; d++) sdims.Add(FreshName(p.Name + "__s" + d));
+                _stacks[p] = sdims;
+                _paramKinds[p] = ArgKind.Stack;
+                _surface = true;
+                return true;
+            }
             // (int, int)[] / (int, int, int)[] pairs and triples: the array form reads a pooled int[n, 2] / int[n, 3]; edges[k].A is edges[k, 0]
             if (t is IArrayTypeSymbol { Rank: 1, ElementType: INamedTypeSymbol { IsTupleType: true } tt } && tt.TupleElements.Length is 2 or 3
                 && tt.TupleElements.All(e => e.Type.SpecialType == SpecialType.System_Int32) && !byIn)
@@ -726,7 +743,7 @@ namespace DiffGen.Generator.Parse
             {
                 string modifier = p.RefKind == RefKind.In ? "in " : p.RefKind == RefKind.RefReadOnlyParameter ? "ref readonly " : p.RefKind == RefKind.Out ? "out " : "";
                 string? def = p.HasExplicitDefaultValue ? DefaultText(p) : null;
-                bool nullCheck = _configParams.Contains(p) && p.Type.IsReferenceType || _highRank.ContainsKey(p) || _paramKinds.TryGetValue(p, out var pk) && pk is ArgKind.List or ArgKind.Sequence || _listRows.Contains(p) || EnumArray(p.Type) is not null;
+                bool nullCheck = _configParams.Contains(p) && p.Type.IsReferenceType || _highRank.ContainsKey(p) || _stacks.ContainsKey(p) || _paramKinds.TryGetValue(p, out var pk) && pk is ArgKind.List or ArgKind.Sequence || _listRows.Contains(p) || EnumArray(p.Type) is not null;
                 var typeText = p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + (_optionalArrays.Contains(p) ? "?" : "");
                 surface.Add(new SurfaceParam(p.Name, typeText, modifier, def, nullCheck));
                 if (_configParams.Contains(p) || _textParams.Contains(p) || _nullableParams.Contains(p)) continue;
@@ -756,6 +773,12 @@ namespace DiffGen.Generator.Parse
                     continue;
                 }
                 args.Add(new CoreArg(p.Name, kind, IsEnum(p.Type) ? "(int)" + p.Name : EnumArray(p.Type) is { } ea ? $"(int{(ea.Shape == Shape.Matrix ? "[,]" : "[]")})(object){p.Name}" : p.Name, kind == ArgKind.Flatten ? _highRank[p].Count + 1 : 0));
+                if (_stacks.TryGetValue(p, out var stackDims))
+                    for (int d = 0; d < stackDims.Count; d++)
+                    {
+                        ps.Add(new ParamModel(stackDims[d], IrType.Int, false, false, null));
+                        args.Add(new CoreArg(stackDims[d], ArgKind.Snapshot, $"global::DiffGen.Reverse.SurfaceArrays.StackLength({p.Name}, {d})"));
+                    }
                 if (_highRank.TryGetValue(p, out var dims))
                     for (int d = 0; d < dims.Count; d++)
                     {

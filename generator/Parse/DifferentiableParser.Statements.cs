@@ -271,6 +271,7 @@ namespace DiffGen.Generator.Parse
                 if (TryDeclareNullable(v, local, output)) continue; // double? best = null: a flag and a value (NullableValues.cs)
                 if (TryDeclareStructArray(v, local, output)) continue; // var pts = new V2[n]: one array per field (StructArrays.cs)
                 if (TryDeclareResultArray(local)) continue; // var y = new double[n]; ... return y; (ResultArrays.cs)
+                if (TryDeclareStackView(v, local, output)) continue; // var w = layers[l]: one array of a double[][,] (Buffers.cs)
                 if (TryDeclareHighRankLocal(v, local, output)) continue; // var enc = new double[F, H, W]: a T[F, H·W] (Buffers.cs)
                 var t = MapType(local.Type);
                 // long ti = times[i]; of a long[] parameter (held as int data, Members.cs): an int local

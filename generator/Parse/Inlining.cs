@@ -442,7 +442,7 @@ namespace DiffGen.Generator.Parse
             var restores = new List<System.Action>
             {
                 Save(_vars), Save(_substituted), Save(_structArgs), Save(_tupleVars), Save(_delegates), Save(_listCounts),
-                Save(_nullableLocals), Save(_refAliases), Save(_spanViews), Save(_structArrays), Save(_swapGroups), Save(_swapSlots), Save(_helperTexts), Save(_textAliases),
+                Save(_nullableLocals), Save(_refAliases), Save(_spanViews), Save(_structArrays), Save(_swapGroups), Save(_swapSlots), Save(_helperTexts), Save(_textAliases), Save(_stackViews), Save(_highRankBound),
             };
             return () => { foreach (var r in restores) r(); };
 
@@ -578,6 +578,8 @@ namespace DiffGen.Generator.Parse
             var bindings = new List<(IParameterSymbol P, Variable? V, Expr? Sub)>();
             var structBindings = new List<(IParameterSymbol P, List<Variable>? Vars, List<Expr>? Values)>();
             var delegateBindings = new List<(IParameterSymbol P, (AnonymousFunctionExpressionSyntax? Lambda, IMethodSymbol Method) Fn)>();
+            var stackBindings = new List<(IParameterSymbol P, StackView View)>();
+            var highRankBindings = new List<(IParameterSymbol P, (Variable Array, List<string> Dims) Cube)>();
             var argArray = new Expr?[parameters.Count];
             foreach (var (k, packed) in paramsArrays)
             {
@@ -679,6 +681,26 @@ namespace DiffGen.Generator.Parse
                     _textAliases[p] = mode;
                     continue;
                 }
+                if (p.RefKind is RefKind.None or RefKind.In && p.Type is IArrayTypeSymbol { Rank: >= 2 } && argSyntax[k] is { } stackArg && IsStackElement(stackArg))
+                {
+                    // Expert(x, hidden[e]): the helper's double[,] is that array of the stack (Buffers.cs)
+                    var view = StackElement(stackArg);
+                    if (view is null) return null;
+                    var layer = view.Layer;
+                    if (layer is not (VarRef or Const))
+                    {
+                        var ln = FreshName(prefix + p.Name + "_layer");
+                        stmts.Add(new DeclScalar(ln, IrType.Int, layer));
+                        layer = new VarRef(ln, IrType.Int);
+                    }
+                    stackBindings.Add((p, view with { Layer = layer }));
+                    continue;
+                }
+                if (p.RefKind is RefKind.None or RefKind.In && p.Type is IArrayTypeSymbol { Rank: >= 3 } && argSyntax[k] is { } cubeArg && HighRankArray(cubeArg, out var cube, out var cubeDims))
+                {
+                    highRankBindings.Add((p, (cube, cubeDims))); // Conv(input, kernels) with a double[,,]: the same flattened array
+                    continue;
+                }
                 if (pt is null || pt.Value.Elem == Scalar.Bool && pt.Value.IsArray)
                 {
                     Report(Descriptors.NotDifferentiableCall, inv, name, $"its parameter '{p.Name}' has type {p.Type.ToDisplayString()}, which is not supported: {TypeAdvice(p.Type)}");
@@ -754,6 +776,8 @@ namespace DiffGen.Generator.Parse
                     return null;
                 }
             foreach (var (p, fn) in delegateBindings) _delegates[p] = fn;
+            foreach (var (p, view) in stackBindings) _stackViews[p] = view;
+            foreach (var (p, cube) in highRankBindings) _highRankBound[p] = cube;
             foreach (var (p, v, sub) in bindings)
             {
                 _vars.Remove(p);

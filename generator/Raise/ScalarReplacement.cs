@@ -337,6 +337,8 @@ namespace DiffGen.Generator.Raise
                     BinaryOp.Mul => a * c,
                     BinaryOp.Div when c != 0 => a / c,
                     BinaryOp.Mod when c != 0 => a % c,
+                    BinaryOp.Shl when c >= 0 && c < 31 => (long)((int)a << (int)c),
+                    BinaryOp.Shr when c >= 0 && c < 31 => (long)((int)a >> (int)c),
                     _ => null,
                 };
                 if (v is { } k && k >= int.MinValue && k <= int.MaxValue) return new Const(k, IrType.Int);

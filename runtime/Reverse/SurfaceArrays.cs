@@ -162,6 +162,62 @@ namespace DiffGen.Reverse
             return flat;
         }
 
+        // ---- stacks: T[][,] (or T[][,,]) of arrays of one shape, per-layer weights; held as a T[L, r·c·…], row l array l's elements ----
+
+        /// <summary>Dimension <paramref name="dim"/> of a stack's arrays (0 for an empty stack, whose arrays have no shape).</summary>
+        public static int StackLength(Array[] stack, int dim) => stack.Length == 0 || stack[0] is null ? 0 : stack[0].GetLength(dim);
+
+        /// <summary>Every array of a stack is there and has the first one's shape; a mismatch names the parameter and the entry.</summary>
+        public static void CheckStack(Array[] stack, string name)
+        {
+            for (int l = 0; l < stack.Length; l++)
+            {
+                if (stack[l] is null) throw new ArgumentNullException(name, $"'{name}[{l}]' is null; every array of '{name}' must be given.");
+                bool same = stack[l].Rank == stack[0].Rank;
+                for (int d = 0; same && d < stack[0].Rank; d++) same = stack[l].GetLength(d) == stack[0].GetLength(d);
+                if (!same)
+                    throw new ArgumentException($"'{name}[{l}]' has shape {Describe(stack[l])} but '{name}[0]' has shape {Describe(stack[0])}; the arrays of '{name}' must all have one shape.", name);
+            }
+        }
+
+        /// <summary>A gradient stack must have as many arrays as the stack it belongs to, each of its shape.</summary>
+        public static void SameStackShape(Array[] reference, Array[]? buffer, string referenceName, string name)
+        {
+            Shapes.NotNull(buffer, name);
+            if (buffer!.Length != reference.Length)
+                throw new ArgumentException($"'{name}' has {buffer.Length} arrays but '{referenceName}' has {reference.Length}; the gradient buffer must have the same shape.", name);
+            for (int l = 0; l < reference.Length; l++) SameShape(reference[l], buffer[l], referenceName + "[" + l + "]", name + "[" + l + "]");
+        }
+
+        private static int StackColumns(Array[] stack)
+        {
+            long cols = 1;
+            for (int d = 0; d < (stack.Length == 0 ? 0 : stack[0].Rank); d++) cols *= stack[0].GetLength(d);
+            return stack.Length == 0 ? 0 : checked((int)cols);
+        }
+
+        /// <summary>A zeroed pooled <c>T[L, r·c·…]</c> for a stack shaped like <paramref name="shape"/>.</summary>
+        public static T[,] RentFlatStack<T>(Array[] shape) where T : unmanaged => BufferPool<T>.Rent(shape.Length, StackColumns(shape));
+
+        /// <summary>A pooled <c>T[L, r·c·…]</c> whose row l holds array l's elements in order (checked with <see cref="CheckStack"/> first).</summary>
+        public static T[,] FlattenStack<T>(Array[] stack, string name) where T : unmanaged
+        {
+            CheckStack(stack, name);
+            int cols = StackColumns(stack);
+            var flat = BufferPool<T>.RentUninitialized(stack.Length, cols);
+            int bytes = cols * Unsafe.SizeOf<T>();
+            for (int l = 0; l < stack.Length; l++) Buffer.BlockCopy(stack[l], 0, flat, l * bytes, bytes);
+            return flat;
+        }
+
+        /// <summary>Copies row l of the flattened form back into array l of <paramref name="target"/>.</summary>
+        public static void CopyBackStack<T>(T[,] flat, Array[] target) where T : unmanaged
+        {
+            int cols = StackColumns(target);
+            int bytes = cols * Unsafe.SizeOf<T>();
+            for (int l = 0; l < target.Length; l++) Buffer.BlockCopy(flat, l * bytes, target[l], 0, bytes);
+        }
+
         /// <summary>Copies the flattened form back into <paramref name="target"/> (same element order).</summary>
         public static void CopyBack<T>(T[,] flat, Array target) where T : unmanaged =>
             Buffer.BlockCopy(flat, 0, target, 0, target.Length * Unsafe.SizeOf<T>());
