@@ -564,6 +564,87 @@ namespace DiffGen.Generator.Parse
             return (new List<Expr> { n }, new List<Stmt> { new For(k, new Const(0, IrType.Int), BinaryOp.Lt, n, 1, fill.ToEquatable()) }, null, false);
         }
 
+        /// <summary>
+        /// An argsort: <c>int[] order = Enumerable.Range(s, n).OrderBy(i =&gt; key).ToArray();</c> (or <c>OrderByDescending</c>, and
+        /// <c>.Take(k)</c> before <c>ToArray</c> for the top k). Filled by selection, without scratch arrays: element r is the
+        /// index whose (key, index) pair comes next after element r − 1's, so ties keep their order as LINQ's stable sort does.
+        /// That evaluates the key n times per element (n·m in all): meant for the short lists a top-k or a ranking sorts. The
+        /// indices are ints, so nothing is differentiated through the order. Not that form: handled false.
+        /// </summary>
+        private (List<Expr>? Sizes, List<Stmt>? Fill, ArrayRef? Alias, bool Reported)? LowerArgSort(ExpressionSyntax init, string name, IrType type, out bool handled)
+        {
+            handled = false;
+            if (init is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.Text: "ToArray" } ta, ArgumentList.Arguments.Count: 0 }) return null;
+            var chain = ta.Expression;
+            ExpressionSyntax? take = null;
+            if (chain is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.Text: "Take" } tk, ArgumentList.Arguments.Count: 1 } takeCall
+                && _model.GetSymbolInfo(takeCall, _ct).Symbol is IMethodSymbol { ContainingType: { } tkt } && tkt.ToDisplayString() == "System.Linq.Enumerable")
+            {
+                take = takeCall.ArgumentList.Arguments[0].Expression;
+                chain = tk.Expression;
+            }
+            if (chain is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.Text: "OrderBy" or "OrderByDescending" } ob, ArgumentList.Arguments.Count: 1 } order
+                || _model.GetSymbolInfo(order, _ct).Symbol is not IMethodSymbol { ContainingType: { } obt } || obt.ToDisplayString() != "System.Linq.Enumerable"
+                || ob.Expression is not InvocationExpressionSyntax { ArgumentList.Arguments.Count: 2 } range
+                || _model.GetSymbolInfo(range, _ct).Symbol is not IMethodSymbol { Name: "Range" } rm || rm.ContainingType?.ToDisplayString() != "System.Linq.Enumerable")
+                return null;
+            handled = true;
+            var reported = ((List<Expr>?)null, (List<Stmt>?)null, (ArrayRef?)null, true);
+            bool descending = ob.Name.Identifier.Text == "OrderByDescending";
+            if (type != new IrType(Scalar.Int, Shape.Vector) || order.ArgumentList.Arguments[0].Expression is not SimpleLambdaExpressionSyntax keyLambda
+                || _model.GetDeclaredSymbol(keyLambda.Parameter, _ct) is not IParameterSymbol kp || !SelectorBody(keyLambda.Body))
+            {
+                Report(Descriptors.LocalArray, init, name, "an argsort is supported as 'int[] order = Enumerable.Range(start, n).OrderBy(i => key).ToArray()' (or OrderByDescending, and .Take(k) before ToArray) with a lambda key; write the loop otherwise");
+                return reported;
+            }
+            var start = LowerIntExpr(range.ArgumentList.Arguments[0].Expression, "the start of Enumerable.Range");
+            var n = LowerIntExpr(range.ArgumentList.Arguments[1].Expression, "the count of Enumerable.Range");
+            var k = take is null ? null : LowerIntExpr(take, "the count of Take");
+            if (start is null || n is null || take is not null && k is null) return reported;
+            var fill = new List<Stmt>();
+            // the sizes are read before the fill (the array is declared first): the expressions themselves, ints without effects
+            Expr N = n, S = start;
+            Expr size = k is null ? N
+                : new Conditional(new Binary(BinaryOp.Lt, k, N, IrType.Bool), // Take(k): at most k of them (a negative k takes none)
+                    new Conditional(new Binary(BinaryOp.Lt, k, new Const(0, IrType.Int), IrType.Bool), new Const(0, IrType.Int), k, IrType.Int), N, IrType.Int);
+            // the key's type: what the lambda computes (float, double or int)
+            string r = FreshName("__argr"), i = FreshName("__argi");
+            var R = new VarRef(r, IrType.Int);
+            var I = new VarRef(i, IrType.Int);
+            var body = new List<Stmt>();
+            var key = LowerLambdaBody(new List<IParameterSymbol?> { kp }, new Expr[] { new Binary(BinaryOp.Add, S, I, IrType.Int) }, keyLambda.Body, body);
+            if (key is null) return reported;
+            if (key.Type.IsArray || key.Type.Elem is Scalar.Bool or Scalar.Text) { Report(Descriptors.LocalArray, init, name, "the sort key must be a number"); return reported; }
+            var kt = key.Type;
+            string prevKey = FreshName("__argpk"), prevIdx = FreshName("__argpi"), bestKey = FreshName("__argbk"), bestIdx = FreshName("__argbi"), kv = FreshName("__argkv");
+            var PK = new VarRef(prevKey, kt);
+            var PI = new VarRef(prevIdx, IrType.Int);
+            var BK = new VarRef(bestKey, kt);
+            var BI = new VarRef(bestIdx, IrType.Int);
+            var KV = new VarRef(kv, kt);
+            fill.Add(new DeclScalar(prevKey, kt, new Const(0, kt)));
+            fill.Add(new DeclScalar(prevIdx, IrType.Int, new Const(-1, IrType.Int)));
+            body.Add(new DeclScalar(kv, kt, key));
+            var later = descending ? BinaryOp.Lt : BinaryOp.Gt; // the direction the order goes
+            Expr after = new Binary(BinaryOp.Or, new Binary(BinaryOp.Eq, R, new Const(0, IrType.Int), IrType.Bool),
+                new Binary(BinaryOp.Or, new Binary(later, KV, PK, IrType.Bool),
+                    new Binary(BinaryOp.And, new Binary(BinaryOp.Eq, KV, PK, IrType.Bool), new Binary(BinaryOp.Gt, I, PI, IrType.Bool), IrType.Bool), IrType.Bool), IrType.Bool);
+            var better = new Binary(BinaryOp.Or, new Binary(BinaryOp.Lt, BI, new Const(0, IrType.Int), IrType.Bool), new Binary(descending ? BinaryOp.Gt : BinaryOp.Lt, KV, BK, IrType.Bool), IrType.Bool);
+            body.Add(new If(new Binary(BinaryOp.And, after, better, IrType.Bool),
+                new Stmt[] { new Assign(BI, AssignOp.Set, I), new Assign(BK, AssignOp.Set, KV) }.ToEquatable(), EquatableArray<Stmt>.Empty));
+            var select = new List<Stmt>
+            {
+                new DeclScalar(bestKey, kt, new Const(0, kt)),
+                new DeclScalar(bestIdx, IrType.Int, new Const(-1, IrType.Int)),
+                new For(i, new Const(0, IrType.Int), BinaryOp.Lt, N, 1, body.ToEquatable()),
+                new Assign(new ElemRef(name, type, new Expr[] { R }.ToEquatable()), AssignOp.Set, new Binary(BinaryOp.Add, S, BI, IrType.Int)),
+                new Assign(PK, AssignOp.Set, BK),
+                new Assign(PI, AssignOp.Set, BI),
+            };
+            fill.Add(new For(r, new Const(0, IrType.Int), BinaryOp.Lt, size, 1, select.ToEquatable()));
+            return (new List<Expr> { size }, fill, null, false);
+        }
+
         /// <summary>Element <paramref name="k"/> of a 1-D array or of a row <c>z[i]</c> of a jagged one.</summary>
         private static Expr ElementAt(ArrayRef a, Expr k) =>
             a.Row is null ? new ElemRef(a.Array, a.ArrayType, new[] { k }.ToEquatable()) : new ElemRef(a.Array, a.ArrayType, new[] { a.Row, k }.ToEquatable());
@@ -741,6 +822,7 @@ namespace DiffGen.Generator.Parse
         {
             var reported = ((List<Expr>?)null, (List<Stmt>?)null, (ArrayRef?)null, true);
             while (init is CastExpressionSyntax c) init = c.Expression;
+            if (LowerArgSort(init, name, type, out bool argSort) is var sorted && argSort) return sorted; // Range(0, n).OrderBy(i => key).ToArray()
             // (the syntax nodes themselves: the semantic model knows only nodes of its tree)
             List<ExpressionSyntax>? elements = init switch
             {

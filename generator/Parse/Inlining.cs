@@ -70,7 +70,7 @@ namespace DiffGen.Generator.Parse
             if (_shimModel is not null && tree == _shimModel.SyntaxTree) return _shimModel; // Array.Sort's own source (LibraryShims.cs)
             if (_models.Count == 0) _models[_model.SyntaxTree] = _model;
             if (tree == _model.SyntaxTree) return _model;
-            if (!_models.TryGetValue(tree, out var m)) _models[tree] = m = _model.Compilation.GetSemanticModel(tree);
+            if (!_models.TryGetValue(tree, out var m)) _models[tree] = m = (_userCompilation ?? _model.Compilation).GetSemanticModel(tree);
             return m;
         }
 

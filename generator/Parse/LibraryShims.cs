@@ -87,6 +87,8 @@ internal static class " + ShimClass + @"
 ".Replace("T ", t + " ").Replace("<T>", "<" + t + ">").Replace("M.", m + ".");
 
         private SemanticModel? _shimModel;
+        /// <summary>The compilation of the user's code (the shim's own compilation adds the shim tree to it).</summary>
+        private Compilation? _userCompilation;
         private INamedTypeSymbol? _shimType;
 
         /// <summary>
@@ -105,6 +107,9 @@ internal static class " + ShimClass + @"
                 return null;
             if (_shimType is null)
             {
+                // the user's trees keep the user's compilation's model: a lambda the shim calls binds the user's symbols
+                if (_models.Count == 0) _models[_model.SyntaxTree] = _model;
+                _userCompilation = _model.Compilation;
                 var tree = CSharpSyntaxTree.ParseText(ShimSource, (CSharpParseOptions)_method.DeclaringSyntaxReferences[0].SyntaxTree.Options, cancellationToken: _ct);
                 var compilation = _model.Compilation.AddSyntaxTrees(tree);
                 _shimModel = compilation.GetSemanticModel(tree);

@@ -266,6 +266,8 @@ namespace DiffGen.Tests.Device
             ["ArmaConditionalSse"] = (r, n) => new object?[] { Vec(r, Math.Max(n, 4)), Vec(r, 2).Select(v => 0.3 * v).ToArray(), Vec(r, 1).Select(v => 0.3 * v).ToArray(), 0.1 },
             // n pixels x 3 classes of logits, one class label per pixel
             ["NaturalRound17.SoftDiceLoss"] = (r, n) => new object?[] { Vec(r, 3 * n).Select(v => (float)(2 * v)).ToArray(), Enumerable.Range(0, n).Select(k => k % 3).ToArray(), 3, 1f },
+            // the array form of a T[,,] parameter: image[n, n], kernels flattened to [3, 3·3] with its dimensions 3 and 3
+            ["ChannelConvEnergyArrays"] = (r, n) => new object?[] { Mat(r, n, n), Mat(r, 3, 9), 3, 3 },
             // round 18: n daily case counts (positive), a population of 1e5
             ["SeirCaseFitLoss"] = (r, n) => new object?[] { 0.4, 0.2, 0.1, Vec(r, n).Select(v => Math.Round(20 + 10 * v)).ToArray(), 1e5, 10.0, 4 },
             // x[d], tied weights [h * d] with h = 3, biases, scales
