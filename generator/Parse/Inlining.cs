@@ -1100,6 +1100,22 @@ namespace DiffGen.Generator.Parse
             }
             switch (e)
             {
+                case ConditionalExpressionSyntax c when _model.GetTypeInfo(c, _ct).Type is INamedTypeSymbol { IsTupleType: true }:
+                    {
+                        // id < n ? (x[id, 0], x[id, 1]) : (a[id - n, 0], a[id - n, 1]): each element chosen; a branch whose
+                        // elements need statements (a helper inlined) would run them both ways, so it is reported
+                        var cond = LowerExpr(c.Condition);
+                        int before = _pending.Count;
+                        var whenTrue = LowerTuple(c.WhenTrue);
+                        var whenFalse = LowerTuple(c.WhenFalse);
+                        if (cond is null || whenTrue is null || whenFalse is null) return null;
+                        if (_pending.Count != before || whenTrue.Count != whenFalse.Count)
+                        {
+                            Report(Descriptors.UnsupportedExpression, c, c.ToString(), "a conditional between tuples is supported when both are tuples of values ('c ? (a, b) : (d, e)'); compute a branch that calls a helper into locals with if/else");
+                            return null;
+                        }
+                        return whenTrue.Select((t, i) => (Expr)new Conditional(cond, t, whenFalse[i].Type == t.Type ? whenFalse[i] : new IR.Convert(whenFalse[i], t.Type), t.Type)).ToList();
+                    }
                 case TupleExpressionSyntax t:
                     {
                         var r = new List<Expr>();

@@ -122,5 +122,10 @@ namespace DiffGen.Tests
             Assert.Equal(Value(), OrderAndLayers.TransformedTailBackward(x, 0.5, null, gx, out double gt, null), 12);
             AgreesWithDifferences(Value, x, gx, "x");
         }
+
+        [Fact]
+        public void SpringNetwork() =>
+            Check("SpringNetwork", new[,] { { 0.1, 0.2 }, { 1.1, -0.3 }, { 0.6, 0.8 } }, new[,] { { 0.0, 0.0 }, { 2.0, 0.0 } },
+                new[,] { { 3, 0 }, { 0, 1 }, { 1, 4 }, { 2, 0 }, { 2, 1 } }, new[] { 0.5, 1.0, 0.9, 0.7, 1.2 });
     }
 }

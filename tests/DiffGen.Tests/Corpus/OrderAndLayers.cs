@@ -122,5 +122,23 @@ namespace DiffGen.Tests.Corpus
             for (int i = from; i < x.Length; i++) s += f(x[i]);
             return s;
         }
+
+        /// <summary>A node's coordinates chosen between two tuples (batch 20's spring network: free nodes, then anchors).</summary>
+        [Differentiable]
+        public static double SpringNetwork(double[,] free, double[,] anchors, int[,] edges, double[] rest)
+        {
+            int nFree = free.GetLength(0);
+            (double x, double y) Node(int id) =>
+                id < nFree ? (free[id, 0], free[id, 1]) : (anchors[id - nFree, 0], anchors[id - nFree, 1]);
+            double e = 0;
+            for (int k = 0; k < edges.GetLength(0); k++)
+            {
+                var (xa, ya) = Node(edges[k, 0]);
+                var (xb, yb) = Node(edges[k, 1]);
+                double d = Math.Sqrt((xb - xa) * (xb - xa) + (yb - ya) * (yb - ya)) - rest[k];
+                e += d * d;
+            }
+            return e;
+        }
     }
 }

@@ -274,6 +274,21 @@ namespace DiffGen.Tests.Device
             ["TiedAutoencoderAnomalyScore"] = (r, n) => new object?[] { F(Vec(r, n)), F(Vec(r, 3 * n).Select(v => 0.5 * v)), F(Vec(r, 3).Select(v => 0.1 * v)), F(Vec(r, n).Select(v => 0.1 * v)), F(Vec(r, n).Select(v => 1 + 0.5 * v)), 3 },
             // x[d], layer norm gain and bias [d], w1[2d * d], b1[2d], w2[d * 2d], b2[d], target[d]
             ["PreNormMlpBlockLoss"] = (r, n) => new object?[] { F(Vec(r, n)), F(Vec(r, n).Select(v => 1 + 0.2 * v)), F(Vec(r, n).Select(v => 0.1 * v)), F(Vec(r, 2 * n * n).Select(v => 0.3 * v)), F(Vec(r, 2 * n).Select(v => 0.1 * v)), F(Vec(r, 2 * n * n).Select(v => 0.3 * v)), F(Vec(r, n).Select(v => 0.1 * v)), F(Vec(r, n)), 1e-5f },
+            // round 19: n controls and reference positions, the state [position, velocity]
+            ["MpcTrackingCost"] = (r, n) => new object?[] { Vec(r, n).Select(v => 3 * v).ToArray(), Vec(r, 2), Vec(r, n), 0.1, 1.0, 0.1, 0.01, 2.0, 10.0 },
+            // planar 2-vectors (velocity, position, target) near a unit orbit, 4n Verlet steps
+            ["OrbitShootingMiss"] = (r, n) => new object?[] { Vec(r, 2).Select((v, k) => (k == 0 ? 0.1 : 1.1) + 0.1 * v).ToArray(), new[] { 1.0, 0.0 }, new[] { -1.0, 0.3 }, 3.0, 1.0, 4 * n, 0.1 },
+            // n days of rain (non-negative), evaporation and flow (positive); warm-up over the first half
+            ["BucketRunoffNseLoss"] = (r, n) => new object?[] { 150.0, 2.0, 0.1, 1.0, Vec(r, n).Select(v => 10 * (1 + v)).ToArray(), Vec(r, n).Select(v => 2.5 + 1.5 * v).ToArray(), Vec(r, n).Select(v => 2.75 + 2.25 * v).ToArray(), 0.7, n / 2, 0.5 },
+            // round 20: an even image (2x2 pooling) of side n or n + 1, a 0/1 mask, F = 3 encoder kernels of 3x3 (flattened [F, 9]),
+            // a 2F-weight head over skip and decoder features
+            ["NaturalRound20.UNetBlockLossArrays"] = (r, n) =>
+            {
+                int s = n + n % 2;
+                var mask = new int[s, s];
+                for (int i = 0; i < s; i++) for (int j = 0; j < s; j++) mask[i, j] = (i + 2 * j) % 3 == 0 ? 1 : 0;
+                return new object?[] { Mat(r, s, s), mask, Mat(r, 3, 9), 3, 3, Vec(r, 3), Mat(r, 3, 3), Vec(r, 3), Vec(r, 6), 0.05, 2.0 };
+            },
             // n bags over 2n indices: offsets 0, 0, 2, 4, ... (bag 0 empty, the last one holds 4); mode 2 = max
             ["EmbeddingBag"] = (r, n) => new object?[]
             {
