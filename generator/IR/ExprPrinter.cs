@@ -29,7 +29,10 @@ namespace DiffGen.Generator.IR
 
         public static int Prec(BinaryOp op) => op switch
         {
-            BinaryOp.Shl or BinaryOp.Shr => 1, // below every other operator: parenthesised wherever it is an operand (its own operands, ints, need none)
+            // shifts (between additive and relational in C# and C) printed at a low level: parenthesised as an operand of any
+            // arithmetic or comparison (never needed less), while a ?: operand of theirs is parenthesised; || shares the
+            // level but never meets a shift (its operands are bools)
+            BinaryOp.Shl or BinaryOp.Shr => 2,
             BinaryOp.Or => 2,
             BinaryOp.And => 3,
             BinaryOp.Eq or BinaryOp.Ne => 4,
