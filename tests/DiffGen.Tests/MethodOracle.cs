@@ -183,9 +183,10 @@ namespace DiffGen.Tests
             return copy;
         }
 
-        private static object?[] Clone(object?[] xs) => xs.Select(DeepClone).ToArray();
+        /// <summary>Deep copies of call arguments (arrays, and the rows of jagged arrays and stacks); scalars as they are.</summary>
+        internal static object?[] Clone(object?[] xs) => xs.Select(DeepClone).ToArray();
 
-        private static object? DeepClone(object? o) => o switch
+        internal static object? DeepClone(object? o) => o switch
         {
             Array[] rows => CloneRows(rows),
             Array a => a.Clone(),

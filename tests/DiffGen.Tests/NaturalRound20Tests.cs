@@ -357,21 +357,9 @@ namespace DiffGen.Tests
 
         private static double ToD(object o) => Convert.ToDouble(o, System.Globalization.CultureInfo.InvariantCulture);
 
-        private static object?[] Clone(object?[] xs) => xs.Select(DeepClone).ToArray();
+        private static object?[] Clone(object?[] xs) => MethodOracle.Clone(xs);
 
-        private static object? DeepClone(object? o) => o switch
-        {
-            Array[] rows => CloneRows(rows),
-            Array a => a.Clone(),
-            _ => o,
-        };
-
-        private static Array CloneRows(Array[] rows)
-        {
-            var copy = (Array)rows.Clone();
-            for (int i = 0; i < rows.Length; i++) copy.SetValue(DeepClone(rows[i]), i);
-            return copy;
-        }
+        private static object? DeepClone(object? o) => MethodOracle.DeepClone(o);
 
         /// <summary>float → double: scalars, arrays of any rank and stacks of them; other values as they are.</summary>
         private static object? Widen(object? o)
