@@ -394,7 +394,6 @@ namespace DiffGen.Generator.Parse
             finally { _instanceSite = savedSite; }
         }
 
-        /// <summary><c>f(x)</c> where f is a local holding a lambda or a method group.</summary>
         /// <summary>A lambda, a method name or a delegate this method already knows, passed to a helper's delegate parameter; else null.</summary>
         private (AnonymousFunctionExpressionSyntax? Lambda, IMethodSymbol Method)? DelegateArgument(ExpressionSyntax arg)
         {
@@ -406,6 +405,7 @@ namespace DiffGen.Generator.Parse
             return null;
         }
 
+        /// <summary><c>f(x)</c> where f is a local holding a lambda or a method group, or a helper's delegate parameter given one.</summary>
         private Expr? LowerDelegateCall(InvocationExpressionSyntax inv, bool asStatement)
         {
             if (inv.Expression is IdentifierNameSyntax id && _model.GetSymbolInfo(id, _ct).Symbol is { } local && _delegates.TryGetValue(local, out var d))
