@@ -148,10 +148,22 @@ namespace DiffGen.Tests
             for (int k = 0; k < expected.Length; k++) DiffGen.Tests.Check.Near(expected[k], actual[k], tol, $"{what} [{k}]");
         }
 
-        private sealed record Cell(Func<double> Get, Action<double> Set);
+        internal sealed record Cell(Func<double> Get, Action<double> Set);
 
-        /// <summary>Every float/double entry of a T[], T[,] or T[][], in row-major order (int arrays have none).</summary>
-        private static IEnumerable<Cell> Cells(Array a)
+        /// <summary>The row-major index of entry <paramref name="k"/> of an array of any rank.</summary>
+        internal static int[] Index(Array a, int k)
+        {
+            var idx = new int[a.Rank];
+            for (int d = a.Rank - 1; d >= 0; d--)
+            {
+                idx[d] = k % a.GetLength(d);
+                k /= a.GetLength(d);
+            }
+            return idx;
+        }
+
+        /// <summary>Every float/double entry of an array of any rank, of a jagged array or of a stack of arrays, in row-major order (int arrays have none).</summary>
+        internal static IEnumerable<Cell> Cells(Array a)
         {
             if (a is Array[] rows)
             {
@@ -160,11 +172,11 @@ namespace DiffGen.Tests
             }
             var t = a.GetType().GetElementType();
             if (t != typeof(double) && t != typeof(float)) yield break;
-            if (a.Rank == 1)
-                for (int i = 0; i < a.Length; i++) { int k = i; yield return new Cell(() => ToDouble(a.GetValue(k)!), v => a.SetValue(t == typeof(float) ? (float)v : (object)v, k)); }
-            else
-                for (int i = 0; i < a.GetLength(0); i++)
-                    for (int j = 0; j < a.GetLength(1); j++) { int r = i, c = j; yield return new Cell(() => ToDouble(a.GetValue(r, c)!), v => a.SetValue(t == typeof(float) ? (float)v : (object)v, r, c)); }
+            for (int k = 0; k < a.Length; k++)
+            {
+                var idx = Index(a, k);
+                yield return new Cell(() => ToDouble(a.GetValue(idx)!), v => a.SetValue(t == typeof(float) ? (float)v : (object)v, idx));
+            }
         }
 
         /// <summary>An array of numbers (float, double, int), rows included.</summary>

@@ -317,36 +317,9 @@ namespace DiffGen.Tests
             }
         }
 
-        private sealed record Cell(Func<double> Get, Action<double> Set);
+        private static int[] Index(Array a, int k) => MethodOracle.Index(a, k);
 
-        /// <summary>The row-major index of entry <paramref name="k"/> of an array of any rank.</summary>
-        private static int[] Index(Array a, int k)
-        {
-            var idx = new int[a.Rank];
-            for (int d = a.Rank - 1; d >= 0; d--)
-            {
-                idx[d] = k % a.GetLength(d);
-                k /= a.GetLength(d);
-            }
-            return idx;
-        }
-
-        /// <summary>Every float/double entry of an array of any rank, or of a stack of them, in row-major order.</summary>
-        private static IEnumerable<Cell> Cells(Array a)
-        {
-            if (a is Array[] rows)
-            {
-                foreach (var r in rows) foreach (var c in Cells(r)) yield return c;
-                yield break;
-            }
-            var t = a.GetType().GetElementType();
-            if (t != typeof(double) && t != typeof(float)) yield break;
-            for (int k = 0; k < a.Length; k++)
-            {
-                var idx = Index(a, k);
-                yield return new Cell(() => ToD(a.GetValue(idx)!), v => a.SetValue(t == typeof(float) ? (float)v : (object)v, idx));
-            }
-        }
+        private static IEnumerable<MethodOracle.Cell> Cells(Array a) => MethodOracle.Cells(a);
 
         private static bool Same(object? x, object? y) => (x, y) switch
         {

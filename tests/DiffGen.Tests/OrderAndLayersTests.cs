@@ -38,11 +38,9 @@ namespace DiffGen.Tests
         private static void AgreesWithDifferences(Func<double> f, Array a, Array grad, string what)
         {
             Assert.Equal(a.Rank, grad.Rank);
-            var idx = new int[a.Rank];
-            for (long k = 0; k < a.Length; k++)
+            for (int k = 0; k < a.Length; k++)
             {
-                long rem = k;
-                for (int d = a.Rank - 1; d >= 0; d--) { idx[d] = (int)(rem % a.GetLength(d)); rem /= a.GetLength(d); }
+                var idx = MethodOracle.Index(a, k);
                 double x0 = (double)a.GetValue(idx)!, h = 1e-6 * Math.Max(1, Math.Abs(x0));
                 a.SetValue(x0 + h, idx); double fp = f();
                 a.SetValue(x0 - h, idx); double fm = f();
