@@ -158,6 +158,10 @@ namespace DiffGen.Generator.Parse
                 Report(Descriptors.UnsupportedExpression, inv, inv.ToString(), ban + "; compute it into a local before the loop");
                 return null;
             }
+            // x.Where(v => test).Sum(...), Enumerable.Range(0, n).Where(i => !fixed[i]).Sum(i => ...): the elements that pass
+            SimpleLambdaExpressionSyntax? where = null;
+            if (!TakeWhere(ref source, ref where, inv) || source is null) return null;
+            Expr? baseElem = null; // the element the test reads (before a Select maps it)
             var k = FreshName("__lq");
             var K = new VarRef(k, IrType.Int);
             Expr elem, n;
@@ -175,6 +179,7 @@ namespace DiffGen.Generator.Parse
                     return null;
                 }
                 elem = start is Const { Value: 0 } ? K : new Binary(BinaryOp.Add, start, K, IrType.Int);
+                baseElem = elem;
                 n = count;
             }
             // x.Zip(y, (a, b) => expr).Sum(): expr over the pairs x[k], y[k] for k < min(x.Length, y.Length)
@@ -266,6 +271,12 @@ namespace DiffGen.Generator.Parse
                     source = inner;
                     pre = (LambdaExpressionSyntax)sargs[0]; // v => ..., or (v, i) => ... with the index
                 }
+                if (where is null && !TakeWhere(ref source, ref where, inv) || source is null) return null; // x.Where(...).Select(...).Sum()
+                if (where is not null && pre is ParenthesizedLambdaExpressionSyntax { ParameterList.Parameters.Count: 2 })
+                {
+                    Report(Descriptors.NotDifferentiableCall, inv, "Enumerable.Select", "after Where, the index of Select counts the elements that passed; write the loop with a counter");
+                    return null;
+                }
             }
             if (SkipTakePart(source) is { } part)
             {
@@ -291,6 +302,7 @@ namespace DiffGen.Generator.Parse
             elem = ElementAt(sa, K);
             n = (Expr?)ListCount(source) ?? Len(sa.Array, sa.ArrayType, sa.Row, 0); // a List local: its count (ListLocals.cs)
             }
+            baseElem = elem;
             if (pre is not null)
             {
                 zipBody = new List<Stmt>();
@@ -337,21 +349,70 @@ namespace DiffGen.Generator.Parse
             if (value.Type != resultType) value = new IR.Convert(value, resultType);
             var acc = FreshName("__" + target.Name.ToLowerInvariant());
             var accRef = new VarRef(acc, resultType);
+            // with Where: the test first, and the element's value computed and taken only when it passes (a value of an
+            // element that fails, Math.Log(-1), is never computed, so its derivative cannot reach the gradient)
+            List<Stmt>? whereBody = null;
+            List<Stmt> Filtered(List<Stmt> taken, Expr? passed)
+            {
+                if (passed is null) return taken;
+                var guarded = new List<Stmt>(whereBody!) { new If(passed, taken.ToEquatable(), EquatableArray<Stmt>.Empty) };
+                return guarded;
+            }
+            Expr? test = null;
+            VarRef? passedCount = null;
+            if (where is not null)
+            {
+                if (baseElem is null || _model.GetDeclaredSymbol(where.Parameter, _ct) is not IParameterSymbol wp)
+                {
+                    Report(Descriptors.NotDifferentiableCall, inv, "Enumerable.Where", "Where is supported on an array, a Skip/Take part or Enumerable.Range, followed by Select and Sum, Max, Min or Average; write the loop with an if");
+                    return null;
+                }
+                whereBody = new List<Stmt>();
+                test = LowerLambdaBody(new List<IParameterSymbol?> { wp }, new[] { baseElem }, where.Body, whereBody);
+                if (test is null) return null;
+                if (target.Name == "Average")
+                {
+                    passedCount = new VarRef(FreshName("__passed"), IrType.Int);
+                    _pending.Add(new DeclScalar(passedCount.Name, IrType.Int, new Const(0, IrType.Int)));
+                    _reassigned.Add(passedCount.Name);
+                    body.Add(new Assign(passedCount, AssignOp.Add, new Const(1, IrType.Int)));
+                }
+            }
             Stmt loop;
             if (target.Name is "Sum" or "Average")
             {
                 _pending.Add(new DeclScalar(acc, resultType, new Const(0, resultType)));
                 body.Add(new Assign(accRef, AssignOp.Add, value));
-                loop = new For(k, new Const(0, IrType.Int), BinaryOp.Lt, n, 1, body.ToEquatable());
+                loop = new For(k, new Const(0, IrType.Int), BinaryOp.Lt, n, 1, Filtered(body, test).ToEquatable());
                 _pending.Add(loop);
-                return target.Name == "Sum" ? accRef : new Binary(BinaryOp.Div, accRef, new IR.Convert(n, resultType), resultType);
+                return target.Name == "Sum" ? accRef : new Binary(BinaryOp.Div, accRef, new IR.Convert(passedCount ?? n, resultType), resultType);
             }
             // Max/Min: start from the first element (an empty array throws in .NET; here the result is ±infinity's opposite)
             var fn = target.Name == "Max" ? Fn.Max : Fn.Min;
             _pending.Add(new DeclScalar(acc, resultType, new Const(target.Name == "Max" ? double.NegativeInfinity : double.PositiveInfinity, resultType)));
             body.Add(new Assign(accRef, AssignOp.Set, new Intrinsic(fn, new Expr[] { accRef, value }.ToEquatable(), resultType)));
-            _pending.Add(new For(k, new Const(0, IrType.Int), BinaryOp.Lt, n, 1, body.ToEquatable()));
+            _pending.Add(new For(k, new Const(0, IrType.Int), BinaryOp.Lt, n, 1, Filtered(body, test).ToEquatable()));
             return accRef;
+        }
+
+        /// <summary>
+        /// Peels <c>.Where(v =&gt; test)</c> off a reduction's source (one Where, a lambda of one parameter). False when reported.
+        /// </summary>
+        private bool TakeWhere(ref ExpressionSyntax? source, ref SimpleLambdaExpressionSyntax? where, InvocationExpressionSyntax inv)
+        {
+            if (source is not InvocationExpressionSyntax wi || _model.GetSymbolInfo(wi, _ct).Symbol is not IMethodSymbol { Name: "Where" } wm
+                || wm.ContainingType?.ToDisplayString() != "System.Linq.Enumerable") return true;
+            var wargs = wi.ArgumentList.Arguments.Select(a => a.Expression).ToList();
+            ExpressionSyntax? inner = wm.ReducedFrom is not null ? (wi.Expression as MemberAccessExpressionSyntax)?.Expression : wargs.FirstOrDefault();
+            if (wm.ReducedFrom is null && wargs.Count > 0) wargs.RemoveAt(0);
+            if (where is not null || inner is null || wargs.Count != 1 || wargs[0] is not SimpleLambdaExpressionSyntax lambda || !SelectorBody(lambda.Body))
+            {
+                Report(Descriptors.NotDifferentiableCall, inv, "Enumerable.Where", "Where is supported once, with a lambda of the element (v => v > 0), on an array, a Skip/Take part or Enumerable.Range; write the loop with an if");
+                return false;
+            }
+            where = lambda;
+            source = inner;
+            return true;
         }
 
         /// <summary>
@@ -518,6 +579,15 @@ namespace DiffGen.Generator.Parse
             }
             else
             {
+                // rows.Select(row => ...).ToArray() over the rows of a T[][] parameter: one value per row
+                if (select && source is IdentifierNameSyntax && _model.GetTypeInfo(source, _ct).Type is IArrayTypeSymbol { Rank: 1, ElementType: IArrayTypeSymbol { Rank: 1 } }
+                    && LowerExpr(source) is ArrayRef { Row: null, ArrayType.Shape: Shape.Jagged } rows && IsParameterName(rows.Array))
+                {
+                    values.Add(new ArrayRef(rows.Array, rows.ArrayType, K));
+                    n = Len(rows.Array, rows.ArrayType, null, -1);
+                }
+                else
+                {
                 // x.Select(v => ...).ToArray() over an array or a Skip/Take part of one (x.Skip(1).Zip(x, (a, b) => a - b).ToArray())
                 if (VectorPart(source) is not { } part) { Report(Descriptors.LocalArray, init, name, advice); return reported; }
                 if (part.Reported) return reported;
@@ -530,6 +600,7 @@ namespace DiffGen.Generator.Parse
                     if (second.Reported) return reported;
                     values.Add(ElementAt(second.Array, AddInts(second.Start, K)));
                     if (!n.Equals(second.Count)) n = new Conditional(new Binary(BinaryOp.Lt, n, second.Count, IrType.Bool), n, second.Count, IrType.Int); // Zip stops at the shorter array
+                }
                 }
             }
             var ps = lambda switch
@@ -702,6 +773,12 @@ namespace DiffGen.Generator.Parse
             for (int i = 0; i < ps.Count; i++)
             {
                 if (ps[i] is not { } lp) return Suppress();
+                if (values[i] is ArrayRef rowOrArray)
+                {
+                    // rows.Select(row => row.Sum(v => v * v)): the parameter is a second name for the row (as in foreach)
+                    _vars[lp] = new Variable(rowOrArray.Array, rowOrArray.ArrayType, IsParameterName(rowOrArray.Array) ? VarKind.Param : VarKind.Local, rowOrArray.Row, null);
+                    continue;
+                }
                 var item = FreshName(_prefix + lp.Name);
                 body.Add(new DeclScalar(item, values[i].Type, values[i]));
                 _vars[lp] = new Variable(item, values[i].Type, VarKind.Local);
@@ -813,6 +890,33 @@ namespace DiffGen.Generator.Parse
         }
 
         /// <summary>
+        /// <c>new T[,] { { a, b }, { c, d } }</c> (or <c>T[,] m = { ... }</c>): a T[rows, cols] and one store per element, row by row.
+        /// Null when an error was reported.
+        /// </summary>
+        private (List<Expr>? Sizes, List<Stmt>? Fill, ArrayRef? Alias, bool Reported)? LowerMatrixInitializer(ExpressionSyntax init, List<ExpressionSyntax> rows, string name, IrType type)
+        {
+            var cols = rows.Select(r => r is InitializerExpressionSyntax row ? row.Expressions.Count : -1).Distinct().ToList();
+            if (rows.Count == 0 || cols.Count != 1 || cols[0] <= 0)
+            {
+                Report(Descriptors.LocalArray, init, name, "a T[,] initializer needs rows '{ a, b }' of one length; or declare 'new T[n, m]' and fill it with a loop");
+                return null;
+            }
+            var fill = new List<Stmt>();
+            for (int i = 0; i < rows.Count; i++)
+            {
+                var row = ((InitializerExpressionSyntax)rows[i]).Expressions;
+                for (int j = 0; j < row.Count; j++)
+                {
+                    var x = LowerExpr(row[j]);
+                    if (x is null) return null;
+                    if (x.Type != type.ElementType) x = new IR.Convert(x, type.ElementType);
+                    fill.Add(new Assign(new ElemRef(name, type, new Expr[] { new Const(i, IrType.Int), new Const(j, IrType.Int) }.ToEquatable()), AssignOp.Set, x));
+                }
+            }
+            return (new List<Expr> { new Const(rows.Count, IrType.Int), new Const(cols[0], IrType.Int) }, fill, null, false);
+        }
+
+        /// <summary>
         /// A local array's initializer other than <c>new T[n]</c>: <c>{ a, b }</c> / <c>new[] { a, b }</c> / <c>[a, b]</c> (a T[] and one store
         /// per element), <c>(T[])x.Clone()</c> and <c>x.ToArray()</c> (a new array shaped like x and a copy loop), or an expression that
         /// is an array already (an array a helper returns, another array variable): an alias. Null when it is none of those;
@@ -834,9 +938,10 @@ namespace DiffGen.Generator.Parse
             };
             if (elements is { } els)
             {
+                if (type.Shape == Shape.Matrix) return LowerMatrixInitializer(init, els, name, type) ?? reported;
                 if (type.Shape != Shape.Vector)
                 {
-                    Report(Descriptors.LocalArray, init, name, "initializer lists are supported for T[] locals; fill a T[,] with a loop");
+                    Report(Descriptors.LocalArray, init, name, "initializer lists are supported for T[] and T[,] locals; fill it with a loop");
                     return reported;
                 }
                 var fill = new List<Stmt>();

@@ -165,6 +165,7 @@ namespace DiffGen.Generator.Parse
                 _usedNames.Add(p.Name);
                 var dims = new List<string>();
                 for (int d = 1; d < at.Rank; d++) dims.Add(FreshName(p.Name + "__d" + d));
+                _dimNames.UnionWith(dims);
                 _highRank[p] = dims;
                 _paramKinds[p] = ArgKind.Flatten;
                 _surface = true;
@@ -182,6 +183,7 @@ namespace DiffGen.Generator.Parse
                 _usedNames.Add(p.Name);
                 var sdims = new List<string>();
                 for (int d = 0; d < inner.Rank; d++) sdims.Add(FreshName(p.Name + "__s" + d));
+                _dimNames.UnionWith(sdims);
                 _stacks[p] = sdims;
                 _paramKinds[p] = ArgKind.Stack;
                 _surface = true;

@@ -148,13 +148,13 @@ namespace DiffGen.Generator.Parse
         /// stands at the top level; inside a loop or an if, one buffer for the method allocated before the top-level statement
         /// (its size must not change there). False when reported (the local is rejected).
         /// </summary>
-        private bool DeclareLocalArray(VariableDeclaratorSyntax v, ILocalSymbol local, string name, IrType type, List<Expr> lowered, List<Stmt>? fill, List<Stmt> output)
+        private bool DeclareLocalArray(SyntaxNode v, ILocalSymbol? local, string name, IrType type, List<Expr> lowered, List<Stmt>? fill, List<Stmt> output)
         {
             var arrayDecl = new DeclArray(name, type, lowered.ToEquatable());
             if (_loopDepth == 0 && _branchDepth == 0)
             {
                 _topLevelLocals.Add(name);
-                _vars[local] = new Variable(name, type, VarKind.Local);
+                if (local is not null) _vars[local] = new Variable(name, type, VarKind.Local);
                 output.Add(arrayDecl);
                 if (fill is not null) output.AddRange(fill);
                 return true;
@@ -184,20 +184,21 @@ namespace DiffGen.Generator.Parse
                     _hoistedSizes.Add((name, boundVars, v.GetLocation()));
                     var sizeName = FreshName(name + "_len");
                     output.Add(new DeclScalar(sizeName, IrType.Int, lowered[0]));
+                    _rowIntInits[sizeName] = lowered[0]; // an array sized like this one is bounded by the same capacity
                     _dynamicLengths[name] = sizeName;
-                    _vars[local] = new Variable(name, type, VarKind.Local);
+                    if (local is not null) _vars[local] = new Variable(name, type, VarKind.Local);
                     _hoistedArrays.Add(new DeclArray(name, type, new[] { capacity }.ToEquatable()));
                     var current = new List<Expr> { new VarRef(sizeName, IrType.Int) };
                     if (fill is not null) output.AddRange(fill);
                     else output.Add(ZeroFill(name, type, current));
                     return true;
                 }
-                Report(Descriptors.LocalArray, v, local.Name, $"its size reads '{varying}', which changes inside the enclosing loop or if; a local array declared there gets one buffer reused by every iteration, so its size must not change (a size read per row from a parameter, 'new double[x[i].Length]' or 'new double[lens[i]]', is supported): allocate it once before the loop with the largest size needed");
-                _rejected.Add(local);
+                Report(Descriptors.LocalArray, v, (local?.Name ?? name), $"its size reads '{varying}', which changes inside the enclosing loop or if; a local array declared there gets one buffer reused by every iteration, so its size must not change (a size read per row from a parameter, 'new double[x[i].Length]' or 'new double[lens[i]]', is supported): allocate it once before the loop with the largest size needed");
+                if (local is not null) _rejected.Add(local);
                 return false;
             }
             _hoistedSizes.Add((name, sizeVars, v.GetLocation()));
-            _vars[local] = new Variable(name, type, VarKind.Local);
+            if (local is not null) _vars[local] = new Variable(name, type, VarKind.Local);
             _hoistedArrays.Add(arrayDecl);
             if (fill is not null) output.AddRange(fill);
             else if (_loopDepth > 0) output.Add(ZeroFill(name, type, lowered));
@@ -234,9 +235,26 @@ namespace DiffGen.Generator.Parse
                         return MaxOver(el.Array, new IrType(Scalar.Int, Shape.Vector), row: false);
                     case Binary { Op: BinaryOp.Add or BinaryOp.Mul } b when Bound(b.Left) is { } l2 && Bound(b.Right) is { } r2:
                         return b with { Left = l2, Right = r2 };
+                    // len - ks + 1, convLen / pool: less a length or a constant that is not negative, divided by a fixed positive
+                    // amount (a size computed with a negative one is negative too, and C# throws on it as the capacity does)
+                    case Binary { Op: BinaryOp.Sub } b when NonNegative(b.Right) && Bound(b.Left) is { } l3:
+                        return l3;
+                    case Binary { Op: BinaryOp.Div } b when (b.Right is Const { Value: > 0 } || b.Right is VarRef dr && IsFixedName(dr.Name)) && Bound(b.Left) is { } l4:
+                        return b with { Left = l4 };
+                    // Math.Min(n, x.Length): either bound bounds it; a choice: the larger of both
+                    case Intrinsic { Fn: Fn.Min, Args.Count: 2 } mn when Bound(mn.Args[0]) is { } m0:
+                        return m0;
+                    case Intrinsic { Fn: Fn.Min, Args.Count: 2 } mn when Bound(mn.Args[1]) is { } m1:
+                        return m1;
+                    case Conditional c when Bound(c.WhenTrue) is { } ct && Bound(c.WhenFalse) is { } cf:
+                        return new Intrinsic(Fn.Max, new[] { ct, cf }.ToEquatable(), IrType.Int);
                     default: return null;
                 }
             }
+            bool NonNegative(Expr e) => e is Const { Value: >= 0 } or LengthOf
+                || e is Binary { Op: BinaryOp.Add or BinaryOp.Mul } b && NonNegative(b.Left) && NonNegative(b.Right)
+                || e is VarRef d && _dimNames.Contains(d.Name)
+                || e is VarRef r && !_reassigned.Contains(r.Name) && (_intInits.TryGetValue(r.Name, out var top) && NonNegative(top) || _rowIntInits.TryGetValue(r.Name, out var inner) && NonNegative(inner));
             Expr MaxOver(string array, IrType type, bool row)
             {
                 var m = FreshName("__cap");
@@ -413,7 +431,10 @@ namespace DiffGen.Generator.Parse
         private bool IsParameterName(string name) => _vars.Values.Any(x => x.Kind == VarKind.Param && x.Name == name);
 
         /// <summary>A parameter or a top-level local: its value does not depend on the iteration (reassigned ints are checked at the end).</summary>
-        private bool IsFixedName(string name) => _topLevelLocals.Contains(name) || IsParameterName(name);
+        private bool IsFixedName(string name) => _topLevelLocals.Contains(name) || IsParameterName(name) || _dimNames.Contains(name);
+
+        /// <summary>The dimensions of T[,,] and stack parameters, read by the array form as ints: fixed for the whole call.</summary>
+        private readonly HashSet<string> _dimNames = new(StringComparer.Ordinal);
 
         /// <summary><c>for (z = 0; z &lt; n; z++) a[z] = 0;</c> (nested for a T[,]): what <c>new T[n]</c> does to a reused buffer.</summary>
         private Stmt ZeroFill(string array, IrType type, List<Expr> sizes)
@@ -431,6 +452,7 @@ namespace DiffGen.Generator.Parse
             if (e is AssignmentExpressionSyntax ra && (TryLowerSwapAssignment(ra, output) || TryLowerRowAssignment(ra, output))) return;
             if (e is AssignmentExpressionSyntax na && TryLowerNullableAssignment(na, output)) return; // best = v on a double? local (NullableValues.cs)
             if (e is AssignmentExpressionSyntax sa && TryLowerStructElementAssignment(sa, output)) return; // pts[i] = new V2(a, b) (StructArrays.cs)
+            if (e is AssignmentExpressionSyntax aa && TryLowerArrayReassignment(aa, output)) return; // a = Accelerations(pos); (ArrayReassignment.cs)
             switch (e)
             {
                 case AssignmentExpressionSyntax a when a.Left is DeclarationExpressionSyntax or TupleExpressionSyntax || IsTupleLocal(a.Left):
@@ -955,6 +977,7 @@ namespace DiffGen.Generator.Parse
         /// <summary><c>foreach (T v in a)</c> over a T[] (or a row <c>a[i]</c> of a jagged array): <c>for (int k = 0; k &lt; a.Length; k++) { T v = a[k]; ... }</c>.</summary>
         private void LowerForEach(ForEachStatementSyntax fe, List<Stmt> output)
         {
+            if (TryLowerForEachListed(fe, output)) return;
             if (TryLowerForEachLinq(fe, fe.Expression, fe.Statement, fe.ForEachKeyword, output)) return;
             if (StructArrayOf(fe.Expression) is { } structs)
             {
@@ -1004,6 +1027,7 @@ namespace DiffGen.Generator.Parse
                 : new ElemRef(ar.Array, ar.ArrayType, (ar.Row is null ? new[] { kRef } : new[] { ar.Row, kRef }).ToEquatable());
             if (element.Type != vt) element = new IR.Convert(element, vt);
             _vars[local] = new Variable(name, vt, VarKind.Local);
+            if (vt == IrType.Int) _rowIntInits[name] = element; // foreach (int nfft in sizes) { var w = new double[nfft]; }: a per-row size
             var body = new List<Stmt> { new DeclScalar(name, vt, element) };
             var frame = EnterLoop();
             LowerBlock(fe.Statement, body);
@@ -1028,6 +1052,56 @@ namespace DiffGen.Generator.Parse
             var loc = fe.ForEachKeyword.GetLocation();
             var origin = new SourceRef(loc.SourceTree?.FilePath ?? "", loc.SourceSpan, loc.GetLineSpan().Span);
             EmitLoop(new For(counter, new Const(0, IrType.Int), BinaryOp.Lt, bound, 1, default, origin), null, body, frame, output);
+        }
+
+        /// <summary>
+        /// <c>foreach (double r in new[] { u - a, v - b })</c>: C# evaluates the listed values once, before the loop; so does this,
+        /// into one local each, and iteration k reads the k-th (<c>k == 0 ? e0 : k == 1 ? e1 : e2</c>). False when the collection
+        /// is not a list of numbers written in place.
+        /// </summary>
+        private bool TryLowerForEachListed(ForEachStatementSyntax fe, List<Stmt> output)
+        {
+            var collection = fe.Expression;
+            while (collection is CastExpressionSyntax c) collection = c.Expression;
+            while (collection is ParenthesizedExpressionSyntax p) collection = p.Expression;
+            List<ExpressionSyntax>? elements = collection switch
+            {
+                ArrayCreationExpressionSyntax { Initializer: { } ai } => ai.Expressions.ToList(),
+                ImplicitArrayCreationExpressionSyntax ia => ia.Initializer.Expressions.ToList(),
+                CollectionExpressionSyntax ce when ce.Elements.All(e => e is ExpressionElementSyntax) => ce.Elements.Select(e => ((ExpressionElementSyntax)e).Expression).ToList(),
+                _ => null,
+            };
+            if (elements is null || elements.Count == 0) return false;
+            if (_model.GetDeclaredSymbol(fe, _ct) is not ILocalSymbol local || MapType(local.Type) is not { IsArray: false, Elem: Scalar.Float or Scalar.Double or Scalar.Int } vt)
+                return false;
+            var values = new List<Expr>();
+            foreach (var el in elements)
+            {
+                var x = vt.Elem == Scalar.Int ? LowerIntExpr(el, "a listed value") : LowerExpr(el);
+                if (x is null) return true;
+                if (x.Type != vt) x = new IR.Convert(x, vt);
+                var held = FreshName("__" + _prefix + local.Name + "_item");
+                if (_loopDepth == 0 && _branchDepth == 0) _topLevelLocals.Add(held);
+                output.AddRange(_pending);
+                _pending.Clear();
+                output.Add(new DeclScalar(held, vt, x));
+                values.Add(new VarRef(held, vt));
+            }
+            var counter = FreshName("__" + _prefix + local.Name + "_index");
+            var name = FreshName(_prefix + local.Name);
+            var k = new VarRef(counter, IrType.Int);
+            Expr element = values[values.Count - 1];
+            for (int i = values.Count - 2; i >= 0; i--)
+                element = new Conditional(new Binary(BinaryOp.Eq, k, new Const(i, IrType.Int), IrType.Bool), values[i], element, vt);
+            _vars[local] = new Variable(name, vt, VarKind.Local);
+            var body = new List<Stmt> { new DeclScalar(name, vt, element) };
+            var frame = EnterLoop();
+            LowerBlock(fe.Statement, body);
+            ExitLoop();
+            var loc = fe.ForEachKeyword.GetLocation();
+            var origin = new SourceRef(loc.SourceTree?.FilePath ?? "", loc.SourceSpan, loc.GetLineSpan().Span);
+            EmitLoop(new For(counter, new Const(0, IrType.Int), BinaryOp.Lt, new Const(values.Count, IrType.Int), 1, default, origin), null, body, frame, output);
+            return true;
         }
 
         /// <summary>

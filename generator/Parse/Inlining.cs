@@ -486,9 +486,9 @@ namespace DiffGen.Generator.Parse
                 foreach (var (en, et) in elems)
                 {
                     // a T[] or T[,] the helper fills and returns (its own local) is the caller's array from then on
-                    if (MapType(et) is not { } m || m.Elem == Scalar.Void || m.IsArray && (elems.Count > 1 || m.Shape == Shape.Jagged))
+                    if (MapType(et) is not { } m || m.Elem == Scalar.Void || m.IsArray && (m.Shape == Shape.Jagged || elems.Count > 1 && structFields is not null))
                     {
-                        Report(Descriptors.NotDifferentiableCall, inv, name, $"it returns {rt.ToDisplayString()}; a helper must return float, double, int or bool, a tuple of those, or a T[] or T[,] it fills; to produce several arrays, pass them as parameters, write their elements and return void");
+                        Report(Descriptors.NotDifferentiableCall, inv, name, $"it returns {rt.ToDisplayString()}; a helper must return float, double, int or bool, a T[] or T[,] it fills, or a tuple of those; for a jagged array, pass it as a parameter, write its elements and return void");
                         return null;
                     }
                     resultTypes.Add((en, m));
@@ -824,7 +824,7 @@ namespace DiffGen.Generator.Parse
                 if (body is ExpressionSyntax ex && !tail)
                 {
                     if (results.Count == 0) LowerExpressionStatement(ex, hb);
-                    else direct = LowerReturnValues(ex);
+                    else direct = FreshArrayReturn(ex, results, hb, out bool freshDone) ?? (freshDone ? null : LowerReturnValues(ex));
                 }
                 else if (tail && TailBranches(body) is { } tb)
                 {
@@ -877,7 +877,14 @@ namespace DiffGen.Generator.Parse
                         _ct.ThrowIfCancellationRequested();
                         if (i == list.Count - 1 && list[i] is ReturnStatementSyntax { Expression: { } re } && _doneFlag is null && results.Count > 0)
                         {
-                            direct = LowerReturnValues(re);
+                            int returnMark = hb.Count;
+                            direct = FreshArrayReturn(re, results, hb, out bool freshDone) ?? (freshDone ? null : LowerReturnValues(re));
+                            if (topLevel && _hoistedArrays.Count > hoistMark)
+                            {
+                                var moved = _hoistedArrays.GetRange(hoistMark, _hoistedArrays.Count - hoistMark);
+                                _hoistedArrays.RemoveRange(hoistMark, moved.Count);
+                                hb.InsertRange(returnMark, moved);
+                            }
                             continue;
                         }
                         if (i == list.Count - 1 && list[i] is ReturnStatementSyntax { Expression: null }) continue;
@@ -893,9 +900,10 @@ namespace DiffGen.Generator.Parse
                     }
                 }
                 failed = _suppressed || _reports != reportsBefore;
-                if (!failed && results.Any(r => r.Item2.IsArray) && (_doneFlag is not null || direct is null || direct.Count != 1 || direct[0] is not ArrayRef { Row: null }))
+                if (!failed && results.Any(r => r.Item2.IsArray) && (_doneFlag is not null || direct is null || direct.Count != results.Count
+                        || Enumerable.Range(0, results.Count).Any(r => results[r].Item2.IsArray && direct[r] is not ArrayRef { Row: null })))
                 {
-                    Report(Descriptors.NotDifferentiableCall, inv, name, "a helper that returns an array must end with 'return a;' for an array variable a, and return nowhere else; fill the array, then return it once at the end");
+                    Report(Descriptors.NotDifferentiableCall, inv, name, "a helper that returns an array must end with 'return a;' (or 'return (a, s);', 'return new[] { ... };') for an array variable a, and return nowhere else; fill the array, then return it once at the end");
                     failed = true;
                 }
                 if (!failed && _doneFlag is not null)
@@ -1020,6 +1028,29 @@ namespace DiffGen.Generator.Parse
             return x is null ? null : new List<Expr> { x };
         }
 
+        /// <summary>
+        /// <c>return new double[,] { { ct, -st }, { st, ct } };</c> (or <c>new[] { ... }</c>, <c>x.Select(...).ToArray()</c>, a copy) in a
+        /// helper returning one array: a fresh array of the helper, filled there, is the result. Null when the value is not one of
+        /// those (<paramref name="done"/> false: lower it as usual) or when an error was reported (<paramref name="done"/> true).
+        /// </summary>
+        private List<Expr>? FreshArrayReturn(ExpressionSyntax e, List<(string, IrType)> results, List<Stmt> output, out bool done)
+        {
+            done = false;
+            if (results.Count != 1 || !results[0].Item2.IsArray) return null;
+            var inner = e;
+            while (inner is ParenthesizedExpressionSyntax or CastExpressionSyntax)
+                inner = inner is ParenthesizedExpressionSyntax p ? p.Expression : ((CastExpressionSyntax)inner).Expression;
+            if (inner is not (ArrayCreationExpressionSyntax { Initializer: not null } or ImplicitArrayCreationExpressionSyntax or CollectionExpressionSyntax or InvocationExpressionSyntax)) return null;
+            var (name, type) = results[0];
+            var init = LowerArrayInitializer(inner, name, type);
+            if (init is null) return null;
+            done = true;
+            if (init.Value.Reported) return null;
+            if (init.Value.Alias is { } alias) return new List<Expr> { alias };
+            if (!DeclareLocalArray(inner, null, name, type, init.Value.Sizes!, init.Value.Fill, output)) return null;
+            return new List<Expr> { new ArrayRef(name, type, null) };
+        }
+
         /// <summary>A <c>return</c> inside a loop or an if of an inlined helper: its value(s) into the result locals.</summary>
         private bool AssignHelperResults(ExpressionSyntax e, List<Stmt> output)
         {
@@ -1124,9 +1155,11 @@ namespace DiffGen.Generator.Parse
                         {
                             var x = LowerExpr(t.Arguments[i].Expression);
                             if (x is null) return null;
+                            // (logProbs, probs) returned by a helper or deconstructed: the arrays by name
+                            if (x is ArrayRef { Row: null } whole && whole.Type.Shape != Shape.Jagged) { r.Add(x); continue; }
                             if (x.Type.IsArray)
                             {
-                                Report(Descriptors.UnsupportedExpression, t.Arguments[i], t.Arguments[i].ToString(), "tuple elements must be float, double, int or bool values; pass arrays as parameters instead");
+                                Report(Descriptors.UnsupportedExpression, t.Arguments[i], t.Arguments[i].ToString(), "tuple elements must be float, double, int or bool values, or whole T[] and T[,] arrays; pass rows of arrays as parameters instead");
                                 return null;
                             }
                             if (types is { IsTupleType: true } && i < types.TupleElements.Length && MapType(types.TupleElements[i].Type) is { IsArray: false } et && et != x.Type && et.Elem != Scalar.Bool)
@@ -1332,6 +1365,12 @@ namespace DiffGen.Generator.Parse
                 if (local is not null)
                 {
                     var lt = MapType(local.Type);
+                    if (lt is { IsArray: true } && lt.Value.Shape != Shape.Jagged && values[i] is ArrayRef { Row: null } returned && returned.Type == lt.Value)
+                    {
+                        // var (probs, logZ) = Softmax(z): the array the helper filled, under the caller's name
+                        _vars[local] = new Variable(returned.Array, lt.Value, IsParameterName(returned.Array) ? VarKind.Param : VarKind.Local);
+                        continue;
+                    }
                     if (lt is not { IsArray: false })
                     {
                         Report(Descriptors.UnsupportedType, a.Left, local.Type.ToDisplayString(), "'" + local.Name + "'", TypeAdvice(local.Type, local: true));

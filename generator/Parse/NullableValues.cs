@@ -205,9 +205,28 @@ namespace DiffGen.Generator.Parse
                             UnaryPatternSyntax { Pattern: ConstantPatternSyntax { Expression: LiteralExpressionSyntax l } } when l.IsKind(SyntaxKind.NullLiteralExpression) => false,
                             _ => null,
                         };
+                        if (isNull is null && ip.Pattern is DeclarationPatternSyntax { Designation: SingleVariableDesignationSyntax dv }
+                            && _model.GetDeclaredSymbol(dv, _ct) is ILocalSymbol patternLocal && MapType(patternLocal.Type) is { IsArray: false } pt && pt == pi)
+                        {
+                            // if (logSigma is double ls) { ... ls ... }: the test is HasValue, and ls names the value (read only
+                            // where the pattern matched, as C# requires)
+                            var tested = LowerNullable(ip.Expression, pi);
+                            if (tested is null) return null;
+                            var held = tested.Value.Value;
+                            if (held is not VarRef)
+                            {
+                                var hn = FreshName(_prefix + patternLocal.Name);
+                                if (_loopDepth == 0 && _branchDepth == 0) _topLevelLocals.Add(hn);
+                                _pending.Add(new DeclScalar(hn, pt, held));
+                                held = new VarRef(hn, pt);
+                            }
+                            var hv = (VarRef)held;
+                            _vars[patternLocal] = new Variable(hv.Name, pt, IsParameterName(hv.Name) ? VarKind.Param : VarKind.Local);
+                            return tested.Value.Has;
+                        }
                         if (isNull is null)
                         {
-                            Report(Descriptors.UnsupportedExpression, ip, ip.ToString(), "test a nullable number with 'is null' or 'is not null' (or '.HasValue'), then read it with '.Value'");
+                            Report(Descriptors.UnsupportedExpression, ip, ip.ToString(), "test a nullable number with 'is null' or 'is not null' (or '.HasValue'), or with a pattern 'is double v', then read it with '.Value' (or v)");
                             return null;
                         }
                         var a = LowerNullable(ip.Expression, pi);

@@ -147,18 +147,37 @@ namespace DiffGen.Generator.Parse
             else
             {
                 var sizeVars = new HashSet<string>(StringComparer.Ordinal);
+                bool varies = false;
                 foreach (var d in IrQueries.Descendants(count))
                 {
                     if (d is VarRef v && IsFixedName(v.Name)) sizeVars.Add(v.Name);
-                    else if (d is VarRef || d is ElemRef el && !IsParameterName(el.Array))
+                    else if (d is VarRef || d is ElemRef el && !IsParameterName(el.Array)) varies = true;
+                }
+                if (varies)
+                {
+                    // a length read per row (x.AsSpan(start, nfft) in foreach (int nfft in sizes)): one buffer sized for the
+                    // largest, and the helper's Length is this row's (as for a local array sized per row)
+                    if (pt.Shape != Shape.Vector || Capacity(count, out var before) is not { } capacity)
                     {
                         Report(Descriptors.UnsupportedExpression, arg, arg.ToString(),
-                            "the length of a part of an array passed inside a loop or an if must not change there (DiffGen gives the helper a copy of the part in one buffer for the method); pass the whole array with the start and the length as int parameters, and index it with the offset in the helper");
+                            "the length of a part of an array passed inside a loop or an if must not change there, unless it is bounded by the data (a row length x[i].Length, an element of an int[] parameter, sums of those); DiffGen gives the helper a copy of the part in one buffer for the method: pass the whole array with the start and the length as int parameters, and index it with the offset in the helper");
                         return null;
                     }
+                    _hoistedArrays.AddRange(before);
+                    var boundVars = new HashSet<string>(IrQueries.Descendants(capacity).OfType<VarRef>().Select(x => x.Name).Where(IsFixedName), StringComparer.Ordinal);
+                    _hoistedSizes.Add((scratch, boundVars, arg.GetLocation()));
+                    var sizeName = FreshName(scratch + "_len");
+                    stmts.Add(new DeclScalar(sizeName, IrType.Int, count));
+                    _rowIntInits[sizeName] = count;
+                    _dynamicLengths[scratch] = sizeName;
+                    _hoistedArrays.Add(decl with { Sizes = new[] { capacity }.ToEquatable() });
+                    count = new VarRef(sizeName, IrType.Int);
                 }
-                _hoistedSizes.Add((scratch, sizeVars, arg.GetLocation()));
-                _hoistedArrays.Add(decl);
+                else
+                {
+                    _hoistedSizes.Add((scratch, sizeVars, arg.GetLocation()));
+                    _hoistedArrays.Add(decl);
+                }
             }
             stmts.Add(CopyPart(part.Array, start, count, scratch, pt));
             if (writes && !form.Copy)

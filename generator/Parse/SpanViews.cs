@@ -101,6 +101,7 @@ namespace DiffGen.Generator.Parse
             var name = FreshName(_prefix + what);
             output.Add(new DeclScalar(name, IrType.Int, e));
             if (_loopDepth == 0 && _branchDepth == 0) _topLevelLocals.Add(name);
+            else _rowIntInits[name] = e; // a bound of a buffer sized by it reads through it (Capacity)
             return new VarRef(name, IrType.Int);
         }
 

@@ -1,0 +1,101 @@
+using System.Collections.Generic;
+using System.Linq;
+using DiffGen.Generator.Diagnostics;
+using DiffGen.Generator.IR;
+using DiffGen.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace DiffGen.Generator.Parse
+{
+    /// <summary>
+    /// A local array given a new array (issue 10: a simulation's <c>a = Accelerations(pos);</c> each step, a chain of transforms
+    /// <c>pose = Mul(pose, link);</c>, a reset <c>acc = new double[n];</c>). C# makes the name point at the new array; DiffGen keeps
+    /// each local array in one buffer, so the new array's elements are copied into it. That is the same program as long as no
+    /// other name refers to the old array (checked: the local has no alias) and the new array has the buffer's shape (checked
+    /// where it runs: another shape throws, naming the local). The copy is an ordinary overwrite of every element, which the
+    /// restore analysis records like any other.
+    /// </summary>
+    internal sealed partial class DifferentiableParser
+    {
+        /// <summary>False when <paramref name="a"/> is not such an assignment (lowered as usual).</summary>
+        private bool TryLowerArrayReassignment(AssignmentExpressionSyntax a, List<Stmt> output)
+        {
+            if (!a.IsKind(SyntaxKind.SimpleAssignmentExpression) || a.Left is not IdentifierNameSyntax left) return false;
+            if (_model.GetSymbolInfo(left, _ct).Symbol is not ILocalSymbol { Type: IArrayTypeSymbol { Rank: 1 or 2, ElementType: not IArrayTypeSymbol } } sym) return false;
+            if (!_vars.TryGetValue(sym, out var v) || v.Kind != VarKind.Local || v.Type.Shape is not (Shape.Vector or Shape.Matrix)) return false;
+            if (_swapGroups.ContainsKey(sym) || _rowBuffers.Contains(v.Name) || _dynamicLengths.ContainsKey(v.Name) || IsParameterName(v.Name)) return false;
+            var rhs = a.Right;
+            while (rhs is ParenthesizedExpressionSyntax p) rhs = p.Expression;
+            if (rhs is not (InvocationExpressionSyntax or ArrayCreationExpressionSyntax or ImplicitArrayCreationExpressionSyntax or CollectionExpressionSyntax or CastExpressionSyntax)) return false;
+            // (names of the same method or helper: a helper's locals stay bound after it was inlined, to buffers only it used)
+            if (_vars.Count(x => x.Value.Name == v.Name && SymbolEqualityComparer.Default.Equals(x.Key.ContainingSymbol, sym.ContainingSymbol)) > 1)
+            {
+                Report(Descriptors.LocalArray, a, sym.Name, $"another name refers to the same array, and DiffGen keeps '{sym.Name}' in one buffer that the new array is copied into; give the new array its own local ('var next = ...;')");
+                return true;
+            }
+            var type = v.Type;
+            int rank = type.Shape == Shape.Matrix ? 2 : 1;
+            output.AddRange(_pending);
+            _pending.Clear();
+
+            // a = new double[n]: zeros
+            if (rhs is ArrayCreationExpressionSyntax { Initializer: null } created && created.Type.RankSpecifiers.Count == 1)
+            {
+                var sizes = new List<Expr>();
+                foreach (var se in created.Type.RankSpecifiers[0].Sizes)
+                    if (LowerIntExpr(se, "an array size") is { } size) sizes.Add(size);
+                if (sizes.Count != rank) { Suppress(); return true; }
+                output.AddRange(_pending);
+                _pending.Clear();
+                output.AddRange(ShapeCheck(sym.Name, v.Name, type, sizes));
+                output.Add(ZeroFill(v.Name, type, Enumerable.Range(0, rank).Select(d => Len(v.Name, type, null, rank == 1 ? -1 : d)).ToList()));
+                return true;
+            }
+
+            var fresh = FreshName(v.Name + "_new");
+            var init = LowerArrayInitializer(rhs, fresh, type);
+            if (init is null) return false;
+            if (init.Value.Reported) return true;
+            output.AddRange(_pending);
+            _pending.Clear();
+            ArrayRef source;
+            if (init.Value.Alias is { } alias)
+            {
+                if (alias.Array == v.Name) return true; // a = Normalize(a) returning its argument: the same array
+                source = alias;
+            }
+            else
+            {
+                if (!DeclareLocalArray(rhs, null, fresh, type, init.Value.Sizes!, init.Value.Fill, output)) return true;
+                source = new ArrayRef(fresh, type, null);
+            }
+            output.AddRange(ShapeCheck(sym.Name, v.Name, type, Enumerable.Range(0, rank).Select(d => Len(source.Array, source.ArrayType, null, rank == 1 ? -1 : d)).ToList()));
+            var counters = Enumerable.Range(0, rank).Select(_ => FreshName("__cp")).ToList();
+            var idx = counters.Select(x => (Expr)new VarRef(x, IrType.Int)).ToEquatable();
+            Stmt body = new Assign(new ElemRef(v.Name, type, idx), AssignOp.Set, new ElemRef(source.Array, source.ArrayType, idx));
+            for (int d = rank - 1; d >= 0; d--)
+                body = new For(counters[d], new Const(0, IrType.Int), BinaryOp.Lt, Len(v.Name, type, null, rank == 1 ? -1 : d), 1, new[] { body }.ToEquatable());
+            output.Add(body);
+            return true;
+        }
+
+        /// <summary>The run-time check that the new array has the buffer's shape (nothing when both are the same constants).</summary>
+        private IEnumerable<Stmt> ShapeCheck(string local, string buffer, IrType type, List<Expr> sizes)
+        {
+            int rank = sizes.Count;
+            Expr? differs = null;
+            for (int d = 0; d < rank; d++)
+            {
+                var have = Len(buffer, type, null, rank == 1 ? -1 : d);
+                if (have is Const hc && sizes[d] is Const sc && hc.Value == sc.Value) continue;
+                var ne = new Binary(BinaryOp.Ne, sizes[d], have, IrType.Bool);
+                differs = differs is null ? ne : new Binary(BinaryOp.Or, differs, ne, IrType.Bool);
+            }
+            if (differs is null) yield break;
+            var text = SymbolDisplay.FormatLiteral($"DiffGen keeps the local array '{local}' in one buffer of its first shape and copies each new array into it; this one has another shape. Give arrays of another shape their own local.", quote: true);
+            yield return new If(differs, new Stmt[] { new Throw($"new global::System.InvalidOperationException({text})", EquatableArray<Expr>.Empty) }.ToEquatable(), EquatableArray<Stmt>.Empty);
+        }
+    }
+}
