@@ -410,9 +410,14 @@ namespace DiffGen.Generator.Differentiate
                                 var stored = inner.Where(_pushed.Contains).ToList();
                                 double storeCost = StoreCost(f.Body.Take(split.Prefix), 1);
                                 foreach (var st in inner) _pushed.Remove(st);
+                                var scratchBefore = new Dictionary<Stmt, int>(_scratch, StmtReferenceComparer.Instance);
                                 var replayed = LoopFixpoint(f, entry, clean, new HashSet<string>(rows.Concat(split.Written), StringComparer.Ordinal));
                                 double replayCost = WorkCost(f.Body.Take(split.Prefix), 1) + NearStore * StoreCost(f.Body.Take(split.Prefix), 1) / FarStore;
-                                if (SuffixRestores(f, split) && replayCost < storeCost)
+                                // the second analysis may give a loop of the suffix a scratch refill (ScratchReplay) that reads
+                                // what the prefix writes; then the suffix's reverse would read the prefix's next iteration
+                                var suffixReads = new HashSet<string>(StringComparer.Ordinal);
+                                AdjointReads(f.Body.Skip(split.Prefix), suffixReads);
+                                if (SuffixRestores(f, split) && replayCost < storeCost && !split.Written.Overlaps(suffixReads))
                                 {
                                     _replayed[f] = split.Prefix;
                                     result = replayed;
@@ -421,6 +426,8 @@ namespace DiffGen.Generator.Differentiate
                                 {
                                     foreach (var st in inner) _pushed.Remove(st);
                                     foreach (var st in stored) _pushed.Add(st);
+                                    _scratch.Clear();
+                                    foreach (var kv in scratchBefore) _scratch[kv.Key] = kv.Value;
                                 }
                             }
                             // Per-iteration scratch in a nested loop (see ScratchReplay): the reverse sweep refills it for each
@@ -879,7 +886,12 @@ namespace DiffGen.Generator.Differentiate
                 {
                     case DeclScalar { Init: { } i } d when d.Type.IsReal && _varied.Contains(d.Name): Needed(i, into); break;
                     case Assign a when a.Target.Type.IsReal && _varied.Contains(RootOf(a.Target)): Needed(a.Value, into); break;
-                    case For g: AdjointReads(g.Body, into); break;
+                    case For g:
+                        // a loop whose reverse refills its scratch first (ScratchReplay) runs those statements again there
+                        if (_scratch.TryGetValue(g, out var refilled))
+                            BodyReadsAndInts(g.Body.Take(refilled).ToList(), into, new HashSet<string>(StringComparer.Ordinal), forward: true);
+                        AdjointReads(g.Body, into);
+                        break;
                     case If i: IrQueries.RealReads(i.Condition, into); AdjointReads(i.Then, into); AdjointReads(i.Else, into); break;
                     case Block b: AdjointReads(b.Body, into); break;
                     case DeclScalar or Assign: break;
