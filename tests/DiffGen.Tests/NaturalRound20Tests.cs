@@ -14,7 +14,9 @@ namespace DiffGen.Tests
     /// with parameters MethodOracle does not perturb (T[,,], T[,,,], T[][,,], float[][]: DepthwiseSeparableConvLoss,
     /// WaveNetCausalLoss, CapsuleMarginLoss, UNetBlockLoss, GruSequenceLoss), optional arrays passed as null
     /// (ZeroInflatedPoissonNll, NegativeBinomialGlmNll), a NaN observation (WindTurbinePowerCurveLoss) and a dose of zero
-    /// (HillDoseResponseNll's control group, where central differences straddle the branch).
+    /// (HillDoseResponseNll's control group, where central differences straddle the branch). Accepted in round 21:
+    /// NBodyOrbitFitLoss, BayesianLinearRegressionEvidence (both bases) and CameraReprojectionError (both Huber branches, the
+    /// series branch of Rodrigues' formula, a point behind the camera), with their guard clauses.
     /// </summary>
     public class NaturalRound20Tests
     {
@@ -367,5 +369,103 @@ namespace DiffGen.Tests
         public void MixtureOfExpertsLoss(int topK) =>
             Check("MixtureOfExpertsLoss", J(200, 20, 3), V(201, 20), M(202, 4, 3),
                 Enumerable.Range(0, 4).Select(e => M(203 + e, 6, 3, -0.5, 0.5)).ToArray(), J(207, 4, 6, -0.5, 0.5), topK, 0.01);
+
+        // ---- accepted in round 21 ----
+
+        /// <summary>The method, its Forward and its Backward (gradient buffers shaped like the inputs) throw <typeparamref name="TEx"/>
+        /// (exactly) with one message and one parameter name.</summary>
+        private static void SameThrow<TEx>(Func<object?> user, Func<object?> forward, Func<object?> backward, string? paramName) where TEx : Exception
+        {
+            var expected = Assert.Throws<TEx>(user);
+            if (expected is ArgumentException ae) Assert.Equal(paramName, ae.ParamName);
+            Assert.Equal(expected.Message, Assert.Throws<TEx>(forward).Message);
+            Assert.Equal(expected.Message, Assert.Throws<TEx>(backward).Message);
+        }
+
+        [Theory]
+        [InlineData(20, 0.05)]
+        [InlineData(5, 0.2)]
+        public void NBodyOrbitFitLoss(int steps, double softening) =>
+            Check("NBodyOrbitFitLoss", V(300, 3, -0.3, 0.3), M(301, 3, 3), M(302, 3, 3, -0.3, 0.3), M(303, 3, 3), 1.0, steps, softening, 1.0);
+
+        [Fact]
+        public void NBodyOrbitFitLoss_bad_input()
+        {
+            var (m, p, v, o) = (V(300, 3), M(301, 3, 3), M(302, 3, 3), M(303, 3, 3));
+            SameThrow<ArgumentOutOfRangeException>(() => NaturalRound20.NBodyOrbitFitLoss(m, p, v, o, 1.0, 0), () => NaturalRound20.NBodyOrbitFitLossForward(m, p, v, o, 1.0, 0),
+                () => NaturalRound20.NBodyOrbitFitLossBackward(m, p, v, o, 1.0, 0, 1e-3, 1.0, new double[3], new double[3, 3], new double[3, 3], new double[3, 3], out _, out _, out _), "steps");
+            var v2 = M(302, 2, 3);
+            SameThrow<ArgumentException>(() => NaturalRound20.NBodyOrbitFitLoss(m, p, v2, o, 1.0), () => NaturalRound20.NBodyOrbitFitLossForward(m, p, v2, o, 1.0),
+                () => NaturalRound20.NBodyOrbitFitLossBackward(m, p, v2, o, 1.0, 200, 1e-3, 1.0, new double[3], new double[3, 3], new double[2, 3], new double[3, 3], out _, out _, out _), null);
+        }
+
+        private static (double[] X, double[] T) Evidence()
+        {
+            var x = V(310, 15, 0, 1);
+            var noise = V(311, 15, -0.2, 0.2);
+            return (x, x.Select((v, i) => Math.Sin(2 * Math.PI * v) + noise[i]).ToArray());
+        }
+
+        [Theory]
+        [InlineData(6, "gaussian")]
+        [InlineData(2, "gaussian")] // one centre: the spacing divides by max(1, M - 2)
+        [InlineData(4, "polynomial")]
+        public void BayesianLinearRegressionEvidence(int numBasis, string basis)
+        {
+            var (x, t) = Evidence();
+            Check("BayesianLinearRegressionEvidence", x, t, Math.Log(2.0), Math.Log(25.0), numBasis, basis, 0.3);
+        }
+
+        [Fact]
+        public void BayesianLinearRegressionEvidence_bad_input()
+        {
+            var (x, t) = Evidence();
+            SameThrow<ArgumentOutOfRangeException>(() => NaturalRound20.BayesianLinearRegressionEvidence(x, t, 0.7, 3.2, 0), () => NaturalRound20.BayesianLinearRegressionEvidenceForward(x, t, 0.7, 3.2, 0),
+                () => NaturalRound20.BayesianLinearRegressionEvidenceBackward(x, t, 0.7, 3.2, 0, "gaussian", 0.3, new double[15], new double[15], out _, out _, out _), "numBasis");
+            SameThrow<ArgumentException>(() => NaturalRound20.BayesianLinearRegressionEvidence(x, t, 0.7, 3.2, 6, "spline"), () => NaturalRound20.BayesianLinearRegressionEvidenceForward(x, t, 0.7, 3.2, 6, "spline"),
+                () => NaturalRound20.BayesianLinearRegressionEvidenceBackward(x, t, 0.7, 3.2, 6, "spline", 0.3, new double[15], new double[15], out _, out _, out _), null);
+            Assert.StartsWith("Unsupported basis 'spline'.", Assert.Throws<ArgumentException>(() => NaturalRound20.BayesianLinearRegressionEvidenceForward(x, t, 0.7, 3.2, 6, "spline")).Message);
+            var t14 = t.Take(14).ToArray();
+            SameThrow<ArgumentException>(() => NaturalRound20.BayesianLinearRegressionEvidence(x, t14, 0.7, 3.2), () => NaturalRound20.BayesianLinearRegressionEvidenceForward(x, t14, 0.7, 3.2),
+                () => NaturalRound20.BayesianLinearRegressionEvidenceBackward(x, t14, 0.7, 3.2, 6, "gaussian", 0.3, new double[15], new double[14], out _, out _, out _), null);
+        }
+
+        private static readonly double[] Intrinsics = { 500.0, 500.0, 320.0, 240.0, -0.1, 0.01 };
+
+        private static double[,] Pixels(int seed, int n)
+        {
+            var (u, v) = (V(seed, n, 0, 640), V(seed + 1, n, 0, 480));
+            var p = new double[n, 2];
+            for (int i = 0; i < n; i++) (p[i, 0], p[i, 1]) = (u[i], v[i]);
+            return p;
+        }
+
+        [Theory]
+        [InlineData(1.0, 2.0, false)] // residuals of hundreds of pixels: Huber's linear branch
+        [InlineData(1.0, 1000.0, false)] // the quadratic branch
+        [InlineData(1e-8, 2.0, true)] // a rotation vector of norm below 1e-8 (the series branch) and a point behind the camera
+        [InlineData(0.0, 2.0, false)] // no rotation: theta = sqrt(0) (its derivative is not needed, the series is even in theta)
+        public void CameraReprojectionError(double rotationScale, double huberDelta, bool behind)
+        {
+            var world = M(320, 8, 3);
+            if (behind) (world[3, 0], world[3, 1], world[3, 2]) = (0.1, 0.2, -9.0);
+            var rotation = V(321, 3, -0.2, 0.2).Select(w => rotationScale * w).ToArray();
+            Check("CameraReprojectionError", Intrinsics, rotation, new[] { 0.0, 0.0, 5.0 }, world, Pixels(322, 8), huberDelta);
+        }
+
+        [Fact]
+        public void CameraReprojectionError_bad_input()
+        {
+            var (r, tr, w, p) = (V(321, 3, -0.2, 0.2), new[] { 0.0, 0.0, 5.0 }, M(320, 8, 3), Pixels(322, 8));
+            var k5 = Intrinsics.Take(5).ToArray();
+            SameThrow<ArgumentException>(() => NaturalRound20.CameraReprojectionError(k5, r, tr, w, p), () => NaturalRound20.CameraReprojectionErrorForward(k5, r, tr, w, p),
+                () => NaturalRound20.CameraReprojectionErrorBackward(k5, r, tr, w, p, 1.0, new double[5], new double[3], new double[3], new double[8, 3], new double[8, 2], out _), null);
+            var p7 = Pixels(322, 7);
+            SameThrow<ArgumentException>(() => NaturalRound20.CameraReprojectionError(Intrinsics, r, tr, w, p7), () => NaturalRound20.CameraReprojectionErrorForward(Intrinsics, r, tr, w, p7),
+                () => NaturalRound20.CameraReprojectionErrorBackward(Intrinsics, r, tr, w, p7, 1.0, new double[6], new double[3], new double[3], new double[8, 3], new double[7, 2], out _), null);
+            var behind = new[] { 0.0, 0.0, -5.0 }; // every point behind the camera
+            SameThrow<InvalidOperationException>(() => NaturalRound20.CameraReprojectionError(Intrinsics, r, behind, w, p), () => NaturalRound20.CameraReprojectionErrorForward(Intrinsics, r, behind, w, p),
+                () => NaturalRound20.CameraReprojectionErrorBackward(Intrinsics, r, behind, w, p, 1.0, new double[6], new double[3], new double[3], new double[8, 3], new double[8, 2], out _), null);
+        }
     }
 }

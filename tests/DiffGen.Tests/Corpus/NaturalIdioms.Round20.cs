@@ -11,11 +11,12 @@ namespace DiffGen.Tests.Corpus
     /// and MixtureOfExpertsLoss (an argsort by OrderByDescending().Take(), lowered at the end of the round): 24. Optional arrays
     /// are declared double[]? (nullable warnings are errors here); [Constant] where DIFF0014 asked (PidTuningCost's deadTime and
     /// horizon, WindTurbinePowerCurveLoss's cutIn and cutOut, GreenAmptInfiltrationLoss's tolerance).
-    /// Still rejected: BayesianLinearRegressionEvidence (a helper
-    /// returning (double[], double)), CartPoleControlCost ('config ??= new ...' on a record parameter), NBodyOrbitFitLoss (a local
-    /// array reassigned to a local function's new array), CameraReprojectionError (a 2-D array initializer and 'new[] {...}' in a
-    /// foreach), ListwiseRankingLoss (GroupBy), SpringNetworkEnergy (an optional bool[] mask; its conditional between two tuples is
-    /// accepted now, see OrderAndLayers.SpringNetwork).
+    /// Accepted in round 21 (appended at the end, as written): NBodyOrbitFitLoss (a local array reassigned to a local function's
+    /// new array), BayesianLinearRegressionEvidence (a helper returning (double[], double)) and CameraReprojectionError (a 2-D
+    /// array initializer and 'new[] {...}' in a foreach): 27.
+    /// Still rejected: CartPoleControlCost ('config ??= new ...' on a record parameter), ListwiseRankingLoss (GroupBy),
+    /// SpringNetworkEnergy (an optional bool[] mask; its conditional between two tuples is accepted now, see
+    /// OrderAndLayers.SpringNetwork).
     /// </summary>
     public static partial class NaturalRound20
     {
@@ -1125,6 +1126,207 @@ namespace DiffGen.Tests.Corpus
                 y += outW[i] * Math.Tanh(a);
             }
             return y;
+        }
+
+        [Differentiable]
+        public static double NBodyOrbitFitLoss(double[] logMasses, double[,] initialPositions, double[,] initialVelocities, double[,] observedFinalPositions, double duration, int steps = 200, double softening = 1e-3, double gravitationalConstant = 1.0)
+        {
+            int n = logMasses.Length;
+            if (initialPositions.GetLength(0) != n || initialVelocities.GetLength(0) != n)
+                throw new ArgumentException("Positions and velocities need one row per body.");
+            if (steps <= 0) throw new ArgumentOutOfRangeException(nameof(steps));
+
+            var mass = logMasses.Select(Math.Exp).ToArray();
+            var pos = (double[,])initialPositions.Clone();
+            var vel = (double[,])initialVelocities.Clone();
+            double dt = duration / steps;
+            double eps2 = softening * softening;
+
+            double[,] Accelerations(double[,] p)
+            {
+                var acc = new double[n, 3];
+                for (int i = 0; i < n; i++)
+                    for (int j = i + 1; j < n; j++)
+                    {
+                        double dx = p[j, 0] - p[i, 0], dy = p[j, 1] - p[i, 1], dz = p[j, 2] - p[i, 2];
+                        double r2 = dx * dx + dy * dy + dz * dz + eps2;
+                        double invR3 = gravitationalConstant / (r2 * Math.Sqrt(r2));
+                        acc[i, 0] += mass[j] * dx * invR3; acc[i, 1] += mass[j] * dy * invR3; acc[i, 2] += mass[j] * dz * invR3;
+                        acc[j, 0] -= mass[i] * dx * invR3; acc[j, 1] -= mass[i] * dy * invR3; acc[j, 2] -= mass[i] * dz * invR3;
+                    }
+                return acc;
+            }
+
+            // kick-drift-kick leapfrog
+            var a = Accelerations(pos);
+            for (int s = 0; s < steps; s++)
+            {
+                for (int i = 0; i < n; i++)
+                    for (int d = 0; d < 3; d++)
+                    {
+                        vel[i, d] += 0.5 * dt * a[i, d];
+                        pos[i, d] += dt * vel[i, d];
+                    }
+                a = Accelerations(pos);
+                for (int i = 0; i < n; i++)
+                    for (int d = 0; d < 3; d++)
+                        vel[i, d] += 0.5 * dt * a[i, d];
+            }
+
+            double loss = 0.0;
+            for (int i = 0; i < n; i++)
+                for (int d = 0; d < 3; d++)
+                {
+                    double e = pos[i, d] - observedFinalPositions[i, d];
+                    loss += e * e;
+                }
+            return loss / n;
+        }
+
+        [Differentiable]
+        public static double BayesianLinearRegressionEvidence(double[] x, double[] t, double logAlpha, double logBeta, int numBasis = 6, string basis = "gaussian", double basisWidth = 0.3)
+        {
+            int N = x.Length, M = numBasis;
+            if (t.Length != N) throw new ArgumentException("x and t must have the same length.");
+            if (M < 1) throw new ArgumentOutOfRangeException(nameof(numBasis));
+            double alpha = Math.Exp(logAlpha), beta = Math.Exp(logBeta);
+
+            double xMin = x.Min(), xMax = x.Max();
+            var Phi = new double[N, M];
+            for (int n = 0; n < N; n++)
+                for (int m = 0; m < M; m++)
+                {
+                    Phi[n, m] = basis switch
+                    {
+                        "polynomial" => Math.Pow(x[n], m),
+                        "gaussian" => m == 0 ? 1.0 : Math.Exp(-0.5 * Math.Pow((x[n] - (xMin + (xMax - xMin) * (m - 1) / Math.Max(1, M - 2))) / basisWidth, 2)),
+                        _ => throw new ArgumentException($"Unsupported basis '{basis}'."),
+                    };
+                }
+
+            // A = alpha I + beta Phi^T Phi,   b = beta Phi^T t
+            var A = new double[M, M];
+            var b = new double[M];
+            for (int i = 0; i < M; i++)
+            {
+                for (int j = 0; j < M; j++)
+                {
+                    double s = 0.0;
+                    for (int n = 0; n < N; n++) s += Phi[n, i] * Phi[n, j];
+                    A[i, j] = beta * s + (i == j ? alpha : 0.0);
+                }
+                double r = 0.0;
+                for (int n = 0; n < N; n++) r += Phi[n, i] * t[n];
+                b[i] = beta * r;
+            }
+
+            var (mN, logDetA) = SolveWithLogDet(A, b);
+
+            double sse = 0.0;
+            for (int n = 0; n < N; n++)
+            {
+                double pred = 0.0;
+                for (int m = 0; m < M; m++) pred += Phi[n, m] * mN[m];
+                sse += (t[n] - pred) * (t[n] - pred);
+            }
+            double mm = mN.Sum(v => v * v);
+            double E = 0.5 * beta * sse + 0.5 * alpha * mm;
+            double logEvidence = 0.5 * M * logAlpha + 0.5 * N * logBeta - E - 0.5 * logDetA - 0.5 * N * Math.Log(2.0 * Math.PI);
+            return -logEvidence;
+        }
+
+        private static (double[] solution, double logDet) SolveWithLogDet(double[,] A, double[] b)
+        {
+            int n = b.Length;
+            var a = (double[,])A.Clone();
+            var rhs = (double[])b.Clone();
+            double logDet = 0.0;
+            for (int col = 0; col < n; col++)
+            {
+                int pivot = col;
+                for (int r = col + 1; r < n; r++)
+                    if (Math.Abs(a[r, col]) > Math.Abs(a[pivot, col])) pivot = r;
+                if (Math.Abs(a[pivot, col]) < 1e-14)
+                    throw new InvalidOperationException("Posterior precision matrix is singular.");
+                if (pivot != col)
+                {
+                    for (int c = 0; c < n; c++) (a[col, c], a[pivot, c]) = (a[pivot, c], a[col, c]);
+                    (rhs[col], rhs[pivot]) = (rhs[pivot], rhs[col]);
+                }
+                logDet += Math.Log(Math.Abs(a[col, col]));
+                for (int r = col + 1; r < n; r++)
+                {
+                    double f = a[r, col] / a[col, col];
+                    for (int c = col; c < n; c++) a[r, c] -= f * a[col, c];
+                    rhs[r] -= f * rhs[col];
+                }
+            }
+            var xs = new double[n];
+            for (int r = n - 1; r >= 0; r--)
+            {
+                double s = rhs[r];
+                for (int c = r + 1; c < n; c++) s -= a[r, c] * xs[c];
+                xs[r] = s / a[r, r];
+            }
+            return (xs, logDet);
+        }
+
+        [Differentiable]
+        public static double CameraReprojectionError(double[] intrinsics, double[] rotationVector, double[] translation, double[,] worldPoints, double[,] imagePoints, double huberDelta = 1.0)
+        {
+            if (intrinsics.Length != 6)
+                throw new ArgumentException("Intrinsics are [fx, fy, cx, cy, k1, k2].");
+            int n = worldPoints.GetLength(0);
+            if (imagePoints.GetLength(0) != n)
+                throw new ArgumentException("Every world point needs an image observation.");
+            double fx = intrinsics[0], fy = intrinsics[1], cx = intrinsics[2], cy = intrinsics[3];
+            double k1 = intrinsics[4], k2 = intrinsics[5];
+
+            // Rodrigues: rotation vector -> matrix
+            double wx = rotationVector[0], wy = rotationVector[1], wz = rotationVector[2];
+            double theta = Math.Sqrt(wx * wx + wy * wy + wz * wz);
+            double a, b;
+            if (theta < 1e-8)
+            {
+                a = 1.0 - theta * theta / 6.0;   // sin(t)/t
+                b = 0.5 - theta * theta / 24.0;  // (1-cos t)/t^2
+            }
+            else
+            {
+                a = Math.Sin(theta) / theta;
+                b = (1.0 - Math.Cos(theta)) / (theta * theta);
+            }
+            var R = new double[3, 3]
+            {
+                { 1.0 - b * (wy * wy + wz * wz), -a * wz + b * wx * wy, a * wy + b * wx * wz },
+                { a * wz + b * wx * wy, 1.0 - b * (wx * wx + wz * wz), -a * wx + b * wy * wz },
+                { -a * wy + b * wx * wz, a * wx + b * wy * wz, 1.0 - b * (wx * wx + wy * wy) },
+            };
+
+            double loss = 0.0;
+            int used = 0;
+            for (int i = 0; i < n; i++)
+            {
+                double X = R[0, 0] * worldPoints[i, 0] + R[0, 1] * worldPoints[i, 1] + R[0, 2] * worldPoints[i, 2] + translation[0];
+                double Y = R[1, 0] * worldPoints[i, 0] + R[1, 1] * worldPoints[i, 1] + R[1, 2] * worldPoints[i, 2] + translation[1];
+                double Z = R[2, 0] * worldPoints[i, 0] + R[2, 1] * worldPoints[i, 1] + R[2, 2] * worldPoints[i, 2] + translation[2];
+                if (Z <= 1e-6) continue; // behind the camera, cannot be observed
+
+                double xn = X / Z, yn = Y / Z;
+                double r2 = xn * xn + yn * yn;
+                double radial = 1.0 + k1 * r2 + k2 * r2 * r2;
+                double u = fx * xn * radial + cx;
+                double v = fy * yn * radial + cy;
+
+                foreach (double res in new[] { u - imagePoints[i, 0], v - imagePoints[i, 1] })
+                {
+                    double ar = Math.Abs(res);
+                    loss += ar <= huberDelta ? 0.5 * res * res : huberDelta * (ar - 0.5 * huberDelta);
+                }
+                used++;
+            }
+            if (used == 0) throw new InvalidOperationException("No points project in front of the camera.");
+            return loss / used;
         }
     }
 }
