@@ -64,6 +64,13 @@ namespace DiffGen.Generator.Parse
             if (init.Value.Alias is { } alias)
             {
                 if (alias.Array == v.Name) return true; // a = Normalize(a) returning its argument: the same array
+                // a helper that returns one of the method's own arrays (a parameter, another local): C# would make both
+                // names one array, which a copy is not (a later write through one name would not show through the other)
+                if (IsParameterName(alias.Array) || _vars.Any(x => x.Value.Name == alias.Array && SymbolEqualityComparer.Default.Equals(x.Key.ContainingSymbol, sym.ContainingSymbol)))
+                {
+                    Report(Descriptors.LocalArray, a, sym.Name, "the array assigned is another array of this method (a parameter or a local the helper returns), which C# would make one array under two names, and DiffGen copies into its own buffer; return a new array from the helper, or read the other array by its own name");
+                    return true;
+                }
                 source = alias;
             }
             else
