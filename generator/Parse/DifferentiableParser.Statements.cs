@@ -239,8 +239,12 @@ namespace DiffGen.Generator.Parse
                     // amount (a size computed with a negative one is negative too, and C# throws on it as the capacity does)
                     case Binary { Op: BinaryOp.Sub } b when NonNegative(b.Right) && Bound(b.Left) is { } l3:
                         return l3;
-                    case Binary { Op: BinaryOp.Div } b when (b.Right is Const { Value: > 0 } || b.Right is VarRef dr && IsFixedName(dr.Name)) && Bound(b.Left) is { } l4:
+                    case Binary { Op: BinaryOp.Div } b when b.Right is Const { Value: > 0 } && Bound(b.Left) is { } l4:
                         return b with { Left = l4 };
+                    // by a fixed int: computed before the loop, so a divisor of 0 (or below) must not throw there when the
+                    // loop would not (it may never run): then the dividend's bound
+                    case Binary { Op: BinaryOp.Div } b when b.Right is VarRef dr && IsFixedName(dr.Name) && Bound(b.Left) is { } l5:
+                        return new Conditional(new Binary(BinaryOp.Gt, dr, new Const(0, IrType.Int), IrType.Bool), b with { Left = l5 }, l5, IrType.Int);
                     // Math.Min(n, x.Length): either bound bounds it; a choice: the larger of both
                     case Intrinsic { Fn: Fn.Min, Args.Count: 2 } mn when Bound(mn.Args[0]) is { } m0:
                         return m0;
