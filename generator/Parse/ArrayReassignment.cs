@@ -79,12 +79,7 @@ namespace DiffGen.Generator.Parse
                 source = new ArrayRef(fresh, type, null);
             }
             output.AddRange(ShapeCheck(sym.Name, v.Name, type, Enumerable.Range(0, rank).Select(d => Len(source.Array, source.ArrayType, null, rank == 1 ? -1 : d)).ToList()));
-            var counters = Enumerable.Range(0, rank).Select(_ => FreshName("__cp")).ToList();
-            var idx = counters.Select(x => (Expr)new VarRef(x, IrType.Int)).ToEquatable();
-            Stmt body = new Assign(new ElemRef(v.Name, type, idx), AssignOp.Set, new ElemRef(source.Array, source.ArrayType, idx));
-            for (int d = rank - 1; d >= 0; d--)
-                body = new For(counters[d], new Const(0, IrType.Int), BinaryOp.Lt, Len(v.Name, type, null, rank == 1 ? -1 : d), 1, new[] { body }.ToEquatable());
-            output.Add(body);
+            output.Add(CopyLoops(source, v.Name, type, Enumerable.Range(0, rank).Select(d => Len(v.Name, type, null, rank == 1 ? -1 : d)).ToList()));
             return true;
         }
 

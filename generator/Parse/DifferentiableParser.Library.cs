@@ -395,6 +395,18 @@ namespace DiffGen.Generator.Parse
             return accRef;
         }
 
+        /// <summary><c>target[i(, j)] = source[i(, j)]</c> for the indices below <paramref name="bounds"/> (a jagged row read as <c>source[row][i]</c>).</summary>
+        private Stmt CopyLoops(ArrayRef source, string target, IrType type, List<Expr> bounds)
+        {
+            var counters = bounds.Select(_ => FreshName("__cp")).ToList();
+            var idx = counters.Select(x => (Expr)new VarRef(x, IrType.Int)).ToList();
+            Expr read = source.Row is null ? new ElemRef(source.Array, source.ArrayType, idx.ToEquatable()) : new ElemRef(source.Array, source.ArrayType, new[] { source.Row }.Concat(idx).ToEquatable());
+            Stmt body = new Assign(new ElemRef(target, type, idx.ToEquatable()), AssignOp.Set, read);
+            for (int d = bounds.Count - 1; d >= 0; d--)
+                body = new For(counters[d], new Const(0, IrType.Int), BinaryOp.Lt, bounds[d], 1, new[] { body }.ToEquatable());
+            return body;
+        }
+
         /// <summary>
         /// Peels <c>.Where(v =&gt; test)</c> off a reduction's source (one Where, a lambda of one parameter). False when reported.
         /// </summary>
@@ -980,20 +992,9 @@ namespace DiffGen.Generator.Parse
                     Report(Descriptors.LocalArray, init, name, $"copy an array of the same type ({type})");
                     return reported;
                 }
-                var sizes = new List<Expr>();
-                var counters = new List<string>();
                 int rank = type.Shape == Shape.Matrix ? 2 : 1;
-                for (int d = 0; d < rank; d++)
-                {
-                    sizes.Add(Len(sa.Array, sa.ArrayType, sa.Row, d));
-                    counters.Add(FreshName("__cp"));
-                }
-                var idx = counters.Select(x => (Expr)new VarRef(x, IrType.Int)).ToList();
-                Expr read = sa.Row is null ? new ElemRef(sa.Array, sa.ArrayType, idx.ToEquatable()) : new ElemRef(sa.Array, sa.ArrayType, new[] { sa.Row }.Concat(idx).ToEquatable());
-                Stmt body = new Assign(new ElemRef(name, type, idx.ToEquatable()), AssignOp.Set, read);
-                for (int d = rank - 1; d >= 0; d--)
-                    body = new For(counters[d], new Const(0, IrType.Int), BinaryOp.Lt, sizes[d], 1, new[] { body }.ToEquatable());
-                return (sizes, new List<Stmt> { body }, null, false);
+                var sizes = Enumerable.Range(0, rank).Select(d => Len(sa.Array, sa.ArrayType, sa.Row, d)).ToList();
+                return (sizes, new List<Stmt> { CopyLoops(sa, name, type, sizes) }, null, false);
             }
             // x.Select(v => ...).ToArray(), Enumerable.Range(0, n).Select(i => ...).ToArray(), x.Zip(y, (a, b) => ...).ToArray()
             if (LowerLinqToArray(init, name, type) is { } mapped) return mapped.Sizes is null ? reported : mapped;
