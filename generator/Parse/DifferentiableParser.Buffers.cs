@@ -199,8 +199,10 @@ namespace DiffGen.Generator.Parse
         /// The sizes [n, m] of a jagged local <c>T[][] h = new T[n][];</c> whose rows are all assigned <c>h[i] = new T[m];</c>
         /// with the same m (known where h is declared); null, reported, otherwise.
         /// </summary>
-        private List<Expr>? JaggedLocalSizes(VariableDeclaratorSyntax v, ILocalSymbol local)
+        private List<Expr>? JaggedLocalSizes(VariableDeclaratorSyntax v, ILocalSymbol local, out bool deferred)
         {
+            deferred = false;
+            bool computed = false;
             const string form = "a jagged local is supported as 'T[][] h = new T[n][];' with every row assigned 'h[i] = new T[m];' of one length m (it is held as a T[n, m]); or declare 'new T[n, m]' and index h[i, j]";
             if (v.Initializer?.Value is not ArrayCreationExpressionSyntax { Initializer: null } ac || ac.Type.RankSpecifiers.Count != 2
                 || ac.Type.RankSpecifiers[0].Sizes.Count != 1 || ac.Type.RankSpecifiers[1].Sizes.Any(s => s is not OmittedArraySizeExpressionSyntax))
@@ -222,8 +224,17 @@ namespace DiffGen.Generator.Parse
                     rowSizes.Add(rc.Type.RankSpecifiers[0].Sizes[0]);
                     continue;
                 }
+                // h[i] = Helper(...), x[i].Select(...).ToArray(): a new array copied into the row (JaggedRows.cs)
+                if (asg.IsKind(SyntaxKind.SimpleAssignmentExpression) && (IsComputedRow(asg.Right) || IsFreshLocalRow(asg))) { computed = true; continue; }
                 Report(Descriptors.LocalArray, asg, local.Name, $"its row is assigned '{asg.Right}'; {form}. To keep another array's row, copy its elements into h[i][j]");
                 return null;
+            }
+            if (rowSizes.Count == 0 && computed)
+            {
+                // every row a computed array: the row length is theirs (JaggedRows.cs)
+                deferred = true;
+                var rows = LowerIntExpr(ac.Type.RankSpecifiers[0].Sizes[0], "an array size");
+                return rows is null ? null : new List<Expr> { rows };
             }
             if (rowSizes.Count == 0)
             {
@@ -264,9 +275,12 @@ namespace DiffGen.Generator.Parse
             if (a.Left is not ElementAccessExpressionSyntax { ArgumentList.Arguments.Count: 1 } row || row.Expression is not IdentifierNameSyntax id
                 || _model.GetSymbolInfo(id, _ct).Symbol is not ILocalSymbol ls || !_vars.TryGetValue(ls, out var v) || !_rowBuffers.Contains(v.Name) || v.Row is not null)
                 return false;
-            if (a.Right is not ArrayCreationExpressionSyntax) { Suppress(); return true; } // reported at the declaration
+            bool computed = a.Right is not ArrayCreationExpressionSyntax { Initializer: null };
+            bool freshLocal = computed && a.IsKind(SyntaxKind.SimpleAssignmentExpression) && !IsComputedRow(a.Right) && IsFreshLocalRow(a);
+            if (computed && !freshLocal && (!a.IsKind(SyntaxKind.SimpleAssignmentExpression) || !IsComputedRow(a.Right))) { Suppress(); return true; } // reported at the declaration
             var i = LowerIntExpr(row.ArgumentList.Arguments[0].Expression, "an array index");
             if (i is null) return true;
+            if (computed) return LowerComputedRow(a.Right, a, ls.Name, v, i, output, freshLocal); // h[i] = Helper(...), h[i] = e (JaggedRows.cs)
             var z = FreshName("__z");
             output.Add(new For(z, new Const(0, IrType.Int), BinaryOp.Lt, new LengthOf(v.Name, v.Type, null, 1), 1,
                 new Stmt[] { new Assign(new ElemRef(v.Name, v.Type, new[] { i, new VarRef(z, IrType.Int) }.ToEquatable()), AssignOp.Set, new Const(0, v.Type.ElementType)) }.ToEquatable()));

@@ -162,6 +162,39 @@ namespace DiffGen.Generator.Parse
             SimpleLambdaExpressionSyntax? where = null;
             if (!TakeWhere(ref source, ref where, inv) || source is null) return null;
             Expr? baseElem = null; // the element the test reads (before a Select maps it)
+            // x.Select(v => f(v)).Where(u => test).Sum(): the test reads the mapped value, computed for every element (as C# runs it)
+            bool whereAfterSelect = where is not null;
+            // x.Select(v => expr).Sum(): the selector applied to each element, then the reduction (with its own selector, if any)
+            LambdaExpressionSyntax? pre = null;
+            ExpressionSyntax? preGroup = null; // x.Select(Math.Exp).Max(): a method group as the Select's selector
+            if (source is InvocationExpressionSyntax sel0 && _model.GetSymbolInfo(sel0, _ct).Symbol is IMethodSymbol { Name: "Select" } sm
+                && sm.ContainingType?.ToDisplayString() == "System.Linq.Enumerable")
+            {
+                var sargs = sel0.ArgumentList.Arguments.Select(a => a.Expression).ToList();
+                ExpressionSyntax? inner = sm.ReducedFrom is not null ? (sel0.Expression as MemberAccessExpressionSyntax)?.Expression : sargs.FirstOrDefault();
+                if (sm.ReducedFrom is null && sargs.Count > 0) sargs.RemoveAt(0);
+                if (inner is not null && sargs.Count == 1 && sargs[0] is IdentifierNameSyntax or MemberAccessExpressionSyntax && _model.GetSymbolInfo(sargs[0], _ct).Symbol is IMethodSymbol)
+                {
+                    source = inner;
+                    preGroup = sargs[0];
+                }
+                else if (inner is null || sargs.Count != 1 || sargs[0] is not (SimpleLambdaExpressionSyntax or ParenthesizedLambdaExpressionSyntax { ParameterList.Parameters.Count: 1 or 2 }) || !SelectorBody(((LambdaExpressionSyntax)sargs[0]).Body))
+                {
+                    Report(Descriptors.NotDifferentiableCall, inv, "Enumerable.Select", "only x.Select(v => expression) or x.Select((v, i) => expression) (or a block ending in its only return) over an array, the rows of a jagged array, Enumerable.Range or a Zip, followed by Sum, Max, Min or Average, is supported; write the loop");
+                    return null;
+                }
+                else
+                {
+                    source = inner;
+                    pre = (LambdaExpressionSyntax)sargs[0]; // v => ..., or (v, i) => ... with the index
+                }
+                if (where is null && !TakeWhere(ref source, ref where, inv) || source is null) return null; // x.Where(...).Select(...).Sum()
+                if (where is not null && pre is ParenthesizedLambdaExpressionSyntax { ParameterList.Parameters.Count: 2 })
+                {
+                    Report(Descriptors.NotDifferentiableCall, inv, "Enumerable.Select", "after Where, the index of Select counts the elements that passed; write the loop with a counter");
+                    return null;
+                }
+            }
             var k = FreshName("__lq");
             var K = new VarRef(k, IrType.Int);
             Expr elem, n;
@@ -173,7 +206,7 @@ namespace DiffGen.Generator.Parse
                 var start = LowerIntExpr(range.ArgumentList.Arguments[0].Expression, "the start of Enumerable.Range");
                 var count = LowerIntExpr(range.ArgumentList.Arguments[1].Expression, "the count of Enumerable.Range");
                 if (start is null || count is null) return null;
-                if (selector is null)
+                if (selector is null && pre is null && preGroup is null)
                 {
                     Report(Descriptors.NotDifferentiableCall, inv, "Enumerable." + target.Name, "over Enumerable.Range the selector must compute a float/double value (Enumerable.Range(0, n).Sum(i => x[i] * y[i])); write the loop");
                     return null;
@@ -190,7 +223,7 @@ namespace DiffGen.Generator.Parse
                 ExpressionSyntax? first = zm.ReducedFrom is not null ? (zip.Expression as MemberAccessExpressionSyntax)?.Expression : zargs.FirstOrDefault();
                 if (zm.ReducedFrom is null) zargs.RemoveAt(0);
                 // x.Zip(y).Sum(t => t.First * t.Second): the reduction's selector reads the pair as a tuple
-                bool pairs = first is not null && zargs.Count == 1 && selector is SimpleLambdaExpressionSyntax { ExpressionBody: not null } tsel
+                bool pairs = first is not null && zargs.Count == 1 && pre is null && preGroup is null && selector is SimpleLambdaExpressionSyntax { ExpressionBody: not null } tsel
                     && _model.GetDeclaredSymbol(tsel.Parameter, _ct) is IParameterSymbol { Type: INamedTypeSymbol { IsTupleType: true, TupleElements.Length: 2 } };
                 if (first is null || !pairs && (zargs.Count != 2 || zargs[1] is not ParenthesizedLambdaExpressionSyntax { ExpressionBody: not null, ParameterList.Parameters.Count: 2 }))
                 {
@@ -247,37 +280,6 @@ namespace DiffGen.Generator.Parse
             }
             else
             {
-            // x.Select(v => expr).Sum(): the selector applied to each element, then the reduction (with its own selector, if any)
-            LambdaExpressionSyntax? pre = null;
-            ExpressionSyntax? preGroup = null; // x.Select(Math.Exp).Max(): a method group as the Select's selector
-            if (source is InvocationExpressionSyntax sel0 && _model.GetSymbolInfo(sel0, _ct).Symbol is IMethodSymbol { Name: "Select" } sm
-                && sm.ContainingType?.ToDisplayString() == "System.Linq.Enumerable")
-            {
-                var sargs = sel0.ArgumentList.Arguments.Select(a => a.Expression).ToList();
-                ExpressionSyntax? inner = sm.ReducedFrom is not null ? (sel0.Expression as MemberAccessExpressionSyntax)?.Expression : sargs.FirstOrDefault();
-                if (sm.ReducedFrom is null && sargs.Count > 0) sargs.RemoveAt(0);
-                if (inner is not null && sargs.Count == 1 && sargs[0] is IdentifierNameSyntax or MemberAccessExpressionSyntax && _model.GetSymbolInfo(sargs[0], _ct).Symbol is IMethodSymbol)
-                {
-                    source = inner;
-                    preGroup = sargs[0];
-                }
-                else if (inner is null || sargs.Count != 1 || sargs[0] is not (SimpleLambdaExpressionSyntax { ExpressionBody: not null } or ParenthesizedLambdaExpressionSyntax { ExpressionBody: not null, ParameterList.Parameters.Count: 1 or 2 }))
-                {
-                    Report(Descriptors.NotDifferentiableCall, inv, "Enumerable.Select", "only x.Select(v => expression) or x.Select((v, i) => expression) over an array, followed by Sum, Max, Min or Average, is supported; write the loop");
-                    return null;
-                }
-                else
-                {
-                    source = inner;
-                    pre = (LambdaExpressionSyntax)sargs[0]; // v => ..., or (v, i) => ... with the index
-                }
-                if (where is null && !TakeWhere(ref source, ref where, inv) || source is null) return null; // x.Where(...).Select(...).Sum()
-                if (where is not null && pre is ParenthesizedLambdaExpressionSyntax { ParameterList.Parameters.Count: 2 })
-                {
-                    Report(Descriptors.NotDifferentiableCall, inv, "Enumerable.Select", "after Where, the index of Select counts the elements that passed; write the loop with a counter");
-                    return null;
-                }
-            }
             if (SkipTakePart(source) is { } part)
             {
                 // x.Skip(1).Sum(), x.Take(k).Max(v => ...): the part's elements
@@ -294,6 +296,14 @@ namespace DiffGen.Generator.Parse
             {
             var src = LowerExpr(source);
             if (src is null) return null;
+            if (src is ArrayRef { Row: null } rowsOf && (rowsOf.ArrayType.Shape == Shape.Jagged || _rowBuffers.Contains(rowsOf.Array)) && (selector is not null || pre is not null))
+            {
+                // rows.Select((row, i) => ...).Average(), rows.Sum(r => r.Sum()): the lambda's parameter names row k (as in foreach)
+                elem = new ArrayRef(rowsOf.Array, rowsOf.ArrayType, K);
+                n = Len(rowsOf.Array, rowsOf.ArrayType, null, -1);
+            }
+            else
+            {
             if (src is not ArrayRef sa || sa.Type.Shape != Shape.Vector || !sa.Type.IsReal && selector is null && pre is null && preGroup is null)
             {
                 Report(Descriptors.NotDifferentiableCall, inv, "Enumerable." + target.Name, "the source must be a float/double T[] (or an int[] with a float/double selector); write the loop");
@@ -302,23 +312,32 @@ namespace DiffGen.Generator.Parse
             elem = ElementAt(sa, K);
             n = (Expr?)ListCount(source) ?? Len(sa.Array, sa.ArrayType, sa.Row, 0); // a List local: its count (ListLocals.cs)
             }
-            baseElem = elem;
+            }
+            }
+            baseElem ??= elem;
             if (pre is not null)
             {
-                zipBody = new List<Stmt>();
+                zipBody ??= new List<Stmt>();
                 var preParams = pre is SimpleLambdaExpressionSyntax one ? new List<IParameterSymbol?> { _model.GetDeclaredSymbol(one.Parameter, _ct) as IParameterSymbol }
                     : ((ParenthesizedLambdaExpressionSyntax)pre).ParameterList.Parameters.Select(q => _model.GetDeclaredSymbol(q, _ct) as IParameterSymbol).ToList();
                 var preValues = preParams.Count == 2 ? new[] { elem, (Expr)K } : new[] { elem };
-                var pv = LowerLambdaBody(preParams, preValues, pre.ExpressionBody!, zipBody);
+                var pv = LowerLambdaBody(preParams, preValues, pre.Body, zipBody);
                 if (pv is null) return null;
                 elem = pv;
             }
             else if (preGroup is not null && MethodGroupSelector(preGroup, elem) is { } mapped)
             {
                 if (mapped.Value is null) return null;
-                zipBody = mapped.Pre;
+                if (zipBody is null) zipBody = mapped.Pre;
+                else zipBody.AddRange(mapped.Pre);
                 elem = mapped.Value;
             }
+            List<Stmt>? beforeTest = null;
+            if (whereAfterSelect && (pre is not null || preGroup is not null))
+            {
+                baseElem = elem;
+                beforeTest = zipBody;
+                zipBody = null;
             }
             var rt = MapType(target.ReturnType);
             if (rt is not { IsArray: false, IsReal: true } resultType)
@@ -367,7 +386,7 @@ namespace DiffGen.Generator.Parse
                     Report(Descriptors.NotDifferentiableCall, inv, "Enumerable.Where", "Where is supported on an array, a Skip/Take part or Enumerable.Range, followed by Select and Sum, Max, Min or Average; write the loop with an if");
                     return null;
                 }
-                whereBody = new List<Stmt>();
+                whereBody = beforeTest is null ? new List<Stmt>() : new List<Stmt>(beforeTest);
                 test = LowerLambdaBody(new List<IParameterSymbol?> { wp }, new[] { baseElem }, where.Body, whereBody);
                 if (test is null) return null;
                 if (target.Name == "Average")
@@ -499,7 +518,7 @@ namespace DiffGen.Generator.Parse
             var args = inv.ArgumentList.Arguments.Select(a => a.Expression).ToList();
             ExpressionSyntax? source = reduced ? (inv.Expression as MemberAccessExpressionSyntax)?.Expression : args.FirstOrDefault();
             if (!reduced && args.Count > 0) args.RemoveAt(0);
-            if (source is null || args.Count != 2 || args[1] is not ParenthesizedLambdaExpressionSyntax { ExpressionBody: { } fbody, ParameterList.Parameters.Count: 2 } fl)
+            if (source is null || args.Count != 2 || args[1] is not ParenthesizedLambdaExpressionSyntax { ParameterList.Parameters.Count: 2 } fl || !SelectorBody(fl.Body))
             {
                 Report(Descriptors.NotDifferentiableCall, inv, "Enumerable.Aggregate", "only x.Aggregate(seed, (s, v) => expression) over an array is supported (give the seed: x.Aggregate(0.0, (s, v) => s + v * v)); write the loop otherwise");
                 return null;
@@ -510,25 +529,54 @@ namespace DiffGen.Generator.Parse
                 Report(Descriptors.UnsupportedExpression, inv, inv.ToString(), ban + "; compute it into a local before the loop");
                 return null;
             }
-            var src = LowerExpr(source);
-            var seed = LowerExpr(args[0]);
-            if (src is null || seed is null) return null;
-            if (src is not ArrayRef sa || sa.Type.Shape != Shape.Vector || !sa.Type.IsReal || MapType(target.ReturnType) is not { IsArray: false, IsReal: true } resultType)
-            {
-                Report(Descriptors.NotDifferentiableCall, inv, "Enumerable.Aggregate", "the source must be a float/double T[] and the result a float or double; write the loop");
-                return null;
-            }
             var k = FreshName("__lq");
             var K = new VarRef(k, IrType.Int);
+            Expr elem, n;
+            if (source is InvocationExpressionSyntax { ArgumentList.Arguments.Count: 2 } range && _model.GetSymbolInfo(range, _ct).Symbol is IMethodSymbol { Name: "Range" } rm
+                && rm.ContainingType?.ToDisplayString() == "System.Linq.Enumerable")
+            {
+                // Enumerable.Range(0, n).Aggregate(0.0, (acc, i) => ...): the fold over the ints
+                var start = LowerIntExpr(range.ArgumentList.Arguments[0].Expression, "the start of Enumerable.Range");
+                var count = LowerIntExpr(range.ArgumentList.Arguments[1].Expression, "the count of Enumerable.Range");
+                if (start is null || count is null) return null;
+                elem = start is Const { Value: 0 } ? K : new Binary(BinaryOp.Add, start, K, IrType.Int);
+                n = count;
+            }
+            else
+            {
+                var src = LowerExpr(source);
+                if (src is null) return null;
+                if (src is ArrayRef { Row: null } rows && (rows.ArrayType.Shape == Shape.Jagged || _rowBuffers.Contains(rows.Array)))
+                {
+                    elem = new ArrayRef(rows.Array, rows.ArrayType, K); // rows.Aggregate(0.0, (acc, row) => ...): row k
+                    n = Len(rows.Array, rows.ArrayType, null, -1);
+                }
+                else if (src is ArrayRef sa && sa.Type.Shape == Shape.Vector && sa.Type.IsReal)
+                {
+                    elem = ElementAt(sa, K);
+                    n = Len(sa.Array, sa.ArrayType, sa.Row, 0);
+                }
+                else
+                {
+                    Report(Descriptors.NotDifferentiableCall, inv, "Enumerable.Aggregate", "the source must be a float/double T[], the rows of a jagged array or Enumerable.Range, and the result a float or double; write the loop");
+                    return null;
+                }
+            }
+            var seed = LowerExpr(args[0]);
+            if (seed is null) return null;
+            if (MapType(target.ReturnType) is not { IsArray: false, IsReal: true } resultType)
+            {
+                Report(Descriptors.NotDifferentiableCall, inv, "Enumerable.Aggregate", "the result must be a float or double; write the loop");
+                return null;
+            }
             var acc = FreshName("__aggregate");
             var accRef = new VarRef(acc, resultType);
             _pending.Add(new DeclScalar(acc, resultType, seed.Type == resultType ? seed : new IR.Convert(seed, resultType)));
-            var elem = ElementAt(sa, K);
             var body = new List<Stmt>();
-            var value = LowerLambdaBody(fl.ParameterList.Parameters.Select(q => _model.GetDeclaredSymbol(q, _ct) as IParameterSymbol).ToList(), new Expr[] { accRef, elem }, fbody, body);
+            var value = LowerLambdaBody(fl.ParameterList.Parameters.Select(q => _model.GetDeclaredSymbol(q, _ct) as IParameterSymbol).ToList(), new Expr[] { accRef, elem }, fl.Body, body);
             if (value is null) return null;
             body.Add(new Assign(accRef, AssignOp.Set, value.Type == resultType ? value : new IR.Convert(value, resultType)));
-            _pending.Add(new For(k, new Const(0, IrType.Int), BinaryOp.Lt, Len(sa.Array, sa.ArrayType, sa.Row, 0), 1, body.ToEquatable()));
+            _pending.Add(new For(k, new Const(0, IrType.Int), BinaryOp.Lt, n, 1, body.ToEquatable()));
             return accRef;
         }
 

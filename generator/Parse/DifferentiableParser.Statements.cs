@@ -229,6 +229,11 @@ namespace DiffGen.Generator.Parse
                     case VarRef r when IsFixedName(r.Name): return e;
                     case VarRef r when _rowIntInits.TryGetValue(r.Name, out var init) && !_reassigned.Contains(r.Name): return Bound(init);
                     case LengthOf { Row: null } l when IsFixedName(l.Array): return e;
+                    // the length of a scratch array of an enclosing loop (a helper's 'int dim = z.Length;'), a list's count: what sized it
+                    case LengthOf { Row: null } l when DeclaredLength(l.Array) is { } declared: return Bound(declared);
+                    case VarRef r when _listArrayOfCount.TryGetValue(r.Name, out var list) && DeclaredLength(list) is { } listCap: return Bound(listCap);
+                    case VarRef r when _listArrayOfCount.TryGetValue(r.Name, out var topList) && IsFixedName(topList) && _vars.Values.FirstOrDefault(x => x.Name == topList) is { } lv:
+                        return new LengthOf(topList, lv.Type, null, -1);
                     case LengthOf { Row: not null } l when IsParameterName(l.Array) && l.ArrayType.Shape == Shape.Jagged:
                         return MaxOver(l.Array, l.ArrayType, row: true);
                     case ElemRef { Indices.Count: 1 } el when IsParameterName(el.Array) && el.Type == IrType.Int:
@@ -323,9 +328,12 @@ namespace DiffGen.Generator.Parse
                     List<Expr>? jaggedSizes = null;
                     if (type.Shape == Shape.Jagged && type.IsReal)
                     {
+                        // double[][] h = rows.Select(r => Helper(r)).ToArray(): a T[n, m] filled row by row (JaggedRows.cs)
+                        if (TryDeclareJaggedSelect(v, local, name, new IrType(type.Elem, Shape.Matrix), output)) continue;
                         // T[][] h = new T[n][]; h[i] = new T[m]; ...: a T[n, m] (Buffers.cs)
-                        jaggedSizes = JaggedLocalSizes(v, local);
-                        if (jaggedSizes is null) { _rejected.Add(local); continue; }
+                        jaggedSizes = JaggedLocalSizes(v, local, out bool deferred);
+                        if (jaggedSizes is not null && deferred && DeferColumns(v, local, name, output) is { } cols) jaggedSizes.Add(cols);
+                        if (jaggedSizes is null || jaggedSizes.Count != 2) { _rejected.Add(local); continue; }
                         type = new IrType(type.Elem, Shape.Matrix);
                         _rowBuffers.Add(name);
                     }

@@ -38,6 +38,8 @@ namespace DiffGen.Generator.Parse
         private readonly HashSet<string> _reassigned = new(StringComparer.Ordinal);
         /// <summary>Declarations of local arrays written inside a loop or if, moved before the top-level statement that holds them.</summary>
         private readonly List<Stmt> _hoistedArrays = new();
+        /// <summary>The method's top-level statements lowered so far (a jagged local's row length is set in it later: JaggedRows.cs).</summary>
+        private List<Stmt> _body = new();
         /// <summary>The ints each moved array's size reads, with where it was declared (checked once every reassignment is known).</summary>
         private readonly List<(string Array, HashSet<string> SizeVars, Location Where)> _hoistedSizes = new();
         /// <summary>
@@ -220,7 +222,7 @@ namespace DiffGen.Generator.Parse
             if (_diags.Count > 0) return null;
 
             // ---- body (after the leading argument checks, kept as text) ----
-            var body = new List<Stmt>();
+            var body = _body = new List<Stmt>();
             var guards = _guards;
             _pending = body; // statements of helpers inlined in a top-level return go before it
             var shadowed = ShadowAssignedParameters(syntax, body);

@@ -733,9 +733,11 @@ namespace DiffGen.Generator.Parse
                 if (arg is null) return null;
                 if (pt.Value.IsArray)
                 {
-                    if (arg is not ArrayRef ar || ar.Type != pt.Value)
+                    // a jagged local (held as a T[n, m]) given to a helper's T[][] parameter: the helper indexes the same buffer
+                    bool rowsOfBuffer = arg is ArrayRef { Row: null } rb && _rowBuffers.Contains(rb.Array) && pt.Value.Shape == Shape.Jagged && rb.ArrayType.Elem == pt.Value.Elem;
+                    if (arg is not ArrayRef ar || ar.Type != pt.Value && !rowsOfBuffer)
                     {
-                        Report(Descriptors.UnsupportedExpression, (SyntaxNode?)argSyntax[k] ?? inv, argSyntax[k]?.ToString() ?? p.Name, (arg is ArrayRef { Row: null } jl && _rowBuffers.Contains(jl.Array) ? "a jagged local is held as a T[n, m] inside the method, so it cannot be passed whole: pass its rows h[i] to a helper taking a T[], or index it where it is declared" : $"pass an array variable (or a row z[i] of a jagged array) of type {pt.Value} to '{p.Name}'"));
+                        Report(Descriptors.UnsupportedExpression, (SyntaxNode?)argSyntax[k] ?? inv, argSyntax[k]?.ToString() ?? p.Name, $"pass an array variable (or a row z[i] of a jagged array) of type {pt.Value} to '{p.Name}'");
                         return null;
                     }
                     var row = ar.Row;

@@ -21,6 +21,8 @@ namespace DiffGen.Generator.Parse
     {
         /// <summary>List locals: the IR name of their count.</summary>
         private readonly Dictionary<ISymbol, string> _listCounts = new(SymbolEqualityComparer.Default);
+        /// <summary>List counts: the IR name of the list's array (the count never exceeds its length).</summary>
+        private readonly Dictionary<string, string> _listArrayOfCount = new(StringComparer.Ordinal);
 
         private const string ListAdvice = "use a double[] local sized for the most elements it can hold ('var kept = new double[x.Length]; int count = 0;'), write kept[count++] = v where it adds, and loop to count";
 
@@ -148,6 +150,7 @@ namespace DiffGen.Generator.Parse
             _reassigned.Add(countName);
             output.Add(new DeclScalar(countName, IrType.Int, new Const(0, IrType.Int)));
             _listCounts[local] = countName;
+            _listArrayOfCount[countName] = name; // a scratch array sized by the count is bounded by the list's capacity (Capacity)
             var countRef = new VarRef(countName, IrType.Int);
             foreach (var x in first)
             {

@@ -82,9 +82,11 @@ namespace DiffGen.Generator.Tests
         [Fact]
         public void DIFF0005_SelectOverSomethingOtherThanAnArray()
         {
-            // x.Select((v, i) => ...).Sum() is accepted since round 11; a Select with a statement lambda is not
+            // x.Select((v, i) => ...).Sum() is accepted since round 11, a block ending in its only return since round 22; a block
+            // with two returns is not
             Assert.Empty(Problems("[Differentiable] public static double F(double[] x) => System.Linq.Enumerable.Sum(System.Linq.Enumerable.Select(x, (v, i) => v * i));"));
-            var d = Expect("DIFF0005", "x.Select(v => { return v * v; }).Sum()", "[Differentiable] public static double F(double[] x) => x.Select(v => { return v * v; }).Sum();", "using System.Linq;\npublic static partial class C {\n");
+            Assert.Empty(Problems("[Differentiable] public static double F(double[] x) => System.Linq.Enumerable.Sum(System.Linq.Enumerable.Select(x, v => { double w = v * v; return w; }));"));
+            var d = Expect("DIFF0005", "x.Select(v => { if (v > 0) return v; return -v; }).Sum()", "[Differentiable] public static double F(double[] x) => x.Select(v => { if (v > 0) return v; return -v; }).Sum();", "using System.Linq;\npublic static partial class C {\n");
             Assert.Contains("x.Select((v, i) => expression)", d.GetMessage());
         }
 

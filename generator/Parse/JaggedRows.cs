@@ -1,0 +1,353 @@
+using System.Collections.Generic;
+using System.Linq;
+using DiffGen.Generator.Diagnostics;
+using DiffGen.Generator.IR;
+using DiffGen.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace DiffGen.Generator.Parse
+{
+    /// <summary>
+    /// Rows of a jagged local given computed arrays (issue 10: layer code writes <c>double[][] h = x.Select(r =&gt; LayerNorm(r)).ToArray();</c>
+    /// or <c>q[i] = MatVec(wq, h[i]);</c> in a loop). A jagged local is held as a <c>T[n, m]</c> (Buffers.cs); a computed row is made in
+    /// its own buffer (the helper's array, a LINQ result) and copied into row i, which is what C# computes as long as the row's
+    /// array is new (a helper's result, not another array of the method: checked) and every row has the one length m (checked
+    /// where it runs: another length throws, naming the local). When no row is created with <c>new T[m]</c>, m is the length of
+    /// the computed rows, read before the declaration from what decides it: parameters' lengths (the longest row of a jagged
+    /// parameter, so rows of one length give exactly theirs), fixed ints and constants.
+    /// </summary>
+    internal sealed partial class DifferentiableParser
+    {
+        /// <summary>A jagged local whose row length is decided by its first computed row: the int declared for it, not yet set.</summary>
+        private sealed class DeferredColumns
+        {
+            public DeferredColumns(string local, string cols, DeclScalar placeholder) { Local = local; Cols = cols; Placeholder = placeholder; }
+            public string Local { get; }
+            public string Cols { get; }
+            public DeclScalar Placeholder { get; }
+            public bool Set { get; set; }
+        }
+
+        /// <summary>IR names of jagged locals whose row length waits for their first computed row.</summary>
+        private readonly Dictionary<string, DeferredColumns> _deferredColumns = new(System.StringComparer.Ordinal);
+
+        /// <summary>Is <paramref name="e"/> a new array a row may be given (a helper's result, LINQ, a copy, an initializer)? Not a name of another array.</summary>
+        private static bool IsComputedRow(ExpressionSyntax e)
+        {
+            while (e is ParenthesizedExpressionSyntax or CastExpressionSyntax)
+                e = e is ParenthesizedExpressionSyntax p ? p.Expression : ((CastExpressionSyntax)e).Expression;
+            return e is InvocationExpressionSyntax or ImplicitArrayCreationExpressionSyntax or CollectionExpressionSyntax
+                || e is ArrayCreationExpressionSyntax { Initializer: not null };
+        }
+
+        /// <summary>
+        /// <c>h[i] = e;</c> where <c>e</c> is a local T[] created (<c>new T[m]</c>, a helper's result) inside the loop body that holds the
+        /// assignment, and nothing writes it after the assignment there: each iteration's array is new and never changes afterwards,
+        /// so row i holding a copy of it is what C# computes.
+        /// </summary>
+        private bool IsFreshLocalRow(AssignmentExpressionSyntax asg)
+        {
+            var rhs = asg.Right;
+            while (rhs is ParenthesizedExpressionSyntax p) rhs = p.Expression;
+            if (rhs is not IdentifierNameSyntax id || _model.GetSymbolInfo(id, _ct).Symbol is not ILocalSymbol { Type: IArrayTypeSymbol { Rank: 1 } } e) return false;
+            if (e.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_ct) is not VariableDeclaratorSyntax { Initializer.Value: { } init } decl) return false;
+            if (decl.Parent?.Parent is not LocalDeclarationStatementSyntax declStmt || declStmt.Parent is not BlockSyntax block) return false;
+            // declared in a loop's body, which holds the assignment as a statement of its own
+            if (block.Parent is not (ForStatementSyntax or ForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax)) return false;
+            if (asg.Parent is not ExpressionStatementSyntax stmt || !block.Statements.Contains(stmt)) return false;
+            if (init is not (ArrayCreationExpressionSyntax or InvocationExpressionSyntax or ImplicitArrayCreationExpressionSyntax or CollectionExpressionSyntax)) return false;
+            // after the assignment, e is only read (e[k] as a value, e.Length)
+            foreach (var use in block.DescendantNodes().OfType<IdentifierNameSyntax>())
+            {
+                if (use.SpanStart <= asg.Span.End || !SymbolEqualityComparer.Default.Equals(_model.GetSymbolInfo(use, _ct).Symbol, e)) continue;
+                if (use.Parent is MemberAccessExpressionSyntax { Name.Identifier.Text: "Length" } ma && ma.Expression == use) continue;
+                if (use.Parent is ElementAccessExpressionSyntax ea && ea.Expression == use && !IsWritten(ea)) continue;
+                return false;
+            }
+            return true;
+        }
+
+        private static bool IsWritten(ExpressionSyntax e) =>
+            e.Parent is AssignmentExpressionSyntax a && a.Left == e
+            || e.Parent is PrefixUnaryExpressionSyntax or PostfixUnaryExpressionSyntax
+            || e.Parent is ArgumentSyntax { RefKindKeyword.RawKind: not 0 };
+
+        /// <summary>
+        /// Declares the int holding the row length of jagged local <paramref name="name"/> (set by its first computed row) and returns
+        /// it; null, reported, when the local is not declared at the top level of the method.
+        /// </summary>
+        private Expr? DeferColumns(VariableDeclaratorSyntax v, ILocalSymbol local, string name, List<Stmt> output)
+        {
+            if (_loopDepth > 0 || _branchDepth > 0)
+            {
+                Report(Descriptors.LocalArray, v, local.Name, "its rows are computed arrays (a helper's result, LINQ), so DiffGen takes the row length from them before the declaration; declare it outside loops and ifs, or create its rows with 'h[i] = new T[m];' and fill them");
+                return null;
+            }
+            var cols = FreshName(name + "_cols");
+            var placeholder = new DeclScalar(cols, IrType.Int, new Const(0, IrType.Int));
+            output.AddRange(_pending);
+            _pending.Clear();
+            output.Add(placeholder);
+            _topLevelLocals.Add(cols);
+            _deferredColumns[name] = new DeferredColumns(local.Name, cols, placeholder);
+            return new VarRef(cols, IrType.Int);
+        }
+
+        /// <summary>
+        /// <c>h[i] = Helper(...)</c> (any new array) on jagged local <paramref name="h"/>: the array made in its own buffer, its length checked
+        /// against the row length (or deciding it), its elements copied into row <paramref name="row"/>. True when handled (or reported).
+        /// </summary>
+        private bool LowerComputedRow(ExpressionSyntax rhs, SyntaxNode at, string localName, Variable h, Expr row, List<Stmt> output, bool freshLocal = false)
+        {
+            if (ComputedRow(rhs, at, localName, h.Type.Elem, output, freshLocal) is not { } made) return true;
+            if (_deferredColumns.TryGetValue(h.Name, out var deferred) && !deferred.Set && !SetColumns(deferred, made.Size, at)) return true;
+            CopyIntoRow(made.Source, h, row, localName, output);
+            return true;
+        }
+
+        /// <summary>
+        /// The new array <paramref name="rhs"/> gives a row (a helper's result, LINQ, a copy, an initializer), made in its own buffer
+        /// (one for every row: <see cref="DeclareLocalArray"/> sizes it for the longest), and its length as declared. Null when reported.
+        /// </summary>
+        private (ArrayRef Source, Expr Size)? ComputedRow(ExpressionSyntax rhs, SyntaxNode at, string localName, Scalar elem, List<Stmt> output, bool freshLocal = false)
+        {
+            var rowType = new IrType(elem, Shape.Vector);
+            var fresh = FreshName(_prefix + localName + "_row");
+            _loopDepth++;
+            try
+            {
+                var init = LowerArrayInitializer(rhs, fresh, rowType);
+                if (init is null)
+                {
+                    Report(Descriptors.LocalArray, at, localName, $"its row is given '{rhs}'; give a row a new array (a helper's result, 'x.Select(...).ToArray()', 'new T[m]') or copy another array's elements into h[i][j]");
+                    return null;
+                }
+                if (init.Value.Reported) return null;
+                output.AddRange(_pending);
+                _pending.Clear();
+                if (init.Value.Alias is { } alias)
+                {
+                    // a helper returning one of the method's own arrays: C# would make the row that array, which a copy is not
+                    if (IsParameterName(alias.Array) || alias.Row is not null || !freshLocal && _vars.Any(x => x.Value.Name == alias.Array && SymbolEqualityComparer.Default.Equals(x.Key.ContainingSymbol, _method)))
+                    {
+                        Report(Descriptors.LocalArray, at, localName, "its row is given another array of this method (a parameter or a local the helper returns), which C# would make one array under two names, and DiffGen copies into its own buffer; return a new array from the helper, or copy the elements into h[i][j]");
+                        return null;
+                    }
+                    if (alias.ArrayType != rowType)
+                    {
+                        Report(Descriptors.LocalArray, at, localName, $"its row is given an array of type {alias.ArrayType}; give it a {rowType}");
+                        return null;
+                    }
+                    return (alias, DeclaredLength(alias.Array) ?? Len(alias.Array, alias.ArrayType, null, -1));
+                }
+                if (!DeclareLocalArray(rhs, null, fresh, rowType, init.Value.Sizes!, init.Value.Fill, output)) return null;
+                return (new ArrayRef(fresh, rowType, null), init.Value.Sizes![0]);
+            }
+            finally { _loopDepth--; }
+        }
+
+        /// <summary>Checks that <paramref name="source"/> has the row length of <paramref name="h"/> (throws naming the local otherwise) and copies it into row <paramref name="row"/>.</summary>
+        private void CopyIntoRow(ArrayRef source, Variable h, Expr row, string localName, List<Stmt> output)
+        {
+            var cols = new LengthOf(h.Name, h.Type, null, 1);
+            var length = Len(source.Array, source.ArrayType, source.Row, -1);
+            var text = SymbolDisplay.FormatLiteral($"DiffGen holds the jagged local '{localName}' as rows of one length and copies each row's new array into it; this row has another length. Give rows of other lengths their own local array.", quote: true);
+            output.Add(new If(new Binary(BinaryOp.Ne, length, cols, IrType.Bool), new Stmt[] { new Throw($"new global::System.InvalidOperationException({text})", EquatableArray<Expr>.Empty) }.ToEquatable(), EquatableArray<Stmt>.Empty));
+            var k = FreshName("__cp");
+            var K = new VarRef(k, IrType.Int);
+            output.Add(new For(k, new Const(0, IrType.Int), BinaryOp.Lt, cols, 1,
+                new Stmt[] { new Assign(new ElemRef(h.Name, h.Type, new[] { row, K }.ToEquatable()), AssignOp.Set, new ElemRef(source.Array, source.ArrayType, new Expr[] { K }.ToEquatable())) }.ToEquatable()));
+        }
+
+        /// <summary>
+        /// <c>double[][] h = rows.Select(r =&gt; Helper(r)).ToArray();</c> (also <c>(r, i) =&gt;</c>, over <c>Enumerable.Range(s, n)</c>, a jagged
+        /// parameter or local, or a T[]): a T[n, m] whose row k is the selector's new array for element k, m its length. False when the
+        /// initializer is not such a Select (lowered as before); true when declared or reported.
+        /// </summary>
+        private bool TryDeclareJaggedSelect(VariableDeclaratorSyntax v, ILocalSymbol local, string name, IrType matrixType, List<Stmt> output)
+        {
+            if (v.Initializer?.Value is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.Text: "ToArray" } ta, ArgumentList.Arguments.Count: 0 }
+                || ta.Expression is not InvocationExpressionSyntax call || _model.GetSymbolInfo(call, _ct).Symbol is not IMethodSymbol { Name: "Select" } m
+                || m.ContainingType?.ToDisplayString() != "System.Linq.Enumerable")
+                return false;
+            bool Reject(string why)
+            {
+                Report(Descriptors.LocalArray, v, local.Name, why);
+                _rejected.Add(local);
+                return true;
+            }
+            const string form = "a jagged local made by Select is supported as 'rows.Select(r => Helper(r)).ToArray()' (or (r, i) => ..., a block ending in its only return) over a jagged array, a T[] or Enumerable.Range(start, count), each row a new array of one length";
+            if (_loopDepth > 0 || _branchDepth > 0) return Reject(form + "; declare it outside loops and ifs");
+            var args = call.ArgumentList.Arguments.Select(a => a.Expression).ToList();
+            ExpressionSyntax? source = m.ReducedFrom is not null ? (call.Expression as MemberAccessExpressionSyntax)?.Expression : args.FirstOrDefault();
+            if (m.ReducedFrom is null && args.Count > 0) args.RemoveAt(0);
+            if (source is null || args.Count != 1 || args[0] is not LambdaExpressionSyntax lambda || !SelectorBody(lambda.Body)) return Reject(form);
+            var ps = lambda switch
+            {
+                SimpleLambdaExpressionSyntax sl => new List<IParameterSymbol?> { _model.GetDeclaredSymbol(sl.Parameter, _ct) as IParameterSymbol },
+                ParenthesizedLambdaExpressionSyntax pl => pl.ParameterList.Parameters.Select(q => _model.GetDeclaredSymbol(q, _ct) as IParameterSymbol).ToList(),
+                _ => new List<IParameterSymbol?>(),
+            };
+            if (ps.Count is < 1 or > 2 || ps.Any(p => p is null)) return Reject(form);
+            var k = FreshName("__lq");
+            var K = new VarRef(k, IrType.Int);
+            Expr element, n;
+            if (source is InvocationExpressionSyntax { ArgumentList.Arguments.Count: 2 } range && _model.GetSymbolInfo(range, _ct).Symbol is IMethodSymbol { Name: "Range" } rm
+                && rm.ContainingType?.ToDisplayString() == "System.Linq.Enumerable")
+            {
+                var start = LowerIntExpr(range.ArgumentList.Arguments[0].Expression, "the start of Enumerable.Range");
+                var count = LowerIntExpr(range.ArgumentList.Arguments[1].Expression, "the count of Enumerable.Range");
+                if (start is null || count is null) { _rejected.Add(local); return true; }
+                element = start is Const { Value: 0 } ? K : new Binary(BinaryOp.Add, start, K, IrType.Int);
+                n = count;
+            }
+            else if (_model.GetTypeInfo(source, _ct).Type is IArrayTypeSymbol { Rank: 1, ElementType: IArrayTypeSymbol { Rank: 1 } } && LowerExpr(source) is ArrayRef { Row: null } rows
+                && (rows.ArrayType.Shape == Shape.Jagged || _rowBuffers.Contains(rows.Array)))
+            {
+                element = new ArrayRef(rows.Array, rows.ArrayType, K); // the lambda's parameter names row k (as in foreach)
+                n = Len(rows.Array, rows.ArrayType, null, -1);
+            }
+            else if (VectorPart(source) is { } part)
+            {
+                if (part.Reported) { _rejected.Add(local); return true; }
+                element = ElementAt(part.Array, AddInts(part.Start, K));
+                n = part.Count;
+            }
+            else return Reject(form);
+
+            // the selector, once per element, into the loop's body: its new array and that array's declared length
+            var body = new List<Stmt>();
+            var values = new List<Expr> { element };
+            if (ps.Count == 2) values.Add(K);
+            for (int i = 0; i < ps.Count; i++)
+            {
+                if (values[i] is ArrayRef rowOrArray)
+                {
+                    _vars[ps[i]!] = new Variable(rowOrArray.Array, rowOrArray.ArrayType, IsParameterName(rowOrArray.Array) ? VarKind.Param : VarKind.Local, rowOrArray.Row, null);
+                    continue;
+                }
+                var item = FreshName(_prefix + ps[i]!.Name);
+                body.Add(new DeclScalar(item, values[i].Type, values[i]));
+                _vars[ps[i]!] = new Variable(item, values[i].Type, VarKind.Local);
+            }
+            var saved = _pending;
+            var pending = _pending = new List<Stmt>(); // helpers inlined in the selector: in the body, before what uses them
+            (ArrayRef Source, Expr Size)? made;
+            _loopDepth++;
+            try
+            {
+                ExpressionSyntax result;
+                if (lambda.Body is BlockSyntax block)
+                {
+                    foreach (var st in block.Statements.Take(block.Statements.Count - 1))
+                    {
+                        body.AddRange(pending);
+                        pending.Clear();
+                        LowerStatement(st, body);
+                    }
+                    result = ((ReturnStatementSyntax)block.Statements.Last()).Expression!;
+                }
+                else result = (ExpressionSyntax)lambda.Body;
+                made = IsComputedRow(result) ? ComputedRow(result, v, local.Name, matrixType.Elem, body) : null;
+                if (made is null && !IsComputedRow(result))
+                    Report(Descriptors.LocalArray, v, local.Name, form + $"; the selector returns '{result}', which is not a new array");
+            }
+            finally
+            {
+                _loopDepth--;
+                _pending = saved;
+            }
+            body.AddRange(pending);
+            if (made is not { } row) { _rejected.Add(local); return true; }
+            var before = new List<Stmt>();
+            var cols = RowInvariant(row.Size, before, new HashSet<string>(System.StringComparer.Ordinal));
+            if (cols is null)
+                return Reject($"its rows' length '{ExprPrinter.CSharp.Print(row.Size)}' changes with the element or reads a value computed per element; rows must all have one length, known from the lengths of the arrays the selector reads");
+            output.AddRange(_pending);
+            _pending.Clear();
+            output.AddRange(before);
+            var colsName = FreshName(name + "_cols");
+            output.Add(new DeclScalar(colsName, IrType.Int, cols));
+            _topLevelLocals.Add(colsName);
+            _rowBuffers.Add(name);
+            if (!DeclareLocalArray(v, local, name, matrixType, new List<Expr> { n, new VarRef(colsName, IrType.Int) }, null, output)) return true;
+            var h = _vars[local];
+            CopyIntoRow(row.Source, h, K, local.Name, body);
+            output.Add(new For(k, new Const(0, IrType.Int), BinaryOp.Lt, n, 1, body.ToEquatable()));
+            return true;
+        }
+
+        /// <summary>The size a local array (a helper's result) was declared with: its per-row size, or the hoisted buffer's.</summary>
+        private Expr? DeclaredLength(string array)
+        {
+            if (_dynamicLengths.TryGetValue(array, out var current) && _rowIntInits.TryGetValue(current, out var perRow)) return perRow;
+            foreach (var s in _hoistedArrays)
+                if (s is DeclArray d && d.Name == array && d.Sizes.Count == 1) return d.Sizes[0];
+            return null;
+        }
+
+        /// <summary>
+        /// Sets the row length of a deferred jagged local to <paramref name="size"/> read before its declaration: each row length of a
+        /// jagged parameter and each element of an int[] parameter becomes the largest one (exact when all rows have one length; other
+        /// rows throw where they are copied). False, reported, when the size reads anything that is not known there.
+        /// </summary>
+        private bool SetColumns(DeferredColumns deferred, Expr size, SyntaxNode at)
+        {
+            deferred.Set = true;
+            // the declaration is a top-level statement lowered before this one: its placeholder is in the method's body by now
+            var list = _body;
+            int index = list.IndexOf(deferred.Placeholder);
+            var later = new HashSet<string>(System.StringComparer.Ordinal);
+            if (index >= 0)
+            {
+                var declared = new Dictionary<string, IrType>(System.StringComparer.Ordinal);
+                IrQueries.Declarations(list.Skip(index + 1), declared);
+                later.UnionWith(declared.Keys);
+            }
+            var before = new List<Stmt>();
+            var bound = index < 0 ? null : RowInvariant(size, before, later);
+            if (bound is null)
+            {
+                Report(Descriptors.LocalArray, at, deferred.Local, $"its rows' length '{ExprPrinter.CSharp.Print(size)}' is not known where '{deferred.Local}' is declared (it reads a value computed after it, or per row); declare '{deferred.Local}' after what its row length reads, or create its rows with 'h[i] = new T[m];' and fill them");
+                return false;
+            }
+            before.Add(deferred.Placeholder with { Init = bound });
+            list.RemoveAt(index);
+            list.InsertRange(index, before);
+            return true;
+        }
+
+        /// <summary>
+        /// <paramref name="size"/> with every per-row leaf replaced by its largest value over the rows (loops into
+        /// <paramref name="before"/>); null when it reads a name in <paramref name="later"/> or one that is not fixed.
+        /// </summary>
+        private Expr? RowInvariant(Expr size, List<Stmt> before, HashSet<string> later)
+        {
+            switch (size)
+            {
+                case Const: return size;
+                case VarRef r when later.Contains(r.Name): return null;
+                case VarRef r when IsFixedName(r.Name) && !_reassigned.Contains(r.Name): return size;
+                case VarRef r when _rowIntInits.TryGetValue(r.Name, out var init) && !_reassigned.Contains(r.Name): return RowInvariant(init, before, later);
+                case LengthOf { Row: null } l when !later.Contains(l.Array) && (IsParameterName(l.Array) || IsFixedName(l.Array)): return size;
+                case LengthOf { Row: null } l when DeclaredLength(l.Array) is { } declared: return RowInvariant(declared, before, later); // a helper's array
+                case LengthOf { Row: not null } or ElemRef when Capacity(size, out var pre) is { } largest:
+                    before.AddRange(pre);
+                    return largest;
+                case Binary b when RowInvariant(b.Left, before, later) is { } left && RowInvariant(b.Right, before, later) is { } right:
+                    return b with { Left = left, Right = right };
+                case Intrinsic f:
+                    var args = new List<Expr>();
+                    foreach (var a in f.Args)
+                        if (RowInvariant(a, before, later) is { } x) args.Add(x);
+                        else return null;
+                    return f with { Args = args.ToEquatable() };
+                case Conditional c when RowInvariant(c.Condition, before, later) is { } cc && RowInvariant(c.WhenTrue, before, later) is { } ct && RowInvariant(c.WhenFalse, before, later) is { } cf:
+                    return new Conditional(cc, ct, cf, c.Type);
+                default: return null;
+            }
+        }
+    }
+}
