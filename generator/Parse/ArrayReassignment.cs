@@ -22,10 +22,7 @@ namespace DiffGen.Generator.Parse
         /// <summary>False when <paramref name="a"/> is not such an assignment (lowered as usual).</summary>
         private bool TryLowerArrayReassignment(AssignmentExpressionSyntax a, List<Stmt> output)
         {
-            if (!a.IsKind(SyntaxKind.SimpleAssignmentExpression) || a.Left is not IdentifierNameSyntax left) return false;
-            if (_model.GetSymbolInfo(left, _ct).Symbol is not ILocalSymbol { Type: IArrayTypeSymbol { Rank: 1 or 2, ElementType: not IArrayTypeSymbol } } sym) return false;
-            if (!_vars.TryGetValue(sym, out var v) || v.Kind != VarKind.Local || v.Type.Shape is not (Shape.Vector or Shape.Matrix)) return false;
-            if (_swapGroups.ContainsKey(sym) || _rowBuffers.Contains(v.Name) || _dynamicLengths.ContainsKey(v.Name) || IsParameterName(v.Name)) return false;
+            if (!a.IsKind(SyntaxKind.SimpleAssignmentExpression) || CopyTarget(a.Left, out var found) is not { } v || found is not { } sym) return false;
             var rhs = a.Right;
             while (rhs is ParenthesizedExpressionSyntax p) rhs = p.Expression;
             if (rhs is not (InvocationExpressionSyntax or ArrayCreationExpressionSyntax or ImplicitArrayCreationExpressionSyntax or CollectionExpressionSyntax or CastExpressionSyntax)) return false;
@@ -60,27 +57,46 @@ namespace DiffGen.Generator.Parse
             if (init.Value.Reported) return true;
             output.AddRange(_pending);
             _pending.Clear();
-            ArrayRef source;
             if (init.Value.Alias is { } alias)
             {
-                if (alias.Array == v.Name) return true; // a = Normalize(a) returning its argument: the same array
-                // a helper that returns one of the method's own arrays (a parameter, another local): C# would make both
-                // names one array, which a copy is not (a later write through one name would not show through the other)
-                if (IsParameterName(alias.Array) || _vars.Any(x => x.Value.Name == alias.Array && SymbolEqualityComparer.Default.Equals(x.Key.ContainingSymbol, sym.ContainingSymbol)))
-                {
-                    Report(Descriptors.LocalArray, a, sym.Name, "the array assigned is another array of this method (a parameter or a local the helper returns), which C# would make one array under two names, and DiffGen copies into its own buffer; return a new array from the helper, or read the other array by its own name");
-                    return true;
-                }
-                source = alias;
+                CopyArrayInto(sym, v, alias, a, output);
+                return true;
             }
-            else
+            if (!DeclareLocalArray(rhs, null, fresh, type, init.Value.Sizes!, init.Value.Fill, output)) return true;
+            CopyArrayInto(sym, v, new ArrayRef(fresh, type, null), a, output);
+            return true;
+        }
+
+        /// <summary>
+        /// The local array <paramref name="sym"/> given the array <paramref name="source"/> (a helper's new array, or one made for the
+        /// assignment): checked to be new (not another array of the method) and of the local's shape, then copied into its buffer.
+        /// </summary>
+        private void CopyArrayInto(ILocalSymbol sym, Variable v, ArrayRef source, SyntaxNode at, List<Stmt> output)
+        {
+            if (source.Array == v.Name) return; // a = Normalize(a) returning its argument: the same array
+            // a helper that returns one of the method's own arrays (a parameter, another local): C# would make both
+            // names one array, which a copy is not (a later write through one name would not show through the other)
+            if (IsParameterName(source.Array) || _vars.Any(x => x.Value.Name == source.Array && SymbolEqualityComparer.Default.Equals(x.Key.ContainingSymbol, sym.ContainingSymbol)))
             {
-                if (!DeclareLocalArray(rhs, null, fresh, type, init.Value.Sizes!, init.Value.Fill, output)) return true;
-                source = new ArrayRef(fresh, type, null);
+                Report(Descriptors.LocalArray, at, sym.Name, "the array assigned is another array of this method (a parameter or a local the helper returns), which C# would make one array under two names, and DiffGen copies into its own buffer; return a new array from the helper, or read the other array by its own name");
+                return;
             }
+            var type = v.Type;
+            int rank = type.Shape == Shape.Matrix ? 2 : 1;
             output.AddRange(ShapeCheck(sym.Name, v.Name, type, Enumerable.Range(0, rank).Select(d => Len(source.Array, source.ArrayType, null, rank == 1 ? -1 : d)).ToList()));
             output.Add(CopyLoops(source, v.Name, type, Enumerable.Range(0, rank).Select(d => Len(v.Name, type, null, rank == 1 ? -1 : d)).ToList()));
-            return true;
+        }
+
+        /// <summary>A local T[] / T[,] that a new array may be copied into (not a swapped, row-held or per-row-sized array); null otherwise.</summary>
+        private Variable? CopyTarget(ExpressionSyntax left, out ILocalSymbol? sym)
+        {
+            sym = null;
+            if (left is not IdentifierNameSyntax) return null;
+            if (_model.GetSymbolInfo(left, _ct).Symbol is not ILocalSymbol { Type: IArrayTypeSymbol { Rank: 1 or 2, ElementType: not IArrayTypeSymbol } } s) return null;
+            if (!_vars.TryGetValue(s, out var v) || v.Kind != VarKind.Local || v.Type.Shape is not (Shape.Vector or Shape.Matrix)) return null;
+            if (_swapGroups.ContainsKey(s) || _rowBuffers.Contains(v.Name) || _dynamicLengths.ContainsKey(v.Name) || IsParameterName(v.Name)) return null;
+            sym = s;
+            return v;
         }
 
         /// <summary>The run-time check that the new array has the buffer's shape (nothing when both are the same constants).</summary>

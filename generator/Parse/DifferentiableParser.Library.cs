@@ -801,7 +801,11 @@ namespace DiffGen.Generator.Parse
             if (method.IsStatic && HelperSyntax(method) is MethodDeclarationSyntax md && md.SyntaxTree == _model.SyntaxTree
                 && ((CSharpSyntaxNode?)md.ExpressionBody?.Expression ?? md.Body) is { } body && SelectorBody(body))
                 return (LowerLambdaBody(new List<IParameterSymbol?> { method.Parameters[0] }, new[] { arg }, body, pre), pre);
-            Report(Descriptors.NotDifferentiableCall, selector, method.Name, "a method used as a selector must be a one-argument Math function or a static helper of this file whose body is one expression or ends in its only 'return'; write the lambda (v => ...)");
+            // a local function (x.Sum(SoftLimit)): the same, reading what it captures where it stands
+            if (method.MethodKind == MethodKind.LocalFunction && method.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_ct) is LocalFunctionStatementSyntax lf
+                && lf.SyntaxTree == _model.SyntaxTree && ((CSharpSyntaxNode?)lf.ExpressionBody?.Expression ?? lf.Body) is { } lbody && SelectorBody(lbody))
+                return (LowerLambdaBody(new List<IParameterSymbol?> { method.Parameters[0] }, new[] { arg }, lbody, pre), pre);
+            Report(Descriptors.NotDifferentiableCall, selector, method.Name, "a method used as a selector must be a one-argument Math function, a static helper of this file or a local function whose body is one expression or ends in its only 'return'; write the lambda (v => ...)");
             return (null, pre);
         }
 

@@ -141,6 +141,15 @@ namespace DiffGen.Generator.Parse
                 _surface = true;
                 return true;
             }
+            // ReadOnlySpan<bool> / Span<bool> masks: like a bool[] (a pooled int copy, 0/1)
+            if (IsSpan(t, out _, out var maskElem) && maskElem!.SpecialType == SpecialType.System_Boolean)
+            {
+                _vars[p] = new Variable(p.Name, new IrType(Scalar.Int, Shape.Vector), VarKind.Param);
+                _usedNames.Add(p.Name);
+                _paramKinds[p] = ArgKind.Mask;
+                _surface = true;
+                return true;
+            }
             if (IsSpan(t, out bool ro, out var elem))
             {
                 if (ElemOf(elem!) is not { } e)

@@ -465,6 +465,15 @@ namespace DiffGen.Generator.Parse
             if (e is AssignmentExpressionSyntax na && TryLowerNullableAssignment(na, output)) return; // best = v on a double? local (NullableValues.cs)
             if (e is AssignmentExpressionSyntax sa && TryLowerStructElementAssignment(sa, output)) return; // pts[i] = new V2(a, b) (StructArrays.cs)
             if (e is AssignmentExpressionSyntax aa && TryLowerArrayReassignment(aa, output)) return; // a = Accelerations(pos); (ArrayReassignment.cs)
+            // d[i, j] = d[j, i] = v;: the inner assignment first, then the outer one given the value the inner target holds
+            ExpressionSyntax? right = null;
+            if (e is AssignmentExpressionSyntax { Right: AssignmentExpressionSyntax inner } chained && chained.IsKind(SyntaxKind.SimpleAssignmentExpression)
+                && inner.IsKind(SyntaxKind.SimpleAssignmentExpression) && chained.Left is IdentifierNameSyntax or ElementAccessExpressionSyntax
+                && inner.Left is IdentifierNameSyntax or ElementAccessExpressionSyntax && !IsTupleLocal(chained.Left))
+            {
+                LowerExpressionStatement(inner, output);
+                right = inner.Left;
+            }
             switch (e)
             {
                 case AssignmentExpressionSyntax a when a.Left is DeclarationExpressionSyntax or TupleExpressionSyntax || IsTupleLocal(a.Left):
@@ -472,23 +481,24 @@ namespace DiffGen.Generator.Parse
                     return;
                 case AssignmentExpressionSyntax a:
                     {
+                        var rhs = right ?? a.Right;
                         var target = LowerTarget(a.Left);
                         if (target is null) return;
                         if (target is VarRef { Type.Elem: Scalar.Bool } bt && a.Kind() is SyntaxKind.SimpleAssignmentExpression or SyntaxKind.OrAssignmentExpression or SyntaxKind.AndAssignmentExpression)
                         {
                             // 'done = Math.Abs(d) < tol;', 'anyNeg |= x[i] < 0;': the outcome of a comparison of values is
                             // kept like a bool assigned under an 'if' on it ('if (x[i] < 0) anyNeg = true;')
-                            var cond = LowerExpr(a.Right);
+                            var cond = LowerExpr(rhs);
                             if (cond is null) return;
                             if (a.IsKind(SyntaxKind.SimpleAssignmentExpression) && !IrQueries.ReadsReal(cond)) { output.Add(new Assign(bt, AssignOp.Set, cond)); return; }
                             output.Add(BoolFromOutcome(bt, cond, a.Kind()));
                             return;
                         }
-                        var value = target.Type.IsReal ? LowerExpr(a.Right)
-                            : target is VarRef { Type.Elem: Scalar.Int } ? LowerExpr(a.Right) // i0 = (int)pos;: stored like any reassigned int
-                            : LowerIntExpr(a.Right, $"the value assigned to '{a.Left}'");
+                        var value = target.Type.IsReal ? LowerExpr(rhs)
+                            : target is VarRef { Type.Elem: Scalar.Int } ? LowerExpr(rhs) // i0 = (int)pos;: stored like any reassigned int
+                            : LowerIntExpr(rhs, $"the value assigned to '{a.Left}'");
                         if (value is null) return;
-                        if (!target.Type.IsReal && IrQueries.ReadsReal(value) && !IntValue(value, a.Right)) return;
+                        if (!target.Type.IsReal && IrQueries.ReadsReal(value) && !IntValue(value, rhs)) return;
                         if (!target.Type.IsReal && a.Kind() is not (SyntaxKind.SimpleAssignmentExpression or SyntaxKind.AddAssignmentExpression or SyntaxKind.SubtractAssignmentExpression
                             or SyntaxKind.MultiplyAssignmentExpression or SyntaxKind.DivideAssignmentExpression or SyntaxKind.ModuloAssignmentExpression))
                         {

@@ -608,6 +608,18 @@ namespace DiffGen.Generator.Parse
                 }
                 argArray[k] = new ArrayRef(an, at, null);
             }
+            for (int k = 0; k < parameters.Count; k++)
+            {
+                // MatVec(r, new[] { len, 0.0, 0.0 }): a new array given as the argument, made where the call is (a local of its own)
+                if (argArray[k] is not null || argSyntax[k] is not (ArrayCreationExpressionSyntax { Initializer: not null } or ImplicitArrayCreationExpressionSyntax or CollectionExpressionSyntax)
+                    || MapType(parameters[k].Type) is not { IsArray: true, Shape: Shape.Vector or Shape.Matrix } listedType)
+                    continue;
+                var an = FreshName(prefix + parameters[k].Name);
+                var listed = LowerArrayInitializer(argSyntax[k]!, an, listedType);
+                if (listed is null || listed.Value.Reported || listed.Value.Sizes is null) { if (listed is null) Suppress(); return null; }
+                if (!DeclareLocalArray(argSyntax[k]!, null, an, listedType, listed.Value.Sizes, listed.Value.Fill, stmts)) return null;
+                argArray[k] = new ArrayRef(an, listedType, null);
+            }
             var back = new List<Stmt>(); // parts of arrays the helper wrote through a Span parameter, stored back after it (Slices.cs)
             var copiedParts = new List<(int K, string Source, ExpressionSyntax Where)>(); // (when the helper writes an array)
             for (int k = 0; k < parameters.Count; k++)
@@ -1042,6 +1054,7 @@ namespace DiffGen.Generator.Parse
             var inner = e;
             while (inner is ParenthesizedExpressionSyntax or CastExpressionSyntax)
                 inner = inner is ParenthesizedExpressionSyntax p ? p.Expression : ((CastExpressionSyntax)inner).Expression;
+            if (inner is SwitchExpressionSyntax arraySwitch) return SwitchArrayReturn(arraySwitch, results[0].Item1, results[0].Item2, output, out done);
             if (inner is not (ArrayCreationExpressionSyntax { Initializer: not null } or ImplicitArrayCreationExpressionSyntax or CollectionExpressionSyntax or InvocationExpressionSyntax)) return null;
             var (name, type) = results[0];
             var init = LowerArrayInitializer(inner, name, type);
@@ -1050,6 +1063,73 @@ namespace DiffGen.Generator.Parse
             if (init.Value.Reported) return null;
             if (init.Value.Alias is { } alias) return new List<Expr> { alias };
             if (!DeclareLocalArray(inner, null, name, type, init.Value.Sizes!, init.Value.Fill, output)) return null;
+            return new List<Expr> { new ArrayRef(name, type, null) };
+        }
+
+        /// <summary>
+        /// <c>return axis switch { 0 =&gt; new double[,] { ... }, 1 =&gt; new double[,] { ... }, _ =&gt; throw ... };</c> in a helper returning
+        /// one array: the result array (the arms' one shape) filled by the arm whose pattern matches, tested in order; no arm
+        /// matching throws what the last arm throws (or what C# throws when there is none). Null when reported.
+        /// </summary>
+        private List<Expr>? SwitchArrayReturn(SwitchExpressionSyntax sw, string name, IrType type, List<Stmt> output, out bool done)
+        {
+            done = true;
+            var gov = LowerExpr(sw.GoverningExpression);
+            if (gov is null) return null;
+            if (gov.Type.IsArray || gov.Type.IsReal)
+            {
+                Report(Descriptors.UnsupportedExpression, sw, "switch", "a switch choosing an array is supported on an int, bool or enum value; choose between arrays with if/else on a value");
+                return null;
+            }
+            var armSyntax = sw.Arms.ToList();
+            Stmt? unmatched = null;
+            if (armSyntax.Count > 1 && armSyntax[armSyntax.Count - 1] is { Expression: ThrowExpressionSyntax thrown, WhenClause: null, Pattern: DiscardPatternSyntax or VarPatternSyntax })
+            {
+                if ((unmatched = LowerThrow(thrown.Expression, thrown)) is null) return null;
+                armSyntax.RemoveAt(armSyntax.Count - 1);
+            }
+            unmatched ??= new Throw("new global::System.Runtime.CompilerServices.SwitchExpressionException()", EquatableArray<Expr>.Empty);
+            FlushPending(output);
+            var key = OnceBefore(gov, gov.Type, output); // read once, as C# does
+            List<Expr>? sizes = null;
+            var arms = new List<(Expr Cond, List<Stmt> Fill)>();
+            foreach (var arm in armSyntax)
+            {
+                if (arm.Expression is ThrowExpressionSyntax)
+                {
+                    Report(Descriptors.UnsupportedExpression, arm, arm.ToString(), "a throwing arm is supported as the last arm, '_ => throw ...' (no 'when')");
+                    return null;
+                }
+                var c = LowerPattern(arm.Pattern, key);
+                if (c is null) return null;
+                if (arm.WhenClause is { } when)
+                {
+                    var w = LowerExpr(when.Condition);
+                    if (w is null) return null;
+                    c = new Binary(BinaryOp.And, c, w, IrType.Bool);
+                }
+                var armInit = LowerArrayInitializer(arm.Expression, name, type);
+                if (armInit is null || armInit.Value.Alias is not null || armInit.Value.Sizes is null || armInit.Value.Fill is null)
+                {
+                    if (armInit is not { Reported: true })
+                        Report(Descriptors.UnsupportedExpression, arm.Expression, arm.Expression.ToString(), "each arm of a switch choosing an array must create it with its elements ('new double[,] { { ... } }', 'new[] { ... }')");
+                    return null;
+                }
+                if (sizes is null) sizes = armInit.Value.Sizes;
+                else if (!sizes.SequenceEqual(armInit.Value.Sizes))
+                {
+                    Report(Descriptors.UnsupportedExpression, arm.Expression, arm.Expression.ToString(), "every arm of a switch choosing an array must create one of the same shape");
+                    return null;
+                }
+                arms.Add((c, armInit.Value.Fill));
+            }
+            if (sizes is null) { Report(Descriptors.UnsupportedExpression, sw, "switch", "give the switch expression an arm that creates the array"); return null; }
+            FlushPending(output);
+            if (!DeclareLocalArray(sw, null, name, type, sizes, new List<Stmt>(), output)) return null;
+            Stmt chain = unmatched;
+            for (int i = arms.Count - 1; i >= 0; i--)
+                chain = new If(arms[i].Cond, arms[i].Fill.ToEquatable(), new[] { chain }.ToEquatable());
+            output.Add(chain);
             return new List<Expr> { new ArrayRef(name, type, null) };
         }
 
@@ -1361,6 +1441,7 @@ namespace DiffGen.Generator.Parse
             }
             var existing = targets.Count(t => t.Existing is not null);
             var pendingAssign = new List<(ExpressionSyntax Target, Expr Value)>();
+            var arrayCopies = new List<(ILocalSymbol Sym, Variable Local, ArrayRef Source)>();
             for (int i = 0; i < count; i++)
             {
                 var (local, target) = targets[i];
@@ -1386,6 +1467,13 @@ namespace DiffGen.Generator.Parse
                 else if (target is not null)
                 {
                     var value = values[i];
+                    // (z, double logDet) = PlanarStep(z, ...): the helper's new array copied into the local's buffer (ArrayReassignment.cs)
+                    if (value is ArrayRef { Row: null } newArray && CopyTarget(target, out var arraySym) is { } arrayVar && arraySym is not null)
+                    {
+                        if (newArray.Type != arrayVar.Type) { Report(Descriptors.LocalArray, target, arraySym.Name, $"it is given an array of type {newArray.Type}; give it a {arrayVar.Type}"); continue; }
+                        arrayCopies.Add((arraySym, arrayVar, newArray)); // after every other value is taken (they may read the old array)
+                        continue;
+                    }
                     if (existing > 1)
                     {
                         // (a, b) = (b, a): every value is read before anything is assigned
@@ -1405,6 +1493,7 @@ namespace DiffGen.Generator.Parse
                 if (s is null) { ReportIntFromReal(target, t.Type); continue; }
                 output.AddRange(s);
             }
+            foreach (var (sym, local, source) in arrayCopies) CopyArrayInto(sym, local, source, a, output);
         }
     }
 }

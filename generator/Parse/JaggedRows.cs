@@ -30,6 +30,14 @@ namespace DiffGen.Generator.Parse
             public bool Set { get; set; }
         }
 
+        /// <summary>The statements of helpers inlined so far (<see cref="_pending"/>) into <paramref name="output"/>, unless that is where they already are.</summary>
+        private void FlushPending(List<Stmt> output)
+        {
+            if (ReferenceEquals(output, _pending)) return;
+            output.AddRange(_pending);
+            _pending.Clear();
+        }
+
         /// <summary>IR names of jagged locals whose row length waits for their first computed row.</summary>
         private readonly Dictionary<string, DeferredColumns> _deferredColumns = new(System.StringComparer.Ordinal);
 
@@ -87,8 +95,7 @@ namespace DiffGen.Generator.Parse
             }
             var cols = FreshName(name + "_cols");
             var placeholder = new DeclScalar(cols, IrType.Int, new Const(0, IrType.Int));
-            output.AddRange(_pending);
-            _pending.Clear();
+            FlushPending(output);
             output.Add(placeholder);
             _topLevelLocals.Add(cols);
             _deferredColumns[name] = new DeferredColumns(local.Name, cols, placeholder);
@@ -125,8 +132,7 @@ namespace DiffGen.Generator.Parse
                     return null;
                 }
                 if (init.Value.Reported) return null;
-                output.AddRange(_pending);
-                _pending.Clear();
+                FlushPending(output);
                 if (init.Value.Alias is { } alias)
                 {
                     // a helper returning one of the method's own arrays: C# would make the row that array, which a copy is not
@@ -265,8 +271,7 @@ namespace DiffGen.Generator.Parse
             var cols = RowInvariant(row.Size, before, new HashSet<string>(System.StringComparer.Ordinal));
             if (cols is null)
                 return Reject($"its rows' length '{ExprPrinter.CSharp.Print(row.Size)}' changes with the element or reads a value computed per element; rows must all have one length, known from the lengths of the arrays the selector reads");
-            output.AddRange(_pending);
-            _pending.Clear();
+            FlushPending(output);
             output.AddRange(before);
             var colsName = FreshName(name + "_cols");
             output.Add(new DeclScalar(colsName, IrType.Int, cols));

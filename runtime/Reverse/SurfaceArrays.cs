@@ -60,6 +60,15 @@ namespace DiffGen.Reverse
             return a;
         }
 
+        /// <summary>A pooled <c>int[]</c> holding 1 where the span <paramref name="mask"/> is true, 0 elsewhere (a <c>ReadOnlySpan&lt;bool&gt;</c> parameter).</summary>
+        public static int[] Mask(ReadOnlySpan<bool> mask, string name)
+        {
+            _ = name; // a span is never null
+            var a = BufferPool<int>.Rent(mask.Length);
+            for (int i = 0; i < mask.Length; i++) a[i] = mask[i] ? 1 : 0;
+            return a;
+        }
+
         /// <summary>A pooled <c>int[,]</c> holding 1 where <paramref name="mask"/> is true, 0 elsewhere.</summary>
         public static int[,] Mask(bool[,] mask, string name)
         {
