@@ -25,7 +25,9 @@ namespace DiffGen.Generator.Parse
             if (!a.IsKind(SyntaxKind.SimpleAssignmentExpression) || CopyTarget(a.Left, out var found) is not { } v || found is not { } sym) return false;
             var rhs = a.Right;
             while (rhs is ParenthesizedExpressionSyntax p) rhs = p.Expression;
-            if (rhs is not (InvocationExpressionSyntax or ArrayCreationExpressionSyntax or ImplicitArrayCreationExpressionSyntax or CollectionExpressionSyntax or CastExpressionSyntax)) return false;
+            // rot = next; where next is a new T[,] of this loop iteration, never named after: its elements copied
+            bool freshLocal = rhs is IdentifierNameSyntax && IsFreshLocal(a, unusedAfter: true);
+            if (!freshLocal && rhs is not (InvocationExpressionSyntax or ArrayCreationExpressionSyntax or ImplicitArrayCreationExpressionSyntax or CollectionExpressionSyntax or CastExpressionSyntax)) return false;
             // (names of the same method or helper: a helper's locals stay bound after it was inlined, to buffers only it used)
             if (_vars.Count(x => x.Value.Name == v.Name && SymbolEqualityComparer.Default.Equals(x.Key.ContainingSymbol, sym.ContainingSymbol)) > 1)
             {
@@ -59,7 +61,7 @@ namespace DiffGen.Generator.Parse
             _pending.Clear();
             if (init.Value.Alias is { } alias)
             {
-                CopyArrayInto(sym, v, alias, a, output);
+                CopyArrayInto(sym, v, alias, a, output, freshLocal);
                 return true;
             }
             if (!DeclareLocalArray(rhs, null, fresh, type, init.Value.Sizes!, init.Value.Fill, output)) return true;
@@ -71,12 +73,12 @@ namespace DiffGen.Generator.Parse
         /// The local array <paramref name="sym"/> given the array <paramref name="source"/> (a helper's new array, or one made for the
         /// assignment): checked to be new (not another array of the method) and of the local's shape, then copied into its buffer.
         /// </summary>
-        private void CopyArrayInto(ILocalSymbol sym, Variable v, ArrayRef source, SyntaxNode at, List<Stmt> output)
+        private void CopyArrayInto(ILocalSymbol sym, Variable v, ArrayRef source, SyntaxNode at, List<Stmt> output, bool freshLocal = false)
         {
             if (source.Array == v.Name) return; // a = Normalize(a) returning its argument: the same array
             // a helper that returns one of the method's own arrays (a parameter, another local): C# would make both
             // names one array, which a copy is not (a later write through one name would not show through the other)
-            if (IsParameterName(source.Array) || _vars.Any(x => x.Value.Name == source.Array && SymbolEqualityComparer.Default.Equals(x.Key.ContainingSymbol, sym.ContainingSymbol)))
+            if (IsParameterName(source.Array) || !freshLocal && _vars.Any(x => x.Value.Name == source.Array && SymbolEqualityComparer.Default.Equals(x.Key.ContainingSymbol, sym.ContainingSymbol)))
             {
                 Report(Descriptors.LocalArray, at, sym.Name, "the array assigned is another array of this method (a parameter or a local the helper returns), which C# would make one array under two names, and DiffGen copies into its own buffer; return a new array from the helper, or read the other array by its own name");
                 return;

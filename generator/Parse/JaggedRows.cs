@@ -55,11 +55,18 @@ namespace DiffGen.Generator.Parse
         /// assignment, and nothing writes it after the assignment there: each iteration's array is new and never changes afterwards,
         /// so row i holding a copy of it is what C# computes.
         /// </summary>
-        private bool IsFreshLocalRow(AssignmentExpressionSyntax asg)
+        private bool IsFreshLocalRow(AssignmentExpressionSyntax asg) => IsFreshLocal(asg, unusedAfter: false);
+
+        /// <summary>
+        /// <c>e</c> of <c>h[i] = e;</c> or <c>rot = e;</c>: a local array created inside the loop body that holds the assignment (new each
+        /// iteration) and, after it, only read (<paramref name="unusedAfter"/>: not named at all, since the target and e would be one
+        /// array in C#).
+        /// </summary>
+        private bool IsFreshLocal(AssignmentExpressionSyntax asg, bool unusedAfter)
         {
             var rhs = asg.Right;
             while (rhs is ParenthesizedExpressionSyntax p) rhs = p.Expression;
-            if (rhs is not IdentifierNameSyntax id || _model.GetSymbolInfo(id, _ct).Symbol is not ILocalSymbol { Type: IArrayTypeSymbol { Rank: 1 } } e) return false;
+            if (rhs is not IdentifierNameSyntax id || _model.GetSymbolInfo(id, _ct).Symbol is not ILocalSymbol { Type: IArrayTypeSymbol { Rank: 1 or 2 } } e) return false;
             if (e.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_ct) is not VariableDeclaratorSyntax { Initializer.Value: { } init } decl) return false;
             if (decl.Parent?.Parent is not LocalDeclarationStatementSyntax declStmt || declStmt.Parent is not BlockSyntax block) return false;
             // declared in a loop's body, which holds the assignment as a statement of its own
@@ -70,6 +77,7 @@ namespace DiffGen.Generator.Parse
             foreach (var use in block.DescendantNodes().OfType<IdentifierNameSyntax>())
             {
                 if (use.SpanStart <= asg.Span.End || !SymbolEqualityComparer.Default.Equals(_model.GetSymbolInfo(use, _ct).Symbol, e)) continue;
+                if (unusedAfter) return false;
                 if (use.Parent is MemberAccessExpressionSyntax { Name.Identifier.Text: "Length" } ma && ma.Expression == use) continue;
                 if (use.Parent is ElementAccessExpressionSyntax ea && ea.Expression == use && !IsWritten(ea)) continue;
                 return false;
