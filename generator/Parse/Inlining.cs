@@ -1112,13 +1112,13 @@ namespace DiffGen.Generator.Parse
                 if (armInit is null || armInit.Value.Alias is not null || armInit.Value.Sizes is null || armInit.Value.Fill is null)
                 {
                     if (armInit is not { Reported: true })
-                        Report(Descriptors.UnsupportedExpression, arm.Expression, arm.Expression.ToString(), "each arm of a switch choosing an array must create it with its elements ('new double[,] { { ... } }', 'new[] { ... }')");
+                        Report(Descriptors.UnsupportedExpression, arm.Expression, arm.Expression.ToString(), "write each arm of a switch choosing an array as the array with its elements ('new double[,] { { ... } }', 'new[] { ... }')");
                     return null;
                 }
                 if (sizes is null) sizes = armInit.Value.Sizes;
                 else if (!sizes.SequenceEqual(armInit.Value.Sizes))
                 {
-                    Report(Descriptors.UnsupportedExpression, arm.Expression, arm.Expression.ToString(), "every arm of a switch choosing an array must create one of the same shape");
+                    Report(Descriptors.UnsupportedExpression, arm.Expression, arm.Expression.ToString(), "every arm of a switch choosing an array must create one of the same shape; give arrays of another shape their own helper, or choose with if/else");
                     return null;
                 }
                 arms.Add((c, armInit.Value.Fill));

@@ -192,7 +192,7 @@ namespace DiffGen.Generator.Parse
                 _rejected.Add(local);
                 return true;
             }
-            const string form = "a jagged local made by Select is supported as 'rows.Select(r => Helper(r)).ToArray()' (or (r, i) => ..., a block ending in its only return) over a jagged array, a T[] or Enumerable.Range(start, count), each row a new array of one length";
+            const string form = "a jagged local made by Select is supported as 'rows.Select(r => Helper(r)).ToArray()' (or (r, i) => ..., a block ending in its only return) over a jagged array, a T[] or Enumerable.Range(start, count), each row a new array of one length; write it that way, or fill 'new T[n][]' row by row in a loop";
             if (_loopDepth > 0 || _branchDepth > 0) return Reject(form + "; declare it outside loops and ifs");
             var args = call.ArgumentList.Arguments.Select(a => a.Expression).ToList();
             ExpressionSyntax? source = m.ReducedFrom is not null ? (call.Expression as MemberAccessExpressionSyntax)?.Expression : args.FirstOrDefault();
@@ -278,7 +278,7 @@ namespace DiffGen.Generator.Parse
             var before = new List<Stmt>();
             var cols = RowInvariant(row.Size, before, new HashSet<string>(System.StringComparer.Ordinal));
             if (cols is null)
-                return Reject($"its rows' length '{ExprPrinter.CSharp.Print(row.Size)}' changes with the element or reads a value computed per element; rows must all have one length, known from the lengths of the arrays the selector reads");
+                return Reject($"its rows' length '{ExprPrinter.CSharp.Print(row.Size)}' changes with the element or reads a value computed per element; rows must all have one length, known from the lengths of the arrays the selector reads; give every row that length, or use a T[,] sized by the longest row");
             FlushPending(output);
             output.AddRange(before);
             var colsName = FreshName(name + "_cols");
