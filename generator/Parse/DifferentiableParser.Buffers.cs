@@ -307,6 +307,11 @@ namespace DiffGen.Generator.Parse
         /// <summary>The int local holding the row each member of a swap group refers to.</summary>
         private readonly Dictionary<ISymbol, string> _swapSlots = new(SymbolEqualityComparer.Default);
 
+        /// <summary>Is <paramref name="l"/> declared inside a loop or an if of <paramref name="body"/>?</summary>
+        private bool DeclaredInLoopOrIf(ILocalSymbol l, SyntaxNode body) =>
+            l.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_ct) is { } d
+            && d.Ancestors().TakeWhile(n => n != body).Any(n => n is ForStatementSyntax or ForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax or IfStatementSyntax or SwitchSectionSyntax);
+
         private ILocalSymbol? LocalVector(ExpressionSyntax e) =>
             e is IdentifierNameSyntax && _model.GetSymbolInfo(e, _ct).Symbol is ILocalSymbol { Type: IArrayTypeSymbol { Rank: 1, ElementType: var et } } l
             && et.SpecialType is SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Int32 ? l : null;
@@ -338,6 +343,10 @@ namespace DiffGen.Generator.Parse
                 if (!a.IsKind(SyntaxKind.SimpleAssignmentExpression) || Nested(a)) continue;
                 if (LocalVector(a.Left) is { } l && LocalVector(a.Right) is { } r && SameArrayType(l, r))
                 {
+                    // h = hNew; of a new array of the loop, never named after, into a local that is itself made inside a loop
+                    // (a recurrent cell per sequence): no buffer to swap rows of before the loops, so the elements are copied
+                    // (ArrayReassignment.cs)
+                    if (DeclaredInLoopOrIf(l, body) && IsFreshLocal(a, unusedAfter: true)) continue;
                     Union(l, r);
                     assigned.Add(l);
                 }

@@ -29,10 +29,107 @@ namespace DiffGen.Generator.Parse
             if (onArray && target.Name == "Clear" && args.Count == 3) return Fill(inv, args[0], null, args[1], args[2], output);
             if (onArray && target.Name == "Copy" && args.Count == 3) return Copy(inv, args[0], null, args[1], null, args[2], output);
             if (onArray && target.Name == "Copy" && args.Count == 5) return Copy(inv, args[0], args[1], args[2], args[3], args[4], output);
+            // Array.Sort(order, (a, b) => key(a).CompareTo(key(b))) of a local T[] (Array.Sort(x) is a library shim: LibraryShims.cs)
+            if (onArray && target.Name == "Sort" && args.Count == 2 && args[1] is LambdaExpressionSyntax) return Sort(inv, args, output);
             // src.CopyTo(dst, index) on arrays
             if (target.Name == "CopyTo" && inv.Expression is MemberAccessExpressionSyntax ma && _model.GetTypeInfo(ma.Expression, _ct).Type is IArrayTypeSymbol && args.Count == 2)
                 return Copy(inv, ma.Expression, null, args[0], args[1], null, output);
             return false;
+        }
+
+        /// <summary>
+        /// <c>Array.Sort(x)</c> of a local float/double/int T[] (ascending values), <c>Array.Sort(order, (a, b) =&gt; key(a).CompareTo(key(b)))</c>
+        /// of a local T[] (by key; <c>key(b).CompareTo(key(a))</c> descending): a selection over a copy, element r taking the position
+        /// whose (key, position) pair comes next, so equal keys keep their order (Array.Sort leaves the order of equal keys
+        /// unspecified). The key is evaluated n times per element: meant for the short arrays a loss sorts. Sorted values carry
+        /// their derivatives (each is a copy of one element); the order itself has derivative 0.
+        /// </summary>
+        private bool Sort(InvocationExpressionSyntax inv, List<ExpressionSyntax> args, List<Stmt> output)
+        {
+            const string form = "Array.Sort is supported on a local T[] as Array.Sort(x) (ascending) or Array.Sort(order, (a, b) => key(a).CompareTo(key(b))) (key(b).CompareTo(key(a)) for descending); write the comparison that way, or sort with OrderBy";
+            LambdaExpressionSyntax? keyLambda = null;
+            IParameterSymbol? keyParam = null;
+            ExpressionSyntax? keyExpr = null;
+            bool descending = false;
+            if (args.Count == 2)
+            {
+                if (args[1] is not ParenthesizedLambdaExpressionSyntax { ParameterList.Parameters.Count: 2, ExpressionBody: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.Text: "CompareTo" } cmp, ArgumentList.Arguments.Count: 1 } call } pl)
+                {
+                    Report(Descriptors.UnsupportedExpression, args[1], args[1].ToString(), form);
+                    return true;
+                }
+                string pa = pl.ParameterList.Parameters[0].Identifier.Text, pb = pl.ParameterList.Parameters[1].Identifier.Text;
+                var left = cmp.Expression;
+                var right = call.ArgumentList.Arguments[0].Expression;
+                // the right side must be the left side with the other parameter: key(a) vs key(b)
+                static string Renamed(ExpressionSyntax e, string from, string to) =>
+                    string.Join(" ", e.DescendantTokens().Select(t => t.IsKind(SyntaxKind.IdentifierToken) && t.Text == from ? to : t.Text));
+                static bool Mentions(ExpressionSyntax e, string name) => e.DescendantTokens().Any(t => t.IsKind(SyntaxKind.IdentifierToken) && t.Text == name);
+                if (!Mentions(left, pb) && !Mentions(right, pa) && Renamed(left, pa, pb) == Renamed(right, pb, pb)) descending = false;
+                else if (!Mentions(left, pa) && !Mentions(right, pb) && Renamed(left, pb, pa) == Renamed(right, pa, pa)) descending = true;
+                else
+                {
+                    Report(Descriptors.UnsupportedExpression, args[1], args[1].ToString(), form);
+                    return true;
+                }
+                keyLambda = pl;
+                keyParam = _model.GetDeclaredSymbol(pl.ParameterList.Parameters[descending ? 1 : 0], _ct) as IParameterSymbol;
+                if (keyParam is null) { Suppress(); return true; }
+                keyExpr = left; // key(a) ascending, key(b) descending: the left side with its own parameter
+            }
+            var a = WritableVector(args[0], inv);
+            if (a is null) return true;
+            if (a.ArrayType.Shape != Shape.Vector || IsParameterName(a.Array))
+            {
+                Report(Descriptors.UnsupportedExpression, args[0], args[0].ToString(), form);
+                return true;
+            }
+            var type = a.ArrayType;
+            var n = Len(a.Array, type, null, -1);
+            var tmp = FreshName("__sorted");
+            if (!DeclareLocalArray(inv, null, tmp, type, new List<Expr> { n }, new List<Stmt> { CopyLoops(a, tmp, type, new List<Expr> { n }) }, output)) return true;
+            string r = FreshName("__sr"), i = FreshName("__si"), prevKey = FreshName("__spk"), prevIdx = FreshName("__spi"), bestKey = FreshName("__sbk"), bestIdx = FreshName("__sbi"), kv = FreshName("__skv");
+            var R = new VarRef(r, IrType.Int);
+            var I = new VarRef(i, IrType.Int);
+            var item = new ElemRef(tmp, type, new Expr[] { I }.ToEquatable());
+            var body = new List<Stmt>();
+            Expr? key = item;
+            if (keyLambda is not null)
+            {
+                key = LowerLambdaBody(new List<IParameterSymbol?> { keyParam }, new Expr[] { item }, keyExpr!, body, null);
+                if (key is null) return true;
+                if (key.Type.IsArray || key.Type.Elem is Scalar.Bool or Scalar.Text) { Report(Descriptors.UnsupportedExpression, args[1], args[1].ToString(), "the sort key must be a number; " + form); return true; }
+            }
+            var kt = key.Type;
+            var PK = new VarRef(prevKey, kt);
+            var PI = new VarRef(prevIdx, IrType.Int);
+            var BK = new VarRef(bestKey, kt);
+            var BI = new VarRef(bestIdx, IrType.Int);
+            var KV = new VarRef(kv, kt);
+            FlushPending(output);
+            output.Add(new DeclScalar(prevKey, kt, new Const(0, kt)));
+            output.Add(new DeclScalar(prevIdx, IrType.Int, new Const(-1, IrType.Int)));
+            body.Add(new DeclScalar(kv, kt, key));
+            var later = descending ? BinaryOp.Lt : BinaryOp.Gt;
+            Expr after = new Binary(BinaryOp.Or, new Binary(BinaryOp.Eq, R, new Const(0, IrType.Int), IrType.Bool),
+                new Binary(BinaryOp.Or, new Binary(later, KV, PK, IrType.Bool),
+                    new Binary(BinaryOp.And, new Binary(BinaryOp.Eq, KV, PK, IrType.Bool), new Binary(BinaryOp.Gt, I, PI, IrType.Bool), IrType.Bool), IrType.Bool), IrType.Bool);
+            var better = new Binary(BinaryOp.Or, new Binary(BinaryOp.Lt, BI, new Const(0, IrType.Int), IrType.Bool), new Binary(descending ? BinaryOp.Gt : BinaryOp.Lt, KV, BK, IrType.Bool), IrType.Bool);
+            body.Add(new If(new Binary(BinaryOp.And, after, better, IrType.Bool),
+                new Stmt[] { new Assign(BI, AssignOp.Set, I), new Assign(BK, AssignOp.Set, KV) }.ToEquatable(), EquatableArray<Stmt>.Empty));
+            _reassigned.Add(prevIdx);
+            _reassigned.Add(bestIdx);
+            var select = new List<Stmt>
+            {
+                new DeclScalar(bestKey, kt, new Const(0, kt)),
+                new DeclScalar(bestIdx, IrType.Int, new Const(-1, IrType.Int)),
+                new For(i, new Const(0, IrType.Int), BinaryOp.Lt, n, 1, body.ToEquatable()),
+                new Assign(new ElemRef(a.Array, type, new Expr[] { R }.ToEquatable()), AssignOp.Set, new ElemRef(tmp, type, new Expr[] { BI }.ToEquatable())),
+                new Assign(PK, AssignOp.Set, BK),
+                new Assign(PI, AssignOp.Set, BI),
+            };
+            output.Add(new For(r, new Const(0, IrType.Int), BinaryOp.Lt, n, 1, select.ToEquatable()));
+            return true;
         }
 
         /// <summary>A writable 1-D array (a local, or an output parameter), lowered; null (reported) otherwise.</summary>
@@ -603,9 +700,24 @@ namespace DiffGen.Generator.Parse
                     new Stmt[] { new Assign(new ElemRef(name, type, new Expr[] { new VarRef(r, IrType.Int) }.ToEquatable()), AssignOp.Set, once) }.ToEquatable()));
                 return (new List<Expr> { count }, fillRepeat, null, false);
             }
+            // Enumerable.Range(start, count).ToArray(): the ints start .. start + count - 1 (an index array to sort)
+            if (init is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.Text: "ToArray" or "ToList" } tra, ArgumentList.Arguments.Count: 0 }
+                && tra.Expression is InvocationExpressionSyntax { ArgumentList.Arguments.Count: 2 } rng && _model.GetSymbolInfo(rng, _ct).Symbol is IMethodSymbol { Name: "Range" } rngm
+                && rngm.ContainingType?.ToDisplayString() == "System.Linq.Enumerable" && type.Shape == Shape.Vector)
+            {
+                var start = LowerIntExpr(rng.ArgumentList.Arguments[0].Expression, "the start of Enumerable.Range");
+                var count = LowerIntExpr(rng.ArgumentList.Arguments[1].Expression, "the count of Enumerable.Range");
+                if (start is null || count is null) return reported;
+                var q = FreshName("__rg");
+                var Q = new VarRef(q, IrType.Int);
+                Expr v = start is Const { Value: 0 } ? Q : new Binary(BinaryOp.Add, start, Q, IrType.Int);
+                if (type.ElementType != IrType.Int) v = new IR.Convert(v, type.ElementType);
+                return (new List<Expr> { count }, new List<Stmt> { new For(q, new Const(0, IrType.Int), BinaryOp.Lt, count, 1,
+                    new Stmt[] { new Assign(new ElemRef(name, type, new Expr[] { Q }.ToEquatable()), AssignOp.Set, v) }.ToEquatable()) }, null, false);
+            }
             InvocationExpressionSyntax call;
             IMethodSymbol m;
-            if (init is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.Text: "ToArray" } ta, ArgumentList.Arguments.Count: 0 }
+            if (init is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.Text: "ToArray" or "ToList" } ta, ArgumentList.Arguments.Count: 0 }
                 && ta.Expression is InvocationExpressionSyntax linq && _model.GetSymbolInfo(linq, _ct).Symbol is IMethodSymbol { Name: "Select" or "Zip" } lm
                 && lm.ContainingType?.ToDisplayString() == "System.Linq.Enumerable")
                 (call, m) = (linq, lm);
@@ -997,6 +1109,9 @@ namespace DiffGen.Generator.Parse
                 InitializerExpressionSyntax ie => ie.Expressions.ToList(),
                 ArrayCreationExpressionSyntax { Initializer: { } ai } => ai.Expressions.ToList(),
                 ImplicitArrayCreationExpressionSyntax ia => ia.Initializer.Expressions.ToList(),
+                // Span<double> k = stackalloc double[] { a, b, c }; (or stackalloc[] { ... }): the same values in scratch storage
+                StackAllocArrayCreationExpressionSyntax { Initializer: { } si } => si.Expressions.ToList(),
+                ImplicitStackAllocArrayCreationExpressionSyntax isa => isa.Initializer.Expressions.ToList(),
                 CollectionExpressionSyntax ce when ce.Elements.All(e => e is ExpressionElementSyntax) => ce.Elements.Select(e => ((ExpressionElementSyntax)e).Expression).ToList(),
                 _ => null,
             };
@@ -1035,7 +1150,7 @@ namespace DiffGen.Generator.Parse
             }
             // x.Clone() / x.ToArray()
             if (init is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax ma } inv && inv.ArgumentList.Arguments.Count == 0
-                && ma.Name.Identifier.Text is "Clone" or "ToArray" && _model.GetTypeInfo(ma.Expression, _ct).Type is IArrayTypeSymbol)
+                && ma.Name.Identifier.Text is "Clone" or "ToArray" or "ToList" && _model.GetTypeInfo(ma.Expression, _ct).Type is IArrayTypeSymbol)
             {
                 var src = LowerExpr(ma.Expression);
                 if (src is null) return reported;

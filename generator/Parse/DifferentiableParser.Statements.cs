@@ -309,7 +309,7 @@ namespace DiffGen.Generator.Parse
                 // Span<double> t = stackalloc double[n] (or = new double[n], or 'n <= 64 ? stackalloc double[n] : new double[n]'):
                 // scratch storage like a local double[n]
                 if (t is null && IsSpan(local.Type, out _, out var spanElem) && ElemOf(spanElem!) is { } spanScalar
-                    && initValue is StackAllocArrayCreationExpressionSyntax or ArrayCreationExpressionSyntax)
+                    && initValue is StackAllocArrayCreationExpressionSyntax or ImplicitStackAllocArrayCreationExpressionSyntax or ArrayCreationExpressionSyntax or ImplicitArrayCreationExpressionSyntax or CollectionExpressionSyntax)
                     t = new IrType(spanScalar, Shape.Vector);
                 // Span<double> mid = x[1..^1]: a span over a new array holding that part (views of parts are SpanViews.cs)
                 if (t is null && IsSpan(local.Type, out _, out var viewElem) && ElemOf(viewElem!) is { } viewScalar && initValue is { } viewInit && SliceForm(viewInit) is { Copy: true })
@@ -330,6 +330,8 @@ namespace DiffGen.Generator.Parse
                     {
                         // double[][] h = rows.Select(r => Helper(r)).ToArray(): a T[n, m] filled row by row (JaggedRows.cs)
                         if (TryDeclareJaggedSelect(v, local, name, new IrType(type.Elem, Shape.Matrix), output)) continue;
+                        // var q = MatMul(x, wq);: the jagged local a helper returned, under the caller's name (JaggedRows.cs)
+                        if (TryDeclareReturnedRows(v, local, new IrType(type.Elem, Shape.Matrix), output)) continue;
                         // T[][] h = new T[n][]; h[i] = new T[m]; ...: a T[n, m] (Buffers.cs)
                         jaggedSizes = JaggedLocalSizes(v, local, out bool deferred);
                         if (jaggedSizes is not null && deferred && DeferColumns(v, local, name, output) is { } cols) jaggedSizes.Add(cols);

@@ -486,6 +486,12 @@ namespace DiffGen.Generator.Parse
                 foreach (var (en, et) in elems)
                 {
                     // a T[] or T[,] the helper fills and returns (its own local) is the caller's array from then on
+                    // a jagged local it fills and returns (held as a T[n, m], JaggedRows.cs): that buffer, rows and all
+                    if (!aggregate && MapType(et) is { IsArray: true, Shape: Shape.Jagged, IsReal: true } jagged)
+                    {
+                        resultTypes.Add((en, new IrType(jagged.Elem, Shape.Matrix)));
+                        continue;
+                    }
                     if (MapType(et) is not { } m || m.Elem == Scalar.Void || m.IsArray && (m.Shape == Shape.Jagged || elems.Count > 1 && structFields is not null))
                     {
                         Report(Descriptors.NotDifferentiableCall, inv, name, $"it returns {rt.ToDisplayString()}; a helper must return float, double, int or bool, a T[] or T[,] it fills, or a tuple of those; for a jagged array, pass it as a parameter, write its elements and return void");
@@ -611,7 +617,8 @@ namespace DiffGen.Generator.Parse
             for (int k = 0; k < parameters.Count; k++)
             {
                 // MatVec(r, new[] { len, 0.0, 0.0 }): a new array given as the argument, made where the call is (a local of its own)
-                if (argArray[k] is not null || argSyntax[k] is not (ArrayCreationExpressionSyntax { Initializer: not null } or ImplicitArrayCreationExpressionSyntax or CollectionExpressionSyntax)
+                if (argArray[k] is not null || argSyntax[k] is not (ArrayCreationExpressionSyntax { Initializer: not null } or ImplicitArrayCreationExpressionSyntax or CollectionExpressionSyntax
+                        or InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.Text: "ToArray" }, ArgumentList.Arguments.Count: 0 })
                     || MapType(parameters[k].Type) is not { IsArray: true, Shape: Shape.Vector or Shape.Matrix } listedType)
                     continue;
                 var an = FreshName(prefix + parameters[k].Name);

@@ -292,6 +292,31 @@ namespace DiffGen.Generator.Parse
             return true;
         }
 
+        /// <summary>
+        /// <c>var q = MatMul(x, wq);</c> where the helper returns a jagged local of its own (held as a T[n, m]): q names that buffer.
+        /// False when the initializer is not a call; true when declared or reported.
+        /// </summary>
+        private bool TryDeclareReturnedRows(VariableDeclaratorSyntax v, ILocalSymbol local, IrType matrixType, List<Stmt> output)
+        {
+            var init = v.Initializer?.Value;
+            while (init is ParenthesizedExpressionSyntax p) init = p.Expression;
+            if (init is not InvocationExpressionSyntax call || _model.GetSymbolInfo(call, _ct).Symbol is not IMethodSymbol { MethodKind: MethodKind.Ordinary or MethodKind.LocalFunction } m
+                || m.ContainingType?.ToDisplayString() == "System.Linq.Enumerable")
+                return false;
+            var value = LowerExpr(call);
+            FlushPending(output);
+            if (value is null) { _rejected.Add(local); return true; }
+            if (value is ArrayRef { Row: null } rows && _rowBuffers.Contains(rows.Array) && rows.ArrayType == matrixType
+                && !IsParameterName(rows.Array) && !_vars.Any(x => x.Value.Name == rows.Array && SymbolEqualityComparer.Default.Equals(x.Key.ContainingSymbol, _method)))
+            {
+                _vars[local] = new Variable(rows.Array, rows.ArrayType, VarKind.Local);
+                return true;
+            }
+            Report(Descriptors.LocalArray, v, local.Name, $"it is given what '{m.Name}' returns, which is not a jagged array the helper made ('var c = new T[n][]; c[i] = new T[m]; ... return c;'); return such an array from the helper, or fill 'new T[n][]' row by row here");
+            _rejected.Add(local);
+            return true;
+        }
+
         /// <summary>The size a local array (a helper's result) was declared with: its per-row size, or the hoisted buffer's.</summary>
         private Expr? DeclaredLength(string array)
         {

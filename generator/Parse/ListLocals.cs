@@ -59,8 +59,11 @@ namespace DiffGen.Generator.Parse
                 BaseObjectCreationExpressionSyntax { Initializer: { } ie } when ie.IsKind(SyntaxKind.CollectionInitializerExpression)
                     && ie.Expressions.All(x => x is not InitializerExpressionSyntax) => ie.Expressions.ToList(),
                 CollectionExpressionSyntax ce when ce.Elements.All(x => x is ExpressionElementSyntax) => ce.Elements.Select(x => ((ExpressionElementSyntax)x).Expression).ToList(),
+                InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.Text: "ToList" }, ArgumentList.Arguments.Count: 0 } => new List<ExpressionSyntax>(),
                 _ => null,
             };
+            // x.Select(...).ToList(), x.ToList(): the values an array initializer of the same form makes (LowerArrayInitializer)
+            var fromLinq = init as InvocationExpressionSyntax is { Expression: MemberAccessExpressionSyntax { Name.Identifier.Text: "ToList" } } tl ? tl : null;
             if (first is null)
                 return Reject(v, "a List local is supported when it starts empty or with values ('new List<double>()', 'new() { a, b }', '[a, b]') and is filled with Add; otherwise " + ListAdvice);
             if (init is BaseObjectCreationExpressionSyntax { ArgumentList.Arguments.Count: 1 } withCapacity && _model.GetTypeInfo(withCapacity.ArgumentList.Arguments[0].Expression, _ct).Type?.SpecialType != SpecialType.System_Int32)
@@ -87,6 +90,9 @@ namespace DiffGen.Generator.Parse
                     if (member is "Add" or "AddRange" && call is { ArgumentList.Arguments.Count: 1, Parent: ExpressionStatementSyntax }) adds.Add(call);
                     else if (member == "Clear" && call is { ArgumentList.Arguments.Count: 0, Parent: ExpressionStatementSyntax }) { }
                     else if (member == "Count" && call is null) { }
+                    // l.Select(...).Sum(), l.Where(...).Max(): a reduction over the list's values (lowered where it stands)
+                    else if (member is "Select" or "Where" or "Zip" && call is not null
+                        && (_model.GetSymbolInfo(call, _ct).Symbol as IMethodSymbol)?.ContainingType?.ToDisplayString() == "System.Linq.Enumerable") { }
                     else if (member is "Sum" or "Max" or "Min" or "Average" && call is not null
                         && (_model.GetSymbolInfo(call, _ct).Symbol as IMethodSymbol)?.ContainingType?.ToDisplayString() == "System.Linq.Enumerable") { }
                     else bad = $"'{ma.Name}'";
@@ -144,11 +150,26 @@ namespace DiffGen.Generator.Parse
             _pending.Clear();
             var arrayType = new IrType(elem.Elem, Shape.Vector);
             var name = FreshName(_prefix + local.Name);
-            if (!DeclareLocalArray(v, local, name, arrayType, new List<Expr> { capacity }, null, output)) return true;
+            Expr startCount = new Const(0, IrType.Int);
+            if (fromLinq is not null)
+            {
+                if (adds.Count > 0) return Reject(adds[0], $"'{local.Name}' is made by ToList() and then added to; make it with 'new List<T>()' and Add every value, or keep the values in the array 'ToArray()' makes");
+                var made = LowerArrayInitializer(fromLinq, name, arrayType);
+                if (made is null || made.Value.Reported || made.Value.Sizes is null)
+                {
+                    if (made is null || !made.Value.Reported && made.Value.Sizes is null) return Reject(fromLinq, "a List made by ToList() is supported from 'x.Select(...)', 'x.Zip(y, ...)', 'Enumerable.Range(a, n)' or a copy of an array ('x.ToList()'); " + ListAdvice);
+                    _rejected.Add(local);
+                    return true;
+                }
+                FlushPending(output);
+                if (!DeclareLocalArray(v, local, name, arrayType, made.Value.Sizes, made.Value.Fill, output)) return true;
+                startCount = made.Value.Sizes[0];
+            }
+            else if (!DeclareLocalArray(v, local, name, arrayType, new List<Expr> { capacity }, null, output)) return true;
             var countName = FreshName(_prefix + local.Name + "_count");
             if (_loopDepth == 0 && _branchDepth == 0) _topLevelLocals.Add(countName);
             _reassigned.Add(countName);
-            output.Add(new DeclScalar(countName, IrType.Int, new Const(0, IrType.Int)));
+            output.Add(new DeclScalar(countName, IrType.Int, startCount));
             _listCounts[local] = countName;
             _listArrayOfCount[countName] = name; // a scratch array sized by the count is bounded by the list's capacity (Capacity)
             var countRef = new VarRef(countName, IrType.Int);

@@ -489,7 +489,11 @@ namespace DiffGen.Generator.Tests
         [Fact]
         public void DIFF0013_FreshArrayInALoopWithNothingOutsideToSwapWith()
         {
-            var d = Expect("DIFF0013", "b = new double[2]", "[Differentiable] public static double F(double[] x) { double s = 0; for (int t = 0; t < 3; t++) { var b = new double[2]; var c = b; b[0] = x[0]; c = b; s += c[0]; } return s; }");
+            // 'c = b' of a new array of the loop into a local of the loop is a copy since round 22 (a recurrent cell's 'h = hNew'),
+            // but here c is another name for b ('var c = b'): refused
+            var d = Expect("DIFF0013", "c = b", "[Differentiable] public static double F(double[] x) { double s = 0; for (int t = 0; t < 3; t++) { var b = new double[2]; var c = b; b[0] = x[0]; c = b; s += c[0]; } return s; }");
+            Assert.Contains("another name refers to the same array", d.GetMessage());
+            d = Expect("DIFF0013", "b = new double[2]", "[Differentiable] public static double F(double[] x) { double s = 0; for (int t = 0; t < 3; t++) { var b = new double[2]; var c = b; b[0] = x[0]; c = b; b[1] = s; s += c[0]; } return s; }");
             Assert.Contains("created inside a loop or an if before any array it is swapped with is created outside", d.GetMessage());
         }
 
