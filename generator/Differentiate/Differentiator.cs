@@ -197,6 +197,20 @@ namespace DiffGen.Generator.Differentiate
         /// </summary>
         private HashSet<string> _restoredInts = new(StringComparer.Ordinal);
 
+        /// <summary>The stores of restored int state (<see cref="ComputeRestoredInts"/>): decided once, kept by every re-analysis of a loop.</summary>
+        private readonly HashSet<Stmt> _intPushes = new(StmtReferenceComparer.Instance);
+
+        /// <summary>
+        /// Forgets the real-value stores of <paramref name="stmts"/> before a loop is analysed again (a replay, a scratch refill);
+        /// the stores of restored ints stay, since <see cref="Analyze"/> decides only real ones (dropping them left an int index
+        /// such as 'int j = idx[a]' neither stored nor recomputed in the reverse sweep: a wrong gradient).
+        /// </summary>
+        private void Unpush(IEnumerable<Stmt> stmts)
+        {
+            foreach (var st in stmts)
+                if (!_intPushes.Contains(st)) _pushed.Remove(st);
+        }
+
         private void ComputeRestoredInts()
         {
             _restoredInts = IrQueries.MutableInts(_m.Body);
@@ -231,9 +245,9 @@ namespace DiffGen.Generator.Differentiate
                 {
                     switch (st)
                     {
-                        case DeclScalar { Init: not null } d when nested && !d.Type.IsReal && _restoredInts.Contains(d.Name): _pushed.Add(st); break;
+                        case DeclScalar { Init: not null } d when nested && !d.Type.IsReal && _restoredInts.Contains(d.Name): _pushed.Add(st); _intPushes.Add(st); break;
                         // at the top level too: 'int k = ...; s = x * k; k = k + 1;' must give s's adjoint the first k
-                        case Assign { Target.Type.IsReal: false } a when _restoredInts.Contains(RootOf(a.Target)): _pushed.Add(st); break;
+                        case Assign { Target.Type.IsReal: false } a when _restoredInts.Contains(RootOf(a.Target)): _pushed.Add(st); _intPushes.Add(st); break;
                         case For f: Mark(f.Body, true); break;
                         case If i: Mark(i.Then, true); Mark(i.Else, true); break;
                     }
@@ -409,7 +423,7 @@ namespace DiffGen.Generator.Differentiate
                                 StatementsIn(f.Body, inner);
                                 var stored = inner.Where(_pushed.Contains).ToList();
                                 double storeCost = StoreCost(f.Body.Take(split.Prefix), 1);
-                                foreach (var st in inner) _pushed.Remove(st);
+                                Unpush(inner);
                                 var scratchBefore = new Dictionary<Stmt, int>(_scratch, StmtReferenceComparer.Instance);
                                 var replayed = LoopFixpoint(f, entry, clean, new HashSet<string>(rows.Concat(split.Written), StringComparer.Ordinal));
                                 double replayCost = WorkCost(f.Body.Take(split.Prefix), 1) + NearStore * StoreCost(f.Body.Take(split.Prefix), 1) / FarStore;
@@ -424,7 +438,7 @@ namespace DiffGen.Generator.Differentiate
                                 }
                                 else
                                 {
-                                    foreach (var st in inner) _pushed.Remove(st);
+                                    Unpush(inner);
                                     foreach (var st in stored) _pushed.Add(st);
                                     _scratch.Clear();
                                     foreach (var kv in scratchBefore) _scratch[kv.Key] = kv.Value;
@@ -827,14 +841,14 @@ namespace DiffGen.Generator.Differentiate
             }
             if (best is not { } chosen) return null;
 
-            foreach (var st in all) _pushed.Remove(st);
+            Unpush(all);
             var replayed = LoopFixpoint(f, entry, clean, new HashSet<string>(rows.Concat(chosen.Written), StringComparer.Ordinal));
             var prefixAll = new List<Stmt>();
             StatementsIn(f.Body.Take(chosen.Prefix), prefixAll);
             if (prefixAll.Any(st => _pushed.Contains(st) || _pushedBranch.Contains(st) || _pushedArrays.ContainsKey(st)))
             {
                 // A would still store: analyse the loop again as before (nested loops' decisions included).
-                foreach (var st in all) _pushed.Remove(st);
+                Unpush(all);
                 return LoopFixpoint(f, entry, clean, rows);
             }
             _scratch[f] = chosen.Prefix;

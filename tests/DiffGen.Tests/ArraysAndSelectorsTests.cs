@@ -16,6 +16,9 @@ namespace DiffGen.Tests
         private static double[,] M(int seed, int r, int c, double scale = 1.0) => TestData.Matrix(new Random(seed), r, c, scale);
 
         [Fact]
+        public void IndexRefilledPerRow() => Check("IndexRefilledPerRow", TestData.Vector(new Random(1), 5, 1.0), TestData.Vector(new Random(2), 5, 1.0));
+
+        [Fact]
         public void ChainedSymmetric() => Check("ChainedSymmetric", M(1, 5, 3));
 
         [Fact]

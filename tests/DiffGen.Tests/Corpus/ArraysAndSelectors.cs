@@ -11,6 +11,33 @@ namespace DiffGen.Tests.Corpus
     /// </summary>
     public static partial class ArraysAndSelectors
     {
+        /// <summary>
+        /// A regression (round 22's corpus found it in a graph attention layer): an int index read from a local int array refilled
+        /// per row (<c>int j = idx[a]</c>), in a nested loop whose reverse refills its real scratch (<c>t</c>). The refill's
+        /// re-analysis forgot the store of j, so every reverse iteration read the last forward j: dx[0] came out +0.435 where central
+        /// differences give −0.488.
+        /// </summary>
+        [Differentiable]
+        public static double IndexRefilledPerRow(double[] x, double[] m)
+        {
+            int n = x.Length;
+            double loss = 0;
+            for (int i = 0; i < 2; i++)
+            {
+                var idx = new int[n];
+                for (int q = 0; q < n; q++) idx[q] = (q + i) % n;
+                double acc = 0;
+                for (int a = 0; a < n; a++)
+                {
+                    double t = x[a] * x[a];
+                    int j = idx[a];
+                    acc += t * m[j];
+                }
+                loss += acc * acc;
+            }
+            return loss;
+        }
+
         /// <summary>Pairwise distances stored both ways in one statement, then a soft nearest-neighbour loss.</summary>
         [Differentiable]
         public static double ChainedSymmetric(double[,] x)
