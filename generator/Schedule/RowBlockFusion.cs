@@ -70,6 +70,8 @@ namespace DiffGen.Generator.Schedule
         {
             why = "";
             if (u.TransA || u.A.Row is not null || u.A.ArrayType.Shape != Shape.Matrix) { why = "its left factor is not a T[,] read by rows"; return null; }
+            // RowBlocks.Product multiplies a panel of rows by a T[,]: a matrix-vector product (p·v into a T[]) stays whole
+            if (u.B.Row is not null || u.B.ArrayType.Shape != Shape.Matrix) { why = "its right factor is not a T[,] (a matrix-vector product)"; return null; }
             var p = u.A.Array;
             if (u.B.Array == p) { why = "both factors are the same array"; return null; }
             var adjOf = a.Adjoints.ToDictionary(x => x.Primal, x => x.Adjoint, StringComparer.Ordinal);

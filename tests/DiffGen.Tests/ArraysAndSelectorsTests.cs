@@ -19,6 +19,9 @@ namespace DiffGen.Tests
         public void IndexRefilledPerRow() => Check("IndexRefilledPerRow", TestData.Vector(new Random(1), 5, 1.0), TestData.Vector(new Random(2), 5, 1.0));
 
         [Fact]
+        public void ProjectThenReadOut() => Check("ProjectThenReadOut", M(22, 6, 4), M(23, 4, 3), V(24, 3));
+
+        [Fact]
         public void ChainedSymmetric() => Check("ChainedSymmetric", M(1, 5, 3));
 
         [Fact]

@@ -38,6 +38,31 @@ namespace DiffGen.Tests.Corpus
             return loss;
         }
 
+        /// <summary>
+        /// A regression (found with round 22's corpus): a product p = x·w followed by a read-out r = p·v with v a vector. Schedule's
+        /// row-block fusion planned the read-out as a panel product against a T[,], so the generated code did not compile (CS1503);
+        /// a matrix-vector product now stays whole.
+        /// </summary>
+        [Differentiable]
+        public static double ProjectThenReadOut(double[,] x, double[,] w, double[] v)
+        {
+            int n = x.GetLength(0), d = x.GetLength(1), h = w.GetLength(1);
+            var p = new double[n, h];
+            for (int i = 0; i < n; i++)
+                for (int k = 0; k < h; k++)
+                {
+                    double s = 0.0;
+                    for (int f = 0; f < d; f++) s += x[i, f] * w[f, k];
+                    p[i, k] = s;
+                }
+            var r = new double[n];
+            for (int i = 0; i < n; i++)
+                for (int k = 0; k < h; k++) r[i] += p[i, k] * v[k];
+            double loss = 0.0;
+            for (int i = 0; i < n; i++) loss += r[i] * r[i];
+            return loss;
+        }
+
         /// <summary>Pairwise distances stored both ways in one statement, then a soft nearest-neighbour loss.</summary>
         [Differentiable]
         public static double ChainedSymmetric(double[,] x)
