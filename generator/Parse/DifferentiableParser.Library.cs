@@ -110,13 +110,7 @@ namespace DiffGen.Generator.Parse
             output.Add(new DeclScalar(prevKey, kt, new Const(0, kt)));
             output.Add(new DeclScalar(prevIdx, IrType.Int, new Const(-1, IrType.Int)));
             body.Add(new DeclScalar(kv, kt, key));
-            var later = descending ? BinaryOp.Lt : BinaryOp.Gt;
-            Expr after = new Binary(BinaryOp.Or, new Binary(BinaryOp.Eq, R, new Const(0, IrType.Int), IrType.Bool),
-                new Binary(BinaryOp.Or, new Binary(later, KV, PK, IrType.Bool),
-                    new Binary(BinaryOp.And, new Binary(BinaryOp.Eq, KV, PK, IrType.Bool), new Binary(BinaryOp.Gt, I, PI, IrType.Bool), IrType.Bool), IrType.Bool), IrType.Bool);
-            var better = new Binary(BinaryOp.Or, new Binary(BinaryOp.Lt, BI, new Const(0, IrType.Int), IrType.Bool), new Binary(descending ? BinaryOp.Gt : BinaryOp.Lt, KV, BK, IrType.Bool), IrType.Bool);
-            body.Add(new If(new Binary(BinaryOp.And, after, better, IrType.Bool),
-                new Stmt[] { new Assign(BI, AssignOp.Set, I), new Assign(BK, AssignOp.Set, KV) }.ToEquatable(), EquatableArray<Stmt>.Empty));
+            body.Add(SelectionStep(R, I, KV, PK, PI, BK, BI, descending));
             _reassigned.Add(prevIdx);
             _reassigned.Add(bestIdx);
             var select = new List<Stmt>
@@ -868,13 +862,7 @@ namespace DiffGen.Generator.Parse
             fill.Add(new DeclScalar(prevKey, kt, new Const(0, kt)));
             fill.Add(new DeclScalar(prevIdx, IrType.Int, new Const(-1, IrType.Int)));
             body.Add(new DeclScalar(kv, kt, key));
-            var later = descending ? BinaryOp.Lt : BinaryOp.Gt; // the direction the order goes
-            Expr after = new Binary(BinaryOp.Or, new Binary(BinaryOp.Eq, R, new Const(0, IrType.Int), IrType.Bool),
-                new Binary(BinaryOp.Or, new Binary(later, KV, PK, IrType.Bool),
-                    new Binary(BinaryOp.And, new Binary(BinaryOp.Eq, KV, PK, IrType.Bool), new Binary(BinaryOp.Gt, I, PI, IrType.Bool), IrType.Bool), IrType.Bool), IrType.Bool);
-            var better = new Binary(BinaryOp.Or, new Binary(BinaryOp.Lt, BI, new Const(0, IrType.Int), IrType.Bool), new Binary(descending ? BinaryOp.Gt : BinaryOp.Lt, KV, BK, IrType.Bool), IrType.Bool);
-            body.Add(new If(new Binary(BinaryOp.And, after, better, IrType.Bool),
-                new Stmt[] { new Assign(BI, AssignOp.Set, I), new Assign(BK, AssignOp.Set, KV) }.ToEquatable(), EquatableArray<Stmt>.Empty));
+            body.Add(SelectionStep(R, I, KV, PK, PI, BK, BI, descending));
             var select = new List<Stmt>
             {
                 new DeclScalar(bestKey, kt, new Const(0, kt)),
@@ -886,6 +874,22 @@ namespace DiffGen.Generator.Parse
             };
             fill.Add(new For(r, new Const(0, IrType.Int), BinaryOp.Lt, size, 1, select.ToEquatable()));
             return (new List<Expr> { size }, fill, null, false);
+        }
+
+        /// <summary>
+        /// One step of a stable selection sort (argsorts and Array.Sort with a comparison): position <paramref name="i"/> with key
+        /// <paramref name="kv"/> becomes the best candidate for output <paramref name="r"/> when its (key, position) pair comes after
+        /// the previous output's (<paramref name="pk"/>, <paramref name="pi"/>) in the order and before the best so far.
+        /// </summary>
+        private static Stmt SelectionStep(VarRef r, VarRef i, VarRef kv, VarRef pk, VarRef pi, VarRef bk, VarRef bi, bool descending)
+        {
+            var later = descending ? BinaryOp.Lt : BinaryOp.Gt; // the direction the order goes
+            Expr after = new Binary(BinaryOp.Or, new Binary(BinaryOp.Eq, r, new Const(0, IrType.Int), IrType.Bool),
+                new Binary(BinaryOp.Or, new Binary(later, kv, pk, IrType.Bool),
+                    new Binary(BinaryOp.And, new Binary(BinaryOp.Eq, kv, pk, IrType.Bool), new Binary(BinaryOp.Gt, i, pi, IrType.Bool), IrType.Bool), IrType.Bool), IrType.Bool);
+            var better = new Binary(BinaryOp.Or, new Binary(BinaryOp.Lt, bi, new Const(0, IrType.Int), IrType.Bool), new Binary(descending ? BinaryOp.Gt : BinaryOp.Lt, kv, bk, IrType.Bool), IrType.Bool);
+            return new If(new Binary(BinaryOp.And, after, better, IrType.Bool),
+                new Stmt[] { new Assign(bi, AssignOp.Set, i), new Assign(bk, AssignOp.Set, kv) }.ToEquatable(), EquatableArray<Stmt>.Empty);
         }
 
         /// <summary>Element <paramref name="k"/> of a 1-D array or of a row <c>z[i]</c> of a jagged one.</summary>
