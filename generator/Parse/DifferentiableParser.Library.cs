@@ -291,18 +291,16 @@ namespace DiffGen.Generator.Parse
             Expr elem, n;
             List<Stmt>? zipBody = null;
             // Enumerable.Range(start, count).Sum(i => ...): the selector over the ints start .. start + count - 1
-            if (source is InvocationExpressionSyntax { ArgumentList.Arguments.Count: 2 } range && _model.GetSymbolInfo(range, _ct).Symbol is IMethodSymbol { Name: "Range" } rm
-                && rm.ContainingType?.ToDisplayString() == "System.Linq.Enumerable")
+            if (IsEnumerableRange(source, out var range))
             {
-                var start = LowerIntExpr(range.ArgumentList.Arguments[0].Expression, "the start of Enumerable.Range");
-                var count = LowerIntExpr(range.ArgumentList.Arguments[1].Expression, "the count of Enumerable.Range");
-                if (start is null || count is null) return null;
+                var first = RangeElement(range, K, out var count);
+                if (first is null) return null;
                 if (selector is null && pre is null && preGroup is null)
                 {
                     Report(Descriptors.NotDifferentiableCall, inv, "Enumerable." + target.Name, "over Enumerable.Range the selector must compute a float/double value (Enumerable.Range(0, n).Sum(i => x[i] * y[i])); write the loop");
                     return null;
                 }
-                elem = start is Const { Value: 0 } ? K : new Binary(BinaryOp.Add, start, K, IrType.Int);
+                elem = first;
                 baseElem = elem;
                 n = count;
             }
@@ -623,15 +621,11 @@ namespace DiffGen.Generator.Parse
             var k = FreshName("__lq");
             var K = new VarRef(k, IrType.Int);
             Expr elem, n;
-            if (source is InvocationExpressionSyntax { ArgumentList.Arguments.Count: 2 } range && _model.GetSymbolInfo(range, _ct).Symbol is IMethodSymbol { Name: "Range" } rm
-                && rm.ContainingType?.ToDisplayString() == "System.Linq.Enumerable")
+            if (IsEnumerableRange(source, out var range))
             {
                 // Enumerable.Range(0, n).Aggregate(0.0, (acc, i) => ...): the fold over the ints
-                var start = LowerIntExpr(range.ArgumentList.Arguments[0].Expression, "the start of Enumerable.Range");
-                var count = LowerIntExpr(range.ArgumentList.Arguments[1].Expression, "the count of Enumerable.Range");
-                if (start is null || count is null) return null;
-                elem = start is Const { Value: 0 } ? K : new Binary(BinaryOp.Add, start, K, IrType.Int);
-                n = count;
+                if (RangeElement(range, K, out n) is not { } first) return null;
+                elem = first;
             }
             else
             {
@@ -696,15 +690,11 @@ namespace DiffGen.Generator.Parse
             }
             // Enumerable.Range(start, count).ToArray(): the ints start .. start + count - 1 (an index array to sort)
             if (init is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.Text: "ToArray" or "ToList" } tra, ArgumentList.Arguments.Count: 0 }
-                && tra.Expression is InvocationExpressionSyntax { ArgumentList.Arguments.Count: 2 } rng && _model.GetSymbolInfo(rng, _ct).Symbol is IMethodSymbol { Name: "Range" } rngm
-                && rngm.ContainingType?.ToDisplayString() == "System.Linq.Enumerable" && type.Shape == Shape.Vector)
+                && IsEnumerableRange(tra.Expression, out var rng) && type.Shape == Shape.Vector)
             {
-                var start = LowerIntExpr(rng.ArgumentList.Arguments[0].Expression, "the start of Enumerable.Range");
-                var count = LowerIntExpr(rng.ArgumentList.Arguments[1].Expression, "the count of Enumerable.Range");
-                if (start is null || count is null) return reported;
                 var q = FreshName("__rg");
                 var Q = new VarRef(q, IrType.Int);
-                Expr v = start is Const { Value: 0 } ? Q : new Binary(BinaryOp.Add, start, Q, IrType.Int);
+                if (RangeElement(rng, Q, out var count) is not { } v) return reported;
                 if (type.ElementType != IrType.Int) v = new IR.Convert(v, type.ElementType);
                 return (new List<Expr> { count }, new List<Stmt> { new For(q, new Const(0, IrType.Int), BinaryOp.Lt, count, 1,
                     new Stmt[] { new Assign(new ElemRef(name, type, new Expr[] { Q }.ToEquatable()), AssignOp.Set, v) }.ToEquatable()) }, null, false);
@@ -734,14 +724,10 @@ namespace DiffGen.Generator.Parse
             var values = new List<Expr>();
             LambdaExpressionSyntax? lambda = args.Count > 0 ? args[args.Count - 1] as LambdaExpressionSyntax : null;
             Expr n;
-            if (source is InvocationExpressionSyntax { ArgumentList.Arguments.Count: 2 } range && _model.GetSymbolInfo(range, _ct).Symbol is IMethodSymbol { Name: "Range" } rm
-                && rm.ContainingType?.ToDisplayString() == "System.Linq.Enumerable" && select)
+            if (IsEnumerableRange(source, out var range) && select)
             {
-                var start = LowerIntExpr(range.ArgumentList.Arguments[0].Expression, "the start of Enumerable.Range");
-                var count = LowerIntExpr(range.ArgumentList.Arguments[1].Expression, "the count of Enumerable.Range");
-                if (start is null || count is null) return reported;
-                values.Add(start is Const { Value: 0 } ? K : new Binary(BinaryOp.Add, start, K, IrType.Int));
-                n = count;
+                if (RangeElement(range, K, out n) is not { } first) return reported;
+                values.Add(first);
             }
             else
             {
@@ -890,6 +876,27 @@ namespace DiffGen.Generator.Parse
             var better = new Binary(BinaryOp.Or, new Binary(BinaryOp.Lt, bi, new Const(0, IrType.Int), IrType.Bool), new Binary(descending ? BinaryOp.Gt : BinaryOp.Lt, kv, bk, IrType.Bool), IrType.Bool);
             return new If(new Binary(BinaryOp.And, after, better, IrType.Bool),
                 new Stmt[] { new Assign(bi, AssignOp.Set, i), new Assign(bk, AssignOp.Set, kv) }.ToEquatable(), EquatableArray<Stmt>.Empty);
+        }
+
+        /// <summary>Is <paramref name="e"/> a call of <c>Enumerable.Range(start, count)</c>?</summary>
+        private bool IsEnumerableRange(ExpressionSyntax? e, out InvocationExpressionSyntax range)
+        {
+            range = null!;
+            if (e is not InvocationExpressionSyntax { ArgumentList.Arguments.Count: 2 } inv || _model.GetSymbolInfo(inv, _ct).Symbol is not IMethodSymbol { Name: "Range" } m
+                || m.ContainingType?.ToDisplayString() != "System.Linq.Enumerable")
+                return false;
+            range = inv;
+            return true;
+        }
+
+        /// <summary>Element <paramref name="k"/> of <c>Enumerable.Range(start, count)</c> (start + k) and its count; null when either was reported.</summary>
+        private Expr? RangeElement(InvocationExpressionSyntax range, Expr k, out Expr count)
+        {
+            var start = LowerIntExpr(range.ArgumentList.Arguments[0].Expression, "the start of Enumerable.Range");
+            var n = LowerIntExpr(range.ArgumentList.Arguments[1].Expression, "the count of Enumerable.Range");
+            count = n!;
+            if (start is null || n is null) return null;
+            return start is Const { Value: 0 } ? k : new Binary(BinaryOp.Add, start, k, IrType.Int);
         }
 
         /// <summary>Element <paramref name="k"/> of a 1-D array or of a row <c>z[i]</c> of a jagged one.</summary>

@@ -208,14 +208,10 @@ namespace DiffGen.Generator.Parse
             var k = FreshName("__lq");
             var K = new VarRef(k, IrType.Int);
             Expr element, n;
-            if (source is InvocationExpressionSyntax { ArgumentList.Arguments.Count: 2 } range && _model.GetSymbolInfo(range, _ct).Symbol is IMethodSymbol { Name: "Range" } rm
-                && rm.ContainingType?.ToDisplayString() == "System.Linq.Enumerable")
+            if (IsEnumerableRange(source, out var range))
             {
-                var start = LowerIntExpr(range.ArgumentList.Arguments[0].Expression, "the start of Enumerable.Range");
-                var count = LowerIntExpr(range.ArgumentList.Arguments[1].Expression, "the count of Enumerable.Range");
-                if (start is null || count is null) { _rejected.Add(local); return true; }
-                element = start is Const { Value: 0 } ? K : new Binary(BinaryOp.Add, start, K, IrType.Int);
-                n = count;
+                if (RangeElement(range, K, out n) is not { } first) { _rejected.Add(local); return true; }
+                element = first;
             }
             else if (_model.GetTypeInfo(source, _ct).Type is IArrayTypeSymbol { Rank: 1, ElementType: IArrayTypeSymbol { Rank: 1 } } && LowerExpr(source) is ArrayRef { Row: null } rows
                 && (rows.ArrayType.Shape == Shape.Jagged || _rowBuffers.Contains(rows.Array)))
