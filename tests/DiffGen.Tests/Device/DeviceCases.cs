@@ -289,6 +289,17 @@ namespace DiffGen.Tests.Device
                 for (int i = 0; i < s; i++) for (int j = 0; j < s; j++) mask[i, j] = (i + 2 * j) % 3 == 0 ? 1 : 0;
                 return new object?[] { Mat(r, s, s), mask, Mat(r, 3, 9), 3, 3, Vec(r, 3), Mat(r, 3, 3), Vec(r, 3), Vec(r, 6), 0.05, 2.0 };
             },
+            // round 23: x[n, 2], y[n], hidden 3 (mu, rho near -3), eps1 [2 samples, 3 * 2] with its dims 3, 2, eps2 [2, 3], the config's two fields
+            ["NaturalRound23.BayesianMlpNegElboArrays"] = (r, n) => new object?[]
+            {
+                Mat(r, n, 2), Vec(r, n), Mat(r, 3, 2), Scaled(Mat(r, 3, 2), 0.3, -3.0), Vec(r, 3), Vec(r, 3).Select(v => -3.0 + 0.3 * v).ToArray(),
+                Math.Log(0.3), Mat(r, 2, 6), 3, 2, Mat(r, 2, 3), 1.0, 0.1,
+            },
+            // round 23: uniform noise strictly inside (0, 1) (Gumbel(u) = -log(-log u)), reduction a valid Reduction (1 = Sum)
+            ["NaturalRound23.GumbelSoftmaxAssignmentLossArrays"] = (r, n) => new object?[]
+            {
+                Mat(r, n, 4), Scaled(Mat(r, n, 4), 0.45, 0.5), Mat(r, n, 4), 0.7, 0.1, 1,
+            },
             // n bags over 2n indices: offsets 0, 0, 2, 4, ... (bag 0 empty, the last one holds 4); mode 2 = max
             ["EmbeddingBag"] = (r, n) => new object?[]
             {
@@ -296,6 +307,12 @@ namespace DiffGen.Tests.Device
                 Enumerable.Range(0, n).Select(b => b == 0 ? 0 : 2 * (b - 1)).ToArray(), new double[n, 3], 2,
             },
         };
+
+        private static double[,] Scaled(double[,] a, double scale, double shift)
+        {
+            for (int i = 0; i < a.GetLength(0); i++) for (int j = 0; j < a.GetLength(1); j++) a[i, j] = shift + scale * a[i, j];
+            return a;
+        }
 
         private static double[] Vec(Random r, int n) => Enumerable.Range(0, n).Select(_ => 2 * r.NextDouble() - 1).ToArray();
 
