@@ -295,6 +295,17 @@ namespace DiffGen.Tests.Device
                 Mat(r, n, 2), Vec(r, n), Mat(r, 3, 2), Scaled(Mat(r, 3, 2), 0.3, -3.0), Vec(r, 3), Vec(r, 3).Select(v => -3.0 + 0.3 * v).ToArray(),
                 Math.Log(0.3), Mat(r, 2, 6), 3, 2, Mat(r, 2, 3), 1.0, 0.1,
             },
+            // round 22: contexts [n, 4], prior [4, 3], projections [3, 4·4] with their dims 4, 4, embeddings [6 words, 4], targets < 6
+            ["NaturalRound22.MixtureOfSoftmaxesArrays"] = (r, n) => new object?[]
+            {
+                Mat(r, n, 4), Mat(r, 4, 3), Mat(r, 3, 16), 4, 4, Mat(r, 6, 4), Enumerable.Range(0, n).Select(i => (i * 5 + 1) % 6).ToArray(),
+            },
+            // round 22: an intercept and 3 coefficients, covariates [n, 3], positive times, events 0/1 (the bool span as ints)
+            ["NaturalRound22.WeibullAftSurvivalArrays"] = (r, n) => new object?[]
+            {
+                Vec(r, 4).Select(v => 0.3 * v).ToArray(), Math.Log(1.5), Mat(r, n, 3), Vec(r, n).Select(v => 1.0 + 0.8 * v).ToArray(),
+                Enumerable.Range(0, n).Select(i => i % 3 == 0 ? 0 : 1).ToArray(),
+            },
             // round 23: uniform noise strictly inside (0, 1) (Gumbel(u) = -log(-log u)), reduction a valid Reduction (1 = Sum)
             ["NaturalRound23.GumbelSoftmaxAssignmentLossArrays"] = (r, n) => new object?[]
             {
