@@ -74,14 +74,22 @@ namespace DiffGen.Generator.Parse
             if (asg.Parent is not ExpressionStatementSyntax stmt || !block.Statements.Contains(stmt)) return false;
             if (init is not (ArrayCreationExpressionSyntax or InvocationExpressionSyntax or ImplicitArrayCreationExpressionSyntax or CollectionExpressionSyntax)) return false;
             // after the assignment, e is only read (e[k] as a value, e.Length)
+            bool readAfter = false;
             foreach (var use in block.DescendantNodes().OfType<IdentifierNameSyntax>())
             {
                 if (use.SpanStart <= asg.Span.End || !SymbolEqualityComparer.Default.Equals(_model.GetSymbolInfo(use, _ct).Symbol, e)) continue;
                 if (unusedAfter) return false;
+                readAfter = true;
                 if (use.Parent is MemberAccessExpressionSyntax { Name.Identifier.Text: "Length" } ma && ma.Expression == use) continue;
                 if (use.Parent is ElementAccessExpressionSyntax ea && ea.Expression == use && !IsWritten(ea)) continue;
                 return false;
             }
+            // ... and, when it is read after, the row it was given is not written there (in C# that write would show through e)
+            if (readAfter && asg.Left is ElementAccessExpressionSyntax { Expression: IdentifierNameSyntax target } && _model.GetSymbolInfo(target, _ct).Symbol is { } rows)
+                foreach (var w in block.DescendantNodes().OfType<AssignmentExpressionSyntax>())
+                    if (w.SpanStart > asg.Span.End && w.Left is ElementAccessExpressionSyntax { Expression: ElementAccessExpressionSyntax { Expression: IdentifierNameSyntax wr } }
+                        && SymbolEqualityComparer.Default.Equals(_model.GetSymbolInfo(wr, _ct).Symbol, rows))
+                        return false;
             return true;
         }
 

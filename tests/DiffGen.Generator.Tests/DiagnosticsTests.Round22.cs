@@ -48,6 +48,14 @@ namespace DiffGen.Generator.Tests
         }
 
         [Fact]
+        public void DIFF0013_RowWrittenWhileItsArrayIsReadAfterwards()
+        {
+            // C# makes h[i] and e one array: the write through h[i] shows in e[0]; a copy would not: refused
+            var d = Expect("DIFF0013", "h[i] = e", "[Differentiable] public static double F(double[] x) { var h = new double[2][]; double s = 0; for (int i = 0; i < 2; i++) { var e = new double[2]; e[1] = x[i]; h[i] = e; h[i][0] = x[0]; s += e[0] * e[1]; } return s + h[1][1]; }");
+            Assert.Contains("To keep another array's row, copy its elements", d.GetMessage());
+        }
+
+        [Fact]
         public void DIFF0013_SelectOfRowsInsideALoop()
         {
             var d = Expect("DIFF0013", "h = x.Select(r => Norm(r)).ToArray()", Norm
