@@ -37,7 +37,9 @@ namespace DiffGen.Generator.Emit
             return sb.ToString();
         }
 
-        private void VectorLoop(VectorFor v)
+        /// <param name="held">Elements added into that stay in a register for the whole vector step (Schedule.UnrollJam's shared
+        /// targets, C# text): loaded at the first addition, stored after the step's last statement.</param>
+        private void VectorLoop(VectorFor v, IReadOnlyCollection<string>? held = null)
         {
             var f = v.Loop;
             string n = (++_vectorLoops).ToString(CultureInfo.InvariantCulture);
@@ -47,6 +49,7 @@ namespace DiffGen.Generator.Emit
             var VI = VectorAlias(I);
             string lo = "__lo" + n, hi = "__hi" + n, c0 = "__c" + n;
             var ctx = new VectorContext(f.Var, c0, V, VI, T, I, n);
+            if (held is not null) ctx.HeldTargets.UnionWith(held);
 
             // Normalised iteration range [lo, hi): order does not matter, iterations are independent.
             var (loExpr, hiExpr) = Range(f);
@@ -70,6 +73,7 @@ namespace DiffGen.Generator.Emit
                 ctx.Inductions[ind.Name] = (g, ctx.Fresh("gs"));
             }
             foreach (var s in f.Body) VectorStatement(s, null, ctx);
+            foreach (var (at, reg) in ctx.Held) body.Line($"__Simd.StoreUnsafe({reg}, ref {at});");
 
             var guards = new List<string> { $"{lo} >= 0", $"{hi} - {lo} >= {V}.Count" };
             guards.AddRange(ctx.Guards.Select(g => g.Replace("@hi", hi).Replace("@lo", lo)).Distinct());
@@ -178,6 +182,9 @@ namespace DiffGen.Generator.Emit
             /// <summary>ref locals at the first element of each row the loop touches: element at lo (with @lo) → name.</summary>
             public readonly Dictionary<string, string> RowRefs = new(StringComparer.Ordinal);
             public readonly Dictionary<string, string> Temps = new(StringComparer.Ordinal);
+            /// <summary>Targets held in a register per vector step (see <see cref="VectorLoop"/>) and, once loaded, their element ref and register.</summary>
+            public readonly HashSet<string> HeldTargets = new(StringComparer.Ordinal);
+            public readonly List<(string At, string Register)> Held = new();
             /// <summary>Running products (VectorFor.Inductions): scalar -> its lanes and the step vector.</summary>
             public readonly Dictionary<string, (string Vector, string Step)> Inductions = new(StringComparer.Ordinal);
             public int Count;
@@ -238,6 +245,22 @@ namespace DiffGen.Generator.Emit
                         var key = (target, a.Op == AssignOp.Sub);
                         if (!ctx.Accumulators.TryGetValue(key, out var acc)) ctx.Accumulators[key] = acc = ctx.Fresh("acc");
                         w.Line($"{acc} += {Masked(VectorExpr(a.Value, ctx), mask, ctx)};");
+                        break;
+                    }
+                case Assign { Target: ElemRef el, Op: not AssignOp.Set } a when ctx.HeldTargets.Contains(ExprPrinter.CSharp.Print(el)):
+                    {
+                        // a shared target of jammed iterations: one load, the additions in order in a register, one store
+                        var at = ElementRef(el, ctx);
+                        var value = Masked(VectorExpr(a.Value, ctx), mask, ctx);
+                        var op = a.Op == AssignOp.Add ? "+" : "-";
+                        int k = ctx.Held.FindIndex(h => h.At == at);
+                        if (k < 0)
+                        {
+                            var reg = ctx.Fresh("h");
+                            ctx.Held.Add((at, reg));
+                            w.Line($"var {reg} = __Simd.LoadUnsafe(ref {at}) {op} {value};");
+                        }
+                        else w.Line($"{ctx.Held[k].Register} = {ctx.Held[k].Register} {op} {value};");
                         break;
                     }
                 case Assign { Target: ElemRef el } a:

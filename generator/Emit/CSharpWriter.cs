@@ -113,7 +113,8 @@ namespace DiffGen.Generator.Emit
                         if (f.WideSums.Count == 0 && Loops.Of(f) is { } form)
                         {
                             if (form.Block is { } block) TapeBlockLoop(f, block);
-                            else PromotedLoop(f, form.Promoted!);
+                            else if (form.Promoted is { } promoted) PromotedLoop(f, promoted);
+                            else JammedLoop(f, form.Jammed!);
                             break;
                         }
                         if (f.WideSums.Count == 0)

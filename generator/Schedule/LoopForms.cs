@@ -7,15 +7,16 @@ using DiffGen.Generator.Model;
 
 namespace DiffGen.Generator.Schedule
 {
-    /// <summary>One loop's CPU form chosen by <see cref="LoopForms"/> (exactly one of the two plans is set).</summary>
+    /// <summary>One loop's CPU form chosen by <see cref="LoopForms"/> (exactly one of the three plans is set).</summary>
     /// <param name="Place">Where the loop is printed: "" (the pass), the branch of a tile choice, or a row block's workers.</param>
     /// <param name="At">The enclosing loops' counters, outermost first.</param>
-    internal sealed record LoopForm(For Loop, string Place, string At, TapeBlocks.Plan? Block, ElementPromotion.Plan? Promoted);
+    internal sealed record LoopForm(For Loop, string Place, string At, TapeBlocks.Plan? Block, ElementPromotion.Plan? Promoted, UnrollJam.Plan? Jammed = null);
 
     /// <summary>
     /// The CPU forms of scalar loops, decided once per method in one walk of the statements the C# emitter prints: a loop
     /// that pushes or pops one restore-stack value per iteration takes its block of the stack once (<see cref="TapeBlocks"/>),
-    /// else an element of a method-local array it updates at one index lives in a local (<see cref="ElementPromotion"/>).
+    /// else an element of a method-local array it updates at one index lives in a local (<see cref="ElementPromotion"/>),
+    /// else a loop around one accumulating SIMD loop runs several iterations per inner pass (<see cref="UnrollJam"/>).
     /// Decided after the CPU and GPU loop plans, which keep the scalar tape: nothing here rewrites the IR, the decisions
     /// sit beside it, keyed by the loop (its reference) within its place.
     /// <para>
@@ -76,7 +77,7 @@ namespace DiffGen.Generator.Schedule
             private readonly SortedSet<string> _localArrays;
             private readonly List<string> _at = new();
             private LoopScope _scope = null!;
-            private int _blocks, _promoted;
+            private int _blocks, _promoted, _jammed;
 
             public Walker(SortedSet<string> localArrays) => _localArrays = localArrays;
 
@@ -149,6 +150,12 @@ namespace DiffGen.Generator.Schedule
                     _promoted++;
                     _scope.Add(new LoopForm(f, _scope.Place, string.Join(", ", _at), null, promoted));
                     Loop(promoted.Loop);
+                }
+                else if (UnrollJam.Try(f, _jammed + 1) is { } jammed)
+                {
+                    _jammed++;
+                    _scope.Add(new LoopForm(f, _scope.Place, string.Join(", ", _at), null, null, jammed));
+                    Nested(f.Var, f.Body);
                 }
                 else Nested(f.Var, f.Body);
             }

@@ -57,6 +57,9 @@ namespace DiffGen.Generator.Schedule
                       .Append(b.Restored is { } v ? ", restores " + v + " from the block's first slot" : "").Append('\n');
                 else if (f.Promoted is { } p)
                     sb.Append("updates ").Append(ExprPrinter.CSharp.Print(p.Element)).Append(" in the local ").Append(p.Local).Append('\n');
+                else if (f.Jammed is { } j)
+                    sb.Append("unroll-and-jam: ").Append(UnrollJam.Factor).Append(" iterations share one simd pass over ").Append(j.Inner.Loop.Var)
+                      .Append(j.Shared.Count == 0 ? "" : "; " + string.Join(", ", j.Shared) + " held in a register per step").Append('\n');
             }
         }
 

@@ -87,6 +87,8 @@ namespace DiffGen.Tests
         [InlineData(3)]
         [InlineData(9)]
         [InlineData(23)]
+        [InlineData(37)] // unroll-and-jam (Schedule.UnrollJam): jammed groups, corners, the break when the shared range gets short, leftovers
+        [InlineData(64)]
         public void Triangular_OffsetRowsAndElementReductions(int d)
         {
             var rng = new Random(d);

@@ -1,0 +1,128 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using DiffGen.Generator.IR;
+using DiffGen.Generator.Model;
+using DiffGen.Generator.Schedule;
+
+namespace DiffGen.Generator.Emit
+{
+    internal sealed partial class CSharpWriter
+    {
+        /// <summary>
+        /// Schedule's unroll-and-jam (<see cref="UnrollJam"/>): groups of iterations of the outer loop, each member's inner
+        /// iterations outside the range the members share run as scalar loops, then one SIMD pass over the shared range runs
+        /// every member's statements in member order; the iterations left over run one at a time as written.
+        /// </summary>
+        private void JammedLoop(For f, UnrollJam.Plan plan)
+        {
+            int factor = UnrollJam.Factor;
+            var g = plan.Inner.Loop;
+            string sign = f.Step == 1 ? "+" : "-";
+            string Num(int v) => v.ToString(CultureInfo.InvariantCulture);
+            string lo = "__ujlo" + plan.Id + "_", hi = "__ujhi" + plan.Id + "_", shLo = "__ujL" + plan.Id, shHi = "__ujH" + plan.Id;
+            string Fold(string fn, IEnumerable<string> xs) => xs.Aggregate((a, b) => $"global::System.Math.{fn}({a}, {b})");
+            var members = Enumerable.Range(0, factor).ToList();
+
+            Line($"// unroll-and-jam: {Num(factor)} iterations of the loop over {f.Var} share one SIMD pass over {g.Var} (Schedule.UnrollJam)");
+            Line("{");
+            Indent++;
+            if (!Hoisted.Contains(f.Var)) Line($"int {f.Var};");
+            var last = new Binary(f.Step == 1 ? BinaryOp.Add : BinaryOp.Sub, new VarRef(f.Var, IrType.Int), new Const(factor - 1, IrType.Int), IrType.Int);
+            Open($"for ({f.Var} = {Expr(f.Start)}; {Expr(new Binary(f.Cmp, last, f.Bound, IrType.Bool))}; {f.Var} {sign}= {Num(factor)})");
+            foreach (var u in members) Line($"int {plan.Member(u)} = {(u == 0 ? f.Var : $"{f.Var} {sign} {Num(u)}")};");
+            var inners = members.Select(plan.InnerOf).ToList();
+            foreach (var u in members)
+            {
+                var (l, h) = Range(inners[u]);
+                Line($"int {lo}{Num(u)} = {l}, {hi}{Num(u)} = {h};");
+            }
+            Line($"int {shLo} = {Fold("Max", members.Select(u => lo + Num(u)))};");
+            Line($"int {shHi} = global::System.Math.Max({shLo}, {Fold("Min", members.Select(u => hi + Num(u)))});");
+            Line($"if ({shHi} - {shLo} < 2 * {VectorAlias(plan.Inner.Elem == Scalar.Float ? "float" : "double")}.Count) break; // too short to share: the rest one at a time");
+            // each member's element offsets computed once: X[.., e(i)] with e affine in the counter is X[.., e(0) + i]
+            for (int u = 0; u < factor; u++)
+            {
+                var offsets = new List<(Expr Offset, string Name)>();
+                string Offset(Expr e)
+                {
+                    int k = offsets.FindIndex(o => o.Offset.Equals(e));
+                    if (k >= 0) return offsets[k].Name;
+                    var name = $"__ujo{plan.Id}_{Num(u)}_{Num(offsets.Count)}";
+                    offsets.Add((e, name));
+                    Line($"int {name} = {Expr(e)};");
+                    return name;
+                }
+                var counter = new VarRef(g.Var, IrType.Int);
+                // counter, counter ± x, x + counter (x free of it): e(i) = e(0) + i exactly
+                bool UnitStep(Expr e) => e switch
+                {
+                    VarRef v => v.Name == g.Var,
+                    Binary { Op: BinaryOp.Add } b => UnitStep(b.Left) && !IrQueries.Mentions(b.Right, g.Var) || !IrQueries.Mentions(b.Left, g.Var) && UnitStep(b.Right),
+                    Binary { Op: BinaryOp.Sub } b => UnitStep(b.Left) && !IrQueries.Mentions(b.Right, g.Var),
+                    _ => false,
+                };
+                inners[u] = inners[u] with { Body = inners[u].Body.Select(s => MapElements(s, Hoist)).ToEquatable() };
+                Expr? Hoist(ElemRef el)
+                {
+                    var last = el.Indices[el.Indices.Count - 1];
+                    if (last is VarRef || !UnitStep(last)) return null;
+                    if (IrQueries.Descendants(last).Any(x => x is ElemRef or Pop or Invoke)) return null;
+                    var at0 = IrRewriter.Map(last, x => x is VarRef v && v.Name == g.Var ? new Const(0, IrType.Int) : null);
+                    var name = Offset(at0);
+                    var indices = el.Indices.Take(el.Indices.Count - 1).Append(new Binary(BinaryOp.Add, new VarRef(name, IrType.Int), counter, IrType.Int));
+                    return el with { Indices = indices.ToEquatable() };
+                }
+            }
+            // each member's iterations outside the shared range, in member order (none on a side where every member's bound is the same)
+            var ranges = inners.Select(Range).ToList();
+            bool before = ranges.Select(r => r.Lo).Distinct().Count() > 1, after = ranges.Select(r => r.Hi).Distinct().Count() > 1;
+            var decl = Hoisted.Contains(g.Var) ? g.Var : "int " + g.Var;
+            foreach (var u in members)
+            {
+                if (before)
+                {
+                    Line($"int __uje{plan.Id}_{Num(u)} = global::System.Math.Min({shLo}, {hi}{Num(u)});");
+                    Open($"for ({decl} = {lo}{Num(u)}; {g.Var} < __uje{plan.Id}_{Num(u)}; {g.Var}++)");
+                    Statements(inners[u].Body);
+                    Close();
+                }
+                if (after)
+                {
+                    Open($"for ({decl} = global::System.Math.Max({shHi}, {lo}{Num(u)}); {g.Var} < {hi}{Num(u)}; {g.Var}++)");
+                    Statements(inners[u].Body);
+                    Close();
+                }
+            }
+            // the shared range: every member's statements per step, in member order
+            var body = inners.Select(x => (Stmt)new Block(x.Body)).ToEquatable();
+            var shared = g with { Start = new VarRef(shLo, IrType.Int), Cmp = BinaryOp.Lt, Bound = new VarRef(shHi, IrType.Int), Step = 1, Body = body };
+            VectorLoop(new VectorFor(shared, plan.Inner.Elem), plan.Shared.ToList());
+            Close();
+            // the iterations left over
+            Open($"for (; {f.Var} {Op(f.Cmp)} {Print(f.Bound, ExprPrinter.PrecAdditive)}; {f.Var}{(f.Step == 1 ? "++" : "--")})");
+            Statements(f.Body);
+            Close();
+            Indent--;
+            Line("}");
+        }
+
+        /// <summary>Every element the statement reads or assigns, through <paramref name="map"/> (null: unchanged).</summary>
+        private static Stmt MapElements(Stmt s, System.Func<ElemRef, Expr?> map)
+        {
+            switch (s)
+            {
+                case Block b: return b with { Body = b.Body.Select(x => MapElements(x, map)).ToEquatable() };
+                case If i:
+                    return i with
+                    {
+                        Condition = IrRewriter.Map(i.Condition, e => e is ElemRef el ? map(el) : null),
+                        Then = i.Then.Select(x => MapElements(x, map)).ToEquatable(),
+                        Else = i.Else.Select(x => MapElements(x, map)).ToEquatable(),
+                    };
+            }
+            var mapped = IrRewriter.Map(s, e => e is ElemRef el ? map(el) : null);
+            return mapped is Assign { Target: ElemRef t } a && map(t) is ElemRef nt ? a with { Target = nt } : mapped;
+        }
+    }
+}
