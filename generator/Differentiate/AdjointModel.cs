@@ -29,5 +29,9 @@ namespace DiffGen.Generator.Differentiate
         /// restore stack: running recurrences (Differentiator.RecurrenceReplay) and per-iteration scratch
         /// (Differentiator.ScratchReplay); the device plans are made from the form without them.</summary>
         public int CpuReplays { get; init; }
+
+        /// <summary>The raised body in the user's loop order when <see cref="Method"/> holds the CPU's (Raise.LoopInterchange):
+        /// the device plans are made from it. Empty when the two are the same.</summary>
+        public EquatableArray<Stmt> DeviceBody { get; init; }
     }
 }

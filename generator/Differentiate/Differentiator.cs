@@ -55,7 +55,10 @@ namespace DiffGen.Generator.Differentiate
         /// device plans are made from the stored form: see Schedule.Scheduler).</param>
         public static AdjointModel Run(MethodModel m, bool cpuReplays = true)
         {
-            var d = new Differentiator(m, cpuReplays);
+            // The CPU form runs Raise's CPU loop order (point blocks); the device form the user's, kept beside it.
+            if (cpuReplays && m.CpuBody.Count > 0)
+                return new Differentiator(m with { Body = m.CpuBody, CpuBody = default }, true).Build() with { DeviceBody = m.Body };
+            var d = new Differentiator(m with { CpuBody = default }, cpuReplays);
             return d.Build();
         }
 

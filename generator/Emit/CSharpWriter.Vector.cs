@@ -41,8 +41,10 @@ namespace DiffGen.Generator.Emit
         /// targets, C# text): loaded at the first addition, stored after the step's last statement.</param>
         private void VectorLoop(VectorFor v, IReadOnlyCollection<string>? held = null)
         {
-            var f = v.Loop;
             string n = (++_vectorLoops).ToString(CultureInfo.InvariantCulture);
+            // element offsets with products or quotients (a packed triangle's column start) computed once, before the loop
+            var offsets = new List<(Expr Offset, string Name)>();
+            var f = HoistOffsets(v.Loop, "__o" + n + "_", offsets, complexOnly: true);
             var T = v.Elem == Scalar.Float ? "float" : "double";
             var I = v.Elem == Scalar.Float ? "int" : "long";
             var V = VectorAlias(T);
@@ -58,6 +60,7 @@ namespace DiffGen.Generator.Emit
             Line("{");
             Indent++;
             Line($"int {lo} = {loExpr}, {hi} = {hiExpr}, {c0} = {lo};");
+            foreach (var (e, name) in offsets) Line($"int {name} = {Expr(e)};");
 
             // Vector body first (into a scratch writer) so broadcasts, accumulators and guards are known.
             var body = new CSharpWriter();

@@ -34,7 +34,8 @@ namespace DiffGen.Generator.Model
         EquatableArray<Stmt> Body,
         string DocCref,
         EquatableArray<string> Guards = default,
-        SurfaceModel? Surface = null)
+        SurfaceModel? Surface = null,
+        EquatableArray<IR.Stmt> CpuBody = default)
     {
         public string HintName
         {

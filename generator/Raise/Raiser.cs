@@ -44,7 +44,8 @@ namespace DiffGen.Generator.Raise
             body = r.ReduceStrength(body);
             body = r.DetachShifts(body); // before stabilising: a sum the user shifted by its max is stable already
             body = r.StabilizeAll(body);
-            return new RaiseResult(m with { Body = body.ToEquatable() }, r._remarks.ToEquatable());
+            var cpu = r.Interchange(body); // the CPU's loop order (the GPU plans keep the user's)
+            return new RaiseResult(m with { Body = body.ToEquatable(), CpuBody = cpu?.ToEquatable() ?? default }, r._remarks.ToEquatable());
         }
 
         private readonly Dictionary<string, IrType> _types = new(StringComparer.Ordinal);
@@ -62,6 +63,14 @@ namespace DiffGen.Generator.Raise
                 }
                 else output.Add(s);
             }
+            return output;
+        }
+
+        private List<Stmt>? Interchange(List<Stmt> body)
+        {
+            var explained = new List<string>();
+            var output = LoopInterchange.Run(body, n => Fresh(n), explained);
+            if (explained.Count > 0) Remark(FirstOrigin(body), "point blocks (CPU): " + string.Join("; ", explained));
             return output;
         }
 

@@ -85,8 +85,10 @@ namespace DiffGen.Generator.Schedule
             // a reverse sweep that recomputes running recurrences or per-iteration scratch runs forward statements inside its
             // own loops, which it does not pair. The device plans are made from the adjoint that stores those values (same
             // names, same statements otherwise).
-            var d = differentiated.CpuReplays == 0 ? a
-                : TileFusion.Run(WideSums.Run(Vectorizer.Run(Differentiator.Run(differentiated.Method, cpuReplays: false))));
+            // The same holds for the CPU's loop order (Raise.LoopInterchange): the device plans start from the user's.
+            var device = differentiated.DeviceBody.Count > 0 ? differentiated.Method with { Body = differentiated.DeviceBody } : differentiated.Method;
+            var d = differentiated.CpuReplays == 0 && differentiated.DeviceBody.Count == 0 ? a
+                : TileFusion.Run(WideSums.Run(Vectorizer.Run(Differentiator.Run(device, cpuReplays: false))));
             var forward = new PassPlan { Cpu = DevicePlanner.PlanForward(a.Method, PlanTarget.Cpu, out _) };
             var adjoint = new PassPlan { Cpu = DevicePlanner.PlanAdjoint(a, PlanTarget.Cpu, out _) };
             forward.CpuParallel = CpuLoops.Select(forward.Cpu, forward.CpuNotSplit);
