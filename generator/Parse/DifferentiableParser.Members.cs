@@ -133,6 +133,19 @@ namespace DiffGen.Generator.Parse
                 _surface = true;
                 return true;
             }
+            // List<int>[] neighbours (or IReadOnlyList<int>[]): adjacency lists, index data read like an int[][] (the entry points
+            // pass each list's ToArray(); a null list throws ArgumentException naming the parameter)
+            if (t is IArrayTypeSymbol { Rank: 1, ElementType: INamedTypeSymbol { IsGenericType: true } li } && !byIn
+                && (li.OriginalDefinition.ToDisplayString() == "System.Collections.Generic.List<T>" || IsListInterface(li, out _, out _))
+                && li.TypeArguments[0].SpecialType == SpecialType.System_Int32)
+            {
+                _vars[p] = new Variable(p.Name, new IrType(Scalar.Int, Shape.Jagged), VarKind.Param);
+                _usedNames.Add(p.Name);
+                _paramKinds[p] = ArgKind.Snapshot;
+                _listRows.Add(p);
+                _surface = true;
+                return true;
+            }
             if (NullableOf(t) is not null && !byIn)
             {
                 // double? scale = null: an option, read by the entry points into two inputs where it is used (NullableValues.cs)
@@ -763,7 +776,9 @@ namespace DiffGen.Generator.Parse
                 var kind = _paramKinds.TryGetValue(p, out var k) ? k : ArgKind.Direct;
                 if (_listRows.Contains(p))
                 {
-                    args.Add(new CoreArg(p.Name, ArgKind.Snapshot, "global::System.Linq.Enumerable.ToArray(" + p.Name + ")"));
+                    args.Add(new CoreArg(p.Name, ArgKind.Snapshot, p.Type is IArrayTypeSymbol
+                        ? $"global::System.Array.ConvertAll({p.Name}, static __l => global::System.Linq.Enumerable.ToArray(__l ?? throw new global::System.ArgumentException(\"a list in '{p.Name}' is null\", \"{p.Name}\")))"
+                        : "global::System.Linq.Enumerable.ToArray(" + p.Name + ")"));
                     continue;
                 }
                 if (_dataTuples.TryGetValue(p.Name, out var data))
