@@ -17,7 +17,8 @@ namespace DiffGen.Generator.Raise
     /// transformation is made before differentiation, on the CPU's form only: the GPU plans keep the user's order).
     /// <para>
     /// Legal when, per (point, component) pair, the inner body is independent of every other pair: it assigns only scalars
-    /// it declares, slots <c>s[k]</c> of method-local vectors (set before read in the pair, accessed at <c>[k]</c> only) and
+    /// it declares, slots <c>s[k]</c> of method-local vectors (set before read in the pair, accessed at <c>[k]</c> only, every
+    /// slot set: the loop over components runs from 0 to the vector's size) and
     /// method-local scratch vectors it sets whole (a loop from 0 to the vector's size) before reading them; the rest of the
     /// point's body reads none of the scratch, writes nothing the inner body reads, and touches the slot vectors by element
     /// only; nothing after the loop reads a slot or scratch vector; no calls, early exits or whole-array uses inside.
@@ -87,6 +88,8 @@ namespace DiffGen.Generator.Raise
                 }
             }
             if (slots.Overlaps(scratch) || slots.Count == 0) return null;
+            // the pairs set every slot of a point (the rest of the body may read any): the loop over components covers the vector
+            if (inner.Start is not Const { Value: 0 } || slots.Any(x => !locals[x].Sizes[0].Equals(inner.Bound))) return null;
             // slots: accessed at [k] only in the pair, set before read
             var pairExprs = all.SelectMany(ExprsAndTargets).ToList();
             foreach (var x in pairExprs.SelectMany(IrQueries.Descendants))
