@@ -50,6 +50,24 @@ namespace DiffGen.Tests
             Check.Gradient(FiniteDiff.Gradient(() => PointBlocks.AnnealedAssignment(x, centers, w, d, k), w), gw, "dw");
         }
 
+        [Fact]
+        public void PriorSlot_KeepsThePointOrder()
+        {
+            int n = 140, d = 3, k = 3;
+            var rng = new Random(11);
+            var x = TestData.Matrix(rng, n, d, 0.5);
+            var centers = TestData.Matrix(rng, k, d);
+            var w = TestData.Matrix(rng, k, d * d, 0.5);
+            var gc = TestData.Garbage(centers);
+            var gw = TestData.Garbage(w);
+            double value = PointBlocks.PriorSlotBackward(x, centers, w, d, k, -0.3, gc, gw);
+            double expected = PointBlocks.PriorSlot(x, centers, w, d, k, -0.3);
+            Check.Forward(expected, value, "value");
+            Check.Forward(expected, PointBlocks.PriorSlotForward(x, centers, w, d, k, -0.3), "forward");
+            Check.Gradient(FiniteDiff.Gradient(() => PointBlocks.PriorSlot(x, centers, w, d, k, -0.3), centers), gc, "dcenters");
+            Check.Gradient(FiniteDiff.Gradient(() => PointBlocks.PriorSlot(x, centers, w, d, k, -0.3), w), gw, "dw");
+        }
+
         [Theory]
         [InlineData(5, 3, 300)]
         [InlineData(7, 2, 129)]

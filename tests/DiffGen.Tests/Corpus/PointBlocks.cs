@@ -47,6 +47,41 @@ namespace DiffGen.Tests.Corpus
         }
 
         /// <summary>
+        /// The same shape, but the pairs fill slots 1 .. k-1 only; slot 0 holds a prior set once before the loop over points
+        /// and read for every point: the loop runs as written (blocked slots would lose it).
+        /// </summary>
+        [Differentiable(nameof(centers), nameof(w))]
+        public static double PriorSlot(double[,] x, double[,] centers, double[,] w, int d, int k, double prior)
+        {
+            int n = x.GetLength(0);
+            double[] diff = new double[d];
+            double[] proj = new double[d];
+            double[] score = new double[k];
+            score[0] = prior;
+            double loss = 0;
+            for (int i = 0; i < n; i++)
+            {
+                for (int c = 1; c < k; c++)
+                {
+                    for (int j = 0; j < d; j++) diff[j] = x[i, j] - centers[c, j];
+                    for (int a = 0; a < d; a++)
+                    {
+                        proj[a] = 0;
+                        for (int b = 0; b < d; b++) proj[a] += w[c, a * d + b] * diff[b];
+                    }
+                    score[c] = 0;
+                    for (int a = 0; a < d; a++) score[c] -= proj[a] * proj[a];
+                }
+                double m = score[0];
+                for (int c = 1; c < k; c++) m = Math.Max(m, score[c]);
+                double s = 0;
+                for (int c = 0; c < k; c++) s += Math.Exp(score[c] - m);
+                loss += Math.Log(s) + m;
+            }
+            return loss;
+        }
+
+        /// <summary>
         /// The same shape, but the pairs read a temperature the rest of the point's body sets (from the point's best score):
         /// point i's scores depend on the points before it, so the loop runs as written.
         /// </summary>
