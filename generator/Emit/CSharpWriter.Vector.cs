@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using DiffGen.Generator.IR;
+using DiffGen.Generator.Model;
 
 namespace DiffGen.Generator.Emit
 {
@@ -405,6 +406,57 @@ namespace DiffGen.Generator.Emit
                     // Invariant condition: all lanes or none.
                     return $"(({Expr(e)}) ? {ctx.V}.AllBitsSet : {ctx.V}.Zero)";
             }
+        }
+
+        /// <summary>
+        /// The loop with each element <c>X[.., e(i)]</c> whose last index is the counter plus or minus terms free of it read as
+        /// <c>X[.., o + i]</c>, <c>o = e(0)</c> computed once before the loop (<paramref name="offsets"/>: what to declare): the
+        /// same element (int arithmetic), without recomputing e per access, in the guards, the row refs and the scalar tail.
+        /// Only pure int offsets, whose divisions are by non-zero constants (computed even when the loop does not run);
+        /// <paramref name="complexOnly"/>: only offsets with a product, quotient or remainder (gmm's packed column start).
+        /// </summary>
+        internal static For HoistOffsets(For loop, string prefix, List<(Expr Offset, string Name)> offsets, bool complexOnly)
+        {
+            var counter = new VarRef(loop.Var, IrType.Int);
+            bool UnitStep(Expr e) => e switch
+            {
+                VarRef v => v.Name == loop.Var,
+                Binary { Op: BinaryOp.Add } b => UnitStep(b.Left) && !IrQueries.Mentions(b.Right, loop.Var) || !IrQueries.Mentions(b.Left, loop.Var) && UnitStep(b.Right),
+                Binary { Op: BinaryOp.Sub } b => UnitStep(b.Left) && !IrQueries.Mentions(b.Right, loop.Var),
+                _ => false,
+            };
+            bool Pure(Expr e) => IrQueries.Descendants(e).All(x => x is VarRef { Type.Elem: Scalar.Int } or Const
+                || x is Binary { Op: BinaryOp.Add or BinaryOp.Sub or BinaryOp.Mul } || x is Binary { Op: BinaryOp.Div or BinaryOp.Mod, Right: Const { Value: not 0 } });
+            Expr? Hoist(ElemRef el)
+            {
+                var last = el.Indices[el.Indices.Count - 1];
+                if (last is VarRef || !UnitStep(last) || !Pure(last)) return null;
+                if (complexOnly && !IrQueries.Descendants(last).Any(x => x is Binary { Op: BinaryOp.Mul or BinaryOp.Div or BinaryOp.Mod })) return null;
+                var at0 = IrRewriter.Map(last, x => x is VarRef v && v.Name == loop.Var ? new Const(0, IrType.Int) : null);
+                int k = offsets.FindIndex(o => o.Offset.Equals(at0));
+                if (k < 0) { offsets.Add((at0, prefix + offsets.Count.ToString(CultureInfo.InvariantCulture))); k = offsets.Count - 1; }
+                var indices = el.Indices.Take(el.Indices.Count - 1).Append(new Binary(BinaryOp.Add, new VarRef(offsets[k].Name, IrType.Int), counter, IrType.Int));
+                return el with { Indices = indices.ToEquatable() };
+            }
+            return loop with { Body = loop.Body.Select(s => MapElements(s, Hoist)).ToEquatable() };
+        }
+
+        /// <summary>Every element the statement reads or assigns, through <paramref name="map"/> (null: unchanged).</summary>
+        private static Stmt MapElements(Stmt s, System.Func<ElemRef, Expr?> map)
+        {
+            switch (s)
+            {
+                case Block b: return b with { Body = b.Body.Select(x => MapElements(x, map)).ToEquatable() };
+                case If i:
+                    return i with
+                    {
+                        Condition = IrRewriter.Map(i.Condition, e => e is ElemRef el ? map(el) : null),
+                        Then = i.Then.Select(x => MapElements(x, map)).ToEquatable(),
+                        Else = i.Else.Select(x => MapElements(x, map)).ToEquatable(),
+                    };
+            }
+            var mapped = IrRewriter.Map(s, e => e is ElemRef el ? map(el) : null);
+            return mapped is Assign { Target: ElemRef t } a && map(t) is ElemRef nt ? a with { Target = nt } : mapped;
         }
     }
 }

@@ -98,7 +98,7 @@ namespace DiffGen.Generator.Raise
                 if (x is LengthOf lo && (slots.Contains(lo.Array) || scratch.Contains(lo.Array))) return null;
                 if (x is ElemRef el && slots.Contains(el.Array) && !(el.Indices.Count == 1 && el.Indices[0] is VarRef k && k.Name == comp)) return null;
             }
-            if (!SetBeforeRead(inner.Body, slots, scratch, locals, comp)) return null;
+            if (!SetBeforeRead(inner.Body, slots, scratch, locals)) return null;
 
             // the rest of the point's body: no scratch, nothing the pair reads, slots by element
             var pairReads = new HashSet<string>(StringComparer.Ordinal);
@@ -201,7 +201,7 @@ namespace DiffGen.Generator.Raise
         /// vector by a loop from 0 to its declared size whose body sets <c>v[j] = e</c> (e not reading it) and reads v after
         /// that only at <c>[j]</c> (<c>proj[a] = 0; for (b ..) proj[a] += ...</c>); nothing reads either before it is set.
         /// </summary>
-        private static bool SetBeforeRead(IEnumerable<Stmt> body, HashSet<string> slots, HashSet<string> scratch, Dictionary<string, DeclArray> locals, string comp)
+        private static bool SetBeforeRead(IEnumerable<Stmt> body, HashSet<string> slots, HashSet<string> scratch, Dictionary<string, DeclArray> locals)
         {
             var set = new HashSet<string>(StringComparer.Ordinal);
             foreach (var st in body)
