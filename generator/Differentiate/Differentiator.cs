@@ -57,7 +57,16 @@ namespace DiffGen.Generator.Differentiate
         {
             // The CPU form runs Raise's CPU loop order (point blocks); the device form the user's, kept beside it.
             if (cpuReplays && m.CpuBody.Count > 0)
-                return new Differentiator(m with { Body = m.CpuBody, CpuBody = default }, true).Build() with { DeviceBody = m.Body };
+            {
+                try
+                {
+                    return new Differentiator(m with { Body = m.CpuBody, CpuBody = default }, true).Build() with { DeviceBody = m.Body };
+                }
+                catch (ContractNotRefilled)
+                {
+                    // Raise's batched products in a form the reverse sweep cannot refill: the CPU runs the user's order too.
+                }
+            }
             var d = new Differentiator(m with { CpuBody = default }, cpuReplays);
             return d.Build();
         }
@@ -258,6 +267,9 @@ namespace DiffGen.Generator.Differentiate
             }
         }
 
+        /// <summary>A contraction inside a loop whose reverse would not refill it (see <see cref="ScratchReplay"/>).</summary>
+        private sealed class ContractNotRefilled : Exception { }
+
         private AdjointModel Build()
         {
             ComputeVaried();
@@ -265,6 +277,7 @@ namespace DiffGen.Generator.Differentiate
             ComputeRestoredInts();
             foreach (var d in _m.Body.OfType<DeclArray>())
                 if (d.Type.Shape == Shape.Vector && d.Sizes.Count == 1) _sizes[d.Name] = d.Sizes[0];
+                else if (d.Type.Shape == Shape.Matrix && d.Sizes.Count == 2) _matrixSizes[d.Name] = (d.Sizes[0], d.Sizes[1]);
             // Declarations hoisted to the top of the adjoint method: the reverse sweep reads them outside their C# scopes.
             HoistDeclarations(_m.Body);
             foreach (var p in _m.Params)
@@ -452,6 +465,9 @@ namespace DiffGen.Generator.Differentiate
                             // ReplaySplit and Schedule's parallel forward/reverse pairs, which recompute private values already.
                             _scratch.Remove(f);
                             if (!top && ScratchReplay(f, entry, clean, rows) is { } scratch) result = scratch;
+                            // A contraction in a loop overwrites its table each iteration and nothing stores it: only a refill
+                            // in the reverse sweep gives the table's adjoint the iteration's operands.
+                            if (!_scratch.ContainsKey(f) && f.Body.Any(st => st is Contract)) throw new ContractNotRefilled();
                             req.Clear(); req.UnionWith(result);
                             // Running recurrences (p = p * c) whose only stores are their own values: the reverse sweep
                             // recomputes them from the entry value (see RecurrenceReplay), which then reads c's operands.
@@ -839,7 +855,8 @@ namespace DiffGen.Generator.Differentiate
                 // everything A writes is set whole on every run of A: C may read any of it, and must find this iteration's values
                 var setWhole = new HashSet<string>(StringComparer.Ordinal);
                 if (!DefinedBeforeUse(a, wa, declaredInBody, setWhole) || !wa.IsSubsetOf(setWhole)) continue;
-                double saving = StoreCost(a, 1) - WorkCost(a, 1);
+                // a contraction in the loop must be refilled (nothing stores its table): any prefix holding it wins
+                double saving = aAll.Any(st => st is Contract) ? double.PositiveInfinity : StoreCost(a, 1) - WorkCost(a, 1);
                 if (saving > 0 && (best is null || saving > best.Value.Saving)) best = (m, wa, aReads, saving);
             }
             if (best is not { } chosen) return null;
@@ -874,10 +891,10 @@ namespace DiffGen.Generator.Differentiate
             return output;
         }
 
-        /// <summary>A statement a replay may run again: no call, contraction, allocation, return, store, exit condition, stored branch,
-        /// running extremum or change of int state.</summary>
+        /// <summary>A statement a replay may run again: no call, allocation, return, store, exit condition, stored branch,
+        /// running extremum or change of int state (a contraction may: it overwrites its table whole from its operands).</summary>
         private bool Replayable(Stmt st) =>
-            st is not (CallStmt or Contract or Return or DeclArray or Push or PushAll or For { While: not null } or Assign { Target.Type.IsReal: false })
+            st is not (CallStmt or Return or DeclArray or Push or PushAll or For { While: not null } or Assign { Target.Type.IsReal: false })
             && !(st is If && _pushedBranch.Contains(st)) && !_extrema.Contains(st)
             && !(st is DeclScalar { Type.IsReal: false } d && _restoredInts.Contains(d.Name));
 
@@ -917,6 +934,26 @@ namespace DiffGen.Generator.Differentiate
             }
         }
 
+        /// <summary>
+        /// <c>for (r = s; r &lt; e; r++) for (c = 0; c &lt; cols; c++) m[r, c] = v</c> (or <c>m[r - s, c]</c>), v not reading m, cols the
+        /// matrix's column count: the matrix and the rows it sets, [s, e) (or [0, e - s)); else null.
+        /// </summary>
+        private (string Name, Expr From, Expr To)? MatrixRows(Stmt st)
+        {
+            if (st is not For { While: null, Step: 1, Cmp: BinaryOp.Lt, Body.Count: 1 } r || r.Body[0] is not For { While: null, Step: 1, Cmp: BinaryOp.Lt, Start: Const { Value: 0 }, Body.Count: 1 } c)
+                return null;
+            if (c.Body[0] is not Assign { Op: AssignOp.Set, Target: ElemRef { Indices.Count: 2 } el } a || IrQueries.Mentions(a.Value, el.Array)) return null;
+            if (!_matrixSizes.TryGetValue(el.Array, out var size) || !size.Cols.Equals(c.Bound) || el.Indices[1] is not VarRef cv || cv.Name != c.Var) return null;
+            if (IrQueries.Mentions(r.Start, r.Var) || IrQueries.Mentions(r.Bound, r.Var)) return null;
+            return el.Indices[0] switch
+            {
+                VarRef v when v.Name == r.Var => (el.Array, r.Start, r.Bound),
+                Binary { Op: BinaryOp.Sub, Left: VarRef v, Right: var off } when v.Name == r.Var && off.Equals(r.Start) =>
+                    (el.Array, new Const(0, IrType.Int), new Binary(BinaryOp.Sub, r.Bound, r.Start, IrType.Int)),
+                _ => null,
+            };
+        }
+
         /// <summary>In order through the prefix: every read of a name the prefix writes comes after the prefix has set it whole.</summary>
         /// <param name="setWhole">Receives the names the prefix sets whole on every run: vectors written from 0 to their size,
         /// scalars assigned or declared with a value by a statement of the prefix itself (not under an if).</param>
@@ -924,15 +961,25 @@ namespace DiffGen.Generator.Differentiate
         {
             var whole = setWhole ?? new HashSet<string>(StringComparer.Ordinal);
             var consts = new Dictionary<string, HashSet<int>>(StringComparer.Ordinal);
+            var rowsSet = new Dictionary<string, Expr>(StringComparer.Ordinal); // matrix -> rows [0, end) set so far
             foreach (var st in prefix)
             {
                 var reads = new HashSet<string>(StringComparer.Ordinal);
                 var ints = new HashSet<string>(StringComparer.Ordinal);
-                BodyReadsAndInts(new[] { st }, reads, ints, forward: true);
+                if (st is Contract ct) { reads.Add(ct.A.Array); reads.Add(ct.B.Array); } // its table is written, not read
+                else BodyReadsAndInts(new[] { st }, reads, ints, forward: true);
                 foreach (var r in reads)
                     if (written.Contains(r) && !declaredInBody.Contains(r) && !whole.Contains(r)) return false;
+                if (MatrixRows(st) is { } fill)
+                {
+                    // rows [from, to) of a matrix, every column: whole once the ranges chain from 0 to its row count
+                    var have = rowsSet.TryGetValue(fill.Name, out var e) ? e : new Const(0, IrType.Int);
+                    if (have.Equals(fill.From)) rowsSet[fill.Name] = fill.To;
+                    if (rowsSet.TryGetValue(fill.Name, out var end) && end.Equals(_matrixSizes[fill.Name].Rows)) whole.Add(fill.Name);
+                }
                 switch (st)
                 {
+                    case Contract raised: whole.Add(raised.Target); break;
                     case Assign { Op: AssignOp.Set, Target: VarRef v }: whole.Add(v.Name); break;
                     case DeclScalar { Init: not null } d: whole.Add(d.Name); break;
                     case Assign { Op: AssignOp.Set, Target: ElemRef { ArrayType.Shape: Shape.Vector, Indices: var ix } el } a
@@ -1072,6 +1119,9 @@ namespace DiffGen.Generator.Differentiate
 
         /// <summary>Allocation size of each local vector (top-level declarations only; ints there never change).</summary>
         private readonly Dictionary<string, Expr> _sizes = new(StringComparer.Ordinal);
+
+        /// <summary>Rows and columns of each local matrix (top-level declarations only).</summary>
+        private readonly Dictionary<string, (Expr Rows, Expr Cols)> _matrixSizes = new(StringComparer.Ordinal);
 
         /// <summary>The reverse sweep needs the branch taken; recompute it unless a branch overwrites what the condition reads.</summary>
         private bool NeedsBranchPush(If f)

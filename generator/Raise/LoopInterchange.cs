@@ -47,7 +47,17 @@ namespace DiffGen.Generator.Raise
                 }
                 else output.Add(body[p]);
             }
-            return changed ? output : null;
+            if (!changed) return null;
+            // the user's slot and scratch vectors the blocks replaced by tables are allocated no more
+            var used = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var s in IrQueries.AllStmts(output))
+            {
+                foreach (var e in IrQueries.ExprsOf(s).SelectMany(IrQueries.Descendants))
+                    if (e is ElemRef el) used.Add(el.Array); else if (e is ArrayRef ar) used.Add(ar.Array); else if (e is LengthOf lo) used.Add(lo.Array);
+                if (s is Assign { Target: ElemRef t }) used.Add(t.Array);
+                if (s is Contract c) used.Add(c.Target);
+            }
+            return output.Where(s => s is not DeclArray d || used.Contains(d.Name) || !locals.ContainsKey(d.Name)).ToList();
         }
 
         private static List<Stmt>? Try(For f, List<Stmt> after, Dictionary<string, DeclArray> locals, Func<string, string> fresh, List<string> explained)
@@ -160,6 +170,13 @@ namespace DiffGen.Generator.Raise
             var end = new Conditional(new Binary(BinaryOp.Lt, blockEnd, f.Bound, IrType.Bool), blockEnd, f.Bound, IrType.Int);
             var points = new For(point, loV, BinaryOp.Lt, hiV, 1, inner.Body.Select(Rename).ToEquatable());
             var comps = inner with { Body = new Stmt[] { points }.ToEquatable() };
+            // a per-component matrix-vector product over the block's points: one GEMM per component (BatchedProducts)
+            if (BatchedProducts.Try(inner.Body, point, written, scratch, locals, loV, hiV, r => r.Select(Rename).ToList(), fresh) is { } batched)
+            {
+                output.AddRange(batched.Tables);
+                comps = inner with { Body = batched.Body.ToEquatable() };
+                explained.Add(batched.Explained);
+            }
             var restLoop = new For(point, loV, BinaryOp.Lt, hiV, 1, rest.Select(Rename).ToEquatable());
             output.Add(new For(lo0, f.Start, BinaryOp.Lt, f.Bound, PointsPerBlock, new Stmt[] { new DeclScalar(hi0, IrType.Int, end), comps, restLoop }.ToEquatable(), f.Origin));
             explained.Add($"the loop over {point} runs {PointsPerBlock} {point} at a time with the loop over {comp} outside them ({string.Join(", ", slots.OrderBy(x => x, StringComparer.Ordinal))} kept per {point} of the block)");
