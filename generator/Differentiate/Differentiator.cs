@@ -1320,7 +1320,7 @@ namespace DiffGen.Generator.Differentiate
                 case Contract c:
                     // T = A·Bᵀ  =>  Ā += T̄·B, B̄ += T̄ᵀ·A (two GEMMs), T̄ = 0.
                     output.Add(new ContractAdjoint(_adj[c.Target], c.A, c.B, c.K,
-                        new ArrayRef(_adj[c.A.Array], c.A.ArrayType, null), new ArrayRef(_adj[c.B.Array], c.B.ArrayType, null), c.TransA, c.TransB));
+                        new ArrayRef(_adj[c.A.Array], c.A.ArrayType, null), new ArrayRef(_adj[c.B.Array], c.B.ArrayType, null), c.TransA, c.TransB, c.Triangle));
                     break;
                 case Return { Value: { } r }:
                     output.Add(new Comment("d(result) = seed"));

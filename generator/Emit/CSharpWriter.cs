@@ -191,6 +191,12 @@ namespace DiffGen.Generator.Emit
                         Line($"{a.Method.ContainingType}.{AdjointName(a.Method.Name)}({string.Join(", ", args)});");
                         break;
                     }
+                case Contract { Triangle: not Triangle.None } c:
+                    Line($"global::DiffGen.Kernels.Contraction.Triangular({c.A.Array}, {c.B.Array}, {Bool(c.TransB)}, {Bool(c.Triangle == Triangle.Lower)}, {Expr(c.K)}, {c.Target});");
+                    break;
+                case ContractAdjoint { Triangle: not Triangle.None } c:
+                    Line($"global::DiffGen.Kernels.Contraction.TriangularAdjoint({c.A.Array}, {c.B.Array}, {Bool(c.TransB)}, {Bool(c.Triangle == Triangle.Lower)}, {Expr(c.K)}, {c.TargetAdj}, {c.AAdj.Array}, {c.BAdj.Array});");
+                    break;
                 case Contract c when !c.TransA && !c.TransB:
                     Line($"global::DiffGen.Kernels.Contraction.RowsByRows({c.A.Array}, {c.B.Array}, {Expr(c.K)}, {c.Target});");
                     break;

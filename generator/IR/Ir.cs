@@ -131,10 +131,16 @@ namespace DiffGen.Generator.IR
     /// i.e. one GEMM <c>Target = A[:, :K] · B[:, :K]ᵀ</c>. Target is a fresh local T[,] of shape [rows(A), rows(B)].
     /// </summary>
     /// <remarks>With TransA the left factor is <c>A[d, i]</c> (the counter first), with TransB the right factor is <c>B[d, j]</c>.</remarks>
-    internal sealed record Contract(string Target, ArrayRef A, ArrayRef B, Expr K, bool TransA = false, bool TransB = false) : Stmt;
+    /// <remarks>With Triangle, the right factor as the sum reads it, <c>R(j, d)</c>, is zero for d &gt; j (Lower) or d &lt; j (Upper)
+    /// (Raise.BatchedProducts proves it from the loops that build it): the kernels skip the zero blocks, about half the work.
+    /// The adjoint written to R's zero entries is unspecified (the builder's reverse discards it).</remarks>
+    internal sealed record Contract(string Target, ArrayRef A, ArrayRef B, Expr K, bool TransA = false, bool TransB = false, Triangle Triangle = Triangle.None) : Stmt;
+
+    /// <summary>Which entries of a contraction's right factor can be non-zero (<see cref="Contract"/>).</summary>
+    internal enum Triangle { None, Lower, Upper }
 
     /// <summary>Reverse of <see cref="Contract"/>: <c>AAdj += TargetAdj · B</c>, <c>BAdj += TargetAdjᵀ · A</c>, then TargetAdj = 0.</summary>
-    internal sealed record ContractAdjoint(string TargetAdj, ArrayRef A, ArrayRef B, Expr K, ArrayRef AAdj, ArrayRef BAdj, bool TransA = false, bool TransB = false) : Stmt;
+    internal sealed record ContractAdjoint(string TargetAdj, ArrayRef A, ArrayRef B, Expr K, ArrayRef AAdj, ArrayRef BAdj, bool TransA = false, bool TransB = false, Triangle Triangle = Triangle.None) : Stmt;
 
     internal sealed record If(Expr Condition, EquatableArray<Stmt> Then, EquatableArray<Stmt> Else) : Stmt;
 

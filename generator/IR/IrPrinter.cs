@@ -56,6 +56,7 @@ namespace DiffGen.Generator.IR
         {
             var pad = new string(' ', depth * 2);
             string E(Expr e) => ExprPrinter.CSharp.Print(e);
+            static string Tri(Triangle t) => t == Triangle.None ? "" : ", " + t.ToString().ToLowerInvariant() + " triangle";
             switch (s)
             {
                 case DeclScalar d: sb.Append(pad).Append($"let {d.Name}: {d.Type}{(d.Init is null ? "" : " = " + E(d.Init))}{(d.Detached ? "  (detached: no derivative)" : "")}\n"); break;
@@ -90,8 +91,8 @@ namespace DiffGen.Generator.IR
                     sb.Append(pad).Append($"simd<{v.Elem.ToString().ToLowerInvariant()}>\n");
                     Statement(sb, v.Loop, depth + 1);
                     break;
-                case Contract c: sb.Append(pad).Append($"{c.Target} = gemm({c.A.Array}{(c.TransA ? "^T" : "")}, {c.B.Array}{(c.TransB ? "" : "^T")}, k: {E(c.K)})\n"); break;
-                case ContractAdjoint c: sb.Append(pad).Append($"adjoint of gemm({c.A.Array}{(c.TransA ? "^T" : "")}, {c.B.Array}{(c.TransB ? "" : "^T")}): {c.AAdj.Array}, {c.BAdj.Array} += from {c.TargetAdj}; {c.TargetAdj} = 0  (k: {E(c.K)})\n"); break;
+                case Contract c: sb.Append(pad).Append($"{c.Target} = gemm({c.A.Array}{(c.TransA ? "^T" : "")}, {c.B.Array}{(c.TransB ? "" : "^T")}, k: {E(c.K)}{Tri(c.Triangle)})\n"); break;
+                case ContractAdjoint c: sb.Append(pad).Append($"adjoint of gemm({c.A.Array}{(c.TransA ? "^T" : "")}, {c.B.Array}{(c.TransB ? "" : "^T")}): {c.AAdj.Array}, {c.BAdj.Array} += from {c.TargetAdj}; {c.TargetAdj} = 0  (k: {E(c.K)}{Tri(c.Triangle)})\n"); break;
                 case Block b:
                     sb.Append(pad).Append("block\n");
                     Block(sb, b.Body, depth + 1);

@@ -143,14 +143,15 @@ namespace DiffGen.Generator.Raise
                 }.ToEquatable()),
             }.ToEquatable()));
             // Y = X · M_kᵀ
-            body.Add(new Contract(yName, new ArrayRef(xName, matrix, null), new ArrayRef(mName, matrix, null), xSize, TransB: transposed));
+            var triangle = xSize.Equals(ySize) ? TriangleOf(map, x) : Triangle.None;
+            body.Add(new Contract(yName, new ArrayRef(xName, matrix, null), new ArrayRef(mName, matrix, null), xSize, TransB: transposed, Triangle: triangle));
             // R per point, reading rows of X and Y
             Expr Rows(Expr e) => IrRewriter.Map(e, d => d is ElemRef el && (el.Array == x || el.Array == y)
                 ? new ElemRef(el.Array == x ? xName : yName, matrix, new Expr[] { row, Rows(el.Indices[0]) }.ToEquatable()) : null);
             var perPoint = rest(after).Select(s => IrRewriter.Map(s, Rows)).ToList();
             body.Add(new For(point, lo, BinaryOp.Lt, hi, 1, perPoint.ToEquatable()));
 
-            string explained = $"{y} = M·{x} for every {point} of a block is one product per component ({yName} = {xName}·{mName}{(transposed ? "" : "ᵀ")}, {mName} built from the component's data)";
+            string explained = $"{y} = M·{x} for every {point} of a block is one product per component ({yName} = {xName}·{mName}{(transposed ? "" : "ᵀ")}, {mName} built from the component's data{(triangle == Triangle.None ? "" : ", " + triangle.ToString().ToLowerInvariant() + " triangular: the zero half skipped")})";
             return new Batched(tables, body, explained, x, y);
         }
 
@@ -204,6 +205,45 @@ namespace DiffGen.Generator.Raise
 
         private static IEnumerable<Expr> XIndex(Expr value, string x) =>
             value is Binary { Op: BinaryOp.Mul } m ? new[] { m.Left, m.Right }.OfType<ElemRef>().Where(e => e.Array == x).Select(e => e.Indices[0]) : Array.Empty<Expr>();
+
+        /// <summary>
+        /// Lower when every assignment of T adds at <c>y[i] ... x[j]</c> with j ≤ i for every iteration (the same index, or loop
+        /// headers such as <c>for (i = j + 1; ..)</c> or <c>for (j = 0; j &lt; i; ..)</c>), Upper when j ≥ i, else None.
+        /// </summary>
+        private static Triangle TriangleOf(List<Stmt> map, string x)
+        {
+            bool lower = true, upper = true;
+            void Walk(IEnumerable<Stmt> stmts, List<For> loops)
+            {
+                foreach (var s in stmts)
+                {
+                    if (s is For g) { Walk(g.Body, loops.Append(g).ToList()); continue; }
+                    if (s is not Assign { Target: ElemRef el } a || Coefficient(a.Value, x) is Const { Value: 0 }) continue;
+                    var i = el.Indices[0];
+                    var j = XIndex(a.Value, x).First();
+                    if (i.Equals(j)) continue;
+                    bool jBelow = Bounds(i, j, loops, below: false) || Bounds(j, i, loops, below: true); // j ≤ i
+                    bool jAbove = Bounds(i, j, loops, below: true) || Bounds(j, i, loops, below: false); // j ≥ i
+                    lower &= jBelow;
+                    upper &= jAbove;
+                }
+            }
+            Walk(map, new List<For>());
+            return lower ? Triangle.Lower : upper ? Triangle.Upper : Triangle.None;
+        }
+
+        /// <summary>Is the counter <paramref name="v"/> of one of the loops at most (below) or at least (not below) <paramref name="w"/>
+        /// on every iteration, by its loop's header: start w + c (c ≥ 0) for at least, bound w or w + 1 (exclusive) for at most.</summary>
+        private static bool Bounds(Expr v, Expr w, List<For> loops, bool below)
+        {
+            if (v is not VarRef vv || w is not VarRef wv || loops.FirstOrDefault(l => l.Var == vv.Name) is not { Step: 1, Cmp: BinaryOp.Lt } loop) return false;
+            if (loops.IndexOf(loops.First(l => l.Var == vv.Name)) < loops.FindIndex(l => l.Var == wv.Name)) return false; // w must be fixed within v's loop
+            if (!below)
+                return loop.Start is VarRef s && s.Name == wv.Name
+                    || loop.Start is Binary { Op: BinaryOp.Add, Left: VarRef s2, Right: Const { Value: >= 0 } } && s2.Name == wv.Name;
+            return loop.Bound is VarRef b && b.Name == wv.Name
+                || loop.Bound is Binary { Op: BinaryOp.Add, Left: VarRef b2, Right: Const { Value: 1 } } && b2.Name == wv.Name;
+        }
 
         /// <summary>The loop of T nested deepest (the first one at that depth).</summary>
         private static For? Innermost(IEnumerable<Stmt> stmts)

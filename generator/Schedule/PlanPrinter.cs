@@ -134,7 +134,7 @@ namespace DiffGen.Generator.Schedule
                         continue;
                     case Contract c:
                         Flush();
-                        sb.Append("    gemm ").Append(c.Target).Append(" = ").Append(Gemm(c.A, c.TransA, c.B, c.TransB)).Append(" (k: ").Append(ExprPrinter.CSharp.Print(c.K)).Append(")\n");
+                        sb.Append("    gemm ").Append(c.Target).Append(" = ").Append(Gemm(c.A, c.TransA, c.B, c.TransB)).Append(" (k: ").Append(ExprPrinter.CSharp.Print(c.K)).Append(c.Triangle == Triangle.None ? "" : ", " + c.Triangle.ToString().ToLowerInvariant() + " triangle of " + c.B.Array + " only").Append(")\n");
                         continue;
                     case ContractAdjoint c:
                         Flush();

@@ -110,12 +110,32 @@ namespace DiffGen.Kernels
         /// <summary>c = op(a)·op(b) + beta·c on the packed GEMM, for float or double spans (TilePanel uses it too).</summary>
         internal static void Mul<T>(bool transA, bool transB, int m, int n, int k, Span<T> a, int lda, Span<T> b, int ldb, T beta, Span<T> c, int ldc) where T : unmanaged, System.Numerics.INumber<T>
         {
+            if ((long)m * n * k <= SmallProduct && m > 0 && n > 0 && k > 0)
+            {
+                // A tiny product (gmm's 2 x 2 maps, one per component and block of points): packing panels for the
+                // GEMM costs more than the multiply-adds themselves.
+                int ai = transA ? 1 : lda, ap = transA ? lda : 1; // op(a)[i, p] = a[i * ai + p * ap]
+                int bp = transB ? 1 : ldb, bj = transB ? ldb : 1; // op(b)[p, j] = b[p * bp + j * bj]
+                bool zero = beta == T.Zero;
+                for (int i = 0; i < m; i++)
+                    for (int j = 0; j < n; j++)
+                    {
+                        T sum = T.Zero;
+                        for (int p = 0; p < k; p++) sum += a[i * ai + p * ap] * b[p * bp + j * bj];
+                        ref T cij = ref c[i * ldc + j];
+                        cij = zero ? sum : beta * cij + sum;
+                    }
+                return;
+            }
             if (typeof(T) == typeof(double))
                 Gemm.Multiply(transA, transB, m, n, k, 1.0, Cast<T, double>(a), lda, Cast<T, double>(b), ldb, double.CreateChecked(beta), Cast<T, double>(c), ldc);
             else
                 Gemm.Multiply(transA, transB, m, n, k, 1f, Cast<T, float>(a), lda, Cast<T, float>(b), ldb, float.CreateChecked(beta), Cast<T, float>(c), ldc);
         }
 
+
+        /// <summary>Multiply-adds (m·n·k) up to which <see cref="Mul{T}"/> multiplies directly instead of packing for the GEMM.</summary>
+        private const int SmallProduct = 4096;
 
         private static void GemmNT<T>(Span<T> a, int aRow, int rowsA, Span<T> b, int bRow, int rowsB, int ld, int k, Span<T> c, int ldc) where T : unmanaged, System.Numerics.INumber<T>
         {

@@ -33,7 +33,7 @@ namespace DiffGen.Tests
                 (x, c, w) => PointBlocks.PriorSlotForward(x, c, w, 3, 3, -0.3), (x, c, w) => PointBlocks.PriorSlot(x, c, w, 3, 3, -0.3));
 
         /// <summary>Value, Forward and both gradients of one assignment loss against the user's method and central differences.</summary>
-        private static void CheckAssignment(int n, int d, int k, int seed, double scale,
+        internal static void CheckAssignment(int n, int d, int k, int seed, double scale,
             Func<double[,], double[,], double[,], double[,], double[,], double> backward,
             Func<double[,], double[,], double[,], double> forward, Func<double[,], double[,], double[,], double> user)
         {

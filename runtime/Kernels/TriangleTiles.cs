@@ -1,0 +1,255 @@
+using System;
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace DiffGen.Kernels
+{
+    /// <summary>
+    /// Register tiles for products of a block of rows with a small triangular map (<see cref="Contraction.Triangular(double[,], double[,], bool, bool, int, double[,])"/>):
+    /// <c>C[p, q] (+)= Σ_s A(p, s) · B[s, q]</c> with B's rows contiguous, 4 rows of C by two vectors of columns (512-bit where
+    /// accelerated, else 256-bit) held in registers across the whole sum. Nothing is packed (A is a block of 128 rows, B at most a few hundred squared, both
+    /// in cache), and each column block sums only over the s its triangle reaches, so the zero half costs nothing: the
+    /// packed GEMM, cut into panels to skip it, packed A again for every panel and lost what it saved.
+    /// </summary>
+    internal static class TriangleTiles
+    {
+        /// <summary>Which s a column block [q0, q1) of C sums over.</summary>
+        private enum Reach { All, Below, From } // [0, depth), [0, q1), [q0, depth)
+
+        /// <summary>Which tiles of C are wanted (others skipped): all, those with a column q ≥ some row p, or q ≤ p.</summary>
+        private enum Wanted { All, Upper, Lower }
+
+        public static bool Accelerated<T>() => Vector256.IsHardwareAccelerated && (typeof(T) == typeof(double) || typeof(T) == typeof(float));
+
+        /// <summary>c = a · Rᵀ with R triangular (see Contraction.Triangular).</summary>
+        public static void Forward<T>(T[,] a, T[,] b, bool transB, bool lower, int k, T[,] c) where T : unmanaged, System.Numerics.INumber<T>
+        {
+            int m = a.GetLength(0), n = c.GetLength(1);
+            T[]? rented = null;
+            // B[s = d, q = j] = R(j, d): b itself when it holds R transposed, else b transposed once
+            ref T bRef = ref transB ? ref Contraction.Span(b)[0] : ref Transposed(b, n, k, out rented);
+            int ldb = transB ? b.GetLength(1) : n;
+            try
+            {
+                Tiles(m, n, k, ref Contraction.Span(a)[0], a.GetLength(1), 1, ref bRef, ldb, ref Contraction.Span(c)[0], n, accumulate: false,
+                    lower ? Reach.Below : Reach.From, Wanted.All);
+            }
+            finally { if (rented is not null) ArrayPool<T>.Shared.Return(rented); }
+        }
+
+        /// <summary>aAdj += cAdj · R and R's adjoint on its triangle, then cAdj = 0 (see Contraction.TriangularAdjoint).</summary>
+        public static void Adjoint<T>(T[,] a, T[,] b, bool transB, bool lower, int k, T[,] cAdj, T[,] aAdj, T[,] bAdj) where T : unmanaged, System.Numerics.INumber<T>
+        {
+            int m = a.GetLength(0), n = cAdj.GetLength(1), lda = a.GetLength(1);
+            ref T g = ref Contraction.Span(cAdj)[0];
+            ref T pa = ref Contraction.Span(a)[0];
+            T[]? rented = null;
+            // aAdj[i, d] += Σ_j cAdj[i, j] R(j, d): B[s = j, q = d] = R(j, d), b itself unless it holds R transposed
+            ref T bRef = ref !transB ? ref Contraction.Span(b)[0] : ref Transposed(b, k, n, out rented);
+            int ldb = !transB ? b.GetLength(1) : k;
+            try
+            {
+                Tiles(m, k, n, ref g, n, 1, ref bRef, ldb, ref Contraction.Span(aAdj)[0], lda, accumulate: true,
+                    lower ? Reach.From : Reach.Below, Wanted.All);
+            }
+            finally { if (rented is not null) ArrayPool<T>.Shared.Return(rented); }
+            // R̄(j, d) += Σ_i cAdj[i, j] a[i, d] where R can be non-zero (d ≤ j lower, d ≥ j upper)
+            if (transB) // b̄[d, j]: rows d, columns j; A(d, i) = a[i, d], B[i, j] = cAdj[i, j]
+                Tiles(k, n, m, ref pa, 1, lda, ref g, n, ref Contraction.Span(bAdj)[0], bAdj.GetLength(1), accumulate: true,
+                    Reach.All, lower ? Wanted.Upper : Wanted.Lower);
+            else        // b̄[j, d]: rows j, columns d; A(j, i) = cAdj[i, j], B[i, d] = a[i, d]
+                Tiles(n, k, m, ref g, 1, n, ref pa, lda, ref Contraction.Span(bAdj)[0], bAdj.GetLength(1), accumulate: true,
+                    Reach.All, lower ? Wanted.Lower : Wanted.Upper);
+            Array.Clear(cAdj);
+        }
+
+        /// <summary>Copies b [rows, cols] transposed into a rented buffer [cols, rows] (leading dimension rows).</summary>
+        private static ref T Transposed<T>(T[,] b, int rows, int cols, out T[]? rented) where T : unmanaged
+        {
+            int ld = b.GetLength(1);
+            var src = Contraction.Span(b);
+            rented = ArrayPool<T>.Shared.Rent(Math.Max(1, rows * cols));
+            for (int r = 0; r < rows; r++)
+                for (int c = 0; c < cols; c++)
+                    rented[c * rows + r] = src[r * ld + c];
+            return ref rented[0];
+        }
+
+        /// <summary>
+        /// <c>C[p, q] (+)= Σ_s A(p, s) · B[s, q]</c> for p &lt; rows, q &lt; cols, s in the column block's reach within [0, depth):
+        /// A(p, s) = a[p·ap + s·aS], B[s, q] = b[s·ldb + q], C[p, q] = c[p·ldc + q]. Callers have checked every index is in range.
+        /// </summary>
+        private static void Tiles<T>(int rows, int cols, int depth, ref T a, int ap, int aS, ref T b, int ldb, ref T c, int ldc,
+            bool accumulate, Reach reach, Wanted wanted) where T : unmanaged, System.Numerics.INumber<T>
+        {
+            int q0 = 0, v, w;
+            // 512-bit tiles where they run at full width, 
+            v = Vector512<T>.Count; w = 2 * v;
+            for (; Vector512.IsHardwareAccelerated && q0 + w <= cols; q0 += w)
+            {
+                int s0 = reach == Reach.From ? Math.Min(q0, depth) : 0;
+                int s1 = reach == Reach.Below ? Math.Min(q0 + w, depth) : depth;
+                int p = 0;
+                for (; p + 4 <= rows; p += 4)
+                {
+                    if (Skip(wanted, p, p + 4, q0, q0 + w)) continue; // only ever with accumulate: those entries keep their values
+                    ref T c0 = ref Unsafe.Add(ref c, p * ldc + q0);
+                    ref T c1 = ref Unsafe.Add(ref c0, ldc);
+                    ref T c2 = ref Unsafe.Add(ref c1, ldc);
+                    ref T c3 = ref Unsafe.Add(ref c2, ldc);
+                    Vector512<T> x00, x01, x10, x11, x20, x21, x30, x31;
+                    if (accumulate)
+                    {
+                        x00 = Vector512.LoadUnsafe(ref c0); x01 = Vector512.LoadUnsafe(ref c0, (nuint)v);
+                        x10 = Vector512.LoadUnsafe(ref c1); x11 = Vector512.LoadUnsafe(ref c1, (nuint)v);
+                        x20 = Vector512.LoadUnsafe(ref c2); x21 = Vector512.LoadUnsafe(ref c2, (nuint)v);
+                        x30 = Vector512.LoadUnsafe(ref c3); x31 = Vector512.LoadUnsafe(ref c3, (nuint)v);
+                    }
+                    else x00 = x01 = x10 = x11 = x20 = x21 = x30 = x31 = Vector512<T>.Zero;
+                    ref T a0 = ref Unsafe.Add(ref a, p * ap);
+                    for (int s = s0; s < s1; s++)
+                    {
+                        ref T bs = ref Unsafe.Add(ref b, s * ldb + q0);
+                        var b0 = Vector512.LoadUnsafe(ref bs);
+                        var b1 = Vector512.LoadUnsafe(ref bs, (nuint)v);
+                        ref T As = ref Unsafe.Add(ref a0, s * aS);
+                        var r0 = Vector512.Create(As);
+                        x00 = Fma512(r0, b0, x00); x01 = Fma512(r0, b1, x01);
+                        var r1 = Vector512.Create(Unsafe.Add(ref As, ap));
+                        x10 = Fma512(r1, b0, x10); x11 = Fma512(r1, b1, x11);
+                        var r2 = Vector512.Create(Unsafe.Add(ref As, 2 * ap));
+                        x20 = Fma512(r2, b0, x20); x21 = Fma512(r2, b1, x21);
+                        var r3 = Vector512.Create(Unsafe.Add(ref As, 3 * ap));
+                        x30 = Fma512(r3, b0, x30); x31 = Fma512(r3, b1, x31);
+                    }
+                    x00.StoreUnsafe(ref c0); x01.StoreUnsafe(ref c0, (nuint)v);
+                    x10.StoreUnsafe(ref c1); x11.StoreUnsafe(ref c1, (nuint)v);
+                    x20.StoreUnsafe(ref c2); x21.StoreUnsafe(ref c2, (nuint)v);
+                    x30.StoreUnsafe(ref c3); x31.StoreUnsafe(ref c3, (nuint)v);
+                }
+                for (; p < rows; p++)
+                {
+                    if (Skip(wanted, p, p + 1, q0, q0 + w)) continue;
+                    ref T c0 = ref Unsafe.Add(ref c, p * ldc + q0);
+                    var x0 = accumulate ? Vector512.LoadUnsafe(ref c0) : Vector512<T>.Zero;
+                    var x1 = accumulate ? Vector512.LoadUnsafe(ref c0, (nuint)v) : Vector512<T>.Zero;
+                    ref T a0 = ref Unsafe.Add(ref a, p * ap);
+                    for (int s = s0; s < s1; s++)
+                    {
+                        ref T bs = ref Unsafe.Add(ref b, s * ldb + q0);
+                        var r0 = Vector512.Create(Unsafe.Add(ref a0, s * aS));
+                        x0 = Fma512(r0, Vector512.LoadUnsafe(ref bs), x0);
+                        x1 = Fma512(r0, Vector512.LoadUnsafe(ref bs, (nuint)v), x1);
+                    }
+                    x0.StoreUnsafe(ref c0); x1.StoreUnsafe(ref c0, (nuint)v);
+                }
+            }
+            // then 256-bit tiles for the columns left
+            v = Vector256<T>.Count; w = 2 * v;
+            for (; q0 + w <= cols; q0 += w)
+            {
+                int s0 = reach == Reach.From ? Math.Min(q0, depth) : 0;
+                int s1 = reach == Reach.Below ? Math.Min(q0 + w, depth) : depth;
+                int p = 0;
+                for (; p + 4 <= rows; p += 4)
+                {
+                    if (Skip(wanted, p, p + 4, q0, q0 + w)) continue; // only ever with accumulate: those entries keep their values
+                    ref T c0 = ref Unsafe.Add(ref c, p * ldc + q0);
+                    ref T c1 = ref Unsafe.Add(ref c0, ldc);
+                    ref T c2 = ref Unsafe.Add(ref c1, ldc);
+                    ref T c3 = ref Unsafe.Add(ref c2, ldc);
+                    Vector256<T> x00, x01, x10, x11, x20, x21, x30, x31;
+                    if (accumulate)
+                    {
+                        x00 = Vector256.LoadUnsafe(ref c0); x01 = Vector256.LoadUnsafe(ref c0, (nuint)v);
+                        x10 = Vector256.LoadUnsafe(ref c1); x11 = Vector256.LoadUnsafe(ref c1, (nuint)v);
+                        x20 = Vector256.LoadUnsafe(ref c2); x21 = Vector256.LoadUnsafe(ref c2, (nuint)v);
+                        x30 = Vector256.LoadUnsafe(ref c3); x31 = Vector256.LoadUnsafe(ref c3, (nuint)v);
+                    }
+                    else x00 = x01 = x10 = x11 = x20 = x21 = x30 = x31 = Vector256<T>.Zero;
+                    ref T a0 = ref Unsafe.Add(ref a, p * ap);
+                    for (int s = s0; s < s1; s++)
+                    {
+                        ref T bs = ref Unsafe.Add(ref b, s * ldb + q0);
+                        var b0 = Vector256.LoadUnsafe(ref bs);
+                        var b1 = Vector256.LoadUnsafe(ref bs, (nuint)v);
+                        ref T As = ref Unsafe.Add(ref a0, s * aS);
+                        var r0 = Vector256.Create(As);
+                        x00 = Fma(r0, b0, x00); x01 = Fma(r0, b1, x01);
+                        var r1 = Vector256.Create(Unsafe.Add(ref As, ap));
+                        x10 = Fma(r1, b0, x10); x11 = Fma(r1, b1, x11);
+                        var r2 = Vector256.Create(Unsafe.Add(ref As, 2 * ap));
+                        x20 = Fma(r2, b0, x20); x21 = Fma(r2, b1, x21);
+                        var r3 = Vector256.Create(Unsafe.Add(ref As, 3 * ap));
+                        x30 = Fma(r3, b0, x30); x31 = Fma(r3, b1, x31);
+                    }
+                    x00.StoreUnsafe(ref c0); x01.StoreUnsafe(ref c0, (nuint)v);
+                    x10.StoreUnsafe(ref c1); x11.StoreUnsafe(ref c1, (nuint)v);
+                    x20.StoreUnsafe(ref c2); x21.StoreUnsafe(ref c2, (nuint)v);
+                    x30.StoreUnsafe(ref c3); x31.StoreUnsafe(ref c3, (nuint)v);
+                }
+                for (; p < rows; p++)
+                {
+                    if (Skip(wanted, p, p + 1, q0, q0 + w)) continue;
+                    ref T c0 = ref Unsafe.Add(ref c, p * ldc + q0);
+                    var x0 = accumulate ? Vector256.LoadUnsafe(ref c0) : Vector256<T>.Zero;
+                    var x1 = accumulate ? Vector256.LoadUnsafe(ref c0, (nuint)v) : Vector256<T>.Zero;
+                    ref T a0 = ref Unsafe.Add(ref a, p * ap);
+                    for (int s = s0; s < s1; s++)
+                    {
+                        ref T bs = ref Unsafe.Add(ref b, s * ldb + q0);
+                        var r0 = Vector256.Create(Unsafe.Add(ref a0, s * aS));
+                        x0 = Fma(r0, Vector256.LoadUnsafe(ref bs), x0);
+                        x1 = Fma(r0, Vector256.LoadUnsafe(ref bs, (nuint)v), x1);
+                    }
+                    x0.StoreUnsafe(ref c0); x1.StoreUnsafe(ref c0, (nuint)v);
+                }
+            }
+            // the last columns, fewer than a tile: one entry at a time
+            for (int q = q0; q < cols; q++)
+            {
+                int s0 = reach == Reach.From ? Math.Min(q, depth) : 0;
+                int s1 = reach == Reach.Below ? Math.Min(q + 1, depth) : depth;
+                for (int p = 0; p < rows; p++)
+                {
+                    if (Skip(wanted, p, p + 1, q, q + 1)) continue;
+                    ref T cpq = ref Unsafe.Add(ref c, p * ldc + q);
+                    ref T a0 = ref Unsafe.Add(ref a, p * ap);
+                    T sum = accumulate ? cpq : T.Zero;
+                    for (int s = s0; s < s1; s++) sum += Unsafe.Add(ref a0, s * aS) * Unsafe.Add(ref b, s * ldb + q);
+                    cpq = sum;
+                }
+            }
+        }
+
+        /// <summary>Whether no entry of the tile rows [p0, p1) x columns [q0, q1) is wanted.</summary>
+        private static bool Skip(Wanted wanted, int p0, int p1, int q0, int q1) => wanted switch
+        {
+            Wanted.Upper => q1 - 1 < p0, // wanted q ≥ p: none when the last column is left of the first row
+            Wanted.Lower => q0 > p1 - 1, // wanted q ≤ p
+            _ => false,
+        };
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector512<T> Fma512<T>(Vector512<T> x, Vector512<T> y, Vector512<T> acc)
+        {
+            if (typeof(T) == typeof(double))
+                return Vector512.FusedMultiplyAdd(x.As<T, double>(), y.As<T, double>(), acc.As<T, double>()).As<double, T>();
+            if (typeof(T) == typeof(float))
+                return Vector512.FusedMultiplyAdd(x.As<T, float>(), y.As<T, float>(), acc.As<T, float>()).As<float, T>();
+            return x * y + acc;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector256<T> Fma<T>(Vector256<T> x, Vector256<T> y, Vector256<T> acc)
+        {
+            if (typeof(T) == typeof(double))
+                return Vector256.FusedMultiplyAdd(x.As<T, double>(), y.As<T, double>(), acc.As<T, double>()).As<double, T>();
+            if (typeof(T) == typeof(float))
+                return Vector256.FusedMultiplyAdd(x.As<T, float>(), y.As<T, float>(), acc.As<T, float>()).As<float, T>();
+            return x * y + acc;
+        }
+    }
+}
