@@ -270,6 +270,24 @@ namespace DiffGen.Generator.Differentiate
         /// <summary>A contraction inside a loop whose reverse would not refill it (see <see cref="ScratchReplay"/>).</summary>
         private sealed class ContractNotRefilled : Exception { }
 
+        /// <summary>Every contraction inside a loop sits in the prefix its loop's reverse refills (nothing stores its table).</summary>
+        private void CheckContractsRefilled(IEnumerable<Stmt> stmts, For? loop)
+        {
+            int i = 0;
+            foreach (var st in stmts)
+            {
+                switch (st)
+                {
+                    case Contract when loop is not null && !(_scratch.TryGetValue(loop, out var prefix) && i < prefix):
+                        throw new ContractNotRefilled();
+                    case For f: CheckContractsRefilled(f.Body, f); break;
+                    case If c when loop is not null && IrQueries.AllStmts(c.Then.Concat(c.Else)).Any(x => x is Contract): throw new ContractNotRefilled();
+                    case Block b when loop is not null && IrQueries.AllStmts(b.Body).Any(x => x is Contract): throw new ContractNotRefilled();
+                }
+                i++;
+            }
+        }
+
         private AdjointModel Build()
         {
             ComputeVaried();
@@ -294,6 +312,7 @@ namespace DiffGen.Generator.Differentiate
             // what a caller's own reverse sweep relies on), so they start in the to-be-recorded set.
             var req = new HashSet<string>(_m.Params.Where(p => p.IsWritten).Select(p => p.Name), StringComparer.Ordinal);
             Analyze(_m.Body, req, top: true);
+            CheckContractsRefilled(_m.Body, null);
 
             var (forward, reverse) = ForwardValues.Reuse(Forward(_m.Body).ToEquatable(), Reverse(_m.Body, topLevel: true).ToEquatable());
             return new AdjointModel(_m, _hoisted.ToEquatable(),
@@ -1061,6 +1080,7 @@ namespace DiffGen.Generator.Differentiate
                 {
                     case For g: cost += WorkCost(g.Body, weight * 16); break;
                     case If i: cost += weight * Ops(i.Condition) + WorkCost(i.Then, weight) + WorkCost(i.Else, weight); break;
+                    case Contract: cost += weight * 2 * 16 * 16 * 16; break; // a GEMM: a nest of depth three
                     default:
                         foreach (var e in IrQueries.ExprsOf(st)) cost += weight * Ops(e);
                         if (st is Assign { Op: not AssignOp.Set }) cost += weight;

@@ -207,19 +207,50 @@ namespace DiffGen.Kernels
                     x0.StoreUnsafe(ref c0); x1.StoreUnsafe(ref c0, (nuint)v);
                 }
             }
-            // the last columns, fewer than a tile: one entry at a time
-            for (int q = q0; q < cols; q++)
-            {
-                int s0 = reach == Reach.From ? Math.Min(q, depth) : 0;
-                int s1 = reach == Reach.Below ? Math.Min(q + 1, depth) : depth;
-                for (int p = 0; p < rows; p++)
+            // the last columns, fewer than a tile (all of a small map's): one entry at a time, a row of C at a time
+            if (q0 >= cols) return;
+            int pp = 0;
+            if (wanted == Wanted.All)
+                for (; pp + 4 <= rows; pp += 4)
                 {
-                    if (Skip(wanted, p, p + 1, q, q + 1)) continue;
-                    ref T cpq = ref Unsafe.Add(ref c, p * ldc + q);
-                    ref T a0 = ref Unsafe.Add(ref a, p * ap);
-                    T sum = accumulate ? cpq : T.Zero;
+                    // four rows at once: a small map's whole product (gmm at d = 2) is this loop
+                    ref T a0 = ref Unsafe.Add(ref a, pp * ap);
+                    ref T cp = ref Unsafe.Add(ref c, pp * ldc);
+                    for (int q = q0; q < cols; q++)
+                    {
+                        int s0 = reach == Reach.From ? Math.Min(q, depth) : 0;
+                        int s1 = reach == Reach.Below ? Math.Min(q + 1, depth) : depth;
+                        T y0 = accumulate ? Unsafe.Add(ref cp, q) : T.Zero;
+                        T y1 = accumulate ? Unsafe.Add(ref cp, ldc + q) : T.Zero;
+                        T y2 = accumulate ? Unsafe.Add(ref cp, 2 * ldc + q) : T.Zero;
+                        T y3 = accumulate ? Unsafe.Add(ref cp, 3 * ldc + q) : T.Zero;
+                        for (int s = s0; s < s1; s++)
+                        {
+                            T bsq = Unsafe.Add(ref b, s * ldb + q);
+                            ref T As = ref Unsafe.Add(ref a0, s * aS);
+                            y0 += As * bsq;
+                            y1 += Unsafe.Add(ref As, ap) * bsq;
+                            y2 += Unsafe.Add(ref As, 2 * ap) * bsq;
+                            y3 += Unsafe.Add(ref As, 3 * ap) * bsq;
+                        }
+                        Unsafe.Add(ref cp, q) = y0;
+                        Unsafe.Add(ref cp, ldc + q) = y1;
+                        Unsafe.Add(ref cp, 2 * ldc + q) = y2;
+                        Unsafe.Add(ref cp, 3 * ldc + q) = y3;
+                    }
+                }
+            for (int p = pp; p < rows; p++)
+            {
+                ref T a0 = ref Unsafe.Add(ref a, p * ap);
+                ref T cp = ref Unsafe.Add(ref c, p * ldc);
+                for (int q = q0; q < cols; q++)
+                {
+                    if (wanted != Wanted.All && Skip(wanted, p, p + 1, q, q + 1)) continue;
+                    int s0 = reach == Reach.From ? Math.Min(q, depth) : 0;
+                    int s1 = reach == Reach.Below ? Math.Min(q + 1, depth) : depth;
+                    T sum = accumulate ? Unsafe.Add(ref cp, q) : T.Zero;
                     for (int s = s0; s < s1; s++) sum += Unsafe.Add(ref a0, s * aS) * Unsafe.Add(ref b, s * ldb + q);
-                    cpq = sum;
+                    Unsafe.Add(ref cp, q) = sum;
                 }
             }
         }
