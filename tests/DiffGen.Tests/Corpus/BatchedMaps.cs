@@ -72,6 +72,37 @@ namespace DiffGen.Tests.Corpus
             return loss;
         }
 
+        /// <summary><see cref="UpperTriangle"/> in float: the float triangle tiles.</summary>
+        [Differentiable(nameof(centers), nameof(w))]
+        public static float UpperTriangleF(float[,] x, float[,] centers, float[,] w, int d, int k)
+        {
+            int n = x.GetLength(0);
+            float[] diff = new float[d];
+            float[] y = new float[d];
+            float[] score = new float[k];
+            float loss = 0;
+            for (int i = 0; i < n; i++)
+            {
+                for (int c = 0; c < k; c++)
+                {
+                    for (int j = 0; j < d; j++) diff[j] = x[i, j] - centers[c, j];
+                    for (int j = 0; j < d; j++) y[j] = MathF.Exp(w[c, j * d + j]) * diff[j];
+                    for (int j = 0; j < d; j++)
+                    {
+                        for (int r = 0; r < j; r++) y[r] += w[c, j * d + r] * diff[j];
+                    }
+                    score[c] = w[c, 0];
+                    for (int j = 0; j < d; j++) score[c] -= 0.5f * y[j] * y[j] + 0.1f * diff[j] * diff[j];
+                }
+                float m = score[0];
+                for (int c = 1; c < k; c++) m = MathF.Max(m, score[c]);
+                float s = 0;
+                for (int c = 0; c < k; c++) s += MathF.Exp(score[c] - m);
+                loss += MathF.Log(s) + m;
+            }
+            return loss;
+        }
+
         /// <summary>A map to fewer dimensions than the input (p = d / 2 + 1 outputs): M is p x d.</summary>
         [Differentiable(nameof(centers), nameof(w))]
         public static double Bottleneck(double[,] x, double[,] centers, double[,] w, int d, int k)
