@@ -30,6 +30,11 @@ namespace DiffGen.Tests
                 (x, c, w) => BatchedMaps.BottleneckForward(x, c, w, d, k), (x, c, w) => BatchedMaps.Bottleneck(x, c, w, d, k));
 
         [Theory, MemberData(nameof(Sizes))]
+        public void TwoMaps_FirstBatchedSecondPerPoint(int n, int d, int k) =>
+            PointBlocksTests.CheckAssignment(n, d, k, n * 13 + d, 0.5, (x, c, w, gc, gw) => BatchedMaps.TwoMapsBackward(x, c, w, d, k, gc, gw),
+                (x, c, w) => BatchedMaps.TwoMapsForward(x, c, w, d, k), (x, c, w) => BatchedMaps.TwoMaps(x, c, w, d, k));
+
+        [Theory, MemberData(nameof(Sizes))]
         public void PointScaledMap_KeptPerPoint(int n, int d, int k) =>
             PointBlocksTests.CheckAssignment(n, d, k, n * 11 + d, 0.5, (x, c, w, gc, gw) => BatchedMaps.PointScaledMapBackward(x, c, w, d, k, gc, gw),
                 (x, c, w) => BatchedMaps.PointScaledMapForward(x, c, w, d, k), (x, c, w) => BatchedMaps.PointScaledMap(x, c, w, d, k));

@@ -135,6 +135,45 @@ namespace DiffGen.Tests.Corpus
             return loss;
         }
 
+        /// <summary>Two maps of the same difference: the first (dense) becomes the product; the second, scaled by a value the
+        /// pair computes, stays per point and reads the first's input from the block's table.</summary>
+        [Differentiable(nameof(centers), nameof(w))]
+        public static double TwoMaps(double[,] x, double[,] centers, double[,] w, int d, int k)
+        {
+            int n = x.GetLength(0);
+            double[] diff = new double[d];
+            double[] u = new double[d];
+            double[] v = new double[d];
+            double[] score = new double[k];
+            double loss = 0;
+            for (int i = 0; i < n; i++)
+            {
+                for (int c = 0; c < k; c++)
+                {
+                    for (int j = 0; j < d; j++) diff[j] = x[i, j] - centers[c, j];
+                    for (int a = 0; a < d; a++)
+                    {
+                        u[a] = 0;
+                        for (int b = 0; b < d; b++) u[a] += w[c, a * d + b] * diff[b];
+                    }
+                    double g = 1 + u[0] * u[0];
+                    for (int a = 0; a < d; a++)
+                    {
+                        v[a] = 0;
+                        for (int b = 0; b < d; b++) v[a] += w[c, b * d + a] / g * diff[b];
+                    }
+                    score[c] = 0;
+                    for (int a = 0; a < d; a++) score[c] -= 0.5 * u[a] * u[a] + 0.25 * v[a] * v[a];
+                }
+                double m = score[0];
+                for (int c = 1; c < k; c++) m = Math.Max(m, score[c]);
+                double s = 0;
+                for (int c = 0; c < k; c++) s += Math.Exp(score[c] - m);
+                loss += Math.Log(s) + m;
+            }
+            return loss;
+        }
+
         /// <summary>The map's entries scaled by the point's first coordinate: the matrix differs per point, so the pairs run
         /// their products one point at a time (still in blocks of points).</summary>
         [Differentiable(nameof(centers), nameof(w))]
