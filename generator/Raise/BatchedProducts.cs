@@ -32,7 +32,7 @@ namespace DiffGen.Generator.Raise
     internal static class BatchedProducts
     {
         /// <summary>The rewritten pair loop for one component, with the tables to declare before the blocks.</summary>
-        internal sealed record Batched(List<DeclArray> Tables, List<Stmt> Body, string Explained, string Input, string Output);
+        internal sealed record Batched(List<DeclArray> Tables, List<Stmt> Body, string Explained);
 
         /// <param name="pair">The pair's statements (component loop's body, user's names).</param>
         /// <param name="point">The loop over points' counter.</param>
@@ -152,7 +152,7 @@ namespace DiffGen.Generator.Raise
             body.Add(new For(point, lo, BinaryOp.Lt, hi, 1, perPoint.ToEquatable()));
 
             string explained = $"{y} = M·{x} for every {point} of a block is one product per component ({yName} = {xName}·{mName}{(transposed ? "" : "ᵀ")}, {mName} built from the component's data{(triangle == Triangle.None ? "" : ", " + triangle.ToString().ToLowerInvariant() + " triangular: the zero half skipped")})";
-            return new Batched(tables, body, explained, x, y);
+            return new Batched(tables, body, explained);
         }
 
         /// <summary><c>for (j = 0; j &lt; size(x); j++) x[j] = e</c> with e not reading x.</summary>

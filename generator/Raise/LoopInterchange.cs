@@ -171,15 +171,16 @@ namespace DiffGen.Generator.Raise
             var points = new For(point, loV, BinaryOp.Lt, hiV, 1, inner.Body.Select(Rename).ToEquatable());
             var comps = inner with { Body = new Stmt[] { points }.ToEquatable() };
             // a per-component matrix-vector product over the block's points: one GEMM per component (BatchedProducts)
-            if (BatchedProducts.Try(inner.Body, point, written, scratch, locals, loV, hiV, r => r.Select(Rename).ToList(), fresh) is { } batched)
+            var batched = BatchedProducts.Try(inner.Body, point, written, scratch, locals, loV, hiV, r => r.Select(Rename).ToList(), fresh);
+            if (batched is not null)
             {
                 output.AddRange(batched.Tables);
                 comps = inner with { Body = batched.Body.ToEquatable() };
-                explained.Add(batched.Explained);
             }
             var restLoop = new For(point, loV, BinaryOp.Lt, hiV, 1, rest.Select(Rename).ToEquatable());
             output.Add(new For(lo0, f.Start, BinaryOp.Lt, f.Bound, PointsPerBlock, new Stmt[] { new DeclScalar(hi0, IrType.Int, end), comps, restLoop }.ToEquatable(), f.Origin));
             explained.Add($"the loop over {point} runs {PointsPerBlock} {point} at a time with the loop over {comp} outside them ({string.Join(", ", slots.OrderBy(x => x, StringComparer.Ordinal))} kept per {point} of the block)");
+            if (batched is not null) explained.Add(batched.Explained);
             return output;
         }
 
