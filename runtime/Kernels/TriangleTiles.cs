@@ -3,6 +3,7 @@ using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using DiffGen.Cpu;
 
 namespace DiffGen.Kernels
 {
@@ -13,7 +14,7 @@ namespace DiffGen.Kernels
     /// in cache), and each column block sums only over the s its triangle reaches, so the zero half costs nothing: the
     /// packed GEMM, cut into panels to skip it, packed A again for every panel and lost what it saved.
     /// </summary>
-    internal static class TriangleTiles
+    internal static unsafe class TriangleTiles
     {
         /// <summary>Which s a column block [q0, q1) of C sums over.</summary>
         private enum Reach { All, Below, From } // [0, depth), [0, q1), [q0, depth)
@@ -84,127 +85,23 @@ namespace DiffGen.Kernels
         private static void Tiles<T>(int rows, int cols, int depth, ref T a, int ap, int aS, ref T b, int ldb, ref T c, int ldc,
             bool accumulate, Reach reach, Wanted wanted) where T : unmanaged, System.Numerics.INumber<T>
         {
-            int q0 = 0, v, w;
-            // 512-bit tiles where they run at full width, 
-            v = Vector512<T>.Count; w = 2 * v;
-            for (; Vector512.IsHardwareAccelerated && q0 + w <= cols; q0 += w)
+            int q0 = 0;
+            fixed (T* pa = &a)
+            fixed (T* pb = &b)
+            fixed (T* pc = &c)
             {
-                int s0 = reach == Reach.From ? Math.Min(q0, depth) : 0;
-                int s1 = reach == Reach.Below ? Math.Min(q0 + w, depth) : depth;
-                int p = 0;
-                for (; p + 4 <= rows; p += 4)
+                // 512-bit tiles where they run at full width, then 256-bit tiles for the columns left
+                if (typeof(T) == typeof(double))
                 {
-                    if (Skip(wanted, p, p + 4, q0, q0 + w)) continue; // only ever with accumulate: those entries keep their values
-                    ref T c0 = ref Unsafe.Add(ref c, p * ldc + q0);
-                    ref T c1 = ref Unsafe.Add(ref c0, ldc);
-                    ref T c2 = ref Unsafe.Add(ref c1, ldc);
-                    ref T c3 = ref Unsafe.Add(ref c2, ldc);
-                    Vector512<T> x00, x01, x10, x11, x20, x21, x30, x31;
-                    if (accumulate)
-                    {
-                        x00 = Vector512.LoadUnsafe(ref c0); x01 = Vector512.LoadUnsafe(ref c0, (nuint)v);
-                        x10 = Vector512.LoadUnsafe(ref c1); x11 = Vector512.LoadUnsafe(ref c1, (nuint)v);
-                        x20 = Vector512.LoadUnsafe(ref c2); x21 = Vector512.LoadUnsafe(ref c2, (nuint)v);
-                        x30 = Vector512.LoadUnsafe(ref c3); x31 = Vector512.LoadUnsafe(ref c3, (nuint)v);
-                    }
-                    else x00 = x01 = x10 = x11 = x20 = x21 = x30 = x31 = Vector512<T>.Zero;
-                    ref T a0 = ref Unsafe.Add(ref a, p * ap);
-                    for (int s = s0; s < s1; s++)
-                    {
-                        ref T bs = ref Unsafe.Add(ref b, s * ldb + q0);
-                        var b0 = Vector512.LoadUnsafe(ref bs);
-                        var b1 = Vector512.LoadUnsafe(ref bs, (nuint)v);
-                        ref T As = ref Unsafe.Add(ref a0, s * aS);
-                        var r0 = Vector512.Create(As);
-                        x00 = Fma512(r0, b0, x00); x01 = Fma512(r0, b1, x01);
-                        var r1 = Vector512.Create(Unsafe.Add(ref As, ap));
-                        x10 = Fma512(r1, b0, x10); x11 = Fma512(r1, b1, x11);
-                        var r2 = Vector512.Create(Unsafe.Add(ref As, 2 * ap));
-                        x20 = Fma512(r2, b0, x20); x21 = Fma512(r2, b1, x21);
-                        var r3 = Vector512.Create(Unsafe.Add(ref As, 3 * ap));
-                        x30 = Fma512(r3, b0, x30); x31 = Fma512(r3, b1, x31);
-                    }
-                    x00.StoreUnsafe(ref c0); x01.StoreUnsafe(ref c0, (nuint)v);
-                    x10.StoreUnsafe(ref c1); x11.StoreUnsafe(ref c1, (nuint)v);
-                    x20.StoreUnsafe(ref c2); x21.StoreUnsafe(ref c2, (nuint)v);
-                    x30.StoreUnsafe(ref c3); x31.StoreUnsafe(ref c3, (nuint)v);
+                    if (Vector512.IsHardwareAccelerated)
+                        q0 = ColumnTiles<double, Vector512<double>, V512D>(rows, cols, depth, (double*)pa, ap, aS, (double*)pb, ldb, (double*)pc, ldc, accumulate, reach, wanted, q0);
+                    q0 = ColumnTiles<double, Vector256<double>, V256D>(rows, cols, depth, (double*)pa, ap, aS, (double*)pb, ldb, (double*)pc, ldc, accumulate, reach, wanted, q0);
                 }
-                for (; p < rows; p++)
+                else if (typeof(T) == typeof(float))
                 {
-                    if (Skip(wanted, p, p + 1, q0, q0 + w)) continue;
-                    ref T c0 = ref Unsafe.Add(ref c, p * ldc + q0);
-                    var x0 = accumulate ? Vector512.LoadUnsafe(ref c0) : Vector512<T>.Zero;
-                    var x1 = accumulate ? Vector512.LoadUnsafe(ref c0, (nuint)v) : Vector512<T>.Zero;
-                    ref T a0 = ref Unsafe.Add(ref a, p * ap);
-                    for (int s = s0; s < s1; s++)
-                    {
-                        ref T bs = ref Unsafe.Add(ref b, s * ldb + q0);
-                        var r0 = Vector512.Create(Unsafe.Add(ref a0, s * aS));
-                        x0 = Fma512(r0, Vector512.LoadUnsafe(ref bs), x0);
-                        x1 = Fma512(r0, Vector512.LoadUnsafe(ref bs, (nuint)v), x1);
-                    }
-                    x0.StoreUnsafe(ref c0); x1.StoreUnsafe(ref c0, (nuint)v);
-                }
-            }
-            // then 256-bit tiles for the columns left
-            v = Vector256<T>.Count; w = 2 * v;
-            for (; q0 + w <= cols; q0 += w)
-            {
-                int s0 = reach == Reach.From ? Math.Min(q0, depth) : 0;
-                int s1 = reach == Reach.Below ? Math.Min(q0 + w, depth) : depth;
-                int p = 0;
-                for (; p + 4 <= rows; p += 4)
-                {
-                    if (Skip(wanted, p, p + 4, q0, q0 + w)) continue; // only ever with accumulate: those entries keep their values
-                    ref T c0 = ref Unsafe.Add(ref c, p * ldc + q0);
-                    ref T c1 = ref Unsafe.Add(ref c0, ldc);
-                    ref T c2 = ref Unsafe.Add(ref c1, ldc);
-                    ref T c3 = ref Unsafe.Add(ref c2, ldc);
-                    Vector256<T> x00, x01, x10, x11, x20, x21, x30, x31;
-                    if (accumulate)
-                    {
-                        x00 = Vector256.LoadUnsafe(ref c0); x01 = Vector256.LoadUnsafe(ref c0, (nuint)v);
-                        x10 = Vector256.LoadUnsafe(ref c1); x11 = Vector256.LoadUnsafe(ref c1, (nuint)v);
-                        x20 = Vector256.LoadUnsafe(ref c2); x21 = Vector256.LoadUnsafe(ref c2, (nuint)v);
-                        x30 = Vector256.LoadUnsafe(ref c3); x31 = Vector256.LoadUnsafe(ref c3, (nuint)v);
-                    }
-                    else x00 = x01 = x10 = x11 = x20 = x21 = x30 = x31 = Vector256<T>.Zero;
-                    ref T a0 = ref Unsafe.Add(ref a, p * ap);
-                    for (int s = s0; s < s1; s++)
-                    {
-                        ref T bs = ref Unsafe.Add(ref b, s * ldb + q0);
-                        var b0 = Vector256.LoadUnsafe(ref bs);
-                        var b1 = Vector256.LoadUnsafe(ref bs, (nuint)v);
-                        ref T As = ref Unsafe.Add(ref a0, s * aS);
-                        var r0 = Vector256.Create(As);
-                        x00 = Fma(r0, b0, x00); x01 = Fma(r0, b1, x01);
-                        var r1 = Vector256.Create(Unsafe.Add(ref As, ap));
-                        x10 = Fma(r1, b0, x10); x11 = Fma(r1, b1, x11);
-                        var r2 = Vector256.Create(Unsafe.Add(ref As, 2 * ap));
-                        x20 = Fma(r2, b0, x20); x21 = Fma(r2, b1, x21);
-                        var r3 = Vector256.Create(Unsafe.Add(ref As, 3 * ap));
-                        x30 = Fma(r3, b0, x30); x31 = Fma(r3, b1, x31);
-                    }
-                    x00.StoreUnsafe(ref c0); x01.StoreUnsafe(ref c0, (nuint)v);
-                    x10.StoreUnsafe(ref c1); x11.StoreUnsafe(ref c1, (nuint)v);
-                    x20.StoreUnsafe(ref c2); x21.StoreUnsafe(ref c2, (nuint)v);
-                    x30.StoreUnsafe(ref c3); x31.StoreUnsafe(ref c3, (nuint)v);
-                }
-                for (; p < rows; p++)
-                {
-                    if (Skip(wanted, p, p + 1, q0, q0 + w)) continue;
-                    ref T c0 = ref Unsafe.Add(ref c, p * ldc + q0);
-                    var x0 = accumulate ? Vector256.LoadUnsafe(ref c0) : Vector256<T>.Zero;
-                    var x1 = accumulate ? Vector256.LoadUnsafe(ref c0, (nuint)v) : Vector256<T>.Zero;
-                    ref T a0 = ref Unsafe.Add(ref a, p * ap);
-                    for (int s = s0; s < s1; s++)
-                    {
-                        ref T bs = ref Unsafe.Add(ref b, s * ldb + q0);
-                        var r0 = Vector256.Create(Unsafe.Add(ref a0, s * aS));
-                        x0 = Fma(r0, Vector256.LoadUnsafe(ref bs), x0);
-                        x1 = Fma(r0, Vector256.LoadUnsafe(ref bs, (nuint)v), x1);
-                    }
-                    x0.StoreUnsafe(ref c0); x1.StoreUnsafe(ref c0, (nuint)v);
+                    if (Vector512.IsHardwareAccelerated)
+                        q0 = ColumnTiles<float, Vector512<float>, V512F>(rows, cols, depth, (float*)pa, ap, aS, (float*)pb, ldb, (float*)pc, ldc, accumulate, reach, wanted, q0);
+                    q0 = ColumnTiles<float, Vector256<float>, V256F>(rows, cols, depth, (float*)pa, ap, aS, (float*)pb, ldb, (float*)pc, ldc, accumulate, reach, wanted, q0);
                 }
             }
             // the last columns, fewer than a tile (all of a small map's): one entry at a time, a row of C at a time
@@ -255,6 +152,73 @@ namespace DiffGen.Kernels
             }
         }
 
+        /// <summary>
+        /// The column blocks of <see cref="Tiles{T}"/> from <paramref name="q0"/> that hold two whole vectors of <typeparamref name="TOps"/>:
+        /// 4 rows x 2 vectors of C in registers for the whole sum. Returns where the columns it left begin.
+        /// </summary>
+        private static int ColumnTiles<T, TV, TOps>(int rows, int cols, int depth, T* a, int ap, int aS, T* b, int ldb, T* c, int ldc,
+            bool accumulate, Reach reach, Wanted wanted, int q0)
+            where T : unmanaged where TV : struct where TOps : struct, IVecOps<T, TV>
+        {
+            int v = TOps.Count, w = 2 * v;
+            for (; q0 + w <= cols; q0 += w)
+            {
+                int s0 = reach == Reach.From ? Math.Min(q0, depth) : 0;
+                int s1 = reach == Reach.Below ? Math.Min(q0 + w, depth) : depth;
+                int p = 0;
+                for (; p + 4 <= rows; p += 4)
+                {
+                    if (Skip(wanted, p, p + 4, q0, q0 + w)) continue; // only ever with accumulate: those entries keep their values
+                    T* c0 = c + (nint)p * ldc + q0, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+                    TV x00, x01, x10, x11, x20, x21, x30, x31;
+                    if (accumulate)
+                    {
+                        x00 = TOps.Load(c0); x01 = TOps.Load(c0 + v);
+                        x10 = TOps.Load(c1); x11 = TOps.Load(c1 + v);
+                        x20 = TOps.Load(c2); x21 = TOps.Load(c2 + v);
+                        x30 = TOps.Load(c3); x31 = TOps.Load(c3 + v);
+                    }
+                    else x00 = x01 = x10 = x11 = x20 = x21 = x30 = x31 = TOps.Zero;
+                    T* a0 = a + (nint)p * ap;
+                    for (int s = s0; s < s1; s++)
+                    {
+                        T* bs = b + (nint)s * ldb + q0;
+                        TV b0 = TOps.Load(bs), b1 = TOps.Load(bs + v);
+                        T* As = a0 + (nint)s * aS;
+                        TV r0 = TOps.Broadcast(As);
+                        x00 = TOps.MulAdd(r0, b0, x00); x01 = TOps.MulAdd(r0, b1, x01);
+                        TV r1 = TOps.Broadcast(As + ap);
+                        x10 = TOps.MulAdd(r1, b0, x10); x11 = TOps.MulAdd(r1, b1, x11);
+                        TV r2 = TOps.Broadcast(As + 2 * ap);
+                        x20 = TOps.MulAdd(r2, b0, x20); x21 = TOps.MulAdd(r2, b1, x21);
+                        TV r3 = TOps.Broadcast(As + 3 * ap);
+                        x30 = TOps.MulAdd(r3, b0, x30); x31 = TOps.MulAdd(r3, b1, x31);
+                    }
+                    TOps.Store(c0, x00); TOps.Store(c0 + v, x01);
+                    TOps.Store(c1, x10); TOps.Store(c1 + v, x11);
+                    TOps.Store(c2, x20); TOps.Store(c2 + v, x21);
+                    TOps.Store(c3, x30); TOps.Store(c3 + v, x31);
+                }
+                for (; p < rows; p++)
+                {
+                    if (Skip(wanted, p, p + 1, q0, q0 + w)) continue;
+                    T* c0 = c + (nint)p * ldc + q0;
+                    TV x0 = accumulate ? TOps.Load(c0) : TOps.Zero;
+                    TV x1 = accumulate ? TOps.Load(c0 + v) : TOps.Zero;
+                    T* a0 = a + (nint)p * ap;
+                    for (int s = s0; s < s1; s++)
+                    {
+                        T* bs = b + (nint)s * ldb + q0;
+                        TV r0 = TOps.Broadcast(a0 + (nint)s * aS);
+                        x0 = TOps.MulAdd(r0, TOps.Load(bs), x0);
+                        x1 = TOps.MulAdd(r0, TOps.Load(bs + v), x1);
+                    }
+                    TOps.Store(c0, x0); TOps.Store(c0 + v, x1);
+                }
+            }
+            return q0;
+        }
+
         /// <summary>Whether no entry of the tile rows [p0, p1) x columns [q0, q1) is wanted.</summary>
         private static bool Skip(Wanted wanted, int p0, int p1, int q0, int q1) => wanted switch
         {
@@ -262,25 +226,5 @@ namespace DiffGen.Kernels
             Wanted.Lower => q0 > p1 - 1, // wanted q ≤ p
             _ => false,
         };
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector512<T> Fma512<T>(Vector512<T> x, Vector512<T> y, Vector512<T> acc)
-        {
-            if (typeof(T) == typeof(double))
-                return Vector512.FusedMultiplyAdd(x.As<T, double>(), y.As<T, double>(), acc.As<T, double>()).As<double, T>();
-            if (typeof(T) == typeof(float))
-                return Vector512.FusedMultiplyAdd(x.As<T, float>(), y.As<T, float>(), acc.As<T, float>()).As<float, T>();
-            return x * y + acc;
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector256<T> Fma<T>(Vector256<T> x, Vector256<T> y, Vector256<T> acc)
-        {
-            if (typeof(T) == typeof(double))
-                return Vector256.FusedMultiplyAdd(x.As<T, double>(), y.As<T, double>(), acc.As<T, double>()).As<double, T>();
-            if (typeof(T) == typeof(float))
-                return Vector256.FusedMultiplyAdd(x.As<T, float>(), y.As<T, float>(), acc.As<T, float>()).As<float, T>();
-            return x * y + acc;
-        }
     }
 }
