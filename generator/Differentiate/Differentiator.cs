@@ -484,9 +484,6 @@ namespace DiffGen.Generator.Differentiate
                             // ReplaySplit and Schedule's parallel forward/reverse pairs, which recompute private values already.
                             _scratch.Remove(f);
                             if (!top && ScratchReplay(f, entry, clean, rows) is { } scratch) result = scratch;
-                            // A contraction in a loop overwrites its table each iteration and nothing stores it: only a refill
-                            // in the reverse sweep gives the table's adjoint the iteration's operands.
-                            if (!_scratch.ContainsKey(f) && f.Body.Any(st => st is Contract)) throw new ContractNotRefilled();
                             req.Clear(); req.UnionWith(result);
                             // Running recurrences (p = p * c) whose only stores are their own values: the reverse sweep
                             // recomputes them from the entry value (see RecurrenceReplay), which then reads c's operands.
