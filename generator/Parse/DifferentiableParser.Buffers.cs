@@ -561,12 +561,53 @@ namespace DiffGen.Generator.Parse
                     Report(Descriptors.LocalArray, where, local, "arrays whose references are swapped must all have one length; this one's length was matched through an int local the method reassigns: size both with the same expression");
         }
 
+        /// <summary>
+        /// <c>(cur, next) = (next, cur);</c> on two T[,] locals (a 2-D stencil's double buffer): the elements are exchanged. That is
+        /// the program C# runs as long as no third name refers to either array (checked, as for a reassigned local array) and
+        /// both have one shape (checked where it runs: another shape throws, naming the locals). It costs a pass over both
+        /// arrays per swap, which the step it follows costs anyway. False when <paramref name="a"/> is not such a swap.
+        /// </summary>
+        private bool TrySwapMatrixElements(AssignmentExpressionSyntax a, List<Stmt> output)
+        {
+            if (a.Left is not TupleExpressionSyntax { Arguments.Count: 2 } lt || a.Right is not TupleExpressionSyntax { Arguments.Count: 2 } rt) return false;
+            var l0 = CopyTarget(lt.Arguments[0].Expression, out var s0);
+            var l1 = CopyTarget(lt.Arguments[1].Expression, out var s1);
+            if (l0 is not { Type.Shape: Shape.Matrix } || l1 is not { Type.Shape: Shape.Matrix } || l0.Type != l1.Type || l0.Name == l1.Name) return false;
+            bool Names(ExpressionSyntax e, ILocalSymbol? s) => e is IdentifierNameSyntax && SymbolEqualityComparer.Default.Equals(_model.GetSymbolInfo(e, _ct).Symbol, s);
+            if (!Names(rt.Arguments[0].Expression, s1) || !Names(rt.Arguments[1].Expression, s0)) return false;
+            foreach (var (sym, v) in new[] { (s0!, l0), (s1!, l1) })
+                if (_vars.Count(x => x.Value.Name == v.Name && SymbolEqualityComparer.Default.Equals(x.Key.ContainingSymbol, sym.ContainingSymbol)) > 1)
+                {
+                    Report(Descriptors.LocalArray, a, sym.Name, $"another name refers to the same array, and DiffGen swaps two T[,] locals by exchanging their elements; swap the two names only");
+                    return true;
+                }
+            output.AddRange(_pending);
+            _pending.Clear();
+            var type = l0.Type;
+            var sizes = new List<Expr> { Len(l0.Name, type, null, 0), Len(l0.Name, type, null, 1) };
+            output.AddRange(ShapeCheck(s0!.Name + "' and '" + s1!.Name, l1.Name, type, sizes));
+            var i = FreshName("__sw");
+            var j = FreshName("__sw");
+            var t = FreshName("__swap");
+            EquatableArray<Expr> At() => new Expr[] { new VarRef(i, IrType.Int), new VarRef(j, IrType.Int) }.ToEquatable();
+            var body = new Stmt[]
+            {
+                new DeclScalar(t, new IrType(type.Elem, Shape.Scalar), new ElemRef(l0.Name, type, At())),
+                new Assign(new ElemRef(l0.Name, type, At()), AssignOp.Set, new ElemRef(l1.Name, type, At())),
+                new Assign(new ElemRef(l1.Name, type, At()), AssignOp.Set, new VarRef(t, new IrType(type.Elem, Shape.Scalar))),
+            }.ToEquatable();
+            output.Add(new For(i, new Const(0, IrType.Int), BinaryOp.Lt, sizes[0], 1,
+                new Stmt[] { new For(j, new Const(0, IrType.Int), BinaryOp.Lt, sizes[1], 1, body) }.ToEquatable()));
+            return true;
+        }
+
         /// <summary><c>a = b;</c> between members of a swap group: a copies b's row number. False when it is not such an assignment.</summary>
         private bool TryLowerSwapAssignment(AssignmentExpressionSyntax a, List<Stmt> output)
         {
             if (!a.IsKind(SyntaxKind.SimpleAssignmentExpression)) return false;
             // T[,] references swapped (a 2-D heat equation): not held as rows; say what to write
             bool Matrix(ExpressionSyntax e) => e is IdentifierNameSyntax && _model.GetSymbolInfo(e, _ct).Symbol is ILocalSymbol { Type: IArrayTypeSymbol { Rank: >= 2 } };
+            if (TrySwapMatrixElements(a, output)) return true;
             if (Matrix(a.Left) && Matrix(a.Right) && !IsFreshLocal(a, unusedAfter: true) // rot = next; of a new T[,] of the loop: a copy (ArrayReassignment.cs)
                 || a.Left is TupleExpressionSyntax lm && a.Right is TupleExpressionSyntax && lm.Arguments.Any(x => Matrix(x.Expression)))
             {

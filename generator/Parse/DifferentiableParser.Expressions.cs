@@ -304,6 +304,9 @@ namespace DiffGen.Generator.Parse
                     return LowerStructMember(ma); // p.X, d.Length on a struct value (StructValues.cs)
                 case MemberAccessExpressionSyntax ma when _model.GetSymbolInfo(ma, _ct).Symbol is IFieldSymbol { ContainingType.IsTupleType: true } element:
                     return LowerTupleElement(ma, element);
+                case MemberAccessExpressionSyntax ma when ma.Name.Identifier.Text == "Length" && _model.GetSymbolInfo(ma, _ct).Symbol is { ContainingType: { } lengthOwner }
+                    && lengthOwner.Locations.Any(l => l.IsInSource):
+                    return LowerMemberAccess(ma); // p.Length of the user's own record or class (a pendulum's length), not an array's
                 case MemberAccessExpressionSyntax ma when ma.Name.Identifier.Text == "Length":
                     {
                         if (ViewOf(ma.Expression) is { } lview) return lview.Count; // row.Length of a span view (SpanViews.cs)

@@ -23,7 +23,9 @@ namespace DiffGen.Generator.Parse
         /// <summary>A jagged local whose row length is decided by its first computed row: the int declared for it, not yet set.</summary>
         private sealed class DeferredColumns
         {
-            public DeferredColumns(string local, string cols, DeclScalar placeholder) { Local = local; Cols = cols; Placeholder = placeholder; }
+            public DeferredColumns(string local, string cols, DeclScalar placeholder, List<Stmt> home) { Local = local; Cols = cols; Placeholder = placeholder; Home = home; }
+            /// <summary>The statement list the placeholder went to: the method's body, or the statements of a helper being inlined.</summary>
+            public List<Stmt> Home { get; }
             public string Local { get; }
             public string Cols { get; }
             public DeclScalar Placeholder { get; }
@@ -114,7 +116,7 @@ namespace DiffGen.Generator.Parse
             FlushPending(output);
             output.Add(placeholder);
             _topLevelLocals.Add(cols);
-            _deferredColumns[name] = new DeferredColumns(local.Name, cols, placeholder);
+            _deferredColumns[name] = new DeferredColumns(local.Name, cols, placeholder, output);
             return new VarRef(cols, IrType.Int);
         }
 
@@ -339,8 +341,10 @@ namespace DiffGen.Generator.Parse
         {
             deferred.Set = true;
             // the declaration is a top-level statement lowered before this one: its placeholder is in the method's body by now
+            // (or, for a helper's jagged result, a statement of the helper, not yet moved into the body)
             var list = _body;
             int index = list.IndexOf(deferred.Placeholder);
+            if (index < 0 && deferred.Home.IndexOf(deferred.Placeholder) is >= 0 and var inHelper) { list = deferred.Home; index = inHelper; }
             var later = new HashSet<string>(System.StringComparer.Ordinal);
             if (index >= 0)
             {

@@ -50,7 +50,12 @@ namespace DiffGen.Generator.Parse
             if (local.IsRef || !IsSpan(local.Type, out _, out var elem) || ElemOf(elem!) is not { } scalar || scalar == Scalar.Bool) return false;
             var init = v.Initializer?.Value;
             while (init is ParenthesizedExpressionSyntax p) init = p.Expression;
-            if (init is null || SliceForm(init) is not { Copy: false } form) return false;
+            if (init is null) return false;
+            // 'ReadOnlySpan<double> data = series;': the implicit conversion views the whole array, as series.AsSpan() does
+            var sliceForm = SliceForm(init);
+            if (sliceForm is null && init is IdentifierNameSyntax or MemberAccessExpressionSyntax && _model.GetTypeInfo(init, _ct).Type is IArrayTypeSymbol { Rank: 1 })
+                sliceForm = (init, null, null, null, false);
+            if (sliceForm is not { Copy: false } form) return false;
             var rootSymbol = ArgumentRoot(init);
             string? why = rootSymbol is null ? "it views an expression, not an array variable" : null;
             var scope = v.FirstAncestorOrSelf<LocalDeclarationStatementSyntax>();
