@@ -244,6 +244,10 @@ namespace DiffGen.Generator.Parse
                     // amount (a size computed with a negative one is negative too, and C# throws on it as the capacity does)
                     case Binary { Op: BinaryOp.Sub } b when NonNegative(b.Right) && Bound(b.Left) is { } l3:
                         return l3;
+                    // len - k with k fixed for the call (a layer's kernel size, whatever its sign): the longest row's, less k; at
+                    // least 0, so that a capacity computed before a loop that may not run never throws where C# would not
+                    case Binary { Op: BinaryOp.Sub } b when IsFixedInt(b.Right) && Bound(b.Left) is { } l6:
+                        return new Intrinsic(Fn.Max, new[] { (Expr)new Const(0, IrType.Int), b with { Left = l6 } }.ToEquatable(), IrType.Int);
                     case Binary { Op: BinaryOp.Div } b when b.Right is Const { Value: > 0 } && Bound(b.Left) is { } l4:
                         return b with { Left = l4 };
                     // by a fixed int: computed before the loop, so a divisor of 0 (or below) must not throw there when the
@@ -260,6 +264,7 @@ namespace DiffGen.Generator.Parse
                     default: return null;
                 }
             }
+            bool IsFixedInt(Expr e) => e is Const || e is VarRef f && IsFixedName(f.Name) && !_reassigned.Contains(f.Name) || e is LengthOf { Row: null } fl && IsFixedName(fl.Array);
             bool NonNegative(Expr e) => e is Const { Value: >= 0 } or LengthOf
                 || e is Binary { Op: BinaryOp.Add or BinaryOp.Mul } b && NonNegative(b.Left) && NonNegative(b.Right)
                 || e is VarRef d && _dimNames.Contains(d.Name)
@@ -1231,6 +1236,7 @@ namespace DiffGen.Generator.Parse
                     return false;
             }
             var arrays = new List<ArrayRef>();
+            if (m.Name == "Zip" && TryLowerZipOfRows(variable, sources, statement, keyword, output)) return true;
             foreach (var src in sources)
             {
                 var lowered = LowerExpr(src);
@@ -1280,6 +1286,82 @@ namespace DiffGen.Generator.Parse
             var loc = keyword.GetLocation();
             var origin = new SourceRef(loc.SourceTree?.FilePath ?? "", loc.SourceSpan, loc.GetLineSpan().Span);
             EmitLoop(new For(counter, new Const(0, IrType.Int), BinaryOp.Lt, bound, 1, default, origin), null, body, frame, output);
+            return true;
+        }
+
+        /// <summary>
+        /// <c>foreach (var (x, y) in X.Zip(Y))</c> where some of the zipped collections are the rows of a jagged array (a batch of
+        /// inputs and their targets): each row variable is a second name for row k, as in <c>foreach (var x in X)</c>; each element
+        /// of a 1-D array is a local set at the start of the iteration. Zip stops at the shortest. False when no collection is a
+        /// jagged array's rows (the element path handles it); true when lowered or reported.
+        /// </summary>
+        private bool TryLowerZipOfRows(SyntaxNode variable, List<ExpressionSyntax> sources, StatementSyntax statement, SyntaxToken keyword, List<Stmt> output)
+        {
+            bool IsRows(ExpressionSyntax e) => _model.GetTypeInfo(e, _ct).Type is IArrayTypeSymbol { Rank: 1, ElementType: IArrayTypeSymbol { Rank: 1 } };
+            if (!sources.Any(IsRows)) return false;
+            if (variable is not DeclarationExpressionSyntax { Designation: ParenthesizedVariableDesignationSyntax pd } || pd.Variables.Count != sources.Count)
+            {
+                Report(Descriptors.UnsupportedStatement, variable, "foreach", "deconstruct each pair of rows into one local per collection ('foreach (var (x, y) in X.Zip(Y))')");
+                return true;
+            }
+            var counter = FreshName("__" + _prefix + "zip_index");
+            Expr kRef = new VarRef(counter, IrType.Int);
+            Expr? bound = null;
+            var body = new List<Stmt>();
+            for (int i = 0; i < sources.Count; i++)
+            {
+                var lowered = LowerExpr(sources[i]);
+                if (lowered is null) return true; // reported
+                var local = pd.Variables[i] is SingleVariableDesignationSyntax sv ? _model.GetDeclaredSymbol(sv, _ct) as ILocalSymbol : null;
+                Expr count;
+                if (IsRows(sources[i]))
+                {
+                    if (lowered is not ArrayRef { Row: null } rows || rows.ArrayType.Shape != Shape.Jagged && !_rowBuffers.Contains(rows.Array))
+                    {
+                        Report(Descriptors.UnsupportedStatement, sources[i], "foreach", "zip the rows of a jagged array variable (a T[][] parameter or local)");
+                        return true;
+                    }
+                    // C# takes each row at the start of its iteration: one replaced in the body would not be seen through the name
+                    var source = _model.GetSymbolInfo(sources[i], _ct).Symbol;
+                    if (source is not null && statement.DescendantNodesAndSelf().OfType<AssignmentExpressionSyntax>().Any(a =>
+                        a.Left is ElementAccessExpressionSyntax { ArgumentList.Arguments.Count: 1, Expression: IdentifierNameSyntax target }
+                        && SymbolEqualityComparer.Default.Equals(_model.GetSymbolInfo(target, _ct).Symbol, source)))
+                    {
+                        Report(Descriptors.UnsupportedStatement, sources[i], "foreach", $"a row of '{source.Name}' is replaced inside the loop, which the loop variable would not see in C#; write a 'for' loop with a counter and index the rows");
+                        return true;
+                    }
+                    if (local is not null) _vars[local] = new Variable(rows.Array, rows.ArrayType, IsParameterName(rows.Array) ? VarKind.Param : VarKind.Local, kRef, sources[i].GetLocation());
+                    count = Len(rows.Array, rows.ArrayType, null, -1);
+                }
+                else
+                {
+                    if (lowered is not ArrayRef { Type.Shape: Shape.Vector } ar || ListCount(sources[i]) is not null)
+                    {
+                        Report(Descriptors.UnsupportedStatement, sources[i], "foreach", "x.Zip(y) is iterated over 1-D arrays and the rows of jagged arrays; write a counted loop over the arrays otherwise");
+                        return true;
+                    }
+                    count = Len(ar.Array, ar.ArrayType, ar.Row, 0);
+                    if (local is not null)
+                    {
+                        if (MapType(local.Type) is not { IsArray: false, Elem: Scalar.Int or Scalar.Float or Scalar.Double } lt)
+                        {
+                            Report(Descriptors.UnsupportedStatement, pd.Variables[i], "foreach", "an element of a 1-D array goes into a float, double or int local");
+                            return true;
+                        }
+                        var name = FreshName(_prefix + local.Name);
+                        var element = ElementAt(ar, kRef);
+                        _vars[local] = new Variable(name, lt, VarKind.Local);
+                        body.Add(new DeclScalar(name, lt, element.Type == lt ? element : new IR.Convert(element, lt)));
+                    }
+                }
+                bound = bound is null || bound.Equals(count) ? count : new Conditional(new Binary(BinaryOp.Lt, bound, count, IrType.Bool), bound, count, IrType.Int);
+            }
+            var frame = EnterLoop();
+            LowerBlock(statement, body);
+            ExitLoop();
+            var loc = keyword.GetLocation();
+            var origin = new SourceRef(loc.SourceTree?.FilePath ?? "", loc.SourceSpan, loc.GetLineSpan().Span);
+            EmitLoop(new For(counter, new Const(0, IrType.Int), BinaryOp.Lt, bound!, 1, default, origin), null, body, frame, output);
             return true;
         }
 

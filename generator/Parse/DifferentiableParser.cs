@@ -274,6 +274,7 @@ namespace DiffGen.Generator.Parse
                         _hoistedArrays.Clear();
                     }
                 }
+                ApplyDeferredColumns(body); // row lengths of helpers' jagged results (JaggedRows.cs)
                 if (_doneFlag is not null) body = LowerEarlyReturns(body, ret);
                 foreach (var (array, sizeVars, where) in _hoistedSizes)
                     foreach (var v in sizeVars.Where(_reassigned.Contains))
@@ -415,6 +416,32 @@ namespace DiffGen.Generator.Parse
         /// </summary>
         private List<Stmt> LowerEarlyReturns(List<Stmt> body, IrType ret)
         {
+            // a size that cannot be negative whatever the inputs: lengths, int parameters (a negative one fails in C# too), their
+            // sums and products, and top-level ints set once from those
+            bool NonNegativeSize(Expr e, List<Stmt> stmts) => e switch
+            {
+                Const c => c.Value >= 0,
+                LengthOf => true,
+                VarRef r when IsParameterName(r.Name) => true,
+                VarRef r => stmts.OfType<DeclScalar>().Where(d => d.Name == r.Name).ToList() is { Count: 1 } decls && decls[0].Init is { } init
+                    && !_reassigned.Contains(r.Name) && NonNegativeSize(init, stmts),
+                Binary { Op: BinaryOp.Add or BinaryOp.Mul } b => NonNegativeSize(b.Left, stmts) && NonNegativeSize(b.Right, stmts),
+                _ => false,
+            };
+            // where the int declaration 'name' stands in body[first..end), when it can be made before body[first]: its value reads
+            // only names declared before that (none in 'declaredAfter') which nothing in between writes, and nothing else sets it
+            static int HoistableSize(List<Stmt> body, int first, int end, string name, HashSet<string> declaredAfter)
+            {
+                int j = body.FindIndex(first, end - first, x => x is DeclScalar d && d.Name == name);
+                if (j < 0 || body[j] is not DeclScalar { Init: { } init } decl || decl.Type != IrType.Int) return -1;
+                var reads = IrQueries.Descendants(init).OfType<VarRef>().Select(r => r.Name).ToList();
+                if (reads.Any(declaredAfter.Contains) || IrQueries.Descendants(init).Any(x => x is Invoke or ElemRef or Pop)) return -1;
+                var written = new HashSet<string>(StringComparer.Ordinal);
+                IrQueries.Writes(body.Skip(first).Take(j - first), written);
+                IrQueries.Writes(body.Skip(j + 1), written);
+                return reads.Any(written.Contains) || written.Contains(name) ? -1 : j;
+            }
+
             var done = _doneFlag!;
             if (body.Count > 0 && body[body.Count - 1] is Return last)
             {
@@ -430,10 +457,25 @@ namespace DiffGen.Generator.Parse
                 {
                     if (body[k] is DeclArray a)
                     {
-                        if (a.Sizes.SelectMany(IrQueries.Descendants).FirstOrDefault(x => x is VarRef r && declaredAfter.Contains(r.Name)) is VarRef late)
-                            Report(Descriptors.LocalArray, _firstEarlyReturn, a.Name, $"it is allocated after a 'return' inside a loop or if, with a size read from '{late.Name}'; declare it (and its size) before the statement that may return");
+                        // 'if (n < 2) return 0; int m = 2 * n; ... new double[m]': an int the size reads, declared between the return
+                        // and the array from values known before the return, moves up with it
+                        while (a.Sizes.SelectMany(IrQueries.Descendants).FirstOrDefault(x => x is VarRef r && declaredAfter.Contains(r.Name)) is VarRef late)
+                        {
+                            int j = HoistableSize(body, first, k, late.Name, declaredAfter);
+                            if (j < 0)
+                            {
+                                Report(Descriptors.LocalArray, _firstEarlyReturn, a.Name, $"it is allocated after a 'return' inside a loop or if, with a size read from '{late.Name}'; declare it (and its size) before the statement that may return");
+                                break;
+                            }
+                            var size = body[j];
+                            body.RemoveAt(j);
+                            body.Insert(first++, size);
+                            declaredAfter.Remove(late.Name);
+                        }
+                        // allocated before a return C# may take first: a size C# would never compute there (2 * n - 2 with n = 0
+                        // after 'if (n < 2) return 0;') must not throw, so it is at least 0
                         body.RemoveAt(k);
-                        body.Insert(first++, a);
+                        body.Insert(first++, a with { Sizes = a.Sizes.Select(z => NonNegativeSize(z, body) ? z : new Intrinsic(Fn.Max, new[] { new Const(0, IrType.Int), z }.ToEquatable(), IrType.Int)).ToEquatable() });
                     }
                     else
                     {

@@ -26,6 +26,11 @@ namespace DiffGen.Generator.Parse
             public DeferredColumns(string local, string cols, DeclScalar placeholder, List<Stmt> home) { Local = local; Cols = cols; Placeholder = placeholder; Home = home; }
             /// <summary>The statement list the placeholder went to: the method's body, or the statements of a helper being inlined.</summary>
             public List<Stmt> Home { get; }
+            /// <summary>
+            /// What replaces the placeholder when it was set in a helper's statements (<see cref="Home"/>), which are copied into the
+            /// method's body after the helper is lowered: applied there by <see cref="ApplyDeferredColumns"/>.
+            /// </summary>
+            public List<Stmt>? Replacement { get; set; }
             public string Local { get; }
             public string Cols { get; }
             public DeclScalar Placeholder { get; }
@@ -362,7 +367,30 @@ namespace DiffGen.Generator.Parse
             before.Add(deferred.Placeholder with { Init = bound });
             list.RemoveAt(index);
             list.InsertRange(index, before);
+            if (!ReferenceEquals(list, _body)) deferred.Replacement = before;
             return true;
+        }
+
+        /// <summary>
+        /// Puts the row lengths set inside inlined helpers (<see cref="DeferredColumns.Replacement"/>) in place of their placeholders
+        /// in the method's top-level statements; reports one that is not there (a helper's jagged result made where its row length
+        /// cannot be set), never leaving a row length of 0.
+        /// </summary>
+        private void ApplyDeferredColumns(List<Stmt> body)
+        {
+            foreach (var deferred in _deferredColumns.Values)
+            {
+                if (deferred.Replacement is not { } replacement) continue;
+                int index = body.FindIndex(x => ReferenceEquals(x, deferred.Placeholder));
+                if (index < 0 && body.Any(x => ReferenceEquals(x, replacement[replacement.Count - 1]))) continue; // set in place already
+                if (index < 0)
+                {
+                    Report(Descriptors.LocalArray, _method.Locations.FirstOrDefault() ?? Location.None, deferred.Local, "its rows are a helper's new arrays, made where DiffGen cannot set their length before the helper's jagged array is declared; call the helper in a statement of its own at the top of the method ('var y = Helper(...);')");
+                    continue;
+                }
+                body.RemoveAt(index);
+                body.InsertRange(index, replacement);
+            }
         }
 
         /// <summary>

@@ -397,7 +397,8 @@ namespace DiffGen.Generator.Tests
         [Fact]
         public void DIFF0013_LocalArrayAfterAnEarlyReturnSizedByALaterLocal()
         {
-            var d = Expect("DIFF0013", "return a[i];", "[Differentiable] public static double F(double[] a) { for (int i = 0; i < a.Length; i++) if (a[i] > 1) return a[i]; int m = a.Length + 1; double[] t = new double[m]; t[0] = a[0]; return t[0]; }");
+            // 'int m = a.Length + 1;' moves up with the array since round 25 (Round25Forms.GuardThenScratch); one set twice does not
+            var d = Expect("DIFF0013", "return a[i];", "[Differentiable] public static double F(double[] a) { for (int i = 0; i < a.Length; i++) if (a[i] > 1) return a[i]; int m = a.Length; m = m + 1; double[] t = new double[m]; t[0] = a[0]; return t[0]; }");
             Assert.Contains("before the statement that may return", d.GetMessage());
         }
 

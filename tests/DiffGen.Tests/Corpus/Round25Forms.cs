@@ -1,0 +1,200 @@
+using System;
+using System.Linq;
+
+namespace DiffGen.Tests.Corpus
+{
+    /// <summary>
+    /// Forms batch 25 used that DiffGen refused before round 25, one small function each (the batch's own functions as
+    /// written are <see cref="NaturalRound25"/>): rows zipped with rows or numbers, a per-row scratch array sized by a row's
+    /// length less a fixed amount over a fixed stride, an int size declared after a returning guard, two T[,] locals swapped,
+    /// a helper's jagged result whose row length is the helper's own local.
+    /// </summary>
+    public static partial class Round25Forms
+    {
+        /// <summary>Mean squared error of a layer norm of each input row against its target row: <c>foreach (var (x, y) in X.Zip(Y))</c>.</summary>
+        [Differentiable(nameof(gamma), nameof(beta), nameof(xs))]
+        public static double ZipRowsLayerNorm(double[][] xs, double[][] ys, double[] gamma, double[] beta)
+        {
+            int d = gamma.Length;
+            var r = new double[d];
+            double loss = 0;
+            int count = 0;
+            foreach (var (x, y) in xs.Zip(ys))
+            {
+                double mean = 0;
+                for (int i = 0; i < d; i++) { r[i] = x[i] + 0.5 * Math.Tanh(x[i]); mean += r[i]; }
+                mean /= d;
+                double var = 0;
+                for (int i = 0; i < d; i++) { double c = r[i] - mean; var += c * c; }
+                double inv = 1.0 / Math.Sqrt(var / d + 1e-5);
+                for (int i = 0; i < d; i++)
+                {
+                    double e = (r[i] - mean) * inv * gamma[i] + beta[i] - y[i];
+                    loss += e * e;
+                }
+                count++;
+            }
+            return loss / Math.Max(1, count);
+        }
+
+        /// <summary>Weighted squared norms of rows: rows zipped with a vector of weights (Zip stops at the shorter).</summary>
+        [Differentiable(nameof(xs), nameof(weights))]
+        public static double ZipRowsWithWeights(double[][] xs, double[] weights)
+        {
+            double s = 0;
+            foreach (var (row, w) in xs.Zip(weights))
+            {
+                double q = 0;
+                foreach (double v in row) q += v * v;
+                s += w * Math.Sqrt(q + 1.0);
+            }
+            return s;
+        }
+
+        /// <summary>
+        /// A 1-D convolution with a stride, then max-pooling, per signal: the scratch row is sized
+        /// <c>(s.Length - kernelSize) / stride + 1</c>, per signal, with the kernel size and stride fixed for the call.
+        /// </summary>
+        [Differentiable(nameof(kernel), nameof(readout))]
+        public static double ConvPerSignal(double[] kernel, double[] readout, double[][] signals, double[] targets, int stride, int pool)
+        {
+            int kernelSize = kernel.Length;
+            double sse = 0;
+            for (int n = 0; n < signals.Length; n++)
+            {
+                double[] s = signals[n];
+                int convLen = (s.Length - kernelSize) / stride + 1;
+                var conv = new double[convLen];
+                for (int t = 0; t < convLen; t++)
+                {
+                    double acc = 0;
+                    for (int k = 0; k < kernelSize; k++) acc += kernel[k] * s[t * stride + k];
+                    conv[t] = Math.Log(1 + Math.Exp(acc));
+                }
+                double pred = readout[readout.Length - 1];
+                int pooled = convLen / pool;
+                for (int p = 0; p < pooled && p < readout.Length - 1; p++)
+                {
+                    double m = conv[p * pool];
+                    for (int q = 1; q < pool; q++) m = Math.Max(m, conv[p * pool + q]);
+                    pred += readout[p] * m;
+                }
+                double e = pred - targets[n];
+                sse += e * e;
+            }
+            return sse / signals.Length;
+        }
+
+        /// <summary>An InfoNCE-style loss whose per-row scratch is sized by an int declared after a returning guard.</summary>
+        [Differentiable(nameof(z))]
+        public static double GuardThenScratch(double[][] z, double temperature)
+        {
+            int n = z.Length;
+            if (n < 2) return 0.0;
+            int m = 2 * n - 2;
+            double total = 0;
+            for (int i = 0; i < n; i++)
+            {
+                var sims = new double[m];
+                int c = 0;
+                double max = double.NegativeInfinity;
+                for (int j = 0; j < n; j++)
+                {
+                    if (j == i) continue;
+                    double dot = 0;
+                    for (int k = 0; k < z[i].Length; k++) dot += z[i][k] * z[j][k];
+                    sims[c] = dot / temperature;
+                    max = Math.Max(max, sims[c]);
+                    c++;
+                }
+                double sum = 0;
+                for (int j = 0; j < c; j++) sum += Math.Exp(sims[j] - max);
+                total += max + Math.Log(sum) - sims[0];
+            }
+            return total / n;
+        }
+
+        /// <summary>An explicit 2-D heat equation with the two grids swapped each step: <c>(cur, next) = (next, cur)</c>.</summary>
+        [Differentiable(nameof(u0), nameof(kappa))]
+        public static double HeatSwap2D(double[,] u0, double kappa, double[,] observed, int steps)
+        {
+            int nx = u0.GetLength(0), ny = u0.GetLength(1);
+            var cur = (double[,])u0.Clone();
+            var next = new double[nx, ny];
+            for (int s = 0; s < steps; s++)
+            {
+                for (int i = 0; i < nx; i++)
+                    for (int j = 0; j < ny; j++)
+                    {
+                        if (i == 0 || j == 0 || i == nx - 1 || j == ny - 1) { next[i, j] = cur[i, j]; continue; }
+                        next[i, j] = cur[i, j] + kappa * (cur[i + 1, j] + cur[i - 1, j] + cur[i, j + 1] + cur[i, j - 1] - 4 * cur[i, j]);
+                    }
+                (cur, next) = (next, cur);
+            }
+            double loss = 0;
+            for (int i = 0; i < nx; i++)
+                for (int j = 0; j < ny; j++)
+                {
+                    double e = cur[i, j] - observed[i, j];
+                    loss += e * e;
+                }
+            return loss;
+        }
+
+        /// <summary>Projections by a helper that returns a jagged array it made, rows sized by its own local.</summary>
+        [Differentiable(nameof(x), nameof(w))]
+        public static double ProjectedEnergy(double[][] x, double[,] w)
+        {
+            double[][] y = Project(x, w);
+            double e = 0;
+            for (int t = 0; t < y.Length; t++)
+                for (int i = 0; i < y[t].Length; i++) e += Math.Tanh(y[t][i]) * y[t][i];
+            return e;
+        }
+
+        private static double[][] Project(double[][] x, double[,] w)
+        {
+            int rows = w.GetLength(0), cols = w.GetLength(1);
+            var result = new double[x.Length][];
+            for (int t = 0; t < x.Length; t++)
+            {
+                var row = new double[rows];
+                for (int i = 0; i < rows; i++)
+                {
+                    double acc = 0;
+                    for (int j = 0; j < cols; j++) acc += w[i, j] * x[t][j];
+                    row[i] = acc;
+                }
+                result[t] = row;
+            }
+            return result;
+        }
+
+        /// <summary>A record whose member is called Length (a pendulum's), read as a member, not as an array length.</summary>
+        public readonly record struct Rod(double Length, double Mass);
+
+        /// <summary>The potential energy of a pendulum with a rod of the record's length.</summary>
+        [Differentiable(nameof(angles))]
+        public static double RodEnergy(double[] angles, Rod rod)
+        {
+            double e = 0;
+            foreach (double a in angles) e += rod.Mass * 9.81 * rod.Length * (1 - Math.Cos(a));
+            return e;
+        }
+
+        /// <summary>An AR(2) residual sum through a span that views the whole array (<c>ReadOnlySpan&lt;double&gt; data = series;</c>).</summary>
+        [Differentiable(nameof(phi))]
+        public static double SpanOfWholeArray(double[] phi, double[] series)
+        {
+            ReadOnlySpan<double> data = series;
+            double sse = 0;
+            for (int t = 2; t < data.Length; t++)
+            {
+                ReadOnlySpan<double> lags = data.Slice(t - 2, 2);
+                double e = data[t] - phi[0] * lags[1] - phi[1] * lags[0];
+                sse += e * e;
+            }
+            return sse;
+        }
+    }
+}
