@@ -212,12 +212,13 @@ namespace DiffGen.Tests
             return copy;
         }
 
-        /// <summary>float → double (scalars and arrays), other values as they are.</summary>
+        /// <summary>float → double (scalars, arrays and jagged rows), other values as they are.</summary>
         private static object? Widen(object? o) => o switch
         {
             float f => (double)f,
             float[] a => a.Select(x => (double)x).ToArray(),
             float[,] m => TestData.ToDouble(m),
+            float[][] rows => rows.Select(r => r.Select(x => (double)x).ToArray()).ToArray(),
             _ => DeepClone(o),
         };
     }

@@ -311,6 +311,12 @@ namespace DiffGen.Tests.Device
             {
                 Mat(r, n, 4), Scaled(Mat(r, n, 4), 0.45, 0.5), Mat(r, n, 4), 0.7, 0.1, 1,
             },
+            // round 25: a triangle's 3 vertices (float[6], counter-clockwise, jittered), intensity, an n x n target, its height and
+            // width n, sharpness 60
+            ["NaturalRound25.SoftRasterizerArrays"] = (r, n) => new object?[]
+            {
+                F(new[] { 0.25, 0.25, 0.75, 0.25, 0.5, 0.8 }.Zip(Vec(r, 6), (v, e) => v + 0.05 * e)), 0.5f, TestData.ToFloat(Scaled(Mat(r, n, n), 0.4, 0.4)), n, n, 60f,
+            },
             // n bags over 2n indices: offsets 0, 0, 2, 4, ... (bag 0 empty, the last one holds 4); mode 2 = max
             ["EmbeddingBag"] = (r, n) => new object?[]
             {
