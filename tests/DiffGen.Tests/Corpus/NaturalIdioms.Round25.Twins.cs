@@ -153,5 +153,48 @@ namespace DiffGen.Tests.Corpus
         }
 
         private static double TwinCross(double ax, double ay, double bx, double by) => ax * by - ay * bx;
+
+        // Mean squared error of y = LayerNorm(x + GELU(W x + b)) * gamma + beta against targets (double precision).
+        public static double LayerNormResidualTwin(double[,] W, double[] b, double[] gamma, double[] beta, double[][] X, double[][] Y)
+        {
+            const double eps = 1e-5;
+            int d = gamma.Length;
+            Span<double> r = stackalloc double[d];
+            double loss = 0;
+            int count = 0;
+
+            foreach (var (x, y) in X.Zip(Y))
+            {
+                for (int i = 0; i < d; i++)
+                {
+                    double a = b[i];
+                    for (int j = 0; j < d; j++) a += W[i, j] * x[j];
+                    r[i] = x[i] + LayerNormGeluTwin(a);
+                }
+
+                double mean = 0;
+                for (int i = 0; i < d; i++) mean += r[i];
+                mean /= d;
+                double var = 0;
+                for (int i = 0; i < d; i++) { double c = r[i] - mean; var += c * c; }
+                var /= d;
+                double invStd = 1 / Math.Sqrt(var + eps);
+
+                for (int i = 0; i < d; i++)
+                {
+                    double outI = (r[i] - mean) * invStd * gamma[i] + beta[i];
+                    double diff = outI - y[i];
+                    loss += diff * diff;
+                }
+                count++;
+            }
+            return count == 0 ? 0 : loss / (count * d);
+        }
+
+        private static double LayerNormGeluTwin(double a)
+        {
+            const double c = 0.7978845608; // sqrt(2/pi)
+            return 0.5 * a * (1 + Math.Tanh(c * (a + 0.044715 * a * a * a)));
+        }
     }
 }

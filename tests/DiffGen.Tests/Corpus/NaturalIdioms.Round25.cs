@@ -1083,6 +1083,51 @@ namespace DiffGen.Tests.Corpus
 
             return sse / Math.Max(counted, 1) + 100.0 * penalty;
         }
+
+        // ------------------------------------------------------------ 03 LayerNormResidual (accepted since round 25: foreach over X.Zip(Y) of jagged rows)
+        // Mean squared error of y = LayerNorm(x + GELU(W x + b)) * gamma + beta against targets (float precision).
+        [Differentiable(nameof(W), nameof(b), nameof(gamma), nameof(beta))]
+        public static float LayerNormResidual(float[,] W, float[] b, float[] gamma, float[] beta, float[][] X, float[][] Y)
+        {
+            const float eps = 1e-5f;
+            int d = gamma.Length;
+            Span<float> r = stackalloc float[d];
+            float loss = 0f;
+            int count = 0;
+
+            foreach (var (x, y) in X.Zip(Y))
+            {
+                for (int i = 0; i < d; i++)
+                {
+                    float a = b[i];
+                    for (int j = 0; j < d; j++) a += W[i, j] * x[j];
+                    r[i] = x[i] + LayerNormGelu(a);
+                }
+
+                float mean = 0f;
+                for (int i = 0; i < d; i++) mean += r[i];
+                mean /= d;
+                float var = 0f;
+                for (int i = 0; i < d; i++) { float c = r[i] - mean; var += c * c; }
+                var /= d;
+                float invStd = 1f / MathF.Sqrt(var + eps);
+
+                for (int i = 0; i < d; i++)
+                {
+                    float outI = (r[i] - mean) * invStd * gamma[i] + beta[i];
+                    float diff = outI - y[i];
+                    loss += diff * diff;
+                }
+                count++;
+            }
+            return count == 0 ? 0f : loss / (count * d);
+        }
+
+        private static float LayerNormGelu(float a)
+        {
+            const float c = 0.7978845608f; // sqrt(2/pi)
+            return 0.5f * a * (1f + MathF.Tanh(c * (a + 0.044715f * a * a * a)));
+        }
     }
 
     /// <summary>
@@ -1232,5 +1277,61 @@ namespace DiffGen.Tests.Corpus
         }
 
         private static double Sigmoid(double a) => 1.0 / (1.0 + Math.Exp(-a));
+    }
+
+    /// <summary>Batch 25's F07 as written (accepted since round 25: a per-signal scratch sized (s.Length - KernelSize) / Stride + 1 with the sizes in instance properties).</summary>
+    public partial class Round25Conv1dMaxPoolLayer
+    {
+        public int KernelSize { get; }
+        public int PoolSize { get; }
+        public int Stride { get; }
+
+        public Round25Conv1dMaxPoolLayer(int kernelSize, int poolSize, int stride = 1)
+        {
+            KernelSize = kernelSize;
+            PoolSize = poolSize;
+            Stride = stride;
+        }
+
+        // MSE regression loss of a 1-D conv (multi-filter, softplus) -> non-overlapping max-pool -> linear readout model.
+        [Differentiable(nameof(kernels), nameof(bias), nameof(readout))]
+        public double Loss(double[,] kernels, double[] bias, double[] readout, double[][] signals, double[] targets)
+        {
+            int filters = kernels.GetLength(0);
+            double sse = 0.0;
+
+            for (int n = 0; n < signals.Length; n++)
+            {
+                double[] s = signals[n];
+                int convLen = (s.Length - KernelSize) / Stride + 1;
+                int pooled = convLen / PoolSize;
+                var conv = new double[convLen];
+                double pred = readout[readout.Length - 1];   // last entry is the readout bias
+                int r = 0;
+
+                for (int f = 0; f < filters; f++)
+                {
+                    for (int t = 0; t < convLen; t++)
+                    {
+                        double acc = bias[f];
+                        int start = t * Stride;
+                        for (int k = 0; k < KernelSize; k++) acc += kernels[f, k] * s[start + k];
+                        conv[t] = ConvSoftplus(acc);
+                    }
+                    for (int p = 0; p < pooled; p++)
+                    {
+                        double m = conv[p * PoolSize];
+                        for (int q = 1; q < PoolSize; q++)
+                            m = Math.Max(m, conv[p * PoolSize + q]);
+                        pred += readout[r++] * m;
+                    }
+                }
+                double err = pred - targets[n];
+                sse += err * err;
+            }
+            return sse / signals.Length;
+        }
+
+        private static double ConvSoftplus(double x) => Math.Log(1.0 + Math.Exp(-Math.Abs(x))) + Math.Max(x, 0.0);
     }
 }
