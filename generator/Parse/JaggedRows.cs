@@ -191,9 +191,10 @@ namespace DiffGen.Generator.Parse
         }
 
         /// <summary>
-        /// <c>double[][] h = rows.Select(r =&gt; Helper(r)).ToArray();</c> (also <c>(r, i) =&gt;</c>, over <c>Enumerable.Range(s, n)</c>, a jagged
-        /// parameter or local, or a T[]): a T[n, m] whose row k is the selector's new array for element k, m its length. False when the
-        /// initializer is not such a Select (lowered as before); true when declared or reported.
+        /// <c>double[][] h = rows.Select(r =&gt; Helper(r)).ToArray();</c> (also <c>(r, i) =&gt;</c>, a method group <c>Select(Normalize)</c>,
+        /// over <c>Enumerable.Range(s, n)</c>, a jagged parameter or local, a T[], or several of those joined by <c>Concat</c>): a
+        /// T[n, m] whose row k is the selector's new array for element k, m its length. False when the initializer is not such a
+        /// Select (lowered as before); true when declared or reported.
         /// </summary>
         private bool TryDeclareJaggedSelect(VariableDeclaratorSyntax v, ILocalSymbol local, string name, IrType matrixType, List<Stmt> output)
         {
@@ -207,99 +208,172 @@ namespace DiffGen.Generator.Parse
                 _rejected.Add(local);
                 return true;
             }
-            const string form = "a jagged local made by Select is supported as 'rows.Select(r => Helper(r)).ToArray()' (or (r, i) => ..., a block ending in its only return) over a jagged array, a T[] or Enumerable.Range(start, count), each row a new array of one length; write it that way, or fill 'new T[n][]' row by row in a loop";
+            const string form = "a jagged local made by Select is supported as 'rows.Select(r => Helper(r)).ToArray()' (or (r, i) => ..., a block ending in its only return, or a helper's name) over a jagged array, a T[], Enumerable.Range(start, count) or such collections joined by Concat, each row a new array of one length; write it that way, or fill 'new T[n][]' row by row in a loop";
             if (_loopDepth > 0 || _branchDepth > 0) return Reject(form + "; declare it outside loops and ifs");
             var args = call.ArgumentList.Arguments.Select(a => a.Expression).ToList();
             ExpressionSyntax? source = m.ReducedFrom is not null ? (call.Expression as MemberAccessExpressionSyntax)?.Expression : args.FirstOrDefault();
             if (m.ReducedFrom is null && args.Count > 0) args.RemoveAt(0);
-            if (source is null || args.Count != 1 || args[0] is not LambdaExpressionSyntax lambda || !SelectorBody(lambda.Body)) return Reject(form);
-            var ps = lambda switch
+            if (source is null || args.Count != 1) return Reject(form);
+            // the selector: a lambda, or a method group naming a helper of this file or a local function (its body read as the lambda's)
+            List<IParameterSymbol?> ps;
+            CSharpSyntaxNode selectorBody;
+            if (args[0] is LambdaExpressionSyntax lambda && SelectorBody(lambda.Body))
             {
-                SimpleLambdaExpressionSyntax sl => new List<IParameterSymbol?> { _model.GetDeclaredSymbol(sl.Parameter, _ct) as IParameterSymbol },
-                ParenthesizedLambdaExpressionSyntax pl => pl.ParameterList.Parameters.Select(q => _model.GetDeclaredSymbol(q, _ct) as IParameterSymbol).ToList(),
-                _ => new List<IParameterSymbol?>(),
-            };
-            if (ps.Count is < 1 or > 2 || ps.Any(p => p is null)) return Reject(form);
-            var k = FreshName("__lq");
-            var K = new VarRef(k, IrType.Int);
-            Expr element, n;
-            if (IsEnumerableRange(source, out var range))
-            {
-                if (RangeElement(range, K, out n) is not { } first) { _rejected.Add(local); return true; }
-                element = first;
+                selectorBody = lambda.Body;
+                ps = lambda switch
+                {
+                    SimpleLambdaExpressionSyntax sl => new List<IParameterSymbol?> { _model.GetDeclaredSymbol(sl.Parameter, _ct) as IParameterSymbol },
+                    ParenthesizedLambdaExpressionSyntax pl => pl.ParameterList.Parameters.Select(q => _model.GetDeclaredSymbol(q, _ct) as IParameterSymbol).ToList(),
+                    _ => new List<IParameterSymbol?>(),
+                };
             }
-            else if (_model.GetTypeInfo(source, _ct).Type is IArrayTypeSymbol { Rank: 1, ElementType: IArrayTypeSymbol { Rank: 1 } } && LowerExpr(source) is ArrayRef { Row: null } rows
-                && (rows.ArrayType.Shape == Shape.Jagged || _rowBuffers.Contains(rows.Array)))
+            else if (args[0] is IdentifierNameSyntax or MemberAccessExpressionSyntax && _model.GetSymbolInfo(args[0], _ct) is var info
+                && (info.Symbol ?? info.CandidateSymbols.FirstOrDefault()) is IMethodSymbol { Parameters.Length: 1 or 2 } group
+                && group.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_ct) is { } groupSyntax && groupSyntax.SyntaxTree == _model.SyntaxTree
+                && (groupSyntax is MethodDeclarationSyntax { } md && group.IsStatic ? (CSharpSyntaxNode?)md.ExpressionBody?.Expression ?? md.Body
+                    : groupSyntax is LocalFunctionStatementSyntax lf ? (CSharpSyntaxNode?)lf.ExpressionBody?.Expression ?? lf.Body : null) is { } groupBody
+                && SelectorBody(groupBody))
             {
-                element = new ArrayRef(rows.Array, rows.ArrayType, K); // the lambda's parameter names row k (as in foreach)
-                n = Len(rows.Array, rows.ArrayType, null, -1);
-            }
-            else if (VectorPart(source) is { } part)
-            {
-                if (part.Reported) { _rejected.Add(local); return true; }
-                element = ElementAt(part.Array, AddInts(part.Start, K));
-                n = part.Count;
+                selectorBody = groupBody;
+                ps = group.Parameters.Select(q => (IParameterSymbol?)q).ToList();
             }
             else return Reject(form);
+            if (ps.Count is < 1 or > 2 || ps.Any(p => p is null)) return Reject(form);
+            // the collections Concat joins, in order
+            var segments = new List<ExpressionSyntax>();
+            void Flatten(ExpressionSyntax e)
+            {
+                while (e is ParenthesizedExpressionSyntax pe) e = pe.Expression;
+                if (e is InvocationExpressionSyntax ci && _model.GetSymbolInfo(ci, _ct).Symbol is IMethodSymbol { Name: "Concat" } cm
+                    && cm.ContainingType?.ToDisplayString() == "System.Linq.Enumerable")
+                {
+                    var cargs = ci.ArgumentList.Arguments.Select(a => a.Expression).ToList();
+                    if (cm.ReducedFrom is not null && ci.Expression is MemberAccessExpressionSyntax cma && cargs.Count == 1) { Flatten(cma.Expression); Flatten(cargs[0]); return; }
+                    if (cm.ReducedFrom is null && cargs.Count == 2) { Flatten(cargs[0]); Flatten(cargs[1]); return; }
+                }
+                segments.Add(e);
+            }
+            Flatten(source);
 
-            // the selector, once per element, into the loop's body: its new array and that array's declared length
-            var body = new List<Stmt>();
-            var values = new List<Expr> { element };
-            if (ps.Count == 2) values.Add(K);
-            for (int i = 0; i < ps.Count; i++)
+            Expr total = new Const(0, IrType.Int);
+            Expr? colsRef = null;
+            Variable? h = null;
+            foreach (var segment in segments)
             {
-                if (values[i] is ArrayRef rowOrArray)
+                var k = FreshName("__lq");
+                var K = new VarRef(k, IrType.Int);
+                Expr element, n;
+                if (IsEnumerableRange(segment, out var range))
                 {
-                    _vars[ps[i]!] = new Variable(rowOrArray.Array, rowOrArray.ArrayType, IsParameterName(rowOrArray.Array) ? VarKind.Param : VarKind.Local, rowOrArray.Row, null);
-                    continue;
+                    if (RangeElement(range, K, out n) is not { } first) { _rejected.Add(local); return true; }
+                    element = first;
                 }
-                var item = FreshName(_prefix + ps[i]!.Name);
-                body.Add(new DeclScalar(item, values[i].Type, values[i]));
-                _vars[ps[i]!] = new Variable(item, values[i].Type, VarKind.Local);
-            }
-            var saved = _pending;
-            var pending = _pending = new List<Stmt>(); // helpers inlined in the selector: in the body, before what uses them
-            (ArrayRef Source, Expr Size)? made;
-            _loopDepth++;
-            try
-            {
-                ExpressionSyntax result;
-                if (lambda.Body is BlockSyntax block)
+                else if (_model.GetTypeInfo(segment, _ct).Type is IArrayTypeSymbol { Rank: 1, ElementType: IArrayTypeSymbol { Rank: 1 } } && LowerExpr(segment) is ArrayRef { Row: null } rows
+                    && (rows.ArrayType.Shape == Shape.Jagged || _rowBuffers.Contains(rows.Array)))
                 {
-                    foreach (var st in block.Statements.Take(block.Statements.Count - 1))
+                    element = new ArrayRef(rows.Array, rows.ArrayType, K); // the selector's parameter names row k (as in foreach)
+                    n = Len(rows.Array, rows.ArrayType, null, -1);
+                }
+                else if (VectorPart(segment) is { } part)
+                {
+                    if (part.Reported) { _rejected.Add(local); return true; }
+                    element = ElementAt(part.Array, AddInts(part.Start, K));
+                    n = part.Count;
+                }
+                else return Reject(form);
+                Expr offset = total;
+                Expr index = AddInts(offset, K);
+
+                // the selector, once per element, into the loop's body: its new array and that array's declared length
+                var body = new List<Stmt>();
+                var values = new List<Expr> { element };
+                if (ps.Count == 2) values.Add(index);
+                for (int i = 0; i < ps.Count; i++)
+                {
+                    if (values[i] is ArrayRef rowOrArray)
                     {
-                        body.AddRange(pending);
-                        pending.Clear();
-                        LowerStatement(st, body);
+                        _vars[ps[i]!] = new Variable(rowOrArray.Array, rowOrArray.ArrayType, IsParameterName(rowOrArray.Array) ? VarKind.Param : VarKind.Local, rowOrArray.Row, null);
+                        continue;
                     }
-                    result = ((ReturnStatementSyntax)block.Statements.Last()).Expression!;
+                    var item = FreshName(_prefix + ps[i]!.Name);
+                    body.Add(new DeclScalar(item, values[i].Type, values[i]));
+                    _vars[ps[i]!] = new Variable(item, values[i].Type, VarKind.Local);
                 }
-                else result = (ExpressionSyntax)lambda.Body;
-                made = IsComputedRow(result) ? ComputedRow(result, v, local.Name, matrixType.Elem, body) : null;
-                if (made is null && !IsComputedRow(result))
-                    Report(Descriptors.LocalArray, v, local.Name, form + $"; the selector returns '{result}', which is not a new array");
+                var saved = _pending;
+                var pending = _pending = new List<Stmt>(); // helpers inlined in the selector: in the body, before what uses them
+                (ArrayRef Source, Expr Size)? made;
+                _loopDepth++;
+                try
+                {
+                    ExpressionSyntax result;
+                    if (selectorBody is BlockSyntax block)
+                    {
+                        foreach (var st in block.Statements.Take(block.Statements.Count - 1))
+                        {
+                            body.AddRange(pending);
+                            pending.Clear();
+                            LowerStatement(st, body);
+                        }
+                        result = ((ReturnStatementSyntax)block.Statements.Last()).Expression!;
+                    }
+                    else result = (ExpressionSyntax)selectorBody;
+                    made = IsComputedRow(result) ? ComputedRow(result, v, local.Name, matrixType.Elem, body) : null;
+                    if (made is null && !IsComputedRow(result))
+                        Report(Descriptors.LocalArray, v, local.Name, form + $"; the selector returns '{result}', which is not a new array");
+                }
+                finally
+                {
+                    _loopDepth--;
+                    _pending = saved;
+                }
+                body.AddRange(pending);
+                if (made is not { } row) { _rejected.Add(local); return true; }
+                if (colsRef is null)
+                {
+                    // the first collection's rows decide the row length (the others' are checked where they are copied)
+                    var before = new List<Stmt>();
+                    var cols = RowInvariant(row.Size, before, new HashSet<string>(System.StringComparer.Ordinal));
+                    if (cols is null)
+                        return Reject($"its rows' length '{ExprPrinter.CSharp.Print(row.Size)}' changes with the element or reads a value computed per element; rows must all have one length, known from the lengths of the arrays the selector reads; give every row that length, or use a T[,] sized by the longest row");
+                    FlushPending(output);
+                    output.AddRange(before);
+                    var colsName = FreshName(name + "_cols");
+                    output.Add(new DeclScalar(colsName, IrType.Int, cols));
+                    _topLevelLocals.Add(colsName);
+                    colsRef = new VarRef(colsName, IrType.Int);
+                    // every collection's count, before anything is made: the buffer holds all their rows
+                    var counts = segments.Count == 1 ? n : new VarRef(FreshName(name + "_rows"), IrType.Int);
+                    if (segments.Count > 1)
+                    {
+                        var sizes = new List<Expr> { n };
+                        foreach (var rest in segments.Skip(1))
+                        {
+                            var rn = IsEnumerableRange(rest, out var rr) && RangeElement(rr, new Const(0, IrType.Int), out var rc) is not null ? rc
+                                : LowerExpr(rest) is ArrayRef { Row: null } rrows && _model.GetTypeInfo(rest, _ct).Type is IArrayTypeSymbol { ElementType: IArrayTypeSymbol } ? Len(rrows.Array, rrows.ArrayType, null, -1)
+                                : VectorPart(rest) is { Reported: false } rp ? rp.Count : null;
+                            if (rn is null) return Reject(form);
+                            sizes.Add(rn);
+                        }
+                        var countName = ((VarRef)counts).Name;
+                        output.Add(new DeclScalar(countName, IrType.Int, sizes.Aggregate((a, b) => new Binary(BinaryOp.Add, a, b, IrType.Int))));
+                        _topLevelLocals.Add(countName);
+                    }
+                    _rowBuffers.Add(name);
+                    if (!DeclareLocalArray(v, local, name, matrixType, new List<Expr> { counts, colsRef }, null, output)) return true;
+                    h = _vars[local];
+                }
+                CopyIntoRow(row.Source, h!, index, local.Name, body);
+                output.Add(new For(k, new Const(0, IrType.Int), BinaryOp.Lt, n, 1, body.ToEquatable()));
+                total = AddInts(total, n);
+                if (total is not Const && total is not VarRef && segments.Count > 1)
+                {
+                    // the next collection's rows start after this one's: fixed before its loop
+                    var at = FreshName(name + "_at");
+                    output.Add(new DeclScalar(at, IrType.Int, total));
+                    _topLevelLocals.Add(at);
+                    total = new VarRef(at, IrType.Int);
+                }
             }
-            finally
-            {
-                _loopDepth--;
-                _pending = saved;
-            }
-            body.AddRange(pending);
-            if (made is not { } row) { _rejected.Add(local); return true; }
-            var before = new List<Stmt>();
-            var cols = RowInvariant(row.Size, before, new HashSet<string>(System.StringComparer.Ordinal));
-            if (cols is null)
-                return Reject($"its rows' length '{ExprPrinter.CSharp.Print(row.Size)}' changes with the element or reads a value computed per element; rows must all have one length, known from the lengths of the arrays the selector reads; give every row that length, or use a T[,] sized by the longest row");
-            FlushPending(output);
-            output.AddRange(before);
-            var colsName = FreshName(name + "_cols");
-            output.Add(new DeclScalar(colsName, IrType.Int, cols));
-            _topLevelLocals.Add(colsName);
-            _rowBuffers.Add(name);
-            if (!DeclareLocalArray(v, local, name, matrixType, new List<Expr> { n, new VarRef(colsName, IrType.Int) }, null, output)) return true;
-            var h = _vars[local];
-            CopyIntoRow(row.Source, h, K, local.Name, body);
-            output.Add(new For(k, new Const(0, IrType.Int), BinaryOp.Lt, n, 1, body.ToEquatable()));
             return true;
         }
 

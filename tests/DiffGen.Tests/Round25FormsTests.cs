@@ -75,6 +75,15 @@ namespace DiffGen.Tests
         }
 
         [Theory]
+        [InlineData(4, 5)]
+        [InlineData(1, 3)]
+        public void ConcatSelectNormalize(int n, int d)
+        {
+            var rng = new Random(n * 10 + d);
+            Check("ConcatSelectNormalize", Rows(rng, n, d), Rows(rng, n, d), 0.5);
+        }
+
+        [Theory]
         [InlineData(6, 7, 3)]
         [InlineData(5, 5, 4)]
         public void HeatSwap2D(int nx, int ny, int steps)

@@ -114,6 +114,45 @@ namespace DiffGen.Tests.Corpus
             return total / n;
         }
 
+        /// <summary>
+        /// Two views stacked and normalised by a helper named as the selector (<c>z1.Concat(z2).Select(Normalize).ToArray()</c>), then
+        /// an InfoNCE loss over the stacked rows; the index form <c>Select((r, i) =&gt; ...)</c> over a Concat numbers the rows of
+        /// both collections in order.
+        /// </summary>
+        [Differentiable(nameof(z1), nameof(z2))]
+        public static double ConcatSelectNormalize(double[][] z1, double[][] z2, double temperature)
+        {
+            double[][] z = z1.Concat(z2).Select(Normalize).ToArray();
+            double[][] w = z2.Concat(z1).Select((r, i) => Scaled(r, 1.0 + 0.1 * i)).ToArray();
+            int n = z1.Length, m = z.Length;
+            double total = 0;
+            for (int i = 0; i < m; i++)
+            {
+                int pos = i < n ? i + n : i - n;
+                double max = double.NegativeInfinity;
+                var sims = new double[m];
+                for (int j = 0; j < m; j++)
+                {
+                    double dot = 0;
+                    for (int k = 0; k < z[i].Length; k++) dot += z[i][k] * w[j][k];
+                    sims[j] = dot / temperature;
+                    max = Math.Max(max, sims[j]);
+                }
+                double sum = 0;
+                for (int j = 0; j < m; j++) sum += Math.Exp(sims[j] - max);
+                total += max + Math.Log(sum) - sims[pos];
+            }
+            return total / m;
+        }
+
+        private static double[] Normalize(double[] v)
+        {
+            double norm = Math.Sqrt(v.Sum(t => t * t) + 1e-12);
+            return v.Select(t => t / norm).ToArray();
+        }
+
+        private static double[] Scaled(double[] v, double s) => v.Select(t => t * s).ToArray();
+
         /// <summary>An explicit 2-D heat equation with the two grids swapped each step: <c>(cur, next) = (next, cur)</c>.</summary>
         [Differentiable(nameof(u0), nameof(kappa))]
         public static double HeatSwap2D(double[,] u0, double kappa, double[,] observed, int steps)
