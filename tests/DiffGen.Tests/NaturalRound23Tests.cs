@@ -688,54 +688,7 @@ namespace DiffGen.Tests
         /// The method, its Forward and its Backward (gradient buffers shaped like the inputs) throw <typeparamref name="TEx"/>
         /// (exactly) with one message; <paramref name="paramName"/> is the exception's ParamName (null: the original names none).
         /// </summary>
-        private static void Bad<TEx>(string name, string? paramName, params object?[] inputs) where TEx : Exception
-        {
-            const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static;
-            var user = T.GetMethods(all).Single(m => m.Name == name && m.GetCustomAttributes().Any(a => a.GetType().Name == "DifferentiableAttribute"));
-            var ps = user.GetParameters();
-            int n = ps.Length;
-            bool Host(MethodInfo m) => !m.GetParameters().Any(p => p.ParameterType.IsGenericType && p.ParameterType.GetGenericTypeDefinition() == typeof(DiffGen.Cuda.Execution.DeviceArray<>));
-            bool Prefix(MethodInfo m) => m.GetParameters().Take(n).Select(p => p.ParameterType).SequenceEqual(ps.Select(p => p.ParameterType));
-            var fwd = T.GetMethods().Single(m => m.Name == name + "Forward" && m.GetParameters().Length == n && Host(m) && Prefix(m));
-            var bwd = T.GetMethods().Single(m => m.Name == name + "Backward" && Host(m) && Prefix(m));
-
-            Exception Thrown(MethodInfo m, object?[] args)
-            {
-                try
-                {
-                    m.Invoke(null, args);
-                }
-                catch (TargetInvocationException e)
-                {
-                    return e.InnerException!;
-                }
-                Assert.Fail($"{m.Name} accepted the bad input");
-                return null!;
-            }
-
-            var bps = bwd.GetParameters();
-            var bargs = new object?[bps.Length];
-            var primal = MethodOracle.Clone(inputs);
-            for (int i = 0; i < n; i++) bargs[i] = primal[i];
-            for (int j = n; j < bps.Length; j++)
-            {
-                var bp = bps[j];
-                if (bp.Name == "seed") { bargs[j] = bp.ParameterType == typeof(float) ? 1f : (object)1.0; continue; }
-                if (bp.ParameterType.IsByRef) continue;
-                int i = Array.FindIndex(ps, p => p.Name + "Grad" == bp.Name);
-                Assert.True(i >= 0, $"{bp.Name} matches no parameter");
-                bargs[j] = MethodOracle.DeepClone(inputs[i]);
-            }
-
-            var expected = Thrown(user, MethodOracle.Clone(inputs));
-            Assert.IsType<TEx>(expected);
-            if (expected is ArgumentException ae) Assert.Equal(paramName, ae.ParamName);
-            foreach (var (m, args) in new[] { (fwd, MethodOracle.Clone(inputs)), (bwd, bargs) })
-            {
-                var e = Thrown(m, args);
-                Assert.IsType<TEx>(e);
-                Assert.Equal(expected.Message, e.Message);
-            }
-        }
+        private static void Bad<TEx>(string name, string? paramName, params object?[] inputs) where TEx : Exception =>
+            MethodOracle.BadInput<TEx>(T, name, paramName, inputs);
     }
 }
