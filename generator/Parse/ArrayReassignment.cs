@@ -102,7 +102,7 @@ namespace DiffGen.Generator.Parse
         }
 
         /// <summary>The run-time check that the new array has the buffer's shape (nothing when both are the same constants).</summary>
-        private IEnumerable<Stmt> ShapeCheck(string local, string buffer, IrType type, List<Expr> sizes)
+        private IEnumerable<Stmt> ShapeCheck(string local, string buffer, IrType type, List<Expr> sizes, string? message = null)
         {
             int rank = sizes.Count;
             Expr? differs = null;
@@ -114,7 +114,7 @@ namespace DiffGen.Generator.Parse
                 differs = differs is null ? ne : new Binary(BinaryOp.Or, differs, ne, IrType.Bool);
             }
             if (differs is null) yield break;
-            var text = SymbolDisplay.FormatLiteral($"DiffGen keeps the local array '{local}' in one buffer of its first shape and copies each new array into it; this one has another shape. Give arrays of another shape their own local.", quote: true);
+            var text = SymbolDisplay.FormatLiteral(message ?? $"DiffGen keeps the local array '{local}' in one buffer of its first shape and copies each new array into it; this one has another shape. Give arrays of another shape their own local.", quote: true);
             yield return new If(differs, new Stmt[] { new Throw($"new global::System.InvalidOperationException({text})", EquatableArray<Expr>.Empty) }.ToEquatable(), EquatableArray<Stmt>.Empty);
         }
     }

@@ -585,7 +585,8 @@ namespace DiffGen.Generator.Parse
             _pending.Clear();
             var type = l0.Type;
             var sizes = new List<Expr> { Len(l0.Name, type, null, 0), Len(l0.Name, type, null, 1) };
-            output.AddRange(ShapeCheck(s0!.Name + "' and '" + s1!.Name, l1.Name, type, sizes));
+            output.AddRange(ShapeCheck(s0!.Name, l1.Name, type, sizes,
+                $"DiffGen swaps the T[,] locals '{s0.Name}' and '{s1!.Name}' by exchanging their elements, which needs one shape; these have two. Copy the elements, or keep arrays of one shape."));
             var i = FreshName("__sw");
             var j = FreshName("__sw");
             var t = FreshName("__swap");
