@@ -30,32 +30,39 @@ namespace DiffGen.Generator.Parse
 
         private static bool IsNull(ExpressionSyntax e)
         {
-            while (e is ParenthesizedExpressionSyntax p) e = p.Expression;
+            // (null!, default!: the same null, the warning suppressed)
+            while (e is ParenthesizedExpressionSyntax or PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.SuppressNullableWarningExpression })
+                e = e is ParenthesizedExpressionSyntax p ? p.Expression : ((PostfixUnaryExpressionSyntax)e).Operand;
             return e is LiteralExpressionSyntax l && (l.IsKind(SyntaxKind.NullLiteralExpression) || l.IsKind(SyntaxKind.DefaultLiteralExpression));
         }
 
         /// <summary><c>p == null</c>, <c>p != null</c>, <c>p is null</c>, <c>p is not null</c> for an array parameter p; null when not that form.</summary>
         private Expr? LowerArrayNullTest(ExpressionSyntax e)
         {
-            IParameterSymbol? p = null;
+            ExpressionSyntax? tested = null;
             bool isNull = false;
             switch (e)
             {
                 case BinaryExpressionSyntax b when b.Kind() is SyntaxKind.EqualsExpression or SyntaxKind.NotEqualsExpression:
-                    if (IsNull(b.Right)) p = ArrayParameter(b.Left);
-                    else if (IsNull(b.Left)) p = ArrayParameter(b.Right);
+                    if (IsNull(b.Right)) tested = b.Left;
+                    else if (IsNull(b.Left)) tested = b.Right;
                     isNull = b.IsKind(SyntaxKind.EqualsExpression);
                     break;
                 case IsPatternExpressionSyntax ip:
                     switch (ip.Pattern)
                     {
-                        case ConstantPatternSyntax { Expression: var c } when IsNull(c): p = ArrayParameter(ip.Expression); isNull = true; break;
+                        case ConstantPatternSyntax { Expression: var c } when IsNull(c): tested = ip.Expression; isNull = true; break;
                         case UnaryPatternSyntax { Pattern: ConstantPatternSyntax { Expression: var c } } u when u.OperatorToken.IsKind(SyntaxKind.NotKeyword) && IsNull(c):
-                            p = ArrayParameter(ip.Expression); isNull = false; break;
+                            tested = ip.Expression; isNull = false; break;
                     }
                     break;
             }
-            if (p is null) return null;
+            if (tested is null) return null;
+            while (tested is ParenthesizedExpressionSyntax tp) tested = tp.Expression;
+            // a row local that may be null (RefAliases.cs): its flag
+            if (tested is IdentifierNameSyntax && _model.GetSymbolInfo(tested, _ct).Symbol is { } rowLocal && _nullableRows.TryGetValue(rowLocal, out var given))
+                return new Binary(isNull ? BinaryOp.Eq : BinaryOp.Ne, new VarRef(given, IrType.Int), new Const(0, IrType.Int), IrType.Bool);
+            if (ArrayParameter(tested) is not { } p) return null;
             return new Binary(isNull ? BinaryOp.Eq : BinaryOp.Ne, GivenFlag(p, e), new Const(0, IrType.Int), IrType.Bool);
         }
 

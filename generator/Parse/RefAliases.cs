@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using DiffGen.Generator.Diagnostics;
 using DiffGen.Generator.IR;
+using DiffGen.Generator.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -79,6 +80,17 @@ namespace DiffGen.Generator.Parse
             if (local.IsRef || local.Type is not IArrayTypeSymbol { Rank: 1 }) return false;
             var init = v.Initializer?.Value;
             while (init is ParenthesizedExpressionSyntax p) init = p.Expression;
+            // 'double[] below = i + 1 < rows ? u[i + 1] : null;': a row that may be missing (a grid's last row has no row below),
+            // tested with 'below != null' before it is read: the row's name, and an int saying whether C# holds the row or null
+            ExpressionSyntax? nullCondition = null;
+            bool nullWhenTrue = false;
+            if (init is ConditionalExpressionSyntax ce && (IsNull(ce.WhenTrue) != IsNull(ce.WhenFalse)))
+            {
+                nullCondition = ce.Condition;
+                nullWhenTrue = IsNull(ce.WhenTrue);
+                init = nullWhenTrue ? ce.WhenFalse : ce.WhenTrue;
+                while (init is ParenthesizedExpressionSyntax p2) init = p2.Expression;
+            }
             if (init is not ElementAccessExpressionSyntax { ArgumentList.Arguments.Count: 1 } ea
                 || _model.GetTypeInfo(ea.Expression, _ct).Type is not IArrayTypeSymbol { Rank: 1, ElementType: IArrayTypeSymbol }
                     && !(ea.Expression is IdentifierNameSyntax lid && _model.GetSymbolInfo(lid, _ct).Symbol is IParameterSymbol lp && _listRows.Contains(lp))) // List<T[]> rows
@@ -120,8 +132,83 @@ namespace DiffGen.Generator.Parse
                 row = new VarRef(rn, IrType.Int);
             }
             _vars[local] = new Variable(ar.Array, ar.ArrayType, IsParameterName(ar.Array) ? VarKind.Param : VarKind.Local, row, v.GetLocation());
+            if (nullCondition is not null)
+            {
+                if (scope?.Parent is BlockSyntax uses && UnguardedRead(local, uses.Statements.SkipWhile(st => st != scope).Skip(1)) is { } unguarded)
+                {
+                    Report(Descriptors.UnsupportedExpression, unguarded, unguarded.ToString(),
+                        $"'{local.Name}' may be null here, where C# would throw; index it only under a test that it is not null ('{local.Name} != null ? {local.Name}[j] : 0', 'if ({local.Name} is not null) ...')");
+                    _rejected.Add(local);
+                    return true;
+                }
+                // the row read where C# holds null is never used, but SIMD code loads both sides of a choice: a row that exists
+                var last = new Binary(BinaryOp.Sub, Len(ar.Array, ar.ArrayType, null, -1), new Const(1, IrType.Int), IrType.Int);
+                var clamped = new Intrinsic(Fn.Max, new Expr[] { new Const(0, IrType.Int), new Intrinsic(Fn.Min, new[] { row, last }.ToEquatable(), IrType.Int) }.ToEquatable(), IrType.Int);
+                if (row is VarRef rv && output.FindLastIndex(st => st is DeclScalar d && d.Name == rv.Name) is >= 0 and var at)
+                    output[at] = ((DeclScalar)output[at]) with { Init = new Intrinsic(Fn.Max, new Expr[] { new Const(0, IrType.Int), new Intrinsic(Fn.Min, new[] { ((DeclScalar)output[at]).Init!, last }.ToEquatable(), IrType.Int) }.ToEquatable(), IrType.Int) };
+                else
+                    _vars[local] = new Variable(ar.Array, ar.ArrayType, IsParameterName(ar.Array) ? VarKind.Param : VarKind.Local, clamped, v.GetLocation());
+                var cond = LowerExpr(nullCondition);
+                if (cond is null) { _rejected.Add(local); return true; }
+                var flag = FreshName(_prefix + local.Name + "_given");
+                output.Add(new DeclScalar(flag, IrType.Int, new Conditional(cond, new Const(nullWhenTrue ? 0 : 1, IrType.Int), new Const(nullWhenTrue ? 1 : 0, IrType.Int), IrType.Int)));
+                _nullableRows[local] = flag;
+            }
             return true;
         }
+
+        /// <summary>
+        /// The first use of <paramref name="local"/> (a row that may be null) in <paramref name="rest"/> that is neither a null test
+        /// nor inside the branch such a test guards (<c>x != null ? x[j] : 0</c>, <c>if (x is not null) { ... }</c>, the else of
+        /// <c>x == null</c>, a <c>&amp;&amp;</c> after <c>x != null</c>); null when every read is guarded.
+        /// </summary>
+        private SyntaxNode? UnguardedRead(ILocalSymbol local, IEnumerable<StatementSyntax> rest)
+        {
+            bool Is(ExpressionSyntax e) { while (e is ParenthesizedExpressionSyntax p) e = p.Expression; return e is IdentifierNameSyntax && SymbolEqualityComparer.Default.Equals(_model.GetSymbolInfo(e, _ct).Symbol, local); }
+            // +1: the test says the row is there, -1: that it is null, 0: not a test of it
+            int Test(ExpressionSyntax c)
+            {
+                while (c is ParenthesizedExpressionSyntax p) c = p.Expression;
+                switch (c)
+                {
+                    case BinaryExpressionSyntax b when b.IsKind(SyntaxKind.LogicalAndExpression):
+                        return Test(b.Left) == 1 || Test(b.Right) == 1 ? 1 : 0;
+                    case BinaryExpressionSyntax b when b.Kind() is SyntaxKind.EqualsExpression or SyntaxKind.NotEqualsExpression
+                        && (IsNull(b.Right) && Is(b.Left) || IsNull(b.Left) && Is(b.Right)):
+                        return b.IsKind(SyntaxKind.NotEqualsExpression) ? 1 : -1;
+                    case IsPatternExpressionSyntax { Pattern: ConstantPatternSyntax { Expression: var n } } ip when IsNull(n) && Is(ip.Expression): return -1;
+                    case IsPatternExpressionSyntax { Pattern: UnaryPatternSyntax { Pattern: ConstantPatternSyntax { Expression: var n } } } ip when IsNull(n) && Is(ip.Expression): return 1;
+                    default: return 0;
+                }
+            }
+            bool Guarded(SyntaxNode use)
+            {
+                for (SyntaxNode? n = use, parent = use.Parent; parent is not null; n = parent, parent = parent.Parent)
+                {
+                    switch (parent)
+                    {
+                        case ConditionalExpressionSyntax ce when n == ce.WhenTrue && Test(ce.Condition) == 1 || n == ce.WhenFalse && Test(ce.Condition) == -1:
+                        case IfStatementSyntax ifs when n == ifs.Statement && Test(ifs.Condition) == 1:
+                        case ElseClauseSyntax { Parent: IfStatementSyntax eifs } when Test(eifs.Condition) == -1:
+                        case BinaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalAndExpression } and_ when n == and_.Right && Test(and_.Left) == 1:
+                            return true;
+                    }
+                }
+                return false;
+            }
+            foreach (var st in rest)
+                foreach (var id in st.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>())
+                {
+                    if (!Is(id)) continue;
+                    var outer = id.Parent is ParenthesizedExpressionSyntax ? id.Parent : id;
+                    if (outer.Parent is BinaryExpressionSyntax tb && Test(tb) != 0 || outer.Parent is IsPatternExpressionSyntax tp && Test(tp) != 0) continue;
+                    if (!Guarded(id)) return id;
+                }
+            return null;
+        }
+
+        /// <summary>Row locals that may hold null (<c>cond ? x[r] : null</c>): the int local that is 1 where C# holds the row.</summary>
+        private readonly Dictionary<ISymbol, string> _nullableRows = new(SymbolEqualityComparer.Default);
 
         /// <summary>An index expression that can be lowered again where the alias is used: no calls, assignments or increments.</summary>
         private static bool Plain(ExpressionSyntax e) => !e.DescendantNodesAndSelf().Any(n =>

@@ -499,6 +499,16 @@ namespace DiffGen.Generator.Tests
         }
 
         [Fact]
+        public void DIFF0004_NullableRowReadWithoutATest()
+        {
+            // a row local that may be null is accepted since round 25 when every read is under a test that it is not null
+            var d = Expect("DIFF0004", "below", "[Differentiable] public static double F(double[][] u) { double e = 0; for (int i = 0; i < u.Length; i++) { double[] below = i + 1 < u.Length ? u[i + 1] : null; for (int j = 0; j < u[i].Length; j++) e += below[j] * u[i][j]; } return e; }");
+            Assert.Contains("may be null here", d.GetMessage());
+            var guarded = Problems("[Differentiable] public static double F(double[][] u) { double e = 0; for (int i = 0; i < u.Length; i++) { double[] below = i + 1 < u.Length ? u[i + 1] : null; for (int j = 0; j < u[i].Length; j++) { if (below != null && below[j] > 0) e += below[j] * u[i][j]; else e += u[i][j]; } } return e; }");
+            Assert.True(guarded.Count == 0, Describe(guarded));
+        }
+
+        [Fact]
         public void DIFF0013_SwappedMatrices()
         {
             // (a, b) = (b, a) exchanges the elements since round 25 (a 2-D heat equation); through a third name it is refused

@@ -84,6 +84,15 @@ namespace DiffGen.Tests
         }
 
         [Theory]
+        [InlineData(5, 6)]
+        [InlineData(1, 3)] // neither neighbour exists
+        public void NeighbourRows(int n, int d)
+        {
+            var rng = new Random(n * 7 + d);
+            Check("NeighbourRows", Rows(rng, n, d), 0.05);
+        }
+
+        [Theory]
         [InlineData(6, 7, 3)]
         [InlineData(5, 5, 4)]
         public void HeatSwap2D(int nx, int ny, int steps)

@@ -1084,6 +1084,35 @@ namespace DiffGen.Tests.Corpus
             return sse / Math.Max(counted, 1) + 100.0 * penalty;
         }
 
+        // ------------------------------------------------------------ 30 TotalVariationDenoising (accepted since round 25: a row local that may be null)
+#nullable disable // as written: its author's project had nullable annotations off
+        // ROF-style denoising energy: 0.5 ||u - f||^2 + lambda * sum sqrt(|grad u|^2 + eps^2) (isotropic, Neumann boundary).
+        [Differentiable(nameof(u))]
+        public static double TotalVariationDenoising(double[][] u, double[][] noisy, double lambda, double eps)
+        {
+            int rows = u.Length;
+            int cols = rows > 0 ? u[0].Length : 0;
+            double fidelity = 0.0, tv = 0.0;
+            double eps2 = eps * eps;
+
+            for (int i = 0; i < rows; i++)
+            {
+                double[] row = u[i];
+                double[] below = i + 1 < rows ? u[i + 1] : null;
+                for (int j = 0; j < cols; j++)
+                {
+                    double r = row[j] - noisy[i][j];
+                    fidelity += r * r;
+
+                    double gx = j + 1 < cols ? row[j + 1] - row[j] : 0.0;
+                    double gy = below != null ? below[j] - row[j] : 0.0;
+                    tv += Math.Sqrt(gx * gx + gy * gy + eps2);
+                }
+            }
+            return 0.5 * fidelity + lambda * tv;
+        }
+#nullable restore
+
         // ------------------------------------------------------------ 03 LayerNormResidual (accepted since round 25: foreach over X.Zip(Y) of jagged rows)
         // Mean squared error of y = LayerNorm(x + GELU(W x + b)) * gamma + beta against targets (float precision).
         [Differentiable(nameof(W), nameof(b), nameof(gamma), nameof(beta))]

@@ -153,6 +153,30 @@ namespace DiffGen.Tests.Corpus
 
         private static double[] Scaled(double[] v, double s) => v.Select(t => t * s).ToArray();
 
+        /// <summary>
+        /// Neighbour rows that may be missing: <c>double[] below = i + 1 &lt; n ? u[i + 1] : null;</c> and
+        /// <c>double[]? above = i == 0 ? null : u[i - 1];</c>, tested with <c>!= null</c> and <c>is null</c>.
+        /// </summary>
+        [Differentiable(nameof(u))]
+        public static double NeighbourRows(double[][] u, double eps)
+        {
+            int n = u.Length;
+            double e = 0;
+            for (int i = 0; i < n; i++)
+            {
+                double[] row = u[i];
+                double[] below = i + 1 < n ? u[i + 1] : null!;
+                double[]? above = i == 0 ? null : u[i - 1];
+                for (int j = 0; j < row.Length; j++)
+                {
+                    double dy = below != null ? below[j] - row[j] : 0.0;
+                    double up = above is null ? row[j] : above[j];
+                    e += Math.Sqrt(dy * dy + eps) + 0.5 * (row[j] - up) * (row[j] - up) * row[j];
+                }
+            }
+            return e;
+        }
+
         /// <summary>An explicit 2-D heat equation with the two grids swapped each step: <c>(cur, next) = (next, cur)</c>.</summary>
         [Differentiable(nameof(u0), nameof(kappa))]
         public static double HeatSwap2D(double[,] u0, double kappa, double[,] observed, int steps)
