@@ -252,6 +252,15 @@ namespace DiffGen.Tests.Device
         /// array sizes are multiples of each other.</summary>
         private static float[] F(System.Collections.Generic.IEnumerable<double> v) => v.Select(x => (float)x).ToArray();
 
+        /// <summary>A double matrix in float (this file is also compiled into DiffGen.Fuzz, which has no TestData).</summary>
+        private static float[,] F2(double[,] m)
+        {
+            var f = new float[m.GetLength(0), m.GetLength(1)];
+            for (int i = 0; i < m.GetLength(0); i++)
+                for (int j = 0; j < m.GetLength(1); j++) f[i, j] = (float)m[i, j];
+            return f;
+        }
+
         private static readonly Dictionary<string, Func<Random, int, object?[]>> Explicit = new(StringComparer.Ordinal)
         {
             // x[D], hPrev[H], wIn[3H, D], wHid[3H, H], bias[3H], hNext[H] (gate rows [reset | update | candidate])
@@ -315,7 +324,7 @@ namespace DiffGen.Tests.Device
             // width n, sharpness 60
             ["NaturalRound25.SoftRasterizerArrays"] = (r, n) => new object?[]
             {
-                F(new[] { 0.25, 0.25, 0.75, 0.25, 0.5, 0.8 }.Zip(Vec(r, 6), (v, e) => v + 0.05 * e)), 0.5f, TestData.ToFloat(Scaled(Mat(r, n, n), 0.4, 0.4)), n, n, 60f,
+                F(new[] { 0.25, 0.25, 0.75, 0.25, 0.5, 0.8 }.Zip(Vec(r, 6), (v, e) => v + 0.05 * e)), 0.5f, F2(Scaled(Mat(r, n, n), 0.4, 0.4)), n, n, 60f,
             },
             // n bags over 2n indices: offsets 0, 0, 2, 4, ... (bag 0 empty, the last one holds 4); mode 2 = max
             ["EmbeddingBag"] = (r, n) => new object?[]
