@@ -25,20 +25,32 @@ namespace DiffGen.Tests
         private const double SeedValue = -2.5;
 
         /// <summary>
+        /// The user's [Differentiable] method <paramref name="name"/> of <paramref name="owner"/> and its generated host Forward and
+        /// Backward (not the DeviceArray overloads): the ones whose leading parameters are the method's.
+        /// </summary>
+        public static (MethodInfo User, MethodInfo Forward, MethodInfo Backward) EntryPoints(Type owner, string name)
+        {
+            var user = owner.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)
+                .Single(m => m.Name == name && m.GetCustomAttributes().Any(a => a.GetType().Name == "DifferentiableAttribute"));
+            var ps = user.GetParameters();
+            int n = ps.Length;
+            bool Host(MethodInfo m) => !m.GetParameters().Any(p => p.ParameterType.IsGenericType && p.ParameterType.GetGenericTypeDefinition() == typeof(DeviceArray<>));
+            bool Prefix(MethodInfo m) => m.GetParameters().Take(n).Select(p => p.ParameterType).SequenceEqual(ps.Select(p => p.ParameterType));
+            var fwd = owner.GetMethods().Single(m => m.Name == name + "Forward" && m.GetParameters().Length == n && Host(m) && Prefix(m));
+            var bwd = owner.GetMethods().Single(m => m.Name == name + "Backward" && Host(m) && Prefix(m));
+            return (user, fwd, bwd);
+        }
+
+        /// <summary>
         /// Bad input: the user's method <paramref name="name"/> of <paramref name="T"/>, its Forward and its Backward (gradient
         /// buffers shaped like the inputs) throw <typeparamref name="TEx"/> (exactly) with one message; <paramref name="paramName"/>
         /// is the exception's ParamName (null: the original names none).
         /// </summary>
         public static void BadInput<TEx>(Type T, string name, string? paramName, object?[] inputs) where TEx : Exception
         {
-            const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static;
-            var user = T.GetMethods(all).Single(m => m.Name == name && m.GetCustomAttributes().Any(a => a.GetType().Name == "DifferentiableAttribute"));
+            var (user, fwd, bwd) = EntryPoints(T, name);
             var ps = user.GetParameters();
             int n = ps.Length;
-            bool Host(MethodInfo m) => !m.GetParameters().Any(p => p.ParameterType.IsGenericType && p.ParameterType.GetGenericTypeDefinition() == typeof(DiffGen.Cuda.Execution.DeviceArray<>));
-            bool Prefix(MethodInfo m) => m.GetParameters().Take(n).Select(p => p.ParameterType).SequenceEqual(ps.Select(p => p.ParameterType));
-            var fwd = T.GetMethods().Single(m => m.Name == name + "Forward" && m.GetParameters().Length == n && Host(m) && Prefix(m));
-            var bwd = T.GetMethods().Single(m => m.Name == name + "Backward" && Host(m) && Prefix(m));
 
             Exception Thrown(MethodInfo m, object?[] args)
             {
@@ -81,14 +93,9 @@ namespace DiffGen.Tests
 
         public static void Check(Type owner, string name, object?[] inputs, int seed = 1)
         {
-            var user = owner.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)
-                .Single(m => m.Name == name && m.GetCustomAttributes().Any(a => a.GetType().Name == "DifferentiableAttribute"));
+            var (user, fwd, bwd) = EntryPoints(owner, name);
             var ps = user.GetParameters();
             int n = ps.Length;
-            bool Host(MethodInfo m) => !m.GetParameters().Any(p => p.ParameterType.IsGenericType && p.ParameterType.GetGenericTypeDefinition() == typeof(DeviceArray<>));
-            var fwd = owner.GetMethods().Single(m => m.Name == name + "Forward" && m.GetParameters().Length == n && Host(m));
-            var bwd = owner.GetMethods().Single(m => m.Name == name + "Backward" && Host(m)
-                && m.GetParameters().Take(n).Select(p => p.ParameterType).SequenceEqual(ps.Select(p => p.ParameterType)));
             bool isFloat = ps.Any(p => Elem(p.ParameterType) == typeof(float)) || user.ReturnType == typeof(float);
             var twin = isFloat ? owner.GetMethod(name + "Twin", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)
                 ?? throw new InvalidOperationException($"{name} is a float method: write its double twin {name}Twin") : user;

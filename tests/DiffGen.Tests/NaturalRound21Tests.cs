@@ -479,13 +479,9 @@ namespace DiffGen.Tests
         private static void HandRelative(string[] relative, string name, params object?[] inputs)
         {
             const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static;
-            var user = T.GetMethods(all).Single(m => m.Name == name && m.GetCustomAttributes().Any(a => a.GetType().Name == "DifferentiableAttribute"));
+            var (user, fwd, bwd) = MethodOracle.EntryPoints(T, name);
             var ps = user.GetParameters();
             int n = ps.Length;
-            bool Host(MethodInfo m) => !m.GetParameters().Any(p => p.ParameterType.IsGenericType && p.ParameterType.GetGenericTypeDefinition() == typeof(DiffGen.Cuda.Execution.DeviceArray<>));
-            bool Prefix(MethodInfo m) => m.GetParameters().Take(n).Select(p => p.ParameterType).SequenceEqual(ps.Select(p => p.ParameterType));
-            var fwd = T.GetMethods().Single(m => m.Name == name + "Forward" && m.GetParameters().Length == n && Host(m) && Prefix(m));
-            var bwd = T.GetMethods().Single(m => m.Name == name + "Backward" && Host(m) && Prefix(m));
             bool isFloat = user.ReturnType == typeof(float) || ps.Any(p => Elem(p.ParameterType) == typeof(float));
             var twin = isFloat ? T.GetMethod(name + "Twin", all)! : user;
             double fwdTol = isFloat ? DiffGen.Tests.Check.FloatForwardTol : DiffGen.Tests.Check.ForwardTol;
