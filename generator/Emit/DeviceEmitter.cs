@@ -288,7 +288,7 @@ namespace DiffGen.Generator.Emit
                     case DeclArray da:
                         // a row block's panel: rows per block from the panel's row size (DiffGen.Cpu.Tiling), once per program
                         if (p.RowBlocks.Values.FirstOrDefault(b => b.PanelArrays.Contains(da.Name)) is { } rb && declared.Add(rb.Name))
-                            w.Line($"int {rb.Name} = global::DiffGen.Cpu.Tiling.DeviceRowsPerBlock((long){HostExpr(p, rb.Cols)}, {(rb.Elem == Scalar.Float ? 4 : 8)});");
+                            w.Line($"int {rb.Name} = global::DiffGen.Cpu.Tiling.DeviceRowsPerBlock((long){HostExpr(p, rb.Cols)}, {(rb.Elem == Scalar.Float ? 4 : 8)}, (long){HostExpr(p, rb.Rows)});");
                         var sizes = Enumerable.Range(0, da.Sizes.Count).Where(k => frame is not null || dims.Contains(DimVar(da.Name, k)))
                             .Select(k => $"int {DimVar(da.Name, k)} = {HostExpr(p, da.Sizes[k])};");
                         w.Line(string.Join(" ", sizes));
@@ -351,7 +351,9 @@ namespace DiffGen.Generator.Emit
             var panels = p.Panels.Values.OrderBy(x => x.Name, System.StringComparer.Ordinal).ToList();
             string Cols(DevicePanel x) => x.Source.TransB ? DimVar(x.Source.B.Array, 1) : DimVar(x.Source.B.Array, 0);
             int size = panels[0].Source.A.ArrayType.Elem == Scalar.Float ? 4 : 8;
-            w.Line($"int __dblk_rows = global::DiffGen.Cpu.Tiling.DeviceRowsPerBlock({string.Join(", ", panels.Select(x => "(long)" + Cols(x)).Aggregate((x, y) => $"global::System.Math.Max({x}, {y})"))}, {size});");
+            // a panel never has more rows than its table (device panels are rows of A, never transposed: DeviceTiles)
+            string Widest(System.Func<DevicePanel, string> dim) => panels.Select(x => "(long)" + dim(x)).Distinct().Aggregate((x, y) => $"global::System.Math.Max({x}, {y})");
+            w.Line($"int __dblk_rows = global::DiffGen.Cpu.Tiling.DeviceRowsPerBlock({Widest(Cols)}, {size}, {Widest(x => DimVar(x.Source.A.Array, 0))});");
             bool fused = p.Steps.Any(x => x.Fused is not null);
             // fused tile kernels compute the table's entries where they read them: no value panels then
             if (fused) w.Line("bool __dtiles = global::DiffGen.Cpu.Tiling.UseDeviceFusedKernels();");

@@ -159,12 +159,16 @@ namespace DiffGen.Cpu
             return fuse;
         }
 
-        /// <summary>Rows per block of the GPU's panels for rows of <paramref name="cols"/> elements (at least 1, at most 2^20).</summary>
+        /// <summary>
+        /// Rows per block of the GPU's panels for rows of <paramref name="cols"/> elements of a table of
+        /// <paramref name="rows"/> rows: at least 1, at most 2^20 and at most the table's rows (a panel is allocated and
+        /// cleared whole, so a 512 MiB panel for a 16 MiB table would cost 32 times the table).
+        /// </summary>
         [EditorBrowsable(EditorBrowsableState.Never)]
-        public static int DeviceRowsPerBlock(long cols, int elementSize)
+        public static int DeviceRowsPerBlock(long cols, int elementSize, long rows)
         {
             long r = DevicePanelBytes / Math.Max(1, cols * elementSize);
-            return (int)Math.Clamp(r, 1, 1 << 20);
+            return (int)Math.Clamp(Math.Min(r, rows), 1, 1 << 20);
         }
     }
 }

@@ -30,7 +30,7 @@ namespace GpuCheck
             var options = Options.Parse(args.SkipWhile(a => !a.StartsWith("-", StringComparison.Ordinal)).ToArray());
             if (options is null || command is not ("check" or "bench" or "list" or "attention"))
             {
-                Console.Error.WriteLine("usage: DiffGen.GpuCheck [check] [--sizes 64,300,1024] [--check-budget 150] | list | bench [--batch 1024,8192,65536] [--dim 128,512] [--seconds 3] [--min-reps 3] [--max-reps 20] [--budget 400] | attention [--seq 2048,16384] [--head 64] [--seconds 3] [--budget 400]");
+                Console.Error.WriteLine("usage: DiffGen.GpuCheck [check] [--sizes 64,300,1024] [--check-budget 150] [--only NAME] [--fused-sizes 300] | list | bench [--batch 1024,8192,65536] [--modes default,fused,fusedk,fusedk_tf32] [--dim 128,512] [--seconds 3] [--min-reps 3] [--max-reps 20] [--budget 400] | attention [--seq 2048,16384] [--head 64] [--seconds 3] [--budget 400]");
                 return 64;
             }
 
@@ -63,14 +63,23 @@ namespace GpuCheck
         private static int Check(CudaContext context, Options o)
         {
             var device = new CudaKernelDevice(context);
-            var cases = DeviceCases.All(typeof(Program).Assembly);
+            var cases = DeviceCases.All(typeof(Program).Assembly)
+                .Where(c => o.Only is null || c.Name.Contains(o.Only, StringComparison.OrdinalIgnoreCase)).ToList();
             var total = Stopwatch.StartNew();
-            Console.WriteLine($"check: {cases.Count} corpus methods with device code, at their default shapes and at square sizes {string.Join(", ", o.Sizes)}; pass: max relative error <= {FloatTolerance:0e0} (float), <= {DoubleTolerance:0e0} (double)");
-            Console.WriteLine($"check: a size is skipped when the previous size's time, grown as n^3, exceeds {MaxRunSeconds:0} s or what is left of the {o.CheckBudget:0} s budget");
+            Console.WriteLine($"check: {cases.Count} corpus methods with device code{(o.Only is null ? "" : $" (names containing '{o.Only}')")}, at their default shapes and at square sizes {string.Join(", ", o.Sizes)}; pass: max relative error <= {FloatTolerance:0e0} (float), <= {DoubleTolerance:0e0} (double)");
+            Console.WriteLine($"check: the tile-fused and TF32 runs first, then every method; once the {o.CheckBudget:0} s budget is spent the rest is SKIP; a size is also skipped when the previous size's time, grown as n^3, exceeds {MaxRunSeconds:0} s or what is left of the budget");
             int passed = 0, failed = 0, skipped = 0;
+            bool Spent(string name)
+            {
+                if (total.Elapsed.TotalSeconds <= o.CheckBudget) return false;
+                skipped++;
+                Console.WriteLine($"SKIP {name}: the {o.CheckBudget:0} s check budget is spent");
+                return true;
+            }
             // One checked run: PASS/FAIL from its result, SKIP when a size suits none of the case's inputs.
             void RunCase(string name, int? size, Func<(DeviceResult R, bool Ok, string Note)> run)
             {
+                if (Spent(name)) return;
                 try
                 {
                     var (r, ok, note) = run();
@@ -88,6 +97,67 @@ namespace GpuCheck
                     var inner = e is System.Reflection.TargetInvocationException { InnerException: { } ie } ? ie : e;
                     Console.WriteLine($"FAIL {name}: {inner.GetType().Name}: {OneLine(inner.Message)}");
                 }
+            }
+            // Tile fusion: the cases with a tile-fused device program, forced through it (Tiling.Mode = Always) with panels
+            // of 64 KiB (several blocks and a partial last one at size 300), against the CPU.
+            var mode = Tiling.Mode;
+            long panelBytes = Tiling.DevicePanelBytes;
+            try
+            {
+                Tiling.Mode = TilingMode.Always;
+                Tiling.DevicePanelBytes = 64 << 10;
+                foreach (var c in cases.Where(c => DeviceCases.Source(c).Contains("// ---- tile-fused forward pass", StringComparison.Ordinal)))
+                {
+                    // the panel form, then (where the generator made them) the fused tile kernels (Tiling.DeviceFusedKernels)
+                    bool hasKernels = DeviceCases.Source(c).Contains("_fused(const __dg_args", StringComparison.Ordinal);
+                    foreach (bool kernels in hasKernels ? new[] { false, true } : new[] { false })
+                        foreach (int? size in new int?[] { null }.Concat(o.FusedSizes.Select(n => (int?)n)))
+                        {
+                            string name = $"{c.Name} [{(kernels ? "fused tile kernels" : "tile-fused")}, {(size is null ? "default" : "size " + size)}]";
+                            long before = kernels ? Tiling.DeviceFusedKernelRuns : Tiling.DeviceFusedRuns;
+                            RunCase(name, size, () =>
+                            {
+                                Tiling.DeviceFusedKernels = kernels;
+                                try
+                                {
+                                    var r = DeviceCases.Run(c, device, 4, size);
+                                    long fused = (kernels ? Tiling.DeviceFusedKernelRuns : Tiling.DeviceFusedRuns) - before;
+                                    return (r, r.MaxRelativeError <= (c.IsFloat ? FloatTolerance : DoubleTolerance) && fused > 0, $"{fused} fused calls");
+                                }
+                                finally { Tiling.DeviceFusedKernels = false; }
+                            });
+                        }
+                }
+            }
+            finally
+            {
+                Tiling.Mode = mode;
+                Tiling.DevicePanelBytes = panelBytes;
+            }
+
+            var tf32 = new CudaKernelDevice(context) { AllowTf32 = true };
+            // TF32 tiles: the float fused tile kernels with their tiles on tensor cores (mma.sync m16n8k8), same bound.
+            foreach (var c in cases.Where(c => c.IsFloat && DeviceCases.Source(c).Contains("_fused(const __dg_args", StringComparison.Ordinal)))
+            {
+                long before = Tiling.DeviceFusedKernelRuns;
+                RunCase($"{c.Name} [fused tile kernels, TF32, size 300]", 300, () =>
+                {
+                    Tiling.Mode = TilingMode.Always;
+                    Tiling.DeviceFusedKernels = true;
+                    Tiling.DevicePanelBytes = 64 << 10;
+                    try
+                    {
+                        var r = DeviceCases.Run(c, tf32, 4, 300);
+                        long fused = Tiling.DeviceFusedKernelRuns - before;
+                        return (r, r.MaxRelativeError <= 3e-3 && fused > 0, $"bound 3e-3; {fused} fused calls");
+                    }
+                    finally
+                    {
+                        Tiling.Mode = mode;
+                        Tiling.DeviceFusedKernels = false;
+                        Tiling.DevicePanelBytes = panelBytes;
+                    }
+                });
             }
             var runs = new List<(string Label, int Seed, int? Size)> { ("default", 1, null) };
             runs.AddRange(o.Sizes.Distinct().OrderBy(n => n).Select(n => ($"size {n}", 2, (int?)n)));
@@ -119,74 +189,13 @@ namespace GpuCheck
                     if (size is { } done) previous = (done, Math.Max(watch.Elapsed.TotalSeconds, 1e-3));
                 }
             }
-            // Tile fusion: the cases with a tile-fused device program, forced through it (Tiling.Mode = Always) with panels
-            // of 64 KiB (several blocks and a partial last one at size 300), against the CPU.
-            var mode = Tiling.Mode;
-            long panelBytes = Tiling.DevicePanelBytes;
-            try
-            {
-                Tiling.Mode = TilingMode.Always;
-                Tiling.DevicePanelBytes = 64 << 10;
-                foreach (var c in cases.Where(c => DeviceCases.Source(c).Contains("// ---- tile-fused forward pass", StringComparison.Ordinal)))
-                {
-                    // the panel form, then (where the generator made them) the fused tile kernels (Tiling.DeviceFusedKernels)
-                    bool hasKernels = DeviceCases.Source(c).Contains("_fused(const __dg_args", StringComparison.Ordinal);
-                    foreach (bool kernels in hasKernels ? new[] { false, true } : new[] { false })
-                        foreach (int? size in new int?[] { null, 300 })
-                        {
-                            string name = $"{c.Name} [{(kernels ? "fused tile kernels" : "tile-fused")}, {(size is null ? "default" : "size " + size)}]";
-                            long before = kernels ? Tiling.DeviceFusedKernelRuns : Tiling.DeviceFusedRuns;
-                            RunCase(name, size, () =>
-                            {
-                                Tiling.DeviceFusedKernels = kernels;
-                                try
-                                {
-                                    var r = DeviceCases.Run(c, device, 4, size);
-                                    long fused = (kernels ? Tiling.DeviceFusedKernelRuns : Tiling.DeviceFusedRuns) - before;
-                                    return (r, r.MaxRelativeError <= (c.IsFloat ? FloatTolerance : DoubleTolerance) && fused > 0, $"{fused} fused calls");
-                                }
-                                finally { Tiling.DeviceFusedKernels = false; }
-                            });
-                        }
-                }
-            }
-            finally
-            {
-                Tiling.Mode = mode;
-                Tiling.DevicePanelBytes = panelBytes;
-            }
-
             // TF32 (opt-in): the float cases again with tensor-core GEMMs; the issue's bound is 3e-3 relative.
-            var tf32 = new CudaKernelDevice(context) { AllowTf32 = true };
             foreach (var c in cases.Where(c => c.IsFloat))
             {
                 RunCase($"{c.Name} [TF32, size 64]", null, () =>
                 {
                     var r = DeviceCases.Run(c, tf32, 3, 64);
                     return (r, r.MaxRelativeError <= 3e-3, "bound 3e-3");
-                });
-            }
-            // TF32 tiles: the float fused tile kernels with their tiles on tensor cores (mma.sync m16n8k8), same bound.
-            foreach (var c in cases.Where(c => c.IsFloat && DeviceCases.Source(c).Contains("_fused(const __dg_args", StringComparison.Ordinal)))
-            {
-                long before = Tiling.DeviceFusedKernelRuns;
-                RunCase($"{c.Name} [fused tile kernels, TF32, size 300]", 300, () =>
-                {
-                    Tiling.Mode = TilingMode.Always;
-                    Tiling.DeviceFusedKernels = true;
-                    Tiling.DevicePanelBytes = 64 << 10;
-                    try
-                    {
-                        var r = DeviceCases.Run(c, tf32, 4, 300);
-                        long fused = Tiling.DeviceFusedKernelRuns - before;
-                        return (r, r.MaxRelativeError <= 3e-3 && fused > 0, $"bound 3e-3; {fused} fused calls");
-                    }
-                    finally
-                    {
-                        Tiling.Mode = mode;
-                        Tiling.DeviceFusedKernels = false;
-                        Tiling.DevicePanelBytes = panelBytes;
-                    }
                 });
             }
             Console.WriteLine($"check: {passed} passed, {failed} failed, {skipped} skipped; {total.Elapsed.TotalSeconds:0.#} s");
@@ -270,14 +279,15 @@ namespace GpuCheck
                         Console.WriteLine(Json(json));
                         continue;
                     }
+                    Progress(json, "size starts");
                     using var device = new CudaKernelDevice(context); // per size: Dispose frees the pooled allocations
                     try
                     {
-                        BenchOne(device, batch, dim, tau, o, json);
-                        if (json.FirstOrDefault(x => x.Item1 == "tile_fused").Item2 is false)
+                        if (o.Modes.Contains("default")) BenchOne(device, batch, dim, tau, o, json);
+                        if (o.Modes.Contains("fused") && json.FirstOrDefault(x => x.Item1 == "tile_fused").Item2 is not true)
                             BenchFused(context, batch, dim, tau, o, json, kernels: false);
-                        BenchFused(context, batch, dim, tau, o, json, kernels: true);
-                        BenchFused(context, batch, dim, tau, o, json, kernels: true, tf32: true);
+                        if (o.Modes.Contains("fusedk")) BenchFused(context, batch, dim, tau, o, json, kernels: true);
+                        if (o.Modes.Contains("fusedk_tf32")) BenchFused(context, batch, dim, tau, o, json, kernels: true, tf32: true);
                     }
                     catch (Exception e)
                     {
@@ -303,7 +313,10 @@ namespace GpuCheck
             // cuBLAS alone first (the cheapest to fail): one N×N buffer, reused by the three products; not where that
             // buffer alone would take a quarter of a large GPU (B = 65536 and up: the fused code never stores it).
             bool gemmFits = (long)n * n * sizeof(float) <= (32L << 30);
-            json.Add(("gemm_ms", gemmFits ? Round(TimeGemms(device, n, dim, hostI, hostJ, o)) : null));
+            // On a device of its own: its N×N buffer stays in that device's pool, not in device_mb below.
+            using (var gemmDevice = new CudaKernelDevice(device.Context))
+                json.Add(("gemm_ms", gemmFits ? Round(TimeGemms(gemmDevice, n, dim, hostI, hostJ, o)) : null));
+            Progress(json, "cuBLAS GEMMs timed");
 
             using var zi = DeviceArray<float>.Upload(device, hostI);
             using var zj = DeviceArray<float>.Upload(device, hostJ);
@@ -314,8 +327,10 @@ namespace GpuCheck
             var watch = Stopwatch.StartNew();
             float loss = NtXentCorpus.NtXentFForward(zi, zj, tau, device);
             json.Add(("first_forward_ms", Round(watch.Elapsed.TotalMilliseconds))); // includes the NVRTC compile
+            Progress(json, "first forward done");
             double forward = Time(() => NtXentCorpus.NtXentFForward(zi, zj, tau, device), o, out int forwardReps);
             json.Add(("forward_ms", Round(forward)));
+            Progress(json, "default program's forward timed");
 
             float value = 0, tauGrad = 0;
             watch.Restart();
@@ -323,6 +338,7 @@ namespace GpuCheck
             json.Add(("first_backward_ms", Round(watch.Elapsed.TotalMilliseconds)));
             double generated = Time(() => value = NtXentCorpus.NtXentFBackward(zi, zj, tau, ziGrad, zjGrad, out tauGrad, 1f, device), o, out int reps);
             json.Add(("generated_ms", Round(generated)));
+            Progress(json, "default program's forward + backward timed");
             double gemm = json.First(x => x.Item1 == "gemm_ms").Item2 is double gm ? gm : 0;
             json.Add(("ratio_to_gemm", gemm > 0 ? Round(generated / gemm) : null));
             json.Add(("tile_fused", Tiling.DeviceFusedRuns > fusedBefore));
@@ -355,6 +371,7 @@ namespace GpuCheck
         {
             var mode = Tiling.Mode;
             string k = kernels ? (tf32 ? "fusedk_tf32" : "fusedk") : "fused";
+            Progress(json, k + " starts");
             try
             {
                 Tiling.Mode = TilingMode.Always;
@@ -370,6 +387,7 @@ namespace GpuCheck
                 json.Add((k + "_ms", Round(Time(() => value = NtXentCorpus.NtXentFBackward(zi, zj, tau, ziGrad, zjGrad, out _, 1f, device), o, out _))));
                 json.Add((k + "_loss", (double)value));
                 json.Add((k + "_device_mb", Round(device.HeldBytes / 1048576.0)));
+                Progress(json, k + " timed");
             }
             catch (Exception e)
             {
@@ -500,6 +518,15 @@ namespace GpuCheck
             return times.Count % 2 == 1 ? times[times.Count / 2] : (times[times.Count / 2 - 1] + times[times.Count / 2]) / 2;
         }
 
+        private static readonly Stopwatch s_clock = Stopwatch.StartNew();
+
+        /// <summary>
+        /// What a size has measured so far, as it goes (a run stopped by its timeout still shows how far each size got);
+        /// the line starts with "progress", so run.sh's summary, which reads lines starting with '{', skips it.
+        /// </summary>
+        private static void Progress(List<(string Key, object? Value)> json, string what) =>
+            Console.WriteLine($"progress {s_clock.Elapsed.TotalSeconds:0.0} s: {what}: {Json(json)}");
+
         private static float[,] Normal(Random rng, int rows, int cols)
         {
             var a = new float[rows, cols];
@@ -552,6 +579,9 @@ namespace GpuCheck
             public double CheckBudget = 150;
             public int[] Seqs = { 2048, 16384 };
             public int[] Heads = { 64 };
+            public string? Only;
+            public int[] FusedSizes = { 300 };
+            public string[] Modes = { "default", "fused", "fusedk", "fusedk_tf32" };
 
             public static Options? Parse(string[] args)
             {
@@ -573,10 +603,16 @@ namespace GpuCheck
                             case "--check-budget": o.CheckBudget = double.Parse(value, CultureInfo.InvariantCulture); break;
                             case "--seq": o.Seqs = Ints(value); break;
                             case "--head": o.Heads = Ints(value); break;
+                            case "--only": o.Only = value; break;
+                            case "--fused-sizes": o.FusedSizes = Ints(value); break;
+                            case "--modes": o.Modes = value.Split(',', StringSplitOptions.RemoveEmptyEntries); break;
+                            // tests/gpu/torch_ntxent.py's own options (run.sh passes its arguments to both): ignored here
+                            case "--tf32": case "--compile": case "--tau": break;
                             default: throw new FormatException("unknown option " + args[i - 1]);
                         }
                     }
-                    return o.Batches.All(b => b > 0) && o.Dims.All(d => d > 0) && o.Sizes.All(n => n > 0) && o.Seqs.All(n => n > 0) && o.Heads.All(n => n > 0) && o.CheckBudget > 0 && o.MinReps >= 1 && o.MaxReps >= o.MinReps ? o : null;
+                    return o.Batches.All(b => b > 0) && o.Dims.All(d => d > 0) && o.Sizes.All(n => n > 0) && o.Seqs.All(n => n > 0) && o.Heads.All(n => n > 0) && o.FusedSizes.All(n => n > 0)
+                        && o.Modes.All(m => m is "default" or "fused" or "fusedk" or "fusedk_tf32") && o.CheckBudget > 0 && o.MinReps >= 1 && o.MaxReps >= o.MinReps ? o : null;
                 }
                 catch (FormatException e)
                 {
