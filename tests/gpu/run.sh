@@ -2,8 +2,8 @@
 # GPU check, run ONCE on the GPU machine from the repository root:   bash tests/gpu/run.sh
 #
 # Build first, here (needs the .NET 10 SDK, no GPU):                  bash tests/gpu/publish.sh
-# which leaves a self-contained linux-x64 app in tests/gpu/out (gitignored: carry it to the device, e.g. the device
-# tool's carry: ["tests/gpu/out"]). The GPU machine needs the NVIDIA driver, cuBLAS and NVRTC, not .NET; python3 with
+# which leaves a self-contained linux-x64 app in tests/gpu/out and the same compressed in tests/gpu/out.tgz (both
+# gitignored: carry the archive to the device, e.g. the device tool's carry: ["tests/gpu/out.tgz"]; this script unpacks it). The GPU machine needs the NVIDIA driver, cuBLAS and NVRTC, not .NET; python3 with
 # torch is optional (the PyTorch comparison is skipped without it).
 #
 # Runs: nvidia-smi -L; DiffGen.GpuCheck check (every corpus method with device code vs the CPU backend, at its default
@@ -29,6 +29,11 @@ report="$report_dir/gpu-report.txt"
 app=tests/gpu/out/DiffGen.GpuCheck
 tmp="$(mktemp -d)"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+# The app travels compressed (tests/gpu/publish.sh): unpack it where only the archive came.
+if [ ! -x "$app" ] && [ -f tests/gpu/out.tgz ]; then
+  tar xzf tests/gpu/out.tgz -C tests/gpu
+fi
 
 main() {
   echo "== GPU check, $(date -u '+%Y-%m-%d %H:%M:%SZ'), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
