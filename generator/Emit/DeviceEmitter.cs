@@ -86,6 +86,7 @@ namespace DiffGen.Generator.Emit
             var fsig = m.Params.Select(p => DevType(p) + " " + p.Name).Concat(new[] { $"{Rt}IKernelDevice? {dev} = null" });
             w.Open($"{m.Accessibility} static {m.Return.Keyword} {m.Name}Forward({string.Join(", ", fsig)})");
             Checks(w, m, dev, grads: null);
+            Guards(w, m);
             Choose(w, plan, fwd, plan.Forward.CudaTiled, prog =>
             {
                 RunProgram(w, prog, m, typeName + (prog == fwd ? " (forward)" : " (forward, tile-fused)"), info => BindForward(w, m, info), new (string, string)[0]);
@@ -114,6 +115,7 @@ namespace DiffGen.Generator.Emit
             w.Open($"{m.Accessibility} static {m.Return.Keyword} {m.Name}Backward({string.Join(", ", bsig)})");
             foreach (var g in grads.Where(g => !g.Param.Type.IsArray)) w.Line($"{g.Name} = 0;");
             Checks(w, m, dev, grads);
+            Guards(w, m);
             Choose(w, plan, adj, plan.Adjoint.CudaTiled, prog =>
             {
                 RunProgram(w, prog, m, typeName + (prog == adj ? " (backward)" : " (backward, tile-fused)"), info => BindAdjoint(w, a, adjOf, grads, info),
@@ -235,6 +237,19 @@ namespace DiffGen.Generator.Emit
             if (grads is not null)
                 foreach (var g in grads.Where(g => g.Param.Type.IsArray))
                     w.Line($"{Rt}DeviceShapes.SameDevice(__dev, {g.Name}.Device, nameof({g.Name}));");
+        }
+
+        /// <summary>
+        /// The user's argument checks that read arrays only through their shape (Parse decided: MethodModel.DeviceGuards),
+        /// as the host overloads print them; the others (which may read elements, in device memory here) are counted in a comment.
+        /// </summary>
+        private static void Guards(CSharpWriter w, MethodModel m)
+        {
+            foreach (var g in m.DeviceGuards)
+                foreach (var line in g.Split('\n')) w.Line(line.TrimEnd('\r'));
+            int skipped = m.Guards.Count - m.DeviceGuards.Count;
+            if (skipped > 0)
+                w.Line($"// not checked here: {skipped} of the method's argument checks read an array other than by Length, GetLength, Rank or nameof (the host-array overload checks them)");
         }
 
         private static string DimVar(string array, int d) => "__" + array + "_d" + d.ToString(System.Globalization.CultureInfo.InvariantCulture);

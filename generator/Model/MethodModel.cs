@@ -21,7 +21,9 @@ namespace DiffGen.Generator.Model
     /// <summary>
     /// Everything the later stages need about one [Differentiable] method, as plain equatable data (no
     /// ISymbol, SyntaxNode or Location), so unrelated edits leave the pipeline cached. Guards: the method's leading
-    /// argument checks as C# text (see Parse/GuardClauses), printed first by every generated entry point.
+    /// argument checks as C# text (see Parse/GuardClauses), printed first by every generated entry point. DeviceGuards:
+    /// those that read array parameters only through their shape (Length, GetLength, Rank, nameof), which the
+    /// device-resident overloads print too, since a DeviceArray has the same members.
     /// </summary>
     internal sealed record MethodModel(
         string? Namespace,
@@ -35,7 +37,8 @@ namespace DiffGen.Generator.Model
         string DocCref,
         EquatableArray<string> Guards = default,
         SurfaceModel? Surface = null,
-        EquatableArray<IR.Stmt> CpuBody = default)
+        EquatableArray<IR.Stmt> CpuBody = default,
+        EquatableArray<string> DeviceGuards = default)
     {
         public string HintName
         {

@@ -362,7 +362,8 @@ namespace DiffGen.Generator.Parse
                 surface?.Cref ?? _method.Name + "(" + string.Join(", ", _method.Parameters.Select(p => _vars[p].Type.Keyword)) + ")",
                 // with a surface the user's guards read the user's parameters and fields: the entry points print them
                 surface is null ? guards.ToEquatable() : default,
-                surface is null ? null : surface with { Guards = guards.ToEquatable() });
+                surface is null ? null : surface with { Guards = guards.ToEquatable() },
+                DeviceGuards: surface is null ? GuardClauses.ShapeOnly(guards, parameters.Where(x => x.Type.IsArray).Select(x => x.Name)).ToEquatable() : default);
             // outputs whose entry values the body reads: their gradient buffers become in and out
             var madeByEntryPoints = surface is null ? new HashSet<string>(StringComparer.Ordinal)
                 : new HashSet<string>(surface.Args.Where(x => x.Kind is ArgKind.ResultArray or ArgKind.OutScalar or ArgKind.TupleItem).Select(x => x.Core), StringComparer.Ordinal);

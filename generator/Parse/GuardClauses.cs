@@ -50,6 +50,28 @@ namespace DiffGen.Generator.Parse
         }
 
         /// <summary>
+        /// The guards that read the array parameters <paramref name="arrays"/> only through their shape: <c>x.Length</c>,
+        /// <c>x.GetLength(d)</c>, <c>x.Rank</c> and <c>nameof(x)</c>. They compile unchanged where the parameters are
+        /// DiffGen.Cuda.Execution.DeviceArray values (the device-resident overloads), and mean the same there; a guard that
+        /// reads elements or passes the array on does not.
+        /// </summary>
+        public static IEnumerable<string> ShapeOnly(IEnumerable<string> guards, IEnumerable<string> arrays)
+        {
+            var names = new HashSet<string>(arrays, System.StringComparer.Ordinal);
+            return guards.Where(g => SyntaxFactory.ParseStatement(g).DescendantNodes().OfType<IdentifierNameSyntax>()
+                .Where(id => names.Contains(id.Identifier.ValueText)).All(ShapeRead));
+
+            static bool ShapeRead(IdentifierNameSyntax id) => id.Parent switch
+            {
+                MemberAccessExpressionSyntax ma when ma.Name == id => true, // a member of that name (global::N.T.x), not the parameter
+                QualifiedNameSyntax or AliasQualifiedNameSyntax => true,
+                MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Length" or "Rank" } ma => ma.Parent is not InvocationExpressionSyntax,
+                MemberAccessExpressionSyntax { Name.Identifier.ValueText: "GetLength", Parent: InvocationExpressionSyntax } => true,
+                _ => id.Ancestors().Any(a => a is InvocationExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "nameof" } }),
+            };
+        }
+
+        /// <summary>
         /// Can a late guard read this local through its initializer? The initializer reads parameters, constants, static members
         /// and such locals only, calls nothing but Math/MathF functions and GetLength, and allocates, assigns and captures nothing:
         /// evaluating it again at the top gives the same value.

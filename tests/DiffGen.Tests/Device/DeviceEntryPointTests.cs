@@ -43,6 +43,29 @@ namespace DiffGen.Tests.Device
             Assert.Equal(0, dev.LiveAllocations - 5);
         }
 
+        /// <summary>
+        /// The user's own argument checks run in the device-resident overloads too (they were printed only in the host-array
+        /// ones, so a NaN scale went through the device code): the same exception, naming the same parameter, before
+        /// anything runs on the device. The check reads the array through Length only, so it compiles on a DeviceArray.
+        /// </summary>
+        [GxxFact]
+        public void The_methods_own_argument_checks_run_in_the_device_resident_overloads()
+        {
+            var dev = new EmulatedDevice();
+            using var x = DeviceArray<double>.Upload(dev, new[] { 1.0, -2.0, 0.5 });
+            using var xGrad = DeviceArray<double>.Zeros(dev, 3);
+            var host = Assert.Throws<ArgumentOutOfRangeException>(() => NaturalIdioms.GuardedMeanSquareForward(new[] { 1.0, -2.0, 0.5 }, double.NaN));
+            var forward = Assert.Throws<ArgumentOutOfRangeException>(() => NaturalIdioms.GuardedMeanSquareForward(x, double.NaN));
+            var backward = Assert.Throws<ArgumentOutOfRangeException>(() => NaturalIdioms.GuardedMeanSquareBackward(x, double.NaN, xGrad, out _));
+            Assert.Equal("scale", host.ParamName);
+            Assert.Equal("scale", forward.ParamName);
+            Assert.Equal("scale", backward.ParamName);
+            Assert.Equal(host.Message, forward.Message);
+            // and a valid call still runs on the device and matches the host
+            double value = NaturalIdioms.GuardedMeanSquareForward(x, 2.0);
+            Assert.Equal(NaturalIdioms.GuardedMeanSquareForward(new[] { 1.0, -2.0, 0.5 }, 2.0), value, 12);
+        }
+
         [GxxFact]
         public void An_index_outside_an_array_in_device_code_throws_like_the_cpu_and_names_the_array()
         {
