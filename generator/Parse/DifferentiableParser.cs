@@ -429,18 +429,54 @@ namespace DiffGen.Generator.Parse
                 Binary { Op: BinaryOp.Add or BinaryOp.Mul } b => NonNegativeSize(b.Left, stmts) && NonNegativeSize(b.Right, stmts),
                 _ => false,
             };
-            // where the int declaration 'name' stands in body[first..end), when it can be made before body[first]: its value reads
-            // only names declared before that (none in 'declaredAfter') which nothing in between writes, and nothing else sets it
-            static int HoistableSize(List<Stmt> body, int first, int end, string name, HashSet<string> declaredAfter)
+            // what a statement reads: scalars, and arrays (elements or lengths)
+            static IEnumerable<string> NamesRead(Stmt st) => IrQueries.ExprsOf(st).SelectMany(IrQueries.Descendants).SelectMany(x => x switch
             {
+                VarRef r => new[] { r.Name },
+                LengthOf l => new[] { l.Array },
+                ElemRef el => new[] { el.Array },
+                ArrayRef ar => new[] { ar.Array },
+                _ => Array.Empty<string>(),
+            });
+            // The statements (indices into body, in order) that make the int 'name' declared in body[first..end), when they can
+            // all run before body[first]: its declaration, whose value reads no element and calls nothing, and the top-level
+            // loops that set it, which write nothing else and read lengths, not elements ('int c = 0; for (k < a.Length)
+            // if (a[k].Length > c) c = a[k].Length;', the longest row that Select/Concat and per-row scratch make: a row's
+            // length cannot throw, as the rows of jagged parameters are checked for null on entry). What they read is known
+            // there (or is such an int, hoisted with them), and nothing else in body[first..] writes it.
+            List<int>? Hoistable(List<Stmt> body, int first, int end, string name, HashSet<string> declaredAfter, HashSet<string> visiting)
+            {
+                if (!visiting.Add(name)) return null;
                 int j = body.FindIndex(first, end - first, x => x is DeclScalar d && d.Name == name);
-                if (j < 0 || body[j] is not DeclScalar { Init: { } init } decl || decl.Type != IrType.Int) return -1;
-                var reads = IrQueries.Descendants(init).OfType<VarRef>().Select(r => r.Name).ToList();
-                if (reads.Any(declaredAfter.Contains) || IrQueries.Descendants(init).Any(x => x is Invoke or ElemRef or Pop)) return -1;
+                if (j < 0 || body[j] is not DeclScalar { Init: { } init } decl || decl.Type != IrType.Int) return null;
+                if (IrQueries.Descendants(init).Any(x => x is Invoke or ElemRef or Pop)) return null;
+                var mine = new List<int> { j };
+                for (int w = first; w < body.Count; w++)
+                {
+                    if (w == j) continue;
+                    var wr = new HashSet<string>(StringComparer.Ordinal);
+                    IrQueries.Writes(new[] { body[w] }, wr);
+                    if (!wr.Contains(name)) continue;
+                    // a setter: a loop after the declaration and before the array, writing only 'name', reading no element
+                    if (w < j || w >= end || body[w] is not For f || wr.Count != 1) return null;
+                    if (IrQueries.ExprsOf(f).SelectMany(IrQueries.Descendants).Any(x => x is Invoke or ElemRef or Pop or ArrayRef)) return null;
+                    if (IrQueries.AllStmts(f.Body).Any(x => x is not (If or Assign { Target: VarRef }))) return null;
+                    mine.Add(w);
+                }
+                var order = new List<int>();
+                var loopVars = new HashSet<string>(mine.Select(x => body[x]).OfType<For>().SelectMany(f => new[] { f.Var }.Concat(IrQueries.AllStmts(f.Body).OfType<For>().Select(g => g.Var))), StringComparer.Ordinal);
+                var reads = mine.SelectMany(x => NamesRead(body[x])).Where(r => r != name && !loopVars.Contains(r)).Distinct(StringComparer.Ordinal).ToList();
+                foreach (var r in reads.Where(declaredAfter.Contains))
+                {
+                    if (Hoistable(body, first, end, r, declaredAfter, visiting) is not { } dep) return null;
+                    order.AddRange(dep.Where(x => !order.Contains(x)));
+                }
                 var written = new HashSet<string>(StringComparer.Ordinal);
-                IrQueries.Writes(body.Skip(first).Take(j - first), written);
-                IrQueries.Writes(body.Skip(j + 1), written);
-                return reads.Any(written.Contains) || written.Contains(name) ? -1 : j;
+                for (int w = first; w < body.Count; w++)
+                    if (!mine.Contains(w) && !order.Contains(w)) IrQueries.Writes(new[] { body[w] }, written);
+                if (reads.Any(written.Contains)) return null;
+                order.AddRange(mine.Where(x => !order.Contains(x)).OrderBy(x => x));
+                return order;
             }
 
             var done = _doneFlag!;
@@ -462,16 +498,18 @@ namespace DiffGen.Generator.Parse
                         // and the array from values known before the return, moves up with it
                         while (a.Sizes.SelectMany(IrQueries.Descendants).FirstOrDefault(x => x is VarRef r && declaredAfter.Contains(r.Name)) is VarRef late)
                         {
-                            int j = HoistableSize(body, first, k, late.Name, declaredAfter);
-                            if (j < 0)
+                            if (Hoistable(body, first, k, late.Name, declaredAfter, new HashSet<string>(StringComparer.Ordinal)) is not { } moving)
                             {
                                 Report(Descriptors.LocalArray, _firstEarlyReturn, a.Name, $"it is allocated after a 'return' inside a loop or if, with a size read from '{late.Name}'; declare it (and its size) before the statement that may return");
                                 break;
                             }
-                            var size = body[j];
-                            body.RemoveAt(j);
-                            body.Insert(first++, size);
-                            declaredAfter.Remove(late.Name);
+                            // the statements keep their order, before body[first]; k moves with what came from before it
+                            var moved = moving.OrderBy(x => moving.IndexOf(x)).Select(x => body[x]).ToList();
+                            foreach (var x in moving.OrderByDescending(x => x)) body.RemoveAt(x);
+                            body.InsertRange(first, moved);
+                            first += moved.Count;
+                            foreach (var st in moved)
+                                if (st is DeclScalar ds) declaredAfter.Remove(ds.Name);
                         }
                         // allocated before a return C# may take first: a size C# would never compute there (2 * n - 2 with n = 0
                         // after 'if (n < 2) return 0;') must not throw, so it is at least 0

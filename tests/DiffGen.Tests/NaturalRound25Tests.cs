@@ -19,9 +19,9 @@ namespace DiffGen.Tests
     /// threw until round 25 set it in the method's body) and <see cref="Round25Conv1dMaxPoolLayer"/>'s Loss. LayerNormResidual
     /// and Conv1dMaxPoolLayer, rejected at first, were accepted by round 25's later changes (foreach over X.Zip(Y) of rows; a
     /// scratch row sized by a row length less an instance property). TotalVariationDenoising (a row local that
-    /// may be null) since the last change of round 25. Still rejected (not in the corpus): InfoNceContrastive (its
-    /// 'z1.Concat(z2).Select(Normalize)' is accepted, but it is made after a returning guard and its row length is computed
-    /// by loops over the rows). Input choices:
+    /// may be null) since the last change of round 25. InfoNceContrastive (its 'z1.Concat(z2).Select(Normalize)' is made after a
+    /// returning guard and its row length is computed by loops over the rows, which now move above the guard with it)
+    /// last: all 30 accepted. Input choices:
     /// PendulumRk4Control's sample (theta0 = 0.1) ends near the bottom (theta ≈ -0.06, omega ≈ 0.1), where the terminal
     /// cost 10 (1 + cos theta) is at its flat maximum and every gradient entry is below 1e-2, so it is checked from
     /// theta0 = 2 (ending at theta ≈ 1.1, omega ≈ -2.6, gradients up to 0.55) and with larger torques; SinkhornLoss at
@@ -428,6 +428,39 @@ namespace DiffGen.Tests
         }
 
         [Fact] public void MassSpringChain() => Check("MassSpringChain", Chain());
+
+        private static object?[] Views(int n, int d, bool symmetric, double temperature = 0.5)
+        {
+            // the sample's inputs (SampleArgs of F04, seed 1234): two noisy views of one basis vector per row
+            var rng = new Random(1234);
+            var z1 = new double[n][];
+            var z2 = new double[n][];
+            for (int i = 0; i < n; i++)
+            {
+                z1[i] = new double[d];
+                z2[i] = new double[d];
+                for (int k = 0; k < d; k++)
+                {
+                    double basis = rng.NextDouble() * 2 - 1;
+                    z1[i][k] = basis + 0.2 * (rng.NextDouble() - 0.5);
+                    z2[i][k] = basis + 0.2 * (rng.NextDouble() - 0.5);
+                }
+            }
+            return new object?[] { z1, z2, new NaturalRound25.ContrastiveConfig(temperature, symmetric) };
+        }
+
+        /// <summary>
+        /// InfoNceContrastive: the stacked array is made after 'if (n &lt; 2) return 0.0;', sized by loops over the rows that
+        /// now run before the guard. Both sides of the guard (n = 1 returns 0 with zero gradients; n = 2 is the smallest
+        /// batch past it), both modes (Symmetric false breaks out of the anchor loop at n), the sample's size.
+        /// </summary>
+        [Theory]
+        [InlineData(16, 10, true)]
+        [InlineData(16, 10, false)]
+        [InlineData(2, 3, true)]
+        [InlineData(1, 3, true)]
+        [InlineData(5, 4, false)]
+        public void InfoNceContrastive(int n, int d, bool symmetric) => Check("InfoNceContrastive", Views(n, d, symmetric));
 
         private static object?[] Pendulum(int steps, double amplitude, double theta0)
         {

@@ -8,7 +8,7 @@ namespace DiffGen.Tests.Corpus
     /// Round 25: probe batch 25, 30 functions by a helper who had not seen DiffGen's documentation, each in a class of
     /// its own with one method; 26 accepted after round 25's changes (a record member named Length,
     /// 'ReadOnlySpan&lt;T&gt; s = array;', a tuple swap of two T[,] locals, a helper's jagged result sized by the
-    /// helper's own locals), here as written. Still rejected: LayerNormResidual (foreach over X.Zip(Y) of jagged rows),
+    /// helper's own locals), here as written. Rejected at first: LayerNormResidual (foreach over X.Zip(Y) of jagged rows),
     /// InfoNceContrastive (an array allocated after an early return, and a jagged local made by Concat/Select),
     /// Conv1dMaxPoolLayer (per-row scratch sized by a value computed per row with an instance-property divisor) and
     /// TotalVariationDenoising (a null row sentinel). The author named every method Loss, Nll, Cost, Energy, ... inside
@@ -1362,5 +1362,61 @@ namespace DiffGen.Tests.Corpus
         }
 
         private static double ConvSoftplus(double x) => Math.Log(1.0 + Math.Exp(-Math.Abs(x))) + Math.Max(x, 0.0);
+    }
+
+    public static partial class NaturalRound25
+    {
+        // F04_InfoNceContrastive.Loss as written (accepted after round 25: the stacked array made after the returning guard
+        // 'if (n < 2) return 0.0;' has its row length computed by loops over the rows, which now move above the guard with
+        // it). Idioms: a record struct config, Concat/Select with a helper as the selector, break, continue, a scratch
+        // array per anchor. The helpers are renamed (Dot and Normalize are names other functions of this class use).
+        public readonly record struct ContrastiveConfig(double Temperature, bool Symmetric);
+
+        [Differentiable(nameof(z1), nameof(z2))]
+        public static double InfoNceContrastive(double[][] z1, double[][] z2, ContrastiveConfig cfg)
+        {
+            int n = z1.Length;
+            if (n < 2) return 0.0;
+
+            // stack the two views and L2-normalise each embedding
+            double[][] z = z1.Concat(z2).Select(ContrastNormalize).ToArray();
+            int m = 2 * n;
+            double invT = 1.0 / cfg.Temperature;
+
+            double total = 0.0;
+            int terms = 0;
+            for (int i = 0; i < m; i++)
+            {
+                if (!cfg.Symmetric && i >= n) break;
+                int pos = i < n ? i + n : i - n;
+                double maxS = double.NegativeInfinity;
+                var sims = new double[m];
+                for (int j = 0; j < m; j++)
+                {
+                    if (j == i) continue;
+                    sims[j] = ContrastDot(z[i], z[j]) * invT;
+                    maxS = Math.Max(maxS, sims[j]);
+                }
+                double denom = 0.0;
+                for (int j = 0; j < m; j++)
+                    if (j != i) denom += Math.Exp(sims[j] - maxS);
+                total += -(sims[pos] - maxS - Math.Log(denom));
+                terms++;
+            }
+            return total / terms;
+        }
+
+        private static double ContrastDot(double[] a, double[] b)
+        {
+            double s = 0.0;
+            for (int k = 0; k < a.Length; k++) s += a[k] * b[k];
+            return s;
+        }
+
+        private static double[] ContrastNormalize(double[] v)
+        {
+            double norm = Math.Sqrt(v.Sum(t => t * t) + 1e-12);
+            return v.Select(t => t / norm).ToArray();
+        }
     }
 }
