@@ -1,3 +1,5 @@
+using System.Linq;
+using DiffGen.Generator.Tests.Infrastructure;
 using Xunit;
 
 namespace DiffGen.Generator.Tests
@@ -53,6 +55,17 @@ namespace DiffGen.Generator.Tests
             // C# makes h[i] and e one array: the write through h[i] shows in e[0]; a copy would not: refused
             var d = Expect("DIFF0013", "h[i] = e", "[Differentiable] public static double F(double[] x) { var h = new double[2][]; double s = 0; for (int i = 0; i < 2; i++) { var e = new double[2]; e[1] = x[i]; h[i] = e; h[i][0] = x[0]; s += e[0] * e[1]; } return s + h[1][1]; }");
             Assert.Contains("To keep another array's row, copy its elements", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0013_SizeAfterAReturningGuard_FromLoopsOverElements_RefusedFromLengthsAccepted()
+        {
+            // the longest row (a loop over lengths the parser writes for Select) moves above the guard with the array: accepted
+            var accepted = GeneratorHarness.Run(Usings + Linq + Norm + "[Differentiable] public static double F(double[][] x) { if (x.Length < 2) return 0; double[][] h = x.Select(Norm).ToArray(); return h[1][0] * h[0][0]; }\n}");
+            Assert.Empty(accepted.GeneratorDiagnostics.Where(x => x.Id != "DIFF0016"));
+            // a size found by a loop over elements stays after the guard (C# never reads them when the guard returns)
+            var d = Expect("DIFF0013", "return 0", "[Differentiable] public static double F(double[] x, int[] counts) { if (x.Length < 2) return 0; int cap = 0; for (int i = 0; i < counts.Length; i++) if (counts[i] > cap) cap = counts[i]; var buf = new double[cap]; for (int i = 0; i < cap && i < x.Length; i++) buf[i] = x[i] * x[i]; return buf[0]; }");
+            Assert.Contains("with a size read from 'cap'", d.GetMessage());
         }
 
         [Fact]

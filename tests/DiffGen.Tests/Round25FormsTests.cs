@@ -84,6 +84,17 @@ namespace DiffGen.Tests
         }
 
         [Theory]
+        [InlineData(4, 5)]
+        [InlineData(2, 3)]
+        [InlineData(1, 3)] // the guard returns 0
+        [InlineData(0, 3)] // an empty batch: the longest row is 0 long, the guard returns 0
+        public void GuardThenConcat(int n, int d)
+        {
+            var rng = new Random(n * 7 + d);
+            Check("GuardThenConcat", Rows(rng, n, d), Rows(rng, n, d), 0.5);
+        }
+
+        [Theory]
         [InlineData(5, 6)]
         [InlineData(1, 3)] // neither neighbour exists
         public void NeighbourRows(int n, int d)

@@ -145,6 +145,26 @@ namespace DiffGen.Tests.Corpus
             return total / m;
         }
 
+        /// <summary>
+        /// The stacked, normalised views made after a returning guard: their row length (the longest row of z1, found by a
+        /// loop over the rows' lengths) is computed before the guard with the array.
+        /// </summary>
+        [Differentiable(nameof(z1), nameof(z2))]
+        public static double GuardThenConcat(double[][] z1, double[][] z2, double temperature)
+        {
+            if (z1.Length < 2) return 0.0;
+            double[][] z = z1.Concat(z2).Select(Normalize).ToArray();
+            int n = z1.Length;
+            double total = 0;
+            for (int i = 0; i < n; i++)
+            {
+                double dot = 0;
+                for (int k = 0; k < z[i].Length; k++) dot += z[i][k] * z[i + n][k];
+                total += Math.Exp(dot / temperature);
+            }
+            return Math.Log(total);
+        }
+
         private static double[] Normalize(double[] v)
         {
             double norm = Math.Sqrt(v.Sum(t => t * t) + 1e-12);
