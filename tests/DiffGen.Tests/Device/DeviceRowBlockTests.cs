@@ -73,6 +73,24 @@ namespace DiffGen.Tests.Device
         }
 
         /// <summary>
+        /// AttentionMseBackward through the device-resident overload: the inputs uploaded, the recorder reset (only the call's
+        /// own allocations count), the loss and the three gradients back on the host.
+        /// </summary>
+        private static (double Loss, double[,] QGrad, double[,] KGrad, double[,] VGrad) AttentionOnDevice(RecordingDevice device, double[,] q, double[,] k, double[,] v, double[,] target)
+        {
+            using var dq = DeviceArray<double>.Upload(device, q);
+            using var dk = DeviceArray<double>.Upload(device, k);
+            using var dv = DeviceArray<double>.Upload(device, v);
+            using var dt = DeviceArray<double>.Upload(device, target);
+            using var dqg = DeviceArray<double>.Zeros(device, q.GetLength(0), q.GetLength(1));
+            using var dkg = DeviceArray<double>.Zeros(device, k.GetLength(0), k.GetLength(1));
+            using var dvg = DeviceArray<double>.Zeros(device, v.GetLength(0), v.GetLength(1));
+            device.Reset();
+            double loss = Attention.AttentionMseBackward(dq, dk, dv, dt, dqg, dkg, dvg, 1, device);
+            return (loss, dqg.ToMatrix(), dkg.ToMatrix(), dvg.ToMatrix());
+        }
+
+        /// <summary>
         /// The memory statement: with the fused path, the device buffers for p and p̄ are rows-per-block × m; no buffer of
         /// n × m elements is allocated (the materialised path allocates p, p̄ and the score table at that size). Shapes are
         /// chosen so that n × m differs from every other buffer's size.
@@ -108,21 +126,12 @@ namespace DiffGen.Tests.Device
                     Tiling.Mode = tiling;
                     var emulated = new EmulatedDevice(threadsPerBlock: 32, strictMemory: true);
                     var device = new RecordingDevice(emulated);
-                    using var dq = DeviceArray<double>.Upload(device, q);
-                    using var dk = DeviceArray<double>.Upload(device, k);
-                    using var dv = DeviceArray<double>.Upload(device, v);
-                    using var dt = DeviceArray<double>.Upload(device, target);
-                    using var dqg = DeviceArray<double>.Zeros(device, n, d);
-                    using var dkg = DeviceArray<double>.Zeros(device, m, d);
-                    using var dvg = DeviceArray<double>.Zeros(device, m, e);
-                    device.Reset();
-                    double gpu = Attention.AttentionMseBackward(dq, dk, dv, dt, dqg, dkg, dvg, 1, device);
+                    var (gpu, dqg, dkg, dvg) = AttentionOnDevice(device, q, k, v, target);
                     Assert.True(Math.Abs(cpu - gpu) <= 1e-10 * Math.Abs(cpu) + 1e-12, $"{tiling}: loss {gpu} on the device, {cpu} on the cpu");
                     Assert.Empty(emulated.Races);
                     double worst = 0;
-                    foreach (var (h, g) in new[] { (qg, dqg), (kg, dkg), (vg, dvg) })
+                    foreach (var (h, got) in new[] { (qg, dqg), (kg, dkg), (vg, dvg) })
                     {
-                        var got = g.ToMatrix();
                         for (int i = 0; i < h.GetLength(0); i++)
                             for (int j = 0; j < h.GetLength(1); j++)
                                 worst = Math.Max(worst, Math.Abs(h[i, j] - got[i, j]) / (1e-12 + Math.Abs(h[i, j])));
@@ -184,16 +193,8 @@ namespace DiffGen.Tests.Device
                 {
                     Tiling.Mode = tiling;
                     var device = new RecordingDevice(new EmulatedDevice(threadsPerBlock: 32, strictMemory: true));
-                    using var dq = DeviceArray<double>.Upload(device, q);
-                    using var dk = DeviceArray<double>.Upload(device, k);
-                    using var dv = DeviceArray<double>.Upload(device, v);
-                    using var dt = DeviceArray<double>.Upload(device, target);
-                    using var dqg = DeviceArray<double>.Zeros(device, n, d);
-                    using var dkg = DeviceArray<double>.Zeros(device, m, d);
-                    using var dvg = DeviceArray<double>.Zeros(device, m, e);
-                    device.Reset();
                     long before = Tiling.DeviceFusedRuns;
-                    Attention.AttentionMseBackward(dq, dk, dv, dt, dqg, dkg, dvg, 1, device);
+                    AttentionOnDevice(device, q, k, v, target);
                     if (tiling == TilingMode.Always) Assert.True(Tiling.DeviceFusedRuns > before, "the row-block program did not run");
                     output.WriteLine($"{tiling}: allocations (bytes): {string.Join(", ", device.Allocations.OrderByDescending(x => x))}");
                     largest[tiling] = device.Allocations.Max();
