@@ -249,7 +249,7 @@ namespace DiffGen.Generator.Emit
                 foreach (var line in g.Split('\n')) w.Line(line.TrimEnd('\r'));
             int skipped = m.Guards.Count - m.DeviceGuards.Count;
             if (skipped > 0)
-                w.Line($"// not checked here: {skipped} of the method's argument checks read an array other than by Length, GetLength, Rank or nameof (the host-array overload checks them)");
+                w.Line($"// not checked here: {skipped} of the method's argument checks read an array other than through its Length, GetLength or Rank, or nameof (the host-array overload checks them)");
         }
 
         private static string DimVar(string array, int d) => "__" + array + "_d" + d.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -51,7 +51,7 @@ namespace DiffGen.Generator.Parse
 
         /// <summary>
         /// The guards that read the array parameters <paramref name="arrays"/> only through their shape: <c>x.Length</c>,
-        /// <c>x.GetLength(d)</c>, <c>x.Rank</c> and <c>nameof(x)</c>. They compile unchanged where the parameters are
+        /// <c>x.GetLength(d)</c>, <c>x.Rank</c>, <c>x is not { Length: 3 }</c> and <c>nameof(x)</c>. They compile unchanged where the parameters are
         /// DiffGen.Cuda.Execution.DeviceArray values (the device-resident overloads), and mean the same there; a guard that
         /// reads elements or passes the array on does not.
         /// </summary>
@@ -67,6 +67,14 @@ namespace DiffGen.Generator.Parse
                 QualifiedNameSyntax or AliasQualifiedNameSyntax => true,
                 MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Length" or "Rank" } ma => ma.Parent is not InvocationExpressionSyntax,
                 MemberAccessExpressionSyntax { Name.Identifier.ValueText: "GetLength", Parent: InvocationExpressionSyntax } => true,
+                // x is not { Length: 3 }: a property pattern on the shape members alone, binding nothing
+                IsPatternExpressionSyntax ip when ip.Expression == id => ip.Pattern.DescendantNodesAndSelf().All(n => n switch
+                {
+                    SubpatternSyntax sp => (sp.ExpressionColon?.Expression ?? sp.NameColon?.Name) is IdentifierNameSyntax { Identifier.ValueText: "Length" or "Rank" },
+                    DeclarationPatternSyntax or VarPatternSyntax or SingleVariableDesignationSyntax or ListPatternSyntax or SlicePatternSyntax or TypePatternSyntax => false,
+                    PositionalPatternClauseSyntax => false,
+                    _ => true,
+                }),
                 _ => id.Ancestors().Any(a => a is InvocationExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "nameof" } }),
             };
         }
