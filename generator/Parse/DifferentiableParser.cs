@@ -444,9 +444,17 @@ namespace DiffGen.Generator.Parse
             // if (a[k].Length > c) c = a[k].Length;', the longest row that Select/Concat and per-row scratch make: a row's
             // length cannot throw, as the rows of jagged parameters are checked for null on entry). What they read is known
             // there (or is such an int, hoisted with them), and nothing else in body[first..] writes it.
-            List<int>? Hoistable(List<Stmt> body, int first, int end, string name, HashSet<string> declaredAfter, HashSet<string> visiting)
+            List<int>? Hoistable(List<Stmt> body, int first, int end, string name, HashSet<string> declaredAfter, Dictionary<string, List<int>?> seen)
             {
-                if (!visiting.Add(name)) return null;
+                // an int two others read is worked out once; one that reads itself through others is refused
+                if (seen.TryGetValue(name, out var known)) return known;
+                seen[name] = null;
+                var result = HoistableOnce(body, first, end, name, declaredAfter, seen);
+                seen[name] = result;
+                return result;
+            }
+            List<int>? HoistableOnce(List<Stmt> body, int first, int end, string name, HashSet<string> declaredAfter, Dictionary<string, List<int>?> seen)
+            {
                 int j = body.FindIndex(first, end - first, x => x is DeclScalar d && d.Name == name);
                 if (j < 0 || body[j] is not DeclScalar { Init: { } init } decl || decl.Type != IrType.Int) return null;
                 if (IrQueries.Descendants(init).Any(x => x is Invoke or ElemRef or Pop)) return null;
@@ -468,7 +476,7 @@ namespace DiffGen.Generator.Parse
                 var reads = mine.SelectMany(x => NamesRead(body[x])).Where(r => r != name && !loopVars.Contains(r)).Distinct(StringComparer.Ordinal).ToList();
                 foreach (var r in reads.Where(declaredAfter.Contains))
                 {
-                    if (Hoistable(body, first, end, r, declaredAfter, visiting) is not { } dep) return null;
+                    if (Hoistable(body, first, end, r, declaredAfter, seen) is not { } dep) return null;
                     order.AddRange(dep.Where(x => !order.Contains(x)));
                 }
                 var written = new HashSet<string>(StringComparer.Ordinal);
@@ -498,13 +506,13 @@ namespace DiffGen.Generator.Parse
                         // and the array from values known before the return, moves up with it
                         while (a.Sizes.SelectMany(IrQueries.Descendants).FirstOrDefault(x => x is VarRef r && declaredAfter.Contains(r.Name)) is VarRef late)
                         {
-                            if (Hoistable(body, first, k, late.Name, declaredAfter, new HashSet<string>(StringComparer.Ordinal)) is not { } moving)
+                            if (Hoistable(body, first, k, late.Name, declaredAfter, new Dictionary<string, List<int>?>(StringComparer.Ordinal)) is not { } moving)
                             {
                                 Report(Descriptors.LocalArray, _firstEarlyReturn, a.Name, $"it is allocated after a 'return' inside a loop or if, with a size read from '{late.Name}'; declare it (and its size) before the statement that may return");
                                 break;
                             }
                             // the statements keep their order, before body[first]; k moves with what came from before it
-                            var moved = moving.OrderBy(x => moving.IndexOf(x)).Select(x => body[x]).ToList();
+                            var moved = moving.Select(x => body[x]).ToList();
                             foreach (var x in moving.OrderByDescending(x => x)) body.RemoveAt(x);
                             body.InsertRange(first, moved);
                             first += moved.Count;
