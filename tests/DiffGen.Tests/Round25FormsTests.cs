@@ -95,6 +95,16 @@ namespace DiffGen.Tests
         }
 
         [Theory]
+        [InlineData(3, 4)]
+        [InlineData(1, 2)]
+        [InlineData(0, 2)] // the guard returns 0; the longest row, found before it, is 0 long
+        public void GuardThenLongestRow(int n, int d)
+        {
+            var rng = new Random(n * 5 + d);
+            Check("GuardThenLongestRow", Rows(rng, n, d), 0.8);
+        }
+
+        [Theory]
         [InlineData(5, 6)]
         [InlineData(1, 3)] // neither neighbour exists
         public void NeighbourRows(int n, int d)

@@ -165,6 +165,28 @@ namespace DiffGen.Tests.Corpus
             return Math.Log(total);
         }
 
+        /// <summary>
+        /// A user's own longest-row loop after a returning guard, read by two ints that one size adds up (a diamond: the
+        /// loop moves above the guard once).
+        /// </summary>
+        [Differentiable(nameof(rows))]
+        public static double GuardThenLongestRow(double[][] rows, double scale)
+        {
+            if (rows.Length == 0) return 0.0;
+            int cap = 0;
+            for (int i = 0; i < rows.Length; i++)
+                if (rows[i].Length > cap) cap = rows[i].Length;
+            int padded = cap + 1, twice = 2 * cap;
+            int total = padded + twice;
+            var acc = new double[total];
+            for (int i = 0; i < rows.Length; i++)
+                for (int k = 0; k < rows[i].Length; k++)
+                    acc[3 * k] += scale * rows[i][k] * rows[i][k];
+            double s = 0;
+            for (int k = 0; k < total; k++) s += Math.Sqrt(1.0 + acc[k]);
+            return s;
+        }
+
         private static double[] Normalize(double[] v)
         {
             double norm = Math.Sqrt(v.Sum(t => t * t) + 1e-12);
