@@ -51,9 +51,9 @@ namespace DiffGen.Generator.Parse
 
         /// <summary>
         /// The guards that read the array parameters <paramref name="arrays"/> only through their shape: <c>x.Length</c>,
-        /// <c>x.GetLength(d)</c>, <c>x.Rank</c>, <c>x is not { Length: 3 }</c> and <c>nameof(x)</c>. They compile unchanged where the parameters are
-        /// DiffGen.Cuda.Execution.DeviceArray values (the device-resident overloads), and mean the same there; a guard that
-        /// reads elements or passes the array on does not.
+        /// <c>x.GetLength(d)</c>, <c>x.Rank</c>, <c>x is not { Length: 3 }</c> and <c>nameof(x)</c>. They compile unchanged
+        /// where the parameters are DiffGen.Cuda.Execution.DeviceArray values (the device-resident overloads), and mean the
+        /// same there; a guard that reads elements or passes the array on does not.
         /// </summary>
         public static IEnumerable<string> ShapeOnly(IEnumerable<string> guards, IEnumerable<string> arrays)
         {
