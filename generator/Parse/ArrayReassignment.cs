@@ -89,6 +89,79 @@ namespace DiffGen.Generator.Parse
             output.Add(CopyLoops(source, v.Name, type, Enumerable.Range(0, rank).Select(d => Len(v.Name, type, null, rank == 1 ? -1 : d)).ToList()));
         }
 
+        /// <summary>
+        /// <c>var adv = advantages; if (normalize) adv = advantages.Select(...).ToArray();</c> (batch 26's PPO loss): a second name
+        /// for an array that is later given a new array. DiffGen keeps a local array in one buffer, so the local starts as a copy
+        /// of the array it names; that is the same program when nothing writes the elements of either name (checked from the
+        /// syntax: no element assignment, ++/--, ref, and no use other than reads: indexing, Length, LINQ queries), since then
+        /// no one can tell a copy from the array itself. Otherwise the local stays an alias (and a reassignment is reported).
+        /// </summary>
+        private bool CopiedForReassignment(VariableDeclaratorSyntax v, ILocalSymbol local, string name, ArrayRef alias, IrType type,
+            out (List<Expr>? Sizes, List<Stmt>? Fill, ArrayRef? Alias, bool Reported)? copied)
+        {
+            copied = null;
+            var init = v.Initializer?.Value;
+            while (init is ParenthesizedExpressionSyntax p) init = p.Expression;
+            if (init is not IdentifierNameSyntax source || _model.GetSymbolInfo(source, _ct).Symbol is not { } sourceSym) return false;
+            if (type.Shape is not (Shape.Vector or Shape.Matrix) || alias.Row is not null) return false;
+            var scope = v.Ancestors().FirstOrDefault(n => n is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax or AccessorDeclarationSyntax);
+            if (scope is null) return false;
+            bool reassigned = scope.DescendantNodes().OfType<AssignmentExpressionSyntax>().Any(a => a.IsKind(SyntaxKind.SimpleAssignmentExpression)
+                && a.Left is IdentifierNameSyntax l && l.Identifier.Text == local.Name && SymbolEqualityComparer.Default.Equals(_model.GetSymbolInfo(l, _ct).Symbol, local));
+            if (!reassigned) return false;
+            foreach (var id in scope.DescendantNodes().OfType<IdentifierNameSyntax>())
+            {
+                if (id.Identifier.Text != local.Name && id.Identifier.Text != sourceSym.Name) continue;
+                var sym = _model.GetSymbolInfo(id, _ct).Symbol;
+                if (!SymbolEqualityComparer.Default.Equals(sym, local) && !SymbolEqualityComparer.Default.Equals(sym, sourceSym)) continue;
+                if (id != source && !OnlyRead(id)) return false;
+            }
+            int rank = type.Shape == Shape.Matrix ? 2 : 1;
+            var sizes = Enumerable.Range(0, rank).Select(d => Len(alias.Array, alias.ArrayType, null, rank == 1 ? -1 : d)).ToList();
+            copied = (sizes, new List<Stmt> { CopyLoops(alias, name, type, sizes) }, null, false);
+            return true;
+        }
+
+        /// <summary>Does this use of an array name only read it (or give the name a new array)?</summary>
+        private static bool OnlyRead(IdentifierNameSyntax id)
+        {
+            SyntaxNode node = id;
+            while (node.Parent is ParenthesizedExpressionSyntax) node = node.Parent;
+            switch (node.Parent)
+            {
+                case AssignmentExpressionSyntax a when a.Left == node:
+                    return a.IsKind(SyntaxKind.SimpleAssignmentExpression); // adv = new array: the reassignment itself
+                case ElementAccessExpressionSyntax ea when ea.Expression == node:
+                    {
+                        SyntaxNode e = ea;
+                        while (e.Parent is ParenthesizedExpressionSyntax) e = e.Parent;
+                        return e.Parent switch
+                        {
+                            AssignmentExpressionSyntax a2 when a2.Left == e => false,
+                            PrefixUnaryExpressionSyntax or PostfixUnaryExpressionSyntax => false,
+                            ArgumentSyntax arg when !arg.RefKindKeyword.IsKind(SyntaxKind.None) => false,
+                            RefExpressionSyntax => false,
+                            _ => true,
+                        };
+                    }
+                case MemberAccessExpressionSyntax ma when ma.Expression == node:
+                    return ma.Name.Identifier.Text is "Length" or "LongLength" or "Rank" or "GetLength" or "Sum" or "Average" or "Max" or "Min"
+                        or "Select" or "Zip" or "Where" or "Count" or "Any" or "All" or "ToArray" or "Clone" or "Aggregate" or "Skip" or "Take"
+                        or "Contains" or "IndexOf" or "First" or "Last" or "ElementAt" or "ToList" or "OrderBy" or "OrderByDescending";
+                case EqualsValueClauseSyntax: // var copy = adv; would be a third name: only when nothing writes (checked for it too)
+                    return false;
+                case ForEachStatementSyntax fe when fe.Expression == node:
+                    return true;
+                case ArgumentSyntax { Parent.Parent: InvocationExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.Text: "nameof" } } }:
+                    return true; // [Differentiable(nameof(advantages))], nameof in a message
+                case ArgumentSyntax arg when arg.RefKindKeyword.IsKind(SyntaxKind.None) && arg.Parent?.Parent is InvocationExpressionSyntax inv:
+                    // a LINQ or Math call reads its arguments; a helper might write them
+                    return inv.Expression is MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.Text: "Enumerable" or "Math" or "MathF" } };
+                default:
+                    return false;
+            }
+        }
+
         /// <summary>A local T[] / T[,] that a new array may be copied into (not a swapped, row-held or per-row-sized array); null otherwise.</summary>
         private Variable? CopyTarget(ExpressionSyntax left, out ILocalSymbol? sym)
         {

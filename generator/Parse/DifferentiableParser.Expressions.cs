@@ -199,6 +199,8 @@ namespace DiffGen.Generator.Parse
                     }
                 case BinaryExpressionSyntax b when IsTextComparison(b):
                     return LowerTextComparison(b); // reduction == "mean" on a string parameter (Members.cs)
+                case BinaryExpressionSyntax b when UnsignedOperands(b) is var (ux, uy):
+                    return LowerUnsignedComparison(b, ux, uy); // (uint)i >= (uint)n, the bounds check of .NET code
                 case BinaryExpressionSyntax b when UserOperator(b) is { } bop:
                     return OneResult(b, InlineMethod(b, bop)); // 'a * b' a struct declares (StructValues.cs)
                 case BinaryExpressionSyntax b:

@@ -1186,11 +1186,15 @@ namespace DiffGen.Generator.Parse
             }
             // var src = useA ? a : b;: a copy of the array chosen, exactly the alias C# makes while nothing writes src, a or b
             // afterwards (CheckChosenCopies, at the end of the method)
-            if (init is ConditionalExpressionSyntax choice && type.Shape == Shape.Vector)
+            // var taus = quantiles ?? DefaultQuantiles;: the same choice, made by whether the optional array was given
+            var coalesce = init is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.CoalesceExpression } co && ArrayParameter(co.Left) is { } optional
+                ? (Given: new Binary(BinaryOp.Ne, GivenFlag(optional, co), new Const(0, IrType.Int), IrType.Bool), co.Left, co.Right) : default;
+            if ((init is ConditionalExpressionSyntax || coalesce.Left is not null) && type.Shape == Shape.Vector)
             {
-                var cond = LowerExpr(choice.Condition);
-                var first = LowerExpr(choice.WhenTrue);
-                var second = LowerExpr(choice.WhenFalse);
+                var choice = init as ConditionalExpressionSyntax;
+                var cond = choice is not null ? LowerExpr(choice.Condition) : coalesce.Given;
+                var first = LowerExpr(choice?.WhenTrue ?? coalesce.Left!);
+                var second = LowerExpr(choice?.WhenFalse ?? coalesce.Right!);
                 if (cond is null || first is null || second is null) return reported;
                 if (first is not ArrayRef fa || second is not ArrayRef sb || fa.Type != type || sb.Type != type)
                 {

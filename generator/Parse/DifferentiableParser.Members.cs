@@ -303,7 +303,9 @@ namespace DiffGen.Generator.Parse
                 _surface = true;
                 return true;
             }
-            if (IsConfigType(t))
+            // (float X, float Y) target: a tuple of values, read element by element at entry like a config record's members (data)
+            if (IsConfigType(t) || t is INamedTypeSymbol { IsTupleType: true } tupleType && !byIn && p.RefKind == RefKind.None
+                && tupleType.TupleElements.All(e => e.Type.SpecialType is SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Int32))
             {
                 _configParams.Add(p);
                 _usedNames.Add(p.Name);

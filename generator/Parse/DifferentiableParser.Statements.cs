@@ -366,11 +366,13 @@ namespace DiffGen.Generator.Parse
                         // { 1, 2, 3 }, x.Clone(), x.ToArray(): a new array and its elements; an array a helper returns (or
                         // another array variable): the same array under a second name
                         var arrayInit = v.Initializer?.Value is { } iv ? LowerArrayInitializer(iv, name, type) : null;
-                        if (arrayInit is { Alias: { } alias })
+                        (List<Expr>? Sizes, List<Stmt>? Fill, ArrayRef? Alias, bool Reported)? copied = null;
+                        if (arrayInit is { Alias: { } alias } && !CopiedForReassignment(v, local, name, alias, type, out copied))
                         {
                             _vars[local] = new Variable(alias.Array, type, IsParameterName(alias.Array) ? VarKind.Param : VarKind.Local);
                             continue;
                         }
+                        if (copied is not null) arrayInit = copied; // var adv = advantages; ... adv = ...;: a copy (ArrayReassignment.cs)
                         if (arrayInit is null || arrayInit.Value.Reported)
                         {
                             if (arrayInit is null)

@@ -282,7 +282,9 @@ namespace DiffGen.Generator.Parse
                 CheckSizeAssumptions();
                 CheckChosenCopies(body); // var src = useA ? a : b; (Library.cs)
                 // a method may end with a throw when it returns from inside a loop or an if ('... return x; } throw new ...("no convergence");')
-                bool endsWithThrow = stmts.Count > 0 && stmts[stmts.Count - 1] is ThrowStatementSyntax && _returnVar is not null;
+                // or with a statement every path of which returns or throws: 'switch (reduction) { case Sum: return s; ... default: throw ...; }'
+                bool endsWithThrow = stmts.Count > 0 && _returnVar is not null && (stmts[stmts.Count - 1] is ThrowStatementSyntax
+                    || stmts[stmts.Count - 1] is IfStatementSyntax or SwitchStatementSyntax && _model.AnalyzeControlFlow(stmts[stmts.Count - 1]) is { Succeeded: true, EndPointIsReachable: false });
                 if (ret.Elem != Scalar.Void && !endsWithThrow && (stmts.Count == 0 || stmts[stmts.Count - 1] is not ReturnStatementSyntax))
                     Report(Descriptors.ReturnNotLast, syntax.Identifier.GetLocation(), "the method must end with 'return <expression>;': compute the value in a local and return it as the last statement");
             }

@@ -1272,6 +1272,13 @@ namespace DiffGen.Generator.Parse
                     if (_tupleVars.TryGetValue(s, out var vars)) return vars.Select(v => (Expr)new VarRef(v.Name, v.Type)).ToList();
                     if (_structArgs.TryGetValue(s, out var inPlace)) return inPlace;
                     if (_rejected.Contains(s)) { Suppress(); return null; }
+                    // a tuple parameter of the method (data): its elements, each an input read at entry ('target.X')
+                    if (s is IParameterSymbol { Type: INamedTypeSymbol { IsTupleType: true } pt } tp && _configParams.Contains(tp))
+                    {
+                        var rc = new Receiver(tp.Name, tp.Name, pt, tp.Name);
+                        var read = pt.TupleElements.Select(el => ReadConfigMember(rc, el, id)).ToList();
+                        return read.Any(x => x is null) ? null : read.Select(x => x!).ToList();
+                    }
                     break;
             }
             if (RejectedRoot(e)) { Suppress(); return null; } // pts[0] of a local reported at its declaration

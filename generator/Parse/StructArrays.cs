@@ -28,7 +28,36 @@ namespace DiffGen.Generator.Parse
         private StructArray? StructArrayOf(ExpressionSyntax e)
         {
             while (e is ParenthesizedExpressionSyntax p) e = p.Expression;
-            return e is IdentifierNameSyntax && _model.GetSymbolInfo(e, _ct).Symbol is { } s && _structArrays.TryGetValue(s, out var a) ? a : null;
+            if (e is not (IdentifierNameSyntax or MemberAccessExpressionSyntax) || _model.GetSymbolInfo(e, _ct).Symbol is not { } s) return null;
+            if (_structArrays.TryGetValue(s, out var a)) return a;
+            return e is IdentifierNameSyntax or MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax or IdentifierNameSyntax } ? TupleTableField(s, e) : null;
+        }
+
+        /// <summary>
+        /// <c>static readonly (float Lo, float Hi)[] JointLimits = { ... };</c> (batch 26's arm IK; batch 23 had one too): a table of
+        /// value tuples held in a field (static, or this object's), read once at entry like any field, as one array per element
+        /// (<c>Array.ConvertAll(JointLimits, t =&gt; t.Item1)</c>): data, never differentiated, never written. Null for other symbols.
+        /// </summary>
+        private StructArray? TupleTableField(ISymbol s, SyntaxNode where)
+        {
+            if (s is not (IFieldSymbol or IPropertySymbol { IsIndexer: false, GetMethod: not null }) || !IsReadableMember(s)) return null;
+            if (MemberType(s) is not IArrayTypeSymbol { Rank: 1, ElementType: INamedTypeSymbol { IsTupleType: true } tt } || ElementFields(tt) is not { } fields
+                || fields.Any(f => f.Type.SpecialType is not (SpecialType.System_Int32 or SpecialType.System_Double or SpecialType.System_Single)))
+                return null;
+            if (!s.IsStatic && (_method.IsStatic || !OnOwnType(s))) return null;
+            string source = s.IsStatic ? s.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + s.Name : "this." + s.Name;
+            var arrays = new List<(string, IrType)>();
+            for (int f = 0; f < fields.Count; f++)
+            {
+                var type = new IrType(MapType(fields[f].Type)!.Value.Elem, Shape.Vector);
+                var name = FreshName(s.Name + "_" + fields[f].Name);
+                _memberInputs.Add(new MemberInput(name, type, $"global::System.Array.ConvertAll({source}, static __t => __t.Item{f + 1})", s, where.GetLocation()));
+                arrays.Add((name, type));
+            }
+            _surface = true;
+            var table = new StructArray(tt, fields, arrays);
+            _structArrays[s] = table;
+            return table;
         }
 
         /// <summary><c>pts[i]</c> of a struct array: the array and the lowered index, or null when <paramref name="e"/> is not one.</summary>
@@ -50,8 +79,8 @@ namespace DiffGen.Generator.Parse
         /// <summary><c>var pts = new V2[n];</c>: one local array per field. True when handled (declared or reported).</summary>
         private bool TryDeclareStructArray(VariableDeclaratorSyntax v, ILocalSymbol local, List<Stmt> output)
         {
-            if (local.Type is not IArrayTypeSymbol { Rank: 1, ElementType: INamedTypeSymbol { TypeKind: TypeKind.Struct, IsTupleType: false } st }
-                || StructFields(st) is not { } fields || fields.Any(f => f.Type.SpecialType is not (SpecialType.System_Int32 or SpecialType.System_Double or SpecialType.System_Single)))
+            if (local.Type is not IArrayTypeSymbol { Rank: 1, ElementType: INamedTypeSymbol { TypeKind: TypeKind.Struct } st }
+                || ElementFields(st) is not { } fields || fields.Any(f => f.Type.SpecialType is not (SpecialType.System_Int32 or SpecialType.System_Double or SpecialType.System_Single)))
                 return false;
             var init = v.Initializer?.Value;
             while (init is ParenthesizedExpressionSyntax p) init = p.Expression;
@@ -80,6 +109,14 @@ namespace DiffGen.Generator.Parse
             _structArrays[local] = new StructArray(st, fields, arrays);
             return true;
         }
+
+        /// <summary>
+        /// The fields of an element: a split struct's, or a tuple's elements in order (<c>var conics = new (float A, float B, float C)[n];</c>,
+        /// batch 26's splat renderer: three arrays, <c>conics[s] = (a, b, c)</c> writes all three, <c>var (ca, cb, cc) = conics[s]</c> reads them).
+        /// </summary>
+        private List<StructField>? ElementFields(INamedTypeSymbol st) => st.IsTupleType
+            ? st.TupleElements.Length is >= 2 and <= 7 ? st.TupleElements.Select(e => new StructField(e.Name, e.Type, e.CorrespondingTupleField ?? e, e.CorrespondingTupleField ?? e)).ToList() : null
+            : StructFields(st);
 
         /// <summary><c>pts[i] = value;</c> on a struct array: every field, from values computed first. True when handled.</summary>
         private bool TryLowerStructElementAssignment(AssignmentExpressionSyntax a, List<Stmt> output)
@@ -125,13 +162,22 @@ namespace DiffGen.Generator.Parse
             if (reported) { handled = true; return null; }
             if (element is not { } e) return null;
             handled = true;
-            int f = _model.GetSymbolInfo(ma, _ct).Symbol is { } m ? FieldIndex(e.Array.Fields, m) : -1;
+            var member = _model.GetSymbolInfo(ma, _ct).Symbol;
+            int f = member is IFieldSymbol { ContainingType.IsTupleType: true } te ? TupleIndex(te, e.Array.Fields.Count)
+                : member is { } m ? FieldIndex(e.Array.Fields, m) : -1;
             if (f < 0)
             {
                 Report(Descriptors.UnsupportedExpression, left, left.ToString(), $"'{ma.Name}' is not a field of {e.Array.Type.Name}; assign the fields it is computed from");
                 return null;
             }
             return FieldElement(e.Array, f, e.Index);
+        }
+
+        /// <summary>The position of a tuple element (its ItemN), or -1.</summary>
+        private static int TupleIndex(IFieldSymbol element, int count)
+        {
+            var name = (element.CorrespondingTupleField ?? element).Name;
+            return name.StartsWith("Item", System.StringComparison.Ordinal) && int.TryParse(name.Substring(4), out int n) && n >= 1 && n <= count ? n - 1 : -1;
         }
 
         /// <summary>The field values of <c>pts[i]</c> (null when <paramref name="e"/> is not an element of a struct array; empty when reported).</summary>

@@ -1,0 +1,191 @@
+using System;
+using System.Linq;
+
+namespace DiffGen.Tests.Corpus
+{
+    /// <summary>Round 26's loss kinds (batch 26's CenterLoss reduction).</summary>
+    public enum Round26Reduction { Sum, Mean, Max }
+
+    /// <summary>
+    /// Forms batch 26 used that DiffGen refused before round 26, one small function each (the batch's own functions as
+    /// written are <c>NaturalRound26</c>): the unsigned bounds check <c>(uint)i &gt;= (uint)n</c>, a method ending in a switch
+    /// whose every section returns or throws, a second name for an array that is later given a new array, an optional array
+    /// with a static default table (<c>q ?? Default</c>), a tuple parameter, a local array of tuples, and a static readonly table
+    /// of tuples.
+    /// </summary>
+    public static partial class Round26Forms
+    {
+        /// <summary>Center loss with the unsigned label check of .NET code, and a reduction chosen by a switch that returns.</summary>
+        [Differentiable(nameof(features), nameof(centers))]
+        public static double CenterLossChecked(double[][] features, double[][] centers, int[] labels, Round26Reduction reduction)
+        {
+            if (features.Length != labels.Length)
+                throw new ArgumentException("features and labels must have the same length.");
+            double sum = 0.0, worst = 0.0;
+            for (int i = 0; i < features.Length; i++)
+            {
+                int y = labels[i];
+                if ((uint)y >= (uint)centers.Length)
+                    throw new ArgumentException($"Label {y} has no center.", nameof(labels));
+                var x = features[i];
+                var c = centers[y];
+                double d2 = 0.0;
+                for (int k = 0; k < x.Length; k++) { double d = x[k] - c[k]; d2 += d * d; }
+                sum += 0.5 * d2;
+                worst = Math.Max(worst, d2);
+            }
+            switch (reduction)
+            {
+                case Round26Reduction.Sum:
+                    return sum;
+                case Round26Reduction.Mean:
+                    return features.Length == 0 ? 0.0 : sum / features.Length;
+                default:
+                    throw new ArgumentException("Unknown reduction.", nameof(reduction));
+            }
+        }
+
+        /// <summary>
+        /// A 1-D convolution with zero padding written with the unsigned range test <c>(uint)(i + k - pad) &lt; (uint)n</c>, which
+        /// is false for a negative position as well as one past the end; then an if/else at the end where both branches return.
+        /// </summary>
+        [Differentiable(nameof(x), nameof(kernel))]
+        public static double PaddedConvUnsigned(double[] x, double[] kernel, int pad, bool squared)
+        {
+            int n = x.Length, m = kernel.Length;
+            double s = 0.0;
+            for (int i = 0; i < n; i++)
+            {
+                double acc = 0.0;
+                for (int k = 0; k < m; k++)
+                {
+                    int j = i + k - pad;
+                    if ((uint)j < (uint)n) acc += kernel[k] * x[j];
+                }
+                s += Math.Tanh(acc);
+            }
+            if (squared)
+                return s * s;
+            else
+                return s;
+        }
+
+        /// <summary>Both sides may be negative: <c>(uint)a &lt;= (uint)b</c> with a and b from int parameters.</summary>
+        [Differentiable(nameof(x))]
+        public static double UnsignedBothSides(double[] x, int a, int b)
+        {
+            double s = 0.0;
+            for (int i = 0; i < x.Length; i++)
+            {
+                bool le = (uint)(a - i) <= (uint)(b + i);
+                bool gt = (uint)(a + i) > (uint)(b - i);
+                s += (le ? 1.0 : 0.5) * x[i] * x[i] + (gt ? x[i] : 0.0);
+            }
+            return s;
+        }
+
+        /// <summary>
+        /// PPO-style: <c>var adv = advantages;</c>, replaced by a normalised copy when asked
+        /// (<c>adv = advantages.Select(...).ToArray();</c>), then read.
+        /// </summary>
+        [Differentiable(nameof(logits), nameof(advantages))]
+        public static double AliasThenNormalized(double[] logits, double[] advantages, bool normalize)
+        {
+            int n = logits.Length;
+            var adv = advantages;
+            if (normalize && n > 1)
+            {
+                double mean = advantages.Average();
+                double std = Math.Sqrt(advantages.Select(a => (a - mean) * (a - mean)).Average()) + 1e-8;
+                adv = advantages.Select(a => (a - mean) / std).ToArray();
+            }
+            double s = 0.0;
+            for (int t = 0; t < n; t++) s += Math.Tanh(logits[t]) * adv[t];
+            return -s / n;
+        }
+
+        private static readonly double[] DefaultLevels = { 0.1, 0.5, 0.9 };
+
+        /// <summary>Pinball loss over quantile levels that default to a static table: <c>var taus = levels ?? DefaultLevels;</c>.</summary>
+        [Differentiable(nameof(predictions), nameof(levels))]
+        public static double PinballDefaultLevels(double[,] predictions, double[] targets, double[]? levels = null)
+        {
+            var taus = levels ?? DefaultLevels;
+            int n = predictions.GetLength(0), q = predictions.GetLength(1);
+            if (q != taus.Length) throw new ArgumentException($"Expected {taus.Length} prediction columns, got {q}.", nameof(predictions));
+            double loss = 0.0;
+            for (int i = 0; i < n; i++)
+                for (int k = 0; k < q; k++)
+                {
+                    double err = targets[i] - predictions[i, k];
+                    loss += err >= 0 ? taus[k] * err : (taus[k] - 1) * err;
+                }
+            return loss / (n * q);
+        }
+
+        /// <summary>A planar arm's end point against a target given as a tuple parameter (data), read as <c>target.X</c> and deconstructed.</summary>
+        [Differentiable(nameof(angles))]
+        public static double ArmToTupleTarget(double[] angles, (double X, double Y) target, double weight)
+        {
+            double x = 0, y = 0, cum = 0;
+            for (int j = 0; j < angles.Length; j++)
+            {
+                cum += angles[j];
+                x += (1.0 - 0.2 * j) * Math.Cos(cum);
+                y += (1.0 - 0.2 * j) * Math.Sin(cum);
+            }
+            var (tx, ty) = target;
+            double dx = x - target.X, dy = y - ty;
+            return dx * dx + dy * dy + weight * (tx * tx + ty * ty);
+        }
+
+        private static readonly (double Lo, double Hi)[] Limits = { (-1.0, 1.0), (-0.5, 2.0), (-2.0, 0.25), (-0.75, 0.75) };
+
+        /// <summary>A joint-limit penalty read from a static readonly table of tuples: <c>var (lo, hi) = Limits[j];</c> and <c>Limits[j].Hi</c>.</summary>
+        [Differentiable(nameof(q))]
+        public static double LimitPenalty(double[] q, double weight)
+        {
+            if (q.Length != Limits.Length) throw new ArgumentException($"Expected {Limits.Length} joint angles.", nameof(q));
+            double p = 0.0;
+            for (int j = 0; j < q.Length; j++)
+            {
+                var (lo, hi) = Limits[j];
+                if (q[j] > Limits[j].Hi) p += weight * (q[j] - hi) * (q[j] - hi);
+                else if (q[j] < lo) p += weight * (lo - q[j]) * (lo - q[j]);
+                p += 1e-3 * q[j] * q[j];
+            }
+            return p;
+        }
+
+        /// <summary>
+        /// A local array of named tuples holding differentiated values: <c>var conics = new (double A, double B, double C)[n];</c>, written
+        /// whole (<c>conics[s] = (a, b, c)</c>) and by element (<c>conics[s].B *= 0.5</c>), read deconstructed and by name.
+        /// </summary>
+        [Differentiable(nameof(splats))]
+        public static double TupleArraySplats(double[,] splats, double[] px, double[] py)
+        {
+            int n = splats.GetLength(0);
+            var conics = new (double A, double B, double C)[n];
+            for (int s = 0; s < n; s++)
+            {
+                double sx = Math.Exp(splats[s, 2]), sy = Math.Exp(splats[s, 3]);
+                conics[s] = (1.0 / (sx * sx), 0.1 * Math.Tanh(splats[s, 4]), 1.0 / (sy * sy));
+                conics[s].B *= 0.5;
+            }
+            double total = 0.0;
+            for (int p = 0; p < px.Length; p++)
+            {
+                double v = 0.0;
+                for (int s = 0; s < n; s++)
+                {
+                    double dx = px[p] - splats[s, 0], dy = py[p] - splats[s, 1];
+                    var (a, b, c) = conics[s];
+                    double power = 0.5 * (a * dx * dx + 2 * b * dx * dy + conics[s].C * dy * dy);
+                    v += Math.Exp(-power);
+                }
+                total += v * v;
+            }
+            return total / px.Length;
+        }
+    }
+}
