@@ -76,7 +76,9 @@ namespace DiffGen.Generator.Emit
             {
                 case DeclScalar d:
                     if (Hoisted.Contains(d.Name)) { if (d.Init is not null) Line($"{d.Name} = {Expr(d.Init)};"); }
-                    else Line(d.Init is null ? $"{d.Type.Keyword} {d.Name};" : $"{d.Type.Keyword} {d.Name} = {Expr(d.Init)};");
+                    // 'double delta;' of the user's code gets a value: loops lowered to counted for-loops (a do/while, a while (true)
+                    // left by break) hide from C#'s definite-assignment analysis that the body assigns it before any read
+                    else Line(d.Init is null ? $"{d.Type.Keyword} {d.Name} = default;" : $"{d.Type.Keyword} {d.Name} = {Expr(d.Init)};");
                     break;
                 case DeclArray a:
                     {

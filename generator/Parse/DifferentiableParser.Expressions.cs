@@ -417,7 +417,8 @@ namespace DiffGen.Generator.Parse
         };
 
         /// <summary>Functions that are sums and products of the supported ones: lowered to those.</summary>
-        private static readonly HashSet<string> s_rewritten = new(StringComparer.Ordinal) { "FusedMultiplyAdd", "Log", "Hypot", "ScaleB", "Lerp", "MaxMagnitude", "MinMagnitude", "CopySign" };
+        private static readonly HashSet<string> s_rewritten = new(StringComparer.Ordinal) { "FusedMultiplyAdd", "Log", "Hypot", "ScaleB", "Lerp", "MaxMagnitude", "MinMagnitude", "CopySign",
+            "ExpM1", "LogP1", "Exp2", "Exp10", "Exp2M1", "Exp10M1", "Log2P1", "Log10P1" };
 
         /// <summary>
         /// <c>FusedMultiplyAdd(a, b, c)</c> is <c>a·b + c</c> (the derivative does not care about the single rounding),
@@ -432,7 +433,11 @@ namespace DiffGen.Generator.Parse
             bool fma = target.Name == "FusedMultiplyAdd" && n == 3, logBase = target.Name == "Log" && n == 2, hypot = target.Name == "Hypot" && n == 2;
             bool scaleB = target.Name == "ScaleB" && n == 2, lerp = target.Name == "Lerp" && n == 3;
             bool magnitude = target.Name is "MaxMagnitude" or "MinMagnitude" && n == 2, copySign = target.Name == "CopySign" && n == 2;
-            if (!fma && !logBase && !hypot && !scaleB && !lerp && !magnitude && !copySign) return null;
+            // double.ExpM1(x) and the other generic-math statics of double/float below are, in .NET, exactly
+            // Exp(x) - 1, Log(x + 1), Pow(2, x), Pow(10, x), ... (checked bit for bit): lowered to those
+            bool shifted = n == 1 && target.ContainingType?.SpecialType is SpecialType.System_Double or SpecialType.System_Single
+                && target.Name is "ExpM1" or "LogP1" or "Exp2" or "Exp10" or "Exp2M1" or "Exp10M1" or "Log2P1" or "Log10P1";
+            if (!fma && !logBase && !hypot && !scaleB && !lerp && !magnitude && !copySign && !shifted) return null;
             var rt = MapType(target.ReturnType);
             if (rt is null || !rt.Value.IsReal) return null;
             var args = new List<Expr>();
@@ -448,6 +453,23 @@ namespace DiffGen.Generator.Parse
             if (scaleB) return (new Binary(BinaryOp.Mul, args[0], new Intrinsic(Fn.Pow, new[] { (Expr)new Const(2, t), args[1] }.ToEquatable(), t), t), true);
             if (lerp) return (new Binary(BinaryOp.Add, new Binary(BinaryOp.Mul, args[0], new Binary(BinaryOp.Sub, One(), args[2], t), t), new Binary(BinaryOp.Mul, args[1], args[2], t), t), true);
             if (fma) return (new Binary(BinaryOp.Add, new Binary(BinaryOp.Mul, args[0], args[1], t), args[2], t), true);
+            if (shifted)
+            {
+                Expr F(Fn f, params Expr[] xs) => new Intrinsic(f, xs.ToEquatable(), t);
+                Expr MinusOne(Expr v) => new Binary(BinaryOp.Sub, v, One(), t);
+                Expr PlusOne(Expr v) => new Binary(BinaryOp.Add, v, One(), t);
+                return (target.Name switch
+                {
+                    "ExpM1" => MinusOne(F(Fn.Exp, args[0])),
+                    "LogP1" => F(Fn.Log, PlusOne(args[0])),
+                    "Exp2" => F(Fn.Pow, new Const(2, t), args[0]),
+                    "Exp10" => F(Fn.Pow, new Const(10, t), args[0]),
+                    "Exp2M1" => MinusOne(F(Fn.Pow, new Const(2, t), args[0])),
+                    "Exp10M1" => MinusOne(F(Fn.Pow, new Const(10, t), args[0])),
+                    "Log2P1" => F(Fn.Log2, PlusOne(args[0])),
+                    _ => F(Fn.Log10, PlusOne(args[0])),
+                }, true);
+            }
             if (magnitude || copySign)
             {
                 Expr Abs(Expr v) => new Intrinsic(Fn.Abs, new[] { v }.ToEquatable(), t);
@@ -549,7 +571,7 @@ namespace DiffGen.Generator.Parse
                 if (!s_intrinsics.TryGetValue(target.Name, out var fn))
                 {
                     Report(Descriptors.NotDifferentiableCall, inv, containing + "." + target.Name,
-                        "it is not in DiffGen's differentiable subset (supported: " + SupportedIntrinsics + "; also FusedMultiplyAdd, Hypot, Lerp, ScaleB, MaxMagnitude, MinMagnitude, CopySign and Log(x, base), as what they compute; the same names on double/float); write it with those");
+                        "it is not in DiffGen's differentiable subset (supported: " + SupportedIntrinsics + "; also FusedMultiplyAdd, Hypot, Lerp, ScaleB, MaxMagnitude, MinMagnitude, CopySign and Log(x, base), as what they compute; the same names on double/float, and double/float's ExpM1, LogP1, Exp2, Exp10, Exp2M1, Exp10M1, Log2P1, Log10P1); write it with those");
                     return null;
                 }
                 if (fn == Fn.Round && inv.ArgumentList.Arguments.Count == 2 && target.Parameters[1].Type.SpecialType == SpecialType.System_Int32)

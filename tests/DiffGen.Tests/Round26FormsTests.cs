@@ -182,5 +182,40 @@ namespace DiffGen.Tests
             }
             Check("TupleArraySplats", s, Vec(rng, pixels), Vec(rng, pixels));
         }
+        [Theory]
+        [InlineData(3.0, 1.0, 1e-10)]
+        [InlineData(0.7, 2.0, 1e-6)]
+        public void SqrtByNewtonUntilSmall(double x0, double target, double tol) => Check("SqrtByNewtonUntilSmall", x0, target, tol);
+
+        [Theory]
+        [InlineData(4.0)]  // stops at the first square of at least 4
+        [InlineData(1e9)]  // runs to the end
+        [InlineData(-1.0)] // one pass only: the condition is false after the first
+        public void DoWhileLastSquare(double limit)
+        {
+            var rng = new Random(21);
+            Check("DoWhileLastSquare", Vec(rng, 9, 3.0), limit);
+        }
+
+        [Theory]
+        [InlineData(1.2, 0.3)]
+        [InlineData(2.5, 0.85)] // starts from pi
+        public void KeplerEccentricAnomaly(double m, double e) => Check("KeplerEccentricAnomaly", m, e);
+
+        [Fact]
+        public void ShiftedExpLog()
+        {
+            var rng = new Random(23);
+            Check("ShiftedExpLog", Vec(rng, 11, 0.8));
+        }
+
+        [Fact]
+        public void LogReturnTrackingF()
+        {
+            var rng = new Random(24);
+            var w = Enumerable.Range(0, 6).Select(_ => (float)(0.1 + 0.2 * rng.NextDouble())).ToArray();
+            var r = Enumerable.Range(0, 6).Select(_ => (float)U(rng, 0.05)).ToArray();
+            Check("LogReturnTrackingF", w, r, 0.01f);
+        }
     }
 }

@@ -187,5 +187,80 @@ namespace DiffGen.Tests.Corpus
             }
             return total / px.Length;
         }
+        /// <summary>
+        /// Newton steps until the step is small, with the step declared without a value (<c>double step;</c>) and read after a
+        /// <c>while (true)</c> left by <c>break</c>: the generated code declared it unassigned, which C# refused to compile.
+        /// </summary>
+        [Differentiable(nameof(x0))]
+        public static double SqrtByNewtonUntilSmall(double x0, double target, double tol)
+        {
+            double x = x0;
+            double step;
+            int guard = 0;
+            while (true)
+            {
+                step = 0.5 * (x - target / x);
+                x -= step;
+                if (Math.Abs(step) < tol || ++guard > 60) break;
+            }
+            return x * x + step;
+        }
+
+        /// <summary>The value of the last pass of a do/while, declared without a value and read by the condition and after the loop.</summary>
+        [Differentiable(nameof(a))]
+        public static double DoWhileLastSquare(double[] a, double limit)
+        {
+            double last;
+            int i = 0;
+            do { last = a[i] * a[i]; i++; } while (i < a.Length && last < limit);
+            return last + i;
+        }
+
+        /// <summary>Kepler's equation by Newton steps in a do/while whose condition reads the step (batch 27's orbit fit).</summary>
+        [Differentiable(nameof(meanAnomaly), nameof(eccentricity))]
+        public static double KeplerEccentricAnomaly(double meanAnomaly, double eccentricity)
+        {
+            double e = eccentricity;
+            double E = e < 0.8 ? meanAnomaly : Math.PI;
+            double delta;
+            int iter = 0;
+            do
+            {
+                delta = (E - e * Math.Sin(E) - meanAnomaly) / (1.0 - e * Math.Cos(E));
+                E -= delta;
+                iter++;
+            } while (Math.Abs(delta) > 1e-12 && iter < 50);
+            return Math.Cos(E) - e + 0.5 * Math.Sin(E);
+        }
+
+        /// <summary>double's generic-math statics ExpM1, LogP1, Exp2, Exp10, Exp2M1, Exp10M1, Log2P1, Log10P1 (.NET computes them as Exp(x) − 1, ...).</summary>
+        [Differentiable(nameof(x))]
+        public static double ShiftedExpLog(double[] x)
+        {
+            double s = 0;
+            foreach (double v in x)
+                s += double.ExpM1(v) - double.LogP1(v * v) + 0.25 * double.Exp2(v) + 0.1 * double.Exp10(0.5 * v)
+                    + double.Exp2M1(-v) - double.Exp10M1(0.2 * v) + double.Log2P1(Math.Abs(v)) * double.Log10P1(1 + v * v);
+            return s;
+        }
+
+        /// <summary>The float forms (float.ExpM1, float.LogP1): a log-return tracking error.</summary>
+        [Differentiable(nameof(weights))]
+        public static float LogReturnTrackingF(float[] weights, float[] assetReturns, float benchmark)
+        {
+            float portfolio = 0f;
+            for (int k = 0; k < weights.Length; k++) portfolio += weights[k] * float.ExpM1(assetReturns[k]);
+            float e = float.LogP1(portfolio) - benchmark;
+            return e * e;
+        }
+
+        /// <summary>The double twin of <see cref="LogReturnTrackingF"/> (MethodOracle's reference for central differences).</summary>
+        public static double LogReturnTrackingFTwin(double[] weights, double[] assetReturns, double benchmark)
+        {
+            double portfolio = 0;
+            for (int k = 0; k < weights.Length; k++) portfolio += weights[k] * double.ExpM1(assetReturns[k]);
+            double e = double.LogP1(portfolio) - benchmark;
+            return e * e;
+        }
     }
 }
