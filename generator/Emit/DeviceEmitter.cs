@@ -288,8 +288,16 @@ namespace DiffGen.Generator.Emit
                             if (l.Dim >= 0) dims.Add(DimVar(l.Array, l.Dim));
                             else { dims.Add(DimVar(l.Array, 0)); dims.Add(DimVar(l.Array, 1)); }
                         }
+            // the work estimate prints only the ints its terms read (directly or through one another): an int set to a constant
+            // and read by nothing there would be C#'s warning CS0219 (an error where warnings are)
+            var read = new HashSet<string>(System.StringComparer.Ordinal);
+            if (frame is null)
+                foreach (var e in p.HostStatements.SelectMany(IrQueries.ExprsOf).Concat(extra ?? Enumerable.Empty<Expr>()))
+                    foreach (var d in IrQueries.Descendants(e))
+                        if (d is VarRef r) read.Add(r.Name);
             foreach (var s in p.HostStatements)
             {
+                if (frame is null && (s is DeclScalar unread && !read.Contains(unread.Name) || s is Assign { Target: VarRef unset } && !read.Contains(unset.Name))) continue;
                 switch (s)
                 {
                     case DeclScalar d:

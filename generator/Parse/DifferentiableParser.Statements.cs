@@ -109,6 +109,12 @@ namespace DiffGen.Generator.Parse
                 case DoStatementSyntax d:
                     LowerWhile(d.Condition, d.Statement, isDo: true, d.DoKeyword.GetLocation(), output);
                     break;
+                case ForEachStatementSyntax fe when TryLowerIteratorForEach(fe, fe.Expression, fe.Statement):
+                case ForEachVariableStatementSyntax fv0 when TryLowerIteratorForEach(fv0, fv0.Expression, fv0.Statement):
+                    break; // over the user's iterator method (IteratorLoops.cs)
+                case YieldStatementSyntax ys when ys.IsKind(SyntaxKind.YieldReturnStatement) && _iterator is { } it:
+                    LowerYield(ys, it, output);
+                    break;
                 case ForEachStatementSyntax fe:
                     LowerForEach(fe, output);
                     break;

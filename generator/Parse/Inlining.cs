@@ -475,7 +475,7 @@ namespace DiffGen.Generator.Parse
             // ---- the results ----
             var resultTypes = new List<(string Name, IrType Type)>();
             bool aggregate = false; // a tuple or a struct: one result per element
-            if (!signature.ReturnsVoid)
+            if (!signature.ReturnsVoid && !IsIteratorCall(inv)) // an iterator's foreach: a void helper whose yields are the body (IteratorLoops.cs)
             {
                 var rt = signature.ReturnType;
                 var structFields = StructFields(rt);

@@ -217,5 +217,29 @@ namespace DiffGen.Tests
             var r = Enumerable.Range(0, 6).Select(_ => (float)U(rng, 0.05)).ToArray();
             Check("LogReturnTrackingF", w, r, 0.01f);
         }
+        [Theory]
+        [InlineData(5, 5)]
+        [InlineData(6, 3)] // the iterator stops at the shorter
+        public void IteratorPairs(int nx, int ny)
+        {
+            var rng = new Random(nx * 10 + ny);
+            Check("IteratorPairs", Rows(rng, nx, 7), Rows(rng, ny, 2), Vec(rng, 7, 0.5));
+        }
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(3)]
+        public void StridedSoftplus(int stride)
+        {
+            var rng = new Random(stride);
+            Check("StridedSoftplus", Vec(rng, 17, 3.0), stride);
+        }
+
+        [Fact]
+        public void WeightedByPosition()
+        {
+            var rng = new Random(31);
+            Check("WeightedByPosition", Vec(rng, 9), 0.7);
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 
 namespace DiffGen.Tests.Corpus
@@ -261,6 +262,65 @@ namespace DiffGen.Tests.Corpus
             for (int k = 0; k < weights.Length; k++) portfolio += weights[k] * double.ExpM1(assetReturns[k]);
             double e = double.LogP1(portfolio) - benchmark;
             return e * e;
+        }
+        /// <summary>Rows zipped by the user's own iterator method (batch 26's RMSNorm layer): <c>foreach (var (x, y) in Pairs(xs, ys))</c>.</summary>
+        [Differentiable(nameof(xs), nameof(w))]
+        public static double IteratorPairs(double[][] xs, double[][] ys, double[] w)
+        {
+            double loss = 0;
+            foreach (var (x, y) in Pairs(xs, ys))
+            {
+                double s = 0;
+                for (int i = 0; i < w.Length; i++) s += w[i] * x[i];
+                double d = Math.Tanh(s) - y[0];
+                loss += d * d;
+            }
+            return loss;
+        }
+
+        private static IEnumerable<(double[], double[])> Pairs(double[][] a, double[][] b)
+        {
+            for (int i = 0; i < Math.Min(a.Length, b.Length); i++)
+                yield return (a[i], b[i]);
+        }
+
+        /// <summary>Every stride-th value from an iterator, with a continue (allowed: the yield ends its loop's body).</summary>
+        [Differentiable(nameof(x))]
+        public static double StridedSoftplus(double[] x, int stride)
+        {
+            double s = 0;
+            foreach (double v in Strided(x, stride))
+            {
+                if (v < -2) continue;
+                s += Math.Log(1 + Math.Exp(v));
+            }
+            return s;
+        }
+
+        private static IEnumerable<double> Strided(double[] x, int stride)
+        {
+            for (int i = 0; i < x.Length; i += stride)
+                yield return x[i];
+        }
+
+        /// <summary>A tuple of values from an iterator with two yields (a header value, then the pairs), read as <c>p.Index</c>, <c>p.Value</c>.</summary>
+        [Differentiable(nameof(x))]
+        public static double WeightedByPosition(double[] x, double first)
+        {
+            double s = 0;
+            foreach (var p in Indexed(x, first))
+                s += (p.Index + 1) * p.Value * p.Value;
+            return s;
+        }
+
+        private static IEnumerable<(int Index, double Value)> Indexed(double[] x, double first)
+        {
+            yield return (-1, first);
+            for (int i = 0; i < x.Length; i++)
+            {
+                double v = Math.Sin(x[i]);
+                yield return (i, v);
+            }
         }
     }
 }
