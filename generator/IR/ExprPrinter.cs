@@ -33,6 +33,8 @@ namespace DiffGen.Generator.IR
             // arithmetic or comparison (never needed less), while a ?: operand of theirs is parenthesised; || shares the
             // level but never meets a shift (its operands are bools)
             BinaryOp.Shl or BinaryOp.Shr => 2,
+            // & ^ | sit below == in C and C#: printed at the lowest level too, and their operands parenthesised (Core)
+            BinaryOp.BitAnd or BinaryOp.BitOr or BinaryOp.BitXor => 2,
             BinaryOp.Or => 2,
             BinaryOp.And => 3,
             BinaryOp.Eq or BinaryOp.Ne => 4,
@@ -46,7 +48,8 @@ namespace DiffGen.Generator.IR
         {
             BinaryOp.Add => "+", BinaryOp.Sub => "-", BinaryOp.Mul => "*", BinaryOp.Div => "/", BinaryOp.Mod => "%",
             BinaryOp.Lt => "<", BinaryOp.Le => "<=", BinaryOp.Gt => ">", BinaryOp.Ge => ">=",
-            BinaryOp.Eq => "==", BinaryOp.Ne => "!=", BinaryOp.And => "&&", BinaryOp.Shl => "<<", BinaryOp.Shr => ">>", _ => "||",
+            BinaryOp.Eq => "==", BinaryOp.Ne => "!=", BinaryOp.And => "&&", BinaryOp.Shl => "<<", BinaryOp.Shr => ">>",
+            BinaryOp.BitAnd => "&", BinaryOp.BitOr => "|", BinaryOp.BitXor => "^", _ => "||",
         };
 
         private (string Text, int Prec) Core(Expr e)
@@ -68,6 +71,8 @@ namespace DiffGen.Generator.IR
                 case Binary b:
                     {
                         int p = Prec(b.Op);
+                        if (b.Op is BinaryOp.BitAnd or BinaryOp.BitOr or BinaryOp.BitXor) // every operand but a primary in parentheses
+                            return (Print(b.Left, PrecUnary) + " " + Op(b.Op) + " " + Print(b.Right, PrecUnary), p);
                         return (Print(b.Left, p) + " " + Op(b.Op) + " " + Print(b.Right, p + 1), p);
                     }
                 case Conditional c:

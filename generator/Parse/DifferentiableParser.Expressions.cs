@@ -222,6 +222,9 @@ namespace DiffGen.Generator.Parse
                             SyntaxKind.LogicalOrExpression => BinaryOp.Or,
                             SyntaxKind.LeftShiftExpression => BinaryOp.Shl,
                             SyntaxKind.RightShiftExpression => BinaryOp.Shr,
+                            SyntaxKind.BitwiseAndExpression => BinaryOp.BitAnd,
+                            SyntaxKind.BitwiseOrExpression => BinaryOp.BitOr,
+                            SyntaxKind.ExclusiveOrExpression => BinaryOp.BitXor,
                             _ => (BinaryOp?)null,
                         };
                         if (op is null)
@@ -230,7 +233,7 @@ namespace DiffGen.Generator.Parse
                             if (b.DescendantNodes().OfType<IdentifierNameSyntax>().Any(id => _model.GetSymbolInfo(id, _ct).Symbol is { } rs && _rejected.Contains(rs))) return Suppress();
                             Report(Descriptors.UnsupportedExpression, b, b.OperatorToken.Text, b.IsKind(SyntaxKind.CoalesceExpression)
                                 ? "'??' works on double?, float? and int? values; for other types keep a bool beside the value ('bool found = false; double best = 0;') and write 'found ? best : 0.0'"
-                                : "rewrite it with the supported operators: + - * / % << >> (ints) < <= > >= == != && || (Math.Pow for powers)");
+                                : "rewrite it with the supported operators: + - * / % << >> & | ^ (ints) < <= > >= == != && || (Math.Pow for powers)");
                             return null;
                         }
                         var l = LowerExpr(b.Left);
@@ -249,6 +252,13 @@ namespace DiffGen.Generator.Parse
                         if (op is BinaryOp.Shl or BinaryOp.Shr && t.Value != IrType.Int)
                         {
                             Report(Descriptors.UnsupportedExpression, b, b.ToString(), "shifts are supported on int values only");
+                            return null;
+                        }
+                        if (op is BinaryOp.BitAnd or BinaryOp.BitOr or BinaryOp.BitXor && t.Value == IrType.Bool)
+                            op = op == BinaryOp.BitAnd ? BinaryOp.And : op == BinaryOp.BitOr ? BinaryOp.Or : BinaryOp.Ne; // a & b on bools: both always evaluated, same value
+                        else if (op is BinaryOp.BitAnd or BinaryOp.BitOr or BinaryOp.BitXor && t.Value != IrType.Int)
+                        {
+                            Report(Descriptors.UnsupportedExpression, b, b.ToString(), "& | ^ are supported on int and bool values only; compute the bits on ints");
                             return null;
                         }
                         if (op == BinaryOp.Mod && t.Value.IsReal)

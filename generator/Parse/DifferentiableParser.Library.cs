@@ -598,8 +598,9 @@ namespace DiffGen.Generator.Parse
         /// <summary>
         /// <c>x.Aggregate(seed, (s, v) =&gt; expr)</c> over a float/double T[] (or a jagged row): a local starting at seed and a loop
         /// over the elements that sets it to expr with s bound to it and v to the element, placed before the statement (the
-        /// fold a reader of the paper writes as a loop). Without a seed (the first element as the seed, and an exception on an
-        /// empty array) or with a result selector it is reported with what to write.
+        /// fold a reader of the paper writes as a loop). Without a seed over a T[], the first element is the seed and the loop starts
+        /// at the second (an empty array throws InvalidOperationException, as .NET's does); the function may be a method group
+        /// (<c>Math.Max</c>, a helper). With a result selector it is reported with what to write.
         /// </summary>
         private Expr? LowerAggregate(InvocationExpressionSyntax inv, IMethodSymbol target)
         {
@@ -607,7 +608,12 @@ namespace DiffGen.Generator.Parse
             var args = inv.ArgumentList.Arguments.Select(a => a.Expression).ToList();
             ExpressionSyntax? source = reduced ? (inv.Expression as MemberAccessExpressionSyntax)?.Expression : args.FirstOrDefault();
             if (!reduced && args.Count > 0) args.RemoveAt(0);
-            if (source is null || args.Count != 2 || args[1] is not ParenthesizedLambdaExpressionSyntax { ParameterList.Parameters.Count: 2 } fl || !SelectorBody(fl.Body))
+            // x.Aggregate((a, b) => a * b): no seed, the first element is one (and an empty array throws, as in .NET)
+            bool unseeded = args.Count == 1;
+            if (unseeded) args.Insert(0, args[0]);
+            var fl = args.Count == 2 ? args[1] as ParenthesizedLambdaExpressionSyntax : null;
+            bool group = args.Count == 2 && args[1] is IdentifierNameSyntax or MemberAccessExpressionSyntax; // x.Aggregate(double.NegativeInfinity, Math.Max)
+            if (source is null || args.Count != 2 || !group && (fl is not { ParameterList.Parameters.Count: 2 } || !SelectorBody(fl.Body)))
             {
                 Report(Descriptors.NotDifferentiableCall, inv, "Enumerable.Aggregate", "only x.Aggregate(seed, (s, v) => expression) over an array is supported (give the seed: x.Aggregate(0.0, (s, v) => s + v * v)); write the loop otherwise");
                 return null;
@@ -647,8 +653,16 @@ namespace DiffGen.Generator.Parse
                     return null;
                 }
             }
-            var seed = LowerExpr(args[0]);
+            if (unseeded && elem is not ElemRef)
+            {
+                Report(Descriptors.NotDifferentiableCall, inv, "Enumerable.Aggregate", "without a seed the first element is the seed, which is supported over a float/double T[]; give the seed (x.Aggregate(1.0, (s, v) => s * v))");
+                return null;
+            }
+            var seed = unseeded ? IrRewriter.Map(elem, x => x is VarRef r && r.Name == k ? new Const(0, IrType.Int) : null) : LowerExpr(args[0]);
             if (seed is null) return null;
+            if (unseeded)
+                _pending.Add(new If(new Binary(BinaryOp.Eq, n, new Const(0, IrType.Int), IrType.Bool),
+                    new Stmt[] { new Throw("new global::System.InvalidOperationException(\"Sequence contains no elements\")", EquatableArray<Expr>.Empty) }.ToEquatable(), EquatableArray<Stmt>.Empty));
             if (MapType(target.ReturnType) is not { IsArray: false, IsReal: true } resultType)
             {
                 Report(Descriptors.NotDifferentiableCall, inv, "Enumerable.Aggregate", "the result must be a float or double; write the loop");
@@ -658,10 +672,17 @@ namespace DiffGen.Generator.Parse
             var accRef = new VarRef(acc, resultType);
             _pending.Add(new DeclScalar(acc, resultType, seed.Type == resultType ? seed : new IR.Convert(seed, resultType)));
             var body = new List<Stmt>();
-            var value = LowerLambdaBody(fl.ParameterList.Parameters.Select(q => _model.GetDeclaredSymbol(q, _ct) as IParameterSymbol).ToList(), new Expr[] { accRef, elem }, fl.Body, body);
+            Expr? value;
+            if (fl is null)
+            {
+                if (MethodGroupSelector(args[1], elem, accRef) is not { Value: { } folded } called) return Suppress();
+                body.AddRange(called.Pre);
+                value = folded;
+            }
+            else value = LowerLambdaBody(fl.ParameterList.Parameters.Select(q => _model.GetDeclaredSymbol(q, _ct) as IParameterSymbol).ToList(), new Expr[] { accRef, elem }, fl.Body, body);
             if (value is null) return null;
             body.Add(new Assign(accRef, AssignOp.Set, value.Type == resultType ? value : new IR.Convert(value, resultType)));
-            _pending.Add(new For(k, new Const(0, IrType.Int), BinaryOp.Lt, n, 1, body.ToEquatable()));
+            _pending.Add(new For(k, new Const(unseeded ? 1 : 0, IrType.Int), BinaryOp.Lt, n, 1, body.ToEquatable()));
             return accRef;
         }
 
@@ -908,27 +929,34 @@ namespace DiffGen.Generator.Parse
         /// one-argument Math/MathF function, or a static helper of this file whose body is one expression. Null when
         /// <paramref name="selector"/> is not a method group; Value null when it was reported.
         /// </summary>
-        private (Expr? Value, List<Stmt> Pre)? MethodGroupSelector(ExpressionSyntax selector, Expr elem)
+        private (Expr? Value, List<Stmt> Pre)? MethodGroupSelector(ExpressionSyntax selector, Expr elem, Expr? accumulator = null)
         {
             if (selector is not (IdentifierNameSyntax or MemberAccessExpressionSyntax)) return null;
             var info = _model.GetSymbolInfo(selector, _ct);
             if ((info.Symbol ?? info.CandidateSymbols.FirstOrDefault()) is not IMethodSymbol method) return null;
             var pre = new List<Stmt>();
-            if (method.Parameters.Length != 1) { Report(Descriptors.NotDifferentiableCall, selector, method.Name, "a method used as a selector takes one value; write the lambda (v => ...)"); return (null, pre); }
-            var pt = MapType(method.Parameters[0].Type);
-            Expr arg = pt is { IsArray: false } p && p != elem.Type ? new IR.Convert(elem, p) : elem;
-            if (method.ContainingType?.ToDisplayString() is "System.Math" or "System.MathF" && s_intrinsics.TryGetValue(method.Name, out var fn) && Arity(fn) == 1
-                && MapType(method.ReturnType) is { IsArray: false } rt)
-                return (new Intrinsic(fn, new[] { arg }.ToEquatable(), rt), pre);
-            // a helper: its body read like a lambda's (one expression, or a block ending in its only return), the parameter bound to the element
+            // a selector takes the element; an Aggregate's function (x.Aggregate(double.NegativeInfinity, Math.Max)) the running value, then the element
+            var given = accumulator is null ? new[] { elem } : new[] { accumulator, elem };
+            if (method.Parameters.Length != given.Length)
+            {
+                Report(Descriptors.NotDifferentiableCall, selector, method.Name, accumulator is null
+                    ? "a method used as a selector takes one value; write the lambda (v => ...)"
+                    : "a method used as Aggregate's function takes two values (the running value, then the element); write the lambda ((s, v) => ...)");
+                return (null, pre);
+            }
+            var args = given.Select((g, i) => MapType(method.Parameters[i].Type) is { IsArray: false } p && p != g.Type ? new IR.Convert(g, p) : g).ToArray();
+            if ((method.ContainingType?.ToDisplayString() is "System.Math" or "System.MathF" || method.ContainingType?.SpecialType is SpecialType.System_Double or SpecialType.System_Single)
+                && s_intrinsics.TryGetValue(method.Name, out var fn) && Arity(fn) == args.Length && MapType(method.ReturnType) is { IsArray: false } rt)
+                return (new Intrinsic(fn, args.ToEquatable(), rt), pre);
+            // a helper: its body read like a lambda's (one expression, or a block ending in its only return), the parameters bound to the values
             if (method.IsStatic && HelperSyntax(method) is MethodDeclarationSyntax md && md.SyntaxTree == _model.SyntaxTree
                 && ((CSharpSyntaxNode?)md.ExpressionBody?.Expression ?? md.Body) is { } body && SelectorBody(body))
-                return (LowerLambdaBody(new List<IParameterSymbol?> { method.Parameters[0] }, new[] { arg }, body, pre), pre);
+                return (LowerLambdaBody(method.Parameters.Select(q => (IParameterSymbol?)q).ToList(), args, body, pre), pre);
             // a local function (x.Sum(SoftLimit)): the same, reading what it captures where it stands
             if (method.MethodKind == MethodKind.LocalFunction && method.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_ct) is LocalFunctionStatementSyntax lf
                 && lf.SyntaxTree == _model.SyntaxTree && ((CSharpSyntaxNode?)lf.ExpressionBody?.Expression ?? lf.Body) is { } lbody && SelectorBody(lbody))
-                return (LowerLambdaBody(new List<IParameterSymbol?> { method.Parameters[0] }, new[] { arg }, lbody, pre), pre);
-            Report(Descriptors.NotDifferentiableCall, selector, method.Name, "a method used as a selector must be a one-argument Math function, a static helper of this file or a local function whose body is one expression or ends in its only 'return'; write the lambda (v => ...)");
+                return (LowerLambdaBody(method.Parameters.Select(q => (IParameterSymbol?)q).ToList(), args, lbody, pre), pre);
+            Report(Descriptors.NotDifferentiableCall, selector, method.Name, "a method used as a selector must be a Math function, a static helper of this file or a local function whose body is one expression or ends in its only 'return'; write the lambda (v => ...)");
             return (null, pre);
         }
 

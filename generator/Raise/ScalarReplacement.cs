@@ -339,6 +339,9 @@ namespace DiffGen.Generator.Raise
                     BinaryOp.Mod when c != 0 => a % c,
                     BinaryOp.Shl when c >= 0 && c < 31 => (long)((int)a << (int)c),
                     BinaryOp.Shr when c >= 0 && c < 31 => (long)((int)a >> (int)c),
+                    BinaryOp.BitAnd => (long)((int)a & (int)c),
+                    BinaryOp.BitOr => (long)((int)a | (int)c),
+                    BinaryOp.BitXor => (long)((int)a ^ (int)c),
                     _ => null,
                 };
                 if (v is { } k && k >= int.MinValue && k <= int.MaxValue) return new Const(k, IrType.Int);

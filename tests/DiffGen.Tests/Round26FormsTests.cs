@@ -241,5 +241,36 @@ namespace DiffGen.Tests
             var rng = new Random(31);
             Check("WeightedByPosition", Vec(rng, 9), 0.7);
         }
+        [Theory]
+        [InlineData(1)]
+        [InlineData(-1)]
+        public void HashedLogistic(int label)
+        {
+            var rng = new Random(41);
+            var ids = Enumerable.Range(0, 12).Select(_ => rng.Next(0, 1000)).ToArray();
+            Check("HashedLogistic", Vec(rng, 16, 0.5), 0.1, ids, label);
+        }
+
+        [Theory]
+        [InlineData(5)]
+        [InlineData(2)]
+        public void BitMasks(int mask)
+        {
+            var rng = new Random(mask);
+            Check("BitMasks", Vec(rng, 23), mask);
+        }
+
+        [Fact]
+        public void AggregateForms()
+        {
+            var rng = new Random(43);
+            Check("AggregateForms", Vec(rng, 13));
+        }
+
+        [Fact]
+        public void AggregateForms_empty_throws_as_Linq_does()
+        {
+            MethodOracle.BadInput<InvalidOperationException>(T, "AggregateForms", null, new object?[] { Array.Empty<double>() });
+        }
     }
 }

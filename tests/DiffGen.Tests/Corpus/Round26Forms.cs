@@ -322,5 +322,54 @@ namespace DiffGen.Tests.Corpus
                 yield return (i, v);
             }
         }
+        /// <summary>A hashed feature index with a sign bit (batch 28): <c>unchecked</c> int hashing, <c>%</c>, <c>&gt;&gt;</c> and <c>&amp;</c> on ints.</summary>
+        [Differentiable(nameof(weights), nameof(bias))]
+        public static double HashedLogistic(double[] weights, double bias, int[] tokenIds, int label)
+        {
+            int buckets = weights.Length;
+            double logit = bias;
+            for (int k = 0; k < tokenIds.Length; k++)
+            {
+                int h = 17;
+                unchecked
+                {
+                    h = h * 31 + tokenIds[k];
+                    h = h * 31 + k;
+                }
+                int idx = ((h % buckets) + buckets) % buckets;
+                double sign = ((h >> 16) & 1) == 0 ? 1.0 : -1.0;
+                logit += sign * weights[idx];
+            }
+            double y = label > 0 ? 1.0 : -1.0;
+            return Math.Log(1.0 + Math.Exp(-y * logit));
+        }
+
+        /// <summary>&amp; | ^ on ints and &amp; ^ on bools in a loop over the elements (printed with every operand parenthesised).</summary>
+        [Differentiable(nameof(x))]
+        public static double BitMasks(double[] x, int mask)
+        {
+            double s = 0;
+            for (int i = 0; i < x.Length; i++)
+            {
+                int b = (i & mask) | (i ^ 3) & 1;
+                bool odd = (i & 1) == 1 & x[i] > 0;
+                bool either = i % 3 == 0 ^ mask > 4;
+                s += (b == 0 ? 1.0 : 0.5) * x[i] * x[i] + (odd ? x[i] : 0.0) + ((i | mask) ^ mask) * 0.01 * x[i] + (either ? 0.3 * x[i] : 0.0);
+            }
+            return s;
+        }
+
+        /// <summary>Aggregate with a method group (<c>Math.Max</c>, a helper), and without a seed (the first element is the seed).</summary>
+        [Differentiable(nameof(x))]
+        public static double AggregateForms(double[] x)
+        {
+            double max = x.Aggregate(double.NegativeInfinity, Math.Max);
+            double lse = max + Math.Log(x.Aggregate(0.0, (acc, z) => acc + Math.Exp(z - max)));
+            double prod = x.Aggregate((a, b) => a * (1 + 0.1 * b));
+            double soft = x.Aggregate(0.0, SoftPlusAdd);
+            return lse + prod + soft;
+        }
+
+        private static double SoftPlusAdd(double s, double v) => s + Math.Log(1 + Math.Exp(v));
     }
 }
