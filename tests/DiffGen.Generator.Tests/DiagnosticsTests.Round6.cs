@@ -75,9 +75,17 @@ namespace DiffGen.Generator.Tests
         }
 
         [Fact]
-        public void DIFF0005_AggregateWithoutSeed()
+        public void DIFF0005_AggregateWithAResultSelector()
         {
-            var d = Expect("DIFF0005", "System.Linq.Enumerable.Aggregate", "[Differentiable] public static double F(double[] x) => System.Linq.Enumerable.Aggregate(x, (s, v) => s + v * v);");
+            // (without a seed over a T[] it is accepted since round 26: the first element is the seed)
+            var d = Expect("DIFF0005", "System.Linq.Enumerable.Aggregate", "[Differentiable] public static double F(double[] x) => System.Linq.Enumerable.Aggregate(x, 0.0, (s, v) => s + v * v, s => 2 * s);");
+            Assert.Contains("give the seed", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0005_AggregateWithoutSeedOverRows()
+        {
+            var d = Expect("DIFF0005", "System.Linq.Enumerable.Aggregate", "[Differentiable] public static double F(double[] x) => System.Linq.Enumerable.Aggregate(System.Linq.Enumerable.Range(0, x.Length), (s, i) => s + i) * x[0];");
             Assert.Contains("give the seed", d.GetMessage());
         }
 
