@@ -14,7 +14,8 @@ namespace DiffGen.Tests
     /// <item>MForward equals the method (value and outputs);</item>
     /// <item>MBackward returns the same value, fills the outputs as the method does and leaves the inputs alone;</item>
     /// <item>every gradient (NaN-filled before the call, so each entry must be written) equals central differences of L
-    /// computed with the USER's method (a float method: with its double twin <c>{Name}Twin</c>, widened inputs);</item>
+    /// computed with the USER's method (a float method: with its double twin <c>{Name}Twin</c>, widened inputs); at an input
+    /// entry that is NaN (a missing value the method skips) differences are meaningless and the gradient must be 0;</item>
     /// <item>an output's gradient buffer holds u afterwards (read only, and then L must not depend on the output's entry values)
     /// or the gradient of L with respect to its entry values (in and out);</item>
     /// <item>seed s with upstream s · u scales every gradient by s.</item>
@@ -151,7 +152,7 @@ namespace DiffGen.Tests
             {
                 string what = $"{name} d{ps[i].Name}";
                 double[] fd;
-                if (at[i] is Array arr) fd = Cells(arr).Select(c => FiniteDiff.Derivative(x => { double old = c.Get(); c.Set(x); double r = L(); c.Set(old); return r; }, c.Get())).ToArray();
+                if (at[i] is Array arr) fd = Cells(arr).Select(c => double.IsNaN(c.Get()) ? 0.0 : FiniteDiff.Derivative(x => { double old = c.Get(); c.Set(x); double r = L(); c.Set(old); return r; }, c.Get())).ToArray();
                 else
                 {
                     double x0 = ToDouble(at[i]!);
@@ -274,13 +275,26 @@ namespace DiffGen.Tests
             return copy;
         }
 
-        /// <summary>float → double (scalars, arrays and jagged rows), other values as they are.</summary>
+        /// <summary>A float array of any rank (float[,,], ...) as a double array of the same shape.</summary>
+        private static Array WidenAnyRank(Array a)
+        {
+            var w = Array.CreateInstance(typeof(double), Enumerable.Range(0, a.Rank).Select(a.GetLength).ToArray());
+            for (int k = 0; k < a.Length; k++)
+            {
+                var idx = Index(a, k);
+                w.SetValue((double)(float)a.GetValue(idx)!, idx);
+            }
+            return w;
+        }
+
+        /// <summary>float → double (scalars, arrays of any rank and jagged rows), other values as they are.</summary>
         private static object? Widen(object? o) => o switch
         {
             float f => (double)f,
             float[] a => a.Select(x => (double)x).ToArray(),
             float[,] m => TestData.ToDouble(m),
             float[][] rows => rows.Select(r => r.Select(x => (double)x).ToArray()).ToArray(),
+            Array a when a.GetType().GetElementType() == typeof(float) => WidenAnyRank(a),
             _ => DeepClone(o),
         };
     }
