@@ -23,7 +23,9 @@ namespace DiffGen.Reverse
         // The throws live in methods of their own so that the checks inline: per-observation code (a reprojection,
         // a cell) calls Forward/Backward millions of times, and the checks were a tenth of such a call.
         [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
-        private static void ThrowNull(string name) => throw new ArgumentNullException(name, $"'{name}' must not be null.");
+        // (.NET's own message, "Value cannot be null. (Parameter 'x')": the one ArgumentNullException.ThrowIfNull(x) gives, so a
+        // method that checks its arguments that way throws the same exception from its generated entry points)
+        private static void ThrowNull(string name) => throw new ArgumentNullException(name);
 
         /// <summary>
         /// A buffer the call writes (an output or a gradient buffer) must not be another of its array arguments: the
