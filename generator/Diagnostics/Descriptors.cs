@@ -101,8 +101,14 @@ namespace DiffGen.Generator.Diagnostics
             "'{0}' calls itself once per call (linear recursion): DiffGen unrolls it {1} calls deep, and a call deeper than that throws NotSupportedException at run time; write it as a loop if it can recurse deeper",
             DiagnosticSeverity.Info);
 
+        public static readonly DiagnosticDescriptor NothingDifferentiated = Make("DIFF0019",
+            "Nothing is differentiated",
+            "Nothing in '{0}' gets a gradient: {1}; pass the values to differentiate as float or double parameters or arrays (a struct's fields as separate parameters), or name a float/double field in [Differentiable(nameof(W))]",
+            DiagnosticSeverity.Warning);
+
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new()
         {
+            [NothingDifferentiated.Id] = NothingDifferentiated,
             [RecursionUnrolled.Id] = RecursionUnrolled,
             [Remark.Id] = Remark,
             [NotStaticPartial.Id] = NotStaticPartial,

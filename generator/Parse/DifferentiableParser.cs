@@ -131,7 +131,7 @@ namespace DiffGen.Generator.Parse
         }
 
         /// <summary>A warning or information (DIFF0014, DIFF0018) leaves the model; anything else is an error.</summary>
-        private static bool Fails(DiagnosticInfo d) => d.Id != Descriptors.AlwaysZero.Id && d.Id != Descriptors.RecursionUnrolled.Id;
+        private static bool Fails(DiagnosticInfo d) => d.Id != Descriptors.AlwaysZero.Id && d.Id != Descriptors.RecursionUnrolled.Id && d.Id != Descriptors.NothingDifferentiated.Id;
 
         /// <summary>Adds an information diagnostic once; not a problem, so it fails nothing (<see cref="_reports"/> stays).</summary>
         private void Note(DiagnosticDescriptor d, Location? location, params string[] args)
@@ -371,6 +371,16 @@ namespace DiffGen.Generator.Parse
                 : new HashSet<string>(surface.Args.Where(x => x.Kind is ArgKind.ResultArray or ArgKind.OutScalar or ArgKind.TupleItem).Select(x => x.Core), StringComparer.Ordinal);
             model = model with { Params = InitialReads.Mark(model.Params, model.Body, madeByEntryPoints) };
 
+            // [Differentiable] on a method whose inputs are all data (struct, record or tuple parameters, ints, [Constant]s): its
+            // Backward would compute nothing, silently; say so once, naming what was taken as data
+            // (an array the method changes in place carries gradients with respect to its entry values: not this case)
+            if (!model.Params.Any(x => x.IsWrt || x.IsWritten && x.Type.IsReal) && ret.IsReal)
+            {
+                var data = _method.Parameters.Where(q => _configParams.Contains(q) || constants.Contains(q.Name)).Select(q => $"'{q.Name}'").ToList();
+                Report(Descriptors.NothingDifferentiated, _method.Locations.FirstOrDefault(), _method.Name, data.Count > 0
+                    ? $"{string.Join(", ", data)} {(data.Count == 1 ? "is" : "are")} read as data (struct, record and tuple parameters and [Constant] ones are never differentiated), and no other parameter or field is a float or double value"
+                    : "it has no float or double parameter, and no field is named in the attribute");
+            }
             foreach (var (param, reason) in Differentiate.Activity.AlwaysZero(model))
             {
                 var where = _method.Parameters.FirstOrDefault(q => q.Name == param)?.Locations.FirstOrDefault() ?? MemberLocation(param);

@@ -48,5 +48,17 @@ namespace DiffGen.Generator.Tests
             Expect("DIFF0013", "w", "[Differentiable] public static double F(double[] x, bool b) { var w = x; w[0] = 2 * w[0]; if (b) w = x.Select(v => v * v).ToArray(); return w[0] + x[0]; }",
                 "using System.Linq;\npublic static partial class C {\n");
         }
+        [Fact]
+        public void DIFF0019_OnlyStructParameters()
+        {
+            var d = Expect("DIFF0019", "F", "public record struct V(double X, double Y);\n[Differentiable] public static double F(V a, V b, int n) { double s = 0; for (int i = 0; i < n; i++) s += a.X * b.Y; return s; }");
+            Assert.Contains("'a', 'b' are read as data", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0019_IsNotReportedForInPlaceArrays()
+        {
+            Assert.DoesNotContain(Problems("[Differentiable] public static double F(double[] x) { for (int i = 0; i < x.Length; i++) x[i] *= x[i]; return x[0]; }"), p => p.Id == "DIFF0019");
+        }
     }
 }
