@@ -15,7 +15,8 @@ namespace DiffGen.Tests
     /// <item>MBackward returns the same value, fills the outputs as the method does and leaves the inputs alone;</item>
     /// <item>every gradient (NaN-filled before the call, so each entry must be written) equals central differences of L
     /// computed with the USER's method (a float method: with its double twin <c>{Name}Twin</c>, widened inputs); at an input
-    /// entry that is NaN (a missing value the method skips) differences are meaningless and the gradient must be 0;</item>
+    /// entry that is NaN (a missing value the method skips) differences are meaningless and the gradient must be 0; an
+    /// optional array input given as null gets a null gradient buffer and no check;</item>
     /// <item>an output's gradient buffer holds u afterwards (read only, and then L must not depend on the output's entry values)
     /// or the gradient of L with respect to its entry values (in and out);</item>
     /// <item>seed s with upstream s · u scales every gradient by s.</item>
@@ -190,6 +191,7 @@ namespace DiffGen.Tests
                 }
                 int i = Array.FindIndex(bps, 0, n, p => p.Name + "Grad" == bp.Name!.TrimEnd('_'));
                 if (i < 0) throw new InvalidOperationException($"Backward parameter {bp.Name} matches no parameter");
+                if (inputs[i] is null) continue; // an optional array left null: no gradient buffer, nothing to check
                 slot[i] = j;
                 if (bp.ParameterType.IsByRef) continue;
                 args[j] = upstream.TryGetValue(i, out var u) ? Filled((Array)inputs[i]!, u.Select(x => Round(x * seed, isFloat)).ToArray()) : Filled((Array)inputs[i]!, null);
