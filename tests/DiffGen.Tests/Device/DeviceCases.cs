@@ -320,6 +320,13 @@ namespace DiffGen.Tests.Device
             {
                 Mat(r, n, 4), Scaled(Mat(r, n, 4), 0.45, 0.5), Mat(r, n, 4), 0.7, 0.1, 1,
             },
+            // round 26: theta = [alpha, beta, delta, gamma] near the sample's, prey 10 and predators 5, n observations [n, 2]
+            // near them, dt 0.01 and 10 substeps (the method throws unless theta has 4 entries and observed 2 columns)
+            ["NaturalRound26.LotkaVolterraFitLoss"] = (r, n) => new object?[]
+            {
+                new[] { 1.05, 0.11, 0.07, 1.4 }.Zip(Vec(r, 4), (v, e) => v * (1 + 0.05 * e)).ToArray(), 10.0, 5.0,
+                Scaled(Mat(r, n, 2), 2.0, 7.5), 0.01, 10,
+            },
             // round 25: a triangle's 3 vertices (float[6], counter-clockwise, jittered), intensity, an n x n target, its height and
             // width n, sharpness 60
             ["NaturalRound25.SoftRasterizerArrays"] = (r, n) => new object?[]
