@@ -26,9 +26,9 @@ namespace DiffGen.Tests
             Enumerable.Range(0, rows).Select(_ => Vec(rng, cols, s)).ToArray();
 
         [Theory]
-        [InlineData(Round26Reduction.Sum)]
-        [InlineData(Round26Reduction.Mean)]
-        public void CenterLossChecked(Round26Reduction reduction)
+        [InlineData(Round26FormReduction.Sum)]
+        [InlineData(Round26FormReduction.Mean)]
+        public void CenterLossChecked(Round26FormReduction reduction)
         {
             var rng = new Random(26);
             Check("CenterLossChecked", Rows(rng, 7, 9), Rows(rng, 3, 9), new[] { 0, 2, 1, 1, 0, 2, 2 }, reduction);
@@ -41,7 +41,7 @@ namespace DiffGen.Tests
         {
             var rng = new Random(3);
             MethodOracle.BadInput<ArgumentException>(T, "CenterLossChecked", "labels",
-                new object?[] { Rows(rng, 2, 4), Rows(rng, 3, 4), new[] { 0, bad }, Round26Reduction.Sum });
+                new object?[] { Rows(rng, 2, 4), Rows(rng, 3, 4), new[] { 0, bad }, Round26FormReduction.Sum });
         }
 
         [Fact]
@@ -49,7 +49,7 @@ namespace DiffGen.Tests
         {
             var rng = new Random(4);
             MethodOracle.BadInput<ArgumentException>(T, "CenterLossChecked", "reduction",
-                new object?[] { Rows(rng, 2, 4), Rows(rng, 3, 4), new[] { 0, 1 }, Round26Reduction.Max });
+                new object?[] { Rows(rng, 2, 4), Rows(rng, 3, 4), new[] { 0, 1 }, Round26FormReduction.Max });
         }
 
         [Fact]
@@ -57,7 +57,7 @@ namespace DiffGen.Tests
         {
             var (_, fwd, _) = MethodOracle.EntryPoints(T, "CenterLossChecked");
             var rng = new Random(5);
-            Assert.Equal(0.0, (double)fwd.Invoke(null, new object?[] { Array.Empty<double[]>(), Rows(rng, 2, 3), Array.Empty<int>(), Round26Reduction.Mean })!);
+            Assert.Equal(0.0, (double)fwd.Invoke(null, new object?[] { Array.Empty<double[]>(), Rows(rng, 2, 3), Array.Empty<int>(), Round26FormReduction.Mean })!);
         }
 
         [Theory]

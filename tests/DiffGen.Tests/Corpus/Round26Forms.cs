@@ -5,7 +5,7 @@ using System.Linq;
 namespace DiffGen.Tests.Corpus
 {
     /// <summary>Round 26's loss kinds (batch 26's CenterLoss reduction).</summary>
-    public enum Round26Reduction { Sum, Mean, Max }
+    public enum Round26FormReduction { Sum, Mean, Max }
 
     /// <summary>
     /// Forms batch 26 used that DiffGen refused before round 26, one small function each (the batch's own functions as
@@ -18,7 +18,7 @@ namespace DiffGen.Tests.Corpus
     {
         /// <summary>Center loss with the unsigned label check of .NET code, and a reduction chosen by a switch that returns.</summary>
         [Differentiable(nameof(features), nameof(centers))]
-        public static double CenterLossChecked(double[][] features, double[][] centers, int[] labels, Round26Reduction reduction)
+        public static double CenterLossChecked(double[][] features, double[][] centers, int[] labels, Round26FormReduction reduction)
         {
             if (features.Length != labels.Length)
                 throw new ArgumentException("features and labels must have the same length.");
@@ -37,9 +37,9 @@ namespace DiffGen.Tests.Corpus
             }
             switch (reduction)
             {
-                case Round26Reduction.Sum:
+                case Round26FormReduction.Sum:
                     return sum;
-                case Round26Reduction.Mean:
+                case Round26FormReduction.Mean:
                     return features.Length == 0 ? 0.0 : sum / features.Length;
                 default:
                     throw new ArgumentException("Unknown reduction.", nameof(reduction));
