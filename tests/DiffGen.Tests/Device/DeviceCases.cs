@@ -322,6 +322,12 @@ namespace DiffGen.Tests.Device
             },
             // round 26: theta = [alpha, beta, delta, gamma] near the sample's, prey 10 and predators 5, n observations [n, 2]
             // near them, dt 0.01 and 10 substeps (the method throws unless theta has 4 entries and observed 2 columns)
+            // round 28: probabilities in (0.1, 0.9), 0/1 labels, the author's eps (Math.Clamp throws when eps > 1 - eps, as the
+            // default float scalar 0.7 would make it)
+            ["NaturalRound28.BinaryCrossEntropy"] = (r, n) => new object?[]
+            {
+                F(Vec(r, n).Select(v => 0.5 + 0.4 * v)), F(Enumerable.Range(0, n).Select(k => (double)(k % 2))), 1e-7f, true,
+            },
             ["NaturalRound26.LotkaVolterraFitLoss"] = (r, n) => new object?[]
             {
                 new[] { 1.05, 0.11, 0.07, 1.4 }.Zip(Vec(r, 4), (v, e) => v * (1 + 0.05 * e)).ToArray(), 10.0, 5.0,
