@@ -78,7 +78,7 @@ namespace DiffGen.Generator
             var files = models
                 .Select(static (m, _) => SourceLocations.Strip(m)).WithTrackingName(TrackingNames.Unlocated)
                 .Select(static (m, _) => Raiser.Run(m).Model).WithTrackingName(TrackingNames.Raise)
-                .Select(static (m, _) => Differentiator.Run(m)).WithTrackingName(TrackingNames.Differentiate)
+                .Select(static (m, _) => BackwardAdjoint.Run(m)).WithTrackingName(TrackingNames.Differentiate)
                 .Combine(cuda)
                 .Select(static (x, _) => Scheduler.Run(x.Left, x.Right)).WithTrackingName(TrackingNames.Schedule)
                 .Select(static (p, _) => DifferentiableEmitter.Emit(p)).WithTrackingName(TrackingNames.Emit);

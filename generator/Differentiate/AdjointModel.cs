@@ -33,5 +33,9 @@ namespace DiffGen.Generator.Differentiate
         /// <summary>The raised body in the user's loop order when <see cref="Method"/> holds the CPU's (Raise.LoopInterchange):
         /// the device plans are made from it. Empty when the two are the same.</summary>
         public EquatableArray<Stmt> DeviceBody { get; init; }
+
+        /// <summary>Backward's own adjoint (<see cref="BackwardAdjoint"/>): the inputs Backward returns no gradient for taken as
+        /// constants. Null when it would do no less work than this one, which then serves Backward too.</summary>
+        public AdjointModel? Backward { get; init; }
     }
 }

@@ -1337,7 +1337,9 @@ namespace DiffGen.Generator.Differentiate
                 case Contract c:
                     // T = A·Bᵀ  =>  Ā += T̄·B, B̄ += T̄ᵀ·A (two GEMMs), T̄ = 0.
                     output.Add(new ContractAdjoint(_adj[c.Target], c.A, c.B, c.K,
-                        new ArrayRef(_adj[c.A.Array], c.A.ArrayType, null), new ArrayRef(_adj[c.B.Array], c.B.ArrayType, null), c.TransA, c.TransB, c.Triangle));
+                        new ArrayRef(_adj[c.A.Array], c.A.ArrayType, null), new ArrayRef(_adj[c.B.Array], c.B.ArrayType, null), c.TransA, c.TransB, c.Triangle,
+                        // a factor no derivative flows into (data, [Constant]): its adjoint product is skipped, not computed and discarded
+                        SkipA: !_varied.Contains(c.A.Array), SkipB: !_varied.Contains(c.B.Array)));
                     break;
                 case Return { Value: { } r }:
                     output.Add(new Comment("d(result) = seed"));

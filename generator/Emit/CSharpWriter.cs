@@ -197,7 +197,7 @@ namespace DiffGen.Generator.Emit
                     Line($"global::DiffGen.Kernels.Contraction.Triangular({c.A.Array}, {c.B.Array}, {Bool(c.TransB)}, {Bool(c.Triangle == Triangle.Lower)}, {Expr(c.K)}, {c.Target});");
                     break;
                 case ContractAdjoint { Triangle: not Triangle.None } c:
-                    Line($"global::DiffGen.Kernels.Contraction.TriangularAdjoint({c.A.Array}, {c.B.Array}, {Bool(c.TransB)}, {Bool(c.Triangle == Triangle.Lower)}, {Expr(c.K)}, {c.TargetAdj}, {c.AAdj.Array}, {c.BAdj.Array});");
+                    Line($"global::DiffGen.Kernels.Contraction.TriangularAdjoint({c.A.Array}, {c.B.Array}, {Bool(c.TransB)}, {Bool(c.Triangle == Triangle.Lower)}, {Expr(c.K)}, {c.TargetAdj}, {FactorAdjoint(c, true)}, {FactorAdjoint(c, false)});");
                     break;
                 case Contract c when !c.TransA && !c.TransB:
                     Line($"global::DiffGen.Kernels.Contraction.RowsByRows({c.A.Array}, {c.B.Array}, {Expr(c.K)}, {c.Target});");
@@ -206,10 +206,10 @@ namespace DiffGen.Generator.Emit
                     Line($"global::DiffGen.Kernels.Contraction.Product({c.A.Array}, {Bool(c.TransA)}, {c.B.Array}, {Bool(c.TransB)}, {Expr(c.K)}, {c.Target});");
                     break;
                 case ContractAdjoint c when !c.TransA && !c.TransB:
-                    Line($"global::DiffGen.Kernels.Contraction.RowsByRowsAdjoint({c.A.Array}, {c.B.Array}, {Expr(c.K)}, {c.TargetAdj}, {c.AAdj.Array}, {c.BAdj.Array});");
+                    Line($"global::DiffGen.Kernels.Contraction.RowsByRowsAdjoint({c.A.Array}, {c.B.Array}, {Expr(c.K)}, {c.TargetAdj}, {FactorAdjoint(c, true)}, {FactorAdjoint(c, false)});");
                     break;
                 case ContractAdjoint c:
-                    Line($"global::DiffGen.Kernels.Contraction.ProductAdjoint({c.A.Array}, {Bool(c.TransA)}, {c.B.Array}, {Bool(c.TransB)}, {Expr(c.K)}, {c.TargetAdj}, {c.AAdj.Array}, {c.BAdj.Array});");
+                    Line($"global::DiffGen.Kernels.Contraction.ProductAdjoint({c.A.Array}, {Bool(c.TransA)}, {c.B.Array}, {Bool(c.TransB)}, {Expr(c.K)}, {c.TargetAdj}, {FactorAdjoint(c, true)}, {FactorAdjoint(c, false)});");
                     break;
                 case VectorFor v:
                     VectorLoop(v);
@@ -261,6 +261,14 @@ namespace DiffGen.Generator.Emit
         }
 
         public static string AdjointName(string method) => "__" + method + "Adjoint";
+
+        /// <summary>A factor's adjoint buffer for the runtime's contraction adjoints, or <c>null</c> (its product skipped) when
+        /// Differentiate found the factor inactive; the jagged forms always get their buffer.</summary>
+        private static string FactorAdjoint(ContractAdjoint c, bool left)
+        {
+            var (factor, adj, skip) = left ? (c.A, c.AAdj, c.SkipA) : (c.B, c.BAdj, c.SkipB);
+            return skip && factor.ArrayType.Shape != Shape.Jagged ? "null" : adj.Array;
+        }
 
         /// <summary>
         /// Schedule's tile fusion, decided per call by the table's size (DiffGen.Cpu.Tiling): the fused statements run on

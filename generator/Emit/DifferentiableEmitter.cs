@@ -46,7 +46,14 @@ namespace DiffGen.Generator.Emit
             w.Line();
             WriteBackward(w, plan);
             w.Line();
-            WriteAdjoint(w, plan);
+            WriteAdjoint(w, plan, own: false);
+            if (plan.BackwardPlan is { } bp)
+            {
+                w.Line();
+                w.OverwrittenTables = bp.OverwrittenTables;
+                WriteAdjoint(w, bp, own: true);
+                w.OverwrittenTables = plan.OverwrittenTables;
+            }
             if (m.Surface is not null)
             {
                 // the user's entry points (instance, spans, T[,,], fields): gather the inputs, call the array form above
@@ -292,7 +299,7 @@ namespace DiffGen.Generator.Emit
             }
             bool hasOutputs = m.Params.Any(p => p.IsWritten);
             // The adjoint leaves output arrays as it found them; asked to, it keeps the forward results and puts them back.
-            var call = $"{CSharpWriter.AdjointName(m.Name)}({string.Join(", ", m.Params.Select(p => p.Name).Concat(adjArgs).Concat(returns ? new[] { seed } : new string[0]).Concat(hasOutputs ? new[] { KeepOutputs + ": true" } : new string[0]))})";
+            var call = $"{(plan.BackwardPlan is null ? CSharpWriter.AdjointName(m.Name) : BackwardAdjointName(m))}({string.Join(", ", m.Params.Select(p => p.Name).Concat(adjArgs).Concat(returns ? new[] { seed } : new string[0]).Concat(hasOutputs ? new[] { KeepOutputs + ": true" } : new string[0]))})";
             if (!returns) w.Line(call + ";");
             else w.Line($"var __value = {call};");
             foreach (var (local, type) in pooled)
@@ -303,17 +310,30 @@ namespace DiffGen.Generator.Emit
 
         // ------------------------------------------------------------ Adjoint
 
-        private static void WriteAdjoint(CSharpWriter w, ExecutionPlan plan)
+        /// <summary>The adjoint only Backward calls (<see cref="ExecutionPlan.BackwardPlan"/>).</summary>
+        private static string BackwardAdjointName(MethodModel m) => "__" + m.Name + "BackwardAdjoint";
+
+        private static void WriteAdjoint(CSharpWriter w, ExecutionPlan plan, bool own)
         {
             var a = plan.Model;
-            var par = ParallelLoopEmitter.For(plan.Adjoint, a.Method.Name, "B");
+            // worker classes of the two adjoints' split loops: __M_B_Loop0 .. and __M_W_Loop0 ..
+            var par = ParallelLoopEmitter.For(plan.Adjoint, a.Method.Name, own ? "W" : "B");
             var m = a.Method;
             bool returns = m.Return.Elem != Scalar.Void;
             var adjOf = a.Adjoints.ToDictionary(x => x.Primal, x => x.Adjoint);
 
             w.Line($"/// <summary>");
-            w.Line($"/// Adjoint of <see cref=\"{Cref(m)}\"/> for composition: runs the forward sweep, then accumulates");
-            w.Line($"/// {(returns ? "seed × " : "")}the derivatives into the adjoint arguments (outputs: their adjoints are consumed).");
+            if (own)
+            {
+                var dropped = m.Params.Where(p => p.IsConstant && p.Type.IsReal && !p.IsWrt && !p.IsWritten).Select(p => p.Name);
+                w.Line($"/// Adjoint of <see cref=\"{Cref(m)}\"/> for {m.Name}Backward: as the composition adjoint above, but no derivative");
+                w.Line($"/// flows into the inputs Backward returns no gradient for ({string.Join(", ", dropped)}): their adjoint arguments are left as they are.");
+            }
+            else
+            {
+                w.Line($"/// Adjoint of <see cref=\"{Cref(m)}\"/> for composition: runs the forward sweep, then accumulates");
+                w.Line($"/// {(returns ? "seed × " : "")}the derivatives into the adjoint arguments (outputs: their adjoints are consumed).");
+            }
             w.Line($"/// Leaves every array as it found it{(m.Params.Any(p => p.IsWritten) ? " (with " + KeepOutputs + ", Backward's case, the outputs hold the forward results)" : "")}. Called by generated code; use {m.Name}Backward instead.");
             w.Line($"/// </summary>");
             w.Line(GeneratedCode);
@@ -325,7 +345,9 @@ namespace DiffGen.Generator.Emit
             if (returns) sig.Add(m.Return.Keyword + " " + a.SeedName);
             var outputs = m.Params.Where(p => p.IsWritten).ToList();
             if (outputs.Count > 0) sig.Add("bool " + KeepOutputs + " = false");
-            w.Open($"{m.Accessibility} static {m.Return.Keyword} {CSharpWriter.AdjointName(m.Name)}({string.Join(", ", sig)})");
+            w.Open(own ? $"private static {m.Return.Keyword} {BackwardAdjointName(m)}({string.Join(", ", sig)})"
+                : $"{m.Accessibility} static {m.Return.Keyword} {CSharpWriter.AdjointName(m.Name)}({string.Join(", ", sig)})");
+            w.Hoisted.Clear();
 
             Guards(w, m);
             // a local no printed statement mentions (the adjoint of a max the log-sum-exp rewrite made constant) is not declared

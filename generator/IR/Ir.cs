@@ -140,8 +140,12 @@ namespace DiffGen.Generator.IR
     /// <summary>Which entries of a contraction's right factor can be non-zero (<see cref="Contract"/>).</summary>
     internal enum Triangle { None, Lower, Upper }
 
-    /// <summary>Reverse of <see cref="Contract"/>: <c>AAdj += TargetAdj · B</c>, <c>BAdj += TargetAdjᵀ · A</c>, then TargetAdj = 0.</summary>
-    internal sealed record ContractAdjoint(string TargetAdj, ArrayRef A, ArrayRef B, Expr K, ArrayRef AAdj, ArrayRef BAdj, bool TransA = false, bool TransB = false, Triangle Triangle = Triangle.None) : Stmt;
+    /// <summary>
+    /// Reverse of <see cref="Contract"/>: <c>AAdj += TargetAdj · B</c>, <c>BAdj += TargetAdjᵀ · A</c>, then TargetAdj = 0.
+    /// <see cref="SkipA"/> / <see cref="SkipB"/>: no derivative flows into that factor (it is not active: data, a [Constant]
+    /// parameter, or, in Backward's own adjoint, a parameter Backward returns no gradient for), so the CPU skips its product.
+    /// </summary>
+    internal sealed record ContractAdjoint(string TargetAdj, ArrayRef A, ArrayRef B, Expr K, ArrayRef AAdj, ArrayRef BAdj, bool TransA = false, bool TransB = false, Triangle Triangle = Triangle.None, bool SkipA = false, bool SkipB = false) : Stmt;
 
     internal sealed record If(Expr Condition, EquatableArray<Stmt> Then, EquatableArray<Stmt> Else) : Stmt;
 

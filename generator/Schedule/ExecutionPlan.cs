@@ -61,6 +61,8 @@ namespace DiffGen.Generator.Schedule
         /// <summary>Why the row-block fused statements have no GPU form (the device keeps the tile-fused form); null when they have one or there are none.</summary>
         public string? CudaRowBlocksFailure { get; init; }
         public bool HasCudaTiles => HasCuda && Forward.CudaTiled is not null && Adjoint.CudaTiled is not null;
+        /// <summary>The CPU plan of Backward's own adjoint (<see cref="AdjointModel.Backward"/>); null when Backward calls the adjoint above.</summary>
+        public ExecutionPlan? BackwardPlan { get; init; }
 
         /// <summary>The plan as text (what runs where and why not), for snapshots and for reading.</summary>
         public override string ToString() => PlanPrinter.Print(this);
@@ -87,7 +89,7 @@ namespace DiffGen.Generator.Schedule
             // names, same statements otherwise).
             // The same holds for the CPU's loop order (Raise.LoopInterchange): the device plans start from the user's.
             var device = differentiated.DeviceBody.Count > 0 ? differentiated.Method with { Body = differentiated.DeviceBody } : differentiated.Method;
-            var d = differentiated.CpuReplays == 0 && differentiated.DeviceBody.Count == 0 ? a
+            var d = !cuda || differentiated.CpuReplays == 0 && differentiated.DeviceBody.Count == 0 ? a
                 : TileFusion.Run(WideSums.Run(Vectorizer.Run(Differentiator.Run(device, cpuReplays: false))));
             var forward = new PassPlan { Cpu = DevicePlanner.PlanForward(a.Method, PlanTarget.Cpu, out _) };
             var adjoint = new PassPlan { Cpu = DevicePlanner.PlanAdjoint(a, PlanTarget.Cpu, out _) };
@@ -139,6 +141,8 @@ namespace DiffGen.Generator.Schedule
                 CudaRowBlocksFailure = rowBlocks,
                 OverwrittenTables = overwritten,
                 Frame = CpuFrame.Plan(a),
+                // Backward's own adjoint runs on the CPU only (the device Backward runs the plan above)
+                BackwardPlan = differentiated.Backward is { } own ? Run(own, cuda: false) : null,
             };
         }
     }

@@ -36,8 +36,24 @@ namespace DiffGen.Generator.Schedule
                 sb.Append("  cpu, restore stacks: ").Append(string.Join(", ", plan.Frame.RestoreStacks.Select(t => new IrType(t, Shape.Scalar).Keyword))).Append('\n');
             var unused = a.Locals.Where(l => !plan.Frame.AdjointDeclared.Contains(l)).Select(l => l.Name).ToList();
             if (unused.Count > 0) sb.Append("  cpu, locals not declared (no statement mentions them): ").Append(string.Join(", ", unused)).Append('\n');
+            if (plan.BackwardPlan is { } own)
+            {
+                var constants = own.Model.Method.Params.Where(p => p.IsConstant && p.Type.IsReal && !p.IsWrt && !p.IsWritten).Select(p => p.Name);
+                sb.Append("backward: its own adjoint (cpu), no derivative flowing into ").Append(string.Join(", ", constants)).Append('\n');
+                foreach (var c in own.Model.ReverseSweep.SelectMany(Flatten).OfType<ContractAdjoint>().Where(c => c.SkipA || c.SkipB).Distinct())
+                    sb.Append("  gemm ").Append(c.SkipA ? "" : c.AAdj.Array).Append(c.SkipA || c.SkipB ? "" : ", ").Append(c.SkipB ? "" : c.BAdj.Array).Append(" += from ").Append(c.TargetAdj)
+                      .Append(" (").Append(c.SkipA ? c.A.Array : c.B.Array).Append(" not active: its product skipped)\n");
+            }
             return sb.ToString();
         }
+
+        private static IEnumerable<Stmt> Flatten(Stmt s) => new[] { s }.Concat(s switch
+        {
+            For f => f.Body.SelectMany(Flatten),
+            If i => i.Then.Concat(i.Else).SelectMany(Flatten),
+            Block b => b.Body.SelectMany(Flatten),
+            _ => Enumerable.Empty<Stmt>(),
+        });
 
         /// <summary>Schedule's CPU forms of scalar loops (<see cref="Schedule.LoopForms"/>), in the order they were decided.</summary>
         private static void LoopForms(StringBuilder sb, IReadOnlyList<LoopForm> forms)
@@ -138,7 +154,8 @@ namespace DiffGen.Generator.Schedule
                         continue;
                     case ContractAdjoint c:
                         Flush();
-                        sb.Append("    gemm ").Append(c.AAdj.Array).Append(", ").Append(c.BAdj.Array).Append(" += from ").Append(c.TargetAdj).Append('\n');
+                        sb.Append("    gemm ").Append(c.SkipA ? "" : c.AAdj.Array).Append(c.SkipA || c.SkipB ? "" : ", ").Append(c.SkipB ? "" : c.BAdj.Array).Append(" += from ").Append(c.TargetAdj)
+                            .Append(c.SkipA ? " (" + c.A.Array + " not active: its product skipped)" : c.SkipB ? " (" + c.B.Array + " not active: its product skipped)" : "").Append('\n');
                         continue;
                     case For f:
                         Flush();

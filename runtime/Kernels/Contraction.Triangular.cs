@@ -23,14 +23,14 @@ namespace DiffGen.Kernels
 
         /// <summary>
         /// Adjoint of <see cref="Triangular(double[,], double[,], bool, bool, int, double[,])"/>: <c>aAdj += cAdj · R</c> and R's
-        /// adjoint on its triangle, then <c>cAdj = 0</c>. What lands on R's zero half (inside the diagonal panels) is unspecified:
+        /// adjoint on its triangle, then <c>cAdj = 0</c>; a null adjoint buffer skips its product. What lands on R's zero half (inside the diagonal panels) is unspecified:
         /// the code that built R discards it.
         /// </summary>
-        public static void TriangularAdjoint(double[,] a, double[,] b, bool transB, bool lower, int k, double[,] cAdj, double[,] aAdj, double[,] bAdj) =>
+        public static void TriangularAdjoint(double[,] a, double[,] b, bool transB, bool lower, int k, double[,] cAdj, double[,]? aAdj, double[,]? bAdj) =>
             TriangularAdjoint<double>(a, b, transB, lower, k, cAdj, aAdj, bAdj);
 
         /// <inheritdoc cref="TriangularAdjoint(double[,], double[,], bool, bool, int, double[,], double[,], double[,])"/>
-        public static void TriangularAdjoint(float[,] a, float[,] b, bool transB, bool lower, int k, float[,] cAdj, float[,] aAdj, float[,] bAdj) =>
+        public static void TriangularAdjoint(float[,] a, float[,] b, bool transB, bool lower, int k, float[,] cAdj, float[,]? aAdj, float[,]? bAdj) =>
             TriangularAdjoint<float>(a, b, transB, lower, k, cAdj, aAdj, bAdj);
 
         /// <summary>Columns of c (rows of R) per panel: narrower panels skip more of the zero half, wider ones run the micro-kernels fuller.</summary>
@@ -61,20 +61,22 @@ namespace DiffGen.Kernels
             }
         }
 
-        private static void TriangularAdjoint<T>(T[,] a, T[,] b, bool transB, bool lower, int k, T[,] cAdj, T[,] aAdj, T[,] bAdj) where T : unmanaged, System.Numerics.INumber<T>
+        private static void TriangularAdjoint<T>(T[,] a, T[,] b, bool transB, bool lower, int k, T[,] cAdj, T[,]? aAdj, T[,]? bAdj) where T : unmanaged, System.Numerics.INumber<T>
         {
             int m = a.GetLength(0), n = b.GetLength(transB ? 1 : 0);
             CheckShapes(m, n, k, a.GetLength(1), b.GetLength(transB ? 0 : 1), cAdj.GetLength(0), cAdj.GetLength(1));
-            if (aAdj.GetLength(0) != a.GetLength(0) || aAdj.GetLength(1) != a.GetLength(1) || bAdj.GetLength(0) != b.GetLength(0) || bAdj.GetLength(1) != b.GetLength(1))
+            if (aAdj is not null && (aAdj.GetLength(0) != a.GetLength(0) || aAdj.GetLength(1) != a.GetLength(1)))
                 throw new ArgumentException("The adjoint buffers must have the shapes of their factors.", nameof(aAdj));
+            if (bAdj is not null && (bAdj.GetLength(0) != b.GetLength(0) || bAdj.GetLength(1) != b.GetLength(1)))
+                throw new ArgumentException("The adjoint buffers must have the shapes of their factors.", nameof(bAdj));
             if (k > 0 && m > 0 && n > 0 && TriangleTiles.Accelerated<T>())
                 TriangleTiles.Adjoint(a, b, transB, lower, k, cAdj, aAdj, bAdj);
             else if (k > 0 && m > 0 && n > 0)
             {
-                Span<T> sa = Span(a), sb = Span(b), sg = Span(cAdj), saAdj = Span(aAdj), sbAdj = Span(bAdj);
+                Span<T> sa = Span(a), sb = Span(b), sg = Span(cAdj), saAdj = aAdj is null ? default : Span(aAdj), sbAdj = bAdj is null ? default : Span(bAdj);
                 int lda = a.GetLength(1), ldb = b.GetLength(1);
                 // aAdj[:, d] += Σ_j cAdj[:, j] R(j, d), over the j whose row of R reaches d: j ≥ d (lower) or j ≤ d (upper)
-                for (int d0 = 0; d0 < k; d0 += TrianglePanel)
+                for (int d0 = 0; aAdj is not null && d0 < k; d0 += TrianglePanel)
                 {
                     int w = Math.Min(TrianglePanel, k - d0);
                     int j0 = lower ? Math.Min(d0, n) : 0, j1 = lower ? n : Math.Min(d0 + w, n);
@@ -84,7 +86,7 @@ namespace DiffGen.Kernels
                     Mul(false, transB, m, w, j1 - j0, sg.Slice(j0), n, rb, ldb, T.One, saAdj.Slice(d0), lda);
                 }
                 // R's adjoint on its triangle: R̄(j, d) += Σ_i cAdj[i, j] a[i, d], a panel of rows j at a time
-                for (int j0 = 0; j0 < n; j0 += TrianglePanel)
+                for (int j0 = 0; bAdj is not null && j0 < n; j0 += TrianglePanel)
                 {
                     int w = Math.Min(TrianglePanel, n - j0);
                     int d0 = lower ? 0 : Math.Min(j0, k), d1 = lower ? Math.Min(j0 + w, k) : k;

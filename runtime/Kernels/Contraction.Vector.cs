@@ -36,10 +36,10 @@ namespace DiffGen.Kernels
         /// <param name="cAdj">Adjoint of the table; cleared.</param>
         /// <param name="aAdj">Adjoint of a (added).</param>
         /// <param name="vAdj">Adjoint of v (added).</param>
-        public static void RowsByRowsAdjoint(double[,] a, double[] v, int k, double[,] cAdj, double[,] aAdj, double[] vAdj) => RowsByVectorAdjoint<double>(a, v, k, cAdj, aAdj, vAdj);
+        public static void RowsByRowsAdjoint(double[,] a, double[] v, int k, double[,] cAdj, double[,]? aAdj, double[]? vAdj) => RowsByVectorAdjoint<double>(a, v, k, cAdj, aAdj, vAdj);
 
         /// <inheritdoc cref="RowsByRowsAdjoint(double[,], double[], int, double[,], double[,], double[])"/>
-        public static void RowsByRowsAdjoint(float[,] a, float[] v, int k, float[,] cAdj, float[,] aAdj, float[] vAdj) => RowsByVectorAdjoint<float>(a, v, k, cAdj, aAdj, vAdj);
+        public static void RowsByRowsAdjoint(float[,] a, float[] v, int k, float[,] cAdj, float[,]? aAdj, float[]? vAdj) => RowsByVectorAdjoint<float>(a, v, k, cAdj, aAdj, vAdj);
 
         /// <summary>Adjoint of <see cref="RowsByRows(double[], double[,], int, double[,])"/>.</summary>
         /// <param name="v">The vector.</param>
@@ -48,10 +48,10 @@ namespace DiffGen.Kernels
         /// <param name="cAdj">Adjoint of the table; cleared.</param>
         /// <param name="vAdj">Adjoint of v (added).</param>
         /// <param name="bAdj">Adjoint of b (added).</param>
-        public static void RowsByRowsAdjoint(double[] v, double[,] b, int k, double[,] cAdj, double[] vAdj, double[,] bAdj) => RowsByVectorAdjoint<double>(b, v, k, cAdj, bAdj, vAdj);
+        public static void RowsByRowsAdjoint(double[] v, double[,] b, int k, double[,] cAdj, double[]? vAdj, double[,]? bAdj) => RowsByVectorAdjoint<double>(b, v, k, cAdj, bAdj, vAdj);
 
         /// <inheritdoc cref="RowsByRowsAdjoint(double[], double[,], int, double[,], double[], double[,])"/>
-        public static void RowsByRowsAdjoint(float[] v, float[,] b, int k, float[,] cAdj, float[] vAdj, float[,] bAdj) => RowsByVectorAdjoint<float>(b, v, k, cAdj, bAdj, vAdj);
+        public static void RowsByRowsAdjoint(float[] v, float[,] b, int k, float[,] cAdj, float[]? vAdj, float[,]? bAdj) => RowsByVectorAdjoint<float>(b, v, k, cAdj, bAdj, vAdj);
 
         // c (m entries, either shape [m, 1] or [1, m]) = a[:, :k]·v[:k]
         private static void RowsByVector<T>(T[,] a, T[] v, int k, T[,] c) where T : unmanaged, System.Numerics.INumber<T>
@@ -66,16 +66,16 @@ namespace DiffGen.Kernels
             Mul(false, false, m, 1, k, Span(a), a.GetLength(1), MemoryMarshal.CreateSpan(ref v[0], v.Length), 1, T.Zero, Span(c), 1);
         }
 
-        private static void RowsByVectorAdjoint<T>(T[,] a, T[] v, int k, T[,] cAdj, T[,] aAdj, T[] vAdj) where T : unmanaged, System.Numerics.INumber<T>
+        private static void RowsByVectorAdjoint<T>(T[,] a, T[] v, int k, T[,] cAdj, T[,]? aAdj, T[]? vAdj) where T : unmanaged, System.Numerics.INumber<T>
         {
             int m = a.GetLength(0);
             if (k > 0 && m > 0)
             {
                 var g = Span(cAdj); // m entries
-                int lda = a.GetLength(1), ldg = aAdj.GetLength(1);
+                int lda = a.GetLength(1), ldg = aAdj?.GetLength(1) ?? 0;
                 var A = Span(a);
-                var GA = Span(aAdj);
-                for (int i = 0; i < m; i++)
+                var GA = aAdj is null ? default : Span(aAdj);
+                for (int i = 0; i < m && aAdj is not null; i++)
                 {
                     T gi = g[i];
                     if (gi == T.Zero) continue;
@@ -83,7 +83,7 @@ namespace DiffGen.Kernels
                     for (int d = 0; d < k; d++) row[d] += gi * v[d];
                 }
                 // vAdj (1 x k) += cAdjᵀ (1 x m) · A (m x k)
-                Mul(false, false, 1, k, m, g, m, A, lda, T.One, MemoryMarshal.CreateSpan(ref vAdj[0], vAdj.Length), k);
+                if (vAdj is not null) Mul(false, false, 1, k, m, g, m, A, lda, T.One, MemoryMarshal.CreateSpan(ref vAdj[0], vAdj.Length), k);
             }
             Array.Clear(cAdj);
         }

@@ -37,29 +37,29 @@ namespace DiffGen.Kernels
 
         /// <summary>
         /// Adjoint of <see cref="RowsByRows(double[,], double[,], int, double[,])"/>: <c>aAdj[:, :k] += cAdj · b[:, :k]</c>,
-        /// <c>bAdj[:, :k] += cAdjᵀ · a[:, :k]</c>, then <c>cAdj = 0</c>. When a and b are the same array (a Gram
+        /// <c>bAdj[:, :k] += cAdjᵀ · a[:, :k]</c>, then <c>cAdj = 0</c>. A null adjoint buffer skips its product (the factor is not differentiated). When a and b are the same array (a Gram
         /// matrix) aAdj and bAdj are the same buffer and both contributions add up. (Two GEMMs: symmetrising cAdj
         /// first to save one cost more than the GEMM it saved, a strided N x N transpose; measured in docs/benchmarks.md.)
         /// </summary>
-        public static void RowsByRowsAdjoint(double[,] a, double[,] b, int k, double[,] cAdj, double[,] aAdj, double[,] bAdj)
+        public static void RowsByRowsAdjoint(double[,] a, double[,] b, int k, double[,] cAdj, double[,]? aAdj, double[,]? bAdj)
         {
             int m = a.GetLength(0), n = b.GetLength(0);
             if (k > 0 && m > 0 && n > 0)
             {
-                Gemm.Multiply(false, false, m, k, n, 1.0, Span(cAdj), n, Span(b), b.GetLength(1), 1.0, Span(aAdj), aAdj.GetLength(1));
-                Gemm.Multiply(true, false, n, k, m, 1.0, Span(cAdj), n, Span(a), a.GetLength(1), 1.0, Span(bAdj), bAdj.GetLength(1));
+                if (aAdj is not null) Gemm.Multiply(false, false, m, k, n, 1.0, Span(cAdj), n, Span(b), b.GetLength(1), 1.0, Span(aAdj), aAdj.GetLength(1));
+                if (bAdj is not null) Gemm.Multiply(true, false, n, k, m, 1.0, Span(cAdj), n, Span(a), a.GetLength(1), 1.0, Span(bAdj), bAdj.GetLength(1));
             }
             Array.Clear(cAdj);
         }
 
         /// <inheritdoc cref="RowsByRowsAdjoint(double[,], double[,], int, double[,], double[,], double[,])"/>
-        public static void RowsByRowsAdjoint(float[,] a, float[,] b, int k, float[,] cAdj, float[,] aAdj, float[,] bAdj)
+        public static void RowsByRowsAdjoint(float[,] a, float[,] b, int k, float[,] cAdj, float[,]? aAdj, float[,]? bAdj)
         {
             int m = a.GetLength(0), n = b.GetLength(0);
             if (k > 0 && m > 0 && n > 0)
             {
-                Gemm.Multiply(false, false, m, k, n, 1f, Span(cAdj), n, Span(b), b.GetLength(1), 1f, Span(aAdj), aAdj.GetLength(1));
-                Gemm.Multiply(true, false, n, k, m, 1f, Span(cAdj), n, Span(a), a.GetLength(1), 1f, Span(bAdj), bAdj.GetLength(1));
+                if (aAdj is not null) Gemm.Multiply(false, false, m, k, n, 1f, Span(cAdj), n, Span(b), b.GetLength(1), 1f, Span(aAdj), aAdj.GetLength(1));
+                if (bAdj is not null) Gemm.Multiply(true, false, n, k, m, 1f, Span(cAdj), n, Span(a), a.GetLength(1), 1f, Span(bAdj), bAdj.GetLength(1));
             }
             Array.Clear(cAdj);
         }
@@ -74,12 +74,12 @@ namespace DiffGen.Kernels
         /// <inheritdoc cref="Product(double[,], bool, double[,], bool, int, double[,])"/>
         public static void Product(float[,] a, bool transA, float[,] b, bool transB, int k, float[,] c) => Product<float>(a, transA, b, transB, k, c);
 
-        /// <summary>Adjoint of <see cref="Product(double[,], bool, double[,], bool, int, double[,])"/>: accumulates into aAdj and bAdj, then cAdj = 0.</summary>
-        public static void ProductAdjoint(double[,] a, bool transA, double[,] b, bool transB, int k, double[,] cAdj, double[,] aAdj, double[,] bAdj) =>
+        /// <summary>Adjoint of <see cref="Product(double[,], bool, double[,], bool, int, double[,])"/>: accumulates into aAdj and bAdj (a null one: its product skipped), then cAdj = 0.</summary>
+        public static void ProductAdjoint(double[,] a, bool transA, double[,] b, bool transB, int k, double[,] cAdj, double[,]? aAdj, double[,]? bAdj) =>
             ProductAdjoint<double>(a, transA, b, transB, k, cAdj, aAdj, bAdj);
 
         /// <inheritdoc cref="ProductAdjoint(double[,], bool, double[,], bool, int, double[,], double[,], double[,])"/>
-        public static void ProductAdjoint(float[,] a, bool transA, float[,] b, bool transB, int k, float[,] cAdj, float[,] aAdj, float[,] bAdj) =>
+        public static void ProductAdjoint(float[,] a, bool transA, float[,] b, bool transB, int k, float[,] cAdj, float[,]? aAdj, float[,]? bAdj) =>
             ProductAdjoint<float>(a, transA, b, transB, k, cAdj, aAdj, bAdj);
 
         private static void Product<T>(T[,] a, bool transA, T[,] b, bool transB, int k, T[,] c) where T : unmanaged, System.Numerics.INumber<T>
@@ -91,17 +91,19 @@ namespace DiffGen.Kernels
             Mul(transA, !transB, m, n, k, Span(a), a.GetLength(1), Span(b), b.GetLength(1), T.Zero, Span(c), n);
         }
 
-        private static void ProductAdjoint<T>(T[,] a, bool transA, T[,] b, bool transB, int k, T[,] cAdj, T[,] aAdj, T[,] bAdj) where T : unmanaged, System.Numerics.INumber<T>
+        private static void ProductAdjoint<T>(T[,] a, bool transA, T[,] b, bool transB, int k, T[,] cAdj, T[,]? aAdj, T[,]? bAdj) where T : unmanaged, System.Numerics.INumber<T>
         {
             int m = a.GetLength(transA ? 1 : 0), n = b.GetLength(transB ? 1 : 0);
             if (k > 0 && m > 0 && n > 0)
             {
                 int lda = a.GetLength(1), ldb = b.GetLength(1);
                 // L̄ = c̄·R (m x k), R = transB ? b[:k, :]ᵀ : b[:, :k]
-                if (!transA) Mul(false, transB, m, k, n, Span(cAdj), n, Span(b), ldb, T.One, Span(aAdj), lda);
+                if (aAdj is null) { }
+                else if (!transA) Mul(false, transB, m, k, n, Span(cAdj), n, Span(b), ldb, T.One, Span(aAdj), lda);
                 else Mul(!transB, true, k, m, n, Span(b), ldb, Span(cAdj), n, T.One, Span(aAdj), lda);      // āᵀ += Rᵀ·c̄ᵀ
                 // R̄ = c̄ᵀ·L (n x k), L = transA ? a[:k, :]ᵀ : a[:, :k]
-                if (!transB) Mul(true, transA, n, k, m, Span(cAdj), n, Span(a), lda, T.One, Span(bAdj), ldb);
+                if (bAdj is null) { }
+                else if (!transB) Mul(true, transA, n, k, m, Span(cAdj), n, Span(a), lda, T.One, Span(bAdj), ldb);
                 else Mul(!transA, false, k, n, m, Span(a), lda, Span(cAdj), n, T.One, Span(bAdj), ldb);    // b̄[:k, :] += Lᵀ·c̄
             }
             Array.Clear(cAdj);

@@ -41,11 +41,18 @@ namespace DiffGen.Kernels
         }
 
         /// <summary>aAdj += cAdj · R and R's adjoint on its triangle, then cAdj = 0 (see Contraction.TriangularAdjoint).</summary>
-        public static void Adjoint<T>(T[,] a, T[,] b, bool transB, bool lower, int k, T[,] cAdj, T[,] aAdj, T[,] bAdj) where T : unmanaged, System.Numerics.INumber<T>
+        public static void Adjoint<T>(T[,] a, T[,] b, bool transB, bool lower, int k, T[,] cAdj, T[,]? aAdj, T[,]? bAdj) where T : unmanaged, System.Numerics.INumber<T>
         {
             int m = a.GetLength(0), n = cAdj.GetLength(1), lda = a.GetLength(1);
             ref T g = ref Contraction.Span(cAdj)[0];
             ref T pa = ref Contraction.Span(a)[0];
+            if (aAdj is not null) LeftAdjoint(b, transB, lower, k, m, n, lda, ref g, aAdj);
+            if (bAdj is not null) RightAdjoint(transB, lower, k, m, n, lda, ref g, ref pa, bAdj);
+            Array.Clear(cAdj);
+        }
+
+        private static void LeftAdjoint<T>(T[,] b, bool transB, bool lower, int k, int m, int n, int lda, ref T g, T[,] aAdj) where T : unmanaged, System.Numerics.INumber<T>
+        {
             T[]? rented = null;
             // aAdj[i, d] += Σ_j cAdj[i, j] R(j, d): B[s = j, q = d] = R(j, d), b itself unless it holds R transposed
             ref T bRef = ref !transB ? ref Contraction.Span(b)[0] : ref Transposed(b, k, n, out rented);
@@ -56,6 +63,10 @@ namespace DiffGen.Kernels
                     lower ? Reach.From : Reach.Below, Wanted.All);
             }
             finally { if (rented is not null) ArrayPool<T>.Shared.Return(rented); }
+        }
+
+        private static void RightAdjoint<T>(bool transB, bool lower, int k, int m, int n, int lda, ref T g, ref T pa, T[,] bAdj) where T : unmanaged, System.Numerics.INumber<T>
+        {
             // R̄(j, d) += Σ_i cAdj[i, j] a[i, d] where R can be non-zero (d ≤ j lower, d ≥ j upper)
             if (transB) // b̄[d, j]: rows d, columns j; A(d, i) = a[i, d], B[i, j] = cAdj[i, j]
                 Tiles(k, n, m, ref pa, 1, lda, ref g, n, ref Contraction.Span(bAdj)[0], bAdj.GetLength(1), accumulate: true,
@@ -63,7 +74,6 @@ namespace DiffGen.Kernels
             else        // b̄[j, d]: rows j, columns d; A(j, i) = cAdj[i, j], B[i, d] = a[i, d]
                 Tiles(n, k, m, ref g, 1, n, ref pa, lda, ref Contraction.Span(bAdj)[0], bAdj.GetLength(1), accumulate: true,
                     Reach.All, lower ? Wanted.Lower : Wanted.Upper);
-            Array.Clear(cAdj);
         }
 
         /// <summary>Copies b [rows, cols] transposed into a rented buffer [cols, rows] (leading dimension rows).</summary>
