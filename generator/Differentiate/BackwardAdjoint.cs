@@ -21,7 +21,8 @@ namespace DiffGen.Generator.Differentiate
             var full = Differentiator.Run(m);
             if (!m.Params.Any(NotReturned)) return full;
             var only = m with { Params = m.Params.Select(p => NotReturned(p) ? p with { IsConstant = true } : p).ToEquatable() };
-            var own = Differentiator.Run(only);
+            // CPU only, so a product's adjoint may also be cut to the row sums it feeds
+            var own = RowSummedAdjoints.Run(Differentiator.Run(only));
             // a tenth less work, or a skipped product, pays for the second method's code (measured: half the methods that
             // would qualify at any saving save under a tenth, a statement or two in a loop)
             return Work(own) * 10 <= Work(full) * 9 ? full with { Backward = own } : full;
@@ -46,7 +47,7 @@ namespace DiffGen.Generator.Differentiate
                     case If i: w += (depth > 0 ? 1 : 0) + Work(i.Then, depth) + Work(i.Else, depth); break;
                     case Block b: w += Work(b.Body, depth); break;
                     case Contract: w += Product; break;
-                    case ContractAdjoint c: w += (c.SkipA ? 0 : Product) + (c.SkipB ? 0 : Product); break;
+                    case ContractAdjoint c: w += (c.SkipA || c.ARowSum is not null ? 0 : Product) + (c.SkipB ? 0 : Product); break;
                     case Comment: break;
                     default: if (depth > 0) w++; break;
                 }

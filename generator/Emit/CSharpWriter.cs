@@ -196,6 +196,12 @@ namespace DiffGen.Generator.Emit
                 case Contract { Triangle: not Triangle.None } c:
                     Line($"global::DiffGen.Kernels.Contraction.Triangular({c.A.Array}, {c.B.Array}, {Bool(c.TransB)}, {Bool(c.Triangle == Triangle.Lower)}, {Expr(c.K)}, {c.Target});");
                     break;
+                case ContractAdjoint { ARowSum: { } sum } c:
+                    // the left factor's adjoint only summed over rows (Differentiate.RowSummedAdjoints): a vector times R
+                    Line(c.Triangle != Triangle.None
+                        ? $"global::DiffGen.Kernels.Contraction.TriangularAdjointRowSum({c.A.Array}, {c.B.Array}, {Bool(c.TransB)}, {Bool(c.Triangle == Triangle.Lower)}, {Expr(c.K)}, {c.TargetAdj}, {Expr(c.ARowLo!)}, {Expr(c.ARowHi!)}, {sum.Array}, {FactorAdjoint(c, false)});"
+                        : $"global::DiffGen.Kernels.Contraction.ProductAdjointRowSum({c.A.Array}, {c.B.Array}, {Bool(c.TransB)}, {Expr(c.K)}, {c.TargetAdj}, {Expr(c.ARowLo!)}, {Expr(c.ARowHi!)}, {sum.Array}, {FactorAdjoint(c, false)});");
+                    break;
                 case ContractAdjoint { Triangle: not Triangle.None } c:
                     Line($"global::DiffGen.Kernels.Contraction.TriangularAdjoint({c.A.Array}, {c.B.Array}, {Bool(c.TransB)}, {Bool(c.Triangle == Triangle.Lower)}, {Expr(c.K)}, {c.TargetAdj}, {FactorAdjoint(c, true)}, {FactorAdjoint(c, false)});");
                     break;

@@ -144,8 +144,11 @@ namespace DiffGen.Generator.IR
     /// Reverse of <see cref="Contract"/>: <c>AAdj += TargetAdj · B</c>, <c>BAdj += TargetAdjᵀ · A</c>, then TargetAdj = 0.
     /// <see cref="SkipA"/> / <see cref="SkipB"/>: no derivative flows into that factor (it is not active: data, a [Constant]
     /// parameter, or, in Backward's own adjoint, a parameter Backward returns no gradient for), so the CPU skips its product.
+    /// <see cref="ARowSum"/>: instead of AAdj, only the sum of its rows [ARowLo, ARowHi) is wanted, added into this vector
+    /// (<see cref="Differentiate.RowSummedAdjoints"/>, CPU only).
     /// </summary>
-    internal sealed record ContractAdjoint(string TargetAdj, ArrayRef A, ArrayRef B, Expr K, ArrayRef AAdj, ArrayRef BAdj, bool TransA = false, bool TransB = false, Triangle Triangle = Triangle.None, bool SkipA = false, bool SkipB = false) : Stmt;
+    internal sealed record ContractAdjoint(string TargetAdj, ArrayRef A, ArrayRef B, Expr K, ArrayRef AAdj, ArrayRef BAdj, bool TransA = false, bool TransB = false, Triangle Triangle = Triangle.None, bool SkipA = false, bool SkipB = false,
+        ArrayRef? ARowSum = null, Expr? ARowLo = null, Expr? ARowHi = null) : Stmt;
 
     internal sealed record If(Expr Condition, EquatableArray<Stmt> Then, EquatableArray<Stmt> Else) : Stmt;
 

@@ -92,7 +92,7 @@ namespace DiffGen.Generator.IR
                     Statement(sb, v.Loop, depth + 1);
                     break;
                 case Contract c: sb.Append(pad).Append($"{c.Target} = gemm({c.A.Array}{(c.TransA ? "^T" : "")}, {c.B.Array}{(c.TransB ? "" : "^T")}, k: {E(c.K)}{Tri(c.Triangle)})\n"); break;
-                case ContractAdjoint c: sb.Append(pad).Append($"adjoint of gemm({c.A.Array}{(c.TransA ? "^T" : "")}, {c.B.Array}{(c.TransB ? "" : "^T")}): {(c.SkipA ? "" : c.AAdj.Array)}{(c.SkipA || c.SkipB ? "" : ", ")}{(c.SkipB ? "" : c.BAdj.Array)} += from {c.TargetAdj}; {c.TargetAdj} = 0  (k: {E(c.K)}{Tri(c.Triangle)}{(c.SkipA ? "; " + c.A.Array + " not active" : "")}{(c.SkipB ? "; " + c.B.Array + " not active" : "")})\n"); break;
+                case ContractAdjoint c: sb.Append(pad).Append($"adjoint of gemm({c.A.Array}{(c.TransA ? "^T" : "")}, {c.B.Array}{(c.TransB ? "" : "^T")}): {(c.SkipA ? "" : c.ARowSum is { } rs ? rs.Array + " (rows " + E(c.ARowLo!) + " .. " + E(c.ARowHi!) + " of " + c.AAdj.Array + " summed)" : c.AAdj.Array)}{(c.SkipA || c.SkipB ? "" : ", ")}{(c.SkipB ? "" : c.BAdj.Array)} += from {c.TargetAdj}; {c.TargetAdj} = 0  (k: {E(c.K)}{Tri(c.Triangle)}{(c.SkipA ? "; " + c.A.Array + " not active" : "")}{(c.SkipB ? "; " + c.B.Array + " not active" : "")})\n"); break;
                 case Block b:
                     sb.Append(pad).Append("block\n");
                     Block(sb, b.Body, depth + 1);

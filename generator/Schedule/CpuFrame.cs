@@ -91,7 +91,7 @@ namespace DiffGen.Generator.Schedule
                         case ContractRows c: names.Add(c.Source.Target); names.Add(c.Source.A.Array); names.Add(c.Source.B.Array); Expr(c.Source.K); break;
                         case ContractRowsAdjoint c: Walk(new Stmt[] { c.Source }); Expr(c.Source.K); break;
                         case Contract c: names.Add(c.Target); names.Add(c.A.Array); names.Add(c.B.Array); break;
-                        case ContractAdjoint c: names.Add(c.TargetAdj); names.Add(c.AAdj.Array); names.Add(c.BAdj.Array); break;
+                        case ContractAdjoint c: names.Add(c.TargetAdj); names.Add(c.AAdj.Array); names.Add(c.BAdj.Array); if (c.ARowSum is { } rs) names.Add(rs.Array); break;
                         case TableEntryAdjoint e: names.Add(e.AAdj.Array); names.Add(e.BAdj.Array); Expr(e.Row); Expr(e.Col); Expr(e.Value); break;
                         case Push p: Expr(p.Value); break;
                         case AdjointCall ac: foreach (var x in ac.Args.Concat(ac.Adjoints)) Expr(x); if (ac.Seed is { } sd) Expr(sd); break;

@@ -40,9 +40,15 @@ namespace DiffGen.Generator.Schedule
             {
                 var constants = own.Model.Method.Params.Where(p => p.IsConstant && p.Type.IsReal && !p.IsWrt && !p.IsWritten).Select(p => p.Name);
                 sb.Append("backward: its own adjoint (cpu), no derivative flowing into ").Append(string.Join(", ", constants)).Append('\n');
-                foreach (var c in own.Model.ReverseSweep.SelectMany(Flatten).OfType<ContractAdjoint>().Where(c => c.SkipA || c.SkipB).Distinct())
-                    sb.Append("  gemm ").Append(c.SkipA ? "" : c.AAdj.Array).Append(c.SkipA || c.SkipB ? "" : ", ").Append(c.SkipB ? "" : c.BAdj.Array).Append(" += from ").Append(c.TargetAdj)
-                      .Append(" (").Append(c.SkipA ? c.A.Array : c.B.Array).Append(" not active: its product skipped)\n");
+                foreach (var c in own.Model.ReverseSweep.SelectMany(Flatten).OfType<ContractAdjoint>().Where(c => c.SkipA || c.SkipB || c.ARowSum is not null).Distinct())
+                {
+                    sb.Append("  gemm ").Append(c.SkipA ? "" : c.ARowSum?.Array ?? c.AAdj.Array).Append(c.SkipA || c.SkipB ? "" : ", ").Append(c.SkipB ? "" : c.BAdj.Array).Append(" += from ").Append(c.TargetAdj);
+                    if (c.ARowSum is { } rs)
+                        sb.Append(" (").Append(c.AAdj.Array).Append(" only summed over rows ").Append(ExprPrinter.CSharp.Print(c.ARowLo!)).Append(" .. ").Append(ExprPrinter.CSharp.Print(c.ARowHi!))
+                          .Append(": the summed rows of ").Append(c.TargetAdj).Append(" times ").Append(c.B.Array).Append(" into ").Append(rs.Array).Append(')');
+                    if (c.SkipA || c.SkipB) sb.Append(" (").Append(c.SkipA ? c.A.Array : c.B.Array).Append(" not active: its product skipped)");
+                    sb.Append('\n');
+                }
             }
             return sb.ToString();
         }

@@ -172,7 +172,7 @@ namespace DiffGen.Generator.Schedule
             why = "";
             if (list.Count != 1 || list[0] is not TileChoice choice) { why = "the reverse sweep is not one tile choice"; return null; }
             var g = choice.Fused.ToList();
-            int ica = IndexOf(choice.Fused, s => s is ContractAdjoint c && c.TargetAdj == uAdj && c.A.Array == p);
+            int ica = IndexOf(choice.Fused, s => s is ContractAdjoint { ARowSum: null } c && c.TargetAdj == uAdj && c.A.Array == p);
             if (ica < 0) { why = "the contraction's adjoint is not at the top level of the reverse sweep"; return null; }
             var ca = (ContractAdjoint)g[ica];
             int n = fwd.Loops.Count;

@@ -149,7 +149,7 @@ namespace DiffGen.Generator.Schedule
         {
             why = "";
             if (tAdj is null) { why = "the table has no adjoint"; return null; }
-            int ica = IndexOf(list, s => s is ContractAdjoint x && x.TargetAdj == tAdj);
+            int ica = IndexOf(list, s => s is ContractAdjoint { ARowSum: null } x && x.TargetAdj == tAdj);
             if (ica < 0) { why = "the contraction's adjoint is not at the top level of the reverse sweep"; return null; }
             var ca = (ContractAdjoint)list[ica];
             int first = IndexOf(list, s => Mentions(s, tAdj) || Mentions(s, c.Target));
@@ -419,7 +419,7 @@ namespace DiffGen.Generator.Schedule
                 case Assign a when a.Target is ElemRef el && el.Array == name: return true;
                 case DeclArray d when d.Name == name: return true;
                 case Contract c when c.Target == name || c.A.Array == name || c.B.Array == name: return true;
-                case ContractAdjoint c when c.TargetAdj == name || c.A.Array == name || c.B.Array == name || c.AAdj.Array == name || c.BAdj.Array == name: return true;
+                case ContractAdjoint c when c.TargetAdj == name || c.A.Array == name || c.B.Array == name || c.AAdj.Array == name || c.BAdj.Array == name || c.ARowSum?.Array == name: return true;
                 case AdjointCall ac when ac.Args.Concat(ac.Adjoints).Any(e => IrQueries.Mentions(e, name)): return true;
                 case PushAll p when p.Array.Array == name: return true;
                 case PopAll p when p.Array.Array == name: return true;
