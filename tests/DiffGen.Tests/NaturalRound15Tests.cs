@@ -273,7 +273,9 @@ namespace DiffGen.Tests
         [InlineData(30.0, 0.7, 0.02, 1.5, 60.0)]
         [InlineData(12.0, 1.1, 0.0, 1.0, 5.0)] // no drag
         public void ProjectileDragMiss(double speed, double angle, double drag, double mass, double targetX) =>
-            Check("ProjectileDragMiss", speed, angle, drag, mass, targetX);
+            // about 4,000 dependent time steps: the seeded gradient's rounding drifts to ~1e-12 relative (seen: 1.1e-12 once
+            // the squares' adjoints became one accumulation), so seed scaling gets 1e-10; finite differences keep their tolerance
+            MethodOracle.Check(T, "ProjectileDragMiss", new object?[] { speed, angle, drag, mass, targetX }, seedTol: 1e-10);
 
         [Fact]
         public void ProjectileDragMiss_never_lands_throws_after_the_loop()
