@@ -12,24 +12,9 @@ namespace DiffGen.Tests
     /// </summary>
     public class FactorAdjointTests
     {
-        private static double[,] Rand(int r, int c, Random rng)
-        {
-            var a = new double[r, c];
-            for (int i = 0; i < r; i++) for (int j = 0; j < c; j++) a[i, j] = rng.NextDouble() * 2 - 1;
-            return a;
-        }
+        private static double[,] Rand(int r, int c, Random rng) => TriangularContractionTests.Rand(r, c, rng);
 
-        private static double[,] Triangle(int n, bool lower, bool transB, Random rng)
-        {
-            var b = new double[n, n];
-            for (int j = 0; j < n; j++)
-                for (int d = 0; d < n; d++)
-                {
-                    double v = (lower ? d <= j : d >= j) ? rng.NextDouble() * 2 - 1 : 0;
-                    if (transB) b[d, j] = v; else b[j, d] = v;
-                }
-            return b;
-        }
+        private static double[,] Triangle(int n, bool lower, bool transB, Random rng) => TriangularContractionTests.Triangle(n, lower, transB, rng);
 
         private static void Close(double[,] expected, double[,] actual, string what)
         {

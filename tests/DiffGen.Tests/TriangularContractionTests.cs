@@ -22,7 +22,7 @@ namespace DiffGen.Tests
         }
 
         /// <summary>R(j, d) with zeros off its triangle, stored as b[j, d] or, transposed, b[d, j].</summary>
-        private static double[,] Triangle(int n, bool lower, bool transB, Random rng)
+        internal static double[,] Triangle(int n, bool lower, bool transB, Random rng)
         {
             var b = new double[n, n];
             for (int j = 0; j < n; j++)
@@ -34,7 +34,7 @@ namespace DiffGen.Tests
             return b;
         }
 
-        private static double[,] Rand(int r, int c, Random rng)
+        internal static double[,] Rand(int r, int c, Random rng)
         {
             var a = new double[r, c];
             for (int i = 0; i < r; i++) for (int j = 0; j < c; j++) a[i, j] = rng.NextDouble() * 2 - 1;
