@@ -106,6 +106,9 @@ namespace DiffGen.Generator.Differentiate
             // derivative reaches the sum through it, so the zeroed rows must lie outside the summed ones
             foreach (var z in zeroing)
                 if (!Disjoint(z, table, lo, hi)) return null;
+            // and together they cover every row: a row neither summed nor zeroed would keep this adjoint's contribution for
+            // a later summing loop to read (a table whose rows are written over several iterations)
+            if (!Covers(all, table, lo, hi, columns, zeroing)) return null;
             // nothing else anywhere touches the table but zeroing stores: it holds the adjoint's contribution alone
             var inLoop = new HashSet<Stmt>(IrQueries.AllStmts(new[] { list[j] }), StmtReferenceComparer.Instance);
             foreach (var s in IrQueries.AllStmts(all))
@@ -134,6 +137,35 @@ namespace DiffGen.Generator.Differentiate
                 if (st.Target is not ElemRef el || el.Indices.Count == 0 || el.Indices[0] is not VarRef r || r.Name != z.Var) return false;
             // [zLo, zHi) after [lo, hi): zLo − hi ≥ 0, or before it: lo − zHi ≥ 0, as constant differences of linear forms
             return Linear.Difference(zr.Lo, hi) is >= 0 || Linear.Difference(lo, zr.Hi) is >= 0;
+        }
+
+        /// <summary>[lo, hi) and the zeroing loops' rows make up [0, rows of the table's declaration), whole rows each, provably (linear forms).</summary>
+        private static bool Covers(List<Stmt> all, string table, Expr lo, Expr hi, For columns, List<For> zeroing)
+        {
+            var decls = IrQueries.AllStmts(all).OfType<DeclArray>().Where(d => d.Name == table).ToList();
+            if (decls.Count != 1 || decls[0].Sizes.Count != 2) return false;
+            var rows = decls[0].Sizes[0];
+            var cols = decls[0].Sizes[1];
+            // whole rows: the summing loop and each zeroing loop run over every column
+            bool AllColumns(For c) => Range(c) is { } r && Linear.Difference(r.Lo, new Const(0, IrType.Int)) == 0 && Linear.Difference(r.Hi, cols) == 0;
+            if (!AllColumns(columns)) return false;
+            var parts = new List<(Expr Lo, Expr Hi)> { (lo, hi) };
+            foreach (var z in zeroing)
+            {
+                var inner = Unblock(z.Body);
+                if (Range(z) is not { } r || inner.Count != 1 || inner[0] is not For c || !AllColumns(c)) return false;
+                parts.Add(r);
+            }
+            // chain the intervals from 0: each next one starts where the last ended
+            Expr at = new Const(0, IrType.Int);
+            while (parts.Count > 0)
+            {
+                int i = parts.FindIndex(p => Linear.Difference(p.Lo, at) == 0);
+                if (i < 0) return false;
+                at = parts[i].Hi;
+                parts.RemoveAt(i);
+            }
+            return Linear.Difference(at, rows) == 0;
         }
 
         /// <summary>Expressions as Σ coefficient·variable + constant (ints only), to compare loop bounds.</summary>
