@@ -56,7 +56,7 @@ namespace DiffGen.Generator.Differentiate
                 if (s is ContractAdjoint { ARowSum: null, SkipA: false, TransA: false } ca && ca.AAdj.ArrayType.Shape == Shape.Matrix
                     && Match(list, i, ca, all) is { } m)
                 {
-                    string sum = ca.AAdj.Array + "_rowsum";
+                    string sum = "__" + ca.AAdj.Array + "_rowsum"; // generated names start with __: no user local has it
                     var type = new IrType(ca.AAdj.ArrayType.Elem, Shape.Vector);
                     var sumRef = new ArrayRef(sum, type, null);
                     output.Add(ca with { ARowSum = sumRef, ARowLo = m.RowLo, ARowHi = m.RowHi });
