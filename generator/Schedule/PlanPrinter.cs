@@ -40,26 +40,23 @@ namespace DiffGen.Generator.Schedule
             {
                 var constants = own.Model.Method.Params.Where(p => p.IsConstant && p.Type.IsReal && !p.IsWrt && !p.IsWritten).Select(p => p.Name);
                 sb.Append("backward: its own adjoint (cpu), no derivative flowing into ").Append(string.Join(", ", constants)).Append('\n');
-                foreach (var c in own.Model.ReverseSweep.SelectMany(Flatten).OfType<ContractAdjoint>().Where(c => c.SkipA || c.SkipB || c.ARowSum is not null).Distinct())
-                {
-                    sb.Append("  gemm ").Append(c.SkipA ? "" : c.ARowSum?.Array ?? c.AAdj.Array).Append(c.SkipA || c.SkipB ? "" : ", ").Append(c.SkipB ? "" : c.BAdj.Array).Append(" += from ").Append(c.TargetAdj);
-                    if (c.ARowSum is { } rs)
-                        sb.Append(" (").Append(c.AAdj.Array).Append(" only summed over rows ").Append(ExprPrinter.CSharp.Print(c.ARowLo!)).Append(" .. ").Append(ExprPrinter.CSharp.Print(c.ARowHi!))
-                          .Append(": the summed rows of ").Append(c.TargetAdj).Append(" times ").Append(c.B.Array).Append(" into ").Append(rs.Array).Append(')');
-                    if (c.SkipA || c.SkipB) sb.Append(" (").Append(c.SkipA ? c.A.Array : c.B.Array).Append(" not active: its product skipped)");
-                    sb.Append('\n');
-                }
+                foreach (var c in IrQueries.AllStmts(own.Model.ReverseSweep).OfType<ContractAdjoint>().Where(c => c.SkipA || c.SkipB || c.ARowSum is not null).Distinct())
+                    sb.Append("  ").Append(AdjointGemm(c)).Append('\n');
             }
             return sb.ToString();
         }
 
-        private static IEnumerable<Stmt> Flatten(Stmt s) => new[] { s }.Concat(s switch
+        /// <summary>"gemm Ā, B̄ += from T̄" with what the CPU skips or sums instead (an inactive factor, a row-summed adjoint).</summary>
+        private static string AdjointGemm(ContractAdjoint c)
         {
-            For f => f.Body.SelectMany(Flatten),
-            If i => i.Then.Concat(i.Else).SelectMany(Flatten),
-            Block b => b.Body.SelectMany(Flatten),
-            _ => Enumerable.Empty<Stmt>(),
-        });
+            var sb = new StringBuilder("gemm ");
+            sb.Append(c.SkipA ? "" : c.ARowSum?.Array ?? c.AAdj.Array).Append(c.SkipA || c.SkipB ? "" : ", ").Append(c.SkipB ? "" : c.BAdj.Array).Append(" += from ").Append(c.TargetAdj);
+            if (c.ARowSum is { } rs)
+                sb.Append(" (").Append(c.AAdj.Array).Append(" only summed over rows ").Append(ExprPrinter.CSharp.Print(c.ARowLo!)).Append(" .. ").Append(ExprPrinter.CSharp.Print(c.ARowHi!))
+                  .Append(": the summed rows of ").Append(c.TargetAdj).Append(" times ").Append(c.B.Array).Append(" into ").Append(rs.Array).Append(')');
+            if (c.SkipA || c.SkipB) sb.Append(" (").Append(c.SkipA ? c.A.Array : c.B.Array).Append(" not active: its product skipped)");
+            return sb.ToString();
+        }
 
         /// <summary>Schedule's CPU forms of scalar loops (<see cref="Schedule.LoopForms"/>), in the order they were decided.</summary>
         private static void LoopForms(StringBuilder sb, IReadOnlyList<LoopForm> forms)
@@ -160,8 +157,7 @@ namespace DiffGen.Generator.Schedule
                         continue;
                     case ContractAdjoint c:
                         Flush();
-                        sb.Append("    gemm ").Append(c.SkipA ? "" : c.AAdj.Array).Append(c.SkipA || c.SkipB ? "" : ", ").Append(c.SkipB ? "" : c.BAdj.Array).Append(" += from ").Append(c.TargetAdj)
-                            .Append(c.SkipA ? " (" + c.A.Array + " not active: its product skipped)" : c.SkipB ? " (" + c.B.Array + " not active: its product skipped)" : "").Append('\n');
+                        sb.Append("    ").Append(AdjointGemm(c)).Append('\n');
                         continue;
                     case For f:
                         Flush();
