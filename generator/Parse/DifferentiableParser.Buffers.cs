@@ -343,6 +343,7 @@ namespace DiffGen.Generator.Parse
                 if (!a.IsKind(SyntaxKind.SimpleAssignmentExpression) || Nested(a)) continue;
                 if (LocalVector(a.Left) is { } l && LocalVector(a.Right) is { } r && SameArrayType(l, r))
                 {
+                    if (_reboundCandidates.Contains(l)) continue; // a layer stack's activation = next; copies (ReboundArrays.cs)
                     // h = hNew; of a new array of the loop, never named after, into a local that is itself made inside a loop
                     // (a recurrent cell per sequence): no buffer to swap rows of before the loops, so the elements are copied
                     // (ArrayReassignment.cs)

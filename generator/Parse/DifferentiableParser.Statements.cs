@@ -232,6 +232,7 @@ namespace DiffGen.Generator.Parse
                 switch (e)
                 {
                     case Const: return e;
+                    case VarRef r when _reboundCaps.TryGetValue(r.Name, out var reboundCap): return new VarRef(reboundCap, IrType.Int); // a.Length of a layer stack
                     case VarRef r when IsFixedName(r.Name): return e;
                     case VarRef r when _rowIntInits.TryGetValue(r.Name, out var init) && !_reassigned.Contains(r.Name): return Bound(init);
                     case LengthOf { Row: null } l when IsFixedName(l.Array): return e;
@@ -304,6 +305,8 @@ namespace DiffGen.Generator.Parse
                 if (TryDeclareRefAlias(v, local)) continue; // ref double acc = ref g[i, k]: a second name for the element (RefAliases.cs)
                 if (TryDeclareDelegateOrTuple(v, local, output)) continue;
                 if (TryDeclareList(v, local, output)) continue; // List<double> kept = new(); kept.Add(v): a T[] and a count (ListLocals.cs)
+                if (_reboundCandidates.Contains(local) && MapType(local.Type) is { } reboundType
+                    && TryDeclareRebound(v, local, FreshName(_prefix + local.Name), reboundType, output)) continue; // double[] a = x; ... a = next; (ReboundArrays.cs)
                 if (TryDeclareRowLocal(v, local, output)) continue; // double[] row = x[i]: a second name for that row (RefAliases.cs)
                 if (TryDeclareSpanView(v, local, output)) continue; // var row = w.AsSpan(r * n, n): a view of that part (SpanViews.cs)
                 if (TryDeclareNullable(v, local, output)) continue; // double? best = null: a flag and a value (NullableValues.cs)
@@ -479,6 +482,7 @@ namespace DiffGen.Generator.Parse
             if (e is AssignmentExpressionSyntax ra && (TryLowerSwapAssignment(ra, output) || TryLowerRowAssignment(ra, output))) return;
             if (e is AssignmentExpressionSyntax na && TryLowerNullableAssignment(na, output)) return; // best = v on a double? local (NullableValues.cs)
             if (e is AssignmentExpressionSyntax sa && TryLowerStructElementAssignment(sa, output)) return; // pts[i] = new V2(a, b) (StructArrays.cs)
+            if (e is AssignmentExpressionSyntax rb && TryLowerReboundAssignment(rb, output)) return; // activation = next; (ReboundArrays.cs)
             if (e is AssignmentExpressionSyntax aa && TryLowerArrayReassignment(aa, output)) return; // a = Accelerations(pos); (ArrayReassignment.cs)
             // d[i, j] = d[j, i] = v;: the inner assignment first, then the outer one given the value the inner target holds
             ExpressionSyntax? right = null;
@@ -847,7 +851,12 @@ namespace DiffGen.Generator.Parse
         private void LowerGeneralFor(ForStatementSyntax f, List<Stmt> output)
         {
             if (f.Declaration is { } d)
+            {
                 LowerVariables(d, isConst: false, output);
+                // its counters change every iteration: not fixed for a size inside the loop ('new double[sizes[l + 1]]' is sized per row)
+                foreach (var dv in d.Variables)
+                    if (_model.GetDeclaredSymbol(dv, _ct) is ILocalSymbol dl && _vars.TryGetValue(dl, out var counterVar)) _topLevelLocals.Remove(counterVar.Name);
+            }
             foreach (var init in f.Initializers) LowerStatementExpression(init, output);
             var counter = FreshName("__while");
             var body = new List<Stmt>();

@@ -226,7 +226,11 @@ namespace DiffGen.Generator.Parse
             var guards = _guards;
             _pending = body; // statements of helpers inlined in a top-level return go before it
             var shadowed = ShadowAssignedParameters(syntax, body);
-            if (((SyntaxNode?)syntax.Body ?? syntax.ExpressionBody) is { } bodySyntax) FindSwapGroups(bodySyntax); // double buffering (Buffers.cs)
+            if (((SyntaxNode?)syntax.Body ?? syntax.ExpressionBody) is { } bodySyntax)
+            {
+                FindReboundVectors(bodySyntax); // double[] a = x; ... a = next; of a layer stack (ReboundArrays.cs)
+                FindSwapGroups(bodySyntax); // double buffering (Buffers.cs)
+            }
             if (syntax.ExpressionBody is { } arrow)
             {
                 var e = LowerExpr(arrow.Expression);
@@ -275,6 +279,7 @@ namespace DiffGen.Generator.Parse
                     }
                 }
                 ApplyDeferredColumns(body); // row lengths of helpers' jagged results (JaggedRows.cs)
+                ApplyReboundCapacities(body); // buffers of layer-stack locals (ReboundArrays.cs)
                 if (_doneFlag is not null) body = LowerEarlyReturns(body, ret);
                 foreach (var (array, sizeVars, where) in _hoistedSizes)
                     foreach (var v in sizeVars.Where(_reassigned.Contains))

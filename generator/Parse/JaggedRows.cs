@@ -476,6 +476,7 @@ namespace DiffGen.Generator.Parse
             switch (size)
             {
                 case Const: return size;
+                case VarRef r when _reboundCaps.TryGetValue(r.Name, out var reboundCap) && !later.Contains(reboundCap): return new VarRef(reboundCap, IrType.Int); // a.Length of a layer stack
                 case VarRef r when later.Contains(r.Name): return null;
                 case VarRef r when IsFixedName(r.Name) && !_reassigned.Contains(r.Name): return size;
                 case VarRef r when _rowIntInits.TryGetValue(r.Name, out var init) && !_reassigned.Contains(r.Name): return RowInvariant(init, before, later);

@@ -1,0 +1,156 @@
+using System;
+using System.Linq;
+using DiffGen.Tests.Corpus;
+using Xunit;
+
+namespace DiffGen.Tests
+{
+    /// <summary>
+    /// Layer stacks (<see cref="LayerStacks"/>): <c>activation = next;</c> with widths that change per layer, checked by
+    /// <see cref="MethodOracle"/> (the method, Forward and Backward agree; central differences in double; float against its double
+    /// twin; seed scaling; inputs unchanged) at several width sequences, widening and narrowing, one layer and none.
+    /// </summary>
+    public class LayerStacksTests
+    {
+        private static readonly Type T = typeof(LayerStacks);
+
+        private static (double[][] W, double[][] B) Flat(Random rng, int[] sizes)
+        {
+            int layers = Math.Max(sizes.Length - 1, 0);
+            var w = new double[layers][];
+            var b = new double[layers][];
+            for (int l = 0; l < layers; l++)
+            {
+                w[l] = TestData.Vector(rng, sizes[l] * sizes[l + 1], 0.6);
+                b[l] = TestData.Vector(rng, sizes[l + 1], 0.3);
+            }
+            return (w, b);
+        }
+
+        private static float[] F(double[] v) => v.Select(x => (float)x).ToArray();
+        private static float[][] F(double[][] v) => v.Select(F).ToArray();
+
+        public static TheoryData<int[]> Widths => new()
+        {
+            new[] { 5, 8, 3, 4 },
+            new[] { 3, 1, 6 },
+            new[] { 4, 4, 4 },
+            new[] { 9, 2 },
+            new[] { 2, 17, 33, 5, 1 },
+        };
+
+        [Theory]
+        [MemberData(nameof(Widths))]
+        public void Mlp(int[] sizes)
+        {
+            var rng = new Random(sizes.Sum());
+            var (w, b) = Flat(rng, sizes);
+            MethodOracle.Check(T, nameof(LayerStacks.Mlp), new object?[] { w, b, sizes, TestData.Vector(rng, sizes[0]), TestData.Vector(rng, sizes[^1]) });
+        }
+
+        [Fact]
+        public void Mlp_without_layers_is_the_input()
+        {
+            // one width, no layer: the activation stays the input (a copy of it)
+            var rng = new Random(5);
+            var (w, b) = Flat(rng, new[] { 3 });
+            var x = TestData.Vector(rng, 3);
+            var y = TestData.Vector(rng, 3);
+            MethodOracle.Check(T, nameof(LayerStacks.Mlp), new object?[] { w, b, new[] { 3 }, x, y });
+            Assert.Equal(LayerStacks.Mlp(w, b, new[] { 3 }, x, y), LayerStacks.MlpForward(w, b, new[] { 3 }, x, y));
+        }
+
+        [Theory]
+        [MemberData(nameof(Widths))]
+        public void MlpF(int[] sizes)
+        {
+            var rng = new Random(sizes.Sum() + 1);
+            var (w, b) = Flat(rng, sizes);
+            MethodOracle.Check(T, nameof(LayerStacks.MlpF), new object?[] { F(w), F(b), sizes, F(TestData.Vector(rng, sizes[0])), F(TestData.Vector(rng, sizes[^1])) });
+        }
+
+        // a double[][,] parameter is a stack of arrays of one shape (docs/api.md), so its layers keep one width here
+        [Theory]
+        [InlineData(new[] { 4, 4, 4 })]
+        [InlineData(new[] { 3, 3 })]
+        [InlineData(new[] { 6, 6, 6, 6 })]
+        public void MatrixStack(int[] sizes)
+        {
+            var rng = new Random(sizes.Sum() * 3);
+            var weights = Enumerable.Range(0, sizes.Length - 1).Select(l => TestData.Matrix(rng, sizes[l + 1], sizes[l], 0.7)).ToArray();
+            var biases = Enumerable.Range(0, sizes.Length - 1).Select(l => TestData.Vector(rng, sizes[l + 1], 0.4)).ToArray();
+            MethodOracle.Check(T, nameof(LayerStacks.MatrixStack), new object?[] { weights, biases, TestData.Vector(rng, sizes[0]) });
+        }
+
+        [Theory]
+        [InlineData(4, 6, 3, 0)]
+        [InlineData(7, 2, 5, 4)]
+        [InlineData(3, 9, 9, 8)]
+        public void TwoDense(int din, int hidden, int classes, int label)
+        {
+            var rng = new Random(din * 31 + hidden);
+            MethodOracle.Check(T, nameof(LayerStacks.TwoDense), new object?[]
+            {
+                TestData.Matrix(rng, hidden, din, 0.8), TestData.Vector(rng, hidden, 0.3), TestData.Matrix(rng, classes, hidden, 0.8),
+                TestData.Vector(rng, classes, 0.3), TestData.Vector(rng, din), label,
+            });
+        }
+
+        [Theory]
+        [InlineData(1, new[] { 3, 5, 1 })]
+        [InlineData(6, new[] { 4, 2, 7, 1 })]
+        public void BatchMlp(int batch, int[] sizes)
+        {
+            var rng = new Random(batch + sizes.Sum());
+            var (w, b) = Flat(rng, sizes);
+            var xs = Enumerable.Range(0, batch).Select(_ => TestData.Vector(rng, sizes[0])).ToArray();
+            MethodOracle.Check(T, nameof(LayerStacks.BatchMlp), new object?[] { w, b, sizes, xs, TestData.Vector(rng, batch) });
+        }
+
+        [Theory]
+        [InlineData(new[] { 4, 4, 6, 6, 2 }, 4)]
+        [InlineData(new[] { 3 }, 5)]
+        [InlineData(new[] { 5, 5 }, 5)]
+        public void Residual(int[] widths, int din)
+        {
+            var rng = new Random(widths.Sum() + din);
+            var w = new double[widths.Length][];
+            int width = din;
+            for (int l = 0; l < widths.Length; l++)
+            {
+                w[l] = TestData.Vector(rng, widths[l] * width, 0.5);
+                width = widths[l];
+            }
+            MethodOracle.Check(T, nameof(LayerStacks.Residual), new object?[] { w, widths, TestData.Vector(rng, din) });
+        }
+
+        [Fact]
+        public void Mlp_leaves_the_input_and_the_widths_alone()
+        {
+            var rng = new Random(11);
+            int[] sizes = { 3, 6, 2 };
+            var (w, b) = Flat(rng, sizes);
+            var x = TestData.Vector(rng, 3);
+            var keep = (double[])x.Clone();
+            var gw = w.Select(r => new double[r.Length]).ToArray();
+            var gb = b.Select(r => new double[r.Length]).ToArray();
+            LayerStacks.MlpBackward(w, b, sizes, x, TestData.Vector(rng, 2), gw, gb);
+            Assert.Equal(keep, x);
+            Assert.Equal(new[] { 3, 6, 2 }, sizes);
+        }
+
+        [Fact]
+        public void Mlp_with_widths_that_do_not_fit_the_weights_throws_as_the_method_does()
+        {
+            // a width larger than the weights' rows: C# throws IndexOutOfRangeException reading w[l]; so must Forward and Backward
+            var rng = new Random(2);
+            var (w, b) = Flat(rng, new[] { 3, 4, 2 });
+            var bad = new[] { 3, 5, 2 };
+            var x = TestData.Vector(rng, 3);
+            var y = TestData.Vector(rng, 2);
+            Assert.Throws<IndexOutOfRangeException>(() => LayerStacks.Mlp(w, b, bad, x, y));
+            Assert.ThrowsAny<Exception>(() => LayerStacks.MlpForward(w, b, bad, x, y));
+            Assert.ThrowsAny<Exception>(() => LayerStacks.MlpBackward(w, b, bad, x, y, w.Select(r => new double[r.Length]).ToArray(), b.Select(r => new double[r.Length]).ToArray()));
+        }
+    }
+}
