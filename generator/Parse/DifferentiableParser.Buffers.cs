@@ -112,8 +112,15 @@ namespace DiffGen.Generator.Parse
         /// </summary>
         private readonly Dictionary<IParameterSymbol, List<string>> _stacks = new(SymbolEqualityComparer.Default);
 
-        /// <summary>One array of a stack: the stack, the row holding it (an int), and its dimensions' names.</summary>
-        private sealed record StackView(Variable Stack, Expr Layer, List<string> Dims);
+        /// <summary>
+        /// A stack of matrices (<c>double[][,]</c>): the int[] parameters holding each layer's dimensions (layers may differ in shape; their
+        /// rows are padded to the largest, <see cref="_stacks"/>). Empty for stacks of rank 3 or more (one shape, checked at entry).
+        /// </summary>
+        private readonly Dictionary<IParameterSymbol, List<string>> _stackShapes = new(SymbolEqualityComparer.Default);
+        private readonly HashSet<string> _stackShapeNames = new(StringComparer.Ordinal);
+
+        /// <summary>One array of a stack: the stack, the row holding it (an int), its dimensions' names (the strides: the largest), and its own dimensions' int[]s.</summary>
+        private sealed record StackView(Variable Stack, Expr Layer, List<string> Dims, List<string> Shapes);
 
         /// <summary>Names for one array of a stack: <c>var w = layers[l];</c>, a helper's <c>double[,]</c> parameter given <c>layers[e]</c>.</summary>
         private readonly Dictionary<ISymbol, StackView> _stackViews = new(SymbolEqualityComparer.Default);
@@ -135,7 +142,7 @@ namespace DiffGen.Generator.Parse
             var ea = (ElementAccessExpressionSyntax)e;
             var ps = (IParameterSymbol)_model.GetSymbolInfo(ea.Expression, _ct).Symbol!;
             var layer = LowerIntExpr(ea.ArgumentList.Arguments[0].Expression, "an array index");
-            return layer is null ? null : new StackView(_vars[ps], layer, _stacks[ps]);
+            return layer is null ? null : new StackView(_vars[ps], layer, _stacks[ps], _stackShapes[ps]);
         }
 
         /// <summary><c>layers[l][i, j]</c> (or <c>w[i, j]</c> for <c>var w = layers[l];</c>): <c>layers[l, i·D1 + j]</c>. Not such an element: handled false.</summary>
@@ -171,9 +178,11 @@ namespace DiffGen.Generator.Parse
                 Report(Descriptors.UnsupportedExpression, at, at.ToString(), $"GetLength needs a constant dimension 0 to {view.Dims.Count - 1}");
                 return null;
             }
-            if (dim >= 0) return new VarRef(view.Dims[dim], IrType.Int);
-            Expr n = new VarRef(view.Dims[0], IrType.Int);
-            for (int d = 1; d < view.Dims.Count; d++) n = new Binary(BinaryOp.Mul, n, new VarRef(view.Dims[d], IrType.Int), IrType.Int);
+            // this layer's own dimension (a layer of a stack of matrices may be smaller than the largest)
+            Expr Dim(int d) => view.Shapes.Count > 0 ? new ElemRef(view.Shapes[d], new IrType(Scalar.Int, Shape.Vector), new[] { view.Layer }.ToEquatable()) : new VarRef(view.Dims[d], IrType.Int);
+            if (dim >= 0) return Dim(dim);
+            Expr n = Dim(0);
+            for (int d = 1; d < view.Dims.Count; d++) n = new Binary(BinaryOp.Mul, n, Dim(d), IrType.Int);
             return n;
         }
 

@@ -207,6 +207,13 @@ namespace DiffGen.Generator.Parse
                 for (int d = 0; d < inner.Rank; d++) sdims.Add(FreshName(p.Name + "__s" + d));
                 _dimNames.UnionWith(sdims);
                 _stacks[p] = sdims;
+                // matrices may differ in shape per layer (an MLP's nOut × nIn): each layer's dimensions in an int[] (StackView.Shapes);
+                // the stack's dims above are the largest, the stride of the padded rows (docs/api.md)
+                var shapes = new List<string>();
+                if (inner.Rank == 2)
+                    for (int d = 0; d < inner.Rank; d++) shapes.Add(FreshName(p.Name + "__n" + d));
+                _stackShapes[p] = shapes;
+                _stackShapeNames.UnionWith(shapes);
                 _paramKinds[p] = ArgKind.Stack;
                 _surface = true;
                 return true;
@@ -806,6 +813,12 @@ namespace DiffGen.Generator.Parse
                     {
                         ps.Add(new ParamModel(stackDims[d], IrType.Int, false, false, null));
                         args.Add(new CoreArg(stackDims[d], ArgKind.Snapshot, $"global::DiffGen.Reverse.SurfaceArrays.StackLength({p.Name}, {d})"));
+                    }
+                if (_stackShapes.TryGetValue(p, out var stackShapes))
+                    for (int d = 0; d < stackShapes.Count; d++)
+                    {
+                        ps.Add(new ParamModel(stackShapes[d], new IrType(Scalar.Int, Shape.Vector), false, false, null));
+                        args.Add(new CoreArg(stackShapes[d], ArgKind.Snapshot, $"global::DiffGen.Reverse.SurfaceArrays.StackLengths({p.Name}, {d}, \"{p.Name}\")"));
                     }
                 if (_highRank.TryGetValue(p, out var dims))
                     for (int d = 0; d < dims.Count; d++)

@@ -458,7 +458,7 @@ namespace DiffGen.Generator.Parse
             }
         }
 
-        private bool IsParameterName(string name) => _vars.Values.Any(x => x.Kind == VarKind.Param && x.Name == name);
+        private bool IsParameterName(string name) => _vars.Values.Any(x => x.Kind == VarKind.Param && x.Name == name) || _stackShapeNames.Contains(name);
 
         /// <summary>A parameter or a top-level local: its value does not depend on the iteration (reassigned ints are checked at the end).</summary>
         private bool IsFixedName(string name) => _topLevelLocals.Contains(name) || IsParameterName(name) || _dimNames.Contains(name);

@@ -171,21 +171,46 @@ namespace DiffGen.Reverse
             return flat;
         }
 
-        // ---- stacks: T[][,] (or T[][,,]) of arrays of one shape, per-layer weights; held as a T[L, r·c·…], row l array l's elements ----
+        // ---- stacks: T[][,] (or T[][,,]) of per-layer arrays, held as a T[L, R·C·…], row l array l's elements ----
+        // Matrices (T[][,]) may differ in shape per layer (an MLP's nOut × nIn): each is laid out with the stride of the largest
+        // column count, its rows padded with zeros, and the generated code reads each layer's own dimensions (StackLengths).
+        // Arrays of rank 3 or more must all have one shape.
 
-        /// <summary>Dimension <paramref name="dim"/> of a stack's arrays (0 for an empty stack, whose arrays have no shape).</summary>
-        public static int StackLength(Array[] stack, int dim) => stack.Length == 0 || stack[0] is null ? 0 : stack[0].GetLength(dim);
+        /// <summary>The largest dimension <paramref name="dim"/> of a stack's arrays (0 for an empty stack, whose arrays have no shape).</summary>
+        public static int StackLength(Array[] stack, int dim)
+        {
+            int most = 0;
+            foreach (var a in stack)
+                if (a is not null && a.Rank > dim && a.GetLength(dim) > most) most = a.GetLength(dim);
+            return most;
+        }
 
-        /// <summary>Every array of a stack is there and has the first one's shape; a mismatch names the parameter and the entry.</summary>
+        /// <summary>Dimension <paramref name="dim"/> of each array of a stack; a missing array names the parameter and the entry.</summary>
+        public static int[] StackLengths(Array[] stack, int dim, string name)
+        {
+            var lengths = new int[stack.Length];
+            for (int l = 0; l < stack.Length; l++)
+            {
+                if (stack[l] is null) throw new ArgumentNullException(name, $"'{name}[{l}]' is null; every array of '{name}' must be given.");
+                lengths[l] = stack[l].GetLength(dim);
+            }
+            return lengths;
+        }
+
+        /// <summary>
+        /// Every array of a stack is there and has the first one's rank; arrays of rank 3 or more also its shape. A mismatch names the
+        /// parameter and the entry.
+        /// </summary>
         public static void CheckStack(Array[] stack, string name)
         {
             for (int l = 0; l < stack.Length; l++)
             {
                 if (stack[l] is null) throw new ArgumentNullException(name, $"'{name}[{l}]' is null; every array of '{name}' must be given.");
                 bool same = stack[l].Rank == stack[0].Rank;
-                for (int d = 0; same && d < stack[0].Rank; d++) same = stack[l].GetLength(d) == stack[0].GetLength(d);
+                for (int d = 0; same && stack[0].Rank > 2 && d < stack[0].Rank; d++) same = stack[l].GetLength(d) == stack[0].GetLength(d);
                 if (!same)
-                    throw new ArgumentException($"'{name}[{l}]' has shape {Describe(stack[l])} but '{name}[0]' has shape {Describe(stack[0])}; the arrays of '{name}' must all have one shape.", name);
+                    throw new ArgumentException($"'{name}[{l}]' has shape {Describe(stack[l])} but '{name}[0]' has shape {Describe(stack[0])}; "
+                        + (stack[0].Rank > 2 ? $"the arrays of '{name}' must all have one shape (matrices, T[][,], may differ)." : $"the arrays of '{name}' must all have one rank."), name);
             }
         }
 
@@ -198,33 +223,54 @@ namespace DiffGen.Reverse
             for (int l = 0; l < reference.Length; l++) SameShape(reference[l], buffer[l], referenceName + "[" + l + "]", name + "[" + l + "]");
         }
 
+        /// <summary>Elements of a row of the flattened form: the product of the largest dimensions.</summary>
         private static int StackColumns(Array[] stack)
         {
+            if (stack.Length == 0 || stack[0] is null) return 0;
             long cols = 1;
-            for (int d = 0; d < (stack.Length == 0 ? 0 : stack[0].Rank); d++) cols *= stack[0].GetLength(d);
-            return stack.Length == 0 ? 0 : checked((int)cols);
+            for (int d = 0; d < stack[0].Rank; d++) cols *= StackLength(stack, d);
+            return checked((int)cols);
         }
 
-        /// <summary>A zeroed pooled <c>T[L, r·c·…]</c> for a stack shaped like <paramref name="shape"/>.</summary>
+        /// <summary>Is array l of the stack smaller than the largest (a padded row)?</summary>
+        private static bool Padded(Array a, int cols) => a.Length != cols;
+
+        /// <summary>A zeroed pooled <c>T[L, R·C·…]</c> for a stack shaped like <paramref name="shape"/>.</summary>
         public static T[,] RentFlatStack<T>(Array[] shape) where T : unmanaged => BufferPool<T>.Rent(shape.Length, StackColumns(shape));
 
-        /// <summary>A pooled <c>T[L, r·c·…]</c> whose row l holds array l's elements in order (checked with <see cref="CheckStack"/> first).</summary>
+        /// <summary>A pooled <c>T[L, R·C·…]</c> whose row l holds array l's elements (a smaller matrix's rows at the largest stride, zeros between).</summary>
         public static T[,] FlattenStack<T>(Array[] stack, string name) where T : unmanaged
         {
             CheckStack(stack, name);
             int cols = StackColumns(stack);
-            var flat = BufferPool<T>.RentUninitialized(stack.Length, cols);
-            int bytes = cols * Unsafe.SizeOf<T>();
-            for (int l = 0; l < stack.Length; l++) Buffer.BlockCopy(stack[l], 0, flat, l * bytes, bytes);
+            bool ragged = false;
+            foreach (var a in stack) ragged |= Padded(a, cols);
+            var flat = ragged ? BufferPool<T>.Rent(stack.Length, cols) : BufferPool<T>.RentUninitialized(stack.Length, cols);
+            int size = Unsafe.SizeOf<T>();
+            int stride = stack.Length == 0 || stack[0].Rank != 2 ? 0 : StackLength(stack, 1);
+            for (int l = 0; l < stack.Length; l++)
+            {
+                var a = stack[l];
+                if (!Padded(a, cols)) { Buffer.BlockCopy(a, 0, flat, l * cols * size, cols * size); continue; }
+                int rows = a.GetLength(0), c = a.GetLength(1);
+                for (int r = 0; r < rows; r++) Buffer.BlockCopy(a, r * c * size, flat, (l * cols + r * stride) * size, c * size);
+            }
             return flat;
         }
 
-        /// <summary>Copies row l of the flattened form back into array l of <paramref name="target"/>.</summary>
+        /// <summary>Copies row l of the flattened form back into array l of <paramref name="target"/> (a smaller matrix from its padded rows).</summary>
         public static void CopyBackStack<T>(T[,] flat, Array[] target) where T : unmanaged
         {
             int cols = StackColumns(target);
-            int bytes = cols * Unsafe.SizeOf<T>();
-            for (int l = 0; l < target.Length; l++) Buffer.BlockCopy(flat, l * bytes, target[l], 0, bytes);
+            int size = Unsafe.SizeOf<T>();
+            int stride = target.Length == 0 || target[0].Rank != 2 ? 0 : StackLength(target, 1);
+            for (int l = 0; l < target.Length; l++)
+            {
+                var a = target[l];
+                if (!Padded(a, cols)) { Buffer.BlockCopy(flat, l * cols * size, a, 0, cols * size); continue; }
+                int rows = a.GetLength(0), c = a.GetLength(1);
+                for (int r = 0; r < rows; r++) Buffer.BlockCopy(flat, (l * cols + r * stride) * size, a, r * c * size, c * size);
+            }
         }
 
         /// <summary>Copies the flattened form back into <paramref name="target"/> (same element order).</summary>

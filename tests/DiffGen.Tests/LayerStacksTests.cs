@@ -69,17 +69,51 @@ namespace DiffGen.Tests
             MethodOracle.Check(T, nameof(LayerStacks.MlpF), new object?[] { F(w), F(b), sizes, F(TestData.Vector(rng, sizes[0])), F(TestData.Vector(rng, sizes[^1])) });
         }
 
-        // a double[][,] parameter is a stack of arrays of one shape (docs/api.md), so its layers keep one width here
+        // a double[][,] of matrices whose shapes differ per layer: padded rows of one T[L, R·C] (SurfaceArrays.FlattenStack)
         [Theory]
+        [InlineData(new[] { 4, 7, 2 })]
+        [InlineData(new[] { 6, 3, 9, 1 })]
         [InlineData(new[] { 4, 4, 4 })]
         [InlineData(new[] { 3, 3 })]
-        [InlineData(new[] { 6, 6, 6, 6 })]
+        [InlineData(new[] { 1, 12, 1, 5 })]
         public void MatrixStack(int[] sizes)
         {
             var rng = new Random(sizes.Sum() * 3);
             var weights = Enumerable.Range(0, sizes.Length - 1).Select(l => TestData.Matrix(rng, sizes[l + 1], sizes[l], 0.7)).ToArray();
             var biases = Enumerable.Range(0, sizes.Length - 1).Select(l => TestData.Vector(rng, sizes[l + 1], 0.4)).ToArray();
             MethodOracle.Check(T, nameof(LayerStacks.MatrixStack), new object?[] { weights, biases, TestData.Vector(rng, sizes[0]) });
+        }
+
+        [Theory]
+        [InlineData(new[] { 4, 7, 2 })]
+        [InlineData(new[] { 5, 16, 8, 3 })]
+        [InlineData(new[] { 2, 2 })]
+        public void DenseStack(int[] sizes)
+        {
+            var rng = new Random(sizes.Sum() * 5);
+            var layers = Enumerable.Range(0, sizes.Length - 1).Select(l => TestData.Matrix(rng, sizes[l + 1], sizes[l], 0.7)).ToArray();
+            var biases = Enumerable.Range(0, sizes.Length - 1).Select(l => TestData.Vector(rng, sizes[l + 1], 0.4)).ToArray();
+            MethodOracle.Check(T, nameof(LayerStacks.DenseStack), new object?[] { layers, biases, TestData.Vector(rng, sizes[0]), TestData.Vector(rng, sizes[^1]) });
+        }
+
+        [Fact]
+        public void DenseStack_gradients_land_in_buffers_of_each_layers_shape()
+        {
+            var rng = new Random(8);
+            int[] sizes = { 3, 5, 2 };
+            var layers = Enumerable.Range(0, 2).Select(l => TestData.Matrix(rng, sizes[l + 1], sizes[l])).ToArray();
+            var biases = Enumerable.Range(0, 2).Select(l => TestData.Vector(rng, sizes[l + 1])).ToArray();
+            var x = TestData.Vector(rng, 3);
+            var t = TestData.Vector(rng, 2);
+            var gl = layers.Select(w => new double[w.GetLength(0), w.GetLength(1)]).ToArray();
+            var gb = biases.Select(b => new double[b.Length]).ToArray();
+            LayerStacks.DenseStackBackward(layers, biases, x, t, gl, gb);
+            for (int l = 0; l < 2; l++)
+                Check.Gradient(FiniteDiff.Gradient(() => LayerStacks.DenseStack(layers, biases, x, t), layers[l]), gl[l], "dW" + l);
+            // a gradient buffer of another shape than its layer is refused, naming it
+            var wrong = new[] { new double[5, 3], new double[5, 2] };
+            var e = Assert.Throws<ArgumentException>(() => LayerStacks.DenseStackBackward(layers, biases, x, t, wrong, gb));
+            Assert.Contains("layersGrad[1]", e.Message);
         }
 
         [Theory]

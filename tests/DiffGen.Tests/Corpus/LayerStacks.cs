@@ -57,7 +57,7 @@ namespace DiffGen.Tests.Corpus
         /// <summary>Double twin of <see cref="MlpF"/>.</summary>
         public static double MlpFTwin(double[][] w, double[][] b, int[] sizes, double[] x, double[] y) => Mlp(w, b, sizes, x, y);
 
-        /// <summary>Weights as a stack of matrices (layer l is weights[l], nOut × nIn), every parameter differentiated, a foreach at the end.</summary>
+        /// <summary>Weights as a stack of matrices whose shapes differ (layer l is weights[l], nOut × nIn), every parameter differentiated, a foreach at the end.</summary>
         [Differentiable]
         public static double MatrixStack(double[][,] weights, double[][] biases, double[] input)
         {
@@ -102,6 +102,23 @@ namespace DiffGen.Tests.Corpus
             double z = 0;
             for (int k = 0; k < h.Length; k++) z += Math.Exp(h[k] - max);
             return Math.Log(z) + max - h[label];
+        }
+
+        /// <summary>The MLP most people write: matrices of per-layer shapes, a Dense helper called on each, the activation rebound.</summary>
+        [Differentiable(nameof(layers), nameof(biases))]
+        public static double DenseStack(double[][,] layers, double[][] biases, double[] x, double[] target)
+        {
+            double[] h = x;
+            for (int l = 0; l < layers.Length; l++)
+                h = Dense(h, layers[l], biases[l], l < layers.Length - 1);
+            double loss = 0;
+            for (int o = 0; o < h.Length; o++)
+            {
+                var w = layers[layers.Length - 1];
+                double d = h[o] - target[o] + 0.01 * w.GetLength(1);
+                loss += d * d;
+            }
+            return loss;
         }
 
         /// <summary>A stack applied to every sample of a batch: the activation is made per sample (a fresh start each row).</summary>
