@@ -81,6 +81,7 @@ namespace DiffGen.Generator.Emit
                         r.Args.Add(a.Source);
                         break;
                     case ArgKind.Snapshot:
+                    case ArgKind.State: // the field's array itself: the method's writes land in it
                         w.Line($"var {local} = {a.Source};");
                         r.Args.Add(local);
                         break;
@@ -210,6 +211,7 @@ namespace DiffGen.Generator.Emit
             var sig = SurfaceSignature(s, defaults: false).ToList();
             foreach (var g in grads)
             {
+                if (kinds[g.Param.Name].Kind == ArgKind.State) continue; // state: its zeroed upstream gradient is Backward's own (below)
                 var a = kinds[g.Param.Name];
                 var elem = g.Param.Type.ElemKeyword;
                 sig.Add(a.Kind switch
@@ -226,7 +228,10 @@ namespace DiffGen.Generator.Emit
             w.Line($"/// <summary>");
             w.Line($"/// Value and reverse-mode gradients of <see cref=\"{Cref(s)}\"/>: gradient buffers come after the parameters, in the order of");
             w.Line($"/// the parameters, then of the fields named in [Differentiable(...)]; each is overwritten with {(returns ? "seed × " : "")}the derivative of the");
-            w.Line($"/// result. Fields and properties are read once, at entry, and never written; spans and arrays of rank 3 or more are copied.");
+            bool state = s.Args.Any(a => a.Kind == ArgKind.State);
+            w.Line($"/// result. Fields and properties are read once, at entry, and never {(state ? "reassigned" : "written")}; spans and arrays of rank 3 or more are copied.");
+            if (state)
+                w.Line($"/// The array fields the method updates ({string.Join(", ", s.Args.Where(a => a.Kind == ArgKind.State).Select(a => a.Source))}) hold the forward results on return, as after a call of the method; no derivative flows from them.");
             if (s.Args.Any(a => a.Kind == ArgKind.TupleItem))
                 w.Line($"/// Returns the tuple the method returns; {seed} is the upstream derivative of its first element, and each later element's comes after the parameters' gradients.");
             if (s.Args.Any(a => a.Kind == ArgKind.ResultArray))
@@ -282,6 +287,14 @@ namespace DiffGen.Generator.Emit
                         r.Pooled.Add(($"{elem}[,]", local));
                         r.InTry.Add(g.IsUpstream ? $"{local} = {Arrays}.FlattenStack<{elem}>({g.Name}, \"{g.Name}\");" : $"{local} = {Arrays}.RentFlatStack<{elem}>({a.Source});");
                         if (g.Param.GradientWritten) r.CopyBack.Add($"{Arrays}.CopyBackStack({local}, {g.Name});");
+                        gradArgs.Add(local);
+                        break;
+                    case ArgKind.State:
+                        // no derivative flows from a field's new values: a zeroed upstream gradient, turned by the sweep into one nobody reads
+                        r.Pooled.Add(($"{elem}{(g.Param.Type.Shape == Shape.Matrix ? "[,]" : "[]")}", local));
+                        r.InTry.Add(g.Param.Type.Shape == Shape.Matrix
+                            ? $"{local} = {Pool}<{elem}>.Rent(__a_{a.Core}.GetLength(0), __a_{a.Core}.GetLength(1));"
+                            : $"{local} = {Pool}<{elem}>.Rent(__a_{a.Core}.Length);");
                         gradArgs.Add(local);
                         break;
                     case ArgKind.Optional:

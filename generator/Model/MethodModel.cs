@@ -96,6 +96,12 @@ namespace DiffGen.Generator.Model
         Optional,
         /// <summary>A <c>long[]</c> or <c>long[,]</c>: copied into a pooled <c>int[]</c>/<c>int[,]</c> (read-only); a value outside int's range throws.</summary>
         Narrow,
+        /// <summary>
+        /// A float/double array field or property the method writes elements of (running statistics): state the method updates.
+        /// Passed like a snapshot (the array itself, so the writes land in it); no derivative flows from its new values, so
+        /// Backward gives it a zeroed upstream gradient of its own, and it holds the forward results on return.
+        /// </summary>
+        State,
     }
 
     /// <summary>Where the core parameter <paramref name="Core"/> comes from: a user parameter's name, or a C# expression (Snapshot).</summary>

@@ -638,8 +638,16 @@ namespace DiffGen.Generator.Parse
                 || sym is IFieldSymbol or IPropertySymbol && e is MemberAccessExpressionSyntax m && (_model.GetSymbolInfo(m.Expression, _ct).Symbol is INamedTypeSymbol
                     || ReceiverOf(m.Expression) is not null); // cfg.Tau, L1.W
             if (!member) return false;
+            // an element of a float/double array field of this type (or a static one): state the method updates in place, like an output
+            // array parameter with no derivative flowing from it (ArgKind.State). The field itself is never reassigned.
+            if (left is ElementAccessExpressionSyntax && MemberType(sym!) is IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Double or SpecialType.System_Single }
+                && (sym!.IsStatic || OnOwnType(sym)) && !(e is MemberAccessExpressionSyntax mr && mr.Expression is not (ThisExpressionSyntax or BaseExpressionSyntax) && _model.GetSymbolInfo(mr.Expression, _ct).Symbol is not INamedTypeSymbol))
+            {
+                _stateWrite = sym;
+                return false;
+            }
             Report(Descriptors.WriteToInput, left, left.ToString(),
-                $"fields and properties are read once when the method starts and are never written by the generated code; write into a local ('var h = new double[n];'), or into an output array parameter the method fills, and store that in '{sym!.Name}' after calling the method");
+                $"fields and properties are read once when the method starts and are never reassigned by the generated code (elements of a float/double array field may be written: running statistics); write into a local ('var h = new double[n];'), or into an output array parameter the method fills, and store that in '{sym!.Name}' after calling the method");
             return true;
         }
 
@@ -834,8 +842,12 @@ namespace DiffGen.Generator.Parse
             foreach (var i in inputs)
             {
                 bool wrt = memberWrt.Contains(i.Core);
-                ps.Add(new ParamModel(i.Core, i.Type, false, wrt, null, IsConstant: !wrt && i.Type.IsReal));
-                args.Add(new CoreArg(i.Core, ArgKind.Snapshot, i.Source));
+                bool state = i.Type.IsArray && i.Type.IsReal && _writtenParams.ContainsKey(i.Core); // running statistics (ArgKind.State)
+                if (state && wrt)
+                    Report(Descriptors.WriteToInput, _writtenParams[i.Core], i.Source,
+                        "it is differentiated (named in [Differentiable]) and the method writes its elements; remove it from the list (a field the method updates is state: no derivative flows from it), or write into a local array");
+                ps.Add(new ParamModel(i.Core, i.Type, state, wrt && !state, null, IsConstant: !wrt && !state && i.Type.IsReal));
+                args.Add(new CoreArg(i.Core, state ? ArgKind.State : ArgKind.Snapshot, i.Source));
             }
             var model = new SurfaceModel(_method.Name, _method.IsStatic, SyntaxFacts.GetText(_method.DeclaredAccessibility), SurfaceCref(), surface.ToEquatable(), args.ToEquatable(),
                 ReturnText: _tupleItems is null ? null : _method.ReturnType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat));
@@ -850,10 +862,14 @@ namespace DiffGen.Generator.Parse
         {
             var written = new HashSet<string>(StringComparer.Ordinal);
             IrQueries.Writes(body, written);
-            foreach (var i in _memberInputs.Where(i => written.Contains(i.Core)))
+            // a float/double array field of this type (or a static one) is state the method may update (ArgKind.State), also through a callee
+            foreach (var i in _memberInputs.Where(i => written.Contains(i.Core) && !(i.Member is not null && i.Type.IsArray && i.Type.IsReal)))
                 Report(Descriptors.WriteToInput, i.Where, i.Source,
                     "it is passed to a [Differentiable] method that writes it, and fields and properties are read once when the method starts and never written by the generated code; pass a local array instead ('var h = new double[n];') and store it in the field after calling the method");
         }
+
+        /// <summary>The array field whose element the target being lowered writes (set by <see cref="RejectMemberWrite"/>, taken by LowerTarget).</summary>
+        private ISymbol? _stateWrite;
 
         /// <summary>Where a member input is declared (its field, or the config member read).</summary>
         private Location? MemberLocation(string core) =>

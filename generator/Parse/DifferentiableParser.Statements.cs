@@ -584,7 +584,8 @@ namespace DiffGen.Generator.Parse
             if (ofStructArray) return elementField;
             var field = LowerStructTarget(left, out bool structField); // p.X on a struct local, X in its constructor (StructValues.cs)
             if (structField) return field;
-            if (RejectMemberWrite(left)) return null; // fields are never written (Members.cs)
+            _stateWrite = null;
+            if (RejectMemberWrite(left)) return null; // fields are never reassigned (Members.cs)
             var sym = _model.GetSymbolInfo(left, _ct).Symbol;
             if (left is IdentifierNameSyntax && RefAlias(sym) is { } alias) return LowerTarget(alias); // a write through a ref local
             if (left is IdentifierNameSyntax && (sym is null || _rejected.Contains(sym))) return Suppress(); // reported already (or by the compiler)
@@ -636,6 +637,8 @@ namespace DiffGen.Generator.Parse
                     return null;
                 }
                 MarkWritten(ea);
+                if (_stateWrite is { } state && _vars.TryGetValue(state, out var stateVar)) MarkWritten(stateVar, ea.GetLocation()); // this.Stats[i] = ...: state (Members.cs)
+                _stateWrite = null;
                 return elem;
             }
             Report(Descriptors.UnsupportedExpression, left, left.ToString(), "only locals and elements of arrays can be assigned; assign a local, or write the result into an output array parameter");

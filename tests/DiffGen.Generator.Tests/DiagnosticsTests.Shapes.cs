@@ -43,16 +43,37 @@ namespace DiffGen.Generator.Tests
         [Fact]
         public void DIFF0007_WritingAFieldSaysWhatToWriteInstead()
         {
-            var d = Expect("DIFF0007", "W[0]", "[Differentiable] public double F(double x) { W[0] = x; return x * x; }", Model);
-            Assert.Contains("output array parameter", d.GetMessage());
-            d = Expect("DIFF0007", "this.B", "[Differentiable] public double G(double x) { this.B = x; return x; }", Model);
+            // a field itself is never reassigned (a scalar, an array given a new array); elements of a float/double array field may be written (state)
+            var d = Expect("DIFF0007", "this.B", "[Differentiable] public double G(double x) { this.B = x; return x; }", Model);
             Assert.Contains("read once", d.GetMessage());
+            d = Expect("DIFF0007", "W", "[Differentiable] public double F(double x) { W = new double[2]; return x * x; }", Model);
+            Assert.Contains("output array parameter", d.GetMessage());
+            Expect("DIFF0007", "Count", "[Differentiable] public double H(double x) { Count++; return x * x; }", Model);
         }
 
         [Fact]
-        public void DIFF0007_PassingAFieldToACalleeThatWritesIt()
+        public void Writing_elements_of_an_array_field_is_a_state_update()
         {
-            var d = Expect("DIFF0007", "W", "[Differentiable] public static void Fill(double[] a, double x) { for (int i = 0; i < a.Length; i++) a[i] = x; }\n[Differentiable] public double F(double x) { Fill(W, x); return W[0]; }", Model);
+            var result = GeneratorHarness.Run(Usings + Model + "[Differentiable] public double F(double x) { W[0] = 0.9 * W[0] + 0.1 * x; return x * x + W[0]; }\n}");
+            Assert.Empty(result.GeneratorDiagnostics.Where(d => d.Id != "DIFF0016"));
+            Assert.Empty(result.CompileDiagnostics);
+            var text = string.Join("\n", result.Run.GeneratedTrees.Select(t => t.ToString()));
+            // Backward asks for no upstream gradient of W: its own zeroed one goes to the array form
+            var line = text.Split('\n').Select(l => l.Trim()).First(l => l.StartsWith("public double FBackward("));
+            Assert.Equal("public double FBackward(double x, out double xGrad, double seed = 1)", line);
+        }
+
+        [Fact]
+        public void DIFF0007_StateFieldNamedInTheList()
+        {
+            var d = Expect("DIFF0007", "W[0]", "[Differentiable(nameof(W))] public double F(double x) { W[0] = 0.9 * W[0] + 0.1 * x; return x * W[1]; }", Model);
+            Assert.Contains("no derivative flows from it", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0007_PassingAConfigMemberToACalleeThatWritesIt()
+        {
+            var d = Expect("DIFF0007", "cfg.W", "public sealed class Cfg { public double[] W = new double[2]; }\n[Differentiable] public static void Fill(double[] a, double x) { for (int i = 0; i < a.Length; i++) a[i] = x; }\n[Differentiable] public static double F(double x, Cfg cfg) { Fill(cfg.W, x); return cfg.W[0]; }");
             Assert.Contains("pass a local array instead", d.GetMessage());
         }
 
