@@ -606,7 +606,16 @@ namespace DiffGen.Generator.Parse
             };
         }
 
-        private static string DefaultText(IParameterSymbol p) => p.ExplicitDefaultValue switch
+        private static string DefaultText(IParameterSymbol p)
+        {
+            // an enum's default is its underlying number, which converts to the enum only when it is 0: cast it ('Reduction reduction = Reduction.Mean')
+            var t = p.Type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nt ? nt.TypeArguments[0] : p.Type;
+            if (t.TypeKind == TypeKind.Enum && p.ExplicitDefaultValue is IFormattable number)
+                return "(" + t.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + ")(" + number.ToString(null, System.Globalization.CultureInfo.InvariantCulture) + ")";
+            return ValueText(p);
+        }
+
+        private static string ValueText(IParameterSymbol p) => p.ExplicitDefaultValue switch
         {
             null => "default",
             double d => ExprPrinter.CSharp.Literal(d, Scalar.Double),
