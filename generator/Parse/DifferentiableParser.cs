@@ -611,7 +611,11 @@ namespace DiffGen.Generator.Parse
             // an enum's default is its underlying number, which converts to the enum only when it is 0: cast it ('Reduction reduction = Reduction.Mean')
             var t = p.Type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nt ? nt.TypeArguments[0] : p.Type;
             if (t.TypeKind == TypeKind.Enum && p.ExplicitDefaultValue is IFormattable number)
-                return "(" + t.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + ")(" + number.ToString(null, System.Globalization.CultureInfo.InvariantCulture) + ")";
+            {
+                var enumText = t.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+                var member = t.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(f => f.HasConstantValue && Equals(f.ConstantValue, p.ExplicitDefaultValue));
+                return member is not null ? enumText + "." + member.Name : "(" + enumText + ")(" + number.ToString(null, System.Globalization.CultureInfo.InvariantCulture) + ")";
+            }
             return ValueText(p);
         }
 

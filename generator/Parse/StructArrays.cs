@@ -65,6 +65,8 @@ namespace DiffGen.Generator.Parse
         {
             reported = false;
             while (e is ParenthesizedExpressionSyntax p) e = p.Expression;
+            // ref Particle p = ref ps[i]; ... p.X: the element the ref local stands for (RefAliases.cs)
+            if (e is IdentifierNameSyntax && RefAlias(_model.GetSymbolInfo(e, _ct).Symbol) is { } alias) e = alias;
             if (e is not ElementAccessExpressionSyntax { ArgumentList.Arguments.Count: 1 } ea || StructArrayOf(ea.Expression) is not { } sa) return null;
             var arg = ea.ArgumentList.Arguments[0].Expression;
             Expr? k = arg is PrefixUnaryExpressionSyntax fromEnd && fromEnd.IsKind(SyntaxKind.IndexExpression)
