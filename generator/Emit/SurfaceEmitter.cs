@@ -117,6 +117,13 @@ namespace DiffGen.Generator.Emit
                         if (p.IsWritten) r.CopyBack.Add($"{Arrays}.CopyBackStack({local}, {a.Source});");
                         r.Args.Add(local);
                         break;
+                    case ArgKind.JaggedStack:
+                        // double[][][] w: layer l's rows at the largest row length, in row l of a pooled T[L, R·C] (each layer checked first)
+                        r.Pooled.Add(($"{elem}[,]", local));
+                        r.InTry.Add($"{local} = {Arrays}.FlattenJaggedStack<{elem}>({a.Source}, \"{a.Source}\");");
+                        if (p.IsWritten) r.CopyBack.Add($"{Arrays}.CopyBackJaggedStack({local}, {a.Source});");
+                        r.Args.Add(local);
+                        break;
                     case ArgKind.OutScalar:
                         r.Pooled.Add(($"{elem}[]", local));
                         r.InTry.Add($"{local} = {Pool}<{elem}>.Rent(1);");
@@ -217,7 +224,7 @@ namespace DiffGen.Generator.Emit
                 sig.Add(a.Kind switch
                 {
                     ArgKind.Span or ArgKind.ReadOnlySpan or ArgKind.List or ArgKind.Sequence => (g.IsUpstream && !g.Param.ReadsInitial ? $"global::System.ReadOnlySpan<{elem}> " : $"global::System.Span<{elem}> ") + g.Name,
-                    ArgKind.Flatten or ArgKind.Stack => s.Params.First(p => p.Name == a.Source).TypeText + " " + g.Name,
+                    ArgKind.Flatten or ArgKind.Stack or ArgKind.JaggedStack => s.Params.First(p => p.Name == a.Source).TypeText + " " + g.Name,
                     ArgKind.OutScalar or ArgKind.TupleItem => elem + " " + g.Name, // the upstream derivative of an out result, a tuple element: a scalar
                     ArgKind.Optional => g.Param.Type.Keyword + "? " + g.Name, // null with its array
                     _ => (g.Param.Type.IsArray ? "" : "out ") + g.Param.Type.Keyword + " " + g.Name,
@@ -251,6 +258,8 @@ namespace DiffGen.Generator.Emit
                     w.Line($"{Arrays}.SameShape({a.Source}, {g.Name}, \"{a.Source}\", \"{g.Name}\");");
                 else if (a.Kind == ArgKind.Stack)
                     w.Line($"{Arrays}.SameStackShape({a.Source}, {g.Name}, \"{a.Source}\", \"{g.Name}\");");
+                else if (a.Kind == ArgKind.JaggedStack)
+                    w.Line($"{Arrays}.SameJaggedStackShape({a.Source}, {g.Name}, \"{a.Source}\", \"{g.Name}\");");
             }
             Guards(w, s);
             var r = Prepare(w, m, s);
@@ -287,6 +296,12 @@ namespace DiffGen.Generator.Emit
                         r.Pooled.Add(($"{elem}[,]", local));
                         r.InTry.Add(g.IsUpstream ? $"{local} = {Arrays}.FlattenStack<{elem}>({g.Name}, \"{g.Name}\");" : $"{local} = {Arrays}.RentFlatStack<{elem}>({a.Source});");
                         if (g.Param.GradientWritten) r.CopyBack.Add($"{Arrays}.CopyBackStack({local}, {g.Name});");
+                        gradArgs.Add(local);
+                        break;
+                    case ArgKind.JaggedStack:
+                        r.Pooled.Add(($"{elem}[,]", local));
+                        r.InTry.Add(g.IsUpstream ? $"{local} = {Arrays}.FlattenJaggedStack<{elem}>({g.Name}, \"{g.Name}\");" : $"{local} = {Arrays}.RentFlatJaggedStack<{elem}>({a.Source});");
+                        if (g.Param.GradientWritten) r.CopyBack.Add($"{Arrays}.CopyBackJaggedStack({local}, {g.Name});");
                         gradArgs.Add(local);
                         break;
                     case ArgKind.State:

@@ -68,6 +68,9 @@ namespace DiffGen.Generator.Model
         Flatten,
         /// <summary>A <c>T[][,]</c> (or <c>T[][,,]</c>) of arrays of one shape: copied into a pooled <c>T[L, r·c·…]</c>, row l array l (and back when written).</summary>
         Stack,
+        /// <summary>A <c>T[][][]</c> of per-layer matrices as jagged rows (<c>w[l][o][i]</c>), each layer's rows of one length: copied into a
+        /// pooled <c>T[L, R·C]</c> like a stack of matrices (and back when written).</summary>
+        JaggedStack,
         /// <summary>A value read once at entry: a field or property, a member of a config parameter, a dimension.</summary>
         Snapshot,
         /// <summary>A <c>bool[]</c> or <c>bool[,]</c> mask: copied into a pooled <c>int[]</c>/<c>int[,]</c> of 0 and 1 (read-only).</summary>

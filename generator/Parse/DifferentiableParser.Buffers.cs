@@ -119,8 +119,30 @@ namespace DiffGen.Generator.Parse
         private readonly Dictionary<IParameterSymbol, List<string>> _stackShapes = new(SymbolEqualityComparer.Default);
         private readonly HashSet<string> _stackShapeNames = new(StringComparer.Ordinal);
 
+        /// <summary><c>double[][][]</c> parameters held as stacks of matrices (<c>w[l][o][i]</c> is <c>w[l, o·C + i]</c>).</summary>
+        private readonly HashSet<IParameterSymbol> _jaggedStacks = new(SymbolEqualityComparer.Default);
+
+        /// <summary>Is <paramref name="e"/> one layer of a <c>double[][][]</c> stack (<c>w[l]</c>, or a name for one)? Nothing is lowered.</summary>
+        private bool IsJaggedStackElement(ExpressionSyntax e)
+        {
+            while (e is ParenthesizedExpressionSyntax p) e = p.Expression;
+            if (e is IdentifierNameSyntax && _model.GetSymbolInfo(e, _ct).Symbol is { } s && _stackViews.TryGetValue(s, out var view)) return view.Jagged;
+            return e is ElementAccessExpressionSyntax { ArgumentList.Arguments.Count: 1, Expression: IdentifierNameSyntax id }
+                && _model.GetSymbolInfo(id, _ct).Symbol is IParameterSymbol ps && _jaggedStacks.Contains(ps);
+        }
+
+        /// <summary><c>w[l][o].Length</c> of a <c>double[][][]</c> stack: that layer's row length. Null (not handled) for anything else.</summary>
+        private Expr? LowerJaggedStackRowLength(ExpressionSyntax rowExpr)
+        {
+            while (rowExpr is ParenthesizedExpressionSyntax p) rowExpr = p.Expression;
+            if (rowExpr is not ElementAccessExpressionSyntax { ArgumentList.Arguments.Count: 1 } row || !IsJaggedStackElement(row.Expression)) return null;
+            var view = StackElement(row.Expression);
+            if (view is null) return Suppress();
+            return new ElemRef(view.Shapes[1], new IrType(Scalar.Int, Shape.Vector), new[] { view.Layer }.ToEquatable());
+        }
+
         /// <summary>One array of a stack: the stack, the row holding it (an int), its dimensions' names (the strides: the largest), and its own dimensions' int[]s.</summary>
-        private sealed record StackView(Variable Stack, Expr Layer, List<string> Dims, List<string> Shapes);
+        private sealed record StackView(Variable Stack, Expr Layer, List<string> Dims, List<string> Shapes, bool Jagged = false);
 
         /// <summary>Names for one array of a stack: <c>var w = layers[l];</c>, a helper's <c>double[,]</c> parameter given <c>layers[e]</c>.</summary>
         private readonly Dictionary<ISymbol, StackView> _stackViews = new(SymbolEqualityComparer.Default);
@@ -142,14 +164,31 @@ namespace DiffGen.Generator.Parse
             var ea = (ElementAccessExpressionSyntax)e;
             var ps = (IParameterSymbol)_model.GetSymbolInfo(ea.Expression, _ct).Symbol!;
             var layer = LowerIntExpr(ea.ArgumentList.Arguments[0].Expression, "an array index");
-            return layer is null ? null : new StackView(_vars[ps], layer, _stacks[ps], _stackShapes[ps]);
+            return layer is null ? null : new StackView(_vars[ps], layer, _stacks[ps], _stackShapes[ps], _jaggedStacks.Contains(ps));
         }
 
         /// <summary><c>layers[l][i, j]</c> (or <c>w[i, j]</c> for <c>var w = layers[l];</c>): <c>layers[l, i·D1 + j]</c>. Not such an element: handled false.</summary>
         private Expr? LowerStackElement(ElementAccessExpressionSyntax ea, out bool handled)
         {
+            // w[l][o][i] on a double[][][] stack (or wl[o][i] for 'var wl = w[l];'): w[l, o·C + i]
+            if (ea.ArgumentList.Arguments.Count == 1 && ea.Expression is ElementAccessExpressionSyntax { ArgumentList.Arguments.Count: 1 } rowAccess && IsJaggedStackElement(rowAccess.Expression))
+            {
+                handled = true;
+                var jv = StackElement(rowAccess.Expression);
+                if (jv is null) return null;
+                var o = LowerIntExpr(rowAccess.ArgumentList.Arguments[0].Expression, IndexContext);
+                var i = LowerIntExpr(ea.ArgumentList.Arguments[0].Expression, IndexContext);
+                if (o is null || i is null) return null;
+                var jcol = new Binary(BinaryOp.Add, new Binary(BinaryOp.Mul, o, new VarRef(jv.Dims[1], IrType.Int), IrType.Int), i, IrType.Int);
+                return new ElemRef(jv.Stack.Name, jv.Stack.Type, new[] { jv.Layer, jcol }.ToEquatable());
+            }
             handled = IsStackElement(ea.Expression);
             if (!handled) return null;
+            if (IsJaggedStackElement(ea.Expression))
+            {
+                Report(Descriptors.UnsupportedExpression, ea, ea.ToString(), $"a row of a double[][][] stack is held inside one flat array, so it cannot be used as an array of its own; index its elements where they are used ('{ea}[i]', '{ea}.Length')");
+                return null;
+            }
             var view = StackElement(ea.Expression);
             if (view is null) return null;
             var args = ea.ArgumentList.Arguments;
@@ -181,6 +220,7 @@ namespace DiffGen.Generator.Parse
             // this layer's own dimension (a layer of a stack of matrices may be smaller than the largest)
             Expr Dim(int d) => view.Shapes.Count > 0 ? new ElemRef(view.Shapes[d], new IrType(Scalar.Int, Shape.Vector), new[] { view.Layer }.ToEquatable()) : new VarRef(view.Dims[d], IrType.Int);
             if (dim >= 0) return Dim(dim);
+            if (view.Jagged) return Dim(0); // w[l].Length of a double[][][]: its rows
             Expr n = Dim(0);
             for (int d = 1; d < view.Dims.Count; d++) n = new Binary(BinaryOp.Mul, n, Dim(d), IrType.Int);
             return n;
@@ -189,7 +229,8 @@ namespace DiffGen.Generator.Parse
         /// <summary><c>var w = layers[l];</c>: a name for that array of the stack (its row snapshotted: l may change later). False: not that form.</summary>
         private bool TryDeclareStackView(VariableDeclaratorSyntax v, ILocalSymbol local, List<Stmt> output)
         {
-            if (local.Type is not IArrayTypeSymbol { Rank: >= 2 } || v.Initializer?.Value is not { } init || !IsStackElement(init)) return false;
+            if (local.Type is not IArrayTypeSymbol { Rank: >= 2 } and not IArrayTypeSymbol { Rank: 1, ElementType: IArrayTypeSymbol { Rank: 1 } }
+                || v.Initializer?.Value is not { } init || !IsStackElement(init)) return false;
             var view = StackElement(init);
             if (view is null) { _rejected.Add(local); return true; }
             output.AddRange(_pending);

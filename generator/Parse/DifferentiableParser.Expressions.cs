@@ -324,6 +324,7 @@ namespace DiffGen.Generator.Parse
                         if (ViewOf(ma.Expression) is { } lview) return lview.Count; // row.Length of a span view (SpanViews.cs)
                         if (StructArrayOf(ma.Expression) is { } lstructs) return Len(lstructs.Arrays[0].Name, lstructs.Arrays[0].Type, null, -1); // pts.Length (StructArrays.cs)
                         if (IsStackElement(ma.Expression)) return LowerStackLength(ma.Expression, -1, ma); // layers[l].Length (Buffers.cs)
+                        if (LowerJaggedStackRowLength(ma.Expression) is { } jaggedRow) return jaggedRow; // w[l][o].Length of a double[][][] (Buffers.cs)
                         if (_model.GetSymbolInfo(ma.Expression, _ct).Symbol is IParameterSymbol sp && _stacks.ContainsKey(sp))
                             return new LengthOf(_vars[sp].Name, _vars[sp].Type, null, 0); // layers.Length: the stack's rows
                         var target = LowerExpr(ma.Expression);

@@ -193,6 +193,24 @@ namespace DiffGen.Generator.Parse
                 _surface = true;
                 return true;
             }
+            // double[][][] w (w[l][o][i], per-layer weights as jagged rows): a stack of matrices like double[][,] (JaggedStack)
+            if (t is IArrayTypeSymbol { Rank: 1, ElementType: IArrayTypeSymbol { Rank: 1, ElementType: IArrayTypeSymbol { Rank: 1, ElementType: var leaf } } } && !byIn
+                && ElemOf(leaf) is Scalar.Float or Scalar.Double)
+            {
+                var jelem = ElemOf(leaf)!.Value;
+                _vars[p] = new Variable(p.Name, new IrType(jelem, Shape.Matrix), VarKind.Param);
+                _usedNames.Add(p.Name);
+                var jdims = new List<string> { FreshName(p.Name + "__s0"), FreshName(p.Name + "__s1") };
+                _dimNames.UnionWith(jdims);
+                _stacks[p] = jdims;
+                var jshapes = new List<string> { FreshName(p.Name + "__n0"), FreshName(p.Name + "__n1") };
+                _stackShapes[p] = jshapes;
+                _stackShapeNames.UnionWith(jshapes);
+                _jaggedStacks.Add(p);
+                _paramKinds[p] = ArgKind.JaggedStack;
+                _surface = true;
+                return true;
+            }
             // double[][,] layers (or double[][,,]): arrays of one shape, per-layer weights; a T[L, r·c] whose row l is layers[l]
             if (t is IArrayTypeSymbol { Rank: 1, ElementType: IArrayTypeSymbol { Rank: >= 2 } inner } && !byIn)
             {
@@ -820,13 +838,15 @@ namespace DiffGen.Generator.Parse
                     for (int d = 0; d < stackDims.Count; d++)
                     {
                         ps.Add(new ParamModel(stackDims[d], IrType.Int, false, false, null));
-                        args.Add(new CoreArg(stackDims[d], ArgKind.Snapshot, $"global::DiffGen.Reverse.SurfaceArrays.StackLength({p.Name}, {d})"));
+                        args.Add(new CoreArg(stackDims[d], ArgKind.Snapshot, _jaggedStacks.Contains(p)
+                            ? $"global::DiffGen.Reverse.SurfaceArrays.JaggedStackLength({p.Name}, {d})"
+                            : $"global::DiffGen.Reverse.SurfaceArrays.StackLength({p.Name}, {d})"));
                     }
                 if (_stackShapes.TryGetValue(p, out var stackShapes))
                     for (int d = 0; d < stackShapes.Count; d++)
                     {
                         ps.Add(new ParamModel(stackShapes[d], new IrType(Scalar.Int, Shape.Vector), false, false, null));
-                        args.Add(new CoreArg(stackShapes[d], ArgKind.Snapshot, $"global::DiffGen.Reverse.SurfaceArrays.StackLengths({p.Name}, {d}, \"{p.Name}\")"));
+                        args.Add(new CoreArg(stackShapes[d], ArgKind.Snapshot, $"global::DiffGen.Reverse.SurfaceArrays.{(_jaggedStacks.Contains(p) ? "JaggedStackLengths" : "StackLengths")}({p.Name}, {d}, \"{p.Name}\")"));
                     }
                 if (_highRank.TryGetValue(p, out var dims))
                     for (int d = 0; d < dims.Count; d++)

@@ -562,7 +562,7 @@ namespace DiffGen.Generator.Parse
         /// <summary>What to write instead of an unsupported parameter or local type (DIFF0002).</summary>
         private static string TypeAdvice(ITypeSymbol type, bool local = false)
         {
-            const string Supported = "the supported types are float, double, int and bool scalars, float/double T[], T[,] and T[][], and int[] and int[,] (parameters also int[][], ReadOnlySpan<T>/Span<T>, T[,,] and struct/record config types)";
+            const string Supported = "the supported types are float, double, int and bool scalars, float/double T[], T[,] and T[][], and int[] and int[,] (parameters also int[][], ReadOnlySpan<T>/Span<T>, T[,,], float/double T[][,] and T[][][] per-layer weights, and struct/record config types)";
             switch (type)
             {
                 case IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Boolean }:

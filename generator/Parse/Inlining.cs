@@ -700,7 +700,8 @@ namespace DiffGen.Generator.Parse
                     _textAliases[p] = mode;
                     continue;
                 }
-                if (p.RefKind is RefKind.None or RefKind.In && p.Type is IArrayTypeSymbol { Rank: >= 2 } && argSyntax[k] is { } stackArg && IsStackElement(stackArg))
+                if (p.RefKind is RefKind.None or RefKind.In && argSyntax[k] is { } stackArg && IsStackElement(stackArg)
+                    && (p.Type is IArrayTypeSymbol { Rank: >= 2 } || p.Type is IArrayTypeSymbol { Rank: 1, ElementType: IArrayTypeSymbol { Rank: 1 } } && IsJaggedStackElement(stackArg)))
                 {
                     // Expert(x, hidden[e]): the helper's double[,] is that array of the stack (Buffers.cs)
                     var view = StackElement(stackArg);

@@ -273,6 +273,95 @@ namespace DiffGen.Reverse
             }
         }
 
+        // ---- jagged stacks: T[][][] (w[l][o][i], per-layer weights as jagged rows), held like a stack of matrices ----
+
+        /// <summary>The largest dimension <paramref name="dim"/> (0: rows, 1: row length) of a jagged stack's layers (0 when there are none).</summary>
+        public static int JaggedStackLength<T>(T[][][] stack, int dim)
+        {
+            int most = 0;
+            foreach (var layer in stack)
+            {
+                if (layer is null) continue;
+                int n = dim == 0 ? layer.Length : layer.Length == 0 || layer[0] is null ? 0 : layer[0].Length;
+                if (n > most) most = n;
+            }
+            return most;
+        }
+
+        /// <summary>
+        /// Dimension <paramref name="dim"/> of each layer of a jagged stack, after checking it: every layer and row is there, and the
+        /// rows of a layer have one length (a mismatch names the parameter and the entry).
+        /// </summary>
+        public static int[] JaggedStackLengths<T>(T[][][] stack, int dim, string name)
+        {
+            CheckJaggedStack(stack, name);
+            var lengths = new int[stack.Length];
+            for (int l = 0; l < stack.Length; l++) lengths[l] = dim == 0 ? stack[l].Length : stack[l].Length == 0 ? 0 : stack[l][0].Length;
+            return lengths;
+        }
+
+        /// <summary>Every layer and row of a jagged stack is there, and each layer's rows have one length.</summary>
+        public static void CheckJaggedStack<T>(T[][][] stack, string name)
+        {
+            for (int l = 0; l < stack.Length; l++)
+            {
+                if (stack[l] is null) throw new ArgumentNullException(name, $"'{name}[{l}]' is null; every layer of '{name}' must be given.");
+                for (int r = 0; r < stack[l].Length; r++)
+                {
+                    if (stack[l][r] is null) throw new ArgumentNullException(name, $"'{name}[{l}][{r}]' is null; every row of '{name}' must be given.");
+                    if (stack[l][r].Length != stack[l][0].Length)
+                        throw new ArgumentException($"'{name}[{l}][{r}]' has {stack[l][r].Length} elements but '{name}[{l}][0]' has {stack[l][0].Length}; the rows of each layer of '{name}' must have one length (a matrix).", name);
+                }
+            }
+        }
+
+        /// <summary>A gradient of a jagged stack has its shape: as many layers, rows and elements.</summary>
+        public static void SameJaggedStackShape<T>(T[][][] reference, T[][][]? buffer, string referenceName, string name)
+        {
+            Shapes.NotNull(buffer, name);
+            if (buffer!.Length != reference.Length)
+                throw new ArgumentException($"'{name}' has {buffer.Length} layers but '{referenceName}' has {reference.Length}; the gradient buffer must have the same shape.", name);
+            for (int l = 0; l < reference.Length; l++)
+            {
+                if (buffer[l] is null || buffer[l].Length != reference[l].Length)
+                    throw new ArgumentException($"'{name}[{l}]' must have {reference[l].Length} rows, as '{referenceName}[{l}]' has.", name);
+                for (int r = 0; r < reference[l].Length; r++)
+                    if (buffer[l][r] is null || buffer[l][r].Length != reference[l][r].Length)
+                        throw new ArgumentException($"'{name}[{l}][{r}]' must have {reference[l][r].Length} elements, as '{referenceName}[{l}][{r}]' has.", name);
+            }
+        }
+
+        /// <summary>A zeroed pooled <c>T[L, R·C]</c> for a jagged stack shaped like <paramref name="shape"/>.</summary>
+        public static T[,] RentFlatJaggedStack<T>(T[][][] shape) where T : unmanaged =>
+            BufferPool<T>.Rent(shape.Length, checked(JaggedStackLength(shape, 0) * JaggedStackLength(shape, 1)));
+
+        /// <summary>A pooled <c>T[L, R·C]</c> whose row l holds layer l's rows at stride C (the largest row length), zeros between.</summary>
+        public static T[,] FlattenJaggedStack<T>(T[][][] stack, string name) where T : unmanaged
+        {
+            CheckJaggedStack(stack, name);
+            int stride = JaggedStackLength(stack, 1);
+            var flat = BufferPool<T>.Rent(stack.Length, checked(JaggedStackLength(stack, 0) * stride));
+            for (int l = 0; l < stack.Length; l++)
+                for (int r = 0; r < stack[l].Length; r++)
+                {
+                    var row = stack[l][r];
+                    for (int c = 0; c < row.Length; c++) flat[l, r * stride + c] = row[c];
+                }
+            return flat;
+        }
+
+        /// <summary>Copies row l of the flattened form back into layer l of <paramref name="target"/>.</summary>
+        public static void CopyBackJaggedStack<T>(T[,] flat, T[][][] target) where T : unmanaged
+        {
+            int stride = JaggedStackLength(target, 1);
+            for (int l = 0; l < target.Length; l++)
+                for (int r = 0; r < target[l].Length; r++)
+                {
+                    var row = target[l][r];
+                    for (int c = 0; c < row.Length; c++) row[c] = flat[l, r * stride + c];
+                }
+        }
+
         /// <summary>Copies the flattened form back into <paramref name="target"/> (same element order).</summary>
         public static void CopyBack<T>(T[,] flat, Array target) where T : unmanaged =>
             Buffer.BlockCopy(flat, 0, target, 0, target.Length * Unsafe.SizeOf<T>());

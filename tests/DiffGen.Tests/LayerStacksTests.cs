@@ -158,6 +158,53 @@ namespace DiffGen.Tests
             MethodOracle.Check(T, nameof(LayerStacks.Residual), new object?[] { w, widths, TestData.Vector(rng, din) });
         }
 
+        private static double[][][] JaggedWeights(Random rng, int[] sizes) =>
+            Enumerable.Range(0, sizes.Length - 1).Select(l => Enumerable.Range(0, sizes[l + 1]).Select(_ => TestData.Vector(rng, sizes[l], 0.6)).ToArray()).ToArray();
+
+        [Theory]
+        [InlineData(new[] { 4, 7, 3, 2 })]
+        [InlineData(new[] { 5, 1 })]
+        [InlineData(new[] { 2, 9, 9, 4 })]
+        public void JaggedMlp(int[] sizes)
+        {
+            var rng = new Random(sizes.Sum() * 11);
+            var (_, b) = Flat(rng, sizes);
+            MethodOracle.Check(T, nameof(LayerStacks.JaggedMlp), new object?[] { JaggedWeights(rng, sizes), b, TestData.Vector(rng, sizes[0]), TestData.Vector(rng, sizes[^1]) });
+        }
+
+        [Theory]
+        [InlineData(new[] { 3, 6, 2 })]
+        [InlineData(new[] { 6, 6, 6 })]
+        public void JaggedMlpHelper(int[] sizes)
+        {
+            var rng = new Random(sizes.Sum() * 13);
+            var (_, b) = Flat(rng, sizes);
+            MethodOracle.Check(T, nameof(LayerStacks.JaggedMlpHelper), new object?[] { JaggedWeights(rng, sizes), b, TestData.Vector(rng, sizes[0]) });
+        }
+
+        [Fact]
+        public void JaggedMlp_refuses_a_ragged_layer_and_a_gradient_of_another_shape_by_name()
+        {
+            var rng = new Random(4);
+            int[] sizes = { 3, 4, 2 };
+            var w = JaggedWeights(rng, sizes);
+            var (_, b) = Flat(rng, sizes);
+            var x = TestData.Vector(rng, 3);
+            var t = TestData.Vector(rng, 2);
+            var ragged = w.Select(l => l.Select(r => (double[])r.Clone()).ToArray()).ToArray();
+            ragged[1][1] = new double[5];
+            var e = Assert.Throws<ArgumentException>(() => LayerStacks.JaggedMlpForward(ragged, b, x, t));
+            Assert.Equal("weights", e.ParamName);
+            Assert.Contains("'weights[1][1]'", e.Message);
+            var missing = w.Select(l => l.Select(r => (double[])r.Clone()).ToArray()).ToArray();
+            missing[0][2] = null!;
+            Assert.Throws<ArgumentNullException>(() => LayerStacks.JaggedMlpForward(missing, b, x, t));
+            var gw = w.Select(l => l.Select(r => new double[r.Length]).ToArray()).ToArray();
+            gw[1][0] = new double[3];
+            var g = Assert.Throws<ArgumentException>(() => LayerStacks.JaggedMlpBackward(w, b, x, t, gw, b.Select(r => new double[r.Length]).ToArray()));
+            Assert.Contains("weightsGrad[1][0]", g.Message);
+        }
+
         [Fact]
         public void Mlp_leaves_the_input_and_the_widths_alone()
         {

@@ -205,7 +205,11 @@ namespace DiffGen.Tests
 
         private static double Round(double x, bool isFloat) => isFloat ? (float)x : x;
 
-        private static Type? Elem(Type t) => t.IsArray ? (t.GetElementType()!.IsArray ? t.GetElementType()!.GetElementType() : t.GetElementType()) : t;
+        private static Type? Elem(Type t)
+        {
+            while (t.IsArray) t = t.GetElementType()!; // double[][][] (a jagged stack) too
+            return t;
+        }
 
         private static double ToDouble(object o) => Convert.ToDouble(o, System.Globalization.CultureInfo.InvariantCulture);
 
@@ -275,7 +279,7 @@ namespace DiffGen.Tests
         private static Array CloneRows(Array[] rows)
         {
             var copy = (Array)rows.Clone();
-            for (int i = 0; i < rows.Length; i++) copy.SetValue(rows[i]?.Clone(), i);
+            for (int i = 0; i < rows.Length; i++) copy.SetValue(DeepClone(rows[i]), i); // rows of rows (double[][][]) too
             return copy;
         }
 

@@ -121,6 +121,50 @@ namespace DiffGen.Tests.Corpus
             return loss;
         }
 
+        /// <summary>The classic hand-written C# network: weights[l][j][k] as jagged arrays (a double[][][]), widths from the arrays.</summary>
+        [Differentiable(nameof(weights), nameof(biases))]
+        public static double JaggedMlp(double[][][] weights, double[][] biases, double[] input, double[] target)
+        {
+            double[] a = input;
+            for (int l = 0; l < weights.Length; l++)
+            {
+                var z = new double[weights[l].Length];
+                for (int j = 0; j < weights[l].Length; j++)
+                {
+                    double s = biases[l][j];
+                    for (int k = 0; k < weights[l][j].Length; k++) s += weights[l][j][k] * a[k];
+                    z[j] = l == weights.Length - 1 ? s : Math.Tanh(s);
+                }
+                a = z;
+            }
+            double loss = 0;
+            for (int j = 0; j < a.Length; j++) loss += (a[j] - target[j]) * (a[j] - target[j]);
+            return 0.5 * loss;
+        }
+
+        private static double[] JaggedLayer(double[][] w, double[] b, double[] x)
+        {
+            var y = new double[w.Length];
+            for (int j = 0; j < w.Length; j++)
+            {
+                double s = b[j];
+                for (int k = 0; k < w[j].Length; k++) s += w[j][k] * x[k];
+                y[j] = Math.Max(0.0, s) + 0.05 * s;
+            }
+            return y;
+        }
+
+        /// <summary>The same through a helper taking one layer as a double[][] (<c>h = JaggedLayer(weights[l], biases[l], h)</c>).</summary>
+        [Differentiable]
+        public static double JaggedMlpHelper(double[][][] weights, double[][] biases, [Constant] double[] input)
+        {
+            var h = input;
+            for (int l = 0; l < weights.Length; l++) h = JaggedLayer(weights[l], biases[l], h);
+            double s = 0;
+            foreach (var v in h) s += v * v;
+            return s;
+        }
+
         /// <summary>A stack applied to every sample of a batch: the activation is made per sample (a fresh start each row).</summary>
         [Differentiable(nameof(w), nameof(b))]
         public static double BatchMlp(double[][] w, double[][] b, int[] sizes, double[][] xs, double[] ys)
