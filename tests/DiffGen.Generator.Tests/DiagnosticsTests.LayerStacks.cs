@@ -39,6 +39,19 @@ namespace DiffGen.Generator.Tests
         }
 
         [Fact]
+        public void DIFF0004_RowOfAJaggedStackUsedAsAnArray()
+        {
+            var d = Expect("DIFF0004", "row = w[0][1]", "[Differentiable] public static double F(double[][][] w) { var row = w[0][1]; return row[0] * row[1]; }");
+            Assert.Contains("index the rows where they are used", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0002_IntJaggedStack()
+        {
+            Expect("DIFF0002", "int[][][] idx", "[Differentiable] public static double F(double[] x, int[][][] idx) => x[idx[0][0][0]];");
+        }
+
+        [Fact]
         public void LayerStack_whose_parameter_is_written_stays_an_alias()
         {
             // 'a' is x itself while x is written: a copy would not see the write, so it is not a layer stack (DIFF0013 as before)
