@@ -1616,7 +1616,12 @@ namespace DiffGen.Generator.Differentiate
                         if (IrQueries.ReadsReal(x) && IsVaried(x))
                             Propagate(x, Mul(Mul(g, y), Call(Fn.Pow, x, new Binary(BinaryOp.Sub, y, C(1), t))), output);
                         if (IrQueries.ReadsReal(y) && IsVaried(y))
-                            Propagate(y, Mul(Mul(g, f), Call(Fn.Log, x)), output);
+                        {
+                            // d x^y / dy = x^y ln x, and 0 where x^y is 0 (x = 0, y > 0: its limit) instead of 0 · (−∞) = NaN
+                            // (batch 29's Phong highlight, Pow(Max(0, r·v), shininess) facing away)
+                            var e = Bind(f, output);
+                            Propagate(y, new Conditional(new Binary(BinaryOp.Ne, e, C(0), IrType.Bool), Mul(Mul(g, e), Call(Fn.Log, x)), C(0), t), output);
+                        }
                         return;
                     }
                 case Fn.Abs:
