@@ -7,8 +7,8 @@ namespace DiffGen.Tests.Corpus
     /// <summary>
     /// Round 29: probe batch 29, 40 small natural functions in seven classes (Losses, Nn, Physics, Stats, Finance, Signal,
     /// Graphics) and one layer class, one idiom each; 38 accepted, here as written, as static methods of one class (the
-    /// author's bodies, parameters and attributes). Not here: Physics.ParticleSystemEnergy (DIFF0004, 'ref Particle p = ref
-    /// ps[i]' into a local array of structs; the batch's struct Particle, used by nothing else, is left out with it) and
+    /// author's bodies, parameters and attributes). Not here: Physics.ParticleSystemEnergy (DIFF0004 in the probe, 'ref Particle p =
+    /// ref ps[i]' into a local array of structs; accepted since, and in the corpus as written in <see cref="RefStructElements"/>) and
     /// Graphics.BezierPoint (DIFF0006, a recursive de Casteljau step). Losses.SmoothL1 (an enum default
     /// 'reduction = Reduction.Mean') is here as written: its generated entry points gave CS1750 in the probe, fixed at
     /// 37c50ee. The batch's types are declared below with a Round29 prefix (<see cref="Round29Reduction"/>,
