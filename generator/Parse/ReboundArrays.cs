@@ -105,6 +105,7 @@ namespace DiffGen.Generator.Parse
                     while (e.Parent is ElementAccessExpressionSyntax ea && ea.Expression == e) e = ea;
                     while (e.Parent is ParenthesizedExpressionSyntax) e = e.Parent;
                     if (e != node && e is ExpressionSyntax written && IsWritten(written)) return false;
+                    if (node.Parent is ArgumentSyntax { RefKindKeyword.RawKind: not 0 }) return false; // F(ref x): the array may be replaced
                     continue;
                 }
                 // a helper may read it (writes inside helpers are found on the IR); anything else that could write it or name it twice is out
