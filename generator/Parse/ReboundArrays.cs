@@ -154,8 +154,9 @@ namespace DiffGen.Generator.Parse
             {
                 output.Add(placeholder);
                 output.Add(buffer);
-                _topLevelLocals.Add(len);
             }
+            // (the length is not a fixed name even at the top level: it changes, so an array sized by 'a.Length' in a loop is sized
+            // per row, bounded by the capacity; see Capacity)
             output.Add(new DeclScalar(len, IrType.Int, initial));
             _topLevelLocals.Add(cap);
             _topLevelLocals.Add(name);
@@ -294,6 +295,13 @@ namespace DiffGen.Generator.Parse
                     var reads = before.SelectMany(IrQueries.ExprsOf).Concat(new[] { bound }).SelectMany(IrQueries.Descendants)
                         .Select(e => e switch { VarRef x => x.Name, LengthOf l => l.Array, ElemRef el => el.Array, _ => null })
                         .Where(n => n is not null && !own.ContainsKey(n)).Select(n => n!).Distinct().ToList();
+                    // an array sized like the local itself ('new double[a.Length]'): no longer than the buffer already is
+                    if (bound is VarRef self && self.Name == r.Placeholder.Name) continue;
+                    if (reads.Contains(r.Placeholder.Name))
+                    {
+                        Report(Descriptors.LocalArray, where, r.Local, $"DiffGen keeps '{r.Local}' in one buffer sized, where it is declared, for the longest array it is given; this one is longer than '{r.Local}' itself ('{ExprPrinter.CSharp.Print(bound)}'), so no size known there bounds them all; compute the new arrays' lengths from the parameters");
+                        continue;
+                    }
                     if (reads.FirstOrDefault(n => later.ContainsKey(n) || _reassigned.Contains(n)) is { } late)
                     {
                         Report(Descriptors.LocalArray, where, r.Local, $"DiffGen keeps '{r.Local}' in one buffer sized, where it is declared, for the longest array it is given; this one's length reads '{late}', which is {(later.ContainsKey(late) ? "declared after it" : "reassigned")}; declare '{r.Local}' after what sizes its arrays, or compute their lengths from the parameters");

@@ -31,9 +31,17 @@ namespace DiffGen.Generator.Tests
         }
 
         [Fact]
+        public void DIFF0013_LayerStackThatGrowsEachIteration()
+        {
+            var d = Expect("DIFF0013", "a = b", "[Differentiable] public static double F(double[] x, int n) { double[] a = x; for (int k = 0; k < n; k++) { var b = new double[a.Length + 1]; "
+                + "for (int i = 0; i < a.Length; i++) b[i] = a[i]; b[a.Length] = 1; a = b; } double s = 0; for (int i = 0; i < a.Length; i++) s += a[i] * a[i]; return s; }");
+            Assert.Contains("longer than 'a' itself", d.GetMessage());
+        }
+
+        [Fact]
         public void DIFF0013_LayerStackWrittenByAHelper()
         {
-            var d = Expect("DIFF0013", "F", "static double[] Scale(double[] v) { v[0] = 2 * v[0]; var r = new double[v.Length + 1]; for (int i = 0; i < v.Length; i++) r[i] = v[i]; return r; }\n"
+            var d = Expect("DIFF0013", "F", "static double[] Scale(double[] v) { v[0] = 2 * v[0]; var r = new double[v.Length]; for (int i = 0; i < v.Length; i++) r[i] = 3 * v[i]; return r; }\n"
                 + "[Differentiable] public static double F(double[] x) { double[] a = x; a = Scale(a); double s = 0; for (int i = 0; i < a.Length; i++) s += a[i] * a[i]; return s; }");
             Assert.Contains("a helper writes the elements of 'a'", d.GetMessage());
         }

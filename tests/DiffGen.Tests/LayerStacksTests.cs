@@ -205,6 +205,18 @@ namespace DiffGen.Tests
             Assert.Contains("weightsGrad[1][0]", g.Message);
         }
 
+        [Theory]
+        [InlineData(new[] { 6, 2, 5 }, 3)]
+        [InlineData(new[] { 4 }, 4)]
+        public void SizedByActivation(int[] widths, int din)
+        {
+            var rng = new Random(widths.Sum() + 7 * din);
+            var w = new double[widths.Length][];
+            int width = din;
+            for (int l = 0; l < widths.Length; l++) { w[l] = TestData.Vector(rng, widths[l] * width, 0.5); width = widths[l]; }
+            MethodOracle.Check(T, nameof(LayerStacks.SizedByActivation), new object?[] { w, widths, TestData.Vector(rng, din) });
+        }
+
         [Fact]
         public void Mlp_leaves_the_input_and_the_widths_alone()
         {

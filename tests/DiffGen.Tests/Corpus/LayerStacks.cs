@@ -190,6 +190,30 @@ namespace DiffGen.Tests.Corpus
             return total / xs.Length;
         }
 
+        /// <summary>Layers that keep the width sized by the activation itself (<c>new double[a.Length]</c>), between layers that change it.</summary>
+        [Differentiable(nameof(w))]
+        public static double SizedByActivation(double[][] w, int[] widths, double[] x)
+        {
+            double[] a = x;
+            for (int l = 0; l < widths.Length; l++)
+            {
+                var next = new double[widths[l]];
+                for (int o = 0; o < next.Length; o++)
+                {
+                    double s = 0;
+                    for (int i = 0; i < a.Length; i++) s += w[l][o * a.Length + i] * a[i];
+                    next[o] = s;
+                }
+                a = next;
+                var act = new double[a.Length];
+                for (int i = 0; i < a.Length; i++) act[i] = Math.Tanh(a[i]);
+                a = act;
+            }
+            double sum = 0;
+            for (int i = 0; i < a.Length; i++) sum += a[i] * a[i];
+            return sum;
+        }
+
         /// <summary>A residual tower: layers that keep the width add their input back (the length read per layer from the activation).</summary>
         [Differentiable(nameof(w))]
         public static double Residual(double[][] w, int[] widths, double[] x)
