@@ -91,7 +91,7 @@ namespace DiffGen.Generator.Parse
                 init = nullWhenTrue ? ce.WhenFalse : ce.WhenTrue;
                 while (init is ParenthesizedExpressionSyntax p2) init = p2.Expression;
             }
-            if (init is not ElementAccessExpressionSyntax { ArgumentList.Arguments.Count: 1 } ea
+            if (init is not ElementAccessExpressionSyntax { ArgumentList.Arguments.Count: 1 } ea || IsStackElement(ea) // var w = weights[l]: a layer of a stack (Buffers.cs)
                 || _model.GetTypeInfo(ea.Expression, _ct).Type is not IArrayTypeSymbol { Rank: 1, ElementType: IArrayTypeSymbol }
                     && !(ea.Expression is IdentifierNameSyntax lid && _model.GetSymbolInfo(lid, _ct).Symbol is IParameterSymbol lp && _listRows.Contains(lp))) // List<T[]> rows
                 return false;

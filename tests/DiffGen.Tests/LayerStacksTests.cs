@@ -173,6 +173,15 @@ namespace DiffGen.Tests
         }
 
         [Theory]
+        [InlineData(new[] { 5, 8, 3 }, 2)]
+        [InlineData(new[] { 3, 3, 3, 4 }, 0)]
+        public void JaggedViewMlp(int[] sizes, int label)
+        {
+            var rng = new Random(sizes.Sum() * 17);
+            MethodOracle.Check(T, nameof(LayerStacks.JaggedViewMlp), new object?[] { JaggedWeights(rng, sizes), TestData.Vector(rng, sizes[0]), label });
+        }
+
+        [Theory]
         [InlineData(new[] { 3, 6, 2 })]
         [InlineData(new[] { 6, 6, 6 })]
         public void JaggedMlpHelper(int[] sizes)

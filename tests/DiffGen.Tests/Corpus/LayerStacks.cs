@@ -142,6 +142,35 @@ namespace DiffGen.Tests.Corpus
             return 0.5 * loss;
         }
 
+        private static double LogSumExp(double[] v)
+        {
+            double m = v[0];
+            for (int i = 1; i < v.Length; i++) m = Math.Max(m, v[i]);
+            double s = 0;
+            foreach (var x in v) s += Math.Exp(x - m);
+            return m + Math.Log(s);
+        }
+
+        /// <summary>Batch 30's JaggedMlpLoss as written: a layer named first (<c>var W = weights[l];</c>), then <c>W[i][j]</c> and <c>W.Length</c>.</summary>
+        [Differentiable(nameof(weights))]
+        public static double JaggedViewMlp(double[][][] weights, double[] x, int label)
+        {
+            double[] a = x;
+            for (int l = 0; l < weights.Length; l++)
+            {
+                var W = weights[l];
+                var next = new double[W.Length];
+                for (int i = 0; i < W.Length; i++)
+                {
+                    double s = 0;
+                    for (int j = 0; j < a.Length; j++) s += W[i][j] * a[j];
+                    next[i] = l == weights.Length - 1 ? s : Math.Tanh(s);
+                }
+                a = next;
+            }
+            return LogSumExp(a) - a[label];
+        }
+
         private static double[] JaggedLayer(double[][] w, double[] b, double[] x)
         {
             var y = new double[w.Length];
