@@ -1283,6 +1283,13 @@ namespace DiffGen.Generator.Parse
                     break;
             }
             if (RejectedRoot(e)) { Suppress(); return null; } // pts[0] of a local reported at its declaration
+            // q.Conjugate, or Conjugate inside the struct: a computed property whose value is a struct, its getter inlined (StructValues.cs)
+            if (_model.GetSymbolInfo(e, _ct).Symbol is IPropertySymbol { IsStatic: false, GetMethod: not null } valueProp && StructFields(valueProp.Type) is not null
+                && valueProp.ContainingType is { } owningType && StructFields(owningType) is not null && LibraryKind(owningType) is null
+                && (e is IdentifierNameSyntax && _structThis is { } inside && SymbolEqualityComparer.Default.Equals(inside.Type, owningType)
+                    || e is MemberAccessExpressionSyntax { Expression: not ThisExpressionSyntax } && IsStructValue(((MemberAccessExpressionSyntax)e).Expression)
+                    || e is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } && _structThis is not null))
+                return InlineStructProperty(e, e is MemberAccessExpressionSyntax { Expression: not ThisExpressionSyntax } pa ? pa.Expression : null, valueProp, owningType);
             if (StructFields(_model.GetTypeInfo(e, _ct).Type) is not null)
                 Report(Descriptors.UnsupportedExpression, e, e.ToString(), $"a struct value must be created ('new {_model.GetTypeInfo(e, _ct).Type!.Name}(...)'), a local, a helper's or an operator's result, or a parameter of a helper; arrays of structs are not split: keep one array per field");
             else

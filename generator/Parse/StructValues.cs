@@ -405,12 +405,22 @@ namespace DiffGen.Generator.Parse
         /// <summary>A computed property (<c>Length => Math.Sqrt(X * X + Y * Y)</c>) of a struct value, its getter inlined on <paramref name="recv"/> (null: this).</summary>
         private Expr? LowerStructProperty(ExpressionSyntax site, ExpressionSyntax? recv, ISymbol sym, INamedTypeSymbol type)
         {
+            if (sym is IPropertySymbol { IsStatic: false, GetMethod: not null } && LibraryKind(type) is not null) return OneResult(site, LowerLibraryCall(site, ((IPropertySymbol)sym).GetMethod!));
+            var results = InlineStructProperty(site, recv, sym, type);
+            return results is null ? null : OneResult(site, results);
+        }
+
+        /// <summary>
+        /// The getter of a computed property of a struct value inlined on <paramref name="recv"/> (null: this): its results, one for a
+        /// number, one per field for a property whose value is a struct (<c>Conjugate => new Quat(W, -X, -Y, -Z)</c>). Null when reported.
+        /// </summary>
+        private List<Expr>? InlineStructProperty(ExpressionSyntax site, ExpressionSyntax? recv, ISymbol sym, INamedTypeSymbol type)
+        {
             if (sym is not IPropertySymbol { IsStatic: false, GetMethod: { } get } prop)
             {
                 Report(Descriptors.UnsupportedExpression, site, site.ToString(), $"only fields, auto-properties and computed properties (with a getter whose source is here) of a {type.Name} value can be read; {StructAdvice}");
                 return null;
             }
-            if (LibraryKind(type) is not null) return OneResult(site, LowerLibraryCall(site, get)); // z.Magnitude (LibraryStructs.cs)
             CSharpSyntaxNode? body = null;
             SyntaxNode? owner = null;
             foreach (var r in prop.DeclaringSyntaxReferences)
@@ -427,7 +437,7 @@ namespace DiffGen.Generator.Parse
             }
             var self = StructSelfOf(recv, type, out bool handled);
             if (self is null) { if (!handled) Suppress(); return null; }
-            return OneResult(site, Inline(site, get, get.OriginalDefinition, prop.Name, owner, body, get.Parameters, self: self));
+            return Inline(site, get, get.OriginalDefinition, prop.Name, owner, body, get.Parameters, self: self);
         }
 
         /// <summary>Inside a struct's own member: <c>X</c> (a field of this), or <c>Length</c> (a computed property of this). Handled false otherwise.</summary>

@@ -29,3 +29,19 @@ namespace DiffGen.Tests
         }
     }
 }
+
+namespace DiffGen.Tests
+{
+    /// <summary>Struct-valued computed properties (<see cref="StructValuedProperties"/>), checked by <see cref="MethodOracle"/>.</summary>
+    public class StructValuedPropertiesTests
+    {
+        [Theory]
+        [InlineData(1)]
+        [InlineData(7)]
+        public void RotatedPointsScore(int n)
+        {
+            var rng = new Random(n + 30);
+            MethodOracle.Check(typeof(StructValuedProperties), nameof(StructValuedProperties.RotatedPointsScore), new object?[] { 0.9, 0.2, -0.3, 0.1, TestData.Matrix(rng, n, 3) });
+        }
+    }
+}
