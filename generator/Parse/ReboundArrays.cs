@@ -40,6 +40,8 @@ namespace DiffGen.Generator.Parse
             public List<(Expr Bound, List<Stmt> Before, Location Where)> Bounds { get; } = new();
             /// <summary>The counters of the copies and zero fills DiffGen wrote into the buffer (every other write is the user's).</summary>
             public HashSet<string> Counters { get; } = new(System.StringComparer.Ordinal);
+            /// <summary>The method writes its elements after giving it new arrays (helper writes were ruled out on the syntax).</summary>
+            public bool OwnWrites { get; set; }
         }
 
         /// <summary>Locals found on the syntax to be layer-stack locals (before lowering: double buffering leaves them alone).</summary>
@@ -78,6 +80,8 @@ namespace DiffGen.Generator.Parse
         private bool IsReboundLocal(BlockSyntax body, ILocalSymbol local, IParameterSymbol param)
         {
             int assignments = 0;
+            bool ownWrites = false;
+            var passedBefore = new List<ArgumentSyntax>(); // given to a helper while it may still be the parameter
             foreach (var id in body.DescendantNodes().OfType<IdentifierNameSyntax>())
             {
                 if (id.Identifier.Text != local.Name && id.Identifier.Text != param.Name) continue;
@@ -108,11 +112,83 @@ namespace DiffGen.Generator.Parse
                     if (node.Parent is ArgumentSyntax { RefKindKeyword.RawKind: not 0 }) return false; // F(ref x): the array may be replaced
                     continue;
                 }
+                // its elements written after it was given a new array of its own ('h = Affine(...); h[i] = Math.Tanh(h[i]);'): the
+                // buffer holds that array, so the write is the one C# makes
+                if (node.Parent is ElementAccessExpressionSyntax ownEa && ownEa.Expression == node && IsWritten(ownEa))
+                {
+                    if (!AfterRebinding(node, local, body)) return false;
+                    ownWrites = true;
+                    continue;
+                }
                 // a helper may read it (writes inside helpers are found on the IR); anything else that could write it or name it twice is out
-                if (node.Parent is ArgumentSyntax { RefKindKeyword.RawKind: 0 } && node.Parent.Parent?.Parent is InvocationExpressionSyntax) continue;
+                if (node.Parent is ArgumentSyntax { RefKindKeyword.RawKind: 0 } passed && passed.Parent?.Parent is InvocationExpressionSyntax)
+                {
+                    if (!AfterRebinding(node, local, body)) passedBefore.Add(passed);
+                    continue;
+                }
                 if (!OnlyRead(id)) return false;
             }
+            if (ownWrites)
+            {
+                // the IR cannot tell the user's writes from a helper's: helpers given it while it may be the parameter are read here
+                foreach (var a in passedBefore)
+                    if (CalleeMayWrite(a, 0)) return false;
+                _reboundOwnWrites.Add(local);
+            }
             return assignments > 0;
+        }
+
+        /// <summary>Layer-stack locals whose elements the method writes after giving them a new array (no IR check of helper writes).</summary>
+        private readonly HashSet<ILocalSymbol> _reboundOwnWrites = new(SymbolEqualityComparer.Default);
+
+        /// <summary>Does an earlier statement of a block around <paramref name="node"/> give <paramref name="local"/> a new array (so it runs first)?</summary>
+        private bool AfterRebinding(SyntaxNode node, ILocalSymbol local, SyntaxNode body)
+        {
+            for (SyntaxNode cur = node; cur != body && cur.Parent is { } parent; cur = parent)
+            {
+                if (parent is not BlockSyntax block || cur is not StatementSyntax st) continue;
+                foreach (var earlier in block.Statements)
+                {
+                    if (earlier == st) break;
+                    if (earlier is ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax a } && a.IsKind(SyntaxKind.SimpleAssignmentExpression)
+                        && a.Left is IdentifierNameSyntax && SymbolEqualityComparer.Default.Equals(_model.GetSymbolInfo(a.Left, _ct).Symbol, local))
+                        return true;
+                }
+            }
+            return false;
+        }
+
+        /// <summary>
+        /// Might the helper given <paramref name="arg"/> write the array's elements (an element assignment, ++/--, ref, or passing it on to a
+        /// call that might)? Read from the helper's source; true when there is none to read (but Math, LINQ and the runtime's own).
+        /// </summary>
+        private bool CalleeMayWrite(ArgumentSyntax arg, int depth)
+        {
+            if (arg.Parent?.Parent is not InvocationExpressionSyntax inv || _model.GetSymbolInfo(inv, _ct).Symbol is not IMethodSymbol m) return true;
+            var ns = m.ContainingNamespace?.ToDisplayString() ?? "";
+            if (m.ContainingType?.ToDisplayString() is "System.Math" or "System.MathF" || ns.StartsWith("System.Linq", System.StringComparison.Ordinal)) return false;
+            if (depth > 4 || m.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_ct) is not SyntaxNode decl) return true;
+            var list = (ArgumentListSyntax)arg.Parent;
+            int index = list.Arguments.IndexOf(arg);
+            var p = arg.NameColon is { } nc ? m.Parameters.FirstOrDefault(x => x.Name == nc.Name.Identifier.Text) : index < m.Parameters.Length ? m.Parameters[index] : null;
+            if (p is null || p.RefKind != RefKind.None) return true;
+            var model = ModelFor(decl.SyntaxTree);
+            foreach (var use in decl.DescendantNodes().OfType<IdentifierNameSyntax>())
+            {
+                if (use.Identifier.Text != p.Name || !SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(use, _ct).Symbol, p)) continue;
+                SyntaxNode e = use;
+                while (e.Parent is ElementAccessExpressionSyntax ea && ea.Expression == e) e = ea;
+                if (e != use && e is ExpressionSyntax w && IsWritten(w)) return true;
+                if (use.Parent is ArgumentSyntax inner)
+                {
+                    if (inner.RefKindKeyword.RawKind != 0) return true;
+                    if (inner.Parent?.Parent is InvocationExpressionSyntax innerInv && model.GetSymbolInfo(innerInv, _ct).Symbol is IMethodSymbol im
+                        && (im.ContainingType?.ToDisplayString() is "System.Math" or "System.MathF" || (im.ContainingNamespace?.ToDisplayString() ?? "").StartsWith("System.Linq", System.StringComparison.Ordinal)))
+                        continue;
+                    return true; // passed on: conservatively, it may be written there
+                }
+            }
+            return false;
         }
 
         /// <summary>
@@ -164,6 +240,7 @@ namespace DiffGen.Generator.Parse
             _dynamicLengths[name] = len;
             _reboundCaps[len] = cap;
             _vars[local] = new Variable(name, type, VarKind.Local);
+            r.OwnWrites = _reboundOwnWrites.Contains(local);
             _rebound[name] = r;
             _reboundSources[name] = src.Array;
             output.Add(CountedCopy(r, src, type));
@@ -312,7 +389,7 @@ namespace DiffGen.Generator.Parse
                     cap = cap is null ? bound : new Intrinsic(Fn.Max, new[] { cap, bound }.ToEquatable(), IrType.Int);
                 }
                 foreach (var s in IrQueries.AllStmts(body))
-                    if (s is Assign { Target: ElemRef { Indices.Count: 1 } t } && t.Array == r.Buffer && !(t.Indices[0] is VarRef c && r.Counters.Contains(c.Name)))
+                    if (!r.OwnWrites && s is Assign { Target: ElemRef { Indices.Count: 1 } t } && t.Array == r.Buffer && !(t.Indices[0] is VarRef c && r.Counters.Contains(c.Name)))
                     {
                         Report(Descriptors.LocalArray, _method.Locations.FirstOrDefault() ?? Location.None, r.Local, $"a helper writes the elements of '{r.Local}', which starts as a second name of a parameter and is given new arrays; DiffGen keeps it in a buffer of its own, so that write would not reach the parameter: copy it first ('var a = (double[])x.Clone();') or make the helper return a new array");
                         break;

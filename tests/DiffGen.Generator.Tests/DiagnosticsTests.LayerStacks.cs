@@ -60,6 +60,23 @@ namespace DiffGen.Generator.Tests
         }
 
         [Fact]
+        public void LayerStack_written_before_it_is_given_a_new_array_stays_an_alias()
+        {
+            // 'a[0] = ...' before 'a = ...' writes x in C#: not a layer stack, DIFF0013 as before
+            var problems = Problems("static double[] Twice(double[] v) { var r = new double[v.Length]; for (int i = 0; i < v.Length; i++) r[i] = 2 * v[i]; return r; }\n"
+                + "[Differentiable] public static double F(double[] x) { double[] a = x; a[0] = 1; a = Twice(a); return a[0] + a[1]; }");
+            Assert.Contains(problems, p => p.Id == "DIFF0013");
+        }
+
+        [Fact]
+        public void LayerStack_with_own_writes_and_a_helper_that_writes_it_first_stays_an_alias()
+        {
+            var problems = Problems("static double[] Bump(double[] v) { v[0] += 1; var r = new double[v.Length]; for (int i = 0; i < v.Length; i++) r[i] = 2 * v[i]; return r; }\n"
+                + "[Differentiable] public static double F(double[] x) { double[] a = x; a = Bump(a); a[1] = a[0] * a[1]; return a[0] + a[1]; }");
+            Assert.Contains(problems, p => p.Id == "DIFF0013");
+        }
+
+        [Fact]
         public void LayerStack_whose_parameter_is_written_stays_an_alias()
         {
             // 'a' is x itself while x is written: a copy would not see the write, so it is not a layer stack (DIFF0013 as before)

@@ -117,6 +117,17 @@ namespace DiffGen.Tests
         }
 
         [Theory]
+        [InlineData(new[] { 5, 7, 3, 1 })]
+        [InlineData(new[] { 2, 1 })]
+        public void AffineThenTanhInPlace(int[] sizes)
+        {
+            var rng = new Random(sizes.Sum() * 19);
+            var layers = Enumerable.Range(0, sizes.Length - 1).Select(l => TestData.Matrix(rng, sizes[l + 1], sizes[l], 0.7)).ToArray();
+            var biases = Enumerable.Range(0, sizes.Length - 1).Select(l => TestData.Vector(rng, sizes[l + 1], 0.4)).ToArray();
+            MethodOracle.Check(T, nameof(LayerStacks.AffineThenTanhInPlace), new object?[] { layers, biases, TestData.Vector(rng, sizes[0]), 0.3 });
+        }
+
+        [Theory]
         [InlineData(4, 6, 3, 0)]
         [InlineData(7, 2, 5, 4)]
         [InlineData(3, 9, 9, 8)]

@@ -90,6 +90,24 @@ namespace DiffGen.Tests.Corpus
             return output;
         }
 
+        /// <summary>
+        /// Batch 30's MLP loop (its List fields as a stack parameter): each layer's new array, then the activation applied in place
+        /// (<c>h[i] = Math.Tanh(h[i])</c>): writes to the local after it was given an array of its own.
+        /// </summary>
+        [Differentiable(nameof(weights), nameof(biases))]
+        public static double AffineThenTanhInPlace(double[][,] weights, double[][] biases, double[] x, double target)
+        {
+            double[] h = x;
+            for (int l = 0; l < weights.Length; l++)
+            {
+                h = Dense(h, weights[l], biases[l], false);
+                if (l < weights.Length - 1)
+                    for (int i = 0; i < h.Length; i++) h[i] = Math.Tanh(h[i]);
+            }
+            double d = h[0] - target;
+            return 0.5 * d * d;
+        }
+
         /// <summary>Two dense layers through a helper (<c>h = Dense(h, ...)</c>), softmax cross-entropy against an int label.</summary>
         [Differentiable(nameof(w1), nameof(b1), nameof(w2), nameof(b2))]
         public static double TwoDense(double[,] w1, double[] b1, double[,] w2, double[] b2, double[] x, int label)
