@@ -882,8 +882,9 @@ namespace DiffGen.Generator.Parse
         {
             var written = new HashSet<string>(StringComparer.Ordinal);
             IrQueries.Writes(body, written);
-            // a float/double array field of this type (or a static one) is state the method may update (ArgKind.State), also through a callee
-            foreach (var i in _memberInputs.Where(i => written.Contains(i.Core) && !(i.Member is not null && i.Type.IsArray && i.Type.IsReal)))
+            // a float/double array field of this type (or a static one) marked written is state the method updates (ArgKind.State), also
+            // through a callee; one the IR writes without that mark ('Fill(this.W, x)') would be an output the model does not know
+            foreach (var i in _memberInputs.Where(i => written.Contains(i.Core) && !(i.Member is not null && i.Type.IsArray && i.Type.IsReal && _writtenParams.ContainsKey(i.Core))))
                 Report(Descriptors.WriteToInput, i.Where, i.Source,
                     "it is passed to a [Differentiable] method that writes it, and fields and properties are read once when the method starts and never written by the generated code; pass a local array instead ('var h = new double[n];') and store it in the field after calling the method");
         }
