@@ -71,6 +71,17 @@ namespace DiffGen.Generator.Tests
         }
 
         [Fact]
+        public void A_field_given_to_a_callee_that_writes_it_is_state_and_this_W_stays_DIFF0007()
+        {
+            const string fill = "[Differentiable] public static void Fill(double[] a, double x) { for (int i = 0; i < a.Length; i++) a[i] = x * i; }\n";
+            var ok = GeneratorHarness.Run(Usings + Model + fill + "[Differentiable] public double F(double x) { Fill(W, x); return W[1] * x; }\n}");
+            Assert.Empty(ok.GeneratorDiagnostics.Where(p => p.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error));
+            Assert.Empty(ok.CompileDiagnostics);
+            var d = Expect("DIFF0007", "W", fill + "[Differentiable] public double G(double x) { Fill(this.W, x); return W[2] * x; }", Model);
+            Assert.Contains("pass a local array instead", d.GetMessage());
+        }
+
+        [Fact]
         public void DIFF0007_PassingAConfigMemberToACalleeThatWritesIt()
         {
             var d = Expect("DIFF0007", "cfg.W", "public sealed class Cfg { public double[] W = new double[2]; }\n[Differentiable] public static void Fill(double[] a, double x) { for (int i = 0; i < a.Length; i++) a[i] = x; }\n[Differentiable] public static double F(double x, Cfg cfg) { Fill(cfg.W, x); return cfg.W[0]; }");
