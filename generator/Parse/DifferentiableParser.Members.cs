@@ -364,6 +364,8 @@ namespace DiffGen.Generator.Parse
                 return null;
             }
             if (!member.IsStatic && _method.IsStatic) return Suppress(); // C# reports it
+            if (!member.IsStatic && where is ExpressionSyntax site && ComputedReal(member, own: true) is { } getter)
+                return OneResult(site, Inline(site, getter.Get, getter.Get, getter.Prop.Name, getter.Owner, getter.Body, getter.Get.Parameters));
             var type = MapType(MemberType(member));
             if (type is null || type.Value.Elem == Scalar.Bool && type.Value.IsArray)
             {
@@ -381,6 +383,42 @@ namespace DiffGen.Generator.Parse
             _memberInputs.Add(new MemberInput(name, type.Value, IsEnum(MemberType(member)) ? "(int)" + source : source, member, member.Locations.FirstOrDefault()));
             _surface = true;
             return Ref(v);
+        }
+
+        /// <summary>
+        /// A computed float/double property (<c>Scale => 2 * Bias</c>: a getter of one expression whose source is here, no backing field) of an
+        /// object whose members are read. Read as an input it would be a constant, and a derivative through the fields it is
+        /// computed from would be lost; its getter is inlined instead, on the same object. Not for a getter that reads a private
+        /// or protected member of another type (<paramref name="own"/> false: the entry points could not read it; such a member
+        /// is never differentiated, so the value read at entry is exact).
+        /// </summary>
+        private (IPropertySymbol Prop, IMethodSymbol Get, SyntaxNode Owner, ExpressionSyntax Body)? ComputedReal(ISymbol member, bool own)
+        {
+            if (member is not IPropertySymbol { IsStatic: false, IsIndexer: false, GetMethod: { } get } prop) return null;
+            if (prop.Type.SpecialType is not (SpecialType.System_Double or SpecialType.System_Single)) return null;
+            if (prop.ContainingType.GetMembers().OfType<IFieldSymbol>().Any(f => SymbolEqualityComparer.Default.Equals(f.AssociatedSymbol, prop))) return null;
+            foreach (var r in prop.DeclaringSyntaxReferences)
+            {
+                if (r.GetSyntax(_ct) is not PropertyDeclarationSyntax pd) continue;
+                var accessor = pd.AccessorList?.Accessors.FirstOrDefault(a => a.IsKind(SyntaxKind.GetAccessorDeclaration));
+                // one expression with no side effect ('=> 2 * Bias', '{ return 2 * Bias; }'); a getter that counts its reads or
+                // caches stays a value read once at entry, as documented for properties
+                ExpressionSyntax? body = pd.ExpressionBody?.Expression ?? accessor?.ExpressionBody?.Expression
+                    ?? (accessor?.Body is { Statements: { Count: 1 } one } && one[0] is ReturnStatementSyntax { Expression: { } ret } ? ret : null);
+                if (body is null || body.DescendantNodesAndSelf().Any(n => n is AssignmentExpressionSyntax
+                    || n is PrefixUnaryExpressionSyntax pu && (pu.IsKind(SyntaxKind.PreIncrementExpression) || pu.IsKind(SyntaxKind.PreDecrementExpression))
+                    || n is PostfixUnaryExpressionSyntax)) return null;
+                if (!own)
+                {
+                    var model = pd.SyntaxTree == _model.SyntaxTree ? _model : _model.Compilation.GetSemanticModel(pd.SyntaxTree);
+                    foreach (var id in body.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>())
+                        if (model.GetSymbolInfo(id, _ct).Symbol is { } s && IsReadableMember(s) && SymbolEqualityComparer.Default.Equals(s.ContainingType, prop.ContainingType)
+                            && s.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal))
+                            return null;
+                }
+                return (prop, get, pd, body);
+            }
+            return null;
         }
 
         private static Expr Ref(Variable v) => v.Type.IsArray ? new ArrayRef(v.Name, v.Type, null) : new VarRef(v.Name, v.Type);
@@ -569,6 +607,8 @@ namespace DiffGen.Generator.Parse
         {
             string key = rc.Key + "." + sym.Name;
             if (_configVars.TryGetValue(key, out var known)) return Ref(known);
+            if (where is ExpressionSyntax site && ComputedReal(sym, own: false) is { } getter)
+                return OneResult(site, Inline(site, getter.Get, getter.Get, getter.Prop.Name, getter.Owner, getter.Body, getter.Get.Parameters, receiver: rc));
             var type = MapType(MemberType(sym));
             if (type is null || type.Value.Elem == Scalar.Bool && type.Value.IsArray)
             {
@@ -729,7 +769,15 @@ namespace DiffGen.Generator.Parse
             for (var t = _method.ContainingType; t is not null && member is null; t = t.BaseType)
                 member = t.GetMembers(name).FirstOrDefault(IsReadableMember);
             if (member is null) return false;
+            // nameof(First) of a layer object held in a field: every float/double member of it, as if each path were named
+            if (!member.IsStatic && !_method.IsStatic && IsConfigType(MemberType(member)))
+                return ObjectWrt(name, MemberType(member), attrSyntax, memberWrt);
             if (_rejected.Contains(member)) return true;
+            if (ComputedReal(member, own: true) is not null)
+            {
+                Report(Descriptors.BadWithRespectTo, attrSyntax, name, "is a computed property (its getter is inlined where it is read, so it has no value of its own to differentiate); name the fields it is computed from instead");
+                return true;
+            }
             var e = ReadMember(member, attrSyntax ?? (SyntaxNode)_method.DeclaringSyntaxReferences.First().GetSyntax(_ct));
             if (e is null) return true;
             if (!e.Type.IsReal)
@@ -739,6 +787,37 @@ namespace DiffGen.Generator.Parse
             }
             var core = _vars[member].Name;
             if (!memberWrt.Contains(core)) memberWrt.Add(core);
+            return true;
+        }
+
+        /// <summary>
+        /// A whole object in [Differentiable(...)]: <c>nameof(First)</c> for a layer held in a field, or <c>nameof(layer)</c> for a
+        /// parameter of a class, struct or record type. It stands for every float/double member of the object that holds state
+        /// (instance fields and auto-properties, public or internal, scalars and arrays; layer objects inside it likewise, three
+        /// levels deep), in declaration order, as if each path were named ("First.W", "First.B"): their gradients follow in that
+        /// order (<c>First_WGrad</c>, <c>First_BGrad</c>). Computed properties, statics and constants are not state and are left out.
+        /// </summary>
+        private bool ObjectWrt(string path, ITypeSymbol type, SyntaxNode? attrSyntax, List<string> memberWrt, int depth = 0)
+        {
+            int before = memberWrt.Count;
+            foreach (var m in type.GetMembers())
+            {
+                if (m.IsStatic || m.IsImplicitlyDeclared || !IsReadableMember(m) || m is IFieldSymbol { AssociatedSymbol: not null }) continue;
+                if (m.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal)) continue;
+                if (m is IPropertySymbol prop && !type.GetMembers().OfType<IFieldSymbol>().Any(f => SymbolEqualityComparer.Default.Equals(f.AssociatedSymbol, prop))) continue;
+                var t = MemberType(m);
+                var elem = t;
+                while (elem is IArrayTypeSymbol at) elem = at.ElementType;
+                if (elem.SpecialType is SpecialType.System_Double or SpecialType.System_Single)
+                {
+                    if (!TryMemberPathWrt(path + "." + m.Name, attrSyntax, memberWrt))
+                        Report(Descriptors.BadWithRespectTo, attrSyntax, path + "." + m.Name, "is a member of an object named in the list that cannot be read here; name the members to differentiate one by one as path strings (\"L1.W\"), or remove the name");
+                }
+                else if (depth < 2 && t is not IArrayTypeSymbol && IsConfigType(t))
+                    ObjectWrt(path + "." + m.Name, t, attrSyntax, memberWrt, depth + 1);
+            }
+            if (depth == 0 && memberWrt.Count == before)
+                Report(Descriptors.BadWithRespectTo, attrSyntax, path, $"is a {type.ToDisplayString()} with no float or double fields (or auto-properties) to differentiate; name a float/double member, or remove the name");
             return true;
         }
 
@@ -769,6 +848,11 @@ namespace DiffGen.Generator.Parse
                     if (!IsConfigType(MemberType(m))) return false;
                     rc = new Receiver(rc.Key + "." + m.Name, rc.Source + "." + m.Name, MemberType(m), rc.Prefix + "_" + m.Name);
                     continue;
+                }
+                if (ComputedReal(m, own: false) is not null)
+                {
+                    Report(Descriptors.BadWithRespectTo, attrSyntax, path, "is a computed property (its getter is inlined where it is read, so it has no value of its own to differentiate); name the fields it is computed from instead");
+                    return true;
                 }
                 var e = ReadConfigMember(rc, m, attrSyntax ?? (SyntaxNode)_method.DeclaringSyntaxReferences.First().GetSyntax(_ct));
                 if (e is null) return true;

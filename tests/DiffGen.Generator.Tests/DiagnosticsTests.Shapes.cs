@@ -143,6 +143,22 @@ namespace DiffGen.Generator.Tests
         }
 
         [Fact]
+        public void DIFF0008_WholeObjectWithoutFloatMembers()
+        {
+            // a layer object named whole stands for its float/double members; one without any is reported, with what to write
+            const string Types = "public sealed class Opts { public int Heads = 2; public bool Causal; public double Scale => 2.0; }\n";
+            var d = Expect("DIFF0008", "Differentiable(nameof(O))",
+                "public Opts O = new Opts(); [Differentiable(nameof(O))] public double F(double x) => x * O.Heads;", Types + Model);
+            Assert.Contains("no float or double fields", d.GetMessage());
+            d = Expect("DIFF0008", "Differentiable(nameof(o))", "[Differentiable(nameof(o))] public static double G(Opts o, double x) => x * o.Heads;", Types + Model);
+            Assert.Contains("no float or double fields", d.GetMessage());
+            // one with float members is accepted: no diagnostic at all
+            var accepted = GeneratorHarness.Run(Usings + "public sealed class Lin { public double[] W = new double[2]; public double B; private double _p; public double P => _p; }\n" + Model
+                + "public Lin L = new Lin(); [Differentiable(nameof(L))] public double F(double x) => x * L.W[0] + L.B;\n}");
+            Assert.Empty(accepted.GeneratorDiagnostics.Where(x => x.Id != "DIFF0016"));
+        }
+
+        [Fact]
         public void DIFF0002_RefParameterSuggestsIn()
         {
             var d = Expect("DIFF0002", "ref double x", "[Differentiable] public static double F(ref double x) => x * x;");
