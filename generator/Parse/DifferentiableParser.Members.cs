@@ -770,7 +770,7 @@ namespace DiffGen.Generator.Parse
                 member = t.GetMembers(name).FirstOrDefault(IsReadableMember);
             if (member is null) return false;
             // nameof(First) of a layer object held in a field: every float/double member of it, as if each path were named
-            if (!member.IsStatic && !_method.IsStatic && IsConfigType(MemberType(member)))
+            if (!member.IsStatic && !_method.IsStatic && IsConfigType(MemberType(member)) && MemberType(member) is INamedTypeSymbol { IsTupleType: false })
                 return ObjectWrt(name, MemberType(member), attrSyntax, memberWrt);
             if (_rejected.Contains(member)) return true;
             if (ComputedReal(member, own: true) is not null)
@@ -813,7 +813,7 @@ namespace DiffGen.Generator.Parse
                     if (!TryMemberPathWrt(path + "." + m.Name, attrSyntax, memberWrt))
                         Report(Descriptors.BadWithRespectTo, attrSyntax, path + "." + m.Name, "is a member of an object named in the list that cannot be read here; name the members to differentiate one by one as path strings (\"L1.W\"), or remove the name");
                 }
-                else if (depth < 2 && t is not IArrayTypeSymbol && IsConfigType(t))
+                else if (depth < 2 && t is INamedTypeSymbol { IsTupleType: false } && IsConfigType(t))
                     ObjectWrt(path + "." + m.Name, t, attrSyntax, memberWrt, depth + 1);
             }
             if (depth == 0 && memberWrt.Count == before)
