@@ -619,8 +619,11 @@ namespace DiffGen.Generator.Parse
 
             if (!HasDifferentiableAttribute(target))
                 return LowerHelperCall(inv, target, asStatement); // a helper with source: inlined
+            // The method calling itself ('c[i] + x * PolyRec(c, x, i + 1)'): its own body inlined like a recursive helper's, so a
+            // tail call becomes a loop and a linear recursion is unrolled (DIFF0018); recursion that branches stays DIFF0006 there.
             if (SymbolEqualityComparer.Default.Equals(target.OriginalDefinition, _method.OriginalDefinition))
             {
+                if (SelfCallIsLinear(inv)) return LowerHelperCall(inv, target, asStatement);
                 Report(Descriptors.Recursion, inv, _method.Name, Cycle(target), RecursionAdvice(inv));
                 return null;
             }

@@ -364,7 +364,7 @@ namespace DiffGen.Generator.Parse
                 return null;
             }
             if (!member.IsStatic && _method.IsStatic) return Suppress(); // C# reports it
-            if (!member.IsStatic && where is ExpressionSyntax site && ComputedReal(member, own: true) is { } getter)
+            if (where is ExpressionSyntax site && ComputedReal(member, own: !member.IsStatic || OnOwnType(member)) is { } getter)
                 return OneResult(site, Inline(site, getter.Get, getter.Get, getter.Prop.Name, getter.Owner, getter.Body, getter.Get.Parameters));
             var type = MapType(MemberType(member));
             if (type is null || type.Value.Elem == Scalar.Bool && type.Value.IsArray)
@@ -394,7 +394,7 @@ namespace DiffGen.Generator.Parse
         /// </summary>
         private (IPropertySymbol Prop, IMethodSymbol Get, SyntaxNode Owner, ExpressionSyntax Body)? ComputedReal(ISymbol member, bool own)
         {
-            if (member is not IPropertySymbol { IsStatic: false, IsIndexer: false, GetMethod: { } get } prop) return null;
+            if (member is not IPropertySymbol { IsIndexer: false, GetMethod: { } get } prop) return null;
             if (prop.Type.SpecialType is not (SpecialType.System_Double or SpecialType.System_Single)) return null;
             if (prop.ContainingType.GetMembers().OfType<IFieldSymbol>().Any(f => SymbolEqualityComparer.Default.Equals(f.AssociatedSymbol, prop))) return null;
             foreach (var r in prop.DeclaringSyntaxReferences)

@@ -249,6 +249,16 @@ namespace DiffGen.Generator.Parse
             return calls == 1 && !inLoop && direct;
         }
 
+        /// <summary>The method being differentiated calls itself at one place, outside loops (what <see cref="LinearRecursion"/> asks of a helper).</summary>
+        private bool SelfCallIsLinear(ExpressionSyntax inv)
+        {
+            var body = inv.Ancestors().FirstOrDefault(a => a is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax);
+            if (body is null || body is LocalFunctionStatementSyntax) return false;
+            int calls = body.DescendantNodes().OfType<InvocationExpressionSyntax>()
+                .Count(i => SymbolEqualityComparer.Default.Equals((_model.GetSymbolInfo(i, _ct).Symbol as IMethodSymbol)?.OriginalDefinition, _method.OriginalDefinition));
+            return calls == 1 && !inv.Ancestors().TakeWhile(a => a != body).Any(a => a is ForStatementSyntax or ForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax);
+        }
+
         private string RecursionAdvice(ExpressionSyntax inv)
         {
             var callee = _model.GetSymbolInfo(inv, _ct).Symbol as IMethodSymbol;
@@ -428,8 +438,10 @@ namespace DiffGen.Generator.Parse
         private List<Expr>? Inline(ExpressionSyntax inv, IMethodSymbol signature, ISymbol key, string name,
             SyntaxNode owner, CSharpSyntaxNode body, IReadOnlyList<IParameterSymbol> parameters, Receiver? receiver = null, StructSelf? self = null)
         {
-            // A recursive call binds the same parameter and local symbols again: the caller's level gets its own back after it.
-            if (!_inlineStack.Any(x => SymbolEqualityComparer.Default.Equals(x.Key, key)))
+            // A recursive call binds the same parameter and local symbols again: the caller's level gets its own back after it
+            // (the method's own body called from itself rebinds the method's parameters).
+            if (!_inlineStack.Any(x => SymbolEqualityComparer.Default.Equals(x.Key, key))
+                && !SymbolEqualityComparer.Default.Equals(key, _method) && !SymbolEqualityComparer.Default.Equals(key, _method.OriginalDefinition))
                 return InlineCore(inv, signature, key, name, owner, body, parameters, receiver, self);
             var restore = SaveBindings();
             try { return InlineCore(inv, signature, key, name, owner, body, parameters, receiver, self); }

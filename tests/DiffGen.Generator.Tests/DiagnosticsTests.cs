@@ -216,8 +216,15 @@ namespace DiffGen.Generator.Tests
         [Fact]
         public void DIFF0006_Recursion()
         {
-            var d = Expect("DIFF0006", "F(x - 1)", "[Differentiable] public static double F(double x) => x > 0 ? F(x - 1) : x;");
-            Assert.Contains("write it as a loop that carries the changing arguments in locals", d.GetMessage());
+            // recursion that branches: two calls
+            var d = Expect("DIFF0006", "F(x - 1, n - 1)", "[Differentiable] public static double F(double x, int n) => n <= 1 ? x : F(x - 1, n - 1) * F(0.5 * x, n - 2);");
+            Assert.Contains("recursion that branches", d.GetMessage());
+            // a method calling itself once, outside loops, is its own recursive helper: a tail call is a loop, any depth
+            Assert.Empty(Problems("[Differentiable] public static double G(double x) => x > 0 ? G(x - 1) : x;"));
+            // and a linear recursion is unrolled, with the DIFF0018 note (Horner's rule as the method itself)
+            var unrolled = GeneratorHarness.Run(Usings + "public static partial class C {\n[Differentiable] public static double P(double[] c, double x, int i) { if (i == c.Length - 1) return c[i]; return c[i] + x * P(c, x, i + 1); }\n}");
+            Assert.Empty(unrolled.GeneratorDiagnostics.Where(x => x.Severity == DiagnosticSeverity.Error));
+            Assert.Contains(unrolled.GeneratorDiagnostics, x => x.Id == "DIFF0018");
         }
 
         [Fact]

@@ -38,5 +38,34 @@ namespace DiffGen.Tests
             Check("AtanContinued", new[] { 0.3, -0.7, 1.2 }, depth);
             if (depth == 30) Assert.Equal(Math.Atan(0.3) + Math.Atan(-0.7) + Math.Atan(1.2), Recursion.AtanContinuedForward(new[] { 0.3, -0.7, 1.2 }, depth), 10);
         }
+    
+        [Theory]
+        [InlineData(5)]
+        [InlineData(17)] // the method's own level and 16 unrolled calls
+        public void PolyRec_the_method_calling_itself(int n) =>
+            Check("PolyRec", Enumerable.Range(0, n).Select(i => Math.Sin(i + 1.0)).ToArray(), 0.8, 0);
+
+        [Fact]
+        public void PolyRec_deeper_than_the_unrolling_throws_and_says_why()
+        {
+            var c = Enumerable.Range(0, 18).Select(i => 1.0 / (i + 1)).ToArray();
+            Assert.True(double.IsFinite(Recursion.PolyRec(c, 0.5, 0)));
+            var e = Assert.Throws<NotSupportedException>(() => Recursion.PolyRecForward(c, 0.5, 0));
+            Assert.Contains("'PolyRec' was unrolled 16 calls deep", e.Message);
+            Assert.Throws<NotSupportedException>(() => Recursion.PolyRecBackward(c, 0.5, 0, new double[18], out _));
+            // started further in, the same coefficients fit: the oracle
+            Check("PolyRec", c, 0.5, 3);
+        }
+
+        [Theory]
+        [InlineData(0)]
+        [InlineData(3)]
+        [InlineData(200)] // a tail call is a loop: no depth limit
+        public void PowTail_the_method_calling_itself_as_a_tail_call(int n) => Check("PowTail", 1.003, n, 0.7);
+
+        [Theory]
+        [InlineData(1)]
+        [InlineData(50)]
+        public void Damped_tail_call_with_a_block_body(int steps) => Check("Damped", 0.2, 1.3, steps);
     }
 }

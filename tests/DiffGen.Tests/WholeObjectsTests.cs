@@ -105,5 +105,21 @@ namespace DiffGen.Tests
             Check.Gradient(FiniteDiff.Gradient(() => WholeParams.GateOnly(gate, x4), gate.W), gg, "dgate.W");
             Check.Gradient(FiniteDiff.Derivative(b => WholeParams.GateOnly(new WholeGate { W = gate.W, Bias = b }, x4), gate.Bias), gBias, "dgate.Bias");
         }
+    
+        [Fact]
+        public void Computed_properties_of_this_type_keep_the_derivative_through_their_fields()
+        {
+            var model = new WholeScaled();
+            var x = TestData.Vector(new Random(33), 3);
+            double reference = model.Energy(x);
+            Check.Forward(reference, model.EnergyForward(x), "Forward");
+            var gw = TestData.Garbage(model.W);
+            Check.Forward(reference, model.EnergyBackward(x, out double gBias, gw, out double gGain), "Backward value");
+            Check.Gradient(FiniteDiff.Derivative(b => { model.Bias = b; return model.Energy(x); }, 0.4), gBias, "dBias");
+            model.Bias = 0.4;
+            Check.Gradient(FiniteDiff.Gradient(() => model.Energy(x), model.W), gw, "dW");
+            Check.Gradient(FiniteDiff.Derivative(g => { WholeScaled.Gain = g; return model.Energy(x); }, 0.8), gGain, "dGain");
+            WholeScaled.Gain = 0.8;
+        }
     }
 }

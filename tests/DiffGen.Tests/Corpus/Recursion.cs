@@ -40,5 +40,29 @@ namespace DiffGen.Tests.Corpus
             foreach (var x in xs) s += ContinuedFraction(x, depth, depth, 0.0);
             return s;
         }
+    
+        /// <summary>
+        /// Probe batch 31's PolyRec as written: the [Differentiable] method calls itself (Horner's rule, not a tail call). Its own
+        /// body is its recursive helper: unrolled like Horner above (DIFF0018), the oracle within the depth.
+        /// </summary>
+        [Differentiable]
+        public static double PolyRec(double[] c, double x, int i)
+        {
+            if (i == c.Length - 1) return c[i];
+            return c[i] + x * PolyRec(c, x, i + 1);
+        }
+
+        /// <summary>The method calling itself as a tail call with an accumulator: a loop, any depth.</summary>
+        [Differentiable]
+        public static double PowTail(double x, int n, double acc) => n == 0 ? acc : PowTail(x, n - 1, acc * x);
+
+        /// <summary>A block body that calls itself once as a tail call after updating a scalar (a damped fixed-point iteration).</summary>
+        [Differentiable]
+        public static double Damped(double v, double target, int steps)
+        {
+            if (steps == 0) return v;
+            double next = v + 0.5 * (target - v) - 0.1 * Math.Sin(v);
+            return Damped(next, target, steps - 1);
+        }
     }
 }

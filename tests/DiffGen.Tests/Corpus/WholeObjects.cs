@@ -111,4 +111,26 @@ namespace DiffGen.Tests.Corpus
             return e * e;
         }
     }
+
+    /// <summary>
+    /// Computed float/double properties of this type, an instance one and a static one, read where the differentiated fields
+    /// they are computed from are named: their getters are inlined, so the derivative through Bias, W[0] and Gain is kept (it was
+    /// read once at entry as a constant before, and lost).
+    /// </summary>
+    public sealed partial class WholeScaled
+    {
+        public double Bias = 0.4;
+        public double[] W = { 0.3, -0.2, 0.5 };
+        public static double Gain = 0.8;
+        public double Scale => 2 * Bias + W[0];
+        public static double GainSquared { get { return Gain * Gain; } }
+
+        [Differentiable(nameof(Bias), nameof(W), nameof(Gain))]
+        public double Energy(double[] x)
+        {
+            double s = 0;
+            for (int i = 0; i < x.Length; i++) s += Scale * W[i] * x[i] * GainSquared;
+            return s * s;
+        }
+    }
 }
