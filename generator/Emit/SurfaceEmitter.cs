@@ -113,7 +113,7 @@ namespace DiffGen.Generator.Emit
                     case ArgKind.Stack:
                         // double[][,] layers: row l of a pooled T[L, r·c] (every array checked for one shape first)
                         r.Pooled.Add(($"{elem}[,]", local));
-                        r.InTry.Add($"{local} = {Arrays}.FlattenStack<{elem}>({a.Source}, \"{a.Source}\");");
+                        r.InTry.Add($"{local} = {Arrays}.FlattenStack<{elem}>({a.Source}, \"{a.Display ?? a.Source}\");");
                         if (p.IsWritten) r.CopyBack.Add($"{Arrays}.CopyBackStack({local}, {a.Source});");
                         r.Args.Add(local);
                         break;
@@ -224,7 +224,7 @@ namespace DiffGen.Generator.Emit
                 sig.Add(a.Kind switch
                 {
                     ArgKind.Span or ArgKind.ReadOnlySpan or ArgKind.List or ArgKind.Sequence => (g.IsUpstream && !g.Param.ReadsInitial ? $"global::System.ReadOnlySpan<{elem}> " : $"global::System.Span<{elem}> ") + g.Name,
-                    ArgKind.Flatten or ArgKind.Stack or ArgKind.JaggedStack => s.Params.First(p => p.Name == a.Source).TypeText + " " + g.Name,
+                    ArgKind.Flatten or ArgKind.Stack or ArgKind.JaggedStack => (a.GradientType ?? s.Params.First(p => p.Name == a.Source).TypeText) + " " + g.Name,
                     ArgKind.OutScalar or ArgKind.TupleItem => elem + " " + g.Name, // the upstream derivative of an out result, a tuple element: a scalar
                     ArgKind.Optional => g.Param.Type.Keyword + "? " + g.Name, // null with its array
                     _ => (g.Param.Type.IsArray ? "" : "out ") + g.Param.Type.Keyword + " " + g.Name,
@@ -257,7 +257,7 @@ namespace DiffGen.Generator.Emit
                 else if (a.Kind == ArgKind.Flatten)
                     w.Line($"{Arrays}.SameShape({a.Source}, {g.Name}, \"{a.Source}\", \"{g.Name}\");");
                 else if (a.Kind == ArgKind.Stack)
-                    w.Line($"{Arrays}.SameStackShape({a.Source}, {g.Name}, \"{a.Source}\", \"{g.Name}\");");
+                    w.Line($"{Arrays}.SameStackShape({a.Source}, {g.Name}, \"{a.Display ?? a.Source}\", \"{g.Name}\");");
                 else if (a.Kind == ArgKind.JaggedStack)
                     w.Line($"{Arrays}.SameJaggedStackShape({a.Source}, {g.Name}, \"{a.Source}\", \"{g.Name}\");");
             }

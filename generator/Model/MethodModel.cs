@@ -108,7 +108,9 @@ namespace DiffGen.Generator.Model
     }
 
     /// <summary>Where the core parameter <paramref name="Core"/> comes from: a user parameter's name, or a C# expression (Snapshot).</summary>
-    internal sealed record CoreArg(string Core, ArgKind Kind, string Source, int Rank = 0, string? Members = null);
+    /// <param name="Display">the name error messages give the argument, when <paramref name="Source"/> is an expression (a stack field: its name).</param>
+    /// <param name="GradientType">the type of its gradient buffer, when no parameter of the user's method has it (a stack field: T[][,]).</param>
+    internal sealed record CoreArg(string Core, ArgKind Kind, string Source, int Rank = 0, string? Members = null, string? Display = null, string? GradientType = null);
 
     /// <summary>A parameter of the user's method, as the generated entry points repeat it.</summary>
     /// <param name="TypeText">fully qualified type.</param>

@@ -110,17 +110,62 @@ namespace DiffGen.Generator.Parse
         /// <c>double[][,] layers</c> parameters (arrays of one shape) and the names of their arrays' dimensions D0, D1, ..: held
         /// as a <c>T[L, D0·D1·…]</c> whose row l is <c>layers[l]</c>'s elements in order (the entry points copy them).
         /// </summary>
-        private readonly Dictionary<IParameterSymbol, List<string>> _stacks = new(SymbolEqualityComparer.Default);
+        private readonly Dictionary<ISymbol, List<string>> _stacks = new(SymbolEqualityComparer.Default);
 
         /// <summary>
         /// A stack of matrices (<c>double[][,]</c>): the int[] parameters holding each layer's dimensions (layers may differ in shape; their
         /// rows are padded to the largest, <see cref="_stacks"/>). Empty for stacks of rank 3 or more (one shape, checked at entry).
         /// </summary>
-        private readonly Dictionary<IParameterSymbol, List<string>> _stackShapes = new(SymbolEqualityComparer.Default);
+        private readonly Dictionary<ISymbol, List<string>> _stackShapes = new(SymbolEqualityComparer.Default);
         private readonly HashSet<string> _stackShapeNames = new(StringComparer.Ordinal);
 
+        /// <summary>
+        /// Is <paramref name="s"/> a stack: a parameter registered at entry, or a field or property of this type (or a static one)
+        /// holding <c>T[][,]</c> or <c>List&lt;T[,]&gt;</c> (an MLP's per-layer weights in the model), registered on first use as an
+        /// input read once at entry like any member (<see cref="StackMembers"/>).
+        /// </summary>
+        private bool IsStackSymbol(ISymbol? s)
+        {
+            if (s is null) return false;
+            if (_stacks.ContainsKey(s)) return true;
+            if (!IsReadableMember(s) || s is IPropertySymbol { IsIndexer: true } || StackMemberElement(MemberType(s)) is not { } elem) return false;
+            if (!s.IsStatic && (_method.IsStatic || !OnOwnType(s) || _receiver is not null)) return false;
+            string source = s.IsStatic ? s.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + s.Name : "this." + s.Name;
+            var name = FreshName(s.Name);
+            var v = new Variable(name, new IrType(elem, Shape.Matrix), VarKind.Param);
+            _vars[s] = v;
+            var dims = new List<string> { FreshName(name + "__s0"), FreshName(name + "__s1") };
+            _dimNames.UnionWith(dims);
+            _stacks[s] = dims;
+            var shapes = new List<string> { FreshName(name + "__n0"), FreshName(name + "__n1") };
+            _stackShapes[s] = shapes;
+            _stackShapeNames.UnionWith(shapes);
+            var text = $"global::DiffGen.Reverse.SurfaceArrays.StackOf({source}, \"{s.Name}\")";
+            _stackMembers[name] = (text, s.Name, elem == Scalar.Float ? "float[][,]" : "double[][,]");
+            _memberInputs.Add(new MemberInput(name, v.Type, text, s, s.Locations.FirstOrDefault()));
+            _surface = true;
+            return true;
+        }
+
+        /// <summary>float or double for <c>T[][,]</c> and <c>List&lt;T[,]&gt;</c>; null for any other type.</summary>
+        private static Scalar? StackMemberElement(ITypeSymbol t)
+        {
+            var matrix = t is IArrayTypeSymbol { Rank: 1, ElementType: IArrayTypeSymbol { Rank: 2 } m1 } ? m1
+                : t is INamedTypeSymbol { Name: "List", Arity: 1, ContainingNamespace: { } ns } list && ns.ToDisplayString() == "System.Collections.Generic"
+                    && list.TypeArguments[0] is IArrayTypeSymbol { Rank: 2 } m2 ? m2 : null;
+            return matrix?.ElementType.SpecialType switch
+            {
+                SpecialType.System_Double => Scalar.Double,
+                SpecialType.System_Single => Scalar.Float,
+                _ => null,
+            };
+        }
+
+        /// <summary>Stacks held in fields or properties, by IR name: how the entry points read them, the member's name, the gradient's type.</summary>
+        private readonly Dictionary<string, (string Source, string Display, string GradientType)> _stackMembers = new(StringComparer.Ordinal);
+
         /// <summary><c>double[][][]</c> parameters held as stacks of matrices (<c>w[l][o][i]</c> is <c>w[l, o·C + i]</c>).</summary>
-        private readonly HashSet<IParameterSymbol> _jaggedStacks = new(SymbolEqualityComparer.Default);
+        private readonly HashSet<ISymbol> _jaggedStacks = new(SymbolEqualityComparer.Default);
 
         /// <summary>Is <paramref name="e"/> one layer of a <c>double[][][]</c> stack (<c>w[l]</c>, or a name for one)? Nothing is lowered.</summary>
         private bool IsJaggedStackElement(ExpressionSyntax e)
@@ -152,8 +197,8 @@ namespace DiffGen.Generator.Parse
         {
             while (e is ParenthesizedExpressionSyntax p) e = p.Expression;
             if (e is IdentifierNameSyntax && _model.GetSymbolInfo(e, _ct).Symbol is { } s && _stackViews.ContainsKey(s)) return true;
-            return e is ElementAccessExpressionSyntax { ArgumentList.Arguments.Count: 1, Expression: IdentifierNameSyntax id }
-                && _model.GetSymbolInfo(id, _ct).Symbol is IParameterSymbol ps && _stacks.ContainsKey(ps);
+            return e is ElementAccessExpressionSyntax { ArgumentList.Arguments.Count: 1, Expression: IdentifierNameSyntax or MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } } ea
+                && IsStackSymbol(_model.GetSymbolInfo(ea.Expression, _ct).Symbol);
         }
 
         /// <summary>The array of a stack <paramref name="e"/> names (<see cref="IsStackElement"/> must hold); null when its index was reported.</summary>
@@ -162,7 +207,7 @@ namespace DiffGen.Generator.Parse
             while (e is ParenthesizedExpressionSyntax p) e = p.Expression;
             if (e is IdentifierNameSyntax && _model.GetSymbolInfo(e, _ct).Symbol is { } s && _stackViews.TryGetValue(s, out var view)) return view;
             var ea = (ElementAccessExpressionSyntax)e;
-            var ps = (IParameterSymbol)_model.GetSymbolInfo(ea.Expression, _ct).Symbol!;
+            var ps = _model.GetSymbolInfo(ea.Expression, _ct).Symbol!;
             var layer = LowerIntExpr(ea.ArgumentList.Arguments[0].Expression, "an array index");
             return layer is null ? null : new StackView(_vars[ps], layer, _stacks[ps], _stackShapes[ps], _jaggedStacks.Contains(ps));
         }

@@ -303,6 +303,8 @@ namespace DiffGen.Generator.Parse
                     }
                 case ElementAccessExpressionSyntax ea:
                     return LowerElementAccess(ea);
+                case MemberAccessExpressionSyntax ma when ma.Name.Identifier.Text == "Count" && _model.GetSymbolInfo(ma.Expression, _ct).Symbol is { } cs && IsStackSymbol(cs):
+                    return new LengthOf(_vars[cs].Name, _vars[cs].Type, null, 0); // weights.Count of a List<T[,]> field: the stack's rows (Buffers.cs)
                 case MemberAccessExpressionSyntax { Name.Identifier.Text: "Count" } ma when ListCount(ma.Expression) is { } count:
                     return count; // kept.Count of a List local (ListLocals.cs)
                 case MemberAccessExpressionSyntax { Name.Identifier.Text: "Count" } ma when _model.GetSymbolInfo(ma.Expression, _ct).Symbol is IParameterSymbol lp
@@ -325,7 +327,7 @@ namespace DiffGen.Generator.Parse
                         if (StructArrayOf(ma.Expression) is { } lstructs) return Len(lstructs.Arrays[0].Name, lstructs.Arrays[0].Type, null, -1); // pts.Length (StructArrays.cs)
                         if (IsStackElement(ma.Expression)) return LowerStackLength(ma.Expression, -1, ma); // layers[l].Length (Buffers.cs)
                         if (LowerJaggedStackRowLength(ma.Expression) is { } jaggedRow) return jaggedRow; // w[l][o].Length of a double[][][] (Buffers.cs)
-                        if (_model.GetSymbolInfo(ma.Expression, _ct).Symbol is IParameterSymbol sp && _stacks.ContainsKey(sp))
+                        if (_model.GetSymbolInfo(ma.Expression, _ct).Symbol is { } sp && IsStackSymbol(sp))
                             return new LengthOf(_vars[sp].Name, _vars[sp].Type, null, 0); // layers.Length: the stack's rows
                         var target = LowerExpr(ma.Expression);
                         if (target is ArrayRef ar) return Len(ar.Array, ar.ArrayType, ar.Row, -1);

@@ -364,9 +364,15 @@ namespace DiffGen.Generator.Parse
                 return null;
             }
             if (!member.IsStatic && _method.IsStatic) return Suppress(); // C# reports it
+            if (IsStackSymbol(member)) return Ref(_vars[member]); // a T[][,] or List<T[,]> field named in the list (Buffers.cs)
             if (where is ExpressionSyntax site && ComputedReal(member, own: !member.IsStatic || OnOwnType(member)) is { } getter)
                 return OneResult(site, Inline(site, getter.Get, getter.Get, getter.Prop.Name, getter.Owner, getter.Body, getter.Get.Parameters));
             var type = MapType(MemberType(member));
+            // List<double[]> (per-layer biases beside a stack of weights): its rows as the T[][] the method reads
+            bool listRows = type is null && MemberType(member) is INamedTypeSymbol { Name: "List", Arity: 1, ContainingNamespace: { } lns } lt
+                && lns.ToDisplayString() == "System.Collections.Generic" && lt.TypeArguments[0] is IArrayTypeSymbol { Rank: 1 } row
+                && row.ElementType.SpecialType is SpecialType.System_Double or SpecialType.System_Single;
+            if (listRows) type = MapType(((INamedTypeSymbol)MemberType(member)).TypeArguments[0] is IArrayTypeSymbol r1 ? (ITypeSymbol)_model.Compilation.CreateArrayTypeSymbol(r1) : MemberType(member));
             if (type is null || type.Value.Elem == Scalar.Bool && type.Value.IsArray)
             {
                 Report(Descriptors.UnsupportedType, where, MemberType(member).ToDisplayString(), "the member '" + member.Name + "'",
@@ -380,6 +386,7 @@ namespace DiffGen.Generator.Parse
             string source = member.IsStatic
                 ? member.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + member.Name
                 : "this." + member.Name;
+            if (listRows) source = $"global::DiffGen.Reverse.SurfaceArrays.RowsOf({source}, \"{member.Name}\")";
             _memberInputs.Add(new MemberInput(name, type.Value, IsEnum(MemberType(member)) ? "(int)" + source : source, member, member.Locations.FirstOrDefault()));
             _surface = true;
             return Ref(v);
@@ -946,6 +953,28 @@ namespace DiffGen.Generator.Parse
             foreach (var i in inputs)
             {
                 bool wrt = memberWrt.Contains(i.Core);
+                if (_stackMembers.TryGetValue(i.Core, out var sm))
+                {
+                    // a T[][,] or List<T[,]> field: a stack like a parameter of that type, its dimensions and per-layer shapes after it
+                    if (_writtenParams.TryGetValue(i.Core, out var wloc))
+                        Report(Descriptors.WriteToInput, wloc, sm.Display, "the method writes an array of a stack held in a field, and fields are read once when the method starts; write into a local array, or pass the stack as a parameter");
+                    ps.Add(new ParamModel(i.Core, i.Type, false, wrt, null, IsConstant: !wrt));
+                    args.Add(new CoreArg(i.Core, ArgKind.Stack, sm.Source, Display: sm.Display, GradientType: sm.GradientType));
+                    var member = i.Member!;
+                    var sdims = _stacks[member];
+                    for (int d = 0; d < sdims.Count; d++)
+                    {
+                        ps.Add(new ParamModel(sdims[d], IrType.Int, false, false, null));
+                        args.Add(new CoreArg(sdims[d], ArgKind.Snapshot, $"global::DiffGen.Reverse.SurfaceArrays.StackLength({sm.Source}, {d})"));
+                    }
+                    var sshapes = _stackShapes[member];
+                    for (int d = 0; d < sshapes.Count; d++)
+                    {
+                        ps.Add(new ParamModel(sshapes[d], new IrType(Scalar.Int, Shape.Vector), false, false, null));
+                        args.Add(new CoreArg(sshapes[d], ArgKind.Snapshot, $"global::DiffGen.Reverse.SurfaceArrays.StackLengths({sm.Source}, {d}, \"{sm.Display}\")"));
+                    }
+                    continue;
+                }
                 bool state = i.Type.IsArray && i.Type.IsReal && _writtenParams.ContainsKey(i.Core); // running statistics (ArgKind.State)
                 if (state && wrt)
                     Report(Descriptors.WriteToInput, _writtenParams[i.Core], i.Source,

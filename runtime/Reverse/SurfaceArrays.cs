@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.ComponentModel;
 using System.Runtime.CompilerServices;
 
@@ -175,6 +176,24 @@ namespace DiffGen.Reverse
         // Matrices (T[][,]) may differ in shape per layer (an MLP's nOut × nIn): each is laid out with the stride of the largest
         // column count, its rows padded with zeros, and the generated code reads each layer's own dimensions (StackLengths).
         // Arrays of rank 3 or more must all have one shape.
+
+        /// <summary>The arrays of a stack held in a field or property (<c>double[][,] Weights</c>); a null one names the member.</summary>
+        public static Array[] StackOf(Array[]? stack, string name) =>
+            stack ?? throw new ArgumentNullException(name, $"'{name}' is null; the method reads its arrays.");
+
+        /// <summary>The matrices of a <c>List&lt;double[,]&gt;</c> field or property (a new array of the same matrices, no copy of their
+        /// elements); a null one names the member.</summary>
+        public static Array[] StackOf(List<double[,]>? stack, string name) =>
+            stack?.ToArray() ?? throw new ArgumentNullException(name, $"'{name}' is null; the method reads its arrays.");
+
+        /// <inheritdoc cref="StackOf(List{double[,]}, string)"/>
+        public static Array[] StackOf(List<float[,]>? stack, string name) =>
+            stack?.ToArray() ?? throw new ArgumentNullException(name, $"'{name}' is null; the method reads its arrays.");
+
+        /// <summary>The rows held in a <c>List&lt;T[]&gt;</c> field or property, as the jagged array the method reads (the same rows, no copy
+        /// of their elements); a null one names the member.</summary>
+        public static T[][] RowsOf<T>(List<T[]>? rows, string name) =>
+            rows?.ToArray() ?? throw new ArgumentNullException(name, $"'{name}' is null; the method reads its rows.");
 
         /// <summary>The largest dimension <paramref name="dim"/> of a stack's arrays (0 for an empty stack, whose arrays have no shape).</summary>
         public static int StackLength(Array[] stack, int dim)
