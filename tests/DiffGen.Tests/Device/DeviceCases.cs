@@ -339,6 +339,8 @@ namespace DiffGen.Tests.Device
             {
                 F(new[] { 0.25, 0.25, 0.75, 0.25, 0.5, 0.8 }.Zip(Vec(r, 6), (v, e) => v + 0.05 * e)), 0.5f, F2(Scaled(Mat(r, n, n), 0.4, 0.4)), n, n, 60f,
             },
+            // round 31: an LSTM cell with D = H = n: x[D], hPrev[H], cPrev[H], Wx[4H, D], Wh[4H, H], bias[4H]
+            ["NaturalRound31.LstmStep"] = (r, n) => new object?[] { Vec(r, n), Vec(r, n), Vec(r, n), Mat(r, 4 * n, n), Mat(r, 4 * n, n), Vec(r, 4 * n) },
             // n bags over 2n indices: offsets 0, 0, 2, 4, ... (bag 0 empty, the last one holds 4); mode 2 = max
             ["EmbeddingBag"] = (r, n) => new object?[]
             {
