@@ -32,7 +32,7 @@ namespace DiffGen.Generator.Parse
         /// <summary>Parameters of rank ≥ 3: the names of their dimension parameters d1.. (d0 is the flattened array's GetLength(0)).</summary>
         private readonly Dictionary<IParameterSymbol, List<string>> _highRank = new(SymbolEqualityComparer.Default);
 
-        private const string WhatFieldsCanBe = "float, double, int or bool, or an array of float/double/int (T[], T[,], T[][])";
+        private const string WhatFieldsCanBe = "float, double, int or bool, an array of float/double/int (T[], T[,], T[][]), or a stack of float/double matrices (T[][,], List<T[,]>; List<T[]> rows)";
 
         private static Scalar? ElemOf(ITypeSymbol t) => t.SpecialType switch
         {
