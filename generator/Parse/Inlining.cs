@@ -238,34 +238,32 @@ namespace DiffGen.Generator.Parse
         /// </summary>
         private bool LinearRecursion(ExpressionSyntax inv, ISymbol key)
         {
-            var callee = _model.GetSymbolInfo(inv, _ct).Symbol as IMethodSymbol;
-            var body = inv.Ancestors().FirstOrDefault(a => a is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax);
-            if (callee is null || body is null) return false;
-            int calls = body.DescendantNodes().OfType<InvocationExpressionSyntax>()
-                .Count(i => SymbolEqualityComparer.Default.Equals((_model.GetSymbolInfo(i, _ct).Symbol as IMethodSymbol)?.OriginalDefinition, callee.OriginalDefinition));
-            bool inLoop = inv.Ancestors().TakeWhile(a => a != body).Any(a => a is ForStatementSyntax or ForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax);
+            if (SelfCalls(inv) is not { } shape) return false;
             // only a direct self-call: a cycle through other helpers keeps DIFF0006
             bool direct = _inlineStack.Count > 0 && SymbolEqualityComparer.Default.Equals(_inlineStack[_inlineStack.Count - 1].Key, key);
-            return calls == 1 && !inLoop && direct;
+            return shape.Calls == 1 && !shape.InLoop && direct;
         }
 
         /// <summary>The method being differentiated calls itself at one place, outside loops (what <see cref="LinearRecursion"/> asks of a helper).</summary>
-        private bool SelfCallIsLinear(ExpressionSyntax inv)
+        private bool SelfCallIsLinear(ExpressionSyntax inv) =>
+            inv.Ancestors().FirstOrDefault(a => a is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax) is BaseMethodDeclarationSyntax
+            && SelfCalls(inv) is { Calls: 1, InLoop: false };
+
+        /// <summary>How often the method <paramref name="inv"/> calls is called in the body around it, and whether this call is in a loop there.</summary>
+        private (int Calls, bool InLoop)? SelfCalls(ExpressionSyntax inv)
         {
+            var callee = _model.GetSymbolInfo(inv, _ct).Symbol as IMethodSymbol;
             var body = inv.Ancestors().FirstOrDefault(a => a is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax);
-            if (body is null || body is LocalFunctionStatementSyntax) return false;
+            if (callee is null || body is null) return null;
             int calls = body.DescendantNodes().OfType<InvocationExpressionSyntax>()
-                .Count(i => SymbolEqualityComparer.Default.Equals((_model.GetSymbolInfo(i, _ct).Symbol as IMethodSymbol)?.OriginalDefinition, _method.OriginalDefinition));
-            return calls == 1 && !inv.Ancestors().TakeWhile(a => a != body).Any(a => a is ForStatementSyntax or ForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax);
+                .Count(i => SymbolEqualityComparer.Default.Equals((_model.GetSymbolInfo(i, _ct).Symbol as IMethodSymbol)?.OriginalDefinition, callee.OriginalDefinition));
+            return (calls, inv.Ancestors().TakeWhile(a => a != body).Any(a => a is ForStatementSyntax or ForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax));
         }
 
         private string RecursionAdvice(ExpressionSyntax inv)
         {
             var callee = _model.GetSymbolInfo(inv, _ct).Symbol as IMethodSymbol;
-            var body = inv.Ancestors().FirstOrDefault(a => a is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax);
-            int calls = body is null || callee is null ? 1 : body.DescendantNodes().OfType<InvocationExpressionSyntax>()
-                .Count(i => SymbolEqualityComparer.Default.Equals((_model.GetSymbolInfo(i, _ct).Symbol as IMethodSymbol)?.OriginalDefinition, callee.OriginalDefinition));
-            bool inLoop = inv.Ancestors().TakeWhile(a => a != body).Any(a => a is ForStatementSyntax or ForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax);
+            var (calls, inLoop) = SelfCalls(inv) ?? (1, false);
             bool arrays = callee is not null && callee.Parameters.Any(p => p.Type is IArrayTypeSymbol);
             if (inLoop || calls > 1)
                 return "recursion that branches (a call in a loop" + (arrays ? ", such as a determinant expanded in minors" : "") + ") has no loop of the same cost, so write the loop algorithm instead: "
