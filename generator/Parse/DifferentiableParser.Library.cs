@@ -182,6 +182,8 @@ namespace DiffGen.Generator.Parse
         {
             var s = LowerExpr(src);
             if (s is null) return true;
+            if (s is ArrayRef { Row: null, Type.Shape: Shape.Matrix } sm)
+                return CopyMatrix(inv, sm, srcStart, dst, dstStart, count, output);
             if (s is not ArrayRef sa || sa.Type.Shape != Shape.Vector)
             {
                 Report(Descriptors.UnsupportedExpression, src, src.ToString(), "copy from a T[] (or a row of a jagged array); for a T[,] write the loop");
@@ -209,6 +211,37 @@ namespace DiffGen.Generator.Parse
             if (read.Type.Elem != d.ArrayType.Elem) read = new IR.Convert(read, d.ArrayType.ElementType);
             output.Add(new For(k, new Const(0, IrType.Int), BinaryOp.Lt, n, 1,
                 new Stmt[] { new Assign(new ElemRef(d.Array, d.ArrayType, new[] { At(d0) }.ToEquatable()), AssignOp.Set, read) }.ToEquatable()));
+            return true;
+        }
+
+        /// <summary>
+        /// <c>Array.Copy(u, un, u.Length)</c> of a T[,] into a T[,] (a stencil's buffer saved before the step): C# copies elements in
+        /// row-major order, element k of one into element k of the other whatever their shapes, and so does this loop,
+        /// <c>dst[k / dc, k % dc] = src[k / sc, k % sc]</c> from the start indices on (a count past either array throws in C#; here
+        /// it reads or writes past the end, as a loop would).
+        /// </summary>
+        private bool CopyMatrix(InvocationExpressionSyntax inv, ArrayRef sa, ExpressionSyntax? srcStart, ExpressionSyntax dst, ExpressionSyntax? dstStart, ExpressionSyntax? count, List<Stmt> output)
+        {
+            var d = WritableVector(dst, inv);
+            if (d is null) return true;
+            if (d.ArrayType.Shape != Shape.Matrix || d.Row is not null) { Report(Descriptors.UnsupportedExpression, dst, dst.ToString(), "copy a T[,] into a T[,] (or write the loop)"); return true; }
+            Expr s0 = new Const(0, IrType.Int), d0 = new Const(0, IrType.Int);
+            Expr n = Len(sa.Array, sa.ArrayType, null, -1);
+            if (srcStart is not null) { if (LowerIntExpr(srcStart, "a start index") is { } ss) s0 = ss; else return true; }
+            if (dstStart is not null) { if (LowerIntExpr(dstStart, "a start index") is { } ds) d0 = ds; else return true; }
+            if (count is not null) { if (LowerIntExpr(count, "a count") is { } c) n = c; else return true; }
+            var k = FreshName("__ck");
+            Expr K = new VarRef(k, IrType.Int);
+            Expr At(Expr start) => start is Const { Value: 0 } ? K : new Binary(BinaryOp.Add, start, K, IrType.Int);
+            EquatableArray<Expr> Index(ArrayRef a, Expr start)
+            {
+                var cols = Len(a.Array, a.ArrayType, null, 1);
+                return new[] { new Binary(BinaryOp.Div, At(start), cols, IrType.Int), (Expr)new Binary(BinaryOp.Mod, At(start), cols, IrType.Int) }.ToEquatable();
+            }
+            Expr read = new ElemRef(sa.Array, sa.ArrayType, Index(sa, s0));
+            if (read.Type.Elem != d.ArrayType.Elem) read = new IR.Convert(read, d.ArrayType.ElementType);
+            output.Add(new For(k, new Const(0, IrType.Int), BinaryOp.Lt, n, 1,
+                new Stmt[] { new Assign(new ElemRef(d.Array, d.ArrayType, Index(d, d0)), AssignOp.Set, read) }.ToEquatable()));
             return true;
         }
 
