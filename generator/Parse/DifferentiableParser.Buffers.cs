@@ -122,7 +122,7 @@ namespace DiffGen.Generator.Parse
         /// <summary>
         /// Is <paramref name="s"/> a stack: a parameter registered at entry, or a field or property of this type (or a static one)
         /// holding <c>T[][,]</c> or <c>List&lt;T[,]&gt;</c> (an MLP's per-layer weights in the model), registered on first use as an
-        /// input read once at entry like any member (<see cref="StackMembers"/>).
+        /// input read once at entry like any member (<see cref="_stackMembers"/>).
         /// </summary>
         private bool IsStackSymbol(ISymbol? s)
         {
