@@ -249,7 +249,7 @@ namespace DiffGen.Generator.Parse
             inv.Ancestors().FirstOrDefault(a => a is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax) is BaseMethodDeclarationSyntax
             && SelfCalls(inv) is { Calls: 1, InLoop: false };
 
-        /// <summary>How often the method <paramref name="inv"/> calls is called in the body around it, and whether this call is in a loop there.</summary>
+        /// <summary>How many calls of the method <paramref name="inv"/> calls the body around it holds, and whether this call is inside a loop there.</summary>
         private (int Calls, bool InLoop)? SelfCalls(ExpressionSyntax inv)
         {
             var callee = _model.GetSymbolInfo(inv, _ct).Symbol as IMethodSymbol;
