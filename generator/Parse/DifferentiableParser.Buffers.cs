@@ -151,8 +151,7 @@ namespace DiffGen.Generator.Parse
         private static Scalar? StackMemberElement(ITypeSymbol t)
         {
             var matrix = t is IArrayTypeSymbol { Rank: 1, ElementType: IArrayTypeSymbol { Rank: 2 } m1 } ? m1
-                : t is INamedTypeSymbol { Name: "List", Arity: 1, ContainingNamespace: { } ns } list && ns.ToDisplayString() == "System.Collections.Generic"
-                    && list.TypeArguments[0] is IArrayTypeSymbol { Rank: 2 } m2 ? m2 : null;
+                : IsListType(t, out var item) && item is IArrayTypeSymbol { Rank: 2 } m2 ? m2 : null;
             return matrix?.ElementType.SpecialType switch
             {
                 SpecialType.System_Double => Scalar.Double,

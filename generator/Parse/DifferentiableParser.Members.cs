@@ -369,10 +369,13 @@ namespace DiffGen.Generator.Parse
                 return OneResult(site, Inline(site, getter.Get, getter.Get, getter.Prop.Name, getter.Owner, getter.Body, getter.Get.Parameters));
             var type = MapType(MemberType(member));
             // List<double[]> (per-layer biases beside a stack of weights): its rows as the T[][] the method reads
-            bool listRows = type is null && MemberType(member) is INamedTypeSymbol { Name: "List", Arity: 1, ContainingNamespace: { } lns } lt
-                && lns.ToDisplayString() == "System.Collections.Generic" && lt.TypeArguments[0] is IArrayTypeSymbol { Rank: 1 } row
-                && row.ElementType.SpecialType is SpecialType.System_Double or SpecialType.System_Single;
-            if (listRows) type = MapType(((INamedTypeSymbol)MemberType(member)).TypeArguments[0] is IArrayTypeSymbol r1 ? (ITypeSymbol)_model.Compilation.CreateArrayTypeSymbol(r1) : MemberType(member));
+            bool listRows = false;
+            if (type is null && IsListType(MemberType(member), out var item) && item is IArrayTypeSymbol { Rank: 1 } row
+                && ElemOf(row.ElementType) is Scalar.Double or Scalar.Float)
+            {
+                listRows = true;
+                type = new IrType(ElemOf(row.ElementType)!.Value, Shape.Jagged);
+            }
             if (type is null || type.Value.Elem == Scalar.Bool && type.Value.IsArray)
             {
                 Report(Descriptors.UnsupportedType, where, MemberType(member).ToDisplayString(), "the member '" + member.Name + "'",
@@ -403,7 +406,7 @@ namespace DiffGen.Generator.Parse
         {
             if (member is not IPropertySymbol { IsIndexer: false, GetMethod: { } get } prop) return null;
             if (prop.Type.SpecialType is not (SpecialType.System_Double or SpecialType.System_Single)) return null;
-            if (prop.ContainingType.GetMembers().OfType<IFieldSymbol>().Any(f => SymbolEqualityComparer.Default.Equals(f.AssociatedSymbol, prop))) return null;
+            if (HasBackingField(prop)) return null;
             foreach (var r in prop.DeclaringSyntaxReferences)
             {
                 if (r.GetSyntax(_ct) is not PropertyDeclarationSyntax pd) continue;
@@ -427,6 +430,10 @@ namespace DiffGen.Generator.Parse
             }
             return null;
         }
+
+        /// <summary>An auto-property (state, like a field), not a computed one.</summary>
+        private static bool HasBackingField(IPropertySymbol prop) =>
+            prop.ContainingType.GetMembers().OfType<IFieldSymbol>().Any(f => SymbolEqualityComparer.Default.Equals(f.AssociatedSymbol, prop));
 
         private static Expr Ref(Variable v) => v.Type.IsArray ? new ArrayRef(v.Name, v.Type, null) : new VarRef(v.Name, v.Type);
 
@@ -811,7 +818,7 @@ namespace DiffGen.Generator.Parse
             {
                 if (m.IsStatic || m.IsImplicitlyDeclared || !IsReadableMember(m) || m is IFieldSymbol { AssociatedSymbol: not null }) continue;
                 if (m.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal)) continue;
-                if (m is IPropertySymbol prop && !type.GetMembers().OfType<IFieldSymbol>().Any(f => SymbolEqualityComparer.Default.Equals(f.AssociatedSymbol, prop))) continue;
+                if (m is IPropertySymbol prop && !HasBackingField(prop)) continue;
                 var t = MemberType(m);
                 var elem = t;
                 while (elem is IArrayTypeSymbol at) elem = at.ElementType;
