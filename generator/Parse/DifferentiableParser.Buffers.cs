@@ -703,7 +703,7 @@ namespace DiffGen.Generator.Parse
             if (!a.IsKind(SyntaxKind.SimpleAssignmentExpression)) return false;
             // T[,] references swapped (a 2-D heat equation): not held as rows; say what to write
             bool Matrix(ExpressionSyntax e) => e is IdentifierNameSyntax && _model.GetSymbolInfo(e, _ct).Symbol is ILocalSymbol { Type: IArrayTypeSymbol { Rank: >= 2 } };
-            if (TrySwapMatrixElements(a, output)) return true;
+            if (TrySwapMatrixElements(a, output) || TrySwapJaggedRows(a, output)) return true;
             if (Matrix(a.Left) && Matrix(a.Right) && !IsFreshLocal(a, unusedAfter: true) // rot = next; of a new T[,] of the loop: a copy (ArrayReassignment.cs)
                 || a.Left is TupleExpressionSyntax lm && a.Right is TupleExpressionSyntax && lm.Arguments.Any(x => Matrix(x.Expression)))
             {

@@ -175,7 +175,9 @@ namespace DiffGen.Generator.Parse
                         return null;
                     }
                 case LiteralExpressionSyntax lit:
-                    Report(Descriptors.UnsupportedExpression, lit, lit.ToString(), "only numeric and bool literals are supported; remove it (text has no derivative) or pass a number instead");
+                    Report(Descriptors.UnsupportedExpression, lit, lit.ToString(), lit.Token.Value is uint or long or ulong or decimal
+                        ? "DiffGen's integers are int (and its reals float and double): uint, long, ulong and decimal values are not supported; write the value as an int (unchecked((int)0x80000000u) for a bit mask, x & int.MinValue for the sign bit) or a double"
+                        : "only numeric and bool literals are supported; remove it (text has no derivative) or pass a number instead");
                     return null;
                 case PrefixUnaryExpressionSyntax pu when UserOperator(pu) is { } uop:
                     return OneResult(pu, InlineMethod(pu, uop)); // a struct's operator (StructValues.cs)

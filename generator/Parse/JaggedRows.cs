@@ -177,6 +177,64 @@ namespace DiffGen.Generator.Parse
             finally { _loopDepth--; }
         }
 
+        /// <summary>
+        /// <c>(m[k], m[p]) = (m[p], m[k]);</c> on a jagged local (a row pivot in an LU factorisation): DiffGen holds the local as
+        /// rows of one length (a T[n, m]), so the two rows' elements are exchanged, which is what C# computes as long as no other
+        /// name refers to a row of it (checked: a row given to a local, a foreach over the rows) or to the local itself. False when
+        /// <paramref name="a"/> is not such a swap.
+        /// </summary>
+        private bool TrySwapJaggedRows(AssignmentExpressionSyntax a, List<Stmt> output)
+        {
+            if (a.Left is not TupleExpressionSyntax { Arguments.Count: 2 } lt || a.Right is not TupleExpressionSyntax { Arguments.Count: 2 } rt) return false;
+            (ILocalSymbol Sym, ExpressionSyntax Index)? Row(ExpressionSyntax e) =>
+                e is ElementAccessExpressionSyntax { Expression: IdentifierNameSyntax id, ArgumentList.Arguments.Count: 1 } ea
+                && _model.GetSymbolInfo(id, _ct).Symbol is ILocalSymbol { Type: IArrayTypeSymbol { Rank: 1, ElementType: IArrayTypeSymbol { Rank: 1 } } } s
+                    ? (s, ea.ArgumentList.Arguments[0].Expression) : null;
+            if (Row(lt.Arguments[0].Expression) is not { } l0 || Row(lt.Arguments[1].Expression) is not { } l1
+                || Row(rt.Arguments[0].Expression) is not { } r0 || Row(rt.Arguments[1].Expression) is not { } r1) return false;
+            var sym = l0.Sym;
+            if (!SymbolEqualityComparer.Default.Equals(sym, l1.Sym) || !SymbolEqualityComparer.Default.Equals(sym, r0.Sym) || !SymbolEqualityComparer.Default.Equals(sym, r1.Sym)) return false;
+            if (!SyntaxFactory.AreEquivalent(r0.Index, l1.Index) || !SyntaxFactory.AreEquivalent(r1.Index, l0.Index)) return false;
+            if (!_vars.TryGetValue(sym, out var h) || h.Type.Shape != Shape.Matrix) return false;
+            // a row (or the local) under another name would keep its array in C#, and see the other row's elements here
+            var body = sym.ContainingSymbol.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_ct);
+            foreach (var use in body?.DescendantNodes().OfType<IdentifierNameSyntax>() ?? Enumerable.Empty<IdentifierNameSyntax>())
+            {
+                if (!SymbolEqualityComparer.Default.Equals(_model.GetSymbolInfo(use, _ct).Symbol, sym)) continue;
+                ExpressionSyntax named = use.Parent is ElementAccessExpressionSyntax { ArgumentList.Arguments.Count: 1 } row && row.Expression == use ? row : use;
+                SyntaxNode outer = named;
+                while (outer.Parent is ParenthesizedExpressionSyntax or CastExpressionSyntax) outer = outer.Parent;
+                bool kept = outer.Parent is EqualsValueClauseSyntax
+                    || outer.Parent is AssignmentExpressionSyntax asg && asg.Right == outer
+                    || named == use && outer.Parent is ForEachStatementSyntax fe && fe.Expression == outer;
+                if (!kept) continue;
+                var keeper = outer.Parent is EqualsValueClauseSyntax ? outer.Parent.Parent! : outer.Parent!;
+                Report(Descriptors.LocalArray, a, sym.Name, $"'{keeper}' keeps {(named == use ? "the local" : "a row of it")} under another name, and DiffGen swaps rows of a jagged local by exchanging their elements; read the rows by index (m[k][j]) instead");
+                return true;
+            }
+            var i0 = LowerExpr(l0.Index);
+            var i1 = LowerExpr(l1.Index);
+            if (i0 is null || i1 is null) { Suppress(); return true; }
+            if (i0.Type != IrType.Int || i1.Type != IrType.Int) return false;
+            FlushPending(output);
+            var ra = FreshName("__row");
+            var rb = FreshName("__row");
+            output.Add(new DeclScalar(ra, IrType.Int, i0));
+            output.Add(new DeclScalar(rb, IrType.Int, i1));
+            var j = FreshName("__sw");
+            var t = FreshName("__swap");
+            var elem = new IrType(h.Type.Elem, Shape.Scalar);
+            ElemRef At(string r) => new ElemRef(h.Name, h.Type, new Expr[] { new VarRef(r, IrType.Int), new VarRef(j, IrType.Int) }.ToEquatable());
+            var swap = new Stmt[]
+            {
+                new DeclScalar(t, elem, At(ra)),
+                new Assign(At(ra), AssignOp.Set, At(rb)),
+                new Assign(At(rb), AssignOp.Set, new VarRef(t, elem)),
+            }.ToEquatable();
+            output.Add(new For(j, new Const(0, IrType.Int), BinaryOp.Lt, new LengthOf(h.Name, h.Type, null, 1), 1, swap));
+            return true;
+        }
+
         /// <summary>Checks that <paramref name="source"/> has the row length of <paramref name="h"/> (throws naming the local otherwise) and copies it into row <paramref name="row"/>.</summary>
         private void CopyIntoRow(ArrayRef source, Variable h, Expr row, string localName, List<Stmt> output)
         {

@@ -48,7 +48,20 @@ internal static class " + ShimClass + @"
     public static void Reverse(double[] a) { for (int i = 0, j = a.Length - 1; i < j; i++, j--) { double t = a[i]; a[i] = a[j]; a[j] = t; } }
     public static void Reverse(float[] a) { for (int i = 0, j = a.Length - 1; i < j; i++, j--) { float t = a[i]; a[i] = a[j]; a[j] = t; } }
     public static void Reverse(int[] a) { for (int i = 0, j = a.Length - 1; i < j; i++, j--) { int t = a[i]; a[i] = a[j]; a[j] = t; } }
-" + TensorShim("double", "Math") + TensorShim("float", "MathF") + "}";
+" + SortPairsShim() + TensorShim("double", "Math") + TensorShim("float", "MathF") + "}";
+
+        // Array.Sort(keys, items): the same insertion sort on the keys, moving each item with its key (ties keep their order, where
+        // Array.Sort leaves the order of equal keys unspecified); every pair of float, double and int arrays
+        private static string SortPairsShim()
+        {
+            var types = new[] { "double", "float", "int" };
+            var text = new System.Text.StringBuilder();
+            foreach (var k in types)
+                foreach (var v in types)
+                    text.Append("    public static void Sort(").Append(k).Append("[] k, ").Append(v).Append("[] v) { if (v.Length < k.Length) throw new ArgumentException(\"Array.Sort(keys, items): items is shorter than keys.\", \"items\"); for (int i = 1; i < k.Length; i++) { ")
+                        .Append(k).Append(" key = k[i]; ").Append(v).Append(" item = v[i]; int j = i - 1; while (j >= 0 && k[j] > key) { k[j + 1] = k[j]; v[j + 1] = v[j]; j--; } k[j + 1] = key; v[j + 1] = item; } }\n");
+            return text.ToString();
+        }
 
         // System.Numerics.Tensors.TensorPrimitives on float and double spans: reductions, and element-wise maps into a
         // destination span, as the loops they compute (SoftMax shifted by the maximum, which changes no value)
@@ -92,7 +105,7 @@ internal static class " + ShimClass + @"
         private INamedTypeSymbol? _shimType;
 
         /// <summary>
-        /// The shim standing for <c>Array.Sort(a)</c>, <c>Array.IndexOf(a, v)</c>, <c>Array.LastIndexOf(a, v)</c>, <c>Array.Reverse(a)</c> on a
+        /// The shim standing for <c>Array.Sort(a)</c>, <c>Array.Sort(keys, items)</c>, <c>Array.IndexOf(a, v)</c>, <c>Array.LastIndexOf(a, v)</c>, <c>Array.Reverse(a)</c> on a
         /// float/double/int T[], or a <c>TensorPrimitives</c> method on float/double spans; null for other methods.
         /// </summary>
         private IMethodSymbol? LibraryShim(IMethodSymbol target)
@@ -102,8 +115,9 @@ internal static class " + ShimClass + @"
             if (!tensor && (target.ContainingType?.ToDisplayString() != "System.Array"
                 || target.Name is not ("Sort" or "IndexOf" or "LastIndexOf" or "Reverse" or "FindIndex" or "FindLastIndex" or "Exists" or "TrueForAll"))) return null;
             int arity = target.Name is "Sort" or "Reverse" ? 1 : 2;
-            if (!tensor && (target.Parameters.Length != arity || target.Parameters[0].Type is not IArrayTypeSymbol { Rank: 1, ElementType: var elem }
-                || elem.SpecialType is not (SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Int32)))
+            bool Real(ITypeSymbol t) => t is IArrayTypeSymbol { Rank: 1, ElementType.SpecialType: SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Int32 };
+            bool pairs = target.Name == "Sort" && target.Parameters.Length == 2 && Real(target.Parameters[1].Type); // Array.Sort(keys, items)
+            if (!tensor && (target.Parameters.Length != arity && !pairs || !Real(target.Parameters[0].Type)))
                 return null;
             if (_shimType is null)
             {
@@ -118,7 +132,7 @@ internal static class " + ShimClass + @"
                 if (_shimType is null) return null;
             }
             // the overload whose parameter types are the call's (TensorPrimitives.Dot<double>: ReadOnlySpan<double> twice)
-            var types = target.Parameters.Select(p => p.Type.ToDisplayString()).ToList();
+            var types = target.Parameters.Select(p => p.Type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString()).ToList();
             return _shimType.GetMembers(target.Name).OfType<IMethodSymbol>()
                 .FirstOrDefault(m => m.Parameters.Select(p => p.Type.ToDisplayString()).SequenceEqual(types));
         }
