@@ -1179,6 +1179,12 @@ namespace DiffGen.Generator.Differentiate
                     if (Propagates(b.Right)) { IrQueries.RealReads(b.Left, into); Needed(b.Right, into); }
                     return;
                 case Binary { Type.IsReal: true } b: IrQueries.RealReads(b, into); return;
+                case Intrinsic { Fn: Fn.FusedMultiplyAdd } fma:
+                    // a·b + c: as the sum of a product (acc = Fma(x, y, acc) reads x and y, never acc)
+                    if (Propagates(fma.Args[0])) { IrQueries.RealReads(fma.Args[1], into); Needed(fma.Args[0], into); }
+                    if (Propagates(fma.Args[1])) { IrQueries.RealReads(fma.Args[0], into); Needed(fma.Args[1], into); }
+                    Needed(fma.Args[2], into);
+                    return;
                 case Intrinsic or Invoke: IrQueries.RealReads(e, into); return;
                 case Conditional c:
                     IrQueries.RealReads(c.Condition, into);
@@ -1691,6 +1697,25 @@ namespace DiffGen.Generator.Differentiate
                         var gr = Bind(new Binary(BinaryOp.Div, g, r2, t), output);
                         if (IrQueries.ReadsReal(y) && IsVaried(y)) Propagate(y, Mul(gr, xx), output);
                         if (IrQueries.ReadsReal(xx) && IsVaried(xx)) Propagate(xx, Negate(Mul(gr, y)), output);
+                        return;
+                    }
+                case Fn.FusedMultiplyAdd:
+                    {
+                        // a·b + c rounded once: the derivative is that of a·b + c
+                        var b = f.Args[1];
+                        var c = f.Args[2];
+                        if (IrQueries.ReadsReal(x) && IsVaried(x)) Propagate(x, Mul(g, b), output);
+                        if (IrQueries.ReadsReal(b) && IsVaried(b)) Propagate(b, Mul(g, x), output);
+                        if (IrQueries.ReadsReal(c) && IsVaried(c)) Propagate(c, g, output);
+                        return;
+                    }
+                case Fn.Hypot:
+                    {
+                        // hypot(x, y) = h: d/dx = x / h, d/dy = y / h; 0 at h = 0 (where it has no derivative), as Sqrt
+                        var y = f.Args[1];
+                        var gh = Bind(new Conditional(new Binary(BinaryOp.Gt, f, C(0), IrType.Bool), new Binary(BinaryOp.Div, g, f, t), C(0), t), output);
+                        if (IrQueries.ReadsReal(x) && IsVaried(x)) Propagate(x, Mul(gh, x), output);
+                        if (IrQueries.ReadsReal(y) && IsVaried(y)) Propagate(y, Mul(gh, y), output);
                         return;
                     }
                 case Fn.Clamp:

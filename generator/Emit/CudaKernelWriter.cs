@@ -555,6 +555,7 @@ namespace DiffGen.Generator.Emit
                     Fn.Ceiling => isFloat ? "ceilf" : "ceil",
                     Fn.Truncate => isFloat ? "truncf" : "trunc",
                     Fn.Round => isFloat ? "rintf" : "rint", // .NET rounds half to even, as rint does
+                    Fn.FusedMultiplyAdd => isFloat ? "fmaf" : "fma",
                     // explicit type arguments: the operands may be of different (convertible) types
                     Fn.Sign => "__dg_sign<" + CType(f.Args[0].Type) + ">",
                     Fn.Clamp => "__dg_clamp<" + CType(f.Type) + ">",

@@ -138,6 +138,7 @@ namespace DiffGen.Generator.IR
         {
             // MathF has no Clamp (Math.Clamp has the float overload); Sign returns int whatever the argument
             var cls = f.Type.Elem == Scalar.Float && f.Fn != Fn.Clamp ? "global::System.MathF" : "global::System.Math";
+            if (f.Fn == Fn.Hypot) cls = f.Type.Elem == Scalar.Float ? "global::System.Single" : "global::System.Double"; // Math has no Hypot
             return $"{cls}.{f.Fn}({string.Join(", ", f.Args.Select(a => Print(a)))})";
         }
 

@@ -55,7 +55,7 @@ namespace DiffGen.Generator.IR
     /// feature index, a sign bit); never on float values.</summary>
     internal enum BinaryOp { Add, Sub, Mul, Div, Mod, Lt, Le, Gt, Ge, Eq, Ne, And, Or, Shl, Shr, BitAnd, BitOr, BitXor }
     /// <summary>Math/MathF functions. Floor, Ceiling, Round, Truncate and Sign are piecewise constant: derivative 0.</summary>
-    internal enum Fn { Exp, Log, Sqrt, Pow, Abs, Max, Min, Tanh, Sin, Cos, Tan, Atan, Asin, Acos, Sinh, Cosh, Log2, Log10, Cbrt, Atan2, Clamp, Floor, Ceiling, Round, Truncate, Sign }
+    internal enum Fn { Exp, Log, Sqrt, Pow, Abs, Max, Min, Tanh, Sin, Cos, Tan, Atan, Asin, Acos, Sinh, Cosh, Log2, Log10, Cbrt, Atan2, Clamp, Floor, Ceiling, Round, Truncate, Sign, FusedMultiplyAdd, Hypot }
     internal enum AssignOp { Set, Add, Sub }
 
     // ---------------- expressions ----------------

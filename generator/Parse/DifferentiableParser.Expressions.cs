@@ -427,7 +427,8 @@ namespace DiffGen.Generator.Parse
         private static int Arity(Fn fn) => fn switch
         {
             Fn.Pow or Fn.Max or Fn.Min or Fn.Atan2 => 2,
-            Fn.Clamp => 3,
+            Fn.Clamp or Fn.FusedMultiplyAdd => 3,
+            Fn.Hypot => 2,
             _ => 1,
         };
 
@@ -436,8 +437,8 @@ namespace DiffGen.Generator.Parse
             "ExpM1", "LogP1", "Exp2", "Exp10", "Exp2M1", "Exp10M1", "Log2P1", "Log10P1" };
 
         /// <summary>
-        /// <c>FusedMultiplyAdd(a, b, c)</c> is <c>a·b + c</c> (the derivative does not care about the single rounding),
-        /// <c>Log(x, b)</c> is <c>Log(x) / Log(b)</c>, <c>Hypot(x, y)</c> is <c>Sqrt(x·x + y·y)</c>; <c>MaxMagnitude</c>, <c>MinMagnitude</c>
+        /// <c>FusedMultiplyAdd(a, b, c)</c> and <c>Hypot(x, y)</c> stay themselves (a compensated sum needs the single rounding, a
+        /// hypotenuse of 1e200s must not overflow); <c>Log(x, b)</c> is <c>Log(x) / Log(b)</c>; <c>MaxMagnitude</c>, <c>MinMagnitude</c>
         /// and <c>CopySign</c> are the selections .NET makes (their derivatives follow the selected argument, and |x|'s).
         /// Null (Expr unset) when the
         /// call is not one of them; a null Expr with the flag set means the arguments failed and were reported.
@@ -467,7 +468,8 @@ namespace DiffGen.Generator.Parse
             // ScaleB(x, n) = x·2ⁿ (n an int); Lerp(a, b, t) = a·(1 − t) + b·t, the form .NET computes
             if (scaleB) return (new Binary(BinaryOp.Mul, args[0], new Intrinsic(Fn.Pow, new[] { (Expr)new Const(2, t), args[1] }.ToEquatable(), t), t), true);
             if (lerp) return (new Binary(BinaryOp.Add, new Binary(BinaryOp.Mul, args[0], new Binary(BinaryOp.Sub, One(), args[2], t), t), new Binary(BinaryOp.Mul, args[1], args[2], t), t), true);
-            if (fma) return (new Binary(BinaryOp.Add, new Binary(BinaryOp.Mul, args[0], args[1], t), args[2], t), true);
+            if (fma) return (new Intrinsic(Fn.FusedMultiplyAdd, args.ToEquatable(), t), true);
+            if (hypot) return (new Intrinsic(Fn.Hypot, args.ToEquatable(), t), true);
             if (shifted)
             {
                 Expr F(Fn f, params Expr[] xs) => new Intrinsic(f, xs.ToEquatable(), t);
@@ -500,8 +502,7 @@ namespace DiffGen.Generator.Parse
                     Cmp(BinaryOp.And, Cmp(BinaryOp.Eq, ax, ay), max ? new Unary(UnaryOp.Not, Negative(args[0]), IrType.Bool) : Negative(args[0])));
                 return (new Conditional(firstWins, args[0], args[1], t), true);
             }
-            if (logBase) return (new Binary(BinaryOp.Div, new Intrinsic(Fn.Log, new[] { args[0] }.ToEquatable(), t), new Intrinsic(Fn.Log, new[] { args[1] }.ToEquatable(), t), t), true);
-            return (new Intrinsic(Fn.Sqrt, new Expr[] { new Binary(BinaryOp.Add, new Binary(BinaryOp.Mul, args[0], args[0], t), new Binary(BinaryOp.Mul, args[1], args[1], t), t) }.ToEquatable(), t), true);
+            return (new Binary(BinaryOp.Div, new Intrinsic(Fn.Log, new[] { args[0] }.ToEquatable(), t), new Intrinsic(Fn.Log, new[] { args[1] }.ToEquatable(), t), t), true);
         }
 
         /// <summary>

@@ -207,7 +207,7 @@ namespace DiffGen.Generator.Schedule
                         return true;
                     case Unary { Op: UnaryOp.Neg } u: return Real(u.Operand);
                     case Binary { Op: BinaryOp.Add or BinaryOp.Sub or BinaryOp.Mul or BinaryOp.Div } b when b.Type.IsReal: return Real(b.Left) && Real(b.Right);
-                    case Intrinsic { Fn: Fn.Exp or Fn.Log or Fn.Sqrt or Fn.Abs or Fn.Max or Fn.Min or Fn.Sin or Fn.Cos or Fn.Tanh } f when f.Type.IsReal && Type(f.Type):
+                    case Intrinsic { Fn: Fn.Exp or Fn.Log or Fn.Sqrt or Fn.Abs or Fn.Max or Fn.Min or Fn.Sin or Fn.Cos or Fn.Tanh or Fn.FusedMultiplyAdd } f when f.Type.IsReal && Type(f.Type):
                         return f.Args.All(Real);
                     case Conditional c when c.Type.IsReal: return (RealCompare(c.Condition) || Mask(c.Condition)) && Real(c.WhenTrue) && Real(c.WhenFalse);
                     case IR.Convert cv when cv.Operand.Type == cv.Type: return Real(cv.Operand);

@@ -61,5 +61,40 @@ namespace DiffGen.Tests
             Check.Gradient(dx, fx, "PiecewiseF dx");
             Check.Near(dlo, flo, 1e-5, "PiecewiseF dlo");
         }
+        [Fact]
+        public void FusedMultiplyAdd_keeps_its_single_rounding()
+        {
+            // x·y = (1e8 + 1)(1e8 - 1) - 1e16 = -1 exactly; the naive sum gives 0, Dot2 recovers -1 through the fused error term
+            var x = new[] { 1e8 + 1, -1e8 };
+            var y = new[] { 1e8 - 1, 1e8 };
+            Assert.Equal(-1.0, MoreIntrinsics.CompensatedDot(x, y));
+            Assert.Equal(-1.0, MoreIntrinsics.CompensatedDotForward(x, y));
+            Assert.Equal(-1.0, MoreIntrinsics.CompensatedDotBackward(x, y, new double[2], new double[2]));
+            MethodOracle.Check(typeof(MoreIntrinsics), "CompensatedDot", new object?[] { TestData.Vector(new Random(611), 8), TestData.Vector(new Random(612), 8) });
+        }
+
+        [Fact]
+        public void Hypot_neither_overflows_nor_underflows()
+        {
+            foreach (var scale in new[] { 1e200, 1e-200 })
+            {
+                var p = new[] { 3 * scale, 4 * scale, 0, 0 };
+                var g = TestData.Garbage(p);
+                Assert.Equal(MoreIntrinsics.PathLength(p), MoreIntrinsics.PathLengthForward(p));
+                Assert.Equal(MoreIntrinsics.PathLength(p), MoreIntrinsics.PathLengthBackward(p, g));
+                Check.Gradient(new[] { 0.6, 0.8, -0.6, -0.8 }, g, "PathLength at " + scale);
+            }
+            var pf = new[] { 3e30f, 4e30f, 0f, 0f };
+            var gf = new float[4];
+            Assert.Equal(5e30f, MoreIntrinsics.PathLengthFForward(pf));
+            Assert.Equal(5e30f, MoreIntrinsics.PathLengthFBackward(pf, gf));
+            Check.Gradient(new[] { 0.6, 0.8, -0.6, -0.8 }, gf, "PathLengthF at 1e30");
+            // a repeated point: no derivative there, 0 rather than NaN (as Sqrt)
+            var same = new[] { 1.0, 2.0, 1.0, 2.0, 4.0, 6.0 };
+            var gs = TestData.Garbage(same);
+            MoreIntrinsics.PathLengthBackward(same, gs);
+            Assert.All(gs, v => Assert.False(double.IsNaN(v)));
+            MethodOracle.Check(typeof(MoreIntrinsics), "PathLength", new object?[] { TestData.Vector(new Random(613), 10) });
+        }
     }
 }

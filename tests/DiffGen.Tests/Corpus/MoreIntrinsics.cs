@@ -77,5 +77,42 @@ namespace DiffGen.Tests.Corpus
             }
             return s;
         }
+        /// <summary>
+        /// A compensated dot product (Ogita, Rump and Oishi's Dot2, probe batch 33): the product's rounding error recovered with
+        /// Math.FusedMultiplyAdd, which must stay one rounding (a·b + c rounds twice and recovers nothing).
+        /// </summary>
+        [Differentiable]
+        public static double CompensatedDot(double[] x, double[] y)
+        {
+            double s = 0, c = 0;
+            for (int i = 0; i < x.Length; i++)
+            {
+                double p = x[i] * y[i];
+                double e = Math.FusedMultiplyAdd(x[i], y[i], -p);
+                double t = s + p;
+                double z = t - s;
+                c += (s - (t - z)) + (p - z) + e;
+                s = t;
+            }
+            return s + c;
+        }
+
+        /// <summary>A polyline's length with double.Hypot, which neither overflows nor underflows where Sqrt(dx² + dy²) does.</summary>
+        [Differentiable]
+        public static double PathLength(double[] p)
+        {
+            double len = 0;
+            for (int i = 0; i + 3 < p.Length; i += 2) len += double.Hypot(p[i + 2] - p[i], p[i + 3] - p[i + 1]);
+            return len;
+        }
+
+        /// <summary>The same with float.Hypot.</summary>
+        [Differentiable]
+        public static float PathLengthF(float[] p)
+        {
+            float len = 0;
+            for (int i = 0; i + 3 < p.Length; i += 2) len += float.Hypot(p[i + 2] - p[i], p[i + 3] - p[i + 1]);
+            return len;
+        }
     }
 }
