@@ -341,6 +341,22 @@ namespace DiffGen.Tests.Device
             },
             // round 31: an LSTM cell with D = H = n: x[D], hPrev[H], cPrev[H], Wx[4H, D], Wh[4H, H], bias[4H]
             ["NaturalRound31.LstmStep"] = (r, n) => new object?[] { Vec(r, n), Vec(r, n), Vec(r, n), Mat(r, 4 * n, n), Mat(r, 4 * n, n), Vec(r, 4 * n) },
+            // round 32: n vertices (3n coordinates) and a fan of n - 2 triangles (0, i, i + 1) over them: tris must index verts
+            ["NaturalRound32.MeshArea"] = (r, n) => new object?[] { Vec(r, 3 * n), Enumerable.Range(1, n - 2).SelectMany(i => new[] { 0, i, i + 1 }).ToArray() },
+            // round 32: A[n, n] symmetric positive definite (M Mᵀ / n + I: the Cholesky square roots stay real), b[n]
+            ["NaturalRound32.CholeskyQuad"] = (r, n) =>
+            {
+                var m = Mat(r, n, n);
+                var a = new double[n, n];
+                for (int i = 0; i < n; i++)
+                    for (int j = 0; j < n; j++)
+                    {
+                        double s = i == j ? 1 : 0;
+                        for (int k = 0; k < n; k++) s += m[i, k] * m[j, k] / n;
+                        a[i, j] = s;
+                    }
+                return new object?[] { a, Vec(r, n) };
+            },
             // n bags over 2n indices: offsets 0, 0, 2, 4, ... (bag 0 empty, the last one holds 4); mode 2 = max
             ["EmbeddingBag"] = (r, n) => new object?[]
             {
