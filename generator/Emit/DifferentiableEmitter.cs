@@ -114,7 +114,7 @@ namespace DiffGen.Generator.Emit
         private static string Cref(MethodModel m) => m.DocCref.Replace('<', '{').Replace('>', '}');
 
         private static string Signature(MethodModel m, bool defaults) =>
-            string.Join(", ", m.Params.Select(p => p.Type.Keyword + " " + p.Name + (defaults && p.DefaultValue is not null ? " = " + p.DefaultValue : "")));
+            string.Join(", ", m.Params.Select(p => (defaults && p.IsParams ? "params " : "") + p.Type.Keyword + " " + p.Name + (defaults && p.DefaultValue is not null ? " = " + p.DefaultValue : "")));
 
         private static void NullChecks(CSharpWriter w, MethodModel m)
         {

@@ -197,7 +197,7 @@ namespace DiffGen.Generator.Emit
         }
 
         private static IEnumerable<string> SurfaceSignature(SurfaceModel s, bool defaults) =>
-            s.Params.Select(p => p.Modifier + p.TypeText + " " + p.Name + (defaults && p.DefaultValue is not null ? " = " + p.DefaultValue : ""));
+            s.Params.Select(p => (defaults && p.IsParams ? "params " : "") + p.Modifier + p.TypeText + " " + p.Name + (defaults && p.DefaultValue is not null ? " = " + p.DefaultValue : ""));
 
         private static void WriteForward(CSharpWriter w, MethodModel m, SurfaceModel s)
         {

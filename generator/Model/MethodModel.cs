@@ -12,7 +12,9 @@ namespace DiffGen.Generator.Model
     /// <param name="IsConstant">A float/double parameter marked [Constant]: not differentiated, and no derivative flows from it (not active).</param>
     /// <param name="ReadsInitial">An output some read of which may see the value the caller passed in (Parse/InitialReads): its
     /// gradient buffer is in and out (the upstream gradient on entry, the gradient with respect to the entry values on return).</param>
-    internal sealed record ParamModel(string Name, IrType Type, bool IsWritten, bool IsWrt, string? DefaultValue, bool IsConstant = false, bool ReadsInitial = false)
+    /// <param name="IsParams">The user's <c>params</c> array (the last parameter): Forward keeps the modifier, so that the defaults
+    /// before it stay legal and calls written for the method compile against Forward.</param>
+    internal sealed record ParamModel(string Name, IrType Type, bool IsWritten, bool IsWrt, string? DefaultValue, bool IsConstant = false, bool ReadsInitial = false, bool IsParams = false)
     {
         /// <summary>Backward writes this parameter's gradient buffer: a differentiated input's, or an in-and-out output's (an output's is otherwise read only).</summary>
         public bool GradientWritten => !IsWritten || ReadsInitial;
@@ -116,7 +118,8 @@ namespace DiffGen.Generator.Model
     /// <param name="TypeText">fully qualified type.</param>
     /// <param name="Modifier">"in ", "ref readonly " or "".</param>
     /// <param name="NullCheck">a reference type the wrapper reads from (a T[,,] or a config class): checked first.</param>
-    internal sealed record SurfaceParam(string Name, string TypeText, string Modifier, string? DefaultValue, bool NullCheck);
+    /// <param name="IsParams">the user's <c>params</c> parameter: Forward keeps the modifier (Backward's gradients follow it).</param>
+    internal sealed record SurfaceParam(string Name, string TypeText, string Modifier, string? DefaultValue, bool NullCheck, bool IsParams = false);
 
     /// <summary>
     /// A method written with members, spans, T[,,] or config parameters: the pipeline differentiates its array form (the

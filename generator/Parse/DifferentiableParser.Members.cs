@@ -902,7 +902,7 @@ namespace DiffGen.Generator.Parse
                 string? def = p.HasExplicitDefaultValue ? DefaultText(p) : null;
                 bool nullCheck = _configParams.Contains(p) && p.Type.IsReferenceType || _highRank.ContainsKey(p) || _stacks.ContainsKey(p) || _paramKinds.TryGetValue(p, out var pk) && pk is ArgKind.List or ArgKind.Sequence || _listRows.Contains(p) || EnumArray(p.Type) is not null;
                 var typeText = p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + (_optionalArrays.Contains(p) ? "?" : "");
-                surface.Add(new SurfaceParam(p.Name, typeText, modifier, def, nullCheck));
+                surface.Add(new SurfaceParam(p.Name, typeText, modifier, def, nullCheck, p.IsParams));
                 if (_configParams.Contains(p) || _textParams.Contains(p) || _nullableParams.Contains(p)) continue;
                 var v = _vars[p];
                 ps.Add(new ParamModel(p.Name, v.Type, _writtenParams.ContainsKey(p.Name), wrtNames.Contains(p.Name), null, constants.Contains(p.Name) || _listRows.Contains(p)));

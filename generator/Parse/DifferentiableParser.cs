@@ -344,7 +344,7 @@ namespace DiffGen.Generator.Parse
             if (_surface) (parameters, surface) = BuildSurface(wrtNames, constants, memberWrt);
             else parameters = _method.Parameters.Select(p => new ParamModel(
                 p.Name, _vars[p].Type, _writtenParams.ContainsKey(p.Name), wrtNames.Contains(p.Name),
-                p.HasExplicitDefaultValue ? DefaultText(p) : null, constants.Contains(p.Name))).ToEquatable();
+                p.HasExplicitDefaultValue ? DefaultText(p) : null, constants.Contains(p.Name), IsParams: p.IsParams)).ToEquatable();
 
             // A derivative passed into a callee's [Constant] parameter would be dropped silently: refuse it.
             if (_constantArgs.Count > 0)
