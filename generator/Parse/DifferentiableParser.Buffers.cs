@@ -320,6 +320,7 @@ namespace DiffGen.Generator.Parse
                 }
                 // h[i] = Helper(...), x[i].Select(...).ToArray(): a new array copied into the row (JaggedRows.cs)
                 if (asg.IsKind(SyntaxKind.SimpleAssignmentExpression) && (IsComputedRow(asg.Right) || IsFreshLocalRow(asg))) { computed = true; continue; }
+                if (asg.Parent is ExpressionStatementSyntax swapped && InTempRowSwap(swapped)) continue; // t = h[k]; h[k] = h[p]; h[p] = t; (JaggedRows.cs)
                 Report(Descriptors.LocalArray, asg, local.Name, $"its row is assigned '{asg.Right}'; {form}. To keep another array's row, copy its elements into h[i][j]");
                 return null;
             }

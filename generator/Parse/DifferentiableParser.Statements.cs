@@ -33,9 +33,23 @@ namespace DiffGen.Generator.Parse
 
         private void LowerBlock(StatementSyntax s, List<Stmt> output)
         {
-            if (s is BlockSyntax b)
-                foreach (var inner in b.Statements) LowerStatement(inner, output);
+            if (s is BlockSyntax b) LowerStatements(b.Statements, output);
             else LowerStatement(s, output);
+        }
+
+        /// <summary>A block's statements, one by one (a row swap through a temporary, three statements, as one: JaggedRows.cs).</summary>
+        private void LowerStatements(SyntaxList<StatementSyntax> list, List<Stmt> output)
+        {
+            for (int i = 0; i < list.Count; i++)
+            {
+                if (TempRowSwap(list, i) is { } swap)
+                {
+                    bool done = false;
+                    WithPending(own => done = SwapRows(list[i + 1], swap.Sym, swap.A, swap.B, own), output);
+                    if (done) { i += 2; continue; }
+                }
+                LowerStatement(list[i], output);
+            }
         }
 
         /// <summary>
@@ -62,7 +76,7 @@ namespace DiffGen.Generator.Parse
             switch (s)
             {
                 case BlockSyntax b:
-                    foreach (var inner in b.Statements) LowerStatement(inner, output);
+                    LowerStatements(b.Statements, output);
                     break;
                 case EmptyStatementSyntax:
                     break;

@@ -181,26 +181,75 @@ namespace DiffGen.Generator.Parse
         /// <c>(m[k], m[p]) = (m[p], m[k]);</c> on a jagged local (a row pivot in an LU factorisation): DiffGen holds the local as
         /// rows of one length (a T[n, m]), so the two rows' elements are exchanged, which is what C# computes as long as no other
         /// name refers to a row of it (checked: a row given to a local, a foreach over the rows) or to the local itself. False when
-        /// <paramref name="a"/> is not such a swap.
+        /// <paramref name="a"/> is not such a swap. The three-statement form is <see cref="TempRowSwap"/>.
         /// </summary>
         private bool TrySwapJaggedRows(AssignmentExpressionSyntax a, List<Stmt> output)
         {
             if (a.Left is not TupleExpressionSyntax { Arguments.Count: 2 } lt || a.Right is not TupleExpressionSyntax { Arguments.Count: 2 } rt) return false;
-            (ILocalSymbol Sym, ExpressionSyntax Index)? Row(ExpressionSyntax e) =>
-                e is ElementAccessExpressionSyntax { Expression: IdentifierNameSyntax id, ArgumentList.Arguments.Count: 1 } ea
-                && _model.GetSymbolInfo(id, _ct).Symbol is ILocalSymbol { Type: IArrayTypeSymbol { Rank: 1, ElementType: IArrayTypeSymbol { Rank: 1 } } } s
-                    ? (s, ea.ArgumentList.Arguments[0].Expression) : null;
-            if (Row(lt.Arguments[0].Expression) is not { } l0 || Row(lt.Arguments[1].Expression) is not { } l1
-                || Row(rt.Arguments[0].Expression) is not { } r0 || Row(rt.Arguments[1].Expression) is not { } r1) return false;
+            if (JaggedRow(lt.Arguments[0].Expression) is not { } l0 || JaggedRow(lt.Arguments[1].Expression) is not { } l1
+                || JaggedRow(rt.Arguments[0].Expression) is not { } r0 || JaggedRow(rt.Arguments[1].Expression) is not { } r1) return false;
             var sym = l0.Sym;
             if (!SymbolEqualityComparer.Default.Equals(sym, l1.Sym) || !SymbolEqualityComparer.Default.Equals(sym, r0.Sym) || !SymbolEqualityComparer.Default.Equals(sym, r1.Sym)) return false;
             if (!SyntaxFactory.AreEquivalent(r0.Index, l1.Index) || !SyntaxFactory.AreEquivalent(r1.Index, l0.Index)) return false;
+            return SwapRows(a, sym, l0.Index, l1.Index, output);
+        }
+
+        /// <summary>
+        /// <c>var t = m[k]; m[k] = m[p]; m[p] = t;</c> at <paramref name="i"/> of a block, on a jagged local m, with t named nowhere
+        /// else: the swap through a temporary, as written before C# had tuples. Null when the statements are not that.
+        /// </summary>
+        private (ILocalSymbol Sym, ExpressionSyntax A, ExpressionSyntax B)? TempRowSwap(SyntaxList<StatementSyntax> list, int i)
+        {
+            if (i + 2 >= list.Count) return null;
+            if (list[i] is not LocalDeclarationStatementSyntax { Declaration.Variables: { Count: 1 } vars } || vars[0].Initializer?.Value is not { } init
+                || JaggedRow(init) is not { } r0 || _model.GetDeclaredSymbol(vars[0], _ct) is not ILocalSymbol temp) return null;
+            if (list[i + 1] is not ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax a1 } || !a1.IsKind(SyntaxKind.SimpleAssignmentExpression)
+                || JaggedRow(a1.Left) is not { } l1 || JaggedRow(a1.Right) is not { } r1) return null;
+            if (list[i + 2] is not ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax a2 } || !a2.IsKind(SyntaxKind.SimpleAssignmentExpression)
+                || JaggedRow(a2.Left) is not { } l2 || a2.Right is not IdentifierNameSyntax tid
+                || !SymbolEqualityComparer.Default.Equals(_model.GetSymbolInfo(tid, _ct).Symbol, temp)) return null;
+            var sym = r0.Sym;
+            if (!SymbolEqualityComparer.Default.Equals(sym, l1.Sym) || !SymbolEqualityComparer.Default.Equals(sym, r1.Sym) || !SymbolEqualityComparer.Default.Equals(sym, l2.Sym)) return null;
+            if (!SyntaxFactory.AreEquivalent(r0.Index, l1.Index) || !SyntaxFactory.AreEquivalent(r1.Index, l2.Index)) return null;
+            // the temporary is read by the third statement only
+            var body = temp.ContainingSymbol.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_ct);
+            if (body is null || body.DescendantNodes().OfType<IdentifierNameSyntax>().Count(n => n.Identifier.Text == temp.Name
+                && SymbolEqualityComparer.Default.Equals(_model.GetSymbolInfo(n, _ct).Symbol, temp)) != 1) return null;
+            return (sym, r0.Index, r1.Index);
+        }
+
+        /// <summary>Is <paramref name="st"/> one of the three statements of a <see cref="TempRowSwap"/>?</summary>
+        private bool InTempRowSwap(StatementSyntax st)
+        {
+            if (st.Parent is not BlockSyntax block) return false;
+            int at = block.Statements.IndexOf(st);
+            for (int k = System.Math.Max(0, at - 2); k <= at; k++)
+                if (TempRowSwap(block.Statements, k) is not null) return true;
+            return false;
+        }
+
+        /// <summary><c>m[i]</c> on a jagged local <c>m</c>: the local and the index.</summary>
+        private (ILocalSymbol Sym, ExpressionSyntax Index)? JaggedRow(ExpressionSyntax e)
+        {
+            while (e is ParenthesizedExpressionSyntax p) e = p.Expression;
+            return e is ElementAccessExpressionSyntax { Expression: IdentifierNameSyntax id, ArgumentList.Arguments.Count: 1 } ea
+                && _model.GetSymbolInfo(id, _ct).Symbol is ILocalSymbol { Type: IArrayTypeSymbol { Rank: 1, ElementType: IArrayTypeSymbol { Rank: 1 } } } s
+                    ? (s, ea.ArgumentList.Arguments[0].Expression) : null;
+        }
+
+        /// <summary>
+        /// Rows <paramref name="ia"/> and <paramref name="ib"/> of jagged local <paramref name="sym"/> exchanged element by element
+        /// (a tuple swap or <see cref="TempRowSwap"/>); false when the local is not held as rows of one length.
+        /// </summary>
+        private bool SwapRows(SyntaxNode at, ILocalSymbol sym, ExpressionSyntax ia, ExpressionSyntax ib, List<Stmt> output)
+        {
             if (!_vars.TryGetValue(sym, out var h) || h.Type.Shape != Shape.Matrix) return false;
             // a row (or the local) under another name would keep its array in C#, and see the other row's elements here
             var body = sym.ContainingSymbol.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_ct);
             foreach (var use in body?.DescendantNodes().OfType<IdentifierNameSyntax>() ?? Enumerable.Empty<IdentifierNameSyntax>())
             {
-                if (!SymbolEqualityComparer.Default.Equals(_model.GetSymbolInfo(use, _ct).Symbol, sym)) continue;
+                if (use.Identifier.Text != sym.Name || !SymbolEqualityComparer.Default.Equals(_model.GetSymbolInfo(use, _ct).Symbol, sym)) continue;
+                if (use.Ancestors().OfType<StatementSyntax>().FirstOrDefault() is { } st && InTempRowSwap(st)) continue; // names rows as a swap may
                 ExpressionSyntax named = use.Parent is ElementAccessExpressionSyntax { ArgumentList.Arguments.Count: 1 } row && row.Expression == use ? row : use;
                 SyntaxNode outer = named;
                 while (outer.Parent is ParenthesizedExpressionSyntax or CastExpressionSyntax) outer = outer.Parent;
@@ -209,11 +258,11 @@ namespace DiffGen.Generator.Parse
                     || named == use && outer.Parent is ForEachStatementSyntax fe && fe.Expression == outer;
                 if (!kept) continue;
                 var keeper = outer.Parent is EqualsValueClauseSyntax ? outer.Parent.Parent! : outer.Parent!;
-                Report(Descriptors.LocalArray, a, sym.Name, $"'{keeper}' keeps {(named == use ? "the local" : "a row of it")} under another name, and DiffGen swaps rows of a jagged local by exchanging their elements; read the rows by index (m[k][j]) instead");
+                Report(Descriptors.LocalArray, at, sym.Name, $"'{keeper}' keeps {(named == use ? "the local" : "a row of it")} under another name, and DiffGen swaps rows of a jagged local by exchanging their elements; read the rows by index (m[k][j]) instead");
                 return true;
             }
-            var i0 = LowerExpr(l0.Index);
-            var i1 = LowerExpr(l1.Index);
+            var i0 = LowerExpr(ia);
+            var i1 = LowerExpr(ib);
             if (i0 is null || i1 is null) { Suppress(); return true; }
             if (i0.Type != IrType.Int || i1.Type != IrType.Int) return false;
             FlushPending(output);

@@ -26,6 +26,16 @@ namespace DiffGen.Tests
             Check("SolveDot", A, TestData.Vector(rng, n), TestData.Vector(rng, n));
         }
 
+        [Theory]
+        [InlineData(4, 7)]
+        [InlineData(6, 8)]
+        public void LuDetTemp(int n, int seed)
+        {
+            var A = TestData.Jagged(new Random(seed), n, n);
+            Check("LuDetTemp", (object)A);
+            Assert.Equal(RowPivots.LuDet(A), RowPivots.LuDetTempForward(A), 12);
+        }
+
         [Fact]
         public void LuDet_pivots_where_written()
         {

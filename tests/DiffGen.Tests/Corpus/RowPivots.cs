@@ -34,6 +34,36 @@ namespace DiffGen.Tests.Corpus
             return det;
         }
 
+        /// <summary>The same, the rows swapped through a temporary (<c>var t = m[k]; m[k] = m[p]; m[p] = t;</c>), as written before tuples.</summary>
+        [Differentiable]
+        public static double LuDetTemp(double[][] A)
+        {
+            int n = A.Length;
+            var m = new double[n][];
+            for (int i = 0; i < n; i++) m[i] = (double[])A[i].Clone();
+            double det = 1;
+            for (int k = 0; k < n; k++)
+            {
+                int p = k;
+                for (int i = k + 1; i < n; i++)
+                    if (Math.Abs(m[i][k]) > Math.Abs(m[p][k])) p = i;
+                if (p != k)
+                {
+                    double[] tmp = m[k];
+                    m[k] = m[p];
+                    m[p] = tmp;
+                    det = -det;
+                }
+                det *= m[k][k];
+                for (int i = k + 1; i < n; i++)
+                {
+                    double f = m[i][k] / m[k][k];
+                    for (int j = k; j < n; j++) m[i][j] -= f * m[k][j];
+                }
+            }
+            return det;
+        }
+
         /// <summary>Solves A x = b by Gaussian elimination with row pivoting (rows of A and b swapped together) and returns x · c.</summary>
         [Differentiable(nameof(A), nameof(b))]
         public static double SolveDot(double[][] A, double[] b, double[] c)

@@ -1,0 +1,45 @@
+using System.Linq;
+using DiffGen.Generator.Tests.Infrastructure;
+using Xunit;
+
+namespace DiffGen.Generator.Tests
+{
+    /// <summary>
+    /// Row swaps of a jagged local (generator/Parse/JaggedRows.cs): <c>(m[k], m[p]) = (m[p], m[k])</c> and the three-statement swap
+    /// through a temporary exchange the rows' elements; a row kept under another name would see the exchange, so it is refused,
+    /// saying what to write; a uint literal says DiffGen's integers are int.
+    /// </summary>
+    public partial class DiagnosticsTests
+    {
+        private const string Rows = "int n = A.Length; var m = new double[n][]; for (int i = 0; i < n; i++) m[i] = (double[])A[i].Clone(); ";
+
+        [Fact]
+        public void Row_swaps_of_a_jagged_local_are_accepted()
+        {
+            var problems = Problems("[Differentiable] public static double F(double[][] A) { " + Rows
+                + "double s = 0; for (int k = 0; k + 1 < n; k++) { (m[k], m[k + 1]) = (m[k + 1], m[k]); var t = m[0]; m[0] = m[k]; m[k] = t; s += m[k][0] * m[0][0]; } return s; }");
+            Assert.True(problems.Count == 0, Describe(problems));
+        }
+
+        [Fact]
+        public void DIFF0013_RowSwapWhileARowIsKeptUnderAnotherName()
+        {
+            var d = Expect("DIFF0013", "(m[k], m[k + 1]) = (m[k + 1], m[k])", "[Differentiable] public static double F(double[][] A) { " + Rows
+                + "double s = 0; for (int k = 0; k + 1 < n; k++) { var first = m[0]; (m[k], m[k + 1]) = (m[k + 1], m[k]); s += first[0]; } return s; }");
+            Assert.Contains("'first = m[0]' keeps a row of it under another name", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0004_UnsignedLiteralSaysWhatToWrite()
+        {
+            // probe batch 32's feature hashing as written (its uint local is DIFF0002; the literal said "only numeric literals")
+            var source = Usings + "public static partial class C {\n[Differentiable] public static double F(double[] w, [Constant] int[] tokens, double[] vals) { double s = 0; "
+                + "for (int i = 0; i < tokens.Length; i++) { uint h = unchecked((uint)tokens[i] * 2654435761u); int bucket = (int)(h % (uint)w.Length); "
+                + "double sign = (h & 0x80000000u) != 0 ? -1.0 : 1.0; s += sign * w[bucket] * vals[i]; } return Math.Log(1 + Math.Exp(s)); }\n}";
+            var onLiteral = GeneratorHarness.Run(source).GeneratorDiagnostics
+                .Single(x => x.Id == "DIFF0004" && source.Substring(x.Location.SourceSpan.Start, x.Location.SourceSpan.Length) == "0x80000000u");
+            Assert.Contains("DiffGen's integers are int", onLiteral.GetMessage());
+            Assert.Contains("int.MinValue", onLiteral.GetMessage());
+        }
+    }
+}
