@@ -379,7 +379,8 @@ namespace DiffGen.Generator.Parse
             if (type is null || type.Value.Elem == Scalar.Bool && type.Value.IsArray)
             {
                 Report(Descriptors.UnsupportedType, where, MemberType(member).ToDisplayString(), "the member '" + member.Name + "'",
-                    "fields and properties a differentiable method reads must be " + WhatFieldsCanBe + "; pass other values as parameters (a T[,,] field: pass it as a parameter)");
+                    ObjectCollectionAdvice(MemberType(member))
+                    ?? "fields and properties a differentiable method reads must be " + WhatFieldsCanBe + "; pass other values as parameters (a T[,,] field: pass it as a parameter)");
                 _rejected.Add(member);
                 return null;
             }

@@ -572,6 +572,7 @@ namespace DiffGen.Generator.Parse
                     return "use an int[,] instead of a jagged int[][]";
                 case IArrayTypeSymbol { ElementType: INamedTypeSymbol { IsTupleType: true } }:
                     return "arrays of tuples of 2 to 4 int, float or double elements are supported ((int, int)[], (int A, int B, double W)[]; the float/double elements are data, never differentiated); pass other tuple elements as separate arrays (an int[] or a double[] per element)";
+                case var _ when ObjectCollectionAdvice(type) is { } objects: return objects;
                 case IArrayTypeSymbol { ElementType: INamedTypeSymbol { TypeKind: TypeKind.Struct, IsTupleType: false, SpecialType: SpecialType.None } se }:
                     return $"arrays of structs are split into one array per field when the struct has only float, double and int fields (parameters: at least one float/double, read as data); keep one array per field yourself ('var xs = new double[n]; var ys = new double[n];') for a {se.Name} with other fields, and make {se.Name} values from them where they are used";
                 case IArrayTypeSymbol { Rank: > 2 }:
@@ -594,6 +595,8 @@ namespace DiffGen.Generator.Parse
                     return $"pass a {g.TypeArguments[0].ToDisplayString()}[] instead (call .ToArray() where you call the method)";
                 case INamedTypeSymbol { IsTupleType: true }:
                     return "a returned tuple's elements must all be float or double ('(double Loss, double Penalty)'); compute int or bool values outside the method, or write them into an int[] output parameter";
+                case INamedTypeSymbol { TypeKind: TypeKind.Interface } or INamedTypeSymbol { IsAbstract: true, TypeKind: TypeKind.Class }:
+                    return "a call through an interface or an abstract class is chosen at run time, and DiffGen differentiates code it can see at build time; pass an int or enum mode and switch on it ('mode switch { 0 => Relu(v), _ => Math.Tanh(v) }'), with each implementation's code in a static helper";
             }
             return type.SpecialType switch
             {
@@ -605,6 +608,19 @@ namespace DiffGen.Generator.Parse
                 _ when type.TypeKind is TypeKind.Struct or TypeKind.Class => "read its members from a parameter of that type ('cfg.Tau') or pass its float/double values as separate parameters or arrays; " + Supported,
                 _ => Supported,
             };
+        }
+
+        /// <summary>
+        /// What to write instead of an array or list of layer objects (<c>DenseLayer[] Layers</c>, <c>List&lt;Module&gt;</c>): their
+        /// weights as stacks, one row or matrix per layer. Null for other types.
+        /// </summary>
+        private static string? ObjectCollectionAdvice(ITypeSymbol type)
+        {
+            var element = type is IArrayTypeSymbol a ? a.ElementType
+                : type is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1 } g && g.OriginalDefinition.ToDisplayString() is "System.Collections.Generic.List<T>" or "System.Collections.Generic.IList<T>" or "System.Collections.Generic.IReadOnlyList<T>" ? g.TypeArguments[0] : null;
+            if (element is not INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Interface or TypeKind.Struct, IsTupleType: false, SpecialType: SpecialType.None } e
+                || e.TypeKind == TypeKind.Struct && !e.GetMembers().OfType<IFieldSymbol>().Any(f => !f.IsStatic && f.Type is IArrayTypeSymbol)) return null;
+            return $"arrays and lists of {e.Name} objects are not followed (each element's members would need a gradient layout of their own, and a virtual call a type known at build time); hold the layers' weights as stacks instead, one row or matrix per layer (lengths may differ): 'double[][] W' or 'List<double[]> W', 'double[][,] W' or 'List<double[,]> W', 'int[] Sizes', named in [Differentiable(nameof(W), nameof(B))]; or keep each layer in a field of its own and name the fields ('[Differentiable(nameof(First), nameof(Second))]')";
         }
 
         private static string DefaultText(IParameterSymbol p)

@@ -41,5 +41,21 @@ namespace DiffGen.Generator.Tests
             Assert.Contains("DiffGen's integers are int", onLiteral.GetMessage());
             Assert.Contains("int.MinValue", onLiteral.GetMessage());
         }
+        [Fact]
+        public void DIFF0002_ArrayOfLayerObjectsSaysToHoldStacks()
+        {
+            var d = Expect("DIFF0002", "Layers", "public DenseLayer[] Layers = new DenseLayer[0];\n"
+                + "[Differentiable(nameof(Layers))] public double Run(double[] x) { double s = 0; foreach (var layer in Layers) for (int i = 0; i < x.Length; i++) s += layer.W[i] * x[i]; return s; }",
+                "public sealed class DenseLayer { public double[] W = new double[0]; }\npublic partial class C {\n");
+            Assert.Contains("hold the layers' weights as stacks", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0002_InterfaceParameterSaysToSwitchOnAMode()
+        {
+            var d = Expect("DIFF0002", "[Constant] IActivation act", "[Differentiable] public static double F(double[] w, [Constant] IActivation act) { double s = 0; for (int i = 0; i < w.Length; i++) s += act.Apply(w[i]); return s; }",
+                "public interface IActivation { double Apply(double v); }\npublic static partial class C {\n");
+            Assert.Contains("switch on it", d.GetMessage());
+        }
     }
 }
