@@ -357,6 +357,28 @@ namespace DiffGen.Tests.Device
                     }
                 return new object?[] { a, Vec(r, n) };
             },
+            // round 33: n rows of d = 3 in a flat X[n·3] (X.AsSpan(r·d, d)), w[3], y[n]
+            ["NaturalRound33.AsSpanRows"] = (r, n) => new object?[] { Vec(r, 3 * n), Vec(r, 3), Vec(r, n) },
+            // round 33: x[d = n], W[hidden·d] flat, hidden n (on the stack up to 32, on the heap above)
+            ["NaturalRound33.StackallocHidden"] = (r, n) => new object?[] { Vec(r, n), Vec(r, n * n), n },
+            // round 33: x[d = n], W1[h·d] flat with h = n, w2[h], y
+            ["NaturalRound33.TanhMlp"] = (r, n) => new object?[] { Vec(r, n), Vec(r, n * n), Vec(r, n), 0.3 },
+            // round 33: w[3], b, n rows of 3 in a flat X[n·3], 0/1 labels y[n]
+            ["NaturalRound33.StableSigmoidBce"] = (r, n) => new object?[]
+            {
+                Vec(r, 3), 0.1, Vec(r, 3 * n), Enumerable.Range(0, n).Select(k => (double)(k % 2)).ToArray(),
+            },
+            // round 33: Lotka-Volterra's two populations y0[2] and four rates p[4] near the probe's (positive), dt 0.05, n steps, yOut[2]
+            ["NaturalRound33.Rk4Lv"] = (r, n) => new object?[]
+            {
+                new[] { 1.0, 0.5 }.Zip(Vec(r, 2), (v, e) => v * (1 + 0.1 * e)).ToArray(),
+                new[] { 1.1, 0.4, 0.1, 0.4 }.Zip(Vec(r, 4), (v, e) => v * (1 + 0.1 * e)).ToArray(), 0.05, n, new double[2],
+            },
+            // round 33: lr 0.1, lambda 0.05, n training and n validation rows of d = 3 (flat X[n·3], Xv[n·3]), 10 iterations
+            ["NaturalRound33.UnrolledRidge"] = (r, n) => new object?[] { 0.1, 0.05, Vec(r, 3 * n), Vec(r, n), Vec(r, 3 * n), Vec(r, n), 3, 10 },
+            // round 33: GruModel's instance Run as its static RunArrays (the Hidden and Input fields last): Input 2, Hidden n,
+            // T 3 steps of xs[T·Input], each weight [Hidden·(Input + Hidden)] flat
+            ["Round33GruModel.RunArrays"] = (r, n) => new object?[] { Vec(r, 3 * 2), Vec(r, n * (2 + n)), Vec(r, n * (2 + n)), Vec(r, n * (2 + n)), 3, n, 2 },
             // n bags over 2n indices: offsets 0, 0, 2, 4, ... (bag 0 empty, the last one holds 4); mode 2 = max
             ["EmbeddingBag"] = (r, n) => new object?[]
             {
