@@ -115,9 +115,9 @@ internal static class " + ShimClass + @"
             if (!tensor && (target.ContainingType?.ToDisplayString() != "System.Array"
                 || target.Name is not ("Sort" or "IndexOf" or "LastIndexOf" or "Reverse" or "FindIndex" or "FindLastIndex" or "Exists" or "TrueForAll"))) return null;
             int arity = target.Name is "Sort" or "Reverse" ? 1 : 2;
-            bool Real(ITypeSymbol t) => t is IArrayTypeSymbol { Rank: 1, ElementType.SpecialType: SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Int32 };
-            bool pairs = target.Name == "Sort" && target.Parameters.Length == 2 && Real(target.Parameters[1].Type); // Array.Sort(keys, items)
-            if (!tensor && (target.Parameters.Length != arity && !pairs || !Real(target.Parameters[0].Type)))
+            bool Numeric(ITypeSymbol t) => t is IArrayTypeSymbol { Rank: 1, ElementType.SpecialType: SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Int32 };
+            bool pairs = target.Name == "Sort" && target.Parameters.Length == 2 && Numeric(target.Parameters[1].Type); // Array.Sort(keys, items)
+            if (!tensor && (target.Parameters.Length != arity && !pairs || !Numeric(target.Parameters[0].Type)))
                 return null;
             if (_shimType is null)
             {
