@@ -42,12 +42,7 @@ namespace DiffGen.Generator.Parse
         {
             for (int i = 0; i < list.Count; i++)
             {
-                if (TempRowSwap(list, i) is { } swap)
-                {
-                    bool done = false;
-                    WithPending(own => done = SwapRows(list[i + 1], swap.Sym, swap.A, swap.B, own), output);
-                    if (done) { i += 2; continue; }
-                }
+                if (TryLowerTempRowSwap(list[i], output)) { i += 2; continue; }
                 LowerStatement(list[i], output);
             }
         }

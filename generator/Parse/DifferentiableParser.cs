@@ -272,7 +272,8 @@ namespace DiffGen.Generator.Parse
                     else
                     {
                         int mark = body.Count;
-                        LowerStatement(stmts[i], body);
+                        if (TryLowerTempRowSwap(stmts[i], body)) i += 2; // var t = m[k]; m[k] = m[p]; m[p] = t; (JaggedRows.cs)
+                        else LowerStatement(stmts[i], body);
                         // Local arrays declared inside this statement's loops or ifs: one buffer, allocated before it.
                         body.InsertRange(mark, _hoistedArrays);
                         _hoistedArrays.Clear();

@@ -921,7 +921,8 @@ namespace DiffGen.Generator.Parse
                         }
                         if (i == list.Count - 1 && list[i] is ReturnStatementSyntax { Expression: null }) continue;
                         int mark = hb.Count;
-                        LowerStatement(list[i], hb);
+                        if (TryLowerTempRowSwap(list[i], hb)) i += 2; // var t = m[k]; m[k] = m[p]; m[p] = t; (JaggedRows.cs)
+                        else LowerStatement(list[i], hb);
                         if (topLevel && _hoistedArrays.Count > hoistMark)
                         {
                             // the helper's top-level statements are top-level statements of the caller: arrays of their loops go right before them

@@ -218,6 +218,18 @@ namespace DiffGen.Generator.Parse
             return (sym, r0.Index, r1.Index);
         }
 
+        /// <summary>
+        /// Lowers the <see cref="TempRowSwap"/> that starts at <paramref name="st"/>; true when it did (the caller skips the next two
+        /// statements), false when <paramref name="st"/> starts none (lower it as usual).
+        /// </summary>
+        private bool TryLowerTempRowSwap(StatementSyntax st, List<Stmt> output)
+        {
+            if (st.Parent is not BlockSyntax block || TempRowSwap(block.Statements, block.Statements.IndexOf(st)) is not { } swap) return false;
+            bool done = false;
+            WithPending(own => done = SwapRows(block.Statements[block.Statements.IndexOf(st) + 1], swap.Sym, swap.A, swap.B, own), output);
+            return done;
+        }
+
         /// <summary>Is <paramref name="st"/> one of the three statements of a <see cref="TempRowSwap"/>?</summary>
         private bool InTempRowSwap(StatementSyntax st)
         {

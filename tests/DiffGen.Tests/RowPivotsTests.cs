@@ -37,6 +37,9 @@ namespace DiffGen.Tests
         }
 
         [Fact]
+        public void SwapFirstRows() => Check("SwapFirstRows", (object)TestData.Jagged(new Random(9), 3, 4));
+
+        [Fact]
         public void LuDet_pivots_where_written()
         {
             // the largest entry of column 0 is in row 2: one swap, so det = -(the product of the pivots)

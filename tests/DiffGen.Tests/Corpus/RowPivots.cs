@@ -64,6 +64,22 @@ namespace DiffGen.Tests.Corpus
             return det;
         }
 
+        /// <summary>The first two rows swapped through a temporary at the top level of the method, then weighted by position.</summary>
+        [Differentiable]
+        public static double SwapFirstRows(double[][] A)
+        {
+            int n = A.Length;
+            var m = new double[n][];
+            for (int i = 0; i < n; i++) m[i] = (double[])A[i].Clone();
+            var t = m[0];
+            m[0] = m[1];
+            m[1] = t;
+            double s = 0;
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < m[i].Length; j++) s += (i + 1) * (j + 2) * m[i][j] * m[i][j];
+            return s;
+        }
+
         /// <summary>Solves A x = b by Gaussian elimination with row pivoting (rows of A and b swapped together) and returns x · c.</summary>
         [Differentiable(nameof(A), nameof(b))]
         public static double SolveDot(double[][] A, double[] b, double[] c)
