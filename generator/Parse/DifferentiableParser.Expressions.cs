@@ -432,7 +432,7 @@ namespace DiffGen.Generator.Parse
             _ => 1,
         };
 
-        /// <summary>Functions that are sums and products of the supported ones: lowered to those.</summary>
+        /// <summary>Functions lowered by <see cref="RewrittenIntrinsic"/>: to sums and products of the supported ones, or (FusedMultiplyAdd, Hypot) to intrinsics of their own.</summary>
         private static readonly HashSet<string> s_rewritten = new(StringComparer.Ordinal) { "FusedMultiplyAdd", "Log", "Hypot", "ScaleB", "Lerp", "MaxMagnitude", "MinMagnitude", "CopySign",
             "ExpM1", "LogP1", "Exp2", "Exp10", "Exp2M1", "Exp10M1", "Log2P1", "Log10P1" };
 
