@@ -37,5 +37,10 @@ namespace DiffGen.Generator.Differentiate
         /// <summary>Backward's own adjoint (<see cref="BackwardAdjoint"/>): the inputs Backward returns no gradient for taken as
         /// constants. Null when it would do no less work than this one, which then serves Backward too.</summary>
         public AdjointModel? Backward { get; init; }
+
+        /// <summary>The outputs the reverse sweep writes (restores from the stack, or passes to a call that writes them): the
+        /// adjoint keeps their forward results and puts them back for Backward. An output the reverse sweep never writes still
+        /// holds them.</summary>
+        public EquatableArray<string> RestoredOutputs { get; init; }
     }
 }

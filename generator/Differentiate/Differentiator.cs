@@ -39,10 +39,16 @@ namespace DiffGen.Generator.Differentiate
         /// (<see cref="ScratchReplay"/>) in the reverse sweep: the CPU form.</summary>
         private readonly bool _cpuReplays;
 
-        private Differentiator(MethodModel m, bool cpuReplays)
+        /// <summary>Whether the adjoint leaves output arrays as it found them (composition's contract). Backward's own adjoint
+        /// does not: Backward wants the forward results left in them, so it stores an output's old elements only where an
+        /// adjoint reads them.</summary>
+        private readonly bool _restoreOutputs;
+
+        private Differentiator(MethodModel m, bool cpuReplays, bool restoreOutputs)
         {
             _m = m;
             _cpuReplays = cpuReplays;
+            _restoreOutputs = restoreOutputs;
             foreach (var p in m.Params) { _types[p.Name] = p.Type; _names.Add(p.Name); }
             CollectNames(m.Body);
             _seed = Fresh("__seed");
@@ -53,21 +59,22 @@ namespace DiffGen.Generator.Differentiate
         /// <param name="cpuReplays">Recompute running recurrences and per-iteration scratch in the reverse sweep instead of
         /// storing their values (the CPU's form; the GPU planner pairs forward and reverse loops by what they store, so the
         /// device plans are made from the stored form: see Schedule.Scheduler).</param>
-        public static AdjointModel Run(MethodModel m, bool cpuReplays = true)
+        /// <param name="restoreOutputs">Leave output arrays as the adjoint found them (see <see cref="_restoreOutputs"/>).</param>
+        public static AdjointModel Run(MethodModel m, bool cpuReplays = true, bool restoreOutputs = true)
         {
             // The CPU form runs Raise's CPU loop order (point blocks); the device form the user's, kept beside it.
             if (cpuReplays && m.CpuBody.Count > 0)
             {
                 try
                 {
-                    return new Differentiator(m with { Body = m.CpuBody, CpuBody = default }, true).Build() with { DeviceBody = m.Body };
+                    return new Differentiator(m with { Body = m.CpuBody, CpuBody = default }, true, restoreOutputs).Build() with { DeviceBody = m.Body };
                 }
                 catch (ContractNotRefilled)
                 {
                     // Raise's batched products in a form the reverse sweep cannot refill: the CPU runs the user's order too.
                 }
             }
-            var d = new Differentiator(m with { CpuBody = default }, cpuReplays);
+            var d = new Differentiator(m with { CpuBody = default }, cpuReplays, restoreOutputs);
             return d.Build();
         }
 
@@ -310,7 +317,7 @@ namespace DiffGen.Generator.Differentiate
 
             // Output arrays are restored completely (the adjoint leaves every array as it found it, which is
             // what a caller's own reverse sweep relies on), so they start in the to-be-recorded set.
-            var req = new HashSet<string>(_m.Params.Where(p => p.IsWritten).Select(p => p.Name), StringComparer.Ordinal);
+            var req = new HashSet<string>(_m.Params.Where(p => p.IsWritten && _restoreOutputs).Select(p => p.Name), StringComparer.Ordinal);
             Analyze(_m.Body, req, top: true);
             CheckContractsRefilled(_m.Body, null);
 
@@ -320,6 +327,7 @@ namespace DiffGen.Generator.Differentiate
                 forward, reverse, _seed, _result, _pushed.Count + _pushedArrays.Count + _pushedBranch.Count + _extrema.Count)
             {
                 CpuReplays = _recurrences.Count + _scratch.Count,
+                RestoredOutputs = _m.Params.Where(p => p.IsWritten && IrQueries.MayWrite(reverse, p.Name)).Select(p => p.Name).ToEquatable(),
             };
         }
 

@@ -297,9 +297,10 @@ namespace DiffGen.Generator.Emit
                     adjArgs.Add("ref " + local);
                 }
             }
-            bool hasOutputs = m.Params.Any(p => p.IsWritten);
             // The adjoint leaves output arrays as it found them; asked to, it keeps the forward results and puts them back.
-            var call = $"{(plan.BackwardPlan is null ? CSharpWriter.AdjointName(m.Name) : BackwardAdjointName(m))}({string.Join(", ", m.Params.Select(p => p.Name).Concat(adjArgs).Concat(returns ? new[] { seed } : new string[0]).Concat(hasOutputs ? new[] { KeepOutputs + ": true" } : new string[0]))})";
+            // Backward's own adjoint leaves the forward results in the outputs its reverse sweep does not restore.
+            bool keep = HasKeepParameter(plan.BackwardPlan ?? plan, own: plan.BackwardPlan is not null);
+            var call = $"{(plan.BackwardPlan is null ? CSharpWriter.AdjointName(m.Name) : BackwardAdjointName(m))}({string.Join(", ", m.Params.Select(p => p.Name).Concat(adjArgs).Concat(returns ? new[] { seed } : new string[0]).Concat(keep ? new[] { KeepOutputs + ": true" } : new string[0]))})";
             if (!returns) w.Line(call + ";");
             else w.Line($"var __value = {call};");
             foreach (var (local, type) in pooled)
@@ -325,16 +326,26 @@ namespace DiffGen.Generator.Emit
             w.Line($"/// <summary>");
             if (own)
             {
-                var dropped = m.Params.Where(p => p.IsConstant && p.Type.IsReal && !p.IsWrt && !p.IsWritten).Select(p => p.Name);
-                w.Line($"/// Adjoint of <see cref=\"{Cref(m)}\"/> for {m.Name}Backward: as the composition adjoint above, but no derivative");
-                w.Line($"/// flows into the inputs Backward returns no gradient for ({string.Join(", ", dropped)}): their adjoint arguments are left as they are.");
+                var dropped = m.Params.Where(p => p.IsConstant && p.Type.IsReal && !p.IsWrt && !p.IsWritten).Select(p => p.Name).ToList();
+                if (dropped.Count > 0)
+                {
+                    w.Line($"/// Adjoint of <see cref=\"{Cref(m)}\"/> for {m.Name}Backward: as the composition adjoint above, but no derivative");
+                    w.Line($"/// flows into the inputs Backward returns no gradient for ({string.Join(", ", dropped)}): their adjoint arguments are left as they are.");
+                }
+                else
+                    w.Line($"/// Adjoint of <see cref=\"{Cref(m)}\"/> for {m.Name}Backward: as the composition adjoint above, but it does not restore the outputs.");
             }
             else
             {
                 w.Line($"/// Adjoint of <see cref=\"{Cref(m)}\"/> for composition: runs the forward sweep, then accumulates");
                 w.Line($"/// {(returns ? "seed × " : "")}the derivatives into the adjoint arguments (outputs: their adjoints are consumed).");
             }
-            w.Line($"/// Leaves every array as it found it{(m.Params.Any(p => p.IsWritten) ? " (with " + KeepOutputs + ", Backward's case, the outputs hold the forward results)" : "")}. Called by generated code; use {m.Name}Backward instead.");
+            var outputs = m.Params.Where(p => p.IsWritten).ToList();
+            var kept = outputs.Where(o => a.RestoredOutputs.Contains(o.Name)).ToList();
+            if (own && outputs.Count > 0)
+                w.Line($"/// Leaves every input array as it found it, and the forward results in the outputs. Called by generated code; use {m.Name}Backward instead.");
+            else
+                w.Line($"/// Leaves every array as it found it{(outputs.Count > 0 ? " (with " + KeepOutputs + ", Backward's case, the outputs hold the forward results)" : "")}. Called by generated code; use {m.Name}Backward instead.");
             w.Line($"/// </summary>");
             w.Line(GeneratedCode);
             w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
@@ -343,8 +354,7 @@ namespace DiffGen.Generator.Emit
             foreach (var p in m.Params.Where(p => p.Type.IsReal))
                 sig.Add((p.Type.IsArray ? "" : "ref ") + p.Type.Keyword + " " + adjOf[p.Name]);
             if (returns) sig.Add(m.Return.Keyword + " " + a.SeedName);
-            var outputs = m.Params.Where(p => p.IsWritten).ToList();
-            if (outputs.Count > 0) sig.Add("bool " + KeepOutputs + " = false");
+            if (HasKeepParameter(plan, own)) sig.Add("bool " + KeepOutputs + " = false");
             w.Open(own ? $"private static {m.Return.Keyword} {BackwardAdjointName(m)}({string.Join(", ", sig)})"
                 : $"{m.Accessibility} static {m.Return.Keyword} {CSharpWriter.AdjointName(m.Name)}({string.Join(", ", sig)})");
             w.Hoisted.Clear();
@@ -369,11 +379,11 @@ namespace DiffGen.Generator.Emit
             par.DeclarePairState(w);
             w.Line("// ---- forward sweep ----");
             par.Statements(w, a.Tiles?.ForwardSweep ?? a.ForwardSweep);
-            foreach (var o in outputs)
+            foreach (var o in kept)
                 w.Line($"var __kept_{o.Name} = {KeepOutputs} ? global::DiffGen.Reverse.KeptOutputs.Keep({o.Name}) : null;");
             w.Line("// ---- reverse sweep ----");
             par.Statements(w, a.Tiles?.ReverseSweep ?? a.ReverseSweep);
-            foreach (var o in outputs)
+            foreach (var o in kept)
                 w.Line($"if (__kept_{o.Name} is not null) global::DiffGen.Reverse.KeptOutputs.PutBack({o.Name}, __kept_{o.Name});");
             if (returns) w.Line($"return {a.ResultName};");
 
@@ -391,5 +401,10 @@ namespace DiffGen.Generator.Emit
 
         /// <summary>The adjoint's last parameter for methods with outputs: leave the forward results in them (Backward), not the inputs' state (callers).</summary>
         private const string KeepOutputs = "__keepOutputs";
+
+        /// <summary>The composition adjoint of a method with outputs takes <see cref="KeepOutputs"/> (its callers' signature does
+        /// not depend on what the sweep restores); Backward's own adjoint only when its reverse sweep restores an output.</summary>
+        private static bool HasKeepParameter(ExecutionPlan plan, bool own) =>
+            own ? plan.Model.RestoredOutputs.Count > 0 : plan.Model.Method.Params.Any(p => p.IsWritten);
     }
 }

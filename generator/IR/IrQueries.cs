@@ -257,6 +257,25 @@ namespace DiffGen.Generator.IR
             }
         }
 
+        /// <summary>
+        /// Whether the statements may write the variable or array <paramref name="name"/>: an assignment to it or an element, a
+        /// restore of it, a product into it, or a call or callee adjoint passed it (any argument that mentions it: the callee
+        /// may write it). Kinds that write only adjoints, stores and control flow do not; any other kind counts as a write.
+        /// </summary>
+        public static bool MayWrite(IEnumerable<Stmt> stmts, string name) => AllStmts(stmts).Any(s => s switch
+        {
+            Assign { Target: VarRef v } => v.Name == name,
+            Assign { Target: ElemRef el } => el.Array == name,
+            Assign => true,
+            PopAll p => p.Array.Array == name,
+            Contract c => c.Target == name,
+            ContractAdjoint c => c.TargetAdj == name || c.AAdj.Array == name || c.BAdj.Array == name || c.ARowSum?.Array == name,
+            CallStmt c => Mentions(c.Call, name),
+            AdjointCall c => c.Args.Concat(c.Adjoints).Any(e => Mentions(e, name)),
+            Push or PushAll or DeclScalar or DeclArray or For or If or Block or Comment or Continue or Break or Return or Throw => false,
+            _ => true,
+        });
+
         public static bool Mentions(Expr e, string name)
         {
             foreach (var d in Descendants(e))

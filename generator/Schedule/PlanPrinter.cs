@@ -38,8 +38,17 @@ namespace DiffGen.Generator.Schedule
             if (unused.Count > 0) sb.Append("  cpu, locals not declared (no statement mentions them): ").Append(string.Join(", ", unused)).Append('\n');
             if (plan.BackwardPlan is { } own)
             {
-                var constants = own.Model.Method.Params.Where(p => p.IsConstant && p.Type.IsReal && !p.IsWrt && !p.IsWritten).Select(p => p.Name);
-                sb.Append("backward: its own adjoint (cpu), no derivative flowing into ").Append(string.Join(", ", constants)).Append('\n');
+                var constants = own.Model.Method.Params.Where(p => p.IsConstant && p.Type.IsReal && !p.IsWrt && !p.IsWritten).Select(p => p.Name).ToList();
+                var outputs = own.Model.Method.Params.Where(p => p.IsWritten).Select(p => p.Name).ToList();
+                sb.Append("backward: its own adjoint (cpu)");
+                if (constants.Count > 0) sb.Append(", no derivative flowing into ").Append(string.Join(", ", constants));
+                if (outputs.Count > 0)
+                {
+                    var kept = outputs.Where(o => own.Model.RestoredOutputs.Contains(o)).ToList();
+                    sb.Append(", outputs left holding the forward results");
+                    if (kept.Count > 0) sb.Append(" (").Append(string.Join(", ", kept)).Append(" restored where an adjoint reads them, then put back)");
+                }
+                sb.Append('\n');
                 foreach (var c in IrQueries.AllStmts(own.Model.ReverseSweep).OfType<ContractAdjoint>().Where(c => c.SkipA || c.SkipB || c.ARowSum is not null).Distinct())
                     sb.Append("  ").Append(AdjointGemm(c)).Append('\n');
             }
