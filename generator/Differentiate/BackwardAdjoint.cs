@@ -30,7 +30,8 @@ namespace DiffGen.Generator.Differentiate
             // a tenth less work, or a skipped product, pays for the second method's code (measured: half the methods that
             // would qualify at any saving save under a tenth, a statement or two in a loop); so does an output no longer
             // stored and copied (measured on ba's reprojection, called per observation: 95 -> 59 ns per adjoint)
-            return Work(own) * 10 <= Work(full) * 9 || own.RestoredOutputs.Count < full.RestoredOutputs.Count ? full with { Backward = own } : full;
+            long work = Work(full);
+            return work > 0 && Work(own) * 10 <= work * 9 || own.RestoredOutputs.Count < full.RestoredOutputs.Count ? full with { Backward = own } : full;
         }
 
         /// <summary>A float/double input Backward returns no gradient for (outputs keep theirs: their adjoints are the upstream seeds).</summary>
