@@ -42,5 +42,9 @@ namespace DiffGen.Generator.Differentiate
         /// adjoint keeps their forward results and puts them back for Backward. An output the reverse sweep never writes still
         /// holds them.</summary>
         public EquatableArray<string> RestoredOutputs { get; init; }
+
+        /// <summary>Backward's own adjoint only: the parameters whose adjoint neither sweep mentions (data, [Constant] inputs, a
+        /// weight the value does not depend on). The method takes no adjoint argument for them, so Backward allocates none.</summary>
+        public EquatableArray<string> UnusedAdjoints { get; init; }
     }
 }

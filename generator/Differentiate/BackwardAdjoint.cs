@@ -31,7 +31,11 @@ namespace DiffGen.Generator.Differentiate
             // would qualify at any saving save under a tenth, a statement or two in a loop); so does an output no longer
             // stored and copied (measured on ba's reprojection, called per observation: 95 -> 59 ns per adjoint)
             long work = Work(full);
-            return work > 0 && Work(own) * 10 <= work * 9 || own.RestoredOutputs.Count < full.RestoredOutputs.Count ? full with { Backward = own } : full;
+            if (!(work > 0 && Work(own) * 10 <= work * 9 || own.RestoredOutputs.Count < full.RestoredOutputs.Count)) return full;
+            var sweeps = own.ForwardSweep.Concat(own.ReverseSweep).ToList();
+            var adjointOf = own.Adjoints.ToDictionary(x => x.Primal, x => x.Adjoint);
+            var unused = m.Params.Where(p => p.Type.IsReal && !IrQueries.MayMention(sweeps, adjointOf[p.Name])).Select(p => p.Name);
+            return full with { Backward = own with { UnusedAdjoints = unused.ToEquatable() } };
         }
 
         /// <summary>A float/double input Backward returns no gradient for (outputs keep theirs: their adjoints are the upstream seeds).</summary>

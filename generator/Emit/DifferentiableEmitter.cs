@@ -261,7 +261,9 @@ namespace DiffGen.Generator.Emit
             // per observation would otherwise allocate two arrays per Backward.
             var pooled = new List<(string Local, IrType Type)>();
             string Scratch(IrType t, string what) => t.Shape == Shape.Jagged ? what : "Pooled" + what;
-            foreach (var p in m.Params.Where(p => p.Type.IsReal))
+            // Backward's own adjoint takes no adjoint of a parameter neither of its sweeps mentions
+            var unused = plan.BackwardPlan?.Model.UnusedAdjoints ?? default;
+            foreach (var p in m.Params.Where(p => p.Type.IsReal && !unused.Contains(p.Name)))
             {
                 var g = grads.FirstOrDefault(x => x.Param.Name == p.Name);
                 string local = "__adj_" + p.Name;
@@ -351,7 +353,7 @@ namespace DiffGen.Generator.Emit
             w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
             var sig = new List<string>();
             sig.AddRange(m.Params.Select(p => p.Type.Keyword + " " + p.Name));
-            foreach (var p in m.Params.Where(p => p.Type.IsReal))
+            foreach (var p in m.Params.Where(p => p.Type.IsReal && !a.UnusedAdjoints.Contains(p.Name)))
                 sig.Add((p.Type.IsArray ? "" : "ref ") + p.Type.Keyword + " " + adjOf[p.Name]);
             if (returns) sig.Add(m.Return.Keyword + " " + a.SeedName);
             if (HasKeepParameter(plan, own)) sig.Add("bool " + KeepOutputs + " = false");

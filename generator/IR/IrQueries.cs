@@ -276,6 +276,30 @@ namespace DiffGen.Generator.IR
             _ => true,
         });
 
+        /// <summary>
+        /// Whether any of the statements (nested ones included) may mention the variable or array <paramref name="name"/>, read
+        /// or written. Kinds this query does not know count as mentioning it.
+        /// </summary>
+        public static bool MayMention(IEnumerable<Stmt> stmts, string name) => AllStmts(stmts).Any(s => s switch
+        {
+            Assign a => Mentions(a.Target, name) || Mentions(a.Value, name),
+            DeclScalar d => d.Name == name || d.Init is { } i && Mentions(i, name),
+            DeclArray d => d.Name == name || d.Sizes.Any(x => Mentions(x, name)),
+            For f => f.Var == name || Mentions(f.Start, name) || Mentions(f.Bound, name) || f.While is { } w && Mentions(w, name),
+            If i => Mentions(i.Condition, name),
+            Block or Comment or Continue or Break => false,
+            Return r => r.Value is { } v && Mentions(v, name),
+            Throw t => t.Holes.Any(x => Mentions(x, name)),
+            CallStmt c => Mentions(c.Call, name),
+            Contract c => c.Target == name || Mentions(c.A, name) || Mentions(c.B, name) || Mentions(c.K, name),
+            ContractAdjoint c => c.TargetAdj == name || new Expr?[] { c.A, c.B, c.K, c.AAdj, c.BAdj, c.ARowSum, c.ARowLo, c.ARowHi }.Any(x => x is not null && Mentions(x, name)),
+            Push p => Mentions(p.Value, name),
+            PushAll p => p.Array.Array == name,
+            PopAll p => p.Array.Array == name,
+            AdjointCall c => c.Args.Concat(c.Adjoints).Any(x => Mentions(x, name)) || c.Seed is { } sd && Mentions(sd, name),
+            _ => true,
+        });
+
         public static bool Mentions(Expr e, string name)
         {
             foreach (var d in Descendants(e))

@@ -48,6 +48,7 @@ namespace DiffGen.Generator.Schedule
                     sb.Append(", outputs left holding the forward results");
                     if (kept.Count > 0) sb.Append(" (").Append(string.Join(", ", kept)).Append(" restored where an adjoint reads them, then put back)");
                 }
+                if (own.Model.UnusedAdjoints.Count > 0) sb.Append(", no adjoint argument for ").Append(string.Join(", ", own.Model.UnusedAdjoints));
                 sb.Append('\n');
                 foreach (var c in IrQueries.AllStmts(own.Model.ReverseSweep).OfType<ContractAdjoint>().Where(c => c.SkipA || c.SkipB || c.ARowSum is not null).Distinct())
                     sb.Append("  ").Append(AdjointGemm(c)).Append('\n');
