@@ -126,11 +126,20 @@ namespace DiffGen.Generator.Parse
             return true;
         }
 
-        /// <summary>A writable 1-D array (a local, or an output parameter), lowered; null (reported) otherwise.</summary>
-        private ArrayRef? WritableVector(ExpressionSyntax e, InvocationExpressionSyntax inv)
+        /// <summary>
+        /// A writable 1-D array (a local, or an output parameter), lowered; null (reported) otherwise. With
+        /// <paramref name="rows"/>, also a local array held as a row of a 2-D buffer (double buffering's swapped names, the rows
+        /// of a jagged local): an <see cref="ArrayRef"/> with its <see cref="ArrayRef.Row"/>.
+        /// </summary>
+        private ArrayRef? WritableVector(ExpressionSyntax e, InvocationExpressionSyntax inv, bool rows = false)
         {
             var a = LowerExpr(e);
             if (a is null) return null;
+            if (rows && a is ArrayRef { Row: not null, ArrayType.Shape: Shape.Matrix } row && !IsParameterName(row.Array))
+            {
+                MarkWritten(e);
+                return row;
+            }
             if (a is not ArrayRef { Row: null } ar || ar.ArrayType.Shape is not (Shape.Vector or Shape.Matrix) || !ar.ArrayType.IsReal && IsParameterName(ar.Array))
             {
                 Report(Descriptors.UnsupportedExpression, e, e.ToString(), "pass a float/double T[] or T[,] local or output parameter (or an int[] local) to " + inv.Expression);
@@ -143,7 +152,7 @@ namespace DiffGen.Generator.Parse
         /// <summary>Fill with <paramref name="value"/> (null: zero), the whole array or <c>[start, start + count)</c> of a T[].</summary>
         private bool Fill(InvocationExpressionSyntax inv, ExpressionSyntax array, ExpressionSyntax? value, ExpressionSyntax? start, ExpressionSyntax? count, List<Stmt> output)
         {
-            var a = WritableVector(array, inv);
+            var a = WritableVector(array, inv, rows: true);
             if (a is null) return true;
             Expr v = new Const(0, a.ArrayType.ElementType);
             if (value is not null)
@@ -152,7 +161,7 @@ namespace DiffGen.Generator.Parse
                 if (x is null) return true;
                 v = OnceBefore(x, a.ArrayType.ElementType, output);
             }
-            if (a.ArrayType.Shape == Shape.Matrix)
+            if (a.ArrayType.Shape == Shape.Matrix && a.Row is null)
             {
                 if (start is not null) { Report(Descriptors.UnsupportedExpression, inv, inv.ToString(), "a range of a T[,] cannot be filled; fill it with a loop"); return true; }
                 var i = FreshName("__fi");
@@ -162,7 +171,7 @@ namespace DiffGen.Generator.Parse
                 output.Add(new For(i, new Const(0, IrType.Int), BinaryOp.Lt, Len(a.Array, a.ArrayType, null, 0), 1, new[] { inner }.ToEquatable()));
                 return true;
             }
-            Expr lo = new Const(0, IrType.Int), hi = Len(a.Array, a.ArrayType, null, 0);
+            Expr lo = new Const(0, IrType.Int), hi = Len(a.Array, a.ArrayType, a.Row, 0);
             if (start is not null)
             {
                 var s = LowerIntExpr(start, "a start index");
@@ -173,7 +182,7 @@ namespace DiffGen.Generator.Parse
             }
             var k = FreshName("__fk");
             output.Add(new For(k, lo, BinaryOp.Lt, hi, 1,
-                new Stmt[] { new Assign(new ElemRef(a.Array, a.ArrayType, new Expr[] { new VarRef(k, IrType.Int) }.ToEquatable()), AssignOp.Set, v) }.ToEquatable()));
+                new Stmt[] { new Assign(Element(a, new VarRef(k, IrType.Int)), AssignOp.Set, v) }.ToEquatable()));
             return true;
         }
 
@@ -189,9 +198,9 @@ namespace DiffGen.Generator.Parse
                 Report(Descriptors.UnsupportedExpression, src, src.ToString(), "copy from a T[] (or a row of a jagged array); for a T[,] write the loop");
                 return true;
             }
-            var d = WritableVector(dst, inv);
+            var d = WritableVector(dst, inv, rows: true);
             if (d is null) return true;
-            if (d.ArrayType.Shape != Shape.Vector) { Report(Descriptors.UnsupportedExpression, dst, dst.ToString(), "copy into a T[]; for a T[,] write the loop"); return true; }
+            if (d.ArrayType.Shape != Shape.Vector && d.Row is null) { Report(Descriptors.UnsupportedExpression, dst, dst.ToString(), "copy into a T[]; for a T[,] write the loop"); return true; }
             Expr s0 = new Const(0, IrType.Int), d0 = new Const(0, IrType.Int);
             Expr n = Len(sa.Array, sa.ArrayType, sa.Row, 0);
             if (srcStart is not null && LowerIntExpr(srcStart, "a start index") is { } ss) s0 = ss;
@@ -210,9 +219,13 @@ namespace DiffGen.Generator.Parse
                 : new ElemRef(sa.Array, sa.ArrayType, new[] { sa.Row, At(s0) }.ToEquatable());
             if (read.Type.Elem != d.ArrayType.Elem) read = new IR.Convert(read, d.ArrayType.ElementType);
             output.Add(new For(k, new Const(0, IrType.Int), BinaryOp.Lt, n, 1,
-                new Stmt[] { new Assign(new ElemRef(d.Array, d.ArrayType, new[] { At(d0) }.ToEquatable()), AssignOp.Set, read) }.ToEquatable()));
+                new Stmt[] { new Assign(Element(d, At(d0)), AssignOp.Set, read) }.ToEquatable()));
             return true;
         }
+
+        /// <summary>Element <paramref name="index"/> of a 1-D array or of a row view (<see cref="ArrayRef.Row"/> of a 2-D buffer).</summary>
+        private static ElemRef Element(ArrayRef a, Expr index) =>
+            new ElemRef(a.Array, a.ArrayType, (a.Row is null ? new[] { index } : new[] { a.Row, index }).ToEquatable());
 
         /// <summary>
         /// <c>Array.Copy(u, un, u.Length)</c> of a T[,] into a T[,] (a stencil's buffer saved before the step): C# copies elements in

@@ -651,9 +651,10 @@ namespace DiffGen.Generator.Parse
                         || p.Type is INamedTypeSymbol { IsGenericType: true } lt && lt.OriginalDefinition.ToDisplayString() == "System.Collections.Generic.List<T>" && (listElem = lt.TypeArguments[0]) is not null)
                     && ElemOf(listElem!) is { } le && le != Scalar.Bool)
                     pt = new IrType(le, Shape.Vector);
-                if (pt is null && p.RefKind is RefKind.None or RefKind.In && StructFields(p.Type) is { } pfields && argSyntax[k] is { } structArg)
+                if (pt is null && p.RefKind is RefKind.None or RefKind.In && (StructFields(p.Type) ?? TupleFields(p.Type)) is { } pfields && argSyntax[k] is { } structArg)
                 {
-                    // a struct parameter: one variable per field, the argument's own when the helper changes neither (StructValues.cs)
+                    // a struct parameter: one variable per field, the argument's own when the helper changes neither (StructValues.cs);
+                    // a tuple parameter the same way, one variable per element ('QMul((double w, double x) a, ...)')
                     var fieldValues = LowerTuple(structArg);
                     if (fieldValues is null) return null;
                     var pv = new List<Variable>();
@@ -730,6 +731,11 @@ namespace DiffGen.Generator.Parse
                 {
                     highRankBindings.Add((p, (cube, cubeDims))); // Conv(input, kernels) with a double[,,]: the same flattened array
                     continue;
+                }
+                if (pt is null && p.Type is INamedTypeSymbol { IsTupleType: true })
+                {
+                    Report(Descriptors.NotDifferentiableCall, inv, name, $"its parameter '{p.Name}' has type {p.Type.ToDisplayString()}, which is not supported: a helper's tuple parameter is split into one value per element when every element is a float, double, int or bool value (at most 7); pass arrays as parameters of their own");
+                    return null;
                 }
                 if (pt is null || pt.Value.Elem == Scalar.Bool && pt.Value.IsArray)
                 {
@@ -1319,6 +1325,12 @@ namespace DiffGen.Generator.Parse
             Report(Descriptors.UnsupportedExpression, ma, ma.ToString(), "tuples of more than 7 elements are not supported; return fewer values, or write them into an array parameter");
             return null;
         }
+
+        /// <summary>The elements of a tuple of float, double, int or bool values (at most 7), as the fields a helper's tuple parameter is split into.</summary>
+        private static List<StructField>? TupleFields(ITypeSymbol t) =>
+            t is INamedTypeSymbol { IsTupleType: true } tt && tt.TupleElements.Length is > 0 and <= 7
+                && tt.TupleElements.All(e => MapType(e.Type) is { IsArray: false } m && (m.IsReal || m.Elem is Scalar.Int or Scalar.Bool))
+                ? tt.TupleElements.Select(e => new StructField(e.Name, e.Type, e, e)).ToList() : null;
 
         private bool IsTupleLocal(ExpressionSyntax e) =>
             e is IdentifierNameSyntax && _model.GetSymbolInfo(e, _ct).Symbol is { } s && _tupleVars.ContainsKey(s);

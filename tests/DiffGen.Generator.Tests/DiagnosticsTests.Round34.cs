@@ -1,0 +1,37 @@
+using Xunit;
+
+namespace DiffGen.Generator.Tests
+{
+    /// <summary>
+    /// Probe batch 34's two refusals, now accepted (Array.Copy into a double-buffered local, a helper's tuple parameters), and
+    /// the message a tuple parameter that cannot be split still gets.
+    /// </summary>
+    public partial class DiagnosticsTests
+    {
+        [Fact]
+        public void Array_copy_into_a_swapped_local_is_accepted()
+        {
+            var problems = Problems("[Differentiable] public static double F(double[] u0, double a, int steps) { int n = u0.Length; var cur = new double[n]; var next = new double[n]; "
+                + "Array.Copy(u0, cur, n); for (int s = 0; s < steps; s++) { Array.Fill(next, 0.0); for (int i = 0; i < n; i++) next[i] += a * cur[i]; (cur, next) = (next, cur); } "
+                + "double t = 0; for (int i = 0; i < n; i++) t += cur[i]; return t; }");
+            Assert.True(problems.Count == 0, Describe(problems));
+        }
+
+        [Fact]
+        public void A_helpers_tuple_parameters_are_accepted()
+        {
+            var problems = Problems("static double Dot2((double, double) a, (double, double) b) => a.Item1 * b.Item1 + a.Item2 * b.Item2;\n"
+                + "static (double w, double x) Mul((double w, double x) a, (double w, double x) b) => (a.w * b.w - a.x * b.x, a.w * b.x + a.x * b.w);\n"
+                + "[Differentiable] public static double F(double[] x) { var p = (w: x[0], x: x[1]); var q = Mul(p, p); return Dot2((q.w, q.x), (x[1], x[0])); }");
+            Assert.True(problems.Count == 0, Describe(problems));
+        }
+
+        [Fact]
+        public void DIFF0005_TupleParameterWithAnArraySaysWhatToWrite()
+        {
+            var d = Expect("DIFF0005", "Sum((x, 2.0))", "static double Sum((double[] v, double s) a) { double t = 0; foreach (var e in a.v) t += e * a.s; return t; }\n"
+                + "[Differentiable] public static double F(double[] x) => Sum((x, 2.0));");
+            Assert.Contains("a helper's tuple parameter is split into one value per element", d.GetMessage());
+        }
+    }
+}
