@@ -125,6 +125,18 @@ namespace DiffGen.Generator.Emit
             }
         }
 
+        /// <summary>
+        /// The array form of a method with an entry surface (lists, spans, rank-3 arrays, fields and properties): the entry points
+        /// call it; it stays callable for code that holds the arrays, but IntelliSense offers the entry points.
+        /// </summary>
+        private static void ArrayFormRemarks(CSharpWriter w, MethodModel m, string pass)
+        {
+            if (m.Surface is null) return;
+            string user = m.Name.EndsWith("Arrays", System.StringComparison.Ordinal) ? m.Name.Substring(0, m.Name.Length - "Arrays".Length) : m.Name;
+            w.Line($"/// <remarks>The array form {user}{pass} calls (lists, spans and arrays of rank 3 or more as arrays, fields and properties as parameters): call {user}{pass}.</remarks>");
+            w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
+        }
+
         // ------------------------------------------------------------ Forward
 
         private static void WriteForward(CSharpWriter w, ExecutionPlan plan)
@@ -133,6 +145,7 @@ namespace DiffGen.Generator.Emit
             var m = am.Method;
             w.Line($"/// <summary>Forward pass of <see cref=\"{Cref(m)}\"/>: the same value, computed by DiffGen's generated code.</summary>");
             w.Line($"/// <inheritdoc cref=\"{Cref(m)}\"/>");
+            ArrayFormRemarks(w, m, "Forward");
             w.Line(GeneratedCode);
             w.Open($"{m.Accessibility} static {m.Return.Keyword} {m.Name}Forward({Signature(m, defaults: true)})");
             NullChecks(w, m);
@@ -230,6 +243,7 @@ namespace DiffGen.Generator.Emit
                 w.Line($"/// <returns>The value of <see cref=\"{Cref(m)}\"/>.</returns>");
             }
             w.Line($"/// <exception cref=\"global::System.ArgumentException\">A buffer is null or its shape differs from its parameter's.</exception>");
+            ArrayFormRemarks(w, m, "Backward");
             w.Line(GeneratedCode);
 
             var sig = new List<string>();
