@@ -106,8 +106,13 @@ namespace DiffGen.Generator.Diagnostics
             "Nothing in '{0}' gets a gradient: {1}; pass the values to differentiate as float or double parameters or arrays (a struct's fields as separate parameters), or name a float/double field in [Differentiable(nameof(W))]",
             DiagnosticSeverity.Warning);
 
+        public static readonly DiagnosticDescriptor JacobianUnavailable = Error("DIFF0020",
+            "No Jacobian for this method",
+            "'{0}' cannot have a Jacobian method (Jacobian = true): {1}");
+
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new()
         {
+            [JacobianUnavailable.Id] = JacobianUnavailable,
             [NothingDifferentiated.Id] = NothingDifferentiated,
             [RecursionUnrolled.Id] = RecursionUnrolled,
             [Remark.Id] = Remark,

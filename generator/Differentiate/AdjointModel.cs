@@ -46,5 +46,13 @@ namespace DiffGen.Generator.Differentiate
         /// <summary>Backward's own adjoint only: the parameters whose adjoint neither sweep mentions (data, [Constant] inputs, a
         /// weight the value does not depend on). The method takes no adjoint argument for them, so Backward allocates none.</summary>
         public EquatableArray<string> UnusedAdjoints { get; init; }
+
+        /// <summary>
+        /// The sweeps of the Jacobian method (<see cref="BackwardAdjoint.SharedSweeps"/>): Backward's form (inputs it returns no
+        /// gradient for taken as constants, outputs not restored), when its forward sweep stores nothing and its reverse sweep
+        /// writes no float/double variable or array but adjoints, so one forward sweep serves the reverse sweep of every row.
+        /// Null when the method asked for no Jacobian, or its rows each need a Backward of their own.
+        /// </summary>
+        public AdjointModel? Jacobian { get; init; }
     }
 }

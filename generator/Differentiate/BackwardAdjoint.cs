@@ -21,12 +21,38 @@ namespace DiffGen.Generator.Differentiate
     {
         public static AdjointModel Run(MethodModel m)
         {
-            var full = Differentiator.Run(m);
-            if (!m.Params.Any(NotReturned) && full.RestoredOutputs.Count == 0) return full;
+            var result = WithOwn(m, Differentiator.Run(m));
+            return m.Jacobian ? result with { Jacobian = SharedSweeps(m, result.Backward ?? Own(m)) } : result;
+        }
+
+        /// <summary>Backward's form of the adjoint: inputs it returns no gradient for as constants, outputs not restored (CPU only,
+        /// so a product's adjoint may also be cut to the row sums it feeds).</summary>
+        private static AdjointModel Own(MethodModel m)
+        {
             var only = m with { Params = m.Params.Select(p => NotReturned(p) ? p with { IsConstant = true } : p).ToEquatable() };
-            // CPU only, so a product's adjoint may also be cut to the row sums it feeds; outputs keep the forward results
-            // instead of being stored element by element and restored, then copied aside and put back
-            var own = RowSummedAdjoints.Run(Differentiator.Run(only, restoreOutputs: false));
+            return RowSummedAdjoints.Run(Differentiator.Run(only, restoreOutputs: false));
+        }
+
+        /// <summary>
+        /// <paramref name="a"/> when one forward sweep can serve the reverse sweep of every Jacobian row: its forward sweep stores
+        /// nothing (no restore stack to pop twice) and its reverse sweep writes no float/double variable or array of the method
+        /// (only adjoints and its own temporaries; ints it writes are loop counters and recomputed sizes, which the Jacobian
+        /// method puts back before each row). Null otherwise: each row then runs a Backward of its own.
+        /// </summary>
+        internal static AdjointModel? SharedSweeps(MethodModel m, AdjointModel a)
+        {
+            if (IrQueries.AllStmts(a.ForwardSweep).Any(s => s is Push or PushAll)) return null;
+            var adjoints = new HashSet<string>(a.Adjoints.Select(x => x.Adjoint), System.StringComparer.Ordinal);
+            var primal = m.Params.Where(p => p.Type.IsReal).Select(p => p.Name)
+                .Concat(a.Locals.Where(l => l.Type.IsReal && !adjoints.Contains(l.Name)).Select(l => l.Name));
+            return primal.Any(n => IrQueries.MayWrite(a.ReverseSweep, n)) ? null : a;
+        }
+
+        private static AdjointModel WithOwn(MethodModel m, AdjointModel full)
+        {
+            if (!m.Params.Any(NotReturned) && full.RestoredOutputs.Count == 0) return full;
+            // outputs keep the forward results instead of being stored element by element and restored, then copied aside and put back
+            var own = Own(m);
             // a tenth less work, or a skipped product, pays for the second method's code (measured: half the methods that
             // would qualify at any saving save under a tenth, a statement or two in a loop); so does an output no longer
             // stored and copied (measured on ba's reprojection, called per observation: 95 -> 59 ns per adjoint)

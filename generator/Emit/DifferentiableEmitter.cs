@@ -21,7 +21,7 @@ namespace DiffGen.Generator.Emit
     /// gradient buffers, calls the adjoint) and __MAdjoint (the differentiated IR, also what callers of M use).
     /// Sees only model types.
     /// </summary>
-    internal static class DifferentiableEmitter
+    internal static partial class DifferentiableEmitter
     {
         /// <summary>The version generated code names; the package version (Directory.Build.props, checked by a test).</summary>
         internal const string Version = "0.1.0";
@@ -53,6 +53,18 @@ namespace DiffGen.Generator.Emit
                 w.OverwrittenTables = bp.OverwrittenTables;
                 WriteAdjoint(w, bp, own: true);
                 w.OverwrittenTables = plan.OverwrittenTables;
+            }
+            if (m.Jacobian)
+            {
+                w.Line();
+                WriteJacobian(w, plan);
+                if (plan.JacobianPlan is { } jp)
+                {
+                    w.Line();
+                    w.OverwrittenTables = jp.OverwrittenTables;
+                    WriteJacobianAdjoint(w, jp);
+                    w.OverwrittenTables = plan.OverwrittenTables;
+                }
             }
             if (m.Surface is not null)
             {

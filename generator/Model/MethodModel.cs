@@ -40,7 +40,8 @@ namespace DiffGen.Generator.Model
         EquatableArray<string> Guards = default,
         SurfaceModel? Surface = null,
         EquatableArray<IR.Stmt> CpuBody = default,
-        EquatableArray<string> DeviceGuards = default)
+        EquatableArray<string> DeviceGuards = default,
+        bool Jacobian = false)
     {
         public string HintName
         {

@@ -377,6 +377,15 @@ namespace DiffGen.Generator.Parse
             var madeByEntryPoints = surface is null ? new HashSet<string>(StringComparer.Ordinal)
                 : new HashSet<string>(surface.Args.Where(x => x.Kind is ArgKind.ResultArray or ArgKind.OutScalar or ArgKind.TupleItem).Select(x => x.Core), StringComparer.Ordinal);
             model = model with { Params = InitialReads.Mark(model.Params, model.Body, madeByEntryPoints) };
+            if (attr is not null && attr.NamedArguments.Any(a => a.Key == "Jacobian" && a.Value.Value is true))
+            {
+                if (JacobianRefusal(model) is { } why)
+                {
+                    Report(Descriptors.JacobianUnavailable, attr.ApplicationSyntaxReference?.GetSyntax(_ct), _method.Name, why);
+                    return null;
+                }
+                model = model with { Jacobian = true };
+            }
 
             // [Differentiable] on a method whose inputs are all data (struct, record or tuple parameters, ints, [Constant]s): its
             // Backward would compute nothing, silently; say so once, naming what was taken as data
@@ -394,6 +403,28 @@ namespace DiffGen.Generator.Parse
                 Report(Descriptors.AlwaysZero, where, param, reason);
             }
             return model;
+        }
+
+        /// <summary>Why <c>Jacobian = true</c> cannot be honoured for <paramref name="m"/>, or null: the Jacobian method takes each
+        /// differentiated T[] input's rows as a T[][] and each scalar's as a T[], one row per element of the T[] outputs.</summary>
+        private string? JacobianRefusal(MethodModel m)
+        {
+            string backward = _method.Name + "Backward";
+            if (m.Surface is not null)
+                return $"it has an entry surface (an instance method, fields, spans, lists or arrays of rank 3 or more), and Jacobian methods are generated for static methods whose parameters are arrays and scalars; write it as a static method with T[] parameters, or call {backward} once per output element with a unit upstream gradient";
+            if (m.Return.Elem != Scalar.Void)
+                return $"it returns a value, and the Jacobian of one value is its gradient, which {backward} gives; remove Jacobian = true and call {backward}, or write the method as a void one with T[] outputs";
+            var outputs = m.Params.Where(p => p.IsWritten && p.Type.IsReal).ToList();
+            if (outputs.Count == 0) return "it has no output (a float or double T[] parameter the method writes)";
+            if (outputs.FirstOrDefault(p => p.Type.Shape != Shape.Vector) is { } o)
+                return $"its output '{o.Name}' is a {o.Type.Keyword}, and Jacobian rows are generated for T[] outputs; write the output as a T[] (row-major)";
+            if (outputs.FirstOrDefault(p => p.ReadsInitial) is { } io)
+                return $"its output '{io.Name}' is read before it is written (in and out), so its entry values are inputs too; copy the entry values into a separate input array";
+            var wrt = m.Params.Where(p => p.IsWrt && !p.IsWritten).ToList();
+            if (wrt.Count == 0) return "no input is differentiated";
+            if (wrt.FirstOrDefault(p => p.Type.Shape is not (Shape.Scalar or Shape.Vector)) is { } w)
+                return $"its input '{w.Name}' is a {w.Type.Keyword}, and Jacobian columns are generated for T[] and scalar inputs; pass it as a T[] (row-major), or leave it out of [Differentiable(...)]";
+            return null;
         }
 
         /// <summary>

@@ -63,6 +63,9 @@ namespace DiffGen.Generator.Schedule
         public bool HasCudaTiles => HasCuda && Forward.CudaTiled is not null && Adjoint.CudaTiled is not null;
         /// <summary>The CPU plan of Backward's own adjoint (<see cref="AdjointModel.Backward"/>); null when Backward calls the adjoint above.</summary>
         public ExecutionPlan? BackwardPlan { get; init; }
+        /// <summary>The CPU plan of the Jacobian's shared sweeps (<see cref="AdjointModel.Jacobian"/>); null when the Jacobian method
+        /// calls Backward once per row (or the method asked for no Jacobian).</summary>
+        public ExecutionPlan? JacobianPlan { get; init; }
 
         /// <summary>The plan as text (what runs where and why not), for snapshots and for reading.</summary>
         public override string ToString() => PlanPrinter.Print(this);
@@ -143,6 +146,8 @@ namespace DiffGen.Generator.Schedule
                 Frame = CpuFrame.Plan(a),
                 // Backward's own adjoint runs on the CPU only (the device Backward runs the plan above)
                 BackwardPlan = differentiated.Backward is { } own ? Run(own, cuda: false) : null,
+                // the Jacobian's shared sweeps print the materialised statements: a tile-fused form keeps one Backward per row
+                JacobianPlan = differentiated.Jacobian is { } jac && Run(jac, cuda: false) is { Model.Tiles: null } jp ? jp : null,
             };
         }
     }

@@ -53,6 +53,9 @@ namespace DiffGen.Generator.Schedule
                 foreach (var c in IrQueries.AllStmts(own.Model.ReverseSweep).OfType<ContractAdjoint>().Where(c => c.SkipA || c.SkipB || c.ARowSum is not null).Distinct())
                     sb.Append("  ").Append(AdjointGemm(c)).Append('\n');
             }
+            if (a.Method.Jacobian)
+                sb.Append(plan.JacobianPlan is not null ? "jacobian: one forward sweep, then one reverse sweep per output element (cpu)\n"
+                    : "jacobian: one Backward per output element (" + (a.Jacobian is null ? "the reverse sweep restores values the forward sweep stored" : "the shared sweeps would be tile-fused") + ")\n");
             return sb.ToString();
         }
 

@@ -24,5 +24,12 @@ namespace DiffGen
 
         /// <summary>The parameters to differentiate with respect to; empty means all float inputs.</summary>
         public string[] WithRespectTo { get; }
+
+        /// <summary>
+        /// Also generate <c>{Method}Jacobian</c> for a static <c>void</c> method with <c>T[]</c> outputs (a residual, a small
+        /// layer): every row of the Jacobian of the outputs with respect to the differentiated inputs in one call, the forward
+        /// sweep shared by all rows where the reverse sweep reads nothing it would have to restore (docs/api.md, Jacobians).
+        /// </summary>
+        public bool Jacobian { get; set; }
     }
 }

@@ -123,6 +123,50 @@ namespace DiffGen.Reverse
                 if (value[i] is null) throw new ArgumentException($"'{name}[{i}]' is null.", name);
         }
 
+        /// <summary>
+        /// A Jacobian buffer of a T[] input (generated <c>{M}Jacobian</c>): <paramref name="rows"/> rows, one per output element,
+        /// each <paramref name="columns"/> long (the input's length), none of them another row or one of the call's arrays
+        /// (<paramref name="arrays"/>, named by <paramref name="arrayNames"/>): rows are written one after another while the
+        /// arrays are read.
+        /// </summary>
+        public static void JacobianRows<T>(T[][]? jacobian, int rows, int columns, string name, string inputName, ReadOnlySpan<object?> arrays, string arrayNames)
+        {
+            NotNull(jacobian, name);
+            if (jacobian!.Length != rows)
+                throw new ArgumentException($"'{name}' has {jacobian.Length} rows but the outputs have {rows} elements; the Jacobian has one row per output element.", name);
+            // few rows (a residual called per observation): pairwise, allocating nothing; many: a set
+            HashSet<object>? seen = rows > 16 ? new HashSet<object>(ReferenceEqualityComparer.Instance) : null;
+            for (int r = 0; r < rows; r++)
+            {
+                var row = jacobian[r];
+                if (row is null) throw new ArgumentException($"'{name}[{r}]' is null; allocate every row ('new double[{inputName}.Length]').", name);
+                if (row.Length != columns)
+                    throw new ArgumentException($"'{name}[{r}]' has length {row.Length} but '{inputName}' has length {columns}; each row holds the derivatives with respect to every element of '{inputName}'.", name);
+                bool repeated = false;
+                if (columns > 0 && seen is not null) repeated = !seen.Add(row);
+                else if (columns > 0) for (int q = 0; q < r && !repeated; q++) repeated = ReferenceEquals(jacobian[q], row);
+                if (repeated)
+                    throw new ArgumentException($"'{name}[{r}]' is the same array as an earlier row; each row must be a separate array.", name);
+                for (int k = 0; k < arrays.Length; k++)
+                    if (columns > 0 && ReferenceEquals(row, arrays[k]))
+                        throw new ArgumentException($"'{name}[{r}]' is the array passed as '{arrayNames.Split(", ")[k]}'; pass separate arrays for the Jacobian's rows.", name);
+            }
+        }
+
+        /// <summary>The Jacobian buffer of a scalar input (generated <c>{M}Jacobian</c>): one entry per output element.</summary>
+        public static void JacobianColumn<T>(T[]? jacobian, int rows, string name)
+        {
+            NotNull(jacobian, name);
+            if (jacobian!.Length != rows)
+                throw new ArgumentException($"'{name}' has length {jacobian.Length} but the outputs have {rows} elements; it holds one derivative per output element.", name);
+        }
+
+        /// <summary>Zeroes an adjoint array between two Jacobian rows; one not allocated yet (declared in a branch not taken) has nothing to zero.</summary>
+        public static void ClearIfAllocated(Array? adjoint)
+        {
+            if (adjoint is not null) Array.Clear(adjoint);
+        }
+
         /// <summary>Zeroes a gradient buffer (Backward overwrites, it does not accumulate).</summary>
         public static void Clear<T>(T[][] buffer)
         {

@@ -33,5 +33,41 @@ namespace DiffGen.Generator.Tests
                 + "[Differentiable] public static double F(double[] x) => Sum((x, 2.0));");
             Assert.Contains("a helper's tuple parameter is split into one value per element", d.GetMessage());
         }
+
+        [Fact]
+        public void DIFF0020_JacobianOfAMethodReturningAValue()
+        {
+            var d = Expect("DIFF0020", "Differentiable(Jacobian = true)", "[Differentiable(Jacobian = true)] public static double F(double[] x) { double s = 0; for (int i = 0; i < x.Length; i++) s += x[i] * x[i]; return s; }");
+            Assert.Contains("the Jacobian of one value is its gradient, which FBackward gives", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0020_JacobianOfAMatrixOutput()
+        {
+            var d = Expect("DIFF0020", "Differentiable(Jacobian = true)", "[Differentiable(Jacobian = true)] public static void F(double[] x, double[,] y) { for (int i = 0; i < x.Length; i++) y[i, 0] = x[i] * x[i]; }");
+            Assert.Contains("its output 'y' is a double[,]", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0020_JacobianOfAnInAndOutOutput()
+        {
+            var d = Expect("DIFF0020", "Differentiable(Jacobian = true)", "[Differentiable(Jacobian = true)] public static void F(double a, double[] y) { for (int i = 0; i < y.Length; i++) y[i] = y[i] * a; }");
+            Assert.Contains("read before it is written", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0020_JacobianOfAnInstanceMethod()
+        {
+            var d = Expect("DIFF0020", "Differentiable(nameof(W), Jacobian = true)", "public double[] W = new double[2];\n[Differentiable(nameof(W), Jacobian = true)] public void F(double[] x, double[] y) { for (int i = 0; i < y.Length; i++) y[i] = W[i % 2] * x[i]; }",
+                "public partial class C {\n");
+            Assert.Contains("entry surface", d.GetMessage());
+        }
+
+        [Fact]
+        public void A_jacobian_for_a_residual_is_accepted()
+        {
+            var problems = Problems("[Differentiable(nameof(p), Jacobian = true)] public static void F(double[] p, double t, double[] r) { for (int i = 0; i < r.Length; i++) r[i] = p[0] * Math.Exp(-p[1] * (t + i)) - 1; }");
+            Assert.True(problems.Count == 0, Describe(problems));
+        }
     }
 }
