@@ -14,9 +14,9 @@ namespace DiffGen.GradBench.Modules
     /// <item>reprojection error: w_i (proj - feat), two residuals; weight error: 1 - w_i^2.</item>
     /// </list>
     /// <see cref="Reprojection"/> and <see cref="WeightError"/> are the two differentiated functions. The
-    /// objective calls their generated forwards once per observation; the sparse Jacobian takes two
-    /// reverse sweeps of <see cref="Reprojection"/> per observation (upstream gradient e_0, then e_1) and
-    /// one of <see cref="WeightError"/>: every nonzero of row r is one entry of the gradient of residual r.
+    /// objective calls their generated forwards once per observation; the sparse Jacobian takes the generated
+    /// <c>ReprojectionJacobian</c> per observation (one forward sweep, a reverse sweep per residual) and one
+    /// Backward of <see cref="WeightError"/>: every nonzero of row r is one entry of the gradient of residual r.
     /// </summary>
     public static partial class Ba
     {
@@ -25,7 +25,7 @@ namespace DiffGen.GradBench.Modules
         /// <param name="w">The observation's weight.</param>
         /// <param name="feat">The feature, 2 numbers (not differentiated).</param>
         /// <param name="err">Output: the two weighted reprojection residuals.</param>
-        [Differentiable(nameof(cam), nameof(x), nameof(w))]
+        [Differentiable(nameof(cam), nameof(x), nameof(w), Jacobian = true)]
         public static void Reprojection(double[] cam, double[] x, double w, double[] feat, double[] err)
         {
             double[] xo = new double[3];
@@ -149,10 +149,9 @@ namespace DiffGen.GradBench.Modules
         public static void ComputeJacobian(Problem pr, Jacobian jac)
         {
             var err = new double[2];
-            var camGrad = new double[11];
-            var xGrad = new double[3];
-            var seed0 = new double[] { 1, 0 };
-            var seed1 = new double[] { 0, 1 };
+            var camRows = new[] { new double[11], new double[11] };
+            var xRows = new[] { new double[3], new double[3] };
+            var wRow = new double[2];
             int nz = 0;
             int row = 0;
             int pointOffset = 11 * pr.N;
@@ -160,23 +159,22 @@ namespace DiffGen.GradBench.Modules
             for (int i = 0; i < pr.P; i++)
             {
                 int camIdx = pr.Obs[2 * i], ptIdx = pr.Obs[2 * i + 1];
+                ReprojectionJacobian(pr.Cams[camIdx], pr.X[ptIdx], pr.W[i], pr.Feats[i], err, camRows, xRows, wRow);
                 for (int r = 0; r < 2; r++)
                 {
-                    ReprojectionBackward(pr.Cams[camIdx], pr.X[ptIdx], pr.W[i], pr.Feats[i], err, camGrad, xGrad, out double wGrad,
-                        r == 0 ? seed0 : seed1);
                     jac.Rows[row++] = nz;
                     for (int j = 0; j < 11; j++)
                     {
                         jac.Cols[nz] = 11 * camIdx + j;
-                        jac.Vals[nz++] = camGrad[j];
+                        jac.Vals[nz++] = camRows[r][j];
                     }
                     for (int j = 0; j < 3; j++)
                     {
                         jac.Cols[nz] = pointOffset + 3 * ptIdx + j;
-                        jac.Vals[nz++] = xGrad[j];
+                        jac.Vals[nz++] = xRows[r][j];
                     }
                     jac.Cols[nz] = weightOffset + i;
-                    jac.Vals[nz++] = wGrad;
+                    jac.Vals[nz++] = wRow[r];
                 }
             }
             for (int i = 0; i < pr.P; i++)
