@@ -1265,7 +1265,7 @@ namespace DiffGen.Generator.Parse
                     return false;
             }
             var arrays = new List<ArrayRef>();
-            if (m.Name == "Zip" && TryLowerZipOfRows(variable, sources, statement, keyword, output)) return true;
+            if (TryLowerZipOfRows(variable, sources, picks, statement, keyword, output)) return true;
             foreach (var src in sources)
             {
                 var lowered = LowerExpr(src);
@@ -1320,34 +1320,39 @@ namespace DiffGen.Generator.Parse
 
         /// <summary>
         /// <c>foreach (var (x, y) in X.Zip(Y))</c> where some of the zipped collections are the rows of a jagged array (a batch of
-        /// inputs and their targets): each row variable is a second name for row k, as in <c>foreach (var x in X)</c>; each element
-        /// of a 1-D array is a local set at the start of the iteration. Zip stops at the shortest. False when no collection is a
-        /// jagged array's rows (the element path handles it); true when lowered or reported.
+        /// inputs and their targets), and <c>foreach (var (i, row) in X.Index())</c> (or <c>X.Select((row, i) =&gt; (row, i))</c>) over
+        /// a jagged array's rows: each row variable is a second name for row k, as in <c>foreach (var x in X)</c>; each element of a
+        /// 1-D array is a local set at the start of the iteration, and the index is the counter. Zip stops at the shortest.
+        /// <paramref name="picks"/>: per tuple element, the collection it comes from (its position in <paramref name="sources"/>),
+        /// or -1 for the index. False when no collection is a jagged array's rows (the element path handles it); true when
+        /// lowered or reported.
         /// </summary>
-        private bool TryLowerZipOfRows(SyntaxNode variable, List<ExpressionSyntax> sources, StatementSyntax statement, SyntaxToken keyword, List<Stmt> output)
+        private bool TryLowerZipOfRows(SyntaxNode variable, List<ExpressionSyntax> sources, List<int> picks, StatementSyntax statement, SyntaxToken keyword, List<Stmt> output)
         {
             bool IsRows(ExpressionSyntax e) => _model.GetTypeInfo(e, _ct).Type is IArrayTypeSymbol { Rank: 1, ElementType: IArrayTypeSymbol { Rank: 1 } };
             if (!sources.Any(IsRows)) return false;
-            if (variable is not DeclarationExpressionSyntax { Designation: ParenthesizedVariableDesignationSyntax pd } || pd.Variables.Count != sources.Count)
+            if (variable is not DeclarationExpressionSyntax { Designation: ParenthesizedVariableDesignationSyntax pd } || pd.Variables.Count != picks.Count)
             {
-                Report(Descriptors.UnsupportedStatement, variable, "foreach", "deconstruct each pair of rows into one local per collection ('foreach (var (x, y) in X.Zip(Y))')");
+                Report(Descriptors.UnsupportedStatement, variable, "foreach", picks.Contains(-1)
+                    ? "deconstruct each (index, row) pair into two locals ('foreach (var (i, row) in X.Index())')"
+                    : "deconstruct each pair of rows into one local per collection ('foreach (var (x, y) in X.Zip(Y))')");
                 return true;
             }
             var counter = FreshName("__" + _prefix + "zip_index");
             Expr kRef = new VarRef(counter, IrType.Int);
             Expr? bound = null;
             var body = new List<Stmt>();
+            var lowered = new List<ArrayRef>();
             for (int i = 0; i < sources.Count; i++)
             {
-                var lowered = LowerExpr(sources[i]);
-                if (lowered is null) return true; // reported
-                var local = pd.Variables[i] is SingleVariableDesignationSyntax sv ? _model.GetDeclaredSymbol(sv, _ct) as ILocalSymbol : null;
+                var x = LowerExpr(sources[i]);
+                if (x is null) return true; // reported
                 Expr count;
                 if (IsRows(sources[i]))
                 {
-                    if (lowered is not ArrayRef { Row: null } rows || rows.ArrayType.Shape != Shape.Jagged && !_rowBuffers.Contains(rows.Array))
+                    if (x is not ArrayRef { Row: null } rows || rows.ArrayType.Shape != Shape.Jagged && !_rowBuffers.Contains(rows.Array))
                     {
-                        Report(Descriptors.UnsupportedStatement, sources[i], "foreach", "zip the rows of a jagged array variable (a T[][] parameter or local)");
+                        Report(Descriptors.UnsupportedStatement, sources[i], "foreach", "iterate the rows of a jagged array variable (a T[][] parameter or local)");
                         return true;
                     }
                     // C# takes each row at the start of its iteration: one replaced in the body would not be seen through the name
@@ -1359,31 +1364,48 @@ namespace DiffGen.Generator.Parse
                         Report(Descriptors.UnsupportedStatement, sources[i], "foreach", $"a row of '{source.Name}' is replaced inside the loop, which the loop variable would not see in C#; write a 'for' loop with a counter and index the rows");
                         return true;
                     }
-                    if (local is not null) _vars[local] = new Variable(rows.Array, rows.ArrayType, IsParameterName(rows.Array) ? VarKind.Param : VarKind.Local, kRef, sources[i].GetLocation());
+                    lowered.Add(rows);
                     count = Len(rows.Array, rows.ArrayType, null, -1);
                 }
                 else
                 {
-                    if (lowered is not ArrayRef { Type.Shape: Shape.Vector } ar || ListCount(sources[i]) is not null)
+                    if (x is not ArrayRef { Type.Shape: Shape.Vector } ar || ListCount(sources[i]) is not null)
                     {
                         Report(Descriptors.UnsupportedStatement, sources[i], "foreach", "x.Zip(y) is iterated over 1-D arrays and the rows of jagged arrays; write a counted loop over the arrays otherwise");
                         return true;
                     }
+                    lowered.Add(ar);
                     count = Len(ar.Array, ar.ArrayType, ar.Row, 0);
-                    if (local is not null)
-                    {
-                        if (MapType(local.Type) is not { IsArray: false, Elem: Scalar.Int or Scalar.Float or Scalar.Double } lt)
-                        {
-                            Report(Descriptors.UnsupportedStatement, pd.Variables[i], "foreach", "an element of a 1-D array goes into a float, double or int local");
-                            return true;
-                        }
-                        var name = FreshName(_prefix + local.Name);
-                        var element = ElementAt(ar, kRef);
-                        _vars[local] = new Variable(name, lt, VarKind.Local);
-                        body.Add(new DeclScalar(name, lt, element.Type == lt ? element : new IR.Convert(element, lt)));
-                    }
                 }
                 bound = bound is null || bound.Equals(count) ? count : new Conditional(new Binary(BinaryOp.Lt, bound, count, IrType.Bool), bound, count, IrType.Int);
+            }
+            for (int i = 0; i < picks.Count; i++)
+            {
+                var local = pd.Variables[i] is SingleVariableDesignationSyntax sv ? _model.GetDeclaredSymbol(sv, _ct) as ILocalSymbol : null;
+                if (local is null) continue; // a discard
+                if (picks[i] < 0)
+                {
+                    // the index: the counter, read through an int local the body cannot change (foreach variables are read-only)
+                    var name = FreshName(_prefix + local.Name);
+                    _vars[local] = new Variable(name, IrType.Int, VarKind.Local);
+                    body.Add(new DeclScalar(name, IrType.Int, kRef));
+                    continue;
+                }
+                var src = lowered[picks[i]];
+                if (IsRows(sources[picks[i]]))
+                {
+                    _vars[local] = new Variable(src.Array, src.ArrayType, IsParameterName(src.Array) ? VarKind.Param : VarKind.Local, kRef, sources[picks[i]].GetLocation());
+                    continue;
+                }
+                if (MapType(local.Type) is not { IsArray: false, Elem: Scalar.Int or Scalar.Float or Scalar.Double } lt)
+                {
+                    Report(Descriptors.UnsupportedStatement, pd.Variables[i], "foreach", "an element of a 1-D array goes into a float, double or int local");
+                    return true;
+                }
+                var elemName = FreshName(_prefix + local.Name);
+                var element = ElementAt(src, kRef);
+                _vars[local] = new Variable(elemName, lt, VarKind.Local);
+                body.Add(new DeclScalar(elemName, lt, element.Type == lt ? element : new IR.Convert(element, lt)));
             }
             var frame = EnterLoop();
             LowerBlock(statement, body);

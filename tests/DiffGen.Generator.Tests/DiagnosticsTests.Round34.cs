@@ -64,6 +64,15 @@ namespace DiffGen.Generator.Tests
         }
 
         [Fact]
+        public void Index_and_Select_over_the_rows_of_a_jagged_array_are_accepted()
+        {
+            // probe batch 35's one refusal: foreach (var (b, seq) in sequences.Index()) over a double[][]
+            var problems = Problems("[Differentiable] public static double F(double[][] s, double[] v) { double t = 0; "
+                + "foreach (var (i, row) in s.Index()) t += row[0] * v[i]; foreach (var (row, i) in s.Select((r, i) => (r, i))) t += row[^1] * i; return t; }");
+            Assert.True(problems.Count == 0, Describe(problems));
+        }
+
+        [Fact]
         public void A_jacobian_for_a_residual_is_accepted()
         {
             var problems = Problems("[Differentiable(nameof(p), Jacobian = true)] public static void F(double[] p, double t, double[] r) { for (int i = 0; i < r.Length; i++) r[i] = p[0] * Math.Exp(-p[1] * (t + i)) - 1; }");
