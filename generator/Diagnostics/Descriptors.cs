@@ -110,8 +110,14 @@ namespace DiffGen.Generator.Diagnostics
             "No Jacobian for this method",
             "'{0}' cannot have a Jacobian method (Jacobian = true): {1}");
 
+        public static readonly DiagnosticDescriptor FieldsAsConstants = Make("DIFF0021",
+            "Weights read as constants",
+            "'{0}' reads {1} as constants, so Backward returns no gradient for them: fields are differentiated only when named; to train them, name them ('[Differentiable({2})]'), or leave the attribute as it is for frozen weights",
+            DiagnosticSeverity.Info);
+
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new()
         {
+            [FieldsAsConstants.Id] = FieldsAsConstants,
             [JacobianUnavailable.Id] = JacobianUnavailable,
             [NothingDifferentiated.Id] = NothingDifferentiated,
             [RecursionUnrolled.Id] = RecursionUnrolled,

@@ -990,6 +990,18 @@ namespace DiffGen.Generator.Parse
                 ps.Add(new ParamModel(i.Core, i.Type, state, wrt && !state, null, IsConstant: !wrt && !state && i.Type.IsReal));
                 args.Add(new CoreArg(i.Core, state ? ArgKind.State : ArgKind.Snapshot, i.Source));
             }
+            // an instance method of a model class with nothing named: its float/double array fields (weights) are constants,
+            // which a new user does not expect; say so once (info: frozen weights are a choice)
+            if (_isInstance && memberWrt.Count == 0)
+            {
+                var weights = _memberInputs.Where(i => i.Member is IFieldSymbol or IPropertySymbol && !i.Member.IsStatic && i.Type.IsReal && i.Type.IsArray
+                    && !_writtenParams.ContainsKey(i.Core) && SymbolEqualityComparer.Default.Equals(i.Member.ContainingType, _method.ContainingType))
+                    .OrderBy(i => i.Member!.Locations.FirstOrDefault()?.SourceSpan.Start ?? 0).Select(i => i.Member!.Name).Distinct().ToList(); // declaration order
+                if (weights.Count > 0)
+                    Note(Descriptors.FieldsAsConstants, _method.Locations.FirstOrDefault(), _method.Name,
+                        (weights.Count == 1 ? "the array field " : "the array fields ") + string.Join(", ", weights.Select(w => "'" + w + "'")),
+                        string.Join(", ", weights.Select(w => "nameof(" + w + ")")));
+            }
             var model = new SurfaceModel(_method.Name, _method.IsStatic, SyntaxFacts.GetText(_method.DeclaredAccessibility), SurfaceCref(), surface.ToEquatable(), args.ToEquatable(),
                 ReturnText: _tupleItems is null ? null : _method.ReturnType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat));
             return (ps.ToEquatable(), model);

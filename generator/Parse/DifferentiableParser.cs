@@ -130,8 +130,9 @@ namespace DiffGen.Generator.Parse
             if (!_diags.Contains(info)) _diags.Add(info);
         }
 
-        /// <summary>A warning or information (DIFF0014, DIFF0018) leaves the model; anything else is an error.</summary>
-        private static bool Fails(DiagnosticInfo d) => d.Id != Descriptors.AlwaysZero.Id && d.Id != Descriptors.RecursionUnrolled.Id && d.Id != Descriptors.NothingDifferentiated.Id;
+        /// <summary>A warning or information (DIFF0014, DIFF0018, DIFF0019, DIFF0021) leaves the model; anything else is an error.</summary>
+        private static bool Fails(DiagnosticInfo d) => d.Id != Descriptors.AlwaysZero.Id && d.Id != Descriptors.RecursionUnrolled.Id && d.Id != Descriptors.NothingDifferentiated.Id
+            && d.Id != Descriptors.FieldsAsConstants.Id;
 
         /// <summary>Adds an information diagnostic once; not a problem, so it fails nothing (<see cref="_reports"/> stays).</summary>
         private void Note(DiagnosticDescriptor d, Location? location, params string[] args)

@@ -1,3 +1,5 @@
+using DiffGen.Generator.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
 using Xunit;
 
 namespace DiffGen.Generator.Tests
@@ -70,6 +72,26 @@ namespace DiffGen.Generator.Tests
             var problems = Problems("[Differentiable] public static double F(double[][] s, double[] v) { double t = 0; "
                 + "foreach (var (i, row) in s.Index()) t += row[0] * v[i]; foreach (var (row, i) in s.Select((r, i) => (r, i))) t += row[^1] * i; return t; }");
             Assert.True(problems.Count == 0, Describe(problems));
+        }
+
+        [Fact]
+        public void DIFF0021_InstanceWeightsNotNamedAreConstants()
+        {
+            // probe batch 35's TwoLayerNet: a bare [Differentiable] on an instance method left its weights constant, silently
+            var d = Expect("DIFF0021", "Loss", "public double[] W = new double[2]; public double[] B = new double[1]; public double Scale = 1;\n"
+                + "[Differentiable] public double Loss(double[] x, double t) { double s = B[0]; for (int i = 0; i < 2; i++) s += W[i] * x[i] * Scale; return (s - t) * (s - t); }",
+                "public partial class C {\n");
+            Assert.Contains("reads the array fields 'W', 'B' as constants", d.GetMessage());
+            Assert.Contains("[Differentiable(nameof(W), nameof(B))]", d.GetMessage());
+            Assert.Equal(DiagnosticSeverity.Info, d.Severity);
+        }
+
+        [Fact]
+        public void Named_weights_get_no_DIFF0021()
+        {
+            var problems = GeneratorHarness.Run(Usings + "public partial class C {\npublic double[] W = new double[2];\n"
+                + "[Differentiable(nameof(W))] public double Loss(double[] x) { double s = 0; for (int i = 0; i < 2; i++) s += W[i] * x[i]; return s * s; }\n}").GeneratorDiagnostics;
+            Assert.DoesNotContain(problems, x => x.Id == "DIFF0021");
         }
 
         [Fact]
