@@ -379,6 +379,13 @@ namespace DiffGen.Tests.Device
             // round 33: GruModel's instance Run as its static RunArrays (the Hidden and Input fields last): Input 2, Hidden n,
             // T 3 steps of xs[T·Input], each weight [Hidden·(Input + Hidden)] flat
             ["Round33GruModel.RunArrays"] = (r, n) => new object?[] { Vec(r, 3 * 2), Vec(r, n * (2 + n)), Vec(r, n * (2 + n)), Vec(r, n * (2 + n)), 3, n, 2 },
+            // round 34: StudentTLogLikelihood's array form takes LogGamma's static readonly Lanczos table as its last parameter:
+            // the table's 9 coefficients (LogGamma reads all 9), x[n], mu 0.2, logSigma -0.1, nu 4.5 (the probe's)
+            ["NaturalRound34.StudentTLogLikelihoodArrays"] = (r, n) => new object?[]
+            {
+                Vec(r, n), 0.2, -0.1, 4.5,
+                new[] { 0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7 },
+            },
             // n bags over 2n indices: offsets 0, 0, 2, 4, ... (bag 0 empty, the last one holds 4); mode 2 = max
             ["EmbeddingBag"] = (r, n) => new object?[]
             {
