@@ -386,6 +386,12 @@ namespace DiffGen.Tests.Device
                 Vec(r, n), 0.2, -0.1, 4.5,
                 new[] { 0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7 },
             },
+            // round 35: GaeAdvantages' array form (the bool[] dones as 0/1 ints): rewards[n], values[n + 1] (the bootstrap value
+            // last), dones (every third step), gamma, lambda, advantages[n]
+            ["NaturalRound35.GaeAdvantagesArrays"] = (r, n) => new object?[]
+            {
+                Vec(r, n), Vec(r, n + 1), Enumerable.Range(0, n).Select(k => k % 3 == 2 ? 1 : 0).ToArray(), 0.97, 0.9, new double[n],
+            },
             // n bags over 2n indices: offsets 0, 0, 2, 4, ... (bag 0 empty, the last one holds 4); mode 2 = max
             ["EmbeddingBag"] = (r, n) => new object?[]
             {
