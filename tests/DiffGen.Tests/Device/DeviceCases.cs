@@ -392,6 +392,12 @@ namespace DiffGen.Tests.Device
             {
                 Vec(r, n), Vec(r, n + 1), Enumerable.Range(0, n).Select(k => k % 3 == 2 ? 1 : 0).ToArray(), 0.97, 0.9, new double[n],
             },
+            // Jacobians.Reprojection: one observation (11 camera numbers, a point 3, a weight, a feature 2, err 2), whatever n;
+            // a rotation well away from zero and a point in front of the camera
+            ["Jacobians.Reprojection"] = (r, n) => new object?[]
+            {
+                new[] { 0.12, -0.2, 0.31, 1.0, 2.0, 3.0, 500.0, 10.0, 20.0, 1e-3, 1e-5 }, new[] { 5.0 + r.NextDouble(), 6.0, 17.0 }, 0.8, new[] { 100.0, 200.0 }, new double[2],
+            },
             // n bags over 2n indices: offsets 0, 0, 2, 4, ... (bag 0 empty, the last one holds 4); mode 2 = max
             ["EmbeddingBag"] = (r, n) => new object?[]
             {
