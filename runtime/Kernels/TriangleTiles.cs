@@ -101,17 +101,23 @@ namespace DiffGen.Kernels
             fixed (T* pc = &c)
             {
                 // 512-bit tiles where they run at full width, then 256-bit tiles for the columns left
+                // then one-vector tiles (256- and 128-bit) for what is left: a map of d = 10 leaves two columns, one of d = 2 is
+                // all remainder, and the scalar loop below runs four times slower per entry
                 if (typeof(T) == typeof(double))
                 {
                     if (Vector512.IsHardwareAccelerated)
                         q0 = ColumnTiles<double, Vector512<double>, V512D>(rows, cols, depth, (double*)pa, ap, aS, (double*)pb, ldb, (double*)pc, ldc, accumulate, reach, wanted, q0);
                     q0 = ColumnTiles<double, Vector256<double>, V256D>(rows, cols, depth, (double*)pa, ap, aS, (double*)pb, ldb, (double*)pc, ldc, accumulate, reach, wanted, q0);
+                    q0 = NarrowColumnTiles<double, Vector256<double>, V256D>(rows, cols, depth, (double*)pa, ap, aS, (double*)pb, ldb, (double*)pc, ldc, accumulate, reach, wanted, q0);
+                    q0 = NarrowColumnTiles<double, Vector128<double>, V128D>(rows, cols, depth, (double*)pa, ap, aS, (double*)pb, ldb, (double*)pc, ldc, accumulate, reach, wanted, q0);
                 }
                 else if (typeof(T) == typeof(float))
                 {
                     if (Vector512.IsHardwareAccelerated)
                         q0 = ColumnTiles<float, Vector512<float>, V512F>(rows, cols, depth, (float*)pa, ap, aS, (float*)pb, ldb, (float*)pc, ldc, accumulate, reach, wanted, q0);
                     q0 = ColumnTiles<float, Vector256<float>, V256F>(rows, cols, depth, (float*)pa, ap, aS, (float*)pb, ldb, (float*)pc, ldc, accumulate, reach, wanted, q0);
+                    q0 = NarrowColumnTiles<float, Vector256<float>, V256F>(rows, cols, depth, (float*)pa, ap, aS, (float*)pb, ldb, (float*)pc, ldc, accumulate, reach, wanted, q0);
+                    q0 = NarrowColumnTiles<float, Vector128<float>, V128F>(rows, cols, depth, (float*)pa, ap, aS, (float*)pb, ldb, (float*)pc, ldc, accumulate, reach, wanted, q0);
                 }
             }
             // the last columns, fewer than a tile (all of a small map's): one entry at a time, a row of C at a time
@@ -155,9 +161,20 @@ namespace DiffGen.Kernels
                     if (wanted != Wanted.All && Skip(wanted, p, p + 1, q, q + 1)) continue;
                     int s0 = reach == Reach.From ? Math.Min(q, depth) : 0;
                     int s1 = reach == Reach.Below ? Math.Min(q + 1, depth) : depth;
-                    T sum = accumulate ? Unsafe.Add(ref cp, q) : T.Zero;
-                    for (int s = s0; s < s1; s++) sum += Unsafe.Add(ref a0, s * aS) * Unsafe.Add(ref b, s * ldb + q);
-                    Unsafe.Add(ref cp, q) = sum;
+                    // four partial sums: an adjoint's entries sum over a whole block of rows (depth 128 for gmm's map adjoint),
+                    // and one running sum waits for each add (latency-bound, 4x slower at d = 2 and 10)
+                    T sum0 = accumulate ? Unsafe.Add(ref cp, q) : T.Zero, sum1 = T.Zero, sum2 = T.Zero, sum3 = T.Zero;
+                    ref T bq = ref Unsafe.Add(ref b, q);
+                    int s = s0;
+                    for (; s + 4 <= s1; s += 4)
+                    {
+                        sum0 += Unsafe.Add(ref a0, s * aS) * Unsafe.Add(ref bq, s * ldb);
+                        sum1 += Unsafe.Add(ref a0, (s + 1) * aS) * Unsafe.Add(ref bq, (s + 1) * ldb);
+                        sum2 += Unsafe.Add(ref a0, (s + 2) * aS) * Unsafe.Add(ref bq, (s + 2) * ldb);
+                        sum3 += Unsafe.Add(ref a0, (s + 3) * aS) * Unsafe.Add(ref bq, (s + 3) * ldb);
+                    }
+                    for (; s < s1; s++) sum0 += Unsafe.Add(ref a0, s * aS) * Unsafe.Add(ref bq, s * ldb);
+                    Unsafe.Add(ref cp, q) = (sum0 + sum1) + (sum2 + sum3);
                 }
             }
         }
@@ -224,6 +241,64 @@ namespace DiffGen.Kernels
                         x1 = TOps.MulAdd(r0, TOps.Load(bs + v), x1);
                     }
                     TOps.Store(c0, x0); TOps.Store(c0 + v, x1);
+                }
+            }
+            return q0;
+        }
+
+        /// <summary>
+        /// Like <see cref="ColumnTiles{T, TV, TOps}"/> with column blocks of one vector: 4 rows x 1 vector of C in registers,
+        /// four partial sums per row for a single row (the sum over a block of rows in an adjoint is long). Returns where the
+        /// columns it left begin.
+        /// </summary>
+        private static int NarrowColumnTiles<T, TV, TOps>(int rows, int cols, int depth, T* a, int ap, int aS, T* b, int ldb, T* c, int ldc,
+            bool accumulate, Reach reach, Wanted wanted, int q0)
+            where T : unmanaged where TV : struct where TOps : struct, IVecOps<T, TV>
+        {
+            int w = TOps.Count;
+            for (; q0 + w <= cols; q0 += w)
+            {
+                int s0 = reach == Reach.From ? Math.Min(q0, depth) : 0;
+                int s1 = reach == Reach.Below ? Math.Min(q0 + w, depth) : depth;
+                int p = 0;
+                for (; p + 4 <= rows; p += 4)
+                {
+                    if (Skip(wanted, p, p + 4, q0, q0 + w)) continue;
+                    T* c0 = c + (nint)p * ldc + q0, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+                    TV x0, x1, x2, x3;
+                    if (accumulate) { x0 = TOps.Load(c0); x1 = TOps.Load(c1); x2 = TOps.Load(c2); x3 = TOps.Load(c3); }
+                    else x0 = x1 = x2 = x3 = TOps.Zero;
+                    T* a0 = a + (nint)p * ap;
+                    for (int s = s0; s < s1; s++)
+                    {
+                        TV bs = TOps.Load(b + (nint)s * ldb + q0);
+                        T* As = a0 + (nint)s * aS;
+                        x0 = TOps.MulAdd(TOps.Broadcast(As), bs, x0);
+                        x1 = TOps.MulAdd(TOps.Broadcast(As + ap), bs, x1);
+                        x2 = TOps.MulAdd(TOps.Broadcast(As + 2 * ap), bs, x2);
+                        x3 = TOps.MulAdd(TOps.Broadcast(As + 3 * ap), bs, x3);
+                    }
+                    TOps.Store(c0, x0); TOps.Store(c1, x1); TOps.Store(c2, x2); TOps.Store(c3, x3);
+                }
+                for (; p < rows; p++)
+                {
+                    if (Skip(wanted, p, p + 1, q0, q0 + w)) continue;
+                    T* c0 = c + (nint)p * ldc + q0;
+                    TV x0 = accumulate ? TOps.Load(c0) : TOps.Zero, x1 = TOps.Zero, x2 = TOps.Zero, x3 = TOps.Zero;
+                    T* a0 = a + (nint)p * ap;
+                    int s = s0;
+                    for (; s + 4 <= s1; s += 4)
+                    {
+                        T* As = a0 + (nint)s * aS;
+                        T* bs = b + (nint)s * ldb + q0;
+                        x0 = TOps.MulAdd(TOps.Broadcast(As), TOps.Load(bs), x0);
+                        x1 = TOps.MulAdd(TOps.Broadcast(As + aS), TOps.Load(bs + ldb), x1);
+                        x2 = TOps.MulAdd(TOps.Broadcast(As + 2 * aS), TOps.Load(bs + 2 * ldb), x2);
+                        x3 = TOps.MulAdd(TOps.Broadcast(As + 3 * aS), TOps.Load(bs + 3 * ldb), x3);
+                    }
+                    for (; s < s1; s++)
+                        x0 = TOps.MulAdd(TOps.Broadcast(a0 + (nint)s * aS), TOps.Load(b + (nint)s * ldb + q0), x0);
+                    TOps.Store(c0, TOps.Add(TOps.Add(x0, x1), TOps.Add(x2, x3)));
                 }
             }
             return q0;

@@ -14,7 +14,9 @@ namespace DiffGen.Tests
         public static TheoryData<int, int, bool, bool> Cases()
         {
             var data = new TheoryData<int, int, bool, bool>();
-            foreach (var (m, n) in new[] { (1, 1), (3, 5), (128, 16), (130, 17), (7, 37), (128, 64), (5, 40) })
+            // (128, 2), (128, 10), (130, 6), (9, 3), (133, 23): gmm's maps and the one-vector and scalar column tails after the
+            // two-vector tiles (8 = 4 + 4, 6 = 4 + 2, 3 = 2 + 1, 23 = 16 + 4 + 2 + 1 columns)
+            foreach (var (m, n) in new[] { (1, 1), (3, 5), (128, 16), (130, 17), (7, 37), (128, 64), (5, 40), (128, 2), (128, 10), (130, 6), (9, 3), (133, 23) })
                 foreach (bool lower in new[] { true, false })
                     foreach (bool transB in new[] { true, false })
                         data.Add(m, n, lower, transB);
@@ -89,6 +91,8 @@ namespace DiffGen.Tests
         [InlineData(130, 17, true, true)]
         [InlineData(9, 33, false, false)]
         [InlineData(128, 64, true, false)]
+        [InlineData(128, 10, true, true)]
+        [InlineData(131, 7, false, true)]
         public void Float_MatchesTheDenseProduct(int m, int n, bool lower, bool transB)
         {
             var rng = new Random(m + n);
@@ -111,6 +115,15 @@ namespace DiffGen.Tests
                     for (int q = 0; q < n; q++) sa += (double)g[i, q] * (transB ? bf[j, q] : bf[q, j]);
                     Assert.True(Math.Abs(s - c[i, j]) < 1e-4, $"c[{i},{j}] = {c[i, j]}, expected {s}");
                     Assert.True(Math.Abs(sa - aAdj[i, j]) < 1e-4, $"aAdj[{i},{j}] = {aAdj[i, j]}, expected {sa}");
+                }
+            for (int j = 0; j < n; j++)
+                for (int d = 0; d < n; d++)
+                {
+                    if (lower ? d > j : d < j) continue; // off the triangle: unspecified
+                    double s = 0;
+                    for (int i = 0; i < m; i++) s += (double)g[i, j] * af[i, d];
+                    double got = transB ? bAdj[d, j] : bAdj[j, d];
+                    Assert.True(Math.Abs(s - got) < 1e-3, $"R̄({j},{d}) = {got}, expected {s}");
                 }
         }
 
