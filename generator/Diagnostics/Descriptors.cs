@@ -115,8 +115,14 @@ namespace DiffGen.Generator.Diagnostics
             "'{0}' reads {1} as constants, so Backward returns no gradient for them: fields are differentiated only when named; to train them, name them ('[Differentiable({2})]'), or leave the attribute as it is for frozen weights",
             DiagnosticSeverity.Info);
 
+        public static readonly DiagnosticDescriptor OutputReadFirst = Make("DIFF0022",
+            "Output read before it is written",
+            "'{0}' may read an element of the output '{1}' before writing it (no write of every element, such as a loop over {1}.Length or a copy of {1}.Length elements, certainly comes first), so the values the caller passes in '{1}' are inputs too and its gradient buffer '{2}' is in and out: Backward reads the upstream gradient from it and overwrites it with the gradient of those entry values (zeros where they do not matter); pass the upstream gradient afresh on every call, or write every element of '{1}' before reading any to keep '{2}' read only",
+            DiagnosticSeverity.Info);
+
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new()
         {
+            [OutputReadFirst.Id] = OutputReadFirst,
             [FieldsAsConstants.Id] = FieldsAsConstants,
             [JacobianUnavailable.Id] = JacobianUnavailable,
             [NothingDifferentiated.Id] = NothingDifferentiated,

@@ -130,9 +130,9 @@ namespace DiffGen.Generator.Parse
             if (!_diags.Contains(info)) _diags.Add(info);
         }
 
-        /// <summary>A warning or information (DIFF0014, DIFF0018, DIFF0019, DIFF0021) leaves the model; anything else is an error.</summary>
+        /// <summary>A warning or information (DIFF0014, DIFF0018, DIFF0019, DIFF0021, DIFF0022) leaves the model; anything else is an error.</summary>
         private static bool Fails(DiagnosticInfo d) => d.Id != Descriptors.AlwaysZero.Id && d.Id != Descriptors.RecursionUnrolled.Id && d.Id != Descriptors.NothingDifferentiated.Id
-            && d.Id != Descriptors.FieldsAsConstants.Id;
+            && d.Id != Descriptors.FieldsAsConstants.Id && d.Id != Descriptors.OutputReadFirst.Id;
 
         /// <summary>Adds an information diagnostic once; not a problem, so it fails nothing (<see cref="_reports"/> stays).</summary>
         private void Note(DiagnosticDescriptor d, Location? location, params string[] args)
@@ -387,6 +387,11 @@ namespace DiffGen.Generator.Parse
                 }
                 model = model with { Jacobian = true };
             }
+            // an in-and-out gradient buffer is overwritten by Backward: a training loop that reuses it as the upstream loses it
+            // (the method's own parameters only: a state field written in place has no gradient buffer the caller passes)
+            foreach (var io in model.Params.Where(p => p.ReadsInitial))
+                if (_method.Parameters.FirstOrDefault(p => p.Name == io.Name) is { } symbol)
+                    Note(Descriptors.OutputReadFirst, symbol.Locations.FirstOrDefault(), _method.Name, io.Name, io.Name + "Grad");
 
             // [Differentiable] on a method whose inputs are all data (struct, record or tuple parameters, ints, [Constant]s): its
             // Backward would compute nothing, silently; say so once, naming what was taken as data
