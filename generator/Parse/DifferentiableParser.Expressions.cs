@@ -84,8 +84,8 @@ namespace DiffGen.Generator.Parse
             return prefix ? target : new Binary(increment ? BinaryOp.Sub : BinaryOp.Add, target, new Const(1, IrType.Int), IrType.Int);
         }
 
-        /// <summary>The type of a computed value: <see cref="MapType"/>, and long (arithmetic on a long loop counter) as int.</summary>
-        private static IrType? MapValueType(ITypeSymbol t) => MapType(t) ?? (t.SpecialType == SpecialType.System_Int64 ? IrType.Int : null);
+        /// <summary>The type of a computed value: <see cref="MapType"/>, and long or nint (arithmetic on a long or nint loop counter) as int.</summary>
+        private static IrType? MapValueType(ITypeSymbol t) => MapType(t) ?? (t.SpecialType is SpecialType.System_Int64 or SpecialType.System_IntPtr ? IrType.Int : null);
 
         private Expr? LowerExpr(ExpressionSyntax e)
         {
@@ -326,6 +326,8 @@ namespace DiffGen.Generator.Parse
                 case MemberAccessExpressionSyntax ma when ma.Name.Identifier.Text == "Length":
                     {
                         if (ViewOf(ma.Expression) is { } lview) return lview.Count; // row.Length of a span view (SpanViews.cs)
+                        if (PartView(ma.Expression, out bool lpart) is { } pview) return pview.Count; // x[1..].Length, x.AsSpan(a, n).Length
+                        if (lpart) return null;
                         if (StructArrayOf(ma.Expression) is { } lstructs) return Len(lstructs.Arrays[0].Name, lstructs.Arrays[0].Type, null, -1); // pts.Length (StructArrays.cs)
                         if (IsStackElement(ma.Expression)) return LowerStackLength(ma.Expression, -1, ma); // layers[l].Length (Buffers.cs)
                         if (LowerJaggedStackRowLength(ma.Expression) is { } jaggedRow) return jaggedRow; // w[l][o].Length of a double[][][] (Buffers.cs)
@@ -368,6 +370,8 @@ namespace DiffGen.Generator.Parse
         private Expr? LowerElementAccess(ElementAccessExpressionSyntax ea)
         {
             if (ViewOf(ea.Expression) is { } view) return LowerViewElement(ea, view); // row[j] of a span view (SpanViews.cs)
+            if (PartView(ea.Expression, out bool ofPart) is { } partView) return LowerViewElement(ea, partView); // x[1..][k], x.AsSpan(a)[k]
+            if (ofPart) return null;
             var stacked = LowerStackElement(ea, out bool ofStack); // layers[l][i, j] on a double[][,] (Buffers.cs)
             if (ofStack) return stacked;
             var flat = LowerHighRankElement(ea, out bool highRank); // x[b, i, j] on a T[,,] (Members.cs)

@@ -69,6 +69,33 @@ namespace DiffGen.Generator.Parse
             return false;
         }
 
+        /// <summary>
+        /// An integer scalar type other than int that a count or an index may have (long, nint, uint, short, ...): such a
+        /// parameter is an int in the array form, narrowed at entry (<see cref="NarrowText"/>).
+        /// </summary>
+        private static bool NarrowedScalar(ITypeSymbol t) => t.SpecialType is SpecialType.System_Int64 or SpecialType.System_UInt64
+            or SpecialType.System_UInt32 or SpecialType.System_IntPtr or SpecialType.System_UIntPtr or SpecialType.System_Int16
+            or SpecialType.System_UInt16 or SpecialType.System_Byte or SpecialType.System_SByte;
+
+        /// <summary>
+        /// The entry points' int value of a <see cref="NarrowedScalar"/> parameter: a value outside int's range throws
+        /// ArgumentOutOfRangeException naming the parameter (short, ushort, byte, sbyte always fit).
+        /// </summary>
+        private static string NarrowText(IParameterSymbol p)
+        {
+            var type = p.Type.ToDisplayString();
+            var n = "@" + p.Name;
+            string? outside = p.Type.SpecialType switch
+            {
+                SpecialType.System_Int64 or SpecialType.System_IntPtr => $"{n} < int.MinValue || {n} > int.MaxValue",
+                SpecialType.System_UInt64 or SpecialType.System_UInt32 or SpecialType.System_UIntPtr => $"{n} > int.MaxValue",
+                _ => null,
+            };
+            if (outside is null) return "(int)" + n;
+            var message = SymbolDisplay.FormatLiteral($"DiffGen reads the {type} parameter '{p.Name}' as an int (a count or an index); its value is outside int's range.", quote: true);
+            return $"({outside} ? throw new global::System.ArgumentOutOfRangeException(\"{p.Name}\", {n}, {message}) : (int){n})";
+        }
+
         /// <summary>A struct, record or class parameter whose members the method reads (not arrays, spans, delegates, text).</summary>
         private static bool IsConfigType(ITypeSymbol t) =>
             t is INamedTypeSymbol { TypeKind: TypeKind.Struct or TypeKind.Class } n && n.SpecialType == SpecialType.None
@@ -297,6 +324,17 @@ namespace DiffGen.Generator.Parse
                 _vars[p] = new Variable(p.Name, new IrType(Scalar.Int, longs.Rank == 1 ? Shape.Vector : Shape.Matrix), VarKind.Param);
                 _usedNames.Add(p.Name);
                 _paramKinds[p] = ArgKind.Narrow;
+                _surface = true;
+                return true;
+            }
+            // long iterations, nint count, uint n: a count or an index held in a wider (or unsigned) integer type, an int in the
+            // array form; the entry points narrow it once, and a value outside int's range throws ArgumentOutOfRangeException
+            // naming the parameter (never a silent truncation)
+            if (!byIn && NarrowedScalar(t))
+            {
+                _vars[p] = new Variable(p.Name, IrType.Int, VarKind.Param);
+                _usedNames.Add(p.Name);
+                _paramKinds[p] = ArgKind.Snapshot;
                 _surface = true;
                 return true;
             }
@@ -932,7 +970,7 @@ namespace DiffGen.Generator.Parse
                     args.Add(new CoreArg(p.Name, ArgKind.Optional, $"({p.Name} ?? {empty})", 0, empty));
                     continue;
                 }
-                args.Add(new CoreArg(p.Name, kind, IsEnum(p.Type) ? "(int)" + p.Name : EnumArray(p.Type) is { } ea ? $"(int{(ea.Shape == Shape.Matrix ? "[,]" : "[]")})(object){p.Name}" : p.Name, kind == ArgKind.Flatten ? _highRank[p].Count + 1 : 0));
+                args.Add(new CoreArg(p.Name, kind, IsEnum(p.Type) ? "(int)" + p.Name : NarrowedScalar(p.Type) ? NarrowText(p) : EnumArray(p.Type) is { } ea ? $"(int{(ea.Shape == Shape.Matrix ? "[,]" : "[]")})(object){p.Name}" : p.Name, kind == ArgKind.Flatten ? _highRank[p].Count + 1 : 0));
                 if (_stacks.TryGetValue(p, out var stackDims))
                     for (int d = 0; d < stackDims.Count; d++)
                     {

@@ -768,7 +768,7 @@ namespace DiffGen.Generator.Parse
         {
             counter = null!; bound = null!;
             if (f.Declaration is not { Variables.Count: 1 } d || f.Initializers.Count != 0 || f.Incrementors.Count != 0 || d.Variables[0].Initializer is null) return false;
-            if (_model.GetDeclaredSymbol(d.Variables[0], _ct) is not ILocalSymbol c || c.Type.SpecialType is not (SpecialType.System_Int32 or SpecialType.System_Int64)) return false;
+            if (_model.GetDeclaredSymbol(d.Variables[0], _ct) is not ILocalSymbol c || c.Type.SpecialType is not (SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_IntPtr)) return false;
             if (Unparen(f.Condition) is not BinaryExpressionSyntax { RawKind: (int)SyntaxKind.GreaterThanExpression } cmp
                 || Unparen(cmp.Left) is not PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PostDecrementExpression } pd || !IsCounter(pd.Operand, c)) return false;
             var names = new HashSet<string>(cmp.Right.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Select(x => x.Identifier.Text), StringComparer.Ordinal) { c.Name };
@@ -818,8 +818,8 @@ namespace DiffGen.Generator.Parse
         {
             counter = null!;
             if (f.Declaration is not { Variables.Count: 1 } d || f.Initializers.Count != 0 || d.Variables[0].Initializer is null) return false;
-            // a long counter (for (long i = 0; i < x.Length; i++)) indexes arrays like an int: it is one in the IR
-            if (_model.GetDeclaredSymbol(d.Variables[0], _ct) is not ILocalSymbol c || c.Type.SpecialType is not (SpecialType.System_Int32 or SpecialType.System_Int64)) return false;
+            // a long or nint counter (for (long i = 0; i < x.Length; i++)) indexes arrays like an int: it is one in the IR
+            if (_model.GetDeclaredSymbol(d.Variables[0], _ct) is not ILocalSymbol c || c.Type.SpecialType is not (SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_IntPtr)) return false;
             counter = c;
             var chain = new List<ExpressionSyntax>();
             AndChain(f.Condition, chain);
@@ -1042,13 +1042,25 @@ namespace DiffGen.Generator.Parse
                 LowerForEachStruct(fe, structs, output); // foreach (var p in pts) over a local array of structs (StructArrays.cs)
                 return;
             }
-            // a span view or a part of an array (x.AsSpan(1), s[1..], s.Slice(a, n)): the elements of that part (SpanViews.cs)
+            // a span view or a part of an array (x.AsSpan(1), s[1..], s.Slice(a, n)): the elements of that part (SpanViews.cs);
+            // a range of an array (x[1..], x[a..b]) is a copy C# makes before the loop, the same elements while the loop
+            // writes neither the array nor what the range reads (checked below)
             (ArrayRef Array, Expr? Start, Expr Count)? part = null;
-            if (SliceForm(fe.Expression) is { Copy: false } partForm && _model.GetTypeInfo(fe.Expression, _ct).Type is { } partType
-                && IsSpan(partType, out _, out var partElem) && ElemOf(partElem!) is { } partScalar && partScalar != Scalar.Bool)
+            bool rangeCopy = false;
+            if (SliceForm(fe.Expression) is { } partForm && _model.GetTypeInfo(fe.Expression, _ct).Type is { } partType
+                && (IsSpan(partType, out _, out var partElem) && !partForm.Copy || partType is IArrayTypeSymbol { Rank: 1 } partArray && partForm.Copy && (partElem = partArray.ElementType) is not null)
+                && ElemOf(partElem!) is { } partScalar && partScalar != Scalar.Bool)
             {
                 part = LowerSlicePart(partForm, fe.Expression, new IrType(partScalar, Shape.Vector));
                 if (part is null) return;
+                rangeCopy = partForm.Copy;
+                // the part is fixed where the loop starts: a start or a length reading a variable the body changes is read once
+                if (_model.AnalyzeDataFlow(fe.Statement) is { Succeeded: true } partFlow
+                    && fe.Expression.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(id => _model.GetSymbolInfo(id, _ct).Symbol is ILocalSymbol or IParameterSymbol && partFlow.WrittenInside.Contains(_model.GetSymbolInfo(id, _ct).Symbol!)))
+                {
+                    var (pa, ps, pc) = part.Value;
+                    part = (pa, ps is null ? null : Fixed(ps, "part_start", output), Fixed(pc, "part_length", output));
+                }
             }
             var collection = part is { } whole ? whole.Array : LowerExpr(fe.Expression);
             if (collection is null) return;
@@ -1093,6 +1105,12 @@ namespace DiffGen.Generator.Parse
             Expr bound = part?.Count ?? (Expr?)ListCount(fe.Expression) ?? Len(ar.Array, ar.ArrayType, ar.Row, -1); // a List local: its count (ListLocals.cs)
             var bodyWrites = new HashSet<string>(StringComparer.Ordinal);
             IrQueries.Writes(body, bodyWrites);
+            if (rangeCopy && bodyWrites.Contains(ar.Array))
+            {
+                var arrayName = SliceForm(fe.Expression)!.Value.Array.ToString();
+                Report(Descriptors.UnsupportedLoop, fe.Expression, $"'{fe.Expression}' is a copy of part of '{arrayName}' that C# makes before the loop, and the loop body writes '{arrayName}', so the elements it visits are not the array's; copy the part into a local first ('var part = {fe.Expression};', then 'foreach (var v in part)'), or loop over the indices ('for (int k = start; k < end; k++)')");
+                return;
+            }
             if (!bodyWrites.Contains(ar.Array) && !(ar.Row is not null && IrQueries.Descendants(ar.Row).Any(x => x is VarRef r && bodyWrites.Contains(r.Name))))
             {
                 // The array does not change in the loop: read the element where the value is used (no local to store

@@ -639,7 +639,8 @@ namespace DiffGen.Generator.Parse
             return type.SpecialType switch
             {
                 SpecialType.System_Int64 or SpecialType.System_Int16 or SpecialType.System_Byte or SpecialType.System_SByte
-                    or SpecialType.System_UInt16 or SpecialType.System_UInt32 or SpecialType.System_UInt64 => "use int for counts and indices",
+                    or SpecialType.System_UInt16 or SpecialType.System_UInt32 or SpecialType.System_UInt64
+                    or SpecialType.System_IntPtr or SpecialType.System_UIntPtr => "use int for counts and indices",
                 SpecialType.System_Decimal => "use double",
                 SpecialType.System_String or SpecialType.System_Char => "text has no derivative; keep it out of the method (pass an int code or a flag instead)",
                 _ when local && StructRejection(type) is { } why => "struct locals are split into their fields, but not this one: " + why,

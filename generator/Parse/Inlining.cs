@@ -330,6 +330,11 @@ namespace DiffGen.Generator.Parse
                 Suppress(); // Sum(l), Vector3.Dot(v, v) of a local reported at its declaration: that diagnostic says what to change
                 return null;
             }
+            if (IsDispatchedCall(inv, target, out var dispatchedOn))
+            {
+                ReportDispatchedCall(dispatchedOn!, target);
+                return null;
+            }
             if (syntax is null && LibraryKind(target.ContainingType) is not null)
                 return LowerLibraryCall(inv, target); // Complex, Vector3: lowered from what .NET computes (LibraryStructs.cs)
             if (syntax is null)
@@ -400,6 +405,61 @@ namespace DiffGen.Generator.Parse
             if (instanceSite is not null) _instanceSite = instanceSite;
             try { return Inline(inv, target, key, target.MethodKind == MethodKind.UserDefinedOperator ? OperatorName(target) : target.Name, syntax, body, target.Parameters, receiver, self); }
             finally { _instanceSite = savedSite; }
+        }
+
+        /// <summary>
+        /// Is <paramref name="inv"/> a call the object's class chooses at run time: an interface, abstract or virtual method
+        /// called on a field, property, parameter or element whose type is not sealed (<c>Act.Apply(z)</c> with
+        /// <c>IActivation Act</c>, <c>Layer.Forward(x)</c> with an abstract <c>LayerBase Layer</c>)? The body DiffGen would
+        /// inline is not necessarily the one that runs.
+        /// </summary>
+        private bool IsDispatchedCall(ExpressionSyntax inv, IMethodSymbol target, out ExpressionSyntax? calledOn)
+        {
+            calledOn = null;
+            if (target.IsStatic || target.MethodKind != MethodKind.Ordinary
+                || inv is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Expression: var recv } }
+                || recv is ThisExpressionSyntax or BaseExpressionSyntax) return false;
+            bool dispatched = target.ContainingType?.TypeKind == TypeKind.Interface || target.IsAbstract || target.IsVirtual || target.IsOverride && !target.IsSealed;
+            if (!dispatched || _model.GetTypeInfo(recv, _ct).Type is not { } type || type.IsSealed || type.IsValueType || type.TypeKind == TypeKind.TypeParameter) return false;
+            calledOn = recv;
+            return true;
+        }
+
+        /// <summary>
+        /// DIFF0002 on the object a dispatched call (<see cref="IsDispatchedCall"/>) is made on: its type, the method chosen at
+        /// run time, and what to write instead (the concrete sealed class as the member's type, or a static helper given the
+        /// weights). Nothing more when the object is a parameter of the method, whose own DIFF0002 says it.
+        /// </summary>
+        private void ReportDispatchedCall(ExpressionSyntax recv, IMethodSymbol target)
+        {
+            var type = _model.GetTypeInfo(recv, _ct).Type!;
+            var sym = _model.GetSymbolInfo(recv, _ct).Symbol;
+            if (sym is IParameterSymbol p && SymbolEqualityComparer.Default.Equals(p.ContainingSymbol, _method) && !_vars.ContainsKey(p) && !_configParams.Contains(p))
+            {
+                Suppress();
+                return;
+            }
+            var display = target.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat);
+            string kind = target.ContainingType?.TypeKind == TypeKind.Interface ? "an interface method" : target.IsAbstract ? "an abstract method" : "a virtual method";
+            string what = sym is IFieldSymbol or IPropertySymbol ? "the member '" + sym.Name + "'" : "'" + recv + "'";
+            string holder = sym is IFieldSymbol ? "field" : sym is IPropertySymbol ? "property" : sym is IParameterSymbol ? "parameter" : sym is ILocalSymbol ? "local" : "array";
+            // the classes of this compilation that could run it, to name one in the advice
+            var classes = _model.Compilation.GetSymbolsWithName(_ => true, SymbolFilter.Type, _ct).OfType<INamedTypeSymbol>()
+                .Where(c => c is { TypeKind: TypeKind.Class, IsAbstract: false }
+                    && (c.AllInterfaces.Contains(type, SymbolEqualityComparer.Default) || BaseTypes(c).Contains(type, SymbolEqualityComparer.Default)))
+                .Select(c => c.Name).Distinct().OrderBy(n => n, StringComparer.Ordinal).ToList();
+            string example = classes.Count > 0 ? classes[0] : "MyLayer";
+            string name = sym?.Name ?? "Act";
+            string advice = $"'{display}' is {kind}, so the class of the object it is called on chooses the code at run time, and DiffGen differentiates code it sees at build time; "
+                + (holder is "field" or "property" or "local" ? $"type the {holder} as the concrete class whose method runs ('{example} {name}')" : $"use the concrete class whose method runs ({example})")
+                + ", a sealed class declaring that method and the weights it reads itself (not inherited), so that its method is inlined and its weights followed; or make the method static and pass it the weights it reads as parameters ('static double Apply(double[] w, double z)')"
+                + (classes.Count > 1 ? "; to choose among " + string.Join(", ", classes.Take(4)) + " at run time, pass an int or enum mode and switch on it, each class's code in a static helper" : "");
+            Report(Descriptors.UnsupportedType, recv, type.ToDisplayString(), what, advice);
+
+            static IEnumerable<INamedTypeSymbol> BaseTypes(INamedTypeSymbol c)
+            {
+                for (var b = c.BaseType; b is not null; b = b.BaseType) yield return b;
+            }
         }
 
         /// <summary>A lambda, a method name or a delegate this method already knows, passed to a helper's delegate parameter; else null.</summary>
@@ -643,6 +703,9 @@ namespace DiffGen.Generator.Parse
             {
                 var p = parameters[k];
                 var pt = MapType(p.Type);
+                // a long or nint count of a helper ('static double Run(double x, long steps)'): an int, as the values given it are
+                if (pt is null && p.RefKind == RefKind.None && p.Type.SpecialType is SpecialType.System_Int64 or SpecialType.System_IntPtr)
+                    pt = IrType.Int;
                 // a ReadOnlySpan<double>/Span<double> parameter of a helper takes the caller's array like a double[] would
                 if (pt is null && p.RefKind == RefKind.None && IsSpan(p.Type, out _, out var spanElem) && ElemOf(spanElem!) is { } se)
                     pt = new IrType(se, Shape.Vector);

@@ -12,7 +12,8 @@ namespace DiffGen.Generator.Parse
     /// any lambda passed to a helper), a swap loop for <c>Array.Reverse</c>, and the
     /// reductions and element-wise maps of <c>TensorPrimitives</c> on float/double spans), parsed into a tree added to the user's
     /// compilation and inlined like the user's own helpers. What the derivative sees is that code: a sort moves values
-    /// (its adjoint moves them back), an index is an int without derivative.
+    /// (its adjoint moves them back), an index is an int without derivative. <c>Math.SinCos(x)</c> (and <c>MathF.SinCos</c>)
+    /// is the tuple <c>(Math.Sin(x), Math.Cos(x))</c>, deconstructed or read by element like a helper's tuple.
     /// </summary>
     internal sealed partial class DifferentiableParser
     {
@@ -48,6 +49,8 @@ internal static class " + ShimClass + @"
     public static void Reverse(double[] a) { for (int i = 0, j = a.Length - 1; i < j; i++, j--) { double t = a[i]; a[i] = a[j]; a[j] = t; } }
     public static void Reverse(float[] a) { for (int i = 0, j = a.Length - 1; i < j; i++, j--) { float t = a[i]; a[i] = a[j]; a[j] = t; } }
     public static void Reverse(int[] a) { for (int i = 0, j = a.Length - 1; i < j; i++, j--) { int t = a[i]; a[i] = a[j]; a[j] = t; } }
+    public static (double Sin, double Cos) SinCos(double x) => (Math.Sin(x), Math.Cos(x));
+    public static (float Sin, float Cos) SinCos(float x) => (MathF.Sin(x), MathF.Cos(x));
 " + SortPairsShim() + TensorShim("double", "Math") + TensorShim("float", "MathF") + "}";
 
         // Array.Sort(keys, items): the same insertion sort on the keys, moving each item with its key (ties keep their order, where
@@ -112,12 +115,14 @@ internal static class " + ShimClass + @"
         {
             target = target.ReducedFrom ?? target;
             bool tensor = target.ContainingType?.ToDisplayString() == "System.Numerics.Tensors.TensorPrimitives";
-            if (!tensor && (target.ContainingType?.ToDisplayString() != "System.Array"
+            // Math.SinCos(x), MathF.SinCos(x): the tuple (Sin(x), Cos(x)), x evaluated once like any helper's argument
+            bool sinCos = target.Name == "SinCos" && target.ContainingType?.ToDisplayString() is "System.Math" or "System.MathF";
+            if (!tensor && !sinCos && (target.ContainingType?.ToDisplayString() != "System.Array"
                 || target.Name is not ("Sort" or "IndexOf" or "LastIndexOf" or "Reverse" or "FindIndex" or "FindLastIndex" or "Exists" or "TrueForAll"))) return null;
             int arity = target.Name is "Sort" or "Reverse" ? 1 : 2;
             bool Numeric(ITypeSymbol t) => t is IArrayTypeSymbol { Rank: 1, ElementType.SpecialType: SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Int32 };
             bool pairs = target.Name == "Sort" && target.Parameters.Length == 2 && Numeric(target.Parameters[1].Type); // Array.Sort(keys, items)
-            if (!tensor && (target.Parameters.Length != arity && !pairs || !Numeric(target.Parameters[0].Type)))
+            if (!tensor && !sinCos && (target.Parameters.Length != arity && !pairs || !Numeric(target.Parameters[0].Type)))
                 return null;
             if (_shimType is null)
             {

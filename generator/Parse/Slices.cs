@@ -80,9 +80,15 @@ namespace DiffGen.Generator.Parse
         /// <summary>The array, start and length of a slice form (null when reported; Start null for the whole array).</summary>
         private (ArrayRef Array, Expr? Start, Expr Count)? LowerSlicePart((ExpressionSyntax Array, ExpressionSyntax? Start, ExpressionSyntax? Length, RangeExpressionSyntax? Range, bool Copy) form, ExpressionSyntax where, IrType pt)
         {
-            // a part of a span local that views part of an array: positions count from the view's start (SpanViews.cs)
+            // a part of a span local that views part of an array: positions count from the view's start (SpanViews.cs); so do
+            // the positions of a part of a part (x.AsSpan()[1..], x.AsSpan(2)[..^1], x[1..][..k], s.Slice(1)[..n])
             var view = ViewOf(form.Array);
             ArrayRef sa;
+            if (view is null && SliceForm(form.Array) is { } outer)
+            {
+                if (LowerSlicePart(outer, where, pt) is not { } op) return null;
+                view = new SpanView(op.Array, op.Start ?? new Const(0, IrType.Int), op.Count, ArgumentRoot(form.Array)!);
+            }
             if (view is not null) sa = view.Root;
             else
             {

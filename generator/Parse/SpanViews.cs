@@ -99,6 +99,23 @@ namespace DiffGen.Generator.Parse
             return true;
         }
 
+        /// <summary>
+        /// A part written in place and read at once (<c>x[1..][k]</c>, <c>x.AsSpan(1)[k]</c>, <c>x[a..b].Length</c>, <c>x.AsSpan()[1..][0]</c>):
+        /// the view it stands for, with <paramref name="handled"/> set (null when reported). Not handled: <paramref name="e"/> is
+        /// no part of a float/double/int array.
+        /// </summary>
+        private SpanView? PartView(ExpressionSyntax e, out bool handled)
+        {
+            handled = false;
+            while (e is ParenthesizedExpressionSyntax p) e = p.Expression;
+            if (ViewOf(e) is not null || SliceForm(e) is not { } form || _model.GetTypeInfo(e, _ct).Type is not { } type) return null;
+            ITypeSymbol? elem = type is IArrayTypeSymbol { Rank: 1 } at ? at.ElementType : IsSpan(type, out _, out var se) ? se : null;
+            if (elem is null || ElemOf(elem) is not { } scalar) return null;
+            handled = true;
+            if (LowerSlicePart(form, e, new IrType(scalar, Shape.Vector)) is not { } part) return null;
+            return new SpanView(part.Array, part.Start ?? new Const(0, IrType.Int), part.Count, ArgumentRoot(e)!);
+        }
+
         /// <summary><paramref name="e"/> itself when a constant, else a fresh int local holding it (declared into <paramref name="output"/>).</summary>
         private Expr Fixed(Expr e, string what, List<Stmt> output)
         {
