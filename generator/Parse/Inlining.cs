@@ -421,6 +421,8 @@ namespace DiffGen.Generator.Parse
                 || recv is ThisExpressionSyntax or BaseExpressionSyntax) return false;
             bool dispatched = target.ContainingType?.TypeKind == TypeKind.Interface || target.IsAbstract || target.IsVirtual || target.IsOverride && !target.IsSealed;
             if (!dispatched || _model.GetTypeInfo(recv, _ct).Type is not { } type || type.IsSealed || type.IsValueType || type.TypeKind == TypeKind.TypeParameter) return false;
+            // a library object's method (Random.NextDouble()) keeps the library-method message
+            if (target.DeclaringSyntaxReferences.IsEmpty && !type.Locations.Any(l => l.IsInSource)) return false;
             calledOn = recv;
             return true;
         }

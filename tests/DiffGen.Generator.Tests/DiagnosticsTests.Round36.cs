@@ -1,0 +1,106 @@
+using DiffGen.Generator.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Xunit;
+
+namespace DiffGen.Generator.Tests
+{
+    /// <summary>
+    /// Probe batch 36's refusals: a long count parameter, an nint loop counter, ranges of arrays (and parts of AsSpan()),
+    /// Math.SinCos, now accepted; a call through an interface-, abstract- or virtual-typed field, still refused with a
+    /// DIFF0002 that names the method and says what to write; an array of layer objects, still refused as before.
+    /// </summary>
+    public partial class DiagnosticsTests
+    {
+        [Fact]
+        public void Long_nint_and_unsigned_count_parameters_and_nint_counters_are_accepted()
+        {
+            var problems = Problems("[Differentiable] public static double F(double[] x, long iterations, nint q, uint m) { double s = 0; "
+                + "for (long it = 0; it < iterations; it++) s += x[it % x.Length] * it; for (nint i = 0; i < x.Length; i++) s += x[i]; "
+                + "for (nint j = 0; j < q; j++) s += x[j]; for (int k = 0; k < m; k++) s += x[k]; return s + Run(x[0], iterations); }\n"
+                + "static double Run(double v, long steps) { double t = 0; for (long i = 0; i < steps; i++) t += v; return t; }");
+            Assert.True(problems.Count == 0, Describe(problems));
+        }
+
+        [Fact]
+        public void DIFF0002_NintLocalSaysUseInt()
+        {
+            // the nint message was the config-type advice ('cfg.Tau'); an integer type other than int says to use int
+            var d = Expect("DIFF0002", "k = 1", "[Differentiable] public static double F(double x) { nint k = 1; k <<= 2; return x * k; }");
+            Assert.Contains("use int for counts and indices", d.GetMessage());
+            Assert.DoesNotContain("cfg.Tau", d.GetMessage());
+        }
+
+        [Fact]
+        public void Ranges_of_arrays_and_parts_of_AsSpan_are_accepted()
+        {
+            var problems = Problems("static double Sq(double[] v) { double s = 0; foreach (var e in v) s += e * e; return s; }\n"
+                + "static double SqS(ReadOnlySpan<double> v) { double s = 0; foreach (var e in v) s += e * e; return s; }\n"
+                + "[Differentiable] public static double F(double[] c, int a, int b) { double s = 0; foreach (double v in c[1..]) s += v * v; "
+                + "foreach (double v in c[a..b]) s += v; foreach (double v in c[..^1]) s += v; foreach (double v in c.AsSpan()[1..]) s += v; "
+                + "foreach (double v in c.AsSpan()) s += v; s += c[1..][0] * c[2..].Length + c.AsSpan(1)[0]; "
+                + "return s + Sq(c[1..^1]) + SqS(c.AsSpan()) + SqS(c.AsSpan()[1..]); }");
+            Assert.True(problems.Count == 0, Describe(problems));
+        }
+
+        [Fact]
+        public void DIFF0009_RangeOfAnArrayTheLoopWritesSaysWhatToWrite()
+        {
+            var d = Expect("DIFF0009", "w[1..]", "[Differentiable] public static double F(double[] c) { var w = new double[c.Length]; for (int i = 0; i < c.Length; i++) w[i] = c[i]; "
+                + "double s = 0; foreach (double v in w[1..]) { s += v; w[0] += v; } return s; }");
+            Assert.Contains("copy the part into a local first ('var part = w[1..];'", d.GetMessage());
+        }
+
+        [Fact]
+        public void Math_SinCos_is_accepted()
+        {
+            var problems = Problems("[Differentiable] public static double F(double t) { var (s, c) = Math.SinCos(t); (double s2, double c2) = Math.SinCos(2 * t); "
+                + "return s * c + s2 * c2 + Math.SinCos(t).Sin + Math.SinCos(t).Item2; }\n"
+                + "[Differentiable] public static float G(float t) { var (s, c) = MathF.SinCos(t); return s * c; }");
+            Assert.True(problems.Count == 0, Describe(problems));
+        }
+
+        [Fact]
+        public void DIFF0002_InterfaceFieldCallNamesTheMethodAndTheConcreteClass()
+        {
+            var d = Expect("DIFF0002", "Act", "public IActivation Act = new Softplus();\n[Differentiable] public double F(double x) => Act.Apply(x) * x;\n}\n"
+                + "public interface IActivation { double Apply(double z); }\npublic sealed class Softplus : IActivation { public double Apply(double z) => Math.Log(1 + Math.Exp(z)); }\nclass Unused {",
+                "public partial class C {\n");
+            Assert.Contains("the member 'Act' has the type 'IActivation'", d.GetMessage());
+            Assert.Contains("'IActivation.Apply(double)' is an interface method", d.GetMessage());
+            Assert.Contains("type the field as the concrete class whose method runs ('Softplus Act')", d.GetMessage());
+            Assert.Contains("make the method static and pass it the weights", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0002_AbstractAndVirtualFieldCallsNameTheMethod()
+        {
+            const string Types = "\n}\npublic abstract class LayerBase { public abstract double Apply(double x); public virtual double Scale(double x) => x; }\n"
+                + "public sealed class Doubler : LayerBase { public double W = 2; public override double Apply(double x) => W * x; }\nclass Unused {";
+            var d = Expect("DIFF0002", "Layer", "public LayerBase Layer = new Doubler();\n[Differentiable] public double F(double x) => Layer.Apply(x);" + Types, "public partial class C {\n");
+            Assert.Contains("'LayerBase.Apply(double)' is an abstract method", d.GetMessage());
+            Assert.Contains("('Doubler Layer')", d.GetMessage());
+            // a virtual method with a body was inlined as the base class's, which a subclass may override: refused the same way
+            d = Expect("DIFF0002", "Layer", "public LayerBase Layer = new Doubler();\n[Differentiable] public double F(double x) => Layer.Scale(x);" + Types, "public partial class C {\n");
+            Assert.Contains("'LayerBase.Scale(double)' is a virtual method", d.GetMessage());
+        }
+
+        [Fact]
+        public void A_sealed_class_field_is_accepted()
+        {
+            var problems = Problems("}\npublic partial class M { public Softplus Act = new Softplus();\n[Differentiable] public double F(double x) => Act.Apply(x) * x; }\n"
+                + "public interface IActivation { double Apply(double z); }\npublic sealed class Softplus : IActivation { public double Apply(double z) => Math.Log(1 + Math.Exp(z)); }\nclass Unused {");
+            Assert.True(problems.Count == 0, Describe(problems));
+        }
+
+        [Fact]
+        public void DIFF0002_ArrayOfAbstractLayersStillSaysStacks()
+        {
+            // probe batch 36's SequentialModel: Layer[] with an abstract base class stays refused, with the stacks advice
+            var d = Expect("DIFF0002", "Layers", "public LayerBase[] Layers = { new Doubler() };\n[Differentiable] public double F(double x) { foreach (var l in Layers) x = l.Apply(x); return x; }\n}\n"
+                + "public abstract class LayerBase { public double[] W = new double[1]; public abstract double Apply(double x); }\npublic sealed class Doubler : LayerBase { public override double Apply(double x) => W[0] * x; }\nclass Unused {",
+                "public partial class C {\n");
+            Assert.Contains("arrays and lists of LayerBase objects are not followed", d.GetMessage());
+            Assert.Contains("'double[][,] W'", d.GetMessage());
+        }
+    }
+}
