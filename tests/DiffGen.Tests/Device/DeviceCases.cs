@@ -392,6 +392,16 @@ namespace DiffGen.Tests.Device
             {
                 Vec(r, n), Vec(r, n + 1), Enumerable.Range(0, n).Select(k => k % 3 == 2 ? 1 : 0).ToArray(), 0.97, 0.9, new double[n],
             },
+            // round 36: SinkhornCost's array form (its long iterations an int): n source points and n + 1 targets in 2-D,
+            // uniform marginals, epsilon 1 and 5 iterations (random signs of epsilon, or n iterations at size 70, make the
+            // scaling ill-conditioned: the device's sums then differ from the CPU's beyond rounding)
+            ["NaturalRound36.SinkhornCostArrays"] = (r, n) => new object?[]
+            {
+                Mat(r, n, 2), Mat(r, n + 1, 2), Enumerable.Repeat(1.0 / n, n).ToArray(), Enumerable.Repeat(1.0 / (n + 1), n + 1).ToArray(), 1.0, 5,
+            },
+            // round 36: LstmSequence's instance SequenceLoss as its array form (the Hidden property last): 3 steps of 2 inputs,
+            // Hidden n, W[4n, 2], U[4n, n], B[4n], target[n]
+            ["Round36LstmSequence.SequenceLossArrays"] = (r, n) => new object?[] { Mat(r, 3, 2), Vec(r, n), Mat(r, 4 * n, 2), Mat(r, 4 * n, n), Vec(r, 4 * n), n },
             // Jacobians.Reprojection: one observation (11 camera numbers, a point 3, a weight, a feature 2, err 2), whatever n;
             // a rotation well away from zero and a point in front of the camera
             ["Jacobians.Reprojection"] = (r, n) => new object?[]
