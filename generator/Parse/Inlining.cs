@@ -335,6 +335,13 @@ namespace DiffGen.Generator.Parse
                 ReportDispatchedCall(dispatchedOn!, target);
                 return null;
             }
+            if (IsOverridableOnThis(inv, target, out var thisType))
+            {
+                Report(Descriptors.NotDifferentiableCall, inv, display, $"it is {(target.IsAbstract ? "abstract" : "virtual")} and '{thisType!.Name}' is not sealed, so a subclass "
+                    + "may override it and the object's class chooses the code at run time, while DiffGen differentiates the body it sees at build time; "
+                    + $"make '{target.Name}' non-virtual (or a sealed override), or declare '{thisType.Name}' sealed");
+                return null;
+            }
             if (syntax is null && LibraryKind(target.ContainingType) is not null)
                 return LowerLibraryCall(inv, target); // Complex, Vector3: lowered from what .NET computes (LibraryStructs.cs)
             if (syntax is null)
@@ -424,6 +431,24 @@ namespace DiffGen.Generator.Parse
             // a library object's method (Random.NextDouble()) keeps the library-method message
             if (target.DeclaringSyntaxReferences.IsEmpty && !type.Locations.Any(l => l.IsInSource)) return false;
             calledOn = recv;
+            return true;
+        }
+
+        /// <summary>
+        /// Is <paramref name="inv"/> a call on this object (<c>Activate(z)</c>, <c>this.Activate(z)</c>; not <c>base.</c>) of a
+        /// virtual or abstract method whose class is not sealed? A subclass may override it, so the body DiffGen would inline is not
+        /// necessarily the one that runs on the object Backward is called on: a silently wrong result if inlined.
+        /// </summary>
+        private bool IsOverridableOnThis(ExpressionSyntax inv, IMethodSymbol target, out INamedTypeSymbol? thisType)
+        {
+            thisType = null;
+            if (target.IsStatic || target.MethodKind != MethodKind.Ordinary || !(target.IsAbstract || target.IsVirtual || target.IsOverride && !target.IsSealed)) return false;
+            bool onThis = inv is InvocationExpressionSyntax { Expression: IdentifierNameSyntax or GenericNameSyntax }
+                || inv is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } };
+            if (!onThis) return false;
+            var enclosing = _model.Compilation.GetSemanticModel(inv.SyntaxTree).GetEnclosingSymbol(inv.SpanStart, _ct)?.ContainingType;
+            if (enclosing is null || enclosing.IsSealed || enclosing.IsValueType) return false;
+            thisType = enclosing;
             return true;
         }
 

@@ -1,0 +1,45 @@
+using System.Linq;
+using DiffGen.Generator.Tests.Infrastructure;
+using Xunit;
+
+namespace DiffGen.Generator.Tests
+{
+    /// <summary>
+    /// A model class calling its own virtual or abstract method: a subclass may override it, and Backward called on the subclass's
+    /// object would run the base body DiffGen inlined (forward and gradient both wrong, silently). Refused unless the class or the
+    /// method is sealed; calls on fields and parameters of unsealed types are DIFF0002 (<c>DiagnosticsTests.Round36</c>).
+    /// </summary>
+    public partial class DiagnosticsTests
+    {
+        private const string VirtualModel = "public partial class Model {\npublic double[] W = new double[2];\n";
+
+        [Fact]
+        public void DIFF0005_VirtualMethodOnThisOfAnUnsealedClass()
+        {
+            var d = Expect("DIFF0005", "Activate(s)", "protected virtual double Activate(double z) => Math.Tanh(z);\n"
+                + "[Differentiable(nameof(W))] public double Loss(double[] x) { double s = W[0] * x[0] + W[1] * x[1]; return Activate(s); }", VirtualModel);
+            Assert.Contains("a subclass may override it", d.GetMessage());
+            Assert.Contains("declare 'Model' sealed", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0005_VirtualMethodCalledThroughThis()
+        {
+            var d = Expect("DIFF0005", "this.Activate(s)", "public virtual double Activate(double z) => z * z;\n"
+                + "[Differentiable(nameof(W))] public double Loss(double[] x) { double s = W[0] * x[0]; return this.Activate(s); }", VirtualModel);
+            Assert.Contains("is virtual", d.GetMessage());
+        }
+
+        [Fact]
+        public void Virtual_method_of_a_sealed_class_or_a_non_virtual_one_is_inlined()
+        {
+            var sealedClass = GeneratorHarness.Run(Usings + "public sealed partial class Model {\npublic double[] W = new double[2];\n"
+                + "public double Activate(double z) => Math.Tanh(z);\n"
+                + "[Differentiable(nameof(W))] public double Loss(double[] x) { double s = W[0] * x[0] + W[1] * x[1]; return Activate(s); }\n}").GeneratorDiagnostics;
+            Assert.DoesNotContain(sealedClass, x => x.Id == "DIFF0005");
+            var nonVirtual = GeneratorHarness.Run(Usings + VirtualModel + "double Activate(double z) => Math.Tanh(z);\n"
+                + "[Differentiable(nameof(W))] public double Loss(double[] x) { double s = W[0] * x[0] + W[1] * x[1]; return Activate(s); }\n}").GeneratorDiagnostics;
+            Assert.DoesNotContain(nonVirtual, x => x.Id == "DIFF0005");
+        }
+    }
+}
