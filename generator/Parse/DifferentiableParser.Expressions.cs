@@ -323,6 +323,9 @@ namespace DiffGen.Generator.Parse
                 case MemberAccessExpressionSyntax ma when ma.Name.Identifier.Text == "Length" && _model.GetSymbolInfo(ma, _ct).Symbol is { ContainingType: { } lengthOwner }
                     && lengthOwner.Locations.Any(l => l.IsInSource):
                     return LowerMemberAccess(ma); // p.Length of the user's own record or class (a pendulum's length), not an array's
+                case MemberAccessExpressionSyntax ma when ma.Name.Identifier.Text is "Length" or "LongLength" && IsRentedLocal(_model.GetSymbolInfo(ma.Expression, _ct).Symbol):
+                    Report(Descriptors.UnsupportedExpression, ma, ma.ToString(), RentedLengthAdvice); // buf.Length of ArrayPool.Rent(n) (PooledArrays.cs)
+                    return null;
                 case MemberAccessExpressionSyntax ma when ma.Name.Identifier.Text == "Length":
                     {
                         if (ViewOf(ma.Expression) is { } lview) return lview.Count; // row.Length of a span view (SpanViews.cs)

@@ -29,6 +29,8 @@ namespace DiffGen.Generator.Parse
             if (onArray && target.Name == "Clear" && args.Count == 3) return Fill(inv, args[0], null, args[1], args[2], output);
             if (onArray && target.Name == "Copy" && args.Count == 3) return Copy(inv, args[0], null, args[1], null, args[2], output);
             if (onArray && target.Name == "Copy" && args.Count == 5) return Copy(inv, args[0], args[1], args[2], args[3], args[4], output);
+            // Buffer.BlockCopy(src, 0, dst, 0, n * sizeof(double)): Array.Copy in elements (PooledArrays.cs)
+            if (target.ContainingType?.ToDisplayString() == "System.Buffer" && target.Name == "BlockCopy" && args.Count == 5) return BlockCopy(inv, args, output);
             // Array.Sort(order, (a, b) => key(a).CompareTo(key(b))) of a local T[] (Array.Sort(x) is a library shim: LibraryShims.cs)
             if (onArray && target.Name == "Sort" && args.Count == 2 && args[1] is LambdaExpressionSyntax) return Sort(inv, args, output);
             // src.CopyTo(dst, index) on arrays
@@ -187,7 +189,8 @@ namespace DiffGen.Generator.Parse
         }
 
         /// <summary><c>dst[dstStart + k] = src[srcStart + k]</c> for k &lt; count (count null: src.Length), T[] only.</summary>
-        private bool Copy(InvocationExpressionSyntax inv, ExpressionSyntax src, ExpressionSyntax? srcStart, ExpressionSyntax dst, ExpressionSyntax? dstStart, ExpressionSyntax? count, List<Stmt> output)
+        private bool Copy(InvocationExpressionSyntax inv, ExpressionSyntax src, ExpressionSyntax? srcStart, ExpressionSyntax dst, ExpressionSyntax? dstStart, ExpressionSyntax? count, List<Stmt> output,
+            Expr? srcStartIr = null, Expr? dstStartIr = null, Expr? countIr = null)
         {
             var s = LowerExpr(src);
             if (s is null) return true;
@@ -205,6 +208,9 @@ namespace DiffGen.Generator.Parse
             Expr n = Len(sa.Array, sa.ArrayType, sa.Row, 0);
             if (srcStart is not null && LowerIntExpr(srcStart, "a start index") is { } ss) s0 = ss;
             if (dstStart is not null && LowerIntExpr(dstStart, "a start index") is { } ds) d0 = ds;
+            if (srcStartIr is not null) s0 = srcStartIr; // Buffer.BlockCopy's byte offsets as element indices (PooledArrays.cs)
+            if (dstStartIr is not null) d0 = dstStartIr;
+            if (countIr is not null) n = countIr;
             if (count is not null)
             {
                 var c = LowerIntExpr(count, "a count");

@@ -134,8 +134,11 @@ namespace DiffGen.Generator.Parse
                 case SwitchStatementSyntax sw:
                     LowerSwitch(sw, output);
                     break;
-                case TryStatementSyntax:
-                    Report(Descriptors.UnsupportedStatement, s, "try", "exceptions cannot be differentiated; validate inputs before calling the method, or with a guard clause 'if (...) throw ...;' at the top of the method");
+                case TryStatementSyntax pooled when IsPoolCleanup(pooled): // try { ... } finally { pool.Return(buf); }: its body (PooledArrays.cs)
+                    LowerBlock(pooled.Block, output);
+                    break;
+                case TryStatementSyntax ts:
+                    ReportTry(ts);
                     break;
                 case CheckedStatementSyntax cs: // checked { ... } / unchecked { ... }: the same statements (overflow checks on ints are the user's method's business)
                     LowerBlock(cs.Block, output);
@@ -311,6 +314,7 @@ namespace DiffGen.Generator.Parse
                 // what the previous declarator's helpers computed goes before its declaration, not this one's
                 output.AddRange(_pending);
                 _pending.Clear();
+                if (TryDeclarePool(v, local)) continue; // var pool = ArrayPool<double>.Shared; (PooledArrays.cs)
                 if (TryDeclareRefAlias(v, local)) continue; // ref double acc = ref g[i, k]: a second name for the element (RefAliases.cs)
                 if (TryDeclareDelegateOrTuple(v, local, output)) continue;
                 if (TryDeclareList(v, local, output)) continue; // List<double> kept = new(); kept.Add(v): a T[] and a count (ListLocals.cs)
@@ -376,9 +380,16 @@ namespace DiffGen.Generator.Parse
                         StackAllocArrayCreationExpressionSyntax { Initializer: null, Type: ArrayTypeSyntax st } when st.RankSpecifiers.Count == 1 => st.RankSpecifiers[0].Sizes,
                         _ => default(SeparatedSyntaxList<ExpressionSyntax>?),
                     };
+                    // double[] buf = ArrayPool<double>.Shared.Rent(n): scratch of length n, like new double[n] (PooledArrays.cs)
+                    var rented = jaggedSizes is null && sizes is null && type.Shape == Shape.Vector ? RentSize(initValue) : null;
                     List<Expr> lowered;
                     List<Stmt>? fill = null;
                     if (jaggedSizes is not null) lowered = jaggedSizes;
+                    else if (rented is not null)
+                    {
+                        if (LowerIntExpr(rented, "an array size") is not { } rentedSize) { _rejected.Add(local); continue; }
+                        lowered = new List<Expr> { rentedSize };
+                    }
                     else if (sizes is null)
                     {
                         // { 1, 2, 3 }, x.Clone(), x.ToArray(): a new array and its elements; an array a helper returns (or
@@ -564,6 +575,7 @@ namespace DiffGen.Generator.Parse
                         var called = _model.GetSymbolInfo(inv, _ct).Symbol as IMethodSymbol;
                         if (called is { ContainingType: { } dt } && dt.ToDisplayString() is "System.Diagnostics.Debug" or "System.Diagnostics.Trace")
                             return;
+                        if (IsPoolReturn(inv)) return; // ArrayPool<double>.Shared.Return(buf): the end of a rented scratch array (PooledArrays.cs)
                         if (called is not null && TryLowerArrayCall(inv, called, output)) return; // Array.Fill/Clear/Copy, CopyTo: loops
                         if (called is not null && TryLowerSpanCall(inv, called, output)) return; // span.Fill/Clear/CopyTo: loops (SpanViews.cs)
                         if (TryLowerListCall(inv, output)) return; // kept.Add(v), kept.Clear() on a List local (ListLocals.cs)

@@ -247,6 +247,7 @@ namespace DiffGen.Generator.Parse
             {
                 // Local functions are declarations, not steps: they may stand anywhere, after the final return too (inlined at calls).
                 var stmts = block.Statements.Where(st => st is not LocalFunctionStatementSyntax).ToList();
+                stmts = FlattenPoolCleanups(stmts); // try { ...; return v; } finally { pool.Return(buf); }: its body (PooledArrays.cs)
                 int first = 0;
                 while (first < stmts.Count && GuardClauses.TryRead(stmts[first], _model, _ct) is { } guard)
                 {
@@ -292,7 +293,8 @@ namespace DiffGen.Generator.Parse
                 // or with a statement every path of which returns or throws: 'switch (reduction) { case Sum: return s; ... default: throw ...; }'
                 bool endsWithThrow = stmts.Count > 0 && _returnVar is not null && (stmts[stmts.Count - 1] is ThrowStatementSyntax
                     || stmts[stmts.Count - 1] is IfStatementSyntax or SwitchStatementSyntax && _model.AnalyzeControlFlow(stmts[stmts.Count - 1]) is { Succeeded: true, EndPointIsReachable: false });
-                if (ret.Elem != Scalar.Void && !endsWithThrow && (stmts.Count == 0 || stmts[stmts.Count - 1] is not ReturnStatementSyntax))
+                // a refused try (reported) holds the method's return: saying that the method does not end with one would repeat that cause
+                if (ret.Elem != Scalar.Void && !endsWithThrow && !_refusedTry && (stmts.Count == 0 || stmts[stmts.Count - 1] is not ReturnStatementSyntax))
                     Report(Descriptors.ReturnNotLast, syntax.Identifier.GetLocation(), "the method must end with 'return <expression>;': compute the value in a local and return it as the last statement");
             }
 

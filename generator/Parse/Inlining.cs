@@ -348,6 +348,8 @@ namespace DiffGen.Generator.Parse
             {
                 Report(Descriptors.NotDifferentiableCall, inv, display, target.IsImplicitlyDeclared && !target.ContainingType.DeclaringSyntaxReferences.IsEmpty
                     ? "the compiler generates it (a record's equality, ToString or Deconstruct), so there is no source to inline; compare or read the fields instead ('a.X == b.X && a.Y == b.Y')"
+                    : target.DeclaringSyntaxReferences.IsEmpty && target.ContainingType?.ToDisplayString() == "System.Buffer" && target.Name is "BlockCopy" or "MemoryCopy"
+                    ? "it is a library method whose source is not in this compilation, so DiffGen cannot see what it computes; to copy elements of a T[] use Array.Copy(source, sourceIndex, destination, destinationIndex, length) (counted in elements, not bytes) or a copy loop"
                     : target.DeclaringSyntaxReferences.IsEmpty
                     ? "it is a library method whose source is not in this compilation, so DiffGen cannot see what it computes; " + HelperAdvice
                     : "it has no body to inline (abstract, extern, or a partial method without implementation); call a method with a body");
