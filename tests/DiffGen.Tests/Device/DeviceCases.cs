@@ -402,6 +402,20 @@ namespace DiffGen.Tests.Device
             // round 36: LstmSequence's instance SequenceLoss as its array form (the Hidden property last): 3 steps of 2 inputs,
             // Hidden n, W[4n, 2], U[4n, n], B[4n], target[n]
             ["Round36LstmSequence.SequenceLossArrays"] = (r, n) => new object?[] { Mat(r, 3, 2), Vec(r, n), Mat(r, 4 * n, 2), Mat(r, 4 * n, n), Vec(r, 4 * n), n },
+            // round 37: SpringStep: n vertices in 3-D (pos, vel, newPos, newVel of 3n), springs as index pairs (a ring over the
+            // vertices), stiffness 40, rest length 1, dt 0.01
+            ["NaturalRound37.SpringStep"] = (r, n) => new object?[]
+            {
+                Vec(r, 3 * n), Vec(r, 3 * n), Enumerable.Range(0, n).SelectMany(k => new[] { k, (k + 1) % n }).ToArray(), 40.0, 1.0, 0.01, new double[3 * n], new double[3 * n],
+            },
+            // round 37: EdgeLengthEnergy's array form (its (int From, int To)[] edges an int[m, 2]): n vertices in 3-D, a ring of
+            // n edges, rest lengths 0.5 to 1.5 (never 0: the strain divides by it), stiffness 1.5
+            ["NaturalRound37.EdgeLengthEnergyArrays"] = (r, n) =>
+            {
+                var edges = new int[n, 2];
+                for (int k = 0; k < n; k++) { edges[k, 0] = k; edges[k, 1] = (k + 1) % n; }
+                return new object?[] { Vec(r, 3 * n), edges, Enumerable.Range(0, n).Select(_ => 0.5 + r.NextDouble()).ToArray(), 1.5 };
+            },
             // Jacobians.Reprojection: one observation (11 camera numbers, a point 3, a weight, a feature 2, err 2), whatever n;
             // a rotation well away from zero and a point in front of the camera
             ["Jacobians.Reprojection"] = (r, n) => new object?[]
