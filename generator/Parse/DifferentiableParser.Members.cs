@@ -404,7 +404,8 @@ namespace DiffGen.Generator.Parse
             if (!member.IsStatic && _method.IsStatic) return Suppress(); // C# reports it
             if (IsStackSymbol(member)) return Ref(_vars[member]); // a T[][,] or List<T[,]> field named in the list (Buffers.cs)
             if (where is ExpressionSyntax site && ComputedReal(member, own: !member.IsStatic || OnOwnType(member)) is { } getter)
-                return OneResult(site, Inline(site, getter.Get, getter.Get, getter.Prop.Name, getter.Owner, getter.Body, getter.Get.Parameters));
+                return OverridableGetter(getter.Prop, _method.ContainingType, where) ? null
+                    : OneResult(site, Inline(site, getter.Get, getter.Get, getter.Prop.Name, getter.Owner, getter.Body, getter.Get.Parameters));
             var type = MapType(MemberType(member));
             // List<double[]> (per-layer biases beside a stack of weights): its rows as the T[][] the method reads
             bool listRows = false;
@@ -468,6 +469,20 @@ namespace DiffGen.Generator.Parse
                 return (prop, get, pd, body);
             }
             return null;
+        }
+
+        /// <summary>
+        /// A computed property DiffGen would inline (<see cref="ComputedReal"/>) that is virtual or abstract on an object whose type is
+        /// not sealed: a subclass's override would run in the method and the inlined getter in the generated code (a silently wrong
+        /// value and gradient). Reported (DIFF0004); true when it was.
+        /// </summary>
+        private bool OverridableGetter(IPropertySymbol prop, ITypeSymbol objectType, SyntaxNode where)
+        {
+            if (prop.IsStatic || !(prop.IsAbstract || prop.IsVirtual || prop.IsOverride && !prop.IsSealed) || objectType.IsSealed || objectType.IsValueType) return false;
+            Report(Descriptors.UnsupportedExpression, where, where.ToString(), $"'{prop.Name}' is a {(prop.IsAbstract ? "abstract" : "virtual")} property and '{objectType.Name}' is not sealed, "
+                + "so a subclass may override it and the object's class chooses the getter at run time, while DiffGen differentiates the getter it sees at build time; "
+                + $"make '{prop.Name}' non-virtual (or a sealed override), or declare '{objectType.Name}' sealed");
+            return true;
         }
 
         /// <summary>An auto-property (state, like a field), not a computed one.</summary>
@@ -661,7 +676,8 @@ namespace DiffGen.Generator.Parse
             string key = rc.Key + "." + sym.Name;
             if (_configVars.TryGetValue(key, out var known)) return Ref(known);
             if (where is ExpressionSyntax site && ComputedReal(sym, own: false) is { } getter)
-                return OneResult(site, Inline(site, getter.Get, getter.Get, getter.Prop.Name, getter.Owner, getter.Body, getter.Get.Parameters, receiver: rc));
+                return OverridableGetter(getter.Prop, rc.Type, where) ? null
+                    : OneResult(site, Inline(site, getter.Get, getter.Get, getter.Prop.Name, getter.Owner, getter.Body, getter.Get.Parameters, receiver: rc));
             var type = MapType(MemberType(sym));
             if (type is null || type.Value.Elem == Scalar.Bool && type.Value.IsArray)
             {

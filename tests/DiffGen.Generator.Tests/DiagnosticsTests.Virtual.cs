@@ -1,5 +1,6 @@
 using System.Linq;
 using DiffGen.Generator.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
 using Xunit;
 
 namespace DiffGen.Generator.Tests
@@ -28,6 +29,33 @@ namespace DiffGen.Generator.Tests
             var d = Expect("DIFF0005", "this.Activate(s)", "public virtual double Activate(double z) => z * z;\n"
                 + "[Differentiable(nameof(W))] public double Loss(double[] x) { double s = W[0] * x[0]; return this.Activate(s); }", VirtualModel);
             Assert.Contains("is virtual", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0004_VirtualComputedPropertyOfAnUnsealedClass()
+        {
+            // the getter was inlined: Sub's override (3.0) ran in the method, the base getter (2.0) in Forward
+            var d = Expect("DIFF0004", "Scale", "protected virtual double Scale => 2.0;\n"
+                + "[Differentiable(nameof(W))] public double Loss(double[] x) => Scale * W[0] * x[0];", VirtualModel);
+            Assert.Contains("'Scale' is a virtual property and 'Model' is not sealed", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0004_VirtualComputedPropertyOfALayerField()
+        {
+            var d = Expect("DIFF0004", "L.Gain", "public Layer L = new Layer();\n"
+                + "[Differentiable(nameof(W))] public double Loss(double[] x) => L.Gain * W[0] * x[0];\n}\npublic class Layer { public virtual double Gain => 1.5; ",
+                "public sealed partial class Model {\npublic double[] W = new double[2];\n");
+            Assert.Contains("'Layer' is not sealed", d.GetMessage());
+        }
+
+        [Fact]
+        public void A_virtual_auto_property_is_read_through_the_object_and_accepted()
+        {
+            // an auto-property is read once at entry through the object, so an override is what the generated code sees
+            var problems = GeneratorHarness.Run(Usings + VirtualModel + "public virtual double Scale { get; set; } = 2.0;\n"
+                + "[Differentiable(nameof(W))] public double Loss(double[] x) => Scale * W[0] * x[0];\n}").GeneratorDiagnostics;
+            Assert.DoesNotContain(problems, x => x.Severity == DiagnosticSeverity.Error);
         }
 
         [Fact]
