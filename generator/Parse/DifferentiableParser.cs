@@ -162,6 +162,12 @@ namespace DiffGen.Generator.Parse
             if (!_method.IsStatic) _isInstance = _surface = true;
             if (_method.IsGenericMethod)
                 Report(Descriptors.NotStaticPartial, syntax.Identifier.GetLocation(), _method.Name, "generic methods are not supported; write it for float or double (one method per element type)");
+            // a subclass's override would run in the method, this body in the generated ones (MForward called on the subclass's
+            // object would not give "the same value"): refused unless nothing can override it
+            if ((_method.IsVirtual || _method.IsAbstract || _method.IsOverride && !_method.IsSealed) && !_method.ContainingType.IsSealed)
+                Report(Descriptors.NotStaticPartial, syntax.Identifier.GetLocation(), _method.Name, $"it is {(_method.IsAbstract ? "abstract" : "virtual")} and '{_method.ContainingType.Name}' is not sealed, "
+                    + "so a subclass may override it, and the generated methods would still differentiate this body on the subclass's object; "
+                    + $"make it non-virtual (or a sealed override), or declare '{_method.ContainingType.Name}' sealed");
 
             var types = new List<TypeDeclInfo>();
             for (var t = _method.ContainingType; t is not null; t = t.ContainingType)

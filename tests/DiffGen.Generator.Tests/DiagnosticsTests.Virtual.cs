@@ -59,6 +59,18 @@ namespace DiffGen.Generator.Tests
         }
 
         [Fact]
+        public void DIFF0001_VirtualDifferentiableMethodOfAnUnsealedClass()
+        {
+            // Sub overriding Loss got the base body's value from Sub.LossForward
+            var d = Expect("DIFF0001", "Loss", "[Differentiable(nameof(W))] public virtual double Loss(double[] x) => 2 * W[0] * x[0];", VirtualModel);
+            Assert.Contains("it is virtual and 'Model' is not sealed", d.GetMessage());
+            var sealedOverride = GeneratorHarness.Run(Usings + "public class Base { public virtual double Loss(double[] x) => x[0]; }\n"
+                + "public partial class Model : Base {\npublic double[] W = new double[2];\n"
+                + "[Differentiable(nameof(W))] public sealed override double Loss(double[] x) => 2 * W[0] * x[0];\n}").GeneratorDiagnostics;
+            Assert.DoesNotContain(sealedOverride, x => x.Id == "DIFF0001");
+        }
+
+        [Fact]
         public void Virtual_method_of_a_sealed_class_or_a_non_virtual_one_is_inlined()
         {
             var sealedClass = GeneratorHarness.Run(Usings + "public sealed partial class Model {\npublic double[] W = new double[2];\n"
