@@ -394,7 +394,7 @@ namespace DiffGen.Generator.Parse
         /// <summary>A field or property read (W1, this.W1, Model.Table): a parameter of the array form, read once at entry.</summary>
         private Expr? ReadMember(ISymbol member, SyntaxNode where)
         {
-            if (!member.IsStatic && _receiver is { } rc && SymbolEqualityComparer.Default.Equals(member.ContainingType, rc.Type)) return ReadConfigMember(rc, member, where);
+            if (!member.IsStatic && _receiver is { } rc && HasMembersOf(rc.Type, member.ContainingType)) return ReadConfigMember(rc, member, where);
             if (_vars.TryGetValue(member, out var known)) return Ref(known);
             if (!member.IsStatic && !OnOwnType(member))
             {
@@ -642,29 +642,56 @@ namespace DiffGen.Generator.Parse
         /// holding one (a layer 'L1' of a model), or a member of such an object ('Enc.L1'). <paramref name="Key"/> tells reads
         /// apart, <paramref name="Source"/> is how the entry points read it, <paramref name="Prefix"/> names the IR inputs.
         /// </summary>
-        private sealed record Receiver(string Key, string Source, ITypeSymbol Type, string Prefix);
+        /// <paramref name="Declared"/>: this is one class's view of an object of that declared type (one case of a dispatched
+        /// call, DispatchedCalls.cs): <paramref name="Source"/> is <c>(this.Out as C)</c>, read with <c>?.</c> and a default,
+        /// and the members the declared type has are read through it, the same input for every class (one gradient for 'Out.W').
+        /// <paramref name="Optional"/>: <paramref name="Source"/> may be null (a view, or an object inside one), so members are read with <c>?.</c>.
+        private sealed record Receiver(string Key, string Source, ITypeSymbol Type, string Prefix, bool Optional = false, Receiver? Declared = null)
+        {
+
+            /// <summary>The receiver that reads <paramref name="member"/>: the declared type's when it has the member.</summary>
+            public Receiver For(ISymbol member) => Declared is { } d && HasMembersOf(d.Type, member.ContainingType) ? d.For(member) : this;
+        }
 
         /// <summary>The object <paramref name="e"/> names when it is one whose members can be read (see <see cref="Receiver"/>); else null.</summary>
-        private Receiver? ReceiverOf(ExpressionSyntax e)
+        private Receiver? ReceiverOf(ExpressionSyntax e, bool anyType = false)
         {
             while (e is ParenthesizedExpressionSyntax p) e = p.Expression;
             var sym = _model.GetSymbolInfo(e, _ct).Symbol;
             if (sym is IParameterSymbol cp)
                 return _configParams.Contains(cp) ? new Receiver(cp.Name, cp.Name, cp.Type, cp.Name) : null;
-            if (sym is null || !IsReadableMember(sym) || !IsConfigType(MemberType(sym))) return null;
+            // anyType: the object of a dispatched call may be of an interface type (DispatchedCalls.cs)
+            if (sym is null || !IsReadableMember(sym) || !(IsConfigType(MemberType(sym)) || anyType && MemberType(sym) is INamedTypeSymbol { TypeKind: TypeKind.Interface or TypeKind.Class })) return null;
             var type = MemberType(sym);
             if (e is MemberAccessExpressionSyntax { Expression: not (ThisExpressionSyntax or BaseExpressionSyntax) } ma && !sym.IsStatic)
-                return ReceiverOf(ma.Expression) is { } outer && SymbolEqualityComparer.Default.Equals(sym.ContainingType, outer.Type)
-                    ? new Receiver(outer.Key + "." + sym.Name, outer.Source + "." + sym.Name, type, outer.Prefix + "_" + sym.Name) : null;
+                return ReceiverOf(ma.Expression) is { } outer && HasMembersOf(outer.Type, sym.ContainingType)
+                    ? Nested(outer) : null;
             if (e is not (IdentifierNameSyntax or MemberAccessExpressionSyntax)) return null;
-            if (!sym.IsStatic && _receiver is { } rc && SymbolEqualityComparer.Default.Equals(sym.ContainingType, rc.Type))
-                return new Receiver(rc.Key + "." + sym.Name, rc.Source + "." + sym.Name, type, rc.Prefix + "_" + sym.Name);
+            if (!sym.IsStatic && _receiver is { } rc && HasMembersOf(rc.Type, sym.ContainingType))
+                return Nested(rc);
             if (sym.IsStatic)
             {
                 var full = sym.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + sym.Name;
                 return new Receiver(full, full, type, sym.Name);
             }
             return _receiver is null && !_method.IsStatic && OnOwnType(sym) ? new Receiver("this." + sym.Name, "this." + sym.Name, type, sym.Name) : null;
+
+            Receiver Nested(Receiver outer)
+            {
+                outer = outer.For(sym); // a member the declared type has: read through it, not through a class's view
+                return new(outer.Key + "." + sym.Name, outer.Source + (outer.Optional ? "?." : ".") + sym.Name, type, outer.Prefix + "_" + sym.Name, outer.Optional);
+            }
+        }
+
+        /// <summary>
+        /// Does an object of type <paramref name="type"/> have the members <paramref name="owner"/> declares: the same type, or a
+        /// class deriving from it (a layer's weights declared in its base class, read as 'L1.W')?
+        /// </summary>
+        private static bool HasMembersOf(ITypeSymbol type, ITypeSymbol? owner)
+        {
+            for (ITypeSymbol? t = type; t is not null; t = t.BaseType)
+                if (SymbolEqualityComparer.Default.Equals(t, owner)) return true;
+            return false;
         }
 
         /// <summary>
@@ -673,6 +700,7 @@ namespace DiffGen.Generator.Parse
         /// </summary>
         private Expr? ReadConfigMember(Receiver rc, ISymbol sym, SyntaxNode where)
         {
+            rc = rc.For(sym); // Out.W of a dispatched call's class: the declared type's member, one input for every class
             string key = rc.Key + "." + sym.Name;
             if (_configVars.TryGetValue(key, out var known)) return Ref(known);
             if (where is ExpressionSyntax site && ComputedReal(sym, own: false) is { } getter)
@@ -688,7 +716,8 @@ namespace DiffGen.Generator.Parse
             var v = new Variable(FreshName(rc.Prefix + "_" + sym.Name), type.Value, VarKind.Param);
             _configVars[key] = v;
             _surface = true; // the entry points read it (also in a static method reading a static field's object)
-            _memberInputs.Add(new MemberInput(v.Name, type.Value, (IsEnum(MemberType(sym)) ? "(int)" : "") + rc.Source + "." + sym.Name, null, where.GetLocation()));
+            string read = rc.Optional ? OptionalRead(rc.Source, sym) : rc.Source + "." + sym.Name;
+            _memberInputs.Add(new MemberInput(v.Name, type.Value, (IsEnum(MemberType(sym)) ? "(int)" : "") + read, null, where.GetLocation()));
             return Ref(v);
         }
 
@@ -702,7 +731,7 @@ namespace DiffGen.Generator.Parse
             if (ma.Expression is ThisExpressionSyntax or BaseExpressionSyntax && IsReadableMember(sym)) return ReadMember(sym, ma);
             var owner = _model.GetSymbolInfo(ma.Expression, _ct).Symbol;
             if (owner is INamedTypeSymbol && sym.IsStatic && IsReadableMember(sym)) return ReadMember(sym, ma);
-            if (IsReadableMember(sym) && !sym.IsStatic && ReceiverOf(ma.Expression) is { } rcv && SymbolEqualityComparer.Default.Equals(sym.ContainingType, rcv.Type))
+            if (IsReadableMember(sym) && !sym.IsStatic && ReceiverOf(ma.Expression) is { } rcv && HasMembersOf(rcv.Type, sym.ContainingType))
                 return ReadConfigMember(rcv, sym, ma); // cfg.Tau, L1.W, this.Enc.L1.B
             if (owner is IParameterSymbol sp && _vars.ContainsKey(sp) && sym.Name is "Length")
                 return null; // handled by the .Length case

@@ -332,6 +332,7 @@ namespace DiffGen.Generator.Parse
             }
             if (IsDispatchedCall(inv, target, out var dispatchedOn))
             {
+                if (TryInlineDispatched(inv, target, dispatchedOn!, out var dispatched)) return dispatched; // a switch over the classes (DispatchedCalls.cs)
                 ReportDispatchedCall(dispatchedOn!, target);
                 return null;
             }
@@ -389,12 +390,12 @@ namespace DiffGen.Generator.Parse
                         return null;
                     }
                 }
-                else if (recv is null or ThisExpressionSyntax)
+                else if (recv is null or ThisExpressionSyntax or BaseExpressionSyntax) // base.Apply(z) in an override: the base class's body on this object
                 {
-                    if (_receiver is { } r ? !SymbolEqualityComparer.Default.Equals(r.Type, target.ContainingType) : _method.IsStatic || !OnOwnType(target))
+                    if (_receiver is { } r ? !HasMembersOf(r.Type, target.ContainingType) : _method.IsStatic || !OnOwnType(target))
                         why = "it is an instance method of another object; make it static and pass what it reads as parameters";
                 }
-                else if (ReceiverOf(recv) is { } rcv && SymbolEqualityComparer.Default.Equals(rcv.Type, target.ContainingType))
+                else if (ReceiverOf(recv) is { } rcv && HasMembersOf(rcv.Type, target.ContainingType))
                     receiver = rcv; // cfg.Apply(v), L1.Forward(x, h): its member reads are that object's
                 else why = "it is an instance method of an object that is not this one, a struct, record or class parameter of the method, nor an object held in a field of this type; make it static and pass what it reads as parameters";
                 if (why is not null)

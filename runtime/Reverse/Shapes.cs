@@ -28,6 +28,33 @@ namespace DiffGen.Reverse
         private static void ThrowNull(string name) => throw new ArgumentNullException(name);
 
         /// <summary>
+        /// The class of an object a method calls through an interface or a base class ('Act.Apply(z)' with
+        /// 'IActivation Act'): the position of its exact class among the classes the generated code inlined. A null object,
+        /// or one of a class the build did not see (another assembly's, or a subclass that may override the method again),
+        /// throws here, before anything is written.
+        /// </summary>
+        /// <param name="value">the object.</param>
+        /// <param name="name">the member that holds it.</param>
+        /// <param name="classes">the classes compiled for, comma separated (for the message).</param>
+        /// <param name="types">those classes (a collection expression: no allocation).</param>
+        public static int ClassIndex(object? value, string name, string classes, ReadOnlySpan<Type> types)
+        {
+            if (value is null) ThrowNull(name);
+            var type = value!.GetType();
+            for (int i = 0; i < types.Length; i++)
+                if (types[i] == type) return i;
+            ThrowUnknownClass(value, name, classes);
+            return -1;
+        }
+
+        [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+        private static void ThrowUnknownClass(object value, string name, string classes) =>
+            throw new ArgumentException($"'{name}' holds an object of class '{value.GetType().FullName}', but the generated code inlines the method it calls "
+                + $"for the classes {classes} only, the ones this compilation declares: a class of another assembly, or a subclass of one of them "
+                + "that may override the method again, was not seen when the code was generated. Add the class to this project, or call the "
+                + "method on an object of one of those classes.", name);
+
+        /// <summary>
         /// A buffer the call writes (an output or a gradient buffer) must not be another of its array arguments: the
         /// generated code clears gradient buffers first and reads inputs after outputs are written, so an alias would
         /// silently corrupt the result.

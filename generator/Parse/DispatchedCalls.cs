@@ -1,0 +1,145 @@
+using System.Collections.Generic;
+using System.Linq;
+using DiffGen.Generator.IR;
+using DiffGen.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace DiffGen.Generator.Parse
+{
+    /// <summary>
+    /// A call the object's class chooses at run time, made on a field or property of this object (or of a layer object it
+    /// holds): <c>Act.Apply(z)</c> with <c>IActivation Act</c>, <c>Head.Forward(x, y)</c> with an abstract <c>LayerBase Head</c>.
+    /// The classes of this compilation that the object can be are known at build time, so the call is a switch over them:
+    /// an int input, the object's exact class among them (read once at entry; a null object or a class the build did not see
+    /// throws there, before anything is written: <c>Shapes.ClassIndex</c>), picks the inlined body of that class's method.
+    /// Each body reads its object's members as constants, like <c>L1.W</c>, through <c>(this.Act as C)?.Beta</c> (the
+    /// reads of the classes not chosen are defaults nobody uses). Exact classes, not <c>is</c>: a subclass may override again.
+    /// </summary>
+    internal sealed partial class DifferentiableParser
+    {
+        /// <summary>At most this many classes to switch over: more is a design that wants an int mode, and code size grows with each.</summary>
+        private const int MaxDispatchClasses = 8;
+
+        private bool TryInlineDispatched(ExpressionSyntax inv, IMethodSymbol target, ExpressionSyntax recv, out List<Expr>? results)
+        {
+            results = null;
+            if (ReceiverOf(recv, anyType: true) is not { } rc || rc.Type is not INamedTypeSymbol declared) return false;
+            var cases = new List<(INamedTypeSymbol Class, IMethodSymbol Method, SyntaxNode Syntax)>();
+            foreach (var c in ClassesOf(declared))
+            {
+                var impl = declared.TypeKind == TypeKind.Interface
+                    ? c.FindImplementationForInterfaceMember(target) as IMethodSymbol
+                    : MostDerivedOverride(c, target);
+                // an interface mapped to a virtual method (class Leaky : IActivation { public virtual double Apply ... }): a subclass's override runs
+                if (impl is { IsVirtual: true } or { IsOverride: true } or { IsAbstract: true }) impl = MostDerivedOverride(c, impl);
+                if (impl is null || impl.ContainingType.TypeKind == TypeKind.Interface || impl.IsGenericMethod || HelperSyntax(impl) is not { } syntax
+                    || !_model.Compilation.IsSymbolAccessibleWithin(c, _method.ContainingType))
+                    return false; // a default interface method, an abstract one, a class the generated code cannot name: reported as before
+                cases.Add((c, impl, syntax));
+            }
+            if (cases.Count == 0 || cases.Count > MaxDispatchClasses) return false;
+
+            // the object's class: an int input of the array form
+            string kindKey = rc.Key + "#class";
+            if (!_configVars.TryGetValue(kindKey, out var kind))
+            {
+                kind = new Variable(FreshName(rc.Prefix + "_class"), IrType.Int, VarKind.Param);
+                _configVars[kindKey] = kind;
+                _surface = true;
+                var names = string.Join(", ", cases.Select(k => k.Class.Name));
+                var types = string.Join(", ", cases.Select(k => $"typeof({k.Class.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)})"));
+                _memberInputs.Add(new MemberInput(kind.Name, IrType.Int,
+                    $"global::DiffGen.Reverse.Shapes.ClassIndex({rc.Source}, {Literal(recv.ToString())}, {Literal(names)}, [{types}])", null, recv.GetLocation()));
+            }
+
+            // each class's body, inlined on that class's view of the object; its statements run only when it is the one
+            var bodies = new List<(List<Expr> Results, List<Stmt> Pre)>();
+            foreach (var (c, impl, syntax) in cases)
+            {
+                var view = new Receiver(rc.Key + " as " + c.ToDisplayString(), $"({rc.Source} as {c.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)})", c,
+                    rc.Prefix + "_" + c.Name, Optional: true, Declared: rc);
+                CSharpSyntaxNode body = syntax switch
+                {
+                    MethodDeclarationSyntax md => (CSharpSyntaxNode?)md.Body ?? md.ExpressionBody!.Expression,
+                    _ => null!,
+                };
+                if (body is null) return false;
+                var r = LowerBranch(() => Inline(inv, impl, impl.OriginalDefinition, impl.Name, syntax, body, impl.Parameters, view), out var pre);
+                if (r is null) { results = null; return true; } // reported inside the body
+                bodies.Add((r, pre));
+            }
+
+            Expr Is(int i) => new Binary(BinaryOp.Eq, new VarRef(kind.Name, IrType.Int), new Const(i, IrType.Int), IrType.Bool);
+            // if (kind == 0) { body 0 } else if (kind == 1) { body 1 } ... else { last body }: the helpers' top-level locals are
+            // declared before it (the results after it read them), as EmitGuarded does for the branches of ?:
+            var lifted = bodies.Select(b => LiftDeclarations(b.Pre)).ToList();
+            if (lifted.Any(l => l.Count > 0))
+            {
+                var chain = lifted[lifted.Count - 1];
+                for (int i = lifted.Count - 2; i >= 0; i--)
+                    chain = new List<Stmt> { new If(Is(i), lifted[i].ToEquatable(), chain.ToEquatable()) };
+                _pending.AddRange(chain);
+            }
+            results = new List<Expr>();
+            for (int e = 0; e < bodies[0].Results.Count; e++)
+            {
+                var value = bodies[bodies.Count - 1].Results[e];
+                for (int i = bodies.Count - 2; i >= 0; i--)
+                    value = new Conditional(Is(i), bodies[i].Results[e], value, value.Type);
+                results.Add(value);
+            }
+            return true;
+
+            static string Literal(string s) => SymbolDisplay.FormatLiteral(s, quote: true);
+        }
+
+        /// <summary>A branch's statements with its top-level scalar declarations moved before the branch (declared there, assigned here).</summary>
+        private List<Stmt> LiftDeclarations(List<Stmt> list)
+        {
+            var r = new List<Stmt>();
+            foreach (var s in list)
+            {
+                if (s is DeclScalar d)
+                {
+                    _pending.Add(new DeclScalar(d.Name, d.Type, new Const(0, d.Type)));
+                    if (!d.Type.IsReal) _reassigned.Add(d.Name);
+                    if (d.Init is { } i) r.Add(new Assign(new VarRef(d.Name, d.Type), AssignOp.Set, i));
+                }
+                else r.Add(s);
+            }
+            return r;
+        }
+
+        /// <summary>The classes of this compilation an object of <paramref name="declared"/> can be: not abstract, not generic, implementing or deriving from it; by name, for a stable order.</summary>
+        private IEnumerable<INamedTypeSymbol> ClassesOf(INamedTypeSymbol declared) =>
+            _model.Compilation.GetSymbolsWithName(_ => true, SymbolFilter.Type, _ct).OfType<INamedTypeSymbol>()
+                .Where(c => c is { TypeKind: TypeKind.Class, IsAbstract: false, IsGenericType: false }
+                    && (declared.TypeKind == TypeKind.Interface ? c.AllInterfaces.Contains(declared, SymbolEqualityComparer.Default) : HasMembersOf(c, declared)))
+                .OrderBy(c => c.ToDisplayString(), System.StringComparer.Ordinal);
+
+        /// <summary>The method an object of exactly class <paramref name="c"/> runs for <paramref name="target"/> (virtual or abstract): the most derived override.</summary>
+        private static IMethodSymbol? MostDerivedOverride(INamedTypeSymbol c, IMethodSymbol target)
+        {
+            for (var t = c; t is not null; t = t.BaseType)
+                foreach (var m in t.GetMembers(target.Name).OfType<IMethodSymbol>())
+                    for (var o = m; o is not null; o = o.OverriddenMethod)
+                        if (SymbolEqualityComparer.Default.Equals(o.OriginalDefinition, target.OriginalDefinition)) return m;
+            return null;
+        }
+
+        /// <summary><c>(src?.Member ?? default)</c>: a member read on an object that may be of another class (<see cref="Receiver.Optional"/>).</summary>
+        private static string OptionalRead(string source, ISymbol member)
+        {
+            var t = MemberType(member);
+            string fallback = t switch
+            {
+                IArrayTypeSymbol { Rank: 1 } a => $"global::System.Array.Empty<{a.ElementType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)}>()",
+                IArrayTypeSymbol a => $"new {a.ElementType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)}[{new string(',', a.Rank - 1).Replace(",", "0, ")}0]",
+                _ => $"default({t.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)})",
+            };
+            return $"({source}?.{member.Name} ?? {fallback})";
+        }
+    }
+}
