@@ -341,6 +341,9 @@ namespace DiffGen.Generator.Parse
                 // Span<double> mid = x[1..^1]: a span over a new array holding that part (views of parts are SpanViews.cs)
                 if (t is null && IsSpan(local.Type, out _, out var viewElem) && ElemOf(viewElem!) is { } viewScalar && initValue is { } viewInit && SliceForm(viewInit) is { Copy: true })
                     t = new IrType(viewScalar, Shape.Vector);
+                // bool[] used = new bool[n]; (a taken mask): an int[] of 0/1, read as 'used[j] != 0' and written 1 or 0 (MaskRead)
+                if (t is { Elem: Scalar.Bool, IsArray: true, Shape: Shape.Vector or Shape.Matrix } && initValue is ArrayCreationExpressionSyntax { Initializer: null })
+                    t = new IrType(Scalar.Int, t.Value.Shape);
                 if (t is null || t.Value.Elem == Scalar.Bool && t.Value.IsArray)
                 {
                     Report(Descriptors.UnsupportedType, v, local.Type.ToDisplayString(), "'" + local.Name + "'", TypeAdvice(local.Type, local: true));
@@ -533,6 +536,22 @@ namespace DiffGen.Generator.Parse
                             output.Add(BoolFromOutcome(bt, cond, a.Kind()));
                             return;
                         }
+                        if (target is ElemRef { Type.Elem: Scalar.Int } flag && _model.GetTypeInfo(a.Left, _ct).Type?.SpecialType == SpecialType.System_Boolean)
+                        {
+                            // taken[j] = true; (a bool[] local, held as an int[] of 0/1): 1 or 0, chosen by the outcome
+                            if (!a.IsKind(SyntaxKind.SimpleAssignmentExpression))
+                            {
+                                Report(Descriptors.UnsupportedExpression, a, a.OperatorToken.Text, "assign elements of a bool[] with '=' ('mask[j] = mask[j] || c;')");
+                                return;
+                            }
+                            var outcome = LowerExpr(rhs);
+                            if (outcome is null) return;
+                            var one = new Assign(flag, AssignOp.Set, new Const(1, IrType.Int));
+                            var zero = new Assign(flag, AssignOp.Set, new Const(0, IrType.Int));
+                            output.Add(outcome is Const known ? (known.Value != 0 ? one : zero)
+                                : new If(outcome, new Stmt[] { one }.ToEquatable(), new Stmt[] { zero }.ToEquatable()));
+                            return;
+                        }
                         var value = target.Type.IsReal ? LowerExpr(rhs)
                             : target is VarRef { Type.Elem: Scalar.Int } ? LowerExpr(rhs) // i0 = (int)pos;: stored like any reassigned int
                             : LowerIntExpr(rhs, $"the value assigned to '{a.Left}'");
@@ -644,6 +663,8 @@ namespace DiffGen.Generator.Parse
             if (left is ElementAccessExpressionSyntax ea)
             {
                 var e = LowerElementAccess(ea);
+                if (e is Binary { Op: BinaryOp.Ne, Left: ElemRef { Type.Elem: Scalar.Int } mask } && _model.GetTypeInfo(ea, _ct).Type?.SpecialType == SpecialType.System_Boolean)
+                    e = mask; // used[j] = true; of a bool[] local, held as an int[] of 0/1 (its reads are 'used[j] != 0')
                 if (e is not ElemRef elem) return null;
                 var root = RootSymbol(ea);
                 var rootVar = root is not null && _vars.TryGetValue(root, out var rv) ? rv : null;

@@ -151,9 +151,37 @@ namespace DiffGen.Generator.Parse
             finally { (_textSwitch, _textSwitchSuffix) = savedText; }
         }
 
+        /// <summary>The elements of a tuple a switch governs (<c>(over, under) switch { (&gt; 0, _) =&gt; ... }</c>), while its arms are lowered.</summary>
+        private List<Expr>? _tupleGov;
+        /// <summary>Stands for the whole tuple while <see cref="_tupleGov"/> is set (only positional patterns and _ test it).</summary>
+        private static readonly Expr _tupleGovWhole = new Const(0, IrType.Int);
+
         private Expr? LowerSwitchExpressionCore(SwitchExpressionSyntax sw)
         {
-            var gov = _textSwitch is not null ? new Const(0, IrType.Int) : LowerExpr(sw.GoverningExpression);
+            var savedTuple = _tupleGov;
+            try
+            {
+                _tupleGov = null;
+                if (sw.GoverningExpression is TupleExpressionSyntax tuple)
+                {
+                    // a switch on a tuple of scalars: each positional pattern tests its element
+                    _tupleGov = new List<Expr>();
+                    foreach (var a in tuple.Arguments)
+                    {
+                        var e = LowerExpr(a.Expression);
+                        if (e is null) return null;
+                        if (e.Type.IsArray) { Report(Descriptors.UnsupportedExpression, a, a.ToString(), "switch on a tuple of scalars"); return null; }
+                        _tupleGov.Add(e);
+                    }
+                }
+                return LowerSwitchArms(sw);
+            }
+            finally { _tupleGov = savedTuple; }
+        }
+
+        private Expr? LowerSwitchArms(SwitchExpressionSyntax sw)
+        {
+            var gov = _tupleGov is not null ? _tupleGovWhole : _textSwitch is not null ? new Const(0, IrType.Int) : LowerExpr(sw.GoverningExpression);
             if (gov is null) return null;
             var t = MapType(_model.GetTypeInfo(sw, _ct).Type!);
             if (t is null || t.Value.IsArray || gov.Type.IsArray)
@@ -218,6 +246,31 @@ namespace DiffGen.Generator.Parse
             {
                 case DiscardPatternSyntax:
                     return new Const(1, IrType.Bool);
+                case VarPatternSyntax { Designation: SingleVariableDesignationSyntax vd } when _tupleGov is null || !ReferenceEquals(gov, _tupleGovWhole):
+                    {
+                        // 'var a when a <= delta => ...': a names the value switched on
+                        if (_model.GetDeclaredSymbol(vd, _ct) is { } bound) _substituted[bound] = gov;
+                        return new Const(1, IrType.Bool);
+                    }
+                case DeclarationPatternSyntax { Designation: SingleVariableDesignationSyntax dd } dp when _model.GetTypeInfo(dp.Type, _ct).Type is { } dt && MapType(dt) is { IsArray: false } declared && declared == gov.Type:
+                    {
+                        // 'double a when ...' on a double: always matches, a names the value
+                        if (_model.GetDeclaredSymbol(dd, _ct) is { } bound) _substituted[bound] = gov;
+                        return new Const(1, IrType.Bool);
+                    }
+                case RecursivePatternSyntax { Type: null, PropertyPatternClause: null, Designation: null, PositionalPatternClause: { } pc } when _tupleGov is { } elems && ReferenceEquals(gov, _tupleGovWhole) && pc.Subpatterns.Count == elems.Count:
+                    {
+                        // (> 0, _) against (over, under): every element's pattern
+                        Expr all = new Const(1, IrType.Bool);
+                        for (int i = 0; i < elems.Count; i++)
+                        {
+                            if (pc.Subpatterns[i].NameColon is not null) break;
+                            var x = LowerPattern(pc.Subpatterns[i].Pattern, elems[i]);
+                            if (x is null) return null;
+                            all = all is Const { Value: 1 } ? x : x is Const { Value: 1 } ? all : new Binary(BinaryOp.And, all, x, IrType.Bool);
+                        }
+                        return all;
+                    }
                 case ConstantPatternSyntax c when _textSwitch is not null:
                     {
                         var k = _model.GetConstantValue(c.Expression, _ct);
