@@ -99,7 +99,9 @@ namespace DiffGen.Generator.Parse
         /// <summary>A struct, record or class parameter whose members the method reads (not arrays, spans, delegates, text).</summary>
         private static bool IsConfigType(ITypeSymbol t) =>
             t is INamedTypeSymbol { TypeKind: TypeKind.Struct or TypeKind.Class } n && n.SpecialType == SpecialType.None
-            && !n.IsGenericType && n.ToDisplayString() is not ("object" or "string" or "decimal");
+            && !n.IsGenericType && n.ToDisplayString() is not ("object" or "string" or "decimal")
+            // an interface of this compilation (an IActivation strategy passed in): its members read at entry, its calls a switch over its classes (DispatchedCalls.cs)
+            || t is INamedTypeSymbol { TypeKind: TypeKind.Interface, IsGenericType: false } i && i.Locations.Any(l => l.IsInSource);
 
         /// <summary><c>List&lt;T[]&gt;</c> parameters: rows of data (never differentiated), passed on as <c>list.ToArray()</c>.</summary>
         private readonly HashSet<IParameterSymbol> _listRows = new(SymbolEqualityComparer.Default);

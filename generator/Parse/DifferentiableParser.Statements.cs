@@ -223,6 +223,9 @@ namespace DiffGen.Generator.Parse
             return true;
         }
 
+        /// <summary>Counted loops' counters: an upper bound (the bound counting up, the start counting down) and a lower one (the other).</summary>
+        private readonly Dictionary<string, Expr> _counterCaps = new(StringComparer.Ordinal), _counterLows = new(StringComparer.Ordinal);
+
         /// <summary>Int locals declared inside loops or ifs with their initial values (a per-row size's bound reads through them).</summary>
         private readonly Dictionary<string, Expr> _rowIntInits = new(StringComparer.Ordinal);
 
@@ -246,6 +249,7 @@ namespace DiffGen.Generator.Parse
                     case Const: return e;
                     case VarRef r when _reboundCaps.TryGetValue(r.Name, out var reboundCap): return new VarRef(reboundCap, IrType.Int); // a.Length of a layer stack
                     case VarRef r when IsFixedName(r.Name): return e;
+                    case VarRef r when _counterCaps.TryGetValue(r.Name, out var counterCap): return Bound(counterCap); // i + 1 in 'for (i < n)': n + 1
                     case VarRef r when _rowIntInits.TryGetValue(r.Name, out var init) && !_reassigned.Contains(r.Name): return Bound(init);
                     case LengthOf { Row: null } l when IsFixedName(l.Array): return e;
                     // the length of a scratch array of an enclosing loop (a helper's 'int dim = z.Length;'), a list's count: what sized it
@@ -287,6 +291,7 @@ namespace DiffGen.Generator.Parse
             bool NonNegative(Expr e) => e is Const { Value: >= 0 } or LengthOf
                 || e is Binary { Op: BinaryOp.Add or BinaryOp.Mul } b && NonNegative(b.Left) && NonNegative(b.Right)
                 || e is VarRef d && _dimNames.Contains(d.Name)
+                || e is VarRef c && _counterLows.TryGetValue(c.Name, out var low) && NonNegative(low)
                 || e is VarRef r && !_reassigned.Contains(r.Name) && (_intInits.TryGetValue(r.Name, out var top) && NonNegative(top) || _rowIntInits.TryGetValue(r.Name, out var inner) && NonNegative(inner));
             Expr MaxOver(string array, IrType type, bool row)
             {
@@ -766,6 +771,13 @@ namespace DiffGen.Generator.Parse
             else if (bound is not null && (step > 0) != (cmp is BinaryOp.Lt or BinaryOp.Le))
                 Report(Descriptors.UnsupportedLoop, f.Condition, $"the counter moves away from the bound (step {step} with '{f.Condition}'); the loop would not terminate: count up with '<'/'<=' and '++', or down with '>'/'>=' and '--'");
 
+            if (start is not null && bound is not null && step != 0)
+            {
+                // what the counter stays within: a scratch array sized by it ('new double[i + 1]', a causal row) gets a buffer
+                // of the largest size (Capacity), its Length this iteration's size
+                _counterCaps[name] = step > 0 ? bound : start;
+                _counterLows[name] = step > 0 ? start : bound;
+            }
             var body = new List<Stmt>();
             var frame = EnterLoop();
             LowerBlock(f.Statement, body);

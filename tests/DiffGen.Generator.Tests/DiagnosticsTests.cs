@@ -331,9 +331,11 @@ namespace DiffGen.Generator.Tests
             // a size read per row from a parameter: one buffer of the longest row (accepted, code generated)
             Assert.Empty(Problems("[Differentiable] public static double F(double[][] x) { double t = 0; for (int i = 0; i < x.Length; i++) { int k = x[i].Length; var r = new double[k + 1]; for (int j = 0; j < k; j++) r[j] = x[i][j]; foreach (var v in r) t += v * v; } return t; }"));
             Assert.Empty(Problems("[Differentiable] public static double F(double[] x, int[] lens) { double t = 0; for (int b = 0; b < lens.Length; b++) { var w = new double[lens[b]]; for (int j = 0; j < w.Length; j++) w[j] = x[j]; t += w.Sum(); } return t; }"));
-            // a size from a counter: no bound before the loop
-            var d = Expect("DIFF0013", "r = new double[i + 1]", "[Differentiable] public static double F(double[] x) { double t = 0; for (int i = 0; i < x.Length; i++) { var r = new double[i + 1]; r[0] = x[i]; t += r[0]; } return t; }");
-            Assert.Contains("which changes inside the enclosing loop", d.GetMessage());
+            // a size from a for loop's counter: bounded by the loop's bound (since 2026-12-05, CounterSizedScratch)
+            Assert.Empty(Problems("[Differentiable] public static double F(double[] x) { double t = 0; for (int i = 0; i < x.Length; i++) { var r = new double[i + 1]; r[0] = x[i]; t += r[0] * r.Length; } return t; }"));
+            // a size from a while loop's counter: no bound before the loop
+            var d = Expect("DIFF0013", "r = new double[k + 1]", "[Differentiable] public static double F(double[] x) { double t = 0; int k = 0; while (k < x.Length) { var r = new double[k + 1]; r[0] = x[k]; t += r[0]; k++; } return t; }");
+            Assert.Contains("reassigned", d.GetMessage());
             // the per-row buffer passed whole to a [Differentiable] callee would show it the longest row's length
             d = Expect("DIFF0004", "r", "[Differentiable] public static double G(double[] v) { double s = 0; for (int i = 0; i < v.Length; i++) s += v[i] * v[i]; return s; }\n[Differentiable] public static double F(double[][] x) { double t = 0; for (int i = 0; i < x.Length; i++) { var r = new double[x[i].Length]; for (int j = 0; j < r.Length; j++) r[j] = x[i][j]; t += G(r); } return t; }");
             Assert.Contains("sized for the longest row", d.GetMessage());
@@ -441,7 +443,8 @@ namespace DiffGen.Generator.Tests
         public void DIFF0013_LocalArrayInLoopWithChangingSize()
         {
             // A scratch array inside a loop gets one buffer reused by every iteration: its size must not change.
-            var d = Expect("DIFF0013", "t = new double[i + 1]", "[Differentiable] public static double F(double[] a) { double s = 0; for (int i = 0; i < a.Length; i++) { double[] t = new double[i + 1]; t[0] = a[i]; s += t[0]; } return s; }");
+            // (a size from a for loop's counter is bounded by the loop: accepted since 2026-12-05) a size from a local of the loop body
+            var d = Expect("DIFF0013", "t = new double[m + 1]", "[Differentiable] public static double F(double[] a) { double s = 0; for (int i = 0; i < a.Length; i++) { int m = (int)(a[i] * a[i]); double[] t = new double[m + 1]; t[0] = a[i]; s += t[0]; } return s; }");
             Assert.Contains("allocate it once before the loop with the largest size needed", d.GetMessage());
         }
 

@@ -104,6 +104,17 @@ namespace DiffGen.Tests
             Fd(L, hv, gh, "dh"); Fd(L, head.W, gw, "dhead.W");
         }
 
+        [Theory]
+        [InlineData(0)]
+        [InlineData(1)]
+        [InlineData(2)]
+        [InlineData(3)]
+        public void An_interface_parameter_chooses_its_class_per_call(int a)
+        {
+            var act = Activation(a);
+            MethodOracle.Check(typeof(DispatchedCalls), "Activated", new object?[] { (double[])X.Clone(), act });
+        }
+
         [Fact]
         public void Both_sides_of_the_activations_are_reached()
         {

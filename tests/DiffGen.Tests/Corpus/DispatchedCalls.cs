@@ -111,5 +111,14 @@ namespace DiffGen.Tests.Corpus
             double d = head.Score(h) - target;
             return d * d;
         }
+
+        /// <summary>An interface-typed parameter (a strategy passed in): its class chosen per call.</summary>
+        [Differentiable]
+        public static double Activated(double[] x, IDispatchActivation act)
+        {
+            double s = 0;
+            for (int i = 0; i < x.Length; i++) s += act.Apply(x[i]) * x[i];
+            return s;
+        }
     }
 }
