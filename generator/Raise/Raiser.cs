@@ -189,7 +189,11 @@ namespace DiffGen.Generator.Raise
                     var nest = new Nest();
                     nest.TopInts.UnionWith(topInts);
                     IrQueries.Writes(new[] { s }, nest.Written);
+                    _enclosing.Add(f.Var);
+                    _intDefs.Clear();
+                    IntDefinitions(f.Body);
                     var raised = f with { Body = RaiseBlock(f.Body, 1, nest).ToEquatable() };
+                    _enclosing.Remove(f.Var);
                     foreach (var t in nest.Tables)
                     {
                         Expr Rows(ArrayRef x, bool trans) => x.ArrayType.Shape == Shape.Vector ? new Const(1, IrType.Int) : new LengthOf(x.Array, x.ArrayType, null, trans ? 1 : 0);
@@ -232,7 +236,9 @@ namespace DiffGen.Generator.Raise
                     case For f when TryRaiseContraction(f, depth, nest, result):
                         break;
                     case For f:
+                        _enclosing.Add(f.Var);
                         result.Add(f with { Body = RaiseBlock(f.Body, depth + 1, nest).ToEquatable() });
+                        _enclosing.Remove(f.Var);
                         break;
                     case If i:
                         result.Add(i with { Then = RaiseBlock(i.Then, depth, nest).ToEquatable(), Else = RaiseBlock(i.Else, depth, nest).ToEquatable() });
@@ -279,6 +285,11 @@ namespace DiffGen.Generator.Raise
                 reason = "the same accumulator receives several products";
             else if (terms.All(t => IsDiagonal(t.A, t.B, f.Var)) && !terms.Any(t => nest.Tables.Any(x => x.A.Array == t.A.Array && x.B.Array == t.A.Array)))
                 reason = "it only sums squares of one row (a table of all pairs would cost more than the loop); it stays a SIMD loop";
+            // u[us[k], d] * v[vs[k], d] (matrix factorisation, skip-gram), a[row][d] * b[c][d]: rows of two matrices picked by an
+            // index read from an array, or fixed for the whole nest; a table of all pairs would compute (and store) far more than is
+            // read (a matrix times a vector computes each row once: kept)
+            else if (terms.Any(t => t.A.ArrayType.Shape != Shape.Vector && t.B.ArrayType.Shape != Shape.Vector && (Gathered(t.A, f.Var) || Gathered(t.B, f.Var))) && !terms.All(t => nest.Tables.Any(x => x.A.Array == t.A.Array && x.B.Array == t.B.Array || x.A.Array == t.B.Array && x.B.Array == t.A.Array)))
+                reason = "the rows it multiplies are picked by an index read from an array, or are fixed for the loop nest (a table of all pairs would compute far more than is read); it stays a SIMD loop";
             if (reason is not null)
             {
                 Remark(f.Origin, "not raised to GEMM: " + reason + (reason.EndsWith("SIMD loop", StringComparison.Ordinal) ? "" : "; it runs as a loop"));
@@ -327,6 +338,58 @@ namespace DiffGen.Generator.Raise
             e.ArrayType.Shape == Shape.Vector ? new Const(0, IrType.Int) : trans ? e.Indices[1] : e.Indices[0];
 
         /// <summary>A[r, d] * A[r, d]: an entry on the diagonal of A·Aᵀ only.</summary>
+        /// <summary>Counters of the loops around the statement being raised.</summary>
+        private readonly HashSet<string> _enclosing = new(StringComparer.Ordinal);
+
+        /// <summary>The values each int local of the loop nest being raised is given (an index computed from a counter, or read from an array).</summary>
+        private readonly Dictionary<string, List<Expr>> _intDefs = new(StringComparer.Ordinal);
+
+        private void IntDefinitions(IEnumerable<Stmt> stmts)
+        {
+            foreach (var st in stmts)
+            {
+                switch (st)
+                {
+                    case DeclScalar { Type.Elem: Scalar.Int, Init: { } init } d: Add(d.Name, init); break;
+                    case Assign { Target: VarRef { Type.Elem: Scalar.Int } v } a: Add(v.Name, a.Value); break;
+                    case For f: IntDefinitions(f.Body); break;
+                    case If i: IntDefinitions(i.Then); IntDefinitions(i.Else); break;
+                }
+            }
+            void Add(string name, Expr value)
+            {
+                if (!_intDefs.TryGetValue(name, out var list)) _intDefs[name] = list = new List<Expr>();
+                list.Add(value);
+            }
+        }
+
+        /// <summary>
+        /// Is the row of <paramref name="e"/> (a matrix or jagged factor) read from an array (also through an int local given
+        /// such a value), or the same for every iteration of the loops around (no counter, no int the nest computes)?
+        /// </summary>
+        private bool Gathered(ElemRef e, string counter)
+        {
+            if (e.ArrayType.Shape == Shape.Vector || Side(e, counter) is not { } side) return false;
+            bool reads = false, varies = false;
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            void Visit(Expr x)
+            {
+                foreach (var d in IrQueries.Descendants(x))
+                {
+                    if (d is ElemRef) reads = true;
+                    else if (d is VarRef v && _enclosing.Contains(v.Name)) varies = true;
+                    else if (d is VarRef w && _intDefs.TryGetValue(w.Name, out var defs) && seen.Add(w.Name))
+                    {
+                        varies = true;
+                        foreach (var def in defs) Visit(def);
+                    }
+                }
+            }
+            var row = Free(e, side);
+            Visit(row);
+            return reads || !varies && row is not Const; // a constant row: a loop of a few rows unrolled (all of them read)
+        }
+
         private static bool IsDiagonal(ElemRef a, ElemRef b, string counter) =>
             a.Array == b.Array && Side(a, counter) == Side(b, counter) && a.Indices.Equals(b.Indices);
 
