@@ -702,11 +702,25 @@ namespace DiffGen.Generator.Parse
         /// </summary>
         private Expr? ReadConfigMember(Receiver rc, ISymbol sym, SyntaxNode where)
         {
-            rc = rc.For(sym); // Out.W of a dispatched call's class: the declared type's member, one input for every class
+            // G.Scale of an abstract, virtual or interface property: the getter the object's class runs (DispatchedCalls.cs)
+            if (where is ExpressionSyntax vsite && sym is IPropertySymbol { IsStatic: false } vp && IsOverridable(vp) && vp.Type.SpecialType is SpecialType.System_Double or SpecialType.System_Single)
+            {
+                if (rc.Declared is not null && rc.Type is INamedTypeSymbol exact)
+                {
+                    // one class's view: its own override (a computed one inlined on that object; an auto-property read through the view)
+                    if (MostDerivedProperty(exact, vp) is not { } own) return Suppress();
+                    if (ComputedReal(own, own: false) is { } og)
+                        return OneResult(vsite, Inline(vsite, og.Get, og.Get, og.Prop.Name, og.Owner, og.Body, og.Get.Parameters, receiver: rc));
+                    sym = own;
+                }
+                else if (!rc.Type.IsSealed && !rc.Type.IsValueType)
+                    return DispatchedProperty(rc, vp, vsite);
+            }
+            else rc = rc.For(sym); // Out.W of a dispatched call's class: the declared type's member, one input for every class
             string key = rc.Key + "." + sym.Name;
             if (_configVars.TryGetValue(key, out var known)) return Ref(known);
             if (where is ExpressionSyntax site && ComputedReal(sym, own: false) is { } getter)
-                return OverridableGetter(getter.Prop, rc.Type, where) ? null
+                return rc.Declared is null && OverridableGetter(getter.Prop, rc.Type, where) ? null
                     : OneResult(site, Inline(site, getter.Get, getter.Get, getter.Prop.Name, getter.Owner, getter.Body, getter.Get.Parameters, receiver: rc));
             var type = MapType(MemberType(sym));
             if (type is null || type.Value.Elem == Scalar.Bool && type.Value.IsArray)

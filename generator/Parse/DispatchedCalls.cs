@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using DiffGen.Generator.Diagnostics;
 using DiffGen.Generator.IR;
 using DiffGen.Generator.Model;
 using Microsoft.CodeAnalysis;
@@ -41,18 +42,7 @@ namespace DiffGen.Generator.Parse
             }
             if (cases.Count == 0 || cases.Count > MaxDispatchClasses) return false;
 
-            // the object's class: an int input of the array form
-            string kindKey = rc.Key + "#class";
-            if (!_configVars.TryGetValue(kindKey, out var kind))
-            {
-                kind = new Variable(FreshName(rc.Prefix + "_class"), IrType.Int, VarKind.Param);
-                _configVars[kindKey] = kind;
-                _surface = true;
-                var names = string.Join(", ", cases.Select(k => k.Class.Name));
-                var types = string.Join(", ", cases.Select(k => $"typeof({k.Class.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)})"));
-                _memberInputs.Add(new MemberInput(kind.Name, IrType.Int,
-                    $"global::DiffGen.Reverse.Shapes.ClassIndex({rc.Source}, {Literal(recv.ToString())}, {Literal(names)}, [{types}])", null, recv.GetLocation()));
-            }
+            var kind = ClassInput(rc, declared, recv);
 
             // each class's body, inlined on that class's view of the object; its statements run only when it is the one
             var bodies = new List<(List<Expr> Results, List<Stmt> Pre)>();
@@ -71,9 +61,40 @@ namespace DiffGen.Generator.Parse
                 bodies.Add((r, pre));
             }
 
+            results = Choose(kind, bodies);
+            return true;
+        }
+
+        /// <summary>
+        /// The object's class among the classes of the compilation (<see cref="ClassesOf"/>): an int input of the array form,
+        /// one per object (a method call and a property read on it share it).
+        /// </summary>
+        private Variable ClassInput(Receiver rc, INamedTypeSymbol declared, SyntaxNode where)
+        {
+            string kindKey = rc.Key + "#class";
+            if (_configVars.TryGetValue(kindKey, out var kind)) return kind;
+            var classes = ClassesOf(declared).ToList();
+            kind = new Variable(FreshName(rc.Prefix + "_class"), IrType.Int, VarKind.Param);
+            _configVars[kindKey] = kind;
+            _surface = true;
+            var names = string.Join(", ", classes.Select(c => c.Name));
+            var types = string.Join(", ", classes.Select(c => $"typeof({c.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)})"));
+            var display = rc.Key.StartsWith("this.", System.StringComparison.Ordinal) ? rc.Key.Substring(5) : rc.Key;
+            _memberInputs.Add(new MemberInput(kind.Name, IrType.Int,
+                $"global::DiffGen.Reverse.Shapes.ClassIndex({rc.Source}, {Literal(display)}, {Literal(names)}, [{types}])", null, where.GetLocation()));
+            return kind;
+
+            static string Literal(string s) => SymbolDisplay.FormatLiteral(s, quote: true);
+        }
+
+        /// <summary>
+        /// The result of the class <paramref name="kind"/> picks: <c>if (kind == 0) { body 0 } else if ... else { last }</c>
+        /// before the statement (the helpers' top-level locals declared before it, as EmitGuarded does for ?:), and
+        /// <c>kind == 0 ? r0 : kind == 1 ? r1 : ...</c> per result.
+        /// </summary>
+        private List<Expr> Choose(Variable kind, List<(List<Expr> Results, List<Stmt> Pre)> bodies)
+        {
             Expr Is(int i) => new Binary(BinaryOp.Eq, new VarRef(kind.Name, IrType.Int), new Const(i, IrType.Int), IrType.Bool);
-            // if (kind == 0) { body 0 } else if (kind == 1) { body 1 } ... else { last body }: the helpers' top-level locals are
-            // declared before it (the results after it read them), as EmitGuarded does for the branches of ?:
             var lifted = bodies.Select(b => LiftDeclarations(b.Pre)).ToList();
             if (lifted.Any(l => l.Count > 0))
             {
@@ -82,7 +103,7 @@ namespace DiffGen.Generator.Parse
                     chain = new List<Stmt> { new If(Is(i), lifted[i].ToEquatable(), chain.ToEquatable()) };
                 _pending.AddRange(chain);
             }
-            results = new List<Expr>();
+            var results = new List<Expr>();
             for (int e = 0; e < bodies[0].Results.Count; e++)
             {
                 var value = bodies[bodies.Count - 1].Results[e];
@@ -90,9 +111,54 @@ namespace DiffGen.Generator.Parse
                     value = new Conditional(Is(i), bodies[i].Results[e], value, value.Type);
                 results.Add(value);
             }
-            return true;
+            return results;
+        }
 
-            static string Literal(string s) => SymbolDisplay.FormatLiteral(s, quote: true);
+        private static bool IsOverridable(IPropertySymbol p) =>
+            p.IsAbstract || p.IsVirtual || p.IsOverride && !p.IsSealed || p.ContainingType?.TypeKind == TypeKind.Interface;
+
+        /// <summary>The property an object of exactly class <paramref name="c"/> runs for <paramref name="target"/>: its most derived override (or interface implementation).</summary>
+        private static IPropertySymbol? MostDerivedProperty(INamedTypeSymbol c, IPropertySymbol target)
+        {
+            if (target.ContainingType?.TypeKind == TypeKind.Interface)
+            {
+                if (c.FindImplementationForInterfaceMember(target) is not IPropertySymbol mapped) return null;
+                target = mapped;
+                if (!(mapped.IsVirtual || mapped.IsOverride || mapped.IsAbstract)) return mapped;
+            }
+            for (var t = c; t is not null; t = t.BaseType)
+                foreach (var m in t.GetMembers(target.Name).OfType<IPropertySymbol>())
+                    for (var o = m; o is not null; o = o.OverriddenProperty)
+                        if (SymbolEqualityComparer.Default.Equals(o.OriginalDefinition, target.OriginalDefinition)) return m;
+            return null;
+        }
+
+        /// <summary>
+        /// <c>G.Scale</c> of an abstract, virtual or interface float/double property on an object whose class is chosen at run
+        /// time: a switch over the classes of the compilation, each one's getter (a computed one inlined, so that a derivative
+        /// through the fields it reads is kept). Reported when no class can be switched over: reading the value once would cut
+        /// the derivative through it.
+        /// </summary>
+        private Expr? DispatchedProperty(Receiver rc, IPropertySymbol prop, ExpressionSyntax where)
+        {
+            var classes = rc.Type is INamedTypeSymbol declared ? ClassesOf(declared).ToList() : new List<INamedTypeSymbol>();
+            if (classes.Count == 0 || classes.Count > MaxDispatchClasses || classes.Any(c => !_model.Compilation.IsSymbolAccessibleWithin(c, _method.ContainingType) || MostDerivedProperty(c, prop) is not { IsAbstract: false }))
+            {
+                Report(Descriptors.UnsupportedExpression, where, where.ToString(), $"'{prop.Name}' is {(prop.ContainingType?.TypeKind == TypeKind.Interface ? "an interface" : prop.IsAbstract ? "an abstract" : "a virtual")} property, so the object's class chooses its getter at run time, "
+                    + "and DiffGen could not list the classes to choose from (none in this compilation, more than 8, or one it cannot name); type the member as the concrete sealed class, or make it a method of the object");
+                return null;
+            }
+            var kind = ClassInput(rc, (INamedTypeSymbol)rc.Type, where);
+            var bodies = new List<(List<Expr> Results, List<Stmt> Pre)>();
+            foreach (var c in classes)
+            {
+                var view = new Receiver(rc.Key + " as " + c.ToDisplayString(), $"({rc.Source} as {c.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)})", c,
+                    rc.Prefix + "_" + c.Name, Optional: true, Declared: rc);
+                var r = LowerBranch(() => ReadConfigMember(view, prop, where), out var pre);
+                if (r is null) return null;
+                bodies.Add((new List<Expr> { r }, pre));
+            }
+            return Choose(kind, bodies)[0];
         }
 
         /// <summary>A branch's statements with its top-level scalar declarations moved before the branch (declared there, assigned here).</summary>

@@ -115,6 +115,28 @@ namespace DiffGen.Tests
             MethodOracle.Check(typeof(DispatchedCalls), "Activated", new object?[] { (double[])X.Clone(), act });
         }
 
+        [Theory]
+        [InlineData(0)]
+        [InlineData(1)]
+        [InlineData(2)]
+        public void An_abstract_property_is_the_getter_of_the_objects_class(int g)
+        {
+            // the gate's Bias (declared in the base) reaches the result through the override's getter
+            DispatchGate gate = g switch { 0 => new DispatchExpGate { Bias = 0.3 }, 1 => new DispatchSoftplusGate { Bias = -0.4 }, _ => new DispatchFixedGate { Bias = 0.2 } };
+            var m = new DispatchGatedEnergy { G = gate, W = new[] { 0.5, -0.2, 0.9, 1.1, -0.6 } };
+            var x = (double[])X.Clone();
+            double value = m.Energy(x);
+            Check.Forward(value, m.EnergyForward(x), "Forward");
+            var gx = TestData.Garbage(x); var gw = TestData.Garbage(m.W);
+            Check.Forward(value, m.EnergyBackward(x, gx, out double gBias, gw), "Backward value");
+            double L() => m.Energy(x);
+            Fd(L, x, gx, "dx"); Fd(L, m.W, gw, "dW");
+            double o = gate.Bias;
+            double fd = FiniteDiff.Derivative(b => { gate.Bias = b; double r = L(); gate.Bias = o; return r; }, o);
+            Check.Gradient(fd, gBias, "dG.Bias");
+            if (g < 2) Assert.NotEqual(0.0, gBias);
+        }
+
         [Fact]
         public void Both_sides_of_the_activations_are_reached()
         {

@@ -102,6 +102,34 @@ namespace DiffGen.Tests.Corpus
         }
     }
 
+    /// <summary>An abstract property whose overrides compute from the base class's field (probe batch 40's GatedEnergy: its gradient was 0).</summary>
+    public abstract class DispatchGate
+    {
+        public double Bias;
+        public abstract double Scale { get; }
+    }
+
+    public sealed class DispatchExpGate : DispatchGate { public override double Scale => Math.Exp(Bias); }
+
+    public sealed class DispatchSoftplusGate : DispatchGate { public override double Scale => Math.Log(1 + Math.Exp(Bias)); }
+
+    /// <summary>An auto-property override: state of its own, a constant.</summary>
+    public sealed class DispatchFixedGate : DispatchGate { public override double Scale { get; } = 0.75; }
+
+    public partial class DispatchGatedEnergy
+    {
+        public DispatchGate G = new DispatchExpGate();
+        public double[] W = Array.Empty<double>();
+
+        [Differentiable("G.Bias", nameof(W), nameof(x))]
+        public double Energy(double[] x)
+        {
+            double s = 0;
+            for (int i = 0; i < x.Length; i++) s += G.Scale * W[i] * x[i] * x[i];
+            return s;
+        }
+    }
+
     public static partial class DispatchedCalls
     {
         /// <summary>An abstract-typed parameter: its class chosen per call, its weights differentiated when named.</summary>
