@@ -26,7 +26,22 @@ namespace DiffGen.Generator.Parse
         private bool TryInlineDispatched(ExpressionSyntax inv, IMethodSymbol target, ExpressionSyntax recv, out List<Expr>? results)
         {
             results = null;
-            if (ReceiverOf(recv, anyType: true) is not { } rc || rc.Type is not INamedTypeSymbol declared) return false;
+            return ReceiverOf(recv, anyType: true) is { } rc && TryInlineDispatchedOn(inv, target, rc, out results);
+        }
+
+        private static bool IsCallOnThis(ExpressionSyntax inv) =>
+            inv is InvocationExpressionSyntax { Expression: IdentifierNameSyntax or GenericNameSyntax }
+            || inv is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } };
+
+        private static bool IsOverridableMethod(IMethodSymbol m) =>
+            !m.IsStatic && m.MethodKind == MethodKind.Ordinary && (m.IsAbstract || m.IsVirtual || m.IsOverride && !m.IsSealed);
+
+        /// <summary>The switch over the classes the object <paramref name="rc"/> names can be (a field's, a parameter's, or the object a layer method runs on).</summary>
+        private bool TryInlineDispatchedOn(ExpressionSyntax inv, IMethodSymbol target, Receiver rc, out List<Expr>? results)
+        {
+            results = null;
+            var recv = inv;
+            if (rc.Type is not INamedTypeSymbol declared) return false;
             var cases = new List<(INamedTypeSymbol Class, IMethodSymbol Method, SyntaxNode Syntax)>();
             foreach (var c in ClassesOf(declared))
             {

@@ -336,7 +336,23 @@ namespace DiffGen.Generator.Parse
                 ReportDispatchedCall(dispatchedOn!, target);
                 return null;
             }
-            if (IsOverridableOnThis(inv, target, out var thisType))
+            // Pointwise(x) inside a layer object's method (a template method of an abstract base): the object's class chooses it
+            if (_receiver is { } cur && IsCallOnThis(inv) && IsOverridableMethod(target))
+            {
+                if (cur.Declared is not null && cur.Type is INamedTypeSymbol exact && MostDerivedOverride(exact, target) is { } chosen)
+                {
+                    target = chosen; // one class's view: its own override
+                    syntax = HelperSyntax(target);
+                }
+                else if (!cur.Type.IsSealed && !cur.Type.IsValueType)
+                {
+                    if (TryInlineDispatchedOn(inv, target, cur, out var onThis)) return onThis;
+                    Report(Descriptors.NotDifferentiableCall, inv, display, $"it is {(target.IsAbstract ? "abstract" : "virtual")}, so the class of the object it is called on chooses the code at run time, "
+                        + "and DiffGen could not list the classes to choose from (none in this compilation, more than 8, or one it cannot name); type the member holding the object as the concrete sealed class");
+                    return null;
+                }
+            }
+            else if (IsOverridableOnThis(inv, target, out var thisType))
             {
                 Report(Descriptors.NotDifferentiableCall, inv, display, $"it is {(target.IsAbstract ? "abstract" : "virtual")} and '{thisType!.Name}' is not sealed, so a subclass "
                     + "may override it and the object's class chooses the code at run time, while DiffGen differentiates the body it sees at build time; "

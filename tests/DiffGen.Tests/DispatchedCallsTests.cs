@@ -137,6 +137,30 @@ namespace DiffGen.Tests
             if (g < 2) Assert.NotEqual(0.0, gBias);
         }
 
+        [Theory]
+        [InlineData(0)]
+        [InlineData(1)]
+        public void A_template_method_calls_the_override_of_the_objects_class(int c)
+        {
+            var m = new DispatchRobustRegressor
+            {
+                Coefficients = new[] { 0.4, -0.7, 0.2 }, Intercept = 0.1,
+                Criterion = c == 0 ? new DispatchSquared { Scale = 1.5 } : new DispatchLogCosh { Scale = 0.5 },
+            };
+            var r = new Random(40 + c);
+            var X = new double[6, 3];
+            for (int i = 0; i < 6; i++) for (int j = 0; j < 3; j++) X[i, j] = 2 * r.NextDouble() - 1;
+            var y = Enumerable.Range(0, 6).Select(_ => r.NextDouble()).ToArray();
+            double value = m.Fit(X, y);
+            Check.Forward(value, m.FitForward(X, y), "Forward");
+            var gc = TestData.Garbage(m.Coefficients);
+            Check.Forward(value, m.FitBackward(X, y, gc, out double gi), "Backward value");
+            double L() => m.Fit(X, y);
+            Fd(L, m.Coefficients, gc, "dCoefficients");
+            double o = m.Intercept;
+            Check.Gradient(FiniteDiff.Derivative(b => { m.Intercept = b; double v = L(); m.Intercept = o; return v; }, o), gi, "dIntercept");
+        }
+
         [Fact]
         public void Both_sides_of_the_activations_are_reached()
         {

@@ -130,6 +130,43 @@ namespace DiffGen.Tests.Corpus
         }
     }
 
+    /// <summary>A template method (probe batch 40's RobustRegressor): the base class's Reduce calls the abstract Pointwise of its subclass.</summary>
+    public abstract class DispatchCriterion
+    {
+        public double Scale = 1.0;
+        protected abstract double Pointwise(double r);
+
+        public double Reduce(double[] pred, double[] y)
+        {
+            double s = 0;
+            for (int i = 0; i < y.Length; i++) s += Pointwise(pred[i] - y[i]);
+            return Scale * s / y.Length;
+        }
+    }
+
+    public sealed class DispatchSquared : DispatchCriterion { protected override double Pointwise(double r) => r * r; }
+
+    public sealed class DispatchLogCosh : DispatchCriterion { protected override double Pointwise(double r) => Math.Log(Math.Cosh(r)); }
+
+    public partial class DispatchRobustRegressor
+    {
+        public double[] Coefficients = Array.Empty<double>();
+        public double Intercept;
+        public DispatchCriterion Criterion = new DispatchSquared();
+
+        [Differentiable(nameof(Coefficients), nameof(Intercept))]
+        public double Fit(double[,] X, double[] y)
+        {
+            var pred = new double[y.Length];
+            for (int n = 0; n < y.Length; n++)
+            {
+                pred[n] = Intercept;
+                for (int j = 0; j < Coefficients.Length; j++) pred[n] += Coefficients[j] * X[n, j];
+            }
+            return Criterion.Reduce(pred, y);
+        }
+    }
+
     public static partial class DispatchedCalls
     {
         /// <summary>An abstract-typed parameter: its class chosen per call, its weights differentiated when named.</summary>
