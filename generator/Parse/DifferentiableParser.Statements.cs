@@ -168,6 +168,7 @@ namespace DiffGen.Generator.Parse
         /// </summary>
         private bool DeclareLocalArray(SyntaxNode v, ILocalSymbol? local, string name, IrType type, List<Expr> lowered, List<Stmt>? fill, List<Stmt> output)
         {
+            lowered = lowered.Select(IntSizes.Simplify).ToList(); // a[(p * dim)..((p + 1) * dim)]: dim long, whatever p is
             var arrayDecl = new DeclArray(name, type, lowered.ToEquatable());
             if (_loopDepth == 0 && _branchDepth == 0)
             {

@@ -29,6 +29,18 @@ namespace DiffGen.Tests
         }
 
         [Theory]
+        [InlineData(38)]
+        [InlineData(39)]
+        public void PairCosines(int seed)
+        {
+            var r = new Random(seed);
+            // similar and dissimilar pairs; the dissimilar ones' cosines on both sides of the margin (b near ±a)
+            var a = V(r, 5 * 4);
+            var b = a.Select((x, i) => (i / 4 % 2 == 0 ? 1 : -1) * x + 0.3 * (2 * r.NextDouble() - 1)).ToArray();
+            MethodOracle.Check(T, "PairCosines", new object?[] { a, b, new[] { 1, 0, 1, 0, 0 }, 4, 0.2 });
+        }
+
+        [Theory]
         [InlineData(42)]
         [InlineData(43)]
         public void CausalLse(int seed) => MethodOracle.Check(T, "CausalLse", new object?[] { V(new Random(seed), 8) });

@@ -10,6 +10,25 @@ namespace DiffGen.Tests.Corpus
     /// </summary>
     public static partial class CounterSizedScratch
     {
+        // probe batch 38's CosineEmbeddingLoss as written: pairs of embeddings stored back to back, each copied out by a range
+        // whose length, (p + 1) * dim - p * dim, is dim for every p
+        [Differentiable]
+        public static double PairCosines(double[] a, double[] b, [Constant] int[] similar, int dim, double margin = 0.2)
+        {
+            int pairs = similar.Length;
+            double loss = 0;
+            for (int p = 0; p < pairs; p++)
+            {
+                double[] u = a[(p * dim)..((p + 1) * dim)];
+                double[] v = b[(p * dim)..((p + 1) * dim)];
+                double uv = 0, uu = 0, vv = 0;
+                for (int k = 0; k < u.Length; k++) { uv += u[k] * v[k]; uu += u[k] * u[k]; vv += v[k] * v[k]; }
+                double cos = uv / Math.Sqrt(uu * vv);
+                loss += similar[p] == 1 ? 1 - cos : Math.Max(0.0, cos - margin);
+            }
+            return loss / pairs;
+        }
+
 
     // F11: single-head causal self-attention, output matrix.
     [Differentiable]

@@ -416,6 +416,8 @@ namespace DiffGen.Tests.Device
                 for (int k = 0; k < n; k++) { edges[k, 0] = k; edges[k, 1] = (k + 1) % n; }
                 return new object?[] { Vec(r, 3 * n), edges, Enumerable.Range(0, n).Select(_ => 0.5 + r.NextDouble()).ToArray(), 1.5 };
             },
+            // PairCosines: n pairs of 4-vectors back to back (a and b of 4n), similar flags alternating, dim 4, margin 0.2
+            ["CounterSizedScratch.PairCosines"] = (r, n) => new object?[] { Vec(r, 4 * n), Vec(r, 4 * n), Enumerable.Range(0, n).Select(k => k % 2).ToArray(), 4, 0.2 },
             // Jacobians.Reprojection: one observation (11 camera numbers, a point 3, a weight, a feature 2, err 2), whatever n;
             // a rotation well away from zero and a point in front of the camera
             ["Jacobians.Reprojection"] = (r, n) => new object?[]
