@@ -20,7 +20,9 @@ namespace DiffGen.Fuzz
             // size computed from values is not)
             ("DIFF0010", "{T} tq = 0;\nfor (int bq = 0; bq < (int){M}.Abs(s0) % 3; bq++) { tq += {L05}; }\ns0 += tq;"),
             ("DIFF0010", "{T}[] aq = new {T}[(int){M}.Abs(s0) % 3 + 1];\naq[0] = s0;\ns0 += aq[0];"),
-            ("DIFF0013", "for (int bq = 0; bq < 2; bq++) { {T}[] aq = new {T}[bq + 1]; aq[0] = s0; s0 += aq[0]; }"), // (a fixed size is in the subset since issue 10)
+            // (a fixed size is in the subset since issue 10, a size bounded by a for loop's counter since 2026-12-05; one read from
+            // an int the loop reassigns is not)
+            ("DIFF0013", "int kq = 0;\nwhile (kq < 2) { {T}[] aq = new {T}[kq + 1]; aq[0] = s0; s0 += aq[0]; kq++; }"),
             ("DIFF0005", "s0 += {M}.Asinh(s0);"), // (Floor is in the subset since 2026-12-01, derivative 0)
             ("DIFF0009", "for (int bq = 4; bq > 0; bq++) { s0 += {L05}; }"),
             ("DIFF0011", "return RET;\ns0 += {L05};"), // (a return inside an if or a loop is in the subset since issue 10)
