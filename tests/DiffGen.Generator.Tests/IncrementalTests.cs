@@ -68,6 +68,31 @@ public static partial class Losses
             Assert.Contains(IncrementalStepRunReason.Modified, Reasons(driver.GetRunResult(), DifferentiableGenerator.TrackingNames.Parse));
         }
 
+        /// <summary>A dispatched call lists the classes of the whole compilation: a class added in another file joins the switch.</summary>
+        [Fact]
+        public void AClassAddedInAnotherFileJoinsTheDispatchSwitch()
+        {
+            const string Model = @"using System; using DiffGen;
+public interface IAct { double Apply(double z); }
+public sealed class Relu : IAct { public double Apply(double z) => z > 0 ? z : 0; }
+public sealed partial class Net
+{
+    public IAct Act = new Relu();
+    [Differentiable]
+    public double Loss(double[] x) { double s = 0; for (int i = 0; i < x.Length; i++) s += Act.Apply(x[i]); return s; }
+}";
+            var compilation = GeneratorHarness.Compile(Model);
+            var driver = GeneratorHarness.Driver().RunGenerators(compilation);
+            string Generated(GeneratorDriver d) => string.Join("\n", d.GetRunResult().GeneratedTrees.Select(t => t.ToString()));
+            Assert.Contains("typeof(global::Relu)", Generated(driver));
+            Assert.DoesNotContain("typeof(global::Swish)", Generated(driver));
+            driver = driver.RunGenerators(compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText(
+                "public sealed class Swish : IAct { public double Apply(double z) => z / (1 + System.Math.Exp(-z)); }", GeneratorHarness.ParseOptions)));
+            var after = Generated(driver);
+            Assert.Contains("typeof(global::Relu)", after);
+            Assert.Contains("typeof(global::Swish)", after);
+        }
+
         [Fact]
         public void EditInSameFileReparsesButLaterStepsStayCached()
         {
