@@ -650,7 +650,6 @@ namespace DiffGen.Generator.Parse
         /// <paramref name="Optional"/>: <paramref name="Source"/> may be null (a view, or an object inside one), so members are read with <c>?.</c>.
         private sealed record Receiver(string Key, string Source, ITypeSymbol Type, string Prefix, bool Optional = false, Receiver? Declared = null)
         {
-
             /// <summary>The receiver that reads <paramref name="member"/>: the declared type's when it has the member.</summary>
             public Receiver For(ISymbol member) => Declared is { } d && HasMembersOf(d.Type, member.ContainingType) ? d.For(member) : this;
         }

@@ -57,7 +57,7 @@ namespace DiffGen.Generator.Parse
             }
             if (cases.Count == 0 || cases.Count > MaxDispatchClasses) return false;
 
-            var kind = ClassInput(rc, declared, recv);
+            var kind = ClassInput(rc, cases.Select(k => k.Class).ToList(), recv);
 
             // each class's body, inlined on that class's view of the object; its statements run only when it is the one
             var bodies = new List<(List<Expr> Results, List<Stmt> Pre)>();
@@ -81,14 +81,13 @@ namespace DiffGen.Generator.Parse
         }
 
         /// <summary>
-        /// The object's class among the classes of the compilation (<see cref="ClassesOf"/>): an int input of the array form,
+        /// The object's class among <paramref name="classes"/> (<see cref="ClassesOf"/>, in its order): an int input of the array form,
         /// one per object (a method call and a property read on it share it).
         /// </summary>
-        private Variable ClassInput(Receiver rc, INamedTypeSymbol declared, SyntaxNode where)
+        private Variable ClassInput(Receiver rc, List<INamedTypeSymbol> classes, SyntaxNode where)
         {
             string kindKey = rc.Key + "#class";
             if (_configVars.TryGetValue(kindKey, out var kind)) return kind;
-            var classes = ClassesOf(declared).ToList();
             kind = new Variable(FreshName(rc.Prefix + "_class"), IrType.Int, VarKind.Param);
             _configVars[kindKey] = kind;
             _surface = true;
@@ -163,7 +162,7 @@ namespace DiffGen.Generator.Parse
                     + "and DiffGen could not list the classes to choose from (none in this compilation, more than 8, or one it cannot name); type the member as the concrete sealed class, or make it a method of the object");
                 return null;
             }
-            var kind = ClassInput(rc, (INamedTypeSymbol)rc.Type, where);
+            var kind = ClassInput(rc, classes, where);
             var bodies = new List<(List<Expr> Results, List<Stmt> Pre)>();
             foreach (var c in classes)
             {
@@ -174,23 +173,6 @@ namespace DiffGen.Generator.Parse
                 bodies.Add((new List<Expr> { r }, pre));
             }
             return Choose(kind, bodies)[0];
-        }
-
-        /// <summary>A branch's statements with its top-level scalar declarations moved before the branch (declared there, assigned here).</summary>
-        private List<Stmt> LiftDeclarations(List<Stmt> list)
-        {
-            var r = new List<Stmt>();
-            foreach (var s in list)
-            {
-                if (s is DeclScalar d)
-                {
-                    _pending.Add(new DeclScalar(d.Name, d.Type, new Const(0, d.Type)));
-                    if (!d.Type.IsReal) _reassigned.Add(d.Name);
-                    if (d.Init is { } i) r.Add(new Assign(new VarRef(d.Name, d.Type), AssignOp.Set, i));
-                }
-                else r.Add(s);
-            }
-            return r;
         }
 
         /// <summary>The classes of this compilation an object of <paramref name="declared"/> can be: not abstract, not generic, implementing or deriving from it; by name, for a stable order.</summary>

@@ -106,24 +106,26 @@ namespace DiffGen.Generator.Parse
         private void EmitGuarded(Expr cond, List<Stmt> then, List<Stmt> els)
         {
             if (then.Count == 0 && els.Count == 0) return;
-            List<Stmt> Lift(List<Stmt> list)
-            {
-                var r = new List<Stmt>();
-                foreach (var s in list)
-                {
-                    if (s is DeclScalar d)
-                    {
-                        _pending.Add(new DeclScalar(d.Name, d.Type, new Const(0, d.Type)));
-                        if (!d.Type.IsReal) _reassigned.Add(d.Name);
-                        if (d.Init is { } i) r.Add(new Assign(new VarRef(d.Name, d.Type), AssignOp.Set, i));
-                    }
-                    else r.Add(s);
-                }
-                return r;
-            }
-            var t = Lift(then);
-            var e = Lift(els);
+            var t = LiftDeclarations(then);
+            var e = LiftDeclarations(els);
             _pending.Add(new If(cond, t.ToEquatable(), e.ToEquatable()));
+        }
+
+        /// <summary>A branch's statements with its top-level scalar declarations moved before the branch (declared there, assigned here).</summary>
+        private List<Stmt> LiftDeclarations(List<Stmt> list)
+        {
+            var r = new List<Stmt>();
+            foreach (var s in list)
+            {
+                if (s is DeclScalar d)
+                {
+                    _pending.Add(new DeclScalar(d.Name, d.Type, new Const(0, d.Type)));
+                    if (!d.Type.IsReal) _reassigned.Add(d.Name);
+                    if (d.Init is { } i) r.Add(new Assign(new VarRef(d.Name, d.Type), AssignOp.Set, i));
+                }
+                else r.Add(s);
+            }
+            return r;
         }
 
         /// <summary>Records that an element of the array at the root of <paramref name="e"/> is written: for a parameter (also through a helper's array parameter), it becomes an output.</summary>
