@@ -45,6 +45,7 @@ namespace DiffGen.Generator.Emit
         private static void Checks(CSharpWriter w, SurfaceModel s)
         {
             foreach (var p in s.Params.Where(p => p.NullCheck)) w.Line($"{Shapes}.NotNull({p.Name}, nameof({p.Name}));");
+            foreach (var g in s.Gathered) w.Line(g); // members of the elements of arrays of layer objects, gathered once
         }
 
         private static void Guards(CSharpWriter w, SurfaceModel s)

@@ -128,7 +128,9 @@ namespace DiffGen.Generator.Model
     /// the user-facing <c>{Name}Forward</c>/<c>{Name}Backward</c> that gather the inputs and call it.
     /// </summary>
     /// <param name="ReturnText">the user's return type when the array form returns something else (a tuple): fully qualified C#.</param>
-    internal sealed record SurfaceModel(string Name, bool IsStatic, string Accessibility, string Cref, EquatableArray<SurfaceParam> Params, EquatableArray<CoreArg> Args, EquatableArray<string> Guards = default, string? ReturnText = null);
+    /// <param name="Gathered">Locals the entry points declare first, after the null checks: one member of every element of an array of
+    /// layer objects (<c>var __objects_Layers_W = SurfaceArrays.Gather(this.Layers, static __e => __e.W, "Layers");</c>), read by the args.</param>
+    internal sealed record SurfaceModel(string Name, bool IsStatic, string Accessibility, string Cref, EquatableArray<SurfaceParam> Params, EquatableArray<CoreArg> Args, EquatableArray<string> Guards = default, string? ReturnText = null, EquatableArray<string> Gathered = default);
 
     /// <summary>The parse step's output: a model when the method can be differentiated, and diagnostics either way.</summary>
     internal sealed record ParseResult(MethodModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);

@@ -196,6 +196,7 @@ namespace DiffGen.Generator.Parse
         {
             while (e is ParenthesizedExpressionSyntax p) e = p.Expression;
             if (e is IdentifierNameSyntax && _model.GetSymbolInfo(e, _ct).Symbol is { } s && _stackViews.ContainsKey(s)) return true;
+            if (ElementStackView(e) is not null) return true; // layer.W of an element of an array of layer objects (ObjectArrays.cs)
             return e is ElementAccessExpressionSyntax { ArgumentList.Arguments.Count: 1, Expression: IdentifierNameSyntax or MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } } ea
                 && IsStackSymbol(_model.GetSymbolInfo(ea.Expression, _ct).Symbol);
         }
@@ -205,6 +206,7 @@ namespace DiffGen.Generator.Parse
         {
             while (e is ParenthesizedExpressionSyntax p) e = p.Expression;
             if (e is IdentifierNameSyntax && _model.GetSymbolInfo(e, _ct).Symbol is { } s && _stackViews.TryGetValue(s, out var view)) return view;
+            if (ElementStackView(e) is { } elementView) return elementView;
             var ea = (ElementAccessExpressionSyntax)e;
             var ps = _model.GetSymbolInfo(ea.Expression, _ct).Symbol!;
             var layer = LowerIntExpr(ea.ArgumentList.Arguments[0].Expression, "an array index");

@@ -305,6 +305,8 @@ namespace DiffGen.Generator.Parse
                     }
                 case ElementAccessExpressionSyntax ea:
                     return LowerElementAccess(ea);
+                case MemberAccessExpressionSyntax { Name.Identifier.Text: "Count" or "Length" } ma when ObjectArrayOf(ma.Expression) is { } objects:
+                    return CountOf(objects); // Layers.Count of an array or list of layer objects (ObjectArrays.cs)
                 case MemberAccessExpressionSyntax ma when ma.Name.Identifier.Text == "Count" && _model.GetSymbolInfo(ma.Expression, _ct).Symbol is { } cs && IsStackSymbol(cs):
                     return new LengthOf(_vars[cs].Name, _vars[cs].Type, null, 0); // weights.Count of a List<T[,]> field: the stack's rows (Buffers.cs)
                 case MemberAccessExpressionSyntax { Name.Identifier.Text: "Count" } ma when ListCount(ma.Expression) is { } count:

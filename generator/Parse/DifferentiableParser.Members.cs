@@ -648,7 +648,9 @@ namespace DiffGen.Generator.Parse
         /// call, DispatchedCalls.cs): <paramref name="Source"/> is <c>(this.Out as C)</c>, read with <c>?.</c> and a default,
         /// and the members the declared type has are read through it, the same input for every class (one gradient for 'Out.W').
         /// <paramref name="Optional"/>: <paramref name="Source"/> may be null (a view, or an object inside one), so members are read with <c>?.</c>.
-        private sealed record Receiver(string Key, string Source, ITypeSymbol Type, string Prefix, bool Optional = false, Receiver? Declared = null)
+        /// <paramref name="Elem"/>: an element of an array or list of layer objects (ObjectArrays.cs); <paramref name="Source"/> is then the
+        /// path from the element (<c>__e</c>, <c>__e.Fc1</c>) and its members are read through <see cref="ReadElementMember"/>.
+        private sealed record Receiver(string Key, string Source, ITypeSymbol Type, string Prefix, bool Optional = false, Receiver? Declared = null, ArrayElement? Elem = null)
         {
             /// <summary>The receiver that reads <paramref name="member"/>: the declared type's when it has the member.</summary>
             public Receiver For(ISymbol member) => Declared is { } d && HasMembersOf(d.Type, member.ContainingType) ? d.For(member) : this;
@@ -658,6 +660,8 @@ namespace DiffGen.Generator.Parse
         private Receiver? ReceiverOf(ExpressionSyntax e, bool anyType = false)
         {
             while (e is ParenthesizedExpressionSyntax p) e = p.Expression;
+            if (e is ElementAccessExpressionSyntax || e is IdentifierNameSyntax && _elementLocals.Count > 0)
+                if (ElementReceiverOf(e) is { } element) return element; // Layers[l], or a local naming an element (ObjectArrays.cs)
             var sym = _model.GetSymbolInfo(e, _ct).Symbol;
             if (sym is IParameterSymbol cp)
                 return _configParams.Contains(cp) ? new Receiver(cp.Name, cp.Name, cp.Type, cp.Name) : null;
@@ -680,7 +684,7 @@ namespace DiffGen.Generator.Parse
             Receiver Nested(Receiver outer)
             {
                 outer = outer.For(sym); // a member the declared type has: read through it, not through a class's view
-                return new(outer.Key + "." + sym.Name, outer.Source + (outer.Optional ? "?." : ".") + sym.Name, type, outer.Prefix + "_" + sym.Name, outer.Optional);
+                return new(outer.Key + "." + sym.Name, outer.Source + (outer.Optional ? "?." : ".") + sym.Name, type, outer.Prefix + "_" + sym.Name, outer.Optional, Elem: outer.Elem);
             }
         }
 
@@ -701,6 +705,18 @@ namespace DiffGen.Generator.Parse
         /// </summary>
         private Expr? ReadConfigMember(Receiver rc, ISymbol sym, SyntaxNode where)
         {
+            if (rc.Elem is not null)
+            {
+                // a member of an element of an array of layer objects (ObjectArrays.cs): a computed property inlined on that element
+                if (sym is IPropertySymbol { IsStatic: false } ep && IsOverridable(ep) && !rc.Type.IsSealed && !rc.Type.IsValueType)
+                {
+                    Report(Descriptors.UnsupportedExpression, where, where.ToString(), $"'{ep.Name}' is virtual, and the class of each element of '{rc.Elem.Array.Display}' is known only at run time; make it non-virtual or seal the class");
+                    return null;
+                }
+                if (where is ExpressionSyntax esite && ComputedReal(sym, own: false) is { } eg)
+                    return OneResult(esite, Inline(esite, eg.Get, eg.Get, eg.Prop.Name, eg.Owner, eg.Body, eg.Get.Parameters, receiver: rc));
+                return ReadElementMember(rc, sym, where);
+            }
             // G.Scale of an abstract, virtual or interface property: the getter the object's class runs (DispatchedCalls.cs)
             if (where is ExpressionSyntax vsite && sym is IPropertySymbol { IsStatic: false } vp && IsOverridable(vp) && vp.Type.SpecialType is SpecialType.System_Double or SpecialType.System_Single)
             {
@@ -751,7 +767,7 @@ namespace DiffGen.Generator.Parse
             if (owner is IParameterSymbol sp && _vars.ContainsKey(sp) && sym.Name is "Length")
                 return null; // handled by the .Length case
             Report(Descriptors.UnsupportedExpression, ma, ma.ToString(),
-                "only fields and properties of this type ('W' or 'this.W'), static fields ('Type.Table'), constants, members of a struct/record/class parameter ('cfg.Tau') and members of an object held in a field of this type ('L1.W') can be read; copy other values into a parameter");
+                "only fields and properties of this type ('W' or 'this.W'), static fields ('Type.Table'), constants, members of a struct/record/class parameter ('cfg.Tau'), members of an object held in a field of this type ('L1.W') and of the elements of an array or list of layer objects held there ('Layers[l].W', a 'foreach' variable over it, or a local that is never reassigned) can be read; copy other values into a parameter");
             return null;
         }
 
@@ -882,6 +898,9 @@ namespace DiffGen.Generator.Parse
             for (var t = _method.ContainingType; t is not null && member is null; t = t.BaseType)
                 member = t.GetMembers(name).FirstOrDefault(IsReadableMember);
             if (member is null) return false;
+            // nameof(Layers) of an array or list of layer objects: every float/double member of its element type (ObjectArrays.cs)
+            if (!member.IsStatic && !_method.IsStatic && ObjectElementType(MemberType(member)) is { } elementType)
+                return ObjectWrt(name, elementType, attrSyntax, memberWrt);
             // nameof(First) of a layer object held in a field: every float/double member of it, as if each path were named
             if (!member.IsStatic && !_method.IsStatic && IsConfigType(MemberType(member)) && MemberType(member) is INamedTypeSymbol { IsTupleType: false })
                 return ObjectWrt(name, MemberType(member), attrSyntax, memberWrt);
@@ -928,6 +947,8 @@ namespace DiffGen.Generator.Parse
                 }
                 else if (depth < 2 && t is INamedTypeSymbol { IsTupleType: false } && IsConfigType(t))
                     ObjectWrt(path + "." + m.Name, t, attrSyntax, memberWrt, depth + 1);
+                else if (depth < 2 && ObjectElementType(t) is { } innerElement)
+                    ObjectWrt(path + "." + m.Name, innerElement, attrSyntax, memberWrt, depth + 1); // an array or list of layer objects inside (ObjectArrays.cs)
             }
             if (depth == 0 && memberWrt.Count == before)
                 Report(Descriptors.BadWithRespectTo, attrSyntax, path, $"is a {type.ToDisplayString()} with no float or double fields (or auto-properties) to differentiate; name a float/double member, or remove the name");
@@ -949,8 +970,11 @@ namespace DiffGen.Generator.Parse
                 ISymbol? first = null;
                 for (var t = _method.ContainingType; t is not null && first is null; t = t.BaseType)
                     first = t.GetMembers(parts[0]).FirstOrDefault(IsReadableMember);
-                if (first is null || first.IsStatic || _method.IsStatic || !IsConfigType(MemberType(first))) return false;
-                rc = new Receiver("this." + first.Name, "this." + first.Name, MemberType(first), first.Name);
+                if (first is null || first.IsStatic || _method.IsStatic) return false;
+                if (ObjectElementType(MemberType(first)) is { } elementType) // "Layers.W": that member of every element (ObjectArrays.cs)
+                    rc = ElementReceiver(new ObjectArray("this." + first.Name, "this." + first.Name, first.Name, first.Name, elementType), new Const(0, IrType.Int));
+                else if (!IsConfigType(MemberType(first))) return false;
+                else rc = new Receiver("this." + first.Name, "this." + first.Name, MemberType(first), first.Name);
             }
             for (int i = 1; i < parts.Length; i++)
             {
@@ -958,8 +982,15 @@ namespace DiffGen.Generator.Parse
                 if (m is null) return false;
                 if (i < parts.Length - 1)
                 {
+                    if (rc.Elem is null && ObjectElementType(MemberType(m)) is { } innerElement)
+                    {
+                        // "Enc.Layers.W": an array of layer objects held by a layer object (ObjectArrays.cs)
+                        var display = string.Join(".", parts, 0, i + 1);
+                        rc = ElementReceiver(new ObjectArray(rc.Key + "." + m.Name, rc.Source + "." + m.Name, display, rc.Prefix + "_" + m.Name, innerElement), new Const(0, IrType.Int));
+                        continue;
+                    }
                     if (!IsConfigType(MemberType(m))) return false;
-                    rc = new Receiver(rc.Key + "." + m.Name, rc.Source + "." + m.Name, MemberType(m), rc.Prefix + "_" + m.Name);
+                    rc = new Receiver(rc.Key + "." + m.Name, rc.Source + "." + m.Name, MemberType(m), rc.Prefix + "_" + m.Name, Elem: rc.Elem);
                     continue;
                 }
                 if (ComputedReal(m, own: false) is not null)
@@ -967,7 +998,20 @@ namespace DiffGen.Generator.Parse
                     Report(Descriptors.BadWithRespectTo, attrSyntax, path, "is a computed property (its getter is inlined where it is read, so it has no value of its own to differentiate); name the fields it is computed from instead");
                     return true;
                 }
-                var e = ReadConfigMember(rc, m, attrSyntax ?? (SyntaxNode)_method.DeclaringSyntaxReferences.First().GetSyntax(_ct));
+                var at = attrSyntax ?? (SyntaxNode)_method.DeclaringSyntaxReferences.First().GetSyntax(_ct);
+                if (rc.Elem is not null)
+                {
+                    // a member of every element: its stack, rows or values (ObjectArrays.cs)
+                    if (ElementMemberInput(rc, m, at) is not { } ev) return true;
+                    if (!ev.Type.IsReal)
+                    {
+                        Report(Descriptors.BadWithRespectTo, attrSyntax, path, "is not a float or double member (int and bool values are never differentiated); remove it from the list");
+                        return true;
+                    }
+                    if (!memberWrt.Contains(ev.Name)) memberWrt.Add(ev.Name);
+                    return true;
+                }
+                var e = ReadConfigMember(rc, m, at);
                 if (e is null) return true;
                 if (!e.Type.IsReal)
                 {
@@ -1066,14 +1110,13 @@ namespace DiffGen.Generator.Parse
                         Report(Descriptors.WriteToInput, wloc, sm.Display, "the method writes an array of a stack held in a field, and fields are read once when the method starts; write into a local array, or pass the stack as a parameter");
                     ps.Add(new ParamModel(i.Core, i.Type, false, wrt, null, IsConstant: !wrt));
                     args.Add(new CoreArg(i.Core, ArgKind.Stack, sm.Source, Display: sm.Display, GradientType: sm.GradientType));
-                    var member = i.Member!;
-                    var sdims = _stacks[member];
+                    // a matrix member of every element of an array of layer objects has its own names (ObjectArrays.cs)
+                    var (sdims, sshapes) = i.Member is { } member ? (_stacks[member], _stackShapes[member]) : _elementStacks[i.Core];
                     for (int d = 0; d < sdims.Count; d++)
                     {
                         ps.Add(new ParamModel(sdims[d], IrType.Int, false, false, null));
                         args.Add(new CoreArg(sdims[d], ArgKind.Snapshot, $"global::DiffGen.Reverse.SurfaceArrays.StackLength({sm.Source}, {d})"));
                     }
-                    var sshapes = _stackShapes[member];
                     for (int d = 0; d < sshapes.Count; d++)
                     {
                         ps.Add(new ParamModel(sshapes[d], new IrType(Scalar.Int, Shape.Vector), false, false, null));
@@ -1101,7 +1144,7 @@ namespace DiffGen.Generator.Parse
                         string.Join(", ", weights.Select(w => "nameof(" + w + ")")));
             }
             var model = new SurfaceModel(_method.Name, _method.IsStatic, SyntaxFacts.GetText(_method.DeclaredAccessibility), SurfaceCref(), surface.ToEquatable(), args.ToEquatable(),
-                ReturnText: _tupleItems is null ? null : _method.ReturnType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat));
+                ReturnText: _tupleItems is null ? null : _method.ReturnType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), Gathered: _gathered.ToEquatable());
             return (ps.ToEquatable(), model);
         }
 

@@ -332,6 +332,8 @@ namespace DiffGen.Generator.Parse
                 if (TryDeclareStructArray(v, local, output)) continue; // var pts = new V2[n]: one array per field (StructArrays.cs)
                 if (TryDeclareResultArray(local)) continue; // var y = new double[n]; ... return y; (ResultArrays.cs)
                 if (TryDeclareStackView(v, local, output)) continue; // var w = layers[l]: one array of a double[][,] (Buffers.cs)
+                if (TryDeclareObjectArrayLocal(v, local)) continue; // var layers = Layers; (ObjectArrays.cs)
+                if (TryDeclareElementLocal(v, local, output)) continue; // var layer = Layers[l]: one element of an array of layer objects (ObjectArrays.cs)
                 if (TryDeclareHighRankLocal(v, local, output)) continue; // var enc = new double[F, H, W]: a T[F, H·W] (Buffers.cs)
                 var t = MapType(local.Type);
                 // long ti = times[i]; of a long[] parameter (held as int data, Members.cs): an int local
@@ -487,7 +489,8 @@ namespace DiffGen.Generator.Parse
             }
         }
 
-        private bool IsParameterName(string name) => _vars.Values.Any(x => x.Kind == VarKind.Param && x.Name == name) || _stackShapeNames.Contains(name);
+        private bool IsParameterName(string name) => _vars.Values.Any(x => x.Kind == VarKind.Param && x.Name == name) || _stackShapeNames.Contains(name)
+            || _configVars.Values.Any(x => x.Name == name); // members of config and layer objects, of the elements of arrays of them: inputs read once
 
         /// <summary>A parameter or a top-level local: its value does not depend on the iteration (reassigned ints are checked at the end).</summary>
         private bool IsFixedName(string name) => _topLevelLocals.Contains(name) || IsParameterName(name) || _dimNames.Contains(name);
@@ -1082,6 +1085,11 @@ namespace DiffGen.Generator.Parse
         private void LowerForEach(ForEachStatementSyntax fe, List<Stmt> output)
         {
             if (TryLowerForEachListed(fe, output)) return;
+            if (ObjectArrayOf(fe.Expression) is { } objects)
+            {
+                LowerForEachObject(fe, objects, output); // foreach (var layer in Layers) (ObjectArrays.cs)
+                return;
+            }
             if (TryLowerForEachLinq(fe, fe.Expression, fe.Statement, fe.ForEachKeyword, output)) return;
             if (StructArrayOf(fe.Expression) is { } structs)
             {

@@ -26,7 +26,8 @@ namespace DiffGen.Generator.Parse
         private bool TryInlineDispatched(ExpressionSyntax inv, IMethodSymbol target, ExpressionSyntax recv, out List<Expr>? results)
         {
             results = null;
-            return ReceiverOf(recv, anyType: true) is { } rc && TryInlineDispatchedOn(inv, target, rc, out results);
+            // an element of an array of layer objects: its class is not read at entry (each element may differ), so no switch
+            return ReceiverOf(recv, anyType: true) is { Elem: null } rc && TryInlineDispatchedOn(inv, target, rc, out results);
         }
 
         private static bool IsCallOnThis(ExpressionSyntax inv) =>

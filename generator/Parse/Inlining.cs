@@ -348,7 +348,7 @@ namespace DiffGen.Generator.Parse
                 }
                 else if (!cur.Type.IsSealed && !cur.Type.IsValueType)
                 {
-                    if (TryInlineDispatchedOn(inv, target, cur, out var onThis)) return onThis;
+                    if (cur.Elem is null && TryInlineDispatchedOn(inv, target, cur, out var onThis)) return onThis;
                     Report(Descriptors.NotDifferentiableCall, inv, display, $"it is {(target.IsAbstract ? "abstract" : "virtual")}, so the class of the object it is called on chooses the code at run time, "
                         + "and DiffGen could not list the classes to choose from (none in this compilation, more than 8, or one it cannot name); type the member holding the object as the concrete sealed class");
                     return null;
@@ -480,6 +480,13 @@ namespace DiffGen.Generator.Parse
         /// </summary>
         private void ReportDispatchedCall(ExpressionSyntax recv, IMethodSymbol target)
         {
+            if (ReceiverOf(recv) is { Elem: { } element })
+            {
+                // an element of an array of layer objects (ObjectArrays.cs): no class read per element, so no switch
+                Report(Descriptors.NotDifferentiableCall, recv.Parent?.Parent ?? recv, target.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat),
+                    $"it is {(target.IsAbstract ? "abstract" : "virtual")}, and each element of '{element.Array.Display}' may be of a class that overrides it, which DiffGen cannot see at build time; make '{target.Name}' non-virtual, or declare '{target.ContainingType.Name}' sealed");
+                return;
+            }
             var type = _model.GetTypeInfo(recv, _ct).Type!;
             var sym = _model.GetSymbolInfo(recv, _ct).Symbol;
             if (sym is IParameterSymbol p && SymbolEqualityComparer.Default.Equals(p.ContainingSymbol, _method) && !_vars.ContainsKey(p) && !_configParams.Contains(p))

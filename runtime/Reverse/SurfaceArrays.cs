@@ -190,6 +190,29 @@ namespace DiffGen.Reverse
         public static Array[] StackOf(List<float[,]>? stack, string name) =>
             stack?.ToArray() ?? throw new ArgumentNullException(name, $"'{name}' is null; the method reads its arrays.");
 
+        // ---- arrays and lists of layer objects (Dense[] Layers, List<Block> Blocks): each member read from every element ----
+
+        /// <summary>The number of objects in an array or list of layer objects; a null one names the member.</summary>
+        public static int CountOf<T>(IReadOnlyList<T>? items, string name) =>
+            items?.Count ?? throw new ArgumentNullException(name, $"'{name}' is null; the method reads its elements.");
+
+        /// <summary>
+        /// One member of every object of an array or list of layer objects (<c>Layers[l].W</c> for each l), in order: the stack, rows
+        /// or values the method reads (the same arrays, no copy of their elements). A null list or element names the member.
+        /// </summary>
+        public static TValue[] Gather<T, TValue>(IReadOnlyList<T>? items, Func<T, TValue> member, string name)
+        {
+            if (items is null) throw new ArgumentNullException(name, $"'{name}' is null; the method reads its elements.");
+            var values = new TValue[items.Count];
+            for (int i = 0; i < values.Length; i++)
+            {
+                var item = items[i];
+                if (item is null) throw new ArgumentNullException(name, $"'{name}[{i}]' is null; every element of '{name}' must be given.");
+                values[i] = member(item);
+            }
+            return values;
+        }
+
         /// <summary>The rows held in a <c>List&lt;T[]&gt;</c> field or property, as the jagged array the method reads (the same rows, no copy
         /// of their elements); a null one names the member.</summary>
         public static T[][] RowsOf<T>(List<T[]>? rows, string name) =>

@@ -119,7 +119,8 @@ namespace DiffGen.Generator.Tests
             var d = Expect("DIFF0002", "Layers", "public LayerBase[] Layers = { new Doubler() };\n[Differentiable] public double F(double x) { foreach (var l in Layers) x = l.Apply(x); return x; }\n}\n"
                 + "public abstract class LayerBase { public double[] W = new double[1]; public abstract double Apply(double x); }\npublic sealed class Doubler : LayerBase { public override double Apply(double x) => W[0] * x; }\nclass Unused {",
                 "public partial class C {\n");
-            Assert.Contains("arrays and lists of LayerBase objects are not followed", d.GetMessage());
+            Assert.Contains("arrays and lists of layer objects are followed when their element type is a class or struct", d.GetMessage());
+            Assert.Contains("LayerBase is abstract", d.GetMessage());
             Assert.Contains("'double[][,] W'", d.GetMessage());
         }
     }

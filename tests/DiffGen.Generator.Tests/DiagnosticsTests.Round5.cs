@@ -11,9 +11,13 @@ namespace DiffGen.Generator.Tests
             // since round 8 an object held in a field (static here) is a receiver: its members are read once at entry
             Assert.Empty(Problems("public sealed class Act { public double A = 0.1; public double Apply(double z) => z > 0 ? z : A * z; }\n"
                 + "private static readonly Act _act = new Act();\n[Differentiable] public static double F(double[] x) => _act.Apply(x[0]);"));
-            // an element of an array of objects is not one object: rejected, with what to write
-            var d = Expect("DIFF0005", "_acts[0].Apply(x[0])", "public sealed class Act { public double A = 0.1; public double Apply(double z) => z > 0 ? z : A * z; }\n"
-                + "private static readonly Act[] _acts = { new Act() };\n[Differentiable] public static double F(double[] x) => _acts[0].Apply(x[0]);");
+            // since the twenty-fourth session an element of an array of objects is one too: each member read from the elements
+            // is gathered from all of them (Parse/ObjectArrays.cs)
+            Assert.Empty(Problems("public sealed class Act { public double A = 0.1; public double Apply(double z) => z > 0 ? z : A * z; }\n"
+                + "private static readonly Act[] _acts = { new Act() };\n[Differentiable] public static double F(double[] x) => _acts[0].Apply(x[0]);"));
+            // an object that is neither this one, a parameter, nor held in a field: rejected, with what to write
+            var d = Expect("DIFF0005", "new Act().Apply(x[0])", "public sealed class Act { public double A = 0.1; public double Apply(double z) => z > 0 ? z : A * z; }\n"
+                + "[Differentiable] public static double F(double[] x) => new Act().Apply(x[0]);");
             Assert.Contains("make it static and pass what it reads as parameters", d.GetMessage());
         }
 

@@ -42,12 +42,33 @@ namespace DiffGen.Generator.Tests
             Assert.Contains("int.MinValue", onLiteral.GetMessage());
         }
         [Fact]
-        public void DIFF0002_ArrayOfLayerObjectsSaysToHoldStacks()
+        public void An_array_of_sealed_layer_objects_is_accepted()
         {
-            var d = Expect("DIFF0002", "Layers", "public DenseLayer[] Layers = new DenseLayer[0];\n"
-                + "[Differentiable(nameof(Layers))] public double Run(double[] x) { double s = 0; foreach (var layer in Layers) for (int i = 0; i < x.Length; i++) s += layer.W[i] * x[i]; return s; }",
-                "public sealed class DenseLayer { public double[] W = new double[0]; }\npublic partial class C {\n");
-            Assert.Contains("hold the layers' weights as stacks", d.GetMessage());
+            // refused until the twenty-fourth session (DIFF0002, "hold the layers' weights as stacks"): now each member read from
+            // the elements is one input holding that member of every element (Parse/ObjectArrays.cs)
+            var problems = Problems("}\npublic partial class M { public DenseLayer[] Layers = new DenseLayer[0];\n"
+                + "[Differentiable(nameof(Layers))] public double Run(double[] x) { double s = 0; foreach (var layer in Layers) for (int i = 0; i < x.Length; i++) s += layer.W[i] * x[i]; return s; } }\n"
+                + "public sealed class DenseLayer { public double[] W = new double[0]; }\nclass Unused {");
+            Assert.True(problems.Count == 0, Describe(problems));
+        }
+
+        [Fact]
+        public void DIFF0005_VirtualMethodOfAnArrayElementSaysToSealIt()
+        {
+            var d = Expect("DIFF0005", "l.Apply(x)", "public Lin[] Layers = new Lin[0];\n"
+                + "[Differentiable(nameof(Layers))] public double Run(double[] x) { double s = 0; foreach (var l in Layers) s += l.Apply(x); return s; }\n}\n"
+                + "public class Lin { public double[] W = new double[2]; public virtual double Apply(double[] x) => W[0] * x[0]; }\nclass Unused {", "public partial class C {\n");
+            Assert.Contains("each element of 'Layers' may be of a class that overrides it", d.GetMessage());
+            Assert.Contains("declare 'Lin' sealed", d.GetMessage());
+        }
+
+        [Fact]
+        public void DIFF0007_WritingAMemberOfAnArrayElement()
+        {
+            var d = Expect("DIFF0007", "l.W[0]", "public D[] Layers = new D[0];\n"
+                + "[Differentiable(nameof(Layers))] public double Run(double[] x) { double s = 0; foreach (var l in Layers) { l.W[0] = 1; s += l.W[0] * x[0]; } return s; }\n}\n"
+                + "public sealed class D { public double[] W = new double[2]; }\nclass Unused {", "public partial class C {\n");
+            Assert.Contains("read once when the method starts", d.GetMessage());
         }
 
         [Fact]

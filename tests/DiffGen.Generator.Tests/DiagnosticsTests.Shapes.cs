@@ -93,11 +93,13 @@ namespace DiffGen.Generator.Tests
         {
             // since round 8 a member of a member is read like the member (cfg.Inner.Tau once at entry)
             Assert.Empty(Problems("public struct Inner { public double Tau; } public struct Cfg { public Inner Inner; }\n[Differentiable] public static double F(double x, Cfg cfg) => x * cfg.Inner.Tau;"));
-            // a member of an element of an array of objects is not (of structs: not split into fields either)
-            var d = Expect("DIFF0004", "cfg.Items[0].Tau", "public class Inner { public double Tau; } public struct Cfg { public Inner[] Items; }\n[Differentiable] public static double F(double x, Cfg cfg) => x * cfg.Items[0].Tau;");
-            Assert.Contains("cfg.Tau", d.GetMessage());
-            d = Expect("DIFF0004", "cfg.Items[0]", "public struct Inner { public double Tau; } public struct Cfg { public Inner[] Items; }\n[Differentiable] public static double F(double x, Cfg cfg) => x * cfg.Items[0].Tau;");
-            Assert.Contains("one array per field", d.GetMessage());
+            // since the twenty-fourth session a member of an element of an array of objects (classes or structs) is read from
+            // every element (Parse/ObjectArrays.cs)
+            Assert.Empty(Problems("public class Inner { public double Tau; } public struct Cfg { public Inner[] Items; }\n[Differentiable] public static double F(double x, Cfg cfg) => x * cfg.Items[0].Tau;"));
+            Assert.Empty(Problems("public struct Inner { public double Tau; } public struct Cfg { public Inner[] Items; }\n[Differentiable] public static double F(double x, Cfg cfg) => x * cfg.Items[0].Tau;"));
+            // the array itself read as a value is not
+            var d = Expect("DIFF0004", "items[0].Tau", "public class Inner { public double Tau; } public struct Cfg { public Inner[] Items; }\n[Differentiable] public static double F(double x, Cfg cfg) { var items = cfg.Items; items = new Inner[1]; return x * items[0].Tau; }");
+            Assert.Contains("elements of an array or list of layer objects", d.GetMessage());
         }
 
         [Fact]
