@@ -664,7 +664,8 @@ namespace DiffGen.Generator.Parse
                 if (ElementReceiverOf(e) is { } element) return element; // Layers[l], or a local naming an element (ObjectArrays.cs)
             var sym = _model.GetSymbolInfo(e, _ct).Symbol;
             if (sym is IParameterSymbol cp)
-                return _configParams.Contains(cp) ? new Receiver(cp.Name, cp.Name, cp.Type, cp.Name) : null;
+                return _configParams.Contains(cp) ? new Receiver(cp.Name, cp.Name, cp.Type, cp.Name)
+                    : _receiverParams.TryGetValue(cp, out var given) ? given : null; // a helper's parameter given an object (ObjectArrays.cs)
             // anyType: the object of a dispatched call may be of an interface type (DispatchedCalls.cs)
             if (sym is null || !IsReadableMember(sym) || !(IsConfigType(MemberType(sym)) || anyType && MemberType(sym) is INamedTypeSymbol { TypeKind: TypeKind.Interface or TypeKind.Class })) return null;
             var type = MemberType(sym);
@@ -705,18 +706,6 @@ namespace DiffGen.Generator.Parse
         /// </summary>
         private Expr? ReadConfigMember(Receiver rc, ISymbol sym, SyntaxNode where)
         {
-            if (rc.Elem is not null)
-            {
-                // a member of an element of an array of layer objects (ObjectArrays.cs): a computed property inlined on that element
-                if (sym is IPropertySymbol { IsStatic: false } ep && IsOverridable(ep) && !rc.Type.IsSealed && !rc.Type.IsValueType)
-                {
-                    Report(Descriptors.UnsupportedExpression, where, where.ToString(), $"'{ep.Name}' is virtual, and the class of each element of '{rc.Elem.Array.Display}' is known only at run time; make it non-virtual or seal the class");
-                    return null;
-                }
-                if (where is ExpressionSyntax esite && ComputedReal(sym, own: false) is { } eg)
-                    return OneResult(esite, Inline(esite, eg.Get, eg.Get, eg.Prop.Name, eg.Owner, eg.Body, eg.Get.Parameters, receiver: rc));
-                return ReadElementMember(rc, sym, where);
-            }
             // G.Scale of an abstract, virtual or interface property: the getter the object's class runs (DispatchedCalls.cs)
             if (where is ExpressionSyntax vsite && sym is IPropertySymbol { IsStatic: false } vp && IsOverridable(vp) && vp.Type.SpecialType is SpecialType.System_Double or SpecialType.System_Single)
             {
@@ -732,6 +721,13 @@ namespace DiffGen.Generator.Parse
                     return DispatchedProperty(rc, vp, vsite);
             }
             else rc = rc.For(sym); // Out.W of a dispatched call's class: the declared type's member, one input for every class
+            if (rc.Elem is not null)
+            {
+                // a member of an element of an array of layer objects (ObjectArrays.cs): a computed property inlined on that element
+                if (where is ExpressionSyntax esite && ComputedReal(sym, own: false) is { } eg)
+                    return OneResult(esite, Inline(esite, eg.Get, eg.Get, eg.Prop.Name, eg.Owner, eg.Body, eg.Get.Parameters, receiver: rc));
+                return ReadElementMember(rc, sym, where);
+            }
             string key = rc.Key + "." + sym.Name;
             if (_configVars.TryGetValue(key, out var known)) return Ref(known);
             if (where is ExpressionSyntax site && ComputedReal(sym, own: false) is { } getter)
@@ -900,7 +896,7 @@ namespace DiffGen.Generator.Parse
             if (member is null) return false;
             // nameof(Layers) of an array or list of layer objects: every float/double member of its element type (ObjectArrays.cs)
             if (!member.IsStatic && !_method.IsStatic && ObjectElementType(MemberType(member)) is { } elementType)
-                return ObjectWrt(name, elementType, attrSyntax, memberWrt);
+                return ObjectArrayWrt(name, elementType, attrSyntax, memberWrt);
             // nameof(First) of a layer object held in a field: every float/double member of it, as if each path were named
             if (!member.IsStatic && !_method.IsStatic && IsConfigType(MemberType(member)) && MemberType(member) is INamedTypeSymbol { IsTupleType: false })
                 return ObjectWrt(name, MemberType(member), attrSyntax, memberWrt);
@@ -929,7 +925,25 @@ namespace DiffGen.Generator.Parse
         /// levels deep), in declaration order, as if each path were named ("First.W", "First.B"): their gradients follow in that
         /// order (<c>First_WGrad</c>, <c>First_BGrad</c>). Computed properties, statics and constants are not state and are left out.
         /// </summary>
-        private bool ObjectWrt(string path, ITypeSymbol type, SyntaxNode? attrSyntax, List<string> memberWrt, int depth = 0)
+        /// <summary>
+        /// <c>nameof(Layers)</c> of an array or list of layer objects (ObjectArrays.cs): the state members of its element type, and
+        /// where the elements may be of several classes (an interface, an abstract or unsealed class) those each class of the
+        /// compilation declares itself, as if "Layers.Linear.W" were named: one gradient buffer per member and class, one array per
+        /// element (an empty one for the elements of other classes).
+        /// </summary>
+        private bool ObjectArrayWrt(string path, INamedTypeSymbol element, SyntaxNode? attrSyntax, List<string> memberWrt)
+        {
+            int before = memberWrt.Count;
+            ObjectWrt(path, element, attrSyntax, memberWrt, quiet: true);
+            if (element.TypeKind == TypeKind.Interface || !element.IsSealed && !element.IsValueType)
+                foreach (var c in ClassesOf(element).Where(c => !SymbolEqualityComparer.Default.Equals(c, element)))
+                    ObjectWrt(path + "." + c.Name, c, attrSyntax, memberWrt, quiet: true);
+            if (memberWrt.Count == before)
+                Report(Descriptors.BadWithRespectTo, attrSyntax, path, $"holds {element.ToDisplayString()} objects with no float or double fields (or auto-properties) to differentiate; name a float/double member, or remove the name");
+            return true;
+        }
+
+        private bool ObjectWrt(string path, ITypeSymbol type, SyntaxNode? attrSyntax, List<string> memberWrt, int depth = 0, bool quiet = false)
         {
             int before = memberWrt.Count;
             foreach (var m in type.GetMembers())
@@ -950,7 +964,7 @@ namespace DiffGen.Generator.Parse
                 else if (depth < 2 && ObjectElementType(t) is { } innerElement)
                     ObjectWrt(path + "." + m.Name, innerElement, attrSyntax, memberWrt, depth + 1); // an array or list of layer objects inside (ObjectArrays.cs)
             }
-            if (depth == 0 && memberWrt.Count == before)
+            if (depth == 0 && !quiet && memberWrt.Count == before)
                 Report(Descriptors.BadWithRespectTo, attrSyntax, path, $"is a {type.ToDisplayString()} with no float or double fields (or auto-properties) to differentiate; name a float/double member, or remove the name");
             return true;
         }
@@ -978,6 +992,14 @@ namespace DiffGen.Generator.Parse
             }
             for (int i = 1; i < parts.Length; i++)
             {
+                // "Layers.Linear.W": a member one class of the elements declares (its view, as in a switch over the classes: DispatchedCalls.cs)
+                if (rc.Elem is not null && rc.Declared is null && i < parts.Length - 1 && rc.Type is INamedTypeSymbol polymorphic
+                    && (polymorphic.TypeKind == TypeKind.Interface || !polymorphic.IsSealed && !polymorphic.IsValueType)
+                    && ClassesOf(polymorphic).FirstOrDefault(c => c.Name == parts[i]) is { } cls)
+                {
+                    rc = ClassView(rc, cls);
+                    continue;
+                }
                 var m = rc.Type.GetMembers(parts[i]).FirstOrDefault(x => IsReadableMember(x) && !x.IsStatic);
                 if (m is null) return false;
                 if (i < parts.Length - 1)
@@ -990,7 +1012,7 @@ namespace DiffGen.Generator.Parse
                         continue;
                     }
                     if (!IsConfigType(MemberType(m))) return false;
-                    rc = new Receiver(rc.Key + "." + m.Name, rc.Source + "." + m.Name, MemberType(m), rc.Prefix + "_" + m.Name, Elem: rc.Elem);
+                    rc = new Receiver(rc.Key + "." + m.Name, rc.Source + (rc.Optional ? "?." : ".") + m.Name, MemberType(m), rc.Prefix + "_" + m.Name, rc.Optional, Elem: rc.Elem);
                     continue;
                 }
                 if (ComputedReal(m, own: false) is not null)

@@ -79,6 +79,7 @@ namespace DiffGen.Generator.Parse
                     LowerDeclaration(decl, output);
                     break;
                 case ExpressionStatementSyntax es:
+                    if (TryLowerDispatchedArrayStatement(es, output)) break; // h = layer.Forward(h) on an ILayer: once per class (DispatchedCalls.cs)
                     LowerExpressionStatement(es.Expression, output);
                     break;
                 case ForStatementSyntax f:

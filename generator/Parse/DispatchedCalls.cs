@@ -26,8 +26,77 @@ namespace DiffGen.Generator.Parse
         private bool TryInlineDispatched(ExpressionSyntax inv, IMethodSymbol target, ExpressionSyntax recv, out List<Expr>? results)
         {
             results = null;
-            // an element of an array of layer objects: its class is not read at entry (each element may differ), so no switch
-            return ReceiverOf(recv, anyType: true) is { Elem: null } rc && TryInlineDispatchedOn(inv, target, rc, out results);
+            return ReceiverOf(recv, anyType: true) is { } rc && TryInlineDispatchedOn(inv, target, rc, out results);
+        }
+
+        /// <summary>
+        /// While a statement is lowered once per class (<see cref="TryLowerDispatchedArrayStatement"/>): the class each object's call
+        /// inlines, by the object's <see cref="Receiver.Key"/>.
+        /// </summary>
+        private readonly Dictionary<string, INamedTypeSymbol> _dispatchedClass = new(System.StringComparer.Ordinal);
+
+        /// <summary>
+        /// <c>h = layer.Forward(h);</c> where the object's class chooses a method returning an array (an ILayer of a sequence, a
+        /// virtual Forward): the classes' arrays differ in length and cannot be one value, so the statement is lowered once per class,
+        /// each copy with that class's method inlined, under <c>if (class == k)</c>; the array local takes the chosen one's result as it
+        /// takes any helper's. False: not such a statement.
+        /// </summary>
+        private bool TryLowerDispatchedArrayStatement(ExpressionStatementSyntax es, List<Stmt> output)
+        {
+            if (es.Expression is not AssignmentExpressionSyntax { Right: var right } asg || !asg.IsKind(SyntaxKind.SimpleAssignmentExpression)) return false;
+            while (right is ParenthesizedExpressionSyntax p) right = p.Expression;
+            if (right is not InvocationExpressionSyntax inv || _model.GetSymbolInfo(inv, _ct).Symbol is not IMethodSymbol target
+                || target.ReturnType is not IArrayTypeSymbol || !IsDispatchedCall(inv, target, out var recv)
+                || ReceiverOf(recv!, anyType: true) is not { } rc || _dispatchedClass.ContainsKey(rc.Key) || rc.Type is not INamedTypeSymbol declared) return false;
+            var classes = DispatchCases(declared, target)?.Select(k => k.Class).ToList();
+            if (classes is null || classes.Count == 0 || classes.Count > MaxDispatchClasses) return false; // reported where the call is lowered
+            var kind = ClassInput(rc, classes, recv!);
+            var branches = new List<List<Stmt>>();
+            _branchDepth++;
+            try
+            {
+                foreach (var c in classes)
+                {
+                    var branch = new List<Stmt>();
+                    _dispatchedClass[rc.Key] = c;
+                    LowerExpressionStatement(es.Expression, branch);
+                    branches.Add(branch);
+                }
+            }
+            finally
+            {
+                _dispatchedClass.Remove(rc.Key);
+                _branchDepth--;
+            }
+            var chain = branches[branches.Count - 1];
+            for (int i = branches.Count - 2; i >= 0; i--)
+                chain = new List<Stmt> { new If(new Binary(BinaryOp.Eq, kind, new Const(i, IrType.Int), IrType.Bool), branches[i].ToEquatable(), chain.ToEquatable()) };
+            output.AddRange(chain);
+            return true;
+        }
+
+        /// <summary>One class's view of the object <paramref name="rc"/> names (a case of a switch over its classes): its members read through <c>(src as C)?.M</c>.</summary>
+        private static Receiver ClassView(Receiver rc, INamedTypeSymbol c) =>
+            new(rc.Key + " as " + c.ToDisplayString(), $"({rc.Source} as {c.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)})", c,
+                rc.Prefix + "_" + c.Name, Optional: true, Declared: rc, Elem: rc.Elem);
+
+        /// <summary>The classes an object of <paramref name="declared"/> can be, each with the method it runs for <paramref name="target"/>; null when one cannot be inlined.</summary>
+        private List<(INamedTypeSymbol Class, IMethodSymbol Method, SyntaxNode Syntax)>? DispatchCases(INamedTypeSymbol declared, IMethodSymbol target)
+        {
+            var cases = new List<(INamedTypeSymbol Class, IMethodSymbol Method, SyntaxNode Syntax)>();
+            foreach (var c in ClassesOf(declared))
+            {
+                var impl = declared.TypeKind == TypeKind.Interface
+                    ? c.FindImplementationForInterfaceMember(target) as IMethodSymbol
+                    : MostDerivedOverride(c, target);
+                // an interface mapped to a virtual method (class Leaky : IActivation { public virtual double Apply ... }): a subclass's override runs
+                if (impl is { IsVirtual: true } or { IsOverride: true } or { IsAbstract: true }) impl = MostDerivedOverride(c, impl);
+                if (impl is null || impl.ContainingType.TypeKind == TypeKind.Interface || impl.IsGenericMethod || HelperSyntax(impl) is not { } syntax
+                    || !_model.Compilation.IsSymbolAccessibleWithin(c, _method.ContainingType))
+                    return null; // a default interface method, an abstract one, a class the generated code cannot name: reported as before
+                cases.Add((c, impl, syntax));
+            }
+            return cases;
         }
 
         private static bool IsCallOnThis(ExpressionSyntax inv) =>
@@ -42,30 +111,18 @@ namespace DiffGen.Generator.Parse
         {
             results = null;
             var recv = inv;
-            if (rc.Type is not INamedTypeSymbol declared) return false;
-            var cases = new List<(INamedTypeSymbol Class, IMethodSymbol Method, SyntaxNode Syntax)>();
-            foreach (var c in ClassesOf(declared))
-            {
-                var impl = declared.TypeKind == TypeKind.Interface
-                    ? c.FindImplementationForInterfaceMember(target) as IMethodSymbol
-                    : MostDerivedOverride(c, target);
-                // an interface mapped to a virtual method (class Leaky : IActivation { public virtual double Apply ... }): a subclass's override runs
-                if (impl is { IsVirtual: true } or { IsOverride: true } or { IsAbstract: true }) impl = MostDerivedOverride(c, impl);
-                if (impl is null || impl.ContainingType.TypeKind == TypeKind.Interface || impl.IsGenericMethod || HelperSyntax(impl) is not { } syntax
-                    || !_model.Compilation.IsSymbolAccessibleWithin(c, _method.ContainingType))
-                    return false; // a default interface method, an abstract one, a class the generated code cannot name: reported as before
-                cases.Add((c, impl, syntax));
-            }
+            if (rc.Type is not INamedTypeSymbol declared || DispatchCases(declared, target) is not { } cases) return false;
             if (cases.Count == 0 || cases.Count > MaxDispatchClasses) return false;
-
             var kind = ClassInput(rc, cases.Select(k => k.Class).ToList(), recv);
+            // one class chosen for the whole statement (TryLowerDispatchedArrayStatement): its method alone
+            if (_dispatchedClass.TryGetValue(rc.Key, out var chosen))
+                cases = cases.Where(k => SymbolEqualityComparer.Default.Equals(k.Class, chosen)).ToList();
 
             // each class's body, inlined on that class's view of the object; its statements run only when it is the one
             var bodies = new List<(List<Expr> Results, List<Stmt> Pre)>();
             foreach (var (c, impl, syntax) in cases)
             {
-                var view = new Receiver(rc.Key + " as " + c.ToDisplayString(), $"({rc.Source} as {c.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)})", c,
-                    rc.Prefix + "_" + c.Name, Optional: true, Declared: rc);
+                var view = ClassView(rc, c);
                 CSharpSyntaxNode body = syntax switch
                 {
                     MethodDeclarationSyntax md => (CSharpSyntaxNode?)md.Body ?? md.ExpressionBody!.Expression,
@@ -77,27 +134,49 @@ namespace DiffGen.Generator.Parse
                 bodies.Add((r, pre));
             }
 
-            results = Choose(kind, bodies);
+            results = bodies.Count == 1 && _dispatchedClass.ContainsKey(rc.Key) ? Single(bodies[0]) : Choose(kind, bodies);
             return true;
+
+            List<Expr> Single((List<Expr> Results, List<Stmt> Pre) only)
+            {
+                _pending.AddRange(only.Pre); // already under this class's 'if'
+                return only.Results;
+            }
         }
 
         /// <summary>
         /// The object's class among <paramref name="classes"/> (<see cref="ClassesOf"/>, in its order): an int input of the array form,
         /// one per object (a method call and a property read on it share it).
         /// </summary>
-        private Variable ClassInput(Receiver rc, List<INamedTypeSymbol> classes, SyntaxNode where)
+        private Expr ClassInput(Receiver rc, List<INamedTypeSymbol> classes, SyntaxNode where)
         {
+            var names = string.Join(", ", classes.Select(c => c.Name));
+            var types = string.Join(", ", classes.Select(c => $"typeof({c.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)})"));
+            if (rc.Elem is { } element)
+            {
+                // an element of an array of layer objects: each element's class, an int[] read once (ObjectArrays.cs)
+                var oa = element.Array;
+                string arrayKey = oa.Key + "[]" + rc.Source + "#class";
+                if (!_configVars.TryGetValue(arrayKey, out var perElement))
+                {
+                    perElement = new Variable(FreshName(rc.Prefix + "_class"), new IrType(Scalar.Int, Shape.Vector), VarKind.Param);
+                    _configVars[arrayKey] = perElement;
+                    _surface = true;
+                    string path = rc.Source == "__e" ? "" : $", static __e => {rc.Source}";
+                    _memberInputs.Add(new MemberInput(perElement.Name, perElement.Type,
+                        $"global::DiffGen.Reverse.SurfaceArrays.ClassIndices({oa.Source}{path}, {Literal(oa.Display)}, {Literal(names)}, [{types}])", null, where.GetLocation()));
+                }
+                return new ElemRef(perElement.Name, perElement.Type, new[] { element.Index }.ToEquatable());
+            }
             string kindKey = rc.Key + "#class";
-            if (_configVars.TryGetValue(kindKey, out var kind)) return kind;
+            if (_configVars.TryGetValue(kindKey, out var kind)) return new VarRef(kind.Name, IrType.Int);
             kind = new Variable(FreshName(rc.Prefix + "_class"), IrType.Int, VarKind.Param);
             _configVars[kindKey] = kind;
             _surface = true;
-            var names = string.Join(", ", classes.Select(c => c.Name));
-            var types = string.Join(", ", classes.Select(c => $"typeof({c.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)})"));
             var display = rc.Key.StartsWith("this.", System.StringComparison.Ordinal) ? rc.Key.Substring(5) : rc.Key;
             _memberInputs.Add(new MemberInput(kind.Name, IrType.Int,
                 $"global::DiffGen.Reverse.Shapes.ClassIndex({rc.Source}, {Literal(display)}, {Literal(names)}, [{types}])", null, where.GetLocation()));
-            return kind;
+            return new VarRef(kind.Name, IrType.Int);
 
             static string Literal(string s) => SymbolDisplay.FormatLiteral(s, quote: true);
         }
@@ -107,9 +186,9 @@ namespace DiffGen.Generator.Parse
         /// before the statement (the helpers' top-level locals declared before it, as EmitGuarded does for ?:), and
         /// <c>kind == 0 ? r0 : kind == 1 ? r1 : ...</c> per result.
         /// </summary>
-        private List<Expr> Choose(Variable kind, List<(List<Expr> Results, List<Stmt> Pre)> bodies)
+        private List<Expr> Choose(Expr kind, List<(List<Expr> Results, List<Stmt> Pre)> bodies)
         {
-            Expr Is(int i) => new Binary(BinaryOp.Eq, new VarRef(kind.Name, IrType.Int), new Const(i, IrType.Int), IrType.Bool);
+            Expr Is(int i) => new Binary(BinaryOp.Eq, kind, new Const(i, IrType.Int), IrType.Bool);
             var lifted = bodies.Select(b => LiftDeclarations(b.Pre)).ToList();
             if (lifted.Any(l => l.Count > 0))
             {
@@ -167,8 +246,7 @@ namespace DiffGen.Generator.Parse
             var bodies = new List<(List<Expr> Results, List<Stmt> Pre)>();
             foreach (var c in classes)
             {
-                var view = new Receiver(rc.Key + " as " + c.ToDisplayString(), $"({rc.Source} as {c.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)})", c,
-                    rc.Prefix + "_" + c.Name, Optional: true, Declared: rc);
+                var view = ClassView(rc, c);
                 var r = LowerBranch(() => ReadConfigMember(view, prop, where), out var pre);
                 if (r is null) return null;
                 bodies.Add((new List<Expr> { r }, pre));

@@ -348,7 +348,7 @@ namespace DiffGen.Generator.Parse
                 }
                 else if (!cur.Type.IsSealed && !cur.Type.IsValueType)
                 {
-                    if (cur.Elem is null && TryInlineDispatchedOn(inv, target, cur, out var onThis)) return onThis;
+                    if (TryInlineDispatchedOn(inv, target, cur, out var onThis)) return onThis;
                     Report(Descriptors.NotDifferentiableCall, inv, display, $"it is {(target.IsAbstract ? "abstract" : "virtual")}, so the class of the object it is called on chooses the code at run time, "
                         + "and DiffGen could not list the classes to choose from (none in this compilation, more than 8, or one it cannot name); type the member holding the object as the concrete sealed class");
                     return null;
@@ -484,7 +484,7 @@ namespace DiffGen.Generator.Parse
             {
                 // an element of an array of layer objects (ObjectArrays.cs): no class read per element, so no switch
                 Report(Descriptors.NotDifferentiableCall, recv.Parent?.Parent ?? recv, target.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat),
-                    $"it is {(target.IsAbstract ? "abstract" : "virtual")}, and each element of '{element.Array.Display}' may be of a class that overrides it, which DiffGen cannot see at build time; make '{target.Name}' non-virtual, or declare '{target.ContainingType.Name}' sealed");
+                    $"it is {(target.ContainingType?.TypeKind == TypeKind.Interface ? "an interface method" : target.IsAbstract ? "abstract" : "virtual")}, so each element of '{element.Array.Display}' chooses its code by its class, and DiffGen could not list the classes to choose from (none in this compilation, more than 8, a generic one, or one it cannot name); declare the array with a concrete sealed class, or make '{target.Name}' non-virtual");
                 return;
             }
             var type = _model.GetTypeInfo(recv, _ct).Type!;
@@ -568,6 +568,7 @@ namespace DiffGen.Generator.Parse
             {
                 Save(_vars), Save(_substituted), Save(_structArgs), Save(_tupleVars), Save(_delegates), Save(_listCounts),
                 Save(_nullableLocals), Save(_refAliases), Save(_spanViews), Save(_structArrays), Save(_swapGroups), Save(_swapSlots), Save(_helperTexts), Save(_textAliases), Save(_stackViews), Save(_highRankBound),
+                Save(_elementLocals), Save(_objectArrayLocals), Save(_objectArrayParams), Save(_receiverParams),
             };
             return () => { foreach (var r in restores) r(); };
 
@@ -710,6 +711,8 @@ namespace DiffGen.Generator.Parse
             var structBindings = new List<(IParameterSymbol P, List<Variable>? Vars, List<Expr>? Values)>();
             var delegateBindings = new List<(IParameterSymbol P, (AnonymousFunctionExpressionSyntax? Lambda, IMethodSymbol Method) Fn)>();
             var stackBindings = new List<(IParameterSymbol P, StackView View)>();
+            var objectArrayBindings = new List<(IParameterSymbol P, ObjectArray Objects)>();
+            var receiverBindings = new List<(IParameterSymbol P, Receiver Object)>();
             var highRankBindings = new List<(IParameterSymbol P, (Variable Array, List<string> Dims) Cube)>();
             var argArray = new Expr?[parameters.Count];
             foreach (var (k, packed) in paramsArrays)
@@ -850,6 +853,16 @@ namespace DiffGen.Generator.Parse
                     highRankBindings.Add((p, (cube, cubeDims))); // Conv(input, kernels) with a double[,,]: the same flattened array
                     continue;
                 }
+                if (pt is null && p.RefKind is RefKind.None or RefKind.In && argSyntax[k] is { } objectsArg && ObjectElementType(p.Type) is not null && ObjectArrayOf(objectsArg) is { } boundObjects)
+                {
+                    objectArrayBindings.Add((p, boundObjects)); // Run(Layers, x): the helper's array of layer objects is the caller's (ObjectArrays.cs)
+                    continue;
+                }
+                if (pt is null && p.RefKind is RefKind.None or RefKind.In && argSyntax[k] is { } objectArg && IsConfigType(p.Type) && ReceiverOf(objectArg, anyType: true) is { } boundObject)
+                {
+                    receiverBindings.Add((p, boundObject)); // Apply(layer, h), Score(L1, x): the helper reads the caller's object's members
+                    continue;
+                }
                 if (pt is null && p.Type is INamedTypeSymbol { IsTupleType: true })
                 {
                     Report(Descriptors.NotDifferentiableCall, inv, name, $"its parameter '{p.Name}' has type {p.Type.ToDisplayString()}, which is not supported: a helper's tuple parameter is split into one value per element when every element is a float, double, int or bool value (at most 7); pass arrays as parameters of their own");
@@ -933,6 +946,8 @@ namespace DiffGen.Generator.Parse
                 }
             foreach (var (p, fn) in delegateBindings) _delegates[p] = fn;
             foreach (var (p, view) in stackBindings) _stackViews[p] = view;
+            foreach (var (p, objects) in objectArrayBindings) _objectArrayParams[p] = objects;
+            foreach (var (p, obj) in receiverBindings) _receiverParams[p] = obj;
             foreach (var (p, cube) in highRankBindings) _highRankBound[p] = cube;
             foreach (var (p, v, sub) in bindings)
             {

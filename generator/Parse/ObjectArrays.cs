@@ -42,7 +42,8 @@ namespace DiffGen.Generator.Parse
         {
             var element = t is IArrayTypeSymbol { Rank: 1 } a ? a.ElementType
                 : t is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1 } g && g.OriginalDefinition.ToDisplayString() is "System.Collections.Generic.List<T>" or "System.Collections.Generic.IReadOnlyList<T>" ? g.TypeArguments[0] : null;
-            return element is INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct, IsAbstract: false, IsTupleType: false, IsGenericType: false, SpecialType: SpecialType.None } e
+            // an interface or abstract element type: its calls a switch per element over the classes of the compilation (DispatchedCalls.cs)
+            return element is INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct or TypeKind.Interface, IsTupleType: false, IsGenericType: false, SpecialType: SpecialType.None } e
                 && e.Locations.Any(l => l.IsInSource) && IsConfigType(e) ? e : null;
         }
 
@@ -52,6 +53,7 @@ namespace DiffGen.Generator.Parse
             while (e is ParenthesizedExpressionSyntax p) e = p.Expression;
             var sym = _model.GetSymbolInfo(e, _ct).Symbol;
             if (sym is ILocalSymbol alias) return _objectArrayLocals.TryGetValue(alias, out var named) ? named : null; // var layers = Layers;
+            if (sym is IParameterSymbol bound) return _objectArrayParams.TryGetValue(bound, out var given) ? given : null; // a helper's, given Layers
             if (sym is null || !IsReadableMember(sym) || sym is IPropertySymbol { IsIndexer: true } || ObjectElementType(MemberType(sym)) is not { } element) return null;
             if (sym.IsStatic)
             {
@@ -104,11 +106,13 @@ namespace DiffGen.Generator.Parse
         private Variable? ElementMemberInput(Receiver rc, ISymbol sym, SyntaxNode where)
         {
             var oa = rc.Elem!.Array;
-            string path = rc.Source.Substring(3) + "." + sym.Name; // ".W", ".Fc1.W": the member read from each element
-            string key = oa.Key + "[]" + path;
+            // the member read from each element: '__e.W', '__e.Fc1.W', or on one class's view '(__e as C)?.W' (DispatchedCalls.cs),
+            // whose elements of other classes give an empty array or a default nobody reads
+            string member = rc.Source + (rc.Optional ? "?." : ".") + sym.Name;
+            string key = oa.Key + "[]" + member;
             if (_configVars.TryGetValue(key, out var known)) return known;
             var type = MemberType(sym);
-            string display = oa.Display + path;
+            string display = oa.Display + (rc.Optional ? "" : rc.Source.Substring(3)) + "." + sym.Name;
             if (!_model.Compilation.IsSymbolAccessibleWithin(sym, _method.ContainingType))
             {
                 Report(Descriptors.UnsupportedType, where, type.ToDisplayString(), "'" + display + "'",
@@ -116,7 +120,12 @@ namespace DiffGen.Generator.Parse
                 return null;
             }
             bool flag = type.SpecialType == SpecialType.System_Boolean; // a bool member: 0 or 1, read as '!= 0'
-            string read = IsEnum(type) ? $"(int)__e{path}" : flag ? $"__e{path} ? 1 : 0" : $"__e{path}";
+            string typeText = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+            string value = !rc.Optional ? member
+                : type is IArrayTypeSymbol { Rank: 2 } m2 ? $"({member} ?? new {m2.ElementType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)}[0, 0])"
+                : type is IArrayTypeSymbol { Rank: 1 } m1 ? $"({member} ?? global::System.Array.Empty<{m1.ElementType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)}>())"
+                : flag ? $"{member} == true" : $"({member} ?? default({typeText}))";
+            string read = IsEnum(type) ? $"(int){value}" : flag ? $"{value} ? 1 : 0" : value;
             var name = FreshName(rc.Prefix + "_" + sym.Name);
             // gathered once per call into a local of the entry points (SurfaceModel.Gathered), which every read of it names
             string gather = "__objects_" + name;
@@ -184,8 +193,9 @@ namespace DiffGen.Generator.Parse
             if (sym is null || sym.IsStatic || !IsReadableMember(sym) || MemberType(sym) is not IArrayTypeSymbol { Rank: 2 } m || ElemOf(m.ElementType) is not (Scalar.Float or Scalar.Double)) return null;
             var rc = e is MemberAccessExpressionSyntax { Expression: not (ThisExpressionSyntax or BaseExpressionSyntax) } ma ? ReceiverOf(ma.Expression) : _receiver;
             if (rc?.Elem is null || !HasMembersOf(rc.Type, sym.ContainingType)) return null;
+            rc = rc.For(sym); // a member the declared type has: one input for every class
             if (ElementMemberInput(rc, sym, e) is not { } v || !_elementStacks.TryGetValue(v.Name, out var stack)) return null;
-            return new StackView(v, rc.Elem.Index, stack.Dims, stack.Shapes);
+            return new StackView(v, rc.Elem!.Index, stack.Dims, stack.Shapes);
         }
 
         /// <summary><c>foreach (var layer in Layers)</c>: a counted loop over the elements, <c>layer</c> the element of this iteration.</summary>
@@ -206,6 +216,12 @@ namespace DiffGen.Generator.Parse
             var origin = new SourceRef(loc.SourceTree?.FilePath ?? "", loc.SourceSpan, loc.GetLineSpan().Span);
             EmitLoop(new For(counter, new Const(0, IrType.Int), BinaryOp.Lt, CountOf(oa), 1, default, origin), null, body, frame, output);
         }
+
+        /// <summary>A helper's parameter given an array or list of layer objects (<c>Run(Layers, x)</c>): that array.</summary>
+        private readonly Dictionary<IParameterSymbol, ObjectArray> _objectArrayParams = new(SymbolEqualityComparer.Default);
+
+        /// <summary>A helper's parameter given an object whose members are read (<c>Apply(layer, h)</c>, <c>Score(L1, x)</c>): that object.</summary>
+        private readonly Dictionary<IParameterSymbol, Receiver> _receiverParams = new(SymbolEqualityComparer.Default);
 
         /// <summary><c>var layers = this.Layers;</c>: a second name for the array or list (never reassigned: checked by C#'s flow analysis here).</summary>
         private readonly Dictionary<ILocalSymbol, ObjectArray> _objectArrayLocals = new(SymbolEqualityComparer.Default);

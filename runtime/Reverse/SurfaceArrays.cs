@@ -213,6 +213,28 @@ namespace DiffGen.Reverse
             return values;
         }
 
+        /// <summary>
+        /// The exact class of every object of an array or list of layer objects, as its index among <paramref name="types"/> (the
+        /// classes the generated code inlines a called method for); a null element, or one of a class the build did not see,
+        /// throws naming the element, before anything is written.
+        /// </summary>
+        public static int[] ClassIndices<T>(IReadOnlyList<T>? items, string name, string classes, ReadOnlySpan<Type> types) =>
+            ClassIndices(items, static item => item, name, classes, types);
+
+        /// <summary>As <see cref="ClassIndices{T}(IReadOnlyList{T}, string, string, ReadOnlySpan{Type})"/>, for an object each element holds (<c>Blocks[i].Act</c>).</summary>
+        public static int[] ClassIndices<T, TObject>(IReadOnlyList<T>? items, Func<T, TObject> member, string name, string classes, ReadOnlySpan<Type> types)
+        {
+            if (items is null) throw new ArgumentNullException(name, $"'{name}' is null; the method reads its elements.");
+            var indices = new int[items.Count];
+            for (int i = 0; i < indices.Length; i++)
+            {
+                var item = items[i];
+                if (item is null) throw new ArgumentNullException(name, $"'{name}[{i}]' is null; every element of '{name}' must be given.");
+                indices[i] = Shapes.ClassIndex(member(item), $"{name}[{i}]", classes, types);
+            }
+            return indices;
+        }
+
         /// <summary>The rows held in a <c>List&lt;T[]&gt;</c> field or property, as the jagged array the method reads (the same rows, no copy
         /// of their elements); a null one names the member.</summary>
         public static T[][] RowsOf<T>(List<T[]>? rows, string name) =>

@@ -113,15 +113,32 @@ namespace DiffGen.Generator.Tests
         }
 
         [Fact]
-        public void DIFF0002_ArrayOfAbstractLayersStillSaysStacks()
+        public void An_array_of_abstract_layers_is_a_switch_per_element()
         {
-            // probe batch 36's SequentialModel: Layer[] with an abstract base class stays refused, with the stacks advice
-            var d = Expect("DIFF0002", "Layers", "public LayerBase[] Layers = { new Doubler() };\n[Differentiable] public double F(double x) { foreach (var l in Layers) x = l.Apply(x); return x; }\n}\n"
-                + "public abstract class LayerBase { public double[] W = new double[1]; public abstract double Apply(double x); }\npublic sealed class Doubler : LayerBase { public override double Apply(double x) => W[0] * x; }\nclass Unused {",
-                "public partial class C {\n");
-            Assert.Contains("arrays and lists of layer objects are followed when their element type is a class or struct", d.GetMessage());
-            Assert.Contains("LayerBase is abstract", d.GetMessage());
-            Assert.Contains("'double[][,] W'", d.GetMessage());
+            // probe batch 36's SequentialModel: Layer[] with an abstract base class, refused until the twenty-fourth session;
+            // now each element's class picks its override (Parse/ObjectArrays.cs, DispatchedCalls.cs)
+            var problems = Problems("}\npublic partial class M { public LayerBase[] Layers = { new Doubler() };\n[Differentiable(nameof(Layers))] public double F(double x) { foreach (var l in Layers) x = l.Apply(x); return x; } }\n"
+                + "public abstract class LayerBase { public double[] W = new double[1]; public abstract double Apply(double x); }\npublic sealed class Doubler : LayerBase { public override double Apply(double x) => W[0] * x; }\nclass Unused {");
+            Assert.True(problems.Count == 0, Describe(problems));
+        }
+
+        [Fact]
+        public void An_array_of_layers_passed_to_a_helper_is_the_callers()
+        {
+            var problems = Problems("}\npublic partial class M { public Dense[] Layers = { new Dense() };\n[Differentiable(nameof(x))] public double F(double x) => Run(Layers, x);\n"
+                + "private static double Run(Dense[] layers, double x) { foreach (var l in layers) x = Scale(l, x); return x; }\nprivate static double Scale(Dense d, double x) => d.W[0] * x; }\n"
+                + "public sealed class Dense { public double[] W = new double[1]; }\nclass Unused {");
+            Assert.True(problems.Count == 0, Describe(problems));
+        }
+
+        [Fact]
+        public void DIFF0002_AnArrayOfLayersFoldedByLinqSaysToReadItsElements()
+        {
+            // probe batch 44's F18: Layers.Aggregate(x, (h, layer) => layer.Apply(h))
+            var d = Expect("DIFF0002", "Layers", "public System.Collections.Generic.List<Dense> Layers = new();\n[Differentiable(nameof(x))] public double F(double x) => System.Linq.Enumerable.Aggregate(Layers, x, (h, l) => l.W[0] * h);\n}\n"
+                + "public sealed class Dense { public double[] W = new double[1]; }\nclass Unused {", "public partial class C {\n");
+            Assert.Contains("are followed as fields or properties of the method's type", d.GetMessage());
+            Assert.Contains("'foreach (var layer in Layers)'", d.GetMessage());
         }
     }
 }

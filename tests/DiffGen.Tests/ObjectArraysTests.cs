@@ -185,5 +185,65 @@ namespace DiffGen.Tests
                 Check.Gradient(FiniteDiff.Derivative(v => { ex.Temperature = v; double y = L(); ex.Temperature = t0; return y; }, t0), gt[e], $"dExperts[{e}].Temperature");
             }
         }
+    
+        [Fact]
+        public void Sequential_list_of_interface_layers_matches_finite_differences()
+        {
+            var r = new Random(76);
+            var first = new ObjSeqLinear { W = TestData.Matrix(r, 5, 3, 0.6), B = TestData.Vector(r, 5, 0.3) };
+            var last = new ObjSeqLinear { W = TestData.Matrix(r, 2, 5, 0.6), B = TestData.Vector(r, 2, 0.3) };
+            var scale = new ObjSeqScale { Gain = 0.8 };
+            var m = new ObjSequential { Layers = { first, new ObjSeqTanh(), scale, last } };
+            var x = TestData.Vector(r, 3);
+            var t = TestData.Vector(r, 2);
+            double value = m.Loss(x, t);
+            Check.Forward(value, m.LossForward(x, t), "Forward");
+            // every element has a buffer in each class's layout: an empty one for the elements of other classes
+            var gx = TestData.Garbage(x);
+            var gw = new[] { TestData.Garbage(first.W), new double[0, 0], new double[0, 0], TestData.Garbage(last.W) };
+            var gb = new[] { TestData.Garbage(first.B), new double[0], new double[0], TestData.Garbage(last.B) };
+            var gGain = new double[4];
+            Check.Forward(value, m.LossBackward(x, t, gx, gw, gb, gGain), "Backward value");
+            double L() => m.Loss(x, t);
+            Check.Gradient(FiniteDiff.Gradient(L, x), gx, "dx");
+            Check.Gradient(FiniteDiff.Gradient(L, first.W), gw[0], "dLayers[0].W");
+            Check.Gradient(FiniteDiff.Gradient(L, first.B), gb[0], "dLayers[0].B");
+            Check.Gradient(FiniteDiff.Gradient(L, last.W), gw[3], "dLayers[3].W");
+            Check.Gradient(FiniteDiff.Gradient(L, last.B), gb[3], "dLayers[3].B");
+            Check.Gradient(FiniteDiff.Derivative(v => { scale.Gain = v; double y = L(); scale.Gain = 0.8; return y; }, 0.8), gGain[2], "dLayers[2].Gain");
+            Assert.Equal(0.0, gGain[0]);
+            // the classes in another order: each element's own class is read per call
+            var reordered = new ObjSequential { Layers = { first, scale, new ObjSeqTanh(), last } };
+            Check.Forward(reordered.Loss(x, t), reordered.LossForward(x, t), "Forward, reordered");
+        }
+
+        [Fact]
+        public void Ensemble_of_abstract_heads_through_a_helper_matches_finite_differences()
+        {
+            var r = new Random(77);
+            var heads = new ObjHeadBase[]
+            {
+                new ObjDotHead { W = TestData.Vector(r, 4) },
+                new ObjSquareHead { W = TestData.Vector(r, 4), Scale = 0.7 },
+                new ObjSquareHead { W = TestData.Vector(r, 4), Scale = -0.3 },
+            };
+            var m = new ObjEnsemble { Heads = heads };
+            var h = TestData.Vector(r, 4);
+            double value = m.Mean(h);
+            Check.Forward(value, m.MeanForward(h), "Forward");
+            var gw = heads.Select(x => TestData.Garbage(x.W)).ToArray();
+            var gScale = new double[3];
+            Check.Forward(value, m.MeanBackward(h, gw, gScale), "Backward value");
+            double L() => m.Mean(h);
+            for (int k = 0; k < 3; k++) Check.Gradient(FiniteDiff.Gradient(L, heads[k].W), gw[k], $"dHeads[{k}].W");
+            for (int k = 1; k < 3; k++)
+            {
+                var sq = (ObjSquareHead)heads[k];
+                double s0 = sq.Scale;
+                Check.Gradient(FiniteDiff.Derivative(v => { sq.Scale = v; double y = L(); sq.Scale = s0; return y; }, s0), gScale[k], $"dHeads[{k}].Scale");
+            }
+            heads[1] = null!;
+            Assert.Contains("Heads[1]", Assert.Throws<ArgumentNullException>(() => m.MeanForward(h)).Message);
+        }
     }
 }

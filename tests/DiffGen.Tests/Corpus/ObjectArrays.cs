@@ -194,4 +194,118 @@ namespace DiffGen.Tests.Corpus
             return max + Math.Log(z);
         }
     }
+
+    /// <summary>A layer of a sequential model: the classes below are every class of the compilation implementing it.</summary>
+    public interface IObjLayer
+    {
+        double[] Forward(double[] x);
+    }
+
+    public sealed class ObjSeqLinear : IObjLayer
+    {
+        public double[,] W = new double[0, 0];
+        public double[] B = Array.Empty<double>();
+
+        public double[] Forward(double[] x)
+        {
+            var y = new double[B.Length];
+            for (int o = 0; o < y.Length; o++)
+            {
+                double s = B[o];
+                for (int i = 0; i < x.Length; i++) s += W[o, i] * x[i];
+                y[o] = s;
+            }
+            return y;
+        }
+    }
+
+    public sealed class ObjSeqTanh : IObjLayer
+    {
+        public double[] Forward(double[] x)
+        {
+            var y = new double[x.Length];
+            for (int i = 0; i < x.Length; i++) y[i] = Math.Tanh(x[i]);
+            return y;
+        }
+    }
+
+    public sealed class ObjSeqScale : IObjLayer
+    {
+        public double Gain = 1.0;
+
+        public double[] Forward(double[] x)
+        {
+            var y = new double[x.Length];
+            for (int i = 0; i < x.Length; i++) y[i] = Gain * x[i];
+            return y;
+        }
+    }
+
+    /// <summary>
+    /// A sequential model over an interface (<c>List&lt;IObjLayer&gt;</c>, PyTorch's nn.Sequential): each element's class picks the
+    /// Forward it runs, a method returning an array of its own length (the statement is lowered once per class); the whole list
+    /// named, so each class's own members get gradients (<c>Layers_ObjSeqLinear_W</c>, one array per element).
+    /// </summary>
+    public partial class ObjSequential
+    {
+        public List<IObjLayer> Layers = new();
+
+        [Differentiable(nameof(x), nameof(Layers))]
+        public double Loss(double[] x, double[] target)
+        {
+            var h = x;
+            foreach (var layer in Layers) h = layer.Forward(h);
+            double loss = 0;
+            for (int i = 0; i < h.Length; i++) loss += (h[i] - target[i]) * (h[i] - target[i]);
+            return loss;
+        }
+    }
+
+    /// <summary>Heads of an ensemble: the weights in the abstract base, a scale only one subclass has.</summary>
+    public abstract class ObjHeadBase
+    {
+        public double[] W = Array.Empty<double>();
+        public abstract double Score(double[] h);
+    }
+
+    public sealed class ObjDotHead : ObjHeadBase
+    {
+        public override double Score(double[] h)
+        {
+            double s = 0;
+            for (int i = 0; i < h.Length; i++) s += W[i] * h[i];
+            return s;
+        }
+    }
+
+    public sealed class ObjSquareHead : ObjHeadBase
+    {
+        public double Scale = 0.5;
+
+        public override double Score(double[] h)
+        {
+            double s = 0;
+            for (int i = 0; i < h.Length; i++) s += W[i] * h[i];
+            return Scale * s * s;
+        }
+    }
+
+    /// <summary>
+    /// An ensemble over an array of abstract heads, each scored through a static helper given the head (<c>Score(head, h)</c>):
+    /// a scalar result, a switch per element; the base's W one gradient for every class, the square heads' Scale its own.
+    /// </summary>
+    public partial class ObjEnsemble
+    {
+        public ObjHeadBase[] Heads = Array.Empty<ObjHeadBase>();
+
+        [Differentiable(nameof(Heads))]
+        public double Mean(double[] h)
+        {
+            double s = 0;
+            foreach (var head in Heads) s += Score(head, h);
+            return s / Heads.Length;
+        }
+
+        private static double Score(ObjHeadBase head, double[] h) => head.Score(h);
+    }
 }
