@@ -1061,6 +1061,14 @@ namespace DiffGen.Generator.Parse
             return v;
         }
 
+        /// <summary>Is <paramref name="e"/> a choice (<c>?:</c>, nested) among whole arrays of <paramref name="type"/> by ints and flags (a class index)?</summary>
+        private static bool? ChosenArrays(Expr e, IrType type) => e switch
+        {
+            ArrayRef { Row: null } leaf when leaf.Type == type => true,
+            Conditional c when !IrQueries.ReadsReal(c.Condition) && ChosenArrays(c.WhenTrue, type) == true && ChosenArrays(c.WhenFalse, type) == true => true,
+            _ => null,
+        };
+
         /// <summary>A local array that copies one of two arrays (<c>var src = useA ? a : b;</c>) and the copy loops that fill it.</summary>
         private sealed record ChosenCopy(string Name, string First, string Second, string CopyFirst, string CopySecond, bool TopLevel, SyntaxNode Where);
 
@@ -1299,6 +1307,25 @@ namespace DiffGen.Generator.Parse
                 var a = LowerExpr(init);
                 if (a is null) return reported;
                 if (a is ArrayRef { Row: null } ar && ar.Type == type) return (null, null, ar, false);
+                // 'var z = L.Forward(x);' where L's class chooses the method (DispatchedCalls.cs): each class's new array, chosen by the
+                // class; a copy of it (the arrays are the bodies' own, which nothing else names), sized by the one chosen
+                if (a is Conditional && ChosenArrays(a, type) is { } chosen)
+                {
+                    (Expr Size, Stmt Copy) Build(Expr e)
+                    {
+                        if (e is Conditional c)
+                        {
+                            var (s1, c1) = Build(c.WhenTrue);
+                            var (s2, c2) = Build(c.WhenFalse);
+                            return (new Conditional(c.Condition, s1, s2, IrType.Int), new If(c.Condition, new[] { c1 }.ToEquatable(), new[] { c2 }.ToEquatable()));
+                        }
+                        var leaf = (ArrayRef)e;
+                        var len = Len(leaf.Array, leaf.ArrayType, null, 0);
+                        return (len, CopyPart(leaf, new Const(0, IrType.Int), len, name, type));
+                    }
+                    var (size, copy) = Build(a);
+                    return (new List<Expr> { size }, new List<Stmt> { copy }, null, false);
+                }
                 Report(Descriptors.LocalArray, init, name, $"initialise it with an array of the same type ({type}), 'new T[n]' or a copy 'x.Clone()'");
                 return reported;
             }

@@ -112,7 +112,7 @@ namespace DiffGen.Generator.Parse
             string key = oa.Key + "[]" + member;
             if (_configVars.TryGetValue(key, out var known)) return known;
             var type = MemberType(sym);
-            string display = oa.Display + (rc.Optional ? "" : rc.Source.Substring(3)) + "." + sym.Name;
+            string display = oa.Display + (rc.Optional ? "." + rc.Type.Name : rc.Source.Substring(3)) + "." + sym.Name; // Layers.Fc1.W, Layers.Linear.W
             if (!_model.Compilation.IsSymbolAccessibleWithin(sym, _method.ContainingType))
             {
                 Report(Descriptors.UnsupportedType, where, type.ToDisplayString(), "'" + display + "'",

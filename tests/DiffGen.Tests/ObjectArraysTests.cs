@@ -245,5 +245,22 @@ namespace DiffGen.Tests
             heads[1] = null!;
             Assert.Contains("Heads[1]", Assert.Throws<ArgumentNullException>(() => m.MeanForward(h)).Message);
         }
+    
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)]
+        public void A_local_from_a_virtual_call_returning_arrays_of_different_lengths(bool doubled)
+        {
+            var w = new[] { 0.5, -1.0, 2.0 };
+            var m = new ObjVirtualModel { L = doubled ? new ObjDoubledLayer { W = w } : new ObjVirtualLayer { W = w } };
+            var x = new[] { 1.0, 2.0, -3.0 };
+            double value = m.Loss(x);
+            Check.Forward(value, m.LossForward(x), "Forward");
+            var gw = TestData.Garbage(w);
+            var gx = TestData.Garbage(x);
+            Check.Forward(value, m.LossBackward(x, gx, gw), "Backward value"); // the parameters' gradients first, then the fields'
+            Check.Gradient(FiniteDiff.Gradient(() => m.Loss(x), m.L.W), gw, "dL.W");
+            Check.Gradient(FiniteDiff.Gradient(() => m.Loss(x), x), gx, "dx");
+        }
     }
 }

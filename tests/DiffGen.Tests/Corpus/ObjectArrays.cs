@@ -308,4 +308,46 @@ namespace DiffGen.Tests.Corpus
 
         private static double Score(ObjHeadBase head, double[] h) => head.Score(h);
     }
+
+    /// <summary>A layer whose virtual Forward returns a new array; <see cref="ObjDoubledLayer"/> overrides it (probe batch 44's F12).</summary>
+    public class ObjVirtualLayer
+    {
+        public double[] W = Array.Empty<double>();
+
+        public virtual double[] Forward(double[] x)
+        {
+            var y = new double[W.Length];
+            for (int i = 0; i < W.Length; i++) y[i] = W[i] * x[i];
+            return y;
+        }
+    }
+
+    public sealed class ObjDoubledLayer : ObjVirtualLayer
+    {
+        public override double[] Forward(double[] x)
+        {
+            var y = new double[W.Length + 1];
+            for (int i = 0; i < W.Length; i++) y[i] = 2 * W[i] * x[i];
+            y[W.Length] = W[0];
+            return y;
+        }
+    }
+
+    /// <summary>
+    /// A local declared from a call the field's class chooses, each class's array of its own length (<c>var z = L.Forward(x);</c>):
+    /// a copy of the one the object's class returns. Refused with a DIFF0013 about the local until the twenty-fourth session.
+    /// </summary>
+    public partial class ObjVirtualModel
+    {
+        public ObjVirtualLayer L = new();
+
+        [Differentiable("L.W", nameof(x))]
+        public double Loss(double[] x)
+        {
+            var z = L.Forward(x);
+            double s = 0;
+            for (int i = 0; i < z.Length; i++) s += z[i] * z[i];
+            return s;
+        }
+    }
 }
