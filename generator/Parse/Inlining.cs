@@ -1440,6 +1440,19 @@ namespace DiffGen.Generator.Parse
                     || e is MemberAccessExpressionSyntax { Expression: not ThisExpressionSyntax } && IsStructValue(((MemberAccessExpressionSyntax)e).Expression)
                     || e is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } && _structThis is not null))
                 return InlineStructProperty(e, e is MemberAccessExpressionSyntax { Expression: not ThisExpressionSyntax } pa ? pa.Expression : null, valueProp, owningType);
+            // var (tau, decay, classes) = Config; of a positional record read as a config or layer object: its properties in order
+            if (ReceiverOf(e) is { } record && record.Type.GetMembers("Deconstruct").OfType<IMethodSymbol>()
+                    .FirstOrDefault(d => d.IsImplicitlyDeclared && d.Parameters.All(q => q.RefKind == RefKind.Out)) is { } deconstruct)
+            {
+                var parts = new List<Expr>();
+                foreach (var q in deconstruct.Parameters)
+                {
+                    var property = record.Type.GetMembers(q.Name).FirstOrDefault(IsReadableMember);
+                    if (property is null || ReadConfigMember(record, property, e) is not { } part) return null;
+                    parts.Add(part);
+                }
+                return parts;
+            }
             if (StructFields(_model.GetTypeInfo(e, _ct).Type) is not null)
                 Report(Descriptors.UnsupportedExpression, e, e.ToString(), $"a struct value must be created ('new {_model.GetTypeInfo(e, _ct).Type!.Name}(...)'), a local, a helper's or an operator's result, or a parameter of a helper; arrays of structs are not split: keep one array per field");
             else

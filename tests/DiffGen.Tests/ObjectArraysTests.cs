@@ -262,5 +262,20 @@ namespace DiffGen.Tests
             Check.Gradient(FiniteDiff.Gradient(() => m.Loss(x), m.L.W), gw, "dL.W");
             Check.Gradient(FiniteDiff.Gradient(() => m.Loss(x), x), gx, "dx");
         }
+    
+        [Fact]
+        public void A_positional_record_deconstructed_into_locals()
+        {
+            var r = new Random(78);
+            var m = new ObjSoftmaxClassifier { W = TestData.Vector(r, 6), Config = new ObjTrainConfig(1.3, 0.05, 3) };
+            var x = TestData.Vector(r, 2);
+            double value = m.Loss(x, 1);
+            Check.Forward(value, m.LossForward(x, 1), "Forward");
+            var gw = TestData.Garbage(m.W);
+            Check.Forward(value, m.LossBackward(x, 1, gw, out double gTemperature), "Backward value");
+            Check.Gradient(FiniteDiff.Gradient(() => m.Loss(x, 1), m.W), gw, "dW");
+            var config = m.Config;
+            Check.Gradient(FiniteDiff.Derivative(t => { m.Config = config with { Temperature = t }; double y = m.Loss(x, 1); m.Config = config; return y; }, 1.3), gTemperature, "dConfig.Temperature");
+        }
     }
 }

@@ -350,4 +350,38 @@ namespace DiffGen.Tests.Corpus
             return s;
         }
     }
+
+    /// <summary>Hyper-parameters in a positional record.</summary>
+    public record ObjTrainConfig(double Temperature, double WeightDecay, int NumClasses);
+
+    /// <summary>
+    /// Probe batch 44's F15 as written: the record deconstructed into locals (<c>var (temperature, wd, classes) = Config;</c>),
+    /// its properties in order; the temperature differentiated through the path.
+    /// </summary>
+    public partial class ObjSoftmaxClassifier
+    {
+        public ObjTrainConfig Config = new(1.5, 1e-2, 3);
+        public double[] W = Array.Empty<double>();
+
+        [Differentiable(nameof(W), "Config.Temperature")]
+        public double Loss(double[] x, int label)
+        {
+            var (temperature, wd, classes) = Config;
+            int d = x.Length;
+            var logits = new double[classes];
+            for (int c = 0; c < classes; c++)
+            {
+                double dot = 0;
+                for (int i = 0; i < d; i++) dot += W[c * d + i] * x[i];
+                logits[c] = dot / temperature;
+            }
+            double max = double.NegativeInfinity;
+            foreach (var l in logits) max = Math.Max(max, l);
+            double lse = 0;
+            foreach (var l in logits) lse += Math.Exp(l - max);
+            double reg = 0;
+            foreach (var w in W) reg += w * w;
+            return max + Math.Log(lse) - logits[label] + 0.5 * wd * reg;
+        }
+    }
 }

@@ -416,6 +416,9 @@ namespace DiffGen.Tests.Device
                 for (int k = 0; k < n; k++) { edges[k, 0] = k; edges[k, 1] = (k + 1) % n; }
                 return new object?[] { Vec(r, 3 * n), edges, Enumerable.Range(0, n).Select(_ => 0.5 + r.NextDouble()).ToArray(), 1.5 };
             },
+            // ObjSoftmaxClassifier's array form (its record's members last): x[n], label 1, W[3n] (3 classes of n), temperature 1.3,
+            // weight decay 0.05, 3 classes
+            ["ObjSoftmaxClassifier.LossArrays"] = (r, n) => new object?[] { Vec(r, n), 1, Vec(r, 3 * n), 1.3, 0.05, 3 },
             // PairCosines: n pairs of 4-vectors back to back (a and b of 4n), similar flags alternating, dim 4, margin 0.2
             ["CounterSizedScratch.PairCosines"] = (r, n) => new object?[] { Vec(r, 4 * n), Vec(r, 4 * n), Enumerable.Range(0, n).Select(k => k % 2).ToArray(), 4, 0.2 },
             // Jacobians.Reprojection: one observation (11 camera numbers, a point 3, a weight, a feature 2, err 2), whatever n;
