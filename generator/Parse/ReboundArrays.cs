@@ -376,7 +376,7 @@ namespace DiffGen.Generator.Parse
                     if (bound is VarRef self && self.Name == r.Placeholder.Name) continue;
                     if (reads.Contains(r.Placeholder.Name))
                     {
-                        Report(Descriptors.LocalArray, where, r.Local, $"DiffGen keeps '{r.Local}' in one buffer sized, where it is declared, for the longest array it is given; this one is longer than '{r.Local}' itself ('{ExprPrinter.CSharp.Print(bound)}'), so no size known there bounds them all; compute the new arrays' lengths from the parameters");
+                        Report(Descriptors.LocalArray, where, r.Local, $"DiffGen keeps '{r.Local}' in one buffer sized, where it is declared, for the longest array it is given; this one's length is computed from the length of '{r.Local}' itself and may exceed it (a 'n - k + 1' with k possibly 0 grows), so no size known there bounds them all; compute the new arrays' lengths from the parameters, or allocate one array of the largest length before the loop and keep the current length in an int");
                         continue;
                     }
                     if (reads.FirstOrDefault(n => later.ContainsKey(n) || _reassigned.Contains(n)) is { } late)
