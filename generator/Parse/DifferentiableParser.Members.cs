@@ -124,6 +124,15 @@ namespace DiffGen.Generator.Parse
             }
             if (!byIn && p.RefKind != RefKind.None) return false;
             var t = p.Type;
+            if (ObjectElementType(t) is { TypeKind: TypeKind.Class or TypeKind.Interface })
+            {
+                // (arrays of structs stay data split into fields: StructArrays.cs)
+                // Loss(List<Dense> layers, double[] x): read through its elements like a field holding them (ObjectArrays.cs)
+                _objectArrayMethodParams.Add(p);
+                _usedNames.Add(p.Name);
+                _surface = true;
+                return true;
+            }
             if (t.SpecialType == SpecialType.System_String && !byIn)
             {
                 // a mode ('string reduction = "mean"'): only compared with literals, each comparison an int flag the entry points compute
@@ -979,6 +988,8 @@ namespace DiffGen.Generator.Parse
             Receiver rc;
             if (_configParams.FirstOrDefault(q => q.Name == parts[0]) is { } cp)
                 rc = new Receiver(cp.Name, cp.Name, cp.Type, cp.Name); // "p.Beta0": a member of a struct/record/class parameter
+            else if (_objectArrayMethodParams.FirstOrDefault(q => q.Name == parts[0]) is { } op)
+                rc = ElementReceiver(ParameterObjectArray(op), new Const(0, IrType.Int)); // "layers.W": that member of every element
             else
             {
                 ISymbol? first = null;
@@ -1068,7 +1079,7 @@ namespace DiffGen.Generator.Parse
                 bool nullCheck = _configParams.Contains(p) && p.Type.IsReferenceType || _highRank.ContainsKey(p) || _stacks.ContainsKey(p) || _paramKinds.TryGetValue(p, out var pk) && pk is ArgKind.List or ArgKind.Sequence || _listRows.Contains(p) || EnumArray(p.Type) is not null;
                 var typeText = p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + (_optionalArrays.Contains(p) ? "?" : "");
                 surface.Add(new SurfaceParam(p.Name, typeText, modifier, def, nullCheck, p.IsParams));
-                if (_configParams.Contains(p) || _textParams.Contains(p) || _nullableParams.Contains(p)) continue;
+                if (_configParams.Contains(p) || _textParams.Contains(p) || _nullableParams.Contains(p) || _objectArrayMethodParams.Contains(p)) continue;
                 var v = _vars[p];
                 ps.Add(new ParamModel(p.Name, v.Type, _writtenParams.ContainsKey(p.Name), wrtNames.Contains(p.Name), null, constants.Contains(p.Name) || _listRows.Contains(p)));
                 var kind = _paramKinds.TryGetValue(p, out var k) ? k : ArgKind.Direct;

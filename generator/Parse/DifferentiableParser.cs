@@ -331,6 +331,7 @@ namespace DiffGen.Generator.Parse
                     var p = _method.Parameters.FirstOrDefault(q => q.Name == n);
                     if (p is null && n is not null && TryMemberWrt(n, attrSyntax, memberWrt)) continue; // a field or property (Members.cs)
                     if (p is not null && _configParams.Contains(p) && p.Type is INamedTypeSymbol { IsTupleType: false } && ObjectWrt(n!, p.Type, attrSyntax, memberWrt)) continue; // a layer object passed in: its members
+                    if (p is not null && _objectArrayMethodParams.Contains(p) && ObjectArrayWrt(n!, ObjectElementType(p.Type)!, attrSyntax, memberWrt)) continue; // layers passed in (ObjectArrays.cs)
                     if (p is null) Report(Descriptors.BadWithRespectTo, attrSyntax, n ?? "null", $"is not a parameter or a field of '{_method.Name}'; name a float/double parameter (or field of this type) with nameof(...), or remove the name");
                     else if (_nullableParams.Contains(p)) Report(Descriptors.BadWithRespectTo, attrSyntax, n!, "is a nullable number, an option read as data (it is never differentiated); pass a plain double to differentiate it, or remove the name");
                     else if (_listRows.Contains(p)) Report(Descriptors.BadWithRespectTo, attrSyntax, n!, "is a List of arrays, which is read as data (its rows are never differentiated); pass a double[][] to differentiate it, or remove the name");

@@ -53,7 +53,9 @@ namespace DiffGen.Generator.Parse
             while (e is ParenthesizedExpressionSyntax p) e = p.Expression;
             var sym = _model.GetSymbolInfo(e, _ct).Symbol;
             if (sym is ILocalSymbol alias) return _objectArrayLocals.TryGetValue(alias, out var named) ? named : null; // var layers = Layers;
-            if (sym is IParameterSymbol bound) return _objectArrayParams.TryGetValue(bound, out var given) ? given : null; // a helper's, given Layers
+            if (sym is IParameterSymbol bound)
+                return _objectArrayParams.TryGetValue(bound, out var given) ? given // a helper's, given Layers
+                    : _objectArrayMethodParams.Contains(bound) ? ParameterObjectArray(bound) : null; // the method's own
             if (sym is null || !IsReadableMember(sym) || sym is IPropertySymbol { IsIndexer: true } || ObjectElementType(MemberType(sym)) is not { } element) return null;
             if (sym.IsStatic)
             {
@@ -216,6 +218,11 @@ namespace DiffGen.Generator.Parse
             var origin = new SourceRef(loc.SourceTree?.FilePath ?? "", loc.SourceSpan, loc.GetLineSpan().Span);
             EmitLoop(new For(counter, new Const(0, IrType.Int), BinaryOp.Lt, CountOf(oa), 1, default, origin), null, body, frame, output);
         }
+
+        /// <summary>Parameters of the method itself holding arrays or lists of layer objects (<c>Loss(List&lt;Dense&gt; layers, double[] x)</c>).</summary>
+        private readonly HashSet<IParameterSymbol> _objectArrayMethodParams = new(SymbolEqualityComparer.Default);
+
+        private static ObjectArray ParameterObjectArray(IParameterSymbol p) => new(p.Name, p.Name, p.Name, p.Name, ObjectElementType(p.Type)!);
 
         /// <summary>A helper's parameter given an array or list of layer objects (<c>Run(Layers, x)</c>): that array.</summary>
         private readonly Dictionary<IParameterSymbol, ObjectArray> _objectArrayParams = new(SymbolEqualityComparer.Default);

@@ -35,7 +35,7 @@ namespace DiffGen.Generator.Tests
         {
             var d = Expect("DIFF0013", "a = b", "[Differentiable] public static double F(double[] x, int n) { double[] a = x; for (int k = 0; k < n; k++) { var b = new double[a.Length + 1]; "
                 + "for (int i = 0; i < a.Length; i++) b[i] = a[i]; b[a.Length] = 1; a = b; } double s = 0; for (int i = 0; i < a.Length; i++) s += a[i] * a[i]; return s; }");
-            Assert.Contains("longer than 'a' itself", d.GetMessage());
+            Assert.Contains("computed from the length of 'a' itself and may exceed it", d.GetMessage());
         }
 
         [Fact]

@@ -277,5 +277,28 @@ namespace DiffGen.Tests
             var config = m.Config;
             Check.Gradient(FiniteDiff.Derivative(t => { m.Config = config with { Temperature = t }; double y = m.Loss(x, 1); m.Config = config; return y; }, 1.3), gTemperature, "dConfig.Temperature");
         }
+    
+        [Fact]
+        public void Layers_passed_as_a_parameter_match_finite_differences()
+        {
+            var r = new Random(79);
+            var layers = new List<ObjDense> { Dense(r, 3, 4, true), Dense(r, 4, 2, false) };
+            var x = TestData.Vector(r, 3);
+            var y = TestData.Vector(r, 2);
+            double value = ObjLayerLosses.Loss(layers, x, y);
+            Check.Forward(value, ObjLayerLosses.LossForward(layers, x, y), "Forward");
+            var gx = TestData.Garbage(x);
+            var (gw, gb) = Buffers(layers);
+            // the parameters' gradients first (x), then the layers' members
+            Check.Forward(value, ObjLayerLosses.LossBackward(layers, x, y, gx, gw, gb), "Backward value");
+            double L() => ObjLayerLosses.Loss(layers, x, y);
+            Check.Gradient(FiniteDiff.Gradient(L, x), gx, "dx");
+            for (int l = 0; l < 2; l++)
+            {
+                Check.Gradient(FiniteDiff.Gradient(L, layers[l].W), gw[l], $"dlayers[{l}].W");
+                Check.Gradient(FiniteDiff.Gradient(L, layers[l].B), gb[l], $"dlayers[{l}].B");
+            }
+            Assert.Equal("layers", Assert.Throws<ArgumentNullException>(() => ObjLayerLosses.LossForward(null!, x, y)).ParamName);
+        }
     }
 }

@@ -384,4 +384,18 @@ namespace DiffGen.Tests.Corpus
             return max + Math.Log(lse) - logits[label] + 0.5 * wd * reg;
         }
     }
+
+    /// <summary>Layers passed in as a parameter of a static loss (a read-only list), named whole with the input.</summary>
+    public static partial class ObjLayerLosses
+    {
+        [Differentiable(nameof(layers), nameof(x))]
+        public static double Loss(IReadOnlyList<ObjDense> layers, double[] x, double[] y)
+        {
+            var h = x;
+            foreach (var layer in layers) h = layer.Forward(h);
+            double s = 0;
+            for (int i = 0; i < h.Length; i++) s += (h[i] - y[i]) * (h[i] - y[i]);
+            return s;
+        }
+    }
 }
