@@ -17,8 +17,10 @@ namespace DiffGen.Generator.Parse
     /// (<c>SurfaceArrays.Gather(this.Layers, static __e => __e.W, "Layers")</c>: the same arrays, no copy), so an element's members
     /// are read like a layer held in a field of its own, and its methods are inlined with the element as their object.
     /// Named in the attribute (<c>nameof(Layers)</c>, or <c>"Layers.W"</c>), a member's gradient is a buffer of the same layout:
-    /// <c>double[][,] Layers_WGrad</c>, <c>double[][] Layers_BGrad</c>. Only element types whose methods are known at build time:
-    /// classes and structs (an interface or abstract element, or a virtual method called on an element, is DIFF0002).
+    /// <c>double[][,] Layers_WGrad</c>, <c>double[][] Layers_BGrad</c>. An interface, abstract or unsealed element type: a virtual
+    /// call on an element is a switch per element over the classes of the compilation, each element's class read at entry
+    /// (DispatchedCalls.cs); a class's own members are read through <c>(__e as C)?.M</c>, an empty array or a default for the
+    /// elements of other classes.
     /// </summary>
     internal sealed partial class DifferentiableParser
     {
@@ -37,7 +39,7 @@ namespace DiffGen.Generator.Parse
         /// <summary>The entry points' declarations of the gathered members (<see cref="SurfaceModel.Gathered"/>), in the order first read.</summary>
         private readonly List<string> _gathered = new();
 
-        /// <summary>The element type of <c>T[]</c>, <c>List&lt;T&gt;</c> or <c>IReadOnlyList&lt;T&gt;</c> of layer objects (a class or struct of the user's); else null.</summary>
+        /// <summary>The element type of <c>T[]</c>, <c>List&lt;T&gt;</c> or <c>IReadOnlyList&lt;T&gt;</c> of layer objects (a class, struct or interface of the user's); else null.</summary>
         private static INamedTypeSymbol? ObjectElementType(ITypeSymbol t)
         {
             var element = t is IArrayTypeSymbol { Rank: 1 } a ? a.ElementType
