@@ -68,11 +68,17 @@ namespace DiffGen.Generator.Parse
                 _dispatchedClass.Remove(rc.Key);
                 _branchDepth--;
             }
+            output.AddRange(ClassChain(kind, branches));
+            return true;
+        }
+
+        /// <summary><c>if (kind == 0) { b0 } else if (kind == 1) { b1 } ... else { last }</c>: the branch of the class <paramref name="kind"/> picks.</summary>
+        private static List<Stmt> ClassChain(Expr kind, List<List<Stmt>> branches)
+        {
             var chain = branches[branches.Count - 1];
             for (int i = branches.Count - 2; i >= 0; i--)
                 chain = new List<Stmt> { new If(new Binary(BinaryOp.Eq, kind, new Const(i, IrType.Int), IrType.Bool), branches[i].ToEquatable(), chain.ToEquatable()) };
-            output.AddRange(chain);
-            return true;
+            return chain;
         }
 
         /// <summary>One class's view of the object <paramref name="rc"/> names (a case of a switch over its classes): its members read through <c>(src as C)?.M</c>.</summary>
@@ -190,13 +196,7 @@ namespace DiffGen.Generator.Parse
         {
             Expr Is(int i) => new Binary(BinaryOp.Eq, kind, new Const(i, IrType.Int), IrType.Bool);
             var lifted = bodies.Select(b => LiftDeclarations(b.Pre)).ToList();
-            if (lifted.Any(l => l.Count > 0))
-            {
-                var chain = lifted[lifted.Count - 1];
-                for (int i = lifted.Count - 2; i >= 0; i--)
-                    chain = new List<Stmt> { new If(Is(i), lifted[i].ToEquatable(), chain.ToEquatable()) };
-                _pending.AddRange(chain);
-            }
+            if (lifted.Any(l => l.Count > 0)) _pending.AddRange(ClassChain(kind, lifted));
             var results = new List<Expr>();
             for (int e = 0; e < bodies[0].Results.Count; e++)
             {

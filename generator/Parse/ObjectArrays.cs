@@ -131,9 +131,8 @@ namespace DiffGen.Generator.Parse
                 : flag ? $"{member} == true" : $"({member} ?? default({typeText}))";
             string read = IsEnum(type) ? $"(int){value}" : flag ? $"{value} ? 1 : 0" : value;
             var name = FreshName(rc.Prefix + "_" + sym.Name);
-            // gathered once per call into a local of the entry points (SurfaceModel.Gathered), which every read of it names
+            // gathered once per call into a local of the entry points (SurfaceModel.Gathered, added below once the type is known), which every read of it names
             string gather = "__objects_" + name;
-            _gathered.Add($"var {gather} = global::DiffGen.Reverse.SurfaceArrays.Gather({oa.Source}, static __e => {read}, \"{oa.Display}\");");
             var scalar = IsEnum(type) || flag ? Scalar.Int : ElemOf(type);
             Variable v;
             if (scalar is Scalar.Float or Scalar.Double or Scalar.Int)
@@ -166,6 +165,7 @@ namespace DiffGen.Generator.Parse
                     $"members read from the elements of '{oa.Display}' must be float, double or int values, or float/double arrays (T[], T[,]) and int[]; pass other values as separate parameters");
                 return null;
             }
+            _gathered.Add($"var {gather} = global::DiffGen.Reverse.SurfaceArrays.Gather({oa.Source}, static __e => {read}, \"{oa.Display}\");");
             _configVars[key] = v;
             _surface = true;
             return v;
