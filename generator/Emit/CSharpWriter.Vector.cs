@@ -57,9 +57,8 @@ namespace DiffGen.Generator.Emit
             // Normalised iteration range [lo, hi): order does not matter, iterations are independent.
             var (loExpr, hiExpr) = Range(f);
 
-            Line($"// SIMD: the loop over {f.Var} runs {T} lanes of {V} = Vector<{T}> (independent iterations; reductions are summed in a different order)");
-            Line("{");
-            Indent++;
+            // no scope block around the loop: its names are numbered per file, so they never meet another loop's
+            Line($"// SIMD: {f.Var} in {V} = Vector<{T}> lanes (independent iterations; sums reassociated)");
             Line($"int {lo} = {loExpr}, {hi} = {hiExpr}, {c0} = {lo};");
             foreach (var (e, name) in offsets) Line($"int {name} = {Expr(e)};");
 
@@ -117,8 +116,6 @@ namespace DiffGen.Generator.Emit
             Open($"for ({decl} = {c0}; {f.Var} < {hi}; {f.Var}++)");
             Statements(f.Body);
             Close();
-            Indent--;
-            Line("}");
         }
 
         /// <summary>A loop's iterations as the half-open range [lo, hi) (either direction: the order does not matter to its callers).</summary>

@@ -253,8 +253,9 @@ namespace DiffGen.Generator.Emit
                     Line("// " + c.Text);
                     break;
                 case Block b:
-                    Line("{");
-                    Indent++;
+                    // a scope for the adjoint's temporaries: CodeWriter drops its braces where the enclosing block is
+                    // enough (a loop body holding only this block) or it holds one plain statement
+                    OpenBlock();
                     Statements(b.Body);
                     Close();
                     break;

@@ -110,7 +110,12 @@ namespace DiffGen.Generator.Emit
 
         private static void OpenTypes(CSharpWriter w, MethodModel m)
         {
-            if (m.Namespace is not null) w.Open("namespace " + m.Namespace);
+            // a file-scoped namespace: one level less indentation in every line of the file
+            if (m.Namespace is not null)
+            {
+                w.Line("namespace " + m.Namespace + ";");
+                w.Line();
+            }
             foreach (var t in m.ContainingTypes)
                 w.Open((t.IsStatic ? "static " : "") + "partial " + t.Keyword + " " + t.Name);
         }
@@ -118,7 +123,6 @@ namespace DiffGen.Generator.Emit
         private static void CloseTypes(CSharpWriter w, MethodModel m)
         {
             foreach (var _ in m.ContainingTypes) w.Close();
-            if (m.Namespace is not null) w.Close();
         }
 
         private const string AliasMarker = "// <simd aliases>";
