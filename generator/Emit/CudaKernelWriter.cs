@@ -28,7 +28,7 @@ namespace DiffGen.Generator.Emit
         private enum Mode { Serial, Thread, Block, Warp }
 
         /// <summary>Generated locals may go unread in one kernel (a value only another kernel needs): no NVRTC warning for that.</summary>
-        private const string U = " __attribute__((unused))";
+        private const string U = " __dg_unused"; // KernelPrelude: __attribute__((unused))
 
         private readonly DeviceProgram _p;
         private readonly CudaExprPrinter _printer;
@@ -96,8 +96,8 @@ namespace DiffGen.Generator.Emit
             bool usesScalars = _mode == Mode.Serial
                 ? use.Scalars.Any(n => _p.Scalars.TryGetValue(n, out var t) && t.IsReal)
                 : st.Classes.Count > 0;
-            if (usesScalars) Line("double* __s" + U + $" = (double*)__A.p[{I(KernelAbi.ScalarsPointer)}];");
-            Line("int* __ctl" + U + $" = (int*)__A.p[{I(KernelAbi.ControlPointer)}];");
+            if (usesScalars) Line($"__dg_arr(double, __s, {I(KernelAbi.ScalarsPointer)});");
+            Line($"__dg_arr(int, __ctl, {I(KernelAbi.ControlPointer)});");
             if (tape)
             {
                 Line($"double* __tape = (double*)__A.p[{I(KernelAbi.TapePointer)}];");
@@ -108,20 +108,20 @@ namespace DiffGen.Generator.Emit
             foreach (var a in use.Arrays.OrderBy(x => x, StringComparer.Ordinal))
             {
                 var info = _p.Arrays[a];
-                Line($"{CType(info.Type.ElementType)}* {ArrayName(a)}{U} = ({CType(info.Type.ElementType)}*)__A.p[{I(info.Pointer)}];");
+                Line($"__dg_arr({CType(info.Type.ElementType)}, {ArrayName(a)}, {I(info.Pointer)});");
             }
             foreach (var a in use.Dims.OrderBy(x => x, StringComparer.Ordinal))
             {
                 var info = _p.Arrays[a];
-                Line($"const int {Dim(a, 0)}{U} = __A.n[{I(info.Dim0)}];");
-                if (info.Dim1 >= 0) Line($"const int {Dim(a, 1)}{U} = __A.n[{I(info.Dim1)}];");
+                Line($"__dg_dim({Dim(a, 0)}, {I(info.Dim0)});");
+                if (info.Dim1 >= 0) Line($"__dg_dim({Dim(a, 1)}, {I(info.Dim1)});");
                             }
             foreach (var h in use.Scalars.Where(_p.HostInts.Contains).OrderBy(x => x, StringComparer.Ordinal))
             {
                 var t = _p.Scalars.TryGetValue(h, out var ht) ? ht : IrType.Int;
                 Line(t.Elem == IR.Scalar.Bool
                     ? $"const bool {Scalar(h)}{U} = __A.n[{I(_p.IntSlots[h])}] != 0;"
-                    : $"const int {Scalar(h)}{U} = __A.n[{I(_p.IntSlots[h])}];");
+                    : $"__dg_dim({Scalar(h)}, {I(_p.IntSlots[h])});");
             }
 
             if (_mode == Mode.Serial) SerialBody(st, use);
@@ -143,7 +143,7 @@ namespace DiffGen.Generator.Emit
 
         private void SerialBody(DeviceStep st, KernelUses use)
         {
-            foreach (var n in st.SlotsRead) Line($"{CType(_p.Scalars[n])} {Scalar(n)}{U} = ({CType(_p.Scalars[n])})__s[{I(_p.Slots[n])}];");
+            foreach (var n in st.SlotsRead) Line($"__dg_in({CType(_p.Scalars[n])}, {Scalar(n)}, {I(_p.Slots[n])});");
             DeclareLocalInts(st);
             foreach (var s in st.Body) Stmt(s);
             foreach (var n in st.SlotsWrittenBack) Line($"__s[{I(_p.Slots[n])}] = (double){Scalar(n)};");
@@ -161,7 +161,7 @@ namespace DiffGen.Generator.Emit
             int cmp = loop.Cmp switch { BinaryOp.Lt => 0, BinaryOp.Le => 1, BinaryOp.Gt => 2, _ => 3 };
             Line($"const long long __cnt = __dg_trip({Expr(loop.Start)}, {Expr(loop.Bound)}, {I(loop.Step)}, {I(cmp)});");
             foreach (var kv in st.Classes.Where(kv => kv.Value == VarClass.Invariant).OrderBy(kv => kv.Key, StringComparer.Ordinal))
-                Line($"const {CType(_p.Scalars[kv.Key])} {Scalar(kv.Key)}{U} = ({CType(_p.Scalars[kv.Key])})__s[{I(_p.Slots[kv.Key])}];");
+                Line($"__dg_in(const {CType(_p.Scalars[kv.Key])}, {Scalar(kv.Key)}, {I(_p.Slots[kv.Key])});");
             var reductions = st.Classes.Where(kv => kv.Value == VarClass.Reduction).Select(kv => kv.Key).OrderBy(x => x, StringComparer.Ordinal).ToList();
             foreach (var r in reductions) Line($"double __r_{r} = 0;");
             if (_mode == Mode.Warp)

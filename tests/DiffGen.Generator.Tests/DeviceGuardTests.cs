@@ -42,7 +42,7 @@ namespace DiffGen.Generator.Tests
             Assert.Empty(result.GeneratorDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error));
             Assert.Empty(result.CompileDiagnostics);
             var device = result.Run.Results[0].GeneratedSources.Single(g => g.HintName.EndsWith(".cuda.g.cs", System.StringComparison.Ordinal)).SourceText.ToString();
-            foreach (var overload in new[] { "LForward(global::DiffGen.Cuda.Execution.DeviceArray<double> z", "LBackward(global::DiffGen.Cuda.Execution.DeviceArray<double> z" })
+            foreach (var overload in new[] { "LForward(__Cuda.DeviceArray<double> z", "LBackward(__Cuda.DeviceArray<double> z" })
             {
                 int start = device.IndexOf(overload, System.StringComparison.Ordinal);
                 Assert.True(start >= 0, overload + " not generated");

@@ -69,8 +69,8 @@ namespace DiffGen.Generator.Tests
             Assert.Empty(r.CompileDiagnostics.Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error));
             string text = string.Join("\n", r.Output.SyntaxTrees.Skip(1).Select(t => t.ToString()));
             Assert.Contains("__global__", text);
-            Assert.Contains($"(double*)__A.p[{KernelAbi.ScalarsPointer}];", text);
-            Assert.Contains($"(int*)__A.p[{KernelAbi.ControlPointer}];", text);
+            Assert.Contains($"__dg_arr(double, __s, {KernelAbi.ScalarsPointer});", text);
+            Assert.Contains($"__dg_arr(int, __ctl, {KernelAbi.ControlPointer});", text);
             // The sequential loop pushes to the restore tape: its address, capacity and control ints.
             Assert.Contains($"(double*)__A.p[{KernelAbi.TapePointer}];", text);
             Assert.Contains($"= __A.n[{KernelAbi.TapeCapacityInt}];", text);
@@ -80,8 +80,8 @@ namespace DiffGen.Generator.Tests
             Assert.Contains($"__f.Int({i0}, n);", text);
             Assert.Contains($"__f.Array({first}, __addr_x, \"x\");", text);
             Assert.Contains($"__f.Array({first + 1}, __addr_w, \"w\");", text);
-            Assert.Contains($"(double*)__A.p[{first}];", text);
-            Assert.Contains($"= __A.n[{i0 + 1}];", text);
+            Assert.Contains($"__dg_arr(double, a_x, {first});", text);
+            Assert.Contains($"__dg_dim(d0_x, {i0 + 1});", text);
         }
 
         [Fact]

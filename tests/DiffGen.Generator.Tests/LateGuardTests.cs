@@ -24,8 +24,8 @@ namespace DiffGen.Generator.Tests
             Assert.Empty(r.GeneratorDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error));
             Assert.Empty(r.CompileDiagnostics);
             var text = Generated(r);
-            Assert.Contains("if ((t * t / global::System.Math.Max(1.0, k)) > 0.5 || (x.Length) < k)", text);
-            Assert.Contains("$\"r = {(t * t / global::System.Math.Max(1.0, k))}\"", text);
+            Assert.Contains("if ((t * t / __Math.Max(1.0, k)) > 0.5 || (x.Length) < k)", text);
+            Assert.Contains("$\"r = {(t * t / __Math.Max(1.0, k))}\"", text);
         }
 
         [Theory]
