@@ -96,8 +96,7 @@ namespace DiffGen.Generator.Emit
             bool usesScalars = _mode == Mode.Serial
                 ? use.Scalars.Any(n => _p.Scalars.TryGetValue(n, out var t) && t.IsReal)
                 : st.Classes.Count > 0;
-            if (usesScalars) Line($"__dg_arr(double, __s, {I(KernelAbi.ScalarsPointer)});");
-            Line($"__dg_arr(int, __ctl, {I(KernelAbi.ControlPointer)});");
+            Line((usesScalars ? $"__dg_arr(double, __s, {I(KernelAbi.ScalarsPointer)}); " : "") + $"__dg_arr(int, __ctl, {I(KernelAbi.ControlPointer)});");
             if (tape)
             {
                 Line($"double* __tape = (double*)__A.p[{I(KernelAbi.TapePointer)}];");
@@ -105,30 +104,37 @@ namespace DiffGen.Generator.Emit
                 Line("int __tp = __ctl[0], __hw = __ctl[1];");
             }
             if (st.Tape is { } itape) Line($"double* __it = (double*)__A.p[{I(_p.Arrays[itape.Array].Pointer)}]; // the pair's indexed tape");
-            foreach (var a in use.Arrays.OrderBy(x => x, StringComparer.Ordinal))
-            {
-                var info = _p.Arrays[a];
-                Line($"__dg_arr({CType(info.Type.ElementType)}, {ArrayName(a)}, {I(info.Pointer)});");
-            }
-            foreach (var a in use.Dims.OrderBy(x => x, StringComparer.Ordinal))
-            {
-                var info = _p.Arrays[a];
-                Line($"__dg_dim({Dim(a, 0)}, {I(info.Dim0)});");
-                if (info.Dim1 >= 0) Line($"__dg_dim({Dim(a, 1)}, {I(info.Dim1)});");
-                            }
-            foreach (var h in use.Scalars.Where(_p.HostInts.Contains).OrderBy(x => x, StringComparer.Ordinal))
-            {
-                var t = _p.Scalars.TryGetValue(h, out var ht) ? ht : IrType.Int;
-                Line(t.Elem == IR.Scalar.Bool
-                    ? $"const bool {Scalar(h)}{U} = __A.n[{I(_p.IntSlots[h])}] != 0;"
-                    : $"__dg_dim({Scalar(h)}, {I(_p.IntSlots[h])});");
-            }
+            Packed(use.Arrays.OrderBy(x => x, StringComparer.Ordinal)
+                .Select(a => $"__dg_arr({CType(_p.Arrays[a].Type.ElementType)}, {ArrayName(a)}, {I(_p.Arrays[a].Pointer)});"));
+            Packed(use.Dims.OrderBy(x => x, StringComparer.Ordinal).SelectMany(a => _p.Arrays[a].Dim1 >= 0
+                ? new[] { $"__dg_dim({Dim(a, 0)}, {I(_p.Arrays[a].Dim0)});", $"__dg_dim({Dim(a, 1)}, {I(_p.Arrays[a].Dim1)});" }
+                : new[] { $"__dg_dim({Dim(a, 0)}, {I(_p.Arrays[a].Dim0)});" })
+                .Concat(use.Scalars.Where(_p.HostInts.Contains).OrderBy(x => x, StringComparer.Ordinal).Select(h =>
+                    _p.Scalars.TryGetValue(h, out var t) && t.Elem == IR.Scalar.Bool
+                        ? $"const bool {Scalar(h)}{U} = __A.n[{I(_p.IntSlots[h])}] != 0;"
+                        : $"__dg_dim({Scalar(h)}, {I(_p.IntSlots[h])});")));
 
             if (_mode == Mode.Serial) SerialBody(st, use);
             else ParallelBody(st, use);
             if (tape) Line("__ctl[0] = __tp; __ctl[1] = __hw;");
             Close();
             _step = null;
+        }
+
+        /// <summary>Argument unpacking statements, several to a line (about 120 characters): boilerplate, kept short.</summary>
+        private void Packed(IEnumerable<string> statements)
+        {
+            var line = new System.Text.StringBuilder();
+            foreach (var st in statements)
+            {
+                if (line.Length > 0 && line.Length + st.Length > 120)
+                {
+                    Line(line.ToString());
+                    line.Clear();
+                }
+                line.Append(line.Length == 0 ? "" : " ").Append(st);
+            }
+            if (line.Length > 0) Line(line.ToString());
         }
 
         private static string Describe(DeviceStep st) => st.Kind switch
@@ -143,7 +149,7 @@ namespace DiffGen.Generator.Emit
 
         private void SerialBody(DeviceStep st, KernelUses use)
         {
-            foreach (var n in st.SlotsRead) Line($"__dg_in({CType(_p.Scalars[n])}, {Scalar(n)}, {I(_p.Slots[n])});");
+            Packed(st.SlotsRead.Select(n => $"__dg_in({CType(_p.Scalars[n])}, {Scalar(n)}, {I(_p.Slots[n])});"));
             DeclareLocalInts(st);
             foreach (var s in st.Body) Stmt(s);
             foreach (var n in st.SlotsWrittenBack) Line($"__s[{I(_p.Slots[n])}] = (double){Scalar(n)};");
@@ -160,8 +166,8 @@ namespace DiffGen.Generator.Emit
             var loop = st.Loop!;
             int cmp = loop.Cmp switch { BinaryOp.Lt => 0, BinaryOp.Le => 1, BinaryOp.Gt => 2, _ => 3 };
             Line($"const long long __cnt = __dg_trip({Expr(loop.Start)}, {Expr(loop.Bound)}, {I(loop.Step)}, {I(cmp)});");
-            foreach (var kv in st.Classes.Where(kv => kv.Value == VarClass.Invariant).OrderBy(kv => kv.Key, StringComparer.Ordinal))
-                Line($"__dg_in(const {CType(_p.Scalars[kv.Key])}, {Scalar(kv.Key)}, {I(_p.Slots[kv.Key])});");
+            Packed(st.Classes.Where(kv => kv.Value == VarClass.Invariant).OrderBy(kv => kv.Key, StringComparer.Ordinal)
+                .Select(kv => $"__dg_in_const({CType(_p.Scalars[kv.Key])}, {Scalar(kv.Key)}, {I(_p.Slots[kv.Key])});"));
             var reductions = st.Classes.Where(kv => kv.Value == VarClass.Reduction).Select(kv => kv.Key).OrderBy(x => x, StringComparer.Ordinal).ToList();
             foreach (var r in reductions) Line($"double __r_{r} = 0;");
             if (_mode == Mode.Warp)

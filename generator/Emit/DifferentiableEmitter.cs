@@ -174,11 +174,8 @@ namespace DiffGen.Generator.Emit
             if (arrays.Count == 0) par.Statements(w, body);
             else
             {
-                foreach (var a in arrays)
-                {
-                    w.Line($"{a.Type.Keyword} {a.Name} = null!;");
-                    w.Hoisted.Add(a.Name);
-                }
+                foreach (var a in arrays) w.Hoisted.Add(a.Name);
+                DeclareGrouped(w, arrays.Select(a => (a.Type.Keyword, a.Name, "null!")));
                 w.PooledArrays = true;
                 w.Open("try");
                 par.Statements(w, body);
@@ -191,6 +188,29 @@ namespace DiffGen.Generator.Emit
             }
             w.Close();
             par.WriteClasses(w);
+        }
+
+        /// <summary>
+        /// Locals declared up front, one declaration per type in order of first appearance (<c>int n = 0, i = 0, i_2 = 0;</c>),
+        /// a new line after about 120 characters: a method with thirty hoisted locals starts with a few lines, not thirty.
+        /// </summary>
+        private static void DeclareGrouped(CSharpWriter w, IEnumerable<(string Type, string Name, string Init)> locals)
+        {
+            foreach (var group in locals.GroupBy(l => l.Type))
+            {
+                var line = new System.Text.StringBuilder();
+                foreach (var (type, name, init) in group)
+                {
+                    var item = name + " = " + init;
+                    if (line.Length > 0 && line.Length + item.Length > 120)
+                    {
+                        w.Line(line.Append(';').ToString());
+                        line.Clear();
+                    }
+                    line.Append(line.Length == 0 ? type + " " : ", ").Append(item);
+                }
+                w.Line(line.Append(';').ToString());
+            }
         }
 
         /// <summary>The user's leading argument checks, as written (type names qualified).</summary>
@@ -390,11 +410,8 @@ namespace DiffGen.Generator.Emit
 
             Guards(w, m);
             // a local no printed statement mentions (the adjoint of a max the log-sum-exp rewrite made constant) is not declared
-            foreach (var l in plan.Frame.AdjointDeclared)
-            {
-                w.Hoisted.Add(l.Name);
-                w.Line($"{l.Type.Keyword} {l.Name} = {(l.Type.IsArray ? "null!" : l.Type.Elem == Scalar.Bool ? "false" : "0")};");
-            }
+            foreach (var l in plan.Frame.AdjointDeclared) w.Hoisted.Add(l.Name);
+            DeclareGrouped(w, plan.Frame.AdjointDeclared.Select(l => (l.Type.Keyword, l.Name, l.Type.IsArray ? "null!" : l.Type.Elem == Scalar.Bool ? "false" : "0")));
 
             var tapes = plan.Frame.RestoreStacks;
             foreach (var t in tapes)

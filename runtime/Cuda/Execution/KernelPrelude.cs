@@ -18,11 +18,12 @@ namespace DiffGen.Cuda.Execution
 
 // A kernel's arguments, unpacked from the block at its start (a kernel may not use every one it unpacks):
 // __dg_arr(double, a_x, 3) is the array x (pointer slot 3), __dg_dim(d0_x, 2) its length (int slot 2),
-// __dg_in(double, v_mean, 4) the host scalar mean (scalar slot 4).
+// __dg_in(double, v_mean, 4) the host scalar mean (scalar slot 4), __dg_in_const the same, read-only.
 #define __dg_unused __attribute__((unused))
 #define __dg_arr(T, name, slot) T* name __dg_unused = (T*)__A.p[slot]
 #define __dg_dim(name, slot) const int name __dg_unused = __A.n[slot]
 #define __dg_in(T, name, slot) T name __dg_unused = (T)__s[slot]
+#define __dg_in_const(T, name, slot) const T name __dg_unused = (T)__s[slot]
 
 __device__ __forceinline__ long long __dg_ix1(long long i, int n, int* ctl, int id)
 {
