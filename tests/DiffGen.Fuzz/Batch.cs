@@ -86,6 +86,12 @@ namespace DiffGen.Fuzz
                     string cls = p.ClassName(prec);
                     byClass[cls] = p;
                     trees.Add(CSharpSyntaxTree.ParseText(p.Render(prec), s_parse, path: cls + ".cs"));
+                    // DIFFGEN_FUZZ_DUMP=dir: every program's source as compiled, to read what the generator writes
+                    if (Environment.GetEnvironmentVariable("DIFFGEN_FUZZ_DUMP") is { Length: > 0 } dump)
+                    {
+                        System.IO.Directory.CreateDirectory(dump);
+                        System.IO.File.WriteAllText(System.IO.Path.Combine(dump, cls + ".cs"), p.Render(prec));
+                    }
                     if (p.ExpectedDiagnostic is null)
                     {
                         byClass[p.MonitorName(prec)] = p;

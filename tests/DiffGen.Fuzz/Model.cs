@@ -315,7 +315,29 @@ namespace DiffGen.Fuzz
             w.Line($"{Method}({string.Join(", ", Arrays.Concat(Exprs.Select(e => e.Text(c))))});");
     }
 
-    /// <summary>Verbatim text ({T} and {M} replaced): the constructs outside the subset that negative programs inject.</summary>
+    /// <summary><c>target = cond;</c> for a bool element (Exprs = the condition's values).</summary>
+    public sealed class BoolSet(string target, Cond cond) : Stmt
+    {
+        public string Target = target;
+        public Cond C = cond;
+        protected override Stmt Shallow() => new BoolSet(Target, C.Clone());
+        public override void Render(Writer w, Ctx c) => w.Line($"{Target} = {C.Render(Exprs, 0, c)};");
+    }
+
+    /// <summary>A header line over a block (<c>while (w &lt; n)</c>): Blocks = [body]. The header is int text.</summary>
+    public sealed class Headed(string header) : Stmt
+    {
+        public string Header = header;
+        protected override Stmt Shallow() => new Headed(Header);
+        public override void Render(Writer w, Ctx c)
+        {
+            w.Line(Header);
+            w.Block(Blocks[0], c);
+        }
+    }
+
+    /// <summary>Verbatim text ({T} and {M} replaced): the constructs outside the subset that negative programs inject,
+    /// and the declarations and counter updates of the natural-idiom templates (pinned there).</summary>
     public sealed class Raw(string text) : Stmt
     {
         public string Text = text;

@@ -28,7 +28,8 @@ namespace DiffGen.Fuzz
     /// from a seed. Weighted toward what breaks AD tools: loop nests with bounds from shapes, constants and outer counters
     /// (triangular), steps 2 and reverse loops; in-place overwrites of local arrays and outputs; accumulation at computed
     /// indices; branches on values and indices, ?:, continue; guarded intrinsics (see <see cref="Op"/>); int locals;
-    /// jagged, 1-D and 2-D arrays; void layers; calls between generated methods; GEMM-shaped contractions; log-sum-exp.
+    /// jagged, 1-D and 2-D arrays; void layers; calls between generated methods; GEMM-shaped contractions; log-sum-exp;
+    /// natural idioms (scratch rows declared in a loop, int counters, while/break, bool masks).
     /// </summary>
     /// <remarks>
     /// In bounds by construction: every size n, m, k is at least 2 and every loop counter ranges inside one size; an index
@@ -70,12 +71,14 @@ namespace DiffGen.Fuzz
             public List<Helper> Helpers = new();
             public int Depth;
             public bool InValueIf;
+            /// <summary>Inside a while loop whose counter update ends the body: a continue would skip it.</summary>
+            public bool NoContinue;
             public bool InLoop => Counters.Count > 0;
 
             public Scope Child() => new()
             {
                 Scalars = Scalars.ToList(), Writable = Writable.ToList(), Arrays = Arrays, Counters = Counters.ToList(),
-                Ints = Ints.ToList(), Labels = Labels, Helpers = Helpers, Depth = Depth, InValueIf = InValueIf,
+                Ints = Ints.ToList(), Labels = Labels, Helpers = Helpers, Depth = Depth, InValueIf = InValueIf, NoContinue = NoContinue,
             };
         }
 
@@ -231,8 +234,12 @@ namespace DiffGen.Fuzz
             for (int i = 0; i < nTop; i++)
             {
                 double gemm = gemmShape ? 0.5 : 0.05;
-                int t = Weighted((gemm, 0), (0.12, 1), (0.06, 2), (1.0, 3));
+                int t = Weighted((gemm, 0), (0.12, 1), (0.06, 2), (1.0, 3), (0.12, 4), (0.1, 5), (0.1, 6), (0.08, 7));
                 if (t == 0 && TryGemm(m, s) is { } g) { m.Body.AddRange(g); continue; }
+                if (t == 4) { m.Body.Add(ScratchRow(s)); continue; }
+                if (t == 5) { m.Body.AddRange(CountedSum(s)); continue; }
+                if (t == 6) { m.Body.AddRange(WhileBreak(s)); continue; }
+                if (t == 7) { m.Body.AddRange(BoolMask(s)); continue; }
                 if (t == 1 && TryLse(m, s) is { } l) { m.Body.Add(l); continue; }
                 if (t == 2 && TryRowParallel(s) is { } rp) { m.Body.Add(rp); continue; }
                 m.Body.Add(RandStmt(s, topLevel: true));
@@ -396,6 +403,121 @@ namespace DiffGen.Fuzz
         }
 
         /// <summary>A top-level loop with independent iterations and a row of SIMD work each (what the multi-core and device planners split).</summary>
+        // ------------------------------------------------------------ natural idioms (issue 10)
+
+        /// <summary>A size some array of the scope has.</summary>
+        private string AnyDim(Scope s) => Pick(new[] { "n", "m", "k" }.Where(x => s.Arrays.Any(a => a.Dims.Contains(x))).ToList());
+
+        /// <summary>
+        /// A scratch row declared inside the loop, as softmax and MLP rows are written:
+        /// <c>for (i) { T[] r = new T[e]; for (j) r[j] = ...; ...random statements...; for (j) s += f(r[j]); }</c>.
+        /// </summary>
+        private Stmt ScratchRow(Scope s)
+        {
+            string d = AnyDim(s);
+            string i = Fresh("i"), r = Fresh("r");
+            // the row's length: another size, or the counter's (causal attention's new T[i + 1])
+            bool causal = P(0.3);
+            string e = causal ? d : AnyDim(s), len = causal ? i + " + 1" : e;
+            var inner = s.Child();
+            inner.Depth++;
+            inner.NoContinue = false;
+            inner.Arrays = s.Arrays.ToList(); // the row is visible inside this loop only
+            inner.Counters.Add(new Counter(i, d, false));
+            inner.Arrays.Add(new Arr(r, PKind.Vec, new[] { e }, true));
+            if (causal) inner.Arrays.RemoveAt(inner.Arrays.Count - 1); // only the loops below index it (j <= i)
+            var body = new List<Stmt> { new Raw($"{{T}}[] {r} = new {{T}}[{len}];") { Pinned = true } };
+            string j = Fresh("i");
+            var fill = inner.Child();
+            fill.Counters.Add(new Counter(j, e, false));
+            body.Add(new For(j, "0", len, 1, false, false) { Blocks = new[] { new List<Stmt> { new Assign(new Elem(r, new[] { j }, false), "=", RandExpr(fill, 2)) } } });
+            body.AddRange(RandBlock(inner, _r.Next(3)));
+            string j2 = Fresh("i");
+            var use = inner.Child();
+            use.Counters.Add(new Counter(j2, e, false));
+            body.Add(new For(j2, "0", len, 1, false, false)
+            {
+                Blocks = new[] { new List<Stmt> { new Assign(new Ref(Pick(s.Writable)), "+=", new Op("*", new Lit(0.5), new Op(Pick(new[] { "tanh", "sq", "sin", "softplus" }), new Elem(r, new[] { j2 }, false)))) } },
+            });
+            Feature(causal ? "scratch row of the counter's length" : "scratch row in a loop");
+            return new For(i, "0", d, 1, P(0.2), false) { Blocks = new[] { body } };
+        }
+
+        /// <summary>
+        /// A masked mean's counter: <c>int c = 0; for (i) if (a &gt; b) { s += ...; c++; } t += u * c;</c> (an int local
+        /// reassigned under a value branch).
+        /// </summary>
+        private List<Stmt> CountedSum(Scope s)
+        {
+            string d = AnyDim(s);
+            string c = Fresh("c"), i = Fresh("i");
+            var inner = s.Child();
+            inner.Depth++;
+            inner.NoContinue = false;
+            inner.Counters.Add(new Counter(i, d, false));
+            var cond = new If(RandCond(inner, out var args)) { Exprs = args };
+            var then = new List<Stmt> { ScalarUpdate(inner, new Ref(Pick(s.Writable))), new Raw(P(0.7) ? $"{c}++;" : $"{c} += 2;") };
+            var els = P(0.3) ? new List<Stmt> { new Raw($"{c}--;") } : new List<Stmt>();
+            cond.Blocks = new[] { then, els };
+            Feature("int counter");
+            return new List<Stmt>
+            {
+                new Raw($"int {c} = 0;") { Pinned = true },
+                new For(i, "0", d, 1, P(0.2), false) { Blocks = new[] { new List<Stmt> { cond } } },
+                new Assign(new Ref(Pick(s.Writable)), "+=", new Op("*", new IntVal(c, 0.25), RandExpr(s, 1))),
+            };
+        }
+
+        /// <summary>
+        /// A mask of booleans set from values and read later:
+        /// <c>bool[] keep = new bool[d]; for (i) keep[i] = a &gt; b; for (i) if (keep[i]) s += ...;</c>
+        /// </summary>
+        private List<Stmt> BoolMask(Scope s)
+        {
+            string d = AnyDim(s);
+            string k = Fresh("keep"), i = Fresh("i"), i2 = Fresh("i");
+            var set = s.Child();
+            set.Depth++;
+            set.NoContinue = false;
+            set.Counters.Add(new Counter(i, d, false));
+            var cond = RandCond(set, out var args);
+            var read = s.Child();
+            read.Depth++;
+            read.NoContinue = false;
+            read.Counters.Add(new Counter(i2, d, false));
+            var upd = new Headed($"if ({(P(0.5) ? "" : "!")}{k}[{i2}])") { Blocks = new[] { new List<Stmt> { ScalarUpdate(read, new Ref(Pick(s.Writable))) } } };
+            Feature("bool mask");
+            return new List<Stmt>
+            {
+                new Raw($"bool[] {k} = new bool[{d}];") { Pinned = true },
+                new For(i, "0", d, 1, P(0.2), false) { Blocks = new[] { new List<Stmt> { new BoolSet($"{k}[{i}]", cond) { Exprs = args } } } },
+                new For(i2, "0", d, 1, false, false) { Blocks = new[] { new List<Stmt> { upd } } },
+            };
+        }
+
+        /// <summary>
+        /// A while loop with an exit on a value: <c>int w = 0; while (w &lt; n) { ...; if (a &gt; b) break; w++; }</c>.
+        /// </summary>
+        private List<Stmt> WhileBreak(Scope s)
+        {
+            string d = AnyDim(s);
+            string w = Fresh("w");
+            var inner = s.Child();
+            inner.Depth++;
+            inner.NoContinue = true; // the update below ends the body
+            inner.Counters.Add(new Counter(w, d, false));
+            var body = RandBlock(inner, 1 + _r.Next(2));
+            var exit = new If(RandCond(inner, out var args)) { Exprs = args, Blocks = new[] { new List<Stmt> { new Raw("break;") } } };
+            body.Add(exit);
+            body.Add(new Raw($"{w}++;") { Pinned = true });
+            Feature("while with break");
+            return new List<Stmt>
+            {
+                new Raw($"int {w} = 0;") { Pinned = true },
+                new Headed($"while ({w} < {d})") { Blocks = new[] { body } },
+            };
+        }
+
         private Stmt? TryRowParallel(Scope s)
         {
             var targets = s.Arrays.Where(a => a.Writable && a.Kind == PKind.Mat).ToList();
@@ -449,7 +571,7 @@ namespace DiffGen.Fuzz
                 (2.0, 1),                               // scalar update
                 (s.Arrays.Any(a => a.Writable) ? 2.0 : 0, 2), // element write
                 (1.0, 3),                               // if / else
-                (s.InLoop ? 0.5 : 0, 4),                // if (...) continue;
+                (s.InLoop && !s.NoContinue ? 0.5 : 0, 4), // if (...) continue;
                 (s.Helpers.Any(h => h.Void) ? 0.3 : 0, 5)); // void layer call
             switch (kind)
             {
@@ -548,6 +670,7 @@ namespace DiffGen.Fuzz
         {
             var inner = s.Child();
             inner.Depth++;
+            inner.NoContinue = false; // a continue in this for continues this for
             string v = Fresh("i");
             For f;
             bool triangular = s.Counters.Count > 0 && P(0.35);
