@@ -121,21 +121,8 @@ namespace DiffGen.Generator.Emit
             _step = null;
         }
 
-        /// <summary>Argument unpacking statements, several to a line (about 120 characters): boilerplate, kept short.</summary>
-        private void Packed(IEnumerable<string> statements)
-        {
-            var line = new System.Text.StringBuilder();
-            foreach (var st in statements)
-            {
-                if (line.Length > 0 && line.Length + st.Length > 120)
-                {
-                    Line(line.ToString());
-                    line.Clear();
-                }
-                line.Append(line.Length == 0 ? "" : " ").Append(st);
-            }
-            if (line.Length > 0) Line(line.ToString());
-        }
+        /// <summary>Argument unpacking statements, several to a line: boilerplate, kept short.</summary>
+        private void Packed(IEnumerable<string> statements) => Wrapped(statements, " ");
 
         private static string Describe(DeviceStep st) => st.Kind switch
         {

@@ -197,20 +197,7 @@ namespace DiffGen.Generator.Emit
         private static void DeclareGrouped(CSharpWriter w, IEnumerable<(string Type, string Name, string Init)> locals)
         {
             foreach (var group in locals.GroupBy(l => l.Type))
-            {
-                var line = new System.Text.StringBuilder();
-                foreach (var (type, name, init) in group)
-                {
-                    var item = name + " = " + init;
-                    if (line.Length > 0 && line.Length + item.Length > 120)
-                    {
-                        w.Line(line.Append(';').ToString());
-                        line.Clear();
-                    }
-                    line.Append(line.Length == 0 ? type + " " : ", ").Append(item);
-                }
-                w.Line(line.Append(';').ToString());
-            }
+                w.Wrapped(group.Select(l => l.Name + " = " + l.Init), ", ", group.Key + " ", ";");
         }
 
         /// <summary>The user's leading argument checks, as written (type names qualified).</summary>

@@ -40,6 +40,26 @@ namespace DiffGen.Generator.IR
             _sb.Append('\n');
         }
 
+        /// <summary>
+        /// Items joined into lines of about 120 characters, each line <paramref name="prefix"/> + items separated by
+        /// <paramref name="separator"/> + <paramref name="suffix"/> (boilerplate such as hoisted declarations or a kernel's
+        /// argument unpacking, several to a line).
+        /// </summary>
+        public void Wrapped(IEnumerable<string> items, string separator, string prefix = "", string suffix = "")
+        {
+            var line = new StringBuilder();
+            foreach (var item in items)
+            {
+                if (line.Length > 0 && line.Length + item.Length > 120)
+                {
+                    Line(line.Append(suffix).ToString());
+                    line.Clear();
+                }
+                line.Append(line.Length == 0 ? prefix : separator).Append(item);
+            }
+            if (line.Length > 0) Line(line.Append(suffix).ToString());
+        }
+
         /// <summary>A header line, then <c>{</c> and one level deeper.</summary>
         public void Open(string header)
         {
