@@ -19,6 +19,9 @@ namespace DiffGen.Generator.Emit
         /// <summary>Schedule's CPU forms of the loops printed here (restore-stack blocks, elements held in locals): the pass's, or those of a place in it.</summary>
         public Schedule.LoopScope Loops { get; set; } = Schedule.LoopForms.None.Forward;
 
+        /// <summary>Schedule's dead stores (<see cref="Schedule.CpuFrame.AdjointDeadStores"/>): scalars whose declarations and assignments are not printed.</summary>
+        public IReadOnlyCollection<string> DeadStores { get; set; } = Array.Empty<string>();
+
         /// <summary>Local arrays come from the per-thread BufferPool (the method returns them in its finally block).</summary>
         public bool PooledArrays { get; set; }
 
@@ -74,6 +77,9 @@ namespace DiffGen.Generator.Emit
         {
             switch (s)
             {
+                case DeclScalar d when DeadStores.Contains(d.Name):
+                case Assign { Target: VarRef v, Op: AssignOp.Set } when DeadStores.Contains(v.Name):
+                    break;
                 case DeclScalar d:
                     if (Hoisted.Contains(d.Name)) { if (d.Init is not null) Line($"{d.Name} = {Expr(d.Init)};"); }
                     // 'double delta;' of the user's code gets a value: loops lowered to counted for-loops (a do/while, a while (true)
@@ -265,6 +271,16 @@ namespace DiffGen.Generator.Emit
                 default:
                     throw new InvalidOperationException("unknown statement " + s.GetType().Name);
             }
+        }
+
+        /// <summary>
+        /// Locals declared up front, one declaration per type in order of first appearance (<c>int n = 0, i = 0, i_2 = 0;</c>),
+        /// a new line after about 120 characters: a method with thirty hoisted locals starts with a few lines, not thirty.
+        /// </summary>
+        public void DeclareGrouped(IEnumerable<(string Type, string Name, string Init)> locals)
+        {
+            foreach (var group in locals.GroupBy(l => l.Type))
+                Wrapped(group.Select(l => l.Name + " = " + l.Init), ", ", group.Key + " ", ";");
         }
 
         public static string AdjointName(string method) => "__" + method + "Adjoint";

@@ -165,10 +165,11 @@ namespace DiffGen.Generator.Emit
                         : $"{p.Type.Keyword} {adj} = 0; // not differentiated: scratch");
                 }
             }
+            par.DeclarePairState(w);
             w.PooledArrays = true;
             w.Open("try");
             w.Loops = plan.Loops.Adjoint;
-            par.DeclarePairState(w);
+            w.DeadStores = plan.Frame.AdjointDeadStores;
             w.Line("// ---- forward sweep, once ----");
             par.Statements(w, a.ForwardSweep);
             var ints = plan.Frame.AdjointDeclared.Where(l => !l.Type.IsReal && !l.Type.IsArray && IrQueries.MayWrite(a.ReverseSweep, l.Name)).ToList();
@@ -213,8 +214,10 @@ namespace DiffGen.Generator.Emit
                 w.Line($"global::DiffGen.Reverse.BufferPool<{o.Type.ElemKeyword}>.Return({adjOf[o.Name]});");
             foreach (var p in scratch.Where(p => p.Type.IsArray && p.Type.Shape != Shape.Jagged))
                 w.Line($"global::DiffGen.Reverse.BufferPool<{p.Type.ElemKeyword}>.Return({adjOf[p.Name]});");
+            par.ReturnPairState(w);
             w.Close();
             w.Close();
+            w.DeadStores = System.Array.Empty<string>(); // the workers' own locals are live
             par.WriteClasses(w);
         }
     }

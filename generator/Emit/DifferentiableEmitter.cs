@@ -175,7 +175,7 @@ namespace DiffGen.Generator.Emit
             else
             {
                 foreach (var a in arrays) w.Hoisted.Add(a.Name);
-                DeclareGrouped(w, arrays.Select(a => (a.Type.Keyword, a.Name, "null!")));
+                w.DeclareGrouped(arrays.Select(a => (a.Type.Keyword, a.Name, "null!")));
                 w.PooledArrays = true;
                 w.Open("try");
                 par.Statements(w, body);
@@ -188,16 +188,6 @@ namespace DiffGen.Generator.Emit
             }
             w.Close();
             par.WriteClasses(w);
-        }
-
-        /// <summary>
-        /// Locals declared up front, one declaration per type in order of first appearance (<c>int n = 0, i = 0, i_2 = 0;</c>),
-        /// a new line after about 120 characters: a method with thirty hoisted locals starts with a few lines, not thirty.
-        /// </summary>
-        private static void DeclareGrouped(CSharpWriter w, IEnumerable<(string Type, string Name, string Init)> locals)
-        {
-            foreach (var group in locals.GroupBy(l => l.Type))
-                w.Wrapped(group.Select(l => l.Name + " = " + l.Init), ", ", group.Key + " ", ";");
         }
 
         /// <summary>The user's leading argument checks, as written (type names qualified).</summary>
@@ -398,18 +388,19 @@ namespace DiffGen.Generator.Emit
             Guards(w, m);
             // a local no printed statement mentions (the adjoint of a max the log-sum-exp rewrite made constant) is not declared
             foreach (var l in plan.Frame.AdjointDeclared) w.Hoisted.Add(l.Name);
-            DeclareGrouped(w, plan.Frame.AdjointDeclared.Select(l => (l.Type.Keyword, l.Name, l.Type.IsArray ? "null!" : l.Type.Elem == Scalar.Bool ? "false" : "0")));
+            w.DeclareGrouped(plan.Frame.AdjointDeclared.Select(l => (l.Type.Keyword, l.Name, l.Type.IsArray ? "null!" : l.Type.Elem == Scalar.Bool ? "false" : "0")));
 
             var tapes = plan.Frame.RestoreStacks;
             foreach (var t in tapes)
                 w.Line($"var {CSharpExprPrinter.TapeOf(t)} = global::DiffGen.Reverse.RestoreStack<{new IrType(t, Shape.Scalar).Keyword}>.Rent();");
             var pooled = a.Locals.Where(l => l.Type.IsArray).ToList();
-            bool needsFinally = tapes.Count > 0 || pooled.Count > 0;
+            bool needsFinally = tapes.Count > 0 || pooled.Count > 0 || par.HasPairs;
+            par.DeclarePairState(w);
             w.PooledArrays = true;
             if (needsFinally) w.Open("try");
 
             w.Loops = plan.Loops.Adjoint;
-            par.DeclarePairState(w);
+            w.DeadStores = plan.Frame.AdjointDeadStores;
             w.Line("// ---- forward sweep ----");
             par.Statements(w, a.Tiles?.ForwardSweep ?? a.ForwardSweep);
             foreach (var o in kept)
@@ -426,9 +417,11 @@ namespace DiffGen.Generator.Emit
                 w.Open("finally");
                 foreach (var t in tapes) w.Line($"{CSharpExprPrinter.TapeOf(t)}.Return();");
                 foreach (var l in pooled) w.Line($"global::DiffGen.Reverse.BufferPool<{l.Type.ElemKeyword}>.Return({l.Name});");
+                par.ReturnPairState(w);
                 w.Close();
             }
             w.Close();
+            w.DeadStores = System.Array.Empty<string>(); // the workers' own locals are live
             par.WriteClasses(w);
         }
 

@@ -15,8 +15,10 @@ namespace DiffGen.Generator.Emit
     /// private scalars; sums come back per chunk and are added in chunk order; arrays the iterations sum into outside
     /// their own row get a copy per chunk. A forward/reverse pair that the GPU fuses by recomputation uses an indexed
     /// tape here instead: forward iteration i stores what it pushes (and its private values at the end) at slot i, the
-    /// reverse iteration i reads them back, so both loops run in parallel and nothing is recomputed. Small loops keep the
-    /// sequential code (the decision is made at run time by DiffGen.Cpu.LoopParallelism).
+    /// reverse iteration i reads them back, so both loops run in parallel and nothing is recomputed. Small loops run on
+    /// one core (the decision is made at run time by DiffGen.Cpu.LoopParallelism): through the worker's static range
+    /// method <c>Body(first, end, inputs, ref sums)</c> over all iterations when Schedule shares it
+    /// (<see cref="CpuLoopPlan.OwnSequentialCopy"/> null: the loop's body printed once), else the loop printed again.
     /// </summary>
     internal sealed class ParallelLoopEmitter
     {
@@ -45,15 +47,25 @@ namespace DiffGen.Generator.Emit
         }
 
 
-        /// <summary>Locals the adjoint declares for its pairs (decision and indexed tape).</summary>
+        /// <summary>The forward halves of the pass's pairs, and of their tiled versions.</summary>
+        private IEnumerable<CpuLoopPlan> ForwardHalves() => _loops.Values.Where(l => l.ForwardOf is not null).OrderBy(l => l.Id)
+            .SelectMany(l => l.TiledVersion is { } t ? new[] { l, t } : new[] { l });
+
+        /// <summary>Whether the pass has pairs (their indexed tapes go back to the pool in the method's finally block).</summary>
+        public bool HasPairs => _loops.Values.Any(l => l.ForwardOf is not null);
+
+        /// <summary>Locals the adjoint declares for its pairs (decision and indexed tape), before its try block.</summary>
         public void DeclarePairState(CSharpWriter w)
         {
-            foreach (var l in _loops.Values.Where(l => l.ForwardOf is not null).OrderBy(l => l.Id))
-            {
-                w.Line($"bool __par{l.Id} = false; double[] __it{l.Id} = null!; int[] __itn{l.Id} = null!;");
-                if (l.TiledVersion is { } t)
-                    w.Line($"bool __par{t.Id} = false; double[] __it{t.Id} = null!; int[] __itn{t.Id} = null!;");
-            }
+            foreach (var l in ForwardHalves())
+                w.Line($"bool __par{l.Id} = false; double[]? __it{l.Id} = null; int[]? __itn{l.Id} = null;");
+        }
+
+        /// <summary>The pairs' indexed tapes back to the pool (the method's finally block; null when a forward half did not run).</summary>
+        public void ReturnPairState(CSharpWriter w)
+        {
+            foreach (var l in ForwardHalves())
+                w.Line($"global::DiffGen.Reverse.BufferPool<double>.Return(__it{l.Id}); global::DiffGen.Reverse.BufferPool<int>.Return(__itn{l.Id});");
         }
 
         /// <summary>Writes the statements; parallel loops get a run-time choice between the parallel and the sequential code.</summary>
@@ -105,7 +117,7 @@ namespace DiffGen.Generator.Emit
             w.Line($"long __cnt{n} = {Lp}.Trip({ExprPrinter.CSharp.Print(loop.Start)}, {ExprPrinter.CSharp.Print(loop.Bound)}, {loop.Step}, {cmp});");
             if (l.ReverseOf is not null)
             {
-                // the forward half decided; the reverse half follows it (the indexed tape exists only then)
+                // the forward half decided; the reverse half follows it (a pair printed twice has its indexed tape only then)
                 w.Line($"int __ch{n} = __par{l.ReverseOf.Id} ? {Lp}.Chunks(__cnt{n}, long.MaxValue) : 1;");
                 w.Open($"if (!__par{l.ReverseOf.Id})");
             }
@@ -116,9 +128,22 @@ namespace DiffGen.Generator.Emit
                 string trip = row is null ? "1L" : $"global::System.Math.Max(1L, {Lp}.Trip({ExprPrinter.CSharp.Print(row.Start)}, {ExprPrinter.CSharp.Print(row.Bound)}, {row.Step}, {(row.Cmp switch { BinaryOp.Lt => 0, BinaryOp.Le => 1, BinaryOp.Gt => 2, _ => 3 })}))";
                 w.Line($"int __ch{n} = {Lp}.Chunks(__cnt{n}, __cnt{n} * {trip});");
                 if (l.ForwardOf is not null) w.Line($"__par{l.Id} = __ch{n} > 1;");
+                // a shared pair runs through its indexed tape on one core too (the same body): rented for every call
+                if (l.ForwardOf is not null && l.OwnSequentialCopy is null) RentTape(w, l, n);
                 w.Open($"if (__ch{n} <= 1)");
             }
-            w.Statement(l.TiledForm is { } tl ? tl : loop);
+            if (l.OwnSequentialCopy is null)
+            {
+                // Schedule's CpuLoops.Share: all iterations through the worker's range method (the body printed once)
+                var args = new List<string> { "0", $"__cnt{n}" };
+                args.AddRange(BodyInputs(l).Select(f => f.Name));
+                if (pairId >= 0) args.AddRange(new[] { $"__it{pairId}!", $"__itn{pairId}!", ExprPrinter.CSharp.Print(l.Worker.Lo) });
+                args.AddRange(ByRef(l).Select(x => "ref " + x));
+                w.Line($"{ClassName(l)}.Body({string.Join(", ", args)});");
+                foreach (var kv in st.CarriedReset.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                    w.Line($"if (__cnt{n} > 0) {kv.Key} = {ExprPrinter.CSharp.Literal(kv.Value.Value, _program!.Scalars[kv.Key].Elem)};");
+            }
+            else w.Statement(l.TiledForm is { } tl ? tl : loop);
             w.Close();
             w.Open("else");
             var fields = l.Worker.Fields;
@@ -130,15 +155,11 @@ namespace DiffGen.Generator.Emit
             init.Add($"__chunks = __ch{n}");
             init.Add($"__red = new double[__ch{n} * {I(Math.Max(1, reductions.Count))}]");
             var lo = l.Worker.Lo;
-            if (l.ForwardOf is not null)
-            {
-                w.Line($"__it{l.Id} = new double[__cnt{n} * {I(Math.Max(1, l.Width))}];");
-                w.Line($"__itn{l.Id} = new int[__cnt{n}];");
-            }
+            if (l.ForwardOf is not null && l.OwnSequentialCopy is not null) RentTape(w, l, n);
             if (pairId >= 0)
             {
-                init.Add($"__it = __it{pairId}");
-                init.Add($"__itn = __itn{pairId}");
+                init.Add($"__it = __it{pairId}!");
+                init.Add($"__itn = __itn{pairId}!");
                 init.Add($"__lo = {ExprPrinter.CSharp.Print(lo)}");
             }
             if (WritesBack(l)) init.Add($"__last = new double[{I(Math.Max(1, l.WrittenBack.Count))}]");
@@ -169,7 +190,28 @@ namespace DiffGen.Generator.Emit
             w.Close();
         }
 
+        /// <summary>A forward half's indexed tape (its stores and private values by iteration; the count of stores by iteration), pooled.</summary>
+        private static void RentTape(CSharpWriter w, CpuLoopPlan l, string n)
+        {
+            w.Line($"__it{l.Id} = global::DiffGen.Reverse.BufferPool<double>.RentUninitialized(checked((int)(__cnt{n} * {I(Math.Max(1, l.Width))})));");
+            w.Line($"__itn{l.Id} = global::DiffGen.Reverse.BufferPool<int>.RentUninitialized(checked((int)__cnt{n}));");
+        }
+
         private static bool WritesBack(CpuLoopPlan l) => l.WrittenBack.Count > 0;
+
+        private static bool IsPair(CpuLoopPlan l) => l.ForwardOf is not null || l.ReverseOf is not null;
+
+        /// <summary>
+        /// A worker with a static range method (<c>Body</c>): every loop but the halves of a pair the one-core branch prints
+        /// again (with the restore stack), whose chunks keep the indexed tape in the worker's fields.
+        /// </summary>
+        private static bool HasBody(CpuLoopPlan l) => !IsPair(l) || l.OwnSequentialCopy is null;
+
+        /// <summary>The range method's inputs by value: the worker's fields (carried scalars as their entry values).</summary>
+        private static IEnumerable<CpuField> BodyInputs(CpuLoopPlan l) => l.Worker.Fields;
+
+        /// <summary>The range method's scalars by reference: the sums, then the privates written back (alphabetically each).</summary>
+        private static List<string> ByRef(CpuLoopPlan l) => Reductions(l).Concat(l.WrittenBack).ToList();
 
         private static List<string> Reductions(CpuLoopPlan l) =>
             l.Step.Classes.Where(kv => kv.Value == VarClass.Reduction).Select(kv => kv.Key).OrderBy(x => x, StringComparer.Ordinal).ToList();
@@ -326,6 +368,14 @@ namespace DiffGen.Generator.Emit
             w.Line($"var (__first, __end) = {Lp}.Range(__chunk, __chunks, __count);");
             foreach (var a in l.Worker.ChunkCopies)
                 w.Line($"var {a} = __chunk == 0 ? this.{a} : __chunk_{a}[__chunk];");
+            if (HasBody(l))
+            {
+                RunCallsBody(w, l);
+                w.Close();
+                RangeBody(w, l);
+                w.Close();
+                return;
+            }
             if (l.TiledForm is { } tiled) w.RentPanels(tiled);
             // private scalars and ints of the body, declared once (the body assigns them)
             var savedHoisted = w.Hoisted.ToList();
@@ -339,21 +389,9 @@ namespace DiffGen.Generator.Emit
             w.Line($"int {loop.Var} = (int)({ExprPrinter.CSharp.Print(loop.Start)} + __iter * {I(loop.Step)});");
             foreach (var kv in st.CarriedReset.OrderBy(kv => kv.Key, StringComparer.Ordinal))
                 w.Line($"{kv.Key} = __iter == 0 ? __entry_{kv.Key} : {ExprPrinter.CSharp.Literal(kv.Value.Value, p.Scalars[kv.Key].Elem)};");
-            if (l.ForwardOf is not null || l.ReverseOf is not null)
-            {
-                w.Line($"long __ix = {loop.Var} - __lo;");
-                w.Line($"long __base = __ix * {I(Math.Max(1, l.Width))};");
-                w.Line(l.ForwardOf is not null ? "int __sp = 0;" : "int __sp = __itn[__ix];");
-                if (l.ReverseOf is not null)
-                    for (int q = 0; q < l.Finals.Count; q++)
-                        w.Line($"{l.Finals[q]} = ({p.Scalars[l.Finals[q]].Keyword})__it[__base + {I(l.Pushes + q)}];");
-            }
+            if (IsPair(l)) TapeRowStart(w, l, loop);
             w.Statements(l.Worker.Body);
-            if (l.ForwardOf is not null)
-            {
-                for (int q = 0; q < l.Finals.Count; q++) w.Line($"__it[__base + {I(l.Pushes + q)}] = {l.Finals[q]};");
-                w.Line("__itn[__ix] = __sp;");
-            }
+            if (l.ForwardOf is not null) TapeRowEnd(w, l);
             if (WritesBack(l))
             {
                 var privs = l.WrittenBack;
@@ -365,6 +403,82 @@ namespace DiffGen.Generator.Emit
             if (l.TiledForm is { } tiledEnd) w.FinishPanels(tiledEnd);
             for (int r = 0; r < reductions.Count; r++) w.Line($"__red[__chunk * {I(reductions.Count)} + {I(r)}] = {reductions[r]};");
             w.Close();
+            w.Close();
+            w.Hoisted.Clear();
+            foreach (var h in savedHoisted) w.Hoisted.Add(h);
+        }
+
+        /// <summary>A pair's iteration: its row of the indexed tape; the reverse half starts from the forward iteration's private values.</summary>
+        private void TapeRowStart(CSharpWriter w, CpuLoopPlan l, For loop)
+        {
+            w.Line($"long __ix = {loop.Var} - __lo;");
+            w.Line($"long __base = __ix * {I(Math.Max(1, l.Width))};");
+            w.Line(l.ForwardOf is not null ? "int __sp = 0;" : "int __sp = __itn[__ix];");
+            if (l.ReverseOf is not null)
+                for (int q = 0; q < l.Finals.Count; q++)
+                    w.Line($"{l.Finals[q]} = ({_program!.Scalars[l.Finals[q]].Keyword})__it[__base + {I(l.Pushes + q)}];");
+        }
+
+        /// <summary>The end of a forward half's iteration: its private values and its count of stores into its row.</summary>
+        private static void TapeRowEnd(CSharpWriter w, CpuLoopPlan l)
+        {
+            for (int q = 0; q < l.Finals.Count; q++) w.Line($"__it[__base + {I(l.Pushes + q)}] = {l.Finals[q]};");
+            w.Line("__itn[__ix] = __sp;");
+        }
+
+        /// <summary>A chunk: its range through the range method, its sums into its slots, the last chunk's privates into __last.</summary>
+        private void RunCallsBody(CSharpWriter w, CpuLoopPlan l)
+        {
+            var byRef = ByRef(l);
+            if (byRef.Count > 0) w.DeclareGrouped(byRef.Select(x => (_program!.Scalars[x].Keyword, x, _program!.Scalars[x].Elem == Scalar.Bool ? "false" : "0")));
+            var args = new List<string> { "__first", "__end" };
+            args.AddRange(BodyInputs(l).Select(f => f.Kind == CpuFieldKind.Entry ? "__entry_" + f.Name : f.Name));
+            if (IsPair(l)) args.AddRange(new[] { "__it", "__itn", "__lo" });
+            args.AddRange(byRef.Select(x => "ref " + x));
+            w.Line($"Body({string.Join(", ", args)});");
+            var reductions = Reductions(l);
+            for (int r = 0; r < reductions.Count; r++) w.Line($"__red[__chunk * {I(reductions.Count)} + {I(r)}] = {reductions[r]};");
+            if (WritesBack(l))
+            {
+                w.Open("if (__end == __count && __end > __first)");
+                for (int q = 0; q < l.WrittenBack.Count; q++) w.Line($"__last[{I(q)}] = {l.WrittenBack[q]};");
+                w.Close();
+            }
+        }
+
+        /// <summary>
+        /// Iterations [__first, __end) of the loop with the caller's inputs: a chunk's range from Run, all of them from the
+        /// one-core branch when Schedule shares the body (<see cref="CpuLoopPlan.OwnSequentialCopy"/>). Sums and privates
+        /// written back come in and go out by reference, held in locals while the loop runs.
+        /// </summary>
+        private void RangeBody(CSharpWriter w, CpuLoopPlan l)
+        {
+            var p = _program!;
+            var st = l.Step;
+            var loop = l.TiledForm?.Loop ?? st.Loop!;
+            var byRef = new HashSet<string>(ByRef(l), StringComparer.Ordinal);
+            var pars = new List<string> { "long __first", "long __end" };
+            pars.AddRange(BodyInputs(l).Select(f => $"{f.Type.Keyword} {(f.Kind == CpuFieldKind.Entry ? "__entry_" + f.Name : f.Name)}"));
+            if (IsPair(l)) pars.AddRange(new[] { "double[] __it", "int[] __itn", "long __lo" });
+            pars.AddRange(ByRef(l).Select(x => $"ref {p.Scalars[x].Keyword} __ref_{x}"));
+            w.Line();
+            w.Open($"public static void Body({string.Join(", ", pars)})");
+            if (l.TiledForm is { } tiled) w.RentPanels(tiled);
+            // private scalars and ints of the body, declared once (the body assigns them); sums start from the caller's
+            var savedHoisted = w.Hoisted.ToList();
+            w.Hoisted.Clear();
+            w.DeclareGrouped(l.Worker.Locals.Select(x => (x.Type.Keyword, x.Name, byRef.Contains(x.Name) ? "__ref_" + x.Name : x.Type.Elem == Scalar.Bool ? "false" : "0")));
+            foreach (var x in l.Worker.Locals) w.Hoisted.Add(x.Name);
+            w.Open("for (long __iter = __first; __iter < __end; __iter++)");
+            w.Line($"int {loop.Var} = (int)({ExprPrinter.CSharp.Print(loop.Start)} + __iter * {I(loop.Step)});");
+            foreach (var kv in st.CarriedReset.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                w.Line($"{kv.Key} = __iter == 0 ? __entry_{kv.Key} : {ExprPrinter.CSharp.Literal(kv.Value.Value, p.Scalars[kv.Key].Elem)};");
+            if (IsPair(l)) TapeRowStart(w, l, loop);
+            w.Statements(l.Worker.Body);
+            if (l.ForwardOf is not null) TapeRowEnd(w, l);
+            w.Close();
+            if (l.TiledForm is { } tiledEnd) w.FinishPanels(tiledEnd);
+            foreach (var x in ByRef(l)) w.Line($"__ref_{x} = {x};");
             w.Close();
             w.Hoisted.Clear();
             foreach (var h in savedHoisted) w.Hoisted.Add(h);

@@ -15,15 +15,22 @@ namespace DiffGen.Generator.Schedule
     /// </summary>
     internal sealed class CpuFrame
     {
-        private CpuFrame(EquatableArray<DeclArray> pooled, EquatableArray<HoistedLocal> declared, IReadOnlyList<Scalar> stacks)
+        private CpuFrame(EquatableArray<DeclArray> pooled, EquatableArray<HoistedLocal> declared, IReadOnlyList<Scalar> stacks, IReadOnlyCollection<string> dead)
         {
             ForwardPooled = pooled;
             AdjointDeclared = declared;
             RestoreStacks = stacks;
+            AdjointDeadStores = dead;
         }
 
         /// <summary>No frame (a writer that prints no method body).</summary>
-        public static CpuFrame None { get; } = new(EquatableArray<DeclArray>.Empty, EquatableArray<HoistedLocal>.Empty, Array.Empty<Scalar>());
+        public static CpuFrame None { get; } = new(EquatableArray<DeclArray>.Empty, EquatableArray<HoistedLocal>.Empty, Array.Empty<Scalar>(), Array.Empty<string>());
+
+        /// <summary>
+        /// Scalars the adjoint's statements only assign once their loops' bodies print as calls of workers (the loop read
+        /// them; its worker has its own): neither declared nor assigned (C# flags a local only ever given constants, CS0219).
+        /// </summary>
+        public IReadOnlyCollection<string> AdjointDeadStores { get; }
 
         /// <summary>The forward pass's local arrays (top level, or the top of a tile-fusion branch; first declaration of a name), pooled.</summary>
         public EquatableArray<DeclArray> ForwardPooled { get; }
@@ -34,14 +41,24 @@ namespace DiffGen.Generator.Schedule
         /// <summary>Element types of the restore stacks the adjoint rents (ordered).</summary>
         public IReadOnlyList<Scalar> RestoreStacks { get; }
 
-        public static CpuFrame Plan(AdjointModel a)
+        /// <param name="split">The adjoint's loops split over cores: a loop whose one-core branch calls its worker's range
+        /// method (<see cref="CpuLoopPlan.OwnSequentialCopy"/>) mentions its inputs only, its body's scalars are the worker's.</param>
+        public static CpuFrame Plan(AdjointModel a, IEnumerable<CpuLoopPlan> split)
         {
+            var shared = new Dictionary<Stmt, CpuLoopPlan>(StmtReferenceComparer.Instance);
+            foreach (var l in split) if (l.OwnSequentialCopy is null && l.NotSplitWhenFused is null) shared[l.Step.Loop!] = l;
+            var read = new HashSet<string>(StringComparer.Ordinal);
             var mentioned = Mentioned(a.ForwardSweep.Concat(a.ReverseSweep)
-                .Concat(a.Tiles is { } tp ? tp.ForwardSweep.Concat(tp.ReverseSweep) : Enumerable.Empty<Stmt>()));
+                .Concat(a.Tiles is { } tp ? tp.ForwardSweep.Concat(tp.ReverseSweep) : Enumerable.Empty<Stmt>()), shared, read);
+            // what only the shared loops' bodies read, the rest of the method only assigns (the result is read by the return)
+            var inShared = Mentioned(shared.Keys.OfType<For>().SelectMany(f => f.Body), new Dictionary<Stmt, CpuLoopPlan>(), new HashSet<string>(StringComparer.Ordinal));
+            var dead = new SortedSet<string>(a.Locals.Where(l => !l.Type.IsArray && mentioned.Contains(l.Name) && !read.Contains(l.Name) && inShared.Contains(l.Name) && l.Name != a.ResultName)
+                .Select(l => l.Name), StringComparer.Ordinal);
             return new CpuFrame(
                 TopLevelArrays(a.Tiles?.Body ?? a.Method.Body).ToEquatable(),
-                a.Locals.Where(l => mentioned.Contains(l.Name)).ToEquatable(),
-                TapesUsed(a));
+                a.Locals.Where(l => mentioned.Contains(l.Name) && !dead.Contains(l.Name)).ToEquatable(),
+                TapesUsed(a, shared),
+                dead);
         }
 
         private static List<DeclArray> TopLevelArrays(IEnumerable<Stmt> body)
@@ -55,8 +72,11 @@ namespace DiffGen.Generator.Schedule
             return list.GroupBy(d => d.Name).Select(g => g.First()).ToList();
         }
 
-        /// <summary>Every variable and array name the statements declare, assign or read (tile-fusion branches included).</summary>
-        private static HashSet<string> Mentioned(IEnumerable<Stmt> stmts)
+        /// <summary>
+        /// Every variable and array name the statements declare, assign or read (tile-fusion branches included); of a loop
+        /// printed as a call of its worker's range method, the names the call passes. The scalars read go into <paramref name="read"/>.
+        /// </summary>
+        private static HashSet<string> Mentioned(IEnumerable<Stmt> stmts, Dictionary<Stmt, CpuLoopPlan> shared, HashSet<string> read)
         {
             var names = new HashSet<string>(StringComparer.Ordinal);
             void Expr(Expr e)
@@ -64,7 +84,7 @@ namespace DiffGen.Generator.Schedule
                 foreach (var d in IrQueries.Descendants(e))
                     switch (d)
                     {
-                        case VarRef v: names.Add(v.Name); break;
+                        case VarRef v: names.Add(v.Name); read.Add(v.Name); break;
                         case ElemRef el: names.Add(el.Array); break;
                         case ArrayRef ar: names.Add(ar.Array); break;
                         case LengthOf lo: names.Add(lo.Array); break;
@@ -81,7 +101,16 @@ namespace DiffGen.Generator.Schedule
                         case DeclArray d: names.Add(d.Name); break;
                         case Assign { Target: VarRef v }: names.Add(v.Name); break;
                         case Assign { Target: ElemRef el }: names.Add(el.Array); break;
-                        case For f: names.Add(f.Var); Walk(f.Body); break;
+                        case For f when shared.TryGetValue(f, out var l):
+                            var passed = l.Worker.Fields.Select(x => x.Name).Concat(l.WrittenBack)
+                                .Concat(l.Step.Classes.Where(kv => kv.Value == VarClass.Reduction).Select(kv => kv.Key)).ToList();
+                            names.UnionWith(passed);
+                            read.UnionWith(passed);
+                            Expr(f.Start);
+                            Expr(f.Bound);
+                            continue; // not the body's expressions
+
+                        case For f: names.Add(f.Var); read.Add(f.Var); Walk(f.Body); break;
                         case VectorFor v: Walk(new Stmt[] { v.Loop }); break;
                         case If i: Walk(i.Then); Walk(i.Else); break;
                         case Block b: Walk(b.Body); break;
@@ -107,9 +136,10 @@ namespace DiffGen.Generator.Schedule
 
         /// <summary>
         /// The element types the sweeps push (a replayed loop stores within each iteration of the reverse sweep). The
-        /// untiled sweeps: tile fusion's tiled loops push what the loops they replace push.
+        /// untiled sweeps: tile fusion's tiled loops push what the loops they replace push. A pair printed as calls of its
+        /// workers' range methods pushes nothing there.
         /// </summary>
-        private static List<Scalar> TapesUsed(AdjointModel a)
+        private static List<Scalar> TapesUsed(AdjointModel a, Dictionary<Stmt, CpuLoopPlan> shared)
         {
             var set = new SortedSet<Scalar>();
             void Walk(IEnumerable<Stmt> stmts)
@@ -120,6 +150,9 @@ namespace DiffGen.Generator.Schedule
                     {
                         case Push p: set.Add(p.Value.Type.Elem); break;
                         case PushAll p: set.Add(p.Array.ArrayType.Elem); break;
+                        // a pair whose one-core branch calls its worker stores into its indexed tape (its tiled version, if
+                        // any, into the restore stack on one core)
+                        case For f when shared.TryGetValue(f, out var l) && l.TiledVersion is null: break;
                         case For f: Walk(f.Body); break;
                         case VectorFor v: Walk(v.Loop.Body); break;
                         case If f: Walk(f.Then); Walk(f.Else); break;

@@ -53,6 +53,11 @@ namespace DiffGen.Generator.Schedule
         public List<string> WrittenBack = new();
         /// <summary>Values per iteration in a pair's indexed tape (stores, then the forward iteration's private values).</summary>
         public int Width => Pushes + Finals.Count;
+        /// <summary>
+        /// Why the one-core branch prints the loop a second time; null: it calls the worker's range method (the loop's
+        /// body printed once, <see cref="CpuLoops.Share"/>).
+        /// </summary>
+        public string? OwnSequentialCopy = "not decided";
     }
 
     /// <summary>How a worker field is set: an array or a value from the caller, or a carried scalar's value on entry.</summary>
@@ -169,6 +174,38 @@ namespace DiffGen.Generator.Schedule
                     var half = l.ForwardOf is not null ? "reverse" : "forward";
                     l.NotSplitWhenFused = "in the tile-fused branch, one core: " + (l.Tiled ? $"it is tiled there and its {half} half is not" : $"its {half} half is tiled there and it is not");
                 }
+        }
+
+        /// <summary>
+        /// Whether the one-core branch of each split loop calls the worker's range method (iterations [first, end) with the
+        /// caller's arrays and scalars; sums and the values written back by reference) instead of printing the loop again:
+        /// the same code once instead of twice, when running all iterations through the worker's body is what the one-core
+        /// loop does. Decided after the loop forms (<paramref name="forms"/>): a loop with a CPU form of its own keeps it.
+        /// </summary>
+        public static void Share(IEnumerable<CpuLoopPlan> loops, LoopScope forms)
+        {
+            var own = loops.ToDictionary(l => l, l => OwnCopy(l, forms));
+            // a pair's halves agree (both through the indexed tape, or both with the restore stack on one core)
+            foreach (var kv in own)
+                kv.Key.OwnSequentialCopy = kv.Value ?? ((kv.Key.ForwardOf ?? kv.Key.ReverseOf) is { } partner && own[partner] is { } why
+                    ? (kv.Key.ForwardOf is not null ? "its reverse half: " : "its forward half: ") + why
+                    : null);
+        }
+
+        private static string? OwnCopy(CpuLoopPlan l, LoopScope forms)
+        {
+            var loop = l.Step.Loop!;
+            if (loop.While is not null) return "it has an exit condition";
+            if (loop.WideSums.Count > 0) return "its float sums accumulate in double over the whole nest (wide sums)";
+            if (forms.Of(loop) is { } form)
+                return "on one core it runs " + (form.Block is not null ? "with a block of the restore stack" : form.Promoted is not null ? "with an element in a local" : "unrolled and jammed");
+            var flat = DevicePlanner.Flatten(loop.Body).ToList();
+            if (flat.Any(s => s is DeclArray)) return "it declares an array (the method's pooled one on one core)";
+            // a pair's stores and loads are its indexed tape's
+            bool pair = l.ForwardOf is not null || l.ReverseOf is not null;
+            if (flat.Any(s => (!pair && s is Push) || s is PushAll or PopAll or Return || !pair && IrQueries.ExprsOf(s).Any(e => IrQueries.Descendants(e).Any(d => d is Pop))))
+                return "it uses the restore stack or returns";
+            return null;
         }
 
         /// <summary>Private scalars declared outside the loop (their value after the loop is the last iteration's).</summary>

@@ -138,12 +138,16 @@ namespace DiffGen.Generator.Schedule
             }
             // Last, the CPU forms of the scalar loops of what the CPU runs (the device plans above keep the scalar tape).
             var overwritten = new SortedSet<string>(a.Method.Body.Concat(a.ForwardSweep).OfType<IR.Contract>().Select(c => c.Target), StringComparer.Ordinal);
-            return new ExecutionPlan(a, cuda, forward, adjoint, LoopForms.Plan(a), failure)
+            var forms = LoopForms.Plan(a);
+            // which split loops print their body once (the one-core branch calls the worker's range method)
+            CpuLoops.Share(forward.CpuParallel, forms.Forward);
+            CpuLoops.Share(adjoint.CpuParallel, forms.Adjoint);
+            return new ExecutionPlan(a, cuda, forward, adjoint, forms, failure)
             {
                 CudaTilingFailure = tiling,
                 CudaRowBlocksFailure = rowBlocks,
                 OverwrittenTables = overwritten,
-                Frame = CpuFrame.Plan(a),
+                Frame = CpuFrame.Plan(a, adjoint.CpuParallel),
                 // Backward's own adjoint runs on the CPU only (the device Backward runs the plan above)
                 BackwardPlan = differentiated.Backward is { } own ? Run(own, cuda: false) : null,
                 // the Jacobian's shared sweeps print the materialised statements: a tile-fused form keeps one Backward per row

@@ -34,8 +34,11 @@ namespace DiffGen.Generator.Schedule
             LoopForms(sb, plan.Loops.Adjoint.All);
             if (plan.Frame.RestoreStacks.Count > 0)
                 sb.Append("  cpu, restore stacks: ").Append(string.Join(", ", plan.Frame.RestoreStacks.Select(t => new IrType(t, Shape.Scalar).Keyword))).Append('\n');
-            var unused = a.Locals.Where(l => !plan.Frame.AdjointDeclared.Contains(l)).Select(l => l.Name).ToList();
+            var unused = a.Locals.Where(l => !plan.Frame.AdjointDeclared.Contains(l) && !plan.Frame.AdjointDeadStores.Contains(l.Name)).Select(l => l.Name).ToList();
             if (unused.Count > 0) sb.Append("  cpu, locals not declared (no statement mentions them): ").Append(string.Join(", ", unused)).Append('\n');
+            if (plan.Frame.AdjointDeadStores.Count > 0)
+                sb.Append("  cpu, locals not declared, their assignments not printed (only loops printed as calls of their workers read them): ")
+                  .Append(string.Join(", ", plan.Frame.AdjointDeadStores)).Append('\n');
             if (plan.BackwardPlan is { } own)
             {
                 var constants = own.Model.Method.Params.Where(p => p.IsConstant && p.Type.IsReal && !p.IsWrt && !p.IsWritten).Select(p => p.Name).ToList();
@@ -185,6 +188,7 @@ namespace DiffGen.Generator.Schedule
                             if (l.NotSplitWhenFused is { } fusedWhy) sb.Append("; ").Append(fusedWhy);
                             sb.Append('\n');
                             Worker(sb, "worker", l.Worker, l.WrittenBack);
+                            sb.Append("      one core: ").Append(l.OwnSequentialCopy is { } own ? "the loop printed again (" + own + ")" : "the worker's range method over all iterations").Append('\n');
                             if (l.TiledVersion is { } tv) Worker(sb, "tiled worker", tv.Worker, tv.WrittenBack);
                             Simd(sb, f);
                             continue;
