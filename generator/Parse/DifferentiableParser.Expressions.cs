@@ -169,6 +169,13 @@ namespace DiffGen.Generator.Parse
                         }
                         var member = LowerOtherIdentifier(id, sym, out bool handled); // a field, a property (Members.cs)
                         if (handled) return member;
+                        if (PrimaryConstructorParameter(sym) is { } why)
+                        {
+                            // one diagnostic per parameter, not one per read
+                            Report(Descriptors.UnsupportedExpression, id, id.Identifier.Text, why);
+                            _rejected.Add(sym);
+                            return null;
+                        }
                         Report(Descriptors.UnsupportedExpression, id, id.Identifier.Text, sym is IFieldSymbol or IPropertySymbol
                             ? "reads of fields and properties are not supported (const fields are); pass the value as a parameter"
                             : "only parameters, locals and loop counters can be read; pass the value as a parameter");
@@ -574,6 +581,7 @@ namespace DiffGen.Generator.Parse
                     return null;
                 }
                 var arr = LowerExpr(gl.Expression);
+                if (arr is null) return null; // the array's own diagnostic says why
                 if (arr is ArrayRef ar && _model.GetConstantValue(inv.ArgumentList.Arguments[0].Expression, _ct) is { HasValue: true, Value: int dim } && dim >= 0 && dim < 2)
                     return Len(ar.Array, ar.ArrayType, ar.Row, dim);
                 Report(Descriptors.UnsupportedExpression, inv, inv.ToString(), "GetLength needs a constant dimension 0 or 1 on an array parameter or local; write a.GetLength(0) or a.GetLength(1)");

@@ -389,6 +389,23 @@ namespace DiffGen.Generator.Parse
             return false;
         }
 
+        /// <summary>
+        /// A parameter of a class's or struct's primary constructor (<c>class Layer(double[] w)</c>): C# lets only the part of
+        /// the partial type that declares it read it, and the entry points DiffGen writes are another part. What to write
+        /// instead; null for other symbols.
+        /// </summary>
+        private static string? PrimaryConstructorParameter(ISymbol sym)
+        {
+            if (sym is not IParameterSymbol { ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.Constructor } ctor } p) return null;
+            if (!ctor.DeclaringSyntaxReferences.Any(r => r.GetSyntax() is TypeDeclarationSyntax)) return null;
+            var type = p.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
+            var field = "_" + p.Name;
+            var prop = char.ToUpperInvariant(p.Name[0]) + p.Name.Substring(1);
+            return $"'{p.Name}' is a parameter of the primary constructor of '{ctor.ContainingType.Name}', which the generated entry points (another part of the partial type) cannot read; "
+                + $"keep it in a field or property and read that: 'private readonly {type} {field} = {p.Name};' or 'public {type} {prop} {{ get; }} = {p.Name};' "
+                + $"(name it in [Differentiable(nameof(...))] to differentiate it)";
+        }
+
         private static bool IsReadableMember(ISymbol s) =>
             s is IFieldSymbol { IsConst: false } or IPropertySymbol { IsIndexer: false, GetMethod: not null };
 
