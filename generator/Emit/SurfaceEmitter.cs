@@ -256,7 +256,7 @@ namespace DiffGen.Generator.Emit
                 else if (a.Kind is ArgKind.List or ArgKind.Sequence)
                     w.Line($"{Arrays}.SameLength({a.Source}.Count, {g.Name}.Length, \"{a.Source}\", \"{g.Name}\");");
                 else if (a.Kind == ArgKind.Flatten)
-                    w.Line($"{Arrays}.SameShape({a.Source}, {g.Name}, \"{a.Source}\", \"{g.Name}\");");
+                    w.Line($"{Arrays}.SameShape({a.Source}, {g.Name}, \"{a.Display ?? a.Source}\", \"{g.Name}\");");
                 else if (a.Kind == ArgKind.Stack)
                     w.Line($"{Arrays}.SameStackShape({a.Source}, {g.Name}, \"{a.Display ?? a.Source}\", \"{g.Name}\");");
                 else if (a.Kind == ArgKind.JaggedStack)

@@ -98,10 +98,48 @@ namespace DiffGen.Generator.Parse
             dims = null!;
             while (e is ParenthesizedExpressionSyntax pe) e = pe.Expression;
             var sym = e is IdentifierNameSyntax ? _model.GetSymbolInfo(e, _ct).Symbol : null;
+            if (e is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } self) sym = _model.GetSymbolInfo(self, _ct).Symbol; // this.K
             if (sym is not null && _highRankBound.TryGetValue(sym, out var bound)) { (v, dims) = bound; return true; }
+            if (sym is not null && HighRankMember(sym, out v, out dims)) return true;
             if (sym is IParameterSymbol p && _highRank.TryGetValue(p, out var pd)) { dims = pd; v = _vars[p]; return true; }
             if (sym is ILocalSymbol l && _highRankLocals.TryGetValue(l, out var ld) && _vars.TryGetValue(l, out var lv)) { dims = ld; v = lv; return true; }
             return false;
+        }
+
+        /// <summary>Fields and properties of rank 3 or more, by symbol: their flattened IR input and its dimension names d1...</summary>
+        private readonly Dictionary<ISymbol, (Variable Array, List<string> Dims)> _highRankMembers = new(SymbolEqualityComparer.Default);
+
+        /// <summary>
+        /// Their inputs by IR name: how the entry points read them, the member's name, the gradient's type (the member's own) and
+        /// the dimension names. Read once at entry like any member, flattened like a T[,,] parameter.
+        /// </summary>
+        private readonly Dictionary<string, (string Source, string Display, string GradientType, List<string> Dims)> _highRankInputs = new(StringComparer.Ordinal);
+
+        /// <summary>
+        /// A field or property of this type (or a static one) holding a T[,,] of float, double or int (a convolution's kernels
+        /// <c>double[,,] K</c>): registered on first use as an input of the array form, a <c>T[d0, d1·d2·…]</c> like a T[,,]
+        /// parameter. False for any other symbol.
+        /// </summary>
+        private bool HighRankMember(ISymbol s, out Variable v, out List<string> dims)
+        {
+            v = null!;
+            dims = null!;
+            if (_highRankMembers.TryGetValue(s, out var known)) { (v, dims) = known; return true; }
+            if (!IsReadableMember(s) || s is IPropertySymbol { IsIndexer: true } || MemberType(s) is not IArrayTypeSymbol { Rank: >= 3 } at
+                || ElemOf(at.ElementType) is not { } elem || elem == Scalar.Bool) return false;
+            if (!s.IsStatic && (_method.IsStatic || !OnOwnType(s) || _receiver is not null)) return false;
+            string source = s.IsStatic ? s.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + s.Name : "this." + s.Name;
+            var name = FreshName(s.Name);
+            v = new Variable(name, new IrType(elem, Shape.Matrix), VarKind.Param);
+            dims = new List<string>();
+            for (int d = 1; d < at.Rank; d++) dims.Add(FreshName(name + "__d" + d));
+            _dimNames.UnionWith(dims);
+            _highRankMembers[s] = (v, dims);
+            _highRankInputs[name] = (source, s.Name, at.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), dims);
+            _gathered.Add($"global::DiffGen.Reverse.Shapes.NotNull({source}, \"{s.Name}\");"); // before its dimensions are read
+            _memberInputs.Add(new MemberInput(name, v.Type, source, s, s.Locations.FirstOrDefault()));
+            _surface = true;
+            return true;
         }
 
         // ---------------- stacks of arrays (T[][,], per-layer weights) ----------------

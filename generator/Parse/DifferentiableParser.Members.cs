@@ -447,7 +447,8 @@ namespace DiffGen.Generator.Parse
             {
                 Report(Descriptors.UnsupportedType, where, MemberType(member).ToDisplayString(), "the member '" + member.Name + "'",
                     ObjectCollectionAdvice(MemberType(member))
-                    ?? "fields and properties a differentiable method reads must be " + WhatFieldsCanBe + "; pass other values as parameters (a T[,,] field: pass it as a parameter)");
+                    ?? "fields and properties a differentiable method reads must be " + WhatFieldsCanBe + "; pass other values as parameters"
+                    + (MemberType(member) is IArrayTypeSymbol { Rank: >= 3 } ? $" (a T[,,] field of float, double or int of this object or a static one can be indexed '{member.Name}[i, j, k]', measured '{member.Name}.GetLength(d)' or passed to a helper's T[,,] parameter; use it in one of those ways)" : ""));
                 _rejected.Add(member);
                 return null;
             }
@@ -849,6 +850,12 @@ namespace DiffGen.Generator.Parse
             if (!member) return false;
             // an element of a float/double array field of this type (or a static one): state the method updates in place, like an output
             // array parameter with no derivative flowing from it (ArgKind.State). The field itself is never reassigned.
+            if (left is ElementAccessExpressionSyntax && MemberType(sym!) is IArrayTypeSymbol { Rank: >= 3 })
+            {
+                Report(Descriptors.WriteToInput, left, left.ToString(),
+                    $"a field or property of rank 3 or more is read once when the method starts (flattened) and the generated code never writes it back; write into a local array or an output parameter, and store that in '{sym!.Name}' after calling the method");
+                return true;
+            }
             if (left is ElementAccessExpressionSyntax && MemberType(sym!) is IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Double or SpecialType.System_Single }
                 && (sym!.IsStatic || OnOwnType(sym)) && !(e is MemberAccessExpressionSyntax mr && mr.Expression is not (ThisExpressionSyntax or BaseExpressionSyntax) && _model.GetSymbolInfo(mr.Expression, _ct).Symbol is not INamedTypeSymbol))
             {
@@ -927,6 +934,12 @@ namespace DiffGen.Generator.Parse
             if (!member.IsStatic && !_method.IsStatic && IsConfigType(MemberType(member)) && MemberType(member) is INamedTypeSymbol { IsTupleType: false })
                 return ObjectWrt(name, MemberType(member), attrSyntax, memberWrt);
             if (_rejected.Contains(member)) return true;
+            if (HighRankMember(member, out var cube, out _)) // a T[,,] field (Buffers.cs)
+            {
+                if (!cube.Type.IsReal) Report(Descriptors.BadWithRespectTo, attrSyntax, name, "is not a float or double field (int and bool values are never differentiated); remove it from the list");
+                else if (!memberWrt.Contains(cube.Name)) memberWrt.Add(cube.Name);
+                return true;
+            }
             if (ComputedReal(member, own: true) is not null)
             {
                 Report(Descriptors.BadWithRespectTo, attrSyntax, name, "is a computed property (its getter is inlined where it is read, so it has no value of its own to differentiate); name the fields it is computed from instead");
@@ -1171,6 +1184,18 @@ namespace DiffGen.Generator.Parse
                     {
                         ps.Add(new ParamModel(sshapes[d], new IrType(Scalar.Int, Shape.Vector), false, false, null));
                         args.Add(new CoreArg(sshapes[d], ArgKind.Snapshot, $"global::DiffGen.Reverse.SurfaceArrays.StackLengths({sm.Source}, {d}, \"{sm.Display}\")"));
+                    }
+                    continue;
+                }
+                if (_highRankInputs.TryGetValue(i.Core, out var cube))
+                {
+                    // a T[,,] field: flattened at entry like a T[,,] parameter, its dimensions d1.. after it
+                    ps.Add(new ParamModel(i.Core, i.Type, false, wrt, null, IsConstant: !wrt && i.Type.IsReal));
+                    args.Add(new CoreArg(i.Core, ArgKind.Flatten, cube.Source, cube.Dims.Count + 1, Display: cube.Display, GradientType: cube.GradientType));
+                    for (int d = 0; d < cube.Dims.Count; d++)
+                    {
+                        ps.Add(new ParamModel(cube.Dims[d], IrType.Int, false, false, null));
+                        args.Add(new CoreArg(cube.Dims[d], ArgKind.Snapshot, cube.Source + ".GetLength(" + (d + 1) + ")"));
                     }
                     continue;
                 }

@@ -110,11 +110,16 @@ namespace DiffGen.Generator.Tests
         }
 
         [Fact]
-        public void DIFF0002_FieldOfRank3()
+        public void DIFF0002_FieldOfRank3ReadWhole()
         {
-            var d = Expect("DIFF0002", "T3", "[Differentiable] public double F(double x) => x * T3[0, 0, 0];", Model);
-            Assert.Contains("as a parameter", d.GetMessage());
+            // indexed, measured with GetLength or passed to a helper's T[,,] parameter it is an input (CubeFields corpus); read whole it is not
+            var d = Expect("DIFF0002", "T3", "[Differentiable] public double F(double x) => x * T3.Length;", Model);
+            Assert.Contains("can be indexed 'T3[i, j, k]'", d.GetMessage());
         }
+
+        [Fact]
+        public void A_field_of_rank_3_indexed_compiles() =>
+            Compiles("", Model.Replace("{\n", "{\n[Differentiable(nameof(T3))] public double F(double x) => x * T3[0, 0, 0] * T3.GetLength(2);\n") + "}\n");
 
         [Fact]
         public void DIFF0004_GetLengthOfRank3NeedsAConstantDimension()
