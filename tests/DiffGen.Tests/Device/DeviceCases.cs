@@ -289,6 +289,12 @@ namespace DiffGen.Tests.Device
             ["OrbitShootingMiss"] = (r, n) => new object?[] { Vec(r, 2).Select((v, k) => (k == 0 ? 0.1 : 1.1) + 0.1 * v).ToArray(), new[] { 1.0, 0.0 }, new[] { -1.0, 0.3 }, 3.0, 1.0, 4 * n, 0.1 },
             // n days of rain (non-negative), evaporation and flow (positive); warm-up over the first half
             ["BucketRunoffNseLoss"] = (r, n) => new object?[] { 150.0, 2.0, 0.1, 1.0, Vec(r, n).Select(v => 10 * (1 + v)).ToArray(), Vec(r, n).Select(v => 2.5 + 1.5 * v).ToArray(), Vec(r, n).Select(v => 2.75 + 2.25 * v).ToArray(), 0.7, n / 2, 0.5 },
+            // a T[,,] field (CubeFields): image[n, n], the [Constant] target [3, (n-2)·(n-2)] with its dimensions, kernels [3, 3·3], bias[3]
+            ["Conv2dLayer.LossArrays"] = (r, n) =>
+            {
+                int s = Math.Max(n, 3), o = s - 2;
+                return new object?[] { Mat(r, s, s), Mat(r, 3, o * o), o, o, Mat(r, 3, 9), 3, 3, Vec(r, 3) };
+            },
             // round 20: an even image (2x2 pooling) of side n or n + 1, a 0/1 mask, F = 3 encoder kernels of 3x3 (flattened [F, 9]),
             // a 2F-weight head over skip and decoder features
             ["NaturalRound20.UNetBlockLossArrays"] = (r, n) =>
