@@ -385,13 +385,7 @@ namespace DiffGen.Generator.Emit
                 w.Line($"{x.Type.Keyword} {x.Name} = {(x.Type.Elem == Scalar.Bool ? "false" : "0")};");
                 w.Hoisted.Add(x.Name);
             }
-            w.Open("for (long __iter = __first; __iter < __end; __iter++)");
-            w.Line($"int {loop.Var} = (int)({ExprPrinter.CSharp.Print(loop.Start)} + __iter * {I(loop.Step)});");
-            foreach (var kv in st.CarriedReset.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-                w.Line($"{kv.Key} = __iter == 0 ? __entry_{kv.Key} : {ExprPrinter.CSharp.Literal(kv.Value.Value, p.Scalars[kv.Key].Elem)};");
-            if (IsPair(l)) TapeRowStart(w, l, loop);
-            w.Statements(l.Worker.Body);
-            if (l.ForwardOf is not null) TapeRowEnd(w, l);
+            Iterations(w, l, loop);
             if (WritesBack(l))
             {
                 var privs = l.WrittenBack;
@@ -406,6 +400,21 @@ namespace DiffGen.Generator.Emit
             w.Close();
             w.Hoisted.Clear();
             foreach (var h in savedHoisted) w.Hoisted.Add(h);
+        }
+
+        /// <summary>
+        /// The loop over iterations [__first, __end), left open for what the caller adds at the end of an iteration: the loop's
+        /// counter from the iteration, carried scalars' entry or reset values, a pair's tape row, the body.
+        /// </summary>
+        private void Iterations(CSharpWriter w, CpuLoopPlan l, For loop)
+        {
+            w.Open("for (long __iter = __first; __iter < __end; __iter++)");
+            w.Line($"int {loop.Var} = (int)({ExprPrinter.CSharp.Print(loop.Start)} + __iter * {I(loop.Step)});");
+            foreach (var kv in l.Step.CarriedReset.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                w.Line($"{kv.Key} = __iter == 0 ? __entry_{kv.Key} : {ExprPrinter.CSharp.Literal(kv.Value.Value, _program!.Scalars[kv.Key].Elem)};");
+            if (IsPair(l)) TapeRowStart(w, l, loop);
+            w.Statements(l.Worker.Body);
+            if (l.ForwardOf is not null) TapeRowEnd(w, l);
         }
 
         /// <summary>A pair's iteration: its row of the indexed tape; the reverse half starts from the forward iteration's private values.</summary>
@@ -469,13 +478,7 @@ namespace DiffGen.Generator.Emit
             w.Hoisted.Clear();
             w.DeclareGrouped(l.Worker.Locals.Select(x => (x.Type.Keyword, x.Name, byRef.Contains(x.Name) ? "__ref_" + x.Name : x.Type.Elem == Scalar.Bool ? "false" : "0")));
             foreach (var x in l.Worker.Locals) w.Hoisted.Add(x.Name);
-            w.Open("for (long __iter = __first; __iter < __end; __iter++)");
-            w.Line($"int {loop.Var} = (int)({ExprPrinter.CSharp.Print(loop.Start)} + __iter * {I(loop.Step)});");
-            foreach (var kv in st.CarriedReset.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-                w.Line($"{kv.Key} = __iter == 0 ? __entry_{kv.Key} : {ExprPrinter.CSharp.Literal(kv.Value.Value, p.Scalars[kv.Key].Elem)};");
-            if (IsPair(l)) TapeRowStart(w, l, loop);
-            w.Statements(l.Worker.Body);
-            if (l.ForwardOf is not null) TapeRowEnd(w, l);
+            Iterations(w, l, loop);
             w.Close();
             if (l.TiledForm is { } tiledEnd) w.FinishPanels(tiledEnd);
             foreach (var x in ByRef(l)) w.Line($"__ref_{x} = {x};");
