@@ -52,8 +52,29 @@ namespace DiffGen.Generator.Schedule
                 .Concat(a.Tiles is { } tp ? tp.ForwardSweep.Concat(tp.ReverseSweep) : Enumerable.Empty<Stmt>()), shared, read);
             // what only the shared loops' bodies read, the rest of the method only assigns (the result is read by the return)
             var inShared = Mentioned(shared.Keys.OfType<For>().SelectMany(f => f.Body), new Dictionary<Stmt, CpuLoopPlan>(), new HashSet<string>(StringComparer.Ordinal));
-            var dead = new SortedSet<string>(a.Locals.Where(l => !l.Type.IsArray && mentioned.Contains(l.Name) && !read.Contains(l.Name) && inShared.Contains(l.Name) && l.Name != a.ResultName)
-                .Select(l => l.Name), StringComparer.Ordinal);
+            // an assignment whose value pops the restore stack or calls a method stays (and with it the local)
+            // (outside the shared loops, whose bodies print in their workers)
+            var impure = new HashSet<string>(StringComparer.Ordinal);
+            void Impure(IEnumerable<Stmt> stmts)
+            {
+                foreach (var s in stmts)
+                    switch (s)
+                    {
+                        case Assign { Target: VarRef v } asg when IrQueries.Descendants(asg.Value).Any(d => d is Pop or Invoke): impure.Add(v.Name); break;
+                        case DeclScalar { Init: { } init } d when IrQueries.Descendants(init).Any(x => x is Pop or Invoke): impure.Add(d.Name); break;
+                        case For f when shared.ContainsKey(f): break;
+                        case For f: Impure(f.Body); break;
+                        case VectorFor vf: Impure(vf.Loop.Body); break;
+                        case If i: Impure(i.Then); Impure(i.Else); break;
+                        case Block b: Impure(b.Body); break;
+                        case TiledLoop t: Impure(new Stmt[] { t.Loop }); break;
+                        case TileChoice c: Impure(c.Fused); Impure(c.Materialised); break;
+                        case RowBlocks r: Impure(r.Body); break;
+                    }
+            }
+            Impure(a.ForwardSweep.Concat(a.ReverseSweep).Concat(a.Tiles is { } tt ? tt.ForwardSweep.Concat(tt.ReverseSweep) : Enumerable.Empty<Stmt>()));
+            var dead = new SortedSet<string>(a.Locals.Where(l => !l.Type.IsArray && mentioned.Contains(l.Name) && !read.Contains(l.Name) && inShared.Contains(l.Name)
+                && !impure.Contains(l.Name) && l.Name != a.ResultName).Select(l => l.Name), StringComparer.Ordinal);
             return new CpuFrame(
                 TopLevelArrays(a.Tiles?.Body ?? a.Method.Body).ToEquatable(),
                 a.Locals.Where(l => mentioned.Contains(l.Name) && !dead.Contains(l.Name)).ToEquatable(),
