@@ -373,7 +373,7 @@ namespace DiffGen.Generator.Parse
                         if (TryDeclareReturnedRows(v, local, new IrType(type.Elem, Shape.Matrix), output)) continue;
                         // T[][] h = new T[n][]; h[i] = new T[m]; ...: a T[n, m] (Buffers.cs)
                         jaggedSizes = JaggedLocalSizes(v, local, out bool deferred);
-                        if (jaggedSizes is not null && deferred && DeferColumns(v, local, name, output) is { } cols) jaggedSizes.Add(cols);
+                        if (jaggedSizes is not null && deferred) jaggedSizes.Add(DeferColumns(v, local, name, output));
                         if (jaggedSizes is null || jaggedSizes.Count != 2) { _rejected.Add(local); continue; }
                         type = new IrType(type.Elem, Shape.Matrix);
                         _rowBuffers.Add(name);

@@ -23,7 +23,9 @@ namespace DiffGen.Generator.Parse
         /// <summary>A jagged local whose row length is decided by its first computed row: the int declared for it, not yet set.</summary>
         private sealed class DeferredColumns
         {
-            public DeferredColumns(string local, string cols, DeclScalar placeholder, List<Stmt> home) { Local = local; Cols = cols; Placeholder = placeholder; Home = home; }
+            public DeferredColumns(string local, string cols, DeclScalar placeholder, List<Stmt> home, bool hoisted) { Local = local; Cols = cols; Placeholder = placeholder; Home = home; Hoisted = hoisted; }
+            /// <summary>Declared in a loop or an if: <see cref="Home"/> is the buffers hoisted before the enclosing top-level statement, set in place.</summary>
+            public bool Hoisted { get; }
             /// <summary>The statement list the placeholder went to: the method's body, or the statements of a helper being inlined.</summary>
             public List<Stmt> Home { get; }
             /// <summary>
@@ -107,21 +109,20 @@ namespace DiffGen.Generator.Parse
 
         /// <summary>
         /// Declares the int holding the row length of jagged local <paramref name="name"/> (set by its first computed row) and returns
-        /// it; null, reported, when the local is not declared at the top level of the method.
+        /// it: where the local stands at the top level, else with the buffers hoisted before the top-level statement.
         /// </summary>
-        private Expr? DeferColumns(VariableDeclaratorSyntax v, ILocalSymbol local, string name, List<Stmt> output)
+        private Expr DeferColumns(VariableDeclaratorSyntax v, ILocalSymbol local, string name, List<Stmt> output)
         {
-            if (_loopDepth > 0 || _branchDepth > 0)
-            {
-                Report(Descriptors.LocalArray, v, local.Name, "its rows are computed arrays (a helper's result, LINQ), so DiffGen takes the row length from them before the declaration; declare it outside loops and ifs, or create its rows with 'h[i] = new T[m];' and fill them");
-                return null;
-            }
             var cols = FreshName(name + "_cols");
             var placeholder = new DeclScalar(cols, IrType.Int, new Const(0, IrType.Int));
-            FlushPending(output);
-            output.Add(placeholder);
+            // declared in a loop or an if: the local is one buffer allocated before the top-level statement (_hoistedArrays), so its
+            // row length goes there too, a bound over every iteration (SetColumns takes the largest per-row value, as at the top level)
+            bool hoisted = _loopDepth > 0 || _branchDepth > 0;
+            var home = hoisted ? _hoistedArrays : output;
+            if (!hoisted) FlushPending(output);
+            home.Add(placeholder);
             _topLevelLocals.Add(cols);
-            _deferredColumns[name] = new DeferredColumns(local.Name, cols, placeholder, output);
+            _deferredColumns[name] = new DeferredColumns(local.Name, cols, placeholder, home, hoisted);
             return new VarRef(cols, IrType.Int);
         }
 
@@ -328,7 +329,8 @@ namespace DiffGen.Generator.Parse
                 return true;
             }
             const string form = "a jagged local made by Select is supported as 'rows.Select(r => Helper(r)).ToArray()' (or (r, i) => ..., a block ending in its only return, or a helper's name) over a jagged array, a T[], Enumerable.Range(start, count) or such collections joined by Concat, each row a new array of one length; write it that way, or fill 'new T[n][]' row by row in a loop";
-            if (_loopDepth > 0 || _branchDepth > 0) return Reject(form + "; declare it outside loops and ifs");
+            // in a loop or an if the local is one buffer allocated before the top-level statement, its row length and count bounds there
+            bool hoisted = _loopDepth > 0 || _branchDepth > 0;
             var args = call.ArgumentList.Arguments.Select(a => a.Expression).ToList();
             ExpressionSyntax? source = m.ReducedFrom is not null ? (call.Expression as MemberAccessExpressionSyntax)?.Expression : args.FirstOrDefault();
             if (m.ReducedFrom is null && args.Count > 0) args.RemoveAt(0);
@@ -373,6 +375,7 @@ namespace DiffGen.Generator.Parse
                 segments.Add(e);
             }
             Flatten(source);
+            if (hoisted && segments.Count > 1) return Reject(form + "; inside a loop or an if, over one collection (Concat outside loops and ifs)");
 
             Expr total = new Const(0, IrType.Int);
             Expr? colsRef = null;
@@ -455,9 +458,10 @@ namespace DiffGen.Generator.Parse
                     if (cols is null)
                         return Reject($"its rows' length '{ExprPrinter.CSharp.Print(row.Size)}' changes with the element or reads a value computed per element; rows must all have one length, known from the lengths of the arrays the selector reads; give every row that length, or use a T[,] sized by the longest row");
                     FlushPending(output);
-                    output.AddRange(before);
+                    var colsHome = hoisted ? _hoistedArrays : output;
+                    colsHome.AddRange(before);
                     var colsName = FreshName(name + "_cols");
-                    output.Add(new DeclScalar(colsName, IrType.Int, cols));
+                    colsHome.Add(new DeclScalar(colsName, IrType.Int, cols));
                     _topLevelLocals.Add(colsName);
                     colsRef = new VarRef(colsName, IrType.Int);
                     // every collection's count, before anything is made: the buffer holds all their rows
@@ -560,7 +564,7 @@ namespace DiffGen.Generator.Parse
             before.Add(deferred.Placeholder with { Init = bound });
             list.RemoveAt(index);
             list.InsertRange(index, before);
-            if (!ReferenceEquals(list, _body)) deferred.Replacement = before;
+            if (!ReferenceEquals(list, _body) && !deferred.Hoisted) deferred.Replacement = before;
             return true;
         }
 
