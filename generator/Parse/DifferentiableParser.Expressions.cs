@@ -105,7 +105,10 @@ namespace DiffGen.Generator.Parse
                 }
             }
 
-            var core = LowerCore(e);
+            // 'double r = deg;', '(double)deg', 'Math.Cos(deg)': a conversion operator of the user's struct or class, inlined
+            bool mayConvert = e is CastExpressionSyntax || info.Type is INamedTypeSymbol { SpecialType: SpecialType.None, TypeKind: TypeKind.Struct or TypeKind.Class } from
+                && info.ConvertedType is { } to && !SymbolEqualityComparer.Default.Equals(from, to);
+            var core = mayConvert && UserConversion(e) is { } conversion && MapType(conversion.ReturnType) is { IsArray: false } ? OneResult(e, InlineMethod(e, conversion)) : LowerCore(e);
             if (core is null) return null;
             if (converted is { } c && c != core.Type && !core.Type.IsArray && !c.IsArray && c.Elem is not (Scalar.Void or Scalar.Bool))
                 return new IR.Convert(core, c);

@@ -289,6 +289,7 @@ namespace DiffGen.Generator.Parse
                 if (node is MethodDeclarationSyntax md && (md.Body is not null || md.ExpressionBody is not null)) return md;
                 if (node is LocalFunctionStatementSyntax lf && (lf.Body is not null || lf.ExpressionBody is not null)) return lf;
                 if (node is OperatorDeclarationSyntax od && (od.Body is not null || od.ExpressionBody is not null)) return od; // a struct's operator (StructValues.cs)
+                if (node is ConversionOperatorDeclarationSyntax cd && (cd.Body is not null || cd.ExpressionBody is not null)) return cd; // 'implicit operator double(Deg d)
             }
             return null;
         }
@@ -427,11 +428,12 @@ namespace DiffGen.Generator.Parse
                 MethodDeclarationSyntax md => (CSharpSyntaxNode?)md.Body ?? md.ExpressionBody!.Expression,
                 LocalFunctionStatementSyntax lf => (CSharpSyntaxNode?)lf.Body ?? lf.ExpressionBody!.Expression,
                 OperatorDeclarationSyntax od => (CSharpSyntaxNode?)od.Body ?? od.ExpressionBody!.Expression,
+                ConversionOperatorDeclarationSyntax cd => (CSharpSyntaxNode?)cd.Body ?? cd.ExpressionBody!.Expression,
                 _ => throw new InvalidOperationException(),
             };
             var savedSite = _instanceSite;
             if (instanceSite is not null) _instanceSite = instanceSite;
-            try { return Inline(inv, target, key, target.MethodKind == MethodKind.UserDefinedOperator ? OperatorName(target) : target.Name, syntax, body, target.Parameters, receiver, self); }
+            try { return Inline(inv, target, key, target.MethodKind is MethodKind.UserDefinedOperator or MethodKind.Conversion ? OperatorName(target) : target.Name, syntax, body, target.Parameters, receiver, self); }
             finally { _instanceSite = savedSite; }
         }
 
@@ -1154,6 +1156,9 @@ namespace DiffGen.Generator.Parse
                 IUnaryOperation { OperatorMethod: { } m } u => new List<CallArgument> { Operand(m, 0, u.Operand) },
                 ICompoundAssignmentOperation { OperatorMethod: { } m } c => new List<CallArgument> { Operand(m, 0, c.Target), Operand(m, 1, c.Value) },
                 IPropertyReferenceOperation => new List<CallArgument>(),
+                IConversionOperation { OperatorMethod: { } m, IsImplicit: false } cv => new List<CallArgument> { Operand(m, 0, cv.Operand) },
+                // 'double r = deg;': the operation is the operand itself, its parent the implicit user-defined conversion (UserConversion)
+                { Parent: IConversionOperation { IsImplicit: true, OperatorMethod: { } m } ic } operand when ic.Syntax == site => new List<CallArgument> { Operand(m, 0, operand) },
                 _ => null,
             };
         }
@@ -1362,6 +1367,8 @@ namespace DiffGen.Generator.Parse
             if (TupleArrayElement(e) is { } row) return row.Count == 0 ? null : row; // edges[k] of a (int, int)[] (Members.cs)
             if (StructArrayRow(e) is { } element) return element.Count == 0 ? null : element; // pts[i] of a local V2[] (StructArrays.cs)
             var typeInfo = _model.GetTypeInfo(e, _ct);
+            if (StructFields(typeInfo.ConvertedType) is not null && !SymbolEqualityComparer.Default.Equals(typeInfo.Type, typeInfo.ConvertedType) && UserConversion(e) is { } toStruct)
+                return InlineMethod(e, toStruct); // 'Prob p = logit;' through the struct's 'implicit operator Prob(double)' (StructValues.cs)
             if (StructFields(typeInfo.Type) is null && StructFields(typeInfo.ConvertedType) is not null && !SymbolEqualityComparer.Default.Equals(typeInfo.Type, typeInfo.ConvertedType))
                 return LowerLibraryConversion(e, (INamedTypeSymbol)typeInfo.ConvertedType!); // 'Complex z = 2.0;' (LibraryStructs.cs)
             if (StructFields(typeInfo.Type) is { } fields)

@@ -107,6 +107,20 @@ namespace DiffGen.Generator.Parse
             _model.GetSymbolInfo(e, _ct).Symbol is IMethodSymbol { MethodKind: MethodKind.UserDefinedOperator } m ? m : null;
 
         /// <summary>
+        /// A user-defined conversion operator whose source is in this compilation applied to <paramref name="e"/>: a cast
+        /// (<c>(Deg)x</c>, <c>(double)deg</c>) or an implicit conversion of e itself (<c>double r = deg;</c>, <c>Math.Cos(deg)</c>);
+        /// inlined like a helper (its operand the argument). Null for other expressions and for operators of referenced libraries.
+        /// </summary>
+        private IMethodSymbol? UserConversion(ExpressionSyntax e)
+        {
+            var op = _model.GetOperation(e, _ct);
+            var conversion = op as IConversionOperation is { OperatorMethod: not null, IsImplicit: false } cast ? cast
+                : op is not IConversionOperation && op?.Parent is IConversionOperation { IsImplicit: true, OperatorMethod: not null } implicitOne && implicitOne.Syntax == e ? implicitOne
+                : null;
+            return conversion?.OperatorMethod is { MethodKind: MethodKind.Conversion } m && HelperSyntax(m) is not null ? m : null;
+        }
+
+        /// <summary>
         /// The field values of a struct-typed expression that is not a local, a call or a tuple (those are <see cref="LowerTuple"/>'s):
         /// <c>new V2(a, b)</c>, <c>new() { X = a }</c>, <c>default</c>, <c>p with { X = 0 }</c>, <c>a + b</c>, <c>-a</c>, <c>c ? a : b</c>,
         /// <c>this</c>, a config object's struct member. <paramref name="handled"/> is false for the other forms.
@@ -131,6 +145,8 @@ namespace DiffGen.Generator.Parse
                     }
                 case BinaryExpressionSyntax or PrefixUnaryExpressionSyntax when UserOperator(e) is { } op:
                     return InlineMethod(e, op);
+                case CastExpressionSyntax when UserConversion(e) is { } conversion:
+                    return InlineMethod(e, conversion); // (Deg)x through 'explicit operator Deg(double)'
                 case ConditionalExpressionSyntax c:
                     {
                         var cond = LowerExpr(c.Condition);
@@ -290,6 +306,7 @@ namespace DiffGen.Generator.Parse
         /// <summary>How an inlined operator's locals are named: <c>Vec2_sub_X</c> for <c>a - b</c>.</summary>
         private static string OperatorName(IMethodSymbol op) => op.ContainingType.Name + "_" + op.Name switch
         {
+            "op_Implicit" or "op_Explicit" => "to" + op.ReturnType.Name,
             "op_Addition" => "add", "op_Subtraction" => "sub", "op_Multiply" => "mul", "op_Division" => "div", "op_Modulus" => "mod",
             "op_UnaryNegation" => "neg", "op_UnaryPlus" => "plus", "op_Equality" => "eq", "op_Inequality" => "ne",
             "op_LessThan" => "lt", "op_GreaterThan" => "gt", "op_LessThanOrEqual" => "le", "op_GreaterThanOrEqual" => "ge",
