@@ -310,6 +310,47 @@ namespace DiffGen.Generator.Parse
             return n;
         }
 
+        /// <summary>
+        /// <c>foreach (var w in layer.W)</c> over one matrix of a stack (a layer object's weights, <c>layers[l]</c>): its elements row by
+        /// row, one loop over k below its own element count reading row k / cols, column k % cols of its own shape (the stack's
+        /// rows are as wide as its widest matrix). The stack is an input, never written, so the element is read where it is used.
+        /// </summary>
+        private void LowerForEachStackElement(ForEachStatementSyntax fe, List<Stmt> output)
+        {
+            if (_model.GetDeclaredSymbol(fe, _ct) is not ILocalSymbol local || MapType(local.Type) is not { IsArray: false, Elem: Scalar.Float or Scalar.Double } vt)
+            {
+                Report(Descriptors.UnsupportedStatement, fe, "foreach", "the iteration variable over a matrix must be a float or double: declare it as one, 'foreach (double v in a)'");
+                return;
+            }
+            var view = StackElement(fe.Expression);
+            var count = LowerStackLength(fe.Expression, -1, fe.Expression);
+            var cols = LowerStackLength(fe.Expression, 1, fe.Expression);
+            if (view is null || count is null || cols is null) return;
+            FlushPending(output);
+            // the element this loop visits, fixed where it starts (the body may change the counter it was named by)
+            var layer = FreshName(_prefix + local.Name + "_layer");
+            output.Add(new DeclScalar(layer, IrType.Int, view.Layer));
+            var layerRef = new VarRef(layer, IrType.Int);
+            var fixedCols = IrRewriter.Map(cols, x => x.Equals(view.Layer) ? layerRef : null);
+            var fixedCount = IrRewriter.Map(count, x => x.Equals(view.Layer) ? layerRef : null);
+            var counter = FreshName("__" + _prefix + local.Name + "_index");
+            var k = new VarRef(counter, IrType.Int);
+            Expr col = new Binary(BinaryOp.Add, new Binary(BinaryOp.Mul, new Binary(BinaryOp.Div, k, fixedCols, IrType.Int), new VarRef(view.Dims[1], IrType.Int), IrType.Int),
+                new Binary(BinaryOp.Mod, k, fixedCols, IrType.Int), IrType.Int);
+            Expr element = new ElemRef(view.Stack.Name, view.Stack.Type, new[] { layerRef, col }.ToEquatable());
+            if (element.Type != vt) element = new IR.Convert(element, vt);
+            var name = FreshName(_prefix + local.Name);
+            _vars[local] = new Variable(name, vt, VarKind.Local);
+            var body = new List<Stmt>();
+            var frame = EnterLoop();
+            LowerBlock(fe.Statement, body);
+            ExitLoop();
+            body = body.Select(st => IrRewriter.Map(st, x => x is VarRef r && r.Name == name ? element : null)).ToList();
+            var loc = fe.ForEachKeyword.GetLocation();
+            var origin = new SourceRef(loc.SourceTree?.FilePath ?? "", loc.SourceSpan, loc.GetLineSpan().Span);
+            EmitLoop(new For(counter, new Const(0, IrType.Int), BinaryOp.Lt, fixedCount, 1, default, origin), null, body, frame, output);
+        }
+
         /// <summary><c>var w = layers[l];</c>: a name for that array of the stack (its row snapshotted: l may change later). False: not that form.</summary>
         private bool TryDeclareStackView(VariableDeclaratorSyntax v, ILocalSymbol local, List<Stmt> output)
         {

@@ -213,9 +213,21 @@ namespace DiffGen.Generator.Parse
                     else output.Add(ZeroFill(name, type, current));
                     return true;
                 }
-                Report(Descriptors.LocalArray, v, (local?.Name ?? name), $"its size reads '{varying}', which changes inside the enclosing loop or if; a local array declared there gets one buffer reused by every iteration, so its size must not change (a size read per row from a parameter, 'new double[x[i].Length]' or 'new double[lens[i]]', is supported): allocate it once before the loop with the largest size needed");
-                if (local is not null) _rejected.Add(local);
-                return false;
+                // ints the enclosing loop declares but never changes, read from fixed sizes ('int n = a.GetLength(0);' of a helper
+                // inlined in the loop, 'a' one of the method's matrices): the same size on every iteration, computed before it
+                var exact = lowered.Select(FixedSize).ToList();
+                if (exact.Any(x => x is null))
+                {
+                    Report(Descriptors.LocalArray, v, (local?.Name ?? name), $"its size reads '{UserName(varying)}', which changes inside the enclosing loop or if; a local array declared there gets one buffer reused by every iteration, so its size must not change (a size read per row from a parameter, 'new double[x[i].Length]' or 'new double[lens[i]]', is supported): allocate it once before the loop with the largest size needed");
+                    if (local is not null) _rejected.Add(local);
+                    return false;
+                }
+                lowered = exact!;
+                arrayDecl = new DeclArray(name, type, lowered.ToEquatable());
+                sizeVars.Clear();
+                foreach (var e in lowered)
+                    foreach (var d in IrQueries.Descendants(e))
+                        if (d is VarRef r) sizeVars.Add(r.Name);
             }
             _hoistedSizes.Add((name, sizeVars, v.GetLocation()));
             if (local is not null) _vars[local] = new Variable(name, type, VarKind.Local);
@@ -223,6 +235,34 @@ namespace DiffGen.Generator.Parse
             if (fill is not null) output.AddRange(fill);
             else if (_loopDepth > 0) output.Add(ZeroFill(name, type, lowered));
             return true;
+        }
+
+        /// <summary>The name the user wrote for IR variable <paramref name="irName"/> (a helper's local is 'Helper_n' in the IR).</summary>
+        private string UserName(string irName) => _vars.FirstOrDefault(x => x.Value.Name == irName).Key?.Name ?? irName;
+
+        /// <summary>
+        /// <paramref name="size"/> read through the ints it names that are declared inside loops or ifs but never reassigned, down to
+        /// constants, the method's fixed ints and the lengths of its fixed arrays: the same value wherever it is computed. Null when
+        /// it reads anything else (a counter, an element, a value that changes).
+        /// </summary>
+        private Expr? FixedSize(Expr size)
+        {
+            switch (size)
+            {
+                case Const: return size;
+                case VarRef r when _reassigned.Contains(r.Name): return null;
+                case VarRef r when IsFixedName(r.Name): return size;
+                case VarRef r when _rowIntInits.TryGetValue(r.Name, out var init): return FixedSize(init);
+                case LengthOf { Row: null } l when IsFixedName(l.Array) && !_reboundCaps.ContainsKey(l.Array) && !_dynamicLengths.ContainsKey(l.Array): return size;
+                // the length of a buffer hoisted before this statement (the matrix a helper returned in an earlier iteration): its size
+                case LengthOf { Row: null } l when !_dynamicLengths.ContainsKey(l.Array) && _hoistedArrays.OfType<DeclArray>().LastOrDefault(d => d.Name == l.Array) is { } hoisted
+                    && (l.Dim < 0 ? hoisted.Sizes.Count == 1 ? 0 : -1 : l.Dim) is var dim && dim >= 0 && dim < hoisted.Sizes.Count:
+                    return FixedSize(hoisted.Sizes[dim]);
+                case Binary b when FixedSize(b.Left) is { } left && FixedSize(b.Right) is { } right: return b with { Left = left, Right = right };
+                case Intrinsic f when f.Args.Select(FixedSize).ToList() is var args && args.All(a => a is not null): return f with { Args = args.Select(a => a!).ToEquatable() };
+                case Conditional c when FixedSize(c.Condition) is { } cc && FixedSize(c.WhenTrue) is { } ct && FixedSize(c.WhenFalse) is { } cf: return new Conditional(cc, ct, cf, c.Type);
+                default: return null;
+            }
         }
 
         /// <summary>Counted loops' counters: an upper bound (the bound counting up, the start counting down) and a lower one (the other).</summary>
@@ -1092,6 +1132,11 @@ namespace DiffGen.Generator.Parse
                 return;
             }
             if (TryLowerForEachLinq(fe, fe.Expression, fe.Statement, fe.ForEachKeyword, output)) return;
+            if (IsStackElement(fe.Expression) && !IsJaggedStackElement(fe.Expression) && _model.GetTypeInfo(fe.Expression, _ct).Type is IArrayTypeSymbol { Rank: 2 })
+            {
+                LowerForEachStackElement(fe, output); // foreach (var w in layer.W) over a layer object's matrix (Buffers.cs)
+                return;
+            }
             if (StructArrayOf(fe.Expression) is { } structs)
             {
                 LowerForEachStruct(fe, structs, output); // foreach (var p in pts) over a local array of structs (StructArrays.cs)
