@@ -178,8 +178,6 @@ namespace DiffGen.Generator.Parse
                     Report(Descriptors.NotStaticPartial, syntax.Identifier.GetLocation(), _method.Name, $"its containing type '{t.Name}' must be declared 'partial' so the generated methods can be added to it: write 'partial' on it (and on every type around it)");
                     continue;
                 }
-                if (t.IsGenericType)
-                    Report(Descriptors.NotStaticPartial, syntax.Identifier.GetLocation(), _method.Name, $"its containing type '{t.Name}' is generic, which is not supported; move the method into a non-generic partial type");
                 string keyword = decl switch
                 {
                     RecordDeclarationSyntax r => r.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) ? "record struct" : "record",
@@ -187,7 +185,10 @@ namespace DiffGen.Generator.Parse
                     InterfaceDeclarationSyntax => "interface",
                     _ => "class",
                 };
-                types.Insert(0, new TypeDeclInfo(keyword, t.Name, t.IsStatic));
+                // a generic type ('partial class Model<TTag>'): the generated part repeats its type parameters (constraints belong to
+                // the declaring part); a method whose values are of a type parameter is refused where that type is read (DIFF0002)
+                var typeName = t.TypeParameters.IsEmpty ? t.Name : t.Name + "<" + string.Join(", ", t.TypeParameters.Select(tp => tp.Name)) + ">";
+                types.Insert(0, new TypeDeclInfo(keyword, typeName, t.IsStatic));
             }
 
             foreach (var name in new[] { _method.Name + "Forward", _method.Name + "Backward", "__" + _method.Name + "Adjoint", _method.Name + "ArraysForward", _method.Name + "ArraysBackward" })
@@ -203,7 +204,7 @@ namespace DiffGen.Generator.Parse
                 else if (r is { IsReal: true, Shape: Shape.Vector or Shape.Matrix } && ReturnedArray(syntax, r.Value) is { } why)
                     Report(Descriptors.UnsupportedType, syntax.ReturnType, _method.ReturnType.ToDisplayString(), "the return value", why);
                 else if (_resultArray is null) Report(Descriptors.UnsupportedType, syntax.ReturnType, _method.ReturnType.ToDisplayString(), "the return value",
-                    _method.ReturnType is INamedTypeSymbol { IsTupleType: true } ? TypeAdvice(_method.ReturnType)
+                    _method.ReturnType is INamedTypeSymbol { IsTupleType: true } or ITypeParameterSymbol ? TypeAdvice(_method.ReturnType)
                         : "return a float or double (a loss), a T[] or T[,] local array the method fills, or return void and write the results into output array parameters");
             }
 
@@ -613,6 +614,8 @@ namespace DiffGen.Generator.Parse
             const string Supported = "the supported types are float, double, int and bool scalars, float/double T[], T[,] and T[][], and int[] and int[,] (parameters also int[][], ReadOnlySpan<T>/Span<T>, T[,,], float/double T[][,] and T[][][] per-layer weights, and struct/record config types)";
             switch (type)
             {
+                case ITypeParameterSymbol or IArrayTypeSymbol { ElementType: ITypeParameterSymbol } or IArrayTypeSymbol { ElementType: IArrayTypeSymbol { ElementType: ITypeParameterSymbol } }:
+                    return "it is a type parameter, and DiffGen writes the derivative for float or double values: write the method (or the class) for double or float (a generic class is fine when the method's values are float or double; a generic helper it calls is instantiated for the caller's type)";
                 case IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Boolean }:
                     return "use an int[] holding 0 and 1 instead of a bool[]";
                 case IArrayTypeSymbol { ElementType: IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Int32 } }:

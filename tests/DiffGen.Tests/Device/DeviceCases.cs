@@ -43,8 +43,10 @@ namespace DiffGen.Tests.Device
         public static IReadOnlyList<DeviceCase> All(Assembly corpus)
         {
             var list = new List<DeviceCase>();
-            foreach (var t in corpus.GetTypes().Where(t => t.Namespace == "DiffGen.Tests.Corpus").OrderBy(t => t.FullName, StringComparer.Ordinal))
+            foreach (var type in corpus.GetTypes().Where(t => t.Namespace == "DiffGen.Tests.Corpus").OrderBy(t => t.FullName, StringComparer.Ordinal))
             {
+                // a generic type (GenericTypes.cs) is closed over int, which every corpus type's constraints allow
+                var t = type.ContainsGenericParameters ? type.MakeGenericType(type.GetGenericArguments().Select(_ => typeof(int)).ToArray()) : type;
                 foreach (var f in t.GetFields(BindingFlags.NonPublic | BindingFlags.Public | BindingFlags.Static).Where(f => f.IsLiteral && f.Name.EndsWith("CudaSource", StringComparison.Ordinal)).OrderBy(f => f.Name, StringComparer.Ordinal))
                 {
                     string name = f.Name.Substring(2, f.Name.Length - 2 - "CudaSource".Length);

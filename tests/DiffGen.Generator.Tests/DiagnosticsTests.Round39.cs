@@ -1,0 +1,37 @@
+using System.Linq;
+using DiffGen.Generator.Tests.Infrastructure;
+using Xunit;
+
+namespace DiffGen.Generator.Tests
+{
+    /// <summary>
+    /// Generic containing types (twenty-seventh session): a method whose values are float or double is generated into a part that
+    /// repeats the type parameters (nested types too); one whose values are of a type parameter is DIFF0002 saying to write it for
+    /// double, once per place, not DIFF0001 about the class.
+    /// </summary>
+    public partial class DiagnosticsTests
+    {
+        [Fact]
+        public void A_generic_class_with_double_values_compiles()
+        {
+            var result = GeneratorHarness.Run(Usings + "public partial class Model<TTag, TOther> where TTag : class { public double[] W = new double[2]; public TTag? Tag;\n"
+                + "[Differentiable(nameof(W))] public double Loss(double[] x) => W[0] * x[0] + W[1] * x[1] * x[1];\n"
+                + "public static partial class Inner { [Differentiable] public static double F(double[] x) { double s = 0; foreach (var v in x) s += v * v; return s; } } }");
+            Assert.True(result.GeneratorDiagnostics.All(d => d.Id == "DIFF0016"), Describe(result.GeneratorDiagnostics));
+            Assert.True(result.CompileDiagnostics.IsEmpty, Describe(result.CompileDiagnostics));
+            Assert.Contains(result.Run.Results[0].GeneratedSources, s => s.SourceText.ToString().Contains("partial class Model<TTag, TOther>"));
+        }
+
+        [Fact]
+        public void DIFF0002_ValuesOfATypeParameterSayWriteItForDouble()
+        {
+            var d = Expect("DIFF0002", "T[] x", "[Differentiable] public double Loss(T[] x) => 0.0;",
+                "public partial class Scaler<T> where T : System.Numerics.IFloatingPoint<T> {\n");
+            Assert.Contains("type parameter", d.GetMessage());
+            Assert.Contains("write the method (or the class) for double", d.GetMessage());
+            var all = GeneratorHarness.Run(Usings + "public partial class Scaler<T> where T : System.Numerics.IFloatingPoint<T> {\n[Differentiable] public double Loss(T[] x) => 0.0;\n}")
+                .GeneratorDiagnostics.Where(x => x.Id != "DIFF0016").ToList();
+            Assert.DoesNotContain(all, x => x.Id == "DIFF0001");
+        }
+    }
+}
