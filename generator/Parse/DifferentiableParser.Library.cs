@@ -978,7 +978,7 @@ namespace DiffGen.Generator.Parse
 
         /// <summary>
         /// A method group used as a LINQ selector (<c>x.Sum(Math.Abs)</c>, <c>x.Sum(Sigmoid)</c>) applied to <paramref name="elem"/>: a
-        /// one-argument Math/MathF function, or a static helper of this file whose body is one expression. Null when
+        /// one-argument Math/MathF function, or a static helper of this compilation whose body is one expression. Null when
         /// <paramref name="selector"/> is not a method group; Value null when it was reported.
         /// </summary>
         private (Expr? Value, List<Stmt> Pre)? MethodGroupSelector(ExpressionSyntax selector, Expr elem, Expr? accumulator = null)
@@ -1001,14 +1001,20 @@ namespace DiffGen.Generator.Parse
                 && s_intrinsics.TryGetValue(method.Name, out var fn) && Arity(fn) == args.Length && MapType(method.ReturnType) is { IsArray: false } rt)
                 return (new Intrinsic(fn, args.ToEquatable(), rt), pre);
             // a helper: its body read like a lambda's (one expression, or a block ending in its only return), the parameters bound to the values
-            if (method.IsStatic && HelperSyntax(method) is MethodDeclarationSyntax md && md.SyntaxTree == _model.SyntaxTree
+            // (in another file of the compilation too, 'x.Select(Fn.Gelu)': read with that file's model)
+            if (method.IsStatic && HelperSyntax(method) is MethodDeclarationSyntax md
                 && ((CSharpSyntaxNode?)md.ExpressionBody?.Expression ?? md.Body) is { } body && SelectorBody(body))
-                return (LowerLambdaBody(method.Parameters.Select(q => (IParameterSymbol?)q).ToList(), args, body, pre), pre);
+            {
+                var savedModel = _model;
+                _model = ModelFor(md.SyntaxTree);
+                try { return (LowerLambdaBody(method.Parameters.Select(q => (IParameterSymbol?)q).ToList(), args, body, pre), pre); }
+                finally { _model = savedModel; }
+            }
             // a local function (x.Sum(SoftLimit)): the same, reading what it captures where it stands
             if (method.MethodKind == MethodKind.LocalFunction && method.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_ct) is LocalFunctionStatementSyntax lf
                 && lf.SyntaxTree == _model.SyntaxTree && ((CSharpSyntaxNode?)lf.ExpressionBody?.Expression ?? lf.Body) is { } lbody && SelectorBody(lbody))
                 return (LowerLambdaBody(method.Parameters.Select(q => (IParameterSymbol?)q).ToList(), args, lbody, pre), pre);
-            Report(Descriptors.NotDifferentiableCall, selector, method.Name, "a method used as a selector must be a Math function, a static helper of this file or a local function whose body is one expression or ends in its only 'return'; write the lambda (v => ...)");
+            Report(Descriptors.NotDifferentiableCall, selector, method.Name, "a method used as a selector must be a Math function, a static helper of this compilation or a local function whose body is one expression or ends in its only 'return'; write the lambda (v => ...)");
             return (null, pre);
         }
 

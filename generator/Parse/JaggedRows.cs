@@ -350,7 +350,8 @@ namespace DiffGen.Generator.Parse
             }
             else if (args[0] is IdentifierNameSyntax or MemberAccessExpressionSyntax && _model.GetSymbolInfo(args[0], _ct) is var info
                 && (info.Symbol ?? info.CandidateSymbols.FirstOrDefault()) is IMethodSymbol { Parameters.Length: 1 or 2 } group
-                && group.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_ct) is { } groupSyntax && groupSyntax.SyntaxTree == _model.SyntaxTree
+                && group.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_ct) is { } groupSyntax
+                && (groupSyntax.SyntaxTree == _model.SyntaxTree || groupSyntax is MethodDeclarationSyntax) // a static helper of another file: read with its model
                 && (groupSyntax is MethodDeclarationSyntax { } md && group.IsStatic ? (CSharpSyntaxNode?)md.ExpressionBody?.Expression ?? md.Body
                     : groupSyntax is LocalFunctionStatementSyntax lf ? (CSharpSyntaxNode?)lf.ExpressionBody?.Expression ?? lf.Body : null) is { } groupBody
                 && SelectorBody(groupBody))
@@ -425,8 +426,10 @@ namespace DiffGen.Generator.Parse
                 var pending = _pending = new List<Stmt>(); // helpers inlined in the selector: in the body, before what uses them
                 (ArrayRef Source, Expr Size)? made;
                 _loopDepth++;
+                var savedModel = _model;
                 try
                 {
+                    _model = ModelFor(selectorBody.SyntaxTree);
                     ExpressionSyntax result;
                     if (selectorBody is BlockSyntax block)
                     {
@@ -445,6 +448,7 @@ namespace DiffGen.Generator.Parse
                 }
                 finally
                 {
+                    _model = savedModel;
                     _loopDepth--;
                     _pending = saved;
                 }

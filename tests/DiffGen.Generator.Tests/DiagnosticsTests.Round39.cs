@@ -33,5 +33,19 @@ namespace DiffGen.Generator.Tests
                 .GeneratorDiagnostics.Where(x => x.Id != "DIFF0016").ToList();
             Assert.DoesNotContain(all, x => x.Id == "DIFF0001");
         }
+    
+        [Fact]
+        public void A_static_helper_of_another_file_as_a_selector_compiles()
+        {
+            // torch.nn.functional-style helpers in a file of their own, named as Select's method group (probe batch 47, F06 and F23)
+            const string shared = "using System.Linq;\nnamespace Shared { public static class Fn { public static double Gelu(double x) => 0.5 * x * (1 + System.Math.Tanh(0.7978845608 * x));\n"
+                + "public static double Sigmoid(double x) { double e = System.Math.Exp(-x); return 1.0 / (1.0 + e); }\n"
+                + "public static double[] Norm(double[] r) { double m = r.Average(); return r.Select(t => t - m).ToArray(); } } }";
+            var result = GeneratorHarness.Run(Usings + "using System.Linq;\nusing Shared;\npublic static partial class C {\n"
+                + "[Differentiable] public static double F(double[] x) { var h = x.Select(Fn.Gelu).ToArray(); return h.Sum(Fn.Sigmoid) + x.Select(Fn.Sigmoid).Max(); }\n"
+                + "[Differentiable] public static double G(double[][] x) { var rows = x.Select(Fn.Norm).ToArray(); return rows[0][0] * rows[1][1]; }\n}", shared);
+            Assert.True(result.GeneratorDiagnostics.All(d => d.Id == "DIFF0016"), Describe(result.GeneratorDiagnostics));
+            Assert.True(result.CompileDiagnostics.IsEmpty, Describe(result.CompileDiagnostics));
+        }
     }
 }
