@@ -100,6 +100,10 @@ namespace DiffGen.Generator.Parse
             var sym = e is IdentifierNameSyntax ? _model.GetSymbolInfo(e, _ct).Symbol : null;
             if (e is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } self) sym = _model.GetSymbolInfo(self, _ct).Symbol; // this.K
             if (sym is not null && _highRankBound.TryGetValue(sym, out var bound)) { (v, dims) = bound; return true; }
+            // Conv.Kernel of a layer object held in a field (or a config parameter), and Kernel in a method called on that object
+            if (e is MemberAccessExpressionSyntax { Expression: not (ThisExpressionSyntax or BaseExpressionSyntax) } ma && _model.GetSymbolInfo(ma, _ct).Symbol is { IsStatic: false } member
+                && ReceiverOf(ma.Expression) is { Elem: null } rc && HasMembersOf(rc.Type, member.ContainingType) && ConfigCube(rc, member, out v, out dims)) return true;
+            if (e is IdentifierNameSyntax && sym is { IsStatic: false } && _receiver is { Elem: null } own && HasMembersOf(own.Type, sym.ContainingType) && ConfigCube(own, sym, out v, out dims)) return true;
             if (sym is not null && HighRankMember(sym, out v, out dims)) return true;
             if (sym is IParameterSymbol p && _highRank.TryGetValue(p, out var pd)) { dims = pd; v = _vars[p]; return true; }
             if (sym is ILocalSymbol l && _highRankLocals.TryGetValue(l, out var ld) && _vars.TryGetValue(l, out var lv)) { dims = ld; v = lv; return true; }
@@ -138,6 +142,38 @@ namespace DiffGen.Generator.Parse
             _highRankInputs[name] = (source, s.Name, at.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), dims);
             _gathered.Add($"global::DiffGen.Reverse.Shapes.NotNull({source}, \"{s.Name}\");"); // before its dimensions are read
             _memberInputs.Add(new MemberInput(name, v.Type, source, s, s.Locations.FirstOrDefault()));
+            _surface = true;
+            return true;
+        }
+
+        /// <summary>T[,,] members of objects read through a receiver, by receiver key and member name: their flattened input and dimension names.</summary>
+        private readonly Dictionary<string, (Variable Array, List<string> Dims)> _configCubes = new(StringComparer.Ordinal);
+
+        /// <summary>
+        /// A T[,,] member of a layer object held in a field, or of a struct/record/class parameter (<c>Conv.Kernel</c>; <c>Kernel</c>
+        /// inside <c>Conv.Forward(x)</c>): like a T[,,] field of this type (<see cref="HighRankMember"/>), read at entry through the
+        /// object. False for any other member, and for elements of arrays of layer objects (not supported).
+        /// </summary>
+        private bool ConfigCube(Receiver rc, ISymbol s, out Variable v, out List<string> dims)
+        {
+            v = null!;
+            dims = null!;
+            if (rc.Elem is not null || rc.Optional || s.IsStatic || !IsReadableMember(s) || s is IPropertySymbol { IsIndexer: true } || MemberType(s) is not IArrayTypeSymbol { Rank: >= 3 } at
+                || ElemOf(at.ElementType) is not { } elem || elem == Scalar.Bool) return false;
+            rc = rc.For(s);
+            string key = rc.Key + "." + s.Name;
+            if (_configCubes.TryGetValue(key, out var known)) { (v, dims) = known; return true; }
+            string source = rc.Source + "." + s.Name;
+            string display = (rc.Source.StartsWith("this.", StringComparison.Ordinal) ? rc.Source.Substring(5) : rc.Source) + "." + s.Name;
+            var name = FreshName(rc.Prefix + "_" + s.Name);
+            v = new Variable(name, new IrType(elem, Shape.Matrix), VarKind.Param);
+            dims = new List<string>();
+            for (int d = 1; d < at.Rank; d++) dims.Add(FreshName(name + "__d" + d));
+            _dimNames.UnionWith(dims);
+            _configCubes[key] = (v, dims);
+            _highRankInputs[name] = (source, display, at.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), dims);
+            _gathered.Add($"global::DiffGen.Reverse.Shapes.NotNull({source}, \"{display}\");"); // before its dimensions are read
+            _memberInputs.Add(new MemberInput(name, v.Type, source, null, s.Locations.FirstOrDefault()));
             _surface = true;
             return true;
         }

@@ -1074,6 +1074,14 @@ namespace DiffGen.Generator.Parse
                     if (!memberWrt.Contains(ev.Name)) memberWrt.Add(ev.Name);
                     return true;
                 }
+                if (ConfigCube(rc, m, out var cube, out _))
+                {
+                    // "Conv.Kernel" of rank 3: its flattened input (Buffers.cs)
+                    if (!cube.Type.IsReal)
+                        Report(Descriptors.BadWithRespectTo, attrSyntax, path, "is not a float or double member (int and bool values are never differentiated); remove it from the list");
+                    else if (!memberWrt.Contains(cube.Name)) memberWrt.Add(cube.Name);
+                    return true;
+                }
                 var e = ReadConfigMember(rc, m, at);
                 if (e is null) return true;
                 if (!e.Type.IsReal)

@@ -107,5 +107,34 @@ namespace DiffGen.Tests
         [Fact]
         public void A_static_readonly_cube_through_a_helper() =>
             MethodOracle.Check(typeof(CubeTables), "MixedEnergy", new object?[] { new[] { 0.3, -0.7, 0.5, 0.9 } });
+    
+        [Fact]
+        public void A_layer_objects_cube_read_through_the_object_and_by_its_own_method()
+        {
+            var r = new Random(384);
+            var net = new CubeConvNet
+            {
+                Conv = new CubeConv1d(2, 2, 3) { Kernel = Cube(r, 2, 2, 3, 0.5) },
+                Head = new CubeConv1d(1, 2, 2) { Kernel = Cube(r, 1, 2, 2, 0.5) },
+            };
+            net.Conv.Bias[0] = 0.1; net.Conv.Bias[1] = -0.2; net.Head.Bias[0] = 0.05;
+            var x = TestData.Matrix(r, 2, 7);
+            var target = TestData.Vector(r, 4, 0.5);
+            double value = net.Loss(x, target);
+            Check.Forward(value, net.LossForward(x, target), "Forward");
+            var gConvK = new double[2, 2, 3];
+            var gConvB = new double[] { double.NaN, double.NaN };
+            var gHeadK = new double[1, 2, 2];
+            var gHeadB = new double[] { double.NaN };
+            // gradients in the attribute's order: Conv.Kernel, Conv.Bias, then Head's members
+            Check.Forward(value, net.LossBackward(x, target, gConvK, gConvB, gHeadK, gHeadB), "Backward value");
+            double L() => net.Loss(x, target);
+            Fd(L, net.Conv.Kernel, gConvK, "dConv.Kernel");
+            Fd(L, net.Conv.Bias, gConvB, "dConv.Bias");
+            Fd(L, net.Head.Kernel, gHeadK, "dHead.Kernel");
+            Fd(L, net.Head.Bias, gHeadB, "dHead.Bias");
+            var bad = Assert.Throws<ArgumentException>(() => net.LossBackward(x, target, new double[2, 2, 2], gConvB, gHeadK, gHeadB));
+            Assert.Contains("Conv", bad.Message, StringComparison.Ordinal);
+        }
     }
 }

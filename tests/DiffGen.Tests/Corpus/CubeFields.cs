@@ -94,3 +94,56 @@ namespace DiffGen.Tests.Corpus
         }
     }
 }
+
+namespace DiffGen.Tests.Corpus
+{
+    /// <summary>A 1-D convolution layer object: kernels out × in × width, read by its own method.</summary>
+    public sealed class CubeConv1d
+    {
+        public double[,,] Kernel;
+        public double[] Bias;
+
+        public CubeConv1d(int outC, int inC, int width) { Kernel = new double[outC, inC, width]; Bias = new double[outC]; }
+
+        /// <summary>Valid convolution of x (in × length), tanh: out × (length - width + 1).</summary>
+        public double[,] Forward(double[,] x)
+        {
+            int outC = Kernel.GetLength(0), inC = Kernel.GetLength(1), w = Kernel.GetLength(2), n = x.GetLength(1) - w + 1;
+            var y = new double[outC, n];
+            for (int o = 0; o < outC; o++)
+                for (int t = 0; t < n; t++)
+                {
+                    double s = Bias[o];
+                    for (int c = 0; c < inC; c++)
+                        for (int k = 0; k < w; k++) s += Kernel[o, c, k] * x[c, t + k];
+                    y[o, t] = System.Math.Tanh(s);
+                }
+            return y;
+        }
+    }
+
+    /// <summary>
+    /// T[,,] members of layer objects held in fields (probe batch 47's F02 and F04: a Conv1d class with a double[,,] kernel):
+    /// read through the object ('Conv.Kernel[o, c, k]') and inside the layer's own method ('Kernel[o, c, k]'), differentiated
+    /// by path ("Conv.Kernel") or with the whole object (nameof(Head)). DIFF0002 until the twenty-seventh session.
+    /// </summary>
+    public partial class CubeConvNet
+    {
+        public CubeConv1d Conv = new(2, 2, 3);
+        public CubeConv1d Head = new(1, 2, 2);
+
+        [Differentiable("Conv.Kernel", "Conv.Bias", nameof(Head))]
+        public double Loss(double[,] x, [Constant] double[] target)
+        {
+            var h = Conv.Forward(x);
+            var y = Head.Forward(h);
+            double l = 0;
+            for (int t = 0; t < y.GetLength(1); t++) l += (y[0, t] - target[t]) * (y[0, t] - target[t]);
+            // a penalty on the first layer's kernel read through the object
+            for (int o = 0; o < Conv.Kernel.GetLength(0); o++)
+                for (int c = 0; c < Conv.Kernel.GetLength(1); c++)
+                    for (int k = 0; k < Conv.Kernel.GetLength(2); k++) l += 1e-2 * Conv.Kernel[o, c, k] * Conv.Kernel[o, c, k];
+            return l;
+        }
+    }
+}
