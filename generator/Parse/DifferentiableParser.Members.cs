@@ -446,7 +446,7 @@ namespace DiffGen.Generator.Parse
             if (type is null || type.Value.Elem == Scalar.Bool && type.Value.IsArray)
             {
                 Report(Descriptors.UnsupportedType, where, MemberType(member).ToDisplayString(), "the member '" + member.Name + "'",
-                    ObjectCollectionAdvice(MemberType(member))
+                    LinqOverObjectsAdvice(where, member.Name) ?? ObjectCollectionAdvice(MemberType(member))
                     ?? "fields and properties a differentiable method reads must be " + WhatFieldsCanBe + "; pass other values as parameters"
                     + (MemberType(member) is IArrayTypeSymbol { Rank: >= 3 } ? $" (a T[,,] field of float, double or int of this object or a static one can be indexed '{member.Name}[i, j, k]', measured '{member.Name}.GetLength(d)' or passed to a helper's T[,,] parameter; use it in one of those ways)" : ""));
                 _rejected.Add(member);
@@ -725,6 +725,20 @@ namespace DiffGen.Generator.Parse
             for (ITypeSymbol? t = type; t is not null; t = t.BaseType)
                 if (SymbolEqualityComparer.Default.Equals(t, owner)) return true;
             return false;
+        }
+
+        /// <summary>
+        /// 'Layers.Aggregate(x, (h, l) => l.Forward(h))', 'Layers.Sum(l => l.Penalty())': LINQ over layer objects, which DiffGen does
+        /// not follow; the loop to write instead (the elements are followed there). Null when <paramref name="where"/> is not the
+        /// collection of a LINQ call.
+        /// </summary>
+        private string? LinqOverObjectsAdvice(SyntaxNode where, string name)
+        {
+            if (where.Parent is not MemberAccessExpressionSyntax { Name.Identifier.Text: var linq } ma || ma.Expression != where || ma.Parent is not InvocationExpressionSyntax call
+                || _model.GetSymbolInfo(call, _ct).Symbol is not IMethodSymbol { ContainingType: { } owner } || owner.ToDisplayString() != "System.Linq.Enumerable") return null;
+            return linq == "Aggregate"
+                ? $"LINQ over layer objects ('{name}.Aggregate(...)') is not followed, a loop over them is: write 'var h = x; foreach (var layer in {name}) h = layer.Forward(h);' (a layer stack: the array is rebound to each layer's new array)"
+                : $"LINQ over layer objects ('{name}.{linq}(...)') is not followed, a loop over them is: write 'foreach (var layer in {name}) {{ ... }}' or 'for (int l = 0; l < {name}.Count; l++)' with the elements' members ('{name}[l].W')";
         }
 
         /// <summary>

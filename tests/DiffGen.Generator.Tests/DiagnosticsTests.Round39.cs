@@ -47,5 +47,19 @@ namespace DiffGen.Generator.Tests
             Assert.True(result.GeneratorDiagnostics.All(d => d.Id == "DIFF0016"), Describe(result.GeneratorDiagnostics));
             Assert.True(result.CompileDiagnostics.IsEmpty, Describe(result.CompileDiagnostics));
         }
+    
+        [Fact]
+        public void DIFF0002_AggregateOverLayerObjectsSaysWriteTheLoop()
+        {
+            // probe batches 44 and 47: 'Blocks.Aggregate(x, (h, b) => b.Forward(h))'; the loop it names is accepted
+            const string dense = "public class Dense { public double[,] W = new double[2, 2]; public double[] Forward(double[] x) { var y = new double[2]; for (int o = 0; o < 2; o++) for (int i = 0; i < 2; i++) y[o] += W[o, i] * x[i]; return y; } }\n";
+            var d = Expect("DIFF0002", "Blocks", "[Differentiable(nameof(Blocks))] public double Loss(double[] x) { var y = Blocks.Aggregate(x, (h, b) => b.Forward(h)); return y[0] * y[0] + y[1] * y[1]; }",
+                "using System.Linq;\n" + dense + "public partial class Mlp { public Dense[] Blocks = { new Dense(), new Dense() };\n");
+            Assert.Contains("var h = x; foreach (var layer in Blocks) h = layer.Forward(h);", d.GetMessage());
+            var loop = GeneratorHarness.Run(Usings + dense + "public partial class Mlp { public Dense[] Blocks = { new Dense(), new Dense() };\n"
+                + "[Differentiable(nameof(Blocks))] public double Loss(double[] x) { var h = x; foreach (var layer in Blocks) h = layer.Forward(h); return h[0] * h[0] + h[1] * h[1]; } }");
+            Assert.True(loop.GeneratorDiagnostics.All(x => x.Id == "DIFF0016"), Describe(loop.GeneratorDiagnostics));
+            Assert.True(loop.CompileDiagnostics.IsEmpty, Describe(loop.CompileDiagnostics));
+        }
     }
 }
