@@ -774,6 +774,11 @@ namespace DiffGen.Generator.Parse
                         || p.Type is INamedTypeSymbol { IsGenericType: true } lt && lt.OriginalDefinition.ToDisplayString() == "System.Collections.Generic.List<T>" && (listElem = lt.TypeArguments[0]) is not null)
                     && ElemOf(listElem!) is { } le && le != Scalar.Bool)
                     pt = new IrType(le, Shape.Vector);
+                // and a List<int>[] (IReadOnlyList<int>[]) adjacency parameter the caller's lists, an int[][] here (Members.cs)
+                if (pt is null && p.RefKind == RefKind.None && p.Type is IArrayTypeSymbol { Rank: 1, ElementType: INamedTypeSymbol { IsGenericType: true } adjacency }
+                    && (adjacency.OriginalDefinition.ToDisplayString() == "System.Collections.Generic.List<T>" || IsListInterface(adjacency, out _, out _))
+                    && adjacency.TypeArguments[0].SpecialType == SpecialType.System_Int32)
+                    pt = new IrType(Scalar.Int, Shape.Jagged);
                 if (pt is null && p.RefKind is RefKind.None or RefKind.In && (StructFields(p.Type) ?? TupleFields(p.Type)) is { } pfields && argSyntax[k] is { } structArg)
                 {
                     // a struct parameter: one variable per field, the argument's own when the helper changes neither (StructValues.cs);
