@@ -1245,6 +1245,13 @@ namespace DiffGen.Generator.Parse
                 if (SpanPart(sta.Expression, type) is not { } part) return reported;
                 return (new List<Expr> { part.Count }, new List<Stmt> { CopyPart(part.Array, part.Start ?? new Const(0, IrType.Int), part.Count, name, type) }, null, false);
             }
+            // features.ToArray() of a List local: a copy of the Count values it holds (ListLocals.cs)
+            if (init is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.Text: "ToArray" } lta, ArgumentList.Arguments.Count: 0 }
+                && type.Shape == Shape.Vector && ListCount(lta.Expression) is { } listCount && LowerExpr(lta.Expression) is ArrayRef { Row: null } listArray)
+            {
+                if (listArray.Type != type) { Report(Descriptors.LocalArray, init, name, $"copy a list of the same element type ({type})"); return reported; }
+                return (new List<Expr> { listCount }, new List<Stmt> { CopyPart(listArray, new Const(0, IrType.Int), listCount, name, type) }, null, false);
+            }
             // x.Skip(a).ToArray(), x.Take(b).ToArray(): a copy of that part
             if (init is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.Text: "ToArray" } stt, ArgumentList.Arguments.Count: 0 }
                 && type.Shape == Shape.Vector && SkipTakePart(stt.Expression) is { } skipTake)

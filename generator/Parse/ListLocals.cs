@@ -90,6 +90,8 @@ namespace DiffGen.Generator.Parse
                     if (member is "Add" or "AddRange" && call is { ArgumentList.Arguments.Count: 1, Parent: ExpressionStatementSyntax }) adds.Add(call);
                     else if (member == "Clear" && call is { ArgumentList.Arguments.Count: 0, Parent: ExpressionStatementSyntax }) { }
                     else if (member == "Count" && call is null) { }
+                    // 'var f = features.ToArray();': a copy of its values (LowerArrayInitializer)
+                    else if (member == "ToArray" && call is { ArgumentList.Arguments.Count: 0, Parent: EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax } }) { }
                     // l.Select(...).Sum(), l.Where(...).Max(): a reduction over the list's values (lowered where it stands)
                     else if (member is "Select" or "Where" or "Zip" && call is not null
                         && (_model.GetSymbolInfo(call, _ct).Symbol as IMethodSymbol)?.ContainingType?.ToDisplayString() == "System.Linq.Enumerable") { }
@@ -106,7 +108,7 @@ namespace DiffGen.Generator.Parse
                 }
                 else bad = "this use";
                 if (bad is not null)
-                    return Reject(id, $"a List local is supported through Add and Clear (as statements), Count, indexing, foreach, and Sum/Max/Min/Average; {bad} is not one of those, so " + ListAdvice);
+                    return Reject(id, $"a List local is supported through Add and Clear (as statements), Count, indexing, foreach, Sum/Max/Min/Average, and ToArray() into a new local; {bad} is not one of those, so " + ListAdvice);
             }
 
             // ---- its capacity: Σ over the Adds of the product of the trip counts of the loops around each ----

@@ -20,5 +20,12 @@ namespace DiffGen.Tests
             var r = new Random(5002);
             MethodOracle.Check(typeof(SelectorHelpers), nameof(SelectorHelpers.CenteredRows), new object?[] { TestData.Jagged(r, 4, 3), TestData.Vector(r, 3) });
         }
+    
+        [Fact]
+        public void A_list_locals_values_copied_by_ToArray()
+        {
+            var r = new Random(5003);
+            MethodOracle.Check(typeof(SelectorHelpers), nameof(SelectorHelpers.PooledFeatures), new object?[] { TestData.Vector(r, 7), TestData.Matrix(r, 3, 2) });
+        }
     }
 }
