@@ -328,7 +328,7 @@ namespace DiffGen.Generator.Parse
                 target = shim; // Array.Sort, Array.IndexOf: DiffGen's own loops (LibraryShims.cs)
                 syntax = HelperSyntax(shim);
             }
-            if (ArgumentsOf(inv) is { } given && given.Any(a => a.Value.Syntax is IdentifierNameSyntax id && _model.GetSymbolInfo(id, _ct).Symbol is ILocalSymbol l && _rejected.Contains(l)))
+            if (ArgumentsOf(inv, target) is { } given && given.Any(a => a.Value.Syntax is IdentifierNameSyntax id && _model.GetSymbolInfo(id, _ct).Symbol is ILocalSymbol l && _rejected.Contains(l)))
             {
                 Suppress(); // Sum(l), Vector3.Dot(v, v) of a local reported at its declaration: that diagnostic says what to change
                 return null;
@@ -640,7 +640,7 @@ namespace DiffGen.Generator.Parse
             }
 
             // ---- the arguments, lowered where the call is ----
-            if (ArgumentsOf(inv) is not { } callArgs) { Suppress(); return null; }
+            if (ArgumentsOf(inv, signature) is not { } callArgs) { Suppress(); return null; }
             var argSyntax = new ExpressionSyntax?[parameters.Count];
             var argConst = new Expr?[parameters.Count];
             var paramsArrays = new List<(int K, IArrayCreationOperation Values)>();
@@ -1149,11 +1149,17 @@ namespace DiffGen.Generator.Parse
         /// The arguments of <paramref name="site"/>: a method call or <c>new T(...)</c>; a user-defined operator (<c>a + b</c>,
         /// <c>-a</c>, <c>p += q</c>), whose operands are its arguments; a property read (none). Null for anything else.
         /// </summary>
-        private List<CallArgument>? ArgumentsOf(ExpressionSyntax site)
+        private List<CallArgument>? ArgumentsOf(ExpressionSyntax site, IMethodSymbol? target = null)
         {
             static CallArgument Of(IArgumentOperation a) => new(a.Parameter, a.ArgumentKind, a.Value, a.Syntax);
             CallArgument Operand(IMethodSymbol m, int k, IOperation v) => new(m.Parameters[k], ArgumentKind.Explicit, v, v.Syntax);
-            return _model.GetOperation(site, _ct) switch
+            var op = _model.GetOperation(site, _ct);
+            // a conversion operator applied to the site ('double r = MakeAngle(x);'): its operand is the site's value, whatever it is
+            // (the call's own arguments belong to the call, inlined first)
+            if (target is { MethodKind: MethodKind.Conversion } && op is not IConversionOperation && op?.Parent is IConversionOperation { IsImplicit: true, OperatorMethod: { } convert } applied
+                && applied.Syntax == site && SymbolEqualityComparer.Default.Equals(convert, target))
+                return new List<CallArgument> { Operand(convert, 0, op) };
+            return op switch
             {
                 IInvocationOperation i => i.Arguments.Select(Of).ToList(),
                 IObjectCreationOperation o => o.Arguments.Select(Of).ToList(),
@@ -1162,8 +1168,6 @@ namespace DiffGen.Generator.Parse
                 ICompoundAssignmentOperation { OperatorMethod: { } m } c => new List<CallArgument> { Operand(m, 0, c.Target), Operand(m, 1, c.Value) },
                 IPropertyReferenceOperation => new List<CallArgument>(),
                 IConversionOperation { OperatorMethod: { } m, IsImplicit: false } cv => new List<CallArgument> { Operand(m, 0, cv.Operand) },
-                // 'double r = deg;': the operation is the operand itself, its parent the implicit user-defined conversion (UserConversion)
-                { Parent: IConversionOperation { IsImplicit: true, OperatorMethod: { } m } ic } operand when ic.Syntax == site => new List<CallArgument> { Operand(m, 0, operand) },
                 _ => null,
             };
         }

@@ -26,6 +26,10 @@ namespace DiffGen.Tests
         }
 
         [Fact]
+        public void A_helpers_struct_result_converted() =>
+            Check(nameof(ConversionOperators.ConvertedCalls), TestData.Vector(new Random(4706), 5, 30.0));
+
+        [Fact]
         public void Explicit_casts_both_ways() =>
             Check(nameof(ConversionOperators.RoundTrips), TestData.Vector(new Random(4704), 5));
 

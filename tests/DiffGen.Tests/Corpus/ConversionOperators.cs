@@ -84,5 +84,20 @@ namespace DiffGen.Tests.Corpus
             for (int i = 0; i < w.Length; i++) s += (w[i] * k / 300.0 - 1) * (w[i] * k / 300.0 - 1);
             return s;
         }
+    
+        private static Degrees Doubled(double v) => new Degrees(2 * v);
+
+        /// <summary>An implicit conversion of a helper's struct result: the call is inlined first, its result converted.</summary>
+        [Differentiable]
+        public static double ConvertedCalls(double[] x)
+        {
+            double s = 0;
+            for (int i = 0; i < x.Length; i++)
+            {
+                double r = Doubled(x[i]);
+                s += Math.Sin(r) + Math.Cos(Doubled(x[i] + 1));
+            }
+            return s;
+        }
     }
 }
