@@ -133,17 +133,27 @@ namespace DiffGen.Generator.Parse
                 || ElemOf(at.ElementType) is not { } elem || elem == Scalar.Bool) return false;
             if (!s.IsStatic && (_method.IsStatic || !OnOwnType(s) || _receiver is not null)) return false;
             string source = s.IsStatic ? s.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + s.Name : "this." + s.Name;
-            var name = FreshName(s.Name);
-            v = new Variable(name, new IrType(elem, Shape.Matrix), VarKind.Param);
-            dims = new List<string>();
+            (v, dims) = CubeInput(s.Name, at, elem, source, s.Name, s, s);
+            _highRankMembers[s] = (v, dims);
+            return true;
+        }
+
+        /// <summary>
+        /// Registers a T[,,] read at entry through <paramref name="source"/> as an input of the array form: a <c>T[d0, d1·d2·…]</c>
+        /// named after <paramref name="baseName"/>, its dimension names, a null check naming <paramref name="display"/>.
+        /// </summary>
+        private (Variable Array, List<string> Dims) CubeInput(string baseName, IArrayTypeSymbol at, Scalar elem, string source, string display, ISymbol? member, ISymbol where)
+        {
+            var name = FreshName(baseName);
+            var v = new Variable(name, new IrType(elem, Shape.Matrix), VarKind.Param);
+            var dims = new List<string>();
             for (int d = 1; d < at.Rank; d++) dims.Add(FreshName(name + "__d" + d));
             _dimNames.UnionWith(dims);
-            _highRankMembers[s] = (v, dims);
-            _highRankInputs[name] = (source, s.Name, at.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), dims);
-            _gathered.Add($"global::DiffGen.Reverse.Shapes.NotNull({source}, \"{s.Name}\");"); // before its dimensions are read
-            _memberInputs.Add(new MemberInput(name, v.Type, source, s, s.Locations.FirstOrDefault()));
+            _highRankInputs[name] = (source, display, at.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), dims);
+            _gathered.Add($"global::DiffGen.Reverse.Shapes.NotNull({source}, \"{display}\");"); // before its dimensions are read
+            _memberInputs.Add(new MemberInput(name, v.Type, source, member, where.Locations.FirstOrDefault()));
             _surface = true;
-            return true;
+            return (v, dims);
         }
 
         /// <summary>T[,,] members of objects read through a receiver, by receiver key and member name: their flattened input and dimension names.</summary>
@@ -165,16 +175,8 @@ namespace DiffGen.Generator.Parse
             if (_configCubes.TryGetValue(key, out var known)) { (v, dims) = known; return true; }
             string source = rc.Source + "." + s.Name;
             string display = (rc.Source.StartsWith("this.", StringComparison.Ordinal) ? rc.Source.Substring(5) : rc.Source) + "." + s.Name;
-            var name = FreshName(rc.Prefix + "_" + s.Name);
-            v = new Variable(name, new IrType(elem, Shape.Matrix), VarKind.Param);
-            dims = new List<string>();
-            for (int d = 1; d < at.Rank; d++) dims.Add(FreshName(name + "__d" + d));
-            _dimNames.UnionWith(dims);
+            (v, dims) = CubeInput(rc.Prefix + "_" + s.Name, at, elem, source, display, null, s); // (no member: not one of this type's fields)
             _configCubes[key] = (v, dims);
-            _highRankInputs[name] = (source, display, at.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), dims);
-            _gathered.Add($"global::DiffGen.Reverse.Shapes.NotNull({source}, \"{display}\");"); // before its dimensions are read
-            _memberInputs.Add(new MemberInput(name, v.Type, source, null, s.Locations.FirstOrDefault()));
-            _surface = true;
             return true;
         }
 
